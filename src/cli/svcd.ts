@@ -1,0 +1,2 @@
+process.stderr.write('svcd: not built yet\n');
+process.exitCode = 1;

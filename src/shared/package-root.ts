@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+
+/** The checkout/package root, found from this module's location (src/shared or dist/shared). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** svcd's own unit directory: the standard targets, searched last so they always exist. */
+export const BUILTIN_UNIT_DIR = resolve(PACKAGE_ROOT, 'units');

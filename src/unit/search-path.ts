@@ -1,0 +1,58 @@
+/**
+ * Where units are looked up, in precedence order (first match wins), as systemd.unit(5)
+ * "Unit File Load Path" describes for the system manager, restricted to the directories a
+ * container has (CONTRACT.md), with svcd's own units/ last.
+ */
+import { join } from 'node:path';
+import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
+
+export const SYSTEM_UNIT_DIRS: readonly string[] = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/usr/local/lib/systemd/system',
+  '/usr/lib/systemd/system',
+  '/lib/systemd/system',
+];
+
+/** The directory `enable` writes into (systemctl's "config" scope). */
+export const SYSTEM_CONFIG_DIR = '/etc/systemd/system';
+/** Runtime scope (`enable --runtime`, `mask --runtime`). */
+export const SYSTEM_RUNTIME_DIR = '/run/systemd/system';
+
+export interface SearchPathOptions {
+  /** --unit-path: used verbatim (empty components stand for the default path, as in the env var). */
+  readonly unitPath?: readonly string[];
+  /** Environment to read SYSTEMD_UNIT_PATH from. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Offline root (--root): every default directory is looked up below it. */
+  readonly root?: string;
+  /** Whether to append svcd's builtin units/ directory (not for --root, where systemctl has none). */
+  readonly builtin?: boolean;
+}
+
+function defaults(opts: SearchPathOptions): string[] {
+  const root = opts.root ?? '';
+  const dirs = SYSTEM_UNIT_DIRS.map((d) => (root ? join(root, d) : d));
+  if (opts.builtin ?? !opts.root) dirs.push(BUILTIN_UNIT_DIR);
+  return dirs;
+}
+
+/**
+ * SYSTEMD_UNIT_PATH semantics: colon-separated list; an empty component (e.g. a trailing ':')
+ * is replaced by the default search path. Duplicates keep their first position.
+ */
+export function expandUnitPath(components: readonly string[], opts: SearchPathOptions): string[] {
+  const out: string[] = [];
+  for (const c of components) {
+    if (c === '') out.push(...defaults(opts));
+    else out.push(c);
+  }
+  return [...new Set(out)];
+}
+
+export function unitSearchPath(opts: SearchPathOptions = {}): string[] {
+  if (opts.unitPath) return expandUnitPath(opts.unitPath, opts);
+  const env = opts.env?.SYSTEMD_UNIT_PATH;
+  if (env !== undefined && env !== '') return expandUnitPath(env.split(':'), opts);
+  return defaults(opts);
+}
