@@ -17,7 +17,8 @@ const forbidden = {
   control: ['dbus', 'cli'],
   dbus: ['cli'],
   // The CLI reaches the daemon only through control/protocol; offline verbs use unit/ directly.
-  cli: ['graph', 'engine', 'exec'],
+  // svcctl: offline verbs use unit/ directly; online ones go through control/'s protocol only.
+  'cli/svcctl': ['graph', 'engine', 'exec', 'journal'],
 };
 
 const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({

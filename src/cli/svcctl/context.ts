@@ -1,0 +1,57 @@
+/** What every svcctl verb receives: parsed options, positional args, and the output streams. */
+import type { Writable } from 'node:stream';
+
+export interface SystemctlOptions {
+  root?: string;
+  runtimeDir?: string;
+  property?: string[];
+  value?: boolean;
+  all?: boolean;
+  type?: string[];
+  state?: string[];
+  reverse?: boolean;
+  quiet?: boolean;
+  noPager?: boolean;
+  noBlock?: boolean;
+  noReload?: boolean;
+  noLegend?: boolean;
+  full?: boolean;
+  now?: boolean;
+  force?: boolean;
+  runtime?: boolean;
+  signal?: string;
+  kill_whom?: string;
+  lines?: number;
+  // systemd-escape's flags (svcctl escape)
+  path?: boolean;
+  unescape?: boolean;
+  mangle?: boolean;
+  template?: string;
+  suffix?: string;
+  instance?: boolean;
+}
+
+export interface VerbContext {
+  readonly verb: string;
+  /** Positional arguments after the verb. */
+  readonly args: readonly string[];
+  readonly options: SystemctlOptions;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly isTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A verb returns its exit code (systemctl's codes: 0 ok, 1 failure, 3 inactive/not running, 4 no such unit). */
+export type VerbHandler = (ctx: VerbContext) => Promise<number>;
+
+/** Exit codes shared with systemctl (LSB: 0, 1, 3 "not running", 4 "no such unit"). */
+export const EXIT_SUCCESS = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_INVALIDARGUMENT = 2;
+export const EXIT_NOTINSTALLED = 4;
+export const EXIT_PROGRAM_NOT_RUNNING = 3;
+
+export function write(s: NodeJS.WritableStream, text: string): void {
+  s.write(text);
+}

@@ -1,0 +1,140 @@
+/**
+ * svcctl: systemctl's verbs, systemd-analyze's (`svcctl analyze …`) and journalctl's (`svcctl logs`).
+ * Argument parsing is node:util's parseArgs, which, like getopt, accepts options anywhere.
+ * Verbs live one module each under verbs/; this file only routes.
+ */
+import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
+import type { SystemctlOptions, VerbContext, VerbHandler } from './context.js';
+import { EXIT_INVALIDARGUMENT } from './context.js';
+
+type Loader = () => Promise<VerbHandler>;
+
+const offlineInstall: Loader = async () => (await import('./verbs/install.js')).run;
+const VERBS: Record<string, Loader> = {
+  enable: offlineInstall,
+  disable: offlineInstall,
+  reenable: offlineInstall,
+  'is-enabled': offlineInstall,
+  mask: offlineInstall,
+  unmask: offlineInstall,
+  'list-unit-files': offlineInstall,
+  'get-default': offlineInstall,
+  'set-default': offlineInstall,
+  cat: async () => (await import('./verbs/cat.js')).run,
+  escape: async () => (await import('./verbs/escape.js')).run,
+};
+
+const ANALYZE_VERBS: Record<string, Loader> = {
+  timespan: async () => (await import('./verbs/analyze-timespan.js')).run,
+  verify: async () => (await import('./verbs/analyze-verify.js')).run,
+};
+
+const SYSTEMCTL_OPTIONS = {
+  root: { type: 'string' },
+  'runtime-dir': { type: 'string' },
+  property: { type: 'string', short: 'p', multiple: true },
+  value: { type: 'boolean' },
+  all: { type: 'boolean', short: 'a' },
+  type: { type: 'string', short: 't', multiple: true },
+  state: { type: 'string', multiple: true },
+  reverse: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-pager': { type: 'boolean' },
+  'no-block': { type: 'boolean' },
+  'no-reload': { type: 'boolean' },
+  'no-legend': { type: 'boolean' },
+  full: { type: 'boolean', short: 'l' },
+  now: { type: 'boolean' },
+  force: { type: 'boolean', short: 'f' },
+  runtime: { type: 'boolean' },
+  signal: { type: 'string', short: 's' },
+  'kill-whom': { type: 'string' },
+  lines: { type: 'string', short: 'n' },
+  // systemd-escape flags, for `svcctl escape`
+  path: { type: 'boolean' },
+  unescape: { type: 'boolean', short: 'u' },
+  mangle: { type: 'boolean', short: 'm' },
+  template: { type: 'string' },
+  suffix: { type: 'string' },
+  instance: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+function splitList(values: string[] | undefined): string[] | undefined {
+  return values?.flatMap((v) => v.split(',')).filter((v) => v !== '');
+}
+
+export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+  const invokedAs = basename(process.argv[1] ?? 'svcctl');
+  let args = [...argv];
+  if (invokedAs === 'journalctl') args = ['logs', ...args];
+
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: SYSTEMCTL_OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.stderr.write(`svcctl: ${(e as Error).message}\n`);
+    return EXIT_INVALIDARGUMENT;
+  }
+  const v = parsed.values;
+  if (v.version) {
+    io.stdout.write('svcd 0.1.0 (systemd 252 compatible)\n');
+    return 0;
+  }
+  const [verb = 'list-units', ...rest] = parsed.positionals;
+  const options: SystemctlOptions = {
+    root: v.root,
+    runtimeDir: v['runtime-dir'],
+    property: splitList(v.property),
+    value: v.value,
+    all: v.all,
+    type: splitList(v.type),
+    state: splitList(v.state),
+    reverse: v.reverse,
+    quiet: v.quiet,
+    noPager: v['no-pager'],
+    noBlock: v['no-block'],
+    noReload: v['no-reload'],
+    noLegend: v['no-legend'],
+    full: v.full,
+    now: v.now,
+    force: v.force,
+    runtime: v.runtime,
+    signal: v.signal,
+    kill_whom: v['kill-whom'],
+    lines: v.lines === undefined ? undefined : Number(v.lines),
+    path: v.path,
+    unescape: v.unescape,
+    mangle: v.mangle,
+    template: v.template,
+    suffix: v.suffix,
+    instance: v.instance,
+  };
+
+  let table = VERBS;
+  let name = verb;
+  let positional = rest;
+  if (verb === 'analyze') {
+    table = ANALYZE_VERBS;
+    name = rest[0] ?? '';
+    positional = rest.slice(1);
+  }
+  const load = table[name];
+  if (!load) {
+    io.stderr.write(`Unknown command verb '${name}'.\n`);
+    return EXIT_INVALIDARGUMENT;
+  }
+  const ctx: VerbContext = {
+    verb: name,
+    args: positional,
+    options,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    isTTY: Boolean(io.stdout.isTTY),
+    env: process.env,
+  };
+  const handler = await load();
+  return handler(ctx);
+}
