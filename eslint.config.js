@@ -26,7 +26,7 @@ const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({
   rules: {
     'no-restricted-imports': ['error', {
       patterns: banned.map((b) => ({
-        group: [`../${b}/*`, `../../${b}/*`, `**/src/${b}/*`],
+        group: [`../${b}/**`, `../../${b}/**`, `../../../${b}/**`, `**/src/${b}/**`],
         message: `src/${layer} must not import src/${b} (layering: DESIGN.md §1, docs/design/architecture.md)`,
       })),
     }],
