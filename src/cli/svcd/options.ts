@@ -1,0 +1,66 @@
+/**
+ * svcd's command line (CONTRACT.md): flags first, then the environment, then defaults.
+ * Pure: takes argv and env, returns options or a usage error, so it is testable without a daemon.
+ */
+import { parseArgs } from 'node:util';
+import type { Result } from '../../shared/result.js';
+import { err, ok } from '../../shared/result.js';
+
+export interface DaemonOptions {
+  /** Explicit --unit-path components (an empty one stands for the default path), or undefined. */
+  readonly unitPath?: readonly string[];
+  readonly runtimeDir: string;
+  readonly stateDir: string;
+  /** Undefined: journald's place, chosen by Storage= ([Journal] in the config). */
+  readonly journalDir?: string;
+  readonly defaultUnit: string;
+  readonly configPath: string;
+}
+
+export const DEFAULT_RUNTIME_DIR = '/run/svcd';
+export const DEFAULT_STATE_DIR = '/var/lib/svcd';
+export const DEFAULT_CONFIG = '/etc/svcd/system.conf';
+
+export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
+            [--unit NAME] [--config FILE]
+`;
+
+export function parseDaemonOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Result<DaemonOptions | 'help'> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        'unit-path': { type: 'string' },
+        'runtime-dir': { type: 'string' },
+        'state-dir': { type: 'string' },
+        'journal-dir': { type: 'string' },
+        unit: { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    return err((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return ok('help');
+  // systemd accepts systemd.unit= on the kernel command line; a container passes --unit instead.
+  return ok({
+    unitPath: v['unit-path']?.split(':'),
+    runtimeDir: v['runtime-dir'] ?? nonEmpty(env.SVCD_RUNTIME_DIR) ?? DEFAULT_RUNTIME_DIR,
+    stateDir: v['state-dir'] ?? nonEmpty(env.SVCD_STATE_DIR) ?? DEFAULT_STATE_DIR,
+    journalDir: v['journal-dir'],
+    defaultUnit: v.unit ?? 'default.target',
+    configPath: v.config ?? DEFAULT_CONFIG,
+  });
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s === '' ? undefined : s;
+}
