@@ -1,7 +1,167 @@
+/**
+ * `svcctl analyze timespan SPAN...`: byte-compatible with `systemd-analyze timespan` (252).
+ *
+ * Output per span is systemd's two-column table: right-aligned field names, then the value;
+ * a value with newlines continues on indented lines, each line's trailing whitespace dropped.
+ * The first invalid span stops processing with exit status 1, after a hint when the text would
+ * be valid for `systemd-analyze timestamp` or `calendar` instead.
+ */
 import type { VerbContext } from '../context.js';
+import { formatTimespan, parseTimespan, USEC_INFINITY, USEC_PER_SEC } from '../../../shared/timespan.js';
 
-// Placeholder: replaced by the owner of this verb.
+const WHITESPACE = ' \t\n\r';
+const LABEL_WIDTH = 'Original:'.length;
+
+/** systemd's is_locale_utf8(): $SYSTEMD_UTF8 wins; an unset or UTF-8 locale means UTF-8; "C"/"POSIX" set explicitly does not. */
+export function localeIsUtf8(env: Readonly<Record<string, string | undefined>>): boolean {
+  const forced = env.SYSTEMD_UTF8;
+  if (forced !== undefined) {
+    if (/^(1|yes|y|true|t|on)$/i.test(forced)) return true;
+    if (/^(0|no|n|false|f|off)$/i.test(forced)) return false;
+  }
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+  if (locale === '') return true;
+  if (/utf-?8/i.test(locale)) return true;
+  const base = locale.split('.')[0];
+  return !(base === 'C' || base === 'POSIX');
+}
+
+function colorsEnabled(ctx: VerbContext): boolean {
+  const sc = ctx.env.SYSTEMD_COLORS;
+  if (sc !== undefined) return !/^(0|no|n|false|f|off)$/i.test(sc);
+  if (ctx.env.NO_COLOR !== undefined) return false;
+  if (ctx.env.TERM === 'dumb') return false;
+  return ctx.isTTY;
+}
+
+function stripTrailing(line: string): string {
+  let end = line.length;
+  while (end > 0 && WHITESPACE.includes(line[end - 1]!)) end--;
+  return line.slice(0, end);
+}
+
+/** One table row: the label right-aligned, the value's lines below each other. */
+function row(label: string, value: string, highlight = false): string {
+  const lines = value.split('\n');
+  // A trailing newline does not open another line (systemd splits with strv_split_newlines()).
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines
+    .map((l, i) => {
+      const head = i === 0 ? label.padStart(LABEL_WIDTH) : ' '.repeat(LABEL_WIDTH);
+      const text = stripTrailing(l);
+      return `${head} ${highlight && text !== '' ? `\x1b[0;1;39m${text}\x1b[0m` : text}\n`;
+    })
+    .join('');
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const CALENDAR_SHORTHANDS = ['minutely', 'hourly', 'daily', 'monthly', 'weekly', 'yearly', 'annually', 'quarterly', 'semiannually'];
+
+// Both systemd parsers let mktime()/the calendar normalise "Feb 30"; only the field ranges count.
+function validDate(m: number, d: number): boolean {
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/** A relative span for a timestamp: "infinity" is a valid span but not a point in time. */
+function finiteSpan(text: string): boolean {
+  const r = parseTimespan(text);
+  return r.ok && r.value !== USEC_INFINITY;
+}
+
+/** Absolute date/time forms of systemd.time(7) "Parsing Timestamps", without weekday or zone. */
+function isAbsoluteTimestamp(t: string): boolean {
+  const m = /^(?:(\d{2}|\d{4})-(\d{1,2})-(\d{1,2}))?(?:(?:^| )(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?$/.exec(t);
+  if (!m || t === '') return false;
+  if (m[1] !== undefined) {
+    if (!validDate(Number(m[2]), Number(m[3]))) return false;
+  }
+  if (m[4] !== undefined) {
+    if (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 61)) return false;
+  }
+  return m[1] !== undefined || m[4] !== undefined;
+}
+
+/**
+ * Whether `systemd-analyze timestamp` would accept the text. Covers the relative forms ("now",
+ * "today", "+5s", "5s ago", "@123") and plain dates and times with an optional " UTC"; weekday
+ * prefixes depend on today's date and are left out on purpose, as are named time zones.
+ */
+export function looksLikeTimestamp(text: string): boolean {
+  let t = text;
+  if (['now', 'today', 'yesterday', 'tomorrow'].includes(t)) return true;
+  if (t.startsWith('+') || t.startsWith('-')) return finiteSpan(t.slice(1));
+  for (const suffix of [' ago', ' left']) {
+    if (t.endsWith(suffix)) return finiteSpan(t.slice(0, -suffix.length));
+  }
+  if (t.startsWith('@')) return parseTimespan(t.slice(1)).ok;
+  if (t.endsWith(' UTC')) t = t.slice(0, -4);
+  // The zone applies to dates: "today UTC" works, "now UTC" does not.
+  if (['today', 'yesterday', 'tomorrow'].includes(t)) return true;
+  return isAbsoluteTimestamp(t);
+}
+
+const CAL_COMPONENT = String.raw`(?:\*|\d+(?:\.\.\d+)?)(?:/\d+)?`;
+const CAL_LIST = `${CAL_COMPONENT}(?:,${CAL_COMPONENT})*`;
+const CAL_DATE = new RegExp(`^(?:${CAL_LIST}-)?${CAL_LIST}-${CAL_LIST}$`);
+const CAL_TIME = new RegExp(`^${CAL_LIST}:${CAL_LIST}(?::${CAL_LIST}(?:\\.\\d+)?)?$`);
+
+/**
+ * Whether `systemd-analyze calendar` would accept the text: the shorthands, "@N", and the
+ * "[weekdays] [date] [time] [UTC]" form with "*", ranges, lists and repetitions. Field ranges
+ * are checked only for plain numbers.
+ */
+export function looksLikeCalendarSpec(text: string): boolean {
+  if (CALENDAR_SHORTHANDS.includes(text)) return true;
+  if (text.startsWith('@')) return /^@\d+$/.test(text);
+  const words = text.split(' ').filter((w) => w !== '');
+  if (words.length === 0) return false;
+  if (words[words.length - 1] === 'UTC') words.pop();
+  if (words.length > 0 && words[0]!.split(/,|\.\./).every((w) => WEEKDAYS.includes(w))) words.shift();
+  let sawDate = false;
+  let sawTime = false;
+  for (const w of words) {
+    if (!sawDate && !sawTime && CAL_DATE.test(w)) {
+      const plain = /^(\d+)-(\d+)-(\d+)$/.exec(w);
+      if (plain && !validDate(Number(plain[2]), Number(plain[3]))) return false;
+      sawDate = true;
+    } else if (!sawTime && CAL_TIME.test(w)) {
+      const plain = /^(\d+):(\d+)(?::(\d+))?$/.exec(w);
+      if (plain && (Number(plain[1]) > 23 || Number(plain[2]) > 59 || Number(plain[3] ?? 0) > 59)) return false;
+      sawTime = true;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 export async function run(ctx: VerbContext): Promise<number> {
-  ctx.stderr.write(`svcctl: '${ctx.verb}' is not implemented yet\n`);
-  return 1;
+  if (ctx.args.length === 0) {
+    ctx.stderr.write('Too few arguments.\n');
+    return 1;
+  }
+  const mu = localeIsUtf8(ctx.env) ? '\u03bc' : 'u';
+  const color = colorsEnabled(ctx);
+  let out = '';
+  let status = 0;
+  for (const [i, input] of ctx.args.entries()) {
+    const r = parseTimespan(input, USEC_PER_SEC);
+    if (!r.ok) {
+      let msg = `Failed to parse time span '${input}': ${r.error}\n`;
+      if (looksLikeCalendarSpec(input))
+        msg += `Hint: this expression is a valid calendar specification. Use 'systemd-analyze calendar "${input}"' instead?\n`;
+      if (looksLikeTimestamp(input))
+        msg += `Hint: this expression is a valid timestamp. Use 'systemd-analyze timestamp "${input}"' instead?\n`;
+      ctx.stderr.write(msg);
+      status = 1;
+      break;
+    }
+    out += row('Original:', input);
+    out += row(`${mu}s:`, r.value.toString());
+    out += row('Human:', formatTimespan(r.value), color);
+    if (i < ctx.args.length - 1) out += '\n';
+  }
+  // systemd's stdout is buffered until exit, so everything printed before an error still appears.
+  if (out !== '') ctx.stdout.write(out);
+  return status;
 }
