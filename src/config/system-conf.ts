@@ -1,0 +1,402 @@
+/**
+ * The manager configuration: systemd-system.conf(5) keys in [Manager] and journald.conf(5) keys in
+ * [Journal], in one INI file (default /etc/svcd/system.conf) plus drop-ins FILE.d/*.conf read in
+ * lexical order, later ones winning. Defaults are the man pages' (systemd 252), except journal
+ * rate limiting, which svcd leaves off (a container's logs are usually its only output).
+ *
+ * A bad value is reported (file, key, value, reason) and the default or earlier value kept; an
+ * absent file is normal. The result is deeply frozen: the engine shares it between snapshots.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import * as ini from 'ini';
+import type { Diagnostic } from '../shared/diagnostic.js';
+import { type Result, ok, err } from '../shared/result.js';
+import { parseTimespan, USEC_PER_MINUTE, USEC_PER_MONTH, USEC_PER_MSEC, USEC_PER_SEC, type Usec } from '../shared/timespan.js';
+// The value parsers are pure leaf functions shared with unit files (systemd reads system.conf
+// with the same config_parse_* helpers); the layering rule does not yet list unit/values/ as a
+// leaf. See docs/config.md.
+// eslint-disable-next-line no-restricted-imports
+import {
+  makeEnumParser,
+  makeBooleanEnumParser,
+  parseBoolean,
+  parseBytes,
+  parseEnvironment,
+  parseLogLevel,
+  parseOomScoreAdjust,
+  parseRlimit,
+  parseUnsignedNumber,
+  rlimitFromDirective,
+  type LogLevel,
+  type Rlimit,
+  type RlimitName,
+} from '../unit/values/index.js';
+
+export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
+
+export type LogTarget = 'console' | 'console-prefixed' | 'kmsg' | 'journal' | 'journal-or-kmsg' | 'syslog' | 'syslog-or-kmsg' | 'auto' | 'null';
+export type ShowStatus = 'yes' | 'no' | 'auto' | 'error';
+export type DefaultOutput = 'inherit' | 'null' | 'tty' | 'journal' | 'kmsg' | 'journal+console' | 'kmsg+console';
+export type OomPolicy = 'continue' | 'stop' | 'kill';
+export type Storage = 'volatile' | 'persistent' | 'auto' | 'none';
+export type SplitMode = 'uid' | 'none';
+
+export interface ManagerSettings {
+  readonly logLevel: LogLevel;
+  readonly logTarget: LogTarget;
+  readonly logColor: boolean;
+  readonly logLocation: boolean;
+  readonly logTime: boolean;
+  readonly dumpCore: boolean;
+  readonly crashShell: boolean;
+  readonly crashReboot: boolean;
+  readonly showStatus: ShowStatus;
+  readonly defaultStandardOutput: DefaultOutput;
+  readonly defaultStandardError: DefaultOutput;
+  readonly defaultTimerAccuracyUSec: Usec;
+  readonly defaultTimeoutStartUSec: Usec;
+  readonly defaultTimeoutStopUSec: Usec;
+  /** null: unset, units fall back to their TimeoutStopSec=. */
+  readonly defaultTimeoutAbortUSec: Usec | null;
+  readonly defaultRestartUSec: Usec;
+  readonly defaultDeviceTimeoutUSec: Usec;
+  readonly defaultStartLimitIntervalUSec: Usec;
+  readonly defaultStartLimitBurst: number;
+  /** "NAME=value" assignments, later ones replacing earlier ones of the same name. */
+  readonly defaultEnvironment: readonly string[];
+  readonly managerEnvironment: readonly string[];
+  /** Only the limits set (by default NOFILE and MEMLOCK); others are inherited. */
+  readonly defaultLimits: Readonly<Partial<Record<RlimitName, Rlimit>>>;
+  readonly defaultOOMPolicy: OomPolicy;
+  /** null: inherit the manager's own adjustment. */
+  readonly defaultOOMScoreAdjust: number | null;
+  readonly defaultCPUAccounting: boolean;
+  readonly defaultMemoryAccounting: boolean;
+  readonly defaultTasksAccounting: boolean;
+  readonly defaultIOAccounting: boolean;
+  readonly defaultIPAccounting: boolean;
+}
+
+export interface JournalSettings {
+  readonly storage: Storage;
+  readonly compress: boolean;
+  readonly seal: boolean;
+  readonly splitMode: SplitMode;
+  /** 0 = rate limiting off (svcd's default; journald's is 30s). */
+  readonly rateLimitIntervalUSec: Usec;
+  /** 0 = rate limiting off (svcd's default; journald's is 10000). */
+  readonly rateLimitBurst: number;
+  /** Sizes in bytes; null = journald's computed default (a share of the file system, capped). */
+  readonly systemMaxUse: bigint | null;
+  readonly systemKeepFree: bigint | null;
+  readonly systemMaxFileSize: bigint | null;
+  readonly systemMaxFiles: number;
+  readonly runtimeMaxUse: bigint | null;
+  readonly runtimeKeepFree: bigint | null;
+  readonly runtimeMaxFileSize: bigint | null;
+  readonly runtimeMaxFiles: number;
+  readonly maxFileUSec: Usec;
+  /** 0 = no time-based deletion. */
+  readonly maxRetentionUSec: Usec;
+  readonly syncIntervalUSec: Usec;
+  readonly forwardToSyslog: boolean;
+  readonly forwardToKMsg: boolean;
+  readonly forwardToConsole: boolean;
+  readonly forwardToWall: boolean;
+  readonly maxLevelStore: LogLevel;
+  readonly maxLevelSyslog: LogLevel;
+  readonly maxLevelKMsg: LogLevel;
+  readonly maxLevelConsole: LogLevel;
+  readonly maxLevelWall: LogLevel;
+  readonly readKMsg: boolean;
+  readonly audit: boolean;
+  readonly ttyPath: string;
+  readonly lineMax: bigint;
+}
+
+export interface ManagerConfig {
+  readonly manager: ManagerSettings;
+  readonly journal: JournalSettings;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const MIB = 1024n * 1024n;
+
+export function defaultManagerSettings(): ManagerSettings {
+  return {
+    logLevel: 'info',
+    logTarget: 'journal-or-kmsg',
+    logColor: true,
+    logLocation: false,
+    logTime: false,
+    dumpCore: true,
+    crashShell: false,
+    crashReboot: false,
+    showStatus: 'yes',
+    defaultStandardOutput: 'journal',
+    defaultStandardError: 'inherit',
+    defaultTimerAccuracyUSec: USEC_PER_MINUTE,
+    defaultTimeoutStartUSec: 90n * USEC_PER_SEC,
+    defaultTimeoutStopUSec: 90n * USEC_PER_SEC,
+    defaultTimeoutAbortUSec: null,
+    defaultRestartUSec: 100n * USEC_PER_MSEC,
+    defaultDeviceTimeoutUSec: 90n * USEC_PER_SEC,
+    defaultStartLimitIntervalUSec: 10n * USEC_PER_SEC,
+    defaultStartLimitBurst: 5,
+    defaultEnvironment: [],
+    managerEnvironment: [],
+    defaultLimits: { NOFILE: { soft: 1024n, hard: 524288n }, MEMLOCK: { soft: 8n * MIB, hard: 8n * MIB } },
+    defaultOOMPolicy: 'stop',
+    defaultOOMScoreAdjust: null,
+    defaultCPUAccounting: true,
+    defaultMemoryAccounting: true,
+    defaultTasksAccounting: true,
+    defaultIOAccounting: false,
+    defaultIPAccounting: false,
+  };
+}
+
+export function defaultJournalSettings(): JournalSettings {
+  return {
+    storage: 'auto',
+    compress: true,
+    seal: true,
+    splitMode: 'uid',
+    rateLimitIntervalUSec: 0n,
+    rateLimitBurst: 0,
+    systemMaxUse: null,
+    systemKeepFree: null,
+    systemMaxFileSize: null,
+    systemMaxFiles: 100,
+    runtimeMaxUse: null,
+    runtimeKeepFree: null,
+    runtimeMaxFileSize: null,
+    runtimeMaxFiles: 100,
+    maxFileUSec: USEC_PER_MONTH,
+    maxRetentionUSec: 0n,
+    syncIntervalUSec: 5n * USEC_PER_MINUTE,
+    forwardToSyslog: true,
+    forwardToKMsg: false,
+    forwardToConsole: false,
+    forwardToWall: true,
+    maxLevelStore: 'debug',
+    maxLevelSyslog: 'debug',
+    maxLevelKMsg: 'notice',
+    maxLevelConsole: 'info',
+    maxLevelWall: 'emerg',
+    readKMsg: true,
+    audit: false,
+    ttyPath: '/dev/console',
+    lineMax: 48n * 1024n,
+  };
+}
+
+type Parser = (v: string) => Result<unknown, string>;
+
+const sec: Parser = (v) => parseTimespan(v);
+const optionalSec: Parser = (v) => (v === '' ? ok(null) : parseTimespan(v));
+const size: Parser = (v) => parseBytes(v);
+const count: Parser = (v) => parseUnsignedNumber(v);
+const absolutePath: Parser = (v) => (v.startsWith('/') ? ok(v) : err('not an absolute path'));
+const environment: Parser = (v) => {
+  const r = parseEnvironment(v);
+  if (!r.ok) return r;
+  if (r.value.warnings.length > 0) return err(r.value.warnings.join('; '));
+  return ok(r.value.assignments ?? []);
+};
+const outputs = makeEnumParser(['inherit', 'null', 'tty', 'journal', 'kmsg', 'journal+console', 'kmsg+console', 'syslog', 'syslog+console'] as const);
+/** syslog outputs are legacy spellings of journal ones (systemd maps them the same way). */
+const output: Parser = (v) => {
+  const r = outputs(v);
+  if (!r.ok) return r;
+  return ok(r.value === 'syslog' ? 'journal' : r.value === 'syslog+console' ? 'journal+console' : r.value);
+};
+/** journald raises LineMax= below 79 to 79, so a line always fits a traditional syslog record. */
+const lineMax: Parser = (v) => {
+  const r = parseBytes(v);
+  if (!r.ok) return r;
+  return ok(r.value < 79n ? 79n : r.value);
+};
+
+const MANAGER_KEYS: Record<string, readonly [keyof ManagerSettings, Parser]> = {
+  LogLevel: ['logLevel', parseLogLevel],
+  LogTarget: ['logTarget', makeEnumParser(['console', 'console-prefixed', 'kmsg', 'journal', 'journal-or-kmsg', 'syslog', 'syslog-or-kmsg', 'auto', 'null'] as const)],
+  LogColor: ['logColor', parseBoolean],
+  LogLocation: ['logLocation', parseBoolean],
+  LogTime: ['logTime', parseBoolean],
+  DumpCore: ['dumpCore', parseBoolean],
+  CrashShell: ['crashShell', parseBoolean],
+  CrashReboot: ['crashReboot', parseBoolean],
+  ShowStatus: ['showStatus', makeBooleanEnumParser(['yes', 'no', 'auto', 'error'] as const, 'yes', 'no')],
+  DefaultStandardOutput: ['defaultStandardOutput', output],
+  DefaultStandardError: ['defaultStandardError', output],
+  DefaultTimerAccuracySec: ['defaultTimerAccuracyUSec', sec],
+  DefaultTimeoutStartSec: ['defaultTimeoutStartUSec', sec],
+  DefaultTimeoutStopSec: ['defaultTimeoutStopUSec', sec],
+  DefaultTimeoutAbortSec: ['defaultTimeoutAbortUSec', optionalSec],
+  DefaultRestartSec: ['defaultRestartUSec', sec],
+  DefaultDeviceTimeoutSec: ['defaultDeviceTimeoutUSec', sec],
+  DefaultStartLimitIntervalSec: ['defaultStartLimitIntervalUSec', sec],
+  DefaultStartLimitBurst: ['defaultStartLimitBurst', count],
+  DefaultEnvironment: ['defaultEnvironment', environment],
+  ManagerEnvironment: ['managerEnvironment', environment],
+  DefaultOOMPolicy: ['defaultOOMPolicy', makeEnumParser(['continue', 'stop', 'kill'] as const)],
+  DefaultOOMScoreAdjust: ['defaultOOMScoreAdjust', (v) => (v === '' ? ok(null) : parseOomScoreAdjust(v))],
+  DefaultCPUAccounting: ['defaultCPUAccounting', parseBoolean],
+  DefaultMemoryAccounting: ['defaultMemoryAccounting', parseBoolean],
+  DefaultTasksAccounting: ['defaultTasksAccounting', parseBoolean],
+  DefaultIOAccounting: ['defaultIOAccounting', parseBoolean],
+  DefaultIPAccounting: ['defaultIPAccounting', parseBoolean],
+};
+
+const level = parseLogLevel;
+const JOURNAL_KEYS: Record<string, readonly [keyof JournalSettings, Parser]> = {
+  Storage: ['storage', makeEnumParser(['volatile', 'persistent', 'auto', 'none'] as const)],
+  Compress: ['compress', parseBoolean],
+  Seal: ['seal', parseBoolean],
+  SplitMode: ['splitMode', makeEnumParser(['uid', 'none'] as const)],
+  RateLimitIntervalSec: ['rateLimitIntervalUSec', sec],
+  RateLimitBurst: ['rateLimitBurst', count],
+  SystemMaxUse: ['systemMaxUse', size],
+  SystemKeepFree: ['systemKeepFree', size],
+  SystemMaxFileSize: ['systemMaxFileSize', size],
+  SystemMaxFiles: ['systemMaxFiles', count],
+  RuntimeMaxUse: ['runtimeMaxUse', size],
+  RuntimeKeepFree: ['runtimeKeepFree', size],
+  RuntimeMaxFileSize: ['runtimeMaxFileSize', size],
+  RuntimeMaxFiles: ['runtimeMaxFiles', count],
+  MaxFileSec: ['maxFileUSec', sec],
+  MaxRetentionSec: ['maxRetentionUSec', sec],
+  SyncIntervalSec: ['syncIntervalUSec', sec],
+  ForwardToSyslog: ['forwardToSyslog', parseBoolean],
+  ForwardToKMsg: ['forwardToKMsg', parseBoolean],
+  ForwardToConsole: ['forwardToConsole', parseBoolean],
+  ForwardToWall: ['forwardToWall', parseBoolean],
+  MaxLevelStore: ['maxLevelStore', level],
+  MaxLevelSyslog: ['maxLevelSyslog', level],
+  MaxLevelKMsg: ['maxLevelKMsg', level],
+  MaxLevelConsole: ['maxLevelConsole', level],
+  MaxLevelWall: ['maxLevelWall', level],
+  ReadKMsg: ['readKMsg', parseBoolean],
+  Audit: ['audit', parseBoolean],
+  TTYPath: ['ttyPath', absolutePath],
+  LineMax: ['lineMax', lineMax],
+};
+
+/** ini gives no line numbers; the last assignment of a key in its section is the one ini kept. */
+function lineOf(text: string, section: string, key: string | null): number {
+  let current = '';
+  let found = 0;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    const sec = /^\[(.*)\]$/.exec(line);
+    if (sec) {
+      current = sec[1]!;
+      if (key === null && current === section && !found) found = i + 1;
+    } else if (key !== null && current === section && line.startsWith(key) && /^\s*=/.test(line.slice(key.length))) {
+      found = i + 1;
+    }
+  });
+  return found || 1;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+function applyFile(
+  file: string,
+  text: string,
+  manager: Mutable<ManagerSettings>,
+  journal: Mutable<JournalSettings>,
+  diagnostics: Diagnostic[],
+): void {
+  const warn = (line: number, message: string): void => {
+    diagnostics.push({ severity: 'warning', loc: { file, line }, message });
+  };
+  const data = ini.parse(text) as Record<string, unknown>;
+  for (const [section, body] of Object.entries(data)) {
+    if (section !== 'Manager' && section !== 'Journal') {
+      warn(lineOf(text, section, null), `Unknown section '${section}'. Ignoring.`);
+      continue;
+    }
+    if (!body || typeof body !== 'object') continue;
+    for (const [key, raw] of Object.entries(body as Record<string, unknown>)) {
+      const line = lineOf(text, section, key);
+      // "Key" with no "=" comes back as true; systemd would reject such a line outright.
+      const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.join(' ') : '';
+      if (typeof raw !== 'string' && !Array.isArray(raw)) {
+        warn(line, `Missing '=', ignoring line: ${key}`);
+        continue;
+      }
+      if (section === 'Manager') {
+        const limit = key.startsWith('DefaultLimit') ? rlimitFromDirective(key) : undefined;
+        if (limit) {
+          const r = parseRlimit(limit, value);
+          if (r.ok) manager.defaultLimits = { ...manager.defaultLimits, [limit]: r.value };
+          else warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
+          continue;
+        }
+        const spec = MANAGER_KEYS[key];
+        if (!spec) {
+          warn(line, `Unknown key name '${key}' in section '${section}', ignoring.`);
+          continue;
+        }
+        const r = spec[1](value);
+        if (r.ok) (manager as Record<string, unknown>)[spec[0]] = r.value;
+        else warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
+      } else {
+        const spec = JOURNAL_KEYS[key];
+        if (!spec) {
+          warn(line, `Unknown key name '${key}' in section '${section}', ignoring.`);
+          continue;
+        }
+        const r = spec[1](value);
+        if (r.ok) (journal as Record<string, unknown>)[spec[0]] = r.value;
+        else warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
+      }
+    }
+  }
+}
+
+function readIfPresent(path: string, diagnostics: Diagnostic[]): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+      diagnostics.push({ severity: 'warning', message: `Failed to read ${path}, ignoring: ${(e as Error).message}` });
+    }
+    return null;
+  }
+}
+
+/**
+ * Reads PATH then PATH.d/*.conf (byte-wise lexical order). Never throws for bad input: problems
+ * come back as diagnostics and the affected keys keep their previous values.
+ */
+export function loadManagerConfig(path: string = DEFAULT_CONFIG_PATH): { config: ManagerConfig; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const manager: Mutable<ManagerSettings> = defaultManagerSettings();
+  const journal: Mutable<JournalSettings> = defaultJournalSettings();
+  const files = [path];
+  const dropinDir = `${path}.d`;
+  try {
+    const names = readdirSync(dropinDir)
+      .filter((n) => n.endsWith('.conf'))
+      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    files.push(...names.map((n) => `${dropinDir}/${n}`));
+  } catch {
+    // No drop-in directory: the common case.
+  }
+  for (const file of files) {
+    const text = readIfPresent(file, diagnostics);
+    if (text !== null) applyFile(file, text, manager, journal, diagnostics);
+  }
+  return { config: deepFreeze({ manager, journal }), diagnostics };
+}

@@ -1,0 +1,154 @@
+// loadManagerConfig: systemd-system.conf(5) and journald.conf(5) keys, defaults, drop-ins, diagnostics.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadManagerConfig } from '../../src/config/system-conf.js';
+import { USEC_INFINITY } from '../../src/shared/timespan.js';
+
+function setup(main: string | null, dropins: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'svcd-conf-'));
+  const path = join(dir, 'system.conf');
+  if (main !== null) writeFileSync(path, main);
+  if (Object.keys(dropins).length > 0) {
+    mkdirSync(`${path}.d`);
+    for (const [name, text] of Object.entries(dropins)) writeFileSync(join(`${path}.d`, name), text);
+  }
+  return path;
+}
+
+describe('loadManagerConfig', () => {
+  it('a missing file is not an error and yields the man pages\' defaults', () => {
+    const { config, diagnostics } = loadManagerConfig(setup(null));
+    expect(diagnostics).toEqual([]);
+    const m = config.manager;
+    // systemd-system.conf(5): "DefaultTimeoutStartSec= and DefaultTimeoutStopSec= default to 90s",
+    // "DefaultRestartSec= defaults to 100ms", "DefaultStartLimitIntervalSec= defaults to 10s",
+    // "DefaultStartLimitBurst= defaults to 5", "DefaultLimitNOFILE= defaults to 1024:524288",
+    // "DefaultLimitMEMLOCK= defaults to 8M", ShowStatus=yes, DefaultStandardOutput=journal.
+    expect(m.defaultTimeoutStartUSec).toBe(90_000_000n);
+    expect(m.defaultTimeoutStopUSec).toBe(90_000_000n);
+    expect(m.defaultTimeoutAbortUSec).toBeNull();
+    expect(m.defaultRestartUSec).toBe(100_000n);
+    expect(m.defaultStartLimitIntervalUSec).toBe(10_000_000n);
+    expect(m.defaultStartLimitBurst).toBe(5);
+    expect(m.defaultLimits.NOFILE).toEqual({ soft: 1024n, hard: 524288n });
+    expect(m.defaultLimits.MEMLOCK).toEqual({ soft: 8388608n, hard: 8388608n });
+    expect(m.defaultLimits.CORE).toBeUndefined();
+    expect(m.showStatus).toBe('yes');
+    expect(m.defaultStandardOutput).toBe('journal');
+    expect(m.defaultStandardError).toBe('inherit');
+    const j = config.journal;
+    // journald.conf(5): Storage=auto, LineMax=48K, MaxLevelStore=debug, MaxLevelConsole=info,
+    // SystemMaxFiles=100, SyncIntervalSec=5min, MaxRetentionSec=0, ForwardToConsole=no.
+    expect(j.storage).toBe('auto');
+    expect(j.lineMax).toBe(49152n);
+    expect(j.maxLevelStore).toBe('debug');
+    expect(j.maxLevelConsole).toBe('info');
+    expect(j.systemMaxFiles).toBe(100);
+    expect(j.syncIntervalUSec).toBe(300_000_000n);
+    expect(j.maxRetentionUSec).toBe(0n);
+    expect(j.forwardToConsole).toBe(false);
+    // svcd's deliberate difference: rate limiting off.
+    expect(j.rateLimitBurst).toBe(0);
+    expect(j.rateLimitIntervalUSec).toBe(0n);
+  });
+
+  it('reads [Manager] and [Journal] keys with their value syntax', () => {
+    const path = setup(`# comment
+[Manager]
+DefaultTimeoutStartSec=5min 20s
+DefaultTimeoutStopSec=infinity
+DefaultTimeoutAbortSec=10s
+DefaultRestartSec=1.5
+DefaultStartLimitBurst=10
+DefaultLimitNOFILE=4096:8192
+DefaultLimitCORE=infinity
+DefaultLimitCPU=1h
+DefaultEnvironment=A=1 "B=two words" A=3
+LogLevel=debug
+LogTarget=console
+ShowStatus=no
+DefaultStandardOutput=journal+console
+
+[Journal]
+Storage=volatile
+SystemMaxUse=1G
+RuntimeMaxFileSize=16M
+MaxRetentionSec=1month
+RateLimitIntervalSec=30s
+RateLimitBurst=10000
+ForwardToConsole=yes
+MaxLevelStore=5
+LineMax=10
+`);
+    const { config, diagnostics } = loadManagerConfig(path);
+    expect(diagnostics).toEqual([]);
+    const m = config.manager;
+    expect(m.defaultTimeoutStartUSec).toBe(320_000_000n);
+    expect(m.defaultTimeoutStopUSec).toBe(USEC_INFINITY);
+    expect(m.defaultTimeoutAbortUSec).toBe(10_000_000n);
+    expect(m.defaultRestartUSec).toBe(1_500_000n);
+    expect(m.defaultStartLimitBurst).toBe(10);
+    expect(m.defaultLimits.NOFILE).toEqual({ soft: 4096n, hard: 8192n });
+    expect(m.defaultLimits.MEMLOCK).toEqual({ soft: 8388608n, hard: 8388608n });
+    expect(m.defaultLimits.CORE).toEqual({ soft: (1n << 64n) - 1n, hard: (1n << 64n) - 1n });
+    expect(m.defaultLimits.CPU).toEqual({ soft: 3600n, hard: 3600n });
+    expect(m.defaultEnvironment).toEqual(['A=3', 'B=two words']);
+    expect(m.logLevel).toBe('debug');
+    expect(m.logTarget).toBe('console');
+    expect(m.showStatus).toBe('no');
+    expect(m.defaultStandardOutput).toBe('journal+console');
+    const j = config.journal;
+    expect(j.storage).toBe('volatile');
+    expect(j.systemMaxUse).toBe(1n << 30n);
+    expect(j.runtimeMaxFileSize).toBe(16n << 20n);
+    expect(j.maxRetentionUSec).toBe(2_629_800_000_000n);
+    expect(j.rateLimitIntervalUSec).toBe(30_000_000n);
+    expect(j.rateLimitBurst).toBe(10000);
+    expect(j.forwardToConsole).toBe(true);
+    expect(j.maxLevelStore).toBe('notice');
+    expect(j.lineMax).toBe(79n);
+  });
+
+  it('reports a bad value with file, line, key and value, and keeps the default', () => {
+    const path = setup('[Manager]\nDefaultTimeoutStartSec=soon\nShowStatus=maybe\n[Journal]\nStorage=cloud\nNoSuchKey=1\n[Bogus]\nX=1\n');
+    const { config, diagnostics } = loadManagerConfig(path);
+    expect(config.manager.defaultTimeoutStartUSec).toBe(90_000_000n);
+    expect(config.manager.showStatus).toBe('yes');
+    expect(config.journal.storage).toBe('auto');
+    const msgs = diagnostics.map((d) => `${d.loc?.file === path ? 'F' : '?'}:${d.loc?.line}: ${d.message}`);
+    expect(msgs).toEqual([
+      'F:2: Failed to parse DefaultTimeoutStartSec=soon, ignoring: Invalid argument',
+      expect.stringMatching(/^F:3: Failed to parse ShowStatus=maybe, ignoring: /),
+      expect.stringMatching(/^F:5: Failed to parse Storage=cloud, ignoring: /),
+      "F:6: Unknown key name 'NoSuchKey' in section 'Journal', ignoring.",
+      "F:7: Unknown section 'Bogus'. Ignoring.",
+    ]);
+  });
+
+  it('applies drop-ins in lexical order after the main file; other files in .d are ignored', () => {
+    const path = setup('[Manager]\nDefaultRestartSec=1s\nLogLevel=notice\n', {
+      '20-b.conf': '[Manager]\nDefaultRestartSec=3s\n',
+      '10-a.conf': '[Manager]\nDefaultRestartSec=2s\nLogLevel=err\n',
+      '30-c.conf.disabled': '[Manager]\nDefaultRestartSec=9s\n',
+    });
+    const { config } = loadManagerConfig(path);
+    expect(config.manager.defaultRestartUSec).toBe(3_000_000n);
+    expect(config.manager.logLevel).toBe('err');
+  });
+
+  it('drop-ins apply even without a main file', () => {
+    const path = setup(null, { 'a.conf': '[Journal]\nStorage=none\n' });
+    expect(loadManagerConfig(path).config.journal.storage).toBe('none');
+  });
+
+  it('returns a deeply frozen config', () => {
+    const { config } = loadManagerConfig(setup(null));
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.manager)).toBe(true);
+    expect(Object.isFrozen(config.manager.defaultLimits)).toBe(true);
+    expect(Object.isFrozen(config.manager.defaultLimits.NOFILE)).toBe(true);
+    expect(Object.isFrozen(config.journal)).toBe(true);
+  });
+});
