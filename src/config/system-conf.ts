@@ -22,6 +22,7 @@ import {
   parseBoolean,
   parseBytes,
   parseEnvironment,
+  envReplace,
   parseLogLevel,
   parseOomScoreAdjust,
   parseRlimit,
@@ -348,8 +349,13 @@ function applyFile(
           continue;
         }
         const r = spec[1](value);
-        if (r.ok) (manager as Record<string, unknown>)[spec[0]] = r.value;
-        else warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
+        if (!r.ok) warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
+        else if (spec[0] === 'defaultEnvironment' || spec[0] === 'managerEnvironment') {
+          // Like systemd, each file adds to the list; only an empty value resets it.
+          const list = value.trim() === '' ? [] : [...manager[spec[0]]];
+          for (const a of r.value as string[]) envReplace(list, a);
+          manager[spec[0]] = list;
+        } else (manager as Record<string, unknown>)[spec[0]] = r.value;
       } else {
         const spec = JOURNAL_KEYS[key];
         if (!spec) {

@@ -152,3 +152,14 @@ LineMax=10
     expect(Object.isFrozen(config.journal)).toBe(true);
   });
 });
+
+describe('DefaultEnvironment= across files', () => {
+  it('adds up drop-in by drop-in; an empty value resets', () => {
+    const path = setup('[Manager]\nDefaultEnvironment=A=1 B=2\n', {
+      '10.conf': '[Manager]\nDefaultEnvironment=B=3 C=4\n',
+    });
+    expect(loadManagerConfig(path).config.manager.defaultEnvironment).toEqual(['A=1', 'B=3', 'C=4']);
+    const reset = setup('[Manager]\nDefaultEnvironment=A=1\n', { '10.conf': '[Manager]\nDefaultEnvironment=\n' });
+    expect(loadManagerConfig(reset).config.manager.defaultEnvironment).toEqual([]);
+  });
+});
