@@ -12,10 +12,8 @@ import * as ini from 'ini';
 import type { Diagnostic } from '../shared/diagnostic.js';
 import { type Result, ok, err } from '../shared/result.js';
 import { parseTimespan, USEC_PER_MINUTE, USEC_PER_MONTH, USEC_PER_MSEC, USEC_PER_SEC, type Usec } from '../shared/timespan.js';
-// The value parsers are pure leaf functions shared with unit files (systemd reads system.conf
-// with the same config_parse_* helpers); the layering rule does not yet list unit/values/ as a
-// leaf. See docs/config.md.
-// eslint-disable-next-line no-restricted-imports
+// system.conf takes the same value syntax as unit files (systemd reads both with the same
+// config_parse_* helpers), so the same parsers serve.
 import {
   makeEnumParser,
   makeBooleanEnumParser,
