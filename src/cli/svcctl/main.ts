@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import type { SystemctlOptions, VerbContext, VerbHandler } from './context.js';
-import { EXIT_INVALIDARGUMENT } from './context.js';
+import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
 
 type Loader = () => Promise<VerbHandler>;
 
@@ -62,6 +62,19 @@ const SYSTEMCTL_OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
+/** getopt_long's wording, which systemctl and systemd-analyze print for bad options (exit 1). */
+function getoptMessage(e: Error & { code?: string }): string {
+  const opt = /'(-[^']*)'/.exec(e.message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return opt.startsWith('--') ? `unrecognized option '${opt}'` : `invalid option -- '${opt.replace(/^-/, '').charAt(0)}'`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(e.message)) {
+    const name = /--([a-z-]+)/.exec(e.message)?.[0] ?? opt;
+    return `option '${name}' requires an argument`;
+  }
+  return e.message;
+}
+
 function splitList(values: string[] | undefined): string[] | undefined {
   return values?.flatMap((v) => v.split(',')).filter((v) => v !== '');
 }
@@ -75,8 +88,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   try {
     parsed = parseArgs({ args, options: SYSTEMCTL_OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    io.stderr.write(`svcctl: ${(e as Error).message}\n`);
-    return EXIT_INVALIDARGUMENT;
+    io.stderr.write(`${invokedAs}: ${getoptMessage(e as Error & { code?: string })}\n`);
+    return EXIT_FAILURE;
   }
   const v = parsed.values;
   if (v.version) {
