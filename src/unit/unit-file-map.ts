@@ -10,7 +10,7 @@
  *    in the config directories (/etc/systemd/system, /run/systemd/system), ignored elsewhere.
  * Instances without a file of their own use their template's ("foo@bar" → "foo@").
  */
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { instantiate, isInstance, parseUnitName, templateOf } from './name.js';
 
@@ -73,11 +73,11 @@ export function buildUnitFileMap(searchPath: readonly string[], root = ''): Unit
     for (const file of listDir(dir)) {
       if (names.has(file) || !parseUnitName(file)) continue;
       const path = join(dir, file);
-      let isLink = false;
+      let isLink: boolean;
       try {
-        isLink = readlinkSync(path) !== undefined;
+        isLink = lstatSync(path).isSymbolicLink();
       } catch {
-        isLink = false;
+        continue;
       }
       if (!isLink) {
         // Only regular files are fragments; NAME.d/ and NAME.wants/ are not names.
