@@ -111,7 +111,7 @@ function isEmptyFile(path: string): boolean {
   }
 }
 
-export function loadUnitSource(map: UnitFileMap, name: string, parse: ParseOptions = {}): UnitSource {
+export function loadUnitSource(map: UnitFileMap, name: string, parse: ParseOptions = {}, allowTemplate = false): UnitSource {
   const r = resolveName(map, name);
   const names = namesOf(map, r.id);
   const entry = r.entry;
@@ -119,7 +119,7 @@ export function loadUnitSource(map: UnitFileMap, name: string, parse: ParseOptio
   // A unit with no fragment is "not found" whatever drop-ins exist (systemd 252 reads drop-ins
   // only for units it found), and a template itself is never loadable, only its instances.
   const p = parseUnitName(r.id);
-  const notFound = !entry || (p !== undefined && p.instance === '');
+  const notFound = !entry || (!allowTemplate && p !== undefined && p.instance === '');
   const fragmentPath = entry && entry.kind === 'file' && !notFound ? entry.path : undefined;
   const dropinPaths = masked || notFound ? [] : findDropins(map, names);
   const files: ParsedFile[] = [];

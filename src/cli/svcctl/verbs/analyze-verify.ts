@@ -1,7 +1,14 @@
 import type { VerbContext } from '../context.js';
+import { EXIT_FAILURE } from '../context.js';
+import { verifyFiles } from '../../../unit/verify.js';
 
-// Placeholder: replaced by the owner of this verb.
+/** `svcctl analyze verify FILE…`: systemd-analyze verify's messages (on stderr) and exit code. */
 export async function run(ctx: VerbContext): Promise<number> {
-  ctx.stderr.write(`svcctl: '${ctx.verb}' is not implemented yet\n`);
-  return 1;
+  if (ctx.args.length === 0) {
+    ctx.stderr.write('Too few arguments.\n');
+    return EXIT_FAILURE;
+  }
+  const out = verifyFiles(ctx.args, ctx.env);
+  for (const l of out.lines) ctx.stderr.write(`${l}\n`);
+  return out.status;
 }
