@@ -1,0 +1,79 @@
+// Every unit file systemd 252 ships on this machine, and those of real Debian packages, loads into
+// svcd's model exactly as cleanly as systemd loads it: no error, no "Unknown key" (every key
+// systemd knows is in the directive table), and every assignment accounted for.
+import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildUnitFileMap } from '../../src/unit/unit-file-map.js';
+import { knownSections, loadUnit } from '../../src/unit/load.js';
+import { loadUnitSource } from '../../src/unit/source.js';
+import { findDirective } from '../../src/unit/directives/table.js';
+import { parseUnitName } from '../../src/unit/name.js';
+import { formatDiagnostic } from '../../src/shared/diagnostic.js';
+
+const LIB = '/lib/systemd/system';
+const map = buildUnitFileMap(['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', LIB]);
+const unitFiles = existsSync(LIB) ? readdirSync(LIB).filter((f) => parseUnitName(f) && map.names.get(f)?.kind === 'file') : [];
+
+function problems(name: string): string[] {
+  const u = loadUnit(map, name, true);
+  return u.diagnostics.filter((d) => d.severity === 'error' || /Unknown (key|section)/.test(d.message)).map(formatDiagnostic);
+}
+
+/** What systemd-analyze verify itself says about a file, for the lines our test is about. */
+function oracleProblems(path: string): string[] {
+  const r = spawnSync('systemd-analyze', ['verify', '--man=no', path], { encoding: 'utf8' });
+  return r.stderr.split('\n').filter((l) => /Unknown (key|section)|bad unit file setting|failed to load/.test(l));
+}
+
+describe(`units shipped in ${LIB}`, () => {
+  it('finds a real unit tree to check', () => expect(unitFiles.length).toBeGreaterThan(100));
+  it('loads every unit with no error and no unknown key', () => {
+    const bad = unitFiles.flatMap(problems);
+    expect(bad).toEqual([]);
+  });
+  it('drops nothing: every assignment is typed by a supported row, kept in Unit.ignored, or an extension', () => {
+    let checked = 0;
+    for (const f of unitFiles) {
+      const u = loadUnit(map, f, true);
+      expect(u.loadState, f).not.toBe('error');
+      const src = loadUnitSource(map, f, { knownSections: knownSections(u.type) }, true);
+      for (const a of src.files.flatMap((file) => file.assignments)) {
+        checked++;
+        if (a.section.startsWith('X-') || a.key.startsWith('X-')) {
+          expect(u.extensions.some((e) => e.key === a.key && e.value === a.value), `${f}: ${a.key}`).toBe(true);
+          continue;
+        }
+        const row = findDirective(a.section, a.key);
+        expect(row, `${a.loc.file}:${a.loc.line}: ${a.section}.${a.key}`).toBeDefined();
+        if (row!.status !== 'supported') {
+          expect(u.ignored.some((i) => i.loc.line === a.loc.line && i.loc.file === a.loc.file), `${a.loc.file}:${a.loc.line}: ${a.key}`).toBe(true);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+const PACKAGES: Record<string, string[]> = {
+  nginx: ['nginx.service'],
+  'redis-server': ['redis-server.service', 'redis-server@.service'],
+  memcached: ['memcached.service'],
+  postgresql: ['postgresql.service', 'postgresql@.service'],
+  'openssh-server': ['ssh.service', 'ssh.socket', 'rescue-ssh.target'],
+  cron: ['cron.service'],
+};
+function installed(pkg: string): boolean {
+  return spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed');
+}
+describe.each(Object.entries(PACKAGES))('Debian package %s', (pkg, units) => {
+  it.skipIf(!installed(pkg)).each(units)(`%s loads as cleanly as systemd loads it (skipped when ${pkg} is not installed)`, (name) => {
+    const path = join(LIB, name);
+    expect(existsSync(path), path).toBe(true);
+    const ours = problems(name);
+    const theirs = existsSync('/usr/bin/systemd-analyze') ? oracleProblems(path) : [];
+    expect(ours).toEqual(theirs.filter((l) => !/failed to load|bad unit file/.test(l)));
+    expect(loadUnit(map, name, true).loadState).toBe('loaded');
+  });
+});
