@@ -54,15 +54,24 @@ export function configDirs(root = ''): string[] {
 export function buildUnitFileMap(searchPath: readonly string[], root = ''): UnitFileMap {
   const linkDirs = new Set(configDirs(root));
   const dirCache = new Map<string, readonly string[]>();
+  const entrySets = new Map<string, ReadonlySet<string>>();
+  const read = (dir: string): readonly string[] => {
+    try {
+      return readdirSync(dir).sort();
+    } catch {
+      return [];
+    }
+  };
+  // Drop-in and .wants/ lookups ask for many directories that do not exist; the parent's
+  // listing answers that without a failing readdir per name.
   const listDir = (dir: string): readonly string[] => {
     let cached = dirCache.get(dir);
     if (!cached) {
-      try {
-        cached = readdirSync(dir).sort();
-      } catch {
-        cached = [];
-      }
+      const parent = dirname(dir);
+      const parentEntries = entrySets.get(parent) ?? (dirCache.has(parent) ? new Set(dirCache.get(parent)) : undefined);
+      cached = parentEntries && !parentEntries.has(basename(dir)) ? [] : read(dir);
       dirCache.set(dir, cached);
+      entrySets.set(dir, new Set(cached));
     }
     return cached;
   };
@@ -144,13 +153,20 @@ export function resolveName(map: UnitFileMap, name: string): ResolvedName {
   return { id: current };
 }
 
+const aliasIndex = new WeakMap<UnitFileMap, [string, NameEntry][]>();
+
 /** Every name that resolves to `id` (the id first, then aliases in sorted order). */
 export function namesOf(map: UnitFileMap, id: string): string[] {
   const out = [id];
   const p = parseUnitName(id);
   const instance = p && isInstance(p) ? p.instance! : null;
-  for (const [n, e] of map.names) {
-    if (e.kind !== 'alias' || n === id) continue;
+  let aliases = aliasIndex.get(map);
+  if (!aliases) {
+    aliases = [...map.names].filter(([, e]) => e.kind === 'alias');
+    aliasIndex.set(map, aliases);
+  }
+  for (const [n] of aliases) {
+    if (n === id) continue;
     const candidate = instance !== null && parseUnitName(n)?.instance === '' ? instantiate(n, instance) : n;
     if (candidate !== id && resolveName(map, candidate).id === id) out.push(candidate);
   }

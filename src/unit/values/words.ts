@@ -87,15 +87,24 @@ export function cunescapeOne(s: string, i: number): Unescaped | null {
  * combine into one multi-byte character ("\xc3\xa9" is "é").
  */
 class ByteBuilder {
+  // Text is kept as string chunks; only runs of raw escape bytes go through a Buffer, so plain
+  // words cost no per-character allocation.
+  private readonly parts: string[] = [];
   private bytes: number[] = [];
   push(str: string): void {
-    for (const b of Buffer.from(str, 'utf8')) this.bytes.push(b);
+    if (this.bytes.length > 0) this.flush();
+    this.parts.push(str);
   }
   pushByte(b: number): void {
     this.bytes.push(b);
   }
+  private flush(): void {
+    this.parts.push(Buffer.from(this.bytes).toString('utf8'));
+    this.bytes = [];
+  }
   toString(): string {
-    return Buffer.from(this.bytes).toString('utf8');
+    if (this.bytes.length > 0) this.flush();
+    return this.parts.join('');
   }
 }
 
