@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Records real `systemctl --root=DIR` (systemd 252) on the trees of test/fixtures/install/trees.mjs:
+// after each command its stdout, stderr, exit status and the symlinks under DIR (temp dir → @R@).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTree } from '../test/support/tree.mjs';
+import { listSymlinks } from '../test/support/symlinks.mjs';
+import { TREES } from '../test/fixtures/install/trees.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = { systemd: execFileSync('systemctl', ['--version']).toString().split('\n')[0], trees: {} };
+for (const tree of TREES) {
+  const root = mkdtempSync(join(tmpdir(), 'install-oracle-'));
+  buildTree(root, tree);
+  out.trees[tree.name] = tree.commands.map((args) => {
+    const r = spawnSync('systemctl', [`--root=${root}`, ...args], { encoding: 'utf8', env: { ...process.env, SYSTEMD_COLORS: '0' } });
+    const norm = (s) => s.replaceAll(root, '@R@');
+    return { args, stdout: norm(r.stdout), stderr: norm(r.stderr), status: r.status, links: listSymlinks(root) };
+  });
+  rmSync(root, { recursive: true, force: true });
+}
+writeFileSync(join(repo, 'test/fixtures/install/recorded.json'), JSON.stringify(out, null, 1) + '\n');
+console.log(`recorded ${TREES.length} trees, ${Object.values(out.trees).flat().length} commands`);

@@ -1,0 +1,511 @@
+/**
+ * The [Install] verbs as `systemctl --root=DIR` performs them offline: enable, disable, reenable,
+ * mask, unmask, is-enabled, list-unit-files, get-default, set-default. Like systemd's install.c,
+ * this does its own lookup over the installer's search path (it does not use the manager's loader)
+ * and acts only on symlinks in the config directories (/etc/systemd/system, or /run with --runtime).
+ *
+ * Every verb returns its messages (systemctl prints them all on stderr) and output (stdout) so the
+ * CLI only prints; the tests compare both with systemctl's, byte for byte.
+ */
+import { lstatSync, mkdirSync, opendirSync, readFileSync, readlinkSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName, templateOf } from './name.js';
+import { parseUnitText } from './syntax.js';
+import { parseStringList } from './values/index.js';
+
+/** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
+export const INSTALL_SEARCH_PATH = [
+  '/etc/systemd/system.control', '/run/systemd/system.control', '/run/systemd/transient', '/run/systemd/generator.early',
+  '/etc/systemd/system', '/etc/systemd/system.attached', '/run/systemd/system', '/run/systemd/system.attached',
+  '/run/systemd/generator', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system',
+  '/run/systemd/generator.late',
+];
+const PERSISTENT = '/etc/systemd/system';
+const RUNTIME = '/run/systemd/system';
+const GENERATOR = /^\/run\/systemd\/generator/;
+const TRANSIENT = '/run/systemd/transient';
+
+export type UnitFileState =
+  | 'enabled' | 'enabled-runtime' | 'linked' | 'linked-runtime' | 'alias' | 'masked' | 'masked-runtime'
+  | 'static' | 'indirect' | 'disabled' | 'generated' | 'transient' | 'bad';
+
+/** States `is-enabled` answers 0 for (systemctl's "enabled-ish"). */
+const ENABLED_ISH = new Set<UnitFileState>(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated', 'transient']);
+
+export interface InstallResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number;
+}
+
+interface InstallSection {
+  wantedBy: string[];
+  requiredBy: string[];
+  alias: string[];
+  also: string[];
+  defaultInstance?: string;
+}
+
+/** What a name is on the installer's search path. */
+type Found =
+  | { kind: 'missing' }
+  | { kind: 'masked'; linkPath: string; dir: string }
+  | { kind: 'file'; unitName: string; path: string; dir: string; viaAlias: boolean; linked: boolean; linkDir?: string };
+
+export class Installer {
+  private readonly out: string[] = [];
+  private readonly err: string[] = [];
+  private status = 0;
+
+  constructor(private readonly root: string) {}
+
+  private abs(p: string): string {
+    return this.root ? join(this.root, p) : p;
+  }
+  private show(p: string): string {
+    return this.abs(p);
+  }
+
+  /** A link's target, resolved with absolute targets inside the root. Returns a root-relative path. */
+  private linkTarget(relPath: string): string | undefined {
+    try {
+      const t = readlinkSync(this.abs(relPath));
+      return t.startsWith('/') ? t : resolve(dirname(relPath), t);
+    } catch {
+      return undefined;
+    }
+  }
+  private lstat(relPath: string) {
+    try {
+      return lstatSync(this.abs(relPath));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Find `name` (following alias links by name, and instance → template). */
+  find(name: string, depth = 0): Found {
+    for (const dir of INSTALL_SEARCH_PATH) {
+      const rel = join(dir, name);
+      const st = this.lstat(rel);
+      if (!st) continue;
+      if (st.isSymbolicLink()) {
+        const target = this.linkTarget(rel)!;
+        if (target === '/dev/null') return { kind: 'masked', linkPath: rel, dir };
+        const targetName = basename(target);
+        if (targetName !== name && depth < 16) {
+          const r = this.find(targetName, depth + 1);
+          return r.kind === 'file' ? { ...r, viaAlias: true } : r;
+        }
+        const inSearchPath = INSTALL_SEARCH_PATH.includes(dirname(target));
+        const tst = this.lstat(target);
+        if (!tst) continue;
+        if (tst.size === 0 && !tst.isSymbolicLink()) return { kind: 'masked', linkPath: target, dir };
+        return { kind: 'file', unitName: name, path: target, dir, viaAlias: false, linked: !inSearchPath, linkDir: dir };
+      }
+      if (!st.isFile()) continue;
+      if (st.size === 0) return { kind: 'masked', linkPath: rel, dir };
+      return { kind: 'file', unitName: name, path: rel, dir, viaAlias: false, linked: false };
+    }
+    const t = templateOf(name);
+    if (t) {
+      const r = this.find(t, depth + 1);
+      if (r.kind === 'file') return { ...r, unitName: name };
+      return r;
+    }
+    return { kind: 'missing' };
+  }
+
+  /** [Install] of a unit file, with systemd's warnings for keys it does not know there. */
+  private readInstall(relPath: string, unitName: string): InstallSection {
+    const text = readFileSync(this.abs(relPath), 'utf8');
+    const parsed = parseUnitText(this.show(relPath), text);
+    const sec: InstallSection = { wantedBy: [], requiredBy: [], alias: [], also: [] };
+    const lists: Record<string, string[]> = { WantedBy: sec.wantedBy, RequiredBy: sec.requiredBy, Alias: sec.alias, Also: sec.also };
+    for (const a of parsed.assignments) {
+      if (a.section !== 'Install') continue;
+      if (a.key === 'DefaultInstance') {
+        sec.defaultInstance = a.value === '' ? undefined : expandInstallSpecifiers(a.value, unitName);
+        continue;
+      }
+      const list = lists[a.key];
+      if (!list) {
+        this.err.push(`${a.loc.file}:${a.loc.line}: Unknown key '${a.key}' in section [Install], ignoring.`);
+        continue;
+      }
+      if (a.value === '') {
+        list.splice(0);
+        continue;
+      }
+      const words = parseStringList(a.value);
+      if (words.ok && words.value) for (const w of words.value) list.push(expandInstallSpecifiers(w, unitName));
+    }
+    return sec;
+  }
+
+  // ---------- is-enabled / list-unit-files ----------
+
+  state(name: string): UnitFileState | undefined {
+    const f = this.find(name);
+    if (f.kind === 'missing') return undefined;
+    if (f.kind === 'masked') return f.dir === RUNTIME ? 'masked-runtime' : 'masked';
+    if (GENERATOR.test(f.dir)) return 'generated';
+    if (f.dir === TRANSIENT) return 'transient';
+    if (f.viaAlias) return 'alias';
+    const info = this.readInstall(f.path, f.unitName);
+    const p = parseUnitName(f.unitName)!;
+    const expected = isTemplate(p) ? (info.defaultInstance ? instantiate(f.unitName, info.defaultInstance) : undefined) : f.unitName;
+    let enabled: UnitFileState | undefined;
+    let indirect = false;
+    for (const [dir, suffix] of [[PERSISTENT, ''], [RUNTIME, '-runtime']] as const) {
+      for (const link of this.configLinks(dir)) {
+        if (link.target === '/dev/null') continue;
+        const points = link.target === f.path || basename(link.target) === basename(f.path);
+        if (!points) continue;
+        const name = basename(link.path);
+        const topLevel = dirname(link.path) === dir;
+        if (topLevel && name === f.unitName) continue; // the linked unit's own link
+        const aliasLink = topLevel && info.alias.includes(name);
+        if ((!topLevel && name === expected) || aliasLink) enabled ??= `enabled${suffix}` as UnitFileState;
+        // Another instance's link says nothing about this instance; for a plain unit or a
+        // template, a link under another name means the file is in use indirectly.
+        else if (!isInstance(p)) indirect = true;
+      }
+    }
+    if (enabled) return enabled;
+    if (f.linked) return f.linkDir === RUNTIME ? 'linked-runtime' : 'linked';
+    if (indirect) return 'indirect';
+    if (info.wantedBy.length + info.requiredBy.length + info.alias.length > 0 || (isTemplate(p) && info.defaultInstance)) return 'disabled';
+    if (info.also.length > 0) return 'indirect';
+    return 'static';
+  }
+
+  /** Symlinks directly in a config dir and in its *.wants/, *.requires/, *.upholds/ subdirs, in readdir order. */
+  private configLinks(dir: string): { path: string; target: string }[] {
+    const out: { path: string; target: string }[] = [];
+    for (const e of this.readdirOrdered(dir)) {
+      const rel = join(dir, e);
+      const st = this.lstat(rel);
+      if (!st) continue;
+      if (st.isSymbolicLink()) {
+        out.push({ path: rel, target: this.linkTarget(rel)! });
+      } else if (st.isDirectory() && /\.(wants|requires|upholds)$/.test(e)) {
+        for (const s of this.readdirOrdered(rel)) {
+          const r = join(rel, s);
+          if (this.lstat(r)?.isSymbolicLink()) out.push({ path: r, target: this.linkTarget(r)! });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Directory entries in the order the filesystem returns them (systemctl walks them so). */
+  private readdirOrdered(dir: string): string[] {
+    const names: string[] = [];
+    let d;
+    try {
+      d = opendirSync(this.abs(dir));
+    } catch {
+      return names;
+    }
+    try {
+      for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
+    } finally {
+      d.closeSync();
+    }
+    return names;
+  }
+
+  isEnabled(names: readonly string[], quiet = false): InstallResult {
+    let any = false;
+    for (const n of names) {
+      const s = this.state(n);
+      if (!s) {
+        this.err.push(`Failed to get unit file state for ${n}: No such file or directory`);
+        continue;
+      }
+      if (!quiet) this.out.push(s);
+      if (ENABLED_ISH.has(s)) any = true;
+    }
+    this.status = any ? 0 : 1;
+    return this.result();
+  }
+
+  listUnitFiles(patterns: readonly string[], types?: readonly string[], states?: readonly string[], legend = true): InstallResult {
+    const seen = new Map<string, string>();
+    for (const dir of INSTALL_SEARCH_PATH) {
+      for (const e of this.readdirOrdered(dir).sort()) {
+        if (seen.has(e) || !isValidUnitName(e)) continue;
+        const st = this.lstat(join(dir, e));
+        if (!st || !(st.isFile() || st.isSymbolicLink())) continue;
+        seen.set(e, join(dir, e));
+      }
+    }
+    const rows: [string, string, string][] = [];
+    for (const name of seen.keys()) {
+      const p = parseUnitName(name)!;
+      if (types && types.length > 0 && !types.includes(p.type)) continue;
+      if (patterns.length > 0 && !patterns.some((g) => globMatch(g, name))) continue;
+      const s = this.state(name);
+      if (!s) continue;
+      if (states && states.length > 0 && !states.includes(s)) continue;
+      rows.push([name, s, ['static', 'alias', 'generated', 'transient'].includes(s) ? '-' : 'enabled']);
+    }
+    const suffix = (n: string) => n.slice(n.lastIndexOf('.')).toLowerCase();
+    rows.sort((a, b) => suffix(a[0]).localeCompare(suffix(b[0]), 'en') || cmp(a[0].toLowerCase(), b[0].toLowerCase()));
+    const w1 = Math.max('UNIT FILE'.length, ...rows.map((r) => r[0].length));
+    const w2 = Math.max('STATE'.length, ...rows.map((r) => r[1].length));
+    const line = (a: string, b: string, c: string) => `${a.padEnd(w1)} ${b.padEnd(w2)} ${c}`;
+    if (legend) this.out.push(line('UNIT FILE', 'STATE', 'PRESET'));
+    for (const r of rows) this.out.push(line(...r));
+    if (legend) this.out.push('', `${rows.length} unit files listed.`);
+    return this.result();
+  }
+
+  // ---------- enable / disable ----------
+
+  private createLink(rel: string, target: string): boolean {
+    const st = this.lstat(rel);
+    if (st?.isSymbolicLink() && this.linkTarget(rel) === target) return true;
+    if (st) {
+      this.err.push(`Failed to enable unit, file "${this.show(rel)}" already exists.`);
+      this.status = 1;
+      return false;
+    }
+    mkdirSync(this.abs(dirname(rel)), { recursive: true });
+    symlinkSync(target, this.abs(rel));
+    this.err.push(`Created symlink ${this.show(rel)} → ${target}.`);
+    return true;
+  }
+
+  enable(names: readonly string[], runtime = false): InstallResult {
+    const dir = runtime ? RUNTIME : PERSISTENT;
+    const visited = new Set<string>();
+    let noInstall = false;
+    const one = (name: string): boolean => {
+      if (visited.has(name)) return true;
+      visited.add(name);
+      const f = this.find(name);
+      if (f.kind === 'missing') {
+        this.err.push(`Failed to enable unit, unit ${name} does not exist.`);
+        this.status = 1;
+        return false;
+      }
+      if (f.kind === 'masked') {
+        this.err.push(`Failed to enable unit, unit ${this.show(f.linkPath)} is masked.`);
+        this.status = 1;
+        return false;
+      }
+      const info = this.readInstall(f.path, f.unitName);
+      const p = parseUnitName(f.unitName)!;
+      let unitName = f.unitName;
+      if (isTemplate(p)) {
+        if (info.defaultInstance) unitName = instantiate(f.unitName, info.defaultInstance);
+        else {
+          const plainTarget = [...info.wantedBy, ...info.requiredBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
+          if (plainTarget) {
+            this.err.push(`Failed to enable ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
+            this.status = 1;
+            return false;
+          }
+        }
+      }
+      const up = parseUnitName(unitName)!;
+      if (info.wantedBy.length + info.requiredBy.length + info.alias.length + info.also.length === 0) noInstall = true;
+      for (const a of info.alias) {
+        const q = parseUnitName(a);
+        const sameShape = q && q.type === up.type && isInstance(q) === isInstance(up) && isTemplate(q) === isTemplate(up) && !isInstance(up);
+        if (!sameShape) {
+          this.err.push(`Failed to enable unit, cannot alias ${unitName} as ${a}.`);
+          this.status = 1;
+          continue;
+        }
+        this.createLink(join(dir, a), f.path);
+      }
+      for (const [list, suffix] of [[info.wantedBy, 'wants'], [info.requiredBy, 'requires']] as const) {
+        for (const t of list) {
+          if (!isValidUnitName(t)) {
+            this.err.push(`Failed to enable unit, "${t}" is not a valid unit name.`);
+            this.status = 1;
+            continue;
+          }
+          if (this.createLink(join(dir, `${t}.${suffix}`, unitName), f.path) && this.find(t).kind === 'missing') {
+            this.err.push(`Unit ${this.show(f.path)} is added as a dependency to a non-existent unit ${t}.`);
+          }
+        }
+      }
+      for (const a of info.also) one(a);
+      return true;
+    };
+    for (const n of names) if (!one(n)) break;
+    if (noInstall && this.status === 0 && !this.err.some((l) => l.startsWith('Created symlink'))) this.err.push(NO_INSTALL_CONFIG);
+    return this.result();
+  }
+
+  disable(names: readonly string[], runtime = false): InstallResult {
+    const dir = runtime ? RUNTIME : PERSISTENT;
+    const markedNames = new Set<string>();
+    const markedPaths = new Set<string>();
+    const visited = new Set<string>();
+    const mark = (name: string, top: boolean) => {
+      if (visited.has(name)) return;
+      visited.add(name);
+      const f = this.find(name);
+      if (f.kind === 'missing') {
+        if (top) this.err.push(`Failed to disable unit, unit ${name} does not exist.`);
+        return;
+      }
+      if (f.kind === 'masked') return;
+      const info = this.readInstall(f.path, f.unitName);
+      markedNames.add(f.unitName);
+      const p = parseUnitName(f.unitName)!;
+      // An instance's links are its own; a plain unit's or a template's are found by their target.
+      if (!isInstance(p)) markedPaths.add(f.path);
+      for (const a of info.alias) markedNames.add(a);
+      for (const a of info.also) mark(a, false);
+    };
+    for (const n of names) mark(n, true);
+    this.removeMatching(dir, (link) => markedNames.has(basename(link.path)) || markedPaths.has(link.target));
+    return this.result();
+  }
+
+  private removeMatching(dir: string, match: (l: { path: string; target: string }) => boolean): void {
+    for (const link of this.configLinks(dir)) {
+      if (link.target === '/dev/null' || !match(link)) continue;
+      unlinkSync(this.abs(link.path));
+      this.err.push(`Removed "${this.show(link.path)}".`);
+      const parent = dirname(link.path);
+      if (parent !== dir) {
+        try {
+          rmdirSync(this.abs(parent));
+        } catch {
+          // not empty: other units are still linked there
+        }
+      }
+    }
+  }
+
+  reenable(names: readonly string[], runtime = false): InstallResult {
+    this.disable(names, runtime);
+    return this.enable(names, runtime);
+  }
+
+  mask(names: readonly string[], runtime = false): InstallResult {
+    const dir = runtime ? RUNTIME : PERSISTENT;
+    for (const n of names) {
+      const rel = join(dir, n);
+      const st = this.lstat(rel);
+      if (st) {
+        if (st.isSymbolicLink() && this.linkTarget(rel) === '/dev/null') continue;
+        this.err.push(`Failed to mask unit, file "${this.show(rel)}" already exists.`);
+        this.status = 1;
+        continue;
+      }
+      mkdirSync(this.abs(dir), { recursive: true });
+      symlinkSync('/dev/null', this.abs(rel));
+      this.err.push(`Created symlink ${this.show(rel)} → /dev/null.`);
+    }
+    return this.result();
+  }
+
+  unmask(names: readonly string[], runtime = false): InstallResult {
+    const dir = runtime ? RUNTIME : PERSISTENT;
+    for (const n of names) {
+      const rel = join(dir, n);
+      if (this.lstat(rel)?.isSymbolicLink() && this.linkTarget(rel) === '/dev/null') {
+        unlinkSync(this.abs(rel));
+        this.err.push(`Removed "${this.show(rel)}".`);
+      }
+    }
+    return this.result();
+  }
+
+  getDefault(): InstallResult {
+    const f = this.find('default.target');
+    if (f.kind !== 'file') {
+      this.err.push('Failed to get default target: No such file or directory');
+      this.status = 1;
+    } else {
+      this.out.push(basename(f.path));
+    }
+    return this.result();
+  }
+
+  setDefault(name: string): InstallResult {
+    if (parseUnitName(name)?.type !== 'target') {
+      this.err.push('Failed to set default: Invalid argument.');
+      this.status = 1;
+      return this.result();
+    }
+    const f = this.find(name);
+    if (f.kind !== 'file') {
+      this.err.push(`Failed to set default unit, unit ${name} does not exist.`);
+      this.status = 1;
+      return this.result();
+    }
+    const rel = join(PERSISTENT, 'default.target');
+    if (this.lstat(rel)) {
+      if (this.linkTarget(rel) === f.path) return this.result();
+      unlinkSync(this.abs(rel));
+      this.err.push(`Removed "${this.show(rel)}".`);
+    }
+    this.createLink(rel, f.path);
+    return this.result();
+  }
+
+  private result(): InstallResult {
+    const join_ = (l: string[]) => (l.length ? `${l.join('\n')}\n` : '');
+    return { stdout: join_(this.out), stderr: join_(this.err), status: this.status };
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** fnmatch(3) without flags, as systemctl matches list-unit-files patterns. */
+export function globMatch(glob: string, s: string): boolean {
+  let re = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const j = glob.indexOf(']', i + 2);
+      if (j < 0) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, j).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = j;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`${re}$`).test(s);
+}
+
+/** The specifiers [Install] allows that depend only on the unit name (%n %N %p %i %j %%). */
+export function expandInstallSpecifiers(text: string, unitName: string): string {
+  const p = parseUnitName(unitName);
+  const stem = unitName.slice(0, unitName.lastIndexOf('.'));
+  const prefix = p?.prefix ?? stem;
+  const values: Record<string, string> = {
+    n: unitName, N: stem, p: prefix, i: p?.instance ?? '', j: prefix.slice(prefix.lastIndexOf('-') + 1), '%': '%',
+  };
+  return text.replace(/%(.)/g, (m, c: string) => values[c] ?? m);
+}
+
+// systemctl's explanation when enable finds nothing to do; users compare it with systemctl's, so
+// it is kept word for word.
+const NO_INSTALL_CONFIG = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
+Alias= settings in the [Install] section, and DefaultInstance= for template
+units). This means they are not meant to be enabled using systemctl.
+ 
+Possible reasons for having this kind of units are:
+\u2022 A unit may be statically enabled by being symlinked from another unit's
+  .wants/ or .requires/ directory.
+\u2022 A unit's purpose may be to act as a helper for some other unit which has
+  a requirement dependency on it.
+\u2022 A unit may be started when needed via activation (socket, path, timer,
+  D-Bus, udev, scripted systemctl call, ...).
+\u2022 In case of template units, the unit is meant to be enabled with some
+  instance name specified.`;
+
