@@ -12,6 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName, templateOf } from './name.js';
 import { parseUnitText } from './syntax.js';
 import { parseStringList } from './values/index.js';
+import { expandSpecifiers, systemContext } from './specifiers.js';
 
 /** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
 export const INSTALL_SEARCH_PATH = [
@@ -482,15 +483,10 @@ export function globMatch(glob: string, s: string): boolean {
   return new RegExp(`${re}$`).test(s);
 }
 
-/** The specifiers [Install] allows that depend only on the unit name (%n %N %p %i %j %%). */
+/** [Install] values expand the install set of specifiers; one that cannot be resolved stays as written. */
 export function expandInstallSpecifiers(text: string, unitName: string): string {
-  const p = parseUnitName(unitName);
-  const stem = unitName.slice(0, unitName.lastIndexOf('.'));
-  const prefix = p?.prefix ?? stem;
-  const values: Record<string, string> = {
-    n: unitName, N: stem, p: prefix, i: p?.instance ?? '', j: prefix.slice(prefix.lastIndexOf('-') + 1), '%': '%',
-  };
-  return text.replace(/%(.)/g, (m, c: string) => values[c] ?? m);
+  const r = expandSpecifiers(text, { name: unitName }, systemContext(), 'install');
+  return r.ok ? r.value : text;
 }
 
 // systemctl's explanation when enable finds nothing to do; users compare it with systemctl's, so
