@@ -17,7 +17,7 @@ interface Fixture {
   status: number;
 }
 
-const env = { ...process.env, LANG: 'C.UTF-8', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', PAGER: 'cat' };
+const env: Record<string, string | undefined> = { ...process.env, LANG: 'C.UTF-8', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', PAGER: 'cat' };
 delete env.LC_ALL;
 delete env.LC_CTYPE;
 delete env.SYSTEMD_UTF8;

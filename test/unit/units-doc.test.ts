@@ -5,6 +5,6 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 
 it('docs/units.md matches the directive table', async () => {
-  const { render } = (await import('../../scripts/gen-units-doc.mjs')) as { render: () => Promise<string> };
+  const { render } = await import('../../scripts/gen-units-doc.mjs');
   expect(readFileSync(join(__dirname, '../../docs/units.md'), 'utf8')).toBe(await render());
 });

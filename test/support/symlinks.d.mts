@@ -1,0 +1,1 @@
+export function listSymlinks(root: string): Record<string, string>;
