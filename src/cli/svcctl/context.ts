@@ -51,7 +51,3 @@ export const EXIT_FAILURE = 1;
 export const EXIT_INVALIDARGUMENT = 2;
 export const EXIT_NOTINSTALLED = 4;
 export const EXIT_PROGRAM_NOT_RUNNING = 3;
-
-export function write(s: NodeJS.WritableStream, text: string): void {
-  s.write(text);
-}
