@@ -25,7 +25,7 @@ describe.each(TREES.map((t) => [t.name, t] as const))('dependency graph of %s', 
   const map = buildUnitFileMap([dir, BUILTIN_UNIT_DIR]);
   const graph = DependencyGraph.build(['x.target'], (n) => loadUnit(map, n));
   it.each(unitsOf(tree))('%s matches systemctl show', (unit) => {
-    const ours = Object.fromEntries(PROPERTIES.map((p) => [p, graph.get(unit, p as ShownDependency).sort()]));
+    const ours = Object.fromEntries(PROPERTIES.map((p) => [p, [...graph.get(unit, p as ShownDependency)].sort()]));
     expect(ours).toEqual(recorded[name]![unit]);
   });
 });
