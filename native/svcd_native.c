@@ -10,6 +10,8 @@
  *  signals            handlers for any signal number, real-time ones included (Node can't
  *                     listen for SIGRTMIN+n; a PID 1 ignores signals it has no handler for).
  *  setChildSubreaper  so that orphans come back to svcd when it is not PID 1.
+ *  datagrams         AF_UNIX SOCK_DGRAM receive with the sender's pid/uid/gid (SCM_CREDENTIALS),
+ *                     never truncated (NOTIFY_SOCKET, /dev/log; Node has no datagram unix sockets).
  *
  * The daemon never uses child_process: this reaper would steal its children's statuses.
  */
@@ -19,11 +21,15 @@
 #include <grp.h>
 #include <node_api.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -487,6 +493,172 @@ static napi_value Kill(napi_env env, napi_callback_info info) {
   return out;
 }
 
+
+/* ---------- AF_UNIX datagram sockets (NOTIFY_SOCKET, /dev/log, the journal socket) ---------- */
+
+struct dgram {
+  uv_poll_t poll;
+  int fd;
+  napi_env env;
+  napi_ref callback;
+  char *buf;
+  size_t cap;
+};
+
+static void on_dgram(uv_poll_t *h, int status, int events) {
+  struct dgram *d = h->data;
+  if (status < 0) return;
+  for (;;) {
+    /* Size the buffer to the next datagram first, so nothing is ever truncated. */
+    ssize_t want = recv(d->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    if (want < 0) break;
+    if ((size_t)want + 1 > d->cap) {
+      char *nb = realloc(d->buf, (size_t)want + 1);
+      if (!nb) break;
+      d->buf = nb;
+      d->cap = (size_t)want + 1;
+    }
+    struct iovec iov = {d->buf, d->cap};
+    union {
+      struct cmsghdr align;
+      char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * 16)];
+    } control;
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = &control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(d->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0) break;
+    struct ucred cred = {0, (uid_t)-1, (gid_t)-1};
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof cred))
+        memcpy(&cred, CMSG_DATA(c), sizeof cred);
+      else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+        /* Passed fds are not accepted yet: close them rather than leak them. */
+        int nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        int *fds = (int *)CMSG_DATA(c);
+        for (int i = 0; i < nfds; i++) close(fds[i]);
+      }
+    }
+    napi_env env = d->env;
+    napi_handle_scope scope;
+    napi_open_handle_scope(env, &scope);
+    napi_value args[2], buffer, cb, global, result, vpid, vuid, vgid;
+    void *data;
+    napi_create_buffer_copy(env, (size_t)n, d->buf, &data, &buffer);
+    napi_create_object(env, &args[1]);
+    napi_create_int32(env, cred.pid, &vpid);
+    napi_create_int64(env, cred.uid == (uid_t)-1 ? -1 : (int64_t)cred.uid, &vuid);
+    napi_create_int64(env, cred.gid == (gid_t)-1 ? -1 : (int64_t)cred.gid, &vgid);
+    napi_set_named_property(env, args[1], "pid", vpid);
+    napi_set_named_property(env, args[1], "uid", vuid);
+    napi_set_named_property(env, args[1], "gid", vgid);
+    args[0] = buffer;
+    napi_get_reference_value(env, d->callback, &cb);
+    napi_get_global(env, &global);
+    if (napi_call_function(env, global, cb, 2, args, &result) == napi_pending_exception) {
+      napi_value exc;
+      napi_get_and_clear_last_exception(env, &exc);
+      napi_fatal_exception(env, exc);
+    }
+    napi_close_handle_scope(env, scope);
+  }
+}
+
+static void dgram_close_cb(uv_handle_t *h) {
+  struct dgram *d = h->data;
+  close(d->fd);
+  napi_delete_reference(d->env, d->callback);
+  free(d->buf);
+  free(d);
+}
+
+static void dgram_finalize(napi_env env, void *data, void *hint) {
+  /* Lifetime is explicit (closeDatagram); nothing to do when the JS handle goes away. */
+}
+
+static int unix_address(napi_env env, napi_value v, struct sockaddr_un *sa, socklen_t *len) {
+  size_t n;
+  memset(sa, 0, sizeof *sa);
+  sa->sun_family = AF_UNIX;
+  if (napi_get_value_string_utf8(env, v, sa->sun_path, sizeof sa->sun_path, &n) != napi_ok) return -1;
+  if (n >= sizeof sa->sun_path - 1) return -1;
+  *len = offsetof(struct sockaddr_un, sun_path) + n + 1;
+  return 0;
+}
+
+/* bindDatagram(path, cb(buffer, {pid, uid, gid})) → handle. Replaces a stale socket file. */
+static napi_value BindDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  struct sockaddr_un sa;
+  socklen_t len;
+  if (unix_address(env, args[0], &sa, &len) < 0) {
+    napi_throw_error(env, NULL, "bindDatagram: bad socket path");
+    return NULL;
+  }
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int one = 1, big = 8 * 1024 * 1024;
+  if (fd < 0 || (unlink(sa.sun_path) < 0 && errno != ENOENT) || bind(fd, (struct sockaddr *)&sa, len) < 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    napi_throw_error(env, NULL, strerror(e));
+    return NULL;
+  }
+  /* A large receive buffer absorbs bursts; as root the limit can be raised past rmem_max. */
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) < 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+  uv_loop_t *loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  struct dgram *d = calloc(1, sizeof *d);
+  d->fd = fd;
+  d->env = env;
+  d->poll.data = d;
+  napi_create_reference(env, args[1], 1, &d->callback);
+  uv_poll_init(loop, &d->poll, fd);
+  uv_poll_start(&d->poll, UV_READABLE, on_dgram);
+  napi_value handle;
+  CHECK(napi_create_external(env, d, dgram_finalize, NULL, &handle));
+  return handle;
+}
+
+static napi_value CloseDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  void *p;
+  CHECK(napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  CHECK(napi_get_value_external(env, arg, &p));
+  struct dgram *d = p;
+  if (d && !uv_is_closing((uv_handle_t *)&d->poll)) uv_close((uv_handle_t *)&d->poll, dgram_close_cb);
+  return NULL;
+}
+
+/* sendDatagram(path, buffer) → 0 or errno: what sd_notify does, for tests and clients. */
+static napi_value SendDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2], out;
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  struct sockaddr_un sa;
+  socklen_t len;
+  void *data;
+  size_t n;
+  if (unix_address(env, args[0], &sa, &len) < 0) {
+    napi_throw_error(env, NULL, "sendDatagram: bad socket path");
+    return NULL;
+  }
+  CHECK(napi_get_buffer_info(env, args[1], &data, &n));
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int big = 8 * 1024 * 1024;
+  if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+  int r = fd < 0 ? -1 : (int)sendto(fd, data, n, MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
+  int e = r < 0 ? errno : 0;
+  if (fd >= 0) close(fd);
+  CHECK(napi_create_int32(env, e, &out));
+  return out;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"spawn", NULL, Spawn, NULL, NULL, NULL, napi_default, NULL},
@@ -495,6 +667,9 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"stopAll", NULL, StopAll, NULL, NULL, NULL, napi_default, NULL},
       {"setChildSubreaper", NULL, SetChildSubreaper, NULL, NULL, NULL, napi_default, NULL},
       {"kill", NULL, Kill, NULL, NULL, NULL, napi_default, NULL},
+      {"bindDatagram", NULL, BindDatagram, NULL, NULL, NULL, napi_default, NULL},
+      {"closeDatagram", NULL, CloseDatagram, NULL, NULL, NULL, napi_default, NULL},
+      {"sendDatagram", NULL, SendDatagram, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

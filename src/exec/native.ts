@@ -76,7 +76,21 @@ interface Addon {
   stopAll(): void;
   setChildSubreaper(): number;
   kill(pid: number, signum: number): number;
+  bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
+  closeDatagram(h: DatagramHandle): void;
+  sendDatagram(path: string, data: Buffer): number;
 }
+
+/** Who sent a datagram, from the kernel (SCM_CREDENTIALS): what NotifyAccess= is checked against. */
+export interface Sender {
+  readonly pid: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+declare const datagramBrand: unique symbol;
+/** An AF_UNIX datagram socket bound by bindDatagram(); close it with closeDatagram(). */
+export type DatagramHandle = { readonly [datagramBrand]: true };
 
 const require = createRequire(import.meta.url);
 let addon: Addon | undefined;
@@ -133,4 +147,21 @@ export function setChildSubreaper(): number {
 /** kill(2): 0 or an errno. */
 export function kill(pid: number, signum: number): number {
   return load().kill(pid, signum);
+}
+
+/**
+ * Binds an AF_UNIX datagram socket at `path` (replacing a stale socket file) and delivers every
+ * datagram whole, with its sender's credentials: NOTIFY_SOCKET, /dev/log, the journal socket.
+ */
+export function bindDatagram(path: string, onDatagram: (data: Buffer, sender: Sender) => void): DatagramHandle {
+  return load().bindDatagram(path, onDatagram);
+}
+
+export function closeDatagram(h: DatagramHandle): void {
+  load().closeDatagram(h);
+}
+
+/** Sends one datagram to a unix socket path (sd_notify's way); 0 or an errno. */
+export function sendDatagram(path: string, data: Buffer): number {
+  return load().sendDatagram(path, data);
 }

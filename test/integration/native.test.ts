@@ -1,6 +1,8 @@
 // The native addon with real processes: exec context, setup failures, reaping orphans as PID 1 of a
 // PID namespace, and a real-time signal reaching JS.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -51,5 +53,26 @@ describe('native reaper and signals as PID 1 of a PID namespace', () => {
     process.kill(Number(child), 34 + 3);
     expect(await until(/signal SIGRTMIN\+3/)).not.toBeNull();
     expect(await exited).toBe(0);
+  });
+});
+
+describe('native unix datagram sockets', () => {
+  it('deliver each datagram whole, a 200 KB one included, with the sender\'s pid and uid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svcd-dgram-'));
+    const sock = join(dir, 'notify');
+    const rx = spawn(process.execPath, [join(fixtures, 'dgram.mjs'), sock, '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    rx.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => rx.on('exit', r));
+    for (let i = 0; i < 200 && !out.includes('ready'); i++) await new Promise((r) => setTimeout(r, 10));
+    const tx = spawnSync(process.execPath, [join(fixtures, 'dgram-send.mjs'), sock], { encoding: 'utf8' });
+    const sent = JSON.parse(tx.stdout) as { pid: number; uid: number; r1: number; r2: number };
+    expect([sent.r1, sent.r2]).toEqual([0, 0]);
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+    const got = JSON.parse(out.split('\n')[1]!) as { length: number; head: string; sha: string; sender: { pid: number; uid: number } }[];
+    expect(got.map((g) => [g.length, g.head])).toEqual([[17, 'READY=1\nSTATUS=u'], [200 * 1024, 'X_BIG_DATAGRAM=1']]);
+    expect(got[1]!.sha).toBe('61616161deadbeef');
+    for (const g of got) expect(g.sender).toMatchObject({ pid: sent.pid, uid: sent.uid });
   });
 });
