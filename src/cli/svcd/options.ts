@@ -15,6 +15,8 @@ export interface DaemonOptions {
   readonly journalDir?: string;
   readonly defaultUnit: string;
   readonly configPath: string;
+  /** --plan (svcd extension): print what booting would start, start nothing, exit. */
+  readonly plan: boolean;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -22,7 +24,7 @@ export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 export const DEFAULT_CONFIG = '/etc/svcd/system.conf';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE]
+            [--unit NAME] [--config FILE] [--plan]
 `;
 
 export function parseDaemonOptions(
@@ -40,6 +42,7 @@ export function parseDaemonOptions(
         'journal-dir': { type: 'string' },
         unit: { type: 'string' },
         config: { type: 'string' },
+        plan: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -58,6 +61,7 @@ export function parseDaemonOptions(
     journalDir: v['journal-dir'],
     defaultUnit: v.unit ?? 'default.target',
     configPath: v.config ?? DEFAULT_CONFIG,
+    plan: v.plan ?? false,
   });
 }
 
