@@ -1,0 +1,16 @@
+#!/bin/sh
+# Extracts the nova-compute unit (section 3.3, as printed by `cat` in the article) and the
+# openstack-pkg-tools init script from the project's seed article into test/fixtures/nova/.
+# The script in the article is the generic one for nova-api; its per-daemon header is set here for
+# nova-compute (NAME=nova-compute), as Debian's nova-compute package generates it.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+seed=${1:-$here/../shared/seeds/003_c540570c0dcb924d.txt}
+out=$here/test/fixtures/nova
+# The unit: from "[Unit]" after the cat of the .wants link up to "WantedBy=multi-user.target".
+awk '/cat \/etc\/systemd\/system\/multi-user.target.wants\/nova-compute.service/{on=1; next} on{print} on&&/^WantedBy=/{exit}' "$seed" > "$out/nova-compute.service"
+{
+  printf '#!/bin/sh\nDESC="OpenStack Compute"\nPROJECT_NAME=nova\nNAME=${PROJECT_NAME}-compute\n'
+  awk '/^# The content after this line comes from openstack-pkg-tools/{on=1} on{print} on&&/^exit 0$/{exit}' "$seed"
+} > "$out/nova-compute.init"
+chmod +x "$out/nova-compute.init"
