@@ -3,6 +3,8 @@
  * SIGTERM, SIGINT or SIGRTMIN+3/+4 (docker stop, Ctrl-C, systemd's container halt/poweroff) stops
  * everything in reverse order and exits 0. `--plan` only prints what a boot would start.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadManagerConfig } from '../config/system-conf.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
 import { buildUnitFileMap } from '../unit/unit-file-map.js';
@@ -65,6 +67,7 @@ function main(): void {
   if (opts.plan) return printPlan(opts, load, searchPath);
 
   const m = config.manager;
+  mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
   const manager = new Manager({
     system: new NativeSystem(),
     load,
@@ -78,6 +81,7 @@ function main(): void {
       startLimitBurst: m.defaultStartLimitBurst,
     },
     outputFds: [1, 2],
+    notifySocket: join(opts.runtimeDir, 'notify'),
   });
   let stopping = false;
   watchSignals([15, 2, SIGRTMIN + 3, SIGRTMIN + 4], (sig) => {

@@ -37,6 +37,8 @@ export interface ManagerOptions {
   readonly color: boolean;
   readonly defaults: ManagerServices['defaults'];
   readonly outputFds: readonly [number, number];
+  /** Where services' sd_notify messages arrive (NOTIFY_SOCKET); none: no notify support. */
+  readonly notifySocket?: string;
 }
 
 export class Manager implements StateListener {
@@ -53,9 +55,11 @@ export class Manager implements StateListener {
       system: opts.system,
       defaults: opts.defaults,
       outputFds: opts.outputFds,
+      notifySocket: opts.notifySocket,
       status: (kind, text) => this.status(kind, text),
     };
     opts.system.onExit((exits) => exits.forEach((e) => this.childExit(e)));
+    if (opts.notifySocket) opts.system.listenNotify(opts.notifySocket, (msg, pid) => this.notify(msg, pid));
   }
 
   private status(kind: 'ok' | 'failed' | 'depend' | 'starting' | 'stopping', text: string): void {
@@ -188,6 +192,15 @@ export class Manager implements StateListener {
       this.opts.console(`See 'systemctl status ${u.id}' for details.`);
     }
     this.dispatch();
+  }
+
+  private notify(message: string, pid: number): void {
+    for (const u of this.units.values()) {
+      if (pid === u.mainPid || pid === u.controlPid || u.unit.service?.notifyAccess === 'all') {
+        TYPES[u.unit.type]!.notify?.(u, message, pid, this.services);
+        if (pid === u.mainPid || pid === u.controlPid) return;
+      }
+    }
   }
 
   private childExit(e: ChildExit): void {

@@ -21,6 +21,8 @@ export class RuntimeUnit {
   /** The process of the current ExecStartPre/Post/Stop command, if one runs. */
   controlPid = 0;
   nRestarts = 0;
+  /** STATUS= from sd_notify. */
+  statusText = '';
   /** Start times within StartLimitIntervalSec, for the start limit. */
   readonly startTimes: number[] = [];
   /** Timer of the current state (restart delay, stop timeout). */

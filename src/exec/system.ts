@@ -3,6 +3,7 @@
  * bp_sys): spawning, signalling, child exits, time. NativeSystem is the real one, over the addon;
  * engine tests can substitute their own.
  */
+import { chmodSync } from 'node:fs';
 import * as native from './native.js';
 import type { ChildExit, SpawnSpec } from './native.js';
 
@@ -20,6 +21,8 @@ export interface System {
   setTimer(ms: number, fn: () => void): Timer;
   /** Child exits, orphans included; called once per batch. */
   onExit(fn: (exits: readonly ChildExit[]) => void): void;
+  /** Receives sd_notify datagrams on `path`, with the sender's pid. */
+  listenNotify(path: string, fn: (message: string, senderPid: number) => void): void;
 }
 
 export class NativeSystem implements System {
@@ -43,5 +46,10 @@ export class NativeSystem implements System {
   }
   onExit(fn: (exits: readonly ChildExit[]) => void): void {
     this.listeners.push(fn);
+  }
+  listenNotify(path: string, fn: (message: string, senderPid: number) => void): void {
+    native.bindDatagram(path, (data, sender) => fn(data.toString('utf8'), sender.pid));
+    // Services run as other users must be able to send; who sent what is checked by credentials.
+    chmodSync(path, 0o777);
   }
 }

@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import type { ChildExit } from '../../exec/native.js';
 import { SpawnError } from '../../exec/native.js';
 import { buildSpawnSpec } from '../../exec/exec-context.js';
+import { prepareDirectories, removeRuntimeDirectories } from '../../exec/directories.js';
+import { readFileSync } from 'node:fs';
 import type { ExecCommand } from '../../unit/values/index.js';
 import type { RuntimeUnit } from '../runtime-unit.js';
 import type { ManagerServices, UnitTypeModule } from './unit-type.js';
@@ -56,6 +58,7 @@ function spawnCommand(u: RuntimeUnit, cmd: ExecCommand, m: ManagerServices, priv
     fds: [-1, m.outputFds[0], m.outputFds[1]],
     privileged,
     fragmentPath: u.unit.fragmentPath,
+    extraEnv: m.notifySocket && notifyAccess(u) !== 'none' ? { NOTIFY_SOCKET: m.notifySocket } : {},
   });
   if (typeof spec === 'string') {
     m.status('failed', `${u.id}: ${spec}`);
@@ -72,11 +75,37 @@ function spawnCommand(u: RuntimeUnit, cmd: ExecCommand, m: ManagerServices, priv
   }
 }
 
+/** NotifyAccess=, defaulting to "main" for Type=notify and "none" otherwise. */
+function notifyAccess(u: RuntimeUnit): string {
+  const svc = u.unit.service!;
+  return svc.notifyAccess ?? (svc.type === 'notify' ? 'main' : 'none');
+}
+
+function readPidFile(path: string | undefined): number {
+  if (!path) return 0;
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 1 ? pid : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Start finished: ExecStartPost= next, then running. */
+function started(u: RuntimeUnit, m: ManagerServices): void {
+  const run = runs.get(u)!;
+  run.phase = 'start-post';
+  run.queue = [...u.unit.service!.execStartPost];
+  u.setState('activating', 'start-post');
+  step(u, m);
+}
+
 function fail(u: RuntimeUnit, result: RuntimeUnit['result']): void {
   u.result = result;
   u.mainPid = 0;
   u.controlPid = 0;
   u.setState('failed', 'failed');
+  removeRuntimeDirectories(u.unit.exec!);
 }
 
 /** Runs the next command of the current phase, or moves to the next phase. */
@@ -89,16 +118,22 @@ function step(u: RuntimeUnit, m: ManagerServices): void {
     const privileged = (svc.permissionsStartOnly && run.phase !== 'start') || cmd.flags.fullyPrivileged;
     const r = spawnCommand(u, cmd, m, privileged);
     if (typeof r !== 'number') return processExit(u, r, m);
-    const isMain = run.phase === 'start';
+    // Type=forking's ExecStart= is a control process: the daemon it leaves behind is the main one.
+    const isMain = run.phase === 'start' && svc.type !== 'forking';
     if (isMain) u.mainPid = r;
     else u.controlPid = r;
+    if (isMain && svc.type === 'notify') {
+      // Started once the process says READY=1, within TimeoutStartSec=.
+      u.timer = m.system.setTimer(usecToMs(svc.timeoutStartUSec, m.defaults.timeoutStartMs), () => {
+        m.system.kill(u.mainPid, u.unit.kill!.killSignal);
+        fail(u, 'timeout');
+      });
+      return;
+    }
     // For long-running types the main process runs on while start-post proceeds.
     if (isMain && svc.type !== 'oneshot') {
       run.current = undefined;
-      run.phase = 'start-post';
-      run.queue = [...svc.execStartPost];
-      u.setState('activating', 'start-post');
-      return step(u, m);
+      return started(u, m);
     }
     return;
   }
@@ -126,6 +161,7 @@ function step(u: RuntimeUnit, m: ManagerServices): void {
       return terminate(u, m);
     case 'stop-post':
       u.controlPid = 0;
+      removeRuntimeDirectories(u.unit.exec!);
       if (u.result === 'success') u.setState('inactive', 'dead');
       else u.setState('failed', 'failed');
       return;
@@ -189,9 +225,21 @@ function processExit(u: RuntimeUnit, e: ChildExit, m: ManagerServices): void {
     else fail(u, failedResult);
     return;
   }
-  // A command of the start sequence (oneshot's ExecStart= included) finished.
+  if (isMain && svc.type === 'notify' && run.phase === 'start') {
+    // The main process ended before READY=1.
+    u.mainPid = 0;
+    return fail(u, clean ? 'protocol' : failedResult);
+  }
+  // A command of the start sequence (oneshot's ExecStart=, forking's parent included) finished.
   u.controlPid = 0;
-  if (run.phase === 'start') u.mainPid = 0;
+  if (run.phase === 'start' && svc.type !== 'forking') u.mainPid = 0;
+  if (clean && run.phase === 'start' && svc.type === 'forking') {
+    u.mainPid = readPidFile(svc.pidFile);
+    if (!u.mainPid) {
+      m.status('failed', `${u.id}: New main PID could not be read from PIDFile=${svc.pidFile ?? ''}.`);
+      return fail(u, 'protocol');
+    }
+  }
   if (!clean && !run.current?.flags.ignoreFailure) {
     if (svc.type === 'oneshot' && run.phase === 'start' && shouldRestart(u, e, clean)) {
       u.result = failedResult;
@@ -216,6 +264,12 @@ export const serviceType: UnitTypeModule = {
     if (interval > 0 && burst > 0 && u.startTimes.length >= burst) return fail(u, 'start-limit-hit');
     u.startTimes.push(now);
     u.result = 'success';
+    u.statusText = '';
+    const dirError = prepareDirectories(u.unit.exec!);
+    if (dirError) {
+      m.status('failed', `${u.id}: ${dirError}`);
+      return fail(u, 'resources');
+    }
     u.invocationId = randomBytes(16).toString('hex');
     const run: Run = { phase: 'start-pre', queue: [...u.unit.service!.execStartPre] };
     runs.set(u, run);
@@ -237,5 +291,20 @@ export const serviceType: UnitTypeModule = {
   },
   childExit(u, e, m) {
     processExit(u, e, m);
+  },
+  notify(u, message, pid, m) {
+    const access = notifyAccess(u);
+    const allowed = access === 'all' || (access === 'main' && pid === u.mainPid) || (access === 'exec' && (pid === u.mainPid || pid === u.controlPid));
+    if (!allowed) return;
+    for (const line of message.split('\n')) {
+      const eq = line.indexOf('=');
+      const [key, value] = eq < 0 ? [line, ''] : [line.slice(0, eq), line.slice(eq + 1)];
+      if (key === 'STATUS') u.statusText = value;
+      else if (key === 'MAINPID' && Number(value) > 0) u.mainPid = Number(value);
+      else if (key === 'READY' && value === '1' && u.subState === 'start' && u.unit.service!.type === 'notify') {
+        u.timer?.cancel();
+        started(u, m);
+      }
+    }
   },
 };

@@ -14,6 +14,8 @@ export interface ManagerServices {
   readonly defaults: { readonly timeoutStopMs: number; readonly timeoutStartMs: number; readonly restartMs: number; readonly startLimitIntervalMs: number; readonly startLimitBurst: number };
   /** stdout/stderr for processes (svcd's own console until the journal lands). */
   readonly outputFds: readonly [number, number];
+  /** The NOTIFY_SOCKET path handed to services that may notify. */
+  readonly notifySocket?: string;
 }
 
 export interface UnitTypeModule {
@@ -23,4 +25,6 @@ export interface UnitTypeModule {
   stop(u: RuntimeUnit, m: ManagerServices): void;
   /** A process of this unit exited. */
   childExit(u: RuntimeUnit, exit: ChildExit, m: ManagerServices): void;
+  /** An sd_notify message from `pid` (already known to belong to this unit). */
+  notify?(u: RuntimeUnit, message: string, pid: number, m: ManagerServices): void;
 }

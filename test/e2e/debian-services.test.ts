@@ -1,0 +1,79 @@
+// Real Debian packages' unit files, unmodified, under svcd as PID 1 of a PID + mount namespace:
+// nginx (Type=forking, PIDFile=, ExecStartPre= config test, ExecStop=), redis-server (Type=notify
+// with sd_notify READY=1, User=, RuntimeDirectory=, LimitNOFILE=, sandboxing directives accepted),
+// memcached. Each must answer on loopback, and SIGTERM must leave nothing of them behind.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = join(__dirname, '../..');
+const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed');
+const UNITS: Record<string, string> = { nginx: 'nginx.service', 'redis-server': 'redis-server.service', memcached: 'memcached.service' };
+const present = Object.keys(UNITS).filter(installed);
+const work = mkdtempSync(join(tmpdir(), 'svcd-debian-'));
+let proc: ChildProcess | undefined;
+afterAll(() => {
+  if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Sends `request` to a loopback port and returns what comes back first. */
+function ask(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1', () => s.write(request));
+    s.on('data', (d) => {
+      resolve(d.toString());
+      s.destroy();
+    });
+    s.on('error', (e) => resolve(`error: ${e.message}`));
+  });
+}
+const until = async (pred: () => boolean | Promise<boolean>, ms = 20000) => {
+  for (let t = 0; t < ms; t += 100) {
+    if (await pred()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+};
+
+describe.skipIf(present.length < 3)(`Debian units under svcd (${present.join(', ')}; skipped unless nginx, redis-server and memcached are installed)`, () => {
+  let out = '';
+  let exit: Promise<number | null>;
+  it('starts all three from their own unit files', async () => {
+    proc = spawn('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'sh', join(repo, 'test/fixtures/debian/boot-in-namespace.sh'), work, repo, ...Object.values(UNITS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    exit = new Promise((r) => proc!.on('exit', r));
+    expect(await until(() => /Reached target x\.target/.test(out)), out).toBe(true);
+    expect(out).toMatch(/\[ {2}OK {2}\] Started nginx\.service - A high performance web server and a reverse proxy server\./);
+    expect(out).toMatch(/\[ {2}OK {2}\] Started redis-server\.service - Advanced key-value store\./);
+    expect(out).toMatch(/\[ {2}OK {2}\] Started memcached\.service - memcached daemon\./);
+    expect(out).not.toMatch(/FAILED|DEPEND/);
+  });
+  it('nginx (forking) serves on port 80', async () => {
+    expect(await until(async () => (await ask(80, 'GET / HTTP/1.0\r\n\r\n')).startsWith('HTTP/1.1 200'))).toBe(true);
+  });
+  it('redis (notify, as user redis, in its RuntimeDirectory=) answers PING', async () => {
+    expect(await ask(6379, 'PING\r\n')).toBe('+PONG\r\n');
+    const pid = Number(spawnSync('pgrep', ['-n', '-x', 'redis-server'], { encoding: 'utf8' }).stdout.trim());
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const redisUid = Number(readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('redis:'))!.split(':')[2]);
+    expect(Number(/^Uid:\s+(\d+)/m.exec(status)![1])).toBe(redisUid);
+  });
+  it('memcached answers a stats request', async () => {
+    expect(await ask(11211, 'version\r\n')).toMatch(/^VERSION /);
+  });
+  it('stops them all on SIGTERM, leaving no process behind, and exits 0', async () => {
+    const pid1 = Number(spawnSync('pgrep', ['-P', String(proc!.pid)], { encoding: 'utf8' }).stdout.trim());
+    process.kill(pid1, 'SIGTERM');
+    expect(await exit).toBe(0);
+    for (const name of ['nginx', 'redis-server', 'memcached']) {
+      expect(spawnSync('pgrep', ['-x', name]).status, name).toBe(1);
+    }
+    expect(out).toMatch(/Stopped nginx\.service/);
+    expect(out).toMatch(/Stopped redis-server\.service/);
+  });
+});
