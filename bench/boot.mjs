@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Boot time of svcd as PID 1 of a fresh PID namespace: from exec to "Reached target x.target", for
+// N independent `sleep` services and for a Requires=+After= chain. `npm run build` first; root.
+//   node bench/boot.mjs [N...]        (default: 10 100 1000, then the 100-long chain)
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function tree(n, chain) {
+  const dir = mkdtempSync(join(tmpdir(), 'svcd-bench-'));
+  mkdirSync(join(dir, 'x.target.wants'));
+  for (let i = 0; i < n; i++) {
+    const dep = chain && i > 0 ? `Requires=s${i - 1}.service\nAfter=s${i - 1}.service\n` : '';
+    writeFileSync(join(dir, `s${i}.service`), `[Unit]\n${dep}[Service]\nExecStart=/bin/sleep 1000\n`);
+  }
+  const wants = chain ? [`s${n - 1}.service`] : Array.from({ length: n }, (_, i) => `s${i}.service`);
+  writeFileSync(join(dir, 'x.target'), `[Unit]\nWants=${wants.join(' ')}\n`);
+  return dir;
+}
+
+function boot(dir) {
+  return new Promise((done) => {
+    const t0 = process.hrtime.bigint();
+    const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
+      '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    let bootMs = 0;
+    p.stdout.on('data', (d) => {
+      out += d.toString();
+      if (!bootMs && out.includes('Reached target x.target')) {
+        bootMs = Number(process.hrtime.bigint() - t0) / 1e6;
+        const t1 = process.hrtime.bigint();
+        p.on('exit', () => done({ bootMs, stopMs: Number(process.hrtime.bigint() - t1) / 1e6 }));
+        // svcd is the namespace's PID 1, unshare's only child.
+        spawn('pkill', ['-TERM', '-P', String(p.pid)]);
+      }
+    });
+  });
+}
+
+const sizes = process.argv.slice(2).map(Number);
+const runs = sizes.length ? sizes.map((n) => [n, false]) : [[10, false], [100, false], [1000, false], [100, true]];
+for (const [n, chain] of runs) {
+  const dir = tree(n, chain);
+  const r = await boot(dir);
+  console.log(JSON.stringify({ services: n, shape: chain ? 'Requires+After chain' : 'independent', bootMs: Math.round(r.bootMs), stopMs: Math.round(r.stopMs) }));
+  rmSync(dir, { recursive: true, force: true });
+}
