@@ -1,0 +1,267 @@
+/**
+ * The dependency graph: every unit reachable from some roots, with the edges their files state, the
+ * ones systemd adds by itself (implicit and default dependencies), and the reverse of each.
+ *
+ * Input is `GraphUnit`, the narrow view of a loaded unit the graph needs (model-adapter.ts makes one
+ * from src/unit's model), so the graph and the engine can be built and tested without the loader.
+ *
+ * Invariants:
+ *  - every edge is stored with its reverse (A Requires B ⇔ B RequiredBy A), and only between
+ *    canonical ids: aliases are resolved when the edge is added;
+ *  - no unit has an edge to itself (systemd drops those too);
+ *  - a name that did not load stays in the graph as a unit whose loadState says why, so a
+ *    Requires= on it can fail a transaction with the right words instead of vanishing;
+ *  - implicit/default edges are added when the unit is loaded, except a target's After= on what it
+ *    pulls in, which needs both sides loaded and is settled at the end of every load batch.
+ */
+import { parseUnitName } from '../unit/name.js';
+import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
+
+export type GraphUnitType = 'service' | 'socket' | 'target' | 'device' | 'mount' | 'automount' | 'swap' | 'timer' | 'path' | 'slice' | 'scope';
+export type GraphLoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
+/** systemctl(1) --job-mode= values, also the values of OnFailureJobMode=. */
+export type JobMode = 'replace' | 'fail' | 'isolate' | 'ignore-dependencies' | 'ignore-requirements' | 'flush' | 'replace-irreversibly' | 'triggering';
+
+/** What the graph (and the transaction builder) needs to know about a loaded unit. */
+export interface GraphUnit {
+  readonly id: string;
+  readonly type: GraphUnitType;
+  /** Every name of the unit, id included (aliases from symlinks). */
+  readonly names: readonly string[];
+  readonly loadState: GraphLoadState;
+  /** Dependencies from [Unit] and from the .wants/, .requires/, .upholds/ directories, by kind. */
+  readonly dependencies: Readonly<Partial<Record<ForwardKind, readonly string[]>>>;
+  readonly defaultDependencies: boolean;
+  readonly refuseManualStart: boolean;
+  readonly refuseManualStop: boolean;
+  readonly allowIsolate: boolean;
+  readonly ignoreOnIsolate: boolean;
+  readonly stopWhenUnneeded: boolean;
+  readonly onFailureJobMode: JobMode;
+  readonly onSuccessJobMode: JobMode;
+  /** JobTimeoutSec= in ms; undefined: infinity. */
+  readonly jobTimeoutMs?: number;
+  readonly collectMode: 'inactive' | 'inactive-or-failed';
+  /** Units with an exec context: Slice= (undefined: the default slice) and whether output goes to the journal. */
+  readonly exec?: { readonly slice?: string; readonly logsToJournal: boolean };
+  /** Services: Type= (dbus adds dbus.socket) and Sockets=. */
+  readonly service?: { readonly type: string; readonly sockets?: readonly string[] };
+  /** Sockets: the service they activate (Service=, else the same name). */
+  readonly socket?: { readonly service?: string };
+}
+
+/** Builds a stand-in for a name nothing could be loaded for. */
+export function missingUnit(name: string, loadState: GraphLoadState = 'not-found'): GraphUnit {
+  const p = parseUnitName(name);
+  return {
+    id: name, type: (p?.type ?? 'service') as GraphUnitType, names: [name], loadState, dependencies: {},
+    defaultDependencies: true, refuseManualStart: false, refuseManualStop: false, allowIsolate: false,
+    ignoreOnIsolate: false, stopWhenUnneeded: false, onFailureJobMode: 'replace', onSuccessJobMode: 'fail', collectMode: 'inactive',
+  };
+}
+
+export type Lookup = (name: string) => GraphUnit;
+
+const EXEC_TYPES: ReadonlySet<GraphUnitType> = new Set(['service', 'socket', 'mount', 'swap']);
+/** Kinds whose reverse orders a target with DefaultDependencies after the other unit (systemd.target(5)). */
+const TARGET_ORDERING_KINDS: readonly Kind[] = (['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy'] as const).map((k) => REVERSE[k]);
+
+/** The slice a process-running unit lands in without Slice=: per-template slices for instances. */
+export function defaultSliceOf(id: string): string {
+  const p = parseUnitName(id);
+  if (!p || !p.instance) return 'system.slice';
+  // A slice name's dashes are hierarchy separators, so the template prefix is escaped (systemd-escape).
+  const escaped = p.prefix.replace(/\\/g, '\\x5c').replace(/-/g, '\\x2d');
+  return `system-${escaped}.slice`;
+}
+
+/** A slice's parent in the hierarchy (systemd.slice(5)): a-b.slice → a.slice → -.slice. */
+export function parentSliceOf(id: string): string | undefined {
+  if (id === '-.slice') return undefined;
+  const base = id.slice(0, -'.slice'.length);
+  const i = base.lastIndexOf('-');
+  return i <= 0 ? '-.slice' : `${base.slice(0, i)}.slice`;
+}
+
+export class Graph {
+  private readonly edges = new Map<string, Map<Kind, Set<string>>>();
+  private readonly byId = new Map<string, GraphUnit>();
+  private readonly alias = new Map<string, string>();
+
+  constructor(private readonly lookup: Lookup) {}
+
+  static build(roots: readonly string[], lookup: Lookup): Graph {
+    const g = new Graph(lookup);
+    g.load(roots);
+    return g;
+  }
+
+  /** Canonical id of a name (loading it and its closure if new). */
+  resolve(name: string): string {
+    const known = this.alias.get(name);
+    if (known !== undefined) return known;
+    this.load([name]);
+    return this.alias.get(name)!;
+  }
+
+  unit(name: string): GraphUnit | undefined {
+    const id = this.alias.get(name);
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  units(): IterableIterator<GraphUnit> {
+    return this.byId.values();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Units `id` has an edge of `kind` to. */
+  deps(id: string, kind: Kind): ReadonlySet<string> {
+    return this.edges.get(id)?.get(kind) ?? EMPTY;
+  }
+
+  /** Units `id` has an edge to whose kind carries `atom`. */
+  withAtom(id: string, atom: Atom): ReadonlySet<string> {
+    const kinds = KINDS_WITH_ATOM[atom];
+    const mine = this.edges.get(id);
+    if (!mine) return EMPTY;
+    if (kinds.length === 1) return mine.get(kinds[0]!) ?? EMPTY;
+    const out = new Set<string>();
+    for (const k of kinds) for (const o of mine.get(k) ?? EMPTY) out.add(o);
+    return out;
+  }
+
+  hasAtom(id: string, atom: Atom, other: string): boolean {
+    const mine = this.edges.get(id);
+    if (!mine) return false;
+    return KINDS_WITH_ATOM[atom].some((k) => mine.get(k)?.has(other) ?? false);
+  }
+
+  /** Loads names and everything they reach, breadth first. */
+  load(names: readonly string[]): void {
+    const queue = [...names];
+    const fresh: GraphUnit[] = [];
+    // Edges wait for the batch: their other ends may be aliases not resolved yet.
+    const pending: [string, [ForwardKind, string][]][] = [];
+    for (let i = 0; i < queue.length; i++) {
+      const name = queue[i]!;
+      if (this.alias.has(name)) continue;
+      const u = this.lookup(name);
+      this.alias.set(name, u.id);
+      for (const n of u.names) this.alias.set(n, u.id);
+      if (this.byId.has(u.id)) continue;
+      this.byId.set(u.id, u);
+      fresh.push(u);
+      if (u.loadState !== 'loaded') continue;
+      const targets: [ForwardKind, string][] = [];
+      for (const [kind, list] of Object.entries(u.dependencies) as [ForwardKind, readonly string[]][]) {
+        for (const t of list) targets.push([kind, t]);
+      }
+      for (const [kind, t] of implicitDependencies(u)) targets.push([kind, t]);
+      for (const [, t] of targets) if (!this.alias.has(t)) queue.push(t);
+      pending.push([u.id, targets]);
+    }
+    for (const [from, targets] of pending) {
+      for (const [kind, t] of targets) this.add(from, kind, this.alias.get(t)!);
+    }
+    this.settleTargetOrdering(fresh);
+  }
+
+  /** Adds `from -kind-> to` and its reverse. */
+  add(from: string, kind: Kind, to: string): void {
+    if (from === to) return;
+    this.set(from, kind).add(to);
+    this.set(to, REVERSE[kind]).add(from);
+  }
+
+  private set(id: string, kind: Kind): Set<string> {
+    let m = this.edges.get(id);
+    if (!m) this.edges.set(id, (m = new Map()));
+    let s = m.get(kind);
+    if (!s) m.set(kind, (s = new Set()));
+    return s;
+  }
+
+  /**
+   * A target orders itself after the units it pulls in, when both are loaded, both keep default
+   * dependencies, and the target is not already ordered before that unit (which would make a loop).
+   */
+  private settleTargetOrdering(fresh: readonly GraphUnit[]): void {
+    const targets = new Set<string>();
+    for (const u of fresh) {
+      if (u.type === 'target') targets.add(u.id);
+      // A unit loaded later may be wanted by a target loaded earlier.
+      for (const k of TARGET_ORDERING_KINDS) for (const t of this.deps(u.id, REVERSE[k])) if (this.byId.get(t)?.type === 'target') targets.add(t);
+    }
+    for (const tid of targets) {
+      const t = this.byId.get(tid)!;
+      if (t.loadState !== 'loaded' || !t.defaultDependencies) continue;
+      for (const k of TARGET_ORDERING_KINDS) {
+        for (const oid of this.deps(tid, k)) {
+          const o = this.byId.get(oid);
+          if (!o || o.loadState !== 'loaded' || !o.defaultDependencies) continue;
+          if (this.deps(tid, 'Before').has(oid)) continue;
+          this.add(tid, 'After', oid);
+        }
+      }
+    }
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Edges systemd adds on its own, as its man pages state them:
+ *  - systemd.exec(5)/systemd.resource-control(5): units that run processes Requires= and After= their
+ *    slice, and After=systemd-journald.socket when their output goes to the journal;
+ *  - systemd.slice(5): a slice Requires= and After= its parent slice;
+ *  - systemd.service(5): Type=dbus Requires=/After= dbus.socket; Sockets= are Wants=/After=;
+ *    with DefaultDependencies: Requires=/After= sysinit.target, After= basic.target,
+ *    Conflicts=/Before= shutdown.target;
+ *  - systemd.socket(5): Before= the service it activates (Triggers=); with DefaultDependencies:
+ *    Before= sockets.target, Requires=/After= sysinit.target, Conflicts=/Before= shutdown.target;
+ *  - systemd.target(5), systemd.slice(5): with DefaultDependencies: Conflicts=/Before= shutdown.target
+ *    (the target's After= on what it pulls in needs both ends and is added by the Graph).
+ */
+export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
+  const out: [ForwardKind, string][] = [];
+  const both = (a: ForwardKind, b: ForwardKind, t: string) => out.push([a, t], [b, t]);
+  if (EXEC_TYPES.has(u.type) && u.exec) {
+    both('Requires', 'After', u.exec.slice ?? defaultSliceOf(u.id));
+    if (u.exec.logsToJournal) out.push(['After', 'systemd-journald.socket']);
+  }
+  if (u.type === 'slice') {
+    const parent = parentSliceOf(u.id);
+    if (parent) both('Requires', 'After', parent);
+  }
+  if (u.type === 'service' && u.service) {
+    if (u.service.type === 'dbus') both('Requires', 'After', 'dbus.socket');
+    for (const s of u.service.sockets ?? []) both('Wants', 'After', s);
+  }
+  if (u.type === 'socket') {
+    const svc = u.socket?.service ?? u.id.replace(/\.socket$/, '.service');
+    both('Triggers', 'Before', svc);
+  }
+  if (!u.defaultDependencies) return out;
+  switch (u.type) {
+    case 'service':
+      both('Requires', 'After', 'sysinit.target');
+      out.push(['After', 'basic.target']);
+      both('Conflicts', 'Before', 'shutdown.target');
+      break;
+    case 'socket':
+      out.push(['Before', 'sockets.target']);
+      both('Requires', 'After', 'sysinit.target');
+      both('Conflicts', 'Before', 'shutdown.target');
+      break;
+    case 'target':
+    case 'slice':
+      both('Conflicts', 'Before', 'shutdown.target');
+      break;
+    default:
+      break;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * The one place that knows both src/unit's model and the graph's narrow GraphUnit: everything else
+ * in graph/ and engine/ works on GraphUnit, so the model can change shape without touching them.
+ */
+import { USEC_INFINITY } from '../shared/timespan.js';
+import type { Unit } from '../unit/model.js';
+import type { GraphUnit, GraphUnitType, JobMode } from './graph.js';
+import { isForwardKind, type ForwardKind } from './atoms.js';
+
+const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
+const jobMode = (s: string, dflt: JobMode): JobMode => (JOB_MODES.includes(s) ? (s as JobMode) : dflt);
+
+/** Output that ends up in the journal orders the unit after systemd-journald.socket. */
+function logsToJournal(u: Unit): boolean {
+  return [u.exec?.standardOutput, u.exec?.standardError].some((o) => o === undefined || o.startsWith('journal') || o.startsWith('kmsg'));
+}
+
+export function toGraphUnit(u: Unit): GraphUnit {
+  const deps: Partial<Record<ForwardKind, string[]>> = {};
+  const push = (k: ForwardKind, list: readonly string[]) => {
+    if (list.length > 0) (deps[k] ??= []).push(...list);
+  };
+  for (const [k, list] of Object.entries(u.unit.dependencies)) if (isForwardKind(k)) push(k, list);
+  push('Wants', u.wantsDir);
+  push('Requires', u.requiresDir);
+  push('Upholds', u.upholdsDir);
+  // Slice= and Sockets= are not modelled yet; they are kept verbatim among the ignored settings.
+  const setting = (key: string) => u.ignored.find((i) => i.key === key)?.value || undefined;
+  const timeout = u.unit.jobTimeoutUSec;
+  return {
+    id: u.id,
+    type: u.type as GraphUnitType,
+    names: u.names,
+    loadState: u.loadState,
+    dependencies: deps,
+    defaultDependencies: u.unit.defaultDependencies,
+    refuseManualStart: u.unit.refuseManualStart,
+    refuseManualStop: u.unit.refuseManualStop,
+    allowIsolate: u.unit.allowIsolate,
+    ignoreOnIsolate: u.unit.ignoreOnIsolate,
+    stopWhenUnneeded: u.unit.stopWhenUnneeded,
+    onFailureJobMode: jobMode(u.unit.onFailureJobMode, 'replace'),
+    onSuccessJobMode: jobMode(u.unit.onSuccessJobMode, 'fail'),
+    jobTimeoutMs: timeout === undefined || timeout === 0n || timeout >= USEC_INFINITY ? undefined : Number(timeout / 1000n),
+    collectMode: u.unit.collectMode === 'inactive-or-failed' ? 'inactive-or-failed' : 'inactive',
+    exec: u.exec ? { slice: setting('Slice'), logsToJournal: logsToJournal(u) } : undefined,
+    service: u.service ? { type: u.service.type, sockets: setting('Sockets')?.split(/\s+/).filter(Boolean) } : undefined,
+    socket: u.type === 'socket' ? { service: setting('Service') } : undefined,
+  };
+}
