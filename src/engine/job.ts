@@ -20,6 +20,12 @@ export type JobType = MergeableJobType | 'nop' | 'try-restart' | 'try-reload' | 
 /** systemd's ActiveState words. */
 export type ActiveState = 'active' | 'reloading' | 'inactive' | 'failed' | 'activating' | 'deactivating' | 'maintenance';
 
+/** A job waits in the queue until its ordering allows it to run, then runs until its unit settles. */
+export type JobState = 'waiting' | 'running';
+
+/** Everything that can be queued: the mergeable types and nop (state-dependent types are collapsed first). */
+export type QueuedJobType = MergeableJobType | 'nop';
+
 /** JobResult, spelled as systemctl prints it. */
 export type JobResult = 'done' | 'canceled' | 'timeout' | 'failed' | 'dependency' | 'skipped' | 'invalid' | 'assert' | 'unsupported' | 'collected' | 'once';
 
@@ -78,8 +84,12 @@ export function isSuperset(a: MergeableJobType, b: MergeableJobType): boolean {
   return lookupMerge(a, b) === a;
 }
 
-/** Whether a job would change nothing for a unit in this state (and can be dropped). */
-export function isRedundant(t: MergeableJobType | 'nop', state: ActiveState): boolean {
+/**
+ * Whether a job would change nothing for a unit in this state (and can be dropped from a
+ * transaction), as systemd 252 decides it: a reload already under way needs no second one, and a
+ * restart of a unit that is still activating would only start what is starting.
+ */
+export function isRedundant(t: QueuedJobType, state: ActiveState): boolean {
   switch (t) {
     case 'start':
     case 'verify-active':
@@ -87,10 +97,27 @@ export function isRedundant(t: MergeableJobType | 'nop', state: ActiveState): bo
     case 'stop':
       return state === 'inactive' || state === 'failed';
     case 'reload':
+      return state === 'reloading';
     case 'restart':
-      // A reload or restart asked for must happen even when the unit is already where it goes.
-      return false;
+      return state === 'activating';
     case 'nop':
       return true;
   }
+}
+
+/** Two queued types that cannot be one job; nop conflicts with nothing. */
+export function isConflicting(a: QueuedJobType, b: QueuedJobType): boolean {
+  return a !== 'nop' && b !== 'nop' && !isMergeable(a, b);
+}
+
+/** isSuperset extended to nop: anything covers a nop, a nop covers nothing else. */
+export function coversJob(a: QueuedJobType, b: QueuedJobType): boolean {
+  if (b === 'nop') return true;
+  if (a === 'nop') return false;
+  return isSuperset(a, b);
+}
+
+/** What a job of this type waits for when ordered against another (restart stops first). */
+export function isStopLike(t: QueuedJobType): boolean {
+  return t === 'stop' || t === 'restart';
 }

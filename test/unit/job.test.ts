@@ -2,7 +2,8 @@
 // every pair and triple of job types and every ActiveState.
 import { describe, expect, it } from 'vitest';
 import {
-  MERGEABLE_JOB_TYPES as T, collapse, isMergeable, isRedundant, isSuperset, lookupMerge, mergeAndCollapse, type ActiveState,
+  MERGEABLE_JOB_TYPES as T, collapse, coversJob, isConflicting, isMergeable, isRedundant, isSuperset, lookupMerge, mergeAndCollapse,
+  type ActiveState, type QueuedJobType,
 } from '../../src/engine/job.js';
 
 const STATES: ActiveState[] = ['active', 'reloading', 'inactive', 'failed', 'activating', 'deactivating'];
@@ -62,5 +63,32 @@ describe('state-dependent jobs', () => {
     expect(isRedundant('stop', 'failed')).toBe(true);
     expect(isRedundant('restart', 'active')).toBe(false);
     expect(isRedundant('nop', 'inactive')).toBe(true);
+  });
+  it('follow systemd 252 for reload and restart: redundant only while already reloading / activating', () => {
+    for (const s of STATES) {
+      expect(isRedundant('reload', s), s).toBe(s === 'reloading');
+      expect(isRedundant('restart', s), s).toBe(s === 'activating');
+    }
+  });
+});
+
+describe('nop and the superset relation', () => {
+  const Q: QueuedJobType[] = [...T, 'nop'];
+  it('nop conflicts with nothing and is covered by everything', () => {
+    for (const a of Q) {
+      expect(isConflicting(a, 'nop')).toBe(false);
+      expect(coversJob(a, 'nop')).toBe(true);
+      if (a !== 'nop') expect(coversJob('nop', a)).toBe(false);
+    }
+  });
+  it('superset is reflexive and transitive, and a superset of B conflicts with what B conflicts with', () => {
+    for (const a of Q) expect(coversJob(a, a)).toBe(true);
+    for (const a of Q) for (const b of Q) for (const c of Q) {
+      if (coversJob(a, b) && coversJob(b, c)) expect(coversJob(a, c), `${a} ${b} ${c}`).toBe(true);
+      if (coversJob(a, b) && isConflicting(b, c)) expect(isConflicting(a, c), `${a} ${b} ${c}`).toBe(true);
+    }
+  });
+  it('stop conflicts with every other mergeable type, and only stop', () => {
+    for (const a of T) for (const b of T) expect(isConflicting(a, b), `${a} ${b}`).toBe(a !== b && (a === 'stop' || b === 'stop'));
   });
 });
