@@ -1,7 +1,9 @@
 /**
  * Where units are looked up, in precedence order (first match wins), as systemd.unit(5)
  * "Unit File Load Path" describes for the system manager, restricted to the directories a
- * container has (CONTRACT.md), with svcd's own units/ last.
+ * container has (CONTRACT.md), with svcd's own units/ last. /lib/systemd/system comes before
+ * /usr/lib/systemd/system because Debian's systemd 252 (the oracle) is built that way; on a
+ * merged-/usr system both are one directory, and the first spelling is the one reported.
  */
 import { join } from 'node:path';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
@@ -10,8 +12,8 @@ export const SYSTEM_UNIT_DIRS: readonly string[] = [
   '/etc/systemd/system',
   '/run/systemd/system',
   '/usr/local/lib/systemd/system',
-  '/usr/lib/systemd/system',
   '/lib/systemd/system',
+  '/usr/lib/systemd/system',
 ];
 
 /** The directory `enable` writes into (systemctl's "config" scope). */

@@ -1,31 +1,35 @@
 /**
- * A unit's files, assembled as systemd assembles them: the fragment, then the drop-ins, plus the
- * units listed by NAME.wants/, NAME.requires/ and NAME.upholds/ directories.
+ * A unit's files, assembled as systemd 252 assembles them (dropin.c, load-dropin.c): the fragment,
+ * the drop-ins, and the units listed by NAME.wants/, NAME.requires/ and NAME.upholds/.
  *
- * Drop-in directories are looked up in every search directory, for every name of the unit (its id
- * and aliases), the template of an instance, every dash prefix ("a-b-c.service" → "a-b-.service.d",
- * "a-.service.d") and the type ("service.d"). A .conf name found in a higher-priority directory
- * hides the same name further down, a /dev/null link masks it, and the survivors are applied in
- * file-name order. A drop-in linked to /dev/null is kept in the list (systemctl cat shows it)
- * but reads as empty.
+ * Directory order decides which of two same-named files wins, so it follows systemd's exactly: for
+ * the unit's id and then each alias, in every search directory: NAME.d, then (for an instance) the
+ * template's directories, then the dash prefixes ("a-b-c.service" → "a-b-.service", "a-.service",
+ * keeping the instance: "a-b@i.service" → "a-@i.service"); and last, in every search directory, the
+ * type's own directory ("service.d"). A file name seen in an earlier directory hides the same name
+ * later; the survivors apply in file-name order. A drop-in linked to /dev/null still takes its
+ * name (that is how a drop-in is masked) and stays in the list: `systemctl cat` shows it, empty.
+ * Directory paths are reported with their symlinks resolved, as systemd reports them.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { instantiate, isInstance, parseUnitName, templateOf } from './name.js';
+import { instantiate, isInstance, parseUnitName, templateOf, UNIT_TYPES, type UnitType } from './name.js';
 import { parseUnitText, type ParsedFile, type ParseOptions } from './syntax.js';
-import { namesOf, resolveName, type UnitFileMap } from './unit-file-map.js';
+import { readablePath, resolveName, type UnitFileMap } from './unit-file-map.js';
 
 export interface UnitSource {
   /** The name asked for. */
-  readonly requested: string;
+  readonly name: string;
   /** The canonical name after aliases. */
   readonly id: string;
   /** id first, then every alias. */
   readonly names: readonly string[];
+  /** Where the unit's file was found (for a linked unit file, the link). */
   readonly fragmentPath?: string;
   /** Symlinked to /dev/null, or an empty fragment. */
   readonly masked: boolean;
   readonly dropinPaths: readonly string[];
+  /** Units named in NAME.wants/, NAME.requires/, NAME.upholds/ (template entries instantiated). */
   readonly wants: readonly string[];
   readonly requires: readonly string[];
   readonly upholds: readonly string[];
@@ -33,118 +37,161 @@ export interface UnitSource {
   readonly files: readonly ParsedFile[];
 }
 
-/** Names whose NAME.d/ (and .wants/…) directories apply to a unit, in priority order. */
-export function dropinNames(names: readonly string[]): string[] {
-  const out: string[] = [];
-  const add = (n: string) => {
-    if (!out.includes(n)) out.push(n);
-  };
-  for (const n of names) {
-    add(n);
-    const t = templateOf(n);
-    if (t) add(t);
-  }
-  for (const n of [...out]) {
-    const p = parseUnitName(n);
-    if (!p) continue;
-    const stem = n.slice(0, n.length - p.type.length - 1);
-    // Dash prefixes apply from the longest to the shortest.
-    for (let i = stem.length - 1; i > 0; i--) {
-      if (stem[i] === '-' && i < stem.length - 1) add(`${stem.slice(0, i + 1)}.${p.type}`);
+const isTypeName = (n: string): n is UnitType => (UNIT_TYPES as readonly string[]).includes(n);
+const VALID_PREFIX = /^[A-Za-z0-9:\-_.\\]+$/;
+
+/** The next shorter dash prefix of a unit name prefix, as dropin.c derives it, or undefined. */
+export function dashPrefix(prefix: string): string | undefined {
+  let s = prefix;
+  let chopped = false;
+  for (;;) {
+    const dash = s.lastIndexOf('-');
+    if (dash <= 0) return undefined;
+    if (dash + 1 < s.length || chopped) {
+      s = s.slice(0, dash + 1);
+      break;
     }
+    // A trailing dash is dropped once, so "a-b-" continues with "a-".
+    s = s.slice(0, dash);
+    chopped = true;
+  }
+  return VALID_PREFIX.test(s) ? s : undefined;
+}
+
+/** Names whose NAME<suffix> directories apply to a unit called `name`, in lookup order. */
+export function dirNamesFor(name: string): string[] {
+  const out: string[] = [];
+  const walk = (n: string) => {
+    out.push(n);
+    if (isTypeName(n)) return;
+    const p = parseUnitName(n);
+    if (!p) return;
+    const t = templateOf(n);
+    if (t) walk(t);
+    const shorter = dashPrefix(p.prefix);
+    if (shorter === undefined) return;
+    walk(isInstance(p) ? `${shorter}@${p.instance!}.${p.type}` : `${shorter}.${p.type}`);
+  };
+  walk(name);
+  return out;
+}
+
+/** The existing directories, canonical paths, in systemd's lookup order (see the header). */
+export function findUnitDirs(map: UnitFileMap, names: readonly string[], suffix: string): string[] {
+  const dirs: string[] = [];
+  const add = (dir: string, n: string) => {
+    if (!map.hasEntry(dir, n + suffix)) return;
+    const c = map.canonicalDir(join(dir, n + suffix));
+    if (c !== undefined && !dirs.includes(c)) dirs.push(c);
+  };
+  const expanded = names.map(dirNamesFor);
+  for (const list of expanded) {
+    for (const dir of map.searchPath) for (const n of list) add(dir, n);
   }
   const type = parseUnitName(names[0] ?? '')?.type;
-  if (type) out.push(type);
-  return out;
+  if (type) for (const dir of map.searchPath) add(dir, type);
+  return dirs;
 }
 
+/** conf_files_list over directories: first directory wins per file name; result in name order. */
+export function listConfFiles(map: UnitFileMap, dirs: readonly string[], ext: string | null): string[] {
+  const chosen = new Map<string, string>();
+  for (const d of dirs) {
+    for (const e of map.listDir(d)) {
+      if (e.name.startsWith('.') || (ext !== null && !e.name.endsWith(ext))) continue;
+      if (e.type !== 'file' && e.type !== 'link') continue;
+      if (!chosen.has(e.name)) chosen.set(e.name, join(d, e.name));
+    }
+  }
+  return [...chosen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => chosen.get(k)!);
+}
 
 export function findDropins(map: UnitFileMap, names: readonly string[]): string[] {
-  const chosen = new Map<string, string>();
-  for (const dir of map.searchPath) {
-    for (const n of dropinNames(names)) {
-      const d = join(dir, `${n}.d`);
-      for (const f of map.listDir(d)) {
-        if (!f.endsWith('.conf') || chosen.has(f)) continue;
-        const path = join(d, f);
-        // A /dev/null link still takes the name (hiding lower ones) and reads as empty.
-        chosen.set(f, path);
-      }
-    }
-  }
-  return [...chosen.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map((e) => e[1]);
+  return listConfFiles(map, findUnitDirs(map, names, '.d'), '.conf');
 }
 
-/** Units named in NAME.<suffix>/ directories; template entries get the instance's instance. */
-export function findDependencyLinks(map: UnitFileMap, names: readonly string[], suffix: 'wants' | 'requires' | 'upholds'): string[] {
-  const out: string[] = [];
-  const instance = (() => {
-    const p = parseUnitName(names[0] ?? '');
-    return p && isInstance(p) ? p.instance! : null;
-  })();
-  const lookup: string[] = [];
-  for (const n of names) {
-    lookup.push(n);
-    const t = templateOf(n);
-    if (t) lookup.push(t);
-  }
-  for (const dir of map.searchPath) {
-    for (const n of lookup) {
-      for (const f of map.listDir(join(dir, `${n}.${suffix}`))) {
-        const p = parseUnitName(f);
-        if (!p) continue;
-        const dep = p.instance === '' && instance !== null ? instantiate(f, instance) : f;
-        if (!out.includes(dep)) out.push(dep);
-      }
-    }
-  }
-  return out;
-}
-
-function isEmptyFile(path: string): boolean {
+/** null_or_empty_path: what masks a unit file or a dependency link. */
+function maskedPath(path: string): boolean {
   try {
-    return statSync(path).size === 0;
+    const st = statSync(path);
+    return st.isCharacterDevice() || (st.isFile() && st.size === 0);
   } catch {
     return false;
   }
 }
 
+/** Units named in NAME.<suffix>/ directories; template entries get the instance's instance. */
+export function findDependencyLinks(map: UnitFileMap, names: readonly string[], suffix: 'wants' | 'requires' | 'upholds'): string[] {
+  const own = parseUnitName(names[0] ?? '');
+  const instance = own && isInstance(own) ? own.instance! : null;
+  const out: string[] = [];
+  for (const path of listConfFiles(map, findUnitDirs(map, names, `.${suffix}`), null)) {
+    const entry = path.slice(path.lastIndexOf('/') + 1);
+    if (maskedPath(readablePath(map, path))) continue;
+    try {
+      if (!lstatSync(path).isSymbolicLink()) continue;
+    } catch {
+      continue;
+    }
+    const p = parseUnitName(entry);
+    if (!p) continue;
+    let dep = entry;
+    if (p.instance === '') {
+      // A template cannot be a dependency; only an instance can fill it in.
+      if (instance === null) continue;
+      dep = instantiate(entry, instance);
+    }
+    if (!out.includes(dep)) out.push(dep);
+  }
+  return out;
+}
+
+/**
+ * Everything systemd reads for a unit name. `allowTemplate` lets a template itself be looked up
+ * (as `systemctl cat foo@.service` does); the manager never loads a template as a unit.
+ */
 export function loadUnitSource(map: UnitFileMap, name: string, parse: ParseOptions = {}, allowTemplate = false): UnitSource {
   const r = resolveName(map, name);
-  const names = namesOf(map, r.id);
   const entry = r.entry;
-  const masked = entry?.kind === 'masked' || (entry?.kind === 'file' && isEmptyFile(entry.path));
-  // A unit with no fragment is "not found" whatever drop-ins exist (systemd 252 reads drop-ins
-  // only for units it found), and a template itself is never loadable, only its instances.
-  const p = parseUnitName(r.id);
+  const p = parseUnitName(name);
   const notFound = !entry || (!allowTemplate && p !== undefined && p.instance === '');
-  const fragmentPath = entry && entry.kind === 'file' && !notFound ? entry.path : undefined;
-  const dropinPaths = masked || notFound ? [] : findDropins(map, names);
+  const masked = !notFound && (entry.kind === 'masked' || maskedPath(readablePath(map, entry.path)));
+  const usable = !notFound && !masked && entry.kind === 'file';
+  // A linked file whose target is gone is no file at all.
+  const fragmentPath = usable && (!entry.linked || exists(readablePath(map, entry.path))) ? entry.path : undefined;
+  const names = masked ? [name] : r.names;
+  const dropinPaths = fragmentPath ? findDropins(map, names) : [];
   const files: ParsedFile[] = [];
-  if (!masked) {
-    for (const path of fragmentPath ? [fragmentPath, ...dropinPaths] : dropinPaths) {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (e) {
-        files.push({ path, assignments: [], sections: [], fatal: true, diagnostics: [{ severity: 'error', loc: { file: path, line: 0 }, message: `Failed to read: ${(e as Error).message}` }] });
-        continue;
-      }
-      files.push(parseUnitText(path, text, parse));
+  for (const path of fragmentPath ? [fragmentPath, ...dropinPaths] : []) {
+    let text: string;
+    try {
+      text = readFileSync(readablePath(map, path), 'utf8');
+    } catch (e) {
+      files.push({ path, assignments: [], sections: [], fatal: true, diagnostics: [{ severity: 'error', loc: { file: path, line: 0 }, message: `Failed to read: ${(e as Error).message}` }] });
+      continue;
     }
+    files.push(parseUnitText(path, text, parse));
   }
+  const deps = (suffix: 'wants' | 'requires' | 'upholds') => (fragmentPath ? findDependencyLinks(map, names, suffix) : []);
   return {
-    requested: name,
-    id: r.id,
+    name,
+    id: masked ? name : r.id,
     names,
     fragmentPath,
     masked,
     dropinPaths,
-    wants: findDependencyLinks(map, names, 'wants'),
-    requires: findDependencyLinks(map, names, 'requires'),
-    upholds: findDependencyLinks(map, names, 'upholds'),
+    wants: deps('wants'),
+    requires: deps('requires'),
+    upholds: deps('upholds'),
     files,
   };
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
