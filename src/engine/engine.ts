@@ -1,0 +1,610 @@
+/**
+ * The manager core: units at run time, installed jobs, and the queues that move them.
+ *
+ * Requests (svcctl, OnFailure=, retroactive starts/stops, BindsTo=, StopWhenUnneeded=, Upholds=)
+ * become transactions (transaction.ts) whose plans are installed as jobs, at most one per unit.
+ * Nothing recurses across units: every consequence goes into a queue, and dispatch() drains the
+ * queues in a fixed order until all are empty —
+ *   1. requests      → transactions → installed jobs (+ the run queue);
+ *   2. state changes → finished jobs, failure propagation, OnFailure=/OnSuccess=, retroactive
+ *                      requests, units to check for "unneeded" / "bound to an inactive unit";
+ *   3. run queue     → jobs whose ordering allows them start to run, in parallel;
+ *   4. checks        → StopWhenUnneeded=, BindsTo=, Upholds= turn into requests (back to 1).
+ * so the requests of one event settle before any transition runs (dinit's two phases).
+ *
+ * Ordering (systemd.unit(5) Before=/After=): a job waits while a unit it is ordered after has any
+ * job, unless it is itself a stop (or a restart's stop half), which runs first; and it waits while
+ * a unit it is ordered before has a stop or restart job. nop jobs and ignore-order jobs never wait.
+ *
+ * Invariants: a unit has at most one installed job; every change of a unit's state goes through
+ * setState(), which cancels the unit's state timers and queues the change; a job is finished exactly
+ * once, with one of systemd's JobResult words; hook exceptions are caught and fail the job, never
+ * the manager.
+ */
+import type { Atom } from '../graph/atoms.js';
+import { Graph, type JobMode } from '../graph/graph.js';
+import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
+import { sliceKind, targetKind } from './kinds/target.js';
+import { serviceKind } from './kinds/service.js';
+import type { ChildExitEvent, SignalName, System, TimerHandle } from './system.js';
+import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
+import type { EngineUnit, KindContext, UnitKind, UnitResult, UnitRuntime } from './unit-kind.js';
+
+export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind];
+
+export interface Job {
+  readonly id: number;
+  readonly unit: string;
+  type: QueuedJobType;
+  state: JobState;
+  irreversible: boolean;
+  ignoreOrder: boolean;
+  /** Set once, when the job finishes. */
+  result?: JobResult;
+  timer?: TimerHandle;
+}
+
+/** What a run looks like from outside: tests record these, svcd prints them. */
+export interface EngineObserver {
+  jobInstalled?(job: Readonly<Job>): void;
+  jobStarted?(job: Readonly<Job>): void;
+  jobFinished?(job: Readonly<Job>, result: JobResult): void;
+  stateChanged?(unit: string, from: ActiveState, to: ActiveState, subState: string): void;
+  log?(line: string): void;
+}
+
+export type ConditionVerdict = 'ok' | 'condition-failed' | 'assert-failed';
+
+export interface EngineOptions {
+  readonly system: System;
+  readonly lookup: (name: string) => EngineUnit;
+  readonly kinds?: readonly UnitKind[];
+  readonly observer?: EngineObserver;
+  /** Condition*=/Assert*= of a unit, evaluated when its start job runs. */
+  readonly conditions?: (u: EngineUnit) => ConditionVerdict;
+}
+
+interface Runtime extends UnitRuntime {
+  subState: string;
+  activeState: ActiveState;
+  job?: Job;
+  timers: Set<TimerHandle>;
+}
+
+interface StateChange {
+  readonly unit: Runtime;
+  readonly from: ActiveState;
+  readonly to: ActiveState;
+}
+
+const isUp = (s: ActiveState) => s === 'active' || s === 'reloading' || s === 'activating';
+const isDown = (s: ActiveState) => s === 'inactive' || s === 'failed';
+
+export class Engine {
+  readonly graph: Graph;
+  private readonly models = new Map<string, EngineUnit>();
+  private readonly runtimes = new Map<string, Runtime>();
+  private readonly kinds = new Map<string, UnitKind>();
+  private readonly system: System;
+  private readonly observer: EngineObserver;
+  private nextJobId = 1;
+  private readonly ctx: KindContext;
+
+  // The queues, drained by dispatch() in this order.
+  private requests: Request[] = [];
+  private changes: StateChange[] = [];
+  private runQueue = new Set<Job>();
+  private unneededQueue = new Set<string>();
+  private boundQueue = new Set<string>();
+  private upheldQueue = new Set<string>();
+  private dispatching = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: EngineOptions) {
+    this.system = opts.system;
+    this.observer = opts.observer ?? {};
+    for (const k of opts.kinds ?? DEFAULT_KINDS) this.kinds.set(k.type, k);
+    this.graph = new Graph((name) => {
+      const u = opts.lookup(name);
+      this.models.set(u.id, u);
+      return u;
+    });
+    this.ctx = {
+      system: this.system,
+      setState: (u, sub) => this.setState(u as Runtime, sub),
+      stateTimer: (u, ms, fn) => this.stateTimer(u as Runtime, ms, fn),
+      spawn: (u, argv, role) => {
+        try {
+          return this.system.spawn({ unit: u.id, argv, role });
+        } catch (e) {
+          this.log(`${u.id}: Failed to spawn ${argv[0] ?? '?'}: ${(e as Error).message}`);
+          return undefined;
+        }
+      },
+      kill: (_u, pid, signal: SignalName) => this.system.kill(pid, signal),
+      log: (u, text) => this.log(`${u.id}: ${text}`),
+    };
+    this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
+    this.system.onNotify((pid, msg) => this.guard(() => this.notify(pid, msg)));
+  }
+
+  // ---- public surface -------------------------------------------------------------------------
+
+  /**
+   * Queues a request and settles it: returns the anchor job, or the TransactionError that refused
+   * it (nothing changes then).
+   */
+  request(req: Request): Job | TransactionError {
+    let plan: Plan;
+    try {
+      plan = buildTransaction(this.transactionEnv(), req);
+    } catch (e) {
+      if (e instanceof TransactionError) {
+        this.log(`Requested transaction for ${req.unit}/${req.type} failed: ${e.message}`);
+        return e;
+      }
+      throw e;
+    }
+    const anchor = this.apply(plan);
+    this.dispatch();
+    return anchor;
+  }
+
+  start(unit: string, mode: JobMode = 'replace'): Job | TransactionError {
+    return this.request({ unit, type: 'start', mode, manual: true });
+  }
+
+  stop(unit: string, mode: JobMode = 'replace'): Job | TransactionError {
+    return this.request({ unit, type: 'stop', mode, manual: true });
+  }
+
+  isolate(unit: string): Job | TransactionError {
+    return this.request({ unit, type: 'start', mode: 'isolate', manual: true });
+  }
+
+  unit(name: string): Readonly<UnitRuntime> & { readonly job?: Readonly<Job> } {
+    return this.runtime(this.graph.resolve(name));
+  }
+
+  activeState(name: string): ActiveState {
+    const id = this.graph.resolve(name);
+    return this.runtimes.get(id)?.activeState ?? 'inactive';
+  }
+
+  jobs(): Readonly<Job>[] {
+    const out: Job[] = [];
+    for (const r of this.runtimes.values()) if (r.job) out.push(r.job);
+    return out;
+  }
+
+  /** Resolves once no job is installed. */
+  whenIdle(): Promise<void> {
+    if (this.jobs().length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  // ---- transactions ---------------------------------------------------------------------------
+
+  private transactionEnv() {
+    return {
+      graph: this.graph,
+      activeState: (id: string) => this.runtimes.get(id)?.activeState ?? 'inactive',
+      installedJob: (id: string) => this.runtimes.get(id)?.job,
+      canStart: (u: EngineUnit) => this.kinds.get(u.type)?.canStart(u) ?? false,
+      canReload: (u: EngineUnit) => this.kinds.get(u.type)?.canReload(u) ?? false,
+      knownUnits: () => this.runtimes.keys(),
+    };
+  }
+
+  private apply(plan: Plan): Job {
+    for (const line of plan.log) this.log(line);
+    for (const id of plan.cancel) {
+      const j = this.runtimes.get(id)?.job;
+      if (j) this.finish(j, 'canceled');
+    }
+    let anchor: Job | undefined;
+    for (const pj of plan.jobs) {
+      const r = this.runtime(pj.unit);
+      let job = r.job;
+      if (job && isConflicting(job.type, pj.type)) {
+        this.finish(job, 'canceled');
+        job = undefined;
+      }
+      if (job) {
+        // Mergeable with the installed job: one job does both.
+        const merged = mergeTypes(job.type, pj.type, r.activeState);
+        if (merged !== job.type) {
+          job.type = merged;
+          job.state = 'waiting';
+        }
+        job.irreversible ||= pj.irreversible;
+      } else {
+        job = { id: this.nextJobId++, unit: pj.unit, type: pj.type, state: 'waiting', irreversible: pj.irreversible, ignoreOrder: pj.ignoreOrder };
+        r.job = job;
+        const timeout = r.model.jobTimeoutMs;
+        if (timeout !== undefined) {
+          const j = job;
+          job.timer = this.system.setTimer(timeout, () => this.guard(() => this.finish(j, 'timeout')));
+        }
+        this.observer.jobInstalled?.(job);
+      }
+      this.runQueue.add(job);
+      if (pj.anchor) anchor = job;
+    }
+    return anchor!;
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------------
+
+  private dispatch(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (;;) {
+        const req = this.requests.shift();
+        if (req) {
+          const r = this.buildAndApply(req);
+          if (r instanceof TransactionError) this.log(`Failed to enqueue ${req.type} job for ${req.unit}: ${r.message}`);
+          continue;
+        }
+        const change = this.changes.shift();
+        if (change) {
+          this.onStateChange(change);
+          continue;
+        }
+        if (this.runQueue.size > 0) {
+          const batch = [...this.runQueue];
+          this.runQueue.clear();
+          for (const j of batch) this.tryRun(j);
+          continue;
+        }
+        if (this.unneededQueue.size + this.boundQueue.size + this.upheldQueue.size > 0) {
+          this.runChecks();
+          continue;
+        }
+        break;
+      }
+    } finally {
+      this.dispatching = false;
+    }
+    if (this.jobs().length === 0 && this.idleWaiters.length > 0) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+    }
+  }
+
+  private buildAndApply(req: Request): Job | TransactionError {
+    try {
+      return this.apply(buildTransaction(this.transactionEnv(), req));
+    } catch (e) {
+      if (e instanceof TransactionError) return e;
+      throw e;
+    }
+  }
+
+  /** Every entry from the event loop goes through here: PID 1 must not die of an exception. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.log(`internal error: ${(e as Error).stack ?? String(e)}`);
+    }
+    this.dispatch();
+  }
+
+  private log(line: string): void {
+    this.observer.log?.(line);
+  }
+
+  // ---- units and their state ------------------------------------------------------------------
+
+  private runtime(id: string): Runtime {
+    let r = this.runtimes.get(id);
+    if (r) return r;
+    const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
+    const kind = this.kinds.get(model.type) ?? UNSUPPORTED;
+    r = {
+      id, model, kind, subState: kind.initialState, activeState: kind.states[kind.initialState] ?? 'inactive',
+      result: 'success', mainPid: 0, controlPid: 0, data: {}, timers: new Set(),
+    };
+    this.runtimes.set(id, r);
+    return r;
+  }
+
+  /** The one place a unit's state changes. */
+  private setState(r: Runtime, sub: string): void {
+    const to = r.kind.states[sub];
+    if (to === undefined) throw new Error(`${r.id}: unknown sub-state ${sub} for ${r.kind.type}`);
+    for (const t of r.timers) t.cancel();
+    r.timers.clear();
+    const from = r.activeState;
+    r.subState = sub;
+    r.activeState = to;
+    this.observer.stateChanged?.(r.id, from, to, sub);
+    this.changes.push({ unit: r, from, to });
+  }
+
+  private stateTimer(r: Runtime, ms: number, fn: () => void): TimerHandle {
+    const h = this.system.setTimer(ms, () => {
+      r.timers.delete(h);
+      this.guard(fn);
+    });
+    r.timers.add(h);
+    return h;
+  }
+
+  private onStateChange({ unit: r, from, to }: StateChange): void {
+    const job = r.job;
+    let expected = false;
+    if (job && job.state === 'running') expected = this.settleRunningJob(r, job, from, to);
+    else if (job && job.state === 'waiting') this.runQueue.add(job);
+
+    if (!expected && from !== to) {
+      // The unit moved on its own (a crash, a process that exited): the retroactive atoms apply.
+      if (isUp(to) && !isUp(from)) {
+        this.requestEach(r.id, 'retroactive-start-replace', 'start', 'replace');
+        this.requestEach(r.id, 'retroactive-start-fail', 'start', 'fail');
+        this.requestEach(r.id, 'retroactive-stop-on-start', 'stop', 'replace');
+      }
+      if (isDown(to) && !isDown(from)) this.requestEach(r.id, 'retroactive-stop-on-stop', 'stop', 'replace');
+    }
+    if (to === 'failed' && from !== 'failed') {
+      this.log(`${r.id}: Failed with result '${r.result}'.`);
+      this.requestEach(r.id, 'on-failure', 'start', r.model.onFailureJobMode);
+    }
+    if (to === 'inactive' && from !== 'inactive' && from !== 'failed' && r.result === 'success') {
+      this.requestEach(r.id, 'on-success', 'start', r.model.onSuccessJobMode);
+    }
+    if (isDown(to) && !isDown(from)) {
+      for (const o of this.graph.withAtom(r.id, 'add-stop-when-unneeded-queue')) this.unneededQueue.add(o);
+      for (const o of this.graph.withAtom(r.id, 'add-cannot-be-active-without-queue')) this.boundQueue.add(o);
+      if (this.graph.withAtom(r.id, 'start-steadily').size > 0) this.upheldQueue.add(r.id);
+    }
+    if (to === 'active' && from !== 'active') {
+      if (r.model.stopWhenUnneeded) this.unneededQueue.add(r.id);
+    }
+  }
+
+  private requestEach(id: string, atom: Atom, type: JobType, mode: JobMode): void {
+    for (const o of this.graph.withAtom(id, atom)) this.requests.push({ unit: o, type, mode });
+  }
+
+  /** A running job's unit changed state: finish the job if this is where it was going. True if expected. */
+  private settleRunningJob(r: Runtime, job: Job, from: ActiveState, to: ActiveState): boolean {
+    switch (job.type) {
+      case 'start':
+      case 'verify-active':
+        if (to === 'active' || to === 'reloading') {
+          this.finish(job, 'done');
+          return true;
+        }
+        if (isDown(to)) {
+          // A oneshot without RemainAfterExit= ends inactive after a clean run: that is success.
+          const ok = job.type === 'start' && to === 'inactive' && from === 'activating' && r.result === 'success';
+          this.finish(job, ok ? 'done' : job.type === 'verify-active' ? 'skipped' : 'failed');
+          return true;
+        }
+        return true;
+      case 'stop':
+        if (isDown(to)) this.finish(job, 'done');
+        return true;
+      case 'restart':
+        if (isDown(to)) {
+          // The stop half is done: the rest of the job is a start, ordered like any start.
+          job.type = 'start';
+          job.state = 'waiting';
+          this.runQueue.add(job);
+        }
+        return true;
+      case 'reload':
+        if (to === 'active') this.finish(job, r.kind.reloadSucceeded?.(r) === false ? 'failed' : 'done');
+        else if (isDown(to)) this.finish(job, 'failed');
+        return true;
+      case 'nop':
+        return false;
+    }
+  }
+
+  // ---- running jobs ---------------------------------------------------------------------------
+
+  /** Whether ordering lets `job` run now (see the header). */
+  private runnable(job: Job): boolean {
+    if (job.type === 'nop' || job.ignoreOrder) return true;
+    for (const o of this.graph.withAtom(job.unit, 'after')) {
+      const other = this.runtimes.get(o)?.job;
+      if (other && other.type !== 'nop' && !other.ignoreOrder && !isStopLike(job.type)) return false;
+    }
+    for (const o of this.graph.withAtom(job.unit, 'before')) {
+      const other = this.runtimes.get(o)?.job;
+      if (other && other.type !== 'nop' && !other.ignoreOrder && isStopLike(other.type)) return false;
+    }
+    return true;
+  }
+
+  private tryRun(job: Job): void {
+    const r = this.runtimes.get(job.unit);
+    if (!r || r.job !== job || job.state !== 'waiting' || !this.runnable(job)) return;
+    job.state = 'running';
+    this.observer.jobStarted?.(job);
+    try {
+      this.runJob(r, job);
+    } catch (e) {
+      this.log(`${r.id}: ${job.type} failed: ${(e as Error).message}`);
+      if (r.job === job) this.finish(job, 'failed');
+    }
+  }
+
+  private runJob(r: Runtime, job: Job): void {
+    const s = r.activeState;
+    switch (job.type) {
+      case 'nop':
+        return this.finish(job, 'done');
+      case 'verify-active':
+        if (s === 'active' || s === 'reloading') return this.finish(job, 'done');
+        if (s === 'activating') return; // wait for it
+        return this.finish(job, 'skipped');
+      case 'start': {
+        if (s === 'active' || s === 'reloading') return this.finish(job, 'done');
+        if (s === 'activating') return; // already on its way up: its state change finishes us
+        if (s === 'deactivating') {
+          job.state = 'waiting'; // started again once it is down
+          return;
+        }
+        if (!r.kind.canStart(r.model)) return this.finish(job, 'unsupported');
+        const bound = [...this.graph.withAtom(r.id, 'cannot-be-active-without')].find((b) => this.isDownWithoutStart(b));
+        if (bound) {
+          this.log(`${r.id}: Bound to unit ${bound}, but unit isn't active.`);
+          return this.finish(job, 'dependency');
+        }
+        const verdict = this.opts.conditions?.(r.model) ?? 'ok';
+        if (verdict === 'condition-failed') {
+          this.log(`${r.id}: Condition check resulted in ${r.model.description ?? r.id} being skipped.`);
+          return this.finish(job, 'done');
+        }
+        if (verdict === 'assert-failed') return this.finish(job, 'assert');
+        return r.kind.start(r, this.ctx);
+      }
+      case 'stop':
+        if (isDown(s)) return this.finish(job, 'done');
+        return r.kind.stop(r, this.ctx);
+      case 'restart':
+        if (isDown(s)) {
+          job.type = 'start';
+          job.state = 'waiting';
+          this.runQueue.add(job);
+          return;
+        }
+        return r.kind.stop(r, this.ctx);
+      case 'reload':
+        if (s !== 'active') return this.finish(job, 'invalid');
+        if (!r.kind.reload) return this.finish(job, 'unsupported');
+        return r.kind.reload(r, this.ctx);
+    }
+  }
+
+  private isDownWithoutStart(id: string): boolean {
+    const o = this.runtimes.get(id);
+    const s = o?.activeState ?? 'inactive';
+    const j = o?.job;
+    return isDown(s) && !(j && (j.type === 'start' || j.type === 'restart'));
+  }
+
+  /**
+   * Finishes a job and, through a worklist, the jobs its failure fails (result "dependency"):
+   * a failed start fails the pending starts of units that need it (Requires=, BindsTo=,
+   * Requisite=), a failed stop the pending starts of units that conflict with it.
+   */
+  private finish(first: Job, firstResult: JobResult): void {
+    const work: [Job, JobResult][] = [[first, firstResult]];
+    for (let i = 0; i < work.length; i++) {
+      const [job, result] = work[i]!;
+      const r = this.runtimes.get(job.unit)!;
+      if (r.job !== job) continue;
+      r.job = undefined;
+      job.result = result;
+      job.timer?.cancel();
+      this.runQueue.delete(job);
+      this.observer.jobFinished?.(job, result);
+      if (result !== 'done') {
+        const atom: Atom | undefined = job.type === 'start' || job.type === 'verify-active' ? 'propagate-start-failure' : job.type === 'stop' ? 'propagate-stop-failure' : undefined;
+        if (atom) {
+          for (const o of this.graph.withAtom(r.id, atom)) {
+            const oj = this.runtimes.get(o)?.job;
+            if (oj && (oj.type === 'start' || oj.type === 'verify-active')) work.push([oj, 'dependency']);
+          }
+        }
+      }
+      // Jobs ordered against this one may run now.
+      for (const atom of ['after', 'before'] as const) {
+        for (const o of this.graph.withAtom(r.id, atom)) {
+          const oj = this.runtimes.get(o)?.job;
+          if (oj) this.runQueue.add(oj);
+        }
+      }
+      if (isDown(r.activeState)) for (const o of this.graph.withAtom(r.id, 'add-stop-when-unneeded-queue')) this.unneededQueue.add(o);
+    }
+  }
+
+  // ---- checks that turn into requests ---------------------------------------------------------
+
+  private runChecks(): void {
+    const unneeded = [...this.unneededQueue];
+    const bound = [...this.boundQueue];
+    const upheld = [...this.upheldQueue];
+    this.unneededQueue.clear();
+    this.boundQueue.clear();
+    this.upheldQueue.clear();
+    for (const id of unneeded) {
+      const r = this.runtimes.get(id);
+      if (!r || !r.model.stopWhenUnneeded || r.job || !isUp(r.activeState)) continue;
+      const pinned = [...this.graph.withAtom(id, 'pins-stop-when-unneeded')].some((o) => {
+        const or = this.runtimes.get(o);
+        return or !== undefined && (isUp(or.activeState) || (or.job !== undefined && or.job.type !== 'stop'));
+      });
+      if (!pinned) {
+        this.log(`${id}: Unit not needed anymore. Stopping.`);
+        this.requests.push({ unit: id, type: 'stop', mode: 'fail' });
+      }
+    }
+    for (const id of bound) {
+      const r = this.runtimes.get(id);
+      if (!r || !isUp(r.activeState) || (r.job && r.job.type === 'stop')) continue;
+      const gone = [...this.graph.withAtom(id, 'cannot-be-active-without')].find((b) => this.isDownWithoutStart(b));
+      if (gone) {
+        this.log(`${id}: Unit is bound to inactive unit ${gone}. Stopping, too.`);
+        this.requests.push({ unit: id, type: 'stop', mode: 'replace' });
+      }
+    }
+    for (const id of upheld) {
+      const r = this.runtimes.get(id);
+      if (!r || r.job || isUp(r.activeState)) continue;
+      const by = [...this.graph.withAtom(id, 'start-steadily')].find((o) => this.runtimes.get(o)?.activeState === 'active');
+      if (by) {
+        this.log(`${id}: Unit is upheld by active unit ${by}, restarting it.`);
+        this.requests.push({ unit: id, type: 'start', mode: 'replace' });
+      }
+    }
+  }
+
+  // ---- events from the system -----------------------------------------------------------------
+
+  private childExit(e: ChildExitEvent): void {
+    for (const r of this.runtimes.values()) {
+      if (e.pid === r.mainPid || e.pid === r.controlPid) {
+        r.kind.childExit?.(r, e, this.ctx);
+        return;
+      }
+    }
+  }
+
+  private notify(pid: number, message: string): void {
+    for (const r of this.runtimes.values()) {
+      if (pid === r.mainPid || pid === r.controlPid) {
+        r.kind.notify?.(r, pid, message, this.ctx);
+        return;
+      }
+    }
+  }
+}
+
+/** Two non-conflicting queued types as one; a nop adds nothing to the other. */
+function mergeTypes(a: QueuedJobType, b: QueuedJobType, state: ActiveState): QueuedJobType {
+  if (a === 'nop') return b;
+  if (b === 'nop') return a;
+  const m = lookupMerge(a, b);
+  return m === 'conflict' ? a : collapse(m, state);
+}
+
+/** Types with no kind yet (socket, mount, …): they load and show, but cannot be started. */
+const UNSUPPORTED: UnitKind = {
+  type: 'scope',
+  states: { dead: 'inactive' },
+  initialState: 'dead',
+  canStart: () => false,
+  canReload: () => false,
+  start() {},
+  stop() {},
+};
+
+export type { UnitResult };

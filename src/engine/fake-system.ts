@@ -1,0 +1,141 @@
+/**
+ * A System for tests and simulations: a fake clock in milliseconds, timers run in (due time,
+ * creation) order, and processes whose behaviour a script decides (exit after N ms with a code,
+ * run until signalled, ignore SIGTERM). Nothing real is spawned, so engine tests are exact and fast.
+ *
+ * Everything that happens is appended to `events` with its time, so tests can check the order of
+ * spawns and kills against the dependency graph.
+ */
+import type { ChildExitEvent, SignalName, SpawnRequest, System, TimerHandle } from './system.js';
+
+export interface ProgramBehaviour {
+  /** Exit on its own after this many ms (undefined: run until killed). */
+  readonly exitAfterMs?: number;
+  readonly exitCode?: number;
+  /** ms between SIGTERM and exit; 'ignore': only SIGKILL ends it. */
+  readonly onSigterm?: number | 'ignore';
+}
+
+export type Script = (req: SpawnRequest) => ProgramBehaviour | 'fail-to-spawn';
+
+export interface FakeEvent {
+  readonly at: number;
+  readonly what: 'spawn' | 'kill' | 'exit';
+  readonly unit: string;
+  readonly pid: number;
+  readonly argv?: readonly string[];
+  readonly signal?: SignalName;
+  readonly code?: number;
+}
+
+interface Timer {
+  readonly due: number;
+  readonly seq: number;
+  readonly fn: () => void;
+  canceled: boolean;
+}
+
+export class FakeSystem implements System {
+  private clock = 0;
+  private seq = 0;
+  private nextPid = 100;
+  private timers: Timer[] = [];
+  private exitHandler: (e: ChildExitEvent) => void = () => {};
+  private notifyHandler: (pid: number, message: string) => void = () => {};
+  readonly processes = new Map<number, { req: SpawnRequest; behaviour: ProgramBehaviour; exiting: boolean }>();
+  readonly events: FakeEvent[] = [];
+
+  constructor(private readonly script: Script = () => ({})) {}
+
+  now(): number {
+    return this.clock;
+  }
+
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    const t: Timer = { due: this.clock + Math.max(0, ms), seq: this.seq++, fn, canceled: false };
+    this.timers.push(t);
+    return { cancel: () => void (t.canceled = true) };
+  }
+
+  spawn(req: SpawnRequest): number {
+    const behaviour = this.script(req);
+    if (behaviour === 'fail-to-spawn') throw new Error('No such file or directory');
+    const pid = this.nextPid++;
+    this.processes.set(pid, { req, behaviour, exiting: false });
+    this.events.push({ at: this.clock, what: 'spawn', unit: req.unit, pid, argv: req.argv });
+    if (behaviour.exitAfterMs !== undefined) this.exitLater(pid, behaviour.exitAfterMs, behaviour.exitCode ?? 0, 0);
+    return pid;
+  }
+
+  kill(pid: number, signal: SignalName): void {
+    const p = this.processes.get(pid);
+    if (!p) return;
+    this.events.push({ at: this.clock, what: 'kill', unit: p.req.unit, pid, signal });
+    if (signal === 'SIGKILL') return this.exitLater(pid, 0, 0, 9);
+    if (signal === 'SIGTERM' && p.behaviour.onSigterm !== 'ignore') this.exitLater(pid, p.behaviour.onSigterm ?? 0, 0, 15);
+  }
+
+  onChildExit(handler: (e: ChildExitEvent) => void): void {
+    this.exitHandler = handler;
+  }
+
+  onNotify(handler: (pid: number, message: string) => void): void {
+    this.notifyHandler = handler;
+  }
+
+  /** Delivers an sd_notify message as if `pid` had sent it. */
+  sendNotify(pid: number, message: string): void {
+    this.notifyHandler(pid, message);
+  }
+
+  /** Makes a running process exit now (a crash, an outside kill). */
+  exitNow(pid: number, code: number, signal = 0): void {
+    const p = this.processes.get(pid);
+    if (!p) return;
+    this.processes.delete(pid);
+    this.events.push({ at: this.clock, what: 'exit', unit: p.req.unit, pid, code: signal || code });
+    this.exitHandler({ pid, code, signal });
+  }
+
+  private exitLater(pid: number, ms: number, code: number, signal: number): void {
+    const p = this.processes.get(pid);
+    if (!p || (p.exiting && signal !== 9)) return;
+    p.exiting = true;
+    this.setTimer(ms, () => this.exitNow(pid, code, signal));
+  }
+
+  /** Runs timers due within `ms` from now, in order, moving the clock to each. */
+  advance(ms: number): void {
+    const until = this.clock + ms;
+    for (;;) {
+      const t = this.nextTimer();
+      if (!t || t.due > until) break;
+      this.fire(t);
+    }
+    this.clock = until;
+  }
+
+  /** Runs timers until none is left (or `limitMs` of fake time passed); returns the time it stopped at. */
+  runUntilIdle(limitMs = 24 * 3600 * 1000): number {
+    const until = this.clock + limitMs;
+    for (;;) {
+      const t = this.nextTimer();
+      if (!t || t.due > until) break;
+      this.fire(t);
+    }
+    return this.clock;
+  }
+
+  private nextTimer(): Timer | undefined {
+    this.timers = this.timers.filter((t) => !t.canceled);
+    let best: Timer | undefined;
+    for (const t of this.timers) if (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq)) best = t;
+    return best;
+  }
+
+  private fire(t: Timer): void {
+    t.canceled = true;
+    this.clock = Math.max(this.clock, t.due);
+    t.fn();
+  }
+}
