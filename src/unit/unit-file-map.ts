@@ -14,7 +14,7 @@
  * Instances without an entry of their own use their template's ("foo@bar" → "foo@").
  */
 import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
-import { basename, isAbsolute, join, normalize, sep } from 'node:path';
+import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { instantiate, isInstance, parseUnitName, templateOf, type UnitNameParts, type UnitType } from './name.js';
 
 export type NameEntry =
@@ -48,7 +48,9 @@ export interface UnitFileMap {
 const MAX_HOPS = 64;
 
 /** Resolve `path`'s symlinks inside `root` (absolute link targets restart at the root). */
-function chase(path: string, rootDir: string, followLast: boolean): string | undefined {
+function chase(relOrAbs: string, rootDir: string, followLast: boolean): string | undefined {
+  // Search paths may be relative (--unit-path units); links are resolved against the real cwd.
+  const path = resolve(relOrAbs);
   const root = rootDir && path.startsWith(rootDir + '/') ? rootDir : '';
   const base = root || '/';
   let rel = normalize(path.slice(root.length)).split(sep).filter((c) => c !== '' && c !== '.');
@@ -163,7 +165,7 @@ export function buildUnitFileMap(searchPath: readonly string[], root = ''): Unit
   };
 
   // A link's target counts as "inside the search path" by either spelling of a search directory.
-  const prefixes = [...new Set(searchPath.flatMap((d) => [normalize(d), canonicalDir(d) ?? normalize(d)]))].map((d) => d.replace(/\/*$/, '/'));
+  const prefixes = [...new Set(searchPath.flatMap((d) => [resolve(d), canonicalDir(d) ?? resolve(d)]))].map((d) => d.replace(/\/*$/, '/'));
   const inSearchPath = (p: string) => prefixes.some((d) => p.startsWith(d));
 
   const names = new Map<string, NameEntry>();

@@ -45,8 +45,8 @@ describe('unit loader across search directories', () => {
   it('lets a drop-in of the same name in a higher directory hide the lower one', () => {
     expect(loadUnitSource(map, 'web.service').dropinPaths).toEqual([join(run, 'web.service.d/10-a.conf'), join(lib, 'web.service.d/20-b.conf')]);
   });
-  it('collects .wants/ entries from every directory', () => {
-    expect(loadUnitSource(map, 'multi-user.target').wants).toEqual(['web.service', 'db.service']);
+  it('collects .wants/ entries from every directory, in name order', () => {
+    expect(loadUnitSource(map, 'multi-user.target').wants).toEqual(['db.service', 'web.service']);
   });
   it('instantiates template .wants/ entries with the instance', () => {
     expect(loadUnitSource(map, 'worker@blue.service').wants).toEqual(['helper@blue.service']);
@@ -55,15 +55,17 @@ describe('unit loader across search directories', () => {
     const s = loadUnitSource(map, 'www.service');
     expect([s.id, s.names]).toEqual(['web.service', ['web.service', 'www.service']]);
   });
-  it('follows links out of the search path only from the config directories, inside --root', () => {
-    expect(loadUnitSource(map, 'linked.service').fragmentPath).toBe(join(root, 'opt/linked.service'));
-    expect(loadUnitSource(map, 'notlinked.service').fragmentPath).toBeUndefined();
+  it('takes links out of the search path as linked unit files from any directory, reported under the link', () => {
+    const s = loadUnitSource(map, 'linked.service');
+    expect(s.fragmentPath).toBe(join(etc, 'linked.service'));
+    expect(s.files[0]?.assignments.map((a) => a.value)).toEqual(['linked']);
+    expect(loadUnitSource(map, 'notlinked.service').fragmentPath).toBe(join(lib, 'notlinked.service'));
   });
 });
 
 describe('search path', () => {
   it('puts the offline root in front of every default directory and has no builtin dir there', () => {
-    expect(unitSearchPath({ root: '/r' })).toEqual(['/r/etc/systemd/system', '/r/run/systemd/system', '/r/usr/local/lib/systemd/system', '/r/usr/lib/systemd/system', '/r/lib/systemd/system']);
+    expect(unitSearchPath({ root: '/r' })).toEqual(['/r/etc/systemd/system', '/r/run/systemd/system', '/r/usr/local/lib/systemd/system', '/r/lib/systemd/system', '/r/usr/lib/systemd/system']);
   });
   it('expands an empty SYSTEMD_UNIT_PATH component to the default path, ending in svcd units/', () => {
     const p = unitSearchPath({ env: { SYSTEMD_UNIT_PATH: '/a:' } });
