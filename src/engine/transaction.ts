@@ -482,19 +482,21 @@ function breakOneCycle(d: Draftboard): boolean {
 }
 
 function breakCycle(d: Draftboard, cycle: readonly Draft[]): void {
-  // `cycle` runs from the job found twice (the start) along "waits for" edges back to it.
-  const start = cycle[0]!;
-  const last = cycle[cycle.length - 1]!;
+  // `cycle` starts at the job reached twice and follows "waits for" edges to the job that led back
+  // to it. The lines read as systemd's do (recorded in docs/design/engine.md): prefixed with the
+  // job reached twice, naming the job that closed the cycle first, then the others back to it.
+  const again = cycle[0]!;
+  const closing = cycle[cycle.length - 1]!;
   const name = (j: Draft) => `${j.unit}/${j.type}`;
-  d.log.push(`${last.unit}: Found ordering cycle on ${name(start)}`);
-  for (let i = cycle.length - 1; i >= 0; i--) d.log.push(`${last.unit}: Found dependency on ${name(cycle[i]!)}`);
+  d.log.push(`${again.unit}: Found ordering cycle on ${name(closing)}`);
+  for (let i = cycle.length - 2; i >= 0; i--) d.log.push(`${again.unit}: Found dependency on ${name(cycle[i]!)}`);
   const victim = [...cycle].reverse().find((j) => j !== d.anchor && !j.matters);
   if (!victim) {
-    d.log.push(`${last.unit}: Unable to break cycle starting with ${name(last)}`);
+    d.log.push(`${again.unit}: Unable to break cycle starting with ${name(again)}`);
     throw new TransactionError('cyclic', 'Transaction order is cyclic. See system logs for details.');
   }
-  d.log.push(`${last.unit}: Job ${name(victim)} deleted to break ordering cycle starting with ${name(last)}`);
-  d.delete(victim, 'ordering cycle');
+  d.log.push(`${again.unit}: Job ${name(victim)} deleted to break ordering cycle starting with ${name(again)}`);
+  d.delete(victim, 'Transaction order is cyclic. See system logs for details.', 'cyclic');
 }
 
 /** Step 8. */
