@@ -395,6 +395,7 @@ export class Engine {
           job.type = 'start';
           job.state = 'waiting';
           this.runQueue.add(job);
+          this.wakeNeighbours(r.id);
         }
         return true;
       case 'reload':
@@ -473,6 +474,7 @@ export class Engine {
           job.type = 'start';
           job.state = 'waiting';
           this.runQueue.add(job);
+          this.wakeNeighbours(r.id);
           return;
         }
         return r.kind.stop(r, this.ctx);
@@ -515,14 +517,18 @@ export class Engine {
           }
         }
       }
-      // Jobs ordered against this one may run now.
-      for (const atom of ['after', 'before'] as const) {
-        for (const o of this.graph.withAtom(r.id, atom)) {
-          const oj = this.runtimes.get(o)?.job;
-          if (oj) this.runQueue.add(oj);
-        }
-      }
+      this.wakeNeighbours(r.id);
       if (isDown(r.activeState)) for (const o of this.graph.withAtom(r.id, 'add-stop-when-unneeded-queue')) this.unneededQueue.add(o);
+    }
+  }
+
+  /** Jobs ordered against `id`'s may run now that its job finished or changed type. */
+  private wakeNeighbours(id: string): void {
+    for (const atom of ['after', 'before'] as const) {
+      for (const o of this.graph.withAtom(id, atom)) {
+        const oj = this.runtimes.get(o)?.job;
+        if (oj) this.runQueue.add(oj);
+      }
     }
   }
 

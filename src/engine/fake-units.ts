@@ -26,6 +26,8 @@ export function fakeUnit(id: string, input: FakeUnitInput = {}): EngineUnit {
     ...missingUnit(id, 'loaded'),
     type,
     onSuccessJobMode: 'fail',
+    // As systemd does for slices: isolating must not stop them (and with them every unit inside).
+    ignoreOnIsolate: type === 'slice',
     ...rest,
     id,
     names: input.names ?? [id],
@@ -37,8 +39,11 @@ export function fakeUnit(id: string, input: FakeUnitInput = {}): EngineUnit {
   };
 }
 
-/** The standard units a boot goes through (systemd.special(7)); default.target is multi-user's alias. */
-export function standardUnits(): EngineUnit[] {
+/**
+ * The standard units a boot goes through (systemd.special(7)); default.target is multi-user's
+ * alias. `multiUserWants` stands in for the multi-user.target.wants/ links of enabled units.
+ */
+export function standardUnits(multiUserWants: readonly string[] = []): EngineUnit[] {
   const noDefaults = { defaultDependencies: false } as const;
   return [
     fakeUnit('-.slice', { ...noDefaults }),
@@ -50,7 +55,7 @@ export function standardUnits(): EngineUnit[] {
     fakeUnit('paths.target', { ...noDefaults }),
     fakeUnit('slices.target', { ...noDefaults, deps: { Wants: '-.slice system.slice' } }),
     fakeUnit('basic.target', { deps: { Requires: 'sysinit.target', Wants: 'sockets.target timers.target paths.target slices.target', After: 'sysinit.target sockets.target paths.target slices.target' } }),
-    fakeUnit('multi-user.target', { names: ['multi-user.target', 'default.target'], allowIsolate: true, deps: { Requires: 'basic.target', Conflicts: 'rescue.target', After: 'basic.target rescue.target' } }),
+    fakeUnit('multi-user.target', { names: ['multi-user.target', 'default.target'], allowIsolate: true, deps: { Requires: 'basic.target', Wants: multiUserWants, Conflicts: 'rescue.target', After: 'basic.target rescue.target' } }),
     fakeUnit('rescue.target', { allowIsolate: true, deps: { Requires: 'sysinit.target', After: 'sysinit.target' } }),
     fakeUnit('emergency.target', { ...noDefaults, allowIsolate: true }),
     fakeUnit('shutdown.target', { ...noDefaults, refuseManualStart: true }),

@@ -37,7 +37,8 @@ export function toGraphUnit(u: Unit): GraphUnit {
     refuseManualStart: u.unit.refuseManualStart,
     refuseManualStop: u.unit.refuseManualStop,
     allowIsolate: u.unit.allowIsolate,
-    ignoreOnIsolate: u.unit.ignoreOnIsolate,
+    // systemd keeps slices out of isolate whatever the file says: their units would go with them.
+    ignoreOnIsolate: u.unit.ignoreOnIsolate || u.type === 'slice',
     stopWhenUnneeded: u.unit.stopWhenUnneeded,
     onFailureJobMode: jobMode(u.unit.onFailureJobMode, 'replace'),
     onSuccessJobMode: jobMode(u.unit.onSuccessJobMode, 'fail'),
