@@ -7,7 +7,7 @@ import type { ForwardKind } from '../graph/atoms.js';
 import { type GraphUnitType, missingUnit } from '../graph/graph.js';
 import type { EngineUnit, ServiceSpec } from './unit-kind.js';
 
-export type FakeUnitInput = Partial<Omit<EngineUnit, 'id' | 'dependencies' | 'serviceSpec'>> & {
+export type FakeUnitInput = Partial<Omit<EngineUnit, 'id' | 'dependencies' | 'serviceSpec' | 'service'>> & {
   readonly deps?: Readonly<Partial<Record<ForwardKind, string | readonly string[]>>>;
   readonly service?: Partial<ServiceSpec> & { readonly type?: ServiceSpec['type'] };
 };

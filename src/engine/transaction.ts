@@ -98,8 +98,8 @@ interface Draft {
   readonly pulls: Set<Link>;
   matters: boolean;
   deleted: boolean;
-  /** Why a dependency it needed could not be added (fails it once the draft is built). */
-  broken?: TransactionError;
+  /** The link that brought it into the draft: a failure to add what it needs travels back along it. */
+  createdBy?: Link;
 }
 
 function loadError(u: GraphUnit, name: string): TransactionError | undefined {
@@ -221,15 +221,18 @@ function build(d: Draftboard): void {
     if (t !== 'stop') {
       const e = loadError(o, unitName);
       if (e) {
-        if (matters) from.broken ??= e;
-        else d.log.push(`${from.unit}: Cannot add dependency job for unit ${oid}, ignoring: ${e.message}`);
+        if (matters) failUpwards(d, from, e);
+        else d.log.push(`${oid}: Cannot add dependency job, ignoring: ${e.message}`);
         return;
       }
     }
     if (!applicable(env, o, t)) return;
     const [j, fresh] = d.add(oid, t);
     d.link(from, j, matters, conflicts);
-    if (fresh) queue.push(j);
+    if (fresh) {
+      j.createdBy = [...j.pulledBy][0];
+      queue.push(j);
+    }
   };
 
   // A queue, not recursion: a thousand-unit chain must not grow the stack.
@@ -280,13 +283,24 @@ function build(d: Draftboard): void {
   }
   // The stops added above propagate like any other stop.
   expand();
+}
 
-  // Jobs whose requirements could not be added take down whoever needed them.
-  for (const j of d.jobs()) {
-    if (j.broken && !j.deleted) {
-      if (j !== d.anchor) d.log.push(`${j.unit}: Cannot add dependency job, ignoring: ${j.broken.message}`);
-      d.delete(j, j.broken.message, j.broken.code);
+/**
+ * A job could not get a dependency that matters: the failure travels back along the links that
+ * created the jobs, as long as those links matter. A Wants=-like link stops it (logged, ignored)
+ * and the jobs stay — real systemd 252 still starts a unit wanted at boot whose Requires= names a
+ * missing unit (test/fixtures/graph/engine-scenarios.mjs) — while reaching the anchor fails all.
+ */
+function failUpwards(d: Draftboard, from: Draft, e: TransactionError): void {
+  let j: Draft = from;
+  for (;;) {
+    if (j === d.anchor) throw e;
+    const l = j.createdBy!;
+    if (!l.matters) {
+      d.log.push(`${j.unit}: Cannot add dependency job, ignoring: ${e.message}`);
+      return;
     }
+    j = l.subject;
   }
 }
 

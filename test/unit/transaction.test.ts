@@ -113,11 +113,17 @@ describe('units that cannot be loaded', () => {
   it('a Wants= on a missing unit is logged and ignored', () => {
     const p = tx({ units: { 'a.service': { deps: { Wants: 'nope.service' } } } }, { unit: 'a.service' });
     expect(jobsOf(p)).toEqual(['a.service:start']);
-    expect(p.log).toContain('a.service: Cannot add dependency job for unit nope.service, ignoring: Unit nope.service not found.');
+    expect(p.log).toContain('nope.service: Cannot add dependency job, ignoring: Unit nope.service not found.');
   });
-  it('a wanted unit whose own Requires= is missing is dropped, the anchor still starts', () => {
+  it('a wanted unit whose own Requires= is missing keeps its job (as systemd 252 does), logged', () => {
     const p = tx({ units: { 'a.service': { deps: { Wants: 'b.service' } }, 'b.service': { deps: { Requires: 'nope.service' } } } }, { unit: 'a.service' });
-    expect(jobsOf(p)).toEqual(['a.service:start']);
+    expect(jobsOf(p)).toEqual(['a.service:start', 'b.service:start']);
+    expect(p.log).toContain('b.service: Cannot add dependency job, ignoring: Unit nope.service not found.');
+  });
+  it('the failure travels up through Requires= until a Wants= stops it', () => {
+    const units = { 'a.service': { deps: { Wants: 'b.service' } }, 'b.service': { deps: { Requires: 'c.service' } }, 'c.service': { deps: { Requires: 'nope.service' } } };
+    expect(jobsOf(tx({ units }, { unit: 'a.service' }))).toEqual(['a.service:start', 'b.service:start', 'c.service:start']);
+    expect(fails({ units }, { unit: 'b.service' }).message).toBe('Unit nope.service not found.');
   });
   it('starting a missing unit fails; stopping one is allowed', () => {
     expect(fails({ units: {} }, { unit: 'nope.service' }).message).toBe('Unit nope.service not found.');
