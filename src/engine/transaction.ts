@@ -198,12 +198,14 @@ function build(d: Draftboard): void {
     const e = loadError(u, req.unit);
     if (e) throw e;
   }
+  // systemd checks these for requests from outside (D-Bus, systemctl) only: its own boot isolates
+  // the default target whatever AllowIsolate= says.
   if (req.manual && ((manualStart && u.refuseManualStart) || (!manualStart && u.refuseManualStop))) {
-    throw new TransactionError('refused', `Operation refused, unit ${id} may be requested by dependency only (it is configured to refuse manual ${manualStart ? 'start' : 'stop'}).`);
+    throw new TransactionError('refused', `Operation refused, unit ${id} may be requested by dependency only (it is configured to refuse manual start/stop).`);
   }
   if (req.mode === 'isolate') {
     if (req.type !== 'start') throw new TransactionError('bad-mode', 'Isolate is only valid for start.');
-    if (!u.allowIsolate) throw new TransactionError('refused', 'Operation refused, unit may not be isolated.');
+    if (req.manual && !u.allowIsolate) throw new TransactionError('refused', 'Operation refused, unit may not be isolated.');
   }
   if (req.mode === 'triggering' && req.type !== 'stop') throw new TransactionError('bad-mode', 'Job mode triggering is only valid for stop.');
   const type = collapse(req.type, env.activeState(id));
@@ -345,7 +347,9 @@ function minimize(d: Draftboard): void {
 function merge(d: Draftboard): void {
   for (;;) {
     let again = false;
-    for (const [unit, list] of [...d.byUnit]) {
+    // The anchor's unit first, so a conflict there is the one reported (as systemd reported it).
+    const units = [...d.byUnit].sort(([a], [b]) => Number(b === d.anchor.unit) - Number(a === d.anchor.unit));
+    for (const [unit, list] of units) {
       if (list.length < 2) continue;
       const conflict = findConflict(list);
       if (conflict) {
@@ -393,7 +397,8 @@ export function mergeTypes(a: QueuedJobType, b: QueuedJobType, state: ActiveStat
 
 function findConflict(list: readonly Draft[]): [Draft, Draft] | undefined {
   // Mergeability is transitive (checked in job.test.ts), so a pairwise check finds every conflict.
-  for (let i = 0; i < list.length; i++) for (let k = i + 1; k < list.length; k++) if (isConflicting(list[i]!.type, list[k]!.type)) return [list[i]!, list[k]!];
+  // The later job is named first, as systemd words it ("'stop' and 'start'" for a start anchor).
+  for (let i = 0; i < list.length; i++) for (let k = i + 1; k < list.length; k++) if (isConflicting(list[i]!.type, list[k]!.type)) return [list[k]!, list[i]!];
   return undefined;
 }
 
