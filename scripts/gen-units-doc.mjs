@@ -24,23 +24,42 @@ export async function render() {
     '',
     '- **supported** — typed into the unit model; the manager acts on it (or will, as the engine lands).',
     '- **ignored** — parsed and its value checked, kept on the unit (`Unit.ignored`), not enforced: the reason is given.',
-    '- **not yet** — parsed and its value checked by type, kept on the unit, not acted on yet.',
+    '- **not yet** — parsed and its value checked by type, kept on the unit, not acted on yet (for socket, timer,',
+    '  path, mount, automount and swap units the settings their load-time checks need are also typed).',
+    '',
+    'Columns: *value* is systemd\'s value-type hint; *parser* the check svcd applies; *applies* how a value lands in',
+    'the model (**set** replaces, **append** adds to a list, **keep** records it verbatim in `Unit.ignored`);',
+    '*empty* what the empty assignment `Key=` does (**resets** to the default, **clears** the list, **invalid**: rejected',
+    'with systemd\'s message, **kept** like any value).',
     '',
     `Totals: ${count('supported')} supported, ${count('ignored')} ignored, ${count('not-yet')} not yet.`,
     '',
-    'What `svcctl analyze verify` checks beyond values: unknown keys and sections, section headers, the',
-    'service checks systemd makes at load (ExecStart= presence and count per Type=, Restart= with oneshot,',
-    'BusName= for Type=dbus), that each Exec command (without `-`) is executable, and that units a start',
-    'would require (Requires=, Requisite=, BindsTo=, .requires/) exist. Not checked: `Documentation=` man',
-    'pages (systemd-analyze does unless `--man=no`), and the deeper transaction checks (ordering cycles',
-    'across the whole closure).',
+    '## What `svcctl analyze verify` checks',
+    '',
+    'Like `systemd-analyze verify`, for each file in turn: the file and every unit it names (dependencies, a',
+    'socket\'s service, a timer\'s or path\'s unit), depth-first in systemd\'s load order, with their diagnostics;',
+    'unknown keys and sections; bad values, in systemd\'s words; self-dependencies ("Dependency After=a.service is',
+    'dropped."); the load-time checks of each type (services: ExecStart= presence and count per Type=, Restart=',
+    'with oneshot, BusName= for Type=dbus; sockets: a Listen setting, Service= with Accept=; timers and paths: a',
+    'trigger; mounts, automounts and swaps: Where=/What= against the unit name; mounts: What=); the start job',
+    '(units pulled by Requires=, BindsTo=, .requires/ — transitively — and Requisite= must load and not be masked;',
+    'a unit both required and conflicted with); that a socket\'s service loads; that every Exec command without `-`',
+    'is executable.',
+    '',
+    'Not reproduced: `Documentation=` man page checks (`systemd-analyze verify` without `--man=no`); implicit and',
+    'default dependencies (sysinit.target, basic.target, slices), so problems in those units are not reported;',
+    'ordering cycles and the rest of the transaction checks beyond the direct require/conflict case; the order in',
+    'which systemd\'s hash maps visit several failing Requires= (svcd reports the first in file order); calendar',
+    'specifications and socket addresses (kept as written, not parsed yet); `--root`, `--recursive-errors`,',
+    '`--generators` and the other options.',
     '',
   ];
   for (const [section, rows] of bySection) {
-    out.push(`## [${section}]`, '', '| directive | value | status |', '|---|---|---|');
+    out.push(`## [${section}]`, '', '| directive | value | parser | applies | empty | status |', '|---|---|---|---|---|---|');
     for (const r of rows.sort((a, b) => a.key.localeCompare(b.key))) {
       const status = r.status === 'supported' ? 'supported' : r.status === 'ignored' ? `ignored: ${r.reason}` : 'not yet';
-      out.push(`| \`${r.key}=\` | ${r.hint.replaceAll('|', '\\|')} | ${status} |`);
+      const cell = (t) => t.replaceAll('|', '\\|');
+      out.push(`| \`${r.key}=\` | ${cell(r.hint)} | ${cell(r.parser)} | ${r.mode} | ${r.empty} | ${status} |`);
     }
     out.push('');
   }

@@ -8,11 +8,10 @@ import type { Diagnostic, Severity } from '../shared/diagnostic.js';
 import { parseUnitName, type UnitType } from './name.js';
 import { loadUnitSource, type UnitSource } from './source.js';
 import type { UnitFileMap } from './unit-file-map.js';
-import type { ExecContext, KillContext, LoadState, ServiceSection, Unit } from './model.js';
+import type { ExecContext, KillContext, LoadState, ServiceSection, Unit, UnitBase } from './model.js';
+import { unitNameFromPath } from './escape.js';
 import { newDraft, type Draft } from './directives/draft.js';
 import { findDirective, TYPE_SECTIONS } from './directives/table.js';
-
-const EXEC_TYPES = new Set<UnitType>(['service', 'socket', 'mount', 'swap']);
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
 export function knownSections(type: UnitType): ReadonlySet<string> {
@@ -52,37 +51,29 @@ export function buildUnit(src: UnitSource): Unit {
         loc: a.loc,
         section: a.section,
         key: a.key,
-        report: (severity: Severity, message: string) => diagnostics.push({ severity, loc: a.loc, message }),
+        unitId: src.id,
+        report: (severity: Severity, message: string, aboutUnit = false) =>
+          diagnostics.push(aboutUnit ? { severity, unit: src.id, message } : { severity, loc: a.loc, message }),
       });
     }
   }
 
   if (loadState === 'loaded') {
-    if (draft.badSetting) {
-      diagnostics.push({ severity: 'error', unit: src.id, message: 'Unit configuration has fatal error, unit will not be started.' });
+    const problem = draft.badSetting ? 'Unit configuration has fatal error, unit will not be started.' : verifyType(type, src.id, draft);
+    if (problem) {
+      diagnostics.push({ severity: 'error', unit: src.id, message: problem });
       loadState = 'bad-setting';
-    } else if (type === 'service') {
-      const problem = verifyService(draft);
-      if (problem) {
-        diagnostics.push({ severity: 'error', unit: src.id, message: problem });
-        loadState = 'bad-setting';
-      }
     }
   }
 
-  const hasExec = EXEC_TYPES.has(type);
-  const unit: Unit = {
+  const base: UnitBase = {
     id: src.id,
-    type,
     names: src.names,
     loadState,
     fragmentPath: src.fragmentPath,
     dropinPaths: src.dropinPaths,
     unit: draft.unit,
     install: draft.install,
-    exec: hasExec ? (draft.exec as ExecContext) : undefined,
-    kill: hasExec ? (draft.kill as KillContext) : undefined,
-    service: type === 'service' ? serviceSection(draft) : undefined,
     wantsDir: src.wants,
     requiresDir: src.requires,
     upholdsDir: src.upholds,
@@ -90,7 +81,59 @@ export function buildUnit(src: UnitSource): Unit {
     extensions: draft.extensions,
     diagnostics,
   };
-  return deepFreeze(unit);
+  return deepFreeze(typed(type, base, draft));
+}
+
+/** The discriminated union: each type gets its own sections, and only those. */
+function typed(type: UnitType, base: UnitBase, d: Draft): Unit {
+  const exec = d.exec as ExecContext;
+  const kill = d.kill as KillContext;
+  switch (type) {
+    case 'service': return { ...base, type, exec, kill, service: serviceSection(d) };
+    case 'socket': return { ...base, type, exec, kill, socket: d.socket };
+    case 'mount': return { ...base, type, exec, kill, mount: d.mount };
+    case 'swap': return { ...base, type, exec, kill, swap: d.swap };
+    case 'timer': return { ...base, type, timer: d.timer };
+    case 'path': return { ...base, type, path: d.path };
+    case 'automount': return { ...base, type, automount: d.automount };
+    case 'target': case 'slice': case 'scope': case 'device': return { ...base, type };
+  }
+}
+
+/**
+ * The checks systemd makes once a unit's files are applied (service_verify, socket_verify,
+ * timer_verify, path_verify, mount_verify, automount_verify, swap_verify): a message in its
+ * words when the unit cannot be loaded.
+ */
+function verifyType(type: UnitType, id: string, d: Draft): string | undefined {
+  const nameOf = (path: string, suffix: string) => {
+    const r = unitNameFromPath(path, suffix);
+    return r.ok ? r.value : undefined;
+  };
+  switch (type) {
+    case 'service':
+      return verifyService(d);
+    case 'socket':
+      if (d.socket.listen.length === 0) return 'Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.';
+      if (d.socket.accept && d.socket.service) return 'Explicit service configuration for accepting socket units not supported. Refusing.';
+      return undefined;
+    case 'timer':
+      return d.timer.triggers.length === 0 ? 'Timer unit lacks value setting. Refusing.' : undefined;
+    case 'path':
+      return d.path.watches.length === 0 ? 'Path unit lacks path setting. Refusing.' : undefined;
+    case 'mount':
+      if (d.mount.where !== undefined && nameOf(d.mount.where, '.mount') !== id) return "Where= setting doesn't match unit name. Refusing.";
+      if (d.mount.what === undefined) return 'What= setting is missing. Refusing.';
+      return undefined;
+    case 'automount':
+      if (d.automount.where !== undefined && nameOf(d.automount.where, '.automount') !== id) return "Where= setting doesn't match unit name. Refusing.";
+      return undefined;
+    case 'swap':
+      if (d.swap.what !== undefined && nameOf(d.swap.what, '.swap') !== id) return 'Value of What= and unit name do not match, not loading.';
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** The service type when Type= is not set: simple with an ExecStart=, oneshot without (252). */

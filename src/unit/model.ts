@@ -160,6 +160,65 @@ export interface ServiceSection {
   readonly restartForceExitStatus: ExitStatusList;
 }
 
+/** systemd.socket(5): the listening addresses, in file order; the engine does not start sockets yet. */
+export const SOCKET_LISTEN_KEYS = [
+  'ListenStream', 'ListenDatagram', 'ListenSequentialPacket', 'ListenFIFO', 'ListenSpecial', 'ListenNetlink',
+  'ListenMessageQueue', 'ListenUSBFunction',
+] as const;
+export type SocketListenKind = (typeof SOCKET_LISTEN_KEYS)[number];
+
+export interface SocketSection {
+  readonly listen: readonly Located<{ readonly kind: SocketListenKind; readonly address: string }>[];
+  readonly accept: boolean;
+  /** Service= (only without Accept=yes); otherwise the service is named after the socket. */
+  readonly service?: string;
+  readonly execStartPre: readonly ExecCommand[];
+  readonly execStartPost: readonly ExecCommand[];
+  readonly execStopPre: readonly ExecCommand[];
+  readonly execStopPost: readonly ExecCommand[];
+}
+
+/** systemd.timer(5): the triggers as written (calendar specs are not interpreted yet). */
+export const TIMER_TRIGGER_KEYS = ['OnActiveSec', 'OnBootSec', 'OnStartupSec', 'OnUnitActiveSec', 'OnUnitInactiveSec', 'OnCalendar', 'OnClockChange', 'OnTimezoneChange'] as const;
+export type TimerTriggerKind = (typeof TIMER_TRIGGER_KEYS)[number];
+
+export interface TimerSection {
+  readonly triggers: readonly Located<{ readonly kind: TimerTriggerKind; readonly spec: string }>[];
+  readonly unit?: string;
+  readonly persistent: boolean;
+}
+
+/** systemd.path(5). */
+export const PATH_WATCH_KEYS = ['PathExists', 'PathExistsGlob', 'PathChanged', 'PathModified', 'DirectoryNotEmpty'] as const;
+export type PathWatchKind = (typeof PATH_WATCH_KEYS)[number];
+
+export interface PathSection {
+  readonly watches: readonly Located<{ readonly kind: PathWatchKind; readonly path: string }>[];
+  readonly unit?: string;
+  readonly makeDirectory: boolean;
+}
+
+/** systemd.mount(5). */
+export interface MountSection {
+  readonly what?: string;
+  readonly where?: string;
+  readonly fsType?: string;
+  readonly options?: string;
+}
+
+/** systemd.automount(5). */
+export interface AutomountSection {
+  readonly where?: string;
+  readonly timeoutIdleUSec?: Usec;
+}
+
+/** systemd.swap(5). */
+export interface SwapSection {
+  readonly what?: string;
+  readonly priority?: number;
+  readonly options?: string;
+}
+
 /** A directive svcd reads but does not act on (yet, or in a container); kept so nothing is lost. */
 export interface IgnoredSetting {
   readonly section: string;
@@ -169,25 +228,82 @@ export interface IgnoredSetting {
   readonly status: 'ignored' | 'not-yet';
 }
 
-export interface Unit {
+/** What every unit has, whatever its type. */
+export interface UnitBase {
   readonly id: string;
-  readonly type: UnitType;
   readonly names: readonly string[];
   readonly loadState: LoadState;
   readonly fragmentPath?: string;
   readonly dropinPaths: readonly string[];
   readonly unit: UnitSection;
   readonly install: InstallSection;
-  /** Present for unit types with an exec context (service, socket, mount, swap). */
-  readonly exec?: ExecContext;
-  readonly kill?: KillContext;
-  readonly service?: ServiceSection;
   /** Units listed by NAME.wants/, NAME.requires/, NAME.upholds/ directories. */
   readonly wantsDir: readonly string[];
   readonly requiresDir: readonly string[];
   readonly upholdsDir: readonly string[];
+  /** Every setting svcd does not act on, with its file:line (see docs/units.md for why). */
   readonly ignored: readonly IgnoredSetting[];
   /** X- keys and keys of X- sections, verbatim. */
   readonly extensions: readonly { readonly section: string; readonly key: string; readonly value: string }[];
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/**
+ * The per-type parts are declared absent (`?: undefined`) on the types that lack them, so code
+ * holding any Unit may still write `u.exec?.user` or `u.service?.type`, and narrowing on `type`
+ * gives the section without a check.
+ */
+interface WithExec {
+  /** systemd's exec and kill contexts: service, socket, mount and swap units have them. */
+  readonly exec: ExecContext;
+  readonly kill: KillContext;
+}
+interface WithoutExec {
+  readonly exec?: undefined;
+  readonly kill?: undefined;
+}
+
+export interface ServiceUnit extends UnitBase, WithExec {
+  readonly type: 'service';
+  readonly service: ServiceSection;
+}
+export interface SocketUnit extends UnitBase, WithExec {
+  readonly type: 'socket';
+  readonly service?: undefined;
+  readonly socket: SocketSection;
+}
+export interface MountUnit extends UnitBase, WithExec {
+  readonly type: 'mount';
+  readonly service?: undefined;
+  readonly mount: MountSection;
+}
+export interface SwapUnit extends UnitBase, WithExec {
+  readonly type: 'swap';
+  readonly service?: undefined;
+  readonly swap: SwapSection;
+}
+export interface TimerUnit extends UnitBase, WithoutExec {
+  readonly type: 'timer';
+  readonly service?: undefined;
+  readonly timer: TimerSection;
+}
+export interface PathUnit extends UnitBase, WithoutExec {
+  readonly type: 'path';
+  readonly service?: undefined;
+  readonly path: PathSection;
+}
+export interface AutomountUnit extends UnitBase, WithoutExec {
+  readonly type: 'automount';
+  readonly service?: undefined;
+  readonly automount: AutomountSection;
+}
+/** Targets have no section of their own; slices and scopes only resource control (ignored); devices none. */
+export interface PlainUnit extends UnitBase, WithoutExec {
+  readonly type: 'target' | 'slice' | 'scope' | 'device';
+  readonly service?: undefined;
+}
+
+export type Unit = ServiceUnit | SocketUnit | MountUnit | SwapUnit | TimerUnit | PathUnit | AutomountUnit | PlainUnit;
+
+/** Fails to compile when name.ts gains a unit type the union does not cover. */
+export const MODEL_COVERS_EVERY_TYPE: [UnitType] extends [Unit['type']] ? true : never = true;

@@ -1,16 +1,22 @@
 /**
- * `svcctl analyze verify FILE…`, after systemd-analyze verify: load each file as a unit (its
- * directory searched before the system path), print every diagnostic, then the checks verify adds:
- * executables exist, and the units a start would require can be found. Returns the exit status.
+ * `svcctl analyze verify FILE…`, after systemd-analyze verify (252). For each file in turn, as
+ * systemd does: load the unit and, depth-first, every unit it names (its directory searched before
+ * the system path), printing each unit's diagnostics as it loads; then report the unit's load
+ * state, try a start job (units it requires must load, and must not also be conflicted with), the
+ * socket's service, and that every Exec command is executable. Returns the exit status.
+ *
+ * systemd's load queue is a stack: the units a unit names are pushed in file order and the last
+ * pushed loads next; the same order here makes several files' messages come out in systemd's order.
  */
 import { accessSync, constants } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../shared/diagnostic.js';
-import { parseUnitName } from './name.js';
-import { buildUnitFileMap } from './unit-file-map.js';
+import { isValidUnitName, parseUnitName } from './name.js';
+import { buildUnitFileMap, type UnitFileMap } from './unit-file-map.js';
 import { loadUnit } from './load.js';
 import { unitSearchPath } from './search-path.js';
-import type { Unit } from './model.js';
+import { DEPENDENCY_KINDS, type Unit } from './model.js';
+import type { ExecCommand } from './values/index.js';
 
 export interface VerifyOutput {
   readonly lines: readonly string[];
@@ -23,39 +29,60 @@ const ERRNO_TEXT: Record<string, string> = {
   ENOTDIR: 'Not a directory',
 };
 
+/** Loaded units by name, as the manager keeps them: each loads (and prints) once per run. */
+class Loader {
+  private readonly units = new Map<string, Unit>();
+  constructor(private readonly map: UnitFileMap, private readonly lines: string[]) {}
+
+  get(name: string): Unit {
+    return this.units.get(name) ?? this.load(name);
+  }
+
+  private load(first: string): Unit {
+    const stack = [first];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (this.units.has(name)) continue;
+      const unit = loadUnit(this.map, name, true);
+      for (const n of unit.names) this.units.set(n, unit);
+      this.units.set(name, unit);
+      for (const d of unit.diagnostics) this.lines.push(formatDiagnostic(d));
+      for (const dep of namedUnits(unit)) if (!this.units.has(dep)) stack.push(dep);
+    }
+    return this.units.get(first)!;
+  }
+}
+
 export function verifyFiles(files: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): VerifyOutput {
   const lines: string[] = [];
   let status = 0;
   for (const f of files) {
-    const p = parseUnitName(basename(f));
-    if (!p) {
-      return { lines: [...lines, `Failed to prepare filename ${f}: Invalid argument`], status: 1 };
-    }
+    if (!parseUnitName(basename(f))) return { lines: [...lines, `Failed to prepare filename ${f}: Invalid argument`], status: 1 };
   }
   const dirs = [...new Set(files.map((f) => dirname(resolve(f))))];
-  const map = buildUnitFileMap([...dirs, ...unitSearchPath({ env })]);
+  const loader = new Loader(buildUnitFileMap([...dirs, ...unitSearchPath({ env })]), lines);
 
   for (const f of files) {
     const name = basename(f);
-    const unit = loadUnit(map, name, true);
-    for (const d of unit.diagnostics) lines.push(formatDiagnostic(d));
-    switch (unit.loadState) {
-      case 'bad-setting':
-        lines.push(`Unit ${name} has a bad unit file setting.`);
+    const unit = loader.get(name);
+    const state = loadProblem(unit, name);
+    if (state) {
+      lines.push(state);
+      status = 1;
+      continue;
+    }
+    const jobProblem = startJobProblem(unit, loader);
+    if (jobProblem) {
+      if (jobProblem.startsWith('Transaction')) lines.push(`Requested transaction contains unmergeable jobs: ${jobProblem}`);
+      lines.push(`${name}: Failed to create ${name}/start: ${jobProblem}`);
+      status = 1;
+    }
+    if (unit.type === 'socket') {
+      const svc = socketService(unit);
+      if (loader.get(svc).loadState !== 'loaded') {
+        lines.push(`${name}: service ${svc} not loaded, socket cannot be started.`);
         status = 1;
-        continue;
-      case 'error':
-        lines.push(`Unit ${name} failed to load properly, please adjust/correct and reload service manager: Bad message`);
-        status = 1;
-        continue;
-      case 'not-found':
-        lines.push(`Unit ${name} not found.`);
-        status = 1;
-        continue;
-      case 'masked':
-        continue;
-      case 'loaded':
-        break;
+      }
     }
     for (const cmd of executables(unit)) {
       try {
@@ -66,25 +93,77 @@ export function verifyFiles(files: readonly string[], env: Readonly<Record<strin
         status = 1;
       }
     }
-    const missing = requiredUnits(unit).find((dep) => loadUnit(map, dep).loadState === 'not-found');
-    if (missing) {
-      lines.push(`${name}: Failed to create ${name}/start: Unit ${missing} not found.`);
-      status = 1;
-    }
   }
   return { lines, status };
 }
 
-/** Exec paths verify checks: every command without "-" (a failing one is tolerated anyway). */
-function executables(unit: Unit): string[] {
-  const s = unit.service;
-  if (!s) return [];
-  const all = [s.execCondition, s.execStartPre, s.execStart, s.execStartPost, s.execReload, s.execStop, s.execStopPost].flat();
-  return [...new Set(all.filter((c) => !c.flags.ignoreFailure).map((c) => c.path))];
+/** systemd's words for a unit that cannot be started because of how it loaded, or undefined. */
+function loadProblem(unit: Unit, name: string): string | undefined {
+  switch (unit.loadState) {
+    case 'bad-setting': return `Unit ${name} has a bad unit file setting.`;
+    case 'error': return `Unit ${name} failed to load properly, please adjust/correct and reload service manager: Bad message`;
+    case 'not-found': return `Unit ${name} not found.`;
+    case 'masked': return `Unit ${name} is masked.`;
+    case 'loaded': return undefined;
+  }
 }
 
-/** Units a start job must find: Requires=, Requisite=, BindsTo= and .requires/ links. */
-function requiredUnits(unit: Unit): string[] {
-  const d = unit.unit.dependencies;
-  return [...d.Requires, ...d.Requisite, ...d.BindsTo, ...unit.requiresDir];
+/**
+ * Why a start job for the unit cannot be built: a unit it requires (depth-first through
+ * Requires=, BindsTo= and .requires/; Requisite= one level, as a verify-active job does not pull
+ * further) does not load, or is both required and conflicted with.
+ */
+function startJobProblem(root: Unit, loader: Loader): string | undefined {
+  const seen = new Set<string>([root.id]);
+  const walk = (u: Unit): string | undefined => {
+    const d = u.unit.dependencies;
+    const pulled = [...d.Requires, ...d.BindsTo, ...u.requiresDir];
+    for (const dep of [...pulled, ...d.Requisite]) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      const other = loader.get(dep);
+      const problem = loadProblem(other, dep);
+      if (problem) return problem;
+      if (d.Conflicts.includes(dep) && pulled.includes(dep)) {
+        return `Transaction contains conflicting jobs 'stop' and 'start' for ${dep}. Probably contradicting requirement dependencies configured.`;
+      }
+      if (!d.Requisite.includes(dep) || pulled.includes(dep)) {
+        const deeper = walk(other);
+        if (deeper) return deeper;
+      }
+    }
+    return undefined;
+  };
+  return walk(root);
+}
+
+/** Every unit a unit names, which systemd loads with it (explicit dependencies and the triggered unit). */
+function namedUnits(u: Unit): string[] {
+  const names: string[] = [];
+  for (const kind of DEPENDENCY_KINDS) names.push(...u.unit.dependencies[kind]);
+  names.push(...u.wantsDir, ...u.requiresDir, ...u.upholdsDir);
+  if (u.type === 'socket') names.push(socketService(u));
+  if (u.type === 'timer' && u.timer.unit) names.push(u.timer.unit);
+  if (u.type === 'path' && u.path.unit) names.push(u.path.unit);
+  return names.filter((n) => isValidUnitName(n));
+}
+
+/** The service a socket activates: Service=, else NAME.service, or NAME@internal.service with Accept=yes. */
+function socketService(u: Unit & { type: 'socket' }): string {
+  if (u.socket.service) return u.socket.service;
+  const prefix = u.id.slice(0, -'.socket'.length);
+  return u.socket.accept ? `${prefix.replace(/@$/, '')}@internal.service` : `${prefix}.service`;
+}
+
+/** Exec paths verify checks: every command without "-" (a failing one is tolerated anyway). */
+function executables(unit: Unit): string[] {
+  let all: readonly ExecCommand[] = [];
+  if (unit.type === 'service') {
+    const s = unit.service;
+    all = [s.execCondition, s.execStartPre, s.execStart, s.execStartPost, s.execReload, s.execStop, s.execStopPost].flat();
+  } else if (unit.type === 'socket') {
+    const s = unit.socket;
+    all = [s.execStartPre, s.execStartPost, s.execStopPre, s.execStopPost].flat();
+  }
+  return [...new Set(all.filter((c) => !c.flags.ignoreFailure).map((c) => c.path))];
 }

@@ -3,7 +3,10 @@
  * freezes it into a model Unit; nothing outside loading ever sees a draft.
  */
 import { USEC_INFINITY } from '../../shared/timespan.js';
-import type { DependencyKind, ExecContext, ExitStatusList, IgnoredSetting, InstallSection, KillContext, ServiceSection, UnitSection } from '../model.js';
+import type {
+  AutomountSection, DependencyKind, ExecContext, ExitStatusList, IgnoredSetting, InstallSection, KillContext, MountSection,
+  PathSection, ServiceSection, SocketSection, SwapSection, TimerSection, UnitSection,
+} from '../model.js';
 import { DEPENDENCY_KINDS } from '../model.js';
 import type { Rlimit, RlimitName } from '../values/index.js';
 
@@ -19,6 +22,12 @@ export interface Draft {
   kill: Mutable<KillContext>;
   /** Type= stays unset until the end: its default depends on whether ExecStart= was given. */
   service: Omit<Mutable<ServiceSection>, 'type'> & { type?: string };
+  socket: Mutable<SocketSection>;
+  timer: Mutable<TimerSection>;
+  path: Mutable<PathSection>;
+  mount: Mutable<MountSection>;
+  automount: Mutable<AutomountSection>;
+  swap: Mutable<SwapSection>;
   ignored: IgnoredSetting[];
   extensions: { section: string; key: string; value: string }[];
   /** Set by a directive whose bad value makes the unit unloadable (systemd's "bad-setting"). */
@@ -91,6 +100,12 @@ export function newDraft(): Draft {
       restartPreventExitStatus: noExit(),
       restartForceExitStatus: noExit(),
     },
+    socket: { listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [] },
+    timer: { triggers: [], persistent: false },
+    path: { watches: [], makeDirectory: false },
+    mount: {},
+    automount: {},
+    swap: {},
     ignored: [],
     extensions: [],
     badSetting: false,

@@ -14,21 +14,28 @@ import { isValidUnitName } from '../name.js';
 import {
   makeEnumParser, parseBoolean, parseEmergencyAction, parseEnvironment, parseExecDetailed, parseExitStatusSet,
   parseKillMode, parseMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
-  parseServiceRestart, parseServiceType, parseSignal, parseStringList, parseCollectMode, parseUnsignedNumber,
+  parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber,
   pathIsAbsolute, rlimitFromDirective, type ExecCommand,
 } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
-import type { DependencyKind } from '../model.js';
+import { PATH_WATCH_KEYS, SOCKET_LISTEN_KEYS, TIMER_TRIGGER_KEYS, type DependencyKind } from '../model.js';
 
 export type DirectiveStatus = 'supported' | 'ignored' | 'not-yet';
+/** How a value lands in the model: replaces the setting, adds to a list, or is kept verbatim in Unit.ignored. */
+export type ApplyMode = 'set' | 'append' | 'keep';
+/** What `Key=` (empty) does: back to the default, clears the list, is an invalid value, or is kept like any value. */
+export type EmptyAssignment = 'resets' | 'clears' | 'invalid' | 'kept';
 
 export interface ApplyContext {
   readonly draft: Draft;
+  /** The unit being loaded (self-dependencies are dropped, some with a warning). */
+  readonly unitId: string;
   readonly loc: SourceLocation;
   readonly section: string;
   readonly key: string;
-  report(severity: Severity, message: string): void;
+  /** `aboutUnit`: the message names the unit ("u: …") instead of the line ("file:line: …"). */
+  report(severity: Severity, message: string, aboutUnit?: boolean): void;
 }
 
 export interface DirectiveRow {
@@ -36,8 +43,20 @@ export interface DirectiveRow {
   readonly key: string;
   /** systemd's value-type hint (from --dump-configuration-items). */
   readonly hint: string;
+  /** The value parser (from src/unit/values) or check applied, for the documentation. */
+  readonly parser: string;
+  readonly mode: ApplyMode;
+  readonly empty: EmptyAssignment;
   readonly status: DirectiveStatus;
   readonly reason?: string;
+  apply(value: string, ctx: ApplyContext): void;
+}
+
+/** A row's behaviour, built by the helpers below so the metadata cannot disagree with apply(). */
+interface Behaviour {
+  readonly parser: string;
+  readonly mode: ApplyMode;
+  readonly empty: EmptyAssignment;
   apply(value: string, ctx: ApplyContext): void;
 }
 
@@ -60,27 +79,42 @@ type Parser<T> = (text: string) => Result<T, unknown>;
  * A single-valued setting. Whether the empty value resets it depends on systemd's parser for the
  * key: strings, paths, signals and numbers reset; booleans, enums and time spans reject it.
  */
-function scalar<T>(parse: Parser<T>, set: (d: Draft, v: T | undefined) => void, emptyResets = RESETTING.has(parse)): DirectiveRow['apply'] {
-  return (value, ctx) => {
-    if (value === '' && emptyResets) return set(ctx.draft, undefined);
-    const r = parse(value);
-    if (r.ok) set(ctx.draft, r.value);
-    else rejectValue(ctx, value);
+function scalar<T>(parse: Parser<T>, set: (d: Draft, v: T | undefined) => void, emptyResets = RESETTING.has(parse)): Behaviour {
+  return {
+    parser: parserLabel(parse),
+    mode: 'set',
+    empty: emptyResets ? 'resets' : 'invalid',
+    apply(value, ctx) {
+      if (value === '' && emptyResets) return set(ctx.draft, undefined);
+      const r = parse(value);
+      if (r.ok) set(ctx.draft, r.value);
+      else rejectValue(ctx, value);
+    },
   };
 }
 
 /** A whitespace-separated list (with systemd's quoting); the empty value clears it. */
-function list(get: (d: Draft) => string[], check?: (word: string) => boolean): DirectiveRow['apply'] {
-  return (value, ctx) => {
-    const target = get(ctx.draft);
-    if (value === '') return void target.splice(0);
-    const r = parseStringList(value);
-    if (!r.ok || r.value === null) return rejectValue(ctx, value);
-    for (const w of r.value) {
-      if (check && !check(w)) rejectValue(ctx, value, w);
-      else if (!target.includes(w)) target.push(w);
-    }
+function list(get: (d: Draft) => string[], check?: (word: string) => boolean, label = 'word list'): Behaviour {
+  return {
+    parser: label,
+    mode: 'append',
+    empty: 'clears',
+    apply(value, ctx) {
+      const target = get(ctx.draft);
+      if (value === '') return void target.splice(0);
+      const r = parseStringList(value);
+      if (!r.ok || r.value === null) return rejectValue(ctx, value);
+      for (const w of r.value) {
+        if (check && !check(w)) rejectValue(ctx, value, w);
+        else if (!target.includes(w)) target.push(w);
+      }
+    },
   };
+}
+
+/** A row whose apply() is written out; the metadata is stated beside it. */
+function custom(parser: string, mode: ApplyMode, empty: EmptyAssignment, apply: Behaviour['apply']): Behaviour {
+  return { parser, mode, empty, apply };
 }
 
 const str = (t: string): Result<string, never> => ({ ok: true, value: t });
@@ -98,14 +132,52 @@ const parseStdIO = (t: string): Result<string, string> =>
     ? { ok: true, value: t }
     : { ok: false, error: 'invalid' };
 
+const serviceUnitName = (t: string): Result<string, string> =>
+  isValidUnitName(t) && t.endsWith('.service') && !t.endsWith('@.service') ? str(t) : { ok: false, error: 'not a service' };
+/** Timer and path units trigger a unit of another type (systemd refuses the same type). */
+const triggeredUnitName = (own: string) => (t: string): Result<string, string> =>
+  isValidUnitName(t) && !t.endsWith(own) ? str(t) : { ok: false, error: 'invalid unit type' };
+const timerUnit = triggeredUnitName('.timer');
+const pathUnit = triggeredUnitName('.path');
+
 const RESETTING = new Set<Parser<unknown>>([str, absolutePath, parseSignal, parseNice, parseOomScoreAdjust, exitCode, parseUnsignedNumber]);
 
+const PARSER_LABELS = new Map<unknown, string>([
+  [str, 'string'], [absolutePath, 'absolute path'], [parseBoolean, 'parseBoolean'], [parseSec, 'parseSec (time span)'],
+  [parseSignal, 'parseSignal'], [parseNice, 'parseNice'], [parseOomScoreAdjust, 'parseOomScoreAdjust'], [exitCode, 'exit code 0…255'],
+  [parseUnsignedNumber, 'parseUnsignedNumber'], [parseMode, 'parseMode'], [parseKillMode, 'parseKillMode'],
+  [parseEmergencyAction, 'parseEmergencyAction'], [parseServiceType, 'parseServiceType'], [parseServiceRestart, 'parseServiceRestart'],
+  [parseNotifyAccess, 'parseNotifyAccess'], [parseCollectMode, 'parseCollectMode'], [parseJobMode, 'job mode'],
+  [parsePreserve, 'no/yes/restart'], [serviceUnitName, 'service unit name'], [timerUnit, 'unit name (not .timer)'],
+  [pathUnit, 'unit name (not .path)'], [parseStdIO, 'standard input/output'], [parseSignedNumber, 'parseSignedNumber'],
+]);
+function parserLabel(p: (text: string) => unknown): string {
+  return PARSER_LABELS.get(p) ?? (p.name || 'value');
+}
+
 const rows: DirectiveRow[] = [];
-function supported(sections: readonly string[] | string, key: string, apply: DirectiveRow['apply']): void {
+function supported(sections: readonly string[] | string, key: string, b: Behaviour): void {
   for (const section of typeof sections === 'string' ? [sections] : sections) {
-    const hint = CATALOG.find((r) => r[0] === section && r[1] === key)?.[2] ?? 'OTHER';
-    rows.push({ section, key, hint, status: 'supported', apply });
+    rows.push({ section, key, hint: hintOf(section, key), status: 'supported', ...b });
   }
+}
+function hintOf(section: string, key: string): string {
+  return CATALOG.find((r) => r[0] === section && r[1] === key)?.[2] ?? 'OTHER';
+}
+
+/**
+ * Typed into the model for the unit types svcd cannot start yet (socket, timer, path, mount,
+ * automount, swap): load-time checks use the typed value, and the assignment is also kept in
+ * Unit.ignored, since nothing acts on it.
+ */
+function typedNotYet(section: string, key: string, b: Behaviour): void {
+  rows.push({
+    section, key, hint: hintOf(section, key), status: 'not-yet', parser: b.parser, mode: b.mode, empty: b.empty,
+    apply(value, ctx) {
+      ctx.draft.ignored.push({ section, key, value, loc: ctx.loc, status: 'not-yet' });
+      b.apply(value, ctx);
+    },
+  });
 }
 
 // ---- [Unit] (systemd.unit(5)) ----
@@ -119,8 +191,19 @@ const DEP_KEYS: Record<string, DependencyKind> = {
   PropagateReloadFrom: 'ReloadPropagatedFrom', PropagatesStopTo: 'PropagatesStopTo', StopPropagatedFrom: 'StopPropagatedFrom',
   JoinsNamespaceOf: 'JoinsNamespaceOf',
 };
+// systemd drops a dependency of a unit on itself; for these kinds it says so (the others are silent).
+const WARN_ON_SELF = new Set<DependencyKind>(['After', 'Before', 'Conflicts', 'OnFailure', 'OnSuccess']);
 for (const [key, kind] of Object.entries(DEP_KEYS)) {
-  supported('Unit', key, list((d) => d.unit.dependencies[kind], isValidUnitName));
+  const b = list((d) => d.unit.dependencies[kind], isValidUnitName, 'unit names');
+  supported('Unit', key, custom(b.parser, b.mode, b.empty, (value, ctx) => {
+    const deps = ctx.draft.unit.dependencies[kind];
+    const before = deps.length;
+    b.apply(value, ctx);
+    const self = deps.indexOf(ctx.unitId, before);
+    if (self < 0) return;
+    deps.splice(self, 1);
+    if (WARN_ON_SELF.has(kind)) ctx.report('warning', `Dependency ${kind}=${ctx.unitId} is dropped.`, true);
+  }));
 }
 supported('Unit', 'RequiresMountsFor', list((d) => d.unit.requiresMountsFor, pathIsAbsolute));
 const unitBool = (key: string, set: (d: Draft, v: boolean) => void, dflt: boolean) =>
@@ -153,7 +236,7 @@ for (const [section, key, hint] of CATALOG) {
   if (section !== 'Unit' || hint !== 'CONDITION') continue;
   const isAssert = key.startsWith('Assert');
   const name = key.replace(/^(Condition|Assert)/, '');
-  supported('Unit', key, (value, ctx) => {
+  supported('Unit', key, custom(PATH_CONDITIONS.has(name) ? "'|', '!' prefixes, absolute path" : "'|', '!' prefixes", 'append', 'clears', (value, ctx) => {
     const list = isAssert ? ctx.draft.unit.asserts : ctx.draft.unit.conditions;
     if (value === '') {
       // The empty assignment resets every condition (or assert) of this unit.
@@ -167,7 +250,7 @@ for (const [section, key, hint] of CATALOG) {
     if (negate) p = p.slice(1).trimStart();
     if (PATH_CONDITIONS.has(name) && !pathIsAbsolute(p)) return rejectValue(ctx, value, p);
     list.push({ kind: key, trigger, negate, parameter: p, loc: ctx.loc });
-  });
+  }));
 }
 
 // ---- [Install] (read by enable/disable; kept on the unit for `show`) ----
@@ -183,9 +266,10 @@ const EXEC_KEYS = {
   ExecCondition: 'execCondition', ExecStartPre: 'execStartPre', ExecStart: 'execStart', ExecStartPost: 'execStartPost',
   ExecReload: 'execReload', ExecStop: 'execStop', ExecStopPost: 'execStopPost',
 } as const;
-for (const [key, field] of Object.entries(EXEC_KEYS)) {
-  supported('Service', key, (value, ctx) => {
-    const target: ExecCommand[] = ctx.draft.service[field];
+/** Command lines (systemd.service(5) "Command lines"), for services and sockets alike. */
+function execLines(get: (d: Draft) => ExecCommand[]): Behaviour {
+  return custom('parseExecDetailed (prefixes -@:+!!)', 'append', 'clears', (value, ctx) => {
+    const target = get(ctx.draft);
     if (value === '') return void target.splice(0);
     const r = parseExecDetailed(value);
     if (r.ok) return void target.push(...r.value);
@@ -194,6 +278,7 @@ for (const [key, field] of Object.entries(EXEC_KEYS)) {
     if (!r.error.ignorable) ctx.draft.badSetting = true;
   });
 }
+for (const [key, field] of Object.entries(EXEC_KEYS)) supported('Service', key, execLines((d) => d.service[field]));
 supported('Service', 'Restart', scalar(parseServiceRestart, (d, v) => (d.service.restart = v ?? 'no')));
 supported('Service', 'RestartSec', scalar(parseSec, (d, v) => (d.service.restartUSec = v)));
 supported('Service', 'TimeoutStartSec', scalar(parseSec, (d, v) => (d.service.timeoutStartUSec = v)));
@@ -214,7 +299,7 @@ supported('Service', 'BusName', scalar(str, (d, v) => (d.service.busName = v)));
 supported('Service', 'NotifyAccess', scalar(parseNotifyAccess, (d, v) => (d.service.notifyAccess = v)));
 for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['RestartPreventExitStatus', 'restartPreventExitStatus'],
   ['RestartForceExitStatus', 'restartForceExitStatus']] as const) {
-  supported('Service', key, (value, ctx) => {
+  supported('Service', key, custom('parseExitStatusSet', 'append', 'clears', (value, ctx) => {
     const r = parseExitStatusSet(value);
     if (!r.ok) return rejectValue(ctx, value);
     for (const w of r.value.warnings) ctx.report('warning', w);
@@ -222,7 +307,7 @@ for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['Restar
     ctx.draft.service[field] = r.value.set === null
       ? { status: [], signal: [] }
       : { status: [...cur.status, ...r.value.set.statuses], signal: [...cur.signal, ...r.value.set.signals] };
-  });
+  }));
 }
 
 // ---- exec context (systemd.exec(5)), shared by service, socket, mount, swap ----
@@ -232,7 +317,7 @@ supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementary
 supported(EXEC_SECTIONS, 'DynamicUser', scalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v ?? false)));
 supported(EXEC_SECTIONS, 'WorkingDirectory', scalar((t) => (t === '~' || pathIsAbsolute(t.replace(/^-/, '')) ? str(t) : absolutePath(t)), (d, v) => (d.exec.workingDirectory = v)));
 supported(EXEC_SECTIONS, 'RootDirectory', scalar(absolutePath, (d, v) => (d.exec.rootDirectory = v)));
-supported(EXEC_SECTIONS, 'Environment', (value, ctx) => {
+supported(EXEC_SECTIONS, 'Environment', custom('parseEnvironment', 'append', 'clears', (value, ctx) => {
   const r = parseEnvironment(value);
   if (!r.ok) return rejectValue(ctx, value);
   for (const w of r.value.warnings) ctx.report('warning', w);
@@ -244,14 +329,14 @@ supported(EXEC_SECTIONS, 'Environment', (value, ctx) => {
     if (i >= 0) env[i] = a;
     else env.push(a);
   }
-});
-supported(EXEC_SECTIONS, 'EnvironmentFile', (value, ctx) => {
+}));
+supported(EXEC_SECTIONS, 'EnvironmentFile', custom("'-' prefix, absolute path", 'append', 'clears', (value, ctx) => {
   if (value === '') return void ctx.draft.exec.environmentFiles.splice(0);
   const optional = value.startsWith('-');
   const path = optional ? value.slice(1) : value;
   if (!pathIsAbsolute(path)) return rejectValue(ctx, value);
   ctx.draft.exec.environmentFiles.push({ path, optional });
-});
+}));
 supported(EXEC_SECTIONS, 'PassEnvironment', list((d) => d.exec.passEnvironment));
 supported(EXEC_SECTIONS, 'UnsetEnvironment', list((d) => d.exec.unsetEnvironment));
 supported(EXEC_SECTIONS, 'UMask', scalar(parseMode, (d, v) => (d.exec.umask = v)));
@@ -260,12 +345,12 @@ supported(EXEC_SECTIONS, 'OOMScoreAdjust', scalar(parseOomScoreAdjust, (d, v) =>
 for (const [section, key] of CATALOG) {
   const resource = (EXEC_SECTIONS as readonly string[]).includes(section) ? rlimitFromDirective(key) : undefined;
   if (!resource) continue;
-  supported(section, key, (value, ctx) => {
+  supported(section, key, custom('parseRlimit (soft[:hard])', 'set', 'resets', (value, ctx) => {
     if (value === '') return void delete ctx.draft.exec.limits[resource];
     const r = parseRlimit(resource, value);
     if (r.ok) ctx.draft.exec.limits[resource] = r.value;
     else rejectValue(ctx, value);
-  });
+  }));
 }
 for (const kind of ['Runtime', 'State', 'Cache', 'Logs', 'Configuration'] as const) {
   const f = `${kind.charAt(0).toLowerCase()}${kind.slice(1)}Directory` as 'runtimeDirectory';
@@ -291,6 +376,60 @@ supported(EXEC_SECTIONS, 'FinalKillSignal', scalar(parseSignal, (d, v) => (d.kil
 supported(EXEC_SECTIONS, 'WatchdogSignal', scalar(parseSignal, (d, v) => (d.kill.watchdogSignal = v ?? 6)));
 supported(EXEC_SECTIONS, 'SendSIGHUP', scalar(parseBoolean, (d, v) => (d.kill.sendSIGHUP = v ?? false)));
 supported(EXEC_SECTIONS, 'SendSIGKILL', scalar(parseBoolean, (d, v) => (d.kill.sendSIGKILL = v ?? true)));
+
+// ---- unit types svcd cannot start yet: the settings their load-time checks need ----
+for (const key of SOCKET_LISTEN_KEYS) {
+  // Addresses are kept as written: systemd's address syntax is not parsed yet (see docs/units.md).
+  const needsPath = key !== 'ListenStream' && key !== 'ListenDatagram' && key !== 'ListenSequentialPacket' && key !== 'ListenNetlink';
+  typedNotYet('Socket', key, custom(needsPath ? 'absolute path' : 'address (not checked yet)', 'append', 'clears', (value, ctx) => {
+    if (value === '') return void ctx.draft.socket.listen.splice(0);
+    if (needsPath && !pathIsAbsolute(value)) return rejectValue(ctx, value);
+    ctx.draft.socket.listen.push({ value: { kind: key, address: value }, loc: ctx.loc });
+  }));
+}
+for (const key of ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'] as const) {
+  const field = `e${key.slice(1)}` as 'execStartPre';
+  typedNotYet('Socket', key, execLines((d) => d.socket[field]));
+}
+typedNotYet('Socket', 'Accept', scalar(parseBoolean, (d, v) => (d.socket.accept = v ?? false)));
+typedNotYet('Socket', 'Service', scalar(serviceUnitName, (d, v) => (d.socket.service = v), false));
+for (const key of TIMER_TRIGGER_KEYS) {
+  const push = (ctx: ApplyContext, spec: string) => ctx.draft.timer.triggers.push({ value: { kind: key, spec }, loc: ctx.loc });
+  if (key === 'OnClockChange' || key === 'OnTimezoneChange') {
+    typedNotYet('Timer', key, custom('parseBoolean', 'append', 'invalid', (value, ctx) => {
+      const r = parseBoolean(value);
+      if (!r.ok) return rejectValue(ctx, value);
+      if (r.value) push(ctx, value);
+    }));
+    continue;
+  }
+  const calendar = key === 'OnCalendar';
+  typedNotYet('Timer', key, custom(calendar ? 'calendar spec (not checked yet)' : 'parseSec (time span)', 'append', 'clears', (value, ctx) => {
+    if (value === '') return void ctx.draft.timer.triggers.splice(0);
+    if (!calendar && !parseSec(value).ok) return rejectValue(ctx, value);
+    push(ctx, value);
+  }));
+}
+typedNotYet('Timer', 'Unit', scalar(timerUnit, (d, v) => (d.timer.unit = v), false));
+typedNotYet('Timer', 'Persistent', scalar(parseBoolean, (d, v) => (d.timer.persistent = v ?? false)));
+for (const key of PATH_WATCH_KEYS) {
+  typedNotYet('Path', key, custom('absolute path', 'append', 'clears', (value, ctx) => {
+    if (value === '') return void ctx.draft.path.watches.splice(0);
+    if (!pathIsAbsolute(value)) return rejectValue(ctx, value);
+    ctx.draft.path.watches.push({ value: { kind: key, path: value }, loc: ctx.loc });
+  }));
+}
+typedNotYet('Path', 'Unit', scalar(pathUnit, (d, v) => (d.path.unit = v), false));
+typedNotYet('Path', 'MakeDirectory', scalar(parseBoolean, (d, v) => (d.path.makeDirectory = v ?? false)));
+typedNotYet('Mount', 'What', scalar(str, (d, v) => (d.mount.what = v)));
+typedNotYet('Mount', 'Where', scalar(absolutePath, (d, v) => (d.mount.where = v)));
+typedNotYet('Mount', 'Type', scalar(str, (d, v) => (d.mount.fsType = v)));
+typedNotYet('Mount', 'Options', scalar(str, (d, v) => (d.mount.options = v)));
+typedNotYet('Automount', 'Where', scalar(absolutePath, (d, v) => (d.automount.where = v)));
+typedNotYet('Automount', 'TimeoutIdleSec', scalar(parseSec, (d, v) => (d.automount.timeoutIdleUSec = v)));
+typedNotYet('Swap', 'What', scalar(absolutePath, (d, v) => (d.swap.what = v)));
+typedNotYet('Swap', 'Priority', scalar(parseSignedNumber, (d, v) => (d.swap.priority = v)));
+typedNotYet('Swap', 'Options', scalar(str, (d, v) => (d.swap.options = v)));
 
 // ---- everything else systemd knows: checked by type, kept, and marked ----
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
@@ -318,6 +457,9 @@ for (const [section, key, hint] of CATALOG) {
   const check = hint === 'UNIT [...]' ? undefined : FALLBACK_PARSERS[hint];
   rows.push({
     section, key, hint, status, reason: ignoredBecause,
+    parser: hint === 'UNIT [...]' ? 'unit names' : check ? parserLabel(check) : 'kept as written',
+    mode: 'keep',
+    empty: 'kept',
     apply(value, ctx) {
       if (value !== '') {
         if (hint === 'UNIT [...]') {
