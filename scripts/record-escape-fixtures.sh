@@ -3,8 +3,9 @@
 # test/fixtures/escape/cases.json and record stdout, stderr and exit status into OUT (default
 # test/fixtures/escape/recorded.json), for test/unit/escape-differential.test.ts.
 #
-# cases.json has explicit argument lists (`cases`) and a matrix: each input after each flag set,
-# behind "--" so inputs starting with "-" stay strings. stdout that is not UTF-8 (unescaping
+# cases.json has explicit argument lists (`cases`, also run through bin/svcctl; `verbCases`, only
+# through the verb in-process) and a matrix: each input after each flag set, behind "--" so inputs
+# starting with "-" stay strings. stdout that is not UTF-8 (unescaping
 # "\xff") is kept byte-exact as base64 in `stdoutBase64`.
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,7 @@ const [casesFile, outFile] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(casesFile, 'utf8'));
 const all = [
   ...spec.cases.map((args) => ({ kind: 'cli', args })),
+  ...(spec.verbCases ?? []).map((args) => ({ kind: 'verb', args })),
   ...spec.matrix.flagSets.flatMap((flags) => spec.matrix.inputs.map((input) => ({ kind: 'matrix', args: [...flags, '--', input] }))),
 ];
 const recorded = all.map(({ kind, args }) => {

@@ -1,7 +1,8 @@
 // `svcctl escape` against systemd-escape (systemd 252), recorded by scripts/record-escape-fixtures.sh
 // into test/fixtures/escape/recorded.json: stdout byte for byte, stderr and exit status.
 // The hand-picked `cli` cases run through bin/svcctl (built dist/: npm test builds first); every case,
-// the whole input × flag matrix too, runs in-process through the verb. Where systemd-escape is
+// the `verb` ones (getopt abbreviations and flag values, which svcctl's router does not pass on yet)
+// and the whole input × flag matrix too, runs in-process through the verb. Where systemd-escape is
 // installed, it is run again and must still agree with the recording.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/svcctl/verbs/escape.js';
 import type { VerbContext } from '../../src/cli/svcctl/context.js';
 
-interface Case { kind: 'cli' | 'matrix'; args: string[]; stdout?: string; stdoutBase64?: string; stderr: string; status: number }
+interface Case { kind: 'cli' | 'verb' | 'matrix'; args: string[]; stdout?: string; stdoutBase64?: string; stderr: string; status: number }
 interface Outcome { stdout: string; stderr: string; status: number | null }
 
 const repo = resolve(__dirname, '../..');

@@ -62,6 +62,23 @@ function checkTemplate(v: string): string {
   return v;
 }
 
+const LONG_OPTIONS = ['help', 'suffix', 'template', 'path', 'unescape', 'mangle', 'instance'] as const;
+
+/**
+ * getopt_long takes any unambiguous abbreviation of a long option ("--pat" is --path, "--suf=mount"
+ * --suffix=mount), and its messages then use the full name. An unknown name is returned as it is,
+ * for the caller's "unrecognized option".
+ */
+function longOption(given: string, prog: string, token: string): string {
+  if ((LONG_OPTIONS as readonly string[]).includes(given) || given === '') return given;
+  const matches = LONG_OPTIONS.filter((o) => o.startsWith(given));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new UsageError(`${prog}: option '${token.split('=')[0]}' is ambiguous; possibilities:${matches.map((m) => ` '--${m}'`).join('')}`);
+  }
+  return given;
+}
+
 /** getopt_long over systemd-escape's options (GNU order: options may follow strings; "--" ends them). */
 export function parseEscapeArgv(argv: readonly string[], prog: string): EscapeArgs {
   const a: EscapeArgs = { action: 'escape', path: false, instance: false, help: false, strings: [] };
@@ -82,7 +99,7 @@ export function parseEscapeArgv(argv: readonly string[], prog: string): EscapeAr
     }
     if (t.startsWith('--')) {
       const eq = t.indexOf('=');
-      const name = t.slice(2, eq < 0 ? undefined : eq);
+      const name = longOption(t.slice(2, eq < 0 ? undefined : eq), prog, t);
       if (LONG_WITH_VALUE.has(name)) {
         let v: string | undefined = eq < 0 ? undefined : t.slice(eq + 1);
         if (v === undefined) {
