@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Records `systemd-analyze verify --man=no` (systemd 252) on every case of
+// Called by record-verify-fixtures.sh. Records `systemd-analyze verify --man=no` (systemd 252) on every case of
 // test/fixtures/verify/cases.json into test/fixtures/verify/recorded.json (temp dir → @DIR@).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

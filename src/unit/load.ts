@@ -34,16 +34,24 @@ export function buildUnit(src: UnitSource): Unit {
   let loadState: LoadState = src.masked ? 'masked' : src.fragmentPath ? 'loaded' : 'not-found';
 
   for (const file of src.files) {
-    diagnostics.push(...file.diagnostics);
     if (file.fatal) loadState = 'error';
+    // The file's messages in line order, syntax and values interleaved, as systemd reads it.
+    const said: { line: number; d: Diagnostic }[] = file.diagnostics.map((d) => ({ line: d.loc?.line ?? 0, d }));
+    const say = (line: number, d: Diagnostic) => said.push({ line, d });
+    let stopAt = Infinity;
     for (const a of file.assignments) {
+      const line = a.loc.line;
       if (a.section.startsWith('X-') || a.key.startsWith('X-')) {
         draft.extensions.push({ section: a.section, key: a.key, value: a.value });
         continue;
       }
+      if (a.key === '') {
+        say(line, { severity: 'warning', loc: a.loc, message: "Missing key name before '=', ignoring line." });
+        continue;
+      }
       const row = findDirective(a.section, a.key);
       if (!row) {
-        diagnostics.push({ severity: 'warning', loc: a.loc, message: `Unknown key '${a.key}' in section [${a.section}], ignoring.` });
+        say(line, { severity: 'warning', loc: a.loc, message: `Unknown key '${a.key}' in section [${a.section}], ignoring.` });
         continue;
       }
       row.apply(a.value, {
@@ -52,10 +60,17 @@ export function buildUnit(src: UnitSource): Unit {
         section: a.section,
         key: a.key,
         unitId: src.id,
-        report: (severity: Severity, message: string, aboutUnit = false) =>
-          diagnostics.push(aboutUnit ? { severity, unit: src.id, message } : { severity, loc: a.loc, message }),
+        report: (severity: Severity, message: string, prefix = 'line') =>
+          say(line, prefix === 'unit' ? { severity, unit: src.id, message } : prefix === 'plain' ? { severity, message } : { severity, loc: a.loc, message }),
       });
+      // A fatal value ends the parse there: systemd reads no further line, nor any drop-in.
+      if (draft.badSetting) {
+        stopAt = line;
+        break;
+      }
     }
+    diagnostics.push(...said.filter((e) => e.line <= stopAt).sort((x, y) => x.line - y.line).map((e) => e.d));
+    if (draft.badSetting) break;
   }
 
   if (loadState === 'loaded') {
@@ -155,8 +170,8 @@ function verifyService(d: Draft): string | undefined {
   if (type !== 'oneshot' && s.execStart.length === 0) {
     return 'Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.';
   }
-  if (!s.remainAfterExit && s.execStart.length === 0 && type === 'oneshot' && s.execStop.length > 0) {
-    return 'Service has no ExecStart= and no RemainAfterExit=yes, but has ExecStop=. Refusing.';
+  if (!s.remainAfterExit && s.execStart.length === 0 && d.unit.successAction === 'none') {
+    return 'Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.';
   }
   if (type !== 'oneshot' && s.execStart.length > 1) {
     return 'Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.';

@@ -15,7 +15,7 @@ import {
   makeEnumParser, parseBoolean, parseEmergencyAction, parseEnvironment, parseExecDetailed, parseExitStatusSet,
   parseKillMode, parseMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
   parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber,
-  pathIsAbsolute, rlimitFromDirective, type ExecCommand,
+  pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, type ExecCommand,
 } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
@@ -34,8 +34,11 @@ export interface ApplyContext {
   readonly loc: SourceLocation;
   readonly section: string;
   readonly key: string;
-  /** `aboutUnit`: the message names the unit ("u: …") instead of the line ("file:line: …"). */
-  report(severity: Severity, message: string, aboutUnit?: boolean): void;
+  /**
+   * Prefixed with the line ("file:line: …") by default; 'unit' names the unit instead ("u: …");
+   * 'plain' has no prefix (systemd logs some notices without any).
+   */
+  report(severity: Severity, message: string, prefix?: 'line' | 'unit' | 'plain'): void;
 }
 
 export interface DirectiveRow {
@@ -134,11 +137,7 @@ const parseStdIO = (t: string): Result<string, string> =>
 
 const serviceUnitName = (t: string): Result<string, string> =>
   isValidUnitName(t) && t.endsWith('.service') && !t.endsWith('@.service') ? str(t) : { ok: false, error: 'not a service' };
-/** Timer and path units trigger a unit of another type (systemd refuses the same type). */
-const triggeredUnitName = (own: string) => (t: string): Result<string, string> =>
-  isValidUnitName(t) && !t.endsWith(own) ? str(t) : { ok: false, error: 'invalid unit type' };
-const timerUnit = triggeredUnitName('.timer');
-const pathUnit = triggeredUnitName('.path');
+const triggeredUnit = (t: string): Result<string, string> => (isValidUnitName(t) ? str(t) : { ok: false, error: 'invalid unit name' });
 
 const RESETTING = new Set<Parser<unknown>>([str, absolutePath, parseSignal, parseNice, parseOomScoreAdjust, exitCode, parseUnsignedNumber]);
 
@@ -148,8 +147,7 @@ const PARSER_LABELS = new Map<unknown, string>([
   [parseUnsignedNumber, 'parseUnsignedNumber'], [parseMode, 'parseMode'], [parseKillMode, 'parseKillMode'],
   [parseEmergencyAction, 'parseEmergencyAction'], [parseServiceType, 'parseServiceType'], [parseServiceRestart, 'parseServiceRestart'],
   [parseNotifyAccess, 'parseNotifyAccess'], [parseCollectMode, 'parseCollectMode'], [parseJobMode, 'job mode'],
-  [parsePreserve, 'no/yes/restart'], [serviceUnitName, 'service unit name'], [timerUnit, 'unit name (not .timer)'],
-  [pathUnit, 'unit name (not .path)'], [parseStdIO, 'standard input/output'], [parseSignedNumber, 'parseSignedNumber'],
+  [parsePreserve, 'no/yes/restart'], [serviceUnitName, 'service unit name'], [triggeredUnit, 'unit name'], [parseStdIO, 'standard input/output'], [parseSignedNumber, 'parseSignedNumber'],
 ]);
 function parserLabel(p: (text: string) => unknown): string {
   return PARSER_LABELS.get(p) ?? (p.name || 'value');
@@ -202,7 +200,7 @@ for (const [key, kind] of Object.entries(DEP_KEYS)) {
     const self = deps.indexOf(ctx.unitId, before);
     if (self < 0) return;
     deps.splice(self, 1);
-    if (WARN_ON_SELF.has(kind)) ctx.report('warning', `Dependency ${kind}=${ctx.unitId} is dropped.`, true);
+    if (WARN_ON_SELF.has(kind)) ctx.report('warning', `Dependency ${kind}=${ctx.unitId} is dropped.`, 'unit');
   }));
 }
 supported('Unit', 'RequiresMountsFor', list((d) => d.unit.requiresMountsFor, pathIsAbsolute));
@@ -311,8 +309,32 @@ for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['Restar
 }
 
 // ---- exec context (systemd.exec(5)), shared by service, socket, mount, swap ----
-supported(EXEC_SECTIONS, 'User', scalar(str, (d, v) => (d.exec.user = v)));
-supported(EXEC_SECTIONS, 'Group', scalar(str, (d, v) => (d.exec.group = v)));
+/**
+ * User= and Group= (systemd's relaxed user-name rules): a name that could never be a user makes the
+ * unit unloadable; a name outside the strict rules is accepted with a notice; "nobody" is warned about.
+ */
+function userOrGroup(which: 'user' | 'group'): Behaviour {
+  return custom('user/group name or numeric ID', 'set', 'resets', (value, ctx) => {
+    if (value === '') return void (ctx.draft.exec[which] = undefined);
+    const numeric = /^[0-9]+$/.test(value);
+    const uid = numeric ? Number(value) : NaN;
+    // eslint-disable-next-line no-control-regex
+    const impossible = value === '.' || value === '..' || /[:/\s\x00-\x1f\x7f]/.test(value) ||
+      (numeric && (uid > 0xfffffffe || uid === 0xffff));
+    if (impossible) {
+      ctx.report('error', `Invalid user/group name or numeric ID: ${value}`);
+      ctx.draft.badSetting = true;
+      return;
+    }
+    if (!numeric && !/^[A-Za-z_][A-Za-z0-9_-]*\$?$/.test(value)) {
+      ctx.report('notice', `Accepting user/group name '${value}', which does not match strict user/group name rules.`, 'plain');
+    }
+    if (which === 'user' && value === 'nobody') ctx.report('warning', 'Special user nobody configured, this is not safe!');
+    ctx.draft.exec[which] = value;
+  });
+}
+supported(EXEC_SECTIONS, 'User', userOrGroup('user'));
+supported(EXEC_SECTIONS, 'Group', userOrGroup('group'));
 supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementaryGroups));
 supported(EXEC_SECTIONS, 'DynamicUser', scalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v ?? false)));
 supported(EXEC_SECTIONS, 'WorkingDirectory', scalar((t) => (t === '~' || pathIsAbsolute(t.replace(/^-/, '')) ? str(t) : absolutePath(t)), (d, v) => (d.exec.workingDirectory = v)));
@@ -337,8 +359,8 @@ supported(EXEC_SECTIONS, 'EnvironmentFile', custom("'-' prefix, absolute path", 
   if (!pathIsAbsolute(path)) return rejectValue(ctx, value);
   ctx.draft.exec.environmentFiles.push({ path, optional });
 }));
-supported(EXEC_SECTIONS, 'PassEnvironment', list((d) => d.exec.passEnvironment));
-supported(EXEC_SECTIONS, 'UnsetEnvironment', list((d) => d.exec.unsetEnvironment));
+supported(EXEC_SECTIONS, 'PassEnvironment', list((d) => d.exec.passEnvironment, envNameIsValid, 'environment names'));
+supported(EXEC_SECTIONS, 'UnsetEnvironment', list((d) => d.exec.unsetEnvironment, (w) => envNameIsValid(w) || envAssignmentIsValid(w), 'environment names or assignments'));
 supported(EXEC_SECTIONS, 'UMask', scalar(parseMode, (d, v) => (d.exec.umask = v)));
 supported(EXEC_SECTIONS, 'Nice', scalar(parseNice, (d, v) => (d.exec.nice = v)));
 supported(EXEC_SECTIONS, 'OOMScoreAdjust', scalar(parseOomScoreAdjust, (d, v) => (d.exec.oomScoreAdjust = v)));
@@ -349,6 +371,7 @@ for (const [section, key] of CATALOG) {
     if (value === '') return void delete ctx.draft.exec.limits[resource];
     const r = parseRlimit(resource, value);
     if (r.ok) ctx.draft.exec.limits[resource] = r.value;
+    else if (r.error === SOFT_ABOVE_HARD) ctx.report('warning', `${SOFT_ABOVE_HARD}, ignoring: ${value}`);
     else rejectValue(ctx, value);
   }));
 }
@@ -410,7 +433,7 @@ for (const key of TIMER_TRIGGER_KEYS) {
     push(ctx, value);
   }));
 }
-typedNotYet('Timer', 'Unit', scalar(timerUnit, (d, v) => (d.timer.unit = v), false));
+typedNotYet('Timer', 'Unit', scalar(triggeredUnit, (d, v) => (d.timer.unit = v), false));
 typedNotYet('Timer', 'Persistent', scalar(parseBoolean, (d, v) => (d.timer.persistent = v ?? false)));
 for (const key of PATH_WATCH_KEYS) {
   typedNotYet('Path', key, custom('absolute path', 'append', 'clears', (value, ctx) => {
@@ -419,7 +442,7 @@ for (const key of PATH_WATCH_KEYS) {
     ctx.draft.path.watches.push({ value: { kind: key, path: value }, loc: ctx.loc });
   }));
 }
-typedNotYet('Path', 'Unit', scalar(pathUnit, (d, v) => (d.path.unit = v), false));
+typedNotYet('Path', 'Unit', scalar(triggeredUnit, (d, v) => (d.path.unit = v), false));
 typedNotYet('Path', 'MakeDirectory', scalar(parseBoolean, (d, v) => (d.path.makeDirectory = v ?? false)));
 typedNotYet('Mount', 'What', scalar(str, (d, v) => (d.mount.what = v)));
 typedNotYet('Mount', 'Where', scalar(absolutePath, (d, v) => (d.mount.where = v)));
@@ -428,7 +451,13 @@ typedNotYet('Mount', 'Options', scalar(str, (d, v) => (d.mount.options = v)));
 typedNotYet('Automount', 'Where', scalar(absolutePath, (d, v) => (d.automount.where = v)));
 typedNotYet('Automount', 'TimeoutIdleSec', scalar(parseSec, (d, v) => (d.automount.timeoutIdleUSec = v)));
 typedNotYet('Swap', 'What', scalar(absolutePath, (d, v) => (d.swap.what = v)));
-typedNotYet('Swap', 'Priority', scalar(parseSignedNumber, (d, v) => (d.swap.priority = v)));
+typedNotYet('Swap', 'Priority', custom('parseSignedNumber, -1…32767', 'set', 'resets', (value, ctx) => {
+  if (value === '') return void (ctx.draft.swap.priority = undefined);
+  const r = parseSignedNumber(value);
+  if (!r.ok || r.value > 32767) return rejectValue(ctx, value);
+  if (r.value < -1) return ctx.report('warning', `Sorry, swap priorities smaller than -1 may only be assigned by the kernel itself, ignoring: ${value}`);
+  ctx.draft.swap.priority = r.value;
+}));
 typedNotYet('Swap', 'Options', scalar(str, (d, v) => (d.swap.options = v)));
 
 // ---- everything else systemd knows: checked by type, kept, and marked ----
