@@ -23,7 +23,9 @@ for (const tree of TREES) {
       const r = spawnSync(join(ns, 'systemd-ns-exec.sh'), [pid, 'systemctl', 'show', '-p', PROPERTIES.join(','), u], { encoding: 'utf8' });
       const props = Object.fromEntries(r.stdout.trim().split('\n').map((l) => {
         const i = l.indexOf('=');
-        return [l.slice(0, i), l.slice(i + 1).split(' ').filter(Boolean).sort()];
+        // Names with a backslash are printed quoted, the backslash doubled: "system-my\\x2dapp.slice".
+        const names = l.slice(i + 1).split(' ').filter(Boolean).map((n) => (n.startsWith('"') ? n.slice(1, -1).replace(/\\\\/g, '\\') : n));
+        return [l.slice(0, i), names.sort()];
       }));
       return [u, props];
     }));

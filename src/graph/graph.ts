@@ -46,8 +46,10 @@ export interface GraphUnit {
   readonly exec?: { readonly slice?: string; readonly logsToJournal: boolean };
   /** Services: Type= (dbus adds dbus.socket) and Sockets=. */
   readonly service?: { readonly type: string; readonly sockets?: readonly string[] };
-  /** Sockets: the service they activate (Service=, else the same name). */
-  readonly socket?: { readonly service?: string };
+  /** Sockets, timers, paths: the unit they activate (Service=/Unit=; undefined: the same name as .service). */
+  readonly triggers?: { readonly unit?: string };
+  /** Timers: whether an OnCalendar= trigger is set (it orders the timer after the clock targets). */
+  readonly onCalendar?: boolean;
 }
 
 /** Builds a stand-in for a name nothing could be loaded for. */
@@ -220,8 +222,10 @@ const EMPTY: ReadonlySet<string> = new Set();
  *  - systemd.service(5): Type=dbus Requires=/After= dbus.socket; Sockets= are Wants=/After=;
  *    with DefaultDependencies: Requires=/After= sysinit.target, After= basic.target,
  *    Conflicts=/Before= shutdown.target;
- *  - systemd.socket(5): Before= the service it activates (Triggers=); with DefaultDependencies:
- *    Before= sockets.target, Requires=/After= sysinit.target, Conflicts=/Before= shutdown.target;
+ *  - systemd.socket(5), systemd.timer(5), systemd.path(5): Triggers= and Before= the unit they
+ *    activate; with DefaultDependencies: Before= sockets.target / timers.target / paths.target,
+ *    Requires=/After= sysinit.target, Conflicts=/Before= shutdown.target, and for timers with
+ *    OnCalendar= After= time-set.target and time-sync.target;
  *  - systemd.target(5), systemd.slice(5): with DefaultDependencies: Conflicts=/Before= shutdown.target
  *    (the target's After= on what it pulls in needs both ends and is added by the Graph).
  */
@@ -240,9 +244,9 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
     if (u.service.type === 'dbus') both('Requires', 'After', 'dbus.socket');
     for (const s of u.service.sockets ?? []) both('Wants', 'After', s);
   }
-  if (u.type === 'socket') {
-    const svc = u.socket?.service ?? u.id.replace(/\.socket$/, '.service');
-    both('Triggers', 'Before', svc);
+  if (u.type === 'socket' || u.type === 'timer' || u.type === 'path') {
+    const unit = u.triggers?.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`;
+    both('Triggers', 'Before', unit);
   }
   if (!u.defaultDependencies) return out;
   switch (u.type) {
@@ -252,9 +256,12 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
       both('Conflicts', 'Before', 'shutdown.target');
       break;
     case 'socket':
-      out.push(['Before', 'sockets.target']);
+    case 'timer':
+    case 'path':
+      out.push(['Before', `${u.type}s.target`]);
       both('Requires', 'After', 'sysinit.target');
       both('Conflicts', 'Before', 'shutdown.target');
+      if (u.type === 'timer' && u.onCalendar) out.push(['After', 'time-set.target'], ['After', 'time-sync.target']);
       break;
     case 'target':
     case 'slice':

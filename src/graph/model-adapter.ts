@@ -10,8 +10,12 @@ import { isForwardKind, type ForwardKind } from './atoms.js';
 const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
 const jobMode = (s: string, dflt: JobMode): JobMode => (JOB_MODES.includes(s) ? (s as JobMode) : dflt);
 
-/** Output that ends up in the journal orders the unit after systemd-journald.socket. */
+/**
+ * Output that ends up in the journal orders the unit after systemd-journald.socket — for a socket only
+ * when it runs commands of its own (real systemd 252 shows no such edge for a socket without Exec*=).
+ */
 function logsToJournal(u: Unit): boolean {
+  if (u.type === 'socket' && [u.socket.execStartPre, u.socket.execStartPost, u.socket.execStopPre, u.socket.execStopPost].every((l) => l.length === 0)) return false;
   return [u.exec?.standardOutput, u.exec?.standardError].some((o) => o === undefined || o.startsWith('journal') || o.startsWith('kmsg'));
 }
 
@@ -46,6 +50,7 @@ export function toGraphUnit(u: Unit): GraphUnit {
     collectMode: u.unit.collectMode === 'inactive-or-failed' ? 'inactive-or-failed' : 'inactive',
     exec: u.exec ? { slice: setting('Slice'), logsToJournal: logsToJournal(u) } : undefined,
     service: u.service ? { type: u.service.type, sockets: setting('Sockets')?.split(/\s+/).filter(Boolean) } : undefined,
-    socket: u.type === 'socket' ? { service: setting('Service') } : undefined,
+    triggers: u.type === 'socket' ? { unit: u.socket.service } : u.type === 'timer' ? { unit: u.timer.unit } : u.type === 'path' ? { unit: u.path.unit } : undefined,
+    onCalendar: u.type === 'timer' ? u.timer.triggers.some((t) => t.value.kind === 'OnCalendar') : undefined,
   };
 }

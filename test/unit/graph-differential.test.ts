@@ -26,6 +26,9 @@ describe.each(TREES.map((t) => [t.name, t] as const))('dependency graph of %s', 
   const graph = DependencyGraph.build(['x.target'], (n) => loadUnit(map, n));
   it.each(unitsOf(tree))('%s matches systemctl show', (unit) => {
     const ours = Object.fromEntries(PROPERTIES.map((p) => [p, [...graph.get(unit, p as ShownDependency)].sort()]));
-    expect(ours).toEqual(recorded[name]![unit]);
+    // systemd also orders units after the mount units of the paths they use (-.mount for a path
+    // unit's watch), made from /proc/self/mountinfo; svcd has no mount units, so those are left out.
+    const theirs = Object.fromEntries(Object.entries(recorded[name]![unit]!).map(([p, l]) => [p, l.filter((n) => !n.endsWith('.mount'))]));
+    expect(ours).toEqual(theirs);
   });
 });

@@ -131,6 +131,15 @@ describe('implicit and default dependencies', () => {
     expect(sorted(g.deps('a.socket', 'Before'))).toEqual(['a.service', 'shutdown.target', 'sockets.target']);
     expect(sorted(g.deps('a.socket', 'Requires'))).toEqual(['sysinit.target', 'system.slice']);
   });
+  it('timers and paths: Triggers=/Before= their unit, Before= timers.target/paths.target; OnCalendar= waits for the clock (systemd.timer(5), systemd.path(5))', () => {
+    const g = graphOf({ 't.timer': { onCalendar: true, triggers: { unit: 'job.service' } }, 'u.timer': {}, 'p.path': {} });
+    expect(sorted(g.deps('t.timer', 'Triggers'))).toEqual(['job.service']);
+    expect(sorted(g.deps('t.timer', 'Before'))).toEqual(['job.service', 'shutdown.target', 'timers.target']);
+    expect(sorted(g.deps('t.timer', 'After'))).toEqual(['sysinit.target', 'time-set.target', 'time-sync.target']);
+    expect(sorted(g.deps('u.timer', 'After'))).toEqual(['sysinit.target']);
+    expect(sorted(g.deps('u.timer', 'Triggers'))).toEqual(['u.service']);
+    expect(sorted(g.deps('p.path', 'Before'))).toEqual(['p.service', 'paths.target', 'shutdown.target']);
+  });
   it('answers atom queries over all kinds that carry the atom', () => {
     const g = graphOf({ 'a.service': { deps: { Requires: 'b.service', BindsTo: 'c.service', Wants: 'd.service' } }, 'b.service': {}, 'c.service': {}, 'd.service': {} });
     expect(sorted(g.withAtom('a.service', 'pull-in-start'))).toEqual(['b.service', 'c.service', 'sysinit.target', 'system.slice']);
