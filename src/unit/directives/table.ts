@@ -15,7 +15,7 @@ import {
   makeEnumParser, parseBoolean, parseEmergencyAction, parseEnvironment, parseExecDetailed, parseExitStatusSet,
   parseKillMode, parseMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
   parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber,
-  pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, type ExecCommand,
+  pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName,
 } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
@@ -64,6 +64,10 @@ interface Behaviour {
 }
 
 const EXEC_SECTIONS = ['Service', 'Socket', 'Mount', 'Swap'] as const;
+/** LimitNOFILE= → NOFILE, for every Limit*= systemd knows (read off the [Service] catalog rows). */
+const RLIMIT_KEYS: Record<string, RlimitName | undefined> = Object.fromEntries(
+  CATALOG.filter(([section]) => section === 'Service').map(([, key]) => [key, rlimitFromDirective(key)]).filter(([, r]) => r),
+);
 
 // systemd's own words for an invalid value of each key, '%v' standing for the value.
 const invalidMessages = new Map<string, readonly string[]>();
@@ -217,7 +221,7 @@ supported('Unit', 'OnSuccessJobMode', scalar(parseJobMode, (d, v) => (d.unit.onS
 supported('Unit', 'JobTimeoutSec', scalar(parseSec, (d, v) => (d.unit.jobTimeoutUSec = v ?? d.unit.jobTimeoutUSec)));
 supported('Unit', 'JobRunningTimeoutSec', scalar(parseSec, (d, v) => (d.unit.jobRunningTimeoutUSec = v ?? d.unit.jobRunningTimeoutUSec)));
 supported('Unit', 'JobTimeoutAction', scalar(parseEmergencyAction, (d, v) => (d.unit.jobTimeoutAction = v ?? 'none')));
-supported(['Unit', 'Service'], 'StartLimitIntervalSec', scalar(parseSec, (d, v) => (d.unit.startLimitIntervalUSec = v)));
+supported('Unit', 'StartLimitIntervalSec', scalar(parseSec, (d, v) => (d.unit.startLimitIntervalUSec = v)));
 supported('Service', 'StartLimitInterval', scalar(parseSec, (d, v) => (d.unit.startLimitIntervalUSec = v)));
 supported(['Unit', 'Service'], 'StartLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.unit.startLimitBurst = v)));
 supported(['Unit', 'Service'], 'StartLimitAction', scalar(parseEmergencyAction, (d, v) => (d.unit.startLimitAction = v ?? 'none')));
@@ -364,10 +368,10 @@ supported(EXEC_SECTIONS, 'UnsetEnvironment', list((d) => d.exec.unsetEnvironment
 supported(EXEC_SECTIONS, 'UMask', scalar(parseMode, (d, v) => (d.exec.umask = v)));
 supported(EXEC_SECTIONS, 'Nice', scalar(parseNice, (d, v) => (d.exec.nice = v)));
 supported(EXEC_SECTIONS, 'OOMScoreAdjust', scalar(parseOomScoreAdjust, (d, v) => (d.exec.oomScoreAdjust = v)));
-for (const [section, key] of CATALOG) {
-  const resource = (EXEC_SECTIONS as readonly string[]).includes(section) ? rlimitFromDirective(key) : undefined;
-  if (!resource) continue;
-  supported(section, key, custom('parseRlimit (soft[:hard])', 'set', 'resets', (value, ctx) => {
+for (const resource of RLIMIT_NAMES) {
+  const key = Object.keys(RLIMIT_KEYS).find((k) => RLIMIT_KEYS[k] === resource);
+  if (!key) continue;
+  supported(EXEC_SECTIONS, key, custom('parseRlimit (soft[:hard])', 'set', 'resets', (value, ctx) => {
     if (value === '') return void delete ctx.draft.exec.limits[resource];
     const r = parseRlimit(resource, value);
     if (r.ok) ctx.draft.exec.limits[resource] = r.value;
