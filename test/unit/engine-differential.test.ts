@@ -1,8 +1,9 @@
 // The engine against real systemd 252: each scenario of test/fixtures/graph/engine-scenarios.mjs
 // was booted in systemd and driven with systemctl (scripts/record-engine-fixtures.mjs); here the
 // same unit files go through svcd's loader and model adapter into the engine on a fake system,
-// the same steps run, and after each one the answer (refused with which words, job result) and the
-// observed units' ActiveState/SubState — and whether their main process was replaced — must match.
+// the same steps run, and after each one the answer (refused with which words, job result), the
+// observed units' ActiveState/SubState, whether their main process was replaced, and which units
+// entered active/inactive — in the same order wherever Before=/After= orders them — must match.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ import { FakeSystem } from '../../src/engine/fake-system.js';
 import { toEngineUnit } from '../../src/engine/model-adapter.js';
 import { TransactionError } from '../../src/engine/transaction.js';
 
-interface Observed { readonly state: string; readonly mainPid: number }
+interface Observed { readonly state: string; readonly mainPid: number; readonly activeEnter: number; readonly inactiveEnter: number }
+type Transition = `${string} ${'active' | 'inactive'}`;
 interface Step { readonly step: string; readonly rc: number; readonly stderr: string; readonly units: Record<string, Observed> }
 const recorded = (JSON.parse(readFileSync(join(__dirname, '../fixtures/graph/engine-recorded.json'), 'utf8')) as { scenarios: Record<string, Step[]> }).scenarios;
 const dirs: string[] = [];
@@ -44,13 +46,59 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('engine scenario %s', 
   const map = buildUnitFileMap([dir, BUILTIN_UNIT_DIR]);
   const sys = new FakeSystem((req) => PROGRAMS[req.argv[0]!] ?? {});
   const results = new Map<Job, string>();
-  const engine = new Engine({ system: sys, lookup: (n) => toEngineUnit(loadUnit(map, n)), observer: { jobFinished: (j, r) => results.set(j as Job, r) } });
+  // Entering active / inactive (or failed), in the order the engine did it, since the last step.
+  let transitions: Transition[] = [];
+  const engine = new Engine({
+    system: sys,
+    lookup: (n) => toEngineUnit(loadUnit(map, n)),
+    observer: {
+      jobFinished: (j, r) => results.set(j as Job, r),
+      stateChanged: (u, from, to) => {
+        if (to === 'active' && from !== 'active' && from !== 'reloading') transitions.push(`${u} active`);
+        if ((to === 'inactive' || to === 'failed') && from !== 'inactive' && from !== 'failed') transitions.push(`${u} inactive`);
+      },
+    },
+  });
   const steps = recorded[name]!;
-  const observe = () => Object.fromEntries(sc.observe.map((u) => [u, { state: `${engine.unit(u).activeState}/${engine.unit(u).subState}`, mainPid: engine.unit(u).mainPid }]));
+  const observe = () => Object.fromEntries(sc.observe.map((u) => [u, { state: `${engine.unit(u).activeState}/${engine.unit(u).subState}`, mainPid: engine.unit(u).mainPid, activeEnter: 0, inactiveEnter: 0 }]));
   let previous: Record<string, Observed> | undefined;
   let previousOurs: Record<string, Observed> | undefined;
 
+  /**
+   * The transitions systemd made in this step (its enter timestamps moved), in time order, against
+   * ours: the same set, and the same order for every two units ordered against each other.
+   */
+  const checkTransitions = (s: Step) => {
+    const theirs: [number, Transition][] = [];
+    // Units systemd unloaded once inactive (garbage collection) come back with no timestamps: they
+    // went inactive at a time nobody recorded, so they count for the set but not for the order.
+    const collected: Transition[] = [];
+    for (const u of sc.observe) {
+      const now = s.units[u]!;
+      const before = previous?.[u];
+      if (!now.activeEnter && !now.inactiveEnter && before?.activeEnter) collected.push(`${u} inactive`);
+      if (now.activeEnter && now.activeEnter !== before?.activeEnter) theirs.push([now.activeEnter, `${u} active`]);
+      if (now.inactiveEnter && now.inactiveEnter !== before?.inactiveEnter) theirs.push([now.inactiveEnter, `${u} inactive`]);
+    }
+    theirs.sort((a, b) => a[0] - b[0]);
+    const order = theirs.map(([, t]) => t);
+    const ours = transitions.filter((t) => sc.observe.includes(t.split(' ')[0]!));
+    // Only the last of each unit's transitions is visible in systemd's timestamps.
+    const lastOurs = ours.filter((t, i) => ours.lastIndexOf(t) === i);
+    expect([...lastOurs].sort(), `${s.step}: transitions`).toEqual([...order, ...collected].sort());
+    for (let i = 0; i < order.length; i++) {
+      for (let k = i + 1; k < order.length; k++) {
+        const [ui, uk] = [order[i]!.split(' ')[0]!, order[k]!.split(' ')[0]!];
+        const ordered = engine.graph.deps(ui, 'After').has(uk) || engine.graph.deps(ui, 'Before').has(uk);
+        if (ui === uk || !ordered) continue;
+        expect(lastOurs.indexOf(order[i]!), `${s.step}: ${order[i]} before ${order[k]}`).toBeLessThan(lastOurs.indexOf(order[k]!));
+      }
+    }
+    transitions = [];
+  };
+
   const check = (s: Step) => {
+    checkTransitions(s);
     const ours = observe();
     expect(Object.fromEntries(Object.entries(ours).map(([u, o]) => [u, o.state])), s.step).toEqual(Object.fromEntries(Object.entries(s.units).map(([u, o]) => [u, o.state])));
     if (previous && previousOurs) {
