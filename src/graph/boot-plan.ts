@@ -4,6 +4,7 @@
  * come from the DependencyGraph (explicit, directory, implicit and default edges alike).
  */
 import type { Unit } from '../unit/model.js';
+import { KINDS_WITH_ATOM } from './atoms.js';
 import { DependencyGraph } from './dependencies.js';
 
 export interface PlannedUnit {
@@ -20,8 +21,8 @@ export interface BootPlan {
   readonly cycles: readonly (readonly string[])[];
 }
 
-/** Dependency kinds that make a start job pull in a job for the other unit. */
-const PULLS = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'Upholds'] as const;
+/** Kinds whose atoms make a start pull in a start of the other unit (Requisite= only verifies). */
+const PULLS = [...KINDS_WITH_ATOM['pull-in-start'], ...KINDS_WITH_ATOM['pull-in-start-ignored']];
 
 export function planStart(root: string, load: (name: string) => Unit): BootPlan {
   const graph = DependencyGraph.build([root], load);
