@@ -131,6 +131,18 @@ describe('booting default.target', () => {
     expect(w.engine.activeState('rescue-me.service')).toBe('active');
   });
 
+  it('OnSuccess= starts its unit when a oneshot finishes cleanly, not when it fails', () => {
+    const w = world({
+      'ok.service': { deps: { OnSuccess: 'after-ok.service' }, service: { type: 'oneshot', execStart: [['/bin/true']] } },
+      'bad.service': { deps: { OnSuccess: 'after-bad.service' }, service: { type: 'oneshot', execStart: [['/bin/false']] } },
+      'after-ok.service': {}, 'after-bad.service': {},
+    }, { wants: ['ok.service', 'bad.service'], programs: { '/bin/true': { exitAfterMs: 1 }, '/bin/false': { exitAfterMs: 1, exitCode: 1 } } });
+    job(w.engine.start('default.target'));
+    w.sys.runUntilIdle();
+    expect(w.engine.activeState('after-ok.service')).toBe('active');
+    expect(w.engine.activeState('after-bad.service')).toBe('inactive');
+  });
+
   it('Requisite= on an inactive unit: verify-active is skipped, the start fails with "dependency"', () => {
     const w = world({ 'a.service': { deps: { Requisite: 'b.service', After: 'b.service' } }, 'b.service': {} }, { wants: [] });
     job(w.engine.start('a.service'));
@@ -227,6 +239,64 @@ describe('stopping, isolating and propagation', () => {
     job(w.engine.stop('multi-user.target'));
     w.sys.runUntilIdle();
     expect(w.engine.activeState('helper.service')).toBe('inactive');
+  });
+});
+
+describe('more propagation and modes', () => {
+  it('Upholds=: the upheld unit is started again when it dies while its upholder is up', () => {
+    const w = world({ 'keeper.service': { deps: { Upholds: 'kept.service' } }, 'kept.service': {} }, { wants: ['keeper.service'] });
+    job(w.engine.start('default.target'));
+    w.sys.runUntilIdle();
+    const first = w.engine.unit('kept.service').mainPid;
+    w.sys.exitNow(first, 1);
+    w.sys.runUntilIdle();
+    expect(w.engine.activeState('kept.service')).toBe('active');
+    expect(w.engine.unit('kept.service').mainPid).not.toBe(first);
+    expect(w.logs).toContain('kept.service: Unit is upheld by active unit keeper.service, restarting it.');
+  });
+
+  it('PropagatesReloadTo=: reloading one runs ExecReload= of both, the job waits for the reload command', () => {
+    const reload = (cmd: string) => ({ service: { execReload: [[cmd]] } });
+    const w = world({ 'a.service': { ...reload('/bin/reload-a'), deps: { PropagatesReloadTo: 'b.service' } }, 'b.service': reload('/bin/reload-b') }, { programs: { '/bin/reload-a': { exitAfterMs: 20 }, '/bin/reload-b': { exitAfterMs: 5, exitCode: 1 } } });
+    job(w.engine.start('default.target'));
+    w.sys.runUntilIdle();
+    job(w.engine.request({ unit: 'a.service', type: 'reload', mode: 'replace', manual: true }));
+    expect(w.engine.activeState('a.service')).toBe('reloading');
+    w.sys.runUntilIdle();
+    expect(w.results()['a.service:reload']).toBe('done');
+    expect(w.results()['b.service:reload']).toBe('failed');
+    expect(w.engine.activeState('b.service')).toBe('active');
+  });
+
+  it('mode fail refuses to replace a start that is under way; replace cancels it', () => {
+    const w = world({ 'slow.service': { service: { type: 'oneshot', execStart: [['/bin/hang']] } } }, { wants: [] });
+    const started = job(w.engine.start('slow.service'));
+    const refused = w.engine.stop('slow.service', 'fail');
+    expect(refused).toBeInstanceOf(TransactionError);
+    expect((refused as TransactionError).code).toBe('destructive');
+    job(w.engine.stop('slow.service', 'replace'));
+    w.sys.runUntilIdle();
+    expect(started.result).toBe('canceled');
+    expect(w.engine.activeState('slow.service')).toBe('inactive');
+  });
+
+  it('ignore-dependencies starts the anchor alone and without waiting for its order', () => {
+    const w = world({ 'a.service': { deps: { Requires: 'b.service', After: 'b.service' } }, 'b.service': {} }, { wants: [] });
+    job(w.engine.request({ unit: 'a.service', type: 'start', mode: 'ignore-dependencies', manual: true }));
+    w.sys.runUntilIdle();
+    expect(w.engine.activeState('a.service')).toBe('active');
+    expect(w.engine.activeState('b.service')).toBe('inactive');
+    expect(w.engine.activeState('sysinit.target')).toBe('inactive');
+  });
+
+  it('a second start while one is queued merges into it: one job, one process', () => {
+    const w = world({ 'a.service': { deps: { After: 'b.service' } }, 'b.service': { service: { type: 'oneshot', execStart: [['/bin/b']] } } }, { wants: [], programs: { '/bin/b': { exitAfterMs: 10 } } });
+    job(w.engine.request({ unit: 'b.service', type: 'start', mode: 'replace' }));
+    const first = job(w.engine.start('a.service'));
+    const second = job(w.engine.start('a.service'));
+    expect(second).toBe(first);
+    w.sys.runUntilIdle();
+    expect(w.sys.events.filter((e) => e.what === 'spawn' && e.unit === 'a.service')).toHaveLength(1);
   });
 });
 
