@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Records real `systemctl --root=DIR` (systemd 252) on the trees of test/fixtures/install/trees.mjs:
+// Run through scripts/record-install-fixtures.sh. Records real `systemctl --root=DIR` (systemd 252) on the trees of test/fixtures/install/trees.mjs:
 // after each command its stdout, stderr, exit status and the symlinks under DIR (temp dir → @R@).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTree } from '../test/support/tree.mjs';
 import { listSymlinks } from '../test/support/symlinks.mjs';
-import { TREES } from '../test/fixtures/install/trees.mjs';
+import { TREES, treeEnv } from '../test/fixtures/install/trees.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = { systemd: execFileSync('systemctl', ['--version']).toString().split('\n')[0], trees: {} };
@@ -16,7 +16,7 @@ for (const tree of TREES) {
   const root = mkdtempSync(join(tmpdir(), 'install-oracle-'));
   buildTree(root, tree);
   out.trees[tree.name] = tree.commands.map((args) => {
-    const r = spawnSync('systemctl', [`--root=${root}`, ...args], { encoding: 'utf8', env: { ...process.env, SYSTEMD_COLORS: '0' } });
+    const r = spawnSync('systemctl', [`--root=${root}`, ...args], { encoding: 'utf8', env: treeEnv(tree, process.env) });
     const norm = (s) => s.replaceAll(root, '@R@');
     return { args, stdout: norm(r.stdout), stderr: norm(r.stderr), status: r.status, links: listSymlinks(root) };
   });

@@ -13,6 +13,8 @@ import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName, te
 import { parseUnitText } from './syntax.js';
 import { parseStringList } from './values/index.js';
 import { expandSpecifiers, systemContext } from './specifiers.js';
+import { dirNamesFor } from './source.js';
+import { fnmatch, presetFor, readPresets } from './install-presets.js';
 
 /** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
 export const INSTALL_SEARCH_PATH = [
@@ -31,7 +33,11 @@ export type UnitFileState =
   | 'static' | 'indirect' | 'disabled' | 'generated' | 'transient' | 'bad';
 
 /** States `is-enabled` answers 0 for (systemctl's "enabled-ish"). */
-const ENABLED_ISH = new Set<UnitFileState>(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated', 'transient']);
+const ENABLED_ISH = new Set<UnitFileState>(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated']);
+/** States list-unit-files shows no preset for: nothing a preset could enable. */
+const NO_PRESET = new Set<UnitFileState>(['static', 'alias', 'generated', 'transient']);
+// UpheldBy= came to [Install] after 252: 252 warns about it as an unknown key, so do we.
+const INSTALL_KEYS = new Set(['WantedBy', 'RequiredBy', 'Alias', 'Also', 'DefaultInstance']);
 
 export interface InstallResult {
   readonly stdout: string;
@@ -42,6 +48,7 @@ export interface InstallResult {
 interface InstallSection {
   wantedBy: string[];
   requiredBy: string[];
+  upheldBy: string[];
   alias: string[];
   also: string[];
   defaultInstance?: string;
@@ -53,12 +60,44 @@ type Found =
   | { kind: 'masked'; linkPath: string; dir: string }
   | { kind: 'file'; unitName: string; path: string; dir: string; viaAlias: boolean; linked: boolean; linkDir?: string };
 
+export interface InstallerOptions {
+  /** --force: replace Alias= links (and set-default's) that point elsewhere. */
+  readonly force?: boolean;
+  /** The environment whose locale decides between "→"/"•" and their ASCII forms, as systemctl does. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * systemd prints Unicode glyphs unless the locale is explicitly C/POSIX (an unset locale counts as
+ * UTF-8 nowadays), and $SYSTEMD_UTF8 overrides both ways. An installed non-UTF-8 locale such as
+ * de_DE.ISO-8859-1 also selects ASCII there; containers rarely carry one, so only its name decides here.
+ */
+export function localeIsUtf8(env: Readonly<Record<string, string | undefined>>): boolean {
+  const forced = env.SYSTEMD_UTF8;
+  if (forced !== undefined && /^(1|yes|y|true|t|on|0|no|n|false|f|off)$/i.test(forced)) return /^(1|yes|y|true|t|on)$/i.test(forced);
+  const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+  if (loc === '') return true;
+  if (loc === 'C' || loc === 'POSIX') return false;
+  const codeset = /\.([^@]+)/.exec(loc)?.[1];
+  return codeset === undefined || /^utf-?8$/i.test(codeset);
+}
+
 export class Installer {
   private readonly out: string[] = [];
   private readonly err: string[] = [];
   private status = 0;
+  /** The verb systemctl names in its "Failed to VERB unit, ..." messages. */
+  private verb = 'enable';
+  private readonly force: boolean;
+  private readonly arrow: string;
+  private readonly bullet: string;
 
-  constructor(private readonly root: string) {}
+  constructor(private readonly root: string, opts: InstallerOptions = {}) {
+    this.force = Boolean(opts.force);
+    const utf8 = localeIsUtf8(opts.env ?? {});
+    this.arrow = utf8 ? '\u2192' : '->';
+    this.bullet = utf8 ? '\u2022' : '*';
+  }
 
   private abs(p: string): string {
     return this.root ? join(this.root, p) : p;
@@ -76,12 +115,23 @@ export class Installer {
       return undefined;
     }
   }
+  private rawLinkTarget(relPath: string): string | undefined {
+    try {
+      return readlinkSync(this.abs(relPath));
+    } catch {
+      return undefined;
+    }
+  }
   private lstat(relPath: string) {
     try {
       return lstatSync(this.abs(relPath));
     } catch {
       return undefined;
     }
+  }
+  private fail(msg: string): void {
+    this.err.push(msg);
+    this.status = 1;
   }
 
   /** Find `name` (following alias links by name, and instance → template). */
@@ -96,7 +146,12 @@ export class Installer {
         const targetName = basename(target);
         if (targetName !== name && depth < 16) {
           const r = this.find(targetName, depth + 1);
-          return r.kind === 'file' ? { ...r, viaAlias: true } : r;
+          if (r.kind !== 'file') return r;
+          // An instance reached through a template alias (u@x → u@ → t@) is the instance t@x.
+          const p = parseUnitName(name);
+          const q = parseUnitName(r.unitName);
+          if (p && q && isInstance(p) && isTemplate(q)) return { ...r, unitName: instantiate(r.unitName, p.instance!), viaAlias: false };
+          return { ...r, viaAlias: true };
         }
         const inSearchPath = INSTALL_SEARCH_PATH.includes(dirname(target));
         const tst = this.lstat(target);
@@ -111,35 +166,75 @@ export class Installer {
     const t = templateOf(name);
     if (t) {
       const r = this.find(t, depth + 1);
-      if (r.kind === 'file') return { ...r, unitName: name };
+      if (r.kind === 'file') {
+        const q = parseUnitName(r.unitName);
+        const inst = parseUnitName(name)!.instance!;
+        return { ...r, unitName: q && isTemplate(q) ? instantiate(r.unitName, inst) : name, viaAlias: false };
+      }
       return r;
     }
     return { kind: 'missing' };
   }
 
-  /** [Install] of a unit file, with systemd's warnings for keys it does not know there. */
+  /** The unit file and its drop-ins (NAME.d/*.conf over the search path, first directory wins per file name). */
+  private installSources(relPath: string, unitName: string): string[] {
+    const chosen = new Map<string, string>();
+    const names = [...dirNamesFor(unitName)];
+    const type = parseUnitName(unitName)?.type;
+    if (type) names.push(type);
+    for (const dir of INSTALL_SEARCH_PATH) {
+      for (const n of names) {
+        const d = join(dir, `${n}.d`);
+        for (const e of this.readdirOrdered(d)) {
+          if (!e.endsWith('.conf') || e.startsWith('.') || chosen.has(e)) continue;
+          chosen.set(e, join(d, e));
+        }
+      }
+    }
+    const dropins = [...chosen.keys()].sort(cmp).map((k) => chosen.get(k)!);
+    return [relPath, ...dropins];
+  }
+
+  /**
+   * [Install] of a unit file and its drop-ins, with systemd's warnings for keys it does not know
+   * there. DefaultInstance= expands against the name asked for; the other values against the name
+   * the unit is enabled under (a template's default instance), so `%i` there is that instance.
+   */
   private readInstall(relPath: string, unitName: string): InstallSection {
-    const text = readFileSync(this.abs(relPath), 'utf8');
-    const parsed = parseUnitText(this.show(relPath), text);
-    const sec: InstallSection = { wantedBy: [], requiredBy: [], alias: [], also: [] };
-    const lists: Record<string, string[]> = { WantedBy: sec.wantedBy, RequiredBy: sec.requiredBy, Alias: sec.alias, Also: sec.also };
-    for (const a of parsed.assignments) {
-      if (a.section !== 'Install') continue;
-      if (a.key === 'DefaultInstance') {
-        sec.defaultInstance = a.value === '' ? undefined : expandInstallSpecifiers(a.value, unitName);
+    const sec: InstallSection = { wantedBy: [], requiredBy: [], upheldBy: [], alias: [], also: [] };
+    const raw: { key: string; value: string }[] = [];
+    for (const src of this.installSources(relPath, unitName)) {
+      let text: string;
+      try {
+        text = readFileSync(this.abs(src), 'utf8');
+      } catch {
         continue;
       }
-      const list = lists[a.key];
-      if (!list) {
-        this.err.push(`${a.loc.file}:${a.loc.line}: Unknown key '${a.key}' in section [Install], ignoring.`);
-        continue;
+      for (const a of parseUnitText(this.show(src), text).assignments) {
+        if (a.section !== 'Install') continue;
+        if (a.key.startsWith('X-')) continue;
+        if (!INSTALL_KEYS.has(a.key)) {
+          this.err.push(`${a.loc.file}:${a.loc.line}: Unknown key '${a.key}' in section [Install], ignoring.`);
+          continue;
+        }
+        raw.push({ key: a.key, value: a.value });
       }
-      if (a.value === '') {
+    }
+    for (const { key, value } of raw) {
+      if (key === 'DefaultInstance') sec.defaultInstance = value === '' ? undefined : expandInstallSpecifiers(value, unitName);
+    }
+    const p = parseUnitName(unitName);
+    const enabledAs = p && isTemplate(p) && sec.defaultInstance ? instantiate(unitName, sec.defaultInstance) : unitName;
+    const lists: Record<string, string[]> = { WantedBy: sec.wantedBy, RequiredBy: sec.requiredBy, UpheldBy: sec.upheldBy, Alias: sec.alias, Also: sec.also };
+    for (const { key, value } of raw) {
+      const list = lists[key];
+      if (!list) continue;
+      if (value === '') {
         list.splice(0);
         continue;
       }
-      const words = parseStringList(a.value);
-      if (words.ok && words.value) for (const w of words.value) list.push(expandInstallSpecifiers(w, unitName));
+      const words = parseStringList(value);
+      if (words.ok && words.value) for (const w of words.value) list.push(expandInstallSpecifiers(w, enabledAs));
     }
     return sec;
   }
@@ -176,7 +271,7 @@ export class Installer {
     if (enabled) return enabled;
     if (f.linked) return f.linkDir === RUNTIME ? 'linked-runtime' : 'linked';
     if (indirect) return 'indirect';
-    if (info.wantedBy.length + info.requiredBy.length + info.alias.length > 0 || (isTemplate(p) && info.defaultInstance)) return 'disabled';
+    if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length > 0 || (isTemplate(p) && info.defaultInstance)) return 'disabled';
     if (info.also.length > 0) return 'indirect';
     return 'static';
   }
@@ -218,6 +313,7 @@ export class Installer {
   }
 
   isEnabled(names: readonly string[], quiet = false): InstallResult {
+    this.verb = 'is-enabled';
     let any = false;
     for (const n of names) {
       const s = this.state(n);
@@ -233,6 +329,10 @@ export class Installer {
   }
 
   listUnitFiles(patterns: readonly string[], types?: readonly string[], states?: readonly string[], legend = true): InstallResult {
+    this.verb = 'list-unit-files';
+    const split = (l?: readonly string[]) => (l ?? []).flatMap((x) => x.split(',')).filter((x) => x !== '');
+    const typeList = split(types);
+    const stateList = split(states);
     const seen = new Map<string, string>();
     for (const dir of INSTALL_SEARCH_PATH) {
       for (const e of this.readdirOrdered(dir).sort()) {
@@ -242,15 +342,17 @@ export class Installer {
         seen.set(e, join(dir, e));
       }
     }
+    const presets = readPresets(this.root, (r) => this.show(r));
+    this.err.push(...presets.warnings);
     const rows: [string, string, string][] = [];
     for (const name of seen.keys()) {
       const p = parseUnitName(name)!;
-      if (types && types.length > 0 && !types.includes(p.type)) continue;
-      if (patterns.length > 0 && !patterns.some((g) => globMatch(g, name))) continue;
+      if (typeList.length > 0 && !typeList.includes(p.type)) continue;
+      if (patterns.length > 0 && !patterns.some((g) => fnmatch(g, name))) continue;
       const s = this.state(name);
       if (!s) continue;
-      if (states && states.length > 0 && !states.includes(s)) continue;
-      rows.push([name, s, ['static', 'alias', 'generated', 'transient'].includes(s) ? '-' : 'enabled']);
+      if (stateList.length > 0 && !stateList.includes(s)) continue;
+      rows.push([name, s, NO_PRESET.has(s) ? '-' : presetFor(presets, name)]);
     }
     const suffix = (n: string) => n.slice(n.lastIndexOf('.')).toLowerCase();
     rows.sort((a, b) => suffix(a[0]).localeCompare(suffix(b[0]), 'en') || cmp(a[0].toLowerCase(), b[0].toLowerCase()));
@@ -260,41 +362,77 @@ export class Installer {
     if (legend) this.out.push(line('UNIT FILE', 'STATE', 'PRESET'));
     for (const r of rows) this.out.push(line(...r));
     if (legend) this.out.push('', `${rows.length} unit files listed.`);
+    // systemctl reports "nothing listed" through its exit status.
+    if (rows.length === 0) this.status = 1;
     return this.result();
   }
 
   // ---------- enable / disable ----------
 
-  private createLink(rel: string, target: string): boolean {
+  /**
+   * One symlink, as systemctl makes it: an identical link is left alone; one pointing elsewhere is
+   * replaced only when forced (wants/requires links always are), and a real file is never replaced.
+   */
+  private createLink(rel: string, target: string, force = this.force): boolean {
     const st = this.lstat(rel);
-    if (st?.isSymbolicLink() && this.linkTarget(rel) === target) return true;
+    if (st?.isSymbolicLink()) {
+      const dest = this.rawLinkTarget(rel)!;
+      if (dest === target || this.linkTarget(rel) === target) return true;
+      if (!force) {
+        this.fail(`Failed to ${this.verb} unit, file "${this.show(rel)}" already exists and is a symlink to "${dest}".`);
+        return false;
+      }
+      unlinkSync(this.abs(rel));
+      symlinkSync(target, this.abs(rel));
+      this.err.push(`Removed "${this.show(rel)}".`, `Created symlink ${this.show(rel)} ${this.arrow} ${target}.`);
+      return true;
+    }
     if (st) {
-      this.err.push(`Failed to enable unit, file "${this.show(rel)}" already exists.`);
-      this.status = 1;
+      this.fail(`Failed to ${this.verb} unit, file "${this.show(rel)}" already exists.`);
       return false;
     }
     mkdirSync(this.abs(dirname(rel)), { recursive: true });
     symlinkSync(target, this.abs(rel));
-    this.err.push(`Created symlink ${this.show(rel)} → ${target}.`);
+    this.err.push(`Created symlink ${this.show(rel)} ${this.arrow} ${target}.`);
     return true;
   }
 
-  enable(names: readonly string[], runtime = false): InstallResult {
+  /**
+   * `enable /path/to/foo.service`: the file (inside the root) is linked into the config dir under its
+   * own name first, then enabled like any unit; a file already on the search path needs no link.
+   */
+  private linkPath(arg: string, dir: string): string | undefined {
+    const st = this.lstat(arg);
+    const name = basename(arg);
+    if (!st || !isValidUnitName(name)) {
+      this.fail(`Failed to ${this.verb} unit, unit ${arg} does not exist.`);
+      return undefined;
+    }
+    if (!INSTALL_SEARCH_PATH.includes(dirname(arg))) this.createLink(join(dir, name), arg);
+    return name;
+  }
+
+  enable(names: readonly string[], runtime = false, verb = 'enable'): InstallResult {
+    this.verb = verb;
     const dir = runtime ? RUNTIME : PERSISTENT;
     const visited = new Set<string>();
     let noInstall = false;
-    const one = (name: string): boolean => {
+    let changed = false;
+    const one = (name: string, auxiliary: boolean): boolean => {
       if (visited.has(name)) return true;
       visited.add(name);
       const f = this.find(name);
       if (f.kind === 'missing') {
-        this.err.push(`Failed to enable unit, unit ${name} does not exist.`);
-        this.status = 1;
-        return false;
+        if (auxiliary) this.err.push(`Failed to enable auxiliary unit ${name}, ignoring.`);
+        else this.fail(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
+        return auxiliary;
       }
       if (f.kind === 'masked') {
-        this.err.push(`Failed to enable unit, unit ${this.show(f.linkPath)} is masked.`);
-        this.status = 1;
+        this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
+        return false;
+      }
+      if (GENERATOR.test(f.dir) || f.dir === TRANSIENT) {
+        this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
         return false;
       }
       const info = this.readInstall(f.path, f.unitName);
@@ -303,47 +441,59 @@ export class Installer {
       if (isTemplate(p)) {
         if (info.defaultInstance) unitName = instantiate(f.unitName, info.defaultInstance);
         else {
-          const plainTarget = [...info.wantedBy, ...info.requiredBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
+          const plainTarget = [...info.wantedBy, ...info.requiredBy, ...info.upheldBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
           if (plainTarget) {
-            this.err.push(`Failed to enable ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
-            this.status = 1;
+            this.fail(`Failed to ${this.verb} ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
             return false;
           }
         }
       }
-      const up = parseUnitName(unitName)!;
-      if (info.wantedBy.length + info.requiredBy.length + info.alias.length + info.also.length === 0) noInstall = true;
+      if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length + info.also.length === 0) noInstall = true;
       for (const a of info.alias) {
         const q = parseUnitName(a);
-        const sameShape = q && q.type === up.type && isInstance(q) === isInstance(up) && isTemplate(q) === isTemplate(up) && !isInstance(up);
+        // An alias has the unit's shape: a template's alias is a template, a plain unit's plain.
+        const sameShape = q && q.type === p.type && isInstance(q) === isInstance(p) && isTemplate(q) === isTemplate(p);
         if (!sameShape) {
-          this.err.push(`Failed to enable unit, cannot alias ${unitName} as ${a}.`);
-          this.status = 1;
+          this.fail(`Failed to ${this.verb} unit, cannot alias ${unitName} as ${a}.`);
           continue;
         }
-        this.createLink(join(dir, a), f.path);
+        if (this.createLink(join(dir, a), f.path)) changed = true;
       }
-      for (const [list, suffix] of [[info.wantedBy, 'wants'], [info.requiredBy, 'requires']] as const) {
+      for (const [list, suffix] of [[info.wantedBy, 'wants'], [info.requiredBy, 'requires'], [info.upheldBy, 'upholds']] as const) {
         for (const t of list) {
           if (!isValidUnitName(t)) {
-            this.err.push(`Failed to enable unit, "${t}" is not a valid unit name.`);
-            this.status = 1;
+            this.fail(`Failed to ${this.verb} unit, "${t}" is not a valid unit name.`);
             continue;
           }
-          if (this.createLink(join(dir, `${t}.${suffix}`, unitName), f.path) && this.find(t).kind === 'missing') {
-            this.err.push(`Unit ${this.show(f.path)} is added as a dependency to a non-existent unit ${t}.`);
+          if (this.createLink(join(dir, `${t}.${suffix}`, unitName), f.path, true)) {
+            changed = true;
+            if (this.find(t).kind === 'missing') this.err.push(`Unit ${this.show(f.path)} is added as a dependency to a non-existent unit ${t}.`);
           }
         }
       }
-      for (const a of info.also) one(a);
+      for (const a of info.also) one(a, true);
       return true;
     };
-    for (const n of names) if (!one(n)) break;
-    if (noInstall && this.status === 0 && !this.err.some((l) => l.startsWith('Created symlink'))) this.err.push(NO_INSTALL_CONFIG);
+    for (const n of names) {
+      let name = n;
+      if (n.includes('/')) {
+        const linked = this.linkPath(n, dir);
+        if (linked === undefined) break;
+        changed = true;
+        name = linked;
+      }
+      if (!one(name, false)) break;
+    }
+    if (noInstall && this.status === 0 && !changed) this.err.push(this.noInstallConfig());
     return this.result();
   }
 
-  disable(names: readonly string[], runtime = false): InstallResult {
+  private noInstallConfig(): string {
+    return NO_INSTALL_CONFIG.replaceAll('\u2022', this.bullet);
+  }
+
+  disable(names: readonly string[], runtime = false, verb = 'disable'): InstallResult {
+    this.verb = verb;
     const dir = runtime ? RUNTIME : PERSISTENT;
     const markedNames = new Set<string>();
     const markedPaths = new Set<string>();
@@ -353,15 +503,23 @@ export class Installer {
       visited.add(name);
       const f = this.find(name);
       if (f.kind === 'missing') {
-        if (top) this.err.push(`Failed to disable unit, unit ${name} does not exist.`);
+        if (top) this.err.push(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
         return;
       }
-      if (f.kind === 'masked') return;
+      if (f.kind === 'masked') {
+        this.err.push(`Unit ${this.show(f.linkPath)} is masked, ignoring.`);
+        return;
+      }
+      // systemctl leaves generated and transient units alone: they are not its to disable.
+      if (GENERATOR.test(f.dir) || f.dir === TRANSIENT) return;
       const info = this.readInstall(f.path, f.unitName);
-      markedNames.add(f.unitName);
       const p = parseUnitName(f.unitName)!;
       // An instance's links are its own; a plain unit's or a template's are found by their target.
-      if (!isInstance(p)) markedPaths.add(f.path);
+      if (isInstance(p)) markedNames.add(f.unitName);
+      else {
+        markedNames.add(f.unitName);
+        markedPaths.add(f.path);
+      }
       for (const a of info.alias) markedNames.add(a);
       for (const a of info.also) mark(a, false);
     };
@@ -387,29 +545,30 @@ export class Installer {
   }
 
   reenable(names: readonly string[], runtime = false): InstallResult {
-    this.disable(names, runtime);
-    return this.enable(names, runtime);
+    this.disable(names, runtime, 'reenable');
+    return this.enable(names, runtime, 'reenable');
   }
 
   mask(names: readonly string[], runtime = false): InstallResult {
+    this.verb = 'mask';
     const dir = runtime ? RUNTIME : PERSISTENT;
     for (const n of names) {
       const rel = join(dir, n);
       const st = this.lstat(rel);
       if (st) {
         if (st.isSymbolicLink() && this.linkTarget(rel) === '/dev/null') continue;
-        this.err.push(`Failed to mask unit, file "${this.show(rel)}" already exists.`);
-        this.status = 1;
+        this.fail(`Failed to mask unit, file "${this.show(rel)}" already exists.`);
         continue;
       }
       mkdirSync(this.abs(dir), { recursive: true });
       symlinkSync('/dev/null', this.abs(rel));
-      this.err.push(`Created symlink ${this.show(rel)} → /dev/null.`);
+      this.err.push(`Created symlink ${this.show(rel)} ${this.arrow} /dev/null.`);
     }
     return this.result();
   }
 
   unmask(names: readonly string[], runtime = false): InstallResult {
+    this.verb = 'unmask';
     const dir = runtime ? RUNTIME : PERSISTENT;
     for (const n of names) {
       const rel = join(dir, n);
@@ -422,10 +581,10 @@ export class Installer {
   }
 
   getDefault(): InstallResult {
+    this.verb = 'get-default';
     const f = this.find('default.target');
     if (f.kind !== 'file') {
-      this.err.push('Failed to get default target: No such file or directory');
-      this.status = 1;
+      this.fail('Failed to get default target: No such file or directory');
     } else {
       this.out.push(basename(f.path));
     }
@@ -433,24 +592,17 @@ export class Installer {
   }
 
   setDefault(name: string): InstallResult {
+    this.verb = 'set default';
     if (parseUnitName(name)?.type !== 'target') {
-      this.err.push('Failed to set default: Invalid argument.');
-      this.status = 1;
+      this.fail('Failed to set default: Invalid argument.');
       return this.result();
     }
     const f = this.find(name);
     if (f.kind !== 'file') {
-      this.err.push(`Failed to set default unit, unit ${name} does not exist.`);
-      this.status = 1;
+      this.fail(`Failed to set default unit, unit ${name} does not exist.`);
       return this.result();
     }
-    const rel = join(PERSISTENT, 'default.target');
-    if (this.lstat(rel)) {
-      if (this.linkTarget(rel) === f.path) return this.result();
-      unlinkSync(this.abs(rel));
-      this.err.push(`Removed "${this.show(rel)}".`);
-    }
-    this.createLink(rel, f.path);
+    this.createLink(join(PERSISTENT, 'default.target'), f.path, true);
     return this.result();
   }
 
@@ -464,24 +616,8 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** fnmatch(3) without flags, as systemctl matches list-unit-files patterns. */
-export function globMatch(glob: string, s: string): boolean {
-  let re = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const j = glob.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, j).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`).test(s);
-}
+/** fnmatch(3) as systemctl matches list-unit-files patterns. */
+export const globMatch = (glob: string, s: string): boolean => fnmatch(glob, s);
 
 /** [Install] values expand the install set of specifiers; one that cannot be resolved stays as written. */
 export function expandInstallSpecifiers(text: string, unitName: string): string {

@@ -1,5 +1,5 @@
 // svcctl --root against systemctl --root (systemd 252) on the trees and command sequences of
-// test/fixtures/install/trees.mjs, recorded by scripts/record-install-fixtures.mjs: same stdout,
+// test/fixtures/install/trees.mjs, recorded by scripts/record-install-fixtures.sh: same stdout,
 // stderr, exit status, and the same symlinks afterwards.
 //
 // One normalisation: systemctl removes links in the order its directory walk meets them, which is
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { listSymlinks } from '../support/symlinks.mjs';
-import { TREES } from '../fixtures/install/trees.mjs';
+import { TREES, treeEnv } from '../fixtures/install/trees.mjs';
 
 interface Step { args: string[]; stdout: string; stderr: string; status: number; links: Record<string, string> }
 const recorded = JSON.parse(readFileSync(join(__dirname, '../fixtures/install/recorded.json'), 'utf8')) as { trees: Record<string, Step[]> };
@@ -30,7 +30,7 @@ function replay(tree: (typeof TREES)[number], cmd: (root: string, args: string[]
     buildTree(root, tree);
     return tree.commands.map((args: string[]) => {
       const argv = cmd(root, args);
-      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: { ...process.env, SYSTEMD_COLORS: '0' } });
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: treeEnv(tree, process.env) });
       const norm = (s: string) => s.replaceAll(root, '@R@');
       return { args, stdout: norm(r.stdout), stderr: norm(r.stderr), status: r.status ?? -1, links: listSymlinks(root) };
     });

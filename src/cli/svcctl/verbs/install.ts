@@ -1,22 +1,42 @@
 /**
  * The [Install] verbs (enable disable reenable is-enabled mask unmask list-unit-files get-default
- * set-default), acting on the unit files under --root (or the real system's). When a daemon is
- * running, the online variant will follow each change with a daemon-reload (not yet: see docs).
+ * set-default), acting on the unit files under --root, or on the running system's own files without
+ * it. Messages and exit codes are systemctl's (see docs/install.md).
  */
 import type { VerbContext } from '../context.js';
 import { EXIT_FAILURE } from '../context.js';
 import { Installer, type InstallResult } from '../../../unit/install.js';
 import { mangleUnitName } from '../mangle.js';
 
+/** Verbs that change links: after them, a running manager has to re-read its unit files. */
+const CHANGING = new Set(['enable', 'disable', 'reenable', 'mask', 'unmask', 'set-default']);
+
+/**
+ * Hook for the online mode: once svcctl talks to a running svcd, it asks it to reload here (unless
+ * --no-reload), and starts/stops units for --now. Offline (--root) there is no manager to ask.
+ */
+export type AfterChange = (ctx: VerbContext, result: InstallResult) => Promise<number>;
+let afterChange: AfterChange | undefined;
+export function setAfterChange(hook: AfterChange | undefined): void {
+  afterChange = hook;
+}
+
 export async function run(ctx: VerbContext): Promise<number> {
-  const inst = new Installer(ctx.options.root ?? '');
-  const units = ctx.args.map(mangleUnitName);
-  const runtime = Boolean(ctx.options.runtime);
+  const inst = new Installer(ctx.options.root ?? '', { force: ctx.options.force, env: ctx.env });
   const needsArgs = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'set-default'];
   if (needsArgs.includes(ctx.verb) && ctx.args.length === 0) {
     ctx.stderr.write('Too few arguments.\n');
     return EXIT_FAILURE;
   }
+  const maxArgs: Record<string, number> = { 'get-default': 0, 'set-default': 1 };
+  if (ctx.verb in maxArgs && ctx.args.length > maxArgs[ctx.verb]!) {
+    ctx.stderr.write('Too many arguments.\n');
+    return EXIT_FAILURE;
+  }
+  // enable and reenable take unit file paths as they are; every other argument is a unit name.
+  const keepPaths = ctx.verb === 'enable' || ctx.verb === 'reenable';
+  const units = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : mangleUnitName(a)));
+  const runtime = Boolean(ctx.options.runtime);
   let r: InstallResult;
   switch (ctx.verb) {
     case 'enable': r = inst.enable(units, runtime); break;
@@ -32,6 +52,13 @@ export async function run(ctx: VerbContext): Promise<number> {
   }
   ctx.stdout.write(r.stdout);
   ctx.stderr.write(r.stderr);
+  if (r.status !== 0 || !CHANGING.has(ctx.verb)) return r.status;
+  if (ctx.options.root === undefined && afterChange) return afterChange(ctx, r);
+  if (ctx.options.now) {
+    // systemctl --root --now writes the links, then fails for want of a manager; so do we.
+    ctx.stderr.write(`--now needs a running manager; the unit files were changed, no unit was ${ctx.verb.includes('dis') || ctx.verb === 'mask' ? 'stopped' : 'started'}.\n`);
+    return EXIT_FAILURE;
+  }
   return r.status;
 }
 
