@@ -72,6 +72,33 @@ describe('state-dependent jobs', () => {
   });
 });
 
+describe('every job type, state-dependent ones collapsed first', () => {
+  const ALL = [...T, 'nop', 'try-restart', 'try-reload', 'reload-or-start'] as const;
+  const merge = (a: QueuedJobType, b: QueuedJobType, s: ActiveState): QueuedJobType | 'conflict' => {
+    if (isConflicting(a, b)) return 'conflict';
+    if (a === 'nop') return b;
+    if (b === 'nop') return a;
+    return mergeAndCollapse(a as (typeof T)[number], b as (typeof T)[number], s);
+  };
+  it.each(STATES)('merging is commutative and, where it succeeds, associative over every triple in state %s', (s) => {
+    let checked = 0;
+    for (const a0 of ALL) for (const b0 of ALL) for (const c0 of ALL) {
+      const [a, b, c] = [collapse(a0, s), collapse(b0, s), collapse(c0, s)];
+      expect(merge(a, b, s), `${a0}+${b0}`).toBe(merge(b, a, s));
+      const ab = merge(a, b, s);
+      const bc = merge(b, c, s);
+      if (ab === 'conflict' || bc === 'conflict') continue;
+      const left = merge(ab, c, s);
+      const right = merge(a, bc, s);
+      if (left !== 'conflict' && right !== 'conflict') {
+        expect(left, `(${a0}+${b0})+${c0}`).toBe(right);
+        checked++;
+      } else expect(left, `${a0} ${b0} ${c0}: one grouping conflicts, the other not`).toBe(right);
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
 describe('nop and the superset relation', () => {
   const Q: QueuedJobType[] = [...T, 'nop'];
   it('nop conflicts with nothing and is covered by everything', () => {
