@@ -185,10 +185,20 @@ function verifyService(d: Draft): string | undefined {
   return undefined;
 }
 
+/** One frozen empty list for every empty list of every unit: most lists are empty, and freezing is the cost. */
+const EMPTY: readonly never[] = Object.freeze([]);
+
 function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o as Record<string, unknown>)) deepFreeze(v);
+  if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return o;
+  if (Array.isArray(o)) {
+    for (const v of o) deepFreeze(v);
+    return Object.freeze(o);
   }
-  return o;
+  const rec = o as Record<string, unknown>;
+  for (const k in rec) {
+    const v = rec[k];
+    if (Array.isArray(v) && v.length === 0) rec[k] = EMPTY;
+    else deepFreeze(v);
+  }
+  return Object.freeze(o);
 }

@@ -10,7 +10,18 @@
  */
 import type { SourceLocation, Severity } from '../../shared/diagnostic.js';
 import type { Result } from '../../shared/result.js';
-import { isValidUnitName } from '../name.js';
+import { isValidUnitName as checkUnitName } from '../name.js';
+
+// The same few hundred names (sysinit.target, network.target…) recur across every unit of a tree.
+const validNames = new Map<string, boolean>();
+function isValidUnitName(name: string): boolean {
+  let v = validNames.get(name);
+  if (v === undefined) {
+    v = checkUnitName(name);
+    if (validNames.size < 10_000) validNames.set(name, v);
+  }
+  return v;
+}
 import {
   makeEnumParser, parseBoolean, parseEmergencyAction, parseEnvironment, parseExecDetailed, parseExitStatusSet,
   parseKillMode, parseMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
@@ -163,8 +174,9 @@ function supported(sections: readonly string[] | string, key: string, b: Behavio
     rows.push({ section, key, hint: hintOf(section, key), status: 'supported', ...b });
   }
 }
+const HINTS = new Map(CATALOG.map(([section, key, hint]) => [`${section}.${key}`, hint]));
 function hintOf(section: string, key: string): string {
-  return CATALOG.find((r) => r[0] === section && r[1] === key)?.[2] ?? 'OTHER';
+  return HINTS.get(`${section}.${key}`) ?? 'OTHER';
 }
 
 /**
