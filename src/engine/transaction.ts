@@ -501,15 +501,19 @@ function breakOneCycle(d: Draftboard): boolean {
 }
 
 function breakCycle(d: Draftboard, cycle: readonly Draft[]): void {
-  // `cycle` starts at the job reached twice and follows "waits for" edges to the job that led back
-  // to it. The lines read as systemd's do (recorded in docs/design/engine.md): prefixed with the
-  // job reached twice, naming the job that closed the cycle first, then the others back to it.
+  // `cycle` starts at the job reached twice and follows "waits for" edges round to it. systemd 252
+  // words it from that job: the job it waits for first, then each next one, ending with itself —
+  //   c.service: Found ordering cycle on a.service/start
+  //   c.service: Found dependency on b.service/start
+  //   c.service: Found dependency on c.service/start
+  //   c.service: Job a.service/start deleted to break ordering cycle starting with c.service/start
+  // (recorded: c After a, a After b, b After c, all wanted) — and deletes the first job of that walk
+  // that neither is the anchor nor matters to it.
   const again = cycle[0]!;
-  const closing = cycle[cycle.length - 1]!;
+  const walk = [...cycle.slice(1), again];
   const name = (j: Draft) => `${j.unit}/${j.type}`;
-  d.log.push(`${again.unit}: Found ordering cycle on ${name(closing)}`);
-  for (let i = cycle.length - 2; i >= 0; i--) d.log.push(`${again.unit}: Found dependency on ${name(cycle[i]!)}`);
-  const victim = [...cycle].reverse().find((j) => j !== d.anchor && !j.matters);
+  walk.forEach((j, i) => d.log.push(`${again.unit}: ${i === 0 ? 'Found ordering cycle on' : 'Found dependency on'} ${name(j)}`));
+  const victim = walk.find((j) => j !== d.anchor && !j.matters);
   if (!victim) {
     d.log.push(`${again.unit}: Unable to break cycle starting with ${name(again)}`);
     throw new TransactionError('cyclic', 'Transaction order is cyclic. See system logs for details.');

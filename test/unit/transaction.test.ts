@@ -168,16 +168,22 @@ describe('ordering cycles', () => {
       'a.service: Job b.service/start deleted to break ordering cycle starting with a.service/start',
     ]);
   });
-  it('lists every unit of a longer cycle', () => {
+  it('words a longer cycle as systemd does: from the job reached twice, each job it waits for in turn, back to itself', () => {
+    // The tree systemd 252 logged for (docs/design/engine.md): c After a, a After b, b After c, all
+    // pulled in by Wants=. Where the search starts depends on systemd's hash order (it started at c);
+    // here it starts at a, so the same cycle reads from a.
     const p = tx({ units: {
-      'x.target': { deps: { Wants: 'a.service' } }, 'a.service': { deps: { Wants: 'b.service', After: 'c.service' } },
-      'b.service': { deps: { Wants: 'c.service', After: 'a.service' } }, 'c.service': { deps: { After: 'b.service' } },
+      'x.target': { deps: { Wants: 'a.service' } }, 'a.service': { deps: { Wants: 'b.service', After: 'b.service' } },
+      'b.service': { deps: { Wants: 'c.service', After: 'c.service' } }, 'c.service': { deps: { After: 'a.service' } },
     } }, { unit: 'x.target' });
-    const listed = p.log.filter((l) => l.includes('Found')).map((l) => l.replace(/.*on /, ''));
-    expect([...listed].sort()).toEqual(['a.service/start', 'b.service/start', 'c.service/start']);
-    expect(p.log.some((l) => l.includes('deleted to break ordering cycle'))).toBe(true);
-    expect(jobsOf(p).length).toBeLessThan(4);
-    expect(jobsOf(p)).toContain('x.target:start');
+    expect(p.log).toEqual([
+      'a.service: Found ordering cycle on b.service/start',
+      'a.service: Found dependency on c.service/start',
+      'a.service: Found dependency on a.service/start',
+      'a.service: Job b.service/start deleted to break ordering cycle starting with a.service/start',
+    ]);
+    // b's start is gone, and c's with it: only b had pulled c in.
+    expect(jobsOf(p)).toEqual(['a.service:start', 'x.target:start']);
   });
   it('fails when every job of the cycle matters', () => {
     const e = fails({ units: { 'a.service': { deps: { Requires: 'b.service', After: 'b.service' } }, 'b.service': { deps: { After: 'a.service' } } } }, { unit: 'a.service' });
