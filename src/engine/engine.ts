@@ -22,7 +22,7 @@
  * the manager.
  */
 import type { Atom } from '../graph/atoms.js';
-import { Graph, type JobMode } from '../graph/graph.js';
+import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
 import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
 import { serviceKind } from './kinds/service.js';
@@ -190,10 +190,14 @@ export class Engine {
       graph: this.graph,
       activeState: (id: string) => this.runtimes.get(id)?.activeState ?? 'inactive',
       installedJob: (id: string) => this.runtimes.get(id)?.job,
-      canStart: (u: EngineUnit) => this.kinds.get(u.type)?.canStart(u) ?? false,
-      canReload: (u: EngineUnit) => this.kinds.get(u.type)?.canReload(u) ?? false,
+      canStart: (u: GraphUnit) => this.kindOf(u)?.canStart(this.models.get(u.id)!) ?? false,
+      canReload: (u: GraphUnit) => this.kindOf(u)?.canReload(this.models.get(u.id)!) ?? false,
       knownUnits: () => this.runtimes.keys(),
     };
+  }
+
+  private kindOf(u: GraphUnit): UnitKind | undefined {
+    return this.models.has(u.id) ? this.kinds.get(u.type) : undefined;
   }
 
   private apply(plan: Plan): Job {

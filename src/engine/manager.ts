@@ -8,8 +8,9 @@
  * failed): the unit types never call back, they only change state. A failed start fails, with
  * result "dependency", the jobs of units that Requires=, BindsTo= or Requisite= it.
  *
- * Still to come (docs/design/engine.md): transactions with merging, modes and cycle breaking,
- * jobs requested while running (svcctl start/stop), PartOf=/BindsTo= propagation at run time.
+ * This is the first manager, still what svcd runs because its service type drives the native
+ * spawner. Its successor is engine.ts (transactions, job modes, propagation, one System interface);
+ * svcd moves over once a System over src/exec exists (docs/design/engine.md, "Integration").
  */
 import type { ChildExit } from '../exec/native.js';
 import type { System } from '../exec/system.js';

@@ -61,8 +61,8 @@ export interface UnitKind {
   /** The sub-state → ActiveState table (systemd's state_translation_table). */
   readonly states: Readonly<Record<string, ActiveState>>;
   readonly initialState: string;
-  canStart(u: GraphUnit): boolean;
-  canReload(u: GraphUnit): boolean;
+  canStart(u: EngineUnit): boolean;
+  canReload(u: EngineUnit): boolean;
   /** Begin starting; report progress through setState(). */
   start(u: UnitRuntime, ctx: KindContext): void;
   /** Begin stopping. */

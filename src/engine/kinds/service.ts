@@ -102,7 +102,7 @@ export const serviceKind: UnitKind = {
   states: STATES,
   initialState: 'dead',
   canStart: () => true,
-  canReload: (u) => ((u as { serviceSpec?: ServiceSpec }).serviceSpec?.execReload?.length ?? 0) > 0,
+  canReload: (u) => (u.serviceSpec?.execReload?.length ?? 0) > 0,
 
   start(u, ctx) {
     const s = spec(u);
