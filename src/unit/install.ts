@@ -271,7 +271,8 @@ export class Installer {
     if (enabled) return enabled;
     if (f.linked) return f.linkDir === RUNTIME ? 'linked-runtime' : 'linked';
     if (indirect) return 'indirect';
-    if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length > 0 || (isTemplate(p) && info.defaultInstance)) return 'disabled';
+    // DefaultInstance= alone installs nothing: such a template is static, as systemctl says.
+    if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length > 0) return 'disabled';
     if (info.also.length > 0) return 'indirect';
     return 'static';
   }
@@ -428,8 +429,9 @@ export class Installer {
         return auxiliary;
       }
       if (f.kind === 'masked') {
-        this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
-        return false;
+        if (auxiliary) this.err.push(`Unit ${this.show(f.linkPath)} is masked, ignoring.`);
+        else this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
+        return auxiliary;
       }
       if (GENERATOR.test(f.dir) || f.dir === TRANSIENT) {
         this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
@@ -450,6 +452,7 @@ export class Installer {
       }
       if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length + info.also.length === 0) noInstall = true;
       for (const a of info.alias) {
+        if (a === f.unitName) continue; // the unit's own name needs no link
         const q = parseUnitName(a);
         // An alias has the unit's shape: a template's alias is a template, a plain unit's plain.
         const sameShape = q && q.type === p.type && isInstance(q) === isInstance(p) && isTemplate(q) === isTemplate(p);
@@ -474,6 +477,17 @@ export class Installer {
       for (const a of info.also) one(a, true);
       return true;
     };
+    // systemctl looks every named unit up before it writes anything: one it cannot enable leaves all untouched.
+    for (const n of names) {
+      if (n.includes('/')) {
+        if (!this.lstat(n) || !isValidUnitName(basename(n))) return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
+        continue;
+      }
+      const f = this.find(n);
+      if (f.kind === 'missing') return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
+      if (f.kind === 'masked') return this.failResult(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
+      if (GENERATOR.test(f.dir) || f.dir === TRANSIENT) return this.failResult(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
+    }
     for (const n of names) {
       let name = n;
       if (n.includes('/')) {
@@ -504,6 +518,8 @@ export class Installer {
       const f = this.find(name);
       if (f.kind === 'missing') {
         if (top) this.err.push(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
+        // Links are removed by name too, so a stale link to a vanished file goes as well.
+        markedNames.add(name);
         return;
       }
       if (f.kind === 'masked') {
@@ -602,7 +618,17 @@ export class Installer {
       this.fail(`Failed to set default unit, unit ${name} does not exist.`);
       return this.result();
     }
-    this.createLink(join(PERSISTENT, 'default.target'), f.path, true);
+    if (this.createLink(join(PERSISTENT, 'default.target'), f.path, true)) {
+      // systemctl reads the default back and says so when it is not the name given (an alias, or an override).
+      const now = this.find('default.target');
+      const shown = now.kind === 'file' ? basename(now.path) : undefined;
+      if (shown !== undefined && shown !== name) this.err.push(`Note: "${shown}" is the default unit (possibly a runtime override).`);
+    }
+    return this.result();
+  }
+
+  private failResult(msg: string): InstallResult {
+    this.fail(msg);
     return this.result();
   }
 
