@@ -244,6 +244,12 @@ describe('modes and installed jobs', () => {
     expect(fails(w2, { unit: 'a.service', manual: true }).code).toBe('refused');
     expect(tx(w2, { unit: 'a.service' }).anchor.type).toBe('start');
   });
+  it('triggering stops the units that trigger the anchor too (a socket for its service); only for stop', () => {
+    const w: World = { units: { 'a.socket': {}, 'a.service': {} }, state: { 'a.socket': 'active', 'a.service': 'active' } };
+    expect(jobsOf(tx(w, { unit: 'a.service', type: 'stop', mode: 'triggering' }), () => true)).toEqual(['a.service:stop', 'a.socket:stop']);
+    expect(jobsOf(tx(w, { unit: 'a.service', type: 'stop', mode: 'replace' }), () => true)).toEqual(['a.service:stop']);
+    expect(fails(w, { unit: 'a.service', type: 'start', mode: 'triggering' }).code).toBe('bad-mode');
+  });
   it('replace-irreversibly marks every job irreversible', () => {
     expect(tx({ units: { 'a.service': {} } }, { unit: 'a.service', mode: 'replace-irreversibly' }).jobs.every((j) => j.irreversible)).toBe(true);
   });
