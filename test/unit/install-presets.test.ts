@@ -1,0 +1,84 @@
+// Preset policy, fnmatch and the locale rule on their own, against systemd.preset(5), fnmatch(3) and
+// what systemctl 252 was seen to do (the differential test checks them only through whole outputs).
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fnmatch, presetFor, readPresets } from '../../src/unit/install-presets.js';
+import { localeIsUtf8 } from '../../src/unit/install.js';
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+});
+function tree(files: Record<string, string>, links: Record<string, string> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'svcd-preset-'));
+  roots.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  for (const [rel, target] of Object.entries(links)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    symlinkSync(target, join(root, rel));
+  }
+  return root;
+}
+
+describe('preset files', () => {
+  it('without any file every unit is enabled', () => {
+    const p = readPresets(tree({}));
+    expect(p.rules).toEqual([]);
+    expect(presetFor(p, 'a.service')).toBe('enabled');
+  });
+  it('the first matching rule wins, across files read in file-name order', () => {
+    const p = readPresets(tree({
+      'usr/lib/systemd/system-preset/90-b.preset': 'enable a.service\ndisable *\n',
+      'usr/lib/systemd/system-preset/10-a.preset': 'disable a.service\n',
+    }));
+    expect(presetFor(p, 'a.service')).toBe('disabled');
+    expect(presetFor(p, 'b.service')).toBe('disabled');
+  });
+  it('a file in /etc replaces the same name in /usr/lib, and a /dev/null link drops it', () => {
+    const root = tree({
+      'usr/lib/systemd/system-preset/50-x.preset': 'disable *\n',
+      'usr/lib/systemd/system-preset/60-y.preset': 'disable b.service\n',
+      'etc/systemd/system-preset/50-x.preset': 'enable a.service\n',
+    }, { 'etc/systemd/system-preset/60-y.preset': '/dev/null' });
+    const p = readPresets(root);
+    expect(presetFor(p, 'a.service')).toBe('enabled');
+    expect(presetFor(p, 'b.service')).toBe('enabled');
+  });
+  it('comments are skipped and a line it cannot parse is reported with file and line', () => {
+    const root = tree({ 'usr/lib/systemd/system-preset/10-x.preset': '# c\n; c\n\nfrobnicate x\nenable\n' });
+    const p = readPresets(root);
+    expect(p.rules).toEqual([]);
+    expect(p.warnings).toEqual([
+      `${root}/usr/lib/systemd/system-preset/10-x.preset:4: Couldn't parse line 'frobnicate x'. Ignoring.`,
+      `${root}/usr/lib/systemd/system-preset/10-x.preset:5: Couldn't parse line 'enable'. Ignoring.`,
+    ]);
+  });
+  it('a template rule with instances speaks for the template and the listed instances only', () => {
+    const p = readPresets(tree({ 'usr/lib/systemd/system-preset/10-x.preset': 'enable t@.service a b\ndisable *\n' }));
+    expect(presetFor(p, 't@.service')).toBe('enabled');
+    expect(presetFor(p, 't@a.service')).toBe('enabled');
+    expect(presetFor(p, 't@c.service')).toBe('disabled');
+  });
+});
+
+describe('fnmatch', () => {
+  it.each([
+    ['*.service', 'a.service', true], ['*.service', 'a.socket', false], ['a?c.service', 'abc.service', true],
+    ['[ab]*', 'b.service', true], ['[!ab]*', 'b.service', false], ['[^ab]*', 'c.service', true],
+    ['a*', 'A.service', false], ['a\\*', 'a\\x', true], ['[a-c].target', 'b.target', true], ['[', '[', true],
+    ['*', '', true], ['.*', 'a.service', false],
+  ])('%s ~ %s → %s', (glob, s, want) => expect(fnmatch(glob, s)).toBe(want));
+});
+
+describe('locale glyphs', () => {
+  it.each([
+    [{}, true], [{ LANG: 'C.UTF-8' }, true], [{ LANG: 'C' }, false], [{ LC_ALL: 'POSIX', LANG: 'C.UTF-8' }, false],
+    [{ LC_CTYPE: 'en_US.utf8' }, true], [{ LANG: 'de_DE.ISO-8859-1' }, false], [{ LANG: 'C', SYSTEMD_UTF8: '1' }, true],
+    [{ LANG: 'C.UTF-8', SYSTEMD_UTF8: 'no' }, false],
+  ])('%j → %s', (env, want) => expect(localeIsUtf8(env)).toBe(want));
+});
