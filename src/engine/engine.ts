@@ -384,8 +384,9 @@ export class Engine {
           return true;
         }
         if (isDown(to)) {
-          // A oneshot without RemainAfterExit= ends inactive after a clean run: that is success.
-          const ok = job.type === 'start' && to === 'inactive' && from === 'activating' && r.result === 'success';
+          // A oneshot without RemainAfterExit= ends inactive after a clean run (or at once, with
+          // nothing to run): that is success.
+          const ok = job.type === 'start' && to === 'inactive' && (from === 'activating' || from === 'inactive') && r.result === 'success';
           this.finish(job, ok ? 'done' : job.type === 'verify-active' ? 'skipped' : 'failed');
           return true;
         }

@@ -150,8 +150,9 @@ class Draftboard {
   }
 
   /**
-   * Deletes a job; jobs that needed it go too, as do — when `orphans` is set — jobs left with
-   * nobody pulling them. Iterative, so a deep tree cannot overflow the stack.
+   * Deletes a job and, transitively, the jobs that needed it (pulled it in over a link that
+   * matters); jobs it alone pulled in are left for the garbage step. Iterative, so a deep tree
+   * cannot overflow the stack. Reaching the anchor fails the transaction with `reason`.
    */
   delete(first: Draft, reason: string, code: TransactionErrorCode = 'conflicting-jobs'): void {
     const queue = [first];

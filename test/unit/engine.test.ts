@@ -131,6 +131,15 @@ describe('booting default.target', () => {
     expect(w.engine.activeState('rescue-me.service')).toBe('active');
   });
 
+  it('a oneshot with nothing to run and RemainAfterExit=yes is active at once; without it, done and inactive', () => {
+    const w = world({ 'remain.service': { service: { type: 'oneshot', execStart: [], remainAfterExit: true } }, 'empty.service': { service: { type: 'oneshot', execStart: [] } } });
+    job(w.engine.start('default.target'));
+    w.sys.runUntilIdle();
+    expect(w.engine.unit('remain.service').subState).toBe('exited');
+    expect(w.results()['empty.service:start']).toBe('done');
+    expect(w.engine.activeState('empty.service')).toBe('inactive');
+  });
+
   it('OnSuccess= starts its unit when a oneshot finishes cleanly, not when it fails', () => {
     const w = world({
       'ok.service': { deps: { OnSuccess: 'after-ok.service' }, service: { type: 'oneshot', execStart: [['/bin/true']] } },
