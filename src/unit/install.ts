@@ -68,18 +68,16 @@ export interface InstallerOptions {
 }
 
 /**
- * systemd prints Unicode glyphs unless the locale is explicitly C/POSIX (an unset locale counts as
- * UTF-8 nowadays), and $SYSTEMD_UTF8 overrides both ways. An installed non-UTF-8 locale such as
- * de_DE.ISO-8859-1 also selects ASCII there; containers rarely carry one, so only its name decides here.
+ * systemd 252 prints Unicode glyphs unless the locale in force is C or POSIX, and even then when no
+ * locale variable is set at all (an empty LANG= counts as set). A locale that is not installed makes
+ * setlocale() fail, which it also takes as UTF-8; an installed non-UTF-8 locale (de_DE.ISO-8859-1
+ * with its files present) would select ASCII there and does not here: containers rarely carry one.
  */
 export function localeIsUtf8(env: Readonly<Record<string, string | undefined>>): boolean {
-  const forced = env.SYSTEMD_UTF8;
-  if (forced !== undefined && /^(1|yes|y|true|t|on|0|no|n|false|f|off)$/i.test(forced)) return /^(1|yes|y|true|t|on)$/i.test(forced);
-  const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  if (loc === '') return true;
-  if (loc === 'C' || loc === 'POSIX') return false;
-  const codeset = /\.([^@]+)/.exec(loc)?.[1];
-  return codeset === undefined || /^utf-?8$/i.test(codeset);
+  const vars = [env.LC_ALL, env.LC_CTYPE, env.LANG];
+  const loc = vars.find((v) => v !== undefined && v !== '') ?? 'C';
+  if (loc !== 'C' && loc !== 'POSIX') return true;
+  return vars.every((v) => v === undefined);
 }
 
 export class Installer {
