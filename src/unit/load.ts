@@ -31,9 +31,10 @@ export function buildUnit(src: UnitSource): Unit {
   const type: UnitType = parseUnitName(src.id)?.type ?? 'service';
   const diagnostics: Diagnostic[] = [];
   const draft = newDraft();
-  let loadState: LoadState = src.masked ? 'masked' : src.fragmentPath ? 'loaded' : 'not-found';
+  // Scopes exist only when created at runtime (systemd.scope(5)); a scope file is never read.
+  let loadState: LoadState = src.masked ? 'masked' : src.fragmentPath && type !== 'scope' ? 'loaded' : 'not-found';
 
-  for (const file of src.files) {
+  for (const file of loadState === 'not-found' ? [] : src.files) {
     if (file.fatal) loadState = 'error';
     // The file's messages in line order, syntax and values interleaved, as systemd reads it.
     const said: { line: number; d: Diagnostic }[] = file.diagnostics.map((d) => ({ line: d.loc?.line ?? 0, d }));

@@ -26,7 +26,7 @@ import {
   makeEnumParser, parseBoolean, parseEmergencyAction, parseEnvironment, parseExecDetailed, parseExitStatusSet,
   parseKillMode, parseMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
   parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber,
-  pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName,
+  pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, parseBytes, type ExecCommand, type RlimitName,
 } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
@@ -84,10 +84,10 @@ const RLIMIT_KEYS: Record<string, RlimitName | undefined> = Object.fromEntries(
 const invalidMessages = new Map<string, readonly string[]>();
 for (const [section, key, , msgs] of CATALOG) invalidMessages.set(`${section}.${key}`, msgs);
 
-function rejectValue(ctx: ApplyContext, value: string, shown = value): void {
+function rejectValue(ctx: ApplyContext, value: string, shown = value, severity: Severity = 'warning'): void {
   const msgs = invalidMessages.get(`${ctx.section}.${ctx.key}`) ?? [];
   const list = msgs.length > 0 ? msgs : [`Failed to parse ${ctx.key}= value, ignoring: %v`];
-  for (const m of list) ctx.report('warning', m.replaceAll('%v', shown));
+  for (const m of list) ctx.report(severity, m.replaceAll('%v', shown));
   void value;
 }
 
@@ -196,7 +196,9 @@ function typedNotYet(section: string, key: string, b: Behaviour): void {
 
 // ---- [Unit] (systemd.unit(5)) ----
 supported('Unit', 'Description', scalar(str, (d, v) => (d.unit.description = v)));
-supported('Unit', 'Documentation', list((d) => d.unit.documentation));
+/** systemd takes http(s):, file:/, info: and man: documentation URLs, each with something after the scheme. */
+const documentationUrl = (u: string): boolean => /^(https?:\/\/|file:\/|info:|man:)./.test(u) && /^[\x20-\x7e]+$/.test(u);
+supported('Unit', 'Documentation', list((d) => d.unit.documentation, documentationUrl, 'documentation URLs'));
 supported('Unit', 'SourcePath', scalar(absolutePath, (d, v) => (d.unit.sourcePath = v)));
 const DEP_KEYS: Record<string, DependencyKind> = {
   Requires: 'Requires', Requisite: 'Requisite', Wants: 'Wants', BindsTo: 'BindsTo', BindTo: 'BindsTo', PartOf: 'PartOf',
@@ -353,7 +355,16 @@ supported(EXEC_SECTIONS, 'User', userOrGroup('user'));
 supported(EXEC_SECTIONS, 'Group', userOrGroup('group'));
 supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementaryGroups));
 supported(EXEC_SECTIONS, 'DynamicUser', scalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v ?? false)));
-supported(EXEC_SECTIONS, 'WorkingDirectory', scalar((t) => (t === '~' || pathIsAbsolute(t.replace(/^-/, '')) ? str(t) : absolutePath(t)), (d, v) => (d.exec.workingDirectory = v)));
+// A relative WorkingDirectory= is fatal in systemd: the unit would run in the wrong place.
+supported(EXEC_SECTIONS, 'WorkingDirectory', custom("'-' prefix, absolute path or ~", 'set', 'resets', (value, ctx) => {
+  if (value === '') return void (ctx.draft.exec.workingDirectory = undefined);
+  if (value !== '~' && value !== '-~' && !pathIsAbsolute(value.replace(/^-/, ''))) {
+    rejectValue(ctx, value, value, 'error');
+    ctx.draft.badSetting = true;
+    return;
+  }
+  ctx.draft.exec.workingDirectory = value;
+}));
 supported(EXEC_SECTIONS, 'RootDirectory', scalar(absolutePath, (d, v) => (d.exec.rootDirectory = v)));
 supported(EXEC_SECTIONS, 'Environment', custom('parseEnvironment', 'append', 'clears', (value, ctx) => {
   const r = parseEnvironment(value);
@@ -490,6 +501,31 @@ const FALLBACK_PARSERS: Record<string, Parser<unknown>> = {
   UNSIGNED: parseUnsignedNumber,
   ACTION: parseEmergencyAction,
 };
+// Resource-control values are checked although not enforced, so a typo is reported as systemd reports it.
+const ok = <T>(value: T): Result<T, string> => ({ ok: true, value });
+const bad: Result<never, string> = { ok: false, error: 'invalid' };
+const OUT_OF_RANGE = 'out of range';
+const percent = (t: string) => /^(\d+(\.\d+)?%|\d+(\.\d+)?‰|\d+(\.\d+)?‱)$/.test(t) && parseFloat(t) <= (t.endsWith('%') ? 100 : t.endsWith('‰') ? 1000 : 10000);
+const weight = (t: string): Result<number, string> => {
+  const r = parseUnsignedNumber(t);
+  return r.ok && r.value >= 1 && r.value <= 10000 ? r : bad;
+};
+const cpuWeight = (t: string): Result<number | 'idle', string> => (t === 'idle' ? ok('idle') : weight(t));
+const memoryLimit = (t: string): Result<string, string> =>
+  t === 'infinity' || percent(t) || parseBytes(t).ok ? ok(t) : bad;
+const tasksMax = (t: string): Result<string, string> => {
+  if (t === 'infinity' || percent(t)) return ok(t);
+  const r = parseUnsignedNumber(t);
+  return !r.ok ? bad : r.value >= 1 ? ok(t) : { ok: false, error: OUT_OF_RANGE };
+};
+const KEY_CHECKS: Record<string, Parser<unknown>> = {
+  CPUWeight: cpuWeight, StartupCPUWeight: cpuWeight, IOWeight: weight, StartupIOWeight: weight,
+  MemoryMin: memoryLimit, MemoryLow: memoryLimit, MemoryHigh: memoryLimit, MemoryMax: memoryLimit, MemorySwapMax: memoryLimit,
+  TasksMax: tasksMax,
+};
+PARSER_LABELS.set(cpuWeight, 'weight 1…10000 or idle').set(weight, 'weight 1…10000').set(memoryLimit, 'bytes, percentage or infinity')
+  .set(tasksMax, 'count, percentage or infinity');
+
 const have = new Set(rows.map((r) => `${r.section}.${r.key}`));
 for (const [section, key, hint] of CATALOG) {
   if (have.has(`${section}.${key}`)) continue;
@@ -499,7 +535,7 @@ for (const [section, key, hint] of CATALOG) {
       ? 'resource control: needs a delegated cgroup v2 hierarchy'
       : undefined;
   const status: DirectiveStatus = ignoredBecause ? 'ignored' : 'not-yet';
-  const check = hint === 'UNIT [...]' ? undefined : FALLBACK_PARSERS[hint];
+  const check = hint === 'UNIT [...]' ? undefined : KEY_CHECKS[key] ?? FALLBACK_PARSERS[hint];
   rows.push({
     section, key, hint, status, reason: ignoredBecause,
     parser: hint === 'UNIT [...]' ? 'unit names' : check ? parserLabel(check) : 'kept as written',
@@ -510,8 +546,12 @@ for (const [section, key, hint] of CATALOG) {
         if (hint === 'UNIT [...]') {
           const words = parseStringList(value);
           if (words.ok && words.value) for (const w of words.value) if (!isValidUnitName(w)) return rejectValue(ctx, value, w);
-        } else if (check && !check(value).ok) {
-          return rejectValue(ctx, value);
+        } else if (check) {
+          const r = check(value);
+          if (!r.ok && r.error === OUT_OF_RANGE && key === 'TasksMax') {
+            return ctx.report('warning', `Maximum tasks value '${value}' out of range, ignoring.`);
+          }
+          if (!r.ok) return rejectValue(ctx, value);
         }
       }
       ctx.draft.ignored.push({ section, key, value, loc: ctx.loc, status });
