@@ -10,6 +10,8 @@ import { loadUnitSource, type UnitSource } from './source.js';
 import type { UnitFileMap } from './unit-file-map.js';
 import type { ExecContext, KillContext, LoadState, ServiceSection, Unit, UnitBase } from './model.js';
 import { unitNameFromPath } from './escape.js';
+import { resolveSpecifiers, systemContext } from './specifiers.js';
+import type { Result } from '../shared/result.js';
 import { newDraft, type Draft } from './directives/draft.js';
 import { findDirective, TYPE_SECTIONS } from './directives/table.js';
 
@@ -31,6 +33,15 @@ export function buildUnit(src: UnitSource): Unit {
   const type: UnitType = parseUnitName(src.id)?.type ?? 'service';
   const diagnostics: Diagnostic[] = [];
   const draft = newDraft();
+  const unitContext = { name: src.id, fragmentPath: src.fragmentPath };
+  // Deprecated specifiers (%c, %r, %R) are reported once per unit, after its own messages, as systemd does.
+  const deprecated = new Set<string>();
+  const expand = (text: string, flavour: 'unit' | 'name'): Result<string, string> => {
+    const r = resolveSpecifiers(text, unitContext, systemContext(), flavour);
+    if (!r.ok) return { ok: false, error: r.error.reason };
+    for (const w of r.value.warnings) deprecated.add(w);
+    return { ok: true, value: r.value.value };
+  };
   // Scopes exist only when created at runtime (systemd.scope(5)); a scope file is never read.
   let loadState: LoadState = src.masked ? 'masked' : src.fragmentPath && type !== 'scope' ? 'loaded' : 'not-found';
 
@@ -61,6 +72,7 @@ export function buildUnit(src: UnitSource): Unit {
         section: a.section,
         key: a.key,
         unitId: src.id,
+        expand,
         report: (severity: Severity, message: string, prefix = 'line') =>
           say(line, prefix === 'unit' ? { severity, unit: src.id, message } : prefix === 'plain' ? { severity, message } : { severity, loc: a.loc, message }),
       });
@@ -73,6 +85,8 @@ export function buildUnit(src: UnitSource): Unit {
     diagnostics.push(...said.filter((e) => e.line <= stopAt).sort((x, y) => x.line - y.line).map((e) => e.d));
     if (draft.badSetting) break;
   }
+
+  for (const message of deprecated) diagnostics.push({ severity: 'warning', message });
 
   if (loadState === 'loaded') {
     const problem = draft.badSetting ? 'Unit configuration has fatal error, unit will not be started.' : verifyType(type, src.id, draft);

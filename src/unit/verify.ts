@@ -11,7 +11,8 @@
 import { accessSync, constants } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../shared/diagnostic.js';
-import { isValidUnitName, parseUnitName } from './name.js';
+import { instantiate, isValidUnitName, parseUnitName } from './name.js';
+import { resolveSpecifiers, systemContext } from './specifiers.js';
 import { buildUnitFileMap, type UnitFileMap } from './unit-file-map.js';
 import { loadUnit } from './load.js';
 import { unitSearchPath } from './search-path.js';
@@ -62,15 +63,21 @@ export function verifyFiles(files: readonly string[], env: Readonly<Record<strin
   const dirs = [...new Set(files.map((f) => dirname(resolve(f))))];
   const loader = new Loader(buildUnitFileMap([...dirs, ...unitSearchPath({ env })]), lines);
 
+  // First every file is loaded (with the units it names); those that cannot be loaded are reported
+  // and dropped. Then each loaded unit is verified: its start job, its socket's service, its commands.
+  const loaded: Unit[] = [];
   for (const f of files) {
-    const name = basename(f);
-    const unit = loader.get(name);
-    const state = loadProblem(unit, name);
-    if (state) {
-      lines.push(state);
+    const unit = loader.get(verifiedName(basename(f)));
+    const problem = loadProblem(unit, unit.id);
+    if (problem) {
+      lines.push(problem);
       status = 1;
-      continue;
+    } else {
+      loaded.push(unit);
     }
+  }
+  for (const unit of loaded) {
+    const name = unit.id;
     const jobProblem = startJobProblem(unit, loader);
     if (jobProblem) {
       if (jobProblem.startsWith('Transaction')) lines.push(`Requested transaction contains unmergeable jobs: ${jobProblem}`);
@@ -79,17 +86,15 @@ export function verifyFiles(files: readonly string[], env: Readonly<Record<strin
     }
     if (unit.type === 'socket') {
       const svc = socketService(unit);
-      if (loader.get(svc).loadState !== 'loaded') {
+      if (loadProblem(loader.get(svc), svc)) {
         lines.push(`${name}: service ${svc} not loaded, socket cannot be started.`);
         status = 1;
       }
     }
     for (const cmd of executables(unit)) {
-      try {
-        accessSync(cmd, constants.X_OK);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-        lines.push(`${name}: Command ${cmd} is not executable: ${ERRNO_TEXT[code] ?? code}`);
+      const problem = notExecutable(cmd);
+      if (problem) {
+        lines.push(`${name}: Command ${cmd} is not executable: ${problem}`);
         status = 1;
       }
     }
@@ -97,8 +102,35 @@ export function verifyFiles(files: readonly string[], env: Readonly<Record<strin
   return { lines, status };
 }
 
+/** A template file is verified as an instance of it, "i" (systemd-analyze does the same). */
+function verifiedName(file: string): string {
+  const p = parseUnitName(file);
+  return p && p.instance === '' ? instantiate(file, 'i') : file;
+}
+
+/** The service manager's search path for commands given by name (systemd 252's default). */
+const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** Why a command cannot be run (strerror's words), or undefined; a bare name is looked up on the search path. */
+function notExecutable(cmd: string): string | undefined {
+  const candidates = cmd.includes('/') ? [cmd] : EXEC_SEARCH_PATH.map((d) => `${d}/${cmd}`);
+  let first: string | undefined;
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+      first ??= ERRNO_TEXT[code] ?? code;
+    }
+  }
+  return first;
+}
+
 /** systemd's words for a unit that cannot be started because of how it loaded, or undefined. */
 function loadProblem(unit: Unit, name: string): string | undefined {
+  // Devices and slices need no file: systemd loads them from udev or makes them up (fragment optional).
+  if (unit.loadState === 'not-found' && (unit.type === 'device' || unit.type === 'slice')) return undefined;
   switch (unit.loadState) {
     case 'bad-setting': return `Unit ${name} has a bad unit file setting.`;
     case 'error': return `Unit ${name} failed to load properly, please adjust/correct and reload service manager: Bad message`;
@@ -165,5 +197,9 @@ function executables(unit: Unit): string[] {
     const s = unit.socket;
     all = [s.execStartPre, s.execStartPost, s.execStopPre, s.execStopPost].flat();
   }
-  return [...new Set(all.filter((c) => !c.flags.ignoreFailure).map((c) => c.path))];
+  const expand = (path: string) => {
+    const r = resolveSpecifiers(path, { name: unit.id, fragmentPath: unit.fragmentPath }, systemContext());
+    return r.ok ? r.value.value : path;
+  };
+  return [...new Set(all.filter((c) => !c.flags.ignoreFailure).map((c) => expand(c.path)))];
 }

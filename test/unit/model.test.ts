@@ -109,6 +109,19 @@ describe('immutability and locations', () => {
   });
 });
 
+describe('specifiers', () => {
+  it('resolves them in names, paths and text at load, so an instance depends on its own instance', () => {
+    const u = load('pg_dump@15-main.service', '[Unit]\nDescription=Dump %i\nWants=postgresql@%i.service\nAfter=postgresql@%i.service\n[Service]\nExecStart=/usr/bin/pg_dump %i\nEnvironment=CLUSTER=%i\nRuntimeDirectory=pg-%i\n');
+    expect(u.unit.description).toBe('Dump 15-main');
+    expect(u.unit.dependencies.Wants).toEqual(['postgresql@15-main.service']);
+    expect(u.exec?.environment).toEqual(['CLUSTER=15-main']);
+    expect(u.exec?.runtimeDirectory).toEqual(['pg-15-main']);
+    // Command lines keep theirs: src/exec resolves them when the command starts.
+    expect(u.service?.execStart[0]?.argv).toEqual(['/usr/bin/pg_dump', '%i']);
+    expect(messages(u)).toEqual([]);
+  });
+});
+
 describe('one bad unit never prevents loading the others', () => {
   const dir = mkdtempSync(join(tmpdir(), 'svcd-model-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -42,6 +42,8 @@ export interface ApplyContext {
   readonly draft: Draft;
   /** The unit being loaded (self-dependencies are dropped, some with a warning). */
   readonly unitId: string;
+  /** Resolves specifiers (%i, %n…) for this unit; the error is strerror's words ("Invalid slot"). */
+  expand(text: string, flavour: 'unit' | 'name'): Result<string, string>;
   readonly loc: SourceLocation;
   readonly section: string;
   readonly key: string;
@@ -112,9 +114,9 @@ function scalar<T>(parse: Parser<T>, set: (d: Draft, v: T | undefined) => void, 
 }
 
 /** A whitespace-separated list (with systemd's quoting); the empty value clears it. */
-function list(get: (d: Draft) => string[], check?: (word: string) => boolean, label = 'word list'): Behaviour {
+function list(get: (d: Draft) => string[], check?: (word: string) => boolean, label = 'word list', spec?: Spec): Behaviour {
   return {
-    parser: label,
+    parser: spec ? `${label}; specifiers` : label,
     mode: 'append',
     empty: 'clears',
     apply(value, ctx) {
@@ -122,7 +124,9 @@ function list(get: (d: Draft) => string[], check?: (word: string) => boolean, la
       if (value === '') return void target.splice(0);
       const r = parseStringList(value);
       if (!r.ok || r.value === null) return rejectValue(ctx, value);
-      for (const w of r.value) {
+      for (const word of r.value) {
+        const w = spec ? resolveSpecifiers(ctx, word, spec) : word;
+        if (w === undefined) continue;
         if (check && !check(w)) rejectValue(ctx, value, w);
         else if (!target.includes(w)) target.push(w);
       }
@@ -133,6 +137,48 @@ function list(get: (d: Draft) => string[], check?: (word: string) => boolean, la
 /** A row whose apply() is written out; the metadata is stated beside it. */
 function custom(parser: string, mode: ApplyMode, empty: EmptyAssignment, apply: Behaviour['apply']): Behaviour {
   return { parser, mode, empty, apply };
+}
+
+/**
+ * How systemd words a failed specifier expansion differs by directive (its parsers each say it
+ * their own way), and for a few (user names, directories, command lines) the unit is then unloadable.
+ */
+type SpecStyle = 'quoted' | 'double' | 'bare' | 'env' | 'fatal-bare' | 'fatal-quoted' | 'fatal-workdir';
+interface Spec {
+  readonly style: SpecStyle;
+  readonly flavour?: 'unit' | 'name';
+}
+const QUOTED: Spec = { style: 'quoted' };
+const NAME_QUOTED: Spec = { style: 'quoted', flavour: 'name' };
+const NAME_BARE: Spec = { style: 'bare', flavour: 'name' };
+
+/** The text with specifiers resolved, or undefined after reporting why not in systemd's words. */
+function resolveSpecifiers(ctx: ApplyContext, text: string, spec: Spec): string | undefined {
+  if (!text.includes('%')) return text;
+  const r = ctx.expand(text, spec.flavour ?? 'unit');
+  if (r.ok) return r.value;
+  const fatal = spec.style.startsWith('fatal');
+  const shown = {
+    quoted: `'${text}'`, double: `"${text}"`, bare: text, env: text, 'fatal-bare': text, 'fatal-quoted': `'${text}'`,
+    'fatal-workdir': `working directory path '${text}'`,
+  }[spec.style];
+  const what = spec.style === 'env' ? 'specifiers' : 'unit specifiers';
+  ctx.report(fatal ? 'error' : 'warning', `Failed to resolve ${what} in ${shown}${fatal ? '' : ', ignoring'}: ${r.error}`);
+  if (fatal) ctx.draft.badSetting = true;
+  return undefined;
+}
+
+/** The row with its value's specifiers resolved first (systemd's *_printf parsers). */
+function printf(spec: Spec, b: Behaviour): Behaviour {
+  return {
+    ...b,
+    parser: `${b.parser}; specifiers`,
+    apply(value, ctx) {
+      if (value === '') return b.apply(value, ctx);
+      const v = resolveSpecifiers(ctx, value, spec);
+      if (v !== undefined) b.apply(v, ctx);
+    },
+  };
 }
 
 const str = (t: string): Result<string, never> => ({ ok: true, value: t });
@@ -151,7 +197,7 @@ const parseStdIO = (t: string): Result<string, string> =>
     : { ok: false, error: 'invalid' };
 
 const serviceUnitName = (t: string): Result<string, string> =>
-  isValidUnitName(t) && t.endsWith('.service') && !t.endsWith('@.service') ? str(t) : { ok: false, error: 'not a service' };
+  isValidUnitName(t) && t.endsWith('.service') ? str(t) : { ok: false, error: 'not a service' };
 const triggeredUnit = (t: string): Result<string, string> => (isValidUnitName(t) ? str(t) : { ok: false, error: 'invalid unit name' });
 
 const RESETTING = new Set<Parser<unknown>>([str, absolutePath, parseSignal, parseNice, parseOomScoreAdjust, exitCode, parseUnsignedNumber]);
@@ -195,10 +241,10 @@ function typedNotYet(section: string, key: string, b: Behaviour): void {
 }
 
 // ---- [Unit] (systemd.unit(5)) ----
-supported('Unit', 'Description', scalar(str, (d, v) => (d.unit.description = v)));
+supported('Unit', 'Description', printf(QUOTED, scalar(str, (d, v) => (d.unit.description = v))));
 /** systemd takes http(s):, file:/, info: and man: documentation URLs, each with something after the scheme. */
 const documentationUrl = (u: string): boolean => /^(https?:\/\/|file:\/|info:|man:)./.test(u) && /^[\x20-\x7e]+$/.test(u);
-supported('Unit', 'Documentation', list((d) => d.unit.documentation, documentationUrl, 'documentation URLs'));
+supported('Unit', 'Documentation', list((d) => d.unit.documentation, documentationUrl, 'documentation URLs', QUOTED));
 supported('Unit', 'SourcePath', scalar(absolutePath, (d, v) => (d.unit.sourcePath = v)));
 const DEP_KEYS: Record<string, DependencyKind> = {
   Requires: 'Requires', Requisite: 'Requisite', Wants: 'Wants', BindsTo: 'BindsTo', BindTo: 'BindsTo', PartOf: 'PartOf',
@@ -210,7 +256,7 @@ const DEP_KEYS: Record<string, DependencyKind> = {
 // systemd drops a dependency of a unit on itself; for these kinds it says so (the others are silent).
 const WARN_ON_SELF = new Set<DependencyKind>(['After', 'Before', 'Conflicts', 'OnFailure', 'OnSuccess']);
 for (const [key, kind] of Object.entries(DEP_KEYS)) {
-  const b = list((d) => d.unit.dependencies[kind], isValidUnitName, 'unit names');
+  const b = list((d) => d.unit.dependencies[kind], isValidUnitName, 'unit names', NAME_QUOTED);
   supported('Unit', key, custom(b.parser, b.mode, b.empty, (value, ctx) => {
     const deps = ctx.draft.unit.dependencies[kind];
     const before = deps.length;
@@ -221,7 +267,7 @@ for (const [key, kind] of Object.entries(DEP_KEYS)) {
     if (WARN_ON_SELF.has(kind)) ctx.report('warning', `Dependency ${kind}=${ctx.unitId} is dropped.`, 'unit');
   }));
 }
-supported('Unit', 'RequiresMountsFor', list((d) => d.unit.requiresMountsFor, pathIsAbsolute));
+supported('Unit', 'RequiresMountsFor', list((d) => d.unit.requiresMountsFor, pathIsAbsolute, 'absolute paths', QUOTED));
 const unitBool = (key: string, set: (d: Draft, v: boolean) => void, dflt: boolean) =>
   supported('Unit', key, scalar(parseBoolean, (d, v) => set(d, v ?? dflt)));
 unitBool('DefaultDependencies', (d, v) => (d.unit.defaultDependencies = v), true);
@@ -264,8 +310,10 @@ for (const [section, key, hint] of CATALOG) {
     if (trigger) p = p.slice(1).trimStart();
     const negate = p.startsWith('!');
     if (negate) p = p.slice(1).trimStart();
-    if (PATH_CONDITIONS.has(name) && !pathIsAbsolute(p)) return rejectValue(ctx, value, p);
-    list.push({ kind: key, trigger, negate, parameter: p, loc: ctx.loc });
+    const parameter = resolveSpecifiers(ctx, p, { style: PATH_CONDITIONS.has(name) ? 'bare' : 'quoted' });
+    if (parameter === undefined) return;
+    if (PATH_CONDITIONS.has(name) && !pathIsAbsolute(parameter)) return rejectValue(ctx, value, parameter);
+    list.push({ kind: key, trigger, negate, parameter, loc: ctx.loc });
   }));
 }
 
@@ -288,7 +336,15 @@ function execLines(get: (d: Draft) => ExecCommand[]): Behaviour {
     const target = get(ctx.draft);
     if (value === '') return void target.splice(0);
     const r = parseExecDetailed(value);
-    if (r.ok) return void target.push(...r.value);
+    if (r.ok) {
+      // Specifiers stay in the model (src/exec resolves them at spawn); systemd refuses the unit at
+      // load when one cannot be resolved, so they are checked here.
+      for (const c of r.value) {
+        if (resolveSpecifiers(ctx, c.path, { style: 'fatal-quoted' }) === undefined) return;
+        for (const a of c.argv.slice(1)) if (resolveSpecifiers(ctx, a, { style: 'fatal-bare' }) === undefined) return;
+      }
+      return void target.push(...r.value);
+    }
     // Without "-", a bad command line makes the whole unit unloadable (LoadState=bad-setting).
     ctx.report(r.error.ignorable ? 'warning' : 'error', r.error.reason);
     if (!r.error.ignorable) ctx.draft.badSetting = true;
@@ -310,7 +366,7 @@ supported('Service', 'RemainAfterExit', scalar(parseBoolean, (d, v) => (d.servic
 supported('Service', 'GuessMainPID', scalar(parseBoolean, (d, v) => (d.service.guessMainPID = v ?? true)));
 supported('Service', 'PermissionsStartOnly', scalar(parseBoolean, (d, v) => (d.service.permissionsStartOnly = v ?? false)));
 supported('Service', 'RootDirectoryStartOnly', scalar(parseBoolean, (d, v) => (d.service.rootDirectoryStartOnly = v ?? false)));
-supported('Service', 'PIDFile', scalar(str, (d, v) => (d.service.pidFile = v)));
+supported('Service', 'PIDFile', printf(QUOTED, scalar(str, (d, v) => (d.service.pidFile = v))));
 supported('Service', 'BusName', scalar(str, (d, v) => (d.service.busName = v)));
 supported('Service', 'NotifyAccess', scalar(parseNotifyAccess, (d, v) => (d.service.notifyAccess = v)));
 for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['RestartPreventExitStatus', 'restartPreventExitStatus'],
@@ -334,6 +390,9 @@ for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['Restar
 function userOrGroup(which: 'user' | 'group'): Behaviour {
   return custom('user/group name or numeric ID', 'set', 'resets', (value, ctx) => {
     if (value === '') return void (ctx.draft.exec[which] = undefined);
+    const expanded = resolveSpecifiers(ctx, value, { style: 'fatal-bare' });
+    if (expanded === undefined) return;
+    value = expanded;
     const numeric = /^[0-9]+$/.test(value);
     const uid = numeric ? Number(value) : NaN;
     // eslint-disable-next-line no-control-regex
@@ -353,11 +412,15 @@ function userOrGroup(which: 'user' | 'group'): Behaviour {
 }
 supported(EXEC_SECTIONS, 'User', userOrGroup('user'));
 supported(EXEC_SECTIONS, 'Group', userOrGroup('group'));
-supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementaryGroups));
+supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementaryGroups, undefined, 'group names', { style: 'fatal-bare' }));
 supported(EXEC_SECTIONS, 'DynamicUser', scalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v ?? false)));
 // A relative WorkingDirectory= is fatal in systemd: the unit would run in the wrong place.
 supported(EXEC_SECTIONS, 'WorkingDirectory', custom("'-' prefix, absolute path or ~", 'set', 'resets', (value, ctx) => {
   if (value === '') return void (ctx.draft.exec.workingDirectory = undefined);
+  const dash = value.startsWith('-') ? '-' : '';
+  const path = resolveSpecifiers(ctx, value.slice(dash.length), { style: 'fatal-workdir' });
+  if (path === undefined) return;
+  value = dash + path;
   if (value !== '~' && value !== '-~' && !pathIsAbsolute(value.replace(/^-/, ''))) {
     rejectValue(ctx, value, value, 'error');
     ctx.draft.badSetting = true;
@@ -365,9 +428,9 @@ supported(EXEC_SECTIONS, 'WorkingDirectory', custom("'-' prefix, absolute path o
   }
   ctx.draft.exec.workingDirectory = value;
 }));
-supported(EXEC_SECTIONS, 'RootDirectory', scalar(absolutePath, (d, v) => (d.exec.rootDirectory = v)));
+supported(EXEC_SECTIONS, 'RootDirectory', printf({ style: 'fatal-quoted' }, scalar(absolutePath, (d, v) => (d.exec.rootDirectory = v))));
 supported(EXEC_SECTIONS, 'Environment', custom('parseEnvironment', 'append', 'clears', (value, ctx) => {
-  const r = parseEnvironment(value);
+  const r = parseEnvironment(value, (word) => (word.includes('%') ? ctx.expand(word, 'unit') : { ok: true, value: word }));
   if (!r.ok) return rejectValue(ctx, value);
   for (const w of r.value.warnings) ctx.report('warning', w);
   if (r.value.assignments === null) return void ctx.draft.exec.environment.splice(0);
@@ -382,12 +445,13 @@ supported(EXEC_SECTIONS, 'Environment', custom('parseEnvironment', 'append', 'cl
 supported(EXEC_SECTIONS, 'EnvironmentFile', custom("'-' prefix, absolute path", 'append', 'clears', (value, ctx) => {
   if (value === '') return void ctx.draft.exec.environmentFiles.splice(0);
   const optional = value.startsWith('-');
-  const path = optional ? value.slice(1) : value;
+  const path = resolveSpecifiers(ctx, optional ? value.slice(1) : value, QUOTED);
+  if (path === undefined) return;
   if (!pathIsAbsolute(path)) return rejectValue(ctx, value);
   ctx.draft.exec.environmentFiles.push({ path, optional });
 }));
-supported(EXEC_SECTIONS, 'PassEnvironment', list((d) => d.exec.passEnvironment, envNameIsValid, 'environment names'));
-supported(EXEC_SECTIONS, 'UnsetEnvironment', list((d) => d.exec.unsetEnvironment, (w) => envNameIsValid(w) || envAssignmentIsValid(w), 'environment names or assignments'));
+supported(EXEC_SECTIONS, 'PassEnvironment', list((d) => d.exec.passEnvironment, envNameIsValid, 'environment names', { style: 'env' }));
+supported(EXEC_SECTIONS, 'UnsetEnvironment', list((d) => d.exec.unsetEnvironment, (w) => envNameIsValid(w) || envAssignmentIsValid(w), 'environment names or assignments', { style: 'env' }));
 supported(EXEC_SECTIONS, 'UMask', scalar(parseMode, (d, v) => (d.exec.umask = v)));
 supported(EXEC_SECTIONS, 'Nice', scalar(parseNice, (d, v) => (d.exec.nice = v)));
 supported(EXEC_SECTIONS, 'OOMScoreAdjust', scalar(parseOomScoreAdjust, (d, v) => (d.exec.oomScoreAdjust = v)));
@@ -404,7 +468,7 @@ for (const resource of RLIMIT_NAMES) {
 }
 for (const kind of ['Runtime', 'State', 'Cache', 'Logs', 'Configuration'] as const) {
   const f = `${kind.charAt(0).toLowerCase()}${kind.slice(1)}Directory` as 'runtimeDirectory';
-  supported(EXEC_SECTIONS, `${kind}Directory`, list((d) => d.exec[f]));
+  supported(EXEC_SECTIONS, `${kind}Directory`, list((d) => d.exec[f], undefined, 'relative paths', { style: 'double' }));
   const m = `${f}Mode` as 'runtimeDirectoryMode';
   supported(EXEC_SECTIONS, `${kind}DirectoryMode`, scalar(parseMode, (d, v) => (d.exec[m] = v)));
 }
@@ -412,8 +476,8 @@ supported(EXEC_SECTIONS, 'RuntimeDirectoryPreserve', scalar(parsePreserve, (d, v
 supported(EXEC_SECTIONS, 'StandardInput', scalar(parseStdIO, (d, v) => (d.exec.standardInput = v)));
 supported(EXEC_SECTIONS, 'StandardOutput', scalar(parseStdIO, (d, v) => (d.exec.standardOutput = v)));
 supported(EXEC_SECTIONS, 'StandardError', scalar(parseStdIO, (d, v) => (d.exec.standardError = v)));
-supported(EXEC_SECTIONS, 'TTYPath', scalar(absolutePath, (d, v) => (d.exec.ttyPath = v)));
-supported(EXEC_SECTIONS, 'SyslogIdentifier', scalar(str, (d, v) => (d.exec.syslogIdentifier = v)));
+supported(EXEC_SECTIONS, 'TTYPath', printf(QUOTED, scalar(absolutePath, (d, v) => (d.exec.ttyPath = v))));
+supported(EXEC_SECTIONS, 'SyslogIdentifier', printf(QUOTED, scalar(str, (d, v) => (d.exec.syslogIdentifier = v))));
 supported(EXEC_SECTIONS, 'SyslogLevelPrefix', scalar(parseBoolean, (d, v) => (d.exec.syslogLevelPrefix = v ?? true)));
 supported(EXEC_SECTIONS, 'NoNewPrivileges', scalar(parseBoolean, (d, v) => (d.exec.noNewPrivileges = v ?? false)));
 supported(EXEC_SECTIONS, 'PrivateTmp', scalar(parseBoolean, (d, v) => (d.exec.privateTmp = v ?? false)));
@@ -433,8 +497,10 @@ for (const key of SOCKET_LISTEN_KEYS) {
   const needsPath = key !== 'ListenStream' && key !== 'ListenDatagram' && key !== 'ListenSequentialPacket' && key !== 'ListenNetlink';
   typedNotYet('Socket', key, custom(needsPath ? 'absolute path' : 'address (not checked yet)', 'append', 'clears', (value, ctx) => {
     if (value === '') return void ctx.draft.socket.listen.splice(0);
-    if (needsPath && !pathIsAbsolute(value)) return rejectValue(ctx, value);
-    ctx.draft.socket.listen.push({ value: { kind: key, address: value }, loc: ctx.loc });
+    const address = resolveSpecifiers(ctx, value, QUOTED);
+    if (address === undefined) return;
+    if (needsPath && !pathIsAbsolute(address)) return rejectValue(ctx, address);
+    ctx.draft.socket.listen.push({ value: { kind: key, address }, loc: ctx.loc });
   }));
 }
 for (const key of ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'] as const) {
@@ -442,7 +508,7 @@ for (const key of ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost
   typedNotYet('Socket', key, execLines((d) => d.socket[field]));
 }
 typedNotYet('Socket', 'Accept', scalar(parseBoolean, (d, v) => (d.socket.accept = v ?? false)));
-typedNotYet('Socket', 'Service', scalar(serviceUnitName, (d, v) => (d.socket.service = v), false));
+typedNotYet('Socket', 'Service', printf(NAME_BARE, scalar(serviceUnitName, (d, v) => (d.socket.service = v), false)));
 for (const key of TIMER_TRIGGER_KEYS) {
   const push = (ctx: ApplyContext, spec: string) => ctx.draft.timer.triggers.push({ value: { kind: key, spec }, loc: ctx.loc });
   if (key === 'OnClockChange' || key === 'OnTimezoneChange') {
@@ -460,24 +526,26 @@ for (const key of TIMER_TRIGGER_KEYS) {
     push(ctx, value);
   }));
 }
-typedNotYet('Timer', 'Unit', scalar(triggeredUnit, (d, v) => (d.timer.unit = v), false));
+typedNotYet('Timer', 'Unit', printf(NAME_BARE, scalar(triggeredUnit, (d, v) => (d.timer.unit = v), false)));
 typedNotYet('Timer', 'Persistent', scalar(parseBoolean, (d, v) => (d.timer.persistent = v ?? false)));
 for (const key of PATH_WATCH_KEYS) {
   typedNotYet('Path', key, custom('absolute path', 'append', 'clears', (value, ctx) => {
     if (value === '') return void ctx.draft.path.watches.splice(0);
-    if (!pathIsAbsolute(value)) return rejectValue(ctx, value);
-    ctx.draft.path.watches.push({ value: { kind: key, path: value }, loc: ctx.loc });
+    const path = resolveSpecifiers(ctx, value, { style: 'bare' });
+    if (path === undefined) return;
+    if (!pathIsAbsolute(path)) return rejectValue(ctx, path);
+    ctx.draft.path.watches.push({ value: { kind: key, path }, loc: ctx.loc });
   }));
 }
-typedNotYet('Path', 'Unit', scalar(triggeredUnit, (d, v) => (d.path.unit = v), false));
+typedNotYet('Path', 'Unit', printf(NAME_BARE, scalar(triggeredUnit, (d, v) => (d.path.unit = v), false)));
 typedNotYet('Path', 'MakeDirectory', scalar(parseBoolean, (d, v) => (d.path.makeDirectory = v ?? false)));
-typedNotYet('Mount', 'What', scalar(str, (d, v) => (d.mount.what = v)));
-typedNotYet('Mount', 'Where', scalar(absolutePath, (d, v) => (d.mount.where = v)));
+typedNotYet('Mount', 'What', printf(QUOTED, scalar(str, (d, v) => (d.mount.what = v))));
+typedNotYet('Mount', 'Where', printf(QUOTED, scalar(absolutePath, (d, v) => (d.mount.where = v))));
 typedNotYet('Mount', 'Type', scalar(str, (d, v) => (d.mount.fsType = v)));
 typedNotYet('Mount', 'Options', scalar(str, (d, v) => (d.mount.options = v)));
-typedNotYet('Automount', 'Where', scalar(absolutePath, (d, v) => (d.automount.where = v)));
+typedNotYet('Automount', 'Where', printf(QUOTED, scalar(absolutePath, (d, v) => (d.automount.where = v))));
 typedNotYet('Automount', 'TimeoutIdleSec', scalar(parseSec, (d, v) => (d.automount.timeoutIdleUSec = v)));
-typedNotYet('Swap', 'What', scalar(absolutePath, (d, v) => (d.swap.what = v)));
+typedNotYet('Swap', 'What', printf(QUOTED, scalar(absolutePath, (d, v) => (d.swap.what = v))));
 typedNotYet('Swap', 'Priority', custom('parseSignedNumber, -1…32767', 'set', 'resets', (value, ctx) => {
   if (value === '') return void (ctx.draft.swap.priority = undefined);
   const r = parseSignedNumber(value);
