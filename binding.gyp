@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "svcd_native",
-      "sources": ["native/svcd_native.c"],
-      "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"]
+      "sources": ["native/addon.c", "native/spawn.c", "native/reaper.c", "native/process.c", "native/dgram.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"]
     }
   ]
 }

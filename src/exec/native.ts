@@ -1,20 +1,76 @@
 /**
- * The typed face of svcd's native addon (native/svcd_native.c; why it exists:
- * docs/design/native.md). Every process the daemon starts goes through spawn() here, and every
- * exit comes back through the reaper — never through child_process, whose statuses the reaper
- * would steal.
+ * The typed face of svcd's native addon (native/*.c; why it exists: docs/design/native.md).
+ * Every process the daemon starts goes through spawn() here, and every exit comes back through the
+ * reaper — never through child_process, whose children's statuses the reaper would steal.
+ *
+ * The addon is loaded on first use, so modules that only need the tables (exit codes, signal
+ * names) work without a built addon.
  */
 import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
 
-/** systemd's exit codes for the step of process setup that failed (systemd.exec(5), "Process exit codes"). */
+// ---------------------------------------------------------------- exit codes
+
+/**
+ * Exit codes with systemd's names, as `systemctl status` prints them ("status=203/EXEC"), from
+ * systemd.exec(5) "Process exit codes": libc's two, the LSB init-script codes, BSD's sysexits and
+ * systemd's own 2xx codes for a failed step of process setup.
+ */
 export const EXIT_STATUS_NAMES = {
+  0: 'SUCCESS', 1: 'FAILURE',
+  2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING',
+  64: 'USAGE', 65: 'DATAERR', 66: 'NOINPUT', 67: 'NOUSER', 68: 'NOHOST', 69: 'UNAVAILABLE', 70: 'SOFTWARE',
+  71: 'OSERR', 72: 'OSFILE', 73: 'CANTCREAT', 74: 'IOERR', 75: 'TEMPFAIL', 76: 'PROTOCOL', 77: 'NOPERM', 78: 'CONFIG',
   200: 'CHDIR', 201: 'NICE', 202: 'FDS', 203: 'EXEC', 204: 'MEMORY', 205: 'LIMITS', 206: 'OOM_ADJUST',
-  207: 'SIGNAL_MASK', 208: 'STDIN', 209: 'STDOUT', 210: 'CHROOT', 216: 'GROUP', 217: 'USER', 220: 'SETSID',
-  222: 'STDERR', 227: 'NO_NEW_PRIVILEGES',
+  207: 'SIGNAL_MASK', 208: 'STDIN', 209: 'STDOUT', 210: 'CHROOT', 211: 'IOPRIO', 212: 'TIMERSLACK',
+  213: 'SECUREBITS', 214: 'SETSCHEDULER', 215: 'CPUAFFINITY', 216: 'GROUP', 217: 'USER', 218: 'CAPABILITIES',
+  219: 'CGROUP', 220: 'SETSID', 221: 'CONFIRM', 222: 'STDERR', 224: 'PAM', 225: 'NETWORK', 226: 'NAMESPACE',
+  227: 'NO_NEW_PRIVILEGES', 228: 'SECCOMP', 229: 'SELINUX_CONTEXT', 230: 'PERSONALITY',
+  // systemd's symbol is EXIT_APPARMOR_PROFILE, but it prints "APPARMOR".
+  231: 'APPARMOR', 232: 'ADDRESS_FAMILIES', 233: 'RUNTIME_DIRECTORY', 235: 'CHOWN', 236: 'SMACK_PROCESS_LABEL',
+  237: 'KEYRING', 238: 'STATE_DIRECTORY', 239: 'CACHE_DIRECTORY', 240: 'LOGS_DIRECTORY',
+  241: 'CONFIGURATION_DIRECTORY', 242: 'NUMA_POLICY', 243: 'CREDENTIALS', 245: 'BPF',
+  255: 'EXCEPTION',
 } as const satisfies Record<number, string>;
-export type SetupExitCode = keyof typeof EXIT_STATUS_NAMES;
+export type ExitStatusCode = keyof typeof EXIT_STATUS_NAMES;
+export type ExitStatusName = (typeof EXIT_STATUS_NAMES)[ExitStatusCode];
+
+/** Which table a code belongs to; systemctl names libc and systemd codes, LSB/BSD ones only on request. */
+export type ExitStatusClass = 'libc' | 'lsb' | 'bsd' | 'systemd';
+export function exitStatusClass(code: number): ExitStatusClass | undefined {
+  if (!(code in EXIT_STATUS_NAMES)) return undefined;
+  if (code <= 1) return 'libc';
+  if (code <= 7) return 'lsb';
+  if (code <= 78) return 'bsd';
+  return 'systemd';
+}
+
+/** systemd's name for an exit code in the given classes, e.g. 203 → "EXEC"; undefined if none. */
+export function exitStatusName(code: number, classes: readonly ExitStatusClass[] = ['libc', 'systemd']): ExitStatusName | undefined {
+  const cls = exitStatusClass(code);
+  return cls !== undefined && classes.includes(cls) ? EXIT_STATUS_NAMES[code as ExitStatusCode] : undefined;
+}
+
+// ---------------------------------------------------------------- errno names
+
+const ERRNO_NAMES: ReadonlyMap<number, string> = (() => {
+  const m = new Map<number, string>();
+  // Aliases share a number; keep the names glibc's strerrorname_np gives.
+  const preferred = new Set(['EAGAIN', 'EDEADLK', 'EOPNOTSUPP']);
+  for (const [name, n] of Object.entries(osConstants.errno)) {
+    if (!m.has(n) || preferred.has(name)) m.set(n, name);
+  }
+  return m;
+})();
+
+/** "ENOENT" for 2; "errno N" for numbers Node does not know. */
+export function errnoName(errno: number): string {
+  return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+}
+
+// ---------------------------------------------------------------- spawn
 
 /** Linux resource numbers for setrlimit, by systemd's Limit*= name. */
 export const RLIMIT_RESOURCE = {
@@ -23,40 +79,75 @@ export const RLIMIT_RESOURCE = {
 } as const;
 export type RlimitResource = keyof typeof RLIMIT_RESOURCE;
 
+/** An fd the child gets as stdin/stdout/stderr, or /dev/null ('null'; -1 means the same). */
+export type StdioFd = number | 'null';
+
 export interface SpawnSpec {
+  /** Absolute path to execute; no PATH search happens here. */
   readonly file: string;
   readonly argv: readonly string[];
   /** "NAME=value" strings: the complete environment. */
   readonly envp: readonly string[];
+  /** Working directory, inside rootDirectory if that is set ("-" prefixes are resolved by the caller). */
   readonly cwd?: string;
-  /** stdin, stdout, stderr; -1 (or absent) is /dev/null. */
-  readonly fds?: readonly [number, number, number];
+  /** RootDirectory=: chroot before the ids are dropped. */
+  readonly rootDirectory?: string;
+  /** stdin, stdout, stderr; absent means all /dev/null. O_NONBLOCK is cleared on them. */
+  readonly fds?: readonly [StdioFd, StdioFd, StdioFd];
+  /** Further fds, placed at 3, 4, … in the child (socket activation's LISTEN_FDS). */
+  readonly passFds?: readonly number[];
   readonly uid?: number;
   readonly gid?: number;
+  /** Supplementary groups. Without them, dropping uid/gid clears root's groups. */
   readonly groups?: readonly number[];
   readonly umask?: number;
   readonly nice?: number;
   readonly oomScoreAdjust?: number;
   /** When raising a limit is refused, the closest allowed value is set (as systemd does). */
   readonly rlimits?: readonly { readonly resource: RlimitResource; readonly soft: bigint; readonly hard: bigint }[];
+  /** A new session (and so a new process group); what systemd does for every service. */
   readonly setsid?: boolean;
+  /** A new process group without a new session (ignored with setsid). */
+  readonly newProcessGroup?: boolean;
   readonly noNewPrivileges?: boolean;
 }
 
-/** A process that could not be started: the step that failed, as systemd names and numbers it. */
+/** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
+export type SpawnStage =
+  | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
+  | 'nice' | 'chroot' | 'setgroups' | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'clone';
+
+/**
+ * A process that could not be started: the stage that failed, with systemd's exit code and name for
+ * it. systemd records such a child as exited with that code (e.g. status=203/EXEC); the child has
+ * already been collected here, so the reaper will not report it — the caller records the exit.
+ */
 export class SpawnError extends Error {
+  readonly exitName: string;
+  readonly errnoName: string;
   constructor(
-    readonly exitCode: number,
+    readonly stage: SpawnStage,
     readonly errno: number,
-    readonly errnoName: string,
+    readonly exitCode: number,
+    /** The failed child's pid (already reaped); 0 when no child was made (stage "clone"). */
+    readonly pid: number,
+    readonly file: string,
+    /** strerror(errno), systemd's %m. */
+    readonly reason: string,
   ) {
-    const name = EXIT_STATUS_NAMES[exitCode as SetupExitCode] ?? String(exitCode);
-    super(`Failed at step ${name} spawning: ${errnoName}`);
+    const exitName = EXIT_STATUS_NAMES[exitCode as ExitStatusCode] ?? String(exitCode);
+    super(`Failed at step ${exitName} spawning ${file}: ${reason}`);
     this.name = 'SpawnError';
+    this.exitName = exitName;
+    this.errnoName = errnoName(errno);
   }
   /** systemd's status text, e.g. "203/EXEC". */
   get status(): string {
-    return `${this.exitCode}/${EXIT_STATUS_NAMES[this.exitCode as SetupExitCode] ?? 'UNKNOWN'}`;
+    return `${this.exitCode}/${this.exitName}`;
+  }
+  /** True when a child ran and exited with exitCode; false when none could be made. */
+  get inChild(): boolean {
+    return this.stage !== 'clone';
   }
 }
 
@@ -69,21 +160,10 @@ export interface ChildExit {
   readonly coreDumped: boolean;
 }
 
-interface Addon {
-  spawn(spec: unknown): number;
-  startReaper(cb: (exits: ChildExit[]) => void): void;
-  watchSignals(signals: number[], cb: (signum: number) => void): void;
-  stopAll(): void;
-  setChildSubreaper(): number;
-  kill(pid: number, signum: number): number;
-  bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
-  closeDatagram(h: DatagramHandle): void;
-  sendDatagram(path: string, data: Buffer): number;
-}
-
 /** Who sent a datagram, from the kernel (SCM_CREDENTIALS): what NotifyAccess= is checked against. */
 export interface Sender {
   readonly pid: number;
+  /** -1 when the kernel attached no credentials. */
   readonly uid: number;
   readonly gid: number;
 }
@@ -91,52 +171,108 @@ export interface Sender {
 declare const datagramBrand: unique symbol;
 /** An AF_UNIX datagram socket bound by bindDatagram(); close it with closeDatagram(). */
 export type DatagramHandle = { readonly [datagramBrand]: true };
+declare const signalBrand: unique symbol;
+type NativeSignalHandle = { readonly [signalBrand]: true };
+
+/** What the C side takes: stdio as numbers, rlimits as tuples. */
+interface NativeSpec extends Omit<SpawnSpec, 'fds' | 'rlimits'> {
+  readonly stdio?: readonly number[];
+  readonly rlimits?: readonly (readonly [number, bigint, bigint])[];
+}
+
+interface NativeSpawnFailure {
+  readonly stage: SpawnStage;
+  readonly errno: number;
+  readonly exitCode: number;
+  readonly pid: number;
+  readonly reason: string;
+}
+
+interface Addon {
+  spawn(spec: NativeSpec): number;
+  startReaper(cb: (exits: ChildExit[]) => void): void;
+  reapNow(): void;
+  stopReaper(): void;
+  watchSignal(signum: number, cb: (signum: number) => void): NativeSignalHandle;
+  unwatchSignal(h: NativeSignalHandle): void;
+  stopAll(): void;
+  sigrtmin(): number;
+  setChildSubreaper(): number;
+  kill(pid: number, signum: number): number;
+  killpg(pgid: number, signum: number): number;
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, signum: number): number;
+  pipe(nonBlockingRead: boolean): [number, number];
+  bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
+  closeDatagram(h: DatagramHandle): void;
+  sendDatagram(path: string, data: Buffer): number;
+}
+
+/** Where `npm install` (node-gyp) puts the addon. */
+export const ADDON_PATH = join(PACKAGE_ROOT, 'build', 'Release', 'svcd_native.node');
 
 const require = createRequire(import.meta.url);
 let addon: Addon | undefined;
 function load(): Addon {
-  addon ??= require(join(PACKAGE_ROOT, 'build', 'Release', 'svcd_native.node')) as Addon;
-  return addon;
+  if (addon) return addon;
+  const a = require(ADDON_PATH) as Addon;
+  if (a.sigrtmin() !== SIGRTMIN) {
+    process.emitWarning(`svcd_native: this libc's SIGRTMIN is ${a.sigrtmin()}, not ${SIGRTMIN}; real-time signal names will be off`);
+  }
+  addon = a;
+  return a;
 }
 
-const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 8: 'ENOEXEC', 12: 'ENOMEM', 13: 'EACCES', 20: 'ENOTDIR', 22: 'EINVAL', 24: 'EMFILE' };
+function isFailure(e: unknown): e is NativeSpawnFailure {
+  return typeof e === 'object' && e !== null && typeof (e as { stage?: unknown }).stage === 'string' && typeof (e as { exitCode?: unknown }).exitCode === 'number';
+}
 
+function checkString(what: string, s: string): void {
+  // C strings end at the first NUL: a value with one would run something other than asked.
+  if (s.includes('\0')) throw new TypeError(`spawn: ${what} contains a NUL byte`);
+}
+
+/**
+ * Starts a process with the exec context applied between clone and exec. Returns its pid; exits
+ * come through the reaper. Throws SpawnError when a setup step fails, TypeError for a bad spec.
+ */
 export function spawn(spec: SpawnSpec): number {
+  checkString('file', spec.file);
+  spec.argv.forEach((a) => checkString('argv', a));
+  spec.envp.forEach((e) => checkString('envp', e));
+  if (spec.cwd !== undefined) checkString('cwd', spec.cwd);
+  if (spec.rootDirectory !== undefined) checkString('rootDirectory', spec.rootDirectory);
+  const { fds, rlimits, ...rest } = spec;
+  const native: NativeSpec = {
+    ...rest,
+    ...(fds ? { stdio: fds.map((f) => (f === 'null' ? -1 : f)) } : {}),
+    ...(rlimits ? { rlimits: rlimits.map((l) => [RLIMIT_RESOURCE[l.resource], l.soft, l.hard] as const) } : {}),
+  };
   try {
-    return load().spawn({
-      ...spec,
-      rlimits: spec.rlimits?.map((l) => [RLIMIT_RESOURCE[l.resource], l.soft, l.hard]),
-    });
+    return load().spawn(native);
   } catch (e) {
-    const err = e as { exitCode?: number; errno?: number };
-    if (typeof err.exitCode === 'number') {
-      throw new SpawnError(err.exitCode, err.errno ?? 0, ERRNO_NAMES[err.errno ?? 0] ?? `errno ${err.errno}`);
-    }
+    if (isFailure(e)) throw new SpawnError(e.stage, e.errno, e.exitCode, e.pid, spec.file, e.reason);
     throw e;
   }
 }
 
-/** Batches of exits, orphans included; start once, before the first spawn. */
+// ---------------------------------------------------------------- reaping
+
+/**
+ * Collects every child that exits, orphans re-parented to this process included, and hands them
+ * over in batches. One per process; start it before the first spawn. It keeps the loop alive.
+ */
 export function startReaper(onExits: (exits: readonly ChildExit[]) => void): void {
   load().startReaper(onExits);
 }
 
-export const SIGRTMIN = 34;
-/** Signal names as systemd prints them, real-time ones as "SIGRTMIN+n". */
-export function signalName(signum: number): string {
-  const base: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 9: 'SIGKILL', 10: 'SIGUSR1', 12: 'SIGUSR2', 15: 'SIGTERM', 17: 'SIGCHLD', 28: 'SIGWINCH', 30: 'SIGPWR' };
-  if (base[signum]) return base[signum]!;
-  if (signum >= SIGRTMIN && signum <= 64) return `SIGRTMIN+${signum - SIGRTMIN}`;
-  return `SIG${signum}`;
+/** One collection pass now (normally SIGCHLD triggers them). */
+export function reapNow(): void {
+  load().reapNow();
 }
 
-/** Handlers for any signal number, SIGRTMIN+n included (which Node itself cannot catch). */
-export function watchSignals(signals: readonly number[], onSignal: (signum: number) => void): void {
-  load().watchSignals([...signals], onSignal);
-}
-
-export function stopWatching(): void {
-  load().stopAll();
+export function stopReaper(): void {
+  load().stopReaper();
 }
 
 /** Makes orphaned descendants come back to this process (PR_SET_CHILD_SUBREAPER); 0 or an errno. */
@@ -144,14 +280,125 @@ export function setChildSubreaper(): number {
   return load().setChildSubreaper();
 }
 
-/** kill(2): 0 or an errno. */
-export function kill(pid: number, signum: number): number {
-  return load().kill(pid, signum);
+// ---------------------------------------------------------------- signals
+
+/** glibc's SIGRTMIN (the kernel's 32 and 33 are taken by the C library itself). */
+export const SIGRTMIN = 34;
+export const SIGRTMAX = 64;
+
+const STANDARD_SIGNALS = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
+  SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17,
+  SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25,
+  SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28, SIGIO: 29, SIGPWR: 30, SIGSYS: 31,
+} as const;
+export type StandardSignalName = keyof typeof STANDARD_SIGNALS;
+type RtOffset =
+  | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15
+  | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30;
+export type RealtimeSignalName = `SIGRTMIN+${RtOffset}`;
+export type SignalName = StandardSignalName | RealtimeSignalName;
+
+const NAMES_BY_NUMBER: ReadonlyMap<number, StandardSignalName> = new Map(
+  Object.entries(STANDARD_SIGNALS).map(([name, n]) => [n, name as StandardSignalName]),
+);
+
+/** Signal names as systemd prints them; real-time ones as "SIGRTMIN+n". */
+export function signalName(signum: number): SignalName | `SIG${number}` {
+  const std = NAMES_BY_NUMBER.get(signum);
+  if (std) return std;
+  if (signum >= SIGRTMIN && signum <= SIGRTMAX) return `SIGRTMIN+${(signum - SIGRTMIN) as RtOffset}`;
+  return `SIG${signum}`;
+}
+
+/** The number for a name ("SIGTERM", "SIGRTMIN+3"); undefined for an unknown name. */
+export function signalNumber(name: string): number | undefined {
+  if (name in STANDARD_SIGNALS) return STANDARD_SIGNALS[name as StandardSignalName];
+  const m = /^SIGRTMIN\+(\d{1,2})$/.exec(name);
+  if (m && SIGRTMIN + Number(m[1]) <= SIGRTMAX) return SIGRTMIN + Number(m[1]);
+  return undefined;
 }
 
 /**
- * Binds an AF_UNIX datagram socket at `path` (replacing a stale socket file) and delivers every
- * datagram whole, with its sender's credentials: NOTIFY_SOCKET, /dev/log, the journal socket.
+ * What a manager listens for (systemd(1) "Signals"): stop, reload, log level and the real-time
+ * requests SIGRTMIN+0…+24 (halt, poweroff, reboot, …; +3 is the container stop signal).
+ */
+export const MANAGER_SIGNALS: readonly SignalName[] = [
+  'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGPWR', 'SIGWINCH',
+  ...Array.from({ length: 25 }, (_, i) => `SIGRTMIN+${i as RtOffset}` as const),
+];
+
+export interface SignalWatch {
+  close(): void;
+}
+
+function toNumber(sig: number | SignalName): number {
+  const n = typeof sig === 'number' ? sig : signalNumber(sig);
+  if (n === undefined || !Number.isInteger(n) || n < 1 || n > SIGRTMAX) throw new TypeError(`unknown signal ${String(sig)}`);
+  return n;
+}
+
+/**
+ * Installs handlers and calls onSignal(number, name) for each delivery, SIGRTMIN+n included (which
+ * Node cannot catch). Being handled is also what lets a PID 1 of a namespace receive them at all.
+ */
+export function watchSignals(
+  signals: readonly (number | SignalName)[],
+  onSignal: (signum: number, name: ReturnType<typeof signalName>) => void,
+): SignalWatch {
+  const a = load();
+  const numbers = signals.map(toNumber);
+  const handles: NativeSignalHandle[] = [];
+  try {
+    for (const n of numbers) handles.push(a.watchSignal(n, (s) => onSignal(s, signalName(s))));
+  } catch (e) {
+    handles.forEach((h) => a.unwatchSignal(h));
+    throw e;
+  }
+  return { close: () => handles.splice(0).forEach((h) => a.unwatchSignal(h)) };
+}
+
+/** Closes every signal watcher and the reaper, so a process that is done can exit. */
+export function stopWatching(): void {
+  load().stopAll();
+}
+
+/** kill(2): 0 or an errno. A negative pid is a process group. */
+export function kill(pid: number, sig: number | SignalName): number {
+  return load().kill(pid, toNumber(sig));
+}
+
+/** killpg(3): 0 or an errno; refuses groups 0 and 1 (EINVAL), which would hit the caller or everything. */
+export function killpg(pgid: number, sig: number | SignalName): number {
+  return load().killpg(pgid, toNumber(sig));
+}
+
+/**
+ * A pidfd for a process (close-on-exec): fd ≥ 0, or a negative errno (-ENOSYS on kernels before
+ * 5.3, -ESRCH if it is gone). For our own children, open it right after spawn(): nothing can reap
+ * the child in between. Close it with fs.closeSync.
+ */
+export function pidfdOpen(pid: number): number {
+  return load().pidfdOpen(pid);
+}
+
+/** pidfd_send_signal(2): 0 or an errno (ESRCH once the process has exited). */
+export function pidfdSendSignal(pidfd: number, sig: number | SignalName): number {
+  return load().pidfdSendSignal(pidfd, toNumber(sig));
+}
+
+/** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */
+export function pipe(options: { readonly nonBlockingRead?: boolean } = {}): readonly [number, number] {
+  const [r, w] = load().pipe(options.nonBlockingRead ?? false);
+  return [r, w];
+}
+
+// ---------------------------------------------------------------- datagrams
+
+/**
+ * Binds an AF_UNIX datagram socket at `path` ("@name" for the abstract namespace; a stale socket
+ * file is replaced) and delivers every datagram whole, with its sender's credentials:
+ * NOTIFY_SOCKET, /dev/log, the journal socket.
  */
 export function bindDatagram(path: string, onDatagram: (data: Buffer, sender: Sender) => void): DatagramHandle {
   return load().bindDatagram(path, onDatagram);
@@ -161,7 +408,7 @@ export function closeDatagram(h: DatagramHandle): void {
   load().closeDatagram(h);
 }
 
-/** Sends one datagram to a unix socket path (sd_notify's way); 0 or an errno. */
+/** Sends one datagram to a unix socket path, as sd_notify does; 0 or an errno. */
 export function sendDatagram(path: string, data: Buffer): number {
   return load().sendDatagram(path, data);
 }

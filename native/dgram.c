@@ -1,0 +1,226 @@
+/*
+ * AF_UNIX datagram sockets on libuv's loop (uv_poll_t): NOTIFY_SOCKET, /dev/log and the journal
+ * socket. Node has none; the npm unix-dgram package gives no sender and cuts at 64 KiB.
+ *
+ * Each datagram is first sized with MSG_PEEK|MSG_TRUNC (Linux ≥3.4 reports the real length for
+ * unix datagrams), the buffer grown to fit, then received whole together with the kernel's
+ * SCM_CREDENTIALS (SO_PASSCRED): the sender's pid, what NotifyAccess= is checked against. Passed
+ * fds (SCM_RIGHTS, e.g. FDSTORE=1) are not taken yet; they are closed rather than leaked.
+ */
+#define _GNU_SOURCE
+#include "svcd_native.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <uv.h>
+
+struct dgram {
+  uv_poll_t poll;
+  int fd;
+  napi_env env;
+  napi_ref callback;
+  char *buf;
+  size_t cap;
+  bool closing;
+};
+
+/* Datagrams delivered per wakeup before yielding to the rest of the loop: a flood of log lines
+ * must not starve child exits and timers. Level-triggered polling brings us back for the rest. */
+#define MAX_PER_WAKEUP 256
+
+static void deliver(struct dgram *d, size_t len, const struct ucred *cred) {
+  napi_env env = d->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value args[2];
+  void *data;
+  napi_create_buffer_copy(env, len, d->buf, &data, &args[0]);
+  napi_create_object(env, &args[1]);
+  napi_set_named_property(env, args[1], "pid", svcd_int(env, cred->pid));
+  napi_set_named_property(env, args[1], "uid", svcd_int(env, cred->uid == (uid_t)-1 ? -1 : (int64_t)cred->uid));
+  napi_set_named_property(env, args[1], "gid", svcd_int(env, cred->gid == (gid_t)-1 ? -1 : (int64_t)cred->gid));
+  svcd_call_js(env, d->callback, 2, args);
+  napi_close_handle_scope(env, scope);
+}
+
+static void on_readable(uv_poll_t *h, int status, int events) {
+  (void)events;
+  struct dgram *d = h->data;
+  if (status < 0) return;
+  for (int i = 0; i < MAX_PER_WAKEUP && !d->closing; i++) {
+    ssize_t want = recv(d->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    if (want < 0 && errno == EINTR) continue;
+    if (want < 0) break;
+    /* +1 keeps a zero-length datagram from asking realloc for nothing. */
+    if ((size_t)want + 1 > d->cap) {
+      char *nb = realloc(d->buf, (size_t)want + 1);
+      if (!nb) break;
+      d->buf = nb;
+      d->cap = (size_t)want + 1;
+    }
+    struct iovec iov = {d->buf, d->cap};
+    union {
+      struct cmsghdr align;
+      char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * 253)];
+    } control;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = &control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(d->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    struct ucred cred = {0, (uid_t)-1, (gid_t)-1};
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET) continue;
+      if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof cred)) {
+        memcpy(&cred, CMSG_DATA(c), sizeof cred);
+      } else if (c->cmsg_type == SCM_RIGHTS) {
+        size_t nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t k = 0; k < nfds; k++) {
+          int fd;
+          memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
+          close(fd);
+        }
+      }
+    }
+    deliver(d, (size_t)n, &cred);
+  }
+}
+
+static void dgram_closed(uv_handle_t *h) {
+  struct dgram *d = h->data;
+  close(d->fd);
+  napi_delete_reference(d->env, d->callback);
+  free(d->buf);
+  free(d);
+}
+
+static void dgram_finalize(napi_env env, void *data, void *hint) {
+  (void)env, (void)data, (void)hint; /* lifetime is explicit: closeDatagram() */
+}
+
+static bool unix_address(napi_env env, napi_value v, struct sockaddr_un *sa, socklen_t *len) {
+  size_t n;
+  memset(sa, 0, sizeof *sa);
+  sa->sun_family = AF_UNIX;
+  if (napi_get_value_string_utf8(env, v, sa->sun_path, sizeof sa->sun_path, &n) != napi_ok || n == 0 ||
+      n >= sizeof sa->sun_path - 1) {
+    napi_throw_type_error(env, NULL, "expected a unix socket path of 1..106 bytes");
+    return false;
+  }
+  /* A leading '@' names the abstract namespace, as systemd writes it in NOTIFY_SOCKET. */
+  if (sa->sun_path[0] == '@') {
+    sa->sun_path[0] = '\0';
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+  } else {
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+  }
+  return true;
+}
+
+/* bindDatagram(path, cb(buffer, {pid, uid, gid})) → handle. A stale socket file is replaced. */
+static napi_value BindDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  napi_valuetype t;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc < 2 || napi_typeof(env, args[1], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, NULL, "bindDatagram: expected (path, callback)");
+    return NULL;
+  }
+  struct sockaddr_un sa;
+  socklen_t len;
+  if (!unix_address(env, args[0], &sa, &len)) return NULL;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return svcd_throw_errno(env, "socket", errno);
+  int one = 1;
+  if (sa.sun_path[0] != '\0') {
+    struct stat st;
+    if (lstat(sa.sun_path, &st) == 0 && S_ISSOCK(st.st_mode)) unlink(sa.sun_path);
+  }
+  if (bind(fd, (struct sockaddr *)&sa, len) < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+    int e = errno;
+    close(fd);
+    return svcd_throw_errno(env, "bind", e);
+  }
+  /* Room for bursts of notify/log datagrams; as root the cap can exceed rmem_max. */
+  int big = 8 * 1024 * 1024;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) < 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+  uv_loop_t *loop;
+  struct dgram *d = calloc(1, sizeof *d);
+  if (!d || napi_get_uv_event_loop(env, &loop) != napi_ok || napi_create_reference(env, args[1], 1, &d->callback) != napi_ok) {
+    free(d);
+    close(fd);
+    return svcd_throw_errno(env, "bindDatagram", ENOMEM);
+  }
+  d->fd = fd;
+  d->env = env;
+  d->poll.data = d;
+  int r = uv_poll_init(loop, &d->poll, fd);
+  if (r == 0) r = uv_poll_start(&d->poll, UV_READABLE, on_readable);
+  if (r < 0) {
+    napi_delete_reference(env, d->callback);
+    free(d);
+    close(fd);
+    return svcd_throw_errno(env, "uv_poll_start", -r);
+  }
+  napi_value handle;
+  NAPI_OK(env, napi_create_external(env, d, dgram_finalize, NULL, &handle));
+  return handle;
+}
+
+static napi_value CloseDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  void *p = NULL;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  if (argc < 1 || napi_get_value_external(env, arg, &p) != napi_ok || !p) {
+    napi_throw_type_error(env, NULL, "closeDatagram: expected a handle from bindDatagram");
+    return NULL;
+  }
+  struct dgram *d = p;
+  if (!d->closing) {
+    d->closing = true;
+    uv_close((uv_handle_t *)&d->poll, dgram_closed);
+  }
+  return NULL;
+}
+
+/* sendDatagram(path, buffer) → 0 or errno: sd_notify's way, for tests and JS clients. */
+static napi_value SendDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  void *data;
+  size_t n;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  struct sockaddr_un sa;
+  socklen_t len;
+  if (argc < 2 || !unix_address(env, args[0], &sa, &len)) return NULL;
+  if (napi_get_buffer_info(env, args[1], &data, &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sendDatagram: expected a Buffer");
+    return NULL;
+  }
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return svcd_int(env, errno);
+  /* A datagram larger than the send buffer fails with EMSGSIZE: size the buffer to the message. */
+  int want = (int)(n + 4096 < 64 * 1024 * 1024 ? n + 4096 : 64 * 1024 * 1024);
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof want) < 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof want);
+  ssize_t r = sendto(fd, data, n, MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
+  int e = r < 0 ? errno : 0;
+  close(fd);
+  return svcd_int(env, e);
+}
+
+int svcd_register_dgram(napi_env env, napi_value exports) {
+  return svcd_define(env, exports, "bindDatagram", BindDatagram) | svcd_define(env, exports, "closeDatagram", CloseDatagram) |
+         svcd_define(env, exports, "sendDatagram", SendDatagram);
+}

@@ -1,0 +1,99 @@
+/*
+ * Signalling and small process-level calls. Each returns 0 or an errno (or throws for bad
+ * arguments), so the JS side decides what ESRCH means — usually "already gone", not an error.
+ *
+ * pidfds: a pid names a process only until it is reaped; after that the number may be reused and
+ * kill(pid) could hit a stranger. A pidfd stays bound to the one process. pidfd_open on our own
+ * child right after spawn() is race-free, because only the reaper collects children and it runs
+ * on this same thread, later.
+ */
+#define _GNU_SOURCE
+#include "svcd_native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+static bool int_args(napi_env env, napi_callback_info info, size_t want, int32_t *out, const char *usage) {
+  napi_value args[3];
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc < want) goto bad;
+  for (size_t i = 0; i < want; i++)
+    if (napi_get_value_int32(env, args[i], &out[i]) != napi_ok) goto bad;
+  return true;
+bad:
+  napi_throw_type_error(env, NULL, usage);
+  return false;
+}
+
+static napi_value errno_result(napi_env env, int r) {
+  return svcd_int(env, r < 0 ? errno : 0);
+}
+
+/* kill(pid, sig): a negative pid is a process group, as in kill(2). */
+static napi_value Kill(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!int_args(env, info, 2, a, "kill: expected (pid, signal)")) return NULL;
+  return errno_result(env, kill(a[0], a[1]));
+}
+
+static napi_value Killpg(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!int_args(env, info, 2, a, "killpg: expected (pgid, signal)")) return NULL;
+  if (a[0] <= 1) return svcd_int(env, EINVAL); /* 0 would be our own group, 1 everything */
+  return errno_result(env, killpg(a[0], a[1]));
+}
+
+/* pidfdOpen(pid) → fd (close-on-exec), or -errno (ENOSYS before Linux 5.3, ESRCH if gone). */
+static napi_value PidfdOpen(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!int_args(env, info, 1, a, "pidfdOpen: expected (pid)")) return NULL;
+  long fd = syscall(SYS_pidfd_open, a[0], 0);
+  return svcd_int(env, fd < 0 ? -errno : fd);
+}
+
+static napi_value PidfdSendSignal(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!int_args(env, info, 2, a, "pidfdSendSignal: expected (pidfd, signal)")) return NULL;
+  return errno_result(env, (int)syscall(SYS_pidfd_send_signal, a[0], a[1], NULL, 0));
+}
+
+static napi_value SetChildSubreaper(napi_env env, napi_callback_info info) {
+  (void)info;
+  return errno_result(env, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+}
+
+/* pipe() → [readFd, writeFd], both close-on-exec (spawn dup2s the child's end into place);
+ * nonBlockingRead makes the read end ready for libuv. Node has no way to make an anonymous pipe
+ * whose write end a child can inherit. */
+static napi_value Pipe(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  bool nonblock = false;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  if (argc >= 1) napi_get_value_bool(env, arg, &nonblock);
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) return svcd_throw_errno(env, "pipe2", errno);
+  if (nonblock) fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  napi_value out;
+  NAPI_OK(env, napi_create_array_with_length(env, 2, &out));
+  napi_set_element(env, out, 0, svcd_int(env, fds[0]));
+  napi_set_element(env, out, 1, svcd_int(env, fds[1]));
+  return out;
+}
+
+int svcd_register_process(napi_env env, napi_value exports) {
+  return svcd_define(env, exports, "kill", Kill) | svcd_define(env, exports, "killpg", Killpg) |
+         svcd_define(env, exports, "pidfdOpen", PidfdOpen) | svcd_define(env, exports, "pidfdSendSignal", PidfdSendSignal) |
+         svcd_define(env, exports, "setChildSubreaper", SetChildSubreaper) | svcd_define(env, exports, "pipe", Pipe);
+}

@@ -1,0 +1,514 @@
+/*
+ * spawn(spec) → pid: a child made with clone(CLONE_VM|CLONE_VFORK) on its own stack, which applies
+ * a unit's exec context and execs. The parent thread is suspended by the kernel until the child
+ * has exec'd or exited, so the child may read the parsed spec in place — and must stay within
+ * what is safe in a shared address space: no malloc, no locks, no glibc setxid wrappers (they
+ * signal every thread of the *parent*), no handler of the parent's may ever run in it.
+ *
+ * Order in the child: default signal dispositions → session/process group → stdin/stdout/stderr
+ * and passed fds → rlimits → oom_score_adj, nice, umask → chroot → groups, gid, uid → chdir →
+ * no_new_privs → empty signal mask → execve. Privileged steps come before the ids are dropped;
+ * chdir after, so a directory only the service user may enter works (systemd's reason too).
+ * A failure is written as (stage, errno) to a close-on-exec pipe; the child then exits with
+ * systemd's exit code for that stage.
+ */
+#define _GNU_SOURCE
+#include "svcd_native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Stages of child setup, with the exit code systemd uses when that step fails
+ * (systemd.exec(5), "Process exit codes"). The names are the JS SpawnStage union. */
+enum stage {
+  ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
+  ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
+  ST_NO_NEW_PRIVS, ST_EXEC, ST_CLONE, ST_COUNT
+};
+
+static const struct {
+  const char *name;
+  int exit_code;
+} stages[ST_COUNT] = {
+    [ST_SIGNALS] = {"signals", 207},       [ST_SETSID] = {"setsid", 220},
+    [ST_SETPGID] = {"setpgid", 220},       [ST_STDIN] = {"stdin", 208},
+    [ST_STDOUT] = {"stdout", 209},         [ST_STDERR] = {"stderr", 222},
+    [ST_FDS] = {"fds", 202},               [ST_RLIMIT] = {"rlimit", 205},
+    [ST_OOM_SCORE_ADJ] = {"oom_score_adj", 206}, [ST_NICE] = {"nice", 201},
+    [ST_CHROOT] = {"chroot", 210},         [ST_SETGROUPS] = {"setgroups", 216},
+    [ST_SETGID] = {"setgid", 216},         [ST_SETUID] = {"setuid", 217},
+    [ST_CHDIR] = {"chdir", 200},           [ST_NO_NEW_PRIVS] = {"no_new_privs", 227},
+    [ST_EXEC] = {"exec", 203},
+    /* In the parent: no child ran. systemd's nearest word for a failed fork is MEMORY. */
+    [ST_CLONE] = {"clone", 204},
+};
+
+#define MAX_RLIMITS 16
+#define CHILD_STACK_SIZE (256 * 1024)
+
+struct spawn_spec {
+  char *file;
+  char **argv;
+  char **envp;
+  char *cwd;
+  char *root;
+  int stdio[3]; /* -1: /dev/null */
+  int *pass_fds; /* become fds 3, 4, … in the child (socket activation) */
+  uint32_t n_pass_fds;
+  int *scratch; /* 3 + n_pass_fds ints the child fills while moving fds */
+  bool has_uid, has_gid, has_groups, has_umask, has_nice, has_oom;
+  bool setsid, new_pgrp, no_new_privs;
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  uint32_t n_groups;
+  mode_t umask;
+  int nice;
+  char oom[16];
+  size_t oom_len;
+  uint32_t n_limits;
+  struct {
+    int resource;
+    struct rlimit value;
+  } limits[MAX_RLIMITS];
+};
+
+struct child_report {
+  int32_t stage;
+  int32_t err;
+};
+
+struct child_ctx {
+  const struct spawn_spec *spec;
+  int errfd;
+};
+
+/* ---------- the child ---------- */
+
+static _Noreturn void child_fail(int errfd, enum stage st) {
+  struct child_report r = {st, errno};
+  /* A short or failed write still ends in the right exit code, which the reaper reports. */
+  ssize_t n = write(errfd, &r, sizeof r);
+  (void)n;
+  _exit(stages[st].exit_code);
+}
+
+/* setrlimit, and when raising is refused (EPERM) the closest value the hard limit allows, as
+ * systemd's setrlimit_closest: LimitNOFILE=65535 under a hard limit of 20000 gives 20000. */
+static int setrlimit_closest(int resource, const struct rlimit *want) {
+  if (setrlimit(resource, want) == 0) return 0;
+  if (errno != EPERM) return -1;
+  struct rlimit now;
+  if (getrlimit(resource, &now) < 0) return -1;
+  /* An unlimited hard limit cannot be what refused us: the EPERM has another cause. */
+  if (now.rlim_max == RLIM_INFINITY) {
+    errno = EPERM;
+    return -1;
+  }
+  struct rlimit fixed = {
+      .rlim_cur = want->rlim_cur < now.rlim_max ? want->rlim_cur : now.rlim_max,
+      .rlim_max = want->rlim_max < now.rlim_max ? want->rlim_max : now.rlim_max,
+  };
+  if (fixed.rlim_cur == now.rlim_cur && fixed.rlim_max == now.rlim_max) return 0;
+  return setrlimit(resource, &fixed);
+}
+
+/* Every fd from `from` up gets close-on-exec, so nothing of the daemon's leaks into services. */
+static int cloexec_from(int from) {
+  if (syscall(SYS_close_range, (unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return 0;
+  if (errno != ENOSYS && errno != EINVAL) return -1;
+  /* Kernels before 5.11: walk the whole table (no opendir here: it allocates). */
+  struct rlimit nofile;
+  int max = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 65536 ? (int)nofile.rlim_cur : 65536;
+  for (int fd = from; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return 0;
+}
+
+static void child_fds(const struct spawn_spec *s, int *errfd) {
+  int n = 3 + (int)s->n_pass_fds;
+  static const enum stage stdio_stage[3] = {ST_STDIN, ST_STDOUT, ST_STDERR};
+  /* The error pipe must survive the shuffle below: keep it above every target fd. */
+  if (*errfd < n) {
+    int moved = fcntl(*errfd, F_DUPFD_CLOEXEC, n);
+    if (moved < 0) child_fail(*errfd, ST_FDS);
+    *errfd = moved;
+  }
+  /* Phase 1 lifts every source to n or above, so no dup2 of phase 2 can overwrite a source that
+   * is still needed (stdout may be fd 0, a passed socket may be fd 4). The scratch array was
+   * allocated by the parent for this: the child may write memory, just not allocate it. */
+  int *src = s->scratch;
+  for (int t = 0; t < n; t++) {
+    enum stage st = t < 3 ? stdio_stage[t] : ST_FDS;
+    int fd = t < 3 ? s->stdio[t] : s->pass_fds[t - 3];
+    if (fd < 0) {
+      fd = open("/dev/null", (t == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+      if (fd < 0) child_fail(*errfd, st);
+    }
+    if (fd < n) fd = fcntl(fd, F_DUPFD_CLOEXEC, n);
+    if (fd < 0) child_fail(*errfd, st);
+    src[t] = fd;
+  }
+  /* Phase 2: dup2 clears close-on-exec on the target, which is what keeps exactly these open. */
+  for (int t = 0; t < n; t++) {
+    if (dup2(src[t], t) < 0) child_fail(*errfd, t < 3 ? stdio_stage[t] : ST_FDS);
+    if (t >= 3) continue;
+    /* Services expect blocking stdio; the daemon's own pipes are often non-blocking. */
+    int fl = fcntl(t, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(t, F_SETFL, fl & ~O_NONBLOCK);
+  }
+  if (cloexec_from(n) < 0) child_fail(*errfd, ST_FDS);
+}
+
+static int child_main(void *arg) {
+  const struct child_ctx *c = arg;
+  const struct spawn_spec *s = c->spec;
+  int errfd = c->errfd;
+
+  /* Every disposition back to default (Node ignores SIGPIPE; ignored signals survive exec), with
+   * raw syscalls because glibc refuses its two internal signals. All signals are still blocked
+   * from before the clone, so none of the parent's handlers can run here in its memory. */
+  static const unsigned long zero_action[4];
+  for (int sig = 1; sig <= 64; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    if (syscall(SYS_rt_sigaction, sig, zero_action, NULL, 8) < 0 && errno != EINVAL) child_fail(errfd, ST_SIGNALS);
+  }
+
+  if (s->setsid && setsid() < 0) child_fail(errfd, ST_SETSID);
+  if (!s->setsid && s->new_pgrp && setpgid(0, 0) < 0) child_fail(errfd, ST_SETPGID);
+
+  child_fds(s, &errfd);
+
+  for (uint32_t i = 0; i < s->n_limits; i++)
+    if (setrlimit_closest(s->limits[i].resource, &s->limits[i].value) < 0) child_fail(errfd, ST_RLIMIT);
+
+  if (s->has_oom) {
+    /* /proc/self is this child: it has its own pid even though it shares the parent's memory. */
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, s->oom, s->oom_len) < 0) child_fail(errfd, ST_OOM_SCORE_ADJ);
+    close(fd);
+  }
+  if (s->has_nice && setpriority(PRIO_PROCESS, 0, s->nice) < 0) child_fail(errfd, ST_NICE);
+  if (s->has_umask) umask(s->umask);
+
+  if (s->root) {
+    if (chroot(s->root) < 0) child_fail(errfd, ST_CHROOT);
+    /* Without this the old root stays reachable through the working directory. */
+    if (!s->cwd && chdir("/") < 0) child_fail(errfd, ST_CHDIR);
+  }
+
+  /* Raw syscalls: in a CLONE_VM child glibc's wrappers would broadcast to the parent's threads.
+   * Dropping to a user without naming groups must not keep root's supplementary groups. */
+  if (s->has_groups || s->has_uid || s->has_gid) {
+    if (syscall(SYS_setgroups, (size_t)(s->has_groups ? s->n_groups : 0), s->groups) < 0) child_fail(errfd, ST_SETGROUPS);
+  }
+  if (s->has_gid && syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0) child_fail(errfd, ST_SETGID);
+  if (s->has_uid && syscall(SYS_setresuid, s->uid, s->uid, s->uid) < 0) child_fail(errfd, ST_SETUID);
+
+  if (s->cwd && chdir(s->cwd) < 0) child_fail(errfd, ST_CHDIR);
+  if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_NO_NEW_PRIVS);
+
+  /* Unblocked only now: a stop signal during setup would also freeze the suspended parent. */
+  static const uint64_t empty_mask = 0;
+  if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty_mask, NULL, 8) < 0) child_fail(errfd, ST_SIGNALS);
+  execve(s->file, s->argv, s->envp);
+  child_fail(errfd, ST_EXEC);
+}
+
+/* ---------- reading the spec (parent, before the clone) ---------- */
+
+static void spec_free(struct spawn_spec *s) {
+  free(s->file);
+  free(s->cwd);
+  free(s->root);
+  if (s->argv)
+    for (char **p = s->argv; *p; p++) free(*p);
+  free(s->argv);
+  if (s->envp)
+    for (char **p = s->envp; *p; p++) free(*p);
+  free(s->envp);
+  free(s->groups);
+  free(s->pass_fds);
+  free(s->scratch);
+}
+
+static bool type_error(napi_env env, const char *field, const char *expected) {
+  char text[160];
+  snprintf(text, sizeof text, "spawn: %s must be %s", field, expected);
+  napi_throw_type_error(env, NULL, text);
+  return false;
+}
+
+/* Present and neither undefined nor null. */
+static bool has_field(napi_env env, napi_value obj, const char *name, napi_value *out) {
+  napi_valuetype t;
+  if (napi_get_named_property(env, obj, name, out) != napi_ok) return false;
+  if (napi_typeof(env, *out, &t) != napi_ok) return false;
+  return t != napi_undefined && t != napi_null;
+}
+
+static bool read_string(napi_env env, napi_value v, const char *field, char **out) {
+  size_t len;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return type_error(env, field, "a string");
+  *out = malloc(len + 1);
+  if (!*out) return type_error(env, field, "smaller (out of memory)");
+  napi_get_value_string_utf8(env, v, *out, len + 1, &len);
+  return true;
+}
+
+static bool read_string_array(napi_env env, napi_value v, const char *field, char ***out) {
+  uint32_t n;
+  bool is_array = false;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return type_error(env, field, "an array of strings");
+  napi_get_array_length(env, v, &n);
+  *out = calloc((size_t)n + 1, sizeof(char *));
+  if (!*out) return type_error(env, field, "smaller (out of memory)");
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    if (napi_get_element(env, v, i, &el) != napi_ok || !read_string(env, el, field, &(*out)[i])) return false;
+  }
+  return true;
+}
+
+static bool read_int(napi_env env, napi_value v, const char *field, int64_t min, int64_t max, int64_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || d != (double)(int64_t)d || d < (double)min || d > (double)max)
+    return type_error(env, field, "an integer in range");
+  *out = (int64_t)d;
+  return true;
+}
+
+static bool read_int_array(napi_env env, napi_value v, const char *field, int64_t min, int64_t max, int64_t **out, uint32_t *n) {
+  bool is_array = false;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return type_error(env, field, "an array of integers");
+  napi_get_array_length(env, v, n);
+  *out = calloc((size_t)*n + 1, sizeof(int64_t));
+  if (!*out) return type_error(env, field, "smaller (out of memory)");
+  for (uint32_t i = 0; i < *n; i++) {
+    napi_value el;
+    if (napi_get_element(env, v, i, &el) != napi_ok || !read_int(env, el, field, min, max, &(*out)[i])) return false;
+  }
+  return true;
+}
+
+/* rlimit values: bigint (RLIM_INFINITY is 2^64-1, beyond a double's exact range) or number. */
+static bool read_rlim(napi_env env, napi_value v, rlim_t *out) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_bigint) {
+    uint64_t r;
+    bool lossless;
+    if (napi_get_value_bigint_uint64(env, v, &r, &lossless) != napi_ok || !lossless)
+      return type_error(env, "rlimits", "values in 0..2^64-1");
+    *out = (rlim_t)r;
+    return true;
+  }
+  int64_t r;
+  if (!read_int(env, v, "rlimits", 0, INT64_MAX, &r)) return false;
+  *out = (rlim_t)r;
+  return true;
+}
+
+static bool read_bool(napi_env env, napi_value obj, const char *name, bool *out) {
+  napi_value v;
+  if (!has_field(env, obj, name, &v)) return true;
+  if (napi_get_value_bool(env, v, out) != napi_ok) return type_error(env, name, "a boolean");
+  return true;
+}
+
+static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
+  napi_value v;
+  int64_t x;
+  if (!has_field(env, o, "file", &v) || !read_string(env, v, "file", &s->file)) return s->file ? false : type_error(env, "file", "a string");
+  if (!has_field(env, o, "argv", &v)) return type_error(env, "argv", "an array of strings");
+  if (!read_string_array(env, v, "argv", &s->argv)) return false;
+  if (!has_field(env, o, "envp", &v)) return type_error(env, "envp", "an array of strings");
+  if (!read_string_array(env, v, "envp", &s->envp)) return false;
+  if (has_field(env, o, "cwd", &v) && !read_string(env, v, "cwd", &s->cwd)) return false;
+  if (has_field(env, o, "rootDirectory", &v) && !read_string(env, v, "rootDirectory", &s->root)) return false;
+
+  s->stdio[0] = s->stdio[1] = s->stdio[2] = -1;
+  if (has_field(env, o, "stdio", &v)) {
+    int64_t *fds = NULL;
+    uint32_t n = 0;
+    bool ok = read_int_array(env, v, "stdio", -1, INT32_MAX, &fds, &n) && (n == 3 || type_error(env, "stdio", "three fds"));
+    if (ok)
+      for (int i = 0; i < 3; i++) s->stdio[i] = (int)fds[i];
+    free(fds);
+    if (!ok) return false;
+  }
+  if (has_field(env, o, "passFds", &v)) {
+    int64_t *fds = NULL;
+    bool ok = read_int_array(env, v, "passFds", 0, INT32_MAX, &fds, &s->n_pass_fds);
+    if (ok) {
+      s->pass_fds = calloc((size_t)s->n_pass_fds + 1, sizeof(int));
+      ok = s->pass_fds != NULL;
+      for (uint32_t i = 0; ok && i < s->n_pass_fds; i++) s->pass_fds[i] = (int)fds[i];
+    }
+    free(fds);
+    if (!ok) return false;
+  }
+  if (has_field(env, o, "uid", &v)) {
+    if (!read_int(env, v, "uid", 0, UINT32_MAX - 1, &x)) return false;
+    s->has_uid = true, s->uid = (uid_t)x;
+  }
+  if (has_field(env, o, "gid", &v)) {
+    if (!read_int(env, v, "gid", 0, UINT32_MAX - 1, &x)) return false;
+    s->has_gid = true, s->gid = (gid_t)x;
+  }
+  if (has_field(env, o, "groups", &v)) {
+    int64_t *groups = NULL;
+    bool ok = read_int_array(env, v, "groups", 0, UINT32_MAX - 1, &groups, &s->n_groups);
+    if (ok) {
+      s->groups = calloc((size_t)s->n_groups + 1, sizeof(gid_t));
+      ok = s->groups != NULL;
+      for (uint32_t i = 0; ok && i < s->n_groups; i++) s->groups[i] = (gid_t)groups[i];
+    }
+    free(groups);
+    if (!ok) return false;
+    s->has_groups = true;
+  }
+  if (has_field(env, o, "umask", &v)) {
+    if (!read_int(env, v, "umask", 0, 0777, &x)) return false;
+    s->has_umask = true, s->umask = (mode_t)x;
+  }
+  if (has_field(env, o, "nice", &v)) {
+    if (!read_int(env, v, "nice", -20, 19, &x)) return false;
+    s->has_nice = true, s->nice = (int)x;
+  }
+  if (has_field(env, o, "oomScoreAdjust", &v)) {
+    if (!read_int(env, v, "oomScoreAdjust", -1000, 1000, &x)) return false;
+    s->has_oom = true;
+    s->oom_len = (size_t)snprintf(s->oom, sizeof s->oom, "%d", (int)x);
+  }
+  if (has_field(env, o, "rlimits", &v)) {
+    bool is_array = false;
+    uint32_t n = 0;
+    if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return type_error(env, "rlimits", "an array of [resource, soft, hard]");
+    napi_get_array_length(env, v, &n);
+    if (n > MAX_RLIMITS) return type_error(env, "rlimits", "at most 16 entries");
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value el, r, soft, hard;
+      if (napi_get_element(env, v, i, &el) != napi_ok || napi_get_element(env, el, 0, &r) != napi_ok ||
+          napi_get_element(env, el, 1, &soft) != napi_ok || napi_get_element(env, el, 2, &hard) != napi_ok)
+        return type_error(env, "rlimits", "an array of [resource, soft, hard]");
+      if (!read_int(env, r, "rlimits resource", 0, RLIM_NLIMITS - 1, &x)) return false;
+      s->limits[i].resource = (int)x;
+      if (!read_rlim(env, soft, &s->limits[i].value.rlim_cur) || !read_rlim(env, hard, &s->limits[i].value.rlim_max)) return false;
+      s->n_limits = i + 1;
+    }
+  }
+  return read_bool(env, o, "setsid", &s->setsid) && read_bool(env, o, "newProcessGroup", &s->new_pgrp) &&
+         read_bool(env, o, "noNewPrivileges", &s->no_new_privs);
+}
+
+/* ---------- spawn() ---------- */
+
+/* The error JS turns into SpawnError: {stage, errno, exitCode, pid, reason (strerror, for systemd's wording)}. */
+static napi_value throw_spawn_error(napi_env env, enum stage st, int err, pid_t pid) {
+  char text[200];
+  snprintf(text, sizeof text, "spawn failed at %s: %s", stages[st].name, strerror(err));
+  napi_value msg, error, vstage;
+  if (napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg) != napi_ok || napi_create_error(env, NULL, msg, &error) != napi_ok)
+    return NULL;
+  napi_create_string_utf8(env, stages[st].name, NAPI_AUTO_LENGTH, &vstage);
+  napi_set_named_property(env, error, "stage", vstage);
+  napi_set_named_property(env, error, "errno", svcd_int(env, err));
+  napi_set_named_property(env, error, "exitCode", svcd_int(env, stages[st].exit_code));
+  napi_set_named_property(env, error, "pid", svcd_int(env, pid));
+  napi_value reason;
+  if (napi_create_string_utf8(env, strerror(err), NAPI_AUTO_LENGTH, &reason) == napi_ok)
+    napi_set_named_property(env, error, "reason", reason);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static napi_value Spawn(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_valuetype t;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  if (argc < 1 || napi_typeof(env, arg, &t) != napi_ok || t != napi_object) {
+    napi_throw_type_error(env, NULL, "spawn: expected a spec object");
+    return NULL;
+  }
+  struct spawn_spec s;
+  memset(&s, 0, sizeof s);
+  if (!read_spec(env, arg, &s)) {
+    spec_free(&s);
+    return NULL;
+  }
+
+  s.scratch = calloc(3 + (size_t)s.n_pass_fds, sizeof(int));
+  if (!s.scratch) {
+    spec_free(&s);
+    return throw_spawn_error(env, ST_CLONE, ENOMEM, 0);
+  }
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) < 0) {
+    int e = errno;
+    spec_free(&s);
+    return throw_spawn_error(env, ST_CLONE, e, 0);
+  }
+  long page = sysconf(_SC_PAGESIZE);
+  size_t size = CHILD_STACK_SIZE + (size_t)page;
+  char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) {
+    int e = errno;
+    close(pipefd[0]), close(pipefd[1]), spec_free(&s);
+    return throw_spawn_error(env, ST_CLONE, e, 0);
+  }
+  /* A guard page below the stack (it grows down): an overflow faults instead of corrupting. */
+  mprotect(stack, (size_t)page, PROT_NONE);
+
+  struct child_ctx ctx = {&s, pipefd[1]};
+  /* Block everything, glibc's internal signals too, so no handler runs in the child before it
+   * has reset them; the parent's mask is restored right after. */
+  uint64_t all = ~(uint64_t)0, old = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
+  pid_t pid = clone(child_main, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &ctx);
+  int clone_errno = errno;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+
+  munmap(stack, size);
+  close(pipefd[1]);
+  spec_free(&s);
+  if (pid < 0) {
+    close(pipefd[0]);
+    return throw_spawn_error(env, ST_CLONE, clone_errno, 0);
+  }
+  /* CLONE_VFORK returned: the child has exec'd (the pipe is closed, read gives 0) or has
+   * written its report and exited. */
+  struct child_report r;
+  ssize_t n;
+  do n = read(pipefd[0], &r, sizeof r);
+  while (n < 0 && errno == EINTR);
+  close(pipefd[0]);
+  if (n == (ssize_t)sizeof r && r.stage >= 0 && r.stage < ST_COUNT) {
+    /* Collected here, so the reaper never reports a process JS was told did not start. */
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return throw_spawn_error(env, (enum stage)r.stage, r.err, pid);
+  }
+  return svcd_int(env, pid);
+}
+
+int svcd_register_spawn(napi_env env, napi_value exports) {
+  return svcd_define(env, exports, "spawn", Spawn);
+}
