@@ -619,7 +619,8 @@ export class JournalFileWriter {
   }
 
   private reserve(size: number): number {
-    return this.bufBase + this.reserveUncommitted(size);
+    const p = this.reserveUncommitted(size); // may flush, which moves bufBase
+    return this.bufBase + p;
   }
 
   private commitObject(off: number, size: number): void {
