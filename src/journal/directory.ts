@@ -1,0 +1,351 @@
+// The journal directory as journald lays it out, so plain `journalctl` (and `journalctl -D DIR`)
+// finds svcd's logs: DIR/system.journal is the file being written; rotated files are renamed
+// system@SEQNUM_ID-HEAD_SEQNUM-HEAD_REALTIME.journal (32 + 16 + 16 hex digits) and files found
+// dirty at start-up system@REALTIME-RANDOM.journal~. Rotation by size and by hash-table fill;
+// the oldest rotated files are deleted while the directory holds more than its cap.
+// Reading merges every file of the directory in journalctl's order.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, statfsSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { JournalSettings, Storage } from '../config/system-conf.js';
+import { FileState, type Id128 } from './format.js';
+import { type FieldMatch, type JournalEntry, JournalFileReader } from './file-reader.js';
+import { type EntryTimestamps, type JournalItem, JournalFileWriter, type JournalWriterOptions } from './file-writer.js';
+
+export const ACTIVE_FILE = 'system.journal';
+
+const MIB = 1024 * 1024;
+
+/**
+ * Where the journal lives (CONTRACT.md): `--journal-dir` as given; else by Storage= —
+ * persistent: /var/log/journal/MACHINE_ID, volatile: /run/log/journal/MACHINE_ID, auto:
+ * persistent if /var/log/journal exists, none: nowhere (undefined).
+ */
+export function journalDirectory(opts: {
+  storage: Storage;
+  machineId: Id128;
+  override?: string;
+  persistentRoot?: string;
+  volatileRoot?: string;
+}): { dir: string; persistent: boolean } | undefined {
+  if (opts.override !== undefined) return { dir: opts.override, persistent: true };
+  const persistentRoot = opts.persistentRoot ?? '/var/log/journal';
+  const volatileRoot = opts.volatileRoot ?? '/run/log/journal';
+  switch (opts.storage) {
+    case 'none':
+      return undefined;
+    case 'persistent':
+      return { dir: join(persistentRoot, opts.machineId), persistent: true };
+    case 'volatile':
+      return { dir: join(volatileRoot, opts.machineId), persistent: false };
+    case 'auto':
+      return existsSync(persistentRoot)
+        ? { dir: join(persistentRoot, opts.machineId), persistent: true }
+        : { dir: join(volatileRoot, opts.machineId), persistent: false };
+  }
+}
+
+export interface JournalLimits {
+  /** SystemMaxFileSize=: rotate the active file past this size. */
+  maxFileSize: number;
+  /** SystemMaxUse=: delete the oldest rotated files while the directory holds more. */
+  maxUse: number;
+  /** SystemMaxFiles=: at most this many rotated files are kept. */
+  maxFiles: number;
+}
+
+/**
+ * journald.conf's size settings with journald's defaults for unset ones: MaxUse 10% of the file
+ * system (capped at 4 GiB), MaxFileSize 1/8 of MaxUse (capped at 128 MiB).
+ */
+export function journalLimits(settings: JournalSettings, dir: string, persistent: boolean): JournalLimits {
+  const use = persistent ? settings.systemMaxUse : settings.runtimeMaxUse;
+  const file = persistent ? settings.systemMaxFileSize : settings.runtimeMaxFileSize;
+  const files = persistent ? settings.systemMaxFiles : settings.runtimeMaxFiles;
+  let maxUse: number;
+  if (use !== null) {
+    maxUse = Number(use);
+  } else {
+    let fsBytes = 40 * 1024 * MIB;
+    try {
+      const s = statfsSync(existsSync(dir) ? dir : '/');
+      fsBytes = s.blocks * s.bsize;
+    } catch {
+      // keep the guess
+    }
+    maxUse = Math.min(fsBytes / 10, 4096 * MIB);
+  }
+  const maxFileSize = file !== null ? Number(file) : Math.min(maxUse / 8, 128 * MIB);
+  return { maxUse, maxFileSize: Math.max(maxFileSize, 64 * 1024), maxFiles: files };
+}
+
+/** The name journald gives a file it rotated away. */
+export function archivedName(base: string, seqnumId: Id128, headSeqnum: number, headRealtime: number): string {
+  const hex16 = (n: number): string => n.toString(16).padStart(16, '0');
+  return `${base}@${seqnumId}-${hex16(headSeqnum)}-${hex16(headRealtime)}.journal`;
+}
+
+/** The name journald gives a file it found dirty (not closed) and set aside. */
+export function dirtyName(base: string, realtime: number): string {
+  return `${base}@${realtime.toString(16).padStart(16, '0')}-${randomBytes(8).toString('hex')}.journal~`;
+}
+
+const ARCHIVED_RE = /^(.+)@([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{16})\.journal$/;
+const DIRTY_RE = /^(.+)@([0-9a-f]{16})-([0-9a-f]{16})\.journal~$/;
+
+/** Rotated files of a directory, oldest first (by the head realtime in the name). */
+function rotatedFiles(dir: string): { name: string; realtime: number; size: number }[] {
+  const out: { name: string; realtime: number; size: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = ARCHIVED_RE.exec(name) ?? DIRTY_RE.exec(name);
+    if (!m) continue;
+    const realtime = parseInt(m.length === 5 ? m[4] : m[2], 16);
+    let size: number;
+    try {
+      size = statSync(join(dir, name)).blocks * 512;
+    } catch {
+      continue;
+    }
+    out.push({ name, realtime, size });
+  }
+  return out.sort((a, b) => a.realtime - b.realtime || (a.name < b.name ? -1 : 1));
+}
+
+export interface JournalDirectoryOptions {
+  dir: string;
+  machineId: Id128;
+  bootId: Id128;
+  limits?: Partial<JournalLimits>;
+  /** Passed to each file's writer (buffer sizes, hash table sizing override...). */
+  writer?: Partial<Pick<JournalWriterOptions, 'bufferSize' | 'autoSyncBytes' | 'dataHashBuckets' | 'fieldHashBuckets'>>;
+}
+
+/**
+ * Writes a journal directory: one active file, rotated by size / hash-table fill, old files
+ * vacuumed to stay under the caps. Sequence numbers continue across rotations and restarts
+ * (same seqnum_id), as journald's do.
+ */
+export class JournalDirectory {
+  readonly dir: string;
+  readonly limits: JournalLimits;
+  private writer: JournalFileWriter;
+  private readonly opts: JournalDirectoryOptions;
+  private seqnumId: Id128 | undefined;
+  rotations = 0;
+
+  private constructor(opts: JournalDirectoryOptions) {
+    this.opts = opts;
+    this.dir = opts.dir;
+    this.limits = {
+      maxFileSize: opts.limits?.maxFileSize ?? 128 * MIB,
+      maxUse: opts.limits?.maxUse ?? 4096 * MIB,
+      maxFiles: opts.limits?.maxFiles ?? 100,
+    };
+    mkdirSync(this.dir, { recursive: true, mode: 0o2755 });
+    const next = this.setAsideExisting();
+    this.writer = this.newWriter(next);
+  }
+
+  static open(opts: JournalDirectoryOptions): JournalDirectory {
+    return new JournalDirectory(opts);
+  }
+
+  /**
+   * A system.journal left by an earlier run: keep counting its seqnums in the same lineage, and
+   * move it out of the way under the name journald would give it (archived if it was closed,
+   * `.journal~` if its writer died). Appending to it instead would need its whole hash table
+   * read back into memory.
+   */
+  private setAsideExisting(): number {
+    const path = join(this.dir, ACTIVE_FILE);
+    if (!existsSync(path)) return 1;
+    let next = 1;
+    try {
+      const r = JournalFileReader.open(path);
+      const h = r.header;
+      r.close();
+      this.seqnumId = h.seqnumId;
+      next = h.tailEntrySeqnum + 1;
+      if (h.nEntries === 0) {
+        unlinkSync(path);
+      } else if (h.state === FileState.Online) {
+        renameSync(path, join(this.dir, dirtyName('system', Date.now() * 1000)));
+      } else {
+        renameSync(path, join(this.dir, archivedName('system', h.seqnumId, h.headEntrySeqnum, h.headEntryRealtime)));
+      }
+    } catch {
+      renameSync(path, join(this.dir, dirtyName('system', Date.now() * 1000)));
+    }
+    return next;
+  }
+
+  private newWriter(firstSeqnum: number): JournalFileWriter {
+    const w = JournalFileWriter.create(join(this.dir, ACTIVE_FILE), {
+      machineId: this.opts.machineId,
+      bootId: this.opts.bootId,
+      seqnumId: this.seqnumId,
+      firstSeqnum,
+      maxFileSize: this.limits.maxFileSize,
+      ...this.opts.writer,
+    });
+    this.seqnumId = w.seqnumId;
+    return w;
+  }
+
+  append(items: readonly JournalItem[], ts: EntryTimestamps): number {
+    const seq = this.writer.append(items, ts);
+    if (this.writer.size >= this.limits.maxFileSize || this.writer.hashTablesFull()) this.rotate();
+    return seq;
+  }
+
+  /** Archives the active file under journald's name and starts a new one; then vacuums. */
+  rotate(): void {
+    const w = this.writer;
+    const st = w.stats();
+    const next = w.nextSequenceNumber;
+    w.close(FileState.Archived);
+    if (st.entries === 0) unlinkSync(w.path);
+    else renameSync(w.path, join(this.dir, archivedName('system', w.seqnumId, st.headSeqnum, st.headRealtime)));
+    this.rotations++;
+    this.writer = this.newWriter(next);
+    this.vacuum();
+  }
+
+  /** Deletes the oldest rotated files while over SystemMaxUse= or SystemMaxFiles=. */
+  vacuum(): string[] {
+    const removed: string[] = [];
+    const files = rotatedFiles(this.dir);
+    let total = files.reduce((s, f) => s + f.size, 0) + this.writer.size;
+    let count = files.length;
+    for (const f of files) {
+      if (total <= this.limits.maxUse && count <= this.limits.maxFiles) break;
+      try {
+        unlinkSync(join(this.dir, f.name));
+        removed.push(f.name);
+      } catch {
+        continue;
+      }
+      total -= f.size;
+      count--;
+    }
+    return removed;
+  }
+
+  /** Makes everything appended so far visible to readers. */
+  sync(): void {
+    this.writer.sync();
+  }
+
+  close(): void {
+    this.writer.close(FileState.Offline);
+  }
+
+  get activeWriter(): JournalFileWriter {
+    return this.writer;
+  }
+}
+
+export interface DirectoryReadOptions {
+  matches?: readonly FieldMatch[];
+  reverse?: boolean;
+  /** Realtime bounds in microseconds (inclusive). */
+  since?: number;
+  until?: number;
+  /** Only entries of this boot (journalctl -b). */
+  bootId?: Id128;
+}
+
+/** journalctl's order between entries of different files (sd-journal's compare_entries). */
+export function compareEntries(a: JournalEntry, b: JournalEntry): number {
+  if (a.seqnumId === b.seqnumId && a.seqnum !== b.seqnum) return a.seqnum - b.seqnum;
+  if (a.bootId === b.bootId && a.monotonic !== b.monotonic) return a.monotonic - b.monotonic;
+  if (a.realtime !== b.realtime) return a.realtime - b.realtime;
+  return a.xorHash < b.xorHash ? -1 : a.xorHash > b.xorHash ? 1 : 0;
+}
+
+/** Journal files of a directory (and of its machine-id subdirectories, as journalctl -D reads). */
+export function journalFiles(dir: string): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names.sort()) {
+    const p = join(dir, name);
+    if (name.endsWith('.journal') || name.endsWith('.journal~')) out.push(p);
+    else if (/^[0-9a-f]{32}$/.test(name)) {
+      try {
+        if (statSync(p).isDirectory()) out.push(...journalFiles(p));
+      } catch {
+        // vanished meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Entries of every file in `dir`, merged in journalctl's order. Unreadable files are skipped
+ * (journalctl warns and goes on too); their paths land in `skipped`.
+ */
+export function* readDirectory(dir: string, opts: DirectoryReadOptions = {}, skipped: string[] = []): Generator<JournalEntry> {
+  const readers: JournalFileReader[] = [];
+  for (const f of journalFiles(dir)) {
+    try {
+      readers.push(JournalFileReader.open(f));
+    } catch {
+      skipped.push(f);
+    }
+  }
+  const sign = opts.reverse ? -1 : 1;
+  const keep = (e: JournalEntry): boolean =>
+    (opts.since === undefined || e.realtime >= opts.since) &&
+    (opts.until === undefined || e.realtime <= opts.until) &&
+    (opts.bootId === undefined || e.bootId === opts.bootId);
+  try {
+    const heads: { it: Generator<JournalEntry>; cur: JournalEntry }[] = [];
+    for (const r of readers) {
+      let it: Generator<JournalEntry>;
+      try {
+        it = r.entries({ matches: opts.matches, reverse: opts.reverse });
+        const first = it.next();
+        if (!first.done) heads.push({ it, cur: first.value });
+      } catch {
+        skipped.push(r.path);
+      }
+    }
+    while (heads.length > 0) {
+      let best = 0;
+      for (let i = 1; i < heads.length; i++) {
+        if (sign * compareEntries(heads[i].cur, heads[best].cur) < 0) best = i;
+      }
+      const h = heads[best];
+      const e = h.cur;
+      let next: IteratorResult<JournalEntry>;
+      try {
+        next = h.it.next();
+      } catch {
+        next = { done: true, value: undefined };
+      }
+      if (next.done) heads.splice(best, 1);
+      else h.cur = next.value;
+      if (keep(e)) yield e;
+    }
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+/** The last `n` entries of a directory (journalctl -D DIR -n N), oldest first unless reverse. */
+export function tailDirectory(dir: string, n: number, opts: DirectoryReadOptions = {}): JournalEntry[] {
+  const out: JournalEntry[] = [];
+  if (n <= 0) return out;
+  for (const e of readDirectory(dir, { ...opts, reverse: true })) {
+    out.push(e);
+    if (out.length >= n) break;
+  }
+  return opts.reverse ? out : out.reverse();
+}
