@@ -3,7 +3,7 @@
 // datagrams with their sender's credentials. The addon runs in fixture processes of its own: its
 // reaper inside the test runner would steal the runner's children. Needs `npm run build` first.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
