@@ -1,6 +1,6 @@
 // The loader's rules that `systemctl cat` cannot show (names, .wants/.requires/.upholds, parsing,
 // the map's alias validation) on real temp trees; systemd.unit(5) and systemd 252's unit-file.c,
-// dropin.c and load-dropin.c are the spec. Plus a speed check over the host's unit directory.
+// dropin.c and load-dropin.c are the spec. Plus a pass over the host's unit directory.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,17 +133,16 @@ describe('dependency directories', () => {
 });
 
 const LIB = '/lib/systemd/system';
-describe.runIf(existsSync(LIB))('speed', () => {
-  it('maps and assembles every unit of the host\'s unit directory well under 100 ms', () => {
-    const t0 = performance.now();
+// Speed is measured by bench/parse-units.mjs (figures in docs/performance.md), not asserted here:
+// a timed test on shared cores fails under load without anything being wrong.
+describe.runIf(existsSync(LIB))('the host\'s unit directory', () => {
+  it('maps and assembles every unit', () => {
     const m = buildUnitFileMap(['/etc/systemd/system', '/run/systemd/system', LIB, '/usr/lib/systemd/system']);
     let n = 0;
     for (const name of m.names.keys()) {
       loadUnitSource(m, name, {}, true);
       n++;
     }
-    const ms = performance.now() - t0;
-    expect(n).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(100);
+    expect(n).toBeGreaterThan(100);
   });
 });
