@@ -64,6 +64,9 @@ export class JournalData {
 }
 
 const numeric = (a: number, b: number): number => a - b;
+const TWO32 = 0x1_0000_0000;
+/** A buffer on its own ArrayBuffer, so typed-array views over it start 8-byte aligned. */
+const alignedBuffer = (n: number): Buffer => Buffer.from(new ArrayBuffer(n));
 
 const fieldCache = new Map<string, JournalField>();
 /** Interned JournalField for a name (bounded: field names are a small, static set in practice). */
@@ -180,6 +183,8 @@ export class JournalFileWriter {
   private tailBootIdBuf: Buffer;
 
   private buf: Buffer;
+  /** 32-bit view of `buf`: every u64 field sits 8-byte aligned, so two stores write one. */
+  private u32: Uint32Array;
   private readonly bufferSize: number;
   private bufBase: number;
   private bufLen = 0;
@@ -257,7 +262,8 @@ export class JournalFileWriter {
     this.fieldBuckets = Math.max(1, o.fieldHashBuckets ?? DEFAULT_FIELD_BUCKETS);
     this.bufferSize = Math.max(64 * 1024, o.bufferSize ?? 4 * 1024 * 1024);
     this.autoSyncBytes = o.autoSyncBytes ?? 64 * 1024 * 1024;
-    this.buf = Buffer.allocUnsafe(this.bufferSize);
+    this.buf = alignedBuffer(this.bufferSize);
+    this.u32 = new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2);
 
     this.bHead = new Int32Array(this.dataBuckets).fill(-1);
     this.bTail = new Int32Array(this.dataBuckets).fill(-1);
@@ -305,7 +311,9 @@ export class JournalFileWriter {
     for (const item of items) {
       ords.push(item instanceof JournalData ? this.resolvePrepared(item) : this.resolveFresh(item[0], item[1]));
     }
-    if (ords.length > 1) {
+    let sorted = true;
+    for (let i = 1; i < ords.length && sorted; i++) sorted = ords[i] > ords[i - 1];
+    if (!sorted) {
       ords.sort(numeric);
       let w = 1;
       for (let r = 1; r < ords.length; r++) if (ords[r] !== ords[w - 1]) ords[w++] = ords[r];
@@ -329,10 +337,10 @@ export class JournalFileWriter {
     const seqnum = this.nextSeqnum++;
     b.fill(0, p, p + ENTRY_ITEMS_OFFSET);
     b[p] = ObjectType.Entry;
-    writeU64(b, size, p + 8);
-    writeU64(b, seqnum, p + E.seqnum);
-    writeU64(b, realtime, p + E.realtime);
-    writeU64(b, monotonic, p + E.monotonic);
+    this.w64(p + 8, size);
+    this.w64(p + E.seqnum, seqnum);
+    this.w64(p + E.realtime, realtime);
+    this.w64(p + E.monotonic, monotonic);
     bootBuf.copy(b, p + E.bootId);
     let xhi = 0;
     let xlo = 0;
@@ -343,13 +351,13 @@ export class JournalFileWriter {
       const lo = this.dHashLo[o];
       xhi ^= hi;
       xlo ^= lo;
-      writeU64(b, this.dOff[o], q);
-      b.writeUInt32LE(lo, q + 8);
-      b.writeUInt32LE(hi, q + 12);
+      this.w64(q, this.dOff[o]);
+      this.u32[(q + 8) >>> 2] = lo;
+      this.u32[(q + 12) >>> 2] = hi;
       q += ENTRY_ITEM_SIZE;
     }
-    b.writeUInt32LE(xlo >>> 0, p + E.xorHash);
-    b.writeUInt32LE(xhi >>> 0, p + E.xorHash + 4);
+    this.u32[(p + E.xorHash) >>> 2] = xlo >>> 0;
+    this.u32[(p + E.xorHash + 4) >>> 2] = xhi >>> 0;
     this.commitObject(off, size);
     this.nEntries++;
 
@@ -440,11 +448,11 @@ export class JournalFileWriter {
     }
     b.fill(0, p, s);
     b[p] = ObjectType.Data;
-    writeU64(b, size, p + 8);
-    b.writeUInt32LE(lo, p + D.hash);
-    b.writeUInt32LE(hi, p + D.hash + 4);
+    this.w64(p + 8, size);
+    this.u32[(p + D.hash) >>> 2] = lo;
+    this.u32[(p + D.hash + 4) >>> 2] = hi;
     // Field chains grow at the head (as journald does): the new object points at the older one.
-    writeU64(b, fs.headData, p + D.nextField);
+    this.w64(p + D.nextField, fs.headData);
     this.commitObject(off, size);
     // journald appends a new field's object right after the data object that introduced it.
     if (newField) this.appendField(fs, field, field.prefix.length - 1 + FIELD_PAYLOAD_OFFSET);
@@ -469,7 +477,7 @@ export class JournalFileWriter {
 
     fs.headData = off;
     if (fs.off < this.bufBase) fs.dirty = true;
-    else writeU64(this.buf, off, fs.off - this.bufBase + F.headData);
+    else this.w64(fs.off - this.bufBase + F.headData, off);
     if (key !== undefined) this.cacheShort(key, o);
     return o;
   }
@@ -521,8 +529,8 @@ export class JournalFileWriter {
     const dataOff = this.dOff[o];
     if (dataOff >= this.bufBase) {
       const q = dataOff - this.bufBase;
-      if (n === 0) writeU64(this.buf, entryOff, q + D.entryOffset);
-      writeU64(this.buf, n + 1, q + D.nEntries);
+      if (n === 0) this.w64(q + D.entryOffset, entryOff);
+      this.w64(q + D.nEntries, n + 1);
     } else {
       if (n === 0) this.patches.set(dataOff + D.entryOffset, entryOff);
       this.dirtyData.add(o);
@@ -556,7 +564,7 @@ export class JournalFileWriter {
     }
     const at = c.tailOff + ENTRY_ARRAY_ITEMS_OFFSET + 8 * c.tailUsed;
     if (c.tailOff >= this.bufBase) {
-      writeU64(this.buf, entryOff, at - this.bufBase);
+      this.w64(at - this.bufBase, entryOff);
     } else {
       if (c.run === null) {
         c.run = { fileOff: at, values: [] };
@@ -578,7 +586,7 @@ export class JournalFileWriter {
     const p = off - this.bufBase;
     this.buf.fill(0, p, p + size);
     this.buf[p] = ObjectType.EntryArray;
-    writeU64(this.buf, size, p + 8);
+    this.w64(p + 8, size);
     this.commitObject(off, size);
     return off;
   }
@@ -613,7 +621,10 @@ export class JournalFileWriter {
     const need = align8(size);
     if (this.bufLen + need > this.buf.length) {
       this.flushBuffer();
-      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(need, this.bufferSize));
+      if (need > this.buf.length) {
+        this.buf = alignedBuffer(align8(Math.max(need, this.bufferSize)));
+        this.u32 = new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2);
+      }
     }
     return this.bufLen;
   }
@@ -639,10 +650,10 @@ export class JournalFileWriter {
     const b = this.buf;
     b.fill(0, p, p + FIELD_PAYLOAD_OFFSET);
     b[p] = ObjectType.Field;
-    writeU64(b, size, p + 8);
-    b.writeUInt32LE(fs.hash.lo, p + F.hash);
-    b.writeUInt32LE(fs.hash.hi, p + F.hash + 4);
-    writeU64(b, fs.headData, p + F.headData);
+    this.w64(p + 8, size);
+    this.u32[(p + F.hash) >>> 2] = fs.hash.lo;
+    this.u32[(p + F.hash + 4) >>> 2] = fs.hash.hi;
+    this.w64(p + F.headData, fs.headData);
     field.prefix.copy(b, p + FIELD_PAYLOAD_OFFSET, 0, field.prefix.length - 1);
     this.commitObject(off, size);
     fs.off = off;
@@ -663,9 +674,22 @@ export class JournalFileWriter {
     this.fieldTableDirty = true;
   }
 
+  /** Writes a u64 (< 2^53) at buffer position `pos` (8-byte aligned). */
+  private w64(pos: number, value: number): void {
+    const i = pos >>> 2;
+    if (value < TWO32) {
+      this.u32[i] = value;
+      this.u32[i + 1] = 0;
+    } else {
+      const hi = Math.floor(value / TWO32);
+      this.u32[i] = value - hi * TWO32;
+      this.u32[i + 1] = hi;
+    }
+  }
+
   /** A link field of an object at `at`: in the buffer if still there, else queued for sync(). */
   private setU64(at: number, value: number): void {
-    if (at >= this.bufBase) writeU64(this.buf, value, at - this.bufBase);
+    if (at >= this.bufBase) this.w64(at - this.bufBase, value);
     else this.patches.set(at, value);
   }
 
