@@ -6,8 +6,9 @@
  * signal every thread of the *parent*), no handler of the parent's may ever run in it.
  *
  * Order in the child: default signal dispositions → session/process group → stdin/stdout/stderr
- * and passed fds → rlimits → oom_score_adj, nice, umask → chroot → groups, gid, uid → chdir →
- * no_new_privs → empty signal mask → execve. Privileged steps come before the ids are dropped;
+ * and passed fds → rlimits → oom_score_adj, nice, umask, CPU scheduling and affinity, IO priority,
+ * timer slack → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
+ * → no_new_privs → empty signal mask → execve. Privileged steps come before the ids are dropped;
  * chdir after, so a directory only the service user may enter works (systemd's reason too).
  * A failure is written as (stage, errno) to a close-on-exec pipe; the child then exits with
  * systemd's exit code for that stage.
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -39,7 +41,8 @@
 enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
-  ST_NO_NEW_PRIVS, ST_EXEC, ST_CLONE, ST_COUNT
+  ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
+  ST_CLONE, ST_COUNT
 };
 
 static const struct {
@@ -54,7 +57,9 @@ static const struct {
     [ST_CHROOT] = {"chroot", 210},         [ST_SETGROUPS] = {"setgroups", 216},
     [ST_SETGID] = {"setgid", 216},         [ST_SETUID] = {"setuid", 217},
     [ST_CHDIR] = {"chdir", 200},           [ST_NO_NEW_PRIVS] = {"no_new_privs", 227},
-    [ST_EXEC] = {"exec", 203},
+    [ST_EXEC] = {"exec", 203},             [ST_SETSCHEDULER] = {"setscheduler", 214},
+    [ST_CPUAFFINITY] = {"cpuaffinity", 215}, [ST_IOPRIO] = {"ioprio", 211},
+    [ST_TIMERSLACK] = {"timerslack", 212}, [ST_CAPABILITIES] = {"capabilities", 218},
     /* In the parent: no child ran. systemd's nearest word for a failed fork is MEMORY. */
     [ST_CLONE] = {"clone", 204},
 };
@@ -74,6 +79,13 @@ struct spawn_spec {
   int *scratch; /* 3 + n_pass_fds ints the child fills while moving fds */
   bool has_uid, has_gid, has_groups, has_umask, has_nice, has_oom;
   bool setsid, new_pgrp, no_new_privs;
+  bool has_sched, has_ioprio, has_timerslack, has_bounding, has_ambient;
+  int sched_policy, sched_priority;
+  int ioprio;
+  unsigned long timerslack_ns;
+  uint64_t *cpu_mask; /* sched_setaffinity bitmap; NULL: inherit */
+  size_t cpu_mask_bytes;
+  uint64_t bounding, ambient; /* capability masks, bit n = capability n */
   uid_t uid;
   gid_t gid;
   gid_t *groups;
@@ -175,6 +187,21 @@ static void child_fds(const struct spawn_spec *s, int *errfd) {
   if (cloexec_from(n) < 0) child_fail(*errfd, ST_FDS);
 }
 
+/* Ambient capabilities must be both permitted and inheritable to be raised; exec then gives a
+ * non-root program exactly these (and the kernel drops the rest of the kept permitted set). */
+static void child_ambient(const struct spawn_spec *s, int errfd) {
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &hdr, data) < 0) child_fail(errfd, ST_CAPABILITIES);
+  data[0].effective = data[0].permitted;
+  data[1].effective = data[1].permitted;
+  data[0].inheritable = (uint32_t)s->ambient;
+  data[1].inheritable = (uint32_t)(s->ambient >> 32);
+  if (syscall(SYS_capset, &hdr, data) < 0) child_fail(errfd, ST_CAPABILITIES);
+  for (int cap = 0; cap <= 63; cap++)
+    if ((s->ambient >> cap & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) child_fail(errfd, ST_CAPABILITIES);
+}
+
 static int child_main(void *arg) {
   const struct child_ctx *c = arg;
   const struct spawn_spec *s = c->spec;
@@ -205,12 +232,27 @@ static int child_main(void *arg) {
   }
   if (s->has_nice && setpriority(PRIO_PROCESS, 0, s->nice) < 0) child_fail(errfd, ST_NICE);
   if (s->has_umask) umask(s->umask);
+  if (s->has_sched) {
+    struct { int priority; } param = {s->sched_priority};
+    if (syscall(SYS_sched_setscheduler, 0, s->sched_policy, &param) < 0) child_fail(errfd, ST_SETSCHEDULER);
+  }
+  if (s->cpu_mask && syscall(SYS_sched_setaffinity, 0, s->cpu_mask_bytes, s->cpu_mask) < 0) child_fail(errfd, ST_CPUAFFINITY);
+  /* ioprio_set(IOPRIO_WHO_PROCESS, self, class << 13 | level) */
+  if (s->has_ioprio && syscall(SYS_ioprio_set, 1, 0, s->ioprio) < 0) child_fail(errfd, ST_IOPRIO);
+  if (s->has_timerslack && prctl(PR_SET_TIMERSLACK, s->timerslack_ns, 0, 0, 0) < 0) child_fail(errfd, ST_TIMERSLACK);
 
   if (s->root) {
     if (chroot(s->root) < 0) child_fail(errfd, ST_CHROOT);
     /* Without this the old root stays reachable through the working directory. */
     if (!s->cwd && chdir("/") < 0) child_fail(errfd, ST_CHDIR);
   }
+
+  /* The bounding set only shrinks, and dropping needs CAP_SETPCAP: before the ids change. Ambient
+   * capabilities for a non-root user need the permitted set kept across setuid. */
+  if (s->has_bounding)
+    for (int cap = 0; cap <= 63; cap++)
+      if (!(s->bounding >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) child_fail(errfd, ST_CAPABILITIES);
+  if (s->has_ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_CAPABILITIES);
 
   /* Raw syscalls: in a CLONE_VM child glibc's wrappers would broadcast to the parent's threads.
    * Dropping to a user without naming groups must not keep root's supplementary groups. */
@@ -219,6 +261,7 @@ static int child_main(void *arg) {
   }
   if (s->has_gid && syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0) child_fail(errfd, ST_SETGID);
   if (s->has_uid && syscall(SYS_setresuid, s->uid, s->uid, s->uid) < 0) child_fail(errfd, ST_SETUID);
+  if (s->has_ambient) child_ambient(s, errfd);
 
   if (s->cwd && chdir(s->cwd) < 0) child_fail(errfd, ST_CHDIR);
   if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_NO_NEW_PRIVS);
@@ -245,6 +288,7 @@ static void spec_free(struct spawn_spec *s) {
   free(s->groups);
   free(s->pass_fds);
   free(s->scratch);
+  free(s->cpu_mask);
 }
 
 static bool type_error(napi_env env, const char *field, const char *expected) {
@@ -412,6 +456,50 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
       if (!read_rlim(env, soft, &s->limits[i].value.rlim_cur) || !read_rlim(env, hard, &s->limits[i].value.rlim_max)) return false;
       s->n_limits = i + 1;
     }
+  }
+  if (has_field(env, o, "cpuScheduling", &v)) {
+    napi_value f;
+    int64_t policy = 0, prio = 0;
+    bool reset = false;
+    if (!has_field(env, v, "policy", &f) || !read_int(env, f, "cpuScheduling.policy", 0, 6, &policy)) return type_error(env, "cpuScheduling.policy", "a SCHED_* number");
+    if (has_field(env, v, "priority", &f) && !read_int(env, f, "cpuScheduling.priority", 0, 99, &prio)) return false;
+    if (!read_bool(env, v, "resetOnFork", &reset)) return false;
+    s->has_sched = true;
+    s->sched_policy = (int)policy | (reset ? 0x40000000 /* SCHED_RESET_ON_FORK */ : 0);
+    s->sched_priority = (int)prio;
+  }
+  if (has_field(env, o, "cpuAffinity", &v)) {
+    int64_t *cpus = NULL;
+    uint32_t n = 0;
+    bool ok = read_int_array(env, v, "cpuAffinity", 0, 8191, &cpus, &n);
+    if (ok) {
+      int64_t max = 0;
+      for (uint32_t i = 0; i < n; i++) max = cpus[i] > max ? cpus[i] : max;
+      s->cpu_mask_bytes = ((size_t)max / 64 + 1) * sizeof(uint64_t);
+      s->cpu_mask = calloc(1, s->cpu_mask_bytes);
+      ok = s->cpu_mask != NULL;
+      for (uint32_t i = 0; ok && i < n; i++) s->cpu_mask[cpus[i] / 64] |= (uint64_t)1 << (cpus[i] % 64);
+    }
+    free(cpus);
+    if (!ok) return false;
+  }
+  if (has_field(env, o, "ioprio", &v)) {
+    if (!read_int(env, v, "ioprio", 0, 0xffff, &x)) return false;
+    s->has_ioprio = true, s->ioprio = (int)x;
+  }
+  if (has_field(env, o, "timerSlackNs", &v)) {
+    if (!read_int(env, v, "timerSlackNs", 1, INT64_MAX, &x)) return false;
+    s->has_timerslack = true, s->timerslack_ns = (unsigned long)x;
+  }
+  if (has_field(env, o, "capabilityBoundingSet", &v)) {
+    bool lossless;
+    if (napi_get_value_bigint_uint64(env, v, &s->bounding, &lossless) != napi_ok || !lossless) return type_error(env, "capabilityBoundingSet", "a 64-bit bigint mask");
+    s->has_bounding = true;
+  }
+  if (has_field(env, o, "ambientCapabilities", &v)) {
+    bool lossless;
+    if (napi_get_value_bigint_uint64(env, v, &s->ambient, &lossless) != napi_ok || !lossless) return type_error(env, "ambientCapabilities", "a 64-bit bigint mask");
+    s->has_ambient = s->ambient != 0;
   }
   return read_bool(env, o, "setsid", &s->setsid) && read_bool(env, o, "newProcessGroup", &s->new_pgrp) &&
          read_bool(env, o, "noNewPrivileges", &s->no_new_privs);

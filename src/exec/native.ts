@@ -110,12 +110,24 @@ export interface SpawnSpec {
   /** A new process group without a new session (ignored with setsid). */
   readonly newProcessGroup?: boolean;
   readonly noNewPrivileges?: boolean;
+  /** CPUSchedulingPolicy= (SCHED_OTHER 0, FIFO 1, RR 2, BATCH 3, IDLE 5), CPUSchedulingPriority=, CPUSchedulingResetOnFork=. */
+  readonly cpuScheduling?: { readonly policy: number; readonly priority?: number; readonly resetOnFork?: boolean };
+  /** CPUAffinity= as CPU numbers; omit it for "inherit" (an empty list fails with 215/CPUAFFINITY). */
+  readonly cpuAffinity?: readonly number[];
+  /** IOSchedulingClass=/IOSchedulingPriority= as ioprio_set(2)'s value: class << 13 | level. */
+  readonly ioprio?: number;
+  readonly timerSlackNs?: number;
+  /** CapabilityBoundingSet= as a mask (bit n = capability n); capabilities outside it are dropped. */
+  readonly capabilityBoundingSet?: bigint;
+  /** AmbientCapabilities= as a mask: kept across the uid change and raised, so a non-root service has them. */
+  readonly ambientCapabilities?: bigint;
 }
 
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
 export type SpawnStage =
   | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
-  | 'nice' | 'chroot' | 'setgroups' | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'clone';
+  | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'capabilities' | 'setgroups'
+  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'clone';
 
 /**
  * A process that could not be started: the stage that failed, with systemd's exit code and name for

@@ -43,6 +43,7 @@ interface Cases {
   hardNofile: number; uid: string; gid: string; groups: string; umask: string; sigBlk: string; sigIgn: string; parentSigIgn: string;
   parentMaskKept: boolean; nofile: number[]; core: number[]; oom: string; sessionLeader: boolean; groupLeader: boolean; niceValue: number;
   pidfdSignal: number; killed: ChildExit; pidfdAfterExit: string; killpg: number; groupKilled: ChildExit; killpgOne: string;
+  policy: number; cpus: string; timerslack: string; ionice: string; caps: string[]; badaffinity: Failure;
   chroot?: string; chrootExit?: ChildExit; failedReported: number[]; nul: string;
   missing: Failure; badcwd: Failure; forbiddencwd: Failure; badstdout: Failure; badroot: Failure; badlimit: Failure; notexecutable: Failure;
 }
@@ -84,6 +85,14 @@ describe('native spawn', () => {
     const expected = Math.min(65535, out.hardNofile);
     expect(out.nofile).toEqual([expected, expected]);
     expect(out.core).toEqual([1000, 1500]);
+  });
+  it('applies CPU scheduling policy, affinity, IO priority and timer slack', () => {
+    expect([out.policy, out.cpus, out.timerslack, out.ionice]).toEqual([3, '0', '123456', 'idle']);
+    expect(out.badaffinity).toMatchObject({ stage: 'cpuaffinity', status: '215/CPUAFFINITY', errnoName: 'EINVAL' });
+  });
+  it('keeps AmbientCapabilities= across the drop to nobody and shrinks the bounding set', () => {
+    // CapInh, CapPrm, CapEff, CapBnd, CapAmb: NET_BIND_SERVICE (bit 10) everywhere, CHOWN (bit 0) only bounding.
+    expect(out.caps).toEqual(['0000000000000400', '0000000000000400', '0000000000000400', '0000000000000401', '0000000000000400']);
   });
   it('signals through a pidfd, which reports ESRCH once the child is gone; killpg reaches a new process group', () => {
     expect([out.pidfdSignal, out.pidfdAfterExit]).toEqual([0, 'ESRCH']);
