@@ -68,7 +68,16 @@ int svcd_define(napi_env env, napi_value exports, const char *name, napi_callbac
   return napi_set_named_property(env, exports, name, fn) == napi_ok ? 0 : -1;
 }
 
+/* The reaper, signal watchers and sockets are process-wide and bound to one loop: a second JS
+ * environment (a worker thread) would get callbacks into the wrong isolate. */
+static napi_env owner;
+
 static napi_value Init(napi_env env, napi_value exports) {
+  if (owner && owner != env) {
+    napi_throw_error(env, NULL, "svcd_native: already loaded by another thread; use it from the main thread only");
+    return NULL;
+  }
+  owner = env;
   if (svcd_register_spawn(env, exports) < 0 || svcd_register_reaper(env, exports) < 0 ||
       svcd_register_process(env, exports) < 0 || svcd_register_dgram(env, exports) < 0) {
     svcd_throw_napi_failure(env, "registering functions");
