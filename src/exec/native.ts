@@ -344,9 +344,10 @@ export interface SignalWatch {
   close(): void;
 }
 
+/** A signal number; 0 is allowed (kill's existence check), watchers refuse it. */
 function toNumber(sig: number | SignalName): number {
   const n = typeof sig === 'number' ? sig : signalNumber(sig);
-  if (n === undefined || !Number.isInteger(n) || n < 1 || n > SIGRTMAX) throw new TypeError(`unknown signal ${String(sig)}`);
+  if (n === undefined || !Number.isInteger(n) || n < 0 || n > SIGRTMAX) throw new TypeError(`unknown signal ${String(sig)}`);
   return n;
 }
 

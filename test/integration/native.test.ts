@@ -42,7 +42,7 @@ interface Cases {
   output: string; exit: ChildExit; childFds: string; passedSame: boolean; ownFds: number;
   hardNofile: number; uid: string; gid: string; groups: string; umask: string; sigBlk: string; sigIgn: string; parentSigIgn: string;
   parentMaskKept: boolean; nofile: number[]; core: number[]; oom: string; sessionLeader: boolean; groupLeader: boolean; niceValue: number;
-  pidfdSignal: number; killed: ChildExit; pidfdAfterExit: string; killpg: number; groupKilled: ChildExit; killpgOne: string;
+  alive: number[]; pidfdSignal: number; killAfterExit: string; killed: ChildExit; pidfdAfterExit: string; killpg: number; groupKilled: ChildExit; killpgOne: string;
   policy: number; cpus: string; timerslack: string; ionice: string; caps: string[]; badaffinity: Failure;
   chroot?: string; chrootExit?: ChildExit; failedReported: number[]; nul: string;
   missing: Failure; badcwd: Failure; forbiddencwd: Failure; badstdout: Failure; badroot: Failure; badlimit: Failure; notexecutable: Failure;
@@ -95,7 +95,7 @@ describe('native spawn', () => {
     expect(out.caps).toEqual(['0000000000000400', '0000000000000400', '0000000000000400', '0000000000000401', '0000000000000400']);
   });
   it('signals through a pidfd, which reports ESRCH once the child is gone; killpg reaches a new process group', () => {
-    expect([out.pidfdSignal, out.pidfdAfterExit]).toEqual([0, 'ESRCH']);
+    expect([out.alive, out.pidfdSignal, out.pidfdAfterExit, out.killAfterExit]).toEqual([[0, 0], 0, 'ESRCH', 'ESRCH']);
     expect(out.killed).toMatchObject({ code: -1, signal: 15 });
     expect([out.killpg, out.groupKilled.signal, out.killpgOne]).toEqual([0, 9, 'EINVAL']);
   });
