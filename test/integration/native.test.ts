@@ -141,13 +141,14 @@ function startPid1(mode: string[]) {
 }
 
 describe('native reaper and signals as PID 1 of a PID namespace', () => {
-  it('leaves no zombie of 1000 double-forked orphans after 1 s, and hands SIGRTMIN+3, SIGHUP and SIGTERM to JS', async () => {
+  it('leaves no zombie of 1000 double-forked orphans after 1 s, and hands SIGUSR1 from inside, SIGRTMIN+3, SIGHUP and SIGTERM from the host to JS', async () => {
     const p = startPid1([]);
     const m = await p.until(/pid (\d+) zombies (\d+) reaped (\d+)/);
     expect(m, p.state.stdout + p.state.stderr).not.toBeNull();
     expect(Number(m![1])).toBe(1);
     expect(Number(m![2])).toBe(0);
     expect(Number(m![3])).toBeGreaterThanOrEqual(1001);
+    expect(await p.until(/signal 10 SIGUSR1/)).not.toBeNull();
     const pid1 = p.hostPid();
     // Node knows no real-time signal names: send SIGRTMIN+3 by number. Unhandled, it would be dropped.
     process.kill(pid1, 34 + 3);
@@ -170,7 +171,7 @@ describe('native reaper and signals as PID 1 of a PID namespace', () => {
 });
 
 describe('native unix datagram sockets', () => {
-  it('deliver each datagram whole, a 200 KB one included, with the sender\'s pid, uid and gid', async () => {
+  it('deliver each datagram whole, a 200 KB one included, with the sender\'s pid, uid and gid, and lose none of a burst', async () => {
     const sock = join(work, 'notify');
     const rx = spawn(process.execPath, [join(fixtures, 'dgram.mjs'), sock, '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -182,12 +183,12 @@ describe('native unix datagram sockets', () => {
     // Anyone may send; the receiver learns who from the kernel, not from the message.
     chmodSync(sock, 0o777);
     chmodSync(work, 0o755);
-    const send = (uid?: number) => {
-      const tx = spawnSync(process.execPath, [join(fixtures, 'dgram-send.mjs'), sock], { encoding: 'utf8', ...(uid === undefined ? {} : { uid, gid: uid }) });
+    const send = (uid?: number, burst = 0) => {
+      const tx = spawnSync(process.execPath, [join(fixtures, 'dgram-send.mjs'), sock, String(burst)], { encoding: 'utf8', ...(uid === undefined ? {} : { uid, gid: uid }) });
       expect(tx.stderr).toBe('');
-      return JSON.parse(tx.stdout) as { pid: number; uid: number; gid: number; r1: number; r2: number; sha256: string[] };
+      return JSON.parse(tx.stdout) as { pid: number; uid: number; gid: number; r1: number; r2: number; sha256: string[]; burstErrors: number };
     };
-    const senders = [send(), send(65534)];
+    const senders = [send(undefined, 5000), send(65534)];
     await exited;
     expect(err).toBe('');
     for (const s of senders) expect([s.r1, s.r2]).toEqual([0, 0]);
@@ -196,5 +197,8 @@ describe('native unix datagram sockets', () => {
     expect(got.map((g) => g.sha256)).toEqual([...senders[0]!.sha256, ...senders[1]!.sha256]);
     expect(got.map((g) => g.sender)).toEqual([0, 0, 1, 1].map((i) => ({ pid: senders[i]!.pid, uid: senders[i]!.uid, gid: senders[i]!.gid })));
     expect(senders[1]!.uid).toBe(65534);
+    // 5000 small datagrams in a burst: none lost, none reordered.
+    expect(senders[0]!.burstErrors).toBe(0);
+    expect(JSON.parse(out.split('\n')[2]!)).toEqual({ burst: 5000, burstInOrder: true });
   });
 });
