@@ -1,0 +1,163 @@
+/**
+ * The manager as the outside sees it: what src/control (the socket behind svcctl) and src/dbus
+ * (org.freedesktop.systemd1) ask of it, and nothing more. The engine's Manager implements
+ * ManagerApi; control/ and dbus/ turn its snapshots into `svcctl show` properties, status pages
+ * and D-Bus values, so all three speak systemd's words from one source.
+ *
+ * Snapshots are plain read-only data taken at the moment of the call: holding one never keeps
+ * the engine from changing, and a caller can never change the engine through one.
+ */
+import type { Kind } from '../graph/atoms.js';
+import type { JobMode } from '../graph/graph.js';
+import type { Unit } from '../unit/model.js';
+import type { ActiveState, JobResult, JobState, JobType, QueuedJobType } from './job.js';
+
+/** A point in time as systemd keeps it: wall clock and CLOCK_MONOTONIC, in µs; both 0n: never. */
+export interface Timestamp {
+  readonly realtimeUs: bigint;
+  readonly monotonicUs: bigint;
+}
+
+export const NEVER: Timestamp = Object.freeze({ realtimeUs: 0n, monotonicUs: 0n });
+
+/** systemd's Result= words (Unit.Result of services and the like). */
+export type UnitResult =
+  | 'success' | 'resources' | 'protocol' | 'timeout' | 'exit-code' | 'signal' | 'core-dump' | 'watchdog'
+  | 'start-limit-hit' | 'exec-condition' | 'oom-kill';
+
+/** si_code of a process exit, as ExecMainCode= prints it: 1 CLD_EXITED, 2 CLD_KILLED, 3 CLD_DUMPED; 0 not exited. */
+export type ExitCode = 0 | 1 | 2 | 3;
+
+/** One process run (ExecMainPID=/ExecMainCode=/…, and each ExecStart=/ExecStop=/… line's `{ pid=… }`). */
+export interface ExecStatus {
+  readonly pid: number;
+  readonly start: Timestamp;
+  readonly exit: Timestamp;
+  readonly code: ExitCode;
+  /** Exit status, or the signal number when killed/dumped. */
+  readonly status: number;
+}
+
+/** One Exec*= command line and its last run (for `show`'s `ExecStart={ path=… ; argv[]=… ; … }`). */
+export interface CommandStatus {
+  readonly path: string;
+  readonly argv: readonly string[];
+  /** The `-` prefix. */
+  readonly ignoreErrors: boolean;
+  readonly run?: ExecStatus;
+}
+
+export interface JobInfo {
+  readonly id: number;
+  readonly unit: string;
+  readonly type: QueuedJobType;
+  readonly state: JobState;
+}
+
+export interface UnitTimestamps {
+  readonly inactiveExit: Timestamp;
+  readonly activeEnter: Timestamp;
+  readonly activeExit: Timestamp;
+  readonly inactiveEnter: Timestamp;
+  readonly stateChange: Timestamp;
+  readonly condition: Timestamp;
+  readonly assert: Timestamp;
+}
+
+/** A unit now: its loaded model plus its run-time state. */
+export interface UnitStatus {
+  readonly id: string;
+  /** The loaded model (names, LoadState, FragmentPath, DropInPaths, every setting). */
+  readonly model: Unit;
+  /** Every edge the graph holds for the unit, implicit, default and reverse ones included, by kind. */
+  readonly dependencies: Readonly<Partial<Record<Kind, readonly string[]>>>;
+  readonly activeState: ActiveState;
+  readonly subState: string;
+  readonly result: UnitResult;
+  readonly job?: JobInfo;
+  readonly mainPid: number;
+  readonly controlPid: number;
+  /** The main process's last run (ExecMainPID=, ExecMainCode=, ExecMainStatus=, ExecMain*Timestamp=). */
+  readonly execMain: ExecStatus;
+  /** Exec*= lines by directive name ("ExecStart", "ExecStartPre", …), each with its last run. */
+  readonly commands: Readonly<Record<string, readonly CommandStatus[]>>;
+  readonly nRestarts: number;
+  /** STATUS= and ERRNO= from sd_notify. */
+  readonly statusText: string;
+  readonly statusErrno: number;
+  /** 32 lowercase hex digits, '' before the first start. */
+  readonly invocationId: string;
+  readonly timestamps: UnitTimestamps;
+  readonly conditionResult: boolean;
+  readonly assertResult: boolean;
+  /** The condition that failed the last check, for status's "Condition: start condition failed at …". */
+  readonly failedCondition?: { readonly kind: string; readonly parameter: string; readonly negate: boolean; readonly trigger: boolean };
+  /** The unit's file or drop-ins changed on disk since they were loaded (NeedDaemonReload=). */
+  readonly needDaemonReload: boolean;
+  /** Every process svcd knows belongs to the unit (main, control and their descendants). */
+  readonly processes: readonly number[];
+}
+
+/** systemctl is-system-running's words. */
+export type SystemState = 'initializing' | 'starting' | 'running' | 'degraded' | 'maintenance' | 'stopping' | 'offline' | 'unknown';
+
+export interface ManagerStatus {
+  readonly version: string;
+  readonly systemState: SystemState;
+  /** The unit booted (--unit, default.target). */
+  readonly bootUnit: string;
+  readonly unitPath: readonly string[];
+  readonly runtimeDir: string;
+  /** Where the journal is written (for `svcctl logs` without -D). */
+  readonly journalDir?: string;
+  readonly nJobs: number;
+  readonly nFailedUnits: number;
+  readonly nNames: number;
+  readonly userspaceTimestamp: Timestamp;
+  /** When the boot's start job finished (FinishTimestamp=); NEVER while booting. */
+  readonly finishTimestamp: Timestamp;
+  /** The exit status svcd will end with, once set (svcctl exit N, SuccessAction=/FailureAction=exit). */
+  readonly exitCode?: number;
+}
+
+/** Why a request was refused, in words systemctl prints after "Failed to start X: ". */
+export interface ManagerError {
+  readonly code: 'no-such-unit' | 'load-failed' | 'refused' | 'not-applicable' | 'conflicting-jobs' | 'cyclic' | 'destructive' | 'bad-mode' | 'masked' | 'no-such-process' | 'invalid' | 'busy';
+  readonly message: string;
+}
+
+export type Enqueued =
+  | { readonly ok: true; readonly job: JobInfo; readonly done: Promise<JobResult> }
+  | { readonly ok: false; readonly error: ManagerError };
+
+/** The job types a client may ask for (systemctl's verbs map onto these). */
+export type RequestedJobType = JobType | 'reload-or-restart' | 'try-reload-or-restart';
+
+export type KillWhom = 'main' | 'control' | 'all';
+
+export interface ManagerApi {
+  status(): ManagerStatus;
+  /** Loads the unit if it is not loaded yet (systemctl show of an unknown unit shows LoadState=not-found). */
+  unit(name: string): UnitStatus;
+  /** Every unit in memory (loaded, with a job, or referenced), as list-units sees them. */
+  units(): readonly UnitStatus[];
+  jobs(): readonly JobInfo[];
+  /** `manual`: RefuseManualStart=/RefuseManualStop= apply (requests from svcctl are manual). */
+  enqueue(name: string, type: RequestedJobType, mode: JobMode, manual: boolean): Enqueued;
+  cancelJob(id: number): ManagerError | undefined;
+  kill(name: string, whom: KillWhom, signal: number): ManagerError | undefined;
+  resetFailed(name?: string): ManagerError | undefined;
+  /** daemon-reload: re-read every unit from disk, keep what runs. */
+  reload(): Promise<void>;
+  /** Begin the orderly shutdown; svcd then exits with `exitCode` (svcctl exit N, poweroff, halt). */
+  shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void;
+  /** Called for every change of state, job installed or finished (for --wait, list-jobs, D-Bus signals). */
+  subscribe(listener: ManagerListener): () => void;
+}
+
+export interface ManagerListener {
+  unitChanged?(id: string): void;
+  jobNew?(job: JobInfo): void;
+  jobRemoved?(job: JobInfo, result: JobResult): void;
+  systemStateChanged?(state: SystemState): void;
+}
