@@ -26,9 +26,10 @@ import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
 import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
 import { serviceKind } from './kinds/service.js';
-import type { ChildExitEvent, SignalName, System, TimerHandle } from './system.js';
+import { NEVER, type Timestamp } from './api.js';
+import { SpawnFailure, type ChildExitEvent, type SignalName, type System, type TimerHandle } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
-import type { EngineUnit, KindContext, UnitKind, UnitResult, UnitRuntime } from './unit-kind.js';
+import { DEFAULT_MANAGER_DEFAULTS, type EngineUnit, type KindContext, type ManagerDefaults, type UnitKind, type UnitResult, type UnitRuntime } from './unit-kind.js';
 
 export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind];
 
@@ -50,6 +51,10 @@ export interface EngineObserver {
   jobStarted?(job: Readonly<Job>): void;
   jobFinished?(job: Readonly<Job>, result: JobResult): void;
   stateChanged?(unit: string, from: ActiveState, to: ActiveState, subState: string): void;
+  /** A unit's message ("Main process exited, …"), with the unit it is about. */
+  unitLog?(unit: string, text: string): void;
+  /** A process exited that was no unit's main or control process (an orphan svcd reaped). */
+  orphanExited?(e: ChildExitEvent): void;
   log?(line: string): void;
 }
 
@@ -62,6 +67,7 @@ export interface EngineOptions {
   readonly observer?: EngineObserver;
   /** Condition*=/Assert*= of a unit, evaluated when its start job runs. */
   readonly conditions?: (u: EngineUnit) => ConditionVerdict;
+  readonly defaults?: ManagerDefaults;
 }
 
 interface Runtime extends UnitRuntime {
@@ -111,18 +117,30 @@ export class Engine {
     });
     this.ctx = {
       system: this.system,
+      defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS,
       setState: (u, sub) => this.setState(u as Runtime, sub),
       stateTimer: (u, ms, fn) => this.stateTimer(u as Runtime, ms, fn),
-      spawn: (u, argv, role) => {
+      spawn: (u, cmd, o) => {
         try {
-          return this.system.spawn({ unit: u.id, argv, role });
+          return this.system.spawn({
+            unit: u.id, argv: cmd.argv, role: o.role, command: cmd.source, source: u.model.source,
+            privileged: o.privileged, extraEnv: o.extraEnv, invocationId: u.invocationId,
+          });
         } catch (e) {
-          this.log(`${u.id}: Failed to spawn ${argv[0] ?? '?'}: ${(e as Error).message}`);
-          return undefined;
+          const status = e instanceof SpawnFailure ? e.status : 203;
+          return { failed: true, status, message: (e as Error).message };
         }
       },
-      kill: (_u, pid, signal: SignalName) => this.system.kill(pid, signal),
-      log: (u, text) => this.log(`${u.id}: ${text}`),
+      kill: (_u, pid, signal: SignalName | number) => this.system.kill(pid, signal),
+      processes: (u) => this.system.unitProcesses?.(u.id, [u.mainPid, u.controlPid].filter((p) => p > 0)) ?? [u.mainPid, u.controlPid].filter((p) => p > 0),
+      requestJob: (u, type, mode) => {
+        this.requests.push({ unit: u.id, type, mode });
+      },
+      timestamp: () => this.timestamp(),
+      log: (u, text) => {
+        this.observer.unitLog?.(u.id, text);
+        this.log(`${u.id}: ${text}`);
+      },
     };
     this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
     this.system.onNotify((pid, msg) => this.guard(() => this.notify(pid, msg)));
@@ -311,6 +329,8 @@ export class Engine {
     r = {
       id, model, kind, subState: kind.initialState, activeState: kind.states[kind.initialState] ?? 'inactive',
       result: 'success', mainPid: 0, controlPid: 0, data: {}, timers: new Set(),
+      execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
+      statusText: '', statusErrno: 0, invocationId: '',
     };
     this.runtimes.set(id, r);
     return r;
@@ -482,7 +502,7 @@ export class Engine {
           this.wakeNeighbours(r.id);
           return;
         }
-        return r.kind.stop(r, this.ctx);
+        return r.kind.stop(r, this.ctx, true);
       case 'reload':
         if (s !== 'active') return this.finish(job, 'invalid');
         if (!r.kind.reload) return this.finish(job, 'unsupported');
@@ -587,6 +607,14 @@ export class Engine {
         return;
       }
     }
+    this.observer.orphanExited?.(e);
+  }
+
+  /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
+  timestamp(): Timestamp {
+    const mono = BigInt(Math.round(this.system.now() * 1000));
+    const real = this.system.realtimeUs?.() ?? BigInt(Date.now()) * 1000n;
+    return { realtimeUs: real, monotonicUs: mono };
   }
 
   private notify(pid: number, message: string): void {

@@ -6,7 +6,7 @@
  * Everything that happens is appended to `events` with its time, so tests can check the order of
  * spawns and kills against the dependency graph.
  */
-import type { ChildExitEvent, SignalName, SpawnRequest, System, TimerHandle } from './system.js';
+import { SIGNAL_NUMBERS, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
 
 export interface ProgramBehaviour {
   /** Exit on its own after this many ms (undefined: run until killed). */
@@ -67,9 +67,12 @@ export class FakeSystem implements System {
     return pid;
   }
 
-  kill(pid: number, signal: SignalName): void {
+  kill(target: number, sig: SignalName | number): void {
+    // A process group is its leader here: every fake process leads its own.
+    const pid = Math.abs(target);
+    const signal = typeof sig === 'number' ? (Object.entries(SIGNAL_NUMBERS).find(([, n]) => n === sig)?.[0] as SignalName | undefined) : sig;
     const p = this.processes.get(pid);
-    if (!p) return;
+    if (!p || !signal) return;
     this.events.push({ at: this.clock, what: 'kill', unit: p.req.unit, pid, signal });
     if (signal === 'SIGKILL') return this.exitLater(pid, 0, 0, 9);
     if (signal === 'SIGTERM' && p.behaviour.onSigterm !== 'ignore') this.exitLater(pid, p.behaviour.onSigterm ?? 0, 0, 15);

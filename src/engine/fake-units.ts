@@ -5,12 +5,38 @@
  */
 import type { ForwardKind } from '../graph/atoms.js';
 import { type GraphUnitType, missingUnit } from '../graph/graph.js';
-import type { EngineUnit, ServiceSpec } from './unit-kind.js';
+import type { EngineUnit, ServiceCommand, ServiceSpec } from './unit-kind.js';
+
+type CommandKeys = 'execCondition' | 'execStartPre' | 'execStart' | 'execStartPost' | 'execReload' | 'execStop' | 'execStopPost';
+/** A service as tests write it: command lines as argv arrays ("-" before argv[0] ignores failure). */
+export type FakeServiceInput = Partial<Omit<ServiceSpec, CommandKeys>> & { readonly [K in CommandKeys]?: readonly (readonly string[])[] };
 
 export type FakeUnitInput = Partial<Omit<EngineUnit, 'id' | 'dependencies' | 'serviceSpec' | 'service'>> & {
   readonly deps?: Readonly<Partial<Record<ForwardKind, string | readonly string[]>>>;
-  readonly service?: Partial<ServiceSpec> & { readonly type?: ServiceSpec['type'] };
+  readonly service?: FakeServiceInput;
 };
+
+function command(argv: readonly string[]): ServiceCommand {
+  const first = argv[0] ?? '';
+  const ignoreFailure = first.startsWith('-');
+  return { argv: ignoreFailure ? [first.slice(1), ...argv.slice(1)] : argv, ignoreFailure, privileged: false };
+}
+
+function fakeServiceSpec(id: string, input: FakeServiceInput = {}): ServiceSpec {
+  const commands = (k: CommandKeys) => (input[k] ?? []).map(command);
+  return {
+    type: 'simple',
+    remainAfterExit: false,
+    ...input,
+    execCondition: commands('execCondition'),
+    execStartPre: commands('execStartPre'),
+    execStart: (input.execStart ?? [[`/usr/bin/${id.replace(/\.service$/, '')}`]]).map(command),
+    execStartPost: commands('execStartPost'),
+    execReload: commands('execReload'),
+    execStop: commands('execStop'),
+    execStopPost: commands('execStopPost'),
+  };
+}
 
 export function fakeUnit(id: string, input: FakeUnitInput = {}): EngineUnit {
   const type = (id.slice(id.lastIndexOf('.') + 1) as GraphUnitType);
@@ -19,9 +45,7 @@ export function fakeUnit(id: string, input: FakeUnitInput = {}): EngineUnit {
     dependencies[k] = typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v;
   }
   const { deps: _deps, service, ...rest } = input;
-  const serviceSpec: ServiceSpec | undefined = type === 'service'
-    ? { type: 'simple', execStart: [[`/usr/bin/${id.replace(/\.service$/, '')}`]], remainAfterExit: false, ...service }
-    : undefined;
+  const serviceSpec: ServiceSpec | undefined = type === 'service' ? fakeServiceSpec(id, service) : undefined;
   return {
     ...missingUnit(id, 'loaded'),
     type,

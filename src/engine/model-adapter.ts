@@ -5,25 +5,81 @@
 import { toGraphUnit } from '../graph/model-adapter.js';
 import { USEC_INFINITY, type Usec } from '../shared/timespan.js';
 import type { Unit } from '../unit/model.js';
-import type { EngineUnit, ServiceSpec } from './unit-kind.js';
+import type { ExecCommand } from '../unit/values/index.js';
+import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType } from './unit-kind.js';
 
-const SERVICE_TYPES: readonly string[] = ['simple', 'exec', 'oneshot', 'forking', 'notify', 'dbus', 'idle'];
-const ms = (u: Usec | undefined): number | undefined => (u === undefined || u === 0n || u >= USEC_INFINITY ? undefined : Number(u / 1000n));
+const SERVICE_TYPES: readonly string[] = ['simple', 'exec', 'oneshot', 'forking', 'notify', 'notify-reload', 'dbus', 'idle'];
+const RESTART: readonly string[] = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
+const KILL_MODES: readonly string[] = ['control-group', 'mixed', 'process', 'none'];
+
+/** A time span in ms: undefined when unset, Infinity for "infinity" (and for 0, which systemd reads as "no timeout"). */
+function ms(u: Usec | undefined): number | undefined {
+  if (u === undefined) return undefined;
+  if (u === 0n || u >= USEC_INFINITY) return Infinity;
+  return Number(u / 1000n);
+}
+
+const command = (c: ExecCommand): ServiceCommand => ({
+  // "@": the second word is argv[0]; the program is still `path`.
+  argv: [c.path, ...c.argv.slice(1)],
+  ignoreFailure: c.flags.ignoreFailure,
+  privileged: c.flags.fullyPrivileged,
+  source: c,
+});
 
 export function toEngineUnit(u: Unit): EngineUnit {
   const g = toGraphUnit(u);
   const s = u.service;
-  const argv = (c: { path: string; argv: readonly string[] }) => [c.path, ...c.argv.slice(1)];
-  const serviceSpec: ServiceSpec | undefined = s
-    ? {
-        type: (SERVICE_TYPES.includes(s.type) ? s.type : 'simple') as ServiceSpec['type'],
-        execStart: s.execStart.map(argv),
-        execReload: s.execReload.length > 0 ? s.execReload.map(argv) : undefined,
-        remainAfterExit: s.remainAfterExit,
-        timeoutStartMs: ms(s.timeoutStartUSec),
-        timeoutStopMs: ms(s.timeoutStopUSec),
-        successExitStatus: s.successExitStatus.status,
-      }
-    : undefined;
-  return { ...g, description: u.unit.description, serviceSpec };
+  const k = u.kill;
+  let serviceSpec: ServiceSpec | undefined;
+  if (s) {
+    const restartMs = ms(s.restartUSec);
+    serviceSpec = {
+      type: (SERVICE_TYPES.includes(s.type) ? s.type : 'simple') as ServiceType,
+      execCondition: s.execCondition.map(command),
+      execStartPre: s.execStartPre.map(command),
+      execStart: s.execStart.map(command),
+      execStartPost: s.execStartPost.map(command),
+      execReload: s.execReload.map(command),
+      execStop: s.execStop.map(command),
+      execStopPost: s.execStopPost.map(command),
+      remainAfterExit: s.remainAfterExit,
+      timeoutStartMs: ms(s.timeoutStartUSec),
+      timeoutStopMs: ms(s.timeoutStopUSec),
+      timeoutAbortMs: ms(s.timeoutAbortUSec),
+      successExitStatus: s.successExitStatus.status,
+      successExitSignals: s.successExitStatus.signal,
+      restart: (RESTART.includes(s.restart) ? s.restart : 'no') as RestartPolicy,
+      // RestartSec=0 means "at once", not "never".
+      restartMs: restartMs === Infinity && s.restartUSec === 0n ? 0 : restartMs,
+      restartPreventExitStatus: s.restartPreventExitStatus.status,
+      restartPreventExitSignals: s.restartPreventExitStatus.signal,
+      restartForceExitStatus: s.restartForceExitStatus.status,
+      restartForceExitSignals: s.restartForceExitStatus.signal,
+      pidFile: s.pidFile,
+      guessMainPid: s.guessMainPID,
+      notifyAccess: s.notifyAccess as ServiceSpec['notifyAccess'],
+      permissionsStartOnly: s.permissionsStartOnly,
+      killMode: k && KILL_MODES.includes(k.killMode) ? (k.killMode as KillMode) : 'control-group',
+      killSignal: k?.killSignal,
+      restartKillSignal: k?.restartKillSignal,
+      finalKillSignal: k?.finalKillSignal,
+      sendSIGHUP: k?.sendSIGHUP,
+      sendSIGKILL: k?.sendSIGKILL,
+      startLimitIntervalMs: u.unit.startLimitIntervalUSec === undefined ? undefined : Number(u.unit.startLimitIntervalUSec / 1000n),
+      startLimitBurst: u.unit.startLimitBurst,
+      watchdogMs: s.watchdogUSec > 0n && s.watchdogUSec < USEC_INFINITY ? Number(s.watchdogUSec / 1000n) : undefined,
+    };
+  }
+  return {
+    ...g,
+    description: u.unit.description,
+    serviceSpec,
+    source: u,
+    successAction: u.unit.successAction,
+    failureAction: u.unit.failureAction,
+    startLimitAction: u.unit.startLimitAction,
+    successActionExitStatus: u.unit.successActionExitStatus,
+    failureActionExitStatus: u.unit.failureActionExitStatus,
+  };
 }

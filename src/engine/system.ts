@@ -2,8 +2,10 @@
  * Every side effect the engine has, behind one interface (the idea of dinit's bp_sys): processes,
  * signals, time. The engine and the unit kinds call nothing else, so tests drive them with
  * FakeSystem (fake-system.ts: fake clock in milliseconds, scripted processes) and svcd with the
- * native addon (an adapter over src/exec, still to be written: see docs/design/engine.md).
+ * native addon (native-system.ts).
  */
+import type { Unit } from '../unit/model.js';
+import type { ExecCommand } from '../unit/values/index.js';
 
 export interface SpawnRequest {
   readonly unit: string;
@@ -11,6 +13,26 @@ export interface SpawnRequest {
   readonly argv: readonly string[];
   /** main: the service's main process; control: ExecStartPre=/ExecReload=/… helpers. */
   readonly role: 'main' | 'control';
+  /** The command as the unit file has it (prefix flags included), when it came from one. */
+  readonly command?: ExecCommand;
+  /** The loaded unit, for its exec context (User=, Environment=, Limit*=, …). */
+  readonly source?: Unit;
+  /** Run with full privileges ("+" prefix, PermissionsStartOnly= for non-main commands). */
+  readonly privileged?: boolean;
+  /** Variables the manager adds (MAINPID, SERVICE_RESULT, NOTIFY_SOCKET, …). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  readonly invocationId?: string;
+}
+
+/** A process that could not be started: systemd's exit status for the step that failed (203/EXEC …). */
+export class SpawnFailure extends Error {
+  constructor(
+    message: string,
+    /** 200…243, as systemd.exec(5) "Process exit codes" lists them. */
+    readonly status: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface ChildExitEvent {
@@ -19,21 +41,36 @@ export interface ChildExitEvent {
   readonly code: number;
   /** Terminating signal number, 0 when it exited. */
   readonly signal: number;
+  readonly coreDumped?: boolean;
 }
 
 export interface TimerHandle {
   cancel(): void;
 }
 
-export type SignalName = 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGINT' | 'SIGUSR1' | 'SIGUSR2';
+export type SignalName = 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGINT' | 'SIGUSR1' | 'SIGUSR2' | 'SIGABRT' | 'SIGQUIT';
+
+export const SIGNAL_NUMBERS: Readonly<Record<SignalName, number>> = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
+};
 
 export interface System {
   /** Monotonic time in milliseconds. */
   now(): number;
+  /** Wall-clock time in µs since the epoch (for the Timestamps systemd shows); default Date.now(). */
+  realtimeUs?(): bigint;
   setTimer(ms: number, fn: () => void): TimerHandle;
-  /** Starts a process; returns its pid or throws when it could not be started. */
+  /** Starts a process; returns its pid or throws (SpawnFailure with systemd's status when known). */
   spawn(req: SpawnRequest): number;
-  kill(pid: number, signal: SignalName): void;
+  /** Signals a process; a negative pid is its process group. */
+  kill(pid: number, signal: SignalName | number): void;
+  /**
+   * Every live process that belongs to a unit (main, control, what they forked). Without process
+   * tracking, the process groups of its known pids.
+   */
+  unitProcesses?(unit: string, known: readonly number[]): readonly number[];
+  /** The pid in a PIDFile= (0 when absent or unusable). */
+  readPidFile?(path: string): number;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */
   onChildExit(handler: (e: ChildExitEvent) => void): void;
   /** Registers the handler for sd_notify datagrams (sender pid, raw message). */

@@ -4,14 +4,17 @@
  *
  * Contract for a kind: it changes a unit's state only through ctx.setState(), naming one of its
  * own sub-states; the engine derives ActiveState from the kind's table, disarms the unit's timers
- * and settles jobs from that. A hook never calls back into the engine synchronously otherwise.
+ * and settles jobs from that. A hook never calls back into the engine synchronously otherwise
+ * (requests for jobs are queued).
  */
-import type { GraphUnit } from '../graph/graph.js';
-import type { ActiveState } from './job.js';
+import type { GraphUnit, JobMode } from '../graph/graph.js';
+import type { Unit } from '../unit/model.js';
+import type { ExecCommand } from '../unit/values/index.js';
+import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
+import type { ActiveState, JobType } from './job.js';
 import type { ChildExitEvent, SignalName, System, TimerHandle } from './system.js';
 
-/** systemd's Result= words. */
-export type UnitResult = 'success' | 'resources' | 'protocol' | 'timeout' | 'exit-code' | 'signal' | 'core-dump' | 'watchdog' | 'start-limit-hit';
+export type { UnitResult };
 
 /** A unit as the engine runs it. Written only by the engine (state) and its kind (data, pids). */
 export interface UnitRuntime {
@@ -23,36 +26,132 @@ export interface UnitRuntime {
   result: UnitResult;
   mainPid: number;
   controlPid: number;
+  /** The main process's last run (ExecMainPID=, ExecMainCode=, …). */
+  execMain: ExecStatus;
+  /** Exec*= lines by directive ("ExecStart", …) with their last runs. */
+  commands: Record<string, CommandStatus[]>;
+  nRestarts: number;
+  statusText: string;
+  statusErrno: number;
+  invocationId: string;
   /** Kind-private bookkeeping (which ExecStart= line runs, …). */
   data: Record<string, unknown>;
 }
 
-/** A service's command lines and settings, as far as the engine's service kind runs them. */
+/** One command line of a service as the kind runs it. */
+export interface ServiceCommand {
+  /** argv[0] is the program path. */
+  readonly argv: readonly string[];
+  /** "-": a failure does not fail the unit. */
+  readonly ignoreFailure: boolean;
+  /** "+": run with full privileges. */
+  readonly privileged: boolean;
+  /** The parsed command from the unit file (absent for fake units). */
+  readonly source?: ExecCommand;
+}
+
+export type ServiceType = 'simple' | 'exec' | 'oneshot' | 'forking' | 'notify' | 'notify-reload' | 'dbus' | 'idle';
+export type RestartPolicy = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
+export type KillMode = 'control-group' | 'mixed' | 'process' | 'none';
+
+/** A service's settings, as far as the engine's service kind acts on them (systemd.service(5), .kill(5)). */
 export interface ServiceSpec {
-  readonly type: 'simple' | 'exec' | 'oneshot' | 'forking' | 'notify' | 'dbus' | 'idle';
-  readonly execStart: readonly (readonly string[])[];
-  readonly execReload?: readonly (readonly string[])[];
+  readonly type: ServiceType;
+  readonly execCondition?: readonly ServiceCommand[];
+  readonly execStartPre?: readonly ServiceCommand[];
+  readonly execStart: readonly ServiceCommand[];
+  readonly execStartPost?: readonly ServiceCommand[];
+  readonly execReload?: readonly ServiceCommand[];
+  readonly execStop?: readonly ServiceCommand[];
+  readonly execStopPost?: readonly ServiceCommand[];
   readonly remainAfterExit: boolean;
-  /** undefined: the default (90 s; none for oneshot). */
+  /** undefined: the manager's default (DefaultTimeoutStartSec=; none for oneshot); Infinity: none. */
   readonly timeoutStartMs?: number;
   readonly timeoutStopMs?: number;
-  /** Exit codes that count as success besides 0. */
+  readonly timeoutAbortMs?: number;
+  /** Exit codes and signals that count as success besides 0 and SIGHUP/INT/TERM/PIPE. */
   readonly successExitStatus?: readonly number[];
+  readonly successExitSignals?: readonly number[];
+  readonly restart?: RestartPolicy;
+  /** RestartSec=; undefined: the manager's DefaultRestartSec=. */
+  readonly restartMs?: number;
+  readonly restartPreventExitStatus?: readonly number[];
+  readonly restartPreventExitSignals?: readonly number[];
+  readonly restartForceExitStatus?: readonly number[];
+  readonly restartForceExitSignals?: readonly number[];
+  readonly pidFile?: string;
+  readonly guessMainPid?: boolean;
+  /** NotifyAccess=; undefined: main for notify types, else none. */
+  readonly notifyAccess?: 'none' | 'main' | 'exec' | 'all';
+  readonly permissionsStartOnly?: boolean;
+  readonly killMode?: KillMode;
+  readonly killSignal?: number;
+  readonly restartKillSignal?: number;
+  readonly finalKillSignal?: number;
+  readonly sendSIGHUP?: boolean;
+  readonly sendSIGKILL?: boolean;
+  /** StartLimitIntervalSec=/StartLimitBurst=; undefined: the manager's defaults. */
+  readonly startLimitIntervalMs?: number;
+  readonly startLimitBurst?: number;
+  readonly watchdogMs?: number;
 }
 
 /** What the engine knows about a loaded unit: the graph's view plus what the kinds run. */
 export interface EngineUnit extends GraphUnit {
   readonly description?: string;
   readonly serviceSpec?: ServiceSpec;
+  /** The loaded model, for the native system (exec context) and the status snapshot. */
+  readonly source?: Unit;
+  /** SuccessAction=, FailureAction=, with their exit statuses (systemd.unit(5)). */
+  readonly successAction?: string;
+  readonly failureAction?: string;
+  readonly startLimitAction?: string;
+  readonly successActionExitStatus?: number;
+  readonly failureActionExitStatus?: number;
+}
+
+/** The manager's defaults from system.conf ([Manager] Default*=), in milliseconds. */
+export interface ManagerDefaults {
+  readonly timeoutStartMs: number;
+  readonly timeoutStopMs: number;
+  readonly timeoutAbortMs?: number;
+  readonly restartMs: number;
+  readonly startLimitIntervalMs: number;
+  readonly startLimitBurst: number;
+  /** Where services send sd_notify messages (NOTIFY_SOCKET), when svcd listens. */
+  readonly notifySocket?: string;
+}
+
+export const DEFAULT_MANAGER_DEFAULTS: ManagerDefaults = {
+  timeoutStartMs: 90_000, timeoutStopMs: 90_000, restartMs: 100, startLimitIntervalMs: 10_000, startLimitBurst: 5,
+};
+
+export interface SpawnOptions {
+  readonly role: 'main' | 'control';
+  readonly privileged?: boolean;
+  readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+/** A spawn that failed before the program ran: systemd's exit status for the failed step. */
+export interface SpawnFailed {
+  readonly failed: true;
+  readonly status: number;
+  readonly message: string;
 }
 
 export interface KindContext {
   readonly system: System;
+  readonly defaults: ManagerDefaults;
   setState(u: UnitRuntime, subState: string): void;
   /** A timer that belongs to the unit's current state: setState() cancels it. */
   stateTimer(u: UnitRuntime, ms: number, fn: () => void): TimerHandle;
-  spawn(u: UnitRuntime, argv: readonly string[], role: 'main' | 'control'): number | undefined;
-  kill(u: UnitRuntime, pid: number, signal: SignalName): void;
+  spawn(u: UnitRuntime, cmd: ServiceCommand, opts: SpawnOptions): number | SpawnFailed;
+  kill(u: UnitRuntime, pid: number, signal: SignalName | number): void;
+  /** Every live process of the unit (for KillMode=control-group). */
+  processes(u: UnitRuntime): readonly number[];
+  /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */
+  requestJob(u: UnitRuntime, type: JobType, mode: JobMode): void;
+  timestamp(): Timestamp;
   log(u: UnitRuntime, text: string): void;
 }
 
@@ -65,11 +164,13 @@ export interface UnitKind {
   canReload(u: EngineUnit): boolean;
   /** Begin starting; report progress through setState(). */
   start(u: UnitRuntime, ctx: KindContext): void;
-  /** Begin stopping. */
-  stop(u: UnitRuntime, ctx: KindContext): void;
+  /** Begin stopping. `restart`: the stop is the first half of a restart (RestartKillSignal=). */
+  stop(u: UnitRuntime, ctx: KindContext, restart?: boolean): void;
   reload?(u: UnitRuntime, ctx: KindContext): void;
   /** Whether the last reload succeeded (asked when the unit leaves "reloading"). */
   reloadSucceeded?(u: UnitRuntime): boolean;
   childExit?(u: UnitRuntime, e: ChildExitEvent, ctx: KindContext): void;
   notify?(u: UnitRuntime, pid: number, message: string, ctx: KindContext): void;
+  /** Forget a failed state (reset-failed): failed → the initial state. */
+  resetFailed?(u: UnitRuntime, ctx: KindContext): void;
 }

@@ -127,7 +127,9 @@ describe('booting default.target', () => {
     job(w.engine.start('default.target'));
     w.sys.runUntilIdle();
     expect(w.results()['a.service:start']).toBe('failed');
-    expect(w.engine.unit('a.service').result).toBe('resources');
+    // As systemd: the program could not be executed, so the process "exited" with 203/EXEC.
+    expect(w.engine.unit('a.service').result).toBe('exit-code');
+    expect(w.engine.unit('a.service').execMain.status).toBe(203);
     expect(w.engine.activeState('rescue-me.service')).toBe('active');
   });
 
@@ -286,7 +288,10 @@ describe('more propagation and modes', () => {
     job(w.engine.stop('slow.service', 'replace'));
     w.sys.runUntilIdle();
     expect(started.result).toBe('canceled');
-    expect(w.engine.activeState('slow.service')).toBe('inactive');
+    // A oneshot's command killed by the stop's SIGTERM is not a clean exit (systemd's
+    // is_clean_exit with EXIT_CLEAN_COMMAND): Result=signal, and the unit ends failed.
+    expect(w.engine.activeState('slow.service')).toBe('failed');
+    expect(w.engine.unit('slow.service').result).toBe('signal');
   });
 
   it('ignore-dependencies starts the anchor alone and without waiting for its order', () => {

@@ -23,7 +23,7 @@ function tx(w: World, req: Partial<Request> & { unit: string }): Plan {
     activeState: (id) => w.state?.[id] ?? 'inactive',
     installedJob: (id) => w.installed?.[id],
     canStart: () => true,
-    canReload: (u) => (u as EngineUnit).serviceSpec?.execReload !== undefined,
+    canReload: (u) => ((u as EngineUnit).serviceSpec?.execReload?.length ?? 0) > 0,
     knownUnits: () => new Set([...Object.keys(w.state ?? {}), ...Object.keys(w.installed ?? {})]).values(),
   }, { type: 'start', mode: 'replace', ...req });
 }

@@ -1,99 +1,605 @@
 /**
- * Services (systemd.service(5)), the minimal subset the engine runs through the System interface:
- * Type=simple (and exec/idle, run alike) and Type=oneshot, ExecReload=, stop by SIGTERM then SIGKILL.
+ * Services (systemd.service(5), systemd.kill(5)): the state machine of systemd's service.c, in its
+ * sub-state words.
  *
- * Sub-states, spelled as systemd's SubState, and their ActiveState (the table below):
- *   dead → start (oneshot: ExecStart= lines in turn) → exited (RemainAfterExit=yes) | dead
- *   dead → running (simple: once the main process is spawned) → reload → running
- *   running | start | exited → stop-sigterm → stop-sigkill → dead | failed
- *   any → failed (result says why: exit-code, signal, timeout, resources)
- * Invariants: mainPid is non-zero only in running/reload/stop-*; controlPid only in start/reload/
- * stop-* (the oneshot command or ExecReload=); result keeps the first failure of a run.
+ *   dead|failed → condition (ExecCondition=) → start-pre → start → start-post → running | exited
+ *   running → reload → running;  running|exited → stop (ExecStop=) → stop-sigterm → stop-sigkill
+ *   → stop-post (ExecStopPost=) → final-sigterm → final-sigkill → dead | failed | auto-restart
+ *   auto-restart → (RestartSec=, then a restart job from the engine) → dead → condition …
+ *   running → stop-watchdog (WatchdogSec= expired) → stop-sigkill …
  *
- * Every (state, event) pair is handled in a switch; the ones that need nothing say so.
+ * Invariants: mainPid is the service's main process (for oneshot, the ExecStart= line that runs);
+ * controlPid the ExecCondition/StartPre/StartPost/Reload/Stop/StopPost line (and forking's
+ * ExecStart=) that runs, at most one at a time; result keeps the first failure of a run; every
+ * state entry arms its own timeout (TimeoutStartSec= for the start states, TimeoutStopSec= for the
+ * stop states), disarmed by the engine at the next setState().
+ *
+ * Each (state, event) pair is decided in the switches below; a row that does nothing says why.
  */
+import { randomBytes } from 'node:crypto';
+import type { ExecStatus, ExitCode } from '../api.js';
+import { NEVER } from '../api.js';
 import type { ActiveState } from '../job.js';
 import type { ChildExitEvent } from '../system.js';
-import type { KindContext, ServiceSpec, UnitKind, UnitRuntime } from '../unit-kind.js';
+import type { KindContext, RestartPolicy, ServiceCommand, ServiceSpec, UnitKind, UnitResult, UnitRuntime } from '../unit-kind.js';
 
-type ServiceState = 'dead' | 'start' | 'running' | 'exited' | 'reload' | 'stop-sigterm' | 'stop-sigkill' | 'failed';
+export type ServiceState =
+  | 'dead' | 'condition' | 'start-pre' | 'start' | 'start-post' | 'running' | 'exited' | 'reload' | 'stop'
+  | 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'stop-post' | 'final-sigterm' | 'final-sigkill'
+  | 'failed' | 'auto-restart';
 
+/** systemd's service_state_table. */
 const STATES: Readonly<Record<ServiceState, ActiveState>> = {
   dead: 'inactive',
+  condition: 'activating',
+  'start-pre': 'activating',
   start: 'activating',
+  'start-post': 'activating',
   running: 'active',
   exited: 'active',
   reload: 'reloading',
+  stop: 'deactivating',
+  'stop-watchdog': 'deactivating',
   'stop-sigterm': 'deactivating',
   'stop-sigkill': 'deactivating',
+  'stop-post': 'deactivating',
+  'final-sigterm': 'deactivating',
+  'final-sigkill': 'deactivating',
   failed: 'failed',
+  'auto-restart': 'activating',
 };
 
-const DEFAULT_TIMEOUT_MS = 90_000;
-/** Signals a clean stop ends with (systemd treats SIGHUP, SIGINT, SIGTERM, SIGPIPE as clean). */
-const CLEAN_SIGNALS = [1, 2, 13, 15];
+type CommandKey = 'ExecCondition' | 'ExecStartPre' | 'ExecStart' | 'ExecStartPost' | 'ExecReload' | 'ExecStop' | 'ExecStopPost';
+const COMMAND_KEYS: readonly CommandKey[] = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'];
+
+/** Signals a daemon may die of in a clean stop (systemd's is_clean_exit for EXIT_CLEAN_DAEMON). */
+const CLEAN_SIGNALS: readonly number[] = [1, 2, 13, 15];
+const SIGABRT = 6;
+const SIGKILL = 9;
+const SIGHUP = 1;
+const SIGTERM = 15;
 
 interface ServiceData {
-  /** oneshot: the ExecStart= lines still to run. */
-  pending: (readonly string[])[];
+  /** The commands of the current phase still to run, and the one running. */
+  queue: ServiceCommand[];
+  key: CommandKey;
+  index: number;
+  current?: ServiceCommand;
+  /** Start times within StartLimitIntervalSec=, for the start limit (kept across runs). */
+  startTimes: number[];
+  /** The next start is the automatic restart (NRestarts= is kept). */
+  autoRestart: boolean;
+  /** A stop was asked for: no automatic restart (systemd's forbid_restart). */
+  forbidRestart: boolean;
+  /** The running stop is the first half of a restart (RestartKillSignal=). */
+  restarting: boolean;
   reloadOk: boolean;
 }
 
-const spec = (u: UnitRuntime): ServiceSpec => u.model.serviceSpec ?? { type: 'simple', execStart: [], remainAfterExit: false };
-const data = (u: UnitRuntime): ServiceData => u.data as unknown as ServiceData;
-const state = (u: UnitRuntime): ServiceState => u.subState as ServiceState;
+const stateOf = (u: UnitRuntime): ServiceState => u.subState as ServiceState;
 
-function succeeded(u: UnitRuntime, e: ChildExitEvent): boolean {
-  if (e.signal !== 0) return false;
-  return e.code === 0 || (spec(u).successExitStatus ?? []).includes(e.code);
+function spec(u: UnitRuntime): ServiceSpec {
+  return u.model.serviceSpec ?? { type: 'simple', execStart: [], remainAfterExit: false };
 }
 
-function failWith(u: UnitRuntime, e: ChildExitEvent): void {
-  if (u.result === 'success') u.result = e.signal !== 0 ? 'signal' : 'exit-code';
+function data(u: UnitRuntime): ServiceData {
+  let d = u.data as unknown as ServiceData | undefined;
+  if (!d || !Array.isArray(d.startTimes)) {
+    d = { queue: [], key: 'ExecStart', index: 0, startTimes: [], autoRestart: false, forbidRestart: false, restarting: false, reloadOk: true };
+    u.data = d as unknown as Record<string, unknown>;
+  }
+  return d;
 }
 
-function enterFailedOrDead(u: UnitRuntime, ctx: KindContext): void {
-  u.mainPid = 0;
-  u.controlPid = 0;
-  ctx.setState(u, u.result === 'success' ? 'dead' : 'failed');
+const commandsOf = (s: ServiceSpec, key: CommandKey): readonly ServiceCommand[] => {
+  switch (key) {
+    case 'ExecCondition': return s.execCondition ?? [];
+    case 'ExecStartPre': return s.execStartPre ?? [];
+    case 'ExecStart': return s.execStart;
+    case 'ExecStartPost': return s.execStartPost ?? [];
+    case 'ExecReload': return s.execReload ?? [];
+    case 'ExecStop': return s.execStop ?? [];
+    case 'ExecStopPost': return s.execStopPost ?? [];
+  }
+};
+
+const isNotifyType = (s: ServiceSpec) => s.type === 'notify' || s.type === 'notify-reload';
+const notifyAccess = (s: ServiceSpec) => s.notifyAccess ?? (isNotifyType(s) ? 'main' : 'none');
+
+function timeoutStart(s: ServiceSpec, ctx: KindContext): number {
+  // Type=oneshot has no start timeout unless one is set (systemd.service(5), TimeoutStartSec=).
+  if (s.timeoutStartMs !== undefined) return s.timeoutStartMs;
+  return s.type === 'oneshot' ? Infinity : ctx.defaults.timeoutStartMs;
+}
+const timeoutStop = (s: ServiceSpec, ctx: KindContext) => s.timeoutStopMs ?? ctx.defaults.timeoutStopMs;
+
+function arm(u: UnitRuntime, ctx: KindContext, ms: number, fn: () => void): void {
+  if (Number.isFinite(ms) && ms > 0) ctx.stateTimer(u, ms, fn);
 }
 
-function enterStop(u: UnitRuntime, ctx: KindContext, signal: 'SIGTERM' | 'SIGKILL'): void {
-  const pids = [u.mainPid, u.controlPid].filter((p) => p > 0);
-  if (pids.length === 0) return enterFailedOrDead(u, ctx);
-  ctx.setState(u, signal === 'SIGTERM' ? 'stop-sigterm' : 'stop-sigkill');
-  for (const p of pids) ctx.kill(u, p, signal);
-  ctx.stateTimer(u, spec(u).timeoutStopMs ?? DEFAULT_TIMEOUT_MS, () => {
-    u.result = u.result === 'success' ? 'timeout' : u.result;
-    if (signal === 'SIGTERM') enterStop(u, ctx, 'SIGKILL');
-    else enterFailedOrDead(u, ctx);
+/** si_code and status of an exit, as ExecMainCode=/ExecMainStatus= show them. */
+function exitCodeOf(e: ChildExitEvent): { code: ExitCode; status: number } {
+  if (e.signal === 0) return { code: 1, status: e.code };
+  return { code: e.coreDumped ? 3 : 2, status: e.signal };
+}
+
+/** What an exit means for the service (systemd's is_clean_exit and the SERVICE_FAILURE_* mapping). */
+function exitResult(s: ServiceSpec, e: ChildExitEvent, daemon: boolean): UnitResult {
+  if (e.signal === 0) return e.code === 0 || (s.successExitStatus ?? []).includes(e.code) ? 'success' : 'exit-code';
+  if ((daemon && CLEAN_SIGNALS.includes(e.signal)) || (s.successExitSignals ?? []).includes(e.signal)) return 'success';
+  return e.coreDumped ? 'core-dump' : 'signal';
+}
+
+function setResult(u: UnitRuntime, f: UnitResult): void {
+  if (u.result === 'success') u.result = f;
+}
+
+function signalName(n: number): string {
+  const names: Record<number, string> = { 1: 'HUP', 2: 'INT', 3: 'QUIT', 4: 'ILL', 5: 'TRAP', 6: 'ABRT', 7: 'BUS', 8: 'FPE', 9: 'KILL', 10: 'USR1', 11: 'SEGV', 12: 'USR2', 13: 'PIPE', 14: 'ALRM', 15: 'TERM' };
+  return names[n] ?? String(n);
+}
+
+// ---- running commands ----------------------------------------------------------------------------
+
+/** The environment systemd.exec(5) gives each command ("Environment Variables in Spawned Processes"). */
+function extraEnv(u: UnitRuntime, ctx: KindContext, key: CommandKey): Record<string, string> {
+  const s = spec(u);
+  const env: Record<string, string> = {};
+  if (ctx.defaults.notifySocket && notifyAccess(s) !== 'none') env.NOTIFY_SOCKET = ctx.defaults.notifySocket;
+  if ((key === 'ExecStartPost' || key === 'ExecReload' || key === 'ExecStop') && u.mainPid > 0) env.MAINPID = String(u.mainPid);
+  if (key === 'ExecStop' || key === 'ExecStopPost') {
+    env.SERVICE_RESULT = u.result;
+    if (u.execMain.code !== 0) {
+      env.EXIT_CODE = u.execMain.code === 1 ? 'exited' : u.execMain.code === 2 ? 'killed' : 'dumped';
+      env.EXIT_STATUS = u.execMain.code === 1 ? String(u.execMain.status) : signalName(u.execMain.status);
+    }
+  }
+  return env;
+}
+
+function recordStart(u: UnitRuntime, ctx: KindContext, key: CommandKey, index: number, pid: number): ExecStatus {
+  const run: ExecStatus = { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+  const list = u.commands[key];
+  const entry = list?.[index];
+  if (entry) list[index] = { ...entry, run };
+  return run;
+}
+
+function recordExit(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent, main: boolean): void {
+  const { code, status } = exitCodeOf(e);
+  const d = data(u);
+  const entry = u.commands[d.key]?.[d.index];
+  if (entry?.run && entry.run.pid === e.pid) u.commands[d.key]![d.index] = { ...entry, run: { ...entry.run, exit: ctx.timestamp(), code, status } };
+  if (main) u.execMain = { ...u.execMain, pid: e.pid, exit: ctx.timestamp(), code, status };
+}
+
+/**
+ * Spawns the next command of the current phase. Returns false when the queue is empty. A spawn
+ * that fails before the program runs is handled as that process exiting with systemd's status.
+ */
+function runNext(u: UnitRuntime, ctx: KindContext, role: 'main' | 'control'): boolean {
+  const d = data(u);
+  const s = spec(u);
+  const cmd = d.queue.shift();
+  if (!cmd) return false;
+  d.current = cmd;
+  d.index = commandsOf(s, d.key).length - d.queue.length - 1;
+  const privileged = cmd.privileged || (s.permissionsStartOnly === true && d.key !== 'ExecStart');
+  const r = ctx.spawn(u, cmd, { role, privileged, extraEnv: extraEnv(u, ctx, d.key) });
+  if (typeof r === 'number') {
+    if (role === 'main') {
+      u.mainPid = r;
+      u.execMain = { pid: r, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+    } else {
+      u.controlPid = r;
+    }
+    recordStart(u, ctx, d.key, d.index, r);
+    return true;
+  }
+  ctx.log(u, r.message);
+  const exit: ChildExitEvent = { pid: 0, code: r.status, signal: 0 };
+  recordStart(u, ctx, d.key, d.index, 0);
+  if (role === 'main') {
+    u.mainPid = 0;
+    u.execMain = { pid: 0, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+    recordExit(u, ctx, exit, true);
+    mainExited(u, ctx, exit, cmd);
+  } else {
+    u.controlPid = 0;
+    recordExit(u, ctx, exit, false);
+    controlExited(u, ctx, exit);
+  }
+  return true;
+}
+
+function beginPhase(u: UnitRuntime, key: CommandKey): void {
+  const d = data(u);
+  d.key = key;
+  d.queue = [...commandsOf(spec(u), key)];
+  d.current = undefined;
+}
+
+// ---- entering states (systemd's service_enter_*) ------------------------------------------------
+
+function enterCondition(u: UnitRuntime, ctx: KindContext): void {
+  beginPhase(u, 'ExecCondition');
+  if ((spec(u).execCondition ?? []).length === 0) return enterStartPre(u, ctx);
+  ctx.setState(u, 'condition');
+  armStartTimeout(u, ctx);
+  runNext(u, ctx, 'control');
+}
+
+function armStartTimeout(u: UnitRuntime, ctx: KindContext): void {
+  const state = stateOf(u);
+  arm(u, ctx, timeoutStart(spec(u), ctx), () => {
+    if (state === 'start-post') {
+      ctx.log(u, 'Start-post operation timed out. Stopping.');
+      return enterStop(u, ctx, 'timeout');
+    }
+    ctx.log(u, `${state === 'start' ? 'start' : state} operation timed out. Terminating.`);
+    enterSignal(u, ctx, 'stop-sigterm', 'timeout');
   });
 }
 
-function runNextOneshot(u: UnitRuntime, ctx: KindContext): void {
-  const d = data(u);
-  const next = d.pending.shift();
-  if (!next) {
-    u.controlPid = 0;
-    ctx.setState(u, spec(u).remainAfterExit ? 'exited' : 'dead');
+function enterStartPre(u: UnitRuntime, ctx: KindContext): void {
+  beginPhase(u, 'ExecStartPre');
+  if ((spec(u).execStartPre ?? []).length === 0) return enterStart(u, ctx);
+  ctx.setState(u, 'start-pre');
+  armStartTimeout(u, ctx);
+  runNext(u, ctx, 'control');
+}
+
+function enterStart(u: UnitRuntime, ctx: KindContext): void {
+  const s = spec(u);
+  beginPhase(u, 'ExecStart');
+  if (s.execStart.length === 0) {
+    // Only oneshot services may lack ExecStart= (the loader refuses the others).
+    return enterStartPost(u, ctx);
+  }
+  ctx.setState(u, 'start');
+  // Type=forking's ExecStart= is a control process: the daemon it leaves behind is the main one.
+  const role = s.type === 'forking' ? 'control' : 'main';
+  if (s.type !== 'simple' && s.type !== 'idle' && s.type !== 'exec') armStartTimeout(u, ctx);
+  runNext(u, ctx, role);
+  if (stateOf(u) !== 'start') return; // a spawn failure moved on already
+  // simple/idle (and exec, whose execve() the spawner waited for) are started once the process is.
+  if ((s.type === 'simple' || s.type === 'idle' || s.type === 'exec' || s.type === 'dbus') && u.mainPid > 0) enterStartPost(u, ctx);
+}
+
+function enterStartPost(u: UnitRuntime, ctx: KindContext): void {
+  beginPhase(u, 'ExecStartPost');
+  if ((spec(u).execStartPost ?? []).length === 0) return enterRunning(u, ctx, 'success');
+  ctx.setState(u, 'start-post');
+  armStartTimeout(u, ctx);
+  runNext(u, ctx, 'control');
+}
+
+function enterRunning(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
+  const s = spec(u);
+  setResult(u, f);
+  u.controlPid = 0;
+  if (u.result !== 'success') return enterSignal(u, ctx, 'stop-sigterm', u.result);
+  if (u.mainPid > 0 || (s.type === 'forking' && !s.pidFile && u.mainPid === 0 && hasLiveProcesses(u, ctx))) {
+    ctx.setState(u, 'running');
+    armWatchdog(u, ctx);
     return;
   }
-  const pid = ctx.spawn(u, next, 'control');
-  if (pid === undefined) {
-    u.result = 'resources';
-    return enterFailedOrDead(u, ctx);
+  if (s.remainAfterExit) return ctx.setState(u, 'exited');
+  enterStop(u, ctx, 'success');
+}
+
+function hasLiveProcesses(u: UnitRuntime, ctx: KindContext): boolean {
+  return ctx.processes(u).length > 0;
+}
+
+function armWatchdog(u: UnitRuntime, ctx: KindContext): void {
+  const ms = spec(u).watchdogMs;
+  if (!ms || !Number.isFinite(ms)) return;
+  ctx.stateTimer(u, ms, () => {
+    ctx.log(u, `Watchdog timeout (limit ${ms / 1000}s)!`);
+    enterSignal(u, ctx, 'stop-watchdog', 'watchdog');
+  });
+}
+
+function enterStop(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
+  setResult(u, f);
+  beginPhase(u, 'ExecStop');
+  if ((spec(u).execStop ?? []).length === 0) return enterSignal(u, ctx, 'stop-sigterm', 'success');
+  ctx.setState(u, 'stop');
+  arm(u, ctx, timeoutStop(spec(u), ctx), () => {
+    ctx.log(u, 'Stopping timed out. Terminating.');
+    enterSignal(u, ctx, 'stop-sigterm', 'timeout');
+  });
+  runNext(u, ctx, 'control');
+}
+
+function enterStopPost(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
+  setResult(u, f);
+  beginPhase(u, 'ExecStopPost');
+  if ((spec(u).execStopPost ?? []).length === 0) return enterSignal(u, ctx, 'final-sigterm', 'success');
+  ctx.setState(u, 'stop-post');
+  arm(u, ctx, timeoutStop(spec(u), ctx), () => {
+    ctx.log(u, "State 'stop-post' timed out. Terminating.");
+    enterSignal(u, ctx, 'final-sigterm', 'timeout');
+  });
+  runNext(u, ctx, 'control');
+}
+
+type SignalState = 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'final-sigterm' | 'final-sigkill';
+
+/**
+ * Signals what is left of the service (systemd's unit_kill_context): the main and control
+ * processes always, every process of the unit for KillMode=control-group (and for mixed, with
+ * SIGKILL). True when a known process was signalled, so there is an exit to wait for.
+ */
+function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): boolean {
+  const s = spec(u);
+  const mode = s.killMode ?? 'control-group';
+  if (mode === 'none') return false;
+  const op = state === 'stop-watchdog' ? 'watchdog' : state === 'stop-sigkill' || state === 'final-sigkill' ? 'kill' : 'terminate';
+  const signal = op === 'watchdog' ? SIGABRT : op === 'kill' ? s.finalKillSignal ?? SIGKILL : data(u).restarting && s.restartKillSignal ? s.restartKillSignal : s.killSignal ?? SIGTERM;
+  const known = [u.mainPid, u.controlPid].filter((p) => p > 0);
+  const targets = new Set(known);
+  if (mode === 'control-group' || (mode === 'mixed' && op === 'kill')) for (const p of ctx.processes(u)) targets.add(p);
+  for (const p of targets) {
+    ctx.kill(u, p, signal);
+    if (op === 'terminate' && s.sendSIGHUP) ctx.kill(u, p, SIGHUP);
   }
-  u.controlPid = pid;
-  if (state(u) !== 'start') {
-    ctx.setState(u, 'start');
-    const t = spec(u).timeoutStartMs;
-    // Type=oneshot has no start timeout unless one is set (systemd.service(5)).
-    if (t !== undefined) {
-      ctx.stateTimer(u, t, () => {
-        u.result = 'timeout';
-        enterStop(u, ctx, 'SIGTERM');
-      });
-    }
+  return known.length > 0;
+}
+
+function enterSignal(u: UnitRuntime, ctx: KindContext, state: SignalState, f: UnitResult): void {
+  const s = spec(u);
+  setResult(u, f);
+  if (killProcesses(u, ctx, state)) {
+    ctx.setState(u, state);
+    const final = state === 'final-sigterm' || state === 'final-sigkill';
+    arm(u, ctx, state === 'stop-watchdog' ? s.timeoutAbortMs ?? ctx.defaults.timeoutAbortMs ?? timeoutStop(s, ctx) : timeoutStop(s, ctx), () => {
+      switch (state) {
+        case 'stop-watchdog':
+          ctx.log(u, "State 'stop-watchdog' timed out. Killing.");
+          return enterSignal(u, ctx, 'stop-sigkill', 'timeout');
+        case 'stop-sigterm':
+        case 'final-sigterm':
+          if (s.sendSIGKILL === false) {
+            ctx.log(u, `State '${state}' timed out. Skipping SIGKILL.`);
+            return final ? enterDead(u, ctx, 'timeout', false) : enterStopPost(u, ctx, 'timeout');
+          }
+          ctx.log(u, `State '${state}' timed out. Killing.`);
+          return enterSignal(u, ctx, final ? 'final-sigkill' : 'stop-sigkill', 'timeout');
+        case 'stop-sigkill':
+          ctx.log(u, 'Processes still around after SIGKILL. Ignoring.');
+          return enterStopPost(u, ctx, 'timeout');
+        case 'final-sigkill':
+          ctx.log(u, 'Processes still around after final SIGKILL. Entering failed mode.');
+          return enterDead(u, ctx, 'timeout', true);
+      }
+    });
+    return;
+  }
+  if (state === 'final-sigterm' || state === 'final-sigkill') return enterDead(u, ctx, 'success', true);
+  enterStopPost(u, ctx, 'success');
+}
+
+/** systemd's service_shall_restart. */
+function shallRestart(u: UnitRuntime): boolean {
+  const s = spec(u);
+  const d = data(u);
+  if (d.forbidRestart) return false;
+  const { code, status } = u.execMain;
+  const matches = (codes?: readonly number[], signals?: readonly number[]) =>
+    (code === 1 && (codes ?? []).includes(status)) || ((code === 2 || code === 3) && (signals ?? []).includes(status));
+  if (matches(s.restartPreventExitStatus, s.restartPreventExitSignals)) return false;
+  if (matches(s.restartForceExitStatus, s.restartForceExitSignals)) return true;
+  const r = u.result;
+  const policy: RestartPolicy = s.restart ?? 'no';
+  switch (policy) {
+    case 'no': return false;
+    case 'always': return r !== 'exec-condition';
+    case 'on-success': return r === 'success';
+    case 'on-failure': return r !== 'success' && r !== 'exec-condition';
+    case 'on-abnormal': return r !== 'success' && r !== 'exit-code' && r !== 'exec-condition';
+    case 'on-watchdog': return r === 'watchdog';
+    case 'on-abort': return r === 'signal' || r === 'core-dump';
+  }
+}
+
+function enterDead(u: UnitRuntime, ctx: KindContext, f: UnitResult, allowRestart: boolean): void {
+  setResult(u, f);
+  u.mainPid = 0;
+  u.controlPid = 0;
+  const d = data(u);
+  if (u.result !== 'success' && u.result !== 'exec-condition') ctx.log(u, `Failed with result '${u.result}'.`);
+  if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) {
+    ctx.setState(u, 'auto-restart');
+    const s = spec(u);
+    const delay = s.restartMs ?? ctx.defaults.restartMs;
+    const schedule = () => {
+      d.autoRestart = true;
+      u.nRestarts++;
+      ctx.log(u, `Scheduled restart job, restart counter is at ${u.nRestarts}.`);
+      ctx.requestJob(u, 'restart', 'replace');
+    };
+    if (delay > 0 && Number.isFinite(delay)) ctx.stateTimer(u, delay, schedule);
+    else schedule();
+    return;
+  }
+  d.forbidRestart = false;
+  ctx.setState(u, u.result === 'success' || u.result === 'exec-condition' ? 'dead' : 'failed');
+}
+
+// ---- events ------------------------------------------------------------------------------------
+
+function mainExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent, cmd: ServiceCommand | undefined): void {
+  const s = spec(u);
+  const d = data(u);
+  let f = exitResult(s, e, s.type !== 'oneshot');
+  if (cmd?.ignoreFailure) f = 'success';
+  if (f !== 'success') {
+    const { code, status } = exitCodeOf(e);
+    ctx.log(u, `Main process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${code === 1 ? status : signalName(status)}`);
+  }
+  u.mainPid = 0;
+  // Another ExecStart= line of a oneshot service: run it.
+  if (s.type === 'oneshot' && f === 'success' && stateOf(u) === 'start' && d.queue.length > 0) {
+    runNext(u, ctx, 'main');
+    return;
+  }
+  switch (stateOf(u)) {
+    case 'start-post':
+    case 'reload':
+    case 'stop':
+      // The operation's own process decides; the main process's exit is kept in execMain.
+      if (f !== 'success') setResult(u, f);
+      return;
+    case 'start':
+      if (s.type === 'oneshot') {
+        if (f === 'success') return enterStartPost(u, ctx);
+        return enterSignal(u, ctx, 'stop-sigterm', f);
+      }
+      if (isNotifyType(s)) {
+        // Only READY=1 makes a notify service running; exiting before it is a failure.
+        if (f !== 'success') return enterSignal(u, ctx, 'stop-sigterm', f);
+        if (!s.remainAfterExit || notifyAccess(s) === 'main') return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
+        return;
+      }
+      return enterRunning(u, ctx, f);
+    case 'running':
+      return enterRunning(u, ctx, f);
+    case 'stop-watchdog':
+    case 'stop-sigterm':
+    case 'stop-sigkill':
+      if (u.controlPid === 0) enterStopPost(u, ctx, f);
+      else setResult(u, f);
+      return;
+    case 'stop-post':
+      if (u.controlPid === 0) enterSignal(u, ctx, 'final-sigterm', f);
+      else setResult(u, f);
+      return;
+    case 'final-sigterm':
+    case 'final-sigkill':
+      if (u.controlPid === 0) enterDead(u, ctx, f, true);
+      else setResult(u, f);
+      return;
+    case 'dead':
+    case 'failed':
+    case 'exited':
+    case 'condition':
+    case 'start-pre':
+    case 'auto-restart':
+      return; // no main process runs in these states: a late exit changes nothing
+  }
+}
+
+function controlExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent): void {
+  const s = spec(u);
+  const d = data(u);
+  let f = exitResult(s, e, false);
+  if (d.current?.ignoreFailure) f = 'success';
+  const state = stateOf(u);
+  if (f !== 'success') {
+    const { code, status } = exitCodeOf(e);
+    ctx.log(u, `Control process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${code === 1 ? status : signalName(status)}`);
+  }
+  // ExecCondition= exiting 1…254 skips the unit; 255 or a signal is a failure (systemd.service(5)).
+  if (state === 'condition' && f !== 'success' && e.signal === 0 && e.code > 0 && e.code < 255) f = 'exec-condition';
+  u.controlPid = 0;
+  if (f === 'success' && d.queue.length > 0) {
+    runNext(u, ctx, 'control');
+    return;
+  }
+  d.current = undefined;
+  switch (state) {
+    case 'condition':
+      if (f === 'success') return enterStartPre(u, ctx);
+      if (f === 'exec-condition') {
+        ctx.log(u, 'Skipped due to \'exec-condition\'.');
+        return enterDead(u, ctx, f, false);
+      }
+      return enterSignal(u, ctx, 'stop-sigterm', f);
+    case 'start-pre':
+      if (f === 'success') return enterStart(u, ctx);
+      return enterSignal(u, ctx, 'stop-sigterm', f);
+    case 'start':
+      // Only Type=forking runs ExecStart= as a control process: its exit means "the daemon is up".
+      if (s.type !== 'forking') return;
+      if (f !== 'success') return enterSignal(u, ctx, 'stop-sigterm', f);
+      if (s.pidFile && (s.execStartPost ?? []).length === 0) {
+        const pid = readMainPid(u, ctx);
+        if (!pid) {
+          ctx.log(u, `New main PID could not be read from PIDFile=${s.pidFile}.`);
+          return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
+        }
+      } else if (s.pidFile) {
+        readMainPid(u, ctx);
+      } else {
+        guessMainPid(u, ctx);
+      }
+      return enterStartPost(u, ctx);
+    case 'start-post':
+      if (f !== 'success') return enterSignal(u, ctx, 'stop-sigterm', f);
+      if (s.type === 'forking' && u.mainPid === 0) {
+        if (s.pidFile && !readMainPid(u, ctx)) {
+          ctx.log(u, `New main PID could not be read from PIDFile=${s.pidFile}.`);
+          return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
+        }
+        if (!s.pidFile) guessMainPid(u, ctx);
+      }
+      return enterRunning(u, ctx, 'success');
+    case 'reload':
+      d.reloadOk = f === 'success';
+      if (s.type === 'forking' && s.pidFile) readMainPid(u, ctx);
+      return enterRunning(u, ctx, 'success');
+    case 'stop':
+      return enterSignal(u, ctx, 'stop-sigterm', f);
+    case 'stop-watchdog':
+    case 'stop-sigterm':
+    case 'stop-sigkill':
+      if (u.mainPid === 0) enterStopPost(u, ctx, f);
+      return;
+    case 'stop-post':
+      if (u.mainPid === 0) enterSignal(u, ctx, 'final-sigterm', f);
+      return;
+    case 'final-sigterm':
+    case 'final-sigkill':
+      if (u.mainPid === 0) enterDead(u, ctx, f, true);
+      return;
+    case 'dead':
+    case 'failed':
+    case 'running':
+    case 'exited':
+    case 'auto-restart':
+      return; // no control process runs in these states
+  }
+}
+
+function readMainPid(u: UnitRuntime, ctx: KindContext): number {
+  const s = spec(u);
+  if (!s.pidFile) return 0;
+  const pid = ctx.system.readPidFile?.(s.pidFile) ?? 0;
+  if (pid > 0) {
+    u.mainPid = pid;
+    u.execMain = { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+  }
+  return pid;
+}
+
+/** GuessMainPID=: the one process of the unit left after the forking parent exited. */
+function guessMainPid(u: UnitRuntime, ctx: KindContext): void {
+  if (spec(u).guessMainPid === false) return;
+  const procs = ctx.processes(u);
+  if (procs.length === 1) {
+    u.mainPid = procs[0]!;
+    u.execMain = { pid: u.mainPid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+  }
+}
+
+function allowedToNotify(u: UnitRuntime, pid: number): boolean {
+  switch (notifyAccess(spec(u))) {
+    case 'none': return false;
+    case 'main': return pid === u.mainPid;
+    case 'exec': return pid === u.mainPid || pid === u.controlPid;
+    case 'all': return true;
   }
 }
 
@@ -102,89 +608,194 @@ export const serviceKind: UnitKind = {
   states: STATES,
   initialState: 'dead',
   canStart: () => true,
-  canReload: (u) => (u.serviceSpec?.execReload?.length ?? 0) > 0,
+  canReload: (u) => (u.serviceSpec?.execReload?.length ?? 0) > 0 || u.serviceSpec?.type === 'notify-reload',
 
   start(u, ctx) {
     const s = spec(u);
-    u.result = 'success';
-    u.data = { pending: [...s.execStart], reloadOk: true } satisfies ServiceData as unknown as Record<string, unknown>;
-    if (s.type === 'oneshot') return runNextOneshot(u, ctx);
-    const argv = s.execStart[0];
-    const pid = argv ? ctx.spawn(u, argv, 'main') : undefined;
-    if (pid === undefined) {
-      u.result = 'resources';
-      return enterFailedOrDead(u, ctx);
+    const d = data(u);
+    switch (stateOf(u)) {
+      case 'condition':
+      case 'start-pre':
+      case 'start':
+      case 'start-post':
+      case 'running':
+      case 'exited':
+      case 'reload':
+        return; // already on it (the engine only starts units that are down)
+      default:
+        break;
     }
-    u.mainPid = pid;
-    ctx.setState(u, 'running');
+    // The start limit counts every start, automatic restarts included (systemd's unit_test_start_limit).
+    const now = ctx.system.now();
+    const interval = s.startLimitIntervalMs ?? ctx.defaults.startLimitIntervalMs;
+    const burst = s.startLimitBurst ?? ctx.defaults.startLimitBurst;
+    if (interval > 0 && burst > 0) {
+      d.startTimes = d.startTimes.filter((t) => now - t < interval);
+      if (d.startTimes.length >= burst) {
+        ctx.log(u, 'Start request repeated too quickly.');
+        u.result = 'success';
+        return enterDead(u, ctx, 'start-limit-hit', false);
+      }
+      d.startTimes.push(now);
+    }
+    if (!d.autoRestart) u.nRestarts = 0;
+    d.autoRestart = false;
+    d.forbidRestart = false;
+    d.restarting = false;
+    d.reloadOk = true;
+    u.result = 'success';
+    u.statusText = '';
+    u.statusErrno = 0;
+    u.mainPid = 0;
+    u.controlPid = 0;
+    u.invocationId = newInvocationId();
+    u.commands = Object.fromEntries(COMMAND_KEYS.map((k) => [k, commandsOf(s, k).map((c) => ({ path: c.argv[0] ?? '', argv: c.source?.argv ?? c.argv, ignoreErrors: c.ignoreFailure }))]));
+    enterCondition(u, ctx);
   },
 
-  stop(u, ctx) {
-    switch (state(u)) {
-      case 'running':
-      case 'start':
-      case 'reload':
-        return enterStop(u, ctx, 'SIGTERM');
-      case 'exited':
-        return ctx.setState(u, 'dead');
+  stop(u, ctx, restart = false) {
+    const d = data(u);
+    d.forbidRestart = true;
+    d.restarting = restart;
+    switch (stateOf(u)) {
+      case 'stop':
+      case 'stop-watchdog':
       case 'stop-sigterm':
       case 'stop-sigkill':
+      case 'stop-post':
+      case 'final-sigterm':
+      case 'final-sigkill':
         return; // already on its way down
+      case 'auto-restart':
+        // The restart job (or a stop) takes over from the scheduled restart.
+        return ctx.setState(u, 'dead');
+      case 'condition':
+      case 'start-pre':
+      case 'start':
+      case 'start-post':
+      case 'reload':
+        // Something is still starting: straight to the signals, no ExecStop=.
+        return enterSignal(u, ctx, 'stop-sigterm', 'success');
+      case 'running':
+      case 'exited':
+        return enterStop(u, ctx, 'success');
       case 'dead':
       case 'failed':
-        return ctx.setState(u, state(u));
+        return ctx.setState(u, stateOf(u));
     }
   },
 
   reload(u, ctx) {
-    const cmd = spec(u).execReload?.[0];
-    if (!cmd || state(u) !== 'running') return;
-    const pid = ctx.spawn(u, cmd, 'control');
-    data(u).reloadOk = pid !== undefined;
-    if (pid === undefined) return ctx.setState(u, 'running');
-    u.controlPid = pid;
+    const s = spec(u);
+    if (stateOf(u) !== 'running' && stateOf(u) !== 'exited') return;
+    const d = data(u);
+    beginPhase(u, 'ExecReload');
+    if ((s.execReload ?? []).length === 0) {
+      d.reloadOk = true;
+      return ctx.setState(u, stateOf(u));
+    }
     ctx.setState(u, 'reload');
+    arm(u, ctx, timeoutStart(s, ctx), () => {
+      ctx.log(u, 'Reload operation timed out. Killing reload process.');
+      if (u.controlPid > 0) ctx.kill(u, u.controlPid, SIGKILL);
+      d.reloadOk = false;
+      enterRunning(u, ctx, 'success');
+    });
+    runNext(u, ctx, 'control');
   },
 
   reloadSucceeded: (u) => data(u).reloadOk,
 
   childExit(u, e, ctx) {
     const isMain = e.pid === u.mainPid;
-    const isControl = e.pid === u.controlPid;
-    if (!isMain && !isControl) return;
-    switch (state(u)) {
-      case 'start':
-        // oneshot command finished
-        u.controlPid = 0;
-        if (succeeded(u, e)) return runNextOneshot(u, ctx);
-        failWith(u, e);
-        return enterFailedOrDead(u, ctx);
-      case 'running':
-        u.mainPid = 0;
-        if (!succeeded(u, e)) failWith(u, e);
-        return enterFailedOrDead(u, ctx);
-      case 'reload':
-        if (isControl) {
-          u.controlPid = 0;
-          data(u).reloadOk = succeeded(u, e);
-          return ctx.setState(u, 'running');
-        }
-        // The main process died during a reload.
-        u.mainPid = 0;
-        if (!succeeded(u, e)) failWith(u, e);
-        return enterFailedOrDead(u, ctx);
-      case 'stop-sigterm':
-      case 'stop-sigkill':
-        if (isMain) u.mainPid = 0;
-        if (isControl) u.controlPid = 0;
-        // Dying of the signal we sent is a clean stop.
-        if (!succeeded(u, e) && !(e.signal !== 0 && CLEAN_SIGNALS.includes(e.signal)) && state(u) === 'stop-sigterm') failWith(u, e);
-        if (u.mainPid === 0 && u.controlPid === 0) return enterFailedOrDead(u, ctx);
-        return;
-      case 'exited':
-      case 'dead':
-      case 'failed':
-        return; // no process of ours should be left; a late exit changes nothing
+    if (isMain) {
+      const d = data(u);
+      recordExit(u, ctx, e, true);
+      // For oneshot the main command is the current ExecStart= line.
+      mainExited(u, ctx, e, d.key === 'ExecStart' ? d.current : undefined);
+      return;
+    }
+    if (e.pid === u.controlPid) {
+      recordExit(u, ctx, e, false);
+      controlExited(u, ctx, e);
     }
   },
+
+  notify(u, pid, message, ctx) {
+    if (!allowedToNotify(u, pid)) return;
+    const s = spec(u);
+    for (const line of message.split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq < 0) continue;
+      const key = line.slice(0, eq);
+      const value = line.slice(eq + 1);
+      switch (key) {
+        case 'STATUS':
+          u.statusText = value;
+          break;
+        case 'ERRNO':
+          u.statusErrno = Number(value) || 0;
+          break;
+        case 'MAINPID': {
+          const p = Number(value);
+          if (Number.isInteger(p) && p > 1 && p !== u.mainPid) {
+            u.mainPid = p;
+            u.execMain = { pid: p, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+          }
+          break;
+        }
+        case 'READY':
+          if (value === '1' && stateOf(u) === 'start' && isNotifyType(s)) enterStartPost(u, ctx);
+          else if (value === '1' && stateOf(u) === 'reload' && s.type === 'notify-reload') enterRunning(u, ctx, 'success');
+          break;
+        case 'RELOADING':
+          if (value === '1' && stateOf(u) === 'running') ctx.setState(u, 'reload');
+          break;
+        case 'STOPPING':
+          if (value === '1' && stateOf(u) === 'running') {
+            data(u).forbidRestart = true;
+            enterStop(u, ctx, 'success');
+          }
+          break;
+        case 'WATCHDOG':
+          if ((value === '1' || value === 'trigger') && stateOf(u) === 'running') {
+            if (value === 'trigger') {
+              ctx.log(u, 'Watchdog request (last status: ' + (u.statusText || 'n/a') + ')!');
+              enterSignal(u, ctx, 'stop-watchdog', 'watchdog');
+            } else {
+              // Re-arming the state timer is a state entry: keep the state, restart the clock.
+              ctx.setState(u, 'running');
+              armWatchdog(u, ctx);
+            }
+          }
+          break;
+        case 'EXTEND_TIMEOUT_USEC': {
+          const us = Number(value);
+          if (Number.isFinite(us) && us > 0 && (stateOf(u) === 'start' || stateOf(u) === 'start-pre' || stateOf(u) === 'start-post' || stateOf(u) === 'stop' || stateOf(u) === 'stop-sigterm' || stateOf(u) === 'stop-post')) {
+            const state = stateOf(u);
+            ctx.setState(u, state);
+            arm(u, ctx, us / 1000, () => {
+              ctx.log(u, `${state} operation timed out (extended). Terminating.`);
+              enterSignal(u, ctx, state.startsWith('stop') ? 'stop-sigkill' : 'stop-sigterm', 'timeout');
+            });
+          }
+          break;
+        }
+        default:
+          break; // other keys (FDSTORE=, BUSERROR=, …) are not acted on
+      }
+    }
+  },
+
+  resetFailed(u, ctx) {
+    if (stateOf(u) === 'failed') ctx.setState(u, 'dead');
+    u.result = 'success';
+    u.nRestarts = 0;
+    data(u).startTimes = [];
+  },
 };
+
+/** A fresh 128-bit id per run, as systemd gives each invocation ($INVOCATION_ID, InvocationID=). */
+function newInvocationId(): string {
+  return randomBytes(16).toString('hex');
+}
