@@ -10,6 +10,8 @@
 #define _GNU_SOURCE
 #include "svcd_native.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -92,8 +94,26 @@ static napi_value Pipe(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* peerCredentials(fd) → {pid, uid, gid} of the process at the other end of a connected AF_UNIX
+ * socket (SO_PEERCRED): what the control socket checks before it obeys anyone. Node's net module
+ * does not expose it. */
+static napi_value PeerCredentials(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!int_args(env, info, 1, a, "peerCredentials: expected (fd)")) return NULL;
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+  if (getsockopt(a[0], SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) return svcd_throw_errno(env, "getsockopt(SO_PEERCRED)", errno);
+  napi_value out;
+  NAPI_OK(env, napi_create_object(env, &out));
+  napi_set_named_property(env, out, "pid", svcd_int(env, cred.pid));
+  napi_set_named_property(env, out, "uid", svcd_int(env, (int32_t)cred.uid));
+  napi_set_named_property(env, out, "gid", svcd_int(env, (int32_t)cred.gid));
+  return out;
+}
+
 int svcd_register_process(napi_env env, napi_value exports) {
   return svcd_define(env, exports, "kill", Kill) | svcd_define(env, exports, "killpg", Killpg) |
          svcd_define(env, exports, "pidfdOpen", PidfdOpen) | svcd_define(env, exports, "pidfdSendSignal", PidfdSendSignal) |
-         svcd_define(env, exports, "setChildSubreaper", SetChildSubreaper) | svcd_define(env, exports, "pipe", Pipe);
+         svcd_define(env, exports, "setChildSubreaper", SetChildSubreaper) | svcd_define(env, exports, "pipe", Pipe) |
+         svcd_define(env, exports, "peerCredentials", PeerCredentials);
 }

@@ -1,9 +1,11 @@
 /**
- * svcd, the manager: loads the units, boots the default unit, supervises its services, and on
- * SIGTERM, SIGINT or SIGRTMIN+3/+4 (docker stop, Ctrl-C, systemd's container halt/poweroff) stops
- * everything in reverse order and exits 0. `--plan` only prints what a boot would start.
+ * svcd, the manager: loads the units, boots the default unit through the Engine, supervises its
+ * services, and on SIGTERM, SIGINT or SIGRTMIN+3/+4/+5 (docker stop, Ctrl-C, systemd's container
+ * halt/poweroff/reboot) stops everything in reverse dependency order, sweeps what is left and
+ * exits (0, or the code `svcctl exit N` / SuccessAction=/FailureAction=exit set). SIGHUP reloads.
+ * `--plan` only prints what a boot would start.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManagerConfig } from '../config/system-conf.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
@@ -12,17 +14,19 @@ import { loadUnit } from '../unit/load.js';
 import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
-import { Manager } from '../engine/manager.js';
-import { NativeSystem } from '../exec/system.js';
-import { SIGRTMIN, signalName, stopWatching, watchSignals } from '../exec/native.js';
+import { Manager, VERSION } from '../engine/manager.js';
+import { NativeSystem } from '../engine/native-system.js';
+import { SIGRTMIN, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
+import { evaluateConditions } from '../exec/conditions.js';
+import { startControlServer } from '../control/server.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
 
-const ms = (usec: bigint): number => (usec >= 2n ** 63n ? Number.MAX_SAFE_INTEGER : Number(usec / 1000n));
+const ms = (usec: bigint): number => (usec >= 2n ** 63n ? Infinity : Number(usec / 1000n));
 
 function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: string[]): void {
   const tty = Boolean(process.stdout.isTTY);
   const paint = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-  process.stdout.write(`svcd 0.1.0: planning the start of ${opts.defaultUnit}; unit path ${searchPath.join(':')}\n`);
+  process.stdout.write(`svcd ${VERSION}: planning the start of ${opts.defaultUnit}; unit path ${searchPath.join(':')}\n`);
   const plan = planStart(opts.defaultUnit, load);
   for (const { unit, level } of plan.units) {
     const what = unit.type === 'target' ? 'Reach target' : 'Start';
@@ -35,6 +39,20 @@ function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: s
   }
   for (const c of plan.cycles) process.stdout.write(`[${paint('1;31', 'CYCLE ')}] ordering cycle: ${c.join(' → ')}\n`);
   process.stdout.write(`svcd: ${plan.units.length} units would start.\n`);
+}
+
+/**
+ * What sd_booted() and Debian's init-functions look for (/run/systemd/system/), and the container
+ * type (/run/systemd/container). Only as PID 1: on a host, /run/systemd belongs to the host's manager.
+ */
+function announceManager(): void {
+  if (process.pid !== 1) return;
+  try {
+    mkdirSync('/run/systemd/system', { recursive: true, mode: 0o755 });
+    if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
+  } catch (e) {
+    process.stderr.write(`svcd: could not create /run/systemd/system: ${(e as Error).message}\n`);
+  }
 }
 
 function main(): void {
@@ -53,48 +71,70 @@ function main(): void {
   for (const d of confDiags) process.stderr.write(`svcd: ${formatDiagnostic(d)}\n`);
 
   const searchPath = unitSearchPath({ unitPath: opts.unitPath, env: process.env });
-  const map = buildUnitFileMap(searchPath);
-  const cache = new Map<string, Unit>();
-  const load = (name: string): Unit => {
-    let u = cache.get(name);
-    if (!u) {
-      u = loadUnit(map, name);
-      cache.set(name, u);
-      for (const d of u.diagnostics) process.stderr.write(`svcd: ${formatDiagnostic(d)}\n`);
-    }
-    return u;
-  };
-  if (opts.plan) return printPlan(opts, load, searchPath);
+  if (opts.plan) {
+    const map = buildUnitFileMap(searchPath);
+    return printPlan(opts, (n) => loadUnit(map, n), searchPath);
+  }
 
   const m = config.manager;
   mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
+  announceManager();
+  const notifySocket = join(opts.runtimeDir, 'notify');
+  const managerEnv: Record<string, string> = {};
+  for (const a of m.defaultEnvironment) managerEnv[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
+  // systemd hands its own container= to every service, so they know where they run.
+  if (process.env.container) managerEnv.container = process.env.container;
+  const system = new NativeSystem({ notifySocket, outputFds: [1, 2], managerEnv });
+
+  const sweep = (signal: number): number => {
+    const pids = process.pid === 1 ? system.processTable().map((p) => p.pid).filter((p) => p !== 1) : system.descendants(process.pid);
+    for (const p of pids) if (signal !== 0) kill(p, signal);
+    return pids.length;
+  };
+
   const manager = new Manager({
-    system: new NativeSystem(),
-    load,
-    console: (line) => process.stdout.write(`${line}\n`),
-    color: Boolean(process.stdout.isTTY),
+    system,
+    searchPath,
+    bootUnit: opts.defaultUnit,
+    runtimeDir: opts.runtimeDir,
+    journalDir: opts.journalDir,
     defaults: {
       timeoutStartMs: ms(m.defaultTimeoutStartUSec),
       timeoutStopMs: ms(m.defaultTimeoutStopUSec),
+      timeoutAbortMs: m.defaultTimeoutAbortUSec === null ? undefined : ms(m.defaultTimeoutAbortUSec),
       restartMs: ms(m.defaultRestartUSec),
       startLimitIntervalMs: ms(m.defaultStartLimitIntervalUSec),
       startLimitBurst: m.defaultStartLimitBurst,
+      notifySocket,
     },
-    outputFds: [1, 2],
-    notifySocket: join(opts.runtimeDir, 'notify'),
-  });
-  let stopping = false;
-  watchSignals([15, 2, SIGRTMIN + 3, SIGRTMIN + 4], (sig) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`svcd: ${signalName(sig)} received, stopping.\n`);
-    manager.shutdown().then(() => {
+    console: (line) => process.stdout.write(`${line}\n`),
+    log: (text: string, unit?: string) => process.stderr.write(unit && !text.startsWith(`${unit}:`) ? `svcd: ${unit}: ${text}\n` : `svcd: ${text}\n`),
+    color: Boolean(process.stdout.isTTY),
+    conditions: (u) => evaluateConditions(u),
+    sweep,
+    bootFailure: m.defaultTargetFailureAction === 'exit' ? { action: 'exit', code: m.defaultTargetFailureExitStatus } : { action: 'none' },
+    onExit: (code) => {
       stopWatching();
-      process.exit(0);
-    });
+      control.close();
+      process.stdout.write(`svcd: exiting with status ${code}.\n`);
+      process.exit(code);
+    },
   });
-  process.stdout.write(`svcd 0.1.0 (pid ${process.pid}): starting ${opts.defaultUnit}\n`);
-  manager.start(opts.defaultUnit);
+  const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => process.stderr.write(`svcd: ${text}\n`));
+
+  watchSignals([15, 2, 1, SIGRTMIN + 3, SIGRTMIN + 4, SIGRTMIN + 5], (sig) => {
+    if (sig === 1) {
+      process.stdout.write('svcd: SIGHUP received, reloading.\n');
+      void manager.reload();
+      return;
+    }
+    process.stdout.write(`svcd: ${signalName(sig)} received, stopping.\n`);
+    manager.shutdown(sig === SIGRTMIN + 3 ? 'halt' : sig === SIGRTMIN + 5 ? 'reboot' : sig === SIGRTMIN + 4 ? 'poweroff' : 'exit');
+  });
+  process.on('uncaughtException', (e) => process.stderr.write(`svcd: internal error (contained): ${e.stack ?? String(e)}\n`));
+  process.on('unhandledRejection', (e) => process.stderr.write(`svcd: internal error (contained): ${String(e)}\n`));
+  process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): starting ${opts.defaultUnit}\n`);
+  manager.boot();
 }
 
 main();

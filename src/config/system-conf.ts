@@ -61,6 +61,13 @@ export interface ManagerSettings {
   readonly defaultDeviceTimeoutUSec: Usec;
   readonly defaultStartLimitIntervalUSec: Usec;
   readonly defaultStartLimitBurst: number;
+  /**
+   * svcd's own: what happens when the boot unit fails to come up — keep running degraded (none,
+   * systemd's behaviour) or exit with DefaultTargetFailureExitStatus= (like s6-overlay's
+   * S6_BEHAVIOUR_IF_STAGE2_FAILS, for containers that should die rather than limp).
+   */
+  readonly defaultTargetFailureAction: 'none' | 'exit';
+  readonly defaultTargetFailureExitStatus: number;
   /** "NAME=value" assignments, later ones replacing earlier ones of the same name. */
   readonly defaultEnvironment: readonly string[];
   readonly managerEnvironment: readonly string[];
@@ -143,6 +150,8 @@ export function defaultManagerSettings(): ManagerSettings {
     defaultDeviceTimeoutUSec: 90n * USEC_PER_SEC,
     defaultStartLimitIntervalUSec: 10n * USEC_PER_SEC,
     defaultStartLimitBurst: 5,
+    defaultTargetFailureAction: 'none',
+    defaultTargetFailureExitStatus: 1,
     defaultEnvironment: [],
     managerEnvironment: [],
     defaultLimits: { NOFILE: { soft: 1024n, hard: 524288n }, MEMLOCK: { soft: 8n * MIB, hard: 8n * MIB } },
@@ -238,6 +247,8 @@ const MANAGER_KEYS: Record<string, readonly [keyof ManagerSettings, Parser]> = {
   DefaultDeviceTimeoutSec: ['defaultDeviceTimeoutUSec', sec],
   DefaultStartLimitIntervalSec: ['defaultStartLimitIntervalUSec', sec],
   DefaultStartLimitBurst: ['defaultStartLimitBurst', count],
+  DefaultTargetFailureAction: ['defaultTargetFailureAction', makeEnumParser(['none', 'exit'] as const)],
+  DefaultTargetFailureExitStatus: ['defaultTargetFailureExitStatus', count],
   DefaultEnvironment: ['defaultEnvironment', environment],
   ManagerEnvironment: ['managerEnvironment', environment],
   DefaultOOMPolicy: ['defaultOOMPolicy', makeEnumParser(['continue', 'stop', 'kill'] as const)],

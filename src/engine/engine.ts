@@ -87,7 +87,7 @@ const isUp = (s: ActiveState) => s === 'active' || s === 'reloading' || s === 'a
 const isDown = (s: ActiveState) => s === 'inactive' || s === 'failed';
 
 export class Engine {
-  readonly graph: Graph;
+  graph: Graph;
   private readonly models = new Map<string, EngineUnit>();
   private readonly runtimes = new Map<string, Runtime>();
   private readonly kinds = new Map<string, UnitKind>();
@@ -168,6 +168,18 @@ export class Engine {
     return anchor;
   }
 
+  /**
+   * Several requests installed together before any job runs, so their jobs order against each
+   * other (a shutdown's stop of every unit). Requests that fail are logged and skipped.
+   */
+  requestAll(reqs: readonly Request[]): void {
+    for (const req of reqs) {
+      const r = this.buildAndApply(req);
+      if (r instanceof TransactionError) this.log(`Requested transaction for ${req.unit}/${req.type} failed: ${r.message}`);
+    }
+    this.dispatch();
+  }
+
   start(unit: string, mode: JobMode = 'replace'): Job | TransactionError {
     return this.request({ unit, type: 'start', mode, manual: true });
   }
@@ -193,6 +205,52 @@ export class Engine {
     const out: Job[] = [];
     for (const r of this.runtimes.values()) if (r.job) out.push(r.job);
     return out;
+  }
+
+  /** Every unit with run-time state. */
+  units(): IterableIterator<Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }> {
+    return this.runtimes.values();
+  }
+
+  /** Cancels an installed job (systemctl cancel); false when there is none with that id. */
+  cancelJob(id: number): boolean {
+    for (const r of this.runtimes.values()) {
+      if (r.job?.id === id) {
+        this.finish(r.job, 'canceled');
+        this.dispatch();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** reset-failed: a failed unit forgets its failure and becomes inactive. */
+  resetFailed(id: string): void {
+    const r = this.runtimes.get(id);
+    if (!r) return;
+    if (r.kind.resetFailed) r.kind.resetFailed(r, this.ctx);
+    else if (r.activeState === 'failed') this.setState(r, r.kind.initialState);
+    r.result = 'success';
+    this.dispatch();
+  }
+
+  /**
+   * daemon-reload: a new graph from freshly loaded models; units keep their run-time state (their
+   * processes, sub-states and jobs), only what they are made of changes.
+   */
+  reload(lookup: (name: string) => EngineUnit): void {
+    this.models.clear();
+    this.graph = new Graph((name) => {
+      const u = lookup(name);
+      this.models.set(u.id, u);
+      return u;
+    });
+    this.graph.load([...this.runtimes.keys()]);
+    for (const r of this.runtimes.values()) {
+      const m = this.models.get(r.id);
+      if (m) (r as { model: EngineUnit }).model = m;
+    }
+    this.dispatch();
   }
 
   /** Resolves once no job is installed. */

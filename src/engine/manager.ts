@@ -1,216 +1,508 @@
 /**
- * The manager: runtime units, their jobs, and the run queue.
+ * The Manager: the Engine plus everything around it that makes a system manager — loading units
+ * from the search path, the boot, the status lines on the console, the timestamps systemd keeps,
+ * the system state, SuccessAction=/FailureAction=, the orderly shutdown, daemon-reload — behind
+ * ManagerApi (api.ts), which the control socket and D-Bus use.
  *
- * A start of the default unit makes a start job for every unit its closure pulls in (Requires=,
- * Requisite=, Wants=, BindsTo=, Upholds=, implicit and default edges included). A job runs when no
- * unit it is ordered After= still has a start job; a stop job runs when no unit ordered after it
- * still has one. A job finishes when its unit's state says so (active / inactive after a oneshot /
- * failed): the unit types never call back, they only change state. A failed start fails, with
- * result "dependency", the jobs of units that Requires=, BindsTo= or Requisite= it.
+ * States of the manager (SystemState): initializing → starting (the boot job runs) → running |
+ * degraded (a unit is failed) → stopping (shutdown() called; every unit is stopped, then whatever
+ * is left of their processes is signalled) → `onExit(code)`.
  *
- * This is the first manager, still what svcd runs because its service type drives the native
- * spawner. Its successor is engine.ts (transactions, job modes, propagation, one System interface);
- * svcd moves over once a System over src/exec exists (docs/design/engine.md, "Integration").
+ * Invariants: models are loaded once per name until reload(); a unit's timestamps change only in
+ * the observer's stateChanged, in systemd's order (unit_notify); every entry from the event loop
+ * goes through the Engine's guard, so no exception reaches the loop.
  */
-import type { ChildExit } from '../exec/native.js';
-import type { System } from '../exec/system.js';
+import { statSync } from 'node:fs';
+import type { Kind } from '../graph/atoms.js';
+import { ALL_KINDS } from '../graph/atoms.js';
+import type { JobMode } from '../graph/graph.js';
+import { formatDiagnostic } from '../shared/diagnostic.js';
 import type { Unit } from '../unit/model.js';
-import { planStart } from '../graph/boot-plan.js';
-import { DependencyGraph } from '../graph/dependencies.js';
-import type { ActiveState, JobResult } from './job.js';
-import { RuntimeUnit, type StateListener } from './runtime-unit.js';
-import { serviceType } from './types/service.js';
-import { targetType } from './types/target.js';
-import type { ManagerServices, UnitTypeModule } from './types/unit-type.js';
+import { loadUnit } from '../unit/load.js';
+import { buildUnitFileMap, type UnitFileMap } from '../unit/unit-file-map.js';
+import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, type ManagerError, type ManagerListener, type ManagerStatus, type RequestedJobType, type SystemState, type Timestamp, type UnitStatus, type UnitTimestamps } from './api.js';
+import { Engine, type ConditionVerdict, type Job } from './engine.js';
+import type { ActiveState, JobResult, JobType } from './job.js';
+import { toEngineUnit } from './model-adapter.js';
+import type { System } from './system.js';
+import { TransactionError } from './transaction.js';
+import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 
-const TYPES: Partial<Record<Unit['type'], UnitTypeModule>> = { service: serviceType, target: targetType, slice: targetType };
+export const VERSION = '0.2.0';
 
-interface Job {
-  readonly type: 'start' | 'stop';
-  running: boolean;
+export interface ConditionCheck {
+  readonly verdict: ConditionVerdict;
+  readonly failed?: { readonly kind: string; readonly parameter: string; readonly negate: boolean; readonly trigger: boolean };
 }
 
 export interface ManagerOptions {
   readonly system: System;
-  readonly load: (name: string) => Unit;
-  /** One console line (without newline). */
+  readonly searchPath: readonly string[];
+  readonly bootUnit: string;
+  readonly runtimeDir: string;
+  readonly journalDir?: string;
+  readonly defaults: ManagerDefaults;
+  /** One console line (without newline): the boot and shutdown status lines. */
   readonly console: (line: string) => void;
+  /** A log message of svcd's or about a unit (to the journal, or stderr). */
+  readonly log: (text: string, unit?: string) => void;
   readonly color: boolean;
-  readonly defaults: ManagerServices['defaults'];
-  readonly outputFds: readonly [number, number];
-  /** Where services' sd_notify messages arrive (NOTIFY_SOCKET); none: no notify support. */
-  readonly notifySocket?: string;
+  /** Condition*=/Assert*= of a unit; none: every condition holds. */
+  readonly conditions?: (u: Unit) => ConditionCheck;
+  /** Called once, when the shutdown is complete: svcd exits with this code. */
+  readonly onExit: (code: number) => void;
+  /** The final sweep of a shutdown: signal every process left, return how many there were. */
+  readonly sweep?: (signal: number) => number;
+  /** What to do when the boot unit fails to start: keep running degraded, or exit with a code. */
+  readonly bootFailure?: { readonly action: 'none' } | { readonly action: 'exit'; readonly code: number };
 }
 
-export class Manager implements StateListener {
-  readonly units = new Map<string, RuntimeUnit>();
-  private graph = new DependencyGraph();
-  private readonly jobs = new Map<string, Job>();
-  private readonly services: ManagerServices;
-  private idleWaiters: (() => void)[] = [];
-  /** Exits of processes that were no unit's: orphans svcd reaped as PID 1 or subreaper. */
-  orphansReaped = 0;
+interface UnitBook {
+  timestamps: { -readonly [K in keyof UnitTimestamps]: Timestamp };
+  conditionResult: boolean;
+  assertResult: boolean;
+  failedCondition?: ConditionCheck['failed'];
+  loadedAt: number;
+}
+
+const isInactiveOrFailed = (s: ActiveState) => s === 'inactive' || s === 'failed';
+const isActiveOrReloading = (s: ActiveState) => s === 'active' || s === 'reloading';
+
+export class Manager implements ManagerApi {
+  readonly engine: Engine;
+  private map: UnitFileMap;
+  private readonly models = new Map<string, EngineUnit>();
+  private readonly books = new Map<string, UnitBook>();
+  private readonly waiters = new Map<number, (r: JobResult) => void>();
+  private readonly listeners = new Set<ManagerListener>();
+  private state: SystemState = 'initializing';
+  private bootJob?: number;
+  private readonly userspace: Timestamp;
+  private finish: Timestamp = NEVER;
+  private exitCode?: number;
+  private shuttingDown = false;
 
   constructor(private readonly opts: ManagerOptions) {
-    this.services = {
+    this.map = buildUnitFileMap([...opts.searchPath]);
+    this.engine = new Engine({
       system: opts.system,
       defaults: opts.defaults,
-      outputFds: opts.outputFds,
-      notifySocket: opts.notifySocket,
-      status: (kind, text) => this.status(kind, text),
-    };
-    opts.system.onExit((exits) => exits.forEach((e) => this.childExit(e)));
-    if (opts.notifySocket) opts.system.listenNotify(opts.notifySocket, (msg, pid) => this.notify(msg, pid));
+      lookup: (name) => this.load(name),
+      conditions: (u) => this.checkConditions(u),
+      observer: {
+        jobStarted: (j) => this.jobStarted(j),
+        jobFinished: (j, r) => this.jobFinished(j, r),
+        jobInstalled: (j) => this.emit((l) => l.jobNew?.(jobInfo(j))),
+        stateChanged: (id, from, to) => this.stateChanged(id, from, to),
+        unitLog: (id, text) => opts.log(text, id),
+        orphanExited: (e) => opts.log(`Reaped orphan process ${e.pid}.`),
+        // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
+        log: (line) => void (/Cannot add dependency job, ignoring: Unit \S+ not found\.$/.test(line) || opts.log(line)),
+      },
+    });
+    this.userspace = this.engine.timestamp();
   }
 
-  private status(kind: 'ok' | 'failed' | 'depend' | 'starting' | 'stopping', text: string): void {
-    const c = (code: string, s: string) => (this.opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
-    const tag = { ok: `[${c('0;32', '  OK  ')}] `, failed: `[${c('0;1;31', 'FAILED')}] `, depend: `[${c('0;1;33', 'DEPEND')}] `, starting: '         ', stopping: '         ' }[kind];
-    this.opts.console(`${tag}${text}`);
+  // ---- loading --------------------------------------------------------------------------------
+
+  private load(name: string): EngineUnit {
+    const cached = this.models.get(name);
+    if (cached) return cached;
+    const u = loadUnit(this.map, name);
+    for (const d of u.diagnostics) this.opts.log(formatDiagnostic(d), u.id);
+    const e = toEngineUnit(u);
+    this.models.set(name, e);
+    this.models.set(u.id, e);
+    if (!this.books.has(u.id)) this.books.set(u.id, newBook());
+    return e;
   }
 
-  private runtime(u: Unit): RuntimeUnit {
-    let r = this.units.get(u.id);
-    if (!r) {
-      r = new RuntimeUnit(u, this);
-      this.units.set(u.id, r);
+  private book(id: string): UnitBook {
+    let b = this.books.get(id);
+    if (!b) {
+      b = newBook();
+      this.books.set(id, b);
     }
-    return r;
+    return b;
   }
 
-  /** Boot: start `root` and everything it pulls in. */
-  start(root: string): void {
-    this.graph = DependencyGraph.build([root], this.opts.load);
-    const plan = planStart(root, this.opts.load);
-    for (const { unit } of plan.units) {
-      if (!TYPES[unit.type]) continue;
-      this.runtime(unit);
-      this.jobs.set(unit.id, { type: 'start', running: false });
+  private checkConditions(u: EngineUnit): ConditionVerdict {
+    const b = this.book(u.id);
+    const now = this.engine.timestamp();
+    const check = u.source && this.opts.conditions ? this.opts.conditions(u.source) : { verdict: 'ok' as const };
+    b.timestamps.condition = now;
+    b.conditionResult = check.verdict !== 'condition-failed';
+    b.failedCondition = check.failed;
+    if (check.verdict !== 'condition-failed') {
+      b.timestamps.assert = now;
+      b.assertResult = check.verdict !== 'assert-failed';
     }
-    for (const p of plan.problems) {
-      if (p.loadState !== 'not-found') this.status('failed', `${p.id}: unit has a bad setting (${p.loadState}), not started.`);
+    return check.verdict;
+  }
+
+  // ---- boot and console -----------------------------------------------------------------------
+
+  /** Starts the boot unit (a start job in replace mode, as systemd does with default.target). */
+  boot(): void {
+    this.setSystemState('starting');
+    const r = this.engine.start(this.opts.bootUnit, 'replace');
+    if (r instanceof TransactionError) {
+      this.opts.console(`Failed to start ${this.opts.bootUnit}: ${r.message}`);
+      this.bootFinished(false);
+      return;
     }
-    this.dispatch();
+    this.bootJob = r.id;
   }
 
-  /** Stop every unit that is not inactive, in reverse order; resolves when all are down. */
-  shutdown(): Promise<void> {
-    // Starts not yet done are dropped; what was started is stopped below.
-    for (const [id, j] of [...this.jobs]) if (j.type === 'start') this.jobs.delete(id);
-    for (const u of this.units.values()) {
-      if (u.activeState !== 'inactive' && u.activeState !== 'failed') this.jobs.set(u.id, { type: 'stop', running: false });
+  private bootFinished(ok: boolean): void {
+    this.bootJob = undefined;
+    this.finish = this.engine.timestamp();
+    this.refreshSystemState();
+    if (!ok && this.opts.bootFailure?.action === 'exit') {
+      this.opts.log(`${this.opts.bootUnit} failed to start: exiting with ${this.opts.bootFailure.code} (DefaultTargetFailureAction=exit).`);
+      this.shutdown('exit', this.opts.bootFailure.code);
     }
-    this.dispatch();
-    return this.whenIdle();
   }
 
-  whenIdle(): Promise<void> {
-    if (this.jobs.size === 0) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
+  private paint(code: string, s: string): string {
+    return this.opts.color ? `\x1b[${code}m${s}\x1b[0m` : s;
   }
 
-  private requiredFailed(u: RuntimeUnit): string | undefined {
-    for (const kind of ['Requires', 'BindsTo', 'Requisite'] as const) {
-      for (const dep of this.graph.get(u.id, kind)) {
-        const d = this.units.get(dep);
-        const loaded = this.opts.load(dep);
-        if (loaded.loadState !== 'loaded' || d?.activeState === 'failed') return dep;
-        if (kind === 'Requisite' && d && d.activeState !== 'active' && !this.jobs.has(dep)) return dep;
+  private line(tag: 'ok' | 'failed' | 'depend' | 'time' | 'assert' | 'unsupp' | 'none', text: string): void {
+    const t = {
+      ok: `[${this.paint('0;32', '  OK  ')}] `,
+      failed: `[${this.paint('0;1;31', 'FAILED')}] `,
+      depend: `[${this.paint('0;1;33', 'DEPEND')}] `,
+      time: `[${this.paint('0;1;31', ' TIME ')}] `,
+      assert: `[${this.paint('0;1;31', 'ASSERT')}] `,
+      unsupp: `[${this.paint('0;1;33', 'UNSUPP')}] `,
+      none: '         ',
+    }[tag];
+    this.opts.console(`${t}${text}`);
+  }
+
+  private label(id: string): string {
+    const d = this.models.get(id)?.description;
+    return d ? `${id} - ${d}` : id;
+  }
+
+  private jobStarted(j: Readonly<Job>): void {
+    const type = this.models.get(j.unit)?.type;
+    if (type !== 'service') return;
+    if (j.type === 'start' || j.type === 'restart') {
+      // A restart's stop half says Stopping; its start half comes back here as a start.
+      if (j.type === 'start' || isInactiveOrFailed(this.engine.unit(j.unit).activeState)) this.line('none', `Starting ${this.label(j.unit)}...`);
+      else this.line('none', `Stopping ${this.label(j.unit)}...`);
+    } else if (j.type === 'stop') this.line('none', `Stopping ${this.label(j.unit)}...`);
+    else if (j.type === 'reload') this.line('none', `Reloading ${this.label(j.unit)}...`);
+  }
+
+  private jobFinished(j: Readonly<Job>, result: JobResult): void {
+    const m = this.models.get(j.unit);
+    const type = m?.type;
+    const label = this.label(j.unit);
+    if (j.type === 'start' || j.type === 'verify-active') {
+      switch (result) {
+        case 'done':
+          if (j.type === 'start') {
+            if (type === 'target') this.line('ok', `Reached target ${label}.`);
+            else if (type === 'slice') this.line('ok', `Created slice ${label}.`);
+            else if (type === 'service') {
+              const rt = this.engine.unit(j.unit);
+              if (rt.activeState === 'active' || rt.activeState === 'reloading') this.line('ok', `${m?.serviceSpec?.type === 'oneshot' ? 'Finished' : 'Started'} ${label}.`);
+              else if (m?.serviceSpec?.type === 'oneshot' && rt.result === 'success') this.line('ok', `Finished ${label}.`);
+            }
+          }
+          break;
+        case 'failed':
+          this.line('failed', `Failed to start ${label}.`);
+          this.opts.console(`See 'systemctl status ${j.unit}' for details.`);
+          break;
+        case 'dependency':
+          this.line('depend', `Dependency failed for ${label}.`);
+          break;
+        case 'timeout':
+          this.line('time', `Timed out starting ${label}.`);
+          break;
+        case 'assert':
+          this.line('assert', `Assertion failed for ${label}.`);
+          break;
+        case 'unsupported':
+          this.line('unsupp', `Starting of ${label} unsupported.`);
+          break;
+        default:
+          break;
+      }
+    } else if (j.type === 'stop' && result === 'done') {
+      if (type === 'target') this.line('ok', `Stopped target ${label}.`);
+      else if (type === 'slice') this.line('ok', `Removed slice ${label}.`);
+      else if (type === 'service') this.line('ok', `Stopped ${label}.`);
+    } else if (j.type === 'stop' && result === 'failed') {
+      this.line('failed', `Stopped ${label}.`);
+    } else if (j.type === 'reload' && result === 'done' && type === 'service') {
+      this.line('ok', `Reloaded ${label}.`);
+    } else if (j.type === 'reload' && result === 'failed') {
+      this.line('failed', `Reload failed for ${label}.`);
+    }
+    if (j.id === this.bootJob) this.bootFinished(result === 'done');
+    this.waiters.get(j.id)?.(result);
+    this.waiters.delete(j.id);
+    this.emit((l) => l.jobRemoved?.(jobInfo(j), result));
+    this.refreshSystemState();
+  }
+
+  /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=. */
+  private stateChanged(id: string, from: ActiveState, to: ActiveState): void {
+    if (from === to) return;
+    const b = this.book(id);
+    const now = this.engine.timestamp();
+    b.timestamps.stateChange = now;
+    if (isInactiveOrFailed(from) && !isInactiveOrFailed(to)) b.timestamps.inactiveExit = now;
+    else if (!isInactiveOrFailed(from) && isInactiveOrFailed(to)) b.timestamps.inactiveEnter = now;
+    if (!isActiveOrReloading(from) && isActiveOrReloading(to)) b.timestamps.activeEnter = now;
+    else if (isActiveOrReloading(from) && !isActiveOrReloading(to)) b.timestamps.activeExit = now;
+    const m = this.models.get(id);
+    if (m && to === 'failed' && !this.shuttingDown) this.emergencyAction(m, m.failureAction, m.failureActionExitStatus, 'failure');
+    if (m && to === 'inactive' && from !== 'failed' && !this.shuttingDown && this.engine.unit(id).result === 'success') this.emergencyAction(m, m.successAction, m.successActionExitStatus, 'success');
+    if (m && to === 'failed' && this.engine.unit(id).result === 'start-limit-hit' && !this.shuttingDown) this.emergencyAction(m, m.startLimitAction, undefined, 'start limit');
+    this.emit((l) => l.unitChanged?.(id));
+    this.refreshSystemState();
+  }
+
+  /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */
+  private emergencyAction(m: EngineUnit, action: string | undefined, status: number | undefined, why: string): void {
+    if (!action || action === 'none') return;
+    const rt = this.engine.unit(m.id);
+    const code = status ?? (rt.execMain.code === 1 ? rt.execMain.status : why === 'success' ? 0 : 1);
+    this.opts.log(`${m.id}: ${why === 'success' ? 'SuccessAction' : why === 'failure' ? 'FailureAction' : 'StartLimitAction'}=${action}: ${action.startsWith('exit') ? `exiting with ${code}` : action}.`);
+    switch (action) {
+      case 'exit':
+      case 'exit-force':
+        return this.shutdown('exit', code);
+      case 'poweroff':
+      case 'poweroff-force':
+      case 'poweroff-immediate':
+        return this.shutdown('poweroff', status);
+      case 'reboot':
+      case 'reboot-force':
+      case 'reboot-immediate':
+        return this.shutdown('reboot', status);
+      case 'halt':
+      case 'halt-force':
+      case 'halt-immediate':
+        return this.shutdown('halt', status);
+      default:
+        return;
+    }
+  }
+
+  private setSystemState(s: SystemState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.emit((l) => l.systemStateChanged?.(s));
+  }
+
+  private refreshSystemState(): void {
+    if (this.shuttingDown) return this.setSystemState('stopping');
+    if (this.state === 'initializing') return;
+    if (this.bootJob !== undefined) return this.setSystemState('starting');
+    this.setSystemState(this.failedUnits() > 0 ? 'degraded' : 'running');
+  }
+
+  private failedUnits(): number {
+    let n = 0;
+    for (const u of this.engine.units()) if (u.activeState === 'failed') n++;
+    return n;
+  }
+
+  private emit(fn: (l: ManagerListener) => void): void {
+    for (const l of this.listeners) {
+      try {
+        fn(l);
+      } catch (e) {
+        this.opts.log(`listener failed: ${(e as Error).message}`);
       }
     }
+  }
+
+  // ---- ManagerApi -----------------------------------------------------------------------------
+
+  status(): ManagerStatus {
+    return {
+      version: VERSION,
+      systemState: this.state,
+      bootUnit: this.opts.bootUnit,
+      unitPath: this.opts.searchPath,
+      runtimeDir: this.opts.runtimeDir,
+      journalDir: this.opts.journalDir,
+      nJobs: this.engine.jobs().length,
+      nFailedUnits: this.failedUnits(),
+      nNames: this.models.size,
+      userspaceTimestamp: this.userspace,
+      finishTimestamp: this.finish,
+      exitCode: this.exitCode,
+    };
+  }
+
+  unit(name: string): UnitStatus {
+    const id = this.engine.graph.resolve(name);
+    return this.snapshot(this.engine.unit(id));
+  }
+
+  units(): readonly UnitStatus[] {
+    return [...this.engine.units()].map((r) => this.snapshot(r));
+  }
+
+  jobs(): readonly JobInfo[] {
+    return this.engine.jobs().map(jobInfo);
+  }
+
+  private snapshot(r: Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }): UnitStatus {
+    const m = r.model;
+    const source = m.source ?? loadUnit(this.map, r.id);
+    const b = this.book(r.id);
+    const dependencies: Partial<Record<Kind, readonly string[]>> = {};
+    for (const k of ALL_KINDS) {
+      const set = this.engine.graph.deps(r.id, k);
+      if (set.size > 0) dependencies[k] = [...set];
+    }
+    return {
+      id: r.id,
+      model: source,
+      dependencies,
+      activeState: r.activeState,
+      subState: r.subState,
+      result: r.result,
+      job: r.job ? jobInfo(r.job) : undefined,
+      mainPid: r.mainPid,
+      controlPid: r.controlPid,
+      execMain: r.execMain,
+      commands: r.commands,
+      nRestarts: r.nRestarts,
+      statusText: r.statusText,
+      statusErrno: r.statusErrno,
+      invocationId: r.invocationId,
+      timestamps: { ...b.timestamps },
+      conditionResult: b.conditionResult,
+      assertResult: b.assertResult,
+      failedCondition: b.failedCondition,
+      needDaemonReload: needsReload(source, b.loadedAt),
+      processes: this.opts.system.unitProcesses?.(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)) ?? [r.mainPid, r.controlPid].filter((p) => p > 0),
+    };
+  }
+
+  enqueue(name: string, type: RequestedJobType, mode: JobMode, manual: boolean): Enqueued {
+    if (this.shuttingDown && type !== 'stop') return { ok: false, error: { code: 'busy', message: 'Transaction is destructive.' } };
+    const m = this.load(name);
+    const canReload = (m.serviceSpec?.execReload?.length ?? 0) > 0;
+    let t: JobType;
+    switch (type) {
+      case 'reload-or-restart':
+        t = canReload ? 'reload-or-start' : 'restart';
+        break;
+      case 'try-reload-or-restart':
+        t = canReload ? 'try-reload' : 'try-restart';
+        break;
+      default:
+        t = type;
+    }
+    const r = this.engine.request({ unit: name, type: t, mode, manual });
+    if (r instanceof TransactionError) return { ok: false, error: { code: r.code, message: r.message } };
+    let resolve: (x: JobResult) => void = () => {};
+    const done = new Promise<JobResult>((res) => (resolve = res));
+    if (r.result !== undefined) resolve(r.result);
+    else this.waiters.set(r.id, resolve);
+    return { ok: true, job: jobInfo(r), done };
+  }
+
+  cancelJob(id: number): ManagerError | undefined {
+    const ok = this.engine.cancelJob(id);
+    return ok ? undefined : { code: 'invalid', message: `Job ${id} does not exist.` };
+  }
+
+  kill(name: string, whom: KillWhom, signal: number): ManagerError | undefined {
+    const r = this.engine.unit(name);
+    const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.snapshot(r).processes;
+    const targets = pids.filter((p) => p > 0);
+    if (targets.length === 0) return { code: 'no-such-process', message: whom === 'all' ? 'No matching processes to kill' : `No ${whom} process to kill` };
+    for (const p of targets) this.opts.system.kill(p, signal);
     return undefined;
   }
 
-  private dispatch(): void {
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const [id, job] of this.jobs) {
-        if (job.running) continue;
-        const u = this.units.get(id)!;
-        if (job.type === 'start') {
-          const failedDep = this.requiredFailed(u);
-          if (failedDep) {
-            this.finish(u, 'dependency');
-            progress = true;
-            continue;
-          }
-          if (this.graph.get(id, 'After').some((a) => this.jobs.get(a)?.type === 'start')) continue;
-          job.running = true;
-          progress = true;
-          if (u.activeState === 'active') {
-            this.finish(u, 'done');
-            continue;
-          }
-          if (u.unit.type === 'service') this.status('starting', `Starting ${u.description}...`);
-          TYPES[u.unit.type]!.start(u, this.services);
-        } else {
-          if (this.graph.get(id, 'Before').some((b) => this.jobs.get(b)?.type === 'stop')) continue;
-          job.running = true;
-          progress = true;
-          if (u.unit.type === 'service') this.status('stopping', `Stopping ${u.description}...`);
-          TYPES[u.unit.type]!.stop(u, this.services);
-        }
-      }
+  resetFailed(name?: string): ManagerError | undefined {
+    if (name === undefined) {
+      for (const u of this.engine.units()) if (u.activeState === 'failed') this.engine.resetFailed(u.id);
+      return undefined;
     }
-    if (this.jobs.size === 0) {
-      const w = this.idleWaiters;
-      this.idleWaiters = [];
-      w.forEach((f) => f());
-    }
+    const m = this.load(name);
+    if (m.loadState === 'not-found' && this.engine.activeState(name) === 'inactive') return { code: 'no-such-unit', message: `Unit ${name} not loaded.` };
+    this.engine.resetFailed(m.id);
+    return undefined;
   }
 
-  private finish(u: RuntimeUnit, result: JobResult): void {
-    const job = this.jobs.get(u.id);
-    if (!job) return;
-    this.jobs.delete(u.id);
-    const target = u.unit.type === 'target';
-    if (job.type === 'start') {
-      if (result === 'done') {
-        const verb = target ? 'Reached target' : u.unit.service?.type === 'oneshot' ? 'Finished' : 'Started';
-        if (u.unit.type !== 'slice') this.status('ok', `${verb} ${u.description}.`);
-      } else if (result === 'dependency') {
-        this.status('depend', `Dependency failed for ${u.description}.`);
-      } else {
-        this.status('failed', `Failed to start ${u.description}.`);
-        this.opts.console(`See 'systemctl status ${u.id}' for details.`);
-      }
-    } else if (u.unit.type !== 'slice') {
-      this.status('ok', `${target ? 'Stopped target' : 'Stopped'} ${u.description}.`);
-    }
+  async reload(): Promise<void> {
+    this.map = buildUnitFileMap([...this.opts.searchPath]);
+    this.models.clear();
+    for (const b of this.books.values()) b.loadedAt = Date.now();
+    this.engine.reload((name) => this.load(name));
   }
 
-  unitStateChanged(u: RuntimeUnit, from: ActiveState, to: ActiveState): void {
-    const job = this.jobs.get(u.id);
-    if (job?.type === 'start' && job.running) {
-      if (to === 'active' || (to === 'inactive' && from === 'activating' && u.result === 'success')) this.finish(u, 'done');
-      else if (to === 'failed' || to === 'inactive') this.finish(u, 'failed');
-    } else if (job?.type === 'stop' && job.running) {
-      if (to === 'inactive' || to === 'failed') this.finish(u, 'done');
-    } else if (!job && to === 'failed' && u.result === 'start-limit-hit') {
-      // A restart that the start limit refused: systemd reports it like a failed start.
-      this.status('failed', `Failed to start ${u.description}.`);
-      this.opts.console(`See 'systemctl status ${u.id}' for details.`);
-    }
-    this.dispatch();
+  shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void {
+    if (exitCode !== undefined && this.exitCode === undefined) this.exitCode = exitCode;
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.setSystemState('stopping');
+    this.opts.log(`Shutting down (${how}).`);
+    const stops = [...this.engine.units()].filter((u) => u.activeState !== 'inactive' && u.activeState !== 'failed').map((u) => ({ unit: u.id, type: 'stop' as const, mode: 'replace-irreversibly' as const }));
+    this.engine.requestAll(stops);
+    void this.engine.whenIdle().then(() => this.finalSweep());
   }
 
-  private notify(message: string, pid: number): void {
-    for (const u of this.units.values()) {
-      if (pid === u.mainPid || pid === u.controlPid || u.unit.service?.notifyAccess === 'all') {
-        TYPES[u.unit.type]!.notify?.(u, message, pid, this.services);
-        if (pid === u.mainPid || pid === u.controlPid) return;
+  /** After every unit stopped: SIGTERM what is left, SIGKILL what survives 5 s (systemd-shutdown's sweep). */
+  private finalSweep(): void {
+    const done = () => this.opts.onExit(this.exitCode ?? 0);
+    if (!this.opts.sweep || this.opts.sweep(15) === 0) return done();
+    let waited = 0;
+    const tick = () => {
+      waited += 50;
+      if (this.opts.sweep!(0) === 0) return done();
+      if (waited >= 5000) {
+        this.opts.sweep!(9);
+        return done();
       }
-    }
+      this.opts.system.setTimer(50, tick);
+    };
+    this.opts.system.setTimer(50, tick);
   }
 
-  private childExit(e: ChildExit): void {
-    for (const u of this.units.values()) {
-      if (e.pid === u.mainPid || e.pid === u.controlPid) {
-        TYPES[u.unit.type]!.childExit(u, e, this.services);
-        return;
-      }
-    }
-    this.orphansReaped++;
+  subscribe(listener: ManagerListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
+}
+
+function newBook(): UnitBook {
+  return {
+    timestamps: { inactiveExit: NEVER, activeEnter: NEVER, activeExit: NEVER, inactiveEnter: NEVER, stateChange: NEVER, condition: NEVER, assert: NEVER },
+    conditionResult: true,
+    assertResult: true,
+    loadedAt: Date.now(),
+  };
+}
+
+function jobInfo(j: Readonly<Job>): JobInfo {
+  return { id: j.id, unit: j.unit, type: j.type, state: j.state };
+}
+
+/** NeedDaemonReload=: the fragment or a drop-in changed on disk after the unit was loaded. */
+function needsReload(u: Unit, loadedAt: number): boolean {
+  for (const p of [u.fragmentPath, ...u.dropinPaths]) {
+    if (!p) continue;
+    try {
+      if (statSync(p).mtimeMs > loadedAt) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }

@@ -215,6 +215,7 @@ interface Addon {
   pidfdOpen(pid: number): number;
   pidfdSendSignal(pidfd: number, signum: number): number;
   pipe(nonBlockingRead: boolean): [number, number];
+  peerCredentials(fd: number): { pid: number; uid: number; gid: number };
   bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
@@ -401,6 +402,11 @@ export function pidfdSendSignal(pidfd: number, sig: number | SignalName): number
 }
 
 /** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */
+/** Who is at the other end of a connected AF_UNIX socket (SO_PEERCRED); throws on a bad fd. */
+export function peerCredentials(fd: number): { readonly pid: number; readonly uid: number; readonly gid: number } {
+  return load().peerCredentials(fd);
+}
+
 export function pipe(options: { readonly nonBlockingRead?: boolean } = {}): readonly [number, number] {
   const [r, w] = load().pipe(options.nonBlockingRead ?? false);
   return [r, w];

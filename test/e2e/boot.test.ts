@@ -52,9 +52,11 @@ describe('svcd booting a unit tree as PID 1', () => {
   it('reaches the target and reports every unit as systemd does', () => {
     expect(console_).toMatch(/\[ {2}OK {2}\] Finished prepare\.service - Prepare\./);
     expect(console_).toMatch(/\[ {2}OK {2}\] Started app\.service - App\./);
-    expect(console_).toMatch(/\[DEPEND\] Dependency failed for needs-missing\.service\./);
+    // Real systemd 252 (checked in systemd-ns) starts a Wants=-pulled unit whose Requires= names a
+    // unit that does not exist: the missing requirement only fails a start asked for directly.
+    expect(console_).toMatch(/\[ {2}OK {2}\] Started needs-missing\.service\./);
     expect(console_).toMatch(/\[FAILED\] Failed to start broken\.service\./);
-    expect(console_).toMatch(/broken\.service: Failed at step EXEC spawning \/nonexistent\/binary: ENOENT/);
+    expect(console_).toMatch(/broken\.service: Failed at step EXEC spawning \/nonexistent\/binary: No such file or directory/);
     expect(console_).toMatch(/\[ {2}OK {2}\] Reached target x\.target - Test Target\./);
   });
   it('starts a unit only after what it is ordered after has finished starting', () => {

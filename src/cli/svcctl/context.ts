@@ -13,6 +13,8 @@ export interface SystemctlOptions {
   quiet?: boolean;
   noPager?: boolean;
   noBlock?: boolean;
+  wait?: boolean;
+  jobMode?: string;
   noReload?: boolean;
   noLegend?: boolean;
   full?: boolean;

@@ -10,6 +10,7 @@ import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
 
 type Loader = () => Promise<VerbHandler>;
 
+const online: Loader = async () => (await import('./verbs/online.js')).run;
 const offlineInstall: Loader = async () => (await import('./verbs/install.js')).run;
 const VERBS: Record<string, Loader> = {
   enable: offlineInstall,
@@ -22,6 +23,11 @@ const VERBS: Record<string, Loader> = {
   'get-default': offlineInstall,
   'set-default': offlineInstall,
   cat: async () => (await import('./verbs/cat.js')).run,
+  ...Object.fromEntries(
+    ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'force-reload', 'try-reload-or-restart', 'isolate',
+      'show', 'status', 'is-active', 'is-failed', 'list-units', 'list-jobs', 'list-dependencies', 'is-system-running', 'kill', 'reset-failed',
+      'daemon-reload', 'daemon-reexec', 'exit', 'poweroff', 'halt', 'reboot', 'cancel'].map((v) => [v, online]),
+  ),
   escape: async () => (await import('./verbs/escape.js')).run,
 };
 
@@ -42,6 +48,9 @@ const SYSTEMCTL_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   'no-pager': { type: 'boolean' },
   'no-block': { type: 'boolean' },
+  wait: { type: 'boolean' },
+  'job-mode': { type: 'string' },
+  plain: { type: 'boolean' },
   'no-reload': { type: 'boolean' },
   'no-legend': { type: 'boolean' },
   full: { type: 'boolean', short: 'l' },
@@ -109,6 +118,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     quiet: v.quiet,
     noPager: v['no-pager'],
     noBlock: v['no-block'],
+    wait: v.wait,
+    jobMode: v['job-mode'],
     noReload: v['no-reload'],
     noLegend: v['no-legend'],
     full: v.full,

@@ -1,0 +1,339 @@
+/**
+ * systemctl's verbs that talk to the running manager, through the control socket
+ * (src/control/protocol.ts): job verbs, status, show, is-*, list-*, daemon-reload, kill,
+ * reset-failed, is-system-running, exit/poweroff/halt/reboot. Output and exit codes follow
+ * systemctl 252.
+ */
+import { join } from 'node:path';
+import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
+import { mangleUnitName } from '../mangle.js';
+import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
+
+const DEFAULT_RUNTIME_DIR = '/run/svcd';
+/** systemctl's exit code for "unit not found" on job verbs (EXIT_NOTINSTALLED is 5 in LSB terms). */
+const EXIT_UNIT_NOT_FOUND = 5;
+
+class Failed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+function socketPath(ctx: VerbContext): string {
+  const dir = ctx.options.runtimeDir ?? (ctx.env.SVCD_RUNTIME_DIR || DEFAULT_RUNTIME_DIR);
+  return join(dir, CONTROL_SOCKET);
+}
+
+async function rpc<M extends Method>(ctx: VerbContext, method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {
+  let r;
+  try {
+    r = await call(socketPath(ctx), method, params);
+  } catch (e) {
+    if (e instanceof ConnectionError) throw new Failed(e.message, EXIT_FAILURE);
+    throw e;
+  }
+  if (!r.ok) {
+    const code = r.error.code === 'no-such-unit' ? EXIT_UNIT_NOT_FOUND : EXIT_FAILURE;
+    throw new Failed(r.error.message, code);
+  }
+  return r.result;
+}
+
+const mangle = (names: readonly string[]) => names.map(mangleUnitName);
+
+const JOB_VERBS: Record<string, { type: string; word: string }> = {
+  start: { type: 'start', word: 'start' },
+  stop: { type: 'stop', word: 'stop' },
+  restart: { type: 'restart', word: 'restart' },
+  'try-restart': { type: 'try-restart', word: 'try-restart' },
+  'condrestart': { type: 'try-restart', word: 'try-restart' },
+  reload: { type: 'reload', word: 'reload' },
+  'reload-or-restart': { type: 'reload-or-restart', word: 'reload-or-restart' },
+  'force-reload': { type: 'try-reload-or-restart', word: 'force-reload' },
+  'try-reload-or-restart': { type: 'try-reload-or-restart', word: 'try-reload-or-restart' },
+  isolate: { type: 'start', word: 'isolate' },
+};
+
+/** systemctl's explanation of a failed job by the unit's Result= (check_wait_response). */
+const RESULT_REASONS: Record<string, string> = {
+  resources: 'of unavailable resources or another system error',
+  protocol: 'the service did not take the steps required by its unit configuration',
+  timeout: 'a timeout was exceeded',
+  'exit-code': 'the control process exited with error code',
+  signal: 'a fatal signal was delivered to the control process',
+  'core-dump': 'a fatal signal was delivered causing the control process to dump core',
+  watchdog: 'the service failed to send watchdog ping',
+  'start-limit-hit': 'start of the service was attempted too often',
+};
+
+function jobFailureText(unit: string, result: string, unitResult?: string): string | undefined {
+  switch (result) {
+    case 'done':
+    case 'skipped':
+      return undefined;
+    case 'canceled': return `Job for ${unit} canceled.`;
+    case 'timeout': return `Job for ${unit} timed out.`;
+    case 'dependency': return `A dependency job for ${unit} failed. See 'journalctl -xe' for details.`;
+    case 'invalid': return `${unit} is not active, cannot reload.`;
+    case 'assert': return `Assertion failed on job for ${unit}.`;
+    case 'unsupported': return `Operation on or unit type of ${unit} not supported on this system.`;
+    case 'collected': return `Queued job for ${unit} was garbage collected.`;
+    case 'once': return `Unit ${unit} was started already once and can't be started again.`;
+    default: {
+      const reason = unitResult ? RESULT_REASONS[unitResult] : undefined;
+      const see = `See "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.`;
+      return reason ? `Job for ${unit} failed because ${reason}.\n${see}` : `Job for ${unit} failed.\n${see}`;
+    }
+  }
+}
+
+async function jobVerb(ctx: VerbContext): Promise<number> {
+  const v = JOB_VERBS[ctx.verb]!;
+  if (ctx.args.length === 0) {
+    ctx.stderr.write(`Too few arguments.\n`);
+    return EXIT_FAILURE;
+  }
+  const units = ctx.verb === 'isolate' ? [mangleUnitName(ctx.args[0]!).replace(/\.service$/, ctx.args[0]!.includes('.') ? '.service' : '.target')] : mangle(ctx.args);
+  const mode = ctx.verb === 'isolate' ? 'isolate' : ctx.options.jobMode ?? 'replace';
+  const jobs = units.map(async (unit) => {
+    try {
+      const r = await rpc(ctx, 'enqueue', { unit, type: v.type, mode, wait: !ctx.options.noBlock });
+      if (r.result === undefined) return 0;
+      const text = jobFailureText(unit, r.result, r.unitResult);
+      if (text) {
+        ctx.stderr.write(`${text}\n`);
+        return EXIT_FAILURE;
+      }
+      return 0;
+    } catch (e) {
+      if (!(e instanceof Failed)) throw e;
+      const verbWord = v.word === 'isolate' ? 'start' : v.word;
+      ctx.stderr.write(e.exitCode === EXIT_FAILURE && /connect|booted/.test(e.message) ? `${e.message}\n` : `Failed to ${verbWord} ${unit}: ${e.message}\n`);
+      return e.exitCode;
+    }
+  });
+  const codes = await Promise.all(jobs);
+  return codes.find((c) => c !== 0) ?? 0;
+}
+
+async function show(ctx: VerbContext): Promise<number> {
+  const names = ctx.args.length === 0 ? [undefined] : mangle(ctx.args);
+  let first = true;
+  for (const unit of names) {
+    const r = await rpc(ctx, 'show', { unit, properties: ctx.options.property, all: ctx.options.all });
+    if (!first && !ctx.options.value) ctx.stdout.write('\n');
+    first = false;
+    for (const [k, val] of r.properties) ctx.stdout.write(ctx.options.value ? `${val}\n` : `${k}=${val}\n`);
+  }
+  return 0;
+}
+
+async function status(ctx: VerbContext): Promise<number> {
+  if (ctx.args.length === 0) {
+    const m = await rpc(ctx, 'manager-status', {});
+    const dot = m.systemState === 'running' ? '●' : m.systemState === 'degraded' ? '×' : '●';
+    ctx.stdout.write(`${dot} svcd\n    State: ${m.systemState}\n     Jobs: ${m.nJobs} queued\n   Failed: ${m.nFailedUnits} units\n`);
+    return 0;
+  }
+  let code = 0;
+  let first = true;
+  for (const unit of mangle(ctx.args)) {
+    const r = await rpc(ctx, 'status-page', { unit, color: ctx.isTTY });
+    if (!r.found) {
+      ctx.stderr.write(`Unit ${unit} could not be found.\n`);
+      code = code || EXIT_NOTINSTALLED;
+      continue;
+    }
+    if (!first) ctx.stdout.write('\n');
+    first = false;
+    ctx.stdout.write(r.text);
+    if (r.active !== 'active' && r.active !== 'reloading' && code === 0) code = EXIT_PROGRAM_NOT_RUNNING;
+  }
+  return code;
+}
+
+async function isState(ctx: VerbContext): Promise<number> {
+  if (ctx.args.length === 0) {
+    ctx.stderr.write('Too few arguments.\n');
+    return EXIT_FAILURE;
+  }
+  const rows = await rpc(ctx, 'unit-states', { units: mangle(ctx.args) });
+  let hit = false;
+  for (const r of rows) {
+    if (!ctx.options.quiet) ctx.stdout.write(`${r.active}\n`);
+    if (ctx.verb === 'is-active' ? r.active === 'active' || r.active === 'reloading' : r.active === 'failed') hit = true;
+  }
+  if (hit) return 0;
+  return ctx.verb === 'is-active' ? EXIT_PROGRAM_NOT_RUNNING : EXIT_FAILURE;
+}
+
+function table(rows: string[][], header: string[], ctx: VerbContext): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join(' ').trimEnd();
+  const head = fmt(header);
+  const lines = ctx.options.noLegend ? [] : [ctx.isTTY ? `\x1b[4;1m${head}\x1b[0m` : head];
+  for (const r of rows) lines.push(fmt(r));
+  return lines.join('\n');
+}
+
+async function listUnits(ctx: VerbContext): Promise<number> {
+  const units: UnitRow[] = await rpc(ctx, 'list-units', { all: ctx.options.all, types: ctx.options.type, states: ctx.options.state, patterns: ctx.args.length ? [...ctx.args] : undefined });
+  const withJobs = units.some((u) => u.job);
+  const header = ['  UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(withJobs ? ['JOB'] : []), 'DESCRIPTION'];
+  const rows = units.map((u) => {
+    const mark = u.active === 'failed' || u.load !== 'loaded' ? '● ' : '  ';
+    return [`${mark}${u.id}`, u.load, u.active, u.sub, ...(withJobs ? [u.job ? u.job.type : ''] : []), u.description];
+  });
+  // Coloured after padding: escape codes take no room on the screen.
+  let text = table(rows, header, ctx);
+  if (ctx.isTTY) text = text.replace(/^● /gm, '\x1b[0;1;31m●\x1b[0m ');
+  ctx.stdout.write(`${text}\n`);
+  if (!ctx.options.noLegend) {
+    ctx.stdout.write('\nLOAD   = Reflects whether the unit definition was properly loaded.\nACTIVE = The high-level unit activation state, i.e. generalization of SUB.\nSUB    = The low-level unit activation state, values depend on unit type.\n');
+    if (withJobs) ctx.stdout.write('JOB    = Pending job for the unit.\n');
+    ctx.stdout.write(`${units.length} loaded units listed.${ctx.options.all ? '' : ' Pass --all to see loaded but inactive units, too.'}\nTo show all installed unit files use 'systemctl list-unit-files'.\n`);
+  }
+  return 0;
+}
+
+async function listJobs(ctx: VerbContext): Promise<number> {
+  const jobs = await rpc(ctx, 'list-jobs', {});
+  if (jobs.length === 0) {
+    if (!ctx.options.noLegend) ctx.stdout.write('No jobs running.\n');
+    return 0;
+  }
+  const text = table(jobs.map((j) => [String(j.id), j.unit, j.type, j.state]), ['JOB', 'UNIT', 'TYPE', 'STATE'], ctx);
+  ctx.stdout.write(`${text}\n`);
+  if (!ctx.options.noLegend) ctx.stdout.write(`\n${jobs.length} jobs listed.\n`);
+  return 0;
+}
+
+async function listDependencies(ctx: VerbContext): Promise<number> {
+  const unit = ctx.args[0] ? mangleUnitName(ctx.args[0]) : 'default.target';
+  const r = await rpc(ctx, 'list-dependencies', { unit, reverse: ctx.options.reverse, all: ctx.options.all });
+  ctx.stdout.write(r.text);
+  return 0;
+}
+
+async function isSystemRunning(ctx: VerbContext): Promise<number> {
+  let state = (await rpc(ctx, 'manager-status', {})).systemState;
+  if (ctx.options.wait) {
+    while (state === 'initializing' || state === 'starting') {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await rpc(ctx, 'manager-status', {})).systemState;
+    }
+  }
+  if (!ctx.options.quiet) ctx.stdout.write(`${state}\n`);
+  return state === 'running' ? 0 : EXIT_FAILURE;
+}
+
+function parseSignal(s: string | undefined): number | undefined {
+  if (s === undefined) return 15;
+  if (/^\d+$/.test(s)) return Number(s);
+  const names: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, PWR: 30, SYS: 31 };
+  return names[s.toUpperCase().replace(/^SIG/, '')];
+}
+
+async function kill(ctx: VerbContext): Promise<number> {
+  const signal = parseSignal(ctx.options.signal);
+  if (signal === undefined) {
+    ctx.stderr.write(`Failed to parse signal string ${ctx.options.signal ?? ''}.\n`);
+    return EXIT_FAILURE;
+  }
+  let code = 0;
+  for (const unit of mangle(ctx.args)) {
+    try {
+      await rpc(ctx, 'kill', { unit, whom: ctx.options.kill_whom ?? 'all', signal });
+    } catch (e) {
+      if (!(e instanceof Failed)) throw e;
+      ctx.stderr.write(`Failed to kill unit ${unit}: ${e.message}\n`);
+      code = EXIT_FAILURE;
+    }
+  }
+  return code;
+}
+
+async function resetFailed(ctx: VerbContext): Promise<number> {
+  if (ctx.args.length === 0) {
+    await rpc(ctx, 'reset-failed', {});
+    return 0;
+  }
+  let code = 0;
+  for (const unit of mangle(ctx.args)) {
+    try {
+      await rpc(ctx, 'reset-failed', { unit });
+    } catch (e) {
+      if (!(e instanceof Failed)) throw e;
+      ctx.stderr.write(`Failed to reset failed state of unit ${unit}: ${e.message}\n`);
+      code = EXIT_FAILURE;
+    }
+  }
+  return code;
+}
+
+async function shutdownVerb(ctx: VerbContext): Promise<number> {
+  const how = ctx.verb === 'exit' ? 'exit' : ctx.verb === 'poweroff' ? 'poweroff' : ctx.verb === 'reboot' ? 'reboot' : 'halt';
+  let code: number | undefined;
+  if (ctx.verb === 'exit' && ctx.args[0] !== undefined) {
+    code = Number(ctx.args[0]);
+    if (!Number.isInteger(code) || code < 0 || code > 255) {
+      ctx.stderr.write(`Invalid exit code: ${ctx.args[0]}\n`);
+      return EXIT_INVALIDARGUMENT;
+    }
+  }
+  await rpc(ctx, 'shutdown', { how, code });
+  return 0;
+}
+
+async function cancel(ctx: VerbContext): Promise<number> {
+  let code = 0;
+  for (const a of ctx.args) {
+    try {
+      await rpc(ctx, 'cancel-job', { id: Number(a) });
+    } catch (e) {
+      if (!(e instanceof Failed)) throw e;
+      ctx.stderr.write(`Failed to cancel job ${a}: ${e.message}\n`);
+      code = EXIT_FAILURE;
+    }
+  }
+  return code;
+}
+
+export async function run(ctx: VerbContext): Promise<number> {
+  try {
+    if (ctx.verb in JOB_VERBS) return await jobVerb(ctx);
+    switch (ctx.verb) {
+      case 'show': return await show(ctx);
+      case 'status': return await status(ctx);
+      case 'is-active':
+      case 'is-failed': return await isState(ctx);
+      case 'list-units': return await listUnits(ctx);
+      case 'list-jobs': return await listJobs(ctx);
+      case 'list-dependencies': return await listDependencies(ctx);
+      case 'is-system-running': return await isSystemRunning(ctx);
+      case 'kill': return await kill(ctx);
+      case 'reset-failed': return await resetFailed(ctx);
+      case 'daemon-reload':
+      case 'daemon-reexec':
+        await rpc(ctx, 'daemon-reload', {});
+        return 0;
+      case 'exit':
+      case 'poweroff':
+      case 'halt':
+      case 'reboot': return await shutdownVerb(ctx);
+      case 'cancel': return await cancel(ctx);
+      default:
+        ctx.stderr.write(`Unknown command verb '${ctx.verb}'.\n`);
+        return EXIT_INVALIDARGUMENT;
+    }
+  } catch (e) {
+    if (e instanceof Failed) {
+      ctx.stderr.write(`${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The control protocol between svcctl and svcd, version 1 (docs/control.md): one request per line
+ * of JSON on the stream socket RUNTIME_DIR/control.sock, one response line per request, in order.
+ *
+ *   → {"v":1,"id":7,"method":"enqueue","params":{"unit":"nginx.service","type":"start","mode":"replace","wait":true}}
+ *   ← {"v":1,"id":7,"ok":true,"result":{…}}   |   {"v":1,"id":7,"ok":false,"error":{"code":"no-such-unit","message":"Unit x.service not found."}}
+ *
+ * Only root (and svcd's own uid) may talk to it: the server checks the peer's SO_PEERCRED and the
+ * socket is mode 0600. Everything that crosses is plain JSON (bigints travel as decimal strings).
+ * This module is the only place both sides share: methods, parameters and results are typed here.
+ */
+import { createConnection } from 'node:net';
+
+export const PROTOCOL_VERSION = 1;
+export const CONTROL_SOCKET = 'control.sock';
+
+export interface UnitRow {
+  readonly id: string;
+  readonly load: string;
+  readonly active: string;
+  readonly sub: string;
+  readonly description: string;
+  readonly job?: { readonly id: number; readonly type: string; readonly state: string };
+}
+
+export interface EnqueueResult {
+  readonly jobId: number;
+  /** Set when the request waited: done, failed, canceled, dependency, timeout, … */
+  readonly result?: string;
+  /** The unit's Result= after the job (for systemctl's "because the control process exited…" texts). */
+  readonly unitResult?: string;
+  readonly unitType?: string;
+}
+
+export interface Methods {
+  /** ManagerStatus, flattened (timestamps as µs strings). */
+  'manager-status': { params: Record<string, never>; result: { version: string; systemState: string; bootUnit: string; journalDir?: string; runtimeDir: string; nJobs: number; nFailedUnits: number; exitCode?: number } };
+  /** `show`: [name, value] in systemd's order and format; `unit` absent: the manager's properties. */
+  show: { params: { unit?: string; properties?: string[]; all?: boolean }; result: { properties: [string, string][] } };
+  /** One line of state per name, for is-active/is-failed. */
+  'unit-states': { params: { units: string[] }; result: { id: string; load: string; active: string; sub: string }[] };
+  'list-units': { params: { all?: boolean; types?: string[]; states?: string[]; patterns?: string[] }; result: UnitRow[] };
+  /** `status UNIT`: the rendered page (systemctl's layout) and its exit code. */
+  'status-page': { params: { unit: string; color: boolean; now?: string }; result: { text: string; found: boolean; active: string } };
+  'list-dependencies': { params: { unit: string; reverse?: boolean; all?: boolean }; result: { text: string } };
+  'list-jobs': { params: Record<string, never>; result: { id: number; unit: string; type: string; state: string }[] };
+  enqueue: { params: { unit: string; type: string; mode: string; wait: boolean }; result: EnqueueResult };
+  'cancel-job': { params: { id: number }; result: Record<string, never> };
+  kill: { params: { unit: string; whom: string; signal: number }; result: Record<string, never> };
+  'reset-failed': { params: { unit?: string }; result: Record<string, never> };
+  'daemon-reload': { params: Record<string, never>; result: Record<string, never> };
+  shutdown: { params: { how: 'exit' | 'poweroff' | 'halt' | 'reboot'; code?: number }; result: Record<string, never> };
+}
+
+export type Method = keyof Methods;
+
+export interface Request<M extends Method = Method> {
+  readonly v: number;
+  readonly id: number;
+  readonly method: M;
+  readonly params: Methods[M]['params'];
+}
+
+export interface ControlError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export type Response<M extends Method = Method> =
+  | { readonly v: number; readonly id: number; readonly ok: true; readonly result: Methods[M]['result'] }
+  | { readonly v: number; readonly id: number; readonly ok: false; readonly error: ControlError };
+
+export function encode(msg: unknown): string {
+  return `${JSON.stringify(msg, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`;
+}
+
+/** Splits a byte stream into lines of JSON; a line over 16 MiB is refused (nobody sends that). */
+export class LineReader {
+  private buf = '';
+  constructor(private readonly onLine: (line: string) => void) {}
+  push(chunk: Buffer | string): void {
+    this.buf += chunk.toString();
+    if (this.buf.length > 16 * 1024 * 1024) throw new Error('request too long');
+    let nl: number;
+    while ((nl = this.buf.indexOf('\n')) >= 0) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      if (line.trim() !== '') this.onLine(line);
+    }
+  }
+}
+
+/** A refused or failed connection, in the words systemctl uses. */
+export class ConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'no-daemon' | 'access-denied' | 'protocol',
+  ) {
+    super(message);
+  }
+}
+
+/** One call to the daemon: connects, sends, waits for the answer, disconnects. */
+export function call<M extends Method>(socketPath: string, method: M, params: Methods[M]['params']): Promise<Response<M>> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection(socketPath);
+    let settled = false;
+    const reader = new LineReader((line) => {
+      settled = true;
+      sock.end();
+      try {
+        resolve(JSON.parse(line) as Response<M>);
+      } catch {
+        reject(new ConnectionError('Invalid answer from svcd.', 'protocol'));
+      }
+    });
+    sock.on('connect', () => sock.write(encode({ v: PROTOCOL_VERSION, id: 1, method, params } satisfies Request<M>)));
+    sock.on('data', (d) => reader.push(d));
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      if (e.code === 'EACCES' || e.code === 'EPERM') reject(new ConnectionError('Failed to connect to bus: Permission denied', 'access-denied'));
+      else reject(new ConnectionError(`System has not been booted with svcd as init system (PID 1). Can't operate.\nFailed to connect to bus: ${e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? 'No such file or directory' : e.message} (${socketPath})`, 'no-daemon'));
+    });
+    sock.on('close', () => {
+      if (!settled) reject(new ConnectionError('Connection closed by svcd.', 'protocol'));
+    });
+  });
+}

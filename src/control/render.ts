@@ -1,0 +1,170 @@
+/**
+ * systemctl's human-readable pages, made on the daemon's side where the data is: `status UNIT`
+ * and `list-dependencies`. The layout follows systemctl 252; colours only when the client is on
+ * a terminal.
+ */
+import { readFileSync } from 'node:fs';
+import type { ManagerApi, UnitStatus } from '../engine/api.js';
+import { exitCodeText, exitStatusText, formatTimestamp } from './properties.js';
+
+export function relative(us: bigint, nowUs: bigint): string {
+  let d = nowUs > us ? (nowUs - us) / 1000n : 0n;
+  const parts: string[] = [];
+  const units: [string, bigint][] = [['y', 31557600000n], ['month', 2629800000n], ['w', 604800000n], ['d', 86400000n], ['h', 3600000n], ['min', 60000n], ['s', 1000n], ['ms', 1n]];
+  for (const [name, size] of units) {
+    if (d >= size && parts.length < 2) {
+      parts.push(`${d / size}${name}`);
+      d %= size;
+      // systemd stops at seconds once there are minutes, and shows ms only under a second.
+      if (name === 's') break;
+    }
+  }
+  return parts.length === 0 ? 'now' : `${parts.join(' ')} ago`;
+}
+
+function glyph(active: string, paint: (c: string, s: string) => string): string {
+  switch (active) {
+    case 'active':
+    case 'reloading':
+      return paint('0;1;32', '●');
+    case 'failed':
+      return paint('0;1;31', '×');
+    case 'activating':
+    case 'deactivating':
+      return paint('0;1;39', '●');
+    default:
+      return '○';
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
+    if (raw.length > 0) return raw.map((w) => (/\s/.test(w) ? `"${w}"` : w)).join(' ');
+  } catch {
+    // gone
+  }
+  return '';
+}
+
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
+  } catch {
+    return '';
+  }
+}
+
+function unitFileState(st: UnitStatus): string {
+  const m = st.model;
+  if (!m.fragmentPath) return '';
+  const i = m.install;
+  const state = i.wantedBy.length + i.requiredBy.length + i.alias.length + i.also.length === 0 ? 'static' : 'enabled';
+  return state === 'static' ? `${m.fragmentPath}; static` : `${m.fragmentPath}; ${state}; preset: enabled`;
+}
+
+/** The page of `systemctl status UNIT`. */
+export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): string {
+  const paint = (c: string, s: string) => (color ? `\x1b[${c}m${s}\x1b[0m` : s);
+  const m = st.model;
+  const lines: string[] = [];
+  const desc = m.unit.description ? ` - ${m.unit.description}` : '';
+  lines.push(`${glyph(st.activeState, paint)} ${st.id}${desc}`);
+  if (m.loadState === 'not-found') lines.push(`     Loaded: ${paint('0;1;31', 'not-found')} (Reason: Unit ${st.id} not found.)`);
+  else if (m.loadState === 'masked') lines.push(`     Loaded: ${paint('0;1;31', 'masked')} (Reason: Unit ${st.id} is masked.)`);
+  else if (m.loadState !== 'loaded') lines.push(`     Loaded: ${paint('0;1;31', m.loadState)} (Reason: Unit ${st.id} has a bad unit file setting.)`);
+  else lines.push(`     Loaded: loaded (${unitFileState(st)})`);
+  if (m.dropinPaths.length > 0) {
+    const dirs = new Map<string, string[]>();
+    for (const p of m.dropinPaths) {
+      const dir = p.slice(0, p.lastIndexOf('/'));
+      dirs.set(dir, [...(dirs.get(dir) ?? []), p.slice(p.lastIndexOf('/') + 1)]);
+    }
+    let first = true;
+    for (const [dir, files] of dirs) {
+      lines.push(`${first ? '    Drop-In: ' : '             '}${dir}`);
+      lines.push(`             └─${files.join(', ')}`);
+      first = false;
+    }
+  }
+  const since = (ts: bigint) => (ts === 0n ? '' : ` since ${formatTimestamp(ts)}; ${relative(ts, nowUs)}`);
+  const t = st.timestamps;
+  const ts = st.activeState === 'active' || st.activeState === 'reloading' ? t.activeEnter.realtimeUs
+    : st.activeState === 'activating' ? t.inactiveExit.realtimeUs
+    : st.activeState === 'deactivating' ? t.activeExit.realtimeUs
+    : t.inactiveEnter.realtimeUs;
+  const stateWord = st.activeState === 'active' || st.activeState === 'reloading' ? paint('0;1;32', st.activeState)
+    : st.activeState === 'failed' ? paint('0;1;31', st.activeState) : st.activeState;
+  const result = st.activeState === 'failed' ? ` (Result: ${st.result})` : ` (${st.subState})`;
+  lines.push(`     Active: ${stateWord}${result}${since(ts)}`);
+  if (!st.conditionResult && st.failedCondition) {
+    lines.push(`  Condition: start ${paint('0;1;39', 'condition failed')} at ${formatTimestamp(t.condition.realtimeUs)}; ${relative(t.condition.realtimeUs, nowUs)}`);
+    const c = st.failedCondition;
+    lines.push(`             └─ ${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} was not met`);
+  }
+  if (!st.assertResult && st.failedCondition) {
+    lines.push(`     Assert: start ${paint('0;1;31', 'assertion failed')} at ${formatTimestamp(t.assert.realtimeUs)}; ${relative(t.assert.realtimeUs, nowUs)}`);
+    const c = st.failedCondition;
+    lines.push(`             └─ ${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} was not met`);
+  }
+  if (m.unit.documentation.length > 0) {
+    m.unit.documentation.forEach((d, i) => lines.push(`${i === 0 ? '       Docs: ' : '             '}${d}`));
+  }
+  // Every command that ran and ended, in systemd's order: "Process: PID ExecStartPre=… (code=…, status=…)".
+  for (const key of ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost']) {
+    for (const c of st.commands[key] ?? []) {
+      const r = c.run;
+      if (!r || r.code === 0 || r.pid === 0) continue;
+      const ok = r.code === 1 && r.status === 0;
+      const text = `(code=${exitCodeText(r.code)}, status=${exitStatusText(r.code, r.status)})`;
+      lines.push(`    Process: ${r.pid} ${`${key}=${c.path} ${c.argv.slice(1).join(' ')}`.trimEnd()} ${ok ? text : paint('0;1;31', text)}`);
+    }
+  }
+  // Main PID: the running main process, or how the last one ended (systemctl reads ExecMainPID=).
+  if (st.mainPid > 0) lines.push(`   Main PID: ${st.mainPid} (${comm(st.mainPid)})`);
+  else if (st.execMain.pid > 0 && st.execMain.code !== 0) {
+    const ok = st.execMain.code === 1 && st.execMain.status === 0;
+    const text = `(code=${exitCodeText(st.execMain.code)}, status=${exitStatusText(st.execMain.code, st.execMain.status)})`;
+    lines.push(`   Main PID: ${st.execMain.pid} ${ok ? text : paint('0;1;31', text)}`);
+  }
+  if (st.statusText) lines.push(`     Status: "${st.statusText}"`);
+  if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
+    lines.push(`      Tasks: ${st.processes.length}`);
+    lines.push(`     CGroup: /system.slice/${st.id}`);
+    const procs = [...st.processes].sort((a, b) => a - b);
+    procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p} ${cmdline(p)}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `list-dependencies UNIT`: the Requires/Wants/… tree (or the reverse one), recursing into targets. */
+export function dependencyTree(api: ManagerApi, root: string, reverse: boolean, all: boolean, color: boolean): string {
+  const forward = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'ConsistsOf', 'Upholds'] as const;
+  const backward = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'PartOf', 'UpheldBy'] as const;
+  const kinds = reverse ? backward : forward;
+  const paint = (c: string, s: string) => (color ? `\x1b[${c}m${s}\x1b[0m` : s);
+  const lines: string[] = [api.unit(root).id];
+  const seen = new Set<string>([api.unit(root).id]);
+  const walk = (id: string, prefix: string) => {
+    const st = api.unit(id);
+    const deps = new Set<string>();
+    for (const k of kinds) for (const d of st.dependencies[k] ?? []) deps.add(d);
+    const sorted = [...deps].sort((a, b) => {
+      const ta = a.endsWith('.target') ? 0 : 1;
+      const tb = b.endsWith('.target') ? 0 : 1;
+      return ta !== tb ? tb - ta : a.localeCompare(b);
+    });
+    sorted.forEach((d, idx) => {
+      const last = idx === sorted.length - 1;
+      const ds = api.unit(d);
+      const dot = ds.activeState === 'active' ? paint('0;1;32', '●') : ds.activeState === 'failed' ? paint('0;1;31', '×') : '○';
+      lines.push(`${prefix}${last ? '└─' : '├─'}${dot} ${d}`);
+      if ((all || d.endsWith('.target')) && !seen.has(d)) {
+        seen.add(d);
+        walk(d, `${prefix}${last ? '  ' : '│ '}`);
+      }
+    });
+  };
+  walk(root, '');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,173 @@
+/**
+ * The control socket: svcd's side of the protocol (protocol.ts). A stream socket in the runtime
+ * directory, mode 0600; every connection's peer is checked with SO_PEERCRED and only root (or
+ * svcd's own uid) is served. Each request line is answered in order; a bad line gets an error
+ * answer, never an exception in the daemon.
+ */
+import { chmodSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { JobMode } from '../graph/graph.js';
+import type { ManagerApi, RequestedJobType } from '../engine/api.js';
+import { peerCredentials } from '../exec/native.js';
+import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
+import { managerProperties, selectProperties, unitProperties } from './properties.js';
+import { dependencyTree, statusPage } from './render.js';
+
+class CallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const JOB_TYPES: readonly string[] = ['start', 'stop', 'restart', 'try-restart', 'reload', 'reload-or-restart', 'try-reload-or-restart', 'verify-active', 'reload-or-start'];
+const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
+
+function unitMatches(id: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(id));
+}
+
+type Handlers = { [M in Method]: (p: Methods[M]['params']) => Methods[M]['result'] | Promise<Methods[M]['result']> };
+
+function handlers(api: ManagerApi): Handlers {
+  return {
+    'manager-status': () => {
+      const s = api.status();
+      return { version: s.version, systemState: s.systemState, bootUnit: s.bootUnit, journalDir: s.journalDir, runtimeDir: s.runtimeDir, nJobs: s.nJobs, nFailedUnits: s.nFailedUnits, exitCode: s.exitCode };
+    },
+    show: (p) => {
+      const props = p.unit === undefined ? managerProperties(api.status()) : unitProperties(api.unit(p.unit));
+      return { properties: selectProperties(props, p.properties, p.all ?? false) };
+    },
+    'unit-states': (p) =>
+      p.units.map((name) => {
+        const st = api.unit(name);
+        return { id: st.id, load: st.model.loadState, active: st.activeState, sub: st.subState };
+      }),
+    'list-units': (p) => {
+      const types = p.types ?? [];
+      const states = p.states ?? [];
+      const patterns = p.patterns ?? [];
+      return api.units()
+        .filter((st) => p.all || states.length > 0 || st.activeState !== 'inactive' || st.job !== undefined || st.model.loadState !== 'loaded' && st.model.loadState !== 'not-found')
+        .filter((st) => p.all || states.length > 0 || !(st.model.loadState === 'not-found' && st.activeState === 'inactive'))
+        .filter((st) => types.length === 0 || types.includes(st.model.type) || types.includes(st.id.slice(st.id.lastIndexOf('.') + 1)))
+        .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
+        .filter((st) => patterns.length === 0 || unitMatches(st.id, patterns))
+        .map((st) => ({ id: st.id, load: st.model.loadState, active: st.activeState, sub: st.subState, description: st.model.unit.description ?? st.id, job: st.job ? { id: st.job.id, type: st.job.type, state: st.job.state } : undefined }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+    },
+    'status-page': (p) => {
+      const st = api.unit(p.unit);
+      const now = BigInt(Date.now()) * 1000n;
+      const found = st.model.loadState !== 'not-found' || st.activeState !== 'inactive';
+      return { text: statusPage(st, p.color, now), found, active: st.activeState };
+    },
+    'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
+    'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
+    enqueue: async (p) => {
+      if (!JOB_TYPES.includes(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);
+      if (!JOB_MODES.includes(p.mode)) throw new CallError('invalid', `Unknown job mode ${p.mode}.`);
+      const r = api.enqueue(p.unit, p.type as RequestedJobType, p.mode as JobMode, true);
+      if (!r.ok) throw new CallError(r.error.code, r.error.message);
+      if (!p.wait) return { jobId: r.job.id };
+      const result = await r.done;
+      const st = api.unit(p.unit);
+      return { jobId: r.job.id, result, unitResult: st.result, unitType: st.model.type };
+    },
+    'cancel-job': (p) => {
+      const e = api.cancelJob(p.id);
+      if (e) throw new CallError(e.code, e.message);
+      return {};
+    },
+    kill: (p) => {
+      const e = api.kill(p.unit, p.whom === 'main' || p.whom === 'control' ? p.whom : 'all', p.signal);
+      if (e) throw new CallError(e.code, e.message);
+      return {};
+    },
+    'reset-failed': (p) => {
+      const e = api.resetFailed(p.unit);
+      if (e) throw new CallError(e.code, e.message);
+      return {};
+    },
+    'daemon-reload': async () => {
+      await api.reload();
+      return {};
+    },
+    shutdown: (p) => {
+      // Answer first: the shutdown ends the daemon, and with it this connection.
+      setImmediate(() => api.shutdown(p.how, p.code));
+      return {};
+    },
+  };
+}
+
+export interface ControlServer {
+  close(): void;
+}
+
+export function startControlServer(path: string, api: ManagerApi, log: (text: string) => void): ControlServer {
+  const table = handlers(api);
+  rmSync(path, { force: true });
+  const server: Server = createServer((sock: Socket) => serve(sock, table, log));
+  server.on('error', (e) => log(`control socket: ${e.message}`));
+  // Only the owner may connect; the peer check below is what actually decides.
+  const oldUmask = process.umask(0o177);
+  server.listen(path, () => {
+    process.umask(oldUmask);
+    try {
+      chmodSync(path, 0o600);
+    } catch (e) {
+      log(`control socket: ${(e as Error).message}`);
+    }
+  });
+  return { close: () => server.close() };
+}
+
+function serve(sock: Socket, table: Handlers, log: (text: string) => void): void {
+  const fd = (sock as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  let uid = -1;
+  try {
+    if (fd !== undefined && fd >= 0) uid = peerCredentials(fd).uid;
+  } catch (e) {
+    log(`control socket: cannot read peer credentials: ${(e as Error).message}`);
+  }
+  const myUid = process.getuid?.() ?? 0;
+  if (uid !== 0 && uid !== myUid) {
+    sock.end(encode({ v: PROTOCOL_VERSION, id: 0, ok: false, error: { code: 'access-denied', message: 'Access denied' } } satisfies Response));
+    return;
+  }
+  let queue = Promise.resolve();
+  const reader = new LineReader((line) => {
+    queue = queue.then(() => answer(line, table)).then((resp) => void (sock.writable && sock.write(encode(resp))));
+  });
+  sock.on('data', (d) => {
+    try {
+      reader.push(d);
+    } catch (e) {
+      sock.destroy(e as Error);
+    }
+  });
+  sock.on('error', () => {});
+}
+
+async function answer(line: string, table: Handlers): Promise<Response> {
+  let req: Request;
+  try {
+    req = JSON.parse(line) as Request;
+  } catch {
+    return { v: PROTOCOL_VERSION, id: 0, ok: false, error: { code: 'invalid', message: 'Malformed request.' } };
+  }
+  if (req.v !== PROTOCOL_VERSION) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'version', message: `Protocol version ${String(req.v)} not supported (svcd speaks ${PROTOCOL_VERSION}).` } };
+  const h = table[req.method] as ((p: unknown) => unknown) | undefined;
+  if (!h) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'unknown-method', message: `Unknown method ${String(req.method)}.` } };
+  try {
+    const result = await h(req.params ?? {});
+    return { v: PROTOCOL_VERSION, id: req.id, ok: true, result } as Response;
+  } catch (e) {
+    const code = e instanceof CallError ? e.code : 'internal';
+    return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code, message: (e as Error).message } };
+  }
+}

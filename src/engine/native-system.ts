@@ -1,0 +1,165 @@
+/**
+ * The engine's System over the real machine (src/exec): the native spawner with the unit's exec
+ * context, signals, the SIGCHLD reaper, the sd_notify socket, the clocks. svcd runs the Engine
+ * with this; tests run it with FakeSystem.
+ *
+ * Processes of a unit: every command is started in a session of its own (systemd does the same),
+ * so without cgroups a unit's processes are those whose session or process group is one its main
+ * or control process leads. One /proc scan serves every question asked in the same turn of the
+ * event loop (a shutdown asks for hundreds of units at once).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
+import { buildSpawnSpec } from '../exec/exec-context.js';
+import { prepareDirectories } from '../exec/directories.js';
+import * as native from '../exec/native.js';
+import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
+import { SIGNAL_NUMBERS } from './system.js';
+
+export interface NativeSystemOptions {
+  /** Where sd_notify datagrams arrive (NOTIFY_SOCKET); none: no notify support. */
+  readonly notifySocket?: string;
+  /** stdout and stderr for services (svcd's own until the journal captures them). */
+  readonly outputFds?: readonly [number, number];
+  /** Variables every process gets (DefaultEnvironment=, container=), before the unit's own. */
+  readonly managerEnv?: Readonly<Record<string, string>>;
+}
+
+interface ProcEntry {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly sid: number;
+}
+
+export class NativeSystem implements System {
+  private exitHandler: (e: ChildExitEvent) => void = () => {};
+  private notifyHandler: (pid: number, message: string) => void = () => {};
+  private procCache?: ProcEntry[];
+  private readonly prepared = new Set<string>();
+
+  constructor(private readonly opts: NativeSystemOptions = {}) {
+    native.setChildSubreaper();
+    native.startReaper((exits) => {
+      for (const e of exits) this.exitHandler({ pid: e.pid, code: e.signal ? 0 : e.code, signal: e.signal, coreDumped: e.coreDumped });
+    });
+    if (opts.notifySocket) {
+      native.bindDatagram(opts.notifySocket, (data, sender) => this.notifyHandler(sender.pid, data.toString('utf8')));
+      // Services run as other users must be able to send; who sent what is checked by credentials.
+      chmodSync(opts.notifySocket, 0o777);
+    }
+  }
+
+  now(): number {
+    return performance.now();
+  }
+
+  realtimeUs(): bigint {
+    return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+  }
+
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    // setTimeout's limit is 2^31-1 ms; longer timeouts are as good as none for a container's life.
+    const t = setTimeout(fn, Math.min(ms, 2 ** 31 - 1));
+    return { cancel: () => clearTimeout(t) };
+  }
+
+  spawn(req: SpawnRequest): number {
+    const out = this.opts.outputFds ?? [1, 2];
+    const exec = req.source?.exec;
+    if (!exec || !req.command) {
+      return this.spawnSpec({ file: req.argv[0] ?? '', argv: req.argv, envp: [`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`], fds: ['null', out[0], out[1]], setsid: true });
+    }
+    const invocation = `${req.unit}/${req.invocationId ?? ''}`;
+    if (!this.prepared.has(invocation)) {
+      const err = prepareDirectories(exec);
+      if (err) throw new SpawnFailure(`${err}`, 233);
+      this.prepared.add(invocation);
+    }
+    const spec = buildSpawnSpec(exec, req.command, {
+      unitName: req.unit,
+      invocationId: req.invocationId ?? '',
+      extraEnv: { ...this.opts.managerEnv, ...req.extraEnv },
+      fds: [-1, out[0], out[1]],
+      privileged: req.privileged,
+      fragmentPath: req.source?.fragmentPath,
+    });
+    if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
+    return this.spawnSpec(spec);
+  }
+
+  private spawnSpec(spec: native.SpawnSpec): number {
+    try {
+      const pid = native.spawn(spec);
+      this.procCache = undefined;
+      return pid;
+    } catch (e) {
+      if (e instanceof native.SpawnError) throw new SpawnFailure(e.message, e.exitCode);
+      throw e;
+    }
+  }
+
+  kill(pid: number, signal: SignalName | number): void {
+    native.kill(pid, typeof signal === 'number' ? signal : SIGNAL_NUMBERS[signal]);
+  }
+
+  unitProcesses(_unit: string, known: readonly number[]): readonly number[] {
+    if (known.length === 0) return [];
+    const leaders = new Set(known);
+    const out = new Set<number>();
+    for (const p of this.processTable()) if (leaders.has(p.pid) || leaders.has(p.sid) || leaders.has(p.pgid)) out.add(p.pid);
+    return [...out];
+  }
+
+  readPidFile(path: string): number {
+    try {
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      return Number.isInteger(pid) && pid > 1 ? pid : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  onChildExit(handler: (e: ChildExitEvent) => void): void {
+    this.exitHandler = handler;
+  }
+
+  onNotify(handler: (pid: number, message: string) => void): void {
+    this.notifyHandler = handler;
+  }
+
+  /** Every process of this PID namespace, read once per turn of the event loop. */
+  processTable(): readonly ProcEntry[] {
+    if (this.procCache) return this.procCache;
+    const table: ProcEntry[] = [];
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+        // comm may hold spaces and parentheses: the fields start after the last ')'.
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        table.push({ pid: Number(name), ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]) });
+      } catch {
+        // gone while we looked
+      }
+    }
+    this.procCache = table;
+    setImmediate(() => (this.procCache = undefined));
+    return table;
+  }
+
+  /** Every descendant of `root` (svcd itself): what the final sweep of a shutdown signals. */
+  descendants(root: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const p of this.processTable()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+    const out: number[] = [];
+    const queue = [root];
+    while (queue.length > 0) {
+      for (const c of children.get(queue.shift()!) ?? []) {
+        out.push(c);
+        queue.push(c);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Condition*= and Assert*= (systemd.unit(5)), checked when a unit's start job runs.
+ *
+ * Semantics: every non-triggering condition must hold; if there are triggering ones ("|"), at least
+ * one of them must hold too; "!" negates one check. Asserts are the same, but fail the job instead
+ * of skipping the unit. A check that svcd cannot answer in a container (ACPower=, Firmware=, …)
+ * answers as systemd does on a machine without that facility.
+ *
+ * The machine is read through MachineView, so a test can point the checks at a directory tree;
+ * by default it is the real one.
+ */
+import { accessSync, constants, existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { arch, cpus, hostname, release, totalmem, userInfo } from 'node:os';
+import type { Condition, Unit } from '../unit/model.js';
+
+export type ConditionVerdict = 'ok' | 'condition-failed' | 'assert-failed';
+
+export interface ConditionOutcome {
+  readonly verdict: ConditionVerdict;
+  /** The check that decided a failure (the first failed one), for status's "Condition:" line. */
+  readonly failed?: { readonly kind: string; readonly parameter: string; readonly negate: boolean; readonly trigger: boolean };
+}
+
+export interface MachineView {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly root: string;
+}
+
+const REAL: MachineView = { env: process.env, root: '/' };
+
+function path(m: MachineView, p: string): string {
+  return m.root === '/' ? p : `${m.root.replace(/\/$/, '')}${p}`;
+}
+
+function safe<T>(fn: () => T, dflt: T): T {
+  try {
+    return fn();
+  } catch {
+    return dflt;
+  }
+}
+
+/** systemd-detect-virt's container answer: docker, podman, lxc, … or "" outside one. */
+export function detectContainer(m: MachineView = REAL): string {
+  const fromFile = safe(() => readFileSync(path(m, '/run/systemd/container'), 'utf8').trim(), '');
+  if (fromFile && fromFile !== 'svcd') return fromFile;
+  const pid1 = safe(() => readFileSync('/proc/1/environ', 'latin1').split('\0').find((e) => e.startsWith('container='))?.slice(10) ?? '', '');
+  if (pid1) return pid1;
+  if (m.env.container) return m.env.container;
+  if (existsSync(path(m, '/.dockerenv'))) return 'docker';
+  if (existsSync(path(m, '/run/.containerenv'))) return 'podman';
+  return fromFile ? 'container-other' : '';
+}
+
+function globMatch(pattern: string, m: MachineView): boolean {
+  // Enough of glob(3) for paths: *, ? and [...] within one component.
+  const parts = pattern.split('/').filter(Boolean);
+  const walk = (dir: string, i: number): boolean => {
+    if (i === parts.length) return true;
+    const part = parts[i]!;
+    if (!/[*?[]/.test(part)) return existsSync(path(m, `${dir}/${part}`)) && walk(`${dir}/${part}`, i + 1);
+    const re = new RegExp(`^${part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    return safe(() => readdirSync(path(m, dir || '/')), [] as string[]).some((e) => re.test(e) && walk(`${dir}/${e}`, i + 1));
+  };
+  return walk('', 0);
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
+  const pb = b.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** "OP VALUE" comparisons of KernelVersion=, CPUs=, Memory=, OSRelease=. */
+function compare(expr: string, actual: string | number, numeric: boolean): boolean {
+  const m = /^\s*(<=|>=|!=|=|<|>)?\s*(.*)$/.exec(expr)!;
+  const op = m[1] ?? '=';
+  const want = m[2]!.trim();
+  const d = numeric ? Number(actual) - parseSize(want) : compareVersions(String(actual), want);
+  switch (op) {
+    case '<': return d < 0;
+    case '<=': return d <= 0;
+    case '>': return d > 0;
+    case '>=': return d >= 0;
+    case '!=': return d !== 0;
+    default: return numeric ? d === 0 : m[1] === undefined ? globLike(String(actual), want) : d === 0;
+  }
+}
+
+function globLike(s: string, pattern: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test(s);
+}
+
+function parseSize(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGTPE]?)$/i.exec(v.trim());
+  if (!m) return Number(v);
+  const exp = ' KMGTPE'.indexOf((m[2] || ' ').toUpperCase());
+  return Number(m[1]) * 1024 ** Math.max(0, exp);
+}
+
+const ARCH: Record<string, string> = { x64: 'x86-64', ia32: 'x86', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64-le', s390x: 's390x', riscv64: 'riscv64' };
+
+function isMountPoint(p: string): boolean {
+  const mounts = safe(() => readFileSync('/proc/self/mountinfo', 'utf8'), '');
+  const want = p.replace(/\/+$/, '') || '/';
+  return mounts.split('\n').some((l) => l.split(' ')[4] === want);
+}
+
+/** One check, before "!" is applied. */
+function test(c: Condition, m: MachineView): boolean {
+  const kind = c.kind.replace(/^(Condition|Assert)/, '');
+  const p = c.parameter;
+  switch (kind) {
+    case 'PathExists': return existsSync(path(m, p));
+    case 'PathExistsGlob': return globMatch(p, m);
+    case 'PathIsDirectory': return safe(() => statSync(path(m, p)).isDirectory(), false);
+    case 'PathIsSymbolicLink': return safe(() => lstatSync(path(m, p)).isSymbolicLink(), false);
+    case 'PathIsMountPoint': return isMountPoint(p);
+    case 'PathIsReadWrite': return safe(() => (accessSync(path(m, p), constants.W_OK), !/\bro\b/.test(mountOptions(p))), false);
+    case 'PathIsEncrypted': return false;
+    case 'DirectoryNotEmpty': return safe(() => readdirSync(path(m, p)).length > 0, false);
+    case 'FileNotEmpty': return safe(() => statSync(path(m, p)).isFile() && statSync(path(m, p)).size > 0, false);
+    case 'FileIsExecutable': return safe(() => statSync(path(m, p)).isFile() && (accessSync(path(m, p), constants.X_OK), true), false);
+    case 'User': {
+      const me = userInfo();
+      if (p === '@system') return me.uid < 1000;
+      return p === String(me.uid) || p === me.username;
+    }
+    case 'Group': {
+      const gid = process.getgid?.() ?? 0;
+      const groups = process.getgroups?.() ?? [];
+      const table = safe(() => readFileSync(path(m, '/etc/group'), 'utf8'), '').split('\n').map((l) => l.split(':'));
+      const target = /^\d+$/.test(p) ? Number(p) : Number(table.find((g) => g[0] === p)?.[2] ?? -1);
+      return target === gid || groups.includes(target);
+    }
+    case 'Host': {
+      const machineId = safe(() => readFileSync(path(m, '/etc/machine-id'), 'utf8').trim(), '');
+      return globLike(hostname(), p) || (machineId !== '' && machineId === p.toLowerCase());
+    }
+    case 'KernelCommandLine': {
+      const words = safe(() => readFileSync('/proc/cmdline', 'utf8'), '').trim().split(/\s+/);
+      return p.includes('=') ? words.includes(p) : words.some((w) => w === p || w.startsWith(`${p}=`));
+    }
+    case 'KernelVersion': return p.split(/\s+(?=[<>=!])/).every((e) => compare(e, release(), false));
+    case 'Environment': return p.includes('=') ? Object.entries(m.env).some(([k, v]) => `${k}=${v}` === p) : m.env[p] !== undefined;
+    case 'Architecture': return p === (ARCH[arch()] ?? arch()) || (p === 'native');
+    case 'Virtualization': {
+      const container = detectContainer(m);
+      if (p === 'container') return container !== '';
+      if (p === 'vm') return false;
+      if (p === 'private-users') return safe(() => !readFileSync('/proc/self/uid_map', 'utf8').includes('0          0 4294967295'), false);
+      if (/^(yes|true|1|on)$/.test(p)) return container !== '';
+      if (/^(no|false|0|off)$/.test(p)) return container === '';
+      return container === p;
+    }
+    case 'FirstBoot': {
+      const first = !existsSync(path(m, '/etc/machine-id')) || safe(() => readFileSync(path(m, '/etc/machine-id'), 'utf8').trim() === 'uninitialized', false);
+      return /^(yes|true|1|on)$/.test(p) ? first : !first;
+    }
+    case 'NeedsUpdate': {
+      // True when /usr is newer than the stamp in the given directory (/etc or /var).
+      const dir = p.replace(/^!/, '');
+      const usr = safe(() => statSync(path(m, '/usr')).mtimeMs, 0);
+      const stamp = safe(() => statSync(path(m, `${dir}/.updated`)).mtimeMs, -1);
+      return stamp < 0 ? existsSync(path(m, dir)) && usr > 0 : usr > stamp;
+    }
+    case 'Security': return p === 'apparmor' ? existsSync('/sys/kernel/security/apparmor') : p === 'selinux' ? existsSync('/sys/fs/selinux') : p === 'smack' ? existsSync('/sys/fs/smackfs') : false;
+    case 'Capability': {
+      const caps = safe(() => /CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0', '0');
+      const index = CAPABILITIES.indexOf(p.toUpperCase());
+      return index >= 0 && ((BigInt(`0x${caps}`) >> BigInt(index)) & 1n) === 1n;
+    }
+    case 'ACPower': return !/^(yes|true|1|on)$/.test(p) ? false : true;
+    case 'CPUs': return compare(p, cpus().length, true);
+    case 'Memory': return compare(p, totalmem(), true);
+    case 'ControlGroupController': {
+      const controllers = safe(() => readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8'), '').trim().split(/\s+/);
+      if (p === 'v2') return existsSync('/sys/fs/cgroup/cgroup.controllers');
+      if (p === 'v1') return !existsSync('/sys/fs/cgroup/cgroup.controllers');
+      return p.split(/\s+/).every((c) => controllers.includes(c));
+    }
+    case 'OSRelease': {
+      const text = safe(() => readFileSync(path(m, '/etc/os-release'), 'utf8'), '');
+      const fields = Object.fromEntries(text.split('\n').map((l) => /^([A-Z_]+)=(.*)$/.exec(l)).filter((x): x is RegExpExecArray => x !== null).map((x) => [x[1]!, x[2]!.replace(/^"(.*)"$/, '$1')]));
+      const mm = /^([A-Z_]+)\s*(<=|>=|!=|=|<|>)\s*(.*)$/.exec(p.trim());
+      if (!mm) return false;
+      return compare(`${mm[2]}${mm[3]}`, fields[mm[1]!] ?? '', false);
+    }
+    case 'CredentialExists': return existsSync(`${m.env.CREDENTIALS_DIRECTORY ?? '/run/credentials'}/${p}`);
+    case 'Firmware': return p === 'device-tree' ? existsSync('/sys/firmware/devicetree') : p === 'uefi' ? existsSync('/sys/firmware/efi') : false;
+    default:
+      // Checks svcd does not know (CPUFeature=, MemoryPressure=, …) hold, as on a machine without the facility to ask.
+      return true;
+  }
+}
+
+function mountOptions(p: string): string {
+  const lines = safe(() => readFileSync('/proc/self/mountinfo', 'utf8'), '').split('\n').map((l) => l.split(' '));
+  let best: string[] | undefined;
+  for (const f of lines) {
+    const mp = f[4];
+    if (mp && (p === mp || p.startsWith(mp.endsWith('/') ? mp : `${mp}/`)) && (!best || mp.length >= best[4]!.length)) best = f;
+  }
+  return best?.[5] ?? '';
+}
+
+const CAPABILITIES = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP',
+  'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE',
+  'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE',
+];
+
+/** The list semantics of systemd's condition_test_list: all regular ones, and one trigger if any. */
+function testList(list: readonly Condition[], m: MachineView): ConditionOutcome['failed'] | null {
+  let triggers = 0;
+  let triggerHeld = false;
+  let firstFailedTrigger: Condition | undefined;
+  for (const c of list) {
+    const held = test(c, m) !== c.negate;
+    if (c.trigger) {
+      triggers++;
+      if (held) triggerHeld = true;
+      else firstFailedTrigger ??= c;
+    } else if (!held) {
+      return { kind: c.kind, parameter: c.parameter, negate: c.negate, trigger: false };
+    }
+  }
+  if (triggers > 0 && !triggerHeld) {
+    const c = firstFailedTrigger!;
+    return { kind: c.kind, parameter: c.parameter, negate: c.negate, trigger: true };
+  }
+  return null;
+}
+
+export function evaluateConditions(u: Unit, m: MachineView = REAL): ConditionOutcome {
+  const failedCondition = testList(u.unit.conditions, m);
+  if (failedCondition) return { verdict: 'condition-failed', failed: failedCondition };
+  const failedAssert = testList(u.unit.asserts, m);
+  if (failedAssert) return { verdict: 'assert-failed', failed: failedAssert };
+  return { verdict: 'ok' };
+}
