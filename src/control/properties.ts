@@ -93,7 +93,8 @@ const SIGNAL_NAMES: Record<number, string> = { 1: 'HUP', 2: 'INT', 3: 'QUIT', 4:
 
 /** "status=1/FAILURE", "status=15/TERM" as systemctl status and ExecStart={…} print them. */
 export function exitStatusText(code: number, status: number): string {
-  if (code === 1) return `${status}/${EXIT_NAMES[status] ?? String(status)}`;
+  // Names for libc's and systemd's own codes only (0, 1, 200…): LSB's 2…7 print bare, as systemctl does.
+  if (code === 1) return status >= 2 && status <= 7 ? String(status) : EXIT_NAMES[status] ? `${status}/${EXIT_NAMES[status]}` : String(status);
   return `${status}/${SIGNAL_NAMES[status] ?? String(status)}`;
 }
 

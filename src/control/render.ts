@@ -22,6 +22,25 @@ export function relative(us: bigint, nowUs: bigint): string {
   return parts.length === 0 ? 'now' : `${parts.join(' ')} ago`;
 }
 
+/** systemd's FORMAT_TIMESPAN(d, USEC_PER_MSEC): "18ms", "1.504s", "2min 3.5s". */
+export function duration(us: bigint): string {
+  const ms = us / 1000n;
+  if (ms < 1000n) return `${ms}ms`;
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [name, size] of [['d', 86400000n], ['h', 3600000n], ['min', 60000n]] as const) {
+    if (rest >= size) {
+      parts.push(`${rest / size}${name}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0n) {
+    const frac = String(rest % 1000n).padStart(3, '0').replace(/0+$/, '');
+    parts.push(`${rest / 1000n}${frac ? `.${frac}` : ''}s`);
+  }
+  return parts.join(' ');
+}
+
 function glyph(active: string, paint: (c: string, s: string) => string): string {
   switch (active) {
     case 'active':
@@ -97,6 +116,9 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
     : st.activeState === 'failed' ? paint('0;1;31', st.activeState) : st.activeState;
   const result = st.activeState === 'failed' ? ` (Result: ${st.result})` : ` (${st.subState})`;
   lines.push(`     Active: ${stateWord}${result}${since(ts)}`);
+  if ((st.activeState === 'inactive' || st.activeState === 'failed') && t.activeEnter.monotonicUs > 0n && t.activeExit.monotonicUs >= t.activeEnter.monotonicUs) {
+    lines.push(`   Duration: ${duration(t.activeExit.monotonicUs - t.activeEnter.monotonicUs)}`);
+  }
   if (!st.conditionResult && st.failedCondition) {
     lines.push(`  Condition: start ${paint('0;1;39', 'condition failed')} at ${formatTimestamp(t.condition.realtimeUs)}; ${relative(t.condition.realtimeUs, nowUs)}`);
     const c = st.failedCondition;

@@ -1,0 +1,127 @@
+// svcctl against a real svcd (PID 1 of a PID namespace) over the control socket: what a user sees
+// from the online verbs — states, show properties, status pages, job failures and exit codes, the
+// socket's peer-credential check, and `svcctl exit N` becoming svcd's exit status.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTree } from '../support/tree.mjs';
+
+const repo = join(__dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'svcd-ctl-'));
+const run = join(dir, 'run');
+const svc = (unit: string, service: string) => `[Unit]\n${unit}[Service]\n${service}`;
+buildTree(dir, {
+  files: {
+    'units/app.service': svc('Description=App\n', 'ExecStart=/bin/sleep 600\n'),
+    'units/setup.service': svc('Description=Setup\n', 'Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n'),
+    'units/bad.service': svc('Description=Bad\n', "ExecStart=/bin/sh -c 'exit 3'\n"),
+    'units/cond.service': svc('Description=Cond\nConditionPathExists=/nonexistent/flag\n', 'ExecStart=/bin/sleep 600\n'),
+    'units/later.service': svc('Description=Later\n', 'Type=oneshot\nExecStart=/bin/false\n'),
+    'units/x.target': '[Unit]\nDescription=Test Target\nWants=app.service setup.service bad.service cond.service\n',
+    'none.conf': '',
+  },
+});
+chmodSync(dir, 0o755);
+
+let console_ = '';
+let exitCode: number | null = null;
+const until = async (pred: () => boolean, ms = 20000) => {
+  for (let t = 0; t < ms && !pred(); t += 50) await new Promise((r) => setTimeout(r, 50));
+  return pred();
+};
+const svcctl = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, ...args], { encoding: 'utf8' });
+  return { out: r.stdout, err: r.stderr, code: r.status };
+};
+
+beforeAll(async () => {
+  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, join(repo, 'dist/cli/svcd.js'),
+    '--unit-path', `${join(dir, 'units')}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', join(dir, 'none.conf'), '--runtime-dir', run], { stdio: ['ignore', 'pipe', 'pipe'] });
+  p.stdout.on('data', (d: Buffer) => (console_ += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (console_ += d.toString()));
+  p.on('exit', (c) => (exitCode = c));
+  await until(() => /Reached target x\.target/.test(console_) && existsSync(join(run, 'control.sock')));
+});
+afterAll(() => {
+  if (exitCode === null) svcctl('exit');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('svcctl talking to svcd', () => {
+  it('is-active / is-failed print the state and exit as systemctl does', () => {
+    expect(svcctl('is-active', 'app')).toEqual({ out: 'active\n', err: '', code: 0 });
+    expect(svcctl('is-active', 'bad.service')).toMatchObject({ out: 'failed\n', code: 3 });
+    expect(svcctl('is-active', 'nosuch.service')).toMatchObject({ out: 'inactive\n', code: 3 });
+    expect(svcctl('is-failed', 'bad')).toMatchObject({ out: 'failed\n', code: 0 });
+    expect(svcctl('is-failed', 'app')).toMatchObject({ out: 'active\n', code: 1 });
+    expect(svcctl('is-active', '-q', 'app')).toMatchObject({ out: '', code: 0 });
+  });
+
+  it('show -p prints systemd property names and values', () => {
+    const bad = svcctl('show', '-p', 'Result,ExecMainCode,ExecMainStatus,ActiveState,SubState,NRestarts', 'bad.service');
+    expect(bad.out).toBe('Result=exit-code\nNRestarts=0\nExecMainCode=1\nExecMainStatus=3\nActiveState=failed\nSubState=failed\n');
+    const app = svcctl('show', '-p', 'MainPID', '--value', 'app.service');
+    expect(Number(app.out.trim())).toBeGreaterThan(1);
+    const ts = svcctl('show', '-p', 'ActiveEnterTimestamp', 'app.service').out;
+    expect(ts).toMatch(/^ActiveEnterTimestamp=\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+\n$/);
+    const cond = svcctl('show', '-p', 'ConditionResult,ActiveState', 'cond.service').out;
+    expect(cond).toBe('ActiveState=inactive\nConditionResult=no\n');
+    expect(svcctl('show', '-p', 'SystemState').out).toBe('SystemState=degraded\n');
+  });
+
+  it('status shows the page and exits 0 running, 3 not running, 4 unknown', () => {
+    const app = svcctl('status', 'app');
+    expect(app.code).toBe(0);
+    expect(app.out).toMatch(/^● app\.service - App\n {5}Loaded: loaded \(.*app\.service; static\)\n {5}Active: active \(running\) since .+ ago\n {3}Main PID: \d+ \(sleep\)/);
+    const bad = svcctl('status', 'bad');
+    expect(bad.code).toBe(3);
+    expect(bad.out).toMatch(/Active: failed \(Result: exit-code\)/);
+    expect(bad.out).toMatch(/Main PID: \d+ \(code=exited, status=3\)/);
+    expect(bad.out).toMatch(/\n {3}Duration: \d+(\.\d+)?m?s\n/);
+    const cond = svcctl('status', 'cond');
+    expect(cond.out).toMatch(/Condition: start condition failed at .*\n +└─ ConditionPathExists=\/nonexistent\/flag was not met/);
+    expect(svcctl('status', 'nosuch')).toMatchObject({ err: 'Unit nosuch.service could not be found.\n', code: 4 });
+  });
+
+  it('start/stop run jobs and report failures in systemctl words', () => {
+    expect(svcctl('stop', 'app')).toMatchObject({ code: 0, err: '' });
+    expect(svcctl('is-active', 'app').code).toBe(3);
+    expect(svcctl('start', 'app')).toMatchObject({ code: 0, err: '' });
+    expect(svcctl('is-active', 'app').code).toBe(0);
+    expect(svcctl('start', 'nosuch')).toMatchObject({ code: 5, err: 'Failed to start nosuch.service: Unit nosuch.service not found.\n' });
+    expect(svcctl('start', 'later')).toMatchObject({
+      code: 1,
+      err: 'Job for later.service failed because the control process exited with error code.\nSee "systemctl status later.service" and "journalctl -xeu later.service" for details.\n',
+    });
+    expect(svcctl('reset-failed', 'later').code).toBe(0);
+    expect(svcctl('is-active', 'later').out).toBe('inactive\n');
+  });
+
+  it('list-units shows the loaded units with systemctl\'s legend', () => {
+    const r = svcctl('list-units', '--type', 'service');
+    expect(r.out).toMatch(/^ {2}UNIT +LOAD +ACTIVE +SUB +DESCRIPTION\n/);
+    expect(r.out).toMatch(/\n {2}app\.service +loaded active running App\n/);
+    expect(r.out).toMatch(/\n● bad\.service +loaded failed failed +Bad\n/);
+    expect(r.out).toMatch(/\d+ loaded units listed\./);
+    expect(svcctl('is-system-running')).toMatchObject({ out: 'degraded\n', code: 1 });
+  });
+
+  it('refuses a caller that is not root, by its peer credentials', () => {
+    // Open the socket's mode so the connection gets through: the credential check must still refuse.
+    chmodSync(join(run, 'control.sock'), 0o666);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, 'is-active', 'app'], { encoding: 'utf8' });
+    chmodSync(join(run, 'control.sock'), 0o600);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/Access denied/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('exit N ends svcd with that status after stopping everything', async () => {
+    expect(svcctl('exit', '7').code).toBe(0);
+    expect(await until(() => exitCode !== null, 15000)).toBe(true);
+    expect(exitCode).toBe(7);
+    expect(console_).toMatch(/Stopped app\.service - App\./);
+  });
+});
