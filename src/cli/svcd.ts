@@ -19,6 +19,9 @@ import { NativeSystem } from '../engine/native-system.js';
 import { SIGRTMIN, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
+import { Journal } from '../journal/journal.js';
+import { journalDirectory, journalLimits } from '../journal/directory.js';
+import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
 
 const ms = (usec: bigint): number => (usec >= 2n ** 63n ? Infinity : Number(usec / 1000n));
@@ -56,6 +59,8 @@ function announceManager(): void {
 }
 
 function main(): void {
+  // /proc/PID/comm says svcd (what ps, journald's _COMM and systemctl status show).
+  process.title = 'svcd';
   const parsed = parseDaemonOptions(process.argv.slice(2), process.env);
   if (!parsed.ok) {
     process.stderr.write(`svcd: ${parsed.error}\n${USAGE}`);
@@ -84,7 +89,29 @@ function main(): void {
   for (const a of m.defaultEnvironment) managerEnv[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
   // systemd hands its own container= to every service, so they know where they run.
   if (process.env.container) managerEnv.container = process.env.container;
-  const system = new NativeSystem({ notifySocket, outputFds: [1, 2], managerEnv });
+  const machineId = readMachineId() ?? randomId128();
+  // journald's places belong to the host's journald unless svcd is PID 1 (a container's init): as an
+  // ordinary process without --journal-dir, svcd keeps its journal in its runtime directory.
+  const override = opts.journalDir ?? (process.pid === 1 ? undefined : join(opts.runtimeDir, 'journal'));
+  const where = journalDirectory({ storage: config.journal.storage, machineId, override });
+  let journal: Journal | undefined;
+  try {
+    journal = new Journal({
+      dir: where?.dir,
+      machineId,
+      bootId: readBootId() ?? randomId128(),
+      limits: where ? journalLimits(config.journal, where.dir, where.persistent) : undefined,
+      consoleOutput: config.journal.consoleOutput,
+      console: process.stdout,
+      level: (text) => process.stderr.write(`svcd: ${text}\n`),
+    });
+  } catch (e) {
+    process.stderr.write(`svcd: journal disabled: ${(e as Error).message}\n`);
+  }
+  const system = new NativeSystem({
+    notifySocket, outputFds: [1, 2], managerEnv, journal,
+    notice: (unit, text) => process.stderr.write(`svcd: ${unit}: ${text}\n`),
+  });
 
   const sweep = (signal: number): number => {
     const pids = process.pid === 1 ? system.processTable().map((p) => p.pid).filter((p) => p !== 1) : system.descendants(process.pid);
@@ -97,7 +124,7 @@ function main(): void {
     searchPath,
     bootUnit: opts.defaultUnit,
     runtimeDir: opts.runtimeDir,
-    journalDir: opts.journalDir,
+    journalDir: journal?.dir,
     defaults: {
       timeoutStartMs: ms(m.defaultTimeoutStartUSec),
       timeoutStopMs: ms(m.defaultTimeoutStopUSec),
@@ -107,8 +134,15 @@ function main(): void {
       startLimitBurst: m.defaultStartLimitBurst,
       notifySocket,
     },
-    console: (line) => process.stdout.write(`${line}\n`),
-    log: (text: string, unit?: string) => process.stderr.write(unit && !text.startsWith(`${unit}:`) ? `svcd: ${unit}: ${text}\n` : `svcd: ${text}\n`),
+    console: (line, unit) => {
+      process.stdout.write(`${line}\n`);
+      // eslint-disable-next-line no-control-regex
+      journal?.log(line.replace(/\x1b\[[0-9;]*m/g, '').replace(/^(\[[^\]]*\] | {9})/, ''), unit);
+    },
+    log: (text: string, unit?: string) => {
+      process.stderr.write(unit && !text.startsWith(`${unit}:`) ? `svcd: ${unit}: ${text}\n` : `svcd: ${text}\n`);
+      journal?.log(unit && text.startsWith(`${unit}: `) ? text : unit ? `${unit}: ${text}` : text, unit);
+    },
     color: Boolean(process.stdout.isTTY),
     conditions: (u) => evaluateConditions(u),
     sweep,
@@ -116,6 +150,7 @@ function main(): void {
     onExit: (code) => {
       stopWatching();
       control.close();
+      journal?.close();
       process.stdout.write(`svcd: exiting with status ${code}.\n`);
       process.exit(code);
     },

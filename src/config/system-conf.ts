@@ -108,6 +108,11 @@ export interface JournalSettings {
   readonly forwardToSyslog: boolean;
   readonly forwardToKMsg: boolean;
   readonly forwardToConsole: boolean;
+  /**
+   * svcd's own: how service output reaches svcd's stdout (what `docker logs` shows): prefixed with
+   * "IDENT[PID]: ", raw (lines untouched, for JSON loggers), or off.
+   */
+  readonly consoleOutput: 'prefixed' | 'raw' | 'off';
   readonly forwardToWall: boolean;
   readonly maxLevelStore: LogLevel;
   readonly maxLevelSyslog: LogLevel;
@@ -187,6 +192,7 @@ export function defaultJournalSettings(): JournalSettings {
     forwardToSyslog: true,
     forwardToKMsg: false,
     forwardToConsole: false,
+    consoleOutput: 'prefixed',
     forwardToWall: true,
     maxLevelStore: 'debug',
     maxLevelSyslog: 'debug',
@@ -282,6 +288,7 @@ const JOURNAL_KEYS: Record<string, readonly [keyof JournalSettings, Parser]> = {
   ForwardToSyslog: ['forwardToSyslog', parseBoolean],
   ForwardToKMsg: ['forwardToKMsg', parseBoolean],
   ForwardToConsole: ['forwardToConsole', parseBoolean],
+  ConsoleOutput: ['consoleOutput', makeEnumParser(['prefixed', 'raw', 'off'] as const)],
   ForwardToWall: ['forwardToWall', parseBoolean],
   MaxLevelStore: ['maxLevelStore', level],
   MaxLevelSyslog: ['maxLevelSyslog', level],

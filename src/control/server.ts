@@ -12,6 +12,7 @@ import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
 import { managerProperties, selectProperties, unitProperties } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
+import { formatEntry, query } from './journal-query.js';
 
 class CallError extends Error {
   constructor(
@@ -63,7 +64,18 @@ function handlers(api: ManagerApi): Handlers {
       const st = api.unit(p.unit);
       const now = BigInt(Date.now()) * 1000n;
       const found = st.model.loadState !== 'not-found' || st.activeState !== 'inactive';
-      return { text: statusPage(st, p.color, now), found, active: st.activeState };
+      let text = statusPage(st, p.color, now);
+      // The unit's last lines from the journal, as systemctl status shows them.
+      const dir = api.status().journalDir;
+      if (dir && found) {
+        try {
+          const lines = query({ dirs: [dir], units: [st.id], reverse: false, lines: 10 }).map((e) => formatEntry(e, 'short', p.color));
+          if (lines.length > 0) text += `\n${lines.join('\n')}\n`;
+        } catch {
+          // an unreadable journal leaves the page without its log lines
+        }
+      }
+      return { text, found, active: st.activeState };
     },
     'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),

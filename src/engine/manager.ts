@@ -43,7 +43,7 @@ export interface ManagerOptions {
   readonly journalDir?: string;
   readonly defaults: ManagerDefaults;
   /** One console line (without newline): the boot and shutdown status lines. */
-  readonly console: (line: string) => void;
+  readonly console: (line: string, unit?: string) => void;
   /** A log message of svcd's or about a unit (to the journal, or stderr). */
   readonly log: (text: string, unit?: string) => void;
   readonly color: boolean;
@@ -168,7 +168,7 @@ export class Manager implements ManagerApi {
     return this.opts.color ? `\x1b[${code}m${s}\x1b[0m` : s;
   }
 
-  private line(tag: 'ok' | 'failed' | 'depend' | 'time' | 'assert' | 'unsupp' | 'none', text: string): void {
+  private line(tag: 'ok' | 'failed' | 'depend' | 'time' | 'assert' | 'unsupp' | 'none', text: string, unit?: string): void {
     const t = {
       ok: `[${this.paint('0;32', '  OK  ')}] `,
       failed: `[${this.paint('0;1;31', 'FAILED')}] `,
@@ -178,7 +178,7 @@ export class Manager implements ManagerApi {
       unsupp: `[${this.paint('0;1;33', 'UNSUPP')}] `,
       none: '         ',
     }[tag];
-    this.opts.console(`${t}${text}`);
+    this.opts.console(`${t}${text}`, unit);
   }
 
   private label(id: string): string {
@@ -191,10 +191,10 @@ export class Manager implements ManagerApi {
     if (type !== 'service') return;
     if (j.type === 'start' || j.type === 'restart') {
       // A restart's stop half says Stopping; its start half comes back here as a start.
-      if (j.type === 'start' || isInactiveOrFailed(this.engine.unit(j.unit).activeState)) this.line('none', `Starting ${this.label(j.unit)}...`);
-      else this.line('none', `Stopping ${this.label(j.unit)}...`);
-    } else if (j.type === 'stop') this.line('none', `Stopping ${this.label(j.unit)}...`);
-    else if (j.type === 'reload') this.line('none', `Reloading ${this.label(j.unit)}...`);
+      if (j.type === 'start' || isInactiveOrFailed(this.engine.unit(j.unit).activeState)) this.line('none', `Starting ${this.label(j.unit)}...`, j.unit);
+      else this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
+    } else if (j.type === 'stop') this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
+    else if (j.type === 'reload') this.line('none', `Reloading ${this.label(j.unit)}...`, j.unit);
   }
 
   private jobFinished(j: Readonly<Job>, result: JobResult): void {
@@ -205,44 +205,44 @@ export class Manager implements ManagerApi {
       switch (result) {
         case 'done':
           if (j.type === 'start') {
-            if (type === 'target') this.line('ok', `Reached target ${label}.`);
-            else if (type === 'slice') this.line('ok', `Created slice ${label}.`);
+            if (type === 'target') this.line('ok', `Reached target ${label}.`, j.unit);
+            else if (type === 'slice') this.line('ok', `Created slice ${label}.`, j.unit);
             else if (type === 'service') {
               const rt = this.engine.unit(j.unit);
-              if (rt.activeState === 'active' || rt.activeState === 'reloading') this.line('ok', `${m?.serviceSpec?.type === 'oneshot' ? 'Finished' : 'Started'} ${label}.`);
-              else if (m?.serviceSpec?.type === 'oneshot' && rt.result === 'success') this.line('ok', `Finished ${label}.`);
+              if (rt.activeState === 'active' || rt.activeState === 'reloading') this.line('ok', `${m?.serviceSpec?.type === 'oneshot' ? 'Finished' : 'Started'} ${label}.`, j.unit);
+              else if (m?.serviceSpec?.type === 'oneshot' && rt.result === 'success') this.line('ok', `Finished ${label}.`, j.unit);
             }
           }
           break;
         case 'failed':
-          this.line('failed', `Failed to start ${label}.`);
+          this.line('failed', `Failed to start ${label}.`, j.unit);
           this.opts.console(`See 'systemctl status ${j.unit}' for details.`);
           break;
         case 'dependency':
-          this.line('depend', `Dependency failed for ${label}.`);
+          this.line('depend', `Dependency failed for ${label}.`, j.unit);
           break;
         case 'timeout':
-          this.line('time', `Timed out starting ${label}.`);
+          this.line('time', `Timed out starting ${label}.`, j.unit);
           break;
         case 'assert':
-          this.line('assert', `Assertion failed for ${label}.`);
+          this.line('assert', `Assertion failed for ${label}.`, j.unit);
           break;
         case 'unsupported':
-          this.line('unsupp', `Starting of ${label} unsupported.`);
+          this.line('unsupp', `Starting of ${label} unsupported.`, j.unit);
           break;
         default:
           break;
       }
     } else if (j.type === 'stop' && result === 'done') {
-      if (type === 'target') this.line('ok', `Stopped target ${label}.`);
-      else if (type === 'slice') this.line('ok', `Removed slice ${label}.`);
-      else if (type === 'service') this.line('ok', `Stopped ${label}.`);
+      if (type === 'target') this.line('ok', `Stopped target ${label}.`, j.unit);
+      else if (type === 'slice') this.line('ok', `Removed slice ${label}.`, j.unit);
+      else if (type === 'service') this.line('ok', `Stopped ${label}.`, j.unit);
     } else if (j.type === 'stop' && result === 'failed') {
-      this.line('failed', `Stopped ${label}.`);
+      this.line('failed', `Stopped ${label}.`, j.unit);
     } else if (j.type === 'reload' && result === 'done' && type === 'service') {
-      this.line('ok', `Reloaded ${label}.`);
+      this.line('ok', `Reloaded ${label}.`, j.unit);
     } else if (j.type === 'reload' && result === 'failed') {
-      this.line('failed', `Reload failed for ${label}.`);
+      this.line('failed', `Reload failed for ${label}.`, j.unit);
     }
     if (j.id === this.bootJob) this.bootFinished(result === 'done');
     this.waiters.get(j.id)?.(result);

@@ -8,9 +8,11 @@
  * or control process leads. One /proc scan serves every question asked in the same turn of the
  * event loop (a shutdown asks for hundreds of units at once).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, readFileSync, readdirSync } from 'node:fs';
 import { chmodSync } from 'node:fs';
+import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
+import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import * as native from '../exec/native.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
@@ -23,6 +25,15 @@ export interface NativeSystemOptions {
   readonly outputFds?: readonly [number, number];
   /** Variables every process gets (DefaultEnvironment=, container=), before the unit's own. */
   readonly managerEnv?: Readonly<Record<string, string>>;
+  /** Where StandardOutput=journal goes (svcd's Journal); none: svcd's own stdout/stderr. */
+  readonly journal?: OutputSink;
+  /** A notice about a unit (a setting that could not be honoured). */
+  readonly notice?: (unit: string, text: string) => void;
+}
+
+/** A journal stream per process: the write end for the child, told the child's pid once it runs. */
+export interface OutputSink {
+  openStream(meta: { unit: string; invocationId: string; identifier: string; levelPrefix: boolean }): { fd: number; started(pid: number): void };
 }
 
 interface ProcEntry {
@@ -37,6 +48,7 @@ export class NativeSystem implements System {
   private notifyHandler: (pid: number, message: string) => void = () => {};
   private procCache?: ProcEntry[];
   private readonly prepared = new Set<string>();
+  private readonly noticed = new Set<string>();
 
   constructor(private readonly opts: NativeSystemOptions = {}) {
     native.setChildSubreaper();
@@ -76,16 +88,47 @@ export class NativeSystem implements System {
       if (err) throw new SpawnFailure(`${err}`, 233);
       this.prepared.add(invocation);
     }
-    const spec = buildSpawnSpec(exec, req.command, {
-      unitName: req.unit,
-      invocationId: req.invocationId ?? '',
-      extraEnv: { ...this.opts.managerEnv, ...req.extraEnv },
-      fds: [-1, out[0], out[1]],
-      privileged: req.privileged,
-      fragmentPath: req.source?.fragmentPath,
-    });
-    if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
-    return this.spawnSpec(spec);
+    let stream: { fd: number; started(pid: number): void } | undefined;
+    let plan;
+    try {
+      plan = resolveStdio(exec, () => {
+        if (!this.opts.journal) return undefined;
+        const identifier = exec.syslogIdentifier ?? basename(req.command!.path);
+        stream = this.opts.journal.openStream({ unit: req.unit, invocationId: req.invocationId ?? '', identifier, levelPrefix: exec.syslogLevelPrefix });
+        return stream.fd;
+      }, out);
+    } catch (e) {
+      if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
+      throw e;
+    }
+    if (plan.notice && !this.noticed.has(`${req.unit}:${plan.notice}`)) {
+      this.noticed.add(`${req.unit}:${plan.notice}`);
+      this.opts.notice?.(req.unit, plan.notice);
+    }
+    const fd = (f: native.StdioFd): number => (f === 'null' ? -1 : f);
+    try {
+      const spec = buildSpawnSpec(exec, req.command, {
+        unitName: req.unit,
+        invocationId: req.invocationId ?? '',
+        extraEnv: { ...this.opts.managerEnv, ...req.extraEnv },
+        fds: [fd(plan.fds[0]), fd(plan.fds[1]), fd(plan.fds[2])],
+        privileged: req.privileged,
+        fragmentPath: req.source?.fragmentPath,
+      });
+      if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
+      const pid = this.spawnSpec(spec);
+      stream?.started(pid);
+      return pid;
+    } finally {
+      // The child holds its own copies now; svcd's would keep the pipes open forever.
+      for (const f of plan.opened) {
+        try {
+          closeSync(f);
+        } catch {
+          // already closed
+        }
+      }
+    }
   }
 
   private spawnSpec(spec: native.SpawnSpec): number {

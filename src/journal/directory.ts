@@ -267,6 +267,8 @@ export function compareEntries(a: JournalEntry, b: JournalEntry): number {
 /** Journal files of a directory (and of its machine-id subdirectories, as journalctl -D reads). */
 export function journalFiles(dir: string): string[] {
   const out: string[] = [];
+  // journalctl --file FILE: a file stands for itself.
+  if ((dir.endsWith('.journal') || dir.endsWith('.journal~')) && existsSync(dir) && statSync(dir).isFile()) return [dir];
   let names: string[];
   try {
     names = readdirSync(dir);

@@ -84,7 +84,7 @@ const MAX_CHUNKS = 32;
 /** Formats journalctl's cursor for an entry (`__CURSOR`). */
 export function formatCursor(e: JournalEntry): string {
   const hex = (n: number): string => n.toString(16);
-  return `s=${e.seqnumId};i=${hex(e.seqnum)};b=${e.bootId};m=${hex(e.monotonic)};t=${hex(e.realtime)};x=${e.xorHash}`;
+  return `s=${e.seqnumId};i=${hex(e.seqnum)};b=${e.bootId};m=${hex(e.monotonic)};t=${hex(e.realtime)};x=${e.xorHash.replace(/^0+(?=.)/, "")}`;
 }
 
 export class JournalFileReader {

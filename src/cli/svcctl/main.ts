@@ -90,8 +90,21 @@ function splitList(values: string[] | undefined): string[] | undefined {
 
 export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
   const invokedAs = basename(process.argv[1] ?? 'svcctl');
-  let args = [...argv];
-  if (invokedAs === 'journalctl') args = ['logs', ...args];
+  const args = [...argv];
+  // journalctl's flags clash with systemctl's (-f, -n, -u): logs parses its own arguments.
+  if (invokedAs === 'journalctl') return (await import('./verbs/logs.js')).runLogs(args, { ...io, env: process.env }, 'journalctl');
+  let logsAt = -1;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--runtime-dir' || args[i] === '--root') i++;
+    else if (!args[i]!.startsWith('-')) {
+      logsAt = i;
+      break;
+    }
+  }
+  if (logsAt >= 0 && args[logsAt] === 'logs') {
+    const rest = [...args.slice(0, logsAt), ...args.slice(logsAt + 1)];
+    return (await import('./verbs/logs.js')).runLogs(rest, { ...io, env: process.env }, 'svcctl logs');
+  }
 
   let parsed;
   try {

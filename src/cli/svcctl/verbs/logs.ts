@@ -1,0 +1,185 @@
+/**
+ * `svcctl logs` (and svcctl called as `journalctl`): journalctl's flags over the journal svcd
+ * writes. Without -D/--file it asks the running svcd where its journal is, else reads journald's
+ * places (/var/log/journal/MACHINE_ID, /run/log/journal/MACHINE_ID). -f polls the files' tails
+ * every 50 ms; on a terminal, output goes through `less` unless --no-pager, coloured by priority.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import { call, CONTROL_SOCKET } from '../../../control/protocol.js';
+import { currentBootId, defaultDirs, formatEntry, OUTPUT_MODES, parsePriority, parseTime, query, type LogQuery, type OutputMode } from '../../../control/journal-query.js';
+import { mangleUnitName } from '../mangle.js';
+
+const OPTIONS = {
+  unit: { type: 'string', short: 'u', multiple: true },
+  follow: { type: 'boolean', short: 'f' },
+  lines: { type: 'string', short: 'n' },
+  priority: { type: 'string', short: 'p' },
+  boot: { type: 'string', short: 'b' },
+  since: { type: 'string', short: 'S' },
+  until: { type: 'string', short: 'U' },
+  grep: { type: 'string', short: 'g' },
+  'case-sensitive': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  reverse: { type: 'boolean', short: 'r' },
+  'no-pager': { type: 'boolean' },
+  directory: { type: 'string', short: 'D' },
+  file: { type: 'string', multiple: true },
+  'runtime-dir': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  catalog: { type: 'boolean', short: 'x' },
+  'pager-end': { type: 'boolean', short: 'e' },
+  all: { type: 'boolean', short: 'a' },
+  'no-hostname': { type: 'boolean' },
+  'no-tail': { type: 'boolean' },
+  merge: { type: 'boolean', short: 'm' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface LogsIo {
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** -n and -b take an optional argument in journalctl: give them their defaults when it is absent. */
+function normalise(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    out.push(a);
+    if ((a === '-n' || a === '--lines') && (next === undefined || !/^[+]?\d+$|^all$/.test(next))) out.push('10');
+    if ((a === '-b' || a === '--boot') && (next === undefined || !/^(-?\d+|[0-9a-f]{32}|all)$/.test(next))) out.push('0');
+  }
+  return out;
+}
+
+async function daemonJournalDir(io: LogsIo, runtimeDir?: string): Promise<string | undefined> {
+  const dir = runtimeDir ?? (io.env.SVCD_RUNTIME_DIR || '/run/svcd');
+  try {
+    const r = await call(join(dir, CONTROL_SOCKET), 'manager-status', {});
+    return r.ok ? r.result.journalDir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journalctl'): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: normalise(argv), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.stderr.write(`${name}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout.write('svcctl logs [-u UNIT]... [-f] [-n N] [-p PRIO] [-b] [--since T] [--until T] [-g PATTERN] [-o MODE] [-r] [--no-pager] [-D DIR]\n');
+    return 0;
+  }
+  const mode = (v.output ?? 'short') as OutputMode;
+  if (!OUTPUT_MODES.includes(mode)) {
+    io.stderr.write(`Unknown output format '${v.output ?? ''}'.\n`);
+    return 1;
+  }
+  let dirs: string[];
+  if (v.directory) dirs = [v.directory];
+  else if (v.file) dirs = v.file;
+  else {
+    const d = await daemonJournalDir(io, v['runtime-dir']);
+    dirs = d ? [d] : defaultDirs();
+  }
+  const priorities = v.priority === undefined ? undefined : parsePriority(v.priority);
+  if (v.priority !== undefined && !priorities) {
+    io.stderr.write(`Failed to parse priority value: ${v.priority}\n`);
+    return 1;
+  }
+  const since = v.since === undefined ? undefined : parseTime(v.since);
+  const until = v.until === undefined ? undefined : parseTime(v.until);
+  if ((v.since !== undefined && since === undefined) || (v.until !== undefined && until === undefined)) {
+    io.stderr.write(`Failed to parse timestamp: ${v.since ?? v.until ?? ''}\n`);
+    return 1;
+  }
+  let grep: RegExp | undefined;
+  if (v.grep !== undefined) {
+    // journalctl's smart case: case-insensitive unless the pattern has an upper-case letter.
+    const insensitive = v['case-sensitive'] === undefined ? v.grep === v.grep.toLowerCase() : !/^(1|yes|true)$/.test(v['case-sensitive']);
+    try {
+      grep = new RegExp(v.grep, insensitive ? 'i' : '');
+    } catch {
+      io.stderr.write(`Failed to compile pattern "${v.grep}"\n`);
+      return 1;
+    }
+  }
+  const pagerEnd = v['pager-end'] === true;
+  let lines: number | undefined = v.lines === undefined ? (v.follow || pagerEnd ? (pagerEnd ? 1000 : 10) : undefined) : v.lines === 'all' ? undefined : Number(v.lines.replace(/^\+/, ''));
+  if (lines !== undefined && !Number.isFinite(lines)) lines = undefined;
+  const q: LogQuery = {
+    dirs,
+    units: (v.unit ?? []).map((u) => (/[*?[]/.test(u) ? (u.includes('.') ? u : `${u}.service`) : mangleUnitName(u))),
+    priorities,
+    bootId: v.boot !== undefined && v.boot !== 'all' ? (/^[0-9a-f]{32}$/.test(v.boot) ? v.boot : currentBootId()) : undefined,
+    since,
+    until,
+    grep,
+    reverse: v.reverse ?? false,
+    lines,
+  };
+  const color = Boolean(io.stdout.isTTY);
+  const entries = query(q);
+  const text = entries.map((e) => formatEntry(e, mode, color)).join('\n');
+  if (!v.follow) {
+    if (entries.length === 0) {
+      if (!v.quiet && mode.startsWith('short')) io.stdout.write('-- No entries --\n');
+      return 0;
+    }
+    const out = `${text}\n`;
+    if (io.stdout.isTTY && !v['no-pager'] && !io.env.SYSTEMD_PAGER?.match(/^(cat|)$/)) return page(out, io, pagerEnd);
+    io.stdout.write(out);
+    return 0;
+  }
+  if (text) io.stdout.write(`${text}\n`);
+  let last = entries.length > 0 ? entries[entries.length - 1] : undefined;
+  if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
+  return new Promise<number>((resolve) => {
+    const tick = () => {
+      try {
+        const fresh = query({ ...q, lines: undefined, reverse: false }, last);
+        for (const e of fresh) io.stdout.write(`${formatEntry(e, mode, color)}\n`);
+        if (fresh.length > 0) last = fresh[fresh.length - 1];
+        else if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
+      } catch {
+        // a file rotated under us: the next tick reads the new one
+      }
+      timer = setTimeout(tick, 50);
+    };
+    let timer = setTimeout(tick, 50);
+    const stop = () => {
+      clearTimeout(timer);
+      resolve(0);
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    void timer;
+  });
+}
+
+function page(text: string, io: LogsIo, end: boolean): Promise<number> {
+  return new Promise((resolve) => {
+    const pager = spawn(io.env.SYSTEMD_PAGER || io.env.PAGER || 'less', end ? ['+G'] : [], {
+      stdio: ['pipe', 'inherit', 'inherit'],
+      env: { ...process.env, LESS: io.env.SYSTEMD_LESS ?? 'FRSXMK' },
+    });
+    pager.on('error', () => {
+      io.stdout.write(text);
+      resolve(0);
+    });
+    pager.on('exit', () => resolve(0));
+    pager.stdin.on('error', () => {});
+    pager.stdin.end(text);
+  });
+}

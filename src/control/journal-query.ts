@@ -1,0 +1,262 @@
+/**
+ * Reading the journal as journalctl does, for `svcctl logs`: which files, which entries (-u, -p,
+ * -b, --since/--until, -g), how many (-n, -r), and how each is printed (-o short, short-iso,
+ * short-precise, json, json-pretty, cat, verbose). Reading goes through the file format's indexes
+ * (src/journal/file-reader.ts): `-u X -n 50` walks X's entry arrays backwards from the tail.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory.js';
+import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
+import { readBootId, readMachineId } from '../journal/format.js';
+import { parseTimespan } from '../shared/timespan.js';
+
+export type OutputMode = 'short' | 'short-iso' | 'short-precise' | 'short-monotonic' | 'json' | 'json-pretty' | 'json-sse' | 'cat' | 'verbose' | 'with-unit';
+export const OUTPUT_MODES: readonly string[] = ['short', 'short-iso', 'short-precise', 'short-monotonic', 'json', 'json-pretty', 'json-sse', 'cat', 'verbose', 'with-unit'];
+
+export interface LogQuery {
+  /** Directories to read (-D, or the daemon's, or journald's places). */
+  readonly dirs: readonly string[];
+  readonly units: readonly string[];
+  /** Priorities wanted (from -p). */
+  readonly priorities?: readonly number[];
+  readonly bootId?: string;
+  readonly since?: number;
+  readonly until?: number;
+  readonly grep?: RegExp;
+  readonly reverse: boolean;
+  /** -n: the last N (undefined: all). */
+  readonly lines?: number;
+}
+
+const PRIORITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+
+/** -p: "err", "3", "warning..info", "0..4": the priorities to show. */
+export function parsePriority(text: string): number[] | undefined {
+  const one = (s: string): number | undefined => {
+    if (/^[0-7]$/.test(s)) return Number(s);
+    const i = PRIORITY_NAMES.indexOf(s.toLowerCase());
+    return i >= 0 ? i : s.toLowerCase() === 'error' ? 3 : s.toLowerCase() === 'panic' ? 0 : s.toLowerCase() === 'warn' ? 4 : undefined;
+  };
+  const range = text.split('..');
+  if (range.length === 2) {
+    const a = range[0] === '' ? 0 : one(range[0]!);
+    const b = range[1] === '' ? 7 : one(range[1]!);
+    if (a === undefined || b === undefined) return undefined;
+    const [lo, hi] = a <= b ? [a, b] : [b, a];
+    return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  }
+  const n = one(text);
+  return n === undefined ? undefined : Array.from({ length: n + 1 }, (_, i) => i);
+}
+
+/** --since/--until: "2026-11-22 10:00:00", "2026-11-22", "10:00", "today", "yesterday", "now", "-1h", "+5min". */
+export function parseTime(text: string, now = Date.now()): number | undefined {
+  const t = text.trim();
+  const day = (offset: number) => {
+    const d = new Date(now);
+    d.setHours(0, 0, 0, 0);
+    d.setDate(d.getDate() + offset);
+    return d.getTime() * 1000;
+  };
+  if (t === 'now') return now * 1000;
+  if (t === 'today') return day(0);
+  if (t === 'yesterday') return day(-1);
+  if (t === 'tomorrow') return day(1);
+  const rel = /^([+-])\s*(.+)$/.exec(t) ?? /^(.+)\s+(ago|left)$/.exec(t);
+  if (rel) {
+    const [sign, span] = rel[1] === '+' || rel[1] === '-' ? [rel[1], rel[2]!] : [rel[2] === 'ago' ? '-' : '+', rel[1]!];
+    const r = parseTimespan(span);
+    if (!r.ok) return undefined;
+    return now * 1000 + (sign === '-' ? -1 : 1) * Number(r.value);
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
+  if (m) return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)).getTime() * 1000;
+  const hm = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(t);
+  if (hm) {
+    const d = new Date(now);
+    d.setHours(Number(hm[1]), Number(hm[2]), Number(hm[3] ?? 0), 0);
+    return d.getTime() * 1000;
+  }
+  return undefined;
+}
+
+/** Where journalctl looks without -D: the persistent and the volatile directory of this machine. */
+export function defaultDirs(): string[] {
+  const id = readMachineId();
+  const dirs = ['/var/log/journal', '/run/log/journal'].map((r) => (id ? join(r, id) : r));
+  return dirs.filter((d) => existsSync(d));
+}
+
+export function currentBootId(): string | undefined {
+  return readBootId();
+}
+
+function field(e: JournalEntry, name: string): string | undefined {
+  const f = e.fields.find((x) => x.name === name);
+  return f ? fieldText(f) : undefined;
+}
+
+function matchesUnit(e: JournalEntry, units: readonly RegExp[]): boolean {
+  const u = field(e, '_SYSTEMD_UNIT');
+  const own = field(e, 'UNIT');
+  return units.some((re) => (u !== undefined && re.test(u)) || (own !== undefined && re.test(own)));
+}
+
+function globToRegExp(p: string): RegExp {
+  return new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+/** Entries of several directories merged in journalctl's order. */
+function* merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
+  if (dirs.length === 1) {
+    yield* readDirectory(dirs[0]!, opts);
+    return;
+  }
+  const its = dirs.map((d) => readDirectory(d, opts));
+  const heads = its.map((it) => it.next()).map((r, i) => ({ i, r }));
+  const sign = opts.reverse ? -1 : 1;
+  for (;;) {
+    let best: { i: number; r: IteratorResult<JournalEntry> } | undefined;
+    for (const h of heads) if (!h.r.done && (!best || sign * compareEntries(h.r.value, best.r.value as JournalEntry) < 0)) best = h;
+    if (!best) return;
+    yield best.r.value as JournalEntry;
+    best.r = its[best.i]!.next();
+  }
+}
+
+/**
+ * The entries a query selects, oldest first (newest first with reverse). With -n, only the last N
+ * are read: the walk goes backwards from the tail and stops.
+ */
+export function query(q: LogQuery, after?: JournalEntry): JournalEntry[] {
+  const plain = q.units.every((u) => !/[*?[]/.test(u));
+  const matches = q.priorities ? q.priorities.map((p) => ({ name: 'PRIORITY', value: String(p) })) : [];
+  const unitRes = q.units.map(globToRegExp);
+  const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId };
+  const keep = (e: JournalEntry) => (unitRes.length === 0 || matchesUnit(e, unitRes)) && (!q.grep || q.grep.test(field(e, 'MESSAGE') ?? ''));
+  const sources = (reverse: boolean): Generator<JournalEntry>[] => {
+    if (q.units.length === 0 || !plain) return [merged(q.dirs, { ...base, reverse })];
+    // Unit messages carry _SYSTEMD_UNIT= (from the service) or UNIT= (from svcd about it): read both indexes.
+    return ['_SYSTEMD_UNIT', 'UNIT'].map((name) => merged(q.dirs, { ...base, reverse, matches: [...matches, ...q.units.map((u) => ({ name, value: u }))] }));
+  };
+  const collect = (reverse: boolean, limit?: number): JournalEntry[] => {
+    const its = sources(reverse);
+    const heads = its.map((it) => it.next());
+    const sign = reverse ? -1 : 1;
+    const out: JournalEntry[] = [];
+    let last: JournalEntry | undefined;
+    for (;;) {
+      let bi = -1;
+      for (let i = 0; i < heads.length; i++) if (!heads[i]!.done && (bi < 0 || sign * compareEntries(heads[i]!.value as JournalEntry, heads[bi]!.value as JournalEntry) < 0)) bi = i;
+      if (bi < 0) break;
+      const e = heads[bi]!.value as JournalEntry;
+      heads[bi] = its[bi]!.next();
+      if (last && compareEntries(e, last) === 0 && e.xorHash === last.xorHash) continue;
+      last = e;
+      if (after && (reverse ? compareEntries(e, after) <= 0 : compareEntries(e, after) <= 0)) {
+        if (reverse) break;
+        continue;
+      }
+      if (!keep(e)) continue;
+      out.push(e);
+      if (limit !== undefined && out.length >= limit) break;
+    }
+    return out;
+  };
+  if (q.lines !== undefined || after) {
+    const newestFirst = collect(true, q.lines);
+    return q.reverse ? newestFirst : newestFirst.reverse();
+  }
+  return collect(q.reverse);
+}
+
+// ---- formatting ------------------------------------------------------------------------------
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+function shortTime(us: number, mode: OutputMode): string {
+  const d = new Date(Math.floor(us / 1000));
+  if (mode === 'short-iso') {
+    const off = -d.getTimezoneOffset();
+    const sign = off >= 0 ? '+' : '-';
+    return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}${sign}${p2(Math.floor(Math.abs(off) / 60))}${p2(Math.abs(off) % 60)}`;
+  }
+  const base = `${MONTHS[d.getMonth()]} ${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+  return mode === 'short-precise' ? `${base}.${String(us % 1_000_000).padStart(6, '0')}` : base;
+}
+
+/** journalctl's printable check: valid UTF-8 without control characters other than TAB and NL. */
+function printable(v: Buffer | undefined): string | undefined {
+  if (!v) return undefined;
+  const text = fieldText({ name: '', value: v });
+  // eslint-disable-next-line no-control-regex
+  if (text === undefined || /[\x00-\x08\x0b-\x1f\x7f]/.test(text)) return undefined;
+  return text;
+}
+
+function jsonValue(v: Buffer | undefined): string | number[] | null {
+  if (!v) return null;
+  const t = fieldText({ name: '', value: v });
+  // eslint-disable-next-line no-control-regex
+  return t !== undefined && !/[\x00-\x08\x0b-\x1f\x7f]/.test(t) ? t : [...v];
+}
+
+function jsonObject(e: JournalEntry): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    __CURSOR: formatCursor(e),
+    __REALTIME_TIMESTAMP: String(e.realtime),
+    __MONOTONIC_TIMESTAMP: String(e.monotonic),
+    _BOOT_ID: e.bootId,
+  };
+  for (const f of e.fields) {
+    if (f.name === '_BOOT_ID') continue;
+    const v = jsonValue(f.value);
+    if (f.name in o) {
+      const prev = o[f.name];
+      o[f.name] = Array.isArray(prev) && typeof prev[0] !== 'number' ? [...(prev as unknown[]), v] : [prev, v];
+    } else o[f.name] = v;
+  }
+  return o;
+}
+
+export function formatEntry(e: JournalEntry, mode: OutputMode, color: boolean): string {
+  switch (mode) {
+    case 'json':
+      return JSON.stringify(jsonObject(e));
+    case 'json-sse':
+      return `data: ${JSON.stringify(jsonObject(e))}\n`;
+    case 'json-pretty': {
+      const o = jsonObject(e);
+      return `{\n${Object.entries(o).map(([k, v]) => `\t"${k}" : ${JSON.stringify(v)}`).join(',\n')}\n}`;
+    }
+    case 'cat': {
+      const m = e.fields.find((f) => f.name === 'MESSAGE');
+      return m ? printable(m.value) ?? `[${m.value?.length ?? 0}B blob data]` : '';
+    }
+    case 'verbose': {
+      const d = new Date(Math.floor(e.realtime / 1000));
+      const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? 'UTC';
+      const head = `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()]} ${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${String(e.realtime % 1_000_000).padStart(6, '0')} ${zone === 'GMT' ? 'UTC' : zone} [${formatCursor(e)}]`;
+      return [head, ...e.fields.map((f) => `    ${f.name}=${printable(f.value) ?? `[${f.value?.length ?? 0}B blob data]`}`)].join('\n');
+    }
+    default: {
+      const get = (n: string) => e.fields.find((f) => f.name === n);
+      const ident = printable(get('SYSLOG_IDENTIFIER')?.value) ?? printable(get('_COMM')?.value) ?? 'unknown';
+      const pid = printable(get('_PID')?.value) ?? printable(get('SYSLOG_PID')?.value);
+      const host = printable(get('_HOSTNAME')?.value);
+      const msgField = get('MESSAGE');
+      let msg = msgField ? printable(msgField.value) ?? `[${msgField.value?.length ?? 0}B blob data]` : '';
+      const prio = Number(printable(get('PRIORITY')?.value) ?? 6);
+      if (color && prio <= 3) msg = `\x1b[0;1;31m${msg}\x1b[0m`;
+      else if (color && prio === 4) msg = `\x1b[0;1;33m${msg}\x1b[0m`;
+      else if (color && prio === 5) msg = `\x1b[0;1;39m${msg}\x1b[0m`;
+      const time = mode === 'short-monotonic' ? `[${(e.monotonic / 1e6).toFixed(6).padStart(12)}]` : shortTime(e.realtime, mode);
+      const unitPart = mode === 'with-unit' ? printable(get('_SYSTEMD_UNIT')?.value) ?? ident : ident;
+      const prefix = `${time}${host ? ` ${host}` : ''} ${unitPart}${pid ? `[${pid}]` : ''}: `;
+      // Continuation lines line up under the message, as journalctl prints them.
+      return prefix + msg.split('\n').join(`\n${' '.repeat(prefix.length)}`);
+    }
+  }
+}
