@@ -115,7 +115,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   }
   const v = parsed.values;
   if (v.version) {
-    io.stdout.write('svcd 0.1.0 (systemd 252 compatible)\n');
+    io.stdout.write('svcd 0.2.0 (systemd 252 compatible)\n');
     return 0;
   }
   const [verb = 'list-units', ...rest] = parsed.positionals;

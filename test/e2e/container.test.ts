@@ -1,0 +1,60 @@
+// The image's behaviour, checked without a Docker engine: the layout docker/Dockerfile and the
+// openstack-seed example build, assembled in a mount + PID namespace (test/fixtures/container), with
+// svcd started as the ENTRYPOINT starts it. What a container user and the programs inside see:
+// the boot, systemctl/journalctl/service(8) reaching svcd, the health check, docker stop.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = join(__dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'svcd-image-'));
+let proc: ChildProcess;
+let out = '';
+let exitCode: number | null = null;
+const until = async (pred: () => boolean, ms = 30000) => {
+  for (let t = 0; t < ms && !pred(); t += 50) await new Promise((r) => setTimeout(r, 50));
+  return pred();
+};
+/** Runs a command inside the container's namespaces, as `docker exec` would. */
+const exec = (...cmd: string[]) => {
+  const target = Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
+  return spawnSync('nsenter', ['-t', String(target), '-m', '-p', '--', 'env', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', ...cmd], { encoding: 'utf8' });
+};
+
+beforeAll(async () => {
+  proc = spawn('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'sh', join(repo, 'test/fixtures/container/image-layout.sh'), work, repo], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.on('exit', (c) => (exitCode = c));
+  await until(() => /Reached target graphical\.target/.test(out));
+}, 60000);
+afterAll(() => {
+  if (exitCode === null) proc.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the svcd image (layout checked in namespaces)', () => {
+  it('boots default.target as PID 1 with the image config and starts the enabled seed service', () => {
+    expect(out).toMatch(/svcd \S+ \(pid 1\): starting default\.target/);
+    expect(out).toMatch(/\[ {2}OK {2}\] Started nova-compute\.service/);
+    expect(exec('test', '-d', '/run/systemd/system').status).toBe(0);
+  });
+
+  it('answers systemctl, service(8) and journalctl from inside, and the health check', async () => {
+    expect(exec('systemctl', 'is-active', 'nova-compute').stdout).toBe('active\n');
+    expect(exec('service', 'nova-compute', 'status').stdout).toMatch(/Active: active \(running\)/);
+    expect(exec('svcctl', 'is-system-running', '--wait')).toMatchObject({ stdout: 'running\n', status: 0 });
+    expect(exec('systemctl', 'restart', 'nova-compute').status).toBe(0);
+    expect(exec('journalctl', '-u', 'nova-compute', '--no-pager').stdout).toMatch(/ svcd\[1\]: Started nova-compute\.service/);
+  });
+
+  it('stops in order on docker stop (SIGTERM to PID 1) and exits 0', async () => {
+    const target = Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
+    process.kill(target, 'SIGTERM');
+    expect(await until(() => exitCode !== null, 30000)).toBe(true);
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/Stopped nova-compute\.service/);
+  });
+});
