@@ -138,8 +138,8 @@ export class Engine {
       },
       timestamp: () => this.timestamp(),
       log: (u, text) => {
-        this.observer.unitLog?.(u.id, text);
-        this.log(`${u.id}: ${text}`);
+        if (this.observer.unitLog) this.observer.unitLog(u.id, text);
+        else this.log(`${u.id}: ${text}`);
       },
     };
     this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
@@ -210,6 +210,18 @@ export class Engine {
   /** Every unit with run-time state. */
   units(): IterableIterator<Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }> {
     return this.runtimes.values();
+  }
+
+  /**
+   * Garbage collection (systemd's unit_gc_sweep, CollectMode=): forget the run-time state of an
+   * inactive unit without a job, so it shows as freshly loaded. False when it must stay.
+   */
+  collect(id: string): boolean {
+    const r = this.runtimes.get(id);
+    if (!r || r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
+    for (const t of r.timers) t.cancel();
+    this.runtimes.delete(id);
+    return true;
   }
 
   /** Cancels an installed job (systemctl cancel); false when there is none with that id. */

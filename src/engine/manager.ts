@@ -267,6 +267,20 @@ export class Manager implements ManagerApi {
     if (m && to === 'failed' && this.engine.unit(id).result === 'start-limit-hit' && !this.shuttingDown) this.emergencyAction(m, m.startLimitAction, undefined, 'start limit');
     this.emit((l) => l.unitChanged?.(id));
     this.refreshSystemState();
+    if (to === 'inactive' || to === 'failed') setImmediate(() => this.collect(id));
+  }
+
+  /** Units nobody references are unloaded once inactive, as systemd's GC does (CollectMode=). */
+  private collect(id: string): void {
+    if (this.shuttingDown) return;
+    const referencing = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf', 'TriggeredBy', 'OnFailureOf', 'OnSuccessOf'] as const;
+    for (const k of referencing) {
+      for (const o of this.engine.graph.deps(id, k)) {
+        const other = [...this.engine.units()].find((u) => u.id === o);
+        if (other && (other.job || other.activeState !== 'inactive')) return;
+      }
+    }
+    if (this.engine.collect(id)) this.books.delete(id);
   }
 
   /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */

@@ -85,7 +85,7 @@ export class NativeSystem implements System {
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
     if (!this.prepared.has(invocation)) {
       const err = prepareDirectories(exec);
-      if (err) throw new SpawnFailure(`${err}`, 233);
+      if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
       this.prepared.add(invocation);
     }
     let stream: { fd: number; started(pid: number): void } | undefined;

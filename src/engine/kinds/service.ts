@@ -74,6 +74,8 @@ interface ServiceData {
   /** The running stop is the first half of a restart (RestartKillSignal=). */
   restarting: boolean;
   reloadOk: boolean;
+  /** Every process this run spawned: each leads its own session, which its descendants stay in. */
+  leaders: number[];
 }
 
 const stateOf = (u: UnitRuntime): ServiceState => u.subState as ServiceState;
@@ -85,7 +87,7 @@ function spec(u: UnitRuntime): ServiceSpec {
 function data(u: UnitRuntime): ServiceData {
   let d = u.data as unknown as ServiceData | undefined;
   if (!d || !Array.isArray(d.startTimes)) {
-    d = { queue: [], key: 'ExecStart', index: 0, startTimes: [], autoRestart: false, forbidRestart: false, restarting: false, reloadOk: true };
+    d = { queue: [], key: 'ExecStart', index: 0, startTimes: [], autoRestart: false, forbidRestart: false, restarting: false, reloadOk: true, leaders: [] };
     u.data = d as unknown as Record<string, unknown>;
   }
   return d;
@@ -187,6 +189,7 @@ function runNext(u: UnitRuntime, ctx: KindContext, role: 'main' | 'control'): bo
   const privileged = cmd.privileged || (s.permissionsStartOnly === true && d.key !== 'ExecStart');
   const r = ctx.spawn(u, cmd, { role, privileged, extraEnv: extraEnv(u, ctx, d.key) });
   if (typeof r === 'number') {
+    d.leaders.push(r);
     if (role === 'main') {
       u.mainPid = r;
       u.execMain = { pid: r, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
@@ -288,8 +291,14 @@ function enterRunning(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
   enterStop(u, ctx, 'success');
 }
 
+/** The unit's live processes: the sessions of everything this run spawned (a forking daemon included). */
+function processesOf(u: UnitRuntime, ctx: KindContext): readonly number[] {
+  const known = [...new Set([...data(u).leaders, u.mainPid, u.controlPid])].filter((p) => p > 0);
+  return ctx.system.unitProcesses ? ctx.system.unitProcesses(u.id, known) : ctx.processes(u);
+}
+
 function hasLiveProcesses(u: UnitRuntime, ctx: KindContext): boolean {
-  return ctx.processes(u).length > 0;
+  return processesOf(u, ctx).length > 0;
 }
 
 function armWatchdog(u: UnitRuntime, ctx: KindContext): void {
@@ -340,7 +349,7 @@ function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): bo
   const signal = op === 'watchdog' ? SIGABRT : op === 'kill' ? s.finalKillSignal ?? SIGKILL : data(u).restarting && s.restartKillSignal ? s.restartKillSignal : s.killSignal ?? SIGTERM;
   const known = [u.mainPid, u.controlPid].filter((p) => p > 0);
   const targets = new Set(known);
-  if (mode === 'control-group' || (mode === 'mixed' && op === 'kill')) for (const p of ctx.processes(u)) targets.add(p);
+  if (mode === 'control-group' || (mode === 'mixed' && op === 'kill')) for (const p of processesOf(u, ctx)) targets.add(p);
   for (const p of targets) {
     ctx.kill(u, p, signal);
     if (op === 'terminate' && s.sendSIGHUP) ctx.kill(u, p, SIGHUP);
@@ -409,7 +418,6 @@ function enterDead(u: UnitRuntime, ctx: KindContext, f: UnitResult, allowRestart
   u.mainPid = 0;
   u.controlPid = 0;
   const d = data(u);
-  if (u.result !== 'success' && u.result !== 'exec-condition') ctx.log(u, `Failed with result '${u.result}'.`);
   if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) {
     ctx.setState(u, 'auto-restart');
     const s = spec(u);
@@ -527,8 +535,14 @@ function controlExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent): voi
       if (s.pidFile && (s.execStartPost ?? []).length === 0) {
         const pid = readMainPid(u, ctx);
         if (!pid) {
-          ctx.log(u, `New main PID could not be read from PIDFile=${s.pidFile}.`);
-          return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
+          // systemd's service_demand_pid_file: while the daemon's processes live, wait for the file
+          // (until TimeoutStartSec=, which stays armed); with nothing left, it is a protocol failure.
+          if (!hasLiveProcesses(u, ctx)) {
+            ctx.log(u, `New main PID could not be read from PIDFile=${s.pidFile}.`);
+            return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
+          }
+          ctx.log(u, `Can't open PID file ${s.pidFile} (yet?) after start: No such file or directory`);
+          return waitForPidFile(u, ctx);
         }
       } else if (s.pidFile) {
         readMainPid(u, ctx);
@@ -573,6 +587,16 @@ function controlExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent): voi
   }
 }
 
+/** Polls for PIDFile= while in "start" (systemd watches it with inotify); the start timeout ends the wait. */
+function waitForPidFile(u: UnitRuntime, ctx: KindContext): void {
+  const poll = () => {
+    if (stateOf(u) !== 'start') return;
+    if (readMainPid(u, ctx)) return enterStartPost(u, ctx);
+    ctx.stateTimer(u, 50, poll);
+  };
+  ctx.stateTimer(u, 50, poll);
+}
+
 function readMainPid(u: UnitRuntime, ctx: KindContext): number {
   const s = spec(u);
   if (!s.pidFile) return 0;
@@ -587,7 +611,7 @@ function readMainPid(u: UnitRuntime, ctx: KindContext): number {
 /** GuessMainPID=: the one process of the unit left after the forking parent exited. */
 function guessMainPid(u: UnitRuntime, ctx: KindContext): void {
   if (spec(u).guessMainPid === false) return;
-  const procs = ctx.processes(u);
+  const procs = processesOf(u, ctx);
   if (procs.length === 1) {
     u.mainPid = procs[0]!;
     u.execMain = { pid: u.mainPid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
@@ -633,7 +657,8 @@ export const serviceKind: UnitKind = {
       d.startTimes = d.startTimes.filter((t) => now - t < interval);
       if (d.startTimes.length >= burst) {
         ctx.log(u, 'Start request repeated too quickly.');
-        u.result = 'success';
+        // The check comes before the run's reset (systemd's unit_start → service_start): a unit that
+        // failed keeps its earlier Result= (exit-code …); only a clean one shows start-limit-hit.
         return enterDead(u, ctx, 'start-limit-hit', false);
       }
       d.startTimes.push(now);
@@ -649,6 +674,7 @@ export const serviceKind: UnitKind = {
     u.mainPid = 0;
     u.controlPid = 0;
     u.invocationId = newInvocationId();
+    d.leaders = [];
     u.commands = Object.fromEntries(COMMAND_KEYS.map((k) => [k, commandsOf(s, k).map((c) => ({ path: c.argv[0] ?? '', argv: c.source?.argv ?? c.argv, ignoreErrors: c.ignoreFailure }))]));
     enterCondition(u, ctx);
   },
