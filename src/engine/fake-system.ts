@@ -44,6 +44,8 @@ export class FakeSystem implements System {
   private notifyHandler: (pid: number, message: string) => void = () => {};
   readonly processes = new Map<number, { req: SpawnRequest; behaviour: ProgramBehaviour; exiting: boolean }>();
   readonly events: FakeEvent[] = [];
+  /** PIDFile= contents, by path, as a forking daemon would leave them. */
+  readonly pidFiles = new Map<string, number>();
 
   constructor(private readonly script: Script = () => ({})) {}
 
@@ -76,6 +78,18 @@ export class FakeSystem implements System {
     this.events.push({ at: this.clock, what: 'kill', unit: p.req.unit, pid, signal });
     if (signal === 'SIGKILL') return this.exitLater(pid, 0, 0, 9);
     if (signal === 'SIGTERM' && p.behaviour.onSigterm !== 'ignore') this.exitLater(pid, p.behaviour.onSigterm ?? 0, 0, 15);
+  }
+
+  readPidFile(path: string): number {
+    return this.pidFiles.get(path) ?? 0;
+  }
+
+  /** A process the unit's command left behind (a forking daemon's child), running until signalled. */
+  adopt(unit: string, argv: readonly string[], behaviour: ProgramBehaviour = {}): number {
+    const pid = this.nextPid++;
+    this.processes.set(pid, { req: { unit, argv, role: 'main' }, behaviour, exiting: false });
+    this.events.push({ at: this.clock, what: 'spawn', unit, pid, argv });
+    return pid;
   }
 
   onChildExit(handler: (e: ChildExitEvent) => void): void {

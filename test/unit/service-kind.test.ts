@@ -1,0 +1,191 @@
+// The service kind's state machine (src/engine/kinds/service.ts) driven through the Engine with a fake
+// system and clock: each test follows one path of systemd's service.c and checks the sub-states,
+// Result=, the processes signalled and the environment handed to commands.
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.js';
+import { FakeSystem, type ProgramBehaviour } from '../../src/engine/fake-system.js';
+import { fakeLookup, fakeUnit, standardUnits, type FakeServiceInput } from '../../src/engine/fake-units.js';
+import { DEFAULT_MANAGER_DEFAULTS } from '../../src/engine/unit-kind.js';
+
+function world(service: FakeServiceInput, programs: Record<string, ProgramBehaviour | 'fail-to-spawn'> = {}) {
+  const sys = new FakeSystem((req) => programs[req.argv[0]!] ?? {});
+  const states: string[] = [];
+  const logs: string[] = [];
+  const engine = new Engine({
+    system: sys,
+    lookup: fakeLookup([...standardUnits([]), fakeUnit('s.service', { defaultDependencies: false, service })]),
+    defaults: { ...DEFAULT_MANAGER_DEFAULTS, notifySocket: '/run/svcd/notify' },
+    observer: {
+      stateChanged: (id, _from, _to, sub) => id === 's.service' && states.push(sub),
+      unitLog: (_id, text) => logs.push(text),
+    },
+  });
+  const u = () => engine.unit('s.service');
+  const envOf = (argv0: string) => [...sys.processes.values()].find((p) => p.req.argv[0] === argv0)?.req.extraEnv;
+  return { sys, engine, u, states, logs, envOf };
+}
+
+describe('the service kind', () => {
+  it('runs ExecStartPre, ExecStart, ExecStartPost in order and is running; ExecStartPost gets MAINPID', () => {
+    const w = world({ execStartPre: [['/bin/pre']], execStart: [['/bin/daemon']], execStartPost: [['/bin/post']] }, { '/bin/pre': { exitAfterMs: 10 }, '/bin/post': { exitAfterMs: 10 } });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(1000);
+    expect(w.states).toEqual(['start-pre', 'start', 'start-post', 'running']);
+    const main = w.u().mainPid;
+    expect(main).toBeGreaterThan(0);
+    expect(w.u().execMain.pid).toBe(main);
+    const post = [...w.sys.processes.values()].find((p) => p.req.argv[0] === '/bin/post');
+    expect(post).toBeUndefined(); // exited and gone
+    expect(w.sys.events.filter((e) => e.what === 'spawn').map((e) => e.argv![0])).toEqual(['/bin/pre', '/bin/daemon', '/bin/post']);
+  });
+
+  it('hands NOTIFY_SOCKET to a notify service and becomes running only on READY=1; STATUS= is kept', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/n']] });
+    w.engine.start('s.service');
+    w.sys.advance(100);
+    expect(w.u().subState).toBe('start');
+    expect(w.envOf('/bin/n')?.NOTIFY_SOCKET).toBe('/run/svcd/notify');
+    w.sys.sendNotify(w.u().mainPid, 'STATUS=warming up\nREADY=1');
+    expect(w.u().subState).toBe('running');
+    expect(w.u().statusText).toBe('warming up');
+  });
+
+  it('ignores sd_notify from a process NotifyAccess= does not allow', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/n']] });
+    w.engine.start('s.service');
+    w.sys.sendNotify(9999, 'READY=1');
+    expect(w.u().subState).toBe('start');
+  });
+
+  it('fails a notify service that does not say READY=1 within TimeoutStartSec= with Result=timeout', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/n']], timeoutStartMs: 1000, timeoutStopMs: 500 });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(w.u().activeState).toBe('failed');
+    expect(w.u().result).toBe('timeout');
+    expect(w.u().execMain).toMatchObject({ code: 2, status: 15 });
+  });
+
+  it('takes a forking daemon\'s main PID from PIDFile= after the parent exits', () => {
+    const w = world({ type: 'forking', pidFile: '/run/d.pid', execStart: [['/bin/forker']] }, { '/bin/forker': { exitAfterMs: 20 } });
+    w.engine.start('s.service');
+    const daemon = w.sys.adopt('s.service', ['/bin/daemon']);
+    w.sys.pidFiles.set('/run/d.pid', daemon);
+    w.sys.runUntilIdle(1000);
+    expect(w.u().subState).toBe('running');
+    expect(w.u().mainPid).toBe(daemon);
+  });
+
+  it('restarts on failure after RestartSec= and counts NRestarts; a stop ends the loop', () => {
+    const w = world({ execStart: [['/bin/crash']], restart: 'on-failure', restartMs: 100 }, { '/bin/crash': { exitAfterMs: 50, exitCode: 1 } });
+    w.engine.start('s.service');
+    w.sys.advance(50);
+    expect(w.u().subState).toBe('auto-restart');
+    w.sys.advance(400);
+    expect(w.u().nRestarts).toBeGreaterThanOrEqual(2);
+    w.engine.stop('s.service');
+    w.sys.runUntilIdle(1000);
+    expect(['dead', 'failed']).toContain(w.u().subState);
+    const n = w.u().nRestarts;
+    w.sys.advance(1000);
+    expect(w.u().nRestarts).toBe(n);
+  });
+
+  it('does not restart on a clean exit with Restart=on-failure, and ends dead', () => {
+    const w = world({ execStart: [['/bin/ok']], restart: 'on-failure' }, { '/bin/ok': { exitAfterMs: 10 } });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(1000);
+    expect(w.u().subState).toBe('dead');
+    expect(w.u().result).toBe('success');
+    expect(w.u().nRestarts).toBe(0);
+  });
+
+  it('RestartPreventExitStatus= stops the loop, RestartForceExitStatus= restarts even with Restart=no', () => {
+    const a = world({ execStart: [['/bin/x']], restart: 'always', restartPreventExitStatus: [42] }, { '/bin/x': { exitAfterMs: 10, exitCode: 42 } });
+    a.engine.start('s.service');
+    a.sys.runUntilIdle(1000);
+    expect(a.u().subState).toBe('failed');
+    const b = world({ execStart: [['/bin/x']], restart: 'no', restartForceExitStatus: [42], startLimitBurst: 3, startLimitIntervalMs: 10_000 }, { '/bin/x': { exitAfterMs: 10, exitCode: 42 } });
+    b.engine.start('s.service');
+    b.sys.runUntilIdle(5000);
+    expect(b.u().nRestarts).toBe(3);
+  });
+
+  it('hits the start limit: a clean loop ends start-limit-hit, a failing one keeps exit-code (as systemd 252)', () => {
+    const clean = world({ execStart: [['/bin/ok']], restart: 'always', restartMs: 10, startLimitBurst: 3, startLimitIntervalMs: 10_000 }, { '/bin/ok': { exitAfterMs: 10 } });
+    clean.engine.start('s.service');
+    clean.sys.runUntilIdle(5000);
+    expect([clean.u().activeState, clean.u().result, clean.u().nRestarts]).toEqual(['failed', 'start-limit-hit', 3]);
+    expect(clean.logs).toContain('Start request repeated too quickly.');
+    const failing = world({ execStart: [['/bin/bad']], restart: 'always', restartMs: 10, startLimitBurst: 3, startLimitIntervalMs: 10_000 }, { '/bin/bad': { exitAfterMs: 10, exitCode: 1 } });
+    failing.engine.start('s.service');
+    failing.sys.runUntilIdle(5000);
+    expect([failing.u().activeState, failing.u().result]).toEqual(['failed', 'exit-code']);
+  });
+
+  it('stops with ExecStop= (MAINPID, SERVICE_RESULT), then SIGTERM, then SIGKILL after TimeoutStopSec=', () => {
+    const w = world({ execStart: [['/bin/stubborn']], execStop: [['/bin/stopper']], timeoutStopMs: 1000 }, { '/bin/stubborn': { onSigterm: 'ignore' }, '/bin/stopper': { exitAfterMs: 10 } });
+    w.engine.start('s.service');
+    w.sys.advance(10);
+    const main = w.u().mainPid;
+    w.engine.stop('s.service');
+    expect(w.envOf('/bin/stopper')).toMatchObject({ MAINPID: String(main), SERVICE_RESULT: 'success' });
+    w.sys.runUntilIdle(10_000);
+    const kills = w.sys.events.filter((e) => e.what === 'kill' && e.pid === main).map((e) => e.signal);
+    expect(kills).toEqual(['SIGTERM', 'SIGKILL']);
+    expect([w.u().activeState, w.u().result]).toEqual(['failed', 'timeout']);
+    expect(w.states).toContain('stop-sigkill');
+  });
+
+  it('KillMode=none signals nothing; a dead process group ends the stop at once', () => {
+    const w = world({ execStart: [['/bin/d']], killMode: 'none' });
+    w.engine.start('s.service');
+    w.engine.stop('s.service');
+    expect(w.sys.events.filter((e) => e.what === 'kill')).toEqual([]);
+    expect(w.u().subState).toBe('dead');
+  });
+
+  it('runs every ExecStart= of a oneshot in turn; RemainAfterExit= keeps it active (exited)', () => {
+    const w = world({ type: 'oneshot', remainAfterExit: true, execStart: [['/bin/a'], ['/bin/b']] }, { '/bin/a': { exitAfterMs: 10 }, '/bin/b': { exitAfterMs: 10 } });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(1000);
+    expect(w.u().subState).toBe('exited');
+    expect(w.u().commands.ExecStart!.map((c) => c.run?.code)).toEqual([1, 1]);
+  });
+
+  it('a "-" ExecStartPre= may fail; without "-" the unit fails with exit-code and no main process', () => {
+    const ok = world({ execStartPre: [['-/bin/false']], execStart: [['/bin/d']] }, { '/bin/false': { exitAfterMs: 5, exitCode: 1 } });
+    ok.engine.start('s.service');
+    ok.sys.runUntilIdle(100);
+    expect(ok.u().subState).toBe('running');
+    const bad = world({ execStartPre: [['/bin/false']], execStart: [['/bin/d']] }, { '/bin/false': { exitAfterMs: 5, exitCode: 1 } });
+    bad.engine.start('s.service');
+    bad.sys.runUntilIdle(100);
+    expect([bad.u().activeState, bad.u().result, bad.u().execMain.code]).toEqual(['failed', 'exit-code', 0]);
+  });
+
+  it('ExecCondition= exiting 1 skips the unit without failing it', () => {
+    const w = world({ execCondition: [['/bin/cond']], execStart: [['/bin/d']] }, { '/bin/cond': { exitAfterMs: 5, exitCode: 1 } });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(100);
+    expect([w.u().activeState, w.u().subState, w.u().result]).toEqual(['inactive', 'dead', 'exec-condition']);
+    expect(w.sys.events.some((e) => e.what === 'spawn' && e.argv![0] === '/bin/d')).toBe(false);
+  });
+
+  it('a main process killed by a signal is Result=signal with ExecMainCode=2 (killed)', () => {
+    const w = world({ execStart: [['/bin/d']] });
+    w.engine.start('s.service');
+    w.sys.exitNow(w.u().mainPid, 0, 11);
+    w.sys.runUntilIdle(1000);
+    expect([w.u().result, w.u().execMain.code, w.u().execMain.status]).toEqual(['signal', 2, 11]);
+  });
+
+  it('reset-failed forgets the failure and the restart counter', () => {
+    const w = world({ execStart: [['/bin/x']] }, { '/bin/x': { exitAfterMs: 5, exitCode: 3 } });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(100);
+    expect(w.u().activeState).toBe('failed');
+    w.engine.resetFailed('s.service');
+    expect([w.u().activeState, w.u().result]).toEqual(['inactive', 'success']);
+  });
+});
