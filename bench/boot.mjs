@@ -26,7 +26,7 @@ function boot(dir) {
   return new Promise((done) => {
     const t0 = process.hrtime.bigint();
     const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
-      '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run')], { stdio: ['ignore', 'pipe', 'inherit'] });
+      '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let bootMs = 0;
     p.stdout.on('data', (d) => {

@@ -4,7 +4,7 @@
  * "Command lines": a word that is exactly `$VAR` splits into the variable's words; `${VAR}` inside
  * a word is replaced verbatim; a ":" prefix turns expansion off.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ExecContext } from '../unit/model.js';
 import type { ExecCommand, RlimitName } from '../unit/values/index.js';
 import type { SpawnSpec } from './native.js';
@@ -18,9 +18,22 @@ export interface Credentials {
   readonly groups: readonly number[];
 }
 
+const tables = new Map<string, { mtimeMs: number; rows: string[][] }>();
+
+/** /etc/passwd or /etc/group as rows, re-read only when the file changed (a boot spawns hundreds). */
 function readTable(path: string): string[][] {
+  let mtimeMs = -1;
   try {
-    return readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+    mtimeMs = statSync(path).mtimeMs;
+  } catch {
+    return [];
+  }
+  const cached = tables.get(path);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.rows;
+  try {
+    const rows = readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+    tables.set(path, { mtimeMs, rows });
+    return rows;
   } catch {
     return [];
   }

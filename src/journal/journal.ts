@@ -69,6 +69,7 @@ class Stream {
   private pendingLength = 0;
   private pid = 0;
   private fixed: JournalItem[] = [];
+  private stale = false;
   readonly socket: Socket;
 
   constructor(
@@ -85,10 +86,10 @@ class Stream {
     this.setFixed();
   }
 
-  /** The child is running: the fields journald would take from the peer's /proc entry. */
+  /** The child is running; its /proc fields are read when it first writes (most never do at boot). */
   started(pid: number): void {
     this.pid = pid;
-    this.setFixed();
+    this.stale = true;
   }
 
   private setFixed(): void {
@@ -152,6 +153,10 @@ class Stream {
   }
 
   private emit(line: Buffer): void {
+    if (this.stale) {
+      this.stale = false;
+      this.setFixed();
+    }
     let priority = 6;
     let message = line;
     if (this.meta.levelPrefix && line.length >= 3 && line[0] === 0x3c && line[2] === 0x3e && line[1]! >= 0x30 && line[1]! <= 0x37) {

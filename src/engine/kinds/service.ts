@@ -348,11 +348,19 @@ function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): bo
   const op = state === 'stop-watchdog' ? 'watchdog' : state === 'stop-sigkill' || state === 'final-sigkill' ? 'kill' : 'terminate';
   const signal = op === 'watchdog' ? SIGABRT : op === 'kill' ? s.finalKillSignal ?? SIGKILL : data(u).restarting && s.restartKillSignal ? s.restartKillSignal : s.killSignal ?? SIGTERM;
   const known = [u.mainPid, u.controlPid].filter((p) => p > 0);
-  const targets = new Set(known);
-  if (mode === 'control-group' || (mode === 'mixed' && op === 'kill')) for (const p of processesOf(u, ctx)) targets.add(p);
-  for (const p of targets) {
-    ctx.kill(u, p, signal);
-    if (op === 'terminate' && s.sendSIGHUP) ctx.kill(u, p, SIGHUP);
+  const send = (target: number) => {
+    ctx.kill(u, target, signal);
+    if (op === 'terminate' && s.sendSIGHUP) ctx.kill(u, target, SIGHUP);
+  };
+  if (mode === 'control-group' || (mode === 'mixed' && op === 'kill')) {
+    // Every command leads its own session and process group: signalling the groups reaches every
+    // descendant that stayed in them, with one syscall each and no /proc scan.
+    const leaders = new Set(data(u).leaders);
+    for (const leader of new Set([...known, ...leaders])) send(-leader);
+    // A main PID from PIDFile=/MAINPID= may not lead a group of its own: signal it by name too.
+    for (const p of known) if (!leaders.has(p)) send(p);
+  } else {
+    for (const p of known) send(p);
   }
   return known.length > 0;
 }
