@@ -22,7 +22,7 @@ const tables = new Map<string, { mtimeMs: number; rows: string[][] }>();
 
 /** /etc/passwd or /etc/group as rows, re-read only when the file changed (a boot spawns hundreds). */
 function readTable(path: string): string[][] {
-  let mtimeMs = -1;
+  let mtimeMs: number;
   try {
     mtimeMs = statSync(path).mtimeMs;
   } catch {
