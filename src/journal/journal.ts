@@ -1,22 +1,21 @@
 /**
- * The journal as svcd runs it: every line services print (through a pipe per process, read by
- * libuv, never by blocking reads), svcd's own messages, stored in journal files (directory.ts)
- * and forwarded to svcd's stdout for `docker logs` (ConsoleOutput= prefixed | raw | off).
+ * The journal as svcd runs it: every line services print (capture.ts: a pipe per process, read
+ * by libuv), svcd's own messages, stored in journal files (directory.ts) and forwarded to svcd's
+ * stdout for `docker logs` (ConsoleOutput= prefixed | raw | off).
  *
- * A stream splits its bytes into lines as journald's stdout transport does: at "\n", and at
- * LineMax= (48 KiB) for a line that never ends; bytes are kept as they are (no UTF-8 repair).
  * Back-pressure: lines are written to the file synchronously inside the read callback, so a
  * service that writes faster than the disk fills its pipe and waits; when the console falls
  * behind, the streams pause until it drains, so svcd's memory stays bounded either way.
  */
-import { closeSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Socket } from 'node:net';
 import { pipe } from '../exec/native.js';
+import { CaptureStream, LINE_MAX, processFields, type LineSink, type StreamMeta } from './capture.js';
 import { JournalDirectory, type JournalLimits } from './directory.js';
 import { monotonicUsec, realtimeUsec, type Id128 } from './format.js';
-import type { JournalItem } from './file-writer.js';
+import { JournalData, type JournalItem } from './file-writer.js';
 
+export type { StreamMeta } from './capture.js';
 export type ConsoleOutput = 'prefixed' | 'raw' | 'off';
 
 export interface JournalOptions {
@@ -32,147 +31,41 @@ export interface JournalOptions {
   readonly level?: (text: string) => void;
 }
 
-/** Who writes into a stream: the fields journald takes from the peer and the unit. */
-export interface StreamMeta {
-  readonly unit: string;
-  readonly invocationId: string;
-  readonly identifier: string;
-  /** SyslogLevelPrefix=: a leading "<N>" sets the line's priority. */
-  readonly levelPrefix: boolean;
+/**
+ * What systemd attaches to its own job messages (job_emit_start_message/job_emit_done_message in
+ * systemd 252): MESSAGE_ID= (sd-messages.h), JOB_TYPE=, JOB_RESULT= and the priority. svcd's
+ * manager gives its status lines as text: they are recognised by their opening words.
+ */
+const PRIORITIES = Array.from({ length: 8 }, (_, i) => new JournalData('PRIORITY', String(i)));
+
+const JOB_MESSAGES: readonly [RegExp, string, string, string | undefined, number][] = [
+  [/^Starting /, '7d4958e842da4a758f6c1cdc7b36dcc5', 'start', undefined, 6],
+  [/^(Started|Finished|Reached target|Created slice) /, '39f53479d3a045ac8e11786248231fbf', 'start', 'done', 6],
+  [/^Failed to start /, 'be02cf6855d2428ba40df7e9d022f03d', 'start', 'failed', 3],
+  [/^Dependency failed for /, 'be02cf6855d2428ba40df7e9d022f03d', 'start', 'dependency', 4],
+  [/^Timed out starting /, 'be02cf6855d2428ba40df7e9d022f03d', 'start', 'timeout', 3],
+  [/^Stopping /, 'de5b426a63be47a7b6ac3eaac82e2f6f', 'stop', undefined, 6],
+  [/^(Stopped|Stopped target|Removed slice) /, '9d1aaa27d60140bd96365438aad20286', 'stop', 'done', 6],
+  [/^Reloading /, 'd34d037fff1847e6ae669a370e694725', 'reload', undefined, 6],
+  [/^Reloaded /, '7b05ebc668384222baa8881179cfda54', 'reload', 'done', 6],
+];
+
+/** The fields of svcd's own entries that never change: who svcd is, as journald would see PID 1. */
+function managerFields(): JournalData[] {
+  const items: [string, string][] = [['SYSLOG_FACILITY', '3'], ['SYSLOG_IDENTIFIER', 'svcd'], ['_TRANSPORT', 'journal'], ['_RUNTIME_SCOPE', 'system']];
+  // process.title rewrote /proc/self/cmdline: the command line is taken from Node's own argv.
+  items.push(...processFields(process.pid, [process.execPath, ...process.execArgv, ...process.argv.slice(1)]).filter(([k]) => k !== '_COMM'), ['_COMM', 'svcd']);
+  // systemd as PID 1 sits in init.scope; svcd in a container is in the same place.
+  if (process.pid === 1) items.push(['_SYSTEMD_UNIT', 'init.scope'], ['_SYSTEMD_CGROUP', '/init.scope'], ['_SYSTEMD_SLICE', '-.slice']);
+  return items.map(([k, v]) => new JournalData(k, v));
 }
-
-const LINE_MAX = 48 * 1024;
-
-function procField(pid: number, what: 'comm' | 'cmdline' | 'exe'): string | undefined {
-  try {
-    if (what === 'exe') return readlinkSync(`/proc/${pid}/exe`);
-    const raw = readFileSync(`/proc/${pid}/${what}`, 'latin1');
-    return what === 'comm' ? raw.trim() : raw.split('\0').filter(Boolean).join(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-function procIds(pid: number): { uid: string; gid: string } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
-    const gid = /^Gid:\s+(\d+)/m.exec(status)?.[1];
-    return uid && gid ? { uid, gid } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-class Stream {
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
-  private pid = 0;
-  private fixed: JournalItem[] = [];
-  private stale = false;
-  readonly socket: Socket;
-
-  constructor(
-    private readonly journal: Journal,
-    readonly meta: StreamMeta,
-    fd: number,
-    private readonly lineMax: number,
-  ) {
-    this.socket = new Socket({ fd, readable: true, writable: false });
-    this.socket.on('data', (chunk: Buffer) => this.push(chunk));
-    this.socket.on('end', () => this.flush(true));
-    this.socket.on('close', () => journal.forget(this));
-    this.socket.on('error', () => this.socket.destroy());
-    this.setFixed();
-  }
-
-  /** The child is running; its /proc fields are read when it first writes (most never do at boot). */
-  started(pid: number): void {
-    this.pid = pid;
-    this.stale = true;
-  }
-
-  private setFixed(): void {
-    const m = this.meta;
-    const items: [string, string][] = [
-      ['_TRANSPORT', 'stdout'],
-      ['SYSLOG_FACILITY', '3'],
-      ['SYSLOG_IDENTIFIER', m.identifier],
-      ['_SYSTEMD_UNIT', m.unit],
-      ['_SYSTEMD_SLICE', 'system.slice'],
-      ['_SYSTEMD_CGROUP', `/system.slice/${m.unit}`],
-    ];
-    if (m.invocationId) items.push(['_SYSTEMD_INVOCATION_ID', m.invocationId]);
-    if (this.pid > 0) {
-      items.push(['_PID', String(this.pid)]);
-      const ids = procIds(this.pid);
-      if (ids) items.push(['_UID', ids.uid], ['_GID', ids.gid]);
-      for (const [k, w] of [['_COMM', 'comm'], ['_EXE', 'exe'], ['_CMDLINE', 'cmdline']] as const) {
-        const v = procField(this.pid, w);
-        if (v) items.push([k, v]);
-      }
-    }
-    this.fixed = items;
-  }
-
-  private push(chunk: Buffer): void {
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl < 0) break;
-      const part = chunk.subarray(start, nl);
-      if (this.pendingLength > 0) {
-        this.pending.push(part);
-        this.emit(Buffer.concat(this.pending));
-        this.pending = [];
-        this.pendingLength = 0;
-      } else {
-        this.emit(part);
-      }
-      start = nl + 1;
-    }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      this.pending.push(Buffer.from(rest));
-      this.pendingLength += rest.length;
-      // A line that never ends is cut at LineMax=, as journald does.
-      while (this.pendingLength >= this.lineMax) {
-        const all = Buffer.concat(this.pending);
-        this.emit(all.subarray(0, this.lineMax));
-        const left = all.subarray(this.lineMax);
-        this.pending = left.length > 0 ? [left] : [];
-        this.pendingLength = left.length;
-      }
-    }
-  }
-
-  private flush(end: boolean): void {
-    if (end && this.pendingLength > 0) this.emit(Buffer.concat(this.pending));
-    this.pending = [];
-    this.pendingLength = 0;
-  }
-
-  private emit(line: Buffer): void {
-    if (this.stale) {
-      this.stale = false;
-      this.setFixed();
-    }
-    let priority = 6;
-    let message = line;
-    if (this.meta.levelPrefix && line.length >= 3 && line[0] === 0x3c && line[2] === 0x3e && line[1]! >= 0x30 && line[1]! <= 0x37) {
-      priority = line[1]! - 0x30;
-      message = line.subarray(3);
-    }
-    this.journal.writeLine(this, message, priority, this.fixed, this.pid);
-  }
-}
-
-export class Journal {
+export class Journal implements LineSink {
   private readonly store?: JournalDirectory;
-  private readonly streams = new Set<Stream>();
+  private readonly streams = new Set<CaptureStream>();
   private syncScheduled = false;
   private paused = false;
-  private readonly host = hostname();
+  private readonly host: JournalData[];
+  private managerItems?: JournalData[];
   readonly dir?: string;
 
   constructor(private readonly opts: JournalOptions) {
@@ -180,6 +73,7 @@ export class Journal {
       this.store = JournalDirectory.open({ dir: opts.dir, machineId: opts.machineId, bootId: opts.bootId, limits: opts.limits });
       this.dir = opts.dir;
     }
+    this.host = [new JournalData('_BOOT_ID', opts.bootId), new JournalData('_MACHINE_ID', opts.machineId), new JournalData('_HOSTNAME', hostname())];
     opts.console.on('drain', () => this.resume());
   }
 
@@ -189,35 +83,48 @@ export class Journal {
    */
   openStream(meta: StreamMeta): { fd: number; started(pid: number): void } {
     const [r, w] = pipe({ nonBlockingRead: true });
-    const s = new Stream(this, meta, r, this.opts.lineMax ?? LINE_MAX);
+    const s = new CaptureStream(this, meta, r, this.opts.lineMax ?? LINE_MAX);
     this.streams.add(s);
     if (this.paused) s.socket.pause();
     return { fd: w, started: (pid) => s.started(pid) };
   }
 
-  forget(s: Stream): void {
+  closed(s: CaptureStream): void {
     this.streams.delete(s);
   }
 
-  writeLine(s: Stream, message: Buffer, priority: number, fixed: readonly JournalItem[], pid: number): void {
-    this.append([['MESSAGE', message], ['PRIORITY', String(priority)], ...fixed]);
-    this.forward(s.meta.identifier, pid, message);
+  line(s: CaptureStream, message: Buffer, priority: number, lineBreak?: JournalData): void {
+    const items: JournalItem[] = [['MESSAGE', message], PRIORITIES[priority]!, ...s.fixed];
+    if (lineBreak) items.push(lineBreak);
+    this.append(items);
+    this.forward(s.meta.identifier, s.pid, message);
   }
 
-  /** svcd's own message (status lines, unit events): SYSLOG_IDENTIFIER=svcd, UNIT= when about a unit. */
-  log(text: string, unit?: string, priority = 6): void {
-    const items: JournalItem[] = [
-      ['MESSAGE', text], ['PRIORITY', String(priority)], ['SYSLOG_FACILITY', '3'], ['SYSLOG_IDENTIFIER', 'svcd'],
-      ['_TRANSPORT', 'journal'], ['_PID', String(process.pid)], ['_UID', String(process.getuid?.() ?? 0)],
-      ['_GID', String(process.getgid?.() ?? 0)], ['_COMM', 'svcd'],
-    ];
-    if (unit) items.push(['UNIT', unit]);
+  /**
+   * svcd's own message (status lines, unit events): SYSLOG_IDENTIFIER=svcd, _TRANSPORT=journal,
+   * svcd's _PID/_EXE/_CMDLINE, UNIT= when about a unit, and for job messages systemd's
+   * MESSAGE_ID=/JOB_TYPE=/JOB_RESULT= so tools that look for them find them.
+   */
+  log(text: string, unit?: string, priority?: number): void {
+    this.managerItems ??= managerFields();
+    const items: JournalItem[] = [['MESSAGE', text], ...this.managerItems, ['_SOURCE_REALTIME_TIMESTAMP', String(realtimeUsec())]];
+    let prio = priority ?? 6;
+    if (unit) {
+      items.push(['UNIT', unit]);
+      const job = JOB_MESSAGES.find(([re]) => re.test(text));
+      if (job) {
+        items.push(['MESSAGE_ID', job[1]], ['JOB_TYPE', job[2]]);
+        if (job[3]) items.push(['JOB_RESULT', job[3]]);
+        prio = priority ?? job[4];
+      }
+    }
+    items.push(PRIORITIES[prio] ?? ['PRIORITY', String(prio)]);
     this.append(items);
   }
 
   private append(items: JournalItem[]): void {
     if (!this.store) return;
-    items.push(['_BOOT_ID', this.opts.bootId], ['_MACHINE_ID', this.opts.machineId], ['_HOSTNAME', this.host]);
+    items.push(...this.host);
     try {
       this.store.append(items, { realtime: realtimeUsec(), monotonic: monotonicUsec() });
     } catch (e) {

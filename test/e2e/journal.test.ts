@@ -15,7 +15,7 @@ const jdir = join(dir, 'journal');
 const LINES = 20000;
 buildTree(dir, {
   files: {
-    'units/chatty.service': "[Unit]\nDescription=Chatty\n[Service]\nType=oneshot\nRemainAfterExit=yes\nSyslogLevelPrefix=yes\nExecStart=/bin/sh -c 'echo hello from chatty; echo \"<3>something failed\"; printf \"no newline at the end\"'\n",
+    'units/chatty.service': "[Unit]\nDescription=Chatty\n[Service]\nType=oneshot\nRemainAfterExit=yes\nSyslogLevelPrefix=yes\nExecStart=/bin/sh -c 'echo hello from chatty; echo \"<3>something failed\"; printf \"no newline at the end\"; sleep 0.3'\n",
     'units/burst.service': `[Unit]\nDescription=Burst\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'i=0; while [ $$i -lt ${LINES} ]; do echo "line $$i"; i=$$((i+1)); done'\n`,
     'units/later.service': "[Unit]\nDescription=Later\n[Service]\nType=oneshot\nExecStart=/bin/echo said later\n",
     'units/x.target': '[Unit]\nDescription=Test Target\nWants=chatty.service burst.service\n',
@@ -64,10 +64,18 @@ describe('the journal svcd writes', () => {
     expect(hello._SYSTEMD_INVOCATION_ID).toMatch(/^[0-9a-f]{32}$/);
     expect(Number(hello._PID)).toBeGreaterThan(1);
     expect(entries.find((e) => e.MESSAGE === 'something failed')?.PRIORITY).toBe('3');
-    // A last line without a newline is kept when the stream ends.
-    expect(entries.some((e) => e.MESSAGE === 'no newline at the end')).toBe(true);
+    // journald 252's other stdout fields: the stream's id, the process's capabilities, its command line quoted as journald quotes it.
+    expect(hello._STREAM_ID).toMatch(/^[0-9a-f]{32}$/);
+    expect(hello._RUNTIME_SCOPE).toBe('system');
+    expect(hello._CAP_EFFECTIVE).toMatch(/^[0-9a-f]+$/);
+    expect(hello._CMDLINE).toBe('/bin/sh -c "echo hello from chatty; echo \\"<3>something failed\\"; printf \\"no newline at the end\\"; sleep 0.3"');
+    expect(hello._LINE_BREAK).toBeUndefined();
+    // A last line without a newline is kept when the stream ends, marked as journald marks it.
+    expect(entries.find((e) => e.MESSAGE === 'no newline at the end')?._LINE_BREAK).toBe('eof');
     // svcd's own message about the unit carries UNIT=.
-    expect(entries.some((e) => e.UNIT === 'chatty.service' && /Finished chatty\.service/.test(e.MESSAGE ?? ''))).toBe(true);
+    const finished = entries.find((e) => e.UNIT === 'chatty.service' && /Finished chatty\.service/.test(e.MESSAGE ?? ''));
+    // with systemd's MESSAGE_ID= for a finished start job, so tools that look for it find it.
+    expect(finished).toMatchObject({ MESSAGE_ID: '39f53479d3a045ac8e11786248231fbf', JOB_TYPE: 'start', JOB_RESULT: 'done', _PID: '1', _TRANSPORT: 'journal' });
   });
 
   it('forwards service output to svcd\'s stdout as "ident[pid]: line"', () => {
@@ -80,7 +88,7 @@ describe('the journal svcd writes', () => {
       const v = run_('journalctl', ['--file', join(jdir, f), '--verify']);
       expect(v.status, v.stderr).toBe(0);
     }
-    for (const args of [[], ['-u', 'chatty.service'], ['-o', 'short-iso'], ['-o', 'short-precise', '-n', '30'], ['-o', 'cat', '-u', 'burst.service', '-n', '5'], ['-p', 'err'], ['-r', '-n', '7']]) {
+    for (const args of [[], ['-u', 'chatty.service'], ['-o', 'short-iso'], ['-o', 'short-precise', '-n', '30'], ['-o', 'cat', '-u', 'burst.service', '-n', '5'], ['-p', 'err'], ['-r', '-n', '7'], ['-o', 'verbose', '-u', 'chatty.service'], ['-o', 'cat', '-g', 'CHATTY'], ['-o', 'short-precise', '-u', 'chatty.service', '-p', '3..6']]) {
       expect(svcctl('logs', '-D', jdir, ...args).stdout, args.join(' ')).toBe(journalctl(...args).stdout);
     }
     const norm = (text: string) => text.trim().split('\n').map((l) => JSON.stringify(Object.entries(JSON.parse(l) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))));

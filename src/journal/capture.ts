@@ -1,0 +1,214 @@
+/**
+ * Capture of one process's stdout/stderr, as journald's stdout transport does it: svcd makes a
+ * pipe, the child gets the write end, svcd reads the other through libuv (a net.Socket over the
+ * fd: never a blocking read on the threadpool) and cuts the bytes into lines.
+ *
+ * States of a stream: open (reading) → paused (the sink or console asked for it; the pipe fills
+ * and the writer blocks in write(2)) → open … → ended (EOF: the last unterminated line is kept).
+ * Invariants: lines leave in the order their bytes arrived; a line is cut at "\n" or after
+ * LineMax= bytes (journald's 48 KiB default), bytes are kept as they are (no UTF-8 repair); with
+ * SyslogLevelPrefix=yes a leading "<N>" (0..7) is the PRIORITY= and is removed. NUL also ends a
+ * line; a line not ended by "\n" carries _LINE_BREAK=nul|line-max|eof, as in journald 252.
+ *
+ * The fields every entry of the stream carries are fixed per stream and prepared once
+ * (JournalData: hashed once, resolved to their data object once per file), as journald 252
+ * writes them for a service's stdout (checked with `journalctl -o verbose` on a journald running
+ * under systemd 252): SYSLOG_FACILITY=3, SYSLOG_IDENTIFIER, _TRANSPORT=stdout, _STREAM_ID,
+ * _PID, _UID, _GID, _COMM, _EXE, _CMDLINE (shell-quoted), _CAP_EFFECTIVE, _SYSTEMD_CGROUP,
+ * _SYSTEMD_UNIT, _SYSTEMD_SLICE, _SYSTEMD_INVOCATION_ID, _RUNTIME_SCOPE=system. The /proc ones are
+ * read at the first line (a process that exited before writing anything has none; journald alike).
+ */
+import { readFileSync, readlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { JournalData } from './file-writer.js';
+import { randomId128 } from './format.js';
+
+/** Who writes into a stream: the fields journald takes from the peer and the unit. */
+export interface StreamMeta {
+  readonly unit: string;
+  readonly invocationId: string;
+  readonly identifier: string;
+  /** SyslogLevelPrefix=: a leading "<N>" sets the line's priority. */
+  readonly levelPrefix: boolean;
+}
+
+/** Where a stream's lines go. */
+export interface LineSink {
+  /** lineBreak: journald's _LINE_BREAK= item when the line did not end with "\n". */
+  line(stream: CaptureStream, message: Buffer, priority: number, lineBreak?: JournalData): void;
+  closed(stream: CaptureStream): void;
+}
+
+export const LINE_MAX = 48 * 1024;
+
+/** How a line ended; all but "newline" are recorded as journald 252 records them. */
+type LineBreak = 'newline' | 'nul' | 'line-max' | 'eof';
+const LINE_BREAK = {
+  nul: new JournalData('_LINE_BREAK', 'nul'),
+  'line-max': new JournalData('_LINE_BREAK', 'line-max'),
+  eof: new JournalData('_LINE_BREAK', 'eof'),
+} as const;
+
+/** systemd's shell_maybe_quote() with SHELL_ESCAPE_EMPTY: how journald prints each argument of _CMDLINE=. */
+export function quoteArg(arg: string): string {
+  if (arg === '') return '""';
+  let i = 0;
+  for (; i < arg.length; i++) {
+    const c = arg.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || `"\\\`$*?['()<>|&;!`.includes(arg[i]!)) break;
+  }
+  if (i === arg.length) return arg;
+  return `"${arg.slice(0, i)}${arg.slice(i).replace(/["\\`$]/g, '\\$&')}"`;
+}
+
+/** The peer's identity as journald reads it from /proc once the process runs (each part on its own: a zombie has no exe or cmdline). */
+export function processFields(pid: number, argv?: readonly string[]): [string, string][] {
+  const out: [string, string][] = [['_PID', String(pid)]];
+  const read = (what: string, f: () => string | undefined) => {
+    try {
+      const v = f();
+      if (v) out.push([what, v]);
+    } catch {
+      // gone already, or not ours to read
+    }
+  };
+  let status = '';
+  read('_UID', () => {
+    status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    return /^Uid:\s+(\d+)/m.exec(status)?.[1];
+  });
+  read('_GID', () => /^Gid:\s+(\d+)/m.exec(status)?.[1]);
+  read('_COMM', () => readFileSync(`/proc/${pid}/comm`, 'latin1').trim());
+  read('_EXE', () => readlinkSync(`/proc/${pid}/exe`));
+  read('_CMDLINE', () => {
+    const args = argv ? [...argv] : readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (!argv && args.at(-1) === '') args.pop();
+    return args.length > 0 ? args.map(quoteArg).join(' ') : undefined;
+  });
+  read('_CAP_EFFECTIVE', () => {
+    const cap = /^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1];
+    return cap ? BigInt(`0x${cap}`).toString(16) : undefined;
+  });
+  return out;
+}
+
+export class CaptureStream {
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  pid = 0;
+  /** The per-stream fields, prepared once; replaced when the pid is known. */
+  fixed: JournalData[];
+  readonly socket: Socket;
+  private readonly streamId = randomId128();
+  private stale = false;
+
+  constructor(
+    private readonly sink: LineSink,
+    readonly meta: StreamMeta,
+    fd: number,
+    private readonly lineMax = LINE_MAX,
+  ) {
+    this.fixed = this.prepare();
+    this.socket = new Socket({ fd, readable: true, writable: false });
+    this.socket.on('data', (chunk: Buffer) => this.push(chunk));
+    this.socket.on('end', () => this.flush());
+    this.socket.on('close', () => sink.closed(this));
+    this.socket.on('error', () => this.socket.destroy());
+  }
+
+  /**
+   * The child is running. Its /proc fields are read when it first writes, as journald reads them
+   * when a line arrives (most processes at boot never write: their spawn stays cheap).
+   */
+  started(pid: number): void {
+    this.pid = pid;
+    this.stale = true;
+  }
+
+  private prepare(): JournalData[] {
+    const m = this.meta;
+    const items: [string, string][] = [
+      ['SYSLOG_FACILITY', '3'],
+      ['SYSLOG_IDENTIFIER', m.identifier],
+      ['_TRANSPORT', 'stdout'],
+      ['_STREAM_ID', this.streamId],
+      ['_SYSTEMD_UNIT', m.unit],
+      ['_SYSTEMD_SLICE', 'system.slice'],
+      ['_SYSTEMD_CGROUP', `/system.slice/${m.unit}`],
+      ['_RUNTIME_SCOPE', 'system'],
+    ];
+    if (m.invocationId) items.push(['_SYSTEMD_INVOCATION_ID', m.invocationId]);
+    if (this.pid > 0) items.push(...processFields(this.pid));
+    return items.map(([k, v]) => new JournalData(k, v));
+  }
+
+  private push(chunk: Buffer): void {
+    let start = 0;
+    // journald ends a line at "\n" and at NUL (the latter noted as _LINE_BREAK=nul).
+    let nul = chunk.indexOf(0);
+    for (;;) {
+      let end = chunk.indexOf(10, start);
+      let kind: LineBreak = 'newline';
+      if (nul >= 0 && nul < start) nul = chunk.indexOf(0, start);
+      if (nul >= 0 && (end < 0 || nul < end)) {
+        end = nul;
+        kind = 'nul';
+      }
+      if (end < 0) break;
+      if (this.pendingLength > 0) {
+        this.pending.push(chunk.subarray(start, end));
+        this.cut(Buffer.concat(this.pending), kind);
+        this.pending = [];
+        this.pendingLength = 0;
+      } else {
+        this.cut(chunk.subarray(start, end), kind);
+      }
+      start = end + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      this.pending.push(rest);
+      this.pendingLength += rest.length;
+      // A line that never ends is cut at LineMax=, as journald does.
+      if (this.pendingLength >= this.lineMax) {
+        const all = Buffer.concat(this.pending);
+        let at = 0;
+        for (; all.length - at >= this.lineMax; at += this.lineMax) this.emit(all.subarray(at, at + this.lineMax), 'line-max');
+        const left = all.subarray(at);
+        this.pending = left.length > 0 ? [left] : [];
+        this.pendingLength = left.length;
+      }
+    }
+  }
+
+  /**
+   * A line of LineMax= bytes or more is cut every LineMax= bytes: journald never holds more than
+   * LineMax= bytes, so even a line of exactly LineMax= bytes is cut, and its newline ends an empty one.
+   */
+  private cut(line: Buffer, kind: LineBreak): void {
+    if (line.length <= this.lineMax) return this.emit(line, kind);
+    let at = 0;
+    for (; line.length - at >= this.lineMax; at += this.lineMax) this.emit(line.subarray(at, at + this.lineMax), 'line-max');
+    this.emit(line.subarray(at), kind);
+  }
+
+  private flush(): void {
+    if (this.pendingLength > 0) this.cut(Buffer.concat(this.pending), 'eof');
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+
+  private emit(line: Buffer, kind: LineBreak): void {
+    if (this.stale) {
+      this.stale = false;
+      this.fixed = this.prepare();
+    }
+    let priority = 6;
+    let message = line;
+    if (this.meta.levelPrefix && line.length >= 3 && line[0] === 0x3c && line[2] === 0x3e && line[1]! >= 0x30 && line[1]! <= 0x37) {
+      priority = line[1]! - 0x30;
+      message = line.subarray(3);
+    }
+    this.sink.line(this, message, priority, kind === 'newline' ? undefined : LINE_BREAK[kind]);
+  }
+}
