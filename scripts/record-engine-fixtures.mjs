@@ -2,7 +2,7 @@
 // Boots real systemd 252 as PID 1 of a namespace (../shared/tools/systemd-ns) on each scenario of
 // test/fixtures/graph/engine-scenarios.mjs, runs its steps, and records into
 // test/fixtures/graph/engine-recorded.json what systemctl answered (exit status, stderr) and the
-// ActiveState/SubState/MainPID of the observed units, and the monotonic times (µs) they last entered
+// LoadState/ActiveState/SubState/Result/MainPID of the observed units, and the monotonic times (µs) they last entered
 // active and inactive, after the boot and after every step.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,10 +19,10 @@ const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 
 
 function observe(pid, units) {
   return Object.fromEntries(units.map((u) => {
-    const r = inside(pid, 'systemctl', 'show', '-p', 'ActiveState,SubState,MainPID,ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic', u);
+    const r = inside(pid, 'systemctl', 'show', '-p', 'LoadState,ActiveState,SubState,Result,MainPID,ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic', u);
     const p = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     return [u, {
-      state: `${p.ActiveState}/${p.SubState}`, mainPid: Number(p.MainPID),
+      state: `${p.ActiveState}/${p.SubState}`, load: p.LoadState, result: p.Result, mainPid: Number(p.MainPID),
       activeEnter: Number(p.ActiveEnterTimestampMonotonic), inactiveEnter: Number(p.InactiveEnterTimestampMonotonic),
     }];
   }));

@@ -223,8 +223,8 @@ export function unitProperties(st: UnitStatus): Property[] {
   push('Id', s(st.id));
   push('Names', as(m.names.length > 0 ? m.names : [st.id]));
   for (const k of DEP_PROPERTIES) {
-    const list = st.dependencies[k];
-    if (list && list.length > 0) push(k, as([...list].sort()));
+    // Present on every unit object, empty or not: `show -p Requires` prints "Requires=" as systemctl does.
+    push(k, as([...(st.dependencies[k] ?? [])].sort()));
   }
   push('Documentation', as(m.unit.documentation));
   push('Description', s(m.unit.description ?? st.id));

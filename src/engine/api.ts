@@ -122,7 +122,7 @@ export interface ManagerStatus {
 
 /** Why a request was refused, in words systemctl prints after "Failed to start X: ". */
 export interface ManagerError {
-  readonly code: 'no-such-unit' | 'load-failed' | 'refused' | 'not-applicable' | 'conflicting-jobs' | 'cyclic' | 'destructive' | 'bad-mode' | 'masked' | 'no-such-process' | 'invalid' | 'busy';
+  readonly code: 'no-such-unit' | 'load-failed' | 'bad-setting' | 'refused' | 'not-applicable' | 'conflicting-jobs' | 'cyclic' | 'destructive' | 'bad-mode' | 'masked' | 'no-such-process' | 'invalid' | 'busy';
   readonly message: string;
 }
 

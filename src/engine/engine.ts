@@ -196,6 +196,18 @@ export class Engine {
     return this.runtime(this.graph.resolve(name));
   }
 
+  /**
+   * The job a client's verb asks for: reload-or-restart and try-reload-or-restart reload a unit
+   * that can reload and restart one that cannot (bus_unit_method_start_generic's reload_if_possible).
+   */
+  jobTypeFor(name: string, type: JobType | 'reload-or-restart' | 'try-reload-or-restart'): JobType {
+    if (type !== 'reload-or-restart' && type !== 'try-reload-or-restart') return type;
+    const r = this.runtime(this.graph.resolve(name));
+    const canReload = r.kind.canReload(r.model);
+    if (type === 'reload-or-restart') return canReload ? 'reload-or-start' : 'restart';
+    return canReload ? 'try-reload' : 'try-restart';
+  }
+
   activeState(name: string): ActiveState {
     const id = this.graph.resolve(name);
     return this.runtimes.get(id)?.activeState ?? 'inactive';
@@ -614,6 +626,11 @@ export class Engine {
       }
       this.wakeNeighbours(r.id);
       if (isDown(r.activeState)) for (const o of this.graph.withAtom(r.id, 'add-stop-when-unneeded-queue')) this.unneededQueue.add(o);
+      // The job kept the checks off this unit while it ran (job_finish_and_invalidate requeues it):
+      // a StopWhenUnneeded= unit started by hand with nobody needing it stops right after.
+      this.unneededQueue.add(r.id);
+      this.boundQueue.add(r.id);
+      this.upheldQueue.add(r.id);
     }
   }
 

@@ -22,7 +22,7 @@ import { loadUnit } from '../unit/load.js';
 import { buildUnitFileMap, type UnitFileMap } from '../unit/unit-file-map.js';
 import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, type ManagerError, type ManagerListener, type ManagerStatus, type RequestedJobType, type SystemState, type Timestamp, type UnitStatus, type UnitTimestamps } from './api.js';
 import { Engine, type ConditionVerdict, type Job } from './engine.js';
-import type { ActiveState, JobResult, JobType } from './job.js';
+import type { ActiveState, JobResult } from './job.js';
 import { toEngineUnit } from './model-adapter.js';
 import type { System } from './system.js';
 import { TransactionError } from './transaction.js';
@@ -270,17 +270,32 @@ export class Manager implements ManagerApi {
     if (to === 'inactive' || to === 'failed') setImmediate(() => this.collect(id));
   }
 
-  /** Units nobody references are unloaded once inactive, as systemd's GC does (CollectMode=). */
+  /**
+   * Units nobody needs are unloaded once inactive, as systemd's GC sweep does: a unit is kept while
+   * it is active, failed (CollectMode=inactive), has a job, or is referenced (WantedBy=, RequiredBy=,
+   * …) by a unit that is itself kept, transitively. c.service wanted by an inactive d.service that
+   * an active target wants stays loaded, timestamps and all.
+   */
   private collect(id: string): void {
     if (this.shuttingDown) return;
+    const runtimes = new Map([...this.engine.units()].map((u) => [u.id, u]));
     const referencing = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf', 'TriggeredBy', 'OnFailureOf', 'OnSuccessOf'] as const;
-    for (const k of referencing) {
-      for (const o of this.engine.graph.deps(id, k)) {
-        const other = [...this.engine.units()].find((u) => u.id === o);
-        if (other && (other.job || other.activeState !== 'inactive')) return;
+    const marks = new Map<string, 'good' | 'bad' | 'in-path'>();
+    const kept = (u: string): boolean => {
+      const mark = marks.get(u);
+      if (mark) return mark === 'good';
+      const r = runtimes.get(u);
+      if (!r) return false;
+      const collectable = !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
+      if (!collectable) return marks.set(u, 'good'), true;
+      // A reference cycle of collectable units keeps none of them.
+      marks.set(u, 'in-path');
+      for (const k of referencing) {
+        for (const o of this.engine.graph.deps(u, k)) if (kept(o)) return marks.set(u, 'good'), true;
       }
-    }
-    if (this.engine.collect(id)) this.books.delete(id);
+      return marks.set(u, 'bad'), false;
+    };
+    if (!kept(id) && this.engine.collect(id)) this.books.delete(id);
   }
 
   /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */
@@ -407,19 +422,8 @@ export class Manager implements ManagerApi {
 
   enqueue(name: string, type: RequestedJobType, mode: JobMode, manual: boolean): Enqueued {
     if (this.shuttingDown && type !== 'stop') return { ok: false, error: { code: 'busy', message: 'Transaction is destructive.' } };
-    const m = this.load(name);
-    const canReload = (m.serviceSpec?.execReload?.length ?? 0) > 0;
-    let t: JobType;
-    switch (type) {
-      case 'reload-or-restart':
-        t = canReload ? 'reload-or-start' : 'restart';
-        break;
-      case 'try-reload-or-restart':
-        t = canReload ? 'try-reload' : 'try-restart';
-        break;
-      default:
-        t = type;
-    }
+    this.load(name);
+    const t = this.engine.jobTypeFor(name, type);
     const r = this.engine.request({ unit: name, type: t, mode, manual });
     if (r instanceof TransactionError) return { ok: false, error: { code: r.code, message: r.message } };
     let resolve: (x: JobResult) => void = () => {};

@@ -70,7 +70,7 @@ export interface Plan {
   readonly log: readonly string[];
 }
 
-export type TransactionErrorCode = 'no-such-unit' | 'load-failed' | 'refused' | 'not-applicable' | 'conflicting-jobs' | 'cyclic' | 'destructive' | 'bad-mode';
+export type TransactionErrorCode = 'no-such-unit' | 'load-failed' | 'masked' | 'bad-setting' | 'refused' | 'not-applicable' | 'conflicting-jobs' | 'cyclic' | 'destructive' | 'bad-mode';
 
 export class TransactionError extends Error {
   constructor(
@@ -109,9 +109,9 @@ function loadError(u: GraphUnit, name: string): TransactionError | undefined {
     case 'not-found':
       return new TransactionError('no-such-unit', `Unit ${name} not found.`);
     case 'masked':
-      return new TransactionError('load-failed', `Unit ${name} is masked.`);
+      return new TransactionError('masked', `Unit ${name} is masked.`);
     case 'bad-setting':
-      return new TransactionError('load-failed', `Unit ${name} has a bad unit file setting.`);
+      return new TransactionError('bad-setting', `Unit ${name} has a bad unit file setting.`);
     default:
       return new TransactionError('load-failed', `Unit ${name} failed to load properly.`);
   }

@@ -39,7 +39,15 @@ function expectedOutcome(s: Step): { refused: string } | { result: string } {
   return { result: 'failed' };
 }
 
-describe.each(SCENARIOS.map((s) => [s.name, s] as const))('engine scenario %s', (name, sc) => {
+/**
+ * systemd reports a job conflict on whichever unit its hashmap visits first (two recordings of the
+ * same tree named c.service once and d.service the next time): the unit is not part of the contract.
+ */
+const stable = (text: string) => text.replace(/conflicting jobs '\w+' and '\w+' for \S+\. /, "conflicting jobs '…' and '…' for …. ");
+/** Conditions and asserts are evaluated by the manager on the real system (test/e2e/oracle-engine.test.ts). */
+const onFakeSystem = SCENARIOS.filter((s) => !Object.values(s.files).some((f) => /^(Condition|Assert)\w+=/m.test(f)));
+
+describe.each(onFakeSystem.map((s) => [s.name, s] as const))('engine scenario %s', (name, sc) => {
   const dir = mkdtempSync(join(tmpdir(), 'svcd-engine-'));
   dirs.push(dir);
   buildTree(dir, { files: sc.files, links: {} });
@@ -127,13 +135,13 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('engine scenario %s', 
       sys.runUntilIdle();
       return check(s);
     }
-    const type = verb === 'isolate' ? 'start' : (verb as 'start' | 'stop' | 'restart');
+    const type = verb === 'isolate' ? 'start' : engine.jobTypeFor(unit, verb as Parameters<Engine['jobTypeFor']>[1]);
     const r = engine.request({ unit, type, mode: verb === 'isolate' ? 'isolate' : 'replace', manual: true });
     sys.runUntilIdle();
     const want = expectedOutcome(s);
     if ('refused' in want) {
       expect(r).toBeInstanceOf(TransactionError);
-      expect((r as TransactionError).message).toBe(want.refused);
+      expect(stable((r as TransactionError).message)).toBe(stable(want.refused));
     } else {
       expect(r).not.toBeInstanceOf(TransactionError);
       expect(results.get(r as Job)).toBe(want.result);

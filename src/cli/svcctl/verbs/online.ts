@@ -17,10 +17,22 @@ class Failed extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** The manager's error code, when the daemon refused the call. */
+    readonly code?: string,
   ) {
     super(message);
   }
 }
+
+/**
+ * systemctl's exit status for a refused call (translate_bus_error_to_exit_status): refusals by
+ * policy are 4, an unknown unit 5, an inapplicable job 3, a unit that failed to load 6.
+ */
+const REFUSAL_EXIT: Readonly<Record<string, number>> = {
+  refused: 4, destructive: 4, 'no-such-unit': EXIT_UNIT_NOT_FOUND, 'not-applicable': 3, 'load-failed': 6,
+};
+/** Refusals after which systemctl does not point at the logs: nothing ran that could have logged. */
+const NO_LOG_HINT = new Set(['no-such-unit', 'masked', 'not-applicable']);
 
 function socketPath(ctx: VerbContext): string {
   const dir = ctx.options.runtimeDir ?? (ctx.env.SVCD_RUNTIME_DIR || DEFAULT_RUNTIME_DIR);
@@ -36,8 +48,7 @@ async function rpc<M extends Method>(ctx: VerbContext, method: M, params: Method
     throw e;
   }
   if (!r.ok) {
-    const code = r.error.code === 'no-such-unit' ? EXIT_UNIT_NOT_FOUND : EXIT_FAILURE;
-    throw new Failed(r.error.message, code);
+    throw new Failed(r.error.message, REFUSAL_EXIT[r.error.code] ?? EXIT_FAILURE, r.error.code);
   }
   return r.result;
 }
@@ -111,7 +122,12 @@ async function jobVerb(ctx: VerbContext): Promise<number> {
     } catch (e) {
       if (!(e instanceof Failed)) throw e;
       const verbWord = v.word === 'isolate' ? 'start' : v.word;
-      ctx.stderr.write(e.exitCode === EXIT_FAILURE && /connect|booted/.test(e.message) ? `${e.message}\n` : `Failed to ${verbWord} ${unit}: ${e.message}\n`);
+      if (e.code === undefined) {
+        ctx.stderr.write(`${e.message}\n`);
+        return e.exitCode;
+      }
+      ctx.stderr.write(`Failed to ${verbWord} ${unit}: ${e.message}\n`);
+      if (!NO_LOG_HINT.has(e.code)) ctx.stderr.write(`See system logs and 'systemctl status ${unit}' for details.\n`);
       return e.exitCode;
     }
   });

@@ -1,0 +1,52 @@
+// svcd as PID 1 of a fresh PID namespace, driven by svcctl: the harness the e2e differential tests
+// share. Output is collected for failure messages; stop() asks svcd to exit and kills what is left.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const repo = join(__dirname, '../..');
+const execFileP = promisify(execFile);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface SvcctlResult { readonly rc: number; readonly stdout: string; readonly stderr: string }
+export interface SvcdInNamespace {
+  readonly run: string;
+  /** Everything svcd printed so far. */
+  console(): string;
+  svcctl(...args: string[]): Promise<SvcctlResult>;
+  stop(): Promise<void>;
+}
+
+/** Boots `unit` from `unitDir` (then svcd's own units/); resolves once the boot has settled. */
+export async function bootInNamespace(dir: string, unitDir: string, unit: string): Promise<SvcdInNamespace> {
+  const run = join(dir, 'run');
+  let output = '';
+  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
+    '--unit-path', `${unitDir}:${join(repo, 'units')}`, '--unit', unit, '--config', '/nonexistent',
+    '--runtime-dir', run, '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  p.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((r) => p.on('exit', r));
+  const svcctl = async (...args: string[]): Promise<SvcctlResult> => {
+    try {
+      const r = await execFileP(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, ...args], { encoding: 'utf8' });
+      return { rc: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const x = e as { code?: number; stdout?: string; stderr?: string };
+      return { rc: typeof x.code === 'number' ? x.code : -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
+    }
+  };
+  for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
+  await svcctl('is-system-running', '--wait');
+  return {
+    run,
+    console: () => output,
+    svcctl,
+    stop: async () => {
+      await svcctl('exit');
+      await Promise.race([exited, sleep(10000)]);
+      p.kill('SIGKILL');
+    },
+  };
+}
