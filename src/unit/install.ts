@@ -7,7 +7,7 @@
  * Every verb returns its messages (systemctl prints them all on stderr) and output (stdout) so the
  * CLI only prints; the tests compare both with systemctl's, byte for byte.
  */
-import { lstatSync, mkdirSync, opendirSync, readFileSync, readlinkSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, opendirSync, readFileSync, readlinkSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName, templateOf } from './name.js';
 import { parseUnitText } from './syntax.js';
@@ -15,6 +15,7 @@ import { parseStringList } from './values/index.js';
 import { expandSpecifiers, systemContext } from './specifiers.js';
 import { dirNamesFor } from './source.js';
 import { fnmatch, presetFor, readPresets } from './install-presets.js';
+import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 
 /** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
 export const INSTALL_SEARCH_PATH = [
@@ -468,7 +469,10 @@ export class Installer {
           }
           if (this.createLink(join(dir, `${t}.${suffix}`, unitName), f.path, true)) {
             changed = true;
-            if (this.find(t).kind === 'missing') this.err.push(`Unit ${this.show(f.path)} is added as a dependency to a non-existent unit ${t}.`);
+            // On the running system svcd's own units/ (multi-user.target, …) come last in the search
+            // path (src/unit/search-path.ts): a target only svcd ships exists too.
+            const shipped = this.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
+            if (this.find(t).kind === 'missing' && !shipped) this.err.push(`Unit ${this.show(f.path)} is added as a dependency to a non-existent unit ${t}.`);
           }
         }
       }

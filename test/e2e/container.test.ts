@@ -50,6 +50,19 @@ describe('the svcd image (layout checked in namespaces)', () => {
     expect(exec('journalctl', '-u', 'nova-compute', '--no-pager').stdout).toMatch(/ svcd\[1\]: Started nova-compute\.service/);
   });
 
+  it('enable --now / disable --now from inside tell the running svcd, as systemctl does', () => {
+    const unit = '[Unit]\nDescription=Hello\n[Service]\nExecStart=/bin/sleep 600\n[Install]\nWantedBy=multi-user.target\n';
+    expect(exec('sh', '-c', `printf '${unit}' > /etc/systemd/system/hello.service`).status).toBe(0);
+    const enable = exec('systemctl', 'enable', '--now', 'hello');
+    expect(enable).toMatchObject({ status: 0, stderr: 'Created symlink /etc/systemd/system/multi-user.target.wants/hello.service → /etc/systemd/system/hello.service.\n' });
+    expect(exec('systemctl', 'is-active', 'hello').stdout).toBe('active\n');
+    expect(exec('systemctl', 'show', '-p', 'WantedBy', 'hello').stdout).toBe('WantedBy=multi-user.target\n');
+    const disable = exec('systemctl', 'disable', '--now', 'hello');
+    expect(disable).toMatchObject({ status: 0, stderr: 'Removed "/etc/systemd/system/multi-user.target.wants/hello.service".\n' });
+    expect(exec('systemctl', 'is-active', 'hello')).toMatchObject({ stdout: 'inactive\n', status: 3 });
+    expect(exec('systemctl', 'is-enabled', 'hello')).toMatchObject({ stdout: 'disabled\n', status: 1 });
+  });
+
   it('stops in order on docker stop (SIGTERM to PID 1) and exits 0', async () => {
     const target = Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
     process.kill(target, 'SIGTERM');

@@ -11,7 +11,12 @@ import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
 type Loader = () => Promise<VerbHandler>;
 
 const online: Loader = async () => (await import('./verbs/online.js')).run;
-const offlineInstall: Loader = async () => (await import('./verbs/install.js')).run;
+const offlineInstall: Loader = async () => {
+  const install = await import('./verbs/install.js');
+  // Without --root the links change under a possibly running svcd: it is told (verbs/online.ts).
+  install.setAfterChange((await import('./verbs/online.js')).afterInstallChange);
+  return install.run;
+};
 const VERBS: Record<string, Loader> = {
   enable: offlineInstall,
   disable: offlineInstall,

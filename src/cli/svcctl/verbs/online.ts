@@ -4,9 +4,11 @@
  * reset-failed, is-system-running, exit/poweroff/halt/reboot. Output and exit codes follow
  * systemctl 252.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
 import { mangleUnitName } from '../mangle.js';
+import type { AfterChange } from './install.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
 const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -317,6 +319,30 @@ async function cancel(ctx: VerbContext): Promise<number> {
   }
   return code;
 }
+
+/**
+ * After enable/disable/mask/… changed links on the running system (no --root): a running svcd
+ * re-reads its unit files unless --no-reload, and --now then starts (enable, reenable) or stops
+ * (disable, mask) the units named, as systemctl does. With no svcd running the change stays on disk
+ * for the next boot, as with systemctl in a chroot; --now then fails, having nothing to ask.
+ */
+export const afterInstallChange: AfterChange = async (ctx) => {
+  if (!existsSync(socketPath(ctx))) {
+    if (!ctx.options.now) return 0;
+    ctx.stderr.write(`--now needs a running manager; the unit files were changed, no unit was ${/^(disable|mask)$/.test(ctx.verb) ? 'stopped' : 'started'}.\n`);
+    return EXIT_FAILURE;
+  }
+  try {
+    if (!ctx.options.noReload) await rpc(ctx, 'daemon-reload', {});
+  } catch (e) {
+    if (!(e instanceof Failed)) throw e;
+    ctx.stderr.write(`Failed to reload daemon: ${e.message}\n`);
+    return EXIT_FAILURE;
+  }
+  if (!ctx.options.now || !/^(enable|reenable|disable|mask)$/.test(ctx.verb)) return 0;
+  const verb = /^(enable|reenable)$/.test(ctx.verb) ? 'start' : 'stop';
+  return jobVerb({ ...ctx, verb, args: ctx.args.map((a) => basename(a)) });
+};
 
 export async function run(ctx: VerbContext): Promise<number> {
   try {
