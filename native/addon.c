@@ -79,7 +79,8 @@ static napi_value Init(napi_env env, napi_value exports) {
   }
   owner = env;
   if (svcd_register_spawn(env, exports) < 0 || svcd_register_reaper(env, exports) < 0 ||
-      svcd_register_process(env, exports) < 0 || svcd_register_dgram(env, exports) < 0) {
+      svcd_register_process(env, exports) < 0 || svcd_register_dgram(env, exports) < 0 ||
+      svcd_register_reexec(env, exports) < 0) {
     svcd_throw_napi_failure(env, "registering functions");
     return NULL;
   }

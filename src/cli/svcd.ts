@@ -5,7 +5,7 @@
  * exits (0, or the code `svcctl exit N` / SuccessAction=/FailureAction=exit set). SIGHUP reloads.
  * `--plan` only prints what a boot would start.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManagerConfig } from '../config/system-conf.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
@@ -14,12 +14,12 @@ import { loadUnit } from '../unit/load.js';
 import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
-import { Manager, VERSION } from '../engine/manager.js';
+import { Manager, VERSION, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
 import { NativeSystem } from '../engine/native-system.js';
-import { SIGRTMIN, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
+import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
-import { Journal } from '../journal/journal.js';
+import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
@@ -55,6 +55,23 @@ function announceManager(): void {
     if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
   } catch (e) {
     process.stderr.write(`svcd: could not create /run/systemd/system: ${(e as Error).message}\n`);
+  }
+}
+
+/** What daemon-reexec hands over: the manager's state and the journal streams kept open. */
+interface ReexecState {
+  readonly manager: SerializedManager;
+  readonly streams: readonly StreamHandOver[];
+}
+
+function readReexecState(path: string): ReexecState | undefined {
+  try {
+    const state = decodeState<ReexecState>(readFileSync(path, 'utf8'));
+    rmSync(path, { force: true });
+    return state;
+  } catch (e) {
+    process.stderr.write(`svcd: cannot take over from ${path}: ${(e as Error).message}; booting afresh.\n`);
+    return undefined;
   }
 }
 
@@ -108,6 +125,8 @@ function main(): void {
   } catch (e) {
     process.stderr.write(`svcd: journal disabled: ${(e as Error).message}\n`);
   }
+  const inherited = opts.deserialize ? readReexecState(opts.deserialize) : undefined;
+  for (const h of inherited?.streams ?? []) journal?.adopt(h);
   const system = new NativeSystem({
     notifySocket, outputFds: [1, 2], managerEnv, journal,
     notice: (unit, text) => process.stderr.write(`svcd: ${unit}: ${text}\n`),
@@ -147,6 +166,24 @@ function main(): void {
     conditions: (u) => evaluateConditions(u),
     sweep,
     bootFailure: m.defaultTargetFailureAction === 'exit' ? { action: 'exit', code: m.defaultTargetFailureExitStatus } : { action: 'none' },
+    onReexec: (state) => {
+      // The state file and the kept pipes are all the next svcd needs; everything else closes on exec.
+      const file = join(opts.runtimeDir, 'reexec.state');
+      try {
+        // The console too: something on the way (libuv, the spawner) marks stdio close-on-exec.
+        for (const fd of [0, 1, 2]) keepAcrossExec(fd);
+        const streams = journal?.handOver() ?? [];
+        writeFileSync(file, encodeState({ manager: state, streams } satisfies ReexecState), { mode: 0o600 });
+        control.close();
+        stopWatching();
+        journal?.close();
+        const args = process.argv.slice(2).filter((a, i, all) => a !== '--deserialize' && all[i - 1] !== '--deserialize' && !a.startsWith('--deserialize='));
+        execve(process.execPath, [process.execPath, ...process.execArgv, process.argv[1]!, ...args, '--deserialize', file], Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`));
+      } catch (e) {
+        // Nothing was replaced: this svcd goes on, with what it has.
+        process.stderr.write(`svcd: daemon-reexec failed: ${(e as Error).message}\n`);
+      }
+    },
     onExit: (code) => {
       stopWatching();
       control.close();
@@ -168,6 +205,11 @@ function main(): void {
   });
   process.on('uncaughtException', (e) => process.stderr.write(`svcd: internal error (contained): ${e.stack ?? String(e)}\n`));
   process.on('unhandledRejection', (e) => process.stderr.write(`svcd: internal error (contained): ${String(e)}\n`));
+  if (inherited) {
+    manager.restore(inherited.manager);
+    process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): re-executed, took over ${inherited.manager.units.length} units from svcd ${inherited.manager.version}\n`);
+    return;
+  }
   process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): starting ${opts.defaultUnit}\n`);
   manager.boot();
 }

@@ -49,6 +49,8 @@ export interface Methods {
   kill: { params: { unit: string; whom: string; signal: number }; result: Record<string, never> };
   'reset-failed': { params: { unit?: string }; result: Record<string, never> };
   'daemon-reload': { params: Record<string, never>; result: Record<string, never> };
+  /** Answered before svcd re-executes; the connection then ends. */
+  'daemon-reexec': { params: Record<string, never>; result: Record<string, never> };
   shutdown: { params: { how: 'exit' | 'poweroff' | 'halt' | 'reboot'; code?: number }; result: Record<string, never> };
 }
 

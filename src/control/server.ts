@@ -108,6 +108,11 @@ function handlers(api: ManagerApi): Handlers {
       await api.reload();
       return {};
     },
+    'daemon-reexec': () => {
+      const e = api.reexec();
+      if (e) throw new CallError(e.code, e.message);
+      return {};
+    },
     shutdown: (p) => {
       // Answer first: the shutdown ends the daemon, and with it this connection.
       setImmediate(() => api.shutdown(p.how, p.code));

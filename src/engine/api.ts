@@ -149,6 +149,11 @@ export interface ManagerApi {
   resetFailed(name?: string): ManagerError | undefined;
   /** daemon-reload: re-read every unit from disk, keep what runs. */
   reload(): Promise<void>;
+  /**
+   * daemon-reexec: once this call has answered, svcd replaces itself with a fresh svcd that takes
+   * every unit over as it is (their processes keep running). Refused while jobs run.
+   */
+  reexec(): ManagerError | undefined;
   /** Begin the orderly shutdown; svcd then exits with `exitCode` (svcctl exit N, poweroff, halt). */
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void;
   /** Called for every change of state, job installed or finished (for --wait, list-jobs, D-Bus signals). */

@@ -77,6 +77,21 @@ interface Runtime extends UnitRuntime {
   timers: Set<TimerHandle>;
 }
 
+/** One unit's run-time state across daemon-reexec (plain JSON apart from bigint timestamps). */
+export interface SerializedUnit {
+  readonly id: string;
+  readonly subState: string;
+  readonly result: UnitResult;
+  readonly mainPid: number;
+  readonly execMain: UnitRuntime['execMain'];
+  readonly commands: UnitRuntime['commands'];
+  readonly nRestarts: number;
+  readonly statusText: string;
+  readonly statusErrno: number;
+  readonly invocationId: string;
+  readonly kind?: unknown;
+}
+
 interface StateChange {
   readonly unit: Runtime;
   readonly from: ActiveState;
@@ -228,6 +243,41 @@ export class Engine {
    * Garbage collection (systemd's unit_gc_sweep, CollectMode=): forget the run-time state of an
    * inactive unit without a job, so it shows as freshly loaded. False when it must stay.
    */
+  /**
+   * daemon-reexec: every unit's run-time state, for the next svcd to take over (systemd's
+   * manager_serialize). Only a settled manager can be carried over: a string says why not now.
+   */
+  serialize(): SerializedUnit[] | string {
+    const out: SerializedUnit[] = [];
+    for (const r of this.runtimes.values()) {
+      if (r.job) return `${r.id} has a ${r.job.type} job queued`;
+      if (r.activeState !== 'active' && r.activeState !== 'inactive' && r.activeState !== 'failed') return `${r.id} is ${r.activeState}`;
+      if (r.controlPid > 0) return `${r.id} runs a control process`;
+      out.push({
+        id: r.id, subState: r.subState, result: r.result, mainPid: r.mainPid, execMain: r.execMain, commands: r.commands,
+        nRestarts: r.nRestarts, statusText: r.statusText, statusErrno: r.statusErrno, invocationId: r.invocationId,
+        kind: r.kind.serialize?.(r),
+      });
+    }
+    return out;
+  }
+
+  /** The other half: units come back in their sub-states, with their processes, before any event. */
+  restore(saved: readonly SerializedUnit[]): void {
+    for (const s of saved) {
+      const r = this.runtime(this.graph.resolve(s.id));
+      const active = r.kind.states[s.subState];
+      if (active === undefined) {
+        this.log(`${s.id}: cannot restore unknown state ${s.subState}, leaving it ${r.subState}.`);
+        continue;
+      }
+      r.subState = s.subState;
+      r.activeState = active;
+      Object.assign(r, { result: s.result, mainPid: s.mainPid, execMain: s.execMain, commands: s.commands, nRestarts: s.nRestarts, statusText: s.statusText, statusErrno: s.statusErrno, invocationId: s.invocationId });
+      if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind);
+    }
+  }
+
   collect(id: string): boolean {
     const r = this.runtimes.get(id);
     if (!r || r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;

@@ -21,7 +21,7 @@ import type { Unit } from '../unit/model.js';
 import { loadUnit } from '../unit/load.js';
 import { buildUnitFileMap, type UnitFileMap } from '../unit/unit-file-map.js';
 import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, type ManagerError, type ManagerListener, type ManagerStatus, type RequestedJobType, type SystemState, type Timestamp, type UnitStatus, type UnitTimestamps } from './api.js';
-import { Engine, type ConditionVerdict, type Job } from './engine.js';
+import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './engine.js';
 import type { ActiveState, JobResult } from './job.js';
 import { toEngineUnit } from './model-adapter.js';
 import type { System } from './system.js';
@@ -51,6 +51,8 @@ export interface ManagerOptions {
   readonly conditions?: (u: Unit) => ConditionCheck;
   /** Called once, when the shutdown is complete: svcd exits with this code. */
   readonly onExit: (code: number) => void;
+  /** daemon-reexec: hand the state over to a fresh svcd (exec it); returns only if that failed. */
+  readonly onReexec?: (state: SerializedManager) => void;
   /** The final sweep of a shutdown: signal every process left, return how many there were. */
   readonly sweep?: (signal: number) => number;
   /** What to do when the boot unit fails to start: keep running degraded, or exit with a code. */
@@ -77,7 +79,7 @@ export class Manager implements ManagerApi {
   private readonly listeners = new Set<ManagerListener>();
   private state: SystemState = 'initializing';
   private bootJob?: number;
-  private readonly userspace: Timestamp;
+  private userspace: Timestamp;
   private finish: Timestamp = NEVER;
   private exitCode?: number;
   private shuttingDown = false;
@@ -465,6 +467,43 @@ export class Manager implements ManagerApi {
     this.engine.reload((name) => this.load(name));
   }
 
+  reexec(): ManagerError | undefined {
+    if (!this.opts.onReexec) return { code: 'invalid', message: 'Re-executing is not supported by this svcd.' };
+    if (this.shuttingDown) return { code: 'busy', message: 'Shutdown in progress.' };
+    const state = this.serialize();
+    if (typeof state === 'string') return { code: 'busy', message: `Cannot re-execute now: ${state}; try again once jobs have finished.` };
+    this.opts.log('Reexecuting.');
+    // Answer first: the caller's connection ends with this process image.
+    setImmediate(() => this.opts.onReexec!(state));
+    return undefined;
+  }
+
+  /** The manager's state as plain data (timestamps stay bigint: see encodeState). */
+  serialize(): SerializedManager | string {
+    const units = this.engine.serialize();
+    if (typeof units === 'string') return units;
+    const books = [...this.books].filter(([id]) => units.some((u) => u.id === id)).map(([id, b]) => ({ id, timestamps: b.timestamps, conditionResult: b.conditionResult, assertResult: b.assertResult, failedCondition: b.failedCondition }));
+    return { version: VERSION, systemState: this.state, userspace: this.userspace, finish: this.finish, exitCode: this.exitCode, units, books };
+  }
+
+  /** Takes over from the svcd that re-executed: units, their processes and books, no boot. */
+  restore(saved: SerializedManager): void {
+    for (const u of saved.units) this.load(u.id);
+    this.engine.restore(saved.units);
+    for (const b of saved.books) {
+      const book = this.book(b.id);
+      Object.assign(book.timestamps, b.timestamps);
+      book.conditionResult = b.conditionResult;
+      book.assertResult = b.assertResult;
+      book.failedCondition = b.failedCondition;
+    }
+    this.userspace = saved.userspace;
+    this.finish = saved.finish;
+    this.exitCode = saved.exitCode;
+    this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
+    this.refreshSystemState();
+  }
+
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void {
     if (exitCode !== undefined && this.exitCode === undefined) this.exitCode = exitCode;
     if (this.shuttingDown) return;
@@ -497,6 +536,25 @@ export class Manager implements ManagerApi {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** What one svcd hands the next across daemon-reexec. */
+export interface SerializedManager {
+  readonly version: string;
+  readonly systemState: SystemState;
+  readonly userspace: Timestamp;
+  readonly finish: Timestamp;
+  readonly exitCode?: number;
+  readonly units: readonly SerializedUnit[];
+  readonly books: readonly { id: string; timestamps: UnitBook['timestamps']; conditionResult: boolean; assertResult: boolean; failedCondition?: ConditionCheck['failed'] }[];
+}
+
+/** JSON with bigint timestamps kept exact ({"$bigint": "…"}). */
+export function encodeState(state: unknown): string {
+  return JSON.stringify(state, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+}
+export function decodeState<T>(text: string): T {
+  return JSON.parse(text, (_k, v: unknown) => (v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string' ? BigInt((v as { $bigint: string }).$bigint) : v)) as T;
 }
 
 function newBook(): UnitBook {

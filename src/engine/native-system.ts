@@ -44,7 +44,9 @@ interface ProcEntry {
 }
 
 export class NativeSystem implements System {
-  private exitHandler: (e: ChildExitEvent) => void = () => {};
+  private exitHandler?: (e: ChildExitEvent) => void;
+  /** Exits reaped before anyone listened (the reaper's first sweep after daemon-reexec). */
+  private pendingExits: ChildExitEvent[] = [];
   private notifyHandler: (pid: number, message: string) => void = () => {};
   private procCache?: ProcEntry[];
   private readonly prepared = new Set<string>();
@@ -53,7 +55,11 @@ export class NativeSystem implements System {
   constructor(private readonly opts: NativeSystemOptions = {}) {
     native.setChildSubreaper();
     native.startReaper((exits) => {
-      for (const e of exits) this.exitHandler({ pid: e.pid, code: e.signal ? 0 : e.code, signal: e.signal, coreDumped: e.coreDumped });
+      for (const e of exits) {
+        const event = { pid: e.pid, code: e.signal ? 0 : e.code, signal: e.signal, coreDumped: e.coreDumped };
+        if (this.exitHandler) this.exitHandler(event);
+        else this.pendingExits.push(event);
+      }
     });
     if (opts.notifySocket) {
       native.bindDatagram(opts.notifySocket, (data, sender) => this.notifyHandler(sender.pid, data.toString('utf8')));
@@ -62,8 +68,12 @@ export class NativeSystem implements System {
     }
   }
 
+  /**
+   * CLOCK_MONOTONIC in ms: the *TimestampMonotonic= properties count from boot, as systemd's do,
+   * and stay comparable across daemon-reexec (performance.now() restarts with the process).
+   */
   now(): number {
-    return performance.now();
+    return Number(process.hrtime.bigint()) / 1e6;
   }
 
   realtimeUs(): bigint {
@@ -163,8 +173,18 @@ export class NativeSystem implements System {
     }
   }
 
+  /**
+   * Exits reaped before this call are delivered on the next turn of the loop: after daemon-reexec
+   * the manager restores its units (and their pids) first, synchronously, then hears of them.
+   */
   onChildExit(handler: (e: ChildExitEvent) => void): void {
     this.exitHandler = handler;
+    if (this.pendingExits.length === 0) return;
+    setImmediate(() => {
+      const pending = this.pendingExits;
+      this.pendingExits = [];
+      for (const e of pending) handler(e);
+    });
   }
 
   onNotify(handler: (pid: number, message: string) => void): void {

@@ -173,4 +173,10 @@ export interface UnitKind {
   notify?(u: UnitRuntime, pid: number, message: string, ctx: KindContext): void;
   /** Forget a failed state (reset-failed): failed → the initial state. */
   resetFailed?(u: UnitRuntime, ctx: KindContext): void;
+  /**
+   * daemon-reexec: the kind's private bookkeeping as plain JSON, and back in the next svcd
+   * (systemd's serialize/deserialize_item). Only settled units are carried over.
+   */
+  serialize?(u: UnitRuntime): unknown;
+  deserialize?(u: UnitRuntime, saved: unknown): void;
 }

@@ -219,6 +219,8 @@ interface Addon {
   bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
+  keepAcrossExec(fd: number): number;
+  execve(path: string, argv: readonly string[], envp: readonly string[]): never;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -401,15 +403,27 @@ export function pidfdSendSignal(pidfd: number, sig: number | SignalName): number
   return load().pidfdSendSignal(pidfd, toNumber(sig));
 }
 
-/** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */
 /** Who is at the other end of a connected AF_UNIX socket (SO_PEERCRED); throws on a bad fd. */
 export function peerCredentials(fd: number): { readonly pid: number; readonly uid: number; readonly gid: number } {
   return load().peerCredentials(fd);
 }
 
+/** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */
 export function pipe(options: { readonly nonBlockingRead?: boolean } = {}): readonly [number, number] {
   const [r, w] = load().pipe(options.nonBlockingRead ?? false);
   return [r, w];
+}
+
+// ---------------------------------------------------------------- daemon-reexec
+
+/** Clears FD_CLOEXEC so `fd` survives execve(); 0 or an errno. */
+export function keepAcrossExec(fd: number): number {
+  return load().keepAcrossExec(fd);
+}
+
+/** Replaces this process's image (same pid, same children); returns only by throwing. */
+export function execve(path: string, argv: readonly string[], envp: readonly string[]): never {
+  return load().execve(path, argv, envp);
 }
 
 // ---------------------------------------------------------------- datagrams

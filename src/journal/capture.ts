@@ -105,7 +105,8 @@ export class CaptureStream {
   constructor(
     private readonly sink: LineSink,
     readonly meta: StreamMeta,
-    fd: number,
+    /** The pipe's read end (kept across daemon-reexec by its number). */
+    readonly fd: number,
     private readonly lineMax = LINE_MAX,
   ) {
     this.fixed = this.prepare();
@@ -190,6 +191,12 @@ export class CaptureStream {
     let at = 0;
     for (; line.length - at >= this.lineMax; at += this.lineMax) this.emit(line.subarray(at, at + this.lineMax), 'line-max');
     this.emit(line.subarray(at), kind);
+  }
+
+  /** daemon-reexec: stop reading here and write out a partial line as it stands. */
+  detach(): void {
+    this.socket.pause();
+    this.flush();
   }
 
   private flush(): void {

@@ -9,7 +9,7 @@
  */
 import { closeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { pipe } from '../exec/native.js';
+import { keepAcrossExec, pipe } from '../exec/native.js';
 import { CaptureStream, LINE_MAX, processFields, type LineSink, type StreamMeta } from './capture.js';
 import { JournalDirectory, type JournalLimits } from './directory.js';
 import { monotonicUsec, realtimeUsec, type Id128 } from './format.js';
@@ -59,6 +59,13 @@ function managerFields(): JournalData[] {
   if (process.pid === 1) items.push(['_SYSTEMD_UNIT', 'init.scope'], ['_SYSTEMD_CGROUP', '/init.scope'], ['_SYSTEMD_SLICE', '-.slice']);
   return items.map(([k, v]) => new JournalData(k, v));
 }
+/** A capture stream passed from one svcd to the next across daemon-reexec. */
+export interface StreamHandOver {
+  readonly fd: number;
+  readonly meta: StreamMeta;
+  readonly pid: number;
+}
+
 export class Journal implements LineSink {
   private readonly store?: JournalDirectory;
   private readonly streams = new Set<CaptureStream>();
@@ -87,6 +94,27 @@ export class Journal implements LineSink {
     this.streams.add(s);
     if (this.paused) s.socket.pause();
     return { fd: w, started: (pid) => s.started(pid) };
+  }
+
+  /**
+   * daemon-reexec: the live streams' read ends stay open across the exec (FD_CLOEXEC cleared) for
+   * the next svcd to adopt, so no service ever writes into a closed pipe; reading stops here.
+   */
+  handOver(): StreamHandOver[] {
+    const out: StreamHandOver[] = [];
+    for (const s of this.streams) {
+      s.detach();
+      if (keepAcrossExec(s.fd) === 0) out.push({ fd: s.fd, meta: s.meta, pid: s.pid });
+    }
+    return out;
+  }
+
+  /** The other half, in the new svcd: reading goes on where the old one stopped. */
+  adopt(h: StreamHandOver): void {
+    const s = new CaptureStream(this, h.meta, h.fd, this.opts.lineMax ?? LINE_MAX);
+    if (h.pid > 0) s.started(h.pid);
+    this.streams.add(s);
+    if (this.paused) s.socket.pause();
   }
 
   closed(s: CaptureStream): void {

@@ -76,6 +76,8 @@ describe('the nova-compute seed under svcd', () => {
   it('does not restart after a clean exit', async () => {
     const b = boot();
     expect(await until(() => log(b).includes('started'))).toBe(true);
+    // The stand-in logs before it execs the daemon: wait for the daemon (kill(0) would hit us).
+    expect(await until(() => mainPid() > 0)).toBe(true);
     // SIGTERM is a clean exit for a service (systemd.service(5), SuccessExitStatus=), so no restart.
     process.kill(mainPid(), 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));

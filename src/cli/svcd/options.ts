@@ -17,6 +17,8 @@ export interface DaemonOptions {
   readonly configPath: string;
   /** --plan (svcd extension): print what booting would start, start nothing, exit. */
   readonly plan: boolean;
+  /** --deserialize FILE (internal, as systemd's): take over from the svcd that re-executed. */
+  readonly deserialize?: string;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -43,6 +45,7 @@ export function parseDaemonOptions(
         unit: { type: 'string' },
         config: { type: 'string' },
         plan: { type: 'boolean' },
+        deserialize: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -62,6 +65,7 @@ export function parseDaemonOptions(
     defaultUnit: v.unit ?? 'default.target',
     configPath: v.config ?? DEFAULT_CONFIG,
     plan: v.plan ?? false,
+    deserialize: v.deserialize,
   });
 }
 

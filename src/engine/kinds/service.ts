@@ -740,6 +740,22 @@ export const serviceKind: UnitKind = {
 
   reloadSucceeded: (u) => data(u).reloadOk,
 
+  // What outlives a settled run: the start limit's window, a stop's ban on restarting, the
+  // session leaders whose groups KillMode= signals. The command queue is empty when settled.
+  serialize(u) {
+    const d = data(u);
+    return { startTimes: d.startTimes, forbidRestart: d.forbidRestart, reloadOk: d.reloadOk, leaders: d.leaders };
+  },
+
+  deserialize(u, saved) {
+    const d = data(u);
+    const s = saved as Partial<Pick<ServiceData, 'startTimes' | 'forbidRestart' | 'reloadOk' | 'leaders'>>;
+    if (Array.isArray(s.startTimes)) d.startTimes = s.startTimes.filter((t) => typeof t === 'number');
+    if (Array.isArray(s.leaders)) d.leaders = s.leaders.filter((p) => typeof p === 'number');
+    d.forbidRestart = s.forbidRestart === true;
+    d.reloadOk = s.reloadOk !== false;
+  },
+
   childExit(u, e, ctx) {
     const isMain = e.pid === u.mainPid;
     if (isMain) {

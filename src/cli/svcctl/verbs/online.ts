@@ -344,6 +344,25 @@ export const afterInstallChange: AfterChange = async (ctx) => {
   return jobVerb({ ...ctx, verb, args: ctx.args.map((a) => basename(a)) });
 };
 
+/**
+ * daemon-reexec: svcd answers, then replaces itself; like systemctl, wait until the new one
+ * answers on the control socket before returning, so the next command finds it.
+ */
+async function daemonReexec(ctx: VerbContext): Promise<number> {
+  await rpc(ctx, 'daemon-reexec', {});
+  for (let waited = 0; waited < 30000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      const r = await call(socketPath(ctx), 'manager-status', {});
+      if (r.ok) return 0;
+    } catch (e) {
+      if (!(e instanceof ConnectionError)) throw e;
+    }
+  }
+  ctx.stderr.write('Failed to reexecute: svcd did not come back within 30 s.\n');
+  return EXIT_FAILURE;
+}
+
 export async function run(ctx: VerbContext): Promise<number> {
   try {
     if (ctx.verb in JOB_VERBS) return await jobVerb(ctx);
@@ -359,9 +378,9 @@ export async function run(ctx: VerbContext): Promise<number> {
       case 'kill': return await kill(ctx);
       case 'reset-failed': return await resetFailed(ctx);
       case 'daemon-reload':
-      case 'daemon-reexec':
         await rpc(ctx, 'daemon-reload', {});
         return 0;
+      case 'daemon-reexec': return await daemonReexec(ctx);
       case 'exit':
       case 'poweroff':
       case 'halt':
