@@ -1,6 +1,6 @@
 // svcd as PID 1 of a fresh PID namespace, driven by svcctl: the harness the e2e differential tests
 // share. Output is collected for failure messages; stop() asks svcd to exit and kills what is left.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,19 +15,24 @@ export interface SvcdInNamespace {
   /** Everything svcd printed so far. */
   console(): string;
   svcctl(...args: string[]): Promise<SvcctlResult>;
+  /** svcd's pid on the host (it is 1 inside). */
+  readonly hostPid: number;
+  /** svcd's exit status, once it has exited. */
+  readonly exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
 /** Boots `unit` from `unitDir` (then svcd's own units/); resolves once the boot has settled. */
-export async function bootInNamespace(dir: string, unitDir: string, unit: string): Promise<SvcdInNamespace> {
+export async function bootInNamespace(dir: string, unitDir: string, unit: string, config = '/nonexistent'): Promise<SvcdInNamespace> {
   const run = join(dir, 'run');
   let output = '';
   const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
-    '--unit-path', `${unitDir}:${join(repo, 'units')}`, '--unit', unit, '--config', '/nonexistent',
+    '--unit-path', `${unitDir}:${join(repo, 'units')}`, '--unit', unit, '--config', config,
     '--runtime-dir', run, '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
   p.stdout.on('data', (d: Buffer) => (output += d.toString()));
   p.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise((r) => p.on('exit', r));
+  // unshare forwards svcd's exit status (as 128+N for a signal).
+  const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
   const svcctl = async (...args: string[]): Promise<SvcctlResult> => {
     try {
       const r = await execFileP(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, ...args], { encoding: 'utf8' });
@@ -39,8 +44,11 @@ export async function bootInNamespace(dir: string, unitDir: string, unit: string
   };
   for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
   await svcctl('is-system-running', '--wait');
+  const hostPid = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
   return {
     run,
+    hostPid,
+    exited,
     console: () => output,
     svcctl,
     stop: async () => {

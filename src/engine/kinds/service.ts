@@ -21,6 +21,7 @@ import type { ExecStatus, ExitCode } from '../api.js';
 import { NEVER } from '../api.js';
 import type { ActiveState } from '../job.js';
 import type { ChildExitEvent } from '../system.js';
+import { exitStatusName, signalName as fullSignalName } from '../../exec/native.js';
 import type { KindContext, RestartPolicy, ServiceCommand, ServiceSpec, UnitKind, UnitResult, UnitRuntime } from '../unit-kind.js';
 
 export type ServiceState =
@@ -134,6 +135,12 @@ function exitResult(s: ServiceSpec, e: ChildExitEvent, daemon: boolean): UnitRes
 
 function setResult(u: UnitRuntime, f: UnitResult): void {
   if (u.result === 'success') u.result = f;
+}
+
+/** "status=3/NOTIMPLEMENTED", "status=9/KILL": systemd's exit_status_to_string(…, EXIT_STATUS_FULL) and signal_to_string. */
+function statusText(code: number, status: number): string {
+  const name = code === 1 ? exitStatusName(status, ['libc', 'lsb', 'systemd']) : fullSignalName(status).replace(/^SIG/, '');
+  return `${status}/${name ?? 'n/a'}`;
 }
 
 function signalName(n: number): string {
@@ -453,7 +460,7 @@ function mainExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent, cmd: Se
   if (cmd?.ignoreFailure) f = 'success';
   if (f !== 'success') {
     const { code, status } = exitCodeOf(e);
-    ctx.log(u, `Main process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${code === 1 ? status : signalName(status)}`);
+    ctx.log(u, `Main process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${statusText(code, status)}`);
   }
   u.mainPid = 0;
   // Another ExecStart= line of a oneshot service: run it.
@@ -515,7 +522,7 @@ function controlExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent): voi
   const state = stateOf(u);
   if (f !== 'success') {
     const { code, status } = exitCodeOf(e);
-    ctx.log(u, `Control process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${code === 1 ? status : signalName(status)}`);
+    ctx.log(u, `Control process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${statusText(code, status)}`);
   }
   // ExecCondition= exiting 1…254 skips the unit; 255 or a signal is a failure (systemd.service(5)).
   if (state === 'condition' && f !== 'success' && e.signal === 0 && e.code > 0 && e.code < 255) f = 'exec-condition';
