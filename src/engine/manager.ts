@@ -97,7 +97,11 @@ export class Manager implements ManagerApi {
         jobInstalled: (j) => this.emit((l) => l.jobNew?.(jobInfo(j))),
         stateChanged: (id, from, to) => this.stateChanged(id, from, to),
         unitLog: (id, text) => opts.log(text, id),
-        orphanExited: (e) => opts.log(`Reaped orphan process ${e.pid}.`),
+        // An orphan is named with the unit its process tree came from, when svcd saw it alive.
+        orphanExited: (e) => {
+          const unit = opts.system.unitOfProcess?.(e.pid);
+          opts.log(`Reaped orphan process ${e.pid}.`, unit);
+        },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
         log: (line) => void (/Cannot add dependency job, ignoring: Unit \S+ not found\.$/.test(line) || opts.log(line)),
       },

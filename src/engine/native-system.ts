@@ -41,6 +41,8 @@ interface ProcEntry {
   readonly ppid: number;
   readonly pgid: number;
   readonly sid: number;
+  /** Start time in clock ticks since boot: with the pid, names one process for good. */
+  readonly start: string;
 }
 
 export class NativeSystem implements System {
@@ -50,6 +52,15 @@ export class NativeSystem implements System {
   private notifyHandler: (pid: number, message: string) => void = () => {};
   private procCache?: ProcEntry[];
   private readonly prepared = new Set<string>();
+  /** Every INVOCATION_ID a unit's processes were started with, and back. */
+  private readonly invocations = new Map<string, Set<string>>();
+  private readonly unitOfInvocation = new Map<string, string>();
+  /** INVOCATION_ID from /proc/PID/environ, read once per process (pid and start time). */
+  private readonly environ = new Map<number, { readonly start: string; readonly invocation?: string }>();
+  /** Processes svcd itself started and has not reaped yet. */
+  private readonly spawned = new Set<number>();
+  /** The unit each process was last counted in: orphans are reaped after /proc forgets them. */
+  private readonly lastUnit = new Map<number, string>();
   private readonly noticed = new Set<string>();
 
   constructor(private readonly opts: NativeSystemOptions = {}) {
@@ -57,6 +68,7 @@ export class NativeSystem implements System {
     native.startReaper((exits) => {
       for (const e of exits) {
         const event = { pid: e.pid, code: e.signal ? 0 : e.code, signal: e.signal, coreDumped: e.coreDumped };
+        this.forget(e.pid);
         if (this.exitHandler) this.exitHandler(event);
         else this.pendingExits.push(event);
       }
@@ -93,6 +105,12 @@ export class NativeSystem implements System {
       return this.spawnSpec({ file: req.argv[0] ?? '', argv: req.argv, envp: [`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`], fds: ['null', out[0], out[1]], setsid: true });
     }
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
+    if (req.invocationId) {
+      let ids = this.invocations.get(req.unit);
+      if (!ids) this.invocations.set(req.unit, (ids = new Set()));
+      ids.add(req.invocationId);
+      this.unitOfInvocation.set(req.invocationId, req.unit);
+    }
     if (!this.prepared.has(invocation)) {
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
@@ -144,6 +162,7 @@ export class NativeSystem implements System {
   private spawnSpec(spec: native.SpawnSpec): number {
     try {
       const pid = native.spawn(spec);
+      this.spawned.add(pid);
       this.procCache = undefined;
       return pid;
     } catch (e) {
@@ -156,12 +175,61 @@ export class NativeSystem implements System {
     native.kill(pid, typeof signal === 'number' ? signal : SIGNAL_NUMBERS[signal]);
   }
 
-  unitProcesses(_unit: string, known: readonly number[]): readonly number[] {
-    if (known.length === 0) return [];
+  /**
+   * A unit's processes without a cgroup of its own: everything in the sessions and process groups
+   * its commands lead, and everything started with one of its INVOCATION_IDs — every service
+   * process gets one (as under systemd) and its descendants inherit it, so a daemon that forks
+   * twice and calls setsid() is still found. What clears its environment and leaves the session
+   * escapes (docs/differences.md).
+   */
+  unitProcesses(unit: string, known: readonly number[]): readonly number[] {
+    const ids = this.invocations.get(unit);
+    if (known.length === 0 && !ids) return [];
     const leaders = new Set(known);
     const out = new Set<number>();
-    for (const p of this.processTable()) if (leaders.has(p.pid) || leaders.has(p.sid) || leaders.has(p.pgid)) out.add(p.pid);
+    for (const p of this.processTable()) {
+      if (p.pid === process.pid) continue;
+      if (leaders.has(p.pid) || leaders.has(p.sid) || leaders.has(p.pgid)) out.add(p.pid);
+      else if (ids) {
+        const inv = this.invocationOf(p);
+        if (inv && ids.has(inv)) out.add(p.pid);
+      }
+    }
+    for (const p of out) this.lastUnit.set(p, unit);
     return [...out];
+  }
+
+  strayProcesses(): readonly number[] {
+    const out: number[] = [];
+    for (const p of this.processTable()) {
+      if (p.ppid !== process.pid || this.spawned.has(p.pid)) continue;
+      const inv = this.invocationOf(p);
+      if (inv === undefined || !this.unitOfInvocation.has(inv)) out.push(p.pid);
+    }
+    return out;
+  }
+
+  unitOfProcess(pid: number): string | undefined {
+    return this.lastUnit.get(pid);
+  }
+
+  private invocationOf(p: ProcEntry): string | undefined {
+    const known = this.environ.get(p.pid);
+    if (known && known.start === p.start) return known.invocation;
+    let invocation: string | undefined;
+    try {
+      const env = `\0${readFileSync(`/proc/${p.pid}/environ`, 'latin1')}`;
+      const at = env.indexOf('\0INVOCATION_ID=');
+      if (at >= 0) {
+        const from = at + '\0INVOCATION_ID='.length;
+        const to = env.indexOf('\0', from);
+        invocation = env.slice(from, to < 0 ? undefined : to);
+      }
+    } catch {
+      // gone, or a kernel thread
+    }
+    this.environ.set(p.pid, { start: p.start, invocation });
+    return invocation;
   }
 
   readPidFile(path: string): number {
@@ -173,10 +241,13 @@ export class NativeSystem implements System {
     }
   }
 
-  /**
-   * Exits reaped before this call are delivered on the next turn of the loop: after daemon-reexec
-   * the manager restores its units (and their pids) first, synchronously, then hears of them.
-   */
+  /** A reaped pid may come back as another process: drop what was learnt about it (after its exit is told). */
+  private forget(pid: number): void {
+    this.environ.delete(pid);
+    this.spawned.delete(pid);
+    setImmediate(() => this.lastUnit.delete(pid));
+  }
+
   onChildExit(handler: (e: ChildExitEvent) => void): void {
     this.exitHandler = handler;
     if (this.pendingExits.length === 0) return;
@@ -201,7 +272,7 @@ export class NativeSystem implements System {
         const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
         // comm may hold spaces and parentheses: the fields start after the last ')'.
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        table.push({ pid: Number(name), ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]) });
+        table.push({ pid: Number(name), ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: f[19] ?? '' });
       } catch {
         // gone while we looked
       }

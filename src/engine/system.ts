@@ -65,10 +65,17 @@ export interface System {
   /** Signals a process; a negative pid is its process group. */
   kill(pid: number, signal: SignalName | number): void;
   /**
-   * Every live process that belongs to a unit (main, control, what they forked). Without process
-   * tracking, the process groups of its known pids.
+   * Every live process that belongs to a unit (main, control, what they forked, daemons that left
+   * its sessions included). Without process tracking, the process groups of its known pids.
    */
   unitProcesses?(unit: string, known: readonly number[]): readonly number[];
+  /**
+   * Children of svcd it did not start and no unit's INVOCATION_ID claims: a daemon whose parent
+   * exited (reparented to svcd) before it could be told apart, e.g. nginx's master before its PID file.
+   */
+  strayProcesses?(): readonly number[];
+  /** The unit a process was last seen to belong to (for orphans reaped after it died). */
+  unitOfProcess?(pid: number): string | undefined;
   /** The pid in a PIDFile= (0 when absent or unusable). */
   readPidFile?(path: string): number;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */

@@ -346,12 +346,13 @@ type SignalState = 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'final-si
 /**
  * Signals what is left of the service (systemd's unit_kill_context): the main and control
  * processes always, every process of the unit for KillMode=control-group (and for mixed, with
- * SIGKILL). True when a known process was signalled, so there is an exit to wait for.
+ * SIGKILL). Says what there is to wait for: the exit of a process svcd started (`children`), only
+ * processes that left it (`others`: a daemon that forked away), or nothing.
  */
-function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): boolean {
+function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): 'children' | 'others' | 'none' {
   const s = spec(u);
   const mode = s.killMode ?? 'control-group';
-  if (mode === 'none') return false;
+  if (mode === 'none') return 'none';
   const op = state === 'stop-watchdog' ? 'watchdog' : state === 'stop-sigkill' || state === 'final-sigkill' ? 'kill' : 'terminate';
   const signal = op === 'watchdog' ? SIGABRT : op === 'kill' ? s.finalKillSignal ?? SIGKILL : data(u).restarting && s.restartKillSignal ? s.restartKillSignal : s.killSignal ?? SIGTERM;
   const known = [u.mainPid, u.controlPid].filter((p) => p > 0);
@@ -359,24 +360,47 @@ function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): bo
     ctx.kill(u, target, signal);
     if (op === 'terminate' && s.sendSIGHUP) ctx.kill(u, target, SIGHUP);
   };
+  let others = 0;
   if (mode === 'control-group' || (mode === 'mixed' && op === 'kill')) {
     // Every command leads its own session and process group: signalling the groups reaches every
-    // descendant that stayed in them, with one syscall each and no /proc scan.
+    // descendant that stayed in them, with one syscall each.
     const leaders = new Set(data(u).leaders);
     for (const leader of new Set([...known, ...leaders])) send(-leader);
     // A main PID from PIDFile=/MAINPID= may not lead a group of its own: signal it by name too.
     for (const p of known) if (!leaders.has(p)) send(p);
+    // What left the groups (setsid() after a double fork) is found by its INVOCATION_ID.
+    const reached = new Set(known);
+    for (const p of processesOf(u, ctx)) {
+      if (reached.has(p)) continue;
+      others++;
+      send(p);
+    }
   } else {
     for (const p of known) send(p);
   }
-  return known.length > 0;
+  return known.length > 0 ? 'children' : others > 0 ? 'others' : 'none';
+}
+
+/**
+ * Processes that are not svcd's children send no SIGCHLD to wait for: look again until the unit
+ * has none left (systemd waits for its cgroup to empty), then go on as after the last exit.
+ */
+function watchUntilEmpty(u: UnitRuntime, ctx: KindContext, state: SignalState): void {
+  ctx.stateTimer(u, 50, () => {
+    if (u.mainPid > 0 || u.controlPid > 0 || stateOf(u) !== state) return;
+    if (processesOf(u, ctx).length > 0) return watchUntilEmpty(u, ctx, state);
+    if (state === 'final-sigterm' || state === 'final-sigkill') enterDead(u, ctx, 'success', true);
+    else enterStopPost(u, ctx, 'success');
+  });
 }
 
 function enterSignal(u: UnitRuntime, ctx: KindContext, state: SignalState, f: UnitResult): void {
   const s = spec(u);
   setResult(u, f);
-  if (killProcesses(u, ctx, state)) {
+  const waitFor = killProcesses(u, ctx, state);
+  if (waitFor !== 'none') {
     ctx.setState(u, state);
+    if (waitFor === 'others') watchUntilEmpty(u, ctx, state);
     const final = state === 'final-sigterm' || state === 'final-sigkill';
     arm(u, ctx, state === 'stop-watchdog' ? s.timeoutAbortMs ?? ctx.defaults.timeoutAbortMs ?? timeoutStop(s, ctx) : timeoutStop(s, ctx), () => {
       switch (state) {
@@ -552,7 +576,9 @@ function controlExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent): voi
         if (!pid) {
           // systemd's service_demand_pid_file: while the daemon's processes live, wait for the file
           // (until TimeoutStartSec=, which stays armed); with nothing left, it is a protocol failure.
-          if (!hasLiveProcesses(u, ctx)) {
+          // A daemon that called setsid() and scrubbed its environment (nginx) is only a stray
+          // child of svcd until its PID file names it: strays count as live here.
+          if (!hasLiveProcesses(u, ctx) && (ctx.system.strayProcesses?.().length ?? 0) === 0) {
             ctx.log(u, `New main PID could not be read from PIDFile=${s.pidFile}.`);
             return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
           }
