@@ -45,6 +45,11 @@ describe('the svcd image (layout checked in namespaces)', () => {
   it('answers systemctl, service(8) and journalctl from inside, and the health check', async () => {
     expect(exec('systemctl', 'is-active', 'nova-compute').stdout).toBe('active\n');
     expect(exec('service', 'nova-compute', 'status').stdout).toMatch(/Active: active \(running\)/);
+    // An init script run by hand goes through Debian's lsb init-functions, which see
+    // /run/systemd/system and redirect to systemctl, that is svcctl.
+    expect(exec('/etc/init.d/nova-compute', 'status').stdout).toMatch(/nova-compute\.service.*\n.*Loaded: loaded/);
+    expect(exec('/etc/init.d/nova-compute', 'restart')).toMatchObject({ status: 0 });
+    expect(exec('systemctl', '--system', '--no-ask-password', 'daemon-reload').status).toBe(0);
     expect(exec('svcctl', 'is-system-running', '--wait')).toMatchObject({ stdout: 'running\n', status: 0 });
     expect(exec('systemctl', 'restart', 'nova-compute').status).toBe(0);
     expect(exec('journalctl', '-u', 'nova-compute', '--no-pager').stdout).toMatch(/ svcd\[1\]: Started nova-compute\.service/);

@@ -57,6 +57,10 @@ const SYSTEMCTL_OPTIONS = {
   'job-mode': { type: 'string' },
   plain: { type: 'boolean' },
   'no-reload': { type: 'boolean' },
+  // Accepted as systemctl accepts them in package scripts: svcd never asks for a password, and
+  // the system manager is the only one it talks to.
+  'no-ask-password': { type: 'boolean' },
+  system: { type: 'boolean' },
   'no-legend': { type: 'boolean' },
   full: { type: 'boolean', short: 'l' },
   now: { type: 'boolean' },
