@@ -66,6 +66,22 @@ describe.skipIf(present.length < 3)(`Debian units under svcd (${present.join(', 
   it('memcached answers a stats request', async () => {
     expect(await ask(11211, 'version\r\n')).toMatch(/^VERSION /);
   });
+  it('reloads nginx through its ExecReload= (same master, new workers, still serving), as systemctl reload does', async () => {
+    const pid1 = Number(spawnSync('pgrep', ['-P', String(proc!.pid)], { encoding: 'utf8' }).stdout.trim());
+    // svcctl runs inside the namespaces: /run (the control socket) is private to them.
+    const inside = (...args: string[]) => spawnSync('nsenter', ['-t', String(pid1), '-m', '-p', '--', process.execPath, join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', '/run/svcd', ...args], { encoding: 'utf8' });
+    const before = inside('show', '-p', 'MainPID', '--value', 'nginx.service').stdout;
+    const workers = () => spawnSync('pgrep', ['-f', '^nginx: worker'], { encoding: 'utf8' }).stdout.trim().split('\n').sort().join(' ');
+    const oldWorkers = workers();
+    expect(inside('reload', 'nginx.service')).toMatchObject({ status: 0, stderr: '' });
+    expect(await until(() => workers() !== oldWorkers && workers() !== '')).toBe(true);
+    expect(inside('show', '-p', 'MainPID', '--value', 'nginx.service').stdout).toBe(before);
+    expect(inside('is-active', 'nginx.service').stdout).toBe('active\n');
+    expect(await until(() => /Reloaded nginx\.service/.test(out)), out).toBe(true);
+    expect(await ask(80, 'GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200/);
+    // redis-server.service has no ExecReload=: refused in systemctl's words.
+    expect(inside('reload', 'redis-server.service')).toMatchObject({ status: 3, stderr: 'Failed to reload redis-server.service: Job type reload is not applicable for unit redis-server.service.\n' });
+  });
   it('stops them all on SIGTERM, leaving no process behind, and exits 0', async () => {
     const pid1 = Number(spawnSync('pgrep', ['-P', String(proc!.pid)], { encoding: 'utf8' }).stdout.trim());
     process.kill(pid1, 'SIGTERM');
