@@ -4,8 +4,12 @@
  *
  * Each datagram is first sized with MSG_PEEK|MSG_TRUNC (Linux ≥3.4 reports the real length for
  * unix datagrams), the buffer grown to fit, then received whole together with the kernel's
- * SCM_CREDENTIALS (SO_PASSCRED): the sender's pid, what NotifyAccess= is checked against. Passed
- * fds (SCM_RIGHTS, e.g. FDSTORE=1) are not taken yet; they are closed rather than leaked.
+ * SCM_CREDENTIALS (SO_PASSCRED): the sender's pid, what NotifyAccess= is checked against, and the
+ * kernel's receive time (SO_TIMESTAMP: journald's _SOURCE_REALTIME_TIMESTAMP=). Passed fds
+ * (SCM_RIGHTS, e.g. FDSTORE=1) are not taken; they are closed rather than leaked — except the one
+ * case of the journal's native protocol: an empty datagram carrying a single sealed memfd is
+ * sd_journal_send()'s way of sending a message too large for a datagram, and the memfd's contents
+ * are delivered as the datagram.
  */
 #define _GNU_SOURCE
 #include "svcd_native.h"
@@ -16,6 +20,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <fcntl.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <uv.h>
@@ -34,7 +40,10 @@ struct dgram {
  * must not starve child exits and timers. Level-triggered polling brings us back for the rest. */
 #define MAX_PER_WAKEUP 256
 
-static void deliver(struct dgram *d, size_t len, const struct ucred *cred) {
+/* journald's cap on a memfd-passed entry (ENTRY_SIZE_MAX is 768 MiB there); svcd keeps it smaller. */
+#define MEMFD_MAX (64 * 1024 * 1024)
+
+static void deliver(struct dgram *d, size_t len, const struct ucred *cred, const struct timeval *tv) {
   napi_env env = d->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
@@ -45,6 +54,9 @@ static void deliver(struct dgram *d, size_t len, const struct ucred *cred) {
   napi_set_named_property(env, args[1], "pid", svcd_int(env, cred->pid));
   napi_set_named_property(env, args[1], "uid", svcd_int(env, cred->uid == (uid_t)-1 ? -1 : (int64_t)cred->uid));
   napi_set_named_property(env, args[1], "gid", svcd_int(env, cred->gid == (gid_t)-1 ? -1 : (int64_t)cred->gid));
+  napi_value usec;
+  napi_create_double(env, (double)tv->tv_sec * 1e6 + (double)tv->tv_usec, &usec);
+  napi_set_named_property(env, args[1], "realtimeUsec", usec);
   svcd_call_js(env, d->callback, 2, args);
   napi_close_handle_scope(env, scope);
 }
@@ -67,7 +79,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     struct iovec iov = {d->buf, d->cap};
     union {
       struct cmsghdr align;
-      char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * 253)];
+      char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(struct timeval)) + CMSG_SPACE(sizeof(int) * 253)];
     } control;
     struct msghdr msg;
     memset(&msg, 0, sizeof msg);
@@ -79,20 +91,46 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) break;
     struct ucred cred = {0, (uid_t)-1, (gid_t)-1};
+    struct timeval tv = {0, 0};
+    int memfd = -1;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level != SOL_SOCKET) continue;
       if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof cred)) {
         memcpy(&cred, CMSG_DATA(c), sizeof cred);
+      } else if (c->cmsg_type == SCM_TIMESTAMP && c->cmsg_len == CMSG_LEN(sizeof tv)) {
+        memcpy(&tv, CMSG_DATA(c), sizeof tv);
       } else if (c->cmsg_type == SCM_RIGHTS) {
         size_t nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (size_t k = 0; k < nfds; k++) {
           int fd;
           memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
-          close(fd);
+          if (n == 0 && nfds == 1 && memfd < 0) memfd = fd;
+          else close(fd);
         }
       }
     }
-    deliver(d, (size_t)n, &cred);
+    if (tv.tv_sec == 0) gettimeofday(&tv, NULL);
+    if (memfd >= 0) {
+      /* Only a sealed memfd (its contents can no longer change under us), as journald demands. */
+      struct stat st;
+      int seals = fcntl(memfd, F_GET_SEALS);
+      bool ok = seals >= 0 && (seals & (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)) == (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) &&
+                fstat(memfd, &st) == 0 && st.st_size > 0 && st.st_size <= MEMFD_MAX;
+      if (ok && (size_t)st.st_size + 1 > d->cap) {
+        char *nb = realloc(d->buf, (size_t)st.st_size + 1);
+        if (nb) {
+          d->buf = nb;
+          d->cap = (size_t)st.st_size + 1;
+        } else {
+          ok = false;
+        }
+      }
+      ssize_t got = ok ? pread(memfd, d->buf, (size_t)st.st_size, 0) : -1;
+      close(memfd);
+      if (got != (ssize_t)(ok ? st.st_size : 0) || got <= 0) continue;
+      n = got;
+    }
+    deliver(d, (size_t)n, &cred, &tv);
   }
 }
 
@@ -147,7 +185,8 @@ static napi_value BindDatagram(napi_env env, napi_callback_info info) {
     struct stat st;
     if (lstat(sa.sun_path, &st) == 0 && S_ISSOCK(st.st_mode)) unlink(sa.sun_path);
   }
-  if (bind(fd, (struct sockaddr *)&sa, len) < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+  if (bind(fd, (struct sockaddr *)&sa, len) < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof one) < 0) {
     int e = errno;
     close(fd);
     return svcd_throw_errno(env, "bind", e);

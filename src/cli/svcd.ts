@@ -131,6 +131,9 @@ function main(): void {
     notifySocket, outputFds: [1, 2], managerEnv, journal,
     notice: (unit, text) => process.stderr.write(`svcd: ${unit}: ${text}\n`),
   });
+  // journald's sockets are the system manager's to serve: as PID 1 keeping its journal in journald's
+  // place (a --journal-dir run is a test or bench sharing the host's /run and /dev), or when asked.
+  if (journal && ((process.pid === 1 && opts.journalDir === undefined) || opts.journalSockets)) journal.listen((pid) => system.unitOfProcess(pid));
 
   const sweep = (signal: number): number => {
     const pids = process.pid === 1 ? system.processTable().map((p) => p.pid).filter((p) => p !== 1) : system.descendants(process.pid);

@@ -92,6 +92,15 @@ export function currentBootId(): string | undefined {
   return readBootId();
 }
 
+/**
+ * The time journalctl 252 prints for an entry (short and verbose modes): the sender's
+ * _SOURCE_REALTIME_TIMESTAMP= when it has a valid one, else the time the journal received it.
+ */
+function shownRealtime(e: JournalEntry): number {
+  const src = Number(field(e, '_SOURCE_REALTIME_TIMESTAMP'));
+  return Number.isSafeInteger(src) && src > 0 ? src : e.realtime;
+}
+
 function field(e: JournalEntry, name: string): string | undefined {
   const f = e.fields.find((x) => x.name === name);
   return f ? fieldText(f) : undefined;
@@ -236,9 +245,10 @@ export function formatEntry(e: JournalEntry, mode: OutputMode, color: boolean): 
       return m ? printable(m.value) ?? `[${m.value?.length ?? 0}B blob data]` : '';
     }
     case 'verbose': {
-      const d = new Date(Math.floor(e.realtime / 1000));
+      const realtime = shownRealtime(e);
+      const d = new Date(Math.floor(realtime / 1000));
       const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? 'UTC';
-      const head = `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()]} ${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${String(e.realtime % 1_000_000).padStart(6, '0')} ${zone === 'GMT' ? 'UTC' : zone} [${formatCursor(e)}]`;
+      const head = `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()]} ${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${String(realtime % 1_000_000).padStart(6, '0')} ${zone === 'GMT' ? 'UTC' : zone} [${formatCursor(e)}]`;
       return [head, ...e.fields.map((f) => `    ${f.name}=${printable(f.value) ?? `[${f.value?.length ?? 0}B blob data]`}`)].join('\n');
     }
     default: {
@@ -252,7 +262,7 @@ export function formatEntry(e: JournalEntry, mode: OutputMode, color: boolean): 
       if (color && prio <= 3) msg = `\x1b[0;1;31m${msg}\x1b[0m`;
       else if (color && prio === 4) msg = `\x1b[0;1;33m${msg}\x1b[0m`;
       else if (color && prio === 5) msg = `\x1b[0;1;39m${msg}\x1b[0m`;
-      const time = mode === 'short-monotonic' ? `[${(e.monotonic / 1e6).toFixed(6).padStart(12)}]` : shortTime(e.realtime, mode);
+      const time = mode === 'short-monotonic' ? `[${(e.monotonic / 1e6).toFixed(6).padStart(12)}]` : shortTime(shownRealtime(e), mode);
       const unitPart = mode === 'with-unit' ? printable(get('_SYSTEMD_UNIT')?.value) ?? ident : ident;
       const prefix = `${time}${host ? ` ${host}` : ''} ${unitPart}${pid ? `[${pid}]` : ''}: `;
       // Continuation lines line up under the message, as journalctl prints them.

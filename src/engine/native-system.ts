@@ -62,10 +62,17 @@ export class NativeSystem implements System {
   /** The unit each process was last counted in: orphans are reaped after /proc forgets them. */
   private readonly lastUnit = new Map<number, string>();
   private readonly noticed = new Set<string>();
+  /** Processes svcd started, by pid: whose unit they run for (unitOfProcess). Dropped when reaped. */
+  private readonly leaders = new Map<number, { unit: string; invocationId: string }>();
 
   constructor(private readonly opts: NativeSystemOptions = {}) {
     native.setChildSubreaper();
     native.startReaper((exits) => {
+      // A process's last log datagram may be read after its exit is: keep its unit a moment longer.
+      for (const e of exits) {
+        const owner = this.leaders.get(e.pid);
+        if (owner) setTimeout(() => this.leaders.get(e.pid) === owner && this.leaders.delete(e.pid), 2000).unref();
+      }
       for (const e of exits) {
         const event = { pid: e.pid, code: e.signal ? 0 : e.code, signal: e.signal, coreDumped: e.coreDumped };
         this.forget(e.pid);
@@ -145,6 +152,7 @@ export class NativeSystem implements System {
       });
       if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
       const pid = this.spawnSpec(spec);
+      this.leaders.set(pid, { unit: req.unit, invocationId: req.invocationId ?? '' });
       stream?.started(pid);
       return pid;
     } finally {
@@ -280,6 +288,30 @@ export class NativeSystem implements System {
     this.procCache = table;
     setImmediate(() => (this.procCache = undefined));
     return table;
+  }
+
+  /**
+   * The unit a process runs for, as journald reads it from the cgroup: without cgroups, the unit
+   * whose started process is the pid itself, leads its session or process group, or is an
+   * ancestor (a few levels up: `sh -c 'logger …'`). Undefined when svcd cannot tell.
+   */
+  unitOfProcess(pid: number): { unit: string; invocationId: string } | undefined {
+    let cur = pid;
+    for (let depth = 0; depth < 8 && cur > 1; depth++) {
+      const own = this.leaders.get(cur);
+      if (own) return own;
+      let f: string[];
+      try {
+        const stat = readFileSync(`/proc/${cur}/stat`, 'latin1');
+        f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      } catch {
+        return undefined;
+      }
+      const group = this.leaders.get(Number(f[3])) ?? this.leaders.get(Number(f[2]));
+      if (group) return group;
+      cur = Number(f[1]);
+    }
+    return undefined;
   }
 
   /** Every descendant of `root` (svcd itself): what the final sweep of a shutdown signals. */

@@ -178,6 +178,8 @@ export interface Sender {
   /** -1 when the kernel attached no credentials. */
   readonly uid: number;
   readonly gid: number;
+  /** When the kernel received the datagram (SO_TIMESTAMP), µs since the epoch. */
+  readonly realtimeUsec: number;
 }
 
 declare const datagramBrand: unique symbol;

@@ -25,12 +25,23 @@ import { randomId128 } from './format.js';
 
 /** Who writes into a stream: the fields journald takes from the peer and the unit. */
 export interface StreamMeta {
+  /** '' when the writer belongs to no unit svcd knows (a client of the stdout socket). */
   readonly unit: string;
   readonly invocationId: string;
+  /** '' for none (no SYSLOG_IDENTIFIER=). */
   readonly identifier: string;
   /** SyslogLevelPrefix=: a leading "<N>" sets the line's priority. */
   readonly levelPrefix: boolean;
+  /** Facility and level of lines without a prefix; default daemon.info (systemd's SyslogFacility=/SyslogLevel=). */
+  readonly priority?: number;
+  /** The writer's uid/gid from the kernel (SO_PEERCRED): kept even when /proc no longer has it. */
+  readonly cred?: { readonly uid: number; readonly gid: number };
+  /** Per-unit LogRateLimitIntervalSec=/LogRateLimitBurst= (µs, count); undefined: the journal's. */
+  readonly rateLimit?: { readonly intervalUsec: number; readonly burst: number };
 }
+
+/** LOG_DAEMON|LOG_INFO: what systemd hands journald for a service's stdout unless SyslogFacility=/SyslogLevel= say otherwise. */
+export const DEFAULT_STREAM_PRIORITY = (3 << 3) | 6;
 
 /** Where a stream's lines go. */
 export interface LineSink {
@@ -92,6 +103,24 @@ export function processFields(pid: number, argv?: readonly string[]): [string, s
   return out;
 }
 
+/** The fields journald derives from a process's cgroup; svcd's units all live in system.slice. */
+export function unitFields(unit: string, invocationId: string): [string, string][] {
+  if (!unit) return [];
+  const out: [string, string][] = [['_SYSTEMD_UNIT', unit], ['_SYSTEMD_SLICE', 'system.slice'], ['_SYSTEMD_CGROUP', `/system.slice/${unit}`]];
+  if (invocationId) out.push(['_SYSTEMD_INVOCATION_ID', invocationId]);
+  return out;
+}
+
+/** _UID=/_GID= as the kernel gave them (SCM_CREDENTIALS, SO_PEERCRED) over /proc's, in journald's order. */
+export function withCredentials(fields: [string, string][], cred?: { uid: number; gid: number }): [string, string][] {
+  if (!cred) return fields;
+  const byName = new Map(fields);
+  if (cred.uid >= 0) byName.set('_UID', String(cred.uid));
+  if (cred.gid >= 0) byName.set('_GID', String(cred.gid));
+  const order = ['_PID', '_UID', '_GID', '_COMM', '_EXE', '_CMDLINE', '_CAP_EFFECTIVE'];
+  return order.filter((k) => byName.has(k)).map((k) => [k, byName.get(k)!]);
+}
+
 export class CaptureStream {
   private pending: Buffer[] = [];
   private pendingLength = 0;
@@ -99,18 +128,21 @@ export class CaptureStream {
   /** The per-stream fields, prepared once; replaced when the pid is known. */
   fixed: JournalData[];
   readonly socket: Socket;
+  /** The read end's descriptor (-1 if unknown): what daemon-reexec keeps open for the next svcd. */
+  readonly fd: number;
   private readonly streamId = randomId128();
   private stale = false;
 
   constructor(
     private readonly sink: LineSink,
     readonly meta: StreamMeta,
-    /** The pipe's read end (kept across daemon-reexec by its number). */
-    readonly fd: number,
+    /** The read end: a pipe's fd (kept across daemon-reexec by its number), or a stdout-socket connection. */
+    source: number | Socket,
     private readonly lineMax = LINE_MAX,
   ) {
     this.fixed = this.prepare();
-    this.socket = new Socket({ fd, readable: true, writable: false });
+    this.socket = typeof source === 'number' ? new Socket({ fd: source, readable: true, writable: false }) : source;
+    this.fd = typeof source === 'number' ? source : ((source as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1);
     this.socket.on('data', (chunk: Buffer) => this.push(chunk));
     this.socket.on('end', () => this.flush());
     this.socket.on('close', () => sink.closed(this));
@@ -128,19 +160,19 @@ export class CaptureStream {
 
   private prepare(): JournalData[] {
     const m = this.meta;
-    const items: [string, string][] = [
-      ['SYSLOG_FACILITY', '3'],
-      ['SYSLOG_IDENTIFIER', m.identifier],
-      ['_TRANSPORT', 'stdout'],
-      ['_STREAM_ID', this.streamId],
-      ['_SYSTEMD_UNIT', m.unit],
-      ['_SYSTEMD_SLICE', 'system.slice'],
-      ['_SYSTEMD_CGROUP', `/system.slice/${m.unit}`],
-      ['_RUNTIME_SCOPE', 'system'],
-    ];
-    if (m.invocationId) items.push(['_SYSTEMD_INVOCATION_ID', m.invocationId]);
-    if (this.pid > 0) items.push(...processFields(this.pid));
+    const items: [string, string][] = [];
+    const facility = (m.priority ?? DEFAULT_STREAM_PRIORITY) >> 3;
+    if (facility !== 0) items.push(['SYSLOG_FACILITY', String(facility)]);
+    if (m.identifier) items.push(['SYSLOG_IDENTIFIER', m.identifier]);
+    items.push(['_TRANSPORT', 'stdout'], ['_STREAM_ID', this.streamId]);
+    items.push(...unitFields(m.unit, m.invocationId), ['_RUNTIME_SCOPE', 'system']);
+    if (this.pid > 0) items.push(...withCredentials(processFields(this.pid), m.cred));
     return items.map(([k, v]) => new JournalData(k, v));
+  }
+
+  /** Bytes that arrived before the stream was set up (after the stdout socket's header). */
+  feed(chunk: Buffer): void {
+    if (chunk.length > 0) this.push(chunk);
   }
 
   private push(chunk: Buffer): void {
@@ -210,7 +242,7 @@ export class CaptureStream {
       this.stale = false;
       this.fixed = this.prepare();
     }
-    let priority = 6;
+    let priority = (this.meta.priority ?? DEFAULT_STREAM_PRIORITY) & 7;
     let message = line;
     if (this.meta.levelPrefix && line.length >= 3 && line[0] === 0x3c && line[2] === 0x3e && line[1]! >= 0x30 && line[1]! <= 0x37) {
       priority = line[1]! - 0x30;

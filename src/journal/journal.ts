@@ -8,12 +8,14 @@
  * behind, the streams pause until it drains, so svcd's memory stays bounded either way.
  */
 import { closeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { keepAcrossExec, pipe } from '../exec/native.js';
 import { CaptureStream, LINE_MAX, processFields, type LineSink, type StreamMeta } from './capture.js';
 import { JournalDirectory, type JournalLimits } from './directory.js';
 import { monotonicUsec, realtimeUsec, type Id128 } from './format.js';
 import { JournalData, type JournalItem } from './file-writer.js';
+import { JournalSockets, type IngestSink, type JournalSocketPaths, type UnitOf } from './sockets.js';
 
 export type { StreamMeta } from './capture.js';
 export type ConsoleOutput = 'prefixed' | 'raw' | 'off';
@@ -66,13 +68,14 @@ export interface StreamHandOver {
   readonly pid: number;
 }
 
-export class Journal implements LineSink {
+export class Journal implements LineSink, IngestSink {
   private readonly store?: JournalDirectory;
   private readonly streams = new Set<CaptureStream>();
   private syncScheduled = false;
   private paused = false;
   private readonly host: JournalData[];
   private managerItems?: JournalData[];
+  private sockets?: JournalSockets;
   readonly dir?: string;
 
   constructor(private readonly opts: JournalOptions) {
@@ -115,6 +118,28 @@ export class Journal implements LineSink {
     if (h.pid > 0) s.started(h.pid);
     this.streams.add(s);
     if (this.paused) s.socket.pause();
+  }
+
+  /**
+   * Serves journald's sockets (/dev/log, the native socket, the stdout socket); `unitOf` tells
+   * which unit a sender's pid belongs to.
+   */
+  listen(unitOf: UnitOf, paths?: JournalSocketPaths): void {
+    this.sockets = new JournalSockets(this, unitOf, paths);
+    this.sockets.open((text) => this.opts.level?.(text));
+  }
+
+  ingest(items: JournalItem[], _unit: string, forward: { identifier: string; pid: number; message: Buffer }): void {
+    this.append(items);
+    this.forward(forward.identifier, forward.pid, forward.message);
+  }
+
+  adoptStream(meta: StreamMeta, socket: Socket, pid: number, rest: Buffer): void {
+    const s = new CaptureStream(this, meta, socket, this.opts.lineMax ?? LINE_MAX);
+    this.streams.add(s);
+    if (this.paused) socket.pause();
+    if (pid > 0) s.started(pid);
+    s.feed(rest);
   }
 
   closed(s: CaptureStream): void {
@@ -195,6 +220,7 @@ export class Journal implements LineSink {
   }
 
   close(): void {
+    this.sockets?.close();
     try {
       this.store?.close();
     } catch {

@@ -6,7 +6,7 @@ describe('svcd options (CONTRACT.md)', () => {
     const r = parseDaemonOptions([], {});
     expect(r).toEqual({
       ok: true,
-      value: { unitPath: undefined, runtimeDir: '/run/svcd', stateDir: '/var/lib/svcd', journalDir: undefined, defaultUnit: 'default.target', configPath: '/etc/svcd/system.conf', plan: false },
+      value: { unitPath: undefined, runtimeDir: '/run/svcd', stateDir: '/var/lib/svcd', journalDir: undefined, defaultUnit: 'default.target', configPath: '/etc/svcd/system.conf', plan: false, journalSockets: false },
     });
   });
   it('prefers flags over the environment, and the environment over defaults', () => {

@@ -19,6 +19,12 @@ export interface DaemonOptions {
   readonly plan: boolean;
   /** --deserialize FILE (internal, as systemd's): take over from the svcd that re-executed. */
   readonly deserialize?: string;
+  /**
+   * --journal-sockets (svcd extension): serve /dev/log and /run/systemd/journal/{socket,stdout}
+   * whatever else is set. Without it svcd serves them only as PID 1 without --journal-dir (on a
+   * host they are journald's; a --journal-dir run is a test sharing the host's /run and /dev).
+   */
+  readonly journalSockets: boolean;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -26,7 +32,7 @@ export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 export const DEFAULT_CONFIG = '/etc/svcd/system.conf';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE] [--plan]
+            [--unit NAME] [--config FILE] [--plan] [--journal-sockets]
 `;
 
 export function parseDaemonOptions(
@@ -46,6 +52,7 @@ export function parseDaemonOptions(
         config: { type: 'string' },
         plan: { type: 'boolean' },
         deserialize: { type: 'string' },
+        'journal-sockets': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -66,6 +73,7 @@ export function parseDaemonOptions(
     configPath: v.config ?? DEFAULT_CONFIG,
     plan: v.plan ?? false,
     deserialize: v.deserialize,
+    journalSockets: v['journal-sockets'] ?? false,
   });
 }
 
