@@ -121,6 +121,7 @@ function main(): void {
       consoleOutput: config.journal.consoleOutput,
       console: process.stdout,
       level: (text) => process.stderr.write(`svcd: ${text}\n`),
+      rateLimit: { intervalUsec: Number(config.journal.rateLimitIntervalUSec >= 2n ** 53n ? 0n : config.journal.rateLimitIntervalUSec), burst: config.journal.rateLimitBurst },
     });
   } catch (e) {
     process.stderr.write(`svcd: journal disabled: ${(e as Error).message}\n`);

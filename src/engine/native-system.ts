@@ -31,9 +31,29 @@ export interface NativeSystemOptions {
   readonly notice?: (unit: string, text: string) => void;
 }
 
+/** A unit's LogRateLimitIntervalSec= (µs) / LogRateLimitBurst=; an unset one is the journal's. */
+export interface LogRateLimit {
+  readonly intervalUsec?: number;
+  readonly burst?: number;
+}
+
 /** A journal stream per process: the write end for the child, told the child's pid once it runs. */
 export interface OutputSink {
-  openStream(meta: { unit: string; invocationId: string; identifier: string; levelPrefix: boolean }): { fd: number; started(pid: number): void };
+  openStream(meta: { unit: string; invocationId: string; identifier: string; levelPrefix: boolean; rateLimit?: LogRateLimit }): { fd: number; started(pid: number): void };
+}
+
+/** The unit a process was started for (what the journal puts in _SYSTEMD_UNIT= and rate-limits by). */
+export interface ProcessOwner {
+  readonly unit: string;
+  readonly invocationId: string;
+  readonly rateLimit?: LogRateLimit;
+}
+
+/** LogRateLimitIntervalSec=/LogRateLimitBurst= when the unit sets either. */
+function logRateLimit(exec: { logRateLimitIntervalUSec?: bigint; logRateLimitBurst?: number }): LogRateLimit | undefined {
+  const i = exec.logRateLimitIntervalUSec;
+  if (i === undefined && exec.logRateLimitBurst === undefined) return undefined;
+  return { intervalUsec: i === undefined ? undefined : i >= 2n ** 53n ? Number.MAX_SAFE_INTEGER : Number(i), burst: exec.logRateLimitBurst };
 }
 
 interface ProcEntry {
@@ -63,7 +83,7 @@ export class NativeSystem implements System {
   private readonly lastUnit = new Map<number, string>();
   private readonly noticed = new Set<string>();
   /** Processes svcd started, by pid: whose unit they run for (unitOfProcess). Dropped when reaped. */
-  private readonly leaders = new Map<number, { unit: string; invocationId: string }>();
+  private readonly leaders = new Map<number, ProcessOwner>();
 
   constructor(private readonly opts: NativeSystemOptions = {}) {
     native.setChildSubreaper();
@@ -129,7 +149,7 @@ export class NativeSystem implements System {
       plan = resolveStdio(exec, () => {
         if (!this.opts.journal) return undefined;
         const identifier = exec.syslogIdentifier ?? basename(req.command!.path);
-        stream = this.opts.journal.openStream({ unit: req.unit, invocationId: req.invocationId ?? '', identifier, levelPrefix: exec.syslogLevelPrefix });
+        stream = this.opts.journal.openStream({ unit: req.unit, invocationId: req.invocationId ?? '', identifier, levelPrefix: exec.syslogLevelPrefix, rateLimit: logRateLimit(exec) });
         return stream.fd;
       }, out);
     } catch (e) {
@@ -152,7 +172,7 @@ export class NativeSystem implements System {
       });
       if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
       const pid = this.spawnSpec(spec);
-      this.leaders.set(pid, { unit: req.unit, invocationId: req.invocationId ?? '' });
+      this.leaders.set(pid, { unit: req.unit, invocationId: req.invocationId ?? '', rateLimit: logRateLimit(exec) });
       stream?.started(pid);
       return pid;
     } finally {
@@ -295,7 +315,7 @@ export class NativeSystem implements System {
    * whose started process is the pid itself, leads its session or process group, or is an
    * ancestor (a few levels up: `sh -c 'logger …'`). Undefined when svcd cannot tell.
    */
-  unitOfProcess(pid: number): { unit: string; invocationId: string } | undefined {
+  unitOfProcess(pid: number): ProcessOwner | undefined {
     let cur = pid;
     for (let depth = 0; depth < 8 && cur > 1; depth++) {
       const own = this.leaders.get(cur);

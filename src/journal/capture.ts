@@ -22,6 +22,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { JournalData } from './file-writer.js';
 import { randomId128 } from './format.js';
+import type { UnitRateLimit } from './rate-limit.js';
 
 /** Who writes into a stream: the fields journald takes from the peer and the unit. */
 export interface StreamMeta {
@@ -36,8 +37,8 @@ export interface StreamMeta {
   readonly priority?: number;
   /** The writer's uid/gid from the kernel (SO_PEERCRED): kept even when /proc no longer has it. */
   readonly cred?: { readonly uid: number; readonly gid: number };
-  /** Per-unit LogRateLimitIntervalSec=/LogRateLimitBurst= (µs, count); undefined: the journal's. */
-  readonly rateLimit?: { readonly intervalUsec: number; readonly burst: number };
+  /** Per-unit LogRateLimitIntervalSec=/LogRateLimitBurst=; undefined: the journal's. */
+  readonly rateLimit?: UnitRateLimit;
 }
 
 /** LOG_DAEMON|LOG_INFO: what systemd hands journald for a service's stdout unless SyslogFacility=/SyslogLevel= say otherwise. */

@@ -53,6 +53,10 @@ export interface JournalLimits {
   maxUse: number;
   /** SystemMaxFiles=: at most this many rotated files are kept. */
   maxFiles: number;
+  /** MaxFileSec= (µs): rotate the active file once its first entry is this old; 0 = never. */
+  maxFileUsec: number;
+  /** MaxRetentionSec= (µs): delete rotated files whose first entry is older; 0 = never. */
+  maxRetentionUsec: number;
 }
 
 /**
@@ -77,7 +81,13 @@ export function journalLimits(settings: JournalSettings, dir: string, persistent
     maxUse = Math.min(fsBytes / 10, 4096 * MIB);
   }
   const maxFileSize = file !== null ? Number(file) : Math.min(maxUse / 8, 128 * MIB);
-  return { maxUse, maxFileSize: Math.max(maxFileSize, 64 * 1024), maxFiles: files };
+  return {
+    maxUse,
+    maxFileSize: Math.max(maxFileSize, 64 * 1024),
+    maxFiles: files,
+    maxFileUsec: Number(settings.maxFileUSec >= 2n ** 63n ? 0n : settings.maxFileUSec),
+    maxRetentionUsec: Number(settings.maxRetentionUSec >= 2n ** 63n ? 0n : settings.maxRetentionUSec),
+  };
 }
 
 /** The name journald gives a file it rotated away. */
@@ -132,6 +142,8 @@ export class JournalDirectory {
   private writer: JournalFileWriter;
   private readonly opts: JournalDirectoryOptions;
   private seqnumId: Id128 | undefined;
+  /** The active file's first entry's realtime (0: none yet), for MaxFileSec=. */
+  private headRealtime = 0;
   rotations = 0;
 
   private constructor(opts: JournalDirectoryOptions) {
@@ -141,10 +153,13 @@ export class JournalDirectory {
       maxFileSize: opts.limits?.maxFileSize ?? 128 * MIB,
       maxUse: opts.limits?.maxUse ?? 4096 * MIB,
       maxFiles: opts.limits?.maxFiles ?? 100,
+      maxFileUsec: opts.limits?.maxFileUsec ?? 0,
+      maxRetentionUsec: opts.limits?.maxRetentionUsec ?? 0,
     };
     mkdirSync(this.dir, { recursive: true, mode: 0o2755 });
     const next = this.setAsideExisting();
     this.writer = this.newWriter(next);
+    this.vacuum();
   }
 
   static open(opts: JournalDirectoryOptions): JournalDirectory {
@@ -194,7 +209,10 @@ export class JournalDirectory {
   }
 
   append(items: readonly JournalItem[], ts: EntryTimestamps): number {
+    // MaxFileSec=: journald rotates a file whose first entry is older than this before writing to it.
+    if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && ts.realtime - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
     const seq = this.writer.append(items, ts);
+    if (this.headRealtime === 0) this.headRealtime = ts.realtime;
     if (this.writer.size >= this.limits.maxFileSize || this.writer.hashTablesFull()) this.rotate();
     return seq;
   }
@@ -208,18 +226,24 @@ export class JournalDirectory {
     if (st.entries === 0) unlinkSync(w.path);
     else renameSync(w.path, join(this.dir, archivedName('system', w.seqnumId, st.headSeqnum, st.headRealtime)));
     this.rotations++;
+    this.headRealtime = 0;
     this.writer = this.newWriter(next);
     this.vacuum();
   }
 
-  /** Deletes the oldest rotated files while over SystemMaxUse= or SystemMaxFiles=. */
-  vacuum(): string[] {
+  /**
+   * Deletes the oldest rotated files while over SystemMaxUse= or SystemMaxFiles=, and those whose
+   * first entry is older than MaxRetentionSec= (journald's vacuum judges a file by the head time
+   * in its name).
+   */
+  vacuum(now: number = Date.now() * 1000): string[] {
     const removed: string[] = [];
     const files = rotatedFiles(this.dir);
     let total = files.reduce((s, f) => s + f.size, 0) + this.writer.size;
     let count = files.length;
+    const retention = this.limits.maxRetentionUsec > 0 ? now - this.limits.maxRetentionUsec : -Infinity;
     for (const f of files) {
-      if (total <= this.limits.maxUse && count <= this.limits.maxFiles) break;
+      if (total <= this.limits.maxUse && count <= this.limits.maxFiles && f.realtime >= retention) break;
       try {
         unlinkSync(join(this.dir, f.name));
         removed.push(f.name);

@@ -7,7 +7,7 @@
  * service that writes faster than the disk fills its pipe and waits; when the console falls
  * behind, the streams pause until it drains, so svcd's memory stays bounded either way.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, statfsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { keepAcrossExec, pipe } from '../exec/native.js';
@@ -15,7 +15,8 @@ import { CaptureStream, LINE_MAX, processFields, type LineSink, type StreamMeta 
 import { JournalDirectory, type JournalLimits } from './directory.js';
 import { monotonicUsec, realtimeUsec, type Id128 } from './format.js';
 import { JournalData, type JournalItem } from './file-writer.js';
-import { JournalSockets, type IngestSink, type JournalSocketPaths, type UnitOf } from './sockets.js';
+import { JournalSockets, type IngestSink, type JournalSocketPaths, type MessageSource, type UnitOf } from './sockets.js';
+import { effectiveLimit, RateLimiter, type RateLimit, type UnitRateLimit } from './rate-limit.js';
 
 export type { StreamMeta } from './capture.js';
 export type ConsoleOutput = 'prefixed' | 'raw' | 'off';
@@ -31,7 +32,12 @@ export interface JournalOptions {
   readonly console: NodeJS.WritableStream & { writableLength?: number; writableHighWaterMark?: number };
   readonly lineMax?: number;
   readonly level?: (text: string) => void;
+  /** RateLimitIntervalSec=/RateLimitBurst= ([Journal]); svcd's default is off (0). */
+  readonly rateLimit?: RateLimit;
 }
+
+/** SD_MESSAGE_JOURNAL_DROPPED: journald's "Suppressed N messages" entry. */
+const MESSAGE_JOURNAL_DROPPED = 'a596d6fe7bfa4994828e72dfa46ed1e2';
 
 /**
  * What systemd attaches to its own job messages (job_emit_start_message/job_emit_done_message in
@@ -76,6 +82,9 @@ export class Journal implements LineSink, IngestSink {
   private readonly host: JournalData[];
   private managerItems?: JournalData[];
   private sockets?: JournalSockets;
+  private readonly limiter: RateLimiter;
+  private readonly rateLimit: RateLimit;
+  private available = { at: 0, bytes: 0 };
   readonly dir?: string;
 
   constructor(private readonly opts: JournalOptions) {
@@ -85,6 +94,49 @@ export class Journal implements LineSink, IngestSink {
     }
     this.host = [new JournalData('_BOOT_ID', opts.bootId), new JournalData('_MACHINE_ID', opts.machineId), new JournalData('_HOSTNAME', hostname())];
     opts.console.on('drain', () => this.resume());
+    this.rateLimit = opts.rateLimit ?? { intervalUsec: 0, burst: 0 };
+    this.limiter = new RateLimiter(() => this.availableBytes());
+  }
+
+  /** journald's "available" space, the rate limit's burst modulator: free disk (re-read every 30 s) within SystemMaxUse=. */
+  private availableBytes(): number {
+    const now = Date.now();
+    if (now - this.available.at > 30_000) {
+      let bytes = 0;
+      try {
+        if (this.store) {
+          const s = statfsSync(this.store.dir);
+          bytes = Math.min(s.bavail * s.bsize, this.store.limits.maxUse);
+        }
+      } catch {
+        // unknown: the burst stays as configured
+      }
+      this.available = { at: now, bytes };
+    }
+    return this.available.bytes;
+  }
+
+  /**
+   * The rate limit's word on a message from `unit`: false drops it; a window that ended with
+   * messages dropped is reported first, as journald reports it.
+   */
+  private admit(unit: string, priority: number, own?: UnitRateLimit): boolean {
+    const limit = effectiveLimit(this.rateLimit, own);
+    if (limit.intervalUsec <= 0 || limit.burst <= 0) return true;
+    const r = this.limiter.test(unit, priority, realtimeUsec(), limit);
+    if (r > 0) this.suppressed(unit, r);
+    return r >= 0;
+  }
+
+  private suppressed(unit: string, n: number): void {
+    this.managerItems ??= managerFields();
+    this.append([
+      ['MESSAGE', `Suppressed ${n} messages from ${unit || 'an unknown sender'}`],
+      ['MESSAGE_ID', MESSAGE_JOURNAL_DROPPED],
+      ['N_DROPPED', String(n)],
+      PRIORITIES[4]!,
+      ...this.managerItems,
+    ]);
   }
 
   /**
@@ -129,7 +181,8 @@ export class Journal implements LineSink, IngestSink {
     this.sockets.open((text) => this.opts.level?.(text));
   }
 
-  ingest(items: JournalItem[], _unit: string, forward: { identifier: string; pid: number; message: Buffer }): void {
+  ingest(items: JournalItem[], source: MessageSource, forward: { identifier: string; pid: number; message: Buffer }): void {
+    if (!this.admit(source.unit, source.priority, source.rateLimit)) return;
     this.append(items);
     this.forward(forward.identifier, forward.pid, forward.message);
   }
@@ -147,6 +200,7 @@ export class Journal implements LineSink, IngestSink {
   }
 
   line(s: CaptureStream, message: Buffer, priority: number, lineBreak?: JournalData): void {
+    if (!this.admit(s.meta.unit, priority, s.meta.rateLimit)) return;
     const items: JournalItem[] = [['MESSAGE', message], PRIORITIES[priority]!, ...s.fixed];
     if (lineBreak) items.push(lineBreak);
     this.append(items);

@@ -23,15 +23,24 @@ import { bindDatagram, closeDatagram, peerCredentials, type DatagramHandle, type
 import { processFields, unitFields, withCredentials, type StreamMeta } from './capture.js';
 import { JournalData, type JournalItem } from './file-writer.js';
 import { parseNative } from './native-protocol.js';
+import type { UnitRateLimit } from './rate-limit.js';
 import { parseSyslog } from './syslog.js';
 
-/** The unit a process belongs to, as the manager knows it. */
-export type UnitOf = (pid: number) => { unit: string; invocationId: string } | undefined;
+/** The unit a process belongs to, as the manager knows it, with its LogRateLimit*= if set. */
+export type UnitOf = (pid: number) => { unit: string; invocationId: string; rateLimit?: UnitRateLimit } | undefined;
+
+/** Where a message came from: what the rate limit counts it against. */
+export interface MessageSource {
+  /** '' for a sender svcd cannot place. */
+  readonly unit: string;
+  readonly priority: number;
+  readonly rateLimit?: UnitRateLimit;
+}
 
 /** What the sockets hand to the journal. */
 export interface IngestSink {
-  /** One entry of `unit` ('' for none); `forward` is what the console copy shows. */
-  ingest(items: JournalItem[], unit: string, forward: { identifier: string; pid: number; message: Buffer }): void;
+  /** One entry; `forward` is what the console copy shows. */
+  ingest(items: JournalItem[], source: MessageSource, forward: { identifier: string; pid: number; message: Buffer }): void;
   /** A stdout-socket connection whose header was read: the journal reads its lines from here on. */
   adoptStream(meta: StreamMeta, socket: Socket, pid: number, rest: Buffer): void;
 }
@@ -59,6 +68,7 @@ interface ClientContext {
   readonly at: number;
   readonly items: JournalData[];
   readonly unit: string;
+  readonly rateLimit?: UnitRateLimit;
 }
 
 export class JournalSockets {
@@ -133,7 +143,7 @@ export class JournalSockets {
     const items = withCredentials(sender.pid > 0 ? processFields(sender.pid) : [], sender);
     const owner = sender.pid > 0 ? this.unitOf(sender.pid) : undefined;
     if (owner) items.push(...unitFields(owner.unit, owner.invocationId));
-    const ctx = { at: now, items: items.map(([k, v]) => new JournalData(k, v)), unit: owner?.unit ?? '' };
+    const ctx = { at: now, items: items.map(([k, v]) => new JournalData(k, v)), unit: owner?.unit ?? '', rateLimit: owner?.rateLimit };
     this.contexts.set(sender.pid, ctx);
     return ctx;
   }
@@ -147,7 +157,7 @@ export class JournalSockets {
     if (m.timestamp !== undefined) items.push(['SYSLOG_TIMESTAMP', m.timestamp]);
     if (m.raw) items.push(['SYSLOG_RAW', m.raw]);
     items.push(this.transport.syslog, ['_SOURCE_REALTIME_TIMESTAMP', String(sender.realtimeUsec)], ...ctx.items, this.scope);
-    this.sink.ingest(items, ctx.unit, { identifier: m.identifier ?? 'syslog', pid: Number(m.pid ?? sender.pid), message: m.message });
+    this.sink.ingest(items, { unit: ctx.unit, priority: m.priority, rateLimit: ctx.rateLimit }, { identifier: m.identifier ?? 'syslog', pid: Number(m.pid ?? sender.pid), message: m.message });
   }
 
   private native(data: Buffer, sender: Sender): void {
@@ -156,7 +166,8 @@ export class JournalSockets {
     const ctx = this.context(sender);
     const items: JournalItem[] = [...m.fields];
     items.push(this.transport.journal, ['_SOURCE_REALTIME_TIMESTAMP', String(sender.realtimeUsec)], ...ctx.items, this.scope);
-    this.sink.ingest(items, ctx.unit, { identifier: m.identifier ?? 'journal', pid: sender.pid, message: m.message ?? Buffer.alloc(0) });
+    // journald counts a message without PRIORITY= as info.
+    this.sink.ingest(items, { unit: ctx.unit, priority: m.priority ?? 6, rateLimit: ctx.rateLimit }, { identifier: m.identifier ?? 'journal', pid: sender.pid, message: m.message ?? Buffer.alloc(0) });
   }
 
   /**
@@ -201,6 +212,7 @@ export class JournalSockets {
         priority,
         levelPrefix: lines[3] !== '0',
         cred,
+        rateLimit: owner?.rateLimit,
       };
       this.sink.adoptStream(meta, sock, cred.pid, head.subarray(at));
     };

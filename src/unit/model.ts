@@ -111,6 +111,9 @@ export interface ExecContext {
   readonly ttyPath?: string;
   readonly syslogIdentifier?: string;
   readonly syslogLevelPrefix: boolean;
+  /** LogRateLimitIntervalSec=/LogRateLimitBurst=; undefined: the journal's [Journal] settings. */
+  readonly logRateLimitIntervalUSec?: Usec;
+  readonly logRateLimitBurst?: number;
   readonly noNewPrivileges: boolean;
   readonly privateTmp: boolean;
 }

@@ -478,6 +478,9 @@ supported(EXEC_SECTIONS, 'StandardOutput', scalar(parseStdIO, (d, v) => (d.exec.
 supported(EXEC_SECTIONS, 'StandardError', scalar(parseStdIO, (d, v) => (d.exec.standardError = v)));
 supported(EXEC_SECTIONS, 'TTYPath', printf(QUOTED, scalar(absolutePath, (d, v) => (d.exec.ttyPath = v))));
 supported(EXEC_SECTIONS, 'SyslogIdentifier', printf(QUOTED, scalar(str, (d, v) => (d.exec.syslogIdentifier = v))));
+// journald's per-unit rate limit (systemd.exec(5)): empty resets to the journal's own.
+supported(EXEC_SECTIONS, 'LogRateLimitIntervalSec', scalar(parseSec, (d, v) => (d.exec.logRateLimitIntervalUSec = v)));
+supported(EXEC_SECTIONS, 'LogRateLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.exec.logRateLimitBurst = v)));
 supported(EXEC_SECTIONS, 'SyslogLevelPrefix', scalar(parseBoolean, (d, v) => (d.exec.syslogLevelPrefix = v ?? true)));
 supported(EXEC_SECTIONS, 'NoNewPrivileges', scalar(parseBoolean, (d, v) => (d.exec.noNewPrivileges = v ?? false)));
 supported(EXEC_SECTIONS, 'PrivateTmp', scalar(parseBoolean, (d, v) => (d.exec.privateTmp = v ?? false)));
