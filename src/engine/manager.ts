@@ -99,7 +99,7 @@ export class Manager implements ManagerApi {
         unitLog: (id, text) => opts.log(text, id),
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
-          const unit = opts.system.unitOfProcess?.(e.pid);
+          const unit = opts.system.lastUnitOf?.(e.pid);
           opts.log(`Reaped orphan process ${e.pid}.`, unit);
         },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).

@@ -237,7 +237,7 @@ export class NativeSystem implements System {
     return out;
   }
 
-  unitOfProcess(pid: number): string | undefined {
+  lastUnitOf(pid: number): string | undefined {
     return this.lastUnit.get(pid);
   }
 

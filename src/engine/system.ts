@@ -75,7 +75,7 @@ export interface System {
    */
   strayProcesses?(): readonly number[];
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
-  unitOfProcess?(pid: number): string | undefined;
+  lastUnitOf?(pid: number): string | undefined;
   /** The pid in a PIDFile= (0 when absent or unusable). */
   readPidFile?(path: string): number;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */
