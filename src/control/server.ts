@@ -75,7 +75,7 @@ function handlers(api: ManagerApi): Handlers {
           // an unreadable journal leaves the page without its log lines
         }
       }
-      return { text, found, active: st.activeState };
+      return { text, found, active: st.activeState, needDaemonReload: st.needDaemonReload };
     },
     'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),

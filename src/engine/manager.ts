@@ -157,7 +157,9 @@ export class Manager implements ManagerApi {
       this.bootFinished(false);
       return;
     }
-    this.bootJob = r.id;
+    // The whole boot may settle within start() (units that come up at once): then it is over already.
+    if (r.result !== undefined) this.bootFinished(r.result === 'done');
+    else this.bootJob = r.id;
   }
 
   private bootFinished(ok: boolean): void {

@@ -4,10 +4,10 @@
  * places (/var/log/journal/MACHINE_ID, /run/log/journal/MACHINE_ID). -f polls the files' tails
  * every 50 ms; on a terminal, output goes through `less` unless --no-pager, coloured by priority.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
+import { page, wantsPager } from '../pager.js';
 import { call, CONTROL_SOCKET } from '../../../control/protocol.js';
 import { currentBootId, defaultDirs, formatEntry, OUTPUT_MODES, parsePriority, parseTime, query, type LogQuery, type OutputMode } from '../../../control/journal-query.js';
 import { mangleUnitName } from '../mangle.js';
@@ -137,7 +137,8 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
       return 0;
     }
     const out = `${text}\n`;
-    if (io.stdout.isTTY && !v['no-pager'] && !io.env.SYSTEMD_PAGER?.match(/^(cat|)$/)) return page(out, io, pagerEnd);
+    const pagerIo = { stdout: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
+    if (wantsPager(pagerIo, v['no-pager'])) return page(out, pagerIo, pagerEnd).then(() => 0);
     io.stdout.write(out);
     return 0;
   }
@@ -168,18 +169,3 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
   });
 }
 
-function page(text: string, io: LogsIo, end: boolean): Promise<number> {
-  return new Promise((resolve) => {
-    const pager = spawn(io.env.SYSTEMD_PAGER || io.env.PAGER || 'less', end ? ['+G'] : [], {
-      stdio: ['pipe', 'inherit', 'inherit'],
-      env: { ...process.env, LESS: io.env.SYSTEMD_LESS ?? 'FRSXMK' },
-    });
-    pager.on('error', () => {
-      io.stdout.write(text);
-      resolve(0);
-    });
-    pager.on('exit', () => resolve(0));
-    pager.stdin.on('error', () => {});
-    pager.stdin.end(text);
-  });
-}

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
 import { mangleUnitName } from '../mangle.js';
 import type { AfterChange } from './install.js';
+import { Collector, page, wantsPager } from '../pager.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
 const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -168,6 +169,8 @@ async function status(ctx: VerbContext): Promise<number> {
     if (!first) ctx.stdout.write('\n');
     first = false;
     ctx.stdout.write(r.text);
+    // systemctl's warn_unit_file_changed(): last, on stderr.
+    if (r.needDaemonReload) ctx.stderr.write(`Warning: The unit file, source configuration file or drop-ins of ${unit} changed on disk. Run 'systemctl daemon-reload' to reload units.\n`);
     if (r.active !== 'active' && r.active !== 'reloading' && code === 0) code = EXIT_PROGRAM_NOT_RUNNING;
   }
   return code;
@@ -363,7 +366,19 @@ async function daemonReexec(ctx: VerbContext): Promise<number> {
   return EXIT_FAILURE;
 }
 
+/** The verbs systemctl pages (pager_open): their output goes through less on a terminal. */
+const PAGED = new Set(['show', 'status', 'list-units', 'list-jobs', 'list-dependencies']);
+
 export async function run(ctx: VerbContext): Promise<number> {
+  if (!PAGED.has(ctx.verb) || !wantsPager(ctx, ctx.options.noPager)) return runVerb(ctx);
+  const collected = new Collector();
+  const code = await runVerb({ ...ctx, stdout: collected });
+  const text = collected.text();
+  if (text) await page(text, ctx);
+  return code;
+}
+
+async function runVerb(ctx: VerbContext): Promise<number> {
   try {
     if (ctx.verb in JOB_VERBS) return await jobVerb(ctx);
     switch (ctx.verb) {
