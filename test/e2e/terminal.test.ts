@@ -61,6 +61,7 @@ describe('svcctl at a terminal', () => {
     expect(plain(ok.output())).toMatch(/Active: active \(running\) since /);
     const bad = terminal('status', 'broken.service');
     expect(await bad.exited).toBe(3);
+    // eslint-disable-next-line no-control-regex
     expect(bad.output()).toMatch(/\x1b\[0;1;31m×\x1b\[0m broken\.service - Broken/);
     const piped = await svcd.svcctl('status', 'web.service');
     expect(piped.stdout).toMatch(/^● web\.service - Web\n/);
