@@ -24,7 +24,7 @@ import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, typ
 import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './engine.js';
 import type { ActiveState, JobResult } from './job.js';
 import { toEngineUnit } from './model-adapter.js';
-import type { System } from './system.js';
+import type { System, TimerHandle } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 
@@ -83,6 +83,8 @@ export class Manager implements ManagerApi {
   private finish: Timestamp = NEVER;
   private exitCode?: number;
   private shuttingDown = false;
+  /** Units in a restart loop, with the timer that clears them once they stay up. */
+  private readonly restartLoops = new Map<string, TimerHandle | undefined>();
 
   constructor(private readonly opts: ManagerOptions) {
     this.map = buildUnitFileMap([...opts.searchPath]);
@@ -95,7 +97,7 @@ export class Manager implements ManagerApi {
         jobStarted: (j) => this.jobStarted(j),
         jobFinished: (j, r) => this.jobFinished(j, r),
         jobInstalled: (j) => this.emit((l) => l.jobNew?.(jobInfo(j))),
-        stateChanged: (id, from, to) => this.stateChanged(id, from, to),
+        stateChanged: (id, from, to, sub) => this.stateChanged(id, from, to, sub),
         unitLog: (id, text) => opts.log(text, id),
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
@@ -260,8 +262,30 @@ export class Manager implements ManagerApi {
   }
 
   /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=. */
-  private stateChanged(id: string, from: ActiveState, to: ActiveState): void {
-    if (from === to) return;
+  /**
+   * A unit caught in a restart loop makes the system degraded (for health checks), even while its
+   * start limit is never hit (RestartSec=5s loops forever under the default 5 starts in 10 s): from
+   * its automatic restart until it has stayed up for RESTART_LOOP_CLEAR_MS.
+   */
+  private trackRestartLoop(id: string, to: ActiveState, sub: string | undefined): void {
+    const timer = this.restartLoops.get(id);
+    if (sub === 'auto-restart') {
+      timer?.cancel();
+      this.restartLoops.set(id, undefined);
+    } else if (this.restartLoops.has(id) && to === 'active' && timer === undefined) {
+      this.restartLoops.set(id, this.opts.system.setTimer(RESTART_LOOP_CLEAR_MS, () => {
+        this.restartLoops.delete(id);
+        this.refreshSystemState();
+      }));
+    } else if (this.restartLoops.has(id) && to === 'inactive') {
+      timer?.cancel();
+      this.restartLoops.delete(id);
+    }
+  }
+
+  private stateChanged(id: string, from: ActiveState, to: ActiveState, sub?: string): void {
+    this.trackRestartLoop(id, to, sub);
+    if (from === to) return this.refreshSystemState();
     const b = this.book(id);
     const now = this.engine.timestamp();
     b.timestamps.stateChange = now;
@@ -343,7 +367,7 @@ export class Manager implements ManagerApi {
     if (this.shuttingDown) return this.setSystemState('stopping');
     if (this.state === 'initializing') return;
     if (this.bootJob !== undefined) return this.setSystemState('starting');
-    this.setSystemState(this.failedUnits() > 0 ? 'degraded' : 'running');
+    this.setSystemState(this.failedUnits() > 0 || this.restartLoops.size > 0 ? 'degraded' : 'running');
   }
 
   private failedUnits(): number {
@@ -562,6 +586,9 @@ export function encodeState(state: unknown): string {
 export function decodeState<T>(text: string): T {
   return JSON.parse(text, (_k, v: unknown) => (v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string' ? BigInt((v as { $bigint: string }).$bigint) : v)) as T;
 }
+
+/** How long a unit restarted automatically must stay active to leave the restart loop (systemd's default StartLimitIntervalSec=). */
+const RESTART_LOOP_CLEAR_MS = 10_000;
 
 function newBook(): UnitBook {
   return {

@@ -42,7 +42,8 @@ describe('the nova-compute seed under svcd', () => {
   it('runs as written: pre-steps as root, the daemon as nova in /var/lib/nova with LimitNOFILE, restarted after kill -9, stopped within TimeoutStopSec', async () => {
     const b = boot();
     expect(await until(() => log(b).includes('started')), b.console()).toBe(true);
-    expect(b.console()).toMatch(/\[ {2}OK {2}\] Started nova-compute\.service - OpenStack Compute\./);
+    // The daemon can log before svcd's console line reaches this process: wait for both.
+    expect(await until(() => /\[ {2}OK {2}\] Started nova-compute\.service - OpenStack Compute\./.test(b.console())), b.console()).toBe(true);
 
     // ExecStartPre= ran as root (PermissionsStartOnly=true) and left the directories with the owners asked.
     const nova = idOf(b, 'passwd', 'nova');

@@ -4,6 +4,7 @@
 //     services write down when), one that ignores SIGTERM is SIGKILLed after its TimeoutStopSec=,
 //     and PID 1 exits 0 within a bound;
 //   - FailureAction=exit / SuccessAction=exit with their exit statuses become svcd's exit status;
+//   - a unit in a restart loop makes is-system-running say degraded;
 //   - garbage on the notify socket and the control socket does not bring PID 1 down.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -119,6 +120,28 @@ describe('svcd as a container\'s PID 1', () => {
     const svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
     const code = await Promise.race([svcd.exited, sleep(15000).then(() => 'timeout' as const)]);
     expect(code).toBe(5);
+  }, 30000);
+
+  it('reports degraded to a health check while a unit is caught in a restart loop its start limit never stops', async () => {
+    const dir = workdir();
+    buildTree(join(dir, 'units'), { files: {
+      // 5 starts in 10 s is never reached with a restart every second: systemd stays "running".
+      'crashy.service': "[Service]\nExecStart=/bin/sh -c 'sleep 0.3; exit 1'\nRestart=always\nRestartSec=1\n",
+      'fine.service': '[Service]\nExecStart=/bin/sleep 600\n',
+      'x.target': '[Unit]\nWants=crashy.service fine.service\n',
+    } });
+    const svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
+    try {
+      await sleep(800);
+      const r = await svcd.svcctl('is-system-running');
+      expect(r).toMatchObject({ stdout: 'degraded\n', rc: 1 });
+      expect((await svcd.svcctl('show', '-p', 'NFailedUnits')).stdout).toBe('NFailedUnits=0\n');
+      // Stopped by hand, the loop is over.
+      await svcd.svcctl('stop', 'crashy.service');
+      expect((await svcd.svcctl('is-system-running')).stdout).toBe('running\n');
+    } finally {
+      await svcd.stop();
+    }
   }, 30000);
 
   it('survives garbage on its notify and control sockets', async () => {
