@@ -275,6 +275,7 @@ export class Engine {
       r.activeState = active;
       Object.assign(r, { result: s.result, mainPid: s.mainPid, execMain: s.execMain, commands: s.commands, nRestarts: s.nRestarts, statusText: s.statusText, statusErrno: s.statusErrno, invocationId: s.invocationId });
       if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind);
+      if (s.invocationId) this.system.adoptInvocation?.(r.id, s.invocationId);
     }
   }
 

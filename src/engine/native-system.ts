@@ -132,12 +132,7 @@ export class NativeSystem implements System {
       return this.spawnSpec({ file: req.argv[0] ?? '', argv: req.argv, envp: [`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`], fds: ['null', out[0], out[1]], setsid: true });
     }
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
-    if (req.invocationId) {
-      let ids = this.invocations.get(req.unit);
-      if (!ids) this.invocations.set(req.unit, (ids = new Set()));
-      ids.add(req.invocationId);
-      this.unitOfInvocation.set(req.invocationId, req.unit);
-    }
+    if (req.invocationId) this.adoptInvocation(req.unit, req.invocationId);
     if (!this.prepared.has(invocation)) {
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
@@ -225,6 +220,13 @@ export class NativeSystem implements System {
     }
     for (const p of out) this.lastUnit.set(p, unit);
     return [...out];
+  }
+
+  adoptInvocation(unit: string, invocationId: string): void {
+    let ids = this.invocations.get(unit);
+    if (!ids) this.invocations.set(unit, (ids = new Set()));
+    ids.add(invocationId);
+    this.unitOfInvocation.set(invocationId, unit);
   }
 
   strayProcesses(): readonly number[] {

@@ -74,6 +74,8 @@ export interface System {
    * exited (reparented to svcd) before it could be told apart, e.g. nginx's master before its PID file.
    */
   strayProcesses?(): readonly number[];
+  /** daemon-reexec: processes started by the previous svcd with this INVOCATION_ID are the unit's. */
+  adoptInvocation?(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
   lastUnitOf?(pid: number): string | undefined;
   /** The pid in a PIDFile= (0 when absent or unusable). */

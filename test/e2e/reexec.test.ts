@@ -29,7 +29,9 @@ beforeAll(async () => {
       'once.service': '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n',
       'bad.service': '[Service]\nExecStart=/bin/false\n',
       'slow.service': '[Service]\nExecStartPre=/bin/sleep 3\nExecStart=/bin/sleep 600\n',
-      'x.target': '[Unit]\nWants=ticker.service once.service bad.service\n',
+      // A daemon that forked twice and left the session: tracked by its INVOCATION_ID, also after.
+      'escaper.service': `[Service]\nExecStart=/bin/sh -c "setsid --fork /bin/bash -c 'exec -a reexec-escapee-${process.pid} sleep 600' < /dev/null > /dev/null 2>&1; exec sleep 600"\n`,
+      'x.target': '[Unit]\nWants=ticker.service once.service bad.service escaper.service\n',
     },
   });
   svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
@@ -79,6 +81,14 @@ describe('svcctl daemon-reexec on svcd as PID 1', () => {
     expect(now).not.toContain(`MainPID=${main}\n`);
     const zombies = spawnSync('ps', ['-o', 'stat=', '--ppid', String(pid1)], { encoding: 'utf8' }).stdout.split('\n').filter((s) => s.startsWith('Z'));
     expect(zombies).toEqual([]);
+  });
+
+  it('still knows the processes that left their session, and stops them with their unit', async () => {
+    const escapees = () => spawnSync('pgrep', ['-f', `^reexec-escapee-${process.pid} `], { encoding: 'utf8' }).stdout.trim();
+    expect(escapees()).not.toBe('');
+    expect((await svcd.svcctl('status', 'escaper.service')).stdout).toMatch(/Tasks: 2\b/);
+    expect((await svcd.svcctl('stop', 'escaper.service')).rc).toBe(0);
+    expect(escapees()).toBe('');
   });
 
   it('refuses while a job runs, and says why', async () => {
