@@ -36,6 +36,9 @@ export interface JournalOptions {
   readonly rateLimit?: RateLimit;
 }
 
+/** Minimum time between two syncs of the journal file during a burst (ms). */
+const SYNC_MS = 10;
+
 /** SD_MESSAGE_JOURNAL_DROPPED: journald's "Suppressed N messages" entry. */
 const MESSAGE_JOURNAL_DROPPED = 'a596d6fe7bfa4994828e72dfa46ed1e2';
 
@@ -78,6 +81,7 @@ export class Journal implements LineSink, IngestSink {
   private readonly store?: JournalDirectory;
   private readonly streams = new Set<CaptureStream>();
   private syncScheduled = false;
+  private lastSync = 0;
   private paused = false;
   private readonly host: JournalData[];
   private managerItems?: JournalData[];
@@ -240,15 +244,21 @@ export class Journal implements LineSink, IngestSink {
     }
     if (!this.syncScheduled) {
       this.syncScheduled = true;
-      // One sync per turn of the loop makes lines visible to readers (svcctl logs -f) within ms.
-      setImmediate(() => {
+      // Lines become visible to readers (svcctl logs -f) at the next turn of the loop, but at most
+      // every SYNC_MS while a burst goes on: a sync is a dozen small writes (links, hash pages,
+      // header), and syncing after every 4 KiB pipe read made them most of a burst's cost.
+      const wait = SYNC_MS - (performance.now() - this.lastSync);
+      const run = () => {
         this.syncScheduled = false;
+        this.lastSync = performance.now();
         try {
           this.store?.sync();
         } catch (e) {
           this.opts.level?.(`journal: sync failed: ${(e as Error).message}`);
         }
-      });
+      };
+      if (wait <= 0) setImmediate(run);
+      else setTimeout(run, wait);
     }
   }
 
