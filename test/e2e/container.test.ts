@@ -68,6 +68,14 @@ describe('the svcd image (layout checked in namespaces)', () => {
     expect(exec('systemctl', 'is-enabled', 'hello')).toMatchObject({ stdout: 'disabled\n', status: 1 });
   });
 
+  it('re-executes in place (after an upgrade) with systemctl daemon-reexec: same PID 1, the service untouched', async () => {
+    const main = exec('systemctl', 'show', '-p', 'MainPID', '--value', 'nova-compute').stdout;
+    expect(exec('systemctl', 'daemon-reexec')).toMatchObject({ status: 0, stderr: '' });
+    expect(await until(() => /svcd \S+ \(pid 1\): re-executed, took over \d+ units/.test(out), 5000)).toBe(true);
+    expect(exec('systemctl', 'show', '-p', 'MainPID', '--value', 'nova-compute').stdout).toBe(main);
+    expect(exec('systemctl', 'is-active', 'nova-compute').stdout).toBe('active\n');
+  });
+
   it('stops in order on docker stop (SIGTERM to PID 1) and exits 0', async () => {
     const target = Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
     process.kill(target, 'SIGTERM');
