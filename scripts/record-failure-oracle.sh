@@ -1,7 +1,7 @@
 #!/bin/sh
 # Records how real systemd 252 ends each service in test/fixtures/oracle/failures/units/: boots it as
 # PID 1 of a private namespace (/work/shared/tools/systemd-ns, or $SYSTEMD_NS), starts every unit with
-# --no-block, stops stop-timeout.service after 3 s, and after 3 s more writes
+# --no-block, stops the units that ignore SIGTERM (stop-timeout, stop-abort) after 3 s, and after 3 s more writes
 #   systemctl show -p Result,ExecMainCode,ExecMainStatus,ActiveState,SubState,NRestarts UNIT
 # to test/fixtures/oracle/failures/UNIT.show. test/e2e/oracle-failures.test.ts runs the same script
 # of actions under svcd and compares.
@@ -16,7 +16,7 @@ trap '"$ns/systemd-ns.sh" --stop "$pid" >/dev/null 2>&1 || true' EXIT
 units=$(cd "$fx/units" && ls *.service)
 for u in $units; do "$ns/systemd-ns-exec.sh" "$pid" systemctl start --no-block "$u"; done
 sleep 3
-"$ns/systemd-ns-exec.sh" "$pid" systemctl stop --no-block stop-timeout.service
+for u in stop-timeout.service stop-abort.service; do "$ns/systemd-ns-exec.sh" "$pid" systemctl stop --no-block "$u"; done
 sleep 3
 for u in $units; do
   "$ns/systemd-ns-exec.sh" "$pid" systemctl show -p Result,ExecMainCode,ExecMainStatus,ActiveState,SubState,NRestarts "$u" > "$fx/${u%.service}.show"

@@ -141,8 +141,8 @@ export function unitProperties(st: UnitStatus): Property[] {
     push('TimeoutStartUSec', usec(svc.timeoutStartUSec ?? (svc.type === 'oneshot' ? USEC_INFINITY : 90_000_000n)));
     push('TimeoutStopUSec', usec(svc.timeoutStopUSec ?? 90_000_000n));
     push('TimeoutAbortUSec', usec(svc.timeoutAbortUSec ?? svc.timeoutStopUSec ?? 90_000_000n));
-    push('TimeoutStartFailureMode', s('terminate'));
-    push('TimeoutStopFailureMode', s('terminate'));
+    push('TimeoutStartFailureMode', s(svc.timeoutStartFailureMode));
+    push('TimeoutStopFailureMode', s(svc.timeoutStopFailureMode));
     push('RuntimeMaxUSec', usec(svc.runtimeMaxUSec));
     push('RuntimeRandomizedExtraUSec', usec(0n));
     push('WatchdogUSec', usec(svc.watchdogUSec));

@@ -14,6 +14,8 @@ export interface ProgramBehaviour {
   readonly exitCode?: number;
   /** ms between SIGTERM and exit; 'ignore': only SIGKILL ends it. */
   readonly onSigterm?: number | 'ignore';
+  /** Signals it ignores besides SIGTERM (SIGABRT, SIGQUIT …): by default those end it at once. */
+  readonly ignores?: readonly SignalName[];
 }
 
 export type Script = (req: SpawnRequest) => ProgramBehaviour | 'fail-to-spawn';
@@ -78,6 +80,7 @@ export class FakeSystem implements System {
     this.events.push({ at: this.clock, what: 'kill', unit: p.req.unit, pid, signal });
     if (signal === 'SIGKILL') return this.exitLater(pid, 0, 0, 9);
     if (signal === 'SIGTERM' && p.behaviour.onSigterm !== 'ignore') this.exitLater(pid, p.behaviour.onSigterm ?? 0, 0, 15);
+    if ((signal === 'SIGABRT' || signal === 'SIGQUIT') && !p.behaviour.ignores?.includes(signal)) this.exitLater(pid, 0, 0, SIGNAL_NUMBERS[signal]);
   }
 
   readPidFile(path: string): number {

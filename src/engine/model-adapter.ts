@@ -6,7 +6,7 @@ import { toGraphUnit } from '../graph/model-adapter.js';
 import { USEC_INFINITY, type Usec } from '../shared/timespan.js';
 import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
-import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType } from './unit-kind.js';
+import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, TimeoutFailureMode } from './unit-kind.js';
 
 const SERVICE_TYPES: readonly string[] = ['simple', 'exec', 'oneshot', 'forking', 'notify', 'notify-reload', 'dbus', 'idle'];
 const RESTART: readonly string[] = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
@@ -18,6 +18,10 @@ function ms(u: Usec | undefined): number | undefined {
   if (u === 0n || u >= USEC_INFINITY) return Infinity;
   return Number(u / 1000n);
 }
+
+const FAILURE_MODES: readonly string[] = ['terminate', 'abort', 'kill'];
+const failureMode = (m: string | undefined): TimeoutFailureMode | undefined =>
+  m !== undefined && FAILURE_MODES.includes(m) ? (m as TimeoutFailureMode) : undefined;
 
 const command = (c: ExecCommand): ServiceCommand => ({
   // "@": the second word is argv[0]; the program is still `path`.
@@ -69,6 +73,9 @@ export function toEngineUnit(u: Unit): EngineUnit {
       startLimitIntervalMs: u.unit.startLimitIntervalUSec === undefined ? undefined : Number(u.unit.startLimitIntervalUSec / 1000n),
       startLimitBurst: u.unit.startLimitBurst,
       watchdogMs: s.watchdogUSec > 0n && s.watchdogUSec < USEC_INFINITY ? Number(s.watchdogUSec / 1000n) : undefined,
+      watchdogSignal: k?.watchdogSignal,
+      timeoutStartFailureMode: failureMode(s.timeoutStartFailureMode),
+      timeoutStopFailureMode: failureMode(s.timeoutStopFailureMode),
     };
   }
   return {

@@ -53,6 +53,7 @@ export interface ServiceCommand {
 export type ServiceType = 'simple' | 'exec' | 'oneshot' | 'forking' | 'notify' | 'notify-reload' | 'dbus' | 'idle';
 export type RestartPolicy = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
 export type KillMode = 'control-group' | 'mixed' | 'process' | 'none';
+export type TimeoutFailureMode = 'terminate' | 'abort' | 'kill';
 
 /** A service's settings, as far as the engine's service kind acts on them (systemd.service(5), .kill(5)). */
 export interface ServiceSpec {
@@ -93,7 +94,13 @@ export interface ServiceSpec {
   /** StartLimitIntervalSec=/StartLimitBurst=; undefined: the manager's defaults. */
   readonly startLimitIntervalMs?: number;
   readonly startLimitBurst?: number;
+  /** WatchdogSec= (or the WATCHDOG_USEC= a service sent, which overrides it for the run). */
   readonly watchdogMs?: number;
+  /** WatchdogSignal=: what stop-watchdog/final-watchdog send (SIGABRT by default). */
+  readonly watchdogSignal?: number;
+  /** TimeoutStartFailureMode=/TimeoutStopFailureMode= (systemd.service(5)); undefined: terminate. */
+  readonly timeoutStartFailureMode?: TimeoutFailureMode;
+  readonly timeoutStopFailureMode?: TimeoutFailureMode;
 }
 
 /** What the engine knows about a loaded unit: the graph's view plus what the kinds run. */

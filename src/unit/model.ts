@@ -151,6 +151,9 @@ export interface ServiceSection {
   readonly timeoutAbortUSec?: Usec;
   readonly runtimeMaxUSec: Usec;
   readonly watchdogUSec: Usec;
+  /** TimeoutStartFailureMode=/TimeoutStopFailureMode=: terminate, abort or kill. */
+  readonly timeoutStartFailureMode: string;
+  readonly timeoutStopFailureMode: string;
   readonly remainAfterExit: boolean;
   readonly guessMainPID: boolean;
   readonly pidFile?: string;

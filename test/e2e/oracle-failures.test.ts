@@ -1,7 +1,7 @@
 // How services end, differential against real systemd 252: the units in
 // test/fixtures/oracle/failures/units (exit codes, signals, timeouts on start and stop, a bad User=,
 // a missing binary, the start limit, restart loops, failing pre-steps, forking without its PID file,
-// notify without READY=1) get the same actions under svcd as scripts/record-failure-oracle.sh gave
+// notify without READY=1, the watchdog, Timeout{Start,Stop}FailureMode=) get the same actions under svcd as scripts/record-failure-oracle.sh gave
 // them under systemd, and `svcctl show -p Result,ExecMainCode,ExecMainStatus,ActiveState,SubState,NRestarts`
 // must print what systemd printed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   // The recorder's script of actions.
   for (const u of units) svcctl('start', '--no-block', u);
   await sleep(3000);
-  svcctl('stop', '--no-block', 'stop-timeout.service');
+  for (const u of ['stop-timeout.service', 'stop-abort.service']) svcctl('stop', '--no-block', u);
   await sleep(3000);
 }, 30000);
 afterAll(() => {

@@ -189,3 +189,142 @@ describe('the service kind', () => {
     expect([w.u().activeState, w.u().result]).toEqual(['inactive', 'success']);
   });
 });
+
+// WatchdogSec=, sd_notify's WATCHDOG=1/trigger/WATCHDOG_USEC=, WatchdogSignal=, TimeoutAbortSec= and
+// Timeout{Start,Stop}FailureMode=, as systemd 252's service_dispatch_timer/_watchdog handle them.
+describe('the service watchdog and timeout failure modes', () => {
+  const signals = (w: ReturnType<typeof world>) => w.sys.events.filter((e) => e.what === 'kill').map((e) => `${e.at} ${e.signal}`);
+
+  it('fails a service that does not ping within WatchdogSec=: stop-watchdog, SIGABRT, Result=watchdog', () => {
+    const w = world({ execStart: [['/bin/d']], watchdogMs: 1000 });
+    w.engine.start('s.service');
+    w.sys.advance(999);
+    expect(w.u().subState).toBe('running');
+    w.sys.runUntilIdle(10_000);
+    expect(w.states).toEqual(['start', 'running', 'stop-watchdog', 'failed']);
+    expect(signals(w)).toEqual(['1000 SIGABRT']);
+    expect([w.u().result, w.u().execMain.code, w.u().execMain.status]).toEqual(['watchdog', 2, 6]);
+    expect(w.logs).toContain('Watchdog timeout (limit 1s)!');
+  });
+
+  it('WATCHDOG=1 starts a new period; the service fails one period after its last ping', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/d']], watchdogMs: 1000 });
+    w.engine.start('s.service');
+    w.sys.sendNotify(w.u().mainPid, 'READY=1');
+    for (let i = 0; i < 5; i++) {
+      w.sys.advance(600);
+      w.sys.sendNotify(w.u().mainPid, 'WATCHDOG=1');
+    }
+    expect(w.u().subState).toBe('running');
+    w.sys.runUntilIdle(10_000);
+    expect(signals(w)).toEqual([`${5 * 600 + 1000} SIGABRT`]);
+    expect(w.u().result).toBe('watchdog');
+  });
+
+  it('the watchdog runs from start-post on, not while a notify service has not said READY=1', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/d']], watchdogMs: 500, timeoutStartMs: 5000 });
+    w.engine.start('s.service');
+    w.sys.advance(2000);
+    expect(w.u().subState).toBe('start');
+    w.sys.sendNotify(w.u().mainPid, 'READY=1');
+    w.sys.advance(499);
+    expect(w.u().subState).toBe('running');
+    w.sys.advance(1);
+    expect(w.u().subState).not.toBe('running');
+    expect(w.u().result).toBe('watchdog');
+  });
+
+  it('WATCHDOG=trigger fails the service at once; WatchdogSignal= picks the signal', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/d']], watchdogSignal: 3 });
+    w.engine.start('s.service');
+    w.sys.sendNotify(w.u().mainPid, 'READY=1\nSTATUS=stuck');
+    w.sys.advance(100);
+    w.sys.sendNotify(w.u().mainPid, 'WATCHDOG=trigger');
+    w.sys.runUntilIdle(1000);
+    expect(signals(w)).toEqual(['100 SIGQUIT']);
+    expect([w.u().activeState, w.u().result, w.u().execMain.status]).toEqual(['failed', 'watchdog', 3]);
+    expect(w.logs).toContain('Watchdog request (last status: stuck)!');
+  });
+
+  it('WATCHDOG_USEC= enables a watchdog without WatchdogSec= (and overrides it until the next start)', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/d']], restart: 'on-watchdog', restartMs: 100 });
+    w.engine.start('s.service');
+    w.sys.advance(10);
+    w.sys.sendNotify(w.u().mainPid, 'READY=1\nWATCHDOG_USEC=250000');
+    w.sys.advance(249);
+    expect(w.u().subState).toBe('running');
+    w.sys.advance(1);
+    expect(signals(w)).toEqual(['260 SIGABRT']);
+    w.sys.advance(200); // Restart=on-watchdog: back in start, the override forgotten
+    expect([w.u().subState, w.u().nRestarts]).toEqual(['start', 1]);
+    w.sys.sendNotify(w.u().mainPid, 'READY=1');
+    w.sys.advance(5000);
+    expect(w.u().subState).toBe('running');
+  });
+
+  it('a process ignoring the watchdog signal is SIGKILLed after TimeoutAbortSec= (not TimeoutStopSec=)', () => {
+    const w = world({ execStart: [['/bin/d']], watchdogMs: 1000, timeoutAbortMs: 300, timeoutStopMs: 5000 }, { '/bin/d': { ignores: ['SIGABRT'] } });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(signals(w)).toEqual(['1000 SIGABRT', '1300 SIGKILL']);
+    expect(w.states).toEqual(['start', 'running', 'stop-watchdog', 'stop-sigkill', 'failed']);
+    expect([w.u().result, w.u().execMain.status]).toEqual(['watchdog', 9]);
+  });
+
+  it('TimeoutStartFailureMode=abort sends SIGABRT on a start timeout (Result=timeout, status 6)', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/d']], timeoutStartMs: 1000, timeoutStartFailureMode: 'abort' });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(w.states).toEqual(['start', 'stop-watchdog', 'failed']);
+    expect(signals(w)).toEqual(['1000 SIGABRT']);
+    expect([w.u().result, w.u().execMain.code, w.u().execMain.status]).toEqual(['timeout', 2, 6]);
+    expect(w.logs).toContain('start operation timed out. Aborting.');
+  });
+
+  it('TimeoutStartFailureMode=kill sends SIGKILL at once; with SendSIGKILL=no it skips to stop-post', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/d']], timeoutStartMs: 1000, timeoutStartFailureMode: 'kill' });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(w.states).toEqual(['start', 'stop-sigkill', 'failed']);
+    expect([w.u().result, w.u().execMain.status]).toEqual(['timeout', 9]);
+    const n = world({ type: 'notify', execStart: [['/bin/d']], timeoutStartMs: 1000, timeoutStartFailureMode: 'kill', sendSIGKILL: false, execStopPost: [['/bin/post']] }, { '/bin/post': { exitAfterMs: 5 } });
+    n.engine.start('s.service');
+    n.sys.advance(1000);
+    expect(n.u().subState).toBe('stop-post');
+    expect(n.logs).toContain('start operation timed out. Skipping SIGKILL.');
+  });
+
+  it('TimeoutStopFailureMode=abort: a process ignoring SIGTERM gets SIGABRT after TimeoutStopSec=', () => {
+    const w = world({ execStart: [['/bin/d']], timeoutStopMs: 1000, timeoutStopFailureMode: 'abort' }, { '/bin/d': { onSigterm: 'ignore' } });
+    w.engine.start('s.service');
+    w.sys.advance(100);
+    w.engine.stop('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(w.states).toEqual(['start', 'running', 'stop-sigterm', 'stop-watchdog', 'failed']);
+    expect(signals(w)).toEqual(['100 SIGTERM', '1100 SIGABRT']);
+    expect([w.u().result, w.u().execMain.status]).toEqual(['timeout', 6]);
+    expect(w.logs).toContain("State 'stop-sigterm' timed out. Aborting.");
+  });
+
+  it('TimeoutStopFailureMode=abort on a hanging ExecStopPost= goes through final-watchdog', () => {
+    const w = world({ execStart: [['/bin/d']], execStopPost: [['/bin/post']], timeoutStopMs: 1000, timeoutStopFailureMode: 'abort' });
+    w.engine.start('s.service');
+    w.sys.advance(100);
+    w.engine.stop('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(w.states).toEqual(['start', 'running', 'stop-sigterm', 'stop-post', 'final-watchdog', 'failed']);
+    expect(signals(w).slice(1)).toEqual(['1100 SIGABRT']);
+    expect(w.u().result).toBe('timeout');
+    expect(w.logs).toContain("State 'stop-post' timed out. Aborting.");
+  });
+
+  it('TimeoutStopFailureMode=kill skips SIGTERM after a hanging ExecStop=', () => {
+    const w = world({ execStart: [['/bin/d']], execStop: [['/bin/stop']], timeoutStopMs: 1000, timeoutStopFailureMode: 'kill' });
+    w.engine.start('s.service');
+    w.engine.stop('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(w.states).toEqual(['start', 'running', 'stop', 'stop-sigkill', 'failed']);
+    expect(signals(w).map((l) => l.split(' ')[1])).toEqual(['SIGKILL', 'SIGKILL']);
+    expect(w.logs).toContain('Stopping timed out. Killing.');
+  });
+});

@@ -6,13 +6,17 @@
  *   running → reload → running;  running|exited → stop (ExecStop=) → stop-sigterm → stop-sigkill
  *   → stop-post (ExecStopPost=) → final-sigterm → final-sigkill → dead | failed | auto-restart
  *   auto-restart → (RestartSec=, then a restart job from the engine) → dead → condition …
- *   running → stop-watchdog (WatchdogSec= expired) → stop-sigkill …
+ *   start-post|running|reload → stop-watchdog (WatchdogSec= expired, WATCHDOG=trigger) → stop-sigkill …
+ *   a start/stop timeout does what TimeoutStartFailureMode=/TimeoutStopFailureMode= ask: terminate
+ *   (SIGTERM), abort (stop-watchdog/final-watchdog: WatchdogSignal=, then TimeoutAbortSec=) or kill.
  *
  * Invariants: mainPid is the service's main process (for oneshot, the ExecStart= line that runs);
  * controlPid the ExecCondition/StartPre/StartPost/Reload/Stop/StopPost line (and forking's
  * ExecStart=) that runs, at most one at a time; result keeps the first failure of a run; every
  * state entry arms its own timeout (TimeoutStartSec= for the start states, TimeoutStopSec= for the
- * stop states), disarmed by the engine at the next setState().
+ * stop states), disarmed by the engine at the next setState(). The watchdog runs beside them in
+ * start-post, running and reload only (systemd's service_set_state stops it elsewhere): it is a
+ * state timer re-armed, with what is left of its period, by every entry into those states.
  *
  * Each (state, event) pair is decided in the switches below; a row that does nothing says why.
  */
@@ -20,13 +24,14 @@ import { randomBytes } from 'node:crypto';
 import type { ExecStatus, ExitCode } from '../api.js';
 import { NEVER } from '../api.js';
 import type { ActiveState } from '../job.js';
-import type { ChildExitEvent } from '../system.js';
+import type { ChildExitEvent, TimerHandle } from '../system.js';
+import { formatTimespan } from '../../shared/timespan.js';
 import { exitStatusName, signalName as fullSignalName } from '../../exec/native.js';
 import type { KindContext, RestartPolicy, ServiceCommand, ServiceSpec, UnitKind, UnitResult, UnitRuntime } from '../unit-kind.js';
 
 export type ServiceState =
   | 'dead' | 'condition' | 'start-pre' | 'start' | 'start-post' | 'running' | 'exited' | 'reload' | 'stop'
-  | 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'stop-post' | 'final-sigterm' | 'final-sigkill'
+  | 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'stop-post' | 'final-watchdog' | 'final-sigterm' | 'final-sigkill'
   | 'failed' | 'auto-restart';
 
 /** systemd's service_state_table. */
@@ -44,6 +49,7 @@ const STATES: Readonly<Record<ServiceState, ActiveState>> = {
   'stop-sigterm': 'deactivating',
   'stop-sigkill': 'deactivating',
   'stop-post': 'deactivating',
+  'final-watchdog': 'deactivating',
   'final-sigterm': 'deactivating',
   'final-sigkill': 'deactivating',
   failed: 'failed',
@@ -77,7 +83,15 @@ interface ServiceData {
   reloadOk: boolean;
   /** Every process this run spawned: each leads its own session, which its descendants stay in. */
   leaders: number[];
+  /** When the watchdog fires (system.now() ms), while it runs; WATCHDOG=1 moves it. */
+  watchdogDeadline?: number;
+  watchdogTimer?: TimerHandle;
+  /** WATCHDOG_USEC= from the service: replaces WatchdogSec= until the next start. */
+  watchdogOverrideMs?: number;
 }
+
+/** The states a service has not yet begun to stop from (where WATCHDOG=trigger acts). */
+const UP_STATES: ReadonlySet<ServiceState> = new Set<ServiceState>(['condition', 'start-pre', 'start', 'start-post', 'running', 'reload']);
 
 const stateOf = (u: UnitRuntime): ServiceState => u.subState as ServiceState;
 
@@ -118,6 +132,50 @@ const timeoutStop = (s: ServiceSpec, ctx: KindContext) => s.timeoutStopMs ?? ctx
 
 function arm(u: UnitRuntime, ctx: KindContext, ms: number, fn: () => void): void {
   if (Number.isFinite(ms) && ms > 0) ctx.stateTimer(u, ms, fn);
+}
+
+/** States in which the watchdog runs (systemd's SERVICE_STATE_WITH_WATCHDOG). */
+const WATCHDOG_STATES: ReadonlySet<string> = new Set<ServiceState>(['start-post', 'running', 'reload']);
+
+/**
+ * Every state change of a service goes through here: the engine's (which cancels the state's
+ * timers), then the watchdog's rule — kept, with what is left of its period, in the watchdog
+ * states; stopped in any other.
+ */
+function setState(u: UnitRuntime, ctx: KindContext, state: ServiceState): void {
+  ctx.setState(u, state);
+  const d = data(u);
+  d.watchdogTimer = undefined;
+  if (d.watchdogDeadline === undefined) return;
+  if (WATCHDOG_STATES.has(state)) armWatchdogTimer(u, ctx);
+  else d.watchdogDeadline = undefined;
+}
+
+/** WatchdogSec=, or what WATCHDOG_USEC= set for this run; undefined: no watchdog. */
+function watchdogPeriod(u: UnitRuntime): number | undefined {
+  const ms = data(u).watchdogOverrideMs ?? spec(u).watchdogMs;
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/** systemd's service_reset_watchdog: a new period starts now (start-post entry, WATCHDOG=1, WATCHDOG_USEC=). */
+function resetWatchdog(u: UnitRuntime, ctx: KindContext): void {
+  const d = data(u);
+  d.watchdogTimer?.cancel();
+  d.watchdogTimer = undefined;
+  const ms = watchdogPeriod(u);
+  d.watchdogDeadline = ms === undefined ? undefined : ctx.system.now() + ms;
+  if (ms !== undefined) armWatchdogTimer(u, ctx);
+}
+
+function armWatchdogTimer(u: UnitRuntime, ctx: KindContext): void {
+  const d = data(u);
+  const ms = watchdogPeriod(u) ?? 0;
+  d.watchdogTimer = ctx.stateTimer(u, Math.max(0, (d.watchdogDeadline ?? 0) - ctx.system.now()), () => {
+    d.watchdogTimer = undefined;
+    d.watchdogDeadline = undefined;
+    ctx.log(u, `Watchdog timeout (limit ${formatTimespan(BigInt(Math.round(ms * 1000)), 1n)})!`);
+    enterSignal(u, ctx, 'stop-watchdog', 'watchdog');
+  });
 }
 
 /** si_code and status of an exit, as ExecMainCode=/ExecMainStatus= show them. */
@@ -234,7 +292,7 @@ function beginPhase(u: UnitRuntime, key: CommandKey): void {
 function enterCondition(u: UnitRuntime, ctx: KindContext): void {
   beginPhase(u, 'ExecCondition');
   if ((spec(u).execCondition ?? []).length === 0) return enterStartPre(u, ctx);
-  ctx.setState(u, 'condition');
+  setState(u, ctx, 'condition');
   armStartTimeout(u, ctx);
   runNext(u, ctx, 'control');
 }
@@ -242,19 +300,28 @@ function enterCondition(u: UnitRuntime, ctx: KindContext): void {
 function armStartTimeout(u: UnitRuntime, ctx: KindContext): void {
   const state = stateOf(u);
   arm(u, ctx, timeoutStart(spec(u), ctx), () => {
-    if (state === 'start-post') {
-      ctx.log(u, 'Start-post operation timed out. Stopping.');
-      return enterStop(u, ctx, 'timeout');
+    const what = state === 'start-post' ? 'Start-post' : state;
+    switch (spec(u).timeoutStartFailureMode ?? 'terminate') {
+      case 'terminate':
+        if (state === 'start-post') {
+          ctx.log(u, 'Start-post operation timed out. Stopping.');
+          return enterStop(u, ctx, 'timeout');
+        }
+        ctx.log(u, `${what} operation timed out. Terminating.`);
+        return enterSignal(u, ctx, 'stop-sigterm', 'timeout');
+      case 'abort':
+        ctx.log(u, `${what} operation timed out. Aborting.`);
+        return enterSignal(u, ctx, 'stop-watchdog', 'timeout');
+      case 'kill':
+        return killOrSkip(u, ctx, `${what} operation timed out.`, 'stop-sigkill');
     }
-    ctx.log(u, `${state === 'start' ? 'start' : state} operation timed out. Terminating.`);
-    enterSignal(u, ctx, 'stop-sigterm', 'timeout');
   });
 }
 
 function enterStartPre(u: UnitRuntime, ctx: KindContext): void {
   beginPhase(u, 'ExecStartPre');
   if ((spec(u).execStartPre ?? []).length === 0) return enterStart(u, ctx);
-  ctx.setState(u, 'start-pre');
+  setState(u, ctx, 'start-pre');
   armStartTimeout(u, ctx);
   runNext(u, ctx, 'control');
 }
@@ -266,7 +333,7 @@ function enterStart(u: UnitRuntime, ctx: KindContext): void {
     // Only oneshot services may lack ExecStart= (the loader refuses the others).
     return enterStartPost(u, ctx);
   }
-  ctx.setState(u, 'start');
+  setState(u, ctx, 'start');
   // Type=forking's ExecStart= is a control process: the daemon it leaves behind is the main one.
   const role = s.type === 'forking' ? 'control' : 'main';
   if (s.type !== 'simple' && s.type !== 'idle' && s.type !== 'exec') armStartTimeout(u, ctx);
@@ -277,9 +344,10 @@ function enterStart(u: UnitRuntime, ctx: KindContext): void {
 }
 
 function enterStartPost(u: UnitRuntime, ctx: KindContext): void {
+  resetWatchdog(u, ctx);
   beginPhase(u, 'ExecStartPost');
   if ((spec(u).execStartPost ?? []).length === 0) return enterRunning(u, ctx, 'success');
-  ctx.setState(u, 'start-post');
+  setState(u, ctx, 'start-post');
   armStartTimeout(u, ctx);
   runNext(u, ctx, 'control');
 }
@@ -290,11 +358,10 @@ function enterRunning(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
   u.controlPid = 0;
   if (u.result !== 'success') return enterSignal(u, ctx, 'stop-sigterm', u.result);
   if (u.mainPid > 0 || (s.type === 'forking' && !s.pidFile && u.mainPid === 0 && hasLiveProcesses(u, ctx))) {
-    ctx.setState(u, 'running');
-    armWatchdog(u, ctx);
+    setState(u, ctx, 'running');
     return;
   }
-  if (s.remainAfterExit) return ctx.setState(u, 'exited');
+  if (s.remainAfterExit) return setState(u, ctx, 'exited');
   enterStop(u, ctx, 'success');
 }
 
@@ -308,24 +375,12 @@ function hasLiveProcesses(u: UnitRuntime, ctx: KindContext): boolean {
   return processesOf(u, ctx).length > 0;
 }
 
-function armWatchdog(u: UnitRuntime, ctx: KindContext): void {
-  const ms = spec(u).watchdogMs;
-  if (!ms || !Number.isFinite(ms)) return;
-  ctx.stateTimer(u, ms, () => {
-    ctx.log(u, `Watchdog timeout (limit ${ms / 1000}s)!`);
-    enterSignal(u, ctx, 'stop-watchdog', 'watchdog');
-  });
-}
-
 function enterStop(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
   setResult(u, f);
   beginPhase(u, 'ExecStop');
   if ((spec(u).execStop ?? []).length === 0) return enterSignal(u, ctx, 'stop-sigterm', 'success');
-  ctx.setState(u, 'stop');
-  arm(u, ctx, timeoutStop(spec(u), ctx), () => {
-    ctx.log(u, 'Stopping timed out. Terminating.');
-    enterSignal(u, ctx, 'stop-sigterm', 'timeout');
-  });
+  setState(u, ctx, 'stop');
+  arm(u, ctx, timeoutStop(spec(u), ctx), () => stopTimedOut(u, ctx, 'Stopping timed out.', 'stop'));
   runNext(u, ctx, 'control');
 }
 
@@ -333,15 +388,43 @@ function enterStopPost(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
   setResult(u, f);
   beginPhase(u, 'ExecStopPost');
   if ((spec(u).execStopPost ?? []).length === 0) return enterSignal(u, ctx, 'final-sigterm', 'success');
-  ctx.setState(u, 'stop-post');
-  arm(u, ctx, timeoutStop(spec(u), ctx), () => {
-    ctx.log(u, "State 'stop-post' timed out. Terminating.");
-    enterSignal(u, ctx, 'final-sigterm', 'timeout');
-  });
+  setState(u, ctx, 'stop-post');
+  arm(u, ctx, timeoutStop(spec(u), ctx), () => stopTimedOut(u, ctx, "State 'stop-post' timed out.", 'final'));
   runNext(u, ctx, 'control');
 }
 
-type SignalState = 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'final-sigterm' | 'final-sigkill';
+/** ExecStop= (stop) or ExecStopPost= (final) outlived TimeoutStopSec=: TimeoutStopFailureMode= decides. */
+function stopTimedOut(u: UnitRuntime, ctx: KindContext, what: string, phase: 'stop' | 'final'): void {
+  switch (spec(u).timeoutStopFailureMode ?? 'terminate') {
+    case 'terminate':
+      ctx.log(u, `${what} Terminating.`);
+      return enterSignal(u, ctx, phase === 'stop' ? 'stop-sigterm' : 'final-sigterm', 'timeout');
+    case 'abort':
+      ctx.log(u, `${what} Aborting.`);
+      return enterSignal(u, ctx, phase === 'stop' ? 'stop-watchdog' : 'final-watchdog', 'timeout');
+    case 'kill':
+      return killOrSkip(u, ctx, what, phase === 'stop' ? 'stop-sigkill' : 'final-sigkill');
+  }
+}
+
+type SignalState = 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'final-watchdog' | 'final-sigterm' | 'final-sigkill';
+
+/**
+ * A timeout's "kill" step: SIGKILL, unless SendSIGKILL=no, which skips to ExecStopPost= (stop
+ * states) or to failed (final states), as systemd's service_dispatch_timer does.
+ */
+function killOrSkip(u: UnitRuntime, ctx: KindContext, what: string, next: 'stop-sigkill' | 'final-sigkill'): void {
+  if (spec(u).sendSIGKILL !== false) {
+    ctx.log(u, `${what} Killing.`);
+    return enterSignal(u, ctx, next, 'timeout');
+  }
+  if (next === 'stop-sigkill') {
+    ctx.log(u, `${what} Skipping SIGKILL.`);
+    return enterStopPost(u, ctx, 'timeout');
+  }
+  ctx.log(u, `${what} Skipping SIGKILL. Entering failed mode.`);
+  enterDead(u, ctx, 'timeout', false);
+}
 
 /**
  * Signals what is left of the service (systemd's unit_kill_context): the main and control
@@ -353,8 +436,8 @@ function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): 'c
   const s = spec(u);
   const mode = s.killMode ?? 'control-group';
   if (mode === 'none') return 'none';
-  const op = state === 'stop-watchdog' ? 'watchdog' : state === 'stop-sigkill' || state === 'final-sigkill' ? 'kill' : 'terminate';
-  const signal = op === 'watchdog' ? SIGABRT : op === 'kill' ? s.finalKillSignal ?? SIGKILL : data(u).restarting && s.restartKillSignal ? s.restartKillSignal : s.killSignal ?? SIGTERM;
+  const op = state === 'stop-watchdog' || state === 'final-watchdog' ? 'watchdog' : state === 'stop-sigkill' || state === 'final-sigkill' ? 'kill' : 'terminate';
+  const signal = op === 'watchdog' ? s.watchdogSignal ?? SIGABRT : op === 'kill' ? s.finalKillSignal ?? SIGKILL : data(u).restarting && s.restartKillSignal ? s.restartKillSignal : s.killSignal ?? SIGTERM;
   const known = [u.mainPid, u.controlPid].filter((p) => p > 0);
   const send = (target: number) => {
     ctx.kill(u, target, signal);
@@ -389,7 +472,7 @@ function watchUntilEmpty(u: UnitRuntime, ctx: KindContext, state: SignalState): 
   ctx.stateTimer(u, 50, () => {
     if (u.mainPid > 0 || u.controlPid > 0 || stateOf(u) !== state) return;
     if (processesOf(u, ctx).length > 0) return watchUntilEmpty(u, ctx, state);
-    if (state === 'final-sigterm' || state === 'final-sigkill') enterDead(u, ctx, 'success', true);
+    if (state === 'final-watchdog' || state === 'final-sigterm' || state === 'final-sigkill') enterDead(u, ctx, 'success', true);
     else enterStopPost(u, ctx, 'success');
   });
 }
@@ -397,24 +480,25 @@ function watchUntilEmpty(u: UnitRuntime, ctx: KindContext, state: SignalState): 
 function enterSignal(u: UnitRuntime, ctx: KindContext, state: SignalState, f: UnitResult): void {
   const s = spec(u);
   setResult(u, f);
+  const final = state === 'final-watchdog' || state === 'final-sigterm' || state === 'final-sigkill';
   const waitFor = killProcesses(u, ctx, state);
   if (waitFor !== 'none') {
-    ctx.setState(u, state);
+    setState(u, ctx, state);
     if (waitFor === 'others') watchUntilEmpty(u, ctx, state);
-    const final = state === 'final-sigterm' || state === 'final-sigkill';
-    arm(u, ctx, state === 'stop-watchdog' ? s.timeoutAbortMs ?? ctx.defaults.timeoutAbortMs ?? timeoutStop(s, ctx) : timeoutStop(s, ctx), () => {
+    const watchdog = state === 'stop-watchdog' || state === 'final-watchdog';
+    // TimeoutAbortSec= (unset: TimeoutStopSec=) bounds the wait after WatchdogSignal=.
+    arm(u, ctx, watchdog ? s.timeoutAbortMs ?? ctx.defaults.timeoutAbortMs ?? timeoutStop(s, ctx) : timeoutStop(s, ctx), () => {
       switch (state) {
         case 'stop-watchdog':
-          ctx.log(u, "State 'stop-watchdog' timed out. Killing.");
-          return enterSignal(u, ctx, 'stop-sigkill', 'timeout');
+        case 'final-watchdog':
+          return killOrSkip(u, ctx, `State '${state}' timed out.`, final ? 'final-sigkill' : 'stop-sigkill');
         case 'stop-sigterm':
         case 'final-sigterm':
-          if (s.sendSIGKILL === false) {
-            ctx.log(u, `State '${state}' timed out. Skipping SIGKILL.`);
-            return final ? enterDead(u, ctx, 'timeout', false) : enterStopPost(u, ctx, 'timeout');
+          if (s.timeoutStopFailureMode === 'abort') {
+            ctx.log(u, `State '${state}' timed out. Aborting.`);
+            return enterSignal(u, ctx, final ? 'final-watchdog' : 'stop-watchdog', 'timeout');
           }
-          ctx.log(u, `State '${state}' timed out. Killing.`);
-          return enterSignal(u, ctx, final ? 'final-sigkill' : 'stop-sigkill', 'timeout');
+          return killOrSkip(u, ctx, `State '${state}' timed out.`, final ? 'final-sigkill' : 'stop-sigkill');
         case 'stop-sigkill':
           ctx.log(u, 'Processes still around after SIGKILL. Ignoring.');
           return enterStopPost(u, ctx, 'timeout');
@@ -425,7 +509,7 @@ function enterSignal(u: UnitRuntime, ctx: KindContext, state: SignalState, f: Un
     });
     return;
   }
-  if (state === 'final-sigterm' || state === 'final-sigkill') return enterDead(u, ctx, 'success', true);
+  if (final) return enterDead(u, ctx, 'success', true);
   enterStopPost(u, ctx, 'success');
 }
 
@@ -458,7 +542,7 @@ function enterDead(u: UnitRuntime, ctx: KindContext, f: UnitResult, allowRestart
   u.controlPid = 0;
   const d = data(u);
   if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) {
-    ctx.setState(u, 'auto-restart');
+    setState(u, ctx, 'auto-restart');
     const s = spec(u);
     const delay = s.restartMs ?? ctx.defaults.restartMs;
     const schedule = () => {
@@ -472,7 +556,7 @@ function enterDead(u: UnitRuntime, ctx: KindContext, f: UnitResult, allowRestart
     return;
   }
   d.forbidRestart = false;
-  ctx.setState(u, u.result === 'success' || u.result === 'exec-condition' ? 'dead' : 'failed');
+  setState(u, ctx, u.result === 'success' || u.result === 'exec-condition' ? 'dead' : 'failed');
 }
 
 // ---- events ------------------------------------------------------------------------------------
@@ -523,6 +607,7 @@ function mainExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent, cmd: Se
       if (u.controlPid === 0) enterSignal(u, ctx, 'final-sigterm', f);
       else setResult(u, f);
       return;
+    case 'final-watchdog':
     case 'final-sigterm':
     case 'final-sigkill':
       if (u.controlPid === 0) enterDead(u, ctx, f, true);
@@ -615,6 +700,7 @@ function controlExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent): voi
     case 'stop-post':
       if (u.mainPid === 0) enterSignal(u, ctx, 'final-sigterm', f);
       return;
+    case 'final-watchdog':
     case 'final-sigterm':
     case 'final-sigkill':
       if (u.mainPid === 0) enterDead(u, ctx, f, true);
@@ -716,6 +802,8 @@ export const serviceKind: UnitKind = {
     u.controlPid = 0;
     u.invocationId = newInvocationId();
     d.leaders = [];
+    d.watchdogDeadline = undefined;
+    d.watchdogOverrideMs = undefined;
     u.commands = Object.fromEntries(COMMAND_KEYS.map((k) => [k, commandsOf(s, k).map((c) => ({ path: c.argv[0] ?? '', argv: c.source?.argv ?? c.argv, ignoreErrors: c.ignoreFailure }))]));
     enterCondition(u, ctx);
   },
@@ -730,12 +818,13 @@ export const serviceKind: UnitKind = {
       case 'stop-sigterm':
       case 'stop-sigkill':
       case 'stop-post':
+      case 'final-watchdog':
       case 'final-sigterm':
       case 'final-sigkill':
         return; // already on its way down
       case 'auto-restart':
         // The restart job (or a stop) takes over from the scheduled restart.
-        return ctx.setState(u, 'dead');
+        return setState(u, ctx, 'dead');
       case 'condition':
       case 'start-pre':
       case 'start':
@@ -748,7 +837,7 @@ export const serviceKind: UnitKind = {
         return enterStop(u, ctx, 'success');
       case 'dead':
       case 'failed':
-        return ctx.setState(u, stateOf(u));
+        return setState(u, ctx, stateOf(u));
     }
   },
 
@@ -759,9 +848,9 @@ export const serviceKind: UnitKind = {
     beginPhase(u, 'ExecReload');
     if ((s.execReload ?? []).length === 0) {
       d.reloadOk = true;
-      return ctx.setState(u, stateOf(u));
+      return setState(u, ctx, stateOf(u));
     }
-    ctx.setState(u, 'reload');
+    setState(u, ctx, 'reload');
     arm(u, ctx, timeoutStart(s, ctx), () => {
       ctx.log(u, 'Reload operation timed out. Killing reload process.');
       if (u.controlPid > 0) ctx.kill(u, u.controlPid, SIGKILL);
@@ -832,7 +921,7 @@ export const serviceKind: UnitKind = {
           else if (value === '1' && stateOf(u) === 'reload' && s.type === 'notify-reload') enterRunning(u, ctx, 'success');
           break;
         case 'RELOADING':
-          if (value === '1' && stateOf(u) === 'running') ctx.setState(u, 'reload');
+          if (value === '1' && stateOf(u) === 'running') setState(u, ctx, 'reload');
           break;
         case 'STOPPING':
           if (value === '1' && stateOf(u) === 'running') {
@@ -841,22 +930,27 @@ export const serviceKind: UnitKind = {
           }
           break;
         case 'WATCHDOG':
-          if ((value === '1' || value === 'trigger') && stateOf(u) === 'running') {
-            if (value === 'trigger') {
-              ctx.log(u, 'Watchdog request (last status: ' + (u.statusText || 'n/a') + ')!');
-              enterSignal(u, ctx, 'stop-watchdog', 'watchdog');
-            } else {
-              // Re-arming the state timer is a state entry: keep the state, restart the clock.
-              ctx.setState(u, 'running');
-              armWatchdog(u, ctx);
-            }
+          // WATCHDOG=1 starts a new period; WATCHDOG=trigger fails the service at once, as an
+          // expired watchdog would (systemd's service_force_watchdog), in any state still up.
+          if (value === '1') resetWatchdog(u, ctx);
+          else if (value === 'trigger' && UP_STATES.has(stateOf(u))) {
+            ctx.log(u, 'Watchdog request (last status: ' + (u.statusText || 'n/a') + ')!');
+            enterSignal(u, ctx, 'stop-watchdog', 'watchdog');
           }
           break;
+        case 'WATCHDOG_USEC': {
+          // The service's own period replaces WatchdogSec= until its next start.
+          if (!/^[0-9]+$/.test(value)) break;
+          const us = Number(value);
+          data(u).watchdogOverrideMs = us === 0 ? Infinity : us / 1000;
+          resetWatchdog(u, ctx);
+          break;
+        }
         case 'EXTEND_TIMEOUT_USEC': {
           const us = Number(value);
           if (Number.isFinite(us) && us > 0 && (stateOf(u) === 'start' || stateOf(u) === 'start-pre' || stateOf(u) === 'start-post' || stateOf(u) === 'stop' || stateOf(u) === 'stop-sigterm' || stateOf(u) === 'stop-post')) {
             const state = stateOf(u);
-            ctx.setState(u, state);
+            setState(u, ctx, state);
             arm(u, ctx, us / 1000, () => {
               ctx.log(u, `${state} operation timed out (extended). Terminating.`);
               enterSignal(u, ctx, state.startsWith('stop') ? 'stop-sigkill' : 'stop-sigterm', 'timeout');
@@ -871,7 +965,7 @@ export const serviceKind: UnitKind = {
   },
 
   resetFailed(u, ctx) {
-    if (stateOf(u) === 'failed') ctx.setState(u, 'dead');
+    if (stateOf(u) === 'failed') setState(u, ctx, 'dead');
     u.result = 'success';
     u.nRestarts = 0;
     data(u).startTimes = [];

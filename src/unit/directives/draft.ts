@@ -92,6 +92,8 @@ export function newDraft(): Draft {
       restart: 'no',
       runtimeMaxUSec: USEC_INFINITY,
       watchdogUSec: 0n,
+      timeoutStartFailureMode: 'terminate',
+      timeoutStopFailureMode: 'terminate',
       remainAfterExit: false,
       guessMainPID: true,
       permissionsStartOnly: false,

@@ -24,7 +24,7 @@ function isValidUnitName(name: string): boolean {
 }
 import {
   makeEnumParser, parseBoolean, parseEmergencyAction, parseEnvironment, parseExecDetailed, parseExitStatusSet,
-  parseKillMode, parseMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
+  parseKillMode, parseMode, parseTimeoutFailureMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
   parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber,
   pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, parseBytes, type ExecCommand, type RlimitName,
 } from '../values/index.js';
@@ -205,7 +205,7 @@ const RESETTING = new Set<Parser<unknown>>([str, absolutePath, parseSignal, pars
 const PARSER_LABELS = new Map<unknown, string>([
   [str, 'string'], [absolutePath, 'absolute path'], [parseBoolean, 'parseBoolean'], [parseSec, 'parseSec (time span)'],
   [parseSignal, 'parseSignal'], [parseNice, 'parseNice'], [parseOomScoreAdjust, 'parseOomScoreAdjust'], [exitCode, 'exit code 0…255'],
-  [parseUnsignedNumber, 'parseUnsignedNumber'], [parseMode, 'parseMode'], [parseKillMode, 'parseKillMode'],
+  [parseUnsignedNumber, 'parseUnsignedNumber'], [parseMode, 'parseMode'], [parseKillMode, 'parseKillMode'], [parseTimeoutFailureMode, 'terminate/abort/kill'],
   [parseEmergencyAction, 'parseEmergencyAction'], [parseServiceType, 'parseServiceType'], [parseServiceRestart, 'parseServiceRestart'],
   [parseNotifyAccess, 'parseNotifyAccess'], [parseCollectMode, 'parseCollectMode'], [parseJobMode, 'job mode'],
   [parsePreserve, 'no/yes/restart'], [serviceUnitName, 'service unit name'], [triggeredUnit, 'unit name'], [parseStdIO, 'standard input/output'], [parseSignedNumber, 'parseSignedNumber'],
@@ -356,6 +356,8 @@ supported('Service', 'RestartSec', scalar(parseSec, (d, v) => (d.service.restart
 supported('Service', 'TimeoutStartSec', scalar(parseSec, (d, v) => (d.service.timeoutStartUSec = v)));
 supported('Service', 'TimeoutStopSec', scalar(parseSec, (d, v) => (d.service.timeoutStopUSec = v)));
 supported('Service', 'TimeoutAbortSec', scalar(parseSec, (d, v) => (d.service.timeoutAbortUSec = v)));
+supported('Service', 'TimeoutStartFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStartFailureMode = v ?? 'terminate')));
+supported('Service', 'TimeoutStopFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStopFailureMode = v ?? 'terminate')));
 supported('Service', 'TimeoutSec', scalar(parseSec, (d, v) => {
   d.service.timeoutStartUSec = v;
   d.service.timeoutStopUSec = v;
