@@ -12,6 +12,7 @@ import { closeSync, readFileSync, readdirSync } from 'node:fs';
 import { chmodSync } from 'node:fs';
 import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
+import { sandboxNotices } from '../exec/sandbox.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import * as native from '../exec/native.js';
@@ -151,9 +152,11 @@ export class NativeSystem implements System {
       if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
       throw e;
     }
-    if (plan.notice && !this.noticed.has(`${req.unit}:${plan.notice}`)) {
-      this.noticed.add(`${req.unit}:${plan.notice}`);
-      this.opts.notice?.(req.unit, plan.notice);
+    // Once per unit and text (a setting that could not be honoured), not once per process.
+    for (const text of [...(plan.notice ? [plan.notice] : []), ...sandboxNotices(req.source!)]) {
+      if (this.noticed.has(`${req.unit}:${text}`)) continue;
+      this.noticed.add(`${req.unit}:${text}`);
+      this.opts.notice?.(req.unit, text);
     }
     const fd = (f: native.StdioFd): number => (f === 'null' ? -1 : f);
     try {

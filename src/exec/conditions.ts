@@ -12,6 +12,7 @@
 import { accessSync, constants, existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { arch, cpus, hostname, release, totalmem, userInfo } from 'node:os';
 import type { Condition, Unit } from '../unit/model.js';
+import { CAPABILITY_NAMES } from '../unit/values/index.js';
 
 export type ConditionVerdict = 'ok' | 'condition-failed' | 'assert-failed';
 
@@ -172,7 +173,7 @@ function test(c: Condition, m: MachineView): boolean {
     case 'Security': return p === 'apparmor' ? existsSync('/sys/kernel/security/apparmor') : p === 'selinux' ? existsSync('/sys/fs/selinux') : p === 'smack' ? existsSync('/sys/fs/smackfs') : false;
     case 'Capability': {
       const caps = safe(() => /CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0', '0');
-      const index = CAPABILITIES.indexOf(p.toUpperCase());
+      const index = CAPABILITY_NAMES.indexOf(p.toUpperCase());
       return index >= 0 && ((BigInt(`0x${caps}`) >> BigInt(index)) & 1n) === 1n;
     }
     case 'ACPower': return !/^(yes|true|1|on)$/.test(p) ? false : true;
@@ -209,14 +210,6 @@ function mountOptions(p: string): string {
   return best?.[5] ?? '';
 }
 
-const CAPABILITIES = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP',
-  'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER',
-  'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE',
-  'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP',
-  'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF',
-  'CAP_CHECKPOINT_RESTORE',
-];
 
 /** The list semantics of systemd's condition_test_list: all regular ones, and one trigger if any. */
 function testList(list: readonly Condition[], m: MachineView): ConditionOutcome['failed'] | null {

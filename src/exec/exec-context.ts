@@ -128,8 +128,8 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
   const argv = cmd.flags.noEnvExpand ? words : expandArgv(words, env);
   let cwd = ctx.workingDirectory;
   // "-": a missing directory is not an error (the process starts in / instead).
+  if (cwd === '~' || cwd === '-~') cwd = `${cwd.slice(0, -1)}${cred.home}`;
   if (cwd?.startsWith('-')) cwd = existsSync(cwd.slice(1)) ? cwd.slice(1) : undefined;
-  if (cwd === '~') cwd = cred.home;
   return {
     file: cmd.path,
     argv,
@@ -143,5 +143,7 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     rlimits: Object.entries(ctx.limits).map(([name, l]) => ({ resource: name as RlimitName, soft: l!.soft, hard: l!.hard })),
     setsid: true,
     noNewPrivileges: ctx.noNewPrivileges,
+    // "+" runs with full privileges: no capability restriction (systemd.service(5), "Command lines").
+    ...(privileged ? {} : { capabilityBoundingSet: ctx.capabilityBoundingSet, ambientCapabilities: ctx.ambientCapabilities }),
   };
 }

@@ -116,6 +116,9 @@ export interface ExecContext {
   readonly logRateLimitBurst?: number;
   readonly noNewPrivileges: boolean;
   readonly privateTmp: boolean;
+  /** CapabilityBoundingSet=/AmbientCapabilities= as masks (bit n = capability n); undefined: not set. */
+  readonly capabilityBoundingSet?: bigint;
+  readonly ambientCapabilities?: bigint;
 }
 
 /** systemd.kill(5). */

@@ -24,7 +24,7 @@ function isValidUnitName(name: string): boolean {
 }
 import {
   makeEnumParser, parseBoolean, parseEmergencyAction, parseEnvironment, parseExecDetailed, parseExitStatusSet,
-  parseKillMode, parseMode, parseTimeoutFailureMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
+  parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec,
   parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber,
   pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, parseBytes, type ExecCommand, type RlimitName,
 } from '../values/index.js';
@@ -485,6 +485,12 @@ supported(EXEC_SECTIONS, 'LogRateLimitIntervalSec', scalar(parseSec, (d, v) => (
 supported(EXEC_SECTIONS, 'LogRateLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.exec.logRateLimitBurst = v)));
 supported(EXEC_SECTIONS, 'SyslogLevelPrefix', scalar(parseBoolean, (d, v) => (d.exec.syslogLevelPrefix = v ?? true)));
 supported(EXEC_SECTIONS, 'NoNewPrivileges', scalar(parseBoolean, (d, v) => (d.exec.noNewPrivileges = v ?? false)));
+// Capability sets merge across lines as systemd's config_parse_capability_set; an empty value is the empty set.
+for (const [key, field, initial] of [['CapabilityBoundingSet', 'capabilityBoundingSet', CAP_ALL], ['AmbientCapabilities', 'ambientCapabilities', 0n]] as const) {
+  supported(EXEC_SECTIONS, key, custom('capability names, ~ inverts', 'append', 'clears', (value, ctx) => {
+    ctx.draft.exec[field] = mergeCapabilitySet(ctx.draft.exec[field] ?? initial, initial, parseCapabilitySet(value));
+  }));
+}
 supported(EXEC_SECTIONS, 'PrivateTmp', scalar(parseBoolean, (d, v) => (d.exec.privateTmp = v ?? false)));
 
 // ---- kill context (systemd.kill(5)) ----

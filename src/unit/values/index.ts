@@ -15,3 +15,4 @@ export * from './strings.js';
 export * from './signal.js';
 export * from './path.js';
 export * from './bytes.js';
+export * from './capability.js';
