@@ -7,7 +7,7 @@
  *
  * Order in the child: default signal dispositions → session/process group → stdin/stdout/stderr
  * and passed fds → rlimits → oom_score_adj, nice, umask, CPU scheduling and affinity, IO priority,
- * timer slack → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
+ * timer slack → private /tmp and /var/tmp (a mount namespace) → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
  * → no_new_privs → empty signal mask → execve. Privileged steps come before the ids are dropped;
  * chdir after, so a directory only the service user may enter works (systemd's reason too).
  * A failure is written as (stage, errno) to a close-on-exec pipe; the child then exits with
@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -42,7 +43,7 @@ enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
   ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
-  ST_CLONE, ST_COUNT
+  ST_NAMESPACE, ST_CLONE, ST_COUNT
 };
 
 static const struct {
@@ -60,6 +61,7 @@ static const struct {
     [ST_EXEC] = {"exec", 203},             [ST_SETSCHEDULER] = {"setscheduler", 214},
     [ST_CPUAFFINITY] = {"cpuaffinity", 215}, [ST_IOPRIO] = {"ioprio", 211},
     [ST_TIMERSLACK] = {"timerslack", 212}, [ST_CAPABILITIES] = {"capabilities", 218},
+    [ST_NAMESPACE] = {"namespace", 226},
     /* In the parent: no child ran. systemd's nearest word for a failed fork is MEMORY. */
     [ST_CLONE] = {"clone", 204},
 };
@@ -73,6 +75,8 @@ struct spawn_spec {
   char **envp;
   char *cwd;
   char *root;
+  /* PrivateTmp=: host directories bound over /tmp and /var/tmp in a new mount namespace */
+  char *private_tmp, *private_var_tmp;
   int stdio[3]; /* -1: /dev/null */
   int *pass_fds; /* become fds 3, 4, … in the child (socket activation) */
   uint32_t n_pass_fds;
@@ -241,6 +245,16 @@ static int child_main(void *arg) {
   if (s->has_ioprio && syscall(SYS_ioprio_set, 1, 0, s->ioprio) < 0) child_fail(errfd, ST_IOPRIO);
   if (s->has_timerslack && prctl(PR_SET_TIMERSLACK, s->timerslack_ns, 0, 0, 0) < 0) child_fail(errfd, ST_TIMERSLACK);
 
+  /* PrivateTmp=: a mount namespace of its own whose mounts do not propagate back to the host's,
+   * with the unit's directories (shared by all its commands, as systemd's) over /tmp and /var/tmp.
+   * No CLONE_FS in the clone, so this child may unshare while the parent sleeps. */
+  if (s->private_tmp) {
+    if (unshare(CLONE_NEWNS) < 0) child_fail(errfd, ST_NAMESPACE);
+    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
+    if (mount(s->private_tmp, "/tmp", NULL, MS_BIND, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
+    if (mount(s->private_var_tmp, "/var/tmp", NULL, MS_BIND, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
+  }
+
   if (s->root) {
     if (chroot(s->root) < 0) child_fail(errfd, ST_CHROOT);
     /* Without this the old root stays reachable through the working directory. */
@@ -279,6 +293,8 @@ static void spec_free(struct spawn_spec *s) {
   free(s->file);
   free(s->cwd);
   free(s->root);
+  free(s->private_tmp);
+  free(s->private_var_tmp);
   if (s->argv)
     for (char **p = s->argv; *p; p++) free(*p);
   free(s->argv);
@@ -385,6 +401,9 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
   if (!read_string_array(env, v, "envp", &s->envp)) return false;
   if (has_field(env, o, "cwd", &v) && !read_string(env, v, "cwd", &s->cwd)) return false;
   if (has_field(env, o, "rootDirectory", &v) && !read_string(env, v, "rootDirectory", &s->root)) return false;
+  if (has_field(env, o, "privateTmp", &v) && !read_string(env, v, "privateTmp", &s->private_tmp)) return false;
+  if (has_field(env, o, "privateVarTmp", &v) && !read_string(env, v, "privateVarTmp", &s->private_var_tmp)) return false;
+  if (!s->private_tmp != !s->private_var_tmp) return type_error(env, "privateTmp", "given with privateVarTmp");
 
   s->stdio[0] = s->stdio[1] = s->stdio[2] = -1;
   if (has_field(env, o, "stdio", &v)) {

@@ -13,6 +13,7 @@ import { chmodSync } from 'node:fs';
 import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices } from '../exec/sandbox.js';
+import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import * as native from '../exec/native.js';
@@ -73,6 +74,11 @@ export class NativeSystem implements System {
   private notifyHandler: (pid: number, message: string) => void = () => {};
   private procCache?: ProcEntry[];
   private readonly prepared = new Set<string>();
+  /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
+  private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
+  /** Whether this container lets a process have a mount namespace (learnt from the first try). */
+  private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
+  private mountNamespaceError = '';
   /** Every INVOCATION_ID a unit's processes were started with, and back. */
   private readonly invocations = new Map<string, Set<string>>();
   private readonly unitOfInvocation = new Map<string, string>();
@@ -152,12 +158,7 @@ export class NativeSystem implements System {
       if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
       throw e;
     }
-    // Once per unit and text (a setting that could not be honoured), not once per process.
-    for (const text of [...(plan.notice ? [plan.notice] : []), ...sandboxNotices(req.source!)]) {
-      if (this.noticed.has(`${req.unit}:${text}`)) continue;
-      this.noticed.add(`${req.unit}:${text}`);
-      this.opts.notice?.(req.unit, text);
-    }
+    for (const text of [...(plan.notice ? [plan.notice] : []), ...sandboxNotices(req.source!)]) this.noticeOnce(req.unit, text);
     const fd = (f: native.StdioFd): number => (f === 'null' ? -1 : f);
     try {
       const spec = buildSpawnSpec(exec, req.command, {
@@ -169,7 +170,10 @@ export class NativeSystem implements System {
         fragmentPath: req.source?.fragmentPath,
       });
       if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
-      const pid = this.spawnSpec(spec);
+      // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
+      const privateTmp = exec.privateTmp && !req.privileged && !req.command.flags.fullyPrivileged && this.mountNamespaces !== 'no';
+      const pid = privateTmp ? this.spawnWithPrivateTmp(spec, req.unit, invocation) : this.spawnSpec(spec);
+      if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
       this.leaders.set(pid, { unit: req.unit, invocationId: req.invocationId ?? '', rateLimit: logRateLimit(exec) });
       stream?.started(pid);
       return pid;
@@ -182,6 +186,53 @@ export class NativeSystem implements System {
           // already closed
         }
       }
+    }
+  }
+
+  /** Once per unit and text (a setting that could not be honoured), not once per process. */
+  private noticeOnce(unit: string, text: string): void {
+    if (this.noticed.has(`${unit}:${text}`)) return;
+    this.noticed.add(`${unit}:${text}`);
+    this.opts.notice?.(unit, text);
+  }
+
+  /**
+   * A process with the run's private /tmp and /var/tmp (made at its first process). Where the
+   * first try shows that the container refuses a mount namespace, PrivateTmp= is given up for
+   * good and the process starts without it: a directive svcd cannot honour never fails a unit.
+   */
+  private spawnWithPrivateTmp(spec: native.SpawnSpec, unit: string, invocation: string): number {
+    let p = this.privateTmps.get(unit);
+    if (p?.invocation !== invocation) {
+      this.releaseRuntime(unit);
+      p = { invocation, dirs: createPrivateTmp(unit) };
+      this.privateTmps.set(unit, p);
+    }
+    try {
+      const pid = native.spawn({ ...spec, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp });
+      this.mountNamespaces = 'yes';
+      this.spawned.add(pid);
+      this.procCache = undefined;
+      return pid;
+    } catch (e) {
+      if (!(e instanceof native.SpawnError)) throw e;
+      if (e.stage !== 'namespace' || this.mountNamespaces === 'yes') throw new SpawnFailure(e.message, e.exitCode);
+      this.mountNamespaces = 'no';
+      this.mountNamespaceError = e.errnoName;
+      this.releaseRuntime(unit);
+      return this.spawnSpec(spec);
+    }
+  }
+
+  /** The unit's run is over: its PrivateTmp= directories go (systemd's exec_runtime_destroy). */
+  releaseRuntime(unit: string): void {
+    const p = this.privateTmps.get(unit);
+    if (!p) return;
+    this.privateTmps.delete(unit);
+    try {
+      removePrivateTmp(p.dirs);
+    } catch {
+      // a service may have left something unremovable; it stays, as with systemd
     }
   }
 

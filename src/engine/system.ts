@@ -78,6 +78,8 @@ export interface System {
   adoptInvocation?(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
   lastUnitOf?(pid: number): string | undefined;
+  /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
+  releaseRuntime?(unit: string): void;
   /** The pid in a PIDFile= (0 when absent or unusable). */
   readPidFile?(path: string): number;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */

@@ -121,12 +121,15 @@ export interface SpawnSpec {
   readonly capabilityBoundingSet?: bigint;
   /** AmbientCapabilities= as a mask: kept across the uid change and raised, so a non-root service has them. */
   readonly ambientCapabilities?: bigint;
+  /** PrivateTmp=: directories bound over /tmp and /var/tmp in a new mount namespace (both or neither). */
+  readonly privateTmp?: string;
+  readonly privateVarTmp?: string;
 }
 
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
 export type SpawnStage =
   | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
-  | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'capabilities' | 'setgroups'
+  | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
   | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'clone';
 
 /**

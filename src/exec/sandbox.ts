@@ -2,7 +2,8 @@
  * The sandboxing directives svcd accepts without enforcing them (systemd.exec(5) "Sandboxing",
  * "Security", "System Call Filtering" …): one notice line per unit and directive, naming why, so
  * a unit written for systemd still starts and its owner knows what it runs without. Enforced
- * instead: NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities= (exec-context.ts).
+ * instead: NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities= (exec-context.ts), and
+ * PrivateTmp= where the container allows a mount namespace (native-system.ts notices it otherwise).
  */
 import type { Unit } from '../unit/model.js';
 import { findDirective } from '../unit/directives/table.js';
@@ -18,7 +19,6 @@ const WHY: readonly (readonly [RegExp, string])[] = [
   [/^(SELinuxContext|AppArmorProfile|SmackProcessLabel)/, 'svcd has no security-module support'],
   [/^(LoadCredential|SetCredential|ImportCredential)/, 'svcd does not pass credentials yet'],
   [/^(RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories)/, 'svcd does not mount images'],
-  [/^PrivateTmp$/, 'svcd does not give services a private mount namespace yet; /tmp and /var/tmp are shared'],
   [/./, 'svcd does not give services a private mount namespace, which this needs'],
 ];
 
@@ -33,7 +33,6 @@ export function sandboxNotices(unit: Unit): string[] {
     // The last assignment decides, as for any setting; an empty one resets.
     asked.set(s.key, s.value);
   }
-  if (unit.exec?.privateTmp) asked.set('PrivateTmp', 'yes');
   const out: string[] = [];
   for (const [key, value] of asked) {
     if (ASKS_NOTHING.test(value.trim())) continue;

@@ -1,16 +1,17 @@
 // Sandboxing with real processes under svcd as PID 1: CapabilityBoundingSet=/AmbientCapabilities=
 // reach a service run as another user (its /proc/self/status shows them), "+" commands keep full
-// privileges, WorkingDirectory=-~ is the user's home, and the directives svcd cannot enforce
-// (ProtectSystem=, SystemCallFilter=, PrivateTmp= …) are each noticed once on the console — not
+// privileges, WorkingDirectory=-~ is the user's home (or / when it is missing), PrivateTmp= gives a
+// run its own /tmp and /var/tmp, and the directives svcd cannot enforce (ProtectSystem=,
+// SystemCallFilter= …) are each noticed once on the console — not
 // once per process — and never fail the unit.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace } from '../support/svcd-ns.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'svcd-sandbox-'));
+// Outside /tmp and /var/tmp: PrivateTmp= services must see it.
+const dir = mkdtempSync('/dev/shm/svcd-sandbox-');
 chmodSync(dir, 0o777);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,11 +31,17 @@ it('enforces capability sets, notices the rest once per unit and directive, and 
       `ExecStartPre=+${status('pre')}`, `ExecStartPre=${status('pre2')}`, `ExecStart=${status('main')}`,
       'ProtectSystem=full', 'ProtectHome=yes', 'PrivateTmp=yes', 'SystemCallFilter=@system-service', 'PrivateDevices=no', '',
     ].join('\n'),
-    'x.target': '[Unit]\nWants=caps.service\n',
+    'ptmp.service': [
+      '[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'PrivateTmp=yes',
+      "ExecStartPre=/bin/sh -c 'echo pre > /tmp/svcd-ptmp-marker; echo var > /var/tmp/svcd-ptmp-marker'",
+      `ExecStartPre=+/bin/sh -c 'test -e /tmp/svcd-ptmp-marker || echo host > ${join(dir, 'ptmp.plus')}'`,
+      `ExecStart=/bin/sh -c 'cat /tmp/svcd-ptmp-marker /var/tmp/svcd-ptmp-marker > ${join(dir, 'ptmp.out')}'`, '',
+    ].join('\n'),
+    'x.target': '[Unit]\nWants=caps.service ptmp.service\n',
   } });
   const svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
   try {
-    expect((await svcd.svcctl('is-active', 'caps.service')).stdout, svcd.console()).toBe('active\n');
+    expect((await svcd.svcctl('is-active', 'caps.service')).stdout, (await svcd.svcctl('status', '-n', '20', 'caps.service', 'ptmp.service')).stdout).toBe('active\n');
     const main = caps(join(dir, 'main'));
     expect(main.CapBnd).toBe((1n << 10n) | (1n << 5n));
     expect(main.CapAmb).toBe(1n << 10n);
@@ -47,10 +54,44 @@ it('enforces capability sets, notices the rest once per unit and directive, and 
     expect(readFileSync(join(dir, 'main.cwd'), 'utf8').trim()).toBe(existsSync(home) ? home : '/');
     const notices = svcd.console().split('\n').filter((l) => l.startsWith('svcd: caps.service:') && l.includes('not enforced'));
     expect(notices.map((l) => l.replace(/ \(.*/, '')).sort()).toEqual([
-      'svcd: caps.service: PrivateTmp= not enforced', 'svcd: caps.service: ProtectHome= not enforced',
+      'svcd: caps.service: ProtectHome= not enforced',
       'svcd: caps.service: ProtectSystem= not enforced', 'svcd: caps.service: SystemCallFilter= not enforced',
     ]);
   } finally {
     await svcd.stop();
+  }
+}, 60000);
+
+it('PrivateTmp=: one /tmp and /var/tmp for all of a run\'s commands, not the host\'s, not for "+", removed at stop', async () => {
+  const svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
+  try {
+    expect((await svcd.svcctl('is-active', 'ptmp.service')).stdout, svcd.console()).toBe('active\n');
+    expect(readFileSync(join(dir, 'ptmp.out'), 'utf8')).toBe('pre\nvar\n');
+    expect(readFileSync(join(dir, 'ptmp.plus'), 'utf8')).toBe('host\n');
+    expect(existsSync('/tmp/svcd-ptmp-marker') || existsSync('/var/tmp/svcd-ptmp-marker')).toBe(false);
+    const mine = () => [...readdirSync('/tmp'), ...readdirSync('/var/tmp')].filter((n) => n.startsWith('svcd-private-ptmp.service-'));
+    expect(mine()).toHaveLength(2);
+    expect((await svcd.svcctl('stop', 'ptmp.service')).rc).toBe(0);
+    expect(mine()).toEqual([]);
+    expect(svcd.console()).not.toMatch(/ptmp.service: PrivateTmp= not enforced/);
+  } finally {
+    await svcd.stop();
+  }
+}, 60000);
+
+it('PrivateTmp= where the container refuses a mount namespace (no CAP_SYS_ADMIN): one notice, the unit runs with the shared /tmp', async () => {
+  const svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target', '/nonexistent', ['setpriv', '--bounding-set', '-sys_admin']);
+  try {
+    expect((await svcd.svcctl('is-active', 'ptmp.service')).stdout, svcd.console()).toBe('active\n');
+    expect(readFileSync(join(dir, 'ptmp.out'), 'utf8')).toBe('pre\nvar\n');
+    const notices = svcd.console().split('\n').filter((l) => l.includes('PrivateTmp= not enforced'));
+    expect(notices.sort()).toEqual([
+      'svcd: caps.service: PrivateTmp= not enforced (this container refuses a mount namespace: EPERM); /tmp and /var/tmp are shared.',
+      'svcd: ptmp.service: PrivateTmp= not enforced (this container refuses a mount namespace: EPERM); /tmp and /var/tmp are shared.',
+    ]);
+  } finally {
+    await svcd.stop();
+    rmSync('/tmp/svcd-ptmp-marker', { force: true });
+    rmSync('/var/tmp/svcd-ptmp-marker', { force: true });
   }
 }, 60000);

@@ -52,7 +52,6 @@ describe('sandboxing notices', () => {
       'ReadWritePaths= not enforced (svcd does not give services a private mount namespace, which this needs).',
       'SystemCallFilter= not enforced (svcd installs no seccomp filters).',
       'RestrictAddressFamilies= not enforced (svcd installs no seccomp filters).',
-      'PrivateTmp= not enforced (svcd does not give services a private mount namespace yet; /tmp and /var/tmp are shared).',
     ]);
   });
 

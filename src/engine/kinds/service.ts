@@ -540,6 +540,8 @@ function enterDead(u: UnitRuntime, ctx: KindContext, f: UnitResult, allowRestart
   setResult(u, f);
   u.mainPid = 0;
   u.controlPid = 0;
+  // A fresh PrivateTmp= for the next run, also after an automatic restart (as service_enter_dead).
+  ctx.system.releaseRuntime?.(u.id);
   const d = data(u);
   if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) {
     setState(u, ctx, 'auto-restart');
