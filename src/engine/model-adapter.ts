@@ -74,6 +74,7 @@ export function toEngineUnit(u: Unit): EngineUnit {
       startLimitBurst: u.unit.startLimitBurst,
       watchdogMs: s.watchdogUSec > 0n && s.watchdogUSec < USEC_INFINITY ? Number(s.watchdogUSec / 1000n) : undefined,
       watchdogSignal: k?.watchdogSignal,
+      runtimeMaxMs: ms(s.runtimeMaxUSec),
       timeoutStartFailureMode: failureMode(s.timeoutStartFailureMode),
       timeoutStopFailureMode: failureMode(s.timeoutStopFailureMode),
     };

@@ -98,6 +98,8 @@ export interface ServiceSpec {
   readonly watchdogMs?: number;
   /** WatchdogSignal=: what stop-watchdog/final-watchdog send (SIGABRT by default). */
   readonly watchdogSignal?: number;
+  /** RuntimeMaxSec=: how long the service may be active (running) before it is stopped with Result=timeout. */
+  readonly runtimeMaxMs?: number;
   /** TimeoutStartFailureMode=/TimeoutStopFailureMode= (systemd.service(5)); undefined: terminate. */
   readonly timeoutStartFailureMode?: TimeoutFailureMode;
   readonly timeoutStopFailureMode?: TimeoutFailureMode;

@@ -328,3 +328,20 @@ describe('the service watchdog and timeout failure modes', () => {
     expect(w.logs).toContain('Stopping timed out. Killing.');
   });
 });
+
+describe('RuntimeMaxSec=', () => {
+  it('stops a service active for longer (Result=timeout); a reload does not restart the count', () => {
+    const w = world({ execStart: [['/bin/d']], execReload: [['/bin/reload']], runtimeMaxMs: 1000 }, { '/bin/reload': { exitAfterMs: 10 } });
+    w.engine.start('s.service');
+    w.sys.advance(600);
+    w.engine.request({ unit: 's.service', type: 'reload', mode: 'replace' });
+    w.sys.advance(20);
+    expect(w.states.filter((s) => s === 'reload')).toHaveLength(1);
+    w.sys.advance(379);
+    expect(w.u().subState).toBe('running');
+    w.sys.runUntilIdle(10_000);
+    expect(w.sys.events.filter((e) => e.what === 'kill').map((e) => `${e.at} ${e.signal}`)).toEqual(['1000 SIGTERM']);
+    expect([w.u().activeState, w.u().result]).toEqual(['failed', 'timeout']);
+    expect(w.logs).toContain('Service reached runtime time limit. Stopping.');
+  });
+});

@@ -86,6 +86,8 @@ interface ServiceData {
   /** When the watchdog fires (system.now() ms), while it runs; WATCHDOG=1 moves it. */
   watchdogDeadline?: number;
   watchdogTimer?: TimerHandle;
+  /** When RuntimeMaxSec= runs out (system.now() ms), from the run's first entry into running. */
+  runtimeDeadline?: number;
   /** WATCHDOG_USEC= from the service: replaces WatchdogSec= until the next start. */
   watchdogOverrideMs?: number;
 }
@@ -359,10 +361,26 @@ function enterRunning(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
   if (u.result !== 'success') return enterSignal(u, ctx, 'stop-sigterm', u.result);
   if (u.mainPid > 0 || (s.type === 'forking' && !s.pidFile && u.mainPid === 0 && hasLiveProcesses(u, ctx))) {
     setState(u, ctx, 'running');
+    armRuntimeMax(u, ctx);
     return;
   }
   if (s.remainAfterExit) return setState(u, ctx, 'exited');
   enterStop(u, ctx, 'success');
+}
+
+/**
+ * RuntimeMaxSec=: counted from when the run became active (systemd's active_enter_timestamp), so a
+ * reload does not restart it; it ends the run as a failed stop (systemd's service_dispatch_timer).
+ */
+function armRuntimeMax(u: UnitRuntime, ctx: KindContext): void {
+  const max = spec(u).runtimeMaxMs;
+  if (max === undefined || !Number.isFinite(max)) return;
+  const d = data(u);
+  d.runtimeDeadline ??= ctx.system.now() + max;
+  ctx.stateTimer(u, Math.max(0, d.runtimeDeadline - ctx.system.now()), () => {
+    ctx.log(u, 'Service reached runtime time limit. Stopping.');
+    enterStop(u, ctx, 'timeout');
+  });
 }
 
 /** The unit's live processes: the sessions of everything this run spawned (a forking daemon included). */
@@ -806,6 +824,7 @@ export const serviceKind: UnitKind = {
     d.leaders = [];
     d.watchdogDeadline = undefined;
     d.watchdogOverrideMs = undefined;
+    d.runtimeDeadline = undefined;
     u.commands = Object.fromEntries(COMMAND_KEYS.map((k) => [k, commandsOf(s, k).map((c) => ({ path: c.argv[0] ?? '', argv: c.source?.argv ?? c.argv, ignoreErrors: c.ignoreFailure }))]));
     enterCondition(u, ctx);
   },
