@@ -64,7 +64,9 @@ async function run(script: string, rateLimit?: RateLimit, meta: Partial<StreamMe
   return [...readDirectory(dir)].map((e) => Object.fromEntries(e.fields.map((f) => [f.name, f.value?.toString() ?? ''])));
 }
 
-const BURST = 'i=0; while [ $i -lt 1000 ]; do echo "line $i"; i=$((i+1)); done; sleep 0.8; echo after';
+// The window is wide (5 s) so that a loaded machine still writes the whole burst inside it; the
+// last line comes after it has closed.
+const BURST = 'i=0; while [ $i -lt 1000 ]; do echo "line $i"; i=$((i+1)); done; sleep 5.5; echo after';
 
 describe('rate limiting a real burst', () => {
   it('keeps every line by default (svcd: off)', async () => {
@@ -73,7 +75,7 @@ describe('rate limiting a real burst', () => {
   });
 
   it("keeps the burst's first N lines, then journald's \"Suppressed\" entry, then lines of the next window", async () => {
-    const e = await run(BURST, { intervalUsec: 500_000, burst: 100 });
+    const e = await run(BURST, { intervalUsec: 5_000_000, burst: 100 });
     expect(e.slice(0, 100).map((x) => x.MESSAGE)).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
     expect(e[100]).toMatchObject({ MESSAGE: 'Suppressed 900 messages from burst.service', MESSAGE_ID: 'a596d6fe7bfa4994828e72dfa46ed1e2', N_DROPPED: '900', PRIORITY: '4' });
     expect(e.slice(101).map((x) => x.MESSAGE)).toEqual(['after']);
