@@ -207,8 +207,22 @@ function main(): void {
     process.stdout.write(`svcd: ${signalName(sig)} received, stopping.\n`);
     manager.shutdown(sig === SIGRTMIN + 3 ? 'halt' : sig === SIGRTMIN + 5 ? 'reboot' : sig === SIGRTMIN + 4 ? 'poweroff' : 'exit');
   });
-  process.on('uncaughtException', (e) => process.stderr.write(`svcd: internal error (contained): ${e.stack ?? String(e)}\n`));
-  process.on('unhandledRejection', (e) => process.stderr.write(`svcd: internal error (contained): ${String(e)}\n`));
+  // The console may go away (the engine's log pipe closed, a terminal hung up): PID 1 must not die,
+  // nor spin reporting that it cannot report. Output goes on into the journal.
+  let consoleGone = false;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (consoleGone) return;
+      consoleGone = true;
+      journal?.log(`Console output failed (${e.code ?? e.message}); svcd's and the services' output goes on into the journal only.`, undefined, 4);
+    });
+  }
+  const contained = (what: string) => {
+    journal?.log(`internal error (contained): ${what}`, undefined, 3);
+    if (!consoleGone) process.stderr.write(`svcd: internal error (contained): ${what}\n`);
+  };
+  process.on('uncaughtException', (e) => contained(e.stack ?? String(e)));
+  process.on('unhandledRejection', (e) => contained(String(e)));
   if (inherited) {
     manager.restore(inherited.manager);
     process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): re-executed, took over ${inherited.manager.units.length} units from svcd ${inherited.manager.version}\n`);

@@ -36,7 +36,7 @@ const journalctl = (...args: string[]) => run_('journalctl', ['-D', jdir, '--no-
 const hasJournalctl = run_('journalctl', ['--version']).status === 0;
 
 beforeAll(async () => {
-  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, join(repo, 'dist/cli/svcd.js'),
+  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
     '--unit-path', `${join(dir, 'units')}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', join(dir, 'none.conf'), '--runtime-dir', run, '--journal-dir', jdir], { stdio: ['ignore', 'pipe', 'pipe'] });
   p.stdout.on('data', (d: Buffer) => (console_ += d.toString()));
   p.stderr.on('data', (d: Buffer) => (console_ += d.toString()));

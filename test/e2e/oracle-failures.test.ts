@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const svcctl = (...args: string[]) => spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, ...args], { encoding: 'utf8' });
 
 beforeAll(async () => {
-  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, join(repo, 'dist/cli/svcd.js'),
+  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
     '--unit-path', `${join(fx, 'units')}:${join(repo, 'units')}`, '--unit', 'basic.target', '--config', '/nonexistent', '--runtime-dir', run, '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
   p.stdout.on('data', (d: Buffer) => (console_ += d.toString()));
   p.stderr.on('data', (d: Buffer) => (console_ += d.toString()));
@@ -34,10 +34,12 @@ beforeAll(async () => {
   for (const u of ['stop-timeout.service', 'stop-abort.service']) svcctl('stop', '--no-block', u);
   await sleep(3000);
 }, 30000);
-afterAll(() => {
+afterAll(async () => {
   if (exitCode === null) svcctl('exit');
+  // Its runtime directory goes next: let svcd finish its shutdown first.
+  for (let t = 0; t < 20000 && exitCode === null; t += 50) await sleep(50);
   rmSync(dir, { recursive: true, force: true });
-});
+}, 30000);
 
 describe('services end as systemd 252 ends them', () => {
   it.each(units)('%s', (u) => {

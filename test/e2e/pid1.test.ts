@@ -6,8 +6,8 @@
 //   - FailureAction=exit / SuccessAction=exit with their exit statuses become svcd's exit status;
 //   - a unit in a restart loop makes is-system-running say degraded;
 //   - garbage on the notify socket and the control socket does not bring PID 1 down.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace, sleep } from '../support/svcd-ns.js';
 
+const repo = join(__dirname, '../..');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const workdir = () => {
@@ -143,6 +144,41 @@ describe('svcd as a container\'s PID 1', () => {
       await svcd.stop();
     }
   }, 30000);
+
+  it('goes on, quietly, when its console goes away (the log pipe closed)', async () => {
+    const dir = workdir();
+    buildTree(join(dir, 'units'), { files: {
+      'chatty.service': "[Service]\nExecStart=/bin/sh -c 'while :; do echo chat; sleep 0.05; done'\n",
+      'x.target': '[Unit]\nWants=chatty.service\n',
+    } });
+    const run = join(dir, 'run');
+    const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
+      '--unit-path', `${join(dir, 'units')}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent',
+      '--runtime-dir', run, '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => p.on('exit', (c) => r(c)));
+    try {
+      for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
+      const svcd = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
+      // The reader of svcd's stdout and stderr goes away; the service keeps printing.
+      p.stdout!.destroy();
+      p.stderr!.destroy();
+      await sleep(500);
+      const cpu = () => { const f = readFileSync(`/proc/${svcd}/stat`, 'latin1').split(') ')[1]!.split(' '); return Number(f[11]) + Number(f[12]); };
+      const before = cpu();
+      await sleep(2000);
+      // A spinning svcd burns a core (~200 ticks in 2 s); one that carries on uses a few.
+      expect(cpu() - before).toBeLessThan(40);
+      const ctl = spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, 'is-active', 'chatty.service'], { encoding: 'utf8' });
+      expect(ctl.stdout).toBe('active\n');
+      const logs = spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), 'logs', '-D', join(dir, 'journal'), '-o', 'cat', '--no-pager'], { encoding: 'utf8' }).stdout;
+      expect(logs).toMatch(/Console output failed \(EPIPE\)/);
+      expect(logs.split('\n').filter((l) => l === 'chat').length).toBeGreaterThan(20);
+      spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, 'exit']);
+      expect(await Promise.race([exited, sleep(15000).then(() => 'timeout')])).toBe(0);
+    } finally {
+      p.kill('SIGKILL');
+    }
+  }, 40000);
 
   it('survives garbage on its notify and control sockets', async () => {
     const dir = workdir();

@@ -37,7 +37,7 @@ const svcctl = (...args: string[]) => {
 };
 
 beforeAll(async () => {
-  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, join(repo, 'dist/cli/svcd.js'),
+  const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
     '--unit-path', `${join(dir, 'units')}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', join(dir, 'none.conf'), '--runtime-dir', run, '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
   p.stdout.on('data', (d: Buffer) => (console_ += d.toString()));
   p.stderr.on('data', (d: Buffer) => (console_ += d.toString()));
