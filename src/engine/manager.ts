@@ -278,6 +278,10 @@ export class Manager implements ManagerApi {
         this.refreshSystemState();
       }));
     } else if (this.restartLoops.has(id) && to === 'inactive') {
+      // The automatic restart's own stop half passes through dead: still in the loop. A stop
+      // asked for (svcctl stop, a dependency) ends it.
+      const job = this.engine.unit(id).job;
+      if (job?.type === 'restart' || job?.type === 'start') return;
       timer?.cancel();
       this.restartLoops.delete(id);
     }
