@@ -58,6 +58,9 @@ function logRateLimit(exec: { logRateLimitIntervalUSec?: bigint; logRateLimitBur
   return { intervalUsec: i === undefined ? undefined : i >= 2n ** 53n ? Number.MAX_SAFE_INTEGER : Number(i), burst: exec.logRateLimitBurst };
 }
 
+/** How long a scan of /proc is reused (see processTable). */
+const PROC_TABLE_TTL_MS = 50;
+
 interface ProcEntry {
   readonly pid: number;
   readonly ppid: number;
@@ -73,6 +76,7 @@ export class NativeSystem implements System {
   private pendingExits: ChildExitEvent[] = [];
   private notifyHandler: (pid: number, message: string) => void = () => {};
   private procCache?: ProcEntry[];
+  private procCacheAt = 0;
   private readonly prepared = new Set<string>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
@@ -259,12 +263,12 @@ export class NativeSystem implements System {
    * twice and calls setsid() is still found. What clears its environment and leaves the session
    * escapes (docs/differences.md).
    */
-  unitProcesses(unit: string, known: readonly number[]): readonly number[] {
+  unitProcesses(unit: string, known: readonly number[], fresh = false): readonly number[] {
     const ids = this.invocations.get(unit);
     if (known.length === 0 && !ids) return [];
     const leaders = new Set(known);
     const out = new Set<number>();
-    for (const p of this.processTable()) {
+    for (const p of this.processTable(fresh)) {
       if (p.pid === process.pid) continue;
       if (leaders.has(p.pid) || leaders.has(p.sid) || leaders.has(p.pgid)) out.add(p.pid);
       else if (ids) {
@@ -285,7 +289,7 @@ export class NativeSystem implements System {
 
   strayProcesses(): readonly number[] {
     const out: number[] = [];
-    for (const p of this.processTable()) {
+    for (const p of this.processTable(true)) {
       if (p.ppid !== process.pid || this.spawned.has(p.pid)) continue;
       const inv = this.invocationOf(p);
       if (inv === undefined || !this.unitOfInvocation.has(inv)) out.push(p.pid);
@@ -329,6 +333,7 @@ export class NativeSystem implements System {
   private forget(pid: number): void {
     this.environ.delete(pid);
     this.spawned.delete(pid);
+    if (this.procCache) this.procCache = this.procCache.filter((p) => p.pid !== pid);
     setImmediate(() => this.lastUnit.delete(pid));
   }
 
@@ -346,9 +351,15 @@ export class NativeSystem implements System {
     this.notifyHandler = handler;
   }
 
-  /** Every process of this PID namespace, read once per turn of the event loop. */
-  processTable(): readonly ProcEntry[] {
-    if (this.procCache) return this.procCache;
+  /**
+   * Every process of this PID namespace. A scan of /proc costs a few ms with a few hundred
+   * processes, and stopping a chain of units asks once per unit: the table is reused for
+   * PROC_TABLE_TTL_MS, reaped pids taken out as they go and svcd's own spawns forcing a rescan, so
+   * it can only miss what a service forked within that time. `fresh` rescans (the final word on
+   * "nothing is left", a forking service's daemon).
+   */
+  processTable(fresh = false): readonly ProcEntry[] {
+    if (this.procCache && !fresh && this.now() - this.procCacheAt < PROC_TABLE_TTL_MS) return this.procCache;
     const table: ProcEntry[] = [];
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
@@ -362,7 +373,7 @@ export class NativeSystem implements System {
       }
     }
     this.procCache = table;
-    setImmediate(() => (this.procCache = undefined));
+    this.procCacheAt = this.now();
     return table;
   }
 

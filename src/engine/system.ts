@@ -68,7 +68,7 @@ export interface System {
    * Every live process that belongs to a unit (main, control, what they forked, daemons that left
    * its sessions included). Without process tracking, the process groups of its known pids.
    */
-  unitProcesses?(unit: string, known: readonly number[]): readonly number[];
+  unitProcesses?(unit: string, known: readonly number[], fresh?: boolean): readonly number[];
   /**
    * Children of svcd it did not start and no unit's INVOCATION_ID claims: a daemon whose parent
    * exited (reparented to svcd) before it could be told apart, e.g. nginx's master before its PID file.

@@ -384,13 +384,14 @@ function armRuntimeMax(u: UnitRuntime, ctx: KindContext): void {
 }
 
 /** The unit's live processes: the sessions of everything this run spawned (a forking daemon included). */
-function processesOf(u: UnitRuntime, ctx: KindContext): readonly number[] {
+function processesOf(u: UnitRuntime, ctx: KindContext, fresh = false): readonly number[] {
   const known = [...new Set([...data(u).leaders, u.mainPid, u.controlPid])].filter((p) => p > 0);
-  return ctx.system.unitProcesses ? ctx.system.unitProcesses(u.id, known) : ctx.processes(u);
+  return ctx.system.unitProcesses ? ctx.system.unitProcesses(u.id, known, fresh) : ctx.processes(u);
 }
 
+/** Asked when a decision rests on it (a forking daemon's PID file, "nothing left"): a fresh look. */
 function hasLiveProcesses(u: UnitRuntime, ctx: KindContext): boolean {
-  return processesOf(u, ctx).length > 0;
+  return processesOf(u, ctx, true).length > 0;
 }
 
 function enterStop(u: UnitRuntime, ctx: KindContext, f: UnitResult): void {
@@ -489,7 +490,7 @@ function killProcesses(u: UnitRuntime, ctx: KindContext, state: SignalState): 'c
 function watchUntilEmpty(u: UnitRuntime, ctx: KindContext, state: SignalState): void {
   ctx.stateTimer(u, 50, () => {
     if (u.mainPid > 0 || u.controlPid > 0 || stateOf(u) !== state) return;
-    if (processesOf(u, ctx).length > 0) return watchUntilEmpty(u, ctx, state);
+    if (hasLiveProcesses(u, ctx)) return watchUntilEmpty(u, ctx, state);
     if (state === 'final-watchdog' || state === 'final-sigterm' || state === 'final-sigkill') enterDead(u, ctx, 'success', true);
     else enterStopPost(u, ctx, 'success');
   });
@@ -758,7 +759,7 @@ function readMainPid(u: UnitRuntime, ctx: KindContext): number {
 /** GuessMainPID=: the one process of the unit left after the forking parent exited. */
 function guessMainPid(u: UnitRuntime, ctx: KindContext): void {
   if (spec(u).guessMainPid === false) return;
-  const procs = processesOf(u, ctx);
+  const procs = processesOf(u, ctx, true);
   if (procs.length === 1) {
     u.mainPid = procs[0]!;
     u.execMain = { pid: u.mainPid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
