@@ -3,7 +3,7 @@
 // unmodified under svcd as PID 1 of a PID + mount namespace (test/fixtures/nova, extracted by
 // scripts/extract-seed-fixtures.sh).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,8 +33,23 @@ const until = async (pred: () => boolean, ms = 20000) => {
   return pred();
 };
 const log = (b: Boot) => { try { return readFileSync(join(b.work, 'var-upper/lib/nova/stand-in.log'), 'utf8'); } catch { return ''; } };
-const mainPid = () => Number(spawnSync('pgrep', ['-n', '-f', '^sleep 100123$'], { encoding: 'utf8' }).stdout.trim());
 const svcdPid = (b: Boot) => Number(spawnSync('pgrep', ['-P', String(b.proc.pid)], { encoding: 'utf8' }).stdout.trim());
+/** The PID namespace svcd is PID 1 of: the container test runs the same stand-in (sleep 100123) at the same time. */
+const pidNs = (b: Boot) => readlinkSync(`/proc/${svcdPid(b)}/ns/pid`);
+/** The stand-in daemons of one namespace, newest last. */
+function standIns(ns: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8') === 'sleep\x00100123\x00' && readlinkSync(`/proc/${name}/ns/pid`) === ns) out.push(Number(name));
+    } catch {
+      // gone while we looked
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+const mainPid = (ns: string) => standIns(ns).at(-1) ?? 0;
 const idOf = (b: Boot, file: 'passwd' | 'group', name: string) =>
   Number(readFileSync(join(b.work, `etc-upper/${file}`), 'utf8').split('\n').find((l) => l.startsWith(`${name}:`))!.split(':')[2]);
 
@@ -55,7 +70,8 @@ describe('the nova-compute seed under svcd', () => {
 
     // The daemon: user nova, in WorkingDirectory=, with the init script's arguments.
     expect(log(b).trim()).toBe('started user=nova cwd=/var/lib/nova args=--config-file=/etc/nova/nova.conf --log-file=/var/log/nova/nova-compute.log');
-    const pid = mainPid();
+    const ns = pidNs(b);
+    const pid = mainPid(ns);
     const hard = Number(/^Max open files\s+\d+\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1]);
     const limits = /^Max open files\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))!;
     expect([Number(limits[1]), Number(limits[2])]).toEqual([Math.min(65535, hard), Math.min(65535, hard)]);
@@ -63,7 +79,7 @@ describe('the nova-compute seed under svcd', () => {
     // kill -9 of the main process: Restart=on-failure brings it back.
     process.kill(pid, 'SIGKILL');
     expect(await until(() => log(b).split('\n').filter(Boolean).length === 2)).toBe(true);
-    expect(mainPid()).not.toBe(pid);
+    expect(mainPid(ns)).not.toBe(pid);
 
     // Stop: the container's SIGTERM to PID 1 ends the service within TimeoutStopSec=15, then svcd exits 0.
     const t0 = Date.now();
@@ -71,19 +87,20 @@ describe('the nova-compute seed under svcd', () => {
     expect(await b.exit).toBe(0);
     expect(Date.now() - t0).toBeLessThan(15000);
     expect(b.console()).toMatch(/\[ {2}OK {2}\] Stopped nova-compute\.service - OpenStack Compute\./);
-    expect(spawnSync('pgrep', ['-f', '^sleep 100123$']).status).toBe(1);
+    expect(standIns(ns)).toEqual([]);
   });
 
   it('does not restart after a clean exit', async () => {
     const b = boot();
     expect(await until(() => log(b).includes('started'))).toBe(true);
     // The stand-in logs before it execs the daemon: wait for the daemon (kill(0) would hit us).
-    expect(await until(() => mainPid() > 0)).toBe(true);
+    const ns = pidNs(b);
+    expect(await until(() => mainPid(ns) > 0)).toBe(true);
     // SIGTERM is a clean exit for a service (systemd.service(5), SuccessExitStatus=), so no restart.
-    process.kill(mainPid(), 'SIGTERM');
+    process.kill(mainPid(ns), 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
     expect(log(b).split('\n').filter(Boolean)).toHaveLength(1);
-    expect(spawnSync('pgrep', ['-f', '^sleep 100123$']).status).toBe(1);
+    expect(standIns(ns)).toEqual([]);
     process.kill(svcdPid(b), 'SIGTERM');
     expect(await b.exit).toBe(0);
   });
