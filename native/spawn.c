@@ -43,7 +43,7 @@ enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
   ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
-  ST_NAMESPACE, ST_CLONE, ST_COUNT
+  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_COUNT
 };
 
 static const struct {
@@ -61,7 +61,7 @@ static const struct {
     [ST_EXEC] = {"exec", 203},             [ST_SETSCHEDULER] = {"setscheduler", 214},
     [ST_CPUAFFINITY] = {"cpuaffinity", 215}, [ST_IOPRIO] = {"ioprio", 211},
     [ST_TIMERSLACK] = {"timerslack", 212}, [ST_CAPABILITIES] = {"capabilities", 218},
-    [ST_NAMESPACE] = {"namespace", 226},
+    [ST_NAMESPACE] = {"namespace", 226},   [ST_CGROUP] = {"cgroup", 219},
     /* In the parent: no child ran. systemd's nearest word for a failed fork is MEMORY. */
     [ST_CLONE] = {"clone", 204},
 };
@@ -77,6 +77,8 @@ struct spawn_spec {
   char *root;
   /* PrivateTmp=: host directories bound over /tmp and /var/tmp in a new mount namespace */
   char *private_tmp, *private_var_tmp;
+  /* the unit's cgroup.procs (cgroup v2): the child moves itself there before anything else */
+  char *cgroup_procs;
   int stdio[3]; /* -1: /dev/null */
   int *pass_fds; /* become fds 3, 4, … in the child (socket activation) */
   uint32_t n_pass_fds;
@@ -220,6 +222,14 @@ static int child_main(void *arg) {
     if (syscall(SYS_rt_sigaction, sig, zero_action, NULL, 8) < 0 && errno != EINVAL) child_fail(errfd, ST_SIGNALS);
   }
 
+  /* First, so that whatever setup does is already accounted to the unit, and nothing the command
+   * forks can start outside it (cgroup v2: writing 0 moves the writer). */
+  if (s->cgroup_procs) {
+    int fd = open(s->cgroup_procs, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0", 1) < 0) child_fail(errfd, ST_CGROUP);
+    close(fd);
+  }
+
   if (s->setsid && setsid() < 0) child_fail(errfd, ST_SETSID);
   if (!s->setsid && s->new_pgrp && setpgid(0, 0) < 0) child_fail(errfd, ST_SETPGID);
 
@@ -295,6 +305,7 @@ static void spec_free(struct spawn_spec *s) {
   free(s->root);
   free(s->private_tmp);
   free(s->private_var_tmp);
+  free(s->cgroup_procs);
   if (s->argv)
     for (char **p = s->argv; *p; p++) free(*p);
   free(s->argv);
@@ -404,6 +415,7 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
   if (has_field(env, o, "privateTmp", &v) && !read_string(env, v, "privateTmp", &s->private_tmp)) return false;
   if (has_field(env, o, "privateVarTmp", &v) && !read_string(env, v, "privateVarTmp", &s->private_var_tmp)) return false;
   if (!s->private_tmp != !s->private_var_tmp) return type_error(env, "privateTmp", "given with privateVarTmp");
+  if (has_field(env, o, "cgroupProcs", &v) && !read_string(env, v, "cgroupProcs", &s->cgroup_procs)) return false;
 
   s->stdio[0] = s->stdio[1] = s->stdio[2] = -1;
   if (has_field(env, o, "stdio", &v)) {

@@ -15,6 +15,7 @@ import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
 import { Manager, VERSION, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
+import { CgroupTree } from '../exec/cgroup.js';
 import { NativeSystem } from '../engine/native-system.js';
 import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
 import { evaluateConditions } from '../exec/conditions.js';
@@ -128,9 +129,14 @@ function main(): void {
   }
   const inherited = opts.deserialize ? readReexecState(opts.deserialize) : undefined;
   for (const h of inherited?.streams ?? []) journal?.adopt(h);
+  const cgroups = CgroupTree.setUp();
+  journal?.log(cgroups.ok
+    ? `Tracking unit processes with cgroup v2 under ${cgroups.tree.root}.`
+    : `Tracking unit processes by session and INVOCATION_ID (no cgroup of its own: ${cgroups.reason}).`);
   const system = new NativeSystem({
     notifySocket, outputFds: [1, 2], managerEnv, journal,
     notice: (unit, text) => process.stderr.write(`svcd: ${unit}: ${text}\n`),
+    cgroups: cgroups.ok ? cgroups.tree : undefined,
   });
   // journald's sockets are the system manager's to serve: as PID 1 keeping its journal in journald's
   // place (a --journal-dir run is a test or bench sharing the host's /run and /dev), or when asked.

@@ -174,7 +174,7 @@ export function unitProperties(st: UnitStatus): Property[] {
       if (p) out.push(p);
     }
     push('Slice', s('system.slice'));
-    push('ControlGroup', s(st.activeState === 'inactive' || st.activeState === 'failed' ? '' : `/system.slice/${st.id}`));
+    push('ControlGroup', s(st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup ?? `/system.slice/${st.id}`));
   }
   if (m.exec) {
     const e = m.exec;

@@ -453,6 +453,7 @@ export class Manager implements ManagerApi {
       failedCondition: b.failedCondition,
       needDaemonReload: needsReload(source, b.loadedAt),
       processes: this.opts.system.unitProcesses?.(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)) ?? [r.mainPid, r.controlPid].filter((p) => p > 0),
+      controlGroup: this.opts.system.controlGroup?.(r.id),
     };
   }
 

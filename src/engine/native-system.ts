@@ -16,6 +16,7 @@ import { sandboxNotices } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
+import type { CgroupTree } from '../exec/cgroup.js';
 import * as native from '../exec/native.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
 import { SIGNAL_NUMBERS } from './system.js';
@@ -31,6 +32,8 @@ export interface NativeSystemOptions {
   readonly journal?: OutputSink;
   /** A notice about a unit (a setting that could not be honoured). */
   readonly notice?: (unit: string, text: string) => void;
+  /** A cgroup per unit (src/exec/cgroup.ts), where svcd has a cgroup of its own; none: tracking by session and INVOCATION_ID. */
+  readonly cgroups?: CgroupTree;
 }
 
 /** A unit's LogRateLimitIntervalSec= (µs) / LogRateLimitBurst=; an unset one is the journal's. */
@@ -56,6 +59,16 @@ function logRateLimit(exec: { logRateLimitIntervalUSec?: bigint; logRateLimitBur
   const i = exec.logRateLimitIntervalUSec;
   if (i === undefined && exec.logRateLimitBurst === undefined) return undefined;
   return { intervalUsec: i === undefined ? undefined : i >= 2n ** 53n ? Number.MAX_SAFE_INTEGER : Number(i), burst: exec.logRateLimitBurst };
+}
+
+/** A process that exists and has not exited (a zombie has). */
+function isLive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** How long a scan of /proc is reused (see processTable). */
@@ -95,6 +108,8 @@ export class NativeSystem implements System {
   private readonly noticed = new Set<string>();
   /** Processes svcd started, by pid: whose unit they run for (unitOfProcess). Dropped when reaped. */
   private readonly leaders = new Map<number, ProcessOwner>();
+  /** The owner of each unit's latest process: what a process found in the unit's cgroup runs for. */
+  private readonly owners = new Map<string, ProcessOwner>();
 
   constructor(private readonly opts: NativeSystemOptions = {}) {
     native.setChildSubreaper();
@@ -165,7 +180,7 @@ export class NativeSystem implements System {
     for (const text of [...(plan.notice ? [plan.notice] : []), ...sandboxNotices(req.source!)]) this.noticeOnce(req.unit, text);
     const fd = (f: native.StdioFd): number => (f === 'null' ? -1 : f);
     try {
-      const spec = buildSpawnSpec(exec, req.command, {
+      let spec = buildSpawnSpec(exec, req.command, {
         unitName: req.unit,
         invocationId: req.invocationId ?? '',
         extraEnv: { ...this.opts.managerEnv, ...req.extraEnv },
@@ -174,11 +189,15 @@ export class NativeSystem implements System {
         fragmentPath: req.source?.fragmentPath,
       });
       if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
+      const cgroupProcs = this.unitCgroup(req.unit);
+      if (cgroupProcs) spec = { ...spec, cgroupProcs };
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
       const privateTmp = exec.privateTmp && !req.privileged && !req.command.flags.fullyPrivileged && this.mountNamespaces !== 'no';
       const pid = privateTmp ? this.spawnWithPrivateTmp(spec, req.unit, invocation) : this.spawnSpec(spec);
       if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
-      this.leaders.set(pid, { unit: req.unit, invocationId: req.invocationId ?? '', rateLimit: logRateLimit(exec) });
+      const owner = { unit: req.unit, invocationId: req.invocationId ?? '', rateLimit: logRateLimit(exec) };
+      this.leaders.set(pid, owner);
+      this.owners.set(req.unit, owner);
       stream?.started(pid);
       return pid;
     } finally {
@@ -191,6 +210,23 @@ export class NativeSystem implements System {
         }
       }
     }
+  }
+
+  /** The unit's cgroup.procs, its cgroup made if needed; undefined without cgroups. */
+  private unitCgroup(unit: string): string | undefined {
+    const tree = this.opts.cgroups;
+    if (!tree) return undefined;
+    try {
+      return tree.ensure(unit);
+    } catch (e) {
+      throw new SpawnFailure(`cannot create the cgroup of ${unit}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 219);
+    }
+  }
+
+  /** The unit's cgroup as ControlGroup= shows it, while it has one. */
+  controlGroup(unit: string): string | undefined {
+    const tree = this.opts.cgroups;
+    return tree?.has(unit) ? tree.pathOf(unit) : undefined;
   }
 
   /** Once per unit and text (a setting that could not be honoured), not once per process. */
@@ -230,6 +266,7 @@ export class NativeSystem implements System {
 
   /** The unit's run is over: its PrivateTmp= directories go (systemd's exec_runtime_destroy). */
   releaseRuntime(unit: string): void {
+    this.opts.cgroups?.remove(unit);
     const p = this.privateTmps.get(unit);
     if (!p) return;
     this.privateTmps.delete(unit);
@@ -264,6 +301,15 @@ export class NativeSystem implements System {
    * escapes (docs/differences.md).
    */
   unitProcesses(unit: string, known: readonly number[], fresh = false): readonly number[] {
+    // With a cgroup the kernel keeps the list: nothing escapes it and no /proc scan is needed.
+    if (this.opts.cgroups?.has(unit)) {
+      const out = new Set(this.opts.cgroups.processes(unit));
+      out.delete(0);
+      // A known pid outside the cgroup is one started before it existed; the rest may be long gone.
+      for (const p of known) if (!out.has(p) && isLive(p)) out.add(p);
+      for (const p of out) this.lastUnit.set(p, unit);
+      return [...out];
+    }
     const ids = this.invocations.get(unit);
     if (known.length === 0 && !ids) return [];
     const leaders = new Set(known);
@@ -281,6 +327,7 @@ export class NativeSystem implements System {
   }
 
   adoptInvocation(unit: string, invocationId: string): void {
+    this.opts.cgroups?.adopt(unit);
     let ids = this.invocations.get(unit);
     if (!ids) this.invocations.set(unit, (ids = new Set()));
     ids.add(invocationId);
@@ -291,6 +338,7 @@ export class NativeSystem implements System {
     const out: number[] = [];
     for (const p of this.processTable(true)) {
       if (p.ppid !== process.pid || this.spawned.has(p.pid)) continue;
+      if (this.opts.cgroups?.unitOf(p.pid)) continue;
       const inv = this.invocationOf(p);
       if (inv === undefined || !this.unitOfInvocation.has(inv)) out.push(p.pid);
     }
@@ -383,6 +431,8 @@ export class NativeSystem implements System {
    * ancestor (a few levels up: `sh -c 'logger …'`). Undefined when svcd cannot tell.
    */
   unitOfProcess(pid: number): ProcessOwner | undefined {
+    const inCgroup = this.opts.cgroups?.unitOf(pid);
+    if (inCgroup) return this.owners.get(inCgroup) ?? { unit: inCgroup, invocationId: '' };
     let cur = pid;
     for (let depth = 0; depth < 8 && cur > 1; depth++) {
       const own = this.leaders.get(cur);

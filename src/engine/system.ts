@@ -80,6 +80,8 @@ export interface System {
   lastUnitOf?(pid: number): string | undefined;
   /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
   releaseRuntime?(unit: string): void;
+  /** The unit's cgroup (ControlGroup=), while it has one of its own; undefined without cgroups. */
+  controlGroup?(unit: string): string | undefined;
   /** The pid in a PIDFile= (0 when absent or unusable). */
   readPidFile?(path: string): number;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */

@@ -124,13 +124,15 @@ export interface SpawnSpec {
   /** PrivateTmp=: directories bound over /tmp and /var/tmp in a new mount namespace (both or neither). */
   readonly privateTmp?: string;
   readonly privateVarTmp?: string;
+  /** The unit's cgroup.procs (cgroup v2): the child moves itself there first (219/CGROUP if it cannot). */
+  readonly cgroupProcs?: string;
 }
 
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
 export type SpawnStage =
   | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
   | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
-  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'clone';
+  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone';
 
 /**
  * A process that could not be started: the stage that failed, with systemd's exit code and name for

@@ -3,31 +3,18 @@
 // INVOCATION_ID it inherited, shown in `status`, signalled on stop — SIGKILLed after
 // TimeoutStopSec= when it ignores SIGTERM — and nothing of the service is left afterwards.
 // KillMode=process leaves such processes alone, as systemd does. svcd is PID 1 of a PID namespace.
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
+import { processesMatching } from '../support/proc.js';
 import { bootInNamespace, sleep, type SvcdInNamespace } from '../support/svcd-ns.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcd-track-'));
 let svcd: SvcdInNamespace;
 
-/** Host pids of processes in svcd's namespace whose command line contains `needle`. */
-function processes(needle: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').join(' ');
-      const st = readFileSync(`/proc/${name}/stat`, 'latin1');
-      if (cmd.includes(needle) && st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3) !== 'Z') out.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
+const processes = processesMatching;
 
 // setsid(1) --fork: a new session in a forked child; the outer shell then exits, so the daemon is
 // reparented to svcd, outside every session and process group svcd started.
