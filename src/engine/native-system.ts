@@ -74,6 +74,15 @@ function isLive(pid: number): boolean {
 /** How long a scan of /proc is reused (see processTable). */
 const PROC_TABLE_TTL_MS = 50;
 
+/** One read of /proc, indexed for the per-unit questions a shutdown asks a thousand times. */
+interface ProcScan {
+  readonly entries: readonly ProcEntry[];
+  /** Each pid under itself, its session and its process group. */
+  readonly byLeader: ReadonlyMap<number, readonly number[]>;
+  /** Each pid under its INVOCATION_ID, made on first need. */
+  byInvocation?: Map<string, number[]>;
+}
+
 interface ProcEntry {
   readonly pid: number;
   readonly ppid: number;
@@ -88,8 +97,12 @@ export class NativeSystem implements System {
   /** Exits reaped before anyone listened (the reaper's first sweep after daemon-reexec). */
   private pendingExits: ChildExitEvent[] = [];
   private notifyHandler: (pid: number, message: string) => void = () => {};
-  private procCache?: ProcEntry[];
+  private procCache?: ProcScan;
   private procCacheAt = 0;
+  /** Whether procCache was read in this turn of the event loop (what `fresh` accepts). */
+  private procCacheThisTurn = false;
+  /** Pids reaped since procCache was read: left out of its answers. */
+  private readonly reapedSinceScan = new Set<number>();
   private readonly prepared = new Set<string>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
@@ -312,18 +325,31 @@ export class NativeSystem implements System {
     }
     const ids = this.invocations.get(unit);
     if (known.length === 0 && !ids) return [];
-    const leaders = new Set(known);
+    const scan = this.scan(fresh);
     const out = new Set<number>();
-    for (const p of this.processTable(fresh)) {
-      if (p.pid === process.pid) continue;
-      if (leaders.has(p.pid) || leaders.has(p.sid) || leaders.has(p.pgid)) out.add(p.pid);
-      else if (ids) {
-        const inv = this.invocationOf(p);
-        if (inv && ids.has(inv)) out.add(p.pid);
-      }
+    for (const k of known) for (const p of scan.byLeader.get(k) ?? []) out.add(p);
+    if (ids) {
+      const byInvocation = this.invocationIndex(scan);
+      for (const id of ids) for (const p of byInvocation.get(id) ?? []) out.add(p);
     }
+    out.delete(process.pid);
+    for (const p of this.reapedSinceScan) out.delete(p);
     for (const p of out) this.lastUnit.set(p, unit);
     return [...out];
+  }
+
+  private invocationIndex(scan: ProcScan): Map<string, number[]> {
+    if (scan.byInvocation) return scan.byInvocation;
+    const index = new Map<string, number[]>();
+    for (const p of scan.entries) {
+      const inv = this.invocationOf(p);
+      if (inv === undefined) continue;
+      const list = index.get(inv);
+      if (list) list.push(p.pid);
+      else index.set(inv, [p.pid]);
+    }
+    scan.byInvocation = index;
+    return index;
   }
 
   adoptInvocation(unit: string, invocationId: string): void {
@@ -381,7 +407,7 @@ export class NativeSystem implements System {
   private forget(pid: number): void {
     this.environ.delete(pid);
     this.spawned.delete(pid);
-    if (this.procCache) this.procCache = this.procCache.filter((p) => p.pid !== pid);
+    if (this.procCache) this.reapedSinceScan.add(pid);
     setImmediate(() => this.lastUnit.delete(pid));
   }
 
@@ -403,26 +429,47 @@ export class NativeSystem implements System {
    * Every process of this PID namespace. A scan of /proc costs a few ms with a few hundred
    * processes, and stopping a chain of units asks once per unit: the table is reused for
    * PROC_TABLE_TTL_MS, reaped pids taken out as they go and svcd's own spawns forcing a rescan, so
-   * it can only miss what a service forked within that time. `fresh` rescans (the final word on
-   * "nothing is left", a forking service's daemon).
+   * it can only miss what a service forked within that time. `fresh` (the final word on "nothing
+   * is left", a forking service's daemon) wants a scan from this turn of the event loop: a
+   * shutdown's thousand units asking in one turn share one.
    */
   processTable(fresh = false): readonly ProcEntry[] {
-    if (this.procCache && !fresh && this.now() - this.procCacheAt < PROC_TABLE_TTL_MS) return this.procCache;
-    const table: ProcEntry[] = [];
+    const scan = this.scan(fresh);
+    return this.reapedSinceScan.size === 0 ? scan.entries : scan.entries.filter((p) => !this.reapedSinceScan.has(p.pid));
+  }
+
+  private scan(fresh: boolean): ProcScan {
+    if (this.procCache && (this.procCacheThisTurn || (!fresh && this.now() - this.procCacheAt < PROC_TABLE_TTL_MS))) return this.procCache;
+    const entries: ProcEntry[] = [];
+    const byLeader = new Map<number, number[]>();
+    const file = (key: number, pid: number) => {
+      const list = byLeader.get(key);
+      if (list) list.push(pid);
+      else byLeader.set(key, [pid]);
+    };
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
       try {
         const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
         // comm may hold spaces and parentheses: the fields start after the last ')'.
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        table.push({ pid: Number(name), ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: f[19] ?? '' });
+        const p = { pid: Number(name), ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: f[19] ?? '' };
+        entries.push(p);
+        file(p.pid, p.pid);
+        if (p.sid !== p.pid) file(p.sid, p.pid);
+        if (p.pgid !== p.pid && p.pgid !== p.sid) file(p.pgid, p.pid);
       } catch {
         // gone while we looked
       }
     }
-    this.procCache = table;
+    this.procCache = { entries, byLeader };
     this.procCacheAt = this.now();
-    return table;
+    this.reapedSinceScan.clear();
+    if (!this.procCacheThisTurn) {
+      this.procCacheThisTurn = true;
+      setImmediate(() => (this.procCacheThisTurn = false));
+    }
+    return this.procCache;
   }
 
   /**
