@@ -241,8 +241,9 @@ static int child_main(void *arg) {
   if (s->has_oom) {
     /* /proc/self is this child: it has its own pid even though it shares the parent's memory. */
     int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, s->oom, s->oom_len) < 0) child_fail(errfd, ST_OOM_SCORE_ADJ);
-    close(fd);
+    /* Refused for lack of privilege (a container may not lower it): skipped, as systemd does. */
+    if ((fd < 0 || write(fd, s->oom, s->oom_len) < 0) && errno != EPERM && errno != EACCES) child_fail(errfd, ST_OOM_SCORE_ADJ);
+    if (fd >= 0) close(fd);
   }
   if (s->has_nice && setpriority(PRIO_PROCESS, 0, s->nice) < 0) child_fail(errfd, ST_NICE);
   if (s->has_umask) umask(s->umask);

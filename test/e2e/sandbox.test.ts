@@ -95,3 +95,23 @@ it('PrivateTmp= where the container refuses a mount namespace (no CAP_SYS_ADMIN)
     rmSync('/var/tmp/svcd-ptmp-marker', { force: true });
   }
 }, 60000);
+
+it('OOMScoreAdjust= that the container does not allow (lowering without CAP_SYS_RESOURCE) is skipped, as systemd skips it; raising still applies', async () => {
+  // Equal to systemd 252 in a namespace: OOMScoreAdjust=-900 (postgresql@.service's) leaves the
+  // service active with Result=success; OOMScoreAdjust=500 shows in /proc/PID/oom_score_adj.
+  const own = join(dir, 'oom');
+  buildTree(join(own, 'units'), { files: {
+    'oom-down.service': '[Service]\nOOMScoreAdjust=-900\nExecStart=/bin/sleep 300\n',
+    'oom-up.service': '[Service]\nOOMScoreAdjust=500\nExecStart=/bin/sleep 300\n',
+    'x.target': '[Unit]\nWants=oom-down.service oom-up.service\n',
+  } });
+  const svcd = await bootInNamespace(own, join(own, 'units'), 'x.target', '/nonexistent', ['setpriv', '--bounding-set', '-sys_resource']);
+  try {
+    expect((await svcd.svcctl('show', '-p', 'ActiveState,Result', 'oom-down.service')).stdout, svcd.console()).toBe('Result=success\nActiveState=active\n');
+    const up = Number((await svcd.svcctl('show', '-p', 'MainPID', '--value', 'oom-up.service')).stdout);
+    // The namespace's own /proc, where MainPID= is the pid.
+    expect(readFileSync(`/proc/${svcd.hostPid}/root/proc/${up}/oom_score_adj`, 'utf8')).toBe('500\n');
+  } finally {
+    await svcd.stop();
+  }
+}, 60000);
