@@ -16,6 +16,8 @@ import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
 import { Manager, VERSION, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
 import { CgroupTree } from '../exec/cgroup.js';
+import { detectContainer } from '../exec/conditions.js';
+import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, runGenerators } from '../unit/generators.js';
 import { NativeSystem } from '../engine/native-system.js';
 import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
 import { evaluateConditions } from '../exec/conditions.js';
@@ -25,6 +27,8 @@ import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
 
+/** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
+const GENERATOR_TIMEOUT_MS = 90_000;
 const ms = (usec: bigint): number => (usec >= 2n ** 63n ? Infinity : Number(usec / 1000n));
 
 function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: string[]): void {
@@ -76,7 +80,7 @@ function readReexecState(path: string): ReexecState | undefined {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   // /proc/PID/comm says svcd (what ps, journald's _COMM and systemctl status show).
   process.title = 'svcd';
   const parsed = parseDaemonOptions(process.argv.slice(2), process.env);
@@ -93,7 +97,8 @@ function main(): void {
   const { config, diagnostics: confDiags } = loadManagerConfig(opts.configPath);
   for (const d of confDiags) process.stderr.write(`svcd: ${formatDiagnostic(d)}\n`);
 
-  const searchPath = unitSearchPath({ unitPath: opts.unitPath, env: process.env });
+  // The generators' output joins the default path as PID 1 (a container's init): on a host, /run/systemd/generator is systemd's.
+  const searchPath = unitSearchPath({ unitPath: opts.unitPath, env: process.env, generators: process.pid === 1 });
   if (opts.plan) {
     const map = buildUnitFileMap(searchPath);
     return printPlan(opts, (n) => loadUnit(map, n), searchPath);
@@ -138,6 +143,23 @@ function main(): void {
     notice: (unit, text) => process.stderr.write(`svcd: ${unit}: ${text}\n`),
     cgroups: cgroups.ok ? cgroups.tree : undefined,
   });
+  const generate = searchPath.includes(GENERATOR_OUTPUT.normal)
+    ? async () => {
+        const t0 = Date.now();
+        const outcomes = await runGenerators(findGenerators(generatorDirs(process.env)), generatorEnvironment({
+          path: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+          virtualization: detectContainer() ? `container:${detectContainer()}` : undefined,
+          firstBoot: false,
+        }), (argv, envp) => system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS));
+        for (const [g, o] of outcomes) {
+          const why = o === 'timeout' ? 'timed out' : 'error' in o ? `could not be started: ${o.error}` : o.signal ? `was terminated by signal ${o.signal}` : o.code !== 0 ? `failed with exit status ${o.code}` : '';
+          if (why) journal?.log(`${g} ${why}.`, undefined, 4);
+          if (why) process.stderr.write(`svcd: ${g} ${why}.\n`);
+        }
+        journal?.log(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`, undefined, 7);
+      }
+    : undefined;
+  if (generate && !inherited) await generate();
   // journald's sockets are the system manager's to serve: as PID 1 keeping its journal in journald's
   // place (a --journal-dir run is a test or bench sharing the host's /run and /dev), or when asked.
   if (journal && ((process.pid === 1 && opts.journalDir === undefined) || opts.journalSockets)) journal.listen((pid) => system.unitOfProcess(pid));
@@ -175,6 +197,7 @@ function main(): void {
     color: Boolean(process.stdout.isTTY),
     conditions: (u) => evaluateConditions(u),
     sweep,
+    generate,
     bootFailure: m.defaultTargetFailureAction === 'exit' ? { action: 'exit', code: m.defaultTargetFailureExitStatus } : { action: 'none' },
     onReexec: (state) => {
       // The state file and the kept pipes are all the next svcd needs; everything else closes on exec.
@@ -238,4 +261,7 @@ function main(): void {
   manager.boot();
 }
 
-main();
+void main().catch((e: unknown) => {
+  process.stderr.write(`svcd: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

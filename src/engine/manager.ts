@@ -55,6 +55,8 @@ export interface ManagerOptions {
   readonly onReexec?: (state: SerializedManager) => void;
   /** The final sweep of a shutdown: signal every process left, return how many there were. */
   readonly sweep?: (signal: number) => number;
+  /** Runs the generators again (systemd.generator(7)): before each daemon-reload re-reads the units. */
+  readonly generate?: () => Promise<void>;
   /** What to do when the boot unit fails to start: keep running degraded, or exit with a code. */
   readonly bootFailure?: { readonly action: 'none' } | { readonly action: 'exit'; readonly code: number };
 }
@@ -496,6 +498,7 @@ export class Manager implements ManagerApi {
   }
 
   async reload(): Promise<void> {
+    await this.opts.generate?.();
     this.map = buildUnitFileMap([...this.opts.searchPath]);
     this.models.clear();
     for (const b of this.books.values()) b.loadedAt = Date.now();

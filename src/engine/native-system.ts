@@ -121,6 +121,8 @@ export class NativeSystem implements System {
   private readonly noticed = new Set<string>();
   /** Processes svcd started, by pid: whose unit they run for (unitOfProcess). Dropped when reaped. */
   private readonly leaders = new Map<number, ProcessOwner>();
+  /** Processes of svcd's own (generators) and who waits for their exit; the engine never sees them. */
+  private readonly helpers = new Map<number, (e: ChildExitEvent) => void>();
   /** The owner of each unit's latest process: what a process found in the unit's cgroup runs for. */
   private readonly owners = new Map<string, ProcessOwner>();
 
@@ -135,6 +137,12 @@ export class NativeSystem implements System {
       for (const e of exits) {
         const event = { pid: e.pid, code: e.signal ? 0 : e.code, signal: e.signal, coreDumped: e.coreDumped };
         this.forget(e.pid);
+        const helper = this.helpers.get(e.pid);
+        if (helper) {
+          this.helpers.delete(e.pid);
+          helper(event);
+          continue;
+        }
         if (this.exitHandler) this.exitHandler(event);
         else this.pendingExits.push(event);
       }
@@ -240,6 +248,30 @@ export class NativeSystem implements System {
   controlGroup(unit: string): string | undefined {
     const tree = this.opts.cgroups;
     return tree?.has(unit) ? tree.pathOf(unit) : undefined;
+  }
+
+  /**
+   * A program svcd runs for itself (a generator), with stdin on /dev/null and output on svcd's
+   * stderr; resolves with how it ended, or 'timeout' once it has been SIGKILLed after `timeoutMs`.
+   */
+  runHelper(argv: readonly string[], envp: readonly string[], timeoutMs: number): Promise<{ code: number; signal: number } | 'timeout' | { error: string }> {
+    let pid: number;
+    try {
+      pid = native.spawn({ file: argv[0] ?? '', argv, envp, fds: ['null', 2, 2], setsid: true });
+    } catch (e) {
+      return Promise.resolve({ error: (e as Error).message });
+    }
+    return new Promise((resolve) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        native.kill(pid, SIGNAL_NUMBERS.SIGKILL);
+      }, timeoutMs);
+      this.helpers.set(pid, (e) => {
+        clearTimeout(timer);
+        resolve(timedOut ? 'timeout' : { code: e.code, signal: e.signal });
+      });
+    });
   }
 
   /** Once per unit and text (a setting that could not be honoured), not once per process. */

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
+import { GENERATOR_OUTPUT } from './generators.js';
 
 export const SYSTEM_UNIT_DIRS: readonly string[] = [
   '/etc/systemd/system',
@@ -30,11 +31,19 @@ export interface SearchPathOptions {
   readonly root?: string;
   /** Whether to append svcd's builtin units/ directory (not for --root, where systemctl has none). */
   readonly builtin?: boolean;
+  /**
+   * Whether the generators' output directories are part of the default path, where systemd puts
+   * them (generator.early first, generator after /run/systemd/system, generator.late last).
+   */
+  readonly generators?: boolean;
 }
 
 function defaults(opts: SearchPathOptions): string[] {
   const root = opts.root ?? '';
-  const dirs = SYSTEM_UNIT_DIRS.map((d) => (root ? join(root, d) : d));
+  const base = opts.generators
+    ? [GENERATOR_OUTPUT.early, ...SYSTEM_UNIT_DIRS.slice(0, 2), GENERATOR_OUTPUT.normal, ...SYSTEM_UNIT_DIRS.slice(2), GENERATOR_OUTPUT.late]
+    : SYSTEM_UNIT_DIRS;
+  const dirs = base.map((d) => (root ? join(root, d) : d));
   if (opts.builtin ?? !opts.root) dirs.push(BUILTIN_UNIT_DIR);
   return dirs;
 }

@@ -1,8 +1,9 @@
 /**
  * `svcctl cat UNIT…`: the fragment and drop-ins of each unit, formatted as systemd 252's
  * `systemctl cat` prints them (recorded from a booted systemd: systemctl refuses `cat` with --root).
- * svcd allows --root (offline inspection of an image tree); without it the files of the running
- * system's search path are read directly, until the daemon can be asked.
+ * svcd allows --root (offline inspection of an image tree). Without it the running svcd is asked
+ * for each unit's FragmentPath=/DropInPaths= (its search path, generators' output included, as
+ * systemctl asks systemd); with no svcd answering, the default search path is read directly.
  */
 import { openSync, readFileSync, closeSync } from 'node:fs';
 import type { VerbContext } from '../context.js';
@@ -11,6 +12,29 @@ import { unitSearchPath } from '../../../unit/search-path.js';
 import { buildUnitFileMap, readablePath } from '../../../unit/unit-file-map.js';
 import { loadUnitSource } from '../../../unit/source.js';
 import { mangleUnitName } from '../mangle.js';
+import { call, ConnectionError } from '../../../control/protocol.js';
+import { socketPath } from './online.js';
+
+interface UnitFiles {
+  readonly masked: boolean;
+  readonly fragmentPath?: string;
+  readonly dropinPaths: readonly string[];
+}
+
+/** The unit's files as the running svcd loaded them; undefined when no svcd answers (or it cannot say). */
+async function filesFromDaemon(ctx: VerbContext, name: string): Promise<UnitFiles | undefined> {
+  let r;
+  try {
+    r = await call(socketPath(ctx), 'show', { unit: name, properties: ['LoadState', 'FragmentPath', 'DropInPaths'] });
+  } catch (e) {
+    if (e instanceof ConnectionError) return undefined;
+    throw e;
+  }
+  if (!r.ok) return undefined;
+  const p = new Map(r.result.properties);
+  const dropins = p.get('DropInPaths') ?? '';
+  return { masked: p.get('LoadState') === 'masked', fragmentPath: p.get('FragmentPath') || undefined, dropinPaths: dropins === '' ? [] : dropins.split(' ') };
+}
 
 /** strerror() wording for the errors a read can meet, as systemctl prints them (%m). */
 const STRERROR: Record<string, string> = {
@@ -52,8 +76,9 @@ export async function run(ctx: VerbContext): Promise<number> {
   let first = true;
   for (const arg of ctx.args) {
     const name = mangleUnitName(arg);
-    // A template has no unit of its own, yet systemctl shows its files.
-    const src = loadUnitSource(map, name, {}, true);
+    // A template has no unit of its own, yet systemctl shows its files (read from the path).
+    const online = root || name.includes('@.') ? undefined : await filesFromDaemon(ctx, name);
+    const src: UnitFiles = online ?? loadUnitSource(map, name, {}, true);
     if (src.masked) {
       // The note comes before (and without) the blank line that separates units.
       ctx.stdout.write(`# Unit ${name} is masked.\n`);

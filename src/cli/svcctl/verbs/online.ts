@@ -37,7 +37,7 @@ const REFUSAL_EXIT: Readonly<Record<string, number>> = {
 /** Refusals after which systemctl does not point at the logs: nothing ran that could have logged. */
 const NO_LOG_HINT = new Set(['no-such-unit', 'masked', 'not-applicable']);
 
-function socketPath(ctx: VerbContext): string {
+export function socketPath(ctx: VerbContext): string {
   const dir = ctx.options.runtimeDir ?? (ctx.env.SVCD_RUNTIME_DIR || DEFAULT_RUNTIME_DIR);
   return join(dir, CONTROL_SOCKET);
 }

@@ -1,0 +1,111 @@
+/**
+ * Generators (systemd.generator(7)): programs run before units are loaded, at boot and at each
+ * daemon-reload, that write units, drop-ins and .wants/ links into three directories of the search
+ * path — postgresql-common's makes postgresql.service want each cluster's postgresql@V-NAME.service,
+ * systemd-sysv-generator wraps /etc/init.d scripts that have no unit. Which generators exist and
+ * where their output goes is decided here; running them is the caller's (the daemon spawns through
+ * its native spawner, never child_process).
+ */
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where system generators live, earlier overriding later by name (note: /run before /etc). */
+export const SYSTEM_GENERATOR_DIRS: readonly string[] = [
+  '/run/systemd/system-generators',
+  '/etc/systemd/system-generators',
+  '/usr/local/lib/systemd/system-generators',
+  '/lib/systemd/system-generators',
+  '/usr/lib/systemd/system-generators',
+];
+
+/** Their output: normal (below /etc, above vendor units), early (above everything), late (below everything). */
+export const GENERATOR_OUTPUT = {
+  normal: '/run/systemd/generator',
+  early: '/run/systemd/generator.early',
+  late: '/run/systemd/generator.late',
+} as const;
+
+/**
+ * The generator directories: $SYSTEMD_GENERATOR_PATH when set (colon-separated; an empty component
+ * stands for the defaults, as in SYSTEMD_UNIT_PATH), else the defaults.
+ */
+export function generatorDirs(env: Readonly<Record<string, string | undefined>>): string[] {
+  const set = env.SYSTEMD_GENERATOR_PATH;
+  if (set === undefined || set === '') return [...SYSTEM_GENERATOR_DIRS];
+  return [...new Set(set.split(':').flatMap((c) => (c === '' ? SYSTEM_GENERATOR_DIRS : [c])))];
+}
+
+/**
+ * The generators to run, in name order: per name the first directory that has it decides, and a
+ * symlink to /dev/null or an empty file there masks it. Directories that do not exist are skipped.
+ */
+export function findGenerators(dirs: readonly string[]): string[] {
+  const decided = new Map<string, string | null>();
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (decided.has(name) || name.startsWith('.')) continue;
+      const path = join(dir, name);
+      decided.set(name, isMasked(path) || !isExecutableFile(path) ? null : path);
+    }
+  }
+  return [...decided.entries()].filter((e): e is [string, string] => e[1] !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+}
+
+function isMasked(path: string): boolean {
+  try {
+    if (lstatSync(path).isSymbolicLink() && readlinkSync(path) === '/dev/null') return true;
+    return statSync(path).size === 0;
+  } catch {
+    return true; // a dangling link: nothing to run
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Empties (or makes) the three output directories: a generator's output lasts one run. */
+export function resetGeneratorOutput(): void {
+  for (const dir of Object.values(GENERATOR_OUTPUT)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+  }
+}
+
+/** The environment systemd.generator(7) promises a system generator. */
+export function generatorEnvironment(opts: { path: string; virtualization?: string; firstBoot: boolean }): string[] {
+  const env = [`PATH=${opts.path}`, 'SYSTEMD_SCOPE=system', 'SYSTEMD_IN_INITRD=0', `SYSTEMD_FIRST_BOOT=${opts.firstBoot ? 1 : 0}`];
+  if (opts.virtualization) env.push(`SYSTEMD_VIRTUALIZATION=${opts.virtualization}`);
+  const arch = ({ x64: 'x86-64', arm64: 'arm64', ia32: 'x86', arm: 'arm', ppc64: 'ppc64-le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[process.arch];
+  if (arch) env.push(`SYSTEMD_ARCHITECTURE=${arch}`);
+  return env;
+}
+
+/** How one generator ended. */
+export type GeneratorOutcome = { readonly code: number; readonly signal: number } | 'timeout' | { readonly error: string };
+
+/**
+ * Runs every generator at once (as systemd does) after emptying the output directories, waits for
+ * all, and returns what each did. `run` starts one process and resolves when it has exited.
+ */
+export async function runGenerators(
+  generators: readonly string[],
+  env: readonly string[],
+  run: (argv: readonly string[], env: readonly string[]) => Promise<GeneratorOutcome>,
+): Promise<Map<string, GeneratorOutcome>> {
+  resetGeneratorOutput();
+  const { normal, early, late } = GENERATOR_OUTPUT;
+  const outcomes = await Promise.all(generators.map((g) => run([g, normal, early, late], env)));
+  return new Map(generators.map((g, i) => [g, outcomes[i]!]));
+}

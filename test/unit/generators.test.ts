@@ -1,0 +1,55 @@
+// Which generators run (systemd.generator(7)): per name the first directory decides, a /dev/null
+// link or an empty file masks, a file that is not executable is not run; $SYSTEMD_GENERATOR_PATH
+// replaces the directories (an empty component standing for the defaults); the output directories
+// sit in the search path where systemd puts them.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findGenerators, generatorDirs, SYSTEM_GENERATOR_DIRS } from '../../src/unit/generators.js';
+import { unitSearchPath } from '../../src/unit/search-path.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'svcd-generators-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function program(path: string, mode = 0o755): void {
+  writeFileSync(path, '#!/bin/sh\n');
+  chmodSync(path, mode);
+}
+
+describe('findGenerators', () => {
+  const high = join(dir, 'run');
+  const low = join(dir, 'lib');
+  mkdirSync(high);
+  mkdirSync(low);
+  program(join(low, 'b-gen'));
+  program(join(low, 'a-gen'));
+  program(join(high, 'a-gen'));
+  program(join(low, 'masked-by-link'));
+  symlinkSync('/dev/null', join(high, 'masked-by-link'));
+  program(join(low, 'masked-by-empty'));
+  writeFileSync(join(high, 'masked-by-empty'), '');
+  program(join(low, 'not-executable'), 0o644);
+
+  it('runs each name once, from the first directory, in name order; masks and non-executables skipped', () => {
+    expect(findGenerators([high, join(dir, 'missing'), low])).toEqual([join(high, 'a-gen'), join(low, 'b-gen')]);
+  });
+});
+
+describe('generatorDirs', () => {
+  it('is systemd\'s list by default', () => expect(generatorDirs({})).toEqual(SYSTEM_GENERATOR_DIRS));
+  it('is $SYSTEMD_GENERATOR_PATH when set, an empty component standing for the defaults', () => {
+    expect(generatorDirs({ SYSTEMD_GENERATOR_PATH: '/x:/y' })).toEqual(['/x', '/y']);
+    expect(generatorDirs({ SYSTEMD_GENERATOR_PATH: '/x:' })).toEqual(['/x', ...SYSTEM_GENERATOR_DIRS]);
+  });
+});
+
+describe('the search path with generators', () => {
+  it('puts generator.early first, generator after /run/systemd/system, generator.late after the vendor directories', () => {
+    expect(unitSearchPath({ generators: true, builtin: false })).toEqual([
+      '/run/systemd/generator.early', '/etc/systemd/system', '/run/systemd/system', '/run/systemd/generator',
+      '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system', '/run/systemd/generator.late',
+    ]);
+  });
+  it('leaves them out otherwise', () => expect(unitSearchPath({ builtin: false })).not.toContain('/run/systemd/generator'));
+});
