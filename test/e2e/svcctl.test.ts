@@ -108,6 +108,13 @@ describe('svcctl talking to svcd', () => {
     expect(svcctl('is-system-running')).toMatchObject({ out: 'degraded\n', code: 1 });
   });
 
+  it('list-units --failed lists only the failed units, as --state=failed', () => {
+    const r = svcctl('list-units', '--failed');
+    expect(r.out).toMatch(/\n?● bad\.service +loaded failed failed +Bad\n/);
+    expect(r.out).not.toMatch(/app\.service/);
+    expect(r.out).toBe(svcctl('list-units', '--state=failed').out);
+  });
+
   it('refuses a caller that is not root, by its peer credentials', () => {
     // Open the socket's mode so the connection gets through: the credential check must still refuse.
     chmodSync(join(run, 'control.sock'), 0o666);

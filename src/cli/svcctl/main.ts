@@ -49,6 +49,8 @@ const SYSTEMCTL_OPTIONS = {
   all: { type: 'boolean', short: 'a' },
   type: { type: 'string', short: 't', multiple: true },
   state: { type: 'string', multiple: true },
+  // systemctl's --failed: --state=failed.
+  failed: { type: 'boolean' },
   reverse: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'no-pager': { type: 'boolean' },
@@ -135,7 +137,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     value: v.value,
     all: v.all,
     type: splitList(v.type),
-    state: splitList(v.state),
+    state: v.failed ? [...(splitList(v.state) ?? []), 'failed'] : splitList(v.state),
     reverse: v.reverse,
     quiet: v.quiet,
     noPager: v['no-pager'],
