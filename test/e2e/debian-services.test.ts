@@ -1,7 +1,8 @@
 // Real Debian packages' unit files, unmodified, under svcd as PID 1 of a PID + mount namespace:
 // nginx (Type=forking, PIDFile=, ExecStartPre= config test, ExecStop=), redis-server (Type=notify
 // with sd_notify READY=1, User=, RuntimeDirectory=, LimitNOFILE=, sandboxing directives accepted),
-// memcached. Each must answer on loopback, and SIGTERM must leave nothing of them behind.
+// memcached; ssh (notify, two ExecReload= lines) and cron where installed. Each must answer on
+// loopback, and SIGTERM must leave nothing of them behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -13,6 +14,10 @@ const repo = join(__dirname, '../..');
 const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed');
 const UNITS: Record<string, string> = { nginx: 'nginx.service', 'redis-server': 'redis-server.service', memcached: 'memcached.service' };
 const present = Object.keys(UNITS).filter(installed);
+// Booted with the others where installed: ssh (Type=notify, ExecStartPre= config test, two ExecReload=
+// lines, KillMode=process, RuntimeDirectory=) and cron.
+const EXTRA: Record<string, string> = { 'openssh-server': 'ssh.service', cron: 'cron.service' };
+const extras = Object.keys(EXTRA).filter(installed);
 const work = mkdtempSync(join(tmpdir(), 'svcd-debian-'));
 let proc: ChildProcess | undefined;
 afterAll(() => {
@@ -43,7 +48,7 @@ describe.skipIf(present.length < 3)(`Debian units under svcd (${present.join(', 
   let out = '';
   let exit: Promise<number | null>;
   it('starts all three from their own unit files', async () => {
-    proc = spawn('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'sh', join(repo, 'test/fixtures/debian/boot-in-namespace.sh'), work, repo, ...Object.values(UNITS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = spawn('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'sh', join(repo, 'test/fixtures/debian/boot-in-namespace.sh'), work, repo, ...Object.values(UNITS), ...extras.map((p) => EXTRA[p]!)], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     exit = new Promise((r) => proc!.on('exit', r));
@@ -62,6 +67,20 @@ describe.skipIf(present.length < 3)(`Debian units under svcd (${present.join(', 
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const redisUid = Number(readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('redis:'))!.split(':')[2]);
     expect(Number(/^Uid:\s+(\d+)/m.exec(status)![1])).toBe(redisUid);
+  });
+  it.skipIf(!extras.includes('openssh-server'))('ssh (notify) answers with its banner on port 22 and reloads through both ExecReload= lines', async () => {
+    expect(await until(() => /Started ssh\.service - OpenBSD Secure Shell server\./.test(out))).toBe(true);
+    expect(await ask(22, '')).toMatch(/^SSH-2\.0-OpenSSH/);
+    const pid1 = Number(spawnSync('pgrep', ['-P', String(proc!.pid)], { encoding: 'utf8' }).stdout.trim());
+    const inside = (...args: string[]) => spawnSync('nsenter', ['-t', String(pid1), '-m', '-p', '--', process.execPath, join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', '/run/svcd', ...args], { encoding: 'utf8' });
+    const main = inside('show', '-p', 'MainPID', '--value', 'ssh.service').stdout;
+    expect(inside('reload', 'ssh.service')).toMatchObject({ status: 0, stderr: '' });
+    expect(inside('status', '--no-pager', 'ssh.service').stdout).toMatch(/ExecReload=\/bin\/kill -HUP \$MAINPID \(code=exited, status=0\/SUCCESS\)/);
+    expect(inside('show', '-p', 'MainPID', '--value', 'ssh.service').stdout).toBe(main);
+    expect(await ask(22, '')).toMatch(/^SSH-2\.0-OpenSSH/);
+  });
+  it.skipIf(!extras.includes('cron'))('cron runs', () => {
+    expect(out).toMatch(/\[ {2}OK {2}\] Started cron\.service - Regular background program processing daemon\./);
   });
   it('memcached answers a stats request', async () => {
     expect(await ask(11211, 'version\r\n')).toMatch(/^VERSION /);
@@ -91,5 +110,7 @@ describe.skipIf(present.length < 3)(`Debian units under svcd (${present.join(', 
     }
     expect(out).toMatch(/Stopped nginx\.service/);
     expect(out).toMatch(/Stopped redis-server\.service/);
+    // A host may run its own sshd and cron: these are checked by svcd's word, not by process name.
+    for (const unit of extras.map((p) => EXTRA[p]!)) expect(out).toMatch(new RegExp(`\\[ {2}OK {2}\\] Stopped ${unit.replace('.', '\\.')}`));
   });
 });
