@@ -31,6 +31,11 @@ export const GENERATOR_OUTPUT = {
   late: '/run/systemd/generator.late',
 } as const;
 
+/** Whether a unit file is a generator's output (its UnitFileState is "generated"). */
+export function isGeneratedPath(path: string): boolean {
+  return Object.values(GENERATOR_OUTPUT).some((d) => path.startsWith(`${d}/`));
+}
+
 /**
  * The generator directories: $SYSTEMD_GENERATOR_PATH when set (colon-separated; an empty component
  * stands for the defaults, as in SYSTEMD_UNIT_PATH), else the defaults.
