@@ -9,8 +9,9 @@
  *
  * The output is systemd's byte for byte (test/unit/sysv-generator-differential.test.ts checks it
  * against the real generator), with one deliberate difference: where systemd's result depends on
- * its hash table's random order (two scripts providing one alias; the order of the ordering lines
- * that S## priorities add between scripts without LSB header), svcd takes name order.
+ * its hash table's random order or on readdir() order (two scripts providing one alias; foo beside
+ * foo.sh; the order of the ordering lines that S## priorities add between scripts without LSB
+ * header), svcd takes name order.
  *
  * Scripts are read as latin1 so every byte comes out as it went in (descriptions may be UTF-8 or not).
  */
