@@ -18,7 +18,7 @@
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync, symlinkSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { unitNameMangleFull } from './escape.js';
-import { parseUnitName, templateOf, unitNameBuild, unitNameReplaceInstance, unitNameToType } from './name.js';
+import { isValidUnitChar, parseUnitName, templateOf, unitNameBuild, unitNameIsValid, unitNameReplaceInstance, unitNameToType } from './name.js';
 import { chase, isValidAlias } from './unit-file-map.js';
 
 export const SYSTEM_SYSVINIT_PATH = '/etc/init.d';
@@ -135,6 +135,24 @@ export function sysvUnitName(file: string): string | undefined {
   return r.ok ? r.value.name : undefined;
 }
 
+/**
+ * sysvUnitName() for a word of a script's text (latin1-decoded bytes). Bytes that are not UTF-8
+ * are escaped one by one (\xe9), as unit_name_mangle() does, rather than as U+FFFD's three bytes.
+ */
+function sysvUnitNameOfBytes(word: string): string | undefined {
+  const bytes = Buffer.from(word, 'latin1');
+  const text = bytes.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(bytes) || word.startsWith('/')) return sysvUnitName(text);
+  const stem = word.endsWith('.sh') ? word.slice(0, -3) : word;
+  let escaped = '';
+  for (const b of Buffer.from(stem, 'latin1')) {
+    const c = String.fromCharCode(b);
+    escaped += b === 0x2f ? '-' : isValidUnitChar(c, true) ? c : `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  const name = unitNameIsValid(escaped) ? escaped : `${escaped}.service`;
+  return unitNameIsValid(name) ? name : undefined;
+}
+
 /** Splits a header value into words: quotes removed, backslash escapes kept literal, unbalanced quotes tolerated. */
 function headerWords(text: string): string[] {
   const words: string[] = [];
@@ -178,8 +196,8 @@ function facility(word: string, scriptFile: string, log: Logger, where: string):
     return t ?? null;
   }
   const own = scriptFile.endsWith('.sh') ? scriptFile.slice(0, -3) : scriptFile;
-  if (n === own) return null;
-  return sysvUnitName(asUtf8(n)) ?? null;
+  if (asUtf8(n) === own) return null;
+  return sysvUnitNameOfBytes(n) ?? null;
 }
 
 /** The usage-line heuristic: the script takes "reload" if its usage text lists it between braces or bars. */
