@@ -6,6 +6,7 @@
 import type { Kind } from '../graph/atoms.js';
 import type { ManagerStatus, Timestamp, UnitStatus } from '../engine/api.js';
 import { USEC_INFINITY } from '../shared/timespan.js';
+import { isGeneratedPath } from '../unit/generators.js';
 import type { Unit } from '../unit/model.js';
 
 export type PropertyValue =
@@ -120,6 +121,7 @@ function execProperty(st: UnitStatus, key: string): Property | undefined {
 function unitFileState(m: Unit): string {
   if (m.loadState === 'masked') return 'masked';
   if (!m.fragmentPath) return '';
+  if (isGeneratedPath(m.fragmentPath)) return 'generated';
   if (m.fragmentPath.startsWith('/run/')) return 'linked-runtime';
   const install = m.install;
   if (install.wantedBy.length === 0 && install.requiredBy.length === 0 && install.alias.length === 0 && install.also.length === 0) return 'static';
@@ -233,6 +235,7 @@ export function unitProperties(st: UnitStatus): Property[] {
   push('FreezerState', s('running'));
   push('SubState', s(st.subState));
   push('FragmentPath', s(m.fragmentPath));
+  push('SourcePath', s(m.unit.sourcePath));
   push('DropInPaths', as(m.dropinPaths));
   push('UnitFileState', s(unitFileState(m)));
   push('UnitFilePreset', s(m.fragmentPath ? 'enabled' : ''));

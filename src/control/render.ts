@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
+import { isGeneratedPath } from '../unit/generators.js';
 import { exitCodeText, exitStatusText, formatTimestamp } from './properties.js';
 
 export function relative(us: bigint, nowUs: bigint): string {
@@ -77,6 +78,8 @@ function comm(pid: number): string {
 function unitFileState(st: UnitStatus): string {
   const m = st.model;
   if (!m.fragmentPath) return '';
+  // systemctl names the source a generator wrapped (an init script), and no preset for generated units.
+  if (isGeneratedPath(m.fragmentPath)) return `${m.unit.sourcePath ?? m.fragmentPath}; generated`;
   const i = m.install;
   const state = i.wantedBy.length + i.requiredBy.length + i.alias.length + i.also.length === 0 ? 'static' : 'enabled';
   return state === 'static' ? `${m.fragmentPath}; static` : `${m.fragmentPath}; ${state}; preset: enabled`;

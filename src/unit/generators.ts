@@ -8,14 +8,20 @@
  */
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUILTIN_GENERATOR_DIR } from '../shared/package-root.js';
 
-/** Where system generators live, earlier overriding later by name (note: /run before /etc). */
+/**
+ * Where system generators live, earlier overriding later by name (note: /run before /etc), then
+ * svcd's own (its systemd-sysv-generator for images without systemd): last, so systemd's program
+ * of the same name wins where systemd is installed.
+ */
 export const SYSTEM_GENERATOR_DIRS: readonly string[] = [
   '/run/systemd/system-generators',
   '/etc/systemd/system-generators',
   '/usr/local/lib/systemd/system-generators',
   '/lib/systemd/system-generators',
   '/usr/lib/systemd/system-generators',
+  BUILTIN_GENERATOR_DIR,
 ];
 
 /** Their output: normal (below /etc, above vendor units), early (above everything), late (below everything). */
@@ -24,6 +30,11 @@ export const GENERATOR_OUTPUT = {
   early: '/run/systemd/generator.early',
   late: '/run/systemd/generator.late',
 } as const;
+
+/** Whether a unit file is a generator's output (its UnitFileState is "generated"). */
+export function isGeneratedPath(path: string): boolean {
+  return Object.values(GENERATOR_OUTPUT).some((d) => path.startsWith(`${d}/`));
+}
 
 /**
  * The generator directories: $SYSTEMD_GENERATOR_PATH when set (colon-separated; an empty component
@@ -83,13 +94,22 @@ export function resetGeneratorOutput(): void {
   }
 }
 
-/** The environment systemd.generator(7) promises a system generator. */
-export function generatorEnvironment(opts: { path: string; virtualization?: string; firstBoot: boolean }): string[] {
-  const env = [`PATH=${opts.path}`, 'SYSTEMD_SCOPE=system', 'SYSTEMD_IN_INITRD=0', `SYSTEMD_FIRST_BOOT=${opts.firstBoot ? 1 : 0}`];
-  if (opts.virtualization) env.push(`SYSTEMD_VIRTUALIZATION=${opts.virtualization}`);
+/**
+ * The environment systemd.generator(7) promises a system generator, on top of the manager's own
+ * (systemd's generators inherit PID 1's environment, so a container's $SYSTEMD_SYSVINIT_PATH or
+ * $SYSTEMD_LOG_LEVEL reaches them).
+ */
+export function generatorEnvironment(opts: { path: string; virtualization?: string; firstBoot: boolean; base?: Readonly<Record<string, string | undefined>> }): string[] {
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(opts.base ?? process.env)) if (v !== undefined) env.set(k, v);
+  env.set('PATH', opts.path);
+  env.set('SYSTEMD_SCOPE', 'system');
+  env.set('SYSTEMD_IN_INITRD', '0');
+  env.set('SYSTEMD_FIRST_BOOT', opts.firstBoot ? '1' : '0');
+  if (opts.virtualization) env.set('SYSTEMD_VIRTUALIZATION', opts.virtualization);
   const arch = ({ x64: 'x86-64', arm64: 'arm64', ia32: 'x86', arm: 'arm', ppc64: 'ppc64-le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[process.arch];
-  if (arch) env.push(`SYSTEMD_ARCHITECTURE=${arch}`);
-  return env;
+  if (arch) env.set('SYSTEMD_ARCHITECTURE', arch);
+  return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
 /** How one generator ended. */

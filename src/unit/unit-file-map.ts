@@ -47,8 +47,8 @@ export interface UnitFileMap {
 
 const MAX_HOPS = 64;
 
-/** Resolve `path`'s symlinks inside `root` (absolute link targets restart at the root). */
-function chase(relOrAbs: string, rootDir: string, followLast: boolean): string | undefined {
+/** Resolve `path`'s symlinks inside `root` (absolute link targets restart at the root); chase_symlinks() with CHASE_NONEXISTENT. */
+export function chase(relOrAbs: string, rootDir: string, followLast: boolean): string | undefined {
   // Search paths may be relative (--unit-path units); links are resolved against the real cwd.
   const path = resolve(relOrAbs);
   const root = rootDir && path.startsWith(rootDir + '/') ? rootDir : '';

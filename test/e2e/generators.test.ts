@@ -4,31 +4,24 @@
 // test's own generator shows the contract: three output directories, the environment promised, a
 // fresh run at each daemon-reload (the previous output gone), masking by a /dev/null link, and a
 // failing generator that is reported without stopping the boot.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootScript, until, type ScriptBoot } from '../support/ns-boot.js';
 
 const repo = join(__dirname, '../..');
 const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed');
 const clusters = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql').flatMap((v) => (existsSync(`/etc/postgresql/${v}`) ? readdirSync(`/etc/postgresql/${v}`).map((c) => `${v}-${c}`) : [])) : [];
 const usable = installed('postgresql') && existsSync('/lib/systemd/system-generators/postgresql-generator') && clusters.length > 0;
 const work = mkdtempSync(join(tmpdir(), 'svcd-gen-'));
-let proc: ChildProcess | undefined;
-let out = '';
-let exit: Promise<number | null>;
-
-const until = async (pred: () => boolean, ms = 30000) => {
-  for (let t = 0; t < ms && !pred(); t += 100) await new Promise((r) => setTimeout(r, 100));
-  return pred();
-};
-const pid1 = () => Number(spawnSync('pgrep', ['-P', String(proc!.pid)], { encoding: 'utf8' }).stdout.trim());
+let ns: ScriptBoot | undefined;
 /** svcctl and other commands inside the namespaces (the control socket is in the private /run). */
-const inside = (...args: string[]) => spawnSync('nsenter', ['-t', String(pid1()), '-m', '-p', '--', ...args], { encoding: 'utf8' });
-const svcctl = (...args: string[]) => inside(process.execPath, join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', '/run/svcd', ...args);
+const inside = (...args: string[]) => ns!.inside(...args);
+const svcctl = (...args: string[]) => ns!.svcctl(...args);
 /** A file in the namespace's private /run. */
-const runFile = (p: string) => join(`/proc/${pid1()}/root/run`, p);
+const runFile = (p: string) => ns!.runFile(p);
 
 beforeAll(async () => {
   if (!usable) return;
@@ -49,29 +42,26 @@ printf 'args=%s normal=%s early=%s late=%s scope=%s initrd=%s\\n' "$#" "$1" "$2"
   chmodSync(join(gens, 'broken-generator'), 0o755);
   // Masks the machine's getty generator, which would add console-getty.service.
   symlinkSync('/dev/null', join(gens, 'systemd-getty-generator'));
-  proc = spawn('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--kill-child', 'sh', join(repo, 'test/fixtures/generators/boot-in-namespace.sh'), work, repo], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  exit = new Promise((r) => proc!.on('exit', r));
-  await until(() => /Reached target x\.target/.test(out));
+  ns = bootScript(join(repo, 'test/fixtures/generators/boot-in-namespace.sh'), [work, repo]);
+  await until(() => /Reached target x\.target/.test(ns!.output()));
 }, 60000);
 afterAll(() => {
-  if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+  ns?.kill();
   rmSync(work, { recursive: true, force: true });
 });
 
 describe.skipIf(!usable)(`generators (postgresql-common's, on clusters ${clusters.join(', ')})`, () => {
   it('boots, the failing generator reported but harmless', () => {
-    expect(out).toMatch(/Reached target x\.target/);
-    expect(out).toContain('broken-generator: cannot do it');
-    expect(out).toMatch(/svcd: \S+\/broken-generator failed with exit status 3\./);
-    expect(out).not.toMatch(/FAILED|DEPEND/);
+    expect(ns!.output()).toMatch(/Reached target x\.target/);
+    expect(ns!.output()).toContain('broken-generator: cannot do it');
+    expect(ns!.output()).toMatch(/svcd: \S+\/broken-generator failed with exit status 3\./);
+    expect(ns!.output()).not.toMatch(/FAILED|DEPEND/);
   });
 
   it('postgresql.service wants every auto-started cluster, and PostgreSQL accepts connections', async () => {
     const wants = svcctl('show', '-p', 'Wants', '--value', 'postgresql.service').stdout.trim().split(' ');
     for (const c of clusters) expect(wants).toContain(`postgresql@${c}.service`);
-    expect(out).toMatch(new RegExp(`\\[ {2}OK {2}\\] Started postgresql@${clusters[0]}\\.service - PostgreSQL Cluster ${clusters[0]}\\.`));
+    expect(ns!.output()).toMatch(new RegExp(`\\[ {2}OK {2}\\] Started postgresql@${clusters[0]}\\.service - PostgreSQL Cluster ${clusters[0]}\\.`));
     expect(await until(() => inside('pg_isready', '-q').status === 0)).toBe(true);
     expect(svcctl('is-active', `postgresql@${clusters[0]}.service`).stdout).toBe('active\n');
     const main = Number(svcctl('show', '-p', 'MainPID', '--value', `postgresql@${clusters[0]}.service`).stdout);
@@ -97,9 +87,9 @@ describe.skipIf(!usable)(`generators (postgresql-common's, on clusters ${cluster
   });
 
   it('stops PostgreSQL through its ExecStop= on SIGTERM (a clean shutdown in its own log)', async () => {
-    process.kill(pid1(), 'SIGTERM');
-    expect(await exit).toBe(0);
-    expect(out).toMatch(new RegExp(`Stopped postgresql@${clusters[0]}\\.service`));
+    process.kill(ns!.pid1(), 'SIGTERM');
+    expect(await ns!.exit).toBe(0);
+    expect(ns!.output()).toMatch(new RegExp(`Stopped postgresql@${clusters[0]}\\.service`));
     const log = readFileSync(join(work, `var-upper/log/postgresql/postgresql-${clusters[0]}.log`), 'utf8');
     expect(log).toMatch(/database system is shut down/);
   });

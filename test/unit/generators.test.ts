@@ -6,7 +6,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findGenerators, generatorDirs, SYSTEM_GENERATOR_DIRS } from '../../src/unit/generators.js';
+import { findGenerators, generatorDirs, generatorEnvironment, SYSTEM_GENERATOR_DIRS } from '../../src/unit/generators.js';
+import { BUILTIN_GENERATOR_DIR } from '../../src/shared/package-root.js';
 import { unitSearchPath } from '../../src/unit/search-path.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcd-generators-'));
@@ -37,10 +38,30 @@ describe('findGenerators', () => {
 });
 
 describe('generatorDirs', () => {
-  it('is systemd\'s list by default', () => expect(generatorDirs({})).toEqual(SYSTEM_GENERATOR_DIRS));
+  it('is systemd\'s list by default, then svcd\'s own generators/', () => expect(generatorDirs({})).toEqual([
+    '/run/systemd/system-generators', '/etc/systemd/system-generators', '/usr/local/lib/systemd/system-generators',
+    '/lib/systemd/system-generators', '/usr/lib/systemd/system-generators', join(__dirname, '../../generators'),
+  ]));
+  it('lets systemd\'s systemd-sysv-generator override svcd\'s, which runs where systemd has none', () => {
+    const systemd = join(dir, 'systemd-gens');
+    mkdirSync(systemd);
+    expect(findGenerators([systemd, BUILTIN_GENERATOR_DIR])).toEqual([join(BUILTIN_GENERATOR_DIR, 'systemd-sysv-generator')]);
+    program(join(systemd, 'systemd-sysv-generator'));
+    expect(findGenerators([systemd, BUILTIN_GENERATOR_DIR])).toEqual([join(systemd, 'systemd-sysv-generator')]);
+  });
   it('is $SYSTEMD_GENERATOR_PATH when set, an empty component standing for the defaults', () => {
     expect(generatorDirs({ SYSTEMD_GENERATOR_PATH: '/x:/y' })).toEqual(['/x', '/y']);
     expect(generatorDirs({ SYSTEMD_GENERATOR_PATH: '/x:' })).toEqual(['/x', ...SYSTEM_GENERATOR_DIRS]);
+  });
+});
+
+describe('generatorEnvironment', () => {
+  it('is the manager\'s environment with the variables systemd.generator(7) lists set over it', () => {
+    const env = generatorEnvironment({ path: '/bin', firstBoot: false, base: { SYSTEMD_SYSVINIT_PATH: '/x/init.d', PATH: '/old', SYSTEMD_SCOPE: 'user' } });
+    expect(env).toContain('SYSTEMD_SYSVINIT_PATH=/x/init.d');
+    expect(env).toContain('PATH=/bin');
+    expect(env).toContain('SYSTEMD_SCOPE=system');
+    expect(env).not.toContain('PATH=/old');
   });
 });
 
