@@ -226,6 +226,10 @@ interface Addon {
   sendDatagram(path: string, data: Buffer): number;
   keepAcrossExec(fd: number): number;
   execve(path: string, argv: readonly string[], envp: readonly string[]): never;
+  mapShared(fd: number, length: number): ArrayBuffer;
+  unmap(map: ArrayBuffer): void;
+  allocate(fd: number, offset: number, length: number): number;
+  sigbusCount(): number;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -417,6 +421,32 @@ export function peerCredentials(fd: number): { readonly pid: number; readonly ui
 export function pipe(options: { readonly nonBlockingRead?: boolean } = {}): readonly [number, number] {
   const [r, w] = load().pipe(options.nonBlockingRead ?? false);
   return [r, w];
+}
+
+// ---------------------------------------------------------------- shared file mappings
+
+/**
+ * The first `length` bytes of the file `fd` mapped shared, read-write (the journal writer's file):
+ * stores land in the page cache, visible to every reader at once. Touch only bytes the file
+ * really has (see allocate): anything else raises SIGBUS, which the addon absorbs (sigbusCount).
+ */
+export function mapShared(fd: number, length: number): ArrayBuffer {
+  return load().mapShared(fd, length);
+}
+
+/** Unmaps a mapShared() buffer now; it reads as empty afterwards (never as freed memory). */
+export function unmap(map: ArrayBuffer): void {
+  load().unmap(map);
+}
+
+/** posix_fallocate(fd, offset, length): 0 or an errno (ENOSPC: the disk is full). */
+export function allocate(fd: number, offset: number, length: number): number {
+  return load().allocate(fd, offset, length);
+}
+
+/** How many SIGBUS faults in mapped files were absorbed (file truncated under us, I/O error). */
+export function sigbusCount(): number {
+  return load().sigbusCount();
 }
 
 // ---------------------------------------------------------------- daemon-reexec

@@ -20,7 +20,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { JournalData } from './file-writer.js';
+import { JournalData, type JournalItemSet } from './file-writer.js';
 import { randomId128 } from './format.js';
 import type { UnitRateLimit } from './rate-limit.js';
 
@@ -128,6 +128,8 @@ export class CaptureStream {
   pid = 0;
   /** The per-stream fields, prepared once; replaced when the pid is known. */
   fixed: JournalData[];
+  /** The sink's prepared sets built on `fixed`, by priority (emptied when `fixed` changes). */
+  itemSets: (JournalItemSet | undefined)[] = [];
   readonly socket: Socket;
   /** The read end's descriptor (-1 if unknown): what daemon-reexec keeps open for the next svcd. */
   readonly fd: number;
@@ -242,6 +244,7 @@ export class CaptureStream {
     if (this.stale) {
       this.stale = false;
       this.fixed = this.prepare();
+      this.itemSets = [];
     }
     let priority = (this.meta.priority ?? DEFAULT_STREAM_PRIORITY) & 7;
     let message = line;

@@ -37,7 +37,7 @@ function pick(j: Record<string, unknown>, keys: string[]): Record<string, unknow
 const KEYS = ['__REALTIME_TIMESTAMP', '__MONOTONIC_TIMESTAMP', 'MESSAGE', '_PID', '_SYSTEMD_UNIT', 'PRIORITY'];
 
 function write(path: string, n: number, start = 0): void {
-  const w = JournalFileWriter.create(path, { machineId: MACHINE, bootId: BOOT, bufferSize: 64 * 1024 });
+  const w = JournalFileWriter.create(path, { machineId: MACHINE, bootId: BOOT });
   const units = ['a.service', 'b.service', 'c.service'].map((u) => new JournalData('_SYSTEMD_UNIT', u));
   for (let i = start; i < start + n; i++) {
     w.append([units[i % 3], ['MESSAGE', `entry ${i}`], ['_PID', String(10 + (i % 7))], ['PRIORITY', String(i % 8)]],
@@ -78,6 +78,18 @@ describe('journal file reader', () => {
       .toEqual(theirs(['-n', '4', '-r', '_SYSTEMD_UNIT=c.service']));
     expect([...r.entries({ matches: [{ name: '_PID', value: 'nope' }] })]).toEqual([]);
     expect(r.fieldValues('_SYSTEMD_UNIT').map(String).sort()).toEqual(['a.service', 'b.service', 'c.service']);
+    r.close();
+  });
+
+  it('reads a regular-layout file svcd wrote before the compact layout (fixture, 64-bit items) as journalctl does', () => {
+    const old = join(__dirname, '../fixtures/journal/regular-layout.journal');
+    const r = JournalFileReader.open(old);
+    expect(r.header.incompatibleFlags).toBe(0);
+    const theirsOld = (args: string[]) => journalctlJson(['--file', old, ...args]).map((j) => pick(j, KEYS));
+    expect(ours(r.entries()).length).toBe(30);
+    expect(ours(r.entries())).toEqual(theirsOld([]));
+    expect(ours(r.entries({ matches: [{ name: '_SYSTEMD_UNIT', value: 'b.service' }], reverse: true }))).toEqual(theirsOld(['-r', '_SYSTEMD_UNIT=b.service']));
+    expect(ours(r.tail(3))).toEqual(theirsOld(['-n', '3']));
     r.close();
   });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { JournalFileReader } from '../../src/journal/file-reader.js';
-import { JournalData, JournalFileWriter, type JournalItem } from '../../src/journal/file-writer.js';
+import { JournalData, JournalFileWriter, JournalItemSet, internField, type JournalItem } from '../../src/journal/file-writer.js';
 
 const MACHINE = '3d1219c7c4c5404aaa1f6d2a48adfda4';
 const BOOT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -74,16 +74,25 @@ function generate(n: number, seed: number): Generated[] {
   return out;
 }
 
-/** Writes with a mix of prepared (per-unit) data and fresh values, as svcd's hot path does. */
-function writeJournal(
-  path: string, entries: Generated[], opts: { bufferSize?: number; buckets?: number; autoSyncBytes?: number } = {},
-): JournalFileWriter {
-  const w = JournalFileWriter.create(path, {
-    machineId: MACHINE, bootId: BOOT, bufferSize: opts.bufferSize, dataHashBuckets: opts.buckets,
-    autoSyncBytes: opts.autoSyncBytes ?? 256 * 1024,
-  });
+/**
+ * Writes with a mix of prepared (per-unit) data and fresh values, as svcd's hot path does; every
+ * other entry through appendWith (a prepared set plus the fresh MESSAGE), as captured lines go.
+ */
+function writeJournal(path: string, entries: Generated[], opts: { buckets?: number; compact: boolean }): JournalFileWriter {
+  const w = JournalFileWriter.create(path, { machineId: MACHINE, bootId: BOOT, dataHashBuckets: opts.buckets, compact: opts.compact });
   const prepared = new Map<string, JournalData>();
-  for (const e of entries) {
+  const sets = new Map<string, JournalItemSet>();
+  const MESSAGE = internField('MESSAGE');
+  for (const [i, e] of entries.entries()) {
+    const rest = e.fields.filter(([k]) => k !== 'MESSAGE');
+    const message = e.fields.find(([k]) => k === 'MESSAGE')?.[1];
+    if (i % 2 === 1 && message && rest.length === e.fields.length - 1) {
+      const key = rest.map(([k, v]) => `${k}=${v.toString('hex')}`).join('\n');
+      let set = sets.get(key);
+      if (!set) sets.set(key, (set = new JournalItemSet(rest.map(([k, v]) => new JournalData(k, v)))));
+      w.appendWith(set, MESSAGE, message, { realtime: e.realtime, monotonic: e.monotonic });
+      continue;
+    }
     const items: JournalItem[] = e.fields.map(([k, v]) => {
       if (k === '_SYSTEMD_UNIT' || k === '_HOSTNAME' || k === '_MACHINE_ID') {
         const key = `${k}=${v.toString('latin1')}`;
@@ -179,7 +188,10 @@ function expectSame(actual: Parsed[], expected: Generated[]): void {
 
 const has = (e: Generated, k: string, v: string): boolean => e.fields.some(([n, x]) => n === k && x.toString() === v);
 
-describe('journal writer against journalctl 252', () => {
+describe.each([
+  { layout: 'compact', compact: true },
+  { layout: 'regular', compact: false },
+])('journal writer ($layout layout) against journalctl 252', ({ layout, compact }) => {
   let dir: string;
   let file: string;
   let entries: Generated[];
@@ -188,8 +200,14 @@ describe('journal writer against journalctl 252', () => {
     dir = mkdtempSync(join(tmpdir(), 'svcd-journal-'));
     file = join(dir, 'system.journal');
     entries = generate(3000, 42);
-    // A small buffer and a small hash table: many flushes, cross-buffer links and long chains.
-    writeJournal(file, entries, { bufferSize: 64 * 1024, buckets: 2047 }).close();
+    // A small hash table: long chains.
+    writeJournal(file, entries, { buckets: 2047, compact }).close();
+  });
+
+  it(`writes the ${layout} layout`, () => {
+    const header = journalctl(['--file', file, '--header']).toString();
+    if (compact) expect(header).toMatch(/Incompatible flags:.*COMPACT/);
+    else expect(header).not.toMatch(/COMPACT/);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -243,39 +261,36 @@ describe('journal writer against journalctl 252', () => {
   it('a cleanly closed file is OFFLINE; an open one ONLINE', () => {
     expect(journalctl(['--file', file, '--header']).toString()).toMatch(/State: OFFLINE/);
     const f2 = join(dir, 'open.journal');
-    const w = writeJournal(f2, entries.slice(0, 10));
+    const w = writeJournal(f2, entries.slice(0, 10), { compact });
     w.sync();
     expect(journalctl(['--file', f2, '--header']).toString()).toMatch(/State: ONLINE/);
     w.close();
     expect(journalctl(['--file', f2, '--header']).toString()).toMatch(/State: OFFLINE/);
   });
 
-  it('a file copied while its writer is still appending (a crash) is readable up to the last sync', () => {
+  it('a file copied while its writer is still appending, never synced (a crash), holds every entry appended', () => {
     const live = join(dir, 'live.journal');
     const crashed = join(dir, 'crashed.journal');
-    const w = writeJournal(live, entries.slice(0, 1000), { bufferSize: 64 * 1024, autoSyncBytes: 1 << 30 });
-    w.sync();
-    // More entries, some already flushed to the file (small buffer) but not linked in yet.
-    for (const e of entries.slice(1000, 1400)) {
-      w.append(e.fields.map(([k, v]) => [k, v] as const), { realtime: e.realtime, monotonic: e.monotonic });
-    }
+    // The entries live only in the writer's shared mapping (the page cache): no sync, no close.
+    const w = writeJournal(live, entries.slice(0, 1400), { compact });
     copyFileSync(live, crashed);
     w.abandon();
-    // The scenario is real only if unlinked objects did reach the file past the synced arena.
+    // The copy is the whole fallocated file: the arena ends well before it.
     const r = JournalFileReader.open(crashed);
-    expect(statSync(crashed).size).toBeGreaterThan(r.header.headerSize + r.header.arenaSize + 64 * 1024);
+    expect(r.header.nEntries).toBe(1400);
+    expect(statSync(crashed).size).toBeGreaterThan(r.header.headerSize + r.header.arenaSize);
     r.close();
     expect(journalctl(['--file', crashed, '--header']).toString()).toMatch(/State: ONLINE/);
-    expectSame(parseJson(journalctl(['--file', crashed, '-o', 'json', '--all'])), entries.slice(0, 1000));
+    expectSame(parseJson(journalctl(['--file', crashed, '-o', 'json', '--all'])), entries.slice(0, 1400));
     expectSame(parseJson(journalctl(['--file', crashed, '-o', 'json', '--all', '-u', 'alpha.service'])),
-      entries.slice(0, 1000).filter((e) => has(e, '_SYSTEMD_UNIT', 'alpha.service')));
+      entries.slice(0, 1400).filter((e) => has(e, '_SYSTEMD_UNIT', 'alpha.service')));
     const v = spawnSync('journalctl', ['--file', crashed, '--verify'], { encoding: 'utf8' });
     expect(v.status, v.stderr).toBe(0);
   });
 
-  it('many entries with one hot data object: entry arrays grow past the sparse threshold', () => {
+  it('many entries with one hot data object: long entry-array chains', () => {
     const big = join(dir, 'big.journal');
-    const w = JournalFileWriter.create(big, { machineId: MACHINE, bootId: BOOT });
+    const w = JournalFileWriter.create(big, { machineId: MACHINE, bootId: BOOT, compact });
     const unit = new JournalData('_SYSTEMD_UNIT', 'hot.service');
     const n = 40_000;
     for (let i = 0; i < n; i++) {
