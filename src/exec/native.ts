@@ -230,6 +230,9 @@ interface Addon {
   unmap(map: ArrayBuffer): void;
   allocate(fd: number, offset: number, length: number): number;
   sigbusCount(): number;
+  populate(map: ArrayBuffer, offset: number, length: number): number;
+  journalBind(...args: JournalBinding): NativeJournalHandle;
+  journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -444,9 +447,35 @@ export function allocate(fd: number, offset: number, length: number): number {
   return load().allocate(fd, offset, length);
 }
 
+/** Faults a range of a mapping in, writable, in one call (MADV_POPULATE_WRITE): 0 or an errno. */
+export function populate(map: ArrayBuffer, offset: number, length: number): number {
+  return load().populate(map, offset, length);
+}
+
 /** How many SIGBUS faults in mapped files were absorbed (file truncated under us, I/O error). */
 export function sigbusCount(): number {
   return load().sigbusCount();
+}
+
+/** What journalBind() takes: the journal writer's shared state, its mapping, its data mirror, its boot id. */
+export type JournalBinding = [
+  state: Float64Array, map: ArrayBuffer, dOff: Float64Array, dHashHi: Uint32Array, dHashLo: Uint32Array, dN: Uint32Array,
+  dTail: Float64Array, dTailCap: Uint32Array, dTailUsed: Uint32Array, bootId: Buffer,
+];
+/** An opaque handle on a journal writer's bound state (native/journal.c). */
+export type NativeJournalHandle = { readonly __nativeJournal: never };
+
+/** Binds (again) the journal writer's arrays for journalAppendLine; rebind whenever one is replaced. */
+export function journalBind(...args: JournalBinding): NativeJournalHandle {
+  return load().journalBind(...args);
+}
+
+/**
+ * A captured line appended in C (see native/journal.c): the seqnum, or -1 (not handled: use the
+ * JS path), -2 (the file needs state[S_NEED] more bytes), -3 (the data mirror is full).
+ */
+export function journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number {
+  return load().journalAppendLine(handle, ords, prefix, fieldOff, value, realtime, monotonic);
 }
 
 // ---------------------------------------------------------------- daemon-reexec

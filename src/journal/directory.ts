@@ -147,6 +147,8 @@ export class JournalDirectory {
   /** The active file's first entry's realtime (0: none yet), for MaxFileSec=. */
   private headRealtime = 0;
   rotations = 0;
+  /** Rotated files still being closed in the background. */
+  private readonly closing = new Set<{ finish(): void }>();
 
   private constructor(opts: JournalDirectoryOptions) {
     this.opts = opts;
@@ -238,7 +240,10 @@ export class JournalDirectory {
     const st = w.stats();
     const next = w.nextSequenceNumber;
     const broken = w.broken;
-    w.close(FileState.Archived);
+    // The disk waits of closing happen on the threadpool; shutdown finishes what is left.
+    const closing = { finish: (): void => undefined };
+    this.closing.add(closing);
+    closing.finish = w.closeInBackground(FileState.Archived, () => this.closing.delete(closing)).finish;
     if (st.entries === 0) unlinkSync(w.path);
     else if (broken) renameSync(w.path, join(this.dir, dirtyName('system', Date.now() * 1000)));
     else renameSync(w.path, join(this.dir, archivedName('system', w.seqnumId, st.headSeqnum, st.headRealtime)));
@@ -286,6 +291,8 @@ export class JournalDirectory {
   }
 
   close(): void {
+    for (const c of this.closing) c.finish();
+    this.closing.clear();
     this.writer.close(FileState.Offline);
   }
 

@@ -18,9 +18,9 @@
 //   n_entries, the header's n_entries); the header's entry fields move last in append().
 // - Data objects are mirrored in typed arrays indexed by an ordinal (creation order): offset, hash
 //   and the state of the entry-array chain hanging off them. Hash-table walks read the mapped file.
-import { closeSync, fdatasyncSync, ftruncateSync, openSync } from 'node:fs';
+import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
-import { allocate, mapShared, sigbusCount, unmap } from '../exec/native.js';
+import { type NativeJournalHandle, allocate, journalAppendLine, journalBind, mapShared, populate, sigbusCount, unmap } from '../exec/native.js';
 import {
   D, DATA_PAYLOAD_OFFSET, DATA_PAYLOAD_OFFSET_COMPACT, E, ENTRY_ARRAY_ITEMS_OFFSET, ENTRY_ITEMS_OFFSET, F,
   FIELD_PAYLOAD_OFFSET, FileState, H, HASH_ITEM_SIZE, INCOMPAT_COMPACT, type Id128, ObjectType,
@@ -82,6 +82,39 @@ export class JournalItemSet {
   }
 }
 
+/**
+ * The writer's scalar state, in a Float64Array that the native hot path (native/journal.c, same
+ * numbering) reads and updates in place: one state, two writers of it, never at the same time.
+ */
+const S = {
+  END: 0,
+  ALLOCATED: 1,
+  DIRTY_END: 2,
+  N_OBJECTS: 3,
+  N_ENTRIES: 4,
+  N_DATA: 5,
+  N_ENTRY_ARRAYS: 6,
+  NEXT_SEQNUM: 7,
+  HEAD_SEQNUM: 8,
+  HEAD_REALTIME: 9,
+  TAIL_SEQNUM: 10,
+  TAIL_REALTIME: 11,
+  TAIL_MONOTONIC: 12,
+  DATA_DEPTH: 13,
+  MAIN_TAIL: 14,
+  MAIN_TAIL_CAP: 15,
+  MAIN_TAIL_USED: 16,
+  TAIL_DATA_OFF: 17,
+  CHANGED: 18,
+  DATA_TABLE: 19,
+  DATA_BUCKETS: 20,
+  D_CAPACITY: 21,
+  TAIL_BOOT_OWN: 22,
+  NEED: 23,
+  MAX_ARRAY_ITEMS: 24,
+  COUNT: 25,
+} as const;
+
 const TWO32 = 0x1_0000_0000;
 
 const fieldCache = new Map<string, JournalField>();
@@ -141,6 +174,8 @@ const MIN_GROW_STEP = 64 * 1024;
  * the entry that crosses the rotation size.
  */
 export const FILE_SIZE_MAX = 0xffff_ffff - 8 * GROW_STEP;
+/** Entry arrays grow no larger (64 KiB compact): see arrayCapacity. */
+const MAX_ARRAY_ITEMS = 16384;
 /** Payloads this short are deduplicated through a string-keyed cache before the hash table. */
 const SHORT_PAYLOAD = 96;
 const SHORT_CACHE_MAX = 8192;
@@ -194,11 +229,126 @@ export class JournalFileWriter {
   private map: ArrayBuffer;
   private b: Buffer;
   private u32: Uint32Array;
+  private readonly st = new Float64Array(S.COUNT);
   /** Bytes the file has (fallocated); nothing at or past it may be touched. */
-  private allocated: number;
+  private get allocated(): number {
+    return this.st[S.ALLOCATED];
+  }
+  private set allocated(v: number) {
+    this.st[S.ALLOCATED] = v;
+  }
   /** Offset just past the last object: the next object's offset. */
-  private end: number;
-  private changed = false;
+  private get end(): number {
+    return this.st[S.END];
+  }
+  private set end(v: number) {
+    this.st[S.END] = v;
+  }
+  /** High-water mark of bytes written past `end` (rejected payloads), to clear before reuse. */
+  private get dirtyEnd(): number {
+    return this.st[S.DIRTY_END];
+  }
+  private set dirtyEnd(v: number) {
+    this.st[S.DIRTY_END] = v;
+  }
+  private get nObjects(): number {
+    return this.st[S.N_OBJECTS];
+  }
+  private set nObjects(v: number) {
+    this.st[S.N_OBJECTS] = v;
+  }
+  private get nEntries(): number {
+    return this.st[S.N_ENTRIES];
+  }
+  private set nEntries(v: number) {
+    this.st[S.N_ENTRIES] = v;
+  }
+  private get nData(): number {
+    return this.st[S.N_DATA];
+  }
+  private set nData(v: number) {
+    this.st[S.N_DATA] = v;
+  }
+  private get nEntryArrays(): number {
+    return this.st[S.N_ENTRY_ARRAYS];
+  }
+  private set nEntryArrays(v: number) {
+    this.st[S.N_ENTRY_ARRAYS] = v;
+  }
+  private get nextSeqnum(): number {
+    return this.st[S.NEXT_SEQNUM];
+  }
+  private set nextSeqnum(v: number) {
+    this.st[S.NEXT_SEQNUM] = v;
+  }
+  private get headSeqnum(): number {
+    return this.st[S.HEAD_SEQNUM];
+  }
+  private set headSeqnum(v: number) {
+    this.st[S.HEAD_SEQNUM] = v;
+  }
+  private get tailSeqnum(): number {
+    return this.st[S.TAIL_SEQNUM];
+  }
+  private set tailSeqnum(v: number) {
+    this.st[S.TAIL_SEQNUM] = v;
+  }
+  private get headRealtime(): number {
+    return this.st[S.HEAD_REALTIME];
+  }
+  private set headRealtime(v: number) {
+    this.st[S.HEAD_REALTIME] = v;
+  }
+  private get tailRealtime(): number {
+    return this.st[S.TAIL_REALTIME];
+  }
+  private set tailRealtime(v: number) {
+    this.st[S.TAIL_REALTIME] = v;
+  }
+  private get tailMonotonic(): number {
+    return this.st[S.TAIL_MONOTONIC];
+  }
+  private set tailMonotonic(v: number) {
+    this.st[S.TAIL_MONOTONIC] = v;
+  }
+  private get dataHashChainDepth(): number {
+    return this.st[S.DATA_DEPTH];
+  }
+  private set dataHashChainDepth(v: number) {
+    this.st[S.DATA_DEPTH] = v;
+  }
+  /** The file's main entry-array chain: its tail array, capacity and items used. */
+  private get mainTail(): number {
+    return this.st[S.MAIN_TAIL];
+  }
+  private set mainTail(v: number) {
+    this.st[S.MAIN_TAIL] = v;
+  }
+  private get mainTailCap(): number {
+    return this.st[S.MAIN_TAIL_CAP];
+  }
+  private set mainTailCap(v: number) {
+    this.st[S.MAIN_TAIL_CAP] = v;
+  }
+  private get mainTailUsed(): number {
+    return this.st[S.MAIN_TAIL_USED];
+  }
+  private set mainTailUsed(v: number) {
+    this.st[S.MAIN_TAIL_USED] = v;
+  }
+  /** Offset of the data object committed last (what a brand-new field object points at). */
+  private get tailDataOff(): number {
+    return this.st[S.TAIL_DATA_OFF];
+  }
+  private set tailDataOff(v: number) {
+    this.st[S.TAIL_DATA_OFF] = v;
+  }
+  private get changed(): boolean {
+    return this.st[S.CHANGED] !== 0;
+  }
+  private set changed(v: boolean) {
+    this.st[S.CHANGED] = v ? 1 : 0;
+  }
   private readonly sigbusAtOpen: number;
   /** An eighth of the expected size, within [64 KiB, 8 MiB]: a small file does not reserve 8 MiB. */
   private readonly growStep: number;
@@ -208,18 +358,7 @@ export class JournalFileWriter {
   private readonly entryItemSize: number;
   private readonly arrayItemSize: number;
 
-  private nObjects = 0;
-  private nEntries = 0;
-  private nData = 0;
   private nFields = 0;
-  private nEntryArrays = 0;
-  private nextSeqnum: number;
-  private headSeqnum = 0;
-  private tailSeqnum = 0;
-  private headRealtime = 0;
-  private tailRealtime = 0;
-  private tailMonotonic = 0;
-  private dataHashChainDepth = 0;
   private fieldHashChainDepth = 0;
 
   private readonly dataHashTableOffset: number;
@@ -236,10 +375,6 @@ export class JournalFileWriter {
   private dTail = new Float64Array(1024);
   private dTailCap = new Uint32Array(1024);
   private dTailUsed = new Uint32Array(1024);
-  // The file's main entry-array chain.
-  private mainTail = 0;
-  private mainTailCap = 0;
-  private mainTailUsed = 0;
   private readonly shortCache = new Map<string, number>();
 
   private readonly fields = new Map<string, FieldState>();
@@ -279,6 +414,7 @@ export class JournalFileWriter {
     this.b = Buffer.from(this.map);
     this.u32 = new Uint32Array(this.map);
     this.sigbusAtOpen = sigbusCount();
+    populate(this.map, 0, this.allocated);
 
     this.writeHeaderConstants();
     this.end = WRITE_HEADER_SIZE;
@@ -290,6 +426,19 @@ export class JournalFileWriter {
     this.w64(H.dataHashTableSize, this.dataBuckets * HASH_ITEM_SIZE);
     this.w64(H.fieldHashTableOffset, this.fieldHashTableOffset);
     this.w64(H.fieldHashTableSize, this.fieldBuckets * HASH_ITEM_SIZE);
+    this.st[S.DATA_TABLE] = this.dataHashTableOffset;
+    this.st[S.DATA_BUCKETS] = this.dataBuckets;
+    this.st[S.MAX_ARRAY_ITEMS] = MAX_ARRAY_ITEMS;
+    this.st[S.TAIL_BOOT_OWN] = 1;
+    this.st[S.D_CAPACITY] = this.dOff.length;
+    this.bindNative();
+  }
+
+  /** The native hot path (compact files only) works on this writer's arrays: bound again whenever one is replaced. */
+  private native: NativeJournalHandle | undefined;
+  private bindNative(): void {
+    if (!this.compact || this.map === undefined) return;
+    this.native = journalBind(this.st, this.map, this.dOff, this.dHashHi, this.dHashLo, this.dN, this.dTail, this.dTailCap, this.dTailUsed, this.bootIdBuf);
   }
 
   /** Creates (or truncates) `path` as a new, empty journal file in state ONLINE. */
@@ -352,6 +501,16 @@ export class JournalFileWriter {
   appendWith(set: JournalItemSet, field: JournalField, value: Buffer, ts: EntryTimestamps): number {
     this.checkOpen();
     if (set.owner !== this) this.resolveSet(set);
+    const fs = this.native !== undefined && ts.bootId === undefined ? this.fields.get(field.name) : undefined;
+    if (fs !== undefined) {
+      for (;;) {
+        const r = journalAppendLine(this.native!, set.ords, field.prefix, fs.off, value, ts.realtime, ts.monotonic);
+        if (r > 0) return r;
+        if (r === -2) this.grow(this.end + this.st[S.NEED]);
+        else if (r === -3) this.growData();
+        else break;
+      }
+    }
     const o = this.resolveFresh(field, value);
     const fixed = set.ords;
     const ords = this.ordinals;
@@ -392,15 +551,18 @@ export class JournalFileWriter {
 
     const size = ENTRY_ITEMS_OFFSET + n * this.entryItemSize;
     const off = this.reserve(size);
-    const b = this.b;
     const u32 = this.u32;
     const seqnum = this.nextSeqnum++;
-    b.fill(0, off + 16, off + ENTRY_ITEMS_OFFSET);
+    // Every byte of the entry's header is written below: no clearing needed.
     this.objectHeader(off, ObjectType.Entry, size);
     this.w64(off + E.seqnum, seqnum);
     this.w64(off + E.realtime, realtime);
     this.w64(off + E.monotonic, monotonic);
-    bootBuf.copy(b, off + E.bootId);
+    const bw = (off + E.bootId) >>> 2;
+    u32[bw] = bootBuf.readUInt32LE(0);
+    u32[bw + 1] = bootBuf.readUInt32LE(4);
+    u32[bw + 2] = bootBuf.readUInt32LE(8);
+    u32[bw + 3] = bootBuf.readUInt32LE(12);
     let xhi = 0;
     let xlo = 0;
     let q = (off + ENTRY_ITEMS_OFFSET) >>> 2;
@@ -447,6 +609,7 @@ export class JournalFileWriter {
     if (bootBuf !== this.tailBootIdBuf) {
       this.tailBootIdBuf = bootBuf;
       bootBuf.copy(this.b, H.tailEntryBootId);
+      this.st[S.TAIL_BOOT_OWN] = bootBuf.equals(this.bootIdBuf) ? 1 : 0;
     }
     this.nEntries++;
     this.w64(H.tailEntrySeqnum, seqnum);
@@ -470,7 +633,7 @@ export class JournalFileWriter {
   private resolvePrepared(d: JournalData): number {
     if (d.owner === this) return d.ordinal;
     const p = this.reserveUncommitted(this.payloadOffset + d.payload.length);
-    d.payload.copy(this.b, p + this.payloadOffset);
+    this.b.set(d.payload, p + this.payloadOffset);
     this.dirtied(p + this.payloadOffset + d.payload.length);
     const o = this.findOrCommitData(d.field, p, d.payload.length, d.hash);
     d.owner = this;
@@ -485,9 +648,12 @@ export class JournalFileWriter {
     const p = this.reserveUncommitted(this.payloadOffset + len);
     const b = this.b;
     const s = p + this.payloadOffset;
-    field.prefix.copy(b, s);
-    if (typeof value === 'string') b.write(value, s + field.prefix.length, 'utf8');
-    else value.copy(b, s + field.prefix.length);
+    // Byte stores and TypedArray#set: Buffer#copy's argument checks cost more than the copy of a line.
+    const prefix = field.prefix;
+    const pl = prefix.length;
+    for (let i = 0; i < pl; i++) b[s + i] = prefix[i];
+    if (typeof value === 'string') b.write(value, s + pl, 'utf8');
+    else b.set(value, s + pl);
     this.dirtied(s + len);
     const h = jenkinsHash64(b, s, s + len, this.scratchHash);
     return this.findOrCommitData(field, p, len, h);
@@ -534,7 +700,7 @@ export class JournalFileWriter {
       fs = { off: 0, hash: { hi: hash.hi, lo: hash.lo }, next: null };
     }
     const off = p;
-    b.fill(0, off + 16, off + this.payloadOffset);
+    for (let i = (off + 16) >>> 2, e = (off + this.payloadOffset) >>> 2; i < e; i++) this.u32[i] = 0;
     this.objectHeader(off, ObjectType.Data, size);
     this.u32[(off + D.hash) >>> 2] = lo;
     this.u32[(off + D.hash + 4) >>> 2] = hi;
@@ -603,6 +769,8 @@ export class JournalFileWriter {
     this.dTail = grow(this.dTail, (k) => new Float64Array(k));
     this.dTailCap = grow(this.dTailCap, (k) => new Uint32Array(k));
     this.dTailUsed = grow(this.dTailUsed, (k) => new Uint32Array(k));
+    this.st[S.D_CAPACITY] = n;
+    this.bindNative();
   }
 
   /**
@@ -616,7 +784,7 @@ export class JournalFileWriter {
       let used = this.dTailUsed[o];
       let tail = this.dTail[o];
       if (used === this.dTailCap[o]) {
-        const cap = Math.max(4, used * 2);
+        const cap = arrayCapacity(used);
         const arr = this.allocEntryArray(cap);
         this.writeArrayItem(arr, 0, entryOff);
         if (tail === 0) this.w64(dataOff + D.entryArrayOffset, arr);
@@ -643,7 +811,7 @@ export class JournalFileWriter {
   /** Adds the entry to the file's main entry-array chain (the header's fields point at its tail). */
   private linkMain(entryOff: number): void {
     if (this.mainTailUsed === this.mainTailCap) {
-      const cap = Math.max(4, this.mainTailCap * 2);
+      const cap = arrayCapacity(this.mainTailCap);
       const arr = this.allocEntryArray(cap);
       this.writeArrayItem(arr, 0, entryOff);
       if (this.mainTail === 0) {
@@ -720,10 +888,6 @@ export class JournalFileWriter {
 
   // ---- space -------------------------------------------------------------------------------
 
-  /** Offset of the data object committed last (what a brand-new field object points at). */
-  private tailDataOff = 0;
-  /** High-water mark of bytes written past `end` (rejected payloads), to clear before reuse. */
-  private dirtyEnd = 0;
 
   /**
    * Room for an object of `size` bytes at the end: returns its offset but does not commit it (a
@@ -748,16 +912,21 @@ export class JournalFileWriter {
   private grow(need: number): void {
     const to = roundUp(need, this.growStep);
     if (to > 0xffff_ffff) throw new Error(`journal file ${this.path}: a journal file cannot grow past 4 GiB`);
-    const err = allocate(this.fd, this.allocated, to - this.allocated);
+    if (to <= this.allocated) return;
+    const from = this.allocated;
+    const err = allocate(this.fd, from, to - from);
     if (err !== 0) throw Object.assign(new Error(`journal file ${this.path}: cannot grow to ${to} bytes: errno ${err}`), { errno: err });
     this.allocated = to;
     if (this.map !== undefined && to > this.map.byteLength) {
       const old = this.map;
-      this.map = mapShared(this.fd, roundUp(to * 2, this.growStep));
+      this.map = mapShared(this.fd, Math.min(0x1_0000_0000, roundUp(to * 2, this.growStep)));
       this.b = Buffer.from(this.map);
       this.u32 = new Uint32Array(this.map);
+      this.bindNative();
       unmap(old);
     }
+    // The step will be written through soon: fault it in at once, not page by page.
+    if (this.map !== undefined) populate(this.map, from, to - from);
   }
 
   private objectHeader(off: number, type: ObjectType, size: number): void {
@@ -771,7 +940,7 @@ export class JournalFileWriter {
   /** The object at `off` is complete: it becomes part of the arena (header fields first). */
   private commitObject(off: number, size: number): void {
     const aligned = align8(size);
-    if (aligned > size) this.b.fill(0, off + size, off + aligned);
+    for (let i = off + size; i < off + aligned; i++) this.b[i] = 0;
     this.end = off + aligned;
     this.nObjects++;
     if (this.b[off] === ObjectType.Data) this.tailDataOff = off;
@@ -829,20 +998,78 @@ export class JournalFileWriter {
    * away, read-only from now on). The data reaches the disk before the state that vouches for it.
    */
   close(state: FileState.Offline | FileState.Archived = FileState.Offline): void {
-    if (this.closed) return;
-    const broken = this.broken;
+    this.closeWith(state, false).finish();
+  }
+
+  /**
+   * close(state) with the disk waits on libuv's threadpool (journald offlines a rotated file in a
+   * thread too), so a rotation during a burst does not stall the loop: the mapping goes and the
+   * file is cut to its objects now; fdatasync, the state byte, fdatasync and close follow. The
+   * returned finish() does what is left synchronously (at shutdown).
+   */
+  closeInBackground(state: FileState.Offline | FileState.Archived, done?: () => void): { finish(): void } {
+    return this.closeWith(state, true, done);
+  }
+
+  private closeWith(state: FileState, background: boolean, done?: () => void): { finish(): void } {
+    if (this.closed) return { finish: () => undefined };
+    const stateByte = this.broken ? undefined : Buffer.from([state]);
     this.closed = true;
-    try {
-      fdatasyncSync(this.fd);
-      if (!broken) this.b[H.state] = state;
-      unmap(this.map);
+    const fd = this.fd;
+    this.fd = -1;
+    unmap(this.map);
+    // step: how many of `steps` are done; -1 once the descriptor is closed.
+    let step = 0;
+    const steps: (() => void)[] = [
       // The unused rest of the last growth step goes; readers go by the arena anyway.
-      ftruncateSync(this.fd, this.end);
-      fdatasyncSync(this.fd);
-    } finally {
-      closeSync(this.fd);
-      this.fd = -1;
+      () => ftruncateSync(fd, this.end),
+      () => fdatasyncSync(fd),
+      () => stateByte && writeSync(fd, stateByte, 0, 1, H.state),
+      () => fdatasyncSync(fd),
+    ];
+    const finish = (): void => {
+      if (step < 0) return;
+      try {
+        while (step < steps.length) steps[step++]!();
+      } finally {
+        step = -1;
+        closeSync(fd);
+        done?.();
+      }
+    };
+    if (!background) return { finish };
+    try {
+      steps[step++]!();
+    } catch (e) {
+      finish();
+      throw e;
     }
+    // Nothing may throw out of these callbacks: a failure ends in finish(), whose errors (the
+    // disk failing) have no one left to tell but the file's state, which then stays ONLINE.
+    const settle = (): void => {
+      try {
+        finish();
+      } catch {
+        // see above
+      }
+    };
+    fdatasync(fd, (err) => {
+      if (step !== 1) return; // finished synchronously meanwhile
+      if (err) return settle();
+      step = 2;
+      try {
+        steps[step++]!();
+      } catch {
+        return settle();
+      }
+      fdatasync(fd, (err2) => {
+        if (step !== 3) return;
+        if (err2) return settle();
+        step = -1;
+        close(fd, () => done?.());
+      });
+    });
+    return { finish };
   }
 
   /** Drops the file without marking it closed (as a crash would leave it). */
@@ -893,6 +1120,16 @@ export class JournalFileWriter {
       compact: this.compact,
     };
   }
+}
+
+/**
+ * The size of the next entry array of a chain whose tail array held `previous` items: doubling
+ * from 4, as journald grows them, but no larger than MAX_ARRAY_ITEMS, so the unused part of the
+ * tail arrays (one per data object that recurs, e.g. each of a stream's 20 fixed fields) stays
+ * small: uncapped, half-empty tail arrays were ~15% of a file of captured lines.
+ */
+function arrayCapacity(previous: number): number {
+  return Math.min(MAX_ARRAY_ITEMS, Math.max(4, previous * 2));
 }
 
 function roundUp(n: number, step: number): number {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { JournalFileReader } from '../../src/journal/file-reader.js';
+import { FileState } from '../../src/journal/format.js';
 import { JournalData, JournalFileWriter, JournalItemSet, internField, type JournalItem } from '../../src/journal/file-writer.js';
 
 const MACHINE = '3d1219c7c4c5404aaa1f6d2a48adfda4';
@@ -78,8 +79,10 @@ function generate(n: number, seed: number): Generated[] {
  * Writes with a mix of prepared (per-unit) data and fresh values, as svcd's hot path does; every
  * other entry through appendWith (a prepared set plus the fresh MESSAGE), as captured lines go.
  */
-function writeJournal(path: string, entries: Generated[], opts: { buckets?: number; compact: boolean }): JournalFileWriter {
-  const w = JournalFileWriter.create(path, { machineId: MACHINE, bootId: BOOT, dataHashBuckets: opts.buckets, compact: opts.compact });
+function writeJournal(path: string, entries: Generated[], opts: { buckets?: number; compact: boolean; maxFileSize?: number }): JournalFileWriter {
+  const w = JournalFileWriter.create(path, {
+    machineId: MACHINE, bootId: BOOT, dataHashBuckets: opts.buckets, compact: opts.compact, maxFileSize: opts.maxFileSize,
+  });
   const prepared = new Map<string, JournalData>();
   const sets = new Map<string, JournalItemSet>();
   const MESSAGE = internField('MESSAGE');
@@ -200,8 +203,9 @@ describe.each([
     dir = mkdtempSync(join(tmpdir(), 'svcd-journal-'));
     file = join(dir, 'system.journal');
     entries = generate(3000, 42);
-    // A small hash table: long chains.
-    writeJournal(file, entries, { buckets: 2047, compact }).close();
+    // A small hash table: long chains. A small expected size: the file grows in 64 KiB steps and
+    // outgrows its first mapping (~1 MB written), so growing and mapping anew happen mid-stream.
+    writeJournal(file, entries, { buckets: 2047, compact, maxFileSize: 512 * 1024 }).close();
   });
 
   it(`writes the ${layout} layout`, () => {
@@ -266,6 +270,14 @@ describe.each([
     expect(journalctl(['--file', f2, '--header']).toString()).toMatch(/State: ONLINE/);
     w.close();
     expect(journalctl(['--file', f2, '--header']).toString()).toMatch(/State: OFFLINE/);
+  });
+
+  it('closing in the background (a rotation) ends ARCHIVED on its own, the disk waits off the loop', async () => {
+    const f3 = join(dir, 'rotated.journal');
+    const w = writeJournal(f3, entries.slice(0, 50), { compact });
+    await new Promise<void>((resolve) => w.closeInBackground(FileState.Archived, resolve));
+    expect(journalctl(['--file', f3, '--header']).toString()).toMatch(/State: ARCHIVED/);
+    expect(spawnSync('journalctl', ['--file', f3, '--verify']).status).toBe(0);
   });
 
   it('a file copied while its writer is still appending, never synced (a crash), holds every entry appended', () => {
