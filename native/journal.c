@@ -18,13 +18,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Indices into the shared state (file-writer.ts: `S`). */
 enum {
   S_END, S_ALLOCATED, S_DIRTY_END, S_N_OBJECTS, S_N_ENTRIES, S_N_DATA, S_N_ENTRY_ARRAYS, S_NEXT_SEQNUM,
   S_HEAD_SEQNUM, S_HEAD_REALTIME, S_TAIL_SEQNUM, S_TAIL_REALTIME, S_TAIL_MONOTONIC, S_DATA_DEPTH,
   S_MAIN_TAIL, S_MAIN_TAIL_CAP, S_MAIN_TAIL_USED, S_TAIL_DATA_OFF, S_CHANGED, S_DATA_TABLE,
-  S_DATA_BUCKETS, S_D_CAPACITY, S_TAIL_BOOT_OWN, S_NEED, S_MAX_ARRAY_ITEMS, S_COUNT
+  S_DATA_BUCKETS, S_D_CAPACITY, S_TAIL_BOOT_OWN, S_NEED, S_MAX_ARRAY_ITEMS, S_REASON, S_COUNT
 };
 
 /* Header, object and field offsets of the format (src/journal/format.ts). */
@@ -267,36 +268,20 @@ static uint64_t bucket_of(uint32_t hi, uint32_t lo, uint64_t n) {
 }
 
 /*
- * journalAppendLine(handle, ords, prefix, fieldOff, value, realtime, monotonic) -> seqnum, or
- * -1: not handled here (the JS writer takes the line), -2: the file needs st[S_NEED] more bytes
- * at its end, -3: the data mirror is full.
+ * One entry: the prepared set `fixed` (data ordinals, ascending) plus prefix+value as a fresh data
+ * payload. Returns its seqnum, or -1: not handled here (the JS writer takes the line), -2: the
+ * file needs st[S_NEED] more bytes at its end, -3: the data mirror is full. Nothing is written
+ * before those checks pass.
  */
-static napi_value JournalAppendLine(napi_env env, napi_callback_info info) {
-  napi_value a[7];
-  size_t argc = 7;
-  struct writer *w;
-  int32_t *fixed;
-  size_t n_fixed, prefix_len, value_len;
-  uint8_t *prefix, *value;
-  double field_off_d, realtime_d, monotonic_d;
-  NAPI_OK(env, napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc < 7 || napi_get_value_external(env, a[0], (void **)&w) != napi_ok ||
-      !typed(env, a[1], napi_int32_array, (void **)&fixed, &n_fixed) ||
-      napi_get_buffer_info(env, a[2], (void **)&prefix, &prefix_len) != napi_ok ||
-      napi_get_value_double(env, a[3], &field_off_d) != napi_ok ||
-      napi_get_buffer_info(env, a[4], (void **)&value, &value_len) != napi_ok ||
-      napi_get_value_double(env, a[5], &realtime_d) != napi_ok || napi_get_value_double(env, a[6], &monotonic_d) != napi_ok) {
-    napi_throw_type_error(env, NULL, "journalAppendLine: bad arguments");
-    return NULL;
-  }
+static int64_t append_one(struct writer *w, const int32_t *fixed, size_t n_fixed, const uint8_t *prefix, size_t prefix_len,
+                          uint64_t field_off, const uint8_t *value, size_t value_len, double realtime_d, double monotonic_d) {
   double *st = w->st;
   uint8_t *m = w->map;
-  uint64_t field_off = (uint64_t)field_off_d;
-  if (field_off == 0 || st[S_TAIL_BOOT_OWN] == 0) return svcd_int(env, -1);
-  if (st[S_N_DATA] + 1 > st[S_D_CAPACITY]) return svcd_int(env, -3);
+  if (field_off == 0 || st[S_TAIL_BOOT_OWN] == 0) return -1;
+  if (st[S_N_DATA] + 1 > st[S_D_CAPACITY]) return -3;
   if (w->ords_cap < n_fixed + 1) {
     int32_t *p = realloc(w->ords, (n_fixed + 1) * sizeof *p);
-    if (!p) return svcd_int(env, -1);
+    if (!p) return -1;
     w->ords = p;
     w->ords_cap = n_fixed + 1;
   }
@@ -317,7 +302,7 @@ static napi_value JournalAppendLine(napi_env env, napi_callback_info info) {
   need += ALIGN8(A_ITEMS + 4 * (uint64_t)max_items); /* the line's own data, if it recurs */
   if (end + need > (uint64_t)st[S_ALLOCATED] || end + need > w->map_len) {
     st[S_NEED] = (double)need;
-    return svcd_int(env, -2);
+    return -2;
   }
 
   /* The payload, assembled where its data object would go; hashed; looked up. */
@@ -417,12 +402,95 @@ static napi_value JournalAppendLine(napi_env env, napi_callback_info info) {
   w64(m, H_TAIL_MONOTONIC, monotonic);
   w64(m, H_N_ENTRIES, (uint64_t)st[S_N_ENTRIES]);
   st[S_CHANGED] = 1;
-  return svcd_int(env, (int64_t)seqnum);
+  return (int64_t)seqnum;
+}
+
+
+static bool line_args(napi_env env, napi_value *a, struct writer **w, int32_t **fixed, size_t *n_fixed, uint8_t **prefix,
+                      size_t *prefix_len, double *field_off) {
+  return napi_get_value_external(env, a[0], (void **)w) == napi_ok && typed(env, a[1], napi_int32_array, (void **)fixed, n_fixed) &&
+         napi_get_buffer_info(env, a[2], (void **)prefix, prefix_len) == napi_ok && napi_get_value_double(env, a[3], field_off) == napi_ok;
+}
+
+/* journalAppendLine(handle, ords, prefix, fieldOff, value, realtime, monotonic) -> append_one's result */
+static napi_value JournalAppendLine(napi_env env, napi_callback_info info) {
+  napi_value a[7];
+  size_t argc = 7;
+  struct writer *w;
+  int32_t *fixed;
+  size_t n_fixed, prefix_len, value_len;
+  uint8_t *prefix, *value;
+  double field_off, realtime, monotonic;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc < 7 || !line_args(env, a, &w, &fixed, &n_fixed, &prefix, &prefix_len, &field_off) ||
+      napi_get_buffer_info(env, a[4], (void **)&value, &value_len) != napi_ok ||
+      napi_get_value_double(env, a[5], &realtime) != napi_ok || napi_get_value_double(env, a[6], &monotonic) != napi_ok) {
+    napi_throw_type_error(env, NULL, "journalAppendLine: bad arguments");
+    return NULL;
+  }
+  return svcd_int(env, append_one(w, fixed, n_fixed, prefix, prefix_len, (uint64_t)field_off, value, value_len, realtime, monotonic));
+}
+
+static double usec(clockid_t clock) {
+  struct timespec t;
+  clock_gettime(clock, &t);
+  return (double)t.tv_sec * 1e6 + (double)(t.tv_nsec / 1000);
+}
+
+/*
+ * journalAppendLines(handle, ords, prefix, fieldOff, chunk, bounds, from, count, maxEnd) -> lines
+ * appended: the lines chunk[bounds[2i], bounds[2i+1]) for i in [from, from+count), each its own
+ * entry with its own timestamps (journald stamps each line too), one call for a whole pipe read.
+ * Stops early with st[S_REASON] = 1 once the file should rotate (its end past maxEnd, or its hash
+ * table 3/4 full / a chain deeper than 100, journald's triggers), or with append_one's negative
+ * result for the next line; 0 when all were appended.
+ */
+static napi_value JournalAppendLines(napi_env env, napi_callback_info info) {
+  napi_value a[9];
+  size_t argc = 9;
+  struct writer *w;
+  int32_t *fixed, *bounds;
+  size_t n_fixed, prefix_len, chunk_len, n_bounds;
+  uint8_t *prefix, *chunk;
+  double field_off, max_end;
+  int64_t from, count;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc < 9 || !line_args(env, a, &w, &fixed, &n_fixed, &prefix, &prefix_len, &field_off) ||
+      napi_get_buffer_info(env, a[4], (void **)&chunk, &chunk_len) != napi_ok ||
+      !typed(env, a[5], napi_int32_array, (void **)&bounds, &n_bounds) || napi_get_value_int64(env, a[6], &from) != napi_ok ||
+      napi_get_value_int64(env, a[7], &count) != napi_ok || napi_get_value_double(env, a[8], &max_end) != napi_ok ||
+      from < 0 || count < 0 || (uint64_t)(from + count) * 2 > n_bounds) {
+    napi_throw_type_error(env, NULL, "journalAppendLines: bad arguments");
+    return NULL;
+  }
+  double *st = w->st;
+  int64_t i = from;
+  st[S_REASON] = 0;
+  for (; i < from + count; i++) {
+    int32_t s = bounds[2 * i], e = bounds[2 * i + 1];
+    if (s < 0 || e < s || (size_t)e > chunk_len) {
+      napi_throw_range_error(env, NULL, "journalAppendLines: a line outside the chunk");
+      return NULL;
+    }
+    int64_t r = append_one(w, fixed, n_fixed, prefix, prefix_len, (uint64_t)field_off, chunk + s, (size_t)(e - s),
+                           usec(CLOCK_REALTIME), usec(CLOCK_MONOTONIC));
+    if (r < 0) {
+      st[S_REASON] = (double)r;
+      break;
+    }
+    if (st[S_END] >= max_end || st[S_N_DATA] * 4 > st[S_DATA_BUCKETS] * 3 || st[S_DATA_DEPTH] > 100) {
+      st[S_REASON] = 1;
+      i++;
+      break;
+    }
+  }
+  return svcd_int(env, i - from);
 }
 
 int svcd_register_journal(napi_env env, napi_value exports) {
   if (svcd_define(env, exports, "journalBind", JournalBind) < 0 ||
-      svcd_define(env, exports, "journalAppendLine", JournalAppendLine) < 0)
+      svcd_define(env, exports, "journalAppendLine", JournalAppendLine) < 0 ||
+      svcd_define(env, exports, "journalAppendLines", JournalAppendLines) < 0)
     return -1;
   return 0;
 }

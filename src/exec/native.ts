@@ -233,6 +233,7 @@ interface Addon {
   populate(map: ArrayBuffer, offset: number, length: number): number;
   journalBind(...args: JournalBinding): NativeJournalHandle;
   journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number;
+  journalAppendLines(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number): number;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -476,6 +477,16 @@ export function journalBind(...args: JournalBinding): NativeJournalHandle {
  */
 export function journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number {
   return load().journalAppendLine(handle, ords, prefix, fieldOff, value, realtime, monotonic);
+}
+
+/**
+ * Lines chunk[bounds[2i], bounds[2i+1]) for i in [from, from+count) appended in C, each stamped
+ * with the clocks as it goes in: returns how many; state[S_REASON] says why it stopped early.
+ */
+export function journalAppendLines(
+  handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number,
+): number {
+  return load().journalAppendLines(handle, ords, prefix, fieldOff, chunk, bounds, from, count, maxEnd);
 }
 
 // ---------------------------------------------------------------- daemon-reexec

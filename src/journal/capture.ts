@@ -48,10 +48,20 @@ export const DEFAULT_STREAM_PRIORITY = (3 << 3) | 6;
 export interface LineSink {
   /** lineBreak: journald's _LINE_BREAK= item when the line did not end with "\n". */
   line(stream: CaptureStream, message: Buffer, priority: number, lineBreak?: JournalData): void;
+  /**
+   * Plain lines (newline-ended, no NUL, shorter than LineMax=, any "<N>" prefix already taken off)
+   * of one chunk, all at `priority`: the messages are chunk[bounds[2i], bounds[2i+1]), i < count.
+   * Same as line() for each; a sink without it gets line() calls.
+   */
+  lines?(stream: CaptureStream, chunk: Buffer, bounds: Int32Array, count: number, priority: number): void;
   closed(stream: CaptureStream): void;
 }
 
 export const LINE_MAX = 48 * 1024;
+
+/** Line bounds of one batch (start, end pairs), shared: a batch is handed on before the next one starts. */
+const BOUNDS_LINES = 8192;
+const BOUNDS = new Int32Array(2 * BOUNDS_LINES);
 
 /** How a line ended; all but "newline" are recorded as journald 252 records them. */
 type LineBreak = 'newline' | 'nul' | 'line-max' | 'eof';
@@ -182,10 +192,17 @@ export class CaptureStream {
     let start = 0;
     // journald ends a line at "\n" and at NUL (the latter noted as _LINE_BREAK=nul).
     let nul = chunk.indexOf(0);
+    const batches = this.sink.lines !== undefined;
     for (;;) {
+      if (nul >= 0 && nul < start) nul = chunk.indexOf(0, start);
+      // Runs of plain lines go in batches; the loop below takes one line that is not plain (it
+      // completes a partial line, holds a NUL, or is too long) and comes back here.
+      if (batches && this.pendingLength === 0) {
+        start = this.pushPlain(chunk, start, nul < 0 ? chunk.length : nul);
+        if (start === chunk.length) return;
+      }
       let end = chunk.indexOf(10, start);
       let kind: LineBreak = 'newline';
-      if (nul >= 0 && nul < start) nul = chunk.indexOf(0, start);
       if (nul >= 0 && (end < 0 || nul < end)) {
         end = nul;
         kind = 'nul';
@@ -215,6 +232,49 @@ export class CaptureStream {
         this.pendingLength = left.length;
       }
     }
+  }
+
+  /**
+   * The run of plain lines from `start` (the common case: newline-ended, no NUL before
+   * `plainEnd`, shorter than LineMax=) goes to the sink in batches of one priority; returns where
+   * that run ends, for the line-by-line path to take what follows (a NUL, a long line, the
+   * unfinished last line).
+   */
+  private pushPlain(chunk: Buffer, start: number, plainEnd: number): number {
+    const fallback = (this.meta.priority ?? DEFAULT_STREAM_PRIORITY) & 7;
+    const bounds = BOUNDS;
+    let n = 0;
+    let batchPriority = fallback;
+    for (;;) {
+      const end = chunk.indexOf(10, start);
+      if (end < 0 || end > plainEnd || end - start >= this.lineMax) break;
+      let priority = fallback;
+      let from = start;
+      if (this.meta.levelPrefix && end - start >= 3 && chunk[start] === 0x3c && chunk[start + 2] === 0x3e && chunk[start + 1]! >= 0x30 && chunk[start + 1]! <= 0x37) {
+        priority = chunk[start + 1]! - 0x30;
+        from = start + 3;
+      }
+      if (n > 0 && (priority !== batchPriority || n === BOUNDS_LINES)) {
+        this.emitLines(chunk, n, batchPriority);
+        n = 0;
+      }
+      batchPriority = priority;
+      bounds[2 * n] = from;
+      bounds[2 * n + 1] = end;
+      n++;
+      start = end + 1;
+    }
+    if (n > 0) this.emitLines(chunk, n, batchPriority);
+    return start;
+  }
+
+  private emitLines(chunk: Buffer, n: number, priority: number): void {
+    if (this.stale) {
+      this.stale = false;
+      this.fixed = this.prepare();
+      this.itemSets = [];
+    }
+    this.sink.lines!(this, chunk, BOUNDS, n, priority);
   }
 
   /**

@@ -229,6 +229,20 @@ export class JournalDirectory {
     return seq;
   }
 
+  /**
+   * Lines of one pipe read, each the entry `set` + `field=line` (JournalFileWriter.appendLines),
+   * rotating between them as append() would.
+   */
+  appendLines(set: JournalItemSet, field: JournalField, chunk: Buffer, bounds: Int32Array, count: number): void {
+    let i = 0;
+    while (i < count) {
+      const now = Date.now() * 1000;
+      if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && now - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
+      i += this.writer.appendLines(set, field, chunk, bounds, i, count, this.limits.maxFileSize);
+      this.appended({ realtime: now, monotonic: 0 });
+    }
+  }
+
   private appended(ts: EntryTimestamps): void {
     if (this.headRealtime === 0) this.headRealtime = ts.realtime;
     if (this.writer.size >= this.limits.maxFileSize || this.writer.hashTablesFull()) this.rotate();

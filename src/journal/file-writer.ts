@@ -20,9 +20,11 @@
 //   and the state of the entry-array chain hanging off them. Hash-table walks read the mapped file.
 import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
-import { type NativeJournalHandle, allocate, journalAppendLine, journalBind, mapShared, populate, sigbusCount, unmap } from '../exec/native.js';
 import {
-  D, DATA_PAYLOAD_OFFSET, DATA_PAYLOAD_OFFSET_COMPACT, E, ENTRY_ARRAY_ITEMS_OFFSET, ENTRY_ITEMS_OFFSET, F,
+  type NativeJournalHandle, allocate, journalAppendLine, journalAppendLines, journalBind, mapShared, populate, sigbusCount, unmap,
+} from '../exec/native.js';
+import {
+  D, DATA_PAYLOAD_OFFSET, monotonicUsec, realtimeUsec, DATA_PAYLOAD_OFFSET_COMPACT, E, ENTRY_ARRAY_ITEMS_OFFSET, ENTRY_ITEMS_OFFSET, F,
   FIELD_PAYLOAD_OFFSET, FileState, H, HASH_ITEM_SIZE, INCOMPAT_COMPACT, type Id128, ObjectType,
   OBJECT_HEADER_SIZE, SIGNATURE, WRITE_HEADER_SIZE, align8, id128ToBuffer, randomId128,
 } from './format.js';
@@ -112,7 +114,8 @@ const S = {
   TAIL_BOOT_OWN: 22,
   NEED: 23,
   MAX_ARRAY_ITEMS: 24,
-  COUNT: 25,
+  REASON: 25,
+  COUNT: 26,
 } as const;
 
 const TWO32 = 0x1_0000_0000;
@@ -525,6 +528,39 @@ export class JournalFileWriter {
     for (let k = i; k < n; k++) ords[len++] = fixed[k];
     ords.length = len;
     return this.writeEntry(ords, len, ts);
+  }
+
+  /**
+   * Many captured lines at once: chunk[bounds[2i], bounds[2i+1]) for i in [from, to), each the
+   * entry `set` + `field=line`, stamped as it is appended. Stops early once the file is due for
+   * rotation (its size reached `maxSize`, or hashTablesFull()); returns how many were appended,
+   * at least one.
+   */
+  appendLines(set: JournalItemSet, field: JournalField, chunk: Buffer, bounds: Int32Array, from: number, to: number, maxSize: number): number {
+    this.checkOpen();
+    if (set.owner !== this) this.resolveSet(set);
+    let i = from;
+    while (i < to) {
+      const fs = this.native !== undefined ? this.fields.get(field.name) : undefined;
+      if (fs !== undefined) {
+        i += journalAppendLines(this.native!, set.ords, field.prefix, fs.off, chunk, bounds, i, to - i, maxSize);
+        const reason = this.st[S.REASON];
+        if (reason === 1 || i >= to) break;
+        if (reason === -2) {
+          this.grow(this.end + this.st[S.NEED]);
+          continue;
+        }
+        if (reason === -3) {
+          this.growData();
+          continue;
+        }
+      }
+      // The JS writer takes this line (the native path cannot, or is not there).
+      this.appendWith(set, field, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]), { realtime: realtimeUsec(), monotonic: monotonicUsec() });
+      i++;
+      if (this.end >= maxSize || this.hashTablesFull()) break;
+    }
+    return i - from;
   }
 
   private resolveSet(set: JournalItemSet): void {

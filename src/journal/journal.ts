@@ -223,6 +223,30 @@ export class Journal implements LineSink, IngestSink {
   }
 
   /**
+   * Plain lines of one pipe read, all at `priority` (capture.ts found them: newline-ended, no NUL,
+   * shorter than LineMax=): one call into the writer for all of them when nothing needs a look at
+   * each line first (the rate limit); the console still gets each line.
+   */
+  lines(s: CaptureStream, chunk: Buffer, bounds: Int32Array, count: number, priority: number): void {
+    const limit = effectiveLimit(this.rateLimit, s.meta.rateLimit);
+    if (!this.store || (limit.intervalUsec > 0 && limit.burst > 0)) {
+      for (let i = 0; i < count; i++) this.line(s, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]), priority);
+      return;
+    }
+    let set = s.itemSets[priority];
+    if (set === undefined) set = s.itemSets[priority] = new JournalItemSet([PRIORITIES[priority]!, ...s.fixed, ...this.host]);
+    try {
+      this.store.appendLines(set, MESSAGE, chunk, bounds, count);
+    } catch (e) {
+      this.opts.level?.(`journal: write failed: ${(e as Error).message}`);
+    }
+    this.scheduleSync();
+    if (this.opts.consoleOutput !== 'off') {
+      for (let i = 0; i < count; i++) this.forward(s.meta.identifier, s.pid, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]));
+    }
+  }
+
+  /**
    * svcd's own message (status lines, unit events): SYSLOG_IDENTIFIER=svcd, _TRANSPORT=journal,
    * svcd's _PID/_EXE/_CMDLINE, UNIT= when about a unit, and for job messages systemd's
    * MESSAGE_ID=/JOB_TYPE=/JOB_RESULT= so tools that look for them find them.

@@ -59,6 +59,32 @@ describe('capture of a process\'s output', () => {
     expect(r.forwarded).toContain(`cap[${r.pid}]: one\n`);
   });
 
+  it('keeps order, priorities and line ends across pipe reads when plain lines go in batches', async () => {
+    // 20,000 lines, every 7th with a <3> prefix, every 1000th ended by NUL instead of newline,
+    // every 997th longer than LineMax=: batches of one priority, broken up by the lines the
+    // line-by-line path takes, with lines split between two reads of the pipe.
+    const n = 20000;
+    const script = `for my $i (0..${n - 1}) { my $p = $i % 7 == 0 ? "<3>" : ""; my $x = $i % 997 == 0 ? "y" x 300 : "x" x ($i % 50);` +
+      ` my $end = $i % 1000 == 0 ? "\\0" : "\\n"; print "$p$i $x$end" }`;
+    const r = await capture(['/usr/bin/perl', '-e', script], {}, 256);
+    const want: [string, string, string][] = [];
+    for (let i = 0; i < n; i++) {
+      const m = `${i} ${i % 997 === 0 ? 'y'.repeat(300) : 'x'.repeat(i % 50)}`;
+      const p = i % 7 === 0 ? '<3>' : '';
+      const prio = p ? '3' : '6';
+      // LineMax= counts the raw bytes, prefix included; the prefix is taken off the first part.
+      if (p.length + m.length >= 256) {
+        want.push([(p + m).slice(p.length, 256), prio, 'line-max']);
+        want.push([(p + m).slice(256), '6', i % 1000 === 0 ? 'nul' : '']);
+      } else {
+        want.push([m, prio, i % 1000 === 0 ? 'nul' : '']);
+      }
+    }
+    const got = r.entries().map((e) => [text(e, 'MESSAGE'), text(e, 'PRIORITY'), text(e, '_LINE_BREAK') ?? ''] as [string, string, string]);
+    expect(got.length).toBe(want.length);
+    expect(got).toEqual(want);
+  }, 60000);
+
   it('leaves <N> alone without SyslogLevelPrefix=', async () => {
     const r = await capture(['/usr/bin/printf', '<3>kept\\n'], { levelPrefix: false });
     const e = r.entries();
