@@ -54,6 +54,9 @@ struct writer {
   /* The entry's data ordinals, merged (grown as needed). */
   int32_t *ords;
   size_t ords_cap;
+  /* Where a line's payload is assembled to be hashed ahead (grown as needed). */
+  uint8_t *scratch;
+  size_t scratch_cap;
 };
 
 static inline uint64_t r64(const uint8_t *m, uint64_t at) {
@@ -108,6 +111,7 @@ static void hash64(const uint8_t *k, size_t length, uint32_t *hi, uint32_t *lo) 
 static void finalize_writer(napi_env env, void *data, void *hint) {
   struct writer *w = data;
   free(w->ords);
+  free(w->scratch);
   free(w);
 }
 
@@ -274,7 +278,8 @@ static uint64_t bucket_of(uint32_t hi, uint32_t lo, uint64_t n) {
  * before those checks pass.
  */
 static int64_t append_one(struct writer *w, const int32_t *fixed, size_t n_fixed, const uint8_t *prefix, size_t prefix_len,
-                          uint64_t field_off, const uint8_t *value, size_t value_len, double realtime_d, double monotonic_d) {
+                          uint64_t field_off, const uint8_t *value, size_t value_len, double realtime_d, double monotonic_d,
+                          const uint32_t *prehash) {
   double *st = w->st;
   uint8_t *m = w->map;
   if (field_off == 0 || st[S_TAIL_BOOT_OWN] == 0) return -1;
@@ -311,7 +316,12 @@ static int64_t append_one(struct writer *w, const int32_t *fixed, size_t n_fixed
   memcpy(m + s + prefix_len, value, value_len);
   if (s + len > (uint64_t)st[S_DIRTY_END]) st[S_DIRTY_END] = (double)(s + len);
   uint32_t hi, lo;
-  hash64(m + s, len, &hi, &lo);
+  if (prehash) {
+    hi = prehash[0];
+    lo = prehash[1];
+  } else {
+    hash64(m + s, len, &hi, &lo);
+  }
   uint64_t size = D_PAYLOAD + len;
   uint64_t bucket = (uint64_t)st[S_DATA_TABLE] + bucket_of(hi, lo, (uint64_t)st[S_DATA_BUCKETS]) * 16;
   int32_t msg = -1;
@@ -428,7 +438,31 @@ static napi_value JournalAppendLine(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "journalAppendLine: bad arguments");
     return NULL;
   }
-  return svcd_int(env, append_one(w, fixed, n_fixed, prefix, prefix_len, (uint64_t)field_off, value, value_len, realtime, monotonic));
+  return svcd_int(env, append_one(w, fixed, n_fixed, prefix, prefix_len, (uint64_t)field_off, value, value_len, realtime, monotonic, NULL));
+}
+
+static uint64_t bucket_at(struct writer *w, const uint32_t *h) {
+  return (uint64_t)w->st[S_DATA_TABLE] + bucket_of(h[0], h[1], (uint64_t)w->st[S_DATA_BUCKETS]) * 16;
+}
+
+/* The hash of prefix + line k (assembled in a scratch buffer), and a prefetch of its bucket. */
+static void prehash(struct writer *w, const uint8_t *prefix, size_t prefix_len, const uint8_t *chunk, const int32_t *bounds,
+                    int64_t k, uint32_t *out) {
+  size_t len = (size_t)(bounds[2 * k + 1] - bounds[2 * k]);
+  if (w->scratch_cap < prefix_len + len) {
+    uint8_t *p = realloc(w->scratch, prefix_len + len);
+    if (!p) {
+      out[2] = 0; /* no room to hash ahead: append_one hashes the line itself */
+      return;
+    }
+    w->scratch = p;
+    w->scratch_cap = prefix_len + len;
+  }
+  memcpy(w->scratch, prefix, prefix_len);
+  memcpy(w->scratch + prefix_len, chunk + bounds[2 * k], len);
+  hash64(w->scratch, prefix_len + len, &out[0], &out[1]);
+  out[2] = 1;
+  __builtin_prefetch(w->map + bucket_at(w, out), 0);
 }
 
 static double usec(clockid_t clock) {
@@ -464,16 +498,28 @@ static napi_value JournalAppendLines(napi_env env, napi_callback_info info) {
     return NULL;
   }
   double *st = w->st;
-  int64_t i = from;
-  st[S_REASON] = 0;
-  for (; i < from + count; i++) {
-    int32_t s = bounds[2 * i], e = bounds[2 * i + 1];
-    if (s < 0 || e < s || (size_t)e > chunk_len) {
+  int64_t to = from + count;
+  for (int64_t k = from; k < to; k++)
+    if (bounds[2 * k] < 0 || bounds[2 * k + 1] < bounds[2 * k] || (size_t)bounds[2 * k + 1] > chunk_len) {
       napi_throw_range_error(env, NULL, "journalAppendLines: a line outside the chunk");
       return NULL;
     }
+  /* The hash-table lookups are the cost left (a cache miss for the bucket, another for the data
+   * object in it): two lines ahead the payload is hashed and its bucket prefetched, one line ahead
+   * the bucket's first data object, so both misses overlap the work on the current line. */
+  uint32_t pre[4][3];
+  for (int64_t k = from; k < to && k < from + 2; k++) prehash(w, prefix, prefix_len, chunk, bounds, k, pre[k & 3]);
+  int64_t i = from;
+  st[S_REASON] = 0;
+  for (; i < to; i++) {
+    int32_t s = bounds[2 * i], e = bounds[2 * i + 1];
+    if (i + 2 < to) prehash(w, prefix, prefix_len, chunk, bounds, i + 2, pre[(i + 2) & 3]);
+    if (i + 1 < to && pre[(i + 1) & 3][2]) {
+      uint64_t head = r64(w->map, bucket_at(w, pre[(i + 1) & 3]));
+      if (head != 0 && head + 64 <= w->map_len) __builtin_prefetch(w->map + head + D_HASH, 0);
+    }
     int64_t r = append_one(w, fixed, n_fixed, prefix, prefix_len, (uint64_t)field_off, chunk + s, (size_t)(e - s),
-                           usec(CLOCK_REALTIME), usec(CLOCK_MONOTONIC));
+                           usec(CLOCK_REALTIME), usec(CLOCK_MONOTONIC), pre[i & 3][2] ? pre[i & 3] : NULL);
     if (r < 0) {
       st[S_REASON] = (double)r;
       break;
