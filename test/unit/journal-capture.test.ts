@@ -85,6 +85,34 @@ describe('capture of a process\'s output', () => {
     expect(got).toEqual(want);
   }, 60000);
 
+  it('stops reading while the console lags (the writer waits on a full pipe) and reads on once it drains', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svcd-capture-'));
+    dirs.push(dir);
+    // Nobody reads the console at first: once 64 times its high-water mark is queued, the journal
+    // pauses its streams and the child blocks in write(2).
+    const console = new PassThrough({ highWaterMark: 1024 });
+    const journal = new Journal({ dir, machineId: MACHINE, bootId: BOOT, consoleOutput: 'raw', console });
+    const stream = journal.openStream({ unit: 'lag.service', invocationId: '0123456789abcdef0123456789abcdef', identifier: 'lag', levelPrefix: true });
+    const n = 50000;
+    const pid = spawn({ file: '/usr/bin/perl', argv: ['perl', '-e', `for my $i (0..${n - 1}) { print "line $i\\n" }`], envp: [], fds: ['null', stream.fd, stream.fd] });
+    stream.started(pid);
+    closeSync(stream.fd);
+    await new Promise((r) => setTimeout(r, 500));
+    const streams = (journal as unknown as { streams: Set<unknown> }).streams;
+    expect(streams.size).toBe(1); // still open: the child is blocked, not done
+    const stalled = console.writableLength;
+    expect(stalled).toBeGreaterThanOrEqual(64 * 1024);
+    expect(stalled).toBeLessThan(n * 8);
+    let forwarded = 0;
+    console.on('data', (d: Buffer) => (forwarded += d.length));
+    for (let t = 0; streams.size > 0 && t < 30000; t += 20) await new Promise((r) => setTimeout(r, 20));
+    journal.close();
+    const messages = [...readDirectory(dir)].map((e) => text(e, 'MESSAGE'));
+    expect(messages.length).toBe(n);
+    expect(messages.every((m, i) => m === `line ${i}`)).toBe(true);
+    expect(forwarded).toBe(Array.from({ length: n }, (_, i) => `line ${i}\n`).join('').length);
+  }, 60000);
+
   it('leaves <N> alone without SyslogLevelPrefix=', async () => {
     const r = await capture(['/usr/bin/printf', '<3>kept\\n'], { levelPrefix: false });
     const e = r.entries();
