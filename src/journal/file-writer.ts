@@ -1,21 +1,23 @@
 // Appends entries to one journal file in systemd's format: by default the compact layout
 // (HEADER_INCOMPATIBLE_COMPACT, journald 252's default: 32-bit offsets in entry items and entry
 // arrays, about half the bytes of the regular layout), no compression, no keyed hash; the regular
-// layout on request (SYSTEMD_JOURNAL_COMPACT=0, as for journald, for readers older than 252) or for
-// files allowed past 4 GiB.
+// layout on request (SYSTEMD_JOURNAL_COMPACT=0, as for journald, for readers older than 252).
+// Either way a file stays below 4 GiB.
 //
 // The file is mapped shared (native mmap, the way journald writes): objects are assembled in place
 // and every link — hash chains, field chains, entry arrays, data objects' counters, the header — is
 // a store into the page cache, visible to readers at once. The file grows in 8 MiB steps through
 // posix_fallocate before any byte of a step is touched, so a full disk is an error from append(),
 // never a SIGBUS (which the addon absorbs anyway if the file is cut under us: `broken`).
+// Captured lines of compact files take a native path (native/journal.c) that does the same work on
+// this writer's own state: its scalars live in `st`, indexed by S, which the C code shares.
 //
 // Invariants (what a reader running at the same time, or a file left by a crash, relies on):
-// - An object is complete before anything links to it; the header's arena_size, n_objects and
-//   tail_object_offset cover it from the moment it is reserved, so no reader ever follows a link
-//   past the arena.
+// - An object is complete before anything links to it, and the header's arena_size, n_objects and
+//   tail_object_offset cover it before the first link to it is stored, so no reader ever follows a
+//   link past the arena.
 // - Entry-array items are written before the counters that make them count (a data object's
-//   n_entries, the header's n_entries); the header's entry fields move last in append().
+//   n_entries, the header's n_entries); the header's entry fields move last in an append.
 // - Data objects are mirrored in typed arrays indexed by an ordinal (creation order): offset, hash
 //   and the state of the entry-array chain hanging off them. Hash-table walks read the mapped file.
 import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
@@ -24,9 +26,9 @@ import {
   type NativeJournalHandle, allocate, journalAppendLine, journalAppendLines, journalBind, mapShared, populate, sigbusCount, unmap,
 } from '../exec/native.js';
 import {
-  D, DATA_PAYLOAD_OFFSET, monotonicUsec, realtimeUsec, DATA_PAYLOAD_OFFSET_COMPACT, E, ENTRY_ARRAY_ITEMS_OFFSET, ENTRY_ITEMS_OFFSET, F,
+  D, DATA_PAYLOAD_OFFSET, DATA_PAYLOAD_OFFSET_COMPACT, E, ENTRY_ARRAY_ITEMS_OFFSET, ENTRY_ITEMS_OFFSET, F,
   FIELD_PAYLOAD_OFFSET, FileState, H, HASH_ITEM_SIZE, INCOMPAT_COMPACT, type Id128, ObjectType,
-  OBJECT_HEADER_SIZE, SIGNATURE, WRITE_HEADER_SIZE, align8, id128ToBuffer, randomId128,
+  OBJECT_HEADER_SIZE, SIGNATURE, WRITE_HEADER_SIZE, align8, id128ToBuffer, monotonicUsec, randomId128, realtimeUsec,
 } from './format.js';
 import { type Hash64, jenkinsHash64 } from './hash.js';
 
@@ -160,7 +162,7 @@ export interface JournalWriterOptions {
   fieldHashBuckets?: number;
   /**
    * The compact layout (default: yes, unless $SYSTEMD_JOURNAL_COMPACT says no, as journald reads
-   * it; never for a file allowed past 4 GiB, whose offsets would not fit in 32 bits).
+   * it). Files of either layout stop below 4 GiB (FILE_SIZE_MAX), so every offset fits 32 bits.
    */
   compact?: boolean;
 }
