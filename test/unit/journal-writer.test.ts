@@ -300,6 +300,45 @@ describe.each([
     expect(v.status, v.stderr).toBe(0);
   });
 
+  it('appendLines (a pipe read at a time) stores each line as its own entry, as journalctl reads it', () => {
+    const f4 = join(dir, 'lines.journal');
+    const w = JournalFileWriter.create(f4, { machineId: MACHINE, bootId: BOOT, compact, dataHashBuckets: 2047, maxFileSize: 256 * 1024 });
+    const set = new JournalItemSet([new JournalData('_SYSTEMD_UNIT', 'lines.service'), new JournalData('PRIORITY', '6')]);
+    // Empty lines, bytes that are not UTF-8, repeated lines (the same data object again), long lines.
+    const r = rng(7);
+    const lines: Buffer[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const k = r();
+      if (k < 0.05) lines.push(Buffer.alloc(0));
+      else if (k < 0.1) lines.push(Buffer.from([0xff, 0xfe, i & 0xff, 0x80]));
+      else if (k < 0.3) lines.push(Buffer.from(`repeated ${i % 7}`));
+      else if (k < 0.32) lines.push(Buffer.from('z'.repeat(3000 + i)));
+      else lines.push(Buffer.from(`line ${i} ${'y'.repeat(Math.floor(r() * 120))}`));
+    }
+    const chunk = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+    const bounds = new Int32Array(2 * lines.length);
+    let at = 0;
+    lines.forEach((l, i) => {
+      bounds[2 * i] = at;
+      bounds[2 * i + 1] = at + l.length;
+      at += l.length + 1;
+    });
+    // A small maxSize: the writer stops at every "rotate now" and is called again for the rest.
+    const MESSAGE = internField('MESSAGE');
+    let calls = 0;
+    for (let i = 0; i < lines.length; calls++) i += w.appendLines(set, MESSAGE, chunk, bounds, i, lines.length, 256 * 1024);
+    w.close();
+    expect(calls).toBeGreaterThan(1);
+    const v = spawnSync('journalctl', ['--file', f4, '--verify'], { encoding: 'utf8' });
+    expect(v.status, v.stderr).toBe(0);
+    const got = parseExport(journalctl(['--file', f4, '-o', 'export']));
+    expect(got.length).toBe(lines.length);
+    got.forEach((e, i) => {
+      expect(e.get('MESSAGE')?.[0]?.equals(lines[i]!), `entry ${i}`).toBe(true);
+      expect(e.get('_SYSTEMD_UNIT')?.[0]?.toString()).toBe('lines.service');
+    });
+  });
+
   it('many entries with one hot data object: long entry-array chains', () => {
     const big = join(dir, 'big.journal');
     const w = JournalFileWriter.create(big, { machineId: MACHINE, bootId: BOOT, compact });
