@@ -1,12 +1,12 @@
 // `svcctl logs -D DIR -u X -n 50` on a ~1 GB journal directory written by svcd's own writer
-// (JournalDirectory: rotated at journald's 128 MiB, so ~8 files), 200 busy units and one small
+// (JournalDirectory: rotated at journald's 128 MiB or when the data hash table is 3/4 full), 200 busy units and one small
 // one X (1 entry in 10,000), each entry a 100-byte MESSAGE plus the stdout fields svcd writes.
 // Timed end to end (a fresh svcctl process each run, median of R) beside the real journalctl on the
 // same directory, with both outputs compared. -u X -n 50 must not scan: the reader finds X's data
 // object in each file's data hash table and walks its entry array from the tail.
 // Usage: node bench/journal-query.mjs [GB] [--runs R] [--keep DIR]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalDirectory } from '../dist/journal/directory.js';
@@ -37,6 +37,7 @@ function generate() {
   const busy = Array.from({ length: 200 }, (_, i) => unitFields(`busy${i}.service`, 1000 + i));
   const small = unitFields('small.service', 999);
   const MESSAGE = new JournalField('MESSAGE');
+  const rotated = () => readdirSync(dir).filter((f) => f.startsWith('system@')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
   const t0 = process.hrtime.bigint();
   const rt0 = Date.now() * 1000 - 3600e6;
   let i = 0;
@@ -47,7 +48,8 @@ function generate() {
     const fixed = isSmall ? small : busy[i % 200];
     const msg = Buffer.from(`${isSmall ? 'small' : 'busy'} line ${i} ${'x'.repeat(80)}`.slice(0, 100));
     d.append([...fixed, [MESSAGE, msg]], { realtime: rt0 + i, monotonic: 1_000_000 + i });
-    if (i % 65536 === 0) bytes = d.rotations * 128 * 1024 * 1024 + d.activeWriter.size;
+    // Rotated files (compact ones rotate when their hash table fills, before 128 MiB) plus the active one.
+    if (i % 65536 === 0) bytes = rotated() + d.activeWriter.size;
   }
   d.close();
   return { entries: i, s: Number(process.hrtime.bigint() - t0) / 1e9 };

@@ -32,5 +32,7 @@ int svcd_register_reaper(napi_env env, napi_value exports);
 int svcd_register_process(napi_env env, napi_value exports);
 int svcd_register_dgram(napi_env env, napi_value exports);
 int svcd_register_reexec(napi_env env, napi_value exports);
+int svcd_register_mmap(napi_env env, napi_value exports);
+int svcd_register_journal(napi_env env, napi_value exports);
 
 #endif

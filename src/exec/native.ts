@@ -228,6 +228,14 @@ interface Addon {
   sendDatagram(path: string, data: Buffer): number;
   keepAcrossExec(fd: number): number;
   execve(path: string, argv: readonly string[], envp: readonly string[]): never;
+  mapShared(fd: number, length: number): ArrayBuffer;
+  unmap(map: ArrayBuffer): void;
+  allocate(fd: number, offset: number, length: number): number;
+  sigbusCount(): number;
+  populate(map: ArrayBuffer, offset: number, length: number): number;
+  journalBind(...args: JournalBinding): NativeJournalHandle;
+  journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number;
+  journalAppendLines(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number): number;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -419,6 +427,68 @@ export function peerCredentials(fd: number): { readonly pid: number; readonly ui
 export function pipe(options: { readonly nonBlockingRead?: boolean } = {}): readonly [number, number] {
   const [r, w] = load().pipe(options.nonBlockingRead ?? false);
   return [r, w];
+}
+
+// ---------------------------------------------------------------- shared file mappings
+
+/**
+ * The first `length` bytes of the file `fd` mapped shared, read-write (the journal writer's file):
+ * stores land in the page cache, visible to every reader at once. Touch only bytes the file
+ * really has (see allocate): anything else raises SIGBUS, which the addon absorbs (sigbusCount).
+ */
+export function mapShared(fd: number, length: number): ArrayBuffer {
+  return load().mapShared(fd, length);
+}
+
+/** Unmaps a mapShared() buffer now; it reads as empty afterwards (never as freed memory). */
+export function unmap(map: ArrayBuffer): void {
+  load().unmap(map);
+}
+
+/** posix_fallocate(fd, offset, length): 0 or an errno (ENOSPC: the disk is full). */
+export function allocate(fd: number, offset: number, length: number): number {
+  return load().allocate(fd, offset, length);
+}
+
+/** Faults a range of a mapping in, writable, in one call (MADV_POPULATE_WRITE): 0 or an errno. */
+export function populate(map: ArrayBuffer, offset: number, length: number): number {
+  return load().populate(map, offset, length);
+}
+
+/** How many SIGBUS faults in mapped files were absorbed (file truncated under us, I/O error). */
+export function sigbusCount(): number {
+  return load().sigbusCount();
+}
+
+/** What journalBind() takes: the journal writer's shared state, its mapping, its data mirror, its boot id. */
+export type JournalBinding = [
+  state: Float64Array, map: ArrayBuffer, dOff: Float64Array, dHashHi: Uint32Array, dHashLo: Uint32Array, dN: Uint32Array,
+  dTail: Float64Array, dTailCap: Uint32Array, dTailUsed: Uint32Array, bootId: Buffer,
+];
+/** An opaque handle on a journal writer's bound state (native/journal.c). */
+export type NativeJournalHandle = { readonly __nativeJournal: never };
+
+/** Binds (again) the journal writer's arrays for journalAppendLine; rebind whenever one is replaced. */
+export function journalBind(...args: JournalBinding): NativeJournalHandle {
+  return load().journalBind(...args);
+}
+
+/**
+ * A captured line appended in C (see native/journal.c): the seqnum, or -1 (not handled: use the
+ * JS path), -2 (the file needs state[S_NEED] more bytes), -3 (the data mirror is full).
+ */
+export function journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number {
+  return load().journalAppendLine(handle, ords, prefix, fieldOff, value, realtime, monotonic);
+}
+
+/**
+ * Lines chunk[bounds[2i], bounds[2i+1]) for i in [from, from+count) appended in C, each stamped
+ * with the clocks as it goes in: returns how many; state[S_REASON] says why it stopped early.
+ */
+export function journalAppendLines(
+  handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number,
+): number {
+  return load().journalAppendLines(handle, ords, prefix, fieldOff, chunk, bounds, from, count, maxEnd);
 }
 
 // ---------------------------------------------------------------- daemon-reexec

@@ -20,7 +20,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { JournalData } from './file-writer.js';
+import { JournalData, type JournalItemSet } from './file-writer.js';
 import { randomId128 } from './format.js';
 import type { UnitRateLimit } from './rate-limit.js';
 
@@ -48,10 +48,22 @@ export const DEFAULT_STREAM_PRIORITY = (3 << 3) | 6;
 export interface LineSink {
   /** lineBreak: journald's _LINE_BREAK= item when the line did not end with "\n". */
   line(stream: CaptureStream, message: Buffer, priority: number, lineBreak?: JournalData): void;
+  /**
+   * Plain lines (newline-ended, no NUL, shorter than LineMax=, any "<N>" prefix already taken off)
+   * of one chunk, all at `priority`: the messages are chunk[bounds[2i], bounds[2i+1]), i < count.
+   * Same as line() for each; a sink without it gets line() calls.
+   */
+  lines?(stream: CaptureStream, chunk: Buffer, bounds: Int32Array, count: number, priority: number): void;
   closed(stream: CaptureStream): void;
 }
 
 export const LINE_MAX = 48 * 1024;
+/** What one read of a pipe may bring (a pipe holds 64 KiB by default). */
+const READ_BUFFER = 64 * 1024;
+
+/** Line bounds of one batch (start, end pairs), shared: a batch is handed on before the next one starts. */
+const BOUNDS_LINES = 8192;
+const BOUNDS = new Int32Array(2 * BOUNDS_LINES);
 
 /** How a line ended; all but "newline" are recorded as journald 252 records them. */
 type LineBreak = 'newline' | 'nul' | 'line-max' | 'eof';
@@ -128,6 +140,8 @@ export class CaptureStream {
   pid = 0;
   /** The per-stream fields, prepared once; replaced when the pid is known. */
   fixed: JournalData[];
+  /** The sink's prepared sets built on `fixed`, by priority (emptied when `fixed` changes). */
+  itemSets: (JournalItemSet | undefined)[] = [];
   readonly socket: Socket;
   /** The read end's descriptor (-1 if unknown): what daemon-reexec keeps open for the next svcd. */
   readonly fd: number;
@@ -142,9 +156,19 @@ export class CaptureStream {
     private readonly lineMax = LINE_MAX,
   ) {
     this.fixed = this.prepare();
-    this.socket = typeof source === 'number' ? new Socket({ fd: source, readable: true, writable: false }) : source;
+    if (typeof source === 'number') {
+      // A pipe is read into one buffer, reused for every read (Node's `onread`): lines are written
+      // out before the callback returns, and only an unfinished last line is copied out of it; a
+      // fresh 64 KiB buffer per read made the garbage collector a fifth of a burst's cost.
+      this.socket = new Socket({
+        fd: source, readable: true, writable: false,
+        onread: { buffer: Buffer.allocUnsafe(READ_BUFFER), callback: (n: number, buf: Buffer) => this.push(buf.subarray(0, n), true) },
+      } as ConstructorParameters<typeof Socket>[0]);
+    } else {
+      this.socket = source;
+      this.socket.on('data', (chunk: Buffer) => this.push(chunk));
+    }
     this.fd = typeof source === 'number' ? source : ((source as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1);
-    this.socket.on('data', (chunk: Buffer) => this.push(chunk));
     this.socket.on('end', () => this.flush());
     this.socket.on('close', () => sink.closed(this));
     this.socket.on('error', () => this.socket.destroy());
@@ -176,14 +200,22 @@ export class CaptureStream {
     if (chunk.length > 0) this.push(chunk);
   }
 
-  private push(chunk: Buffer): void {
+  /** `reused`: the chunk's memory is read into again after this call: keep nothing of it. */
+  private push(chunk: Buffer, reused = false): void {
     let start = 0;
     // journald ends a line at "\n" and at NUL (the latter noted as _LINE_BREAK=nul).
     let nul = chunk.indexOf(0);
+    const batches = this.sink.lines !== undefined;
     for (;;) {
+      if (nul >= 0 && nul < start) nul = chunk.indexOf(0, start);
+      // Runs of plain lines go in batches; the loop below takes one line that is not plain (it
+      // completes a partial line, holds a NUL, or is too long) and comes back here.
+      if (batches && this.pendingLength === 0) {
+        start = this.pushPlain(chunk, start, nul < 0 ? chunk.length : nul);
+        if (start === chunk.length) return;
+      }
       let end = chunk.indexOf(10, start);
       let kind: LineBreak = 'newline';
-      if (nul >= 0 && nul < start) nul = chunk.indexOf(0, start);
       if (nul >= 0 && (end < 0 || nul < end)) {
         end = nul;
         kind = 'nul';
@@ -200,7 +232,7 @@ export class CaptureStream {
       start = end + 1;
     }
     if (start < chunk.length) {
-      const rest = chunk.subarray(start);
+      const rest = reused ? Buffer.from(chunk.subarray(start)) : chunk.subarray(start);
       this.pending.push(rest);
       this.pendingLength += rest.length;
       // A line that never ends is cut at LineMax=, as journald does.
@@ -213,6 +245,49 @@ export class CaptureStream {
         this.pendingLength = left.length;
       }
     }
+  }
+
+  /**
+   * The run of plain lines from `start` (the common case: newline-ended, no NUL before
+   * `plainEnd`, shorter than LineMax=) goes to the sink in batches of one priority; returns where
+   * that run ends, for the line-by-line path to take what follows (a NUL, a long line, the
+   * unfinished last line).
+   */
+  private pushPlain(chunk: Buffer, start: number, plainEnd: number): number {
+    const fallback = (this.meta.priority ?? DEFAULT_STREAM_PRIORITY) & 7;
+    const bounds = BOUNDS;
+    let n = 0;
+    let batchPriority = fallback;
+    for (;;) {
+      const end = chunk.indexOf(10, start);
+      if (end < 0 || end > plainEnd || end - start >= this.lineMax) break;
+      let priority = fallback;
+      let from = start;
+      if (this.meta.levelPrefix && end - start >= 3 && chunk[start] === 0x3c && chunk[start + 2] === 0x3e && chunk[start + 1]! >= 0x30 && chunk[start + 1]! <= 0x37) {
+        priority = chunk[start + 1]! - 0x30;
+        from = start + 3;
+      }
+      if (n > 0 && (priority !== batchPriority || n === BOUNDS_LINES)) {
+        this.emitLines(chunk, n, batchPriority);
+        n = 0;
+      }
+      batchPriority = priority;
+      bounds[2 * n] = from;
+      bounds[2 * n + 1] = end;
+      n++;
+      start = end + 1;
+    }
+    if (n > 0) this.emitLines(chunk, n, batchPriority);
+    return start;
+  }
+
+  private emitLines(chunk: Buffer, n: number, priority: number): void {
+    if (this.stale) {
+      this.stale = false;
+      this.fixed = this.prepare();
+      this.itemSets = [];
+    }
+    this.sink.lines!(this, chunk, BOUNDS, n, priority);
   }
 
   /**
@@ -242,6 +317,7 @@ export class CaptureStream {
     if (this.stale) {
       this.stale = false;
       this.fixed = this.prepare();
+      this.itemSets = [];
     }
     let priority = (this.meta.priority ?? DEFAULT_STREAM_PRIORITY) & 7;
     let message = line;

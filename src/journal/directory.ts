@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import type { JournalSettings, Storage } from '../config/system-conf.js';
 import { FileState, type Id128 } from './format.js';
 import { type FieldMatch, type JournalEntry, JournalFileReader } from './file-reader.js';
-import { type EntryTimestamps, type JournalItem, JournalFileWriter, type JournalWriterOptions } from './file-writer.js';
+import {
+  type EntryTimestamps, FILE_SIZE_MAX, type JournalField, type JournalItem, type JournalItemSet, JournalFileWriter, type JournalWriterOptions,
+} from './file-writer.js';
 
 export const ACTIVE_FILE = 'system.journal';
 
@@ -128,7 +130,7 @@ export interface JournalDirectoryOptions {
   bootId: Id128;
   limits?: Partial<JournalLimits>;
   /** Passed to each file's writer (buffer sizes, hash table sizing override...). */
-  writer?: Partial<Pick<JournalWriterOptions, 'bufferSize' | 'autoSyncBytes' | 'dataHashBuckets' | 'fieldHashBuckets'>>;
+  writer?: Partial<Pick<JournalWriterOptions, 'compact' | 'dataHashBuckets' | 'fieldHashBuckets'>>;
 }
 
 /**
@@ -145,12 +147,15 @@ export class JournalDirectory {
   /** The active file's first entry's realtime (0: none yet), for MaxFileSec=. */
   private headRealtime = 0;
   rotations = 0;
+  /** Rotated files still being closed in the background. */
+  private readonly closing = new Set<{ finish(): void }>();
 
   private constructor(opts: JournalDirectoryOptions) {
     this.opts = opts;
     this.dir = opts.dir;
     this.limits = {
-      maxFileSize: opts.limits?.maxFileSize ?? 128 * MIB,
+      // A file cannot pass 4 GiB (file-writer.ts): a larger SystemMaxFileSize= is capped, as journald caps compact files.
+      maxFileSize: Math.min(opts.limits?.maxFileSize ?? 128 * MIB, FILE_SIZE_MAX),
       maxUse: opts.limits?.maxUse ?? 4096 * MIB,
       maxFiles: opts.limits?.maxFiles ?? 100,
       maxFileUsec: opts.limits?.maxFileUsec ?? 0,
@@ -212,9 +217,35 @@ export class JournalDirectory {
     // MaxFileSec=: journald rotates a file whose first entry is older than this before writing to it.
     if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && ts.realtime - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
     const seq = this.writer.append(items, ts);
+    this.appended(ts);
+    return seq;
+  }
+
+  /** append([...set.items, [field, value]], ts), the fast way (JournalFileWriter.appendWith). */
+  appendWith(set: JournalItemSet, field: JournalField, value: Buffer, ts: EntryTimestamps): number {
+    if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && ts.realtime - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
+    const seq = this.writer.appendWith(set, field, value, ts);
+    this.appended(ts);
+    return seq;
+  }
+
+  /**
+   * Lines of one pipe read, each the entry `set` + `field=line` (JournalFileWriter.appendLines),
+   * rotating between them as append() would.
+   */
+  appendLines(set: JournalItemSet, field: JournalField, chunk: Buffer, bounds: Int32Array, count: number): void {
+    let i = 0;
+    while (i < count) {
+      const now = Date.now() * 1000;
+      if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && now - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
+      i += this.writer.appendLines(set, field, chunk, bounds, i, count, this.limits.maxFileSize);
+      this.appended({ realtime: now, monotonic: 0 });
+    }
+  }
+
+  private appended(ts: EntryTimestamps): void {
     if (this.headRealtime === 0) this.headRealtime = ts.realtime;
     if (this.writer.size >= this.limits.maxFileSize || this.writer.hashTablesFull()) this.rotate();
-    return seq;
   }
 
   /** Archives the active file under journald's name and starts a new one; then vacuums. */
@@ -222,8 +253,13 @@ export class JournalDirectory {
     const w = this.writer;
     const st = w.stats();
     const next = w.nextSequenceNumber;
-    w.close(FileState.Archived);
+    const broken = w.broken;
+    // The disk waits of closing happen on the threadpool; shutdown finishes what is left.
+    const closing = { finish: (): void => undefined };
+    this.closing.add(closing);
+    closing.finish = w.closeInBackground(FileState.Archived, () => this.closing.delete(closing)).finish;
     if (st.entries === 0) unlinkSync(w.path);
+    else if (broken) renameSync(w.path, join(this.dir, dirtyName('system', Date.now() * 1000)));
     else renameSync(w.path, join(this.dir, archivedName('system', w.seqnumId, st.headSeqnum, st.headRealtime)));
     this.rotations++;
     this.headRealtime = 0;
@@ -256,12 +292,21 @@ export class JournalDirectory {
     return removed;
   }
 
-  /** Makes everything appended so far visible to readers. */
+  /**
+   * Tells readers about everything appended so far. A file that could not take a store (cut under
+   * us: the addon absorbed a SIGBUS) is given up for a new one.
+   */
   sync(): void {
+    if (this.writer.broken) {
+      this.rotate();
+      return;
+    }
     this.writer.sync();
   }
 
   close(): void {
+    for (const c of this.closing) c.finish();
+    this.closing.clear();
     this.writer.close(FileState.Offline);
   }
 

@@ -1,27 +1,34 @@
-// Appends entries to one journal file in systemd's format (regular layout: no compression, no
-// keyed hash, no compact offsets — every incompatible flag off, so any journalctl since 2012 and
-// 252's --verify accept it).
+// Appends entries to one journal file in systemd's format: by default the compact layout
+// (HEADER_INCOMPATIBLE_COMPACT, journald 252's default: 32-bit offsets in entry items and entry
+// arrays, about half the bytes of the regular layout), no compression, no keyed hash; the regular
+// layout on request (SYSTEMD_JOURNAL_COMPACT=0, as for journald, for readers older than 252).
+// Either way a file stays below 4 GiB.
 //
-// Invariants:
-// - The file is append-only except for link fields of objects already written (hash chain and
-//   field chain heads, data objects' entry links and counters, entry-array items and chain
-//   pointers) and the header. New objects are assembled in `buf`, which mirrors file bytes
-//   [bufBase, bufBase + bufLen); a link into that range is written straight into the buffer, a
-//   link into the flushed part is queued (patches, pending item runs, dirty hash-table pages)
-//   and written by sync().
-// - Between two sync() calls the on-disk header still describes the previous sync: everything
-//   appended since is unreferenced, so a reader of a file whose writer died sees the last synced
-//   state plus garbage past arena_size, never a dangling reference — except for the few links
-//   sync() writes before it writes the header.
-// - Data objects are also mirrored in small typed arrays indexed by an ordinal (creation order,
-//   hence offset order): hash, hash-chain successor, entry count. That is all the dedup lookup
-//   needs, so it never reads the file back except to compare payloads whose 64-bit hashes match.
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+// The file is mapped shared (native mmap, the way journald writes): objects are assembled in place
+// and every link — hash chains, field chains, entry arrays, data objects' counters, the header — is
+// a store into the page cache, visible to readers at once. The file grows in 8 MiB steps through
+// posix_fallocate before any byte of a step is touched, so a full disk is an error from append(),
+// never a SIGBUS (which the addon absorbs anyway if the file is cut under us: `broken`).
+// Captured lines of compact files take a native path (native/journal.c) that does the same work on
+// this writer's own state: its scalars live in `st`, indexed by S, which the C code shares.
+//
+// Invariants (what a reader running at the same time, or a file left by a crash, relies on):
+// - An object is complete before anything links to it, and the header's arena_size, n_objects and
+//   tail_object_offset cover it before the first link to it is stored, so no reader ever follows a
+//   link past the arena.
+// - Entry-array items are written before the counters that make them count (a data object's
+//   n_entries, the header's n_entries); the header's entry fields move last in an append.
+// - Data objects are mirrored in typed arrays indexed by an ordinal (creation order): offset, hash
+//   and the state of the entry-array chain hanging off them. Hash-table walks read the mapped file.
+import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
 import {
-  D, DATA_PAYLOAD_OFFSET, E, ENTRY_ARRAY_ITEMS_OFFSET, ENTRY_ITEM_SIZE, ENTRY_ITEMS_OFFSET, F,
-  FIELD_PAYLOAD_OFFSET, FileState, H, HASH_ITEM_SIZE, type Id128, ObjectType, OBJECT_HEADER_SIZE,
-  SIGNATURE, WRITE_HEADER_SIZE, align8, id128ToBuffer, randomId128, writeU64,
+  type NativeJournalHandle, allocate, journalAppendLine, journalAppendLines, journalBind, mapShared, populate, sigbusCount, unmap,
+} from '../exec/native.js';
+import {
+  D, DATA_PAYLOAD_OFFSET, DATA_PAYLOAD_OFFSET_COMPACT, E, ENTRY_ARRAY_ITEMS_OFFSET, ENTRY_ITEMS_OFFSET, F,
+  FIELD_PAYLOAD_OFFSET, FileState, H, HASH_ITEM_SIZE, INCOMPAT_COMPACT, type Id128, ObjectType,
+  OBJECT_HEADER_SIZE, SIGNATURE, WRITE_HEADER_SIZE, align8, id128ToBuffer, monotonicUsec, randomId128, realtimeUsec,
 } from './format.js';
 import { type Hash64, jenkinsHash64 } from './hash.js';
 
@@ -63,10 +70,57 @@ export class JournalData {
   }
 }
 
-const numeric = (a: number, b: number): number => a - b;
+/**
+ * A fixed set of prepared items that many entries share (a stream's fields for one priority):
+ * resolved to data objects and sorted once per file, so an entry made of the set plus one fresh
+ * field (appendWith) costs one data lookup, not one per item.
+ */
+export class JournalItemSet {
+  readonly items: readonly JournalData[];
+  /** @internal the writer `ords` belong to. */
+  owner: object | null = null;
+  /** @internal data ordinals of `items` in that writer, ascending, without repeats. */
+  ords: Int32Array = new Int32Array(0);
+  constructor(items: readonly JournalData[]) {
+    this.items = items;
+  }
+}
+
+/**
+ * The writer's scalar state, in a Float64Array that the native hot path (native/journal.c, same
+ * numbering) reads and updates in place: one state, two writers of it, never at the same time.
+ */
+const S = {
+  END: 0,
+  ALLOCATED: 1,
+  DIRTY_END: 2,
+  N_OBJECTS: 3,
+  N_ENTRIES: 4,
+  N_DATA: 5,
+  N_ENTRY_ARRAYS: 6,
+  NEXT_SEQNUM: 7,
+  HEAD_SEQNUM: 8,
+  HEAD_REALTIME: 9,
+  TAIL_SEQNUM: 10,
+  TAIL_REALTIME: 11,
+  TAIL_MONOTONIC: 12,
+  DATA_DEPTH: 13,
+  MAIN_TAIL: 14,
+  MAIN_TAIL_CAP: 15,
+  MAIN_TAIL_USED: 16,
+  TAIL_DATA_OFF: 17,
+  CHANGED: 18,
+  DATA_TABLE: 19,
+  DATA_BUCKETS: 20,
+  D_CAPACITY: 21,
+  TAIL_BOOT_OWN: 22,
+  NEED: 23,
+  MAX_ARRAY_ITEMS: 24,
+  REASON: 25,
+  COUNT: 26,
+} as const;
+
 const TWO32 = 0x1_0000_0000;
-/** A buffer on its own ArrayBuffer, so typed-array views over it start 8-byte aligned. */
-const alignedBuffer = (n: number): Buffer => Buffer.from(new ArrayBuffer(n));
 
 const fieldCache = new Map<string, JournalField>();
 /** Interned JournalField for a name (bounded: field names are a small, static set in practice). */
@@ -106,47 +160,41 @@ export interface JournalWriterOptions {
   maxFileSize?: number;
   dataHashBuckets?: number;
   fieldHashBuckets?: number;
-  /** Bytes of new objects assembled in memory before one write(2). */
-  bufferSize?: number;
-  /** sync() by itself once this many bytes were appended since the last one. */
-  autoSyncBytes?: number;
+  /**
+   * The compact layout (default: yes, unless $SYSTEMD_JOURNAL_COMPACT says no, as journald reads
+   * it). Files of either layout stop below 4 GiB (FILE_SIZE_MAX), so every offset fits 32 bits.
+   */
+  compact?: boolean;
 }
 
 const DEFAULT_MAX_FILE_SIZE = 128 * 1024 * 1024;
 const DEFAULT_FIELD_BUCKETS = 333;
 const MIN_DATA_BUCKETS = 2047;
-/** Arrays at least this large are left as a hole in the file instead of written zeros. */
-const SPARSE_ARRAY_BYTES = 64 * 1024;
+/** The file grows by this much at a time (journald's FILE_SIZE_INCREASE); less for small files. */
+const GROW_STEP = 8 * 1024 * 1024;
+const MIN_GROW_STEP = 64 * 1024;
+/**
+ * Files stop short of 4 GiB: a compact file's offsets must fit in 32 bits (journald 252 caps
+ * compact files there too), and the mapping is addressed in 32-bit words. Some room is left for
+ * the entry that crosses the rotation size.
+ */
+export const FILE_SIZE_MAX = 0xffff_ffff - 8 * GROW_STEP;
+/** Entry arrays grow no larger (64 KiB compact): see arrayCapacity. */
+const MAX_ARRAY_ITEMS = 16384;
 /** Payloads this short are deduplicated through a string-keyed cache before the hash table. */
 const SHORT_PAYLOAD = 96;
 const SHORT_CACHE_MAX = 8192;
-const PAGE = 4096;
-const BUCKETS_PER_PAGE = PAGE / HASH_ITEM_SIZE;
 
-/** An entry-array chain (the file's main one, or one data object's) and its open tail array. */
-interface Chain {
-  /** Data ordinal owning the chain, -1 for the main entry array. */
-  owner: number;
-  tailOff: number;
-  tailCap: number;
-  tailUsed: number;
-  /** Items held in arrays (for a data object: all its entries but the inline first one). */
-  total: number;
-  run: PendingRun | null;
-}
-
-/** Items of an already flushed entry array, filled since the last sync: written as one range. */
-interface PendingRun {
-  fileOff: number;
-  values: number[];
+/** journald's reading of $SYSTEMD_JOURNAL_COMPACT (unset or unparsable: compact). */
+function compactRequested(): boolean {
+  const v = process.env.SYSTEMD_JOURNAL_COMPACT?.trim().toLowerCase();
+  return !(v === '0' || v === 'no' || v === 'n' || v === 'false' || v === 'f' || v === 'off');
 }
 
 interface FieldState {
   off: number;
   hash: Hash64;
-  headData: number;
   next: FieldState | null;
-  dirty: boolean;
 }
 
 export interface WriterStats {
@@ -164,6 +212,7 @@ export interface WriterStats {
   tailSeqnum: number;
   headRealtime: number;
   tailRealtime: number;
+  compact: boolean;
 }
 
 export class JournalFileWriter {
@@ -172,43 +221,149 @@ export class JournalFileWriter {
   readonly seqnumId: Id128;
   readonly fileId: Id128;
   readonly bootId: Id128;
+  readonly compact: boolean;
   private fd: number;
   private closed = false;
 
-  private readonly machineIdBuf: Buffer;
-  private readonly seqnumIdBuf: Buffer;
-  private readonly fileIdBuf: Buffer;
-  private bootIdBuf: Buffer;
+  private readonly bootIdBuf: Buffer;
   private readonly bootIdCache = new Map<string, Buffer>();
   private tailBootIdBuf: Buffer;
 
-  private buf: Buffer;
-  /** 32-bit view of `buf`: every u64 field sits 8-byte aligned, so two stores write one. */
+  // The mapping: `map` is the ArrayBuffer, `b` and `u32` views over it. Replaced when the file
+  // outgrows it, so never keep them in a local across a call that may allocate.
+  private map: ArrayBuffer;
+  private b: Buffer;
   private u32: Uint32Array;
-  private readonly bufferSize: number;
-  private bufBase: number;
-  private bufLen = 0;
+  private readonly st = new Float64Array(S.COUNT);
+  /** Bytes the file has (fallocated); nothing at or past it may be touched. */
+  private get allocated(): number {
+    return this.st[S.ALLOCATED];
+  }
+  private set allocated(v: number) {
+    this.st[S.ALLOCATED] = v;
+  }
   /** Offset just past the last object: the next object's offset. */
-  private end: number;
-  /** How far the file really extends (holes of sparse arrays may reach past the written bytes). */
-  private fileSize: number;
-  private readonly autoSyncBytes: number;
-  private syncedEnd: number;
+  private get end(): number {
+    return this.st[S.END];
+  }
+  private set end(v: number) {
+    this.st[S.END] = v;
+  }
+  /** High-water mark of bytes written past `end` (rejected payloads), to clear before reuse. */
+  private get dirtyEnd(): number {
+    return this.st[S.DIRTY_END];
+  }
+  private set dirtyEnd(v: number) {
+    this.st[S.DIRTY_END] = v;
+  }
+  private get nObjects(): number {
+    return this.st[S.N_OBJECTS];
+  }
+  private set nObjects(v: number) {
+    this.st[S.N_OBJECTS] = v;
+  }
+  private get nEntries(): number {
+    return this.st[S.N_ENTRIES];
+  }
+  private set nEntries(v: number) {
+    this.st[S.N_ENTRIES] = v;
+  }
+  private get nData(): number {
+    return this.st[S.N_DATA];
+  }
+  private set nData(v: number) {
+    this.st[S.N_DATA] = v;
+  }
+  private get nEntryArrays(): number {
+    return this.st[S.N_ENTRY_ARRAYS];
+  }
+  private set nEntryArrays(v: number) {
+    this.st[S.N_ENTRY_ARRAYS] = v;
+  }
+  private get nextSeqnum(): number {
+    return this.st[S.NEXT_SEQNUM];
+  }
+  private set nextSeqnum(v: number) {
+    this.st[S.NEXT_SEQNUM] = v;
+  }
+  private get headSeqnum(): number {
+    return this.st[S.HEAD_SEQNUM];
+  }
+  private set headSeqnum(v: number) {
+    this.st[S.HEAD_SEQNUM] = v;
+  }
+  private get tailSeqnum(): number {
+    return this.st[S.TAIL_SEQNUM];
+  }
+  private set tailSeqnum(v: number) {
+    this.st[S.TAIL_SEQNUM] = v;
+  }
+  private get headRealtime(): number {
+    return this.st[S.HEAD_REALTIME];
+  }
+  private set headRealtime(v: number) {
+    this.st[S.HEAD_REALTIME] = v;
+  }
+  private get tailRealtime(): number {
+    return this.st[S.TAIL_REALTIME];
+  }
+  private set tailRealtime(v: number) {
+    this.st[S.TAIL_REALTIME] = v;
+  }
+  private get tailMonotonic(): number {
+    return this.st[S.TAIL_MONOTONIC];
+  }
+  private set tailMonotonic(v: number) {
+    this.st[S.TAIL_MONOTONIC] = v;
+  }
+  private get dataHashChainDepth(): number {
+    return this.st[S.DATA_DEPTH];
+  }
+  private set dataHashChainDepth(v: number) {
+    this.st[S.DATA_DEPTH] = v;
+  }
+  /** The file's main entry-array chain: its tail array, capacity and items used. */
+  private get mainTail(): number {
+    return this.st[S.MAIN_TAIL];
+  }
+  private set mainTail(v: number) {
+    this.st[S.MAIN_TAIL] = v;
+  }
+  private get mainTailCap(): number {
+    return this.st[S.MAIN_TAIL_CAP];
+  }
+  private set mainTailCap(v: number) {
+    this.st[S.MAIN_TAIL_CAP] = v;
+  }
+  private get mainTailUsed(): number {
+    return this.st[S.MAIN_TAIL_USED];
+  }
+  private set mainTailUsed(v: number) {
+    this.st[S.MAIN_TAIL_USED] = v;
+  }
+  /** Offset of the data object committed last (what a brand-new field object points at). */
+  private get tailDataOff(): number {
+    return this.st[S.TAIL_DATA_OFF];
+  }
+  private set tailDataOff(v: number) {
+    this.st[S.TAIL_DATA_OFF] = v;
+  }
+  private get changed(): boolean {
+    return this.st[S.CHANGED] !== 0;
+  }
+  private set changed(v: boolean) {
+    this.st[S.CHANGED] = v ? 1 : 0;
+  }
+  private readonly sigbusAtOpen: number;
+  /** An eighth of the expected size, within [64 KiB, 8 MiB]: a small file does not reserve 8 MiB. */
+  private readonly growStep: number;
 
-  private nObjects = 0;
-  private nEntries = 0;
-  private nData = 0;
+  // Layout constants of the chosen layout.
+  private readonly payloadOffset: number;
+  private readonly entryItemSize: number;
+  private readonly arrayItemSize: number;
+
   private nFields = 0;
-  private nEntryArrays = 0;
-  private tailObjectOffset = 0;
-  private nextSeqnum: number;
-  private headSeqnum = 0;
-  private tailSeqnum = 0;
-  private headRealtime = 0;
-  private tailRealtime = 0;
-  private tailMonotonic = 0;
-  private tailEntryOffset = 0;
-  private dataHashChainDepth = 0;
   private fieldHashChainDepth = 0;
 
   private readonly dataHashTableOffset: number;
@@ -216,33 +371,22 @@ export class JournalFileWriter {
   private readonly dataBuckets: number;
   private readonly fieldBuckets: number;
 
-  // Data object mirror, indexed by ordinal.
+  // Data object mirror, indexed by ordinal: offset, hash, entry count and the open tail array of
+  // its entry-array chain (offset, capacity, items used).
   private dOff = new Float64Array(1024);
   private dHashHi = new Uint32Array(1024);
   private dHashLo = new Uint32Array(1024);
-  private dNext = new Int32Array(1024);
   private dN = new Uint32Array(1024);
-  private readonly bHead: Int32Array;
-  private readonly bTail: Int32Array;
-  private readonly dirtyPages: Uint8Array;
-  private anyDirtyPage = false;
-  private readonly chains = new Map<number, Chain>();
-  private readonly mainChain: Chain = { owner: -1, tailOff: 0, tailCap: 0, tailUsed: 0, total: 0, run: null };
-  private readonly dirtyData = new Set<number>();
+  private dTail = new Float64Array(1024);
+  private dTailCap = new Uint32Array(1024);
+  private dTailUsed = new Uint32Array(1024);
   private readonly shortCache = new Map<string, number>();
 
   private readonly fields = new Map<string, FieldState>();
-  private readonly fieldHeads: (FieldState | null)[];
   private readonly fieldTails: (FieldState | null)[];
-  private fieldTableDirty = false;
-
-  private readonly patches = new Map<number, number>();
-  private runs: PendingRun[] = [];
-  private pendingValues = 0;
 
   private readonly scratchHash: Hash64 = { hi: 0, lo: 0 };
   private ordinals: number[] = [];
-  private compareBuf = Buffer.alloc(256);
 
   private constructor(path: string, fd: number, o: JournalWriterOptions) {
     this.path = path;
@@ -251,39 +395,55 @@ export class JournalFileWriter {
     this.bootId = o.bootId;
     this.seqnumId = o.seqnumId ?? randomId128();
     this.fileId = o.fileId ?? randomId128();
-    this.machineIdBuf = id128ToBuffer(this.machineId);
-    this.seqnumIdBuf = id128ToBuffer(this.seqnumId);
-    this.fileIdBuf = id128ToBuffer(this.fileId);
     this.bootIdBuf = id128ToBuffer(this.bootId);
     this.tailBootIdBuf = this.bootIdBuf;
     this.nextSeqnum = Math.max(1, o.firstSeqnum ?? 1);
-    const maxSize = o.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    const maxSize = Math.min(o.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, FILE_SIZE_MAX);
+    this.compact = o.compact ?? compactRequested();
+    this.payloadOffset = this.compact ? DATA_PAYLOAD_OFFSET_COMPACT : DATA_PAYLOAD_OFFSET;
+    this.entryItemSize = this.compact ? 4 : 16;
+    this.arrayItemSize = this.compact ? 4 : 8;
     this.dataBuckets = Math.max(MIN_DATA_BUCKETS, o.dataHashBuckets ?? Math.floor(maxSize / 576));
     this.fieldBuckets = Math.max(1, o.fieldHashBuckets ?? DEFAULT_FIELD_BUCKETS);
-    this.bufferSize = Math.max(64 * 1024, o.bufferSize ?? 4 * 1024 * 1024);
-    this.autoSyncBytes = o.autoSyncBytes ?? 64 * 1024 * 1024;
-    this.buf = alignedBuffer(this.bufferSize);
-    this.u32 = new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2);
-
-    this.bHead = new Int32Array(this.dataBuckets).fill(-1);
-    this.bTail = new Int32Array(this.dataBuckets).fill(-1);
-    this.dirtyPages = new Uint8Array(Math.ceil((this.dataBuckets * HASH_ITEM_SIZE) / PAGE));
-    this.fieldHeads = new Array<FieldState | null>(this.fieldBuckets).fill(null);
     this.fieldTails = new Array<FieldState | null>(this.fieldBuckets).fill(null);
+    this.growStep = Math.min(GROW_STEP, Math.max(MIN_GROW_STEP, roundUp(maxSize / 8, MIN_GROW_STEP)));
 
     // Layout of a new file: header, field hash table, data hash table (both must be the first
-    // objects), then entries as they come. The tables are written as holes + header only: their
-    // content is all zeros until something is linked in.
-    this.bufBase = WRITE_HEADER_SIZE;
+    // objects), then entries as they come. All of it starts as zeros from fallocate.
+    const tables = align8(OBJECT_HEADER_SIZE + this.fieldBuckets * HASH_ITEM_SIZE) + align8(OBJECT_HEADER_SIZE + this.dataBuckets * HASH_ITEM_SIZE);
+    this.allocated = 0;
+    this.grow(WRITE_HEADER_SIZE + tables + 64 * 1024);
+    // Mapped once for the size the file should reach (address space only); a file that goes
+    // past it (one huge last entry) is mapped again, larger.
+    this.map = mapShared(fd, Math.max(this.allocated, roundUp(maxSize + 2 * this.growStep, this.growStep)));
+    this.b = Buffer.from(this.map);
+    this.u32 = new Uint32Array(this.map);
+    this.sigbusAtOpen = sigbusCount();
+    populate(this.map, 0, this.allocated);
+
+    this.writeHeaderConstants();
     this.end = WRITE_HEADER_SIZE;
-    const fieldTable = this.allocSparse(ObjectType.FieldHashTable, OBJECT_HEADER_SIZE + this.fieldBuckets * HASH_ITEM_SIZE);
+    const fieldTable = this.allocTable(ObjectType.FieldHashTable, OBJECT_HEADER_SIZE + this.fieldBuckets * HASH_ITEM_SIZE);
     this.fieldHashTableOffset = fieldTable + OBJECT_HEADER_SIZE;
-    const dataTable = this.allocSparse(ObjectType.DataHashTable, OBJECT_HEADER_SIZE + this.dataBuckets * HASH_ITEM_SIZE);
+    const dataTable = this.allocTable(ObjectType.DataHashTable, OBJECT_HEADER_SIZE + this.dataBuckets * HASH_ITEM_SIZE);
     this.dataHashTableOffset = dataTable + OBJECT_HEADER_SIZE;
-    this.fileSize = this.end;
-    ftruncateSync(this.fd, this.end);
-    this.syncedEnd = this.end;
-    this.writeHeader(FileState.Online);
+    this.w64(H.dataHashTableOffset, this.dataHashTableOffset);
+    this.w64(H.dataHashTableSize, this.dataBuckets * HASH_ITEM_SIZE);
+    this.w64(H.fieldHashTableOffset, this.fieldHashTableOffset);
+    this.w64(H.fieldHashTableSize, this.fieldBuckets * HASH_ITEM_SIZE);
+    this.st[S.DATA_TABLE] = this.dataHashTableOffset;
+    this.st[S.DATA_BUCKETS] = this.dataBuckets;
+    this.st[S.MAX_ARRAY_ITEMS] = MAX_ARRAY_ITEMS;
+    this.st[S.TAIL_BOOT_OWN] = 1;
+    this.st[S.D_CAPACITY] = this.dOff.length;
+    this.bindNative();
+  }
+
+  /** The native hot path (compact files only) works on this writer's arrays: bound again whenever one is replaced. */
+  private native: NativeJournalHandle | undefined;
+  private bindNative(): void {
+    if (!this.compact || this.map === undefined) return;
+    this.native = journalBind(this.st, this.map, this.dOff, this.dHashHi, this.dHashLo, this.dN, this.dTail, this.dTailCap, this.dTailUsed, this.bootIdBuf);
   }
 
   /** Creates (or truncates) `path` as a new, empty journal file in state ONLINE. */
@@ -297,6 +457,19 @@ export class JournalFileWriter {
     }
   }
 
+  private writeHeaderConstants(): void {
+    const b = this.b;
+    SIGNATURE.copy(b, H.signature);
+    this.u32[H.compatibleFlags >>> 2] = 0;
+    this.u32[H.incompatibleFlags >>> 2] = this.compact ? INCOMPAT_COMPACT : 0;
+    b[H.state] = FileState.Online;
+    id128ToBuffer(this.fileId).copy(b, H.fileId);
+    id128ToBuffer(this.machineId).copy(b, H.machineId);
+    this.tailBootIdBuf.copy(b, H.tailEntryBootId);
+    id128ToBuffer(this.seqnumId).copy(b, H.seqnumId);
+    this.w64(H.headerSize, WRITE_HEADER_SIZE);
+  }
+
   // ---- appending -------------------------------------------------------------------------
 
   /**
@@ -304,77 +477,184 @@ export class JournalFileWriter {
    * items are stored sorted by data object offset.
    */
   append(items: readonly JournalItem[], ts: EntryTimestamps): number {
-    if (this.closed) throw new Error(`journal file ${this.path} is closed`);
+    this.checkOpen();
     if (items.length === 0) throw new Error('a journal entry needs at least one field');
     const ords = this.ordinals;
     ords.length = 0;
     for (const item of items) {
       ords.push(item instanceof JournalData ? this.resolvePrepared(item) : this.resolveFresh(item[0], item[1]));
     }
-    let sorted = true;
-    for (let i = 1; i < ords.length && sorted; i++) sorted = ords[i] > ords[i - 1];
-    if (!sorted) {
-      ords.sort(numeric);
-      let w = 1;
-      for (let r = 1; r < ords.length; r++) if (ords[r] !== ords[w - 1]) ords[w++] = ords[r];
-      ords.length = w;
+    // Insertion sort: entries have a handful to a few dozen items, mostly in order already.
+    let w = 1;
+    for (let r = 1; r < ords.length; r++) {
+      const v = ords[r];
+      let i = w;
+      while (i > 0 && ords[i - 1] > v) i--;
+      if (i > 0 && ords[i - 1] === v) continue;
+      for (let k = w; k > i; k--) ords[k] = ords[k - 1];
+      ords[i] = v;
+      w++;
     }
+    ords.length = w;
+    return this.writeEntry(ords, w, ts);
+  }
 
+  /**
+   * Appends the entry `set` + `field=value`: the fast path of captured lines (the set is a
+   * stream's fixed fields, the value a line). Same result as append([...set.items, [field, value]]).
+   */
+  appendWith(set: JournalItemSet, field: JournalField, value: Buffer, ts: EntryTimestamps): number {
+    this.checkOpen();
+    if (set.owner !== this) this.resolveSet(set);
+    const fs = this.native !== undefined && ts.bootId === undefined ? this.fields.get(field.name) : undefined;
+    if (fs !== undefined) {
+      for (;;) {
+        const r = journalAppendLine(this.native!, set.ords, field.prefix, fs.off, value, ts.realtime, ts.monotonic);
+        if (r > 0) return r;
+        if (r === -2) this.grow(this.end + this.st[S.NEED]);
+        else if (r === -3) this.growData();
+        else break;
+      }
+    }
+    const o = this.resolveFresh(field, value);
+    const fixed = set.ords;
+    const ords = this.ordinals;
+    const n = fixed.length;
+    ords.length = n + 1;
+    // The fresh item's data object is usually the newest, hence last in offset order.
+    let i = n;
+    while (i > 0 && fixed[i - 1] > o) i--;
+    for (let k = 0; k < i; k++) ords[k] = fixed[k];
+    let len = i;
+    if (i === 0 || fixed[i - 1] !== o) ords[len++] = o;
+    for (let k = i; k < n; k++) ords[len++] = fixed[k];
+    ords.length = len;
+    return this.writeEntry(ords, len, ts);
+  }
+
+  /**
+   * Many captured lines at once: chunk[bounds[2i], bounds[2i+1]) for i in [from, to), each the
+   * entry `set` + `field=line`, stamped as it is appended. Stops early once the file is due for
+   * rotation (its size reached `maxSize`, or hashTablesFull()); returns how many were appended,
+   * at least one.
+   */
+  appendLines(set: JournalItemSet, field: JournalField, chunk: Buffer, bounds: Int32Array, from: number, to: number, maxSize: number): number {
+    this.checkOpen();
+    if (set.owner !== this) this.resolveSet(set);
+    let i = from;
+    while (i < to) {
+      const fs = this.native !== undefined ? this.fields.get(field.name) : undefined;
+      if (fs !== undefined) {
+        i += journalAppendLines(this.native!, set.ords, field.prefix, fs.off, chunk, bounds, i, to - i, maxSize);
+        const reason = this.st[S.REASON];
+        if (reason === 1 || i >= to) break;
+        if (reason === -2) {
+          this.grow(this.end + this.st[S.NEED]);
+          continue;
+        }
+        if (reason === -3) {
+          this.growData();
+          continue;
+        }
+      }
+      // The JS writer takes this line (the native path cannot, or is not there).
+      this.appendWith(set, field, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]), { realtime: realtimeUsec(), monotonic: monotonicUsec() });
+      i++;
+      if (this.end >= maxSize || this.hashTablesFull()) break;
+    }
+    return i - from;
+  }
+
+  private resolveSet(set: JournalItemSet): void {
+    const ords: number[] = [];
+    for (const d of set.items) ords.push(this.resolvePrepared(d));
+    ords.sort((a, b) => a - b);
+    set.ords = Int32Array.from(ords.filter((v, i) => i === 0 || v !== ords[i - 1]));
+    set.owner = this;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error(`journal file ${this.path} is closed`);
+  }
+
+  private writeEntry(ords: number[], n: number, ts: EntryTimestamps): number {
     let bootBuf = this.bootIdBuf;
     if (ts.bootId !== undefined && ts.bootId !== this.bootId) bootBuf = this.bootIdBuffer(ts.bootId);
     // --verify insists that monotonic time never goes back within one boot.
     let monotonic = Math.max(0, Math.floor(ts.monotonic));
-    if (this.nEntries > 0 && bootBuf.equals(this.tailBootIdBuf) && monotonic < this.tailMonotonic) {
+    if (this.nEntries > 0 && monotonic < this.tailMonotonic && (bootBuf === this.tailBootIdBuf || bootBuf.equals(this.tailBootIdBuf))) {
       monotonic = this.tailMonotonic;
     }
     const realtime = Math.max(1, Math.floor(ts.realtime));
 
-    const n = ords.length;
-    const size = ENTRY_ITEMS_OFFSET + n * ENTRY_ITEM_SIZE;
+    const size = ENTRY_ITEMS_OFFSET + n * this.entryItemSize;
     const off = this.reserve(size);
-    const b = this.buf;
-    const p = off - this.bufBase;
+    const u32 = this.u32;
     const seqnum = this.nextSeqnum++;
-    b.fill(0, p, p + ENTRY_ITEMS_OFFSET);
-    b[p] = ObjectType.Entry;
-    this.w64(p + 8, size);
-    this.w64(p + E.seqnum, seqnum);
-    this.w64(p + E.realtime, realtime);
-    this.w64(p + E.monotonic, monotonic);
-    bootBuf.copy(b, p + E.bootId);
+    // Every byte of the entry's header is written below: no clearing needed.
+    this.objectHeader(off, ObjectType.Entry, size);
+    this.w64(off + E.seqnum, seqnum);
+    this.w64(off + E.realtime, realtime);
+    this.w64(off + E.monotonic, monotonic);
+    const bw = (off + E.bootId) >>> 2;
+    u32[bw] = bootBuf.readUInt32LE(0);
+    u32[bw + 1] = bootBuf.readUInt32LE(4);
+    u32[bw + 2] = bootBuf.readUInt32LE(8);
+    u32[bw + 3] = bootBuf.readUInt32LE(12);
     let xhi = 0;
     let xlo = 0;
-    let q = p + ENTRY_ITEMS_OFFSET;
-    for (let i = 0; i < n; i++) {
-      const o = ords[i];
-      const hi = this.dHashHi[o];
-      const lo = this.dHashLo[o];
-      xhi ^= hi;
-      xlo ^= lo;
-      this.w64(q, this.dOff[o]);
-      this.u32[(q + 8) >>> 2] = lo;
-      this.u32[(q + 12) >>> 2] = hi;
-      q += ENTRY_ITEM_SIZE;
+    let q = (off + ENTRY_ITEMS_OFFSET) >>> 2;
+    const dOff = this.dOff;
+    const dHashHi = this.dHashHi;
+    const dHashLo = this.dHashLo;
+    if (this.compact) {
+      for (let i = 0; i < n; i++) {
+        const o = ords[i];
+        xhi ^= dHashHi[o];
+        xlo ^= dHashLo[o];
+        u32[q++] = dOff[o];
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const o = ords[i];
+        const hi = dHashHi[o];
+        const lo = dHashLo[o];
+        xhi ^= hi;
+        xlo ^= lo;
+        this.w64(q * 4, dOff[o]);
+        u32[q + 2] = lo;
+        u32[q + 3] = hi;
+        q += 4;
+      }
     }
-    this.u32[(p + E.xorHash) >>> 2] = xlo >>> 0;
-    this.u32[(p + E.xorHash + 4) >>> 2] = xhi >>> 0;
+    u32[(off + E.xorHash) >>> 2] = xlo >>> 0;
+    u32[(off + E.xorHash + 4) >>> 2] = xhi >>> 0;
     this.commitObject(off, size);
-    this.nEntries++;
 
-    this.linkIntoChain(this.mainChain, off);
-    for (let i = 0; i < n; i++) this.linkDataToEntry(ords[i], off);
+    // Linked into each data object's chain, then the file's; the header's counters move last.
+    for (let i = 0; i < n; i++) this.linkData(ords[i], off);
+    this.linkMain(off);
 
     if (this.headSeqnum === 0) {
       this.headSeqnum = seqnum;
       this.headRealtime = realtime;
+      this.w64(H.headEntrySeqnum, seqnum);
+      this.w64(H.headEntryRealtime, realtime);
     }
     this.tailSeqnum = seqnum;
     this.tailRealtime = realtime;
     this.tailMonotonic = monotonic;
-    this.tailBootIdBuf = bootBuf;
-    this.tailEntryOffset = off;
-
-    if (this.end - this.syncedEnd >= this.autoSyncBytes || this.pendingValues >= 1 << 20) this.sync();
+    if (bootBuf !== this.tailBootIdBuf) {
+      this.tailBootIdBuf = bootBuf;
+      bootBuf.copy(this.b, H.tailEntryBootId);
+      this.st[S.TAIL_BOOT_OWN] = bootBuf.equals(this.bootIdBuf) ? 1 : 0;
+    }
+    this.nEntries++;
+    this.w64(H.tailEntrySeqnum, seqnum);
+    this.w64(H.tailEntryRealtime, realtime);
+    this.w64(H.tailEntryMonotonic, monotonic);
+    this.w64(H.nEntries, this.nEntries);
+    this.changed = true;
     return seqnum;
   }
 
@@ -390,8 +670,9 @@ export class JournalFileWriter {
 
   private resolvePrepared(d: JournalData): number {
     if (d.owner === this) return d.ordinal;
-    const p = this.reserveUncommitted(DATA_PAYLOAD_OFFSET + d.payload.length);
-    d.payload.copy(this.buf, p + DATA_PAYLOAD_OFFSET);
+    const p = this.reserveUncommitted(this.payloadOffset + d.payload.length);
+    this.b.set(d.payload, p + this.payloadOffset);
+    this.dirtied(p + this.payloadOffset + d.payload.length);
     const o = this.findOrCommitData(d.field, p, d.payload.length, d.hash);
     d.owner = this;
     d.ordinal = o;
@@ -402,23 +683,28 @@ export class JournalFileWriter {
     const field = typeof f === 'string' ? internField(f) : f;
     const vlen = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
     const len = field.prefix.length + vlen;
-    const p = this.reserveUncommitted(DATA_PAYLOAD_OFFSET + len);
-    const b = this.buf;
-    const s = p + DATA_PAYLOAD_OFFSET;
-    field.prefix.copy(b, s);
-    if (typeof value === 'string') b.write(value, s + field.prefix.length, 'utf8');
-    else value.copy(b, s + field.prefix.length);
+    const p = this.reserveUncommitted(this.payloadOffset + len);
+    const b = this.b;
+    const s = p + this.payloadOffset;
+    // Byte stores and TypedArray#set: Buffer#copy's argument checks cost more than the copy of a line.
+    const prefix = field.prefix;
+    const pl = prefix.length;
+    for (let i = 0; i < pl; i++) b[s + i] = prefix[i];
+    if (typeof value === 'string') b.write(value, s + pl, 'utf8');
+    else b.set(value, s + pl);
+    this.dirtied(s + len);
     const h = jenkinsHash64(b, s, s + len, this.scratchHash);
     return this.findOrCommitData(field, p, len, h);
   }
 
   /**
-   * The payload sits at buf[p + 64, +len) past the committed end. Returns the ordinal of an equal
-   * data object if one exists (the bytes are then simply not committed), else commits a new one.
+   * The payload sits at `p + payloadOffset` (p = the end of the file's objects), not committed.
+   * Returns the ordinal of an equal data object if one exists (the bytes there are then left for
+   * the next object to overwrite), else commits a new one and links it into the hash table.
    */
   private findOrCommitData(field: JournalField, p: number, len: number, h: Hash64): number {
-    const b = this.buf;
-    const s = p + DATA_PAYLOAD_OFFSET;
+    const b = this.b;
+    const s = p + this.payloadOffset;
     let key: string | undefined;
     if (len <= SHORT_PAYLOAD) {
       key = b.toString('latin1', s, s + len);
@@ -427,79 +713,76 @@ export class JournalFileWriter {
     }
     const hi = h.hi;
     const lo = h.lo;
-    const bucket = this.bucketOf(hi, lo, this.dataBuckets);
+    const size = this.payloadOffset + len;
+    const bucket = this.dataHashTableOffset + this.bucketOf(hi, lo, this.dataBuckets) * HASH_ITEM_SIZE;
     let depth = 0;
-    for (let o = this.bHead[bucket]; o >= 0; o = this.dNext[o]) {
-      if (this.dHashHi[o] === hi && this.dHashLo[o] === lo && this.samePayload(o, b, s, len)) {
+    for (let d = this.r64(bucket); d !== 0; d = this.r64(d + D.nextHash)) {
+      const i = d >>> 2;
+      if (this.u32[i + 4] === lo && this.u32[i + 5] === hi && this.u32[i + 2] === size && this.u32[i + 3] === 0 &&
+        b.compare(b, s, s + len, d + this.payloadOffset, d + size) === 0) {
+        const o = this.ordinalAt(d);
         if (key !== undefined) this.cacheShort(key, o);
         return o;
       }
       depth++;
     }
-    if (depth > this.dataHashChainDepth) this.dataHashChainDepth = depth;
+    if (depth > this.dataHashChainDepth) {
+      this.dataHashChainDepth = depth;
+      this.w64(H.dataHashChainDepth, depth);
+    }
 
-    const off = this.bufBase + p;
-    const size = DATA_PAYLOAD_OFFSET + len;
     let fs = this.fields.get(field.name);
     const newField = fs === undefined;
     if (fs === undefined) {
       const hash = jenkinsHash64(field.prefix, 0, field.prefix.length - 1);
-      fs = { off: 0, hash: { hi: hash.hi, lo: hash.lo }, headData: 0, next: null, dirty: false };
+      fs = { off: 0, hash: { hi: hash.hi, lo: hash.lo }, next: null };
     }
-    b.fill(0, p, s);
-    b[p] = ObjectType.Data;
-    this.w64(p + 8, size);
-    this.u32[(p + D.hash) >>> 2] = lo;
-    this.u32[(p + D.hash + 4) >>> 2] = hi;
+    const off = p;
+    for (let i = (off + 16) >>> 2, e = (off + this.payloadOffset) >>> 2; i < e; i++) this.u32[i] = 0;
+    this.objectHeader(off, ObjectType.Data, size);
+    this.u32[(off + D.hash) >>> 2] = lo;
+    this.u32[(off + D.hash + 4) >>> 2] = hi;
     // Field chains grow at the head (as journald does): the new object points at the older one.
-    this.w64(p + D.nextField, fs.headData);
+    if (fs.off !== 0) this.w64(off + D.nextField, this.r64(fs.off + F.headData));
     this.commitObject(off, size);
     // journald appends a new field's object right after the data object that introduced it.
-    if (newField) this.appendField(fs, field, field.prefix.length - 1 + FIELD_PAYLOAD_OFFSET);
+    if (newField) this.appendField(fs, field);
 
     const o = this.nData++;
     if (o >= this.dOff.length) this.growData();
     this.dOff[o] = off;
     this.dHashHi[o] = hi;
     this.dHashLo[o] = lo;
-    this.dNext[o] = -1;
     this.dN[o] = 0;
-    const tail = this.bTail[bucket];
-    if (tail >= 0) {
-      this.dNext[tail] = o;
-      this.setU64(this.dOff[tail] + D.nextHash, off);
-    } else {
-      this.bHead[bucket] = o;
-    }
-    this.bTail[bucket] = o;
-    this.dirtyPages[(bucket / BUCKETS_PER_PAGE) | 0] = 1;
-    this.anyDirtyPage = true;
-
-    fs.headData = off;
-    if (fs.off < this.bufBase) fs.dirty = true;
-    else this.w64(fs.off - this.bufBase + F.headData, off);
+    this.dTail[o] = 0;
+    this.dTailCap[o] = 0;
+    this.dTailUsed[o] = 0;
+    const tail = this.r64(bucket + 8);
+    if (tail !== 0) this.w64(tail + D.nextHash, off);
+    else this.w64(bucket, off);
+    this.w64(bucket + 8, off);
+    this.w64(fs.off + F.headData, off);
+    this.w64(H.nData, this.nData);
     if (key !== undefined) this.cacheShort(key, o);
     return o;
+  }
+
+  /** The ordinal of the data object at `off`: a binary search (ordinals are in offset order). */
+  private ordinalAt(off: number): number {
+    let lo = 0;
+    let hi = this.nData - 1;
+    const a = this.dOff;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] < off) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private cacheShort(key: string, o: number): void {
     if (this.shortCache.size >= SHORT_CACHE_MAX) this.shortCache.clear();
     this.shortCache.set(key, o);
-  }
-
-  private samePayload(o: number, b: Buffer, s: number, len: number): boolean {
-    const off = this.dOff[o];
-    const size = DATA_PAYLOAD_OFFSET + len;
-    if (off >= this.bufBase) {
-      const q = off - this.bufBase;
-      return b.readUInt32LE(q + 8) === size && b.readUInt32LE(q + 12) === 0 &&
-        b.compare(b, s, s + len, q + DATA_PAYLOAD_OFFSET, q + size) === 0;
-    }
-    if (this.compareBuf.length < size) this.compareBuf = Buffer.allocUnsafe(align8(size) * 2);
-    const c = this.compareBuf;
-    if (readSync(this.fd, c, 0, size, off) !== size) return false;
-    return c.readUInt32LE(8) === size && c.readUInt32LE(12) === 0 &&
-      c.compare(b, s, s + len, DATA_PAYLOAD_OFFSET, size) === 0;
   }
 
   /** 64-bit hash modulo n without BigInt: fold the high half in 16-bit steps (n < 2^37). */
@@ -512,7 +795,7 @@ export class JournalFileWriter {
 
   private growData(): void {
     const n = this.dOff.length * 2;
-    const grow = <T extends Float64Array | Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+    const grow = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
       const r = make(n);
       r.set(a);
       return r;
@@ -520,163 +803,201 @@ export class JournalFileWriter {
     this.dOff = grow(this.dOff, (k) => new Float64Array(k));
     this.dHashHi = grow(this.dHashHi, (k) => new Uint32Array(k));
     this.dHashLo = grow(this.dHashLo, (k) => new Uint32Array(k));
-    this.dNext = grow(this.dNext, (k) => new Int32Array(k));
     this.dN = grow(this.dN, (k) => new Uint32Array(k));
+    this.dTail = grow(this.dTail, (k) => new Float64Array(k));
+    this.dTailCap = grow(this.dTailCap, (k) => new Uint32Array(k));
+    this.dTailUsed = grow(this.dTailUsed, (k) => new Uint32Array(k));
+    this.st[S.D_CAPACITY] = n;
+    this.bindNative();
   }
 
-  private linkDataToEntry(o: number, entryOff: number): void {
-    const n = this.dN[o]++;
+  /**
+   * Adds the entry at `entryOff` to data object `o`: the first entry inline, later ones into its
+   * entry-array chain (journald's link_entry_into_array_plus_one), the counter last.
+   */
+  private linkData(o: number, entryOff: number): void {
+    const n = this.dN[o];
     const dataOff = this.dOff[o];
-    if (dataOff >= this.bufBase) {
-      const q = dataOff - this.bufBase;
-      if (n === 0) this.w64(q + D.entryOffset, entryOff);
-      this.w64(q + D.nEntries, n + 1);
+    if (n > 0) {
+      let used = this.dTailUsed[o];
+      let tail = this.dTail[o];
+      if (used === this.dTailCap[o]) {
+        const cap = arrayCapacity(used);
+        const arr = this.allocEntryArray(cap);
+        this.writeArrayItem(arr, 0, entryOff);
+        if (tail === 0) this.w64(dataOff + D.entryArrayOffset, arr);
+        else this.w64(tail + OBJECT_HEADER_SIZE, arr);
+        this.dTail[o] = tail = arr;
+        this.dTailCap[o] = cap;
+        used = 0;
+      } else {
+        this.writeArrayItem(tail, used, entryOff);
+      }
+      this.dTailUsed[o] = ++used;
+      if (this.compact) {
+        const i = (dataOff + D.nEntries + 8) >>> 2;
+        this.u32[i] = tail;
+        this.u32[i + 1] = used;
+      }
     } else {
-      if (n === 0) this.patches.set(dataOff + D.entryOffset, entryOff);
-      this.dirtyData.add(o);
+      this.w64(dataOff + D.entryOffset, entryOff);
     }
-    if (n === 0) return;
-    let chain = this.chains.get(o);
-    if (!chain) {
-      chain = { owner: o, tailOff: 0, tailCap: 0, tailUsed: 0, total: 0, run: null };
-      this.chains.set(o, chain);
-    }
-    this.linkIntoChain(chain, entryOff);
+    this.dN[o] = n + 1;
+    this.w64(dataOff + D.nEntries, n + 1);
   }
 
-  private linkIntoChain(c: Chain, entryOff: number): void {
-    if (c.tailUsed === c.tailCap) {
-      const cap = Math.max(4, c.tailCap * 2);
+  /** Adds the entry to the file's main entry-array chain (the header's fields point at its tail). */
+  private linkMain(entryOff: number): void {
+    if (this.mainTailUsed === this.mainTailCap) {
+      const cap = arrayCapacity(this.mainTailCap);
       const arr = this.allocEntryArray(cap);
-      if (c.tailOff === 0) {
-        if (c.owner < 0) {
-          this.mainEntryArrayOffset = arr;
-        } else {
-          this.setU64(this.dOff[c.owner] + D.entryArrayOffset, arr);
-        }
+      this.writeArrayItem(arr, 0, entryOff);
+      if (this.mainTail === 0) {
+        this.w64(H.entryArrayOffset, arr);
       } else {
-        this.setU64(c.tailOff + OBJECT_HEADER_SIZE, arr);
+        this.w64(this.mainTail + OBJECT_HEADER_SIZE, arr);
       }
-      c.tailOff = arr;
-      c.tailCap = cap;
-      c.tailUsed = 0;
-      c.run = null;
-    }
-    const at = c.tailOff + ENTRY_ARRAY_ITEMS_OFFSET + 8 * c.tailUsed;
-    if (c.tailOff >= this.bufBase) {
-      this.w64(at - this.bufBase, entryOff);
+      this.mainTail = arr;
+      this.mainTailCap = cap;
+      this.mainTailUsed = 1;
     } else {
-      if (c.run === null) {
-        c.run = { fileOff: at, values: [] };
-        this.runs.push(c.run);
-      }
-      c.run.values.push(entryOff);
-      this.pendingValues++;
+      this.writeArrayItem(this.mainTail, this.mainTailUsed, entryOff);
+      this.mainTailUsed++;
     }
-    c.tailUsed++;
-    c.total++;
+    // 252 keeps the main chain's tail array here (32-bit: only when it fits) so an appending
+    // journald need not walk the chain; 0 makes it walk from the head.
+    if (this.mainTail < TWO32) {
+      this.u32[H.tailEntryArrayOffset >>> 2] = this.mainTail;
+      this.u32[H.tailEntryArrayNEntries >>> 2] = this.mainTailUsed;
+    }
   }
-  private mainEntryArrayOffset = 0;
+
+  private writeArrayItem(arr: number, i: number, entryOff: number): void {
+    if (this.compact) this.u32[(arr + ENTRY_ARRAY_ITEMS_OFFSET + 4 * i) >>> 2] = entryOff;
+    else this.w64(arr + ENTRY_ARRAY_ITEMS_OFFSET + 8 * i, entryOff);
+  }
 
   private allocEntryArray(cap: number): number {
-    const size = ENTRY_ARRAY_ITEMS_OFFSET + 8 * cap;
-    this.nEntryArrays++;
-    if (size >= SPARSE_ARRAY_BYTES) return this.allocSparse(ObjectType.EntryArray, size);
+    const size = ENTRY_ARRAY_ITEMS_OFFSET + this.arrayItemSize * cap;
     const off = this.reserve(size);
-    const p = off - this.bufBase;
-    this.buf.fill(0, p, p + size);
-    this.buf[p] = ObjectType.EntryArray;
-    this.w64(p + 8, size);
+    // The space is fallocate's zeros, except where a rejected duplicate payload was assembled.
+    if (this.dirtyEnd > off + 16) this.b.fill(0, off + 16, Math.min(off + size, this.dirtyEnd));
+    this.objectHeader(off, ObjectType.EntryArray, size);
     this.commitObject(off, size);
+    this.nEntryArrays++;
+    this.w64(H.nEntryArrays, this.nEntryArrays);
     return off;
   }
 
-  /**
-   * An object whose body starts out all zeros: only its 16-byte header is written; the rest is a
-   * hole the file system reads back as zeros, so a half-empty 8 MiB array costs neither the
-   * write nor the disk blocks. Later items arrive as pending runs.
-   */
-  private allocSparse(type: ObjectType, size: number): number {
-    this.flushBuffer();
-    const off = this.end;
-    const hdr = Buffer.alloc(OBJECT_HEADER_SIZE);
-    hdr[0] = type;
-    writeU64(hdr, size, 8);
-    this.pwrite(hdr, 0, OBJECT_HEADER_SIZE, off);
-    this.nObjects++;
-    this.tailObjectOffset = off;
-    this.end = off + align8(size);
-    this.bufBase = this.end;
-    this.bufLen = 0;
-    return off;
-  }
-
-  // ---- buffer management -------------------------------------------------------------------
-
-  /**
-   * Room for an object of `size` bytes at the end; returns its buffer position but does not
-   * commit it (a data payload may turn out to be a duplicate).
-   */
-  private reserveUncommitted(size: number): number {
-    const need = align8(size);
-    if (this.bufLen + need > this.buf.length) {
-      this.flushBuffer();
-      if (need > this.buf.length) {
-        this.buf = alignedBuffer(align8(Math.max(need, this.bufferSize)));
-        this.u32 = new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2);
-      }
-    }
-    return this.bufLen;
-  }
-
-  private reserve(size: number): number {
-    const p = this.reserveUncommitted(size); // may flush, which moves bufBase
-    return this.bufBase + p;
-  }
-
-  private commitObject(off: number, size: number): void {
-    const aligned = align8(size);
-    const p = off - this.bufBase;
-    if (aligned > size) this.buf.fill(0, p + size, p + aligned);
-    this.bufLen = p + aligned;
-    this.end = off + aligned;
-    this.nObjects++;
-    this.tailObjectOffset = off;
-  }
-
-  private appendField(fs: FieldState, field: JournalField, size: number): void {
+  private appendField(fs: FieldState, field: JournalField): void {
+    const size = FIELD_PAYLOAD_OFFSET + field.prefix.length - 1;
     const off = this.reserve(size);
-    const p = off - this.bufBase;
-    const b = this.buf;
-    b.fill(0, p, p + FIELD_PAYLOAD_OFFSET);
-    b[p] = ObjectType.Field;
-    this.w64(p + 8, size);
-    this.u32[(p + F.hash) >>> 2] = fs.hash.lo;
-    this.u32[(p + F.hash + 4) >>> 2] = fs.hash.hi;
-    this.w64(p + F.headData, fs.headData);
-    field.prefix.copy(b, p + FIELD_PAYLOAD_OFFSET, 0, field.prefix.length - 1);
+    const b = this.b;
+    b.fill(0, off + 16, off + FIELD_PAYLOAD_OFFSET);
+    this.objectHeader(off, ObjectType.Field, size);
+    this.u32[(off + F.hash) >>> 2] = fs.hash.lo;
+    this.u32[(off + F.hash + 4) >>> 2] = fs.hash.hi;
+    // Its one data object so far: the one just committed before it.
+    this.w64(off + F.headData, this.tailDataOff);
+    field.prefix.copy(b, off + FIELD_PAYLOAD_OFFSET, 0, field.prefix.length - 1);
     this.commitObject(off, size);
     fs.off = off;
     this.nFields++;
+    this.w64(H.nFields, this.nFields);
     this.fields.set(field.name, fs);
-    const bucket = this.bucketOf(fs.hash.hi, fs.hash.lo, this.fieldBuckets);
-    const tail = this.fieldTails[bucket];
+    const bucketNo = this.bucketOf(fs.hash.hi, fs.hash.lo, this.fieldBuckets);
+    const bucket = this.fieldHashTableOffset + bucketNo * HASH_ITEM_SIZE;
     let depth = 0;
-    for (let x = this.fieldHeads[bucket]; x; x = x.next) depth++;
-    if (depth > this.fieldHashChainDepth) this.fieldHashChainDepth = depth;
-    if (tail) {
-      tail.next = fs;
-      this.setU64(tail.off + F.nextHash, off);
-    } else {
-      this.fieldHeads[bucket] = fs;
+    for (let x = this.fieldTails[bucketNo]; x; x = x.next) depth++;
+    if (depth > this.fieldHashChainDepth) {
+      this.fieldHashChainDepth = depth;
+      this.w64(H.fieldHashChainDepth, depth);
     }
-    this.fieldTails[bucket] = fs;
-    this.fieldTableDirty = true;
+    const tail = this.fieldTails[bucketNo];
+    if (tail) {
+      fs.next = tail;
+      this.w64(tail.off + F.nextHash, off);
+    } else {
+      this.w64(bucket, off);
+    }
+    this.w64(bucket + 8, off);
+    this.fieldTails[bucketNo] = fs;
   }
 
-  /** Writes a u64 (< 2^53) at buffer position `pos` (8-byte aligned). */
-  private w64(pos: number, value: number): void {
-    const i = pos >>> 2;
+  // ---- space -------------------------------------------------------------------------------
+
+
+  /**
+   * Room for an object of `size` bytes at the end: returns its offset but does not commit it (a
+   * data payload may turn out to be a duplicate). May map the file anew.
+   */
+  private reserveUncommitted(size: number): number {
+    const need = this.end + align8(size);
+    if (need > this.allocated) this.grow(need);
+    return this.end;
+  }
+
+  /** Bytes up to `to` may be non-zero past the end (a payload that may be rejected as a duplicate). */
+  private dirtied(to: number): void {
+    if (to > this.dirtyEnd) this.dirtyEnd = to;
+  }
+
+  private reserve(size: number): number {
+    return this.reserveUncommitted(size);
+  }
+
+  /** Makes the file at least `need` bytes long (whole GROW_STEPs), mapping it anew if needed. */
+  private grow(need: number): void {
+    const to = roundUp(need, this.growStep);
+    if (to > 0xffff_ffff) throw new Error(`journal file ${this.path}: a journal file cannot grow past 4 GiB`);
+    if (to <= this.allocated) return;
+    const from = this.allocated;
+    const err = allocate(this.fd, from, to - from);
+    if (err !== 0) throw Object.assign(new Error(`journal file ${this.path}: cannot grow to ${to} bytes: errno ${err}`), { errno: err });
+    this.allocated = to;
+    if (this.map !== undefined && to > this.map.byteLength) {
+      const old = this.map;
+      this.map = mapShared(this.fd, Math.min(0x1_0000_0000, roundUp(to * 2, this.growStep)));
+      this.b = Buffer.from(this.map);
+      this.u32 = new Uint32Array(this.map);
+      this.bindNative();
+      unmap(old);
+    }
+    // The step will be written through soon: fault it in at once, not page by page.
+    if (this.map !== undefined) populate(this.map, from, to - from);
+  }
+
+  private objectHeader(off: number, type: ObjectType, size: number): void {
+    const i = off >>> 2;
+    this.u32[i] = type;
+    this.u32[i + 1] = 0;
+    this.u32[i + 2] = size;
+    this.u32[i + 3] = 0;
+  }
+
+  /** The object at `off` is complete: it becomes part of the arena (header fields first). */
+  private commitObject(off: number, size: number): void {
+    const aligned = align8(size);
+    for (let i = off + size; i < off + aligned; i++) this.b[i] = 0;
+    this.end = off + aligned;
+    this.nObjects++;
+    if (this.b[off] === ObjectType.Data) this.tailDataOff = off;
+    this.w64(H.arenaSize, this.end - WRITE_HEADER_SIZE);
+    this.w64(H.nObjects, this.nObjects);
+    this.w64(H.tailObjectOffset, off);
+  }
+
+  /** A hash table: header only, the items are the zeros fallocate gave. */
+  private allocTable(type: ObjectType, size: number): number {
+    const off = this.reserve(size);
+    this.objectHeader(off, type, size);
+    this.commitObject(off, size);
+    return off;
+  }
+
+  /** Stores a u64 (< 2^53) at file offset `at` (8-byte aligned). */
+  private w64(at: number, value: number): void {
+    const i = at >>> 2;
     if (value < TWO32) {
       this.u32[i] = value;
       this.u32[i + 1] = 0;
@@ -687,191 +1008,122 @@ export class JournalFileWriter {
     }
   }
 
-  /** A link field of an object at `at`: in the buffer if still there, else queued for sync(). */
-  private setU64(at: number, value: number): void {
-    if (at >= this.bufBase) this.w64(at - this.bufBase, value);
-    else this.patches.set(at, value);
-  }
-
-  private flushBuffer(): void {
-    if (this.bufLen === 0) return;
-    this.pwrite(this.buf, 0, this.bufLen, this.bufBase);
-    this.bufBase += this.bufLen;
-    this.bufLen = 0;
-    if (this.bufBase > this.fileSize) this.fileSize = this.bufBase;
-  }
-
-  private pwrite(b: Buffer, from: number, len: number, pos: number): void {
-    let done = 0;
-    while (done < len) done += writeSync(this.fd, b, from + done, len - done, pos + done);
-    if (pos + len > this.fileSize) this.fileSize = pos + len;
+  private r64(at: number): number {
+    const i = at >>> 2;
+    return this.u32[i] + this.u32[i + 1] * TWO32;
   }
 
   // ---- making it visible ---------------------------------------------------------------------
 
   /**
-   * Writes everything appended so far and links it in: new objects first, then the in-place
-   * links, then the header. After this, journalctl sees every entry appended before the call.
+   * Everything appended is in the page cache already, linked and counted; this only tells
+   * inotify watchers (journalctl -f): stores into a mapping raise no event, so, like journald,
+   * the file's size is set to what it is, which does.
    */
   sync(): void {
-    if (this.closed) return;
-    this.flushBuffer();
-    if (this.fileSize < this.end) {
-      // The last object is a sparse array: the file must reach its end for readers.
-      ftruncateSync(this.fd, this.end);
-      this.fileSize = this.end;
-    }
-    for (const run of this.runs) {
-      const n = run.values.length;
-      const b = Buffer.allocUnsafe(8 * n);
-      for (let i = 0; i < n; i++) writeU64(b, run.values[i], 8 * i);
-      this.pwrite(b, 0, b.length, run.fileOff);
-    }
-    for (const c of this.chains.values()) c.run = null;
-    this.mainChain.run = null;
-    this.runs = [];
-    this.pendingValues = 0;
-
-    for (const o of this.dirtyData) this.patches.set(this.dOff[o] + D.nEntries, this.dN[o]);
-    this.dirtyData.clear();
-    for (const fs of this.fields.values()) {
-      if (fs.dirty) {
-        this.patches.set(fs.off + F.headData, fs.headData);
-        fs.dirty = false;
-      }
-    }
-    this.writePatches();
-    this.writeDirtyHashPages();
-    if (this.fieldTableDirty) {
-      const t = Buffer.alloc(this.fieldBuckets * HASH_ITEM_SIZE);
-      for (let i = 0; i < this.fieldBuckets; i++) {
-        const h = this.fieldHeads[i];
-        const tl = this.fieldTails[i];
-        if (h && tl) {
-          writeU64(t, h.off, i * HASH_ITEM_SIZE);
-          writeU64(t, tl.off, i * HASH_ITEM_SIZE + 8);
-        }
-      }
-      this.pwrite(t, 0, t.length, this.fieldHashTableOffset);
-      this.fieldTableDirty = false;
-    }
-    this.writeHeader(FileState.Online);
-    this.syncedEnd = this.end;
+    if (this.closed || !this.changed) return;
+    this.changed = false;
+    ftruncateSync(this.fd, this.allocated);
   }
 
-  private writePatches(): void {
-    if (this.patches.size === 0) return;
-    const offs = Float64Array.from(this.patches.keys()).sort();
-    // Coalesce neighbouring 8-byte fields (a data object's entry_offset/array/n_entries).
-    let i = 0;
-    const tmp = Buffer.allocUnsafe(8 * 16);
-    while (i < offs.length) {
-      let j = i + 1;
-      while (j < offs.length && j - i < 16 && offs[j] === offs[j - 1] + 8) j++;
-      for (let k = i; k < j; k++) writeU64(tmp, this.patches.get(offs[k]) as number, 8 * (k - i));
-      this.pwrite(tmp, 0, 8 * (j - i), offs[i]);
-      i = j;
-    }
-    this.patches.clear();
-  }
-
-  private writeDirtyHashPages(): void {
-    if (!this.anyDirtyPage) return;
-    const pages = this.dirtyPages;
-    const total = this.dataBuckets;
-    let i = 0;
-    while (i < pages.length) {
-      if (!pages[i]) {
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j < pages.length && pages[j]) j++;
-      const first = i * BUCKETS_PER_PAGE;
-      const last = Math.min(total, j * BUCKETS_PER_PAGE);
-      const b = Buffer.alloc((last - first) * HASH_ITEM_SIZE);
-      for (let k = first; k < last; k++) {
-        const h = this.bHead[k];
-        if (h < 0) continue;
-        writeU64(b, this.dOff[h], (k - first) * HASH_ITEM_SIZE);
-        writeU64(b, this.dOff[this.bTail[k]], (k - first) * HASH_ITEM_SIZE + 8);
-      }
-      this.pwrite(b, 0, b.length, this.dataHashTableOffset + first * HASH_ITEM_SIZE);
-      pages.fill(0, i, j);
-      i = j;
-    }
-    this.anyDirtyPage = false;
-  }
-
-  private writeHeader(state: FileState): void {
-    const h = Buffer.alloc(WRITE_HEADER_SIZE);
-    SIGNATURE.copy(h, H.signature);
-    h.writeUInt32LE(0, H.compatibleFlags);
-    h.writeUInt32LE(0, H.incompatibleFlags);
-    h[H.state] = state;
-    this.fileIdBuf.copy(h, H.fileId);
-    this.machineIdBuf.copy(h, H.machineId);
-    this.tailBootIdBuf.copy(h, H.tailEntryBootId);
-    this.seqnumIdBuf.copy(h, H.seqnumId);
-    writeU64(h, WRITE_HEADER_SIZE, H.headerSize);
-    writeU64(h, this.end - WRITE_HEADER_SIZE, H.arenaSize);
-    writeU64(h, this.dataHashTableOffset, H.dataHashTableOffset);
-    writeU64(h, this.dataBuckets * HASH_ITEM_SIZE, H.dataHashTableSize);
-    writeU64(h, this.fieldHashTableOffset, H.fieldHashTableOffset);
-    writeU64(h, this.fieldBuckets * HASH_ITEM_SIZE, H.fieldHashTableSize);
-    writeU64(h, this.tailObjectOffset, H.tailObjectOffset);
-    writeU64(h, this.nObjects, H.nObjects);
-    writeU64(h, this.nEntries, H.nEntries);
-    writeU64(h, this.tailSeqnum, H.tailEntrySeqnum);
-    writeU64(h, this.headSeqnum, H.headEntrySeqnum);
-    writeU64(h, this.mainEntryArrayOffset, H.entryArrayOffset);
-    writeU64(h, this.headRealtime, H.headEntryRealtime);
-    writeU64(h, this.tailRealtime, H.tailEntryRealtime);
-    writeU64(h, this.tailMonotonic, H.tailEntryMonotonic);
-    writeU64(h, this.nData, H.nData);
-    writeU64(h, this.nFields, H.nFields);
-    writeU64(h, 0, H.nTags);
-    writeU64(h, this.nEntryArrays, H.nEntryArrays);
-    writeU64(h, this.dataHashChainDepth, H.dataHashChainDepth);
-    writeU64(h, this.fieldHashChainDepth, H.fieldHashChainDepth);
-    // 252 keeps the main chain's tail array here (32-bit: only when it fits) so an appending
-    // journald need not walk the chain; 0 makes it walk from the head.
-    const tailArr = this.mainChain.tailOff;
-    if (tailArr > 0 && tailArr < 0x1_0000_0000) {
-      h.writeUInt32LE(tailArr, H.tailEntryArrayOffset);
-      h.writeUInt32LE(this.mainChain.tailUsed, H.tailEntryArrayNEntries);
-    }
-    this.pwrite(h, 0, WRITE_HEADER_SIZE, 0);
+  /** The file could not take a store (truncated under us, I/O error): entries may be lost; rotate. */
+  get broken(): boolean {
+    return !this.closed && sigbusCount() !== this.sigbusAtOpen;
   }
 
   /**
-   * Makes everything visible and marks the file cleanly closed: OFFLINE (journald may append to
-   * it later) or ARCHIVED (rotated away, read-only from now on).
+   * Marks the file cleanly closed: OFFLINE (journald may append to it later) or ARCHIVED (rotated
+   * away, read-only from now on). The data reaches the disk before the state that vouches for it.
    */
   close(state: FileState.Offline | FileState.Archived = FileState.Offline): void {
-    if (this.closed) return;
-    this.sync();
-    fdatasyncSync(this.fd);
-    this.writeHeader(state);
-    fdatasyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = -1;
-    this.closed = true;
+    this.closeWith(state, false).finish();
   }
 
-  /** Drops the file descriptor without marking the file closed (as a crash would leave it). */
+  /**
+   * close(state) with the disk waits on libuv's threadpool (journald offlines a rotated file in a
+   * thread too), so a rotation during a burst does not stall the loop: the mapping goes and the
+   * file is cut to its objects now; fdatasync, the state byte, fdatasync and close follow. The
+   * returned finish() does what is left synchronously (at shutdown).
+   */
+  closeInBackground(state: FileState.Offline | FileState.Archived, done?: () => void): { finish(): void } {
+    return this.closeWith(state, true, done);
+  }
+
+  private closeWith(state: FileState, background: boolean, done?: () => void): { finish(): void } {
+    if (this.closed) return { finish: () => undefined };
+    const stateByte = this.broken ? undefined : Buffer.from([state]);
+    this.closed = true;
+    const fd = this.fd;
+    this.fd = -1;
+    unmap(this.map);
+    // step: how many of `steps` are done; -1 once the descriptor is closed.
+    let step = 0;
+    const steps: (() => void)[] = [
+      // The unused rest of the last growth step goes; readers go by the arena anyway.
+      () => ftruncateSync(fd, this.end),
+      () => fdatasyncSync(fd),
+      () => stateByte && writeSync(fd, stateByte, 0, 1, H.state),
+      () => fdatasyncSync(fd),
+    ];
+    const finish = (): void => {
+      if (step < 0) return;
+      try {
+        while (step < steps.length) steps[step++]!();
+      } finally {
+        step = -1;
+        closeSync(fd);
+        done?.();
+      }
+    };
+    if (!background) return { finish };
+    try {
+      steps[step++]!();
+    } catch (e) {
+      finish();
+      throw e;
+    }
+    // Nothing may throw out of these callbacks: a failure ends in finish(), whose errors (the
+    // disk failing) have no one left to tell but the file's state, which then stays ONLINE.
+    const settle = (): void => {
+      try {
+        finish();
+      } catch {
+        // see above
+      }
+    };
+    fdatasync(fd, (err) => {
+      if (step !== 1) return; // finished synchronously meanwhile
+      if (err) return settle();
+      step = 2;
+      try {
+        steps[step++]!();
+      } catch {
+        return settle();
+      }
+      fdatasync(fd, (err2) => {
+        if (step !== 3) return;
+        if (err2) return settle();
+        step = -1;
+        close(fd, () => done?.());
+      });
+    });
+    return { finish };
+  }
+
+  /** Drops the file without marking it closed (as a crash would leave it). */
   abandon(): void {
     if (this.closed) return;
+    this.closed = true;
+    unmap(this.map);
     closeSync(this.fd);
     this.fd = -1;
-    this.closed = true;
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  /** Bytes the file occupies once synced. */
+  /** Bytes the file's objects occupy. */
   get size(): number {
     return this.end;
   }
@@ -903,6 +1155,21 @@ export class JournalFileWriter {
       tailSeqnum: this.tailSeqnum,
       headRealtime: this.headRealtime,
       tailRealtime: this.tailRealtime,
+      compact: this.compact,
     };
   }
+}
+
+/**
+ * The size of the next entry array of a chain whose tail array held `previous` items: doubling
+ * from 4, as journald grows them, but no larger than MAX_ARRAY_ITEMS, so the unused part of the
+ * tail arrays (one per data object that recurs, e.g. each of a stream's 20 fixed fields) stays
+ * small: uncapped, half-empty tail arrays were ~15% of a file of captured lines.
+ */
+function arrayCapacity(previous: number): number {
+  return Math.min(MAX_ARRAY_ITEMS, Math.max(4, previous * 2));
+}
+
+function roundUp(n: number, step: number): number {
+  return Math.ceil(n / step) * step;
 }

@@ -14,7 +14,7 @@ import { keepAcrossExec, pipe } from '../exec/native.js';
 import { CaptureStream, LINE_MAX, processFields, type LineSink, type StreamMeta } from './capture.js';
 import { JournalDirectory, type JournalLimits } from './directory.js';
 import { monotonicUsec, realtimeUsec, type Id128 } from './format.js';
-import { JournalData, type JournalItem } from './file-writer.js';
+import { JournalData, JournalItemSet, internField, type JournalItem } from './file-writer.js';
 import { JournalSockets, type IngestSink, type JournalSocketPaths, type MessageSource, type UnitOf } from './sockets.js';
 import { effectiveLimit, RateLimiter, type RateLimit, type UnitRateLimit } from './rate-limit.js';
 
@@ -48,6 +48,7 @@ const MESSAGE_JOURNAL_DROPPED = 'a596d6fe7bfa4994828e72dfa46ed1e2';
  * manager gives its status lines as text: they are recognised by their opening words.
  */
 const PRIORITIES = Array.from({ length: 8 }, (_, i) => new JournalData('PRIORITY', String(i)));
+const MESSAGE = internField('MESSAGE');
 
 const JOB_MESSAGES: readonly [RegExp, string, string, string | undefined, number][] = [
   [/^Starting /, '7d4958e842da4a758f6c1cdc7b36dcc5', 'start', undefined, 6],
@@ -205,10 +206,44 @@ export class Journal implements LineSink, IngestSink {
 
   line(s: CaptureStream, message: Buffer, priority: number, lineBreak?: JournalData): void {
     if (!this.admit(s.meta.unit, priority, s.meta.rateLimit)) return;
-    const items: JournalItem[] = [['MESSAGE', message], PRIORITIES[priority]!, ...s.fixed];
-    if (lineBreak) items.push(lineBreak);
-    this.append(items);
+    // The hot path: everything but MESSAGE= is the same for every line of the stream at one
+    // priority, so it is one prepared set, resolved once per file (JournalFileWriter.appendWith).
+    let set = s.itemSets[priority];
+    if (set === undefined) set = s.itemSets[priority] = new JournalItemSet([PRIORITIES[priority]!, ...s.fixed, ...this.host]);
+    if (lineBreak) set = new JournalItemSet([...set.items, lineBreak]);
+    if (this.store) {
+      try {
+        this.store.appendWith(set, MESSAGE, message, { realtime: realtimeUsec(), monotonic: monotonicUsec() });
+      } catch (e) {
+        this.opts.level?.(`journal: write failed: ${(e as Error).message}`);
+      }
+      this.scheduleSync();
+    }
     this.forward(s.meta.identifier, s.pid, message);
+  }
+
+  /**
+   * Plain lines of one pipe read, all at `priority` (capture.ts found them: newline-ended, no NUL,
+   * shorter than LineMax=): one call into the writer for all of them when nothing needs a look at
+   * each line first (the rate limit); the console still gets each line.
+   */
+  lines(s: CaptureStream, chunk: Buffer, bounds: Int32Array, count: number, priority: number): void {
+    const limit = effectiveLimit(this.rateLimit, s.meta.rateLimit);
+    if (!this.store || (limit.intervalUsec > 0 && limit.burst > 0)) {
+      for (let i = 0; i < count; i++) this.line(s, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]), priority);
+      return;
+    }
+    let set = s.itemSets[priority];
+    if (set === undefined) set = s.itemSets[priority] = new JournalItemSet([PRIORITIES[priority]!, ...s.fixed, ...this.host]);
+    try {
+      this.store.appendLines(set, MESSAGE, chunk, bounds, count);
+    } catch (e) {
+      this.opts.level?.(`journal: write failed: ${(e as Error).message}`);
+    }
+    this.scheduleSync();
+    if (this.opts.consoleOutput !== 'off') {
+      for (let i = 0; i < count; i++) this.forward(s.meta.identifier, s.pid, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]));
+    }
   }
 
   /**
@@ -242,11 +277,15 @@ export class Journal implements LineSink, IngestSink {
       this.opts.level?.(`journal: write failed: ${(e as Error).message}`);
       return;
     }
+    this.scheduleSync();
+  }
+
+  private scheduleSync(): void {
     if (!this.syncScheduled) {
       this.syncScheduled = true;
-      // Lines become visible to readers (svcctl logs -f) at the next turn of the loop, but at most
-      // every SYNC_MS while a burst goes on: a sync is a dozen small writes (links, hash pages,
-      // header), and syncing after every 4 KiB pipe read made them most of a burst's cost.
+      // Entries are visible to readers as soon as they are appended (the file is mapped shared);
+      // a sync tells inotify watchers (journalctl -f) and gives up a file that broke. At the next
+      // turn of the loop, at most every SYNC_MS while a burst goes on.
       const wait = SYNC_MS - (performance.now() - this.lastSync);
       const run = () => {
         this.syncScheduled = false;

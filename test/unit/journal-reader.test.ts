@@ -2,7 +2,7 @@
 // a directory must equal what journalctl prints for it (json), for plain listing, matches,
 // reverse and tail; rotation must leave files journalctl reads as one continuous journal.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,7 +37,7 @@ function pick(j: Record<string, unknown>, keys: string[]): Record<string, unknow
 const KEYS = ['__REALTIME_TIMESTAMP', '__MONOTONIC_TIMESTAMP', 'MESSAGE', '_PID', '_SYSTEMD_UNIT', 'PRIORITY'];
 
 function write(path: string, n: number, start = 0): void {
-  const w = JournalFileWriter.create(path, { machineId: MACHINE, bootId: BOOT, bufferSize: 64 * 1024 });
+  const w = JournalFileWriter.create(path, { machineId: MACHINE, bootId: BOOT });
   const units = ['a.service', 'b.service', 'c.service'].map((u) => new JournalData('_SYSTEMD_UNIT', u));
   for (let i = start; i < start + n; i++) {
     w.append([units[i % 3], ['MESSAGE', `entry ${i}`], ['_PID', String(10 + (i % 7))], ['PRIORITY', String(i % 8)]],
@@ -81,6 +81,18 @@ describe('journal file reader', () => {
     r.close();
   });
 
+  it('reads a regular-layout file svcd wrote before the compact layout (fixture, 64-bit items) as journalctl does', () => {
+    const old = join(__dirname, '../fixtures/journal/regular-layout.journal');
+    const r = JournalFileReader.open(old);
+    expect(r.header.incompatibleFlags).toBe(0);
+    const theirsOld = (args: string[]) => journalctlJson(['--file', old, ...args]).map((j) => pick(j, KEYS));
+    expect(ours(r.entries()).length).toBe(30);
+    expect(ours(r.entries())).toEqual(theirsOld([]));
+    expect(ours(r.entries({ matches: [{ name: '_SYSTEMD_UNIT', value: 'b.service' }], reverse: true }))).toEqual(theirsOld(['-r', '_SYSTEMD_UNIT=b.service']));
+    expect(ours(r.tail(3))).toEqual(theirsOld(['-n', '3']));
+    r.close();
+  });
+
   it('rejects files that are not journals', () => {
     expect(() => JournalFileReader.open('/etc/hostname')).toThrow();
   });
@@ -119,6 +131,28 @@ describe('journal directory', () => {
       .toEqual(journalctlJson(['-D', dir, '-r', '_PID=3']).map((j) => pick(j, KEYS)));
     expect(tailDirectory(dir, 7).map((e) => pick(asJson(e), KEYS)))
       .toEqual(journalctlJson(['-D', dir, '-n', '7']).map((j) => pick(j, KEYS)));
+  });
+
+  it('a file cut under the writer: the SIGBUS is absorbed, the file set aside as dirty, writing goes on in a new one', () => {
+    const d3 = mkdtempSync(join(tmpdir(), 'svcd-jdir3-'));
+    try {
+      const jd = JournalDirectory.open({ dir: d3, machineId: MACHINE, bootId: BOOT });
+      const unit = new JournalData('_SYSTEMD_UNIT', 'cut.service');
+      for (let i = 0; i < 100; i++) jd.append([unit, ['MESSAGE', `before ${i}`]], { realtime: 1_700_000_000_000_000 + i, monotonic: 1000 + i });
+      // Someone truncates the live file: the writer's next stores land past its end.
+      truncateSync(join(d3, 'system.journal'), 0);
+      for (let i = 0; i < 100; i++) jd.append([unit, ['MESSAGE', `after ${i}`]], { realtime: 1_700_000_000_001_000 + i, monotonic: 2000 + i });
+      expect(jd.activeWriter.broken).toBe(true);
+      jd.sync();
+      for (let i = 0; i < 10; i++) jd.append([unit, ['MESSAGE', `new ${i}`]], { realtime: 1_700_000_000_002_000 + i, monotonic: 3000 + i });
+      jd.close();
+      const files = readdirSync(d3).sort();
+      expect(files.filter((f) => f.endsWith('.journal~')).length).toBe(1);
+      const msgs = journalctlJson(['--file', join(d3, 'system.journal')]).map((j) => j.MESSAGE);
+      expect(msgs).toEqual(Array.from({ length: 10 }, (_, i) => `new ${i}`));
+    } finally {
+      rmSync(d3, { recursive: true, force: true });
+    }
   });
 
   it('reopening continues the seqnum lineage and archives the previous file; vacuum keeps the cap', () => {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { JournalFileReader } from '../../src/journal/file-reader.js';
-import { JournalData, JournalFileWriter, type JournalItem } from '../../src/journal/file-writer.js';
+import { FileState } from '../../src/journal/format.js';
+import { JournalData, JournalFileWriter, JournalItemSet, internField, type JournalItem } from '../../src/journal/file-writer.js';
 
 const MACHINE = '3d1219c7c4c5404aaa1f6d2a48adfda4';
 const BOOT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -74,16 +75,27 @@ function generate(n: number, seed: number): Generated[] {
   return out;
 }
 
-/** Writes with a mix of prepared (per-unit) data and fresh values, as svcd's hot path does. */
-function writeJournal(
-  path: string, entries: Generated[], opts: { bufferSize?: number; buckets?: number; autoSyncBytes?: number } = {},
-): JournalFileWriter {
+/**
+ * Writes with a mix of prepared (per-unit) data and fresh values, as svcd's hot path does; every
+ * other entry through appendWith (a prepared set plus the fresh MESSAGE), as captured lines go.
+ */
+function writeJournal(path: string, entries: Generated[], opts: { buckets?: number; compact: boolean; maxFileSize?: number }): JournalFileWriter {
   const w = JournalFileWriter.create(path, {
-    machineId: MACHINE, bootId: BOOT, bufferSize: opts.bufferSize, dataHashBuckets: opts.buckets,
-    autoSyncBytes: opts.autoSyncBytes ?? 256 * 1024,
+    machineId: MACHINE, bootId: BOOT, dataHashBuckets: opts.buckets, compact: opts.compact, maxFileSize: opts.maxFileSize,
   });
   const prepared = new Map<string, JournalData>();
-  for (const e of entries) {
+  const sets = new Map<string, JournalItemSet>();
+  const MESSAGE = internField('MESSAGE');
+  for (const [i, e] of entries.entries()) {
+    const rest = e.fields.filter(([k]) => k !== 'MESSAGE');
+    const message = e.fields.find(([k]) => k === 'MESSAGE')?.[1];
+    if (i % 2 === 1 && message && rest.length === e.fields.length - 1) {
+      const key = rest.map(([k, v]) => `${k}=${v.toString('hex')}`).join('\n');
+      let set = sets.get(key);
+      if (!set) sets.set(key, (set = new JournalItemSet(rest.map(([k, v]) => new JournalData(k, v)))));
+      w.appendWith(set, MESSAGE, message, { realtime: e.realtime, monotonic: e.monotonic });
+      continue;
+    }
     const items: JournalItem[] = e.fields.map(([k, v]) => {
       if (k === '_SYSTEMD_UNIT' || k === '_HOSTNAME' || k === '_MACHINE_ID') {
         const key = `${k}=${v.toString('latin1')}`;
@@ -179,7 +191,10 @@ function expectSame(actual: Parsed[], expected: Generated[]): void {
 
 const has = (e: Generated, k: string, v: string): boolean => e.fields.some(([n, x]) => n === k && x.toString() === v);
 
-describe('journal writer against journalctl 252', () => {
+describe.each([
+  { layout: 'compact', compact: true },
+  { layout: 'regular', compact: false },
+])('journal writer ($layout layout) against journalctl 252', ({ layout, compact }) => {
   let dir: string;
   let file: string;
   let entries: Generated[];
@@ -188,8 +203,15 @@ describe('journal writer against journalctl 252', () => {
     dir = mkdtempSync(join(tmpdir(), 'svcd-journal-'));
     file = join(dir, 'system.journal');
     entries = generate(3000, 42);
-    // A small buffer and a small hash table: many flushes, cross-buffer links and long chains.
-    writeJournal(file, entries, { bufferSize: 64 * 1024, buckets: 2047 }).close();
+    // A small hash table: long chains. A small expected size: the file grows in 64 KiB steps and
+    // outgrows its first mapping (~1 MB written), so growing and mapping anew happen mid-stream.
+    writeJournal(file, entries, { buckets: 2047, compact, maxFileSize: 512 * 1024 }).close();
+  });
+
+  it(`writes the ${layout} layout`, () => {
+    const header = journalctl(['--file', file, '--header']).toString();
+    if (compact) expect(header).toMatch(/Incompatible flags:.*COMPACT/);
+    else expect(header).not.toMatch(/COMPACT/);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -243,39 +265,83 @@ describe('journal writer against journalctl 252', () => {
   it('a cleanly closed file is OFFLINE; an open one ONLINE', () => {
     expect(journalctl(['--file', file, '--header']).toString()).toMatch(/State: OFFLINE/);
     const f2 = join(dir, 'open.journal');
-    const w = writeJournal(f2, entries.slice(0, 10));
+    const w = writeJournal(f2, entries.slice(0, 10), { compact });
     w.sync();
     expect(journalctl(['--file', f2, '--header']).toString()).toMatch(/State: ONLINE/);
     w.close();
     expect(journalctl(['--file', f2, '--header']).toString()).toMatch(/State: OFFLINE/);
   });
 
-  it('a file copied while its writer is still appending (a crash) is readable up to the last sync', () => {
+  it('closing in the background (a rotation) ends ARCHIVED on its own, the disk waits off the loop', async () => {
+    const f3 = join(dir, 'rotated.journal');
+    const w = writeJournal(f3, entries.slice(0, 50), { compact });
+    await new Promise<void>((resolve) => w.closeInBackground(FileState.Archived, resolve));
+    expect(journalctl(['--file', f3, '--header']).toString()).toMatch(/State: ARCHIVED/);
+    expect(spawnSync('journalctl', ['--file', f3, '--verify']).status).toBe(0);
+  });
+
+  it('a file copied while its writer is still appending, never synced (a crash), holds every entry appended', () => {
     const live = join(dir, 'live.journal');
     const crashed = join(dir, 'crashed.journal');
-    const w = writeJournal(live, entries.slice(0, 1000), { bufferSize: 64 * 1024, autoSyncBytes: 1 << 30 });
-    w.sync();
-    // More entries, some already flushed to the file (small buffer) but not linked in yet.
-    for (const e of entries.slice(1000, 1400)) {
-      w.append(e.fields.map(([k, v]) => [k, v] as const), { realtime: e.realtime, monotonic: e.monotonic });
-    }
+    // The entries live only in the writer's shared mapping (the page cache): no sync, no close.
+    const w = writeJournal(live, entries.slice(0, 1400), { compact });
     copyFileSync(live, crashed);
     w.abandon();
-    // The scenario is real only if unlinked objects did reach the file past the synced arena.
+    // The copy is the whole fallocated file: the arena ends well before it.
     const r = JournalFileReader.open(crashed);
-    expect(statSync(crashed).size).toBeGreaterThan(r.header.headerSize + r.header.arenaSize + 64 * 1024);
+    expect(r.header.nEntries).toBe(1400);
+    expect(statSync(crashed).size).toBeGreaterThan(r.header.headerSize + r.header.arenaSize);
     r.close();
     expect(journalctl(['--file', crashed, '--header']).toString()).toMatch(/State: ONLINE/);
-    expectSame(parseJson(journalctl(['--file', crashed, '-o', 'json', '--all'])), entries.slice(0, 1000));
+    expectSame(parseJson(journalctl(['--file', crashed, '-o', 'json', '--all'])), entries.slice(0, 1400));
     expectSame(parseJson(journalctl(['--file', crashed, '-o', 'json', '--all', '-u', 'alpha.service'])),
-      entries.slice(0, 1000).filter((e) => has(e, '_SYSTEMD_UNIT', 'alpha.service')));
+      entries.slice(0, 1400).filter((e) => has(e, '_SYSTEMD_UNIT', 'alpha.service')));
     const v = spawnSync('journalctl', ['--file', crashed, '--verify'], { encoding: 'utf8' });
     expect(v.status, v.stderr).toBe(0);
   });
 
-  it('many entries with one hot data object: entry arrays grow past the sparse threshold', () => {
+  it('appendLines (a pipe read at a time) stores each line as its own entry, as journalctl reads it', () => {
+    const f4 = join(dir, 'lines.journal');
+    const w = JournalFileWriter.create(f4, { machineId: MACHINE, bootId: BOOT, compact, dataHashBuckets: 2047, maxFileSize: 256 * 1024 });
+    const set = new JournalItemSet([new JournalData('_SYSTEMD_UNIT', 'lines.service'), new JournalData('PRIORITY', '6')]);
+    // Empty lines, bytes that are not UTF-8, repeated lines (the same data object again), long lines.
+    const r = rng(7);
+    const lines: Buffer[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const k = r();
+      if (k < 0.05) lines.push(Buffer.alloc(0));
+      else if (k < 0.1) lines.push(Buffer.from([0xff, 0xfe, i & 0xff, 0x80]));
+      else if (k < 0.3) lines.push(Buffer.from(`repeated ${i % 7}`));
+      else if (k < 0.32) lines.push(Buffer.from('z'.repeat(3000 + i)));
+      else lines.push(Buffer.from(`line ${i} ${'y'.repeat(Math.floor(r() * 120))}`));
+    }
+    const chunk = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+    const bounds = new Int32Array(2 * lines.length);
+    let at = 0;
+    lines.forEach((l, i) => {
+      bounds[2 * i] = at;
+      bounds[2 * i + 1] = at + l.length;
+      at += l.length + 1;
+    });
+    // A small maxSize: the writer stops at every "rotate now" and is called again for the rest.
+    const MESSAGE = internField('MESSAGE');
+    let calls = 0;
+    for (let i = 0; i < lines.length; calls++) i += w.appendLines(set, MESSAGE, chunk, bounds, i, lines.length, 256 * 1024);
+    w.close();
+    expect(calls).toBeGreaterThan(1);
+    const v = spawnSync('journalctl', ['--file', f4, '--verify'], { encoding: 'utf8' });
+    expect(v.status, v.stderr).toBe(0);
+    const got = parseExport(journalctl(['--file', f4, '-o', 'export']));
+    expect(got.length).toBe(lines.length);
+    got.forEach((e, i) => {
+      expect(e.get('MESSAGE')?.[0]?.equals(lines[i]!), `entry ${i}`).toBe(true);
+      expect(e.get('_SYSTEMD_UNIT')?.[0]?.toString()).toBe('lines.service');
+    });
+  });
+
+  it('many entries with one hot data object: long entry-array chains', () => {
     const big = join(dir, 'big.journal');
-    const w = JournalFileWriter.create(big, { machineId: MACHINE, bootId: BOOT });
+    const w = JournalFileWriter.create(big, { machineId: MACHINE, bootId: BOOT, compact });
     const unit = new JournalData('_SYSTEMD_UNIT', 'hot.service');
     const n = 40_000;
     for (let i = 0; i < n; i++) {
