@@ -13,9 +13,11 @@ const dir = mkdtempSync(join(tmpdir(), 'svcd-journal-'));
 const run = join(dir, 'run');
 const jdir = join(dir, 'journal');
 const LINES = 20000;
+// chatty stays alive 1.5 s after it writes: the trusted fields (_CMDLINE, _CAP_EFFECTIVE) come from
+// /proc when the stream's first line is read, and a loaded machine can read it late.
 buildTree(dir, {
   files: {
-    'units/chatty.service': "[Unit]\nDescription=Chatty\n[Service]\nType=oneshot\nRemainAfterExit=yes\nSyslogLevelPrefix=yes\nExecStart=/bin/sh -c 'echo hello from chatty; echo \"<3>something failed\"; printf \"no newline at the end\"; sleep 0.3'\n",
+    'units/chatty.service': "[Unit]\nDescription=Chatty\n[Service]\nType=oneshot\nRemainAfterExit=yes\nSyslogLevelPrefix=yes\nExecStart=/bin/sh -c 'echo hello from chatty; echo \"<3>something failed\"; printf \"no newline at the end\"; sleep 1.5'\n",
     'units/burst.service': `[Unit]\nDescription=Burst\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'i=0; while [ $$i -lt ${LINES} ]; do echo "line $$i"; i=$$((i+1)); done'\n`,
     'units/later.service': "[Unit]\nDescription=Later\n[Service]\nType=oneshot\nExecStart=/bin/echo said later\n",
     'units/x.target': '[Unit]\nDescription=Test Target\nWants=chatty.service burst.service\n',
@@ -68,7 +70,7 @@ describe('the journal svcd writes', () => {
     expect(hello._STREAM_ID).toMatch(/^[0-9a-f]{32}$/);
     expect(hello._RUNTIME_SCOPE).toBe('system');
     expect(hello._CAP_EFFECTIVE).toMatch(/^[0-9a-f]+$/);
-    expect(hello._CMDLINE).toBe('/bin/sh -c "echo hello from chatty; echo \\"<3>something failed\\"; printf \\"no newline at the end\\"; sleep 0.3"');
+    expect(hello._CMDLINE).toBe('/bin/sh -c "echo hello from chatty; echo \\"<3>something failed\\"; printf \\"no newline at the end\\"; sleep 1.5"');
     expect(hello._LINE_BREAK).toBeUndefined();
     // A last line without a newline is kept when the stream ends, marked as journald marks it.
     expect(entries.find((e) => e.MESSAGE === 'no newline at the end')?._LINE_BREAK).toBe('eof');
