@@ -16,6 +16,7 @@ import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
 import { Manager, VERSION, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
 import { CgroupTree } from '../exec/cgroup.js';
+import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, runGenerators } from '../unit/generators.js';
 import { NativeSystem } from '../engine/native-system.js';
@@ -132,15 +133,17 @@ async function main(): Promise<void> {
   } catch (e) {
     process.stderr.write(`svcd: journal disabled: ${(e as Error).message}\n`);
   }
+  // The console may go away (a closed log pipe, a hung-up terminal): from then on svcd logs to the journal only.
+  let consoleGone = false;
+  const log = createManagerLog({ journal, stderr: (line) => process.stderr.write(line), consoleOpen: () => !consoleGone });
   const inherited = opts.deserialize ? readReexecState(opts.deserialize) : undefined;
   for (const h of inherited?.streams ?? []) journal?.adopt(h);
   const cgroups = CgroupTree.setUp();
-  journal?.log(cgroups.ok
-    ? `Tracking unit processes with cgroup v2 under ${cgroups.tree.root}.`
-    : `Tracking unit processes by session and INVOCATION_ID (no cgroup of its own: ${cgroups.reason}).`);
+  if (cgroups.ok) log.debug({ cgroup: cgroups.tree.root }, `Tracking unit processes with cgroup v2 under ${cgroups.tree.root}.`);
+  else log.debug(`Tracking unit processes by session and INVOCATION_ID (no cgroup of its own: ${cgroups.reason}).`);
   const system = new NativeSystem({
     notifySocket, outputFds: [1, 2], managerEnv, journal,
-    notice: (unit, text) => process.stderr.write(`svcd: ${unit}: ${text}\n`),
+    notice: (unit, text) => log.info({ unit }, text),
     cgroups: cgroups.ok ? cgroups.tree : undefined,
   });
   const generate = searchPath.includes(GENERATOR_OUTPUT.normal)
@@ -153,10 +156,9 @@ async function main(): Promise<void> {
         }), (argv, envp) => system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS));
         for (const [g, o] of outcomes) {
           const why = o === 'timeout' ? 'timed out' : 'error' in o ? `could not be started: ${o.error}` : o.signal ? `was terminated by signal ${o.signal}` : o.code !== 0 ? `failed with exit status ${o.code}` : '';
-          if (why) journal?.log(`${g} ${why}.`, undefined, 4);
-          if (why) process.stderr.write(`svcd: ${g} ${why}.\n`);
+          if (why) log.warn({ generator: g }, `${g} ${why}.`);
         }
-        journal?.log(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`, undefined, 7);
+        log.debug(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`);
       }
     : undefined;
   if (generate && !inherited) await generate();
@@ -190,10 +192,7 @@ async function main(): Promise<void> {
       // eslint-disable-next-line no-control-regex
       journal?.log(line.replace(/\x1b\[[0-9;]*m/g, '').replace(/^(\[[^\]]*\] | {9})/, ''), unit);
     },
-    log: (text: string, unit?: string) => {
-      process.stderr.write(unit && !text.startsWith(`${unit}:`) ? `svcd: ${unit}: ${text}\n` : `svcd: ${text}\n`);
-      journal?.log(unit && text.startsWith(`${unit}: `) ? text : unit ? `${unit}: ${text}` : text, unit);
-    },
+    log: (text: string, unit?: string) => log.info({ unit }, text),
     color: Boolean(process.stdout.isTTY),
     conditions: (u) => evaluateConditions(u),
     sweep,
@@ -214,7 +213,7 @@ async function main(): Promise<void> {
         execve(process.execPath, [process.execPath, ...process.execArgv, process.argv[1]!, ...args, '--deserialize', file], Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`));
       } catch (e) {
         // Nothing was replaced: this svcd goes on, with what it has.
-        process.stderr.write(`svcd: daemon-reexec failed: ${(e as Error).message}\n`);
+        log.error(`daemon-reexec failed: ${(e as Error).message}`);
       }
     },
     onExit: (code) => {
@@ -225,7 +224,7 @@ async function main(): Promise<void> {
       process.exit(code);
     },
   });
-  const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => process.stderr.write(`svcd: ${text}\n`));
+  const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
 
   watchSignals([15, 2, 1, SIGRTMIN + 3, SIGRTMIN + 4, SIGRTMIN + 5], (sig) => {
     if (sig === 1) {
@@ -236,20 +235,15 @@ async function main(): Promise<void> {
     process.stdout.write(`svcd: ${signalName(sig)} received, stopping.\n`);
     manager.shutdown(sig === SIGRTMIN + 3 ? 'halt' : sig === SIGRTMIN + 5 ? 'reboot' : sig === SIGRTMIN + 4 ? 'poweroff' : 'exit');
   });
-  // The console may go away (the engine's log pipe closed, a terminal hung up): PID 1 must not die,
-  // nor spin reporting that it cannot report. Output goes on into the journal.
-  let consoleGone = false;
+  // PID 1 must not die when the console goes away, nor spin reporting that it cannot report.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (consoleGone) return;
       consoleGone = true;
-      journal?.log(`Console output failed (${e.code ?? e.message}); svcd's and the services' output goes on into the journal only.`, undefined, 4);
+      log.warn({ errno: e.code }, `Console output failed (${e.code ?? e.message}); svcd's and the services' output goes on into the journal only.`);
     });
   }
-  const contained = (what: string) => {
-    journal?.log(`internal error (contained): ${what}`, undefined, 3);
-    if (!consoleGone) process.stderr.write(`svcd: internal error (contained): ${what}\n`);
-  };
+  const contained = (what: string) => log.error(`internal error (contained): ${what}`);
   process.on('uncaughtException', (e) => contained(e.stack ?? String(e)));
   process.on('unhandledRejection', (e) => contained(String(e)));
   if (inherited) {

@@ -251,9 +251,9 @@ export class Journal implements LineSink, IngestSink {
    * svcd's _PID/_EXE/_CMDLINE, UNIT= when about a unit, and for job messages systemd's
    * MESSAGE_ID=/JOB_TYPE=/JOB_RESULT= so tools that look for them find them.
    */
-  log(text: string, unit?: string, priority?: number): void {
+  log(text: string, unit?: string, priority?: number, fields: readonly JournalItem[] = []): void {
     this.managerItems ??= managerFields();
-    const items: JournalItem[] = [['MESSAGE', text], ...this.managerItems, ['_SOURCE_REALTIME_TIMESTAMP', String(realtimeUsec())]];
+    const items: JournalItem[] = [['MESSAGE', text], ...fields, ...this.managerItems, ['_SOURCE_REALTIME_TIMESTAMP', String(realtimeUsec())]];
     let prio = priority ?? 6;
     if (unit) {
       items.push(['UNIT', unit]);
