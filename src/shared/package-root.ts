@@ -12,3 +12,6 @@ export const BUILTIN_UNIT_DIR = resolve(PACKAGE_ROOT, 'units');
  * generator of the same name shipped by systemd (where it is installed) takes precedence.
  */
 export const BUILTIN_GENERATOR_DIR = resolve(PACKAGE_ROOT, 'generators');
+
+/** svcd's helper programs (its systemd-sysv-install, for images without systemd). */
+export const BUILTIN_LIBEXEC_DIR = resolve(PACKAGE_ROOT, 'libexec');

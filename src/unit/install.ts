@@ -133,6 +133,16 @@ export class Installer {
     this.status = 1;
   }
 
+  /**
+   * Whether `name` has a unit file of its own, generators' output left out (systemctl's
+   * unit_file_exists with LOOKUP_PATHS_EXCLUDE_GENERATED): a mask or a dangling link counts.
+   */
+  hasNativeUnit(name: string): boolean {
+    const dirs = INSTALL_SEARCH_PATH.filter((d) => !GENERATOR.test(d));
+    const t = templateOf(name);
+    return [name, ...(t ? [t] : [])].some((n) => dirs.some((d) => this.lstat(join(d, n)) !== undefined));
+  }
+
   /** Find `name` (following alias links by name, and instance → template). */
   find(name: string, depth = 0): Found {
     for (const dir of INSTALL_SEARCH_PATH) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createManagerLog } from '../../src/journal/manager-log.js';
 
 function sinks(open = true) {
-  const entries: { text: string; unit?: string; priority?: number; fields: readonly (readonly [string, unknown])[] }[] = [];
+  const entries: { text: string; unit?: string; priority?: number; fields: readonly unknown[] }[] = [];
   const lines: string[] = [];
   let isOpen = open;
   const log = createManagerLog({

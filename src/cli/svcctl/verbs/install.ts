@@ -7,6 +7,7 @@ import type { VerbContext } from '../context.js';
 import { EXIT_FAILURE } from '../context.js';
 import { Installer, type InstallResult } from '../../../unit/install.js';
 import { mangleUnitName } from '../mangle.js';
+import { syncSysv } from './sysv-install.js';
 
 /** Verbs that change links: after them, a running manager has to re-read its unit files. */
 const CHANGING = new Set(['enable', 'disable', 'reenable', 'mask', 'unmask', 'set-default']);
@@ -35,7 +36,16 @@ export async function run(ctx: VerbContext): Promise<number> {
   }
   // enable and reenable take unit file paths as they are; every other argument is a unit name.
   const keepPaths = ctx.verb === 'enable' || ctx.verb === 'reenable';
-  const units = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : mangleUnitName(a)));
+  const named = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : mangleUnitName(a)));
+  // Init scripts first, as systemctl: a name with only a script is done there and then.
+  const sysv = syncSysv(ctx, inst, named);
+  if (sysv.status !== undefined) return sysv.status;
+  const units = sysv.units;
+  if (named.length > 0 && units.length === 0) {
+    if (ctx.verb === 'is-enabled') return sysv.enabled ? 0 : 1;
+    if (ctx.options.root === undefined && afterChange) return afterChange(ctx, { stdout: '', stderr: '', status: 0 });
+    return 0;
+  }
   const runtime = Boolean(ctx.options.runtime);
   let r: InstallResult;
   switch (ctx.verb) {
@@ -52,6 +62,7 @@ export async function run(ctx: VerbContext): Promise<number> {
   }
   ctx.stdout.write(r.stdout);
   ctx.stderr.write(r.stderr);
+  if (ctx.verb === 'is-enabled' && sysv.enabled) return 0;
   if (r.status !== 0 || !CHANGING.has(ctx.verb)) return r.status;
   if (ctx.options.root === undefined && afterChange) return afterChange(ctx, r);
   if (ctx.options.now) {
