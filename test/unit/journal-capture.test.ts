@@ -124,7 +124,7 @@ describe('capture of a process\'s output', () => {
     expect(['/bin/sh', '-c', 'echo "a" $x', '', 'plain'].map(quoteArg).join(' ')).toBe('/bin/sh -c "echo \\"a\\" \\$x" "" plain');
   });
 
-  // 200,000 lines here (a million with SVCD_BURST_LINES=1000000; bench/journal-capture.mjs checks the million every run).
+  // 200,000 lines here (a million with SVCD_BURST_LINES=1000000; test/e2e/journal-million.test.ts checks a million through svcd as PID 1).
   it('keeps all of a large burst, in order, once, with the capturing process\'s memory bounded', () => {
     const N = Number(process.env.SVCD_BURST_LINES ?? 200_000);
     const dir = mkdtempSync(join(tmpdir(), 'svcd-capture-'));
