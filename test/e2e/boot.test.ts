@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'svcd-boot-'));
@@ -76,7 +77,7 @@ describe('svcd booting a unit tree as PID 1', () => {
   it('runs as PID 1 of its namespace', () => expect(pid1).toBeGreaterThan(0));
   it('stops everything on SIGTERM, SIGKILLs what ignores it after TimeoutStopSec=, and exits 0', async () => {
     const t0 = Date.now();
-    process.kill(pid1, 'SIGTERM');
+    signalPid(pid1, 'SIGTERM');
     expect(await until(() => exitCode !== null, 15000)).toBe(true);
     expect(exitCode).toBe(0);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);

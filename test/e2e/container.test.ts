@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'svcd-image-'));
@@ -78,7 +79,7 @@ describe('the svcd image (layout checked in namespaces)', () => {
 
   it('stops in order on docker stop (SIGTERM to PID 1) and exits 0', async () => {
     const target = Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
-    process.kill(target, 'SIGTERM');
+    signalPid(target, 'SIGTERM');
     expect(await until(() => exitCode !== null, 30000)).toBe(true);
     expect(exitCode).toBe(0);
     expect(out).toMatch(/Stopped nova-compute\.service/);

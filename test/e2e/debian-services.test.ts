@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed');
@@ -103,7 +104,7 @@ describe.skipIf(present.length < 3)(`Debian units under svcd (${present.join(', 
   });
   it('stops them all on SIGTERM, leaving no process behind, and exits 0', async () => {
     const pid1 = Number(spawnSync('pgrep', ['-P', String(proc!.pid)], { encoding: 'utf8' }).stdout.trim());
-    process.kill(pid1, 'SIGTERM');
+    signalPid(pid1, 'SIGTERM');
     expect(await exit).toBe(0);
     for (const name of ['nginx', 'redis-server', 'memcached']) {
       expect(spawnSync('pgrep', ['-x', name]).status, name).toBe(1);

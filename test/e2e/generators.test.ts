@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootScript, until, type ScriptBoot } from '../support/ns-boot.js';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed');
@@ -87,7 +88,7 @@ describe.skipIf(!usable)(`generators (postgresql-common's, on clusters ${cluster
   });
 
   it('stops PostgreSQL through its ExecStop= on SIGTERM (a clean shutdown in its own log)', async () => {
-    process.kill(ns!.pid1(), 'SIGTERM');
+    signalPid(ns!.pid1(), 'SIGTERM');
     expect(await ns!.exit).toBe(0);
     expect(ns!.output()).toMatch(new RegExp(`Stopped postgresql@${clusters[0]}\\.service`));
     const log = readFileSync(join(work, `var-upper/log/postgresql/postgresql-${clusters[0]}.log`), 'utf8');

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const works: string[] = [];
@@ -77,13 +78,13 @@ describe('the nova-compute seed under svcd', () => {
     expect([Number(limits[1]), Number(limits[2])]).toEqual([Math.min(65535, hard), Math.min(65535, hard)]);
 
     // kill -9 of the main process: Restart=on-failure brings it back.
-    process.kill(pid, 'SIGKILL');
+    signalPid(pid, 'SIGKILL');
     expect(await until(() => log(b).split('\n').filter(Boolean).length === 2)).toBe(true);
     expect(mainPid(ns)).not.toBe(pid);
 
     // Stop: the container's SIGTERM to PID 1 ends the service within TimeoutStopSec=15, then svcd exits 0.
     const t0 = Date.now();
-    process.kill(svcdPid(b), 'SIGTERM');
+    signalPid(svcdPid(b), 'SIGTERM');
     expect(await b.exit).toBe(0);
     expect(Date.now() - t0).toBeLessThan(15000);
     expect(b.console()).toMatch(/\[ {2}OK {2}\] Stopped nova-compute\.service - OpenStack Compute\./);
@@ -97,11 +98,11 @@ describe('the nova-compute seed under svcd', () => {
     const ns = pidNs(b);
     expect(await until(() => mainPid(ns) > 0)).toBe(true);
     // SIGTERM is a clean exit for a service (systemd.service(5), SuccessExitStatus=), so no restart.
-    process.kill(mainPid(ns), 'SIGTERM');
+    signalPid(mainPid(ns), 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
     expect(log(b).split('\n').filter(Boolean)).toHaveLength(1);
     expect(standIns(ns)).toEqual([]);
-    process.kill(svcdPid(b), 'SIGTERM');
+    signalPid(svcdPid(b), 'SIGTERM');
     expect(await b.exit).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace, sleep } from '../support/svcd-ns.js';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const dirs: string[] = [];
@@ -76,7 +77,7 @@ describe('svcd as a container\'s PID 1', () => {
     buildTree(join(dir, 'units'), { files });
     const svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
     const t0 = Date.now();
-    process.kill(svcd.hostPid, 'SIGTERM');
+    signalPid(svcd.hostPid, 'SIGTERM');
     const code = await Promise.race([svcd.exited, sleep(20000).then(() => 'timeout' as const)]);
     const took = Date.now() - t0;
     try {

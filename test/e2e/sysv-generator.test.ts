@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootScript, until, type ScriptBoot } from '../support/ns-boot.js';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'svcd-sysv-'));
@@ -108,7 +109,7 @@ describe.skipIf(!usable)('the SysV generator under svcd as PID 1', () => {
   });
 
   it('stops the wrapped scripts through their stop on SIGTERM', async () => {
-    process.kill(ns!.pid1(), 'SIGTERM');
+    signalPid(ns!.pid1(), 'SIGTERM');
     expect(await ns!.exit).toBe(0);
     expect(log().split('\n').slice(-3).sort()).toEqual(['', 'svcd-lsb-later stop', 'svcd-lsb-sysctl stop']);
   });

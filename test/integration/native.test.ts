@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_STATUS_NAMES, MANAGER_SIGNALS, SpawnError, errnoName, exitStatusName, signalName, signalNumber } from '../../src/exec/native.js';
+import { signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const fixtures = join(repo, 'test/fixtures/native');
@@ -151,11 +152,11 @@ describe('native reaper and signals as PID 1 of a PID namespace', () => {
     expect(await p.until(/signal 10 SIGUSR1/)).not.toBeNull();
     const pid1 = p.hostPid();
     // Node knows no real-time signal names: send SIGRTMIN+3 by number. Unhandled, it would be dropped.
-    process.kill(pid1, 34 + 3);
+    signalPid(pid1, 34 + 3);
     expect(await p.until(/signal 37 SIGRTMIN\+3/)).not.toBeNull();
-    process.kill(pid1, 'SIGHUP');
+    signalPid(pid1, 'SIGHUP');
     expect(await p.until(/signal 1 SIGHUP/)).not.toBeNull();
-    process.kill(pid1, 'SIGTERM');
+    signalPid(pid1, 'SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.state.stdout).toContain('signal 15 SIGTERM');
   });
@@ -165,7 +166,7 @@ describe('native reaper and signals as PID 1 of a PID namespace', () => {
     const m = await p.until(/pid (\d+) zombies (\d+)/);
     expect(m, p.state.stdout + p.state.stderr).not.toBeNull();
     expect(Number(m![2])).toBeGreaterThan(900);
-    process.kill(p.hostPid(), 'SIGTERM');
+    signalPid(p.hostPid(), 'SIGTERM');
     expect(await p.exited).toBe(0);
   });
 });

@@ -16,3 +16,12 @@ export function processesMatching(needle: string): number[] {
   }
   return out;
 }
+
+/**
+ * kill(2) for a pid a test looked up: refuses 0 and 1 (and NaN), which a lookup that found nothing
+ * would give, and which would signal the test runner's own process group or the whole machine.
+ */
+export function signalPid(pid: number, signal: NodeJS.Signals | number): void {
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`refusing to send ${signal} to pid ${pid}: the lookup found no process`);
+  process.kill(pid, signal);
+}

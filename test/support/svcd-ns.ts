@@ -46,6 +46,11 @@ export async function bootInNamespace(dir: string, unitDir: string, unit: string
   for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
   await svcctl('is-system-running', '--wait');
   const hostPid = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
+  // 0 or NaN here would later signal the test runner's own process group.
+  if (!(hostPid > 1)) {
+    p.kill('SIGKILL');
+    throw new Error(`svcd's pid not found under unshare ${p.pid}: ${output}`);
+  }
   return {
     run,
     hostPid,
