@@ -14,6 +14,8 @@ import { bootInNamespace } from '../support/svcd-ns.js';
 const dir = mkdtempSync('/dev/shm/svcd-sandbox-');
 chmodSync(dir, 0o777);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A run killed half-way may have left the shared-/tmp test's markers behind.
+for (const m of ['/tmp/svcd-ptmp-marker', '/var/tmp/svcd-ptmp-marker']) rmSync(m, { force: true });
 
 /** The Cap* lines of a /proc/PID/status copy, as numbers. */
 function caps(file: string): Record<string, bigint> {
