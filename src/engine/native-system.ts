@@ -44,13 +44,15 @@ export interface LogRateLimit {
 
 /** A journal stream per process: the write end for the child, told the child's pid once it runs. */
 export interface OutputSink {
-  openStream(meta: { unit: string; invocationId: string; identifier: string; levelPrefix: boolean; rateLimit?: LogRateLimit }): { fd: number; started(pid: number): void };
+  openStream(meta: { unit: string; invocationId: string; cgroup?: string; identifier: string; levelPrefix: boolean; rateLimit?: LogRateLimit }): { fd: number; started(pid: number): void };
 }
 
 /** The unit a process was started for (what the journal puts in _SYSTEMD_UNIT= and rate-limits by). */
 export interface ProcessOwner {
   readonly unit: string;
   readonly invocationId: string;
+  /** The unit's cgroup, where units have cgroups of their own (the journal's _SYSTEMD_CGROUP=). */
+  readonly cgroup?: string;
   readonly rateLimit?: LogRateLimit;
 }
 
@@ -186,12 +188,15 @@ export class NativeSystem implements System {
       this.prepared.add(invocation);
     }
     let stream: { fd: number; started(pid: number): void } | undefined;
+    // Made before the output stream, which names it; every command of the unit moves itself there.
+    const cgroupProcs = this.unitCgroup(req.unit);
+    const cgroup = this.controlGroup(req.unit);
     let plan;
     try {
       plan = resolveStdio(exec, () => {
         if (!this.opts.journal) return undefined;
         const identifier = exec.syslogIdentifier ?? basename(req.command!.path);
-        stream = this.opts.journal.openStream({ unit: req.unit, invocationId: req.invocationId ?? '', identifier, levelPrefix: exec.syslogLevelPrefix, rateLimit: logRateLimit(exec) });
+        stream = this.opts.journal.openStream({ unit: req.unit, invocationId: req.invocationId ?? '', cgroup, identifier, levelPrefix: exec.syslogLevelPrefix, rateLimit: logRateLimit(exec) });
         return stream.fd;
       }, out);
     } catch (e) {
@@ -210,13 +215,12 @@ export class NativeSystem implements System {
         fragmentPath: req.source?.fragmentPath,
       });
       if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
-      const cgroupProcs = this.unitCgroup(req.unit);
       if (cgroupProcs) spec = { ...spec, cgroupProcs };
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
       const privateTmp = exec.privateTmp && !req.privileged && !req.command.flags.fullyPrivileged && this.mountNamespaces !== 'no';
       const pid = privateTmp ? this.spawnWithPrivateTmp(spec, req.unit, invocation) : this.spawnSpec(spec);
       if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
-      const owner = { unit: req.unit, invocationId: req.invocationId ?? '', rateLimit: logRateLimit(exec) };
+      const owner = { unit: req.unit, invocationId: req.invocationId ?? '', cgroup, rateLimit: logRateLimit(exec) };
       this.leaders.set(pid, owner);
       this.owners.set(req.unit, owner);
       stream?.started(pid);
@@ -511,7 +515,7 @@ export class NativeSystem implements System {
    */
   unitOfProcess(pid: number): ProcessOwner | undefined {
     const inCgroup = this.opts.cgroups?.unitOf(pid);
-    if (inCgroup) return this.owners.get(inCgroup) ?? { unit: inCgroup, invocationId: '' };
+    if (inCgroup) return this.owners.get(inCgroup) ?? { unit: inCgroup, invocationId: '', cgroup: this.controlGroup(inCgroup) };
     let cur = pid;
     for (let depth = 0; depth < 8 && cur > 1; depth++) {
       const own = this.leaders.get(cur);

@@ -29,6 +29,8 @@ export interface StreamMeta {
   /** '' when the writer belongs to no unit svcd knows (a client of the stdout socket). */
   readonly unit: string;
   readonly invocationId: string;
+  /** The unit's cgroup where units have cgroups of their own; else /system.slice/UNIT is written. */
+  readonly cgroup?: string;
   /** '' for none (no SYSLOG_IDENTIFIER=). */
   readonly identifier: string;
   /** SyslogLevelPrefix=: a leading "<N>" sets the line's priority. */
@@ -116,10 +118,13 @@ export function processFields(pid: number, argv?: readonly string[]): [string, s
   return out;
 }
 
-/** The fields journald derives from a process's cgroup; svcd's units all live in system.slice. */
-export function unitFields(unit: string, invocationId: string): [string, string][] {
+/**
+ * The fields journald derives from a process's cgroup; svcd's units all live in system.slice. The
+ * cgroup is the unit's own where it has one (under svcd's cgroup), else where systemd would put it.
+ */
+export function unitFields(unit: string, invocationId: string, cgroup?: string): [string, string][] {
   if (!unit) return [];
-  const out: [string, string][] = [['_SYSTEMD_UNIT', unit], ['_SYSTEMD_SLICE', 'system.slice'], ['_SYSTEMD_CGROUP', `/system.slice/${unit}`]];
+  const out: [string, string][] = [['_SYSTEMD_UNIT', unit], ['_SYSTEMD_SLICE', 'system.slice'], ['_SYSTEMD_CGROUP', cgroup ?? `/system.slice/${unit}`]];
   if (invocationId) out.push(['_SYSTEMD_INVOCATION_ID', invocationId]);
   return out;
 }
@@ -190,7 +195,7 @@ export class CaptureStream {
     if (facility !== 0) items.push(['SYSLOG_FACILITY', String(facility)]);
     if (m.identifier) items.push(['SYSLOG_IDENTIFIER', m.identifier]);
     items.push(['_TRANSPORT', 'stdout'], ['_STREAM_ID', this.streamId]);
-    items.push(...unitFields(m.unit, m.invocationId), ['_RUNTIME_SCOPE', 'system']);
+    items.push(...unitFields(m.unit, m.invocationId, m.cgroup), ['_RUNTIME_SCOPE', 'system']);
     if (this.pid > 0) items.push(...withCredentials(processFields(this.pid), m.cred));
     return items.map(([k, v]) => new JournalData(k, v));
   }

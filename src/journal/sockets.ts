@@ -27,7 +27,7 @@ import type { UnitRateLimit } from './rate-limit.js';
 import { parseSyslog } from './syslog.js';
 
 /** The unit a process belongs to, as the manager knows it, with its LogRateLimit*= if set. */
-export type UnitOf = (pid: number) => { unit: string; invocationId: string; rateLimit?: UnitRateLimit } | undefined;
+export type UnitOf = (pid: number) => { unit: string; invocationId: string; cgroup?: string; rateLimit?: UnitRateLimit } | undefined;
 
 /** Where a message came from: what the rate limit counts it against. */
 export interface MessageSource {
@@ -142,7 +142,7 @@ export class JournalSockets {
     // The kernel's word for uid/gid beats /proc's (the process may be gone).
     const items = withCredentials(sender.pid > 0 ? processFields(sender.pid) : [], sender);
     const owner = sender.pid > 0 ? this.unitOf(sender.pid) : undefined;
-    if (owner) items.push(...unitFields(owner.unit, owner.invocationId));
+    if (owner) items.push(...unitFields(owner.unit, owner.invocationId, owner.cgroup));
     const ctx = { at: now, items: items.map(([k, v]) => new JournalData(k, v)), unit: owner?.unit ?? '', rateLimit: owner?.rateLimit };
     this.contexts.set(sender.pid, ctx);
     return ctx;
@@ -209,6 +209,7 @@ export class JournalSockets {
         identifier: lines[0]!,
         unit: owner?.unit ?? '',
         invocationId: owner?.invocationId ?? '',
+        cgroup: owner?.cgroup,
         priority,
         levelPrefix: lines[3] !== '0',
         cred,

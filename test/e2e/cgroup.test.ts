@@ -49,7 +49,7 @@ function removeTree(d: string): void {
 // The daemon: a new session in a forked child (setsid --fork), an empty environment (env -i), the
 // outer shell exits: reparented to svcd, in no session svcd started, with no INVOCATION_ID.
 const unit = (tag: string) =>
-  `[Service]\nExecStart=/bin/sh -c "setsid --fork env -i /bin/bash -c 'exec -a ${tag} sleep 600' < /dev/null > /dev/null 2>&1; exec sleep 600"\nTimeoutStopSec=2\n`;
+  `[Service]\nExecStart=/bin/sh -c "echo hello from ${tag}; setsid --fork env -i /bin/bash -c 'exec -a ${tag} sleep 600' < /dev/null > /dev/null 2>&1; exec sleep 600"\nTimeoutStopSec=2\n`;
 
 let inCgroup: SvcdInNamespace;
 let shared: SvcdInNamespace;
@@ -90,6 +90,11 @@ describe.skipIf(!usable)('a cgroup per unit (cgroup v2, svcd alone in its cgroup
     expect(status).toContain(`CGroup: /${name}/system.slice/scrub.service`);
     expect(status).toMatch(/Tasks: 2\n/);
     expect(status).toContain('cg-escapee-a 600');
+  });
+
+  it('files the unit\'s output under its cgroup (_SYSTEMD_CGROUP=)', async () => {
+    const entries = (await inCgroup.svcctl('logs', '--no-pager', '-D', join(dir, 'a/journal'), '-u', 'scrub.service', '-o', 'json')).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(entries.find((e) => e.MESSAGE === 'hello from cg-escapee-a')).toMatchObject({ _SYSTEMD_UNIT: 'scrub.service', _SYSTEMD_CGROUP: `/${name}/system.slice/scrub.service` });
   });
 
   it('says in the journal how it tracks processes', async () => {
