@@ -18,7 +18,7 @@ import { Manager, VERSION, decodeState, encodeState, type SerializedManager } fr
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
-import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, runGenerators } from '../unit/generators.js';
+import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
 import { NativeSystem } from '../engine/native-system.js';
 import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
 import { evaluateConditions } from '../exec/conditions.js';
@@ -146,17 +146,19 @@ async function main(): Promise<void> {
     notice: (unit, text) => log.info({ unit }, text),
     cgroups: cgroups.ok ? cgroups.tree : undefined,
   });
+  const container = detectContainer();
+  const generatorEnv = generatorEnvironment({
+    path: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    virtualization: container ? `container:${container}` : undefined,
+    firstBoot: false,
+  });
   const generate = searchPath.includes(GENERATOR_OUTPUT.normal)
     ? async () => {
         const t0 = Date.now();
-        const outcomes = await runGenerators(findGenerators(generatorDirs(process.env)), generatorEnvironment({
-          path: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-          virtualization: detectContainer() ? `container:${detectContainer()}` : undefined,
-          firstBoot: false,
-        }), (argv, envp) => system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS));
+        const outcomes = await runGenerators(findGenerators(generatorDirs(process.env)), generatorEnv, (argv, envp) => system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS));
         for (const [g, o] of outcomes) {
-          const why = o === 'timeout' ? 'timed out' : 'error' in o ? `could not be started: ${o.error}` : o.signal ? `was terminated by signal ${o.signal}` : o.code !== 0 ? `failed with exit status ${o.code}` : '';
-          if (why) log.warn({ generator: g }, `${g} ${why}.`);
+          const problem = outcomeProblem(o);
+          if (problem) log.warn({ generator: g }, `${g} ${problem}.`);
         }
         log.debug(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`);
       }
@@ -240,7 +242,7 @@ async function main(): Promise<void> {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (consoleGone) return;
       consoleGone = true;
-      log.warn({ errno: e.code }, `Console output failed (${e.code ?? e.message}); svcd's and the services' output goes on into the journal only.`);
+      log.warn(`Console output failed (${e.code ?? e.message}); svcd's and the services' output goes on into the journal only.`);
     });
   }
   const contained = (what: string) => log.error(`internal error (contained): ${what}`);

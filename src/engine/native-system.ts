@@ -3,10 +3,11 @@
  * context, signals, the SIGCHLD reaper, the sd_notify socket, the clocks. svcd runs the Engine
  * with this; tests run it with FakeSystem.
  *
- * Processes of a unit: every command is started in a session of its own (systemd does the same),
- * so without cgroups a unit's processes are those whose session or process group is one its main
- * or control process leads. One /proc scan serves every question asked in the same turn of the
- * event loop (a shutdown asks for hundreds of units at once).
+ * Processes of a unit: where svcd has a cgroup tree of its own, those in the unit's cgroup (every
+ * command moves itself there before exec). Without one: every command is started in a session of
+ * its own (systemd does the same), so a unit's processes are those in the sessions and process
+ * groups its commands lead, plus those carrying one of its INVOCATION_IDs; one indexed /proc scan
+ * serves every unit asking in the same turn of the event loop (a shutdown asks for hundreds).
  */
 import { closeSync, readFileSync, readdirSync } from 'node:fs';
 import { chmodSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/pri
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
+import { readProcStat, type ProcStat } from '../exec/proc-stat.js';
 import * as native from '../exec/native.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
 import { SIGNAL_NUMBERS } from './system.js';
@@ -64,14 +66,10 @@ function logRateLimit(exec: { logRateLimitIntervalUSec?: bigint; logRateLimitBur
 }
 
 /** A process that exists and has not exited (a zombie has). */
-function isLive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const isLive = (pid: number): boolean => {
+  const st = readProcStat(pid);
+  return st !== undefined && st.state !== 'Z';
+};
 
 /** How long a scan of /proc is reused (see processTable). */
 const PROC_TABLE_TTL_MS = 50;
@@ -85,14 +83,7 @@ interface ProcScan {
   byInvocation?: Map<string, number[]>;
 }
 
-interface ProcEntry {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  readonly sid: number;
-  /** Start time in clock ticks since boot: with the pid, names one process for good. */
-  readonly start: string;
-}
+type ProcEntry = ProcStat;
 
 export class NativeSystem implements System {
   private exitHandler?: (e: ChildExitEvent) => void;
@@ -181,7 +172,7 @@ export class NativeSystem implements System {
       return this.spawnSpec({ file: req.argv[0] ?? '', argv: req.argv, envp: [`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`], fds: ['null', out[0], out[1]], setsid: true });
     }
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
-    if (req.invocationId) this.adoptInvocation(req.unit, req.invocationId);
+    if (req.invocationId) this.noteInvocation(req.unit, req.invocationId);
     if (!this.prepared.has(invocation)) {
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
@@ -269,7 +260,8 @@ export class NativeSystem implements System {
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        native.kill(pid, SIGNAL_NUMBERS.SIGKILL);
+        // The whole session it leads: what the generator forked must not outlive it.
+        native.kill(-pid, SIGNAL_NUMBERS.SIGKILL);
       }, timeoutMs);
       this.helpers.set(pid, (e) => {
         clearTimeout(timer);
@@ -343,11 +335,11 @@ export class NativeSystem implements System {
   }
 
   /**
-   * A unit's processes without a cgroup of its own: everything in the sessions and process groups
-   * its commands lead, and everything started with one of its INVOCATION_IDs — every service
-   * process gets one (as under systemd) and its descendants inherit it, so a daemon that forks
-   * twice and calls setsid() is still found. What clears its environment and leaves the session
-   * escapes (docs/differences.md).
+   * A unit's processes: those in its cgroup where it has one. Otherwise everything in the sessions
+   * and process groups its commands lead, and everything started with one of its INVOCATION_IDs —
+   * every service process gets one (as under systemd) and its descendants inherit it, so a daemon
+   * that forks twice and calls setsid() is still found; what also clears its environment escapes
+   * (docs/differences.md).
    */
   unitProcesses(unit: string, known: readonly number[], fresh = false): readonly number[] {
     // With a cgroup the kernel keeps the list: nothing escapes it and no /proc scan is needed.
@@ -388,8 +380,13 @@ export class NativeSystem implements System {
     return index;
   }
 
+  /** After daemon-reexec: a run the previous svcd started, and the cgroup it made for it. */
   adoptInvocation(unit: string, invocationId: string): void {
     this.opts.cgroups?.adopt(unit);
+    this.noteInvocation(unit, invocationId);
+  }
+
+  private noteInvocation(unit: string, invocationId: string): void {
     let ids = this.invocations.get(unit);
     if (!ids) this.invocations.set(unit, (ids = new Set()));
     ids.add(invocationId);
@@ -485,18 +482,12 @@ export class NativeSystem implements System {
     };
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-        // comm may hold spaces and parentheses: the fields start after the last ')'.
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const p = { pid: Number(name), ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: f[19] ?? '' };
-        entries.push(p);
-        file(p.pid, p.pid);
-        if (p.sid !== p.pid) file(p.sid, p.pid);
-        if (p.pgid !== p.pid && p.pgid !== p.sid) file(p.pgid, p.pid);
-      } catch {
-        // gone while we looked
-      }
+      const p = readProcStat(Number(name));
+      if (!p) continue; // gone while we looked
+      entries.push(p);
+      file(p.pid, p.pid);
+      if (p.sid !== p.pid) file(p.sid, p.pid);
+      if (p.pgid !== p.pid && p.pgid !== p.sid) file(p.pgid, p.pid);
     }
     this.procCache = { entries, byLeader };
     this.procCacheAt = this.now();
@@ -520,16 +511,11 @@ export class NativeSystem implements System {
     for (let depth = 0; depth < 8 && cur > 1; depth++) {
       const own = this.leaders.get(cur);
       if (own) return own;
-      let f: string[];
-      try {
-        const stat = readFileSync(`/proc/${cur}/stat`, 'latin1');
-        f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      } catch {
-        return undefined;
-      }
-      const group = this.leaders.get(Number(f[3])) ?? this.leaders.get(Number(f[2]));
+      const st = readProcStat(cur);
+      if (!st) return undefined;
+      const group = this.leaders.get(st.sid) ?? this.leaders.get(st.pgid);
       if (group) return group;
-      cur = Number(f[1]);
+      cur = st.ppid;
     }
     return undefined;
   }

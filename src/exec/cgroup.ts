@@ -13,6 +13,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readProcStat } from './proc-stat.js';
 
 /** The slice svcd puts every unit in (Slice= is not read: systemd's default for services). */
 const SLICE = 'system.slice';
@@ -177,12 +178,9 @@ function ancestry(procRoot: string): Set<number> {
   const out = new Set<number>([process.pid]);
   let pid = process.pid;
   for (let depth = 0; depth < 64 && pid > 1; depth++) {
-    try {
-      const stat = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
-      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      break;
-    }
+    const st = readProcStat(pid, procRoot);
+    if (!st) break;
+    pid = st.ppid;
     if (pid > 0) out.add(pid);
   }
   return out;

@@ -115,6 +115,14 @@ export function generatorEnvironment(opts: { path: string; virtualization?: stri
 /** How one generator ended. */
 export type GeneratorOutcome = { readonly code: number; readonly signal: number } | 'timeout' | { readonly error: string };
 
+/** What went wrong, as svcd logs it after the generator's path ("" for a clean exit). */
+export function outcomeProblem(o: GeneratorOutcome): string {
+  if (o === 'timeout') return 'timed out';
+  if ('error' in o) return `could not be started: ${o.error}`;
+  if (o.signal) return `was terminated by signal ${o.signal}`;
+  return o.code !== 0 ? `failed with exit status ${o.code}` : '';
+}
+
 /**
  * Runs every generator at once (as systemd does) after emptying the output directories, waits for
  * all, and returns what each did. `run` starts one process and resolves when it has exited.

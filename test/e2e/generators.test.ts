@@ -57,6 +57,10 @@ describe.skipIf(!usable)(`generators (postgresql-common's, on clusters ${cluster
     expect(ns!.output()).toContain('broken-generator: cannot do it');
     expect(ns!.output()).toMatch(/svcd: \S+\/broken-generator failed with exit status 3\./);
     expect(ns!.output()).not.toMatch(/FAILED|DEPEND/);
+    // In the journal too, at warning priority, with the generator as a field of its own.
+    const entries = svcctl('logs', '--no-pager', '-o', 'json', '-g', 'broken-generator failed').stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ PRIORITY: '4', GENERATOR: join(work, 'generators/broken-generator'), SYSLOG_IDENTIFIER: 'svcd' });
   });
 
   it('postgresql.service wants every auto-started cluster, and PostgreSQL accepts connections', async () => {

@@ -1,0 +1,28 @@
+/**
+ * /proc/PID/stat, the fields svcd's process tracking reads (proc(5)). comm may hold spaces and
+ * parentheses, so the fields are counted from after the last ')'.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface ProcStat {
+  readonly pid: number;
+  /** R, S, D, Z (zombie), T … */
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly sid: number;
+  /** Start time in clock ticks since boot: with the pid, names one process for good. */
+  readonly start: string;
+}
+
+/** The process's stat, or undefined when it is gone (or never was). */
+export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pid, state: f[0] ?? '', ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: f[19] ?? '' };
+}
