@@ -8,6 +8,7 @@ import type { ManagerStatus, Timestamp, UnitStatus } from '../engine/api.js';
 import { USEC_INFINITY } from '../shared/timespan.js';
 import { isGeneratedPath } from '../unit/generators.js';
 import type { Unit } from '../unit/model.js';
+import { SERVICE_SLICE } from '../shared/slice.js';
 
 export type PropertyValue =
   | { readonly t: 's'; readonly v: string }
@@ -175,8 +176,8 @@ export function unitProperties(st: UnitStatus): Property[] {
       const p = execProperty(st, key);
       if (p) out.push(p);
     }
-    push('Slice', s('system.slice'));
-    push('ControlGroup', s(st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup ?? `/system.slice/${st.id}`));
+    push('Slice', s(SERVICE_SLICE));
+    push('ControlGroup', s(st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup));
   }
   if (m.exec) {
     const e = m.exec;

@@ -155,7 +155,7 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if (st.statusText) lines.push(`     Status: "${st.statusText}"`);
   if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
     lines.push(`      Tasks: ${st.processes.length}`);
-    lines.push(`     CGroup: ${st.controlGroup ?? `/system.slice/${st.id}`}`);
+    lines.push(`     CGroup: ${st.controlGroup}`);
     const procs = [...st.processes].sort((a, b) => a - b);
     procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p} ${cmdline(p)}`));
   }

@@ -96,8 +96,8 @@ export interface UnitStatus {
   readonly needDaemonReload: boolean;
   /** Every process svcd knows belongs to the unit (main, control and their descendants). */
   readonly processes: readonly number[];
-  /** The unit's own cgroup, where svcd has cgroups to give (src/exec/cgroup.ts). */
-  readonly controlGroup?: string;
+  /** The unit's cgroup: its own where svcd has cgroups to give (src/exec/cgroup.ts), else where systemd puts it. */
+  readonly controlGroup: string;
 }
 
 /** systemctl is-system-running's words. */

@@ -27,6 +27,7 @@ import { toEngineUnit } from './model-adapter.js';
 import type { System, TimerHandle } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
+import { unitCgroupPath } from '../shared/slice.js';
 
 export const VERSION = '0.2.0';
 
@@ -455,7 +456,7 @@ export class Manager implements ManagerApi {
       failedCondition: b.failedCondition,
       needDaemonReload: needsReload(source, b.loadedAt),
       processes: this.opts.system.unitProcesses?.(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)) ?? [r.mainPid, r.controlPid].filter((p) => p > 0),
-      controlGroup: this.opts.system.controlGroup?.(r.id),
+      controlGroup: this.opts.system.controlGroup?.(r.id) ?? unitCgroupPath(r.id),
     };
   }
 

@@ -14,9 +14,8 @@
 import { mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProcStat } from './proc-stat.js';
+import { SERVICE_SLICE as SLICE, unitCgroupPath } from '../shared/slice.js';
 
-/** The slice svcd puts every unit in (Slice= is not read: systemd's default for services). */
-const SLICE = 'system.slice';
 
 export type CgroupSetup =
   | { readonly ok: true; readonly tree: CgroupTree }
@@ -62,7 +61,7 @@ export class CgroupTree {
 
   /** The unit's cgroup as systemctl shows it in ControlGroup= and status' CGroup: line. */
   pathOf(unit: string): string {
-    return `${this.root === '/' ? '' : this.root}/${SLICE}/${unit}`;
+    return unitCgroupPath(unit, this.root);
   }
 
   /** Makes the unit's cgroup if needed; the cgroup.procs file its processes move themselves into. */
@@ -103,7 +102,7 @@ export class CgroupTree {
     } catch {
       return undefined;
     }
-    const prefix = `${this.root === '/' ? '' : this.root}/${SLICE}/`;
+    const prefix = unitCgroupPath('', this.root);
     if (!line?.slice(3).startsWith(prefix)) return undefined;
     const unit = line.slice(3 + prefix.length).split('/')[0];
     return unit && this.made.has(unit) ? unit : undefined;

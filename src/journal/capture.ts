@@ -23,6 +23,7 @@ import { Socket } from 'node:net';
 import { JournalData, type JournalItemSet } from './file-writer.js';
 import { randomId128 } from './format.js';
 import type { UnitRateLimit } from './rate-limit.js';
+import { SERVICE_SLICE, unitCgroupPath } from '../shared/slice.js';
 
 /** Who writes into a stream: the fields journald takes from the peer and the unit. */
 export interface StreamMeta {
@@ -124,7 +125,7 @@ export function processFields(pid: number, argv?: readonly string[]): [string, s
  */
 export function unitFields(unit: string, invocationId: string, cgroup?: string): [string, string][] {
   if (!unit) return [];
-  const out: [string, string][] = [['_SYSTEMD_UNIT', unit], ['_SYSTEMD_SLICE', 'system.slice'], ['_SYSTEMD_CGROUP', cgroup ?? `/system.slice/${unit}`]];
+  const out: [string, string][] = [['_SYSTEMD_UNIT', unit], ['_SYSTEMD_SLICE', SERVICE_SLICE], ['_SYSTEMD_CGROUP', cgroup ?? unitCgroupPath(unit)]];
   if (invocationId) out.push(['_SYSTEMD_INVOCATION_ID', invocationId]);
   return out;
 }
