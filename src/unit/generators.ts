@@ -9,6 +9,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_GENERATOR_DIR } from '../shared/package-root.js';
+import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 
 /**
  * Where system generators live, earlier overriding later by name (note: /run before /etc), then
@@ -60,7 +61,8 @@ export function findGenerators(dirs: readonly string[]): string[] {
       continue;
     }
     for (const name of names) {
-      if (decided.has(name) || name.startsWith('.')) continue;
+      // Hidden entries and package managers' leftovers (foo.dpkg-old) are not generators, as for systemd.
+      if (decided.has(name) || hiddenOrBackupFile(name)) continue;
       const path = join(dir, name);
       decided.set(name, isMasked(path) || !isExecutableFile(path) ? null : path);
     }
@@ -87,7 +89,7 @@ function isExecutableFile(path: string): boolean {
 }
 
 /** Empties (or makes) the three output directories: a generator's output lasts one run. */
-export function resetGeneratorOutput(): void {
+function resetGeneratorOutput(): void {
   for (const dir of Object.values(GENERATOR_OUTPUT)) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o755 });

@@ -16,6 +16,7 @@ import { expandSpecifiers, systemContext } from './specifiers.js';
 import { dirNamesFor } from './source.js';
 import { fnmatch, presetFor, readPresets } from './install-presets.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
+import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-generator.js';
 
 /** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
 export const INSTALL_SEARCH_PATH = [
@@ -134,13 +135,11 @@ export class Installer {
   }
 
   /**
-   * Whether `name` has a unit file of its own, generators' output left out (systemctl's
-   * unit_file_exists with LOOKUP_PATHS_EXCLUDE_GENERATED): a mask or a dangling link counts.
+   * Whether `name` has a unit file of its own, generators' output left out: the question systemctl's
+   * SysV redirect asks, answered as the SysV generator answers it (both are unit_file_exists).
    */
   hasNativeUnit(name: string): boolean {
-    const dirs = INSTALL_SEARCH_PATH.filter((d) => !GENERATOR.test(d));
-    const t = templateOf(name);
-    return [name, ...(t ? [t] : [])].some((n) => dirs.some((d) => this.lstat(join(d, n)) !== undefined));
+    return nativeUnitExists(name, SYSV_LOOKUP_PATH.map((d) => this.abs(d)), this.root);
   }
 
   /** Find `name` (following alias links by name, and instance → template). */

@@ -20,9 +20,11 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { unitNameMangleFull } from './escape.js';
 import { isValidUnitChar, parseUnitName, templateOf, unitNameBuild, unitNameIsValid, unitNameReplaceInstance, unitNameToType } from './name.js';
 import { chase, isValidAlias } from './unit-file-map.js';
+import { parseLogLevel, type LogLevel } from './values/enum.js';
+import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 
-export const SYSTEM_SYSVINIT_PATH = '/etc/init.d';
-export const SYSTEM_SYSVRCND_PATH = '/etc';
+const SYSTEM_SYSVINIT_PATH = '/etc/init.d';
+const SYSTEM_SYSVRCND_PATH = '/etc';
 
 /**
  * The unit search path of the native-unit check: systemd 252's system path without the generator
@@ -61,11 +63,11 @@ const WS = ' \t\n\r';
 /** read_line()'s limit: a longer line makes the script unreadable. */
 const LONG_LINE_MAX = 1 << 20;
 
-export type LogLevel = 'error' | 'warning' | 'info' | 'debug';
-export type Logger = (level: LogLevel, text: string) => void;
+/** A message at one of syslog's levels (systemd's log_level names). */
+type Logger = (level: LogLevel, text: string) => void;
 
 /** What a script's comments say, as load_sysv() reads them. */
-export interface SysvScriptInfo {
+interface SysvScriptInfo {
   /** False when the script could not be read to its end (aliases met before that still count). */
   readonly loaded: boolean;
   readonly hasLsb: boolean;
@@ -105,7 +107,7 @@ const asLatin1 = (utf8: string): string => Buffer.from(utf8, 'utf8').toString('l
  * Lines as systemd's read_line() cuts them: \n, \r, \r\n, \n\r and NUL end a line (a run of end
  * markers ends one line as long as no marker repeats; nothing follows a NUL in the same ending).
  */
-export function splitLines(text: string): string[] | undefined {
+function splitLines(text: string): string[] | undefined {
   const lines: string[] = [];
   let start = 0;
   let i = 0;
@@ -129,7 +131,7 @@ export function splitLines(text: string): string[] | undefined {
 }
 
 /** sysv_translate_name(): "foo.sh" → foo.service; undefined when no unit name can be made of it. */
-export function sysvUnitName(file: string): string | undefined {
+function sysvUnitName(file: string): string | undefined {
   const stem = file.endsWith('.sh') ? file.slice(0, -3) : file;
   const r = unitNameMangleFull(stem);
   return r.ok ? r.value.name : undefined;
@@ -192,7 +194,7 @@ function facility(word: string, scriptFile: string, log: Logger, where: string):
   if (known !== undefined) return known;
   if (word.startsWith('$')) {
     const t = unitNameBuild(n, null, '.target');
-    if (t === undefined) log('error', `${where}: no unit name can be made of facility ${word}`);
+    if (t === undefined) log('err', `${where}: no unit name can be made of facility ${word}`);
     return t ?? null;
   }
   const own = scriptFile.endsWith('.sh') ? scriptFile.slice(0, -3) : scriptFile;
@@ -212,7 +214,7 @@ type State = 'normal' | 'description' | 'lsb' | 'lsb-description' | 'usage-conti
  * Reads a script's LSB header (and the older chkconfig comments) as load_sysv() does. `text` is
  * the script decoded as latin1; `path` names it in messages; `file` is its name in init.d.
  */
-export function parseSysvScript(text: string, path: string, file: string, log: Logger = () => {}): SysvScriptInfo {
+function parseSysvScript(text: string, path: string, file: string, log: Logger = () => {}): SysvScriptInfo {
   const before: string[] = [];
   const after: string[] = [];
   const wants: string[] = [];
@@ -230,7 +232,7 @@ export function parseSysvScript(text: string, path: string, file: string, log: L
     return { loaded, hasLsb, reload, description: d === null ? null : `${hasLsb ? 'LSB' : 'SYSV'}: ${d}`, pidFile, before, after, wants, aliases };
   };
   if (!lines) {
-    log('error', `${path}: a line longer than ${LONG_LINE_MAX} bytes, not read`);
+    log('err', `${path}: a line longer than ${LONG_LINE_MAX} bytes, not read`);
     return done(false);
   }
 
@@ -267,7 +269,7 @@ export function parseSysvScript(text: string, path: string, file: string, log: L
         chkconfig = emptyToNull(strip(t.slice(12)));
       } else if (startsNoCase(t, 'pidfile:')) {
         const fn = strip(t.slice(8));
-        if (!fn.startsWith('/')) log('error', `${where}: PID file ${fn} is not an absolute path, ignored`);
+        if (!fn.startsWith('/')) log('err', `${where}: PID file ${fn} is not an absolute path, ignored`);
         else pidFile = fn;
       }
     } else if (state === 'description') {
@@ -339,7 +341,8 @@ function lstatOrErrno(path: string): Stats | string {
  * when that cannot be told (a masked name, a symlink in /etc/systemd/system, an alias to nothing),
  * because only a plain "not found" lets systemd wrap the script.
  */
-export function nativeUnitExists(name: string, searchPath: readonly string[]): boolean {
+export function nativeUnitExists(name: string, searchPath: readonly string[], root = ''): boolean {
+  const configDirs = CONFIG_DIRS.map((d) => join(root || '/', d));
   const prefixes = searchPath.map((d) => d.replace(/\/*$/, '/'));
   const inSearchPath = (p: string) => prefixes.some((d) => p.startsWith(d));
   const parts = parseUnitName(name);
@@ -373,7 +376,7 @@ export function nativeUnitExists(name: string, searchPath: readonly string[]): b
     } catch {
       return true;
     }
-    const target = chase(isAbsolute(link) ? link : join(dirname(path), link), '', false);
+    const target = chase(isAbsolute(link) ? join(root || '/', link) : join(dirname(path), link), root, false);
     if (target === undefined) return true;
     const alias = inSearchPath(target);
     if (alias && !isValidAlias(basename(path), basename(target))) return true;
@@ -383,7 +386,7 @@ export function nativeUnitExists(name: string, searchPath: readonly string[]): b
     } catch {
       // a missing target is looked at below
     }
-    if (CONFIG_DIRS.includes(dirname(path))) return true;
+    if (configDirs.includes(dirname(path))) return true;
     let bn = basename(target);
     if (!alias || bn === n) return follow(target, n, hops + 1);
     const src = parseUnitName(n);
@@ -419,19 +422,11 @@ function resolvedSearchPath(value: string | undefined, def: string, cwd: string)
 }
 
 /** $SYSTEMD_UNIT_PATH as lookup_paths_init() reads it: replaces the default, which a trailing ':' appends. */
-export function sysvLookupPath(value: string | undefined, cwd = process.cwd()): string[] {
+function sysvLookupPath(value: string | undefined, cwd = process.cwd()): string[] {
   if (value === undefined) return [...SYSV_LOOKUP_PATH];
   const append = value.endsWith(':');
   const dirs = value.split(':').filter((c) => c !== '').map((c) => (isAbsolute(c) ? c : join(cwd, c)));
   return [...new Set(append ? [...dirs, ...SYSV_LOOKUP_PATH] : dirs)];
-}
-
-/** Directory entries systemd skips: hidden ones and package managers' backups (hidden_or_backup_file()). */
-const BACKUP_SUFFIXES = ['rpmnew', 'rpmsave', 'rpmorig', 'dpkg-old', 'dpkg-new', 'dpkg-tmp', 'dpkg-dist', 'dpkg-bak', 'dpkg-backup', 'dpkg-remove', 'ucf-new', 'ucf-old', 'ucf-dist', 'swp', 'bak', 'old', 'new'];
-export function hiddenOrBackupFile(name: string): boolean {
-  if (name.startsWith('.') || ['lost+found', 'aquota.user', 'aquota.group'].includes(name) || name.endsWith('~')) return true;
-  const dot = name.lastIndexOf('.');
-  return dot >= 0 && BACKUP_SUFFIXES.includes(name.slice(dot + 1));
 }
 
 function listDir(dir: string, log: Logger): string[] {
@@ -453,7 +448,7 @@ interface Stub {
   info?: SysvScriptInfo;
 }
 
-export interface SysvGeneratorOptions {
+interface SysvGeneratorOptions {
   /** Where the units go: the late generator directory (below every unit file, so native units win). */
   readonly dest: string;
   /** $SYSTEMD_SYSVINIT_PATH, $SYSTEMD_SYSVRCND_PATH, $SYSTEMD_UNIT_PATH. */
@@ -463,7 +458,7 @@ export interface SysvGeneratorOptions {
 }
 
 /** The unit file systemd writes for a script. */
-export function sysvUnitText(stub: { path: string; before: readonly string[]; after: readonly string[]; info: SysvScriptInfo }): string {
+function sysvUnitText(stub: { path: string; before: readonly string[]; after: readonly string[]; info: SysvScriptInfo }): string {
   const esc = (s: string) => s.replaceAll('%', '%%');
   const path = esc(asLatin1(stub.path));
   const { info } = stub;
@@ -504,7 +499,7 @@ export function runSysvGenerator(opts: SysvGeneratorOptions): number {
       if (!(st.mode & 0o100) || !st.isFile()) continue;
       const name = sysvUnitName(file);
       if (name === undefined) {
-        log('error', `no unit name can be made of ${join(dir, file)}; giving up`);
+        log('err', `no unit name can be made of ${join(dir, file)}; giving up`);
         return 1;
       }
       if (stubs.has(name)) continue;
@@ -524,7 +519,7 @@ export function runSysvGenerator(opts: SysvGeneratorOptions): number {
         if (link[0] !== 'S' || link.length < 4 || !/^[0-9]{2}$/.test(link.slice(1, 3))) continue;
         const name = sysvUnitName(link.slice(3));
         if (name === undefined) {
-          log('error', `no unit name can be made of ${join(base, rc, link)}; giving up`);
+          log('err', `no unit name can be made of ${join(base, rc, link)}; giving up`);
           return 1;
         }
         const stub = stubs.get(name);
@@ -548,7 +543,7 @@ export function runSysvGenerator(opts: SysvGeneratorOptions): number {
     try {
       text = readFileSync(stub.path, 'latin1');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log('error', `cannot read ${stub.path}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log('err', `cannot read ${stub.path}: ${(e as Error).message}`);
       continue;
     }
     stub.info = parseSysvScript(text, stub.path, basename(stub.path), log);
@@ -584,7 +579,7 @@ export function runSysvGenerator(opts: SysvGeneratorOptions): number {
     try {
       writeFileSync(unit, Buffer.from(sysvUnitText({ path: stub.path, before: stub.before, after, info }), 'latin1'), { flag: 'wx', mode: 0o644 });
     } catch (e) {
-      log('error', `cannot write ${unit}: ${(e as Error).message}`);
+      log('err', `cannot write ${unit}: ${(e as Error).message}`);
       continue;
     }
     for (const target of stub.wantedBy) {
@@ -593,14 +588,12 @@ export function runSysvGenerator(opts: SysvGeneratorOptions): number {
       try {
         symlinkSync(`../${stub.name}`, join(dir, stub.name));
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('error', `cannot link ${join(dir, stub.name)}: ${(e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('err', `cannot link ${join(dir, stub.name)}: ${(e as Error).message}`);
       }
     }
   }
   return 0;
 }
-
-const LEVELS: readonly LogLevel[] = ['error', 'warning', 'info', 'debug'];
 
 /**
  * The program: `systemd-sysv-generator [NORMAL EARLY LATE]` (no arguments: /tmp, as systemd's
@@ -612,17 +605,16 @@ export function sysvGeneratorMain(argv: readonly string[], env: Readonly<Record<
     return 1;
   }
   process.umask(0o022);
-  const wanted = env.SYSTEMD_LOG_LEVEL ?? 'warning';
-  const n = /^[0-7]$/.test(wanted) ? Number(wanted) : undefined;
-  // syslog numbers: 0-3 errors, 4 warnings, 5-6 info, 7 debug.
-  const max = n !== undefined ? (n <= 3 ? 0 : n === 4 ? 1 : n <= 6 ? 2 : 3) : LEVELS.includes(wanted as LogLevel) ? LEVELS.indexOf(wanted as LogLevel) : 1;
+  // $SYSTEMD_LOG_LEVEL as systemd reads it (a name or 0-7); anything else: the default, warning.
+  const wanted = parseLogLevel(env.SYSTEMD_LOG_LEVEL ?? 'warning');
+  const max = parseLogLevel.values.indexOf(wanted.ok ? wanted.value : 'warning');
   const log: Logger = (level, text) => {
-    if (LEVELS.indexOf(level) <= max) process.stderr.write(`systemd-sysv-generator (svcd): ${text}\n`);
+    if (parseLogLevel.values.indexOf(level) <= max) process.stderr.write(`systemd-sysv-generator (svcd): ${text}\n`);
   };
   try {
     return runSysvGenerator({ dest: argv[2] ?? '/tmp', env, log });
   } catch (e) {
-    log('error', (e as Error).message);
+    log('err', (e as Error).message);
     return 1;
   }
 }

@@ -30,7 +30,8 @@ exit 0
 
 /**
  * Runs `commands` (each "TOOL VERB NAME") in a fresh mount namespace whose /etc is an overlay with
- * two scripts: only-script (no unit) and both (with a unit file in /etc/systemd/system). Each
+ * three scripts: only-script (no unit), both (with a unit file in /etc/systemd/system) and dangling
+ * (with a vendor unit link to nothing, in an overlaid /usr/lib/systemd/system). Each
  * command's stdout, stderr (update-rc.d's complaints about the missing bus dropped) and exit status
  * are printed, then the rc links. `hideSystemdHelper` makes systemd's helper unusable.
  */
@@ -40,12 +41,16 @@ function run(tag: string, tool: string, commands: string[], hideSystemdHelper = 
   const script = `set -e
 mkdir -p ${dir}/upper ${dir}/work
 mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/upper,workdir=${dir}/work /etc
+mkdir -p ${dir}/lib-upper ${dir}/lib-work
+mount -t overlay overlay -o lowerdir=/usr/lib/systemd/system,upperdir=${dir}/lib-upper,workdir=${dir}/lib-work /usr/lib/systemd/system
 ${hideSystemdHelper ? 'mount --bind /dev/null /lib/systemd/systemd-sysv-install' : ''}
-for n in only-script both; do printf '%s' '${SCRIPT.replace(/'/g, "'\\''")}' | sed "s/NAME/$n/" > /etc/init.d/$n; chmod +x /etc/init.d/$n; done
+for n in only-script both dangling; do printf '%s' '${SCRIPT.replace(/'/g, "'\\''")}' | sed "s/NAME/$n/" > /etc/init.d/$n; chmod +x /etc/init.d/$n; done
 printf '${unit}' > /etc/systemd/system/both.service
+# A vendor link to nothing is no unit (outside /etc and /run links are followed): the script is redirected.
+ln -s /nonexistent/dangling.service /usr/lib/systemd/system/dangling.service
 set +e
 ${commands.map((c) => `echo "== ${c}"; ${c.replace(/^svcctl /, `${process.execPath} ${repo}/dist/cli/svcctl.js `).replace(/^systemctl /, `${tool} `)} 2>${dir}/err; echo "rc=$?"; grep -v 'Failed to connect to bus' ${dir}/err | sed "s#${repo}/libexec/systemd-sysv-install#/lib/systemd/systemd-sysv-install#"`).join('\n')}
-echo "== links"; ls /etc/rc2.d /etc/rc5.d /etc/rc0.d | grep -E 'only-script|both' | sort
+echo "== links"; ls /etc/rc2.d /etc/rc5.d /etc/rc0.d | grep -E 'only-script|both|dangling' | sort
 ls /etc/systemd/system/multi-user.target.wants 2>/dev/null | grep both || true
 `;
   const r = spawnSync('unshare', ['--mount', 'sh', '-c', script], { encoding: 'utf8', env: { ...process.env, SYSTEMCTL_SKIP_REDIRECT: '1' } });
@@ -57,6 +62,7 @@ ls /etc/systemd/system/multi-user.target.wants 2>/dev/null | grep both || true
 const COMMANDS = [
   'is-enabled only-script', 'enable only-script', 'is-enabled only-script', 'enable both', 'is-enabled both',
   'disable only-script', 'is-enabled only-script', 'disable both', 'is-enabled -q only-script',
+  'is-enabled dangling', 'enable dangling', 'is-enabled dangling',
 ].map((c) => `systemctl --root=/ ${c}`);
 
 describe.skipIf(!live)('enable/disable/is-enabled of names with an init script', () => {
@@ -65,6 +71,7 @@ describe.skipIf(!live)('enable/disable/is-enabled of names with an init script',
     const ours = run('svcctl', `${process.execPath} ${join(repo, 'dist/cli/svcctl.js')}`, COMMANDS);
     expect(theirs).toContain('only-script.service is not a native service, redirecting to systemd-sysv-install.');
     expect(theirs).toContain('Synchronizing state of both.service with SysV service script with /lib/systemd/systemd-sysv-install.');
+    expect(theirs).toContain('dangling.service is not a native service, redirecting to systemd-sysv-install.');
     expect(ours).toBe(theirs);
   });
 

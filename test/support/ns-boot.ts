@@ -32,7 +32,15 @@ export function bootScript(script: string, args: readonly string[]): ScriptBoot 
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<number | null>((r) => proc.on('exit', r));
-  const pid1 = () => Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
+  // Looked up once svcd runs; a lookup that finds nothing fails the test instead of handing 0 (or
+  // NaN) to nsenter or kill, which would act on the test runner itself.
+  let found = 0;
+  const pid1 = () => {
+    if (found > 1) return found;
+    const p = Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
+    if (!(p > 1)) throw new Error(`svcd's pid not found under unshare ${proc.pid}: ${out}`);
+    return (found = p);
+  };
   const inside = (...a: string[]) => spawnSync('nsenter', ['-t', String(pid1()), '-m', '-p', '--', ...a], { encoding: 'utf8' });
   return {
     output: () => out,

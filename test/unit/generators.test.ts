@@ -31,8 +31,10 @@ describe('findGenerators', () => {
   program(join(low, 'masked-by-empty'));
   writeFileSync(join(high, 'masked-by-empty'), '');
   program(join(low, 'not-executable'), 0o644);
+  program(join(low, 'c-gen.dpkg-old'));
+  program(join(low, '.hidden'));
 
-  it('runs each name once, from the first directory, in name order; masks and non-executables skipped', () => {
+  it('runs each name once, from the first directory, in name order; masks, non-executables, hidden files and package backups skipped', () => {
     expect(findGenerators([high, join(dir, 'missing'), low])).toEqual([join(high, 'a-gen'), join(low, 'b-gen')]);
   });
 });

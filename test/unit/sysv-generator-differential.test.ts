@@ -65,4 +65,11 @@ describe('svcd\'s sysv generator vs systemd-sysv-generator (systemd 252)', () =>
     expect(r.stderr).toContain('has no unit file: wrapping it in nginx.service');
     expect({ status: r.status, ...readOutputTree(dirs[2]!, caseDir(c)) }).toEqual(recorded.cases.debian);
   });
+  it('says only what $SYSTEMD_LOG_LEVEL lets through, in systemd\'s level words and numbers', () => {
+    const c = CASES.find((x) => x.name === 'debian')!;
+    const run = (level: string) => spawnSync(join(__dirname, '../../generators/systemd-sysv-generator'), [outDir(), outDir(), outDir()], { env: { PATH: process.env.PATH, ...caseEnv(c), SYSTEMD_LOG_LEVEL: level }, encoding: 'utf8' }).stderr;
+    // The debian case has warnings ("has no unit file") and no errors.
+    for (const quiet of ['err', '3', 'crit']) expect(run(quiet), quiet).toBe('');
+    for (const loud of ['warning', '4', 'notice', 'debug']) expect(run(loud), loud).toContain('has no unit file');
+  });
 });
