@@ -284,6 +284,9 @@ static int64_t append_one(struct writer *w, const int32_t *fixed, size_t n_fixed
   uint8_t *m = w->map;
   if (field_off == 0 || st[S_TAIL_BOOT_OWN] == 0) return -1;
   if (st[S_N_DATA] + 1 > st[S_D_CAPACITY]) return -3;
+  /* The ordinals index the mirror arrays: one that JS got wrong must not become a stray store. */
+  for (size_t i = 0; i < n_fixed; i++)
+    if (fixed[i] < 0 || (double)fixed[i] >= st[S_N_DATA]) return -1;
   if (w->ords_cap < n_fixed + 1) {
     int32_t *p = realloc(w->ords, (n_fixed + 1) * sizeof *p);
     if (!p) return -1;
@@ -327,6 +330,8 @@ static int64_t append_one(struct writer *w, const int32_t *fixed, size_t n_fixed
   int32_t msg = -1;
   uint64_t depth = 0;
   for (uint64_t d = r64(m, bucket); d != 0; d = r64(m, d + D_NEXT_HASH)) {
+    /* A chain pointing out of the mapping (a file damaged under us): the JS writer takes the line. */
+    if (d + D_PAYLOAD + len > w->map_len) return -1;
     if (r64(m, d + D_HASH) == (((uint64_t)hi << 32) | lo) && r64(m, d + 8) == size && m[d + 1] == 0 &&
         memcmp(m + d + D_PAYLOAD, m + s, len) == 0) {
       msg = ordinal_at(w, d);

@@ -46,15 +46,17 @@ static volatile sig_atomic_t sigbus_count;
 static struct sigaction previous;
 static bool handler_installed;
 
+/* Read once when the handler is installed: sysconf() is not async-signal-safe. */
+static long page_size = 4096;
+
 static void on_sigbus(int sig, siginfo_t *si, void *uc) {
   uintptr_t a = (uintptr_t)si->si_addr;
   for (int i = 0; i < MAX_MAPPINGS; i++) {
     uintptr_t start = (uintptr_t)mappings[i].addr;
     size_t len = mappings[i].len;
     if (len == 0 || a < start || a >= start + len) continue;
-    long page = sysconf(_SC_PAGESIZE);
-    void *p = (void *)(a & ~(uintptr_t)(page - 1));
-    if (mmap(p, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+    void *p = (void *)(a & ~(uintptr_t)(page_size - 1));
+    if (mmap(p, (size_t)page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
       sigbus_count++;
       return;
     }
@@ -76,10 +78,11 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc) {
 
 static int install_handler(void) {
   if (handler_installed) return 0;
+  page_size = sysconf(_SC_PAGESIZE);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_sigbus;
-  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sa.sa_flags = SA_SIGINFO;
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGBUS, &sa, &previous) < 0) return errno;
   handler_installed = true;

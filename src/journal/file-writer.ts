@@ -954,15 +954,17 @@ export class JournalFileWriter {
     const from = this.allocated;
     const err = allocate(this.fd, from, to - from);
     if (err !== 0) throw Object.assign(new Error(`journal file ${this.path}: cannot grow to ${to} bytes: errno ${err}`), { errno: err });
-    this.allocated = to;
     if (this.map !== undefined && to > this.map.byteLength) {
+      // Mapped first: if that fails, `allocated` must still say what the mapping covers.
+      const map = mapShared(this.fd, Math.min(0x1_0000_0000, roundUp(to * 2, this.growStep)));
       const old = this.map;
-      this.map = mapShared(this.fd, Math.min(0x1_0000_0000, roundUp(to * 2, this.growStep)));
+      this.map = map;
       this.b = Buffer.from(this.map);
       this.u32 = new Uint32Array(this.map);
       this.bindNative();
       unmap(old);
     }
+    this.allocated = to;
     // The step will be written through soon: fault it in at once, not page by page.
     if (this.map !== undefined) populate(this.map, from, to - from);
   }
@@ -1055,6 +1057,8 @@ export class JournalFileWriter {
     this.closed = true;
     const fd = this.fd;
     this.fd = -1;
+    // The native handle points into the mapping: no way back to it once it is gone.
+    this.native = undefined;
     unmap(this.map);
     // step: how many of `steps` are done; -1 once the descriptor is closed.
     let step = 0;
@@ -1114,6 +1118,7 @@ export class JournalFileWriter {
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
+    this.native = undefined;
     unmap(this.map);
     closeSync(this.fd);
     this.fd = -1;
