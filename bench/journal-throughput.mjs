@@ -245,7 +245,7 @@ async function svcd() {
   const ok = await poll(stored, 300000, 250);
   const s = ok ? Number(BigInt(endUsec) * 1000n - started(dir)) / 1e9 : NaN;
   spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', join(dir, 'run'), 'exit']);
-  await Promise.race([new Promise((r) => (p.exitCode !== null ? r() : p.on('exit', r))), sleep(10000)]);
+  await Promise.race([exited(p), sleep(10000)]);
   p.kill('SIGKILL');
   const bytes = duOnDisk(jdir);
   rmSync(dir, { recursive: true, force: true });
@@ -312,7 +312,7 @@ async function follow() {
   await poll(() => lat.length >= 50, 30000);
   f.kill();
   spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, 'exit']);
-  await Promise.race([new Promise((r) => (p.exitCode !== null ? r() : p.on('exit', r))), sleep(10000)]);
+  await Promise.race([exited(p), sleep(10000)]);
   p.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
   const s = [...lat].sort((a, b) => a - b);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, statfsSync, u
 import { join } from 'node:path';
 
 import type { JournalSettings, Storage } from '../config/system-conf.js';
-import { FileState, type Id128 } from './format.js';
+import { FileState, realtimeUsec, type Id128 } from './format.js';
 import { type FieldMatch, type JournalEntry, JournalFileReader } from './file-reader.js';
 import {
   type EntryTimestamps, FILE_SIZE_MAX, type JournalField, type JournalItem, type JournalItemSet, JournalFileWriter, type JournalWriterOptions,
@@ -190,12 +190,12 @@ export class JournalDirectory {
       if (h.nEntries === 0) {
         unlinkSync(path);
       } else if (h.state === FileState.Online) {
-        renameSync(path, join(this.dir, dirtyName('system', Date.now() * 1000)));
+        renameSync(path, join(this.dir, dirtyName('system', realtimeUsec())));
       } else {
         renameSync(path, join(this.dir, archivedName('system', h.seqnumId, h.headEntrySeqnum, h.headEntryRealtime)));
       }
     } catch {
-      renameSync(path, join(this.dir, dirtyName('system', Date.now() * 1000)));
+      renameSync(path, join(this.dir, dirtyName('system', realtimeUsec())));
     }
     return next;
   }
@@ -214,18 +214,17 @@ export class JournalDirectory {
   }
 
   append(items: readonly JournalItem[], ts: EntryTimestamps): number {
-    // MaxFileSec=: journald rotates a file whose first entry is older than this before writing to it.
-    if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && ts.realtime - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
+    this.rotateIfOld(ts.realtime);
     const seq = this.writer.append(items, ts);
-    this.appended(ts);
+    this.appended(ts.realtime);
     return seq;
   }
 
   /** append([...set.items, [field, value]], ts), the fast way (JournalFileWriter.appendWith). */
   appendWith(set: JournalItemSet, field: JournalField, value: Buffer, ts: EntryTimestamps): number {
-    if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && ts.realtime - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
+    this.rotateIfOld(ts.realtime);
     const seq = this.writer.appendWith(set, field, value, ts);
-    this.appended(ts);
+    this.appended(ts.realtime);
     return seq;
   }
 
@@ -236,15 +235,20 @@ export class JournalDirectory {
   appendLines(set: JournalItemSet, field: JournalField, chunk: Buffer, bounds: Int32Array, count: number): void {
     let i = 0;
     while (i < count) {
-      const now = Date.now() * 1000;
-      if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && now - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
+      const now = realtimeUsec();
+      this.rotateIfOld(now);
       i += this.writer.appendLines(set, field, chunk, bounds, i, count, this.limits.maxFileSize);
-      this.appended({ realtime: now, monotonic: 0 });
+      this.appended(now);
     }
   }
 
-  private appended(ts: EntryTimestamps): void {
-    if (this.headRealtime === 0) this.headRealtime = ts.realtime;
+  /** MaxFileSec=: journald rotates a file whose first entry is older than this before writing to it. */
+  private rotateIfOld(realtime: number): void {
+    if (this.limits.maxFileUsec > 0 && this.headRealtime > 0 && realtime - this.headRealtime >= this.limits.maxFileUsec) this.rotate();
+  }
+
+  private appended(realtime: number): void {
+    if (this.headRealtime === 0) this.headRealtime = realtime;
     if (this.writer.size >= this.limits.maxFileSize || this.writer.hashTablesFull()) this.rotate();
   }
 
@@ -259,7 +263,7 @@ export class JournalDirectory {
     this.closing.add(closing);
     closing.finish = w.closeInBackground(FileState.Archived, () => this.closing.delete(closing)).finish;
     if (st.entries === 0) unlinkSync(w.path);
-    else if (broken) renameSync(w.path, join(this.dir, dirtyName('system', Date.now() * 1000)));
+    else if (broken) renameSync(w.path, join(this.dir, dirtyName('system', realtimeUsec())));
     else renameSync(w.path, join(this.dir, archivedName('system', w.seqnumId, st.headSeqnum, st.headRealtime)));
     this.rotations++;
     this.headRealtime = 0;
@@ -272,7 +276,7 @@ export class JournalDirectory {
    * first entry is older than MaxRetentionSec= (journald's vacuum judges a file by the head time
    * in its name).
    */
-  vacuum(now: number = Date.now() * 1000): string[] {
+  vacuum(now: number = realtimeUsec()): string[] {
     const removed: string[] = [];
     const files = rotatedFiles(this.dir);
     let total = files.reduce((s, f) => s + f.size, 0) + this.writer.size;

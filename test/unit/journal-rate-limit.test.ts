@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from '../../src/exec/native.js';
 import { Journal, type StreamMeta } from '../../src/journal/journal.js';
 import { JournalDirectory, readDirectory } from '../../src/journal/directory.js';
+import { JournalData, JournalItemSet, internField } from '../../src/journal/file-writer.js';
 import { effectiveLimit, modulateBurst, RateLimiter, type RateLimit } from '../../src/journal/rate-limit.js';
 
 const MACHINE = '3d1219c7c4c5404aaa1f6d2a48adfda4';
@@ -108,5 +109,16 @@ describe('rotation by age and retention', () => {
     expect(left).not.toContain(archived[0]);
     expect(left).toContain(archived[1]);
     again.close();
+  });
+
+  it('rotates by age on the batch path too (a pipe read\'s lines, stamped with the clock)', () => {
+    const dir = tmp();
+    const d = JournalDirectory.open({ dir, machineId: MACHINE, bootId: BOOT, limits: { maxFileUsec: 60 * SEC, maxRetentionUsec: 0 } });
+    d.append([['MESSAGE', 'old']], { realtime: (Math.floor(Date.now() / 1000) - 90) * SEC, monotonic: 1 });
+    const chunk = Buffer.from('new 1\nnew 2\n');
+    d.appendLines(new JournalItemSet([new JournalData('_SYSTEMD_UNIT', 'x.service')]), internField('MESSAGE'), chunk, Int32Array.from([0, 5, 6, 11]), 2);
+    expect(d.rotations).toBe(1);
+    d.close();
+    expect([...readDirectory(dir)].map((e) => e.fields.find((f) => f.name === 'MESSAGE')?.value?.toString())).toEqual(['old', 'new 1', 'new 2']);
   });
 });
