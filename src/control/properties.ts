@@ -119,7 +119,8 @@ function execProperty(st: UnitStatus, key: string): Property | undefined {
   return { name: key, value: { t: 'raw', v: text.join(' ') } };
 }
 
-function unitFileState(m: Unit): string {
+/** UnitFileState=, as `show` prints it and `status` puts it in the Loaded: line. */
+export function unitFileState(m: Unit): string {
   if (m.loadState === 'masked') return 'masked';
   if (!m.fragmentPath) return '';
   if (isGeneratedPath(m.fragmentPath)) return 'generated';

@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
-import { isGeneratedPath } from '../unit/generators.js';
-import { exitCodeText, exitStatusText, formatTimestamp } from './properties.js';
+import { exitCodeText, exitStatusText, formatTimestamp, unitFileState } from './properties.js';
 
 export function relative(us: bigint, nowUs: bigint): string {
   let d = nowUs > us ? (nowUs - us) / 1000n : 0n;
@@ -75,14 +74,13 @@ function comm(pid: number): string {
   }
 }
 
-function unitFileState(st: UnitStatus): string {
+/** What the Loaded: line says in parentheses: systemctl prints SourcePath= over FragmentPath= (an init script a generator wrapped), UnitFileState=, and a preset where one could apply. */
+function loadedDetail(st: UnitStatus): string {
   const m = st.model;
   if (!m.fragmentPath) return '';
-  // systemctl names the source a generator wrapped (an init script), and no preset for generated units.
-  if (isGeneratedPath(m.fragmentPath)) return `${m.unit.sourcePath ?? m.fragmentPath}; generated`;
-  const i = m.install;
-  const state = i.wantedBy.length + i.requiredBy.length + i.alias.length + i.also.length === 0 ? 'static' : 'enabled';
-  return state === 'static' ? `${m.fragmentPath}; static` : `${m.fragmentPath}; ${state}; preset: enabled`;
+  const path = m.unit.sourcePath ?? m.fragmentPath;
+  const state = unitFileState(m);
+  return state === 'static' || state === 'generated' ? `${path}; ${state}` : `${path}; ${state}; preset: enabled`;
 }
 
 /** The page of `systemctl status UNIT`. */
@@ -95,7 +93,7 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if (m.loadState === 'not-found') lines.push(`     Loaded: ${paint('0;1;31', 'not-found')} (Reason: Unit ${st.id} not found.)`);
   else if (m.loadState === 'masked') lines.push(`     Loaded: ${paint('0;1;31', 'masked')} (Reason: Unit ${st.id} is masked.)`);
   else if (m.loadState !== 'loaded') lines.push(`     Loaded: ${paint('0;1;31', m.loadState)} (Reason: Unit ${st.id} has a bad unit file setting.)`);
-  else lines.push(`     Loaded: loaded (${unitFileState(st)})`);
+  else lines.push(`     Loaded: loaded (${loadedDetail(st)})`);
   if (m.dropinPaths.length > 0) {
     const dirs = new Map<string, string[]>();
     for (const p of m.dropinPaths) {

@@ -32,6 +32,11 @@ export const GENERATOR_OUTPUT = {
   late: '/run/systemd/generator.late',
 } as const;
 
+/** One of the three generator output directories. */
+export function isGeneratorDir(dir: string): boolean {
+  return (Object.values(GENERATOR_OUTPUT) as string[]).includes(dir);
+}
+
 /** Whether a unit file is a generator's output (its UnitFileState is "generated"). */
 export function isGeneratedPath(path: string): boolean {
   return Object.values(GENERATOR_OUTPUT).some((d) => path.startsWith(`${d}/`));

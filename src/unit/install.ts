@@ -17,6 +17,7 @@ import { dirNamesFor } from './source.js';
 import { fnmatch, presetFor, readPresets } from './install-presets.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-generator.js';
+import { isGeneratorDir } from './generators.js';
 
 /** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
 export const INSTALL_SEARCH_PATH = [
@@ -27,7 +28,6 @@ export const INSTALL_SEARCH_PATH = [
 ];
 const PERSISTENT = '/etc/systemd/system';
 const RUNTIME = '/run/systemd/system';
-const GENERATOR = /^\/run\/systemd\/generator/;
 const TRANSIENT = '/run/systemd/transient';
 
 export type UnitFileState =
@@ -253,7 +253,7 @@ export class Installer {
     const f = this.find(name);
     if (f.kind === 'missing') return undefined;
     if (f.kind === 'masked') return f.dir === RUNTIME ? 'masked-runtime' : 'masked';
-    if (GENERATOR.test(f.dir)) return 'generated';
+    if (isGeneratorDir(f.dir)) return 'generated';
     if (f.dir === TRANSIENT) return 'transient';
     if (f.viaAlias) return 'alias';
     const info = this.readInstall(f.path, f.unitName);
@@ -441,7 +441,7 @@ export class Installer {
         else this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
         return auxiliary;
       }
-      if (GENERATOR.test(f.dir) || f.dir === TRANSIENT) {
+      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) {
         this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
         return false;
       }
@@ -497,7 +497,7 @@ export class Installer {
       const f = this.find(n);
       if (f.kind === 'missing') return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
       if (f.kind === 'masked') return this.failResult(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
-      if (GENERATOR.test(f.dir) || f.dir === TRANSIENT) return this.failResult(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
+      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return this.failResult(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
     }
     for (const n of names) {
       let name = n;
@@ -538,7 +538,7 @@ export class Installer {
         return;
       }
       // systemctl leaves generated and transient units alone: they are not its to disable.
-      if (GENERATOR.test(f.dir) || f.dir === TRANSIENT) return;
+      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return;
       const info = this.readInstall(f.path, f.unitName);
       const p = parseUnitName(f.unitName)!;
       // An instance's links are its own; a plain unit's or a template's are found by their target.
