@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
+import { readableBuild } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'svcd-ctl-'));
@@ -118,7 +119,10 @@ describe('svcctl talking to svcd', () => {
   it('refuses a caller that is not root, by its peer credentials', () => {
     // Open the socket's mode so the connection gets through: the credential check must still refuse.
     chmodSync(join(run, 'control.sock'), 0o666);
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, 'is-active', 'app'], { encoding: 'utf8' });
+    // svcctl from a copy user 65534 can read: the checkout may be under a private directory.
+    const build = readableBuild(repo);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(build, 'dist/cli/svcctl.js'), '--runtime-dir', run, 'is-active', 'app'], { encoding: 'utf8' });
+    rmSync(build, { recursive: true, force: true });
     chmodSync(join(run, 'control.sock'), 0o600);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Access denied/);

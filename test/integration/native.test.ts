@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_STATUS_NAMES, MANAGER_SIGNALS, SpawnError, errnoName, exitStatusName, signalName, signalNumber } from '../../src/exec/native.js';
-import { signalPid } from '../support/proc.js';
+import { readableBuild, signalPid } from '../support/proc.js';
 
 const repo = join(__dirname, '../..');
 const fixtures = join(repo, 'test/fixtures/native');
@@ -184,12 +184,15 @@ describe('native unix datagram sockets', () => {
     // Anyone may send; the receiver learns who from the kernel, not from the message.
     chmodSync(sock, 0o777);
     chmodSync(work, 0o755);
+    // The sender from a copy user 65534 can read: the checkout may be under a private directory.
+    const build = readableBuild(repo, ['test/fixtures/native/dgram-send.mjs']);
     const send = (uid?: number, burst = 0) => {
-      const tx = spawnSync(process.execPath, [join(fixtures, 'dgram-send.mjs'), sock, String(burst)], { encoding: 'utf8', ...(uid === undefined ? {} : { uid, gid: uid }) });
+      const tx = spawnSync(process.execPath, [join(build, 'test/fixtures/native/dgram-send.mjs'), sock, String(burst)], { encoding: 'utf8', ...(uid === undefined ? {} : { uid, gid: uid }) });
       expect(tx.stderr).toBe('');
       return JSON.parse(tx.stdout) as { pid: number; uid: number; gid: number; r1: number; r2: number; sha256: string[]; burstErrors: number };
     };
     const senders = [send(undefined, 5000), send(65534)];
+    rmSync(build, { recursive: true, force: true });
     await exited;
     expect(err).toBe('');
     for (const s of senders) expect([s.r1, s.r2]).toEqual([0, 0]);

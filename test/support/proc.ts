@@ -1,5 +1,7 @@
-// What /proc says about the processes a test started (in whatever PID namespace they run).
-import { readFileSync, readdirSync } from 'node:fs';
+// Processes a test looks up, signals, or runs as another user.
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Host pids of live (not zombie) processes whose command line contains `needle`. */
 export function processesMatching(needle: string): number[] {
@@ -24,4 +26,17 @@ export function processesMatching(needle: string): number[] {
 export function signalPid(pid: number, signal: NodeJS.Signals | number): void {
   if (!Number.isInteger(pid) || pid <= 1) throw new Error(`refusing to send ${signal} to pid ${pid}: the lookup found no process`);
   process.kill(pid, signal);
+}
+
+/**
+ * What a test runs as another user (uid 65534) must be readable by it, and a checkout may sit under
+ * a private directory (CI clones into `mktemp -d`, mode 0700). This copies the built programs —
+ * dist/, the native addon, package.json, and the given extra paths — into a fresh world-readable
+ * directory laid out like the repository, and returns it.
+ */
+export function readableBuild(repo: string, extra: readonly string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'svcd-readable-'));
+  chmodSync(dir, 0o755);
+  for (const p of ['dist', 'build/Release/svcd_native.node', 'package.json', ...extra]) cpSync(join(repo, p), join(dir, p), { recursive: true });
+  return dir;
 }
