@@ -19,7 +19,7 @@ import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
-import { NativeSystem } from '../engine/native-system.js';
+import { NativeSystem } from '../host/native-system.js';
 import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';

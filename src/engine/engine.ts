@@ -131,8 +131,8 @@ export class Engine {
       return u;
     });
     this.ctx = {
-      system: this.system,
       defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS,
+      now: () => this.system.now(),
       setState: (u, sub) => this.setState(u as Runtime, sub),
       stateTimer: (u, ms, fn) => this.stateTimer(u as Runtime, ms, fn),
       spawn: (u, cmd, o) => {
@@ -147,7 +147,10 @@ export class Engine {
         }
       },
       kill: (_u, pid, signal: SignalName | number) => this.system.kill(pid, signal),
-      processes: (u) => this.system.unitProcesses?.(u.id, [u.mainPid, u.controlPid].filter((p) => p > 0)) ?? [u.mainPid, u.controlPid].filter((p) => p > 0),
+      processes: (u, known, fresh) => this.system.unitProcesses(u.id, known, fresh),
+      strayProcesses: () => this.system.strayProcesses(),
+      readPidFile: (path) => this.system.readPidFile(path),
+      releaseRuntime: (u) => this.system.releaseRuntime(u.id),
       requestJob: (u, type, mode) => {
         this.requests.push({ unit: u.id, type, mode });
       },
@@ -275,7 +278,7 @@ export class Engine {
       r.activeState = active;
       Object.assign(r, { result: s.result, mainPid: s.mainPid, execMain: s.execMain, commands: s.commands, nRestarts: s.nRestarts, statusText: s.statusText, statusErrno: s.statusErrno, invocationId: s.invocationId });
       if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind);
-      if (s.invocationId) this.system.adoptInvocation?.(r.id, s.invocationId);
+      if (s.invocationId) this.system.adoptInvocation(r.id, s.invocationId);
     }
   }
 
@@ -751,8 +754,7 @@ export class Engine {
   /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
   timestamp(): Timestamp {
     const mono = BigInt(Math.round(this.system.now() * 1000));
-    const real = this.system.realtimeUs?.() ?? BigInt(Date.now()) * 1000n;
-    return { realtimeUs: real, monotonicUs: mono };
+    return { realtimeUs: this.system.realtimeUs(), monotonicUs: mono };
   }
 
   private notify(pid: number, message: string): void {

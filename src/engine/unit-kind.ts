@@ -12,7 +12,7 @@ import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ChildExitEvent, SignalName, System, TimerHandle } from './system.js';
+import type { ChildExitEvent, SignalName, TimerHandle } from './system.js';
 
 export type { UnitResult };
 
@@ -148,16 +148,30 @@ export interface SpawnFailed {
   readonly message: string;
 }
 
+/**
+ * Everything a kind may do: the engine's bookkeeping (states, timers, jobs, log) and the few
+ * questions and actions on the machine a kind needs, the System behind them hidden.
+ */
 export interface KindContext {
-  readonly system: System;
   readonly defaults: ManagerDefaults;
+  /** Monotonic time in ms (deadlines that outlive a state: the watchdog's, RuntimeMaxSec='s). */
+  now(): number;
   setState(u: UnitRuntime, subState: string): void;
   /** A timer that belongs to the unit's current state: setState() cancels it. */
   stateTimer(u: UnitRuntime, ms: number, fn: () => void): TimerHandle;
   spawn(u: UnitRuntime, cmd: ServiceCommand, opts: SpawnOptions): number | SpawnFailed;
   kill(u: UnitRuntime, pid: number, signal: SignalName | number): void;
-  /** Every live process of the unit (for KillMode=control-group). */
-  processes(u: UnitRuntime): readonly number[];
+  /**
+   * Every live process of the unit (for KillMode=control-group), found from the pids the kind
+   * knows; `fresh` when a decision rests on the answer ("nothing is left").
+   */
+  processes(u: UnitRuntime, known: readonly number[], fresh?: boolean): readonly number[];
+  /** Children of svcd no unit claims (a daemon that left its session before its PID file named it). */
+  strayProcesses(): readonly number[];
+  /** The pid in a PIDFile= (0 when absent or unusable). */
+  readPidFile(path: string): number;
+  /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
+  releaseRuntime(u: UnitRuntime): void;
   /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */
   requestJob(u: UnitRuntime, type: JobType, mode: JobMode): void;
   timestamp(): Timestamp;

@@ -165,14 +165,14 @@ function resetWatchdog(u: UnitRuntime, ctx: KindContext): void {
   d.watchdogTimer?.cancel();
   d.watchdogTimer = undefined;
   const ms = watchdogPeriod(u);
-  d.watchdogDeadline = ms === undefined ? undefined : ctx.system.now() + ms;
+  d.watchdogDeadline = ms === undefined ? undefined : ctx.now() + ms;
   if (ms !== undefined) armWatchdogTimer(u, ctx);
 }
 
 function armWatchdogTimer(u: UnitRuntime, ctx: KindContext): void {
   const d = data(u);
   const ms = watchdogPeriod(u) ?? 0;
-  d.watchdogTimer = ctx.stateTimer(u, Math.max(0, (d.watchdogDeadline ?? 0) - ctx.system.now()), () => {
+  d.watchdogTimer = ctx.stateTimer(u, Math.max(0, (d.watchdogDeadline ?? 0) - ctx.now()), () => {
     d.watchdogTimer = undefined;
     d.watchdogDeadline = undefined;
     ctx.log(u, `Watchdog timeout (limit ${formatTimespan(BigInt(Math.round(ms * 1000)), 1n)})!`);
@@ -376,8 +376,8 @@ function armRuntimeMax(u: UnitRuntime, ctx: KindContext): void {
   const max = spec(u).runtimeMaxMs;
   if (max === undefined || !Number.isFinite(max)) return;
   const d = data(u);
-  d.runtimeDeadline ??= ctx.system.now() + max;
-  ctx.stateTimer(u, Math.max(0, d.runtimeDeadline - ctx.system.now()), () => {
+  d.runtimeDeadline ??= ctx.now() + max;
+  ctx.stateTimer(u, Math.max(0, d.runtimeDeadline - ctx.now()), () => {
     ctx.log(u, 'Service reached runtime time limit. Stopping.');
     enterStop(u, ctx, 'timeout');
   });
@@ -386,7 +386,7 @@ function armRuntimeMax(u: UnitRuntime, ctx: KindContext): void {
 /** The unit's live processes: the sessions of everything this run spawned (a forking daemon included). */
 function processesOf(u: UnitRuntime, ctx: KindContext, fresh = false): readonly number[] {
   const known = [...new Set([...data(u).leaders, u.mainPid, u.controlPid])].filter((p) => p > 0);
-  return ctx.system.unitProcesses ? ctx.system.unitProcesses(u.id, known, fresh) : ctx.processes(u);
+  return ctx.processes(u, known, fresh);
 }
 
 /** Asked when a decision rests on it (a forking daemon's PID file, "nothing left"): a fresh look. */
@@ -560,7 +560,7 @@ function enterDead(u: UnitRuntime, ctx: KindContext, f: UnitResult, allowRestart
   u.mainPid = 0;
   u.controlPid = 0;
   // A fresh PrivateTmp= for the next run, also after an automatic restart (as service_enter_dead).
-  ctx.system.releaseRuntime?.(u.id);
+  ctx.releaseRuntime(u);
   const d = data(u);
   if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) {
     setState(u, ctx, 'auto-restart');
@@ -684,7 +684,7 @@ function controlExited(u: UnitRuntime, ctx: KindContext, e: ChildExitEvent): voi
           // (until TimeoutStartSec=, which stays armed); with nothing left, it is a protocol failure.
           // A daemon that called setsid() and scrubbed its environment (nginx) is only a stray
           // child of svcd until its PID file names it: strays count as live here.
-          if (!hasLiveProcesses(u, ctx) && (ctx.system.strayProcesses?.().length ?? 0) === 0) {
+          if (!hasLiveProcesses(u, ctx) && ctx.strayProcesses().length === 0) {
             ctx.log(u, `New main PID could not be read from PIDFile=${s.pidFile}.`);
             return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
           }
@@ -748,7 +748,7 @@ function waitForPidFile(u: UnitRuntime, ctx: KindContext): void {
 function readMainPid(u: UnitRuntime, ctx: KindContext): number {
   const s = spec(u);
   if (!s.pidFile) return 0;
-  const pid = ctx.system.readPidFile?.(s.pidFile) ?? 0;
+  const pid = ctx.readPidFile(s.pidFile);
   if (pid > 0) {
     u.mainPid = pid;
     u.execMain = { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
@@ -798,7 +798,7 @@ export const serviceKind: UnitKind = {
         break;
     }
     // The start limit counts every start, automatic restarts included (systemd's unit_test_start_limit).
-    const now = ctx.system.now();
+    const now = ctx.now();
     const interval = s.startLimitIntervalMs ?? ctx.defaults.startLimitIntervalMs;
     const burst = s.startLimitBurst ?? ctx.defaults.startLimitBurst;
     if (interval > 0 && burst > 0) {
