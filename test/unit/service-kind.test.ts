@@ -3,8 +3,8 @@
 // Result=, the processes signalled and the environment handed to commands.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
-import { FakeSystem, type ProgramBehaviour } from '../../src/engine/fake-system.js';
-import { fakeLookup, fakeUnit, standardUnits, type FakeServiceInput } from '../../src/engine/fake-units.js';
+import { FakeSystem, type ProgramBehaviour } from '../support/fake-system.js';
+import { fakeLookup, fakeUnit, standardUnits, type FakeServiceInput } from '../support/fake-units.js';
 import { DEFAULT_MANAGER_DEFAULTS } from '../../src/engine/unit-kind.js';
 
 function world(service: FakeServiceInput, programs: Record<string, ProgramBehaviour | 'fail-to-spawn'> = {}) {

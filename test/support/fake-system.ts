@@ -6,7 +6,7 @@
  * Everything that happens is appended to `events` with its time, so tests can check the order of
  * spawns and kills against the dependency graph.
  */
-import { SIGNAL_NUMBERS, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
+import { SIGNAL_NUMBERS, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
 
 export interface ProgramBehaviour {
   /** Exit on its own after this many ms (undefined: run until killed). */
