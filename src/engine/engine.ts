@@ -106,6 +106,8 @@ export class Engine {
   private readonly models = new Map<string, EngineUnit>();
   private readonly runtimes = new Map<string, Runtime>();
   private readonly kinds = new Map<string, UnitKind>();
+  /** The units whose main or control process each pid is (child exits, notify messages), kept by trackPids(). */
+  private readonly pidOwners = new Map<number, Runtime[]>();
   private readonly system: System;
   private readonly observer: EngineObserver;
   private nextJobId = 1;
@@ -286,6 +288,8 @@ export class Engine {
     const r = this.runtimes.get(id);
     if (!r || r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
     for (const t of r.timers) t.cancel();
+    r.mainPid = 0;
+    r.controlPid = 0;
     this.runtimes.delete(id);
     return true;
   }
@@ -468,8 +472,41 @@ export class Engine {
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '',
     };
+    this.trackPids(r);
     this.runtimes.set(id, r);
     return r;
+  }
+
+  /**
+   * Whoever sets a unit's mainPid or controlPid (its kind, restore()) keeps pidOwners right: the
+   * fields become accessors that file the unit under its pids, so an exit or a notify message
+   * finds its unit without a look at every unit.
+   */
+  private trackPids(r: Runtime): void {
+    const pids = { mainPid: 0, controlPid: 0 };
+    for (const field of ['mainPid', 'controlPid'] as const) {
+      const other = field === 'mainPid' ? 'controlPid' : 'mainPid';
+      Object.defineProperty(r, field, {
+        enumerable: true,
+        get: () => pids[field],
+        set: (pid: number) => {
+          const old = pids[field];
+          if (pid === old) return;
+          pids[field] = pid;
+          if (old > 0 && pids[other] !== old) {
+            const rest = (this.pidOwners.get(old) ?? []).filter((o) => o !== r);
+            if (rest.length > 0) this.pidOwners.set(old, rest);
+            else this.pidOwners.delete(old);
+          }
+          if (pid > 0 && pids[other] !== pid) this.pidOwners.set(pid, [...(this.pidOwners.get(pid) ?? []), r]);
+        },
+      });
+    }
+  }
+
+  /** The unit whose main or control process `pid` is (the first to claim it, should two). */
+  private ownerOf(pid: number): Runtime | undefined {
+    return pid > 0 ? this.pidOwners.get(pid)?.[0] : undefined;
   }
 
   /** The one place a unit's state changes. */
@@ -742,13 +779,9 @@ export class Engine {
   // ---- events from the system -----------------------------------------------------------------
 
   private childExit(e: ChildExitEvent): void {
-    for (const r of this.runtimes.values()) {
-      if (e.pid === r.mainPid || e.pid === r.controlPid) {
-        r.kind.childExit?.(r, e, this.ctx);
-        return;
-      }
-    }
-    this.observer.orphanExited?.(e);
+    const r = this.ownerOf(e.pid);
+    if (r) r.kind.childExit?.(r, e, this.ctx);
+    else this.observer.orphanExited?.(e);
   }
 
   /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
@@ -758,12 +791,8 @@ export class Engine {
   }
 
   private notify(pid: number, message: string): void {
-    for (const r of this.runtimes.values()) {
-      if (pid === r.mainPid || pid === r.controlPid) {
-        r.kind.notify?.(r, pid, message, this.ctx);
-        return;
-      }
-    }
+    const r = this.ownerOf(pid);
+    r?.kind.notify?.(r, pid, message, this.ctx);
   }
 }
 

@@ -345,3 +345,28 @@ describe('RuntimeMaxSec=', () => {
     expect(w.logs).toContain('Service reached runtime time limit. Stopping.');
   });
 });
+
+describe('which unit an exit or a notify message is for', () => {
+  it('follows the main PID that MAINPID= moved: the old pid exiting is an orphan, the new one ends the service', () => {
+    const sys = new FakeSystem();
+    const orphans: number[] = [];
+    const engine = new Engine({
+      system: sys,
+      lookup: fakeLookup([...standardUnits([]), fakeUnit('s.service', { defaultDependencies: false, service: { type: 'notify', notifyAccess: 'all', execStart: [['/bin/n']] } })]),
+      observer: { orphanExited: (e) => orphans.push(e.pid) },
+    });
+    engine.start('s.service');
+    const first = engine.unit('s.service').mainPid;
+    const daemon = sys.adopt('s.service', ['/bin/daemon']);
+    sys.sendNotify(first, `MAINPID=${daemon}`);
+    sys.sendNotify(daemon, 'READY=1');
+    expect(engine.unit('s.service').subState).toBe('running');
+    sys.exitNow(first, 0);
+    expect(orphans).toEqual([first]);
+    expect(engine.unit('s.service').subState).toBe('running');
+    sys.exitNow(daemon, 1);
+    sys.runUntilIdle(10_000);
+    expect([engine.unit('s.service').activeState, engine.unit('s.service').result]).toEqual(['failed', 'exit-code']);
+    expect(orphans).toEqual([first]);
+  });
+});
