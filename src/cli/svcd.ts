@@ -143,7 +143,11 @@ async function main(): Promise<void> {
   else log.debug(`Tracking unit processes by session and INVOCATION_ID (no cgroup of its own: ${cgroups.reason}).`);
   const system = new NativeSystem({
     notifySocket, outputFds: [1, 2], managerEnv, journal,
-    notice: (unit, text) => log.info({ unit }, text),
+    // The detail first, journal only (debug), so the one line naming them all comes last.
+    notice: (unit, n) => {
+      for (const d of n.detail ?? []) log.debug({ unit, directive: d.directive }, d.text);
+      log.info({ unit }, n.text);
+    },
     cgroups: cgroups.ok ? cgroups.tree : undefined,
   });
   const container = detectContainer();

@@ -7,12 +7,13 @@
 import { chmodSync, closeSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
-import { sandboxNotices } from '../exec/sandbox.js';
+import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
 import * as native from '../exec/native.js';
+import type { Unit } from '../unit/model.js';
 import { ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
@@ -27,9 +28,18 @@ export interface NativeSystemOptions {
   /** Where StandardOutput=journal goes (svcd's Journal); none: svcd's own stdout/stderr. */
   readonly journal?: OutputSink;
   /** A notice about a unit (a setting that could not be honoured). */
-  readonly notice?: (unit: string, text: string) => void;
+  readonly notice?: (unit: string, notice: UnitNotice) => void;
   /** A cgroup per unit (src/exec/cgroup.ts), where svcd has a cgroup of its own; none: tracking by session and INVOCATION_ID. */
   readonly cgroups?: CgroupTree;
+}
+
+/**
+ * A notice about a unit: one line for the console and the journal, and the detail behind it for
+ * the journal only (one entry per directive).
+ */
+export interface UnitNotice {
+  readonly text: string;
+  readonly detail?: readonly { readonly directive: string; readonly text: string }[];
 }
 
 /** A journal stream per process: the write end for the child, told the child's pid once it runs. */
@@ -57,6 +67,8 @@ export class NativeSystem implements System {
   private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
   private mountNamespaceError = '';
   private readonly noticed = new Set<string>();
+  /** The loaded unit whose sandboxing settings were last noticed, by unit: said again after a daemon-reload. */
+  private readonly sandboxNoticed = new Map<string, Unit>();
   /** Processes of svcd's own (generators) and who waits for their exit; the engine never sees them. */
   private readonly helpers = new Map<number, (e: ChildExitEvent) => void>();
 
@@ -131,7 +143,8 @@ export class NativeSystem implements System {
       if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
       throw e;
     }
-    for (const text of [...(plan.notice ? [plan.notice] : []), ...sandboxNotices(req.source!)]) this.noticeOnce(req.unit, text);
+    if (plan.notice) this.noticeOnce(req.unit, plan.notice);
+    this.noticeSandbox(req.unit, req.source!);
     const fd = (f: native.StdioFd): number => (f === 'null' ? -1 : f);
     try {
       let spec = buildSpawnSpec(exec, req.command, {
@@ -210,7 +223,15 @@ export class NativeSystem implements System {
   private noticeOnce(unit: string, text: string): void {
     if (this.noticed.has(`${unit}:${text}`)) return;
     this.noticed.add(`${unit}:${text}`);
-    this.opts.notice?.(unit, text);
+    this.opts.notice?.(unit, { text });
+  }
+
+  /** The sandboxing svcd does not enforce, said at a unit's first start after each load of it. */
+  private noticeSandbox(unit: string, source: Unit): void {
+    if (this.sandboxNoticed.get(unit) === source) return;
+    this.sandboxNoticed.set(unit, source);
+    const notices = sandboxNotices(source);
+    if (notices.length > 0) this.opts.notice?.(unit, { text: sandboxSummary(notices), detail: notices });
   }
 
   /**
