@@ -25,7 +25,7 @@ import type { Atom } from '../graph/atoms.js';
 import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
 import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
-import { serviceKind } from './kinds/service.js';
+import { serviceKind } from './kinds/service/index.js';
 import { NEVER, type Timestamp } from './api.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type System, type TimerHandle } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
@@ -468,7 +468,7 @@ export class Engine {
     const kind = this.kinds.get(model.type) ?? UNSUPPORTED;
     r = {
       id, model, kind, subState: kind.initialState, activeState: kind.states[kind.initialState] ?? 'inactive',
-      result: 'success', mainPid: 0, controlPid: 0, data: {}, timers: new Set(),
+      result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '',
     };
@@ -809,6 +809,7 @@ const UNSUPPORTED: UnitKind = {
   type: 'scope',
   states: { dead: 'inactive' },
   initialState: 'dead',
+  newState: () => undefined,
   canStart: () => false,
   canReload: () => false,
   start() {},

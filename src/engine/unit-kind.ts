@@ -16,8 +16,11 @@ import type { ChildExitEvent, SignalName, TimerHandle } from './system.js';
 
 export type { UnitResult };
 
-/** A unit as the engine runs it. Written only by the engine (state) and its kind (data, pids). */
-export interface UnitRuntime {
+/**
+ * A unit as the engine runs it. Written only by the engine (sub-state) and its kind (pids,
+ * results, `state`). S: the kind's own per-unit state, typed by the kind that made it.
+ */
+export interface UnitRuntime<S = unknown> {
   readonly id: string;
   readonly model: EngineUnit;
   readonly kind: UnitKind;
@@ -34,8 +37,8 @@ export interface UnitRuntime {
   statusText: string;
   statusErrno: number;
   invocationId: string;
-  /** Kind-private bookkeeping (which ExecStart= line runs, …). */
-  data: Record<string, unknown>;
+  /** The kind's own bookkeeping (which ExecStart= line runs, …), made by its newState(). */
+  readonly state: S;
 }
 
 /** One command line of a service as the kind runs it. */
@@ -178,28 +181,30 @@ export interface KindContext {
   log(u: UnitRuntime, text: string): void;
 }
 
-export interface UnitKind {
+export interface UnitKind<S = unknown> {
   readonly type: GraphUnit['type'];
   /** The sub-state → ActiveState table (systemd's state_translation_table). */
   readonly states: Readonly<Record<string, ActiveState>>;
   readonly initialState: string;
+  /** A fresh per-unit state for a unit of this kind (UnitRuntime.state). */
+  newState(): S;
   canStart(u: EngineUnit): boolean;
   canReload(u: EngineUnit): boolean;
   /** Begin starting; report progress through setState(). */
-  start(u: UnitRuntime, ctx: KindContext): void;
+  start(u: UnitRuntime<S>, ctx: KindContext): void;
   /** Begin stopping. `restart`: the stop is the first half of a restart (RestartKillSignal=). */
-  stop(u: UnitRuntime, ctx: KindContext, restart?: boolean): void;
-  reload?(u: UnitRuntime, ctx: KindContext): void;
+  stop(u: UnitRuntime<S>, ctx: KindContext, restart?: boolean): void;
+  reload?(u: UnitRuntime<S>, ctx: KindContext): void;
   /** Whether the last reload succeeded (asked when the unit leaves "reloading"). */
-  reloadSucceeded?(u: UnitRuntime): boolean;
-  childExit?(u: UnitRuntime, e: ChildExitEvent, ctx: KindContext): void;
-  notify?(u: UnitRuntime, pid: number, message: string, ctx: KindContext): void;
+  reloadSucceeded?(u: UnitRuntime<S>): boolean;
+  childExit?(u: UnitRuntime<S>, e: ChildExitEvent, ctx: KindContext): void;
+  notify?(u: UnitRuntime<S>, pid: number, message: string, ctx: KindContext): void;
   /** Forget a failed state (reset-failed): failed → the initial state. */
-  resetFailed?(u: UnitRuntime, ctx: KindContext): void;
+  resetFailed?(u: UnitRuntime<S>, ctx: KindContext): void;
   /**
    * daemon-reexec: the kind's private bookkeeping as plain JSON, and back in the next svcd
    * (systemd's serialize/deserialize_item). Only settled units are carried over.
    */
-  serialize?(u: UnitRuntime): unknown;
-  deserialize?(u: UnitRuntime, saved: unknown): void;
+  serialize?(u: UnitRuntime<S>): unknown;
+  deserialize?(u: UnitRuntime<S>, saved: unknown): void;
 }

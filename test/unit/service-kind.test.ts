@@ -1,4 +1,4 @@
-// The service kind's state machine (src/engine/kinds/service.ts) driven through the Engine with a fake
+// The service kind's state machine (src/engine/kinds/service/) driven through the Engine with a fake
 // system and clock: each test follows one path of systemd's service.c and checks the sub-states,
 // Result=, the processes signalled and the environment handed to commands.
 import { describe, expect, it } from 'vitest';
