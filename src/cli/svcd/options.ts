@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
+import { DEFAULT_CONFIG_PATH } from '../../config/conf-files.js';
 
 export interface DaemonOptions {
   /** Explicit --unit-path components (an empty one stands for the default path), or undefined. */
@@ -29,7 +30,6 @@ export interface DaemonOptions {
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
-export const DEFAULT_CONFIG = '/etc/svcd/system.conf';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
             [--unit NAME] [--config FILE] [--plan] [--journal-sockets]
@@ -70,7 +70,7 @@ export function parseDaemonOptions(
     stateDir: v['state-dir'] ?? nonEmpty(env.SVCD_STATE_DIR) ?? DEFAULT_STATE_DIR,
     journalDir: v['journal-dir'],
     defaultUnit: v.unit ?? 'default.target',
-    configPath: v.config ?? DEFAULT_CONFIG,
+    configPath: v.config ?? DEFAULT_CONFIG_PATH,
     plan: v.plan ?? false,
     deserialize: v.deserialize,
     journalSockets: v['journal-sockets'] ?? false,
