@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import type { SystemctlOptions, VerbContext, VerbHandler } from './context.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
+import { VERSION_TEXT } from '../../shared/version.js';
 
 type Loader = () => Promise<VerbHandler>;
 
@@ -126,7 +127,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   }
   const v = parsed.values;
   if (v.version) {
-    io.stdout.write('svcd 0.2.0 (systemd 252 compatible)\n');
+    io.stdout.write(VERSION_TEXT);
     return 0;
   }
   const [verb = 'list-units', ...rest] = parsed.positionals;

@@ -1,5 +1,5 @@
 /**
- * svcd's command line (CONTRACT.md): flags first, then the environment, then defaults.
+ * svcd's command line (docs/cli.md): flags first, then the environment, then defaults.
  * Pure: takes argv and env, returns options or a usage error, so it is testable without a daemon.
  */
 import { parseArgs } from 'node:util';
@@ -32,13 +32,13 @@ export const DEFAULT_RUNTIME_DIR = '/run/svcd';
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE] [--plan] [--journal-sockets]
+            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--version]
 `;
 
 export function parseDaemonOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): Result<DaemonOptions | 'help'> {
+): Result<DaemonOptions | 'help' | 'version'> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -54,6 +54,7 @@ export function parseDaemonOptions(
         deserialize: { type: 'string' },
         'journal-sockets': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
       allowPositionals: false,
       strict: true,
@@ -63,6 +64,7 @@ export function parseDaemonOptions(
   }
   const v = parsed.values;
   if (v.help) return ok('help');
+  if (v.version) return ok('version');
   // systemd accepts systemd.unit= on the kernel command line; a container passes --unit instead.
   return ok({
     unitPath: v['unit-path']?.split(':'),
