@@ -12,12 +12,7 @@ import { VERSION_TEXT } from '../../shared/version.js';
 type Loader = () => Promise<VerbHandler>;
 
 const online: Loader = async () => (await import('./verbs/online.js')).run;
-const offlineInstall: Loader = async () => {
-  const install = await import('./verbs/install.js');
-  // Without --root the links change under a possibly running svcd: it is told (verbs/online.ts).
-  install.setAfterChange((await import('./verbs/online.js')).afterInstallChange);
-  return install.run;
-};
+const offlineInstall: Loader = async () => (await import('./verbs/install.js')).run;
 const VERBS: Record<string, Loader> = {
   enable: offlineInstall,
   disable: offlineInstall,
