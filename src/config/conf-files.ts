@@ -5,7 +5,7 @@
  * directories is taken from the first one listed, so /etc masks /run masks /usr: a drop-in in /etc
  * that is empty or a link to /dev/null disables the vendor's drop-in of the same name.
  */
-import { readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
 
@@ -26,24 +26,31 @@ export function dropinDirsFor(mainPath: string): readonly string[] {
   return mainPath === DEFAULT_CONFIG_PATH ? DEFAULT_DROPIN_DIRS : [`${mainPath}.d`];
 }
 
-/** systemd takes files and links with the suffix, and skips hidden ones. */
-function isDropin(entry: Dirent): boolean {
-  return entry.name.endsWith('.conf') && !entry.name.startsWith('.') && (entry.isFile() || entry.isSymbolicLink());
+/**
+ * systemd takes every name with the suffix but hidden ones — even a directory, which then fails to
+ * read (a warning) rather than being skipped.
+ */
+function isDropin(name: string): boolean {
+  return name.endsWith('.conf') && !name.startsWith('.');
 }
 
-/** The main file followed by the drop-ins in the order they apply. Absent directories are normal. */
+/**
+ * The main file (when it exists) followed by the drop-ins in the order they apply. Absent
+ * directories are normal.
+ */
 export function configFiles(mainPath: string, dropinDirs: readonly string[] = dropinDirsFor(mainPath)): string[] {
   const byName = new Map<string, string>();
   for (const dir of dropinDirs) {
-    let entries: Dirent[];
+    let names: string[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      names = readdirSync(dir);
     } catch {
       continue;
     }
-    for (const e of entries) if (isDropin(e) && !byName.has(e.name)) byName.set(e.name, `${dir}/${e.name}`);
+    for (const n of names) if (isDropin(n) && !byName.has(n)) byName.set(n, `${dir}/${n}`);
   }
   // strcmp order, as systemd sorts: byte-wise, not locale-aware.
   const sorted = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return [mainPath, ...sorted.map((n) => byName.get(n)!)];
+  const dropins = sorted.map((n) => byName.get(n)!);
+  return existsSync(mainPath) ? [mainPath, ...dropins] : dropins;
 }

@@ -236,10 +236,11 @@ describe('drop-in directories', () => {
     writeFileSync(join(etc, '30-c.conf'), '');
     writeFileSync(join(usrLib, '.hidden.conf'), '[Manager]\nDefaultRestartSec=9s\n');
     const main = join(root, 'system.conf');
+    writeFileSync(main, '[Manager]\nDefaultEnvironment=M=main\n');
     expect(configFiles(main, ds)).toEqual([main, join(usrLib, '10-a.conf'), join(run, '20-b.conf'), join(etc, '30-c.conf')]);
     const { config } = loadManagerConfig(main, ds);
     expect(config.manager.defaultRestartUSec).toBe(2_000_000n);
-    expect(config.manager.defaultEnvironment).toEqual(['V=usr', 'R=run']);
+    expect(config.manager.defaultEnvironment).toEqual(['M=main', 'V=usr', 'R=run']);
   });
 
   it('the default file has systemd\'s four drop-in directories; another file its FILE.d', () => {
