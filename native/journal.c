@@ -5,7 +5,7 @@
  * for everything, and in JS the entry's ~20 links cost more than that alone.
  *
  * Every offset, size and state slot comes from journal-layout.h, generated from
- * src/journal/layout.ts at build time (scripts/gen-journal-layout.mjs); journalBind() refuses a
+ * src/journal/layout.ts at build time (scripts/gen-journal-layout.mjs, an action in binding.gyp); journalBind() refuses a
  * writer whose layout.ts is not the one this file was compiled from.
  *
  * The writer's state stays the JS writer's: its scalars live in a Float64Array both sides index

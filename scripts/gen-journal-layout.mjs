@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Writes native/journal-layout.h from src/journal/layout.ts, the one description of the journal
-// file's layout and of the writer state native/journal.c shares with the TS writer. Run by
-// `npm run build:native` before node-gyp, so the addon is always compiled from the tables the TS
-// side reads; layout.ts imports nothing, so it is loaded here straight from its source (the
+// file's layout and of the writer state native/journal.c shares with the TS writer. Run by node-gyp
+// itself (an action of binding.gyp's target, before any C file compiles: `npm install`'s implicit
+// node-gyp rebuild and `npm run build:native` alike), so the addon is always compiled from the
+// tables the TS side reads; layout.ts imports nothing, so it is loaded here straight from its source (the
 // TypeScript compiler strips its types), with no compiled build needed. The file is only
 // rewritten when its text changes (no needless recompiles). test/unit/journal-layout.test.ts fails
 // when the header on disk is stale.

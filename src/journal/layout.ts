@@ -2,7 +2,7 @@
 // https://systemd.io/JOURNAL_FILE_FORMAT/) and of the writer state the native hot path shares.
 // Everything that knows a byte position reads it from here: the TS writer and reader (through
 // format.ts) and native/journal.c, whose native/journal-layout.h is generated from this file by
-// scripts/gen-journal-layout.mjs at every `npm run build` (build:native). The generated header
+// scripts/gen-journal-layout.mjs at every native build (an action in binding.gyp). The generated header
 // carries LAYOUT_ID, a fingerprint of these tables, and the writer hands its own to journalBind(),
 // which refuses an addon built from other tables: the two sides cannot drift apart.
 //

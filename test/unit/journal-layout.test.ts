@@ -20,7 +20,7 @@ const MACHINE = '3d1219c7c4c5404aaa1f6d2a48adfda4';
 const BOOT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
 describe('the generated native header', () => {
-  it('is what scripts/gen-journal-layout.mjs makes of layout.ts now (npm run build:native regenerates it)', async () => {
+  it('is what scripts/gen-journal-layout.mjs makes of layout.ts now (every native build regenerates it)', async () => {
     expect(readFileSync(HEADER_PATH, 'utf8')).toBe(render(layout));
     // The generator loads layout.ts from its source, as the build does: the same tables.
     expect(render(await loadLayout())).toBe(render(layout));
