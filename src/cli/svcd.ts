@@ -14,7 +14,7 @@ import { loadUnit } from '../unit/load.js';
 import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
-import { Manager, VERSION, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
+import { Manager, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
@@ -27,6 +27,7 @@ import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
+import { VERSION, VERSION_TEXT } from '../shared/version.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -92,6 +93,10 @@ async function main(): Promise<void> {
   }
   if (parsed.value === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (parsed.value === 'version') {
+    process.stdout.write(VERSION_TEXT);
     return;
   }
   const opts = parsed.value;

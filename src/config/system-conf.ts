@@ -1,14 +1,13 @@
 /**
  * The manager configuration: systemd-system.conf(5) keys in [Manager] and journald.conf(5) keys in
- * [Journal], in one INI file (default /etc/svcd/system.conf) plus drop-ins FILE.d/*.conf read in
- * lexical order, later ones winning. Defaults are the man pages' (systemd 252), except journal
+ * [Journal], in one file of systemd's syntax (default /etc/svcd/system.conf) plus drop-ins read in
+ * file-name order (conf-files.ts), a later value replacing an earlier one and list values adding up. Defaults are the man pages' (systemd 252), except journal
  * rate limiting, which svcd leaves off (a container's logs are usually its only output).
  *
  * A bad value is reported (file, key, value, reason) and the default or earlier value kept; an
  * absent file is normal. The result is deeply frozen: the engine shares it between snapshots.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import * as ini from 'ini';
+import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../shared/diagnostic.js';
 import { type Result, ok, err } from '../shared/result.js';
 import { parseTimespan, USEC_PER_MINUTE, USEC_PER_MONTH, USEC_PER_MSEC, USEC_PER_SEC, type Usec } from '../shared/timespan.js';
@@ -30,8 +29,11 @@ import {
   type Rlimit,
   type RlimitName,
 } from '../unit/values/index.js';
+// Same syntax as unit files, so the same reader (systemd.syntax(7)).
+import { parseUnitText } from '../unit/syntax.js';
+import { configFiles, DEFAULT_CONFIG_PATH, dropinDirsFor } from './conf-files.js';
 
-export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
+export { DEFAULT_CONFIG_PATH };
 
 export type LogTarget = 'console' | 'console-prefixed' | 'kmsg' | 'journal' | 'journal-or-kmsg' | 'syslog' | 'syslog-or-kmsg' | 'auto' | 'null';
 export type ShowStatus = 'yes' | 'no' | 'auto' | 'error';
@@ -301,23 +303,6 @@ const JOURNAL_KEYS: Record<string, readonly [keyof JournalSettings, Parser]> = {
   LineMax: ['lineMax', lineMax],
 };
 
-/** ini gives no line numbers; the last assignment of a key in its section is the one ini kept. */
-function lineOf(text: string, section: string, key: string | null): number {
-  let current = '';
-  let found = 0;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    const sec = /^\[(.*)\]$/.exec(line);
-    if (sec) {
-      current = sec[1]!;
-      if (key === null && current === section && !found) found = i + 1;
-    } else if (key !== null && current === section && line.startsWith(key) && /^\s*=/.test(line.slice(key.length))) {
-      found = i + 1;
-    }
-  });
-  return found || 1;
-}
-
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
@@ -326,6 +311,8 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+const SECTIONS: ReadonlySet<string> = new Set(['Manager', 'Journal']);
+
 function applyFile(
   file: string,
   text: string,
@@ -333,57 +320,50 @@ function applyFile(
   journal: Mutable<JournalSettings>,
   diagnostics: Diagnostic[],
 ): void {
-  const warn = (line: number, message: string): void => {
-    diagnostics.push({ severity: 'warning', loc: { file, line }, message });
-  };
-  const data = ini.parse(text) as Record<string, unknown>;
-  for (const [section, body] of Object.entries(data)) {
-    if (section !== 'Manager' && section !== 'Journal') {
-      warn(lineOf(text, section, null), `Unknown section '${section}'. Ignoring.`);
-      continue;
-    }
-    if (!body || typeof body !== 'object') continue;
-    for (const [key, raw] of Object.entries(body as Record<string, unknown>)) {
-      const line = lineOf(text, section, key);
-      // "Key" with no "=" comes back as true; systemd would reject such a line outright.
-      const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.join(' ') : '';
-      if (typeof raw !== 'string' && !Array.isArray(raw)) {
-        warn(line, `Missing '=', ignoring line: ${key}`);
+  // The same reader as unit files (systemd parses both with conf-parser): comments, continuation
+  // lines, repeated keys in order, and every diagnostic at its own file:line.
+  const parsed = parseUnitText(file, text, { knownSections: SECTIONS });
+  const found: Diagnostic[] = [...parsed.diagnostics];
+  for (const { section, key, value, loc } of parsed.assignments) {
+    const warn = (message: string): void => {
+      found.push({ severity: 'warning', loc, message });
+    };
+    if (section === 'Manager') {
+      const limit = key.startsWith('DefaultLimit') ? rlimitFromDirective(key) : undefined;
+      if (limit) {
+        const r = parseRlimit(limit, value);
+        if (r.ok) manager.defaultLimits = { ...manager.defaultLimits, [limit]: r.value };
+        else warn(`Failed to parse ${key}=${value}, ignoring: ${r.error}`);
         continue;
       }
-      if (section === 'Manager') {
-        const limit = key.startsWith('DefaultLimit') ? rlimitFromDirective(key) : undefined;
-        if (limit) {
-          const r = parseRlimit(limit, value);
-          if (r.ok) manager.defaultLimits = { ...manager.defaultLimits, [limit]: r.value };
-          else warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
-          continue;
-        }
-        const spec = MANAGER_KEYS[key];
-        if (!spec) {
-          warn(line, `Unknown key name '${key}' in section '${section}', ignoring.`);
-          continue;
-        }
-        const r = spec[1](value);
-        if (!r.ok) warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
-        else if (spec[0] === 'defaultEnvironment' || spec[0] === 'managerEnvironment') {
-          // Like systemd, each file adds to the list; only an empty value resets it.
-          const list = value.trim() === '' ? [] : [...manager[spec[0]]];
-          for (const a of r.value as string[]) envReplace(list, a);
-          manager[spec[0]] = list;
-        } else (manager as Record<string, unknown>)[spec[0]] = r.value;
-      } else {
-        const spec = JOURNAL_KEYS[key];
-        if (!spec) {
-          warn(line, `Unknown key name '${key}' in section '${section}', ignoring.`);
-          continue;
-        }
-        const r = spec[1](value);
-        if (r.ok) (journal as Record<string, unknown>)[spec[0]] = r.value;
-        else warn(line, `Failed to parse ${key}=${value}, ignoring: ${r.error}`);
+      const spec = MANAGER_KEYS[key];
+      if (!spec) {
+        warn(`Unknown key name '${key}' in section '${section}', ignoring.`);
+        continue;
       }
+      const r = spec[1](value);
+      if (!r.ok) warn(`Failed to parse ${key}=${value}, ignoring: ${r.error}`);
+      else if (spec[0] === 'defaultEnvironment' || spec[0] === 'managerEnvironment') {
+        // Like systemd, each assignment adds to the list (a name set again is replaced); only an
+        // empty value resets it.
+        const list = value === '' ? [] : [...manager[spec[0]]];
+        for (const a of r.value as string[]) envReplace(list, a);
+        manager[spec[0]] = list;
+      } else (manager as Record<string, unknown>)[spec[0]] = r.value;
+    } else if (section === 'Journal') {
+      const spec = JOURNAL_KEYS[key];
+      if (!spec) {
+        warn(`Unknown key name '${key}' in section '${section}', ignoring.`);
+        continue;
+      }
+      const r = spec[1](value);
+      if (r.ok) (journal as Record<string, unknown>)[spec[0]] = r.value;
+      else warn(`Failed to parse ${key}=${value}, ignoring: ${r.error}`);
     }
+    // X- sections are kept by the reader and, as in systemd, silently ignored.
   }
+  // In line order, as systemd logs them while it reads (the reader's own come first otherwise).
+  diagnostics.push(...found.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0)));
 }
 
 function readIfPresent(path: string, diagnostics: Diagnostic[]): string | null {
@@ -399,24 +379,18 @@ function readIfPresent(path: string, diagnostics: Diagnostic[]): string | null {
 }
 
 /**
- * Reads PATH then PATH.d/*.conf (byte-wise lexical order). Never throws for bad input: problems
- * come back as diagnostics and the affected keys keep their previous values.
+ * Reads PATH, then its drop-ins (configFiles(): by default system.conf.d/ in /etc, /run,
+ * /usr/local/lib and /usr/lib; for another PATH, PATH.d) in file-name order. Never throws for bad
+ * input: problems come back as diagnostics and the affected keys keep their previous values.
  */
-export function loadManagerConfig(path: string = DEFAULT_CONFIG_PATH): { config: ManagerConfig; diagnostics: Diagnostic[] } {
+export function loadManagerConfig(
+  path: string = DEFAULT_CONFIG_PATH,
+  dropinDirs: readonly string[] = dropinDirsFor(path),
+): { config: ManagerConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const manager: Mutable<ManagerSettings> = defaultManagerSettings();
   const journal: Mutable<JournalSettings> = defaultJournalSettings();
-  const files = [path];
-  const dropinDir = `${path}.d`;
-  try {
-    const names = readdirSync(dropinDir)
-      .filter((n) => n.endsWith('.conf'))
-      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    files.push(...names.map((n) => `${dropinDir}/${n}`));
-  } catch {
-    // No drop-in directory: the common case.
-  }
-  for (const file of files) {
+  for (const file of configFiles(path, dropinDirs)) {
     const text = readIfPresent(file, diagnostics);
     if (text !== null) applyFile(file, text, manager, journal, diagnostics);
   }

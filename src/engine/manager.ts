@@ -28,8 +28,7 @@ import type { System, TimerHandle } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { unitCgroupPath } from '../shared/slice.js';
-
-export const VERSION = '0.2.0';
+import { VERSION } from '../shared/version.js';
 
 export interface ConditionCheck {
   readonly verdict: ConditionVerdict;

@@ -234,8 +234,10 @@ interface Addon {
   sigbusCount(): number;
   populate(map: ArrayBuffer, offset: number, length: number): number;
   journalBind(...args: JournalBinding): NativeJournalHandle;
-  journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number;
-  journalAppendLines(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number): number;
+  journalAppendLines(
+    handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number,
+    realtime?: number, monotonic?: number,
+  ): number;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -460,35 +462,35 @@ export function sigbusCount(): number {
   return load().sigbusCount();
 }
 
-/** What journalBind() takes: the journal writer's shared state, its mapping, its data mirror, its boot id. */
+/**
+ * What journalBind() takes: the fingerprint of the layout the writer reads (src/journal/layout.ts's
+ * LAYOUT_ID; an addon built from another is refused), the journal writer's shared state, its
+ * mapping, its data mirror, its boot id.
+ */
 export type JournalBinding = [
-  state: Float64Array, map: ArrayBuffer, dOff: Float64Array, dHashHi: Uint32Array, dHashLo: Uint32Array, dN: Uint32Array,
+  layoutId: number, state: Float64Array, map: ArrayBuffer, dOff: Float64Array, dHashHi: Uint32Array, dHashLo: Uint32Array, dN: Uint32Array,
   dTail: Float64Array, dTailCap: Uint32Array, dTailUsed: Uint32Array, bootId: Buffer,
 ];
 /** An opaque handle on a journal writer's bound state (native/journal.c). */
 export type NativeJournalHandle = { readonly __nativeJournal: never };
 
-/** Binds (again) the journal writer's arrays for journalAppendLine; rebind whenever one is replaced. */
+/** Binds (again) the journal writer's arrays for journalAppendLines; rebind whenever one is replaced. */
 export function journalBind(...args: JournalBinding): NativeJournalHandle {
   return load().journalBind(...args);
 }
 
 /**
- * A captured line appended in C (see native/journal.c): the seqnum, or -1 (not handled: use the
- * JS path), -2 (the file needs state[S_NEED] more bytes), -3 (the data mirror is full).
- */
-export function journalAppendLine(handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, value: Buffer, realtime: number, monotonic: number): number {
-  return load().journalAppendLine(handle, ords, prefix, fieldOff, value, realtime, monotonic);
-}
-
-/**
- * Lines chunk[bounds[2i], bounds[2i+1]) for i in [from, from+count) appended in C, each stamped
- * with the clocks as it goes in: returns how many; state[S_REASON] says why it stopped early.
+ * Lines chunk[bounds[2i], bounds[2i+1]) for i in [from, from+count) appended in C (see
+ * native/journal.c), each stamped with the clocks as it goes in, or with `realtime`/`monotonic`
+ * when given: returns how many; state[S.REASON] says why it stopped (layout.ts's NativeStop).
  */
 export function journalAppendLines(
   handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number,
+  realtime?: number, monotonic?: number,
 ): number {
-  return load().journalAppendLines(handle, ords, prefix, fieldOff, chunk, bounds, from, count, maxEnd);
+  return realtime === undefined || monotonic === undefined
+    ? load().journalAppendLines(handle, ords, prefix, fieldOff, chunk, bounds, from, count, maxEnd)
+    : load().journalAppendLines(handle, ords, prefix, fieldOff, chunk, bounds, from, count, maxEnd, realtime, monotonic);
 }
 
 // ---------------------------------------------------------------- daemon-reexec

@@ -4,8 +4,10 @@
  * this does its own lookup over the installer's search path (it does not use the manager's loader)
  * and acts only on symlinks in the config directories (/etc/systemd/system, or /run with --runtime).
  *
- * Every verb returns its messages (systemctl prints them all on stderr) and output (stdout) so the
- * CLI only prints; the tests compare both with systemctl's, byte for byte.
+ * Every verb returns its output (stdout) and, in order, the changes it made and what it has to say
+ * about them (InstallChange, as systemd's install.c reports to systemctl); the CLI words those
+ * (src/cli/svcctl/verbs/install-changes.ts). The tests compare the words with systemctl's, byte
+ * for byte.
  */
 import { existsSync, lstatSync, mkdirSync, opendirSync, readFileSync, readlinkSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -41,9 +43,29 @@ const NO_PRESET = new Set<UnitFileState>(['static', 'alias', 'generated', 'trans
 // UpheldBy= came to [Install] after 252: 252 warns about it as an unknown key, so do we.
 const INSTALL_KEYS = new Set(['WantedBy', 'RequiredBy', 'Alias', 'Also', 'DefaultInstance']);
 
+/**
+ * One change an install verb made, or one thing it found on the way, in the order they happened:
+ * systemd's InstallChange. Paths are as the user sees them (under --root when there is one).
+ */
+export type InstallChange =
+  /** A link was made at `path`, pointing to `source`. */
+  | { readonly type: 'symlink'; readonly path: string; readonly source: string }
+  /** The link at `path` was removed. */
+  | { readonly type: 'unlink'; readonly path: string }
+  /** A unit pulled in by Also= is masked (its link at `path`): skipped. */
+  | { readonly type: 'is-masked'; readonly path: string }
+  /** A unit pulled in by Also= does not exist: skipped. */
+  | { readonly type: 'auxiliary-failed'; readonly name: string }
+  /** The unit file at `path` was linked into the .wants/ or .requires/ of `target`, which has no unit file. */
+  | { readonly type: 'destination-not-present'; readonly path: string; readonly target: string }
+  /** enable found no [Install] settings in any named unit. */
+  | { readonly type: 'no-install-config' }
+  /** An error or note, already in systemctl's words (the verb's exit status says which). */
+  | { readonly type: 'message'; readonly text: string };
+
 export interface InstallResult {
   readonly stdout: string;
-  readonly stderr: string;
+  readonly changes: readonly InstallChange[];
   readonly status: number;
 }
 
@@ -65,38 +87,18 @@ type Found =
 export interface InstallerOptions {
   /** --force: replace Alias= links (and set-default's) that point elsewhere. */
   readonly force?: boolean;
-  /** The environment whose locale decides between "→"/"•" and their ASCII forms, as systemctl does. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
-
-/**
- * systemd 252 prints Unicode glyphs unless the locale in force is C or POSIX, and even then when no
- * locale variable is set at all (an empty LANG= counts as set). A locale that is not installed makes
- * setlocale() fail, which it also takes as UTF-8; an installed non-UTF-8 locale (de_DE.ISO-8859-1
- * with its files present) would select ASCII there and does not here: containers rarely carry one.
- */
-export function localeIsUtf8(env: Readonly<Record<string, string | undefined>>): boolean {
-  const vars = [env.LC_ALL, env.LC_CTYPE, env.LANG];
-  const loc = vars.find((v) => v !== undefined && v !== '') ?? 'C';
-  if (loc !== 'C' && loc !== 'POSIX') return true;
-  return vars.every((v) => v === undefined);
 }
 
 export class Installer {
   private readonly out: string[] = [];
-  private readonly err: string[] = [];
+  private readonly changes: InstallChange[] = [];
   private status = 0;
   /** The verb systemctl names in its "Failed to VERB unit, ..." messages. */
   private verb = 'enable';
   private readonly force: boolean;
-  private readonly arrow: string;
-  private readonly bullet: string;
 
   constructor(private readonly root: string, opts: InstallerOptions = {}) {
     this.force = Boolean(opts.force);
-    const utf8 = localeIsUtf8(opts.env ?? {});
-    this.arrow = utf8 ? '\u2192' : '->';
-    this.bullet = utf8 ? '\u2022' : '*';
   }
 
   private abs(p: string): string {
@@ -129,8 +131,11 @@ export class Installer {
       return undefined;
     }
   }
+  private say(text: string): void {
+    this.changes.push({ type: 'message', text });
+  }
   private fail(msg: string): void {
-    this.err.push(msg);
+    this.say(msg);
     this.status = 1;
   }
 
@@ -222,7 +227,7 @@ export class Installer {
         if (a.section !== 'Install') continue;
         if (a.key.startsWith('X-')) continue;
         if (!INSTALL_KEYS.has(a.key)) {
-          this.err.push(`${a.loc.file}:${a.loc.line}: Unknown key '${a.key}' in section [Install], ignoring.`);
+          this.say(`${a.loc.file}:${a.loc.line}: Unknown key '${a.key}' in section [Install], ignoring.`);
           continue;
         }
         raw.push({ key: a.key, value: a.value });
@@ -327,7 +332,7 @@ export class Installer {
     for (const n of names) {
       const s = this.state(n);
       if (!s) {
-        this.err.push(`Failed to get unit file state for ${n}: No such file or directory`);
+        this.say(`Failed to get unit file state for ${n}: No such file or directory`);
         continue;
       }
       if (!quiet) this.out.push(s);
@@ -352,7 +357,7 @@ export class Installer {
       }
     }
     const presets = readPresets(this.root, (r) => this.show(r));
-    this.err.push(...presets.warnings);
+    for (const w of presets.warnings) this.say(w);
     const rows: [string, string, string][] = [];
     for (const name of seen.keys()) {
       const p = parseUnitName(name)!;
@@ -393,7 +398,7 @@ export class Installer {
       }
       unlinkSync(this.abs(rel));
       symlinkSync(target, this.abs(rel));
-      this.err.push(`Removed "${this.show(rel)}".`, `Created symlink ${this.show(rel)} ${this.arrow} ${target}.`);
+      this.changes.push({ type: 'unlink', path: this.show(rel) }, { type: 'symlink', path: this.show(rel), source: target });
       return true;
     }
     if (st) {
@@ -402,7 +407,7 @@ export class Installer {
     }
     mkdirSync(this.abs(dirname(rel)), { recursive: true });
     symlinkSync(target, this.abs(rel));
-    this.err.push(`Created symlink ${this.show(rel)} ${this.arrow} ${target}.`);
+    this.changes.push({ type: 'symlink', path: this.show(rel), source: target });
     return true;
   }
 
@@ -432,12 +437,12 @@ export class Installer {
       visited.add(name);
       const f = this.find(name);
       if (f.kind === 'missing') {
-        if (auxiliary) this.err.push(`Failed to enable auxiliary unit ${name}, ignoring.`);
+        if (auxiliary) this.changes.push({ type: 'auxiliary-failed', name });
         else this.fail(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
         return auxiliary;
       }
       if (f.kind === 'masked') {
-        if (auxiliary) this.err.push(`Unit ${this.show(f.linkPath)} is masked, ignoring.`);
+        if (auxiliary) this.changes.push({ type: 'is-masked', path: this.show(f.linkPath) });
         else this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
         return auxiliary;
       }
@@ -481,7 +486,7 @@ export class Installer {
             // On the running system svcd's own units/ (multi-user.target, …) come last in the search
             // path (src/unit/search-path.ts): a target only svcd ships exists too.
             const shipped = this.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
-            if (this.find(t).kind === 'missing' && !shipped) this.err.push(`Unit ${this.show(f.path)} is added as a dependency to a non-existent unit ${t}.`);
+            if (this.find(t).kind === 'missing' && !shipped) this.changes.push({ type: 'destination-not-present', path: this.show(f.path), target: t });
           }
         }
       }
@@ -509,12 +514,8 @@ export class Installer {
       }
       if (!one(name, false)) break;
     }
-    if (noInstall && this.status === 0 && !changed) this.err.push(this.noInstallConfig());
+    if (noInstall && this.status === 0 && !changed) this.changes.push({ type: 'no-install-config' });
     return this.result();
-  }
-
-  private noInstallConfig(): string {
-    return NO_INSTALL_CONFIG.replaceAll('\u2022', this.bullet);
   }
 
   disable(names: readonly string[], runtime = false, verb = 'disable'): InstallResult {
@@ -528,13 +529,13 @@ export class Installer {
       visited.add(name);
       const f = this.find(name);
       if (f.kind === 'missing') {
-        if (top) this.err.push(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
+        if (top) this.say(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
         // Links are removed by name too, so a stale link to a vanished file goes as well.
         markedNames.add(name);
         return;
       }
       if (f.kind === 'masked') {
-        this.err.push(`Unit ${this.show(f.linkPath)} is masked, ignoring.`);
+        this.changes.push({ type: 'is-masked', path: this.show(f.linkPath) });
         return;
       }
       // systemctl leaves generated and transient units alone: they are not its to disable.
@@ -559,7 +560,7 @@ export class Installer {
     for (const link of this.configLinks(dir)) {
       if (link.target === '/dev/null' || !match(link)) continue;
       unlinkSync(this.abs(link.path));
-      this.err.push(`Removed "${this.show(link.path)}".`);
+      this.changes.push({ type: 'unlink', path: this.show(link.path) });
       const parent = dirname(link.path);
       if (parent !== dir) {
         try {
@@ -589,7 +590,7 @@ export class Installer {
       }
       mkdirSync(this.abs(dir), { recursive: true });
       symlinkSync('/dev/null', this.abs(rel));
-      this.err.push(`Created symlink ${this.show(rel)} ${this.arrow} /dev/null.`);
+      this.changes.push({ type: 'symlink', path: this.show(rel), source: '/dev/null' });
     }
     return this.result();
   }
@@ -601,7 +602,7 @@ export class Installer {
       const rel = join(dir, n);
       if (this.lstat(rel)?.isSymbolicLink() && this.linkTarget(rel) === '/dev/null') {
         unlinkSync(this.abs(rel));
-        this.err.push(`Removed "${this.show(rel)}".`);
+        this.changes.push({ type: 'unlink', path: this.show(rel) });
       }
     }
     return this.result();
@@ -633,7 +634,7 @@ export class Installer {
       // systemctl reads the default back and says so when it is not the name given (an alias, or an override).
       const now = this.find('default.target');
       const shown = now.kind === 'file' ? basename(now.path) : undefined;
-      if (shown !== undefined && shown !== name) this.err.push(`Note: "${shown}" is the default unit (possibly a runtime override).`);
+      if (shown !== undefined && shown !== name) this.say(`Note: "${shown}" is the default unit (possibly a runtime override).`);
     }
     return this.result();
   }
@@ -644,8 +645,7 @@ export class Installer {
   }
 
   private result(): InstallResult {
-    const join_ = (l: string[]) => (l.length ? `${l.join('\n')}\n` : '');
-    return { stdout: join_(this.out), stderr: join_(this.err), status: this.status };
+    return { stdout: this.out.length ? `${this.out.join('\n')}\n` : '', changes: [...this.changes], status: this.status };
   }
 }
 
@@ -661,20 +661,3 @@ export function expandInstallSpecifiers(text: string, unitName: string): string 
   const r = expandSpecifiers(text, { name: unitName }, systemContext(), 'install');
   return r.ok ? r.value : text;
 }
-
-// systemctl's explanation when enable finds nothing to do; users compare it with systemctl's, so
-// it is kept word for word.
-const NO_INSTALL_CONFIG = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
-Alias= settings in the [Install] section, and DefaultInstance= for template
-units). This means they are not meant to be enabled using systemctl.
- 
-Possible reasons for having this kind of units are:
-\u2022 A unit may be statically enabled by being symlinked from another unit's
-  .wants/ or .requires/ directory.
-\u2022 A unit's purpose may be to act as a helper for some other unit which has
-  a requirement dependency on it.
-\u2022 A unit may be started when needed via activation (socket, path, timer,
-  D-Bus, udev, scripted systemctl call, ...).
-\u2022 In case of template units, the unit is meant to be enabled with some
-  instance name specified.`;
-

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fnmatch, presetFor, readPresets } from '../../src/unit/install-presets.js';
-import { localeIsUtf8 } from '../../src/unit/install.js';
+import { localeIsUtf8 } from '../../src/cli/svcctl/verbs/install-changes.js';
 
 const roots: string[] = [];
 afterEach(() => {

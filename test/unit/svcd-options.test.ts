@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseDaemonOptions } from '../../src/cli/svcd/options.js';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/shared/package-root.js';
 
-describe('svcd options (CONTRACT.md)', () => {
+describe('svcd options (docs/cli.md)', () => {
   it('uses the documented defaults', () => {
     const r = parseDaemonOptions([], {});
     expect(r).toEqual({
@@ -11,15 +15,32 @@ describe('svcd options (CONTRACT.md)', () => {
   });
   it('prefers flags over the environment, and the environment over defaults', () => {
     const r = parseDaemonOptions(['--runtime-dir', '/tmp/a', '--unit=multi-user.target'], { SVCD_RUNTIME_DIR: '/tmp/b', SVCD_STATE_DIR: '/tmp/s' });
-    expect(r.ok && r.value !== 'help' && [r.value.runtimeDir, r.value.stateDir, r.value.defaultUnit]).toEqual(['/tmp/a', '/tmp/s', 'multi-user.target']);
+    expect(r.ok && typeof r.value === 'object' && [r.value.runtimeDir, r.value.stateDir, r.value.defaultUnit]).toEqual(['/tmp/a', '/tmp/s', 'multi-user.target']);
   });
   it('keeps an empty --unit-path component, which stands for the default path', () => {
     const r = parseDaemonOptions(['--unit-path', 'units/demo:'], {});
-    expect(r.ok && r.value !== 'help' && r.value.unitPath).toEqual(['units/demo', '']);
+    expect(r.ok && typeof r.value === 'object' && r.value.unitPath).toEqual(['units/demo', '']);
   });
   it('refuses unknown flags with a message', () => {
     const r = parseDaemonOptions(['--bogus'], {});
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toMatch(/--bogus/);
+  });
+});
+
+describe('the version', () => {
+  // One source: package.json's "version", whatever program prints it.
+  const pkg = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const expected = `svcd ${pkg} (systemd 252 compatible)\n`;
+
+  it('svcd --version prints package.json\'s', () => {
+    expect(parseDaemonOptions(['--version'], {})).toEqual({ ok: true, value: 'version' });
+    const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'dist/cli/svcd.js'), '--version'], { encoding: 'utf8' });
+    expect([r.status, r.stdout]).toEqual([0, expected]);
+  });
+
+  it('svcctl --version prints the same', () => {
+    const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'dist/cli/svcctl.js'), '--version'], { encoding: 'utf8' });
+    expect([r.status, r.stdout]).toEqual([0, expected]);
   });
 });

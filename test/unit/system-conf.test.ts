@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManagerConfig } from '../../src/config/system-conf.js';
+import { configFiles, DEFAULT_DROPIN_DIRS, dropinDirsFor } from '../../src/config/conf-files.js';
 import { USEC_INFINITY } from '../../src/shared/timespan.js';
 
 function setup(main: string | null, dropins: Record<string, string> = {}): string {
@@ -161,5 +162,92 @@ describe('DefaultEnvironment= across files', () => {
     expect(loadManagerConfig(path).config.manager.defaultEnvironment).toEqual(['A=1', 'B=3', 'C=4']);
     const reset = setup('[Manager]\nDefaultEnvironment=A=1\n', { '10.conf': '[Manager]\nDefaultEnvironment=\n' });
     expect(loadManagerConfig(reset).config.manager.defaultEnvironment).toEqual([]);
+  });
+});
+
+describe('systemd syntax, as systemd.syntax(7) reads system.conf', () => {
+  it('two DefaultEnvironment= lines in one file add up', () => {
+    const path = setup('[Manager]\nDefaultEnvironment=A=1 B=2\nDefaultEnvironment=C=3 A=4\n');
+    const { config, diagnostics } = loadManagerConfig(path);
+    expect(diagnostics).toEqual([]);
+    expect(config.manager.defaultEnvironment).toEqual(['A=4', 'B=2', 'C=3']);
+  });
+
+  it('an empty assignment in the same file resets the list', () => {
+    const path = setup('[Manager]\nDefaultEnvironment=A=1\nDefaultEnvironment=\nDefaultEnvironment=B=2\n');
+    expect(loadManagerConfig(path).config.manager.defaultEnvironment).toEqual(['B=2']);
+  });
+
+  it('a line ending in a backslash continues on the next one', () => {
+    const path = setup('[Manager]\nDefaultEnvironment=A=1 \\\n  B=2 \\\n# a comment inside is skipped\n  C=3\nDefaultRestartSec=2s\n');
+    const { config, diagnostics } = loadManagerConfig(path);
+    expect(diagnostics).toEqual([]);
+    expect(config.manager.defaultEnvironment).toEqual(['A=1', 'B=2', 'C=3']);
+    expect(config.manager.defaultRestartUSec).toBe(2_000_000n);
+  });
+
+  it('quotes are the value\'s: one quoted assignment keeps its space', () => {
+    const path = setup('[Manager]\nDefaultEnvironment="A=1 B=2"\n');
+    expect(loadManagerConfig(path).config.manager.defaultEnvironment).toEqual(['A=1 B=2']);
+  });
+
+  it('an error names the file, the line the directive is on, and the directive', () => {
+    // The same key twice, and a section repeated: the warning is at the bad line, not the last
+    // mention of the key.
+    const path = setup('[Manager]\nDefaultTimeoutStartSec=soon\n[Journal]\nStorage=auto\n[Manager]\nDefaultTimeoutStartSec=5s\n');
+    const { config, diagnostics } = loadManagerConfig(path);
+    expect(diagnostics.map((d) => [d.loc?.file, d.loc?.line, d.message])).toEqual([
+      [path, 2, 'Failed to parse DefaultTimeoutStartSec=soon, ignoring: Invalid argument'],
+    ]);
+    expect(config.manager.defaultTimeoutStartUSec).toBe(5_000_000n);
+  });
+
+  it('a continued statement is reported at its last line', () => {
+    const path = setup('[Manager]\nLogLevel=debug\nDefaultRestartSec=1 \\\nfortnight\n');
+    const { diagnostics } = loadManagerConfig(path);
+    expect(diagnostics.map((d) => [d.loc?.line, d.message.split(',')[0]])).toEqual([[4, 'Failed to parse DefaultRestartSec=1  fortnight']]);
+  });
+});
+
+describe('drop-in directories', () => {
+  function dirs(): { root: string; dirs: string[] } {
+    const root = mkdtempSync(join(tmpdir(), 'svcd-conf-dirs-'));
+    const ds = ['etc', 'run', 'usr-local-lib', 'usr-lib'].map((d) => join(root, d, 'system.conf.d'));
+    for (const d of ds) mkdirSync(d, { recursive: true });
+    return { root, dirs: ds };
+  }
+
+  it('a drop-in overrides the main file', () => {
+    const { root, dirs: ds } = dirs();
+    const main = join(root, 'system.conf');
+    writeFileSync(main, '[Manager]\nDefaultTimeoutStopSec=30s\n[Journal]\nStorage=persistent\n');
+    writeFileSync(join(ds[3]!, '50-vendor.conf'), '[Manager]\nDefaultTimeoutStopSec=10s\n');
+    const { config } = loadManagerConfig(main, ds);
+    expect(config.manager.defaultTimeoutStopUSec).toBe(10_000_000n);
+    expect(config.journal.storage).toBe('persistent');
+  });
+
+  it('sorts by file name across directories; a name in /etc masks the same name in /usr/lib', () => {
+    const { root, dirs: ds } = dirs();
+    const [etc, run, , usrLib] = ds as [string, string, string, string];
+    writeFileSync(join(usrLib, '10-a.conf'), '[Manager]\nDefaultRestartSec=1s\nDefaultEnvironment=V=usr\n');
+    writeFileSync(join(run, '20-b.conf'), '[Manager]\nDefaultRestartSec=2s\nDefaultEnvironment=R=run\n');
+    writeFileSync(join(usrLib, '30-c.conf'), '[Manager]\nDefaultRestartSec=3s\n');
+    writeFileSync(join(etc, '30-c.conf'), '');
+    writeFileSync(join(usrLib, '.hidden.conf'), '[Manager]\nDefaultRestartSec=9s\n');
+    const main = join(root, 'system.conf');
+    writeFileSync(main, '[Manager]\nDefaultEnvironment=M=main\n');
+    expect(configFiles(main, ds)).toEqual([main, join(usrLib, '10-a.conf'), join(run, '20-b.conf'), join(etc, '30-c.conf')]);
+    const { config } = loadManagerConfig(main, ds);
+    expect(config.manager.defaultRestartUSec).toBe(2_000_000n);
+    expect(config.manager.defaultEnvironment).toEqual(['M=main', 'V=usr', 'R=run']);
+  });
+
+  it('the default file has systemd\'s four drop-in directories; another file its FILE.d', () => {
+    expect(dropinDirsFor('/etc/svcd/system.conf')).toEqual(DEFAULT_DROPIN_DIRS);
+    expect(DEFAULT_DROPIN_DIRS).toEqual([
+      '/etc/svcd/system.conf.d', '/run/svcd/system.conf.d', '/usr/local/lib/svcd/system.conf.d', '/usr/lib/svcd/system.conf.d',
+    ]);
+    expect(dropinDirsFor('/srv/my.conf')).toEqual(['/srv/my.conf.d']);
   });
 });

@@ -7,16 +7,12 @@ import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import type { SystemctlOptions, VerbContext, VerbHandler } from './context.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
+import { VERSION_TEXT } from '../../shared/version.js';
 
 type Loader = () => Promise<VerbHandler>;
 
 const online: Loader = async () => (await import('./verbs/online.js')).run;
-const offlineInstall: Loader = async () => {
-  const install = await import('./verbs/install.js');
-  // Without --root the links change under a possibly running svcd: it is told (verbs/online.ts).
-  install.setAfterChange((await import('./verbs/online.js')).afterInstallChange);
-  return install.run;
-};
+const offlineInstall: Loader = async () => (await import('./verbs/install.js')).run;
 const VERBS: Record<string, Loader> = {
   enable: offlineInstall,
   disable: offlineInstall,
@@ -38,6 +34,7 @@ const VERBS: Record<string, Loader> = {
 
 const ANALYZE_VERBS: Record<string, Loader> = {
   timespan: async () => (await import('./verbs/analyze-timespan.js')).run,
+  timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
 };
 
@@ -126,7 +123,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   }
   const v = parsed.values;
   if (v.version) {
-    io.stdout.write('svcd 0.2.0 (systemd 252 compatible)\n');
+    io.stdout.write(VERSION_TEXT);
     return 0;
   }
   const [verb = 'list-units', ...rest] = parsed.positionals;

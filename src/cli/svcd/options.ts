@@ -1,10 +1,11 @@
 /**
- * svcd's command line (CONTRACT.md): flags first, then the environment, then defaults.
+ * svcd's command line (docs/cli.md): flags first, then the environment, then defaults.
  * Pure: takes argv and env, returns options or a usage error, so it is testable without a daemon.
  */
 import { parseArgs } from 'node:util';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
+import { DEFAULT_CONFIG_PATH } from '../../config/conf-files.js';
 
 export interface DaemonOptions {
   /** Explicit --unit-path components (an empty one stands for the default path), or undefined. */
@@ -29,16 +30,15 @@ export interface DaemonOptions {
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
-export const DEFAULT_CONFIG = '/etc/svcd/system.conf';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE] [--plan] [--journal-sockets]
+            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--version]
 `;
 
 export function parseDaemonOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): Result<DaemonOptions | 'help'> {
+): Result<DaemonOptions | 'help' | 'version'> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -54,6 +54,7 @@ export function parseDaemonOptions(
         deserialize: { type: 'string' },
         'journal-sockets': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
       allowPositionals: false,
       strict: true,
@@ -63,6 +64,7 @@ export function parseDaemonOptions(
   }
   const v = parsed.values;
   if (v.help) return ok('help');
+  if (v.version) return ok('version');
   // systemd accepts systemd.unit= on the kernel command line; a container passes --unit instead.
   return ok({
     unitPath: v['unit-path']?.split(':'),
@@ -70,7 +72,7 @@ export function parseDaemonOptions(
     stateDir: v['state-dir'] ?? nonEmpty(env.SVCD_STATE_DIR) ?? DEFAULT_STATE_DIR,
     journalDir: v['journal-dir'],
     defaultUnit: v.unit ?? 'default.target',
-    configPath: v.config ?? DEFAULT_CONFIG,
+    configPath: v.config ?? DEFAULT_CONFIG_PATH,
     plan: v.plan ?? false,
     deserialize: v.deserialize,
     journalSockets: v['journal-sockets'] ?? false,

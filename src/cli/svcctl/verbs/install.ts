@@ -6,6 +6,7 @@
 import type { VerbContext } from '../context.js';
 import { EXIT_FAILURE } from '../context.js';
 import { Installer, type InstallResult } from '../../../unit/install.js';
+import { wordInstallChanges } from './install-changes.js';
 import { mangleUnitName } from '../mangle.js';
 import { syncSysv } from './sysv-install.js';
 
@@ -13,17 +14,16 @@ import { syncSysv } from './sysv-install.js';
 const CHANGING = new Set(['enable', 'disable', 'reenable', 'mask', 'unmask', 'set-default']);
 
 /**
- * Hook for the online mode: once svcctl talks to a running svcd, it asks it to reload here (unless
- * --no-reload), and starts/stops units for --now. Offline (--root) there is no manager to ask.
+ * Without --root the links changed under a possibly running svcd: it is told (verbs/online.ts:
+ * reload unless --no-reload, then --now's start or stop). Loaded only then, so the offline verbs
+ * never load the control client. Offline (--root) there is no manager to ask.
  */
-export type AfterChange = (ctx: VerbContext, result: InstallResult) => Promise<number>;
-let afterChange: AfterChange | undefined;
-export function setAfterChange(hook: AfterChange | undefined): void {
-  afterChange = hook;
+async function tellManager(ctx: VerbContext): Promise<number> {
+  return (await import('./online.js')).afterInstallChange(ctx);
 }
 
 export async function run(ctx: VerbContext): Promise<number> {
-  const inst = new Installer(ctx.options.root ?? '', { force: ctx.options.force, env: ctx.env });
+  const inst = new Installer(ctx.options.root ?? '', { force: ctx.options.force });
   const needsArgs = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'set-default'];
   if (needsArgs.includes(ctx.verb) && ctx.args.length === 0) {
     ctx.stderr.write('Too few arguments.\n');
@@ -43,7 +43,7 @@ export async function run(ctx: VerbContext): Promise<number> {
   const units = sysv.units;
   if (named.length > 0 && units.length === 0) {
     if (ctx.verb === 'is-enabled') return sysv.enabled ? 0 : 1;
-    if (ctx.options.root === undefined && afterChange) return afterChange(ctx, { stdout: '', stderr: '', status: 0 });
+    if (ctx.options.root === undefined) return tellManager(ctx);
     return 0;
   }
   const runtime = Boolean(ctx.options.runtime);
@@ -61,10 +61,10 @@ export async function run(ctx: VerbContext): Promise<number> {
     default: return EXIT_FAILURE;
   }
   ctx.stdout.write(r.stdout);
-  ctx.stderr.write(r.stderr);
+  ctx.stderr.write(wordInstallChanges(r.changes, ctx.env));
   if (ctx.verb === 'is-enabled' && sysv.enabled) return 0;
   if (r.status !== 0 || !CHANGING.has(ctx.verb)) return r.status;
-  if (ctx.options.root === undefined && afterChange) return afterChange(ctx, r);
+  if (ctx.options.root === undefined) return tellManager(ctx);
   if (ctx.options.now) {
     // systemctl --root --now writes the links, then fails for want of a manager; so do we.
     ctx.stderr.write(`--now needs a running manager; the unit files were changed, no unit was ${ctx.verb.includes('dis') || ctx.verb === 'mask' ? 'stopped' : 'started'}.\n`);

@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
 import { mangleUnitName } from '../mangle.js';
-import type { AfterChange } from './install.js';
 import { Collector, page, wantsPager } from '../pager.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
@@ -329,7 +328,7 @@ async function cancel(ctx: VerbContext): Promise<number> {
  * (disable, mask) the units named, as systemctl does. With no svcd running the change stays on disk
  * for the next boot, as with systemctl in a chroot; --now then fails, having nothing to ask.
  */
-export const afterInstallChange: AfterChange = async (ctx) => {
+export async function afterInstallChange(ctx: VerbContext): Promise<number> {
   if (!existsSync(socketPath(ctx))) {
     if (!ctx.options.now) return 0;
     ctx.stderr.write(`--now needs a running manager; the unit files were changed, no unit was ${/^(disable|mask)$/.test(ctx.verb) ? 'stopped' : 'started'}.\n`);
@@ -345,7 +344,7 @@ export const afterInstallChange: AfterChange = async (ctx) => {
   if (!ctx.options.now || !/^(enable|reenable|disable|mask)$/.test(ctx.verb)) return 0;
   const verb = /^(enable|reenable)$/.test(ctx.verb) ? 'start' : 'stop';
   return jobVerb({ ...ctx, verb, args: ctx.args.map((a) => basename(a)) });
-};
+}
 
 /**
  * daemon-reexec: svcd answers, then replaces itself; like systemctl, wait until the new one

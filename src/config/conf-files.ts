@@ -1,0 +1,56 @@
+/**
+ * Which files make up the manager's configuration, in the order they apply: the main file, then
+ * the drop-ins `*.conf` of every drop-in directory, sorted by file name across all directories
+ * (systemd-system.conf(5), "Configuration Directories and Precedence"). A name found in several
+ * directories is taken from the first one listed, so /etc masks /run masks /usr: a drop-in in /etc
+ * that is empty or a link to /dev/null disables the vendor's drop-in of the same name.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+
+export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
+
+/**
+ * Where drop-ins for the default configuration live: systemd 252 reads system.conf.d/ in /etc,
+ * /run, /usr/local/lib and /usr/lib (highest priority first); svcd keeps its files in svcd/
+ * there, beside systemd's own, so the two managers' settings never mix.
+ */
+export const DEFAULT_DROPIN_DIRS: readonly string[] = ['/etc', '/run', '/usr/local/lib', '/usr/lib'].map(
+  (d) => `${d}/svcd/system.conf.d`,
+);
+
+/**
+ * The drop-in directories of a main file: the search directories above for the default file; for
+ * another file (svcd --config FILE, a test or a container's own layout) only FILE.d beside it.
+ */
+export function dropinDirsFor(mainPath: string): readonly string[] {
+  return mainPath === DEFAULT_CONFIG_PATH ? DEFAULT_DROPIN_DIRS : [`${mainPath}.d`];
+}
+
+/**
+ * systemd takes every name with the suffix but hidden ones — even a directory, which then fails to
+ * read (a warning) rather than being skipped.
+ */
+function isDropin(name: string): boolean {
+  return name.endsWith('.conf') && !name.startsWith('.');
+}
+
+/**
+ * The main file (when it exists) followed by the drop-ins in the order they apply. Absent
+ * directories are normal.
+ */
+export function configFiles(mainPath: string, dropinDirs: readonly string[] = dropinDirsFor(mainPath)): string[] {
+  const byName = new Map<string, string>();
+  for (const dir of dropinDirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) if (isDropin(n) && !byName.has(n)) byName.set(n, `${dir}/${n}`);
+  }
+  // strcmp order, as systemd sorts: byte-wise, not locale-aware.
+  const sorted = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const dropins = sorted.map((n) => byName.get(n)!);
+  return existsSync(mainPath) ? [mainPath, ...dropins] : dropins;
+}
