@@ -19,7 +19,7 @@ import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
-import { NativeSystem } from '../engine/native-system.js';
+import { NativeSystem } from '../host/native-system.js';
 import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
@@ -148,7 +148,11 @@ async function main(): Promise<void> {
   else log.debug(`Tracking unit processes by session and INVOCATION_ID (no cgroup of its own: ${cgroups.reason}).`);
   const system = new NativeSystem({
     notifySocket, outputFds: [1, 2], managerEnv, journal,
-    notice: (unit, text) => log.info({ unit }, text),
+    // The detail first, journal only (debug), so the one line naming them all comes last.
+    notice: (unit, n) => {
+      for (const d of n.detail ?? []) log.debug({ unit, directive: d.directive }, d.text);
+      log.info({ unit }, n.text);
+    },
     cgroups: cgroups.ok ? cgroups.tree : undefined,
   });
   const container = detectContainer();

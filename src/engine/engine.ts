@@ -25,7 +25,7 @@ import type { Atom } from '../graph/atoms.js';
 import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
 import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
-import { serviceKind } from './kinds/service.js';
+import { serviceKind } from './kinds/service/index.js';
 import { NEVER, type Timestamp } from './api.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type System, type TimerHandle } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
@@ -106,6 +106,8 @@ export class Engine {
   private readonly models = new Map<string, EngineUnit>();
   private readonly runtimes = new Map<string, Runtime>();
   private readonly kinds = new Map<string, UnitKind>();
+  /** The units whose main or control process each pid is (child exits, notify messages), kept by trackPids(). */
+  private readonly pidOwners = new Map<number, Runtime[]>();
   private readonly system: System;
   private readonly observer: EngineObserver;
   private nextJobId = 1;
@@ -131,8 +133,8 @@ export class Engine {
       return u;
     });
     this.ctx = {
-      system: this.system,
       defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS,
+      now: () => this.system.now(),
       setState: (u, sub) => this.setState(u as Runtime, sub),
       stateTimer: (u, ms, fn) => this.stateTimer(u as Runtime, ms, fn),
       spawn: (u, cmd, o) => {
@@ -147,7 +149,10 @@ export class Engine {
         }
       },
       kill: (_u, pid, signal: SignalName | number) => this.system.kill(pid, signal),
-      processes: (u) => this.system.unitProcesses?.(u.id, [u.mainPid, u.controlPid].filter((p) => p > 0)) ?? [u.mainPid, u.controlPid].filter((p) => p > 0),
+      processes: (u, known, fresh) => this.system.unitProcesses(u.id, known, fresh),
+      strayProcesses: () => this.system.strayProcesses(),
+      readPidFile: (path) => this.system.readPidFile(path),
+      releaseRuntime: (u) => this.system.releaseRuntime(u.id),
       requestJob: (u, type, mode) => {
         this.requests.push({ unit: u.id, type, mode });
       },
@@ -275,7 +280,7 @@ export class Engine {
       r.activeState = active;
       Object.assign(r, { result: s.result, mainPid: s.mainPid, execMain: s.execMain, commands: s.commands, nRestarts: s.nRestarts, statusText: s.statusText, statusErrno: s.statusErrno, invocationId: s.invocationId });
       if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind);
-      if (s.invocationId) this.system.adoptInvocation?.(r.id, s.invocationId);
+      if (s.invocationId) this.system.adoptInvocation(r.id, s.invocationId);
     }
   }
 
@@ -283,6 +288,8 @@ export class Engine {
     const r = this.runtimes.get(id);
     if (!r || r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
     for (const t of r.timers) t.cancel();
+    r.mainPid = 0;
+    r.controlPid = 0;
     this.runtimes.delete(id);
     return true;
   }
@@ -461,12 +468,45 @@ export class Engine {
     const kind = this.kinds.get(model.type) ?? UNSUPPORTED;
     r = {
       id, model, kind, subState: kind.initialState, activeState: kind.states[kind.initialState] ?? 'inactive',
-      result: 'success', mainPid: 0, controlPid: 0, data: {}, timers: new Set(),
+      result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '',
     };
+    this.trackPids(r);
     this.runtimes.set(id, r);
     return r;
+  }
+
+  /**
+   * Whoever sets a unit's mainPid or controlPid (its kind, restore()) keeps pidOwners right: the
+   * fields become accessors that file the unit under its pids, so an exit or a notify message
+   * finds its unit without a look at every unit.
+   */
+  private trackPids(r: Runtime): void {
+    const pids = { mainPid: 0, controlPid: 0 };
+    for (const field of ['mainPid', 'controlPid'] as const) {
+      const other = field === 'mainPid' ? 'controlPid' : 'mainPid';
+      Object.defineProperty(r, field, {
+        enumerable: true,
+        get: () => pids[field],
+        set: (pid: number) => {
+          const old = pids[field];
+          if (pid === old) return;
+          pids[field] = pid;
+          if (old > 0 && pids[other] !== old) {
+            const rest = (this.pidOwners.get(old) ?? []).filter((o) => o !== r);
+            if (rest.length > 0) this.pidOwners.set(old, rest);
+            else this.pidOwners.delete(old);
+          }
+          if (pid > 0 && pids[other] !== pid) this.pidOwners.set(pid, [...(this.pidOwners.get(pid) ?? []), r]);
+        },
+      });
+    }
+  }
+
+  /** The unit whose main or control process `pid` is (the first to claim it, should two). */
+  private ownerOf(pid: number): Runtime | undefined {
+    return pid > 0 ? this.pidOwners.get(pid)?.[0] : undefined;
   }
 
   /** The one place a unit's state changes. */
@@ -739,29 +779,20 @@ export class Engine {
   // ---- events from the system -----------------------------------------------------------------
 
   private childExit(e: ChildExitEvent): void {
-    for (const r of this.runtimes.values()) {
-      if (e.pid === r.mainPid || e.pid === r.controlPid) {
-        r.kind.childExit?.(r, e, this.ctx);
-        return;
-      }
-    }
-    this.observer.orphanExited?.(e);
+    const r = this.ownerOf(e.pid);
+    if (r) r.kind.childExit?.(r, e, this.ctx);
+    else this.observer.orphanExited?.(e);
   }
 
   /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
   timestamp(): Timestamp {
     const mono = BigInt(Math.round(this.system.now() * 1000));
-    const real = this.system.realtimeUs?.() ?? BigInt(Date.now()) * 1000n;
-    return { realtimeUs: real, monotonicUs: mono };
+    return { realtimeUs: this.system.realtimeUs(), monotonicUs: mono };
   }
 
   private notify(pid: number, message: string): void {
-    for (const r of this.runtimes.values()) {
-      if (pid === r.mainPid || pid === r.controlPid) {
-        r.kind.notify?.(r, pid, message, this.ctx);
-        return;
-      }
-    }
+    const r = this.ownerOf(pid);
+    r?.kind.notify?.(r, pid, message, this.ctx);
   }
 }
 
@@ -778,6 +809,7 @@ const UNSUPPORTED: UnitKind = {
   type: 'scope',
   states: { dead: 'inactive' },
   initialState: 'dead',
+  newState: () => undefined,
   canStart: () => false,
   canReload: () => false,
   start() {},

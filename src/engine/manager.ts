@@ -103,7 +103,7 @@ export class Manager implements ManagerApi {
         unitLog: (id, text) => opts.log(text, id),
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
-          const unit = opts.system.lastUnitOf?.(e.pid);
+          const unit = opts.system.lastUnitOf(e.pid);
           opts.log(`Reaped orphan process ${e.pid}.`, unit);
         },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
@@ -454,8 +454,8 @@ export class Manager implements ManagerApi {
       assertResult: b.assertResult,
       failedCondition: b.failedCondition,
       needDaemonReload: needsReload(source, b.loadedAt),
-      processes: this.opts.system.unitProcesses?.(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)) ?? [r.mainPid, r.controlPid].filter((p) => p > 0),
-      controlGroup: this.opts.system.controlGroup?.(r.id) ?? unitCgroupPath(r.id),
+      processes: this.opts.system.unitProcesses(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)),
+      controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
     };
   }
 

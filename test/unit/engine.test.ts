@@ -4,8 +4,8 @@
 // after had finished.
 import { describe, expect, it } from 'vitest';
 import { Engine, type Job } from '../../src/engine/engine.js';
-import { FakeSystem, type ProgramBehaviour } from '../../src/engine/fake-system.js';
-import { fakeLookup, fakeUnit, standardUnits, type FakeUnitInput } from '../../src/engine/fake-units.js';
+import { FakeSystem, type ProgramBehaviour } from '../support/fake-system.js';
+import { fakeLookup, fakeUnit, standardUnits, type FakeUnitInput } from '../support/fake-units.js';
 import type { JobResult } from '../../src/engine/job.js';
 import type { ConditionVerdict } from '../../src/engine/engine.js';
 import { TransactionError } from '../../src/engine/transaction.js';
