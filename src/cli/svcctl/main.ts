@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import type { SystemctlOptions, VerbContext, VerbHandler } from './context.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
+import { signalFromString, signalTable } from '../../shared/signal.js';
 
 type Loader = () => Promise<VerbHandler>;
 
@@ -129,6 +130,19 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     io.stdout.write('svcd 0.2.0 (systemd 252 compatible)\n');
     return 0;
   }
+  // -s is read as systemctl reads it, while parsing options: "help" lists the table, whatever the verb.
+  let signal: number | undefined;
+  if (v.signal === 'help') {
+    io.stdout.write(`${signalTable().join('\n')}\n`);
+    return 0;
+  } else if (v.signal !== undefined) {
+    const r = signalFromString(v.signal);
+    if (!r.ok) {
+      io.stderr.write(`Failed to parse signal string "${v.signal}".\n`);
+      return EXIT_FAILURE;
+    }
+    signal = r.value;
+  }
   const [verb = 'list-units', ...rest] = parsed.positionals;
   const options: SystemctlOptions = {
     root: v.root,
@@ -150,7 +164,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     now: v.now,
     force: v.force,
     runtime: v.runtime,
-    signal: v.signal,
+    signal,
     kill_whom: v['kill-whom'],
     lines: v.lines === undefined ? undefined : Number(v.lines),
     path: v.path,

@@ -26,7 +26,8 @@ import { NEVER } from '../api.js';
 import type { ActiveState } from '../job.js';
 import type { ChildExitEvent, TimerHandle } from '../system.js';
 import { formatTimespan } from '../../shared/timespan.js';
-import { exitStatusName, signalName as fullSignalName } from '../../exec/native.js';
+import { EXIT_STATUS_FULL, exitStatusToString } from '../../shared/exit-status.js';
+import { signalToString } from '../../shared/signal.js';
 import type { KindContext, RestartPolicy, ServiceCommand, ServiceSpec, UnitKind, UnitResult, UnitRuntime } from '../unit-kind.js';
 
 export type ServiceState =
@@ -199,13 +200,8 @@ function setResult(u: UnitRuntime, f: UnitResult): void {
 
 /** "status=3/NOTIMPLEMENTED", "status=9/KILL": systemd's exit_status_to_string(…, EXIT_STATUS_FULL) and signal_to_string. */
 function statusText(code: number, status: number): string {
-  const name = code === 1 ? exitStatusName(status, ['libc', 'lsb', 'systemd']) : fullSignalName(status).replace(/^SIG/, '');
+  const name = code === 1 ? exitStatusToString(status, EXIT_STATUS_FULL) : signalToString(status);
   return `${status}/${name ?? 'n/a'}`;
-}
-
-function signalName(n: number): string {
-  const names: Record<number, string> = { 1: 'HUP', 2: 'INT', 3: 'QUIT', 4: 'ILL', 5: 'TRAP', 6: 'ABRT', 7: 'BUS', 8: 'FPE', 9: 'KILL', 10: 'USR1', 11: 'SEGV', 12: 'USR2', 13: 'PIPE', 14: 'ALRM', 15: 'TERM' };
-  return names[n] ?? String(n);
 }
 
 // ---- running commands ----------------------------------------------------------------------------
@@ -220,7 +216,7 @@ function extraEnv(u: UnitRuntime, ctx: KindContext, key: CommandKey): Record<str
     env.SERVICE_RESULT = u.result;
     if (u.execMain.code !== 0) {
       env.EXIT_CODE = u.execMain.code === 1 ? 'exited' : u.execMain.code === 2 ? 'killed' : 'dumped';
-      env.EXIT_STATUS = u.execMain.code === 1 ? String(u.execMain.status) : signalName(u.execMain.status);
+      env.EXIT_STATUS = u.execMain.code === 1 ? String(u.execMain.status) : signalToString(u.execMain.status);
     }
   }
   return env;
