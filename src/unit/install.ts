@@ -14,7 +14,8 @@ import { parseUnitText } from './syntax.js';
 import { parseStringList } from './values/index.js';
 import { expandSpecifiers, systemContext } from './specifiers.js';
 import { dirNamesFor } from './source.js';
-import { fnmatch, presetFor, readPresets } from './install-presets.js';
+import { presetFor, readPresets } from './install-presets.js';
+import { fnmatch } from '../shared/glob.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-generator.js';
 import { isGeneratorDir } from './generators.js';
@@ -357,7 +358,7 @@ export class Installer {
     for (const name of seen.keys()) {
       const p = parseUnitName(name)!;
       if (typeList.length > 0 && !typeList.includes(p.type)) continue;
-      if (patterns.length > 0 && !patterns.some((g) => fnmatch(g, name))) continue;
+      if (patterns.length > 0 && !patterns.some((g) => fnmatch(g, name, { noescape: true }))) continue;
       const s = this.state(name);
       if (!s) continue;
       if (stateList.length > 0 && !stateList.includes(s)) continue;
@@ -653,8 +654,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** fnmatch(3) as systemctl matches list-unit-files patterns. */
-export const globMatch = (glob: string, s: string): boolean => fnmatch(glob, s);
 
 /** [Install] values expand the install set of specifiers; one that cannot be resolved stays as written. */
 export function expandInstallSpecifiers(text: string, unitName: string): string {

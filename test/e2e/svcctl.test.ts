@@ -127,6 +127,10 @@ describe('svcctl talking to svcd', () => {
     expect(r.out).toMatch(/\n {2}app\.service +loaded active running App\n/);
     expect(r.out).toMatch(/\n● bad\.service +loaded failed failed +Bad\n/);
     expect(r.out).toMatch(/\d+ loaded units listed\./);
+    // Patterns are fnmatch()'s: [!a] is any first letter but a.
+    const other = svcctl('list-units', '--all', '[!a]*.service').out;
+    expect(other).toMatch(/\n● bad\.service /);
+    expect(other).not.toMatch(/app\.service|apparmor\.service/);
     expect(svcctl('is-system-running')).toMatchObject({ out: 'degraded\n', code: 1 });
   });
 
