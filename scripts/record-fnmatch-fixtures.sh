@@ -2,10 +2,11 @@
 # Records glibc's fnmatch(3) (the matcher systemd calls) as the oracle for test/unit/glob.test.ts:
 # every pattern is tried on every string, with the flag sets systemd passes (none,
 # FNM_NOESCAPE, FNM_CASEFOLD, FNM_PERIOD). glibc is called directly through python's ctypes.
-# Re-run only on purpose; the JSON is committed so the test runs anywhere.
+# Re-run only on purpose; the JSON is committed so the test runs anywhere. An argument names another
+# directory to write to (the test's live re-check does, to compare without touching the fixture).
 set -eu
 cd "$(dirname "$0")/.."
-out=test/fixtures/fnmatch
+out=${1:-test/fixtures/fnmatch}
 mkdir -p "$out"
 python3 - "$out/cases.json" <<'PY'
 import ctypes, json, sys

@@ -2,7 +2,8 @@
 // recorded pattern on every recorded string, under each flag set systemd passes (recorded by
 // scripts/record-fnmatch-fixtures.sh; re-checked live where python3 can reach glibc).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fnmatch, stringIsGlob, type FnmatchFlags } from '../../src/shared/glob.js';
@@ -18,9 +19,11 @@ describe('fnmatch() as glibc matches', () => {
     expect(strings.filter((s) => fnmatch(r.pattern, s, flagsOf(r.flags)))).toEqual(r.matches);
   });
   it.runIf(glibc)('the recording still matches this machine\'s glibc', () => {
-    const r = spawnSync('sh', [join(import.meta.dirname, '..', '..', 'scripts', 'record-fnmatch-fixtures.sh')], { encoding: 'utf8', env: { ...process.env } });
-    expect(r.status).toBe(0);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ strings, rows });
+    const out = mkdtempSync(join(tmpdir(), 'svcd-fnmatch-'));
+    const r = spawnSync('sh', [join(import.meta.dirname, '..', '..', 'scripts', 'record-fnmatch-fixtures.sh'), out], { encoding: 'utf8' });
+    const live: unknown = r.status === 0 ? JSON.parse(readFileSync(join(out, 'cases.json'), 'utf8')) : r.stderr;
+    rmSync(out, { recursive: true, force: true });
+    expect(live).toEqual({ strings, rows });
   });
   it('tells patterns from plain names as string_is_glob() does', () => {
     expect(['a*', 'a?', 'a[b]', 'a.service', 'a\\b'].map(stringIsGlob)).toEqual([true, true, true, false, false]);
