@@ -16,20 +16,16 @@ import { expandSpecifiers, systemContext } from './specifiers.js';
 import { dirNamesFor } from './source.js';
 import { presetFor, readPresets } from './install-presets.js';
 import { fnmatch } from '../shared/glob.js';
+import { SYSTEM_UNIT_PATH, UNIT_DIRS } from '../shared/lookup-paths.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-generator.js';
 import { isGeneratorDir } from './generators.js';
 
 /** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
-export const INSTALL_SEARCH_PATH = [
-  '/etc/systemd/system.control', '/run/systemd/system.control', '/run/systemd/transient', '/run/systemd/generator.early',
-  '/etc/systemd/system', '/etc/systemd/system.attached', '/run/systemd/system', '/run/systemd/system.attached',
-  '/run/systemd/generator', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system',
-  '/run/systemd/generator.late',
-];
-const PERSISTENT = '/etc/systemd/system';
-const RUNTIME = '/run/systemd/system';
-const TRANSIENT = '/run/systemd/transient';
+const INSTALL_SEARCH_PATH = SYSTEM_UNIT_PATH;
+const PERSISTENT = UNIT_DIRS.persistentConfig;
+const RUNTIME = UNIT_DIRS.runtimeConfig;
+const TRANSIENT = UNIT_DIRS.transient;
 
 export type UnitFileState =
   | 'enabled' | 'enabled-runtime' | 'linked' | 'linked-runtime' | 'alias' | 'masked' | 'masked-runtime'
