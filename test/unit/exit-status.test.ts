@@ -1,15 +1,17 @@
 // The one exit-status table (src/shared/exit-status.ts) against systemd 252's: every row of
 // `systemd-analyze exit-status` (name, number, class) and what it reads for single arguments
-// (recorded by scripts/record-exit-status-fixtures.sh; re-checked live where it is installed).
+// (recorded by scripts/record-exit-status-fixtures.sh; re-checked live where it is installed), and
+// `svcctl analyze exit-status` against the same recordings. Needs the build (bin/svcctl runs dist/).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_STATUSES, exitStatusEntry, exitStatusFromString, exitStatusToString, showExitText, sigchldCodeToString, statusExitText } from '../../src/shared/exit-status.js';
 
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'exit-status');
+const root = join(import.meta.dirname, '..', '..');
+const fixtures = join(root, 'test', 'fixtures', 'exit-status');
 const table = readFileSync(join(fixtures, 'table.txt'), 'utf8');
-interface Case { arg: string; stdout: string; stderr: string; status: number }
+interface Case { args: string[]; stdout: string; stderr: string; status: number }
 const cases = JSON.parse(readFileSync(join(fixtures, 'cases.json'), 'utf8')) as Case[];
 const live = spawnSync('systemd-analyze', ['--version']).status === 0;
 
@@ -36,7 +38,7 @@ describe('exit_status_to_string(): systemd-analyze exit-status, row by row', () 
 });
 
 describe('exit_status_from_string(): what systemd-analyze exit-status ARG reads', () => {
-  it.each(cases)('$arg', ({ arg, stdout, status }) => {
+  it.each(cases.filter((c) => c.args.length === 1).map((c) => [c.args[0]!, c] as const))('%j', (arg, { stdout, status }) => {
     const r = exitStatusFromString(arg);
     expect(r.ok).toBe(status === 0);
     if (!r.ok) return;
@@ -44,6 +46,23 @@ describe('exit_status_from_string(): what systemd-analyze exit-status ARG reads'
     expect(r.value).toBe(number);
     const e = exitStatusEntry(r.value);
     expect([e?.name ?? '-', e?.class ?? '-']).toEqual([name, cls]);
+  });
+});
+
+describe('svcctl analyze exit-status: byte for byte as systemd-analyze', () => {
+  const svcctl = (args: string[]) => {
+    const r = spawnSync(join(root, 'bin', 'svcctl'), ['analyze', 'exit-status', ...args], { encoding: 'utf8' });
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  };
+  it('prints the whole table', () => expect(svcctl([])).toEqual({ stdout: table, stderr: '', status: 0 }));
+  it.each(cases.map((c) => [c.args.join(' '), c] as const))('%j', (_, { args, stdout, stderr, status }) => {
+    expect(svcctl(['--', ...args])).toEqual({ stdout, stderr, status });
+  });
+  it.runIf(live)('the recordings still match the installed systemd-analyze', () => {
+    for (const { args, stdout, stderr, status } of cases) {
+      const r = spawnSync('systemd-analyze', ['exit-status', '--', ...args], { encoding: 'utf8' });
+      expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }, args.join(' ')).toEqual({ stdout, stderr, status });
+    }
   });
 });
 

@@ -39,6 +39,7 @@ const VERBS: Record<string, Loader> = {
 
 const ANALYZE_VERBS: Record<string, Loader> = {
   timespan: async () => (await import('./verbs/analyze-timespan.js')).run,
+  'exit-status': async () => (await import('./verbs/analyze-exit-status.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
 };
 
