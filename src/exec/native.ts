@@ -272,8 +272,6 @@ export function setChildSubreaper(): number {
 
 // ---------------------------------------------------------------- signals
 
-export type { SignalName };
-
 /**
  * What a manager listens for (systemd(1) "Signals"): stop, reload, log level and the real-time
  * requests SIGRTMIN+0…+24 (halt, poweroff, reboot, …; +3 is the container stop signal).

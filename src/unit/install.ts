@@ -650,7 +650,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-
 /** [Install] values expand the install set of specifiers; one that cannot be resolved stays as written. */
 export function expandInstallSpecifiers(text: string, unitName: string): string {
   const r = expandSpecifiers(text, { name: unitName }, systemContext(), 'install');
