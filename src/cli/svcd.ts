@@ -22,6 +22,7 @@ import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, 
 import { NativeSystem } from '../engine/native-system.js';
 import { execve, keepAcrossExec, kill, stopWatching, watchSignals } from '../exec/native.js';
 import { SIGNALS, SIGRTMIN } from '../shared/signal.js';
+import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
 import { Journal, type StreamHandOver } from '../journal/journal.js';
@@ -58,10 +59,11 @@ function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: s
 function announceManager(): void {
   if (process.pid !== 1) return;
   try {
-    mkdirSync('/run/systemd/system', { recursive: true, mode: 0o755 });
+    // The runtime unit directory: systemd has it because it is in the search path.
+    mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
     if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
   } catch (e) {
-    process.stderr.write(`svcd: could not create /run/systemd/system: ${(e as Error).message}\n`);
+    process.stderr.write(`svcd: could not create ${UNIT_DIRS.runtimeConfig}: ${(e as Error).message}\n`);
   }
 }
 
