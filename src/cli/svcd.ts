@@ -20,7 +20,9 @@ import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
 import { NativeSystem } from '../host/native-system.js';
-import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
+import { execve, keepAcrossExec, kill, stopWatching, watchSignals } from '../exec/native.js';
+import { SIGNALS, SIGRTMIN } from '../shared/signal.js';
+import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
 import { Journal, type StreamHandOver } from '../journal/journal.js';
@@ -58,10 +60,11 @@ function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: s
 function announceManager(): void {
   if (process.pid !== 1) return;
   try {
-    mkdirSync('/run/systemd/system', { recursive: true, mode: 0o755 });
+    // The runtime unit directory: systemd has it because it is in the search path.
+    mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
     if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
   } catch (e) {
-    process.stderr.write(`svcd: could not create /run/systemd/system: ${(e as Error).message}\n`);
+    process.stderr.write(`svcd: could not create ${UNIT_DIRS.runtimeConfig}: ${(e as Error).message}\n`);
   }
 }
 
@@ -237,13 +240,13 @@ async function main(): Promise<void> {
   });
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
 
-  watchSignals([15, 2, 1, SIGRTMIN + 3, SIGRTMIN + 4, SIGRTMIN + 5], (sig) => {
-    if (sig === 1) {
+  watchSignals(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGRTMIN+3', 'SIGRTMIN+4', 'SIGRTMIN+5'], (sig, name) => {
+    if (sig === SIGNALS.SIGHUP) {
       process.stdout.write('svcd: SIGHUP received, reloading.\n');
       void manager.reload();
       return;
     }
-    process.stdout.write(`svcd: ${signalName(sig)} received, stopping.\n`);
+    process.stdout.write(`svcd: ${name} received, stopping.\n`);
     manager.shutdown(sig === SIGRTMIN + 3 ? 'halt' : sig === SIGRTMIN + 5 ? 'reboot' : sig === SIGRTMIN + 4 ? 'poweroff' : 'exit');
   });
   // PID 1 must not die when the console goes away, nor spin reporting that it cannot report.

@@ -13,6 +13,7 @@ import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type R
 import { managerProperties, selectProperties, unitProperties } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
+import { fnmatch } from '../shared/glob.js';
 
 class CallError extends Error {
   constructor(
@@ -26,8 +27,9 @@ class CallError extends Error {
 const JOB_TYPES: readonly string[] = ['start', 'stop', 'restart', 'try-restart', 'reload', 'reload-or-restart', 'try-reload-or-restart', 'verify-active', 'reload-or-start'];
 const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
 
+/** list-units PATTERN…: fnmatch() with FNM_NOESCAPE, as systemctl matches them. */
 function unitMatches(id: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(id));
+  return patterns.some((p) => fnmatch(p, id, { noescape: true }));
 }
 
 type Handlers = { [M in Method]: (p: Methods[M]['params']) => Methods[M]['result'] | Promise<Methods[M]['result']> };

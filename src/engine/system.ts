@@ -6,6 +6,7 @@
  * engine never guesses what a missing one would have said.
  */
 import type { Unit } from '../unit/model.js';
+import type { StandardSignalName } from '../shared/signal.js';
 import type { ExecCommand } from '../unit/values/index.js';
 
 export interface SpawnRequest {
@@ -49,11 +50,9 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-export type SignalName = 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGINT' | 'SIGUSR1' | 'SIGUSR2' | 'SIGABRT' | 'SIGQUIT';
-
-export const SIGNAL_NUMBERS: Readonly<Record<SignalName, number>> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
-};
+/** Signals the engine sends by name; the names and numbers are the shared table's (src/shared/signal.ts). */
+export type SignalName = StandardSignalName;
+export { SIGNALS as SIGNAL_NUMBERS } from '../shared/signal.js';
 
 export interface System {
   /** Monotonic time in milliseconds. */

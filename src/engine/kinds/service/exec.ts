@@ -7,7 +7,8 @@
 import type { ExecStatus, ExitCode } from '../../api.js';
 import { NEVER } from '../../api.js';
 import type { ChildExitEvent } from '../../system.js';
-import { exitStatusName, signalName as fullSignalName } from '../../../exec/native.js';
+import { EXIT_STATUS_FULL, exitStatusToString } from '../../../shared/exit-status.js';
+import { signalToString } from '../../../shared/signal.js';
 import type { KindContext, ServiceSpec, UnitResult } from '../../unit-kind.js';
 import { controlExited, mainExited } from './exits.js';
 import { commandsOf, notifyAccess, spec, type CommandKey, type ServiceUnit } from './state.js';
@@ -30,13 +31,8 @@ export function exitResult(s: ServiceSpec, e: ChildExitEvent, daemon: boolean): 
 
 /** "status=3/NOTIMPLEMENTED", "status=9/KILL": systemd's exit_status_to_string(…, EXIT_STATUS_FULL) and signal_to_string. */
 export function statusText(code: number, status: number): string {
-  const name = code === 1 ? exitStatusName(status, ['libc', 'lsb', 'systemd']) : fullSignalName(status).replace(/^SIG/, '');
+  const name = code === 1 ? exitStatusToString(status, EXIT_STATUS_FULL) : signalToString(status);
   return `${status}/${name ?? 'n/a'}`;
-}
-
-function signalName(n: number): string {
-  const names: Record<number, string> = { 1: 'HUP', 2: 'INT', 3: 'QUIT', 4: 'ILL', 5: 'TRAP', 6: 'ABRT', 7: 'BUS', 8: 'FPE', 9: 'KILL', 10: 'USR1', 11: 'SEGV', 12: 'USR2', 13: 'PIPE', 14: 'ALRM', 15: 'TERM' };
-  return names[n] ?? String(n);
 }
 
 /** The environment systemd.exec(5) gives each command ("Environment Variables in Spawned Processes"). */
@@ -49,7 +45,7 @@ export function extraEnv(u: ServiceUnit, ctx: KindContext, key: CommandKey): Rec
     env.SERVICE_RESULT = u.result;
     if (u.execMain.code !== 0) {
       env.EXIT_CODE = u.execMain.code === 1 ? 'exited' : u.execMain.code === 2 ? 'killed' : 'dumped';
-      env.EXIT_STATUS = u.execMain.code === 1 ? String(u.execMain.status) : signalName(u.execMain.status);
+      env.EXIT_STATUS = u.execMain.code === 1 ? String(u.execMain.status) : signalToString(u.execMain.status);
     }
   }
   return env;
