@@ -26,6 +26,8 @@ import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
 import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
 import { serviceKind } from './kinds/service.js';
+import { perpetualKind } from './kinds/perpetual.js';
+import { perpetualUnit } from '../unit/perpetual.js';
 import { NEVER, type Timestamp } from './api.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type System, type TimerHandle } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
@@ -458,9 +460,12 @@ export class Engine {
     let r = this.runtimes.get(id);
     if (r) return r;
     const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
-    const kind = this.kinds.get(model.type) ?? UNSUPPORTED;
+    // A perpetual unit is born active, in the state systemd gives it, and stays there.
+    const perpetual = model.perpetual ? perpetualUnit(id) : undefined;
+    const kind = this.kinds.get(model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
+    const subState = perpetual && kind.states[perpetual.subState] !== undefined ? perpetual.subState : kind.initialState;
     r = {
-      id, model, kind, subState: kind.initialState, activeState: kind.states[kind.initialState] ?? 'inactive',
+      id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',
       result: 'success', mainPid: 0, controlPid: 0, data: {}, timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '',

@@ -19,6 +19,7 @@ import type { JobMode } from '../graph/graph.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
 import type { Unit } from '../unit/model.js';
 import { loadUnit } from '../unit/load.js';
+import { PERPETUAL_UNITS } from '../unit/perpetual.js';
 import { buildUnitFileMap, type UnitFileMap } from '../unit/unit-file-map.js';
 import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, type ManagerError, type ManagerListener, type ManagerStatus, type RequestedJobType, type SystemState, type Timestamp, type UnitStatus, type UnitTimestamps } from './api.js';
 import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './engine.js';
@@ -155,6 +156,8 @@ export class Manager implements ManagerApi {
 
   /** Starts the boot unit (a start job in replace mode, as systemd does with default.target). */
   boot(): void {
+    // systemd has its perpetual units from the start, loaded and active, whatever the boot pulls in.
+    for (const id of Object.keys(PERPETUAL_UNITS)) this.engine.unit(id);
     this.setSystemState('starting');
     const r = this.engine.start(this.opts.bootUnit, 'replace');
     if (r instanceof TransactionError) {
@@ -549,7 +552,7 @@ export class Manager implements ManagerApi {
     this.shuttingDown = true;
     this.setSystemState('stopping');
     this.opts.log(`Shutting down (${how}).`);
-    const stops = [...this.engine.units()].filter((u) => u.activeState !== 'inactive' && u.activeState !== 'failed').map((u) => ({ unit: u.id, type: 'stop' as const, mode: 'replace-irreversibly' as const }));
+    const stops = [...this.engine.units()].filter((u) => u.activeState !== 'inactive' && u.activeState !== 'failed' && !u.model.perpetual).map((u) => ({ unit: u.id, type: 'stop' as const, mode: 'replace-irreversibly' as const }));
     this.engine.requestAll(stops);
     void this.engine.whenIdle().then(() => this.finalSweep());
   }

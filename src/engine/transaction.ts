@@ -310,8 +310,12 @@ function failUpwards(d: Draftboard, from: Draft, e: TransactionError): void {
 function applicable(env: TransactionEnv, u: GraphUnit, t: QueuedJobType): boolean {
   switch (t) {
     case 'start':
-    case 'restart':
       return env.canStart(u);
+    // A perpetual unit is never stopped (systemd's unit_job_is_applicable).
+    case 'restart':
+      return env.canStart(u) && !u.perpetual;
+    case 'stop':
+      return !u.perpetual;
     case 'reload':
       return env.canReload(u);
     default:

@@ -50,6 +50,8 @@ export interface GraphUnit {
   readonly triggers?: { readonly unit?: string };
   /** Timers: whether an OnCalendar= trigger is set (it orders the timer after the clock targets). */
   readonly onCalendar?: boolean;
+  /** One of systemd's perpetual units (src/unit/perpetual.ts): always active, never stopped. */
+  readonly perpetual?: boolean;
 }
 
 /** Builds a stand-in for a name nothing could be loaded for. */

@@ -4,6 +4,7 @@
  */
 import { USEC_INFINITY } from '../shared/timespan.js';
 import type { Unit } from '../unit/model.js';
+import { perpetualUnit } from '../unit/perpetual.js';
 import type { GraphUnit, GraphUnitType, JobMode } from './graph.js';
 import { isForwardKind, type ForwardKind } from './atoms.js';
 
@@ -52,5 +53,6 @@ export function toGraphUnit(u: Unit): GraphUnit {
     service: u.service ? { type: u.service.type, sockets: setting('Sockets')?.split(/\s+/).filter(Boolean) } : undefined,
     triggers: u.type === 'socket' ? { unit: u.socket.service } : u.type === 'timer' ? { unit: u.timer.unit } : u.type === 'path' ? { unit: u.path.unit } : undefined,
     onCalendar: u.type === 'timer' ? u.timer.triggers.some((t) => t.value.kind === 'OnCalendar') : undefined,
+    perpetual: perpetualUnit(u.id) !== undefined,
   };
 }
