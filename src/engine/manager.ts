@@ -4,7 +4,8 @@
  * the system state, SuccessAction=/FailureAction=, the orderly shutdown, daemon-reload — behind
  * ManagerApi (api.ts), which the control socket and D-Bus use.
  *
- * States of the manager (SystemState): initializing → starting (the boot job runs) → running |
+ * States of the manager (SystemState): initializing → starting (until the boot job is done and no
+ * job is left, as systemd's manager_check_finished decides) → running |
  * degraded (a unit is failed) → stopping (shutdown() called; every unit is stopped, then whatever
  * is left of their processes is signalled) → `onExit(code)`.
  *
@@ -172,12 +173,31 @@ export class Manager implements ManagerApi {
 
   private bootFinished(ok: boolean): void {
     this.bootJob = undefined;
-    this.finish = this.engine.timestamp();
-    this.refreshSystemState();
+    this.checkFinished();
     if (!ok && this.opts.bootFailure?.action === 'exit') {
       this.opts.log(`${this.opts.bootUnit} failed to start: exiting with ${this.opts.bootFailure.code} (DefaultTargetFailureAction=exit).`);
       this.shutdown('exit', this.opts.bootFailure.code);
     }
+  }
+
+  /**
+   * The boot is over once its job is done and no job at all is left (systemd's
+   * manager_check_finished): jobs the boot pulled in beside the boot unit's own ordering, and what
+   * their ends requested, keep the system "starting". Checked whenever the engine settles idle.
+   */
+  private finished(): boolean {
+    // Compared by value: a timestamp that came back across daemon-reexec is a copy of NEVER.
+    return this.finish.realtimeUs !== NEVER.realtimeUs || this.finish.monotonicUs !== NEVER.monotonicUs;
+  }
+
+  private checkFinished(): void {
+    if (this.finished() || this.bootJob !== undefined || this.state === 'initializing') return;
+    if (this.engine.jobs().length > 0) {
+      void this.engine.whenIdle().then(() => this.checkFinished());
+      return;
+    }
+    this.finish = this.engine.timestamp();
+    this.refreshSystemState();
   }
 
   private paint(code: string, s: string): string {
@@ -376,7 +396,7 @@ export class Manager implements ManagerApi {
   private refreshSystemState(): void {
     if (this.shuttingDown) return this.setSystemState('stopping');
     if (this.state === 'initializing') return;
-    if (this.bootJob !== undefined) return this.setSystemState('starting');
+    if (!this.finished()) return this.setSystemState('starting');
     this.setSystemState(this.failedUnits() > 0 || this.restartLoops.size > 0 ? 'degraded' : 'running');
   }
 
@@ -544,6 +564,7 @@ export class Manager implements ManagerApi {
     this.exitCode = saved.exitCode;
     this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
     this.refreshSystemState();
+    this.checkFinished();
   }
 
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void {
