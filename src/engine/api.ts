@@ -8,7 +8,7 @@
  * the engine from changing, and a caller can never change the engine through one.
  */
 import type { Kind } from '../graph/atoms.js';
-import type { JobMode } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import type { Unit } from '../unit/model.js';
 import type { ActiveState, JobResult, JobState, JobType, QueuedJobType } from './job.js';
 

@@ -22,8 +22,9 @@
  * the manager.
  */
 import type { Atom } from '../graph/atoms.js';
-import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
-import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
+import { Graph, type GraphUnit } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
+import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, isStopLike, mergeIntoInstalled } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
 import { serviceKind } from './kinds/service.js';
 import { perpetualKind } from './kinds/perpetual.js';
@@ -363,17 +364,15 @@ export class Engine {
     for (const pj of plan.jobs) {
       const r = this.runtime(pj.unit);
       let job = r.job;
-      if (job && isConflicting(job.type, pj.type)) {
+      const merged = job && mergeIntoInstalled(job, pj.type, r.activeState);
+      if (job && merged === 'conflict') {
         this.finish(job, 'canceled');
         job = undefined;
       }
-      if (job) {
-        // Mergeable with the installed job: one job does both.
-        const merged = mergeTypes(job.type, pj.type, r.activeState);
-        if (merged !== job.type) {
-          job.type = merged;
-          job.state = 'waiting';
-        }
+      if (job && merged && merged !== 'conflict') {
+        // One job does both: it runs anew unless it was running and already covers the new one.
+        job.type = merged.type;
+        job.state = merged.state;
         job.irreversible ||= pj.irreversible;
       } else {
         job = { id: this.nextJobId++, unit: pj.unit, type: pj.type, state: 'waiting', irreversible: pj.irreversible, ignoreOrder: pj.ignoreOrder };
@@ -642,6 +641,11 @@ export class Engine {
         }
         return r.kind.stop(r, this.ctx, true);
       case 'reload':
+        // A reload merged into one under way runs again once that one is over.
+        if (s === 'reloading') {
+          job.state = 'waiting';
+          return;
+        }
         if (s !== 'active') return this.finish(job, 'invalid');
         if (!r.kind.reload) return this.finish(job, 'unsupported');
         return r.kind.reload(r, this.ctx);
@@ -768,14 +772,6 @@ export class Engine {
       }
     }
   }
-}
-
-/** Two non-conflicting queued types as one; a nop adds nothing to the other. */
-function mergeTypes(a: QueuedJobType, b: QueuedJobType, state: ActiveState): QueuedJobType {
-  if (a === 'nop') return b;
-  if (b === 'nop') return a;
-  const m = lookupMerge(a, b);
-  return m === 'conflict' ? a : collapse(m, state);
 }
 
 /** Types with no kind yet (socket, mount, …): they load and show, but cannot be started. */

@@ -16,7 +16,7 @@
 import { statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
 import { ALL_KINDS } from '../graph/atoms.js';
-import type { JobMode } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
 import type { Unit } from '../unit/model.js';
 import { loadUnit } from '../unit/load.js';

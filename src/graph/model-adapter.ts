@@ -5,11 +5,9 @@
 import { USEC_INFINITY } from '../shared/timespan.js';
 import type { Unit } from '../unit/model.js';
 import { perpetualUnit } from '../unit/perpetual.js';
-import type { GraphUnit, GraphUnitType, JobMode } from './graph.js';
+import type { GraphUnit, GraphUnitType } from './graph.js';
 import { isForwardKind, type ForwardKind } from './atoms.js';
 
-const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
-const jobMode = (s: string, dflt: JobMode): JobMode => (JOB_MODES.includes(s) ? (s as JobMode) : dflt);
 
 /**
  * Output that ends up in the journal orders the unit after systemd-journald.socket — for a socket only
@@ -45,8 +43,8 @@ export function toGraphUnit(u: Unit): GraphUnit {
     // systemd keeps slices out of isolate whatever the file says: their units would go with them.
     ignoreOnIsolate: u.unit.ignoreOnIsolate || u.type === 'slice',
     stopWhenUnneeded: u.unit.stopWhenUnneeded,
-    onFailureJobMode: jobMode(u.unit.onFailureJobMode, 'replace'),
-    onSuccessJobMode: jobMode(u.unit.onSuccessJobMode, 'fail'),
+    onFailureJobMode: u.unit.onFailureJobMode,
+    onSuccessJobMode: u.unit.onSuccessJobMode,
     jobTimeoutMs: timeout === undefined || timeout === 0n || timeout >= USEC_INFINITY ? undefined : Number(timeout / 1000n),
     collectMode: u.unit.collectMode === 'inactive-or-failed' ? 'inactive-or-failed' : 'inactive',
     exec: u.exec ? { slice: setting('Slice'), logsToJournal: logsToJournal(u) } : undefined,
