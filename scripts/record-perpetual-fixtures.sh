@@ -23,5 +23,5 @@ ln -s ../app.service "$work/units/multi-user.target.wants/app.service"
 
 pid=$("$ns/systemd-ns.sh" --console null "$work/units" 2>"$work/ns.err")
 "$ns/systemd-ns-exec.sh" "$pid" systemctl show -p Id,LoadState,ActiveState,SubState,Description,DefaultDependencies,IgnoreOnIsolate \
-    -- -.slice system.slice init.scope user.slice foo-bar.slice > "$out"
+    -- -.slice system.slice init.scope -.mount user.slice foo-bar.slice > "$out"
 echo "recorded $(grep -c '^Id=' "$out") units into $out" >&2

@@ -95,7 +95,8 @@ export function buildUnit(src: UnitSource): Unit {
   for (const message of deprecated) diagnostics.push({ severity: 'warning', message });
   if (loadState === 'loaded') draft.unit.description ??= builtinDescription(src.id, type);
 
-  if (loadState === 'loaded') {
+  // A unit loaded without a file (perpetual.ts) is what systemd makes it: nothing to check.
+  if (loadState === 'loaded' && src.fragmentPath !== undefined) {
     const problem = draft.badSetting ? 'Unit configuration has fatal error, unit will not be started.' : verifyType(type, src.id, draft);
     if (problem) {
       diagnostics.push({ severity: 'error', unit: src.id, message: problem });
