@@ -52,6 +52,8 @@ export interface Job {
 export interface EngineObserver {
   jobInstalled?(job: Readonly<Job>): void;
   jobStarted?(job: Readonly<Job>): void;
+  /** A running job whose unit acted and is now on its way (activating, deactivating, reloading). */
+  jobActing?(job: Readonly<Job>, state: ActiveState): void;
   jobFinished?(job: Readonly<Job>, result: JobResult): void;
   stateChanged?(unit: string, from: ActiveState, to: ActiveState, subState: string): void;
   /** A unit's message ("Main process exited, …"), with the unit it is about. */
@@ -592,6 +594,10 @@ export class Engine {
     this.observer.jobStarted?.(job);
     try {
       this.runJob(r, job);
+      // systemd says a job begins only when the unit is still on its way once it acted: a simple
+      // service that is up at once says "Started" alone, a oneshot "Starting" first.
+      const s = r.activeState;
+      if (r.job === job && job.state === 'running' && (s === 'activating' || s === 'deactivating' || s === 'reloading')) this.observer.jobActing?.(job, s);
     } catch (e) {
       this.log(`${r.id}: ${job.type} failed: ${(e as Error).message}`);
       if (r.job === job) this.finish(job, 'failed');
@@ -621,10 +627,8 @@ export class Engine {
           return this.finish(job, 'dependency');
         }
         const verdict = this.opts.conditions?.(r.model) ?? 'ok';
-        if (verdict === 'condition-failed') {
-          this.log(`${r.id}: Condition check resulted in ${r.model.description ?? r.id} being skipped.`);
-          return this.finish(job, 'done');
-        }
+        // The job is done; its message says the condition skipped it (job-status.ts).
+        if (verdict === 'condition-failed') return this.finish(job, 'done');
         if (verdict === 'assert-failed') return this.finish(job, 'assert');
         return r.kind.start(r, this.ctx);
       }

@@ -25,6 +25,7 @@ import { buildUnitFileMap, type UnitFileMap } from '../unit/unit-file-map.js';
 import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, type ManagerError, type ManagerListener, type ManagerStatus, type RequestedJobType, type SystemState, type Timestamp, type UnitStatus, type UnitTimestamps } from './api.js';
 import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './engine.js';
 import type { ActiveState, JobResult } from './job.js';
+import { jobBeginStatus, jobDoneStatus, type JobStatusRecord, type JobStatusUnit } from './job-status.js';
 import { toEngineUnit } from './model-adapter.js';
 import type { System, TimerHandle } from './system.js';
 import { TransactionError } from './transaction.js';
@@ -45,11 +46,12 @@ export interface ManagerOptions {
   readonly runtimeDir: string;
   readonly journalDir?: string;
   readonly defaults: ManagerDefaults;
-  /** One console line (without newline): the boot and shutdown status lines. */
+  /** One console line (without newline) that is no job's message. */
   readonly console: (line: string, unit?: string) => void;
+  /** A job's beginning or end: the console and the journal render it (job-status.ts). */
+  readonly jobStatus: (record: JobStatusRecord) => void;
   /** A log message of svcd's or about a unit (to the journal, or stderr). */
   readonly log: (text: string, unit?: string) => void;
-  readonly color: boolean;
   /** Condition*=/Assert*= of a unit; none: every condition holds. */
   readonly conditions?: (u: Unit) => ConditionCheck;
   /** Called once, when the shutdown is complete: svcd exits with this code. */
@@ -99,7 +101,7 @@ export class Manager implements ManagerApi {
       lookup: (name) => this.load(name),
       conditions: (u) => this.checkConditions(u),
       observer: {
-        jobStarted: (j) => this.jobStarted(j),
+        jobActing: (j, s) => this.jobActing(j, s),
         jobFinished: (j, r) => this.jobFinished(j, r),
         jobInstalled: (j) => this.emit((l) => l.jobNew?.(jobInfo(j))),
         stateChanged: (id, from, to, sub) => this.stateChanged(id, from, to, sub),
@@ -200,86 +202,26 @@ export class Manager implements ManagerApi {
     this.refreshSystemState();
   }
 
-  private paint(code: string, s: string): string {
-    return this.opts.color ? `\x1b[${code}m${s}\x1b[0m` : s;
+  /** The unit as its job messages name it; undefined for a name that never loaded. */
+  private statusUnit(id: string): JobStatusUnit | undefined {
+    const m = this.models.get(id);
+    if (!m) return undefined;
+    const invocationId = this.engine.unit(id).invocationId || undefined;
+    return { id, type: m.type, ident: m.description ? `${id} - ${m.description}` : id, serviceType: m.serviceSpec?.type, invocationId };
   }
 
-  private line(tag: 'ok' | 'failed' | 'depend' | 'time' | 'assert' | 'unsupp' | 'none', text: string, unit?: string): void {
-    const t = {
-      ok: `[${this.paint('0;32', '  OK  ')}] `,
-      failed: `[${this.paint('0;1;31', 'FAILED')}] `,
-      depend: `[${this.paint('0;1;33', 'DEPEND')}] `,
-      time: `[${this.paint('0;1;31', ' TIME ')}] `,
-      assert: `[${this.paint('0;1;31', 'ASSERT')}] `,
-      unsupp: `[${this.paint('0;1;33', 'UNSUPP')}] `,
-      none: '         ',
-    }[tag];
-    this.opts.console(`${t}${text}`, unit);
-  }
-
-  private label(id: string): string {
-    const d = this.models.get(id)?.description;
-    return d ? `${id} - ${d}` : id;
-  }
-
-  private jobStarted(j: Readonly<Job>): void {
-    const type = this.models.get(j.unit)?.type;
-    if (type !== 'service') return;
-    if (j.type === 'start' || j.type === 'restart') {
-      // A restart's stop half says Stopping; its start half comes back here as a start.
-      if (j.type === 'start' || isInactiveOrFailed(this.engine.unit(j.unit).activeState)) this.line('none', `Starting ${this.label(j.unit)}...`, j.unit);
-      else this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
-    } else if (j.type === 'stop') this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
-    else if (j.type === 'reload') this.line('none', `Reloading ${this.label(j.unit)}...`, j.unit);
+  private jobActing(j: Readonly<Job>, state: ActiveState): void {
+    const u = this.statusUnit(j.unit);
+    // A restart begins with its stop half; its start half comes back here as a start.
+    const type = state === 'deactivating' ? 'stop' : state === 'reloading' ? 'reload' : 'start';
+    if (u) this.opts.jobStatus(jobBeginStatus(u, j.id, type));
   }
 
   private jobFinished(j: Readonly<Job>, result: JobResult): void {
-    const m = this.models.get(j.unit);
-    const type = m?.type;
-    const label = this.label(j.unit);
-    if (j.type === 'start' || j.type === 'verify-active') {
-      switch (result) {
-        case 'done':
-          if (j.type === 'start') {
-            if (type === 'target') this.line('ok', `Reached target ${label}.`, j.unit);
-            else if (type === 'slice') this.line('ok', `Created slice ${label}.`, j.unit);
-            else if (type === 'service') {
-              const rt = this.engine.unit(j.unit);
-              if (rt.activeState === 'active' || rt.activeState === 'reloading') this.line('ok', `${m?.serviceSpec?.type === 'oneshot' ? 'Finished' : 'Started'} ${label}.`, j.unit);
-              else if (m?.serviceSpec?.type === 'oneshot' && rt.result === 'success') this.line('ok', `Finished ${label}.`, j.unit);
-            }
-          }
-          break;
-        case 'failed':
-          this.line('failed', `Failed to start ${label}.`, j.unit);
-          this.opts.console(`See 'systemctl status ${j.unit}' for details.`);
-          break;
-        case 'dependency':
-          this.line('depend', `Dependency failed for ${label}.`, j.unit);
-          break;
-        case 'timeout':
-          this.line('time', `Timed out starting ${label}.`, j.unit);
-          break;
-        case 'assert':
-          this.line('assert', `Assertion failed for ${label}.`, j.unit);
-          break;
-        case 'unsupported':
-          this.line('unsupp', `Starting of ${label} unsupported.`, j.unit);
-          break;
-        default:
-          break;
-      }
-    } else if (j.type === 'stop' && result === 'done') {
-      if (type === 'target') this.line('ok', `Stopped target ${label}.`, j.unit);
-      else if (type === 'slice') this.line('ok', `Removed slice ${label}.`, j.unit);
-      else if (type === 'service') this.line('ok', `Stopped ${label}.`, j.unit);
-    } else if (j.type === 'stop' && result === 'failed') {
-      this.line('failed', `Stopped ${label}.`, j.unit);
-    } else if (j.type === 'reload' && result === 'done' && type === 'service') {
-      this.line('ok', `Reloaded ${label}.`, j.unit);
-    } else if (j.type === 'reload' && result === 'failed') {
-      this.line('failed', `Reload failed for ${label}.`, j.unit);
-    }
+    const u = this.statusUnit(j.unit);
+    const b = this.book(j.unit);
+    const record = u && jobDoneStatus(u, j.id, j.type, result, b.conditionResult ? undefined : (b.failedCondition ?? null));
+    if (record) this.opts.jobStatus(record);
     if (j.id === this.bootJob) this.bootFinished(result === 'done');
     this.waiters.get(j.id)?.(result);
     this.waiters.delete(j.id);

@@ -7,8 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveOracle } from '../support/oracle.js';
 import { buildTree } from '../support/tree.mjs';
 import { bootSearchPathInNamespace, sleep, type SvcdInNamespace } from '../support/svcd-ns.js';
 
@@ -98,10 +99,7 @@ function byUnit(text: string): Record<string, Record<string, string>> {
   return outMap;
 }
 
-const oracle = resolve(repo, '../shared/tools/systemd-ns/systemd-ns.sh');
-const live = process.env.SVCD_LIVE_ORACLE !== '0' && process.getuid?.() === 0 && existsSync(oracle) && spawnSync('systemctl', ['--version']).status === 0;
-
-describe.runIf(live)('the recording against a live systemd', () => {
+describe.runIf(liveOracle)('the recording against a live systemd', () => {
   it('is what systemd answers today', () => {
     const file = join(dir, 'live-show.txt');
     const r = spawnSync(join(repo, 'scripts/record-perpetual-fixtures.sh'), [file], { encoding: 'utf8' });
