@@ -15,6 +15,7 @@ import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
 import { Manager, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
+import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
@@ -203,11 +204,16 @@ async function main(): Promise<void> {
     },
     console: (line, unit) => {
       process.stdout.write(`${line}\n`);
-      // eslint-disable-next-line no-control-regex
-      journal?.log(line.replace(/\x1b\[[0-9;]*m/g, '').replace(/^(\[[^\]]*\] | {9})/, ''), unit);
+      journal?.log(line, unit);
+    },
+    // One record, two renderings: the console line and the journal entry with systemd's fields.
+    jobStatus: (r) => {
+      const line = jobStatusConsoleLine(r, Boolean(process.stdout.isTTY));
+      if (line !== undefined) process.stdout.write(`${line}\n`);
+      if (line !== undefined && r.hint) process.stdout.write(`${r.hint}\n`);
+      journal?.log(r.message, r.unit, r.priority, jobStatusFields(r));
     },
     log: (text: string, unit?: string) => log.info({ unit }, text),
-    color: Boolean(process.stdout.isTTY),
     conditions: (u) => evaluateConditions(u),
     sweep,
     generate,

@@ -22,10 +22,13 @@
  * the manager.
  */
 import type { Atom } from '../graph/atoms.js';
-import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
-import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
+import { Graph, type GraphUnit } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
+import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, isStopLike, mergeIntoInstalled } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
 import { serviceKind } from './kinds/service/index.js';
+import { perpetualKind } from './kinds/perpetual.js';
+import { perpetualUnit } from '../unit/perpetual.js';
 import { NEVER, type Timestamp } from './api.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type System, type TimerHandle } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
@@ -49,6 +52,8 @@ export interface Job {
 export interface EngineObserver {
   jobInstalled?(job: Readonly<Job>): void;
   jobStarted?(job: Readonly<Job>): void;
+  /** A running job whose unit acted and is now on its way (activating, deactivating, reloading). */
+  jobActing?(job: Readonly<Job>, state: ActiveState): void;
   jobFinished?(job: Readonly<Job>, result: JobResult): void;
   stateChanged?(unit: string, from: ActiveState, to: ActiveState, subState: string): void;
   /** A unit's message ("Main process exited, …"), with the unit it is about. */
@@ -368,17 +373,15 @@ export class Engine {
     for (const pj of plan.jobs) {
       const r = this.runtime(pj.unit);
       let job = r.job;
-      if (job && isConflicting(job.type, pj.type)) {
+      const merged = job && mergeIntoInstalled(job, pj.type, r.activeState);
+      if (job && merged === 'conflict') {
         this.finish(job, 'canceled');
         job = undefined;
       }
-      if (job) {
-        // Mergeable with the installed job: one job does both.
-        const merged = mergeTypes(job.type, pj.type, r.activeState);
-        if (merged !== job.type) {
-          job.type = merged;
-          job.state = 'waiting';
-        }
+      if (job && merged && merged !== 'conflict') {
+        // One job does both: it runs anew unless it was running and already covers the new one.
+        job.type = merged.type;
+        job.state = merged.state;
         job.irreversible ||= pj.irreversible;
       } else {
         job = { id: this.nextJobId++, unit: pj.unit, type: pj.type, state: 'waiting', irreversible: pj.irreversible, ignoreOrder: pj.ignoreOrder };
@@ -465,9 +468,12 @@ export class Engine {
     let r = this.runtimes.get(id);
     if (r) return r;
     const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
-    const kind = this.kinds.get(model.type) ?? UNSUPPORTED;
+    // A perpetual unit is born active, in the state systemd gives it, and stays there.
+    const perpetual = model.perpetual ? perpetualUnit(id) : undefined;
+    const kind = this.kinds.get(model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
+    const subState = perpetual && kind.states[perpetual.subState] !== undefined ? perpetual.subState : kind.initialState;
     r = {
-      id, model, kind, subState: kind.initialState, activeState: kind.states[kind.initialState] ?? 'inactive',
+      id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',
       result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '',
@@ -628,6 +634,10 @@ export class Engine {
     this.observer.jobStarted?.(job);
     try {
       this.runJob(r, job);
+      // systemd says a job begins only when the unit is still on its way once it acted: a simple
+      // service that is up at once says "Started" alone, a oneshot "Starting" first.
+      const s = r.activeState;
+      if (r.job === job && job.state === 'running' && (s === 'activating' || s === 'deactivating' || s === 'reloading')) this.observer.jobActing?.(job, s);
     } catch (e) {
       this.log(`${r.id}: ${job.type} failed: ${(e as Error).message}`);
       if (r.job === job) this.finish(job, 'failed');
@@ -657,10 +667,8 @@ export class Engine {
           return this.finish(job, 'dependency');
         }
         const verdict = this.opts.conditions?.(r.model) ?? 'ok';
-        if (verdict === 'condition-failed') {
-          this.log(`${r.id}: Condition check resulted in ${r.model.description ?? r.id} being skipped.`);
-          return this.finish(job, 'done');
-        }
+        // The job is done; its message says the condition skipped it (job-status.ts).
+        if (verdict === 'condition-failed') return this.finish(job, 'done');
         if (verdict === 'assert-failed') return this.finish(job, 'assert');
         return r.kind.start(r, this.ctx);
       }
@@ -677,6 +685,11 @@ export class Engine {
         }
         return r.kind.stop(r, this.ctx, true);
       case 'reload':
+        // A reload merged into one under way runs again once that one is over.
+        if (s === 'reloading') {
+          job.state = 'waiting';
+          return;
+        }
         if (s !== 'active') return this.finish(job, 'invalid');
         if (!r.kind.reload) return this.finish(job, 'unsupported');
         return r.kind.reload(r, this.ctx);
@@ -794,14 +807,6 @@ export class Engine {
     const r = this.ownerOf(pid);
     r?.kind.notify?.(r, pid, message, this.ctx);
   }
-}
-
-/** Two non-conflicting queued types as one; a nop adds nothing to the other. */
-function mergeTypes(a: QueuedJobType, b: QueuedJobType, state: ActiveState): QueuedJobType {
-  if (a === 'nop') return b;
-  if (b === 'nop') return a;
-  const m = lookupMerge(a, b);
-  return m === 'conflict' ? a : collapse(m, state);
 }
 
 /** Types with no kind yet (socket, mount, …): they load and show, but cannot be started. */

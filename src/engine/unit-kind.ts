@@ -7,7 +7,8 @@
  * and settles jobs from that. A hook never calls back into the engine synchronously otherwise
  * (requests for jobs are queued).
  */
-import type { GraphUnit, JobMode } from '../graph/graph.js';
+import type { GraphUnit } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
