@@ -20,7 +20,7 @@ import { INSTALL_SEARCH_PATH, InstallRoot, PERSISTENT, RUNTIME, TRANSIENT, type 
 import { readInstallSection, type InstallSection } from './install-section.js';
 import { ENABLED_ISH, unitFileRows, unitFileState, type UnitFileState } from './install-state.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
-import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-generator.js';
+import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { isGeneratorDir } from './generators.js';
 
 /**
