@@ -3,9 +3,8 @@
  * and `list-dependencies`. The layout follows systemctl 252; colours only when the client is on
  * a terminal.
  */
-import { readFileSync } from 'node:fs';
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
-import { exitCodeText, exitStatusText, formatTimestamp, unitFileState } from './properties.js';
+import { exitCodeText, exitStatusText, formatTimestamp } from './properties.js';
 
 export function relative(us: bigint, nowUs: bigint): string {
   let d = nowUs > us ? (nowUs - us) / 1000n : 0n;
@@ -56,30 +55,12 @@ function glyph(active: string, paint: (c: string, s: string) => string): string 
   }
 }
 
-function cmdline(pid: number): string {
-  try {
-    const raw = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
-    if (raw.length > 0) return raw.map((w) => (/\s/.test(w) ? `"${w}"` : w)).join(' ');
-  } catch {
-    // gone
-  }
-  return '';
-}
-
-function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
-  } catch {
-    return '';
-  }
-}
-
 /** What the Loaded: line says in parentheses: systemctl prints SourcePath= over FragmentPath= (an init script a generator wrapped), UnitFileState=, and a preset where one could apply. */
 function loadedDetail(st: UnitStatus): string {
   const m = st.model;
   if (!m.fragmentPath) return '';
   const path = m.unit.sourcePath ?? m.fragmentPath;
-  const state = unitFileState(m);
+  const state = st.unitFileState;
   return state === 'static' || state === 'generated' ? `${path}; ${state}` : `${path}; ${state}; preset: enabled`;
 }
 
@@ -144,7 +125,7 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
     }
   }
   // Main PID: the running main process, or how the last one ended (systemctl reads ExecMainPID=).
-  if (st.mainPid > 0) lines.push(`   Main PID: ${st.mainPid} (${comm(st.mainPid)})`);
+  if (st.mainPid > 0) lines.push(`   Main PID: ${st.mainPid} (${st.processes.find((p) => p.pid === st.mainPid)?.comm ?? ''})`);
   else if (st.execMain.pid > 0 && st.execMain.code !== 0) {
     const ok = st.execMain.code === 1 && st.execMain.status === 0;
     const text = `(code=${exitCodeText(st.execMain.code)}, status=${exitStatusText(st.execMain.code, st.execMain.status)})`;
@@ -154,8 +135,8 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
     lines.push(`      Tasks: ${st.processes.length}`);
     lines.push(`     CGroup: ${st.controlGroup}`);
-    const procs = [...st.processes].sort((a, b) => a - b);
-    procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p} ${cmdline(p)}`));
+    const procs = st.processes;
+    procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
   }
   return `${lines.join('\n')}\n`;
 }

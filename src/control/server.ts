@@ -10,7 +10,7 @@ import type { JobMode } from '../graph/graph.js';
 import type { ManagerApi, RequestedJobType } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
-import { managerProperties, selectProperties, unitProperties } from './properties.js';
+import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
 
@@ -39,8 +39,8 @@ function handlers(api: ManagerApi): Handlers {
       return { version: s.version, systemState: s.systemState, bootUnit: s.bootUnit, journalDir: s.journalDir, runtimeDir: s.runtimeDir, nJobs: s.nJobs, nFailedUnits: s.nFailedUnits, exitCode: s.exitCode };
     },
     show: (p) => {
-      const props = p.unit === undefined ? managerProperties(api.status()) : unitProperties(api.unit(p.unit));
-      return { properties: selectProperties(props, p.properties, p.all ?? false) };
+      const all = p.all ?? false;
+      return { properties: p.unit === undefined ? showManager(api.status(), p.properties, all) : showUnit(api.unit(p.unit), p.properties, all) };
     },
     'unit-states': (p) =>
       p.units.map((name) => {

@@ -64,7 +64,20 @@ export interface UnitTimestamps {
   readonly assert: Timestamp;
 }
 
-/** A unit now: its loaded model plus its run-time state. */
+/** A process of a unit as status lists it under CGroup: ("├─PID cmdline"). */
+export interface ProcessInfo {
+  readonly pid: number;
+  /** /proc/PID/comm: what "Main PID: N (comm)" names. */
+  readonly comm: string;
+  /** The command line, words quoted where they hold blanks; '' once the process is gone. */
+  readonly cmdline: string;
+}
+
+/**
+ * A unit now, as one immutable snapshot (src/engine/snapshot.ts makes it): its loaded model plus
+ * its run-time state and everything `show`, `status` and D-Bus print, taken in one call so that a
+ * request never goes back to the manager half-way through.
+ */
 export interface UnitStatus {
   readonly id: string;
   /** The loaded model (names, LoadState, FragmentPath, DropInPaths, every setting). */
@@ -94,8 +107,10 @@ export interface UnitStatus {
   readonly failedCondition?: { readonly kind: string; readonly parameter: string; readonly negate: boolean; readonly trigger: boolean };
   /** The unit's file or drop-ins changed on disk since they were loaded (NeedDaemonReload=). */
   readonly needDaemonReload: boolean;
-  /** Every process svcd knows belongs to the unit (main, control and their descendants). */
-  readonly processes: readonly number[];
+  /** UnitFileState= ("enabled", "static", "generated", …; '' without a unit file). */
+  readonly unitFileState: string;
+  /** Every process svcd knows belongs to the unit (main, control and their descendants), by pid. */
+  readonly processes: readonly ProcessInfo[];
   /** The unit's cgroup: its own where svcd has cgroups to give (src/exec/cgroup.ts), else where systemd puts it. */
   readonly controlGroup: string;
 }
