@@ -136,7 +136,8 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'ExecMainStatus', 'i', (st) => st.execMain.status),
   ...EXEC_KEYS.flatMap((k) => [row(SVC, k, 'a(sasbttttuii)', (st: UnitStatus) => commands(st, k)), row(SVC, `${k}Ex`, 'a(sasasttttuii)', (st: UnitStatus) => commands(st, k))]),
   row(SVC, 'Slice', 's', () => SERVICE_SLICE),
-  row(SVC, 'ControlGroup', 's', (st) => (st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
+  // systemd trims a cgroup once it is empty (an exited oneshot's too) and forgets its path.
+  row(SVC, 'ControlGroup', 's', (st) => (st.processes.length === 0 || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
   row(SVC, 'Environment', 'as', (st) => exe(st).environment),
   row(SVC, 'EnvironmentFiles', 'a(sb)', (st) => exe(st).environmentFiles.map((f) => [f.path, f.optional] as const)),
   row(SVC, 'PassEnvironment', 'as', (st) => exe(st).passEnvironment),

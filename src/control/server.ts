@@ -67,9 +67,10 @@ function handlers(api: ManagerApi): Handlers {
       let text = statusPage(st, p.color, now);
       // The unit's last lines from the journal, as systemctl status shows them.
       const dir = api.status().journalDir;
-      if (dir && found) {
+      const n = p.lines ?? 10;
+      if (dir && found && n > 0) {
         try {
-          const lines = query({ dirs: [dir], units: [st.id], reverse: false, lines: 10 }).map((e) => formatEntry(e, 'short', p.color));
+          const lines = query({ dirs: [dir], units: [st.id], reverse: false, lines: n }).map((e) => formatEntry(e, 'short', p.color));
           if (lines.length > 0) text += `\n${lines.join('\n')}\n`;
         } catch {
           // an unreadable journal leaves the page without its log lines
