@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { availableUnits, buildUnitDir, collectSystemd, DEBIAN, DEBIAN_UNIT_CACHE, repo, sha256 } from '../test/support/show-oracle.mjs';
+import { availableUnits, BASE_UNITS, buildUnitDir, collectSystemd, DEBIAN, DEBIAN_UNIT_CACHE, repo, sha256 } from '../test/support/show-oracle.mjs';
 
 mkdirSync(DEBIAN_UNIT_CACHE, { recursive: true });
 const missing = Object.entries(DEBIAN).filter(([, unit]) => !existsSync(join(DEBIAN_UNIT_CACHE, unit)));
@@ -32,10 +32,11 @@ const dir = mkdtempSync(join(tmpdir(), 'show-units-'));
 try {
   buildUnitDir(dir, units);
   const names = Object.keys(units).sort();
-  const got = collectSystemd(dir, names);
+  const got = collectSystemd(dir, [...names, ...BASE_UNITS]);
   const out = {
     systemd: got.version,
     unitDir: dir,
+    baseDir: got.baseDir,
     hashes: Object.fromEntries(names.map((u) => [u, sha256(units[u])])),
     manager: got.manager,
     units: got.units,

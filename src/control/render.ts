@@ -96,7 +96,8 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
     : t.inactiveEnter.realtimeUs;
   const stateWord = st.activeState === 'active' || st.activeState === 'reloading' ? paint('0;1;32', st.activeState)
     : st.activeState === 'failed' ? paint('0;1;31', st.activeState) : st.activeState;
-  const result = st.activeState === 'failed' ? ` (Result: ${st.result})` : ` (${st.subState})`;
+  // The sub-state only where it says more than the active state ("active (running)", but a target's "active").
+  const result = st.activeState === 'failed' ? ` (Result: ${st.result})` : st.subState === st.activeState ? '' : ` (${st.subState})`;
   lines.push(`     Active: ${stateWord}${result}${since(ts)}`);
   if ((st.activeState === 'inactive' || st.activeState === 'failed') && t.activeEnter.monotonicUs > 0n && t.activeExit.monotonicUs >= t.activeEnter.monotonicUs) {
     lines.push(`   Duration: ${duration(t.activeExit.monotonicUs - t.activeEnter.monotonicUs)}`);

@@ -7,7 +7,9 @@
 //  - pids (MainPID=, ControlPID=, ExecMainPID=, pid= of Exec lines, status' "Process: N", "Main PID: N",
 //    "└─N"): the kernel hands them out. 0 (none) is kept.
 //  - InvocationID=: random per start. Empty (never started) is kept.
-//  - the unit directory's path (FragmentPath=, status' Loaded:): a fresh temporary directory per run.
+//  - the unit directory's path (FragmentPath=, status' Loaded:): a fresh temporary directory per run;
+//    and the directory of each manager's own base units (targets, slices: systemd-ns's generated
+//    tree, svcd's units/), which UnitPath= and the base units' FragmentPath= name.
 //  - dependency lists (Requires=, After=, …): systemd prints them in hash-table order; compared as sets.
 //  - status' relative times ("; 2s ago"), "Duration:", "CPU:", "Memory:", "Tasks:" figures and
 //    the journal lines: elapsed time, accounting and log text, not the page's structure.
@@ -26,8 +28,12 @@ const DEPENDENCY_PROPERTIES = new Set([
 const PID_PROPERTIES = new Set(['MainPID', 'ControlPID', 'ExecMainPID']);
 const TIMESTAMP = /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]+\b/g;
 
-function normalizeValue(name: string, value: string, unitDir: string): string {
-  let v = value.split(unitDir).join('<unitdir>').replace(TIMESTAMP, '<time>');
+/** Paths that differ per run or per manager, and the word each becomes. */
+export type Paths = readonly (readonly [string, string])[];
+const replacePaths = (text: string, paths: Paths) => paths.reduce((t, [from, to]) => t.split(from).join(to), text);
+
+function normalizeValue(name: string, value: string, paths: Paths): string {
+  let v = replacePaths(value, paths).replace(TIMESTAMP, '<time>');
   if (name.endsWith('Monotonic') && v !== '0') v = '<monotonic>';
   if (PID_PROPERTIES.has(name) && v !== '0') v = '<pid>';
   if (name === 'InvocationID' && v !== '') v = '<id>';
@@ -37,13 +43,13 @@ function normalizeValue(name: string, value: string, unitDir: string): string {
 }
 
 /** `show` output as name → its values (Exec lines and EnvironmentFiles= repeat a name). */
-export function parseShow(text: string, unitDir: string): Map<string, string[]> {
+export function parseShow(text: string, paths: Paths): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
     const name = line.slice(0, eq);
-    out.set(name, [...(out.get(name) ?? []), normalizeValue(name, line.slice(eq + 1), unitDir)]);
+    out.set(name, [...(out.get(name) ?? []), normalizeValue(name, line.slice(eq + 1), paths)]);
   }
   return out;
 }
@@ -64,7 +70,7 @@ export function diffShow(systemd: Map<string, string[]>, svcd: Map<string, strin
  * A status page as field → its normalized lines: "Loaded", "Active", "Main PID", "Process", …;
  * continuation lines belong to the field above; the journal lines after the blank line are left out.
  */
-export function parseStatus(text: string, unitDir: string): Map<string, string[]> {
+export function parseStatus(text: string, paths: Paths): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const [head = ''] = text.split('\n\n');
   let field = 'title';
@@ -72,7 +78,7 @@ export function parseStatus(text: string, unitDir: string): Map<string, string[]
     if (raw === '') continue;
     const m = /^\s*([A-Z][A-Za-z ]*?): (.*)$/.exec(raw);
     if (m && !raw.startsWith('             ')) field = m[1]!;
-    let line = raw.split(unitDir).join('<unitdir>').replace(TIMESTAMP, '<time>').replace(/; [^;]* ago$/, '; <ago>');
+    let line = replacePaths(raw, paths).replace(TIMESTAMP, '<time>').replace(/; [^;]* ago$/, '; <ago>');
     line = line.replace(/^(\s*(?:Process|Main PID): )\d+/, '$1<pid>').replace(/([└├]─)\d+ /, '$1<pid> ');
     if (field === 'Duration' || field === 'CPU' || field === 'Memory' || field === 'Tasks') line = `${field}: <figure>`;
     out.set(field, [...(out.get(field) ?? []), line.trim()]);
@@ -92,7 +98,7 @@ export function diffStatus(systemd: Map<string, string[]>, svcd: Map<string, str
 }
 
 export interface DocumentedDifference {
-  /** "manager", "services" (every unit compared), or unit names. */
+  /** "manager", "services" (every service compared), or unit names. */
   readonly objects: readonly string[];
   readonly kind: DifferenceKind;
   readonly properties: readonly string[];
@@ -121,7 +127,7 @@ export function documentedDifferences(repo: string): DocumentedDifference[] {
 export function expectedFor(rows: readonly DocumentedDifference[], object: string): Set<string> {
   const out = new Set<string>();
   for (const r of rows) {
-    const applies = r.objects.includes(object) || (object !== 'manager' && r.objects.includes('services'));
+    const applies = r.objects.includes(object) || (object.endsWith('.service') && r.objects.includes('services'));
     if (applies) for (const p of r.properties) out.add(`${p} ${r.kind}`);
   }
   return out;

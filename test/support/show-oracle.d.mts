@@ -21,4 +21,5 @@ export function buildUnitDir(dir: string, units: Readonly<Record<string, string>
 export function settle(ctl: Ctl): void;
 export function collect(ctl: Ctl, unitNames: readonly string[]): Collected;
 export function systemdNsUsable(): boolean;
-export function collectSystemd(dir: string, unitNames: readonly string[]): Collected & { readonly version: string };
+export const BASE_UNITS: readonly string[];
+export function collectSystemd(dir: string, unitNames: readonly string[]): Collected & { readonly version: string; readonly baseDir: string };

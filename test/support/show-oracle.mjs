@@ -9,7 +9,7 @@
 // package is installed and the file is the one recorded (same SHA-256).
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -84,15 +84,23 @@ export function collect(ctl, unitNames) {
 
 export const systemdNsUsable = () => existsSync(join(NS, 'systemd-ns.sh')) && existsSync('/usr/lib/systemd/systemd');
 
-/** Boots systemd 252 on DIR (multi-user.target), collects, stops it. */
+/** Units of the base trees compared too: a target and a slice, as both managers ship them. */
+export const BASE_UNITS = ['multi-user.target', 'system.slice'];
+
+/**
+ * Boots systemd 252 on DIR (multi-user.target), collects, stops it. `baseDir`: where systemd-ns
+ * put the base units (targets, slices) it boots with, svcd's own units/ being its counterpart.
+ */
 export function collectSystemd(dir, unitNames) {
   const boot = spawnSync(join(NS, 'systemd-ns.sh'), ['--console', 'null', dir], { encoding: 'utf8' });
   const pid = boot.stdout.trim();
-  if (boot.status !== 0 || !/^\d+$/.test(pid)) throw new Error(`systemd-ns failed: ${boot.stderr}`);
+  const work = /base units and log in (\S+)/.exec(boot.stderr)?.[1];
+  if (boot.status !== 0 || !/^\d+$/.test(pid) || !work) throw new Error(`systemd-ns failed: ${boot.stderr}`);
   try {
     const ctl = (...args) => spawnSync(join(NS, 'systemd-ns-exec.sh'), [pid, 'systemctl', ...args], { encoding: 'utf8', env: CLIENT_ENV });
-    return { ...collect(ctl, unitNames), version: ctl('--version').stdout.split('\n')[0] };
+    return { ...collect(ctl, unitNames), version: ctl('--version').stdout.split('\n')[0], baseDir: join(work, 'base') };
   } finally {
     spawnSync(join(NS, 'systemd-ns.sh'), ['--stop', pid]);
+    rmSync(work, { recursive: true, force: true });
   }
 }
