@@ -67,6 +67,9 @@ function stamp<S>(iface: Interface, name: string, get: (s: S) => Timestamp): Pro
   return [row(iface, name, 't', (s: S) => get(s).realtimeUs), row(iface, `${name}Monotonic`, 't', (s: S) => get(s).monotonicUs)];
 }
 
+/** A manager default in ms as the µs systemd keeps (Infinity: no limit). */
+const usecOf = (ms: number): bigint => (Number.isFinite(ms) ? BigInt(Math.round(ms * 1000)) : USEC_INFINITY);
+
 const NO_RUN: ExecStatus = { pid: 0, start: { realtimeUs: 0n, monotonicUs: 0n }, exit: { realtimeUs: 0n, monotonicUs: 0n }, code: 0, status: 0 };
 
 /** The unit's Exec*= lines with their last runs: the engine's record, else the model's (never run). */
@@ -103,10 +106,10 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'Restart', 's', (st) => svc(st).restart),
   row(SVC, 'PIDFile', 's', (st) => svc(st).pidFile ?? ''),
   row(SVC, 'NotifyAccess', 's', (st) => svc(st).notifyAccess ?? (svc(st).type === 'notify' ? 'main' : 'none')),
-  row(SVC, 'RestartUSec', 't', (st) => svc(st).restartUSec ?? 100_000n),
-  row(SVC, 'TimeoutStartUSec', 't', (st) => svc(st).timeoutStartUSec ?? (svc(st).type === 'oneshot' ? USEC_INFINITY : 90_000_000n)),
-  row(SVC, 'TimeoutStopUSec', 't', (st) => svc(st).timeoutStopUSec ?? 90_000_000n),
-  row(SVC, 'TimeoutAbortUSec', 't', (st) => svc(st).timeoutAbortUSec ?? svc(st).timeoutStopUSec ?? 90_000_000n),
+  row(SVC, 'RestartUSec', 't', (st) => svc(st).restartUSec ?? usecOf(st.defaults.restartMs)),
+  row(SVC, 'TimeoutStartUSec', 't', (st) => svc(st).timeoutStartUSec ?? (svc(st).type === 'oneshot' ? USEC_INFINITY : usecOf(st.defaults.timeoutStartMs))),
+  row(SVC, 'TimeoutStopUSec', 't', (st) => svc(st).timeoutStopUSec ?? usecOf(st.defaults.timeoutStopMs)),
+  row(SVC, 'TimeoutAbortUSec', 't', (st) => svc(st).timeoutAbortUSec ?? svc(st).timeoutStopUSec ?? usecOf(st.defaults.timeoutAbortMs ?? st.defaults.timeoutStopMs)),
   row(SVC, 'TimeoutStartFailureMode', 's', (st) => svc(st).timeoutStartFailureMode),
   row(SVC, 'TimeoutStopFailureMode', 's', (st) => svc(st).timeoutStopFailureMode),
   row(SVC, 'RuntimeMaxUSec', 't', (st) => svc(st).runtimeMaxUSec),
@@ -234,8 +237,8 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   ...stamp<UnitStatus>(UNIT, 'AssertTimestamp', (st) => st.timestamps.assert),
   row(UNIT, 'Transient', 'b', () => false),
   row(UNIT, 'Perpetual', 'b', (st) => st.id === '-.slice'),
-  row(UNIT, 'StartLimitIntervalUSec', 't', (st) => st.model.unit.startLimitIntervalUSec ?? 10_000_000n),
-  row(UNIT, 'StartLimitBurst', 'u', (st) => st.model.unit.startLimitBurst ?? 5),
+  row(UNIT, 'StartLimitIntervalUSec', 't', (st) => st.model.unit.startLimitIntervalUSec ?? usecOf(st.defaults.startLimitIntervalMs)),
+  row(UNIT, 'StartLimitBurst', 'u', (st) => st.model.unit.startLimitBurst ?? st.defaults.startLimitBurst),
   row(UNIT, 'StartLimitAction', 's', (st) => st.model.unit.startLimitAction),
   row(UNIT, 'FailureAction', 's', (st) => st.model.unit.failureAction),
   row(UNIT, 'FailureActionExitStatus', 'i', (st) => st.model.unit.failureActionExitStatus ?? -1),
@@ -262,6 +265,12 @@ export const MANAGER_PROPERTIES: readonly PropertyRow<ManagerStatus>[] = [
   row(MGR, 'DefaultStandardError', 's', () => 'inherit'),
   row(MGR, 'SystemState', 's', (ms: ManagerStatus) => ms.systemState),
   row(MGR, 'ExitCode', 'y', (ms: ManagerStatus) => ms.exitCode ?? 0),
+  row(MGR, 'DefaultTimeoutStartUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.timeoutStartMs)),
+  row(MGR, 'DefaultTimeoutStopUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.timeoutStopMs)),
+  row(MGR, 'DefaultTimeoutAbortUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.timeoutAbortMs ?? ms.defaults.timeoutStopMs)),
+  row(MGR, 'DefaultRestartUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.restartMs)),
+  row(MGR, 'DefaultStartLimitIntervalUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.startLimitIntervalMs)),
+  row(MGR, 'DefaultStartLimitBurst', 'u', (ms: ManagerStatus) => ms.defaults.startLimitBurst),
 ];
 
 /** A unit's rows: the type's interface first, then Unit's, as systemctl prints them. */

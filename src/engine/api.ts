@@ -11,6 +11,7 @@ import type { Kind } from '../graph/atoms.js';
 import type { JobMode } from '../graph/graph.js';
 import type { Unit } from '../unit/model.js';
 import type { ActiveState, JobResult, JobState, JobType, QueuedJobType } from './job.js';
+import type { ManagerDefaults } from './unit-kind.js';
 
 /** A point in time as systemd keeps it: wall clock and CLOCK_MONOTONIC, in µs; both 0n: never. */
 export interface Timestamp {
@@ -113,6 +114,8 @@ export interface UnitStatus {
   readonly processes: readonly ProcessInfo[];
   /** The unit's cgroup: its own where svcd has cgroups to give (src/exec/cgroup.ts), else where systemd puts it. */
   readonly controlGroup: string;
+  /** The manager's Default*= settings, which apply where the unit sets none (TimeoutStartUSec=, …). */
+  readonly defaults: ManagerDefaults;
 }
 
 /** systemctl is-system-running's words. */
@@ -135,6 +138,8 @@ export interface ManagerStatus {
   readonly finishTimestamp: Timestamp;
   /** The exit status svcd will end with, once set (svcctl exit N, SuccessAction=/FailureAction=exit). */
   readonly exitCode?: number;
+  /** DefaultTimeoutStartSec= and the other Default*= settings in force. */
+  readonly defaults: ManagerDefaults;
 }
 
 /** Why a request was refused, in words systemctl prints after "Failed to start X: ". */

@@ -409,6 +409,7 @@ export class Manager implements ManagerApi {
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,
       exitCode: this.exitCode,
+      defaults: this.opts.defaults,
     };
   }
 
@@ -440,6 +441,7 @@ export class Manager implements ManagerApi {
       dependencies,
       pids: this.pids(r),
       controlGroup: this.opts.system.controlGroup?.(r.id) ?? unitCgroupPath(r.id),
+      defaults: this.opts.defaults,
     });
   }
 

@@ -12,7 +12,7 @@ import type { Kind } from '../graph/atoms.js';
 import { isGeneratedPath } from '../unit/generators.js';
 import type { Unit } from '../unit/model.js';
 import type { JobInfo, ProcessInfo, UnitStatus, UnitTimestamps } from './api.js';
-import type { UnitRuntime } from './unit-kind.js';
+import type { ManagerDefaults, UnitRuntime } from './unit-kind.js';
 
 /** What the manager knows about a unit besides its model and run-time record. */
 export interface UnitBookView {
@@ -33,6 +33,7 @@ export interface SnapshotInput {
   /** Pids of the unit's processes (main, control, their descendants). */
   readonly pids: readonly number[];
   readonly controlGroup: string;
+  readonly defaults: ManagerDefaults;
 }
 
 export function unitSnapshot(i: SnapshotInput): UnitStatus {
@@ -61,6 +62,7 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     unitFileState: unitFileState(i.model),
     processes: Object.freeze([...i.pids].sort((a, b) => a - b).map(processInfo)),
     controlGroup: i.controlGroup,
+    defaults: i.defaults,
   };
   return Object.freeze(snap);
 }
