@@ -9,7 +9,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
+import { dirname } from 'node:path';
 import { isGeneratedPath } from '../unit/generators.js';
+import { INSTALL_SEARCH_PATH, Installer } from '../unit/install.js';
 import type { Unit } from '../unit/model.js';
 import type { JobInfo, ProcessInfo, UnitStatus, UnitTimestamps } from './api.js';
 import type { ManagerDefaults, UnitRuntime } from './unit-kind.js';
@@ -67,15 +69,20 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
   return Object.freeze(snap);
 }
 
-/** UnitFileState=, as `show` prints it and `status` puts it in the Loaded: line. */
+/**
+ * UnitFileState=, as `show` prints it and `status` puts it in the Loaded: line. A unit is enabled by
+ * links in /etc/systemd/system or /run/systemd/system, which the installer reads (as `is-enabled`
+ * does); a unit file found elsewhere (a --unit-path directory) cannot be enabled there, and systemd
+ * calls it disabled.
+ */
 export function unitFileState(m: Unit): string {
   if (m.loadState === 'masked') return 'masked';
   if (!m.fragmentPath) return '';
   if (isGeneratedPath(m.fragmentPath)) return 'generated';
-  if (m.fragmentPath.startsWith('/run/')) return 'linked-runtime';
-  const install = m.install;
-  if (install.wantedBy.length === 0 && install.requiredBy.length === 0 && install.alias.length === 0 && install.also.length === 0) return 'static';
-  return 'enabled';
+  const i = m.install;
+  if (i.wantedBy.length + i.requiredBy.length + i.alias.length === 0) return i.also.length > 0 ? 'indirect' : 'static';
+  if (!INSTALL_SEARCH_PATH.includes(dirname(m.fragmentPath))) return 'disabled';
+  return new Installer('').state(m.id) ?? 'disabled';
 }
 
 /** NeedDaemonReload=: the fragment or a drop-in changed on disk after the unit was loaded. */
