@@ -99,22 +99,28 @@ const kill = (st: UnitStatus): Kill => st.model.kill!;
 const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
 
 
+/**
+ * Whether the unit's file was read: a unit that is not found (or masked) shows a service's initial
+ * values, before the manager's defaults and the file's settings were applied, as systemd's does.
+ */
+const loaded = (st: UnitStatus) => st.model.loadState === 'loaded';
+
 /** org.freedesktop.systemd1.Service, with its exec, kill and cgroup contexts (service units only). */
 export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
-  row(SVC, 'Type', 's', (st) => svc(st).type),
+  row(SVC, 'Type', 's', (st) => (loaded(st) ? svc(st).type : '')),
   row(SVC, 'ExitType', 's', () => 'main'),
   row(SVC, 'Restart', 's', (st) => svc(st).restart),
   row(SVC, 'PIDFile', 's', (st) => svc(st).pidFile ?? ''),
   row(SVC, 'NotifyAccess', 's', (st) => svc(st).notifyAccess ?? (svc(st).type === 'notify' ? 'main' : 'none')),
   row(SVC, 'RestartUSec', 't', (st) => svc(st).restartUSec ?? usecOf(st.defaults.restartMs)),
-  row(SVC, 'TimeoutStartUSec', 't', (st) => svc(st).timeoutStartUSec ?? (svc(st).type === 'oneshot' ? USEC_INFINITY : usecOf(st.defaults.timeoutStartMs))),
+  row(SVC, 'TimeoutStartUSec', 't', (st) => svc(st).timeoutStartUSec ?? (loaded(st) && svc(st).type === 'oneshot' ? USEC_INFINITY : usecOf(st.defaults.timeoutStartMs))),
   row(SVC, 'TimeoutStopUSec', 't', (st) => svc(st).timeoutStopUSec ?? usecOf(st.defaults.timeoutStopMs)),
   row(SVC, 'TimeoutAbortUSec', 't', (st) => svc(st).timeoutAbortUSec ?? svc(st).timeoutStopUSec ?? usecOf(st.defaults.timeoutAbortMs ?? st.defaults.timeoutStopMs)),
   row(SVC, 'TimeoutStartFailureMode', 's', (st) => svc(st).timeoutStartFailureMode),
   row(SVC, 'TimeoutStopFailureMode', 's', (st) => svc(st).timeoutStopFailureMode),
   row(SVC, 'RuntimeMaxUSec', 't', (st) => svc(st).runtimeMaxUSec),
   row(SVC, 'RuntimeRandomizedExtraUSec', 't', () => 0n),
-  row(SVC, 'WatchdogUSec', 't', (st) => svc(st).watchdogUSec),
+  row(SVC, 'WatchdogUSec', 't', (st) => (loaded(st) ? svc(st).watchdogUSec : USEC_INFINITY)),
   ...stamp<UnitStatus>(SVC, 'WatchdogTimestamp', () => NO_RUN.start),
   row(SVC, 'RootDirectoryStartOnly', 'b', (st) => svc(st).rootDirectoryStartOnly),
   row(SVC, 'RemainAfterExit', 'b', (st) => svc(st).remainAfterExit),
@@ -131,14 +137,14 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'UID', 'u', () => 0xffff_ffff),
   row(SVC, 'GID', 'u', () => 0xffff_ffff),
   row(SVC, 'NRestarts', 'u', (st) => st.nRestarts),
-  row(SVC, 'OOMPolicy', 's', () => 'stop'),
+  row(SVC, 'OOMPolicy', 's', (st) => (loaded(st) ? 'stop' : '')),
   ...stamp<UnitStatus>(SVC, 'ExecMainStartTimestamp', (st) => st.execMain.start),
   ...stamp<UnitStatus>(SVC, 'ExecMainExitTimestamp', (st) => st.execMain.exit),
   row(SVC, 'ExecMainPID', 'u', (st) => st.execMain.pid),
   row(SVC, 'ExecMainCode', 'i', (st) => st.execMain.code),
   row(SVC, 'ExecMainStatus', 'i', (st) => st.execMain.status),
   ...EXEC_KEYS.flatMap((k) => [row(SVC, k, 'a(sasbttttuii)', (st: UnitStatus) => commands(st, k)), row(SVC, `${k}Ex`, 'a(sasasttttuii)', (st: UnitStatus) => commands(st, k))]),
-  row(SVC, 'Slice', 's', () => SERVICE_SLICE),
+  row(SVC, 'Slice', 's', (st) => (loaded(st) ? SERVICE_SLICE : '')),
   // systemd trims a cgroup once it is empty (an exited oneshot's too) and forgets its path.
   row(SVC, 'ControlGroup', 's', (st) => (st.processes.length === 0 || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
   row(SVC, 'Environment', 'as', (st) => exe(st).environment),
@@ -156,7 +162,8 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'OOMScoreAdjust', 'i', (st) => exe(st).oomScoreAdjust ?? 0),
   row(SVC, 'Nice', 'i', (st) => exe(st).nice ?? 0),
   row(SVC, 'StandardInput', 's', (st) => exe(st).standardInput ?? 'null'),
-  row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? 'journal'),
+  // The journal is the default a loaded unit gets from the manager; before that it is inherit.
+  row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? (loaded(st) ? 'journal' : 'inherit')),
   row(SVC, 'StandardError', 's', (st) => exe(st).standardError ?? 'inherit'),
   row(SVC, 'SyslogIdentifier', 's', (st) => exe(st).syslogIdentifier ?? ''),
   row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
@@ -187,7 +194,6 @@ const DEPENDENCY_KINDS: readonly Kind[] = [
   'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf',
 ] as Kind[];
 
-const loaded = (st: UnitStatus) => st.model.loadState === 'loaded';
 /** systemd refuses manual starts of slices' and targets' peers the same way: only RefuseManualStart= and the load state matter. */
 const canStart = (st: UnitStatus) => loaded(st) && !st.model.unit.refuseManualStart;
 
@@ -214,7 +220,8 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   ...stamp<UnitStatus>(UNIT, 'ActiveExitTimestamp', (st) => st.timestamps.activeExit),
   ...stamp<UnitStatus>(UNIT, 'InactiveEnterTimestamp', (st) => st.timestamps.inactiveEnter),
   row(UNIT, 'CanStart', 'b', canStart),
-  row(UNIT, 'CanStop', 'b', (st) => loaded(st) && !st.model.unit.refuseManualStop),
+  // Not a question of the load state: a unit that is not found can still be stopped (whatever of it runs).
+  row(UNIT, 'CanStop', 'b', (st) => !st.model.unit.refuseManualStop && st.id !== '-.slice'),
   row(UNIT, 'CanReload', 'b', (st) => (st.model.service?.execReload.length ?? 0) > 0),
   row(UNIT, 'CanIsolate', 'b', (st) => st.model.unit.allowIsolate),
   row(UNIT, 'CanFreeze', 'b', () => false),

@@ -102,12 +102,13 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if ((st.activeState === 'inactive' || st.activeState === 'failed') && t.activeEnter.monotonicUs > 0n && t.activeExit.monotonicUs >= t.activeEnter.monotonicUs) {
     lines.push(`   Duration: ${duration(t.activeExit.monotonicUs - t.activeEnter.monotonicUs)}`);
   }
-  if (!st.conditionResult && st.failedCondition) {
+  // A result counts once checked: an unchecked condition or assertion is "no" too, and says nothing here.
+  if (t.condition.monotonicUs !== 0n && !st.conditionResult && st.failedCondition) {
     lines.push(`  Condition: start ${paint('0;1;39', 'condition failed')} at ${formatTimestamp(t.condition.realtimeUs)}; ${relative(t.condition.realtimeUs, nowUs)}`);
     const c = st.failedCondition;
     lines.push(`             └─ ${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} was not met`);
   }
-  if (!st.assertResult && st.failedCondition) {
+  if (t.assert.monotonicUs !== 0n && !st.assertResult && st.failedCondition) {
     lines.push(`     Assert: start ${paint('0;1;31', 'assertion failed')} at ${formatTimestamp(t.assert.realtimeUs)}; ${relative(t.assert.realtimeUs, nowUs)}`);
     const c = st.failedCondition;
     lines.push(`             └─ ${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} was not met`);

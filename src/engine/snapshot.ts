@@ -57,8 +57,9 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     statusErrno: r.statusErrno,
     invocationId: r.invocationId,
     timestamps: Object.freeze({ ...i.book.timestamps }),
-    conditionResult: i.book.conditionResult,
-    assertResult: i.book.assertResult,
+    // Unchecked conditions have not held: systemd says ConditionResult=no until the first check.
+    conditionResult: i.book.timestamps.condition.monotonicUs !== 0n && i.book.conditionResult,
+    assertResult: i.book.timestamps.assert.monotonicUs !== 0n && i.book.assertResult,
     failedCondition: i.book.failedCondition,
     needDaemonReload: needsReload(i.model, i.book.loadedAt),
     unitFileState: unitFileState(i.model),

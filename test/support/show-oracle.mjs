@@ -84,8 +84,11 @@ export function collect(ctl, unitNames) {
 
 export const systemdNsUsable = () => existsSync(join(NS, 'systemd-ns.sh')) && existsSync('/usr/lib/systemd/systemd');
 
-/** Units of the base trees compared too: a target and a slice, as both managers ship them. */
-export const BASE_UNITS = ['multi-user.target', 'system.slice'];
+/**
+ * Units compared besides the unit files: a target and a slice of each manager's own base units, and
+ * a name no file defines (LoadState=not-found).
+ */
+export const BASE_UNITS = ['multi-user.target', 'system.slice', 'no-such-unit.service'];
 
 /**
  * Boots systemd 252 on DIR (multi-user.target), collects, stops it. `baseDir`: where systemd-ns
