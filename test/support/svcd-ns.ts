@@ -44,8 +44,10 @@ export async function bootInNamespace(dir: string, unitDir: string, unit: string
     }
   };
   for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
-  await svcctl('is-system-running', '--wait');
+  // Looked up while svcd surely runs (its socket is there): a boot that ends in SuccessAction=exit
+  // may be over by the time is-system-running --wait answers.
   const hostPid = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
+  await svcctl('is-system-running', '--wait');
   // 0 or NaN here would later signal the test runner's own process group.
   if (!(hostPid > 1)) {
     p.kill('SIGKILL');
