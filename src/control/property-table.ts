@@ -72,17 +72,28 @@ const usecOf = (ms: number): bigint => (Number.isFinite(ms) ? BigInt(Math.round(
 
 const NO_RUN: ExecStatus = { pid: 0, start: { realtimeUs: 0n, monotonicUs: 0n }, exit: { realtimeUs: 0n, monotonicUs: 0n }, code: 0, status: 0 };
 
+type ModelCommand = NonNullable<UnitStatus['model']['service']>['execStart'][number];
+
+/** The …Ex= form's flags, in systemd's order, from the command's prefixes ("-", "+", "!", "!!", ":"). */
+function flagsOf(c: ModelCommand | undefined): readonly string[] {
+  if (!c) return [];
+  const f = c.flags;
+  return [[f.ignoreFailure, 'ignore-failure'], [f.fullyPrivileged, 'privileged'], [f.noSetuid, 'no-setuid'], [f.ambientMagic, 'ambient'], [f.noEnvExpand, 'no-env-expand']]
+    .filter(([on]) => on).map(([, name]) => name as string);
+}
+
 /** The unit's Exec*= lines with their last runs: the engine's record, else the model's (never run). */
 function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
-  const ran = st.commands[key];
-  if (ran) return ran.map((c) => ({ path: c.path, argv: c.argv, ignoreErrors: c.ignoreErrors, flags: c.ignoreErrors ? ['ignore-failure'] : [], run: c.run ?? NO_RUN }));
   const svc = st.model.service;
-  if (!svc) return [];
-  const lists: Record<string, typeof svc.execStart> = {
+  const lists: Record<string, readonly ModelCommand[]> = svc ? {
     ExecCondition: svc.execCondition, ExecStartPre: svc.execStartPre, ExecStart: svc.execStart, ExecStartPost: svc.execStartPost,
     ExecReload: svc.execReload, ExecStop: svc.execStop, ExecStopPost: svc.execStopPost,
-  };
-  return (lists[key] ?? []).map((c) => ({ path: c.path, argv: c.argv, ignoreErrors: c.flags.ignoreFailure, flags: c.flags.ignoreFailure ? ['ignore-failure'] : [], run: NO_RUN }));
+  } : {};
+  const model = lists[key] ?? [];
+  const ran = st.commands[key];
+  // The engine runs the model's lines in order: the i-th record is the i-th line.
+  if (ran) return ran.map((c, i) => ({ path: c.path, argv: c.argv, ignoreErrors: c.ignoreErrors, flags: flagsOf(model[i]), run: c.run ?? NO_RUN }));
+  return model.map((c) => ({ path: c.path, argv: c.argv, ignoreErrors: c.flags.ignoreFailure, flags: flagsOf(c), run: NO_RUN }));
 }
 
 const SVC: Interface = 'org.freedesktop.systemd1.Service';

@@ -31,6 +31,9 @@ const comparable = Object.keys(recorded.units).filter((u) => files[u] && Object.
 const documented = documentedDifferences(repo);
 // The objects compared: those units, and a target and a slice of each manager's own base units.
 const objects = [...comparable, ...BASE_UNITS];
+// The manager and the base units (NFailedUnits=, multi-user.target's Wants=, …) depend on every unit
+// booted: they are compared with the recording only when all its units are comparable here.
+const complete = Object.keys(recorded.hashes).every((u) => comparable.includes(u));
 
 /** Every way svcd's answers about `object` differ from systemd's, as "Property kind" strings. */
 function observed(object: string, systemd: Collected, systemdPaths: Paths, svcd: Collected, svcdPaths: Paths): { set: Set<string>; detail: string } {
@@ -70,7 +73,10 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'show-diff-'));
   unitDir = join(work, 'units');
   buildUnitDir(unitDir, Object.fromEntries(comparable.map((u) => [u, files[u]!])));
-  svcd = await bootInNamespace(work, unitDir, 'multi-user.target');
+  // Its own network namespace (loopback up, as systemd sets it up) and /run, as systemd-ns gives
+  // systemd: the Debian daemons, where installed, bind their ports and write their pid files there,
+  // never beside another test's.
+  svcd = await bootInNamespace(work, unitDir, 'multi-user.target', '/nonexistent', ['unshare', '--net', '--', 'sh', '-c', 'mount -t tmpfs tmpfs /run && ip link set lo up && exec "$@"', 'sh']);
   const run = svcd.run;
   const ctl = (...a: string[]) => spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, ...a], { encoding: 'utf8', env: CLIENT_ENV });
   svcdAnswers = collect(ctl, objects);
@@ -87,11 +93,11 @@ describe('svcctl show/status against the recorded systemctl 252', () => {
     expect(comparable).toEqual(expect.arrayContaining(['show-formats.service', 'show-running.service', 'nova-compute.service']));
   });
 
-  it('prints the manager\'s properties as systemctl does, but for the documented differences', () => {
+  it.skipIf(!complete)('prints the manager\'s properties as systemctl does, but for the documented differences (with every recorded unit comparable)', () => {
     checkAgainstDocs('manager', recorded, recordedPaths, svcdAnswers, svcdPaths);
   });
 
-  it.each(objects)('%s: every property and status field as systemctl prints it, but for the documented differences', (unit) => {
+  it.each(complete ? objects : comparable)('%s: every property and status field as systemctl prints it, but for the documented differences', (unit) => {
     checkAgainstDocs(unit, recorded, recordedPaths, svcdAnswers, svcdPaths);
   });
 });
