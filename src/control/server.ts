@@ -10,7 +10,7 @@ import { isJobMode } from '../shared/job-mode.js';
 import type { ManagerApi, RequestedJobType } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
-import { managerProperties, selectProperties, unitProperties } from './properties.js';
+import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
@@ -40,8 +40,8 @@ function handlers(api: ManagerApi): Handlers {
       return { version: s.version, systemState: s.systemState, bootUnit: s.bootUnit, journalDir: s.journalDir, runtimeDir: s.runtimeDir, nJobs: s.nJobs, nFailedUnits: s.nFailedUnits, exitCode: s.exitCode };
     },
     show: (p) => {
-      const props = p.unit === undefined ? managerProperties(api.status()) : unitProperties(api.unit(p.unit));
-      return { properties: selectProperties(props, p.properties, p.all ?? false) };
+      const all = p.all ?? false;
+      return { properties: p.unit === undefined ? showManager(api.status(), p.properties, all) : showUnit(api.unit(p.unit), p.properties, all) };
     },
     'unit-states': (p) =>
       p.units.map((name) => {
@@ -68,9 +68,10 @@ function handlers(api: ManagerApi): Handlers {
       let text = statusPage(st, p.color, now);
       // The unit's last lines from the journal, as systemctl status shows them.
       const dir = api.status().journalDir;
-      if (dir && found) {
+      const n = p.lines ?? 10;
+      if (dir && found && n > 0) {
         try {
-          const lines = query({ dirs: [dir], units: [st.id], reverse: false, lines: 10 }).map((e) => formatEntry(e, 'short', p.color));
+          const lines = query({ dirs: [dir], units: [st.id], reverse: false, lines: n }).map((e) => formatEntry(e, 'short', p.color));
           if (lines.length > 0) text += `\n${lines.join('\n')}\n`;
         } catch {
           // an unreadable journal leaves the page without its log lines

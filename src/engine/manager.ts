@@ -13,7 +13,6 @@
  * the observer's stateChanged, in systemd's order (unit_notify); every entry from the event loop
  * goes through the Engine's guard, so no exception reaches the loop.
  */
-import { statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
 import { ALL_KINDS } from '../graph/atoms.js';
 import type { JobMode } from '../shared/job-mode.js';
@@ -32,6 +31,7 @@ import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
+import { unitSnapshot } from './snapshot.js';
 
 export interface ConditionCheck {
   readonly verdict: ConditionVerdict;
@@ -373,6 +373,7 @@ export class Manager implements ManagerApi {
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,
       exitCode: this.exitCode,
+      defaults: this.opts.defaults,
     };
   }
 
@@ -389,39 +390,28 @@ export class Manager implements ManagerApi {
     return this.engine.jobs().map(jobInfo);
   }
 
+  /** One unit's snapshot for show/status/D-Bus (snapshot.ts): the model it runs, never re-read from disk. */
   private snapshot(r: Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }): UnitStatus {
-    const m = r.model;
-    const source = m.source ?? loadUnit(this.map, r.id);
-    const b = this.book(r.id);
     const dependencies: Partial<Record<Kind, readonly string[]>> = {};
     for (const k of ALL_KINDS) {
       const set = this.engine.graph.deps(r.id, k);
       if (set.size > 0) dependencies[k] = [...set];
     }
-    return {
-      id: r.id,
-      model: source,
-      dependencies,
-      activeState: r.activeState,
-      subState: r.subState,
-      result: r.result,
+    return unitSnapshot({
+      runtime: r,
       job: r.job ? jobInfo(r.job) : undefined,
-      mainPid: r.mainPid,
-      controlPid: r.controlPid,
-      execMain: r.execMain,
-      commands: r.commands,
-      nRestarts: r.nRestarts,
-      statusText: r.statusText,
-      statusErrno: r.statusErrno,
-      invocationId: r.invocationId,
-      timestamps: { ...b.timestamps },
-      conditionResult: b.conditionResult,
-      assertResult: b.assertResult,
-      failedCondition: b.failedCondition,
-      needDaemonReload: needsReload(source, b.loadedAt),
-      processes: this.opts.system.unitProcesses(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)),
+      model: r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id),
+      book: this.book(r.id),
+      dependencies,
+      pids: this.pids(r),
       controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
-    };
+      defaults: this.opts.defaults,
+    });
+  }
+
+  /** Every live process of the unit: its cgroup's, or what process tracking finds from its known pids. */
+  private pids(r: Readonly<UnitRuntime>): readonly number[] {
+    return this.opts.system.unitProcesses(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0));
   }
 
   enqueue(name: string, type: RequestedJobType, mode: JobMode, manual: boolean): Enqueued {
@@ -444,7 +434,7 @@ export class Manager implements ManagerApi {
 
   kill(name: string, whom: KillWhom, signal: number): ManagerError | undefined {
     const r = this.engine.unit(name);
-    const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.snapshot(r).processes;
+    const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.pids(r);
     const targets = pids.filter((p) => p > 0);
     if (targets.length === 0) return { code: 'no-such-process', message: whom === 'all' ? 'No matching processes to kill' : `No ${whom} process to kill` };
     for (const p of targets) this.opts.system.kill(p, signal);
@@ -575,17 +565,4 @@ function newBook(): UnitBook {
 
 function jobInfo(j: Readonly<Job>): JobInfo {
   return { id: j.id, unit: j.unit, type: j.type, state: j.state };
-}
-
-/** NeedDaemonReload=: the fragment or a drop-in changed on disk after the unit was loaded. */
-function needsReload(u: Unit, loadedAt: number): boolean {
-  for (const p of [u.fragmentPath, ...u.dropinPaths]) {
-    if (!p) continue;
-    try {
-      if (statSync(p).mtimeMs > loadedAt) return true;
-    } catch {
-      return true;
-    }
-  }
-  return false;
 }

@@ -25,7 +25,8 @@ buildTree(dir, {
     'trap.sh': `trap 'echo caught >${join(dir, 'marker')}' RTMIN+3\nwhile :; do sleep 1 & wait $!; done\n`,
     'units/apparmor.service': svc('Description=AppArmor exit\n', "ExecStart=/bin/sh -c 'exit 231'\n"),
     'units/x.target': '[Unit]\nDescription=Test Target\nWants=app.service setup.service bad.service cond.service trap.service apparmor.service\n',
-    'none.conf': '',
+    // Defaults a unit's own settings fall back to, which show must print (TimeoutStartUSec=7s).
+    'none.conf': '[Manager]\nDefaultTimeoutStartSec=7s\nDefaultRestartSec=250ms\n',
   },
 });
 chmodSync(dir, 0o755);
@@ -74,6 +75,11 @@ describe('svcctl talking to svcd', () => {
     const cond = svcctl('show', '-p', 'ConditionResult,ActiveState', 'cond.service').out;
     expect(cond).toBe('ActiveState=inactive\nConditionResult=no\n');
     expect(svcctl('show', '-p', 'SystemState').out).toBe('SystemState=degraded\n');
+  });
+
+  it('show prints the manager\'s Default*= where a unit sets none, and the defaults themselves', () => {
+    expect(svcctl('show', '-p', 'RestartUSec,TimeoutStartUSec,TimeoutStopUSec', 'app.service').out).toBe('RestartUSec=250ms\nTimeoutStartUSec=7s\nTimeoutStopUSec=1min 30s\n');
+    expect(svcctl('show', '-p', 'DefaultTimeoutStartUSec,DefaultRestartUSec,DefaultStartLimitBurst').out).toBe('DefaultTimeoutStartUSec=7s\nDefaultRestartUSec=250ms\nDefaultStartLimitBurst=5\n');
   });
 
   it('status shows the page and exits 0 running, 3 not running, 4 unknown', () => {
