@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory.js';
 import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
 import { readBootId, readMachineId } from '../journal/format.js';
-import { parseTimespan } from '../shared/timespan.js';
+import type { Usec } from '../shared/timespan.js';
+import { parseTimestamp, realtimeNow } from '../shared/timestamp.js';
+import { localZone } from '../shared/tzfile.js';
 
 export type OutputMode = 'short' | 'short-iso' | 'short-precise' | 'short-monotonic' | 'json' | 'json-pretty' | 'json-sse' | 'cat' | 'verbose' | 'with-unit';
 export const OUTPUT_MODES: readonly string[] = ['short', 'short-iso', 'short-precise', 'short-monotonic', 'json', 'json-pretty', 'json-sse', 'cat', 'verbose', 'with-unit'];
@@ -50,35 +52,13 @@ export function parsePriority(text: string): number[] | undefined {
   return n === undefined ? undefined : Array.from({ length: n + 1 }, (_, i) => i);
 }
 
-/** --since/--until: "2026-11-22 10:00:00", "2026-11-22", "10:00", "today", "yesterday", "now", "-1h", "+5min". */
-export function parseTime(text: string, now = Date.now()): number | undefined {
-  const t = text.trim();
-  const day = (offset: number) => {
-    const d = new Date(now);
-    d.setHours(0, 0, 0, 0);
-    d.setDate(d.getDate() + offset);
-    return d.getTime() * 1000;
-  };
-  if (t === 'now') return now * 1000;
-  if (t === 'today') return day(0);
-  if (t === 'yesterday') return day(-1);
-  if (t === 'tomorrow') return day(1);
-  const rel = /^([+-])\s*(.+)$/.exec(t) ?? /^(.+)\s+(ago|left)$/.exec(t);
-  if (rel) {
-    const [sign, span] = rel[1] === '+' || rel[1] === '-' ? [rel[1], rel[2]!] : [rel[2] === 'ago' ? '-' : '+', rel[1]!];
-    const r = parseTimespan(span);
-    if (!r.ok) return undefined;
-    return now * 1000 + (sign === '-' ? -1 : 1) * Number(r.value);
-  }
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
-  if (m) return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)).getTime() * 1000;
-  const hm = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(t);
-  if (hm) {
-    const d = new Date(now);
-    d.setHours(Number(hm[1]), Number(hm[2]), Number(hm[3] ?? 0), 0);
-    return d.getTime() * 1000;
-  }
-  return undefined;
+/**
+ * --since/--until: a systemd.time(7) time stamp read as journalctl 252 reads it ("@1765000000",
+ * "5min ago", "today", "2026-12-07 10:00 Europe/Berlin", …), in microseconds since the epoch.
+ */
+export function parseTime(text: string, env: Readonly<Record<string, string | undefined>>, now: Usec = realtimeNow()): number | undefined {
+  const r = parseTimestamp(text, { now, zone: localZone(env), zoneFileSuffix: 'evaluate' });
+  return r.ok ? Number(r.value) : undefined;
 }
 
 /** Where journalctl looks without -D: the persistent and the volatile directory of this machine. */

@@ -34,6 +34,7 @@ const VERBS: Record<string, Loader> = {
 
 const ANALYZE_VERBS: Record<string, Loader> = {
   timespan: async () => (await import('./verbs/analyze-timespan.js')).run,
+  timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
 };
 

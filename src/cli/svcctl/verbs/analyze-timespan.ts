@@ -7,7 +7,9 @@
  * be valid for `systemd-analyze timestamp` or `calendar` instead.
  */
 import type { VerbContext } from '../context.js';
-import { formatTimespan, parseTimespan, USEC_INFINITY, USEC_PER_SEC } from '../../../shared/timespan.js';
+import { formatTimespan, parseTimespan, USEC_PER_SEC } from '../../../shared/timespan.js';
+import { parseTimestamp, realtimeNow } from '../../../shared/timestamp.js';
+import { localZone } from '../../../shared/tzfile.js';
 
 const WHITESPACE = ' \t\n\r';
 const LABEL_WIDTH = 'Original:'.length;
@@ -26,7 +28,7 @@ export function localeIsUtf8(env: Readonly<Record<string, string | undefined>>):
   return !(base === 'C' || base === 'POSIX');
 }
 
-function colorsEnabled(ctx: VerbContext): boolean {
+export function colorsEnabled(ctx: VerbContext): boolean {
   const sc = ctx.env.SYSTEMD_COLORS;
   if (sc !== undefined) return !/^(0|no|n|false|f|off)$/i.test(sc);
   if (ctx.env.NO_COLOR !== undefined) return false;
@@ -40,16 +42,20 @@ function stripTrailing(line: string): string {
   return line.slice(0, end);
 }
 
-/** One table row: the label right-aligned, the value's lines below each other. */
-function row(label: string, value: string, highlight = false): string {
+/** ANSI highlights systemd's tables give a value (ansi_highlight(), ansi_highlight_blue()). */
+export const HIGHLIGHT = '\x1b[0;1;39m';
+export const HIGHLIGHT_BLUE = '\x1b[0;1;34m';
+
+/** One table row: the label right-aligned to `width`, the value's lines below each other. */
+export function row(label: string, value: string, highlight: string | false = false, width = LABEL_WIDTH): string {
   const lines = value.split('\n');
   // A trailing newline does not open another line (systemd splits with strv_split_newlines()).
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines
     .map((l, i) => {
-      const head = i === 0 ? label.padStart(LABEL_WIDTH) : ' '.repeat(LABEL_WIDTH);
+      const head = i === 0 ? label.padStart(width) : ' '.repeat(width);
       const text = stripTrailing(l);
-      return `${head} ${highlight && text !== '' ? `\x1b[0;1;39m${text}\x1b[0m` : text}\n`;
+      return `${head} ${highlight && text !== '' ? `${highlight}${text}\x1b[0m` : text}\n`;
     })
     .join('');
 }
@@ -57,47 +63,17 @@ function row(label: string, value: string, highlight = false): string {
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const CALENDAR_SHORTHANDS = ['minutely', 'hourly', 'daily', 'monthly', 'weekly', 'yearly', 'annually', 'quarterly', 'semiannually'];
 
+/** 2199-12-31 23:59:59 UTC: the calendar's last year is 2199. */
+const CALENDAR_LAST_SECOND = 7_258_118_399;
+
 // Both systemd parsers let mktime()/the calendar normalise "Feb 30"; only the field ranges count.
 function validDate(m: number, d: number): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
-/** A relative span for a timestamp: "infinity" is a valid span but not a point in time. */
-function finiteSpan(text: string): boolean {
-  const r = parseTimespan(text);
-  return r.ok && r.value !== USEC_INFINITY;
-}
-
-/** Absolute date/time forms of systemd.time(7) "Parsing Timestamps", without weekday or zone. */
-function isAbsoluteTimestamp(t: string): boolean {
-  const m = /^(?:(\d{2}|\d{4})-(\d{1,2})-(\d{1,2}))?(?:(?:^| )(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?$/.exec(t);
-  if (!m || t === '') return false;
-  if (m[1] !== undefined) {
-    if (!validDate(Number(m[2]), Number(m[3]))) return false;
-  }
-  if (m[4] !== undefined) {
-    if (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 61)) return false;
-  }
-  return m[1] !== undefined || m[4] !== undefined;
-}
-
-/**
- * Whether `systemd-analyze timestamp` would accept the text. Covers the relative forms ("now",
- * "today", "+5s", "5s ago", "@123") and plain dates and times with an optional " UTC"; weekday
- * prefixes depend on today's date and are left out on purpose, as are named time zones.
- */
-export function looksLikeTimestamp(text: string): boolean {
-  let t = text;
-  if (['now', 'today', 'yesterday', 'tomorrow'].includes(t)) return true;
-  if (t.startsWith('+') || t.startsWith('-')) return finiteSpan(t.slice(1));
-  for (const suffix of [' ago', ' left']) {
-    if (t.endsWith(suffix)) return finiteSpan(t.slice(0, -suffix.length));
-  }
-  if (t.startsWith('@')) return parseTimespan(t.slice(1)).ok;
-  if (t.endsWith(' UTC')) t = t.slice(0, -4);
-  // The zone applies to dates: "today UTC" works, "now UTC" does not.
-  if (['today', 'yesterday', 'tomorrow'].includes(t)) return true;
-  return isAbsoluteTimestamp(t);
+/** Whether `systemd-analyze timestamp` would accept the text (with its own refusal of zone-file suffixes). */
+export function looksLikeTimestamp(text: string, env: Readonly<Record<string, string | undefined>> = {}): boolean {
+  return parseTimestamp(text, { now: realtimeNow(), zone: localZone(env), zoneFileSuffix: 'refuse' }).ok;
 }
 
 const CAL_COMPONENT = String.raw`(?:\*|\d+(?:\.\.\d+)?)(?:/\d+)?`;
@@ -112,8 +88,11 @@ const CAL_TIME = new RegExp(`^${CAL_LIST}:${CAL_LIST}(?::${CAL_LIST}(?:\\.\\d+)?
  */
 export function looksLikeCalendarSpec(text: string): boolean {
   if (CALENDAR_SHORTHANDS.includes(text)) return true;
-  if (text.startsWith('@')) return /^@\d+$/.test(text);
+  // "@N" becomes a calendar date, which systemd limits to the years 1970-2199.
+  if (text.startsWith('@')) return /^@\d+$/.test(text) && Number(text.slice(1)) <= CALENDAR_LAST_SECOND;
   const words = text.split(' ').filter((w) => w !== '');
+  // systemd takes white space after a date ("2026-12-07 ") but not after a time ("10:00 ").
+  if (/\s$/.test(text) && !CAL_DATE.test(words[words.length - 1] ?? '')) return false;
   if (words.length === 0) return false;
   if (words[words.length - 1] === 'UTC') words.pop();
   if (words.length > 0 && words[0]!.split(/,|\.\./).every((w) => WEEKDAYS.includes(w))) words.shift();
@@ -123,6 +102,7 @@ export function looksLikeCalendarSpec(text: string): boolean {
     if (!sawDate && !sawTime && CAL_DATE.test(w)) {
       const plain = /^(\d+)-(\d+)-(\d+)$/.exec(w);
       if (plain && !validDate(Number(plain[2]), Number(plain[3]))) return false;
+      if (plain && plain[1]!.length > 2 && (Number(plain[1]) < 1970 || Number(plain[1]) > 2199)) return false;
       sawDate = true;
     } else if (!sawTime && CAL_TIME.test(w)) {
       const plain = /^(\d+):(\d+)(?::(\d+))?$/.exec(w);
@@ -150,7 +130,7 @@ export async function run(ctx: VerbContext): Promise<number> {
       let msg = `Failed to parse time span '${input}': ${r.error}\n`;
       if (looksLikeCalendarSpec(input))
         msg += `Hint: this expression is a valid calendar specification. Use 'systemd-analyze calendar "${input}"' instead?\n`;
-      if (looksLikeTimestamp(input))
+      if (looksLikeTimestamp(input, ctx.env))
         msg += `Hint: this expression is a valid timestamp. Use 'systemd-analyze timestamp "${input}"' instead?\n`;
       ctx.stderr.write(msg);
       status = 1;
@@ -158,7 +138,7 @@ export async function run(ctx: VerbContext): Promise<number> {
     }
     out += row('Original:', input);
     out += row(`${mu}s:`, r.value.toString());
-    out += row('Human:', formatTimespan(r.value), color);
+    out += row('Human:', formatTimespan(r.value), color && HIGHLIGHT);
     if (i < ctx.args.length - 1) out += '\n';
   }
   // systemd's stdout is buffered until exit, so everything printed before an error still appears.

@@ -44,12 +44,29 @@ export interface LogsIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** -n and -b take an optional argument in journalctl: give them their defaults when it is absent. */
+/** Options that take a value, by every spelling: getopt gives them the next argument even when it starts with "-". */
+const VALUE_OPTIONS = new Map<string, string>(
+  Object.entries(OPTIONS).flatMap(([name, o]) =>
+    o.type === 'string' && name !== 'lines' && name !== 'boot' ? [[`--${name}`, name], ...('short' in o ? [[`-${o.short}`, name] as const] : [])] : [],
+  ),
+);
+
+/**
+ * Argument spellings node's parseArgs() reads differently from getopt: a value starting with "-"
+ * ("--since -1h", "-b -1") is joined to its option; -n and -b take an optional argument in
+ * journalctl, so they get their defaults when it is absent.
+ */
 function normalise(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = args[i + 1];
+    const valueOption = VALUE_OPTIONS.get(a);
+    if (next !== undefined && next.startsWith('-') && (valueOption !== undefined || ((a === '-b' || a === '--boot') && /^-\d+$/.test(next)))) {
+      out.push(`--${valueOption ?? 'boot'}=${next}`);
+      i++;
+      continue;
+    }
     out.push(a);
     if ((a === '-n' || a === '--lines') && (next === undefined || !/^[+]?\d+$|^all$/.test(next))) out.push('10');
     if ((a === '-b' || a === '--boot') && (next === undefined || !/^(-?\d+|[0-9a-f]{32}|all)$/.test(next))) out.push('0');
@@ -97,10 +114,18 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     io.stderr.write(`Failed to parse priority value: ${v.priority}\n`);
     return 1;
   }
-  const since = v.since === undefined ? undefined : parseTime(v.since);
-  const until = v.until === undefined ? undefined : parseTime(v.until);
-  if ((v.since !== undefined && since === undefined) || (v.until !== undefined && until === undefined)) {
-    io.stderr.write(`Failed to parse timestamp: ${v.since ?? v.until ?? ''}\n`);
+  const since = v.since === undefined ? undefined : parseTime(v.since, io.env);
+  if (v.since !== undefined && since === undefined) {
+    io.stderr.write(`Failed to parse timestamp: ${v.since}\n`);
+    return 1;
+  }
+  const until = v.until === undefined ? undefined : parseTime(v.until, io.env);
+  if (v.until !== undefined && until === undefined) {
+    io.stderr.write(`Failed to parse timestamp: ${v.until}\n`);
+    return 1;
+  }
+  if (since !== undefined && until !== undefined && since > until) {
+    io.stderr.write('--since= must be before --until=.\n');
     return 1;
   }
   let grep: RegExp | undefined;
