@@ -36,7 +36,8 @@ const general = [
   '*-02-30', '*-*-31', '*-04-31', '*-1,4,7,10-1', '*-*-1/7', '*-*-5..20/5', '*-*~1', '*-02~1', '*-*~7..1',
   '*-*~1..3', '*~03', '*-*~28', '*-*~29', '*-*~1/2', '2024~01-01', '2024-*~05', '2025..2027-06-01',
   '2024..2030/2-02-29', '12-25', '2024-13-01', '2024-00-01', '*-*-0', '*-*-32', '2024-01-01  12:00',
-  '*-*-1,15,1,15', '*-1..12/3-1', '*-03-25..31 03:00',
+  '*-*-1,15,1,15', '*-1..12/3-1', '*-03-25..31 03:00', '*~24,22/12,10', '*~12..26,1', '*~22/12,10',
+  '*-*~1,2,3,4,5,6,7,8,9', '*-02~1..3,5',
   // times
   '*-*-* *:*:*', '*:*:*', '*:0/15', '*:*:0/10', '12:00', '00:00:00.5', '*:*:1.123456789', '*:*:30.5/2.25',
   '*-*-* 00:00:00..10', '*-*-* 00:00:00.5..1.7', '*:*:59.9999995', '00:00:60', '24:00', '23:60', '1:2:3',
@@ -92,6 +93,42 @@ const commands = [
   [],
 ];
 
+// Expressions built by a seeded generator (the same ones on every run), for combinations nobody
+// would think of: lists, ranges and steps in every field, fractions, ~, weekdays, zones.
+function generated(count, seed) {
+  let state = seed;
+  const rnd = (n) => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+  const pick = (list) => list[rnd(list.length)];
+  const value = (max, usec) => (usec && rnd(4) === 0 ? `${rnd(max + 3)}.${rnd(1000000)}` : String(rnd(max + 3)).padStart(1 + rnd(2), '0'));
+  const field = (max, usec = false) => {
+    if (rnd(10) < 2) return '*';
+    let s = value(max, usec);
+    if (rnd(3) === 0) s += `..${value(max, usec)}`;
+    if (rnd(3) === 0) s += `/${usec && rnd(3) === 0 ? `${rnd(5)}.${rnd(100)}` : rnd(max / 2 + 2)}`;
+    if (rnd(4) === 0) s += `,${field(max, usec).replace('*', '1')}`;
+    return s;
+  };
+  const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'monday', 'Friday'];
+  return Array.from({ length: count }, () => {
+    let s = '';
+    if (rnd(3) === 0) s += `${pick(days)}${rnd(2) ? pick(['..', ',', '-']) + pick(days) : ''} `;
+    if (rnd(4) !== 0) {
+      const year = rnd(3) === 0 ? '' : `${rnd(2) ? '*' : pick(['2024', '2025', '2030', '24', '99', '2199', '1970'])}-`;
+      s += `${year}${field(12)}${rnd(4) === 0 ? '~' : '-'}${field(31)} `;
+    }
+    if (rnd(5) !== 0) s += `${field(23)}:${field(59)}${rnd(2) ? `:${field(59, true)}` : ''}`;
+    s = s.trim();
+    if (rnd(5) === 0) s += pick([' UTC', ' Europe/Berlin', ' America/New_York', ' CET', ' CEST', ' EST', ' EDT', ' Asia/Kolkata', ' utc']);
+    return s;
+  });
+}
+
 const BATCH = 12;
 const batches = (list) => Array.from({ length: Math.ceil(list.length / BATCH) }, (_, i) => list.slice(i * BATCH, (i + 1) * BATCH));
 
@@ -114,10 +151,11 @@ for (const tz of zones) {
   const argvs = [
     ...batches(general).map((b) => ['--iterations=5', '--base-time=2024-03-30 12:00:00 UTC', '--', ...b]),
     ...dstBases.flatMap((base) => batches(dst).map((b) => ['--iterations=5', `--base-time=${base}`, '--', ...b])),
+    ...batches(generated(96, 252)).map((b) => ['--iterations=3', '--base-time=2024-10-26 23:30:00 UTC', '--', ...b]),
     ...commands,
   ];
   const cases = argvs.map((args) => record(tz, args));
   count += cases.length;
   writeFileSync(join(outDir, `${tz.replace(/[^A-Za-z0-9]+/g, '_')}.json`), JSON.stringify({ tz, cases }, null, 1) + '\n');
 }
-console.log(`recorded ${general.length + dst.length} expressions (${count} command lines) under ${zones.length} zones in ${outDir}`);
+console.log(`recorded ${general.length + dst.length} expressions and 96 generated ones (${count} command lines) under ${zones.length} zones in ${outDir}`);

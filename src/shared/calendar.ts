@@ -376,13 +376,14 @@ function fixYear(chain: readonly CalendarComponent[]): CalendarComponent[] {
 }
 
 function chainValid(chain: CalendarChain, from: number, to: number, endOfMonth: boolean): boolean {
-  // Days counted from the month's end may go back at most to the 28th last.
-  if (endOfMonth) to -= 3;
-  return chain.every((c) => {
-    if (c.start < from || c.start > to) return false;
-    if (c.repeat > to - from) return false;
-    if (c.stop >= 0) return c.stop >= from && c.stop <= to && c.start + c.repeat <= c.stop;
-    return endOfMonth ? c.start - c.repeat >= from : c.start + c.repeat <= to;
+  return chain.every((c, k) => {
+    // Days counted from the month's end may go back at most to the 28th last; systemd takes those
+    // three days off again for each further element of the list, so later elements get less room.
+    const last = endOfMonth ? to - 3 * (k + 1) : to;
+    if (c.start < from || c.start > last) return false;
+    if (c.repeat > last - from) return false;
+    if (c.stop >= 0) return c.stop >= from && c.stop <= last && c.start + c.repeat <= c.stop;
+    return endOfMonth ? c.start - c.repeat >= from : c.start + c.repeat <= last;
   });
 }
 
