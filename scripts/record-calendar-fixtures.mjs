@@ -129,6 +129,14 @@ function generated(count, seed) {
   });
 }
 
+// Command lines whose stdout and stderr share one pipe (as in `2>&1`), for the order of tables,
+// errors and the empty lines between them.
+const interleaved = [
+  ['--base-time=2024-03-30 12:00:00 UTC', 'daily', 'foo', 'hourly', 'bar', '5s'],
+  ['--base-time=2024-03-30 12:00:00 UTC', 'foo', 'daily'],
+  ['--iterations=2', '--base-time=2024-03-30 12:00:00 UTC', 'now', '2020-01-01', 'x', 'y', 'weekly'],
+];
+
 const BATCH = 12;
 const batches = (list) => Array.from({ length: Math.ceil(list.length / BATCH) }, (_, i) => list.slice(i * BATCH, (i + 1) * BATCH));
 
@@ -155,6 +163,12 @@ for (const tz of zones) {
     ...commands,
   ];
   const cases = argvs.map((args) => record(tz, args));
+  for (const args of interleaved) {
+    const before = Date.now() * 1000;
+    const r = spawnSync('sh', ['-c', 'exec systemd-analyze calendar "$@" 2>&1', 'sh', ...args], { env: { ...env, TZ: tz }, encoding: 'utf8' });
+    const after = (Date.now() + 1) * 1000;
+    cases.push({ args, combined: true, stdout: r.stdout, stderr: r.stderr, status: r.status, clock: [String(before), String(after)] });
+  }
   count += cases.length;
   writeFileSync(join(outDir, `${tz.replace(/[^A-Za-z0-9]+/g, '_')}.json`), JSON.stringify({ tz, cases }, null, 1) + '\n');
 }

@@ -20,6 +20,8 @@ const svcctl = join(root, 'bin', 'svcctl');
 
 interface Case {
   args: string[];
+  /** Recorded with stdout and stderr on one pipe (`2>&1`): their order is checked through bin/svcctl. */
+  combined?: boolean;
   stdout: string;
   stderr: string;
   status: number;
@@ -98,7 +100,15 @@ const built = existsSync(join(root, 'dist', 'cli', 'svcctl.js'));
 const live = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
 const haveSystemd = live.status === 0 && /^systemd 252\b/.test(live.stdout);
 
-const allCases = zones.flatMap((z) => z.cases.map((c, i) => ({ tz: z.tz, n: i, ...c })));
+const everyCase = zones.flatMap((z) => z.cases.map((c, i) => ({ tz: z.tz, n: i, ...c })));
+const allCases = everyCase.filter((c) => !c.combined);
+const combinedCases = everyCase.filter((c) => c.combined);
+
+/** bin/svcctl (or systemd-analyze) with stdout and stderr on one pipe. */
+function combined(cmd: string[], tz: string, args: string[]): { stdout: string; status: number | null } {
+  const r = spawnSync('sh', ['-c', 'exec "$@" 2>&1', 'sh', ...cmd, ...args], { env: { ...baseEnv, TZ: tz }, encoding: 'utf8' });
+  return { stdout: r.stdout, status: r.status };
+}
 
 describe('svcctl analyze calendar vs recorded systemd-analyze', () => {
   it('has at least 90 recorded expressions, valid and invalid, under at least four zones', () => {
@@ -127,6 +137,12 @@ describe('svcctl analyze calendar vs recorded systemd-analyze', () => {
     }
     expect(checked).toBeGreaterThan(1000);
   });
+
+  it.skipIf(!built).each(combinedCases)('$tz #$n, stdout and stderr on one pipe: $args', (fx) => {
+    const r = combined([svcctl, 'analyze', 'calendar'], fx.tz, fx.args);
+    expect(maskFromNow(r.stdout)).toBe(maskFromNow(fx.stdout));
+    expect(r.status).toBe(fx.status);
+  });
 });
 
 describe.skipIf(!built)('bin/svcctl analyze calendar', () => {
@@ -149,6 +165,13 @@ describe.skipIf(!haveSystemd)('svcctl analyze calendar vs live systemd-analyze',
     const r = await ours(fx.tz, fx.args);
     expect(r.stdout).toBe(t.stdout);
     expect(r.stderr).toBe(t.stderr);
+    expect(r.status).toBe(t.status);
+  });
+
+  it.skipIf(!built).each(combinedCases)('$tz #$n, stdout and stderr on one pipe: $args', (fx) => {
+    const t = combined(['systemd-analyze', 'calendar'], fx.tz, fx.args);
+    const r = combined([svcctl, 'analyze', 'calendar'], fx.tz, fx.args);
+    expect(maskFromNow(r.stdout)).toBe(maskFromNow(t.stdout));
     expect(r.status).toBe(t.status);
   });
 

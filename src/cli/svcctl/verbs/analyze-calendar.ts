@@ -127,18 +127,27 @@ export async function run(ctx: VerbContext): Promise<number> {
     return 1;
   }
   const calendarRun: CalendarRun = { zone, base, iterations, state, color: colorsEnabled(ctx) };
-  let out = '';
+  // Where stdout and stderr share a pipe, their order is systemd's: each table is flushed when
+  // printed, while the empty line between two expressions waits in stdio's buffer for the next
+  // table (or the exit); a terminal is line-buffered, so there it comes out at once.
+  let pending = '';
   let status = 0;
   for (const [i, input] of ctx.args.entries()) {
-    if (i > 0) out += '\n';
+    if (i > 0) pending += '\n';
+    if (ctx.isTTY) {
+      ctx.stdout.write(pending);
+      pending = '';
+    }
     const one = calendarOne(input, calendarRun);
-    out += one.stdout;
+    if (one.stdout !== '') {
+      ctx.stdout.write(pending + one.stdout);
+      pending = '';
+    }
     if (one.stderr !== '') {
       ctx.stderr.write(one.stderr);
       status = 1;
     }
   }
-  // systemd's stdout is a buffered stream: it reaches the pipe at exit, after the errors.
-  if (out !== '') ctx.stdout.write(out);
+  if (pending !== '') ctx.stdout.write(pending);
   return status;
 }
