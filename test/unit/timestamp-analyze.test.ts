@@ -9,9 +9,9 @@
 //  - the UNIX seconds lie between the two ends' values (equal to both for absolute inputs, so
 //    any error in the date arithmetic, the zone or the fraction fails);
 //  - the Normalized form and (in UTC) lines equal svcctl's formatting of that very value;
-//  - "From now" equals svcctl's at one end of the window (it changes at most once inside a
-//    window of a few milliseconds at second granularity), or, when both ends are under a second
-//    away, has that shape ("65us ago") - the only part compared structurally;
+//  - "From now" equals svcctl's at an instant of the window, or, when under a second away (it
+//    then changes every microsecond), has that shape ("65us ago") - the only part compared
+//    structurally;
 //  - errors, hints and the exit status are equal byte for byte.
 // The spawned bin/svcctl is held to the same rules over its own window.
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorText, parseTimestamps, timestampTable, type TimestampAnswer } from '../../src/cli/svcctl/verbs/analyze-timestamp.js';
 import { localZone } from '../../src/shared/tzfile.js';
+import { formatTimestampRelative } from '../../src/shared/timestamp.js';
 import type { Usec } from '../../src/shared/timespan.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -110,8 +111,15 @@ function expectConsistent(tz: string, args: string[], observed: { stdout: string
     const fromNow = (t: string) => /From now: (.*)\n$/.exec(t)?.[1] ?? '';
     const withoutFromNow = (t: string) => t.replace(/From now: .*\n$/, 'From now: …\n');
     expect(withoutFromNow(table)).toBe(withoutFromNow(atEnds[0]!));
-    expect(atEnds.map(fromNow).every((r) => SUB_SECOND.test(r)), `From now of ${JSON.stringify(input)}: ${fromNow(table)} vs ${atEnds.map(fromNow).join(' / ')}`).toBe(true);
-    expect(fromNow(table)).toMatch(SUB_SECOND);
+    // A slow run (a loaded machine) can make the window longer than one step of the relative
+    // format: then the printed text must be the one of some instant inside the window...
+    const observedFromNow = fromNow(table);
+    const samples = Array.from({ length: 1001 }, (_, k) => before + ((after - before) * BigInt(k)) / 1000n);
+    if (samples.some((n) => formatTimestampRelative(v, n) === observedFromNow)) return;
+    // ...except below a second, where it changes every microsecond: there only its shape counts,
+    // and the value must be within a second of the window.
+    expect(observedFromNow, `From now of ${JSON.stringify(input)}`).toMatch(SUB_SECOND);
+    expect(v + 1_000_000n > before && v < after + 1_000_000n, `${JSON.stringify(input)}: ${v} is not within a second of the window`).toBe(true);
   });
 }
 
@@ -125,6 +133,7 @@ function runTimed(cmd: string, argv: string[], tz: string) {
 }
 
 const built = existsSync(join(root, 'dist', 'cli', 'svcctl.js'));
+const haveTzdata = fixtures.every((f) => f.tz.includes(',') || existsSync(join('/usr/share/zoneinfo', f.tz)));
 const live = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
 const haveSystemd = live.status === 0 && /^systemd 252\b/.test(live.stdout);
 
@@ -135,7 +144,8 @@ describe('svcctl analyze timestamp vs recorded systemd-analyze', () => {
     expect(fixtures.map((f) => f.tz)).toEqual(expect.arrayContaining(['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata']));
   });
 
-  describe.each(fixtures)('TZ=$tz', (fx) => {
+  // The answers depend on the zone files (and which names exist as files): without tzdata there is nothing to compare.
+  describe.skipIf(!haveTzdata).each(fixtures)('TZ=$tz', (fx) => {
     it.each(fx.cases)('$args', (c) => {
       expectConsistent(fx.tz, c.args, c, BigInt(c.clock[0]), BigInt(c.clock[1]));
     });
@@ -145,7 +155,7 @@ describe('svcctl analyze timestamp vs recorded systemd-analyze', () => {
 /** All single-argument inputs of a zone, in one run: the mktime() guess carries between them as in systemd. */
 const allInputs = (fx: ZoneFixture) => fx.cases.filter((c) => c.args.length === 1).map((c) => c.args[0]!);
 
-describe.skipIf(!built)('bin/svcctl analyze timestamp', () => {
+describe.skipIf(!built || !haveTzdata)('bin/svcctl analyze timestamp', () => {
   it.each(fixtures)('TZ=$tz, every input in one run', (fx) => {
     const args = allInputs(fx);
     const r = runTimed(svcctl, ['analyze', 'timestamp', '--', ...args], fx.tz);
