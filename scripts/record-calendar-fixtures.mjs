@@ -137,6 +137,15 @@ const interleaved = [
   ['--iterations=2', '--base-time=2024-03-30 12:00:00 UTC', 'now', '2020-01-01', 'x', 'y', 'weekly'],
 ];
 
+// Texts that `systemd-analyze timespan` and `timestamp` refuse, with or without the hint that they
+// are calendar events: those verbs ask this parser (under Europe/Berlin, for "CET"). None may
+// depend on the day: "Mon 12:00" is a valid time stamp on Mondays only.
+const hintTexts = [
+  '*~1', 'semi-annually', 'DAILY', 'daily Europe/Berlin', '*-*-* 00:00:00.5', 'Mon,Tue', '*:0/15 UTC',
+  '2024-02-30', '12:00 CET', '*-*-1,15', '00:00:60', '10:00 ', '@7258118400', 'Fri..Mon',
+  '*-*~29', 'quarterly utc', '*:*:*', 'Sat,Sun *-*-* 10:00:00 Asia/Kolkata',
+];
+
 const BATCH = 12;
 const batches = (list) => Array.from({ length: Math.ceil(list.length / BATCH) }, (_, i) => list.slice(i * BATCH, (i + 1) * BATCH));
 
@@ -152,7 +161,7 @@ function record(tz, args) {
   return { args, stdout: r.stdout, stderr: r.stderr, status: r.status, clock: [String(before), String(after)] };
 }
 
-mkdirSync(outDir, { recursive: true });
+mkdirSync(join(outDir, 'hints'), { recursive: true });
 for (const f of readdirSync(outDir)) if (f.endsWith('.json')) rmSync(join(outDir, f));
 let count = 0;
 for (const tz of zones) {
@@ -172,4 +181,11 @@ for (const tz of zones) {
   count += cases.length;
   writeFileSync(join(outDir, `${tz.replace(/[^A-Za-z0-9]+/g, '_')}.json`), JSON.stringify({ tz, cases }, null, 1) + '\n');
 }
+const hints = ['timespan', 'timestamp'].flatMap((verb) =>
+  hintTexts.map((text) => {
+    const r = spawnSync('systemd-analyze', [verb, '--', text], { env: { ...env, TZ: 'Europe/Berlin' }, encoding: 'utf8' });
+    return { verb, text, stderr: r.stderr, status: r.status };
+  }),
+);
+writeFileSync(join(outDir, 'hints', 'Europe_Berlin.json'), JSON.stringify({ tz: 'Europe/Berlin', hints }, null, 1) + '\n');
 console.log(`recorded ${general.length + dst.length} expressions and 96 generated ones (${count} command lines) under ${zones.length} zones in ${outDir}`);

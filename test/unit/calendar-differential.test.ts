@@ -28,6 +28,11 @@ interface Case {
   clock: [string, string];
 }
 
+const hintFixtures = JSON.parse(readFileSync(join(fixtureDir, 'hints', 'Europe_Berlin.json'), 'utf8')) as {
+  tz: string;
+  hints: Array<{ verb: string; text: string; stderr: string; status: number }>;
+};
+
 const zones = readdirSync(fixtureDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
@@ -48,7 +53,7 @@ class Sink extends Writable {
 }
 
 /** svcctl analyze calendar ARGS under TZ, in this process; the environment is restored afterwards. */
-async function ours(tz: string, args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
+async function ours(tz: string, args: string[], verb = 'calendar'): Promise<{ stdout: string; stderr: string; status: number }> {
   const saved = { ...process.env };
   const stdout = new Sink();
   const stderr = new Sink();
@@ -57,7 +62,7 @@ async function ours(tz: string, args: string[]): Promise<{ stdout: string; stder
     Object.assign(process.env, { ...baseEnv, TZ: tz });
     for (const k of ['LC_ALL', 'LC_CTYPE', 'SYSTEMD_UTF8']) delete process.env[k];
     const io = { stdout, stderr } as unknown as { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
-    const status = await main(['analyze', 'calendar', ...args], io);
+    const status = await main(['analyze', verb, ...args], io);
     return { stdout: stdout.text, stderr: stderr.text, status };
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
@@ -138,6 +143,13 @@ describe.skipIf(!haveTzdata)('svcctl analyze calendar vs recorded systemd-analyz
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  // analyze timespan and timestamp hint at `calendar` exactly when this parser accepts the text.
+  it.each(hintFixtures.hints)('analyze $verb hints for "$text"', async (fx) => {
+    const r = await ours(hintFixtures.tz, ['--', fx.text], fx.verb);
+    expect(r.stderr).toBe(fx.stderr);
+    expect(r.status).toBe(fx.status);
   });
 
   it.skipIf(!built).each(combinedCases)('$tz #$n, stdout and stderr on one pipe: $args', (fx) => {
