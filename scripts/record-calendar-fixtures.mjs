@@ -146,6 +146,17 @@ const hintTexts = [
   '*-*~29', 'quarterly utc', '*:*:*', 'Sat,Sun *-*-* 10:00:00 Asia/Kolkata',
 ];
 
+// Command lines run on a terminal of a given width (through script(1)): systemd then shortens the
+// table to the terminal, ellipsizing cells ("…", or "..." outside UTF-8). terminal.json.
+const terminal = [
+  ...[45, 30, 20, 8, 3].map((cols) => ({ cols, env: '', args: ['--iterations=2', '--base-time=2024-03-30 12:00:00 UTC', 'Mon,Tue,Wed *-*-* 02:30:00 Europe/Berlin', '2020-01-01', 'daily'] })),
+  { cols: 30, env: 'LANG=C', args: ['--base-time=2024-03-30 12:00:00 UTC', 'Mon,Tue,Wed *-*-* 02:30:00 Europe/Berlin'] },
+  { cols: 80, env: 'COLUMNS=25', args: ['--base-time=2024-03-30 12:00:00 UTC', 'Mon,Tue,Wed *-*-* 02:30:00 Europe/Berlin'] },
+  { cols: 30, env: 'SYSTEMD_COLORS=1', args: ['--iterations=2', '--base-time=2024-03-30 12:00:00 UTC', 'Mon..Fri 12:00', '2020-01-01'] },
+];
+/** A command line for script(1): each argument single-quoted (none contains a quote). */
+const terminalCommand = (program, cols, env, args) => `stty cols ${cols}; ${env} exec ${program} ${args.map((a) => `'${a}'`).join(' ')}`;
+
 const BATCH = 12;
 const batches = (list) => Array.from({ length: Math.ceil(list.length / BATCH) }, (_, i) => list.slice(i * BATCH, (i + 1) * BATCH));
 
@@ -187,5 +198,12 @@ const hints = ['timespan', 'timestamp'].flatMap((verb) =>
     return { verb, text, stderr: r.stderr, status: r.status };
   }),
 );
+const terminalCases = terminal.map((t) => {
+  const before = Date.now() * 1000;
+  const r = spawnSync('script', ['-qc', terminalCommand('systemd-analyze calendar', t.cols, t.env, t.args), '/dev/null'], { env: { ...env, TZ: 'UTC' }, encoding: 'utf8' });
+  const after = (Date.now() + 1) * 1000;
+  return { ...t, stdout: r.stdout, clock: [String(before), String(after)] };
+});
+writeFileSync(join(outDir, 'hints', 'terminal.json'), JSON.stringify({ tz: 'UTC', terminal: terminalCases }, null, 1) + '\n');
 writeFileSync(join(outDir, 'hints', 'Europe_Berlin.json'), JSON.stringify({ tz: 'Europe/Berlin', hints }, null, 1) + '\n');
 console.log(`recorded ${general.length + dst.length} expressions and 96 generated ones (${count} command lines) under ${zones.length} zones in ${outDir}`);

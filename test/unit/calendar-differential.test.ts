@@ -33,6 +33,18 @@ const hintFixtures = JSON.parse(readFileSync(join(fixtureDir, 'hints', 'Europe_B
   hints: Array<{ verb: string; text: string; stderr: string; status: number }>;
 };
 
+const terminalFixtures = JSON.parse(readFileSync(join(fixtureDir, 'hints', 'terminal.json'), 'utf8')) as {
+  tz: string;
+  terminal: Array<{ cols: number; env: string; args: string[]; stdout: string }>;
+};
+const haveScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+/** PROGRAM ARGS on a terminal COLS wide, through script(1); each argument single-quoted (none contains a quote). */
+function onTerminal(program: string, cols: number, extraEnv: string, args: string[]): string {
+  const command = `stty cols ${cols}; ${extraEnv} exec ${program} ${args.map((a) => `'${a}'`).join(' ')}`;
+  return spawnSync('script', ['-qc', command, '/dev/null'], { env: { ...baseEnv, TZ: terminalFixtures.tz }, encoding: 'utf8' }).stdout;
+}
+
 const zones = readdirSync(fixtureDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
@@ -70,8 +82,8 @@ async function ours(tz: string, args: string[], verb = 'calendar'): Promise<{ st
   }
 }
 
-const FROM_NOW = /^( *From now: ).*$/gm;
-const maskFromNow = (s: string): string => s.replace(FROM_NOW, '$1…');
+const FROM_NOW = /^( *From now: ).*?(\r?)$/gm;
+const maskFromNow = (s: string): string => s.replace(FROM_NOW, '$1…$2');
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /** "Sat 2024-03-30 12:00:00 UTC" as µs since the epoch. */
@@ -143,6 +155,12 @@ describe.skipIf(!haveTzdata)('svcctl analyze calendar vs recorded systemd-analyz
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  // On a terminal the table is shortened to its width, cells ellipsized.
+  it.skipIf(!built || !haveScript).each(terminalFixtures.terminal)('on a terminal $cols columns wide ($env): $args', (fx) => {
+    const ours = onTerminal(svcctl + ' analyze calendar', fx.cols, fx.env, fx.args);
+    expect(maskFromNow(ours)).toBe(maskFromNow(fx.stdout));
   });
 
   // analyze timespan and timestamp hint at `calendar` exactly when this parser accepts the text.

@@ -10,7 +10,7 @@
  * Every expression starts from the same base: --base-time, or the clock read once.
  */
 import type { VerbContext } from '../context.js';
-import { colorsEnabled, HIGHLIGHT_BLUE } from './analyze-timespan.js';
+import { colorsEnabled, HIGHLIGHT_BLUE, localeIsUtf8 } from './analyze-timespan.js';
 import { parseTimespan, USEC_PER_SEC, type Usec } from '../../../shared/timespan.js';
 import { formatTimestamp, formatTimestampRelative, parseTimestamp, realtimeNow } from '../../../shared/timestamp.js';
 import { newMktimeState, type MktimeState } from '../../../shared/mktime.js';
@@ -28,17 +28,51 @@ interface Row {
   readonly color?: string;
 }
 
+/** How wide the table may be: unlimited unless stdout is a terminal, whose width $COLUMNS overrides. */
+export interface TableLayout {
+  readonly width?: number;
+  readonly utf8: boolean;
+}
+
+/** systemd's columns(): $COLUMNS when it is a valid width, else the terminal's, else 80. */
+export function terminalColumns(ctx: VerbContext): number | undefined {
+  if (!ctx.isTTY) return undefined;
+  const env = Number(ctx.env.COLUMNS);
+  if (/^\d+$/.test(ctx.env.COLUMNS ?? '') && env > 0 && env <= 0xffff) return env;
+  const tty = (ctx.stdout as { columns?: number }).columns;
+  return tty !== undefined && tty > 0 ? tty : 80;
+}
+
+/** systemd's ellipsize() at the end: the text cut to `width` with "…" (or "..." outside UTF-8) last. */
+function ellipsize(text: string, width: number, utf8: boolean): string {
+  if (text.length <= width) return text;
+  const mark = utf8 ? '\u2026' : '...';
+  return text.slice(0, Math.max(0, width - mark.length)) + mark.slice(0, width);
+}
+
 /**
  * systemd's vertical table: labels right-aligned with a colon. The value column is the last one,
  * so a plain value is not padded; a coloured one is padded to the column's width inside the colour.
+ * When the table is wider than the terminal, the two columns share its width equally (the value
+ * column taking what the labels do not need) and overlong cells are ellipsized.
  */
-function renderTable(rows: readonly Row[], color: boolean): string {
-  const labelWidth = Math.max(...rows.map((r) => r.label.length + 1));
-  const valueWidth = Math.max(...rows.map((r) => r.value.length));
+function renderTable(rows: readonly Row[], color: boolean, layout: TableLayout): string {
+  let labelWidth = Math.max(...rows.map((r) => r.label.length + 1));
+  let valueWidth = Math.max(...rows.map((r) => r.value.length));
+  const room = layout.width === undefined ? Infinity : layout.width - 1;
+  if (labelWidth + valueWidth > room) {
+    const half = Math.floor(room / 2);
+    if (valueWidth < room - half) labelWidth = room - valueWidth;
+    else {
+      labelWidth = Math.min(labelWidth, half);
+      valueWidth = room - labelWidth;
+    }
+  }
   return rows
     .map((r) => {
-      const head = `${r.label}:`.padStart(labelWidth);
-      const value = color && r.color ? `${r.color}${r.value.padEnd(valueWidth)}${NORMAL}` : r.value;
+      const head = ellipsize(`${r.label}:`, labelWidth, layout.utf8).padStart(labelWidth);
+      const text = ellipsize(r.value, valueWidth, layout.utf8);
+      const value = color && r.color ? `${r.color}${text.padEnd(valueWidth)}${NORMAL}` : text;
       return `${head} ${value}\n`;
     })
     .join('');
@@ -61,6 +95,7 @@ interface CalendarRun {
   readonly iterations: number;
   readonly state: MktimeState;
   readonly color: boolean;
+  readonly layout: TableLayout;
 }
 
 /** systemd's time_parsing_hint() for a calendar verb: would the text be a time stamp or a time span? */
@@ -97,7 +132,7 @@ function calendarOne(input: string, run: CalendarRun): { stdout: string; stderr:
     rows.push({ label: 'From now', value: formatTimestampRelative(at, realtimeNow()) ?? '-' });
     after = at;
   }
-  return { stdout: renderTable(rows, run.color), stderr: '' };
+  return { stdout: renderTable(rows, run.color, run.layout), stderr: '' };
 }
 
 export async function run(ctx: VerbContext): Promise<number> {
@@ -126,7 +161,7 @@ export async function run(ctx: VerbContext): Promise<number> {
     ctx.stderr.write('Too few arguments.\n');
     return 1;
   }
-  const calendarRun: CalendarRun = { zone, base, iterations, state, color: colorsEnabled(ctx) };
+  const calendarRun: CalendarRun = { zone, base, iterations, state, color: colorsEnabled(ctx), layout: { width: terminalColumns(ctx), utf8: localeIsUtf8(ctx.env) } };
   // Where stdout and stderr share a pipe, their order is systemd's: each table is flushed when
   // printed, while the empty line between two expressions waits in stdio's buffer for the next
   // table (or the exit); a terminal is line-buffered, so there it comes out at once.
