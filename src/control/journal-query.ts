@@ -12,6 +12,7 @@ import { readBootId, readMachineId } from '../journal/format.js';
 import type { Usec } from '../shared/timespan.js';
 import { parseTimestamp, realtimeNow } from '../shared/timestamp.js';
 import { localZone } from '../shared/tzfile.js';
+import { globRegExp, stringIsGlob } from '../shared/glob.js';
 
 export type OutputMode = 'short' | 'short-iso' | 'short-precise' | 'short-monotonic' | 'json' | 'json-pretty' | 'json-sse' | 'cat' | 'verbose' | 'with-unit';
 export const OUTPUT_MODES: readonly string[] = ['short', 'short-iso', 'short-precise', 'short-monotonic', 'json', 'json-pretty', 'json-sse', 'cat', 'verbose', 'with-unit'];
@@ -92,10 +93,6 @@ function matchesUnit(e: JournalEntry, units: readonly RegExp[]): boolean {
   return units.some((re) => (u !== undefined && re.test(u)) || (own !== undefined && re.test(own)));
 }
 
-function globToRegExp(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 /** Entries of several directories merged in journalctl's order. */
 function* merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
   if (dirs.length === 1) {
@@ -119,9 +116,10 @@ function* merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator
  * are read: the walk goes backwards from the tail and stops.
  */
 export function query(q: LogQuery, after?: JournalEntry): JournalEntry[] {
-  const plain = q.units.every((u) => !/[*?[]/.test(u));
+  const plain = q.units.every((u) => !stringIsGlob(u));
   const matches = q.priorities ? q.priorities.map((p) => ({ name: 'PRIORITY', value: String(p) })) : [];
-  const unitRes = q.units.map(globToRegExp);
+  // journalctl -u matches with fnmatch(…, FNM_NOESCAPE).
+  const unitRes = q.units.map((u) => globRegExp(u, { noescape: true }));
   const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId };
   const keep = (e: JournalEntry) => (unitRes.length === 0 || matchesUnit(e, unitRes)) && (!q.grep || q.grep.test(field(e, 'MESSAGE') ?? ''));
   const sources = (reverse: boolean): Generator<JournalEntry>[] => {

@@ -9,6 +9,7 @@ import { USEC_INFINITY } from '../shared/timespan.js';
 import { isGeneratedPath } from '../unit/generators.js';
 import type { Unit } from '../unit/model.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
+import { showExitText, sigchldCodeToString } from '../shared/exit-status.js';
 
 export type PropertyValue =
   | { readonly t: 's'; readonly v: string }
@@ -82,28 +83,6 @@ function timestampPair(name: string, t: Timestamp): Property[] {
   return [{ name, value: { t: 'ts', v: t } }, { name: `${name}Monotonic`, value: u(t.monotonicUs) }];
 }
 
-const EXIT_NAMES: Record<number, string> = {
-  0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING',
-  200: 'CHDIR', 201: 'NICE', 202: 'FDS', 203: 'EXEC', 204: 'MEMORY', 205: 'LIMITS', 206: 'OOM_ADJUST', 207: 'SIGNAL_MASK', 208: 'STDIN',
-  209: 'STDOUT', 210: 'CHROOT', 211: 'IOPRIO', 212: 'TIMERSLACK', 213: 'SECUREBITS', 214: 'SETSCHEDULER', 215: 'CPUAFFINITY', 216: 'GROUP',
-  217: 'USER', 218: 'CAPABILITIES', 219: 'CGROUP', 220: 'SETSID', 221: 'CONFIRM', 222: 'STDERR', 224: 'PAM', 225: 'NETWORK', 226: 'NAMESPACE',
-  227: 'NO_NEW_PRIVILEGES', 228: 'SECCOMP', 229: 'SELINUX_CONTEXT', 230: 'PERSONALITY', 231: 'APPARMOR_PROFILE', 232: 'ADDRESS_FAMILIES',
-  233: 'RUNTIME_DIRECTORY', 235: 'CHOWN', 236: 'SMACK_PROCESS_LABEL', 237: 'KEYRING', 238: 'STATE_DIRECTORY', 239: 'CACHE_DIRECTORY',
-  240: 'LOGS_DIRECTORY', 241: 'CONFIGURATION_DIRECTORY', 242: 'NUMA_POLICY', 243: 'CREDENTIALS', 245: 'BPF',
-};
-const SIGNAL_NAMES: Record<number, string> = { 1: 'HUP', 2: 'INT', 3: 'QUIT', 4: 'ILL', 5: 'TRAP', 6: 'ABRT', 7: 'BUS', 8: 'FPE', 9: 'KILL', 10: 'USR1', 11: 'SEGV', 12: 'USR2', 13: 'PIPE', 14: 'ALRM', 15: 'TERM' };
-
-/** "status=1/FAILURE", "status=15/TERM" as systemctl status and ExecStart={…} print them. */
-export function exitStatusText(code: number, status: number): string {
-  // Names for libc's and systemd's own codes only (0, 1, 200…): LSB's 2…7 print bare, as systemctl does.
-  if (code === 1) return status >= 2 && status <= 7 ? String(status) : EXIT_NAMES[status] ? `${status}/${EXIT_NAMES[status]}` : String(status);
-  return `${status}/${SIGNAL_NAMES[status] ?? String(status)}`;
-}
-
-export function exitCodeText(code: number): string {
-  return code === 1 ? 'exited' : code === 2 ? 'killed' : code === 3 ? 'dumped' : '';
-}
-
 function execProperty(st: UnitStatus, key: string): Property | undefined {
   const list = st.commands[key];
   const fromModel = (st.model.service as unknown as Record<string, readonly { path: string; argv: readonly string[]; flags: { ignoreFailure: boolean } }[]> | undefined)?.[key.charAt(0).toLowerCase() + key.slice(1)];
@@ -113,8 +92,8 @@ function execProperty(st: UnitStatus, key: string): Property | undefined {
     const r = c.run;
     const start = r ? formatTimestamp(r.start.realtimeUs) : '';
     const stop = r ? formatTimestamp(r.exit.realtimeUs) : '';
-    const code = r && r.code !== 0 ? exitCodeText(r.code) : r && r.pid > 0 ? 'running' : '(null)';
-    return `{ path=${c.path} ; argv[]=${c.argv.join(' ')} ; ignore_errors=${c.ignoreErrors ? 'yes' : 'no'} ; start_time=[${start || 'n/a'}] ; stop_time=[${stop || 'n/a'}] ; pid=${r?.pid ?? 0} ; code=${code} ; status=${r && r.code !== 0 ? exitStatusText(r.code, r.status) : '0/0'} }`;
+    const code = r && r.code !== 0 ? sigchldCodeToString(r.code) : r && r.pid > 0 ? 'running' : '(null)';
+    return `{ path=${c.path} ; argv[]=${c.argv.join(' ')} ; ignore_errors=${c.ignoreErrors ? 'yes' : 'no'} ; start_time=[${start || 'n/a'}] ; stop_time=[${stop || 'n/a'}] ; pid=${r?.pid ?? 0} ; code=${code} ; ${r && r.code !== 0 ? showExitText(r.code, r.status) : 'status=0/0'} }`;
   });
   return { name: key, value: { t: 'raw', v: text.join(' ') } };
 }

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
-import { exitCodeText, exitStatusText, formatTimestamp, unitFileState } from './properties.js';
+import { formatTimestamp, unitFileState } from './properties.js';
+import { sigchldCodeToString, statusExitText } from '../shared/exit-status.js';
 
 export function relative(us: bigint, nowUs: bigint): string {
   let d = nowUs > us ? (nowUs - us) / 1000n : 0n;
@@ -139,7 +140,7 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
       const r = c.run;
       if (!r || r.code === 0 || r.pid === 0) continue;
       const ok = r.code === 1 && r.status === 0;
-      const text = `(code=${exitCodeText(r.code)}, status=${exitStatusText(r.code, r.status)})`;
+      const text = `(code=${sigchldCodeToString(r.code)}, ${statusExitText(r.code, r.status)})`;
       lines.push(`    Process: ${r.pid} ${`${key}=${c.path} ${c.argv.slice(1).join(' ')}`.trimEnd()} ${ok ? text : paint('0;1;31', text)}`);
     }
   }
@@ -147,7 +148,7 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if (st.mainPid > 0) lines.push(`   Main PID: ${st.mainPid} (${comm(st.mainPid)})`);
   else if (st.execMain.pid > 0 && st.execMain.code !== 0) {
     const ok = st.execMain.code === 1 && st.execMain.status === 0;
-    const text = `(code=${exitCodeText(st.execMain.code)}, status=${exitStatusText(st.execMain.code, st.execMain.status)})`;
+    const text = `(code=${sigchldCodeToString(st.execMain.code)}, ${statusExitText(st.execMain.code, st.execMain.status)})`;
     lines.push(`   Main PID: ${st.execMain.pid} ${ok ? text : paint('0;1;31', text)}`);
   }
   if (st.statusText) lines.push(`     Status: "${st.statusText}"`);

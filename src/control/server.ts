@@ -6,13 +6,14 @@
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { JobMode } from '../graph/graph.js';
+import { isJobMode } from '../shared/job-mode.js';
 import type { ManagerApi, RequestedJobType } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
 import { managerProperties, selectProperties, unitProperties } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
+import { fnmatch } from '../shared/glob.js';
 
 class CallError extends Error {
   constructor(
@@ -24,10 +25,10 @@ class CallError extends Error {
 }
 
 const JOB_TYPES: readonly string[] = ['start', 'stop', 'restart', 'try-restart', 'reload', 'reload-or-restart', 'try-reload-or-restart', 'verify-active', 'reload-or-start'];
-const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
 
+/** list-units PATTERN…: fnmatch() with FNM_NOESCAPE, as systemctl matches them. */
 function unitMatches(id: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(id));
+  return patterns.some((p) => fnmatch(p, id, { noescape: true }));
 }
 
 type Handlers = { [M in Method]: (p: Methods[M]['params']) => Methods[M]['result'] | Promise<Methods[M]['result']> };
@@ -81,8 +82,8 @@ function handlers(api: ManagerApi): Handlers {
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
       if (!JOB_TYPES.includes(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);
-      if (!JOB_MODES.includes(p.mode)) throw new CallError('invalid', `Unknown job mode ${p.mode}.`);
-      const r = api.enqueue(p.unit, p.type as RequestedJobType, p.mode as JobMode, true);
+      if (!isJobMode(p.mode)) throw new CallError('invalid', `Unknown job mode ${p.mode}.`);
+      const r = api.enqueue(p.unit, p.type as RequestedJobType, p.mode, true);
       if (!r.ok) throw new CallError(r.error.code, r.error.message);
       if (!p.wait) return { jobId: r.job.id };
       const result = await r.done;

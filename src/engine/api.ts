@@ -8,7 +8,7 @@
  * the engine from changing, and a caller can never change the engine through one.
  */
 import type { Kind } from '../graph/atoms.js';
-import type { JobMode } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import type { Unit } from '../unit/model.js';
 import type { ActiveState, JobResult, JobState, JobType, QueuedJobType } from './job.js';
 
@@ -116,7 +116,7 @@ export interface ManagerStatus {
   readonly nFailedUnits: number;
   readonly nNames: number;
   readonly userspaceTimestamp: Timestamp;
-  /** When the boot's start job finished (FinishTimestamp=); NEVER while booting. */
+  /** When the boot finished (FinishTimestamp=): its job done and no job left; NEVER while booting. */
   readonly finishTimestamp: Timestamp;
   /** The exit status svcd will end with, once set (svcctl exit N, SuccessAction=/FailureAction=exit). */
   readonly exitCode?: number;

@@ -22,10 +22,13 @@
  * the manager.
  */
 import type { Atom } from '../graph/atoms.js';
-import { Graph, type GraphUnit, type JobMode } from '../graph/graph.js';
-import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isStopLike, lookupMerge } from './job.js';
+import { Graph, type GraphUnit } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
+import { type ActiveState, type JobResult, type JobState, type JobType, type QueuedJobType, isStopLike, mergeIntoInstalled } from './job.js';
 import { sliceKind, targetKind } from './kinds/target.js';
-import { serviceKind } from './kinds/service.js';
+import { serviceKind } from './kinds/service/index.js';
+import { perpetualKind } from './kinds/perpetual.js';
+import { perpetualUnit } from '../unit/perpetual.js';
 import { NEVER, type Timestamp } from './api.js';
 import { SpawnFailure, type ChildExitEvent, type SignalName, type System, type TimerHandle } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
@@ -49,6 +52,8 @@ export interface Job {
 export interface EngineObserver {
   jobInstalled?(job: Readonly<Job>): void;
   jobStarted?(job: Readonly<Job>): void;
+  /** A running job whose unit acted and is now on its way (activating, deactivating, reloading). */
+  jobActing?(job: Readonly<Job>, state: ActiveState): void;
   jobFinished?(job: Readonly<Job>, result: JobResult): void;
   stateChanged?(unit: string, from: ActiveState, to: ActiveState, subState: string): void;
   /** A unit's message ("Main process exited, …"), with the unit it is about. */
@@ -106,6 +111,8 @@ export class Engine {
   private readonly models = new Map<string, EngineUnit>();
   private readonly runtimes = new Map<string, Runtime>();
   private readonly kinds = new Map<string, UnitKind>();
+  /** The units whose main or control process each pid is (child exits, notify messages), kept by trackPids(). */
+  private readonly pidOwners = new Map<number, Runtime[]>();
   private readonly system: System;
   private readonly observer: EngineObserver;
   private nextJobId = 1;
@@ -131,8 +138,8 @@ export class Engine {
       return u;
     });
     this.ctx = {
-      system: this.system,
       defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS,
+      now: () => this.system.now(),
       setState: (u, sub) => this.setState(u as Runtime, sub),
       stateTimer: (u, ms, fn) => this.stateTimer(u as Runtime, ms, fn),
       spawn: (u, cmd, o) => {
@@ -147,7 +154,10 @@ export class Engine {
         }
       },
       kill: (_u, pid, signal: SignalName | number) => this.system.kill(pid, signal),
-      processes: (u) => this.system.unitProcesses?.(u.id, [u.mainPid, u.controlPid].filter((p) => p > 0)) ?? [u.mainPid, u.controlPid].filter((p) => p > 0),
+      processes: (u, known, fresh) => this.system.unitProcesses(u.id, known, fresh),
+      strayProcesses: () => this.system.strayProcesses(),
+      readPidFile: (path) => this.system.readPidFile(path),
+      releaseRuntime: (u) => this.system.releaseRuntime(u.id),
       requestJob: (u, type, mode) => {
         this.requests.push({ unit: u.id, type, mode });
       },
@@ -275,7 +285,7 @@ export class Engine {
       r.activeState = active;
       Object.assign(r, { result: s.result, mainPid: s.mainPid, execMain: s.execMain, commands: s.commands, nRestarts: s.nRestarts, statusText: s.statusText, statusErrno: s.statusErrno, invocationId: s.invocationId });
       if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind);
-      if (s.invocationId) this.system.adoptInvocation?.(r.id, s.invocationId);
+      if (s.invocationId) this.system.adoptInvocation(r.id, s.invocationId);
     }
   }
 
@@ -283,6 +293,8 @@ export class Engine {
     const r = this.runtimes.get(id);
     if (!r || r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
     for (const t of r.timers) t.cancel();
+    r.mainPid = 0;
+    r.controlPid = 0;
     this.runtimes.delete(id);
     return true;
   }
@@ -361,17 +373,15 @@ export class Engine {
     for (const pj of plan.jobs) {
       const r = this.runtime(pj.unit);
       let job = r.job;
-      if (job && isConflicting(job.type, pj.type)) {
+      const merged = job && mergeIntoInstalled(job, pj.type, r.activeState);
+      if (job && merged === 'conflict') {
         this.finish(job, 'canceled');
         job = undefined;
       }
-      if (job) {
-        // Mergeable with the installed job: one job does both.
-        const merged = mergeTypes(job.type, pj.type, r.activeState);
-        if (merged !== job.type) {
-          job.type = merged;
-          job.state = 'waiting';
-        }
+      if (job && merged && merged !== 'conflict') {
+        // One job does both: it runs anew unless it was running and already covers the new one.
+        job.type = merged.type;
+        job.state = merged.state;
         job.irreversible ||= pj.irreversible;
       } else {
         job = { id: this.nextJobId++, unit: pj.unit, type: pj.type, state: 'waiting', irreversible: pj.irreversible, ignoreOrder: pj.ignoreOrder };
@@ -458,15 +468,51 @@ export class Engine {
     let r = this.runtimes.get(id);
     if (r) return r;
     const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
-    const kind = this.kinds.get(model.type) ?? UNSUPPORTED;
+    // A perpetual unit is born active, in the state systemd gives it, and stays there.
+    const perpetual = model.perpetual ? perpetualUnit(id) : undefined;
+    const kind = this.kinds.get(model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
+    const subState = perpetual && kind.states[perpetual.subState] !== undefined ? perpetual.subState : kind.initialState;
     r = {
-      id, model, kind, subState: kind.initialState, activeState: kind.states[kind.initialState] ?? 'inactive',
-      result: 'success', mainPid: 0, controlPid: 0, data: {}, timers: new Set(),
+      id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',
+      result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '',
     };
+    this.trackPids(r);
     this.runtimes.set(id, r);
     return r;
+  }
+
+  /**
+   * Whoever sets a unit's mainPid or controlPid (its kind, restore()) keeps pidOwners right: the
+   * fields become accessors that file the unit under its pids, so an exit or a notify message
+   * finds its unit without a look at every unit.
+   */
+  private trackPids(r: Runtime): void {
+    const pids = { mainPid: 0, controlPid: 0 };
+    for (const field of ['mainPid', 'controlPid'] as const) {
+      const other = field === 'mainPid' ? 'controlPid' : 'mainPid';
+      Object.defineProperty(r, field, {
+        enumerable: true,
+        get: () => pids[field],
+        set: (pid: number) => {
+          const old = pids[field];
+          if (pid === old) return;
+          pids[field] = pid;
+          if (old > 0 && pids[other] !== old) {
+            const rest = (this.pidOwners.get(old) ?? []).filter((o) => o !== r);
+            if (rest.length > 0) this.pidOwners.set(old, rest);
+            else this.pidOwners.delete(old);
+          }
+          if (pid > 0 && pids[other] !== pid) this.pidOwners.set(pid, [...(this.pidOwners.get(pid) ?? []), r]);
+        },
+      });
+    }
+  }
+
+  /** The unit whose main or control process `pid` is (the first to claim it, should two). */
+  private ownerOf(pid: number): Runtime | undefined {
+    return pid > 0 ? this.pidOwners.get(pid)?.[0] : undefined;
   }
 
   /** The one place a unit's state changes. */
@@ -588,6 +634,10 @@ export class Engine {
     this.observer.jobStarted?.(job);
     try {
       this.runJob(r, job);
+      // systemd says a job begins only when the unit is still on its way once it acted: a simple
+      // service that is up at once says "Started" alone, a oneshot "Starting" first.
+      const s = r.activeState;
+      if (r.job === job && job.state === 'running' && (s === 'activating' || s === 'deactivating' || s === 'reloading')) this.observer.jobActing?.(job, s);
     } catch (e) {
       this.log(`${r.id}: ${job.type} failed: ${(e as Error).message}`);
       if (r.job === job) this.finish(job, 'failed');
@@ -617,10 +667,8 @@ export class Engine {
           return this.finish(job, 'dependency');
         }
         const verdict = this.opts.conditions?.(r.model) ?? 'ok';
-        if (verdict === 'condition-failed') {
-          this.log(`${r.id}: Condition check resulted in ${r.model.description ?? r.id} being skipped.`);
-          return this.finish(job, 'done');
-        }
+        // The job is done; its message says the condition skipped it (job-status.ts).
+        if (verdict === 'condition-failed') return this.finish(job, 'done');
         if (verdict === 'assert-failed') return this.finish(job, 'assert');
         return r.kind.start(r, this.ctx);
       }
@@ -637,6 +685,11 @@ export class Engine {
         }
         return r.kind.stop(r, this.ctx, true);
       case 'reload':
+        // A reload merged into one under way runs again once that one is over.
+        if (s === 'reloading') {
+          job.state = 'waiting';
+          return;
+        }
         if (s !== 'active') return this.finish(job, 'invalid');
         if (!r.kind.reload) return this.finish(job, 'unsupported');
         return r.kind.reload(r, this.ctx);
@@ -739,38 +792,21 @@ export class Engine {
   // ---- events from the system -----------------------------------------------------------------
 
   private childExit(e: ChildExitEvent): void {
-    for (const r of this.runtimes.values()) {
-      if (e.pid === r.mainPid || e.pid === r.controlPid) {
-        r.kind.childExit?.(r, e, this.ctx);
-        return;
-      }
-    }
-    this.observer.orphanExited?.(e);
+    const r = this.ownerOf(e.pid);
+    if (r) r.kind.childExit?.(r, e, this.ctx);
+    else this.observer.orphanExited?.(e);
   }
 
   /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
   timestamp(): Timestamp {
     const mono = BigInt(Math.round(this.system.now() * 1000));
-    const real = this.system.realtimeUs?.() ?? BigInt(Date.now()) * 1000n;
-    return { realtimeUs: real, monotonicUs: mono };
+    return { realtimeUs: this.system.realtimeUs(), monotonicUs: mono };
   }
 
   private notify(pid: number, message: string): void {
-    for (const r of this.runtimes.values()) {
-      if (pid === r.mainPid || pid === r.controlPid) {
-        r.kind.notify?.(r, pid, message, this.ctx);
-        return;
-      }
-    }
+    const r = this.ownerOf(pid);
+    r?.kind.notify?.(r, pid, message, this.ctx);
   }
-}
-
-/** Two non-conflicting queued types as one; a nop adds nothing to the other. */
-function mergeTypes(a: QueuedJobType, b: QueuedJobType, state: ActiveState): QueuedJobType {
-  if (a === 'nop') return b;
-  if (b === 'nop') return a;
-  const m = lookupMerge(a, b);
-  return m === 'conflict' ? a : collapse(m, state);
 }
 
 /** Types with no kind yet (socket, mount, …): they load and show, but cannot be started. */
@@ -778,6 +814,7 @@ const UNSUPPORTED: UnitKind = {
   type: 'scope',
   states: { dead: 'inactive' },
   initialState: 'dead',
+  newState: () => undefined,
   canStart: () => false,
   canReload: () => false,
   start() {},

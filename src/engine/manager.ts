@@ -4,7 +4,8 @@
  * the system state, SuccessAction=/FailureAction=, the orderly shutdown, daemon-reload — behind
  * ManagerApi (api.ts), which the control socket and D-Bus use.
  *
- * States of the manager (SystemState): initializing → starting (the boot job runs) → running |
+ * States of the manager (SystemState): initializing → starting (until the boot job is done and no
+ * job is left, as systemd's manager_check_finished decides) → running |
  * degraded (a unit is failed) → stopping (shutdown() called; every unit is stopped, then whatever
  * is left of their processes is signalled) → `onExit(code)`.
  *
@@ -15,14 +16,16 @@
 import { statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
 import { ALL_KINDS } from '../graph/atoms.js';
-import type { JobMode } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
 import type { Unit } from '../unit/model.js';
 import { loadUnit } from '../unit/load.js';
+import { PERPETUAL_UNITS } from '../unit/perpetual.js';
 import { buildUnitFileMap, type UnitFileMap } from '../unit/unit-file-map.js';
 import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, type ManagerError, type ManagerListener, type ManagerStatus, type RequestedJobType, type SystemState, type Timestamp, type UnitStatus, type UnitTimestamps } from './api.js';
 import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './engine.js';
 import type { ActiveState, JobResult } from './job.js';
+import { jobBeginStatus, jobDoneStatus, type JobStatusRecord, type JobStatusUnit } from './job-status.js';
 import { toEngineUnit } from './model-adapter.js';
 import type { System, TimerHandle } from './system.js';
 import { TransactionError } from './transaction.js';
@@ -42,11 +45,12 @@ export interface ManagerOptions {
   readonly runtimeDir: string;
   readonly journalDir?: string;
   readonly defaults: ManagerDefaults;
-  /** One console line (without newline): the boot and shutdown status lines. */
+  /** One console line (without newline) that is no job's message. */
   readonly console: (line: string, unit?: string) => void;
+  /** A job's beginning or end: the console and the journal render it (job-status.ts). */
+  readonly jobStatus: (record: JobStatusRecord) => void;
   /** A log message of svcd's or about a unit (to the journal, or stderr). */
   readonly log: (text: string, unit?: string) => void;
-  readonly color: boolean;
   /** Condition*=/Assert*= of a unit; none: every condition holds. */
   readonly conditions?: (u: Unit) => ConditionCheck;
   /** Called once, when the shutdown is complete: svcd exits with this code. */
@@ -96,14 +100,14 @@ export class Manager implements ManagerApi {
       lookup: (name) => this.load(name),
       conditions: (u) => this.checkConditions(u),
       observer: {
-        jobStarted: (j) => this.jobStarted(j),
+        jobActing: (j, s) => this.jobActing(j, s),
         jobFinished: (j, r) => this.jobFinished(j, r),
         jobInstalled: (j) => this.emit((l) => l.jobNew?.(jobInfo(j))),
         stateChanged: (id, from, to, sub) => this.stateChanged(id, from, to, sub),
         unitLog: (id, text) => opts.log(text, id),
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
-          const unit = opts.system.lastUnitOf?.(e.pid);
+          const unit = opts.system.lastUnitOf(e.pid);
           opts.log(`Reaped orphan process ${e.pid}.`, unit);
         },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
@@ -154,6 +158,8 @@ export class Manager implements ManagerApi {
 
   /** Starts the boot unit (a start job in replace mode, as systemd does with default.target). */
   boot(): void {
+    // systemd has its perpetual units from the start, loaded and active, whatever the boot pulls in.
+    for (const id of Object.keys(PERPETUAL_UNITS)) this.engine.unit(id);
     this.setSystemState('starting');
     const r = this.engine.start(this.opts.bootUnit, 'replace');
     if (r instanceof TransactionError) {
@@ -168,94 +174,53 @@ export class Manager implements ManagerApi {
 
   private bootFinished(ok: boolean): void {
     this.bootJob = undefined;
-    this.finish = this.engine.timestamp();
-    this.refreshSystemState();
+    this.checkFinished();
     if (!ok && this.opts.bootFailure?.action === 'exit') {
       this.opts.log(`${this.opts.bootUnit} failed to start: exiting with ${this.opts.bootFailure.code} (DefaultTargetFailureAction=exit).`);
       this.shutdown('exit', this.opts.bootFailure.code);
     }
   }
 
-  private paint(code: string, s: string): string {
-    return this.opts.color ? `\x1b[${code}m${s}\x1b[0m` : s;
+  /**
+   * The boot is over once its job is done and no job at all is left (systemd's
+   * manager_check_finished): jobs the boot pulled in beside the boot unit's own ordering, and what
+   * their ends requested, keep the system "starting". Checked whenever the engine settles idle.
+   */
+  private finished(): boolean {
+    // Compared by value: a timestamp that came back across daemon-reexec is a copy of NEVER.
+    return this.finish.realtimeUs !== NEVER.realtimeUs || this.finish.monotonicUs !== NEVER.monotonicUs;
   }
 
-  private line(tag: 'ok' | 'failed' | 'depend' | 'time' | 'assert' | 'unsupp' | 'none', text: string, unit?: string): void {
-    const t = {
-      ok: `[${this.paint('0;32', '  OK  ')}] `,
-      failed: `[${this.paint('0;1;31', 'FAILED')}] `,
-      depend: `[${this.paint('0;1;33', 'DEPEND')}] `,
-      time: `[${this.paint('0;1;31', ' TIME ')}] `,
-      assert: `[${this.paint('0;1;31', 'ASSERT')}] `,
-      unsupp: `[${this.paint('0;1;33', 'UNSUPP')}] `,
-      none: '         ',
-    }[tag];
-    this.opts.console(`${t}${text}`, unit);
+  private checkFinished(): void {
+    if (this.finished() || this.bootJob !== undefined || this.state === 'initializing') return;
+    if (this.engine.jobs().length > 0) {
+      void this.engine.whenIdle().then(() => this.checkFinished());
+      return;
+    }
+    this.finish = this.engine.timestamp();
+    this.refreshSystemState();
   }
 
-  private label(id: string): string {
-    const d = this.models.get(id)?.description;
-    return d ? `${id} - ${d}` : id;
+  /** The unit as its job messages name it; undefined for a name that never loaded. */
+  private statusUnit(id: string): JobStatusUnit | undefined {
+    const m = this.models.get(id);
+    if (!m) return undefined;
+    const invocationId = this.engine.unit(id).invocationId || undefined;
+    return { id, type: m.type, ident: m.description ? `${id} - ${m.description}` : id, serviceType: m.serviceSpec?.type, invocationId };
   }
 
-  private jobStarted(j: Readonly<Job>): void {
-    const type = this.models.get(j.unit)?.type;
-    if (type !== 'service') return;
-    if (j.type === 'start' || j.type === 'restart') {
-      // A restart's stop half says Stopping; its start half comes back here as a start.
-      if (j.type === 'start' || isInactiveOrFailed(this.engine.unit(j.unit).activeState)) this.line('none', `Starting ${this.label(j.unit)}...`, j.unit);
-      else this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
-    } else if (j.type === 'stop') this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
-    else if (j.type === 'reload') this.line('none', `Reloading ${this.label(j.unit)}...`, j.unit);
+  private jobActing(j: Readonly<Job>, state: ActiveState): void {
+    const u = this.statusUnit(j.unit);
+    // A restart begins with its stop half; its start half comes back here as a start.
+    const type = state === 'deactivating' ? 'stop' : state === 'reloading' ? 'reload' : 'start';
+    if (u) this.opts.jobStatus(jobBeginStatus(u, j.id, type));
   }
 
   private jobFinished(j: Readonly<Job>, result: JobResult): void {
-    const m = this.models.get(j.unit);
-    const type = m?.type;
-    const label = this.label(j.unit);
-    if (j.type === 'start' || j.type === 'verify-active') {
-      switch (result) {
-        case 'done':
-          if (j.type === 'start') {
-            if (type === 'target') this.line('ok', `Reached target ${label}.`, j.unit);
-            else if (type === 'slice') this.line('ok', `Created slice ${label}.`, j.unit);
-            else if (type === 'service') {
-              const rt = this.engine.unit(j.unit);
-              if (rt.activeState === 'active' || rt.activeState === 'reloading') this.line('ok', `${m?.serviceSpec?.type === 'oneshot' ? 'Finished' : 'Started'} ${label}.`, j.unit);
-              else if (m?.serviceSpec?.type === 'oneshot' && rt.result === 'success') this.line('ok', `Finished ${label}.`, j.unit);
-            }
-          }
-          break;
-        case 'failed':
-          this.line('failed', `Failed to start ${label}.`, j.unit);
-          this.opts.console(`See 'systemctl status ${j.unit}' for details.`);
-          break;
-        case 'dependency':
-          this.line('depend', `Dependency failed for ${label}.`, j.unit);
-          break;
-        case 'timeout':
-          this.line('time', `Timed out starting ${label}.`, j.unit);
-          break;
-        case 'assert':
-          this.line('assert', `Assertion failed for ${label}.`, j.unit);
-          break;
-        case 'unsupported':
-          this.line('unsupp', `Starting of ${label} unsupported.`, j.unit);
-          break;
-        default:
-          break;
-      }
-    } else if (j.type === 'stop' && result === 'done') {
-      if (type === 'target') this.line('ok', `Stopped target ${label}.`, j.unit);
-      else if (type === 'slice') this.line('ok', `Removed slice ${label}.`, j.unit);
-      else if (type === 'service') this.line('ok', `Stopped ${label}.`, j.unit);
-    } else if (j.type === 'stop' && result === 'failed') {
-      this.line('failed', `Stopped ${label}.`, j.unit);
-    } else if (j.type === 'reload' && result === 'done' && type === 'service') {
-      this.line('ok', `Reloaded ${label}.`, j.unit);
-    } else if (j.type === 'reload' && result === 'failed') {
-      this.line('failed', `Reload failed for ${label}.`, j.unit);
-    }
+    const u = this.statusUnit(j.unit);
+    const b = this.book(j.unit);
+    const record = u && jobDoneStatus(u, j.id, j.type, result, b.conditionResult ? undefined : (b.failedCondition ?? null));
+    if (record) this.opts.jobStatus(record);
     if (j.id === this.bootJob) this.bootFinished(result === 'done');
     this.waiters.get(j.id)?.(result);
     this.waiters.delete(j.id);
@@ -372,7 +337,7 @@ export class Manager implements ManagerApi {
   private refreshSystemState(): void {
     if (this.shuttingDown) return this.setSystemState('stopping');
     if (this.state === 'initializing') return;
-    if (this.bootJob !== undefined) return this.setSystemState('starting');
+    if (!this.finished()) return this.setSystemState('starting');
     this.setSystemState(this.failedUnits() > 0 || this.restartLoops.size > 0 ? 'degraded' : 'running');
   }
 
@@ -454,8 +419,8 @@ export class Manager implements ManagerApi {
       assertResult: b.assertResult,
       failedCondition: b.failedCondition,
       needDaemonReload: needsReload(source, b.loadedAt),
-      processes: this.opts.system.unitProcesses?.(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)) ?? [r.mainPid, r.controlPid].filter((p) => p > 0),
-      controlGroup: this.opts.system.controlGroup?.(r.id) ?? unitCgroupPath(r.id),
+      processes: this.opts.system.unitProcesses(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)),
+      controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
     };
   }
 
@@ -540,6 +505,7 @@ export class Manager implements ManagerApi {
     this.exitCode = saved.exitCode;
     this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
     this.refreshSystemState();
+    this.checkFinished();
   }
 
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void {
@@ -548,7 +514,7 @@ export class Manager implements ManagerApi {
     this.shuttingDown = true;
     this.setSystemState('stopping');
     this.opts.log(`Shutting down (${how}).`);
-    const stops = [...this.engine.units()].filter((u) => u.activeState !== 'inactive' && u.activeState !== 'failed').map((u) => ({ unit: u.id, type: 'stop' as const, mode: 'replace-irreversibly' as const }));
+    const stops = [...this.engine.units()].filter((u) => u.activeState !== 'inactive' && u.activeState !== 'failed' && !u.model.perpetual).map((u) => ({ unit: u.id, type: 'stop' as const, mode: 'replace-irreversibly' as const }));
     this.engine.requestAll(stops);
     void this.engine.whenIdle().then(() => this.finalSweep());
   }

@@ -24,8 +24,9 @@
  * anchor goes, the transaction fails with the reason that started the deletion; the plan holds at
  * most one job per unit and its order graph is acyclic.
  */
-import type { Graph, GraphUnit, JobMode } from '../graph/graph.js';
-import { type ActiveState, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isRedundant, isStopLike, lookupMerge } from './job.js';
+import type { Graph, GraphUnit } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
+import { type ActiveState, type JobState, type JobType, type QueuedJobType, collapse, isConflicting, isRedundant, isStopLike, mergeQueued } from './job.js';
 
 export interface InstalledJobView {
   readonly type: QueuedJobType;
@@ -310,8 +311,12 @@ function failUpwards(d: Draftboard, from: Draft, e: TransactionError): void {
 function applicable(env: TransactionEnv, u: GraphUnit, t: QueuedJobType): boolean {
   switch (t) {
     case 'start':
-    case 'restart':
       return env.canStart(u);
+    // A perpetual unit is never stopped (systemd's unit_job_is_applicable).
+    case 'restart':
+      return env.canStart(u) && !u.perpetual;
+    case 'stop':
+      return !u.perpetual;
     case 'reload':
       return env.canReload(u);
     default:
@@ -367,7 +372,10 @@ function merge(d: Draftboard): void {
       const state = d.env.activeState(unit);
       const keep = list[0]!;
       for (const other of list.slice(1)) {
-        keep.type = mergeTypes(keep.type, other.type, state);
+        const merged = mergeQueued(keep.type, other.type, state);
+        // findConflict() above left no conflicting pair in the list.
+        if (merged === 'conflict') throw new Error(`${unit}: '${keep.type}' and '${other.type}' conflict after the conflict check`);
+        keep.type = merged;
         keep.matters ||= other.matters;
         for (const l of other.pulledBy) {
           l.subject.pulls.delete(l);
@@ -386,14 +394,6 @@ function merge(d: Draftboard): void {
     }
     if (!again) return;
   }
-}
-
-/** Two non-conflicting queued types as one job; a nop adds nothing to the other. */
-export function mergeTypes(a: QueuedJobType, b: QueuedJobType, state: ActiveState): QueuedJobType {
-  if (a === 'nop') return b;
-  if (b === 'nop') return a;
-  const m = lookupMerge(a, b);
-  return m === 'conflict' ? a : collapse(m, state);
 }
 
 function findConflict(list: readonly Draft[]): [Draft, Draft] | undefined {

@@ -249,7 +249,7 @@ export class JournalDirectory {
 
   private appended(realtime: number): void {
     if (this.headRealtime === 0) this.headRealtime = realtime;
-    if (this.writer.size >= this.limits.maxFileSize || this.writer.hashTablesFull()) this.rotate();
+    if (this.writer.dueForRotation(this.limits.maxFileSize)) this.rotate();
   }
 
   /** Archives the active file under journald's name and starts a new one; then vacuums. */

@@ -1,20 +1,23 @@
-// Layout facts of systemd's journal file format (https://systemd.io/JOURNAL_FILE_FORMAT/), shared
-// by the writer and the reader. Offsets are byte positions inside the header or inside an object;
-// all multi-byte integers are little-endian, all objects start 8-byte aligned.
+// What the writer and the reader share about systemd's journal file format
+// (https://systemd.io/JOURNAL_FILE_FORMAT/): the layout's names (from layout.ts), id128 helpers and
+// the clocks entries are stamped with. All objects start 8-byte aligned.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
+import { A, D, E, F, FLAG, ObjectTypeCode, SIZE } from './layout.js';
+
 export const SIGNATURE = Buffer.from('LPKSHHRH', 'latin1');
 
+/** Object types (ObjectType in the format). */
 export enum ObjectType {
-  Unused = 0,
-  Data = 1,
-  Field = 2,
-  Entry = 3,
-  DataHashTable = 4,
-  FieldHashTable = 5,
-  EntryArray = 6,
-  Tag = 7,
+  Unused = ObjectTypeCode.unused,
+  Data = ObjectTypeCode.data,
+  Field = ObjectTypeCode.field,
+  Entry = ObjectTypeCode.entry,
+  DataHashTable = ObjectTypeCode.dataHashTable,
+  FieldHashTable = ObjectTypeCode.fieldHashTable,
+  EntryArray = ObjectTypeCode.entryArray,
+  Tag = ObjectTypeCode.tag,
 }
 
 export enum FileState {
@@ -23,75 +26,30 @@ export enum FileState {
   Archived = 2,
 }
 
-export const INCOMPAT_COMPRESSED_XZ = 1 << 0;
-export const INCOMPAT_COMPRESSED_LZ4 = 1 << 1;
-export const INCOMPAT_KEYED_HASH = 1 << 2;
-export const INCOMPAT_COMPRESSED_ZSTD = 1 << 3;
-export const INCOMPAT_COMPACT = 1 << 4;
-export const COMPAT_SEALED = 1 << 0;
-export const COMPAT_TAIL_ENTRY_BOOT_ID = 1 << 1;
+// The layout itself is described once, in layout.ts (the native writer's header is generated
+// from it); these are its names as the reader and writer use them.
+export { A, D, E, F, H } from './layout.js';
+export const INCOMPAT_COMPRESSED_XZ = FLAG.incompatCompressedXz;
+export const INCOMPAT_COMPRESSED_LZ4 = FLAG.incompatCompressedLz4;
+export const INCOMPAT_KEYED_HASH = FLAG.incompatKeyedHash;
+export const INCOMPAT_COMPRESSED_ZSTD = FLAG.incompatCompressedZstd;
+export const INCOMPAT_COMPACT = FLAG.incompatCompact;
+export const COMPAT_SEALED = FLAG.compatSealed;
+export const COMPAT_TAIL_ENTRY_BOOT_ID = FLAG.compatTailEntryBootId;
+export const OBJECT_COMPRESSED_XZ = FLAG.objectCompressedXz;
+export const OBJECT_COMPRESSED_LZ4 = FLAG.objectCompressedLz4;
+export const OBJECT_COMPRESSED_ZSTD = FLAG.objectCompressedZstd;
 
-export const OBJECT_COMPRESSED_XZ = 1 << 0;
-export const OBJECT_COMPRESSED_LZ4 = 1 << 1;
-export const OBJECT_COMPRESSED_ZSTD = 1 << 2;
-
-/** Header offsets (struct Header). */
-export const H = {
-  signature: 0,
-  compatibleFlags: 8,
-  incompatibleFlags: 12,
-  state: 16,
-  fileId: 24,
-  machineId: 40,
-  tailEntryBootId: 56,
-  seqnumId: 72,
-  headerSize: 88,
-  arenaSize: 96,
-  dataHashTableOffset: 104,
-  dataHashTableSize: 112,
-  fieldHashTableOffset: 120,
-  fieldHashTableSize: 128,
-  tailObjectOffset: 136,
-  nObjects: 144,
-  nEntries: 152,
-  tailEntrySeqnum: 160,
-  headEntrySeqnum: 168,
-  entryArrayOffset: 176,
-  headEntryRealtime: 184,
-  tailEntryRealtime: 192,
-  tailEntryMonotonic: 200,
-  nData: 208,
-  nFields: 216,
-  nTags: 224,
-  nEntryArrays: 232,
-  dataHashChainDepth: 240,
-  fieldHashChainDepth: 248,
-  tailEntryArrayOffset: 256,
-  tailEntryArrayNEntries: 260,
-  tailEntryOffset: 264,
-} as const;
-
-/**
- * The header size we write: systemd 252's struct Header (it ends with the two 32-bit tail entry
- * array fields). 254 added tail_entry_offset (272 bytes); a 252 journald appending to a 272-byte
- * file would leave that field stale for newer readers, so we stay at 252's layout.
- */
-export const WRITE_HEADER_SIZE = 264;
-/** Smallest header any reader must accept: every field up to n_data exists unconditionally. */
-export const MIN_HEADER_SIZE = 208;
-
-export const OBJECT_HEADER_SIZE = 16;
-/** Regular (non-compact) object layouts. */
-export const DATA_PAYLOAD_OFFSET = 64;
-export const DATA_PAYLOAD_OFFSET_COMPACT = 72;
-export const D = { hash: 16, nextHash: 24, nextField: 32, entryOffset: 40, entryArrayOffset: 48, nEntries: 56 } as const;
-export const FIELD_PAYLOAD_OFFSET = 40;
-export const F = { hash: 16, nextHash: 24, headData: 32 } as const;
-export const ENTRY_ITEMS_OFFSET = 64;
-export const E = { seqnum: 16, realtime: 24, monotonic: 32, bootId: 40, xorHash: 56 } as const;
-export const ENTRY_ITEM_SIZE = 16;
-export const ENTRY_ARRAY_ITEMS_OFFSET = 24;
-export const HASH_ITEM_SIZE = 16;
+export const WRITE_HEADER_SIZE = SIZE.writeHeader;
+export const MIN_HEADER_SIZE = SIZE.minHeader;
+export const OBJECT_HEADER_SIZE = SIZE.objectHeader;
+export const DATA_PAYLOAD_OFFSET = D.payload;
+export const DATA_PAYLOAD_OFFSET_COMPACT = D.payloadCompact;
+export const FIELD_PAYLOAD_OFFSET = F.payload;
+export const ENTRY_ITEMS_OFFSET = E.items;
+export const ENTRY_ITEM_SIZE = SIZE.entryItem;
+export const ENTRY_ARRAY_ITEMS_OFFSET = A.items;
+export const HASH_ITEM_SIZE = SIZE.hashItem;
 
 export const align8 = (n: number): number => (n + 7) & ~7;
 

@@ -2,7 +2,7 @@
 // from the online verbs — states, show properties, status pages, job failures and exit codes, the
 // socket's peer-credential check, and `svcctl exit N` becoming svcd's exit status.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,11 @@ buildTree(dir, {
     'units/bad.service': svc('Description=Bad\n', "ExecStart=/bin/sh -c 'exit 3'\n"),
     'units/cond.service': svc('Description=Cond\nConditionPathExists=/nonexistent/flag\n', 'ExecStart=/bin/sleep 600\n'),
     'units/later.service': svc('Description=Later\n', 'Type=oneshot\nExecStart=/bin/false\n'),
-    'units/x.target': '[Unit]\nDescription=Test Target\nWants=app.service setup.service bad.service cond.service\n',
+    // Writes a marker when SIGRTMIN+3 arrives (bash's trap knows the name; svcctl kill -s must too).
+    'units/trap.service': svc('Description=Trap\n', `ExecStart=/bin/bash ${join(dir, 'trap.sh')}\n`),
+    'trap.sh': `trap 'echo caught >${join(dir, 'marker')}' RTMIN+3\nwhile :; do sleep 1 & wait $!; done\n`,
+    'units/apparmor.service': svc('Description=AppArmor exit\n', "ExecStart=/bin/sh -c 'exit 231'\n"),
+    'units/x.target': '[Unit]\nDescription=Test Target\nWants=app.service setup.service bad.service cond.service trap.service apparmor.service\n',
     'none.conf': '',
   },
 });
@@ -86,6 +90,23 @@ describe('svcctl talking to svcd', () => {
     expect(svcctl('status', 'nosuch')).toMatchObject({ err: 'Unit nosuch.service could not be found.\n', code: 4 });
   });
 
+  it('kill -s takes every signal systemctl does: RTMIN+3 reaches the service', async () => {
+    expect(svcctl('kill', '-s', 'RTMIN+3', 'trap')).toEqual({ out: '', err: '', code: 0 });
+    expect(await until(() => existsSync(join(dir, 'marker')))).toBe(true);
+    expect(readFileSync(join(dir, 'marker'), 'utf8')).toBe('caught\n');
+    expect(svcctl('is-active', 'trap').out).toBe('active\n');
+    expect(svcctl('kill', '-s', 'RTMIN+31', 'trap')).toEqual({ out: '', err: 'Failed to parse signal string "RTMIN+31".\n', code: 1 });
+    expect(svcctl('-s', 'help').out.split('\n').slice(34, 38)).toEqual(['RTMIN+0', 'RTMIN+1', 'RTMIN+2', 'RTMIN+3']);
+  });
+
+  it('words how a process ended as systemctl does, with systemd\'s exit-status names', async () => {
+    // status names libc and systemd codes (231 is APPARMOR), and a signal as "signal=USR1".
+    expect(svcctl('status', 'apparmor').out).toMatch(/\n {3}Main PID: \d+ \(code=exited, status=231\/APPARMOR\)\n/);
+    expect(svcctl('kill', '-s', 'SIGUSR1', 'trap').code).toBe(0);
+    expect(await until(() => svcctl('is-active', 'trap').out === 'failed\n')).toBe(true);
+    expect(svcctl('status', 'trap').out).toMatch(/\n {3}Main PID: \d+ \(code=killed, signal=USR1\)\n/);
+  });
+
   it('start/stop run jobs and report failures in systemctl words', () => {
     expect(svcctl('stop', 'app')).toMatchObject({ code: 0, err: '' });
     expect(svcctl('is-active', 'app').code).toBe(3);
@@ -106,6 +127,10 @@ describe('svcctl talking to svcd', () => {
     expect(r.out).toMatch(/\n {2}app\.service +loaded active running App\n/);
     expect(r.out).toMatch(/\n● bad\.service +loaded failed failed +Bad\n/);
     expect(r.out).toMatch(/\d+ loaded units listed\./);
+    // Patterns are fnmatch()'s: [!a] is any first letter but a.
+    const other = svcctl('list-units', '--all', '[!a]*.service').out;
+    expect(other).toMatch(/\n● bad\.service /);
+    expect(other).not.toMatch(/app\.service|apparmor\.service/);
     expect(svcctl('is-system-running')).toMatchObject({ out: 'degraded\n', code: 1 });
   });
 

@@ -326,7 +326,7 @@ describe.each([
     // A small maxSize: the writer stops at every "rotate now" and is called again for the rest.
     const MESSAGE = internField('MESSAGE');
     // Entries the JS writer assembles itself; in the compact layout the native append takes the rest.
-    const js = vi.spyOn(w as unknown as { writeEntry: (...a: unknown[]) => number }, 'writeEntry');
+    const js = vi.spyOn((w as unknown as { chains: { write: (...a: unknown[]) => number } }).chains, 'write');
     let calls = 0;
     for (let i = 0; i < lines.length; calls++) i += w.appendLines(set, MESSAGE, chunk, bounds, i, lines.length, 256 * 1024);
     w.close();

@@ -21,7 +21,8 @@ export interface SystemctlOptions {
   now?: boolean;
   force?: boolean;
   runtime?: boolean;
-  signal?: string;
+  /** -s, already read by signal_from_string()'s rules. */
+  signal?: number;
   kill_whom?: string;
   lines?: number;
   // systemd-escape's flags (svcctl escape)

@@ -10,6 +10,7 @@
  */
 import type { SourceLocation, Severity } from '../../shared/diagnostic.js';
 import type { Result } from '../../shared/result.js';
+import { JOB_MODES } from '../../shared/job-mode.js';
 import { isValidUnitName as checkUnitName } from '../name.js';
 
 // The same few hundred names (sysinit.target, network.target…) recur across every unit of a tree.
@@ -184,7 +185,7 @@ function printf(spec: Spec, b: Behaviour): Behaviour {
 const str = (t: string): Result<string, never> => ({ ok: true, value: t });
 const absolutePath = (t: string): Result<string, string> => (pathIsAbsolute(t) ? { ok: true, value: t } : { ok: false, error: 'not absolute' });
 
-const parseJobMode = makeEnumParser(['fail', 'replace', 'replace-irreversibly', 'isolate', 'flush', 'ignore-dependencies', 'ignore-requirements'] as const);
+const parseJobMode = makeEnumParser(JOB_MODES);
 const parsePreserve = makeEnumParser(['no', 'yes', 'restart'] as const);
 const exitCode = (t: string): Result<number, string> => {
   const r = parseUnsignedNumber(t);

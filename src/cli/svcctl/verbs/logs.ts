@@ -11,6 +11,7 @@ import { page, wantsPager } from '../pager.js';
 import { call, CONTROL_SOCKET } from '../../../control/protocol.js';
 import { currentBootId, defaultDirs, formatEntry, OUTPUT_MODES, parsePriority, parseTime, query, type LogQuery, type OutputMode } from '../../../control/journal-query.js';
 import { mangleUnitName } from '../mangle.js';
+import { stringIsGlob } from '../../../shared/glob.js';
 
 const OPTIONS = {
   unit: { type: 'string', short: 'u', multiple: true },
@@ -144,7 +145,7 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
   if (lines !== undefined && !Number.isFinite(lines)) lines = undefined;
   const q: LogQuery = {
     dirs,
-    units: (v.unit ?? []).map((u) => (/[*?[]/.test(u) ? (u.includes('.') ? u : `${u}.service`) : mangleUnitName(u))),
+    units: (v.unit ?? []).map((u) => (stringIsGlob(u) ? (u.includes('.') ? u : `${u}.service`) : mangleUnitName(u))),
     priorities,
     bootId: v.boot !== undefined && v.boot !== 'all' ? (/^[0-9a-f]{32}$/.test(v.boot) ? v.boot : currentBootId()) : undefined,
     since,
