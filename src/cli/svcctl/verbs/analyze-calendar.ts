@@ -17,6 +17,7 @@ import { newMktimeState, type MktimeState } from '../../../shared/mktime.js';
 import { localZone, type Zone } from '../../../shared/tzfile.js';
 import { formatCalendarSpec, parseCalendarSpec } from '../../../shared/calendar.js';
 import { EDEADLK_TEXT, nextElapse } from '../../../shared/calendar-next.js';
+import { parseCInteger } from '../../../shared/c-integer.js';
 
 /** ansi_highlight_yellow() of systemd 252 (a 256-colour yellow), for "never". */
 const HIGHLIGHT_YELLOW = '\x1b[0;1;38;5;185m';
@@ -78,17 +79,6 @@ function renderTable(rows: readonly Row[], color: boolean, layout: TableLayout):
     .join('');
 }
 
-/** safe_atou(): strtoul() with base 0 ("0x10", "010"), no sign but "-0", nothing after the digits. */
-function parseIterations(text: string): number | undefined {
-  const m = /^[ \t\n\r]*[\v\f ]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
-  if (!m) return undefined;
-  const digits = m[2]!;
-  const value = /^0[xX]/.test(digits) ? BigInt(digits) : digits.length > 1 && digits.startsWith('0') ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
-  if (m[1] === '-' && value !== 0n) return undefined;
-  if (value > 0xffff_ffffn) return undefined;
-  return Number(value);
-}
-
 interface CalendarRun {
   readonly zone: Zone;
   readonly base: Usec;
@@ -141,12 +131,13 @@ export async function run(ctx: VerbContext): Promise<number> {
   const state = newMktimeState();
   let iterations = 1;
   if (ctx.options.iterations !== undefined) {
-    const n = parseIterations(ctx.options.iterations);
-    if (n === undefined) {
+    // safe_atou(): base 0 ("0x10", "010"), no sign except "-0".
+    const n = parseCInteger(ctx.options.iterations, { base: 0, signed: false, bits: 32 });
+    if (!n.ok) {
       ctx.stderr.write(`Failed to parse iterations: ${ctx.options.iterations}\n`);
       return 1;
     }
-    iterations = n;
+    iterations = Number(n.value);
   }
   let base = realtimeNow();
   if (ctx.options.baseTime !== undefined) {
