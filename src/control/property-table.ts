@@ -11,6 +11,7 @@
 import type { ExecStatus, ManagerStatus, Timestamp, UnitStatus } from '../engine/api.js';
 import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
+import { perpetualUnit } from '../unit/perpetual.js';
 import { USEC_INFINITY } from '../shared/timespan.js';
 
 /** One Exec*= line as D-Bus carries it: a(sasbttttuii), or a(sasasttttuii) for the …Ex= form. */
@@ -232,7 +233,7 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   ...stamp<UnitStatus>(UNIT, 'InactiveEnterTimestamp', (st) => st.timestamps.inactiveEnter),
   row(UNIT, 'CanStart', 'b', canStart),
   // Not a question of the load state: a unit that is not found can still be stopped (whatever of it runs).
-  row(UNIT, 'CanStop', 'b', (st) => !st.model.unit.refuseManualStop && st.id !== '-.slice'),
+  row(UNIT, 'CanStop', 'b', (st) => !st.model.unit.refuseManualStop && perpetualUnit(st.id) === undefined),
   row(UNIT, 'CanReload', 'b', (st) => (st.model.service?.execReload.length ?? 0) > 0),
   row(UNIT, 'CanIsolate', 'b', (st) => st.model.unit.allowIsolate),
   row(UNIT, 'CanFreeze', 'b', () => false),
@@ -254,7 +255,7 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   ...stamp<UnitStatus>(UNIT, 'ConditionTimestamp', (st) => st.timestamps.condition),
   ...stamp<UnitStatus>(UNIT, 'AssertTimestamp', (st) => st.timestamps.assert),
   row(UNIT, 'Transient', 'b', () => false),
-  row(UNIT, 'Perpetual', 'b', (st) => st.id === '-.slice'),
+  row(UNIT, 'Perpetual', 'b', (st) => perpetualUnit(st.id) !== undefined),
   row(UNIT, 'StartLimitIntervalUSec', 't', (st) => st.model.unit.startLimitIntervalUSec ?? usecOf(st.defaults.startLimitIntervalMs)),
   row(UNIT, 'StartLimitBurst', 'u', (st) => st.model.unit.startLimitBurst ?? st.defaults.startLimitBurst),
   row(UNIT, 'StartLimitAction', 's', (st) => st.model.unit.startLimitAction),

@@ -75,7 +75,11 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if (m.loadState === 'not-found') lines.push(`     Loaded: ${paint('0;1;31', 'not-found')} (Reason: Unit ${st.id} not found.)`);
   else if (m.loadState === 'masked') lines.push(`     Loaded: ${paint('0;1;31', 'masked')} (Reason: Unit ${st.id} is masked.)`);
   else if (m.loadState !== 'loaded') lines.push(`     Loaded: ${paint('0;1;31', m.loadState)} (Reason: Unit ${st.id} has a bad unit file setting.)`);
-  else lines.push(`     Loaded: loaded (${loadedDetail(st)})`);
+  else {
+    // A unit systemd builds in (system.slice without a file) has nothing to say in parentheses.
+    const detail = loadedDetail(st);
+    lines.push(`     Loaded: loaded${detail ? ` (${detail})` : ''}`);
+  }
   if (m.dropinPaths.length > 0) {
     const dirs = new Map<string, string[]>();
     for (const p of m.dropinPaths) {

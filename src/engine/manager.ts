@@ -159,7 +159,14 @@ export class Manager implements ManagerApi {
   /** Starts the boot unit (a start job in replace mode, as systemd does with default.target). */
   boot(): void {
     // systemd has its perpetual units from the start, loaded and active, whatever the boot pulls in.
-    for (const id of Object.keys(PERPETUAL_UNITS)) this.engine.unit(id);
+    // Born active, they never pass through a transition: they left "inactive" and entered "active"
+    // when the manager started, which is what systemd's timestamps for them say.
+    const born = this.engine.timestamp();
+    for (const id of Object.keys(PERPETUAL_UNITS)) {
+      this.engine.unit(id);
+      const t = this.book(id).timestamps;
+      if (t.activeEnter.monotonicUs === 0n) Object.assign(t, { stateChange: born, inactiveExit: born, activeEnter: born });
+    }
     this.setSystemState('starting');
     const r = this.engine.start(this.opts.bootUnit, 'replace');
     if (r instanceof TransactionError) {
