@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { readableBuild } from '../support/proc.js';
+import { call } from '../../src/control/protocol.js';
 
 const repo = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'svcd-ctl-'));
@@ -138,6 +139,16 @@ describe('svcctl talking to svcd', () => {
     });
     expect(svcctl('reset-failed', 'later').code).toBe(0);
     expect(svcctl('is-active', 'later').out).toBe('inactive\n');
+  });
+
+  it('takes every job type systemd\'s EnqueueUnitJob() does, try-reload included, from one table', async () => {
+    const sock = join(run, 'control.sock');
+    // try-reload of an inactive unit does nothing (systemd collapses it to nop) and is done.
+    const r = await call(sock, 'enqueue', { unit: 'cond.service', type: 'try-reload', mode: 'replace', wait: true });
+    expect(r).toMatchObject({ ok: true, result: { result: 'done' } });
+    expect(svcctl('is-active', 'cond').out).toBe('inactive\n');
+    const nop = await call(sock, 'enqueue', { unit: 'cond.service', type: 'nop', mode: 'replace', wait: true });
+    expect(nop).toMatchObject({ ok: false, error: { code: 'invalid', message: 'Unknown job type nop.' } });
   });
 
   it('list-units shows the loaded units with systemctl\'s legend', () => {
