@@ -7,7 +7,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
-import type { ManagerApi, RequestedJobType } from '../engine/api.js';
+import { isRequestedJobType, type ManagerApi } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
 import { showManager, showUnit } from './properties.js';
@@ -23,8 +23,6 @@ class CallError extends Error {
     super(message);
   }
 }
-
-const JOB_TYPES: readonly string[] = ['start', 'stop', 'restart', 'try-restart', 'reload', 'reload-or-restart', 'try-reload-or-restart', 'verify-active', 'reload-or-start'];
 
 /** list-units PATTERN…: fnmatch() with FNM_NOESCAPE, as systemctl matches them. */
 function unitMatches(id: string, patterns: readonly string[]): boolean {
@@ -82,9 +80,9 @@ function handlers(api: ManagerApi): Handlers {
     'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
-      if (!JOB_TYPES.includes(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);
+      if (!isRequestedJobType(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);
       if (!isJobMode(p.mode)) throw new CallError('invalid', `Unknown job mode ${p.mode}.`);
-      const r = api.enqueue(p.unit, p.type as RequestedJobType, p.mode, true);
+      const r = api.enqueue(p.unit, p.type, p.mode, true);
       if (!r.ok) throw new CallError(r.error.code, r.error.message);
       if (!p.wait) return { jobId: r.job.id };
       const result = await r.done;

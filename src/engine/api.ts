@@ -152,8 +152,23 @@ export type Enqueued =
   | { readonly ok: true; readonly job: JobInfo; readonly done: Promise<JobResult> }
   | { readonly ok: false; readonly error: ManagerError };
 
-/** The job types a client may ask for (systemctl's verbs map onto these). */
-export type RequestedJobType = JobType | 'reload-or-restart' | 'try-reload-or-restart';
+/**
+ * The job types a client may ask for (systemctl's verbs map onto these): every type a transaction
+ * takes, as systemd's EnqueueUnitJob() accepts its job_type_table names — try-reload included,
+ * though no systemctl verb sends it — and the two verbs that reload a unit that can reload and
+ * restart one that cannot. Not nop: it is the engine's, a request never names it.
+ */
+export type RequestedJobType = Exclude<JobType, 'nop'> | 'reload-or-restart' | 'try-reload-or-restart';
+
+/** The one list of requested job types (a record, so that the compiler checks it is complete). */
+const REQUESTED_JOB_TYPES: Readonly<Record<RequestedJobType, true>> = {
+  start: true, stop: true, restart: true, 'try-restart': true, reload: true, 'try-reload': true,
+  'reload-or-restart': true, 'try-reload-or-restart': true, 'verify-active': true, 'reload-or-start': true,
+};
+
+export function isRequestedJobType(s: string): s is RequestedJobType {
+  return Object.hasOwn(REQUESTED_JOB_TYPES, s);
+}
 
 export type KillWhom = 'main' | 'control' | 'all';
 

@@ -26,9 +26,11 @@ import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './
 import type { ActiveState, JobResult } from './job.js';
 import { jobBeginStatus, jobDoneStatus, type JobStatusRecord, type JobStatusUnit } from './job-status.js';
 import { toEngineUnit } from './model-adapter.js';
-import type { System, TimerHandle } from './system.js';
+import { RestartLoops } from './restart-loop.js';
+import type { System } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
+import { isGarbage } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
 import { unitSnapshot } from './snapshot.js';
@@ -89,8 +91,8 @@ export class Manager implements ManagerApi {
   private finish: Timestamp = NEVER;
   private exitCode?: number;
   private shuttingDown = false;
-  /** Units in a restart loop, with the timer that clears them once they stay up. */
-  private readonly restartLoops = new Map<string, TimerHandle | undefined>();
+  /** Units in a restart loop (they make the system degraded). */
+  private readonly restartLoops: RestartLoops;
 
   constructor(private readonly opts: ManagerOptions) {
     this.map = buildUnitFileMap([...opts.searchPath]);
@@ -115,6 +117,7 @@ export class Manager implements ManagerApi {
       },
     });
     this.userspace = this.engine.timestamp();
+    this.restartLoops = new RestartLoops(opts.system, () => this.refreshSystemState());
   }
 
   // ---- loading --------------------------------------------------------------------------------
@@ -235,34 +238,9 @@ export class Manager implements ManagerApi {
     this.refreshSystemState();
   }
 
-  /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=. */
-  /**
-   * A unit caught in a restart loop makes the system degraded (for health checks), even while its
-   * start limit is never hit (RestartSec=5s loops forever under the default 5 starts in 10 s): from
-   * its automatic restart until it has stayed up for RESTART_LOOP_CLEAR_MS.
-   */
-  private trackRestartLoop(id: string, to: ActiveState, sub: string | undefined): void {
-    const timer = this.restartLoops.get(id);
-    if (sub === 'auto-restart') {
-      timer?.cancel();
-      this.restartLoops.set(id, undefined);
-    } else if (this.restartLoops.has(id) && to === 'active' && timer === undefined) {
-      this.restartLoops.set(id, this.opts.system.setTimer(RESTART_LOOP_CLEAR_MS, () => {
-        this.restartLoops.delete(id);
-        this.refreshSystemState();
-      }));
-    } else if (this.restartLoops.has(id) && to === 'inactive') {
-      // The automatic restart's own stop half passes through dead: still in the loop. A stop
-      // asked for (svcctl stop, a dependency) ends it.
-      const job = this.engine.unit(id).job;
-      if (job?.type === 'restart' || job?.type === 'start') return;
-      timer?.cancel();
-      this.restartLoops.delete(id);
-    }
-  }
-
+  /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=, restart loops. */
   private stateChanged(id: string, from: ActiveState, to: ActiveState, sub?: string): void {
-    this.trackRestartLoop(id, to, sub);
+    this.restartLoops.track(id, to, sub, () => this.engine.unit(id).job?.type);
     if (from === to) return this.refreshSystemState();
     const b = this.book(id);
     const now = this.engine.timestamp();
@@ -280,32 +258,10 @@ export class Manager implements ManagerApi {
     if (to === 'inactive' || to === 'failed') setImmediate(() => this.collect(id));
   }
 
-  /**
-   * Units nobody needs are unloaded once inactive, as systemd's GC sweep does: a unit is kept while
-   * it is active, failed (CollectMode=inactive), has a job, or is referenced (WantedBy=, RequiredBy=,
-   * …) by a unit that is itself kept, transitively. c.service wanted by an inactive d.service that
-   * an active target wants stays loaded, timestamps and all.
-   */
+  /** Units nobody needs are unloaded once inactive, as systemd's GC sweep does (unit-gc.ts). */
   private collect(id: string): void {
     if (this.shuttingDown) return;
-    const runtimes = new Map([...this.engine.units()].map((u) => [u.id, u]));
-    const referencing = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf', 'TriggeredBy', 'OnFailureOf', 'OnSuccessOf'] as const;
-    const marks = new Map<string, 'good' | 'bad' | 'in-path'>();
-    const kept = (u: string): boolean => {
-      const mark = marks.get(u);
-      if (mark) return mark === 'good';
-      const r = runtimes.get(u);
-      if (!r) return false;
-      const collectable = !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
-      if (!collectable) return marks.set(u, 'good'), true;
-      // A reference cycle of collectable units keeps none of them.
-      marks.set(u, 'in-path');
-      for (const k of referencing) {
-        for (const o of this.engine.graph.deps(u, k)) if (kept(o)) return marks.set(u, 'good'), true;
-      }
-      return marks.set(u, 'bad'), false;
-    };
-    if (!kept(id) && this.engine.collect(id)) this.books.delete(id);
+    if (isGarbage(this.engine, id) && this.engine.collect(id)) this.books.delete(id);
   }
 
   /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */
@@ -557,9 +513,6 @@ export function encodeState(state: unknown): string {
 export function decodeState<T>(text: string): T {
   return JSON.parse(text, (_k, v: unknown) => (v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string' ? BigInt((v as { $bigint: string }).$bigint) : v)) as T;
 }
-
-/** How long a unit restarted automatically must stay active to leave the restart loop (systemd's default StartLimitIntervalSec=). */
-const RESTART_LOOP_CLEAR_MS = 10_000;
 
 function newBook(): UnitBook {
   return {
