@@ -22,6 +22,6 @@ printf '[Service]\nExecStart=/bin/sleep infinity\n' > "$work/units/app.service"
 ln -s ../app.service "$work/units/multi-user.target.wants/app.service"
 
 pid=$("$ns/systemd-ns.sh" --console null "$work/units" 2>"$work/ns.err")
-"$ns/systemd-ns-exec.sh" "$pid" systemctl show -p Id,LoadState,ActiveState,SubState,Description,DefaultDependencies,IgnoreOnIsolate \
+"$ns/systemd-ns-exec.sh" "$pid" systemctl show -p Id,LoadState,ActiveState,SubState,Description,Documentation,DefaultDependencies,IgnoreOnIsolate,Perpetual,CanStop \
     -- -.slice system.slice init.scope -.mount user.slice foo-bar.slice > "$out"
 echo "recorded $(grep -c '^Id=' "$out") units into $out" >&2

@@ -13,7 +13,6 @@
  * the observer's stateChanged, in systemd's order (unit_notify); every entry from the event loop
  * goes through the Engine's guard, so no exception reaches the loop.
  */
-import { statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
 import { ALL_KINDS } from '../graph/atoms.js';
 import type { JobMode } from '../shared/job-mode.js';
@@ -27,11 +26,14 @@ import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './
 import type { ActiveState, JobResult } from './job.js';
 import { jobBeginStatus, jobDoneStatus, type JobStatusRecord, type JobStatusUnit } from './job-status.js';
 import { toEngineUnit } from './model-adapter.js';
-import type { System, TimerHandle } from './system.js';
+import { RestartLoops } from './restart-loop.js';
+import type { System } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
+import { isGarbage } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
+import { unitSnapshot } from './snapshot.js';
 
 export interface ConditionCheck {
   readonly verdict: ConditionVerdict;
@@ -89,8 +91,8 @@ export class Manager implements ManagerApi {
   private finish: Timestamp = NEVER;
   private exitCode?: number;
   private shuttingDown = false;
-  /** Units in a restart loop, with the timer that clears them once they stay up. */
-  private readonly restartLoops = new Map<string, TimerHandle | undefined>();
+  /** Units in a restart loop (they make the system degraded). */
+  private readonly restartLoops: RestartLoops;
 
   constructor(private readonly opts: ManagerOptions) {
     this.map = buildUnitFileMap([...opts.searchPath]);
@@ -115,6 +117,7 @@ export class Manager implements ManagerApi {
       },
     });
     this.userspace = this.engine.timestamp();
+    this.restartLoops = new RestartLoops(opts.system, () => this.refreshSystemState());
   }
 
   // ---- loading --------------------------------------------------------------------------------
@@ -159,7 +162,14 @@ export class Manager implements ManagerApi {
   /** Starts the boot unit (a start job in replace mode, as systemd does with default.target). */
   boot(): void {
     // systemd has its perpetual units from the start, loaded and active, whatever the boot pulls in.
-    for (const id of Object.keys(PERPETUAL_UNITS)) this.engine.unit(id);
+    // Born active, they never pass through a transition: they left "inactive" and entered "active"
+    // when the manager started, which is what systemd's timestamps for them say.
+    const born = this.engine.timestamp();
+    for (const id of Object.keys(PERPETUAL_UNITS)) {
+      this.engine.unit(id);
+      const t = this.book(id).timestamps;
+      if (t.activeEnter.monotonicUs === 0n) Object.assign(t, { stateChange: born, inactiveExit: born, activeEnter: born });
+    }
     this.setSystemState('starting');
     const r = this.engine.start(this.opts.bootUnit, 'replace');
     if (r instanceof TransactionError) {
@@ -228,34 +238,9 @@ export class Manager implements ManagerApi {
     this.refreshSystemState();
   }
 
-  /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=. */
-  /**
-   * A unit caught in a restart loop makes the system degraded (for health checks), even while its
-   * start limit is never hit (RestartSec=5s loops forever under the default 5 starts in 10 s): from
-   * its automatic restart until it has stayed up for RESTART_LOOP_CLEAR_MS.
-   */
-  private trackRestartLoop(id: string, to: ActiveState, sub: string | undefined): void {
-    const timer = this.restartLoops.get(id);
-    if (sub === 'auto-restart') {
-      timer?.cancel();
-      this.restartLoops.set(id, undefined);
-    } else if (this.restartLoops.has(id) && to === 'active' && timer === undefined) {
-      this.restartLoops.set(id, this.opts.system.setTimer(RESTART_LOOP_CLEAR_MS, () => {
-        this.restartLoops.delete(id);
-        this.refreshSystemState();
-      }));
-    } else if (this.restartLoops.has(id) && to === 'inactive') {
-      // The automatic restart's own stop half passes through dead: still in the loop. A stop
-      // asked for (svcctl stop, a dependency) ends it.
-      const job = this.engine.unit(id).job;
-      if (job?.type === 'restart' || job?.type === 'start') return;
-      timer?.cancel();
-      this.restartLoops.delete(id);
-    }
-  }
-
+  /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=, restart loops. */
   private stateChanged(id: string, from: ActiveState, to: ActiveState, sub?: string): void {
-    this.trackRestartLoop(id, to, sub);
+    this.restartLoops.track(id, to, sub, () => this.engine.unit(id).job?.type);
     if (from === to) return this.refreshSystemState();
     const b = this.book(id);
     const now = this.engine.timestamp();
@@ -273,32 +258,10 @@ export class Manager implements ManagerApi {
     if (to === 'inactive' || to === 'failed') setImmediate(() => this.collect(id));
   }
 
-  /**
-   * Units nobody needs are unloaded once inactive, as systemd's GC sweep does: a unit is kept while
-   * it is active, failed (CollectMode=inactive), has a job, or is referenced (WantedBy=, RequiredBy=,
-   * …) by a unit that is itself kept, transitively. c.service wanted by an inactive d.service that
-   * an active target wants stays loaded, timestamps and all.
-   */
+  /** Units nobody needs are unloaded once inactive, as systemd's GC sweep does (unit-gc.ts). */
   private collect(id: string): void {
     if (this.shuttingDown) return;
-    const runtimes = new Map([...this.engine.units()].map((u) => [u.id, u]));
-    const referencing = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf', 'TriggeredBy', 'OnFailureOf', 'OnSuccessOf'] as const;
-    const marks = new Map<string, 'good' | 'bad' | 'in-path'>();
-    const kept = (u: string): boolean => {
-      const mark = marks.get(u);
-      if (mark) return mark === 'good';
-      const r = runtimes.get(u);
-      if (!r) return false;
-      const collectable = !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
-      if (!collectable) return marks.set(u, 'good'), true;
-      // A reference cycle of collectable units keeps none of them.
-      marks.set(u, 'in-path');
-      for (const k of referencing) {
-        for (const o of this.engine.graph.deps(u, k)) if (kept(o)) return marks.set(u, 'good'), true;
-      }
-      return marks.set(u, 'bad'), false;
-    };
-    if (!kept(id) && this.engine.collect(id)) this.books.delete(id);
+    if (isGarbage(this.engine, id) && this.engine.collect(id)) this.books.delete(id);
   }
 
   /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */
@@ -373,6 +336,7 @@ export class Manager implements ManagerApi {
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,
       exitCode: this.exitCode,
+      defaults: this.opts.defaults,
     };
   }
 
@@ -389,39 +353,28 @@ export class Manager implements ManagerApi {
     return this.engine.jobs().map(jobInfo);
   }
 
+  /** One unit's snapshot for show/status/D-Bus (snapshot.ts): the model it runs, never re-read from disk. */
   private snapshot(r: Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }): UnitStatus {
-    const m = r.model;
-    const source = m.source ?? loadUnit(this.map, r.id);
-    const b = this.book(r.id);
     const dependencies: Partial<Record<Kind, readonly string[]>> = {};
     for (const k of ALL_KINDS) {
       const set = this.engine.graph.deps(r.id, k);
       if (set.size > 0) dependencies[k] = [...set];
     }
-    return {
-      id: r.id,
-      model: source,
-      dependencies,
-      activeState: r.activeState,
-      subState: r.subState,
-      result: r.result,
+    return unitSnapshot({
+      runtime: r,
       job: r.job ? jobInfo(r.job) : undefined,
-      mainPid: r.mainPid,
-      controlPid: r.controlPid,
-      execMain: r.execMain,
-      commands: r.commands,
-      nRestarts: r.nRestarts,
-      statusText: r.statusText,
-      statusErrno: r.statusErrno,
-      invocationId: r.invocationId,
-      timestamps: { ...b.timestamps },
-      conditionResult: b.conditionResult,
-      assertResult: b.assertResult,
-      failedCondition: b.failedCondition,
-      needDaemonReload: needsReload(source, b.loadedAt),
-      processes: this.opts.system.unitProcesses(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)),
+      model: r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id),
+      book: this.book(r.id),
+      dependencies,
+      pids: this.pids(r),
       controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
-    };
+      defaults: this.opts.defaults,
+    });
+  }
+
+  /** Every live process of the unit: its cgroup's, or what process tracking finds from its known pids. */
+  private pids(r: Readonly<UnitRuntime>): readonly number[] {
+    return this.opts.system.unitProcesses(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0));
   }
 
   enqueue(name: string, type: RequestedJobType, mode: JobMode, manual: boolean): Enqueued {
@@ -444,7 +397,7 @@ export class Manager implements ManagerApi {
 
   kill(name: string, whom: KillWhom, signal: number): ManagerError | undefined {
     const r = this.engine.unit(name);
-    const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.snapshot(r).processes;
+    const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.pids(r);
     const targets = pids.filter((p) => p > 0);
     if (targets.length === 0) return { code: 'no-such-process', message: whom === 'all' ? 'No matching processes to kill' : `No ${whom} process to kill` };
     for (const p of targets) this.opts.system.kill(p, signal);
@@ -561,9 +514,6 @@ export function decodeState<T>(text: string): T {
   return JSON.parse(text, (_k, v: unknown) => (v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string' ? BigInt((v as { $bigint: string }).$bigint) : v)) as T;
 }
 
-/** How long a unit restarted automatically must stay active to leave the restart loop (systemd's default StartLimitIntervalSec=). */
-const RESTART_LOOP_CLEAR_MS = 10_000;
-
 function newBook(): UnitBook {
   return {
     timestamps: { inactiveExit: NEVER, activeEnter: NEVER, activeExit: NEVER, inactiveEnter: NEVER, stateChange: NEVER, condition: NEVER, assert: NEVER },
@@ -575,17 +525,4 @@ function newBook(): UnitBook {
 
 function jobInfo(j: Readonly<Job>): JobInfo {
   return { id: j.id, unit: j.unit, type: j.type, state: j.state };
-}
-
-/** NeedDaemonReload=: the fragment or a drop-in changed on disk after the unit was loaded. */
-function needsReload(u: Unit, loadedAt: number): boolean {
-  for (const p of [u.fragmentPath, ...u.dropinPaths]) {
-    if (!p) continue;
-    try {
-      if (statSync(p).mtimeMs > loadedAt) return true;
-    } catch {
-      return true;
-    }
-  }
-  return false;
 }

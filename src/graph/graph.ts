@@ -234,7 +234,8 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
   const out: [ForwardKind, string][] = [];
   const both = (a: ForwardKind, b: ForwardKind, t: string) => out.push([a, t], [b, t]);
   if (EXEC_TYPES.has(u.type) && u.exec) {
-    both('Requires', 'After', u.exec.slice ?? defaultSliceOf(u.id));
+    // Perpetual units (-.mount) stay in the root slice, as systemd keeps its extrinsic units there.
+    both('Requires', 'After', u.exec.slice ?? (u.perpetual ? '-.slice' : defaultSliceOf(u.id)));
     if (u.exec.logsToJournal) out.push(['After', 'systemd-journald.socket']);
   }
   if (u.type === 'slice') {

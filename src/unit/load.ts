@@ -94,6 +94,8 @@ export function buildUnit(src: UnitSource): Unit {
 
   for (const message of deprecated) diagnostics.push({ severity: 'warning', message });
   if (loadState === 'loaded') draft.unit.description ??= builtinDescription(src.id, type);
+  const builtin = perpetualUnit(src.id);
+  if (loadState === 'loaded' && builtin && draft.unit.documentation.length === 0) draft.unit.documentation.push(...builtin.documentation);
 
   // A unit loaded without a file (perpetual.ts) is what systemd makes it: nothing to check.
   if (loadState === 'loaded' && src.fragmentPath !== undefined) {

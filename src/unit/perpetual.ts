@@ -7,7 +7,8 @@
  * still has the system.slice its services require.
  *
  * What each one is, as `systemctl show` prints it on systemd 252 without any file for it: loaded,
- * active in `subState`, DefaultDependencies=no, IgnoreOnIsolate=yes, `description`. A file of the
+ * active in `subState`, DefaultDependencies=no, IgnoreOnIsolate=yes, `description`, `documentation`,
+ * in the root slice (systemd keeps these "extrinsic" units out of system.slice). A file of the
  * same name (Debian ships -.slice and system.slice) is read on top of these, as systemd reads a
  * fragment after setting the defaults; stopping a perpetual unit is never applicable.
  */
@@ -17,13 +18,15 @@ export interface PerpetualUnit {
   readonly description: string;
   /** The sub-state it is in from the start, and stays in. */
   readonly subState: string;
+  /** Documentation= systemd gives it when no file does. */
+  readonly documentation: readonly string[];
 }
 
 export const PERPETUAL_UNITS: Readonly<Record<string, PerpetualUnit>> = {
-  '-.slice': { description: 'Root Slice', subState: 'active' },
-  'system.slice': { description: 'System Slice', subState: 'active' },
-  'init.scope': { description: 'System and Service Manager', subState: 'running' },
-  '-.mount': { description: 'Root Mount', subState: 'mounted' },
+  '-.slice': { description: 'Root Slice', subState: 'active', documentation: ['man:systemd.special(7)'] },
+  'system.slice': { description: 'System Slice', subState: 'active', documentation: ['man:systemd.special(7)'] },
+  'init.scope': { description: 'System and Service Manager', subState: 'running', documentation: ['man:systemd(1)'] },
+  '-.mount': { description: 'Root Mount', subState: 'mounted', documentation: [] },
 };
 
 export function perpetualUnit(id: string): PerpetualUnit | undefined {

@@ -1,7 +1,7 @@
 /**
  * Where the daemon looks units up, in precedence order (first match wins), as systemd.unit(5)
  * "Unit File Load Path" describes for the system manager (the directories themselves:
- * src/shared/lookup-paths.ts), restricted to the directories a container has (CONTRACT.md): no
+ * src/shared/lookup-paths.ts), restricted to the directories a container has (docs/loading.md): no
  * control, transient or attached ones, which only D-Bus clients and portable images write. svcd's
  * own units/ come last.
  */

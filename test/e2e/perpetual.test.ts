@@ -74,7 +74,7 @@ describe('a search path without slice files', () => {
   it('shows the units systemd has without a file as systemd 252 does', async () => {
     const recorded = readFileSync(join(repo, 'test/fixtures/perpetual/show.txt'), 'utf8');
     const names = [...recorded.matchAll(/^Id=(.*)$/gm)].map((m) => m[1]!);
-    const r = await svcctl('show', '-p', 'Id,LoadState,ActiveState,SubState,Description,DefaultDependencies,IgnoreOnIsolate', '--', ...names);
+    const r = await svcctl('show', '-p', 'Id,LoadState,ActiveState,SubState,Description,Documentation,DefaultDependencies,IgnoreOnIsolate,Perpetual,CanStop', '--', ...names);
     expect(r.rc, r.stderr).toBe(0);
     expect(byUnit(r.stdout)).toEqual(byUnit(recorded));
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { readableBuild } from '../support/proc.js';
+import { call } from '../../src/control/protocol.js';
 
 const repo = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'svcd-ctl-'));
@@ -24,8 +25,10 @@ buildTree(dir, {
     'units/trap.service': svc('Description=Trap\n', `ExecStart=/bin/bash ${join(dir, 'trap.sh')}\n`),
     'trap.sh': `trap 'echo caught >${join(dir, 'marker')}' RTMIN+3\nwhile :; do sleep 1 & wait $!; done\n`,
     'units/apparmor.service': svc('Description=AppArmor exit\n', "ExecStart=/bin/sh -c 'exit 231'\n"),
+    'units/victim.service': svc('Description=Victim\n', 'ExecStart=/bin/sleep 600\n'),
     'units/x.target': '[Unit]\nDescription=Test Target\nWants=app.service setup.service bad.service cond.service trap.service apparmor.service\n',
-    'none.conf': '',
+    // Defaults a unit's own settings fall back to, which show must print (TimeoutStartUSec=7s).
+    'none.conf': '[Manager]\nDefaultTimeoutStartSec=7s\nDefaultRestartSec=250ms\n',
   },
 });
 chmodSync(dir, 0o755);
@@ -76,6 +79,11 @@ describe('svcctl talking to svcd', () => {
     expect(svcctl('show', '-p', 'SystemState').out).toBe('SystemState=degraded\n');
   });
 
+  it('show prints the manager\'s Default*= where a unit sets none, and the defaults themselves', () => {
+    expect(svcctl('show', '-p', 'RestartUSec,TimeoutStartUSec,TimeoutStopUSec', 'app.service').out).toBe('RestartUSec=250ms\nTimeoutStartUSec=7s\nTimeoutStopUSec=1min 30s\n');
+    expect(svcctl('show', '-p', 'DefaultTimeoutStartUSec,DefaultRestartUSec,DefaultStartLimitBurst').out).toBe('DefaultTimeoutStartUSec=7s\nDefaultRestartUSec=250ms\nDefaultStartLimitBurst=5\n');
+  });
+
   it('status shows the page and exits 0 running, 3 not running, 4 unknown', () => {
     const app = svcctl('status', 'app');
     expect(app.code).toBe(0);
@@ -107,6 +115,24 @@ describe('svcctl talking to svcd', () => {
     expect(svcctl('status', 'trap').out).toMatch(/\n {3}Main PID: \d+ \(code=killed, signal=USR1\)\n/);
   });
 
+  it('show -p ExecStart records how the main process ended, as systemctl does', async () => {
+    // What real systemd 252 prints for these units (systemd-ns): the main process's exit is the
+    // ExecStart= line's, with its stop_time — "code=exited ; status=3", "code=killed ; status=9/KILL".
+    const norm = (s: string) => s.replace(/\[\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+\]/g, '[T]').replace(/pid=\d+/g, 'pid=P');
+    expect(norm(svcctl('show', '-p', 'ExecStart', 'bad.service').out)).toBe(
+      'ExecStart={ path=/bin/sh ; argv[]=/bin/sh -c exit 3 ; ignore_errors=no ; start_time=[T] ; stop_time=[T] ; pid=P ; code=exited ; status=3 }\n',
+    );
+    expect(svcctl('start', 'victim').code).toBe(0);
+    const pid = svcctl('show', '-p', 'MainPID', '--value', 'victim').out.trim();
+    expect(svcctl('kill', '-s', 'KILL', 'victim').code).toBe(0);
+    expect(await until(() => svcctl('is-active', 'victim').out === 'failed\n')).toBe(true);
+    const shown = svcctl('show', '-p', 'ExecStart', 'victim.service').out;
+    expect(shown).toContain(` pid=${pid} ; `);
+    expect(norm(shown)).toBe('ExecStart={ path=/bin/sleep ; argv[]=/bin/sleep 600 ; ignore_errors=no ; start_time=[T] ; stop_time=[T] ; pid=P ; code=killed ; status=9/KILL }\n');
+    // …and status lists that ended ExecStart= line above the main process, as systemctl status does.
+    expect(svcctl('status', 'victim').out).toContain(`\n    Process: ${pid} ExecStart=/bin/sleep 600 (code=killed, signal=KILL)\n   Main PID: ${pid} (code=killed, signal=KILL)\n`);
+  });
+
   it('start/stop run jobs and report failures in systemctl words', () => {
     expect(svcctl('stop', 'app')).toMatchObject({ code: 0, err: '' });
     expect(svcctl('is-active', 'app').code).toBe(3);
@@ -119,6 +145,16 @@ describe('svcctl talking to svcd', () => {
     });
     expect(svcctl('reset-failed', 'later').code).toBe(0);
     expect(svcctl('is-active', 'later').out).toBe('inactive\n');
+  });
+
+  it('takes every job type systemd\'s EnqueueUnitJob() does, try-reload included, from one table', async () => {
+    const sock = join(run, 'control.sock');
+    // try-reload of an inactive unit does nothing (systemd collapses it to nop) and is done.
+    const r = await call(sock, 'enqueue', { unit: 'cond.service', type: 'try-reload', mode: 'replace', wait: true });
+    expect(r).toMatchObject({ ok: true, result: { result: 'done' } });
+    expect(svcctl('is-active', 'cond').out).toBe('inactive\n');
+    const nop = await call(sock, 'enqueue', { unit: 'cond.service', type: 'nop', mode: 'replace', wait: true });
+    expect(nop).toMatchObject({ ok: false, error: { code: 'invalid', message: 'Unknown job type nop.' } });
   });
 
   it('list-units shows the loaded units with systemctl\'s legend', () => {

@@ -49,8 +49,8 @@ export async function bootSearchPathInNamespace(dir: string, unitPath: string, u
     }
   };
   for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
-  // Looked up while svcd surely runs: a boot may end in an exit (SuccessAction=exit) before
-  // is-system-running stops saying "starting".
+  // Looked up while svcd surely runs (its socket is there): a boot that ends in SuccessAction=exit
+  // may be over by the time is-system-running --wait answers.
   const hostPid = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
   await svcctl('is-system-running', '--wait');
   // 0 or NaN here would later signal the test runner's own process group.

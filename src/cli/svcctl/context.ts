@@ -32,6 +32,9 @@ export interface SystemctlOptions {
   template?: string;
   suffix?: string;
   instance?: boolean;
+  // systemd-analyze calendar's (svcctl analyze calendar)
+  iterations?: string;
+  baseTime?: string;
 }
 
 export interface VerbContext {

@@ -34,6 +34,7 @@ const VERBS: Record<string, Loader> = {
 };
 
 const ANALYZE_VERBS: Record<string, Loader> = {
+  calendar: async () => (await import('./verbs/analyze-calendar.js')).run,
   timespan: async () => (await import('./verbs/analyze-timespan.js')).run,
   timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
   'exit-status': async () => (await import('./verbs/analyze-exit-status.js')).run,
@@ -77,6 +78,9 @@ const SYSTEMCTL_OPTIONS = {
   template: { type: 'string' },
   suffix: { type: 'string' },
   instance: { type: 'boolean' },
+  // systemd-analyze calendar's
+  iterations: { type: 'string' },
+  'base-time': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -171,6 +175,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     template: v.template,
     suffix: v.suffix,
     instance: v.instance,
+    iterations: v.iterations,
+    baseTime: v['base-time'],
   };
 
   let table = VERBS;

@@ -6,6 +6,7 @@
  */
 import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
 import { parseBoolean, parseEnvironment, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
+import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
 
@@ -47,14 +48,16 @@ export function execLines(get: (d: Draft) => ExecCommand[]): Behaviour {
 for (const [key, field] of Object.entries(EXEC_KEYS)) supported('Service', key, execLines((d) => d.service[field]));
 supported('Service', 'Restart', scalar(parseServiceRestart, (d, v) => (d.service.restart = v ?? 'no')));
 supported('Service', 'RestartSec', scalar(parseSec, (d, v) => (d.service.restartUSec = v)));
-supported('Service', 'TimeoutStartSec', scalar(parseSec, (d, v) => (d.service.timeoutStartUSec = v)));
-supported('Service', 'TimeoutStopSec', scalar(parseSec, (d, v) => (d.service.timeoutStopUSec = v)));
+// "0" turns a start or stop timeout off: systemd stores it as infinity, and show prints "infinity".
+const zeroIsInfinity = (v: Usec | undefined) => (v === 0n ? USEC_INFINITY : v);
+supported('Service', 'TimeoutStartSec', scalar(parseSec, (d, v) => (d.service.timeoutStartUSec = zeroIsInfinity(v))));
+supported('Service', 'TimeoutStopSec', scalar(parseSec, (d, v) => (d.service.timeoutStopUSec = zeroIsInfinity(v))));
 supported('Service', 'TimeoutAbortSec', scalar(parseSec, (d, v) => (d.service.timeoutAbortUSec = v)));
 supported('Service', 'TimeoutStartFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStartFailureMode = v ?? 'terminate')));
 supported('Service', 'TimeoutStopFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStopFailureMode = v ?? 'terminate')));
 supported('Service', 'TimeoutSec', scalar(parseSec, (d, v) => {
-  d.service.timeoutStartUSec = v;
-  d.service.timeoutStopUSec = v;
+  d.service.timeoutStartUSec = zeroIsInfinity(v);
+  d.service.timeoutStopUSec = zeroIsInfinity(v);
 }));
 supported('Service', 'RuntimeMaxSec', scalar(parseSec, (d, v) => (d.service.runtimeMaxUSec = v ?? d.service.runtimeMaxUSec)));
 supported('Service', 'WatchdogSec', scalar(parseSec, (d, v) => (d.service.watchdogUSec = v ?? 0n)));

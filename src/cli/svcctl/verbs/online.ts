@@ -160,7 +160,7 @@ async function status(ctx: VerbContext): Promise<number> {
   let code = 0;
   let first = true;
   for (const unit of mangle(ctx.args)) {
-    const r = await rpc(ctx, 'status-page', { unit, color: ctx.isTTY });
+    const r = await rpc(ctx, 'status-page', { unit, color: ctx.isTTY, lines: ctx.options.lines });
     if (!r.found) {
       ctx.stderr.write(`Unit ${unit} could not be found.\n`);
       code = code || EXIT_NOTINSTALLED;

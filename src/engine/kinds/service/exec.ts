@@ -59,11 +59,24 @@ export function recordStart(u: ServiceUnit, ctx: KindContext, key: CommandKey, i
   return run;
 }
 
+/**
+ * Records an exit into the command line that ran the process: the current phase's line, or, for
+ * the main process, the ExecStart= line that started it (systemd's main_command) — by then the
+ * service has usually moved on to ExecStartPost= or running, but `show -p ExecStart` still tells
+ * how that line's process ended.
+ */
 export function recordExit(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent, main: boolean): void {
   const { code, status } = exitCodeOf(e);
   const d = u.state;
-  const entry = u.commands[d.key]?.[d.index];
-  if (entry?.run && entry.run.pid === e.pid) u.commands[d.key]![d.index] = { ...entry, run: { ...entry.run, exit: ctx.timestamp(), code, status } };
+  const ranBy = (key: CommandKey, index: number) => {
+    const entry = u.commands[key]?.[index];
+    return entry?.run && entry.run.pid === e.pid && entry.run.code === 0 ? { key, index } : undefined;
+  };
+  const at = ranBy(d.key, d.index) ?? (main && e.pid > 0 ? (u.commands.ExecStart ?? []).map((_, i) => ranBy('ExecStart', i)).find((x) => x !== undefined) : undefined);
+  if (at) {
+    const entry = u.commands[at.key]![at.index]!;
+    u.commands[at.key]![at.index] = { ...entry, run: { ...entry.run!, exit: ctx.timestamp(), code, status } };
+  }
   if (main) u.execMain = { ...u.execMain, pid: e.pid, exit: ctx.timestamp(), code, status };
 }
 
