@@ -87,7 +87,8 @@ export class Installer {
 
   // ---------- is-enabled / list-unit-files ----------
 
-  private state(name: string): UnitFileState | undefined {
+  /** UnitFileState= of one unit (systemd's unit_file_get_state), as is-enabled and show read it. */
+  state(name: string): UnitFileState | undefined {
     return unitFileState(this.fs, name, (t) => this.say(t));
   }
 
