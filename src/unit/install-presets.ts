@@ -4,9 +4,10 @@
  * read in file-name order; the first rule whose pattern matches a unit decides, and a unit no rule
  * mentions is "enabled" (the man page's documented default).
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templateOf } from './name.js';
+import { nullOrEmptyPath } from './source.js';
 import { fnmatch } from '../shared/glob.js';
 
 /** Preset directories in priority order, relative to the root (split-usr Debian adds /lib). */
@@ -28,15 +29,6 @@ export interface PresetPolicy {
   readonly warnings: readonly string[];
 }
 
-/** A file is masked when it is empty or a link to /dev/null (any character device). */
-function masked(path: string): boolean {
-  try {
-    const st = statSync(path);
-    return st.isCharacterDevice() || (st.isFile() && st.size === 0);
-  } catch {
-    return true;
-  }
-}
 
 /**
  * Reads the policy below `root` ('' for the running system). `show` maps a root-relative path to
@@ -65,7 +57,8 @@ export function readPresets(root: string, show: (rel: string) => string = (r) =>
   const warnings: string[] = [];
   for (const name of [...chosen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     const rel = chosen.get(name)!;
-    if (masked(join(root, rel))) continue;
+    // A masked preset file (empty, or a link to /dev/null) and one that cannot be stat'ed are skipped.
+    if (nullOrEmptyPath(join(root, rel)) ?? true) continue;
     let text: string;
     try {
       text = readFileSync(join(root, rel), 'utf8');

@@ -4,41 +4,24 @@
  * this does its own lookup over the installer's search path (it does not use the manager's loader)
  * and acts only on symlinks in the config directories (/etc/systemd/system, or /run with --runtime).
  *
+ * The parts it reads through are modules of their own: install-root.ts (the lookup), install-section.ts
+ * ([Install] and its specifiers), install-state.ts (is-enabled's state), install-presets.ts (presets);
+ * this file is the verbs, and the link making and removing they plan.
+ *
  * Every verb returns its output (stdout) and, in order, the changes it made and what it has to say
  * about them (InstallChange, as systemd's install.c reports to systemctl); the CLI words those
  * (src/cli/svcctl/verbs/install-changes.ts). The tests compare the words with systemctl's, byte
  * for byte.
  */
-import { existsSync, lstatSync, mkdirSync, opendirSync, readFileSync, readlinkSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName, templateOf } from './name.js';
-import { parseUnitText } from './syntax.js';
-import { parseStringList } from './values/index.js';
-import { expandSpecifiers, systemContext } from './specifiers.js';
-import { dirNamesFor } from './source.js';
-import { presetFor, readPresets } from './install-presets.js';
-import { fnmatch } from '../shared/glob.js';
-import { SYSTEM_UNIT_PATH, UNIT_DIRS } from '../shared/lookup-paths.js';
+import { existsSync, mkdirSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName } from './name.js';
+import { INSTALL_SEARCH_PATH, InstallRoot, PERSISTENT, RUNTIME, TRANSIENT, type ConfigLink } from './install-root.js';
+import { readInstallSection, type InstallSection } from './install-section.js';
+import { ENABLED_ISH, unitFileRows, unitFileState, type UnitFileState } from './install-state.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
-import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-generator.js';
+import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { isGeneratorDir } from './generators.js';
-
-/** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
-const INSTALL_SEARCH_PATH = SYSTEM_UNIT_PATH;
-const PERSISTENT = UNIT_DIRS.persistentConfig;
-const RUNTIME = UNIT_DIRS.runtimeConfig;
-const TRANSIENT = UNIT_DIRS.transient;
-
-export type UnitFileState =
-  | 'enabled' | 'enabled-runtime' | 'linked' | 'linked-runtime' | 'alias' | 'masked' | 'masked-runtime'
-  | 'static' | 'indirect' | 'disabled' | 'generated' | 'transient' | 'bad';
-
-/** States `is-enabled` answers 0 for (systemctl's "enabled-ish"). */
-const ENABLED_ISH = new Set<UnitFileState>(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated']);
-/** States list-unit-files shows no preset for: nothing a preset could enable. */
-const NO_PRESET = new Set<UnitFileState>(['static', 'alias', 'generated', 'transient']);
-// UpheldBy= came to [Install] after 252: 252 warns about it as an unknown key, so do we.
-const INSTALL_KEYS = new Set(['WantedBy', 'RequiredBy', 'Alias', 'Also', 'DefaultInstance']);
 
 /**
  * One change an install verb made, or one thing it found on the way, in the order they happened:
@@ -66,21 +49,6 @@ export interface InstallResult {
   readonly status: number;
 }
 
-interface InstallSection {
-  wantedBy: string[];
-  requiredBy: string[];
-  upheldBy: string[];
-  alias: string[];
-  also: string[];
-  defaultInstance?: string;
-}
-
-/** What a name is on the installer's search path. */
-type Found =
-  | { kind: 'missing' }
-  | { kind: 'masked'; linkPath: string; dir: string }
-  | { kind: 'file'; unitName: string; path: string; dir: string; viaAlias: boolean; linked: boolean; linkDir?: string };
-
 export interface InstallerOptions {
   /** --force: replace Alias= links (and set-default's) that point elsewhere. */
   readonly force?: boolean;
@@ -94,40 +62,13 @@ export class Installer {
   private verb = 'enable';
   private readonly force: boolean;
 
-  constructor(private readonly root: string, opts: InstallerOptions = {}) {
+  private readonly fs: InstallRoot;
+
+  constructor(root: string, opts: InstallerOptions = {}) {
+    this.fs = new InstallRoot(root);
     this.force = Boolean(opts.force);
   }
 
-  private abs(p: string): string {
-    return this.root ? join(this.root, p) : p;
-  }
-  private show(p: string): string {
-    return this.abs(p);
-  }
-
-  /** A link's target, resolved with absolute targets inside the root. Returns a root-relative path. */
-  private linkTarget(relPath: string): string | undefined {
-    try {
-      const t = readlinkSync(this.abs(relPath));
-      return t.startsWith('/') ? t : resolve(dirname(relPath), t);
-    } catch {
-      return undefined;
-    }
-  }
-  private rawLinkTarget(relPath: string): string | undefined {
-    try {
-      return readlinkSync(this.abs(relPath));
-    } catch {
-      return undefined;
-    }
-  }
-  private lstat(relPath: string) {
-    try {
-      return lstatSync(this.abs(relPath));
-    } catch {
-      return undefined;
-    }
-  }
   private say(text: string): void {
     this.changes.push({ type: 'message', text });
   }
@@ -141,186 +82,18 @@ export class Installer {
    * SysV redirect asks, answered as the SysV generator answers it (both are unit_file_exists).
    */
   hasNativeUnit(name: string): boolean {
-    return nativeUnitExists(name, SYSV_LOOKUP_PATH.map((d) => this.abs(d)), this.root);
-  }
-
-  /** Find `name` (following alias links by name, and instance → template). */
-  find(name: string, depth = 0): Found {
-    for (const dir of INSTALL_SEARCH_PATH) {
-      const rel = join(dir, name);
-      const st = this.lstat(rel);
-      if (!st) continue;
-      if (st.isSymbolicLink()) {
-        const target = this.linkTarget(rel)!;
-        if (target === '/dev/null') return { kind: 'masked', linkPath: rel, dir };
-        const targetName = basename(target);
-        if (targetName !== name && depth < 16) {
-          const r = this.find(targetName, depth + 1);
-          if (r.kind !== 'file') return r;
-          // An instance reached through a template alias (u@x → u@ → t@) is the instance t@x.
-          const p = parseUnitName(name);
-          const q = parseUnitName(r.unitName);
-          if (p && q && isInstance(p) && isTemplate(q)) return { ...r, unitName: instantiate(r.unitName, p.instance!), viaAlias: false };
-          return { ...r, viaAlias: true };
-        }
-        const inSearchPath = INSTALL_SEARCH_PATH.includes(dirname(target));
-        const tst = this.lstat(target);
-        if (!tst) continue;
-        if (tst.size === 0 && !tst.isSymbolicLink()) return { kind: 'masked', linkPath: target, dir };
-        return { kind: 'file', unitName: name, path: target, dir, viaAlias: false, linked: !inSearchPath, linkDir: dir };
-      }
-      if (!st.isFile()) continue;
-      if (st.size === 0) return { kind: 'masked', linkPath: rel, dir };
-      return { kind: 'file', unitName: name, path: rel, dir, viaAlias: false, linked: false };
-    }
-    const t = templateOf(name);
-    if (t) {
-      const r = this.find(t, depth + 1);
-      if (r.kind === 'file') {
-        const q = parseUnitName(r.unitName);
-        const inst = parseUnitName(name)!.instance!;
-        return { ...r, unitName: q && isTemplate(q) ? instantiate(r.unitName, inst) : name, viaAlias: false };
-      }
-      return r;
-    }
-    return { kind: 'missing' };
-  }
-
-  /** The unit file and its drop-ins (NAME.d/*.conf over the search path, first directory wins per file name). */
-  private installSources(relPath: string, unitName: string): string[] {
-    const chosen = new Map<string, string>();
-    const names = [...dirNamesFor(unitName)];
-    const type = parseUnitName(unitName)?.type;
-    if (type) names.push(type);
-    for (const dir of INSTALL_SEARCH_PATH) {
-      for (const n of names) {
-        const d = join(dir, `${n}.d`);
-        for (const e of this.readdirOrdered(d)) {
-          if (!e.endsWith('.conf') || e.startsWith('.') || chosen.has(e)) continue;
-          chosen.set(e, join(d, e));
-        }
-      }
-    }
-    const dropins = [...chosen.keys()].sort(cmp).map((k) => chosen.get(k)!);
-    return [relPath, ...dropins];
-  }
-
-  /**
-   * [Install] of a unit file and its drop-ins, with systemd's warnings for keys it does not know
-   * there. DefaultInstance= expands against the name asked for; the other values against the name
-   * the unit is enabled under (a template's default instance), so `%i` there is that instance.
-   */
-  private readInstall(relPath: string, unitName: string): InstallSection {
-    const sec: InstallSection = { wantedBy: [], requiredBy: [], upheldBy: [], alias: [], also: [] };
-    const raw: { key: string; value: string }[] = [];
-    for (const src of this.installSources(relPath, unitName)) {
-      let text: string;
-      try {
-        text = readFileSync(this.abs(src), 'utf8');
-      } catch {
-        continue;
-      }
-      for (const a of parseUnitText(this.show(src), text).assignments) {
-        if (a.section !== 'Install') continue;
-        if (a.key.startsWith('X-')) continue;
-        if (!INSTALL_KEYS.has(a.key)) {
-          this.say(`${a.loc.file}:${a.loc.line}: Unknown key '${a.key}' in section [Install], ignoring.`);
-          continue;
-        }
-        raw.push({ key: a.key, value: a.value });
-      }
-    }
-    for (const { key, value } of raw) {
-      if (key === 'DefaultInstance') sec.defaultInstance = value === '' ? undefined : expandInstallSpecifiers(value, unitName);
-    }
-    const p = parseUnitName(unitName);
-    const enabledAs = p && isTemplate(p) && sec.defaultInstance ? instantiate(unitName, sec.defaultInstance) : unitName;
-    const lists: Record<string, string[]> = { WantedBy: sec.wantedBy, RequiredBy: sec.requiredBy, UpheldBy: sec.upheldBy, Alias: sec.alias, Also: sec.also };
-    for (const { key, value } of raw) {
-      const list = lists[key];
-      if (!list) continue;
-      if (value === '') {
-        list.splice(0);
-        continue;
-      }
-      const words = parseStringList(value);
-      if (words.ok && words.value) for (const w of words.value) list.push(expandInstallSpecifiers(w, enabledAs));
-    }
-    return sec;
+    return nativeUnitExists(name, SYSV_LOOKUP_PATH.map((d) => this.fs.abs(d)), this.fs.root);
   }
 
   // ---------- is-enabled / list-unit-files ----------
 
+  /** UnitFileState= of one unit (systemd's unit_file_get_state), as is-enabled and show read it. */
   state(name: string): UnitFileState | undefined {
-    const f = this.find(name);
-    if (f.kind === 'missing') return undefined;
-    if (f.kind === 'masked') return f.dir === RUNTIME ? 'masked-runtime' : 'masked';
-    if (isGeneratorDir(f.dir)) return 'generated';
-    if (f.dir === TRANSIENT) return 'transient';
-    if (f.viaAlias) return 'alias';
-    const info = this.readInstall(f.path, f.unitName);
-    const p = parseUnitName(f.unitName)!;
-    const expected = isTemplate(p) ? (info.defaultInstance ? instantiate(f.unitName, info.defaultInstance) : undefined) : f.unitName;
-    let enabled: UnitFileState | undefined;
-    let indirect = false;
-    for (const [dir, suffix] of [[PERSISTENT, ''], [RUNTIME, '-runtime']] as const) {
-      for (const link of this.configLinks(dir)) {
-        if (link.target === '/dev/null') continue;
-        const points = link.target === f.path || basename(link.target) === basename(f.path);
-        if (!points) continue;
-        const name = basename(link.path);
-        const topLevel = dirname(link.path) === dir;
-        if (topLevel && name === f.unitName) continue; // the linked unit's own link
-        const aliasLink = topLevel && info.alias.includes(name);
-        if ((!topLevel && name === expected) || aliasLink) enabled ??= `enabled${suffix}` as UnitFileState;
-        // Another instance's link says nothing about this instance; for a plain unit or a
-        // template, a link under another name means the file is in use indirectly.
-        else if (!isInstance(p)) indirect = true;
-      }
-    }
-    if (enabled) return enabled;
-    if (f.linked) return f.linkDir === RUNTIME ? 'linked-runtime' : 'linked';
-    if (indirect) return 'indirect';
-    // DefaultInstance= alone installs nothing: such a template is static, as systemctl says.
-    if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length > 0) return 'disabled';
-    if (info.also.length > 0) return 'indirect';
-    return 'static';
+    return unitFileState(this.fs, name, (t) => this.say(t));
   }
 
-  /** Symlinks directly in a config dir and in its *.wants/, *.requires/, *.upholds/ subdirs, in readdir order. */
-  private configLinks(dir: string): { path: string; target: string }[] {
-    const out: { path: string; target: string }[] = [];
-    for (const e of this.readdirOrdered(dir)) {
-      const rel = join(dir, e);
-      const st = this.lstat(rel);
-      if (!st) continue;
-      if (st.isSymbolicLink()) {
-        out.push({ path: rel, target: this.linkTarget(rel)! });
-      } else if (st.isDirectory() && /\.(wants|requires|upholds)$/.test(e)) {
-        for (const s of this.readdirOrdered(rel)) {
-          const r = join(rel, s);
-          if (this.lstat(r)?.isSymbolicLink()) out.push({ path: r, target: this.linkTarget(r)! });
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Directory entries in the order the filesystem returns them (systemctl walks them so). */
-  private readdirOrdered(dir: string): string[] {
-    const names: string[] = [];
-    let d;
-    try {
-      d = opendirSync(this.abs(dir));
-    } catch {
-      return names;
-    }
-    try {
-      for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
-    } finally {
-      d.closeSync();
-    }
-    return names;
+  private readInstall(relPath: string, unitName: string): InstallSection {
+    return readInstallSection(this.fs, relPath, unitName, (t) => this.say(t));
   }
 
   isEnabled(names: readonly string[], quiet = false): InstallResult {
@@ -344,29 +117,7 @@ export class Installer {
     const split = (l?: readonly string[]) => (l ?? []).flatMap((x) => x.split(',')).filter((x) => x !== '');
     const typeList = split(types);
     const stateList = split(states);
-    const seen = new Map<string, string>();
-    for (const dir of INSTALL_SEARCH_PATH) {
-      for (const e of this.readdirOrdered(dir).sort()) {
-        if (seen.has(e) || !isValidUnitName(e)) continue;
-        const st = this.lstat(join(dir, e));
-        if (!st || !(st.isFile() || st.isSymbolicLink())) continue;
-        seen.set(e, join(dir, e));
-      }
-    }
-    const presets = readPresets(this.root, (r) => this.show(r));
-    for (const w of presets.warnings) this.say(w);
-    const rows: [string, string, string][] = [];
-    for (const name of seen.keys()) {
-      const p = parseUnitName(name)!;
-      if (typeList.length > 0 && !typeList.includes(p.type)) continue;
-      if (patterns.length > 0 && !patterns.some((g) => fnmatch(g, name, { noescape: true }))) continue;
-      const s = this.state(name);
-      if (!s) continue;
-      if (stateList.length > 0 && !stateList.includes(s)) continue;
-      rows.push([name, s, NO_PRESET.has(s) ? '-' : presetFor(presets, name)]);
-    }
-    const suffix = (n: string) => n.slice(n.lastIndexOf('.')).toLowerCase();
-    rows.sort((a, b) => suffix(a[0]).localeCompare(suffix(b[0]), 'en') || cmp(a[0].toLowerCase(), b[0].toLowerCase()));
+    const rows = unitFileRows(this.fs, { patterns, types: typeList, states: stateList }, (t) => this.say(t));
     const w1 = Math.max('UNIT FILE'.length, ...rows.map((r) => r[0].length));
     const w2 = Math.max('STATE'.length, ...rows.map((r) => r[1].length));
     const line = (a: string, b: string, c: string) => `${a.padEnd(w1)} ${b.padEnd(w2)} ${c}`;
@@ -385,26 +136,26 @@ export class Installer {
    * replaced only when forced (wants/requires links always are), and a real file is never replaced.
    */
   private createLink(rel: string, target: string, force = this.force): boolean {
-    const st = this.lstat(rel);
+    const st = this.fs.lstat(rel);
     if (st?.isSymbolicLink()) {
-      const dest = this.rawLinkTarget(rel)!;
-      if (dest === target || this.linkTarget(rel) === target) return true;
+      const dest = this.fs.rawLinkTarget(rel)!;
+      if (dest === target || this.fs.linkTarget(rel) === target) return true;
       if (!force) {
-        this.fail(`Failed to ${this.verb} unit, file "${this.show(rel)}" already exists and is a symlink to "${dest}".`);
+        this.fail(`Failed to ${this.verb} unit, file "${this.fs.show(rel)}" already exists and is a symlink to "${dest}".`);
         return false;
       }
-      unlinkSync(this.abs(rel));
-      symlinkSync(target, this.abs(rel));
-      this.changes.push({ type: 'unlink', path: this.show(rel) }, { type: 'symlink', path: this.show(rel), source: target });
+      unlinkSync(this.fs.abs(rel));
+      symlinkSync(target, this.fs.abs(rel));
+      this.changes.push({ type: 'unlink', path: this.fs.show(rel) }, { type: 'symlink', path: this.fs.show(rel), source: target });
       return true;
     }
     if (st) {
-      this.fail(`Failed to ${this.verb} unit, file "${this.show(rel)}" already exists.`);
+      this.fail(`Failed to ${this.verb} unit, file "${this.fs.show(rel)}" already exists.`);
       return false;
     }
-    mkdirSync(this.abs(dirname(rel)), { recursive: true });
-    symlinkSync(target, this.abs(rel));
-    this.changes.push({ type: 'symlink', path: this.show(rel), source: target });
+    mkdirSync(this.fs.abs(dirname(rel)), { recursive: true });
+    symlinkSync(target, this.fs.abs(rel));
+    this.changes.push({ type: 'symlink', path: this.fs.show(rel), source: target });
     return true;
   }
 
@@ -413,7 +164,7 @@ export class Installer {
    * own name first, then enabled like any unit; a file already on the search path needs no link.
    */
   private linkPath(arg: string, dir: string): string | undefined {
-    const st = this.lstat(arg);
+    const st = this.fs.lstat(arg);
     const name = basename(arg);
     if (!st || !isValidUnitName(name)) {
       this.fail(`Failed to ${this.verb} unit, unit ${arg} does not exist.`);
@@ -432,19 +183,19 @@ export class Installer {
     const one = (name: string, auxiliary: boolean): boolean => {
       if (visited.has(name)) return true;
       visited.add(name);
-      const f = this.find(name);
+      const f = this.fs.find(name);
       if (f.kind === 'missing') {
         if (auxiliary) this.changes.push({ type: 'auxiliary-failed', name });
         else this.fail(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
         return auxiliary;
       }
       if (f.kind === 'masked') {
-        if (auxiliary) this.changes.push({ type: 'is-masked', path: this.show(f.linkPath) });
-        else this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
+        if (auxiliary) this.changes.push({ type: 'is-masked', path: this.fs.show(f.linkPath) });
+        else this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
         return auxiliary;
       }
       if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) {
-        this.fail(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
+        this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
         return false;
       }
       const info = this.readInstall(f.path, f.unitName);
@@ -482,8 +233,8 @@ export class Installer {
             changed = true;
             // On the running system svcd's own units/ (multi-user.target, …) come last in the search
             // path (src/unit/search-path.ts): a target only svcd ships exists too.
-            const shipped = this.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
-            if (this.find(t).kind === 'missing' && !shipped) this.changes.push({ type: 'destination-not-present', path: this.show(f.path), target: t });
+            const shipped = this.fs.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
+            if (this.fs.find(t).kind === 'missing' && !shipped) this.changes.push({ type: 'destination-not-present', path: this.fs.show(f.path), target: t });
           }
         }
       }
@@ -493,13 +244,13 @@ export class Installer {
     // systemctl looks every named unit up before it writes anything: one it cannot enable leaves all untouched.
     for (const n of names) {
       if (n.includes('/')) {
-        if (!this.lstat(n) || !isValidUnitName(basename(n))) return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
+        if (!this.fs.lstat(n) || !isValidUnitName(basename(n))) return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
         continue;
       }
-      const f = this.find(n);
+      const f = this.fs.find(n);
       if (f.kind === 'missing') return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
-      if (f.kind === 'masked') return this.failResult(`Failed to ${this.verb} unit, unit ${this.show(f.linkPath)} is masked.`);
-      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return this.failResult(`Failed to ${this.verb} unit, unit ${this.show(f.path)} is transient or generated.`);
+      if (f.kind === 'masked') return this.failResult(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
+      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return this.failResult(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
     }
     for (const n of names) {
       let name = n;
@@ -524,7 +275,7 @@ export class Installer {
     const mark = (name: string, top: boolean) => {
       if (visited.has(name)) return;
       visited.add(name);
-      const f = this.find(name);
+      const f = this.fs.find(name);
       if (f.kind === 'missing') {
         if (top) this.say(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
         // Links are removed by name too, so a stale link to a vanished file goes as well.
@@ -532,7 +283,7 @@ export class Installer {
         return;
       }
       if (f.kind === 'masked') {
-        this.changes.push({ type: 'is-masked', path: this.show(f.linkPath) });
+        this.changes.push({ type: 'is-masked', path: this.fs.show(f.linkPath) });
         return;
       }
       // systemctl leaves generated and transient units alone: they are not its to disable.
@@ -553,15 +304,15 @@ export class Installer {
     return this.result();
   }
 
-  private removeMatching(dir: string, match: (l: { path: string; target: string }) => boolean): void {
-    for (const link of this.configLinks(dir)) {
+  private removeMatching(dir: string, match: (l: ConfigLink) => boolean): void {
+    for (const link of this.fs.configLinks(dir)) {
       if (link.target === '/dev/null' || !match(link)) continue;
-      unlinkSync(this.abs(link.path));
-      this.changes.push({ type: 'unlink', path: this.show(link.path) });
+      unlinkSync(this.fs.abs(link.path));
+      this.changes.push({ type: 'unlink', path: this.fs.show(link.path) });
       const parent = dirname(link.path);
       if (parent !== dir) {
         try {
-          rmdirSync(this.abs(parent));
+          rmdirSync(this.fs.abs(parent));
         } catch {
           // not empty: other units are still linked there
         }
@@ -579,15 +330,15 @@ export class Installer {
     const dir = runtime ? RUNTIME : PERSISTENT;
     for (const n of names) {
       const rel = join(dir, n);
-      const st = this.lstat(rel);
+      const st = this.fs.lstat(rel);
       if (st) {
-        if (st.isSymbolicLink() && this.linkTarget(rel) === '/dev/null') continue;
-        this.fail(`Failed to mask unit, file "${this.show(rel)}" already exists.`);
+        if (st.isSymbolicLink() && this.fs.linkTarget(rel) === '/dev/null') continue;
+        this.fail(`Failed to mask unit, file "${this.fs.show(rel)}" already exists.`);
         continue;
       }
-      mkdirSync(this.abs(dir), { recursive: true });
-      symlinkSync('/dev/null', this.abs(rel));
-      this.changes.push({ type: 'symlink', path: this.show(rel), source: '/dev/null' });
+      mkdirSync(this.fs.abs(dir), { recursive: true });
+      symlinkSync('/dev/null', this.fs.abs(rel));
+      this.changes.push({ type: 'symlink', path: this.fs.show(rel), source: '/dev/null' });
     }
     return this.result();
   }
@@ -597,9 +348,9 @@ export class Installer {
     const dir = runtime ? RUNTIME : PERSISTENT;
     for (const n of names) {
       const rel = join(dir, n);
-      if (this.lstat(rel)?.isSymbolicLink() && this.linkTarget(rel) === '/dev/null') {
-        unlinkSync(this.abs(rel));
-        this.changes.push({ type: 'unlink', path: this.show(rel) });
+      if (this.fs.lstat(rel)?.isSymbolicLink() && this.fs.linkTarget(rel) === '/dev/null') {
+        unlinkSync(this.fs.abs(rel));
+        this.changes.push({ type: 'unlink', path: this.fs.show(rel) });
       }
     }
     return this.result();
@@ -607,7 +358,7 @@ export class Installer {
 
   getDefault(): InstallResult {
     this.verb = 'get-default';
-    const f = this.find('default.target');
+    const f = this.fs.find('default.target');
     if (f.kind !== 'file') {
       this.fail('Failed to get default target: No such file or directory');
     } else {
@@ -622,14 +373,14 @@ export class Installer {
       this.fail('Failed to set default: Invalid argument.');
       return this.result();
     }
-    const f = this.find(name);
+    const f = this.fs.find(name);
     if (f.kind !== 'file') {
       this.fail(`Failed to set default unit, unit ${name} does not exist.`);
       return this.result();
     }
     if (this.createLink(join(PERSISTENT, 'default.target'), f.path, true)) {
       // systemctl reads the default back and says so when it is not the name given (an alias, or an override).
-      const now = this.find('default.target');
+      const now = this.fs.find('default.target');
       const shown = now.kind === 'file' ? basename(now.path) : undefined;
       if (shown !== undefined && shown !== name) this.say(`Note: "${shown}" is the default unit (possibly a runtime override).`);
     }
@@ -644,14 +395,4 @@ export class Installer {
   private result(): InstallResult {
     return { stdout: this.out.length ? `${this.out.join('\n')}\n` : '', changes: [...this.changes], status: this.status };
   }
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** [Install] values expand the install set of specifiers; one that cannot be resolved stays as written. */
-export function expandInstallSpecifiers(text: string, unitName: string): string {
-  const r = expandSpecifiers(text, { name: unitName }, systemContext(), 'install');
-  return r.ok ? r.value : text;
 }

@@ -110,14 +110,22 @@ export function findDropins(map: UnitFileMap, names: readonly string[]): string[
   return listConfFiles(map, findUnitDirs(map, names, '.d'), '.conf');
 }
 
-/** null_or_empty_path: what masks a unit file or a dependency link. */
-function maskedPath(path: string): boolean {
+/**
+ * null_or_empty_path: what masks a unit file, a dependency link or a preset file (a character
+ * device such as /dev/null, or an empty file). Undefined when the path cannot be stat'ed: the
+ * callers differ on what that means (the loader reads on; the preset reader skips the file).
+ */
+export function nullOrEmptyPath(path: string): boolean | undefined {
   try {
     const st = statSync(path);
     return st.isCharacterDevice() || (st.isFile() && st.size === 0);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function maskedPath(path: string): boolean {
+  return nullOrEmptyPath(path) ?? false;
 }
 
 /** Units named in NAME.<suffix>/ directories; template entries get the instance's instance. */

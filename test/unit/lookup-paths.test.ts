@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENERATOR_UNIT_DIRS, SYSTEM_UNIT_PATH, UNIT_DIRS } from '../../src/shared/lookup-paths.js';
-import { SYSV_LOOKUP_PATH } from '../../src/unit/sysv-generator.js';
+import { SYSV_LOOKUP_PATH } from '../../src/unit/sysv-native-unit.js';
 import { unitSearchPath } from '../../src/unit/search-path.js';
 
 const recorded = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'lookup-paths', 'unit-paths.txt'), 'utf8').split('\n').slice(0, -1);

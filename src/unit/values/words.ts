@@ -170,6 +170,12 @@ export function extractFirstWord(
       i += consumed;
       continue;
     }
+    // A backslash starts an escape inside quotes and out alike (it is neither a quote nor a separator).
+    if (c === '\\' && !flags.retainEscape) {
+      backslash = true;
+      i++;
+      continue;
+    }
     if (quote !== null) {
       if (c === undefined) {
         if (flags.relax) return ok({ word: word.toString(), next: null });
@@ -177,11 +183,6 @@ export function extractFirstWord(
       }
       if (c === quote) {
         quote = null;
-        i++;
-        continue;
-      }
-      if (c === '\\' && !flags.retainEscape) {
-        backslash = true;
         i++;
         continue;
       }
@@ -193,11 +194,6 @@ export function extractFirstWord(
     if (c === undefined) return ok({ word: word.toString(), next: null });
     if ((c === "'" || c === '"') && flags.unquote) {
       quote = c;
-      i++;
-      continue;
-    }
-    if (c === '\\' && !flags.retainEscape) {
-      backslash = true;
       i++;
       continue;
     }
