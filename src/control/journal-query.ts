@@ -6,12 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory.js';
+import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory-reader.js';
 import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
 import { readBootId, readMachineId } from '../journal/format.js';
 import type { Usec } from '../shared/timespan.js';
 import { parseTimestamp, realtimeNow } from '../shared/timestamp.js';
 import { localZone } from '../shared/tzfile.js';
+
+export type { JournalEntry };
 
 export type OutputMode = 'short' | 'short-iso' | 'short-precise' | 'short-monotonic' | 'json' | 'json-pretty' | 'json-sse' | 'cat' | 'verbose' | 'with-unit';
 export const OUTPUT_MODES: readonly string[] = ['short', 'short-iso', 'short-precise', 'short-monotonic', 'json', 'json-pretty', 'json-sse', 'cat', 'verbose', 'with-unit'];
@@ -103,61 +105,84 @@ function* merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator
     return;
   }
   const its = dirs.map((d) => readDirectory(d, opts));
-  const heads = its.map((it) => it.next()).map((r, i) => ({ i, r }));
-  const sign = opts.reverse ? -1 : 1;
-  for (;;) {
-    let best: { i: number; r: IteratorResult<JournalEntry> } | undefined;
-    for (const h of heads) if (!h.r.done && (!best || sign * compareEntries(h.r.value, best.r.value as JournalEntry) < 0)) best = h;
-    if (!best) return;
-    yield best.r.value as JournalEntry;
-    best.r = its[best.i]!.next();
+  try {
+    const heads = its.map((it) => it.next()).map((r, i) => ({ i, r }));
+    const sign = opts.reverse ? -1 : 1;
+    for (;;) {
+      let best: { i: number; r: IteratorResult<JournalEntry> } | undefined;
+      for (const h of heads) if (!h.r.done && (!best || sign * compareEntries(h.r.value, best.r.value as JournalEntry) < 0)) best = h;
+      if (!best) return;
+      yield best.r.value as JournalEntry;
+      best.r = its[best.i]!.next();
+    }
+  } finally {
+    for (const it of its) it.return(undefined);
   }
 }
 
 /**
- * The entries a query selects, oldest first (newest first with reverse). With -n, only the last N
- * are read: the walk goes backwards from the tail and stops.
+ * The entries a query selects, oldest first (newest first with reverse), one at a time: a listing
+ * holds one entry per file in memory, whatever the journal's size. With -n (or `after`, for -f),
+ * the walk goes backwards from the tail and stops: only those entries are held, then given out in
+ * order.
  */
-export function query(q: LogQuery, after?: JournalEntry): JournalEntry[] {
+export function* queryEntries(q: LogQuery, after?: JournalEntry): Generator<JournalEntry> {
   const plain = q.units.every((u) => !/[*?[]/.test(u));
   const matches = q.priorities ? q.priorities.map((p) => ({ name: 'PRIORITY', value: String(p) })) : [];
   const unitRes = q.units.map(globToRegExp);
   const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId };
-  const keep = (e: JournalEntry) => (unitRes.length === 0 || matchesUnit(e, unitRes)) && (!q.grep || q.grep.test(field(e, 'MESSAGE') ?? ''));
+  // Plain unit names are matched through the files' indexes below; only globs need a look at each entry.
+  const checkUnit = unitRes.length > 0 && !plain;
+  const keep = (e: JournalEntry) => (!checkUnit || matchesUnit(e, unitRes)) && (!q.grep || q.grep.test(field(e, 'MESSAGE') ?? ''));
   const sources = (reverse: boolean): Generator<JournalEntry>[] => {
     if (q.units.length === 0 || !plain) return [merged(q.dirs, { ...base, reverse })];
     // Unit messages carry _SYSTEMD_UNIT= (from the service) or UNIT= (from svcd about it): read both indexes.
     return ['_SYSTEMD_UNIT', 'UNIT'].map((name) => merged(q.dirs, { ...base, reverse, matches: [...matches, ...q.units.map((u) => ({ name, value: u }))] }));
   };
-  const collect = (reverse: boolean, limit?: number): JournalEntry[] => {
+  function* selected(reverse: boolean): Generator<JournalEntry> {
     const its = sources(reverse);
     const heads = its.map((it) => it.next());
     const sign = reverse ? -1 : 1;
-    const out: JournalEntry[] = [];
     let last: JournalEntry | undefined;
-    for (;;) {
-      let bi = -1;
-      for (let i = 0; i < heads.length; i++) if (!heads[i]!.done && (bi < 0 || sign * compareEntries(heads[i]!.value as JournalEntry, heads[bi]!.value as JournalEntry) < 0)) bi = i;
-      if (bi < 0) break;
-      const e = heads[bi]!.value as JournalEntry;
-      heads[bi] = its[bi]!.next();
-      if (last && compareEntries(e, last) === 0 && e.xorHash === last.xorHash) continue;
-      last = e;
-      if (after && (reverse ? compareEntries(e, after) <= 0 : compareEntries(e, after) <= 0)) {
-        if (reverse) break;
-        continue;
+    try {
+      for (;;) {
+        let bi = -1;
+        for (let i = 0; i < heads.length; i++) if (!heads[i]!.done && (bi < 0 || sign * compareEntries(heads[i]!.value as JournalEntry, heads[bi]!.value as JournalEntry) < 0)) bi = i;
+        if (bi < 0) return;
+        const e = heads[bi]!.value as JournalEntry;
+        heads[bi] = its[bi]!.next();
+        // An entry in both indexes (a unit's own message naming itself) comes once.
+        if (last && compareEntries(e, last) === 0 && e.xorHash === last.xorHash) continue;
+        last = e;
+        if (after && compareEntries(e, after) <= 0) {
+          if (reverse) return;
+          continue;
+        }
+        if (keep(e)) yield e;
       }
-      if (!keep(e)) continue;
-      out.push(e);
-      if (limit !== undefined && out.length >= limit) break;
+    } finally {
+      // Closes the files when the caller stops early (-n reached, the reader of our output gone).
+      for (const it of its) it.return(undefined);
     }
-    return out;
-  };
-  if (q.lines !== undefined || after) {
-    const newestFirst = collect(true, q.lines);
-    return q.reverse ? newestFirst : newestFirst.reverse();
   }
-  return collect(q.reverse);
+  if (q.lines === undefined && !after) {
+    yield* selected(q.reverse);
+    return;
+  }
+  const newestFirst: JournalEntry[] = [];
+  if (q.lines !== 0) {
+    for (const e of selected(true)) {
+      newestFirst.push(e);
+      if (q.lines !== undefined && newestFirst.length >= q.lines) break;
+    }
+  }
+  if (q.reverse) yield* newestFirst;
+  else for (let i = newestFirst.length - 1; i >= 0; i--) yield newestFirst[i]!;
+}
+
+/** queryEntries() as an array (a unit's last lines for `status`). */
+export function query(q: LogQuery, after?: JournalEntry): JournalEntry[] {
+  return [...queryEntries(q, after)];
 }
 
 // ---- formatting ------------------------------------------------------------------------------

@@ -67,6 +67,25 @@ export interface JournalEntry {
   fields: JournalEntryField[];
 }
 
+/** An entry as read from a file: its xor_hash is made text only when asked for (a tie in the merge order, a cursor). */
+class FileEntry implements JournalEntry {
+  constructor(
+    readonly offset: number,
+    readonly seqnum: number,
+    readonly seqnumId: string,
+    readonly realtime: number,
+    readonly monotonic: number,
+    readonly bootId: string,
+    private readonly xorHi: number,
+    private readonly xorLo: number,
+    readonly fields: JournalEntryField[],
+  ) {}
+
+  get xorHash(): string {
+    return hex8(this.xorHi) + hex8(this.xorLo);
+  }
+}
+
 /** A field match as journalctl takes it: `NAME=value`. Same name: OR; different names: AND. */
 export interface FieldMatch {
   name: string;
@@ -78,8 +97,16 @@ export interface ReadOptions {
   reverse?: boolean;
 }
 
-const CHUNK = 1 << 20;
-const MAX_CHUNKS = 32;
+// The read unit: 64 KiB blocks, 32 of them kept (2 MiB a file). A sequential walk reads each block once; a
+// scattered one (a unit's entries spread over a large file, the headers of a long entry-array
+// chain, `-n 50` from the tail) pays 64 KiB a miss, not the megabyte a larger unit would cost.
+const BLOCK = 1 << 16;
+const MAX_BLOCKS = 32;
+// Decoded data objects shared by several entries (_PID=, _SYSTEMD_UNIT=, …) are kept, so a long
+// listing decodes each once; one-entry objects (most MESSAGE=s) are not, so memory stays flat.
+const MAX_SHARED_FIELDS = 4096;
+// The field that is mostly not shared: its name is not made anew for each entry.
+const MESSAGE_EQ = Buffer.from('MESSAGE=');
 
 /** Formats journalctl's cursor for an entry (`__CURSOR`). */
 export function formatCursor(e: JournalEntry): string {
@@ -96,7 +123,11 @@ export class JournalFileReader {
   private readonly keyed: boolean;
   private readonly fileIdBuf: Buffer;
   private readonly arenaEnd: number;
-  private readonly chunks = new Map<number, Buffer>();
+  private readonly blocks = new Map<number, Buffer>();
+  private readonly sharedFields = new Map<number, JournalEntryField>();
+  private lastBootId: { bytes: Buffer; text: string } | undefined;
+  /** The buffer the last locate() found its bytes in. */
+  private located: Buffer = Buffer.alloc(0);
 
   private constructor(path: string, fd: number) {
     this.path = path;
@@ -160,30 +191,53 @@ export class JournalFileReader {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    this.chunks.clear();
+    this.blocks.clear();
+    this.sharedFields.clear();
   }
 
   // ---- raw access ------------------------------------------------------------------------
 
-  /** `len` bytes at `off`, from a small cache of 1 MiB chunks (objects straddling two: one read). */
+  /** `len` bytes at `off`, from a small cache of blocks (objects straddling two: one read). */
   private bytes(off: number, len: number): Buffer {
+    const at = this.locate(off, len);
+    return this.located.subarray(at, at + len);
+  }
+
+  /**
+   * A few bytes read once (the headers of an entry-array chain, walked to find its arrays): from
+   * a cached block if there is one, else read alone, so a walk along a long chain reads a few
+   * bytes per array, not a block.
+   */
+  private peek(off: number, len: number): Buffer {
     if (off < 0 || off + len > this.fileSize) throw new JournalFormatError(this.path, `read past end at ${off}`);
-    const c = Math.floor(off / CHUNK);
-    if (Math.floor((off + len - 1) / CHUNK) !== c) {
+    const c = Math.floor(off / BLOCK);
+    const block = this.blocks.get(c);
+    if (block && off + len <= c * BLOCK + block.length) return block.subarray(off - c * BLOCK, off - c * BLOCK + len);
+    const b = Buffer.allocUnsafe(len);
+    readSync(this.fd, b, 0, len, off);
+    return b;
+  }
+
+  /** Makes `located` hold [off, off + len) and returns where in it they start. */
+  private locate(off: number, len: number): number {
+    if (off < 0 || off + len > this.fileSize) throw new JournalFormatError(this.path, `read past end at ${off}`);
+    const c = Math.floor(off / BLOCK);
+    if (Math.floor((off + len - 1) / BLOCK) !== c) {
       const b = Buffer.allocUnsafe(len);
       readSync(this.fd, b, 0, len, off);
-      return b;
+      this.located = b;
+      return 0;
     }
-    let chunk = this.chunks.get(c);
-    if (!chunk) {
-      const start = c * CHUNK;
-      chunk = Buffer.allocUnsafe(Math.min(CHUNK, this.fileSize - start));
-      readSync(this.fd, chunk, 0, chunk.length, start);
-      if (this.chunks.size >= MAX_CHUNKS) this.chunks.delete(this.chunks.keys().next().value as number);
-      this.chunks.set(c, chunk);
+    let block = this.blocks.get(c);
+    if (!block) {
+      const start = c * BLOCK;
+      block = Buffer.allocUnsafeSlow(Math.min(BLOCK, this.fileSize - start));
+      readSync(this.fd, block, 0, block.length, start);
+      if (this.blocks.size >= MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
+      this.blocks.set(c, block);
     }
-    const at = off - c * CHUNK;
-    return chunk.subarray(at, at + len);
+    this.located = block;
+    return off - c * BLOCK;
   }
 
   /** The object at `off` (whole), checked to be of `type` and inside the arena. */
@@ -191,13 +245,18 @@ export class JournalFileReader {
     if (off % 8 !== 0 || off < this.header.headerSize || off + OBJECT_HEADER_SIZE > this.arenaEnd) {
       throw new JournalFormatError(this.path, `bad object offset ${off}`);
     }
-    const h = this.bytes(off, OBJECT_HEADER_SIZE);
-    const size = readU64(h, 8);
-    if (h[0] !== type) throw new JournalFormatError(this.path, `object at ${off} has type ${h[0]}, expected ${type}`);
+    let at = this.locate(off, OBJECT_HEADER_SIZE);
+    let h = this.located;
+    const size = readU64(h, at + 8);
+    if (h[at] !== type) throw new JournalFormatError(this.path, `object at ${off} has type ${h[at]}, expected ${type}`);
     if (size < OBJECT_HEADER_SIZE || off + size > this.arenaEnd) {
       throw new JournalFormatError(this.path, `object at ${off} has bad size ${size}`);
     }
-    return this.bytes(off, size);
+    if (at + size > h.length) {
+      at = this.locate(off, size);
+      h = this.located;
+    }
+    return h.subarray(at, at + size);
   }
 
   private get dataPayloadOffset(): number {
@@ -205,7 +264,18 @@ export class JournalFileReader {
   }
 
   private dataField(off: number): JournalEntryField {
+    const known = this.sharedFields.get(off);
+    if (known) return known;
     const o = this.object(off, ObjectType.Data);
+    const field = this.decodeData(o);
+    if (readU64(o, D.nEntries) > 1) {
+      if (this.sharedFields.size >= MAX_SHARED_FIELDS) this.sharedFields.clear();
+      this.sharedFields.set(off, field);
+    }
+    return field;
+  }
+
+  private decodeData(o: Buffer): JournalEntryField {
     const flags = o[1];
     const raw = o.subarray(this.dataPayloadOffset);
     if (flags & (OBJECT_COMPRESSED_XZ | OBJECT_COMPRESSED_LZ4 | OBJECT_COMPRESSED_ZSTD)) {
@@ -215,31 +285,29 @@ export class JournalFileReader {
     }
     const eq = raw.indexOf(0x3d);
     if (eq <= 0) return { name: raw.toString('latin1'), value: Buffer.alloc(0) };
-    return { name: raw.toString('latin1', 0, eq), value: Buffer.from(raw.subarray(eq + 1)) };
+    return { name: raw.subarray(0, 8).equals(MESSAGE_EQ) ? 'MESSAGE' : raw.toString('latin1', 0, eq), value: Buffer.from(raw.subarray(eq + 1)) };
   }
 
   /** The entry object at `offset`, with its fields in stored order. */
   entryAt(offset: number): JournalEntry {
     const o = this.object(offset, ObjectType.Entry);
-    const itemSize = this.compact ? 4 : 16;
-    const n = Math.floor((o.length - ENTRY_ITEMS_OFFSET) / itemSize);
-    const items: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const at = ENTRY_ITEMS_OFFSET + i * itemSize;
-      items.push(this.compact ? o.readUInt32LE(at) : readU64(o, at));
+    const compact = this.compact;
+    const n = Math.floor((o.length - ENTRY_ITEMS_OFFSET) / (compact ? 4 : 16));
+    const fields = new Array<JournalEntryField>(n);
+    for (let i = 0, at = ENTRY_ITEMS_OFFSET; i < n; i++, at += compact ? 4 : 16) {
+      fields[i] = this.dataField(compact ? o.readUInt32LE(at) : readU64(o, at));
     }
-    const entry: JournalEntry = {
-      offset,
-      seqnum: readU64(o, E.seqnum),
-      seqnumId: this.header.seqnumId,
-      realtime: readU64(o, E.realtime),
-      monotonic: readU64(o, E.monotonic),
-      bootId: o.toString('hex', E.bootId, E.bootId + 16),
-      xorHash: o.readUInt32LE(E.xorHash + 4).toString(16).padStart(8, '0') + o.readUInt32LE(E.xorHash).toString(16).padStart(8, '0'),
-      fields: [],
-    };
-    for (const d of items) entry.fields.push(this.dataField(d));
-    return entry;
+    return new FileEntry(offset, readU64(o, E.seqnum), this.header.seqnumId, readU64(o, E.realtime), readU64(o, E.monotonic), this.bootIdAt(o),
+      o.readUInt32LE(E.xorHash + 4), o.readUInt32LE(E.xorHash), fields);
+  }
+
+  /** The entry's boot id as text; a file's entries mostly share one, so its text is made once. */
+  private bootIdAt(o: Buffer): string {
+    const last = this.lastBootId;
+    if (last && o.compare(last.bytes, 0, 16, E.bootId, E.bootId + 16) === 0) return last.text;
+    const bytes = Buffer.from(o.subarray(E.bootId, E.bootId + 16));
+    this.lastBootId = { bytes, text: bytes.toString('hex') };
+    return this.lastBootId.text;
   }
 
   // ---- entry-array chains ----------------------------------------------------------------
@@ -253,7 +321,7 @@ export class JournalFileReader {
     for (let a = first; a !== 0 && left > 0;) {
       if (seen.has(a)) throw new JournalFormatError(this.path, `entry array chain loops at ${a}`);
       seen.add(a);
-      const h = this.bytes(a, ENTRY_ARRAY_ITEMS_OFFSET);
+      const h = this.peek(a, ENTRY_ARRAY_ITEMS_OFFSET);
       if (h[0] !== ObjectType.EntryArray) throw new JournalFormatError(this.path, `no entry array at ${a}`);
       const cap = Math.floor((readU64(h, 8) - ENTRY_ARRAY_ITEMS_OFFSET) / itemSize);
       const used = Math.min(cap, left);
@@ -265,8 +333,12 @@ export class JournalFileReader {
   }
 
   private arrayItem(a: number, i: number): number {
-    if (this.compact) return this.bytes(a + ENTRY_ARRAY_ITEMS_OFFSET + 4 * i, 4).readUInt32LE(0);
-    return readU64(this.bytes(a + ENTRY_ARRAY_ITEMS_OFFSET + 8 * i, 8), 0);
+    if (this.compact) {
+      const at = this.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 4 * i, 4);
+      return this.located.readUInt32LE(at);
+    }
+    const at = this.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 8 * i, 8);
+    return readU64(this.located, at);
   }
 
   /**
@@ -316,7 +388,7 @@ export class JournalFileReader {
     if (buckets === 0) return undefined;
     const hash = this.hashPayload(payload);
     const bucket = Number(hash % BigInt(buckets));
-    const item = this.bytes(this.header.dataHashTableOffset + bucket * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
+    const item = this.peek(this.header.dataHashTableOffset + bucket * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
     const lo = Number(hash & 0xffffffffn);
     const hi = Number(hash >> 32n);
     const seen = new Set<number>();
@@ -365,9 +437,11 @@ export class JournalFileReader {
 
   /**
    * Entry offsets selected by `matches` (journalctl's rules: values of one field are ORed,
-   * different fields ANDed), sorted ascending; undefined when there are no matches.
+   * different fields ANDed), ascending (descending with `reverse`), walked lazily along the data
+   * objects' entry arrays: memory does not grow with the number of entries matched. Undefined
+   * when there are no matches.
    */
-  matchOffsets(matches: readonly FieldMatch[]): number[] | undefined {
+  matchedOffsets(matches: readonly FieldMatch[], reverse = false): Generator<number> | undefined {
     if (matches.length === 0) return undefined;
     const groups = new Map<string, FieldMatch[]>();
     for (const m of matches) {
@@ -375,36 +449,30 @@ export class JournalFileReader {
       if (g) g.push(m);
       else groups.set(m.name, [m]);
     }
-    let result: number[] | undefined;
+    const ors: Generator<number>[] = [];
     for (const group of groups.values()) {
-      const set = new Set<number>();
+      const chains: Generator<number>[] = [];
       for (const m of group) {
         const d = this.findData(m.name, m.value);
-        if (d === undefined) continue;
-        for (const e of this.dataEntryOffsets(d)) set.add(e);
+        if (d !== undefined) chains.push(this.dataEntryOffsets(d, reverse));
       }
-      const offs = [...set].sort((a, b) => a - b);
-      if (result === undefined) {
-        result = offs;
-      } else {
-        const keep = new Set(offs);
-        result = result.filter((e) => keep.has(e));
-      }
-      if (result.length === 0) break;
+      if (chains.length === 0) return (function* () {})();
+      ors.push(chains.length === 1 ? chains[0]! : unionOf(chains, reverse));
     }
-    return result ?? [];
+    return ors.length === 1 ? ors[0] : intersectionOf(ors, reverse);
   }
 
-  /** Entries in order (or reverse), optionally filtered by field matches. */
+  /** matchedOffsets() as an array, ascending. */
+  matchOffsets(matches: readonly FieldMatch[]): number[] | undefined {
+    const it = this.matchedOffsets(matches);
+    return it && [...it];
+  }
+
+  /** Entries in order (or reverse), optionally filtered by field matches, read one at a time. */
   *entries(opts: ReadOptions = {}): Generator<JournalEntry> {
     const reverse = opts.reverse ?? false;
-    const selected = this.matchOffsets(opts.matches ?? []);
-    if (selected === undefined) {
-      for (const off of this.entryOffsets(reverse)) yield this.entryAt(off);
-      return;
-    }
-    if (reverse) for (let i = selected.length - 1; i >= 0; i--) yield this.entryAt(selected[i]);
-    else for (const off of selected) yield this.entryAt(off);
+    const offsets = this.matchedOffsets(opts.matches ?? [], reverse) ?? this.entryOffsets(reverse);
+    for (const off of offsets) yield this.entryAt(off);
   }
 
   /** The last `n` entries (journalctl -n), oldest first unless `reverse`. */
@@ -427,5 +495,57 @@ export function fieldText(f: JournalEntryField): string | undefined {
     return strictUtf8.decode(f.value);
   } catch {
     return undefined;
+  }
+}
+
+const hex8 = (n: number): string => (n >= 0x10000000 ? n.toString(16) : n.toString(16).padStart(8, '0'));
+
+// Offset streams are strictly monotonic (a chain lists each entry once, in file order): `before`
+// says whether a comes first in the walk's direction.
+const before = (a: number, b: number, reverse: boolean): boolean => (reverse ? a > b : a < b);
+
+/** Offsets in any of the streams, each once, in the walk's order (values of one field: OR). */
+function* unionOf(streams: Generator<number>[], reverse: boolean): Generator<number> {
+  const heads = streams.map((s) => s.next());
+  let last = -1;
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (!h.done && (best < 0 || before(h.value, heads[best]!.value as number, reverse))) best = i;
+    }
+    if (best < 0) return;
+    const v = heads[best]!.value as number;
+    heads[best] = streams[best]!.next();
+    if (v !== last) yield v;
+    last = v;
+  }
+}
+
+/** Offsets in every stream (different fields: AND), each stream advanced to the furthest head. */
+function* intersectionOf(streams: Generator<number>[], reverse: boolean): Generator<number> {
+  const heads: number[] = [];
+  for (const s of streams) {
+    const r = s.next();
+    if (r.done) return;
+    heads.push(r.value);
+  }
+  for (;;) {
+    let target = heads[0]!;
+    for (const h of heads) if (before(target, h, reverse)) target = h;
+    let all = true;
+    for (let i = 0; i < streams.length; i++) {
+      while (before(heads[i]!, target, reverse)) {
+        const r = streams[i]!.next();
+        if (r.done) return;
+        heads[i] = r.value;
+      }
+      if (heads[i] !== target) all = false;
+    }
+    if (!all) continue;
+    yield target;
+    const r = streams[0]!.next();
+    if (r.done) return;
+    heads[0] = r.value;
   }
 }

@@ -7,9 +7,11 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { page, wantsPager } from '../pager.js';
-import { call, CONTROL_SOCKET } from '../../../control/protocol.js';
-import { currentBootId, defaultDirs, formatEntry, OUTPUT_MODES, parsePriority, parseTime, query, type LogQuery, type OutputMode } from '../../../control/journal-query.js';
+import { openPager, wantsPager } from '../pager.js';
+import { writeLines } from '../line-writer.js';
+import {
+  currentBootId, defaultDirs, formatEntry, OUTPUT_MODES, parsePriority, parseTime, query, queryEntries, type JournalEntry, type LogQuery, type OutputMode,
+} from '../../../control/journal-query.js';
 import { mangleUnitName } from '../mangle.js';
 
 const OPTIONS = {
@@ -77,6 +79,8 @@ function normalise(args: readonly string[]): string[] {
 async function daemonJournalDir(io: LogsIo, runtimeDir?: string): Promise<string | undefined> {
   const dir = runtimeDir ?? (io.env.SVCD_RUNTIME_DIR || '/run/svcd');
   try {
+    // Loaded only here: -D/--file reads need no control socket, and start faster without it.
+    const { call, CONTROL_SOCKET } = await import('../../../control/protocol.js');
     const r = await call(join(dir, CONTROL_SOCKET), 'manager-status', {});
     return r.ok ? r.result.journalDir : undefined;
   } catch {
@@ -154,43 +158,50 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     lines,
   };
   const color = Boolean(io.stdout.isTTY);
-  const entries = query(q);
-  const text = entries.map((e) => formatEntry(e, mode, color)).join('\n');
+  const lines_ = (entries: Iterable<JournalEntry>): Iterable<string> => mapIterable(entries, (e) => formatEntry(e, mode, color));
   if (!v.follow) {
-    if (entries.length === 0) {
-      if (!v.quiet && mode.startsWith('short')) io.stdout.write('-- No entries --\n');
-      return 0;
-    }
-    const out = `${text}\n`;
     const pagerIo = { stdout: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
-    if (wantsPager(pagerIo, v['no-pager'])) return page(out, pagerIo, pagerEnd).then(() => 0);
-    io.stdout.write(out);
+    const pager = wantsPager(pagerIo, v['no-pager']) ? await openPager(pagerIo, pagerEnd) : undefined;
+    const out = pager?.input ?? io.stdout;
+    const { count, end } = await writeLines(out, lines_(queryEntries(q)));
+    if (count === 0 && end === 'done' && !v.quiet && mode.startsWith('short')) out.write('-- No entries --\n');
+    if (pager) {
+      if (end === 'done') pager.input.end();
+      else pager.input.destroy();
+      await pager.closed;
+    }
     return 0;
   }
-  if (text) io.stdout.write(`${text}\n`);
-  let last = entries.length > 0 ? entries[entries.length - 1] : undefined;
+  let last: JournalEntry | undefined;
+  const shown = (entries: Iterable<JournalEntry>): Iterable<JournalEntry> => mapIterable(entries, (e) => (last = e));
+  if ((await writeLines(io.stdout, lines_(shown(queryEntries(q))))).end === 'reader-gone') return 0;
   if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
   return new Promise<number>((resolve) => {
-    const tick = () => {
-      try {
-        const fresh = query({ ...q, lines: undefined, reverse: false }, last);
-        for (const e of fresh) io.stdout.write(`${formatEntry(e, mode, color)}\n`);
-        if (fresh.length > 0) last = fresh[fresh.length - 1];
-        else if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
-      } catch {
-        // a file rotated under us: the next tick reads the new one
-      }
-      timer = setTimeout(tick, 50);
-    };
-    let timer = setTimeout(tick, 50);
+    let timer: NodeJS.Timeout | undefined;
     const stop = () => {
       clearTimeout(timer);
       resolve(0);
       process.exit(0);
     };
+    const tick = async () => {
+      try {
+        const { end } = await writeLines(io.stdout, lines_(shown(queryEntries({ ...q, lines: undefined, reverse: false }, last))));
+        if (end === 'reader-gone') {
+          stop();
+          return;
+        }
+        if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
+      } catch {
+        // a file rotated under us: the next tick reads the new one
+      }
+      timer = setTimeout(() => void tick(), 50);
+    };
+    timer = setTimeout(() => void tick(), 50);
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    void timer;
   });
 }
 
+function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
+  for (const a of items) yield f(a);
+}
