@@ -4,6 +4,7 @@
  * short-precise, json, json-pretty, cat, verbose). Reading goes through the file format's indexes
  * (src/journal/file-reader.ts): `-u X -n 50` walks X's entry arrays backwards from the tail.
  */
+import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory-reader.js';
@@ -99,11 +100,11 @@ function globToRegExp(p: string): RegExp {
 }
 
 /** Entries of several directories merged in journalctl's order. */
-function* merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
-  if (dirs.length === 1) {
-    yield* readDirectory(dirs[0]!, opts);
-    return;
-  }
+function merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
+  return dirs.length === 1 ? readDirectory(dirs[0]!, opts) : mergedDirs(dirs, opts);
+}
+
+function* mergedDirs(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
   const its = dirs.map((d) => readDirectory(d, opts));
   try {
     const heads = its.map((it) => it.next()).map((r, i) => ({ i, r }));
@@ -233,6 +234,27 @@ function jsonObject(e: JournalEntry): Record<string, unknown> {
     } else o[f.name] = v;
   }
   return o;
+}
+
+/** True when the bytes are what printable() accepts: valid UTF-8 without control characters but TAB and NL. */
+function printableBytes(v: Buffer): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i]!;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a) || b === 0x7f) return false;
+  }
+  return isUtf8(v);
+}
+
+/**
+ * An entry as formatEntry() prints it, as bytes where that is cheaper: `-o cat` of a printable
+ * MESSAGE= is the stored bytes themselves, never decoded and encoded again.
+ */
+export function formatEntryOutput(e: JournalEntry, mode: OutputMode, color: boolean): string | Buffer {
+  if (mode === 'cat') {
+    const m = e.fields.find((f) => f.name === 'MESSAGE');
+    if (m?.value && printableBytes(m.value)) return m.value;
+  }
+  return formatEntry(e, mode, color);
 }
 
 export function formatEntry(e: JournalEntry, mode: OutputMode, color: boolean): string {

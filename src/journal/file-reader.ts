@@ -106,7 +106,11 @@ const MAX_BLOCKS = 32;
 // listing decodes each once; one-entry objects (most MESSAGE=s) are not, so memory stays flat.
 const MAX_SHARED_FIELDS = 4096;
 // The field that is mostly not shared: its name is not made anew for each entry.
-const MESSAGE_EQ = Buffer.from('MESSAGE=');
+const MESSAGE = Buffer.from('MESSAGE');
+const isMessage = (o: Buffer, at: number): boolean => {
+  for (let i = 0; i < 7; i++) if (o[at + i] !== MESSAGE[i]) return false;
+  return true;
+};
 
 /** Formats journalctl's cursor for an entry (`__CURSOR`). */
 export function formatCursor(e: JournalEntry): string {
@@ -125,7 +129,7 @@ export class JournalFileReader {
   private readonly arenaEnd: number;
   private readonly blocks = new Map<number, Buffer>();
   private readonly sharedFields = new Map<number, JournalEntryField>();
-  private lastBootId: { bytes: Buffer; text: string } | undefined;
+  private lastBootId: { words: [number, number, number, number]; text: string } | undefined;
   /** The buffer the last locate() found its bytes in. */
   private located: Buffer = Buffer.alloc(0);
 
@@ -276,16 +280,18 @@ export class JournalFileReader {
   }
 
   private decodeData(o: Buffer): JournalEntryField {
-    const flags = o[1];
-    const raw = o.subarray(this.dataPayloadOffset);
+    const flags = o[1]!;
     if (flags & (OBJECT_COMPRESSED_XZ | OBJECT_COMPRESSED_LZ4 | OBJECT_COMPRESSED_ZSTD)) {
       // Node 20's zlib has none of journald's codecs; the name is still readable only if the
       // payload happened to be stored plain, so report the object as unreadable.
       return { name: '', value: undefined };
     }
-    const eq = raw.indexOf(0x3d);
-    if (eq <= 0) return { name: raw.toString('latin1'), value: Buffer.alloc(0) };
-    return { name: raw.subarray(0, 8).equals(MESSAGE_EQ) ? 'MESSAGE' : raw.toString('latin1', 0, eq), value: Buffer.from(raw.subarray(eq + 1)) };
+    const start = this.dataPayloadOffset;
+    const eq = o.indexOf(0x3d, start);
+    if (eq <= start) return { name: o.toString('latin1', start), value: Buffer.alloc(0) };
+    const value = Buffer.allocUnsafe(o.length - eq - 1);
+    o.copy(value, 0, eq + 1);
+    return { name: eq - start === 7 && isMessage(o, start) ? 'MESSAGE' : o.toString('latin1', start, eq), value };
   }
 
   /** The entry object at `offset`, with its fields in stored order. */
@@ -303,10 +309,13 @@ export class JournalFileReader {
 
   /** The entry's boot id as text; a file's entries mostly share one, so its text is made once. */
   private bootIdAt(o: Buffer): string {
+    const a = o.readInt32LE(E.bootId);
+    const b = o.readInt32LE(E.bootId + 4);
+    const c = o.readInt32LE(E.bootId + 8);
+    const d = o.readInt32LE(E.bootId + 12);
     const last = this.lastBootId;
-    if (last && o.compare(last.bytes, 0, 16, E.bootId, E.bootId + 16) === 0) return last.text;
-    const bytes = Buffer.from(o.subarray(E.bootId, E.bootId + 16));
-    this.lastBootId = { bytes, text: bytes.toString('hex') };
+    if (last && last.words[0] === a && last.words[1] === b && last.words[2] === c && last.words[3] === d) return last.text;
+    this.lastBootId = { words: [a, b, c, d], text: o.toString('hex', E.bootId, E.bootId + 16) };
     return this.lastBootId.text;
   }
 

@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { openPager, wantsPager } from '../pager.js';
 import { writeLines } from '../line-writer.js';
 import {
-  currentBootId, defaultDirs, formatEntry, OUTPUT_MODES, parsePriority, parseTime, query, queryEntries, type JournalEntry, type LogQuery, type OutputMode,
+  currentBootId, defaultDirs, formatEntryOutput, OUTPUT_MODES, parsePriority, parseTime, query, queryEntries, type JournalEntry, type LogQuery, type OutputMode,
 } from '../../../control/journal-query.js';
 import { mangleUnitName } from '../mangle.js';
 
@@ -158,12 +158,12 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     lines,
   };
   const color = Boolean(io.stdout.isTTY);
-  const lines_ = (entries: Iterable<JournalEntry>): Iterable<string> => mapIterable(entries, (e) => formatEntry(e, mode, color));
+  const line = (e: JournalEntry): string | Buffer => formatEntryOutput(e, mode, color);
   if (!v.follow) {
     const pagerIo = { stdout: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
     const pager = wantsPager(pagerIo, v['no-pager']) ? await openPager(pagerIo, pagerEnd) : undefined;
     const out = pager?.input ?? io.stdout;
-    const { count, end } = await writeLines(out, lines_(queryEntries(q)));
+    const { count, end } = await writeLines(out, queryEntries(q), line);
     if (count === 0 && end === 'done' && !v.quiet && mode.startsWith('short')) out.write('-- No entries --\n');
     if (pager) {
       if (end === 'done') pager.input.end();
@@ -172,9 +172,13 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     }
     return 0;
   }
+  // -f: what is shown now, then every 50 ms what came after the last entry shown.
   let last: JournalEntry | undefined;
-  const shown = (entries: Iterable<JournalEntry>): Iterable<JournalEntry> => mapIterable(entries, (e) => (last = e));
-  if ((await writeLines(io.stdout, lines_(shown(queryEntries(q))))).end === 'reader-gone') return 0;
+  const shown = (e: JournalEntry): string | Buffer => {
+    last = e;
+    return line(e);
+  };
+  if ((await writeLines(io.stdout, queryEntries(q), shown)).end === 'reader-gone') return 0;
   if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
   return new Promise<number>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
@@ -185,7 +189,7 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     };
     const tick = async () => {
       try {
-        const { end } = await writeLines(io.stdout, lines_(shown(queryEntries({ ...q, lines: undefined, reverse: false }, last))));
+        const { end } = await writeLines(io.stdout, queryEntries({ ...q, lines: undefined, reverse: false }, last), shown);
         if (end === 'reader-gone') {
           stop();
           return;
@@ -200,8 +204,4 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
-  for (const a of items) yield f(a);
 }
