@@ -10,9 +10,6 @@ import { join } from 'node:path';
 import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory-reader.js';
 import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
 import { readBootId, readMachineId } from '../journal/format.js';
-import type { Usec } from '../shared/timespan.js';
-import { parseTimestamp, realtimeNow } from '../shared/timestamp.js';
-import { localZone } from '../shared/tzfile.js';
 
 export type { JournalEntry };
 
@@ -53,15 +50,6 @@ export function parsePriority(text: string): number[] | undefined {
   }
   const n = one(text);
   return n === undefined ? undefined : Array.from({ length: n + 1 }, (_, i) => i);
-}
-
-/**
- * --since/--until: a systemd.time(7) time stamp read as journalctl 252 reads it ("@1765000000",
- * "5min ago", "today", "2026-12-07 10:00 Europe/Berlin", …), in microseconds since the epoch.
- */
-export function parseTime(text: string, env: Readonly<Record<string, string | undefined>>, now: Usec = realtimeNow()): number | undefined {
-  const r = parseTimestamp(text, { now, zone: localZone(env), zoneFileSuffix: 'evaluate' });
-  return r.ok ? Number(r.value) : undefined;
 }
 
 /** Where journalctl looks without -D: the persistent and the volatile directory of this machine. */

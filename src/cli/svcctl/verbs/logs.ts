@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { openPager, wantsPager } from '../pager.js';
 import { writeLines } from '../line-writer.js';
 import {
-  currentBootId, defaultDirs, formatEntryOutput, OUTPUT_MODES, parsePriority, parseTime, query, queryEntries, type JournalEntry, type LogQuery, type OutputMode,
+  currentBootId, defaultDirs, formatEntryOutput, OUTPUT_MODES, parsePriority, query, queryEntries, type JournalEntry, type LogQuery, type OutputMode,
 } from '../../../control/journal-query.js';
 import { mangleUnitName } from '../mangle.js';
 
@@ -118,12 +118,13 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     io.stderr.write(`Failed to parse priority value: ${v.priority}\n`);
     return 1;
   }
-  const since = v.since === undefined ? undefined : parseTime(v.since, io.env);
+  const parseTime = v.since !== undefined || v.until !== undefined ? (await import('../../../control/journal-time.js')).parseTime : undefined;
+  const since = v.since === undefined ? undefined : parseTime?.(v.since, io.env);
   if (v.since !== undefined && since === undefined) {
     io.stderr.write(`Failed to parse timestamp: ${v.since}\n`);
     return 1;
   }
-  const until = v.until === undefined ? undefined : parseTime(v.until, io.env);
+  const until = v.until === undefined ? undefined : parseTime?.(v.until, io.env);
   if (v.until !== undefined && until === undefined) {
     io.stderr.write(`Failed to parse timestamp: ${v.until}\n`);
     return 1;
