@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Id128 } from './format.js';
+import { FileState, type Id128 } from './format.js';
 import { type FieldMatch, type JournalEntry, JournalFileReader } from './file-reader.js';
 
 export interface DirectoryReadOptions {
@@ -70,21 +70,38 @@ export function* readDirectory(dir: string, opts: DirectoryReadOptions = {}, ski
     (opts.bootId === undefined || e.bootId === opts.bootId);
   try {
     const heads: { it: Generator<JournalEntry>; cur: JournalEntry }[] = [];
-    for (const r of readers) {
-      let it: Generator<JournalEntry>;
+    const start = (r: JournalFileReader): void => {
       try {
-        it = r.entries({ matches: opts.matches, reverse: opts.reverse });
+        const it = r.entries({ matches: opts.matches, reverse: opts.reverse });
         const first = it.next();
         if (!first.done) heads.push({ it, cur: first.value });
       } catch {
         skipped.push(r.path);
       }
+    };
+    // A closed file is read only once the merge reaches the first entry its header promises
+    // (its head, or its tail walking backwards): `-n 50` reads the newest files, not all of
+    // them. The promise is exact by sequence number, so only within one seqnum lineage (svcd
+    // continues one across its files); a file being written is read at once, its header's tail
+    // may lag its entries.
+    const oneLineage = readers.every((r) => r.header.seqnumId === readers[0]!.header.seqnumId);
+    const waiting: { r: JournalFileReader; bound: JournalEntry }[] = [];
+    for (const r of readers) {
+      if (r.header.nEntries === 0 && r.header.state !== FileState.Online) continue;
+      if (r.header.state === FileState.Online || !oneLineage) start(r);
+      else waiting.push({ r, bound: headerBound(r, opts.reverse ?? false) });
     }
-    while (heads.length > 0) {
+    waiting.sort((a, b) => sign * compareEntries(a.bound, b.bound));
+    for (;;) {
       let best = 0;
       for (let i = 1; i < heads.length; i++) {
         if (sign * compareEntries(heads[i].cur, heads[best].cur) < 0) best = i;
       }
+      if (waiting.length > 0 && (heads.length === 0 || sign * compareEntries(waiting[0]!.bound, heads[best]!.cur) <= 0)) {
+        start(waiting.shift()!.r);
+        continue;
+      }
+      if (heads.length === 0) break;
       const h = heads[best];
       const e = h.cur;
       let next: IteratorResult<JournalEntry>;
@@ -100,6 +117,15 @@ export function* readDirectory(dir: string, opts: DirectoryReadOptions = {}, ski
   } finally {
     for (const r of readers) r.close();
   }
+}
+
+/** The first entry a closed file can give in the walk's direction, as its header tells it. */
+function headerBound(r: JournalFileReader, reverse: boolean): JournalEntry {
+  const h = r.header;
+  return {
+    offset: 0, seqnumId: h.seqnumId, seqnum: reverse ? h.tailEntrySeqnum : h.headEntrySeqnum,
+    realtime: reverse ? h.tailEntryRealtime : h.headEntryRealtime, monotonic: 0, bootId: '', xorHash: '', fields: [],
+  };
 }
 
 /** The last `n` entries of a directory (journalctl -D DIR -n N), oldest first unless reverse. */
