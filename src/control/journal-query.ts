@@ -111,15 +111,15 @@ function* mergedDirs(dirs: readonly string[], opts: DirectoryReadOptions): Gener
 
 /**
  * The entries a query selects, oldest first (newest first with reverse), one at a time: a listing
- * holds one entry per file in memory, whatever the journal's size. With -n (or `after`, for -f),
- * the walk goes backwards from the tail and stops: only those entries are held, then given out in
- * order.
+ * holds one entry per file in memory, whatever the journal's size. With -n the walk goes
+ * backwards from the tail and stops: only those N entries are held, then given out in order.
+ * `after` (-f) gives what follows that entry, walking forward from it.
  */
 export function* queryEntries(q: LogQuery, after?: JournalEntry): Generator<JournalEntry> {
   const plain = q.units.every((u) => !/[*?[]/.test(u));
   const matches = q.priorities ? q.priorities.map((p) => ({ name: 'PRIORITY', value: String(p) })) : [];
   const unitRes = q.units.map(globToRegExp);
-  const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId };
+  const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId, after: after && { seqnumId: after.seqnumId, seqnum: after.seqnum } };
   // Plain unit names are matched through the files' indexes below; only globs need a look at each entry.
   const checkUnit = unitRes.length > 0 && !plain;
   const keep = (e: JournalEntry) => (!checkUnit || matchesUnit(e, unitRes)) && (!q.grep || q.grep.test(field(e, 'MESSAGE') ?? ''));
@@ -154,8 +154,9 @@ export function* queryEntries(q: LogQuery, after?: JournalEntry): Generator<Jour
       for (const it of its) it.return(undefined);
     }
   }
-  if (q.lines === undefined && !after) {
-    yield* selected(q.reverse);
+  // -f resuming after the last entry shown: forward from there (each file's walk starts past it).
+  if (q.lines === undefined && (!after || !q.reverse)) {
+    yield* selected(after ? false : q.reverse);
     return;
   }
   const newestFirst: JournalEntry[] = [];

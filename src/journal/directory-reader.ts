@@ -15,6 +15,8 @@ export interface DirectoryReadOptions {
   until?: number;
   /** Only entries of this boot (journalctl -b). */
   bootId?: Id128;
+  /** Forward walks start past this entry in the files of its seqnum lineage (-f resuming). */
+  after?: { seqnumId: string; seqnum: number };
 }
 
 /** journalctl's order between entries of different files (sd-journal's compare_entries). */
@@ -72,7 +74,7 @@ export function* readDirectory(dir: string, opts: DirectoryReadOptions = {}, ski
     const heads: { it: Generator<JournalEntry>; cur: JournalEntry }[] = [];
     const start = (r: JournalFileReader): void => {
       try {
-        const it = r.entries({ matches: opts.matches, reverse: opts.reverse });
+        const it = r.entries({ matches: opts.matches, reverse: opts.reverse, after: opts.after });
         const first = it.next();
         if (!first.done) heads.push({ it, cur: first.value });
       } catch {

@@ -95,6 +95,8 @@ export interface FieldMatch {
 export interface ReadOptions {
   matches?: readonly FieldMatch[];
   reverse?: boolean;
+  /** Forward walks start past this entry (of this file's seqnum lineage; `-f` resuming). */
+  after?: { seqnumId: string; seqnum: number };
 }
 
 // The read unit: 64 KiB blocks, 32 of them kept (2 MiB a file). A sequential walk reads each block once; a
@@ -352,14 +354,21 @@ export class JournalFileReader {
 
   /**
    * Entry offsets of a chain in order (or reverse). Stops at a zero item: a writer that died
-   * may have counted an entry it never linked.
+   * may have counted an entry it never linked. Walking forward with `afterSeqnum`, the walk starts
+   * at the first entry past it, found by bisection (`-f` resumes there without reading the rest).
    */
-  private *chainOffsets(inline: number, first: number, count: number, reverse: boolean): Generator<number> {
+  private *chainOffsets(inline: number, first: number, count: number, reverse: boolean, afterSeqnum?: number): Generator<number> {
     const arrays = this.chainArrays(first, inline ? count - 1 : count);
     if (!reverse) {
-      if (inline) yield inline;
-      for (const { off, used } of arrays) {
-        for (let i = 0; i < used; i++) {
+      let [k0, i0] = [0, 0];
+      if (afterSeqnum === undefined || (inline && this.seqnumAt(inline) > afterSeqnum)) {
+        if (inline) yield inline;
+      } else {
+        [k0, i0] = this.seek(arrays, afterSeqnum);
+      }
+      for (let k = k0; k < arrays.length; k++) {
+        const { off, used } = arrays[k]!;
+        for (let i = k === k0 ? i0 : 0; i < used; i++) {
           const e = this.arrayItem(off, i);
           if (e === 0) return;
           yield e;
@@ -368,7 +377,7 @@ export class JournalFileReader {
       return;
     }
     for (let k = arrays.length - 1; k >= 0; k--) {
-      const { off, used } = arrays[k];
+      const { off, used } = arrays[k]!;
       for (let i = used - 1; i >= 0; i--) {
         const e = this.arrayItem(off, i);
         if (e !== 0) yield e;
@@ -377,9 +386,41 @@ export class JournalFileReader {
     if (inline) yield inline;
   }
 
+  private seqnumAt(entry: number): number {
+    const at = this.locate(entry + E.seqnum, 8);
+    return readU64(this.located, at);
+  }
+
+  /** Where in a chain's arrays the first entry with a seqnum above `seqnum` is (array, item). */
+  private seek(arrays: readonly { off: number; used: number }[], seqnum: number): [number, number] {
+    // An unlinked (zero) item counts as past everything: the walk ends there anyway.
+    const past = (a: { off: number }, i: number): boolean => {
+      const e = this.arrayItem(a.off, i);
+      return e === 0 || this.seqnumAt(e) > seqnum;
+    };
+    let lo = 0;
+    let hi = arrays.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (past(arrays[mid]!, 0)) hi = mid;
+      else lo = mid + 1;
+    }
+    // Arrays before `lo` start at or before `seqnum`; the answer is inside the last of them.
+    if (lo === 0) return [0, 0];
+    const a = arrays[lo - 1]!;
+    let l = 0;
+    let h = a.used;
+    while (l < h) {
+      const mid = (l + h) >> 1;
+      if (past(a, mid)) h = mid;
+      else l = mid + 1;
+    }
+    return l < a.used ? [lo - 1, l] : [lo, 0];
+  }
+
   /** Offsets of all entries, in file order (or reverse), from the main entry array. */
-  entryOffsets(reverse = false): Generator<number> {
-    return this.chainOffsets(0, this.header.entryArrayOffset, this.header.nEntries, reverse);
+  entryOffsets(reverse = false, afterSeqnum?: number): Generator<number> {
+    return this.chainOffsets(0, this.header.entryArrayOffset, this.header.nEntries, reverse, afterSeqnum);
   }
 
   // ---- lookups -----------------------------------------------------------------------------
@@ -414,9 +455,9 @@ export class JournalFileReader {
   }
 
   /** Entry offsets referencing the data object at `dataOffset`, in order. */
-  dataEntryOffsets(dataOffset: number, reverse = false): Generator<number> {
+  dataEntryOffsets(dataOffset: number, reverse = false, afterSeqnum?: number): Generator<number> {
     const o = this.object(dataOffset, ObjectType.Data);
-    return this.chainOffsets(readU64(o, D.entryOffset), readU64(o, D.entryArrayOffset), readU64(o, D.nEntries), reverse);
+    return this.chainOffsets(readU64(o, D.entryOffset), readU64(o, D.entryArrayOffset), readU64(o, D.nEntries), reverse, afterSeqnum);
   }
 
   /** All values a field takes in this file (journalctl -F), through the field's data chain. */
@@ -450,7 +491,7 @@ export class JournalFileReader {
    * objects' entry arrays: memory does not grow with the number of entries matched. Undefined
    * when there are no matches.
    */
-  matchedOffsets(matches: readonly FieldMatch[], reverse = false): Generator<number> | undefined {
+  matchedOffsets(matches: readonly FieldMatch[], reverse = false, afterSeqnum?: number): Generator<number> | undefined {
     if (matches.length === 0) return undefined;
     const groups = new Map<string, FieldMatch[]>();
     for (const m of matches) {
@@ -463,7 +504,7 @@ export class JournalFileReader {
       const chains: Generator<number>[] = [];
       for (const m of group) {
         const d = this.findData(m.name, m.value);
-        if (d !== undefined) chains.push(this.dataEntryOffsets(d, reverse));
+        if (d !== undefined) chains.push(this.dataEntryOffsets(d, reverse, afterSeqnum));
       }
       if (chains.length === 0) return (function* () {})();
       ors.push(chains.length === 1 ? chains[0]! : unionOf(chains, reverse));
@@ -480,7 +521,9 @@ export class JournalFileReader {
   /** Entries in order (or reverse), optionally filtered by field matches, read one at a time. */
   *entries(opts: ReadOptions = {}): Generator<JournalEntry> {
     const reverse = opts.reverse ?? false;
-    const offsets = this.matchedOffsets(opts.matches ?? [], reverse) ?? this.entryOffsets(reverse);
+    // Sequence numbers order entries only within their lineage: another file's cursor says nothing here.
+    const after = !reverse && opts.after?.seqnumId === this.header.seqnumId ? opts.after.seqnum : undefined;
+    const offsets = this.matchedOffsets(opts.matches ?? [], reverse, after) ?? this.entryOffsets(reverse, after);
     for (const off of offsets) yield this.entryAt(off);
   }
 

@@ -110,6 +110,46 @@ describe('svcctl logs on a large journal', () => {
     expect(Number(readFileSync(bytesFile, 'utf8'))).toBeLessThan(journalBytes / 10);
   }, 120_000);
 
+  it('-f streams what is appended while it follows, however much, with a small heap', async () => {
+    const fdir = mkdtempSync(join(tmpdir(), 'svcd-jstream-f-'));
+    const jd = JournalDirectory.open({ dir: fdir, machineId: '3d1219c7c4c5404aaa1f6d2a48adfda4', bootId: '0123456789abcdef0123456789abcdef' });
+    const unit = new JournalData('_SYSTEMD_UNIT', 'flood.service');
+    const MESSAGE = new JournalField('MESSAGE');
+    let t = 1_765_000_000_000_000;
+    const append = (i: number) => jd.append([unit, [MESSAGE, line(i)]], { realtime: t, monotonic: t++ - 1_764_000_000_000_000 });
+    const p = spawn(svcctl, ['logs', '-D', fdir, '--no-pager', '-f', '-u', 'flood.service', '-o', 'cat'], { env: SMALL_HEAP, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let n = 0;
+    let wrong = '';
+    createInterface({ input: p.stdout }).on('line', (l) => {
+      if (!wrong && l !== line(n)) wrong = `line ${n}: ${l}`;
+      n++;
+    });
+    const until = async (pred: () => boolean, ms: number) => {
+      for (let w = 0; w < ms && !pred(); w += 50) await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      for (let i = 0; i < 10; i++) append(i);
+      jd.sync();
+      await until(() => n >= 10, 20_000);
+      expect(n).toBe(10);
+      // Stopped while the lines arrive, it finds them all at its next look: one backlog of LINES.
+      p.kill('SIGSTOP');
+      for (let i = 10; i < LINES; i++) append(i);
+      jd.sync();
+      p.kill('SIGCONT');
+      await until(() => n >= LINES || p.exitCode !== null, 90_000);
+      expect(stderr).toBe('');
+      expect(wrong).toBe('');
+      expect(n).toBe(LINES);
+    } finally {
+      p.kill('SIGTERM');
+      jd.close();
+      rmSync(fdir, { recursive: true, force: true });
+    }
+  }, 150_000);
+
   it('a reader that stops early (| head -1) ends the listing quietly, with status 0', async () => {
     const p = spawn(svcctl, ['logs', '-D', dir, '--no-pager', '-u', 'flood.service', '-o', 'cat'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
