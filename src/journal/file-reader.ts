@@ -99,11 +99,13 @@ export interface ReadOptions {
   after?: { seqnumId: string; seqnum: number };
 }
 
-// The read unit: 64 KiB blocks, 32 of them kept (2 MiB a file). A sequential walk reads each block once; a
-// scattered one (a unit's entries spread over a large file, the headers of a long entry-array
-// chain, `-n 50` from the tail) pays 64 KiB a miss, not the megabyte a larger unit would cost.
+// The read units: 64 KiB blocks, 32 of them kept (2 MiB a file), for walks through the file, each
+// block read once; 4 KiB pages, 256 kept (1 MiB), for scattered reads (a rare unit's entries spread
+// over a large file, `-n 50` from the tail), which pay a page a miss, not a block.
 const BLOCK = 1 << 16;
 const MAX_BLOCKS = 32;
+const PAGE = 1 << 12;
+const MAX_PAGES = 256;
 // Decoded data objects shared by several entries (_PID=, _SYSTEMD_UNIT=, …) are kept, so a long
 // listing decodes each once; one-entry objects (most MESSAGE=s) are not, so memory stays flat.
 const MAX_SHARED_FIELDS = 4096;
@@ -130,6 +132,9 @@ export class JournalFileReader {
   private readonly fileIdBuf: Buffer;
   private readonly arenaEnd: number;
   private readonly blocks = new Map<number, Buffer>();
+  private readonly pages = new Map<number, Buffer>();
+  /** The block of the last read from the file, to tell a walk from scattered reads. */
+  private lastMiss = -2;
   private readonly sharedFields = new Map<number, JournalEntryField>();
   private lastBootId: { words: [number, number, number, number]; text: string } | undefined;
   /** The buffer the last locate() found its bytes in. */
@@ -198,6 +203,7 @@ export class JournalFileReader {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     this.blocks.clear();
+    this.pages.clear();
     this.sharedFields.clear();
   }
 
@@ -224,26 +230,50 @@ export class JournalFileReader {
     return b;
   }
 
-  /** Makes `located` hold [off, off + len) and returns where in it they start. */
+  /**
+   * Makes `located` hold [off, off + len) and returns where in it they start. A miss next to the
+   * previous one (a walk through the file) reads the whole 64 KiB block; a miss elsewhere (an
+   * entry of a rare unit, a data object far away) reads only the 4 KiB page, kept apart.
+   */
   private locate(off: number, len: number): number {
     if (off < 0 || off + len > this.fileSize) throw new JournalFormatError(this.path, `read past end at ${off}`);
     const c = Math.floor(off / BLOCK);
-    if (Math.floor((off + len - 1) / BLOCK) !== c) {
-      const b = Buffer.allocUnsafe(len);
-      readSync(this.fd, b, 0, len, off);
-      this.located = b;
-      return 0;
+    const block = this.blocks.get(c);
+    if (block && off + len <= c * BLOCK + block.length) {
+      this.located = block;
+      return off - c * BLOCK;
     }
-    let block = this.blocks.get(c);
-    if (!block) {
+    const p = Math.floor(off / PAGE);
+    const page = this.pages.get(p);
+    if (page && off + len <= p * PAGE + page.length) {
+      this.located = page;
+      return off - p * PAGE;
+    }
+    const near = Math.abs(c - this.lastMiss) <= 1;
+    this.lastMiss = c;
+    if (near && Math.floor((off + len - 1) / BLOCK) === c) {
       const start = c * BLOCK;
-      block = Buffer.allocUnsafeSlow(Math.min(BLOCK, this.fileSize - start));
-      readSync(this.fd, block, 0, block.length, start);
+      const b = Buffer.allocUnsafeSlow(Math.min(BLOCK, this.fileSize - start));
+      readSync(this.fd, b, 0, b.length, start);
       if (this.blocks.size >= MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
-      this.blocks.set(c, block);
+      this.blocks.set(c, b);
+      this.located = b;
+      return off - start;
     }
-    this.located = block;
-    return off - c * BLOCK;
+    if (Math.floor((off + len - 1) / PAGE) === p) {
+      const start = p * PAGE;
+      const b = Buffer.allocUnsafe(Math.min(PAGE, this.fileSize - start));
+      readSync(this.fd, b, 0, b.length, start);
+      if (this.pages.size >= MAX_PAGES) this.pages.delete(this.pages.keys().next().value as number);
+      this.pages.set(p, b);
+      this.located = b;
+      return off - start;
+    }
+    // Straddling pages or blocks: read alone.
+    const b = Buffer.allocUnsafe(len);
+    readSync(this.fd, b, 0, len, off);
+    this.located = b;
+    return 0;
   }
 
   /** The object at `off` (whole), checked to be of `type` and inside the arena. */
