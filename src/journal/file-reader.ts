@@ -14,13 +14,10 @@ import {
   ObjectType, SIGNATURE, readU64,
 } from './format.js';
 import { jenkinsHash64, siphash24 } from './hash.js';
+import { intersectionOf, unionOf } from './offset-streams.js';
+import { FileBytes, JournalFormatError } from './file-bytes.js';
 
-export class JournalFormatError extends Error {
-  constructor(readonly path: string, message: string) {
-    super(`${path}: ${message}`);
-    this.name = 'JournalFormatError';
-  }
-}
+export { JournalFormatError };
 
 export interface JournalHeaderInfo {
   compatibleFlags: number;
@@ -99,13 +96,6 @@ export interface ReadOptions {
   after?: { seqnumId: string; seqnum: number };
 }
 
-// The read units: 64 KiB blocks, 32 of them kept (2 MiB a file), for walks through the file, each
-// block read once; 4 KiB pages, 256 kept (1 MiB), for scattered reads (a rare unit's entries spread
-// over a large file, `-n 50` from the tail), which pay a page a miss, not a block.
-const BLOCK = 1 << 16;
-const MAX_BLOCKS = 32;
-const PAGE = 1 << 12;
-const MAX_PAGES = 256;
 // Decoded data objects shared by several entries (_PID=, _SYSTEMD_UNIT=, …) are kept, so a long
 // listing decodes each once; one-entry objects (most MESSAGE=s) are not, so memory stays flat.
 const MAX_SHARED_FIELDS = 4096;
@@ -131,19 +121,15 @@ export class JournalFileReader {
   private readonly keyed: boolean;
   private readonly fileIdBuf: Buffer;
   private readonly arenaEnd: number;
-  private readonly blocks = new Map<number, Buffer>();
-  private readonly pages = new Map<number, Buffer>();
-  /** The block of the last read from the file, to tell a walk from scattered reads. */
-  private lastMiss = -2;
+  private readonly io: FileBytes;
   private readonly sharedFields = new Map<number, JournalEntryField>();
   private lastBootId: { words: [number, number, number, number]; text: string } | undefined;
-  /** The buffer the last locate() found its bytes in. */
-  private located: Buffer = Buffer.alloc(0);
 
   private constructor(path: string, fd: number) {
     this.path = path;
     this.fd = fd;
     this.fileSize = fstatSync(fd).size;
+    this.io = new FileBytes(path, fd, this.fileSize);
     const head = Buffer.alloc(272);
     const got = readSync(fd, head, 0, head.length, 0);
     if (got < MIN_HEADER_SIZE || !head.subarray(0, 8).equals(SIGNATURE)) {
@@ -202,95 +188,27 @@ export class JournalFileReader {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    this.blocks.clear();
-    this.pages.clear();
+    this.io.clear();
     this.sharedFields.clear();
   }
 
   // ---- raw access ------------------------------------------------------------------------
-
-  /** `len` bytes at `off`, from a small cache of blocks (objects straddling two: one read). */
-  private bytes(off: number, len: number): Buffer {
-    const at = this.locate(off, len);
-    return this.located.subarray(at, at + len);
-  }
-
-  /**
-   * A few bytes read once (the headers of an entry-array chain, walked to find its arrays): from
-   * a cached block if there is one, else read alone, so a walk along a long chain reads a few
-   * bytes per array, not a block.
-   */
-  private peek(off: number, len: number): Buffer {
-    if (off < 0 || off + len > this.fileSize) throw new JournalFormatError(this.path, `read past end at ${off}`);
-    const c = Math.floor(off / BLOCK);
-    const block = this.blocks.get(c);
-    if (block && off + len <= c * BLOCK + block.length) return block.subarray(off - c * BLOCK, off - c * BLOCK + len);
-    const b = Buffer.allocUnsafe(len);
-    readSync(this.fd, b, 0, len, off);
-    return b;
-  }
-
-  /**
-   * Makes `located` hold [off, off + len) and returns where in it they start. A miss next to the
-   * previous one (a walk through the file) reads the whole 64 KiB block; a miss elsewhere (an
-   * entry of a rare unit, a data object far away) reads only the 4 KiB page, kept apart.
-   */
-  private locate(off: number, len: number): number {
-    if (off < 0 || off + len > this.fileSize) throw new JournalFormatError(this.path, `read past end at ${off}`);
-    const c = Math.floor(off / BLOCK);
-    const block = this.blocks.get(c);
-    if (block && off + len <= c * BLOCK + block.length) {
-      this.located = block;
-      return off - c * BLOCK;
-    }
-    const p = Math.floor(off / PAGE);
-    const page = this.pages.get(p);
-    if (page && off + len <= p * PAGE + page.length) {
-      this.located = page;
-      return off - p * PAGE;
-    }
-    const near = Math.abs(c - this.lastMiss) <= 1;
-    this.lastMiss = c;
-    if (near && Math.floor((off + len - 1) / BLOCK) === c) {
-      const start = c * BLOCK;
-      const b = Buffer.allocUnsafeSlow(Math.min(BLOCK, this.fileSize - start));
-      readSync(this.fd, b, 0, b.length, start);
-      if (this.blocks.size >= MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
-      this.blocks.set(c, b);
-      this.located = b;
-      return off - start;
-    }
-    if (Math.floor((off + len - 1) / PAGE) === p) {
-      const start = p * PAGE;
-      const b = Buffer.allocUnsafe(Math.min(PAGE, this.fileSize - start));
-      readSync(this.fd, b, 0, b.length, start);
-      if (this.pages.size >= MAX_PAGES) this.pages.delete(this.pages.keys().next().value as number);
-      this.pages.set(p, b);
-      this.located = b;
-      return off - start;
-    }
-    // Straddling pages or blocks: read alone.
-    const b = Buffer.allocUnsafe(len);
-    readSync(this.fd, b, 0, len, off);
-    this.located = b;
-    return 0;
-  }
 
   /** The object at `off` (whole), checked to be of `type` and inside the arena. */
   private object(off: number, type: ObjectType): Buffer {
     if (off % 8 !== 0 || off < this.header.headerSize || off + OBJECT_HEADER_SIZE > this.arenaEnd) {
       throw new JournalFormatError(this.path, `bad object offset ${off}`);
     }
-    let at = this.locate(off, OBJECT_HEADER_SIZE);
-    let h = this.located;
+    let at = this.io.locate(off, OBJECT_HEADER_SIZE);
+    let h = this.io.located;
     const size = readU64(h, at + 8);
     if (h[at] !== type) throw new JournalFormatError(this.path, `object at ${off} has type ${h[at]}, expected ${type}`);
     if (size < OBJECT_HEADER_SIZE || off + size > this.arenaEnd) {
       throw new JournalFormatError(this.path, `object at ${off} has bad size ${size}`);
     }
     if (at + size > h.length) {
-      at = this.locate(off, size);
-      h = this.located;
+      at = this.io.locate(off, size);
+      h = this.io.located;
     }
     return h.subarray(at, at + size);
   }
@@ -362,7 +280,7 @@ export class JournalFileReader {
     for (let a = first; a !== 0 && left > 0;) {
       if (seen.has(a)) throw new JournalFormatError(this.path, `entry array chain loops at ${a}`);
       seen.add(a);
-      const h = this.peek(a, ENTRY_ARRAY_ITEMS_OFFSET);
+      const h = this.io.peek(a, ENTRY_ARRAY_ITEMS_OFFSET);
       if (h[0] !== ObjectType.EntryArray) throw new JournalFormatError(this.path, `no entry array at ${a}`);
       const cap = Math.floor((readU64(h, 8) - ENTRY_ARRAY_ITEMS_OFFSET) / itemSize);
       const used = Math.min(cap, left);
@@ -375,11 +293,11 @@ export class JournalFileReader {
 
   private arrayItem(a: number, i: number): number {
     if (this.compact) {
-      const at = this.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 4 * i, 4);
-      return this.located.readUInt32LE(at);
+      const at = this.io.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 4 * i, 4);
+      return this.io.located.readUInt32LE(at);
     }
-    const at = this.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 8 * i, 8);
-    return readU64(this.located, at);
+    const at = this.io.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 8 * i, 8);
+    return readU64(this.io.located, at);
   }
 
   /**
@@ -417,8 +335,8 @@ export class JournalFileReader {
   }
 
   private seqnumAt(entry: number): number {
-    const at = this.locate(entry + E.seqnum, 8);
-    return readU64(this.located, at);
+    const at = this.io.locate(entry + E.seqnum, 8);
+    return readU64(this.io.located, at);
   }
 
   /** Where in a chain's arrays the first entry with a seqnum above `seqnum` is (array, item). */
@@ -468,7 +386,7 @@ export class JournalFileReader {
     if (buckets === 0) return undefined;
     const hash = this.hashPayload(payload);
     const bucket = Number(hash % BigInt(buckets));
-    const item = this.peek(this.header.dataHashTableOffset + bucket * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
+    const item = this.io.peek(this.header.dataHashTableOffset + bucket * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
     const lo = Number(hash & 0xffffffffn);
     const hi = Number(hash >> 32n);
     const seen = new Set<number>();
@@ -496,7 +414,7 @@ export class JournalFileReader {
     if (buckets === 0) return [];
     const nameBuf = Buffer.from(name, 'latin1');
     const hash = this.hashPayload(nameBuf);
-    const item = this.bytes(this.header.fieldHashTableOffset + Number(hash % BigInt(buckets)) * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
+    const item = this.io.bytes(this.header.fieldHashTableOffset + Number(hash % BigInt(buckets)) * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
     const out: Buffer[] = [];
     for (let f = readU64(item, 0); f !== 0 && f < this.arenaEnd;) {
       const o = this.object(f, ObjectType.Field);
@@ -581,53 +499,3 @@ export function fieldText(f: JournalEntryField): string | undefined {
 }
 
 const hex8 = (n: number): string => (n >= 0x10000000 ? n.toString(16) : n.toString(16).padStart(8, '0'));
-
-// Offset streams are strictly monotonic (a chain lists each entry once, in file order): `before`
-// says whether a comes first in the walk's direction.
-const before = (a: number, b: number, reverse: boolean): boolean => (reverse ? a > b : a < b);
-
-/** Offsets in any of the streams, each once, in the walk's order (values of one field: OR). */
-function* unionOf(streams: Generator<number>[], reverse: boolean): Generator<number> {
-  const heads = streams.map((s) => s.next());
-  let last = -1;
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i]!;
-      if (!h.done && (best < 0 || before(h.value, heads[best]!.value as number, reverse))) best = i;
-    }
-    if (best < 0) return;
-    const v = heads[best]!.value as number;
-    heads[best] = streams[best]!.next();
-    if (v !== last) yield v;
-    last = v;
-  }
-}
-
-/** Offsets in every stream (different fields: AND), each stream advanced to the furthest head. */
-function* intersectionOf(streams: Generator<number>[], reverse: boolean): Generator<number> {
-  const heads: number[] = [];
-  for (const s of streams) {
-    const r = s.next();
-    if (r.done) return;
-    heads.push(r.value);
-  }
-  for (;;) {
-    let target = heads[0]!;
-    for (const h of heads) if (before(target, h, reverse)) target = h;
-    let all = true;
-    for (let i = 0; i < streams.length; i++) {
-      while (before(heads[i]!, target, reverse)) {
-        const r = streams[i]!.next();
-        if (r.done) return;
-        heads[i] = r.value;
-      }
-      if (heads[i] !== target) all = false;
-    }
-    if (!all) continue;
-    yield target;
-    const r = streams[0]!.next();
-    if (r.done) return;
-    heads[0] = r.value;
-  }
-}
