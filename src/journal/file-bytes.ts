@@ -79,28 +79,23 @@ export class FileBytes {
     }
     const near = Math.abs(c - this.lastMiss) <= 1;
     this.lastMiss = c;
-    if (near && Math.floor((off + len - 1) / BLOCK) === c) {
-      const start = c * BLOCK;
-      const b = Buffer.allocUnsafeSlow(Math.min(BLOCK, this.fileSize - start));
-      readSync(this.fd, b, 0, b.length, start);
-      if (this.blocks.size >= MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
-      this.blocks.set(c, b);
-      this.located = b;
-      return off - start;
-    }
-    if (Math.floor((off + len - 1) / PAGE) === p) {
-      const start = p * PAGE;
-      const b = Buffer.allocUnsafe(Math.min(PAGE, this.fileSize - start));
-      readSync(this.fd, b, 0, b.length, start);
-      if (this.pages.size >= MAX_PAGES) this.pages.delete(this.pages.keys().next().value as number);
-      this.pages.set(p, b);
-      this.located = b;
-      return off - start;
-    }
+    if (near && Math.floor((off + len - 1) / BLOCK) === c) return off - this.load(this.blocks, MAX_BLOCKS, c, BLOCK);
+    if (Math.floor((off + len - 1) / PAGE) === p) return off - this.load(this.pages, MAX_PAGES, p, PAGE);
     // Straddling pages or blocks: read alone.
     const b = Buffer.allocUnsafe(len);
     readSync(this.fd, b, 0, len, off);
     this.located = b;
     return 0;
+  }
+
+  /** Reads unit number `n` of `size` bytes into `cache` (the oldest dropped past `max`); its start. */
+  private load(cache: Map<number, Buffer>, max: number, n: number, size: number): number {
+    const start = n * size;
+    const b = Buffer.allocUnsafeSlow(Math.min(size, this.fileSize - start));
+    readSync(this.fd, b, 0, b.length, start);
+    if (cache.size >= max) cache.delete(cache.keys().next().value as number);
+    cache.set(n, b);
+    this.located = b;
+    return start;
   }
 }
