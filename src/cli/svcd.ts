@@ -15,12 +15,15 @@ import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
 import { Manager, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
+import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
-import { NativeSystem } from '../engine/native-system.js';
-import { SIGRTMIN, execve, keepAcrossExec, kill, signalName, stopWatching, watchSignals } from '../exec/native.js';
+import { NativeSystem } from '../host/native-system.js';
+import { execve, keepAcrossExec, kill, stopWatching, watchSignals } from '../exec/native.js';
+import { SIGNALS, SIGRTMIN } from '../shared/signal.js';
+import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
 import { Journal, type StreamHandOver } from '../journal/journal.js';
@@ -58,10 +61,11 @@ function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: s
 function announceManager(): void {
   if (process.pid !== 1) return;
   try {
-    mkdirSync('/run/systemd/system', { recursive: true, mode: 0o755 });
+    // The runtime unit directory: systemd has it because it is in the search path.
+    mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
     if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
   } catch (e) {
-    process.stderr.write(`svcd: could not create /run/systemd/system: ${(e as Error).message}\n`);
+    process.stderr.write(`svcd: could not create ${UNIT_DIRS.runtimeConfig}: ${(e as Error).message}\n`);
   }
 }
 
@@ -148,7 +152,11 @@ async function main(): Promise<void> {
   else log.debug(`Tracking unit processes by session and INVOCATION_ID (no cgroup of its own: ${cgroups.reason}).`);
   const system = new NativeSystem({
     notifySocket, outputFds: [1, 2], managerEnv, journal,
-    notice: (unit, text) => log.info({ unit }, text),
+    // The detail first, journal only (debug), so the one line naming them all comes last.
+    notice: (unit, n) => {
+      for (const d of n.detail ?? []) log.debug({ unit, directive: d.directive }, d.text);
+      log.info({ unit }, n.text);
+    },
     cgroups: cgroups.ok ? cgroups.tree : undefined,
   });
   const container = detectContainer();
@@ -196,11 +204,16 @@ async function main(): Promise<void> {
     },
     console: (line, unit) => {
       process.stdout.write(`${line}\n`);
-      // eslint-disable-next-line no-control-regex
-      journal?.log(line.replace(/\x1b\[[0-9;]*m/g, '').replace(/^(\[[^\]]*\] | {9})/, ''), unit);
+      journal?.log(line, unit);
+    },
+    // One record, two renderings: the console line and the journal entry with systemd's fields.
+    jobStatus: (r) => {
+      const line = jobStatusConsoleLine(r, Boolean(process.stdout.isTTY));
+      if (line !== undefined) process.stdout.write(`${line}\n`);
+      if (line !== undefined && r.hint) process.stdout.write(`${r.hint}\n`);
+      journal?.log(r.message, r.unit, r.priority, jobStatusFields(r));
     },
     log: (text: string, unit?: string) => log.info({ unit }, text),
-    color: Boolean(process.stdout.isTTY),
     conditions: (u) => evaluateConditions(u),
     sweep,
     generate,
@@ -233,13 +246,13 @@ async function main(): Promise<void> {
   });
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
 
-  watchSignals([15, 2, 1, SIGRTMIN + 3, SIGRTMIN + 4, SIGRTMIN + 5], (sig) => {
-    if (sig === 1) {
+  watchSignals(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGRTMIN+3', 'SIGRTMIN+4', 'SIGRTMIN+5'], (sig, name) => {
+    if (sig === SIGNALS.SIGHUP) {
       process.stdout.write('svcd: SIGHUP received, reloading.\n');
       void manager.reload();
       return;
     }
-    process.stdout.write(`svcd: ${signalName(sig)} received, stopping.\n`);
+    process.stdout.write(`svcd: ${name} received, stopping.\n`);
     manager.shutdown(sig === SIGRTMIN + 3 ? 'halt' : sig === SIGRTMIN + 5 ? 'reboot' : sig === SIGRTMIN + 4 ? 'poweroff' : 'exit');
   });
   // PID 1 must not die when the console goes away, nor spin reporting that it cannot report.

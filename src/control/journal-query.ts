@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory-reader.js';
 import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
 import { readBootId, readMachineId } from '../journal/format.js';
+import { globRegExp, stringIsGlob } from '../shared/glob.js';
 
 export type { JournalEntry };
 
@@ -83,10 +84,6 @@ function matchesUnit(e: JournalEntry, units: readonly RegExp[]): boolean {
   return units.some((re) => (u !== undefined && re.test(u)) || (own !== undefined && re.test(own)));
 }
 
-function globToRegExp(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 /** Entries of several directories merged in journalctl's order. */
 function merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
   return dirs.length === 1 ? readDirectory(dirs[0]!, opts) : mergedDirs(dirs, opts);
@@ -116,9 +113,10 @@ function* mergedDirs(dirs: readonly string[], opts: DirectoryReadOptions): Gener
  * `after` (-f) gives what follows that entry, walking forward from it.
  */
 export function* queryEntries(q: LogQuery, after?: JournalEntry): Generator<JournalEntry> {
-  const plain = q.units.every((u) => !/[*?[]/.test(u));
+  const plain = q.units.every((u) => !stringIsGlob(u));
   const matches = q.priorities ? q.priorities.map((p) => ({ name: 'PRIORITY', value: String(p) })) : [];
-  const unitRes = q.units.map(globToRegExp);
+  // journalctl -u matches with fnmatch(…, FNM_NOESCAPE).
+  const unitRes = q.units.map((u) => globRegExp(u, { noescape: true }));
   const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId, after: after && { seqnumId: after.seqnumId, seqnum: after.seqnum } };
   // Plain unit names are matched through the files' indexes below; only globs need a look at each entry.
   const checkUnit = unitRes.length > 0 && !plain;

@@ -41,7 +41,7 @@ export interface Methods {
   'unit-states': { params: { units: string[] }; result: { id: string; load: string; active: string; sub: string }[] };
   'list-units': { params: { all?: boolean; types?: string[]; states?: string[]; patterns?: string[] }; result: UnitRow[] };
   /** `status UNIT`: the rendered page (systemctl's layout) and its exit code. */
-  'status-page': { params: { unit: string; color: boolean; now?: string }; result: { text: string; found: boolean; active: string; needDaemonReload?: boolean } };
+  'status-page': { params: { unit: string; color: boolean; now?: string; /** Journal lines to show (-n); default 10. */ lines?: number }; result: { text: string; found: boolean; active: string; needDaemonReload?: boolean } };
   'list-dependencies': { params: { unit: string; reverse?: boolean; all?: boolean }; result: { text: string } };
   'list-jobs': { params: Record<string, never>; result: { id: number; unit: string; type: string; state: string }[] };
   enqueue: { params: { unit: string; type: string; mode: string; wait: boolean }; result: EnqueueResult };

@@ -3,9 +3,9 @@
  * and `list-dependencies`. The layout follows systemctl 252; colours only when the client is on
  * a terminal.
  */
-import { readFileSync } from 'node:fs';
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
-import { exitCodeText, exitStatusText, formatTimestamp, unitFileState } from './properties.js';
+import { formatTimestamp } from './properties.js';
+import { sigchldCodeToString, statusExitText } from '../shared/exit-status.js';
 
 export function relative(us: bigint, nowUs: bigint): string {
   let d = nowUs > us ? (nowUs - us) / 1000n : 0n;
@@ -56,30 +56,12 @@ function glyph(active: string, paint: (c: string, s: string) => string): string 
   }
 }
 
-function cmdline(pid: number): string {
-  try {
-    const raw = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
-    if (raw.length > 0) return raw.map((w) => (/\s/.test(w) ? `"${w}"` : w)).join(' ');
-  } catch {
-    // gone
-  }
-  return '';
-}
-
-function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
-  } catch {
-    return '';
-  }
-}
-
 /** What the Loaded: line says in parentheses: systemctl prints SourcePath= over FragmentPath= (an init script a generator wrapped), UnitFileState=, and a preset where one could apply. */
 function loadedDetail(st: UnitStatus): string {
   const m = st.model;
   if (!m.fragmentPath) return '';
   const path = m.unit.sourcePath ?? m.fragmentPath;
-  const state = unitFileState(m);
+  const state = st.unitFileState;
   return state === 'static' || state === 'generated' ? `${path}; ${state}` : `${path}; ${state}; preset: enabled`;
 }
 
@@ -93,7 +75,11 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if (m.loadState === 'not-found') lines.push(`     Loaded: ${paint('0;1;31', 'not-found')} (Reason: Unit ${st.id} not found.)`);
   else if (m.loadState === 'masked') lines.push(`     Loaded: ${paint('0;1;31', 'masked')} (Reason: Unit ${st.id} is masked.)`);
   else if (m.loadState !== 'loaded') lines.push(`     Loaded: ${paint('0;1;31', m.loadState)} (Reason: Unit ${st.id} has a bad unit file setting.)`);
-  else lines.push(`     Loaded: loaded (${loadedDetail(st)})`);
+  else {
+    // A unit systemd builds in (system.slice without a file) has nothing to say in parentheses.
+    const detail = loadedDetail(st);
+    lines.push(`     Loaded: loaded${detail ? ` (${detail})` : ''}`);
+  }
   if (m.dropinPaths.length > 0) {
     const dirs = new Map<string, string[]>();
     for (const p of m.dropinPaths) {
@@ -115,17 +101,19 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
     : t.inactiveEnter.realtimeUs;
   const stateWord = st.activeState === 'active' || st.activeState === 'reloading' ? paint('0;1;32', st.activeState)
     : st.activeState === 'failed' ? paint('0;1;31', st.activeState) : st.activeState;
-  const result = st.activeState === 'failed' ? ` (Result: ${st.result})` : ` (${st.subState})`;
+  // The sub-state only where it says more than the active state ("active (running)", but a target's "active").
+  const result = st.activeState === 'failed' ? ` (Result: ${st.result})` : st.subState === st.activeState ? '' : ` (${st.subState})`;
   lines.push(`     Active: ${stateWord}${result}${since(ts)}`);
   if ((st.activeState === 'inactive' || st.activeState === 'failed') && t.activeEnter.monotonicUs > 0n && t.activeExit.monotonicUs >= t.activeEnter.monotonicUs) {
     lines.push(`   Duration: ${duration(t.activeExit.monotonicUs - t.activeEnter.monotonicUs)}`);
   }
-  if (!st.conditionResult && st.failedCondition) {
+  // A result counts once checked: an unchecked condition or assertion is "no" too, and says nothing here.
+  if (t.condition.monotonicUs !== 0n && !st.conditionResult && st.failedCondition) {
     lines.push(`  Condition: start ${paint('0;1;39', 'condition failed')} at ${formatTimestamp(t.condition.realtimeUs)}; ${relative(t.condition.realtimeUs, nowUs)}`);
     const c = st.failedCondition;
     lines.push(`             └─ ${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} was not met`);
   }
-  if (!st.assertResult && st.failedCondition) {
+  if (t.assert.monotonicUs !== 0n && !st.assertResult && st.failedCondition) {
     lines.push(`     Assert: start ${paint('0;1;31', 'assertion failed')} at ${formatTimestamp(t.assert.realtimeUs)}; ${relative(t.assert.realtimeUs, nowUs)}`);
     const c = st.failedCondition;
     lines.push(`             └─ ${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} was not met`);
@@ -139,23 +127,23 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
       const r = c.run;
       if (!r || r.code === 0 || r.pid === 0) continue;
       const ok = r.code === 1 && r.status === 0;
-      const text = `(code=${exitCodeText(r.code)}, status=${exitStatusText(r.code, r.status)})`;
+      const text = `(code=${sigchldCodeToString(r.code)}, ${statusExitText(r.code, r.status)})`;
       lines.push(`    Process: ${r.pid} ${`${key}=${c.path} ${c.argv.slice(1).join(' ')}`.trimEnd()} ${ok ? text : paint('0;1;31', text)}`);
     }
   }
   // Main PID: the running main process, or how the last one ended (systemctl reads ExecMainPID=).
-  if (st.mainPid > 0) lines.push(`   Main PID: ${st.mainPid} (${comm(st.mainPid)})`);
+  if (st.mainPid > 0) lines.push(`   Main PID: ${st.mainPid} (${st.processes.find((p) => p.pid === st.mainPid)?.comm ?? ''})`);
   else if (st.execMain.pid > 0 && st.execMain.code !== 0) {
     const ok = st.execMain.code === 1 && st.execMain.status === 0;
-    const text = `(code=${exitCodeText(st.execMain.code)}, status=${exitStatusText(st.execMain.code, st.execMain.status)})`;
+    const text = `(code=${sigchldCodeToString(st.execMain.code)}, ${statusExitText(st.execMain.code, st.execMain.status)})`;
     lines.push(`   Main PID: ${st.execMain.pid} ${ok ? text : paint('0;1;31', text)}`);
   }
   if (st.statusText) lines.push(`     Status: "${st.statusText}"`);
   if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
     lines.push(`      Tasks: ${st.processes.length}`);
     lines.push(`     CGroup: ${st.controlGroup}`);
-    const procs = [...st.processes].sort((a, b) => a - b);
-    procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p} ${cmdline(p)}`));
+    const procs = st.processes;
+    procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -6,13 +6,14 @@
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { JobMode } from '../graph/graph.js';
-import type { ManagerApi, RequestedJobType } from '../engine/api.js';
+import { isJobMode } from '../shared/job-mode.js';
+import { isRequestedJobType, type ManagerApi } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
-import { managerProperties, selectProperties, unitProperties } from './properties.js';
+import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
+import { fnmatch } from '../shared/glob.js';
 
 class CallError extends Error {
   constructor(
@@ -23,11 +24,9 @@ class CallError extends Error {
   }
 }
 
-const JOB_TYPES: readonly string[] = ['start', 'stop', 'restart', 'try-restart', 'reload', 'reload-or-restart', 'try-reload-or-restart', 'verify-active', 'reload-or-start'];
-const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
-
+/** list-units PATTERN…: fnmatch() with FNM_NOESCAPE, as systemctl matches them. */
 function unitMatches(id: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(id));
+  return patterns.some((p) => fnmatch(p, id, { noescape: true }));
 }
 
 type Handlers = { [M in Method]: (p: Methods[M]['params']) => Methods[M]['result'] | Promise<Methods[M]['result']> };
@@ -39,8 +38,8 @@ function handlers(api: ManagerApi): Handlers {
       return { version: s.version, systemState: s.systemState, bootUnit: s.bootUnit, journalDir: s.journalDir, runtimeDir: s.runtimeDir, nJobs: s.nJobs, nFailedUnits: s.nFailedUnits, exitCode: s.exitCode };
     },
     show: (p) => {
-      const props = p.unit === undefined ? managerProperties(api.status()) : unitProperties(api.unit(p.unit));
-      return { properties: selectProperties(props, p.properties, p.all ?? false) };
+      const all = p.all ?? false;
+      return { properties: p.unit === undefined ? showManager(api.status(), p.properties, all) : showUnit(api.unit(p.unit), p.properties, all) };
     },
     'unit-states': (p) =>
       p.units.map((name) => {
@@ -67,9 +66,10 @@ function handlers(api: ManagerApi): Handlers {
       let text = statusPage(st, p.color, now);
       // The unit's last lines from the journal, as systemctl status shows them.
       const dir = api.status().journalDir;
-      if (dir && found) {
+      const n = p.lines ?? 10;
+      if (dir && found && n > 0) {
         try {
-          const lines = query({ dirs: [dir], units: [st.id], reverse: false, lines: 10 }).map((e) => formatEntry(e, 'short', p.color));
+          const lines = query({ dirs: [dir], units: [st.id], reverse: false, lines: n }).map((e) => formatEntry(e, 'short', p.color));
           if (lines.length > 0) text += `\n${lines.join('\n')}\n`;
         } catch {
           // an unreadable journal leaves the page without its log lines
@@ -80,9 +80,9 @@ function handlers(api: ManagerApi): Handlers {
     'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
-      if (!JOB_TYPES.includes(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);
-      if (!JOB_MODES.includes(p.mode)) throw new CallError('invalid', `Unknown job mode ${p.mode}.`);
-      const r = api.enqueue(p.unit, p.type as RequestedJobType, p.mode as JobMode, true);
+      if (!isRequestedJobType(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);
+      if (!isJobMode(p.mode)) throw new CallError('invalid', `Unknown job mode ${p.mode}.`);
+      const r = api.enqueue(p.unit, p.type, p.mode, true);
       if (!r.ok) throw new CallError(r.error.code, r.error.message);
       if (!p.wait) return { jobId: r.job.id };
       const result = await r.done;

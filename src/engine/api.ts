@@ -8,9 +8,10 @@
  * the engine from changing, and a caller can never change the engine through one.
  */
 import type { Kind } from '../graph/atoms.js';
-import type { JobMode } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import type { Unit } from '../unit/model.js';
 import type { ActiveState, JobResult, JobState, JobType, QueuedJobType } from './job.js';
+import type { ManagerDefaults } from './unit-kind.js';
 
 /** A point in time as systemd keeps it: wall clock and CLOCK_MONOTONIC, in µs; both 0n: never. */
 export interface Timestamp {
@@ -64,7 +65,20 @@ export interface UnitTimestamps {
   readonly assert: Timestamp;
 }
 
-/** A unit now: its loaded model plus its run-time state. */
+/** A process of a unit as status lists it under CGroup: ("├─PID cmdline"). */
+export interface ProcessInfo {
+  readonly pid: number;
+  /** /proc/PID/comm: what "Main PID: N (comm)" names. */
+  readonly comm: string;
+  /** The command line, words quoted where they hold blanks; '' once the process is gone. */
+  readonly cmdline: string;
+}
+
+/**
+ * A unit now, as one immutable snapshot (src/engine/snapshot.ts makes it): its loaded model plus
+ * its run-time state and everything `show`, `status` and D-Bus print, taken in one call so that a
+ * request never goes back to the manager half-way through.
+ */
 export interface UnitStatus {
   readonly id: string;
   /** The loaded model (names, LoadState, FragmentPath, DropInPaths, every setting). */
@@ -94,10 +108,14 @@ export interface UnitStatus {
   readonly failedCondition?: { readonly kind: string; readonly parameter: string; readonly negate: boolean; readonly trigger: boolean };
   /** The unit's file or drop-ins changed on disk since they were loaded (NeedDaemonReload=). */
   readonly needDaemonReload: boolean;
-  /** Every process svcd knows belongs to the unit (main, control and their descendants). */
-  readonly processes: readonly number[];
+  /** UnitFileState= ("enabled", "static", "generated", …; '' without a unit file). */
+  readonly unitFileState: string;
+  /** Every process svcd knows belongs to the unit (main, control and their descendants), by pid. */
+  readonly processes: readonly ProcessInfo[];
   /** The unit's cgroup: its own where svcd has cgroups to give (src/exec/cgroup.ts), else where systemd puts it. */
   readonly controlGroup: string;
+  /** The manager's Default*= settings, which apply where the unit sets none (TimeoutStartUSec=, …). */
+  readonly defaults: ManagerDefaults;
 }
 
 /** systemctl is-system-running's words. */
@@ -116,10 +134,12 @@ export interface ManagerStatus {
   readonly nFailedUnits: number;
   readonly nNames: number;
   readonly userspaceTimestamp: Timestamp;
-  /** When the boot's start job finished (FinishTimestamp=); NEVER while booting. */
+  /** When the boot finished (FinishTimestamp=): its job done and no job left; NEVER while booting. */
   readonly finishTimestamp: Timestamp;
   /** The exit status svcd will end with, once set (svcctl exit N, SuccessAction=/FailureAction=exit). */
   readonly exitCode?: number;
+  /** DefaultTimeoutStartSec= and the other Default*= settings in force. */
+  readonly defaults: ManagerDefaults;
 }
 
 /** Why a request was refused, in words systemctl prints after "Failed to start X: ". */
@@ -132,8 +152,23 @@ export type Enqueued =
   | { readonly ok: true; readonly job: JobInfo; readonly done: Promise<JobResult> }
   | { readonly ok: false; readonly error: ManagerError };
 
-/** The job types a client may ask for (systemctl's verbs map onto these). */
-export type RequestedJobType = JobType | 'reload-or-restart' | 'try-reload-or-restart';
+/**
+ * The job types a client may ask for (systemctl's verbs map onto these): every type a transaction
+ * takes, as systemd's EnqueueUnitJob() accepts its job_type_table names — try-reload included,
+ * though no systemctl verb sends it — and the two verbs that reload a unit that can reload and
+ * restart one that cannot. Not nop: it is the engine's, a request never names it.
+ */
+export type RequestedJobType = Exclude<JobType, 'nop'> | 'reload-or-restart' | 'try-reload-or-restart';
+
+/** The one list of requested job types (a record, so that the compiler checks it is complete). */
+const REQUESTED_JOB_TYPES: Readonly<Record<RequestedJobType, true>> = {
+  start: true, stop: true, restart: true, 'try-restart': true, reload: true, 'try-reload': true,
+  'reload-or-restart': true, 'try-reload-or-restart': true, 'verify-active': true, 'reload-or-start': true,
+};
+
+export function isRequestedJobType(s: string): s is RequestedJobType {
+  return Object.hasOwn(REQUESTED_JOB_TYPES, s);
+}
 
 export type KillWhom = 'main' | 'control' | 'all';
 

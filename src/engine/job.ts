@@ -117,6 +117,37 @@ export function coversJob(a: QueuedJobType, b: QueuedJobType): boolean {
   return isSuperset(a, b);
 }
 
+/**
+ * Two queued jobs for one unit as one: merged by the table, then collapsed by the unit's state; a
+ * nop adds nothing to the other. 'conflict' when they cannot be one job. The transaction's merge
+ * step and the installing of a job over an installed one both go through here.
+ */
+export function mergeQueued(a: QueuedJobType, b: QueuedJobType, state: ActiveState): QueuedJobType | 'conflict' {
+  if (a === 'nop') return b;
+  if (b === 'nop') return a;
+  return mergeAndCollapse(a, b, state);
+}
+
+/**
+ * Whether a new job of this type may be folded into a job of its unit that already runs. A reload
+ * may not: the daemon may have read its configuration before the change the second reload is for.
+ */
+export function allowsLateMerge(t: QueuedJobType): boolean {
+  return t !== 'reload';
+}
+
+/**
+ * What an installed job becomes when a transaction installs `incoming` for its unit (systemd's
+ * job_install): 'conflict' (the installed job is canceled and replaced); else the merged type, still
+ * running only if it was running and the incoming job adds nothing that must run anew.
+ */
+export function mergeIntoInstalled(installed: { readonly type: QueuedJobType; readonly state: JobState }, incoming: QueuedJobType, state: ActiveState): { type: QueuedJobType; state: JobState } | 'conflict' {
+  const type = mergeQueued(installed.type, incoming, state);
+  if (type === 'conflict') return type;
+  const keepsRunning = installed.state === 'running' && allowsLateMerge(incoming) && coversJob(installed.type, incoming);
+  return { type, state: keepsRunning ? 'running' : 'waiting' };
+}
+
 /** What a job of this type waits for when ordered against another (restart stops first). */
 export function isStopLike(t: QueuedJobType): boolean {
   return t === 'stop' || t === 'restart';

@@ -4,7 +4,8 @@
  * the system state, SuccessAction=/FailureAction=, the orderly shutdown, daemon-reload — behind
  * ManagerApi (api.ts), which the control socket and D-Bus use.
  *
- * States of the manager (SystemState): initializing → starting (the boot job runs) → running |
+ * States of the manager (SystemState): initializing → starting (until the boot job is done and no
+ * job is left, as systemd's manager_check_finished decides) → running |
  * degraded (a unit is failed) → stopping (shutdown() called; every unit is stopped, then whatever
  * is left of their processes is signalled) → `onExit(code)`.
  *
@@ -12,23 +13,27 @@
  * the observer's stateChanged, in systemd's order (unit_notify); every entry from the event loop
  * goes through the Engine's guard, so no exception reaches the loop.
  */
-import { statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
 import { ALL_KINDS } from '../graph/atoms.js';
-import type { JobMode } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
 import type { Unit } from '../unit/model.js';
 import { loadUnit } from '../unit/load.js';
+import { PERPETUAL_UNITS } from '../unit/perpetual.js';
 import { buildUnitFileMap, type UnitFileMap } from '../unit/unit-file-map.js';
 import { NEVER, type Enqueued, type JobInfo, type KillWhom, type ManagerApi, type ManagerError, type ManagerListener, type ManagerStatus, type RequestedJobType, type SystemState, type Timestamp, type UnitStatus, type UnitTimestamps } from './api.js';
 import { Engine, type ConditionVerdict, type Job, type SerializedUnit } from './engine.js';
 import type { ActiveState, JobResult } from './job.js';
+import { jobBeginStatus, jobDoneStatus, type JobStatusRecord, type JobStatusUnit } from './job-status.js';
 import { toEngineUnit } from './model-adapter.js';
-import type { System, TimerHandle } from './system.js';
+import { RestartLoops } from './restart-loop.js';
+import type { System } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
+import { isGarbage } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
+import { unitSnapshot } from './snapshot.js';
 
 export interface ConditionCheck {
   readonly verdict: ConditionVerdict;
@@ -42,11 +47,12 @@ export interface ManagerOptions {
   readonly runtimeDir: string;
   readonly journalDir?: string;
   readonly defaults: ManagerDefaults;
-  /** One console line (without newline): the boot and shutdown status lines. */
+  /** One console line (without newline) that is no job's message. */
   readonly console: (line: string, unit?: string) => void;
+  /** A job's beginning or end: the console and the journal render it (job-status.ts). */
+  readonly jobStatus: (record: JobStatusRecord) => void;
   /** A log message of svcd's or about a unit (to the journal, or stderr). */
   readonly log: (text: string, unit?: string) => void;
-  readonly color: boolean;
   /** Condition*=/Assert*= of a unit; none: every condition holds. */
   readonly conditions?: (u: Unit) => ConditionCheck;
   /** Called once, when the shutdown is complete: svcd exits with this code. */
@@ -85,8 +91,8 @@ export class Manager implements ManagerApi {
   private finish: Timestamp = NEVER;
   private exitCode?: number;
   private shuttingDown = false;
-  /** Units in a restart loop, with the timer that clears them once they stay up. */
-  private readonly restartLoops = new Map<string, TimerHandle | undefined>();
+  /** Units in a restart loop (they make the system degraded). */
+  private readonly restartLoops: RestartLoops;
 
   constructor(private readonly opts: ManagerOptions) {
     this.map = buildUnitFileMap([...opts.searchPath]);
@@ -96,14 +102,14 @@ export class Manager implements ManagerApi {
       lookup: (name) => this.load(name),
       conditions: (u) => this.checkConditions(u),
       observer: {
-        jobStarted: (j) => this.jobStarted(j),
+        jobActing: (j, s) => this.jobActing(j, s),
         jobFinished: (j, r) => this.jobFinished(j, r),
         jobInstalled: (j) => this.emit((l) => l.jobNew?.(jobInfo(j))),
         stateChanged: (id, from, to, sub) => this.stateChanged(id, from, to, sub),
         unitLog: (id, text) => opts.log(text, id),
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
-          const unit = opts.system.lastUnitOf?.(e.pid);
+          const unit = opts.system.lastUnitOf(e.pid);
           opts.log(`Reaped orphan process ${e.pid}.`, unit);
         },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
@@ -111,6 +117,7 @@ export class Manager implements ManagerApi {
       },
     });
     this.userspace = this.engine.timestamp();
+    this.restartLoops = new RestartLoops(opts.system, () => this.refreshSystemState());
   }
 
   // ---- loading --------------------------------------------------------------------------------
@@ -154,6 +161,15 @@ export class Manager implements ManagerApi {
 
   /** Starts the boot unit (a start job in replace mode, as systemd does with default.target). */
   boot(): void {
+    // systemd has its perpetual units from the start, loaded and active, whatever the boot pulls in.
+    // Born active, they never pass through a transition: they left "inactive" and entered "active"
+    // when the manager started, which is what systemd's timestamps for them say.
+    const born = this.engine.timestamp();
+    for (const id of Object.keys(PERPETUAL_UNITS)) {
+      this.engine.unit(id);
+      const t = this.book(id).timestamps;
+      if (t.activeEnter.monotonicUs === 0n) Object.assign(t, { stateChange: born, inactiveExit: born, activeEnter: born });
+    }
     this.setSystemState('starting');
     const r = this.engine.start(this.opts.bootUnit, 'replace');
     if (r instanceof TransactionError) {
@@ -168,94 +184,53 @@ export class Manager implements ManagerApi {
 
   private bootFinished(ok: boolean): void {
     this.bootJob = undefined;
-    this.finish = this.engine.timestamp();
-    this.refreshSystemState();
+    this.checkFinished();
     if (!ok && this.opts.bootFailure?.action === 'exit') {
       this.opts.log(`${this.opts.bootUnit} failed to start: exiting with ${this.opts.bootFailure.code} (DefaultTargetFailureAction=exit).`);
       this.shutdown('exit', this.opts.bootFailure.code);
     }
   }
 
-  private paint(code: string, s: string): string {
-    return this.opts.color ? `\x1b[${code}m${s}\x1b[0m` : s;
+  /**
+   * The boot is over once its job is done and no job at all is left (systemd's
+   * manager_check_finished): jobs the boot pulled in beside the boot unit's own ordering, and what
+   * their ends requested, keep the system "starting". Checked whenever the engine settles idle.
+   */
+  private finished(): boolean {
+    // Compared by value: a timestamp that came back across daemon-reexec is a copy of NEVER.
+    return this.finish.realtimeUs !== NEVER.realtimeUs || this.finish.monotonicUs !== NEVER.monotonicUs;
   }
 
-  private line(tag: 'ok' | 'failed' | 'depend' | 'time' | 'assert' | 'unsupp' | 'none', text: string, unit?: string): void {
-    const t = {
-      ok: `[${this.paint('0;32', '  OK  ')}] `,
-      failed: `[${this.paint('0;1;31', 'FAILED')}] `,
-      depend: `[${this.paint('0;1;33', 'DEPEND')}] `,
-      time: `[${this.paint('0;1;31', ' TIME ')}] `,
-      assert: `[${this.paint('0;1;31', 'ASSERT')}] `,
-      unsupp: `[${this.paint('0;1;33', 'UNSUPP')}] `,
-      none: '         ',
-    }[tag];
-    this.opts.console(`${t}${text}`, unit);
+  private checkFinished(): void {
+    if (this.finished() || this.bootJob !== undefined || this.state === 'initializing') return;
+    if (this.engine.jobs().length > 0) {
+      void this.engine.whenIdle().then(() => this.checkFinished());
+      return;
+    }
+    this.finish = this.engine.timestamp();
+    this.refreshSystemState();
   }
 
-  private label(id: string): string {
-    const d = this.models.get(id)?.description;
-    return d ? `${id} - ${d}` : id;
+  /** The unit as its job messages name it; undefined for a name that never loaded. */
+  private statusUnit(id: string): JobStatusUnit | undefined {
+    const m = this.models.get(id);
+    if (!m) return undefined;
+    const invocationId = this.engine.unit(id).invocationId || undefined;
+    return { id, type: m.type, ident: m.description ? `${id} - ${m.description}` : id, serviceType: m.serviceSpec?.type, invocationId };
   }
 
-  private jobStarted(j: Readonly<Job>): void {
-    const type = this.models.get(j.unit)?.type;
-    if (type !== 'service') return;
-    if (j.type === 'start' || j.type === 'restart') {
-      // A restart's stop half says Stopping; its start half comes back here as a start.
-      if (j.type === 'start' || isInactiveOrFailed(this.engine.unit(j.unit).activeState)) this.line('none', `Starting ${this.label(j.unit)}...`, j.unit);
-      else this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
-    } else if (j.type === 'stop') this.line('none', `Stopping ${this.label(j.unit)}...`, j.unit);
-    else if (j.type === 'reload') this.line('none', `Reloading ${this.label(j.unit)}...`, j.unit);
+  private jobActing(j: Readonly<Job>, state: ActiveState): void {
+    const u = this.statusUnit(j.unit);
+    // A restart begins with its stop half; its start half comes back here as a start.
+    const type = state === 'deactivating' ? 'stop' : state === 'reloading' ? 'reload' : 'start';
+    if (u) this.opts.jobStatus(jobBeginStatus(u, j.id, type));
   }
 
   private jobFinished(j: Readonly<Job>, result: JobResult): void {
-    const m = this.models.get(j.unit);
-    const type = m?.type;
-    const label = this.label(j.unit);
-    if (j.type === 'start' || j.type === 'verify-active') {
-      switch (result) {
-        case 'done':
-          if (j.type === 'start') {
-            if (type === 'target') this.line('ok', `Reached target ${label}.`, j.unit);
-            else if (type === 'slice') this.line('ok', `Created slice ${label}.`, j.unit);
-            else if (type === 'service') {
-              const rt = this.engine.unit(j.unit);
-              if (rt.activeState === 'active' || rt.activeState === 'reloading') this.line('ok', `${m?.serviceSpec?.type === 'oneshot' ? 'Finished' : 'Started'} ${label}.`, j.unit);
-              else if (m?.serviceSpec?.type === 'oneshot' && rt.result === 'success') this.line('ok', `Finished ${label}.`, j.unit);
-            }
-          }
-          break;
-        case 'failed':
-          this.line('failed', `Failed to start ${label}.`, j.unit);
-          this.opts.console(`See 'systemctl status ${j.unit}' for details.`);
-          break;
-        case 'dependency':
-          this.line('depend', `Dependency failed for ${label}.`, j.unit);
-          break;
-        case 'timeout':
-          this.line('time', `Timed out starting ${label}.`, j.unit);
-          break;
-        case 'assert':
-          this.line('assert', `Assertion failed for ${label}.`, j.unit);
-          break;
-        case 'unsupported':
-          this.line('unsupp', `Starting of ${label} unsupported.`, j.unit);
-          break;
-        default:
-          break;
-      }
-    } else if (j.type === 'stop' && result === 'done') {
-      if (type === 'target') this.line('ok', `Stopped target ${label}.`, j.unit);
-      else if (type === 'slice') this.line('ok', `Removed slice ${label}.`, j.unit);
-      else if (type === 'service') this.line('ok', `Stopped ${label}.`, j.unit);
-    } else if (j.type === 'stop' && result === 'failed') {
-      this.line('failed', `Stopped ${label}.`, j.unit);
-    } else if (j.type === 'reload' && result === 'done' && type === 'service') {
-      this.line('ok', `Reloaded ${label}.`, j.unit);
-    } else if (j.type === 'reload' && result === 'failed') {
-      this.line('failed', `Reload failed for ${label}.`, j.unit);
-    }
+    const u = this.statusUnit(j.unit);
+    const b = this.book(j.unit);
+    const record = u && jobDoneStatus(u, j.id, j.type, result, b.conditionResult ? undefined : (b.failedCondition ?? null));
+    if (record) this.opts.jobStatus(record);
     if (j.id === this.bootJob) this.bootFinished(result === 'done');
     this.waiters.get(j.id)?.(result);
     this.waiters.delete(j.id);
@@ -263,34 +238,9 @@ export class Manager implements ManagerApi {
     this.refreshSystemState();
   }
 
-  /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=. */
-  /**
-   * A unit caught in a restart loop makes the system degraded (for health checks), even while its
-   * start limit is never hit (RestartSec=5s loops forever under the default 5 starts in 10 s): from
-   * its automatic restart until it has stayed up for RESTART_LOOP_CLEAR_MS.
-   */
-  private trackRestartLoop(id: string, to: ActiveState, sub: string | undefined): void {
-    const timer = this.restartLoops.get(id);
-    if (sub === 'auto-restart') {
-      timer?.cancel();
-      this.restartLoops.set(id, undefined);
-    } else if (this.restartLoops.has(id) && to === 'active' && timer === undefined) {
-      this.restartLoops.set(id, this.opts.system.setTimer(RESTART_LOOP_CLEAR_MS, () => {
-        this.restartLoops.delete(id);
-        this.refreshSystemState();
-      }));
-    } else if (this.restartLoops.has(id) && to === 'inactive') {
-      // The automatic restart's own stop half passes through dead: still in the loop. A stop
-      // asked for (svcctl stop, a dependency) ends it.
-      const job = this.engine.unit(id).job;
-      if (job?.type === 'restart' || job?.type === 'start') return;
-      timer?.cancel();
-      this.restartLoops.delete(id);
-    }
-  }
-
+  /** unit_notify's bookkeeping: timestamps, SuccessAction=/FailureAction=, restart loops. */
   private stateChanged(id: string, from: ActiveState, to: ActiveState, sub?: string): void {
-    this.trackRestartLoop(id, to, sub);
+    this.restartLoops.track(id, to, sub, () => this.engine.unit(id).job?.type);
     if (from === to) return this.refreshSystemState();
     const b = this.book(id);
     const now = this.engine.timestamp();
@@ -308,32 +258,10 @@ export class Manager implements ManagerApi {
     if (to === 'inactive' || to === 'failed') setImmediate(() => this.collect(id));
   }
 
-  /**
-   * Units nobody needs are unloaded once inactive, as systemd's GC sweep does: a unit is kept while
-   * it is active, failed (CollectMode=inactive), has a job, or is referenced (WantedBy=, RequiredBy=,
-   * …) by a unit that is itself kept, transitively. c.service wanted by an inactive d.service that
-   * an active target wants stays loaded, timestamps and all.
-   */
+  /** Units nobody needs are unloaded once inactive, as systemd's GC sweep does (unit-gc.ts). */
   private collect(id: string): void {
     if (this.shuttingDown) return;
-    const runtimes = new Map([...this.engine.units()].map((u) => [u.id, u]));
-    const referencing = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf', 'TriggeredBy', 'OnFailureOf', 'OnSuccessOf'] as const;
-    const marks = new Map<string, 'good' | 'bad' | 'in-path'>();
-    const kept = (u: string): boolean => {
-      const mark = marks.get(u);
-      if (mark) return mark === 'good';
-      const r = runtimes.get(u);
-      if (!r) return false;
-      const collectable = !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
-      if (!collectable) return marks.set(u, 'good'), true;
-      // A reference cycle of collectable units keeps none of them.
-      marks.set(u, 'in-path');
-      for (const k of referencing) {
-        for (const o of this.engine.graph.deps(u, k)) if (kept(o)) return marks.set(u, 'good'), true;
-      }
-      return marks.set(u, 'bad'), false;
-    };
-    if (!kept(id) && this.engine.collect(id)) this.books.delete(id);
+    if (isGarbage(this.engine, id) && this.engine.collect(id)) this.books.delete(id);
   }
 
   /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */
@@ -372,7 +300,7 @@ export class Manager implements ManagerApi {
   private refreshSystemState(): void {
     if (this.shuttingDown) return this.setSystemState('stopping');
     if (this.state === 'initializing') return;
-    if (this.bootJob !== undefined) return this.setSystemState('starting');
+    if (!this.finished()) return this.setSystemState('starting');
     this.setSystemState(this.failedUnits() > 0 || this.restartLoops.size > 0 ? 'degraded' : 'running');
   }
 
@@ -408,6 +336,7 @@ export class Manager implements ManagerApi {
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,
       exitCode: this.exitCode,
+      defaults: this.opts.defaults,
     };
   }
 
@@ -424,39 +353,28 @@ export class Manager implements ManagerApi {
     return this.engine.jobs().map(jobInfo);
   }
 
+  /** One unit's snapshot for show/status/D-Bus (snapshot.ts): the model it runs, never re-read from disk. */
   private snapshot(r: Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }): UnitStatus {
-    const m = r.model;
-    const source = m.source ?? loadUnit(this.map, r.id);
-    const b = this.book(r.id);
     const dependencies: Partial<Record<Kind, readonly string[]>> = {};
     for (const k of ALL_KINDS) {
       const set = this.engine.graph.deps(r.id, k);
       if (set.size > 0) dependencies[k] = [...set];
     }
-    return {
-      id: r.id,
-      model: source,
-      dependencies,
-      activeState: r.activeState,
-      subState: r.subState,
-      result: r.result,
+    return unitSnapshot({
+      runtime: r,
       job: r.job ? jobInfo(r.job) : undefined,
-      mainPid: r.mainPid,
-      controlPid: r.controlPid,
-      execMain: r.execMain,
-      commands: r.commands,
-      nRestarts: r.nRestarts,
-      statusText: r.statusText,
-      statusErrno: r.statusErrno,
-      invocationId: r.invocationId,
-      timestamps: { ...b.timestamps },
-      conditionResult: b.conditionResult,
-      assertResult: b.assertResult,
-      failedCondition: b.failedCondition,
-      needDaemonReload: needsReload(source, b.loadedAt),
-      processes: this.opts.system.unitProcesses?.(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0)) ?? [r.mainPid, r.controlPid].filter((p) => p > 0),
-      controlGroup: this.opts.system.controlGroup?.(r.id) ?? unitCgroupPath(r.id),
-    };
+      model: r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id),
+      book: this.book(r.id),
+      dependencies,
+      pids: this.pids(r),
+      controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
+      defaults: this.opts.defaults,
+    });
+  }
+
+  /** Every live process of the unit: its cgroup's, or what process tracking finds from its known pids. */
+  private pids(r: Readonly<UnitRuntime>): readonly number[] {
+    return this.opts.system.unitProcesses(r.id, [r.mainPid, r.controlPid].filter((p) => p > 0));
   }
 
   enqueue(name: string, type: RequestedJobType, mode: JobMode, manual: boolean): Enqueued {
@@ -479,7 +397,7 @@ export class Manager implements ManagerApi {
 
   kill(name: string, whom: KillWhom, signal: number): ManagerError | undefined {
     const r = this.engine.unit(name);
-    const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.snapshot(r).processes;
+    const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.pids(r);
     const targets = pids.filter((p) => p > 0);
     if (targets.length === 0) return { code: 'no-such-process', message: whom === 'all' ? 'No matching processes to kill' : `No ${whom} process to kill` };
     for (const p of targets) this.opts.system.kill(p, signal);
@@ -540,6 +458,7 @@ export class Manager implements ManagerApi {
     this.exitCode = saved.exitCode;
     this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
     this.refreshSystemState();
+    this.checkFinished();
   }
 
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void {
@@ -548,7 +467,7 @@ export class Manager implements ManagerApi {
     this.shuttingDown = true;
     this.setSystemState('stopping');
     this.opts.log(`Shutting down (${how}).`);
-    const stops = [...this.engine.units()].filter((u) => u.activeState !== 'inactive' && u.activeState !== 'failed').map((u) => ({ unit: u.id, type: 'stop' as const, mode: 'replace-irreversibly' as const }));
+    const stops = [...this.engine.units()].filter((u) => u.activeState !== 'inactive' && u.activeState !== 'failed' && !u.model.perpetual).map((u) => ({ unit: u.id, type: 'stop' as const, mode: 'replace-irreversibly' as const }));
     this.engine.requestAll(stops);
     void this.engine.whenIdle().then(() => this.finalSweep());
   }
@@ -595,9 +514,6 @@ export function decodeState<T>(text: string): T {
   return JSON.parse(text, (_k, v: unknown) => (v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string' ? BigInt((v as { $bigint: string }).$bigint) : v)) as T;
 }
 
-/** How long a unit restarted automatically must stay active to leave the restart loop (systemd's default StartLimitIntervalSec=). */
-const RESTART_LOOP_CLEAR_MS = 10_000;
-
 function newBook(): UnitBook {
   return {
     timestamps: { inactiveExit: NEVER, activeEnter: NEVER, activeExit: NEVER, inactiveEnter: NEVER, stateChange: NEVER, condition: NEVER, assert: NEVER },
@@ -609,17 +525,4 @@ function newBook(): UnitBook {
 
 function jobInfo(j: Readonly<Job>): JobInfo {
   return { id: j.id, unit: j.unit, type: j.type, state: j.state };
-}
-
-/** NeedDaemonReload=: the fragment or a drop-in changed on disk after the unit was loaded. */
-function needsReload(u: Unit, loadedAt: number): boolean {
-  for (const p of [u.fragmentPath, ...u.dropinPaths]) {
-    if (!p) continue;
-    try {
-      if (statSync(p).mtimeMs > loadedAt) return true;
-    } catch {
-      return true;
-    }
-  }
-  return false;
 }

@@ -1,10 +1,12 @@
 /**
  * Every side effect the engine has, behind one interface (the idea of dinit's bp_sys): processes,
- * signals, time. The engine and the unit kinds call nothing else, so tests drive them with
- * FakeSystem (fake-system.ts: fake clock in milliseconds, scripted processes) and svcd with the
- * native addon (native-system.ts).
+ * signals, time. The engine owns this interface and calls nothing else; src/host implements it
+ * over the real machine (NativeSystem, which svcd wires in) and tests implement it with a fake
+ * clock and scripted processes (test/support/fake-system.ts). Every method is required, so the
+ * engine never guesses what a missing one would have said.
  */
 import type { Unit } from '../unit/model.js';
+import type { StandardSignalName } from '../shared/signal.js';
 import type { ExecCommand } from '../unit/values/index.js';
 
 export interface SpawnRequest {
@@ -48,17 +50,15 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-export type SignalName = 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGINT' | 'SIGUSR1' | 'SIGUSR2' | 'SIGABRT' | 'SIGQUIT';
-
-export const SIGNAL_NUMBERS: Readonly<Record<SignalName, number>> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15,
-};
+/** Signals the engine sends by name; the names and numbers are the shared table's (src/shared/signal.ts). */
+export type SignalName = StandardSignalName;
+export { SIGNALS as SIGNAL_NUMBERS } from '../shared/signal.js';
 
 export interface System {
   /** Monotonic time in milliseconds. */
   now(): number;
-  /** Wall-clock time in µs since the epoch (for the Timestamps systemd shows); default Date.now(). */
-  realtimeUs?(): bigint;
+  /** Wall-clock time in µs since the epoch (for the Timestamps systemd shows). */
+  realtimeUs(): bigint;
   setTimer(ms: number, fn: () => void): TimerHandle;
   /** Starts a process; returns its pid or throws (SpawnFailure with systemd's status when known). */
   spawn(req: SpawnRequest): number;
@@ -66,24 +66,24 @@ export interface System {
   kill(pid: number, signal: SignalName | number): void;
   /**
    * Every live process that belongs to a unit (main, control, what they forked, daemons that left
-   * its sessions included). Without process tracking, the process groups of its known pids.
+   * its sessions included). `fresh`: a look at /proc from this turn of the event loop, not a cached one.
    */
-  unitProcesses?(unit: string, known: readonly number[], fresh?: boolean): readonly number[];
+  unitProcesses(unit: string, known: readonly number[], fresh?: boolean): readonly number[];
   /**
    * Children of svcd it did not start and no unit's INVOCATION_ID claims: a daemon whose parent
    * exited (reparented to svcd) before it could be told apart, e.g. nginx's master before its PID file.
    */
-  strayProcesses?(): readonly number[];
+  strayProcesses(): readonly number[];
   /** daemon-reexec: processes started by the previous svcd with this INVOCATION_ID are the unit's. */
-  adoptInvocation?(unit: string, invocationId: string): void;
+  adoptInvocation(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
-  lastUnitOf?(pid: number): string | undefined;
+  lastUnitOf(pid: number): string | undefined;
   /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
-  releaseRuntime?(unit: string): void;
+  releaseRuntime(unit: string): void;
   /** The unit's cgroup (ControlGroup=), while it has one of its own; undefined without cgroups. */
-  controlGroup?(unit: string): string | undefined;
+  controlGroup(unit: string): string | undefined;
   /** The pid in a PIDFile= (0 when absent or unusable). */
-  readPidFile?(path: string): number;
+  readPidFile(path: string): number;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */
   onChildExit(handler: (e: ChildExitEvent) => void): void;
   /** Registers the handler for sd_notify datagrams (sender pid, raw message). */

@@ -7,17 +7,21 @@
  * and settles jobs from that. A hook never calls back into the engine synchronously otherwise
  * (requests for jobs are queued).
  */
-import type { GraphUnit, JobMode } from '../graph/graph.js';
+import type { GraphUnit } from '../graph/graph.js';
+import type { JobMode } from '../shared/job-mode.js';
 import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ChildExitEvent, SignalName, System, TimerHandle } from './system.js';
+import type { ChildExitEvent, SignalName, TimerHandle } from './system.js';
 
 export type { UnitResult };
 
-/** A unit as the engine runs it. Written only by the engine (state) and its kind (data, pids). */
-export interface UnitRuntime {
+/**
+ * A unit as the engine runs it. Written only by the engine (sub-state) and its kind (pids,
+ * results, `state`). S: the kind's own per-unit state, typed by the kind that made it.
+ */
+export interface UnitRuntime<S = unknown> {
   readonly id: string;
   readonly model: EngineUnit;
   readonly kind: UnitKind;
@@ -34,8 +38,8 @@ export interface UnitRuntime {
   statusText: string;
   statusErrno: number;
   invocationId: string;
-  /** Kind-private bookkeeping (which ExecStart= line runs, …). */
-  data: Record<string, unknown>;
+  /** The kind's own bookkeeping (which ExecStart= line runs, …), made by its newState(). */
+  readonly state: S;
 }
 
 /** One command line of a service as the kind runs it. */
@@ -148,44 +152,60 @@ export interface SpawnFailed {
   readonly message: string;
 }
 
+/**
+ * Everything a kind may do: the engine's bookkeeping (states, timers, jobs, log) and the few
+ * questions and actions on the machine a kind needs, the System behind them hidden.
+ */
 export interface KindContext {
-  readonly system: System;
   readonly defaults: ManagerDefaults;
+  /** Monotonic time in ms (deadlines that outlive a state: the watchdog's, RuntimeMaxSec='s). */
+  now(): number;
   setState(u: UnitRuntime, subState: string): void;
   /** A timer that belongs to the unit's current state: setState() cancels it. */
   stateTimer(u: UnitRuntime, ms: number, fn: () => void): TimerHandle;
   spawn(u: UnitRuntime, cmd: ServiceCommand, opts: SpawnOptions): number | SpawnFailed;
   kill(u: UnitRuntime, pid: number, signal: SignalName | number): void;
-  /** Every live process of the unit (for KillMode=control-group). */
-  processes(u: UnitRuntime): readonly number[];
+  /**
+   * Every live process of the unit (for KillMode=control-group), found from the pids the kind
+   * knows; `fresh` when a decision rests on the answer ("nothing is left").
+   */
+  processes(u: UnitRuntime, known: readonly number[], fresh?: boolean): readonly number[];
+  /** Children of svcd no unit claims (a daemon that left its session before its PID file named it). */
+  strayProcesses(): readonly number[];
+  /** The pid in a PIDFile= (0 when absent or unusable). */
+  readPidFile(path: string): number;
+  /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
+  releaseRuntime(u: UnitRuntime): void;
   /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */
   requestJob(u: UnitRuntime, type: JobType, mode: JobMode): void;
   timestamp(): Timestamp;
   log(u: UnitRuntime, text: string): void;
 }
 
-export interface UnitKind {
+export interface UnitKind<S = unknown> {
   readonly type: GraphUnit['type'];
   /** The sub-state → ActiveState table (systemd's state_translation_table). */
   readonly states: Readonly<Record<string, ActiveState>>;
   readonly initialState: string;
+  /** A fresh per-unit state for a unit of this kind (UnitRuntime.state). */
+  newState(): S;
   canStart(u: EngineUnit): boolean;
   canReload(u: EngineUnit): boolean;
   /** Begin starting; report progress through setState(). */
-  start(u: UnitRuntime, ctx: KindContext): void;
+  start(u: UnitRuntime<S>, ctx: KindContext): void;
   /** Begin stopping. `restart`: the stop is the first half of a restart (RestartKillSignal=). */
-  stop(u: UnitRuntime, ctx: KindContext, restart?: boolean): void;
-  reload?(u: UnitRuntime, ctx: KindContext): void;
+  stop(u: UnitRuntime<S>, ctx: KindContext, restart?: boolean): void;
+  reload?(u: UnitRuntime<S>, ctx: KindContext): void;
   /** Whether the last reload succeeded (asked when the unit leaves "reloading"). */
-  reloadSucceeded?(u: UnitRuntime): boolean;
-  childExit?(u: UnitRuntime, e: ChildExitEvent, ctx: KindContext): void;
-  notify?(u: UnitRuntime, pid: number, message: string, ctx: KindContext): void;
+  reloadSucceeded?(u: UnitRuntime<S>): boolean;
+  childExit?(u: UnitRuntime<S>, e: ChildExitEvent, ctx: KindContext): void;
+  notify?(u: UnitRuntime<S>, pid: number, message: string, ctx: KindContext): void;
   /** Forget a failed state (reset-failed): failed → the initial state. */
-  resetFailed?(u: UnitRuntime, ctx: KindContext): void;
+  resetFailed?(u: UnitRuntime<S>, ctx: KindContext): void;
   /**
    * daemon-reexec: the kind's private bookkeeping as plain JSON, and back in the next svcd
    * (systemd's serialize/deserialize_item). Only settled units are carried over.
    */
-  serialize?(u: UnitRuntime): unknown;
-  deserialize?(u: UnitRuntime, saved: unknown): void;
+  serialize?(u: UnitRuntime<S>): unknown;
+  deserialize?(u: UnitRuntime<S>, saved: unknown): void;
 }

@@ -13,6 +13,7 @@ import { accessSync, constants, existsSync, lstatSync, readFileSync, readdirSync
 import { arch, cpus, hostname, release, totalmem, userInfo } from 'node:os';
 import type { Condition, Unit } from '../unit/model.js';
 import { CAPABILITY_NAMES } from '../unit/values/index.js';
+import { fnmatch, stringIsGlob } from '../shared/glob.js';
 
 export type ConditionVerdict = 'ok' | 'condition-failed' | 'assert-failed';
 
@@ -59,9 +60,8 @@ function globMatch(pattern: string, m: MachineView): boolean {
   const walk = (dir: string, i: number): boolean => {
     if (i === parts.length) return true;
     const part = parts[i]!;
-    if (!/[*?[]/.test(part)) return existsSync(path(m, `${dir}/${part}`)) && walk(`${dir}/${part}`, i + 1);
-    const re = new RegExp(`^${part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-    return safe(() => readdirSync(path(m, dir || '/')), [] as string[]).some((e) => re.test(e) && walk(`${dir}/${e}`, i + 1));
+    if (!stringIsGlob(part)) return existsSync(path(m, `${dir}/${part}`)) && walk(`${dir}/${part}`, i + 1);
+    return safe(() => readdirSync(path(m, dir || '/')), [] as string[]).some((e) => fnmatch(part, e, { period: true }) && walk(`${dir}/${e}`, i + 1));
   };
   return walk('', 0);
 }
@@ -88,13 +88,8 @@ function compare(expr: string, actual: string | number, numeric: boolean): boole
     case '>': return d > 0;
     case '>=': return d >= 0;
     case '!=': return d !== 0;
-    default: return numeric ? d === 0 : m[1] === undefined ? globLike(String(actual), want) : d === 0;
+    default: return numeric ? d === 0 : m[1] === undefined ? fnmatch(want, String(actual)) : d === 0;
   }
-}
-
-function globLike(s: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(s);
 }
 
 function parseSize(v: string): number {
@@ -141,7 +136,7 @@ function test(c: Condition, m: MachineView): boolean {
     }
     case 'Host': {
       const machineId = safe(() => readFileSync(path(m, '/etc/machine-id'), 'utf8').trim(), '');
-      return globLike(hostname(), p) || (machineId !== '' && machineId === p.toLowerCase());
+      return fnmatch(p, hostname(), { casefold: true }) || (machineId !== '' && machineId === p.toLowerCase());
     }
     case 'KernelCommandLine': {
       const words = safe(() => readFileSync('/proc/cmdline', 'utf8'), '').trim().split(/\s+/);

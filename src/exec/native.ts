@@ -3,55 +3,15 @@
  * Every process the daemon starts goes through spawn() here, and every exit comes back through the
  * reaper — never through child_process, whose children's statuses the reaper would steal.
  *
- * The addon is loaded on first use, so modules that only need the tables (exit codes, signal
- * names) work without a built addon.
+ * The addon is loaded on first use, so modules that only need errno names work without a built
+ * addon. Signal and exit-status names are the shared tables' (src/shared/).
  */
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
-
-// ---------------------------------------------------------------- exit codes
-
-/**
- * Exit codes with systemd's names, as `systemctl status` prints them ("status=203/EXEC"), from
- * systemd.exec(5) "Process exit codes": libc's two, the LSB init-script codes, BSD's sysexits and
- * systemd's own 2xx codes for a failed step of process setup.
- */
-export const EXIT_STATUS_NAMES = {
-  0: 'SUCCESS', 1: 'FAILURE',
-  2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING',
-  64: 'USAGE', 65: 'DATAERR', 66: 'NOINPUT', 67: 'NOUSER', 68: 'NOHOST', 69: 'UNAVAILABLE', 70: 'SOFTWARE',
-  71: 'OSERR', 72: 'OSFILE', 73: 'CANTCREAT', 74: 'IOERR', 75: 'TEMPFAIL', 76: 'PROTOCOL', 77: 'NOPERM', 78: 'CONFIG',
-  200: 'CHDIR', 201: 'NICE', 202: 'FDS', 203: 'EXEC', 204: 'MEMORY', 205: 'LIMITS', 206: 'OOM_ADJUST',
-  207: 'SIGNAL_MASK', 208: 'STDIN', 209: 'STDOUT', 210: 'CHROOT', 211: 'IOPRIO', 212: 'TIMERSLACK',
-  213: 'SECUREBITS', 214: 'SETSCHEDULER', 215: 'CPUAFFINITY', 216: 'GROUP', 217: 'USER', 218: 'CAPABILITIES',
-  219: 'CGROUP', 220: 'SETSID', 221: 'CONFIRM', 222: 'STDERR', 224: 'PAM', 225: 'NETWORK', 226: 'NAMESPACE',
-  227: 'NO_NEW_PRIVILEGES', 228: 'SECCOMP', 229: 'SELINUX_CONTEXT', 230: 'PERSONALITY',
-  // systemd's symbol is EXIT_APPARMOR_PROFILE, but it prints "APPARMOR".
-  231: 'APPARMOR', 232: 'ADDRESS_FAMILIES', 233: 'RUNTIME_DIRECTORY', 235: 'CHOWN', 236: 'SMACK_PROCESS_LABEL',
-  237: 'KEYRING', 238: 'STATE_DIRECTORY', 239: 'CACHE_DIRECTORY', 240: 'LOGS_DIRECTORY',
-  241: 'CONFIGURATION_DIRECTORY', 242: 'NUMA_POLICY', 243: 'CREDENTIALS', 245: 'BPF',
-  255: 'EXCEPTION',
-} as const satisfies Record<number, string>;
-export type ExitStatusCode = keyof typeof EXIT_STATUS_NAMES;
-export type ExitStatusName = (typeof EXIT_STATUS_NAMES)[ExitStatusCode];
-
-/** Which table a code belongs to; systemctl names libc and systemd codes, LSB/BSD ones only on request. */
-export type ExitStatusClass = 'libc' | 'lsb' | 'bsd' | 'systemd';
-export function exitStatusClass(code: number): ExitStatusClass | undefined {
-  if (!(code in EXIT_STATUS_NAMES)) return undefined;
-  if (code <= 1) return 'libc';
-  if (code <= 7) return 'lsb';
-  if (code <= 78) return 'bsd';
-  return 'systemd';
-}
-
-/** systemd's name for an exit code in the given classes, e.g. 203 → "EXEC"; undefined if none. */
-export function exitStatusName(code: number, classes: readonly ExitStatusClass[] = ['libc', 'systemd']): ExitStatusName | undefined {
-  const cls = exitStatusClass(code);
-  return cls !== undefined && classes.includes(cls) ? EXIT_STATUS_NAMES[code as ExitStatusCode] : undefined;
-}
+import { EXIT_STATUS_LIBC_SYSTEMD, exitStatusToString } from '../shared/exit-status.js';
+import { SIGRTMAX, SIGRTMIN, signalNumber, signalToString, type RealtimeSignalName, type SignalName } from '../shared/signal.js';
 
 // ---------------------------------------------------------------- errno names
 
@@ -152,7 +112,7 @@ export class SpawnError extends Error {
     /** strerror(errno), systemd's %m. */
     readonly reason: string,
   ) {
-    const exitName = EXIT_STATUS_NAMES[exitCode as ExitStatusCode] ?? String(exitCode);
+    const exitName = exitStatusToString(exitCode, EXIT_STATUS_LIBC_SYSTEMD) ?? String(exitCode);
     super(`Failed at step ${exitName} spawning ${file}: ${reason}`);
     this.name = 'SpawnError';
     this.exitName = exitName;
@@ -314,50 +274,13 @@ export function setChildSubreaper(): number {
 
 // ---------------------------------------------------------------- signals
 
-/** glibc's SIGRTMIN (the kernel's 32 and 33 are taken by the C library itself). */
-export const SIGRTMIN = 34;
-export const SIGRTMAX = 64;
-
-const STANDARD_SIGNALS = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
-  SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17,
-  SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25,
-  SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28, SIGIO: 29, SIGPWR: 30, SIGSYS: 31,
-} as const;
-export type StandardSignalName = keyof typeof STANDARD_SIGNALS;
-type RtOffset =
-  | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15
-  | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30;
-export type RealtimeSignalName = `SIGRTMIN+${RtOffset}`;
-export type SignalName = StandardSignalName | RealtimeSignalName;
-
-const NAMES_BY_NUMBER: ReadonlyMap<number, StandardSignalName> = new Map(
-  Object.entries(STANDARD_SIGNALS).map(([name, n]) => [n, name as StandardSignalName]),
-);
-
-/** Signal names as systemd prints them; real-time ones as "SIGRTMIN+n". */
-export function signalName(signum: number): SignalName | `SIG${number}` {
-  const std = NAMES_BY_NUMBER.get(signum);
-  if (std) return std;
-  if (signum >= SIGRTMIN && signum <= SIGRTMAX) return `SIGRTMIN+${(signum - SIGRTMIN) as RtOffset}`;
-  return `SIG${signum}`;
-}
-
-/** The number for a name ("SIGTERM", "SIGRTMIN+3"); undefined for an unknown name. */
-export function signalNumber(name: string): number | undefined {
-  if (name in STANDARD_SIGNALS) return STANDARD_SIGNALS[name as StandardSignalName];
-  const m = /^SIGRTMIN\+(\d{1,2})$/.exec(name);
-  if (m && SIGRTMIN + Number(m[1]) <= SIGRTMAX) return SIGRTMIN + Number(m[1]);
-  return undefined;
-}
-
 /**
  * What a manager listens for (systemd(1) "Signals"): stop, reload, log level and the real-time
  * requests SIGRTMIN+0…+24 (halt, poweroff, reboot, …; +3 is the container stop signal).
  */
 export const MANAGER_SIGNALS: readonly SignalName[] = [
   'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGPWR', 'SIGWINCH',
-  ...Array.from({ length: 25 }, (_, i) => `SIGRTMIN+${i as RtOffset}` as const),
+  ...Array.from({ length: 25 }, (_, i) => `SIGRTMIN+${i}` as RealtimeSignalName),
 ];
 
 export interface SignalWatch {
@@ -367,7 +290,7 @@ export interface SignalWatch {
 /** A signal number; 0 is allowed (kill's existence check), watchers refuse it. */
 function toNumber(sig: number | SignalName): number {
   const n = typeof sig === 'number' ? sig : signalNumber(sig);
-  if (n === undefined || !Number.isInteger(n) || n < 0 || n > SIGRTMAX) throw new TypeError(`unknown signal ${String(sig)}`);
+  if (!Number.isInteger(n) || n < 0 || n > SIGRTMAX) throw new TypeError(`unknown signal ${String(sig)}`);
   return n;
 }
 
@@ -377,13 +300,14 @@ function toNumber(sig: number | SignalName): number {
  */
 export function watchSignals(
   signals: readonly (number | SignalName)[],
-  onSignal: (signum: number, name: ReturnType<typeof signalName>) => void,
+  /** name: the C spelling, "SIGTERM", "SIGRTMIN+3" (signal_to_string() with "SIG"). */
+  onSignal: (signum: number, name: string) => void,
 ): SignalWatch {
   const a = load();
   const numbers = signals.map(toNumber);
   const handles: NativeSignalHandle[] = [];
   try {
-    for (const n of numbers) handles.push(a.watchSignal(n, (s) => onSignal(s, signalName(s))));
+    for (const n of numbers) handles.push(a.watchSignal(n, (s) => onSignal(s, `SIG${signalToString(s)}`)));
   } catch (e) {
     handles.forEach((h) => a.unwatchSignal(h));
     throw e;

@@ -1,7 +1,8 @@
 /**
  * The sandboxing directives svcd accepts without enforcing them (systemd.exec(5) "Sandboxing",
- * "Security", "System Call Filtering" …): one notice line per unit and directive, naming why, so
- * a unit written for systemd still starts and its owner knows what it runs without. Enforced
+ * "Security", "System Call Filtering" …), so a unit written for systemd still starts and its owner
+ * knows what it runs without: one console line per unit naming them all (a Debian unit asks for
+ * twenty and more), and one journal entry per directive saying why. Enforced
  * instead: NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities= (exec-context.ts), and
  * PrivateTmp= where the container allows a mount namespace (native-system.ts notices it otherwise).
  */
@@ -25,19 +26,31 @@ const WHY: readonly (readonly [RegExp, string])[] = [
 /** A value that asks for nothing: no notice needed (ProtectSystem=no, PrivateDevices=false, X=). */
 const ASKS_NOTHING = /^(|no|false|off|0|n)$/i;
 
-/** The notice lines for a unit's sandboxing settings svcd cannot honour, one per directive. */
-export function sandboxNotices(unit: Unit): string[] {
+/** A sandboxing setting svcd cannot honour: the directive, and the line that says why. */
+export interface SandboxNotice {
+  readonly directive: string;
+  readonly text: string;
+}
+
+/** The unit's sandboxing settings svcd cannot honour, one per directive, in the file's order. */
+export function sandboxNotices(unit: Unit): SandboxNotice[] {
   const asked = new Map<string, string>();
   for (const s of unit.ignored) {
     if (s.status !== 'ignored' || !findDirective(s.section, s.key)?.reason?.startsWith('sandboxing')) continue;
     // The last assignment decides, as for any setting; an empty one resets.
     asked.set(s.key, s.value);
   }
-  const out: string[] = [];
+  const out: SandboxNotice[] = [];
   for (const [key, value] of asked) {
     if (ASKS_NOTHING.test(value.trim())) continue;
     const why = WHY.find(([re]) => re.test(key))![1];
-    out.push(`${key}= not enforced (${why}).`);
+    out.push({ directive: key, text: `${key}= not enforced (${why}).` });
   }
   return out;
+}
+
+/** The one line that names them all (the console's; each one's why is in the journal). */
+export function sandboxSummary(notices: readonly SandboxNotice[]): string {
+  const n = notices.length;
+  return `${n} sandboxing setting${n === 1 ? '' : 's'} not enforced: ${notices.map((x) => `${x.directive}=`).join(', ')} (see the journal for why).`;
 }

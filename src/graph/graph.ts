@@ -14,13 +14,12 @@
  *  - implicit/default edges are added when the unit is loaded, except a target's After= on what it
  *    pulls in, which needs both sides loaded and is settled at the end of every load batch.
  */
+import type { JobMode } from '../shared/job-mode.js';
 import { parseUnitName } from '../unit/name.js';
 import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
 
 export type GraphUnitType = 'service' | 'socket' | 'target' | 'device' | 'mount' | 'automount' | 'swap' | 'timer' | 'path' | 'slice' | 'scope';
 export type GraphLoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
-/** systemctl(1) --job-mode= values, also the values of OnFailureJobMode=. */
-export type JobMode = 'replace' | 'fail' | 'isolate' | 'ignore-dependencies' | 'ignore-requirements' | 'flush' | 'replace-irreversibly' | 'triggering';
 
 /** What the graph (and the transaction builder) needs to know about a loaded unit. */
 export interface GraphUnit {
@@ -50,6 +49,8 @@ export interface GraphUnit {
   readonly triggers?: { readonly unit?: string };
   /** Timers: whether an OnCalendar= trigger is set (it orders the timer after the clock targets). */
   readonly onCalendar?: boolean;
+  /** One of systemd's perpetual units (src/unit/perpetual.ts): always active, never stopped. */
+  readonly perpetual?: boolean;
 }
 
 /** Builds a stand-in for a name nothing could be loaded for. */
@@ -233,7 +234,8 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
   const out: [ForwardKind, string][] = [];
   const both = (a: ForwardKind, b: ForwardKind, t: string) => out.push([a, t], [b, t]);
   if (EXEC_TYPES.has(u.type) && u.exec) {
-    both('Requires', 'After', u.exec.slice ?? defaultSliceOf(u.id));
+    // Perpetual units (-.mount) stay in the root slice, as systemd keeps its extrinsic units there.
+    both('Requires', 'After', u.exec.slice ?? (u.perpetual ? '-.slice' : defaultSliceOf(u.id)));
     if (u.exec.logsToJournal) out.push(['After', 'systemd-journald.socket']);
   }
   if (u.type === 'slice') {

@@ -4,11 +4,10 @@
  */
 import { USEC_INFINITY } from '../shared/timespan.js';
 import type { Unit } from '../unit/model.js';
-import type { GraphUnit, GraphUnitType, JobMode } from './graph.js';
+import { perpetualUnit } from '../unit/perpetual.js';
+import type { GraphUnit, GraphUnitType } from './graph.js';
 import { isForwardKind, type ForwardKind } from './atoms.js';
 
-const JOB_MODES: readonly string[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly', 'triggering'];
-const jobMode = (s: string, dflt: JobMode): JobMode => (JOB_MODES.includes(s) ? (s as JobMode) : dflt);
 
 /**
  * Output that ends up in the journal orders the unit after systemd-journald.socket — for a socket only
@@ -44,13 +43,14 @@ export function toGraphUnit(u: Unit): GraphUnit {
     // systemd keeps slices out of isolate whatever the file says: their units would go with them.
     ignoreOnIsolate: u.unit.ignoreOnIsolate || u.type === 'slice',
     stopWhenUnneeded: u.unit.stopWhenUnneeded,
-    onFailureJobMode: jobMode(u.unit.onFailureJobMode, 'replace'),
-    onSuccessJobMode: jobMode(u.unit.onSuccessJobMode, 'fail'),
+    onFailureJobMode: u.unit.onFailureJobMode,
+    onSuccessJobMode: u.unit.onSuccessJobMode,
     jobTimeoutMs: timeout === undefined || timeout === 0n || timeout >= USEC_INFINITY ? undefined : Number(timeout / 1000n),
     collectMode: u.unit.collectMode === 'inactive-or-failed' ? 'inactive-or-failed' : 'inactive',
     exec: u.exec ? { slice: setting('Slice'), logsToJournal: logsToJournal(u) } : undefined,
     service: u.service ? { type: u.service.type, sockets: setting('Sockets')?.split(/\s+/).filter(Boolean) } : undefined,
     triggers: u.type === 'socket' ? { unit: u.socket.service } : u.type === 'timer' ? { unit: u.timer.unit } : u.type === 'path' ? { unit: u.path.unit } : undefined,
     onCalendar: u.type === 'timer' ? u.timer.triggers.some((t) => t.value.kind === 'OnCalendar') : undefined,
+    perpetual: perpetualUnit(u.id) !== undefined,
   };
 }

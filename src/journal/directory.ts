@@ -20,7 +20,7 @@ export const ACTIVE_FILE = 'system.journal';
 const MIB = 1024 * 1024;
 
 /**
- * Where the journal lives (CONTRACT.md): `--journal-dir` as given; else by Storage= —
+ * Where the journal lives (docs/journal.md): `--journal-dir` as given; else by Storage= —
  * persistent: /var/log/journal/MACHINE_ID, volatile: /run/log/journal/MACHINE_ID, auto:
  * persistent if /var/log/journal exists, none: nowhere (undefined).
  */

@@ -42,25 +42,8 @@ const SYNC_MS = 10;
 /** SD_MESSAGE_JOURNAL_DROPPED: journald's "Suppressed N messages" entry. */
 const MESSAGE_JOURNAL_DROPPED = 'a596d6fe7bfa4994828e72dfa46ed1e2';
 
-/**
- * What systemd attaches to its own job messages (job_emit_start_message/job_emit_done_message in
- * systemd 252): MESSAGE_ID= (sd-messages.h), JOB_TYPE=, JOB_RESULT= and the priority. svcd's
- * manager gives its status lines as text: they are recognised by their opening words.
- */
 const PRIORITIES = Array.from({ length: 8 }, (_, i) => new JournalData('PRIORITY', String(i)));
 const MESSAGE = internField('MESSAGE');
-
-const JOB_MESSAGES: readonly [RegExp, string, string, string | undefined, number][] = [
-  [/^Starting /, '7d4958e842da4a758f6c1cdc7b36dcc5', 'start', undefined, 6],
-  [/^(Started|Finished|Reached target|Created slice) /, '39f53479d3a045ac8e11786248231fbf', 'start', 'done', 6],
-  [/^Failed to start /, 'be02cf6855d2428ba40df7e9d022f03d', 'start', 'failed', 3],
-  [/^Dependency failed for /, 'be02cf6855d2428ba40df7e9d022f03d', 'start', 'dependency', 4],
-  [/^Timed out starting /, 'be02cf6855d2428ba40df7e9d022f03d', 'start', 'timeout', 3],
-  [/^Stopping /, 'de5b426a63be47a7b6ac3eaac82e2f6f', 'stop', undefined, 6],
-  [/^(Stopped|Stopped target|Removed slice) /, '9d1aaa27d60140bd96365438aad20286', 'stop', 'done', 6],
-  [/^Reloading /, 'd34d037fff1847e6ae669a370e694725', 'reload', undefined, 6],
-  [/^Reloaded /, '7b05ebc668384222baa8881179cfda54', 'reload', 'done', 6],
-];
 
 /** The fields of svcd's own entries that never change: who svcd is, as journald would see PID 1. */
 function managerFields(): JournalData[] {
@@ -248,22 +231,14 @@ export class Journal implements LineSink, IngestSink {
 
   /**
    * svcd's own message (status lines, unit events): SYSLOG_IDENTIFIER=svcd, _TRANSPORT=journal,
-   * svcd's _PID/_EXE/_CMDLINE, UNIT= when about a unit, and for job messages systemd's
-   * MESSAGE_ID=/JOB_TYPE=/JOB_RESULT= so tools that look for them find them.
+   * svcd's _PID/_EXE/_CMDLINE, UNIT= when about a unit, and the fields the caller gives (a job
+   * message's MESSAGE_ID=/JOB_TYPE=/JOB_RESULT=, from engine/job-status.ts).
    */
   log(text: string, unit?: string, priority?: number, fields: readonly JournalItem[] = []): void {
     this.managerItems ??= managerFields();
     const items: JournalItem[] = [['MESSAGE', text], ...fields, ...this.managerItems, ['_SOURCE_REALTIME_TIMESTAMP', String(realtimeUsec())]];
-    let prio = priority ?? 6;
-    if (unit) {
-      items.push(['UNIT', unit]);
-      const job = JOB_MESSAGES.find(([re]) => re.test(text));
-      if (job) {
-        items.push(['MESSAGE_ID', job[1]], ['JOB_TYPE', job[2]]);
-        if (job[3]) items.push(['JOB_RESULT', job[3]]);
-        prio = priority ?? job[4];
-      }
-    }
+    const prio = priority ?? 6;
+    if (unit) items.push(['UNIT', unit]);
     items.push(PRIORITIES[prio] ?? ['PRIORITY', String(prio)]);
     this.append(items);
   }

@@ -141,7 +141,7 @@ function strptime(s: string, format: string, tm: Tm): number | undefined {
 }
 
 /** systemd's parse_fractional_part_u(…, 6): six digits, padded, rounded up on the seventh, the rest skipped. */
-function fractionUsec(s: string, i: number): { usec: number; end: number } | undefined {
+export function fractionUsec(s: string, i: number): { usec: number; end: number } | undefined {
   let v = 0;
   let k = 0;
   for (; k < 6; k++) {

@@ -285,7 +285,7 @@ export function loadZoneFile(name: string): Zone | undefined {
 /**
  * The local zone as glibc's tzset() picks it: $TZ unset means /etc/localtime, empty means
  * UTC, a leading ':' is dropped, a zone file wins over a rule string of the same text, and
- * anything unusable falls back to UTC.
+ * anything unusable falls back to UTC (named as far as the text named it).
  */
 export function localZone(env: Readonly<Record<string, string | undefined>>): Zone {
   const tz = env.TZ;
@@ -295,7 +295,12 @@ export function localZone(env: Readonly<Record<string, string | undefined>>): Zo
   const file = loadZoneFile(name);
   if (file) return file;
   const rule = parsePosixTz(name);
-  return rule ? posixZone(name, rule) : UTC_ZONE;
+  if (rule) return posixZone(name, rule);
+  // glibc keeps what it could read: a leading name makes UTC under that name ("Nowhere/Zone" is
+  // "Nowhere"), with no name at all the abbreviation is empty, and systemd prints it as such.
+  const abbr = parseTzName(new Cursor(name)) ?? '';
+  const type: LocalTimeType = { utoff: 0, isdst: false, abbr };
+  return { name, typeAt: () => type, tzname: [abbr, ''], isUtc: true };
 }
 
 /**

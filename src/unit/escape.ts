@@ -7,6 +7,7 @@
  */
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
+import { stringIsGlob } from '../shared/glob.js';
 import {
   GLOB_EXTRA_CHARS, isValidUnitChar, UNIT_NAME_ANY, unitNameIsValid, unitPrefixIsValid, unitSuffixIsValid
 } from './name.js';
@@ -212,8 +213,7 @@ export function unitNameToPath(name: string): Result<string, NameErrno> {
 
 // --- mangling --------------------------------------------------------------------------------
 
-/** string_is_glob(): any of the fnmatch() special characters. */
-export const stringIsGlob = (s: string): boolean => /[*?[]/.test(s);
+export { stringIsGlob };
 
 export interface MangleOptions {
   /** Keep glob characters (systemctl does for verbs that take patterns; systemd-escape does not). */

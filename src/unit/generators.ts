@@ -10,6 +10,7 @@ import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync } fro
 import { join } from 'node:path';
 import { BUILTIN_GENERATOR_DIR } from '../shared/package-root.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
+import { GENERATOR_UNIT_DIRS, UNIT_DIRS } from '../shared/lookup-paths.js';
 
 /**
  * Where system generators live, earlier overriding later by name (note: /run before /etc), then
@@ -27,14 +28,14 @@ export const SYSTEM_GENERATOR_DIRS: readonly string[] = [
 
 /** Their output: normal (below /etc, above vendor units), early (above everything), late (below everything). */
 export const GENERATOR_OUTPUT = {
-  normal: '/run/systemd/generator',
-  early: '/run/systemd/generator.early',
-  late: '/run/systemd/generator.late',
+  normal: UNIT_DIRS.generator,
+  early: UNIT_DIRS.generatorEarly,
+  late: UNIT_DIRS.generatorLate,
 } as const;
 
 /** One of the three generator output directories. */
 export function isGeneratorDir(dir: string): boolean {
-  return (Object.values(GENERATOR_OUTPUT) as string[]).includes(dir);
+  return GENERATOR_UNIT_DIRS.includes(dir);
 }
 
 /** Whether a unit file is a generator's output (its UnitFileState is "generated"). */

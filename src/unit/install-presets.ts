@@ -7,6 +7,7 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { templateOf } from './name.js';
+import { fnmatch } from '../shared/glob.js';
 
 /** Preset directories in priority order, relative to the root (split-usr Debian adds /lib). */
 export const PRESET_DIRS = [
@@ -90,7 +91,7 @@ export function readPresets(root: string, show: (rel: string) => string = (r) =>
 export function presetFor(policy: PresetPolicy, name: string): 'enabled' | 'disabled' {
   for (const r of policy.rules) {
     if (r.instances.length === 0) {
-      if (fnmatch(r.pattern, name)) return r.action === 'enable' ? 'enabled' : 'disabled';
+      if (fnmatch(r.pattern, name, { noescape: true })) return r.action === 'enable' ? 'enabled' : 'disabled';
       continue;
     }
     // "enable foo@.service a b" speaks for the template and for the instances it lists.
@@ -102,35 +103,4 @@ export function presetFor(policy: PresetPolicy, name: string): 'enabled' | 'disa
     }
   }
   return 'enabled';
-}
-
-/** fnmatch(3) with FNM_NOESCAPE: `*`, `?`, and bracket expressions with `!` or `^` negation. */
-export function fnmatch(glob: string, s: string, noescape = true): boolean {
-  let re = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '[^]*';
-    else if (c === '?') re += '[^]';
-    else if (c === '\\' && !noescape && i + 1 < glob.length) re += escapeRe(glob[++i]!);
-    else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!' || glob[j] === '^') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) {
-        re += '\\[';
-        continue;
-      }
-      let body = glob.slice(i + 1, j);
-      const neg = body.startsWith('!') || body.startsWith('^');
-      if (neg) body = body.slice(1);
-      re += `[${neg ? '^' : ''}${body.replace(/[\\\]^]/g, (m, off: number) => (m === ']' && off === 0 ? '\\]' : `\\${m}`))}]`;
-      i = j;
-    } else re += escapeRe(c);
-  }
-  return new RegExp(`${re}$`).test(s);
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

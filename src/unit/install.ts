@@ -16,21 +16,18 @@ import { parseUnitText } from './syntax.js';
 import { parseStringList } from './values/index.js';
 import { expandSpecifiers, systemContext } from './specifiers.js';
 import { dirNamesFor } from './source.js';
-import { fnmatch, presetFor, readPresets } from './install-presets.js';
+import { presetFor, readPresets } from './install-presets.js';
+import { fnmatch } from '../shared/glob.js';
+import { SYSTEM_UNIT_PATH, UNIT_DIRS } from '../shared/lookup-paths.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-generator.js';
 import { isGeneratorDir } from './generators.js';
 
 /** The installer's search path (systemd-analyze unit-paths on Debian 12), relative to the root. */
-export const INSTALL_SEARCH_PATH = [
-  '/etc/systemd/system.control', '/run/systemd/system.control', '/run/systemd/transient', '/run/systemd/generator.early',
-  '/etc/systemd/system', '/etc/systemd/system.attached', '/run/systemd/system', '/run/systemd/system.attached',
-  '/run/systemd/generator', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system',
-  '/run/systemd/generator.late',
-];
-const PERSISTENT = '/etc/systemd/system';
-const RUNTIME = '/run/systemd/system';
-const TRANSIENT = '/run/systemd/transient';
+const INSTALL_SEARCH_PATH = SYSTEM_UNIT_PATH;
+const PERSISTENT = UNIT_DIRS.persistentConfig;
+const RUNTIME = UNIT_DIRS.runtimeConfig;
+const TRANSIENT = UNIT_DIRS.transient;
 
 export type UnitFileState =
   | 'enabled' | 'enabled-runtime' | 'linked' | 'linked-runtime' | 'alias' | 'masked' | 'masked-runtime'
@@ -362,7 +359,7 @@ export class Installer {
     for (const name of seen.keys()) {
       const p = parseUnitName(name)!;
       if (typeList.length > 0 && !typeList.includes(p.type)) continue;
-      if (patterns.length > 0 && !patterns.some((g) => fnmatch(g, name))) continue;
+      if (patterns.length > 0 && !patterns.some((g) => fnmatch(g, name, { noescape: true }))) continue;
       const s = this.state(name);
       if (!s) continue;
       if (stateList.length > 0 && !stateList.includes(s)) continue;
@@ -652,9 +649,6 @@ export class Installer {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/** fnmatch(3) as systemctl matches list-unit-files patterns. */
-export const globMatch = (glob: string, s: string): boolean => fnmatch(glob, s);
 
 /** [Install] values expand the install set of specifiers; one that cannot be resolved stays as written. */
 export function expandInstallSpecifiers(text: string, unitName: string): string {

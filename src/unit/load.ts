@@ -13,6 +13,7 @@ import { unitNameFromPath } from './escape.js';
 import { resolveSpecifiers, systemContext } from './specifiers.js';
 import type { Result } from '../shared/result.js';
 import { newDraft, type Draft } from './directives/draft.js';
+import { builtinDescription, loadsWithoutFragment, perpetualUnit } from './perpetual.js';
 import { findDirective, TYPE_SECTIONS } from './directives/table.js';
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
@@ -42,8 +43,13 @@ export function buildUnit(src: UnitSource): Unit {
     for (const w of r.value.warnings) deprecated.add(w);
     return { ok: true, value: r.value.value };
   };
-  // Scopes exist only when created at runtime (systemd.scope(5)); a scope file is never read.
-  let loadState: LoadState = src.masked ? 'masked' : src.fragmentPath && type !== 'scope' ? 'loaded' : 'not-found';
+  // Scopes exist only when created at runtime (systemd.scope(5)); a scope file is never read. The
+  // perpetual units and slices load without a file, with what systemd gives them (perpetual.ts).
+  const withoutFile = loadsWithoutFragment(src.id, type);
+  let loadState: LoadState = src.masked ? 'masked' : (src.fragmentPath && type !== 'scope') || withoutFile ? 'loaded' : 'not-found';
+  if (perpetualUnit(src.id)) draft.unit.defaultDependencies = false;
+  // Slices are never stopped by an isolate (their units would go with them), perpetual units never stop.
+  if (type === 'slice' || perpetualUnit(src.id)) draft.unit.ignoreOnIsolate = true;
 
   for (const file of loadState === 'not-found' ? [] : src.files) {
     if (file.fatal) loadState = 'error';
@@ -87,8 +93,12 @@ export function buildUnit(src: UnitSource): Unit {
   }
 
   for (const message of deprecated) diagnostics.push({ severity: 'warning', message });
+  if (loadState === 'loaded') draft.unit.description ??= builtinDescription(src.id, type);
+  const builtin = perpetualUnit(src.id);
+  if (loadState === 'loaded' && builtin && draft.unit.documentation.length === 0) draft.unit.documentation.push(...builtin.documentation);
 
-  if (loadState === 'loaded') {
+  // A unit loaded without a file (perpetual.ts) is what systemd makes it: nothing to check.
+  if (loadState === 'loaded' && src.fragmentPath !== undefined) {
     const problem = draft.badSetting ? 'Unit configuration has fatal error, unit will not be started.' : verifyType(type, src.id, draft);
     if (problem) {
       diagnostics.push({ severity: 'error', unit: src.id, message: problem });

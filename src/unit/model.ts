@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, SourceLocation } from '../shared/diagnostic.js';
 import type { Usec } from '../shared/timespan.js';
+import type { JobMode } from '../shared/job-mode.js';
 import type { UnitType } from './name.js';
 import type { ExecCommand, Rlimit, RlimitName } from './values/index.js';
 
@@ -46,8 +47,8 @@ export interface UnitSection {
   readonly refuseManualStop: boolean;
   readonly allowIsolate: boolean;
   readonly ignoreOnIsolate: boolean;
-  readonly onFailureJobMode: string;
-  readonly onSuccessJobMode: string;
+  readonly onFailureJobMode: JobMode;
+  readonly onSuccessJobMode: JobMode;
   readonly jobTimeoutUSec: Usec;
   readonly jobRunningTimeoutUSec: Usec;
   readonly jobTimeoutAction: string;

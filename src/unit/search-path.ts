@@ -1,26 +1,15 @@
 /**
- * Where units are looked up, in precedence order (first match wins), as systemd.unit(5)
- * "Unit File Load Path" describes for the system manager, restricted to the directories a
- * container has (CONTRACT.md), with svcd's own units/ last. /lib/systemd/system comes before
- * /usr/lib/systemd/system because Debian's systemd 252 (the oracle) is built that way; on a
- * merged-/usr system both are one directory, and the first spelling is the one reported.
+ * Where the daemon looks units up, in precedence order (first match wins), as systemd.unit(5)
+ * "Unit File Load Path" describes for the system manager (the directories themselves:
+ * src/shared/lookup-paths.ts), restricted to the directories a container has (docs/loading.md): no
+ * control, transient or attached ones, which only D-Bus clients and portable images write. svcd's
+ * own units/ come last.
  */
 import { join } from 'node:path';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
-import { GENERATOR_OUTPUT } from './generators.js';
+import { UNIT_DIRS, VENDOR_UNIT_DIRS } from '../shared/lookup-paths.js';
 
-export const SYSTEM_UNIT_DIRS: readonly string[] = [
-  '/etc/systemd/system',
-  '/run/systemd/system',
-  '/usr/local/lib/systemd/system',
-  '/lib/systemd/system',
-  '/usr/lib/systemd/system',
-];
-
-/** The directory `enable` writes into (systemctl's "config" scope). */
-export const SYSTEM_CONFIG_DIR = '/etc/systemd/system';
-/** Runtime scope (`enable --runtime`, `mask --runtime`). */
-export const SYSTEM_RUNTIME_DIR = '/run/systemd/system';
+export const SYSTEM_UNIT_DIRS: readonly string[] = [UNIT_DIRS.persistentConfig, UNIT_DIRS.runtimeConfig, ...VENDOR_UNIT_DIRS];
 
 export interface SearchPathOptions {
   /** --unit-path: used verbatim (empty components stand for the default path, as in the env var). */
@@ -41,7 +30,7 @@ export interface SearchPathOptions {
 function defaults(opts: SearchPathOptions): string[] {
   const root = opts.root ?? '';
   const base = opts.generators
-    ? [GENERATOR_OUTPUT.early, ...SYSTEM_UNIT_DIRS.slice(0, 2), GENERATOR_OUTPUT.normal, ...SYSTEM_UNIT_DIRS.slice(2), GENERATOR_OUTPUT.late]
+    ? [UNIT_DIRS.generatorEarly, UNIT_DIRS.persistentConfig, UNIT_DIRS.runtimeConfig, UNIT_DIRS.generator, ...VENDOR_UNIT_DIRS, UNIT_DIRS.generatorLate]
     : SYSTEM_UNIT_DIRS;
   const dirs = base.map((d) => (root ? join(root, d) : d));
   if (opts.builtin ?? !opts.root) dirs.push(BUILTIN_UNIT_DIR);

@@ -22,6 +22,7 @@ import { isValidUnitChar, parseUnitName, templateOf, unitNameBuild, unitNameIsVa
 import { chase, isValidAlias } from './unit-file-map.js';
 import { parseLogLevel, type LogLevel } from './values/enum.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
+import { GENERATOR_UNIT_DIRS, SYSTEM_UNIT_PATH, UNIT_DIRS } from '../shared/lookup-paths.js';
 
 const SYSTEM_SYSVINIT_PATH = '/etc/init.d';
 const SYSTEM_SYSVRCND_PATH = '/etc';
@@ -31,13 +32,9 @@ const SYSTEM_SYSVRCND_PATH = '/etc';
  * directories (a generated unit must not hide a script), the control, transient and attached
  * directories included.
  */
-export const SYSV_LOOKUP_PATH: readonly string[] = [
-  '/etc/systemd/system.control', '/run/systemd/system.control', '/run/systemd/transient',
-  '/etc/systemd/system', '/etc/systemd/system.attached', '/run/systemd/system', '/run/systemd/system.attached',
-  '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system',
-];
+export const SYSV_LOOKUP_PATH: readonly string[] = SYSTEM_UNIT_PATH.filter((d) => !GENERATOR_UNIT_DIRS.includes(d));
 /** Symlinks here are configuration, never followed when asking whether a unit exists. */
-const CONFIG_DIRS = ['/etc/systemd/system', '/run/systemd/system'];
+const CONFIG_DIRS = [UNIT_DIRS.persistentConfig, UNIT_DIRS.runtimeConfig];
 
 /** Start links in these directories make the script wanted by (and ordered before) the target. */
 const RCND: readonly (readonly [dir: string, target: string])[] = [

@@ -133,7 +133,10 @@ describe(`a generated tree of ${N} units booted and stopped by svcd as PID 1`, (
     let checked = 0;
     for (const [first, then] of orderings()) {
       if (booted.get(first)!.ActiveState !== 'active' || booted.get(then)!.ActiveState !== 'active') continue;
-      const stopping = at(new RegExp(`^\\s+Stopping ${first.replace('.', '\\.')}\\.\\.\\.`));
+      // A unit that stops at once (a oneshot without ExecStop=) has no "Stopping" line, as in systemd:
+      // it began stopping where it says it stopped.
+      const stoppingLine = at(new RegExp(`^\\s+Stopping ${first.replace('.', '\\.')}\\.\\.\\.`));
+      const stopping = stoppingLine >= 0 ? stoppingLine : at(new RegExp(`Stopped ${first.replace('.', '\\.')}\\.$`));
       const stoppedAt = at(new RegExp(`Stopped ${then.replace('.', '\\.')}\\.$`));
       checked++;
       if (stopping < 0 || stoppedAt < 0 || stopping < stoppedAt) early.push(`${first} began stopping (line ${stopping}) before ${then} had stopped (line ${stoppedAt})`);

@@ -2,12 +2,13 @@
 // from the online verbs — states, show properties, status pages, job failures and exit codes, the
 // socket's peer-credential check, and `svcctl exit N` becoming svcd's exit status.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { readableBuild } from '../support/proc.js';
+import { call } from '../../src/control/protocol.js';
 
 const repo = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'svcd-ctl-'));
@@ -20,8 +21,14 @@ buildTree(dir, {
     'units/bad.service': svc('Description=Bad\n', "ExecStart=/bin/sh -c 'exit 3'\n"),
     'units/cond.service': svc('Description=Cond\nConditionPathExists=/nonexistent/flag\n', 'ExecStart=/bin/sleep 600\n'),
     'units/later.service': svc('Description=Later\n', 'Type=oneshot\nExecStart=/bin/false\n'),
-    'units/x.target': '[Unit]\nDescription=Test Target\nWants=app.service setup.service bad.service cond.service\n',
-    'none.conf': '',
+    // Writes a marker when SIGRTMIN+3 arrives (bash's trap knows the name; svcctl kill -s must too).
+    'units/trap.service': svc('Description=Trap\n', `ExecStart=/bin/bash ${join(dir, 'trap.sh')}\n`),
+    'trap.sh': `trap 'echo caught >${join(dir, 'marker')}' RTMIN+3\nwhile :; do sleep 1 & wait $!; done\n`,
+    'units/apparmor.service': svc('Description=AppArmor exit\n', "ExecStart=/bin/sh -c 'exit 231'\n"),
+    'units/victim.service': svc('Description=Victim\n', 'ExecStart=/bin/sleep 600\n'),
+    'units/x.target': '[Unit]\nDescription=Test Target\nWants=app.service setup.service bad.service cond.service trap.service apparmor.service\n',
+    // Defaults a unit's own settings fall back to, which show must print (TimeoutStartUSec=7s).
+    'none.conf': '[Manager]\nDefaultTimeoutStartSec=7s\nDefaultRestartSec=250ms\n',
   },
 });
 chmodSync(dir, 0o755);
@@ -72,6 +79,11 @@ describe('svcctl talking to svcd', () => {
     expect(svcctl('show', '-p', 'SystemState').out).toBe('SystemState=degraded\n');
   });
 
+  it('show prints the manager\'s Default*= where a unit sets none, and the defaults themselves', () => {
+    expect(svcctl('show', '-p', 'RestartUSec,TimeoutStartUSec,TimeoutStopUSec', 'app.service').out).toBe('RestartUSec=250ms\nTimeoutStartUSec=7s\nTimeoutStopUSec=1min 30s\n');
+    expect(svcctl('show', '-p', 'DefaultTimeoutStartUSec,DefaultRestartUSec,DefaultStartLimitBurst').out).toBe('DefaultTimeoutStartUSec=7s\nDefaultRestartUSec=250ms\nDefaultStartLimitBurst=5\n');
+  });
+
   it('status shows the page and exits 0 running, 3 not running, 4 unknown', () => {
     const app = svcctl('status', 'app');
     expect(app.code).toBe(0);
@@ -84,6 +96,41 @@ describe('svcctl talking to svcd', () => {
     const cond = svcctl('status', 'cond');
     expect(cond.out).toMatch(/Condition: start condition failed at .*\n +└─ ConditionPathExists=\/nonexistent\/flag was not met/);
     expect(svcctl('status', 'nosuch')).toMatchObject({ err: 'Unit nosuch.service could not be found.\n', code: 4 });
+  });
+
+  it('kill -s takes every signal systemctl does: RTMIN+3 reaches the service', async () => {
+    expect(svcctl('kill', '-s', 'RTMIN+3', 'trap')).toEqual({ out: '', err: '', code: 0 });
+    expect(await until(() => existsSync(join(dir, 'marker')))).toBe(true);
+    expect(readFileSync(join(dir, 'marker'), 'utf8')).toBe('caught\n');
+    expect(svcctl('is-active', 'trap').out).toBe('active\n');
+    expect(svcctl('kill', '-s', 'RTMIN+31', 'trap')).toEqual({ out: '', err: 'Failed to parse signal string "RTMIN+31".\n', code: 1 });
+    expect(svcctl('-s', 'help').out.split('\n').slice(34, 38)).toEqual(['RTMIN+0', 'RTMIN+1', 'RTMIN+2', 'RTMIN+3']);
+  });
+
+  it('words how a process ended as systemctl does, with systemd\'s exit-status names', async () => {
+    // status names libc and systemd codes (231 is APPARMOR), and a signal as "signal=USR1".
+    expect(svcctl('status', 'apparmor').out).toMatch(/\n {3}Main PID: \d+ \(code=exited, status=231\/APPARMOR\)\n/);
+    expect(svcctl('kill', '-s', 'SIGUSR1', 'trap').code).toBe(0);
+    expect(await until(() => svcctl('is-active', 'trap').out === 'failed\n')).toBe(true);
+    expect(svcctl('status', 'trap').out).toMatch(/\n {3}Main PID: \d+ \(code=killed, signal=USR1\)\n/);
+  });
+
+  it('show -p ExecStart records how the main process ended, as systemctl does', async () => {
+    // What real systemd 252 prints for these units (systemd-ns): the main process's exit is the
+    // ExecStart= line's, with its stop_time — "code=exited ; status=3", "code=killed ; status=9/KILL".
+    const norm = (s: string) => s.replace(/\[\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+\]/g, '[T]').replace(/pid=\d+/g, 'pid=P');
+    expect(norm(svcctl('show', '-p', 'ExecStart', 'bad.service').out)).toBe(
+      'ExecStart={ path=/bin/sh ; argv[]=/bin/sh -c exit 3 ; ignore_errors=no ; start_time=[T] ; stop_time=[T] ; pid=P ; code=exited ; status=3 }\n',
+    );
+    expect(svcctl('start', 'victim').code).toBe(0);
+    const pid = svcctl('show', '-p', 'MainPID', '--value', 'victim').out.trim();
+    expect(svcctl('kill', '-s', 'KILL', 'victim').code).toBe(0);
+    expect(await until(() => svcctl('is-active', 'victim').out === 'failed\n')).toBe(true);
+    const shown = svcctl('show', '-p', 'ExecStart', 'victim.service').out;
+    expect(shown).toContain(` pid=${pid} ; `);
+    expect(norm(shown)).toBe('ExecStart={ path=/bin/sleep ; argv[]=/bin/sleep 600 ; ignore_errors=no ; start_time=[T] ; stop_time=[T] ; pid=P ; code=killed ; status=9/KILL }\n');
+    // …and status lists that ended ExecStart= line above the main process, as systemctl status does.
+    expect(svcctl('status', 'victim').out).toContain(`\n    Process: ${pid} ExecStart=/bin/sleep 600 (code=killed, signal=KILL)\n   Main PID: ${pid} (code=killed, signal=KILL)\n`);
   });
 
   it('start/stop run jobs and report failures in systemctl words', () => {
@@ -100,12 +147,26 @@ describe('svcctl talking to svcd', () => {
     expect(svcctl('is-active', 'later').out).toBe('inactive\n');
   });
 
+  it('takes every job type systemd\'s EnqueueUnitJob() does, try-reload included, from one table', async () => {
+    const sock = join(run, 'control.sock');
+    // try-reload of an inactive unit does nothing (systemd collapses it to nop) and is done.
+    const r = await call(sock, 'enqueue', { unit: 'cond.service', type: 'try-reload', mode: 'replace', wait: true });
+    expect(r).toMatchObject({ ok: true, result: { result: 'done' } });
+    expect(svcctl('is-active', 'cond').out).toBe('inactive\n');
+    const nop = await call(sock, 'enqueue', { unit: 'cond.service', type: 'nop', mode: 'replace', wait: true });
+    expect(nop).toMatchObject({ ok: false, error: { code: 'invalid', message: 'Unknown job type nop.' } });
+  });
+
   it('list-units shows the loaded units with systemctl\'s legend', () => {
     const r = svcctl('list-units', '--type', 'service');
     expect(r.out).toMatch(/^ {2}UNIT +LOAD +ACTIVE +SUB +DESCRIPTION\n/);
     expect(r.out).toMatch(/\n {2}app\.service +loaded active running App\n/);
     expect(r.out).toMatch(/\n● bad\.service +loaded failed failed +Bad\n/);
     expect(r.out).toMatch(/\d+ loaded units listed\./);
+    // Patterns are fnmatch()'s: [!a] is any first letter but a.
+    const other = svcctl('list-units', '--all', '[!a]*.service').out;
+    expect(other).toMatch(/\n● bad\.service /);
+    expect(other).not.toMatch(/app\.service|apparmor\.service/);
     expect(svcctl('is-system-running')).toMatchObject({ out: 'degraded\n', code: 1 });
   });
 

@@ -23,12 +23,17 @@ export interface SvcdInNamespace {
 }
 
 /** Boots `unit` from `unitDir` (then svcd's own units/); resolves once the boot has settled. */
-export async function bootInNamespace(dir: string, unitDir: string, unit: string, config = '/nonexistent', wrapper: readonly string[] = []): Promise<SvcdInNamespace> {
+export function bootInNamespace(dir: string, unitDir: string, unit: string, config = '/nonexistent', wrapper: readonly string[] = []): Promise<SvcdInNamespace> {
+  return bootSearchPathInNamespace(dir, `${unitDir}:${join(repo, 'units')}`, unit, config, wrapper);
+}
+
+/** Boots `unit` with exactly this --unit-path (colon-separated): no unit of svcd's own is added. */
+export async function bootSearchPathInNamespace(dir: string, unitPath: string, unit: string, config = '/nonexistent', wrapper: readonly string[] = []): Promise<SvcdInNamespace> {
   const run = join(dir, 'run');
   let output = '';
   // `wrapper`: a command svcd runs under (e.g. setpriv, to boot it in a container with fewer capabilities).
   const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...wrapper, process.execPath, join(repo, 'dist/cli/svcd.js'),
-    '--unit-path', `${unitDir}:${join(repo, 'units')}`, '--unit', unit, '--config', config,
+    '--unit-path', unitPath, '--unit', unit, '--config', config,
     '--runtime-dir', run, '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
   p.stdout.on('data', (d: Buffer) => (output += d.toString()));
   p.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -44,8 +49,10 @@ export async function bootInNamespace(dir: string, unitDir: string, unit: string
     }
   };
   for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
-  await svcctl('is-system-running', '--wait');
+  // Looked up while svcd surely runs (its socket is there): a boot that ends in SuccessAction=exit
+  // may be over by the time is-system-running --wait answers.
   const hostPid = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
+  await svcctl('is-system-running', '--wait');
   // 0 or NaN here would later signal the test runner's own process group.
   if (!(hostPid > 1)) {
     p.kill('SIGKILL');

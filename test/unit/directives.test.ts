@@ -9,6 +9,7 @@ import { parseUnitName } from '../../src/unit/name.js';
 import { parseUnitText } from '../../src/unit/syntax.js';
 import type { Unit } from '../../src/unit/model.js';
 import { formatDiagnostic } from '../../src/shared/diagnostic.js';
+import { USEC_INFINITY } from '../../src/shared/timespan.js';
 
 function load(name: string, text: string): Unit {
   const type = parseUnitName(name)!.type;
@@ -129,6 +130,12 @@ describe('apply behaviour matches the row', () => {
   it('TimeoutSec= sets both start and stop timeouts; a later TimeoutStartSec= overrides one', () => {
     const u = load('a.service', '[Service]\nExecStart=/bin/true\nTimeoutSec=10\nTimeoutStartSec=3\n');
     expect([u.service?.timeoutStartUSec, u.service?.timeoutStopUSec]).toEqual([3_000_000n, 10_000_000n]);
+  });
+
+  it('a timeout of 0 is no timeout: stored as infinity, as systemd does (redis-server\'s TimeoutStopSec=0 shows as infinity)', () => {
+    const u = load('a.service', '[Service]\nExecStart=/bin/true\nTimeoutStopSec=0\nTimeoutStartSec=0\n');
+    expect([u.service?.timeoutStartUSec, u.service?.timeoutStopUSec]).toEqual([USEC_INFINITY, USEC_INFINITY]);
+    expect(load('b.service', '[Service]\nExecStart=/bin/true\nTimeoutSec=0\n').service?.timeoutStopUSec).toBe(USEC_INFINITY);
   });
 
   it('Environment= replaces an earlier assignment of the same name and keeps the rest in order', () => {

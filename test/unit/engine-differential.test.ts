@@ -14,7 +14,7 @@ import { buildUnitFileMap } from '../../src/unit/unit-file-map.js';
 import { loadUnit } from '../../src/unit/load.js';
 import { BUILTIN_UNIT_DIR } from '../../src/shared/package-root.js';
 import { Engine, type Job } from '../../src/engine/engine.js';
-import { FakeSystem } from '../../src/engine/fake-system.js';
+import { FakeSystem } from '../support/fake-system.js';
 import { toEngineUnit } from '../../src/engine/model-adapter.js';
 import { TransactionError } from '../../src/engine/transaction.js';
 

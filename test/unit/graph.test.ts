@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_KINDS, FORWARD_KINDS, KIND_ATOMS, KINDS_WITH_ATOM, REVERSE } from '../../src/graph/atoms.js';
 import { Graph, defaultSliceOf, parentSliceOf } from '../../src/graph/graph.js';
-import { fakeLookup, fakeUnit, type FakeUnitInput } from '../../src/engine/fake-units.js';
+import { fakeLookup, fakeUnit, type FakeUnitInput } from '../support/fake-units.js';
 
 const graphOf = (units: Record<string, FakeUnitInput>, roots = Object.keys(units)) =>
   Graph.build(roots, fakeLookup(Object.entries(units).map(([id, u]) => fakeUnit(id, u))));

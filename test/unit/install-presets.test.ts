@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fnmatch, presetFor, readPresets } from '../../src/unit/install-presets.js';
+import { presetFor, readPresets } from '../../src/unit/install-presets.js';
+import { fnmatch } from '../../src/shared/glob.js';
 import { localeIsUtf8 } from '../../src/cli/svcctl/verbs/install-changes.js';
 
 const roots: string[] = [];
@@ -66,13 +67,14 @@ describe('preset files', () => {
   });
 });
 
-describe('fnmatch', () => {
+// The matcher itself against glibc's fnmatch(3): glob.test.ts.
+describe('fnmatch as preset rules use it (FNM_NOESCAPE)', () => {
   it.each([
     ['*.service', 'a.service', true], ['*.service', 'a.socket', false], ['a?c.service', 'abc.service', true],
     ['[ab]*', 'b.service', true], ['[!ab]*', 'b.service', false], ['[^ab]*', 'c.service', true],
     ['a*', 'A.service', false], ['a\\*', 'a\\x', true], ['[a-c].target', 'b.target', true], ['[', '[', true],
     ['*', '', true], ['.*', 'a.service', false],
-  ])('%s ~ %s → %s', (glob, s, want) => expect(fnmatch(glob, s)).toBe(want));
+  ])('%s ~ %s → %s', (glob, s, want) => expect(fnmatch(glob, s, { noescape: true })).toBe(want));
 });
 
 describe('locale glyphs', () => {

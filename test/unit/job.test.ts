@@ -2,8 +2,8 @@
 // every pair and triple of job types and every ActiveState.
 import { describe, expect, it } from 'vitest';
 import {
-  MERGEABLE_JOB_TYPES as T, collapse, coversJob, isConflicting, isMergeable, isRedundant, isSuperset, lookupMerge, mergeAndCollapse,
-  type ActiveState, type QueuedJobType,
+  MERGEABLE_JOB_TYPES as T, allowsLateMerge, collapse, coversJob, isConflicting, isMergeable, isRedundant, isSuperset, lookupMerge, mergeAndCollapse,
+  mergeIntoInstalled, mergeQueued, type ActiveState, type JobState, type QueuedJobType,
 } from '../../src/engine/job.js';
 
 const STATES: ActiveState[] = ['active', 'reloading', 'inactive', 'failed', 'activating', 'deactivating'];
@@ -74,12 +74,15 @@ describe('state-dependent jobs', () => {
 
 describe('every job type, state-dependent ones collapsed first', () => {
   const ALL = [...T, 'nop', 'try-restart', 'try-reload', 'reload-or-start'] as const;
-  const merge = (a: QueuedJobType, b: QueuedJobType, s: ActiveState): QueuedJobType | 'conflict' => {
-    if (isConflicting(a, b)) return 'conflict';
-    if (a === 'nop') return b;
-    if (b === 'nop') return a;
-    return mergeAndCollapse(a as (typeof T)[number], b as (typeof T)[number], s);
-  };
+  // The one merge the transaction and the engine's job installation both call.
+  const merge = mergeQueued;
+  it.each(STATES)('a merge conflicts exactly when the two types conflict; nop is the identity (state %s)', (s) => {
+    for (const a0 of ALL) for (const b0 of ALL) {
+      const [a, b] = [collapse(a0, s), collapse(b0, s)];
+      expect(merge(a, b, s) === 'conflict', `${a0}+${b0}`).toBe(isConflicting(a, b));
+      expect(merge(a, 'nop', s)).toBe(a);
+    }
+  });
   it.each(STATES)('merging is commutative and, where it succeeds, associative over every triple in state %s', (s) => {
     let checked = 0;
     for (const a0 of ALL) for (const b0 of ALL) for (const c0 of ALL) {
@@ -117,5 +120,26 @@ describe('nop and the superset relation', () => {
   });
   it('stop conflicts with every other mergeable type, and only stop', () => {
     for (const a of T) for (const b of T) expect(isConflicting(a, b), `${a} ${b}`).toBe(a !== b && (a === 'stop' || b === 'stop'));
+  });
+});
+
+describe('a job installed over an installed job of its unit (job_install)', () => {
+  const QUEUED: QueuedJobType[] = [...T, 'nop'];
+  const JOB_STATES: JobState[] = ['waiting', 'running'];
+  it.each(STATES)('takes the merged type; a conflict replaces it; only a running job that covers the new one keeps running (state %s)', (s) => {
+    for (const installed of QUEUED) for (const incoming of QUEUED) for (const state of JOB_STATES) {
+      const r = mergeIntoInstalled({ type: installed, state }, incoming, s);
+      const what = `${installed}/${state} + ${incoming}`;
+      if (isConflicting(installed, incoming)) {
+        expect(r, what).toBe('conflict');
+        continue;
+      }
+      expect(r, what).toEqual({ type: mergeQueued(installed, incoming, s), state: state === 'running' && allowsLateMerge(incoming) && coversJob(installed, incoming) ? 'running' : 'waiting' });
+    }
+  });
+  it('runs a second reload anew instead of folding it into the one under way', () => {
+    expect(mergeIntoInstalled({ type: 'reload', state: 'running' }, 'reload', 'reloading')).toEqual({ type: 'reload', state: 'waiting' });
+    expect(mergeIntoInstalled({ type: 'start', state: 'running' }, 'start', 'activating')).toEqual({ type: 'start', state: 'running' });
+    expect(mergeIntoInstalled({ type: 'restart', state: 'running' }, 'start', 'deactivating')).toEqual({ type: 'restart', state: 'running' });
   });
 });

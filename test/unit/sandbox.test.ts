@@ -46,7 +46,7 @@ describe('sandboxing notices', () => {
       'ReadWritePaths=/var/lib/x', 'ReadWritePaths=/var/log/x', 'SystemCallFilter=@system-service', 'NoNewPrivileges=yes',
       'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', '',
     ].join('\n'));
-    expect(sandboxNotices(u)).toEqual([
+    expect(sandboxNotices(u).map((n) => n.text)).toEqual([
       'ProtectSystem= not enforced (svcd does not give services a private mount namespace, which this needs).',
       'PrivateDevices= not enforced (svcd does not give services a private mount namespace, which this needs).',
       'ReadWritePaths= not enforced (svcd does not give services a private mount namespace, which this needs).',

@@ -1,10 +1,10 @@
-// The service kind's state machine (src/engine/kinds/service.ts) driven through the Engine with a fake
+// The service kind's state machine (src/engine/kinds/service/) driven through the Engine with a fake
 // system and clock: each test follows one path of systemd's service.c and checks the sub-states,
 // Result=, the processes signalled and the environment handed to commands.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
-import { FakeSystem, type ProgramBehaviour } from '../../src/engine/fake-system.js';
-import { fakeLookup, fakeUnit, standardUnits, type FakeServiceInput } from '../../src/engine/fake-units.js';
+import { FakeSystem, type ProgramBehaviour } from '../support/fake-system.js';
+import { fakeLookup, fakeUnit, standardUnits, type FakeServiceInput } from '../support/fake-units.js';
 import { DEFAULT_MANAGER_DEFAULTS } from '../../src/engine/unit-kind.js';
 
 function world(service: FakeServiceInput, programs: Record<string, ProgramBehaviour | 'fail-to-spawn'> = {}) {
@@ -343,5 +343,30 @@ describe('RuntimeMaxSec=', () => {
     expect(w.sys.events.filter((e) => e.what === 'kill').map((e) => `${e.at} ${e.signal}`)).toEqual(['1000 SIGTERM']);
     expect([w.u().activeState, w.u().result]).toEqual(['failed', 'timeout']);
     expect(w.logs).toContain('Service reached runtime time limit. Stopping.');
+  });
+});
+
+describe('which unit an exit or a notify message is for', () => {
+  it('follows the main PID that MAINPID= moved: the old pid exiting is an orphan, the new one ends the service', () => {
+    const sys = new FakeSystem();
+    const orphans: number[] = [];
+    const engine = new Engine({
+      system: sys,
+      lookup: fakeLookup([...standardUnits([]), fakeUnit('s.service', { defaultDependencies: false, service: { type: 'notify', notifyAccess: 'all', execStart: [['/bin/n']] } })]),
+      observer: { orphanExited: (e) => orphans.push(e.pid) },
+    });
+    engine.start('s.service');
+    const first = engine.unit('s.service').mainPid;
+    const daemon = sys.adopt('s.service', ['/bin/daemon']);
+    sys.sendNotify(first, `MAINPID=${daemon}`);
+    sys.sendNotify(daemon, 'READY=1');
+    expect(engine.unit('s.service').subState).toBe('running');
+    sys.exitNow(first, 0);
+    expect(orphans).toEqual([first]);
+    expect(engine.unit('s.service').subState).toBe('running');
+    sys.exitNow(daemon, 1);
+    sys.runUntilIdle(10_000);
+    expect([engine.unit('s.service').activeState, engine.unit('s.service').result]).toEqual(['failed', 'exit-code']);
+    expect(orphans).toEqual([first]);
   });
 });

@@ -3,7 +3,7 @@
 // systemd 252 in docs/design/engine.md), and how installed jobs and modes interact.
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/graph/graph.js';
-import { fakeLookup, fakeUnit, standardUnits, type FakeUnitInput } from '../../src/engine/fake-units.js';
+import { fakeLookup, fakeUnit, standardUnits, type FakeUnitInput } from '../support/fake-units.js';
 import { buildTransaction, TransactionError, type InstalledJobView, type Plan, type Request } from '../../src/engine/transaction.js';
 import type { ActiveState } from '../../src/engine/job.js';
 import type { EngineUnit } from '../../src/engine/unit-kind.js';

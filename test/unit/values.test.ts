@@ -15,9 +15,7 @@ import {
   parseExecDetailed,
   parseEnvironment,
   parseStringList,
-  signalFromString,
   parseSignal,
-  signalToString,
   parseExitStatusSet,
   parseMode,
   parseNice,
@@ -250,23 +248,10 @@ describe('string lists (systemd.syntax(7), "Quoting")', () => {
   });
 });
 
-describe('signals (systemd.kill(5) KillSignal=, signal(7))', () => {
-  it('takes names with or without SIG, numbers, and real-time forms', () => {
-    expect(value(signalFromString('SIGTERM'))).toBe(15);
-    expect(value(signalFromString('TERM'))).toBe(15);
-    expect(value(signalFromString('9'))).toBe(9);
-    expect(value(signalFromString('SIGRTMIN'))).toBe(34);
-    expect(value(signalFromString('SIGRTMIN+3'))).toBe(37);
-    expect(value(signalFromString('RTMAX-1'))).toBe(63);
-    expect(fails(signalFromString('sigterm'))).toBe(true);
-    expect(fails(signalFromString('0'))).toBe(true);
-    expect(fails(signalFromString('65'))).toBe(true);
-    expect(fails(signalFromString('SIGRTMIN+31'))).toBe(true);
-    expect(fails(parseSignal('SIGFOO'))).toBe(true);
-  });
-  it('prints names as systemctl does', () => {
-    expect(signalToString(15)).toBe('SIGTERM');
-    expect(signalToString(37)).toBe('SIGRTMIN+3');
+describe('KillSignal= (systemd.kill(5)); the table itself: signal.test.ts', () => {
+  it('takes what signal_from_string() takes and words a refusal as systemd does', () => {
+    expect(value(parseSignal('SIGRTMIN+3'))).toBe(37);
+    expect(parseSignal('SIGFOO')).toEqual({ ok: false, error: 'Failed to parse signal name: Invalid argument' });
   });
 });
 
@@ -281,6 +266,10 @@ describe('exit status lists (systemd.service(5), "SuccessExitStatus=")', () => {
     expect(r.set).toEqual({ statuses: [1], signals: [] });
     expect(r.warnings).toEqual(['Failed to parse value, ignoring: 256', 'Failed to parse value, ignoring: NOPE']);
     expect(value(parseExitStatusSet('')).set).toBeNull();
+  });
+  it('names are the exit-status table\'s: APPARMOR is 231, BPF 244, EXCEPTION 255', () => {
+    expect(value(parseExitStatusSet('APPARMOR BPF EXCEPTION')).set).toEqual({ statuses: [231, 244, 255], signals: [] });
+    expect(value(parseExitStatusSet('APPARMOR_PROFILE')).warnings).toEqual(['Failed to parse value, ignoring: APPARMOR_PROFILE']);
   });
 });
 

@@ -21,7 +21,8 @@ export interface SystemctlOptions {
   now?: boolean;
   force?: boolean;
   runtime?: boolean;
-  signal?: string;
+  /** -s, already read by signal_from_string()'s rules. */
+  signal?: number;
   kill_whom?: string;
   lines?: number;
   // systemd-escape's flags (svcctl escape)
@@ -31,6 +32,9 @@ export interface SystemctlOptions {
   template?: string;
   suffix?: string;
   instance?: boolean;
+  // systemd-analyze calendar's (svcctl analyze calendar)
+  iterations?: string;
+  baseTime?: string;
 }
 
 export interface VerbContext {

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import type { SystemctlOptions, VerbContext, VerbHandler } from './context.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
 import { VERSION_TEXT } from '../../shared/version.js';
+import { signalFromString, signalTable } from '../../shared/signal.js';
 
 type Loader = () => Promise<VerbHandler>;
 
@@ -33,8 +34,10 @@ const VERBS: Record<string, Loader> = {
 };
 
 const ANALYZE_VERBS: Record<string, Loader> = {
+  calendar: async () => (await import('./verbs/analyze-calendar.js')).run,
   timespan: async () => (await import('./verbs/analyze-timespan.js')).run,
   timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
+  'exit-status': async () => (await import('./verbs/analyze-exit-status.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
 };
 
@@ -75,6 +78,9 @@ const SYSTEMCTL_OPTIONS = {
   template: { type: 'string' },
   suffix: { type: 'string' },
   instance: { type: 'boolean' },
+  // systemd-analyze calendar's
+  iterations: { type: 'string' },
+  'base-time': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -126,6 +132,19 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     io.stdout.write(VERSION_TEXT);
     return 0;
   }
+  // -s is read as systemctl reads it, while parsing options: "help" lists the table, whatever the verb.
+  let signal: number | undefined;
+  if (v.signal === 'help') {
+    io.stdout.write(`${signalTable().join('\n')}\n`);
+    return 0;
+  } else if (v.signal !== undefined) {
+    const r = signalFromString(v.signal);
+    if (!r.ok) {
+      io.stderr.write(`Failed to parse signal string "${v.signal}".\n`);
+      return EXIT_FAILURE;
+    }
+    signal = r.value;
+  }
   const [verb = 'list-units', ...rest] = parsed.positionals;
   const options: SystemctlOptions = {
     root: v.root,
@@ -147,7 +166,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     now: v.now,
     force: v.force,
     runtime: v.runtime,
-    signal: v.signal,
+    signal,
     kill_whom: v['kill-whom'],
     lines: v.lines === undefined ? undefined : Number(v.lines),
     path: v.path,
@@ -156,6 +175,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     template: v.template,
     suffix: v.suffix,
     instance: v.instance,
+    iterations: v.iterations,
+    baseTime: v['base-time'],
   };
 
   let table = VERBS;

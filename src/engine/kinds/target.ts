@@ -9,6 +9,7 @@ function passive(type: 'target' | 'slice'): UnitKind {
     type,
     states: { dead: 'inactive', active: 'active' },
     initialState: 'dead',
+    newState: () => undefined,
     canStart: () => true,
     canReload: () => false,
     start(u, ctx) {

@@ -10,6 +10,7 @@
  */
 import type { SourceLocation, Severity } from '../../shared/diagnostic.js';
 import type { Result } from '../../shared/result.js';
+import { JOB_MODES } from '../../shared/job-mode.js';
 import { isValidUnitName as checkUnitName } from '../name.js';
 
 // The same few hundred names (sysinit.target, network.target…) recur across every unit of a tree.
@@ -28,6 +29,7 @@ import {
   parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber,
   pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, parseBytes, type ExecCommand, type RlimitName,
 } from '../values/index.js';
+import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
 import { PATH_WATCH_KEYS, SOCKET_LISTEN_KEYS, TIMER_TRIGGER_KEYS, type DependencyKind } from '../model.js';
@@ -184,7 +186,7 @@ function printf(spec: Spec, b: Behaviour): Behaviour {
 const str = (t: string): Result<string, never> => ({ ok: true, value: t });
 const absolutePath = (t: string): Result<string, string> => (pathIsAbsolute(t) ? { ok: true, value: t } : { ok: false, error: 'not absolute' });
 
-const parseJobMode = makeEnumParser(['fail', 'replace', 'replace-irreversibly', 'isolate', 'flush', 'ignore-dependencies', 'ignore-requirements'] as const);
+const parseJobMode = makeEnumParser(JOB_MODES);
 const parsePreserve = makeEnumParser(['no', 'yes', 'restart'] as const);
 const exitCode = (t: string): Result<number, string> => {
   const r = parseUnsignedNumber(t);
@@ -353,14 +355,16 @@ function execLines(get: (d: Draft) => ExecCommand[]): Behaviour {
 for (const [key, field] of Object.entries(EXEC_KEYS)) supported('Service', key, execLines((d) => d.service[field]));
 supported('Service', 'Restart', scalar(parseServiceRestart, (d, v) => (d.service.restart = v ?? 'no')));
 supported('Service', 'RestartSec', scalar(parseSec, (d, v) => (d.service.restartUSec = v)));
-supported('Service', 'TimeoutStartSec', scalar(parseSec, (d, v) => (d.service.timeoutStartUSec = v)));
-supported('Service', 'TimeoutStopSec', scalar(parseSec, (d, v) => (d.service.timeoutStopUSec = v)));
+// "0" turns a start or stop timeout off: systemd stores it as infinity, and show prints "infinity".
+const zeroIsInfinity = (v: Usec | undefined) => (v === 0n ? USEC_INFINITY : v);
+supported('Service', 'TimeoutStartSec', scalar(parseSec, (d, v) => (d.service.timeoutStartUSec = zeroIsInfinity(v))));
+supported('Service', 'TimeoutStopSec', scalar(parseSec, (d, v) => (d.service.timeoutStopUSec = zeroIsInfinity(v))));
 supported('Service', 'TimeoutAbortSec', scalar(parseSec, (d, v) => (d.service.timeoutAbortUSec = v)));
 supported('Service', 'TimeoutStartFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStartFailureMode = v ?? 'terminate')));
 supported('Service', 'TimeoutStopFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStopFailureMode = v ?? 'terminate')));
 supported('Service', 'TimeoutSec', scalar(parseSec, (d, v) => {
-  d.service.timeoutStartUSec = v;
-  d.service.timeoutStopUSec = v;
+  d.service.timeoutStartUSec = zeroIsInfinity(v);
+  d.service.timeoutStopUSec = zeroIsInfinity(v);
 }));
 supported('Service', 'RuntimeMaxSec', scalar(parseSec, (d, v) => (d.service.runtimeMaxUSec = v ?? d.service.runtimeMaxUSec)));
 supported('Service', 'WatchdogSec', scalar(parseSec, (d, v) => (d.service.watchdogUSec = v ?? 0n)));

@@ -4,8 +4,9 @@
  * and escaping rules, so the rules are flags rather than one fixed splitter.
  */
 import { type Result, ok, err } from '../../shared/result.js';
+import { WHITESPACE } from '../../shared/c-integer.js';
 
-export const WHITESPACE = ' \t\n\r';
+export { WHITESPACE };
 
 export interface ExtractFlags {
   /** Remove '…' and "…" quoting (EXTRACT_UNQUOTE). */

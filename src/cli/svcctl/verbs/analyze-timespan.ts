@@ -10,6 +10,7 @@ import type { VerbContext } from '../context.js';
 import { formatTimespan, parseTimespan, USEC_PER_SEC } from '../../../shared/timespan.js';
 import { parseTimestamp, realtimeNow } from '../../../shared/timestamp.js';
 import { localZone } from '../../../shared/tzfile.js';
+import { parseCalendarSpec } from '../../../shared/calendar.js';
 
 const WHITESPACE = ' \t\n\r';
 const LABEL_WIDTH = 'Original:'.length;
@@ -60,59 +61,9 @@ export function row(label: string, value: string, highlight: string | false = fa
     .join('');
 }
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const CALENDAR_SHORTHANDS = ['minutely', 'hourly', 'daily', 'monthly', 'weekly', 'yearly', 'annually', 'quarterly', 'semiannually'];
-
-/** 2199-12-31 23:59:59 UTC: the calendar's last year is 2199. */
-const CALENDAR_LAST_SECOND = 7_258_118_399;
-
-// Both systemd parsers let mktime()/the calendar normalise "Feb 30"; only the field ranges count.
-function validDate(m: number, d: number): boolean {
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 /** Whether `systemd-analyze timestamp` would accept the text (with its own refusal of zone-file suffixes). */
 export function looksLikeTimestamp(text: string, env: Readonly<Record<string, string | undefined>> = {}): boolean {
   return parseTimestamp(text, { now: realtimeNow(), zone: localZone(env), zoneFileSuffix: 'refuse' }).ok;
-}
-
-const CAL_COMPONENT = String.raw`(?:\*|\d+(?:\.\.\d+)?)(?:/\d+)?`;
-const CAL_LIST = `${CAL_COMPONENT}(?:,${CAL_COMPONENT})*`;
-const CAL_DATE = new RegExp(`^(?:${CAL_LIST}-)?${CAL_LIST}-${CAL_LIST}$`);
-const CAL_TIME = new RegExp(`^${CAL_LIST}:${CAL_LIST}(?::${CAL_LIST}(?:\\.\\d+)?)?$`);
-
-/**
- * Whether `systemd-analyze calendar` would accept the text: the shorthands, "@N", and the
- * "[weekdays] [date] [time] [UTC]" form with "*", ranges, lists and repetitions. Field ranges
- * are checked only for plain numbers.
- */
-export function looksLikeCalendarSpec(text: string): boolean {
-  if (CALENDAR_SHORTHANDS.includes(text)) return true;
-  // "@N" becomes a calendar date, which systemd limits to the years 1970-2199.
-  if (text.startsWith('@')) return /^@\d+$/.test(text) && Number(text.slice(1)) <= CALENDAR_LAST_SECOND;
-  const words = text.split(' ').filter((w) => w !== '');
-  // systemd takes white space after a date ("2026-12-07 ") but not after a time ("10:00 ").
-  if (/\s$/.test(text) && !CAL_DATE.test(words[words.length - 1] ?? '')) return false;
-  if (words.length === 0) return false;
-  if (words[words.length - 1] === 'UTC') words.pop();
-  if (words.length > 0 && words[0]!.split(/,|\.\./).every((w) => WEEKDAYS.includes(w))) words.shift();
-  let sawDate = false;
-  let sawTime = false;
-  for (const w of words) {
-    if (!sawDate && !sawTime && CAL_DATE.test(w)) {
-      const plain = /^(\d+)-(\d+)-(\d+)$/.exec(w);
-      if (plain && !validDate(Number(plain[2]), Number(plain[3]))) return false;
-      if (plain && plain[1]!.length > 2 && (Number(plain[1]) < 1970 || Number(plain[1]) > 2199)) return false;
-      sawDate = true;
-    } else if (!sawTime && CAL_TIME.test(w)) {
-      const plain = /^(\d+):(\d+)(?::(\d+))?$/.exec(w);
-      if (plain && (Number(plain[1]) > 23 || Number(plain[2]) > 59 || Number(plain[3] ?? 0) > 59)) return false;
-      sawTime = true;
-    } else {
-      return false;
-    }
-  }
-  return true;
 }
 
 export async function run(ctx: VerbContext): Promise<number> {
@@ -128,7 +79,7 @@ export async function run(ctx: VerbContext): Promise<number> {
     const r = parseTimespan(input, USEC_PER_SEC);
     if (!r.ok) {
       let msg = `Failed to parse time span '${input}': ${r.error}\n`;
-      if (looksLikeCalendarSpec(input))
+      if (parseCalendarSpec(input, localZone(ctx.env)).ok)
         msg += `Hint: this expression is a valid calendar specification. Use 'systemd-analyze calendar "${input}"' instead?\n`;
       if (looksLikeTimestamp(input, ctx.env))
         msg += `Hint: this expression is a valid timestamp. Use 'systemd-analyze timestamp "${input}"' instead?\n`;

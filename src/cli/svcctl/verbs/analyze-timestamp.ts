@@ -7,7 +7,8 @@
  * and the hints systemd gives, processing continues, and the exit status is 1.
  */
 import type { VerbContext } from '../context.js';
-import { colorsEnabled, HIGHLIGHT_BLUE, looksLikeCalendarSpec, row } from './analyze-timespan.js';
+import { colorsEnabled, HIGHLIGHT_BLUE, row } from './analyze-timespan.js';
+import { parseCalendarSpec } from '../../../shared/calendar.js';
 import { parseTimespan, USEC_PER_SEC, type Usec } from '../../../shared/timespan.js';
 import {
   formatTimestamp,
@@ -18,7 +19,7 @@ import {
   type TimestampError,
 } from '../../../shared/timestamp.js';
 import { newMktimeState } from '../../../shared/mktime.js';
-import { localZone, timezoneIsValid, type Zone } from '../../../shared/tzfile.js';
+import { localZone, type Zone } from '../../../shared/tzfile.js';
 import type { Result } from '../../../shared/result.js';
 
 const LABEL_WIDTH = 'Normalized form:'.length;
@@ -46,21 +47,9 @@ export function timestampTable(input: string, value: Usec, zone: Zone, now: Usec
   return out;
 }
 
-/** calendar_spec_from_string()'s zone handling before the hint's calendar check: " UTC", a local abbreviation, or a zone file. */
-function looksLikeCalendarWithZone(text: string, zone: Zone): boolean {
-  const lower = text.toLowerCase();
-  if (lower.endsWith(' utc')) return looksLikeCalendarSpec(text.slice(0, -4));
-  for (const name of zone.tzname) {
-    if (name !== '' && lower.endsWith(` ${name.toLowerCase()}`) && text.length > name.length + 1) return looksLikeCalendarSpec(text.slice(0, -name.length - 1));
-  }
-  const space = text.lastIndexOf(' ');
-  if (space >= 0 && timezoneIsValid(text.slice(space + 1))) return looksLikeCalendarSpec(text.slice(0, space));
-  return looksLikeCalendarSpec(text);
-}
-
 export function errorText(input: string, error: TimestampError, zone: Zone): string {
   let msg = `Failed to parse "${input}": ${error}\n`;
-  if (looksLikeCalendarWithZone(input, zone))
+  if (parseCalendarSpec(input, zone).ok)
     msg += `Hint: this expression is a valid calendar specification. Use 'systemd-analyze calendar "${input}"' instead?\n`;
   if (parseTimespan(input, USEC_PER_SEC).ok) msg += `Hint: this expression is a valid timespan. Use 'systemd-analyze timespan "${input}"' instead?\n`;
   return msg;

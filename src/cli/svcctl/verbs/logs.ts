@@ -13,6 +13,7 @@ import {
   currentBootId, defaultDirs, formatEntryOutput, OUTPUT_MODES, parsePriority, query, queryEntries, type JournalEntry, type LogQuery, type OutputMode,
 } from '../../../control/journal-query.js';
 import { mangleUnitName } from '../mangle.js';
+import { stringIsGlob } from '../../../shared/glob.js';
 
 const OPTIONS = {
   unit: { type: 'string', short: 'u', multiple: true },
@@ -149,7 +150,7 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
   if (lines !== undefined && !Number.isFinite(lines)) lines = undefined;
   const q: LogQuery = {
     dirs,
-    units: (v.unit ?? []).map((u) => (/[*?[]/.test(u) ? (u.includes('.') ? u : `${u}.service`) : mangleUnitName(u))),
+    units: (v.unit ?? []).map((u) => (stringIsGlob(u) ? (u.includes('.') ? u : `${u}.service`) : mangleUnitName(u))),
     priorities,
     bootId: v.boot !== undefined && v.boot !== 'all' ? (/^[0-9a-f]{32}$/.test(v.boot) ? v.boot : currentBootId()) : undefined,
     since,

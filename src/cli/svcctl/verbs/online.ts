@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
 import { mangleUnitName } from '../mangle.js';
+import { SIGNALS } from '../../../shared/signal.js';
 import { Collector, page, wantsPager } from '../pager.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
@@ -159,7 +160,7 @@ async function status(ctx: VerbContext): Promise<number> {
   let code = 0;
   let first = true;
   for (const unit of mangle(ctx.args)) {
-    const r = await rpc(ctx, 'status-page', { unit, color: ctx.isTTY });
+    const r = await rpc(ctx, 'status-page', { unit, color: ctx.isTTY, lines: ctx.options.lines });
     if (!r.found) {
       ctx.stderr.write(`Unit ${unit} could not be found.\n`);
       code = code || EXIT_NOTINSTALLED;
@@ -250,19 +251,8 @@ async function isSystemRunning(ctx: VerbContext): Promise<number> {
   return state === 'running' ? 0 : EXIT_FAILURE;
 }
 
-function parseSignal(s: string | undefined): number | undefined {
-  if (s === undefined) return 15;
-  if (/^\d+$/.test(s)) return Number(s);
-  const names: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, PWR: 30, SYS: 31 };
-  return names[s.toUpperCase().replace(/^SIG/, '')];
-}
-
 async function kill(ctx: VerbContext): Promise<number> {
-  const signal = parseSignal(ctx.options.signal);
-  if (signal === undefined) {
-    ctx.stderr.write(`Failed to parse signal string ${ctx.options.signal ?? ''}.\n`);
-    return EXIT_FAILURE;
-  }
+  const signal = ctx.options.signal ?? SIGNALS.SIGTERM;
   let code = 0;
   for (const unit of mangle(ctx.args)) {
     try {

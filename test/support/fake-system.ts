@@ -6,7 +6,7 @@
  * Everything that happens is appended to `events` with its time, so tests can check the order of
  * spawns and kills against the dependency graph.
  */
-import { SIGNAL_NUMBERS, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
+import { SIGNAL_NUMBERS, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
 
 export interface ProgramBehaviour {
   /** Exit on its own after this many ms (undefined: run until killed). */
@@ -48,6 +48,8 @@ export class FakeSystem implements System {
   readonly events: FakeEvent[] = [];
   /** PIDFile= contents, by path, as a forking daemon would leave them. */
   readonly pidFiles = new Map<string, number>();
+  /** The unit of every process ever started, exited ones included (lastUnitOf). */
+  private readonly unitOfPid = new Map<number, string>();
 
   constructor(private readonly script: Script = () => ({})) {}
 
@@ -66,6 +68,7 @@ export class FakeSystem implements System {
     if (behaviour === 'fail-to-spawn') throw new Error('No such file or directory');
     const pid = this.nextPid++;
     this.processes.set(pid, { req, behaviour, exiting: false });
+    this.unitOfPid.set(pid, req.unit);
     this.events.push({ at: this.clock, what: 'spawn', unit: req.unit, pid, argv: req.argv });
     if (behaviour.exitAfterMs !== undefined) this.exitLater(pid, behaviour.exitAfterMs, behaviour.exitCode ?? 0, 0);
     return pid;
@@ -83,6 +86,38 @@ export class FakeSystem implements System {
     if ((signal === 'SIGABRT' || signal === 'SIGQUIT') && !p.behaviour.ignores?.includes(signal)) this.exitLater(pid, 0, 0, SIGNAL_NUMBERS[signal]);
   }
 
+  /** Wall-clock time: the real one (nothing in the engine's decisions depends on it). */
+  realtimeUs(): bigint {
+    return BigInt(Date.now()) * 1000n;
+  }
+
+  /** The live processes spawned or adopted for the unit, and the known pids still alive. */
+  unitProcesses(unit: string, known: readonly number[]): readonly number[] {
+    const out = new Set<number>();
+    for (const [pid, p] of this.processes) if (p.req.unit === unit || known.includes(pid)) out.add(pid);
+    return [...out];
+  }
+
+  /** Every fake process belongs to a unit: there are no strays. */
+  strayProcesses(): readonly number[] {
+    return [];
+  }
+
+  /** No processes survive from a previous manager here: nothing to adopt. */
+  adoptInvocation(): void {}
+
+  lastUnitOf(pid: number): string | undefined {
+    return this.unitOfPid.get(pid);
+  }
+
+  /** Nothing is made for a run (no PrivateTmp=, no cgroup): nothing to release. */
+  releaseRuntime(): void {}
+
+  /** No cgroups: the manager shows the path systemd would use. */
+  controlGroup(): string | undefined {
+    return undefined;
+  }
+
   readPidFile(path: string): number {
     return this.pidFiles.get(path) ?? 0;
   }
@@ -91,6 +126,7 @@ export class FakeSystem implements System {
   adopt(unit: string, argv: readonly string[], behaviour: ProgramBehaviour = {}): number {
     const pid = this.nextPid++;
     this.processes.set(pid, { req: { unit, argv, role: 'main' }, behaviour, exiting: false });
+    this.unitOfPid.set(pid, unit);
     this.events.push({ at: this.clock, what: 'spawn', unit, pid, argv });
     return pid;
   }

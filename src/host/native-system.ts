@@ -1,27 +1,22 @@
 /**
  * The engine's System over the real machine (src/exec): the native spawner with the unit's exec
  * context, signals, the SIGCHLD reaper, the sd_notify socket, the clocks. svcd runs the Engine
- * with this; tests run it with FakeSystem.
- *
- * Processes of a unit: where svcd has a cgroup tree of its own, those in the unit's cgroup (every
- * command moves itself there before exec). Without one: every command is started in a session of
- * its own (systemd does the same), so a unit's processes are those in the sessions and process
- * groups its commands lead, plus those carrying one of its INVOCATION_IDs; one indexed /proc scan
- * serves every unit asking in the same turn of the event loop (a shutdown asks for hundreds).
+ * with this; tests run it with a fake (test/support/fake-system.ts). Which processes are a
+ * unit's is process-tracker.ts's question.
  */
-import { closeSync, readFileSync, readdirSync } from 'node:fs';
-import { chmodSync } from 'node:fs';
+import { chmodSync, closeSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
-import { sandboxNotices } from '../exec/sandbox.js';
+import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
-import { readProcStat, type ProcStat } from '../exec/proc-stat.js';
 import * as native from '../exec/native.js';
-import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from './system.js';
-import { SIGNAL_NUMBERS } from './system.js';
+import type { Unit } from '../unit/model.js';
+import { ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
+import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SIGNAL_NUMBERS } from '../engine/system.js';
 
 export interface NativeSystemOptions {
   /** Where sd_notify datagrams arrive (NOTIFY_SOCKET); none: no notify support. */
@@ -33,29 +28,23 @@ export interface NativeSystemOptions {
   /** Where StandardOutput=journal goes (svcd's Journal); none: svcd's own stdout/stderr. */
   readonly journal?: OutputSink;
   /** A notice about a unit (a setting that could not be honoured). */
-  readonly notice?: (unit: string, text: string) => void;
+  readonly notice?: (unit: string, notice: UnitNotice) => void;
   /** A cgroup per unit (src/exec/cgroup.ts), where svcd has a cgroup of its own; none: tracking by session and INVOCATION_ID. */
   readonly cgroups?: CgroupTree;
 }
 
-/** A unit's LogRateLimitIntervalSec= (µs) / LogRateLimitBurst=; an unset one is the journal's. */
-export interface LogRateLimit {
-  readonly intervalUsec?: number;
-  readonly burst?: number;
+/**
+ * A notice about a unit: one line for the console and the journal, and the detail behind it for
+ * the journal only (one entry per directive).
+ */
+export interface UnitNotice {
+  readonly text: string;
+  readonly detail?: readonly { readonly directive: string; readonly text: string }[];
 }
 
 /** A journal stream per process: the write end for the child, told the child's pid once it runs. */
 export interface OutputSink {
   openStream(meta: { unit: string; invocationId: string; cgroup?: string; identifier: string; levelPrefix: boolean; rateLimit?: LogRateLimit }): { fd: number; started(pid: number): void };
-}
-
-/** The unit a process was started for (what the journal puts in _SYSTEMD_UNIT= and rate-limits by). */
-export interface ProcessOwner {
-  readonly unit: string;
-  readonly invocationId: string;
-  /** The unit's cgroup, where units have cgroups of their own (the journal's _SYSTEMD_CGROUP=). */
-  readonly cgroup?: string;
-  readonly rateLimit?: LogRateLimit;
 }
 
 /** LogRateLimitIntervalSec=/LogRateLimitBurst= when the unit sets either. */
@@ -65,71 +54,31 @@ function logRateLimit(exec: { logRateLimitIntervalUSec?: bigint; logRateLimitBur
   return { intervalUsec: i === undefined ? undefined : i >= 2n ** 53n ? Number.MAX_SAFE_INTEGER : Number(i), burst: exec.logRateLimitBurst };
 }
 
-/** A process that exists and has not exited (a zombie has). */
-const isLive = (pid: number): boolean => {
-  const st = readProcStat(pid);
-  return st !== undefined && st.state !== 'Z';
-};
-
-/** How long a scan of /proc is reused (see processTable). */
-const PROC_TABLE_TTL_MS = 50;
-
-/** One read of /proc, indexed for the per-unit questions a shutdown asks a thousand times. */
-interface ProcScan {
-  readonly entries: readonly ProcEntry[];
-  /** Each pid under itself, its session and its process group. */
-  readonly byLeader: ReadonlyMap<number, readonly number[]>;
-  /** Each pid under its INVOCATION_ID, made on first need. */
-  byInvocation?: Map<string, number[]>;
-}
-
-type ProcEntry = ProcStat;
-
 export class NativeSystem implements System {
   private exitHandler?: (e: ChildExitEvent) => void;
   /** Exits reaped before anyone listened (the reaper's first sweep after daemon-reexec). */
   private pendingExits: ChildExitEvent[] = [];
   private notifyHandler: (pid: number, message: string) => void = () => {};
-  private procCache?: ProcScan;
-  private procCacheAt = 0;
-  /** Whether procCache was read in this turn of the event loop (what `fresh` accepts). */
-  private procCacheThisTurn = false;
-  /** Pids reaped since procCache was read: left out of its answers. */
-  private readonly reapedSinceScan = new Set<number>();
+  private readonly tracker: ProcessTracker;
   private readonly prepared = new Set<string>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
   /** Whether this container lets a process have a mount namespace (learnt from the first try). */
   private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
   private mountNamespaceError = '';
-  /** Every INVOCATION_ID a unit's processes were started with, and back. */
-  private readonly invocations = new Map<string, Set<string>>();
-  private readonly unitOfInvocation = new Map<string, string>();
-  /** INVOCATION_ID from /proc/PID/environ, read once per process (pid and start time). */
-  private readonly environ = new Map<number, { readonly start: string; readonly invocation?: string }>();
-  /** Processes svcd itself started and has not reaped yet. */
-  private readonly spawned = new Set<number>();
-  /** The unit each process was last counted in: orphans are reaped after /proc forgets them. */
-  private readonly lastUnit = new Map<number, string>();
   private readonly noticed = new Set<string>();
-  /** Processes svcd started, by pid: whose unit they run for (unitOfProcess). Dropped when reaped. */
-  private readonly leaders = new Map<number, ProcessOwner>();
+  /** The loaded unit whose sandboxing settings were last noticed, by unit: said again after a daemon-reload. */
+  private readonly sandboxNoticed = new Map<string, Unit>();
   /** Processes of svcd's own (generators) and who waits for their exit; the engine never sees them. */
   private readonly helpers = new Map<number, (e: ChildExitEvent) => void>();
-  /** The owner of each unit's latest process: what a process found in the unit's cgroup runs for. */
-  private readonly owners = new Map<string, ProcessOwner>();
 
   constructor(private readonly opts: NativeSystemOptions = {}) {
+    this.tracker = new ProcessTracker(opts.cgroups, () => this.now());
     native.setChildSubreaper();
     native.startReaper((exits) => {
-      // A process's last log datagram may be read after its exit is: keep its unit a moment longer.
-      for (const e of exits) {
-        const owner = this.leaders.get(e.pid);
-        if (owner) setTimeout(() => this.leaders.get(e.pid) === owner && this.leaders.delete(e.pid), 2000).unref();
-      }
       for (const e of exits) {
         const event = { pid: e.pid, code: e.signal ? 0 : e.code, signal: e.signal, coreDumped: e.coreDumped };
-        this.forget(e.pid);
+        this.tracker.reaped(e.pid);
         const helper = this.helpers.get(e.pid);
         if (helper) {
           this.helpers.delete(e.pid);
@@ -172,7 +121,7 @@ export class NativeSystem implements System {
       return this.spawnSpec({ file: req.argv[0] ?? '', argv: req.argv, envp: [`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`], fds: ['null', out[0], out[1]], setsid: true });
     }
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
-    if (req.invocationId) this.noteInvocation(req.unit, req.invocationId);
+    if (req.invocationId) this.tracker.noteInvocation(req.unit, req.invocationId);
     if (!this.prepared.has(invocation)) {
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
@@ -194,7 +143,8 @@ export class NativeSystem implements System {
       if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
       throw e;
     }
-    for (const text of [...(plan.notice ? [plan.notice] : []), ...sandboxNotices(req.source!)]) this.noticeOnce(req.unit, text);
+    if (plan.notice) this.noticeOnce(req.unit, plan.notice);
+    this.noticeSandbox(req.unit, req.source!);
     const fd = (f: native.StdioFd): number => (f === 'null' ? -1 : f);
     try {
       let spec = buildSpawnSpec(exec, req.command, {
@@ -212,8 +162,7 @@ export class NativeSystem implements System {
       const pid = privateTmp ? this.spawnWithPrivateTmp(spec, req.unit, invocation) : this.spawnSpec(spec);
       if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
       const owner = { unit: req.unit, invocationId: req.invocationId ?? '', cgroup, rateLimit: logRateLimit(exec) };
-      this.leaders.set(pid, owner);
-      this.owners.set(req.unit, owner);
+      this.tracker.owned(pid, owner);
       stream?.started(pid);
       return pid;
     } finally {
@@ -274,7 +223,15 @@ export class NativeSystem implements System {
   private noticeOnce(unit: string, text: string): void {
     if (this.noticed.has(`${unit}:${text}`)) return;
     this.noticed.add(`${unit}:${text}`);
-    this.opts.notice?.(unit, text);
+    this.opts.notice?.(unit, { text });
+  }
+
+  /** The sandboxing svcd does not enforce, said at a unit's first start after each load of it. */
+  private noticeSandbox(unit: string, source: Unit): void {
+    if (this.sandboxNoticed.get(unit) === source) return;
+    this.sandboxNoticed.set(unit, source);
+    const notices = sandboxNotices(source);
+    if (notices.length > 0) this.opts.notice?.(unit, { text: sandboxSummary(notices), detail: notices });
   }
 
   /**
@@ -292,8 +249,7 @@ export class NativeSystem implements System {
     try {
       const pid = native.spawn({ ...spec, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp });
       this.mountNamespaces = 'yes';
-      this.spawned.add(pid);
-      this.procCache = undefined;
+      this.tracker.started(pid);
       return pid;
     } catch (e) {
       if (!(e instanceof native.SpawnError)) throw e;
@@ -321,8 +277,7 @@ export class NativeSystem implements System {
   private spawnSpec(spec: native.SpawnSpec): number {
     try {
       const pid = native.spawn(spec);
-      this.spawned.add(pid);
-      this.procCache = undefined;
+      this.tracker.started(pid);
       return pid;
     } catch (e) {
       if (e instanceof native.SpawnError) throw new SpawnFailure(e.message, e.exitCode);
@@ -334,97 +289,22 @@ export class NativeSystem implements System {
     native.kill(pid, typeof signal === 'number' ? signal : SIGNAL_NUMBERS[signal]);
   }
 
-  /**
-   * A unit's processes: those in its cgroup where it has one. Otherwise everything in the sessions
-   * and process groups its commands lead, and everything started with one of its INVOCATION_IDs —
-   * every service process gets one (as under systemd) and its descendants inherit it, so a daemon
-   * that forks twice and calls setsid() is still found; what also clears its environment escapes
-   * (docs/differences.md).
-   */
   unitProcesses(unit: string, known: readonly number[], fresh = false): readonly number[] {
-    // With a cgroup the kernel keeps the list: nothing escapes it and no /proc scan is needed.
-    if (this.opts.cgroups?.has(unit)) {
-      const out = new Set(this.opts.cgroups.processes(unit));
-      out.delete(0);
-      // A known pid outside the cgroup is one started before it existed; the rest may be long gone.
-      for (const p of known) if (!out.has(p) && isLive(p)) out.add(p);
-      for (const p of out) this.lastUnit.set(p, unit);
-      return [...out];
-    }
-    const ids = this.invocations.get(unit);
-    if (known.length === 0 && !ids) return [];
-    const scan = this.scan(fresh);
-    const out = new Set<number>();
-    for (const k of known) for (const p of scan.byLeader.get(k) ?? []) out.add(p);
-    if (ids) {
-      const byInvocation = this.invocationIndex(scan);
-      for (const id of ids) for (const p of byInvocation.get(id) ?? []) out.add(p);
-    }
-    out.delete(process.pid);
-    for (const p of this.reapedSinceScan) out.delete(p);
-    for (const p of out) this.lastUnit.set(p, unit);
-    return [...out];
-  }
-
-  private invocationIndex(scan: ProcScan): Map<string, number[]> {
-    if (scan.byInvocation) return scan.byInvocation;
-    const index = new Map<string, number[]>();
-    for (const p of scan.entries) {
-      const inv = this.invocationOf(p);
-      if (inv === undefined) continue;
-      const list = index.get(inv);
-      if (list) list.push(p.pid);
-      else index.set(inv, [p.pid]);
-    }
-    scan.byInvocation = index;
-    return index;
+    return this.tracker.unitProcesses(unit, known, fresh);
   }
 
   /** After daemon-reexec: a run the previous svcd started, and the cgroup it made for it. */
   adoptInvocation(unit: string, invocationId: string): void {
     this.opts.cgroups?.adopt(unit);
-    this.noteInvocation(unit, invocationId);
-  }
-
-  private noteInvocation(unit: string, invocationId: string): void {
-    let ids = this.invocations.get(unit);
-    if (!ids) this.invocations.set(unit, (ids = new Set()));
-    ids.add(invocationId);
-    this.unitOfInvocation.set(invocationId, unit);
+    this.tracker.noteInvocation(unit, invocationId);
   }
 
   strayProcesses(): readonly number[] {
-    const out: number[] = [];
-    for (const p of this.processTable(true)) {
-      if (p.ppid !== process.pid || this.spawned.has(p.pid)) continue;
-      if (this.opts.cgroups?.unitOf(p.pid)) continue;
-      const inv = this.invocationOf(p);
-      if (inv === undefined || !this.unitOfInvocation.has(inv)) out.push(p.pid);
-    }
-    return out;
+    return this.tracker.strayProcesses();
   }
 
   lastUnitOf(pid: number): string | undefined {
-    return this.lastUnit.get(pid);
-  }
-
-  private invocationOf(p: ProcEntry): string | undefined {
-    const known = this.environ.get(p.pid);
-    if (known && known.start === p.start) return known.invocation;
-    let invocation: string | undefined;
-    try {
-      const env = `\0${readFileSync(`/proc/${p.pid}/environ`, 'latin1')}`;
-      const at = env.indexOf('\0INVOCATION_ID=');
-      if (at >= 0) {
-        const from = at + '\0INVOCATION_ID='.length;
-        const to = env.indexOf('\0', from);
-        invocation = env.slice(from, to < 0 ? undefined : to);
-      }
-    } catch {
-      // gone, or a kernel thread
-    }
-    this.environ.set(p.pid, { start: p.start, invocation });
-    return invocation;
+    return this.tracker.lastUnitOf(pid);
   }
 
   readPidFile(path: string): number {
@@ -434,14 +314,6 @@ export class NativeSystem implements System {
     } catch {
       return 0;
     }
-  }
-
-  /** A reaped pid may come back as another process: drop what was learnt about it (after its exit is told). */
-  private forget(pid: number): void {
-    this.environ.delete(pid);
-    this.spawned.delete(pid);
-    if (this.procCache) this.reapedSinceScan.add(pid);
-    setImmediate(() => this.lastUnit.delete(pid));
   }
 
   onChildExit(handler: (e: ChildExitEvent) => void): void {
@@ -458,80 +330,18 @@ export class NativeSystem implements System {
     this.notifyHandler = handler;
   }
 
-  /**
-   * Every process of this PID namespace. A scan of /proc costs a few ms with a few hundred
-   * processes, and stopping a chain of units asks once per unit: the table is reused for
-   * PROC_TABLE_TTL_MS, reaped pids taken out as they go and svcd's own spawns forcing a rescan, so
-   * it can only miss what a service forked within that time. `fresh` (the final word on "nothing
-   * is left", a forking service's daemon) wants a scan from this turn of the event loop: a
-   * shutdown's thousand units asking in one turn share one.
-   */
-  processTable(fresh = false): readonly ProcEntry[] {
-    const scan = this.scan(fresh);
-    return this.reapedSinceScan.size === 0 ? scan.entries : scan.entries.filter((p) => !this.reapedSinceScan.has(p.pid));
+  /** Every process of this PID namespace (what a shutdown's final sweep signals as PID 1). */
+  processTable(): readonly { readonly pid: number }[] {
+    return this.tracker.processTable();
   }
 
-  private scan(fresh: boolean): ProcScan {
-    if (this.procCache && (this.procCacheThisTurn || (!fresh && this.now() - this.procCacheAt < PROC_TABLE_TTL_MS))) return this.procCache;
-    const entries: ProcEntry[] = [];
-    const byLeader = new Map<number, number[]>();
-    const file = (key: number, pid: number) => {
-      const list = byLeader.get(key);
-      if (list) list.push(pid);
-      else byLeader.set(key, [pid]);
-    };
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      const p = readProcStat(Number(name));
-      if (!p) continue; // gone while we looked
-      entries.push(p);
-      file(p.pid, p.pid);
-      if (p.sid !== p.pid) file(p.sid, p.pid);
-      if (p.pgid !== p.pid && p.pgid !== p.sid) file(p.pgid, p.pid);
-    }
-    this.procCache = { entries, byLeader };
-    this.procCacheAt = this.now();
-    this.reapedSinceScan.clear();
-    if (!this.procCacheThisTurn) {
-      this.procCacheThisTurn = true;
-      setImmediate(() => (this.procCacheThisTurn = false));
-    }
-    return this.procCache;
-  }
-
-  /**
-   * The unit a process runs for, as journald reads it from the cgroup: without cgroups, the unit
-   * whose started process is the pid itself, leads its session or process group, or is an
-   * ancestor (a few levels up: `sh -c 'logger …'`). Undefined when svcd cannot tell.
-   */
+  /** The unit a process runs for, as journald reads it from the cgroup (see process-tracker.ts). */
   unitOfProcess(pid: number): ProcessOwner | undefined {
-    const inCgroup = this.opts.cgroups?.unitOf(pid);
-    if (inCgroup) return this.owners.get(inCgroup) ?? { unit: inCgroup, invocationId: '', cgroup: this.controlGroup(inCgroup) };
-    let cur = pid;
-    for (let depth = 0; depth < 8 && cur > 1; depth++) {
-      const own = this.leaders.get(cur);
-      if (own) return own;
-      const st = readProcStat(cur);
-      if (!st) return undefined;
-      const group = this.leaders.get(st.sid) ?? this.leaders.get(st.pgid);
-      if (group) return group;
-      cur = st.ppid;
-    }
-    return undefined;
+    return this.tracker.unitOfProcess(pid);
   }
 
   /** Every descendant of `root` (svcd itself): what the final sweep of a shutdown signals. */
   descendants(root: number): number[] {
-    const children = new Map<number, number[]>();
-    for (const p of this.processTable()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
-    const out: number[] = [];
-    const queue = [root];
-    while (queue.length > 0) {
-      for (const c of children.get(queue.shift()!) ?? []) {
-        out.push(c);
-        queue.push(c);
-      }
-    }
-    return out;
+    return this.tracker.descendants(root);
   }
 }

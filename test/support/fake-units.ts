@@ -3,9 +3,9 @@
  * defaults, and the standard targets of systemd.special(7) with the dependencies their unit files
  * in systemd 252 state (the boot path sysinit → basic → multi-user, and shutdown).
  */
-import type { ForwardKind } from '../graph/atoms.js';
-import { type GraphUnitType, missingUnit } from '../graph/graph.js';
-import type { EngineUnit, ServiceCommand, ServiceSpec } from './unit-kind.js';
+import type { ForwardKind } from '../../src/graph/atoms.js';
+import { type GraphUnitType, missingUnit } from '../../src/graph/graph.js';
+import type { EngineUnit, ServiceCommand, ServiceSpec } from '../../src/engine/unit-kind.js';
 
 type CommandKeys = 'execCondition' | 'execStartPre' | 'execStart' | 'execStartPost' | 'execReload' | 'execStop' | 'execStopPost';
 /** A service as tests write it: command lines as argv arrays ("-" before argv[0] ignores failure). */

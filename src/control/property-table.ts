@@ -1,0 +1,298 @@
+/**
+ * The properties of units and of the manager, one row each: name, D-Bus interface and signature
+ * as org.freedesktop.systemd1(5) defines them, and how the value is read from a snapshot. Rows are
+ * in the order systemctl show prints them (the order of systemd's vtables). Values are D-Bus
+ * shaped and typed; turning them into text is properties.ts's job, so `show`, `status` and the
+ * D-Bus API read the same rows.
+ *
+ * A property svcd cannot answer truthfully (cgroup accounting, most sandboxing knobs) has no row:
+ * docs/differences.md lists them.
+ */
+import type { ExecStatus, ManagerStatus, Timestamp, UnitStatus } from '../engine/api.js';
+import type { Kind } from '../graph/atoms.js';
+import { SERVICE_SLICE } from '../shared/slice.js';
+import { perpetualUnit } from '../unit/perpetual.js';
+import { USEC_INFINITY } from '../shared/timespan.js';
+
+/** One Exec*= line as D-Bus carries it: a(sasbttttuii), or a(sasasttttuii) for the …Ex= form. */
+export interface ExecCommandValue {
+  readonly path: string;
+  readonly argv: readonly string[];
+  readonly ignoreErrors: boolean;
+  /** The …Ex= form's flags ("ignore-failure", …). */
+  readonly flags: readonly string[];
+  readonly run: ExecStatus;
+}
+
+interface Values {
+  s: string;
+  b: boolean;
+  u: number;
+  i: number;
+  t: bigint;
+  d: number;
+  y: number;
+  as: readonly string[];
+  'a(sb)': readonly (readonly [string, boolean])[];
+  'a(sasbttttuii)': readonly ExecCommandValue[];
+  'a(sasasttttuii)': readonly ExecCommandValue[];
+  '(uo)': readonly [number, string];
+}
+export type Signature = keyof Values;
+export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
+
+export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service';
+
+export interface PropertyRow<S> {
+  readonly name: string;
+  readonly iface: Interface;
+  readonly sig: Signature;
+  /** undefined: the object has no such property now (a resource limit left to the inherited one). */
+  read(s: S): BusValue | undefined;
+}
+
+function row<S, K extends Signature>(iface: Interface, name: string, sig: K, get: (s: S) => Values[K] | undefined): PropertyRow<S> {
+  return {
+    name,
+    iface,
+    sig,
+    read: (s) => {
+      const v = get(s);
+      return v === undefined ? undefined : ({ sig, v } as BusValue);
+    },
+  };
+}
+
+/** Both halves of a timestamp property pair: NAME (realtime) and NAMEMonotonic. */
+function stamp<S>(iface: Interface, name: string, get: (s: S) => Timestamp): PropertyRow<S>[] {
+  return [row(iface, name, 't', (s: S) => get(s).realtimeUs), row(iface, `${name}Monotonic`, 't', (s: S) => get(s).monotonicUs)];
+}
+
+/** A manager default in ms as the µs systemd keeps (Infinity: no limit). */
+const usecOf = (ms: number): bigint => (Number.isFinite(ms) ? BigInt(Math.round(ms * 1000)) : USEC_INFINITY);
+
+const NO_RUN: ExecStatus = { pid: 0, start: { realtimeUs: 0n, monotonicUs: 0n }, exit: { realtimeUs: 0n, monotonicUs: 0n }, code: 0, status: 0 };
+
+type ModelCommand = NonNullable<UnitStatus['model']['service']>['execStart'][number];
+
+/** The …Ex= form's flags, in systemd's order, from the command's prefixes ("-", "+", "!", "!!", ":"). */
+function flagsOf(c: ModelCommand | undefined): readonly string[] {
+  if (!c) return [];
+  const f = c.flags;
+  return [[f.ignoreFailure, 'ignore-failure'], [f.fullyPrivileged, 'privileged'], [f.noSetuid, 'no-setuid'], [f.ambientMagic, 'ambient'], [f.noEnvExpand, 'no-env-expand']]
+    .filter(([on]) => on).map(([, name]) => name as string);
+}
+
+/** The unit's Exec*= lines with their last runs: the engine's record, else the model's (never run). */
+function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
+  const svc = st.model.service;
+  const lists: Record<string, readonly ModelCommand[]> = svc ? {
+    ExecCondition: svc.execCondition, ExecStartPre: svc.execStartPre, ExecStart: svc.execStart, ExecStartPost: svc.execStartPost,
+    ExecReload: svc.execReload, ExecStop: svc.execStop, ExecStopPost: svc.execStopPost,
+  } : {};
+  const model = lists[key] ?? [];
+  const ran = st.commands[key];
+  // The engine runs the model's lines in order: the i-th record is the i-th line.
+  if (ran) return ran.map((c, i) => ({ path: c.path, argv: c.argv, ignoreErrors: c.ignoreErrors, flags: flagsOf(model[i]), run: c.run ?? NO_RUN }));
+  return model.map((c) => ({ path: c.path, argv: c.argv, ignoreErrors: c.flags.ignoreFailure, flags: flagsOf(c), run: NO_RUN }));
+}
+
+const SVC: Interface = 'org.freedesktop.systemd1.Service';
+const UNIT: Interface = 'org.freedesktop.systemd1.Unit';
+const MGR: Interface = 'org.freedesktop.systemd1.Manager';
+
+type Svc = NonNullable<UnitStatus['model']['service']>;
+type Exe = NonNullable<UnitStatus['model']['exec']>;
+type Kill = NonNullable<UnitStatus['model']['kill']>;
+const svc = (st: UnitStatus): Svc => st.model.service!;
+const exe = (st: UnitStatus): Exe => st.model.exec!;
+const kill = (st: UnitStatus): Kill => st.model.kill!;
+
+const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
+
+
+/**
+ * Whether the unit's file was read: a unit that is not found (or masked) shows a service's initial
+ * values, before the manager's defaults and the file's settings were applied, as systemd's does.
+ */
+const loaded = (st: UnitStatus) => st.model.loadState === 'loaded';
+
+/** org.freedesktop.systemd1.Service, with its exec, kill and cgroup contexts (service units only). */
+export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
+  row(SVC, 'Type', 's', (st) => (loaded(st) ? svc(st).type : '')),
+  row(SVC, 'ExitType', 's', () => 'main'),
+  row(SVC, 'Restart', 's', (st) => svc(st).restart),
+  row(SVC, 'PIDFile', 's', (st) => svc(st).pidFile ?? ''),
+  row(SVC, 'NotifyAccess', 's', (st) => svc(st).notifyAccess ?? (svc(st).type === 'notify' ? 'main' : 'none')),
+  row(SVC, 'RestartUSec', 't', (st) => svc(st).restartUSec ?? usecOf(st.defaults.restartMs)),
+  row(SVC, 'TimeoutStartUSec', 't', (st) => svc(st).timeoutStartUSec ?? (loaded(st) && svc(st).type === 'oneshot' ? USEC_INFINITY : usecOf(st.defaults.timeoutStartMs))),
+  row(SVC, 'TimeoutStopUSec', 't', (st) => svc(st).timeoutStopUSec ?? usecOf(st.defaults.timeoutStopMs)),
+  row(SVC, 'TimeoutAbortUSec', 't', (st) => svc(st).timeoutAbortUSec ?? svc(st).timeoutStopUSec ?? usecOf(st.defaults.timeoutAbortMs ?? st.defaults.timeoutStopMs)),
+  row(SVC, 'TimeoutStartFailureMode', 's', (st) => svc(st).timeoutStartFailureMode),
+  row(SVC, 'TimeoutStopFailureMode', 's', (st) => svc(st).timeoutStopFailureMode),
+  row(SVC, 'RuntimeMaxUSec', 't', (st) => svc(st).runtimeMaxUSec),
+  row(SVC, 'RuntimeRandomizedExtraUSec', 't', () => 0n),
+  row(SVC, 'WatchdogUSec', 't', (st) => (loaded(st) ? svc(st).watchdogUSec : USEC_INFINITY)),
+  ...stamp<UnitStatus>(SVC, 'WatchdogTimestamp', () => NO_RUN.start),
+  row(SVC, 'RootDirectoryStartOnly', 'b', (st) => svc(st).rootDirectoryStartOnly),
+  row(SVC, 'RemainAfterExit', 'b', (st) => svc(st).remainAfterExit),
+  row(SVC, 'GuessMainPID', 'b', (st) => svc(st).guessMainPID),
+  row(SVC, 'MainPID', 'u', (st) => st.mainPid),
+  row(SVC, 'ControlPID', 'u', (st) => st.controlPid),
+  row(SVC, 'FileDescriptorStoreMax', 'u', () => 0),
+  row(SVC, 'NFileDescriptorStore', 'u', () => 0),
+  row(SVC, 'StatusText', 's', (st) => st.statusText),
+  row(SVC, 'StatusErrno', 'i', (st) => st.statusErrno),
+  row(SVC, 'Result', 's', (st) => st.result),
+  row(SVC, 'ReloadResult', 's', () => 'success'),
+  row(SVC, 'CleanResult', 's', () => 'success'),
+  row(SVC, 'UID', 'u', () => 0xffff_ffff),
+  row(SVC, 'GID', 'u', () => 0xffff_ffff),
+  row(SVC, 'NRestarts', 'u', (st) => st.nRestarts),
+  row(SVC, 'OOMPolicy', 's', (st) => (loaded(st) ? 'stop' : '')),
+  ...stamp<UnitStatus>(SVC, 'ExecMainStartTimestamp', (st) => st.execMain.start),
+  ...stamp<UnitStatus>(SVC, 'ExecMainExitTimestamp', (st) => st.execMain.exit),
+  row(SVC, 'ExecMainPID', 'u', (st) => st.execMain.pid),
+  row(SVC, 'ExecMainCode', 'i', (st) => st.execMain.code),
+  row(SVC, 'ExecMainStatus', 'i', (st) => st.execMain.status),
+  ...EXEC_KEYS.flatMap((k) => [row(SVC, k, 'a(sasbttttuii)', (st: UnitStatus) => commands(st, k)), row(SVC, `${k}Ex`, 'a(sasasttttuii)', (st: UnitStatus) => commands(st, k))]),
+  row(SVC, 'Slice', 's', (st) => (loaded(st) ? SERVICE_SLICE : '')),
+  // systemd trims a cgroup once it is empty (an exited oneshot's too) and forgets its path.
+  row(SVC, 'ControlGroup', 's', (st) => (st.processes.length === 0 || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
+  row(SVC, 'Environment', 'as', (st) => exe(st).environment),
+  row(SVC, 'EnvironmentFiles', 'a(sb)', (st) => exe(st).environmentFiles.map((f) => [f.path, f.optional] as const)),
+  row(SVC, 'PassEnvironment', 'as', (st) => exe(st).passEnvironment),
+  row(SVC, 'UnsetEnvironment', 'as', (st) => exe(st).unsetEnvironment),
+  row(SVC, 'UMask', 'u', (st) => exe(st).umask ?? 0o022),
+  ...(['CORE', 'NOFILE', 'NPROC', 'MEMLOCK'] as const).flatMap((k) => [
+    // Only limits the unit sets: svcd does not report the inherited ones systemd prints (docs/differences.md).
+    row(SVC, `Limit${k}`, 't', (st: UnitStatus) => exe(st).limits[k]?.hard),
+    row(SVC, `Limit${k}Soft`, 't', (st: UnitStatus) => exe(st).limits[k]?.soft),
+  ]),
+  row(SVC, 'WorkingDirectory', 's', (st) => exe(st).workingDirectory ?? ''),
+  row(SVC, 'RootDirectory', 's', (st) => exe(st).rootDirectory ?? ''),
+  row(SVC, 'OOMScoreAdjust', 'i', (st) => exe(st).oomScoreAdjust ?? 0),
+  row(SVC, 'Nice', 'i', (st) => exe(st).nice ?? 0),
+  row(SVC, 'StandardInput', 's', (st) => exe(st).standardInput ?? 'null'),
+  // The journal is the default a loaded unit gets from the manager; before that it is inherit.
+  row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? (loaded(st) ? 'journal' : 'inherit')),
+  row(SVC, 'StandardError', 's', (st) => exe(st).standardError ?? 'inherit'),
+  row(SVC, 'SyslogIdentifier', 's', (st) => exe(st).syslogIdentifier ?? ''),
+  row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
+  row(SVC, 'Group', 's', (st) => exe(st).group ?? ''),
+  row(SVC, 'DynamicUser', 'b', (st) => exe(st).dynamicUser),
+  row(SVC, 'SupplementaryGroups', 'as', (st) => exe(st).supplementaryGroups),
+  row(SVC, 'PrivateTmp', 'b', (st) => exe(st).privateTmp),
+  row(SVC, 'NoNewPrivileges', 'b', (st) => exe(st).noNewPrivileges),
+  row(SVC, 'RuntimeDirectoryPreserve', 's', (st) => exe(st).runtimeDirectoryPreserve),
+  row(SVC, 'RuntimeDirectory', 'as', (st) => exe(st).runtimeDirectory),
+  row(SVC, 'StateDirectory', 'as', (st) => exe(st).stateDirectory),
+  row(SVC, 'CacheDirectory', 'as', (st) => exe(st).cacheDirectory),
+  row(SVC, 'LogsDirectory', 'as', (st) => exe(st).logsDirectory),
+  row(SVC, 'ConfigurationDirectory', 'as', (st) => exe(st).configurationDirectory),
+  row(SVC, 'KillMode', 's', (st) => kill(st).killMode),
+  row(SVC, 'KillSignal', 'i', (st) => kill(st).killSignal),
+  row(SVC, 'RestartKillSignal', 'i', (st) => kill(st).restartKillSignal ?? kill(st).killSignal),
+  row(SVC, 'FinalKillSignal', 'i', (st) => kill(st).finalKillSignal),
+  row(SVC, 'SendSIGKILL', 'b', (st) => kill(st).sendSIGKILL),
+  row(SVC, 'SendSIGHUP', 'b', (st) => kill(st).sendSIGHUP),
+  row(SVC, 'WatchdogSignal', 'i', (st) => kill(st).watchdogSignal),
+];
+
+/** The dependency lists of org.freedesktop.systemd1.Unit, in its order. */
+const DEPENDENCY_KINDS: readonly Kind[] = [
+  'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy',
+  'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf',
+  'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf',
+] as Kind[];
+
+/** systemd refuses manual starts of slices' and targets' peers the same way: only RefuseManualStart= and the load state matter. */
+const canStart = (st: UnitStatus) => loaded(st) && !st.model.unit.refuseManualStart;
+
+/** org.freedesktop.systemd1.Unit: every unit has these. */
+export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
+  row(UNIT, 'Id', 's', (st) => st.id),
+  row(UNIT, 'Names', 'as', (st) => (st.model.names.length > 0 ? st.model.names : [st.id])),
+  // Present on every unit, empty or not: `show -p Requires` prints "Requires=" as systemctl does.
+  ...DEPENDENCY_KINDS.map((k) => row(UNIT, k, 'as', (st: UnitStatus) => [...(st.dependencies[k] ?? [])].sort())),
+  row(UNIT, 'Documentation', 'as', (st) => st.model.unit.documentation),
+  row(UNIT, 'Description', 's', (st) => st.model.unit.description ?? st.id),
+  row(UNIT, 'LoadState', 's', (st) => st.model.loadState),
+  row(UNIT, 'ActiveState', 's', (st) => st.activeState),
+  row(UNIT, 'FreezerState', 's', () => 'running'),
+  row(UNIT, 'SubState', 's', (st) => st.subState),
+  row(UNIT, 'FragmentPath', 's', (st) => st.model.fragmentPath ?? ''),
+  row(UNIT, 'SourcePath', 's', (st) => st.model.unit.sourcePath ?? ''),
+  row(UNIT, 'DropInPaths', 'as', (st) => st.model.dropinPaths),
+  row(UNIT, 'UnitFileState', 's', (st) => st.unitFileState),
+  row(UNIT, 'UnitFilePreset', 's', (st) => (st.model.fragmentPath ? 'enabled' : '')),
+  ...stamp<UnitStatus>(UNIT, 'StateChangeTimestamp', (st) => st.timestamps.stateChange),
+  ...stamp<UnitStatus>(UNIT, 'InactiveExitTimestamp', (st) => st.timestamps.inactiveExit),
+  ...stamp<UnitStatus>(UNIT, 'ActiveEnterTimestamp', (st) => st.timestamps.activeEnter),
+  ...stamp<UnitStatus>(UNIT, 'ActiveExitTimestamp', (st) => st.timestamps.activeExit),
+  ...stamp<UnitStatus>(UNIT, 'InactiveEnterTimestamp', (st) => st.timestamps.inactiveEnter),
+  row(UNIT, 'CanStart', 'b', canStart),
+  // Not a question of the load state: a unit that is not found can still be stopped (whatever of it runs).
+  row(UNIT, 'CanStop', 'b', (st) => !st.model.unit.refuseManualStop && perpetualUnit(st.id) === undefined),
+  row(UNIT, 'CanReload', 'b', (st) => (st.model.service?.execReload.length ?? 0) > 0),
+  row(UNIT, 'CanIsolate', 'b', (st) => st.model.unit.allowIsolate),
+  row(UNIT, 'CanFreeze', 'b', () => false),
+  row(UNIT, 'Job', '(uo)', (st) => (st.job ? [st.job.id, `/org/freedesktop/systemd1/job/${st.job.id}`] : [0, '/'])),
+  row(UNIT, 'StopWhenUnneeded', 'b', (st) => st.model.unit.stopWhenUnneeded),
+  row(UNIT, 'RefuseManualStart', 'b', (st) => st.model.unit.refuseManualStart),
+  row(UNIT, 'RefuseManualStop', 'b', (st) => st.model.unit.refuseManualStop),
+  row(UNIT, 'AllowIsolate', 'b', (st) => st.model.unit.allowIsolate),
+  row(UNIT, 'DefaultDependencies', 'b', (st) => st.model.unit.defaultDependencies),
+  row(UNIT, 'OnSuccessJobMode', 's', (st) => st.model.unit.onSuccessJobMode),
+  row(UNIT, 'OnFailureJobMode', 's', (st) => st.model.unit.onFailureJobMode),
+  row(UNIT, 'IgnoreOnIsolate', 'b', (st) => st.model.unit.ignoreOnIsolate),
+  row(UNIT, 'NeedDaemonReload', 'b', (st) => st.needDaemonReload),
+  row(UNIT, 'JobTimeoutUSec', 't', (st) => st.model.unit.jobTimeoutUSec),
+  row(UNIT, 'JobRunningTimeoutUSec', 't', (st) => st.model.unit.jobRunningTimeoutUSec),
+  row(UNIT, 'JobTimeoutAction', 's', (st) => st.model.unit.jobTimeoutAction),
+  row(UNIT, 'ConditionResult', 'b', (st) => st.conditionResult),
+  row(UNIT, 'AssertResult', 'b', (st) => st.assertResult),
+  ...stamp<UnitStatus>(UNIT, 'ConditionTimestamp', (st) => st.timestamps.condition),
+  ...stamp<UnitStatus>(UNIT, 'AssertTimestamp', (st) => st.timestamps.assert),
+  row(UNIT, 'Transient', 'b', () => false),
+  row(UNIT, 'Perpetual', 'b', (st) => perpetualUnit(st.id) !== undefined),
+  row(UNIT, 'StartLimitIntervalUSec', 't', (st) => st.model.unit.startLimitIntervalUSec ?? usecOf(st.defaults.startLimitIntervalMs)),
+  row(UNIT, 'StartLimitBurst', 'u', (st) => st.model.unit.startLimitBurst ?? st.defaults.startLimitBurst),
+  row(UNIT, 'StartLimitAction', 's', (st) => st.model.unit.startLimitAction),
+  row(UNIT, 'FailureAction', 's', (st) => st.model.unit.failureAction),
+  row(UNIT, 'FailureActionExitStatus', 'i', (st) => st.model.unit.failureActionExitStatus ?? -1),
+  row(UNIT, 'SuccessAction', 's', (st) => st.model.unit.successAction),
+  row(UNIT, 'SuccessActionExitStatus', 'i', (st) => st.model.unit.successActionExitStatus ?? -1),
+  row(UNIT, 'InvocationID', 's', (st) => st.invocationId),
+  row(UNIT, 'CollectMode', 's', (st) => st.model.unit.collectMode),
+];
+
+/** org.freedesktop.systemd1.Manager, the object `systemctl show` without a unit prints. */
+export const MANAGER_PROPERTIES: readonly PropertyRow<ManagerStatus>[] = [
+  row(MGR, 'Version', 's', (ms: ManagerStatus) => ms.version),
+  row(MGR, 'Features', 's', () => '+SVCD'),
+  row(MGR, 'Virtualization', 's', () => process.env.container ?? ''),
+  row(MGR, 'Architecture', 's', () => (process.arch === 'x64' ? 'x86-64' : process.arch)),
+  ...stamp<ManagerStatus>(MGR, 'UserspaceTimestamp', (ms: ManagerStatus) => ms.userspaceTimestamp),
+  ...stamp<ManagerStatus>(MGR, 'FinishTimestamp', (ms: ManagerStatus) => ms.finishTimestamp),
+  row(MGR, 'NNames', 'u', (ms: ManagerStatus) => ms.nNames),
+  row(MGR, 'NFailedUnits', 'u', (ms: ManagerStatus) => ms.nFailedUnits),
+  row(MGR, 'NJobs', 'u', (ms: ManagerStatus) => ms.nJobs),
+  row(MGR, 'Progress', 'd', (ms: ManagerStatus) => (ms.nJobs === 0 ? 1 : 0)),
+  row(MGR, 'UnitPath', 'as', (ms: ManagerStatus) => ms.unitPath),
+  row(MGR, 'DefaultStandardOutput', 's', () => 'journal'),
+  row(MGR, 'DefaultStandardError', 's', () => 'inherit'),
+  row(MGR, 'SystemState', 's', (ms: ManagerStatus) => ms.systemState),
+  row(MGR, 'ExitCode', 'y', (ms: ManagerStatus) => ms.exitCode ?? 0),
+  row(MGR, 'DefaultTimeoutStartUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.timeoutStartMs)),
+  row(MGR, 'DefaultTimeoutStopUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.timeoutStopMs)),
+  row(MGR, 'DefaultTimeoutAbortUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.timeoutAbortMs ?? ms.defaults.timeoutStopMs)),
+  row(MGR, 'DefaultRestartUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.restartMs)),
+  row(MGR, 'DefaultStartLimitIntervalUSec', 't', (ms: ManagerStatus) => usecOf(ms.defaults.startLimitIntervalMs)),
+  row(MGR, 'DefaultStartLimitBurst', 'u', (ms: ManagerStatus) => ms.defaults.startLimitBurst),
+];
+
+/** A unit's rows: the type's interface first, then Unit's, as systemctl prints them. */
+export function unitRows(st: UnitStatus): readonly PropertyRow<UnitStatus>[] {
+  return st.model.service && st.model.exec && st.model.kill ? [...SERVICE_PROPERTIES, ...UNIT_PROPERTIES] : UNIT_PROPERTIES;
+}

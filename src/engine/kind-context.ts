@@ -1,0 +1,75 @@
+/**
+ * The KindContext a unit kind is given (systemd's unit vtable calling back into the manager): the
+ * engine's bookkeeping — state changes, the timers of a state, queued requests, the log — and the
+ * few actions on the machine a kind needs, with the System behind them hidden.
+ *
+ * It exists so that kinds reach the engine and the machine through one narrow door: nothing here
+ * runs a job or a transaction synchronously; state changes and requests only go into the queues,
+ * and a state timer's callback runs guarded (an exception fails nothing but is logged).
+ */
+import type { Timestamp } from './api.js';
+import type { EngineObserver, Queues } from './queues.js';
+import { setState } from './state-changes.js';
+import { SpawnFailure, type SignalName, type System, type TimerHandle } from './system.js';
+import type { KindContext, ManagerDefaults } from './unit-kind.js';
+import type { Runtime } from './unit-table.js';
+
+export interface KindContextDeps {
+  readonly system: System;
+  readonly defaults: ManagerDefaults;
+  readonly queues: Queues;
+  readonly observer: EngineObserver;
+  readonly guard: (fn: () => void) => void;
+  readonly log: (line: string) => void;
+}
+
+/** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
+export function timestamp(system: System): Timestamp {
+  const mono = BigInt(Math.round(system.now() * 1000));
+  return { realtimeUs: system.realtimeUs(), monotonicUs: mono };
+}
+
+/** A timer that belongs to the unit's current state: setState() cancels it. */
+function stateTimer(d: KindContextDeps, r: Runtime, ms: number, fn: () => void): TimerHandle {
+  const h = d.system.setTimer(ms, () => {
+    r.timers.delete(h);
+    d.guard(fn);
+  });
+  r.timers.add(h);
+  return h;
+}
+
+/** Every UnitRuntime a kind is handed is a Runtime of the engine's table: the casts below are safe. */
+export function kindContext(d: KindContextDeps): KindContext {
+  const { system } = d;
+  return {
+    defaults: d.defaults,
+    now: () => system.now(),
+    setState: (u, sub) => setState(u as Runtime, sub, d.queues, d.observer),
+    stateTimer: (u, ms, fn) => stateTimer(d, u as Runtime, ms, fn),
+    spawn: (u, cmd, o) => {
+      try {
+        return system.spawn({
+          unit: u.id, argv: cmd.argv, role: o.role, command: cmd.source, source: u.model.source,
+          privileged: o.privileged, extraEnv: o.extraEnv, invocationId: u.invocationId,
+        });
+      } catch (e) {
+        const status = e instanceof SpawnFailure ? e.status : 203;
+        return { failed: true, status, message: (e as Error).message };
+      }
+    },
+    kill: (_u, pid, signal: SignalName | number) => system.kill(pid, signal),
+    processes: (u, known, fresh) => system.unitProcesses(u.id, known, fresh),
+    strayProcesses: () => system.strayProcesses(),
+    readPidFile: (path) => system.readPidFile(path),
+    releaseRuntime: (u) => system.releaseRuntime(u.id),
+    requestJob: (u, type, mode) => {
+      d.queues.requests.push({ unit: u.id, type, mode });
+    },
+    timestamp: () => timestamp(system),
+    log: (u, text) => {
+      if (d.observer.unitLog) d.observer.unitLog(u.id, text);
+      else d.log(`${u.id}: ${text}`);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * sd_notify messages from a service (systemd's service_notify_message): READY=, RELOADING=,
+ * STOPPING=, STATUS=, ERRNO=, MAINPID=, WATCHDOG=, WATCHDOG_USEC=, EXTEND_TIMEOUT_USEC=, from the
+ * processes NotifyAccess= allows.
+ */
+import { NEVER } from '../../api.js';
+import type { KindContext } from '../../unit-kind.js';
+import { enterSignal } from './kill.js';
+import { arm, isNotifyType, notifyAccess, setState, spec, stateOf, UP_STATES, type ServiceUnit } from './state.js';
+import { enterRunning, enterStartPost, enterStop } from './transitions.js';
+import { resetWatchdog } from './watchdog.js';
+
+function allowedToNotify(u: ServiceUnit, pid: number): boolean {
+  switch (notifyAccess(spec(u))) {
+    case 'none': return false;
+    case 'main': return pid === u.mainPid;
+    case 'exec': return pid === u.mainPid || pid === u.controlPid;
+    case 'all': return true;
+  }
+}
+
+export function notify(u: ServiceUnit, pid: number, message: string, ctx: KindContext): void {
+  if (!allowedToNotify(u, pid)) return;
+  const s = spec(u);
+  for (const line of message.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    switch (key) {
+      case 'STATUS':
+        u.statusText = value;
+        break;
+      case 'ERRNO':
+        u.statusErrno = Number(value) || 0;
+        break;
+      case 'MAINPID': {
+        const p = Number(value);
+        if (Number.isInteger(p) && p > 1 && p !== u.mainPid) {
+          u.mainPid = p;
+          u.execMain = { pid: p, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+        }
+        break;
+      }
+      case 'READY':
+        if (value === '1' && stateOf(u) === 'start' && isNotifyType(s)) enterStartPost(u, ctx);
+        else if (value === '1' && stateOf(u) === 'reload' && s.type === 'notify-reload') enterRunning(u, ctx, 'success');
+        break;
+      case 'RELOADING':
+        if (value === '1' && stateOf(u) === 'running') setState(u, ctx, 'reload');
+        break;
+      case 'STOPPING':
+        if (value === '1' && stateOf(u) === 'running') {
+          u.state.forbidRestart = true;
+          enterStop(u, ctx, 'success');
+        }
+        break;
+      case 'WATCHDOG':
+        // WATCHDOG=1 starts a new period; WATCHDOG=trigger fails the service at once, as an
+        // expired watchdog would (systemd's service_force_watchdog), in any state still up.
+        if (value === '1') resetWatchdog(u, ctx);
+        else if (value === 'trigger' && UP_STATES.has(stateOf(u))) {
+          ctx.log(u, 'Watchdog request (last status: ' + (u.statusText || 'n/a') + ')!');
+          enterSignal(u, ctx, 'stop-watchdog', 'watchdog');
+        }
+        break;
+      case 'WATCHDOG_USEC': {
+        // The service's own period replaces WatchdogSec= until its next start.
+        if (!/^[0-9]+$/.test(value)) break;
+        const us = Number(value);
+        u.state.watchdogOverrideMs = us === 0 ? Infinity : us / 1000;
+        resetWatchdog(u, ctx);
+        break;
+      }
+      case 'EXTEND_TIMEOUT_USEC': {
+        const us = Number(value);
+        if (Number.isFinite(us) && us > 0 && (stateOf(u) === 'start' || stateOf(u) === 'start-pre' || stateOf(u) === 'start-post' || stateOf(u) === 'stop' || stateOf(u) === 'stop-sigterm' || stateOf(u) === 'stop-post')) {
+          const state = stateOf(u);
+          setState(u, ctx, state);
+          arm(u, ctx, us / 1000, () => {
+            ctx.log(u, `${state} operation timed out (extended). Terminating.`);
+            enterSignal(u, ctx, state.startsWith('stop') ? 'stop-sigkill' : 'stop-sigterm', 'timeout');
+          });
+        }
+        break;
+      }
+      default:
+        break; // other keys (FDSTORE=, BUSERROR=, …) are not acted on
+    }
+  }
+}

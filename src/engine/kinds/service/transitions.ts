@@ -1,0 +1,182 @@
+/**
+ * Entering a service's states, as systemd's service.c is read through its service_enter_*
+ * functions: each entry begins its phase's commands, arms its timeout, or moves straight on when
+ * the phase has nothing to run.
+ *
+ *   dead|failed → condition (ExecCondition=) → start-pre → start → start-post → running | exited
+ *   running|exited → stop (ExecStop=) → stop-sigterm → … (kill.ts) → stop-post (ExecStopPost=)
+ *   → final-sigterm → … → dead | failed | auto-restart (restart.ts)
+ */
+import { NEVER } from '../../api.js';
+import type { KindContext, UnitResult } from '../../unit-kind.js';
+import { beginPhase, runNext } from './exec.js';
+import { enterSignal, hasLiveProcesses, killOrSkip, processesOf } from './kill.js';
+import { enterAutoRestart, shallRestart } from './restart.js';
+import { arm, setResult, setState, spec, stateOf, timeoutStart, timeoutStop, type ServiceUnit } from './state.js';
+import { resetWatchdog } from './watchdog.js';
+
+export function enterCondition(u: ServiceUnit, ctx: KindContext): void {
+  beginPhase(u, 'ExecCondition');
+  if ((spec(u).execCondition ?? []).length === 0) return enterStartPre(u, ctx);
+  setState(u, ctx, 'condition');
+  armStartTimeout(u, ctx);
+  runNext(u, ctx, 'control');
+}
+
+export function armStartTimeout(u: ServiceUnit, ctx: KindContext): void {
+  const state = stateOf(u);
+  arm(u, ctx, timeoutStart(spec(u), ctx), () => {
+    const what = state === 'start-post' ? 'Start-post' : state;
+    switch (spec(u).timeoutStartFailureMode ?? 'terminate') {
+      case 'terminate':
+        if (state === 'start-post') {
+          ctx.log(u, 'Start-post operation timed out. Stopping.');
+          return enterStop(u, ctx, 'timeout');
+        }
+        ctx.log(u, `${what} operation timed out. Terminating.`);
+        return enterSignal(u, ctx, 'stop-sigterm', 'timeout');
+      case 'abort':
+        ctx.log(u, `${what} operation timed out. Aborting.`);
+        return enterSignal(u, ctx, 'stop-watchdog', 'timeout');
+      case 'kill':
+        return killOrSkip(u, ctx, `${what} operation timed out.`, 'stop-sigkill');
+    }
+  });
+}
+
+export function enterStartPre(u: ServiceUnit, ctx: KindContext): void {
+  beginPhase(u, 'ExecStartPre');
+  if ((spec(u).execStartPre ?? []).length === 0) return enterStart(u, ctx);
+  setState(u, ctx, 'start-pre');
+  armStartTimeout(u, ctx);
+  runNext(u, ctx, 'control');
+}
+
+export function enterStart(u: ServiceUnit, ctx: KindContext): void {
+  const s = spec(u);
+  beginPhase(u, 'ExecStart');
+  if (s.execStart.length === 0) {
+    // Only oneshot services may lack ExecStart= (the loader refuses the others).
+    return enterStartPost(u, ctx);
+  }
+  setState(u, ctx, 'start');
+  // Type=forking's ExecStart= is a control process: the daemon it leaves behind is the main one.
+  const role = s.type === 'forking' ? 'control' : 'main';
+  if (s.type !== 'simple' && s.type !== 'idle' && s.type !== 'exec') armStartTimeout(u, ctx);
+  runNext(u, ctx, role);
+  if (stateOf(u) !== 'start') return; // a spawn failure moved on already
+  // simple/idle (and exec, whose execve() the spawner waited for) are started once the process is.
+  if ((s.type === 'simple' || s.type === 'idle' || s.type === 'exec' || s.type === 'dbus') && u.mainPid > 0) enterStartPost(u, ctx);
+}
+
+export function enterStartPost(u: ServiceUnit, ctx: KindContext): void {
+  resetWatchdog(u, ctx);
+  beginPhase(u, 'ExecStartPost');
+  if ((spec(u).execStartPost ?? []).length === 0) return enterRunning(u, ctx, 'success');
+  setState(u, ctx, 'start-post');
+  armStartTimeout(u, ctx);
+  runNext(u, ctx, 'control');
+}
+
+export function enterRunning(u: ServiceUnit, ctx: KindContext, f: UnitResult): void {
+  const s = spec(u);
+  setResult(u, f);
+  u.controlPid = 0;
+  if (u.result !== 'success') return enterSignal(u, ctx, 'stop-sigterm', u.result);
+  if (u.mainPid > 0 || (s.type === 'forking' && !s.pidFile && u.mainPid === 0 && hasLiveProcesses(u, ctx))) {
+    setState(u, ctx, 'running');
+    armRuntimeMax(u, ctx);
+    return;
+  }
+  if (s.remainAfterExit) return setState(u, ctx, 'exited');
+  enterStop(u, ctx, 'success');
+}
+
+/**
+ * RuntimeMaxSec=: counted from when the run became active (systemd's active_enter_timestamp), so a
+ * reload does not restart it; it ends the run as a failed stop (systemd's service_dispatch_timer).
+ */
+export function armRuntimeMax(u: ServiceUnit, ctx: KindContext): void {
+  const max = spec(u).runtimeMaxMs;
+  if (max === undefined || !Number.isFinite(max)) return;
+  const d = u.state;
+  d.runtimeDeadline ??= ctx.now() + max;
+  ctx.stateTimer(u, Math.max(0, d.runtimeDeadline - ctx.now()), () => {
+    ctx.log(u, 'Service reached runtime time limit. Stopping.');
+    enterStop(u, ctx, 'timeout');
+  });
+}
+
+export function enterStop(u: ServiceUnit, ctx: KindContext, f: UnitResult): void {
+  setResult(u, f);
+  beginPhase(u, 'ExecStop');
+  if ((spec(u).execStop ?? []).length === 0) return enterSignal(u, ctx, 'stop-sigterm', 'success');
+  setState(u, ctx, 'stop');
+  arm(u, ctx, timeoutStop(spec(u), ctx), () => stopTimedOut(u, ctx, 'Stopping timed out.', 'stop'));
+  runNext(u, ctx, 'control');
+}
+
+export function enterStopPost(u: ServiceUnit, ctx: KindContext, f: UnitResult): void {
+  setResult(u, f);
+  beginPhase(u, 'ExecStopPost');
+  if ((spec(u).execStopPost ?? []).length === 0) return enterSignal(u, ctx, 'final-sigterm', 'success');
+  setState(u, ctx, 'stop-post');
+  arm(u, ctx, timeoutStop(spec(u), ctx), () => stopTimedOut(u, ctx, "State 'stop-post' timed out.", 'final'));
+  runNext(u, ctx, 'control');
+}
+
+/** ExecStop= (stop) or ExecStopPost= (final) outlived TimeoutStopSec=: TimeoutStopFailureMode= decides. */
+export function stopTimedOut(u: ServiceUnit, ctx: KindContext, what: string, phase: 'stop' | 'final'): void {
+  switch (spec(u).timeoutStopFailureMode ?? 'terminate') {
+    case 'terminate':
+      ctx.log(u, `${what} Terminating.`);
+      return enterSignal(u, ctx, phase === 'stop' ? 'stop-sigterm' : 'final-sigterm', 'timeout');
+    case 'abort':
+      ctx.log(u, `${what} Aborting.`);
+      return enterSignal(u, ctx, phase === 'stop' ? 'stop-watchdog' : 'final-watchdog', 'timeout');
+    case 'kill':
+      return killOrSkip(u, ctx, what, phase === 'stop' ? 'stop-sigkill' : 'final-sigkill');
+  }
+}
+
+export function enterDead(u: ServiceUnit, ctx: KindContext, f: UnitResult, allowRestart: boolean): void {
+  setResult(u, f);
+  u.mainPid = 0;
+  u.controlPid = 0;
+  // A fresh PrivateTmp= for the next run, also after an automatic restart (as service_enter_dead).
+  ctx.releaseRuntime(u);
+  if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) return enterAutoRestart(u, ctx);
+  u.state.forbidRestart = false;
+  setState(u, ctx, u.result === 'success' || u.result === 'exec-condition' ? 'dead' : 'failed');
+}
+
+/** Polls for PIDFile= while in "start" (systemd watches it with inotify); the start timeout ends the wait. */
+export function waitForPidFile(u: ServiceUnit, ctx: KindContext): void {
+  const poll = () => {
+    if (stateOf(u) !== 'start') return;
+    if (readMainPid(u, ctx)) return enterStartPost(u, ctx);
+    ctx.stateTimer(u, 50, poll);
+  };
+  ctx.stateTimer(u, 50, poll);
+}
+
+export function readMainPid(u: ServiceUnit, ctx: KindContext): number {
+  const s = spec(u);
+  if (!s.pidFile) return 0;
+  const pid = ctx.readPidFile(s.pidFile);
+  if (pid > 0) {
+    u.mainPid = pid;
+    u.execMain = { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+  }
+  return pid;
+}
+
+/** GuessMainPID=: the one process of the unit left after the forking parent exited. */
+export function guessMainPid(u: ServiceUnit, ctx: KindContext): void {
+  if (spec(u).guessMainPid === false) return;
+  const procs = processesOf(u, ctx, true);
+  if (procs.length === 1) {
+    u.mainPid = procs[0]!;
+    u.execMain = { pid: u.mainPid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * One unit's snapshot: everything `svcctl show`, `svcctl status` and D-Bus print about a unit,
+ * gathered in one call from the model, the engine's run-time record and the manager's books, then
+ * frozen. The control layer formats from it and never calls back into the manager, so a request
+ * sees one consistent moment and the manager's internals stay its own.
+ *
+ * Reading the unit's processes' names (/proc/PID/comm, cmdline) happens here, at the moment the
+ * pids are known, rather than later in the formatter when a process may have gone or been replaced.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Kind } from '../graph/atoms.js';
+import { dirname } from 'node:path';
+import { isGeneratedPath } from '../unit/generators.js';
+import { Installer } from '../unit/install.js';
+import { SYSTEM_UNIT_PATH } from '../shared/lookup-paths.js';
+import type { Unit } from '../unit/model.js';
+import type { JobInfo, ProcessInfo, UnitStatus, UnitTimestamps } from './api.js';
+import type { ManagerDefaults, UnitRuntime } from './unit-kind.js';
+
+/** What the manager knows about a unit besides its model and run-time record. */
+export interface UnitBookView {
+  readonly timestamps: UnitTimestamps;
+  readonly conditionResult: boolean;
+  readonly assertResult: boolean;
+  readonly failedCondition?: UnitStatus['failedCondition'];
+  /** When the unit's files were read (ms since the epoch), for NeedDaemonReload=. */
+  readonly loadedAt: number;
+}
+
+export interface SnapshotInput {
+  readonly runtime: Readonly<UnitRuntime>;
+  readonly job?: JobInfo;
+  readonly model: Unit;
+  readonly book: UnitBookView;
+  readonly dependencies: Readonly<Partial<Record<Kind, readonly string[]>>>;
+  /** Pids of the unit's processes (main, control, their descendants). */
+  readonly pids: readonly number[];
+  readonly controlGroup: string;
+  readonly defaults: ManagerDefaults;
+}
+
+export function unitSnapshot(i: SnapshotInput): UnitStatus {
+  const r = i.runtime;
+  const snap: UnitStatus = {
+    id: r.id,
+    model: i.model,
+    dependencies: Object.freeze({ ...i.dependencies }),
+    activeState: r.activeState,
+    subState: r.subState,
+    result: r.result,
+    job: i.job,
+    mainPid: r.mainPid,
+    controlPid: r.controlPid,
+    execMain: r.execMain,
+    commands: r.commands,
+    nRestarts: r.nRestarts,
+    statusText: r.statusText,
+    statusErrno: r.statusErrno,
+    invocationId: r.invocationId,
+    timestamps: Object.freeze({ ...i.book.timestamps }),
+    // Unchecked conditions have not held: systemd says ConditionResult=no until the first check.
+    conditionResult: i.book.timestamps.condition.monotonicUs !== 0n && i.book.conditionResult,
+    assertResult: i.book.timestamps.assert.monotonicUs !== 0n && i.book.assertResult,
+    failedCondition: i.book.failedCondition,
+    needDaemonReload: needsReload(i.model, i.book.loadedAt),
+    unitFileState: unitFileState(i.model),
+    processes: Object.freeze([...i.pids].sort((a, b) => a - b).map(processInfo)),
+    controlGroup: i.controlGroup,
+    defaults: i.defaults,
+  };
+  return Object.freeze(snap);
+}
+
+/**
+ * UnitFileState=, as `show` prints it and `status` puts it in the Loaded: line. A unit is enabled by
+ * links in /etc/systemd/system or /run/systemd/system, which the installer reads (as `is-enabled`
+ * does); a unit file found elsewhere (a --unit-path directory) cannot be enabled there, and systemd
+ * calls it disabled.
+ */
+export function unitFileState(m: Unit): string {
+  if (m.loadState === 'masked') return 'masked';
+  if (!m.fragmentPath) return '';
+  if (isGeneratedPath(m.fragmentPath)) return 'generated';
+  const i = m.install;
+  if (i.wantedBy.length + i.requiredBy.length + i.alias.length === 0) return i.also.length > 0 ? 'indirect' : 'static';
+  if (!SYSTEM_UNIT_PATH.includes(dirname(m.fragmentPath))) return 'disabled';
+  return new Installer('').state(m.id) ?? 'disabled';
+}
+
+/** NeedDaemonReload=: the fragment or a drop-in changed on disk after the unit was loaded. */
+function needsReload(u: Unit, loadedAt: number): boolean {
+  for (const p of [u.fragmentPath, ...u.dropinPaths]) {
+    if (!p) continue;
+    try {
+      if (statSync(p).mtimeMs > loadedAt) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+function readProc(pid: number, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'latin1');
+  } catch {
+    return ''; // gone since its pid was listed
+  }
+}
+
+function processInfo(pid: number): ProcessInfo {
+  const words = readProc(pid, 'cmdline').split('\0').filter(Boolean);
+  return Object.freeze({
+    pid,
+    comm: readProc(pid, 'comm').trim(),
+    cmdline: words.map((w) => (/\s/.test(w) ? `"${w}"` : w)).join(' '),
+  });
+}
