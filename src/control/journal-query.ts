@@ -4,15 +4,15 @@
  * short-precise, json, json-pretty, cat, verbose). Reading goes through the file format's indexes
  * (src/journal/file-reader.ts): `-u X -n 50` walks X's entry arrays backwards from the tail.
  */
+import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory.js';
+import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory-reader.js';
 import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
 import { readBootId, readMachineId } from '../journal/format.js';
-import type { Usec } from '../shared/timespan.js';
-import { parseTimestamp, realtimeNow } from '../shared/timestamp.js';
-import { localZone } from '../shared/tzfile.js';
 import { globRegExp, stringIsGlob } from '../shared/glob.js';
+
+export type { JournalEntry };
 
 export type OutputMode = 'short' | 'short-iso' | 'short-precise' | 'short-monotonic' | 'json' | 'json-pretty' | 'json-sse' | 'cat' | 'verbose' | 'with-unit';
 export const OUTPUT_MODES: readonly string[] = ['short', 'short-iso', 'short-precise', 'short-monotonic', 'json', 'json-pretty', 'json-sse', 'cat', 'verbose', 'with-unit'];
@@ -53,15 +53,6 @@ export function parsePriority(text: string): number[] | undefined {
   return n === undefined ? undefined : Array.from({ length: n + 1 }, (_, i) => i);
 }
 
-/**
- * --since/--until: a systemd.time(7) time stamp read as journalctl 252 reads it ("@1765000000",
- * "5min ago", "today", "2026-12-07 10:00 Europe/Berlin", …), in microseconds since the epoch.
- */
-export function parseTime(text: string, env: Readonly<Record<string, string | undefined>>, now: Usec = realtimeNow()): number | undefined {
-  const r = parseTimestamp(text, { now, zone: localZone(env), zoneFileSuffix: 'evaluate' });
-  return r.ok ? Number(r.value) : undefined;
-}
-
 /** Where journalctl looks without -D: the persistent and the volatile directory of this machine. */
 export function defaultDirs(): string[] {
   const id = readMachineId();
@@ -94,68 +85,92 @@ function matchesUnit(e: JournalEntry, units: readonly RegExp[]): boolean {
 }
 
 /** Entries of several directories merged in journalctl's order. */
-function* merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
-  if (dirs.length === 1) {
-    yield* readDirectory(dirs[0]!, opts);
-    return;
-  }
+function merged(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
+  return dirs.length === 1 ? readDirectory(dirs[0]!, opts) : mergedDirs(dirs, opts);
+}
+
+function* mergedDirs(dirs: readonly string[], opts: DirectoryReadOptions): Generator<JournalEntry> {
   const its = dirs.map((d) => readDirectory(d, opts));
-  const heads = its.map((it) => it.next()).map((r, i) => ({ i, r }));
-  const sign = opts.reverse ? -1 : 1;
-  for (;;) {
-    let best: { i: number; r: IteratorResult<JournalEntry> } | undefined;
-    for (const h of heads) if (!h.r.done && (!best || sign * compareEntries(h.r.value, best.r.value as JournalEntry) < 0)) best = h;
-    if (!best) return;
-    yield best.r.value as JournalEntry;
-    best.r = its[best.i]!.next();
+  try {
+    const heads = its.map((it) => it.next()).map((r, i) => ({ i, r }));
+    const sign = opts.reverse ? -1 : 1;
+    for (;;) {
+      let best: { i: number; r: IteratorResult<JournalEntry> } | undefined;
+      for (const h of heads) if (!h.r.done && (!best || sign * compareEntries(h.r.value, best.r.value as JournalEntry) < 0)) best = h;
+      if (!best) return;
+      yield best.r.value as JournalEntry;
+      best.r = its[best.i]!.next();
+    }
+  } finally {
+    for (const it of its) it.return(undefined);
   }
 }
 
 /**
- * The entries a query selects, oldest first (newest first with reverse). With -n, only the last N
- * are read: the walk goes backwards from the tail and stops.
+ * The entries a query selects, oldest first (newest first with reverse), one at a time: a listing
+ * holds one entry per file in memory, whatever the journal's size. With -n the walk goes
+ * backwards from the tail and stops: only those N entries are held, then given out in order.
+ * `after` (-f) gives what follows that entry, walking forward from it.
  */
-export function query(q: LogQuery, after?: JournalEntry): JournalEntry[] {
+export function* queryEntries(q: LogQuery, after?: JournalEntry): Generator<JournalEntry> {
   const plain = q.units.every((u) => !stringIsGlob(u));
   const matches = q.priorities ? q.priorities.map((p) => ({ name: 'PRIORITY', value: String(p) })) : [];
   // journalctl -u matches with fnmatch(…, FNM_NOESCAPE).
   const unitRes = q.units.map((u) => globRegExp(u, { noescape: true }));
-  const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId };
-  const keep = (e: JournalEntry) => (unitRes.length === 0 || matchesUnit(e, unitRes)) && (!q.grep || q.grep.test(field(e, 'MESSAGE') ?? ''));
+  const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId, after: after && { seqnumId: after.seqnumId, seqnum: after.seqnum } };
+  // Plain unit names are matched through the files' indexes below; only globs need a look at each entry.
+  const checkUnit = unitRes.length > 0 && !plain;
+  const keep = (e: JournalEntry) => (!checkUnit || matchesUnit(e, unitRes)) && (!q.grep || q.grep.test(field(e, 'MESSAGE') ?? ''));
   const sources = (reverse: boolean): Generator<JournalEntry>[] => {
     if (q.units.length === 0 || !plain) return [merged(q.dirs, { ...base, reverse })];
     // Unit messages carry _SYSTEMD_UNIT= (from the service) or UNIT= (from svcd about it): read both indexes.
     return ['_SYSTEMD_UNIT', 'UNIT'].map((name) => merged(q.dirs, { ...base, reverse, matches: [...matches, ...q.units.map((u) => ({ name, value: u }))] }));
   };
-  const collect = (reverse: boolean, limit?: number): JournalEntry[] => {
+  function* selected(reverse: boolean): Generator<JournalEntry> {
     const its = sources(reverse);
     const heads = its.map((it) => it.next());
     const sign = reverse ? -1 : 1;
-    const out: JournalEntry[] = [];
     let last: JournalEntry | undefined;
-    for (;;) {
-      let bi = -1;
-      for (let i = 0; i < heads.length; i++) if (!heads[i]!.done && (bi < 0 || sign * compareEntries(heads[i]!.value as JournalEntry, heads[bi]!.value as JournalEntry) < 0)) bi = i;
-      if (bi < 0) break;
-      const e = heads[bi]!.value as JournalEntry;
-      heads[bi] = its[bi]!.next();
-      if (last && compareEntries(e, last) === 0 && e.xorHash === last.xorHash) continue;
-      last = e;
-      if (after && (reverse ? compareEntries(e, after) <= 0 : compareEntries(e, after) <= 0)) {
-        if (reverse) break;
-        continue;
+    try {
+      for (;;) {
+        let bi = -1;
+        for (let i = 0; i < heads.length; i++) if (!heads[i]!.done && (bi < 0 || sign * compareEntries(heads[i]!.value as JournalEntry, heads[bi]!.value as JournalEntry) < 0)) bi = i;
+        if (bi < 0) return;
+        const e = heads[bi]!.value as JournalEntry;
+        heads[bi] = its[bi]!.next();
+        // An entry in both indexes (a unit's own message naming itself) comes once.
+        if (last && compareEntries(e, last) === 0 && e.xorHash === last.xorHash) continue;
+        last = e;
+        if (after && compareEntries(e, after) <= 0) {
+          if (reverse) return;
+          continue;
+        }
+        if (keep(e)) yield e;
       }
-      if (!keep(e)) continue;
-      out.push(e);
-      if (limit !== undefined && out.length >= limit) break;
+    } finally {
+      // Closes the files when the caller stops early (-n reached, the reader of our output gone).
+      for (const it of its) it.return(undefined);
     }
-    return out;
-  };
-  if (q.lines !== undefined || after) {
-    const newestFirst = collect(true, q.lines);
-    return q.reverse ? newestFirst : newestFirst.reverse();
   }
-  return collect(q.reverse);
+  // -f resuming after the last entry shown: forward from there (each file's walk starts past it).
+  if (q.lines === undefined && (!after || !q.reverse)) {
+    yield* selected(after ? false : q.reverse);
+    return;
+  }
+  const newestFirst: JournalEntry[] = [];
+  if (q.lines !== 0) {
+    for (const e of selected(true)) {
+      newestFirst.push(e);
+      if (q.lines !== undefined && newestFirst.length >= q.lines) break;
+    }
+  }
+  if (q.reverse) yield* newestFirst;
+  else for (let i = newestFirst.length - 1; i >= 0; i--) yield newestFirst[i]!;
+}
+
+/** queryEntries() as an array (a unit's last lines for `status`). */
+export function query(q: LogQuery, after?: JournalEntry): JournalEntry[] {
+  return [...queryEntries(q, after)];
 }
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -206,6 +221,27 @@ function jsonObject(e: JournalEntry): Record<string, unknown> {
     } else o[f.name] = v;
   }
   return o;
+}
+
+/** True when the bytes are what printable() accepts: valid UTF-8 without control characters but TAB and NL. */
+function printableBytes(v: Buffer): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i]!;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a) || b === 0x7f) return false;
+  }
+  return isUtf8(v);
+}
+
+/**
+ * An entry as formatEntry() prints it, as bytes where that is cheaper: `-o cat` of a printable
+ * MESSAGE= is the stored bytes themselves, never decoded and encoded again.
+ */
+export function formatEntryOutput(e: JournalEntry, mode: OutputMode, color: boolean): string | Buffer {
+  if (mode === 'cat') {
+    const m = e.fields.find((f) => f.name === 'MESSAGE');
+    if (m?.value && printableBytes(m.value)) return m.value;
+  }
+  return formatEntry(e, mode, color);
 }
 
 export function formatEntry(e: JournalEntry, mode: OutputMode, color: boolean): string {

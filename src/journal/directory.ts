@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import type { JournalSettings, Storage } from '../config/system-conf.js';
 import { FileState, realtimeUsec, type Id128 } from './format.js';
-import { type FieldMatch, type JournalEntry, JournalFileReader } from './file-reader.js';
+import { JournalFileReader } from './file-reader.js';
 import {
   type EntryTimestamps, FILE_SIZE_MAX, type JournalField, type JournalItem, type JournalItemSet, JournalFileWriter, type JournalWriterOptions,
 } from './file-writer.js';
@@ -319,108 +319,4 @@ export class JournalDirectory {
   }
 }
 
-export interface DirectoryReadOptions {
-  matches?: readonly FieldMatch[];
-  reverse?: boolean;
-  /** Realtime bounds in microseconds (inclusive). */
-  since?: number;
-  until?: number;
-  /** Only entries of this boot (journalctl -b). */
-  bootId?: Id128;
-}
-
-/** journalctl's order between entries of different files (sd-journal's compare_entries). */
-export function compareEntries(a: JournalEntry, b: JournalEntry): number {
-  if (a.seqnumId === b.seqnumId && a.seqnum !== b.seqnum) return a.seqnum - b.seqnum;
-  if (a.bootId === b.bootId && a.monotonic !== b.monotonic) return a.monotonic - b.monotonic;
-  if (a.realtime !== b.realtime) return a.realtime - b.realtime;
-  return a.xorHash < b.xorHash ? -1 : a.xorHash > b.xorHash ? 1 : 0;
-}
-
-/** Journal files of a directory (and of its machine-id subdirectories, as journalctl -D reads). */
-export function journalFiles(dir: string): string[] {
-  const out: string[] = [];
-  // journalctl --file FILE: a file stands for itself.
-  if ((dir.endsWith('.journal') || dir.endsWith('.journal~')) && existsSync(dir) && statSync(dir).isFile()) return [dir];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const name of names.sort()) {
-    const p = join(dir, name);
-    if (name.endsWith('.journal') || name.endsWith('.journal~')) out.push(p);
-    else if (/^[0-9a-f]{32}$/.test(name)) {
-      try {
-        if (statSync(p).isDirectory()) out.push(...journalFiles(p));
-      } catch {
-        // vanished meanwhile
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Entries of every file in `dir`, merged in journalctl's order. Unreadable files are skipped
- * (journalctl warns and goes on too); their paths land in `skipped`.
- */
-export function* readDirectory(dir: string, opts: DirectoryReadOptions = {}, skipped: string[] = []): Generator<JournalEntry> {
-  const readers: JournalFileReader[] = [];
-  for (const f of journalFiles(dir)) {
-    try {
-      readers.push(JournalFileReader.open(f));
-    } catch {
-      skipped.push(f);
-    }
-  }
-  const sign = opts.reverse ? -1 : 1;
-  const keep = (e: JournalEntry): boolean =>
-    (opts.since === undefined || e.realtime >= opts.since) &&
-    (opts.until === undefined || e.realtime <= opts.until) &&
-    (opts.bootId === undefined || e.bootId === opts.bootId);
-  try {
-    const heads: { it: Generator<JournalEntry>; cur: JournalEntry }[] = [];
-    for (const r of readers) {
-      let it: Generator<JournalEntry>;
-      try {
-        it = r.entries({ matches: opts.matches, reverse: opts.reverse });
-        const first = it.next();
-        if (!first.done) heads.push({ it, cur: first.value });
-      } catch {
-        skipped.push(r.path);
-      }
-    }
-    while (heads.length > 0) {
-      let best = 0;
-      for (let i = 1; i < heads.length; i++) {
-        if (sign * compareEntries(heads[i].cur, heads[best].cur) < 0) best = i;
-      }
-      const h = heads[best];
-      const e = h.cur;
-      let next: IteratorResult<JournalEntry>;
-      try {
-        next = h.it.next();
-      } catch {
-        next = { done: true, value: undefined };
-      }
-      if (next.done) heads.splice(best, 1);
-      else h.cur = next.value;
-      if (keep(e)) yield e;
-    }
-  } finally {
-    for (const r of readers) r.close();
-  }
-}
-
-/** The last `n` entries of a directory (journalctl -D DIR -n N), oldest first unless reverse. */
-export function tailDirectory(dir: string, n: number, opts: DirectoryReadOptions = {}): JournalEntry[] {
-  const out: JournalEntry[] = [];
-  if (n <= 0) return out;
-  for (const e of readDirectory(dir, { ...opts, reverse: true })) {
-    out.push(e);
-    if (out.length >= n) break;
-  }
-  return opts.reverse ? out : out.reverse();
-}
+export { compareEntries, journalFiles, readDirectory, tailDirectory, type DirectoryReadOptions } from './directory-reader.js';

@@ -14,13 +14,10 @@ import {
   ObjectType, SIGNATURE, readU64,
 } from './format.js';
 import { jenkinsHash64, siphash24 } from './hash.js';
+import { intersectionOf, unionOf } from './offset-streams.js';
+import { FileBytes, JournalFormatError } from './file-bytes.js';
 
-export class JournalFormatError extends Error {
-  constructor(readonly path: string, message: string) {
-    super(`${path}: ${message}`);
-    this.name = 'JournalFormatError';
-  }
-}
+export { JournalFormatError };
 
 export interface JournalHeaderInfo {
   compatibleFlags: number;
@@ -67,6 +64,25 @@ export interface JournalEntry {
   fields: JournalEntryField[];
 }
 
+/** An entry as read from a file: its xor_hash is made text only when asked for (a tie in the merge order, a cursor). */
+class FileEntry implements JournalEntry {
+  constructor(
+    readonly offset: number,
+    readonly seqnum: number,
+    readonly seqnumId: string,
+    readonly realtime: number,
+    readonly monotonic: number,
+    readonly bootId: string,
+    private readonly xorHi: number,
+    private readonly xorLo: number,
+    readonly fields: JournalEntryField[],
+  ) {}
+
+  get xorHash(): string {
+    return hex8(this.xorHi) + hex8(this.xorLo);
+  }
+}
+
 /** A field match as journalctl takes it: `NAME=value`. Same name: OR; different names: AND. */
 export interface FieldMatch {
   name: string;
@@ -76,10 +92,19 @@ export interface FieldMatch {
 export interface ReadOptions {
   matches?: readonly FieldMatch[];
   reverse?: boolean;
+  /** Forward walks start past this entry (of this file's seqnum lineage; `-f` resuming). */
+  after?: { seqnumId: string; seqnum: number };
 }
 
-const CHUNK = 1 << 20;
-const MAX_CHUNKS = 32;
+// Decoded data objects shared by several entries (_PID=, _SYSTEMD_UNIT=, …) are kept, so a long
+// listing decodes each once; one-entry objects (most MESSAGE=s) are not, so memory stays flat.
+const MAX_SHARED_FIELDS = 4096;
+// The field that is mostly not shared: its name is not made anew for each entry.
+const MESSAGE = Buffer.from('MESSAGE');
+const isMessage = (o: Buffer, at: number): boolean => {
+  for (let i = 0; i < 7; i++) if (o[at + i] !== MESSAGE[i]) return false;
+  return true;
+};
 
 /** Formats journalctl's cursor for an entry (`__CURSOR`). */
 export function formatCursor(e: JournalEntry): string {
@@ -96,12 +121,15 @@ export class JournalFileReader {
   private readonly keyed: boolean;
   private readonly fileIdBuf: Buffer;
   private readonly arenaEnd: number;
-  private readonly chunks = new Map<number, Buffer>();
+  private readonly io: FileBytes;
+  private readonly sharedFields = new Map<number, JournalEntryField>();
+  private lastBootId: { words: [number, number, number, number]; text: string } | undefined;
 
   private constructor(path: string, fd: number) {
     this.path = path;
     this.fd = fd;
     this.fileSize = fstatSync(fd).size;
+    this.io = new FileBytes(path, fd, this.fileSize);
     const head = Buffer.alloc(272);
     const got = readSync(fd, head, 0, head.length, 0);
     if (got < MIN_HEADER_SIZE || !head.subarray(0, 8).equals(SIGNATURE)) {
@@ -160,44 +188,29 @@ export class JournalFileReader {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    this.chunks.clear();
+    this.io.clear();
+    this.sharedFields.clear();
   }
 
   // ---- raw access ------------------------------------------------------------------------
-
-  /** `len` bytes at `off`, from a small cache of 1 MiB chunks (objects straddling two: one read). */
-  private bytes(off: number, len: number): Buffer {
-    if (off < 0 || off + len > this.fileSize) throw new JournalFormatError(this.path, `read past end at ${off}`);
-    const c = Math.floor(off / CHUNK);
-    if (Math.floor((off + len - 1) / CHUNK) !== c) {
-      const b = Buffer.allocUnsafe(len);
-      readSync(this.fd, b, 0, len, off);
-      return b;
-    }
-    let chunk = this.chunks.get(c);
-    if (!chunk) {
-      const start = c * CHUNK;
-      chunk = Buffer.allocUnsafe(Math.min(CHUNK, this.fileSize - start));
-      readSync(this.fd, chunk, 0, chunk.length, start);
-      if (this.chunks.size >= MAX_CHUNKS) this.chunks.delete(this.chunks.keys().next().value as number);
-      this.chunks.set(c, chunk);
-    }
-    const at = off - c * CHUNK;
-    return chunk.subarray(at, at + len);
-  }
 
   /** The object at `off` (whole), checked to be of `type` and inside the arena. */
   private object(off: number, type: ObjectType): Buffer {
     if (off % 8 !== 0 || off < this.header.headerSize || off + OBJECT_HEADER_SIZE > this.arenaEnd) {
       throw new JournalFormatError(this.path, `bad object offset ${off}`);
     }
-    const h = this.bytes(off, OBJECT_HEADER_SIZE);
-    const size = readU64(h, 8);
-    if (h[0] !== type) throw new JournalFormatError(this.path, `object at ${off} has type ${h[0]}, expected ${type}`);
+    let at = this.io.locate(off, OBJECT_HEADER_SIZE);
+    let h = this.io.located;
+    const size = readU64(h, at + 8);
+    if (h[at] !== type) throw new JournalFormatError(this.path, `object at ${off} has type ${h[at]}, expected ${type}`);
     if (size < OBJECT_HEADER_SIZE || off + size > this.arenaEnd) {
       throw new JournalFormatError(this.path, `object at ${off} has bad size ${size}`);
     }
-    return this.bytes(off, size);
+    if (at + size > h.length) {
+      at = this.io.locate(off, size);
+      h = this.io.located;
+    }
+    return h.subarray(at, at + size);
   }
 
   private get dataPayloadOffset(): number {
@@ -205,41 +218,55 @@ export class JournalFileReader {
   }
 
   private dataField(off: number): JournalEntryField {
+    const known = this.sharedFields.get(off);
+    if (known) return known;
     const o = this.object(off, ObjectType.Data);
-    const flags = o[1];
-    const raw = o.subarray(this.dataPayloadOffset);
+    const field = this.decodeData(o);
+    if (readU64(o, D.nEntries) > 1) {
+      if (this.sharedFields.size >= MAX_SHARED_FIELDS) this.sharedFields.clear();
+      this.sharedFields.set(off, field);
+    }
+    return field;
+  }
+
+  private decodeData(o: Buffer): JournalEntryField {
+    const flags = o[1]!;
     if (flags & (OBJECT_COMPRESSED_XZ | OBJECT_COMPRESSED_LZ4 | OBJECT_COMPRESSED_ZSTD)) {
       // Node 20's zlib has none of journald's codecs; the name is still readable only if the
       // payload happened to be stored plain, so report the object as unreadable.
       return { name: '', value: undefined };
     }
-    const eq = raw.indexOf(0x3d);
-    if (eq <= 0) return { name: raw.toString('latin1'), value: Buffer.alloc(0) };
-    return { name: raw.toString('latin1', 0, eq), value: Buffer.from(raw.subarray(eq + 1)) };
+    const start = this.dataPayloadOffset;
+    const eq = o.indexOf(0x3d, start);
+    if (eq <= start) return { name: o.toString('latin1', start), value: Buffer.alloc(0) };
+    const value = Buffer.allocUnsafe(o.length - eq - 1);
+    o.copy(value, 0, eq + 1);
+    return { name: eq - start === 7 && isMessage(o, start) ? 'MESSAGE' : o.toString('latin1', start, eq), value };
   }
 
   /** The entry object at `offset`, with its fields in stored order. */
   entryAt(offset: number): JournalEntry {
     const o = this.object(offset, ObjectType.Entry);
-    const itemSize = this.compact ? 4 : 16;
-    const n = Math.floor((o.length - ENTRY_ITEMS_OFFSET) / itemSize);
-    const items: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const at = ENTRY_ITEMS_OFFSET + i * itemSize;
-      items.push(this.compact ? o.readUInt32LE(at) : readU64(o, at));
+    const compact = this.compact;
+    const n = Math.floor((o.length - ENTRY_ITEMS_OFFSET) / (compact ? 4 : 16));
+    const fields = new Array<JournalEntryField>(n);
+    for (let i = 0, at = ENTRY_ITEMS_OFFSET; i < n; i++, at += compact ? 4 : 16) {
+      fields[i] = this.dataField(compact ? o.readUInt32LE(at) : readU64(o, at));
     }
-    const entry: JournalEntry = {
-      offset,
-      seqnum: readU64(o, E.seqnum),
-      seqnumId: this.header.seqnumId,
-      realtime: readU64(o, E.realtime),
-      monotonic: readU64(o, E.monotonic),
-      bootId: o.toString('hex', E.bootId, E.bootId + 16),
-      xorHash: o.readUInt32LE(E.xorHash + 4).toString(16).padStart(8, '0') + o.readUInt32LE(E.xorHash).toString(16).padStart(8, '0'),
-      fields: [],
-    };
-    for (const d of items) entry.fields.push(this.dataField(d));
-    return entry;
+    return new FileEntry(offset, readU64(o, E.seqnum), this.header.seqnumId, readU64(o, E.realtime), readU64(o, E.monotonic), this.bootIdAt(o),
+      o.readUInt32LE(E.xorHash + 4), o.readUInt32LE(E.xorHash), fields);
+  }
+
+  /** The entry's boot id as text; a file's entries mostly share one, so its text is made once. */
+  private bootIdAt(o: Buffer): string {
+    const a = o.readInt32LE(E.bootId);
+    const b = o.readInt32LE(E.bootId + 4);
+    const c = o.readInt32LE(E.bootId + 8);
+    const d = o.readInt32LE(E.bootId + 12);
+    const last = this.lastBootId;
+    if (last && last.words[0] === a && last.words[1] === b && last.words[2] === c && last.words[3] === d) return last.text;
+    this.lastBootId = { words: [a, b, c, d], text: o.toString('hex', E.bootId, E.bootId + 16) };
+    return this.lastBootId.text;
   }
 
   // ---- entry-array chains ----------------------------------------------------------------
@@ -253,7 +280,7 @@ export class JournalFileReader {
     for (let a = first; a !== 0 && left > 0;) {
       if (seen.has(a)) throw new JournalFormatError(this.path, `entry array chain loops at ${a}`);
       seen.add(a);
-      const h = this.bytes(a, ENTRY_ARRAY_ITEMS_OFFSET);
+      const h = this.io.peek(a, ENTRY_ARRAY_ITEMS_OFFSET);
       if (h[0] !== ObjectType.EntryArray) throw new JournalFormatError(this.path, `no entry array at ${a}`);
       const cap = Math.floor((readU64(h, 8) - ENTRY_ARRAY_ITEMS_OFFSET) / itemSize);
       const used = Math.min(cap, left);
@@ -265,20 +292,31 @@ export class JournalFileReader {
   }
 
   private arrayItem(a: number, i: number): number {
-    if (this.compact) return this.bytes(a + ENTRY_ARRAY_ITEMS_OFFSET + 4 * i, 4).readUInt32LE(0);
-    return readU64(this.bytes(a + ENTRY_ARRAY_ITEMS_OFFSET + 8 * i, 8), 0);
+    if (this.compact) {
+      const at = this.io.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 4 * i, 4);
+      return this.io.located.readUInt32LE(at);
+    }
+    const at = this.io.locate(a + ENTRY_ARRAY_ITEMS_OFFSET + 8 * i, 8);
+    return readU64(this.io.located, at);
   }
 
   /**
    * Entry offsets of a chain in order (or reverse). Stops at a zero item: a writer that died
-   * may have counted an entry it never linked.
+   * may have counted an entry it never linked. Walking forward with `afterSeqnum`, the walk starts
+   * at the first entry past it, found by bisection (`-f` resumes there without reading the rest).
    */
-  private *chainOffsets(inline: number, first: number, count: number, reverse: boolean): Generator<number> {
+  private *chainOffsets(inline: number, first: number, count: number, reverse: boolean, afterSeqnum?: number): Generator<number> {
     const arrays = this.chainArrays(first, inline ? count - 1 : count);
     if (!reverse) {
-      if (inline) yield inline;
-      for (const { off, used } of arrays) {
-        for (let i = 0; i < used; i++) {
+      let [k0, i0] = [0, 0];
+      if (afterSeqnum === undefined || (inline && this.seqnumAt(inline) > afterSeqnum)) {
+        if (inline) yield inline;
+      } else {
+        [k0, i0] = this.seek(arrays, afterSeqnum);
+      }
+      for (let k = k0; k < arrays.length; k++) {
+        const { off, used } = arrays[k]!;
+        for (let i = k === k0 ? i0 : 0; i < used; i++) {
           const e = this.arrayItem(off, i);
           if (e === 0) return;
           yield e;
@@ -287,7 +325,7 @@ export class JournalFileReader {
       return;
     }
     for (let k = arrays.length - 1; k >= 0; k--) {
-      const { off, used } = arrays[k];
+      const { off, used } = arrays[k]!;
       for (let i = used - 1; i >= 0; i--) {
         const e = this.arrayItem(off, i);
         if (e !== 0) yield e;
@@ -296,9 +334,41 @@ export class JournalFileReader {
     if (inline) yield inline;
   }
 
+  private seqnumAt(entry: number): number {
+    const at = this.io.locate(entry + E.seqnum, 8);
+    return readU64(this.io.located, at);
+  }
+
+  /** Where in a chain's arrays the first entry with a seqnum above `seqnum` is (array, item). */
+  private seek(arrays: readonly { off: number; used: number }[], seqnum: number): [number, number] {
+    // An unlinked (zero) item counts as past everything: the walk ends there anyway.
+    const past = (a: { off: number }, i: number): boolean => {
+      const e = this.arrayItem(a.off, i);
+      return e === 0 || this.seqnumAt(e) > seqnum;
+    };
+    let lo = 0;
+    let hi = arrays.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (past(arrays[mid]!, 0)) hi = mid;
+      else lo = mid + 1;
+    }
+    // Arrays before `lo` start at or before `seqnum`; the answer is inside the last of them.
+    if (lo === 0) return [0, 0];
+    const a = arrays[lo - 1]!;
+    let l = 0;
+    let h = a.used;
+    while (l < h) {
+      const mid = (l + h) >> 1;
+      if (past(a, mid)) h = mid;
+      else l = mid + 1;
+    }
+    return l < a.used ? [lo - 1, l] : [lo, 0];
+  }
+
   /** Offsets of all entries, in file order (or reverse), from the main entry array. */
-  entryOffsets(reverse = false): Generator<number> {
-    return this.chainOffsets(0, this.header.entryArrayOffset, this.header.nEntries, reverse);
+  entryOffsets(reverse = false, afterSeqnum?: number): Generator<number> {
+    return this.chainOffsets(0, this.header.entryArrayOffset, this.header.nEntries, reverse, afterSeqnum);
   }
 
   // ---- lookups -----------------------------------------------------------------------------
@@ -316,7 +386,7 @@ export class JournalFileReader {
     if (buckets === 0) return undefined;
     const hash = this.hashPayload(payload);
     const bucket = Number(hash % BigInt(buckets));
-    const item = this.bytes(this.header.dataHashTableOffset + bucket * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
+    const item = this.io.peek(this.header.dataHashTableOffset + bucket * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
     const lo = Number(hash & 0xffffffffn);
     const hi = Number(hash >> 32n);
     const seen = new Set<number>();
@@ -333,9 +403,9 @@ export class JournalFileReader {
   }
 
   /** Entry offsets referencing the data object at `dataOffset`, in order. */
-  dataEntryOffsets(dataOffset: number, reverse = false): Generator<number> {
+  dataEntryOffsets(dataOffset: number, reverse = false, afterSeqnum?: number): Generator<number> {
     const o = this.object(dataOffset, ObjectType.Data);
-    return this.chainOffsets(readU64(o, D.entryOffset), readU64(o, D.entryArrayOffset), readU64(o, D.nEntries), reverse);
+    return this.chainOffsets(readU64(o, D.entryOffset), readU64(o, D.entryArrayOffset), readU64(o, D.nEntries), reverse, afterSeqnum);
   }
 
   /** All values a field takes in this file (journalctl -F), through the field's data chain. */
@@ -344,7 +414,7 @@ export class JournalFileReader {
     if (buckets === 0) return [];
     const nameBuf = Buffer.from(name, 'latin1');
     const hash = this.hashPayload(nameBuf);
-    const item = this.bytes(this.header.fieldHashTableOffset + Number(hash % BigInt(buckets)) * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
+    const item = this.io.bytes(this.header.fieldHashTableOffset + Number(hash % BigInt(buckets)) * HASH_ITEM_SIZE, HASH_ITEM_SIZE);
     const out: Buffer[] = [];
     for (let f = readU64(item, 0); f !== 0 && f < this.arenaEnd;) {
       const o = this.object(f, ObjectType.Field);
@@ -365,9 +435,11 @@ export class JournalFileReader {
 
   /**
    * Entry offsets selected by `matches` (journalctl's rules: values of one field are ORed,
-   * different fields ANDed), sorted ascending; undefined when there are no matches.
+   * different fields ANDed), ascending (descending with `reverse`), walked lazily along the data
+   * objects' entry arrays: memory does not grow with the number of entries matched. Undefined
+   * when there are no matches.
    */
-  matchOffsets(matches: readonly FieldMatch[]): number[] | undefined {
+  matchedOffsets(matches: readonly FieldMatch[], reverse = false, afterSeqnum?: number): Generator<number> | undefined {
     if (matches.length === 0) return undefined;
     const groups = new Map<string, FieldMatch[]>();
     for (const m of matches) {
@@ -375,36 +447,32 @@ export class JournalFileReader {
       if (g) g.push(m);
       else groups.set(m.name, [m]);
     }
-    let result: number[] | undefined;
+    const ors: Generator<number>[] = [];
     for (const group of groups.values()) {
-      const set = new Set<number>();
+      const chains: Generator<number>[] = [];
       for (const m of group) {
         const d = this.findData(m.name, m.value);
-        if (d === undefined) continue;
-        for (const e of this.dataEntryOffsets(d)) set.add(e);
+        if (d !== undefined) chains.push(this.dataEntryOffsets(d, reverse, afterSeqnum));
       }
-      const offs = [...set].sort((a, b) => a - b);
-      if (result === undefined) {
-        result = offs;
-      } else {
-        const keep = new Set(offs);
-        result = result.filter((e) => keep.has(e));
-      }
-      if (result.length === 0) break;
+      if (chains.length === 0) return (function* () {})();
+      ors.push(chains.length === 1 ? chains[0]! : unionOf(chains, reverse));
     }
-    return result ?? [];
+    return ors.length === 1 ? ors[0] : intersectionOf(ors, reverse);
   }
 
-  /** Entries in order (or reverse), optionally filtered by field matches. */
+  /** matchedOffsets() as an array, ascending. */
+  matchOffsets(matches: readonly FieldMatch[]): number[] | undefined {
+    const it = this.matchedOffsets(matches);
+    return it && [...it];
+  }
+
+  /** Entries in order (or reverse), optionally filtered by field matches, read one at a time. */
   *entries(opts: ReadOptions = {}): Generator<JournalEntry> {
     const reverse = opts.reverse ?? false;
-    const selected = this.matchOffsets(opts.matches ?? []);
-    if (selected === undefined) {
-      for (const off of this.entryOffsets(reverse)) yield this.entryAt(off);
-      return;
-    }
-    if (reverse) for (let i = selected.length - 1; i >= 0; i--) yield this.entryAt(selected[i]);
-    else for (const off of selected) yield this.entryAt(off);
+    // Sequence numbers order entries only within their lineage: another file's cursor says nothing here.
+    const after = !reverse && opts.after?.seqnumId === this.header.seqnumId ? opts.after.seqnum : undefined;
+    const offsets = this.matchedOffsets(opts.matches ?? [], reverse, after) ?? this.entryOffsets(reverse, after);
+    for (const off of offsets) yield this.entryAt(off);
   }
 
   /** The last `n` entries (journalctl -n), oldest first unless `reverse`. */
@@ -429,3 +497,5 @@ export function fieldText(f: JournalEntryField): string | undefined {
     return undefined;
   }
 }
+
+const hex8 = (n: number): string => (n >= 0x10000000 ? n.toString(16) : n.toString(16).padStart(8, '0'));

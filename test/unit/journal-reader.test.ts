@@ -81,6 +81,21 @@ describe('journal file reader', () => {
     r.close();
   });
 
+  it('a forward walk resumed after an entry (-f) gives exactly the entries past it, with and without matches', () => {
+    const r = JournalFileReader.open(file);
+    const id = r.header.seqnumId;
+    for (const matches of [[], [{ name: '_SYSTEMD_UNIT', value: 'b.service' }], [{ name: '_PID', value: '12' }, { name: '_SYSTEMD_UNIT', value: 'c.service' }]]) {
+      const all = [...r.entries({ matches })].map((e) => e.seqnum);
+      for (const k of [0, 1, 2, 3, 4, 5, 100, 1234, 2047, 2048, 2049, 2499, 2500, 9999]) {
+        expect([...r.entries({ matches, after: { seqnumId: id, seqnum: k } })].map((e) => e.seqnum), `${JSON.stringify(matches)} after ${k}`)
+          .toEqual(all.filter((s) => s > k));
+      }
+      // Another lineage's sequence numbers say nothing about this file: no entry is skipped.
+      expect([...r.entries({ matches, after: { seqnumId: '0'.repeat(32), seqnum: 2000 } })].length).toBe(all.length);
+    }
+    r.close();
+  });
+
   it('reads a regular-layout file svcd wrote before the compact layout (fixture, 64-bit items) as journalctl does', () => {
     const old = join(__dirname, '../fixtures/journal/regular-layout.journal');
     const r = JournalFileReader.open(old);

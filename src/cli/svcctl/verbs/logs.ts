@@ -7,9 +7,11 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { page, wantsPager } from '../pager.js';
-import { call, CONTROL_SOCKET } from '../../../control/protocol.js';
-import { currentBootId, defaultDirs, formatEntry, OUTPUT_MODES, parsePriority, parseTime, query, type LogQuery, type OutputMode } from '../../../control/journal-query.js';
+import { openPager, wantsPager } from '../pager.js';
+import { writeLines } from '../line-writer.js';
+import {
+  currentBootId, defaultDirs, formatEntryOutput, OUTPUT_MODES, parsePriority, query, queryEntries, type JournalEntry, type LogQuery, type OutputMode,
+} from '../../../control/journal-query.js';
 import { mangleUnitName } from '../mangle.js';
 import { stringIsGlob } from '../../../shared/glob.js';
 
@@ -78,6 +80,8 @@ function normalise(args: readonly string[]): string[] {
 async function daemonJournalDir(io: LogsIo, runtimeDir?: string): Promise<string | undefined> {
   const dir = runtimeDir ?? (io.env.SVCD_RUNTIME_DIR || '/run/svcd');
   try {
+    // Loaded only here: -D/--file reads need no control socket, and start faster without it.
+    const { call, CONTROL_SOCKET } = await import('../../../control/protocol.js');
     const r = await call(join(dir, CONTROL_SOCKET), 'manager-status', {});
     return r.ok ? r.result.journalDir : undefined;
   } catch {
@@ -115,12 +119,13 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     io.stderr.write(`Failed to parse priority value: ${v.priority}\n`);
     return 1;
   }
-  const since = v.since === undefined ? undefined : parseTime(v.since, io.env);
+  const parseTime = v.since !== undefined || v.until !== undefined ? (await import('../../../control/journal-time.js')).parseTime : undefined;
+  const since = v.since === undefined ? undefined : parseTime?.(v.since, io.env);
   if (v.since !== undefined && since === undefined) {
     io.stderr.write(`Failed to parse timestamp: ${v.since}\n`);
     return 1;
   }
-  const until = v.until === undefined ? undefined : parseTime(v.until, io.env);
+  const until = v.until === undefined ? undefined : parseTime?.(v.until, io.env);
   if (v.until !== undefined && until === undefined) {
     io.stderr.write(`Failed to parse timestamp: ${v.until}\n`);
     return 1;
@@ -155,43 +160,50 @@ export async function runLogs(argv: readonly string[], io: LogsIo, name = 'journ
     lines,
   };
   const color = Boolean(io.stdout.isTTY);
-  const entries = query(q);
-  const text = entries.map((e) => formatEntry(e, mode, color)).join('\n');
+  const line = (e: JournalEntry): string | Buffer => formatEntryOutput(e, mode, color);
   if (!v.follow) {
-    if (entries.length === 0) {
-      if (!v.quiet && mode.startsWith('short')) io.stdout.write('-- No entries --\n');
-      return 0;
-    }
-    const out = `${text}\n`;
     const pagerIo = { stdout: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
-    if (wantsPager(pagerIo, v['no-pager'])) return page(out, pagerIo, pagerEnd).then(() => 0);
-    io.stdout.write(out);
+    const pager = wantsPager(pagerIo, v['no-pager']) ? await openPager(pagerIo, pagerEnd) : undefined;
+    const out = pager?.input ?? io.stdout;
+    const { count, end } = await writeLines(out, queryEntries(q), line);
+    if (count === 0 && end === 'done' && !v.quiet && mode.startsWith('short')) out.write('-- No entries --\n');
+    if (pager) {
+      if (end === 'done') pager.input.end();
+      else pager.input.destroy();
+      await pager.closed;
+    }
     return 0;
   }
-  if (text) io.stdout.write(`${text}\n`);
-  let last = entries.length > 0 ? entries[entries.length - 1] : undefined;
+  // -f: what is shown now, then every 50 ms what came after the last entry shown.
+  let last: JournalEntry | undefined;
+  const shown = (e: JournalEntry): string | Buffer => {
+    last = e;
+    return line(e);
+  };
+  if ((await writeLines(io.stdout, queryEntries(q), shown)).end === 'reader-gone') return 0;
   if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
   return new Promise<number>((resolve) => {
-    const tick = () => {
-      try {
-        const fresh = query({ ...q, lines: undefined, reverse: false }, last);
-        for (const e of fresh) io.stdout.write(`${formatEntry(e, mode, color)}\n`);
-        if (fresh.length > 0) last = fresh[fresh.length - 1];
-        else if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
-      } catch {
-        // a file rotated under us: the next tick reads the new one
-      }
-      timer = setTimeout(tick, 50);
-    };
-    let timer = setTimeout(tick, 50);
+    let timer: NodeJS.Timeout | undefined;
     const stop = () => {
       clearTimeout(timer);
       resolve(0);
       process.exit(0);
     };
+    const tick = async () => {
+      try {
+        const { end } = await writeLines(io.stdout, queryEntries({ ...q, lines: undefined, reverse: false }, last), shown);
+        if (end === 'reader-gone') {
+          stop();
+          return;
+        }
+        if (!last) last = query({ ...q, lines: 1, units: [], priorities: undefined, grep: undefined })[0];
+      } catch {
+        // a file rotated under us: the next tick reads the new one
+      }
+      timer = setTimeout(() => void tick(), 50);
+    };
+    timer = setTimeout(() => void tick(), 50);
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    void timer;
   });
 }
-
