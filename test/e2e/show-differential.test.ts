@@ -75,8 +75,9 @@ beforeAll(async () => {
   buildUnitDir(unitDir, Object.fromEntries(comparable.map((u) => [u, files[u]!])));
   // Its own network namespace (loopback up, as systemd sets it up) and /run, as systemd-ns gives
   // systemd: the Debian daemons, where installed, bind their ports and write their pid files there,
-  // never beside another test's.
-  svcd = await bootInNamespace(work, unitDir, 'multi-user.target', '/nonexistent', ['unshare', '--net', '--', 'sh', '-c', 'mount -t tmpfs tmpfs /run && ip link set lo up && exec "$@"', 'sh']);
+  // never beside another test's. svcd's runtime directory (its NOTIFY_SOCKET) is in that /run, as in
+  // a container, where PrivateTmp= (redis-server's) cannot hide it as it would one under /tmp.
+  svcd = await bootInNamespace(work, unitDir, 'multi-user.target', '/nonexistent', ['unshare', '--net', '--', 'sh', '-c', 'mount -t tmpfs tmpfs /run && ip link set lo up && exec "$@"', 'sh'], '/run/svcd');
   const run = svcd.run;
   const ctl = (...a: string[]) => spawnSync(process.execPath, [join(repo, 'dist/cli/svcctl.js'), '--runtime-dir', run, ...a], { encoding: 'utf8', env: CLIENT_ENV });
   svcdAnswers = collect(ctl, objects);
