@@ -9,6 +9,7 @@
  * docs/differences.md lists them.
  */
 import type { ExecStatus, ManagerStatus, Timestamp, UnitStatus } from '../engine/api.js';
+import { resolveCredentials } from '../exec/exec-context.js';
 import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
 import { perpetualUnit } from '../unit/perpetual.js';
@@ -108,6 +109,20 @@ const svc = (st: UnitStatus): Svc => st.model.service!;
 const exe = (st: UnitStatus): Exe => st.model.exec!;
 const kill = (st: UnitStatus): Kill => st.model.kill!;
 
+/**
+ * UID=/GID=: the ids a unit's User=/Group= name, while the unit holds them — from its start until it
+ * is inactive or failed again, as systemd keeps the ids its spawned processes looked up (for
+ * RemoveIPC=). A unit that names neither runs as the manager's user and shows neither.
+ */
+function heldIds(st: UnitStatus): { uid?: number; gid?: number } {
+  const { user, group } = exe(st);
+  if ((user === undefined && group === undefined) || st.activeState === 'inactive' || st.activeState === 'failed') return {};
+  const c = resolveCredentials(user, group, []);
+  if (typeof c === 'string') return {};
+  return { uid: user === undefined ? undefined : c.uid, gid: c.gid };
+}
+const NOT_SET = 0xffff_ffff;
+
 const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
 
 
@@ -146,8 +161,8 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'Result', 's', (st) => st.result),
   row(SVC, 'ReloadResult', 's', () => 'success'),
   row(SVC, 'CleanResult', 's', () => 'success'),
-  row(SVC, 'UID', 'u', () => 0xffff_ffff),
-  row(SVC, 'GID', 'u', () => 0xffff_ffff),
+  row(SVC, 'UID', 'u', (st) => heldIds(st).uid ?? NOT_SET),
+  row(SVC, 'GID', 'u', (st) => heldIds(st).gid ?? NOT_SET),
   row(SVC, 'NRestarts', 'u', (st) => st.nRestarts),
   row(SVC, 'OOMPolicy', 's', (st) => (loaded(st) ? 'stop' : '')),
   ...stamp<UnitStatus>(SVC, 'ExecMainStartTimestamp', (st) => st.execMain.start),
