@@ -1,5 +1,5 @@
 // `svcctl show --all` and `svcctl status` against systemctl 252's, on the same units booted the
-// same way: Debian's nginx, redis-server, ssh, cron and memcached units (unmodified), the seed's
+// same way: Debian's nginx, redis-server, ssh, cron, memcached and postgresql (its meta unit) units (unmodified), the seed's
 // nova-compute, and two of the project's own (test/fixtures/show/units). Every property systemctl
 // prints must come out with the same name and value after the normalizations of
 // test/support/show-compare.ts; where svcd differs, docs/differences.md must say so — and say

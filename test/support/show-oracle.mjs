@@ -17,8 +17,11 @@ import { fileURLToPath } from 'node:url';
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const NS = resolve(repo, '../shared/tools/systemd-ns');
 export const DEBIAN_UNIT_CACHE = '/var/cache/svcd-show-units';
-/** Debian package → its unit, as the issue names them (postgresql's is a generator's job, not one file). */
-export const DEBIAN = { 'nginx-common': 'nginx.service', 'redis-server': 'redis-server.service', 'openssh-server': 'ssh.service', cron: 'cron.service', memcached: 'memcached.service' };
+/**
+ * Debian package → its unit, as the issue names them. postgresql's is its meta unit: the clusters'
+ * postgresql@VERSION-CLUSTER.service instances are a generator's job and run the host's databases.
+ */
+export const DEBIAN = { 'nginx-common': 'nginx.service', 'redis-server': 'redis-server.service', 'openssh-server': 'ssh.service', cron: 'cron.service', memcached: 'memcached.service', 'postgresql-common': 'postgresql.service' };
 
 export const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
