@@ -13,6 +13,7 @@ import { resolveCredentials } from '../exec/exec-context.js';
 import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
 import { perpetualUnit } from '../unit/perpetual.js';
+import { CAP_ALL } from '../unit/values/capability.js';
 import { USEC_INFINITY } from '../shared/timespan.js';
 
 /** One Exec*= line as D-Bus carries it: a(sasbttttuii), or a(sasasttttuii) for the …Ex= form. */
@@ -123,6 +124,10 @@ function heldIds(st: UnitStatus): { uid?: number; gid?: number } {
 }
 const NOT_SET = 0xffff_ffff;
 
+/** RuntimeDirectory= and its kin, each with its …Mode= (systemd's exec_directory_type table order). */
+const DIRECTORY_KINDS = ['Runtime', 'State', 'Cache', 'Logs', 'Configuration'] as const;
+const lowerFirst = <K extends string>(k: K) => (k[0]!.toLowerCase() + k.slice(1)) as Uncapitalize<K>;
+
 const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
 
 
@@ -192,7 +197,14 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   // The journal is the default a loaded unit gets from the manager; before that it is inherit.
   row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? (loaded(st) ? 'journal' : 'inherit')),
   row(SVC, 'StandardError', 's', (st) => exe(st).standardError ?? 'inherit'),
+  row(SVC, 'TTYPath', 's', (st) => exe(st).ttyPath ?? ''),
   row(SVC, 'SyslogIdentifier', 's', (st) => exe(st).syslogIdentifier ?? ''),
+  row(SVC, 'SyslogLevelPrefix', 'b', (st) => exe(st).syslogLevelPrefix),
+  // Unset: 0, the journal's own [Journal] rate limit applies (as systemd says it).
+  row(SVC, 'LogRateLimitIntervalUSec', 't', (st) => exe(st).logRateLimitIntervalUSec ?? 0n),
+  row(SVC, 'LogRateLimitBurst', 'u', (st) => exe(st).logRateLimitBurst ?? 0),
+  row(SVC, 'CapabilityBoundingSet', 't', (st) => exe(st).capabilityBoundingSet ?? CAP_ALL),
+  row(SVC, 'AmbientCapabilities', 't', (st) => exe(st).ambientCapabilities ?? 0n),
   row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
   row(SVC, 'Group', 's', (st) => exe(st).group ?? ''),
   row(SVC, 'DynamicUser', 'b', (st) => exe(st).dynamicUser),
@@ -200,11 +212,10 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'PrivateTmp', 'b', (st) => exe(st).privateTmp),
   row(SVC, 'NoNewPrivileges', 'b', (st) => exe(st).noNewPrivileges),
   row(SVC, 'RuntimeDirectoryPreserve', 's', (st) => exe(st).runtimeDirectoryPreserve),
-  row(SVC, 'RuntimeDirectory', 'as', (st) => exe(st).runtimeDirectory),
-  row(SVC, 'StateDirectory', 'as', (st) => exe(st).stateDirectory),
-  row(SVC, 'CacheDirectory', 'as', (st) => exe(st).cacheDirectory),
-  row(SVC, 'LogsDirectory', 'as', (st) => exe(st).logsDirectory),
-  row(SVC, 'ConfigurationDirectory', 'as', (st) => exe(st).configurationDirectory),
+  ...DIRECTORY_KINDS.flatMap((k) => [
+    row(SVC, `${k}DirectoryMode`, 'u', (st: UnitStatus) => exe(st)[`${lowerFirst(k)}DirectoryMode`] ?? 0o755),
+    row(SVC, `${k}Directory`, 'as', (st: UnitStatus) => exe(st)[`${lowerFirst(k)}Directory`]),
+  ]),
   row(SVC, 'KillMode', 's', (st) => kill(st).killMode),
   row(SVC, 'KillSignal', 'i', (st) => kill(st).killSignal),
   row(SVC, 'RestartKillSignal', 'i', (st) => kill(st).restartKillSignal ?? kill(st).killSignal),
