@@ -8,6 +8,7 @@ import type { ManagerStatus, UnitStatus } from '../engine/api.js';
 import { CAPABILITY_NAMES } from '../unit/values/capability.js';
 import { formatTimespan, USEC_INFINITY } from '../shared/timespan.js';
 import { showExitText, sigchldCodeToString } from '../shared/exit-status.js';
+import { signalToString } from '../shared/signal.js';
 import { MANAGER_PROPERTIES, unitRows, type BusValue, type ExecCommandValue, type PropertyRow } from './property-table.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -78,6 +79,7 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'a(sasbttttuii)': return value.v.map((c) => execLine(c, false));
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));
     case '(uo)': return [value.v[0] > 0 ? String(value.v[0]) : ''];
+    case '(aiai)': return [[...value.v[0].map(String), ...value.v[1].map(signalToString)].join(' ')];
   }
 }
 

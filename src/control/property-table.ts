@@ -39,6 +39,8 @@ interface Values {
   'a(sasbttttuii)': readonly ExecCommandValue[];
   'a(sasasttttuii)': readonly ExecCommandValue[];
   '(uo)': readonly [number, string];
+  /** An exit-status list (SuccessExitStatus= and kin): exit statuses, then signals. */
+  '(aiai)': readonly [readonly number[], readonly number[]];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
@@ -124,6 +126,10 @@ function heldIds(st: UnitStatus): { uid?: number; gid?: number } {
 }
 const NOT_SET = 0xffff_ffff;
 
+/** systemd keeps an exit-status list as two sets: each number once, in ascending order. */
+const ascending = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
+const exitStatusList = (l: Svc['successExitStatus']) => [ascending(l.status), ascending(l.signal)] as const;
+
 /** RuntimeDirectory= and its kin, each with its …Mode= (systemd's exec_directory_type table order). */
 const DIRECTORY_KINDS = ['Runtime', 'State', 'Cache', 'Logs', 'Configuration'] as const;
 const lowerFirst = <K extends string>(k: K) => (k[0]!.toLowerCase() + k.slice(1)) as Uncapitalize<K>;
@@ -157,6 +163,9 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'RootDirectoryStartOnly', 'b', (st) => svc(st).rootDirectoryStartOnly),
   row(SVC, 'RemainAfterExit', 'b', (st) => svc(st).remainAfterExit),
   row(SVC, 'GuessMainPID', 'b', (st) => svc(st).guessMainPID),
+  row(SVC, 'RestartPreventExitStatus', '(aiai)', (st) => exitStatusList(svc(st).restartPreventExitStatus)),
+  row(SVC, 'RestartForceExitStatus', '(aiai)', (st) => exitStatusList(svc(st).restartForceExitStatus)),
+  row(SVC, 'SuccessExitStatus', '(aiai)', (st) => exitStatusList(svc(st).successExitStatus)),
   row(SVC, 'MainPID', 'u', (st) => st.mainPid),
   row(SVC, 'ControlPID', 'u', (st) => st.controlPid),
   row(SVC, 'FileDescriptorStoreMax', 'u', () => 0),
