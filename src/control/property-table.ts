@@ -168,6 +168,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'SuccessExitStatus', '(aiai)', (st) => exitStatusList(svc(st).successExitStatus)),
   row(SVC, 'MainPID', 'u', (st) => st.mainPid),
   row(SVC, 'ControlPID', 'u', (st) => st.controlPid),
+  row(SVC, 'BusName', 's', (st) => svc(st).busName ?? ''),
   row(SVC, 'FileDescriptorStoreMax', 'u', () => 0),
   row(SVC, 'NFileDescriptorStore', 'u', () => 0),
   row(SVC, 'StatusText', 's', (st) => st.statusText),
