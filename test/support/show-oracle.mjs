@@ -2,7 +2,7 @@
 // scripts/record-show-fixtures.mjs (which records) and test/e2e/show-differential.test.ts (which
 // re-checks live where systemd-ns can run).
 //
-// Units: two of the project's own (test/fixtures/show/units: property formats, a running process),
+// Units: the project's own (test/fixtures/show/units: property formats, a running process, a program that cannot run),
 // the seed's nova-compute (test/fixtures/nova), and Debian's unmodified package units. Debian's files
 // are never committed (they are fetched): the record script extracts them from the packages
 // into DEBIAN_UNIT_CACHE, and the test uses them from there, or from /lib/systemd/system where the
