@@ -3,9 +3,12 @@
  * signature, with the few name-based rules systemctl applies (…Timestamp= as a date, …USec= as a
  * time span, UMask= in octal, "[not set]" for unset ids and exit statuses).
  */
+import { readFileSync } from 'node:fs';
 import type { ManagerStatus, UnitStatus } from '../engine/api.js';
+import { CAPABILITY_NAMES } from '../unit/values/capability.js';
 import { formatTimespan, USEC_INFINITY } from '../shared/timespan.js';
 import { showExitText, sigchldCodeToString } from '../shared/exit-status.js';
+import { signalToString } from '../shared/signal.js';
 import { MANAGER_PROPERTIES, unitRows, type BusValue, type ExecCommandValue, type PropertyRow } from './property-table.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -26,6 +29,22 @@ const NEEDS_QUOTES = `\\"\`$*?[ \t\n\r'()<>|&;!`;
 export function shellMaybeQuote(w: string): string {
   const needs = [...w].some((c) => NEEDS_QUOTES.includes(c) || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
   return needs ? `"${w.replace(/[\\"`$]/g, (c) => `\\${c}`)}"` : w;
+}
+
+/**
+ * A capability mask as systemctl prints it: the names, lower case, of the bits set among those the
+ * running kernel knows (up to /proc/sys/kernel/cap_last_cap), a number where svcd knows no name.
+ */
+function capabilityNames(mask: bigint): string {
+  let last = CAPABILITY_NAMES.length - 1;
+  try {
+    last = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
+  } catch {
+    // no /proc: the capabilities svcd knows
+  }
+  const out: string[] = [];
+  for (let i = 0; i <= last && i < 64; i++) if (mask & (1n << BigInt(i))) out.push(CAPABILITY_NAMES[i]?.toLowerCase() ?? String(i));
+  return out.join(' ');
 }
 
 function execLine(c: ExecCommandValue, ex: boolean): string {
@@ -50,6 +69,7 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 't':
       if (name.endsWith('Timestamp')) return [formatTimestamp(value.v)];
       if (name.endsWith('USec')) return [formatTimespan(value.v, 0n)];
+      if (name === 'CapabilityBoundingSet' || name === 'AmbientCapabilities') return [capabilityNames(value.v)];
       return [/^(Default)?Limit/.test(name) && value.v === USEC_INFINITY ? 'infinity' : String(value.v)];
     case 'd': return [String(value.v)];
     // systemctl has no printer for a byte: it says so.
@@ -59,6 +79,7 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'a(sasbttttuii)': return value.v.map((c) => execLine(c, false));
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));
     case '(uo)': return [value.v[0] > 0 ? String(value.v[0]) : ''];
+    case '(aiai)': return [[...value.v[0].map(String), ...value.v[1].map(signalToString)].join(' ')];
   }
 }
 

@@ -9,9 +9,11 @@
  * docs/differences.md lists them.
  */
 import type { ExecStatus, ManagerStatus, Timestamp, UnitStatus } from '../engine/api.js';
+import { resolveCredentials } from '../exec/exec-context.js';
 import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
 import { perpetualUnit } from '../unit/perpetual.js';
+import { CAP_ALL } from '../unit/values/capability.js';
 import { USEC_INFINITY } from '../shared/timespan.js';
 
 /** One Exec*= line as D-Bus carries it: a(sasbttttuii), or a(sasasttttuii) for the …Ex= form. */
@@ -37,6 +39,8 @@ interface Values {
   'a(sasbttttuii)': readonly ExecCommandValue[];
   'a(sasasttttuii)': readonly ExecCommandValue[];
   '(uo)': readonly [number, string];
+  /** An exit-status list (SuccessExitStatus= and kin): exit statuses, then signals. */
+  '(aiai)': readonly [readonly number[], readonly number[]];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
@@ -108,6 +112,28 @@ const svc = (st: UnitStatus): Svc => st.model.service!;
 const exe = (st: UnitStatus): Exe => st.model.exec!;
 const kill = (st: UnitStatus): Kill => st.model.kill!;
 
+/**
+ * UID=/GID=: the ids a unit's User=/Group= name, while the unit holds them — from its start until it
+ * is inactive or failed again, as systemd keeps the ids its spawned processes looked up (for
+ * RemoveIPC=). A unit that names neither runs as the manager's user and shows neither.
+ */
+function heldIds(st: UnitStatus): { uid?: number; gid?: number } {
+  const { user, group } = exe(st);
+  if ((user === undefined && group === undefined) || st.activeState === 'inactive' || st.activeState === 'failed') return {};
+  const c = resolveCredentials(user, group, []);
+  if (typeof c === 'string') return {};
+  return { uid: user === undefined ? undefined : c.uid, gid: c.gid };
+}
+const NOT_SET = 0xffff_ffff;
+
+/** systemd keeps an exit-status list as two sets: each number once, in ascending order. */
+const ascending = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
+const exitStatusList = (l: Svc['successExitStatus']) => [ascending(l.status), ascending(l.signal)] as const;
+
+/** RuntimeDirectory= and its kin, each with its …Mode= (systemd's exec_directory_type table order). */
+const DIRECTORY_KINDS = ['Runtime', 'State', 'Cache', 'Logs', 'Configuration'] as const;
+const lowerFirst = <K extends string>(k: K) => (k[0]!.toLowerCase() + k.slice(1)) as Uncapitalize<K>;
+
 const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
 
 
@@ -137,8 +163,12 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'RootDirectoryStartOnly', 'b', (st) => svc(st).rootDirectoryStartOnly),
   row(SVC, 'RemainAfterExit', 'b', (st) => svc(st).remainAfterExit),
   row(SVC, 'GuessMainPID', 'b', (st) => svc(st).guessMainPID),
+  row(SVC, 'RestartPreventExitStatus', '(aiai)', (st) => exitStatusList(svc(st).restartPreventExitStatus)),
+  row(SVC, 'RestartForceExitStatus', '(aiai)', (st) => exitStatusList(svc(st).restartForceExitStatus)),
+  row(SVC, 'SuccessExitStatus', '(aiai)', (st) => exitStatusList(svc(st).successExitStatus)),
   row(SVC, 'MainPID', 'u', (st) => st.mainPid),
   row(SVC, 'ControlPID', 'u', (st) => st.controlPid),
+  row(SVC, 'BusName', 's', (st) => svc(st).busName ?? ''),
   row(SVC, 'FileDescriptorStoreMax', 'u', () => 0),
   row(SVC, 'NFileDescriptorStore', 'u', () => 0),
   row(SVC, 'StatusText', 's', (st) => st.statusText),
@@ -146,8 +176,8 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'Result', 's', (st) => st.result),
   row(SVC, 'ReloadResult', 's', () => 'success'),
   row(SVC, 'CleanResult', 's', () => 'success'),
-  row(SVC, 'UID', 'u', () => 0xffff_ffff),
-  row(SVC, 'GID', 'u', () => 0xffff_ffff),
+  row(SVC, 'UID', 'u', (st) => heldIds(st).uid ?? NOT_SET),
+  row(SVC, 'GID', 'u', (st) => heldIds(st).gid ?? NOT_SET),
   row(SVC, 'NRestarts', 'u', (st) => st.nRestarts),
   row(SVC, 'OOMPolicy', 's', (st) => (loaded(st) ? 'stop' : '')),
   ...stamp<UnitStatus>(SVC, 'ExecMainStartTimestamp', (st) => st.execMain.start),
@@ -177,7 +207,14 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   // The journal is the default a loaded unit gets from the manager; before that it is inherit.
   row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? (loaded(st) ? 'journal' : 'inherit')),
   row(SVC, 'StandardError', 's', (st) => exe(st).standardError ?? 'inherit'),
+  row(SVC, 'TTYPath', 's', (st) => exe(st).ttyPath ?? ''),
   row(SVC, 'SyslogIdentifier', 's', (st) => exe(st).syslogIdentifier ?? ''),
+  row(SVC, 'SyslogLevelPrefix', 'b', (st) => exe(st).syslogLevelPrefix),
+  // Unset: 0, the journal's own [Journal] rate limit applies (as systemd says it).
+  row(SVC, 'LogRateLimitIntervalUSec', 't', (st) => exe(st).logRateLimitIntervalUSec ?? 0n),
+  row(SVC, 'LogRateLimitBurst', 'u', (st) => exe(st).logRateLimitBurst ?? 0),
+  row(SVC, 'CapabilityBoundingSet', 't', (st) => exe(st).capabilityBoundingSet ?? CAP_ALL),
+  row(SVC, 'AmbientCapabilities', 't', (st) => exe(st).ambientCapabilities ?? 0n),
   row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
   row(SVC, 'Group', 's', (st) => exe(st).group ?? ''),
   row(SVC, 'DynamicUser', 'b', (st) => exe(st).dynamicUser),
@@ -185,11 +222,10 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'PrivateTmp', 'b', (st) => exe(st).privateTmp),
   row(SVC, 'NoNewPrivileges', 'b', (st) => exe(st).noNewPrivileges),
   row(SVC, 'RuntimeDirectoryPreserve', 's', (st) => exe(st).runtimeDirectoryPreserve),
-  row(SVC, 'RuntimeDirectory', 'as', (st) => exe(st).runtimeDirectory),
-  row(SVC, 'StateDirectory', 'as', (st) => exe(st).stateDirectory),
-  row(SVC, 'CacheDirectory', 'as', (st) => exe(st).cacheDirectory),
-  row(SVC, 'LogsDirectory', 'as', (st) => exe(st).logsDirectory),
-  row(SVC, 'ConfigurationDirectory', 'as', (st) => exe(st).configurationDirectory),
+  ...DIRECTORY_KINDS.flatMap((k) => [
+    row(SVC, `${k}DirectoryMode`, 'u', (st: UnitStatus) => exe(st)[`${lowerFirst(k)}DirectoryMode`] ?? 0o755),
+    row(SVC, `${k}Directory`, 'as', (st: UnitStatus) => exe(st)[`${lowerFirst(k)}Directory`]),
+  ]),
   row(SVC, 'KillMode', 's', (st) => kill(st).killMode),
   row(SVC, 'KillSignal', 'i', (st) => kill(st).killSignal),
   row(SVC, 'RestartKillSignal', 'i', (st) => kill(st).restartKillSignal ?? kill(st).killSignal),

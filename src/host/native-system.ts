@@ -243,8 +243,10 @@ export class NativeSystem implements System {
     let p = this.privateTmps.get(unit);
     if (p?.invocation !== invocation) {
       this.releaseRuntime(unit);
-      p = { invocation, dirs: createPrivateTmp(unit) };
+      const dirs = createPrivateTmp(unit, this.opts.notifySocket ? [this.opts.notifySocket] : []);
+      p = { invocation, dirs };
       this.privateTmps.set(unit, p);
+      for (const socket of dirs.unreachable) this.noticeOnce(unit, `PrivateTmp= hides ${socket} (svcd's runtime directory is under /tmp or /var/tmp, on another file system than the unit's private directory): sd_notify() messages cannot reach svcd; give svcd a --runtime-dir outside /tmp.`);
     }
     try {
       const pid = native.spawn({ ...spec, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp });

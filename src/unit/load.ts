@@ -204,6 +204,9 @@ function verifyService(d: Draft): string | undefined {
   if (type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
     return "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.";
   }
+  if (type === 'oneshot' && (s.restartForceExitStatus.status.length > 0 || s.restartForceExitStatus.signal.length > 0)) {
+    return "Service has RestartForceExitStatus= set, which isn't allowed for Type=oneshot services. Refusing.";
+  }
   if (type === 'dbus' && !s.busName) {
     return 'Service is of type D-Bus but no D-Bus service name has been specified. Refusing.';
   }

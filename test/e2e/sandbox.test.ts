@@ -6,6 +6,7 @@
 // not once per directive, start or process — with the why of each in the journal, and never fail
 // the unit.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
@@ -76,6 +77,24 @@ it('PrivateTmp=: one /tmp and /var/tmp for all of a run\'s commands, not the hos
     expect(svcd.console()).not.toMatch(/ptmp.service: PrivateTmp= not enforced/);
   } finally {
     await svcd.stop();
+  }
+}, 60000);
+
+it('PrivateTmp= with svcd\'s runtime directory under /tmp: a Type=notify service still reaches NOTIFY_SOCKET and is seen ready', async () => {
+  // systemd's notify socket (/run/systemd/notify) is never under /tmp; svcd's follows --runtime-dir.
+  const own = mkdtempSync(join(tmpdir(), 'svcd-notify-ptmp-'));
+  buildTree(join(own, 'units'), { files: {
+    'ready.service': "[Service]\nType=notify\nNotifyAccess=all\nPrivateTmp=yes\nTimeoutStartSec=10\nExecStart=/bin/sh -c 'systemd-notify --ready; exec sleep 600'\n",
+    'x.target': '[Unit]\nWants=ready.service\n',
+  } });
+  const svcd = await bootInNamespace(own, join(own, 'units'), 'x.target');
+  try {
+    expect(svcd.run.startsWith('/tmp/')).toBe(true);
+    expect((await svcd.svcctl('show', '-p', 'ActiveState,Result', 'ready.service')).stdout, svcd.console()).toBe('Result=success\nActiveState=active\n');
+    expect(svcd.console()).not.toMatch(/PrivateTmp= hides/);
+  } finally {
+    await svcd.stop();
+    rmSync(own, { recursive: true, force: true });
   }
 }, 60000);
 

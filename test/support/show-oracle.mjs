@@ -2,7 +2,7 @@
 // scripts/record-show-fixtures.mjs (which records) and test/e2e/show-differential.test.ts (which
 // re-checks live where systemd-ns can run).
 //
-// Units: two of the project's own (test/fixtures/show/units: property formats, a running process),
+// Units: the project's own (test/fixtures/show/units: property formats, a running process, a program that cannot run),
 // the seed's nova-compute (test/fixtures/nova), and Debian's unmodified package units. Debian's files
 // are never committed (they are fetched): the record script extracts them from the packages
 // into DEBIAN_UNIT_CACHE, and the test uses them from there, or from /lib/systemd/system where the
@@ -17,8 +17,11 @@ import { fileURLToPath } from 'node:url';
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const NS = resolve(repo, '../shared/tools/systemd-ns');
 export const DEBIAN_UNIT_CACHE = '/var/cache/svcd-show-units';
-/** Debian package → its unit, as the issue names them (postgresql's is a generator's job, not one file). */
-export const DEBIAN = { 'nginx-common': 'nginx.service', 'redis-server': 'redis-server.service', 'openssh-server': 'ssh.service', cron: 'cron.service', memcached: 'memcached.service' };
+/**
+ * Debian package → its unit, as the issue names them. postgresql's is its meta unit: the clusters'
+ * postgresql@VERSION-CLUSTER.service instances are a generator's job and run the host's databases.
+ */
+export const DEBIAN = { 'nginx-common': 'nginx.service', 'redis-server': 'redis-server.service', 'openssh-server': 'ssh.service', cron: 'cron.service', memcached: 'memcached.service', 'postgresql-common': 'postgresql.service' };
 
 export const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 

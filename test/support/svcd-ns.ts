@@ -22,19 +22,27 @@ export interface SvcdInNamespace {
   stop(): Promise<void>;
 }
 
-/** Boots `unit` from `unitDir` (then svcd's own units/); resolves once the boot has settled. */
-export function bootInNamespace(dir: string, unitDir: string, unit: string, config = '/nonexistent', wrapper: readonly string[] = []): Promise<SvcdInNamespace> {
-  return bootSearchPathInNamespace(dir, `${unitDir}:${join(repo, 'units')}`, unit, config, wrapper);
+/**
+ * Boots `unit` from `unitDir` (then svcd's own units/); resolves once the boot has settled.
+ * `runtimeDir`: svcd's runtime directory as svcd sees it, for a `wrapper` that mounts a /run of the
+ * namespace's own (as a container has): default, DIR/run on the host.
+ */
+export function bootInNamespace(dir: string, unitDir: string, unit: string, config = '/nonexistent', wrapper: readonly string[] = [], runtimeDir?: string): Promise<SvcdInNamespace> {
+  return bootSearchPathInNamespace(dir, `${unitDir}:${join(repo, 'units')}`, unit, config, wrapper, runtimeDir);
 }
 
 /** Boots `unit` with exactly this --unit-path (colon-separated): no unit of svcd's own is added. */
-export async function bootSearchPathInNamespace(dir: string, unitPath: string, unit: string, config = '/nonexistent', wrapper: readonly string[] = []): Promise<SvcdInNamespace> {
-  const run = join(dir, 'run');
+export async function bootSearchPathInNamespace(dir: string, unitPath: string, unit: string, config = '/nonexistent', wrapper: readonly string[] = [], runtimeDir?: string): Promise<SvcdInNamespace> {
   let output = '';
   // `wrapper`: a command svcd runs under (e.g. setpriv, to boot it in a container with fewer capabilities).
   const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...wrapper, process.execPath, join(repo, 'dist/cli/svcd.js'),
     '--unit-path', unitPath, '--unit', unit, '--config', config,
-    '--runtime-dir', run, '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--runtime-dir', runtimeDir ?? join(dir, 'run'), '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The wrapper execs svcd, so the pid found is svcd's once it runs (the wrapper's before): a
+  // runtime directory inside the namespace's own /run is reached from the host through its root.
+  const findPid = () => Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
+  for (let t = 0; runtimeDir && t < 20000 && !(findPid() > 1); t += 50) await sleep(50);
+  const run = runtimeDir ? join(`/proc/${findPid()}/root`, runtimeDir) : join(dir, 'run');
   p.stdout.on('data', (d: Buffer) => (output += d.toString()));
   p.stderr.on('data', (d: Buffer) => (output += d.toString()));
   // unshare forwards svcd's exit status (as 128+N for a signal).
@@ -51,7 +59,7 @@ export async function bootSearchPathInNamespace(dir: string, unitPath: string, u
   for (let t = 0; t < 20000 && !existsSync(join(run, 'control.sock')); t += 50) await sleep(50);
   // Looked up while svcd surely runs (its socket is there): a boot that ends in SuccessAction=exit
   // may be over by the time is-system-running --wait answers.
-  const hostPid = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
+  const hostPid = findPid();
   await svcctl('is-system-running', '--wait');
   // 0 or NaN here would later signal the test runner's own process group.
   if (!(hostPid > 1)) {
