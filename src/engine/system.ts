@@ -54,6 +54,15 @@ export interface TimerHandle {
 export type SignalName = StandardSignalName;
 export { SIGNALS as SIGNAL_NUMBERS } from '../shared/signal.js';
 
+/**
+ * What a PIDFile= says and who owns it: a pid outside the unit is believed only from a file root
+ * owns (a service that can write the file could otherwise name any process for svcd to signal).
+ */
+export interface PidFileContent {
+  readonly pid: number;
+  readonly ownerUid: number;
+}
+
 export interface System {
   /** Monotonic time in milliseconds. */
   now(): number;
@@ -82,10 +91,13 @@ export interface System {
   releaseRuntime(unit: string): void;
   /** The unit's cgroup (ControlGroup=), while it has one of its own; undefined without cgroups. */
   controlGroup(unit: string): string | undefined;
-  /** The pid in a PIDFile= (0 when absent or unusable). */
-  readPidFile(path: string): number;
+  /** A PIDFile='s pid and the file's owner; undefined when absent or unusable. */
+  readPidFile(path: string): PidFileContent | undefined;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */
   onChildExit(handler: (e: ChildExitEvent) => void): void;
-  /** Registers the handler for sd_notify datagrams (sender pid, raw message). */
-  onNotify(handler: (pid: number, message: string) => void): void;
+  /**
+   * Registers the handler for sd_notify datagrams: the sender's pid and uid as the kernel vouches
+   * for them (SCM_CREDENTIALS; uid -1 when it sent none), and the raw message.
+   */
+  onNotify(handler: (pid: number, message: string, uid: number) => void): void;
 }
