@@ -61,6 +61,8 @@ export { SIGNALS as SIGNAL_NUMBERS } from '../shared/signal.js';
 export interface PidFileContent {
   readonly pid: number;
   readonly ownerUid: number;
+  /** Reached through a symlink in a directory another user owns: who owns the file proves nothing. */
+  readonly unsafeSymlinkChain: boolean;
 }
 
 export interface System {
@@ -83,6 +85,8 @@ export interface System {
    * exited (reparented to svcd) before it could be told apart, e.g. nginx's master before its PID file.
    */
   strayProcesses(): readonly number[];
+  /** Whether `pid` names a process that exists and has not exited (a zombie has). */
+  isAlive(pid: number): boolean;
   /** daemon-reexec: processes started by the previous svcd with this INVOCATION_ID are the unit's. */
   adoptInvocation(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */

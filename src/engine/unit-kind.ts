@@ -178,6 +178,8 @@ export interface KindContext {
   processes(u: UnitRuntime, known: readonly number[], fresh?: boolean): readonly number[];
   /** Children of svcd no unit claims (a daemon that left its session before its PID file named it). */
   strayProcesses(): readonly number[];
+  /** Whether `pid` is a live process (not gone, not a zombie). */
+  isAlive(pid: number): boolean;
   /** A PIDFile='s pid and owner (undefined when absent or unusable). */
   readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */

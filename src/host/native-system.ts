@@ -4,7 +4,7 @@
  * with this; tests run it with a fake (test/support/fake-system.ts). Which processes are a
  * unit's is process-tracker.ts's question.
  */
-import { chmodSync, closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
@@ -14,7 +14,8 @@ import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
 import * as native from '../exec/native.js';
 import type { Unit } from '../unit/model.js';
-import { ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
+import { readPidFile } from './pid-file.js';
+import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
 import { SpawnFailure, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
@@ -305,25 +306,18 @@ export class NativeSystem implements System {
     return this.tracker.strayProcesses();
   }
 
+  isAlive(pid: number): boolean {
+    return isLive(pid);
+  }
+
   lastUnitOf(pid: number): string | undefined {
     return this.tracker.lastUnitOf(pid);
   }
 
   readPidFile(path: string): PidFileContent | undefined {
-    let fd: number | undefined;
-    try {
-      // One open file for both answers: the owner is that of the file whose pid was read, not of
-      // whatever a swapped symlink names a moment later.
-      fd = openSync(path, 'r');
-      const ownerUid = fstatSync(fd).uid;
-      const pid = Number(readFileSync(fd, 'utf8').trim());
-      return Number.isInteger(pid) && pid > 1 ? { pid, ownerUid } : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
+    return readPidFile(path);
   }
+
 
   onChildExit(handler: (e: ChildExitEvent) => void): void {
     this.exitHandler = handler;

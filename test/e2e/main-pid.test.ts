@@ -60,11 +60,17 @@ beforeAll(async () => {
       `PIDFile=${join(piddir, 'daemon.pid')}`,
       `ExecStart=${afterVictim('victim', `echo $$v > ${join(piddir, 'daemon.pid')}`)}`, '',
     ].join('\n'),
+    // The victim's own PID file is root's: a link to it from a directory nobody owns proves nothing.
+    'pidlink.service': [
+      '[Unit]', 'After=victim.service', '[Service]', 'Type=forking', 'User=nobody', 'TimeoutStopSec=5', 'TimeoutStartSec=15',
+      `PIDFile=${join(piddir, 'link.pid')}`,
+      `ExecStart=${afterVictim('victim', `ln -sf ${join(dir, 'victim.pid')} ${join(piddir, 'link.pid')}`)}`, '',
+    ].join('\n'),
     'rootmain.service': [
       '[Unit]', 'After=victim2.service', '[Service]', 'Type=notify', 'TimeoutStopSec=5', 'TimeoutStartSec=15',
       `ExecStart=${notifier} ${join(dir, 'victim2.pid')}`, '',
     ].join('\n'),
-    'x.target': '[Unit]\nWants=victim.service victim2.service spoof.service pidfile.service rootmain.service\n',
+    'x.target': '[Unit]\nWants=victim.service victim2.service spoof.service pidfile.service pidlink.service rootmain.service\n',
   } });
   svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
 }, 60_000);
@@ -93,6 +99,13 @@ it('refuses a PID file nobody could write naming another unit\'s process: the st
   expect(await show('pidfile.service', 'MainPID')).toBe('0');
   expect(svcd.console()).toContain(`New main PID ${victimPid} does not belong to service, and PID file is not owned by root. Refusing.`);
   await svcd.svcctl('stop', 'pidfile.service');
+  expect([await show('victim.service', 'ActiveState'), await show('victim.service', 'MainPID')]).toEqual(['active', victimPid]);
+}, 60_000);
+
+it('refuses a root-owned PID file reached through a link nobody planted, when it names another unit\'s process', async () => {
+  const victimPid = await show('victim.service', 'MainPID');
+  expect([await show('pidlink.service', 'ActiveState'), await show('pidlink.service', 'Result')], svcd.console()).toEqual(['failed', 'protocol']);
+  expect(svcd.console()).toContain(`Refusing to accept PID outside of service control group, acquired through unsafe symlink chain: ${join(piddir, 'link.pid')}`);
   expect([await show('victim.service', 'ActiveState'), await show('victim.service', 'MainPID')]).toEqual(['active', victimPid]);
 }, 60_000);
 

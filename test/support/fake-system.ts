@@ -106,6 +106,11 @@ export class FakeSystem implements System {
   /** No processes survive from a previous manager here: nothing to adopt. */
   adoptInvocation(): void {}
 
+  /** A fake process lives until it exits (there are no zombies here). */
+  isAlive(pid: number): boolean {
+    return this.processes.has(pid);
+  }
+
   lastUnitOf(pid: number): string | undefined {
     return this.unitOfPid.get(pid);
   }
@@ -121,7 +126,7 @@ export class FakeSystem implements System {
   readPidFile(path: string): PidFileContent | undefined {
     const file = this.pidFiles.get(path);
     if (file === undefined) return undefined;
-    return typeof file === 'number' ? { pid: file, ownerUid: 0 } : file;
+    return typeof file === 'number' ? { pid: file, ownerUid: 0, unsafeSymlinkChain: false } : file;
   }
 
   /** A process the unit's command left behind (a forking daemon's child), running until signalled. */

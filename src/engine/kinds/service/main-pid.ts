@@ -1,7 +1,7 @@
 /**
  * Which pid a service may take as its main process when the service itself names it (MAINPID=,
- * PIDFile=), as systemd's service_is_suitable_main_pid: never the manager nor the unit's control
- * process; one of the unit's own processes always; any other only on root's word (a privileged
+ * PIDFile=), as systemd's service_is_suitable_main_pid: never the manager, the unit's control
+ * process nor a pid that is not a live process; one of the unit's own processes always; any other only on root's word (a privileged
  * sender, a PID file root owns). Without this a service running as nobody could name another
  * unit's process, and svcd would signal that process when the service stops.
  */
@@ -17,6 +17,8 @@ export function mainPidSuitability(u: ServiceUnit, ctx: KindContext, pid: number
   // svcd is PID 1 of its namespace, or a manager outside one: either is "the manager".
   if (pid === 1 || pid === process.pid) return refuse(u, ctx, pid, `New main PID ${pid} is the manager, refusing.`);
   if (pid === u.controlPid) return refuse(u, ctx, pid, `New main PID ${pid} is the control process, refusing.`);
+  // A stale PID file (or a late MAINPID=) would make svcd wait on, and later signal, whatever takes the pid next.
+  if (!ctx.isAlive(pid)) return refuse(u, ctx, pid, `New main PID ${pid} does not exist or is a zombie.`);
   return processesOf(u, ctx, true).includes(pid) ? 'own' : 'foreign';
 }
 

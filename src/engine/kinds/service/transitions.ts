@@ -169,6 +169,10 @@ export function readMainPid(u: ServiceUnit, ctx: KindContext): number {
   if (file.pid === u.mainPid) return file.pid;
   const suitability = mainPidSuitability(u, ctx, file.pid);
   if (suitability === 'refused') return 0;
+  if (suitability === 'foreign' && file.unsafeSymlinkChain) {
+    refuse(u, ctx, file.pid, `Refusing to accept PID outside of service control group, acquired through unsafe symlink chain: ${s.pidFile}`);
+    return 0;
+  }
   // A file the service's own user could write names any pid it likes: only root's is believed.
   if (suitability === 'foreign' && file.ownerUid !== 0) {
     refuse(u, ctx, file.pid, `New main PID ${file.pid} does not belong to service, and PID file is not owned by root. Refusing.`);
