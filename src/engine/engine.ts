@@ -72,6 +72,7 @@ export class Engine {
     const log = (line: string) => this.log(line);
     this.ctx = kindContext({
       system: this.system, defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS, queues: this.queues, observer: this.observer, guard, log,
+      ownerOf: (pid) => this.table.ownerOf(pid)?.id,
     });
     this.jobQueue = new RunQueue({
       table: this.table, queues: this.queues, observer: this.observer, ctx: this.ctx, system: this.system, conditions: opts.conditions, guard, log,

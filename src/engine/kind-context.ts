@@ -21,6 +21,8 @@ export interface KindContextDeps {
   readonly observer: EngineObserver;
   readonly guard: (fn: () => void) => void;
   readonly log: (line: string) => void;
+  /** The unit whose main or control process `pid` is (the engine's pid→unit map). */
+  readonly ownerOf: (pid: number) => string | undefined;
 }
 
 /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
@@ -61,6 +63,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     kill: (_u, pid, signal: SignalName | number) => system.kill(pid, signal),
     processes: (u, known, fresh) => system.unitProcesses(u.id, known, fresh),
     strayProcesses: () => system.strayProcesses(),
+    ownerOf: (pid) => d.ownerOf(pid),
     isAlive: (pid) => system.isAlive(pid),
     readPidFile: (path) => system.readPidFile(path),
     releaseRuntime: (u) => system.releaseRuntime(u.id),

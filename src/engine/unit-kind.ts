@@ -178,6 +178,8 @@ export interface KindContext {
   processes(u: UnitRuntime, known: readonly number[], fresh?: boolean): readonly number[];
   /** Children of svcd no unit claims (a daemon that left its session before its PID file named it). */
   strayProcesses(): readonly number[];
+  /** The unit that has `pid` as its main or control process, if any. */
+  ownerOf(pid: number): string | undefined;
   /** Whether `pid` is a live process (not gone, not a zombie). */
   isAlive(pid: number): boolean;
   /** A PIDFile='s pid and owner (undefined when absent or unusable). */

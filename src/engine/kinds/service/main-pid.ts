@@ -19,7 +19,14 @@ export function mainPidSuitability(u: ServiceUnit, ctx: KindContext, pid: number
   if (pid === u.controlPid) return refuse(u, ctx, pid, `New main PID ${pid} is the control process, refusing.`);
   // A stale PID file (or a late MAINPID=) would make svcd wait on, and later signal, whatever takes the pid next.
   if (!ctx.isAlive(pid)) return refuse(u, ctx, pid, `New main PID ${pid} does not exist or is a zombie.`);
-  return processesOf(u, ctx, true).includes(pid) ? 'own' : 'foreign';
+  if (processesOf(u, ctx, true).includes(pid)) return 'own';
+  // Without a cgroup of its own, a daemon that cleared its environment and left its session
+  // (PostgreSQL's postmaster under pg_ctl) is found only as a stray child of svcd: while no other
+  // unit has it as its main or control process, it is the starting unit's, as svcd already counts
+  // it while a forking service's PID file is missing (docs/differences.md, KillMode=).
+  const owner = ctx.ownerOf(pid);
+  if ((owner === undefined || owner === u.id) && ctx.strayProcesses().includes(pid)) return 'own';
+  return 'foreign';
 }
 
 /**
