@@ -14,6 +14,7 @@ import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
+import { requestUnitNamesRefusal } from '../unit/name.js';
 
 class CallError extends Error {
   constructor(
@@ -180,6 +181,8 @@ async function answer(line: string, table: Handlers): Promise<Response> {
   if (req.v !== PROTOCOL_VERSION) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'version', message: `Protocol version ${String(req.v)} not supported (svcd speaks ${PROTOCOL_VERSION}).` } };
   const h = table[req.method] as ((p: unknown) => unknown) | undefined;
   if (!h) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'unknown-method', message: `Unknown method ${String(req.method)}.` } };
+  const refused = requestUnitNamesRefusal(req.params as Parameters<typeof requestUnitNamesRefusal>[0]);
+  if (refused !== undefined) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'invalid', message: refused } };
   try {
     const result = await h(req.params ?? {});
     return { v: PROTOCOL_VERSION, id: req.id, ok: true, result } as Response;
