@@ -99,6 +99,21 @@ describe('names a client asks about', () => {
     expect(await table()).toEqual(before);
   });
 
+  // What systemctl 252 answers for a name too long to be a unit (seen on systemd-ns): mangling adds
+  // ".service" to what is no unit name, show and status refuse it themselves, the manager refuses a start.
+  it('refuse a name too long for a unit in svcctl show, status and start as systemctl does', async () => {
+    const before = await table();
+    const typed = `${'a'.repeat(300)}.service`;
+    const unit = `${typed}.service`;
+    for (const verb of ['show', 'status']) {
+      const r = await svcd.svcctl(verb, typed);
+      expect([r.rc, r.stdout, r.stderr]).toEqual([1, '', `Failed to get properties: Unit name ${unit} is neither a valid invocation ID nor unit name.\n`]);
+    }
+    const r = await svcd.svcctl('start', typed);
+    expect([r.rc, r.stderr]).toEqual([1, `Failed to start ${unit}: Unit name ${unit} is not valid.\nSee system logs and 'systemctl status ${unit}' for details.\n`]);
+    expect(await table()).toEqual(before);
+  });
+
   it('answer for a name of 255 bytes, systemd\'s longest', async () => {
     const name = `${'a'.repeat(247)}.service`;
     const [r] = await ask([{ method: 'show', params: { unit: name, properties: ['Id'] } }]);
