@@ -183,9 +183,11 @@ export class Engine {
    */
   collect(id: string): boolean {
     const r = this.table.get(id);
-    if (!r) return true;
+    // A name that never loaded and that nothing refers to leaves the graph too, so looked-up names do not pile up.
+    if (!r) return this.table.unload(id), true;
     if (r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
     this.table.forget(r);
+    this.table.unload(id);
     return true;
   }
 
