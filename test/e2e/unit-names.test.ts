@@ -114,6 +114,15 @@ describe('names a client asks about', () => {
     expect(await table()).toEqual(before);
   });
 
+  it('match list-units patterns as fnmatch(3) does: "[" alone is an ordinary character, stars do not make svcd backtrack', async () => {
+    const listed = async (...patterns: string[]) => {
+      const r = await svcd.svcctl('list-units', '--all', '--no-legend', '--plain', '--', ...patterns);
+      return [r.rc, r.stderr, r.stdout.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)[0])];
+    };
+    expect(await listed('[')).toEqual([0, '', []]);
+    expect(await listed('*l*l*l*l*X', 'u[p]*')).toEqual([0, '', ['up.service']]);
+  });
+
   it('answer for a name of 255 bytes, systemd\'s longest', async () => {
     const name = `${'a'.repeat(247)}.service`;
     const [r] = await ask([{ method: 'show', params: { unit: name, properties: ['Id'] } }]);
