@@ -121,6 +121,9 @@ describe('names a client asks about', () => {
     };
     expect(await listed('[')).toEqual([0, '', []]);
     expect(await listed('*l*l*l*l*X', 'u[p]*')).toEqual([0, '', ['up.service']]);
+    // logs -u takes the same patterns (journalctl's fnmatch with FNM_NOESCAPE).
+    const logs = await svcd.svcctl('logs', '-u', '*l*l*l*l*X', '-u', 'u[p]*', '-o', 'cat');
+    expect([logs.rc, logs.stdout]).toEqual([0, expect.stringContaining('up.service')]);
   });
 
   it('answer for a name of 255 bytes, systemd\'s longest', async () => {
