@@ -10,6 +10,7 @@
  * This module is the only place both sides share: methods, parameters and results are typed here.
  */
 import { createConnection } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 
 export const PROTOCOL_VERSION = 1;
 export const CONTROL_SOCKET = 'control.sock';
@@ -76,19 +77,49 @@ export function encode(msg: unknown): string {
   return `${JSON.stringify(msg, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`;
 }
 
-/** Splits a byte stream into lines of JSON; a line over 16 MiB is refused (nobody sends that). */
+/** A line longer than its reader's limit: the peer is not speaking the protocol (or means harm). */
+export class LineTooLongError extends Error {
+  constructor(readonly limit: number) {
+    super(`Request line longer than ${limit} characters.`);
+  }
+}
+
+/**
+ * Splits a byte stream into lines of JSON, in time linear in the bytes. What it holds is at most
+ * one unfinished line, which may not grow past `maxLine` characters (16 Mi by default, for the
+ * client reading answers; the server passes its own, smaller request limit).
+ */
 export class LineReader {
-  private buf = '';
-  constructor(private readonly onLine: (line: string) => void) {}
+  private readonly decoder = new StringDecoder('utf8');
+  private partial: string[] = [];
+  private partialLength = 0;
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLine = 16 * 1024 * 1024,
+  ) {}
   push(chunk: Buffer | string): void {
-    this.buf += chunk.toString();
-    if (this.buf.length > 16 * 1024 * 1024) throw new Error('request too long');
+    const s = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    let start = 0;
     let nl: number;
-    while ((nl = this.buf.indexOf('\n')) >= 0) {
-      const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + 1);
+    while ((nl = s.indexOf('\n', start)) >= 0) {
+      const line = this.take(s.slice(start, nl));
+      start = nl + 1;
       if (line.trim() !== '') this.onLine(line);
     }
+    this.hold(s.slice(start));
+  }
+  private hold(piece: string): void {
+    if (this.partialLength + piece.length > this.maxLine) throw new LineTooLongError(this.maxLine);
+    if (piece === '') return;
+    this.partial.push(piece);
+    this.partialLength += piece.length;
+  }
+  private take(last: string): string {
+    this.hold(last);
+    const line = this.partial.join('');
+    this.partial = [];
+    this.partialLength = 0;
+    return line;
   }
 }
 

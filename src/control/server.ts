@@ -4,12 +4,13 @@
  * svcd's own uid) is served. Each request line is answered in order; a bad line gets an error
  * answer, never an exception in the daemon.
  */
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
 import { isRequestedJobType, type ManagerApi } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
-import { encode, LineReader, PROTOCOL_VERSION, type Method, type Methods, type Request, type Response } from './protocol.js';
+import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type Response } from './protocol.js';
+import { parseRequest } from './request.js';
 import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
@@ -125,10 +126,59 @@ export interface ControlServer {
   close(): void;
 }
 
-export function startControlServer(path: string, api: ManagerApi, log: (text: string) => void): ControlServer {
+/** What one client may hold of svcd, and how many may (docs/control.md, "Limits"). */
+export interface ControlLimits {
+  /** Connections served at once; one more is answered `busy` and closed at once. */
+  readonly maxConnections: number;
+  /** A connection with no request in progress for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** The longest request line; a longer one is answered `invalid` and the connection closed. */
+  readonly maxRequestLine: number;
+}
+
+/** Never more connections than this, however high the fd limit. */
+export const MAX_CONNECTIONS = 256;
+/** File descriptors kept for supervision (pipes, sockets and PID fds of the units' processes). */
+export const FD_RESERVE = 512;
+/** The smallest connection cap, so that a low fd limit still leaves svcctl a way in. */
+const MIN_CONNECTIONS = 8;
+export const IDLE_TIMEOUT_MS = 60_000;
+export const MAX_REQUEST_LINE = 1024 * 1024;
+
+/** The soft RLIMIT_NOFILE of svcd (Node has no getrlimit; the kernel shows it in /proc). */
+function openFileLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m && m[1] !== 'unlimited' ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The limits for svcd's fd limit: clients may take what is left after the supervision reserve. */
+export function defaultLimits(nofile = openFileLimit()): ControlLimits {
+  const room = nofile === undefined ? MAX_CONNECTIONS : nofile - FD_RESERVE;
+  return { maxConnections: Math.max(MIN_CONNECTIONS, Math.min(MAX_CONNECTIONS, room)), idleTimeoutMs: IDLE_TIMEOUT_MS, maxRequestLine: MAX_REQUEST_LINE };
+}
+
+const refusal = (id: number, code: string, message: string): string => encode({ v: PROTOCOL_VERSION, id, ok: false, error: { code, message } } satisfies Response);
+
+export function startControlServer(path: string, api: ManagerApi, log: (text: string) => void, limits: ControlLimits = defaultLimits()): ControlServer {
   const table = handlers(api);
   rmSync(path, { force: true });
-  const server: Server = createServer((sock: Socket) => serve(sock, table, log));
+  let connections = 0;
+  const server: Server = createServer((sock: Socket) => {
+    if (connections >= limits.maxConnections) {
+      // Closed before anything is read: an idle crowd may not take the fds supervision needs.
+      sock.on('error', () => {});
+      sock.end(refusal(0, 'busy', `Too many connections (${limits.maxConnections}), try again later.`));
+      sock.destroySoon();
+      return;
+    }
+    connections++;
+    sock.once('close', () => connections--);
+    serve(sock, table, log, limits);
+  });
   server.on('error', (e) => log(`control socket: ${e.message}`));
   // Only the owner may connect; the peer check below is what actually decides.
   const oldUmask = process.umask(0o177);
@@ -143,7 +193,15 @@ export function startControlServer(path: string, api: ManagerApi, log: (text: st
   return { close: () => server.close() };
 }
 
-function serve(sock: Socket, table: Handlers, log: (text: string) => void): void {
+/**
+ * One connection. Requests are answered one at a time, and the socket is not read while a request
+ * is being answered or while an answer is still unread by the client (write() returned false until
+ * 'drain'): a client that pipelines without reading stalls itself, in the kernel's socket buffers,
+ * instead of growing svcd. What the connection holds is one read chunk of lines, one unfinished
+ * line of at most maxRequestLine, and one answer.
+ */
+function serve(sock: Socket, table: Handlers, log: (text: string) => void, limits: ControlLimits): void {
+  sock.on('error', () => {});
   const fd = (sock as unknown as { _handle?: { fd?: number } })._handle?.fd;
   let uid = -1;
   try {
@@ -153,35 +211,64 @@ function serve(sock: Socket, table: Handlers, log: (text: string) => void): void
   }
   const myUid = process.getuid?.() ?? 0;
   if (uid !== 0 && uid !== myUid) {
-    sock.end(encode({ v: PROTOCOL_VERSION, id: 0, ok: false, error: { code: 'access-denied', message: 'Access denied' } } satisfies Response));
+    sock.end(refusal(0, 'access-denied', 'Access denied'));
     return;
   }
-  let queue = Promise.resolve();
-  const reader = new LineReader((line) => {
-    queue = queue.then(() => answer(line, table)).then((resp) => void (sock.writable && sock.write(encode(resp))));
-  });
+  const lines: string[] = [];
+  let answering = false;
+  let draining = false;
+  /** Set once a line was too long: the stream cannot be framed any more, so it ends. */
+  let overLong: string | undefined;
+  const pump = (): void => {
+    if (answering || draining || sock.destroyed) return;
+    const line = lines.shift();
+    if (line === undefined) {
+      if (overLong === undefined) sock.resume();
+      else sock.end(refusal(0, 'invalid', overLong));
+      return;
+    }
+    sock.pause();
+    answering = true;
+    void answer(line, table).then((resp) => {
+      answering = false;
+      if (sock.destroyed || !sock.writable) return;
+      if (!sock.write(encode(resp))) {
+        draining = true;
+        sock.once('drain', () => {
+          draining = false;
+          pump();
+        });
+      }
+      pump();
+    });
+  };
+  const reader = new LineReader((line) => lines.push(line), limits.maxRequestLine);
   sock.on('data', (d) => {
     try {
       reader.push(d);
     } catch (e) {
-      sock.destroy(e as Error);
+      if (!(e instanceof LineTooLongError)) throw e;
+      // The lines before it are answered, then the refusal, then the connection ends: the rest
+      // of the stream cannot be framed any more.
+      overLong = e.message;
+      sock.pause();
+      sock.removeAllListeners('data');
     }
+    pump();
   });
-  sock.on('error', () => {});
+  sock.setTimeout(limits.idleTimeoutMs, () => {
+    // A long job waited for (enqueue with wait) is not idleness.
+    if (!answering) sock.destroy();
+  });
 }
 
 async function answer(line: string, table: Handlers): Promise<Response> {
-  let req: Request;
+  const parsed = parseRequest(line);
+  if (!parsed.ok) return { v: PROTOCOL_VERSION, id: parsed.refusal.id, ok: false, error: parsed.refusal.error };
+  const req = parsed.request;
+  const h = table[req.method] as (p: Methods[Method]['params']) => unknown;
   try {
-    req = JSON.parse(line) as Request;
-  } catch {
-    return { v: PROTOCOL_VERSION, id: 0, ok: false, error: { code: 'invalid', message: 'Malformed request.' } };
-  }
-  if (req.v !== PROTOCOL_VERSION) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'version', message: `Protocol version ${String(req.v)} not supported (svcd speaks ${PROTOCOL_VERSION}).` } };
-  const h = table[req.method] as ((p: unknown) => unknown) | undefined;
-  if (!h) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'unknown-method', message: `Unknown method ${String(req.method)}.` } };
-  try {
-    const result = await h(req.params ?? {});
+    const result = await h(req.params);
     return { v: PROTOCOL_VERSION, id: req.id, ok: true, result } as Response;
   } catch (e) {
     const code = e instanceof CallError ? e.code : 'internal';

@@ -36,7 +36,7 @@ import { restoreUnits, type SerializedUnit, serializeUnits } from './serialize.j
 import { setState, StateChanges } from './state-changes.js';
 import type { ChildExitEvent, System } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
-import { DEFAULT_MANAGER_DEFAULTS, type EngineUnit, type KindContext, type ManagerDefaults, type UnitKind, type UnitResult, type UnitRuntime } from './unit-kind.js';
+import { DEFAULT_MANAGER_DEFAULTS, type EngineUnit, type KindContext, type ManagerDefaults, type NotifySender, type UnitKind, type UnitResult, type UnitRuntime } from './unit-kind.js';
 import { UnitTable } from './unit-table.js';
 
 export type { ConditionVerdict, EngineObserver, Job, SerializedUnit, UnitResult };
@@ -78,7 +78,7 @@ export class Engine {
     });
     this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log);
     this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
-    this.system.onNotify((pid, msg) => this.guard(() => this.notify(pid, msg)));
+    this.system.onNotify((pid, msg, uid) => this.guard(() => this.notify({ pid, uid }, msg)));
   }
 
   /** The dependency graph of the loaded units (replaced by reload()). */
@@ -312,8 +312,8 @@ export class Engine {
     else this.observer.orphanExited?.(e);
   }
 
-  private notify(pid: number, message: string): void {
-    const r = this.table.ownerOf(pid);
-    r?.kind.notify?.(r, pid, message, this.ctx);
+  private notify(sender: NotifySender, message: string): void {
+    const r = this.table.ownerOf(sender.pid);
+    r?.kind.notify?.(r, sender, message, this.ctx);
   }
 }

@@ -61,6 +61,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     kill: (_u, pid, signal: SignalName | number) => system.kill(pid, signal),
     processes: (u, known, fresh) => system.unitProcesses(u.id, known, fresh),
     strayProcesses: () => system.strayProcesses(),
+    isAlive: (pid) => system.isAlive(pid),
     readPidFile: (path) => system.readPidFile(path),
     releaseRuntime: (u) => system.releaseRuntime(u.id),
     requestJob: (u, type, mode) => {

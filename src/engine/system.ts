@@ -54,6 +54,17 @@ export interface TimerHandle {
 export type SignalName = StandardSignalName;
 export { SIGNALS as SIGNAL_NUMBERS } from '../shared/signal.js';
 
+/**
+ * What a PIDFile= says and who owns it: a pid outside the unit is believed only from a file root
+ * owns (a service that can write the file could otherwise name any process for svcd to signal).
+ */
+export interface PidFileContent {
+  readonly pid: number;
+  readonly ownerUid: number;
+  /** Reached through a symlink in a directory another user owns: who owns the file proves nothing. */
+  readonly unsafeSymlinkChain: boolean;
+}
+
 export interface System {
   /** Monotonic time in milliseconds. */
   now(): number;
@@ -74,6 +85,8 @@ export interface System {
    * exited (reparented to svcd) before it could be told apart, e.g. nginx's master before its PID file.
    */
   strayProcesses(): readonly number[];
+  /** Whether `pid` names a process that exists and has not exited (a zombie has). */
+  isAlive(pid: number): boolean;
   /** daemon-reexec: processes started by the previous svcd with this INVOCATION_ID are the unit's. */
   adoptInvocation(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
@@ -82,10 +95,13 @@ export interface System {
   releaseRuntime(unit: string): void;
   /** The unit's cgroup (ControlGroup=), while it has one of its own; undefined without cgroups. */
   controlGroup(unit: string): string | undefined;
-  /** The pid in a PIDFile= (0 when absent or unusable). */
-  readPidFile(path: string): number;
+  /** A PIDFile='s pid and the file's owner; undefined when absent or unusable. */
+  readPidFile(path: string): PidFileContent | undefined;
   /** Registers the handler for exits of processes the engine spawned (and orphans it reaped). */
   onChildExit(handler: (e: ChildExitEvent) => void): void;
-  /** Registers the handler for sd_notify datagrams (sender pid, raw message). */
-  onNotify(handler: (pid: number, message: string) => void): void;
+  /**
+   * Registers the handler for sd_notify datagrams: the sender's pid and uid as the kernel vouches
+   * for them (SCM_CREDENTIALS; uid -1 when it sent none), and the raw message.
+   */
+  onNotify(handler: (pid: number, message: string, uid: number) => void): void;
 }

@@ -13,7 +13,7 @@ import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ChildExitEvent, SignalName, TimerHandle } from './system.js';
+import type { ChildExitEvent, PidFileContent, SignalName, TimerHandle } from './system.js';
 
 export type { UnitResult };
 
@@ -152,6 +152,12 @@ export interface SpawnFailed {
   readonly message: string;
 }
 
+/** Who sent an sd_notify message, as the kernel vouches for it; uid -1 when unknown. */
+export interface NotifySender {
+  readonly pid: number;
+  readonly uid: number;
+}
+
 /**
  * Everything a kind may do: the engine's bookkeeping (states, timers, jobs, log) and the few
  * questions and actions on the machine a kind needs, the System behind them hidden.
@@ -172,8 +178,10 @@ export interface KindContext {
   processes(u: UnitRuntime, known: readonly number[], fresh?: boolean): readonly number[];
   /** Children of svcd no unit claims (a daemon that left its session before its PID file named it). */
   strayProcesses(): readonly number[];
-  /** The pid in a PIDFile= (0 when absent or unusable). */
-  readPidFile(path: string): number;
+  /** Whether `pid` is a live process (not gone, not a zombie). */
+  isAlive(pid: number): boolean;
+  /** A PIDFile='s pid and owner (undefined when absent or unusable). */
+  readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
   releaseRuntime(u: UnitRuntime): void;
   /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */
@@ -199,7 +207,8 @@ export interface UnitKind<S = unknown> {
   /** Whether the last reload succeeded (asked when the unit leaves "reloading"). */
   reloadSucceeded?(u: UnitRuntime<S>): boolean;
   childExit?(u: UnitRuntime<S>, e: ChildExitEvent, ctx: KindContext): void;
-  notify?(u: UnitRuntime<S>, pid: number, message: string, ctx: KindContext): void;
+  /** An sd_notify message from `sender`, a process the engine found to be the unit's main or control process. */
+  notify?(u: UnitRuntime<S>, sender: NotifySender, message: string, ctx: KindContext): void;
   /** Forget a failed state (reset-failed): failed → the initial state. */
   resetFailed?(u: UnitRuntime<S>, ctx: KindContext): void;
   /**

@@ -4,7 +4,7 @@
  * with this; tests run it with a fake (test/support/fake-system.ts). Which processes are a
  * unit's is process-tracker.ts's question.
  */
-import { chmodSync, closeSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
@@ -14,8 +14,9 @@ import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
 import * as native from '../exec/native.js';
 import type { Unit } from '../unit/model.js';
-import { ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { readPidFile } from './pid-file.js';
+import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
+import { SpawnFailure, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
 export interface NativeSystemOptions {
@@ -58,7 +59,7 @@ export class NativeSystem implements System {
   private exitHandler?: (e: ChildExitEvent) => void;
   /** Exits reaped before anyone listened (the reaper's first sweep after daemon-reexec). */
   private pendingExits: ChildExitEvent[] = [];
-  private notifyHandler: (pid: number, message: string) => void = () => {};
+  private notifyHandler: (pid: number, message: string, uid: number) => void = () => {};
   private readonly tracker: ProcessTracker;
   private readonly prepared = new Set<string>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
@@ -90,7 +91,7 @@ export class NativeSystem implements System {
       }
     });
     if (opts.notifySocket) {
-      native.bindDatagram(opts.notifySocket, (data, sender) => this.notifyHandler(sender.pid, data.toString('utf8')));
+      native.bindDatagram(opts.notifySocket, (data, sender) => this.notifyHandler(sender.pid, data.toString('utf8'), sender.uid));
       // Services run as other users must be able to send; who sent what is checked by credentials.
       chmodSync(opts.notifySocket, 0o777);
     }
@@ -305,18 +306,18 @@ export class NativeSystem implements System {
     return this.tracker.strayProcesses();
   }
 
+  isAlive(pid: number): boolean {
+    return isLive(pid);
+  }
+
   lastUnitOf(pid: number): string | undefined {
     return this.tracker.lastUnitOf(pid);
   }
 
-  readPidFile(path: string): number {
-    try {
-      const pid = Number(readFileSync(path, 'utf8').trim());
-      return Number.isInteger(pid) && pid > 1 ? pid : 0;
-    } catch {
-      return 0;
-    }
+  readPidFile(path: string): PidFileContent | undefined {
+    return readPidFile(path);
   }
+
 
   onChildExit(handler: (e: ChildExitEvent) => void): void {
     this.exitHandler = handler;
@@ -328,7 +329,7 @@ export class NativeSystem implements System {
     });
   }
 
-  onNotify(handler: (pid: number, message: string) => void): void {
+  onNotify(handler: (pid: number, message: string, uid: number) => void): void {
     this.notifyHandler = handler;
   }
 

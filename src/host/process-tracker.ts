@@ -30,7 +30,7 @@ export interface ProcessOwner {
 }
 
 /** A process that exists and has not exited (a zombie has). */
-const isLive = (pid: number): boolean => {
+export const isLive = (pid: number): boolean => {
   const st = readProcStat(pid);
   return st !== undefined && st.state !== 'Z';
 };

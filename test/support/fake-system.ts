@@ -6,7 +6,7 @@
  * Everything that happens is appended to `events` with its time, so tests can check the order of
  * spawns and kills against the dependency graph.
  */
-import { SIGNAL_NUMBERS, type ChildExitEvent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
+import { SIGNAL_NUMBERS, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
 
 export interface ProgramBehaviour {
   /** Exit on its own after this many ms (undefined: run until killed). */
@@ -43,11 +43,11 @@ export class FakeSystem implements System {
   private nextPid = 100;
   private timers: Timer[] = [];
   private exitHandler: (e: ChildExitEvent) => void = () => {};
-  private notifyHandler: (pid: number, message: string) => void = () => {};
+  private notifyHandler: (pid: number, message: string, uid: number) => void = () => {};
   readonly processes = new Map<number, { req: SpawnRequest; behaviour: ProgramBehaviour; exiting: boolean }>();
   readonly events: FakeEvent[] = [];
-  /** PIDFile= contents, by path, as a forking daemon would leave them. */
-  readonly pidFiles = new Map<string, number>();
+  /** PIDFile= contents, by path, as a forking daemon would leave them (a bare pid: a file root owns). */
+  readonly pidFiles = new Map<string, number | PidFileContent>();
   /** The unit of every process ever started, exited ones included (lastUnitOf). */
   private readonly unitOfPid = new Map<number, string>();
 
@@ -106,6 +106,11 @@ export class FakeSystem implements System {
   /** No processes survive from a previous manager here: nothing to adopt. */
   adoptInvocation(): void {}
 
+  /** A fake process lives until it exits (there are no zombies here). */
+  isAlive(pid: number): boolean {
+    return this.processes.has(pid);
+  }
+
   lastUnitOf(pid: number): string | undefined {
     return this.unitOfPid.get(pid);
   }
@@ -118,8 +123,10 @@ export class FakeSystem implements System {
     return undefined;
   }
 
-  readPidFile(path: string): number {
-    return this.pidFiles.get(path) ?? 0;
+  readPidFile(path: string): PidFileContent | undefined {
+    const file = this.pidFiles.get(path);
+    if (file === undefined) return undefined;
+    return typeof file === 'number' ? { pid: file, ownerUid: 0, unsafeSymlinkChain: false } : file;
   }
 
   /** A process the unit's command left behind (a forking daemon's child), running until signalled. */
@@ -135,13 +142,13 @@ export class FakeSystem implements System {
     this.exitHandler = handler;
   }
 
-  onNotify(handler: (pid: number, message: string) => void): void {
+  onNotify(handler: (pid: number, message: string, uid: number) => void): void {
     this.notifyHandler = handler;
   }
 
-  /** Delivers an sd_notify message as if `pid` had sent it. */
-  sendNotify(pid: number, message: string): void {
-    this.notifyHandler(pid, message);
+  /** Delivers an sd_notify message as if `pid`, running as `uid`, had sent it. */
+  sendNotify(pid: number, message: string, uid = 0): void {
+    this.notifyHandler(pid, message, uid);
   }
 
   /** Makes a running process exit now (a crash, an outside kill). */

@@ -370,3 +370,90 @@ describe('which unit an exit or a notify message is for', () => {
     expect(orphans).toEqual([first]);
   });
 });
+
+describe('a main PID the service names itself (MAINPID=, PIDFile=)', () => {
+  const NOBODY = 65534;
+
+  it('refuses MAINPID= of another unit\'s process from an unprivileged sender, and stop leaves that process alone', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/n']] });
+    w.engine.start('s.service');
+    const main = w.u().mainPid;
+    const victim = w.sys.adopt('victim.service', ['/bin/victim']);
+    w.sys.sendNotify(main, `READY=1\nMAINPID=${victim}`, NOBODY);
+    expect(w.u().subState).toBe('running');
+    expect(w.u().mainPid).toBe(main);
+    expect(w.logs).toContain(`New main PID ${victim} does not belong to service, refusing.`);
+    w.engine.stop('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect(w.sys.events.filter((e) => e.what === 'kill' && e.pid === victim)).toEqual([]);
+  });
+
+  it('takes MAINPID= of the unit\'s own process from an unprivileged sender, and another unit\'s from root', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/n']] });
+    w.engine.start('s.service');
+    const own = w.sys.adopt('s.service', ['/bin/child']);
+    w.sys.sendNotify(w.u().mainPid, `READY=1\nMAINPID=${own}`, NOBODY);
+    expect(w.u().mainPid).toBe(own);
+    const other = w.sys.adopt('other.service', ['/bin/other']);
+    w.sys.sendNotify(own, `MAINPID=${other}`, 0);
+    expect(w.u().mainPid).toBe(other);
+  });
+
+  it('never takes the manager, the control process or a pid that is no process, whoever asks', () => {
+    const w = world({ type: 'notify', execStart: [['/bin/n']] });
+    w.engine.start('s.service');
+    const main = w.u().mainPid;
+    w.sys.sendNotify(main, 'READY=1\nMAINPID=1', 0);
+    expect(w.u().mainPid).toBe(main);
+    expect(w.logs).toContain('New main PID 1 is the manager, refusing.');
+    w.sys.sendNotify(main, 'MAINPID=4242', 0);
+    expect(w.u().mainPid).toBe(main);
+    expect(w.logs).toContain('New main PID 4242 does not exist or is a zombie.');
+  });
+
+  it('refuses a stale PID file, even root\'s: the start fails instead of waiting on a pid that is gone', () => {
+    const w = world({ type: 'forking', pidFile: '/run/d.pid', execStart: [['/bin/forker']] }, { '/bin/forker': { exitAfterMs: 20 } });
+    w.sys.pidFiles.set('/run/d.pid', 4242);
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(10_000);
+    expect([w.u().activeState, w.u().result, w.u().mainPid]).toEqual(['failed', 'protocol', 0]);
+    expect(w.logs).toContain('New main PID 4242 does not exist or is a zombie.');
+  });
+
+  /** A forking service whose PID file, as `file` describes it, names another unit's process. */
+  function forkingNaming(file: { ownerUid: number; unsafeSymlinkChain: boolean }) {
+    const w = world({ type: 'forking', pidFile: '/run/d/d.pid', execStart: [['/bin/forker']] }, { '/bin/forker': { exitAfterMs: 20 } });
+    const victim = w.sys.adopt('victim.service', ['/bin/victim']);
+    w.sys.pidFiles.set('/run/d/d.pid', { pid: victim, ...file });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(10_000);
+    return { w, victim };
+  }
+
+  it('refuses a PID file that is not root\'s naming another unit\'s process: nothing of the unit is left, so the start fails', () => {
+    const { w, victim } = forkingNaming({ ownerUid: NOBODY, unsafeSymlinkChain: false });
+    expect([w.u().activeState, w.u().result, w.u().mainPid]).toEqual(['failed', 'protocol', 0]);
+    expect(w.logs).toContain(`New main PID ${victim} does not belong to service, and PID file is not owned by root. Refusing.`);
+    expect(w.sys.events.filter((e) => e.what === 'kill' && e.pid === victim)).toEqual([]);
+  });
+
+  it('refuses a root-owned PID file reached through a symlink another user could plant, when it names a process outside the unit', () => {
+    const { w } = forkingNaming({ ownerUid: 0, unsafeSymlinkChain: true });
+    expect([w.u().activeState, w.u().result, w.u().mainPid]).toEqual(['failed', 'protocol', 0]);
+    expect(w.logs).toContain('Refusing to accept PID outside of service control group, acquired through unsafe symlink chain: /run/d/d.pid');
+  });
+
+  it('believes a PID file root owns naming a process outside the unit', () => {
+    const { w, victim } = forkingNaming({ ownerUid: 0, unsafeSymlinkChain: false });
+    expect([w.u().subState, w.u().mainPid]).toEqual(['running', victim]);
+  });
+
+  it('believes a PID file naming the unit\'s own process whoever owns it', () => {
+    const w = world({ type: 'forking', pidFile: '/run/d.pid', execStart: [['/bin/forker']] }, { '/bin/forker': { exitAfterMs: 20 } });
+    w.engine.start('s.service');
+    const daemon = w.sys.adopt('s.service', ['/bin/daemon']);
+    w.sys.pidFiles.set('/run/d.pid', { pid: daemon, ownerUid: NOBODY, unsafeSymlinkChain: false });
+    w.sys.runUntilIdle(1000);
+    expect([w.u().subState, w.u().mainPid]).toEqual(['running', daemon]);
+  });
+});

@@ -68,6 +68,7 @@ export const serviceKind: UnitKind<ServiceState> = {
     d.leaders = [];
     d.watchdogDeadline = undefined;
     d.watchdogOverrideMs = undefined;
+    d.refusedMainPid = undefined;
     d.runtimeDeadline = undefined;
     u.commands = Object.fromEntries(COMMAND_KEYS.map((k) => [k, commandsOf(s, k).map((c) => ({ path: c.argv[0] ?? '', argv: c.source?.argv ?? c.argv, ignoreErrors: c.ignoreFailure }))]));
     enterCondition(u, ctx);

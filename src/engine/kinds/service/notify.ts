@@ -3,9 +3,9 @@
  * STOPPING=, STATUS=, ERRNO=, MAINPID=, WATCHDOG=, WATCHDOG_USEC=, EXTEND_TIMEOUT_USEC=, from the
  * processes NotifyAccess= allows.
  */
-import { NEVER } from '../../api.js';
-import type { KindContext } from '../../unit-kind.js';
+import type { KindContext, NotifySender } from '../../unit-kind.js';
 import { enterSignal } from './kill.js';
+import { mainPidSuitability, refuse, setMainPid } from './main-pid.js';
 import { arm, isNotifyType, notifyAccess, setState, spec, stateOf, UP_STATES, type ServiceUnit } from './state.js';
 import { enterRunning, enterStartPost, enterStop } from './transitions.js';
 import { resetWatchdog } from './watchdog.js';
@@ -19,8 +19,32 @@ function allowedToNotify(u: ServiceUnit, pid: number): boolean {
   }
 }
 
-export function notify(u: ServiceUnit, pid: number, message: string, ctx: KindContext): void {
-  if (!allowedToNotify(u, pid)) return;
+/** The states in which MAINPID= is heard (systemd's): not while stopping, when it could redirect the kill. */
+const MAINPID_STATES: ReadonlySet<string> = new Set(['start', 'start-post', 'running', 'reload']);
+
+/**
+ * MAINPID=: one of the unit's own processes from any sender NotifyAccess= lets through; any other
+ * process only from root (the kernel vouches for the uid), as systemd decides.
+ */
+function takeMainPid(u: ServiceUnit, sender: NotifySender, value: string, ctx: KindContext): void {
+  if (!MAINPID_STATES.has(stateOf(u))) return;
+  const pid = /^[0-9]+$/.test(value) ? Number(value) : 0;
+  if (!Number.isSafeInteger(pid) || pid < 1) {
+    ctx.log(u, `Failed to parse MAINPID= field in notification message, ignoring: MAINPID=${value}`);
+    return;
+  }
+  if (pid === u.mainPid) return;
+  const suitability = mainPidSuitability(u, ctx, pid);
+  if (suitability === 'refused') return;
+  if (suitability === 'foreign' && sender.uid !== 0) {
+    refuse(u, ctx, pid, `New main PID ${pid} does not belong to service, refusing.`);
+    return;
+  }
+  setMainPid(u, ctx, pid);
+}
+
+export function notify(u: ServiceUnit, sender: NotifySender, message: string, ctx: KindContext): void {
+  if (!allowedToNotify(u, sender.pid)) return;
   const s = spec(u);
   for (const line of message.split('\n')) {
     const eq = line.indexOf('=');
@@ -34,14 +58,9 @@ export function notify(u: ServiceUnit, pid: number, message: string, ctx: KindCo
       case 'ERRNO':
         u.statusErrno = Number(value) || 0;
         break;
-      case 'MAINPID': {
-        const p = Number(value);
-        if (Number.isInteger(p) && p > 1 && p !== u.mainPid) {
-          u.mainPid = p;
-          u.execMain = { pid: p, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
-        }
+      case 'MAINPID':
+        takeMainPid(u, sender, value, ctx);
         break;
-      }
       case 'READY':
         if (value === '1' && stateOf(u) === 'start' && isNotifyType(s)) enterStartPost(u, ctx);
         else if (value === '1' && stateOf(u) === 'reload' && s.type === 'notify-reload') enterRunning(u, ctx, 'success');

@@ -65,6 +65,8 @@ export interface ServiceState {
   runtimeDeadline?: number;
   /** WATCHDOG_USEC= from the service: replaces WatchdogSec= until the next start. */
   watchdogOverrideMs?: number;
+  /** The last pid refused as main process this run (main-pid.ts tells each refusal once). */
+  refusedMainPid?: number;
 }
 
 /** The states a service has not yet begun to stop from (where WATCHDOG=trigger acts). */

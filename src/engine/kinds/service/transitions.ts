@@ -7,10 +7,10 @@
  *   running|exited → stop (ExecStop=) → stop-sigterm → … (kill.ts) → stop-post (ExecStopPost=)
  *   → final-sigterm → … → dead | failed | auto-restart (restart.ts)
  */
-import { NEVER } from '../../api.js';
 import type { KindContext, UnitResult } from '../../unit-kind.js';
 import { beginPhase, runNext } from './exec.js';
 import { enterSignal, hasLiveProcesses, killOrSkip, processesOf } from './kill.js';
+import { mainPidSuitability, refuse, setMainPid } from './main-pid.js';
 import { enterAutoRestart, shallRestart } from './restart.js';
 import { arm, setResult, setState, spec, stateOf, timeoutStart, timeoutStop, type ServiceUnit } from './state.js';
 import { resetWatchdog } from './watchdog.js';
@@ -160,15 +160,26 @@ export function waitForPidFile(u: ServiceUnit, ctx: KindContext): void {
   ctx.stateTimer(u, 50, poll);
 }
 
+/** The main PID from PIDFile=, when it may be taken (main-pid.ts); 0 otherwise. */
 export function readMainPid(u: ServiceUnit, ctx: KindContext): number {
   const s = spec(u);
   if (!s.pidFile) return 0;
-  const pid = ctx.readPidFile(s.pidFile);
-  if (pid > 0) {
-    u.mainPid = pid;
-    u.execMain = { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+  const file = ctx.readPidFile(s.pidFile);
+  if (!file) return 0;
+  if (file.pid === u.mainPid) return file.pid;
+  const suitability = mainPidSuitability(u, ctx, file.pid);
+  if (suitability === 'refused') return 0;
+  if (suitability === 'foreign' && file.unsafeSymlinkChain) {
+    refuse(u, ctx, file.pid, `Refusing to accept PID outside of service control group, acquired through unsafe symlink chain: ${s.pidFile}`);
+    return 0;
   }
-  return pid;
+  // A file the service's own user could write names any pid it likes: only root's is believed.
+  if (suitability === 'foreign' && file.ownerUid !== 0) {
+    refuse(u, ctx, file.pid, `New main PID ${file.pid} does not belong to service, and PID file is not owned by root. Refusing.`);
+    return 0;
+  }
+  setMainPid(u, ctx, file.pid);
+  return file.pid;
 }
 
 /** GuessMainPID=: the one process of the unit left after the forking parent exited. */
@@ -176,7 +187,6 @@ export function guessMainPid(u: ServiceUnit, ctx: KindContext): void {
   if (spec(u).guessMainPid === false) return;
   const procs = processesOf(u, ctx, true);
   if (procs.length === 1) {
-    u.mainPid = procs[0]!;
-    u.execMain = { pid: u.mainPid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
+    setMainPid(u, ctx, procs[0]!);
   }
 }
