@@ -2,10 +2,12 @@
 // Parse and type every unit of a tree, as svcd does at boot and on daemon-reload: a fresh name map
 // (readdir of each directory), each unit's fragment and drop-ins, the directive table, the load checks.
 //
-//   npm run build && node bench/parse-units.mjs [DIR | --synthetic N] [ROUNDS]
+//   npm run build && node bench/parse-units.mjs [DIR | --synthetic N | --environment N] [ROUNDS]
 //
 // DIR defaults to /lib/systemd/system. --synthetic N writes N generated units (services with
 // drop-ins and .wants/ links, sockets, timers, targets — the mix of a Debian tree) to a temp dir.
+// --environment N writes one service with N Environment= lines: one big file, where a step that is
+// quadratic in the file's size shows (it once kept PID 1 from answering for minutes).
 // Prints one JSON line: the time to import the loader (which builds the directive table), the first
 // round (cold JIT: what a boot pays), and the median and minimum of the remaining rounds.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,12 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 let dir = '/lib/systemd/system';
 let synthetic = 0;
+let environment = 0;
 if (args[0] === '--synthetic') {
   synthetic = Number(args[1]);
+  args.splice(0, 2);
+} else if (args[0] === '--environment') {
+  environment = Number(args[1]);
   args.splice(0, 2);
 } else if (args[0]) {
   dir = args.shift();
@@ -63,7 +69,17 @@ function writeSynthetic(n) {
   return root;
 }
 
+function writeEnvironment(n) {
+  const root = mkdtempSync(join(tmpdir(), 'svcd-bench-units-'));
+  const lines = ['[Service]', 'ExecStart=/usr/bin/true'];
+  for (let i = 0; i < n; i++) lines.push(`Environment=VAR${i}=value${i}`);
+  writeFileSync(join(root, 'environment.service'), lines.join('\n') + '\n');
+  return root;
+}
+
+const generated = synthetic > 0 || environment > 0;
 if (synthetic > 0) dir = writeSynthetic(synthetic);
+if (environment > 0) dir = writeEnvironment(environment);
 try {
   const t0 = performance.now();
   const { buildUnitFileMap } = await import('../dist/unit/unit-file-map.js');
@@ -89,10 +105,10 @@ try {
   const median = rest[Math.floor(rest.length / 2)];
   const r1 = (x) => Math.round(x * 10) / 10;
   console.log(JSON.stringify({
-    dir: synthetic > 0 ? `synthetic:${synthetic}` : dir, units, rounds,
+    dir: synthetic > 0 ? `synthetic:${synthetic}` : environment > 0 ? `environment:${environment}` : dir, units, rounds,
     importMs: r1(importMs), firstMs: r1(first), medianMs: r1(median), minMs: r1(rest[0]),
     unitsPerSecCold: Math.round(units / (first / 1000)), unitsPerSecWarm: Math.round(units / (median / 1000)),
   }));
 } finally {
-  if (synthetic > 0) rmSync(dir, { recursive: true, force: true });
+  if (generated) rmSync(dir, { recursive: true, force: true });
 }

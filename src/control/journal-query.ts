@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { compareEntries, readDirectory, type DirectoryReadOptions } from '../journal/directory-reader.js';
 import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
 import { readBootId, readMachineId } from '../journal/format.js';
-import { globRegExp, stringIsGlob } from '../shared/glob.js';
+import { globMatcher, stringIsGlob } from '../shared/glob.js';
 
 export type { JournalEntry };
 
@@ -78,10 +78,10 @@ function field(e: JournalEntry, name: string): string | undefined {
   return f ? fieldText(f) : undefined;
 }
 
-function matchesUnit(e: JournalEntry, units: readonly RegExp[]): boolean {
+function matchesUnit(e: JournalEntry, units: readonly ((s: string) => boolean)[]): boolean {
   const u = field(e, '_SYSTEMD_UNIT');
   const own = field(e, 'UNIT');
-  return units.some((re) => (u !== undefined && re.test(u)) || (own !== undefined && re.test(own)));
+  return units.some((match) => (u !== undefined && match(u)) || (own !== undefined && match(own)));
 }
 
 /** Entries of several directories merged in journalctl's order. */
@@ -116,7 +116,7 @@ export function* queryEntries(q: LogQuery, after?: JournalEntry): Generator<Jour
   const plain = q.units.every((u) => !stringIsGlob(u));
   const matches = q.priorities ? q.priorities.map((p) => ({ name: 'PRIORITY', value: String(p) })) : [];
   // journalctl -u matches with fnmatch(…, FNM_NOESCAPE).
-  const unitRes = q.units.map((u) => globRegExp(u, { noescape: true }));
+  const unitRes = q.units.map((u) => globMatcher(u, { noescape: true }));
   const base: DirectoryReadOptions = { matches, since: q.since, until: q.until, bootId: q.bootId, after: after && { seqnumId: after.seqnumId, seqnum: after.seqnum } };
   // Plain unit names are matched through the files' indexes below; only globs need a look at each entry.
   const checkUnit = unitRes.length > 0 && !plain;

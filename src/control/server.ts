@@ -15,6 +15,7 @@ import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
+import { requestUnitNamesRefusal } from '../unit/name.js';
 
 class CallError extends Error {
   constructor(
@@ -267,6 +268,9 @@ async function answer(line: string, table: Handlers): Promise<Response> {
   if (!parsed.ok) return { v: PROTOCOL_VERSION, id: parsed.refusal.id, ok: false, error: parsed.refusal.error };
   const req = parsed.request;
   const h = table[req.method] as (p: Methods[Method]['params']) => unknown;
+  // Shape is checked by parseRequest; whether a unit name is valid is the unit layer's one rule.
+  const refused = requestUnitNamesRefusal(req.params as Parameters<typeof requestUnitNamesRefusal>[0]);
+  if (refused !== undefined) return { v: PROTOCOL_VERSION, id: req.id, ok: false, error: { code: 'invalid', message: refused } };
   try {
     const result = await h(req.params);
     return { v: PROTOCOL_VERSION, id: req.id, ok: true, result } as Response;

@@ -179,12 +179,16 @@ export class Engine {
 
   /**
    * Garbage collection (systemd's unit_gc_sweep, CollectMode=): forget the run-time state of an
-   * inactive unit without a job, so it shows as freshly loaded. False when it must stay.
+   * inactive unit without a job, so it shows as freshly loaded. False when it must stay; true as
+   * well for a unit that never ran (a name looked up, a start refused), which has nothing to forget.
    */
   collect(id: string): boolean {
     const r = this.table.get(id);
-    if (!r || r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
+    // A name that never loaded and that nothing refers to leaves the graph too, so looked-up names do not pile up.
+    if (!r) return this.table.unload(id), true;
+    if (r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
     this.table.forget(r);
+    this.table.unload(id);
     return true;
   }
 

@@ -261,7 +261,9 @@ export class Manager implements ManagerApi {
   /** Units nobody needs are unloaded once inactive, as systemd's GC sweep does (unit-gc.ts). */
   private collect(id: string): void {
     if (this.shuttingDown) return;
-    if (isGarbage(this.engine, id) && this.engine.collect(id)) this.books.delete(id);
+    if (!isGarbage(this.engine, id) || !this.engine.collect(id)) return;
+    this.books.delete(id);
+    for (const [name, m] of this.models) if (m.id === id) this.models.delete(name);
   }
 
   /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */
@@ -342,7 +344,11 @@ export class Manager implements ManagerApi {
 
   unit(name: string): UnitStatus {
     const id = this.engine.graph.resolve(name);
-    return this.snapshot(this.engine.unit(id));
+    const status = this.snapshot(this.engine.unit(id));
+    // Loaded only to be looked at, a unit nothing needs goes at the next GC pass, as in systemd
+    // (which queues every unit it loads for GC): names clients ask about must not pile up.
+    setImmediate(() => this.collect(id));
+    return status;
   }
 
   units(): readonly UnitStatus[] {
@@ -382,7 +388,10 @@ export class Manager implements ManagerApi {
     this.load(name);
     const t = this.engine.jobTypeFor(name, type);
     const r = this.engine.request({ unit: name, type: t, mode, manual });
-    if (r instanceof TransactionError) return { ok: false, error: { code: r.code, message: r.message } };
+    if (r instanceof TransactionError) {
+      setImmediate(() => this.collect(this.engine.graph.resolve(name)));
+      return { ok: false, error: { code: r.code, message: r.message } };
+    }
     let resolve: (x: JobResult) => void = () => {};
     const done = new Promise<JobResult>((res) => (resolve = res));
     if (r.result !== undefined) resolve(r.result);

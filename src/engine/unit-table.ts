@@ -133,6 +133,13 @@ export class UnitTable {
   }
 
   /** Forgets a unit's Runtime (garbage collection): its timers stop and its pids are released. */
+  /** Drops a unit with no runtime and no edges from the graph and the models (Graph.forget). */
+  unload(id: string): boolean {
+    if (this.runtimes.has(id) || !this.graph.forget(id)) return false;
+    this.models.delete(id);
+    return true;
+  }
+
   forget(r: Runtime): void {
     for (const t of r.timers) t.cancel();
     r.mainPid = 0;

@@ -120,6 +120,19 @@ export class Graph {
     return this.byId.size;
   }
 
+  /**
+   * Drops a unit that has no edge either way, with its names: a name looked up that did not load
+   * (which gets no edges of its own) and that nothing refers to. False, and nothing dropped, for a
+   * unit with edges: those are part of other units' state. Looked up again, it is loaded afresh.
+   */
+  forget(id: string): boolean {
+    if (!this.byId.has(id) || [...(this.edges.get(id)?.values() ?? [])].some((set) => set.size > 0)) return false;
+    this.byId.delete(id);
+    this.edges.delete(id);
+    for (const [name, to] of this.alias) if (to === id) this.alias.delete(name);
+    return true;
+  }
+
   /** Units `id` has an edge of `kind` to. */
   deps(id: string, kind: Kind): ReadonlySet<string> {
     return this.edges.get(id)?.get(kind) ?? EMPTY;

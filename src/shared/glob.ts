@@ -87,39 +87,96 @@ function bracket(pattern: string, i: number, flags: FnmatchFlags): { re: string;
   return undefined;
 }
 
-const cache = new Map<string, RegExp>();
+/**
+ * One step of a compiled pattern: a "*" or a test of exactly one character. A bracket or a
+ * case-folded letter is a one-character class tested alone (no quantifier, so nothing to backtrack).
+ */
+type Step = { readonly star: true } | { readonly star: false; readonly test: (c: string) => boolean };
 
-/** The pattern as an anchored RegExp (compiled once per pattern and flags). */
-export function globRegExp(pattern: string, flags: FnmatchFlags = {}): RegExp {
-  const key = `${flags.noescape ? 'n' : ''}${flags.casefold ? 'i' : ''}\0${pattern}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
+const STAR: Step = { star: true };
+const NEVER: Step = { star: false, test: () => false };
+const oneOf = (cls: string): Step => {
+  const re = new RegExp(`^${cls}$`);
+  return { star: false, test: (c) => re.test(c) };
+};
+const char = (c: string, casefold: boolean): Step => {
+  if (casefold && c.toLowerCase() !== c.toUpperCase()) return oneOf(`[${literal(c, true)}]`);
+  return { star: false, test: (x) => x === c };
+};
+
+/** The pattern as its steps; an unclosed "[" is an ordinary character, as in glibc. */
+function compile(pattern: string, flags: FnmatchFlags): Step[] {
   const casefold = flags.casefold ?? false;
-  let re = '^';
+  const steps: Step[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') re += '[^]*';
-    else if (c === '?') re += '[^]';
+    if (c === '*') {
+      // Consecutive stars are one star: keeps the matcher's work proportional to the text.
+      if (steps.at(-1) !== STAR) steps.push(STAR);
+    } else if (c === '?') steps.push({ star: false, test: () => true });
     else if (c === '\\' && !flags.noescape) {
       // A trailing backslash escapes nothing: glibc reports an error, which matches nothing.
-      if (i + 1 >= pattern.length) re += '(?!)';
-      else re += `[${literal(pattern[++i]!, casefold)}]`;
+      steps.push(i + 1 >= pattern.length ? NEVER : char(pattern[++i]!, casefold));
     } else if (c === '[') {
       const b = bracket(pattern, i, flags);
-      if (b === undefined) re += '\\[';
+      if (b === undefined) steps.push(char('[', casefold));
       else {
-        re += b.re;
+        steps.push(oneOf(b.re));
         i = b.end;
       }
-    } else re += `[${literal(c, casefold)}]`;
+    } else steps.push(char(c, casefold));
   }
-  const compiled = new RegExp(`${re}$`);
-  cache.set(key, compiled);
-  return compiled;
+  return steps;
+}
+
+/**
+ * Whether the steps match all of s. Every step but "*" takes exactly one character, so the
+ * leftmost-shortest choice for each star is enough once the later star has been tried: on a
+ * mismatch only the most recent star takes one character more (one backtrack point, never a
+ * tree of them). At most |s| retries of at most |pattern| steps each: a pattern like
+ * "*l*l*l*l*X" is as quick as any other, where a backtracking RegExp takes |s|^4.
+ */
+function run(steps: readonly Step[], s: string): boolean {
+  let p = 0;
+  let i = 0;
+  let starP = -1;
+  let starI = 0;
+  while (i < s.length) {
+    const step = steps[p];
+    if (step?.star) {
+      starP = p++;
+      starI = i;
+    } else if (step?.test(s[i]!)) {
+      p++;
+      i++;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      i = ++starI;
+    } else return false;
+  }
+  while (steps[p]?.star) p++;
+  return p === steps.length;
+}
+
+// Compiled patterns, bounded: the patterns come from clients, and each new one must not stay forever.
+const CACHE_MAX = 256;
+const cache = new Map<string, Step[]>();
+
+/** The pattern compiled once (per pattern and flags), as a test of a whole string. */
+export function globMatcher(pattern: string, flags: FnmatchFlags = {}): (s: string) => boolean {
+  const key = `${flags.noescape ? 'n' : ''}${flags.casefold ? 'i' : ''}\0${pattern}`;
+  let steps = cache.get(key);
+  if (!steps) {
+    steps = compile(pattern, flags);
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(key, steps);
+  }
+  const compiled = steps;
+  return (s) => run(compiled, s);
 }
 
 /** fnmatch(pattern, s, flags) == 0. */
 export function fnmatch(pattern: string, s: string, flags: FnmatchFlags = {}): boolean {
   if (flags.period && s.startsWith('.') && !pattern.startsWith('.')) return false;
-  return globRegExp(pattern, flags).test(s);
+  return globMatcher(pattern, flags)(s);
 }

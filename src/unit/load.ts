@@ -51,8 +51,14 @@ export function buildUnit(src: UnitSource): Unit {
   // Slices are never stopped by an isolate (their units would go with them), perpetual units never stop.
   if (type === 'slice' || perpetualUnit(src.id)) draft.unit.ignoreOnIsolate = true;
 
+  let loadError: string | undefined;
   for (const file of loadState === 'not-found' ? [] : src.files) {
-    if (file.fatal) loadState = 'error';
+    // A syntax error fatal in the fragment fails the unit; in a drop-in it only ends that file
+    // (load-dropin.c ignores config_parse()'s result). A file that cannot be read (no fatalError) fails it.
+    if (file.fatal && (file === src.files[0] || file.fatalError === undefined)) {
+      loadState = 'error';
+      loadError ??= file.fatalError;
+    }
     // The file's messages in line order, syntax and values interleaved, as systemd reads it.
     const said: { line: number; d: Diagnostic }[] = file.diagnostics.map((d) => ({ line: d.loc?.line ?? 0, d }));
     const say = (line: number, d: Diagnostic) => said.push({ line, d });
@@ -110,6 +116,7 @@ export function buildUnit(src: UnitSource): Unit {
     id: src.id,
     names: src.names,
     loadState,
+    ...(loadState === 'error' && loadError !== undefined ? { loadError } : {}),
     fragmentPath: src.fragmentPath,
     dropinPaths: src.dropinPaths,
     unit: draft.unit,

@@ -243,6 +243,8 @@ export interface UnitBase {
   readonly id: string;
   readonly names: readonly string[];
   readonly loadState: LoadState;
+  /** With LoadState=error: strerror() of why the fragment could not be read, as systemd reports it. */
+  readonly loadError?: string;
   readonly fragmentPath?: string;
   readonly dropinPaths: readonly string[];
   readonly unit: UnitSection;

@@ -177,3 +177,22 @@ export function sliceNameIsValid(name: string): boolean {
   const stem = name.slice(0, -'.slice'.length);
   return stem.split('-').every((part) => part !== '');
 }
+
+/**
+ * What the manager answers when a client names something that cannot be a unit (systemd's
+ * manager_load_unit_prepare): undefined for a valid name. Refused before anything is loaded, so
+ * a name that is not a unit never enters the unit table; the length limit above bounds the rest.
+ */
+export function unitNameRefusal(name: string): string | undefined {
+  return unitNameIsValid(name) ? undefined : `Unit name ${name} is not valid.`;
+}
+
+/** The refusal for the first invalid name among a request's `unit` and `units` parameters. */
+export function requestUnitNamesRefusal(params: { readonly unit?: unknown; readonly units?: unknown } | undefined): string | undefined {
+  const names = [params?.unit, ...(Array.isArray(params?.units) ? (params.units as unknown[]) : [])];
+  for (const n of names) if (typeof n === 'string') {
+    const refusal = unitNameRefusal(n);
+    if (refusal !== undefined) return refusal;
+  }
+  return undefined;
+}

@@ -171,14 +171,15 @@ export function loadUnitSource(map: UnitFileMap, name: string, parse: ParseOptio
   const dropinPaths = fragmentPath ? findDropins(map, names) : [];
   const files: ParsedFile[] = [];
   for (const path of fragmentPath ? [fragmentPath, ...dropinPaths] : []) {
-    let text: string;
+    // Bytes, not text: a statement that is not UTF-8 clean must be seen to be refused (syntax.ts).
+    let bytes: Buffer;
     try {
-      text = readFileSync(readablePath(map, path), 'utf8');
+      bytes = readFileSync(readablePath(map, path));
     } catch (e) {
       files.push({ path, assignments: [], sections: [], fatal: true, diagnostics: [{ severity: 'error', loc: { file: path, line: 0 }, message: `Failed to read: ${(e as Error).message}` }] });
       continue;
     }
-    files.push(parseUnitText(path, text, parse));
+    files.push(parseUnitText(path, bytes, parse));
   }
   const deps = (suffix: 'wants' | 'requires' | 'upholds') => (fragmentPath ? findDependencyLinks(map, names, suffix) : []);
   return {

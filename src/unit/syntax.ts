@@ -8,6 +8,8 @@
  *  - a line ending in an unescaped backslash continues on the next line; the backslash becomes a
  *    space; the statement is reported at its last physical line;
  *  - "[Name]" opens a section; a header not ending in ']' is a fatal syntax error;
+ *  - lines end at '\n', '\r' or NUL (read_line()); a line of LONG_LINE_MAX bytes is fatal, and so
+ *    is a statement that is not UTF-8 clean (a comment may hold any bytes);
  *  - "Key=Value": both sides stripped of whitespace; the value keeps everything else verbatim
  *    (quotes and escapes are the directive's business, not the syntax's);
  *  - assignments before any section, and lines without '=', are warned about and skipped.
@@ -32,8 +34,10 @@ export interface ParsedFile {
   readonly assignments: readonly Assignment[];
   readonly sections: readonly SectionHeader[];
   readonly diagnostics: readonly Diagnostic[];
-  /** A fatal syntax error (invalid section header): systemd refuses to load such a file. */
+  /** Reading stopped at a fatal error: systemd refuses to load such a fragment (a drop-in just ends there). */
   readonly fatal: boolean;
+  /** strerror() of a fatal syntax error, as the unit's load error is reported; unset when the file could not be read. */
+  readonly fatalError?: string;
 }
 
 export interface ParseOptions {
@@ -44,8 +48,15 @@ export interface ParseOptions {
   readonly knownSections?: ReadonlySet<string>;
 }
 
+/** conf-parser's LONG_LINE_MAX: a line (or a continued statement) of this many bytes is refused. */
+export const LONG_LINE_MAX = 1024 * 1024;
+
 const WHITESPACE = ' \t\n\r';
 const COMMENTS = '#;';
+/** strerror() of the fatal errors, as the unit's load error is reported. */
+export const EBADMSG_TEXT = 'Bad message';
+const EINVAL = 'Invalid argument';
+const ENOBUFS = 'No buffer space available';
 
 function strip(s: string): string {
   let a = 0;
@@ -64,31 +75,126 @@ function endsWithUnescapedBackslash(s: string): boolean {
   return escaped;
 }
 
-export function parseUnitText(path: string, text: string, opts: ParseOptions = {}): ParsedFile {
+/** A line-end kind of read_line(): '\n', '\r' and NUL, each at most once per line end. */
+function eolKind(c: number): number {
+  return c === 0x0a ? 1 : c === 0x0d ? 2 : c === 0 ? 4 : 0;
+}
+
+/**
+ * The file's lines as systemd's read_line() sees them: a line ends at '\n', '\r' or NUL, and a run
+ * of different line-end characters ("\r\n", "\n\r", "\n\0") is one line end — but nothing follows
+ * a NUL in the same one. `text` holds one char per byte (latin1), so lengths are byte counts.
+ */
+export function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && eolKind(text.charCodeAt(j)) === 0) j++;
+    lines.push(text.slice(i, j));
+    let seen = 0;
+    while (j < text.length) {
+      const k = eolKind(text.charCodeAt(j));
+      if (k === 0 || (seen & k) !== 0 || (seen & 4) !== 0) break;
+      seen |= k;
+      j++;
+    }
+    i = j;
+  }
+  return lines;
+}
+
+// eslint-disable-next-line no-control-regex -- every ASCII byte, NUL included, is its own UTF-8
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** The byte string (latin1) as text if it is UTF-8 clean as systemd's utf8_is_valid() means it, else undefined. */
+function decodeClean(bytes: string): string | undefined {
+  if (ASCII.test(bytes)) return bytes;
+  const buf = Buffer.from(bytes, 'latin1');
+  for (let i = 0; i < buf.length; ) {
+    const n = validCharLength(buf, i);
+    if (n === 0) return undefined;
+    i += n;
+  }
+  return buf.toString('utf8');
+}
+
+/**
+ * The length of the valid UTF-8 character at `i`, or 0: no overlong form, no surrogate, nothing
+ * past U+10FFFF and no non-character (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF), as unichar_is_valid().
+ */
+function validCharLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const len = c >= 0xc0 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf8 ? 4 : 0;
+  if (len === 0 || i + len > b.length) return 0;
+  let cp = c & (0xff >> (len + 1));
+  for (let k = 1; k < len; k++) {
+    const d = b[i + k]!;
+    if ((d & 0xc0) !== 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3f);
+  }
+  const shortest = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  if (shortest !== len || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) return 0;
+  return len;
+}
+
+/** utf8_escape_invalid(): every byte that does not start a valid character becomes U+FFFD. */
+function escapeInvalid(bytes: string): string {
+  const buf = Buffer.from(bytes, 'latin1');
+  let out = '';
+  for (let i = 0; i < buf.length; ) {
+    const n = validCharLength(buf, i);
+    if (n === 0) {
+      out += '\uFFFD';
+      i++;
+    } else {
+      out += buf.toString('utf8', i, i + n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses a unit file's bytes (a string is taken as its UTF-8 encoding). The file is read as bytes
+ * so that a statement which is not UTF-8 clean is seen and refused, as systemd refuses it, rather
+ * than decoded into replacement characters and accepted.
+ */
+export function parseUnitText(path: string, content: string | Uint8Array, opts: ParseOptions = {}): ParsedFile {
   const assignments: Assignment[] = [];
   const sections: SectionHeader[] = [];
   const diagnostics: Diagnostic[] = [];
-  let fatal = false;
+  let fatalError: string | undefined;
 
   let section: string | null = null;
   let sectionIgnored = false;
-  let continuation: string | null = null;
+  // The pieces of a continued statement, joined once at its end: joining per line is quadratic.
+  let continuation: string[] | null = null;
+  let continuationLength = 0;
 
+  // One char per byte: every byte survives until a statement is checked for UTF-8.
+  let text = (typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength)).toString('latin1');
   // Strip a UTF-8 byte order mark, as systemd does on the first line.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split('\n');
-  // A trailing newline yields one empty last element that is not a line.
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (text.startsWith('\xef\xbb\xbf')) text = text.slice(3);
+  const lines = splitLines(text);
 
   const parseLine = (raw: string, lineNo: number): void => {
     const loc = { file: path, line: lineNo };
-    const l = strip(raw);
-    if (l === '' || COMMENTS.includes(l[0]!)) return;
+    const bytes = strip(raw);
+    if (bytes === '' || COMMENTS.includes(bytes[0]!)) return;
+    const l = decodeClean(bytes);
+    if (l === undefined) {
+      diagnostics.push({ severity: 'warning', loc, message: `String is not UTF-8 clean, ignoring assignment: ${escapeInvalid(bytes)}` });
+      fatalError = EINVAL;
+      return;
+    }
 
     if (l[0] === '[') {
       if (l[l.length - 1] !== ']') {
         diagnostics.push({ severity: 'error', loc, message: `Invalid section header '${l}'` });
-        fatal = true;
+        fatalError = EBADMSG_TEXT;
         return;
       }
       const name = l.slice(1, -1);
@@ -119,22 +225,35 @@ export function parseUnitText(path: string, text: string, opts: ParseOptions = {
     assignments.push({ section, key: strip(l.slice(0, eq)), value: strip(l.slice(eq + 1)), loc });
   };
 
-  for (let i = 0; i < lines.length && !fatal; i++) {
-    let buf = lines[i]!;
-    if (buf.endsWith('\r')) buf = buf.slice(0, -1);
+  for (let i = 0; i < lines.length && fatalError === undefined; i++) {
+    const buf = lines[i]!;
     const lineNo = i + 1;
+    // read_line() refuses a line of LONG_LINE_MAX bytes before anything looks at it, comment or not.
+    if (buf.length >= LONG_LINE_MAX) {
+      fatalError = ENOBUFS;
+      break;
+    }
     const lead = buf.replace(/^[ \t\n\r]+/, '');
     if (lead !== '' && COMMENTS.includes(lead[0]!)) continue;
 
-    const p: string = continuation === null ? buf : continuation + buf;
-    if (endsWithUnescapedBackslash(p)) {
-      continuation = p.slice(0, -1) + ' ';
+    if (continuation !== null && continuationLength + buf.length > LONG_LINE_MAX) {
+      fatalError = ENOBUFS;
+      break;
+    }
+    // A continued statement's earlier pieces end in the space that replaced their backslash, so
+    // whether this line's final backslash is escaped depends on this line alone.
+    if (endsWithUnescapedBackslash(buf)) {
+      continuation ??= [];
+      continuation.push(buf.slice(0, -1), ' ');
+      continuationLength += buf.length;
       continue;
     }
+    const p = continuation === null ? buf : continuation.join('') + buf;
     continuation = null;
+    continuationLength = 0;
     parseLine(p, lineNo);
   }
-  if (continuation !== null && !fatal) parseLine(continuation, lines.length);
+  if (continuation !== null && fatalError === undefined) parseLine(continuation.join(''), lines.length);
 
-  return { path, assignments, sections, diagnostics, fatal };
+  return { path, assignments, sections, diagnostics, fatal: fatalError !== undefined, fatalError };
 }

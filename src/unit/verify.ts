@@ -15,6 +15,7 @@ import { instantiate, isValidUnitName, parseUnitName } from './name.js';
 import { resolveSpecifiers, systemContext } from './specifiers.js';
 import { buildUnitFileMap, type UnitFileMap } from './unit-file-map.js';
 import { loadUnit } from './load.js';
+import { EBADMSG_TEXT } from './syntax.js';
 import { unitSearchPath } from './search-path.js';
 import { DEPENDENCY_KINDS, type Unit } from './model.js';
 import type { ExecCommand } from './values/index.js';
@@ -133,7 +134,7 @@ function loadProblem(unit: Unit, name: string): string | undefined {
   if (unit.loadState === 'not-found' && (unit.type === 'device' || unit.type === 'slice')) return undefined;
   switch (unit.loadState) {
     case 'bad-setting': return `Unit ${name} has a bad unit file setting.`;
-    case 'error': return `Unit ${name} failed to load properly, please adjust/correct and reload service manager: Bad message`;
+    case 'error': return `Unit ${name} failed to load properly, please adjust/correct and reload service manager: ${unit.loadError ?? EBADMSG_TEXT}`;
     case 'not-found': return `Unit ${name} not found.`;
     case 'masked': return `Unit ${name} is masked.`;
     case 'loaded': return undefined;

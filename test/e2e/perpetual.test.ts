@@ -85,6 +85,18 @@ describe('a search path without slice files', () => {
     expect(r.stderr).toMatch(/Job type stop is not applicable for unit system\.slice\./);
     expect((await svcctl('is-active', 'system.slice')).stdout).toBe('active\n');
   });
+
+  // The root slice holds every unit and init.scope is svcd itself: stopping either would stop everything.
+  it.each(['-.slice', 'init.scope'])('refuses to stop %s, and nothing is stopped', async (unit) => {
+    const running = (await svcctl('list-units', '--state=active', '--no-legend', '--plain')).stdout;
+    const state = (await svcctl('is-system-running')).stdout;
+    const r = await svcctl('stop', '--', unit);
+    expect(r.rc).not.toBe(0);
+    expect(r.stderr).toContain(`Job type stop is not applicable for unit ${unit}.`);
+    expect((await svcctl('is-active', '--', unit)).stdout).toBe('active\n');
+    expect((await svcctl('list-units', '--state=active', '--no-legend', '--plain')).stdout).toBe(running);
+    expect((await svcctl('is-system-running')).stdout).toBe(state);
+  });
 });
 
 const svcctl = (...args: string[]) => svcd.svcctl(...args);

@@ -386,3 +386,20 @@ describe('scale', () => {
     console.log(`1000-service boot settled in ${ms.toFixed(0)} ms`);
   });
 });
+
+describe('garbage collection of names looked up', () => {
+  it('unloads a unit shown once, not found, from the unit table and the graph; one something wants stays', () => {
+    const { engine } = world({ 'a.service': { deps: { Wants: 'gone.service' } } });
+    engine.start('multi-user.target');
+    const size = engine.graph.size;
+    const units = [...engine.units()].length;
+    for (let i = 0; i < 100; i++) {
+      expect(engine.unit(`asked-${i}.service`).model.loadState).toBe('not-found');
+      expect(engine.collect(`asked-${i}.service`)).toBe(true);
+    }
+    expect([engine.graph.size, [...engine.units()].length]).toEqual([size, units]);
+    engine.unit('gone.service');
+    expect(engine.collect('gone.service')).toBe(true);
+    expect(engine.graph.unit('gone.service')?.loadState).toBe('not-found');
+  });
+});

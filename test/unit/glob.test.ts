@@ -29,3 +29,32 @@ describe('fnmatch() as glibc matches', () => {
     expect(['a*', 'a?', 'a[b]', 'a.service', 'a\\b'].map(stringIsGlob)).toEqual([true, true, true, false, false]);
   });
 });
+
+// Patterns come from clients (list-units, logs -u) and are matched in PID 1: a pattern whose stars
+// make a backtracking matcher try every split of a long name must be answered like any other. The
+// build (dist/, as svcd runs it) matches in a child, so a matcher that backtracks fails by the
+// child's timeout instead of hanging the test run; the assertions are on the answers only.
+describe('fnmatch() on patterns that make a backtracking matcher blow up', () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const answers = (cases: readonly (readonly [string, string])[]): unknown => {
+    const script = `import { fnmatch } from ${JSON.stringify(join(repo, 'dist', 'shared', 'glob.js'))};
+      const cases = JSON.parse(process.argv[1]).map(([p, s]) => [p, s.replace(/<(.)x(\\d+)>/g, (_, c, n) => c.repeat(Number(n)))]);
+      console.log(JSON.stringify(cases.map(([p, s]) => fnmatch(p, s, { noescape: true }))));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(cases)], { encoding: 'utf8', timeout: 60_000 });
+    return r.status === 0 ? JSON.parse(r.stdout) : { status: r.status, signal: r.signal, stderr: r.stderr };
+  };
+  it('answers "*l*l*l*l*X" and its kind on names of 100,000 characters', () => {
+    expect(answers([
+      ['*l*l*l*l*X', '<lx100000>'],
+      ['*l*l*l*l*X', '<lx100000>X'],
+      ['*a*a*a*a*a*a*b', '<ax100000>'],
+      ['*a*a*a*a*a*a*b', '<ax100000>b'],
+      ['*[al]*[al]*[al]*?*X', '<lx50000><ax50000>'],
+      ['*?*?*?*?*?*Y', '<xx100000>'],
+    ])).toEqual([false, true, false, true, false, false]);
+  }, 120_000);
+  it('takes an unclosed "[" as an ordinary character, as glibc does', () => {
+    expect(['[', 'a[', '[x', 'x'].map((s) => fnmatch('[', s, { noescape: true }))).toEqual([true, false, false, false]);
+    expect(['[', 'a[', '[x'].map((s) => fnmatch('*[*', s, { noescape: true }))).toEqual([true, true, true]);
+  });
+});

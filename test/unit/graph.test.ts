@@ -147,3 +147,25 @@ describe('implicit and default dependencies', () => {
     expect(g.hasAtom('c.service', 'retroactive-stop-on-stop', 'a.service')).toBe(true);
   });
 });
+
+// A name looked up that did not load is kept only while something refers to it: the garbage
+// collector drops it (and the manager's names with it), so names clients ask about do not pile up.
+describe('forgetting a unit', () => {
+  const u = { 'a.service': { deps: { Wants: 'wanted-missing.service' } } };
+  it('drops a name that did not load and that nothing refers to, with its alias; looked up again, it loads afresh', () => {
+    const g = graphOf(u);
+    const size = g.size;
+    expect(g.resolve('asked.service')).toBe('asked.service');
+    expect(g.size).toBe(size + 1);
+    expect(g.forget('asked.service')).toBe(true);
+    expect([g.size, g.unit('asked.service')]).toEqual([size, undefined]);
+    expect(g.resolve('asked.service')).toBe('asked.service');
+  });
+  it('keeps a unit with edges either way: a missing unit something wants, and a loaded one', () => {
+    const g = graphOf(u);
+    expect(g.forget('wanted-missing.service')).toBe(false);
+    expect(sorted(g.deps('a.service', 'Wants'))).toEqual(['wanted-missing.service']);
+    expect(g.forget('a.service')).toBe(false);
+    expect(g.unit('a.service')?.loadState).toBe('loaded');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUnitText } from '../../src/unit/syntax.js';
+import { LONG_LINE_MAX, parseUnitText, splitLines } from '../../src/unit/syntax.js';
 
 describe('unit file syntax', () => {
   it('joins continuation lines, skips comments inside them, reports the last line', () => {
@@ -35,5 +35,23 @@ describe('unit file syntax', () => {
   it('does not continue a line ending in an escaped backslash', () => {
     const f = parseUnitText('/x', '[Service]\nA=x\\\\\nB=y\n');
     expect(f.assignments.map((a) => [a.key, a.value])).toEqual([['A', 'x\\\\'], ['B', 'y']]);
+  });
+
+  it('reads bytes: valid UTF-8 is decoded, a statement that is not UTF-8 clean ends the file as invalid', () => {
+    const ok = parseUnitText('/x', Buffer.from('[Unit]\nDescription=caf\u00e9 \u{1F600}\n', 'utf8'));
+    expect(ok.assignments[0]!.value).toBe('caf\u00e9 \u{1F600}');
+    const bad = parseUnitText('/x', Buffer.from('[Unit]\n# \xff in a comment\nDescription=a\xe2\x82b\nFoo=1\n', 'latin1'));
+    expect([bad.fatal, bad.fatalError, bad.assignments.length]).toEqual([true, 'Invalid argument', 0]);
+    expect(bad.diagnostics.map((d) => [d.loc?.line, d.message])).toEqual([[3, 'String is not UTF-8 clean, ignoring assignment: Description=a\uFFFD\uFFFDb']]);
+  });
+
+  it('ends lines at \\n, \\r or NUL, a run of different ones being one line end', () => {
+    expect(splitLines('a\r\nb\n\rc\rd\0\ne\n\0f')).toEqual(['a', 'b', 'c', 'd', '', 'e', 'f']);
+  });
+
+  it('refuses a line of LONG_LINE_MAX bytes', () => {
+    const f = parseUnitText('/x', `[Unit]\nA=1\n#${'a'.repeat(LONG_LINE_MAX - 1)}\nB=2\n`);
+    expect([f.fatalError, f.assignments.map((a) => a.key)]).toEqual(['No buffer space available', ['A']]);
+    expect(parseUnitText('/x', `[Unit]\n#${'a'.repeat(LONG_LINE_MAX - 2)}\nB=2\n`).fatal).toBe(false);
   });
 });

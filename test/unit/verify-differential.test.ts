@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 
-interface Case { name: string; files: Record<string, string>; args: string[] }
+interface Case { name: string; files?: Record<string, string>; bytes?: Record<string, (string | [string, number])[]>; args: string[] }
 interface Recorded { stdout: string; stderr: string; status: number }
 const spec = JSON.parse(readFileSync(join(__dirname, '../fixtures/verify/cases.json'), 'utf8')) as { cases: Case[] };
 const recorded = JSON.parse(readFileSync(join(__dirname, '../fixtures/verify/recorded.json'), 'utf8')) as { cases: Record<string, Recorded> };

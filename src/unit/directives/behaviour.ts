@@ -14,6 +14,7 @@ import { isValidUnitName as checkUnitName } from '../name.js';
 import { makeEnumParser, parseBoolean, parseEmergencyAction, parseKillMode, parseMode, parseTimeoutFailureMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber, pathIsAbsolute } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
+import type { ExtractFlags } from '../values/words.js';
 
 // The same few hundred names (sysinit.target, network.target…) recur across every unit of a tree.
 const validNames = new Map<string, boolean>();
@@ -103,7 +104,7 @@ export function scalar<T>(parse: Parser<T>, set: (d: Draft, v: T | undefined) =>
 }
 
 /** A whitespace-separated list (with systemd's quoting); the empty value clears it. */
-export function list(get: (d: Draft) => string[], check?: (word: string) => boolean, label = 'word list', spec?: Spec): Behaviour {
+export function list(get: (d: Draft) => string[], check?: (word: string) => boolean, label = 'word list', spec?: Spec, split?: ExtractFlags): Behaviour {
   return {
     parser: spec ? `${label}; specifiers` : label,
     mode: 'append',
@@ -111,7 +112,7 @@ export function list(get: (d: Draft) => string[], check?: (word: string) => bool
     apply(value, ctx) {
       const target = get(ctx.draft);
       if (value === '') return void target.splice(0);
-      const r = parseStringList(value);
+      const r = parseStringList(value, split);
       if (!r.ok || r.value === null) return rejectValue(ctx, value);
       for (const word of r.value) {
         const w = spec ? resolveSpecifiers(ctx, word, spec) : word;

@@ -30,6 +30,8 @@ export interface Draft {
   swap: Mutable<SwapSection>;
   ignored: IgnoredSetting[];
   extensions: { section: string; key: string; value: string }[];
+  /** Where each name's assignment sits in exec.environment: a unit may set 100,000 names, and a scan per line is quadratic. */
+  environmentIndex: Map<string, number>;
   /** Set by a directive whose bad value makes the unit unloadable (systemd's "bad-setting"). */
   badSetting: boolean;
 }
@@ -110,6 +112,7 @@ export function newDraft(): Draft {
     swap: {},
     ignored: [],
     extensions: [],
+    environmentIndex: new Map(),
     badSetting: false,
   };
 }

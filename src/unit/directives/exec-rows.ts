@@ -5,7 +5,7 @@
  * sections at once, and command lines (execLines) serve [Socket] too.
  */
 import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
-import { parseBoolean, parseEnvironment, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
+import { parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
 import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
@@ -132,14 +132,13 @@ supported(EXEC_SECTIONS, 'Environment', custom('parseEnvironment', 'append', 'cl
   const r = parseEnvironment(value, (word) => (word.includes('%') ? ctx.expand(word, 'unit') : { ok: true, value: word }));
   if (!r.ok) return rejectValue(ctx, value);
   for (const w of r.value.warnings) ctx.report('warning', w);
-  if (r.value.assignments === null) return void ctx.draft.exec.environment.splice(0);
-  for (const a of r.value.assignments) {
-    const name = a.slice(0, a.indexOf('='));
-    const env = ctx.draft.exec.environment;
-    const i = env.findIndex((e) => e.startsWith(`${name}=`));
-    if (i >= 0) env[i] = a;
-    else env.push(a);
+  const env = ctx.draft.exec.environment;
+  const index = ctx.draft.environmentIndex;
+  if (r.value.assignments === null) {
+    index.clear();
+    return void env.splice(0);
   }
+  for (const a of r.value.assignments) envReplace(env, a, index);
 }));
 supported(EXEC_SECTIONS, 'EnvironmentFile', custom("'-' prefix, absolute path", 'append', 'clears', (value, ctx) => {
   if (value === '') return void ctx.draft.exec.environmentFiles.splice(0);

@@ -28,7 +28,10 @@ const DEP_KEYS: Record<string, DependencyKind> = {
 // systemd drops a dependency of a unit on itself; for these kinds it says so (the others are silent).
 const WARN_ON_SELF = new Set<DependencyKind>(['After', 'Before', 'Conflicts', 'OnFailure', 'OnSuccess']);
 for (const [key, kind] of Object.entries(DEP_KEYS)) {
-  const b = list((d) => d.unit.dependencies[kind], isValidUnitName, 'unit names', NAME_QUOTED);
+  // Split as systemd's config_parse_unit_deps does (EXTRACT_RETAIN_ESCAPE): quotes and backslashes
+  // stay in the word, so `Wants="a\nb.service"` names no unit with a newline in it (it is refused,
+  // quotes and all) and a warning never carries a line break of the file's making.
+  const b = list((d) => d.unit.dependencies[kind], isValidUnitName, 'unit names', NAME_QUOTED, { retainEscape: true });
   supported('Unit', key, custom(b.parser, b.mode, b.empty, (value, ctx) => {
     const deps = ctx.draft.unit.dependencies[kind];
     const before = deps.length;

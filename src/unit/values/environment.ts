@@ -32,17 +32,26 @@ export function envAssignmentIsValid(assignment: string): boolean {
   return envNameIsValid(assignment.slice(0, eq)) && envValueIsValid(assignment.slice(eq + 1));
 }
 
-/** Replaces or appends NAME=value, as strv_env_replace() does. */
-export function envReplace(list: string[], assignment: string): void {
-  const name = assignment.slice(0, assignment.indexOf('=') + 1);
-  const idx = list.findIndex((a) => a.startsWith(name));
-  if (idx >= 0) list[idx] = assignment;
-  else list.push(assignment);
+/**
+ * Replaces or appends NAME=value, as strv_env_replace() does. `index` (each name's position in
+ * `list`, kept by this function) spares a scan of the list per assignment: a unit may set 100,000
+ * names, and the scan made loading it quadratic.
+ */
+export function envReplace(list: string[], assignment: string, index?: Map<string, number>): void {
+  const name = assignment.slice(0, assignment.indexOf('='));
+  const idx = index ? (index.get(name) ?? -1) : list.findIndex((a) => a.startsWith(`${name}=`));
+  if (idx >= 0) {
+    list[idx] = assignment;
+  } else {
+    index?.set(name, list.length);
+    list.push(assignment);
+  }
 }
 
 export function parseEnvironment(text: string, expand?: (word: string) => Result<string, string>): Result<EnvironmentParse, string> {
   if (text === '') return ok({ assignments: null, warnings: [] });
   const out: string[] = [];
+  const index = new Map<string, number>();
   const warnings: string[] = [];
   let pos: number | null = 0;
   for (;;) {
@@ -66,7 +75,7 @@ export function parseEnvironment(text: string, expand?: (word: string) => Result
       warnings.push(`Invalid environment assignment, ignoring: ${word}`);
       continue;
     }
-    envReplace(out, word);
+    envReplace(out, word, index);
   }
   return ok({ assignments: out, warnings });
 }

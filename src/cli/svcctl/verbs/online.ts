@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
 import { mangleUnitName } from '../mangle.js';
+import { unitNameIsValid } from '../../../unit/name.js';
 import { SIGNALS } from '../../../shared/signal.js';
 import { Collector, page, wantsPager } from '../pager.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
@@ -138,16 +139,31 @@ async function jobVerb(ctx: VerbContext): Promise<number> {
   return codes.find((c) => c !== 0) ?? 0;
 }
 
+/**
+ * systemctl show/status refuse, before asking the manager, a name that mangling could not make a
+ * unit name (one too long, say): true when refused, with systemctl's words.
+ */
+function refusedName(ctx: VerbContext, unit: string): boolean {
+  if (unitNameIsValid(unit)) return false;
+  ctx.stderr.write(`Failed to get properties: Unit name ${unit} is neither a valid invocation ID nor unit name.\n`);
+  return true;
+}
+
 async function show(ctx: VerbContext): Promise<number> {
   const names = ctx.args.length === 0 ? [undefined] : mangle(ctx.args);
   let first = true;
+  let code = 0;
   for (const unit of names) {
+    if (unit !== undefined && refusedName(ctx, unit)) {
+      code = EXIT_FAILURE;
+      continue;
+    }
     const r = await rpc(ctx, 'show', { unit, properties: ctx.options.property, all: ctx.options.all });
     if (!first && !ctx.options.value) ctx.stdout.write('\n');
     first = false;
     for (const [k, val] of r.properties) ctx.stdout.write(ctx.options.value ? `${val}\n` : `${k}=${val}\n`);
   }
-  return 0;
+  return code;
 }
 
 async function status(ctx: VerbContext): Promise<number> {
@@ -160,6 +176,10 @@ async function status(ctx: VerbContext): Promise<number> {
   let code = 0;
   let first = true;
   for (const unit of mangle(ctx.args)) {
+    if (refusedName(ctx, unit)) {
+      code = code || EXIT_FAILURE;
+      continue;
+    }
     const r = await rpc(ctx, 'status-page', { unit, color: ctx.isTTY, lines: ctx.options.lines });
     if (!r.found) {
       ctx.stderr.write(`Unit ${unit} could not be found.\n`);
