@@ -79,6 +79,14 @@ describe('svcctl talking to svcd', () => {
     expect(svcctl('show', '-p', 'SystemState').out).toBe('SystemState=degraded\n');
   });
 
+  it('show and status expand a glob to the loaded units it matches, as systemctl does', () => {
+    // systemctl's expand_unit_names(): globs against the manager's units, sorted by type, then name.
+    expect(svcctl('show', '-p', 'Id', 'a*.service', 'x.target').out).toBe('Id=x.target\n\nId=app.service\n\nId=apparmor.service\n');
+    const page = svcctl('status', '--no-pager', 'se?up*');
+    expect(page.out).toMatch(/^● setup\.service - Setup\n/);
+    expect(svcctl('show', '-p', 'Id', 'nothing-matches-*').out).toBe('');
+  });
+
   it('show prints the manager\'s Default*= where a unit sets none, and the defaults themselves', () => {
     expect(svcctl('show', '-p', 'RestartUSec,TimeoutStartUSec,TimeoutStopUSec', 'app.service').out).toBe('RestartUSec=250ms\nTimeoutStartUSec=7s\nTimeoutStopUSec=1min 30s\n');
     expect(svcctl('show', '-p', 'DefaultTimeoutStartUSec,DefaultRestartUSec,DefaultStartLimitBurst').out).toBe('DefaultTimeoutStartUSec=7s\nDefaultRestartUSec=250ms\nDefaultStartLimitBurst=5\n');

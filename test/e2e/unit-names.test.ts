@@ -89,7 +89,9 @@ describe('names a client asks about', () => {
     ['no type', 'nowhere'],
     ['an unknown type', 'nowhere.unit'],
     ['256 bytes', `${'a'.repeat(248)}.service`],
-    ['a 1 MiB name', `${'a'.repeat(1 << 20)}.service`],
+    // Half a MiB: far past a unit name's limit, yet within the control socket's 1 MiB request line
+    // (a longer line is refused before any name is read: test/unit/control-server.test.ts).
+    ['a 512 KiB name', `${'a'.repeat(1 << 19)}.service`],
   ])('refuse a name with %s as systemd does, loading nothing', async (_, name) => {
     const before = await table();
     const [show, status, start, states] = await ask([

@@ -10,6 +10,7 @@ import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type 
 import { mangleUnitName } from '../mangle.js';
 import { unitNameIsValid } from '../../../unit/name.js';
 import { SIGNALS } from '../../../shared/signal.js';
+import { stringIsGlob } from '../../../shared/glob.js';
 import { Collector, page, wantsPager } from '../pager.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
@@ -149,8 +150,26 @@ function refusedName(ctx: VerbContext, unit: string): boolean {
   return true;
 }
 
+/**
+ * systemctl's expand_unit_names() for show and status: a name with glob characters stands for the
+ * loaded units it matches (the manager's list, sorted as systemctl sorts it: by type, then name),
+ * every other name for itself, mangled.
+ */
+async function expandUnitNames(ctx: VerbContext): Promise<string[]> {
+  const names = mangle(ctx.args);
+  const globs = names.filter(stringIsGlob);
+  if (globs.length === 0) return names;
+  const rows = await rpc(ctx, 'list-units', { all: true, patterns: globs });
+  // unit_info_compare(): the type suffix, then the whole name, both compared as strcasecmp() does.
+  const lower = (x: string) => x.toLowerCase();
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const typeOf = (id: string) => lower(id.slice(id.lastIndexOf('.')));
+  const matched = rows.map((r) => r.id).sort((a, b) => cmp(typeOf(a), typeOf(b)) || cmp(lower(a), lower(b)));
+  return [...names.filter((n) => !stringIsGlob(n)), ...matched];
+}
+
 async function show(ctx: VerbContext): Promise<number> {
-  const names = ctx.args.length === 0 ? [undefined] : mangle(ctx.args);
+  const names = ctx.args.length === 0 ? [undefined] : await expandUnitNames(ctx);
   let first = true;
   let code = 0;
   for (const unit of names) {
@@ -175,7 +194,7 @@ async function status(ctx: VerbContext): Promise<number> {
   }
   let code = 0;
   let first = true;
-  for (const unit of mangle(ctx.args)) {
+  for (const unit of await expandUnitNames(ctx)) {
     if (refusedName(ctx, unit)) {
       code = code || EXIT_FAILURE;
       continue;
