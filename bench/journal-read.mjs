@@ -11,33 +11,22 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } fr
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalDirectory } from '../dist/journal/directory.js';
-import { JournalData, JournalField } from '../dist/journal/file-writer.js';
+import { JournalField } from '../dist/journal/file-writer.js';
+import { BOOT_ID, MACHINE_ID, median, serviceFields, takeOption } from './common.mjs';
 
 const repo = join(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv.splice(i, 2)[1] : dflt;
-};
+const opt = (name, dflt) => takeOption(argv, name, dflt);
 const runs = Number(opt('--runs', '3'));
 const modes = opt('--modes', 'cat').split(',');
 const keep = opt('--keep', undefined);
 const N = Number(argv[0] ?? 1_000_000);
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'svcd-jread-'));
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 function generate() {
-  const machineId = '3d1219c7c4c5404aaa1f6d2a48adfda4';
-  const bootId = '0123456789abcdef0123456789abcdef';
-  const d = JournalDirectory.open({ dir, machineId, bootId, limits: { maxFileSize: 128 * 1024 * 1024, maxUse: 64 * 1024 ** 3 } });
-  const fields = (unit, pid) => [
-    new JournalData('_SYSTEMD_UNIT', unit), new JournalData('_SYSTEMD_SLICE', 'system.slice'), new JournalData('_SYSTEMD_CGROUP', `/system.slice/${unit}`),
-    new JournalData('_PID', String(pid)), new JournalData('_UID', '0'), new JournalData('_GID', '0'), new JournalData('_COMM', unit.split('.')[0]),
-    new JournalData('_TRANSPORT', 'stdout'), new JournalData('SYSLOG_IDENTIFIER', unit.split('.')[0]), new JournalData('SYSLOG_FACILITY', '3'),
-    new JournalData('PRIORITY', '6'), new JournalData('_BOOT_ID', bootId), new JournalData('_MACHINE_ID', machineId), new JournalData('_HOSTNAME', 'bench'),
-  ];
-  const flood = fields('flood.service', 1000);
-  const other = fields('other.service', 1001);
+  const d = JournalDirectory.open({ dir, machineId: MACHINE_ID, bootId: BOOT_ID, limits: { maxFileSize: 128 * 1024 * 1024, maxUse: 64 * 1024 ** 3 } });
+  const flood = serviceFields('flood.service', 1000);
+  const other = serviceFields('other.service', 1001);
   const MESSAGE = new JournalField('MESSAGE');
   const PAD = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(3).slice(0, 91);
   let realtime = Date.now() * 1000 - 3600e6;

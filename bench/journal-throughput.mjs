@@ -21,13 +21,11 @@ import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, op
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tailDirectory } from '../dist/journal/directory.js';
+import { median, takeOption } from './common.mjs';
 
 const repo = join(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv.splice(i, 2)[1] : dflt;
-};
+const opt = (name, dflt) => takeOption(argv, name, dflt);
 const runs = Number(opt('--runs', '3'));
 const only = opt('--only', 'file,dinit,s6-log,supervisord,svcd,journald,follow').split(',');
 const N = Number(argv[0] ?? 1_000_000);
@@ -38,7 +36,6 @@ const NS = '/work/shared/tools/systemd-ns';
 const S6_SVSCAN = '/usr/bin/s6-svscan';
 const SUPERVISORD = '/usr/bin/supervisord';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const nowNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 
 /** The program, behind a wrapper that stamps its start (date +%s%N) into DIR/start. */
