@@ -11,6 +11,7 @@
  */
 import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { pathStartsWith } from '../unit/escape.js';
 
 export interface PrivateTmp {
   /** The outer directories (removed at the end of the run). */
@@ -30,10 +31,9 @@ function make(base: string, unit: string): { root: string; inner: string } {
   return { root, inner };
 }
 
-/** `path` relative to `base` when it lies beneath it, else undefined. */
+/** `path` relative to `base` when it lies beneath it (by components: "/tmp/..x" does), else undefined. */
 function beneath(base: string, path: string): string | undefined {
-  const r = relative(base, path);
-  return r && !r.startsWith('..') && !r.startsWith('/') ? r : undefined;
+  return path !== base && pathStartsWith(path, base) ? relative(base, path) : undefined;
 }
 
 /**
