@@ -29,13 +29,8 @@ export enum FileState {
 // The layout itself is described once, in layout.ts (the native writer's header is generated
 // from it); these are its names as the reader and writer use them.
 export { A, D, E, F, H } from './layout.js';
-export const INCOMPAT_COMPRESSED_XZ = FLAG.incompatCompressedXz;
-export const INCOMPAT_COMPRESSED_LZ4 = FLAG.incompatCompressedLz4;
 export const INCOMPAT_KEYED_HASH = FLAG.incompatKeyedHash;
-export const INCOMPAT_COMPRESSED_ZSTD = FLAG.incompatCompressedZstd;
 export const INCOMPAT_COMPACT = FLAG.incompatCompact;
-export const COMPAT_SEALED = FLAG.compatSealed;
-export const COMPAT_TAIL_ENTRY_BOOT_ID = FLAG.compatTailEntryBootId;
 export const OBJECT_COMPRESSED_XZ = FLAG.objectCompressedXz;
 export const OBJECT_COMPRESSED_LZ4 = FLAG.objectCompressedLz4;
 export const OBJECT_COMPRESSED_ZSTD = FLAG.objectCompressedZstd;
@@ -47,20 +42,12 @@ export const DATA_PAYLOAD_OFFSET = D.payload;
 export const DATA_PAYLOAD_OFFSET_COMPACT = D.payloadCompact;
 export const FIELD_PAYLOAD_OFFSET = F.payload;
 export const ENTRY_ITEMS_OFFSET = E.items;
-export const ENTRY_ITEM_SIZE = SIZE.entryItem;
 export const ENTRY_ARRAY_ITEMS_OFFSET = A.items;
 export const HASH_ITEM_SIZE = SIZE.hashItem;
 
 export const align8 = (n: number): number => (n + 7) & ~7;
 
 const TWO32 = 0x1_0000_0000;
-
-/** Offsets and timestamps fit in a double (< 2^53); writing them as two halves avoids BigInt. */
-export function writeU64(buf: Buffer, value: number, at: number): void {
-  const hi = Math.floor(value / TWO32);
-  buf.writeUInt32LE(value - hi * TWO32, at);
-  buf.writeUInt32LE(hi, at + 4);
-}
 
 export function readU64(buf: Buffer, at: number): number {
   return buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * TWO32;

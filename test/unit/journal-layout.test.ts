@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { journalBind } from '../../src/exec/native.js';
 import { JournalData, JournalFileWriter, JournalItemSet, internField } from '../../src/journal/file-writer.js';
 import * as layout from '../../src/journal/layout.js';
-import { A, D, E, H, HI, O, S, SIZE, STATE_SLOTS } from '../../src/journal/layout.js';
+import { A, D, E, H, HI, O, SIZE, STATE_SLOTS } from '../../src/journal/layout.js';
 import { HEADER_PATH, loadLayout, render } from '../../scripts/gen-journal-layout.mjs';
 
 const MACHINE = '3d1219c7c4c5404aaa1f6d2a48adfda4';
@@ -26,12 +26,11 @@ describe('the generated native header', () => {
     expect(render(await loadLayout())).toBe(render(layout));
   });
 
-  it('names every table entry, and the state slots are numbered densely from 0', () => {
+  it('names every table entry', () => {
     const text = render(layout);
     expect(text).toContain(`#define LAYOUT_ID 0x${layout.LAYOUT_ID.toString(16).padStart(8, '0')}u`);
     expect(text).toContain('  H_TAIL_ENTRY_ARRAY_N_ENTRIES = 260,');
     expect(text).toContain('  D_PAYLOAD_COMPACT = 72,');
-    expect(Object.values(S).sort((x, y) => x - y)).toEqual([...Array(STATE_SLOTS).keys()]);
   });
 
   it('the built addon refuses a writer reading another layout (journalBind checks LAYOUT_ID)', () => {

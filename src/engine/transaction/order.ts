@@ -4,18 +4,9 @@
  * that does not matter to the anchor; a cycle of jobs that all matter fails the transaction. The
  * search is iterative (an explicit path), so a long chain cannot overflow the stack.
  */
-import { isStopLike, type QueuedJobType } from '../job.js';
+import { isStopLike } from '../job.js';
 import type { Draft, Draftboard } from './draft.js';
 import { TransactionError } from './types.js';
-
-/**
- * Whether job `a` must wait for job `b` when a's unit is ordered Before= b's (systemd.unit(5)): a
- * stop (or the stop half of a restart) of the later unit goes first, otherwise the earlier unit's
- * job does.
- */
-export function waitsWhenBefore(b: QueuedJobType): boolean {
-  return isStopLike(b);
-}
 
 /** The jobs `j` waits for among `jobs`, by Before=/After= between their units. */
 function waitsFor(d: Draftboard, j: Draft, jobOf: Map<string, Draft>): Draft[] {

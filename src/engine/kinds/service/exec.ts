@@ -8,13 +8,13 @@ import type { ExecStatus, ExitCode } from '../../api.js';
 import { NEVER } from '../../api.js';
 import type { ChildExitEvent } from '../../system.js';
 import { EXIT_STATUS_FULL, exitStatusToString } from '../../../shared/exit-status.js';
-import { signalToString } from '../../../shared/signal.js';
+import { SIGNALS, signalToString } from '../../../shared/signal.js';
 import type { KindContext, ServiceSpec, UnitResult } from '../../unit-kind.js';
 import { controlExited, mainExited } from './exits.js';
 import { commandsOf, notifyAccess, spec, type CommandKey, type ServiceUnit } from './state.js';
 
 /** Signals a daemon may die of in a clean stop (systemd's is_clean_exit for EXIT_CLEAN_DAEMON). */
-export const CLEAN_SIGNALS: readonly number[] = [1, 2, 13, 15];
+export const CLEAN_SIGNALS: readonly number[] = [SIGNALS.SIGHUP, SIGNALS.SIGINT, SIGNALS.SIGPIPE, SIGNALS.SIGTERM];
 
 /** si_code and status of an exit, as ExecMainCode=/ExecMainStatus= show them. */
 export function exitCodeOf(e: ChildExitEvent): { code: ExitCode; status: number } {

@@ -5,16 +5,12 @@
  * moves on (TimeoutStopFailureMode=, SendSIGKILL=).
  */
 import type { KindContext, UnitResult } from '../../unit-kind.js';
+import { SIGNALS } from '../../../shared/signal.js';
 import { enterDead, enterStopPost } from './transitions.js';
 import { arm, setResult, setState, spec, stateOf, timeoutStop, type ServiceUnit } from './state.js';
 
-export const SIGABRT = 6;
-
-export const SIGKILL = 9;
-
-export const SIGHUP = 1;
-
-export const SIGTERM = 15;
+// The signals the kind sends itself, by the shared table's numbers.
+export const { SIGABRT, SIGKILL, SIGHUP, SIGTERM } = SIGNALS;
 
 export type SignalState = 'stop-watchdog' | 'stop-sigterm' | 'stop-sigkill' | 'final-watchdog' | 'final-sigterm' | 'final-sigkill';
 
