@@ -372,7 +372,7 @@ export class Manager implements ManagerApi {
       model: r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id),
       book: this.book(r.id),
       dependencies,
-      pids: this.pids(r),
+      pids: () => this.pids(r),
       controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
       defaults: this.opts.defaults,
     });

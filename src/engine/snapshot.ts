@@ -33,14 +33,17 @@ export interface SnapshotInput {
   readonly model: Unit;
   readonly book: UnitBookView;
   readonly dependencies: Readonly<Partial<Record<Kind, readonly string[]>>>;
-  /** Pids of the unit's processes (main, control, their descendants). */
-  readonly pids: readonly number[];
+  /** Pids of the unit's processes (main, control, their descendants): asked only if read. */
+  readonly pids: () => readonly number[];
   readonly controlGroup: string;
   readonly defaults: ManagerDefaults;
 }
 
 export function unitSnapshot(i: SnapshotInput): UnitStatus {
   const r = i.runtime;
+  let needDaemonReload: boolean | undefined;
+  let fileState: string | undefined;
+  let processes: readonly ProcessInfo[] | undefined;
   const snap: UnitStatus = {
     id: r.id,
     model: i.model,
@@ -62,9 +65,17 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     conditionResult: i.book.timestamps.condition.monotonicUs !== 0n && i.book.conditionResult,
     assertResult: i.book.timestamps.assert.monotonicUs !== 0n && i.book.assertResult,
     failedCondition: i.book.failedCondition,
-    needDaemonReload: needsReload(i.model, i.book.loadedAt),
-    unitFileState: unitFileState(i.model),
-    processes: Object.freeze([...i.pids].sort((a, b) => a - b).map(processInfo)),
+    // The three answers that cost file-system and /proc reads are taken when first read, once:
+    // list-units, unit-states and list-dependencies take snapshots of every unit and read none of them.
+    get needDaemonReload() {
+      return (needDaemonReload ??= needsReload(i.model, i.book.loadedAt));
+    },
+    get unitFileState() {
+      return (fileState ??= unitFileState(i.model));
+    },
+    get processes() {
+      return (processes ??= Object.freeze([...i.pids()].sort((a, b) => a - b).map(processInfo)));
+    },
     controlGroup: i.controlGroup,
     defaults: i.defaults,
   };
