@@ -315,7 +315,7 @@ const SECTIONS: ReadonlySet<string> = new Set(['Manager', 'Journal']);
 
 function applyFile(
   file: string,
-  text: string,
+  text: string | Uint8Array,
   manager: Mutable<ManagerSettings>,
   journal: Mutable<JournalSettings>,
   diagnostics: Diagnostic[],
@@ -366,9 +366,11 @@ function applyFile(
   diagnostics.push(...found.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0)));
 }
 
-function readIfPresent(path: string, diagnostics: Diagnostic[]): string | null {
+function readIfPresent(path: string, diagnostics: Diagnostic[]): Buffer | null {
   try {
-    return readFileSync(path, 'utf8');
+    // Bytes, not text: the reader refuses what is not UTF-8 as systemd does, which it cannot see
+    // once a decoder has turned bad bytes into U+FFFD.
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {

@@ -55,9 +55,10 @@ export function readInstallSection(fs: InstallRoot, relPath: string, unitName: s
   const sec: InstallSection = { wantedBy: [], requiredBy: [], upheldBy: [], alias: [], also: [] };
   const raw: { key: string; value: string }[] = [];
   for (const src of installSources(fs, relPath, unitName)) {
-    let text: string;
+    // Bytes, as the unit loader reads them: the reader itself refuses what is not UTF-8.
+    let text: Buffer;
     try {
-      text = readFileSync(fs.abs(src), 'utf8');
+      text = readFileSync(fs.abs(src));
     } catch {
       continue;
     }

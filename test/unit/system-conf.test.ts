@@ -19,6 +19,14 @@ function setup(main: string | null, dropins: Record<string, string> = {}): strin
 }
 
 describe('loadManagerConfig', () => {
+  it('reads the file as bytes: a line that is not UTF-8 is refused with its file:line, as unit files are, not decoded into U+FFFD', () => {
+    const path = setup(null);
+    writeFileSync(path, Buffer.from('[Manager]\nDefaultEnvironment=A=1\nDefaultEnvironment=B=\xff\n', 'latin1'));
+    const { config, diagnostics } = loadManagerConfig(path, []);
+    expect(config.manager.defaultEnvironment).toEqual(['A=1']);
+    expect(diagnostics.map((d) => `${d.loc?.line}: ${d.message}`).join('\n')).toMatch(/^3: String is not UTF-8 clean, ignoring assignment: DefaultEnvironment=B=\ufffd$/m);
+  });
+
   it('a missing file is not an error and yields the man pages\' defaults', () => {
     const { config, diagnostics } = loadManagerConfig(setup(null));
     expect(diagnostics).toEqual([]);
