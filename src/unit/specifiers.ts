@@ -20,6 +20,7 @@ import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
 import { UNIT_NAME_MAX, UNIT_NAME_TEMPLATE, unitNameIsValid, unitNameReplaceInstance, unitNameToInstance, unitNameToPrefix, unitNameToPrefixAndInstance } from './name.js';
 import { pathIsAbsolute, pathIsNormalized, pathIsValid, pathSimplify, unitNamePathUnescapeBytes, unitNameToPath, unitNameUnescapeBytes } from './escape.js';
+import { LONG_LINE_MAX } from './syntax.js';
 
 export type SpecifierErrno = 'EBADSLT' | 'EINVAL' | 'ENOENT' | 'ENOMEDIUM' | 'ENAMETOOLONG';
 const STRERROR: Record<SpecifierErrno, string> = {
@@ -95,7 +96,6 @@ export interface Expanded {
 
 // unit_full_printf() allows about a line's worth; name-like settings at most a unit name's length
 // (systemd's UNIT_NAME_MAX, which counts one more byte than the longest valid name).
-const LONG_LINE_MAX = 1024 * 1024;
 const NAME_PRINTF_MAX = UNIT_NAME_MAX + 1;
 
 type Lookup = () => Result<string, SpecifierErrno>;

@@ -7,6 +7,7 @@
  *
  * Scripts are read as latin1 so every byte comes out as it went in (descriptions may be UTF-8 or not).
  */
+import { LONG_LINE_MAX, splitLines } from './syntax.js';
 import { unitNameMangleFull } from './escape.js';
 import { isValidUnitChar, unitNameBuild, unitNameIsValid, unitNameToType } from './name.js';
 import type { LogLevel } from './values/enum.js';
@@ -24,7 +25,6 @@ const FACILITIES: ReadonlyMap<string, string | null> = new Map([
 
 const WS = ' \t\n\r';
 /** read_line()'s limit: a longer line makes the script unreadable. */
-const LONG_LINE_MAX = 1 << 20;
 
 /** A message at one of syslog's levels (systemd's log_level names). */
 export type Logger = (level: LogLevel, text: string) => void;
@@ -66,31 +66,10 @@ const asUtf8 = (latin1: string): string => Buffer.from(latin1, 'latin1').toStrin
 /** A path (UTF-8 in Node) spelled in the latin1 text the unit file is built in. */
 export const asLatin1 = (utf8: string): string => Buffer.from(utf8, 'utf8').toString('latin1');
 
-/**
- * Lines as systemd's read_line() cuts them: \n, \r, \r\n, \n\r and NUL end a line (a run of end
- * markers ends one line as long as no marker repeats; nothing follows a NUL in the same ending).
- */
-function splitLines(text: string): string[] | undefined {
-  const lines: string[] = [];
-  let start = 0;
-  let i = 0;
-  const isEol = (c: string | undefined) => c === '\n' || c === '\r' || c === '\0';
-  while (i < text.length) {
-    if (!isEol(text[i])) {
-      i++;
-      continue;
-    }
-    if (i - start > LONG_LINE_MAX) return undefined;
-    lines.push(text.slice(start, i));
-    const seen = new Set<string>();
-    while (i < text.length && isEol(text[i]) && !seen.has(text[i]!) && !seen.has('\0')) seen.add(text[i++]!);
-    start = i;
-  }
-  if (start < text.length) {
-    if (text.length - start > LONG_LINE_MAX) return undefined;
-    lines.push(text.slice(start));
-  }
-  return lines;
+/** The script's lines as read_line() splits them (syntax.ts), or undefined when one is longer than it reads. */
+function scriptLines(text: string): string[] | undefined {
+  const lines = splitLines(text);
+  return lines.some((l) => l.length > LONG_LINE_MAX) ? undefined : lines;
 }
 
 /** sysv_translate_name(): "foo.sh" → foo.service; undefined when no unit name can be made of it. */
@@ -189,7 +168,7 @@ export function parseSysvScript(text: string, path: string, file: string, log: L
   let long: string | null = null;
   let chkconfig: string | null = null;
   let state: State = 'normal';
-  const lines = splitLines(text);
+  const lines = scriptLines(text);
   const done = (loaded: boolean): SysvScriptInfo => {
     const d = short ?? chkconfig ?? long;
     return { loaded, hasLsb, reload, description: d === null ? null : `${hasLsb ? 'LSB' : 'SYSV'}: ${d}`, pidFile, before, after, wants, aliases };
