@@ -5,7 +5,7 @@
  * and it recognises the local zone's two tzname[] abbreviations as suffixes: both need the
  * zone's own data, which Intl does not expose, so the files are read here.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { daysFromCivil, secondsToWall, weekdayOfDays } from './civil.js';
 
 export const ZONEINFO_DIR = '/usr/share/zoneinfo';
@@ -272,15 +272,29 @@ function tzifZone(name: string, d: TzifData): Zone {
 /** A zone file by name ("Europe/Berlin") or absolute path; undefined when it cannot be read. */
 export function loadZoneFile(name: string): Zone | undefined {
   const path = name.startsWith('/') ? name : `${ZONEINFO_DIR}/${name}`;
+  let stamp: string;
   let buf: Buffer;
   try {
+    // A calendar's next elapse asks for its zone at every iteration (and a timer at every elapse):
+    // the file is parsed again only when it changed on disk (a tzdata update), not at each call.
+    const st = statSync(path);
+    stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    const cached = zoneCache.get(name);
+    if (cached && cached.stamp === stamp) return cached.zone;
     buf = readFileSync(path);
   } catch {
     return undefined;
   }
   const d = parseTzif(buf);
-  return d ? tzifZone(name, d) : undefined;
+  const zone = d ? tzifZone(name, d) : undefined;
+  if (zoneCache.size >= ZONE_CACHE_MAX) zoneCache.delete(zoneCache.keys().next().value!);
+  zoneCache.set(name, { stamp, zone });
+  return zone;
 }
+
+/** Parsed zone files by name, with the stat that says whether they are still current; bounded. */
+const zoneCache = new Map<string, { readonly stamp: string; readonly zone: Zone | undefined }>();
+const ZONE_CACHE_MAX = 64;
 
 /**
  * The local zone as glibc's tzset() picks it: $TZ unset means /etc/localtime, empty means
@@ -314,7 +328,14 @@ export function timezoneIsValid(name: string): boolean {
   const path = `${ZONEINFO_DIR}/${name}`;
   try {
     if (!statSync(path).isFile()) return false;
-    return readFileSync(path).toString('latin1', 0, 4) === 'TZif';
+    // The magic is all that is asked: four bytes, not the whole file.
+    const fd = openSync(path, 'r');
+    try {
+      const magic = Buffer.alloc(4);
+      return readSync(fd, magic, 0, 4, 0) === 4 && magic.toString('latin1') === 'TZif';
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return false;
   }
