@@ -213,8 +213,6 @@ export function unitNameToPath(name: string): Result<string, NameErrno> {
 
 // --- mangling --------------------------------------------------------------------------------
 
-export { stringIsGlob };
-
 export interface MangleOptions {
   /** Keep glob characters (systemctl does for verbs that take patterns; systemd-escape does not). */
   readonly allowGlobs?: boolean;
