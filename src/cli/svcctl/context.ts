@@ -35,6 +35,8 @@ export interface SystemctlOptions {
   // systemd-analyze calendar's (svcctl analyze calendar)
   iterations?: string;
   baseTime?: string;
+  // systemd-analyze critical-chain's
+  fuzz?: string;
 }
 
 export interface VerbContext {

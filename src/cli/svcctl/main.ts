@@ -39,6 +39,9 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
   'exit-status': async () => (await import('./verbs/analyze-exit-status.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
+  time: async () => (await import('./verbs/analyze-time.js')).run,
+  blame: async () => (await import('./verbs/analyze-blame.js')).run,
+  'critical-chain': async () => (await import('./verbs/analyze-critical-chain.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
@@ -81,6 +84,8 @@ const SYSTEMCTL_OPTIONS = {
   // systemd-analyze calendar's
   iterations: { type: 'string' },
   'base-time': { type: 'string' },
+  // systemd-analyze critical-chain's
+  fuzz: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -177,6 +182,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     instance: v.instance,
     iterations: v.iterations,
     baseTime: v['base-time'],
+    fuzz: v.fuzz,
   };
 
   let table = VERBS;
@@ -184,7 +190,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   let positional = rest;
   if (verb === 'analyze') {
     table = ANALYZE_VERBS;
-    name = rest[0] ?? '';
+    // systemd-analyze without a verb is `time`.
+    name = rest[0] ?? 'time';
     positional = rest.slice(1);
   }
   const load = table[name];

@@ -1,0 +1,27 @@
+#!/bin/sh
+# record-analyze-boot-fixtures.sh [OUTDIR] — record what real systemd-analyze 252 says about a boot of
+# test/fixtures/analyze-boot/units (oneshots that sleep for clearly different times, a chain of After=):
+# `time`, `blame`, `critical-chain` and `critical-chain d-long.service c-fast.service`, into OUTDIR
+# (default test/fixtures/analyze-boot/recorded), one file each. systemd boots as PID 1 of a private
+# namespace (../shared/tools/systemd-ns). test/e2e/analyze-boot.test.ts boots svcd on the same units and
+# compares: the same structure, the same units in the same order where times differ clearly.
+set -eu
+repo=$(cd "$(dirname "$0")/.." && pwd)
+ns=${SYSTEMD_NS:-$repo/../shared/tools/systemd-ns}
+out=${1:-$repo/test/fixtures/analyze-boot/recorded}
+mkdir -p "$out"
+pid=
+err=$(mktemp)
+cleanup() {
+    [ -z "$pid" ] || "$ns/systemd-ns.sh" --stop "$pid"
+    rm -f "$err"
+}
+trap cleanup EXIT INT TERM
+pid=$("$ns/systemd-ns.sh" --console null "$repo/test/fixtures/analyze-boot/units" 2>"$err")
+inns() { "$ns/systemd-ns-exec.sh" "$pid" "$@"; }
+# The boot is over once no job is left (FinishTimestamp= is set); is-system-running said so already.
+inns systemd-analyze time >"$out/time.txt"
+inns systemd-analyze blame >"$out/blame.txt"
+inns systemd-analyze critical-chain >"$out/critical-chain.txt"
+inns systemd-analyze critical-chain d-long.service c-fast.service >"$out/critical-chain-units.txt"
+echo "recorded systemd-analyze time, blame, critical-chain into $out" >&2
