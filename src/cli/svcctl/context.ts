@@ -37,6 +37,8 @@ export interface SystemctlOptions {
   baseTime?: string;
   // systemd-analyze critical-chain's
   fuzz?: string;
+  // systemd-analyze condition's
+  unit?: string;
 }
 
 export interface VerbContext {

@@ -42,6 +42,9 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   time: async () => (await import('./verbs/analyze-time.js')).run,
   blame: async () => (await import('./verbs/analyze-blame.js')).run,
   'critical-chain': async () => (await import('./verbs/analyze-critical-chain.js')).run,
+  capability: async () => (await import('./verbs/analyze-capability.js')).run,
+  'unit-paths': async () => (await import('./verbs/analyze-unit-paths.js')).run,
+  condition: async () => (await import('./verbs/analyze-condition.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
@@ -86,6 +89,8 @@ const SYSTEMCTL_OPTIONS = {
   'base-time': { type: 'string' },
   // systemd-analyze critical-chain's
   fuzz: { type: 'string' },
+  // systemd-analyze condition's
+  unit: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -183,6 +188,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     iterations: v.iterations,
     baseTime: v['base-time'],
     fuzz: v.fuzz,
+    unit: v.unit,
   };
 
   let table = VERBS;
