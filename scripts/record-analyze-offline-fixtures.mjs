@@ -13,9 +13,11 @@ const { cases } = JSON.parse(readFileSync(join(repo, 'test/fixtures/analyze-offl
 const env = { ...process.env };
 delete env.SYSTEMD_UNIT_PATH;
 const answers = cases.map((args) => {
-  const r = spawnSync('systemd-analyze', args, { cwd: repo, env: { ...env, SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '' }, encoding: 'utf8' });
+  const r = spawnSync('systemd-analyze', args, { cwd: repo, env: { ...env, SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '' }, encoding: 'latin1' });
   if (r.error) throw r.error;
-  return { args, stdout: r.stdout, stderr: r.stderr, status: r.status };
+  // Printed paths name the checkout (--root= is made absolute): the answers hold them as @REPO@.
+  const placeholder = (t) => t.replaceAll(repo, '@REPO@');
+  return { args, stdout: placeholder(r.stdout), stderr: placeholder(r.stderr), status: r.status };
 });
 const version = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 writeFileSync(join(repo, 'test/fixtures/analyze-offline/recorded.json'), `${JSON.stringify({ version, answers }, null, 1)}\n`);

@@ -1,4 +1,5 @@
-// svcctl analyze's verbs that need no manager and no clock — capability, unit-paths, condition —
+// svcctl analyze's verbs that need no manager and no clock — capability, unit-paths, condition,
+// cat-config —
 // against systemd-analyze 252, byte for byte: stdout, stderr and exit status of each case of
 // test/fixtures/analyze-offline/cases.json, as recorded (scripts/record-analyze-offline-fixtures.mjs)
 // and, where systemd-analyze is installed, as it answers now.
@@ -15,8 +16,11 @@ delete env.SYSTEMD_UNIT_PATH;
 const live = spawnSync('systemd-analyze', ['--version']).status === 0;
 
 function run(cmd: string, args: readonly string[]): Omit<Answer, 'args'> {
-  const r = spawnSync(cmd, args, { cwd: repo, env, encoding: 'utf8' });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  // latin1: bytes as they are (cat-config prints files that are not UTF-8); the checkout's path as
+  // the recorder writes it.
+  const r = spawnSync(cmd, args, { cwd: repo, env, encoding: 'latin1' });
+  const placeholder = (t: string) => t.replaceAll(repo, '@REPO@');
+  return { stdout: placeholder(r.stdout), stderr: placeholder(r.stderr), status: r.status };
 }
 
 /** svcctl takes its global options before `analyze`, as systemd-analyze takes them before the verb. */
@@ -25,7 +29,7 @@ function svcctl(args: readonly string[]): Omit<Answer, 'args'> {
   return run(process.execPath, [join(repo, 'dist/cli/svcctl.js'), ...globals, 'analyze', ...args.filter((a) => !globals.includes(a))]);
 }
 
-describe('svcctl analyze capability, unit-paths, condition against systemd-analyze 252', () => {
+describe('svcctl analyze capability, unit-paths, condition, cat-config against systemd-analyze 252', () => {
   it.each(recorded.answers.map((a) => [a.args.join(' '), a] as const))('%s', (_name, a) => {
     const { args, ...want } = a;
     expect(svcctl(args)).toEqual(want);

@@ -45,6 +45,7 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   capability: async () => (await import('./verbs/analyze-capability.js')).run,
   'unit-paths': async () => (await import('./verbs/analyze-unit-paths.js')).run,
   condition: async () => (await import('./verbs/analyze-condition.js')).run,
+  'cat-config': async () => (await import('./verbs/analyze-cat-config.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
