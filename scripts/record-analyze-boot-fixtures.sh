@@ -6,19 +6,10 @@
 # namespace (../shared/tools/systemd-ns). test/e2e/analyze-boot.test.ts boots svcd on the same units and
 # compares: the same structure, the same units in the same order where times differ clearly.
 set -eu
-repo=$(cd "$(dirname "$0")/.." && pwd)
-ns=${SYSTEMD_NS:-$repo/../shared/tools/systemd-ns}
+. "$(dirname "$0")/systemd-ns-oracle.sh"
 out=${1:-$repo/test/fixtures/analyze-boot/recorded}
 mkdir -p "$out"
-pid=
-err=$(mktemp)
-cleanup() {
-    [ -z "$pid" ] || "$ns/systemd-ns.sh" --stop "$pid"
-    rm -f "$err"
-}
-trap cleanup EXIT INT TERM
-pid=$("$ns/systemd-ns.sh" --console null "$repo/test/fixtures/analyze-boot/units" 2>"$err")
-inns() { "$ns/systemd-ns-exec.sh" "$pid" "$@"; }
+oracle_boot "$repo/test/fixtures/analyze-boot/units"
 # The boot is over once no job is left (FinishTimestamp= is set); is-system-running said so already.
 inns systemd-analyze time >"$out/time.txt"
 inns systemd-analyze blame >"$out/blame.txt"

@@ -39,6 +39,11 @@ export interface SystemctlOptions {
   fuzz?: string;
   // systemd-analyze condition's
   unit?: string;
+  // systemd-analyze dot's
+  order?: boolean;
+  require?: boolean;
+  fromPattern?: string[];
+  toPattern?: string[];
 }
 
 export interface VerbContext {

@@ -46,6 +46,7 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   'unit-paths': async () => (await import('./verbs/analyze-unit-paths.js')).run,
   condition: async () => (await import('./verbs/analyze-condition.js')).run,
   'cat-config': async () => (await import('./verbs/analyze-cat-config.js')).run,
+  dot: async () => (await import('./verbs/analyze-dot.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
@@ -92,6 +93,11 @@ const SYSTEMCTL_OPTIONS = {
   fuzz: { type: 'string' },
   // systemd-analyze condition's
   unit: { type: 'string' },
+  // systemd-analyze dot's
+  order: { type: 'boolean' },
+  require: { type: 'boolean' },
+  'from-pattern': { type: 'string', multiple: true },
+  'to-pattern': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -190,6 +196,10 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     baseTime: v['base-time'],
     fuzz: v.fuzz,
     unit: v.unit,
+    order: v.order,
+    require: v.require,
+    fromPattern: v['from-pattern'],
+    toPattern: v['to-pattern'],
   };
 
   let table = VERBS;
