@@ -47,6 +47,7 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   condition: async () => (await import('./verbs/analyze-condition.js')).run,
   'cat-config': async () => (await import('./verbs/analyze-cat-config.js')).run,
   dot: async () => (await import('./verbs/analyze-dot.js')).run,
+  plot: async () => (await import('./verbs/analyze-plot.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
