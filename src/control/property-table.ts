@@ -236,7 +236,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
 ];
 
 /** The dependency lists of org.freedesktop.systemd1.Unit, in its order. */
-const DEPENDENCY_KINDS: readonly Kind[] = [
+export const DEPENDENCY_KINDS: readonly Kind[] = [
   'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy',
   'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf',
   'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf',

@@ -48,6 +48,7 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   'cat-config': async () => (await import('./verbs/analyze-cat-config.js')).run,
   dot: async () => (await import('./verbs/analyze-dot.js')).run,
   plot: async () => (await import('./verbs/analyze-plot.js')).run,
+  dump: async () => (await import('./verbs/analyze-dump.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
