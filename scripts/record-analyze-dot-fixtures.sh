@@ -3,7 +3,8 @@
 # graph of test/fixtures/analyze-dot/units booted by systemd (every kind dot draws: Requires=, Requisite=,
 # Wants= through an alias, Conflicts=, After=/Before=, plus BindsTo=/PartOf= that it does not draw), for
 # the argument lists of test/fixtures/analyze-dot/cases.txt (one invocation a line, arguments separated
-# by spaces): OUTDIR/N.out and N.err for line N, and `systemd-analyze dump` into OUTDIR/dump.txt (default
+# by spaces): OUTDIR/N.out and N.err for line N, `systemd-analyze dump` into OUTDIR/dump.txt
+# and `dump 'w*' memo.service` into dump-patterns.txt (default
 # OUTDIR: test/fixtures/analyze-dot/recorded).
 # systemd boots as PID 1 of a private namespace (../shared/tools/systemd-ns); test/e2e/analyze-dot.test.ts
 # boots svcd on the same units and compares.
@@ -20,4 +21,5 @@ while IFS= read -r line; do
 done <"$repo/test/fixtures/analyze-dot/cases.txt"
 # The same manager's state, for svcctl analyze dump.
 inns systemd-analyze dump >"$out/dump.txt"
+inns systemd-analyze dump 'w*' memo.service >"$out/dump-patterns.txt"
 echo "recorded $n answers of systemd-analyze dot and its dump into $out" >&2

@@ -1,6 +1,7 @@
 /**
  * `svcctl analyze dump [PATTERN…]`: the manager's state in the layout of systemd-analyze 252's dump —
- * the manager's version and boot timestamps, then for every unit (matching a PATTERN, when given)
+ * the manager's version and boot timestamps (not when PATTERNs are given), then for every unit (whose
+ * id matches a PATTERN, when given)
  * the section systemd prints for any unit: its names, states and their times, where it was loaded
  * from, its condition results, its dependencies in systemd's order, and its unit-level settings.
  *
@@ -104,10 +105,13 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, sliceOf: r
 
 export async function run(ctx: VerbContext): Promise<number> {
   return guarded(ctx, async () => {
-    const status = await rpc(ctx, 'manager-status', {});
-    const manager = await showProperties(ctx, undefined, ['Version', 'Features', ...MANAGER_TIMESTAMPS.map(([, p]) => p)]);
-    let out = `Manager: svcd ${manager.get('Version') ?? status.version}\nFeatures: ${manager.get('Features') ?? ''}\n`;
-    for (const [label, prop] of MANAGER_TIMESTAMPS) if (manager.get(prop)) out += `Timestamp ${label}: ${manager.get(prop)}\n`;
+    let out = '';
+    // Patterns ask about units only: the manager's lines are left out, as systemd leaves them.
+    if (ctx.args.length === 0) {
+      const manager = await showProperties(ctx, undefined, ['Version', 'Features', ...MANAGER_TIMESTAMPS.map(([, p]) => p)]);
+      out += `Manager: svcd ${manager.get('Version') ?? ''}\nFeatures: ${manager.get('Features') ?? ''}\n`;
+      for (const [label, prop] of MANAGER_TIMESTAMPS) if (manager.get(prop)) out += `Timestamp ${label}: ${manager.get(prop)}\n`;
+    }
     const rows = await rpc(ctx, 'list-units', { all: true });
     const units = await Promise.all(rows.map(async (r) => ({ row: r, props: await showProperties(ctx, r.id, PROPERTIES) })));
     const sliceOf = new Map<string, string[]>();
