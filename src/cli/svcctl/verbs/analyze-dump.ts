@@ -42,6 +42,8 @@ const PROPERTIES = [
   'ConditionTimestamp', 'ConditionResult', 'AssertTimestamp', 'AssertResult', ...DEPENDENCY_KINDS, ...FLAGS,
 ];
 
+const PARALLEL_REQUESTS = 8;
+
 const list = (v: string | undefined) => (v ? v.split(' ') : []);
 const na = (v: string | undefined) => v || 'n/a';
 
@@ -113,7 +115,12 @@ export async function run(ctx: VerbContext): Promise<number> {
       for (const [label, prop] of MANAGER_TIMESTAMPS) if (manager.get(prop)) out += `Timestamp ${label}: ${manager.get(prop)}\n`;
     }
     const rows = await rpc(ctx, 'list-units', { all: true });
-    const units = await Promise.all(rows.map(async (r) => ({ row: r, props: await showProperties(ctx, r.id, PROPERTIES) })));
+    // A few requests at a time: one connection per unit at once would overrun svcd's listen backlog.
+    const units: { row: (typeof rows)[number]; props: Map<string, string> }[] = [];
+    for (let i = 0; i < rows.length; i += PARALLEL_REQUESTS) {
+      const batch = rows.slice(i, i + PARALLEL_REQUESTS);
+      units.push(...(await Promise.all(batch.map(async (row) => ({ row, props: await showProperties(ctx, row.id, PROPERTIES) })))));
+    }
     const sliceOf = new Map<string, string[]>();
     for (const u of units) {
       const slice = u.props.get('Slice');
