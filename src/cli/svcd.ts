@@ -15,6 +15,8 @@ import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
 import { Manager, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
+import type { Timestamp } from '../engine/api.js';
+import { timestamp } from '../engine/kind-context.js';
 import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
@@ -176,7 +178,9 @@ async function main(): Promise<void> {
         log.debug(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`);
       }
     : undefined;
+  const generatorsStart = timestamp(system);
   if (generate && !inherited) await generate();
+  const generatorsFinish = timestamp(system);
   // journald's sockets are the system manager's to serve: as PID 1 keeping its journal in journald's
   // place (a --journal-dir run is a test or bench sharing the host's /run and /dev), or when asked.
   if (journal && ((process.pid === 1 && opts.journalDir === undefined) || opts.journalSockets)) journal.listen((pid) => system.unitOfProcess(pid));
@@ -217,6 +221,8 @@ async function main(): Promise<void> {
     conditions: (u) => evaluateConditions(u),
     sweep,
     generate,
+    // The generator phase is recorded where none run too (svcd not PID 1), as systemd's with no generators.
+    startup: { userspace: processStart(), generatorsStart, generatorsFinish },
     bootFailure: m.defaultTargetFailureAction === 'exit' ? { action: 'exit', code: m.defaultTargetFailureExitStatus } : { action: 'none' },
     onReexec: (state) => {
       // The state file and the kept pipes are all the next svcd needs; everything else closes on exec.
@@ -273,6 +279,15 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): starting ${opts.defaultUnit}\n`);
   manager.boot();
+}
+
+/**
+ * When this process began, on both clocks: systemd's UserspaceTimestamp= is PID 1's start, and
+ * Node's time origin is ours (its own start-up counts, as systemd's would).
+ */
+function processStart(): Timestamp {
+  const sinceOriginUs = BigInt(Math.round(performance.now() * 1000));
+  return { realtimeUs: BigInt(Math.round(performance.timeOrigin * 1000)), monotonicUs: process.hrtime.bigint() / 1000n - sinceOriginUs };
 }
 
 void main().catch((e: unknown) => {

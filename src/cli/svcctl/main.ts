@@ -39,6 +39,16 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
   'exit-status': async () => (await import('./verbs/analyze-exit-status.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
+  time: async () => (await import('./verbs/analyze-time.js')).run,
+  blame: async () => (await import('./verbs/analyze-blame.js')).run,
+  'critical-chain': async () => (await import('./verbs/analyze-critical-chain.js')).run,
+  capability: async () => (await import('./verbs/analyze-capability.js')).run,
+  'unit-paths': async () => (await import('./verbs/analyze-unit-paths.js')).run,
+  condition: async () => (await import('./verbs/analyze-condition.js')).run,
+  'cat-config': async () => (await import('./verbs/analyze-cat-config.js')).run,
+  dot: async () => (await import('./verbs/analyze-dot.js')).run,
+  plot: async () => (await import('./verbs/analyze-plot.js')).run,
+  dump: async () => (await import('./verbs/analyze-dump.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
@@ -81,6 +91,15 @@ const SYSTEMCTL_OPTIONS = {
   // systemd-analyze calendar's
   iterations: { type: 'string' },
   'base-time': { type: 'string' },
+  // systemd-analyze critical-chain's
+  fuzz: { type: 'string' },
+  // systemd-analyze condition's
+  unit: { type: 'string' },
+  // systemd-analyze dot's
+  order: { type: 'boolean' },
+  require: { type: 'boolean' },
+  'from-pattern': { type: 'string', multiple: true },
+  'to-pattern': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -177,6 +196,12 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     instance: v.instance,
     iterations: v.iterations,
     baseTime: v['base-time'],
+    fuzz: v.fuzz,
+    unit: v.unit,
+    order: v.order,
+    require: v.require,
+    fromPattern: v['from-pattern'],
+    toPattern: v['to-pattern'],
   };
 
   let table = VERBS;
@@ -184,7 +209,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   let positional = rest;
   if (verb === 'analyze') {
     table = ANALYZE_VERBS;
-    name = rest[0] ?? '';
+    // systemd-analyze without a verb is `time`.
+    name = rest[0] ?? 'time';
     positional = rest.slice(1);
   }
   const load = table[name];
