@@ -64,6 +64,9 @@ function announceManager(): void {
     // The runtime unit directory: systemd has it because it is in the search path.
     mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
     if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
+    // Upstart's container-detect job left the same in /run/container_type, which upstart jobs test
+    // (the nova-compute seed's pre-start runs modprobe unless it exists).
+    if (!existsSync('/run/container_type')) writeFileSync('/run/container_type', `${process.env.container ?? 'svcd'}\n`);
   } catch (e) {
     process.stderr.write(`svcd: could not create ${UNIT_DIRS.runtimeConfig}: ${(e as Error).message}\n`);
   }

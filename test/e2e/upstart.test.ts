@@ -1,0 +1,148 @@
+// Upstart jobs under svcd as PID 1 of a PID + mount namespace: the seed's /etc/init/nova-compute.conf
+// as the article prints it (a stand-in nova-compute, as the seed's other test uses), run through svcd's
+// upstart generator; upstart's commands (start, stop, status, initctl, runlevel, telinit) installed
+// as links to svcctl, called from outside and from the job's own pre-start; a set of jobs that
+// exercise the stanzas; and the way down on the container's SIGTERM.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootScript, until, type ScriptBoot } from '../support/ns-boot.js';
+import { signalPid } from '../support/proc.js';
+
+const repo = join(__dirname, '../..');
+const jobs = join(repo, 'test/fixtures/upstart/jobs');
+const work = mkdtempSync(join(tmpdir(), 'svcd-upstart-'));
+const usable = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', 'true']).status === 0;
+let ns: ScriptBoot | undefined;
+/** A command run inside with the image's PATH (upstart's commands are links in /usr/sbin). */
+const inside = (...args: string[]) => ns!.inside('env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...args);
+const out = (r: { status: number | null; stdout: string; stderr: string }) => ({ status: r.status, stdout: r.stdout, stderr: r.stderr });
+/** A file of the namespace's overlays, from the host. */
+const upper = (dir: 'var' | 'etc', p: string) => join(work, `${dir}-upper`, p);
+const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
+const standIn = () => read(upper('var', 'lib/nova/stand-in.log'));
+const marks = () => read(join(work, 'marks'));
+/** The pid `status` names. */
+const pidOf = (line: string) => Number(/process (\d+)/.exec(line)?.[1] ?? 0);
+
+beforeAll(async () => {
+  if (!usable) return;
+  // The jobs exercising the stanzas (test/fixtures/upstart/jobs), each writing what it saw into $WORK/marks.
+  mkdirSync(join(work, 'jobs'));
+  for (const f of readdirSync(jobs)) writeFileSync(join(work, 'jobs', f), readFileSync(join(jobs, f), 'utf8').replaceAll('@WORK@', work));
+  writeFileSync(join(work, 'marks'), '');
+  chmodSync(work, 0o777);
+  chmodSync(join(work, 'marks'), 0o666);
+  ns = bootScript(join(repo, 'test/fixtures/upstart/boot-in-namespace.sh'), [work, repo]);
+  await until(() => /Reached target multi-user\.target/.test(ns!.output()), 60000);
+}, 90000);
+afterAll(() => {
+  ns?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
+  it('runs the seed job as written: pre-start as root, status libvirt-bin "unknown job", the daemon as nova (start-stop-daemon\'s own chdir to / after the job\'s chdir /var/run)', async () => {
+    expect(await until(() => standIn().includes('started')), ns!.output()).toBe(true);
+    expect(standIn().trim()).toBe('started user=nova cwd=/ args=--config-file=/etc/nova/nova.conf --config-file=/etc/nova/nova-compute.conf');
+    const novaUid = Number(inside('id', '-u', 'nova').stdout);
+    for (const d of ['run/nova', 'run/lock/nova']) expect(statSync(join(`/proc/${ns!.pid1()}/root`, d)).uid, d).toBe(novaUid);
+    // The pre-start's `status libvirt-bin` went to the journal as upstart's tool says it.
+    const logs = ns!.svcctl('logs', '-u', 'nova-compute', '--no-pager', '-o', 'cat').stdout;
+    expect(logs).toMatch(/^status: Unknown job: libvirt-bin$/m);
+    expect(logs).toMatch(/^status: Unknown job: neutron-ovs-cleanup$/m);
+    expect(ns!.output()).toMatch(/\[ {2}OK {2}\] Started nova-compute\.service - Nova compute worker\./);
+    expect(ns!.output()).toMatch(/svcd-up-manual\.conf:3: unknown stanza "frobnicate", ignored/);
+  });
+
+  it('answers status, start, initctl and runlevel in upstart\'s words and exit codes', () => {
+    const s = out(inside('status', 'nova-compute'));
+    expect(s).toMatchObject({ status: 0, stderr: '' });
+    expect(s.stdout).toMatch(/^nova-compute start\/running, process \d+\n$/);
+    // The pid upstart names is the daemon's (start-stop-daemon exec'd it).
+    expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(s.stdout)), 'cmdline'))).toBe('sleep\x00100123\x00');
+    expect(out(inside('status', 'libvirt-bin'))).toEqual({ status: 1, stdout: '', stderr: 'status: Unknown job: libvirt-bin\n' });
+    expect(out(inside('start', 'nova-compute'))).toEqual({ status: 1, stdout: '', stderr: 'start: Job is already running: nova-compute\n' });
+    expect(out(inside('initctl', 'status', 'svcd-up-manual'))).toEqual({ status: 0, stdout: 'svcd-up-manual stop/waiting\n', stderr: '' });
+    expect(out(inside('stop', 'svcd-up-manual'))).toEqual({ status: 1, stdout: '', stderr: 'stop: Unknown instance: \n' });
+    expect(out(inside('status'))).toEqual({ status: 1, stdout: '', stderr: "status: missing job name\nTry `status --help' for more information.\n" });
+    const list = inside('initctl', 'list').stdout.split('\n').filter(Boolean);
+    expect(list.map((l) => l.replace(/process \d+/, 'process N'))).toEqual([
+      'nova-api start/running, process N',
+      'nova-compute start/running, process N',
+      'svcd-up-cancel stop/waiting',
+      'svcd-up-daemon start/running, process N',
+      'svcd-up-fork start/running, process N',
+      'svcd-up-manual stop/waiting',
+      'svcd-up-task stop/waiting',
+    ]);
+    expect(out(inside('initctl', 'version')).stdout).toMatch(/^init \(svcd \d+\.\d+\.\d+\)\n$/);
+    expect(out(inside('runlevel'))).toEqual({ status: 0, stdout: 'N 3\n', stderr: '' });
+  });
+
+  it('task, env, chdir, umask, nice, limit, setuid; expect fork follows the child; a pre-start that calls stop cancels the start', () => {
+    expect(marks()).toMatch(/^task hello {2}there user=nova cwd=\/var\/lib\/nova nice=7 nofile=1234 job=svcd-up-task$/m);
+    expect(statSync(upper('var', 'lib/nova/umask-probe')).mode & 0o777).toBe(0o600);
+    const fork = inside('status', 'svcd-up-fork').stdout;
+    expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(fork)), 'cmdline'))).toBe('sleep\x00100124\x00');
+    expect(marks()).toMatch(/^cancel pre-start$/m);
+    expect(inside('status', 'svcd-up-cancel').stdout).toBe('svcd-up-cancel stop/waiting\n');
+    // The override's manual: not started at boot, but by hand.
+    expect(out(inside('start', 'svcd-up-manual')).stdout).toMatch(/^svcd-up-manual start\/running, process \d+\n$/);
+    expect(out(inside('stop', 'svcd-up-manual'))).toEqual({ status: 0, stdout: 'svcd-up-manual stop/waiting\n', stderr: '' });
+  });
+
+  it('respawns seed 003\'s nova-api after kill -9 (respawn); the seed\'s nova-compute, which has no respawn, stays down until started', async () => {
+    const apiLog = () => read(upper('var', 'lib/nova/nova-api.log'));
+    expect(apiLog().trim()).toBe('started user=nova cwd=/var/lib/nova args=--config-file=/etc/nova/nova.conf --log-file=/var/log/nova/nova-api.log');
+    const api = pidOf(inside('status', 'nova-api').stdout);
+    // start-stop-daemon --make-pidfile wrote the pid upstart names.
+    expect(read(join(`/proc/${ns!.pid1()}/root/run/nova/nova-api.pid`)).trim()).toBe(String(api));
+    inside('kill', '-9', String(api));
+    expect(await until(() => apiLog().split('\n').filter(Boolean).length === 2)).toBe(true);
+    expect(await until(() => { const p = pidOf(inside('status', 'nova-api').stdout); return p > 0 && p !== api; })).toBe(true);
+
+    const before = pidOf(inside('status', 'nova-compute').stdout);
+    inside('kill', '-9', String(before));
+    expect(await until(() => inside('status', 'nova-compute').stdout === 'nova-compute stop/waiting\n')).toBe(true);
+    expect(standIn().split('\n').filter(Boolean)).toHaveLength(1);
+    expect(out(inside('start', 'nova-compute')).stdout).toMatch(/^nova-compute start\/running, process \d+\n$/);
+    expect(await until(() => standIn().split('\n').filter(Boolean).length === 2)).toBe(true);
+
+    // kill signal INT: the job's trap sees it on stop; pre-stop runs before, post-stop after.
+    expect(out(inside('stop', 'svcd-up-daemon'))).toEqual({ status: 0, stdout: 'svcd-up-daemon stop/waiting\n', stderr: '' });
+    expect(marks()).toMatch(/^pre-stop\ngot INT\npost-stop$/m);
+    // `normal exit 3`: exiting 3 is not respawned, and the job is not failed.
+    writeFileSync(join(work, 'exit3'), '');
+    expect(out(inside('start', 'svcd-up-daemon')).status).toBe(0);
+    expect(await until(() => inside('status', 'svcd-up-daemon').stdout === 'svcd-up-daemon stop/waiting\n')).toBe(true);
+    expect(ns!.svcctl('is-failed', 'svcd-up-daemon').stdout).toBe('inactive\n');
+    // Any other end (a kill) is respawned.
+    const started = out(inside('start', 'svcd-up-daemon')).stdout;
+    const pid = pidOf(started);
+    expect(pid).toBeGreaterThan(0);
+    inside('kill', '-9', String(pid));
+    expect(await until(() => { const p = pidOf(inside('status', 'svcd-up-daemon').stdout); return p > 0 && p !== pid; })).toBe(true);
+  });
+
+  it('telinit 5 isolates runlevel5.target: runlevel says "3 5", the jobs of runlevel 5 keep running', async () => {
+    expect(out(inside('telinit', '5')).status).toBe(0);
+    expect(await until(() => inside('runlevel').stdout === '3 5\n')).toBe(true);
+    expect(ns!.svcctl('is-active', 'graphical.target').stdout).toBe('active\n');
+    expect(inside('status', 'nova-compute').stdout).toMatch(/^nova-compute start\/running, process \d+\n$/);
+  });
+
+  it('stops the jobs on the container\'s SIGTERM: the daemon goes, post-stop runs, svcd exits 0', async () => {
+    const p = pidOf(inside('status', 'nova-compute').stdout);
+    expect(p).toBeGreaterThan(0);
+    const postStops = () => marks().split('\n').filter((l) => l === 'post-stop').length;
+    const before = postStops();
+    signalPid(ns!.pid1(), 'SIGTERM');
+    expect(await ns!.exit).toBe(0);
+    expect(ns!.output()).toMatch(/\[ {2}OK {2}\] Stopped nova-compute\.service - Nova compute worker\./);
+    expect(postStops()).toBe(before + 1);
+    expect(marks().trimEnd().split('\n').at(-1)).toBe('post-stop');
+  });
+});
