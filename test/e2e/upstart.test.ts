@@ -87,7 +87,10 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(statSync(upper('var', 'lib/nova/umask-probe')).mode & 0o777).toBe(0o600);
     const fork = inside('status', 'svcd-up-fork').stdout;
     expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(fork)), 'cmdline'))).toBe('sleep\x00100124\x00');
-    expect(marks()).toMatch(/^cancel pre-start$/m);
+    // From its own pre-start, status named that script's shell as upstart does: no main process yet.
+    const preStart = /^cancel pre-start (\d+)$/m.exec(marks())?.[1];
+    expect(preStart).toBeDefined();
+    expect(marks()).toContain(`\nsvcd-up-cancel start/pre-start\n\tpre-start process ${preStart}\n`);
     expect(inside('status', 'svcd-up-cancel').stdout).toBe('svcd-up-cancel stop/waiting\n');
     // The override's manual: not started at boot, but by hand.
     expect(out(inside('start', 'svcd-up-manual')).stdout).toMatch(/^svcd-up-manual start\/running, process \d+\n$/);
