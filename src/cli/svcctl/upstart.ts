@@ -11,7 +11,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { call, ConnectionError, type Method, type Methods } from '../../control/protocol.js';
-import { unitNameEscape } from '../../unit/escape.js';
+import { instanceOf, unitNameEscape, unitNameUnescape } from '../../unit/escape.js';
 import { unitNameIsValid } from '../../unit/name.js';
 import { UPSTART_JOB_DIR } from '../../unit/upstart-generator.js';
 import { VERSION } from '../../shared/version.js';
@@ -108,6 +108,23 @@ function configuredJobs(env: UpstartIo['env']): string[] {
   }
 }
 
+/**
+ * `initctl list`'s lines for one job: its state; for an instance job (NAME@.service), one line per
+ * running instance, or `stop/waiting` when none runs, as upstart lists a job it knows.
+ */
+async function listLines(rpc: Rpc, job: string): Promise<string[]> {
+  const single = await stateOf(rpc, `${job}.service`);
+  if (single) return [statusLine(job, undefined, single)];
+  const lines: string[] = [];
+  for (const row of await rpc('list-units', { patterns: [`${job}@*.service`] })) {
+    const s = await stateOf(rpc, row.id);
+    const escaped = instanceOf(row.id);
+    const instance = escaped !== undefined ? unitNameUnescape(escaped) : undefined;
+    if (s && isInstance(s) && instance?.ok) lines.push(statusLine(job, instance.value, s));
+  }
+  return lines.length ? lines : [`${job} stop/waiting`];
+}
+
 async function initctl(args: readonly string[], rpc: Rpc, io: UpstartIo, opts: { noWait: boolean; quiet: boolean }): Promise<void> {
   const [command, ...rest] = args;
   switch (command) {
@@ -123,10 +140,7 @@ async function initctl(args: readonly string[], rpc: Rpc, io: UpstartIo, opts: {
       return jobCommand(command, ref, rpc, io, opts);
     }
     case 'list':
-      for (const job of configuredJobs(io.env)) {
-        const s = await stateOf(rpc, `${job}.service`);
-        if (s) io.stdout.write(`${statusLine(job, undefined, s)}\n`);
-      }
+      for (const job of configuredJobs(io.env)) for (const line of await listLines(rpc, job)) io.stdout.write(`${line}\n`);
       return;
     case 'emit':
       // svcd keeps no events: the ones a boot emits were turned into dependencies by the
