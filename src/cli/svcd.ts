@@ -31,6 +31,7 @@ import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
+import { isTelinitRequest } from '../unit/runlevel.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -92,6 +93,12 @@ function readReexecState(path: string): ReexecState | undefined {
 async function main(): Promise<void> {
   // /proc/PID/comm says svcd (what ps, journald's _COMM and systemctl status show).
   process.title = 'svcd';
+  // `init N` (svcd linked as /sbin/init) run outside PID 1 is telinit, as systemd's init hands it on.
+  if (process.pid !== 1 && isTelinitRequest(process.argv.slice(2))) {
+    const { runTelinit } = await import('./svcctl/runlevel.js');
+    process.exitCode = await runTelinit('init', process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    return;
+  }
   const parsed = parseDaemonOptions(process.argv.slice(2), process.env);
   if (!parsed.ok) {
     process.stderr.write(`svcd: ${parsed.error}\n${USAGE}`);

@@ -33,3 +33,12 @@ export function parseRunlevel(word: string): Runlevel | undefined {
   if (word === 'S' || word === 's') return '1';
   return (RUNLEVELS as string[]).includes(word) ? (word as Runlevel) : undefined;
 }
+
+/** The single-character requests telinit takes besides the runlevels: reload (q) and re-execute (u). */
+const TELINIT_LETTERS = new Set(['q', 'Q', 'u', 'U']);
+
+/** Whether `args` is one telinit request (`init 3`, `init q`): what svcd, called as `init`, hands to telinit. */
+export function isTelinitRequest(args: readonly string[]): boolean {
+  const rest = args.filter((a) => a !== '--no-wall');
+  return rest.length === 1 && (TELINIT_LETTERS.has(rest[0]!) || parseRunlevel(rest[0]!) !== undefined);
+}

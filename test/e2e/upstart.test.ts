@@ -165,11 +165,15 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(await until(() => { const p = pidOf(inside('status', 'svcd-up-daemon').stdout); return p > 0 && p !== pid; })).toBe(true);
   });
 
-  it('telinit 5 isolates runlevel5.target: runlevel says "3 5", the jobs of runlevel 5 keep running', async () => {
+  it('telinit 5 isolates runlevel5.target: runlevel says "3 5", the jobs of runlevel 5 keep running; init 3 goes back', async () => {
     expect(out(inside('telinit', '5')).status).toBe(0);
     expect(await until(() => inside('runlevel').stdout === '3 5\n')).toBe(true);
     expect(ns!.svcctl('is-active', 'graphical.target').stdout).toBe('active\n');
     expect(inside('status', 'nova-compute').stdout).toMatch(/^nova-compute start\/running, process \d+\n$/);
+    // `init 3`, with svcd as the image's init, is telinit 3.
+    expect(out(inside('init', '3'))).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(await until(() => inside('runlevel').stdout === '5 3\n')).toBe(true);
+    expect(ns!.svcctl('is-active', 'graphical.target').stdout).toBe('inactive\n');
   });
 
   it('stops the jobs on the container\'s SIGTERM: the daemon goes, post-stop runs, svcd exits 0', async () => {

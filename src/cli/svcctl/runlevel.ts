@@ -62,8 +62,8 @@ export async function runTelinit(name: string, argv: readonly string[], io: Upst
   }
   const arg = args[0]!;
   try {
-    if (arg === 'q' || arg === 'Q') await rpc(io, 'daemon-reload', {});
-    else if (arg === 'u' || arg === 'U') await rpc(io, 'daemon-reexec', {});
+    if (arg.toLowerCase() === 'q') await rpc(io, 'daemon-reload', {});
+    else if (arg.toLowerCase() === 'u') await rpc(io, 'daemon-reexec', {});
     else {
       const level = parseRunlevel(arg);
       if (level === undefined) {
