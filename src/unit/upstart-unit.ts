@@ -130,7 +130,11 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob): 
   } else if (job.respawn) {
     warnings.push('respawn: the job has no main process to respawn');
   }
-  if (normal.length) service.push(['SuccessExitStatus', normal.join(' ')]);
+  // A job stopped while one of its scripts runs (a pre-start that calls `stop` on its own job, the
+  // usual way to cancel a start) is stop/waiting under upstart, never failed: the kill signal that
+  // ends the script is a clean end, as SuccessExitStatus= makes it for control processes too.
+  const killedCleanly = sigName(job.killSignal ?? 'TERM');
+  service.push(['SuccessExitStatus', [...normal.filter((s) => s !== killedCleanly), killedCleanly].join(' ')]);
 
   // Processes.
   if (!main) service.push(['ExecStart', '/bin/true']);

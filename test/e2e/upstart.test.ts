@@ -99,6 +99,8 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(preStart).toBeDefined();
     expect(marks()).toContain(`\nsvcd-up-cancel start/pre-start\n\tpre-start process ${preStart}\n`);
     expect(inside('status', 'svcd-up-cancel').stdout).toBe('svcd-up-cancel stop/waiting\n');
+    // Cancelled, not failed (the health check's is-system-running stays running).
+    expect(ns!.svcctl('is-failed', 'svcd-up-cancel').stdout).toBe('inactive\n');
     // The override's manual: not started at boot, but by hand.
     expect(out(inside('start', 'svcd-up-manual')).stdout).toMatch(/^svcd-up-manual start\/running, process \d+\n$/);
     expect(out(inside('stop', 'svcd-up-manual'))).toEqual({ status: 0, stdout: 'svcd-up-manual stop/waiting\n', stderr: '' });

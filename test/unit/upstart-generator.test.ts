@@ -128,6 +128,11 @@ describe('respawn and exits', () => {
     expect(u.service.successExitStatus).toEqual({ status: [0, 1], signal: [1, 15] });
   });
 
+  it('the kill signal ending a script (a pre-start that stops its own job) is a clean end: the job is not failed', () => {
+    expect(generate({ 'a.conf': 'exec /x\n' }).unit().service.successExitStatus).toEqual({ status: [], signal: [15] });
+    expect(generate({ 'a.conf': 'kill signal INT\nnormal exit 2\nexec /x\n' }).unit().service.successExitStatus).toEqual({ status: [2], signal: [2] });
+  });
+
   it('kill signal, kill timeout (5 s by default), reload signal', () => {
     const d = generate({ 'a.conf': 'exec /x\n' }).unit();
     expect([d.kill.killSignal, d.service.timeoutStopUSec]).toEqual([15, 5_000_000n]);
