@@ -41,6 +41,8 @@ beforeAll(async () => {
 afterAll(() => {
   ns?.kill();
   rmSync(work, { recursive: true, force: true });
+  // Where the chroot job would have written had it not been chrooted.
+  rmSync('/svcd-up-chroot-proof', { force: true });
 });
 
 describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
@@ -75,7 +77,9 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
       'nova-api start/running, process N',
       'nova-compute start/running, process N',
       'svcd-up-cancel stop/waiting',
+      'svcd-up-chroot stop/waiting',
       'svcd-up-daemon start/running, process N',
+      'svcd-up-daemonize stop/waiting',
       'svcd-up-flaky stop/waiting',
       'svcd-up-fork start/running, process N',
       'svcd-up-instance stop/waiting',
@@ -89,8 +93,11 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('runlevel'))).toEqual({ status: 0, stdout: 'N 3\n', stderr: '' });
   });
 
-  it('task, env, chdir, umask, nice, limit, setuid; expect fork follows the child; a pre-start that calls stop cancels the start', () => {
-    expect(marks()).toMatch(/^task hello {2}there user=nova cwd=\/var\/lib\/nova nice=7 nofile=1234 job=svcd-up-task$/m);
+  it('task, env, chdir, chroot, umask, nice, limit, setuid; expect fork follows the child; a pre-start that calls stop cancels the start', () => {
+    expect(marks()).toMatch(/^task hello {2}there user=nova cwd=\/var\/lib\/nova nice=7 nofile=1234 job=svcd-up-task core=unlimited from-init=from-the-manager$/m);
+    // chroot: the task wrote its / , the chroot directory.
+    expect(read(join(work, 'chroot/svcd-up-chroot-proof'))).toBe('chrooted cwd=/\n');
+    expect(existsSync('/svcd-up-chroot-proof')).toBe(false);
     expect(statSync(upper('var', 'lib/nova/umask-probe')).mode & 0o777).toBe(0o600);
     const fork = inside('status', 'svcd-up-fork').stdout;
     expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(fork)), 'cmdline'))).toBe('sleep\x00100124\x00');
@@ -106,7 +113,7 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('stop', 'svcd-up-manual'))).toEqual({ status: 0, stdout: 'svcd-up-manual stop/waiting\n', stderr: '' });
   });
 
-  it('startup, post-start, setgid, oom score, console none; reload signal; kill timeout; stop on stopping; net-device-up', async () => {
+  it('startup, post-start, setgid, oom score, console none; reload signal; kill timeout; stop on stopping; net-device-up; expect daemon', async () => {
     expect(marks()).toMatch(/^reload up gid=nova oom=300$/m);
     expect(marks()).toMatch(/^post-start svcd-up-reload$/m);
     // console none: what the job printed went nowhere.
@@ -119,6 +126,11 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('stop', 'svcd-up-reload'))).toEqual({ status: 0, stdout: 'svcd-up-reload stop/waiting\n', stderr: '' });
     expect(marks()).toMatch(/^reload ignores TERM$/m);
     expect(await until(() => inside('status', 'svcd-up-partof').stdout === 'svcd-up-partof stop/waiting\n')).toBe(true);
+
+    // expect daemon: the job follows the daemon that forked twice away from the started process.
+    const daemonized = out(inside('start', 'svcd-up-daemonize'));
+    expect(daemonized.stdout).toMatch(/^svcd-up-daemonize start\/running, process \d+\n$/);
+    expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(daemonized.stdout)), 'cmdline'))).toBe('sleep\x00100133\x00');
   });
 
   it('respawn limit: three runs (two respawns) and upstart gives up; an instance job is started, listed and stopped by its variable', async () => {
