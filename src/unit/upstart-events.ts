@@ -3,10 +3,12 @@
  * systemd's terms. Upstart starts a job when events happen; systemd starts what a target wants, in
  * an order. The events a boot emits (startup, filesystem, runlevel N, net-device-up, a job's
  * started/stopping) all happen in every boot svcd makes, so a condition becomes the union of its
- * operands' wants and orderings, whether joined by `and` or `or`. An event svcd never emits is
- * said in a warning: the job is then started only by hand.
+ * operands' wants and orderings, whether joined by `and` or `or`. Any other event is one that
+ * a program emits (`initctl emit NAME`): it becomes a target, upstart-event-NAME.target, that
+ * emitting starts — wanting the jobs that start on it and conflicting with those that stop on it.
  */
 import { fnmatch } from '../shared/glob.js';
+import { unitNameEscape } from './escape.js';
 import { RUNLEVELS, RUNLEVEL_TARGETS, type Runlevel } from './runlevel.js';
 
 /** What a condition adds to the unit. */
@@ -18,11 +20,15 @@ export interface EventDeps {
   readonly before: Set<string>;
   /** Stopping (or restarting) these stops the job. */
   readonly partOf: Set<string>;
+  /** Starting these stops the job. */
+  readonly conflicts: Set<string>;
+  /** The event targets the job refers to (each needs its unit written). */
+  readonly events: Set<string>;
   readonly warnings: string[];
 }
 
 export function emptyDeps(): EventDeps {
-  return { wantedBy: new Set(), wants: new Set(), after: new Set(), before: new Set(), partOf: new Set(), warnings: [] };
+  return { wantedBy: new Set(), wants: new Set(), after: new Set(), before: new Set(), partOf: new Set(), conflicts: new Set(), events: new Set(), warnings: [] };
 }
 
 /** One operand of a condition: the event's name and its KEY=VALUE or positional arguments. */
@@ -111,6 +117,9 @@ const JOB_EVENTS = new Set(['starting', 'started', 'stopping', 'stopped']);
 /** The upstart job that ran the rc scripts of a runlevel: its events stand for that runlevel's. */
 const RC_JOB = 'rc';
 
+/** The target an emitted event is: what `initctl emit NAME` starts (NAME escaped only where a unit name could not hold it). */
+export const eventTarget = (event: string): string => `upstart-event-${/^[A-Za-z0-9:_.-]+$/.test(event) ? event : unitNameEscape(event)}.target`;
+
 /** A job name as a service name (upstart's job names are file names below /etc/init). */
 export const jobUnit = (job: string): string => `${job}.service`;
 
@@ -156,7 +165,11 @@ export function startOnDeps(text: string, deps: EventDeps = emptyDeps()): EventD
         deps.warnings.push(`start on: "${op.event} ${job}" (starting when another job ends) has no systemd counterpart: not mapped`);
       }
     } else {
-      deps.warnings.push(`start on: event "${op.event}" is never emitted by svcd: the job starts only by hand`);
+      // An event a program emits: the job starts when it is emitted (the target wants it). No
+      // ordering, so that the target is ordered after the job (a target's default) and emitting
+      // waits until the job has started, as `initctl emit` waits for the jobs it starts.
+      deps.wantedBy.add(eventTarget(op.event));
+      deps.events.add(op.event);
     }
   }
   return deps;
@@ -169,7 +182,11 @@ export function stopOnDeps(text: string, deps: EventDeps = emptyDeps()): EventDe
   for (const op of operands) {
     if (SHUTDOWN_EVENTS.has(op.event) || FILESYSTEM_EVENTS.has(op.event) || NETWORK_EVENTS.has(op.event)) continue;
     if (!JOB_EVENTS.has(op.event)) {
-      deps.warnings.push(`stop on: event "${op.event}" is never emitted by svcd: the job stops only by hand or at shutdown`);
+      // An event a program emits: emitting it (starting its target) stops the job, first (an
+      // ordering puts a stop before a start, whichever its direction).
+      deps.conflicts.add(eventTarget(op.event));
+      deps.before.add(eventTarget(op.event));
+      deps.events.add(op.event);
       continue;
     }
     const job = jobOf(op);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseLogLevel } from './values/enum.js';
 import { unitNameIsValid } from './name.js';
 import { parseUpstartJob, type JobDiagnostic } from './upstart-job.js';
-import { upstartUnit } from './upstart-unit.js';
+import { eventTargetText, upstartUnit } from './upstart-unit.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 import type { Logger } from './sysv-script.js';
@@ -51,6 +51,8 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
     return 0;
   }
   let status = 0;
+  /** The emitted events the jobs start or stop on: one target each, written once. */
+  const events = new Set<string>();
   for (const file of names) {
     const conf = join(dir, file);
     const job = file.slice(0, -'.conf'.length);
@@ -104,7 +106,17 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('err', `cannot link ${join(wants, unit.name)}: ${(e as Error).message}`);
       }
     }
+    for (const e of unit.events) events.add(e);
     log('info', `${conf}: upstart job wrapped in ${unit.name}`);
+  }
+  for (const e of events) {
+    const target = eventTargetText(e);
+    try {
+      writeFileSync(join(opts.dest, target.name), target.text, { mode: 0o644 });
+    } catch (err) {
+      log('err', `cannot write ${join(opts.dest, target.name)}: ${(err as Error).message}`);
+      status = 1;
+    }
   }
   return status;
 }

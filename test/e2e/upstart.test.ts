@@ -80,6 +80,7 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
       'svcd-up-chroot stop/waiting',
       'svcd-up-daemon start/running, process N',
       'svcd-up-daemonize stop/waiting',
+      'svcd-up-event stop/waiting',
       'svcd-up-flaky stop/waiting',
       'svcd-up-fork start/running, process N',
       'svcd-up-instance stop/waiting',
@@ -131,6 +132,21 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     const daemonized = out(inside('start', 'svcd-up-daemonize'));
     expect(daemonized.stdout).toMatch(/^svcd-up-daemonize start\/running, process \d+\n$/);
     expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(daemonized.stdout)), 'cmdline'))).toBe('sleep\x00100133\x00');
+  });
+
+  it('initctl emit: an event a program emits starts the jobs that start on it and stops those that stop on it, each time', () => {
+    const state = () => inside('status', 'svcd-up-event').stdout;
+    expect(state()).toBe('svcd-up-event stop/waiting\n');
+    expect(out(inside('initctl', 'emit', 'svcd-go'))).toEqual({ status: 0, stdout: '', stderr: '' });
+    // emit returned once the job had started.
+    expect(state()).toMatch(/^svcd-up-event start\/running, process \d+\n$/);
+    expect(out(inside('initctl', 'emit', 'svcd-halt'))).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(state()).toBe('svcd-up-event stop/waiting\n');
+    expect(out(inside('initctl', 'emit', 'svcd-go')).status).toBe(0);
+    expect(state()).toMatch(/^svcd-up-event start\/running, process \d+\n$/);
+    // An event no job waits for is accepted.
+    expect(out(inside('initctl', 'emit', 'nobody-waits', 'KEY=value'))).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(out(inside('initctl', 'emit'))).toEqual({ status: 1, stdout: '', stderr: 'initctl: missing event name\n' });
   });
 
   it('respawn limit: three runs (two respawns) and upstart gives up; an instance job is started, listed and stopped by its variable', async () => {

@@ -219,14 +219,20 @@ describe('start on and stop on', () => {
     expect(g.warnings).toEqual([]);
   });
 
-  it('an event svcd never emits, and stopped JOB in start on: a warning, the job loads without it', () => {
-    const g = generate({ 'a.conf': 'start on custom-event or stopped b\nstop on started b\nexec /x\n' });
+  it('an event a program emits is a target: the job is wanted by it (start on) or conflicts with it (stop on); stopped JOB in start on is a warning', () => {
+    const g = generate({ 'a.conf': 'start on custom-event or stopped b\nstop on other-event or started b\nexec /x\n' });
     expect(g.warnings).toEqual([
-      'a.conf: start on: event "custom-event" is never emitted by svcd: the job starts only by hand',
       'a.conf: start on: "stopped b" (starting when another job ends) has no systemd counterpart: not mapped',
       'a.conf: stop on: "started b" (stopping when another job starts) has no systemd counterpart: not mapped',
     ]);
-    expect(wantedBy(g)).toEqual([]);
+    expect(existsSync(join(g.dest, 'upstart-event-custom-event.target.wants', 'a.service'))).toBe(true);
+    expect(g.unit().unit.dependencies.Conflicts).toEqual(['upstart-event-other-event.target']);
+    expect(g.unit().unit.dependencies.Before).toEqual(['upstart-event-other-event.target']);
+    // Both targets exist, and load.
+    for (const t of ['upstart-event-custom-event.target', 'upstart-event-other-event.target']) {
+      const u = loadUnit(buildUnitFileMap([g.dest]), t);
+      expect([u.loadState, u.unit.description]).toEqual(['loaded', `upstart event ${t.slice('upstart-event-'.length, -'.target'.length)}`]);
+    }
   });
 
   it('manual: not started at boot', () => {

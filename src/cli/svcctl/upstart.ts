@@ -14,6 +14,7 @@ import { call, ConnectionError, type Method, type Methods } from '../../control/
 import { instanceOf, unitNameEscape, unitNameUnescape } from '../../unit/escape.js';
 import { unitNameIsValid } from '../../unit/name.js';
 import { UPSTART_JOB_DIR } from '../../unit/upstart-generator.js';
+import { eventTarget } from '../../unit/upstart-events.js';
 import { VERSION } from '../../shared/version.js';
 import { controlSocketPath } from './verbs/online.js';
 import { isInstance, statusLine, STATE_PROPERTIES, type ServiceState } from './upstart-state.js';
@@ -125,6 +126,23 @@ async function listLines(rpc: Rpc, job: string): Promise<string[]> {
   return lines.length ? lines : [`${job} stop/waiting`];
 }
 
+/**
+ * `initctl emit EVENT`: the generator made the event a target wanting the jobs that start on it and
+ * conflicting with those that stop on it; starting it is the event happening (waiting, as emit
+ * waits, until those jobs have started or stopped), stopping it again lets it happen once more.
+ * An event no job waits for has no target and is accepted all the same, as upstart accepts it.
+ * (The boot's own events were turned into dependencies: they need no emitting.)
+ */
+async function emit(args: readonly string[], rpc: Rpc): Promise<void> {
+  const event = args[0];
+  if (event === undefined || event.includes('=')) throw new UpstartError('missing event name');
+  const target = eventTarget(event);
+  if (!(await stateOf(rpc, target))) return;
+  const r = await rpc('enqueue', { unit: target, type: 'start', mode: 'replace', wait: true });
+  await rpc('enqueue', { unit: target, type: 'stop', mode: 'replace', wait: false });
+  if (r.result !== undefined && r.result !== 'done') throw new UpstartError('Event failed');
+}
+
 async function initctl(args: readonly string[], rpc: Rpc, io: UpstartIo, opts: { noWait: boolean; quiet: boolean }): Promise<void> {
   const [command, ...rest] = args;
   switch (command) {
@@ -143,10 +161,7 @@ async function initctl(args: readonly string[], rpc: Rpc, io: UpstartIo, opts: {
       for (const job of configuredJobs(io.env)) for (const line of await listLines(rpc, job)) io.stdout.write(`${line}\n`);
       return;
     case 'emit':
-      // svcd keeps no events: the ones a boot emits were turned into dependencies by the
-      // generator. Emitting one is accepted, as upstart accepts an event no job waits for.
-      if (rest.length === 0) throw new UpstartError('missing event name');
-      return;
+      return emit(rest, rpc);
     case 'reload-configuration':
       // Upstart rereads /etc/init; svcd reruns the generators that read it.
       await rpc('daemon-reload', {});
