@@ -33,6 +33,7 @@ import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
+import { isTelinitRequest } from '../unit/runlevel.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -66,6 +67,9 @@ function announceManager(): void {
     // The runtime unit directory: systemd has it because it is in the search path.
     mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
     if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
+    // Upstart's container-detect job left the same in /run/container_type, which upstart jobs test
+    // (the nova-compute seed's pre-start runs modprobe unless it exists).
+    if (!existsSync('/run/container_type')) writeFileSync('/run/container_type', `${process.env.container ?? 'svcd'}\n`);
   } catch (e) {
     process.stderr.write(`svcd: could not create ${UNIT_DIRS.runtimeConfig}: ${(e as Error).message}\n`);
   }
@@ -91,6 +95,12 @@ function readReexecState(path: string): ReexecState | undefined {
 async function main(): Promise<void> {
   // /proc/PID/comm says svcd (what ps, journald's _COMM and systemctl status show).
   process.title = 'svcd';
+  // `init N` (svcd linked as /sbin/init) run outside PID 1 is telinit, as systemd's init hands it on.
+  if (process.pid !== 1 && isTelinitRequest(process.argv.slice(2))) {
+    const { runTelinit } = await import('./svcctl/runlevel.js');
+    process.exitCode = await runTelinit('init', process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    return;
+  }
   const parsed = parseDaemonOptions(process.argv.slice(2), process.env);
   if (!parsed.ok) {
     process.stderr.write(`svcd: ${parsed.error}\n${USAGE}`);

@@ -135,6 +135,8 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     argv,
     envp: [...env].map(([k, v]) => `${k}=${v}`),
     cwd: cwd ?? '/',
+    // RootDirectory=: the spawner chroots before it drops ids and changes to the working directory.
+    ...(ctx.rootDirectory !== undefined ? { rootDirectory: ctx.rootDirectory } : {}),
     fds: opts.fds,
     ...(dropIds ? { uid: cred.uid, gid: cred.gid, groups: cred.groups } : {}),
     umask: ctx.umask ?? 0o022,

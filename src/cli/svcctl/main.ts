@@ -12,6 +12,9 @@ import { signalFromString, signalTable } from '../../shared/signal.js';
 
 type Loader = () => Promise<VerbHandler>;
 
+/** upstart.ts's link names (kept here so that svcctl's own start does not load it). */
+const UPSTART_LINKS = new Set(['start', 'stop', 'restart', 'reload', 'status', 'initctl']);
+
 const online: Loader = async () => (await import('./verbs/online.js')).run;
 const offlineInstall: Loader = async () => (await import('./verbs/install.js')).run;
 const VERBS: Record<string, Loader> = {
@@ -126,6 +129,10 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   const args = [...argv];
   // journalctl's flags clash with systemctl's (-f, -n, -u): logs parses its own arguments.
   if (invokedAs === 'journalctl') return (await import('./verbs/logs.js')).runLogs(args, { ...io, env: process.env }, 'journalctl');
+  // Upstart's and SysV's commands, installed as links to svcctl (docs/upstart.md).
+  if (UPSTART_LINKS.has(invokedAs)) return (await import('./upstart.js')).runUpstartCommand(invokedAs, args, { ...io, env: process.env });
+  if (invokedAs === 'runlevel') return (await import('./runlevel.js')).runRunlevel({ ...io, env: process.env });
+  if (invokedAs === 'telinit') return (await import('./runlevel.js')).runTelinit(invokedAs, args, { ...io, env: process.env });
   let logsAt = -1;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runtime-dir' || args[i] === '--root') i++;
