@@ -30,6 +30,7 @@ import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
+import { bootTmpfilesCommand } from '../unit/tmpfiles/boot.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
@@ -176,6 +177,15 @@ async function main(): Promise<void> {
         log.debug(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`);
       }
     : undefined;
+  // tmpfiles.d before any unit, as systemd-tmpfiles-setup.service early in sysinit.target
+  // (docs/tmpfiles.md): by default only as a container's init, never for a run sharing the host's files.
+  if ((opts.tmpfiles ?? (process.pid === 1 && opts.journalDir === undefined)) && !inherited) {
+    const argv = bootTmpfilesCommand();
+    const outcome = await system.runHelper(argv, generatorEnv, GENERATOR_TIMEOUT_MS);
+    const problem = outcomeProblem(outcome);
+    if (problem) log.warn(`${argv.join(' ')} ${problem}.`);
+    else log.debug(`Applied tmpfiles.d with ${argv[0]}.`);
+  }
   if (generate && !inherited) await generate();
   // journald's sockets are the system manager's to serve: as PID 1 keeping its journal in journald's
   // place (a --journal-dir run is a test or bench sharing the host's /run and /dev), or when asked.

@@ -9,7 +9,8 @@
  * Reading is supervisor/programs.ts's job, writing a unit supervisor/units.ts's; this file resolves
  * commands as supervisord does and lays the files and links down.
  */
-import { accessSync, constants, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { isExecutableFile } from '../shared/executable.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { unitNameIsValid, UNIT_NAME_PLAIN } from './name.js';
 import { generatorProgram } from './generator-program.js';
@@ -20,21 +21,12 @@ import { groupTargetText, processUnitText, serviceName, targetName } from './sup
 /** supervisord's default PATH when its own has none (supervisor/options.py get_path). */
 const DEFAULT_PATH = '/bin:/usr/bin:/usr/local/bin';
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** argv[0] as supervisord finds it: with a slash, from the working directory; without, in its $PATH. */
 export function resolveProgram(p: SupervisorProcess, path: string | undefined): string | undefined {
   const cmd = p.argv[0]!;
   if (cmd.includes('/')) return isAbsolute(cmd) ? cmd : resolve(p.directory ?? '/', cmd);
   for (const dir of (path || DEFAULT_PATH).split(':')) {
-    if (dir !== '' && isExecutable(join(dir, cmd))) return join(dir, cmd);
+    if (dir !== '' && isExecutableFile(join(dir, cmd))) return join(dir, cmd);
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * svcd-tmpfiles: svcd's own systemd-tmpfiles, for images without systemd — `[--root=DIR]
- * [--create] [--remove] [--boot] [CONFIG…]`, tmpfiles.d(5) applied as systemd-tmpfiles 252
+ * [--create] [--remove] [--boot] [--prefix=P] [--exclude-prefix=P] [CONFIG…]`, tmpfiles.d(5) applied as systemd-tmpfiles 252
  * applies it (tmpfiles/run.ts). Cleaning by age (--clean) is not done: svcd applies tmpfiles.d at
  * boot, where systemd does --create --boot (and --remove where a unit asks). Messages go to stderr
  * up to $SYSTEMD_LOG_LEVEL (info by default). The system calls Node lacks are made by coreutils'
@@ -15,7 +15,7 @@ import type { SpecialFiles } from './tmpfiles/apply.js';
 import type { Report } from './tmpfiles/parse.js';
 import { runTmpfiles } from './tmpfiles/run.js';
 
-const USAGE = 'svcd-tmpfiles [--root=DIR] [--create] [--remove] [--boot] [CONFIG_FILE...]\n';
+const USAGE = 'svcd-tmpfiles [--root=DIR] [--create] [--remove] [--boot] [--prefix=PATH] [--exclude-prefix=PATH] [CONFIG_FILE...]\n';
 
 function tool(argv: string[]): Result<void, string> {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
@@ -46,8 +46,12 @@ export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<strin
   let remove = false;
   let boot = false;
   const files: string[] = [];
+  const prefixes: string[] = [];
+  const excludePrefixes: string[] = [];
   for (const a of argv) {
     if (a.startsWith('--root=')) root = resolve(a.slice('--root='.length));
+    else if (a.startsWith('--prefix=')) prefixes.push(a.slice('--prefix='.length));
+    else if (a.startsWith('--exclude-prefix=')) excludePrefixes.push(a.slice('--exclude-prefix='.length));
     else if (a === '--create') create = true;
     else if (a === '--remove') remove = true;
     else if (a === '--boot') boot = true;
@@ -65,7 +69,7 @@ export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<strin
   }
   process.umask(0o022);
   return runTmpfiles({
-    root, create, remove, boot, env,
+    root, create, remove, boot, env, prefixes, excludePrefixes,
     files: files.length > 0 ? files : undefined,
     special: SPAWNED_SPECIAL_FILES,
     report: stderrReport(env, (s) => process.stderr.write(s)),

@@ -55,6 +55,8 @@ export interface ParseContext {
   readonly group: (name: string) => number | undefined;
   /** A credential's contents ("^"), undefined when it was not passed. */
   readonly credential: (name: string) => Buffer | undefined;
+  /** --prefix/--exclude-prefix: whether lines for this path (before the root) apply. */
+  readonly include: (path: string) => boolean;
 }
 
 const emptyOrDash = (s: string | undefined): boolean => s === undefined || s === '' || s === '-';
@@ -192,6 +194,7 @@ export function parseLine(text: string, loc: SourceLocation, ctx: ParseContext, 
   }
   if (!pathIsAbsolute(path)) return bad(`Path '${path}' not absolute.`);
   path = pathSimplify(path);
+  if (!ctx.include(path)) return undefined;
 
   // The argument is text the line writes or links to: escapes and specifiers are resolved in it.
   if (argument !== undefined && 'fFwLC'.includes(type) && !mods.credential && !mods.base64) {

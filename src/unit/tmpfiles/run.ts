@@ -22,6 +22,9 @@ export interface RunOptions {
   readonly create: boolean;
   readonly remove: boolean;
   readonly boot: boolean;
+  /** --prefix: only paths below one of these; --exclude-prefix: none below these. */
+  readonly prefixes?: readonly string[];
+  readonly excludePrefixes?: readonly string[];
   /** Config files named on the command line instead of the directories' (absolute, as given). */
   readonly files?: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -68,7 +71,11 @@ export function runTmpfiles(opts: RunOptions): number {
     opts.report(level, text);
   };
   const credentials = opts.env.CREDENTIALS_DIRECTORY;
+  const isBelow = (path: string, prefix: string): boolean => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+  const include = (path: string): boolean =>
+    !(opts.excludePrefixes ?? []).some((x) => isBelow(path, x)) && (!opts.prefixes?.length || opts.prefixes.some((x) => isBelow(path, x)));
   const ctx: ParseContext = {
+    include,
     root,
     boot: opts.boot,
     specifiers: tmpfilesSpecifiers(machineContext({ root, env: opts.env }), root),
