@@ -9,3 +9,12 @@ export function isExecutableFile(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * find_executable(): a command with a slash is itself; a bare name is the first executable file of
+ * that name in `search`; undefined when there is none.
+ */
+export function findExecutable(command: string, search: readonly string[]): string | undefined {
+  if (command.includes('/')) return command;
+  return search.map((d) => `${d}/${command}`).find(isExecutableFile);
+}

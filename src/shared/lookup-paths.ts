@@ -37,3 +37,10 @@ export const SYSTEM_UNIT_PATH: readonly string[] = [
 
 /** The generators' three output directories. */
 export const GENERATOR_UNIT_DIRS: readonly string[] = [UNIT_DIRS.generatorEarly, UNIT_DIRS.generator, UNIT_DIRS.generatorLate];
+
+/**
+ * Where the manager looks for a command named without a slash (`ExecStart=systemd-tmpfiles …`, as
+ * systemd's own units write them): systemd 252's fixed search path, what `systemd-path
+ * search-binaries-default` prints — never the manager's $PATH.
+ */
+export const EXEC_SEARCH_PATH: readonly string[] = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];

@@ -4,6 +4,9 @@
 // link are made, an admin's /etc file linked to /dev/null masks the vendor's, and bad lines are
 // warned about at file:line while the rest applies. Once with svcd's own svcd-tmpfiles (the host's
 // systemd-tmpfiles hidden, as in an image without systemd), once with the real one where installed.
+// The same boots run commands named without a path, as systemd's own units name them: found on
+// systemd's fixed search path — in the second boot, Debian's own systemd-tmpfiles-setup.service
+// (taken from the host, where installed) runs its `ExecStart=systemd-tmpfiles …` and ends active.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +31,18 @@ ExecStart=/bin/sh -c 'test -d /run/memcached && echo "pid dir there, config $(ca
 WantedBy=multi-user.target
 `;
 
+const BARE = `[Unit]
+Description=commands by name
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=sh -c 'echo "found $0 by name"' sh
+ExecStart=-no-such-command-anywhere
+[Install]
+WantedBy=multi-user.target
+`;
+const SYSTEMD_SETUP = '/lib/systemd/system/systemd-tmpfiles-setup.service';
+
 function boot(mode: 'own' | 'real') {
   const work = mkdtempSync(join(tmpdir(), `svcd-tmpfiles-boot-${mode}-`));
   let ns: ScriptBoot | undefined;
@@ -37,7 +52,12 @@ function boot(mode: 'own' | 'real') {
     for (const [n, t] of Object.entries(VENDOR)) writeFileSync(join(work, 'usr-lib-tmpfiles.d', n), t);
     symlinkSync('/dev/null', join(work, 'etc-tmpfiles.d', 'masked.conf'));
     writeFileSync(join(work, 'units', 'cache.service'), CACHE);
-    symlinkSync('../cache.service', join(work, 'units/multi-user.target.wants/cache.service'));
+    writeFileSync(join(work, 'units', 'bare.service'), BARE);
+    for (const u of ['cache.service', 'bare.service']) symlinkSync(`../${u}`, join(work, 'units/multi-user.target.wants', u));
+    if (mode === 'real' && existsSync(SYSTEMD_SETUP)) {
+      writeFileSync(join(work, 'units', 'systemd-tmpfiles-setup.service'), readFileSync(SYSTEMD_SETUP));
+      symlinkSync('../systemd-tmpfiles-setup.service', join(work, 'units/multi-user.target.wants/systemd-tmpfiles-setup.service'));
+    }
     ns = bootScript(join(repo, 'test/fixtures/tmpfiles-boot/boot-in-namespace.sh'), [work, repo, mode]);
     await until(() => /Reached target multi-user\.target/.test(ns!.output()));
   }, 60000);
@@ -72,6 +92,15 @@ for (const mode of ['own', 'real'] as const) {
       expect(b.ns().output()).toContain("/usr/lib/tmpfiles.d/app.conf:4: Invalid mode '0799'.");
       expect(existsSync(b.ns().runFile('app/badmode'))).toBe(false);
     });
+    it('runs a command named without a path from systemd\'s search path; a missing one with "-" does not fail the unit', () => {
+      expect(svcctl('show', '-p', 'ActiveState', '-p', 'Result', 'bare').stdout).toBe('Result=success\nActiveState=active\n');
+      expect(svcctl('logs', '--no-pager', '-o', 'cat', '-u', 'bare').stdout).toContain('found sh by name\n');
+    });
+    if (mode === 'real') {
+      it.runIf(existsSync(SYSTEMD_SETUP))('Debian\'s systemd-tmpfiles-setup.service runs its bare `systemd-tmpfiles` and ends active', () => {
+        expect(svcctl('show', '-p', 'ActiveState', '-p', 'Result', 'systemd-tmpfiles-setup').stdout).toBe('Result=success\nActiveState=active\n');
+      });
+    }
     it('ran the program it should, and says it failed as systemd-tmpfiles-setup.service would (65: a line was refused)', () => {
       const want = mode === 'own' ? join(repo, 'libexec/svcd-tmpfiles') : '/usr/bin/systemd-tmpfiles';
       expect(svcctl('logs', '--no-pager', '-o', 'cat').stdout).toContain(`${want} --create --remove --boot --exclude-prefix=/dev failed with exit status 65.`);
