@@ -178,8 +178,10 @@ async function main(): Promise<void> {
       }
     : undefined;
   // tmpfiles.d before any unit, as systemd-tmpfiles-setup.service early in sysinit.target
-  // (docs/tmpfiles.md): by default only as a container's init, never for a run sharing the host's files.
-  if ((opts.tmpfiles ?? (process.pid === 1 && opts.journalDir === undefined)) && !inherited) {
+  // (docs/tmpfiles.md). Only when asked: its --remove empties /tmp (tmp.conf's D line), which must
+  // never happen to a host whose file system svcd shares — and PID 1 alone does not tell a real
+  // container from a namespace on the host's /tmp.
+  if (opts.tmpfiles === true && !inherited) {
     const argv = bootTmpfilesCommand();
     const outcome = await system.runHelper(argv, generatorEnv, GENERATOR_TIMEOUT_MS);
     const problem = outcomeProblem(outcome);

@@ -21,7 +21,7 @@ describe('svcd options (docs/cli.md)', () => {
     const r = parseDaemonOptions(['--unit-path', 'units/demo:'], {});
     expect(r.ok && typeof r.value === 'object' && r.value.unitPath).toEqual(['units/demo', '']);
   });
-  it('--tmpfiles=yes|no forces tmpfiles.d at boot on or off; absent, svcd decides (undefined); a non-boolean is refused', () => {
+  it('--tmpfiles=yes|no turns tmpfiles.d at boot on or off; absent, undefined (off); a non-boolean is refused', () => {
     const tmpfiles = (argv: string[]) => {
       const r = parseDaemonOptions(argv, {});
       return r.ok && typeof r.value === 'object' ? r.value.tmpfiles : r.ok ? r.value : `error: ${r.error}`;

@@ -28,8 +28,9 @@ export interface DaemonOptions {
    */
   readonly journalSockets: boolean;
   /**
-   * --tmpfiles=yes|no (svcd extension): apply tmpfiles.d at boot (docs/tmpfiles.md). Undefined:
-   * as PID 1 without --journal-dir only — a container's init, not a test sharing the host's files.
+   * --tmpfiles=yes|no (svcd extension): apply tmpfiles.d at boot (docs/tmpfiles.md); off unless
+   * yes, since it removes files (tmp.conf's `D /tmp`) and svcd cannot tell a container's own
+   * file system from a host's it shares.
    */
   readonly tmpfiles?: boolean;
 }
