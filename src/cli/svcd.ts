@@ -32,6 +32,7 @@ import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
+import { bootTmpfilesCommand } from '../unit/tmpfiles/boot.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
 import { isTelinitRequest } from '../unit/runlevel.js';
 
@@ -188,6 +189,17 @@ async function main(): Promise<void> {
         log.debug(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`);
       }
     : undefined;
+  // tmpfiles.d before any unit, as systemd-tmpfiles-setup.service early in sysinit.target
+  // (docs/tmpfiles.md). Only when asked: its --remove empties /tmp (tmp.conf's D line), which must
+  // never happen to a host whose file system svcd shares — and PID 1 alone does not tell a real
+  // container from a namespace on the host's /tmp.
+  if (opts.tmpfiles === true && !inherited) {
+    const argv = bootTmpfilesCommand();
+    const outcome = await system.runHelper(argv, generatorEnv, GENERATOR_TIMEOUT_MS);
+    const problem = outcomeProblem(outcome);
+    if (problem) log.warn(`${argv.join(' ')} ${problem}.`);
+    else log.debug(`Applied tmpfiles.d with ${argv[0]}.`);
+  }
   const generatorsStart = timestamp(system);
   if (generate && !inherited) await generate();
   const generatorsFinish = timestamp(system);

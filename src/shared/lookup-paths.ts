@@ -46,3 +46,10 @@ export const CONF_DIRS: readonly string[] = ['/etc', '/run', '/usr/local/lib', '
 
 /** systemd's own configuration (system.conf, journald.conf, environment.d …) is never looked for in /lib. */
 export const CONF_DIRS_USR: readonly string[] = CONF_DIRS.filter((d) => d !== '/lib');
+
+/**
+ * Where the manager looks for a command named without a slash (`ExecStart=systemd-tmpfiles …`, as
+ * systemd's own units write them): systemd 252's fixed search path, what `systemd-path
+ * search-binaries-default` prints — never the manager's $PATH.
+ */
+export const EXEC_SEARCH_PATH: readonly string[] = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
