@@ -38,4 +38,12 @@ describe('svcctl analyze capability, unit-paths, condition, cat-config against s
   it.runIf(live).each(recorded.answers.map((a) => [a.args.join(' '), a] as const))('live: %s', (_name, a) => {
     expect(svcctl(a.args)).toEqual(run('systemd-analyze', a.args));
   });
+
+  // This machine's own configuration: no fixture can hold it, so only where the tool is here.
+  it.runIf(live).each(['tmpfiles.d', 'systemd/journald.conf', 'systemd/system.conf', 'udev/rules.d', 'sysctl.d', 'environment.d', 'systemd/system-preset'])(
+    'live, this machine: cat-config %s',
+    (name) => {
+      expect(svcctl(['cat-config', name])).toEqual(run('systemd-analyze', ['cat-config', name]));
+    },
+  );
 });

@@ -115,7 +115,7 @@ export async function run(ctx: VerbContext): Promise<number> {
       for (const [label, prop] of MANAGER_TIMESTAMPS) if (manager.get(prop)) out += `Timestamp ${label}: ${manager.get(prop)}\n`;
     }
     const rows = await rpc(ctx, 'list-units', { all: true });
-    // A few requests at a time: one connection per unit at once would overrun svcd's listen backlog.
+    // A few requests at a time: svcd refuses connections past its cap (256), so not one per unit at once.
     const units: { row: (typeof rows)[number]; props: Map<string, string> }[] = [];
     for (let i = 0; i < rows.length; i += PARALLEL_REQUESTS) {
       const batch = rows.slice(i, i + PARALLEL_REQUESTS);
