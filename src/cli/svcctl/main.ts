@@ -39,6 +39,7 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
   'exit-status': async () => (await import('./verbs/analyze-exit-status.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
+  'syscall-filter': async () => (await import('./verbs/analyze-syscall-filter.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
