@@ -7,8 +7,8 @@
  *
  * Order in the child: default signal dispositions → session/process group → stdin/stdout/stderr
  * and passed fds → rlimits → oom_score_adj, nice, umask, CPU scheduling and affinity, IO priority,
- * timer slack → private /tmp and /var/tmp (a mount namespace) → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
- * → no_new_privs → empty signal mask → execve. Privileged steps come before the ids are dropped;
+ * timer slack → private /tmp and /var/tmp (a mount namespace) → a UTS namespace (ProtectHostname=) → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
+ * → no_new_privs → empty signal mask → seccomp filters → execve. Privileged steps come before the ids are dropped;
  * chdir after, so a directory only the service user may enter works (systemd's reason too).
  * A failure is written as (stage, errno) to a close-on-exec pipe; the child then exits with
  * systemd's exit code for that stage.
@@ -31,6 +31,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -43,7 +45,7 @@ enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
   ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
-  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_COUNT
+  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_COUNT
 };
 
 static const struct {
@@ -64,6 +66,7 @@ static const struct {
     [ST_NAMESPACE] = {"namespace", 226},   [ST_CGROUP] = {"cgroup", 219},
     /* In the parent: no child ran. systemd's nearest word for a failed fork is MEMORY. */
     [ST_CLONE] = {"clone", 204},
+    [ST_SECCOMP] = {"seccomp", 228},
 };
 
 #define MAX_RLIMITS 16
@@ -85,7 +88,10 @@ struct spawn_spec {
   int *scratch; /* 3 + n_pass_fds ints the child fills while moving fds */
   bool has_uid, has_gid, has_groups, has_umask, has_nice, has_oom;
   bool setsid, new_pgrp, no_new_privs;
-  bool has_sched, has_ioprio, has_timerslack, has_bounding, has_ambient;
+  bool has_sched, has_ioprio, has_timerslack, has_bounding, has_ambient, new_uts;
+  /* seccomp filters (BPF built in JS), installed in this order after no_new_privs */
+  struct sock_fprog *filters;
+  uint32_t n_filters;
   int sched_policy, sched_priority;
   int ioprio;
   unsigned long timerslack_ns;
@@ -208,6 +214,13 @@ static void child_ambient(const struct spawn_spec *s, int errfd) {
     if ((s->ambient >> cap & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) child_fail(errfd, ST_CAPABILITIES);
 }
 
+static bool has_effective_sys_admin(void) {
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &hdr, data) < 0) return false;
+  return data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32) & 1;
+}
+
 static int child_main(void *arg) {
   const struct child_ctx *c = arg;
   const struct spawn_spec *s = c->spec;
@@ -266,6 +279,11 @@ static int child_main(void *arg) {
     if (mount(s->private_var_tmp, "/var/tmp", NULL, MS_BIND, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
   }
 
+  /* ProtectHostname=: a UTS namespace of its own where the container allows one; where it does not,
+   * systemd goes on without (its seccomp part still refuses sethostname()). */
+  if (s->new_uts && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EACCES && errno != EINVAL && errno != ENOSYS)
+    child_fail(errfd, ST_NAMESPACE);
+
   if (s->root) {
     if (chroot(s->root) < 0) child_fail(errfd, ST_CHROOT);
     /* Without this the old root stays reachable through the working directory. */
@@ -289,11 +307,18 @@ static int child_main(void *arg) {
   if (s->has_ambient) child_ambient(s, errfd);
 
   if (s->cwd && chdir(s->cwd) < 0) child_fail(errfd, ST_CHDIR);
-  if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_NO_NEW_PRIVS);
+  /* A filter needs no_new_privs or CAP_SYS_ADMIN: systemd implies NoNewPrivileges= for a service
+   * left without CAP_SYS_ADMIN (a User=, a cut bounding set) that asks for any seccomp filter. */
+  bool nnp = s->no_new_privs || (s->n_filters > 0 && !has_effective_sys_admin());
+  if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_NO_NEW_PRIVS);
 
-  /* Unblocked only now: a stop signal during setup would also freeze the suspended parent. */
+  /* Unblocked only now: a stop signal during setup would also freeze the suspended parent. Before
+   * the filters, since an allow list need not permit rt_sigprocmask(). */
   static const uint64_t empty_mask = 0;
   if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty_mask, NULL, 8) < 0) child_fail(errfd, ST_SIGNALS);
+  /* Last before execve(), in systemd's order: each filter is already in force for the next. */
+  for (uint32_t i = 0; i < s->n_filters; i++)
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &s->filters[i]) < 0) child_fail(errfd, ST_SECCOMP);
   execve(s->file, s->argv, s->envp);
   child_fail(errfd, ST_EXEC);
 }
@@ -317,6 +342,9 @@ static void spec_free(struct spawn_spec *s) {
   free(s->pass_fds);
   free(s->scratch);
   free(s->cpu_mask);
+  if (s->filters)
+    for (uint32_t i = 0; i < s->n_filters; i++) free(s->filters[i].filter);
+  free(s->filters);
 }
 
 static bool type_error(napi_env env, const char *field, const char *expected) {
@@ -400,6 +428,32 @@ static bool read_bool(napi_env env, napi_value obj, const char *name, bool *out)
   napi_value v;
   if (!has_field(env, obj, name, &v)) return true;
   if (napi_get_value_bool(env, v, out) != napi_ok) return type_error(env, name, "a boolean");
+  return true;
+}
+
+/* seccomp: an array of Buffers, each a struct sock_filter array; copied, since the JS buffers may move. */
+static bool read_filters(napi_env env, napi_value v, struct spawn_spec *s) {
+  bool is_array = false;
+  uint32_t n = 0;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return type_error(env, "seccomp", "an array of Buffers");
+  napi_get_array_length(env, v, &n);
+  s->filters = calloc((size_t)n + 1, sizeof(struct sock_fprog));
+  if (!s->filters) return type_error(env, "seccomp", "smaller (out of memory)");
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    bool is_buffer = false;
+    void *data;
+    size_t len;
+    if (napi_get_element(env, v, i, &el) != napi_ok || napi_is_buffer(env, el, &is_buffer) != napi_ok || !is_buffer ||
+        napi_get_buffer_info(env, el, &data, &len) != napi_ok || len == 0 || len % sizeof(struct sock_filter) != 0 ||
+        len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+      return type_error(env, "seccomp", "an array of BPF programs (Buffers of 8-byte instructions, at most 4096)");
+    s->filters[i].filter = malloc(len);
+    if (!s->filters[i].filter) return type_error(env, "seccomp", "smaller (out of memory)");
+    memcpy(s->filters[i].filter, data, len);
+    s->filters[i].len = (unsigned short)(len / sizeof(struct sock_filter));
+    s->n_filters = i + 1;
+  }
   return true;
 }
 
@@ -533,8 +587,9 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
     if (napi_get_value_bigint_uint64(env, v, &s->ambient, &lossless) != napi_ok || !lossless) return type_error(env, "ambientCapabilities", "a 64-bit bigint mask");
     s->has_ambient = s->ambient != 0;
   }
+  if (has_field(env, o, "seccomp", &v) && !read_filters(env, v, s)) return false;
   return read_bool(env, o, "setsid", &s->setsid) && read_bool(env, o, "newProcessGroup", &s->new_pgrp) &&
-         read_bool(env, o, "noNewPrivileges", &s->no_new_privs);
+         read_bool(env, o, "noNewPrivileges", &s->no_new_privs) && read_bool(env, o, "newUtsNamespace", &s->new_uts);
 }
 
 /* ---------- spawn() ---------- */
