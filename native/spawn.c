@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <limits.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -45,7 +46,7 @@ enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
   ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
-  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_COUNT
+  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_MOUNTS, ST_COUNT
 };
 
 static const struct {
@@ -67,6 +68,8 @@ static const struct {
     /* In the parent: no child ran. systemd's nearest word for a failed fork is MEMORY. */
     [ST_CLONE] = {"clone", 204},
     [ST_SECCOMP] = {"seccomp", 228},
+    /* The mount plan inside a namespace the container did allow (a path missing): still 226. */
+    [ST_MOUNTS] = {"mounts", 226},
 };
 
 #define MAX_RLIMITS 16
@@ -92,6 +95,12 @@ struct spawn_spec {
   /* seccomp filters (BPF built in JS), installed in this order after no_new_privs */
   struct sock_fprog *filters;
   uint32_t n_filters;
+  /* the mount plan (src/exec/mount-plan.ts): paths parents first, their modes, fds made in the child */
+  char **mount_paths;
+  int64_t *mount_modes;
+  int *mount_fds;
+  uint32_t n_mounts;
+  char *inaccessible;
   int sched_policy, sched_priority;
   int ioprio;
   unsigned long timerslack_ns;
@@ -221,6 +230,65 @@ static bool has_effective_sys_admin(void) {
   return data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32) & 1;
 }
 
+enum { MNT_INACCESSIBLE, MNT_READ_ONLY, MNT_READ_WRITE, MNT_TMPFS, MNT_IGNORE_MISSING = 8 };
+
+static int clone_tree(const char *path) {
+  return (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+}
+
+static int set_mount_attr(const char *path, uint64_t attr, bool recursive) {
+  struct mount_attr a = {.attr_set = attr};
+  return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a, sizeof a);
+}
+
+/* ProtectSystem=, ProtectHome=, Read{Write,Only}Paths=, InaccessiblePaths=. Read-write paths are
+ * copied (with every mount below, as they are now) before anything is made read-only, and put back
+ * in their turn: so a writable path inside a read-only one keeps its own mounts' flags, as systemd's
+ * read-only remount leaves the mounts below read-write paths alone. */
+static void child_mounts(const struct spawn_spec *s, int errfd) {
+  for (uint32_t i = 0; i < s->n_mounts; i++) {
+    s->mount_fds[i] = -1;
+    if ((s->mount_modes[i] & 7) != MNT_READ_WRITE) continue;
+    s->mount_fds[i] = clone_tree(s->mount_paths[i]);
+    if (s->mount_fds[i] < 0 && !(errno == ENOENT && (s->mount_modes[i] & MNT_IGNORE_MISSING))) child_fail(errfd, ST_MOUNTS);
+  }
+  char node[PATH_MAX];
+  for (uint32_t i = 0; i < s->n_mounts; i++) {
+    const char *path = s->mount_paths[i];
+    struct stat st;
+    if (stat(path, &st) < 0) {
+      if (errno == ENOENT && (s->mount_modes[i] & MNT_IGNORE_MISSING)) continue;
+      child_fail(errfd, ST_MOUNTS);
+    }
+    int fd = -1;
+    switch (s->mount_modes[i] & 7) {
+    case MNT_INACCESSIBLE:
+      snprintf(node, sizeof node, "%s/%s", s->inaccessible, S_ISDIR(st.st_mode) ? "dir" : "reg");
+      if (mount(node, path, NULL, MS_BIND, NULL) < 0 || set_mount_attr(path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false) < 0)
+        child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_READ_ONLY:
+      /* A mount of its own first (the root already is one; a mount stacked on it would not be seen). */
+      if (strcmp(path, "/") != 0) {
+        fd = clone_tree(path);
+        if (fd < 0 || syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) child_fail(errfd, ST_MOUNTS);
+        close(fd);
+      }
+      if (set_mount_attr(path, MOUNT_ATTR_RDONLY, true) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_READ_WRITE:
+      if (s->mount_fds[i] >= 0 && syscall(SYS_move_mount, s->mount_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_TMPFS:
+      /* empty and writable (systemd 252 leaves it so, whatever systemd.exec(5) says) */
+      if (mount("tmpfs", path, "tmpfs", MS_NODEV | MS_STRICTATIME, "mode=0755") < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    }
+  }
+  for (uint32_t i = 0; i < s->n_mounts; i++)
+    if (s->mount_fds[i] >= 0) close(s->mount_fds[i]);
+}
+
 static int child_main(void *arg) {
   const struct child_ctx *c = arg;
   const struct spawn_spec *s = c->spec;
@@ -272,12 +340,15 @@ static int child_main(void *arg) {
   /* PrivateTmp=: a mount namespace of its own whose mounts do not propagate back to the host's,
    * with the unit's directories (shared by all its commands, as systemd's) over /tmp and /var/tmp.
    * No CLONE_FS in the clone, so this child may unshare while the parent sleeps. */
-  if (s->private_tmp) {
+  if (s->private_tmp || s->n_mounts > 0) {
     if (unshare(CLONE_NEWNS) < 0) child_fail(errfd, ST_NAMESPACE);
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
+  }
+  if (s->private_tmp) {
     if (mount(s->private_tmp, "/tmp", NULL, MS_BIND, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
     if (mount(s->private_var_tmp, "/var/tmp", NULL, MS_BIND, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
   }
+  if (s->n_mounts > 0) child_mounts(s, errfd);
 
   /* ProtectHostname=: a UTS namespace of its own where the container allows one; where it does not,
    * systemd goes on without (its seccomp part still refuses sethostname()). */
@@ -345,6 +416,12 @@ static void spec_free(struct spawn_spec *s) {
   if (s->filters)
     for (uint32_t i = 0; i < s->n_filters; i++) free(s->filters[i].filter);
   free(s->filters);
+  if (s->mount_paths)
+    for (char **p = s->mount_paths; *p; p++) free(*p);
+  free(s->mount_paths);
+  free(s->mount_modes);
+  free(s->mount_fds);
+  free(s->inaccessible);
 }
 
 static bool type_error(napi_env env, const char *field, const char *expected) {
@@ -454,6 +531,24 @@ static bool read_filters(napi_env env, napi_value v, struct spawn_spec *s) {
     s->filters[i].len = (unsigned short)(len / sizeof(struct sock_filter));
     s->n_filters = i + 1;
   }
+  return true;
+}
+
+/* The mount plan: mountPaths, mountModes (as many), and inaccessibleNodes when any path is made inaccessible. */
+static bool read_mounts(napi_env env, napi_value o, napi_value paths, struct spawn_spec *s) {
+  napi_value v;
+  uint32_t n_modes = 0;
+  if (!read_string_array(env, paths, "mountPaths", &s->mount_paths)) return false;
+  if (!has_field(env, o, "mountModes", &v)) return type_error(env, "mountModes", "an array of numbers, one per mountPaths entry");
+  if (!read_int_array(env, v, "mountModes", 0, 15, &s->mount_modes, &n_modes)) return false;
+  while (s->mount_paths[s->n_mounts]) s->n_mounts++;
+  if (n_modes != s->n_mounts) return type_error(env, "mountModes", "as long as mountPaths");
+  s->mount_fds = calloc((size_t)s->n_mounts + 1, sizeof(int));
+  if (!s->mount_fds) return type_error(env, "mountPaths", "smaller (out of memory)");
+  for (uint32_t i = 0; i < s->n_mounts; i++)
+    if ((s->mount_modes[i] & 7) == MNT_INACCESSIBLE && !s->inaccessible &&
+        (!has_field(env, o, "inaccessibleNodes", &v) || !read_string(env, v, "inaccessibleNodes", &s->inaccessible)))
+      return type_error(env, "inaccessibleNodes", "a directory holding dir and reg");
   return true;
 }
 
@@ -588,6 +683,7 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
     s->has_ambient = s->ambient != 0;
   }
   if (has_field(env, o, "seccomp", &v) && !read_filters(env, v, s)) return false;
+  if (has_field(env, o, "mountPaths", &v) && !read_mounts(env, o, v, s)) return false;
   return read_bool(env, o, "setsid", &s->setsid) && read_bool(env, o, "newProcessGroup", &s->new_pgrp) &&
          read_bool(env, o, "noNewPrivileges", &s->no_new_privs) && read_bool(env, o, "newUtsNamespace", &s->new_uts);
 }

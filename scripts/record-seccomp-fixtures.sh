@@ -1,6 +1,6 @@
 #!/bin/sh
-# Records what services see under real systemd 252's seccomp filters: compiles the probe
-# (test/fixtures/seccomp/probe.c) to /var/tmp/svcd-seccomp/probe, boots systemd as PID 1 of a private
+# Records what services see under real systemd 252's seccomp filters and mount namespaces: compiles
+# the probe (test/fixtures/seccomp/probe.c, setup.sh) to /var/tmp/svcd-seccomp/probe, boots systemd as PID 1 of a private
 # namespace (/work/shared/tools/systemd-ns, or $SYSTEMD_NS) with test/fixtures/seccomp/units, starts
 # each unit, and once each has ended (no longer active) writes for each UNIT
 #   test/fixtures/seccomp/expected/UNIT.out    what the probe printed (ACTION=ok or the errno's name)
@@ -15,10 +15,9 @@ fx=$here/test/fixtures/seccomp
 ns=${SYSTEMD_NS:-/work/shared/tools/systemd-ns}
 out=${1:-$fx/expected}
 [ -x "$ns/systemd-ns.sh" ] || { echo "systemd-ns not found at $ns" >&2; exit 1; }
-mkdir -p /var/tmp/svcd-seccomp/out "$out"
+mkdir -p "$out"
 (cd "$fx/verify" && systemd-analyze verify bad-values.service 2>&1 | sed "s|$fx/verify|DIR|g" > "$out/verify.txt") || true
-cc -O1 -o /var/tmp/svcd-seccomp/probe "$fx/probe.c"
-rm -f /var/tmp/svcd-seccomp/out/*
+"$fx/setup.sh"
 export SYSTEMD_NS_LOG=$(mktemp)
 pid=$("$ns/systemd-ns.sh" "$fx/units" 2>/dev/null)
 trap '"$ns/systemd-ns.sh" --stop "$pid" >/dev/null 2>&1 || true; rm -f "$SYSTEMD_NS_LOG"' EXIT

@@ -122,6 +122,23 @@ export interface ExecContext {
   readonly ambientCapabilities?: bigint;
   /** The settings svcd enforces with seccomp filters (systemd.exec(5) "System Call Filtering", …). */
   readonly seccomp: SeccompSettings;
+  /** The file-system view svcd arranges in a mount namespace (systemd.exec(5) "Sandboxing"). */
+  readonly mounts: MountSettings;
+}
+
+export type ProtectSystem = 'no' | 'yes' | 'full' | 'strict';
+export type ProtectHome = 'no' | 'yes' | 'read-only' | 'tmpfs';
+
+/**
+ * ProtectSystem=, ProtectHome= and the path lists as systemd keeps them: each path with its
+ * prefixes, "-" (ignored when missing) then "+" (inside RootDirectory=).
+ */
+export interface MountSettings {
+  readonly protectSystem: ProtectSystem;
+  readonly protectHome: ProtectHome;
+  readonly readWritePaths: readonly string[];
+  readonly readOnlyPaths: readonly string[];
+  readonly inaccessiblePaths: readonly string[];
 }
 
 /** An errno per call of a SystemCallFilter= list: -1 is the list's own action, 'kill' kills the process. */

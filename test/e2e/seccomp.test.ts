@@ -6,7 +6,7 @@
 // scripts/record-seccomp-fixtures.sh recorded under systemd. Where systemd-ns runs, the recording
 // is made again live and compared too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,10 +37,8 @@ async function runToEnd(s: SvcdInNamespace, n: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(join(probeDir, 'out'), { recursive: true });
-  const cc = spawnSync('cc', ['-O1', '-o', join(probeDir, 'probe'), join(fx, 'probe.c')], { encoding: 'utf8' });
-  expect(cc.status, cc.stderr).toBe(0);
-  for (const n of readdirSync(join(probeDir, 'out'))) rmSync(join(probeDir, 'out', n), { force: true });
+  const setup = spawnSync(join(fx, 'setup.sh'), { encoding: 'utf8' });
+  expect(setup.status, setup.stderr).toBe(0);
   svcd = await bootInNamespace(dir, join(fx, 'units'), 'basic.target');
   await Promise.all(names.map((n) => runToEnd(svcd!, n)));
   for (const n of names) got.set(n, { out: readOut(n), show: (await svcd.svcctl('show', '-p', SHOWN, `${n}.service`)).stdout });

@@ -11,6 +11,7 @@ import { parseUnitText } from '../../src/unit/syntax.js';
 import type { Unit } from '../../src/unit/model.js';
 import { buildSpawnSpec } from '../../src/exec/exec-context.js';
 import { seccompPrograms } from '../../src/exec/seccomp.js';
+import { mountPlan } from '../../src/exec/mount-plan.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const fx = join(root, 'test', 'fixtures', 'seccomp');
@@ -66,5 +67,20 @@ describe('the filters that reach the spawner', () => {
     expect([allow.allowList, allow.calls.has('uname'), allow.calls.has('read'), allow.calls.has('execve')]).toEqual([true, false, true, true]);
     const deny = load('[Service]\nExecStart=/bin/true\nSystemCallFilter=~ptrace:EACCES @clock\nSystemCallFilter=settimeofday\n').exec!.seccomp.systemCallFilter!;
     expect([deny.allowList, deny.calls.get('ptrace'), deny.calls.get('adjtimex'), deny.calls.has('settimeofday')]).toEqual([false, 13, -1, false]);
+  });
+});
+
+describe('the mount plan the spawner applies', () => {
+  const plan = (lines: string, privateTmp = false) =>
+    mountPlan(load(`[Service]\nExecStart=/bin/true\n${lines}`).exec!, privateTmp).map((e) => `${e.ignoreMissing ? '-' : ''}${e.path} ${e.mode}`);
+  it('is empty without a mount setting, PrivateTmp= alone being the spawner\'s own', () => expect(plan('PrivateTmp=yes\n', true)).toEqual([]));
+  it('sorts parents first, keeps the stronger mode of one path, and nothing below an inaccessible one', () => {
+    expect(plan('ProtectSystem=strict\nStateDirectory=x\nReadWritePaths=/var/lib/a -/var/lib/a/b /srv\nReadOnlyPaths=/srv\nInaccessiblePaths=/var/lib/a\n', true)).toEqual([
+      '/ read-only', '-/dev read-write-implicit', '-/proc read-write-implicit', '/srv read-only', '-/sys read-write-implicit', '/tmp private-tmp',
+      '/var/lib/a inaccessible', '-/var/lib/x read-write-implicit', '/var/tmp private-tmp',
+    ]);
+  });
+  it('puts ProtectSystem= and "+" paths inside RootDirectory=, the others stay the host\'s', () => {
+    expect(plan('RootDirectory=/r\nProtectSystem=yes\nReadOnlyPaths=-+/data /host\n')).toEqual(['/host read-only', '-/r/boot read-only', '-/r/data read-only', '-/r/efi read-only', '/r/usr read-only']);
   });
 });
