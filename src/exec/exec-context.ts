@@ -11,6 +11,18 @@ import type { SpawnSpec } from './native.js';
 import { expandSpecifiers, systemContext } from '../unit/specifiers.js';
 import { findExecutable } from '../shared/executable.js';
 import { EXEC_SEARCH_PATH } from '../shared/lookup-paths.js';
+import { seccompPrograms } from './seccomp.js';
+
+/** A unit's filters, built once per loaded exec context (a restart loop spawns the same ones). */
+const programs = new WeakMap<ExecContext['seccomp'], Buffer[]>();
+function seccompFor(ctx: ExecContext): Buffer[] {
+  let p = programs.get(ctx.seccomp);
+  if (!p) {
+    p = seccompPrograms(ctx.seccomp).map((x) => x.program);
+    programs.set(ctx.seccomp, p);
+  }
+  return p;
+}
 
 export interface Credentials {
   readonly uid: number;
@@ -150,5 +162,7 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     noNewPrivileges: ctx.noNewPrivileges,
     // "+" runs with full privileges: no capability restriction (systemd.service(5), "Command lines").
     ...(privileged ? {} : { capabilityBoundingSet: ctx.capabilityBoundingSet, ambientCapabilities: ctx.ambientCapabilities }),
+    // "+" is outside the sandbox: no filters, no namespaces (systemd's needs_sandboxing).
+    ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname }),
   };
 }

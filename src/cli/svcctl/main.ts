@@ -52,6 +52,7 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   dot: async () => (await import('./verbs/analyze-dot.js')).run,
   plot: async () => (await import('./verbs/analyze-plot.js')).run,
   dump: async () => (await import('./verbs/analyze-dump.js')).run,
+  'syscall-filter': async () => (await import('./verbs/analyze-syscall-filter.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
