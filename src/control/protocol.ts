@@ -11,6 +11,7 @@
  */
 import { createConnection } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import type { SecurityInfo } from '../unit/security-info.js';
 
 export const PROTOCOL_VERSION = 1;
 export const CONTROL_SOCKET = 'control.sock';
@@ -55,6 +56,8 @@ export interface Methods {
   shutdown: { params: { how: 'exit' | 'poweroff' | 'halt' | 'reboot'; code?: number }; result: Record<string, never> };
   /** Every unit in memory with what systemd-analyze's time verbs read of it (ListUnits + properties). */
   'unit-times': { params: Record<string, never>; result: UnitTimesRow[] };
+  /** The loaded unit's sandboxing settings as `analyze security` judges them. */
+  'security-info': { params: { unit: string }; result: SecurityInfo };
 }
 
 /** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */

@@ -16,6 +16,7 @@ import { dependencyTree, statusPage } from './render.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
+import { securityInfo } from '../unit/security-info.js';
 
 class CallError extends Error {
   constructor(
@@ -132,6 +133,7 @@ function handlers(api: ManagerApi): Handlers {
           after: [...(st.dependencies.After ?? [])].sort(),
         };
       }),
+    'security-info': (p) => securityInfo(api.unit(p.unit).model, true),
   };
 }
 
