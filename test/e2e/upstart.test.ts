@@ -57,6 +57,8 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(logs).toMatch(/^status: Unknown job: neutron-ovs-cleanup$/m);
     expect(ns!.output()).toMatch(/\[ {2}OK {2}\] Started nova-compute\.service - Nova compute worker\./);
     expect(ns!.output()).toMatch(/svcd-up-manual\.conf:3: unknown stanza "frobnicate", ignored/);
+    expect(ns!.output()).toMatch(/svcd-up-unterminated\.conf:4: post-stop script has no "end script": the rest of the file is the script's, and the script is ignored/);
+    expect(inside('status', 'svcd-up-unterminated').stdout).toMatch(/^svcd-up-unterminated start\/running, process \d+\n$/);
   });
 
   it('answers status, start, initctl and runlevel in upstart\'s words and exit codes', async () => {
@@ -89,7 +91,18 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
       'svcd-up-partof start/running, process N',
       'svcd-up-reload start/running, process N',
       'svcd-up-task stop/waiting',
+      'svcd-up-unterminated start/running, process N',
     ]);
+    // restart: a new main process; a task's start returns when it has run, stop/waiting.
+    const fork = pidOf(inside('status', 'svcd-up-fork').stdout);
+    const restarted = out(inside('restart', 'svcd-up-fork'));
+    expect(restarted.stdout).toMatch(/^svcd-up-fork start\/running, process \d+\n$/);
+    expect(pidOf(restarted.stdout)).not.toBe(fork);
+    const tasks = () => marks().split('\n').filter((l) => l.startsWith('task ')).length;
+    const before = tasks();
+    expect(out(inside('start', 'svcd-up-task'))).toEqual({ status: 0, stdout: 'svcd-up-task stop/waiting\n', stderr: '' });
+    expect(tasks()).toBe(before + 1);
+    expect(out(inside('restart', 'svcd-up-task'))).toEqual({ status: 1, stdout: '', stderr: 'restart: Unknown instance: \n' });
     expect(out(inside('initctl', 'version')).stdout).toMatch(/^init \(svcd \d+\.\d+\.\d+\)\n$/);
     expect(out(inside('runlevel'))).toEqual({ status: 0, stdout: 'N 3\n', stderr: '' });
   });
