@@ -79,8 +79,8 @@ export interface UpstartUnit {
   readonly warnings: readonly string[];
 }
 
-/** The unit for job `name` read from `sourcePath`. */
-export function upstartUnit(name: string, sourcePath: string, job: UpstartJob): UpstartUnit {
+/** The unit for job `name` read from `sourcePath`; `tasks`: the other jobs that are tasks. */
+export function upstartUnit(name: string, sourcePath: string, job: UpstartJob, tasks: ReadonlySet<string> = new Set()): UpstartUnit {
   const warnings: string[] = [];
   const unit: [string, string][] = [['Documentation', 'man:svcd-upstart-generator(8)'], ['SourcePath', escapeSpecifiers(sourcePath)]];
   const service: [string, string][] = [];
@@ -100,7 +100,7 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob): 
   const deps = emptyDeps();
   if (job.startOn && !job.manual) {
     if (template) warnings.push('start on: an instance job is started by hand (start JOB VAR=VALUE), never at boot');
-    else startOnDeps(job.startOn.text, deps);
+    else startOnDeps(job.startOn.text, deps, tasks);
   }
   if (job.stopOn) stopOnDeps(job.stopOn.text, deps);
   warnings.push(...deps.warnings);

@@ -107,7 +107,7 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('runlevel'))).toEqual({ status: 0, stdout: 'N 3\n', stderr: '' });
   });
 
-  it('task, env, chdir, chroot, umask, nice, limit, setuid; expect fork follows the child; a pre-start that calls stop cancels the start', () => {
+  it('task, env, chdir, chroot (started on stopped TASK), umask, nice, limit, setuid; expect fork follows the child; a pre-start that calls stop cancels the start', () => {
     expect(marks()).toMatch(/^task hello {2}there user=nova cwd=\/var\/lib\/nova nice=7 nofile=1234 job=svcd-up-task core=unlimited from-init=from-the-manager$/m);
     // chroot: the task wrote its / , the chroot directory.
     expect(read(join(work, 'chroot/svcd-up-chroot-proof'))).toBe('chrooted cwd=/\n');

@@ -213,6 +213,13 @@ describe('start on and stop on', () => {
     expect(g.unit('c.service').unit.dependencies.Before).toEqual(['b.service']);
   });
 
+  it('stopped TASK: a task has stopped once its start has finished, so the job is wanted by it and after it', () => {
+    const g = generate({ 'a.conf': 'start on stopped b\nexec /x\n', 'b.conf': 'task\nexec /bin/true\n' });
+    expect(g.warnings).toEqual([]);
+    expect(wantedBy(g)).toEqual(['b.service']);
+    expect(g.unit().unit.dependencies.After).toEqual(['b.service']);
+  });
+
   it('a condition over several lines in brackets, with and/or', () => {
     const g = generate({ 'a.conf': 'start on (filesystem\n          and started b\n          or runlevel [2])\nexec /x\n' });
     expect(wantedBy(g)).toEqual(['multi-user.target', 'b.service']);
@@ -222,7 +229,7 @@ describe('start on and stop on', () => {
   it('an event a program emits is a target: the job is wanted by it (start on) or conflicts with it (stop on); stopped JOB in start on is a warning', () => {
     const g = generate({ 'a.conf': 'start on custom-event or stopped b\nstop on other-event or started b\nexec /x\n' });
     expect(g.warnings).toEqual([
-      'a.conf: start on: "stopped b" (starting when another job ends) has no systemd counterpart: not mapped',
+      'a.conf: start on: "stopped b" (starting when another job ends) has no systemd counterpart unless b is a task: not mapped',
       'a.conf: stop on: "started b" (stopping when another job starts) has no systemd counterpart: not mapped',
     ]);
     expect(existsSync(join(g.dest, 'upstart-event-custom-event.target.wants', 'a.service'))).toBe(true);
