@@ -90,6 +90,7 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
       'svcd-up-net start/running, process N',
       'svcd-up-partof start/running, process N',
       'svcd-up-reload start/running, process N',
+      'svcd-up-stop start/running, process N',
       'svcd-up-task stop/waiting',
       'svcd-up-unterminated start/running, process N',
     ]);
@@ -127,7 +128,7 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('stop', 'svcd-up-manual'))).toEqual({ status: 0, stdout: 'svcd-up-manual stop/waiting\n', stderr: '' });
   });
 
-  it('startup, post-start, setgid, oom score, console none; reload signal; kill timeout; stop on stopping; net-device-up; expect daemon', async () => {
+  it('startup, post-start, setgid, oom score, console none; reload signal; kill timeout; stop on stopping; net-device-up; expect daemon, expect stop', async () => {
     expect(marks()).toMatch(/^reload up gid=nova oom=300$/m);
     expect(marks()).toMatch(/^post-start svcd-up-reload$/m);
     // console none: what the job printed went nowhere.
@@ -140,6 +141,11 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('stop', 'svcd-up-reload'))).toEqual({ status: 0, stdout: 'svcd-up-reload stop/waiting\n', stderr: '' });
     expect(marks()).toMatch(/^reload ignores TERM$/m);
     expect(await until(() => inside('status', 'svcd-up-partof').stdout === 'svcd-up-partof stop/waiting\n')).toBe(true);
+
+    // expect stop: the job stopped itself when ready, and was continued.
+    expect(marks()).toMatch(/^continued after SIGSTOP$/m);
+    const stopped = inside('status', 'svcd-up-stop').stdout;
+    expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(stopped)), 'cmdline'))).toBe('/usr/bin/sleep\x00100136\x00');
 
     // expect daemon: the job follows the daemon that forked twice away from the started process.
     const daemonized = out(inside('start', 'svcd-up-daemonize'));

@@ -2,7 +2,7 @@
 // generator, and the unit it writes is loaded by svcd's own loader, so each test shows what the
 // service will do (its typed model), not the text. Scripts are also run as the unit would run
 // them, to show upstart's `sh -e` semantics. Bad input gives warnings at file:line and the rest loads.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,9 +97,26 @@ describe('processes', () => {
     expect(generate({ 'a.conf': 'task\nexec /bin/true\n' }).unit().service.type).toBe('oneshot');
     expect(generate({ 'a.conf': 'expect fork\nexec /usr/sbin/d\n' }).unit().service.type).toBe('forking');
     expect(generate({ 'a.conf': 'expect daemon\nexec /usr/sbin/d\n' }).unit().service.type).toBe('forking');
-    const stop = generate({ 'a.conf': 'expect stop\nexec /usr/sbin/d\n' });
-    expect(stop.unit().service.type).toBe('simple');
-    expect(stop.warnings.join('\n')).toMatch(/a\.conf: expect stop: svcd does not wait/);
+  });
+
+  it('expect stop: started once the main process has stopped itself, which is then continued (before the job\'s post-start)', async () => {
+    const u = generate({ 'a.conf': 'expect stop\nexec /usr/sbin/d\npost-start exec /bin/true\n' }).unit();
+    expect(u.service.type).toBe('simple');
+    expect(u.service.execStartPost).toHaveLength(2);
+    expect(argv(u.service.execStartPost.slice(1))).toEqual([['/bin/true']]);
+    // A process that stops itself, as an `expect stop` daemon does when ready.
+    const daemon = spawn('/bin/sh', ['-c', 'kill -STOP $$; echo continued'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let output = '';
+    daemon.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const ended = new Promise((resolve) => daemon.on('exit', resolve));
+    const step = u.service.execStartPost[0]!;
+    const words = argv([step])[0]!;
+    const r = spawnSync(words[0]!, words.slice(1), { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', MAINPID: String(daemon.pid) } });
+    expect(r.status).toBe(0);
+    await ended;
+    expect(output).toBe('continued\n');
+    // A main process that is gone fails the step.
+    expect(spawnSync(words[0]!, words.slice(1), { env: { PATH: '/usr/bin:/bin', MAINPID: String(daemon.pid) } }).status).toBe(1);
   });
 });
 
