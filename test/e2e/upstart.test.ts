@@ -165,7 +165,8 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(state()).toMatch(/^svcd-up-event start\/running, process \d+\n$/);
     // An event no job waits for is accepted.
     expect(out(inside('initctl', 'emit', 'nobody-waits', 'KEY=value'))).toEqual({ status: 0, stdout: '', stderr: '' });
-    expect(out(inside('initctl', 'emit'))).toEqual({ status: 1, stdout: '', stderr: 'initctl: missing event name\n' });
+    expect(out(inside('initctl', 'emit'))).toEqual({ status: 1, stdout: '', stderr: "initctl: missing event name\nTry `initctl --help' for more information.\n" });
+    expect(out(inside('initctl', 'frobnicate'))).toEqual({ status: 1, stdout: '', stderr: "initctl: invalid command: frobnicate\nTry `initctl --help' for more information.\n" });
   });
 
   it('respawn limit: three runs (two respawns) and upstart gives up; an instance job is started, listed and stopped by its variable', async () => {
