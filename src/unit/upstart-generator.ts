@@ -11,7 +11,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unitNameIsValid } from './name.js';
-import { parseUpstartJob, type JobDiagnostic } from './upstart-job.js';
+import { parseUpstartJob, type JobDiagnostic, type UpstartJob } from './upstart-job.js';
 import { eventTargetText, upstartUnit } from './upstart-unit.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
@@ -53,6 +53,8 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
   let status = 0;
   /** The emitted events the jobs start or stop on: one target each, written once. */
   const events = new Set<string>();
+  /** Every job read (with its override), before any is written: a job's unit depends on what the others are. */
+  const jobs: { job: string; conf: string; merged: UpstartJob }[] = [];
   for (const file of names) {
     const conf = join(dir, file);
     const job = file.slice(0, -'.conf'.length);
@@ -87,7 +89,12 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
       else problems.push(...trial.diagnostics, { file: overridePath, line: 0, message: 'the override has errors and is ignored' });
     }
     for (const d of problems) log('warning', diagnosticText(d));
-    const unit = upstartUnit(job, conf, merged);
+    jobs.push({ job, conf, merged });
+  }
+  // The tasks: a job that starts when one of them has stopped runs after it (see startOnDeps).
+  const tasks = new Set(jobs.filter((j) => j.merged.task).map((j) => j.job));
+  for (const { job, conf, merged } of jobs) {
+    const unit = upstartUnit(job, conf, merged, tasks);
     for (const w of unit.warnings) log('warning', `${conf}: ${w}`);
     mkdirSync(opts.dest, { recursive: true, mode: 0o755 });
     try {
