@@ -104,3 +104,6 @@ export function monotonicUsec(): number {
 export function realtimeUsec(): number {
   return Date.now() * 1000;
 }
+
+/** SD_MESSAGE_JOURNAL_DROPPED: journald's message id for entries it had to drop ("Suppressed N messages"). */
+export const MESSAGE_JOURNAL_DROPPED = 'a596d6fe7bfa4994828e72dfa46ed1e2';
