@@ -244,6 +244,7 @@ async function main(): Promise<void> {
       journal?.log(r.message, r.unit, r.priority, jobStatusFields(r));
     },
     log: (text: string, unit?: string) => log.info({ unit }, text),
+    debug: (text: string, unit?: string) => log.debug({ unit }, text),
     conditions: (u) => evaluateConditions(u),
     sweep,
     generate,

@@ -10,7 +10,7 @@
 import type { Timestamp } from './api.js';
 import type { EngineObserver, Queues } from './queues.js';
 import { setState } from './state-changes.js';
-import { SpawnFailure, type SignalName, type System, type TimerHandle } from './system.js';
+import { SpawnFailure, SpawnResourceFailure, type SignalName, type System, type TimerHandle } from './system.js';
 import type { KindContext, ManagerDefaults } from './unit-kind.js';
 import type { Runtime } from './unit-table.js';
 
@@ -56,8 +56,9 @@ export function kindContext(d: KindContextDeps): KindContext {
           privileged: o.privileged, extraEnv: o.extraEnv, invocationId: u.invocationId,
         });
       } catch (e) {
-        const status = e instanceof SpawnFailure ? e.status : 203;
-        return { failed: true, status, message: (e as Error).message };
+        if (e instanceof SpawnFailure) return { failed: true, status: e.status, message: e.message };
+        // Anything else kept the process from being made: the manager's own failure, not the program's.
+        return { failed: true, resources: true, status: 0, message: e instanceof SpawnResourceFailure ? e.reason : String((e as Error).message) };
       }
     },
     kill: (_u, pid, signal: SignalName | number) => system.kill(pid, signal),

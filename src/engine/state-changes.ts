@@ -46,6 +46,8 @@ export class StateChanges {
     const { graph } = this.table;
     const job = r.job;
     let expected = false;
+    // Said before the job's "Failed to start …" line, as systemd's unit_log_failure() comes first.
+    if (to === 'failed' && from !== 'failed') this.log(`${r.id}: Failed with result '${r.result}'.`);
     if (job && job.state === 'running') expected = this.settleRunningJob(r, job, from, to);
     else if (job && job.state === 'waiting') this.queues.run.add(job);
 
@@ -59,7 +61,6 @@ export class StateChanges {
       if (isDown(to) && !isDown(from)) this.requestEach(r.id, 'retroactive-stop-on-stop', 'stop', 'replace');
     }
     if (to === 'failed' && from !== 'failed') {
-      this.log(`${r.id}: Failed with result '${r.result}'.`);
       this.requestEach(r.id, 'on-failure', 'start', r.model.onFailureJobMode);
     }
     if (to === 'inactive' && from !== 'inactive' && from !== 'failed' && r.result === 'success') {

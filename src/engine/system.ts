@@ -37,6 +37,20 @@ export class SpawnFailure extends Error {
   }
 }
 
+/**
+ * The manager could not make the process at all: no file descriptor, memory or pid for it (pipe2,
+ * clone). There is no exit status — systemd logs "Failed to run 'start' task: …" and fails the
+ * unit with result 'resources' — and the manager goes on: the next try may well succeed.
+ */
+export class SpawnResourceFailure extends Error {
+  constructor(
+    /** strerror() of what failed, systemd's %m. */
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 export interface ChildExitEvent {
   readonly pid: number;
   /** Exit status when the process exited, else 0. */

@@ -145,11 +145,15 @@ export interface SpawnOptions {
   readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
-/** A spawn that failed before the program ran: systemd's exit status for the failed step. */
+/**
+ * A spawn that failed before the program ran: systemd's exit status for the failed step, or, with
+ * `resources`, no process at all (the manager lacked an fd, memory or a pid; status 0).
+ */
 export interface SpawnFailed {
   readonly failed: true;
   readonly status: number;
   readonly message: string;
+  readonly resources?: true;
 }
 
 /** Who sent an sd_notify message, as the kernel vouches for it; uid -1 when unknown. */

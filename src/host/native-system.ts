@@ -17,7 +17,7 @@ import * as native from '../exec/native.js';
 import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, SpawnResourceFailure, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
 export interface NativeSystemOptions {
@@ -143,7 +143,8 @@ export class NativeSystem implements System {
       }, out);
     } catch (e) {
       if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
-      throw e;
+      // The output stream's pipe could not be made (EMFILE, ENFILE, ENOMEM): svcd's want, not the program's.
+      throw resourceFailure(e);
     }
     if (plan.notice) this.noticeOnce(req.unit, plan.notice);
     this.noticeSandbox(req.unit, req.source!);
@@ -271,6 +272,7 @@ export class NativeSystem implements System {
       return pid;
     } catch (e) {
       if (!(e instanceof native.SpawnError)) throw e;
+      if (!e.inChild) throw new SpawnResourceFailure(e.reason);
       if (e.stage !== 'namespace' || this.mountNamespaces === 'yes') throw new SpawnFailure(e.message, e.exitCode);
       this.mountNamespaces = 'no';
       this.mountNamespaceError = e.errnoName;
@@ -298,7 +300,7 @@ export class NativeSystem implements System {
       this.tracker.started(pid);
       return pid;
     } catch (e) {
-      if (e instanceof native.SpawnError) throw new SpawnFailure(e.message, e.exitCode);
+      if (e instanceof native.SpawnError) throw e.inChild ? new SpawnFailure(e.message, e.exitCode) : new SpawnResourceFailure(e.reason);
       throw e;
     }
   }
@@ -362,4 +364,11 @@ export class NativeSystem implements System {
   descendants(root: number): number[] {
     return this.tracker.descendants(root);
   }
+}
+
+/** A failed system call of svcd's own ("pipe2: Too many open files") as a want of resources; other errors as they are. */
+function resourceFailure(e: unknown): unknown {
+  const { errno, syscall, message } = e as { errno?: unknown; syscall?: unknown; message?: unknown };
+  if (typeof errno !== 'number' || typeof syscall !== 'string' || typeof message !== 'string') return e;
+  return new SpawnResourceFailure(message.startsWith(`${syscall}: `) ? message.slice(syscall.length + 2) : message);
 }
