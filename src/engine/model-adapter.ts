@@ -1,9 +1,12 @@
 /**
  * From src/unit's loaded model to what the engine runs (EngineUnit): the graph's view plus the
- * service settings the engine's service kind acts on. The only engine file that knows the model.
+ * service and timer settings the engine's kinds act on. The only engine file that knows the model.
  */
 import { toGraphUnit } from '../graph/model-adapter.js';
-import { USEC_INFINITY, type Usec } from '../shared/timespan.js';
+import { parseCalendarSpec } from '../shared/calendar.js';
+import { parseTimespan, USEC_INFINITY, type Usec } from '../shared/timespan.js';
+import { localZone } from '../shared/tzfile.js';
+import type { TimerSpec, TimerValue } from './kinds/timer/spec.js';
 import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, TimeoutFailureMode } from './unit-kind.js';
@@ -30,6 +33,28 @@ const command = (c: ExecCommand): ServiceCommand => ({
   privileged: c.flags.fullyPrivileged,
   source: c,
 });
+
+/** A timer's settings for the engine: calendar expressions parsed (they were checked when the unit loaded). */
+function timerSpec(u: Unit): TimerSpec | undefined {
+  if (u.type !== 'timer' || u.loadState !== 'loaded') return undefined;
+  const t = u.timer;
+  const zone = localZone(process.env);
+  const values: TimerValue[] = [];
+  for (const { value } of t.triggers) {
+    if (value.kind === 'OnCalendar') {
+      const c = parseCalendarSpec(value.spec, zone);
+      if (c.ok) values.push({ base: 'OnCalendar', calendar: c.value, text: value.spec });
+      continue;
+    }
+    const usec = parseTimespan(value.spec);
+    if (usec.ok) values.push({ base: value.kind, usec: usec.value, text: value.spec });
+  }
+  return {
+    values, unit: t.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`, accuracyUs: t.accuracyUSec, randomizedDelayUs: t.randomizedDelayUSec,
+    fixedRandomDelay: t.fixedRandomDelay, persistent: t.persistent, remainAfterElapse: t.remainAfterElapse, wakeSystem: t.wakeSystem,
+    onClockChange: t.onClockChange, onTimezoneChange: t.onTimezoneChange,
+  };
+}
 
 export function toEngineUnit(u: Unit): EngineUnit {
   const g = toGraphUnit(u);
@@ -83,6 +108,7 @@ export function toEngineUnit(u: Unit): EngineUnit {
     ...g,
     description: u.unit.description,
     serviceSpec,
+    timerSpec: timerSpec(u),
     source: u,
     successAction: u.unit.successAction,
     failureAction: u.unit.failureAction,

@@ -104,4 +104,7 @@ export interface System {
    * for them (SCM_CREDENTIALS; uid -1 when it sent none), and the raw message.
    */
   onNotify(handler: (pid: number, message: string, uid: number) => void): void;
+  /** Persistent= timers: the stamp file's time (realtime µs; undefined: none), and setting it (creating the file). */
+  readTimerStamp(unit: string): bigint | undefined;
+  writeTimerStamp(unit: string, realtimeUs: bigint): void;
 }
