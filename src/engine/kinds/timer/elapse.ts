@@ -38,7 +38,7 @@ export interface Elapse {
   /** The nearest realtime and monotonic elapses (undefined: none of that clock). */
   readonly realtimeUs?: bigint;
   readonly monotonicUs?: bigint;
-  /** Each value's next elapse, in the spec's order (undefined: disabled or never). */
+  /** Each value's next elapse, in the spec's order (undefined: not computed this time — disabled, no base yet, never again). */
   readonly next: readonly (bigint | undefined)[];
   /** A value counts from the triggered unit: the timer stays around once elapsed (systemd's leave_around). */
   readonly leaveAround: boolean;
@@ -85,12 +85,12 @@ export function computeElapse(i: ElapseInput): Elapse {
     }
     const at = base + v.usec;
     const oneShot = v.base === 'OnActiveSec' || v.base === 'OnBootSec' || v.base === 'OnStartupSec';
+    next[n] = at;
     const triggered = i.lastTrigger.monotonicUs > 0n || i.lastTrigger.realtimeUs > 0n;
     if (triggered && !i.timeChange && oneShot && at < i.now.monotonicUs) {
       i.disabled[n] = true;
       return;
     }
-    next[n] = at;
     monotonicUs = min(monotonicUs, at);
   });
   return { realtimeUs, monotonicUs, next, leaveAround };

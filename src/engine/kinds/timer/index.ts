@@ -13,8 +13,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { formatCalendarSpec } from '../../../shared/calendar.js';
+import { USEC_INFINITY } from '../../../shared/timespan.js';
 import { localZone } from '../../../shared/tzfile.js';
-import { NEVER, type Timestamp } from '../../api.js';
+import { NEVER, type Timestamp, type TimerStatus, type TimerValueStatus } from '../../api.js';
 import type { KindContext, UnitKind, UnitRuntime } from '../../unit-kind.js';
 import { computeElapse, type Elapse } from './elapse.js';
 import type { TimerSpec } from './spec.js';
@@ -26,8 +28,10 @@ export interface TimerState {
   lastTrigger: Timestamp;
   /** When the timer last left inactive (its own InactiveExitTimestamp=). */
   inactiveExit: Timestamp;
-  /** The last computed elapse (NextElapseUSecRealtime=/…Monotonic=, TimersCalendar=' next_elapse). */
+  /** The last computed elapse. */
   elapse?: Elapse;
+  /** Each value's last computed elapse, kept when a later look computes none (TimersMonotonic='s next_elapse). */
+  valueNext: bigint[];
   /** The elapse it waits for, randomized delay included (µs on each clock; undefined: none). */
   waitRealtimeUs?: bigint;
   waitMonotonicUs?: bigint;
@@ -108,6 +112,9 @@ function enterWaiting(u: Timer, ctx: KindContext, timeChange = false): void {
     zone: localZone(process.env), timeChange,
   });
   u.state.elapse = e;
+  e.next.forEach((at, n) => {
+    if (at !== undefined) u.state.valueNext[n] = at;
+  });
   if (e.realtimeUs === undefined && e.monotonicUs === undefined && !spec(u).onClockChange && !spec(u).onTimezoneChange) {
     u.state.waitRealtimeUs = u.state.waitMonotonicUs = undefined;
     // Nothing left to wait for: elapsed stays around when asked to (or when the unit may run again).
@@ -132,11 +139,35 @@ function enterRunning(u: Timer, ctx: KindContext): void {
   setState(u, ctx, 'running');
 }
 
+/**
+ * The Timer interface's run-time values: the elapse waited for (both USEC_INFINITY when not
+ * waiting; 0 for a clock with no value), the last trigger, each value with its last elapse — listed
+ * newest first, as systemd keeps them (it prepends each value it reads).
+ */
+export function timerStatus(u: Readonly<UnitRuntime>): TimerStatus | undefined {
+  const t = u as Readonly<Timer>;
+  const s = t.model.timerSpec;
+  if (!s || u.kind !== timerKind) return undefined;
+  const waiting = t.subState === 'waiting';
+  const zone = localZone(process.env);
+  const values: TimerValueStatus[] = s.values.map((v, n) => {
+    const nextUs = t.state.valueNext[n] ?? 0n;
+    if (v.base === 'OnCalendar') return { base: 'OnCalendar', usec: 0n, calendar: formatCalendarSpec(v.calendar, zone), nextUs };
+    return { base: v.base.replace(/Sec$/, 'USec'), usec: v.usec, nextUs };
+  });
+  return {
+    nextElapseRealtimeUs: waiting ? (t.state.waitRealtimeUs ?? 0n) : USEC_INFINITY,
+    nextElapseMonotonicUs: waiting ? (t.state.waitMonotonicUs ?? 0n) : USEC_INFINITY,
+    lastTrigger: t.state.lastTrigger,
+    values: values.reverse(),
+  };
+}
+
 export const timerKind: UnitKind<TimerState> = {
   type: 'timer',
   states: { dead: 'inactive', waiting: 'active', running: 'active', elapsed: 'active', failed: 'failed' },
   initialState: 'dead',
-  newState: () => ({ lastTrigger: NEVER, inactiveExit: NEVER, disabled: [] }),
+  newState: () => ({ lastTrigger: NEVER, inactiveExit: NEVER, disabled: [], valueNext: [] }),
   canStart: (m) => m.timerSpec !== undefined,
   canReload: () => false,
 
@@ -153,6 +184,7 @@ export const timerKind: UnitKind<TimerState> = {
     u.invocationId = randomBytes(16).toString('hex');
     u.state.lastTrigger = NEVER;
     u.state.disabled = s.values.map(() => false);
+    if (u.state.valueNext.length !== s.values.length) u.state.valueNext = s.values.map(() => 0n);
     if (s.persistent) {
       const stamp = ctx.readTimerStamp(u);
       const now = ctx.timestamp();
