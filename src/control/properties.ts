@@ -85,6 +85,7 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'a(stt)': return value.v.map(([base, usec, next]) => `{ ${base}=${formatTimespan(usec, 0n)} ; next_elapse=${formatTimespan(next, 0n)} }`);
     // An elapse never computed prints as systemctl prints a NULL string.
     case 'a(sst)': return value.v.map(([base, spec, next]) => `{ ${base}=${spec} ; next_elapse=${formatTimestamp(next) || '(null)'} }`);
+    case 'a(ss)': return value.v.map(([type, path]) => `${path} (${type})`);
   }
 }
 

@@ -45,11 +45,13 @@ interface Values {
   'a(stt)': readonly (readonly [string, bigint, bigint])[];
   /** TimersCalendar=: base, expression, next elapse (realtime µs). */
   'a(sst)': readonly (readonly [string, string, bigint])[];
+  /** Paths=: type, path. */
+  'a(ss)': readonly (readonly [string, string])[];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
 
-export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Timer';
+export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Timer' | 'org.freedesktop.systemd1.Path';
 
 export interface PropertyRow<S> {
   readonly name: string;
@@ -357,8 +359,24 @@ export const TIMER_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(TMR, 'RemainAfterElapse', 'b', (st) => tmr(st).remainAfterElapse),
 ];
 
+const PTH: Interface = 'org.freedesktop.systemd1.Path';
+type PathModel = Extract<UnitStatus['model'], { type: 'path' }>['path'];
+const pth = (st: UnitStatus): PathModel => (st.model.type === 'path' ? st.model.path : undefined)!;
+
+/** org.freedesktop.systemd1.Path (path units only), in systemd 252's order; Paths= newest line first, as systemd keeps them. */
+export const PATH_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
+  row(PTH, 'Unit', 's', (st) => st.dependencies.Triggers?.[0] ?? ''),
+  row(PTH, 'Paths', 'a(ss)', (st) => pth(st).watches.map(({ value }) => [value.kind, value.path] as const).reverse()),
+  row(PTH, 'MakeDirectory', 'b', (st) => pth(st).makeDirectory),
+  row(PTH, 'DirectoryMode', 'u', (st) => pth(st).directoryMode),
+  row(PTH, 'Result', 's', (st) => st.result),
+  row(PTH, 'TriggerLimitIntervalUSec', 't', (st) => pth(st).triggerLimitIntervalUSec ?? 2_000_000n),
+  row(PTH, 'TriggerLimitBurst', 'u', (st) => pth(st).triggerLimitBurst ?? 200),
+];
+
 /** A unit's rows: the type's interface first, then Unit's, as systemctl prints them. */
 export function unitRows(st: UnitStatus): readonly PropertyRow<UnitStatus>[] {
   if (st.model.type === 'timer') return [...TIMER_PROPERTIES, ...UNIT_PROPERTIES];
+  if (st.model.type === 'path') return [...PATH_PROPERTIES, ...UNIT_PROPERTIES];
   return st.model.service && st.model.exec && st.model.kill ? [...SERVICE_PROPERTIES, ...UNIT_PROPERTIES] : UNIT_PROPERTIES;
 }

@@ -30,6 +30,7 @@ import type { ActiveState, JobType } from './job.js';
 import { serviceKind } from './kinds/service/index.js';
 import { sliceKind, targetKind } from './kinds/target.js';
 import { timerKind } from './kinds/timer/index.js';
+import { pathKind } from './kinds/path/index.js';
 import { kindContext, timestamp } from './kind-context.js';
 import { type EngineObserver, newQueues, type Queues } from './queues.js';
 import { type ConditionVerdict, type Job, RunQueue } from './run-queue.js';
@@ -42,7 +43,7 @@ import { UnitTable } from './unit-table.js';
 
 export type { ConditionVerdict, EngineObserver, Job, SerializedUnit, UnitResult };
 
-export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, timerKind];
+export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, timerKind, pathKind];
 
 export interface EngineOptions {
   readonly system: System;

@@ -94,6 +94,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     },
     readTimerStamp: (u) => system.readTimerStamp(u.id),
     writeTimerStamp: (u, t) => system.writeTimerStamp(u.id, t),
+    inotify: (_u, onEvents) => system.openInotify?.((events) => d.guard(() => onEvents(events))),
     log: (u, text) => {
       if (d.observer.unitLog) d.observer.unitLog(u.id, text);
       else d.log(`${u.id}: ${text}`);

@@ -7,6 +7,7 @@ import { parseCalendarSpec } from '../shared/calendar.js';
 import { parseTimespan, USEC_INFINITY, type Usec } from '../shared/timespan.js';
 import { localZone } from '../shared/tzfile.js';
 import type { TimerSpec, TimerValue } from './kinds/timer/spec.js';
+import type { PathSpec } from './kinds/path/spec.js';
 import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, TimeoutFailureMode } from './unit-kind.js';
@@ -53,6 +54,18 @@ function timerSpec(u: Unit): TimerSpec | undefined {
     values, unit: t.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`, accuracyUs: t.accuracyUSec, randomizedDelayUs: t.randomizedDelayUSec,
     fixedRandomDelay: t.fixedRandomDelay, persistent: t.persistent, remainAfterElapse: t.remainAfterElapse, wakeSystem: t.wakeSystem,
     onClockChange: t.onClockChange, onTimezoneChange: t.onTimezoneChange,
+  };
+}
+
+/** A path unit's settings for the engine, with systemd's trigger limit defaults (2 s, 200). */
+function pathSpec(u: Unit): PathSpec | undefined {
+  if (u.type !== 'path' || u.loadState !== 'loaded') return undefined;
+  const p = u.path;
+  return {
+    watches: p.watches.map(({ value }) => ({ type: value.kind, path: value.path })),
+    unit: p.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`,
+    makeDirectory: p.makeDirectory, directoryMode: p.directoryMode,
+    triggerLimitIntervalUs: p.triggerLimitIntervalUSec ?? 2_000_000n, triggerLimitBurst: p.triggerLimitBurst ?? 200,
   };
 }
 
@@ -109,6 +122,7 @@ export function toEngineUnit(u: Unit): EngineUnit {
     description: u.unit.description,
     serviceSpec,
     timerSpec: timerSpec(u),
+    pathSpec: pathSpec(u),
     source: u,
     successAction: u.unit.successAction,
     failureAction: u.unit.failureAction,

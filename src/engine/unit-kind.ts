@@ -13,8 +13,9 @@ import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ChildExitEvent, PidFileContent, SignalName, TimerHandle } from './system.js';
+import type { ChildExitEvent, InotifyWatcher, PidFileContent, SignalName, TimerHandle } from './system.js';
 import type { TimerSpec } from './kinds/timer/spec.js';
+import type { PathSpec } from './kinds/path/spec.js';
 
 export type { UnitResult };
 
@@ -119,6 +120,8 @@ export interface EngineUnit extends GraphUnit {
   readonly serviceSpec?: ServiceSpec;
   /** Timers: their elapse settings (src/engine/kinds/timer). */
   readonly timerSpec?: TimerSpec;
+  /** Paths: what they watch (src/engine/kinds/path). */
+  readonly pathSpec?: PathSpec;
   /** The loaded model, for the native system (exec context) and the status snapshot. */
   readonly source?: Unit;
   /** SuccessAction=, FailureAction=, with their exit statuses (systemd.unit(5)). */
@@ -205,6 +208,8 @@ export interface KindContext {
   /** Persistent= timers: the realtime µs of the stamp's last trigger (undefined: no stamp), and writing it. */
   readTimerStamp(u: UnitRuntime): bigint | undefined;
   writeTimerStamp(u: UnitRuntime, realtimeUs: bigint): void;
+  /** Path units: an inotify instance whose events reach `onEvents` guarded; undefined: none here. */
+  inotify(u: UnitRuntime, onEvents: (events: readonly number[]) => void): InotifyWatcher | undefined;
 }
 
 export interface UnitKind<S = unknown> {

@@ -17,7 +17,7 @@ import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
 import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, type ChildExitEvent, type InotifyWatcher, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
 export interface NativeSystemOptions {
@@ -337,6 +337,11 @@ export class NativeSystem implements System {
     }
   }
 
+
+  openInotify(onEvents: (events: readonly number[]) => void): InotifyWatcher {
+    const h = native.inotifyOpen(onEvents);
+    return { add: (path, mask) => native.inotifyAddWatch(h, path, mask), close: () => native.inotifyClose(h) };
+  }
 
   onChildExit(handler: (e: ChildExitEvent) => void): void {
     this.exitHandler = handler;

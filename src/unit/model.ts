@@ -214,6 +214,11 @@ export interface PathSection {
   readonly watches: readonly Located<{ readonly kind: PathWatchKind; readonly path: string }>[];
   readonly unit?: string;
   readonly makeDirectory: boolean;
+  /** DirectoryMode=: what MakeDirectory= creates directories with (0755). */
+  readonly directoryMode: number;
+  /** TriggerLimitIntervalSec=/TriggerLimitBurst=: undefined, systemd's 2 s and 200. */
+  readonly triggerLimitIntervalUSec?: Usec;
+  readonly triggerLimitBurst?: number;
 }
 
 /** systemd.mount(5). */

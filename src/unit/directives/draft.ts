@@ -109,7 +109,7 @@ export function newDraft(): Draft {
       triggers: [], persistent: false, accuracyUSec: 60_000_000n, randomizedDelayUSec: 0n, fixedRandomDelay: false,
       remainAfterElapse: true, wakeSystem: false, onClockChange: false, onTimezoneChange: false,
     },
-    path: { watches: [], makeDirectory: false },
+    path: { watches: [], makeDirectory: false, directoryMode: 0o755 },
     mount: {},
     automount: {},
     swap: {},
