@@ -1,6 +1,6 @@
 // Bad timer and path units at boot, with svcd as PID 1 of a PID namespace, against real systemd 252
 // booted on the same tree (test/fixtures/timers/bad/units), recorded by
-// scripts/record-timer-bad-input.sh (re-run live where systemd-ns can run; SVCD_LIVE_ORACLE=0 skips):
+// scripts/record-timer-fixtures.sh bad (re-run live where systemd-ns can run; SVCD_LIVE_ORACLE=0 skips):
 // a timer or path whose unit is not loaded is refused at start ("Refusing to start, unit … to trigger
 // not loaded.") and stays dead; an unparsable OnCalendar= is reported at its file:line and, with no
 // value left, the timer is refused (bad-setting); beside a good value it only loses that line; a
@@ -60,8 +60,9 @@ describe('bad timer and path units at boot, against systemd 252', () => {
 
 describe.runIf(liveOracle)('the recording against a live systemd', () => {
   it('is what systemd answers today', () => {
-    const out = join(dir, 'live');
-    const r = spawnSync(join(repo, 'scripts/record-timer-bad-input.sh'), [out], { encoding: 'utf8' });
+    const live = join(dir, 'live');
+    const out = join(live, 'bad');
+    const r = spawnSync(join(repo, 'scripts/record-timer-fixtures.sh'), ['bad', live], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(byUnit(readFileSync(join(out, 'show.txt'), 'utf8'))).toEqual(byUnit(readFileSync(join(fixtures, 'show.txt'), 'utf8')));
     expect(readFileSync(join(out, 'log.txt'), 'utf8')).toBe(readFileSync(join(fixtures, 'log.txt'), 'utf8'));

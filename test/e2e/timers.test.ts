@@ -1,5 +1,5 @@
 // Timer units with svcd as PID 1 of a PID namespace, against real systemd 252 booted on the same tree
-// (test/fixtures/timers/units), recorded by scripts/record-timer-fixtures.sh (re-run live where
+// (test/fixtures/timers/units), recorded by scripts/record-timer-fixtures.sh states (re-run live where
 // systemd-ns can run; SVCD_LIVE_ORACLE=0 skips): OnActiveSec= timers fire their services 3 s after the
 // boot, and the timers move waiting → running/elapsed/dead as systemd's do; `show` of the Timer
 // interface and `list-timers` (with and without --all) are compared one look right after the boot and
@@ -126,7 +126,7 @@ describe('timers with svcd as PID 1, against systemd 252', () => {
 describe.runIf(liveOracle)('the recording against a live systemd', () => {
   it('is what systemd answers today', () => {
     const out = join(dir, 'live');
-    const r = spawnSync(join(repo, 'scripts/record-timer-fixtures.sh'), [out], { encoding: 'utf8' });
+    const r = spawnSync(join(repo, 'scripts/record-timer-fixtures.sh'), ['states', out], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     for (const when of ['start', 'fired']) {
       expect(byUnit(readFileSync(join(out, `show-${when}.txt`), 'utf8'))).toEqual(byUnit(readFileSync(join(fixtures, `show-${when}.txt`), 'utf8')));
