@@ -241,4 +241,9 @@ export interface UnitKind<S = unknown> {
    */
   serialize?(u: UnitRuntime<S>): unknown;
   deserialize?(u: UnitRuntime<S>, saved: unknown): void;
+  /**
+   * After daemon-reexec restored every unit: take up what the restored state needs besides its
+   * processes (systemd's coldplug) — a waiting timer's OS timer, a path unit's watches.
+   */
+  coldplug?(u: UnitRuntime<S>, ctx: KindContext): void;
 }

@@ -182,4 +182,22 @@ export const pathKind: UnitKind<PathState> = {
     if (sub(u) === 'failed') setState(u, ctx, 'dead');
     u.result = 'success';
   },
+
+  serialize(u) {
+    return { previous: u.state.previous.map((p) => p.exists), limitBegin: String(u.state.limitBegin), limitCount: u.state.limitCount };
+  },
+
+  deserialize(u, saved) {
+    const v = saved as { previous?: unknown; limitBegin?: unknown; limitCount?: unknown };
+    if (Array.isArray(v.previous)) u.state.previous = v.previous.map((e) => ({ exists: e === true }));
+    if (typeof v.limitBegin === 'string' && /^\d+$/.test(v.limitBegin)) u.state.limitBegin = BigInt(v.limitBegin);
+    if (typeof v.limitCount === 'number') u.state.limitCount = v.limitCount;
+  },
+
+  // The previous svcd's watches went with its process: set them again and look, as at a start.
+  coldplug(u, ctx) {
+    if (sub(u) !== 'waiting' && sub(u) !== 'running') return;
+    if (u.state.previous.length !== spec(u).watches.length) u.state.previous = spec(u).watches.map(() => ({ exists: false }));
+    enterWaiting(u, ctx, true, false);
+  },
 };

@@ -215,4 +215,27 @@ export const timerKind: UnitKind<TimerState> = {
     if (sub(u) === 'failed') setState(u, ctx, 'dead');
     u.result = 'success';
   },
+
+  // What outlives a settled timer: its last trigger, when it left inactive, which one-shot values
+  // are spent, each value's last elapse (µs as decimal strings: JSON has no bigint).
+  serialize(u) {
+    const s = u.state;
+    const stamp = (t: Timestamp) => [String(t.realtimeUs), String(t.monotonicUs)];
+    return { lastTrigger: stamp(s.lastTrigger), inactiveExit: stamp(s.inactiveExit), disabled: s.disabled, valueNext: s.valueNext.map(String) };
+  },
+
+  deserialize(u, saved) {
+    const v = saved as { lastTrigger?: unknown; inactiveExit?: unknown; disabled?: unknown; valueNext?: unknown };
+    const big = (x: unknown): bigint => (typeof x === 'string' && /^\d+$/.test(x) ? BigInt(x) : 0n);
+    const stamp = (x: unknown): Timestamp => (Array.isArray(x) ? { realtimeUs: big(x[0]), monotonicUs: big(x[1]) } : NEVER);
+    u.state.lastTrigger = stamp(v.lastTrigger);
+    u.state.inactiveExit = stamp(v.inactiveExit);
+    if (Array.isArray(v.disabled)) u.state.disabled = v.disabled.map((d) => d === true);
+    if (Array.isArray(v.valueNext)) u.state.valueNext = v.valueNext.map(big);
+  },
+
+  // A waiting timer arms its OS timer again (the previous svcd's went with its process).
+  coldplug(u, ctx) {
+    if (sub(u) === 'waiting') enterWaiting(u, ctx);
+  },
 };
