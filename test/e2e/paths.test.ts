@@ -4,12 +4,13 @@
 // with DirectoryMode=, PathChanged= only once a writer closes the file, PathModified= at the first
 // write already, a watch on a path whose directory appears only later, and TriggerLimitBurst=
 // failing a path unit whose condition never stops holding (Result=trigger-limit-hit).
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace, sleep, type SvcdInNamespace } from '../support/svcd-ns.js';
+import { runCount, until } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcd-paths-'));
 const out = join(dir, 'out');
@@ -41,14 +42,7 @@ buildTree(dir, {
 });
 
 let svcd: SvcdInNamespace;
-const runs = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8').split('\n').filter(Boolean).length : 0);
-const until = async (pred: () => boolean | Promise<boolean>, ms = 15000) => {
-  for (let t = 0; t < ms; t += 50) {
-    if (await pred()) return true;
-    await sleep(50);
-  }
-  return pred();
-};
+const runs = (name: string) => runCount(out, name);
 /** [ActiveState, SubState, Result]. */
 const state = async (unit: string) => {
   const props = Object.fromEntries((await svcd.svcctl('show', '-p', 'ActiveState,SubState,Result', unit)).stdout.trim().split('\n').map((l) => l.split('=')));

@@ -1,12 +1,13 @@
 // Timers and path units across daemon-reexec, with svcd as PID 1 of a PID namespace: the new svcd
 // takes them over waiting and they go on working — a timer armed before the exec fires after it, a
 // timer that fired before keeps its LastTriggerUSec=, a path unit watches again (systemd's coldplug).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
-import { bootInNamespace, sleep, type SvcdInNamespace } from '../support/svcd-ns.js';
+import { bootInNamespace, type SvcdInNamespace } from '../support/svcd-ns.js';
+import { runCount, until } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcd-timer-reexec-'));
 const out = join(dir, 'out');
@@ -25,14 +26,7 @@ buildTree(dir, {
 });
 
 let svcd: SvcdInNamespace;
-const runs = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8').split('\n').filter(Boolean).length : 0);
-const until = async (pred: () => boolean | Promise<boolean>, ms = 20000) => {
-  for (let t = 0; t < ms; t += 100) {
-    if (await pred()) return true;
-    await sleep(100);
-  }
-  return pred();
-};
+const runs = (name: string) => runCount(out, name);
 const show = async (unit: string, props: string) => (await svcd.svcctl('show', '-p', props, unit)).stdout;
 let earlyBefore = '';
 
