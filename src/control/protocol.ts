@@ -55,6 +55,18 @@ export interface Methods {
   shutdown: { params: { how: 'exit' | 'poweroff' | 'halt' | 'reboot'; code?: number }; result: Record<string, never> };
   /** list-timers: soonest first; `next`/`last` realtime µs as decimal strings ("0" or 2^64-1: none). */
   'list-timers': { params: { all?: boolean; patterns?: string[] }; result: { id: string; next: string; last: string; activates: string[] }[] };
+  /** Every unit in memory with what systemd-analyze's time verbs read of it (ListUnits + properties). */
+  'unit-times': { params: Record<string, never>; result: UnitTimesRow[] };
+}
+
+/** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */
+export interface UnitTimesRow {
+  readonly id: string;
+  readonly inactiveExit: string;
+  readonly activeEnter: string;
+  readonly activeExit: string;
+  readonly inactiveEnter: string;
+  readonly after: readonly string[];
 }
 
 export type Method = keyof Methods;

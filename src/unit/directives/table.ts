@@ -17,11 +17,13 @@ import type { DirectiveRow } from './behaviour.js';
 import { UNIT_ROWS } from './unit-rows.js';
 import { EXEC_ROWS } from './exec-rows.js';
 import { NOT_YET_ROWS } from './not-yet-rows.js';
+import { SECCOMP_ROWS } from './seccomp-rows.js';
+import { MOUNT_ROWS } from './mount-rows.js';
 import { fallbackRows } from './fallback-rows.js';
 import { TIMER_ROWS } from './timer-rows.js';
 import { PATH_ROWS } from './path-rows.js';
 
-const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...TIMER_ROWS, ...PATH_ROWS];
+const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...SECCOMP_ROWS, ...MOUNT_ROWS, ...TIMER_ROWS, ...PATH_ROWS];
 const rows = [...written, ...fallbackRows(new Set(written.map((r) => `${r.section}.${r.key}`)))];
 
 export const DIRECTIVES: readonly DirectiveRow[] = rows;
