@@ -3,11 +3,11 @@
 # units, booted by systemd-ns on a tree under test/fixtures/timers/, into OUTDIR (default: that
 # directory). Without a first argument, both.
 #
-# states: test/fixtures/timers/units (shared with test/e2e/timers.test.ts): timers that fire 3 s after
+# states: test/fixtures/timers/units (shared with test/e2e/timers.test.ts): timers that fire 5 s after
 #   they start (a oneshot service, one that keeps running, one that does not remain after its elapse),
 #   one waiting for a far calendar date, one repeating every hour, one not started (its service is not
 #   shown: systemd collects the unloaded timer between the two calls, and its TriggeredBy= with it). A
-#   look at once (all waiting) and another 8 s later (fired), each as `systemctl show` of the timers
+#   look at once (all waiting) and another 10 s later (fired), each as `systemctl show` of the timers
 #   and their services, `status` of some, and list-timers with and without --all. Times differ from
 #   run to run: the test compares states, and list-timers' layout.
 # bad: test/fixtures/timers/bad/units (shared with test/e2e/timer-bad-input.test.ts): timers naming no
@@ -42,7 +42,7 @@ states() {
     }
     pid=$(TZ=UTC "$ns/systemd-ns.sh" --console null "$work/units" 2>"$work/ns.err")
     look start
-    sleep 8
+    sleep 10
     look fired
     "$ns/systemd-ns.sh" --stop "$pid"
     pid=

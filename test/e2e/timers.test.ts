@@ -1,9 +1,9 @@
 // Timer units with svcd as PID 1 of a PID namespace, against real systemd 252 booted on the same tree
 // (test/fixtures/timers/units), recorded by scripts/record-timer-fixtures.sh states (re-run live where
-// systemd-ns can run; SVCD_LIVE_ORACLE=0 skips): OnActiveSec= timers fire their services 3 s after the
+// systemd-ns can run; SVCD_LIVE_ORACLE=0 skips): OnActiveSec= timers fire their services 5 s after the
 // boot, and the timers move waiting → running/elapsed/dead as systemd's do; `show` of the Timer
 // interface and `list-timers` (with and without --all) are compared one look right after the boot and
-// one 8 s later. Times differ from run to run, so the comparison keeps whether a time is set, and
+// one 10 s later. Times differ from run to run, so the comparison keeps whether a time is set, and
 // list-timers' layout (columns, their order, widths from their widest cell, the legend).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   process.env.TZ = 'UTC';
   svcd = await bootInNamespace(dir, join(dir, 'units'), 'multi-user.target');
   looks.start = await look();
-  await sleep(8000);
+  await sleep(10000);
   looks.fired = await look();
 }, 60_000);
 afterAll(async () => {
