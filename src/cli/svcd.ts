@@ -172,6 +172,7 @@ async function main(): Promise<void> {
       log.info({ unit }, n.text);
     },
     cgroups: cgroups.ok ? cgroups.tree : undefined,
+    timerStampDir: join(opts.stateDir, 'timers'),
   });
   const container = detectContainer();
   const generatorEnv = generatorEnvironment({

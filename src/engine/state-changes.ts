@@ -19,6 +19,7 @@ import type { ActiveState, JobType } from './job.js';
 import type { EngineObserver, Queues, StateChange } from './queues.js';
 import type { Job, RunQueue } from './run-queue.js';
 import { isDown, isUp, type Runtime, type UnitTable } from './unit-table.js';
+import type { KindContext } from './unit-kind.js';
 
 /** The one place a unit's state changes. */
 export function setState(r: Runtime, sub: string, queues: Queues, observer: EngineObserver): void {
@@ -39,6 +40,7 @@ export class StateChanges {
     private readonly queues: Queues,
     private readonly jobs: RunQueue,
     private readonly log: (line: string) => void,
+    private readonly ctx: KindContext,
   ) {}
 
   /** Takes in one queued change (see the header). */
@@ -73,6 +75,11 @@ export class StateChanges {
     }
     if (to === 'active' && from !== 'active') {
       if (r.model.stopWhenUnneeded) this.queues.unneeded.add(r.id);
+    }
+    // The timers, sockets and paths that trigger this unit hear of every change (trigger_notify).
+    for (const o of graph.deps(r.id, 'TriggeredBy')) {
+      const t = this.table.get(o);
+      if (t) t.kind.triggerNotify?.(t, r, this.ctx);
     }
   }
 

@@ -118,4 +118,15 @@ export interface System {
    * for them (SCM_CREDENTIALS; uid -1 when it sent none), and the raw message.
    */
   onNotify(handler: (pid: number, message: string, uid: number) => void): void;
+  /** Persistent= timers: the stamp file's time (realtime µs; undefined: none), and setting it (creating the file). */
+  readTimerStamp(unit: string): bigint | undefined;
+  writeTimerStamp(unit: string, realtimeUs: bigint): void;
+  /** Path units: an inotify instance whose events come as [wd, mask, …] (absent: the system has none). */
+  openInotify?(onEvents: (events: readonly number[]) => void): InotifyWatcher;
+}
+
+/** One inotify instance: add() answers the watch descriptor, or -errno; close() ends its watches. */
+export interface InotifyWatcher {
+  add(path: string, mask: number): number;
+  close(): void;
 }

@@ -16,8 +16,9 @@ import type { CgroupTree } from '../exec/cgroup.js';
 import * as native from '../exec/native.js';
 import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
+import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, SpawnResourceFailure, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, SpawnResourceFailure, type ChildExitEvent, type InotifyWatcher, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
 export interface NativeSystemOptions {
@@ -33,6 +34,8 @@ export interface NativeSystemOptions {
   readonly notice?: (unit: string, notice: UnitNotice) => void;
   /** A cgroup per unit (src/exec/cgroup.ts), where svcd has a cgroup of its own; none: tracking by session and INVOCATION_ID. */
   readonly cgroups?: CgroupTree;
+  /** Where Persistent= timers keep their stamps (svcd's state directory/timers); none: stamps are not kept. */
+  readonly timerStampDir?: string;
 }
 
 /**
@@ -335,6 +338,27 @@ export class NativeSystem implements System {
     return readPidFile(path);
   }
 
+  private stamps?: TimerStamps;
+
+  readTimerStamp(unit: string): bigint | undefined {
+    if (!this.opts.timerStampDir) return undefined;
+    return (this.stamps ??= new TimerStamps(this.opts.timerStampDir)).read(unit);
+  }
+
+  writeTimerStamp(unit: string, realtimeUs: bigint): void {
+    if (!this.opts.timerStampDir) return;
+    try {
+      (this.stamps ??= new TimerStamps(this.opts.timerStampDir)).write(unit, realtimeUs);
+    } catch (e) {
+      this.opts.notice?.(unit, { text: `Failed to write timer stamp in ${this.opts.timerStampDir}: ${(e as Error).message}` });
+    }
+  }
+
+
+  openInotify(onEvents: (events: readonly number[]) => void): InotifyWatcher {
+    const h = native.inotifyOpen(onEvents);
+    return { add: (path, mask) => native.inotifyAddWatch(h, path, mask), close: () => native.inotifyClose(h) };
+  }
 
   onChildExit(handler: (e: ChildExitEvent) => void): void {
     this.exitHandler = handler;

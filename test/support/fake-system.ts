@@ -91,9 +91,24 @@ export class FakeSystem implements System {
     if ((signal === 'SIGABRT' || signal === 'SIGQUIT') && !p.behaviour.ignores?.includes(signal)) this.exitLater(pid, 0, 0, SIGNAL_NUMBERS[signal]);
   }
 
-  /** Wall-clock time: the real one (nothing in the engine's decisions depends on it). */
+  /** Wall-clock time: starts at `realtimeBaseUs` (the real clock by default) and runs with the fake clock; `setWallClock` steps it. */
+  realtimeBaseUs = BigInt(Date.now()) * 1000n;
   realtimeUs(): bigint {
-    return BigInt(Date.now()) * 1000n;
+    return this.realtimeBaseUs + BigInt(Math.round(this.clock * 1000));
+  }
+
+  /** Steps the wall clock to `us` now (the monotonic clock does not move). */
+  setWallClock(us: bigint): void {
+    this.realtimeBaseUs = us - BigInt(Math.round(this.clock * 1000));
+  }
+
+  /** Persistent= stamps, by unit (realtime µs). */
+  readonly timerStamps = new Map<string, bigint>();
+  readTimerStamp(unit: string): bigint | undefined {
+    return this.timerStamps.get(unit);
+  }
+  writeTimerStamp(unit: string, realtimeUs: bigint): void {
+    this.timerStamps.set(unit, realtimeUs);
   }
 
   /** The live processes spawned or adopted for the unit, and the known pids still alive. */
