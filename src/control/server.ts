@@ -204,10 +204,17 @@ export function startControlServer(path: string, api: ManagerApi, log: (text: st
     serve(sock, table, log, limits);
   });
   server.on('error', (e) => log(`control socket: ${e.message}`));
-  // Only the owner may connect; the peer check below is what actually decides.
+  // Only the owner may connect; the peer check below is what actually decides. Node binds a unix
+  // socket inside listen() itself, so the umask is put back as soon as it returns: left until the
+  // 'listening' callback, it also applied to whatever the boot created in between (a path unit's
+  // MakeDirectory= came out 0600).
   const oldUmask = process.umask(0o177);
-  server.listen(path, () => {
+  try {
+    server.listen(path);
+  } finally {
     process.umask(oldUmask);
+  }
+  server.once('listening', () => {
     try {
       chmodSync(path, 0o600);
     } catch (e) {
