@@ -26,6 +26,7 @@ import { SIGNALS, SIGRTMIN } from '../shared/signal.js';
 import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
+import { serveManagerBus } from '../dbus/index.js';
 import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
@@ -58,8 +59,8 @@ function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: s
  * What sd_booted() and Debian's init-functions look for (/run/systemd/system/), and the container
  * type (/run/systemd/container). Only as PID 1: on a host, /run/systemd belongs to the host's manager.
  */
-function announceManager(): void {
-  if (process.pid !== 1) return;
+function announceManager(force: boolean): void {
+  if (process.pid !== 1 && !force) return;
   try {
     // The runtime unit directory: systemd has it because it is in the search path.
     mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
@@ -116,7 +117,10 @@ async function main(): Promise<void> {
 
   const m = config.manager;
   mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
-  announceManager();
+  // systemd's private bus is the system manager's place: PID 1's unless a test shares the host's
+  // /run (--journal-dir says so, as for journald's sockets) or --manager-bus asks for it.
+  const ownsSystemdPaths = opts.managerBus || (process.pid === 1 && opts.journalDir === undefined);
+  announceManager(opts.managerBus);
   const notifySocket = join(opts.runtimeDir, 'notify');
   const managerEnv: Record<string, string> = {};
   for (const a of m.defaultEnvironment) managerEnv[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
@@ -227,6 +231,7 @@ async function main(): Promise<void> {
         const streams = journal?.handOver() ?? [];
         writeFileSync(file, encodeState({ manager: state, streams } satisfies ReexecState), { mode: 0o600 });
         control.close();
+        bus.close();
         stopWatching();
         journal?.close();
         const args = process.argv.slice(2).filter((a, i, all) => a !== '--deserialize' && all[i - 1] !== '--deserialize' && !a.startsWith('--deserialize='));
@@ -239,12 +244,14 @@ async function main(): Promise<void> {
     onExit: (code) => {
       stopWatching();
       control.close();
+      bus.close();
       journal?.close();
       process.stdout.write(`svcd: exiting with status ${code}.\n`);
       process.exit(code);
     },
   });
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
+  const bus = serveManagerBus(ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), manager, (text) => log.warn(text));
 
   watchSignals(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGRTMIN+3', 'SIGRTMIN+4', 'SIGRTMIN+5'], (sig, name) => {
     if (sig === SIGNALS.SIGHUP) {

@@ -26,13 +26,20 @@ export interface DaemonOptions {
    * host they are journald's; a --journal-dir run is a test sharing the host's /run and /dev).
    */
   readonly journalSockets: boolean;
+  /**
+   * --manager-bus (svcd extension): serve org.freedesktop.systemd1 on /run/systemd/private and
+   * create /run/systemd/system/ whatever else is set (a test with a /run of its own). Without it
+   * svcd does so only as PID 1 without --journal-dir, and otherwise serves the same objects on
+   * RUNTIME_DIR/systemd/private.
+   */
+  readonly managerBus: boolean;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--version]
+            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--manager-bus] [--version]
 `;
 
 export function parseDaemonOptions(
@@ -53,6 +60,7 @@ export function parseDaemonOptions(
         plan: { type: 'boolean' },
         deserialize: { type: 'string' },
         'journal-sockets': { type: 'boolean' },
+        'manager-bus': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -76,6 +84,7 @@ export function parseDaemonOptions(
     plan: v.plan ?? false,
     deserialize: v.deserialize,
     journalSockets: v['journal-sockets'] ?? false,
+    managerBus: v['manager-bus'] ?? false,
   });
 }
 
