@@ -42,6 +42,7 @@ beforeAll(async () => {
     'fails.service': '[Service]\nType=oneshot\nExecStart=/bin/false\n',
     'en.service': '[Service]\nExecStart=/bin/sleep 500\n[Install]\nWantedBy=x.target\n',
     'slow.service': '[Service]\nType=oneshot\nExecStart=/bin/sleep 3\n',
+    'deb.service': '[Unit]\nDescription=A packaged daemon\n[Service]\nExecStart=/bin/sleep 400\n[Install]\nWantedBy=x.target\n',
     'x.target': '[Unit]\nDescription=The test target\nWants=web.service\n',
   } });
   const machineId = readFileSync('/etc/machine-id', 'utf8').trim();
@@ -50,6 +51,8 @@ beforeAll(async () => {
     `mkdir -p /run/log/journal/${machineId}`,
     `mount --bind ${join(dir, 'journal')} /run/log/journal/${machineId}`,
     `mount --bind ${join(dir, 'units')} ${UNITS}`,
+    // deb-systemd-helper's own state (which units the admin left enabled) stays in the namespace.
+    'mount -t tmpfs tmpfs /var/lib/systemd',
     // --manager-bus: /run/systemd/private and /run/systemd/system/ although --journal-dir is given.
     'exec "$@" --manager-bus',
   ].join(' && ');
@@ -150,5 +153,26 @@ describe.skipIf(!systemctlPresent)('the real systemctl against svcd as PID 1', (
     expect(systemctl('show', 'web.service', '-p', 'Description').stdout).toBe('Description=A web server\n');
     expect(systemctl('daemon-reload')).toMatchObject({ rc: 0, stderr: '' });
     expect(systemctl('show', 'web.service', '-p', 'Description,NeedDaemonReload,ActiveState').stdout).toBe('Description=A web server, edited\nActiveState=active\nNeedDaemonReload=no\n');
+  }, 60_000);
+
+  it('Debian\'s maintainer-script helpers: deb-systemd-helper enables, deb-systemd-invoke starts and stops', async () => {
+    const inside = (cmd: string) => spawnSync('nsenter', ['-t', String(svcd.hostPid), '-m', '-p', 'sh', '-c', cmd], {
+      encoding: 'utf8', timeout: 30_000, env: { ...process.env, SYSTEMD_IGNORE_CHROOT: '1', DPKG_MAINTSCRIPT_PACKAGE: 'deb', DPKG_MAINTSCRIPT_NAME: 'postinst' },
+    });
+    // What dh_installsystemd writes into a package's postinst, in its order.
+    const postinst = inside([
+      'deb-systemd-helper unmask deb.service >/dev/null',
+      'if deb-systemd-helper --quiet was-enabled deb.service; then deb-systemd-helper enable deb.service; else deb-systemd-helper update-state deb.service; fi',
+      'test -d /run/systemd/system',
+      'systemctl --system daemon-reload',
+      'deb-systemd-invoke start deb.service',
+    ].join(' && '));
+    expect(postinst.stderr).toBe(`Created symlink ${UNITS}/x.target.wants/deb.service → ${UNITS}/deb.service.\n`);
+    expect(postinst.status).toBe(0);
+    expect((await svcctl('is-active', 'deb.service')).stdout).toBe('active\n');
+    expect(systemctl('is-enabled', 'deb.service').stdout).toBe('enabled\n');
+    // prerm: stop it.
+    expect(inside('deb-systemd-invoke stop deb.service')).toMatchObject({ status: 0, stderr: '' });
+    expect((await svcctl('is-active', 'deb.service')).stdout).toBe('inactive\n');
   }, 60_000);
 });
