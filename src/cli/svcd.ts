@@ -74,6 +74,8 @@ function announceManager(force: boolean): void {
 interface ReexecState {
   readonly manager: SerializedManager;
   readonly streams: readonly StreamHandOver[];
+  /** The D-Bus private socket, listening all along (absent from a state written before it existed). */
+  readonly bus?: number;
 }
 
 function readReexecState(path: string): ReexecState | undefined {
@@ -229,9 +231,8 @@ async function main(): Promise<void> {
         // The console too: something on the way (libuv, the spawner) marks stdio close-on-exec.
         for (const fd of [0, 1, 2]) keepAcrossExec(fd);
         const streams = journal?.handOver() ?? [];
-        writeFileSync(file, encodeState({ manager: state, streams } satisfies ReexecState), { mode: 0o600 });
+        writeFileSync(file, encodeState({ manager: state, streams, bus: bus.handOver() } satisfies ReexecState), { mode: 0o600 });
         control.close();
-        bus.close();
         stopWatching();
         journal?.close();
         const args = process.argv.slice(2).filter((a, i, all) => a !== '--deserialize' && all[i - 1] !== '--deserialize' && !a.startsWith('--deserialize='));
@@ -251,7 +252,7 @@ async function main(): Promise<void> {
     },
   });
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
-  const bus = serveManagerBus(ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), manager, (text) => log.warn(text));
+  const bus = serveManagerBus(ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), manager, (text) => log.warn(text), inherited?.bus);
 
   watchSignals(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGRTMIN+3', 'SIGRTMIN+4', 'SIGRTMIN+5'], (sig, name) => {
     if (sig === SIGNALS.SIGHUP) {

@@ -8,14 +8,18 @@ import { startBusServer, type BusServer } from './server.js';
 import { startSignals } from './signals.js';
 
 export interface ManagerBus {
+  /** daemon-reexec: the listening socket's fd for the next svcd (see BusServer.handOver). */
+  handOver(): number | undefined;
   close(): void;
 }
 
-export function serveManagerBus(path: string, api: ManagerApi, log: (text: string) => void): ManagerBus {
+/** `inheritedFd`: the socket the svcd before a daemon-reexec listened on. */
+export function serveManagerBus(path: string, api: ManagerApi, log: (text: string) => void, inheritedFd?: number): ManagerBus {
   // The signals are sent on a later turn of the event loop, by when `server` is set.
   const signals = startSignals(api, () => server, log);
-  const server: BusServer = startBusServer(path, objectDispatcher(api, signals.emit), log);
+  const server: BusServer = startBusServer(path, objectDispatcher(api, signals.emit), log, inheritedFd);
   return {
+    handOver: () => server.handOver(),
     close: () => {
       signals.close();
       server.close();

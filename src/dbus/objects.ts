@@ -12,7 +12,7 @@ import { BusError, DBUS_ERROR } from './errors.js';
 import { introspectXml, type IntrospectedInterface } from './introspect.js';
 import { MANAGER_METHODS, checkedName } from './manager-methods.js';
 import type { CallContext, Method } from './method.js';
-import { parseObjectPath, unitPath } from './paths.js';
+import { busLabelEscape, parseObjectPath, unitPath } from './paths.js';
 import { INTROSPECTABLE_IFACE, PEER_IFACE, PROPERTIES_IFACE, STANDARD_INTERFACES } from './standard-interfaces.js';
 import { jobMethods, unitMethods } from './unit-methods.js';
 import { variant, type Variant } from './values.js';
@@ -91,12 +91,19 @@ function rootObject(path: string): BusObject {
   return { interfaces: STANDARD_INTERFACES, props: [], children: [next] };
 }
 
+/** The unit and job directories (busctl tree walks them): children only, as systemd's enumerators. */
+function directoryObject(api: ManagerApi, kind: 'units' | 'jobs'): BusObject {
+  const children = kind === 'units' ? api.units().map((st) => busLabelEscape(st.id)) : api.jobs().map((j) => String(j.id));
+  return { interfaces: STANDARD_INTERFACES, props: [], children };
+}
+
 function objectAt(api: ManagerApi, path: string): BusObject {
   const ref = parseObjectPath(path);
   if (!ref) throw new BusError(DBUS_ERROR.unknownObject, `Unknown object '${path}'.`);
   switch (ref.kind) {
     case 'root': return rootObject(path);
     case 'manager': return managerObject(api);
+    case 'units': case 'jobs': return directoryObject(api, ref.kind);
     case 'unit': return unitObject(api, ref.name);
     case 'job': return jobObject(api, ref.id);
   }

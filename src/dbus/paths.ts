@@ -39,6 +39,9 @@ export const jobPath = (id: number): string => JOB_PREFIX + String(id);
 export type ObjectRef =
   | { readonly kind: 'root' }
   | { readonly kind: 'manager' }
+  /** /org/freedesktop/systemd1/unit and …/job: their children are the units and jobs there are. */
+  | { readonly kind: 'units' }
+  | { readonly kind: 'jobs' }
   | { readonly kind: 'unit'; readonly name: string }
   | { readonly kind: 'job'; readonly id: number };
 
@@ -46,6 +49,8 @@ export type ObjectRef =
 export function parseObjectPath(path: string): ObjectRef | undefined {
   if (path === MANAGER_PATH) return { kind: 'manager' };
   if (path === '/' || path === '/org' || path === '/org/freedesktop') return { kind: 'root' };
+  if (`${path}/` === UNIT_PREFIX) return { kind: 'units' };
+  if (`${path}/` === JOB_PREFIX) return { kind: 'jobs' };
   if (path.startsWith(UNIT_PREFIX)) {
     const name = busLabelUnescape(path.slice(UNIT_PREFIX.length));
     return name === undefined || name === '' ? undefined : { kind: 'unit', name };

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import { peerCredentials } from '../exec/native.js';
+import { keepAcrossExec, peerCredentials } from '../exec/native.js';
 import { BusConnection, type Caller, type Dispatch } from './connection.js';
 import type { OutgoingMessage } from './wire.js';
 
@@ -20,17 +20,25 @@ export interface BusServer {
   broadcast(m: OutgoingMessage): void;
   /** How many peers are connected now. */
   connections(): number;
+  /**
+   * daemon-reexec: the listening socket's fd, kept open across the exec for the next svcd to
+   * listen on, so a client connecting meanwhile waits in the backlog instead of finding no socket.
+   */
+  handOver(): number | undefined;
   close(): void;
 }
 
-export function startBusServer(path: string, dispatch: Dispatch, log: (text: string) => void, maxConnections = MAX_BUS_CONNECTIONS): BusServer {
+/** `inheritedFd`: the socket a previous svcd handed over (daemon-reexec), listened on as it is. */
+export function startBusServer(path: string, dispatch: Dispatch, log: (text: string) => void, inheritedFd?: number, maxConnections = MAX_BUS_CONNECTIONS): BusServer {
   // One GUID per server, as the spec asks: clients compare it to know they reached the same one.
   const guid = randomBytes(16).toString('hex');
   const peers = new Set<BusConnection>();
-  mkdirSync(dirname(path), { recursive: true });
-  // Whatever the umask was (the control socket narrows it while it binds): others must reach the socket.
-  chmodSync(dirname(path), 0o755);
-  rmSync(path, { force: true });
+  if (inheritedFd === undefined) {
+    mkdirSync(dirname(path), { recursive: true });
+    // Whatever the umask was (the control socket narrows it while it binds): others must reach the socket.
+    chmodSync(dirname(path), 0o755);
+    rmSync(path, { force: true });
+  }
   const server: Server = createServer((sock: Socket) => {
     sock.on('error', () => {});
     if (peers.size >= maxConnections) {
@@ -52,7 +60,8 @@ export function startBusServer(path: string, dispatch: Dispatch, log: (text: str
     sock.once('close', () => peers.delete(conn));
   });
   server.on('error', (e) => log(`D-Bus socket ${path}: ${e.message}`));
-  server.listen(path, () => {
+  if (inheritedFd !== undefined) server.listen({ fd: inheritedFd });
+  else server.listen(path, () => {
     // Anyone may connect and read; what changes the system asks for uid 0 call by call.
     try {
       chmodSync(path, 0o666);
@@ -65,6 +74,11 @@ export function startBusServer(path: string, dispatch: Dispatch, log: (text: str
       for (const p of peers) if (p.authenticated && !p.closed) p.send(m);
     },
     connections: () => peers.size,
+    handOver: () => {
+      const fd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd;
+      if (fd === undefined || fd < 0 || keepAcrossExec(fd) !== 0) return undefined;
+      return fd;
+    },
     close: () => {
       server.close();
     },

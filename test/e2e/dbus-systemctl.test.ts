@@ -175,4 +175,14 @@ describe.skipIf(!systemctlPresent)('the real systemctl against svcd as PID 1', (
     expect(inside('deb-systemd-invoke stop deb.service')).toMatchObject({ status: 0, stderr: '' });
     expect((await svcctl('is-active', 'deb.service')).stdout).toBe('inactive\n');
   }, 60_000);
+
+  it('daemon-reexec: the next systemctl, run at once, reaches the new svcd (the socket is handed over)', async () => {
+    const before = (await svcctl('show', 'web.service', '-p', 'MainPID', '--value')).stdout;
+    expect(systemctl('daemon-reexec')).toMatchObject({ rc: 0, stderr: '' });
+    expect(systemctl('is-active', 'web.service')).toMatchObject({ rc: 0, stdout: 'active\n', stderr: '' });
+    expect(systemctl('show', 'web.service', '-p', 'MainPID', '--value').stdout).toBe(before);
+    // spawnSync held the event loop: svcd's console output is read only now.
+    for (let t = 0; t < 50 && !/re-executed, took over/.test(svcd.console()); t++) await sleep(100);
+    expect(svcd.console()).toMatch(/re-executed, took over/);
+  }, 30_000);
 });

@@ -52,6 +52,13 @@ describe('busctl against the private bus', () => {
     expect(r.stdout).toMatch(/^\.SystemState\s+property\s+s\s+"running"/m);
   });
 
+  it('tree walks down to every unit and job object', () => {
+    const r = busctl(['tree', 'org.freedesktop.systemd1']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/\/org\/freedesktop\/systemd1\/unit\/web_2eservice$/m);
+    expect(r.stdout).toMatch(/\/org\/freedesktop\/systemd1\/unit\/x_2etarget$/m);
+  });
+
   it('GetUnit answers the unit\'s escaped path; its properties read there', () => {
     const r = busctl(['call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'GetUnit', 's', 'web.service']);
     expect(r.stdout).toBe('o "/org/freedesktop/systemd1/unit/web_2eservice"\n');
