@@ -252,7 +252,7 @@ async function main(): Promise<void> {
     },
   });
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
-  const bus = serveManagerBus(ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), manager, (text) => log.warn(text), inherited?.bus);
+  const bus = serveManagerBus({ path: ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), systemBus: ownsSystemdPaths, inheritedFd: inherited?.bus }, manager, (text) => log.warn(text));
 
   watchSignals(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGRTMIN+3', 'SIGRTMIN+4', 'SIGRTMIN+5'], (sig, name) => {
     if (sig === SIGNALS.SIGHUP) {

@@ -8,7 +8,7 @@
 import type { Socket } from 'node:net';
 import { SaslServer } from './sasl.js';
 import { encode, MessageReader, MessageType, NO_REPLY_EXPECTED, WireError, type BusMessage, type OutgoingMessage } from './wire.js';
-import { BusError, DBUS_ERROR } from './errors.js';
+import { answerTo, encodeAnswer } from './answer.js';
 
 /** Who called, as the kernel says (SO_PEERCRED when the connection was accepted). */
 export interface Caller {
@@ -131,23 +131,6 @@ export class BusConnection {
 
   private reply(call: BusMessage, answer: Reply | unknown): void {
     if (call.flags & NO_REPLY_EXPECTED || this.sock.destroyed) return;
-    const isReply = (a: unknown): a is Reply => typeof a === 'object' && a !== null && 'body' in a && 'signature' in a && !(a instanceof Error);
-    let out: OutgoingMessage;
-    if (isReply(answer)) {
-      out = { type: MessageType.methodReturn, replySerial: call.serial, signature: answer.signature, body: answer.body };
-    } else {
-      const e = answer instanceof BusError ? answer : new BusError(DBUS_ERROR.failed, answer instanceof Error ? answer.message : String(answer));
-      if (!(answer instanceof BusError)) this.log(`D-Bus ${call.interface ?? ''}.${call.member ?? ''} failed: ${e.message}`);
-      out = { type: MessageType.error, replySerial: call.serial, errorName: e.name, signature: 's', body: [e.message] };
-    }
-    let bytes: Buffer;
-    try {
-      bytes = encode(out, ++this.serial);
-    } catch (e) {
-      // A value the marshaller refuses is svcd's bug: the caller still gets an answer.
-      this.log(`D-Bus reply to ${call.member ?? ''} not encodable: ${(e as Error).message}`);
-      bytes = encode({ type: MessageType.error, replySerial: call.serial, errorName: DBUS_ERROR.failed, signature: 's', body: ['Reply could not be encoded.'] }, this.serial);
-    }
-    this.write(bytes);
+    this.write(encodeAnswer(answerTo(call, answer, this.log), ++this.serial, this.log));
   }
 }

@@ -37,3 +37,9 @@ declare module 'dbus-next/lib/dbus-buffer.js' {
 declare module 'dbus-next/lib/constants.js' {
   export const headerTypeName: readonly (string | null)[];
 }
+
+declare module 'dbus-next/lib/handshake.js' {
+  /** The client's side of the authentication conversation; `cb` gets the server's GUID. */
+  function clientHandshake(stream: import('node:net').Socket, opts: { authMethods?: string[] }, cb: (err: unknown, guid?: string) => void): void;
+  export = clientHandshake;
+}

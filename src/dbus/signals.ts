@@ -45,7 +45,10 @@ export interface SignalSource {
   close(): void;
 }
 
-export function startSignals(api: ManagerApi, bus: () => BusServer, log: (text: string) => void): SignalSource {
+/** Where signals go: every peer of the private socket, and the system bus when svcd is on it. */
+export type SignalSink = Pick<BusServer, 'broadcast' | 'connections'>;
+
+export function startSignals(api: ManagerApi, bus: () => SignalSink, log: (text: string) => void): SignalSource {
   const queue: Pending[] = [];
   const queuedUnits = new Set<string>();
   let scheduled = false;

@@ -25,6 +25,8 @@ export interface BusMessage {
   readonly errorName?: string;
   readonly replySerial?: number;
   readonly destination?: string;
+  /** Who sent it, as a bus daemon stamps it (absent on the peer-to-peer socket). */
+  readonly sender?: string;
   readonly signature: string;
   readonly body: readonly unknown[];
 }
@@ -131,6 +133,7 @@ function decode(b: Buffer): BusMessage {
     errorName: m.errorName,
     replySerial: m.replySerial,
     destination: m.destination,
+    sender: m.sender,
     signature: m.signature ?? '',
     body: m.body ?? [],
   };
