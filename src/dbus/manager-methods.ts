@@ -8,7 +8,7 @@ import type { JobInfo, RequestedJobType, UnitStatus } from '../engine/api.js';
 import { unitNameRefusal } from '../unit/name.js';
 import { fnmatch } from '../shared/glob.js';
 import { BusError, DBUS_ERROR, fromManagerError } from './errors.js';
-import { method, type CallContext, type Method } from './method.js';
+import { method, notSupported, type CallContext, type Method } from './method.js';
 import { jobPath, unitPath } from './paths.js';
 import { UNIT_FILE_METHODS } from './unit-file-methods.js';
 
@@ -47,6 +47,13 @@ function unitRow(st: UnitStatus): unknown[] {
 
 const jobRow = (j: JobInfo): unknown[] => [j.id, j.unit, j.type, j.state, jobPath(j.id), unitPath(j.unit)];
 
+/** GetUnitProcesses' a(sus): cgroup, pid, command line of each process of the unit. */
+export function unitProcesses(ctx: CallContext, name: string): unknown[][] {
+  const st = ctx.api.unit(name);
+  if (absent(st)) throw new BusError(NO_SUCH_UNIT, `Unit ${name} not loaded.`);
+  return st.processes.map((p) => [st.controlGroup, p.pid, p.cmdline]);
+}
+
 /** fnmatch-style patterns as systemctl sends them; states match ActiveState, SubState or LoadState. */
 function listed(ctx: CallContext, states: readonly string[], patterns: readonly string[]): unknown[][] {
   return ctx.api.units()
@@ -55,11 +62,6 @@ function listed(ctx: CallContext, states: readonly string[], patterns: readonly 
     .filter((st) => patterns.length === 0 || patterns.some((p) => fnmatch(p, st.id, { noescape: true })))
     .map(unitRow);
 }
-
-const notSupported = (name: string, inSig: string, out: string, mutating = true): Method =>
-  method(name, inSig, out, mutating, () => {
-    throw new BusError(DBUS_ERROR.notSupported, `${name} is not supported by svcd.`);
-  });
 
 export const MANAGER_METHODS: readonly Method[] = [
   method<[string]>('GetUnit', 's', 'o', false, ([name], ctx) => {
@@ -92,11 +94,20 @@ export const MANAGER_METHODS: readonly Method[] = [
     if (e) throw fromManagerError(e);
     return [];
   }),
-  method<[string]>('GetUnitProcesses', 's', 'a(sus)', false, ([name], ctx) => {
-    const st = ctx.api.unit(checkedName(name));
-    if (absent(st)) throw new BusError(NO_SUCH_UNIT, `Unit ${name} not loaded.`);
-    return [st.processes.map((p) => [st.controlGroup, p.pid, p.cmdline])];
+  method<[string]>('GetUnitProcesses', 's', 'a(sus)', false, ([name], ctx) => [unitProcesses(ctx, checkedName(name))]),
+  method<[Buffer]>('GetUnitByInvocationID', 'ay', 'o', false, ([id], ctx) => {
+    const hex = Buffer.from(id).toString('hex');
+    const st = hex.length === 32 ? ctx.api.units().find((u) => u.invocationId === hex) : undefined;
+    if (!st) throw new BusError('org.freedesktop.systemd1.NoUnitForInvocationID', `No unit with the specified invocation ID ${hex} known.`);
+    return [unitPath(st.id)];
   }),
+  method<[string]>('GetUnitByControlGroup', 's', 'o', false, ([cgroup], ctx) => {
+    const st = ctx.api.units().find((u) => u.controlGroup !== '' && u.controlGroup === cgroup);
+    if (!st) throw new BusError(NO_SUCH_UNIT, `Control group '${cgroup}' does not belong to any unit.`);
+    return [unitPath(st.id)];
+  }),
+  // The flags (SD_SYSTEMD_UNIT_THAW and kin) ask for what svcd has no use for: a plain start.
+  method<[string, string, bigint]>('StartUnitWithFlags', 'sst', 'o', true, ([unit, mode], ctx) => enqueue(ctx, unit, 'start', mode)),
   method('ListUnits', '', 'a(ssssssouso)', false, (_a, ctx) => [listed(ctx, [], [])]),
   method<[string[]]>('ListUnitsFiltered', 'as', 'a(ssssssouso)', false, ([states], ctx) => [listed(ctx, states, [])]),
   method<[string[], string[]]>('ListUnitsByPatterns', 'asas', 'a(ssssssouso)', false, ([states, patterns], ctx) => [listed(ctx, states, patterns)]),
@@ -158,4 +169,19 @@ export const MANAGER_METHODS: readonly Method[] = [
   notSupported('CleanUnit', 'sas', ''),
   notSupported('FreezeUnit', 's', ''),
   notSupported('ThawUnit', 's', ''),
+  notSupported('BindMountUnit', 'sssbb', ''),
+  notSupported('MountImageUnit', 'sssbba(ss)', ''),
+  notSupported('AttachProcessesToUnit', 'ssau', ''),
+  notSupported('AbandonScope', 's', ''),
+  notSupported('GetJobAfter', 'u', 'a(usssoo)', false),
+  notSupported('GetJobBefore', 'u', 'a(usssoo)', false),
+  notSupported('SetShowStatus', 's', ''),
+  notSupported('DumpUnitsMatchingPatterns', 'as', 's', false),
+  notSupported('DumpByFileDescriptor', '', 'h', false),
+  notSupported('DumpUnitsMatchingPatternsByFileDescriptor', 'as', 'h', false),
+  notSupported('EnqueueMarkedJobs', '', 'ao'),
+  notSupported('GetUnitFileLinks', 'sb', 'as', false),
+  notSupported('LookupDynamicUserByName', 's', 'u', false),
+  notSupported('LookupDynamicUserByUID', 'u', 's', false),
+  notSupported('GetDynamicUsers', '', 'a(us)', false),
 ];

@@ -5,6 +5,7 @@
  */
 import type { ManagerApi } from '../engine/api.js';
 import type { Caller } from './connection.js';
+import { BusError, DBUS_ERROR } from './errors.js';
 
 export interface CallContext {
   readonly api: ManagerApi;
@@ -38,6 +39,12 @@ export interface InterfaceSpec {
 export function method<A extends readonly unknown[]>(name: string, inSig: string, out: string, mutating: boolean, call: (args: A, ctx: CallContext) => readonly unknown[] | Promise<readonly unknown[]>): Method {
   return { name, in: inSig, out, mutating, call: (args, ctx) => call(args as unknown as A, ctx) };
 }
+
+/** A method systemd has and svcd does not do: listed (Introspect shows it) and answered with NotSupported. */
+export const notSupported = (name: string, inSig: string, out: string, mutating = true): Method =>
+  method(name, inSig, out, mutating, () => {
+    throw new BusError(DBUS_ERROR.notSupported, `${name} is not supported by svcd.`);
+  });
 
 /** Splits a signature into its complete types ("sas(uo)" → s, as, (uo)). */
 export function completeTypes(sig: string): string[] {

@@ -14,13 +14,14 @@ import { MANAGER_METHODS, checkedName } from './manager-methods.js';
 import type { CallContext, Method } from './method.js';
 import { busLabelEscape, parseObjectPath, unitPath } from './paths.js';
 import { INTROSPECTABLE_IFACE, PEER_IFACE, PROPERTIES_IFACE, STANDARD_INTERFACES } from './standard-interfaces.js';
-import { jobMethods, unitMethods } from './unit-methods.js';
+import { jobMethods, serviceMethods, unitMethods } from './unit-methods.js';
 import { variant, type Variant } from './values.js';
 import type { BusMessage } from './wire.js';
 
 export const MANAGER_IFACE = 'org.freedesktop.systemd1.Manager';
 export const UNIT_IFACE = 'org.freedesktop.systemd1.Unit';
 export const JOB_IFACE = 'org.freedesktop.systemd1.Job';
+export const SERVICE_IFACE = 'org.freedesktop.systemd1.Service';
 
 export const MANAGER_SIGNALS = [
   { name: 'UnitNew', sig: 'so' }, { name: 'UnitRemoved', sig: 'so' }, { name: 'JobNew', sig: 'uos' }, { name: 'JobRemoved', sig: 'uoss' },
@@ -71,7 +72,8 @@ function unitObject(api: ManagerApi, name: string): BusObject {
   const st: UnitStatus = api.unit(checkedName(name));
   const props = propsOf<UnitStatus>(unitRows(st), () => st);
   const type = typeInterface(st.id);
-  return { interfaces: [...STANDARD_INTERFACES, interfaceOf(type, [], props), interfaceOf(UNIT_IFACE, unitMethods(st.id), props)], props, children: [] };
+  const typeMethods = type === SERVICE_IFACE ? serviceMethods(st.id) : [];
+  return { interfaces: [...STANDARD_INTERFACES, interfaceOf(type, typeMethods, props), interfaceOf(UNIT_IFACE, unitMethods(st.id), props)], props, children: [] };
 }
 
 function jobObject(api: ManagerApi, id: number): BusObject {

@@ -11,7 +11,7 @@ import type { UnitStatus } from '../engine/api.js';
 import type { BusServer } from './server.js';
 import { MessageType, type OutgoingMessage } from './wire.js';
 import { MANAGER_PATH, jobPath, unitPath } from './paths.js';
-import { MANAGER_IFACE, UNIT_IFACE } from './objects.js';
+import { MANAGER_IFACE, SERVICE_IFACE, UNIT_IFACE } from './objects.js';
 import { variant } from './values.js';
 
 /** The properties a state change moves, sent with their values in PropertiesChanged. */
@@ -67,7 +67,7 @@ export function startSignals(api: ManagerApi, bus: () => SignalSink, log: (text:
           const path = unitPath(st.id);
           server.broadcast(signal(path, 'org.freedesktop.DBus.Properties', 'PropertiesChanged', 'sa{sv}as', [UNIT_IFACE, changed(UNIT_CHANGING, st), []]));
           if (st.model.service && st.model.exec && st.model.kill) {
-            server.broadcast(signal(path, 'org.freedesktop.DBus.Properties', 'PropertiesChanged', 'sa{sv}as', ['org.freedesktop.systemd1.Service', changed(SERVICE_CHANGING, st), []]));
+            server.broadcast(signal(path, 'org.freedesktop.DBus.Properties', 'PropertiesChanged', 'sa{sv}as', [SERVICE_IFACE, changed(SERVICE_CHANGING, st), []]));
           }
         }
       } catch (e) {

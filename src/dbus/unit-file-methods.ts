@@ -6,7 +6,7 @@
  */
 import { Installer, type InstallChange, type InstallResult } from '../unit/install.js';
 import { BusError, DBUS_ERROR } from './errors.js';
-import { method, type Method } from './method.js';
+import { method, notSupported, type Method } from './method.js';
 import { checkedName } from './manager-methods.js';
 
 function change(c: InstallChange): [string, string, string] | undefined {
@@ -56,10 +56,6 @@ export const UNIT_FILE_METHODS: readonly Method[] = [
   }),
   method<[string[], boolean]>('DisableUnitFiles', 'asb', 'a(sss)', true, ([files, runtime]) => [changes(new Installer('').disable(names(files), runtime))]),
   method<[string[], bigint]>('DisableUnitFilesWithFlags', 'ast', 'a(sss)', true, ([files, flags]) => [changes(new Installer('').disable(names(files), (BigInt(flags) & RUNTIME_FLAG) !== 0n))]),
-  method<[string[], bigint]>('DisableUnitFilesWithFlagsAndInstallInfo', 'ast', 'ba(sss)', true, ([files, flags]) => {
-    const r = new Installer('').disable(names(files), (BigInt(flags) & RUNTIME_FLAG) !== 0n);
-    return [carriesInstallInfo(r), changes(r)];
-  }),
   method<[string[], boolean, boolean]>('MaskUnitFiles', 'asbb', 'a(sss)', true, ([files, runtime]) => [changes(new Installer('').mask(names(files), runtime))]),
   method<[string[], boolean]>('UnmaskUnitFiles', 'asb', 'a(sss)', true, ([files, runtime]) => [changes(new Installer('').unmask(names(files), runtime))]),
   method<[string, boolean]>('SetDefaultTarget', 'sb', 'a(sss)', true, ([name, force]) => [changes(new Installer('', { force }).setDefault(checkedName(name)))]),
@@ -75,10 +71,12 @@ export const UNIT_FILE_METHODS: readonly Method[] = [
   }),
   method('ListUnitFiles', '', 'a(ss)', false, () => [unitFiles([], [])]),
   method<[string[], string[]]>('ListUnitFilesByPatterns', 'asas', 'a(ss)', false, ([states, patterns]) => [unitFiles(states, patterns)]),
-  ...['LinkUnitFiles', 'PresetUnitFiles', 'PresetUnitFilesWithMode', 'RevertUnitFiles', 'PresetAllUnitFiles', 'AddDependencyUnitFiles'].map((name) =>
-    method(name, name === 'PresetAllUnitFiles' ? 'sbb' : name === 'RevertUnitFiles' ? 'as' : name === 'PresetUnitFilesWithMode' ? 'assbb' : name === 'AddDependencyUnitFiles' ? 'asssbb' : 'asbb', name === 'RevertUnitFiles' || name === 'PresetAllUnitFiles' || name === 'AddDependencyUnitFiles' || name === 'LinkUnitFiles' ? 'a(sss)' : 'ba(sss)', true, () => {
-      throw new BusError(DBUS_ERROR.notSupported, `${name} is not supported by svcd.`);
-    })),
+  notSupported('LinkUnitFiles', 'asbb', 'a(sss)'),
+  notSupported('PresetUnitFiles', 'asbb', 'ba(sss)'),
+  notSupported('PresetUnitFilesWithMode', 'assbb', 'ba(sss)'),
+  notSupported('RevertUnitFiles', 'as', 'a(sss)'),
+  notSupported('PresetAllUnitFiles', 'sbb', 'a(sss)'),
+  notSupported('AddDependencyUnitFiles', 'asssbb', 'a(sss)'),
 ];
 
 function unitFiles(states: readonly string[], patterns: readonly string[]): [string, string][] {

@@ -3,9 +3,9 @@
  * (org.freedesktop.systemd1.Job): the Manager's, with the object naming the unit or the job.
  */
 import type { RequestedJobType } from '../engine/api.js';
-import { BusError, DBUS_ERROR, fromManagerError } from './errors.js';
-import { enqueue } from './manager-methods.js';
-import { method, type CallContext, type Method } from './method.js';
+import { BusError, fromManagerError } from './errors.js';
+import { enqueue, unitProcesses } from './manager-methods.js';
+import { method, notSupported, type CallContext, type Method } from './method.js';
 
 const VERBS: readonly [string, RequestedJobType][] = [
   ['Start', 'start'], ['Stop', 'stop'], ['Reload', 'reload'], ['Restart', 'restart'], ['TryRestart', 'try-restart'],
@@ -26,10 +26,18 @@ export function unitMethods(name: string): readonly Method[] {
       if (e) throw fromManagerError(e);
       return [];
     }),
-    ...[['SetProperties', 'ba(sv)'], ['Ref', ''], ['Unref', ''], ['Clean', 'as'], ['Freeze', ''], ['Thaw', '']].map(([m, sig]) =>
-      method(m!, sig!, '', true, () => {
-        throw new BusError(DBUS_ERROR.notSupported, `${m} is not supported by svcd.`);
-      })),
+    ...[['SetProperties', 'ba(sv)'], ['Ref', ''], ['Unref', ''], ['Clean', 'as'], ['Freeze', ''], ['Thaw', '']].map(([m, sig]) => notSupported(m!, sig!, '')),
+    notSupported('EnqueueJob', 'ss', 'uososa(uosos)'),
+  ];
+}
+
+/** org.freedesktop.systemd1.Service's own methods, bound to the service's name. */
+export function serviceMethods(name: string): readonly Method[] {
+  return [
+    notSupported('BindMount', 'ssbb', ''),
+    notSupported('MountImage', 'ssbba(ss)', ''),
+    method('GetProcesses', '', 'a(sus)', false, (_a, ctx) => [unitProcesses(ctx, name)]),
+    notSupported('AttachProcesses', 'sau', ''),
   ];
 }
 
@@ -40,8 +48,6 @@ export function jobMethods(id: number): readonly Method[] {
       if (e) throw new BusError('org.freedesktop.systemd1.NoSuchJob', e.message);
       return [];
     }),
-    ...['GetAfter', 'GetBefore'].map((m) => method(m, '', 'a(usssoo)', false, () => {
-      throw new BusError(DBUS_ERROR.notSupported, `${m} is not supported by svcd.`);
-    })),
+    ...['GetAfter', 'GetBefore'].map((m) => notSupported(m, '', 'a(usssoo)', false)),
   ];
 }

@@ -21,6 +21,7 @@ export function toWire(value: BusValue): unknown {
     case 'a(sb)': return value.v.map(([p, b]) => [p, b]);
     case '(uo)': return [value.v[0], value.v[1]];
     case 'as': return [...value.v];
+    case 'ay': return Buffer.from(value.v);
     default: return value.v;
   }
 }
