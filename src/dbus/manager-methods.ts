@@ -9,7 +9,7 @@ import { unitNameRefusal } from '../unit/name.js';
 import { fnmatch } from '../shared/glob.js';
 import { BusError, DBUS_ERROR, fromManagerError } from './errors.js';
 import { method, notSupported, type CallContext, type Method } from './method.js';
-import { jobPath, unitPath } from './paths.js';
+import { MANAGER_IFACE, MANAGER_PATH, jobPath, unitPath } from './paths.js';
 import { UNIT_FILE_METHODS } from './unit-file-methods.js';
 
 const NO_SUCH_UNIT = 'org.freedesktop.systemd1.NoSuchUnit';
@@ -130,11 +130,11 @@ export const MANAGER_METHODS: readonly Method[] = [
   method('Subscribe', '', '', false, () => []),
   method('Unsubscribe', '', '', false, () => []),
   method('Reload', '', '', true, async (_a, ctx) => {
-    ctx.emit('/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'Reloading', 'b', [true]);
+    ctx.emit(MANAGER_PATH, MANAGER_IFACE, 'Reloading', 'b', [true]);
     try {
       await ctx.api.reload();
     } finally {
-      ctx.emit('/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'Reloading', 'b', [false]);
+      ctx.emit(MANAGER_PATH, MANAGER_IFACE, 'Reloading', 'b', [false]);
     }
     return [];
   }),

@@ -12,16 +12,12 @@ import { BusError, DBUS_ERROR } from './errors.js';
 import { introspectXml, type IntrospectedInterface } from './introspect.js';
 import { MANAGER_METHODS, checkedName } from './manager-methods.js';
 import type { CallContext, Method } from './method.js';
-import { busLabelEscape, parseObjectPath, unitPath } from './paths.js';
+import { busLabelEscape, JOB_IFACE, MANAGER_IFACE, parseObjectPath, SERVICE_IFACE, UNIT_IFACE, unitPath } from './paths.js';
 import { INTROSPECTABLE_IFACE, PEER_IFACE, PROPERTIES_IFACE, STANDARD_INTERFACES } from './standard-interfaces.js';
 import { jobMethods, serviceMethods, unitMethods } from './unit-methods.js';
 import { variant, type Variant } from './values.js';
 import type { BusMessage } from './wire.js';
 
-export const MANAGER_IFACE = 'org.freedesktop.systemd1.Manager';
-export const UNIT_IFACE = 'org.freedesktop.systemd1.Unit';
-export const JOB_IFACE = 'org.freedesktop.systemd1.Job';
-export const SERVICE_IFACE = 'org.freedesktop.systemd1.Service';
 
 export const MANAGER_SIGNALS = [
   { name: 'UnitNew', sig: 'so' }, { name: 'UnitRemoved', sig: 'so' }, { name: 'JobNew', sig: 'uos' }, { name: 'JobRemoved', sig: 'uoss' },

@@ -4,6 +4,12 @@
  * (sd_bus_path_encode()), so /org/freedesktop/systemd1/unit/dbus_2eservice is dbus.service.
  */
 export const MANAGER_PATH = '/org/freedesktop/systemd1';
+
+/** The interfaces of those objects. */
+export const MANAGER_IFACE = 'org.freedesktop.systemd1.Manager';
+export const UNIT_IFACE = 'org.freedesktop.systemd1.Unit';
+export const JOB_IFACE = 'org.freedesktop.systemd1.Job';
+export const SERVICE_IFACE = 'org.freedesktop.systemd1.Service';
 const UNIT_PREFIX = `${MANAGER_PATH}/unit/`;
 const JOB_PREFIX = `${MANAGER_PATH}/job/`;
 

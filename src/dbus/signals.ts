@@ -10,8 +10,7 @@ import { SERVICE_PROPERTIES, UNIT_PROPERTIES, type PropertyRow } from '../contro
 import type { UnitStatus } from '../engine/api.js';
 import type { BusServer } from './server.js';
 import { MessageType, type OutgoingMessage } from './wire.js';
-import { MANAGER_PATH, jobPath, unitPath } from './paths.js';
-import { MANAGER_IFACE, SERVICE_IFACE, UNIT_IFACE } from './objects.js';
+import { MANAGER_IFACE, MANAGER_PATH, SERVICE_IFACE, UNIT_IFACE, jobPath, unitPath } from './paths.js';
 import { variant } from './values.js';
 
 /** The properties a state change moves, sent with their values in PropertiesChanged. */

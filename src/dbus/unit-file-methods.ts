@@ -8,6 +8,7 @@ import { Installer, type InstallChange, type InstallResult } from '../unit/insta
 import { BusError, DBUS_ERROR } from './errors.js';
 import { method, notSupported, type Method } from './method.js';
 import { checkedName } from './manager-methods.js';
+import { MANAGER_IFACE, MANAGER_PATH } from './paths.js';
 
 function change(c: InstallChange): [string, string, string] | undefined {
   switch (c.type) {
@@ -41,7 +42,17 @@ const names = (files: readonly string[]): string[] => files.map((f) => (f.starts
 /** DisableUnitFilesWithFlags's flags: bit 0 runtime (SD_SYSTEMD_UNIT_RUNTIME). */
 const RUNTIME_FLAG = 1n;
 
-export const UNIT_FILE_METHODS: readonly Method[] = [
+/** After a change to the unit files, subscribers hear UnitFilesChanged, as from systemd. */
+const announcing = (m: Method): Method => ({
+  ...m,
+  call: (args, ctx) => {
+    const out = m.call(args, ctx);
+    ctx.emit(MANAGER_PATH, MANAGER_IFACE, 'UnitFilesChanged', '', []);
+    return out;
+  },
+});
+
+const CHANGING_METHODS: readonly Method[] = [
   method<[string[], boolean, boolean]>('EnableUnitFiles', 'asbb', 'ba(sss)', true, ([files, runtime, force]) => {
     const r = new Installer('', { force }).enable(names(files), runtime);
     return [carriesInstallInfo(r), changes(r)];
@@ -59,6 +70,10 @@ export const UNIT_FILE_METHODS: readonly Method[] = [
   method<[string[], boolean, boolean]>('MaskUnitFiles', 'asbb', 'a(sss)', true, ([files, runtime]) => [changes(new Installer('').mask(names(files), runtime))]),
   method<[string[], boolean]>('UnmaskUnitFiles', 'asb', 'a(sss)', true, ([files, runtime]) => [changes(new Installer('').unmask(names(files), runtime))]),
   method<[string, boolean]>('SetDefaultTarget', 'sb', 'a(sss)', true, ([name, force]) => [changes(new Installer('', { force }).setDefault(checkedName(name)))]),
+];
+
+export const UNIT_FILE_METHODS: readonly Method[] = [
+  ...CHANGING_METHODS.map(announcing),
   method('GetDefaultTarget', '', 's', false, () => {
     const r = new Installer('').getDefault();
     if (r.status !== 0) throw new BusError('org.freedesktop.DBus.Error.FileNotFound', 'No such file or directory');

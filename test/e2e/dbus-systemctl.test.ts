@@ -4,11 +4,12 @@
 // state are checked by their effect. The unit directory is mounted at /etc/systemd/system inside,
 // so enable/disable work on the files svcd loads, and svcd's journal at /run/log/journal/MACHINE-ID,
 // where systemctl status reads a unit's last lines itself.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import dbus from 'dbus-next';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace, sleep, type SvcctlResult, type SvcdInNamespace } from '../support/svcd-ns.js';
 
@@ -175,6 +176,31 @@ describe.skipIf(!systemctlPresent)('the real systemctl against svcd as PID 1', (
     expect(inside('deb-systemd-invoke stop deb.service')).toMatchObject({ status: 0, stderr: '' });
     expect((await svcctl('is-active', 'deb.service')).stdout).toBe('inactive\n');
   }, 60_000);
+
+  it('a subscriber hears UnitFilesChanged, then Reloading true and false, for systemctl mask of a unit that has no file', async () => {
+    const bus = dbus.sessionBus({ busAddress: `unix:path=/proc/${svcd.hostPid}/root/run/systemd/private` });
+    try {
+      const manager = (await bus.getProxyObject('org.freedesktop.systemd1', '/org/freedesktop/systemd1')).getInterface('org.freedesktop.systemd1.Manager');
+      const heard: string[] = [];
+      manager.on('UnitFilesChanged', () => heard.push('UnitFilesChanged'));
+      manager.on('Reloading', (active: boolean) => heard.push(`Reloading ${active}`));
+      await manager.Subscribe();
+      // Run asynchronously: spawnSync would hold the event loop that receives the signals.
+      const masked = await new Promise<{ rc: number | null; stderr: string }>((r) => {
+        const p = spawn('nsenter', ['-t', String(svcd.hostPid), '-m', '-p', '/usr/bin/systemctl', 'mask', 'ghost.service'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SYSTEMD_IGNORE_CHROOT: '1' } });
+        let stderr = '';
+        p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        p.on('close', (rc) => r({ rc, stderr }));
+      });
+      // systemctl's own warning first (it asked LoadUnit), as against systemd.
+      expect(masked).toEqual({ rc: 0, stderr: `Unit ghost.service does not exist, proceeding anyway.\nCreated symlink ${UNITS}/ghost.service → /dev/null.\n` });
+      for (let t = 0; t < 50 && heard.length < 3; t++) await sleep(100);
+      expect(heard).toEqual(['UnitFilesChanged', 'Reloading true', 'Reloading false']);
+      expect(systemctl('unmask', 'ghost.service').rc).toBe(0);
+    } finally {
+      bus.disconnect();
+    }
+  }, 30_000);
 
   it('daemon-reexec: the next systemctl, run at once, reaches the new svcd (the socket is handed over)', async () => {
     const before = (await svcctl('show', 'web.service', '-p', 'MainPID', '--value')).stdout;
