@@ -8,16 +8,16 @@
 //   node scripts/record-dbus-signatures.mjs --inside P…  (run inside the namespace by the above)
 //
 // busctl cannot be used: systemd's private socket refuses calls that name a destination, and
-// busctl always names one. --inside speaks to the socket with svcd's own wire code (dist/), no
-// destination, as systemctl does; `npm run build` first.
+// busctl always names one. --inside speaks to the socket with scripts/dbus-peer-client.mjs (svcd's
+// own wire code, no destination, as systemctl does); `npm run build` first.
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { connectPeer } from './dbus-peer-client.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = process.env.SYSTEMD_NS_DIR ?? '/work/shared/tools/systemd-ns';
@@ -28,38 +28,14 @@ const OBJECTS = ['/org/freedesktop/systemd1', ...['web.service', 'multi-user.tar
 
 /** Inside the namespace: Introspect each path over /run/systemd/private; prints {path: xml}. */
 async function inside(paths) {
-  const { encode, MessageReader, MessageType } = await import(join(repo, 'dist/dbus/wire.js'));
-  const sock = createConnection('/run/systemd/private');
-  await new Promise((r, j) => { sock.once('connect', r); sock.once('error', j); });
-  const uid = Buffer.from(String(process.getuid())).toString('hex');
-  sock.write(`\0AUTH EXTERNAL ${uid}\r\nBEGIN\r\n`);
-  const reader = new MessageReader();
-  const waiting = new Map();
-  let auth = Buffer.alloc(0);
-  let authed = false;
-  sock.on('data', (d) => {
-    if (!authed) {
-      auth = Buffer.concat([auth, d]);
-      const eol = auth.indexOf('\r\n');
-      if (eol < 0) return;
-      if (!auth.subarray(0, eol).toString().startsWith('OK ')) throw new Error(`authentication refused: ${auth}`);
-      authed = true;
-      d = auth.subarray(eol + 2);
-      if (d.length === 0) return;
-    }
-    for (const m of reader.push(d)) waiting.get(m.replySerial)?.(m);
-  });
+  const peer = await connectPeer('/run/systemd/private');
   const result = {};
-  let serial = 0;
   for (const path of paths) {
-    const n = ++serial;
-    const reply = new Promise((r) => waiting.set(n, r));
-    sock.write(encode({ type: MessageType.methodCall, path, interface: 'org.freedesktop.DBus.Introspectable', member: 'Introspect' }, n));
-    const m = await reply;
-    if (m.type !== MessageType.methodReturn) throw new Error(`${path}: ${m.errorName} ${m.body[0]}`);
+    const m = await peer.call(path, 'org.freedesktop.DBus.Introspectable', 'Introspect');
+    if (m.type !== peer.MessageType.methodReturn) throw new Error(`${path}: ${m.errorName} ${m.body[0]}`);
     result[path] = m.body[0];
   }
-  sock.destroy();
+  peer.close();
   process.stdout.write(JSON.stringify(result));
 }
 
