@@ -24,6 +24,18 @@ export function checkedName(name: string): string {
 /** A unit systemd would not have in memory: never loaded, nothing running, no job. */
 const absent = (st: UnitStatus): boolean => st.model.loadState === 'not-found' && st.activeState === 'inactive' && st.job === undefined;
 
+/**
+ * The unit as GetUnit finds it: one systemd does not hold in memory is "not loaded" — what
+ * KillUnit, ResetFailedUnit and GetUnitProcesses answer for it too, as they look it up the same way.
+ */
+function loadedUnit(ctx: CallContext, name: string): UnitStatus {
+  const wanted = checkedName(name);
+  // Looked for among the units in memory: api.unit() would load it, as LoadUnit does.
+  const st = ctx.api.units().find((u) => u.id === wanted || u.model.names.includes(wanted));
+  if (st === undefined || absent(st)) throw new BusError(NO_SUCH_UNIT, `Unit ${name} not loaded.`);
+  return st;
+}
+
 /** Enqueues a job as systemctl's verbs ask; the reply is the job's path, JobRemoved follows. */
 export function enqueue(ctx: CallContext, name: string, type: RequestedJobType, mode: string): readonly unknown[] {
   if (!isJobMode(mode)) throw new BusError(DBUS_ERROR.invalidArgs, `Job mode ${mode} invalid.`);
@@ -49,8 +61,7 @@ const jobRow = (j: JobInfo): unknown[] => [j.id, j.unit, j.type, j.state, jobPat
 
 /** GetUnitProcesses' a(sus): cgroup, pid, command line of each process of the unit. */
 export function unitProcesses(ctx: CallContext, name: string): unknown[][] {
-  const st = ctx.api.unit(name);
-  if (absent(st)) throw new BusError(NO_SUCH_UNIT, `Unit ${name} not loaded.`);
+  const st = loadedUnit(ctx, name);
   return st.processes.map((p) => [st.controlGroup, p.pid, p.cmdline]);
 }
 
@@ -64,11 +75,7 @@ function listed(ctx: CallContext, states: readonly string[], patterns: readonly 
 }
 
 export const MANAGER_METHODS: readonly Method[] = [
-  method<[string]>('GetUnit', 's', 'o', false, ([name], ctx) => {
-    const st = ctx.api.unit(checkedName(name));
-    if (absent(st)) throw new BusError(NO_SUCH_UNIT, `Unit ${name} not loaded.`);
-    return [unitPath(st.id)];
-  }),
+  method<[string]>('GetUnit', 's', 'o', false, ([name], ctx) => [unitPath(loadedUnit(ctx, name).id)]),
   method<[string]>('LoadUnit', 's', 'o', false, ([name], ctx) => [unitPath(ctx.api.unit(checkedName(name)).id)]),
   method<[number]>('GetUnitByPID', 'u', 'o', false, ([pid], ctx) => {
     const want = pid === 0 ? ctx.caller.pid : pid;
@@ -80,12 +87,12 @@ export const MANAGER_METHODS: readonly Method[] = [
   method<[string, string, number]>('KillUnit', 'ssi', '', true, ([unit, whom, signal], ctx) => {
     if (!['main', 'control', 'all', ''].includes(whom)) throw new BusError(DBUS_ERROR.invalidArgs, `Invalid who argument ${whom}`);
     if (!(signal >= 1 && signal <= 64)) throw new BusError(DBUS_ERROR.invalidArgs, `Signal number out of range: ${signal}`);
-    const e = ctx.api.kill(checkedName(unit), whom === 'main' || whom === 'control' ? whom : 'all', signal);
+    const e = ctx.api.kill(loadedUnit(ctx, unit).id, whom === 'main' || whom === 'control' ? whom : 'all', signal);
     if (e) throw fromManagerError(e);
     return [];
   }),
   method<[string]>('ResetFailedUnit', 's', '', true, ([unit], ctx) => {
-    const e = ctx.api.resetFailed(checkedName(unit));
+    const e = ctx.api.resetFailed(loadedUnit(ctx, unit).id);
     if (e) throw fromManagerError(e);
     return [];
   }),

@@ -1,0 +1,3 @@
+export declare const UNITS: Record<string, string>;
+export declare const TARGET: string;
+export declare const CASES: readonly (readonly string[])[];
