@@ -35,6 +35,7 @@ beforeAll(async () => {
     'dbus.service': '[Unit]\nDescription=D-Bus System Message Bus\n[Service]\nExecStartPre=/bin/mkdir -p /run/dbus\nExecStart=/usr/bin/dbus-daemon --system --nofork --nopidfile\n',
     'web.service': '[Unit]\nDescription=A web server\n[Service]\nExecStart=/bin/sleep 600\n',
     'once.service': '[Service]\nType=oneshot\nExecStart=/bin/true\n',
+    'brief.service': '[Service]\nExecStart=/bin/sleep 1\n',
     'x.target': '[Unit]\nWants=dbus.service web.service\n',
   } });
   svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target', '/nonexistent', ['sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@" --manager-bus', 'sh'], '/run/svcd');
@@ -82,4 +83,9 @@ describe.skipIf(!present)('svcd on the system bus', () => {
     for (let t = 0; t < 50 && (await state()) !== 'active\n'; t++) await sleep(100);
     expect(await state()).toBe('active\n');
   });
+
+  it('systemctl start --wait (which needs a bus for its match rules) returns once the service has exited', async () => {
+    expect(inside(['systemctl', 'start', '--wait', 'brief.service'])).toMatchObject({ rc: 0, stderr: '' });
+    expect((await svcd.svcctl('show', 'brief.service', '-p', 'ActiveState,Result')).stdout).toBe('Result=success\nActiveState=inactive\n');
+  }, 30_000);
 });

@@ -177,6 +177,14 @@ describe.skipIf(!systemctlPresent)('the real systemctl against svcd as PID 1', (
     expect((await svcctl('is-active', 'deb.service')).stdout).toBe('inactive\n');
   }, 60_000);
 
+  it('enable --now enables and starts, disable --now stops', async () => {
+    const now = systemctl('enable', '--now', 'en.service');
+    expect(now).toMatchObject({ rc: 0, stderr: `Created symlink ${UNITS}/x.target.wants/en.service → ${UNITS}/en.service.\n` });
+    expect((await svcctl('is-active', 'en.service')).stdout).toBe('active\n');
+    expect(systemctl('disable', '--now', 'en.service')).toMatchObject({ rc: 0, stderr: `Removed "${UNITS}/x.target.wants/en.service".\n` });
+    expect((await svcctl('is-active', 'en.service')).stdout).toBe('inactive\n');
+  }, 60_000);
+
   it('a subscriber hears UnitFilesChanged, then Reloading true and false, for systemctl mask of a unit that has no file', async () => {
     const bus = dbus.sessionBus({ busAddress: `unix:path=/proc/${svcd.hostPid}/root/run/systemd/private` });
     try {
