@@ -56,7 +56,7 @@ const NSENTER = { svcd: ['-m', '-p'], systemd: ['-m', '-p', '-u', '-i', '-n', '-
 /** Wall time of a command run inside the manager's namespaces, in ms. */
 function timed(name, pid, args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('nsenter', ['-t', String(pid), ...NSENTER[name], '--', ...args], { encoding: 'utf8', env: { ...process.env, SYSTEMD_IGNORE_CHROOT: '1', SYSTEMD_PAGER: '' } });
+  const r = spawnSync('nsenter', ['-t', String(pid), ...NSENTER[name], '--', ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, SYSTEMD_IGNORE_CHROOT: '1', SYSTEMD_PAGER: '' } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
   return { ms, out: r.stdout };

@@ -36,12 +36,17 @@ export async function connectPeer(socketPath) {
       w?.(m);
     }
   });
+  // A connection that ends fails what still waits, rather than leaving it waiting for ever.
+  sock.on('close', () => {
+    for (const w of waiting.values()) w(undefined);
+    waiting.clear();
+  });
   let serial = 0;
   return {
     MessageType,
     call(path, iface, member, signature = '', body = []) {
       const n = ++serial;
-      const reply = new Promise((r) => waiting.set(n, r));
+      const reply = new Promise((resolve, reject) => waiting.set(n, (m) => (m === undefined ? reject(new Error(`${member}: the connection closed`)) : resolve(m))));
       sock.write(encode({ type: MessageType.methodCall, path, interface: iface, member, ...(signature ? { signature, body } : {}) }, n));
       return reply;
     },

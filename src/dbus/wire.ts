@@ -8,6 +8,7 @@ import messageCodec from 'dbus-next/lib/message.js';
 import type { RawMessage } from 'dbus-next/lib/message.js';
 import DBusBuffer from 'dbus-next/lib/dbus-buffer.js';
 import constants from 'dbus-next/lib/constants.js';
+import { isRowArray, writeRowArray } from './row-writer.js';
 
 export const MessageType = { methodCall: 1, methodReturn: 2, error: 3, signal: 4 } as const;
 export type MessageTypeNumber = (typeof MessageType)[keyof typeof MessageType];
@@ -142,5 +143,14 @@ function decode(b: Buffer): BusMessage {
 export function encode(m: OutgoingMessage, serial: number): Buffer {
   const raw: RawMessage = { ...m, serial, body: m.body ? [...m.body] : undefined };
   if (!m.signature) delete raw.body;
-  return messageCodec.marshall(raw)[0];
+  const rows = m.signature && isRowArray(m.signature) && m.body?.length === 1 && Array.isArray(m.body[0]) ? (m.body[0] as unknown[][]) : undefined;
+  if (rows === undefined || rows.length === 0) return messageCodec.marshall(raw)[0];
+  // A long list: the header is dbus-next's (written with an empty array, whose body is its length
+  // and padding, 8 bytes), the body row-writer.ts's.
+  const head = messageCodec.marshall({ ...raw, body: [[]] })[0];
+  if (head[0] !== 0x6c) return messageCodec.marshall(raw)[0];
+  const body = writeRowArray(m.signature!, rows);
+  const out = Buffer.concat([head.subarray(0, head.length - 8), body]);
+  out.writeUInt32LE(body.length, 4);
+  return out;
 }

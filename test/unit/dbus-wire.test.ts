@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_AUTH_BYTES, SaslServer } from '../../src/dbus/sasl.js';
 import { encode, MAX_MESSAGE_BYTES, MessageReader, MessageType, WireError } from '../../src/dbus/wire.js';
 import { busLabelEscape, busLabelUnescape, parseObjectPath, unitPath } from '../../src/dbus/paths.js';
+import { writeRowArray } from '../../src/dbus/row-writer.js';
+import messageCodec from 'dbus-next/lib/message.js';
 
 const hexUid = (uid: number) => Buffer.from(String(uid)).toString('hex');
 
@@ -71,5 +73,30 @@ describe('object paths', () => {
     expect(busLabelUnescape('getty_40tty1_2eservice')).toBe('getty@tty1.service');
     expect(parseObjectPath('/org/freedesktop/systemd1/unit/x_2')).toBeUndefined();
     expect(parseObjectPath('/org/freedesktop/systemd1/job/12')).toEqual({ kind: 'job', id: 12 });
+  });
+});
+
+describe('the row writer for long lists', () => {
+  // The reference is dbus-next's marshaller (the same message with the writer out of the way).
+  const reference = (signature: string, rows: unknown[][], serial: number) =>
+    messageCodec.marshall({ type: MessageType.methodReturn, replySerial: 7, serial, signature, body: [rows] })[0];
+  const text = (seed: number) => ['', 'a', 'web.service', 'Ünïcode – ✓', '/org/freedesktop/systemd1/unit/x_2eservice', 'x'.repeat(seed % 300)][seed % 6]!;
+
+  it('writes the bytes dbus-next writes, for ListUnits\', ListJobs\' and ListUnitFiles\' rows of every length', () => {
+    for (const signature of ['a(ssssssouso)', 'a(usssoo)', 'a(ss)', 'a(sus)']) {
+      for (const n of [0, 1, 2, 3, 17, 200]) {
+        const rows = Array.from({ length: n }, (_, i) => [...signature.slice(2, -1)].map((f, j) => (f === 'u' ? (i * 7919 + j) % 0xffff_ffff : text(i * 31 + j))));
+        expect(encode({ type: MessageType.methodReturn, replySerial: 7, signature, body: [rows] }, 5)).toEqual(reference(signature, rows, 5));
+      }
+    }
+  });
+
+  it('reads back through the reader, and refuses rows that do not fit', () => {
+    const rows = [['a.service', 'A', 'loaded', 'active', 'running', '', '/o/a', 3, 'start', '/o/j/3']];
+    const [m] = new MessageReader().push(encode({ type: MessageType.methodCall, path: '/a', member: 'M', signature: 'a(ssssssouso)', body: [rows] }, 1));
+    expect(m!.body).toEqual([rows]);
+    expect(() => writeRowArray('a(su)', [['x', -1]])).toThrow();
+    expect(() => writeRowArray('a(su)', [['x']])).toThrow();
+    expect(() => writeRowArray('a(ss)', [['x', 'nul\0']])).toThrow();
   });
 });
