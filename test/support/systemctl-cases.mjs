@@ -2,6 +2,11 @@
 // systemd 252 (scripts/record-systemctl-answers.mjs → test/fixtures/dbus/systemctl-answers.json) and
 // replayed against svcd by test/e2e/dbus-systemctl-differential.test.ts. Each case is a command line;
 // the answers compared are its exit code, stdout and stderr, with the unit directory's path as <unitdir>.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { buildTree } from './tree.mjs';
 export const UNITS = {
   'web.service': '[Unit]\nDescription=A web server\n[Service]\nExecStart=/bin/sleep 600\n',
   'rel.service': '[Unit]\nDescription=Reloadable\n[Service]\nExecStart=/bin/sleep 600\nExecReload=/bin/true\n',
@@ -44,3 +49,32 @@ export const CASES = [
   // (Wants= not compared: systemd lists a set in its hash order.)
   ['show', 'x.target', '-p', 'ActiveState,Description,CanIsolate'],
 ];
+
+/**
+ * The answers of the real systemctl, run with `run(args)` for each case in order, with `unitDir`'s
+ * path written <unitdir>: {args, rc, stdout, stderr}[].
+ */
+export function answer(run, unitDir) {
+  const norm = (t) => t.replaceAll(unitDir, '<unitdir>');
+  return CASES.map((args) => {
+    const r = run(args);
+    return { args, rc: r.status ?? -1, stdout: norm(r.stdout), stderr: norm(r.stderr) };
+  });
+}
+
+export const SYSTEMCTL_ENV = { SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', LANG: 'C.UTF-8' };
+
+/** Boots systemd 252 with systemd-ns (TOOLS) on a fresh copy of UNITS, answers every case, stops it. */
+export function answersOfSystemd(tools, makeDir) {
+  const dir = makeDir();
+  buildTree(dir, { files: UNITS });
+  const pid = execFileSync(join(tools, 'systemd-ns.sh'), [dir, TARGET], { encoding: 'utf8' }).trim();
+  try {
+    const env = { ...process.env, ...SYSTEMCTL_ENV };
+    const run = (args) => spawnSync(join(tools, 'systemd-ns-exec.sh'), [pid, 'systemctl', '--no-pager', ...args], { encoding: 'utf8', env });
+    return { answers: answer(run, dir), version: run(['show', '-p', 'Version', '--value']).stdout.trim() };
+  } finally {
+    spawnSync(join(tools, 'systemd-ns.sh'), ['--stop', pid]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
