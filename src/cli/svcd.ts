@@ -29,6 +29,7 @@ import { SIGNALS, SIGRTMIN } from '../shared/signal.js';
 import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
+import { serveManagerBus } from '../dbus/index.js';
 import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
@@ -63,8 +64,8 @@ function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: s
  * What sd_booted() and Debian's init-functions look for (/run/systemd/system/), and the container
  * type (/run/systemd/container). Only as PID 1: on a host, /run/systemd belongs to the host's manager.
  */
-function announceManager(): void {
-  if (process.pid !== 1) return;
+function announceManager(force: boolean): void {
+  if (process.pid !== 1 && !force) return;
   try {
     // The runtime unit directory: systemd has it because it is in the search path.
     mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
@@ -81,6 +82,8 @@ function announceManager(): void {
 interface ReexecState {
   readonly manager: SerializedManager;
   readonly streams: readonly StreamHandOver[];
+  /** The D-Bus private socket, listening all along (absent from a state written before it existed). */
+  readonly bus?: number;
 }
 
 function readReexecState(path: string): ReexecState | undefined {
@@ -130,7 +133,10 @@ async function main(): Promise<void> {
 
   const m = config.manager;
   mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
-  announceManager();
+  // systemd's private bus is the system manager's place: PID 1's unless a test shares the host's
+  // /run (--journal-dir says so, as for journald's sockets) or --manager-bus asks for it.
+  const ownsSystemdPaths = opts.managerBus || (process.pid === 1 && opts.journalDir === undefined);
+  announceManager(opts.managerBus);
   const notifySocket = join(opts.runtimeDir, 'notify');
   const managerEnv: Record<string, string> = {};
   for (const a of m.defaultEnvironment) managerEnv[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
@@ -259,7 +265,7 @@ async function main(): Promise<void> {
         // The console too: something on the way (libuv, the spawner) marks stdio close-on-exec.
         for (const fd of [0, 1, 2]) keepAcrossExec(fd);
         const streams = journal?.handOver() ?? [];
-        writeFileSync(file, encodeState({ manager: state, streams } satisfies ReexecState), { mode: 0o600 });
+        writeFileSync(file, encodeState({ manager: state, streams, bus: bus.handOver() } satisfies ReexecState), { mode: 0o600 });
         control.close();
         stopWatching();
         journal?.close();
@@ -273,12 +279,14 @@ async function main(): Promise<void> {
     onExit: (code) => {
       stopWatching();
       control.close();
+      bus.close();
       journal?.close();
       process.stdout.write(`svcd: exiting with status ${code}.\n`);
       process.exit(code);
     },
   });
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
+  const bus = serveManagerBus({ path: ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), systemBus: ownsSystemdPaths, inheritedFd: inherited?.bus }, manager, (text) => log.warn(text));
 
   watchSignals(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGRTMIN+3', 'SIGRTMIN+4', 'SIGRTMIN+5'], (sig, name) => {
     if (sig === SIGNALS.SIGHUP) {

@@ -77,6 +77,8 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     // systemctl has no printer for a byte: it says so.
     case 'y': return ['[unprintable]'];
     case 'as': return [value.v.map(shellMaybeQuote).join(' ')];
+    // systemctl prints bytes as hex (an id128 as its 32 digits).
+    case 'ay': return [Buffer.from(value.v).toString('hex')];
     case 'a(sb)': return value.v.map(([path, ignore]) => `${path} (ignore_errors=${ignore ? 'yes' : 'no'})`);
     case 'a(sasbttttuii)': return value.v.map((c) => execLine(c, false));
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));

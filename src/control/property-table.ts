@@ -35,6 +35,8 @@ interface Values {
   d: number;
   y: number;
   as: readonly string[];
+  /** Bytes (InvocationID=, an id128: 16 bytes, or none before the unit first ran). */
+  ay: Uint8Array;
   'a(sb)': readonly (readonly [string, boolean])[];
   'a(sasbttttuii)': readonly ExecCommandValue[];
   'a(sasasttttuii)': readonly ExecCommandValue[];
@@ -305,7 +307,7 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(UNIT, 'FailureActionExitStatus', 'i', (st) => st.model.unit.failureActionExitStatus ?? -1),
   row(UNIT, 'SuccessAction', 's', (st) => st.model.unit.successAction),
   row(UNIT, 'SuccessActionExitStatus', 'i', (st) => st.model.unit.successActionExitStatus ?? -1),
-  row(UNIT, 'InvocationID', 's', (st) => st.invocationId),
+  row(UNIT, 'InvocationID', 'ay', (st) => Buffer.from(st.invocationId, 'hex')),
   row(UNIT, 'CollectMode', 's', (st) => st.model.unit.collectMode),
 ];
 

@@ -65,7 +65,7 @@ function handlers(api: ManagerApi): Handlers {
         .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
         .filter((st) => patterns.length === 0 || unitMatches(st.id, patterns))
         .map((st) => ({ id: st.id, load: st.model.loadState, active: st.activeState, sub: st.subState, description: st.model.unit.description ?? st.id, job: st.job ? { id: st.job.id, type: st.job.type, state: st.job.state } : undefined }))
-        .sort((a, b) => a.id.localeCompare(b.id));
+        .sort((a, b) => listOrder(a.id, b.id));
     },
     'status-page': (p) => {
       const st = api.unit(p.unit);
@@ -177,6 +177,12 @@ function openFileLimit(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** systemctl's list-units order: by type suffix, then by name, both compared as strcasecmp() does. */
+function listOrder(a: string, b: string): number {
+  const caseCmp = (x: string, y: string) => { const [p, q] = [x.toLowerCase(), y.toLowerCase()]; return p < q ? -1 : p > q ? 1 : 0; };
+  return caseCmp(a.slice(a.lastIndexOf('.')), b.slice(b.lastIndexOf('.'))) || caseCmp(a, b);
 }
 
 /** The limits for svcd's fd limit: clients may take what is left after the supervision reserve. */

@@ -10,7 +10,7 @@ describe('svcd options (docs/cli.md)', () => {
     const r = parseDaemonOptions([], {});
     expect(r).toEqual({
       ok: true,
-      value: { unitPath: undefined, runtimeDir: '/run/svcd', stateDir: '/var/lib/svcd', journalDir: undefined, defaultUnit: 'default.target', configPath: '/etc/svcd/system.conf', plan: false, journalSockets: false },
+      value: { unitPath: undefined, runtimeDir: '/run/svcd', stateDir: '/var/lib/svcd', journalDir: undefined, defaultUnit: 'default.target', configPath: '/etc/svcd/system.conf', plan: false, journalSockets: false, managerBus: false },
     });
   });
   it('prefers flags over the environment, and the environment over defaults', () => {

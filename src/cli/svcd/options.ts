@@ -33,13 +33,20 @@ export interface DaemonOptions {
    * file system from a host's it shares.
    */
   readonly tmpfiles?: boolean;
+  /**
+   * --manager-bus (svcd extension): serve org.freedesktop.systemd1 on /run/systemd/private and
+   * create /run/systemd/system/ whatever else is set (a test with a /run of its own). Without it
+   * svcd does so only as PID 1 without --journal-dir, and otherwise serves the same objects on
+   * RUNTIME_DIR/systemd/private.
+   */
+  readonly managerBus: boolean;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--version]
+            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--manager-bus] [--version]
             [--tmpfiles=yes|no]
 `;
 
@@ -62,6 +69,7 @@ export function parseDaemonOptions(
         deserialize: { type: 'string' },
         'journal-sockets': { type: 'boolean' },
         tmpfiles: { type: 'string' },
+        'manager-bus': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -88,6 +96,7 @@ export function parseDaemonOptions(
     deserialize: v.deserialize,
     journalSockets: v['journal-sockets'] ?? false,
     tmpfiles: tmpfiles?.ok ? tmpfiles.value : undefined,
+    managerBus: v['manager-bus'] ?? false,
   });
 }
 
