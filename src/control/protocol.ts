@@ -55,6 +55,10 @@ export interface Methods {
   shutdown: { params: { how: 'exit' | 'poweroff' | 'halt' | 'reboot'; code?: number }; result: Record<string, never> };
   /** Every unit in memory with what systemd-analyze's time verbs read of it (ListUnits + properties). */
   'unit-times': { params: Record<string, never>; result: UnitTimesRow[] };
+  /** show-environment: the manager's environment block, NAME=value in its order. */
+  environment: { params: Record<string, never>; result: { environment: string[] } };
+  /** unset-environment then set-environment, all or nothing; refused with code `invalid`. */
+  'set-environment': { params: { set: string[]; unset: string[] }; result: Record<string, never> };
 }
 
 /** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */
