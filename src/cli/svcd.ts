@@ -36,7 +36,7 @@ import { bootTmpfilesCommand } from '../unit/tmpfiles/boot.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
 import { isTelinitRequest } from '../unit/runlevel.js';
 import { DEFAULT_PATH, ManagerEnvironment } from '../engine/manager-environment.js';
-import { systemLocale } from '../config/locale-conf.js';
+import { LOCALE_FILES, systemLocale } from '../config/locale-conf.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -134,10 +134,10 @@ async function main(): Promise<void> {
   announceManager();
   const notifySocket = join(opts.runtimeDir, 'notify');
   // The block show-environment prints: PATH, the locale, DefaultEnvironment=, then set-environment's.
-  const environment = new ManagerEnvironment([`PATH=${DEFAULT_PATH}`, ...systemLocale(), ...m.defaultEnvironment]);
-  // systemd hands its own container= to every service, so they know where they run (not part of the block).
-  const containerEnv: Record<string, string> = process.env.container ? { container: process.env.container } : {};
-  const managerEnv = () => ({ ...containerEnv, ...environment.record() });
+  // Nothing else of svcd's own environment: systemd 252 as a container's PID 1 hands its container=
+  // to no service (they learn where they run from /run/systemd/container), and neither does svcd.
+  const environment = new ManagerEnvironment([`PATH=${DEFAULT_PATH}`, ...systemLocale(LOCALE_FILES, process.env), ...m.defaultEnvironment]);
+  const managerEnv = () => environment.record();
   const machineId = readMachineId() ?? randomId128();
   // journald's places belong to the host's journald unless svcd is PID 1 (a container's init): as an
   // ordinary process without --journal-dir, svcd keeps its journal in its runtime directory.
