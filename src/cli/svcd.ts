@@ -36,7 +36,7 @@ import { bootTmpfilesCommand } from '../unit/tmpfiles/boot.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
 import { isTelinitRequest } from '../unit/runlevel.js';
 import { DEFAULT_PATH, ManagerEnvironment } from '../engine/manager-environment.js';
-import { LOCALE_FILES, systemLocale } from '../config/locale-conf.js';
+import { systemLocale } from '../config/locale-conf.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   // The block show-environment prints: PATH, the locale, DefaultEnvironment=, then set-environment's.
   // Nothing else of svcd's own environment: systemd 252 as a container's PID 1 hands its container=
   // to no service (they learn where they run from /run/systemd/container), and neither does svcd.
-  const environment = new ManagerEnvironment([`PATH=${DEFAULT_PATH}`, ...systemLocale(LOCALE_FILES, process.env), ...m.defaultEnvironment]);
+  const environment = new ManagerEnvironment([`PATH=${DEFAULT_PATH}`, ...systemLocale(), ...m.defaultEnvironment]);
   const managerEnv = () => environment.record();
   const machineId = readMachineId() ?? randomId128();
   // journald's places belong to the host's journald unless svcd is PID 1 (a container's init): as an

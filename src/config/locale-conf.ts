@@ -1,8 +1,9 @@
 /**
  * The system locale as systemd's PID 1 hands it to every service (locale_setup()): LANG=, LANGUAGE=
  * and LC_*= from /etc/locale.conf — or, as Debian's systemd does where that file is absent,
- * /etc/default/locale — else from the manager's own environment (what a container runtime gave
- * PID 1), and LANG=C.UTF-8 when none of them sets anything.
+ * /etc/default/locale — and LANG=C.UTF-8 when neither sets anything. Not PID 1's own environment:
+ * systemd 252's locale_setup() reads the kernel command line (which a container has none of) and
+ * the file only, so a LANG a container runtime gives PID 1 reaches no service.
  */
 import { readFileSync } from 'node:fs';
 
@@ -13,12 +14,8 @@ export const DEFAULT_LOCALE = 'C.UTF-8';
 const LOCALE_VARIABLES = new Set(['LANG', 'LANGUAGE', 'LC_CTYPE', 'LC_NUMERIC', 'LC_TIME', 'LC_COLLATE', 'LC_MONETARY', 'LC_MESSAGES',
   'LC_PAPER', 'LC_NAME', 'LC_ADDRESS', 'LC_TELEPHONE', 'LC_MEASUREMENT', 'LC_IDENTIFICATION']);
 
-/** NAME=value words of the first locale file that exists (a shell-like env file: comments, quotes), else of `env`. */
-export function systemLocale(files: readonly string[] = LOCALE_FILES, env: Readonly<Record<string, string | undefined>> = {}): string[] {
-  const fallback = (): string[] => {
-    const own = Object.entries(env).filter(([k, v]) => LOCALE_VARIABLES.has(k) && v).map(([k, v]) => `${k}=${v}`);
-    return own.length > 0 ? own : [`LANG=${DEFAULT_LOCALE}`];
-  };
+/** NAME=value words of the first locale file that exists (a shell-like env file: comments, quotes). */
+export function systemLocale(files: readonly string[] = LOCALE_FILES): string[] {
   for (const f of files) {
     let text: string;
     try {
@@ -34,7 +31,7 @@ export function systemLocale(files: readonly string[] = LOCALE_FILES, env: Reado
       // An empty assignment leaves the variable unset, as systemd's locale_context_load skips empty ones.
       if (value !== '') out.push(`${m[1]}=${value}`);
     }
-    return out.length > 0 ? out : fallback();
+    return out.length > 0 ? out : [`LANG=${DEFAULT_LOCALE}`];
   }
-  return fallback();
+  return [`LANG=${DEFAULT_LOCALE}`];
 }
