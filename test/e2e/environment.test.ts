@@ -91,3 +91,35 @@ describe('the manager environment, as systemd 252 keeps it', () => {
     }
   }, 120_000);
 });
+
+describe('DefaultEnvironment= in the manager environment', () => {
+  let dir: string;
+  let svcd: SvcdInNamespace;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'svcd-environment-conf-'));
+    mkdirSync(join(dir, 'units'));
+    writeFileSync(join(dir, 'units/print-base.service'), '[Service]\nType=oneshot\nExecStart=/bin/sh -c \'echo "BASE is [$BASE]"\'\n');
+    writeFileSync(join(dir, 'system.conf'), '[Manager]\nDefaultEnvironment=ZZ=last BASE=from-config\n');
+    svcd = await bootInNamespace(dir, join(dir, 'units'), 'multi-user.target', join(dir, 'system.conf'));
+  }, 30_000);
+  afterAll(async () => {
+    await svcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const lines = async () => (await svcd.svcctl('show-environment')).stdout.split('\n').filter(Boolean);
+
+  it('is part of the configured block, sorted with PATH and the locale; unset-environment leaves it, set-environment overrides it in place', async () => {
+    const configured = await lines();
+    expect(configured.map((l) => l.slice(0, l.indexOf('=')))).toEqual(['BASE', 'LANG', 'PATH', 'ZZ']);
+    expect(configured).toContain('BASE=from-config');
+    expect((await svcd.svcctl('unset-environment', 'BASE')).rc).toBe(0);
+    expect(await lines()).toEqual(configured);
+    expect((await svcd.svcctl('set-environment', 'BASE=from-client', 'AA=1')).rc).toBe(0);
+    expect((await lines()).map((l) => l.slice(0, l.indexOf('=')))).toEqual(['BASE', 'LANG', 'PATH', 'ZZ', 'AA']);
+    expect((await svcd.svcctl('start', 'print-base.service')).rc).toBe(0);
+    const logs = await svcd.svcctl('logs', '--no-pager', '-D', join(dir, 'journal'), '-u', 'print-base.service', '-o', 'cat', '-g', 'BASE is');
+    expect(logs.stdout).toBe('BASE is [from-client]\n');
+  }, 30_000);
+});
