@@ -21,6 +21,7 @@ import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
+import { isBuiltinGenerator, runBuiltinGenerator } from '../unit/builtin-generators.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
 import { NativeSystem } from '../host/native-system.js';
 import { execve, keepAcrossExec, kill, stopWatching, watchSignals } from '../exec/native.js';
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
       log.info({ unit }, n.text);
     },
     cgroups: cgroups.ok ? cgroups.tree : undefined,
+    timerStampDir: join(opts.stateDir, 'timers'),
   });
   const container = detectContainer();
   const generatorEnv = generatorEnvironment({
@@ -184,7 +186,10 @@ async function main(): Promise<void> {
   const generate = searchPath.includes(GENERATOR_OUTPUT.normal)
     ? async () => {
         const t0 = Date.now();
-        const outcomes = await runGenerators(findGenerators(generatorDirs(process.env)), generatorEnv, (argv, envp) => system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS));
+        const outcomes = await runGenerators(findGenerators(generatorDirs(process.env)), generatorEnv, (argv, envp) =>
+          // svcd's own generators run in this process: a Node process each would cost more than their work.
+          isBuiltinGenerator(argv[0] ?? '') ? runBuiltinGenerator(argv, envp) : system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS),
+        );
         for (const [g, o] of outcomes) {
           const problem = outcomeProblem(o);
           if (problem) log.warn({ generator: g }, `${g} ${problem}.`);
@@ -243,6 +248,7 @@ async function main(): Promise<void> {
       journal?.log(r.message, r.unit, r.priority, jobStatusFields(r));
     },
     log: (text: string, unit?: string) => log.info({ unit }, text),
+    debug: (text: string, unit?: string) => log.debug({ unit }, text),
     conditions: (u) => evaluateConditions(u),
     sweep,
     generate,

@@ -7,12 +7,13 @@
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
-import { isRequestedJobType, type ManagerApi } from '../engine/api.js';
+import { isRequestedJobType, type ManagerApi, type UnitStatus } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type Response } from './protocol.js';
 import { parseRequest } from './request.js';
 import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
+import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
@@ -29,6 +30,12 @@ class CallError extends Error {
 /** list-units PATTERN…: fnmatch() with FNM_NOESCAPE, as systemctl matches them. */
 function unitMatches(id: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => fnmatch(p, id, { noescape: true }));
+}
+
+/** What list-units and list-timers show without --all: units that are up, have a job, or did not load right. */
+function listedByDefault(st: UnitStatus): boolean {
+  if (st.model.loadState === 'not-found' && st.activeState === 'inactive') return false;
+  return st.activeState !== 'inactive' || st.job !== undefined || (st.model.loadState !== 'loaded' && st.model.loadState !== 'not-found');
 }
 
 type Handlers = { [M in Method]: (p: Methods[M]['params']) => Methods[M]['result'] | Promise<Methods[M]['result']> };
@@ -53,8 +60,7 @@ function handlers(api: ManagerApi): Handlers {
       const states = p.states ?? [];
       const patterns = p.patterns ?? [];
       return api.units()
-        .filter((st) => p.all || states.length > 0 || st.activeState !== 'inactive' || st.job !== undefined || st.model.loadState !== 'loaded' && st.model.loadState !== 'not-found')
-        .filter((st) => p.all || states.length > 0 || !(st.model.loadState === 'not-found' && st.activeState === 'inactive'))
+        .filter((st) => p.all || states.length > 0 || listedByDefault(st))
         .filter((st) => types.length === 0 || types.includes(st.model.type) || types.includes(st.id.slice(st.id.lastIndexOf('.') + 1)))
         .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
         .filter((st) => patterns.length === 0 || unitMatches(st.id, patterns))
@@ -114,6 +120,11 @@ function handlers(api: ManagerApi): Handlers {
       const e = api.reexec();
       if (e) throw new CallError(e.code, e.message);
       return {};
+    },
+    'list-timers': (p) => {
+      const patterns = p.patterns ?? [];
+      const units = api.units().filter((st) => (p.all || listedByDefault(st)) && (patterns.length === 0 || unitMatches(st.id, patterns)));
+      return timerRows(units, BigInt(Date.now()) * 1000n, monotonicNowUs()).map((r) => ({ id: r.id, next: String(r.next), last: String(r.last), activates: [...r.activates] }));
     },
     shutdown: (p) => {
       // Answer first: the shutdown ends the daemon, and with it this connection.

@@ -54,6 +54,8 @@ export interface ManagerOptions {
   readonly jobStatus: (record: JobStatusRecord) => void;
   /** A log message of svcd's or about a unit (to the journal, or stderr). */
   readonly log: (text: string, unit?: string) => void;
+  /** What systemd logs at debug level: the journal only, never the console. Unset: as `log`. */
+  readonly debug?: (text: string, unit?: string) => void;
   /** Condition*=/Assert*= of a unit; none: every condition holds. */
   readonly conditions?: (u: Unit) => ConditionCheck;
   /** Called once, when the shutdown is complete: svcd exits with this code. */
@@ -128,7 +130,8 @@ export class Manager implements ManagerApi {
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
           const unit = opts.system.lastUnitOf(e.pid);
-          opts.log(`Reaped orphan process ${e.pid}.`, unit);
+          // Debug in systemd too: a busy service's reaped helpers would flood the console.
+          (opts.debug ?? opts.log)(`Reaped orphan process ${e.pid}.`, unit);
         },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
         log: (line) => void (/Cannot add dependency job, ignoring: Unit \S+ not found\.$/.test(line) || opts.log(line)),

@@ -13,7 +13,7 @@ import { accessSync, constants, existsSync, lstatSync, readFileSync, readdirSync
 import { arch, cpus, hostname, release, totalmem, userInfo } from 'node:os';
 import type { Condition, Unit } from '../unit/model.js';
 import { CAPABILITY_NAMES } from '../unit/values/index.js';
-import { fnmatch, stringIsGlob } from '../shared/glob.js';
+import { fnmatch, globExists } from '../shared/glob.js';
 
 export type ConditionVerdict = 'ok' | 'condition-failed' | 'assert-failed';
 
@@ -52,18 +52,6 @@ export function detectContainer(m: MachineView = REAL): string {
   if (existsSync(path(m, '/.dockerenv'))) return 'docker';
   if (existsSync(path(m, '/run/.containerenv'))) return 'podman';
   return fromFile ? 'container-other' : '';
-}
-
-function globMatch(pattern: string, m: MachineView): boolean {
-  // Enough of glob(3) for paths: *, ? and [...] within one component.
-  const parts = pattern.split('/').filter(Boolean);
-  const walk = (dir: string, i: number): boolean => {
-    if (i === parts.length) return true;
-    const part = parts[i]!;
-    if (!stringIsGlob(part)) return existsSync(path(m, `${dir}/${part}`)) && walk(`${dir}/${part}`, i + 1);
-    return safe(() => readdirSync(path(m, dir || '/')), [] as string[]).some((e) => fnmatch(part, e, { period: true }) && walk(`${dir}/${e}`, i + 1));
-  };
-  return walk('', 0);
 }
 
 function compareVersions(a: string, b: string): number {
@@ -113,7 +101,7 @@ function test(c: Condition, m: MachineView): boolean {
   const p = c.parameter;
   switch (kind) {
     case 'PathExists': return existsSync(path(m, p));
-    case 'PathExistsGlob': return globMatch(p, m);
+    case 'PathExistsGlob': return globExists(p, (x) => path(m, x));
     case 'PathIsDirectory': return safe(() => statSync(path(m, p)).isDirectory(), false);
     case 'PathIsSymbolicLink': return safe(() => lstatSync(path(m, p)).isSymbolicLink(), false);
     case 'PathIsMountPoint': return isMountPoint(p);

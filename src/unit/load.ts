@@ -165,7 +165,7 @@ function verifyType(type: UnitType, id: string, d: Draft): string | undefined {
       if (d.socket.accept && d.socket.service) return 'Explicit service configuration for accepting socket units not supported. Refusing.';
       return undefined;
     case 'timer':
-      return d.timer.triggers.length === 0 ? 'Timer unit lacks value setting. Refusing.' : undefined;
+      return d.timer.triggers.length === 0 && !d.timer.onClockChange && !d.timer.onTimezoneChange ? 'Timer unit lacks value setting. Refusing.' : undefined;
     case 'path':
       return d.path.watches.length === 0 ? 'Path unit lacks path setting. Refusing.' : undefined;
     case 'mount':
