@@ -37,6 +37,8 @@ import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js
 import { bootTmpfilesCommand } from '../unit/tmpfiles/boot.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
 import { isTelinitRequest } from '../unit/runlevel.js';
+import { DEFAULT_PATH, ManagerEnvironment } from '../engine/manager-environment.js';
+import { systemLocale } from '../config/locale-conf.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -138,10 +140,11 @@ async function main(): Promise<void> {
   const ownsSystemdPaths = opts.managerBus || (process.pid === 1 && opts.journalDir === undefined);
   announceManager(opts.managerBus);
   const notifySocket = join(opts.runtimeDir, 'notify');
-  const managerEnv: Record<string, string> = {};
-  for (const a of m.defaultEnvironment) managerEnv[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
-  // systemd hands its own container= to every service, so they know where they run.
-  if (process.env.container) managerEnv.container = process.env.container;
+  // The block show-environment prints: PATH, the locale, DefaultEnvironment=, then set-environment's.
+  // Nothing else of svcd's own environment: systemd 252 as a container's PID 1 hands its container=
+  // to no service (they learn where they run from /run/systemd/container), and neither does svcd.
+  const environment = new ManagerEnvironment([`PATH=${DEFAULT_PATH}`, ...systemLocale(), ...m.defaultEnvironment]);
+  const managerEnv = () => environment.record();
   const machineId = readMachineId() ?? randomId128();
   // journald's places belong to the host's journald unless svcd is PID 1 (a container's init): as an
   // ordinary process without --journal-dir, svcd keeps its journal in its runtime directory.
@@ -257,6 +260,7 @@ async function main(): Promise<void> {
     generate,
     // The generator phase is recorded where none run too (svcd not PID 1), as systemd's with no generators.
     startup: { userspace: processStart(), generatorsStart, generatorsFinish },
+    environment,
     bootFailure: m.defaultTargetFailureAction === 'exit' ? { action: 'exit', code: m.defaultTargetFailureExitStatus } : { action: 'none' },
     onReexec: (state) => {
       // The state file and the kept pipes are all the next svcd needs; everything else closes on exec.

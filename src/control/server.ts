@@ -143,6 +143,12 @@ function handlers(api: ManagerApi): Handlers {
           after: [...(st.dependencies.After ?? [])].sort(),
         };
       }),
+    environment: () => ({ environment: [...api.environment()] }),
+    'set-environment': (p) => {
+      const e = api.setEnvironment(p.set, p.unset);
+      if (e) throw new CallError(e.code, e.message);
+      return {};
+    },
   };
 }
 

@@ -223,6 +223,13 @@ export interface ManagerApi {
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void;
   /** Called for every change of state, job installed or finished (for --wait, list-jobs, D-Bus signals). */
   subscribe(listener: ManagerListener): () => void;
+  /** The manager's environment block, NAME=value in show-environment's order (Manager.Environment). */
+  environment(): readonly string[];
+  /**
+   * unset-environment, then set-environment, all or nothing (Manager.UnsetAndSetEnvironment; Set… and
+   * Unset… are this with one list empty). Refused with code `invalid` and systemd's text.
+   */
+  setEnvironment(set: readonly string[], unset: readonly string[]): ManagerError | undefined;
 }
 
 export interface ManagerListener {

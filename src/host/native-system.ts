@@ -26,8 +26,11 @@ export interface NativeSystemOptions {
   readonly notifySocket?: string;
   /** stdout and stderr for services (svcd's own until the journal captures them). */
   readonly outputFds?: readonly [number, number];
-  /** Variables every process gets (DefaultEnvironment=, container=), before the unit's own. */
-  readonly managerEnv?: Readonly<Record<string, string>>;
+  /**
+   * Variables every process gets (the manager's environment block, container=), before the unit's
+   * own; read at each spawn, since set-environment changes the block.
+   */
+  readonly managerEnv?: () => Readonly<Record<string, string>>;
   /** Where StandardOutput=journal goes (svcd's Journal); none: svcd's own stdout/stderr. */
   readonly journal?: OutputSink;
   /** A notice about a unit (a setting that could not be honoured). */
@@ -156,7 +159,7 @@ export class NativeSystem implements System {
       let spec = buildSpawnSpec(exec, req.command, {
         unitName: req.unit,
         invocationId: req.invocationId ?? '',
-        extraEnv: { ...this.opts.managerEnv, ...req.extraEnv },
+        extraEnv: { ...this.opts.managerEnv?.(), ...req.extraEnv },
         fds: [fd(plan.fds[0]), fd(plan.fds[1]), fd(plan.fds[2])],
         privileged: req.privileged,
         fragmentPath: req.source?.fragmentPath,

@@ -34,6 +34,7 @@ const VERBS: Record<string, Loader> = {
       'daemon-reload', 'daemon-reexec', 'exit', 'poweroff', 'halt', 'reboot', 'cancel', 'list-timers'].map((v) => [v, online]),
   ),
   escape: async () => (await import('./verbs/escape.js')).run,
+  ...Object.fromEntries(['show-environment', 'set-environment', 'unset-environment', 'import-environment'].map((v) => [v, async () => (await import('./verbs/environment.js')).run])),
 };
 
 const ANALYZE_VERBS: Record<string, Loader> = {
