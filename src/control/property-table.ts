@@ -337,6 +337,7 @@ export const MANAGER_PROPERTIES: readonly PropertyRow<ManagerStatus>[] = [
   row(MGR, 'NNames', 'u', (ms: ManagerStatus) => ms.nNames),
   row(MGR, 'NFailedUnits', 'u', (ms: ManagerStatus) => ms.nFailedUnits),
   row(MGR, 'NJobs', 'u', (ms: ManagerStatus) => ms.nJobs),
+  row(MGR, 'Environment', 'as', (ms: ManagerStatus) => ms.environment),
   row(MGR, 'Progress', 'd', (ms: ManagerStatus) => (ms.nJobs === 0 ? 1 : 0)),
   row(MGR, 'UnitPath', 'as', (ms: ManagerStatus) => ms.unitPath),
   row(MGR, 'DefaultStandardOutput', 's', () => 'journal'),

@@ -74,6 +74,12 @@ function listed(ctx: CallContext, states: readonly string[], patterns: readonly 
     .map(unitRow);
 }
 
+function changeEnvironment(ctx: CallContext, set: readonly string[], unset: readonly string[]): [] {
+  const e = ctx.api.setEnvironment(set, unset);
+  if (e) throw fromManagerError(e);
+  return [];
+}
+
 export const MANAGER_METHODS: readonly Method[] = [
   method<[string]>('GetUnit', 's', 'o', false, ([name], ctx) => [unitPath(loadedUnit(ctx, name).id)]),
   method<[string]>('LoadUnit', 's', 'o', false, ([name], ctx) => [unitPath(ctx.api.unit(checkedName(name)).id)]),
@@ -163,9 +169,10 @@ export const MANAGER_METHODS: readonly Method[] = [
   ...UNIT_FILE_METHODS,
   notSupported('KExec', '', ''),
   notSupported('SwitchRoot', 'ss', ''),
-  notSupported('SetEnvironment', 'as', ''),
-  notSupported('UnsetEnvironment', 'as', ''),
-  notSupported('UnsetAndSetEnvironment', 'asas', ''),
+  // systemctl set-/unset-environment: one all-or-nothing change of the manager's block.
+  method<[string[]]>('SetEnvironment', 'as', '', true, ([set], ctx) => changeEnvironment(ctx, set, [])),
+  method<[string[]]>('UnsetEnvironment', 'as', '', true, ([unset], ctx) => changeEnvironment(ctx, [], unset)),
+  method<[string[], string[]]>('UnsetAndSetEnvironment', 'asas', '', true, ([unset, set], ctx) => changeEnvironment(ctx, set, unset)),
   notSupported('SetUnitProperties', 'sba(sv)', ''),
   notSupported('StartTransientUnit', 'ssa(sv)a(sa(sv))', 'o'),
   notSupported('StartUnitReplace', 'sss', 'o'),

@@ -154,6 +154,8 @@ export interface ManagerStatus {
   readonly journalDir?: string;
   readonly nJobs: number;
   readonly nFailedUnits: number;
+  /** The manager's environment block, as show-environment prints it (Manager.Environment). */
+  readonly environment: readonly string[];
   readonly nNames: number;
   readonly userspaceTimestamp: Timestamp;
   /** When the boot finished (FinishTimestamp=): its job done and no job left; NEVER while booting. */

@@ -359,6 +359,7 @@ export class Manager implements ManagerApi {
       journalDir: this.opts.journalDir,
       nJobs: this.engine.jobs().length,
       nFailedUnits: this.failedUnits(),
+      environment: this.env.effective(),
       nNames: this.models.size,
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,

@@ -91,6 +91,18 @@ describe.skipIf(!systemctlPresent)('the real systemctl against svcd as PID 1', (
     expect(systemctl('show', 'web.service', '-p', 'ActiveState,SubState,Description').stdout).toBe('Description=A web server\nActiveState=active\nSubState=running\n');
   });
 
+  it('set-environment, unset-environment and show-environment over D-Bus: the block svcctl shows, the same refusal', async () => {
+    expect(systemctl('set-environment', 'FROM_BUS=yes', 'SPACED=a b')).toMatchObject({ rc: 0, stderr: '' });
+    const [real, own] = [systemctl('show-environment'), await svcctl('show-environment')];
+    expect(real.stdout).toContain("SPACED=$'a b'\n");
+    expect(real.stdout).toContain('FROM_BUS=yes\n');
+    expect(real.stdout).toBe(own.stdout);
+    expect(systemctl('unset-environment', 'FROM_BUS', 'SPACED')).toMatchObject({ rc: 0, stderr: '' });
+    expect((await svcctl('show-environment')).stdout).not.toContain('FROM_BUS');
+    const [badReal, badOwn] = [systemctl('set-environment', 'no equals sign'), await svcctl('set-environment', 'no equals sign')];
+    expect([badReal.rc, badReal.stderr]).toEqual([badOwn.rc, badOwn.stderr]);
+  });
+
   it('list-units and list-units --all: the same table', async () => {
     for (const args of [['list-units'], ['list-units', '--all'], ['list-units', '--type=target', 'x*']]) {
       const [real, own] = [systemctl(...args), await svcctl(...args)];
