@@ -34,6 +34,22 @@ function path(m: MachineView, p: string): string {
   return m.root === '/' ? p : `${m.root.replace(/\/$/, '')}${p}`;
 }
 
+/**
+ * ConditionSecurity=: the security frameworks svcd can see. "audit" holds where the kernel answers
+ * audit's netlink protocol (systemd opens such a socket); that kernel keeps an audit socket of its
+ * own in every network namespace, listed in /proc/net/netlink with protocol 9 (NETLINK_AUDIT) —
+ * readable without a socket call Node cannot make. Debian's systemd-journald-audit.socket depends on it.
+ */
+function securityEnabled(m: MachineView, p: string): boolean {
+  switch (p) {
+    case 'apparmor': return existsSync('/sys/kernel/security/apparmor');
+    case 'selinux': return existsSync('/sys/fs/selinux');
+    case 'smack': return existsSync('/sys/fs/smackfs');
+    case 'audit': return safe(() => readFileSync(path(m, '/proc/net/netlink'), 'utf8'), '').split('\n').some((l) => l.trim().split(/\s+/)[1] === '9');
+    default: return false;
+  }
+}
+
 function safe<T>(fn: () => T, dflt: T): T {
   try {
     return fn();
@@ -153,7 +169,7 @@ function test(c: Condition, m: MachineView): boolean {
       const stamp = safe(() => statSync(path(m, `${dir}/.updated`)).mtimeMs, -1);
       return stamp < 0 ? existsSync(path(m, dir)) && usr > 0 : usr > stamp;
     }
-    case 'Security': return p === 'apparmor' ? existsSync('/sys/kernel/security/apparmor') : p === 'selinux' ? existsSync('/sys/fs/selinux') : p === 'smack' ? existsSync('/sys/fs/smackfs') : false;
+    case 'Security': return securityEnabled(m, p);
     case 'Capability': {
       const caps = safe(() => /CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0', '0');
       const index = CAPABILITY_NAMES.indexOf(p.toUpperCase());

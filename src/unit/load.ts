@@ -183,9 +183,9 @@ function verifyType(type: UnitType, id: string, d: Draft): string | undefined {
   }
 }
 
-/** The service type when Type= is not set: simple with an ExecStart=, oneshot without (252). */
+/** The service type when Type= is not set (252): dbus with a BusName=, else simple with an ExecStart=, oneshot without. */
 function effectiveType(d: Draft): string {
-  return d.service.type ?? (d.service.execStart.length > 0 ? 'simple' : 'oneshot');
+  return d.service.type ?? (d.service.busName ? 'dbus' : d.service.execStart.length > 0 ? 'simple' : 'oneshot');
 }
 
 function serviceSection(d: Draft): ServiceSection {
