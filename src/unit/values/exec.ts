@@ -56,12 +56,14 @@ function stringIsSafe(s: string): boolean {
 /**
  * Parses one Exec*= value into its commands. The empty value yields [] (the caller resets the
  * list). A syntax error in the first word is, as in systemd, only "ignoring" — the result then
- * holds the commands before it.
+ * holds the commands before it. An argument with an unknown escape ("\,") is kept with its
+ * backslash and `warn`ed about, as systemd's extract_first_word_and_warn() retries it relaxed.
  */
 export function parseExecDetailed(
   text: string,
   expandPath: SpecifierExpander = identity,
   expandArg: SpecifierExpander = identity,
+  warn: (text: string) => void = () => {},
 ): Result<ExecCommand[], ExecParseError> {
   const commands: ExecCommand[] = [];
   if (text.trim() === '') return ok(commands);
@@ -130,8 +132,13 @@ export function parseExecDetailed(
         argv.push(';');
         continue;
       }
-      const w = extractFirstWord(text, p, WHITESPACE, { unquote: true, cunescape: true });
-      if (!w.ok) return fail(`Invalid syntax${ign}: ${rvalue}`);
+      let w = extractFirstWord(text, p, WHITESPACE, { unquote: true, cunescape: true });
+      if (!w.ok) {
+        w = extractFirstWord(text, p, WHITESPACE, { unquote: true, cunescape: true, unescapeRelax: true });
+        // Still failing once unknown escapes are allowed: the quotes do not pair up.
+        if (!w.ok) return fail(`Unbalanced quoting, ignoring: "${text}"`);
+        if (w.value.word !== null) warn(`Ignoring unknown escape sequences: "${w.value.word}"`);
+      }
       if (w.value.word === null) break;
       p = w.value.next;
       const arg = expandArg(w.value.word);
