@@ -212,6 +212,12 @@ describe('exec command lines (systemd.service(5), "Command lines")', () => {
     expect(warnings).toEqual(['Ignoring unknown escape sequences: "\\q"', 'Ignoring unknown escape sequences: "a\\,b"']);
   });
 
+  it('ignores a command whose first word has unbalanced quotes, saying so (the unit is not failed for it)', () => {
+    const warnings: string[] = [];
+    expect(parseExecDetailed(`/bin/"sh -c 'x'`, undefined, undefined, (w) => warnings.push(w))).toEqual({ ok: true, value: [] });
+    expect(warnings).toEqual([`Unbalanced quoting, ignoring: "/bin/"sh -c 'x'"`]);
+  });
+
   it('refuses unbalanced quotes with the whole value, as systemd words it', () => {
     const r = parseExecDetailed('/bin/echo "abc');
     expect(r.ok ? undefined : r.error.reason).toBe('Unbalanced quoting, ignoring: "/bin/echo "abc"');
