@@ -2,6 +2,8 @@
 // near the grammar's edges (units, ranges, separators, huge numbers), so that random strings reach
 // past the first character instead of failing there. Shared by the fuzz tests and by
 // scripts/record-fuzz-oracle.mjs, which records systemd's answers for a fixed sample of them.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 
 const TIMESPAN_PIECES = [
@@ -95,4 +97,51 @@ export function parseCalendarOutput(stdout, stderr) {
   const normalized = /^Normalized form: (.*)$/m.exec(stdout)?.[1];
   if (normalized !== undefined) return { normalized };
   return { error: /^Failed to parse calendar specification '[\s\S]*': (.*)$/m.exec(stderr)?.[1] ?? stderr };
+}
+
+// ---- mutated unit files ----
+
+/** Edits a unit file's bytes as a careless hand or a bad disk would: a piece put in, bytes dropped, a run doubled. */
+const UNIT_PIECES = ['\n', '=', '[', ']', '\\', '"', "'", ';', '%', '%i', '$', '-', '@', '+', '!', '!!', ':', ' ', '\0', '\xff', '0', 'infinity', '-1', '99999999999999999999', 'yes', 'no', '/', '..', '*'];
+const unitEdit = fc.oneof(
+  fc.tuple(fc.constant('insert'), fc.nat(), fc.constantFrom(...UNIT_PIECES)),
+  fc.tuple(fc.constant('delete'), fc.nat(), fc.integer({ min: 1, max: 8 })),
+  fc.tuple(fc.constant('duplicate'), fc.nat(), fc.integer({ min: 1, max: 40 })),
+);
+/** [which seed file, its edits]. */
+export const unitMutation = fc.tuple(fc.nat(), fc.array(unitEdit, { minLength: 1, maxLength: 6 }));
+
+export function applyUnitMutation(corpus, [pick, edits]) {
+  let s = corpus[pick % corpus.length].toString('latin1');
+  for (const [op, at0, arg] of edits) {
+    const at = at0 % (s.length + 1);
+    if (op === 'insert') s = s.slice(0, at) + Buffer.from(arg, 'utf8').toString('latin1') + s.slice(at);
+    else if (op === 'delete') s = s.slice(0, at) + s.slice(at + arg);
+    else s = s.slice(0, at) + s.slice(at, at + arg) + s.slice(at);
+  }
+  return Buffer.from(s, 'latin1');
+}
+
+/** The services under test/fixtures, in name order: real directives in real combinations, as seeds. */
+export function serviceCorpus(root) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.isFile() && e.name.endsWith('.service') && statSync(join(d, e.name)).size > 0) out.push(readFileSync(join(d, e.name)));
+    }
+  };
+  walk(join(root, 'test', 'fixtures'));
+  return out;
+}
+
+/**
+ * What `analyze verify` says of a unit, reduced to what both tools must agree on: whether it loads
+ * (error: the file is refused; bad-setting: a setting is) and the lines of the file it complains about.
+ */
+export function verifyVerdict(output, path) {
+  const klass = /failed to load properly/.test(output) ? 'error' : /bad unit file setting/.test(output) ? 'bad-setting' : 'loaded';
+  const lines = [...new Set(output.split('\n').filter((l) => l.startsWith(`${path}:`)).map((l) => Number(/^(\d+):/.exec(l.slice(path.length + 1))?.[1])))]
+    .filter((n) => Number.isInteger(n)).sort((a, b) => a - b);
+  return { load: klass, lines };
 }

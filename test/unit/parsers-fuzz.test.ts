@@ -6,18 +6,19 @@
 // fresh one live where the tool is installed. The seed is fixed so a failure replays; FUZZ_RUNS
 // raises the budget (scripts/fuzz.sh).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { calendarText, parseCalendarOutput, parseTimespanOutput, timespanText } from '../support/fuzz-text.mjs';
+import { applyUnitMutation, calendarText, parseCalendarOutput, parseTimespanOutput, serviceCorpus, timespanText, unitMutation, verifyVerdict } from '../support/fuzz-text.mjs';
 import { CALENDAR_MIN_YEAR, formatCalendarSpec, parseCalendarSpec } from '../../src/shared/calendar.js';
 import { EINVAL_TEXT, ERANGE_TEXT, formatTimespan, parseTimespan, USEC_INFINITY } from '../../src/shared/timespan.js';
 import { UTC_ZONE } from '../../src/shared/tzfile.js';
 import { loadUnit } from '../../src/unit/load.js';
 import { LONG_LINE_MAX, parseUnitText } from '../../src/unit/syntax.js';
 import { buildUnitFileMap } from '../../src/unit/unit-file-map.js';
+import { verifyFiles } from '../../src/unit/verify.js';
 import { execFlagsPrefix, parseExecDetailed, type ExecCommand } from '../../src/unit/values/exec.js';
 
 const SEED = 18;
@@ -107,32 +108,7 @@ describe('unit file syntax (fuzzed)', () => {
 describe('unit loading of mutated real units (fuzzed)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'svcd-fuzz-units-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // The services the other tests load, as seeds: real directives in real combinations.
-  const corpus: Buffer[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.isFile() && e.name.endsWith('.service') && statSync(join(d, e.name)).size > 0) corpus.push(readFileSync(join(d, e.name)));
-    }
-  };
-  walk(join(root, 'test', 'fixtures'));
-
-  const PIECES = ['\n', '=', '[', ']', '\\', '"', "'", ';', '%', '%i', '$', '-', '@', '+', '!', '!!', ':', ' ', '\0', '\xff', '0', 'infinity', '-1', '99999999999999999999', 'yes', 'no', '/', '..', '*'];
-  const mutation = fc.oneof(
-    fc.tuple(fc.constant('insert'), fc.nat(), fc.constantFrom(...PIECES)),
-    fc.tuple(fc.constant('delete'), fc.nat(), fc.integer({ min: 1, max: 8 })),
-    fc.tuple(fc.constant('duplicate'), fc.nat(), fc.integer({ min: 1, max: 40 })),
-  );
-  const apply = (b: Buffer, muts: readonly [string, number, string | number][]): Buffer => {
-    let s = b.toString('latin1');
-    for (const [op, at0, arg] of muts) {
-      const at = at0 % (s.length + 1);
-      if (op === 'insert') s = s.slice(0, at) + Buffer.from(arg as string, 'utf8').toString('latin1') + s.slice(at);
-      else if (op === 'delete') s = s.slice(0, at) + s.slice(at + (arg as number));
-      else s = s.slice(0, at) + s.slice(at, at + (arg as number)) + s.slice(at);
-    }
-    return Buffer.from(s, 'latin1');
-  };
+  const corpus = serviceCorpus(root);
 
   it('has seeds', () => {
     expect(corpus.length).toBeGreaterThan(20);
@@ -141,12 +117,12 @@ describe('unit loading of mutated real units (fuzzed)', () => {
   it('never throws, and every complaint names the unit or a line of its file', () => {
     let i = 0;
     fc.assert(
-      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 6 }), (pick, muts) => {
+      fc.property(unitMutation, (m) => {
         const unitDir = join(dir, String(i++));
-        const text = apply(corpus[pick % corpus.length]!, muts);
+        const text = applyUnitMutation(corpus, m);
         const path = join(unitDir, 'fuzz.service');
         rmSync(unitDir, { recursive: true, force: true });
-        spawnSync('mkdir', ['-p', unitDir]);
+        mkdirSync(unitDir, { recursive: true });
         writeFileSync(path, text);
         const unit = loadUnit(buildUnitFileMap([unitDir]), 'fuzz.service');
         const lines = lineCount(text);
@@ -305,6 +281,41 @@ describe('random time spans and calendar expressions vs systemd-analyze 252', ()
       const theirs = parse(r.stdout, r.stderr);
       const got = ours(input);
       return JSON.stringify(got) === JSON.stringify(theirs) ? [] : [{ input, ours: got, theirs }];
+    });
+    expect(disagree).toEqual([]);
+  });
+});
+
+describe('mutated real units: analyze verify vs systemd-analyze verify 252', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'svcd-fuzz-verify-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** Our verdict on these bytes as DIR/fuzz.service (only the line numbers of the path are compared). */
+  const ours = (text: Buffer, sub: string) => {
+    const unitDir = join(dir, sub);
+    mkdirSync(unitDir, { recursive: true });
+    const path = join(unitDir, 'fuzz.service');
+    writeFileSync(path, text);
+    return { path, verdict: verifyVerdict(verifyFiles([path]).lines.join('\n'), path) };
+  };
+
+  it('agrees on whether each recorded unit loads, and on the lines it complains about', () => {
+    const { cases } = fixture<{ unit: string; load: string; lines: number[] }>('verify');
+    expect(cases.filter((c) => c.load !== 'loaded').length).toBeGreaterThan(20);
+    const disagree = cases.flatMap((c, i) => {
+      const { verdict } = ours(Buffer.from(c.unit, 'base64'), `r${i}`);
+      return JSON.stringify(verdict) === JSON.stringify({ load: c.load, lines: c.lines }) ? [] : [{ i, ours: verdict, theirs: { load: c.load, lines: c.lines } }];
+    });
+    expect(disagree).toEqual([]);
+  });
+
+  it.runIf(haveSystemd)('agrees with the live tool on a fresh sample', () => {
+    const corpus = serviceCorpus(root);
+    const samples = fc.sample(unitMutation, { seed: SEED + 1, numRuns: Math.ceil(RUNS / 5) });
+    const disagree = samples.flatMap((m, i) => {
+      const { path, verdict } = ours(applyUnitMutation(corpus, m), `l${i}`);
+      const r = spawnSync('systemd-analyze', ['verify', '--man=no', path], { env, encoding: 'utf8' });
+      const theirs = verifyVerdict(r.stdout + r.stderr, path);
+      return JSON.stringify(verdict) === JSON.stringify(theirs) ? [] : [{ i, ours: verdict, theirs, output: r.stderr }];
     });
     expect(disagree).toEqual([]);
   });
