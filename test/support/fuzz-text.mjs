@@ -2,6 +2,7 @@
 // near the grammar's edges (units, ranges, separators, huge numbers), so that random strings reach
 // past the first character instead of failing there. Shared by the fuzz tests and by
 // scripts/record-fuzz-oracle.mjs, which records systemd's answers for a fixed sample of them.
+import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
