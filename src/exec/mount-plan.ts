@@ -24,6 +24,16 @@ export interface MountEntry {
   readonly ignoreMissing: boolean;
 }
 
+/** ProtectKernelTunables=: what systemd 252 makes read-only (or hides) of /proc and /sys; each may be missing but /sys. */
+const KERNEL_TUNABLES: readonly (readonly [string, MountMode, boolean])[] = [
+  ...['/proc/acpi', '/proc/apm', '/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/latency_stats', '/proc/mtrr', '/proc/scsi',
+    '/proc/sys', '/proc/sysrq-trigger', '/proc/timer_stats', '/sys/kernel/debug', '/sys/kernel/tracing'].map((p) => [p, 'read-only', true] as const),
+  ...['/proc/kallsyms', '/proc/kcore', '/sys/fs/bpf'].map((p) => [p, 'inaccessible', true] as const),
+  ['/sys', 'read-only', false],
+  // Left as they are: ProtectControlGroups= decides the cgroup tree.
+  ['/sys/fs/cgroup', 'read-write-implicit', false], ['/sys/fs/selinux', 'read-write-implicit', true],
+];
+
 /** Component by component, as systemd's path_compare(): a parent sorts right before its children. */
 function comparePaths(a: string, b: string): number {
   const x = a.split('/').filter(Boolean), y = b.split('/').filter(Boolean);
@@ -64,6 +74,11 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
     const mode: MountMode = m.protectHome === 'yes' ? 'inaccessible' : m.protectHome === 'tmpfs' ? 'tmpfs' : 'read-only';
     for (const p of ['/home', '/run/user', '/root']) add(inRoot(p), mode, true);
   }
+  // The file-system parts of the kernel protections (their system-call parts are seccomp.ts's).
+  if (m.protectKernelTunables) for (const [p, mode, ignore] of KERNEL_TUNABLES) add(inRoot(p), mode, ignore);
+  if (ctx.seccomp.protectKernelModules) for (const p of ['/lib/modules', '/usr/lib/modules']) add(inRoot(p), 'inaccessible', true);
+  if (ctx.seccomp.protectKernelLogs) for (const p of ['/proc/kmsg', '/dev/kmsg']) add(inRoot(p), 'inaccessible', true);
+  if (m.protectControlGroups) add(inRoot('/sys/fs/cgroup'), 'read-only', false);
   if (entries.length === 0) return [];
   // Already bound by the spawner before the plan: kept as they are.
   if (privateTmp) for (const p of ['/tmp', '/var/tmp']) add(p, 'private-tmp', false);
@@ -85,6 +100,7 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
 export function mountDirectives(ctx: ExecContext): string[] {
   const m = ctx.mounts;
   return [
+    ...(m.protectKernelTunables ? ['ProtectKernelTunables'] : []), ...(m.protectControlGroups ? ['ProtectControlGroups'] : []),
     ...(m.protectSystem !== 'no' ? ['ProtectSystem'] : []), ...(m.protectHome !== 'no' ? ['ProtectHome'] : []),
     ...(m.readWritePaths.length > 0 ? ['ReadWritePaths'] : []), ...(m.readOnlyPaths.length > 0 ? ['ReadOnlyPaths'] : []),
     ...(m.inaccessiblePaths.length > 0 ? ['InaccessiblePaths'] : []),

@@ -1,10 +1,11 @@
 /**
  * The exec context's mount-namespace rows (systemd.exec(5) "Sandboxing"): ProtectSystem=,
- * ProtectHome= and the ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths= lists, parsed into
+ * ProtectHome=, the ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths= lists,
+ * ProtectKernelTunables= and ProtectControlGroups=, parsed into
  * ExecContext.mounts with systemd 252's rules and warnings, and arranged by src/exec/mount-plan.ts.
  */
-import { custom, parserLabel, rejectValue, RowList } from './behaviour.js';
-import { extractFirstWord, parseProtectHome, parseProtectSystem, pathIsAbsolute } from '../values/index.js';
+import { custom, parserLabel, rejectValue, RowList, scalar } from './behaviour.js';
+import { extractFirstWord, parseBoolean, parseProtectHome, parseProtectSystem, pathIsAbsolute } from '../values/index.js';
 import { pathSimplify } from '../escape.js';
 import type { MountSettings } from '../model.js';
 
@@ -54,6 +55,10 @@ for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPath
       list.push(dash + plus + pathSimplify(path));
     }
   }));
+}
+
+for (const [key, field] of [['ProtectKernelTunables', 'protectKernelTunables'], ['ProtectControlGroups', 'protectControlGroups']] as const) {
+  supported(EXEC_SECTIONS, key, scalar(parseBoolean, (d, v) => (d.exec.mounts[field] = v ?? false)));
 }
 
 export const MOUNT_ROWS = table.rows;
