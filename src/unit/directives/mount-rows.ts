@@ -1,6 +1,6 @@
 /**
  * The exec context's mount-namespace rows (systemd.exec(5) "Sandboxing"): ProtectSystem=,
- * ProtectHome=, the ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths= lists,
+ * ProtectHome=, the ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=/ExecPaths=/NoExecPaths= lists,
  * ProtectKernelTunables= and ProtectControlGroups=, parsed into
  * ExecContext.mounts with systemd 252's rules and warnings, and arranged by src/exec/mount-plan.ts.
  */
@@ -26,8 +26,9 @@ supported(EXEC_SECTIONS, 'ProtectHome', custom(parserLabel(parseProtectHome), 's
   ctx.draft.exec.mounts.protectHome = v.value;
 }));
 
-type PathList = 'readWritePaths' | 'readOnlyPaths' | 'inaccessiblePaths';
-for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPaths', 'readOnlyPaths'], ['InaccessiblePaths', 'inaccessiblePaths']] as const satisfies readonly (readonly [string, PathList & keyof MountSettings])[]) {
+type PathList = 'readWritePaths' | 'readOnlyPaths' | 'inaccessiblePaths' | 'execPaths' | 'noExecPaths';
+for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPaths', 'readOnlyPaths'], ['InaccessiblePaths', 'inaccessiblePaths'],
+  ['ExecPaths', 'execPaths'], ['NoExecPaths', 'noExecPaths']] as const satisfies readonly (readonly [string, PathList & keyof MountSettings])[]) {
   supported(EXEC_SECTIONS, key, custom("'-' then '+' prefixed absolute paths; specifiers", 'append', 'clears', (value, ctx) => {
     const list = ctx.draft.exec.mounts[field];
     if (value === '') return void list.splice(0);
