@@ -252,7 +252,7 @@ static int own_mount(const char *path) {
   if (strcmp(path, "/") == 0) return 0;
   int fd = clone_tree(path);
   if (fd < 0) return -1;
-  int r = (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+  int r = (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS);
   close(fd);
   return r;
 }
@@ -293,7 +293,7 @@ static void child_mounts(const struct spawn_spec *s, int errfd) {
       if (own_mount(path) < 0 || clear_mount_attr(path, MOUNT_ATTR_NOEXEC) < 0) child_fail(errfd, ST_MOUNTS);
       break;
     case MNT_READ_WRITE:
-      if (s->mount_fds[i] >= 0 && syscall(SYS_move_mount, s->mount_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) child_fail(errfd, ST_MOUNTS);
+      if (s->mount_fds[i] >= 0 && syscall(SYS_move_mount, s->mount_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS) < 0) child_fail(errfd, ST_MOUNTS);
       break;
     case MNT_TMPFS:
       /* empty and writable (systemd 252 leaves it so, whatever systemd.exec(5) says) */
