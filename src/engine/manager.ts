@@ -34,6 +34,7 @@ import { isGarbage } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
 import { unitSnapshot } from './snapshot.js';
+import { ManagerEnvironment } from './manager-environment.js';
 
 export interface ConditionCheck {
   readonly verdict: ConditionVerdict;
@@ -53,6 +54,8 @@ export interface ManagerOptions {
   readonly jobStatus: (record: JobStatusRecord) => void;
   /** A log message of svcd's or about a unit (to the journal, or stderr). */
   readonly log: (text: string, unit?: string) => void;
+  /** What systemd logs at debug level: the journal only, never the console. Unset: as `log`. */
+  readonly debug?: (text: string, unit?: string) => void;
   /** Condition*=/Assert*= of a unit; none: every condition holds. */
   readonly conditions?: (u: Unit) => ConditionCheck;
   /** Called once, when the shutdown is complete: svcd exits with this code. */
@@ -63,8 +66,21 @@ export interface ManagerOptions {
   readonly sweep?: (signal: number) => number;
   /** Runs the generators again (systemd.generator(7)): before each daemon-reload re-reads the units. */
   readonly generate?: () => Promise<void>;
+  /**
+   * What happened before the Manager existed, as systemd's manager timestamps record it: the
+   * process's start (UserspaceTimestamp=) and the generators' run. Absent: the Manager's creation.
+   */
+  readonly startup?: StartupTimestamps;
+  /** The manager's environment block (the spawner reads it too); absent: an empty one. */
+  readonly environment?: ManagerEnvironment;
   /** What to do when the boot unit fails to start: keep running degraded, or exit with a code. */
   readonly bootFailure?: { readonly action: 'none' } | { readonly action: 'exit'; readonly code: number };
+}
+
+export interface StartupTimestamps {
+  readonly userspace: Timestamp;
+  readonly generatorsStart: Timestamp;
+  readonly generatorsFinish: Timestamp;
 }
 
 interface UnitBook {
@@ -89,12 +105,16 @@ export class Manager implements ManagerApi {
   private bootJob?: number;
   private userspace: Timestamp;
   private finish: Timestamp = NEVER;
+  private generators: { start: Timestamp; finish: Timestamp };
+  private unitsLoad: { start: Timestamp; finish: Timestamp } = { start: NEVER, finish: NEVER };
   private exitCode?: number;
   private shuttingDown = false;
   /** Units in a restart loop (they make the system degraded). */
   private readonly restartLoops: RestartLoops;
+  private readonly env: ManagerEnvironment;
 
   constructor(private readonly opts: ManagerOptions) {
+    this.env = opts.environment ?? new ManagerEnvironment([]);
     this.map = buildUnitFileMap([...opts.searchPath]);
     this.engine = new Engine({
       system: opts.system,
@@ -110,13 +130,15 @@ export class Manager implements ManagerApi {
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
           const unit = opts.system.lastUnitOf(e.pid);
-          opts.log(`Reaped orphan process ${e.pid}.`, unit);
+          // Debug in systemd too: a busy service's reaped helpers would flood the console.
+          (opts.debug ?? opts.log)(`Reaped orphan process ${e.pid}.`, unit);
         },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
         log: (line) => void (/Cannot add dependency job, ignoring: Unit \S+ not found\.$/.test(line) || opts.log(line)),
       },
     });
-    this.userspace = this.engine.timestamp();
+    this.userspace = opts.startup?.userspace ?? this.engine.timestamp();
+    this.generators = { start: opts.startup?.generatorsStart ?? NEVER, finish: opts.startup?.generatorsFinish ?? NEVER };
     this.restartLoops = new RestartLoops(opts.system, () => this.refreshSystemState());
   }
 
@@ -171,7 +193,10 @@ export class Manager implements ManagerApi {
       if (t.activeEnter.monotonicUs === 0n) Object.assign(t, { stateChange: born, inactiveExit: born, activeEnter: born });
     }
     this.setSystemState('starting');
+    // svcd loads units as the boot transaction reaches them: building it is systemd's units-load phase.
+    const loadStart = this.engine.timestamp();
     const r = this.engine.start(this.opts.bootUnit, 'replace');
+    this.unitsLoad = { start: loadStart, finish: this.engine.timestamp() };
     if (r instanceof TransactionError) {
       this.opts.console(`Failed to start ${this.opts.bootUnit}: ${r.message}`);
       this.bootFinished(false);
@@ -334,9 +359,14 @@ export class Manager implements ManagerApi {
       journalDir: this.opts.journalDir,
       nJobs: this.engine.jobs().length,
       nFailedUnits: this.failedUnits(),
+      environment: this.env.effective(),
       nNames: this.models.size,
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,
+      generatorsStartTimestamp: this.generators.start,
+      generatorsFinishTimestamp: this.generators.finish,
+      unitsLoadStartTimestamp: this.unitsLoad.start,
+      unitsLoadFinishTimestamp: this.unitsLoad.finish,
       exitCode: this.exitCode,
       defaults: this.opts.defaults,
     };
@@ -448,7 +478,7 @@ export class Manager implements ManagerApi {
     const units = this.engine.serialize();
     if (typeof units === 'string') return units;
     const books = [...this.books].filter(([id]) => units.some((u) => u.id === id)).map(([id, b]) => ({ id, timestamps: b.timestamps, conditionResult: b.conditionResult, assertResult: b.assertResult, failedCondition: b.failedCondition }));
-    return { version: VERSION, systemState: this.state, userspace: this.userspace, finish: this.finish, exitCode: this.exitCode, units, books };
+    return { version: VERSION, systemState: this.state, userspace: this.userspace, finish: this.finish, generators: this.generators, unitsLoad: this.unitsLoad, exitCode: this.exitCode, units, books, environment: this.env.serialize() };
   }
 
   /** Takes over from the svcd that re-executed: units, their processes and books, no boot. */
@@ -464,7 +494,11 @@ export class Manager implements ManagerApi {
     }
     this.userspace = saved.userspace;
     this.finish = saved.finish;
+    // A state written by an svcd from before these were kept has none: they stay NEVER.
+    if (saved.generators) this.generators = saved.generators;
+    if (saved.unitsLoad) this.unitsLoad = saved.unitsLoad;
     this.exitCode = saved.exitCode;
+    if (saved.environment) this.env.restore(saved.environment);
     this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
     this.refreshSystemState();
     this.checkFinished();
@@ -502,6 +536,15 @@ export class Manager implements ManagerApi {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  environment(): readonly string[] {
+    return this.env.effective();
+  }
+
+  setEnvironment(set: readonly string[], unset: readonly string[]): ManagerError | undefined {
+    const refused = this.env.modify(unset, set);
+    return refused === undefined ? undefined : { code: 'invalid', message: refused };
+  }
 }
 
 /** What one svcd hands the next across daemon-reexec. */
@@ -510,8 +553,12 @@ export interface SerializedManager {
   readonly systemState: SystemState;
   readonly userspace: Timestamp;
   readonly finish: Timestamp;
+  readonly generators?: { readonly start: Timestamp; readonly finish: Timestamp };
+  readonly unitsLoad?: { readonly start: Timestamp; readonly finish: Timestamp };
   readonly exitCode?: number;
   readonly units: readonly SerializedUnit[];
+  /** set-environment's part of the manager's environment (absent in the state of an svcd from before it was kept). */
+  readonly environment?: readonly string[];
   readonly books: readonly { id: string; timestamps: UnitBook['timestamps']; conditionResult: boolean; assertResult: boolean; failedCondition?: ConditionCheck['failed'] }[];
 }
 

@@ -16,6 +16,8 @@ import { perpetualUnit } from '../unit/perpetual.js';
 import { NEVER } from './api.js';
 import { type ActiveState } from './job.js';
 import { perpetualKind } from './kinds/perpetual.js';
+import { providedKind } from './kinds/provided.js';
+import { journalUnitSubState } from '../unit/journal-units.js';
 import type { Job } from './run-queue.js';
 import type { TimerHandle } from './system.js';
 import type { EngineUnit, UnitKind, UnitRuntime } from './unit-kind.js';
@@ -24,6 +26,8 @@ import type { EngineUnit, UnitKind, UnitRuntime } from './unit-kind.js';
 export interface Runtime extends UnitRuntime {
   subState: string;
   activeState: ActiveState;
+  inactiveExitUs: bigint;
+  inactiveEnterUs: bigint;
   job?: Job;
   timers: Set<TimerHandle>;
 }
@@ -97,7 +101,13 @@ export class UnitTable {
 
   /** The kind that runs a loaded unit (undefined when the unit is not loaded). */
   kindOf(u: GraphUnit): UnitKind | undefined {
-    return this.models.has(u.id) ? this.kinds.get(u.type) : undefined;
+    return this.models.has(u.id) ? this.kindFor(u.id, u.type) : undefined;
+  }
+
+  /** A unit's kind by its type — except journald's units, which are svcd's own journal and never run their processes (journal-units.ts). */
+  private kindFor(id: string, type: GraphUnit['type']): UnitKind | undefined {
+    const provided = journalUnitSubState(id);
+    return provided ? providedKind(type, provided) : this.kinds.get(type);
   }
 
   model(id: string): EngineUnit | undefined {
@@ -119,13 +129,13 @@ export class UnitTable {
     const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
     // A perpetual unit is born active, in the state systemd gives it, and stays there.
     const perpetual = model.perpetual ? perpetualUnit(id) : undefined;
-    const kind = this.kinds.get(model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
+    const kind = this.kindFor(id, model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
     const subState = perpetual && kind.states[perpetual.subState] !== undefined ? perpetual.subState : kind.initialState;
     r = {
       id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',
       result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
-      statusText: '', statusErrno: 0, invocationId: '',
+      statusText: '', statusErrno: 0, invocationId: '', inactiveExitUs: 0n, inactiveEnterUs: 0n,
     };
     this.trackPids(r);
     this.runtimes.set(id, r);

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { DEFAULT_CONFIG_PATH } from '../../config/conf-files.js';
+import { parseBoolean } from '../../unit/values/boolean.js';
+import { DASH_WORDS, initWordsTarget } from './init-arguments.js';
 
 export interface DaemonOptions {
   /** Explicit --unit-path components (an empty one stands for the default path), or undefined. */
@@ -26,13 +28,29 @@ export interface DaemonOptions {
    * host they are journald's; a --journal-dir run is a test sharing the host's /run and /dev).
    */
   readonly journalSockets: boolean;
+  /**
+   * --tmpfiles=yes|no (svcd extension): apply tmpfiles.d at boot (docs/tmpfiles.md); off unless
+   * yes, since it removes files (tmp.conf's `D /tmp`) and svcd cannot tell a container's own
+   * file system from a host's it shares.
+   */
+  readonly tmpfiles?: boolean;
+  /**
+   * --manager-bus (svcd extension): serve org.freedesktop.systemd1 on /run/systemd/private and
+   * create /run/systemd/system/ whatever else is set (a test with a /run of its own). Without it
+   * svcd does so only as PID 1 without --journal-dir, and otherwise serves the same objects on
+   * RUNTIME_DIR/systemd/private.
+   */
+  readonly managerBus: boolean;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--version]
+            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--manager-bus] [--version]
+            [--tmpfiles=yes|no] [WORD...]
+  WORD: as /sbin/init, a runlevel (1-5, S, single, rescue, emergency) or systemd.unit=NAME picks the
+        boot target; other words are ignored, as systemd does
 `;
 
 export function parseDaemonOptions(
@@ -40,9 +58,11 @@ export function parseDaemonOptions(
   env: Readonly<Record<string, string | undefined>>,
 ): Result<DaemonOptions | 'help' | 'version'> {
   let parsed;
+  // /sbin/init's words (init-arguments.ts): "-b" and "-s" are words, not options.
+  const dashWords = argv.filter((a) => DASH_WORDS.has(a));
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: argv.filter((a) => !DASH_WORDS.has(a)),
       options: {
         'unit-path': { type: 'string' },
         'runtime-dir': { type: 'string' },
@@ -53,10 +73,12 @@ export function parseDaemonOptions(
         plan: { type: 'boolean' },
         deserialize: { type: 'string' },
         'journal-sockets': { type: 'boolean' },
+        tmpfiles: { type: 'string' },
+        'manager-bus': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
-      allowPositionals: false,
+      allowPositionals: true,
       strict: true,
     });
   } catch (e) {
@@ -65,17 +87,21 @@ export function parseDaemonOptions(
   const v = parsed.values;
   if (v.help) return ok('help');
   if (v.version) return ok('version');
+  const tmpfiles = v.tmpfiles === undefined ? undefined : parseBoolean(v.tmpfiles);
+  if (tmpfiles && !tmpfiles.ok) return err(`--tmpfiles: ${tmpfiles.error}: ${v.tmpfiles}`);
   // systemd accepts systemd.unit= on the kernel command line; a container passes --unit instead.
   return ok({
     unitPath: v['unit-path']?.split(':'),
     runtimeDir: v['runtime-dir'] ?? nonEmpty(env.SVCD_RUNTIME_DIR) ?? DEFAULT_RUNTIME_DIR,
     stateDir: v['state-dir'] ?? nonEmpty(env.SVCD_STATE_DIR) ?? DEFAULT_STATE_DIR,
     journalDir: v['journal-dir'],
-    defaultUnit: v.unit ?? 'default.target',
+    defaultUnit: v.unit ?? initWordsTarget([...dashWords, ...parsed.positionals]) ?? 'default.target',
     configPath: v.config ?? DEFAULT_CONFIG_PATH,
     plan: v.plan ?? false,
     deserialize: v.deserialize,
     journalSockets: v['journal-sockets'] ?? false,
+    tmpfiles: tmpfiles?.ok ? tmpfiles.value : undefined,
+    managerBus: v['manager-bus'] ?? false,
   });
 }
 

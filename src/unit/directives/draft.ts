@@ -117,8 +117,11 @@ export function newDraft(): Draft {
       restartForceExitStatus: noExit(),
     },
     socket: { listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [] },
-    timer: { triggers: [], persistent: false },
-    path: { watches: [], makeDirectory: false },
+    timer: {
+      triggers: [], persistent: false, accuracyUSec: 60_000_000n, randomizedDelayUSec: 0n, fixedRandomDelay: false,
+      remainAfterElapse: true, wakeSystem: false, onClockChange: false, onTimezoneChange: false,
+    },
+    path: { watches: [], makeDirectory: false, directoryMode: 0o755 },
     mount: {},
     automount: {},
     swap: {},
