@@ -139,6 +139,12 @@ export interface MountSettings {
   readonly readWritePaths: readonly string[];
   readonly readOnlyPaths: readonly string[];
   readonly inaccessiblePaths: readonly string[];
+  readonly execPaths: readonly string[];
+  readonly noExecPaths: readonly string[];
+  /** ProtectKernelTunables=: /proc/sys, /sys and the like read-only. */
+  readonly protectKernelTunables: boolean;
+  /** ProtectControlGroups=: /sys/fs/cgroup read-only. */
+  readonly protectControlGroups: boolean;
 }
 
 /** An errno per call of a SystemCallFilter= list: -1 is the list's own action, 'kill' kills the process. */

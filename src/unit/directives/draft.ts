@@ -92,7 +92,7 @@ export function newDraft(): Draft {
         protectKernelLogs: false,
         protectHostname: false,
       },
-      mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [] },
+      mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [], execPaths: [], noExecPaths: [], protectKernelTunables: false, protectControlGroups: false },
     },
     kill: { killMode: 'control-group', killSignal: 15, finalKillSignal: 9, watchdogSignal: 6, sendSIGHUP: false, sendSIGKILL: true },
     service: {
