@@ -230,7 +230,7 @@ static bool has_effective_sys_admin(void) {
   return data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32) & 1;
 }
 
-enum { MNT_INACCESSIBLE, MNT_READ_ONLY, MNT_READ_WRITE, MNT_TMPFS, MNT_IGNORE_MISSING = 8 };
+enum { MNT_INACCESSIBLE, MNT_READ_ONLY, MNT_READ_WRITE, MNT_TMPFS, MNT_NO_EXEC, MNT_EXEC, MNT_IGNORE_MISSING = 8 };
 
 static int clone_tree(const char *path) {
   return (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -239,6 +239,22 @@ static int clone_tree(const char *path) {
 static int set_mount_attr(const char *path, uint64_t attr, bool recursive) {
   struct mount_attr a = {.attr_set = attr};
   return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a, sizeof a);
+}
+
+static int clear_mount_attr(const char *path, uint64_t attr) {
+  struct mount_attr a = {.attr_clr = attr};
+  return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &a, sizeof a);
+}
+
+/* The path a mount of its own (a copy of what is there now), unless it is the root, which already is
+ * one (and a mount stacked on it would not be seen). */
+static int own_mount(const char *path) {
+  if (strcmp(path, "/") == 0) return 0;
+  int fd = clone_tree(path);
+  if (fd < 0) return -1;
+  int r = (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS);
+  close(fd);
+  return r;
 }
 
 /* ProtectSystem=, ProtectHome=, Read{Write,Only}Paths=, InaccessiblePaths=. Read-write paths are
@@ -260,7 +276,6 @@ static void child_mounts(const struct spawn_spec *s, int errfd) {
       if (errno == ENOENT && (s->mount_modes[i] & MNT_IGNORE_MISSING)) continue;
       child_fail(errfd, ST_MOUNTS);
     }
-    int fd = -1;
     switch (s->mount_modes[i] & 7) {
     case MNT_INACCESSIBLE:
       snprintf(node, sizeof node, "%s/%s", s->inaccessible, S_ISDIR(st.st_mode) ? "dir" : "reg");
@@ -268,16 +283,17 @@ static void child_mounts(const struct spawn_spec *s, int errfd) {
         child_fail(errfd, ST_MOUNTS);
       break;
     case MNT_READ_ONLY:
-      /* A mount of its own first (the root already is one; a mount stacked on it would not be seen). */
-      if (strcmp(path, "/") != 0) {
-        fd = clone_tree(path);
-        if (fd < 0 || syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) child_fail(errfd, ST_MOUNTS);
-        close(fd);
-      }
-      if (set_mount_attr(path, MOUNT_ATTR_RDONLY, true) < 0) child_fail(errfd, ST_MOUNTS);
+      if (own_mount(path) < 0 || set_mount_attr(path, MOUNT_ATTR_RDONLY, true) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    /* NoExecPaths=/ExecPaths=: only the exec flag changes, whatever else the path's mounts are. */
+    case MNT_NO_EXEC:
+      if (own_mount(path) < 0 || set_mount_attr(path, MOUNT_ATTR_NOEXEC, true) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_EXEC:
+      if (own_mount(path) < 0 || clear_mount_attr(path, MOUNT_ATTR_NOEXEC) < 0) child_fail(errfd, ST_MOUNTS);
       break;
     case MNT_READ_WRITE:
-      if (s->mount_fds[i] >= 0 && syscall(SYS_move_mount, s->mount_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) child_fail(errfd, ST_MOUNTS);
+      if (s->mount_fds[i] >= 0 && syscall(SYS_move_mount, s->mount_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS) < 0) child_fail(errfd, ST_MOUNTS);
       break;
     case MNT_TMPFS:
       /* empty and writable (systemd 252 leaves it so, whatever systemd.exec(5) says) */

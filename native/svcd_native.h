@@ -34,5 +34,6 @@ int svcd_register_dgram(napi_env env, napi_value exports);
 int svcd_register_reexec(napi_env env, napi_value exports);
 int svcd_register_mmap(napi_env env, napi_value exports);
 int svcd_register_journal(napi_env env, napi_value exports);
+int svcd_register_inotify(napi_env env, napi_value exports);
 
 #endif

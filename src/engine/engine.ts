@@ -29,6 +29,8 @@ import type { Timestamp } from './api.js';
 import type { ActiveState, JobType } from './job.js';
 import { serviceKind } from './kinds/service/index.js';
 import { sliceKind, targetKind } from './kinds/target.js';
+import { timerKind } from './kinds/timer/index.js';
+import { pathKind } from './kinds/path/index.js';
 import { kindContext, timestamp } from './kind-context.js';
 import { type EngineObserver, newQueues, type Queues } from './queues.js';
 import { type ConditionVerdict, type Job, RunQueue } from './run-queue.js';
@@ -41,7 +43,7 @@ import { UnitTable } from './unit-table.js';
 
 export type { ConditionVerdict, EngineObserver, Job, SerializedUnit, UnitResult };
 
-export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind];
+export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, timerKind, pathKind];
 
 export interface EngineOptions {
   readonly system: System;
@@ -73,11 +75,12 @@ export class Engine {
     this.ctx = kindContext({
       system: this.system, defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS, queues: this.queues, observer: this.observer, guard, log,
       ownerOf: (pid) => this.table.ownerOf(pid)?.id,
+      triggered: (u) => this.triggered(u.id),
     });
     this.jobQueue = new RunQueue({
       table: this.table, queues: this.queues, observer: this.observer, ctx: this.ctx, system: this.system, conditions: opts.conditions, guard, log,
     });
-    this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log);
+    this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log, this.ctx);
     this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
     this.system.onNotify((pid, msg, uid) => this.guard(() => this.notify({ pid, uid }, msg)));
   }
@@ -175,6 +178,7 @@ export class Engine {
   /** The other half: units come back in their sub-states, with their processes, before any event. */
   restore(saved: readonly SerializedUnit[]): void {
     restoreUnits(this.table, saved, this.system, (line) => this.log(line));
+    for (const r of this.table.values()) r.kind.coldplug?.(r, this.ctx);
   }
 
   /**
@@ -315,6 +319,14 @@ export class Engine {
     const r = this.table.ownerOf(e.pid);
     if (r) r.kind.childExit?.(r, e, this.ctx);
     else this.observer.orphanExited?.(e);
+  }
+
+  /** The loaded unit `id` triggers (its first Triggers=), made a Runtime if need be. */
+  private triggered(id: string): UnitRuntime | undefined {
+    for (const o of this.graph.deps(id, 'Triggers')) {
+      if (this.table.model(o)?.loadState === 'loaded') return this.table.runtime(o);
+    }
+    return undefined;
   }
 
   private notify(sender: NotifySender, message: string): void {

@@ -10,9 +10,9 @@
 import type { Timestamp } from './api.js';
 import type { EngineObserver, Queues } from './queues.js';
 import { setState } from './state-changes.js';
-import { SpawnFailure, type SignalName, type System, type TimerHandle } from './system.js';
-import type { KindContext, ManagerDefaults } from './unit-kind.js';
-import type { Runtime } from './unit-table.js';
+import { SpawnFailure, SpawnResourceFailure, type SignalName, type System, type TimerHandle } from './system.js';
+import type { KindContext, ManagerDefaults, UnitRuntime } from './unit-kind.js';
+import { isDown, type Runtime } from './unit-table.js';
 
 export interface KindContextDeps {
   readonly system: System;
@@ -23,6 +23,8 @@ export interface KindContextDeps {
   readonly log: (line: string) => void;
   /** The unit whose main or control process `pid` is (the engine's pid→unit map). */
   readonly ownerOf: (pid: number) => string | undefined;
+  /** The loaded unit `u` triggers, with its run-time record. */
+  readonly triggered: (u: UnitRuntime) => UnitRuntime | undefined;
 }
 
 /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
@@ -41,13 +43,27 @@ function stateTimer(d: KindContextDeps, r: Runtime, ms: number, fn: () => void):
   return h;
 }
 
+/**
+ * A kind's state change, with the monotonic moments it leaves or enters inactive-or-failed
+ * (OnUnitActiveSec=/OnUnitInactiveSec= count from the triggered unit's).
+ */
+function changeState(d: KindContextDeps, r: Runtime, sub: string): void {
+  const from = r.activeState;
+  setState(r, sub, d.queues, d.observer);
+  const down = isDown(r.activeState);
+  if (isDown(from) === down) return;
+  const now = timestamp(d.system).monotonicUs;
+  if (down) r.inactiveEnterUs = now;
+  else r.inactiveExitUs = now;
+}
+
 /** Every UnitRuntime a kind is handed is a Runtime of the engine's table: the casts below are safe. */
 export function kindContext(d: KindContextDeps): KindContext {
   const { system } = d;
   return {
     defaults: d.defaults,
     now: () => system.now(),
-    setState: (u, sub) => setState(u as Runtime, sub, d.queues, d.observer),
+    setState: (u, sub) => changeState(d, u as Runtime, sub),
     stateTimer: (u, ms, fn) => stateTimer(d, u as Runtime, ms, fn),
     spawn: (u, cmd, o) => {
       try {
@@ -56,8 +72,9 @@ export function kindContext(d: KindContextDeps): KindContext {
           privileged: o.privileged, extraEnv: o.extraEnv, invocationId: u.invocationId,
         });
       } catch (e) {
-        const status = e instanceof SpawnFailure ? e.status : 203;
-        return { failed: true, status, message: (e as Error).message };
+        if (e instanceof SpawnFailure) return { failed: true, status: e.status, message: e.message };
+        // Anything else kept the process from being made: the manager's own failure, not the program's.
+        return { failed: true, resources: true, status: 0, message: e instanceof SpawnResourceFailure ? e.reason : String((e as Error).message) };
       }
     },
     kill: (_u, pid, signal: SignalName | number) => system.kill(pid, signal),
@@ -71,6 +88,14 @@ export function kindContext(d: KindContextDeps): KindContext {
       d.queues.requests.push({ unit: u.id, type, mode });
     },
     timestamp: () => timestamp(system),
+    userspace: timestamp(system),
+    triggered: (u) => d.triggered(u),
+    requestUnitJob: (unit, type, mode) => {
+      d.queues.requests.push({ unit, type, mode });
+    },
+    readTimerStamp: (u) => system.readTimerStamp(u.id),
+    writeTimerStamp: (u, t) => system.writeTimerStamp(u.id, t),
+    inotify: (_u, onEvents) => system.openInotify?.((events) => d.guard(() => onEvents(events))),
     log: (u, text) => {
       if (d.observer.unitLog) d.observer.unitLog(u.id, text);
       else d.log(`${u.id}: ${text}`);

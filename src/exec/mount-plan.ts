@@ -2,7 +2,8 @@
  * The file-system view of ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths= and
  * InaccessiblePaths= (systemd.exec(5)), as the list of mount entries systemd 252's namespace setup
  * makes of them: sorted parents first, one entry per path (the stronger mode wins: inaccessible,
- * then a private /tmp, read-only, read-write, tmpfs, then the implicit read-write ones), nothing
+ * then a private /tmp, read-only, read-write, tmpfs, then the implicit read-write ones) and one for
+ * its exec flag (NoExecPaths= before ExecPaths=), nothing
  * kept below an inaccessible path. The native spawner (native/spawn.c) applies it in the
  * process's own mount namespace; read-write entries keep the mounts they had before any of it.
  */
@@ -11,8 +12,8 @@ import { join } from 'node:path';
 import type { ExecContext } from '../unit/model.js';
 import { pathStartsWith } from '../unit/escape.js';
 
-/** In the order of priority for one path; the numbers are native/spawn.c's. */
-export const MOUNT_MODES = { inaccessible: 0, 'private-tmp': 2, 'read-only': 1, 'read-write': 2, tmpfs: 3, 'read-write-implicit': 2 } as const;
+/** In the order of priority for one path (and applied in it); the numbers are native/spawn.c's. */
+export const MOUNT_MODES = { inaccessible: 0, 'private-tmp': 2, 'read-only': 1, 'read-write': 2, 'no-exec': 4, exec: 5, tmpfs: 3, 'read-write-implicit': 2 } as const;
 export type MountMode = keyof typeof MOUNT_MODES;
 const PRIORITY: readonly MountMode[] = Object.keys(MOUNT_MODES) as MountMode[];
 /** Added to a mode's number: the path may be missing. */
@@ -23,6 +24,16 @@ export interface MountEntry {
   readonly mode: MountMode;
   readonly ignoreMissing: boolean;
 }
+
+/** ProtectKernelTunables=: what systemd 252 makes read-only (or hides) of /proc and /sys; each may be missing but /sys. */
+const KERNEL_TUNABLES: readonly (readonly [string, MountMode, boolean])[] = [
+  ...['/proc/acpi', '/proc/apm', '/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/latency_stats', '/proc/mtrr', '/proc/scsi',
+    '/proc/sys', '/proc/sysrq-trigger', '/proc/timer_stats', '/sys/kernel/debug', '/sys/kernel/tracing'].map((p) => [p, 'read-only', true] as const),
+  ...['/proc/kallsyms', '/proc/kcore', '/sys/fs/bpf'].map((p) => [p, 'inaccessible', true] as const),
+  ['/sys', 'read-only', false],
+  // Left as they are: ProtectControlGroups= decides the cgroup tree.
+  ['/sys/fs/cgroup', 'read-write-implicit', false], ['/sys/fs/selinux', 'read-write-implicit', true],
+];
 
 /** Component by component, as systemd's path_compare(): a parent sorts right before its children. */
 function comparePaths(a: string, b: string): number {
@@ -47,6 +58,8 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   for (const p of m.readWritePaths) listed(p, 'read-write');
   for (const p of m.readOnlyPaths) listed(p, 'read-only');
   for (const p of m.inaccessiblePaths) listed(p, 'inaccessible');
+  for (const p of m.noExecPaths) listed(p, 'no-exec');
+  for (const p of m.execPaths) listed(p, 'exec');
   if (m.protectSystem === 'strict') {
     add(inRoot('/'), 'read-only', false);
     // The API file systems stay writable; so do the unit's own directories (not its configuration).
@@ -64,6 +77,11 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
     const mode: MountMode = m.protectHome === 'yes' ? 'inaccessible' : m.protectHome === 'tmpfs' ? 'tmpfs' : 'read-only';
     for (const p of ['/home', '/run/user', '/root']) add(inRoot(p), mode, true);
   }
+  // The file-system parts of the kernel protections (their system-call parts are seccomp.ts's).
+  if (m.protectKernelTunables) for (const [p, mode, ignore] of KERNEL_TUNABLES) add(inRoot(p), mode, ignore);
+  if (ctx.seccomp.protectKernelModules) for (const p of ['/lib/modules', '/usr/lib/modules']) add(inRoot(p), 'inaccessible', true);
+  if (ctx.seccomp.protectKernelLogs) for (const p of ['/proc/kmsg', '/dev/kmsg']) add(inRoot(p), 'inaccessible', true);
+  if (m.protectControlGroups) add(inRoot('/sys/fs/cgroup'), 'read-only', false);
   if (entries.length === 0) return [];
   // Already bound by the spawner before the plan: kept as they are.
   if (privateTmp) for (const p of ['/tmp', '/var/tmp']) add(p, 'private-tmp', false);
@@ -71,9 +89,10 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   entries.sort((a, b) => comparePaths(a.path, b.path) || PRIORITY.indexOf(a.mode) - PRIORITY.indexOf(b.mode));
   const out: MountEntry[] = [];
   let hidden: string | undefined;
+  // The exec flag is its own dimension: NoExecPaths= of a read-only path keeps both.
+  const execFlag = (e: MountEntry) => e.mode === 'exec' || e.mode === 'no-exec';
   for (const e of entries) {
-    const last = out[out.length - 1];
-    if (last && comparePaths(last.path, e.path) === 0) continue;
+    if (out.some((o) => comparePaths(o.path, e.path) === 0 && execFlag(o) === execFlag(e))) continue;
     if (hidden !== undefined && pathStartsWith(e.path, hidden)) continue;
     hidden = e.mode === 'inaccessible' ? e.path : undefined;
     out.push(e);
@@ -85,9 +104,11 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
 export function mountDirectives(ctx: ExecContext): string[] {
   const m = ctx.mounts;
   return [
+    ...(m.protectKernelTunables ? ['ProtectKernelTunables'] : []), ...(m.protectControlGroups ? ['ProtectControlGroups'] : []),
     ...(m.protectSystem !== 'no' ? ['ProtectSystem'] : []), ...(m.protectHome !== 'no' ? ['ProtectHome'] : []),
     ...(m.readWritePaths.length > 0 ? ['ReadWritePaths'] : []), ...(m.readOnlyPaths.length > 0 ? ['ReadOnlyPaths'] : []),
-    ...(m.inaccessiblePaths.length > 0 ? ['InaccessiblePaths'] : []),
+    ...(m.inaccessiblePaths.length > 0 ? ['InaccessiblePaths'] : []), ...(m.execPaths.length > 0 ? ['ExecPaths'] : []),
+    ...(m.noExecPaths.length > 0 ? ['NoExecPaths'] : []),
   ];
 }
 

@@ -6,8 +6,8 @@
  * instead: NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities= (exec-context.ts), the
  * seccomp directives (seccomp.ts: SystemCallFilter=, RestrictAddressFamilies=, …, and the system
  * call part of ProtectClock=/ProtectKernelModules=/ProtectKernelLogs=/ProtectHostname=), and
- * PrivateTmp=, ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=
- * (mount-plan.ts) where the container allows a mount namespace (native-system.ts notices it otherwise).
+ * PrivateTmp=, ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=,
+ * ExecPaths=, NoExecPaths=, ProtectKernelTunables=, ProtectControlGroups= (mount-plan.ts) where the container allows a mount namespace (native-system.ts notices it otherwise).
  */
 import type { Unit } from '../unit/model.js';
 import { findDirective } from '../unit/directives/table.js';

@@ -115,7 +115,46 @@ function ruleCode(rule: SeccompRule, wide: boolean): Raw[] {
   return out;
 }
 
-/** An ABI's section: each call number in turn, its rules in order, then the default. */
+/** Spans of one section up to this many are tested one after the other; more are split in two. */
+const LEAF = 4;
+
+/** Consecutive call numbers whose code is the same single return (a list's plain entries). */
+interface Span { readonly lo: number; readonly hi: number; readonly block: Raw[] }
+
+function spans(blocks: readonly (readonly [number, Raw[]])[]): Span[] {
+  const out: Span[] = [];
+  for (const [nr, block] of blocks) {
+    const last = out[out.length - 1];
+    const plain = block.length === 1 && last?.block.length === 1 && last.block[0]!.k === block[0]!.k;
+    if (last && plain && last.hi === nr - 1) out[out.length - 1] = { ...last, hi: nr };
+    else out.push({ lo: nr, hi: nr, block });
+  }
+  return out;
+}
+
+/**
+ * The number tests over `spans` (sorted; each block ends in a return, so the accumulator still
+ * holds the number at every test): a binary search, so a call is found in a dozen instructions
+ * rather than hundreds — the kernel runs the program for each call number when it builds its cache
+ * of allowed calls at install, and for every call it cannot cache after.
+ */
+function searchCode(sp: readonly Span[], fallback: Raw): Raw[] {
+  if (sp.length <= LEAF) {
+    const out: Raw[] = [];
+    for (const { lo, hi, block } of sp) {
+      if (lo === hi) out.push({ code: JEQ, k: lo, jt: 0, jf: block.length }, ...block);
+      else out.push({ code: JGE, k: lo, jt: 0, jf: block.length + 1 }, { code: JGT, k: hi, jt: block.length, jf: 0 }, ...block);
+    }
+    out.push(fallback);
+    return out;
+  }
+  const mid = Math.floor(sp.length / 2);
+  const below = searchCode(sp.slice(0, mid), fallback), above = searchCode(sp.slice(mid), fallback);
+  // nr >= the middle one: over the lower half (a long jump: it may be longer than 255).
+  return [{ code: JGE, k: sp[mid]!.lo, jt: 0, jf: 1 }, { code: JA, k: below.length, jt: 0, jf: 0 }, ...below, ...above];
+}
+
+/** An ABI's section: each call number's rules in order (found by searchCode), else the default. */
 function sectionCode(f: AbiFilter): Raw[] {
   const wide = f.abi === 'x86_64';
   const byNumber = new Map<number, SeccompRule[]>();
@@ -126,18 +165,16 @@ function sectionCode(f: AbiFilter): Raw[] {
     list.push(r);
     byNumber.set(nr, list);
   }
-  const out: Raw[] = [{ code: LD_ABS, k: NR, jt: 0, jf: 0 }];
   const fallback: Raw = { code: RET, k: actionValue(f.defaultAction), jt: 0, jf: 0 };
-  for (const [nr, rules] of byNumber) {
+  const blocks = [...byNumber].sort(([a], [b]) => a - b).map(([nr, rules]): [number, Raw[]] => {
     // A rule without a comparison matches every call: whatever follows it is never reached.
     const reached = rules.findIndex((r) => !r.compares?.length);
     const block = (reached < 0 ? rules : rules.slice(0, reached + 1)).flatMap((r) => ruleCode(r, wide));
     if (reached < 0) block.push(fallback);
     if (block.length > 255) throw new Error(`seccomp: rules for system call ${nr} too long for a BPF jump`);
-    out.push({ code: JEQ, k: nr, jt: 0, jf: block.length }, ...block);
-  }
-  out.push(fallback);
-  return out;
+    return [nr, block];
+  });
+  return [{ code: LD_ABS, k: NR, jt: 0, jf: 0 }, ...searchCode(spans(blocks), fallback)];
 }
 
 /**

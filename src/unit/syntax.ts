@@ -7,7 +7,8 @@
  *    continuation, where it is skipped and the continuation goes on;
  *  - a line ending in an unescaped backslash continues on the next line; the backslash becomes a
  *    space; the statement is reported at its last physical line;
- *  - "[Name]" opens a section; a header not ending in ']' is a fatal syntax error;
+ *  - "[Name]" opens a section; a header not ending in ']', or whose name holds a control
+ *    character, a quote or a backslash, is a fatal syntax error;
  *  - lines end at '\n', '\r' or NUL (read_line()); a line of LONG_LINE_MAX bytes is fatal, and so
  *    is a statement that is not UTF-8 clean (a comment may hold any bytes);
  *  - "Key=Value": both sides stripped of whitespace; the value keeps everything else verbatim
@@ -15,6 +16,7 @@
  *  - assignments before any section, and lines without '=', are warned about and skipped.
  */
 import type { Diagnostic, SourceLocation } from '../shared/diagnostic.js';
+import { stringIsSafe } from './values/strings.js';
 
 export interface Assignment {
   readonly section: string;
@@ -198,6 +200,11 @@ export function parseUnitText(path: string, content: string | Uint8Array, opts: 
         return;
       }
       const name = l.slice(1, -1);
+      if (!stringIsSafe(name)) {
+        diagnostics.push({ severity: 'error', loc, message: `Bad characters in section header '${l}'` });
+        fatalError = EBADMSG_TEXT;
+        return;
+      }
       if (opts.knownSections && !opts.knownSections.has(name) && !name.startsWith('X-')) {
         diagnostics.push({ severity: 'warning', loc, message: `Unknown section '${name}'. Ignoring.` });
         section = null;

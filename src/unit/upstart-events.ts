@@ -129,8 +129,8 @@ function jobOf(op: EventOperand): string | undefined {
   return arg && !arg.negated && !/[*?[]/.test(arg.pattern) ? arg.pattern : undefined;
 }
 
-/** A `start on` condition as wants and orderings. */
-export function startOnDeps(text: string, deps: EventDeps = emptyDeps()): EventDeps {
+/** A `start on` condition as wants and orderings; `tasks`: the jobs that are tasks (their `stopped` is their end). */
+export function startOnDeps(text: string, deps: EventDeps = emptyDeps(), tasks: ReadonlySet<string> = new Set()): EventDeps {
   const { operands, error } = conditionOperands(text);
   if (error) deps.warnings.push(`start on: ${error}`);
   for (const op of operands) {
@@ -157,12 +157,13 @@ export function startOnDeps(text: string, deps: EventDeps = emptyDeps()): EventD
       const job = jobOf(op);
       if (job === undefined) {
         deps.warnings.push(`start on: "${op.event}" without a job name: not mapped`);
-      } else if (op.event === 'started' || op.event === 'starting') {
-        // Started with the other job: it wants this one, ordered after (started) or before (starting) it.
+      } else if (op.event === 'started' || op.event === 'starting' || (op.event === 'stopped' && tasks.has(job))) {
+        // Started with the other job: it wants this one, ordered after (started) or before (starting)
+        // it. A task has stopped when its start has finished (a oneshot), so `stopped TASK` is after it too.
         deps.wantedBy.add(jobUnit(job));
-        (op.event === 'started' ? deps.after : deps.before).add(jobUnit(job));
+        (op.event === 'starting' ? deps.before : deps.after).add(jobUnit(job));
       } else {
-        deps.warnings.push(`start on: "${op.event} ${job}" (starting when another job ends) has no systemd counterpart: not mapped`);
+        deps.warnings.push(`start on: "${op.event} ${job}" (starting when another job ends) has no systemd counterpart unless ${job} is a task: not mapped`);
       }
     } else {
       // An event a program emits: the job starts when it is emitted (the target wants it). No

@@ -16,6 +16,12 @@ import type { UpstartJob, UpstartLimit, UpstartProcess, UpstartProcessName } fro
 const DEFAULT_RESPAWN = { count: 10, interval: 5 } as const;
 const DEFAULT_KILL_TIMEOUT = 5;
 const DEFAULT_RELOAD_SIGNAL = 'HUP';
+/**
+ * `expect stop`'s other half, as a post-start step: wait until the main process is stopped (state T
+ * in /proc/PID/stat, after the command name's closing bracket), then SIGCONT it. A main process
+ * that ends first fails the step, as the job would fail under upstart.
+ */
+const CONTINUE_WHEN_STOPPED = 'while :; do [ -e /proc/$MAINPID ] || exit 1; s=$(sed "s/.*) //" /proc/$MAINPID/stat); if [ "${s%% *}" = T ]; then kill -CONT $MAINPID; exit 0; fi; sleep 0.05; done';
 /** Characters for which upstart hands an `exec` line to the shell (its SHELL_CHARS). */
 const SHELL_CHARS = /[~`!$^&*()=|\\{}[\];"'<>?]/;
 /** The shell upstart runs scripts with, and its option (init(5): "The -e shell option is always used"). */
@@ -79,8 +85,8 @@ export interface UpstartUnit {
   readonly warnings: readonly string[];
 }
 
-/** The unit for job `name` read from `sourcePath`. */
-export function upstartUnit(name: string, sourcePath: string, job: UpstartJob): UpstartUnit {
+/** The unit for job `name` read from `sourcePath`; `tasks`: the other jobs that are tasks. */
+export function upstartUnit(name: string, sourcePath: string, job: UpstartJob, tasks: ReadonlySet<string> = new Set()): UpstartUnit {
   const warnings: string[] = [];
   const unit: [string, string][] = [['Documentation', 'man:svcd-upstart-generator(8)'], ['SourcePath', escapeSpecifiers(sourcePath)]];
   const service: [string, string][] = [];
@@ -100,7 +106,7 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob): 
   const deps = emptyDeps();
   if (job.startOn && !job.manual) {
     if (template) warnings.push('start on: an instance job is started by hand (start JOB VAR=VALUE), never at boot');
-    else startOnDeps(job.startOn.text, deps);
+    else startOnDeps(job.startOn.text, deps, tasks);
   }
   if (job.stopOn) stopOnDeps(job.stopOn.text, deps);
   warnings.push(...deps.warnings);
@@ -116,7 +122,6 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob): 
   else if (job.task) type = 'oneshot';
   else if (job.expect === 'fork' || job.expect === 'daemon') type = 'forking';
   else type = 'simple';
-  if (job.expect === 'stop') warnings.push('expect stop: svcd does not wait for the job to stop itself (SIGSTOP) and does not continue it; the job counts as started when spawned');
   service.push(['Type', type]);
   if (!main && !job.task) service.push(['RemainAfterExit', 'yes']);
 
@@ -143,6 +148,9 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob): 
   for (const [proc, directive] of Object.entries(PROCESS_DIRECTIVES) as [UpstartProcessName, string][]) {
     const p = job.processes[proc];
     if (p) service.push([directive, processArgv(p).map(execWord).join(' ')]);
+    // expect stop: the job is started once its main process has stopped itself (SIGSTOP), and
+    // upstart then continues it; before the job's own post-start.
+    if (proc === 'main' && p && job.expect === 'stop') service.push(['ExecStartPost', [...UPSTART_SHELL, '-c', CONTINUE_WHEN_STOPPED].map(execWord).join(' ')]);
   }
   if (main && !job.task) service.push(['ExecReload', `/bin/kill -${job.reloadSignal ?? DEFAULT_RELOAD_SIGNAL} $MAINPID`]);
 

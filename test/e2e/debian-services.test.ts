@@ -1,6 +1,7 @@
 // Real Debian packages' unit files, unmodified, under svcd as PID 1 of a PID + mount namespace:
 // nginx (Type=forking, PIDFile=, ExecStartPre= config test, ExecStop=), redis-server (Type=notify
-// with sd_notify READY=1, User=, RuntimeDirectory=, LimitNOFILE=, sandboxing directives accepted),
+// with sd_notify READY=1, User=, RuntimeDirectory=, LimitNOFILE=, confined by the seccomp and mount
+// sandboxing svcd enforces),
 // memcached; ssh (notify, two ExecReload= lines) and cron where installed. Each must answer on
 // loopback, and SIGTERM must leave nothing of them behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -68,6 +69,12 @@ describe.skipIf(present.length < 3)(`Debian units under svcd (${present.join(', 
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const redisUid = Number(readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('redis:'))!.split(':')[2]);
     expect(Number(/^Uid:\s+(\d+)/m.exec(status)![1])).toBe(redisUid);
+    // Confined as its unit asks (docs/sandboxing.md) and still answering: seccomp filters, no new
+    // privileges, /usr read-only (ProtectSystem=strict), /root hidden (ProtectHome=).
+    expect([/^NoNewPrivs:\s+(\d)/m.exec(status)![1], /^Seccomp:\s+(\d)/m.exec(status)![1]]).toEqual(['1', '2']);
+    const mounts = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').map((l) => l.split(' '));
+    expect(mounts.filter((f) => f[4] === '/usr' || f[4] === '/').every((f) => f[5]!.split(',').includes('ro'))).toBe(true);
+    expect(mounts.some((f) => f[4] === '/root')).toBe(true);
   });
   it.skipIf(!extras.includes('openssh-server'))('ssh (notify) answers with its banner on port 22 and reloads through both ExecReload= lines', async () => {
     expect(await until(() => /Started ssh\.service - OpenBSD Secure Shell server\./.test(out))).toBe(true);

@@ -2,7 +2,7 @@
 // reach a service run as another user (its /proc/self/status shows them), "+" commands keep full
 // privileges, WorkingDirectory=-~ is the user's home (or / when it is missing), PrivateTmp= gives a
 // run its own /tmp and /var/tmp, and the directives svcd cannot enforce (PrivateDevices=,
-// ProtectKernelTunables= …; the seccomp and mount ones it enforces: test/e2e/seccomp.test.ts) are named in one console line at a unit's first start after it is loaded —
+// ProtectProc= …; the seccomp and mount ones it enforces: test/e2e/seccomp.test.ts) are named in one console line at a unit's first start after it is loaded —
 // not once per directive, start or process — with the why of each in the journal, and never fail
 // the unit.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
       'CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_KILL', 'AmbientCapabilities=CAP_NET_BIND_SERVICE',
       `ExecStartPre=+${status('pre')}`, `ExecStartPre=${status('pre2')}`, `ExecStart=${status('main')}`,
       'ProtectSystem=full', 'ProtectHome=yes', 'PrivateTmp=yes', 'SystemCallFilter=@system-service', 'PrivateDevices=no',
-      'ProtectKernelTunables=yes', '',
+      'ProtectProc=invisible', '',
     ].join('\n'),
     'ptmp.service': [
       '[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'PrivateTmp=yes',
@@ -59,7 +59,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
     expect(readFileSync(join(dir, 'main.cwd'), 'utf8').trim()).toBe(existsSync(home) ? home : '/');
     const notices = svcd.console().split('\n').filter((l) => l.startsWith('svcd: caps.service:') && l.includes('not enforced'));
     // SystemCallFilter= (a seccomp filter), ProtectSystem= and ProtectHome= (a mount namespace) are enforced, so not named.
-    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: ProtectKernelTunables= (see the journal for why).']);
+    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: ProtectProc= (see the journal for why).']);
   } finally {
     await svcd.stop();
   }
@@ -147,10 +147,12 @@ it('a unit asking for many unenforced settings: one console line at its first st
   // As Debian's redis-server.service asks (with ReadWritePaths= given twice: still one directive).
   const asked = ['ProtectSystem=strict', 'ProtectHome=yes', 'PrivateDevices=yes', 'ProtectKernelTunables=yes', 'ProtectKernelModules=yes',
     'ProtectControlGroups=yes', 'RestrictRealtime=yes', 'RestrictNamespaces=yes', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
-    'MemoryDenyWriteExecute=yes', 'LockPersonality=yes', 'SystemCallArchitectures=native', 'ReadWritePaths=-/var/lib/redis', 'ReadWritePaths=-/var/log/redis'];
+    'MemoryDenyWriteExecute=yes', 'LockPersonality=yes', 'SystemCallArchitectures=native', 'ReadWritePaths=-/var/lib/redis', 'ReadWritePaths=-/var/log/redis',
+    // Beyond redis's: still not enforced, so the line names more than one.
+    'ProtectProc=invisible', 'ProcSubset=pid'];
   // The seccomp and mount ones are enforced (and the service still runs under them): not named.
   const enforced = new Set(['ProtectKernelModules', 'RestrictRealtime', 'RestrictNamespaces', 'RestrictAddressFamilies', 'MemoryDenyWriteExecute',
-    'LockPersonality', 'SystemCallArchitectures', 'ProtectSystem', 'ProtectHome', 'ReadWritePaths']);
+    'LockPersonality', 'SystemCallArchitectures', 'ProtectSystem', 'ProtectHome', 'ReadWritePaths', 'ProtectKernelTunables', 'ProtectControlGroups']);
   const directives = [...new Set(asked.map((a) => a.slice(0, a.indexOf('='))))].filter((d) => !enforced.has(d));
   buildTree(join(own, 'units'), { files: {
     'many.service': ['[Service]', 'ExecStart=/bin/sleep 300', ...asked, ''].join('\n'),
@@ -170,8 +172,8 @@ it('a unit asking for many unenforced settings: one console line at its first st
       .map((l) => JSON.parse(l) as Record<string, string>);
     const detail = entries.filter((e) => e.DIRECTIVE !== undefined);
     expect(detail.map((e) => e.DIRECTIVE)).toEqual(directives);
-    expect(detail.find((e) => e.DIRECTIVE === 'ProtectKernelTunables')?.MESSAGE)
-      .toBe('many.service: ProtectKernelTunables= not enforced (svcd does not give services a private mount namespace, which this needs).');
+    expect(detail.find((e) => e.DIRECTIVE === 'PrivateDevices')?.MESSAGE)
+      .toBe('many.service: PrivateDevices= not enforced (svcd does not give services a private mount namespace, which this needs).');
     expect(entries.filter((e) => e.MESSAGE === line.slice('svcd: '.length))).toHaveLength(1);
     // status shows the unit's last journal lines: the line naming them is among them.
     expect((await svcd.svcctl('status', 'many.service')).stdout).toContain(line.slice('svcd: '.length));

@@ -26,13 +26,15 @@ let svcd: SvcdInNamespace | undefined;
 const expected = (n: string) => ({ out: readFileSync(join(fx, 'expected', `${n}.out`), 'utf8'), show: readFileSync(join(fx, 'expected', `${n}.show`), 'utf8') });
 const readOut = (n: string) => (existsSync(join(probeDir, 'out', n)) ? readFileSync(join(probeDir, 'out', n), 'utf8') : '(no output)');
 
-/** Starts the unit and waits for its probe to have ended (the unit no longer active). */
-async function runToEnd(s: SvcdInNamespace, n: string): Promise<void> {
-  await s.svcctl('start', `${n}.service`);
-  for (let t = 0; t < 10000; t += 50) {
-    const state = (await s.svcctl('show', '-p', 'ActiveState', '--value', `${n}.service`)).stdout.trim();
-    if (state === 'inactive' || state === 'failed') return;
-    await sleep(50);
+/** Starts the units and waits for their probes to have ended (no unit still active). */
+async function runToEnd(s: SvcdInNamespace, units: readonly string[]): Promise<void> {
+  // One svcctl at a time (two cores are shared by everyone running tests); a start returns once
+  // the probe runs (Type=simple), so a unit seen inactive afterwards has ended.
+  for (const n of units) await s.svcctl('start', `${n}.service`);
+  for (let t = 0; t < 60000; t += 200) {
+    const states = (await s.svcctl('show', '-p', 'ActiveState', '--value', ...units.map((n) => `${n}.service`))).stdout.split('\n').filter(Boolean);
+    if (states.length === units.length && states.every((x) => x === 'inactive' || x === 'failed')) return;
+    await sleep(200);
   }
 }
 
@@ -40,9 +42,9 @@ beforeAll(async () => {
   const setup = spawnSync(join(fx, 'setup.sh'), { encoding: 'utf8' });
   expect(setup.status, setup.stderr).toBe(0);
   svcd = await bootInNamespace(dir, join(fx, 'units'), 'basic.target');
-  await Promise.all(names.map((n) => runToEnd(svcd!, n)));
+  await runToEnd(svcd, names);
   for (const n of names) got.set(n, { out: readOut(n), show: (await svcd.svcctl('show', '-p', SHOWN, `${n}.service`)).stdout });
-}, 120000);
+}, 180000);
 afterAll(async () => {
   await svcd?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -67,5 +69,5 @@ describe.runIf(existsSync(nsScript))('the recordings still hold under systemd 25
     const r = spawnSync(join(repo, 'scripts/record-seccomp-fixtures.sh'), [live], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     for (const n of names) expect({ n, ...expected(n) }).toEqual({ n, out: readFileSync(join(live, `${n}.out`), 'utf8'), show: readFileSync(join(live, `${n}.show`), 'utf8') });
-  }, 60000);
+  }, 120000);
 });

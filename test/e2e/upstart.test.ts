@@ -57,6 +57,8 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(logs).toMatch(/^status: Unknown job: neutron-ovs-cleanup$/m);
     expect(ns!.output()).toMatch(/\[ {2}OK {2}\] Started nova-compute\.service - Nova compute worker\./);
     expect(ns!.output()).toMatch(/svcd-up-manual\.conf:3: unknown stanza "frobnicate", ignored/);
+    expect(ns!.output()).toMatch(/svcd-up-unterminated\.conf:4: post-stop script has no "end script": the rest of the file is the script's, and the script is ignored/);
+    expect(inside('status', 'svcd-up-unterminated').stdout).toMatch(/^svcd-up-unterminated start\/running, process \d+\n$/);
   });
 
   it('answers status, start, initctl and runlevel in upstart\'s words and exit codes', async () => {
@@ -88,13 +90,25 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
       'svcd-up-net start/running, process N',
       'svcd-up-partof start/running, process N',
       'svcd-up-reload start/running, process N',
+      'svcd-up-stop start/running, process N',
       'svcd-up-task stop/waiting',
+      'svcd-up-unterminated start/running, process N',
     ]);
+    // restart: a new main process; a task's start returns when it has run, stop/waiting.
+    const fork = pidOf(inside('status', 'svcd-up-fork').stdout);
+    const restarted = out(inside('restart', 'svcd-up-fork'));
+    expect(restarted.stdout).toMatch(/^svcd-up-fork start\/running, process \d+\n$/);
+    expect(pidOf(restarted.stdout)).not.toBe(fork);
+    const tasks = () => marks().split('\n').filter((l) => l.startsWith('task ')).length;
+    const before = tasks();
+    expect(out(inside('start', 'svcd-up-task'))).toEqual({ status: 0, stdout: 'svcd-up-task stop/waiting\n', stderr: '' });
+    expect(tasks()).toBe(before + 1);
+    expect(out(inside('restart', 'svcd-up-task'))).toEqual({ status: 1, stdout: '', stderr: 'restart: Unknown instance: \n' });
     expect(out(inside('initctl', 'version')).stdout).toMatch(/^init \(svcd \d+\.\d+\.\d+\)\n$/);
     expect(out(inside('runlevel'))).toEqual({ status: 0, stdout: 'N 3\n', stderr: '' });
   });
 
-  it('task, env, chdir, chroot, umask, nice, limit, setuid; expect fork follows the child; a pre-start that calls stop cancels the start', () => {
+  it('task, env, chdir, chroot (started on stopped TASK), umask, nice, limit, setuid; expect fork follows the child; a pre-start that calls stop cancels the start', () => {
     expect(marks()).toMatch(/^task hello {2}there user=nova cwd=\/var\/lib\/nova nice=7 nofile=1234 job=svcd-up-task core=unlimited from-init=from-the-manager$/m);
     // chroot: the task wrote its / , the chroot directory.
     expect(read(join(work, 'chroot/svcd-up-chroot-proof'))).toBe('chrooted cwd=/\n');
@@ -114,7 +128,7 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('stop', 'svcd-up-manual'))).toEqual({ status: 0, stdout: 'svcd-up-manual stop/waiting\n', stderr: '' });
   });
 
-  it('startup, post-start, setgid, oom score, console none; reload signal; kill timeout; stop on stopping; net-device-up; expect daemon', async () => {
+  it('startup, post-start, setgid, oom score, console none; reload signal; kill timeout; stop on stopping; net-device-up; expect daemon, expect stop', async () => {
     expect(marks()).toMatch(/^reload up gid=nova oom=300$/m);
     expect(marks()).toMatch(/^post-start svcd-up-reload$/m);
     // console none: what the job printed went nowhere.
@@ -127,6 +141,11 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('stop', 'svcd-up-reload'))).toEqual({ status: 0, stdout: 'svcd-up-reload stop/waiting\n', stderr: '' });
     expect(marks()).toMatch(/^reload ignores TERM$/m);
     expect(await until(() => inside('status', 'svcd-up-partof').stdout === 'svcd-up-partof stop/waiting\n')).toBe(true);
+
+    // expect stop: the job stopped itself when ready, and was continued.
+    expect(marks()).toMatch(/^continued after SIGSTOP$/m);
+    const stopped = inside('status', 'svcd-up-stop').stdout;
+    expect(read(join(`/proc/${ns!.pid1()}/root/proc`, String(pidOf(stopped)), 'cmdline'))).toBe('/usr/bin/sleep\x00100136\x00');
 
     // expect daemon: the job follows the daemon that forked twice away from the started process.
     const daemonized = out(inside('start', 'svcd-up-daemonize'));
@@ -146,7 +165,8 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(state()).toMatch(/^svcd-up-event start\/running, process \d+\n$/);
     // An event no job waits for is accepted.
     expect(out(inside('initctl', 'emit', 'nobody-waits', 'KEY=value'))).toEqual({ status: 0, stdout: '', stderr: '' });
-    expect(out(inside('initctl', 'emit'))).toEqual({ status: 1, stdout: '', stderr: 'initctl: missing event name\n' });
+    expect(out(inside('initctl', 'emit'))).toEqual({ status: 1, stdout: '', stderr: "initctl: missing event name\nTry `initctl --help' for more information.\n" });
+    expect(out(inside('initctl', 'frobnicate'))).toEqual({ status: 1, stdout: '', stderr: "initctl: invalid command: frobnicate\nTry `initctl --help' for more information.\n" });
   });
 
   it('respawn limit: three runs (two respawns) and upstart gives up; an instance job is started, listed and stopped by its variable', async () => {

@@ -12,6 +12,8 @@ import type { Unit } from '../../src/unit/model.js';
 import { buildSpawnSpec } from '../../src/exec/exec-context.js';
 import { seccompPrograms } from '../../src/exec/seccomp.js';
 import { mountPlan } from '../../src/exec/mount-plan.js';
+import { SYSCALL_NUMBERS } from '../../src/shared/syscall-numbers.generated.js';
+import { syscallGroupExpand, syscallGroupFind } from '../../src/shared/syscall-filter.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const fx = join(root, 'test', 'fixtures', 'seccomp');
@@ -82,5 +84,54 @@ describe('the mount plan the spawner applies', () => {
   });
   it('puts ProtectSystem= and "+" paths inside RootDirectory=, the others stay the host\'s', () => {
     expect(plan('RootDirectory=/r\nProtectSystem=yes\nReadOnlyPaths=-+/data /host\n')).toEqual(['/host read-only', '-/r/boot read-only', '-/r/data read-only', '-/r/efi read-only', '/r/usr read-only']);
+  });
+});
+
+/** Runs a classic-BPF seccomp program (the instructions compileProgram emits) on one call. */
+function runBpf(program: Buffer, arch: number, nr: number, args: readonly bigint[] = []): number {
+  const data = Buffer.alloc(64);
+  data.writeUInt32LE(nr, 0);
+  data.writeUInt32LE(arch, 4);
+  args.forEach((v, i) => data.writeBigUInt64LE(v, 16 + 8 * i));
+  let a = 0;
+  for (let pc = 0; pc * 8 < program.length; pc++) {
+    const code = program.readUInt16LE(pc * 8), jt = program.readUInt8(pc * 8 + 2), jf = program.readUInt8(pc * 8 + 3), k = program.readUInt32LE(pc * 8 + 4);
+    switch (code) {
+      case 0x20: a = data.readUInt32LE(k); break;
+      case 0x54: a = (a & k) >>> 0; break;
+      case 0x05: pc += k; break;
+      case 0x15: pc += a === k ? jt : jf; break;
+      case 0x25: pc += a > k ? jt : jf; break;
+      case 0x35: pc += a >= k ? jt : jf; break;
+      case 0x06: return k;
+      default: throw new Error(`unexpected instruction ${code.toString(16)}`);
+    }
+  }
+  throw new Error('ran off the end');
+}
+
+describe('the compiled programs decide every call as their rules say', () => {
+  const ARCH = { x86_64: 0xc000003e, x86: 0x40000003, x32: 0xc000003e } as const;
+  const ALLOW = 0x7fff0000, KILL_PROCESS = 0x80000000;
+  const program = (lines: string) => seccompPrograms(load(`[Service]\nExecStart=/bin/true\n${lines}`).exec!.seccomp).at(-1)!.program;
+  for (const abi of ['x86_64', 'x86', 'x32'] as const) {
+    const table = SYSCALL_NUMBERS[abi];
+    const names = new Map(Object.entries(table).map(([n, nr]) => [nr, n]));
+    const base = abi === 'x32' ? 0x40000000 : 0;
+    it(`an allow list and a deny list with per-call errnos, every ${abi} call number`, () => {
+      const allow = program('SystemCallFilter=@system-service\n');
+      const allowed = load('[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\n').exec!.seccomp.systemCallFilter!.calls;
+      const deny = program('SystemCallFilter=~@clock ptrace:EACCES\nSystemCallErrorNumber=EPERM\n');
+      for (let nr = base; nr < base + 600; nr++) {
+        const name = names.get(nr);
+        expect([name, runBpf(allow, ARCH[abi], nr)]).toEqual([name, name !== undefined && allowed.has(name) ? ALLOW : KILL_PROCESS]);
+        const denied = name === 'ptrace' ? 0x50000 + 13 : name !== undefined && syscallGroupExpand(syscallGroupFind('@clock')!).has(name) ? 0x50000 + 1 : ALLOW;
+        expect([name, runBpf(deny, ARCH[abi], nr)]).toEqual([name, denied]);
+      }
+    });
+  }
+  it('another ABI passes through a filter; SystemCallArchitectures=native kills it', () => {
+    expect(runBpf(program('SystemCallFilter=~@clock\n'), 0xc00000b7 /* aarch64 */, 0)).toBe(ALLOW);
+    expect(runBpf(program('SystemCallArchitectures=native\n'), 0x40000003, 20)).toBe(0 /* kill thread */);
   });
 });

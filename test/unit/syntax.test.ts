@@ -32,6 +32,13 @@ describe('unit file syntax', () => {
     expect(parseUnitText('/x', '[Unit\nA=1\n').fatal).toBe(true);
   });
 
+  // systemd 252 (systemd-analyze verify): "Bad characters in section header '[S'ervice]'", Bad message.
+  it.each(["[S'ervice]", '[Ser"vice]', '[U\\nit]', '[Ser\tvice]', '[Serv\x7fice]'])('refuses the section header %j, whose name is not safe', (header) => {
+    const f = parseUnitText('/u/x.service', `${header}\nA=b\n`);
+    expect(f.fatalError).toBe('Bad message');
+    expect(f.diagnostics).toEqual([{ severity: 'error', loc: { file: '/u/x.service', line: 1 }, message: `Bad characters in section header '${header}'` }]);
+  });
+
   it('does not continue a line ending in an escaped backslash', () => {
     const f = parseUnitText('/x', '[Service]\nA=x\\\\\nB=y\n');
     expect(f.assignments.map((a) => [a.key, a.value])).toEqual([['A', 'x\\\\'], ['B', 'y']]);

@@ -2,7 +2,7 @@
 // generator, and the unit it writes is loaded by svcd's own loader, so each test shows what the
 // service will do (its typed model), not the text. Scripts are also run as the unit would run
 // them, to show upstart's `sh -e` semantics. Bad input gives warnings at file:line and the rest loads.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,9 +97,26 @@ describe('processes', () => {
     expect(generate({ 'a.conf': 'task\nexec /bin/true\n' }).unit().service.type).toBe('oneshot');
     expect(generate({ 'a.conf': 'expect fork\nexec /usr/sbin/d\n' }).unit().service.type).toBe('forking');
     expect(generate({ 'a.conf': 'expect daemon\nexec /usr/sbin/d\n' }).unit().service.type).toBe('forking');
-    const stop = generate({ 'a.conf': 'expect stop\nexec /usr/sbin/d\n' });
-    expect(stop.unit().service.type).toBe('simple');
-    expect(stop.warnings.join('\n')).toMatch(/a\.conf: expect stop: svcd does not wait/);
+  });
+
+  it('expect stop: started once the main process has stopped itself, which is then continued (before the job\'s post-start)', async () => {
+    const u = generate({ 'a.conf': 'expect stop\nexec /usr/sbin/d\npost-start exec /bin/true\n' }).unit();
+    expect(u.service.type).toBe('simple');
+    expect(u.service.execStartPost).toHaveLength(2);
+    expect(argv(u.service.execStartPost.slice(1))).toEqual([['/bin/true']]);
+    // A process that stops itself, as an `expect stop` daemon does when ready.
+    const daemon = spawn('/bin/sh', ['-c', 'kill -STOP $$; echo continued'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let output = '';
+    daemon.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const ended = new Promise((resolve) => daemon.on('exit', resolve));
+    const step = u.service.execStartPost[0]!;
+    const words = argv([step])[0]!;
+    const r = spawnSync(words[0]!, words.slice(1), { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', MAINPID: String(daemon.pid) } });
+    expect(r.status).toBe(0);
+    await ended;
+    expect(output).toBe('continued\n');
+    // A main process that is gone fails the step.
+    expect(spawnSync(words[0]!, words.slice(1), { env: { PATH: '/usr/bin:/bin', MAINPID: String(daemon.pid) } }).status).toBe(1);
   });
 });
 
@@ -213,6 +230,13 @@ describe('start on and stop on', () => {
     expect(g.unit('c.service').unit.dependencies.Before).toEqual(['b.service']);
   });
 
+  it('stopped TASK: a task has stopped once its start has finished, so the job is wanted by it and after it', () => {
+    const g = generate({ 'a.conf': 'start on stopped b\nexec /x\n', 'b.conf': 'task\nexec /bin/true\n' });
+    expect(g.warnings).toEqual([]);
+    expect(wantedBy(g)).toEqual(['b.service']);
+    expect(g.unit().unit.dependencies.After).toEqual(['b.service']);
+  });
+
   it('a condition over several lines in brackets, with and/or', () => {
     const g = generate({ 'a.conf': 'start on (filesystem\n          and started b\n          or runlevel [2])\nexec /x\n' });
     expect(wantedBy(g)).toEqual(['multi-user.target', 'b.service']);
@@ -222,7 +246,7 @@ describe('start on and stop on', () => {
   it('an event a program emits is a target: the job is wanted by it (start on) or conflicts with it (stop on); stopped JOB in start on is a warning', () => {
     const g = generate({ 'a.conf': 'start on custom-event or stopped b\nstop on other-event or started b\nexec /x\n' });
     expect(g.warnings).toEqual([
-      'a.conf: start on: "stopped b" (starting when another job ends) has no systemd counterpart: not mapped',
+      'a.conf: start on: "stopped b" (starting when another job ends) has no systemd counterpart unless b is a task: not mapped',
       'a.conf: stop on: "started b" (stopping when another job starts) has no systemd counterpart: not mapped',
     ]);
     expect(existsSync(join(g.dest, 'upstart-event-custom-event.target.wants', 'a.service'))).toBe(true);

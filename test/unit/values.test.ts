@@ -204,8 +204,23 @@ describe('exec command lines (systemd.service(5), "Command lines")', () => {
     expect(r2.ok).toBe(false);
     if (!r2.ok) expect(r2.error.ignorable).toBe(false);
   });
-  it('rejects unknown escapes', () => {
-    expect(fails(parseExec('/bin/echo \\q'))).toBe(true);
+  // As systemd 252 (systemd-analyze verify): the argument is taken again with the escape kept, and warned about.
+  it('keeps an argument with an unknown escape, backslash and all, and warns', () => {
+    const warnings: string[] = [];
+    const r = parseExecDetailed('/bin/echo \\q "a\\,b"', undefined, undefined, (w) => warnings.push(w));
+    expect(r.ok && r.value[0]!.argv).toEqual(['/bin/echo', '\\q', 'a\\,b']);
+    expect(warnings).toEqual(['Ignoring unknown escape sequences: "\\q"', 'Ignoring unknown escape sequences: "a\\,b"']);
+  });
+
+  it('ignores a command whose first word has unbalanced quotes, saying so (the unit is not failed for it)', () => {
+    const warnings: string[] = [];
+    expect(parseExecDetailed(`/bin/"sh -c 'x'`, undefined, undefined, (w) => warnings.push(w))).toEqual({ ok: true, value: [] });
+    expect(warnings).toEqual([`Unbalanced quoting, ignoring: "/bin/"sh -c 'x'"`]);
+  });
+
+  it('refuses unbalanced quotes with the whole value, as systemd words it', () => {
+    const r = parseExecDetailed('/bin/echo "abc');
+    expect(r.ok ? undefined : r.error.reason).toBe('Unbalanced quoting, ignoring: "/bin/echo "abc"');
   });
 });
 

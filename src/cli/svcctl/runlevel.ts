@@ -30,20 +30,23 @@ async function currentRunlevel(io: UpstartIo): Promise<Runlevel | undefined> {
 
 const previousPath = (io: UpstartIo) => join(dirname(controlSocketPath(undefined, io.env)), PREVIOUS_FILE);
 
-/** `runlevel`: "PREVIOUS CURRENT", N for one not known; "unknown" and 1 when neither is. $RUNLEVEL/$PREVLEVEL win, as runlevel(8) says. */
+/**
+ * `runlevel`: "PREVIOUS CURRENT", N for one not known; "unknown" and 1 when there is no answer (no
+ * manager to ask, as systemd answers without a utmp record). $RUNLEVEL wins, as runlevel(8) says —
+ * its first character, with no previous level (systemd 252 does not read $PREVLEVEL).
+ */
 export async function runRunlevel(io: UpstartIo): Promise<number> {
-  let current = io.env.RUNLEVEL || undefined;
-  let previous = io.env.RUNLEVEL ? io.env.PREVLEVEL || undefined : undefined;
-  if (current === undefined) {
-    try {
-      current = await currentRunlevel(io);
-      previous = readFileSync(previousPath(io), 'utf8').trim() || undefined;
-    } catch (e) {
-      if (e instanceof ConnectionError) {
-        io.stderr.write(`runlevel: ${e.message}\n`);
-        return 1;
-      }
-    }
+  if (io.env.RUNLEVEL) {
+    io.stdout.write(`N ${io.env.RUNLEVEL[0]!}\n`);
+    return 0;
+  }
+  let current: Runlevel | undefined;
+  let previous: string | undefined;
+  try {
+    current = await currentRunlevel(io);
+    previous = readFileSync(previousPath(io), 'utf8').trim() || undefined;
+  } catch (e) {
+    if (e instanceof ConnectionError) current = previous = undefined;
   }
   if (current === undefined && previous === undefined) {
     io.stdout.write('unknown\n');
@@ -57,7 +60,8 @@ export async function runRunlevel(io: UpstartIo): Promise<number> {
 export async function runTelinit(name: string, argv: readonly string[], io: UpstartIo): Promise<number> {
   const args = argv.filter((a) => a !== '--no-wall');
   if (args.length !== 1) {
-    io.stderr.write(`${name}: ${args.length === 0 ? 'Too few arguments.' : 'Too many arguments.'}\n`);
+    // systemd 252's words (recorded: test/fixtures/upstart/runlevel-oracle.json).
+    io.stderr.write(args.length === 0 ? `${name}: required argument missing.\n` : 'Too many arguments.\n');
     return 1;
   }
   const arg = args[0]!;
@@ -67,7 +71,7 @@ export async function runTelinit(name: string, argv: readonly string[], io: Upst
     else {
       const level = parseRunlevel(arg);
       if (level === undefined) {
-        io.stderr.write(`${name}: Unknown command '${arg}'.\n`);
+        io.stderr.write(`Unknown command '${arg}'.\n`);
         return 1;
       }
       const before = await currentRunlevel(io);

@@ -30,6 +30,8 @@ type JobCommand = 'start' | 'stop' | 'restart' | 'reload' | 'status';
 
 /** An error of upstart's tools: "PROGRAM: MESSAGE" on stderr, exit status 1. */
 class UpstartError extends Error {}
+/** A usage error: the message, then the hint to --help that upstart's tools print under it. */
+class UsageError extends UpstartError {}
 
 /** A control-socket client for one command. */
 function client(io: UpstartIo) {
@@ -135,7 +137,7 @@ async function listLines(rpc: Rpc, job: string): Promise<string[]> {
  */
 async function emit(args: readonly string[], rpc: Rpc): Promise<void> {
   const event = args[0];
-  if (event === undefined || event.includes('=')) throw new UpstartError('missing event name');
+  if (event === undefined || event.includes('=')) throw new UsageError('missing event name');
   const target = eventTarget(event);
   if (!(await stateOf(rpc, target))) return;
   const r = await rpc('enqueue', { unit: target, type: 'start', mode: 'replace', wait: true });
@@ -147,14 +149,14 @@ async function initctl(args: readonly string[], rpc: Rpc, io: UpstartIo, opts: {
   const [command, ...rest] = args;
   switch (command) {
     case undefined:
-      throw new UpstartError('missing command');
+      throw new UsageError('missing command');
     case 'start':
     case 'stop':
     case 'restart':
     case 'reload':
     case 'status': {
       const ref = jobRef(rest, io.env);
-      if (!ref) throw new UpstartError('missing job name');
+      if (!ref) throw new UsageError('missing job name');
       return jobCommand(command, ref, rpc, io, opts);
     }
     case 'list':
@@ -172,7 +174,7 @@ async function initctl(args: readonly string[], rpc: Rpc, io: UpstartIo, opts: {
       io.stdout.write(`init (svcd ${VERSION})\n`);
       return;
     default:
-      throw new UpstartError(`invalid command: ${command}`);
+      throw new UsageError(`invalid command: ${command}`);
   }
 }
 
@@ -180,30 +182,26 @@ async function initctl(args: readonly string[], rpc: Rpc, io: UpstartIo, opts: {
 export async function runUpstartCommand(name: string, argv: readonly string[], io: UpstartIo): Promise<number> {
   const opts = { noWait: false, quiet: false };
   const args: string[] = [];
-  for (const a of argv) {
-    if (a === '-n' || a === '--no-wait') opts.noWait = true;
-    else if (a === '-q' || a === '--quiet') opts.quiet = true;
-    else if (a === '--system') continue;
-    else if (a.startsWith('-')) {
-      io.stderr.write(`${name}: invalid option: ${a}\nTry \`${name} --help' for more information.\n`);
-      return 1;
-    } else args.push(a);
-  }
   const rpc = client(io);
   try {
+    for (const a of argv) {
+      if (a === '-n' || a === '--no-wait') opts.noWait = true;
+      else if (a === '-q' || a === '--quiet') opts.quiet = true;
+      else if (a === '--system') continue;
+      else if (a.startsWith('-')) throw new UsageError(`invalid option: ${a}`);
+      else args.push(a);
+    }
     if (name === 'initctl') await initctl(args, rpc, io, opts);
     else {
       const ref = jobRef(args, io.env);
-      if (!ref) {
-        io.stderr.write(`${name}: missing job name\nTry \`${name} --help' for more information.\n`);
-        return 1;
-      }
+      if (!ref) throw new UsageError('missing job name');
       await jobCommand(name as JobCommand, ref, rpc, io, opts);
     }
     return 0;
   } catch (e) {
     if (!(e instanceof UpstartError)) throw e;
     io.stderr.write(`${name}: ${e.message}\n`);
+    if (e instanceof UsageError) io.stderr.write(`Try \`${name} --help' for more information.\n`);
     return 1;
   }
 }

@@ -93,7 +93,7 @@ export function newDraft(): Draft {
         protectKernelLogs: false,
         protectHostname: false,
       },
-      mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [] },
+      mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [], execPaths: [], noExecPaths: [], protectKernelTunables: false, protectControlGroups: false },
     },
     kill: { killMode: 'control-group', killSignal: 15, finalKillSignal: 9, watchdogSignal: 6, sendSIGHUP: false, sendSIGKILL: true },
     service: {
@@ -118,8 +118,11 @@ export function newDraft(): Draft {
       restartForceExitStatus: noExit(),
     },
     socket: { listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [] },
-    timer: { triggers: [], persistent: false },
-    path: { watches: [], makeDirectory: false },
+    timer: {
+      triggers: [], persistent: false, accuracyUSec: 60_000_000n, randomizedDelayUSec: 0n, fixedRandomDelay: false,
+      remainAfterElapse: true, wakeSystem: false, onClockChange: false, onTimezoneChange: false,
+    },
+    path: { watches: [], makeDirectory: false, directoryMode: 0o755 },
     mount: {},
     automount: {},
     swap: {},

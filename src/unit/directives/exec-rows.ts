@@ -30,7 +30,7 @@ export function execLines(get: (d: Draft) => ExecCommand[]): Behaviour {
   return custom('parseExecDetailed (prefixes -@:+!!)', 'append', 'clears', (value, ctx) => {
     const target = get(ctx.draft);
     if (value === '') return void target.splice(0);
-    const r = parseExecDetailed(value);
+    const r = parseExecDetailed(value, undefined, undefined, (text) => ctx.report('warning', text));
     if (r.ok) {
       // Specifiers stay in the model (src/exec resolves them at spawn); systemd refuses the unit at
       // load when one cannot be resolved, so they are checked here.

@@ -1,10 +1,11 @@
 /**
  * The exec context's mount-namespace rows (systemd.exec(5) "Sandboxing"): ProtectSystem=,
- * ProtectHome= and the ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths= lists, parsed into
+ * ProtectHome=, the ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=/ExecPaths=/NoExecPaths= lists,
+ * ProtectKernelTunables= and ProtectControlGroups=, parsed into
  * ExecContext.mounts with systemd 252's rules and warnings, and arranged by src/exec/mount-plan.ts.
  */
-import { custom, parserLabel, rejectValue, RowList } from './behaviour.js';
-import { extractFirstWord, parseProtectHome, parseProtectSystem, pathIsAbsolute } from '../values/index.js';
+import { custom, parserLabel, rejectValue, RowList, scalar } from './behaviour.js';
+import { extractFirstWord, parseBoolean, parseProtectHome, parseProtectSystem, pathIsAbsolute } from '../values/index.js';
 import { pathSimplify } from '../escape.js';
 import type { MountSettings } from '../model.js';
 
@@ -25,8 +26,9 @@ supported(EXEC_SECTIONS, 'ProtectHome', custom(parserLabel(parseProtectHome), 's
   ctx.draft.exec.mounts.protectHome = v.value;
 }));
 
-type PathList = 'readWritePaths' | 'readOnlyPaths' | 'inaccessiblePaths';
-for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPaths', 'readOnlyPaths'], ['InaccessiblePaths', 'inaccessiblePaths']] as const satisfies readonly (readonly [string, PathList & keyof MountSettings])[]) {
+type PathList = 'readWritePaths' | 'readOnlyPaths' | 'inaccessiblePaths' | 'execPaths' | 'noExecPaths';
+for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPaths', 'readOnlyPaths'], ['InaccessiblePaths', 'inaccessiblePaths'],
+  ['ExecPaths', 'execPaths'], ['NoExecPaths', 'noExecPaths']] as const satisfies readonly (readonly [string, PathList & keyof MountSettings])[]) {
   supported(EXEC_SECTIONS, key, custom("'-' then '+' prefixed absolute paths; specifiers", 'append', 'clears', (value, ctx) => {
     const list = ctx.draft.exec.mounts[field];
     if (value === '') return void list.splice(0);
@@ -54,6 +56,10 @@ for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPath
       list.push(dash + plus + pathSimplify(path));
     }
   }));
+}
+
+for (const [key, field] of [['ProtectKernelTunables', 'protectKernelTunables'], ['ProtectControlGroups', 'protectControlGroups']] as const) {
+  supported(EXEC_SECTIONS, key, scalar(parseBoolean, (d, v) => (d.exec.mounts[field] = v ?? false)));
 }
 
 export const MOUNT_ROWS = table.rows;

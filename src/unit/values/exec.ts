@@ -12,6 +12,7 @@
 import { type Result, ok, err } from '../../shared/result.js';
 import { extractFirstWord, WHITESPACE } from './words.js';
 import { filenameIsValid, pathIsAbsolute, pathSimplify } from './path.js';
+import { stringIsSafe } from './strings.js';
 
 export interface ExecFlags {
   /** "-": a failure exit code (or a missing binary) is not a unit failure. */
@@ -47,21 +48,30 @@ export type SpecifierExpander = (word: string) => Result<string, string>;
 
 const identity: SpecifierExpander = (w) => ok(w);
 
-/** string_is_safe(): no control characters, quotes or backslashes. */
-function stringIsSafe(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return !/[\x01-\x1f\x7f"'\\]/.test(s);
+
+/**
+ * systemd's extract_first_word_and_warn(): a word that fails for an unknown escape is taken again
+ * with the escape kept verbatim, and warned about; one that still fails has unbalanced quotes.
+ */
+function extractWordAndWarn(text: string, at: number | null, warn: (text: string) => void): ReturnType<typeof extractFirstWord> {
+  const w = extractFirstWord(text, at, WHITESPACE, { unquote: true, cunescape: true });
+  if (w.ok) return w;
+  const relaxed = extractFirstWord(text, at, WHITESPACE, { unquote: true, cunescape: true, unescapeRelax: true });
+  if (relaxed.ok && relaxed.value.word !== null) warn(`Ignoring unknown escape sequences: "${relaxed.value.word}"`);
+  return relaxed;
 }
 
 /**
  * Parses one Exec*= value into its commands. The empty value yields [] (the caller resets the
  * list). A syntax error in the first word is, as in systemd, only "ignoring" — the result then
- * holds the commands before it.
+ * holds the commands before it. An argument with an unknown escape ("\,") is kept with its
+ * backslash and `warn`ed about, as systemd's extract_first_word_and_warn() retries it relaxed.
  */
 export function parseExecDetailed(
   text: string,
   expandPath: SpecifierExpander = identity,
   expandArg: SpecifierExpander = identity,
+  warn: (text: string) => void = () => {},
 ): Result<ExecCommand[], ExecParseError> {
   const commands: ExecCommand[] = [];
   if (text.trim() === '') return ok(commands);
@@ -71,8 +81,12 @@ export function parseExecDetailed(
   let rvalue = text;
   do {
     semicolon = false;
-    const first = extractFirstWord(text, p, WHITESPACE, { unquote: true, cunescape: true });
-    if (!first.ok) return ok(commands);
+    const first = extractWordAndWarn(text, p, warn);
+    // systemd says so and ignores the rest of the line, without failing the unit for it.
+    if (!first.ok) {
+      warn(`Unbalanced quoting, ignoring: "${text}"`);
+      return ok(commands);
+    }
     if (first.value.word === null) return ok(commands);
     p = first.value.next;
     const firstword = first.value.word;
@@ -130,8 +144,8 @@ export function parseExecDetailed(
         argv.push(';');
         continue;
       }
-      const w = extractFirstWord(text, p, WHITESPACE, { unquote: true, cunescape: true });
-      if (!w.ok) return fail(`Invalid syntax${ign}: ${rvalue}`);
+      const w = extractWordAndWarn(text, p, warn);
+      if (!w.ok) return fail(`Unbalanced quoting, ignoring: "${text}"`);
       if (w.value.word === null) break;
       p = w.value.next;
       const arg = expandArg(w.value.word);

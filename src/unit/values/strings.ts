@@ -15,3 +15,9 @@ export function parseStringList(text: string, flags: ExtractFlags = { unquote: t
   if (!r.ok) return err(`Invalid syntax: ${r.error}`);
   return ok(r.value);
 }
+
+/** string_is_safe(): no control characters, quotes or backslashes (an executable's name, a section's). */
+export function stringIsSafe(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\x00-\x1f\x7f"'\\]/.test(s);
+}
