@@ -206,8 +206,8 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
   const protectSystem = dynamic ? 'strict' : exec.mounts.protectSystem;
   const protectHome = dynamic && exec.mounts.protectHome === 'no' ? 'read-only' : exec.mounts.protectHome;
   const privateTmp = exec.privateTmp || dynamic;
-  const protectKernelTunables = ignoredFlag(unit, 'ProtectKernelTunables');
-  const protectControlGroups = ignoredFlag(unit, 'ProtectControlGroups');
+  const protectKernelTunables = exec.mounts.protectKernelTunables;
+  const protectControlGroups = exec.mounts.protectControlGroups;
   const rootImage = ignoredScalar(unit, 'RootImage');
   const mountsOwn = privateDevices || privateTmp || protectControlGroups || protectKernelTunables || sc.protectKernelModules
     || protectHome !== 'no' || protectSystem !== 'no' || rootImage !== undefined;
