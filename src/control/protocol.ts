@@ -11,6 +11,7 @@
  */
 import { createConnection } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import type { SecurityInfo } from '../unit/security-info.js';
 
 export const PROTOCOL_VERSION = 1;
 export const CONTROL_SOCKET = 'control.sock';
@@ -61,6 +62,8 @@ export interface Methods {
   environment: { params: Record<string, never>; result: { environment: string[] } };
   /** unset-environment then set-environment, all or nothing; refused with code `invalid`. */
   'set-environment': { params: { set: string[]; unset: string[] }; result: Record<string, never> };
+  /** The loaded unit's sandboxing settings as `analyze security` judges them. */
+  'security-info': { params: { unit: string }; result: SecurityInfo };
 }
 
 /** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */

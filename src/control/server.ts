@@ -17,6 +17,7 @@ import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
+import { securityInfo } from '../unit/security-info.js';
 
 class CallError extends Error {
   constructor(
@@ -149,6 +150,7 @@ function handlers(api: ManagerApi): Handlers {
       if (e) throw new CallError(e.code, e.message);
       return {};
     },
+    'security-info': (p) => securityInfo(api.unit(p.unit).model, true),
   };
 }
 

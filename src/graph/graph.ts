@@ -90,6 +90,9 @@ export class Graph {
   private readonly edges = new Map<string, Map<Kind, Set<string>>>();
   private readonly byId = new Map<string, GraphUnit>();
   private readonly alias = new Map<string, string>();
+  /** References=/ReferencedBy=: who named whom (a unit's own dependencies, its implicit and default ones). */
+  private readonly refs = new Map<string, Set<string>>();
+  private readonly referrers = new Map<string, Set<string>>();
 
   constructor(private readonly lookup: Lookup) {}
 
@@ -180,7 +183,7 @@ export class Graph {
       pending.push([u.id, targets]);
     }
     for (const [from, targets] of pending) {
-      for (const [kind, t] of targets) this.add(from, kind, this.alias.get(t)!);
+      for (const [kind, t] of targets) this.addReferenced(from, kind, this.alias.get(t)!);
     }
     this.settleTargetOrdering(fresh);
   }
@@ -190,6 +193,28 @@ export class Graph {
     if (from === to) return;
     this.set(from, kind).add(to);
     this.set(to, REVERSE[kind]).add(from);
+  }
+
+  /**
+   * Adds an edge `from` itself asks for (its file, or what systemd adds for it) and records that
+   * `from` references `to`: systemd keeps a unit loaded while a unit it keeps references it.
+   */
+  private addReferenced(from: string, kind: Kind, to: string): void {
+    if (from === to) return;
+    this.add(from, kind, to);
+    const get = (m: Map<string, Set<string>>, k: string) => m.get(k) ?? m.set(k, new Set()).get(k)!;
+    get(this.refs, from).add(to);
+    get(this.referrers, to).add(from);
+  }
+
+  /** References=: the units `id` named. */
+  references(id: string): ReadonlySet<string> {
+    return this.refs.get(id) ?? EMPTY;
+  }
+
+  /** ReferencedBy=: the units that named `id`. */
+  referencedBy(id: string): ReadonlySet<string> {
+    return this.referrers.get(id) ?? EMPTY;
   }
 
   private set(id: string, kind: Kind): Set<string> {
@@ -219,7 +244,7 @@ export class Graph {
           const o = this.byId.get(oid);
           if (!o || o.loadState !== 'loaded' || !o.defaultDependencies) continue;
           if (this.deps(tid, 'Before').has(oid)) continue;
-          this.add(tid, 'After', oid);
+          this.addReferenced(tid, 'After', oid);
         }
       }
     }

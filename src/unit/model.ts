@@ -161,6 +161,8 @@ export interface SeccompSettings {
   readonly systemCallErrorNumber?: SyscallErrno;
   /** SystemCallArchitectures=: systemd's names, "native" resolved to this machine's ("x86-64"). */
   readonly systemCallArchitectures: readonly string[];
+  /** The same, as written: "native" kept as a name of its own, as systemd keeps it apart from the machine's (analyze security tells them apart). */
+  readonly systemCallArchitecturesWritten: readonly string[];
   readonly systemCallLog?: { readonly allowList: boolean; readonly calls: ReadonlySet<string> };
   /** RestrictAddressFamilies=: undefined when unset; "none" is an empty allow list. */
   readonly restrictAddressFamilies?: { readonly allowList: boolean; readonly families: ReadonlySet<number> };

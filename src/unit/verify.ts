@@ -33,7 +33,7 @@ const ERRNO_TEXT: Record<string, string> = {
 };
 
 /** Loaded units by name, as the manager keeps them: each loads (and prints) once per run. */
-class Loader {
+export class Loader {
   private readonly units = new Map<string, Unit>();
   constructor(private readonly map: UnitFileMap, private readonly lines: string[]) {}
 
@@ -105,7 +105,7 @@ export function verifyFiles(files: readonly string[], env: Readonly<Record<strin
 }
 
 /** A template file is verified as an instance of it, "i" (systemd-analyze does the same). */
-function verifiedName(file: string): string {
+export function verifiedName(file: string): string {
   const p = parseUnitName(file);
   return p && p.instance === '' ? instantiate(file, 'i') : file;
 }
@@ -128,7 +128,7 @@ function notExecutable(cmd: string): string | undefined {
 }
 
 /** systemd's words for a unit that cannot be started because of how it loaded, or undefined. */
-function loadProblem(unit: Unit, name: string): string | undefined {
+export function loadProblem(unit: Unit, name: string): string | undefined {
   // Devices and slices need no file: systemd loads them from udev or makes them up (fragment optional).
   if (unit.loadState === 'not-found' && (unit.type === 'device' || unit.type === 'slice')) return undefined;
   switch (unit.loadState) {

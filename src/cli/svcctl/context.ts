@@ -44,6 +44,8 @@ export interface SystemctlOptions {
   require?: boolean;
   fromPattern?: string[];
   toPattern?: string[];
+  /** systemd-analyze security --offline=BOOL, as written. */
+  offline?: string;
 }
 
 export interface VerbContext {

@@ -54,6 +54,7 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   plot: async () => (await import('./verbs/analyze-plot.js')).run,
   dump: async () => (await import('./verbs/analyze-dump.js')).run,
   'syscall-filter': async () => (await import('./verbs/analyze-syscall-filter.js')).run,
+  security: async () => (await import('./verbs/analyze-security.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
@@ -105,6 +106,8 @@ const SYSTEMCTL_OPTIONS = {
   require: { type: 'boolean' },
   'from-pattern': { type: 'string', multiple: true },
   'to-pattern': { type: 'string', multiple: true },
+  // systemd-analyze security's
+  offline: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -211,6 +214,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     require: v.require,
     fromPattern: v['from-pattern'],
     toPattern: v['to-pattern'],
+    offline: v.offline,
   };
 
   let table = VERBS;

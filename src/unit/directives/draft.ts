@@ -83,6 +83,7 @@ export function newDraft(): Draft {
       privateTmp: false,
       seccomp: {
         systemCallArchitectures: [],
+        systemCallArchitecturesWritten: [],
         restrictRealtime: false,
         restrictSUIDSGID: false,
         memoryDenyWriteExecute: false,

@@ -88,16 +88,22 @@ supported(EXEC_SECTIONS, 'SystemCallErrorNumber', custom('errno name or number, 
 
 supported(EXEC_SECTIONS, 'SystemCallArchitectures', custom('architecture names, native', 'append', 'clears', (value, ctx) => {
   const sc = ctx.draft.exec.seccomp;
-  if (value === '') return void (sc.systemCallArchitectures = []);
+  if (value === '') {
+    sc.systemCallArchitecturesWritten = [];
+    return void (sc.systemCallArchitectures = []);
+  }
+  const written = new Set(sc.systemCallArchitecturesWritten);
   const have = new Set(sc.systemCallArchitectures);
   for (const word of words(value)) {
     if (word !== 'native' && !SECCOMP_ARCHITECTURES.includes(word)) {
       ctx.report('warning', `Failed to parse system call architecture "${word}", ignoring: Invalid argument`);
       continue;
     }
+    written.add(word);
     have.add(word === 'native' ? NATIVE_ARCHITECTURE : word);
   }
   sc.systemCallArchitectures = [...have];
+  sc.systemCallArchitecturesWritten = [...written];
 }));
 
 supported(EXEC_SECTIONS, 'SystemCallLog', custom('system call names and @groups, ~ inverts', 'append', 'clears', (value, ctx) => {
