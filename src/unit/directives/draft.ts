@@ -36,6 +36,9 @@ export interface Draft {
   badSetting: boolean;
 }
 
+/** Backlog='s default: the kernel's SOMAXCONN as systemd 252 was built with it. */
+const SOMAXCONN = 4096;
+
 const noExit = (): ExitStatusList => ({ status: [], signal: [] });
 
 export function newDraft(): Draft {
@@ -103,8 +106,14 @@ export function newDraft(): Draft {
       successExitStatus: noExit(),
       restartPreventExitStatus: noExit(),
       restartForceExitStatus: noExit(),
+      sockets: [],
     },
-    socket: { listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [] },
+    socket: {
+      listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [], socketMode: 0o666,
+      directoryMode: 0o755, backlog: SOMAXCONN, bindIPv6Only: 'default', reusePort: false, freeBind: false, keepAlive: false,
+      noDelay: false, passCredentials: false, passSecurity: false, removeOnStop: false, symlinks: [], maxConnections: 64,
+      maxConnectionsPerSource: 0,
+    },
     timer: { triggers: [], persistent: false },
     path: { watches: [], makeDirectory: false },
     mount: {},
