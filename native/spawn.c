@@ -294,6 +294,7 @@ static int child_main(void *arg) {
   /* Unblocked only now: a stop signal during setup would also freeze the suspended parent. */
   static const uint64_t empty_mask = 0;
   if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty_mask, NULL, 8) < 0) child_fail(errfd, ST_SIGNALS);
+  svcd_fill_listen_pid(s->envp);
   execve(s->file, s->argv, s->envp);
   child_fail(errfd, ST_EXEC);
 }

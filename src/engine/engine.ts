@@ -29,19 +29,20 @@ import type { Timestamp } from './api.js';
 import type { ActiveState, JobType } from './job.js';
 import { serviceKind } from './kinds/service/index.js';
 import { sliceKind, targetKind } from './kinds/target.js';
+import { socketKind } from './kinds/socket/index.js';
 import { kindContext, timestamp } from './kind-context.js';
 import { type EngineObserver, newQueues, type Queues } from './queues.js';
 import { type ConditionVerdict, type Job, RunQueue } from './run-queue.js';
 import { restoreUnits, type SerializedUnit, serializeUnits } from './serialize.js';
 import { setState, StateChanges } from './state-changes.js';
-import type { ChildExitEvent, System } from './system.js';
+import type { ActivationFd, ChildExitEvent, System } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
 import { DEFAULT_MANAGER_DEFAULTS, type EngineUnit, type KindContext, type ManagerDefaults, type NotifySender, type UnitKind, type UnitResult, type UnitRuntime } from './unit-kind.js';
 import { UnitTable } from './unit-table.js';
 
 export type { ConditionVerdict, EngineObserver, Job, SerializedUnit, UnitResult };
 
-export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind];
+export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, socketKind];
 
 export interface EngineOptions {
   readonly system: System;
@@ -62,6 +63,8 @@ export class Engine {
   private readonly jobQueue: RunQueue;
   private readonly changes: StateChanges;
   private dispatching = false;
+  /** Accept=yes: the connection each socket-made instance was started for, until it is down. */
+  private readonly connections = new Map<string, number>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(opts: EngineOptions) {
@@ -73,11 +76,13 @@ export class Engine {
     this.ctx = kindContext({
       system: this.system, defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS, queues: this.queues, observer: this.observer, guard, log,
       ownerOf: (pid) => this.table.ownerOf(pid)?.id,
+      activationFds: (id) => this.activationFds(id),
+      startConnection: (socket, instance, fd) => this.startConnection(socket, instance, fd),
     });
     this.jobQueue = new RunQueue({
       table: this.table, queues: this.queues, observer: this.observer, ctx: this.ctx, system: this.system, conditions: opts.conditions, guard, log,
     });
-    this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log);
+    this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log, (r) => this.notifyTriggering(r));
     this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
     this.system.onNotify((pid, msg, uid) => this.guard(() => this.notify({ pid, uid }, msg)));
   }
@@ -307,6 +312,53 @@ export class Engine {
 
   private log(line: string): void {
     this.observer.log?.(line);
+  }
+
+  // ---- socket activation ------------------------------------------------------------------------
+
+  /**
+   * The fds a unit's processes get (systemd's service_collect_fds): an Accept=yes instance its
+   * connection alone; otherwise every fd of the sockets that trigger it or that its Sockets= names.
+   */
+  private activationFds(id: string): { fds: readonly ActivationFd[]; connection?: number } {
+    const conn = this.connections.get(id);
+    if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }], connection: conn };
+    const { graph } = this.table;
+    const sockets = new Set(graph.deps(id, 'TriggeredBy'));
+    for (const name of this.table.model(id)?.service?.sockets ?? []) {
+      const s = graph.unit(name);
+      if (s) sockets.add(s.id);
+    }
+    const fds: ActivationFd[] = [];
+    for (const s of sockets) {
+      const r = this.table.get(s);
+      if (r?.kind.collectFds) fds.push(...r.kind.collectFds(r));
+    }
+    return { fds };
+  }
+
+  /** Accept=yes: loads the instance, orders and ties it to its socket (Before=, Triggers=) and starts it. */
+  private startConnection(socket: string, instance: string, fd: number): void {
+    const { graph } = this.table;
+    const id = graph.resolve(instance);
+    if (graph.unit(id)?.loadState !== 'loaded') {
+      this.log(`${socket}: Failed to load connection service ${instance}, dropping connection.`);
+      this.system.closeFd(fd);
+      return;
+    }
+    this.connections.set(id, fd);
+    graph.add(socket, 'Before', id);
+    graph.add(socket, 'Triggers', id);
+    this.queues.requests.push({ unit: id, type: 'start', mode: 'replace' });
+  }
+
+  /** A unit changed state: the units that trigger it hear of it (systemd's trigger_notify). */
+  private notifyTriggering(r: UnitRuntime): void {
+    for (const t of this.table.graph.deps(r.id, 'TriggeredBy')) {
+      const tr = this.table.get(t);
+      tr?.kind.triggerNotify?.(tr, r, this.ctx);
+    }
+    if ((r.activeState === 'inactive' || r.activeState === 'failed') && this.connections.has(r.id)) this.connections.delete(r.id);
   }
 
   // ---- events from the system: to the unit that owns the pid -----------------------------------

@@ -4,9 +4,9 @@
  */
 import { toGraphUnit } from '../graph/model-adapter.js';
 import { USEC_INFINITY, type Usec } from '../shared/timespan.js';
-import type { Unit } from '../unit/model.js';
+import type { SocketSection, Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
-import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, TimeoutFailureMode } from './unit-kind.js';
+import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, SocketSpec, TimeoutFailureMode } from './unit-kind.js';
 
 const SERVICE_TYPES: readonly string[] = ['simple', 'exec', 'oneshot', 'forking', 'notify', 'notify-reload', 'dbus', 'idle'];
 const RESTART: readonly string[] = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
@@ -30,6 +30,33 @@ const command = (c: ExecCommand): ServiceCommand => ({
   privileged: c.flags.fullyPrivileged,
   source: c,
 });
+
+/**
+ * A socket's settings for the socket kind. The service is Service= or the socket's own name
+ * (systemd's socket_load_service); trigger limits default to 2s and 20 (200 with Accept=yes).
+ */
+function socketSpec(id: string, s: SocketSection): SocketSpec {
+  const interval = s.triggerLimitIntervalUSec;
+  return {
+    listen: s.listen.map((l) => l.value),
+    accept: s.accept,
+    service: s.service ?? `${id.slice(0, -'.socket'.length)}.service`,
+    options: {
+      backlog: s.backlog, bindIPv6Only: s.bindIPv6Only, reusePort: s.reusePort, freeBind: s.freeBind, keepAlive: s.keepAlive,
+      noDelay: s.noDelay, passCredentials: s.passCredentials, passSecurity: s.passSecurity, socketMode: s.socketMode,
+      directoryMode: s.directoryMode, socketUser: s.socketUser, socketGroup: s.socketGroup, symlinks: s.symlinks, removeOnStop: s.removeOnStop,
+    },
+    fileDescriptorName: s.fileDescriptorName,
+    execStartPre: s.execStartPre.map(command),
+    execStartPost: s.execStartPost.map(command),
+    execStopPre: s.execStopPre.map(command),
+    execStopPost: s.execStopPost.map(command),
+    maxConnections: s.maxConnections,
+    timeoutMs: ms(s.timeoutUSec),
+    triggerLimitIntervalMs: interval === undefined ? 2000 : interval >= USEC_INFINITY ? 0 : Number(interval / 1000n),
+    triggerLimitBurst: s.triggerLimitBurst ?? (s.accept ? 200 : 20),
+  };
+}
 
 export function toEngineUnit(u: Unit): EngineUnit {
   const g = toGraphUnit(u);
@@ -83,6 +110,7 @@ export function toEngineUnit(u: Unit): EngineUnit {
     ...g,
     description: u.unit.description,
     serviceSpec,
+    socketSpec: u.type === 'socket' ? socketSpec(u.id, u.socket) : undefined,
     source: u,
     successAction: u.unit.successAction,
     failureAction: u.unit.failureAction,

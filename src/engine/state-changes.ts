@@ -39,6 +39,8 @@ export class StateChanges {
     private readonly queues: Queues,
     private readonly jobs: RunQueue,
     private readonly log: (line: string) => void,
+    /** The units that trigger `r` are told of its change (sockets watching again once their service is down). */
+    private readonly triggered: (r: Runtime) => void = () => {},
   ) {}
 
   /** Takes in one queued change (see the header). */
@@ -73,6 +75,7 @@ export class StateChanges {
     if (to === 'active' && from !== 'active') {
       if (r.model.stopWhenUnneeded) this.queues.unneeded.add(r.id);
     }
+    this.triggered(r);
   }
 
   private requestEach(id: string, atom: Atom, type: JobType, mode: JobMode): void {

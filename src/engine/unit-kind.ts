@@ -13,7 +13,7 @@ import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ChildExitEvent, PidFileContent, SignalName, TimerHandle } from './system.js';
+import type { ActivationFd, ChildExitEvent, Connection, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
 
 export type { UnitResult };
 
@@ -109,10 +109,31 @@ export interface ServiceSpec {
   readonly timeoutStopFailureMode?: TimeoutFailureMode;
 }
 
+/** A socket's settings, as far as the engine's socket kind acts on them (systemd.socket(5)). */
+export interface SocketSpec {
+  readonly listen: readonly ListenRequest[];
+  readonly accept: boolean;
+  /** The service Accept=no activates (Service= or NAME.service). */
+  readonly service: string;
+  readonly options: SocketOptions;
+  /** FileDescriptorName=; undefined: the socket unit's name. */
+  readonly fileDescriptorName?: string;
+  readonly execStartPre: readonly ServiceCommand[];
+  readonly execStartPost: readonly ServiceCommand[];
+  readonly execStopPre: readonly ServiceCommand[];
+  readonly execStopPost: readonly ServiceCommand[];
+  readonly maxConnections: number;
+  /** TimeoutSec=; undefined: the manager's DefaultTimeoutStartSec=. */
+  readonly timeoutMs?: number;
+  readonly triggerLimitIntervalMs: number;
+  readonly triggerLimitBurst: number;
+}
+
 /** What the engine knows about a loaded unit: the graph's view plus what the kinds run. */
 export interface EngineUnit extends GraphUnit {
   readonly description?: string;
   readonly serviceSpec?: ServiceSpec;
+  readonly socketSpec?: SocketSpec;
   /** The loaded model, for the native system (exec context) and the status snapshot. */
   readonly source?: Unit;
   /** SuccessAction=, FailureAction=, with their exit statuses (systemd.unit(5)). */
@@ -186,8 +207,22 @@ export interface KindContext {
   readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
   releaseRuntime(u: UnitRuntime): void;
-  /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */
-  requestJob(u: UnitRuntime, type: JobType, mode: JobMode): void;
+  /**
+   * Queues a job for the unit (an automatic restart), or for `other` (the service a socket
+   * activates); it runs once the current event settles.
+   */
+  requestJob(u: UnitRuntime, type: JobType, mode: JobMode, other?: string): void;
+  /** Socket units' fds (System.openListeners and the rest, see there). */
+  openListeners(u: UnitRuntime, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | { readonly error: string };
+  closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void;
+  watchReadable(u: UnitRuntime, fds: readonly number[], fn: (index: number) => void): TimerHandle;
+  acceptConnection(fd: number): Connection | undefined;
+  closeFd(fd: number): void;
+  /**
+   * Accept=yes: `instance` (a service) is started for one connection, which it gets as its only
+   * fd; the socket is told of the instance's state changes (triggerNotify) from now on.
+   */
+  startConnection(u: UnitRuntime, instance: string, fd: number): void;
   timestamp(): Timestamp;
   log(u: UnitRuntime, text: string): void;
 }
@@ -219,4 +254,8 @@ export interface UnitKind<S = unknown> {
    */
   serialize?(u: UnitRuntime<S>): unknown;
   deserialize?(u: UnitRuntime<S>, saved: unknown): void;
+  /** The fds this unit hands to a service it activates (socket_collect_fds), in order. */
+  collectFds?(u: UnitRuntime<S>): readonly ActivationFd[];
+  /** A unit this one triggers changed state (systemd's trigger_notify). */
+  triggerNotify?(u: UnitRuntime<S>, other: UnitRuntime, ctx: KindContext): void;
 }
