@@ -185,8 +185,8 @@ static void child_fds(const struct spawn_spec *s, int *errfd) {
   /* Phase 2: dup2 clears close-on-exec on the target, which is what keeps exactly these open. */
   for (int t = 0; t < n; t++) {
     if (dup2(src[t], t) < 0) child_fail(*errfd, t < 3 ? stdio_stage[t] : ST_FDS);
-    if (t >= 3) continue;
-    /* Services expect blocking stdio; the daemon's own pipes are often non-blocking. */
+    /* Services expect blocking stdio (the daemon's own pipes are often non-blocking), and
+     * socket-activated fds blocking as systemd hands them over without NonBlocking=yes. */
     int fl = fcntl(t, F_GETFL);
     if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(t, F_SETFL, fl & ~O_NONBLOCK);
   }

@@ -44,6 +44,12 @@ export type SocketOptions = Pick<SocketSection,
   | 'backlog' | 'bindIPv6Only' | 'reusePort' | 'freeBind' | 'keepAlive' | 'noDelay' | 'passCredentials' | 'passSecurity'
   | 'socketMode' | 'directoryMode' | 'socketUser' | 'socketGroup' | 'symlinks' | 'removeOnStop'>;
 
+/** Why a socket unit's fds could not be opened: systemd's message naming the address, and strerror() alone. */
+export interface ListenFailure {
+  readonly error: string;
+  readonly reason: string;
+}
+
 /** An accepted connection: its fd and the part of the instance name systemd makes from it (instance_from_socket). */
 export interface Connection {
   readonly fd: number;
@@ -133,7 +139,7 @@ export interface System {
    * Opens a socket unit's fds in Listen…= order (parent directories, SocketMode=, owner and
    * Symlinks= included); on the first failure closes what it opened and returns the message.
    */
-  openListeners(unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | { readonly error: string };
+  openListeners(unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure;
   /** Closes a socket unit's fds; RemoveOnStop= removes the file system nodes and symlinks too. */
   closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void;
   /** Calls `fn` (with the fd's index) when one of the fds is readable, until the handle is cancelled. */

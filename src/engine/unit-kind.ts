@@ -13,7 +13,7 @@ import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ActivationFd, ChildExitEvent, Connection, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
+import type { ActivationFd, ChildExitEvent, Connection, ListenFailure, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
 
 export type { UnitResult };
 
@@ -213,7 +213,7 @@ export interface KindContext {
    */
   requestJob(u: UnitRuntime, type: JobType, mode: JobMode, other?: string): void;
   /** Socket units' fds (System.openListeners and the rest, see there). */
-  openListeners(u: UnitRuntime, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | { readonly error: string };
+  openListeners(u: UnitRuntime, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure;
   closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void;
   watchReadable(u: UnitRuntime, fds: readonly number[], fn: (index: number) => void): TimerHandle;
   acceptConnection(fd: number): Connection | undefined;

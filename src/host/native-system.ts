@@ -16,7 +16,7 @@ import * as native from '../exec/native.js';
 import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, type ActivationFd, type ChildExitEvent, type Connection, type ListenRequest, type PidFileContent, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, type ActivationFd, type ChildExitEvent, type Connection, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import * as socketFds from './socket-fds.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
@@ -190,7 +190,7 @@ export class NativeSystem implements System {
     }
   }
 
-  openListeners(_unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | { readonly error: string } {
+  openListeners(_unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure {
     return socketFds.openListeners(listen, opts);
   }
 

@@ -7,7 +7,7 @@
  */
 import { chmodSync, chownSync, closeSync, constants, existsSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Connection, ListenRequest, SocketOptions } from '../engine/system.js';
+import type { Connection, ListenFailure, ListenRequest, SocketOptions } from '../engine/system.js';
 import { resolveCredentials } from '../exec/exec-context.js';
 import * as native from '../exec/native.js';
 import { formatSocketAddress, type SocketAddress } from '../unit/values/socket-address.js';
@@ -26,7 +26,9 @@ export function listenAddressText(l: ListenRequest): string {
 function reason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (typeof err.errno === 'number' && err.syscall && err.message.startsWith(`${err.syscall}: `)) return err.message.slice(err.syscall.length + 2);
-  return err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  // Node's fs words are strerror()'s in lower case ("ENOENT: no such file or directory, mkdir '…'").
+  const text = err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function target(a: SocketAddress): Omit<native.ListenSpec, 'type'> {
@@ -49,6 +51,23 @@ function nodeOf(l: ListenRequest): string | undefined {
   return l.kind === 'ListenFIFO' ? l.address : undefined;
 }
 
+/**
+ * mkdir -p of `dir`, each missing component made with `mode` (systemd's mkdir_parents). Not
+ * mkdirSync's recursive option: Node loops forever on a parent that cannot hold directories
+ * (/proc/nonexistent), where the unit must fail with ENOENT instead.
+ */
+function mkdirParents(dir: string, mode: number): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 function ownNode(path: string, o: SocketOptions): void {
   chmodSync(path, o.socketMode);
   if (o.socketUser === undefined && o.socketGroup === undefined) return;
@@ -59,7 +78,7 @@ function ownNode(path: string, o: SocketOptions): void {
 
 function openOne(l: ListenRequest, o: SocketOptions): number {
   const node = nodeOf(l);
-  if (node) mkdirSync(dirname(node), { recursive: true, mode: o.directoryMode });
+  if (node) mkdirParents(dirname(node), o.directoryMode);
   if (l.kind === 'ListenFIFO') {
     const fd = native.makeFifo(l.address, o.socketMode);
     ownNode(l.address, o);
@@ -80,14 +99,15 @@ function openOne(l: ListenRequest, o: SocketOptions): number {
   return fd;
 }
 
-export function openListeners(listen: readonly ListenRequest[], o: SocketOptions): readonly number[] | { readonly error: string } {
+export function openListeners(listen: readonly ListenRequest[], o: SocketOptions): readonly number[] | ListenFailure {
   const fds: number[] = [];
   for (const l of listen) {
     try {
       fds.push(openOne(l, o));
     } catch (e) {
       closeListeners(fds, [], o);
-      return { error: `Failed to create listening socket (${listenAddressText(l)}): ${reason(e)}` };
+      const why = reason(e);
+      return { error: `Failed to create listening socket (${listenAddressText(l)}): ${why}`, reason: why };
     }
   }
   const nodes = listen.map(nodeOf).filter((n): n is string => n !== undefined);
@@ -95,7 +115,7 @@ export function openListeners(listen: readonly ListenRequest[], o: SocketOptions
     if (nodes.length !== 1) break;
     try {
       rmSync(link, { force: true });
-      mkdirSync(dirname(link), { recursive: true });
+      mkdirParents(dirname(link), 0o755);
       symlinkSync(nodes[0]!, link);
     } catch {
       // systemd ignores a symlink it cannot make (socket_symlink logs and goes on).

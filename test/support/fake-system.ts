@@ -6,7 +6,7 @@
  * Everything that happens is appended to `events` with its time, so tests can check the order of
  * spawns and kills against the dependency graph.
  */
-import { SIGNAL_NUMBERS, type ChildExitEvent, type Connection, type ListenRequest, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
+import { SIGNAL_NUMBERS, type ChildExitEvent, type Connection, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
 
 export interface ProgramBehaviour {
   /** Exit on its own after this many ms (undefined: run until killed). */
@@ -212,13 +212,13 @@ export class FakeSystem implements System {
   private readonly watches = new Map<number, () => void>();
   private readonly waiting = new Map<number, Connection[]>();
 
-  openListeners(_unit: string, listen: readonly ListenRequest[]): readonly number[] | { readonly error: string } {
+  openListeners(_unit: string, listen: readonly ListenRequest[]): readonly number[] | ListenFailure {
     const opened: number[] = [];
     for (const l of listen) {
       const refused = this.refusedAddresses.get(l.address);
       if (refused !== undefined) {
         for (const fd of opened) this.openFds.delete(fd);
-        return { error: refused };
+        return { error: refused, reason: refused.replace(/^.*: /, '') };
       }
       const fd = this.nextFd++;
       this.openFds.set(fd, l.address);

@@ -114,6 +114,7 @@ function openFds(u: Runtime, ctx: KindContext): boolean {
   const r = ctx.openListeners(u, s.listen, s.options);
   if ('error' in r) {
     ctx.log(u, r.error);
+    ctx.log(u, `Failed to listen on sockets: ${r.reason}`);
     fail(u, 'resources');
     return false;
   }
