@@ -10,17 +10,10 @@ import { dirname } from 'node:path';
 import type { Connection, ListenFailure, ListenRequest, SocketOptions } from '../engine/system.js';
 import { resolveCredentials } from '../exec/exec-context.js';
 import * as native from '../exec/native.js';
-import { formatSocketAddress, type SocketAddress } from '../unit/values/socket-address.js';
-
-/** Whether the kernel has IPv6: a port alone then binds [::] (dual-stack), else 0.0.0.0. */
-const ipv6 = (): boolean => existsSync('/proc/net/if_inet6');
+import { listenText } from '../unit/model.js';
+import { kernelHasIPv6, type SocketAddress } from '../unit/values/socket-address.js';
 
 const SOCKET_TYPES = { ListenStream: 'stream', ListenDatagram: 'dgram', ListenSequentialPacket: 'seqpacket' } as const;
-
-/** How systemd names the address in its messages: sockets as socket_address_print(), paths as written. */
-export function listenAddressText(l: ListenRequest): string {
-  return l.socket ? formatSocketAddress(l.socket, ipv6()) : l.address;
-}
 
 /** The strerror() part of an addon or fs error ("bind: Address already in use" → "Address already in use"). */
 function reason(e: unknown): string {
@@ -34,7 +27,7 @@ function reason(e: unknown): string {
 function target(a: SocketAddress): Omit<native.ListenSpec, 'type'> {
   switch (a.family) {
     case 'any':
-      return ipv6() ? { family: 'inet6', host: '::', port: a.port } : { family: 'inet', host: '0.0.0.0', port: a.port };
+      return kernelHasIPv6() ? { family: 'inet6', host: '::', port: a.port } : { family: 'inet', host: '0.0.0.0', port: a.port };
     case 'inet':
     case 'inet6':
       return { family: a.family, host: a.host, port: a.port };
@@ -107,7 +100,7 @@ export function openListeners(listen: readonly ListenRequest[], o: SocketOptions
     } catch (e) {
       closeListeners(fds, [], o);
       const why = reason(e);
-      return { error: `Failed to create listening socket (${listenAddressText(l)}): ${why}`, reason: why };
+      return { error: `Failed to create listening socket (${listenText(l, kernelHasIPv6())}): ${why}`, reason: why };
     }
   }
   const nodes = listen.map(nodeOf).filter((n): n is string => n !== undefined);

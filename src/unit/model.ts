@@ -8,7 +8,7 @@ import type { Usec } from '../shared/timespan.js';
 import type { JobMode } from '../shared/job-mode.js';
 import type { UnitType } from './name.js';
 import type { ExecCommand, Rlimit, RlimitName } from './values/index.js';
-import type { SocketAddress } from './values/socket-address.js';
+import { formatSocketAddress, type SocketAddress } from './values/socket-address.js';
 
 /** systemd's LoadState words. */
 export type LoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
@@ -186,6 +186,17 @@ export interface SocketListen {
   readonly address: string;
   /** ListenStream=/ListenDatagram=/ListenSequentialPacket=: the parsed address. */
   readonly socket?: SocketAddress;
+}
+
+/** The type word of a Listen…= line as systemctl prints it (Listen= of show, TYPE of list-sockets): socket_port_type_to_string(). */
+export const SOCKET_LISTEN_TYPE: Readonly<Record<SocketListenKind, string>> = {
+  ListenStream: 'Stream', ListenDatagram: 'Datagram', ListenSequentialPacket: 'SequentialPacket', ListenFIFO: 'FIFO',
+  ListenSpecial: 'Special', ListenNetlink: 'Netlink', ListenMessageQueue: 'MessageQueue', ListenUSBFunction: 'USBFunction',
+};
+
+/** A Listen…= line's address as systemd prints it: sockets as socket_address_print() does, paths as written. */
+export function listenText(l: SocketListen, ipv6: boolean): string {
+  return l.socket ? formatSocketAddress(l.socket, ipv6) : l.address;
 }
 
 /** Whether every socket can accept connections (stream, seqpacket): what Accept=yes needs (socket_address_can_accept). */

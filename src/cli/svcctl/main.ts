@@ -28,7 +28,7 @@ const VERBS: Record<string, Loader> = {
   ...Object.fromEntries(
     ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'force-reload', 'try-reload-or-restart', 'isolate',
       'show', 'status', 'is-active', 'is-failed', 'list-units', 'list-jobs', 'list-dependencies', 'is-system-running', 'kill', 'reset-failed',
-      'daemon-reload', 'daemon-reexec', 'exit', 'poweroff', 'halt', 'reboot', 'cancel'].map((v) => [v, online]),
+      'daemon-reload', 'daemon-reexec', 'exit', 'poweroff', 'halt', 'reboot', 'cancel', 'list-sockets'].map((v) => [v, online]),
   ),
   escape: async () => (await import('./verbs/escape.js')).run,
 };
@@ -64,6 +64,7 @@ const SYSTEMCTL_OPTIONS = {
   'no-ask-password': { type: 'boolean' },
   system: { type: 'boolean' },
   'no-legend': { type: 'boolean' },
+  'show-types': { type: 'boolean' },
   full: { type: 'boolean', short: 'l' },
   now: { type: 'boolean' },
   force: { type: 'boolean', short: 'f' },
@@ -162,6 +163,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     jobMode: v['job-mode'],
     noReload: v['no-reload'],
     noLegend: v['no-legend'],
+    showTypes: v['show-types'],
     full: v.full,
     now: v.now,
     force: v.force,

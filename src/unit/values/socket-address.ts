@@ -7,6 +7,7 @@
  * A port alone is "the any address": IPv6's [::] where the kernel has IPv6 (dual-stack unless
  * BindIPv6Only=ipv6-only), IPv4's 0.0.0.0 otherwise; the choice is made where the socket is bound.
  */
+import { existsSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { type Result, ok, err } from '../../shared/result.js';
 import { EINVAL, parseCInteger } from '../../shared/c-integer.js';
@@ -93,4 +94,9 @@ export function formatSocketAddress(a: SocketAddress, ipv6 = true): string {
     case 'vsock':
       return `vsock:${a.cid ?? 4294967295}:${a.port}`;
   }
+}
+
+/** Whether the kernel has IPv6 (a port alone then means [::], dual-stack): systemd's socket_ipv6_is_supported(). */
+export function kernelHasIPv6(): boolean {
+  return existsSync('/proc/net/if_inet6');
 }
