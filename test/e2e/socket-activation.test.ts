@@ -141,3 +141,16 @@ it('points Symlinks= at the socket file and removes both on stop with RemoveOnSt
   for (let t = 0; t < 50 && existsSync(join(sdir, 'link.sock')); t++) await sleep(100);
   expect([existsSync(join(sdir, 'link.sock')), existsSync(join(sdir, 'alias.sock'))]).toEqual([false, false]);
 }, 60_000);
+
+it('shows the socket\'s Listen= lines and what it triggers in status, and the service what triggers it', async () => {
+  const page = (await svcd.svcctl('status', '--no-pager', 'act.socket')).stdout;
+  expect(page).toContain([
+    '   Triggers: ● act.service',
+    `     Listen: 127.0.0.1:${ACT_PORT} (Stream)`,
+    `             ${sdir}/stream.sock (Stream)`,
+    `             ${abstract} (Datagram)`,
+    `             ${sdir}/fifo (FIFO)`,
+    `             ${sdir}/seq (SequentialPacket)`,
+  ].join('\n'));
+  expect((await svcd.svcctl('status', '--no-pager', 'act.service')).stdout).toMatch(/\nTriggeredBy: ● act\.socket\n/);
+}, 60_000);
