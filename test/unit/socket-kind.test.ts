@@ -89,3 +89,23 @@ describe('Accept=yes', () => {
     expect(w.sock().subState).toBe('listening');
   });
 });
+
+describe('MaxConnections=', () => {
+  it('refuses connections over MaxConnections= while instances run, and takes them again once one is down', () => {
+    const w = world(socketSpec(['/run/a'], { accept: true, maxConnections: 1 }), { execStart: [['/bin/inst']] }, { '/bin/inst': { exitAfterMs: 100 } });
+    w.engine.start('s.socket');
+    w.sys.runUntilIdle(100);
+    w.sys.connect('/run/a', '127.0.0.1:22-127.0.0.1:40000');
+    w.sys.advance(10);
+    const conns = () => [...w.sys.openFds.values()].filter((v) => v.startsWith('connection'));
+    w.sys.connect('/run/a', '127.0.0.1:22-127.0.0.1:40001');
+    w.sys.advance(10);
+    expect(w.logs).toContain('s.socket: Too many incoming connections (1), dropping connection.');
+    expect(conns()).toEqual(['connection 127.0.0.1:22-127.0.0.1:40000']);
+    w.sys.advance(200);
+    expect(conns()).toEqual([]);
+    w.sys.connect('/run/a', '127.0.0.1:22-127.0.0.1:40002');
+    w.sys.advance(10);
+    expect(w.svc('s@1-127.0.0.1:22-127.0.0.1:40002.service').subState).toBe('running');
+  });
+});
