@@ -179,7 +179,7 @@ export class Engine {
 
   /** The other half: units come back in their sub-states, with their processes, before any event. */
   restore(saved: readonly SerializedUnit[]): void {
-    restoreUnits(this.table, saved, this.system, (line) => this.log(line));
+    restoreUnits(this.table, saved, this.system, (line) => this.log(line), this.ctx);
   }
 
   /**

@@ -9,7 +9,7 @@
  * is dispatched; their pids go back into the table's pid → unit map through the pid accessors.
  */
 import type { System } from './system.js';
-import type { UnitResult, UnitRuntime } from './unit-kind.js';
+import type { KindContext, UnitResult, UnitRuntime } from './unit-kind.js';
 import type { UnitTable } from './unit-table.js';
 
 /** One unit's run-time state across daemon-reexec (plain JSON apart from bigint timestamps). */
@@ -44,7 +44,7 @@ export function serializeUnits(table: UnitTable): SerializedUnit[] | string {
 }
 
 /** The other half: units come back in their sub-states, with their processes, before any event. */
-export function restoreUnits(table: UnitTable, saved: readonly SerializedUnit[], system: System, log: (line: string) => void): void {
+export function restoreUnits(table: UnitTable, saved: readonly SerializedUnit[], system: System, log: (line: string) => void, ctx: KindContext): void {
   for (const s of saved) {
     const r = table.runtime(table.graph.resolve(s.id));
     const active = r.kind.states[s.subState];
@@ -55,7 +55,7 @@ export function restoreUnits(table: UnitTable, saved: readonly SerializedUnit[],
     r.subState = s.subState;
     r.activeState = active;
     Object.assign(r, { result: s.result, mainPid: s.mainPid, execMain: s.execMain, commands: s.commands, nRestarts: s.nRestarts, statusText: s.statusText, statusErrno: s.statusErrno, invocationId: s.invocationId });
-    if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind);
+    if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind, ctx);
     if (s.invocationId) system.adoptInvocation(r.id, s.invocationId);
   }
 }

@@ -253,7 +253,8 @@ export interface UnitKind<S = unknown> {
    * (systemd's serialize/deserialize_item). Only settled units are carried over.
    */
   serialize?(u: UnitRuntime<S>): unknown;
-  deserialize?(u: UnitRuntime<S>, saved: unknown): void;
+  /** `ctx`: for what must be set going again (a socket watching its inherited fds). */
+  deserialize?(u: UnitRuntime<S>, saved: unknown, ctx: KindContext): void;
   /** The fds this unit hands to a service it activates (socket_collect_fds), in order. */
   collectFds?(u: UnitRuntime<S>): readonly ActivationFd[];
   /** A unit this one triggers changed state (systemd's trigger_notify). */

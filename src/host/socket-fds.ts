@@ -103,6 +103,9 @@ export function openListeners(listen: readonly ListenRequest[], o: SocketOptions
       return { error: `Failed to create listening socket (${listenText(l, kernelHasIPv6())}): ${why}`, reason: why };
     }
   }
+  // Kept across daemon-reexec's exec (the next svcd takes them over); services never inherit them,
+  // as spawn marks every fd past the ones it hands over close-on-exec in the child.
+  for (const fd of fds) native.keepAcrossExec(fd);
   const nodes = listen.map(nodeOf).filter((n): n is string => n !== undefined);
   for (const link of o.symlinks) {
     if (nodes.length !== 1) break;

@@ -154,3 +154,15 @@ it('shows the socket\'s Listen= lines and what it triggers in status, and the se
   ].join('\n'));
   expect((await svcd.svcctl('status', '--no-pager', 'act.service')).stdout).toMatch(/\nTriggeredBy: ● act\.socket\n/);
 }, 60_000);
+
+it('keeps its fds across daemon-reexec: the socket still listens and activates its service after it', async () => {
+  expect((await svcd.svcctl('stop', 'act.service')).rc).toBe(0);
+  expect(await show('act.socket', 'SubState')).toBe('listening');
+  expect((await svcd.svcctl('daemon-reexec')).rc, svcd.console()).toBe(0);
+  expect(await show('act.socket', 'SubState')).toBe('listening');
+  const { text } = await ask(ACT_PORT);
+  expect(text.trim().split(' ').slice(1, 3)).toEqual(['True', '5']);
+  expect([await show('act.service', 'SubState'), await show('act.socket', 'SubState')]).toEqual(['running', 'running']);
+  const acc = await ask(ACC_PORT, 'after\n');
+  expect(acc.text.trim()).toMatch(/ 1 connection after$/);
+}, 60_000);

@@ -229,6 +229,20 @@ export const socketKind: UnitKind<SocketState> = {
     else if (u.subState === 'listening' && other.subState === 'running') enterRunning(u, ctx);
   },
 
+  // daemon-reexec: the fds stay open across exec (socket-fds.ts leaves them without close-on-exec)
+  // and are watched again where the socket listened. Accept=yes connections are the instances'
+  // now: svcd's copies closed with the old process image, so none is counted or closed here.
+  serialize(u) {
+    return { fds: u.state.fds, nAccepted: u.state.nAccepted };
+  },
+
+  deserialize(u, saved, ctx) {
+    const s = saved as { fds?: unknown; nAccepted?: unknown };
+    u.state.fds = Array.isArray(s.fds) ? s.fds.filter((fd): fd is number => typeof fd === 'number') : [];
+    u.state.nAccepted = typeof s.nAccepted === 'number' ? s.nAccepted : 0;
+    if (u.subState === 'listening') u.state.watch = ctx.watchReadable(u, u.state.fds, (i) => readable(u, ctx, i));
+  },
+
   resetFailed(u, ctx) {
     if (u.subState === 'failed') ctx.setState(u, 'dead');
     u.result = 'success';
