@@ -34,6 +34,9 @@ const allowed = {
   config: { unit: ['syntax.js', 'values', 'values/**'] },
   // The one file of the engine the host implements.
   host: { engine: ['system.js'] },
+  // `analyze condition` tests conditions in the client, as systemd-analyze does, with the manager's
+  // own evaluator (a leaf of exec/ that reads the machine and nothing of svcd's).
+  'cli/svcctl': { exec: ['conditions.js'] },
 };
 
 const prefixes = (b) => [`../${b}/`, `../../${b}/`, `../../../${b}/`, `**/src/${b}/`];

@@ -25,7 +25,7 @@ function tree(n, chain) {
 function boot(dir) {
   return new Promise((done) => {
     const t0 = process.hrtime.bigint();
-    const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, join(repo, 'dist/cli/svcd.js'),
+    const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, process.env.SVCD_ENTRY ?? join(repo, 'dist/cli/svcd.js'),
       '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let bootMs = 0;

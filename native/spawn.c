@@ -7,8 +7,8 @@
  *
  * Order in the child: default signal dispositions → session/process group → stdin/stdout/stderr
  * and passed fds → rlimits → oom_score_adj, nice, umask, CPU scheduling and affinity, IO priority,
- * timer slack → private /tmp and /var/tmp (a mount namespace) → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
- * → no_new_privs → empty signal mask → execve. Privileged steps come before the ids are dropped;
+ * timer slack → private /tmp and /var/tmp (a mount namespace) → a UTS namespace (ProtectHostname=) → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
+ * → no_new_privs → empty signal mask → seccomp filters → execve. Privileged steps come before the ids are dropped;
  * chdir after, so a directory only the service user may enter works (systemd's reason too).
  * A failure is written as (stage, errno) to a close-on-exec pipe; the child then exits with
  * systemd's exit code for that stage.
@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <limits.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -31,6 +32,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -43,7 +46,7 @@ enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
   ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
-  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_COUNT
+  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_MOUNTS, ST_COUNT
 };
 
 static const struct {
@@ -64,6 +67,9 @@ static const struct {
     [ST_NAMESPACE] = {"namespace", 226},   [ST_CGROUP] = {"cgroup", 219},
     /* In the parent: no child ran. systemd's nearest word for a failed fork is MEMORY. */
     [ST_CLONE] = {"clone", 204},
+    [ST_SECCOMP] = {"seccomp", 228},
+    /* The mount plan inside a namespace the container did allow (a path missing): still 226. */
+    [ST_MOUNTS] = {"mounts", 226},
 };
 
 #define MAX_RLIMITS 16
@@ -85,7 +91,16 @@ struct spawn_spec {
   int *scratch; /* 3 + n_pass_fds ints the child fills while moving fds */
   bool has_uid, has_gid, has_groups, has_umask, has_nice, has_oom;
   bool setsid, new_pgrp, no_new_privs;
-  bool has_sched, has_ioprio, has_timerslack, has_bounding, has_ambient;
+  bool has_sched, has_ioprio, has_timerslack, has_bounding, has_ambient, new_uts;
+  /* seccomp filters (BPF built in JS), installed in this order after no_new_privs */
+  struct sock_fprog *filters;
+  uint32_t n_filters;
+  /* the mount plan (src/exec/mount-plan.ts): paths parents first, their modes, fds made in the child */
+  char **mount_paths;
+  int64_t *mount_modes;
+  int *mount_fds;
+  uint32_t n_mounts;
+  char *inaccessible;
   int sched_policy, sched_priority;
   int ioprio;
   unsigned long timerslack_ns;
@@ -208,6 +223,72 @@ static void child_ambient(const struct spawn_spec *s, int errfd) {
     if ((s->ambient >> cap & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) child_fail(errfd, ST_CAPABILITIES);
 }
 
+static bool has_effective_sys_admin(void) {
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &hdr, data) < 0) return false;
+  return data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32) & 1;
+}
+
+enum { MNT_INACCESSIBLE, MNT_READ_ONLY, MNT_READ_WRITE, MNT_TMPFS, MNT_IGNORE_MISSING = 8 };
+
+static int clone_tree(const char *path) {
+  return (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+}
+
+static int set_mount_attr(const char *path, uint64_t attr, bool recursive) {
+  struct mount_attr a = {.attr_set = attr};
+  return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a, sizeof a);
+}
+
+/* ProtectSystem=, ProtectHome=, Read{Write,Only}Paths=, InaccessiblePaths=. Read-write paths are
+ * copied (with every mount below, as they are now) before anything is made read-only, and put back
+ * in their turn: so a writable path inside a read-only one keeps its own mounts' flags, as systemd's
+ * read-only remount leaves the mounts below read-write paths alone. */
+static void child_mounts(const struct spawn_spec *s, int errfd) {
+  for (uint32_t i = 0; i < s->n_mounts; i++) {
+    s->mount_fds[i] = -1;
+    if ((s->mount_modes[i] & 7) != MNT_READ_WRITE) continue;
+    s->mount_fds[i] = clone_tree(s->mount_paths[i]);
+    if (s->mount_fds[i] < 0 && !(errno == ENOENT && (s->mount_modes[i] & MNT_IGNORE_MISSING))) child_fail(errfd, ST_MOUNTS);
+  }
+  char node[PATH_MAX];
+  for (uint32_t i = 0; i < s->n_mounts; i++) {
+    const char *path = s->mount_paths[i];
+    struct stat st;
+    if (stat(path, &st) < 0) {
+      if (errno == ENOENT && (s->mount_modes[i] & MNT_IGNORE_MISSING)) continue;
+      child_fail(errfd, ST_MOUNTS);
+    }
+    int fd = -1;
+    switch (s->mount_modes[i] & 7) {
+    case MNT_INACCESSIBLE:
+      snprintf(node, sizeof node, "%s/%s", s->inaccessible, S_ISDIR(st.st_mode) ? "dir" : "reg");
+      if (mount(node, path, NULL, MS_BIND, NULL) < 0 || set_mount_attr(path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false) < 0)
+        child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_READ_ONLY:
+      /* A mount of its own first (the root already is one; a mount stacked on it would not be seen). */
+      if (strcmp(path, "/") != 0) {
+        fd = clone_tree(path);
+        if (fd < 0 || syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) child_fail(errfd, ST_MOUNTS);
+        close(fd);
+      }
+      if (set_mount_attr(path, MOUNT_ATTR_RDONLY, true) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_READ_WRITE:
+      if (s->mount_fds[i] >= 0 && syscall(SYS_move_mount, s->mount_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_TMPFS:
+      /* empty and writable (systemd 252 leaves it so, whatever systemd.exec(5) says) */
+      if (mount("tmpfs", path, "tmpfs", MS_NODEV | MS_STRICTATIME, "mode=0755") < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    }
+  }
+  for (uint32_t i = 0; i < s->n_mounts; i++)
+    if (s->mount_fds[i] >= 0) close(s->mount_fds[i]);
+}
+
 static int child_main(void *arg) {
   const struct child_ctx *c = arg;
   const struct spawn_spec *s = c->spec;
@@ -259,12 +340,20 @@ static int child_main(void *arg) {
   /* PrivateTmp=: a mount namespace of its own whose mounts do not propagate back to the host's,
    * with the unit's directories (shared by all its commands, as systemd's) over /tmp and /var/tmp.
    * No CLONE_FS in the clone, so this child may unshare while the parent sleeps. */
-  if (s->private_tmp) {
+  if (s->private_tmp || s->n_mounts > 0) {
     if (unshare(CLONE_NEWNS) < 0) child_fail(errfd, ST_NAMESPACE);
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
+  }
+  if (s->private_tmp) {
     if (mount(s->private_tmp, "/tmp", NULL, MS_BIND, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
     if (mount(s->private_var_tmp, "/var/tmp", NULL, MS_BIND, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
   }
+  if (s->n_mounts > 0) child_mounts(s, errfd);
+
+  /* ProtectHostname=: a UTS namespace of its own where the container allows one; where it does not,
+   * systemd goes on without (its seccomp part still refuses sethostname()). */
+  if (s->new_uts && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EACCES && errno != EINVAL && errno != ENOSYS)
+    child_fail(errfd, ST_NAMESPACE);
 
   if (s->root) {
     if (chroot(s->root) < 0) child_fail(errfd, ST_CHROOT);
@@ -289,12 +378,20 @@ static int child_main(void *arg) {
   if (s->has_ambient) child_ambient(s, errfd);
 
   if (s->cwd && chdir(s->cwd) < 0) child_fail(errfd, ST_CHDIR);
-  if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_NO_NEW_PRIVS);
+  /* A filter needs no_new_privs or CAP_SYS_ADMIN: systemd implies NoNewPrivileges= for a service
+   * left without CAP_SYS_ADMIN (a User=, a cut bounding set) that asks for any seccomp filter. */
+  bool nnp = s->no_new_privs || (s->n_filters > 0 && !has_effective_sys_admin());
+  if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_NO_NEW_PRIVS);
 
-  /* Unblocked only now: a stop signal during setup would also freeze the suspended parent. */
+  /* Unblocked only now: a stop signal during setup would also freeze the suspended parent. Before
+   * the filters, since an allow list need not permit rt_sigprocmask(). */
   static const uint64_t empty_mask = 0;
   if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty_mask, NULL, 8) < 0) child_fail(errfd, ST_SIGNALS);
+  /* Before the filters: they need not allow getpid(). */
   svcd_fill_listen_pid(s->envp);
+  /* Last before execve(), in systemd's order: each filter is already in force for the next. */
+  for (uint32_t i = 0; i < s->n_filters; i++)
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &s->filters[i]) < 0) child_fail(errfd, ST_SECCOMP);
   execve(s->file, s->argv, s->envp);
   child_fail(errfd, ST_EXEC);
 }
@@ -318,6 +415,15 @@ static void spec_free(struct spawn_spec *s) {
   free(s->pass_fds);
   free(s->scratch);
   free(s->cpu_mask);
+  if (s->filters)
+    for (uint32_t i = 0; i < s->n_filters; i++) free(s->filters[i].filter);
+  free(s->filters);
+  if (s->mount_paths)
+    for (char **p = s->mount_paths; *p; p++) free(*p);
+  free(s->mount_paths);
+  free(s->mount_modes);
+  free(s->mount_fds);
+  free(s->inaccessible);
 }
 
 static bool type_error(napi_env env, const char *field, const char *expected) {
@@ -401,6 +507,50 @@ static bool read_bool(napi_env env, napi_value obj, const char *name, bool *out)
   napi_value v;
   if (!has_field(env, obj, name, &v)) return true;
   if (napi_get_value_bool(env, v, out) != napi_ok) return type_error(env, name, "a boolean");
+  return true;
+}
+
+/* seccomp: an array of Buffers, each a struct sock_filter array; copied, since the JS buffers may move. */
+static bool read_filters(napi_env env, napi_value v, struct spawn_spec *s) {
+  bool is_array = false;
+  uint32_t n = 0;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return type_error(env, "seccomp", "an array of Buffers");
+  napi_get_array_length(env, v, &n);
+  s->filters = calloc((size_t)n + 1, sizeof(struct sock_fprog));
+  if (!s->filters) return type_error(env, "seccomp", "smaller (out of memory)");
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    bool is_buffer = false;
+    void *data;
+    size_t len;
+    if (napi_get_element(env, v, i, &el) != napi_ok || napi_is_buffer(env, el, &is_buffer) != napi_ok || !is_buffer ||
+        napi_get_buffer_info(env, el, &data, &len) != napi_ok || len == 0 || len % sizeof(struct sock_filter) != 0 ||
+        len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+      return type_error(env, "seccomp", "an array of BPF programs (Buffers of 8-byte instructions, at most 4096)");
+    s->filters[i].filter = malloc(len);
+    if (!s->filters[i].filter) return type_error(env, "seccomp", "smaller (out of memory)");
+    memcpy(s->filters[i].filter, data, len);
+    s->filters[i].len = (unsigned short)(len / sizeof(struct sock_filter));
+    s->n_filters = i + 1;
+  }
+  return true;
+}
+
+/* The mount plan: mountPaths, mountModes (as many), and inaccessibleNodes when any path is made inaccessible. */
+static bool read_mounts(napi_env env, napi_value o, napi_value paths, struct spawn_spec *s) {
+  napi_value v;
+  uint32_t n_modes = 0;
+  if (!read_string_array(env, paths, "mountPaths", &s->mount_paths)) return false;
+  if (!has_field(env, o, "mountModes", &v)) return type_error(env, "mountModes", "an array of numbers, one per mountPaths entry");
+  if (!read_int_array(env, v, "mountModes", 0, 15, &s->mount_modes, &n_modes)) return false;
+  while (s->mount_paths[s->n_mounts]) s->n_mounts++;
+  if (n_modes != s->n_mounts) return type_error(env, "mountModes", "as long as mountPaths");
+  s->mount_fds = calloc((size_t)s->n_mounts + 1, sizeof(int));
+  if (!s->mount_fds) return type_error(env, "mountPaths", "smaller (out of memory)");
+  for (uint32_t i = 0; i < s->n_mounts; i++)
+    if ((s->mount_modes[i] & 7) == MNT_INACCESSIBLE && !s->inaccessible &&
+        (!has_field(env, o, "inaccessibleNodes", &v) || !read_string(env, v, "inaccessibleNodes", &s->inaccessible)))
+      return type_error(env, "inaccessibleNodes", "a directory holding dir and reg");
   return true;
 }
 
@@ -534,8 +684,10 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
     if (napi_get_value_bigint_uint64(env, v, &s->ambient, &lossless) != napi_ok || !lossless) return type_error(env, "ambientCapabilities", "a 64-bit bigint mask");
     s->has_ambient = s->ambient != 0;
   }
+  if (has_field(env, o, "seccomp", &v) && !read_filters(env, v, s)) return false;
+  if (has_field(env, o, "mountPaths", &v) && !read_mounts(env, o, v, s)) return false;
   return read_bool(env, o, "setsid", &s->setsid) && read_bool(env, o, "newProcessGroup", &s->new_pgrp) &&
-         read_bool(env, o, "noNewPrivileges", &s->no_new_privs);
+         read_bool(env, o, "noNewPrivileges", &s->no_new_privs) && read_bool(env, o, "newUtsNamespace", &s->new_uts);
 }
 
 /* ---------- spawn() ---------- */

@@ -14,3 +14,10 @@ awk '/cat \/etc\/systemd\/system\/multi-user.target.wants\/nova-compute.service/
   awk '/^# The content after this line comes from openstack-pkg-tools/{on=1} on{print} on&&/^exit 0$/{exit}' "$seed"
 } > "$out/nova-compute.init"
 chmod +x "$out/nova-compute.init"
+# The upstart job /etc/init/nova-compute.conf (the other seed, 000_*, printed with line numbers):
+# from its line 1 to its line 59 (the exec), the numbers taken off.
+seed0=${2:-$here/../shared/seeds/000_b4b1e7ecd8a95df9.txt}
+awk '/^ 1 # vim: set ft=upstart/{on=1} on{line=$0; sub(/^ ?[0-9]+ ?/, "", line); print line} on&&/^59 exec /{exit}' "$seed0" > "$out/nova-compute.conf"
+# The upstart job /etc/init/nova-api.conf (seed 003, section 3.2, printed by `cat` without its
+# indentation): from the line after the cat up to the `end script` that closes the main script.
+awk '/cat \/etc\/init\/nova-api.conf/{on=1; next} on{print} on&&/^exec start-stop-daemon/{main=1} main&&/^end script$/{exit}' "$seed" > "$out/nova-api.conf"

@@ -15,6 +15,8 @@ import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
 import { Manager, decodeState, encodeState, type SerializedManager } from '../engine/manager.js';
+import type { Timestamp } from '../engine/api.js';
+import { timestamp } from '../engine/kind-context.js';
 import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
@@ -30,7 +32,9 @@ import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
 import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js';
+import { bootTmpfilesCommand } from '../unit/tmpfiles/boot.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
+import { isTelinitRequest } from '../unit/runlevel.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -64,6 +68,9 @@ function announceManager(): void {
     // The runtime unit directory: systemd has it because it is in the search path.
     mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
     if (!existsSync('/run/systemd/container')) writeFileSync('/run/systemd/container', `${process.env.container ?? 'svcd'}\n`);
+    // Upstart's container-detect job left the same in /run/container_type, which upstart jobs test
+    // (the nova-compute seed's pre-start runs modprobe unless it exists).
+    if (!existsSync('/run/container_type')) writeFileSync('/run/container_type', `${process.env.container ?? 'svcd'}\n`);
   } catch (e) {
     process.stderr.write(`svcd: could not create ${UNIT_DIRS.runtimeConfig}: ${(e as Error).message}\n`);
   }
@@ -89,6 +96,12 @@ function readReexecState(path: string): ReexecState | undefined {
 async function main(): Promise<void> {
   // /proc/PID/comm says svcd (what ps, journald's _COMM and systemctl status show).
   process.title = 'svcd';
+  // `init N` (svcd linked as /sbin/init) run outside PID 1 is telinit, as systemd's init hands it on.
+  if (process.pid !== 1 && isTelinitRequest(process.argv.slice(2))) {
+    const { runTelinit } = await import('./svcctl/runlevel.js');
+    process.exitCode = await runTelinit('init', process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    return;
+  }
   const parsed = parseDaemonOptions(process.argv.slice(2), process.env);
   if (!parsed.ok) {
     process.stderr.write(`svcd: ${parsed.error}\n${USAGE}`);
@@ -176,7 +189,20 @@ async function main(): Promise<void> {
         log.debug(`Ran ${outcomes.size} generator${outcomes.size === 1 ? '' : 's'} in ${Date.now() - t0} ms.`);
       }
     : undefined;
+  // tmpfiles.d before any unit, as systemd-tmpfiles-setup.service early in sysinit.target
+  // (docs/tmpfiles.md). Only when asked: its --remove empties /tmp (tmp.conf's D line), which must
+  // never happen to a host whose file system svcd shares — and PID 1 alone does not tell a real
+  // container from a namespace on the host's /tmp.
+  if (opts.tmpfiles === true && !inherited) {
+    const argv = bootTmpfilesCommand();
+    const outcome = await system.runHelper(argv, generatorEnv, GENERATOR_TIMEOUT_MS);
+    const problem = outcomeProblem(outcome);
+    if (problem) log.warn(`${argv.join(' ')} ${problem}.`);
+    else log.debug(`Applied tmpfiles.d with ${argv[0]}.`);
+  }
+  const generatorsStart = timestamp(system);
   if (generate && !inherited) await generate();
+  const generatorsFinish = timestamp(system);
   // journald's sockets are the system manager's to serve: as PID 1 keeping its journal in journald's
   // place (a --journal-dir run is a test or bench sharing the host's /run and /dev), or when asked.
   if (journal && ((process.pid === 1 && opts.journalDir === undefined) || opts.journalSockets)) journal.listen((pid) => system.unitOfProcess(pid));
@@ -217,6 +243,8 @@ async function main(): Promise<void> {
     conditions: (u) => evaluateConditions(u),
     sweep,
     generate,
+    // The generator phase is recorded where none run too (svcd not PID 1), as systemd's with no generators.
+    startup: { userspace: processStart(), generatorsStart, generatorsFinish },
     bootFailure: m.defaultTargetFailureAction === 'exit' ? { action: 'exit', code: m.defaultTargetFailureExitStatus } : { action: 'none' },
     onReexec: (state) => {
       // The state file and the kept pipes are all the next svcd needs; everything else closes on exec.
@@ -273,6 +301,15 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): starting ${opts.defaultUnit}\n`);
   manager.boot();
+}
+
+/**
+ * When this process began, on both clocks: systemd's UserspaceTimestamp= is PID 1's start, and
+ * Node's time origin is ours (its own start-up counts, as systemd's would).
+ */
+function processStart(): Timestamp {
+  const sinceOriginUs = BigInt(Math.round(performance.now() * 1000));
+  return { realtimeUs: BigInt(Math.round(performance.timeOrigin * 1000)), monotonicUs: process.hrtime.bigint() / 1000n - sinceOriginUs };
 }
 
 void main().catch((e: unknown) => {

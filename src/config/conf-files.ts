@@ -6,6 +6,7 @@
  * that is empty or a link to /dev/null disables the vendor's drop-in of the same name.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { CONF_DIRS_USR } from '../shared/lookup-paths.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
 
@@ -14,7 +15,7 @@ export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
  * /run, /usr/local/lib and /usr/lib (highest priority first); svcd keeps its files in svcd/
  * there, beside systemd's own, so the two managers' settings never mix.
  */
-export const DEFAULT_DROPIN_DIRS: readonly string[] = ['/etc', '/run', '/usr/local/lib', '/usr/lib'].map(
+export const DEFAULT_DROPIN_DIRS: readonly string[] = CONF_DIRS_USR.map(
   (d) => `${d}/svcd/system.conf.d`,
 );
 
@@ -30,27 +31,32 @@ export function dropinDirsFor(mainPath: string): readonly string[] {
  * systemd takes every name with the suffix but hidden ones — even a directory, which then fails to
  * read (a warning) rather than being skipped.
  */
-function isDropin(name: string): boolean {
-  return name.endsWith('.conf') && !name.startsWith('.');
+function isDropin(name: string, suffix: string): boolean {
+  return name.endsWith(suffix) && !name.startsWith('.');
 }
 
 /**
- * The main file (when it exists) followed by the drop-ins in the order they apply. Absent
- * directories are normal.
+ * systemd's conf_files_list(): the files with `suffix` in `dirs` (highest priority first), one per
+ * name — the first directory's — in strcmp order of their names. Absent directories are normal.
  */
-export function configFiles(mainPath: string, dropinDirs: readonly string[] = dropinDirsFor(mainPath)): string[] {
+export function confFilesList(dirs: readonly string[], suffix = '.conf'): string[] {
   const byName = new Map<string, string>();
-  for (const dir of dropinDirs) {
+  for (const dir of dirs) {
     let names: string[];
     try {
       names = readdirSync(dir);
     } catch {
       continue;
     }
-    for (const n of names) if (isDropin(n) && !byName.has(n)) byName.set(n, `${dir}/${n}`);
+    for (const n of names) if (isDropin(n, suffix) && !byName.has(n)) byName.set(n, `${dir}/${n}`);
   }
   // strcmp order, as systemd sorts: byte-wise, not locale-aware.
   const sorted = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  const dropins = sorted.map((n) => byName.get(n)!);
+  return sorted.map((n) => byName.get(n)!);
+}
+
+/** The main file (when it exists) followed by the drop-ins in the order they apply. */
+export function configFiles(mainPath: string, dropinDirs: readonly string[] = dropinDirsFor(mainPath)): string[] {
+  const dropins = confFilesList(dropinDirs);
   return existsSync(mainPath) ? [mainPath, ...dropins] : dropins;
 }

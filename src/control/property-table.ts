@@ -8,7 +8,7 @@
  * A property svcd cannot answer truthfully (cgroup accounting, most sandboxing knobs) has no row:
  * docs/differences.md lists them.
  */
-import type { ExecStatus, ManagerStatus, Timestamp, UnitStatus } from '../engine/api.js';
+import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
 import { resolveCredentials } from '../exec/exec-context.js';
 import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
@@ -236,7 +236,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
 ];
 
 /** The dependency lists of org.freedesktop.systemd1.Unit, in its order. */
-const DEPENDENCY_KINDS: readonly Kind[] = [
+export const DEPENDENCY_KINDS: readonly Kind[] = [
   'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy',
   'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf',
   'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf',
@@ -309,8 +309,23 @@ export const MANAGER_PROPERTIES: readonly PropertyRow<ManagerStatus>[] = [
   row(MGR, 'Features', 's', () => '+SVCD'),
   row(MGR, 'Virtualization', 's', () => process.env.container ?? ''),
   row(MGR, 'Architecture', 's', () => (process.arch === 'x64' ? 'x86-64' : process.arch)),
+  // A container has no firmware, loader, kernel or initrd of its own: systemd shows these as never.
+  ...['Firmware', 'Loader', 'Kernel', 'InitRD'].flatMap((k) => stamp<ManagerStatus>(MGR, `${k}Timestamp`, () => NEVER)),
   ...stamp<ManagerStatus>(MGR, 'UserspaceTimestamp', (ms: ManagerStatus) => ms.userspaceTimestamp),
   ...stamp<ManagerStatus>(MGR, 'FinishTimestamp', (ms: ManagerStatus) => ms.finishTimestamp),
+  // No security module is set up in a container, by systemd either.
+  ...stamp<ManagerStatus>(MGR, 'SecurityStartTimestamp', () => NEVER),
+  ...stamp<ManagerStatus>(MGR, 'SecurityFinishTimestamp', () => NEVER),
+  ...stamp<ManagerStatus>(MGR, 'GeneratorsStartTimestamp', (ms: ManagerStatus) => ms.generatorsStartTimestamp),
+  ...stamp<ManagerStatus>(MGR, 'GeneratorsFinishTimestamp', (ms: ManagerStatus) => ms.generatorsFinishTimestamp),
+  ...stamp<ManagerStatus>(MGR, 'UnitsLoadStartTimestamp', (ms: ManagerStatus) => ms.unitsLoadStartTimestamp),
+  ...stamp<ManagerStatus>(MGR, 'UnitsLoadFinishTimestamp', (ms: ManagerStatus) => ms.unitsLoadFinishTimestamp),
+  // 252's stable series names the latest (re)load here and leaves it unset, as its 'show' prints.
+  ...stamp<ManagerStatus>(MGR, 'UnitsLoadTimestamp', () => NEVER),
+  ...['Security', 'Generators', 'UnitsLoad'].flatMap((k) => [
+    ...stamp<ManagerStatus>(MGR, `InitRD${k}StartTimestamp`, () => NEVER),
+    ...stamp<ManagerStatus>(MGR, `InitRD${k}FinishTimestamp`, () => NEVER),
+  ]),
   row(MGR, 'NNames', 'u', (ms: ManagerStatus) => ms.nNames),
   row(MGR, 'NFailedUnits', 'u', (ms: ManagerStatus) => ms.nFailedUnits),
   row(MGR, 'NJobs', 'u', (ms: ManagerStatus) => ms.nJobs),

@@ -62,6 +62,18 @@ export interface Methods {
   /** Answered before svcd re-executes; the connection then ends. */
   'daemon-reexec': { params: Record<string, never>; result: Record<string, never> };
   shutdown: { params: { how: 'exit' | 'poweroff' | 'halt' | 'reboot'; code?: number }; result: Record<string, never> };
+  /** Every unit in memory with what systemd-analyze's time verbs read of it (ListUnits + properties). */
+  'unit-times': { params: Record<string, never>; result: UnitTimesRow[] };
+}
+
+/** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */
+export interface UnitTimesRow {
+  readonly id: string;
+  readonly inactiveExit: string;
+  readonly activeEnter: string;
+  readonly activeExit: string;
+  readonly inactiveEnter: string;
+  readonly after: readonly string[];
 }
 
 export type Method = keyof Methods;

@@ -51,6 +51,7 @@ export const REQUEST_SCHEMA = {
   'daemon-reload': {},
   'daemon-reexec': {},
   shutdown: { how: { type: { kind: 'enum', values: ['exit', 'poweroff', 'halt', 'reboot'] } }, code: { type: EXIT_CODE, optional: true } },
+  'unit-times': {},
 } as const satisfies { readonly [M in Method]: { readonly [K in keyof Required<Methods[M]['params']>]: Param } };
 
 export type Refusal = { readonly id: number; readonly error: ControlError };

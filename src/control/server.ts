@@ -139,6 +139,18 @@ function handlers(api: ManagerApi): Handlers {
       setImmediate(() => api.shutdown(p.how, p.code));
       return {};
     },
+    'unit-times': () =>
+      api.units().map((st) => {
+        const t = st.timestamps;
+        return {
+          id: st.id,
+          inactiveExit: String(t.inactiveExit.monotonicUs),
+          activeEnter: String(t.activeEnter.monotonicUs),
+          activeExit: String(t.activeExit.monotonicUs),
+          inactiveEnter: String(t.inactiveEnter.monotonicUs),
+          after: [...(st.dependencies.After ?? [])].sort(),
+        };
+      }),
   };
 }
 

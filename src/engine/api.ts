@@ -136,6 +136,12 @@ export interface ManagerStatus {
   readonly userspaceTimestamp: Timestamp;
   /** When the boot finished (FinishTimestamp=): its job done and no job left; NEVER while booting. */
   readonly finishTimestamp: Timestamp;
+  /** When the generators ran at startup (GeneratorsStartTimestamp=, …Finish…); NEVER where none ran. */
+  readonly generatorsStartTimestamp: Timestamp;
+  readonly generatorsFinishTimestamp: Timestamp;
+  /** When the boot loaded its units (UnitsLoadStartTimestamp=, …Finish…): the boot transaction's building. */
+  readonly unitsLoadStartTimestamp: Timestamp;
+  readonly unitsLoadFinishTimestamp: Timestamp;
   /** The exit status svcd will end with, once set (svcctl exit N, SuccessAction=/FailureAction=exit). */
   readonly exitCode?: number;
   /** DefaultTimeoutStartSec= and the other Default*= settings in force. */

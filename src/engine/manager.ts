@@ -63,8 +63,19 @@ export interface ManagerOptions {
   readonly sweep?: (signal: number) => number;
   /** Runs the generators again (systemd.generator(7)): before each daemon-reload re-reads the units. */
   readonly generate?: () => Promise<void>;
+  /**
+   * What happened before the Manager existed, as systemd's manager timestamps record it: the
+   * process's start (UserspaceTimestamp=) and the generators' run. Absent: the Manager's creation.
+   */
+  readonly startup?: StartupTimestamps;
   /** What to do when the boot unit fails to start: keep running degraded, or exit with a code. */
   readonly bootFailure?: { readonly action: 'none' } | { readonly action: 'exit'; readonly code: number };
+}
+
+export interface StartupTimestamps {
+  readonly userspace: Timestamp;
+  readonly generatorsStart: Timestamp;
+  readonly generatorsFinish: Timestamp;
 }
 
 interface UnitBook {
@@ -89,6 +100,8 @@ export class Manager implements ManagerApi {
   private bootJob?: number;
   private userspace: Timestamp;
   private finish: Timestamp = NEVER;
+  private generators: { start: Timestamp; finish: Timestamp };
+  private unitsLoad: { start: Timestamp; finish: Timestamp } = { start: NEVER, finish: NEVER };
   private exitCode?: number;
   private shuttingDown = false;
   /** Units in a restart loop (they make the system degraded). */
@@ -116,7 +129,8 @@ export class Manager implements ManagerApi {
         log: (line) => void (/Cannot add dependency job, ignoring: Unit \S+ not found\.$/.test(line) || opts.log(line)),
       },
     });
-    this.userspace = this.engine.timestamp();
+    this.userspace = opts.startup?.userspace ?? this.engine.timestamp();
+    this.generators = { start: opts.startup?.generatorsStart ?? NEVER, finish: opts.startup?.generatorsFinish ?? NEVER };
     this.restartLoops = new RestartLoops(opts.system, () => this.refreshSystemState());
   }
 
@@ -171,7 +185,10 @@ export class Manager implements ManagerApi {
       if (t.activeEnter.monotonicUs === 0n) Object.assign(t, { stateChange: born, inactiveExit: born, activeEnter: born });
     }
     this.setSystemState('starting');
+    // svcd loads units as the boot transaction reaches them: building it is systemd's units-load phase.
+    const loadStart = this.engine.timestamp();
     const r = this.engine.start(this.opts.bootUnit, 'replace');
+    this.unitsLoad = { start: loadStart, finish: this.engine.timestamp() };
     if (r instanceof TransactionError) {
       this.opts.console(`Failed to start ${this.opts.bootUnit}: ${r.message}`);
       this.bootFinished(false);
@@ -337,6 +354,10 @@ export class Manager implements ManagerApi {
       nNames: this.models.size,
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,
+      generatorsStartTimestamp: this.generators.start,
+      generatorsFinishTimestamp: this.generators.finish,
+      unitsLoadStartTimestamp: this.unitsLoad.start,
+      unitsLoadFinishTimestamp: this.unitsLoad.finish,
       exitCode: this.exitCode,
       defaults: this.opts.defaults,
     };
@@ -448,7 +469,7 @@ export class Manager implements ManagerApi {
     const units = this.engine.serialize();
     if (typeof units === 'string') return units;
     const books = [...this.books].filter(([id]) => units.some((u) => u.id === id)).map(([id, b]) => ({ id, timestamps: b.timestamps, conditionResult: b.conditionResult, assertResult: b.assertResult, failedCondition: b.failedCondition }));
-    return { version: VERSION, systemState: this.state, userspace: this.userspace, finish: this.finish, exitCode: this.exitCode, units, books };
+    return { version: VERSION, systemState: this.state, userspace: this.userspace, finish: this.finish, generators: this.generators, unitsLoad: this.unitsLoad, exitCode: this.exitCode, units, books };
   }
 
   /** Takes over from the svcd that re-executed: units, their processes and books, no boot. */
@@ -464,6 +485,9 @@ export class Manager implements ManagerApi {
     }
     this.userspace = saved.userspace;
     this.finish = saved.finish;
+    // A state written by an svcd from before these were kept has none: they stay NEVER.
+    if (saved.generators) this.generators = saved.generators;
+    if (saved.unitsLoad) this.unitsLoad = saved.unitsLoad;
     this.exitCode = saved.exitCode;
     this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
     this.refreshSystemState();
@@ -510,6 +534,8 @@ export interface SerializedManager {
   readonly systemState: SystemState;
   readonly userspace: Timestamp;
   readonly finish: Timestamp;
+  readonly generators?: { readonly start: Timestamp; readonly finish: Timestamp };
+  readonly unitsLoad?: { readonly start: Timestamp; readonly finish: Timestamp };
   readonly exitCode?: number;
   readonly units: readonly SerializedUnit[];
   readonly books: readonly { id: string; timestamps: UnitBook['timestamps']; conditionResult: boolean; assertResult: boolean; failedCondition?: ConditionCheck['failed'] }[];

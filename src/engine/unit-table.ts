@@ -16,6 +16,8 @@ import { perpetualUnit } from '../unit/perpetual.js';
 import { NEVER } from './api.js';
 import { type ActiveState } from './job.js';
 import { perpetualKind } from './kinds/perpetual.js';
+import { providedKind } from './kinds/provided.js';
+import { journalUnitSubState } from '../unit/journal-units.js';
 import type { Job } from './run-queue.js';
 import type { TimerHandle } from './system.js';
 import type { EngineUnit, UnitKind, UnitRuntime } from './unit-kind.js';
@@ -97,7 +99,13 @@ export class UnitTable {
 
   /** The kind that runs a loaded unit (undefined when the unit is not loaded). */
   kindOf(u: GraphUnit): UnitKind | undefined {
-    return this.models.has(u.id) ? this.kinds.get(u.type) : undefined;
+    return this.models.has(u.id) ? this.kindFor(u.id, u.type) : undefined;
+  }
+
+  /** A unit's kind by its type — except journald's units, which are svcd's own journal and never run their processes (journal-units.ts). */
+  private kindFor(id: string, type: GraphUnit['type']): UnitKind | undefined {
+    const provided = journalUnitSubState(id);
+    return provided ? providedKind(type, provided) : this.kinds.get(type);
   }
 
   model(id: string): EngineUnit | undefined {
@@ -119,7 +127,7 @@ export class UnitTable {
     const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
     // A perpetual unit is born active, in the state systemd gives it, and stays there.
     const perpetual = model.perpetual ? perpetualUnit(id) : undefined;
-    const kind = this.kinds.get(model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
+    const kind = this.kindFor(id, model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
     const subState = perpetual && kind.states[perpetual.subState] !== undefined ? perpetual.subState : kind.initialState;
     r = {
       id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',

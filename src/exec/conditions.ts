@@ -206,26 +206,32 @@ function mountOptions(p: string): string {
 }
 
 
-/** The list semantics of systemd's condition_test_list: all regular ones, and one trigger if any. */
-function testList(list: readonly Condition[], m: MachineView): ConditionOutcome['failed'] | null {
-  let triggers = 0;
-  let triggerHeld = false;
+/** Hears each condition as it is tested (systemd-analyze condition prints them). */
+export type ConditionReport = (c: Condition, held: boolean) => void;
+
+/**
+ * systemd's condition_test_list(), in the order given: a regular condition that fails ends the
+ * list at once; triggering ones ("|") need one of theirs to hold. `failed`: the regular condition
+ * that failed, else the first trigger that failed when none held.
+ */
+export function testConditionList(list: readonly Condition[], m: MachineView = REAL, report?: ConditionReport): { holds: boolean; failed?: Condition } {
+  let triggered: boolean | undefined;
   let firstFailedTrigger: Condition | undefined;
   for (const c of list) {
     const held = test(c, m) !== c.negate;
+    report?.(c, held);
+    if (!c.trigger && !held) return { holds: false, failed: c };
     if (c.trigger) {
-      triggers++;
-      if (held) triggerHeld = true;
-      else firstFailedTrigger ??= c;
-    } else if (!held) {
-      return { kind: c.kind, parameter: c.parameter, negate: c.negate, trigger: false };
+      triggered ||= held;
+      if (!held) firstFailedTrigger ??= c;
     }
   }
-  if (triggers > 0 && !triggerHeld) {
-    const c = firstFailedTrigger!;
-    return { kind: c.kind, parameter: c.parameter, negate: c.negate, trigger: true };
-  }
-  return null;
+  return triggered === false ? { holds: false, failed: firstFailedTrigger } : { holds: true };
+}
+
+function testList(list: readonly Condition[], m: MachineView): ConditionOutcome['failed'] | null {
+  const { failed: c } = testConditionList(list, m);
+  return c ? { kind: c.kind, parameter: c.parameter, negate: c.negate, trigger: c.trigger } : null;
 }
 
 export function evaluateConditions(u: Unit, m: MachineView = REAL): ConditionOutcome {

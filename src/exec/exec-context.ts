@@ -9,6 +9,20 @@ import type { ExecContext } from '../unit/model.js';
 import type { ExecCommand, RlimitName } from '../unit/values/index.js';
 import type { SpawnSpec } from './native.js';
 import { expandSpecifiers, systemContext } from '../unit/specifiers.js';
+import { findExecutable } from '../shared/executable.js';
+import { EXEC_SEARCH_PATH } from '../shared/lookup-paths.js';
+import { seccompPrograms } from './seccomp.js';
+
+/** A unit's filters, built once per loaded exec context (a restart loop spawns the same ones). */
+const programs = new WeakMap<ExecContext['seccomp'], Buffer[]>();
+function seccompFor(ctx: ExecContext): Buffer[] {
+  let p = programs.get(ctx.seccomp);
+  if (!p) {
+    p = seccompPrograms(ctx.seccomp).map((x) => x.program);
+    programs.set(ctx.seccomp, p);
+  }
+  return p;
+}
 
 export interface Credentials {
   readonly uid: number;
@@ -131,10 +145,13 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
   if (cwd === '~' || cwd === '-~') cwd = `${cwd.slice(0, -1)}${cred.home}`;
   if (cwd?.startsWith('-')) cwd = existsSync(cwd.slice(1)) ? cwd.slice(1) : undefined;
   return {
-    file: cmd.path,
+    // A bare name (systemd's own units have them) is found on the manager's fixed search path; argv[0] stays as written.
+    file: findExecutable(cmd.path, EXEC_SEARCH_PATH) ?? cmd.path,
     argv,
     envp: [...env].map(([k, v]) => `${k}=${v}`),
     cwd: cwd ?? '/',
+    // RootDirectory=: the spawner chroots before it drops ids and changes to the working directory.
+    ...(ctx.rootDirectory !== undefined ? { rootDirectory: ctx.rootDirectory } : {}),
     fds: opts.fds,
     ...(dropIds ? { uid: cred.uid, gid: cred.gid, groups: cred.groups } : {}),
     umask: ctx.umask ?? 0o022,
@@ -145,5 +162,7 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     noNewPrivileges: ctx.noNewPrivileges,
     // "+" runs with full privileges: no capability restriction (systemd.service(5), "Command lines").
     ...(privileged ? {} : { capabilityBoundingSet: ctx.capabilityBoundingSet, ambientCapabilities: ctx.ambientCapabilities }),
+    // "+" is outside the sandbox: no filters, no namespaces (systemd's needs_sandboxing).
+    ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname }),
   };
 }

@@ -86,13 +86,28 @@ export interface SpawnSpec {
   readonly privateVarTmp?: string;
   /** The unit's cgroup.procs (cgroup v2): the child moves itself there first (219/CGROUP if it cannot). */
   readonly cgroupProcs?: string;
+  /** ProtectHostname=: a UTS namespace of its own, where the container allows one. */
+  readonly newUtsNamespace?: boolean;
+  /**
+   * seccomp filters (src/exec/seccomp.ts), installed in this order right before execve(), after
+   * no_new_privs (implied when the child is left without CAP_SYS_ADMIN); 228/SECCOMP if refused.
+   */
+  readonly seccomp?: readonly Buffer[];
+  /**
+   * The mount plan (src/exec/mount-plan.ts), applied in the mount namespace after PrivateTmp='s
+   * binds: paths parents first, and per path its mode number; 226 ("mounts") if a path is missing.
+   */
+  readonly mountPaths?: readonly string[];
+  readonly mountModes?: readonly number[];
+  /** Where the inaccessible "dir" and "reg" are, when a mode is inaccessible. */
+  readonly inaccessibleNodes?: string;
 }
 
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
 export type SpawnStage =
   | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
   | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
-  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone';
+  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone' | 'seccomp' | 'mounts';
 
 /**
  * A process that could not be started: the stage that failed, with systemd's exit code and name for

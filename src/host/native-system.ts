@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
+import { inaccessibleNodes, mountPlan, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
@@ -171,9 +172,14 @@ export class NativeSystem implements System {
       if (cgroupProcs) spec = { ...spec, cgroupProcs };
       if (req.activationFds) spec = withActivationFds(spec, req.activationFds);
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
-      const privateTmp = exec.privateTmp && !req.privileged && !req.command.flags.fullyPrivileged && this.mountNamespaces !== 'no';
-      const pid = privateTmp ? this.spawnWithPrivateTmp(spec, req.unit, invocation) : this.spawnSpec(spec);
+      const sandboxed = !req.privileged && !req.command.flags.fullyPrivileged;
+      const privateTmp = exec.privateTmp && sandboxed && this.mountNamespaces !== 'no';
+      const mounts = sandboxed && this.mountNamespaces !== 'no' ? mountPlan(exec, privateTmp) : [];
+      const pid = privateTmp || mounts.length > 0 ? this.spawnInMountNamespace(spec, req.unit, invocation, privateTmp, mounts) : this.spawnSpec(spec);
       if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
+      // systemd goes on without them too ("assuming containerized execution"); svcd says so.
+      const unmounted = mountDirectives(exec);
+      if (unmounted.length > 0 && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `${unmounted.map((d) => `${d}=`).join(', ')} not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}).`);
       const owner = { unit: req.unit, invocationId: req.invocationId ?? '', cgroup, rateLimit: logRateLimit(exec) };
       this.tracker.owned(pid, owner);
       stream?.started(pid);
@@ -273,11 +279,15 @@ export class NativeSystem implements System {
   }
 
   /**
-   * A process with the run's private /tmp and /var/tmp (made at its first process). Where the
-   * first try shows that the container refuses a mount namespace, PrivateTmp= is given up for
-   * good and the process starts without it: a directive svcd cannot honour never fails a unit.
+   * A process in a mount namespace of its own: the run's private /tmp and /var/tmp (made at its
+   * first process) and the mount plan. Where the first try shows that the container refuses a mount
+   * namespace, both are given up for good and the process starts without: a directive svcd cannot
+   * honour never fails a unit (systemd 252 goes on likewise). A path of the plan that is missing
+   * fails the process (226/NAMESPACE), as under systemd.
    */
-  private spawnWithPrivateTmp(spec: native.SpawnSpec, unit: string, invocation: string): number {
+  private spawnInMountNamespace(spec: native.SpawnSpec, unit: string, invocation: string, privateTmp: boolean, plan: readonly MountEntry[]): number {
+    const mounts = plan.length === 0 ? {} : { ...mountSpec(plan), ...(plan.some((e) => e.mode === 'inaccessible') ? { inaccessibleNodes: inaccessibleNodes() } : {}) };
+    if (!privateTmp) return this.spawnTrying({ ...spec, ...mounts }, spec, unit);
     let p = this.privateTmps.get(unit);
     if (p?.invocation !== invocation) {
       this.releaseRuntime(unit);
@@ -286,8 +296,13 @@ export class NativeSystem implements System {
       this.privateTmps.set(unit, p);
       for (const socket of dirs.unreachable) this.noticeOnce(unit, `PrivateTmp= hides ${socket} (svcd's runtime directory is under /tmp or /var/tmp, on another file system than the unit's private directory): sd_notify() messages cannot reach svcd; give svcd a --runtime-dir outside /tmp.`);
     }
+    return this.spawnTrying({ ...spec, ...mounts, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp }, spec, unit);
+  }
+
+  /** `spec` in a mount namespace; `without`, once the first try shows the container refuses one. */
+  private spawnTrying(spec: native.SpawnSpec, without: native.SpawnSpec, unit: string): number {
     try {
-      const pid = native.spawn({ ...spec, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp });
+      const pid = native.spawn(spec);
       this.mountNamespaces = 'yes';
       this.tracker.started(pid);
       return pid;
@@ -297,7 +312,7 @@ export class NativeSystem implements System {
       this.mountNamespaces = 'no';
       this.mountNamespaceError = e.errnoName;
       this.releaseRuntime(unit);
-      return this.spawnSpec(spec);
+      return this.spawnSpec(without);
     }
   }
 

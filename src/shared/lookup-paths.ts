@@ -37,3 +37,19 @@ export const SYSTEM_UNIT_PATH: readonly string[] = [
 
 /** The generators' three output directories. */
 export const GENERATOR_UNIT_DIRS: readonly string[] = [UNIT_DIRS.generatorEarly, UNIT_DIRS.generator, UNIT_DIRS.generatorLate];
+
+/**
+ * Where configuration files and their drop-in directories live, highest priority first (systemd's
+ * CONF_PATHS): Debian's systemd 252 is built for a split /usr, so /lib comes last.
+ */
+export const CONF_DIRS: readonly string[] = ['/etc', '/run', '/usr/local/lib', '/usr/lib', '/lib'];
+
+/** systemd's own configuration (system.conf, journald.conf, environment.d …) is never looked for in /lib. */
+export const CONF_DIRS_USR: readonly string[] = CONF_DIRS.filter((d) => d !== '/lib');
+
+/**
+ * Where the manager looks for a command named without a slash (`ExecStart=systemd-tmpfiles …`, as
+ * systemd's own units write them): systemd 252's fixed search path, what `systemd-path
+ * search-binaries-default` prints — never the manager's $PATH.
+ */
+export const EXEC_SEARCH_PATH: readonly string[] = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];

@@ -121,6 +121,54 @@ export interface ExecContext {
   /** CapabilityBoundingSet=/AmbientCapabilities= as masks (bit n = capability n); undefined: not set. */
   readonly capabilityBoundingSet?: bigint;
   readonly ambientCapabilities?: bigint;
+  /** The settings svcd enforces with seccomp filters (systemd.exec(5) "System Call Filtering", …). */
+  readonly seccomp: SeccompSettings;
+  /** The file-system view svcd arranges in a mount namespace (systemd.exec(5) "Sandboxing"). */
+  readonly mounts: MountSettings;
+}
+
+export type ProtectSystem = 'no' | 'yes' | 'full' | 'strict';
+export type ProtectHome = 'no' | 'yes' | 'read-only' | 'tmpfs';
+
+/**
+ * ProtectSystem=, ProtectHome= and the path lists as systemd keeps them: each path with its
+ * prefixes, "-" (ignored when missing) then "+" (inside RootDirectory=).
+ */
+export interface MountSettings {
+  readonly protectSystem: ProtectSystem;
+  readonly protectHome: ProtectHome;
+  readonly readWritePaths: readonly string[];
+  readonly readOnlyPaths: readonly string[];
+  readonly inaccessiblePaths: readonly string[];
+}
+
+/** An errno per call of a SystemCallFilter= list: -1 is the list's own action, 'kill' kills the process. */
+export type SyscallErrno = number | 'kill';
+
+/**
+ * The seccomp part of the exec context, as systemd's ExecContext holds it. Lists keep names: each
+ * ABI resolves them to its own numbers when the filter is built (src/exec/seccomp.ts).
+ */
+export interface SeccompSettings {
+  /** SystemCallFilter=: undefined when unset; an allow list holds @default from its first line. */
+  readonly systemCallFilter?: { readonly allowList: boolean; readonly calls: ReadonlyMap<string, SyscallErrno> };
+  /** SystemCallErrorNumber=: undefined (the default) kills the process. */
+  readonly systemCallErrorNumber?: SyscallErrno;
+  /** SystemCallArchitectures=: systemd's names, "native" resolved to this machine's ("x86-64"). */
+  readonly systemCallArchitectures: readonly string[];
+  readonly systemCallLog?: { readonly allowList: boolean; readonly calls: ReadonlySet<string> };
+  /** RestrictAddressFamilies=: undefined when unset; "none" is an empty allow list. */
+  readonly restrictAddressFamilies?: { readonly allowList: boolean; readonly families: ReadonlySet<number> };
+  /** RestrictNamespaces=: the clone flags kept; undefined when unset (all kept). */
+  readonly restrictNamespaces?: number;
+  readonly restrictRealtime: boolean;
+  readonly restrictSUIDSGID: boolean;
+  readonly memoryDenyWriteExecute: boolean;
+  readonly lockPersonality: boolean;
+  readonly protectClock: boolean;
+  readonly protectKernelModules: boolean;
+  readonly protectKernelLogs: boolean;
+  readonly protectHostname: boolean;
 }
 
 /** systemd.kill(5). */

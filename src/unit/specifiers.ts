@@ -240,8 +240,16 @@ export function resolveSpecifiers(text: string, unit: UnitContext, sys: SystemCo
   };
   const table: Table = flavour === 'unit' ? unitTable(unit, sys, warn) : { ...systemTable(sys), ...(flavour === 'install' ? installTable(unit) : nameTable(unit)) };
   const max = flavour === 'unit' ? LONG_LINE_MAX : NAME_PRINTF_MAX;
-  const fail = (specifier: string, errno: SpecifierErrno): Result<Expanded, SpecifierError> => err({ specifier, errno, reason: STRERROR[errno] });
+  const r = specifierPrintf(text, table, max);
+  return r.ok ? ok({ value: r.value, warnings }) : r;
+}
 
+/** A table of specifiers: letter → resolver. */
+export type SpecifierTable = Readonly<Record<string, () => Result<string, SpecifierErrno>>>;
+
+/** specifier_printf(): `text` with every specifier of `table` expanded, by the rules above. */
+export function specifierPrintf(text: string, table: SpecifierTable, max: number = LONG_LINE_MAX): Result<string, SpecifierError> {
+  const fail = (specifier: string, errno: SpecifierErrno): Result<string, SpecifierError> => err({ specifier, errno, reason: STRERROR[errno] });
   let out = '';
   let length = 0;
   const append = (s: string): void => {
@@ -265,7 +273,26 @@ export function resolveSpecifiers(text: string, unit: UnitContext, sys: SystemCo
     }
     if (length > max) return fail('', 'ENAMETOOLONG');
   }
-  return ok({ value: out, warnings });
+  return ok(out);
+}
+
+/**
+ * systemd-tmpfiles' specifiers (tmpfiles.d(5)): the machine's (%a %b %B %H %l %m %o %v %w %W), the
+ * user's (%h %u %U %g %G), the temporary directories (%T %V) and the system directories %t %S %C
+ * %L — which systemd 252 gives below `root` under --root (so a path holding one gets the root twice).
+ */
+export function tmpfilesSpecifiers(sys: SystemContext, root: string | undefined): SpecifierTable {
+  const all = systemTable(sys);
+  const pick = (c: string) => all[c]!;
+  const dirs = sys.dirs ?? SYSTEM_DIRS;
+  const below = (d: string) => () => value(root ? join(root, d) : d);
+  return {
+    a: pick('a'), b: pick('b'), B: pick('B'), H: pick('H'), l: pick('l'), m: pick('m'), o: pick('o'), v: pick('v'), w: pick('w'), W: pick('W'),
+    g: pick('g'), G: pick('G'), u: pick('u'), U: pick('U'),
+    h: () => value(sys.user.home),
+    C: below(dirs.cache), L: below(dirs.logs), S: below(dirs.state), t: below(dirs.runtime),
+    T: () => value(sys.tmpDir), V: () => value(sys.varTmpDir),
+  };
 }
 
 /**

@@ -19,7 +19,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { parseLogLevel } from './values/enum.js';
+import { generatorProgram } from './generator-program.js';
 import { asLatin1, parseSysvScript, sysvUnitName, type Logger, type SysvScriptInfo } from './sysv-script.js';
 import { lstatOrErrno, nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
@@ -230,21 +230,5 @@ export function runSysvGenerator(opts: SysvGeneratorOptions): number {
  * generators do). Messages go to stderr up to $SYSTEMD_LOG_LEVEL (warning by default).
  */
 export function sysvGeneratorMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): number {
-  if (argv.length !== 0 && argv.length !== 3) {
-    process.stderr.write('systemd-sysv-generator (svcd): takes zero or three arguments\n');
-    return 1;
-  }
-  process.umask(0o022);
-  // $SYSTEMD_LOG_LEVEL as systemd reads it (a name or 0-7); anything else: the default, warning.
-  const wanted = parseLogLevel(env.SYSTEMD_LOG_LEVEL ?? 'warning');
-  const max = parseLogLevel.values.indexOf(wanted.ok ? wanted.value : 'warning');
-  const log: Logger = (level, text) => {
-    if (parseLogLevel.values.indexOf(level) <= max) process.stderr.write(`systemd-sysv-generator (svcd): ${text}\n`);
-  };
-  try {
-    return runSysvGenerator({ dest: argv[2] ?? '/tmp', env, log });
-  } catch (e) {
-    log('err', (e as Error).message);
-    return 1;
-  }
+  return generatorProgram('systemd-sysv-generator (svcd)', argv, env, (dirs, log) => runSysvGenerator({ dest: dirs.late, env, log }));
 }

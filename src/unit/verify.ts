@@ -19,6 +19,7 @@ import { EBADMSG_TEXT } from './syntax.js';
 import { unitSearchPath } from './search-path.js';
 import { DEPENDENCY_KINDS, type Unit } from './model.js';
 import type { ExecCommand } from './values/index.js';
+import { EXEC_SEARCH_PATH } from '../shared/lookup-paths.js';
 
 export interface VerifyOutput {
   readonly lines: readonly string[];
@@ -109,8 +110,6 @@ function verifiedName(file: string): string {
   return p && p.instance === '' ? instantiate(file, 'i') : file;
 }
 
-/** The service manager's search path for commands given by name (systemd 252's default). */
-const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** Why a command cannot be run (strerror's words), or undefined; a bare name is looked up on the search path. */
 function notExecutable(cmd: string): string | undefined {

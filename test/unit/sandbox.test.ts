@@ -46,13 +46,15 @@ describe('sandboxing notices', () => {
       'ReadWritePaths=/var/lib/x', 'ReadWritePaths=/var/log/x', 'SystemCallFilter=@system-service', 'NoNewPrivileges=yes',
       'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', '',
     ].join('\n'));
+    // ProtectSystem= and ReadWritePaths= are enforced in a mount namespace (test/e2e/seccomp.test.ts's ns-* units).
     expect(sandboxNotices(u).map((n) => n.text)).toEqual([
-      'ProtectSystem= not enforced (svcd does not give services a private mount namespace, which this needs).',
       'PrivateDevices= not enforced (svcd does not give services a private mount namespace, which this needs).',
-      'ReadWritePaths= not enforced (svcd does not give services a private mount namespace, which this needs).',
-      'SystemCallFilter= not enforced (svcd installs no seccomp filters).',
-      'RestrictAddressFamilies= not enforced (svcd installs no seccomp filters).',
     ]);
+  });
+
+  it('no notice for the seccomp directives, which are enforced; Personality= still has one', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nRestrictNamespaces=yes\nLockPersonality=yes\nPersonality=x86\n');
+    expect(sandboxNotices(u).map((n) => n.directive)).toEqual(['Personality']);
   });
 
   it('a unit without sandboxing gets none', () => {

@@ -30,7 +30,8 @@ describe('the service kind', () => {
     const w = world({ execStartPre: [['/bin/pre']], execStart: [['/bin/daemon']], execStartPost: [['/bin/post']] }, { '/bin/pre': { exitAfterMs: 10 }, '/bin/post': { exitAfterMs: 10 } });
     w.engine.start('s.service');
     w.sys.runUntilIdle(1000);
-    expect(w.states).toEqual(['start-pre', 'start', 'start-post', 'running']);
+    // Type=simple never shows "start": systemd spawns ExecStart= and goes on to start-post at once.
+    expect(w.states).toEqual(['start-pre', 'start-post', 'running']);
     const main = w.u().mainPid;
     expect(main).toBeGreaterThan(0);
     expect(w.u().execMain.pid).toBe(main);
@@ -201,7 +202,7 @@ describe('the service watchdog and timeout failure modes', () => {
     w.sys.advance(999);
     expect(w.u().subState).toBe('running');
     w.sys.runUntilIdle(10_000);
-    expect(w.states).toEqual(['start', 'running', 'stop-watchdog', 'failed']);
+    expect(w.states).toEqual(['running', 'stop-watchdog', 'failed']);
     expect(signals(w)).toEqual(['1000 SIGABRT']);
     expect([w.u().result, w.u().execMain.code, w.u().execMain.status]).toEqual(['watchdog', 2, 6]);
     expect(w.logs).toContain('Watchdog timeout (limit 1s)!');
@@ -267,7 +268,7 @@ describe('the service watchdog and timeout failure modes', () => {
     w.engine.start('s.service');
     w.sys.runUntilIdle(10_000);
     expect(signals(w)).toEqual(['1000 SIGABRT', '1300 SIGKILL']);
-    expect(w.states).toEqual(['start', 'running', 'stop-watchdog', 'stop-sigkill', 'failed']);
+    expect(w.states).toEqual(['running', 'stop-watchdog', 'stop-sigkill', 'failed']);
     expect([w.u().result, w.u().execMain.status]).toEqual(['watchdog', 9]);
   });
 
@@ -300,7 +301,7 @@ describe('the service watchdog and timeout failure modes', () => {
     w.sys.advance(100);
     w.engine.stop('s.service');
     w.sys.runUntilIdle(10_000);
-    expect(w.states).toEqual(['start', 'running', 'stop-sigterm', 'stop-watchdog', 'failed']);
+    expect(w.states).toEqual(['running', 'stop-sigterm', 'stop-watchdog', 'failed']);
     expect(signals(w)).toEqual(['100 SIGTERM', '1100 SIGABRT']);
     expect([w.u().result, w.u().execMain.status]).toEqual(['timeout', 6]);
     expect(w.logs).toContain("State 'stop-sigterm' timed out. Aborting.");
@@ -312,7 +313,7 @@ describe('the service watchdog and timeout failure modes', () => {
     w.sys.advance(100);
     w.engine.stop('s.service');
     w.sys.runUntilIdle(10_000);
-    expect(w.states).toEqual(['start', 'running', 'stop-sigterm', 'stop-post', 'final-watchdog', 'failed']);
+    expect(w.states).toEqual(['running', 'stop-sigterm', 'stop-post', 'final-watchdog', 'failed']);
     expect(signals(w).slice(1)).toEqual(['1100 SIGABRT']);
     expect(w.u().result).toBe('timeout');
     expect(w.logs).toContain("State 'stop-post' timed out. Aborting.");
@@ -323,7 +324,7 @@ describe('the service watchdog and timeout failure modes', () => {
     w.engine.start('s.service');
     w.engine.stop('s.service');
     w.sys.runUntilIdle(10_000);
-    expect(w.states).toEqual(['start', 'running', 'stop', 'stop-sigkill', 'failed']);
+    expect(w.states).toEqual(['running', 'stop', 'stop-sigkill', 'failed']);
     expect(signals(w).map((l) => l.split(' ')[1])).toEqual(['SIGKILL', 'SIGKILL']);
     expect(w.logs).toContain('Stopping timed out. Killing.');
   });

@@ -21,6 +21,14 @@ describe('svcd options (docs/cli.md)', () => {
     const r = parseDaemonOptions(['--unit-path', 'units/demo:'], {});
     expect(r.ok && typeof r.value === 'object' && r.value.unitPath).toEqual(['units/demo', '']);
   });
+  it('--tmpfiles=yes|no turns tmpfiles.d at boot on or off; absent, undefined (off); a non-boolean is refused', () => {
+    const tmpfiles = (argv: string[]) => {
+      const r = parseDaemonOptions(argv, {});
+      return r.ok && typeof r.value === 'object' ? r.value.tmpfiles : r.ok ? r.value : `error: ${r.error}`;
+    };
+    expect([tmpfiles(['--tmpfiles=yes']), tmpfiles(['--tmpfiles', 'no']), tmpfiles([])]).toEqual([true, false, undefined]);
+    expect(tmpfiles(['--tmpfiles=sometimes'])).toMatch(/^error: --tmpfiles: .*sometimes/);
+  });
   it('refuses unknown flags with a message', () => {
     const r = parseDaemonOptions(['--bogus'], {});
     expect(r.ok).toBe(false);

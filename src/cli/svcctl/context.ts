@@ -37,6 +37,15 @@ export interface SystemctlOptions {
   // systemd-analyze calendar's (svcctl analyze calendar)
   iterations?: string;
   baseTime?: string;
+  // systemd-analyze critical-chain's
+  fuzz?: string;
+  // systemd-analyze condition's
+  unit?: string;
+  // systemd-analyze dot's
+  order?: boolean;
+  require?: boolean;
+  fromPattern?: string[];
+  toPattern?: string[];
 }
 
 export interface VerbContext {

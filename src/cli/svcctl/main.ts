@@ -12,6 +12,9 @@ import { signalFromString, signalTable } from '../../shared/signal.js';
 
 type Loader = () => Promise<VerbHandler>;
 
+/** upstart.ts's link names (kept here so that svcctl's own start does not load it). */
+const UPSTART_LINKS = new Set(['start', 'stop', 'restart', 'reload', 'status', 'initctl']);
+
 const online: Loader = async () => (await import('./verbs/online.js')).run;
 const offlineInstall: Loader = async () => (await import('./verbs/install.js')).run;
 const VERBS: Record<string, Loader> = {
@@ -39,6 +42,17 @@ const ANALYZE_VERBS: Record<string, Loader> = {
   timestamp: async () => (await import('./verbs/analyze-timestamp.js')).run,
   'exit-status': async () => (await import('./verbs/analyze-exit-status.js')).run,
   verify: async () => (await import('./verbs/analyze-verify.js')).run,
+  time: async () => (await import('./verbs/analyze-time.js')).run,
+  blame: async () => (await import('./verbs/analyze-blame.js')).run,
+  'critical-chain': async () => (await import('./verbs/analyze-critical-chain.js')).run,
+  capability: async () => (await import('./verbs/analyze-capability.js')).run,
+  'unit-paths': async () => (await import('./verbs/analyze-unit-paths.js')).run,
+  condition: async () => (await import('./verbs/analyze-condition.js')).run,
+  'cat-config': async () => (await import('./verbs/analyze-cat-config.js')).run,
+  dot: async () => (await import('./verbs/analyze-dot.js')).run,
+  plot: async () => (await import('./verbs/analyze-plot.js')).run,
+  dump: async () => (await import('./verbs/analyze-dump.js')).run,
+  'syscall-filter': async () => (await import('./verbs/analyze-syscall-filter.js')).run,
 };
 
 const SYSTEMCTL_OPTIONS = {
@@ -82,6 +96,15 @@ const SYSTEMCTL_OPTIONS = {
   // systemd-analyze calendar's
   iterations: { type: 'string' },
   'base-time': { type: 'string' },
+  // systemd-analyze critical-chain's
+  fuzz: { type: 'string' },
+  // systemd-analyze condition's
+  unit: { type: 'string' },
+  // systemd-analyze dot's
+  order: { type: 'boolean' },
+  require: { type: 'boolean' },
+  'from-pattern': { type: 'string', multiple: true },
+  'to-pattern': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -108,6 +131,10 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   const args = [...argv];
   // journalctl's flags clash with systemctl's (-f, -n, -u): logs parses its own arguments.
   if (invokedAs === 'journalctl') return (await import('./verbs/logs.js')).runLogs(args, { ...io, env: process.env }, 'journalctl');
+  // Upstart's and SysV's commands, installed as links to svcctl (docs/upstart.md).
+  if (UPSTART_LINKS.has(invokedAs)) return (await import('./upstart.js')).runUpstartCommand(invokedAs, args, { ...io, env: process.env });
+  if (invokedAs === 'runlevel') return (await import('./runlevel.js')).runRunlevel({ ...io, env: process.env });
+  if (invokedAs === 'telinit') return (await import('./runlevel.js')).runTelinit(invokedAs, args, { ...io, env: process.env });
   let logsAt = -1;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runtime-dir' || args[i] === '--root') i++;
@@ -179,6 +206,12 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     instance: v.instance,
     iterations: v.iterations,
     baseTime: v['base-time'],
+    fuzz: v.fuzz,
+    unit: v.unit,
+    order: v.order,
+    require: v.require,
+    fromPattern: v['from-pattern'],
+    toPattern: v['to-pattern'],
   };
 
   let table = VERBS;
@@ -186,7 +219,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   let positional = rest;
   if (verb === 'analyze') {
     table = ANALYZE_VERBS;
-    name = rest[0] ?? '';
+    // systemd-analyze without a verb is `time`.
+    name = rest[0] ?? 'time';
     positional = rest.slice(1);
   }
   const load = table[name];

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { DEFAULT_CONFIG_PATH } from '../../config/conf-files.js';
+import { parseBoolean } from '../../unit/values/boolean.js';
 
 export interface DaemonOptions {
   /** Explicit --unit-path components (an empty one stands for the default path), or undefined. */
@@ -26,6 +27,12 @@ export interface DaemonOptions {
    * host they are journald's; a --journal-dir run is a test sharing the host's /run and /dev).
    */
   readonly journalSockets: boolean;
+  /**
+   * --tmpfiles=yes|no (svcd extension): apply tmpfiles.d at boot (docs/tmpfiles.md); off unless
+   * yes, since it removes files (tmp.conf's `D /tmp`) and svcd cannot tell a container's own
+   * file system from a host's it shares.
+   */
+  readonly tmpfiles?: boolean;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -33,6 +40,7 @@ export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
             [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--version]
+            [--tmpfiles=yes|no]
 `;
 
 export function parseDaemonOptions(
@@ -53,6 +61,7 @@ export function parseDaemonOptions(
         plan: { type: 'boolean' },
         deserialize: { type: 'string' },
         'journal-sockets': { type: 'boolean' },
+        tmpfiles: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -65,6 +74,8 @@ export function parseDaemonOptions(
   const v = parsed.values;
   if (v.help) return ok('help');
   if (v.version) return ok('version');
+  const tmpfiles = v.tmpfiles === undefined ? undefined : parseBoolean(v.tmpfiles);
+  if (tmpfiles && !tmpfiles.ok) return err(`--tmpfiles: ${tmpfiles.error}: ${v.tmpfiles}`);
   // systemd accepts systemd.unit= on the kernel command line; a container passes --unit instead.
   return ok({
     unitPath: v['unit-path']?.split(':'),
@@ -76,6 +87,7 @@ export function parseDaemonOptions(
     plan: v.plan ?? false,
     deserialize: v.deserialize,
     journalSockets: v['journal-sockets'] ?? false,
+    tmpfiles: tmpfiles?.ok ? tmpfiles.value : undefined,
   });
 }
 

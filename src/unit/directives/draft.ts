@@ -4,7 +4,7 @@
  */
 import { USEC_INFINITY } from '../../shared/timespan.js';
 import type {
-  AutomountSection, DependencyKind, ExecContext, ExitStatusList, IgnoredSetting, InstallSection, KillContext, MountSection,
+  AutomountSection, DependencyKind, ExecContext, MountSettings, SeccompSettings, ExitStatusList, IgnoredSetting, InstallSection, KillContext, MountSection,
   PathSection, ServiceSection, SocketSection, SwapSection, TimerSection, UnitSection,
 } from '../model.js';
 import { DEPENDENCY_KINDS } from '../model.js';
@@ -18,7 +18,7 @@ type Mutable<T> = {
 export interface Draft {
   unit: Mutable<UnitSection> & { dependencies: Record<DependencyKind, string[]> };
   install: Mutable<InstallSection>;
-  exec: Mutable<ExecContext> & { limits: Partial<Record<RlimitName, Rlimit>> };
+  exec: Omit<Mutable<ExecContext>, 'seccomp' | 'mounts'> & { limits: Partial<Record<RlimitName, Rlimit>>; seccomp: Mutable<SeccompSettings>; mounts: Mutable<MountSettings> };
   kill: Mutable<KillContext>;
   /** Type= stays unset until the end: its default depends on whether ExecStart= was given. */
   service: Omit<Mutable<ServiceSection>, 'type'> & { type?: string };
@@ -84,6 +84,18 @@ export function newDraft(): Draft {
       syslogLevelPrefix: true,
       noNewPrivileges: false,
       privateTmp: false,
+      seccomp: {
+        systemCallArchitectures: [],
+        restrictRealtime: false,
+        restrictSUIDSGID: false,
+        memoryDenyWriteExecute: false,
+        lockPersonality: false,
+        protectClock: false,
+        protectKernelModules: false,
+        protectKernelLogs: false,
+        protectHostname: false,
+      },
+      mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [] },
     },
     kill: { killMode: 'control-group', killSignal: 15, finalKillSignal: 9, watchdogSignal: 6, sendSIGHUP: false, sendSIGKILL: true },
     service: {

@@ -17,10 +17,12 @@ import type { DirectiveRow } from './behaviour.js';
 import { UNIT_ROWS } from './unit-rows.js';
 import { EXEC_ROWS } from './exec-rows.js';
 import { NOT_YET_ROWS } from './not-yet-rows.js';
+import { SECCOMP_ROWS } from './seccomp-rows.js';
+import { MOUNT_ROWS } from './mount-rows.js';
 import { fallbackRows } from './fallback-rows.js';
 import { SOCKET_ROWS } from './socket-rows.js';
 
-const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...SOCKET_ROWS];
+const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...SECCOMP_ROWS, ...MOUNT_ROWS, ...SOCKET_ROWS];
 const rows = [...written, ...fallbackRows(new Set(written.map((r) => `${r.section}.${r.key}`)))];
 
 export const DIRECTIVES: readonly DirectiveRow[] = rows;

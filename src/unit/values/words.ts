@@ -220,3 +220,22 @@ export function splitWords(input: string, flags: ExtractFlags = {}, separators: 
     pos = r.value.next;
   }
 }
+
+/** cunescape(): every C escape of `s` decoded (tmpfiles.d arguments); an unknown or NUL escape fails. */
+export function cunescape(s: string): Result<string, string> {
+  const out = new ByteBuilder();
+  for (let i = 0; i < s.length; ) {
+    if (s[i] !== '\\') {
+      const ch = charAt(s, i);
+      out.push(ch);
+      i += ch.length;
+      continue;
+    }
+    const u = cunescapeOne(s, i + 1);
+    if (!u) return err('Invalid argument');
+    if (u.byte) out.pushByte(u.codePoint);
+    else out.push(String.fromCodePoint(u.codePoint));
+    i += 1 + u.length;
+  }
+  return ok(out.toString());
+}

@@ -14,6 +14,7 @@ import { loadUnitSource } from '../../../unit/source.js';
 import { mangleUnitName } from '../mangle.js';
 import { call, ConnectionError } from '../../../control/protocol.js';
 import { socketPath } from './online.js';
+import { strerror } from '../../../shared/strerror.js';
 
 interface UnitFiles {
   readonly masked: boolean;
@@ -36,30 +37,18 @@ async function filesFromDaemon(ctx: VerbContext, name: string): Promise<UnitFile
   return { masked: p.get('LoadState') === 'masked', fragmentPath: p.get('FragmentPath') || undefined, dropinPaths: dropins === '' ? [] : dropins.split(' ') };
 }
 
-/** strerror() wording for the errors a read can meet, as systemctl prints them (%m). */
-const STRERROR: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EISDIR: 'Is a directory',
-  ELOOP: 'Too many levels of symbolic links',
-  ENOTDIR: 'Not a directory',
-  EIO: 'Input/output error',
-};
-
 function readForCat(path: string): { text: string } | { error: string } {
   let fd: number;
   try {
     // Opened before the header is printed: a file that cannot be opened gets no header.
     fd = openSync(path, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    return { error: STRERROR[code] ?? (e as Error).message };
+    return { error: strerror(e) };
   }
   try {
     return { text: readFileSync(fd, 'utf8') };
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    return { error: STRERROR[code] ?? (e as Error).message };
+    return { error: strerror(e) };
   } finally {
     closeSync(fd);
   }

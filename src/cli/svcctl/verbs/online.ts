@@ -41,8 +41,12 @@ const REFUSAL_EXIT: Readonly<Record<string, number>> = {
 const NO_LOG_HINT = new Set(['no-such-unit', 'masked', 'not-applicable']);
 
 export function socketPath(ctx: VerbContext): string {
-  const dir = ctx.options.runtimeDir ?? (ctx.env.SVCD_RUNTIME_DIR || DEFAULT_RUNTIME_DIR);
-  return join(dir, CONTROL_SOCKET);
+  return controlSocketPath(ctx.options.runtimeDir, ctx.env);
+}
+
+/** The control socket: in --runtime-dir, else $SVCD_RUNTIME_DIR, else svcd's default. */
+export function controlSocketPath(runtimeDir: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return join(runtimeDir ?? (env.SVCD_RUNTIME_DIR || DEFAULT_RUNTIME_DIR), CONTROL_SOCKET);
 }
 
 async function rpc<M extends Method>(ctx: VerbContext, method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {

@@ -84,7 +84,11 @@ export function recordExit(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent, 
  * Spawns the next command of the current phase. Returns false when the queue is empty. A spawn
  * that fails before the program runs is handled as that process exiting with systemd's status.
  */
-export function runNext(u: ServiceUnit, ctx: KindContext, role: 'main' | 'control'): boolean {
+/**
+ * Spawns the phase's next command. `beforeFailure` runs when the spawn fails, before the failure is
+ * handled as the command's exit (a phase entered only once its process exists enters it there).
+ */
+export function runNext(u: ServiceUnit, ctx: KindContext, role: 'main' | 'control', beforeFailure?: () => void): boolean {
   const d = u.state;
   const s = spec(u);
   const cmd = d.queue.shift();
@@ -104,6 +108,7 @@ export function runNext(u: ServiceUnit, ctx: KindContext, role: 'main' | 'contro
     recordStart(u, ctx, d.key, d.index, r);
     return true;
   }
+  beforeFailure?.();
   ctx.log(u, r.message);
   const exit: ChildExitEvent = { pid: 0, code: r.status, signal: 0 };
   recordStart(u, ctx, d.key, d.index, 0);

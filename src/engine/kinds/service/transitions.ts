@@ -59,14 +59,22 @@ export function enterStart(u: ServiceUnit, ctx: KindContext): void {
     // Only oneshot services may lack ExecStart= (the loader refuses the others).
     return enterStartPost(u, ctx);
   }
-  setState(u, ctx, 'start');
+  // Type=simple/idle never show "start" (systemd spawns them, then moves on to start-post): they
+  // leave inactive and become active at one moment, which is why blame does not list them. A spawn
+  // that fails enters "start" first, so the failure is handled from there, as for every type.
+  const immediate = s.type === 'simple' || s.type === 'idle';
+  if (!immediate) setState(u, ctx, 'start');
   // Type=forking's ExecStart= is a control process: the daemon it leaves behind is the main one.
   const role = s.type === 'forking' ? 'control' : 'main';
-  if (s.type !== 'simple' && s.type !== 'idle' && s.type !== 'exec') armStartTimeout(u, ctx);
-  runNext(u, ctx, role);
-  if (stateOf(u) !== 'start') return; // a spawn failure moved on already
+  if (!immediate && s.type !== 'exec') armStartTimeout(u, ctx);
+  let spawnFailed = false;
+  runNext(u, ctx, role, () => {
+    spawnFailed = true;
+    if (immediate) setState(u, ctx, 'start');
+  });
+  if (spawnFailed || stateOf(u) !== 'start' && !immediate) return; // a spawn failure moved on already
   // simple/idle (and exec, whose execve() the spawner waited for) are started once the process is.
-  if ((s.type === 'simple' || s.type === 'idle' || s.type === 'exec' || s.type === 'dbus') && u.mainPid > 0) enterStartPost(u, ctx);
+  if ((immediate || s.type === 'exec' || s.type === 'dbus') && u.mainPid > 0) enterStartPost(u, ctx);
 }
 
 export function enterStartPost(u: ServiceUnit, ctx: KindContext): void {

@@ -1,0 +1,77 @@
+/**
+ * svcd-tmpfiles: svcd's own systemd-tmpfiles, for images without systemd — `[--root=DIR]
+ * [--create] [--remove] [--boot] [--prefix=P] [--exclude-prefix=P] [CONFIG…]`, tmpfiles.d(5) applied as systemd-tmpfiles 252
+ * applies it (tmpfiles/run.ts). Cleaning by age (--clean) is not done: svcd applies tmpfiles.d at
+ * boot, where systemd does --create --boot (and --remove where a unit asks). Messages go to stderr
+ * up to $SYSTEMD_LOG_LEVEL (info by default). The system calls Node lacks are made by coreutils'
+ * mkfifo and mknod and e2fsprogs' chattr: this program is a process of its own, not the manager,
+ * so spawning them steals no child from svcd's reaper.
+ */
+import { spawnSync } from 'node:child_process';
+import { isAbsolute, resolve } from 'node:path';
+import { err, ok, type Result } from '../shared/result.js';
+import { parseLogLevel } from './values/enum.js';
+import type { SpecialFiles } from './tmpfiles/apply.js';
+import type { Report } from './tmpfiles/parse.js';
+import { runTmpfiles } from './tmpfiles/run.js';
+
+const USAGE = 'svcd-tmpfiles [--root=DIR] [--create] [--remove] [--boot] [--prefix=PATH] [--exclude-prefix=PATH] [CONFIG_FILE...]\n';
+
+function tool(argv: string[]): Result<void, string> {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.error) return err(r.error.message);
+  return r.status === 0 ? ok(undefined) : err(r.stderr.trim() || `${argv[0]} exited with status ${r.status}`);
+}
+
+const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
+
+export const SPAWNED_SPECIAL_FILES: SpecialFiles = {
+  mkfifo: (path, mode) => tool(['mkfifo', '-m', octal(mode), path]),
+  mknod: (path, kind, major, minor, mode) => tool(['mknod', '-m', octal(mode), path, kind, String(major), String(minor)]),
+  chattr: (path, spec, recursive) => tool(['chattr', ...(recursive ? ['-R'] : []), '-f', spec, path]),
+};
+
+/** A report to stderr, up to the level $SYSTEMD_LOG_LEVEL names. */
+export function stderrReport(env: Readonly<Record<string, string | undefined>>, write: (s: string) => void): Report {
+  const wanted = parseLogLevel(env.SYSTEMD_LOG_LEVEL ?? 'info');
+  const max = parseLogLevel.values.indexOf(wanted.ok ? wanted.value : 'info');
+  return (level, text) => {
+    if (parseLogLevel.values.indexOf(level) <= max) write(`${text}\n`);
+  };
+}
+
+export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): number {
+  let root: string | undefined;
+  let create = false;
+  let remove = false;
+  let boot = false;
+  const files: string[] = [];
+  const prefixes: string[] = [];
+  const excludePrefixes: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('--root=')) root = resolve(a.slice('--root='.length));
+    else if (a.startsWith('--prefix=')) prefixes.push(a.slice('--prefix='.length));
+    else if (a.startsWith('--exclude-prefix=')) excludePrefixes.push(a.slice('--exclude-prefix='.length));
+    else if (a === '--create') create = true;
+    else if (a === '--remove') remove = true;
+    else if (a === '--boot') boot = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE);
+      return 0;
+    } else if (a.startsWith('-')) {
+      process.stderr.write(`svcd-tmpfiles: unsupported option ${a}\n${USAGE}`);
+      return 1;
+    } else files.push(isAbsolute(a) ? a : resolve(a));
+  }
+  if (!create && !remove) {
+    process.stderr.write('svcd-tmpfiles: you need to specify at least one of --create or --remove.\n');
+    return 1;
+  }
+  process.umask(0o022);
+  return runTmpfiles({
+    root, create, remove, boot, env, prefixes, excludePrefixes,
+    files: files.length > 0 ? files : undefined,
+    special: SPAWNED_SPECIAL_FILES,
+    report: stderrReport(env, (s) => process.stderr.write(s)),
+  });
+}

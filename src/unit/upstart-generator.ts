@@ -1,0 +1,149 @@
+/**
+ * svcd's upstart generator: each upstart job in /etc/init ($SVCD_UPSTART_PATH) whose name has no
+ * unit of its own becomes NAME.service, as the SysV generator wraps init scripts, so the engine
+ * never learns upstart. Its units go to the normal generator directory: above the SysV
+ * generator's (late), because a package that ships both a job and an init script (Ubuntu's
+ * nova-compute) meant the job — its init script defers to upstart where upstart runs.
+ *
+ * This file walks the directory and writes; the job is read in upstart-job.ts and becomes a unit
+ * in upstart-unit.ts. Problems in a job are warnings with file:line, and the rest of the job loads.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLogLevel } from './values/enum.js';
+import { unitNameIsValid } from './name.js';
+import { parseUpstartJob, type JobDiagnostic, type UpstartJob } from './upstart-job.js';
+import { eventTargetText, upstartUnit } from './upstart-unit.js';
+import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
+import { hiddenOrBackupFile } from '../shared/hidden-file.js';
+import type { Logger } from './sysv-script.js';
+
+/** Where upstart 1.x reads system jobs (init(5)). */
+export const UPSTART_JOB_DIR = '/etc/init';
+
+interface UpstartGeneratorOptions {
+  readonly dest: string;
+  /** $SVCD_UPSTART_PATH (the job directory), $SYSTEMD_UNIT_PATH (where native units are looked for). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log?: Logger;
+}
+
+const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+const diagnosticText = (d: JobDiagnostic): string => `${d.file}:${d.line}: ${d.message}`;
+
+/** Runs the generator into `dest`; returns the exit status (0: every readable job written). */
+export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
+  const log = opts.log ?? (() => {});
+  const dir = opts.env.SVCD_UPSTART_PATH || UPSTART_JOB_DIR;
+  const lookup = opts.env.SYSTEMD_UNIT_PATH ? opts.env.SYSTEMD_UNIT_PATH.split(':').filter((c) => c !== '') : [...SYSV_LOOKUP_PATH];
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.conf') && !hiddenOrBackupFile(n)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log('warning', `cannot read ${dir}: ${(e as Error).message}`);
+    return 0;
+  }
+  let status = 0;
+  /** The emitted events the jobs start or stop on: one target each, written once. */
+  const events = new Set<string>();
+  /** Every job read (with its override), before any is written: a job's unit depends on what the others are. */
+  const jobs: { job: string; conf: string; merged: UpstartJob }[] = [];
+  for (const file of names) {
+    const conf = join(dir, file);
+    const job = file.slice(0, -'.conf'.length);
+    try {
+      if (!statSync(conf).isFile()) continue;
+    } catch {
+      continue;
+    }
+    if (!unitNameIsValid(`${job}.service`)) {
+      log('warning', `${conf}: "${job}" cannot be a unit name, job ignored`);
+      continue;
+    }
+    if (nativeUnitExists(`${job}.service`, lookup)) {
+      log('debug', `${job}.service has a unit file: ${conf} not used`);
+      continue;
+    }
+    const text = readText(conf);
+    if (text === undefined) {
+      log('err', `cannot read ${conf}`);
+      status = 1;
+      continue;
+    }
+    const parsed = parseUpstartJob(text, conf);
+    // An override's stanzas win (init(5)); an override that does not parse cleanly is ignored whole.
+    const overridePath = join(dir, `${job}.override`);
+    const override = readText(overridePath);
+    let merged = parsed.job;
+    const problems = [...parsed.diagnostics];
+    if (override !== undefined) {
+      const trial = parseUpstartJob(override, overridePath, structuredClone(parsed.job));
+      if (trial.diagnostics.length === 0) merged = trial.job;
+      else problems.push(...trial.diagnostics, { file: overridePath, line: 0, message: 'the override has errors and is ignored' });
+    }
+    for (const d of problems) log('warning', diagnosticText(d));
+    jobs.push({ job, conf, merged });
+  }
+  // The tasks: a job that starts when one of them has stopped runs after it (see startOnDeps).
+  const tasks = new Set(jobs.filter((j) => j.merged.task).map((j) => j.job));
+  for (const { job, conf, merged } of jobs) {
+    const unit = upstartUnit(job, conf, merged, tasks);
+    for (const w of unit.warnings) log('warning', `${conf}: ${w}`);
+    mkdirSync(opts.dest, { recursive: true, mode: 0o755 });
+    try {
+      writeFileSync(join(opts.dest, unit.name), unit.text, { mode: 0o644 });
+    } catch (e) {
+      log('err', `cannot write ${join(opts.dest, unit.name)}: ${(e as Error).message}`);
+      status = 1;
+      continue;
+    }
+    for (const target of unit.wantedBy) {
+      const wants = join(opts.dest, `${target}.wants`);
+      mkdirSync(wants, { recursive: true, mode: 0o755 });
+      try {
+        symlinkSync(`../${unit.name}`, join(wants, unit.name));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('err', `cannot link ${join(wants, unit.name)}: ${(e as Error).message}`);
+      }
+    }
+    for (const e of unit.events) events.add(e);
+    log('info', `${conf}: upstart job wrapped in ${unit.name}`);
+  }
+  for (const e of events) {
+    const target = eventTargetText(e);
+    try {
+      writeFileSync(join(opts.dest, target.name), target.text, { mode: 0o644 });
+    } catch (err) {
+      log('err', `cannot write ${join(opts.dest, target.name)}: ${(err as Error).message}`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+/** The program: `svcd-upstart-generator [NORMAL EARLY LATE]`; messages to stderr up to $SYSTEMD_LOG_LEVEL (warning). */
+export function upstartGeneratorMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): number {
+  if (argv.length !== 0 && argv.length !== 3) {
+    process.stderr.write('svcd-upstart-generator: takes zero or three arguments\n');
+    return 1;
+  }
+  process.umask(0o022);
+  const wanted = parseLogLevel(env.SYSTEMD_LOG_LEVEL ?? 'warning');
+  const max = parseLogLevel.values.indexOf(wanted.ok ? wanted.value : 'warning');
+  const log: Logger = (level, text) => {
+    if (parseLogLevel.values.indexOf(level) <= max) process.stderr.write(`svcd-upstart-generator: ${text}\n`);
+  };
+  try {
+    return runUpstartGenerator({ dest: argv[0] ?? '/tmp', env, log });
+  } catch (e) {
+    log('err', (e as Error).message);
+    return 1;
+  }
+}
