@@ -109,3 +109,21 @@ describe('MaxConnections=', () => {
     expect(w.svc('s@1-127.0.0.1:22-127.0.0.1:40002.service').subState).toBe('running');
   });
 });
+
+describe('TriggerLimitIntervalSec=/TriggerLimitBurst=', () => {
+  it('fails the socket with Result=trigger-limit-hit once it triggers more than the burst within the interval', () => {
+    const w = world(socketSpec(['/run/a'], { triggerLimitIntervalMs: 2000, triggerLimitBurst: 2 }), {}, { '/usr/bin/s': { exitAfterMs: 10 } });
+    w.engine.start('s.socket');
+    w.sys.runUntilIdle(100);
+    for (let i = 0; i < 2; i++) {
+      w.sys.connect('/run/a');
+      w.sys.advance(50);
+      expect(w.sock().subState).toBe('listening');
+    }
+    w.sys.connect('/run/a');
+    w.sys.advance(50);
+    expect([w.sock().activeState, w.sock().result]).toEqual(['failed', 'trigger-limit-hit']);
+    expect(w.logs).toContain('s.socket: Trigger limit hit, refusing further activation.');
+    expect([...w.sys.openFds.values()].filter((v) => !v.startsWith('connection'))).toEqual([]);
+  });
+});
