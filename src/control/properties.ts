@@ -79,6 +79,7 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'a(sasbttttuii)': return value.v.map((c) => execLine(c, false));
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));
     case '(uo)': return [value.v[0] > 0 ? String(value.v[0]) : ''];
+    case 'a(ss)': return value.v.map(([type, address]) => `${address} (${type})`);
     case '(aiai)': return [[...value.v[0].map(String), ...value.v[1].map(signalToString)].join(' ')];
   }
 }

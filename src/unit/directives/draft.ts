@@ -36,8 +36,8 @@ export interface Draft {
   badSetting: boolean;
 }
 
-/** Backlog='s default: the kernel's SOMAXCONN as systemd 252 was built with it. */
-const SOMAXCONN = 4096;
+/** Backlog='s default: SOMAXCONN_DELUXE, INT_MAX (listen() caps it at net.core.somaxconn), as systemctl show prints it. */
+export const SOMAXCONN_DELUXE = 2147483647;
 
 const noExit = (): ExitStatusList => ({ status: [], signal: [] });
 
@@ -122,7 +122,7 @@ export function newDraft(): Draft {
     },
     socket: {
       listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [], socketMode: 0o666,
-      directoryMode: 0o755, backlog: SOMAXCONN, bindIPv6Only: 'default', reusePort: false, freeBind: false, keepAlive: false,
+      directoryMode: 0o755, backlog: SOMAXCONN_DELUXE, bindIPv6Only: 'default', reusePort: false, freeBind: false, keepAlive: false,
       noDelay: false, passCredentials: false, passSecurity: false, removeOnStop: false, symlinks: [], maxConnections: 64,
       maxConnectionsPerSource: 0,
     },

@@ -8,7 +8,7 @@ import { parseBoolean, parseMode, parseSec, parseStringList, parseUnsignedNumber
 import { parseSocketAddress } from '../values/socket-address.js';
 import { execLines, userOrGroup } from './exec-rows.js';
 import { SOCKET_LISTEN_KEYS, type BindIPv6Only } from '../model.js';
-import type { Draft } from './draft.js';
+import { SOMAXCONN_DELUXE, type Draft } from './draft.js';
 
 const table = new RowList();
 const { supported } = table;
@@ -42,7 +42,7 @@ supported('Socket', 'SocketUser', userOrGroup('user', (d, v) => void (d.socket.s
 supported('Socket', 'SocketGroup', userOrGroup('group', (d, v) => void (d.socket.socketGroup = v)));
 supported('Socket', 'SocketMode', scalar(parseMode, (d, v) => (d.socket.socketMode = v ?? 0o666), false));
 supported('Socket', 'DirectoryMode', scalar(parseMode, (d, v) => (d.socket.directoryMode = v ?? 0o755), false));
-supported('Socket', 'Backlog', scalar(parseUnsignedNumber, (d, v) => (d.socket.backlog = v ?? 4096), false));
+supported('Socket', 'Backlog', scalar(parseUnsignedNumber, (d, v) => (d.socket.backlog = v ?? SOMAXCONN_DELUXE), false));
 supported('Socket', 'MaxConnections', scalar(parseUnsignedNumber, (d, v) => (d.socket.maxConnections = v ?? 64), false));
 supported('Socket', 'MaxConnectionsPerSource', scalar(parseUnsignedNumber, (d, v) => (d.socket.maxConnectionsPerSource = v ?? 0), false));
 supported('Socket', 'TriggerLimitIntervalSec', scalar(parseSec, (d, v) => (d.socket.triggerLimitIntervalUSec = v)));
