@@ -52,6 +52,7 @@ function socketSpec(id: string, s: SocketSection): SocketSpec {
     execStopPre: s.execStopPre.map(command),
     execStopPost: s.execStopPost.map(command),
     maxConnections: s.maxConnections,
+    maxConnectionsPerSource: s.maxConnectionsPerSource,
     timeoutMs: ms(s.timeoutUSec),
     triggerLimitIntervalMs: interval === undefined ? 2000 : interval >= USEC_INFINITY ? 0 : Number(interval / 1000n),
     triggerLimitBurst: s.triggerLimitBurst ?? (s.accept ? 200 : 20),

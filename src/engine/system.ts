@@ -55,6 +55,8 @@ export interface Connection {
   readonly fd: number;
   /** "LOCAL-REMOTE" for IP and vsock, "PID-UID" for unix sockets. */
   readonly endpoints: string;
+  /** The peer's address without its port (IP, vsock), what MaxConnectionsPerSource= counts by. */
+  readonly source?: string;
 }
 
 /** A process that could not be started: systemd's exit status for the step that failed (203/EXEC …). */

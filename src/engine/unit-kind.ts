@@ -123,6 +123,7 @@ export interface SocketSpec {
   readonly execStopPre: readonly ServiceCommand[];
   readonly execStopPost: readonly ServiceCommand[];
   readonly maxConnections: number;
+  readonly maxConnectionsPerSource: number;
   /** TimeoutSec=; undefined: the manager's DefaultTimeoutStartSec=. */
   readonly timeoutMs?: number;
   readonly triggerLimitIntervalMs: number;

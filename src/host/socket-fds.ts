@@ -143,6 +143,6 @@ export function closeListeners(fds: readonly number[], listen: readonly ListenRe
 export function acceptConnection(fd: number): Connection | undefined {
   const c = native.acceptConnection(fd);
   if (!c) return undefined;
-  const endpoints = c.family === 'unix' ? `${c.pid ?? 0}-${c.uid ?? 0}` : `${c.local}-${c.remote}`;
-  return { fd: c.fd, endpoints };
+  if (c.family === 'unix') return { fd: c.fd, endpoints: `${c.pid ?? 0}-${c.uid ?? 0}` };
+  return { fd: c.fd, endpoints: `${c.local}-${c.remote}`, source: c.remote.slice(0, c.remote.lastIndexOf(':')) };
 }

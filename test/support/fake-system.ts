@@ -241,7 +241,9 @@ export class FakeSystem implements System {
     const entry = [...this.openFds].find(([, a]) => a === address);
     if (!entry) return false;
     const [fd] = entry;
-    const conn = { fd: this.nextFd++, endpoints };
+    // "LOCAL-REMOTE" with ports: the source is the remote address without its port.
+    const remote = endpoints.slice(endpoints.indexOf('-') + 1);
+    const conn = { fd: this.nextFd++, endpoints, source: remote.slice(0, remote.lastIndexOf(':')) };
     this.openFds.set(conn.fd, `connection ${endpoints}`);
     this.waiting.set(fd, [...(this.waiting.get(fd) ?? []), conn]);
     const w = this.watches.get(fd);

@@ -18,7 +18,7 @@ function socketSpec(listen: readonly string[], over: Partial<SocketSpec> = {}): 
   return {
     listen: listen.map((address) => ({ kind: 'ListenStream', address, socket: { family: 'unix', path: address } as SocketAddress })),
     accept: false, service: 's.service', options: OPTIONS, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [],
-    maxConnections: 64, triggerLimitIntervalMs: 2000, triggerLimitBurst: 20, ...over,
+    maxConnections: 64, maxConnectionsPerSource: 0, triggerLimitIntervalMs: 2000, triggerLimitBurst: 20, ...over,
   };
 }
 
@@ -125,5 +125,21 @@ describe('TriggerLimitIntervalSec=/TriggerLimitBurst=', () => {
     expect([w.sock().activeState, w.sock().result]).toEqual(['failed', 'trigger-limit-hit']);
     expect(w.logs).toContain('s.socket: Trigger limit hit, refusing further activation.');
     expect([...w.sys.openFds.values()].filter((v) => !v.startsWith('connection'))).toEqual([]);
+  });
+});
+
+describe('MaxConnectionsPerSource=', () => {
+  it('refuses a further connection from a peer address that has as many running, and takes others', () => {
+    const w = world(socketSpec(['/run/a'], { accept: true, maxConnectionsPerSource: 1 }), { execStart: [['/bin/inst']] });
+    w.engine.start('s.socket');
+    w.sys.runUntilIdle(100);
+    w.sys.connect('/run/a', '127.0.0.1:22-127.0.0.1:40000');
+    w.sys.advance(10);
+    w.sys.connect('/run/a', '127.0.0.1:22-127.0.0.1:40001');
+    w.sys.advance(10);
+    expect(w.logs).toContain('s.socket: Too many incoming connections (1) from source 127.0.0.1, dropping connection.');
+    w.sys.connect('/run/a', '127.0.0.1:22-127.0.0.2:40002');
+    w.sys.advance(10);
+    expect(w.svc('s@1-127.0.0.1:22-127.0.0.2:40002.service').subState).toBe('running');
   });
 });

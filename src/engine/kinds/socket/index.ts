@@ -5,7 +5,8 @@
  *                         socket watches again once the service is down)
  *   stop-pre (ExecStopPre=) → [fds closed] → stop-post (ExecStopPost=) → dead | failed
  * Accept=yes sockets stay listening: each connection is accepted here and handed to its own
- * NAME@N-LOCAL-REMOTE.service (N counts connections from 0), at most MaxConnections= at once.
+ * NAME@N-LOCAL-REMOTE.service (N counts connections from 0), at most MaxConnections= at once and
+ * MaxConnectionsPerSource= from one peer address.
  *
  * Invariants: fds are open from the end of start-pre until stop-post begins; the fds are watched
  * only while listening; controlPid is the one Exec…= command that runs.
@@ -29,7 +30,7 @@ export interface SocketState {
   run?: CommandRun;
   /** Connections accepted so far (the N of instance names), and those whose instance still runs. */
   nAccepted: number;
-  connections: Map<string, number>;
+  connections: Map<string, { readonly fd: number; readonly source?: string }>;
   /** When the socket triggered lately (TriggerLimitIntervalSec=/TriggerLimitBurst=). */
   triggers: number[];
 }
@@ -96,9 +97,17 @@ function readable(u: Runtime, ctx: KindContext, index: number): void {
     ctx.log(u, `Too many incoming connections (${u.state.connections.size}), dropping connection.`);
     return ctx.closeFd(conn.fd);
   }
+  // MaxConnectionsPerSource=: IP and vsock peers by address (unix peers have none, as in systemd).
+  if (conn.source !== undefined && s.maxConnectionsPerSource > 0) {
+    const fromSource = [...u.state.connections.values()].filter((c) => c.source === conn.source).length;
+    if (fromSource >= s.maxConnectionsPerSource) {
+      ctx.log(u, `Too many incoming connections (${fromSource}) from source ${conn.source}, dropping connection.`);
+      return ctx.closeFd(conn.fd);
+    }
+  }
   const instance = `${prefixOf(u.id)}@${u.state.nAccepted}-${conn.endpoints}.service`;
   u.state.nAccepted++;
-  u.state.connections.set(instance, conn.fd);
+  u.state.connections.set(instance, { fd: conn.fd, source: conn.source });
   ctx.startConnection(u, instance, conn.fd);
 }
 
@@ -220,7 +229,7 @@ export const socketKind: UnitKind<SocketState> = {
       // An Accept=yes instance: its connection is closed once it is down.
       if (other.activeState === 'inactive' || other.activeState === 'failed') {
         u.state.connections.delete(other.id);
-        ctx.closeFd(conn);
+        ctx.closeFd(conn.fd);
       }
       return;
     }
