@@ -2,7 +2,7 @@
 // Boots real systemd 252 as PID 1 of a namespace (../shared/tools/systemd-ns) on
 // test/fixtures/socket-states/units and walks test/fixtures/socket-states/steps.json: activation
 // through a FIFO, the service stopped and started by hand, the socket stopped, a oneshot activated
-// through another socket. After each step it records ActiveState/SubState/Result of the units named
+// through another socket, a service that always fails until its start limit ends the socket. After each step it records ActiveState/SubState/Result of the units named
 // and what the activated service wrote of LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES, into
 // test/fixtures/socket-states/recorded.json. test/e2e/socket-states-differential.test.ts replays the
 // steps on svcd and compares.

@@ -38,6 +38,8 @@ export interface UnitRuntime<S = unknown> {
   statusText: string;
   statusErrno: number;
   invocationId: string;
+  /** The last start was refused by the start limit (systemd's start_limit_hit): a socket that triggers it gives up. */
+  startLimitHit?: boolean;
   /** The kind's own bookkeeping (which ExecStart= line runs, …), made by its newState(). */
   readonly state: S;
 }

@@ -1,7 +1,7 @@
 // Socket units' states over time against real systemd 252 (recorded by
 // scripts/record-socket-states-fixtures.mjs into test/fixtures/socket-states/): svcd as PID 1 walks
 // the same steps (activation through a FIFO, the service stopped and started, the socket stopped,
-// a oneshot activated) and must show the same ActiveState/SubState/Result after each, and its
+// a oneshot activated, a service failing until its start limit ends the socket) and must show the same ActiveState/SubState/Result after each, and its
 // services must see the same LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -143,3 +143,20 @@ describe('MaxConnectionsPerSource=', () => {
     expect(w.svc('s@1-127.0.0.1:22-127.0.0.2:40002.service').subState).toBe('running');
   });
 });
+
+describe('a service its start limit refuses', () => {
+  it('fails the socket with Result=service-start-limit-hit instead of triggering it again', () => {
+    const w = world(socketSpec(['/run/a']), {}, { '/usr/bin/s': { exitAfterMs: 5, exitCode: 1 } });
+    w.engine.start('s.socket');
+    w.sys.runUntilIdle(100);
+    for (let i = 0; i < 5; i++) {
+      w.sys.connect('/run/a');
+      w.sys.advance(50);
+      expect(w.sock().subState).toBe('listening');
+    }
+    w.sys.connect('/run/a');
+    w.sys.advance(50);
+    expect(w.logs).toContain('s.service: Start request repeated too quickly.');
+    expect([w.sock().activeState, w.sock().result]).toEqual(['failed', 'service-start-limit-hit']);
+  });
+});

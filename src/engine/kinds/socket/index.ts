@@ -234,6 +234,11 @@ export const socketKind: UnitKind<SocketState> = {
       return;
     }
     if (spec(u).accept || other.model.type !== 'service') return;
+    // A service its start limit refused: the socket stops triggering it (socket_trigger_notify).
+    if (other.startLimitHit && (u.subState === 'running' || u.subState === 'listening') && SERVICE_DOWN.has(other.subState)) {
+      fail(u, 'service-start-limit-hit');
+      return enterStopPre(u, ctx);
+    }
     if (u.subState === 'running' && SERVICE_DOWN.has(other.subState)) enterListening(u, ctx);
     else if (u.subState === 'listening' && other.subState === 'running') enterRunning(u, ctx);
   },
