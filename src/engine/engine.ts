@@ -78,6 +78,7 @@ export class Engine {
       ownerOf: (pid) => this.table.ownerOf(pid)?.id,
       activationFds: (id) => this.activationFds(id),
       startConnection: (socket, instance, fd) => this.startConnection(socket, instance, fd),
+      unitLoaded: (name) => this.table.graph.unit(this.table.graph.resolve(name))?.loadState === 'loaded',
     });
     this.jobQueue = new RunQueue({
       table: this.table, queues: this.queues, observer: this.observer, ctx: this.ctx, system: this.system, conditions: opts.conditions, guard, log,

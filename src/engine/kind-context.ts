@@ -27,6 +27,7 @@ export interface KindContextDeps {
   readonly activationFds: (unit: string) => { readonly fds: readonly ActivationFd[]; readonly connection?: number };
   /** Accept=yes: the instance is started for the connection `fd` (Engine.startConnection). */
   readonly startConnection: (socket: string, instance: string, fd: number) => void;
+  readonly unitLoaded: (name: string) => boolean;
 }
 
 /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
@@ -83,6 +84,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     acceptConnection: (fd) => system.acceptConnection(fd),
     closeFd: (fd) => system.closeFd(fd),
     startConnection: (u, instance, fd) => d.startConnection(u.id, instance, fd),
+    unitLoaded: (name) => d.unitLoaded(name),
     timestamp: () => timestamp(system),
     log: (u, text) => {
       if (d.observer.unitLog) d.observer.unitLog(u.id, text);

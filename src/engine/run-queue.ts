@@ -163,6 +163,11 @@ export class RunQueue {
           this.d.log(`${r.id}: Bound to unit ${bound}, but unit isn't active.`);
           return this.finish(job, 'dependency');
         }
+        const refusal = r.kind.refuseStart?.(r, ctx);
+        if (refusal !== undefined) {
+          ctx.log(r, refusal);
+          return this.finish(job, 'failed');
+        }
         const verdict = this.d.conditions?.(r.model) ?? 'ok';
         // The job is done; its message says the condition skipped it (job-status.ts).
         if (verdict === 'condition-failed') return this.finish(job, 'done');

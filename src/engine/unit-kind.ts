@@ -228,6 +228,8 @@ export interface KindContext {
   startConnection(u: UnitRuntime, instance: string, fd: number): void;
   timestamp(): Timestamp;
   log(u: UnitRuntime, text: string): void;
+  /** Whether the unit named is loaded (a socket's service must be, for it to start). */
+  unitLoaded(name: string): boolean;
 }
 
 export interface UnitKind<S = unknown> {
@@ -239,6 +241,11 @@ export interface UnitKind<S = unknown> {
   newState(): S;
   canStart(u: EngineUnit): boolean;
   canReload(u: EngineUnit): boolean;
+  /**
+   * A start this unit refuses before it begins, with the line it logs (the job fails, the unit
+   * stays as it is): systemd's start() returning an error, e.g. a socket whose service is not loaded.
+   */
+  refuseStart?(u: UnitRuntime<S>, ctx: KindContext): string | undefined;
   /** Begin starting; report progress through setState(). */
   start(u: UnitRuntime<S>, ctx: KindContext): void;
   /** Begin stopping. `restart`: the stop is the first half of a restart (RestartKillSignal=). */

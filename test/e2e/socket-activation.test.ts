@@ -73,7 +73,8 @@ beforeAll(async () => {
     'acc@.service': '[Service]\nExecStart=/bin/sh -c \'read line; echo "%i $LISTEN_FDS $LISTEN_FDNAMES $line"\'\nStandardInput=socket\n',
     'link.socket': `[Socket]\nListenStream=${sdir}/link.sock\nSymlinks=${sdir}/alias.sock\nRemoveOnStop=yes\n`,
     'link.service': '[Service]\nExecStart=/bin/true\n',
-    'x.target': '[Unit]\nWants=act.socket busy.socket nodir.socket acc.socket link.socket\n',
+    'orphan.socket': '[Socket]\nListenStream=/run/svcd-e2e-orphan.sock\nService=nothere.service\n',
+    'x.target': '[Unit]\nWants=act.socket busy.socket nodir.socket acc.socket link.socket orphan.socket\n',
   } });
   svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
 }, 60_000);
@@ -130,6 +131,10 @@ it('fails a socket whose port is taken or whose directory cannot be made, with s
   expect(out).toContain('busy.socket: Failed to listen on sockets: Address already in use');
   expect(out).toContain('nodir.socket: Failed to create listening socket (/proc/nonexistent/x.sock): No such file or directory');
   expect(out).toContain('[FAILED] Failed to listen on nodir.socket.');
+  // A service that is not there: the start is refused and the socket stays dead, as under systemd.
+  expect(out).toContain('orphan.socket: Socket service nothere.service not loaded, refusing.');
+  expect(out).toContain('[FAILED] Failed to listen on orphan.socket.');
+  expect([await show('orphan.socket', 'SubState'), await show('orphan.socket', 'Result')]).toEqual(['dead', 'success']);
   expect(await show('x.target', 'ActiveState')).toBe('active');
   expect((await svcd.svcctl('is-system-running')).stdout.trim()).toBe('degraded');
 }, 60_000);

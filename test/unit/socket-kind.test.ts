@@ -160,3 +160,14 @@ describe('a service its start limit refuses', () => {
     expect([w.sock().activeState, w.sock().result]).toEqual(['failed', 'service-start-limit-hit']);
   });
 });
+
+describe('a socket whose service is not loaded', () => {
+  it('refuses to start, as systemd does: the job fails, the socket stays dead with Result=success', () => {
+    const w = world(socketSpec(['/run/a'], { service: 'missing.service' }));
+    w.engine.start('s.socket');
+    w.sys.runUntilIdle(100);
+    expect(w.logs).toContain('s.socket: Socket service missing.service not loaded, refusing.');
+    expect([w.sock().subState, w.sock().result]).toEqual(['dead', 'success']);
+    expect(w.sys.openFds.size).toBe(0);
+  });
+});

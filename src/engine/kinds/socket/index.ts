@@ -169,6 +169,12 @@ export const socketKind: UnitKind<SocketState> = {
   canStart: (u) => u.socketSpec !== undefined,
   canReload: () => false,
 
+  // socket_start(): an Accept=no socket with nothing loaded to activate is refused, and stays dead.
+  refuseStart(u, ctx) {
+    const s = spec(u);
+    return !s.accept && !ctx.unitLoaded(s.service) ? `Socket service ${s.service} not loaded, refusing.` : undefined;
+  },
+
   start(u, ctx) {
     if (u.subState !== 'dead' && u.subState !== 'failed') return;
     const s = spec(u);
