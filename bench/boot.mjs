@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Boot time of svcd as PID 1 of a fresh PID namespace: from exec to "Reached target x.target", for
 // N independent `sleep` services and for a Requires=+After= chain. `npm run build` first; root.
-//   node bench/boot.mjs [N...]        (default: 10 100 1000, then the 100-long chain)
+//   node bench/boot.mjs [--generators] [N...]   (default: 10 100 1000, then the 100-long chain)
+// --generators boots as a container's PID 1 does, with the generators run and their three output
+// directories in the search path (in a tmpfs over /run/systemd, so the host's stay untouched).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,8 +27,12 @@ function tree(n, chain) {
 function boot(dir) {
   return new Promise((done) => {
     const t0 = process.hrtime.bigint();
-    const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, process.env.SVCD_ENTRY ?? join(repo, 'dist/cli/svcd.js'),
-      '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const entry = process.env.SVCD_ENTRY ?? join(repo, 'dist/cli/svcd.js');
+    const unitPath = generators ? `/run/systemd/generator.early:${dir}:/run/systemd/generator:${join(repo, 'units')}:/run/systemd/generator.late` : `${dir}:${join(repo, 'units')}`;
+    // With generators: a shell mounts the tmpfs, then execs svcd, which stays the namespace's PID 1.
+    const cmd = generators ? ['sh', '-c', 'mount -t tmpfs svcd-bench /run/systemd && exec "$@"', 'sh', process.execPath, entry] : [process.execPath, entry];
+    const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...cmd,
+      '--unit-path', unitPath, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let bootMs = 0;
     p.stdout.on('data', (d) => {
@@ -42,7 +48,8 @@ function boot(dir) {
   });
 }
 
-const sizes = process.argv.slice(2).map(Number);
+const generators = process.argv.includes('--generators');
+const sizes = process.argv.slice(2).filter((a) => a !== '--generators').map(Number);
 const runs = sizes.length ? sizes.map((n) => [n, false]) : [[10, false], [100, false], [1000, false], [100, true]];
 for (const [n, chain] of runs) {
   const dir = tree(n, chain);

@@ -4,6 +4,7 @@
 //   restart latency after kill -9 with no restart delay (svcd, dinit);
 //   reaping a burst of 1000 orphans (svcd, dinit, tini, dumb-init).
 //   memory (RSS) of the init at 1000 services (svcd, dinit).
+// svcd runs as bin/svcd, with the node flags an image's entry point gives it.
 // Readiness is the same for both: a last unit ordered after all the others touches a file, which
 // the bench polls (dinit's console drops lines under a burst, so its output cannot be the signal).
 // Peers are built from their own sources outside the repository into $SVCD_PEERS (default
@@ -62,7 +63,7 @@ function dinitTree(dir, n, chain, extra = {}) {
 /** Starts a PID 1 in a fresh namespace; resolves when its last unit has touched DIR/ready. */
 async function start(kind, dir) {
   const args = kind === 'svcd'
-    ? [process.execPath, join(repo, 'dist/cli/svcd.js'), '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')]
+    ? [join(repo, 'bin/svcd'), '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')]
     : [bin('dinit'), '-o', '-q', '-d', dir, '-p', join(dir, 'sock'), 'boot'];
   const t0 = process.hrtime.bigint();
   const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...args], { stdio: 'ignore' });

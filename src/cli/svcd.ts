@@ -21,6 +21,7 @@ import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
 import { CgroupTree } from '../exec/cgroup.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
+import { isBuiltinGenerator, runBuiltinGenerator } from '../unit/builtin-generators.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
 import { NativeSystem } from '../host/native-system.js';
 import { execve, keepAcrossExec, kill, stopWatching, watchSignals } from '../exec/native.js';
@@ -28,6 +29,7 @@ import { SIGNALS, SIGRTMIN } from '../shared/signal.js';
 import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import { evaluateConditions } from '../exec/conditions.js';
 import { startControlServer } from '../control/server.js';
+import { serveManagerBus } from '../dbus/index.js';
 import { Journal, type StreamHandOver } from '../journal/journal.js';
 import { journalDirectory, journalLimits } from '../journal/directory.js';
 import { randomId128, readBootId, readMachineId } from '../journal/format.js';
@@ -35,6 +37,8 @@ import { parseDaemonOptions, USAGE, type DaemonOptions } from './svcd/options.js
 import { bootTmpfilesCommand } from '../unit/tmpfiles/boot.js';
 import { VERSION, VERSION_TEXT } from '../shared/version.js';
 import { isTelinitRequest } from '../unit/runlevel.js';
+import { DEFAULT_PATH, ManagerEnvironment } from '../engine/manager-environment.js';
+import { systemLocale } from '../config/locale-conf.js';
 
 /** systemd's limit for a generator run (DEFAULT_TIMEOUT_USEC). */
 const GENERATOR_TIMEOUT_MS = 90_000;
@@ -62,8 +66,8 @@ function printPlan(opts: DaemonOptions, load: (n: string) => Unit, searchPath: s
  * What sd_booted() and Debian's init-functions look for (/run/systemd/system/), and the container
  * type (/run/systemd/container). Only as PID 1: on a host, /run/systemd belongs to the host's manager.
  */
-function announceManager(): void {
-  if (process.pid !== 1) return;
+function announceManager(force: boolean): void {
+  if (process.pid !== 1 && !force) return;
   try {
     // The runtime unit directory: systemd has it because it is in the search path.
     mkdirSync(UNIT_DIRS.runtimeConfig, { recursive: true, mode: 0o755 });
@@ -80,6 +84,8 @@ function announceManager(): void {
 interface ReexecState {
   readonly manager: SerializedManager;
   readonly streams: readonly StreamHandOver[];
+  /** The D-Bus private socket, listening all along (absent from a state written before it existed). */
+  readonly bus?: number;
 }
 
 function readReexecState(path: string): ReexecState | undefined {
@@ -129,12 +135,16 @@ async function main(): Promise<void> {
 
   const m = config.manager;
   mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
-  announceManager();
+  // systemd's private bus is the system manager's place: PID 1's unless a test shares the host's
+  // /run (--journal-dir says so, as for journald's sockets) or --manager-bus asks for it.
+  const ownsSystemdPaths = opts.managerBus || (process.pid === 1 && opts.journalDir === undefined);
+  announceManager(opts.managerBus);
   const notifySocket = join(opts.runtimeDir, 'notify');
-  const managerEnv: Record<string, string> = {};
-  for (const a of m.defaultEnvironment) managerEnv[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
-  // systemd hands its own container= to every service, so they know where they run.
-  if (process.env.container) managerEnv.container = process.env.container;
+  // The block show-environment prints: PATH, the locale, DefaultEnvironment=, then set-environment's.
+  // Nothing else of svcd's own environment: systemd 252 as a container's PID 1 hands its container=
+  // to no service (they learn where they run from /run/systemd/container), and neither does svcd.
+  const environment = new ManagerEnvironment([`PATH=${DEFAULT_PATH}`, ...systemLocale(), ...m.defaultEnvironment]);
+  const managerEnv = () => environment.record();
   const machineId = readMachineId() ?? randomId128();
   // journald's places belong to the host's journald unless svcd is PID 1 (a container's init): as an
   // ordinary process without --journal-dir, svcd keeps its journal in its runtime directory.
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
       log.info({ unit }, n.text);
     },
     cgroups: cgroups.ok ? cgroups.tree : undefined,
+    timerStampDir: join(opts.stateDir, 'timers'),
   });
   const container = detectContainer();
   const generatorEnv = generatorEnvironment({
@@ -181,7 +192,10 @@ async function main(): Promise<void> {
   const generate = searchPath.includes(GENERATOR_OUTPUT.normal)
     ? async () => {
         const t0 = Date.now();
-        const outcomes = await runGenerators(findGenerators(generatorDirs(process.env)), generatorEnv, (argv, envp) => system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS));
+        const outcomes = await runGenerators(findGenerators(generatorDirs(process.env)), generatorEnv, (argv, envp) =>
+          // svcd's own generators run in this process: a Node process each would cost more than their work.
+          isBuiltinGenerator(argv[0] ?? '') ? runBuiltinGenerator(argv, envp) : system.runHelper(argv, envp, GENERATOR_TIMEOUT_MS),
+        );
         for (const [g, o] of outcomes) {
           const problem = outcomeProblem(o);
           if (problem) log.warn({ generator: g }, `${g} ${problem}.`);
@@ -240,11 +254,13 @@ async function main(): Promise<void> {
       journal?.log(r.message, r.unit, r.priority, jobStatusFields(r));
     },
     log: (text: string, unit?: string) => log.info({ unit }, text),
+    debug: (text: string, unit?: string) => log.debug({ unit }, text),
     conditions: (u) => evaluateConditions(u),
     sweep,
     generate,
     // The generator phase is recorded where none run too (svcd not PID 1), as systemd's with no generators.
     startup: { userspace: processStart(), generatorsStart, generatorsFinish },
+    environment,
     bootFailure: m.defaultTargetFailureAction === 'exit' ? { action: 'exit', code: m.defaultTargetFailureExitStatus } : { action: 'none' },
     onReexec: (state) => {
       // The state file and the kept pipes are all the next svcd needs; everything else closes on exec.
@@ -253,7 +269,7 @@ async function main(): Promise<void> {
         // The console too: something on the way (libuv, the spawner) marks stdio close-on-exec.
         for (const fd of [0, 1, 2]) keepAcrossExec(fd);
         const streams = journal?.handOver() ?? [];
-        writeFileSync(file, encodeState({ manager: state, streams } satisfies ReexecState), { mode: 0o600 });
+        writeFileSync(file, encodeState({ manager: state, streams, bus: bus.handOver() } satisfies ReexecState), { mode: 0o600 });
         control.close();
         stopWatching();
         journal?.close();
@@ -267,12 +283,14 @@ async function main(): Promise<void> {
     onExit: (code) => {
       stopWatching();
       control.close();
+      bus.close();
       journal?.close();
       process.stdout.write(`svcd: exiting with status ${code}.\n`);
       process.exit(code);
     },
   });
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
+  const bus = serveManagerBus({ path: ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), systemBus: ownsSystemdPaths, inheritedFd: inherited?.bus }, manager, (text) => log.warn(text));
 
   watchSignals(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGRTMIN+3', 'SIGRTMIN+4', 'SIGRTMIN+5'], (sig, name) => {
     if (sig === SIGNALS.SIGHUP) {

@@ -67,20 +67,28 @@ export function printValue(name: string, value: BusValue): readonly string[] {
       return [(name === 'UID' || name === 'GID') && value.v === 0xffff_ffff ? '[not set]' : String(value.v)];
     case 'i': return [name.endsWith('ActionExitStatus') && value.v < 0 ? '[not set]' : String(value.v)];
     case 't':
-      if (name.endsWith('Timestamp')) return [formatTimestamp(value.v)];
-      if (name.endsWith('USec')) return [formatTimespan(value.v, 0n)];
+      // systemctl's list of the few …USec properties that are points in time, not spans.
+      if (name.endsWith('Timestamp') || name === 'NextElapseUSecRealtime' || name === 'LastTriggerUSec') return [formatTimestamp(value.v)];
+      // systemctl's strstr(name, "USec"): NextElapseUSecMonotonic= and LastTriggerUSecMonotonic= are spans too.
+      if (name.includes('USec')) return [formatTimespan(value.v, 0n)];
       if (name === 'CapabilityBoundingSet' || name === 'AmbientCapabilities') return [capabilityNames(value.v)];
       return [/^(Default)?Limit/.test(name) && value.v === USEC_INFINITY ? 'infinity' : String(value.v)];
     case 'd': return [String(value.v)];
     // systemctl has no printer for a byte: it says so.
     case 'y': return ['[unprintable]'];
     case 'as': return [value.v.map(shellMaybeQuote).join(' ')];
+    // systemctl prints bytes as hex (an id128 as its 32 digits).
+    case 'ay': return [Buffer.from(value.v).toString('hex')];
     case 'a(sb)': return value.v.map(([path, ignore]) => `${path} (ignore_errors=${ignore ? 'yes' : 'no'})`);
     case 'a(sasbttttuii)': return value.v.map((c) => execLine(c, false));
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));
     case '(uo)': return [value.v[0] > 0 ? String(value.v[0]) : ''];
-    case 'a(ss)': return value.v.map(([type, address]) => `${address} (${type})`);
+    // A socket's Listen= and a path unit's Paths=: VALUE (TYPE) per line.
+    case 'a(ss)': return value.v.map(([type, text]) => `${text} (${type})`);
     case '(aiai)': return [[...value.v[0].map(String), ...value.v[1].map(signalToString)].join(' ')];
+    case 'a(stt)': return value.v.map(([base, usec, next]) => `{ ${base}=${formatTimespan(usec, 0n)} ; next_elapse=${formatTimespan(next, 0n)} }`);
+    // An elapse never computed prints as systemctl prints a NULL string.
+    case 'a(sst)': return value.v.map(([base, spec, next]) => `{ ${base}=${spec} ; next_elapse=${formatTimestamp(next) || '(null)'} }`);
   }
 }
 

@@ -37,19 +37,25 @@ interface Values {
   d: number;
   y: number;
   as: readonly string[];
+  /** Bytes (InvocationID=, an id128: 16 bytes, or none before the unit first ran). */
+  ay: Uint8Array;
   'a(sb)': readonly (readonly [string, boolean])[];
   'a(sasbttttuii)': readonly ExecCommandValue[];
   'a(sasasttttuii)': readonly ExecCommandValue[];
   '(uo)': readonly [number, string];
   /** An exit-status list (SuccessExitStatus= and kin): exit statuses, then signals. */
   '(aiai)': readonly [readonly number[], readonly number[]];
-  /** A socket's Listen=: (type word, address) per Listen…= line. */
+  /** TimersMonotonic=: base, time span, next elapse (monotonic µs). */
+  'a(stt)': readonly (readonly [string, bigint, bigint])[];
+  /** TimersCalendar=: base, expression, next elapse (realtime µs). */
+  'a(sst)': readonly (readonly [string, string, bigint])[];
+  /** Paths=: type, path; a socket's Listen=: (type word, address) per Listen…= line. */
   'a(ss)': readonly (readonly [string, string])[];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
 
-export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Socket';
+export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Socket' | 'org.freedesktop.systemd1.Timer' | 'org.freedesktop.systemd1.Path';
 
 export interface PropertyRow<S> {
   readonly name: string;
@@ -303,7 +309,7 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(UNIT, 'FailureActionExitStatus', 'i', (st) => st.model.unit.failureActionExitStatus ?? -1),
   row(UNIT, 'SuccessAction', 's', (st) => st.model.unit.successAction),
   row(UNIT, 'SuccessActionExitStatus', 'i', (st) => st.model.unit.successActionExitStatus ?? -1),
-  row(UNIT, 'InvocationID', 's', (st) => st.invocationId),
+  row(UNIT, 'InvocationID', 'ay', (st) => Buffer.from(st.invocationId, 'hex')),
   row(UNIT, 'CollectMode', 's', (st) => st.model.unit.collectMode),
 ];
 
@@ -333,6 +339,7 @@ export const MANAGER_PROPERTIES: readonly PropertyRow<ManagerStatus>[] = [
   row(MGR, 'NNames', 'u', (ms: ManagerStatus) => ms.nNames),
   row(MGR, 'NFailedUnits', 'u', (ms: ManagerStatus) => ms.nFailedUnits),
   row(MGR, 'NJobs', 'u', (ms: ManagerStatus) => ms.nJobs),
+  row(MGR, 'Environment', 'as', (ms: ManagerStatus) => ms.environment),
   row(MGR, 'Progress', 'd', (ms: ManagerStatus) => (ms.nJobs === 0 ? 1 : 0)),
   row(MGR, 'UnitPath', 'as', (ms: ManagerStatus) => ms.unitPath),
   row(MGR, 'DefaultStandardOutput', 's', () => 'journal'),
@@ -383,8 +390,50 @@ export const SOCKET_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SOCK, 'TriggerLimitBurst', 'u', (st) => sock(st).triggerLimitBurst ?? (sock(st).accept ? 200 : 20)),
 ];
 
+const TMR: Interface = 'org.freedesktop.systemd1.Timer';
+type TimerModel = Extract<UnitStatus['model'], { type: 'timer' }>['timer'];
+const tmr = (st: UnitStatus): TimerModel => (st.model.type === 'timer' ? st.model.timer : undefined)!;
+const NOT_WAITING = { nextElapseRealtimeUs: USEC_INFINITY, nextElapseMonotonicUs: USEC_INFINITY, lastTrigger: NO_RUN.start, values: [] };
+const tst = (st: UnitStatus) => st.timer ?? NOT_WAITING;
+
+/** org.freedesktop.systemd1.Timer (timer units only), in systemd 252's order. */
+export const TIMER_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
+  row(TMR, 'Unit', 's', (st) => st.dependencies.Triggers?.[0] ?? ''),
+  row(TMR, 'TimersMonotonic', 'a(stt)', (st) => tst(st).values.filter((v) => v.calendar === undefined).map((v) => [v.base, v.usec, v.nextUs] as const)),
+  row(TMR, 'TimersCalendar', 'a(sst)', (st) => tst(st).values.flatMap((v) => (v.calendar === undefined ? [] : [[v.base, v.calendar, v.nextUs] as const]))),
+  row(TMR, 'OnClockChange', 'b', (st) => tmr(st).onClockChange),
+  row(TMR, 'OnTimezoneChange', 'b', (st) => tmr(st).onTimezoneChange),
+  row(TMR, 'NextElapseUSecRealtime', 't', (st) => tst(st).nextElapseRealtimeUs),
+  row(TMR, 'NextElapseUSecMonotonic', 't', (st) => tst(st).nextElapseMonotonicUs),
+  ...stamp<UnitStatus>(TMR, 'LastTriggerUSec', (st) => tst(st).lastTrigger),
+  row(TMR, 'Result', 's', (st) => st.result),
+  row(TMR, 'AccuracyUSec', 't', (st) => tmr(st).accuracyUSec),
+  row(TMR, 'RandomizedDelayUSec', 't', (st) => tmr(st).randomizedDelayUSec),
+  row(TMR, 'FixedRandomDelay', 'b', (st) => tmr(st).fixedRandomDelay),
+  row(TMR, 'Persistent', 'b', (st) => tmr(st).persistent),
+  row(TMR, 'WakeSystem', 'b', (st) => tmr(st).wakeSystem),
+  row(TMR, 'RemainAfterElapse', 'b', (st) => tmr(st).remainAfterElapse),
+];
+
+const PTH: Interface = 'org.freedesktop.systemd1.Path';
+type PathModel = Extract<UnitStatus['model'], { type: 'path' }>['path'];
+const pth = (st: UnitStatus): PathModel => (st.model.type === 'path' ? st.model.path : undefined)!;
+
+/** org.freedesktop.systemd1.Path (path units only), in systemd 252's order; Paths= newest line first, as systemd keeps them. */
+export const PATH_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
+  row(PTH, 'Unit', 's', (st) => st.dependencies.Triggers?.[0] ?? ''),
+  row(PTH, 'Paths', 'a(ss)', (st) => pth(st).watches.map(({ value }) => [value.kind, value.path] as const).reverse()),
+  row(PTH, 'MakeDirectory', 'b', (st) => pth(st).makeDirectory),
+  row(PTH, 'DirectoryMode', 'u', (st) => pth(st).directoryMode),
+  row(PTH, 'Result', 's', (st) => st.result),
+  row(PTH, 'TriggerLimitIntervalUSec', 't', (st) => pth(st).triggerLimitIntervalUSec ?? 2_000_000n),
+  row(PTH, 'TriggerLimitBurst', 'u', (st) => pth(st).triggerLimitBurst ?? 200),
+];
+
 /** A unit's rows: the type's interface first, then Unit's, as systemctl prints them. */
 export function unitRows(st: UnitStatus): readonly PropertyRow<UnitStatus>[] {
   if (st.model.type === 'socket' && st.model.loadState === 'loaded') return [...SOCKET_PROPERTIES, ...UNIT_PROPERTIES];
+  if (st.model.type === 'timer') return [...TIMER_PROPERTIES, ...UNIT_PROPERTIES];
+  if (st.model.type === 'path') return [...PATH_PROPERTIES, ...UNIT_PROPERTIES];
   return st.model.service && st.model.exec && st.model.kill ? [...SERVICE_PROPERTIES, ...UNIT_PROPERTIES] : UNIT_PROPERTIES;
 }

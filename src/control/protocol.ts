@@ -62,8 +62,14 @@ export interface Methods {
   /** Answered before svcd re-executes; the connection then ends. */
   'daemon-reexec': { params: Record<string, never>; result: Record<string, never> };
   shutdown: { params: { how: 'exit' | 'poweroff' | 'halt' | 'reboot'; code?: number }; result: Record<string, never> };
+  /** list-timers: soonest first; `next`/`last` realtime µs as decimal strings ("0" or 2^64-1: none). */
+  'list-timers': { params: { all?: boolean; patterns?: string[] }; result: { id: string; next: string; last: string; activates: string[] }[] };
   /** Every unit in memory with what systemd-analyze's time verbs read of it (ListUnits + properties). */
   'unit-times': { params: Record<string, never>; result: UnitTimesRow[] };
+  /** show-environment: the manager's environment block, NAME=value in its order. */
+  environment: { params: Record<string, never>; result: { environment: string[] } };
+  /** unset-environment then set-environment, all or nothing; refused with code `invalid`. */
+  'set-environment': { params: { set: string[]; unset: string[] }; result: Record<string, never> };
 }
 
 /** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */

@@ -5,6 +5,8 @@
  */
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
 import { formatTimestamp } from './properties.js';
+import { monotonicNowUs, nextElapseRealtime } from './timers.js';
+import { formatTimestampRelative } from '../shared/timestamp.js';
 import { sigchldCodeToString, statusExitText } from '../shared/exit-status.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -109,6 +111,14 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if ((st.activeState === 'inactive' || st.activeState === 'failed') && t.activeEnter.monotonicUs > 0n && t.activeExit.monotonicUs >= t.activeEnter.monotonicUs) {
     lines.push(`   Duration: ${duration(t.activeExit.monotonicUs - t.activeEnter.monotonicUs)}`);
   }
+  const triggeredBy = st.dependencies.TriggeredBy ?? [];
+  triggeredBy.forEach((u, i) => lines.push(`${i === 0 ? 'TriggeredBy:' : ' '.repeat(12)} ● ${u}`));
+  if (m.type === 'timer') {
+    const next = nextElapseRealtime(st, nowUs, monotonicNowUs());
+    const at = formatTimestamp(next);
+    lines.push(`    Trigger: ${at ? `${at}; ${formatTimestampRelative(next, nowUs)}` : 'n/a'}`);
+  }
+  (st.dependencies.Triggers ?? []).forEach((u, i) => lines.push(`${i === 0 ? '   Triggers:' : ' '.repeat(12)} ● ${u}`));
   // A result counts once checked: an unchecked condition or assertion is "no" too, and says nothing here.
   if (t.condition.monotonicUs !== 0n && !st.conditionResult && st.failedCondition) {
     lines.push(`  Condition: start ${paint('0;1;39', 'condition failed')} at ${formatTimestamp(t.condition.realtimeUs)}; ${relative(t.condition.realtimeUs, nowUs)}`);
@@ -119,10 +129,6 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
     lines.push(`     Assert: start ${paint('0;1;31', 'assertion failed')} at ${formatTimestamp(t.assert.realtimeUs)}; ${relative(t.assert.realtimeUs, nowUs)}`);
     const c = st.failedCondition;
     lines.push(`             └─ ${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} was not met`);
-  }
-  // The units that trigger this one and that it triggers (sockets and their services), one per line.
-  for (const [label, kind] of [['TriggeredBy', 'TriggeredBy'], ['Triggers', 'Triggers']] as const) {
-    (st.dependencies[kind] ?? []).forEach((u, i) => lines.push(`${i === 0 ? `${label}: `.padStart(13) : ' '.repeat(13)}● ${u}`));
   }
   if (m.unit.documentation.length > 0) {
     m.unit.documentation.forEach((d, i) => lines.push(`${i === 0 ? '       Docs: ' : '             '}${d}`));

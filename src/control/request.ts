@@ -51,7 +51,10 @@ export const REQUEST_SCHEMA = {
   'daemon-reload': {},
   'daemon-reexec': {},
   shutdown: { how: { type: { kind: 'enum', values: ['exit', 'poweroff', 'halt', 'reboot'] } }, code: { type: EXIT_CODE, optional: true } },
+  'list-timers': { all: optBoolean, patterns: optStrings },
   'unit-times': {},
+  environment: {},
+  'set-environment': { set: strings, unset: strings },
 } as const satisfies { readonly [M in Method]: { readonly [K in keyof Required<Methods[M]['params']>]: Param } };
 
 export type Refusal = { readonly id: number; readonly error: ControlError };

@@ -7,12 +7,13 @@
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
-import { isRequestedJobType, type ManagerApi } from '../engine/api.js';
+import { isRequestedJobType, type ManagerApi, type UnitStatus } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type Response, type SocketRow } from './protocol.js';
 import { parseRequest } from './request.js';
 import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
+import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
@@ -35,14 +36,19 @@ function unitMatches(id: string, patterns: readonly string[]): boolean {
 
 const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The units list-units shows: without --all or --state, those active, with a job, or not loaded (not-found and dead ones aside). */
+/** What list-units, list-timers and list-sockets show without --all: units that are up, have a job, or did not load right. */
+function listedByDefault(st: UnitStatus): boolean {
+  if (st.model.loadState === 'not-found' && st.activeState === 'inactive') return false;
+  return st.activeState !== 'inactive' || st.job !== undefined || (st.model.loadState !== 'loaded' && st.model.loadState !== 'not-found');
+}
+
+/** The units list-units shows: without --all or --state, those listedByDefault; then by type, state and pattern. */
 function listedUnits(api: ManagerApi, p: { all?: boolean; types?: string[]; states?: string[]; patterns?: string[] }) {
   const types = p.types ?? [];
   const states = p.states ?? [];
   const patterns = p.patterns ?? [];
   return api.units()
-    .filter((st) => p.all || states.length > 0 || st.activeState !== 'inactive' || st.job !== undefined || st.model.loadState !== 'loaded' && st.model.loadState !== 'not-found')
-    .filter((st) => p.all || states.length > 0 || !(st.model.loadState === 'not-found' && st.activeState === 'inactive'))
+    .filter((st) => p.all || states.length > 0 || listedByDefault(st))
     .filter((st) => types.length === 0 || types.includes(st.model.type) || types.includes(st.id.slice(st.id.lastIndexOf('.') + 1)))
     .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
     .filter((st) => patterns.length === 0 || unitMatches(st.id, patterns));
@@ -68,7 +74,7 @@ function handlers(api: ManagerApi): Handlers {
     'list-units': (p) => {
       return listedUnits(api, p)
         .map((st) => ({ id: st.id, load: st.model.loadState, active: st.activeState, sub: st.subState, description: st.model.unit.description ?? st.id, job: st.job ? { id: st.job.id, type: st.job.type, state: st.job.state } : undefined }))
-        .sort((a, b) => a.id.localeCompare(b.id));
+        .sort((a, b) => listOrder(a.id, b.id));
     },
     'status-page': (p) => {
       const st = api.unit(p.unit);
@@ -134,6 +140,11 @@ function handlers(api: ManagerApi): Handlers {
       if (e) throw new CallError(e.code, e.message);
       return {};
     },
+    'list-timers': (p) => {
+      const patterns = p.patterns ?? [];
+      const units = api.units().filter((st) => (p.all || listedByDefault(st)) && (patterns.length === 0 || unitMatches(st.id, patterns)));
+      return timerRows(units, BigInt(Date.now()) * 1000n, monotonicNowUs()).map((r) => ({ id: r.id, next: String(r.next), last: String(r.last), activates: [...r.activates] }));
+    },
     shutdown: (p) => {
       // Answer first: the shutdown ends the daemon, and with it this connection.
       setImmediate(() => api.shutdown(p.how, p.code));
@@ -151,6 +162,12 @@ function handlers(api: ManagerApi): Handlers {
           after: [...(st.dependencies.After ?? [])].sort(),
         };
       }),
+    environment: () => ({ environment: [...api.environment()] }),
+    'set-environment': (p) => {
+      const e = api.setEnvironment(p.set, p.unset);
+      if (e) throw new CallError(e.code, e.message);
+      return {};
+    },
   };
 }
 
@@ -187,6 +204,12 @@ function openFileLimit(): number | undefined {
   }
 }
 
+/** systemctl's list-units order: by type suffix, then by name, both compared as strcasecmp() does. */
+function listOrder(a: string, b: string): number {
+  const caseCmp = (x: string, y: string) => { const [p, q] = [x.toLowerCase(), y.toLowerCase()]; return p < q ? -1 : p > q ? 1 : 0; };
+  return caseCmp(a.slice(a.lastIndexOf('.')), b.slice(b.lastIndexOf('.'))) || caseCmp(a, b);
+}
+
 /** The limits for svcd's fd limit: clients may take what is left after the supervision reserve. */
 export function defaultLimits(nofile = openFileLimit()): ControlLimits {
   const room = nofile === undefined ? MAX_CONNECTIONS : nofile - FD_RESERVE;
@@ -212,10 +235,17 @@ export function startControlServer(path: string, api: ManagerApi, log: (text: st
     serve(sock, table, log, limits);
   });
   server.on('error', (e) => log(`control socket: ${e.message}`));
-  // Only the owner may connect; the peer check below is what actually decides.
+  // Only the owner may connect; the peer check below is what actually decides. Node binds a unix
+  // socket inside listen() itself, so the umask is put back as soon as it returns: left until the
+  // 'listening' callback, it also applied to whatever the boot created in between (a path unit's
+  // MakeDirectory= came out 0600).
   const oldUmask = process.umask(0o177);
-  server.listen(path, () => {
+  try {
+    server.listen(path);
+  } finally {
     process.umask(oldUmask);
+  }
+  server.once('listening', () => {
     try {
       chmodSync(path, 0o600);
     } catch (e) {

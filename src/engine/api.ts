@@ -116,6 +116,28 @@ export interface UnitStatus {
   readonly controlGroup: string;
   /** The manager's Default*= settings, which apply where the unit sets none (TimeoutStartUSec=, …). */
   readonly defaults: ManagerDefaults;
+  /** Timers: their elapses and last trigger. */
+  readonly timer?: TimerStatus;
+}
+
+/** One value of a timer as TimersMonotonic=/TimersCalendar= list it. */
+export interface TimerValueStatus {
+  /** OnActiveUSec, OnBootUSec, … (D-Bus's names) or OnCalendar. */
+  readonly base: string;
+  /** The time span (monotonic values) or the normalized calendar expression. */
+  readonly usec: bigint;
+  readonly calendar?: string;
+  /** Its last computed elapse (µs, on its own clock; 0n: never computed). */
+  readonly nextUs: bigint;
+}
+
+/** A timer's run-time view: the Timer interface's properties and list-timers. µs; USEC_INFINITY: not waiting. */
+export interface TimerStatus {
+  readonly nextElapseRealtimeUs: bigint;
+  readonly nextElapseMonotonicUs: bigint;
+  readonly lastTrigger: Timestamp;
+  /** In the order systemd lists them (the reverse of the file's). */
+  readonly values: readonly TimerValueStatus[];
 }
 
 /** systemctl is-system-running's words. */
@@ -132,6 +154,8 @@ export interface ManagerStatus {
   readonly journalDir?: string;
   readonly nJobs: number;
   readonly nFailedUnits: number;
+  /** The manager's environment block, as show-environment prints it (Manager.Environment). */
+  readonly environment: readonly string[];
   readonly nNames: number;
   readonly userspaceTimestamp: Timestamp;
   /** When the boot finished (FinishTimestamp=): its job done and no job left; NEVER while booting. */
@@ -201,6 +225,13 @@ export interface ManagerApi {
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void;
   /** Called for every change of state, job installed or finished (for --wait, list-jobs, D-Bus signals). */
   subscribe(listener: ManagerListener): () => void;
+  /** The manager's environment block, NAME=value in show-environment's order (Manager.Environment). */
+  environment(): readonly string[];
+  /**
+   * unset-environment, then set-environment, all or nothing (Manager.UnsetAndSetEnvironment; Set… and
+   * Unset… are this with one list empty). Refused with code `invalid` and systemd's text.
+   */
+  setEnvironment(set: readonly string[], unset: readonly string[]): ManagerError | undefined;
 }
 
 export interface ManagerListener {

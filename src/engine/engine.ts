@@ -29,6 +29,8 @@ import type { Timestamp } from './api.js';
 import type { ActiveState, JobType } from './job.js';
 import { serviceKind } from './kinds/service/index.js';
 import { sliceKind, targetKind } from './kinds/target.js';
+import { timerKind } from './kinds/timer/index.js';
+import { pathKind } from './kinds/path/index.js';
 import { socketKind } from './kinds/socket/index.js';
 import { kindContext, timestamp } from './kind-context.js';
 import { type EngineObserver, newQueues, type Queues } from './queues.js';
@@ -42,7 +44,7 @@ import { UnitTable } from './unit-table.js';
 
 export type { ConditionVerdict, EngineObserver, Job, SerializedUnit, UnitResult };
 
-export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, socketKind];
+export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, timerKind, pathKind, socketKind];
 
 export interface EngineOptions {
   readonly system: System;
@@ -63,8 +65,6 @@ export class Engine {
   private readonly jobQueue: RunQueue;
   private readonly changes: StateChanges;
   private dispatching = false;
-  /** Accept=yes: the connection each socket-made instance was started for, until it is down. */
-  private readonly connections = new Map<string, number>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(opts: EngineOptions) {
@@ -79,11 +79,12 @@ export class Engine {
       activationFds: (id) => this.activationFds(id),
       startConnection: (socket, instance, fd) => this.startConnection(socket, instance, fd),
       unitLoaded: (name) => this.table.graph.unit(this.table.graph.resolve(name))?.loadState === 'loaded',
+      triggered: (u) => this.triggered(u.id),
     });
     this.jobQueue = new RunQueue({
       table: this.table, queues: this.queues, observer: this.observer, ctx: this.ctx, system: this.system, conditions: opts.conditions, guard, log,
     });
-    this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log, (r) => this.notifyTriggering(r));
+    this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log, this.ctx);
     this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
     this.system.onNotify((pid, msg, uid) => this.guard(() => this.notify({ pid, uid }, msg)));
   }
@@ -180,7 +181,8 @@ export class Engine {
 
   /** The other half: units come back in their sub-states, with their processes, before any event. */
   restore(saved: readonly SerializedUnit[]): void {
-    restoreUnits(this.table, saved, this.system, (line) => this.log(line), this.ctx);
+    restoreUnits(this.table, saved, this.system, (line) => this.log(line));
+    for (const r of this.table.values()) r.kind.coldplug?.(r, this.ctx);
   }
 
   /**
@@ -322,9 +324,13 @@ export class Engine {
    * connection alone; otherwise every fd of the sockets that trigger it or that its Sockets= names.
    */
   private activationFds(id: string): { fds: readonly ActivationFd[]; connection?: number } {
-    const conn = this.connections.get(id);
-    if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }], connection: conn };
     const { graph } = this.table;
+    // An Accept=yes instance: the socket that accepted its connection keeps it (until the instance is down).
+    for (const s of graph.deps(id, 'TriggeredBy')) {
+      const r = this.table.get(s);
+      const conn = r?.kind.connectionFd?.(r, id);
+      if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }], connection: conn };
+    }
     const sockets = new Set(graph.deps(id, 'TriggeredBy'));
     for (const name of this.table.model(id)?.service?.sockets ?? []) {
       const s = graph.unit(name);
@@ -347,19 +353,9 @@ export class Engine {
       this.system.closeFd(fd);
       return;
     }
-    this.connections.set(id, fd);
     graph.add(socket, 'Before', id);
     graph.add(socket, 'Triggers', id);
     this.queues.requests.push({ unit: id, type: 'start', mode: 'replace' });
-  }
-
-  /** A unit changed state: the units that trigger it hear of it (systemd's trigger_notify). */
-  private notifyTriggering(r: UnitRuntime): void {
-    for (const t of this.table.graph.deps(r.id, 'TriggeredBy')) {
-      const tr = this.table.get(t);
-      tr?.kind.triggerNotify?.(tr, r, this.ctx);
-    }
-    if ((r.activeState === 'inactive' || r.activeState === 'failed') && this.connections.has(r.id)) this.connections.delete(r.id);
   }
 
   // ---- events from the system: to the unit that owns the pid -----------------------------------
@@ -368,6 +364,14 @@ export class Engine {
     const r = this.table.ownerOf(e.pid);
     if (r) r.kind.childExit?.(r, e, this.ctx);
     else this.observer.orphanExited?.(e);
+  }
+
+  /** The loaded unit `id` triggers (its first Triggers=), made a Runtime if need be. */
+  private triggered(id: string): UnitRuntime | undefined {
+    for (const o of this.graph.deps(id, 'Triggers')) {
+      if (this.table.model(o)?.loadState === 'loaded') return this.table.runtime(o);
+    }
+    return undefined;
   }
 
   private notify(sender: NotifySender, message: string): void {

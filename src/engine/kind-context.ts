@@ -10,9 +10,9 @@
 import type { Timestamp } from './api.js';
 import type { EngineObserver, Queues } from './queues.js';
 import { setState } from './state-changes.js';
-import { SpawnFailure, type ActivationFd, type SignalName, type System, type TimerHandle } from './system.js';
-import type { KindContext, ManagerDefaults } from './unit-kind.js';
-import type { Runtime } from './unit-table.js';
+import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type SignalName, type System, type TimerHandle } from './system.js';
+import type { KindContext, ManagerDefaults, UnitRuntime } from './unit-kind.js';
+import { isDown, type Runtime } from './unit-table.js';
 
 export interface KindContextDeps {
   readonly system: System;
@@ -28,6 +28,8 @@ export interface KindContextDeps {
   /** Accept=yes: the instance is started for the connection `fd` (Engine.startConnection). */
   readonly startConnection: (socket: string, instance: string, fd: number) => void;
   readonly unitLoaded: (name: string) => boolean;
+  /** The loaded unit `u` triggers, with its run-time record. */
+  readonly triggered: (u: UnitRuntime) => UnitRuntime | undefined;
 }
 
 /** Now, as systemd timestamps things: wall clock and monotonic, in µs. */
@@ -46,13 +48,27 @@ function stateTimer(d: KindContextDeps, r: Runtime, ms: number, fn: () => void):
   return h;
 }
 
+/**
+ * A kind's state change, with the monotonic moments it leaves or enters inactive-or-failed
+ * (OnUnitActiveSec=/OnUnitInactiveSec= count from the triggered unit's).
+ */
+function changeState(d: KindContextDeps, r: Runtime, sub: string): void {
+  const from = r.activeState;
+  setState(r, sub, d.queues, d.observer);
+  const down = isDown(r.activeState);
+  if (isDown(from) === down) return;
+  const now = timestamp(d.system).monotonicUs;
+  if (down) r.inactiveEnterUs = now;
+  else r.inactiveExitUs = now;
+}
+
 /** Every UnitRuntime a kind is handed is a Runtime of the engine's table: the casts below are safe. */
 export function kindContext(d: KindContextDeps): KindContext {
   const { system } = d;
   return {
     defaults: d.defaults,
     now: () => system.now(),
-    setState: (u, sub) => setState(u as Runtime, sub, d.queues, d.observer),
+    setState: (u, sub) => changeState(d, u as Runtime, sub),
     stateTimer: (u, ms, fn) => stateTimer(d, u as Runtime, ms, fn),
     spawn: (u, cmd, o) => {
       // Listening fds go to the main process only (EXEC_PASS_FDS); a connection is every process's stdin where asked.
@@ -64,8 +80,9 @@ export function kindContext(d: KindContextDeps): KindContext {
           activationFds: o.role === 'main' && act.fds.length > 0 ? act.fds : undefined, socketFd: act.connection,
         });
       } catch (e) {
-        const status = e instanceof SpawnFailure ? e.status : 203;
-        return { failed: true, status, message: (e as Error).message };
+        if (e instanceof SpawnFailure) return { failed: true, status: e.status, message: e.message };
+        // Anything else kept the process from being made: the manager's own failure, not the program's.
+        return { failed: true, resources: true, status: 0, message: e instanceof SpawnResourceFailure ? e.reason : String((e as Error).message) };
       }
     },
     kill: (_u, pid, signal: SignalName | number) => system.kill(pid, signal),
@@ -84,8 +101,16 @@ export function kindContext(d: KindContextDeps): KindContext {
     acceptConnection: (fd) => system.acceptConnection(fd),
     closeFd: (fd) => system.closeFd(fd),
     startConnection: (u, instance, fd) => d.startConnection(u.id, instance, fd),
-    unitLoaded: (name) => d.unitLoaded(name),
     timestamp: () => timestamp(system),
+    userspace: timestamp(system),
+    unitLoaded: (name) => d.unitLoaded(name),
+    triggered: (u) => d.triggered(u),
+    requestUnitJob: (unit, type, mode) => {
+      d.queues.requests.push({ unit, type, mode });
+    },
+    readTimerStamp: (u) => system.readTimerStamp(u.id),
+    writeTimerStamp: (u, t) => system.writeTimerStamp(u.id, t),
+    inotify: (_u, onEvents) => system.openInotify?.((events) => d.guard(() => onEvents(events))),
     log: (u, text) => {
       if (d.observer.unitLog) d.observer.unitLog(u.id, text);
       else d.log(`${u.id}: ${text}`);

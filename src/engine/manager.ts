@@ -34,6 +34,7 @@ import { isGarbage } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
 import { unitSnapshot } from './snapshot.js';
+import { ManagerEnvironment } from './manager-environment.js';
 
 export interface ConditionCheck {
   readonly verdict: ConditionVerdict;
@@ -53,6 +54,8 @@ export interface ManagerOptions {
   readonly jobStatus: (record: JobStatusRecord) => void;
   /** A log message of svcd's or about a unit (to the journal, or stderr). */
   readonly log: (text: string, unit?: string) => void;
+  /** What systemd logs at debug level: the journal only, never the console. Unset: as `log`. */
+  readonly debug?: (text: string, unit?: string) => void;
   /** Condition*=/Assert*= of a unit; none: every condition holds. */
   readonly conditions?: (u: Unit) => ConditionCheck;
   /** Called once, when the shutdown is complete: svcd exits with this code. */
@@ -68,6 +71,8 @@ export interface ManagerOptions {
    * process's start (UserspaceTimestamp=) and the generators' run. Absent: the Manager's creation.
    */
   readonly startup?: StartupTimestamps;
+  /** The manager's environment block (the spawner reads it too); absent: an empty one. */
+  readonly environment?: ManagerEnvironment;
   /** What to do when the boot unit fails to start: keep running degraded, or exit with a code. */
   readonly bootFailure?: { readonly action: 'none' } | { readonly action: 'exit'; readonly code: number };
 }
@@ -106,8 +111,10 @@ export class Manager implements ManagerApi {
   private shuttingDown = false;
   /** Units in a restart loop (they make the system degraded). */
   private readonly restartLoops: RestartLoops;
+  private readonly env: ManagerEnvironment;
 
   constructor(private readonly opts: ManagerOptions) {
+    this.env = opts.environment ?? new ManagerEnvironment([]);
     this.map = buildUnitFileMap([...opts.searchPath]);
     this.engine = new Engine({
       system: opts.system,
@@ -123,7 +130,8 @@ export class Manager implements ManagerApi {
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.
         orphanExited: (e) => {
           const unit = opts.system.lastUnitOf(e.pid);
-          opts.log(`Reaped orphan process ${e.pid}.`, unit);
+          // Debug in systemd too: a busy service's reaped helpers would flood the console.
+          (opts.debug ?? opts.log)(`Reaped orphan process ${e.pid}.`, unit);
         },
         // systemd says nothing about Wants= on units that do not exist (they are simply skipped).
         log: (line) => void (/Cannot add dependency job, ignoring: Unit \S+ not found\.$/.test(line) || opts.log(line)),
@@ -351,6 +359,7 @@ export class Manager implements ManagerApi {
       journalDir: this.opts.journalDir,
       nJobs: this.engine.jobs().length,
       nFailedUnits: this.failedUnits(),
+      environment: this.env.effective(),
       nNames: this.models.size,
       userspaceTimestamp: this.userspace,
       finishTimestamp: this.finish,
@@ -469,7 +478,7 @@ export class Manager implements ManagerApi {
     const units = this.engine.serialize();
     if (typeof units === 'string') return units;
     const books = [...this.books].filter(([id]) => units.some((u) => u.id === id)).map(([id, b]) => ({ id, timestamps: b.timestamps, conditionResult: b.conditionResult, assertResult: b.assertResult, failedCondition: b.failedCondition }));
-    return { version: VERSION, systemState: this.state, userspace: this.userspace, finish: this.finish, generators: this.generators, unitsLoad: this.unitsLoad, exitCode: this.exitCode, units, books };
+    return { version: VERSION, systemState: this.state, userspace: this.userspace, finish: this.finish, generators: this.generators, unitsLoad: this.unitsLoad, exitCode: this.exitCode, units, books, environment: this.env.serialize() };
   }
 
   /** Takes over from the svcd that re-executed: units, their processes and books, no boot. */
@@ -489,6 +498,7 @@ export class Manager implements ManagerApi {
     if (saved.generators) this.generators = saved.generators;
     if (saved.unitsLoad) this.unitsLoad = saved.unitsLoad;
     this.exitCode = saved.exitCode;
+    if (saved.environment) this.env.restore(saved.environment);
     this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
     this.refreshSystemState();
     this.checkFinished();
@@ -526,6 +536,15 @@ export class Manager implements ManagerApi {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  environment(): readonly string[] {
+    return this.env.effective();
+  }
+
+  setEnvironment(set: readonly string[], unset: readonly string[]): ManagerError | undefined {
+    const refused = this.env.modify(unset, set);
+    return refused === undefined ? undefined : { code: 'invalid', message: refused };
+  }
 }
 
 /** What one svcd hands the next across daemon-reexec. */
@@ -538,6 +557,8 @@ export interface SerializedManager {
   readonly unitsLoad?: { readonly start: Timestamp; readonly finish: Timestamp };
   readonly exitCode?: number;
   readonly units: readonly SerializedUnit[];
+  /** set-environment's part of the manager's environment (absent in the state of an svcd from before it was kept). */
+  readonly environment?: readonly string[];
   readonly books: readonly { id: string; timestamps: UnitBook['timestamps']; conditionResult: boolean; assertResult: boolean; failedCondition?: ConditionCheck['failed'] }[];
 }
 

@@ -1,9 +1,13 @@
 /**
  * From src/unit's loaded model to what the engine runs (EngineUnit): the graph's view plus the
- * service settings the engine's service kind acts on. The only engine file that knows the model.
+ * service and timer settings the engine's kinds act on. The only engine file that knows the model.
  */
 import { toGraphUnit } from '../graph/model-adapter.js';
-import { USEC_INFINITY, type Usec } from '../shared/timespan.js';
+import { parseCalendarSpec } from '../shared/calendar.js';
+import { parseTimespan, USEC_INFINITY, type Usec } from '../shared/timespan.js';
+import { localZone } from '../shared/tzfile.js';
+import type { TimerSpec, TimerValue } from './kinds/timer/spec.js';
+import type { PathSpec } from './kinds/path/spec.js';
 import type { SocketSection, Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, SocketSpec, TimeoutFailureMode } from './unit-kind.js';
@@ -56,6 +60,40 @@ function socketSpec(id: string, s: SocketSection): SocketSpec {
     timeoutMs: ms(s.timeoutUSec),
     triggerLimitIntervalMs: interval === undefined ? 2000 : interval >= USEC_INFINITY ? 0 : Number(interval / 1000n),
     triggerLimitBurst: s.triggerLimitBurst ?? (s.accept ? 200 : 20),
+  };
+}
+
+/** A timer's settings for the engine: calendar expressions parsed (they were checked when the unit loaded). */
+function timerSpec(u: Unit): TimerSpec | undefined {
+  if (u.type !== 'timer' || u.loadState !== 'loaded') return undefined;
+  const t = u.timer;
+  const zone = localZone(process.env);
+  const values: TimerValue[] = [];
+  for (const { value } of t.triggers) {
+    if (value.kind === 'OnCalendar') {
+      const c = parseCalendarSpec(value.spec, zone);
+      if (c.ok) values.push({ base: 'OnCalendar', calendar: c.value, text: value.spec });
+      continue;
+    }
+    const usec = parseTimespan(value.spec);
+    if (usec.ok) values.push({ base: value.kind, usec: usec.value, text: value.spec });
+  }
+  return {
+    values, unit: t.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`, accuracyUs: t.accuracyUSec, randomizedDelayUs: t.randomizedDelayUSec,
+    fixedRandomDelay: t.fixedRandomDelay, persistent: t.persistent, remainAfterElapse: t.remainAfterElapse, wakeSystem: t.wakeSystem,
+    onClockChange: t.onClockChange, onTimezoneChange: t.onTimezoneChange,
+  };
+}
+
+/** A path unit's settings for the engine, with systemd's trigger limit defaults (2 s, 200). */
+function pathSpec(u: Unit): PathSpec | undefined {
+  if (u.type !== 'path' || u.loadState !== 'loaded') return undefined;
+  const p = u.path;
+  return {
+    watches: p.watches.map(({ value }) => ({ type: value.kind, path: value.path })),
+    unit: p.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`,
+    makeDirectory: p.makeDirectory, directoryMode: p.directoryMode,
+    triggerLimitIntervalUs: p.triggerLimitIntervalUSec ?? 2_000_000n, triggerLimitBurst: p.triggerLimitBurst ?? 200,
   };
 }
 
@@ -112,6 +150,8 @@ export function toEngineUnit(u: Unit): EngineUnit {
     description: u.unit.description,
     serviceSpec,
     socketSpec: u.type === 'socket' ? socketSpec(u.id, u.socket) : undefined,
+    timerSpec: timerSpec(u),
+    pathSpec: pathSpec(u),
     source: u,
     successAction: u.unit.successAction,
     failureAction: u.unit.failureAction,

@@ -163,16 +163,13 @@ export class RunQueue {
           this.d.log(`${r.id}: Bound to unit ${bound}, but unit isn't active.`);
           return this.finish(job, 'dependency');
         }
-        const refusal = r.kind.refuseStart?.(r, ctx);
-        if (refusal !== undefined) {
-          ctx.log(r, refusal);
-          return this.finish(job, 'failed');
-        }
         const verdict = this.d.conditions?.(r.model) ?? 'ok';
         // The job is done; its message says the condition skipped it (job-status.ts).
         if (verdict === 'condition-failed') return this.finish(job, 'done');
         if (verdict === 'assert-failed') return this.finish(job, 'assert');
-        return r.kind.start(r, ctx);
+        // A kind refuses before any state change (a timer or socket whose unit is not loaded): the job fails, the unit stays.
+        if (r.kind.start(r, ctx) === 'failed') return this.finish(job, 'failed');
+        return;
       }
       case 'stop':
         if (isDown(s)) return this.finish(job, 'done');

@@ -9,7 +9,7 @@
  * is dispatched; their pids go back into the table's pid → unit map through the pid accessors.
  */
 import type { System } from './system.js';
-import type { KindContext, UnitResult, UnitRuntime } from './unit-kind.js';
+import type { UnitResult, UnitRuntime } from './unit-kind.js';
 import type { UnitTable } from './unit-table.js';
 
 /** One unit's run-time state across daemon-reexec (plain JSON apart from bigint timestamps). */
@@ -25,6 +25,9 @@ export interface SerializedUnit {
   readonly statusErrno: number;
   readonly invocationId: string;
   readonly kind?: unknown;
+  /** When it last left / entered inactive: what a timer's OnUnitActiveSec=/OnUnitInactiveSec= count from. */
+  readonly inactiveExitUs?: bigint;
+  readonly inactiveEnterUs?: bigint;
 }
 
 /** Every unit's run-time state, or why the manager cannot be carried over now. */
@@ -37,14 +40,14 @@ export function serializeUnits(table: UnitTable): SerializedUnit[] | string {
     out.push({
       id: r.id, subState: r.subState, result: r.result, mainPid: r.mainPid, execMain: r.execMain, commands: r.commands,
       nRestarts: r.nRestarts, statusText: r.statusText, statusErrno: r.statusErrno, invocationId: r.invocationId,
-      kind: r.kind.serialize?.(r),
+      kind: r.kind.serialize?.(r), inactiveExitUs: r.inactiveExitUs, inactiveEnterUs: r.inactiveEnterUs,
     });
   }
   return out;
 }
 
 /** The other half: units come back in their sub-states, with their processes, before any event. */
-export function restoreUnits(table: UnitTable, saved: readonly SerializedUnit[], system: System, log: (line: string) => void, ctx: KindContext): void {
+export function restoreUnits(table: UnitTable, saved: readonly SerializedUnit[], system: System, log: (line: string) => void): void {
   for (const s of saved) {
     const r = table.runtime(table.graph.resolve(s.id));
     const active = r.kind.states[s.subState];
@@ -55,7 +58,9 @@ export function restoreUnits(table: UnitTable, saved: readonly SerializedUnit[],
     r.subState = s.subState;
     r.activeState = active;
     Object.assign(r, { result: s.result, mainPid: s.mainPid, execMain: s.execMain, commands: s.commands, nRestarts: s.nRestarts, statusText: s.statusText, statusErrno: s.statusErrno, invocationId: s.invocationId });
-    if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind, ctx);
+    if (typeof s.inactiveExitUs === 'bigint') r.inactiveExitUs = s.inactiveExitUs;
+    if (typeof s.inactiveEnterUs === 'bigint') r.inactiveEnterUs = s.inactiveEnterUs;
+    if (s.kind !== undefined) r.kind.deserialize?.(r, s.kind);
     if (s.invocationId) system.adoptInvocation(r.id, s.invocationId);
   }
 }

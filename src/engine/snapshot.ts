@@ -16,6 +16,7 @@ import { SYSTEM_UNIT_PATH } from '../shared/lookup-paths.js';
 import type { Unit } from '../unit/model.js';
 import type { JobInfo, ProcessInfo, UnitStatus, UnitTimestamps } from './api.js';
 import type { ManagerDefaults, UnitRuntime } from './unit-kind.js';
+import { timerStatus } from './kinds/timer/index.js';
 
 /** What the manager knows about a unit besides its model and run-time record. */
 export interface UnitBookView {
@@ -78,6 +79,7 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     },
     controlGroup: i.controlGroup,
     defaults: i.defaults,
+    timer: timerStatus(r),
   };
   return Object.freeze(snap);
 }

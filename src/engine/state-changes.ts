@@ -19,6 +19,7 @@ import type { ActiveState, JobType } from './job.js';
 import type { EngineObserver, Queues, StateChange } from './queues.js';
 import type { Job, RunQueue } from './run-queue.js';
 import { isDown, isUp, type Runtime, type UnitTable } from './unit-table.js';
+import type { KindContext } from './unit-kind.js';
 
 /** The one place a unit's state changes. */
 export function setState(r: Runtime, sub: string, queues: Queues, observer: EngineObserver): void {
@@ -39,8 +40,7 @@ export class StateChanges {
     private readonly queues: Queues,
     private readonly jobs: RunQueue,
     private readonly log: (line: string) => void,
-    /** The units that trigger `r` are told of its change (sockets watching again once their service is down). */
-    private readonly triggered: (r: Runtime) => void = () => {},
+    private readonly ctx: KindContext,
   ) {}
 
   /** Takes in one queued change (see the header). */
@@ -48,6 +48,8 @@ export class StateChanges {
     const { graph } = this.table;
     const job = r.job;
     let expected = false;
+    // Said before the job's "Failed to start …" line, as systemd's unit_log_failure() comes first.
+    if (to === 'failed' && from !== 'failed') this.log(`${r.id}: Failed with result '${r.result}'.`);
     if (job && job.state === 'running') expected = this.settleRunningJob(r, job, from, to);
     else if (job && job.state === 'waiting') this.queues.run.add(job);
 
@@ -61,7 +63,6 @@ export class StateChanges {
       if (isDown(to) && !isDown(from)) this.requestEach(r.id, 'retroactive-stop-on-stop', 'stop', 'replace');
     }
     if (to === 'failed' && from !== 'failed') {
-      this.log(`${r.id}: Failed with result '${r.result}'.`);
       this.requestEach(r.id, 'on-failure', 'start', r.model.onFailureJobMode);
     }
     if (to === 'inactive' && from !== 'inactive' && from !== 'failed' && r.result === 'success') {
@@ -75,7 +76,11 @@ export class StateChanges {
     if (to === 'active' && from !== 'active') {
       if (r.model.stopWhenUnneeded) this.queues.unneeded.add(r.id);
     }
-    this.triggered(r);
+    // The timers, sockets and paths that trigger this unit hear of every change (trigger_notify).
+    for (const o of graph.deps(r.id, 'TriggeredBy')) {
+      const t = this.table.get(o);
+      if (t) t.kind.triggerNotify?.(t, r, this.ctx);
+    }
   }
 
   private requestEach(id: string, atom: Atom, type: JobType, mode: JobMode): void {

@@ -70,6 +70,20 @@ export class SpawnFailure extends Error {
   }
 }
 
+/**
+ * The manager could not make the process at all: no file descriptor, memory or pid for it (pipe2,
+ * clone). There is no exit status — systemd logs "Failed to run 'start' task: …" and fails the
+ * unit with result 'resources' — and the manager goes on: the next try may well succeed.
+ */
+export class SpawnResourceFailure extends Error {
+  constructor(
+    /** strerror() of what failed, systemd's %m. */
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 export interface ChildExitEvent {
   readonly pid: number;
   /** Exit status when the process exited, else 0. */
@@ -149,4 +163,15 @@ export interface System {
   /** One waiting connection on a listening fd, or undefined. */
   acceptConnection(fd: number): Connection | undefined;
   closeFd(fd: number): void;
+  /** Persistent= timers: the stamp file's time (realtime µs; undefined: none), and setting it (creating the file). */
+  readTimerStamp(unit: string): bigint | undefined;
+  writeTimerStamp(unit: string, realtimeUs: bigint): void;
+  /** Path units: an inotify instance whose events come as [wd, mask, …] (absent: the system has none). */
+  openInotify?(onEvents: (events: readonly number[]) => void): InotifyWatcher;
+}
+
+/** One inotify instance: add() answers the watch descriptor, or -errno; close() ends its watches. */
+export interface InotifyWatcher {
+  add(path: string, mask: number): number;
+  close(): void;
 }

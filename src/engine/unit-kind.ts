@@ -13,7 +13,9 @@ import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ActivationFd, ChildExitEvent, Connection, ListenFailure, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
+import type { ActivationFd, ChildExitEvent, Connection, InotifyWatcher, ListenFailure, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
+import type { TimerSpec } from './kinds/timer/spec.js';
+import type { PathSpec } from './kinds/path/spec.js';
 
 export type { UnitResult };
 
@@ -40,6 +42,9 @@ export interface UnitRuntime<S = unknown> {
   invocationId: string;
   /** The last start was refused by the start limit (systemd's start_limit_hit): a socket that triggers it gives up. */
   startLimitHit?: boolean;
+  /** CLOCK_MONOTONIC µs of the last move out of / into inactive-or-failed (0n: never): what OnUnitActiveSec= and OnUnitInactiveSec= count from. */
+  readonly inactiveExitUs: bigint;
+  readonly inactiveEnterUs: bigint;
   /** The kind's own bookkeeping (which ExecStart= line runs, …), made by its newState(). */
   readonly state: S;
 }
@@ -137,6 +142,10 @@ export interface EngineUnit extends GraphUnit {
   readonly description?: string;
   readonly serviceSpec?: ServiceSpec;
   readonly socketSpec?: SocketSpec;
+  /** Timers: their elapse settings (src/engine/kinds/timer). */
+  readonly timerSpec?: TimerSpec;
+  /** Paths: what they watch (src/engine/kinds/path). */
+  readonly pathSpec?: PathSpec;
   /** The loaded model, for the native system (exec context) and the status snapshot. */
   readonly source?: Unit;
   /** SuccessAction=, FailureAction=, with their exit statuses (systemd.unit(5)). */
@@ -169,11 +178,15 @@ export interface SpawnOptions {
   readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
-/** A spawn that failed before the program ran: systemd's exit status for the failed step. */
+/**
+ * A spawn that failed before the program ran: systemd's exit status for the failed step, or, with
+ * `resources`, no process at all (the manager lacked an fd, memory or a pid; status 0).
+ */
 export interface SpawnFailed {
   readonly failed: true;
   readonly status: number;
   readonly message: string;
+  readonly resources?: true;
 }
 
 /** Who sent an sd_notify message, as the kernel vouches for it; uid -1 when unknown. */
@@ -230,6 +243,17 @@ export interface KindContext {
   log(u: UnitRuntime, text: string): void;
   /** Whether the unit named is loaded (a socket's service must be, for it to start). */
   unitLoaded(name: string): boolean;
+  /** When the manager started (systemd's userspace timestamp): OnStartupSec= counts from it. */
+  readonly userspace: Timestamp;
+  /** The unit a timer/socket/path activates (Triggers=), as the engine runs it; undefined when not loaded. */
+  triggered(u: UnitRuntime): UnitRuntime | undefined;
+  /** Queues a job for another unit (a timer starting its service); it runs once the current event settles. */
+  requestUnitJob(unit: string, type: JobType, mode: JobMode): void;
+  /** Persistent= timers: the realtime µs of the stamp's last trigger (undefined: no stamp), and writing it. */
+  readTimerStamp(u: UnitRuntime): bigint | undefined;
+  writeTimerStamp(u: UnitRuntime, realtimeUs: bigint): void;
+  /** Path units: an inotify instance whose events reach `onEvents` guarded; undefined: none here. */
+  inotify(u: UnitRuntime, onEvents: (events: readonly number[]) => void): InotifyWatcher | undefined;
 }
 
 export interface UnitKind<S = unknown> {
@@ -241,13 +265,8 @@ export interface UnitKind<S = unknown> {
   newState(): S;
   canStart(u: EngineUnit): boolean;
   canReload(u: EngineUnit): boolean;
-  /**
-   * A start this unit refuses before it begins, with the line it logs (the job fails, the unit
-   * stays as it is): systemd's start() returning an error, e.g. a socket whose service is not loaded.
-   */
-  refuseStart?(u: UnitRuntime<S>, ctx: KindContext): string | undefined;
-  /** Begin starting; report progress through setState(). */
-  start(u: UnitRuntime<S>, ctx: KindContext): void;
+  /** Begin starting; report progress through setState(). 'failed': refused before any state change (the job fails, the unit stays). */
+  start(u: UnitRuntime<S>, ctx: KindContext): void | 'failed';
   /** Begin stopping. `restart`: the stop is the first half of a restart (RestartKillSignal=). */
   stop(u: UnitRuntime<S>, ctx: KindContext, restart?: boolean): void;
   reload?(u: UnitRuntime<S>, ctx: KindContext): void;
@@ -256,6 +275,8 @@ export interface UnitKind<S = unknown> {
   childExit?(u: UnitRuntime<S>, e: ChildExitEvent, ctx: KindContext): void;
   /** An sd_notify message from `sender`, a process the engine found to be the unit's main or control process. */
   notify?(u: UnitRuntime<S>, sender: NotifySender, message: string, ctx: KindContext): void;
+  /** A unit this one triggers (Triggers=) changed state (systemd's trigger_notify). */
+  triggerNotify?(u: UnitRuntime<S>, other: UnitRuntime, ctx: KindContext): void;
   /** Forget a failed state (reset-failed): failed → the initial state. */
   resetFailed?(u: UnitRuntime<S>, ctx: KindContext): void;
   /**
@@ -263,10 +284,15 @@ export interface UnitKind<S = unknown> {
    * (systemd's serialize/deserialize_item). Only settled units are carried over.
    */
   serialize?(u: UnitRuntime<S>): unknown;
-  /** `ctx`: for what must be set going again (a socket watching its inherited fds). */
-  deserialize?(u: UnitRuntime<S>, saved: unknown, ctx: KindContext): void;
+  deserialize?(u: UnitRuntime<S>, saved: unknown): void;
+  /**
+   * After daemon-reexec restored every unit: take up what the restored state needs besides its
+   * processes (systemd's coldplug) — a waiting timer's OS timer, a path unit's watches, a
+   * socket's watch on its inherited fds.
+   */
+  coldplug?(u: UnitRuntime<S>, ctx: KindContext): void;
   /** The fds this unit hands to a service it activates (socket_collect_fds), in order. */
   collectFds?(u: UnitRuntime<S>): readonly ActivationFd[];
-  /** A unit this one triggers changed state (systemd's trigger_notify). */
-  triggerNotify?(u: UnitRuntime<S>, other: UnitRuntime, ctx: KindContext): void;
+  /** Accept=yes: the connection fd this unit accepted for the instance `unit`, while that instance is up. */
+  connectionFd?(u: UnitRuntime<S>, unit: string): number | undefined;
 }

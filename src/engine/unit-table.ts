@@ -26,6 +26,8 @@ import type { EngineUnit, UnitKind, UnitRuntime } from './unit-kind.js';
 export interface Runtime extends UnitRuntime {
   subState: string;
   activeState: ActiveState;
+  inactiveExitUs: bigint;
+  inactiveEnterUs: bigint;
   job?: Job;
   timers: Set<TimerHandle>;
 }
@@ -133,7 +135,7 @@ export class UnitTable {
       id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',
       result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
-      statusText: '', statusErrno: 0, invocationId: '',
+      statusText: '', statusErrno: 0, invocationId: '', inactiveExitUs: 0n, inactiveEnterUs: 0n,
     };
     this.trackPids(r);
     this.runtimes.set(id, r);

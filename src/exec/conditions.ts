@@ -13,7 +13,7 @@ import { accessSync, constants, existsSync, lstatSync, readFileSync, readdirSync
 import { arch, cpus, hostname, release, totalmem, userInfo } from 'node:os';
 import type { Condition, Unit } from '../unit/model.js';
 import { CAPABILITY_NAMES } from '../unit/values/index.js';
-import { fnmatch, stringIsGlob } from '../shared/glob.js';
+import { fnmatch, globExists } from '../shared/glob.js';
 
 export type ConditionVerdict = 'ok' | 'condition-failed' | 'assert-failed';
 
@@ -34,6 +34,22 @@ function path(m: MachineView, p: string): string {
   return m.root === '/' ? p : `${m.root.replace(/\/$/, '')}${p}`;
 }
 
+/**
+ * ConditionSecurity=: the security frameworks svcd can see. "audit" holds where the kernel answers
+ * audit's netlink protocol (systemd opens such a socket); that kernel keeps an audit socket of its
+ * own in every network namespace, listed in /proc/net/netlink with protocol 9 (NETLINK_AUDIT) —
+ * readable without a socket call Node cannot make. Debian's systemd-journald-audit.socket depends on it.
+ */
+function securityEnabled(m: MachineView, p: string): boolean {
+  switch (p) {
+    case 'apparmor': return existsSync('/sys/kernel/security/apparmor');
+    case 'selinux': return existsSync('/sys/fs/selinux');
+    case 'smack': return existsSync('/sys/fs/smackfs');
+    case 'audit': return safe(() => readFileSync(path(m, '/proc/net/netlink'), 'utf8'), '').split('\n').some((l) => l.trim().split(/\s+/)[1] === '9');
+    default: return false;
+  }
+}
+
 function safe<T>(fn: () => T, dflt: T): T {
   try {
     return fn();
@@ -52,18 +68,6 @@ export function detectContainer(m: MachineView = REAL): string {
   if (existsSync(path(m, '/.dockerenv'))) return 'docker';
   if (existsSync(path(m, '/run/.containerenv'))) return 'podman';
   return fromFile ? 'container-other' : '';
-}
-
-function globMatch(pattern: string, m: MachineView): boolean {
-  // Enough of glob(3) for paths: *, ? and [...] within one component.
-  const parts = pattern.split('/').filter(Boolean);
-  const walk = (dir: string, i: number): boolean => {
-    if (i === parts.length) return true;
-    const part = parts[i]!;
-    if (!stringIsGlob(part)) return existsSync(path(m, `${dir}/${part}`)) && walk(`${dir}/${part}`, i + 1);
-    return safe(() => readdirSync(path(m, dir || '/')), [] as string[]).some((e) => fnmatch(part, e, { period: true }) && walk(`${dir}/${e}`, i + 1));
-  };
-  return walk('', 0);
 }
 
 function compareVersions(a: string, b: string): number {
@@ -113,7 +117,7 @@ function test(c: Condition, m: MachineView): boolean {
   const p = c.parameter;
   switch (kind) {
     case 'PathExists': return existsSync(path(m, p));
-    case 'PathExistsGlob': return globMatch(p, m);
+    case 'PathExistsGlob': return globExists(p, (x) => path(m, x));
     case 'PathIsDirectory': return safe(() => statSync(path(m, p)).isDirectory(), false);
     case 'PathIsSymbolicLink': return safe(() => lstatSync(path(m, p)).isSymbolicLink(), false);
     case 'PathIsMountPoint': return isMountPoint(p);
@@ -165,7 +169,7 @@ function test(c: Condition, m: MachineView): boolean {
       const stamp = safe(() => statSync(path(m, `${dir}/.updated`)).mtimeMs, -1);
       return stamp < 0 ? existsSync(path(m, dir)) && usr > 0 : usr > stamp;
     }
-    case 'Security': return p === 'apparmor' ? existsSync('/sys/kernel/security/apparmor') : p === 'selinux' ? existsSync('/sys/fs/selinux') : p === 'smack' ? existsSync('/sys/fs/smackfs') : false;
+    case 'Security': return securityEnabled(m, p);
     case 'Capability': {
       const caps = safe(() => /CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0', '0');
       const index = CAPABILITY_NAMES.indexOf(p.toUpperCase());

@@ -165,6 +165,9 @@ export interface Sender {
 declare const datagramBrand: unique symbol;
 /** An AF_UNIX datagram socket bound by bindDatagram(); close it with closeDatagram(). */
 export type DatagramHandle = { readonly [datagramBrand]: true };
+declare const inotifyBrand: unique symbol;
+/** An inotify instance opened by inotifyOpen(); close it with inotifyClose(). */
+export type InotifyHandle = { readonly [inotifyBrand]: true };
 declare const signalBrand: unique symbol;
 type NativeSignalHandle = { readonly [signalBrand]: true };
 
@@ -201,6 +204,9 @@ interface Addon {
   bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
+  inotifyOpen(cb: (events: number[]) => void): InotifyHandle;
+  inotifyAddWatch(h: InotifyHandle, path: string, mask: number): number;
+  inotifyClose(h: InotifyHandle): void;
   keepAcrossExec(fd: number): number;
   execve(path: string, argv: readonly string[], envp: readonly string[]): never;
   mapShared(fd: number, length: number): ArrayBuffer;
@@ -531,3 +537,19 @@ export function acceptConnection(fd: number): AcceptedConnection | null {
 
 /** The envp entry the spawned child replaces with its own pid (sd_listen_fds(3)'s LISTEN_PID=). */
 export const LISTEN_PID_PLACEHOLDER = 'LISTEN_PID=??????????';
+
+// ---------------------------------------------------------------- inotify
+
+/** An inotify instance on the loop; `onEvents` gets each wakeup's events as [wd, mask, wd, mask, …]. */
+export function inotifyOpen(onEvents: (events: number[]) => void): InotifyHandle {
+  return load().inotifyOpen(onEvents);
+}
+
+/** inotify_add_watch(): the watch descriptor, or -errno (ENOENT: a component is missing). */
+export function inotifyAddWatch(h: InotifyHandle, path: string, mask: number): number {
+  return load().inotifyAddWatch(h, path, mask);
+}
+
+export function inotifyClose(h: InotifyHandle): void {
+  load().inotifyClose(h);
+}

@@ -16,8 +16,9 @@ import type { CgroupTree } from '../exec/cgroup.js';
 import * as native from '../exec/native.js';
 import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
+import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, type ActivationFd, type ChildExitEvent, type Connection, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type ChildExitEvent, type Connection, type InotifyWatcher, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import * as socketFds from './socket-fds.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
@@ -26,14 +27,19 @@ export interface NativeSystemOptions {
   readonly notifySocket?: string;
   /** stdout and stderr for services (svcd's own until the journal captures them). */
   readonly outputFds?: readonly [number, number];
-  /** Variables every process gets (DefaultEnvironment=, container=), before the unit's own. */
-  readonly managerEnv?: Readonly<Record<string, string>>;
+  /**
+   * Variables every process gets (the manager's environment block, container=), before the unit's
+   * own; read at each spawn, since set-environment changes the block.
+   */
+  readonly managerEnv?: () => Readonly<Record<string, string>>;
   /** Where StandardOutput=journal goes (svcd's Journal); none: svcd's own stdout/stderr. */
   readonly journal?: OutputSink;
   /** A notice about a unit (a setting that could not be honoured). */
   readonly notice?: (unit: string, notice: UnitNotice) => void;
   /** A cgroup per unit (src/exec/cgroup.ts), where svcd has a cgroup of its own; none: tracking by session and INVOCATION_ID. */
   readonly cgroups?: CgroupTree;
+  /** Where Persistent= timers keep their stamps (svcd's state directory/timers); none: stamps are not kept. */
+  readonly timerStampDir?: string;
 }
 
 /**
@@ -154,7 +160,8 @@ export class NativeSystem implements System {
       }, out, req.socketFd);
     } catch (e) {
       if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
-      throw e;
+      // The output stream's pipe could not be made (EMFILE, ENFILE, ENOMEM): svcd's want, not the program's.
+      throw resourceFailure(e);
     }
     if (plan.notice) this.noticeOnce(req.unit, plan.notice);
     this.noticeSandbox(req.unit, req.source!);
@@ -163,7 +170,7 @@ export class NativeSystem implements System {
       let spec = buildSpawnSpec(exec, req.command, {
         unitName: req.unit,
         invocationId: req.invocationId ?? '',
-        extraEnv: { ...this.opts.managerEnv, ...req.extraEnv },
+        extraEnv: { ...this.opts.managerEnv?.(), ...req.extraEnv },
         fds: [fd(plan.fds[0]), fd(plan.fds[1]), fd(plan.fds[2])],
         privileged: req.privileged,
         fragmentPath: req.source?.fragmentPath,
@@ -308,6 +315,7 @@ export class NativeSystem implements System {
       return pid;
     } catch (e) {
       if (!(e instanceof native.SpawnError)) throw e;
+      if (!e.inChild) throw new SpawnResourceFailure(e.reason);
       if (e.stage !== 'namespace' || this.mountNamespaces === 'yes') throw new SpawnFailure(e.message, e.exitCode);
       this.mountNamespaces = 'no';
       this.mountNamespaceError = e.errnoName;
@@ -335,7 +343,7 @@ export class NativeSystem implements System {
       this.tracker.started(pid);
       return pid;
     } catch (e) {
-      if (e instanceof native.SpawnError) throw new SpawnFailure(e.message, e.exitCode);
+      if (e instanceof native.SpawnError) throw e.inChild ? new SpawnFailure(e.message, e.exitCode) : new SpawnResourceFailure(e.reason);
       throw e;
     }
   }
@@ -370,6 +378,27 @@ export class NativeSystem implements System {
     return readPidFile(path);
   }
 
+  private stamps?: TimerStamps;
+
+  readTimerStamp(unit: string): bigint | undefined {
+    if (!this.opts.timerStampDir) return undefined;
+    return (this.stamps ??= new TimerStamps(this.opts.timerStampDir)).read(unit);
+  }
+
+  writeTimerStamp(unit: string, realtimeUs: bigint): void {
+    if (!this.opts.timerStampDir) return;
+    try {
+      (this.stamps ??= new TimerStamps(this.opts.timerStampDir)).write(unit, realtimeUs);
+    } catch (e) {
+      this.opts.notice?.(unit, { text: `Failed to write timer stamp in ${this.opts.timerStampDir}: ${(e as Error).message}` });
+    }
+  }
+
+
+  openInotify(onEvents: (events: readonly number[]) => void): InotifyWatcher {
+    const h = native.inotifyOpen(onEvents);
+    return { add: (path, mask) => native.inotifyAddWatch(h, path, mask), close: () => native.inotifyClose(h) };
+  }
 
   onChildExit(handler: (e: ChildExitEvent) => void): void {
     this.exitHandler = handler;
@@ -399,4 +428,11 @@ export class NativeSystem implements System {
   descendants(root: number): number[] {
     return this.tracker.descendants(root);
   }
+}
+
+/** A failed system call of svcd's own ("pipe2: Too many open files") as a want of resources; other errors as they are. */
+function resourceFailure(e: unknown): unknown {
+  const { errno, syscall, message } = e as { errno?: unknown; syscall?: unknown; message?: unknown };
+  if (typeof errno !== 'number' || typeof syscall !== 'string' || typeof message !== 'string') return e;
+  return new SpawnResourceFailure(message.startsWith(`${syscall}: `) ? message.slice(syscall.length + 2) : message);
 }

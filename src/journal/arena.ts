@@ -9,6 +9,7 @@
 // n_objects and tail_object_offset cover it (commitObject) before the first link to it is stored,
 // so no reader ever follows a link past the arena.
 import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 
 import { allocate, mapShared, populate, sigbusCount, unmap } from '../exec/native.js';
 import { type FileState, H, ObjectType, OBJECT_HEADER_SIZE, WRITE_HEADER_SIZE, align8 } from './format.js';
@@ -85,7 +86,11 @@ export class JournalArena {
     if (to > 0xffff_ffff) throw new Error(`journal file ${this.path}: a journal file cannot grow past 4 GiB`);
     if (to <= from) return from;
     const err = allocate(this.fd, from, to - from);
-    if (err !== 0) throw Object.assign(new Error(`journal file ${this.path}: cannot grow to ${to} bytes: errno ${err}`), { errno: err });
+    if (err !== 0) {
+      // Named as Node names a failed system call's error, so callers tell a full disk (ENOSPC) from the rest by `code`.
+      const code = errnoName(err);
+      throw Object.assign(new Error(`journal file ${this.path}: cannot grow to ${to} bytes: ${code}`), { errno: err, code });
+    }
     return to;
   }
 
@@ -256,4 +261,10 @@ export class JournalArena {
 
 export function roundUp(n: number, step: number): number {
   return Math.ceil(n / step) * step;
+}
+
+/** ENOSPC for 28: the name of a positive errno, as Node's own errors carry it in `code`. */
+function errnoName(errno: number): string {
+  for (const [name, n] of Object.entries(constants.errno)) if (n === errno) return name;
+  return `E${errno}`;
 }

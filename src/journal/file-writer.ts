@@ -12,7 +12,9 @@
 // Captured lines of compact files take that native path (native/journal.c), which does the same
 // work on this writer's own state: the scalars in the arena's `st` (layout.ts: S), the data
 // index's mirror and the mapping, bound by pointer (journalBind, again whenever one is replaced).
-import { closeSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 import { type NativeJournalHandle, journalAppendLines, journalBind } from '../exec/native.js';
 import { JournalArena, roundUp } from './arena.js';
@@ -133,13 +135,25 @@ export class JournalFileWriter {
     this.bindNative();
   }
 
-  /** Creates (or truncates) `path` as a new, empty journal file in state ONLINE. */
+  /**
+   * Creates `path` (replacing any file there) as a new, empty journal file in state ONLINE. The
+   * file is made under a name journalctl skips (`.#NAME…`) and renamed into place once its header
+   * and tables are written, so no reader ever finds a truncated file at `path`, not even when its
+   * first allocation fails on a full disk (it is removed then).
+   */
   static create(path: string, options: JournalWriterOptions): JournalFileWriter {
-    const fd = openSync(path, 'w+', 0o640);
+    const tmp = join(dirname(path), `.#${basename(path)}${randomBytes(8).toString('hex')}`);
+    const fd = openSync(tmp, 'wx+', 0o640);
     try {
-      return new JournalFileWriter(path, fd, options);
+      const w = new JournalFileWriter(path, fd, options);
+      renameSync(tmp, path);
+      return w;
     } catch (e) {
-      closeSync(fd);
+      try {
+        unlinkSync(tmp);
+      } finally {
+        closeSync(fd);
+      }
       throw e;
     }
   }

@@ -101,6 +101,31 @@ export function monotonicUsec(): number {
   return Math.floor(MONOTONIC_BASE_USEC + performance.now() * 1000);
 }
 
-export function realtimeUsec(): number {
-  return Date.now() * 1000;
+/**
+ * CLOCK_REALTIME in microseconds, as journald stamps entries: Date.now() alone has milliseconds, so
+ * every entry svcd wrote itself ended in 000. The monotonic clock gives the microseconds, offset to
+ * the wall clock at the moment Date.now() turns to a new millisecond (so the offset is exact, not up
+ * to 1 ms short); it is taken again whenever the two part by more than that allows (the wall clock
+ * was set, or has drifted), so the value follows the wall clock as Date.now() does.
+ */
+let realtimeOffsetUsec = 0;
+function syncRealtime(): void {
+  const start = Date.now();
+  let now = start;
+  // At most a millisecond of spinning, once at start-up and after the clock is set.
+  while (now === start) now = Date.now();
+  realtimeOffsetUsec = now * 1000 - monotonicUsec();
 }
+syncRealtime();
+/** Slack for the two clocks being read a few microseconds apart. */
+const REALTIME_SLACK_USEC = 100;
+export function realtimeUsec(): number {
+  const t = monotonicUsec() + realtimeOffsetUsec;
+  const wall = Date.now() * 1000;
+  if (t >= wall - REALTIME_SLACK_USEC && t < wall + 1000 + REALTIME_SLACK_USEC) return t;
+  syncRealtime();
+  return monotonicUsec() + realtimeOffsetUsec;
+}
+
+/** SD_MESSAGE_JOURNAL_DROPPED: journald's message id for entries it had to drop ("Suppressed N messages"). */
+export const MESSAGE_JOURNAL_DROPPED = 'a596d6fe7bfa4994828e72dfa46ed1e2';

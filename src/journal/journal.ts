@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { keepAcrossExec, pipe } from '../exec/native.js';
 import { CaptureStream, LINE_MAX, processFields, type LineSink, type StreamMeta } from './capture.js';
 import { JournalDirectory, type JournalLimits } from './directory.js';
-import { monotonicUsec, realtimeUsec, type Id128 } from './format.js';
+import { MESSAGE_JOURNAL_DROPPED, monotonicUsec, realtimeUsec, type Id128 } from './format.js';
 import { JournalData, JournalItemSet, internField, type JournalItem } from './file-writer.js';
 import { JournalSockets, type IngestSink, type JournalSocketPaths, type MessageSource, type UnitOf } from './sockets.js';
 import { effectiveLimit, RateLimiter, type RateLimit, type UnitRateLimit } from './rate-limit.js';
@@ -39,8 +39,6 @@ export interface JournalOptions {
 /** Minimum time between two syncs of the journal file during a burst (ms). */
 const SYNC_MS = 10;
 
-/** SD_MESSAGE_JOURNAL_DROPPED: journald's "Suppressed N messages" entry. */
-const MESSAGE_JOURNAL_DROPPED = 'a596d6fe7bfa4994828e72dfa46ed1e2';
 
 const PRIORITIES = Array.from({ length: 8 }, (_, i) => new JournalData('PRIORITY', String(i)));
 const MESSAGE = internField('MESSAGE');
@@ -77,7 +75,12 @@ export class Journal implements LineSink, IngestSink {
 
   constructor(private readonly opts: JournalOptions) {
     if (opts.dir) {
-      this.store = JournalDirectory.open({ dir: opts.dir, machineId: opts.machineId, bootId: opts.bootId, limits: opts.limits });
+      this.store = JournalDirectory.open({
+        dir: opts.dir, machineId: opts.machineId, bootId: opts.bootId, limits: opts.limits,
+        // A full disk is said on svcd's stderr at a bounded rate, not once per dropped line.
+        notice: (text) => this.opts.level?.(text),
+        noteFields: () => [...(this.managerItems ??= managerFields()), ...this.host],
+      });
       this.dir = opts.dir;
     }
     this.host = [new JournalData('_BOOT_ID', opts.bootId), new JournalData('_MACHINE_ID', opts.machineId), new JournalData('_HOSTNAME', hostname())];

@@ -2,8 +2,9 @@
  * fnmatch(3), the one glob matcher every layer uses: unit patterns of list-units, list-unit-files
  * and `logs -u` (FNM_NOESCAPE, as systemctl and journalctl pass it), preset rules (FNM_NOESCAPE),
  * ConditionHost= (FNM_CASEFOLD), ConditionKernelVersion=/OSRelease= (no flags), and each path
- * component of ConditionPathExistsGlob= (glob(3) matches components with FNM_PERIOD).
+ * component of ConditionPathExistsGlob= and PathExistsGlob= (glob(3) matches components with FNM_PERIOD).
  */
+import { existsSync, readdirSync } from 'node:fs';
 
 export interface FnmatchFlags {
   /** FNM_NOESCAPE: a backslash is an ordinary character. */
@@ -179,4 +180,26 @@ export function globMatcher(pattern: string, flags: FnmatchFlags = {}): (s: stri
 export function fnmatch(pattern: string, s: string, flags: FnmatchFlags = {}): boolean {
   if (flags.period && s.startsWith('.') && !pattern.startsWith('.')) return false;
   return globMatcher(pattern, flags)(s);
+}
+
+/**
+ * glob_exists(): whether some path matches `pattern` (*, ? and [...] within one component, as
+ * glob(3) matches them). `at` maps a path to where it is read (a root directory prefixed).
+ */
+export function globExists(pattern: string, at: (p: string) => string = (p) => p): boolean {
+  const parts = pattern.split('/').filter(Boolean);
+  const list = (dir: string): string[] => {
+    try {
+      return readdirSync(at(dir || '/'));
+    } catch {
+      return [];
+    }
+  };
+  const walk = (dir: string, i: number): boolean => {
+    if (i === parts.length) return true;
+    const part = parts[i]!;
+    if (!stringIsGlob(part)) return existsSync(at(`${dir}/${part}`)) && walk(`${dir}/${part}`, i + 1);
+    return list(dir).some((e) => fnmatch(part, e, { period: true }) && walk(`${dir}/${e}`, i + 1));
+  };
+  return walk('', 0);
 }

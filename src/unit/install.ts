@@ -129,6 +129,17 @@ export class Installer {
     return this.result();
   }
 
+  /**
+   * ListUnitFiles' a(ss) for the D-Bus API: each unit file's path where the search path finds its
+   * name (an alias's own link, as systemd lists it) and its state.
+   */
+  unitFiles(patterns: readonly string[], states: readonly string[]): [string, string][] {
+    return unitFileRows(this.fs, { patterns, types: [], states }, (t) => this.say(t)).map(([name, state]) => {
+      const rel = INSTALL_SEARCH_PATH.map((d) => join(d, name)).find((r) => this.fs.lstat(r) !== undefined) ?? name;
+      return [this.fs.show(rel), state];
+    });
+  }
+
   // ---------- enable / disable ----------
 
   /**

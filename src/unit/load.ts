@@ -164,7 +164,7 @@ function verifyType(type: UnitType, id: string, d: Draft): string | undefined {
       if (d.socket.listen.length === 0) return 'Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.';
       return verifySocket(d);
     case 'timer':
-      return d.timer.triggers.length === 0 ? 'Timer unit lacks value setting. Refusing.' : undefined;
+      return d.timer.triggers.length === 0 && !d.timer.onClockChange && !d.timer.onTimezoneChange ? 'Timer unit lacks value setting. Refusing.' : undefined;
     case 'path':
       return d.path.watches.length === 0 ? 'Path unit lacks path setting. Refusing.' : undefined;
     case 'mount':
@@ -182,9 +182,9 @@ function verifyType(type: UnitType, id: string, d: Draft): string | undefined {
   }
 }
 
-/** The service type when Type= is not set: simple with an ExecStart=, oneshot without (252). */
+/** The service type when Type= is not set (252): dbus with a BusName=, else simple with an ExecStart=, oneshot without. */
 function effectiveType(d: Draft): string {
-  return d.service.type ?? (d.service.execStart.length > 0 ? 'simple' : 'oneshot');
+  return d.service.type ?? (d.service.busName ? 'dbus' : d.service.execStart.length > 0 ? 'simple' : 'oneshot');
 }
 
 function serviceSection(d: Draft): ServiceSection {

@@ -287,14 +287,22 @@ export interface SocketSection {
   readonly timeoutUSec?: bigint;
 }
 
-/** systemd.timer(5): the triggers as written (calendar specs are not interpreted yet). */
-export const TIMER_TRIGGER_KEYS = ['OnActiveSec', 'OnBootSec', 'OnStartupSec', 'OnUnitActiveSec', 'OnUnitInactiveSec', 'OnCalendar', 'OnClockChange', 'OnTimezoneChange'] as const;
+/** systemd.timer(5): the elapse settings, in file order (OnClockChange=/OnTimezoneChange= are flags, not values). */
+export const TIMER_TRIGGER_KEYS = ['OnActiveSec', 'OnBootSec', 'OnStartupSec', 'OnUnitActiveSec', 'OnUnitInactiveSec', 'OnCalendar'] as const;
 export type TimerTriggerKind = (typeof TIMER_TRIGGER_KEYS)[number];
 
 export interface TimerSection {
+  /** `spec` as written (specifiers resolved); OnCalendar= specs were checked by the calendar parser, the others are time spans. */
   readonly triggers: readonly Located<{ readonly kind: TimerTriggerKind; readonly spec: string }>[];
   readonly unit?: string;
   readonly persistent: boolean;
+  readonly accuracyUSec: Usec;
+  readonly randomizedDelayUSec: Usec;
+  readonly fixedRandomDelay: boolean;
+  readonly remainAfterElapse: boolean;
+  readonly wakeSystem: boolean;
+  readonly onClockChange: boolean;
+  readonly onTimezoneChange: boolean;
 }
 
 /** systemd.path(5). */
@@ -305,6 +313,11 @@ export interface PathSection {
   readonly watches: readonly Located<{ readonly kind: PathWatchKind; readonly path: string }>[];
   readonly unit?: string;
   readonly makeDirectory: boolean;
+  /** DirectoryMode=: what MakeDirectory= creates directories with (0755). */
+  readonly directoryMode: number;
+  /** TriggerLimitIntervalSec=/TriggerLimitBurst=: undefined, systemd's 2 s and 200. */
+  readonly triggerLimitIntervalUSec?: Usec;
+  readonly triggerLimitBurst?: number;
 }
 
 /** systemd.mount(5). */

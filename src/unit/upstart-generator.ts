@@ -10,13 +10,13 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLogLevel } from './values/enum.js';
 import { unitNameIsValid } from './name.js';
 import { parseUpstartJob, type JobDiagnostic, type UpstartJob } from './upstart-job.js';
 import { eventTargetText, upstartUnit } from './upstart-unit.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 import type { Logger } from './sysv-script.js';
+import { generatorProgram } from './generator-program.js';
 
 /** Where upstart 1.x reads system jobs (init(5)). */
 export const UPSTART_JOB_DIR = '/etc/init';
@@ -130,20 +130,5 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
 
 /** The program: `svcd-upstart-generator [NORMAL EARLY LATE]`; messages to stderr up to $SYSTEMD_LOG_LEVEL (warning). */
 export function upstartGeneratorMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): number {
-  if (argv.length !== 0 && argv.length !== 3) {
-    process.stderr.write('svcd-upstart-generator: takes zero or three arguments\n');
-    return 1;
-  }
-  process.umask(0o022);
-  const wanted = parseLogLevel(env.SYSTEMD_LOG_LEVEL ?? 'warning');
-  const max = parseLogLevel.values.indexOf(wanted.ok ? wanted.value : 'warning');
-  const log: Logger = (level, text) => {
-    if (parseLogLevel.values.indexOf(level) <= max) process.stderr.write(`svcd-upstart-generator: ${text}\n`);
-  };
-  try {
-    return runUpstartGenerator({ dest: argv[0] ?? '/tmp', env, log });
-  } catch (e) {
-    log('err', (e as Error).message);
-    return 1;
-  }
+  return generatorProgram('svcd-upstart-generator', argv, env, (dirs, log) => runUpstartGenerator({ dest: dirs.normal, env, log }));
 }

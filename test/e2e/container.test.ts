@@ -1,9 +1,11 @@
 // The image's behaviour, checked without a Docker engine: the layout docker/Dockerfile and the
 // openstack-seed example build, assembled in a mount + PID namespace (test/fixtures/container), with
 // svcd started as the ENTRYPOINT starts it. What a container user and the programs inside see:
-// the boot, systemctl/journalctl/service(8) reaching svcd, the health check, docker stop.
+// the boot, systemctl/journalctl/service(8) reaching svcd, the health check, docker stop. The image's
+// root is an overlay with its own /tmp (image-layout.sh): the ENTRYPOINT's tmpfiles.d --remove never
+// reaches the host's.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +23,7 @@ const until = async (pred: () => boolean, ms = 30000) => {
 /** Runs a command inside the container's namespaces, as `docker exec` would. */
 const exec = (...cmd: string[]) => {
   const target = Number(spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).stdout.trim());
-  return spawnSync('nsenter', ['-t', String(target), '-m', '-p', '--', 'env', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', ...cmd], { encoding: 'utf8' });
+  return spawnSync('nsenter', ['-t', String(target), '-m', '-p', '-r', '--', 'env', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', ...cmd], { encoding: 'utf8' });
 };
 
 beforeAll(async () => {
@@ -41,6 +43,14 @@ describe('the svcd image (layout checked in namespaces)', () => {
     expect(out).toMatch(/svcd \S+ \(pid 1\): starting default\.target/);
     expect(out).toMatch(/\[ {2}OK {2}\] Started nova-compute\.service/);
     expect(exec('test', '-d', '/run/systemd/system').status).toBe(0);
+  });
+
+  it('runs svcd with the ENTRYPOINT\'s arguments, so the packages\' tmpfiles.d lines are applied at boot', () => {
+    const entrypoint = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(readFileSync(join(repo, 'docker/Dockerfile'), 'utf8'))![1]!) as string[];
+    // (svcd renames its process: the layout script's exec line is what says how it was started.)
+    expect(readFileSync(join(repo, 'test/fixtures/container/image-layout.sh'), 'utf8')).toContain(`\nexec ${entrypoint.join(' ')}\n`);
+    expect(exec('test', '-d', '/tmp/.X11-unix').status).toBe(existsSync('/usr/lib/tmpfiles.d/x11.conf') ? 0 : 1);
+    if (existsSync('/usr/lib/tmpfiles.d/memcached.conf')) expect(exec('stat', '-c', '%U %a', '/run/memcached').stdout).toBe('memcache 755\n');
   });
 
   it('answers systemctl, service(8) and journalctl from inside, and the health check', async () => {

@@ -6,7 +6,7 @@
  * Everything that happens is appended to `events` with its time, so tests can check the order of
  * spawns and kills against the dependency graph.
  */
-import { SIGNAL_NUMBERS, type ChildExitEvent, type Connection, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
+import { SIGNAL_NUMBERS, SpawnFailure, SpawnResourceFailure, type ChildExitEvent, type Connection, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
 
 export interface ProgramBehaviour {
   /** Exit on its own after this many ms (undefined: run until killed). */
@@ -18,7 +18,11 @@ export interface ProgramBehaviour {
   readonly ignores?: readonly SignalName[];
 }
 
-export type Script = (req: SpawnRequest) => ProgramBehaviour | 'fail-to-spawn';
+/**
+ * 'fail-to-spawn': the program cannot be executed (the child fails at execve: 203/EXEC);
+ * 'no-resources': svcd cannot make the process at all (EMFILE on its pipe, EAGAIN from clone).
+ */
+export type Script = (req: SpawnRequest) => ProgramBehaviour | 'fail-to-spawn' | 'no-resources';
 
 export interface FakeEvent {
   readonly at: number;
@@ -65,7 +69,8 @@ export class FakeSystem implements System {
 
   spawn(req: SpawnRequest): number {
     const behaviour = this.script(req);
-    if (behaviour === 'fail-to-spawn') throw new Error('No such file or directory');
+    if (behaviour === 'fail-to-spawn') throw new SpawnFailure(`Failed at step EXEC spawning ${req.argv[0]}: No such file or directory`, 203);
+    if (behaviour === 'no-resources') throw new SpawnResourceFailure('Too many open files');
     const pid = this.nextPid++;
     this.processes.set(pid, { req, behaviour, exiting: false });
     this.unitOfPid.set(pid, req.unit);
@@ -86,9 +91,24 @@ export class FakeSystem implements System {
     if ((signal === 'SIGABRT' || signal === 'SIGQUIT') && !p.behaviour.ignores?.includes(signal)) this.exitLater(pid, 0, 0, SIGNAL_NUMBERS[signal]);
   }
 
-  /** Wall-clock time: the real one (nothing in the engine's decisions depends on it). */
+  /** Wall-clock time: starts at `realtimeBaseUs` (the real clock by default) and runs with the fake clock; `setWallClock` steps it. */
+  realtimeBaseUs = BigInt(Date.now()) * 1000n;
   realtimeUs(): bigint {
-    return BigInt(Date.now()) * 1000n;
+    return this.realtimeBaseUs + BigInt(Math.round(this.clock * 1000));
+  }
+
+  /** Steps the wall clock to `us` now (the monotonic clock does not move). */
+  setWallClock(us: bigint): void {
+    this.realtimeBaseUs = us - BigInt(Math.round(this.clock * 1000));
+  }
+
+  /** Persistent= stamps, by unit (realtime µs). */
+  readonly timerStamps = new Map<string, bigint>();
+  readTimerStamp(unit: string): bigint | undefined {
+    return this.timerStamps.get(unit);
+  }
+  writeTimerStamp(unit: string, realtimeUs: bigint): void {
+    this.timerStamps.set(unit, realtimeUs);
   }
 
   /** The live processes spawned or adopted for the unit, and the known pids still alive. */

@@ -1,7 +1,7 @@
 // The control socket's server under abuse (issue 18, items 4, 5 and 7), against a real socket and a
 // stand-in manager: malformed requests get typed refusals, a client that never reads stalls itself
 // instead of growing the server, and connections are capped and timed out.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,5 +197,23 @@ describe('connections are limited', () => {
     expect(defaultLimits(1024).maxConnections).toBeLessThanOrEqual(1024 - 512);
     expect(defaultLimits(1024 * 1024).maxConnections).toBe(256);
     expect(defaultLimits(100).maxConnections).toBe(8);
+  });
+});
+
+describe('the control socket', () => {
+  it('is the owner\'s alone, and the manager\'s umask is its own again once the socket is bound', async () => {
+    const before = process.umask(0o022);
+    try {
+      const m = standIn();
+      const path = join(dir, 'control.sock');
+      server = startControlServer(path, m.api, () => {});
+      // Whatever the manager creates next (a MakeDirectory=, a journal file) gets its usual mode.
+      expect(process.umask()).toBe(0o022);
+      for (let t = 0; t < 100 && !existsSync(path); t++) await sleep(10);
+      await sleep(50);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(before);
+    }
   });
 });

@@ -18,7 +18,7 @@ interface Trace {
   result?: JobResult;
 }
 
-function world(units: Record<string, FakeUnitInput>, opts: { wants?: string[]; programs?: Record<string, ProgramBehaviour | 'fail-to-spawn'>; conditions?: (id: string) => ConditionVerdict } = {}) {
+function world(units: Record<string, FakeUnitInput>, opts: { wants?: string[]; programs?: Record<string, ProgramBehaviour | 'fail-to-spawn' | 'no-resources'>; conditions?: (id: string) => ConditionVerdict } = {}) {
   const sys = new FakeSystem((req) => opts.programs?.[req.argv[0]!] ?? {});
   const all = [...standardUnits(opts.wants ?? Object.keys(units).filter((u) => u.endsWith('.service'))), ...Object.entries(units).map(([id, u]) => fakeUnit(id, u))];
   const trace: Trace[] = [];

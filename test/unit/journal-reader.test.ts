@@ -157,7 +157,7 @@ describe('journal directory', () => {
       // Someone truncates the live file: the writer's next stores land past its end.
       truncateSync(join(d3, 'system.journal'), 0);
       for (let i = 0; i < 100; i++) jd.append([unit, ['MESSAGE', `after ${i}`]], { realtime: 1_700_000_000_001_000 + i, monotonic: 2000 + i });
-      expect(jd.activeWriter.broken).toBe(true);
+      expect(jd.activeWriter?.broken).toBe(true);
       jd.sync();
       for (let i = 0; i < 10; i++) jd.append([unit, ['MESSAGE', `new ${i}`]], { realtime: 1_700_000_000_002_000 + i, monotonic: 3000 + i });
       jd.close();

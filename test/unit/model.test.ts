@@ -71,6 +71,10 @@ describe('load-time checks per type (systemd 252 wording)', () => {
     expect(load('a.service', '[Service]\nExecStart=/bin/true\nExecStart=/bin/true\n').loadState).toBe('bad-setting');
     expect(load('a.service', '[Unit]\nSuccessAction=exit\n[Service]\nRemainAfterExit=no\n').service?.type).toBe('oneshot');
   });
+  it('defaults Type= to dbus where BusName= is set, as systemd 252 does (systemd-logind.service has no Type=)', () => {
+    expect(load('a.service', '[Service]\nBusName=org.example.A\nExecStart=/bin/true\n').service?.type).toBe('dbus');
+    expect(load('a.service', '[Service]\nType=notify\nBusName=org.example.A\nExecStart=/bin/true\n').service?.type).toBe('notify');
+  });
   it('refuses sockets without Listen, timers without a trigger, paths without a watch', () => {
     expect(refused(load('a.socket', '[Socket]\nAccept=yes\n'))[1]).toMatch(/Unit has no Listen setting/);
     expect(refused(load('a.timer', '[Timer]\nOnActiveSec=5\nOnActiveSec=\n'))[1]).toBe('a.timer: Timer unit lacks value setting. Refusing.');

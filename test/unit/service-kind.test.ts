@@ -7,7 +7,7 @@ import { FakeSystem, type ProgramBehaviour } from '../support/fake-system.js';
 import { fakeLookup, fakeUnit, standardUnits, type FakeServiceInput } from '../support/fake-units.js';
 import { DEFAULT_MANAGER_DEFAULTS } from '../../src/engine/unit-kind.js';
 
-function world(service: FakeServiceInput, programs: Record<string, ProgramBehaviour | 'fail-to-spawn'> = {}) {
+function world(service: FakeServiceInput, programs: Record<string, ProgramBehaviour | 'fail-to-spawn' | 'no-resources'> = {}) {
   const sys = new FakeSystem((req) => programs[req.argv[0]!] ?? {});
   const states: string[] = [];
   const logs: string[] = [];
@@ -90,6 +90,60 @@ describe('the service kind', () => {
     const n = w.u().nRestarts;
     w.sys.advance(1000);
     expect(w.u().nRestarts).toBe(n);
+  });
+
+  // systemd's service_enter_*() "fail:" paths: no process, so no exit status; result 'resources'.
+  it('fails a start svcd cannot make a process for with result resources, not 203/EXEC, and says so', () => {
+    const w = world({ execStart: [['/bin/daemon']] }, { '/bin/daemon': 'no-resources' });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(1000);
+    expect(w.u()).toMatchObject({ subState: 'failed', result: 'resources' });
+    expect(w.u().execMain.status).toBe(0);
+    expect(w.logs).toContain("Failed to run 'start' task: Too many open files");
+    expect(w.logs.join('\n')).not.toMatch(/203|Main process exited/);
+  });
+
+  it.each([
+    ['ExecStartPre', { execStartPre: [['/bin/x']], execStart: [['/bin/daemon']] }, 'start-pre', 'failed'],
+    ['ExecCondition', { execCondition: [['/bin/x']], execStart: [['/bin/daemon']] }, 'exec-condition', 'failed'],
+  ] as const)('fails a %s svcd cannot make a process for with result resources', (_key, service, task, sub) => {
+    const w = world(service, { '/bin/x': 'no-resources' });
+    w.engine.start('s.service');
+    w.sys.runUntilIdle(1000);
+    expect(w.u()).toMatchObject({ subState: sub, result: 'resources' });
+    expect(w.logs).toContain(`Failed to run '${task}' task: Too many open files`);
+    expect(w.sys.events.some((e) => e.what === 'spawn' && e.argv?.[0] === '/bin/daemon')).toBe(false);
+  });
+
+  it('a reload svcd cannot make a process for fails the reload; the service keeps running', () => {
+    const w = world({ execStart: [['/bin/daemon']], execReload: [['/bin/reload']] }, { '/bin/reload': 'no-resources' });
+    w.engine.start('s.service');
+    w.sys.advance(10);
+    w.engine.request({ unit: 's.service', type: 'reload', mode: 'replace' });
+    w.sys.advance(10);
+    expect(w.u().subState).toBe('running');
+    expect(w.logs).toContain("Failed to run 'reload' task: Too many open files");
+  });
+
+  it('says "Failed with result" before the start job fails, as systemd orders them', () => {
+    const sys = new FakeSystem(() => ({ exitAfterMs: 10, exitCode: 1 }));
+    const said: string[] = [];
+    const engine = new Engine({
+      system: sys,
+      lookup: fakeLookup([...standardUnits([]), fakeUnit('s.service', { defaultDependencies: false, service: { execStartPre: [['/bin/pre']], execStart: [['/bin/d']] } })]),
+      observer: { log: (l) => said.push(l), jobFinished: (j, r) => said.push(`job ${j.unit} ${r}`) },
+    });
+    engine.start('s.service');
+    sys.runUntilIdle(1000);
+    expect(said.filter((l) => /Failed with result|^job s\.service/.test(l))).toEqual(["s.service: Failed with result 'exit-code'.", 'job s.service failed']);
+  });
+
+  it('says "Failed with result" for a failed run also when Restart= restarts it', () => {
+    const w = world({ execStart: [['/bin/crash']], restart: 'always', restartMs: 100 }, { '/bin/crash': { exitAfterMs: 50, exitCode: 1 } });
+    w.engine.start('s.service');
+    w.sys.advance(60);
+    expect(w.u().subState).toBe('auto-restart');
+    expect(w.logs).toContain("Failed with result 'exit-code'.");
   });
 
   it('does not restart on a clean exit with Restart=on-failure, and ends dead', () => {

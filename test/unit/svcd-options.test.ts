@@ -10,7 +10,7 @@ describe('svcd options (docs/cli.md)', () => {
     const r = parseDaemonOptions([], {});
     expect(r).toEqual({
       ok: true,
-      value: { unitPath: undefined, runtimeDir: '/run/svcd', stateDir: '/var/lib/svcd', journalDir: undefined, defaultUnit: 'default.target', configPath: '/etc/svcd/system.conf', plan: false, journalSockets: false },
+      value: { unitPath: undefined, runtimeDir: '/run/svcd', stateDir: '/var/lib/svcd', journalDir: undefined, defaultUnit: 'default.target', configPath: '/etc/svcd/system.conf', plan: false, journalSockets: false, managerBus: false },
     });
   });
   it('prefers flags over the environment, and the environment over defaults', () => {
@@ -28,6 +28,17 @@ describe('svcd options (docs/cli.md)', () => {
     };
     expect([tmpfiles(['--tmpfiles=yes']), tmpfiles(['--tmpfiles', 'no']), tmpfiles([])]).toEqual([true, false, undefined]);
     expect(tmpfiles(['--tmpfiles=sometimes'])).toMatch(/^error: --tmpfiles: .*sometimes/);
+  });
+  it('as /sbin/init, takes the words a runtime or the kernel passes as systemd does: runlevels and their names, systemd.unit=, the rest ignored', () => {
+    const unit = (argv: string[]) => {
+      const r = parseDaemonOptions(argv, {});
+      return r.ok && typeof r.value === 'object' ? r.value.defaultUnit : `error: ${!r.ok && r.error}`;
+    };
+    expect(['3', '5', 'S', 'single', '1', 'emergency', '-b', '-s'].map((w) => unit([w]))).toEqual([
+      'multi-user.target', 'graphical.target', 'rescue.target', 'rescue.target', 'rescue.target', 'emergency.target', 'emergency.target', 'rescue.target']);
+    expect(unit(['quiet', 'systemd.unit=nova.target', 'splash'])).toBe('nova.target');
+    expect(unit(['quiet', 'splash', '6'])).toBe('default.target');
+    expect(unit(['--tmpfiles=yes', '--unit', 'x.target', '3'])).toBe('x.target');
   });
   it('refuses unknown flags with a message', () => {
     const r = parseDaemonOptions(['--bogus'], {});

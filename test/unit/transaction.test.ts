@@ -115,6 +115,10 @@ describe('units that cannot be loaded', () => {
     expect(jobsOf(p)).toEqual(['a.service:start']);
     expect(p.log).toContain('nope.service: Cannot add dependency job, ignoring: Unit nope.service not found.');
   });
+  it('such a unit pulls in nothing after the missing Requires= (systemd gives up on its dependencies there): logind\'s Wants=user.slice under Type=dbus without dbus.socket', () => {
+    const p = tx({ units: { 'a.service': { deps: { Wants: 'b.service' } }, 'b.service': { deps: { Requires: 'nope.service', Wants: 'c.service' } }, 'c.service': {} } }, { unit: 'a.service' });
+    expect(jobsOf(p)).toEqual(['a.service:start', 'b.service:start']);
+  });
   it('a wanted unit whose own Requires= is missing keeps its job (as systemd 252 does), logged', () => {
     const p = tx({ units: { 'a.service': { deps: { Wants: 'b.service' } }, 'b.service': { deps: { Requires: 'nope.service' } } } }, { unit: 'a.service' });
     expect(jobsOf(p)).toEqual(['a.service:start', 'b.service:start']);

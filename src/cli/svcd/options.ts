@@ -7,6 +7,7 @@ import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { DEFAULT_CONFIG_PATH } from '../../config/conf-files.js';
 import { parseBoolean } from '../../unit/values/boolean.js';
+import { DASH_WORDS, initWordsTarget } from './init-arguments.js';
 
 export interface DaemonOptions {
   /** Explicit --unit-path components (an empty one stands for the default path), or undefined. */
@@ -33,14 +34,23 @@ export interface DaemonOptions {
    * file system from a host's it shares.
    */
   readonly tmpfiles?: boolean;
+  /**
+   * --manager-bus (svcd extension): serve org.freedesktop.systemd1 on /run/systemd/private and
+   * create /run/systemd/system/ whatever else is set (a test with a /run of its own). Without it
+   * svcd does so only as PID 1 without --journal-dir, and otherwise serves the same objects on
+   * RUNTIME_DIR/systemd/private.
+   */
+  readonly managerBus: boolean;
 }
 
 export const DEFAULT_RUNTIME_DIR = '/run/svcd';
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]
-            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--version]
-            [--tmpfiles=yes|no]
+            [--unit NAME] [--config FILE] [--plan] [--journal-sockets] [--manager-bus] [--version]
+            [--tmpfiles=yes|no] [WORD...]
+  WORD: as /sbin/init, a runlevel (1-5, S, single, rescue, emergency) or systemd.unit=NAME picks the
+        boot target; other words are ignored, as systemd does
 `;
 
 export function parseDaemonOptions(
@@ -48,9 +58,11 @@ export function parseDaemonOptions(
   env: Readonly<Record<string, string | undefined>>,
 ): Result<DaemonOptions | 'help' | 'version'> {
   let parsed;
+  // /sbin/init's words (init-arguments.ts): "-b" and "-s" are words, not options.
+  const dashWords = argv.filter((a) => DASH_WORDS.has(a));
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: argv.filter((a) => !DASH_WORDS.has(a)),
       options: {
         'unit-path': { type: 'string' },
         'runtime-dir': { type: 'string' },
@@ -62,10 +74,11 @@ export function parseDaemonOptions(
         deserialize: { type: 'string' },
         'journal-sockets': { type: 'boolean' },
         tmpfiles: { type: 'string' },
+        'manager-bus': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
-      allowPositionals: false,
+      allowPositionals: true,
       strict: true,
     });
   } catch (e) {
@@ -82,12 +95,13 @@ export function parseDaemonOptions(
     runtimeDir: v['runtime-dir'] ?? nonEmpty(env.SVCD_RUNTIME_DIR) ?? DEFAULT_RUNTIME_DIR,
     stateDir: v['state-dir'] ?? nonEmpty(env.SVCD_STATE_DIR) ?? DEFAULT_STATE_DIR,
     journalDir: v['journal-dir'],
-    defaultUnit: v.unit ?? 'default.target',
+    defaultUnit: v.unit ?? initWordsTarget([...dashWords, ...parsed.positionals]) ?? 'default.target',
     configPath: v.config ?? DEFAULT_CONFIG_PATH,
     plan: v.plan ?? false,
     deserialize: v.deserialize,
     journalSockets: v['journal-sockets'] ?? false,
     tmpfiles: tmpfiles?.ok ? tmpfiles.value : undefined,
+    managerBus: v['manager-bus'] ?? false,
   });
 }
 

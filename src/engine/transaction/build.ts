@@ -5,6 +5,7 @@
  * (load state, RefuseManualStart=, AllowIsolate=, applicable job type) fail it here, before any job
  * is drafted. A queue, not recursion: a thousand-unit chain must not grow the stack.
  */
+import type { Atom } from '../../graph/atoms.js';
 import type { GraphUnit } from '../../graph/graph.js';
 import { collapse, type QueuedJobType } from '../job.js';
 import { type Draft, type Draftboard, loadError } from './draft.js';
@@ -40,7 +41,8 @@ export function build(d: Draftboard): void {
   const ignoreRequirements = req.mode === 'ignore-dependencies' || req.mode === 'ignore-requirements';
   const queue: Draft[] = [anchor];
 
-  const pull = (from: Draft, unitName: string, t: QueuedJobType, matters: boolean, conflicts: boolean): void => {
+  /** False when a dependency that matters could not be added: `from` then pulls in nothing more. */
+  const pull = (from: Draft, unitName: string, t: QueuedJobType, matters: boolean, conflicts: boolean): boolean => {
     const oid = g.resolve(unitName);
     const o = g.unit(oid)!;
     if (t !== 'stop') {
@@ -48,15 +50,25 @@ export function build(d: Draftboard): void {
       if (e) {
         if (matters) failUpwards(d, from, e);
         else d.log.push(`${oid}: Cannot add dependency job, ignoring: ${e.message}`);
-        return;
+        return !matters;
       }
     }
-    if (!applicable(env, o, t)) return;
+    if (!applicable(env, o, t)) return true;
     const [j, fresh] = d.add(oid, t);
     d.link(from, j, matters, conflicts);
     if (fresh) {
       j.createdBy = [...j.pulledBy][0];
       queue.push(j);
+    }
+    return true;
+  };
+  // systemd adds a start job's dependencies atom by atom (Requires=-like first, then Wants=-like, …)
+  // and gives up on the rest at the first one that matters and cannot be added: a unit wanted at
+  // boot whose Requires= names a missing unit (Type=dbus's dbus.socket in an image without D-Bus:
+  // systemd-logind.service) keeps its own job but pulls in none of its Wants= (user.slice).
+  const pullAll = (from: Draft, atoms: readonly [Atom, QueuedJobType, boolean, boolean][]): void => {
+    for (const [atom, t, matters, conflicts] of atoms) {
+      for (const o of g.withAtom(from.unit, atom)) if (!pull(from, o, t, matters, conflicts)) return;
     }
   };
 
@@ -66,13 +78,7 @@ export function build(d: Draftboard): void {
   const expand = () => {
     for (; next < queue.length; next++) {
       const j = queue[next]!;
-      if (j.type === 'start' || j.type === 'restart') {
-        for (const o of g.withAtom(j.unit, 'pull-in-start')) pull(j, o, 'start', true, false);
-        for (const o of g.withAtom(j.unit, 'pull-in-start-ignored')) pull(j, o, 'start', false, false);
-        for (const o of g.withAtom(j.unit, 'pull-in-verify')) pull(j, o, 'verify-active', true, false);
-        for (const o of g.withAtom(j.unit, 'pull-in-stop')) pull(j, o, 'stop', true, true);
-        for (const o of g.withAtom(j.unit, 'pull-in-stop-ignored')) pull(j, o, 'stop', false, false);
-      }
+      if (j.type === 'start' || j.type === 'restart') pullAll(j, START_ATOMS);
       if (j.type === 'stop') {
         for (const o of g.withAtom(j.unit, 'propagate-stop')) pull(j, o, 'stop', true, false);
         for (const o of g.withAtom(j.unit, 'propagate-stop-graceful')) pull(j, o, 'stop', true, false);
@@ -109,6 +115,15 @@ export function build(d: Draftboard): void {
   // The stops added above propagate like any other stop.
   expand();
 }
+
+/** What a start job pulls in, in systemd's order: atom, job type, whether it matters, whether from a Conflicts=. */
+const START_ATOMS: readonly [Atom, QueuedJobType, boolean, boolean][] = [
+  ['pull-in-start', 'start', true, false],
+  ['pull-in-start-ignored', 'start', false, false],
+  ['pull-in-verify', 'verify-active', true, false],
+  ['pull-in-stop', 'stop', true, true],
+  ['pull-in-stop-ignored', 'stop', false, false],
+];
 
 /**
  * A job could not get a dependency that matters: the failure travels back along the links that

@@ -126,8 +126,11 @@ export function newDraft(): Draft {
       noDelay: false, passCredentials: false, passSecurity: false, removeOnStop: false, symlinks: [], maxConnections: 64,
       maxConnectionsPerSource: 0,
     },
-    timer: { triggers: [], persistent: false },
-    path: { watches: [], makeDirectory: false },
+    timer: {
+      triggers: [], persistent: false, accuracyUSec: 60_000_000n, randomizedDelayUSec: 0n, fixedRandomDelay: false,
+      remainAfterElapse: true, wakeSystem: false, onClockChange: false, onTimezoneChange: false,
+    },
+    path: { watches: [], makeDirectory: false, directoryMode: 0o755 },
     mount: {},
     automount: {},
     swap: {},

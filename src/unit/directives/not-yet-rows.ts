@@ -1,12 +1,11 @@
 /**
- * The directive table's rows for the unit types svcd cannot start yet (socket, timer, path, mount,
+ * The directive table's rows for the unit types svcd cannot start yet (socket, mount,
  * automount, swap): typed into the model so load-time checks can use them, and kept in
  * Unit.ignored as "not-yet" since nothing acts on them. Their own part, to be moved into the
  * supported parts as each type comes to run.
  */
-import { rejectValue, scalar, custom, QUOTED, NAME_BARE, resolveSpecifiers, printf, str, absolutePath, triggeredUnit, RowList, type ApplyContext, type DirectiveRow } from './behaviour.js';
-import { parseBoolean, parseSec, parseSignedNumber, pathIsAbsolute } from '../values/index.js';
-import { PATH_WATCH_KEYS, TIMER_TRIGGER_KEYS } from '../model.js';
+import { rejectValue, scalar, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, RowList, type DirectiveRow } from './behaviour.js';
+import { parseSec, parseSignedNumber, pathIsAbsolute } from '../values/index.js';
 
 const table = new RowList();
 const { typedNotYet } = table;
@@ -23,36 +22,7 @@ for (const key of ['ListenNetlink', 'ListenMessageQueue', 'ListenUSBFunction'] a
     ctx.draft.socket.listen.push({ value: { kind: key, address }, loc: ctx.loc });
   }));
 }
-for (const key of TIMER_TRIGGER_KEYS) {
-  const push = (ctx: ApplyContext, spec: string) => ctx.draft.timer.triggers.push({ value: { kind: key, spec }, loc: ctx.loc });
-  if (key === 'OnClockChange' || key === 'OnTimezoneChange') {
-    typedNotYet('Timer', key, custom('parseBoolean', 'append', 'invalid', (value, ctx) => {
-      const r = parseBoolean(value);
-      if (!r.ok) return rejectValue(ctx, value);
-      if (r.value) push(ctx, value);
-    }));
-    continue;
-  }
-  const calendar = key === 'OnCalendar';
-  typedNotYet('Timer', key, custom(calendar ? 'calendar spec (not checked yet)' : 'parseSec (time span)', 'append', 'clears', (value, ctx) => {
-    if (value === '') return void ctx.draft.timer.triggers.splice(0);
-    if (!calendar && !parseSec(value).ok) return rejectValue(ctx, value);
-    push(ctx, value);
-  }));
-}
-typedNotYet('Timer', 'Unit', printf(NAME_BARE, scalar(triggeredUnit, (d, v) => (d.timer.unit = v), false)));
-typedNotYet('Timer', 'Persistent', scalar(parseBoolean, (d, v) => (d.timer.persistent = v ?? false)));
-for (const key of PATH_WATCH_KEYS) {
-  typedNotYet('Path', key, custom('absolute path', 'append', 'clears', (value, ctx) => {
-    if (value === '') return void ctx.draft.path.watches.splice(0);
-    const path = resolveSpecifiers(ctx, value, { style: 'bare' });
-    if (path === undefined) return;
-    if (!pathIsAbsolute(path)) return rejectValue(ctx, path);
-    ctx.draft.path.watches.push({ value: { kind: key, path }, loc: ctx.loc });
-  }));
-}
-typedNotYet('Path', 'Unit', printf(NAME_BARE, scalar(triggeredUnit, (d, v) => (d.path.unit = v), false)));
-typedNotYet('Path', 'MakeDirectory', scalar(parseBoolean, (d, v) => (d.path.makeDirectory = v ?? false)));
+
 typedNotYet('Mount', 'What', printf(QUOTED, scalar(str, (d, v) => (d.mount.what = v))));
 typedNotYet('Mount', 'Where', printf(QUOTED, scalar(absolutePath, (d, v) => (d.mount.where = v))));
 typedNotYet('Mount', 'Type', scalar(str, (d, v) => (d.mount.fsType = v)));

@@ -10,7 +10,7 @@
  *
  * This file assembles the table from its parts, grouped as systemd's load-fragment-gperf groups
  * them: [Unit] and [Install] (unit-rows.ts), [Service] with the exec and kill contexts
- * (exec-rows.ts), the unit types svcd cannot start yet (not-yet-rows.ts), and every other key
+ * (exec-rows.ts), the unit types svcd cannot start yet (not-yet-rows.ts), [Timer] (timer-rows.ts), [Path] (path-rows.ts), and every other key
  * (fallback-rows.ts); behaviour.ts holds what rows are made of. The parts' order is the table's.
  */
 import type { DirectiveRow } from './behaviour.js';
@@ -20,9 +20,11 @@ import { NOT_YET_ROWS } from './not-yet-rows.js';
 import { SECCOMP_ROWS } from './seccomp-rows.js';
 import { MOUNT_ROWS } from './mount-rows.js';
 import { fallbackRows } from './fallback-rows.js';
+import { TIMER_ROWS } from './timer-rows.js';
+import { PATH_ROWS } from './path-rows.js';
 import { SOCKET_ROWS } from './socket-rows.js';
 
-const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...SECCOMP_ROWS, ...MOUNT_ROWS, ...SOCKET_ROWS];
+const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...SECCOMP_ROWS, ...MOUNT_ROWS, ...TIMER_ROWS, ...PATH_ROWS, ...SOCKET_ROWS];
 const rows = [...written, ...fallbackRows(new Set(written.map((r) => `${r.section}.${r.key}`)))];
 
 export const DIRECTIVES: readonly DirectiveRow[] = rows;

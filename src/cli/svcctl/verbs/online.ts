@@ -11,6 +11,8 @@ import { mangleUnitName } from '../mangle.js';
 import { unitNameIsValid } from '../../../unit/name.js';
 import { SIGNALS } from '../../../shared/signal.js';
 import { stringIsGlob } from '../../../shared/glob.js';
+import { formatTimestamp, formatTimestampRelative } from '../../../shared/timestamp.js';
+import { localZone } from '../../../shared/tzfile.js';
 import { Collector, page, wantsPager } from '../pager.js';
 import { socketLegend, socketTable } from './list-sockets.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
@@ -264,6 +266,18 @@ async function listUnits(ctx: VerbContext): Promise<number> {
   return 0;
 }
 
+/** list-timers as systemctl 252 prints it: NEXT LEFT LAST PASSED UNIT ACTIVATES, "-" where a time is unset. */
+async function listTimers(ctx: VerbContext): Promise<number> {
+  const rows = await rpc(ctx, 'list-timers', { all: ctx.options.all, patterns: ctx.args.length ? [...ctx.args] : undefined });
+  const now = BigInt(Date.now()) * 1000n;
+  const when = (us: string) => formatTimestamp(BigInt(us), localZone(ctx.env)) ?? '-';
+  const rel = (us: string) => formatTimestampRelative(BigInt(us), now) ?? '-';
+  const text = table(rows.map((r) => [when(r.next), rel(r.next), when(r.last), rel(r.last), r.id, r.activates.join(' ')]), ['NEXT', 'LEFT', 'LAST', 'PASSED', 'UNIT', 'ACTIVATES'], ctx);
+  if (text) ctx.stdout.write(`${text}\n`);
+  if (!ctx.options.noLegend) ctx.stdout.write(`\n${rows.length} timers listed.\n${ctx.options.all ? '' : 'Pass --all to see loaded but inactive timers, too.\n'}`);
+  return 0;
+}
+
 async function listSockets(ctx: VerbContext): Promise<number> {
   const rows = await rpc(ctx, 'list-sockets', { all: ctx.options.all, states: ctx.options.state, patterns: ctx.args.length ? [...ctx.args] : undefined });
   const { header, cells } = socketTable(rows, ctx.options.showTypes ?? false);
@@ -408,7 +422,7 @@ async function daemonReexec(ctx: VerbContext): Promise<number> {
 }
 
 /** The verbs systemctl pages (pager_open): their output goes through less on a terminal. */
-const PAGED = new Set(['show', 'status', 'list-units', 'list-jobs', 'list-dependencies', 'list-sockets']);
+const PAGED = new Set(['show', 'status', 'list-units', 'list-jobs', 'list-dependencies', 'list-timers', 'list-sockets']);
 
 export async function run(ctx: VerbContext): Promise<number> {
   if (!PAGED.has(ctx.verb) || !wantsPager(ctx, ctx.options.noPager)) return runVerb(ctx);
@@ -430,6 +444,7 @@ async function runVerb(ctx: VerbContext): Promise<number> {
       case 'list-units': return await listUnits(ctx);
       case 'list-jobs': return await listJobs(ctx);
       case 'list-sockets': return await listSockets(ctx);
+      case 'list-timers': return await listTimers(ctx);
       case 'list-dependencies': return await listDependencies(ctx);
       case 'is-system-running': return await isSystemRunning(ctx);
       case 'kill': return await kill(ctx);

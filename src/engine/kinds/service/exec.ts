@@ -10,7 +10,7 @@ import type { ChildExitEvent } from '../../system.js';
 import { EXIT_STATUS_FULL, exitStatusToString } from '../../../shared/exit-status.js';
 import { SIGNALS, signalToString } from '../../../shared/signal.js';
 import type { KindContext, ServiceSpec, UnitResult } from '../../unit-kind.js';
-import { controlExited, mainExited } from './exits.js';
+import { controlExited, mainExited, spawnResourcesFailed } from './exits.js';
 import { commandsOf, notifyAccess, spec, type CommandKey, type ServiceUnit } from './state.js';
 
 /** Signals a daemon may die of in a clean stop (systemd's is_clean_exit for EXIT_CLEAN_DAEMON). */
@@ -80,13 +80,17 @@ export function recordExit(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent, 
   if (main) u.execMain = { ...u.execMain, pid: e.pid, exit: ctx.timestamp(), code, status };
 }
 
+/** The name systemd gives each step in "Failed to run '…' task". */
+const TASK_NAMES: Readonly<Record<CommandKey, string>> = {
+  ExecCondition: 'exec-condition', ExecStartPre: 'start-pre', ExecStart: 'start', ExecStartPost: 'start-post',
+  ExecReload: 'reload', ExecStop: 'stop', ExecStopPost: 'stop-post',
+};
+
 /**
- * Spawns the next command of the current phase. Returns false when the queue is empty. A spawn
- * that fails before the program runs is handled as that process exiting with systemd's status.
- */
-/**
- * Spawns the phase's next command. `beforeFailure` runs when the spawn fails, before the failure is
- * handled as the command's exit (a phase entered only once its process exists enters it there).
+ * Spawns the phase's next command; false when the queue is empty. A spawn that fails before the
+ * program runs is handled as that process exiting with systemd's status, or, when svcd could not
+ * make a process at all, as the run failing with result 'resources'. `beforeFailure` runs first
+ * either way (a phase entered only once its process exists enters it there).
  */
 export function runNext(u: ServiceUnit, ctx: KindContext, role: 'main' | 'control', beforeFailure?: () => void): boolean {
   const d = u.state;
@@ -109,6 +113,12 @@ export function runNext(u: ServiceUnit, ctx: KindContext, role: 'main' | 'contro
     return true;
   }
   beforeFailure?.();
+  if (r.resources) {
+    // No process, so no exit status to record: the step fails the run with result 'resources'.
+    ctx.log(u, `Failed to run '${TASK_NAMES[d.key]}' task: ${r.message}`);
+    spawnResourcesFailed(u, ctx, d.key);
+    return true;
+  }
   ctx.log(u, r.message);
   const exit: ChildExitEvent = { pid: 0, code: r.status, signal: 0 };
   recordStart(u, ctx, d.key, d.index, 0);

@@ -7,8 +7,8 @@ import type { ChildExitEvent } from '../../system.js';
 import type { KindContext, ServiceCommand } from '../../unit-kind.js';
 import { exitCodeOf, exitResult, runNext, statusText } from './exec.js';
 import { enterSignal, hasLiveProcesses } from './kill.js';
-import { isNotifyType, notifyAccess, setResult, spec, stateOf, type ServiceUnit } from './state.js';
-import { enterDead, enterRunning, enterStart, enterStartPost, enterStartPre, enterStopPost, guessMainPid, readMainPid, waitForPidFile } from './transitions.js';
+import { isNotifyType, notifyAccess, setResult, spec, stateOf, type CommandKey, type ServiceUnit } from './state.js';
+import { enterDead, enterRunning, enterStart, enterStartPost, enterStartPre, enterStop, enterStopPost, guessMainPid, readMainPid, waitForPidFile } from './transitions.js';
 
 export function mainExited(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent, cmd: ServiceCommand | undefined): void {
   const s = spec(u);
@@ -160,5 +160,28 @@ export function controlExited(u: ServiceUnit, ctx: KindContext, e: ChildExitEven
     case 'exited':
     case 'auto-restart':
       return; // no control process runs in these states
+  }
+}
+
+/**
+ * A step's process could not be made at all (svcd lacked an fd, memory or a pid): where each step
+ * goes then, as systemd's service_enter_*() "fail:" paths go, with result 'resources'. A failed
+ * reload leaves the service running, its reload failed.
+ */
+export function spawnResourcesFailed(u: ServiceUnit, ctx: KindContext, key: CommandKey): void {
+  switch (key) {
+    case 'ExecCondition':
+    case 'ExecStartPre':
+      return enterDead(u, ctx, 'resources', true);
+    case 'ExecStart':
+    case 'ExecStop':
+      return enterSignal(u, ctx, 'stop-sigterm', 'resources');
+    case 'ExecStartPost':
+      return enterStop(u, ctx, 'resources');
+    case 'ExecReload':
+      u.state.reloadOk = false;
+      return enterRunning(u, ctx, 'success');
+    case 'ExecStopPost':
+      return enterSignal(u, ctx, 'final-sigterm', 'resources');
   }
 }

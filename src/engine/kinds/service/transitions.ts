@@ -153,7 +153,11 @@ export function enterDead(u: ServiceUnit, ctx: KindContext, f: UnitResult, allow
   u.controlPid = 0;
   // A fresh PrivateTmp= for the next run, also after an automatic restart (as service_enter_dead).
   ctx.releaseRuntime(u);
-  if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) return enterAutoRestart(u, ctx);
+  if (allowRestart && u.result !== 'start-limit-hit' && shallRestart(u)) {
+    // A failed run is said to have failed also when it is restarted (the unit never enters "failed").
+    if (u.result !== 'success') ctx.log(u, `Failed with result '${u.result}'.`);
+    return enterAutoRestart(u, ctx);
+  }
   u.state.forbidRestart = false;
   setState(u, ctx, u.result === 'success' || u.result === 'exec-condition' ? 'dead' : 'failed');
 }

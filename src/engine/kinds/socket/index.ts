@@ -169,15 +169,14 @@ export const socketKind: UnitKind<SocketState> = {
   canStart: (u) => u.socketSpec !== undefined,
   canReload: () => false,
 
-  // socket_start(): an Accept=no socket with nothing loaded to activate is refused, and stays dead.
-  refuseStart(u, ctx) {
-    const s = spec(u);
-    return !s.accept && !ctx.unitLoaded(s.service) ? `Socket service ${s.service} not loaded, refusing.` : undefined;
-  },
-
   start(u, ctx) {
     if (u.subState !== 'dead' && u.subState !== 'failed') return;
     const s = spec(u);
+    // socket_start(): an Accept=no socket with nothing loaded to activate is refused, and stays dead.
+    if (!s.accept && !ctx.unitLoaded(s.service)) {
+      ctx.log(u, `Socket service ${s.service} not loaded, refusing.`);
+      return 'failed';
+    }
     u.result = 'success';
     u.controlPid = 0;
     u.invocationId = randomBytes(16).toString('hex');
@@ -229,6 +228,10 @@ export const socketKind: UnitKind<SocketState> = {
     return u.state.fds.map((fd): ActivationFd => ({ fd, name }));
   },
 
+  connectionFd(u, unit) {
+    return u.state.connections.get(unit)?.fd;
+  },
+
   triggerNotify(u, other, ctx) {
     const conn = u.state.connections.get(other.id);
     if (conn !== undefined) {
@@ -250,16 +253,19 @@ export const socketKind: UnitKind<SocketState> = {
   },
 
   // daemon-reexec: the fds stay open across exec (socket-fds.ts leaves them without close-on-exec)
-  // and are watched again where the socket listened. Accept=yes connections are the instances'
-  // now: svcd's copies closed with the old process image, so none is counted or closed here.
+  // and are watched again (coldplug) where the socket listened. Accept=yes connections are the
+  // instances' now: svcd's copies closed with the old process image, so none is counted or closed here.
   serialize(u) {
     return { fds: u.state.fds, nAccepted: u.state.nAccepted };
   },
 
-  deserialize(u, saved, ctx) {
+  deserialize(u, saved) {
     const s = saved as { fds?: unknown; nAccepted?: unknown };
     u.state.fds = Array.isArray(s.fds) ? s.fds.filter((fd): fd is number => typeof fd === 'number') : [];
     u.state.nAccepted = typeof s.nAccepted === 'number' ? s.nAccepted : 0;
+  },
+
+  coldplug(u, ctx) {
     if (u.subState === 'listening') u.state.watch = ctx.watchReadable(u, u.state.fds, (i) => readable(u, ctx, i));
   },
 

@@ -1,0 +1,39 @@
+// svcd's own journal entries (issue 18, smaller deviations): stamped to the microsecond as journald
+// stamps every entry, not to the millisecond (Date.now()) with "000" at the end of each, and on the
+// wall clock.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readDirectory } from '../../src/journal/directory-reader.js';
+import { Journal } from '../../src/journal/journal.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'svcd-jtime-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("svcd's own journal entries", () => {
+  it('carry microseconds, on the wall clock', async () => {
+    const journal = new Journal({
+      dir, machineId: '3d1219c7c4c5404aaa1f6d2a48adfda4', bootId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', consoleOutput: 'off',
+      console: new Writable({ write: (_c, _e, cb) => cb() }),
+    });
+    const bounds: [number, number][] = [];
+    for (let i = 0; i < 40; i++) {
+      const before = Date.now();
+      journal.log(`entry ${i}`);
+      bounds.push([before, Date.now()]);
+      await new Promise((r) => setTimeout(r, 1 + (i % 3)));
+    }
+    journal.close();
+    const stamps = [...readDirectory(dir)].filter((e) => e.fields.some((f) => f.name === 'MESSAGE' && /^entry /.test(String(f.value)))).map((e) => e.realtime);
+    expect(stamps).toHaveLength(40);
+    // Whole milliseconds now and then (one in a thousand), not each time.
+    expect(stamps.filter((t) => t % 1000 === 0).length).toBeLessThan(5);
+    // Within the milliseconds around the call (1 ms of slack: the two clocks are read apart).
+    stamps.forEach((t, i) => {
+      expect(t).toBeGreaterThanOrEqual((bounds[i]![0] - 1) * 1000);
+      expect(t).toBeLessThan((bounds[i]![1] + 2) * 1000);
+    });
+  });
+});
