@@ -10,6 +10,7 @@
  *  mmap.c     shared file mappings for the journal writer, with a SIGBUS guard.
  *  journal.c  the journal writer's hot path: one captured line appended as a compact entry.
  *  inotify.c  inotify instances for path units (close-after-write, which fs.watch cannot ask for).
+ *  socket.c   socket units' listening fds: bind with systemd's options, FIFOs, readiness, accept.
  *
  * All of it runs on the main JS thread; the daemon never uses child_process (the reaper would
  * steal its children's statuses).
@@ -84,7 +85,8 @@ static napi_value Init(napi_env env, napi_value exports) {
   if (svcd_register_spawn(env, exports) < 0 || svcd_register_reaper(env, exports) < 0 ||
       svcd_register_process(env, exports) < 0 || svcd_register_dgram(env, exports) < 0 ||
       svcd_register_reexec(env, exports) < 0 || svcd_register_mmap(env, exports) < 0 ||
-      svcd_register_journal(env, exports) < 0 || svcd_register_inotify(env, exports) < 0) {
+      svcd_register_journal(env, exports) < 0 || svcd_register_inotify(env, exports) < 0 ||
+      svcd_register_socket(env, exports) < 0) {
     svcd_throw_napi_failure(env, "registering functions");
     return NULL;
   }

@@ -200,8 +200,8 @@ static void child_fds(const struct spawn_spec *s, int *errfd) {
   /* Phase 2: dup2 clears close-on-exec on the target, which is what keeps exactly these open. */
   for (int t = 0; t < n; t++) {
     if (dup2(src[t], t) < 0) child_fail(*errfd, t < 3 ? stdio_stage[t] : ST_FDS);
-    if (t >= 3) continue;
-    /* Services expect blocking stdio; the daemon's own pipes are often non-blocking. */
+    /* Services expect blocking stdio (the daemon's own pipes are often non-blocking), and
+     * socket-activated fds blocking as systemd hands them over without NonBlocking=yes. */
     int fl = fcntl(t, F_GETFL);
     if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(t, F_SETFL, fl & ~O_NONBLOCK);
   }
@@ -403,6 +403,8 @@ static int child_main(void *arg) {
    * the filters, since an allow list need not permit rt_sigprocmask(). */
   static const uint64_t empty_mask = 0;
   if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty_mask, NULL, 8) < 0) child_fail(errfd, ST_SIGNALS);
+  /* Before the filters: they need not allow getpid(). */
+  svcd_fill_listen_pid(s->envp);
   /* Last before execve(), in systemd's order: each filter is already in force for the next. */
   for (uint32_t i = 0; i < s->n_filters; i++)
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &s->filters[i]) < 0) child_fail(errfd, ST_SECCOMP);

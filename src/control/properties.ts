@@ -83,11 +83,12 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'a(sasbttttuii)': return value.v.map((c) => execLine(c, false));
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));
     case '(uo)': return [value.v[0] > 0 ? String(value.v[0]) : ''];
+    // A socket's Listen= and a path unit's Paths=: VALUE (TYPE) per line.
+    case 'a(ss)': return value.v.map(([type, text]) => `${text} (${type})`);
     case '(aiai)': return [[...value.v[0].map(String), ...value.v[1].map(signalToString)].join(' ')];
     case 'a(stt)': return value.v.map(([base, usec, next]) => `{ ${base}=${formatTimespan(usec, 0n)} ; next_elapse=${formatTimespan(next, 0n)} }`);
     // An elapse never computed prints as systemctl prints a NULL string.
     case 'a(sst)': return value.v.map(([base, spec, next]) => `{ ${base}=${spec} ; next_elapse=${formatTimestamp(next) || '(null)'} }`);
-    case 'a(ss)': return value.v.map(([type, path]) => `${path} (${type})`);
   }
 }
 

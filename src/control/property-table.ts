@@ -15,6 +15,8 @@ import { SERVICE_SLICE } from '../shared/slice.js';
 import { perpetualUnit } from '../unit/perpetual.js';
 import { CAP_ALL } from '../unit/values/capability.js';
 import { USEC_INFINITY } from '../shared/timespan.js';
+import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
+import { kernelHasIPv6 } from '../unit/values/socket-address.js';
 
 /** One Exec*= line as D-Bus carries it: a(sasbttttuii), or a(sasasttttuii) for the …Ex= form. */
 export interface ExecCommandValue {
@@ -47,13 +49,13 @@ interface Values {
   'a(stt)': readonly (readonly [string, bigint, bigint])[];
   /** TimersCalendar=: base, expression, next elapse (realtime µs). */
   'a(sst)': readonly (readonly [string, string, bigint])[];
-  /** Paths=: type, path. */
+  /** Paths=: type, path; a socket's Listen=: (type word, address) per Listen…= line. */
   'a(ss)': readonly (readonly [string, string])[];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
 
-export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Timer' | 'org.freedesktop.systemd1.Path';
+export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Socket' | 'org.freedesktop.systemd1.Timer' | 'org.freedesktop.systemd1.Path';
 
 export interface PropertyRow<S> {
   readonly name: string;
@@ -352,6 +354,42 @@ export const MANAGER_PROPERTIES: readonly PropertyRow<ManagerStatus>[] = [
   row(MGR, 'DefaultStartLimitBurst', 'u', (ms: ManagerStatus) => ms.defaults.startLimitBurst),
 ];
 
+const SOCK: Interface = 'org.freedesktop.systemd1.Socket';
+type Sock = Extract<UnitStatus['model'], { type: 'socket' }>['socket'];
+const sock = (st: UnitStatus): Sock => (st.model as Extract<UnitStatus['model'], { type: 'socket' }>).socket;
+
+/**
+ * org.freedesktop.systemd1.Socket, the settings svcd acts on, in systemd's order (socket units
+ * only). The counters (NConnections=, NAccepted=, NRefused=) live in the socket kind and are not
+ * in the snapshot yet: no rows.
+ */
+export const SOCKET_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
+  row(SOCK, 'BindIPv6Only', 's', (st) => sock(st).bindIPv6Only),
+  row(SOCK, 'Backlog', 'u', (st) => sock(st).backlog),
+  row(SOCK, 'TimeoutUSec', 't', (st) => sock(st).timeoutUSec ?? usecOf(st.defaults.timeoutStartMs)),
+  row(SOCK, 'SocketMode', 'u', (st) => sock(st).socketMode),
+  row(SOCK, 'DirectoryMode', 'u', (st) => sock(st).directoryMode),
+  row(SOCK, 'Accept', 'b', (st) => sock(st).accept),
+  row(SOCK, 'KeepAlive', 'b', (st) => sock(st).keepAlive),
+  row(SOCK, 'NoDelay', 'b', (st) => sock(st).noDelay),
+  row(SOCK, 'FreeBind', 'b', (st) => sock(st).freeBind),
+  row(SOCK, 'PassCredentials', 'b', (st) => sock(st).passCredentials),
+  row(SOCK, 'PassSecurity', 'b', (st) => sock(st).passSecurity),
+  row(SOCK, 'RemoveOnStop', 'b', (st) => sock(st).removeOnStop),
+  row(SOCK, 'Listen', 'a(ss)', (st) => {
+    const ipv6 = kernelHasIPv6();
+    return sock(st).listen.map((l) => [SOCKET_LISTEN_TYPE[l.value.kind], listenText(l.value, ipv6)] as const);
+  }),
+  row(SOCK, 'MaxConnections', 'u', (st) => sock(st).maxConnections),
+  row(SOCK, 'MaxConnectionsPerSource', 'u', (st) => sock(st).maxConnectionsPerSource),
+  row(SOCK, 'ReusePort', 'b', (st) => sock(st).reusePort),
+  row(SOCK, 'ControlPID', 'u', (st) => st.controlPid),
+  row(SOCK, 'Result', 's', (st) => st.result),
+  row(SOCK, 'FileDescriptorName', 's', (st) => sock(st).fileDescriptorName ?? st.id),
+  row(SOCK, 'TriggerLimitIntervalUSec', 't', (st) => sock(st).triggerLimitIntervalUSec ?? 2_000_000n),
+  row(SOCK, 'TriggerLimitBurst', 'u', (st) => sock(st).triggerLimitBurst ?? (sock(st).accept ? 200 : 20)),
+];
+
 const TMR: Interface = 'org.freedesktop.systemd1.Timer';
 type TimerModel = Extract<UnitStatus['model'], { type: 'timer' }>['timer'];
 const tmr = (st: UnitStatus): TimerModel => (st.model.type === 'timer' ? st.model.timer : undefined)!;
@@ -394,6 +432,7 @@ export const PATH_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
 
 /** A unit's rows: the type's interface first, then Unit's, as systemctl prints them. */
 export function unitRows(st: UnitStatus): readonly PropertyRow<UnitStatus>[] {
+  if (st.model.type === 'socket' && st.model.loadState === 'loaded') return [...SOCKET_PROPERTIES, ...UNIT_PROPERTIES];
   if (st.model.type === 'timer') return [...TIMER_PROPERTIES, ...UNIT_PROPERTIES];
   if (st.model.type === 'path') return [...PATH_PROPERTIES, ...UNIT_PROPERTIES];
   return st.model.service && st.model.exec && st.model.kill ? [...SERVICE_PROPERTIES, ...UNIT_PROPERTIES] : UNIT_PROPERTIES;

@@ -25,6 +25,14 @@ export interface UnitRow {
   readonly job?: { readonly id: number; readonly type: string; readonly state: string };
 }
 
+/** One Listen…= line of a socket unit, as list-sockets prints it. */
+export interface SocketRow {
+  readonly listen: string;
+  readonly type: string;
+  readonly unit: string;
+  readonly activates: readonly string[];
+}
+
 export interface EnqueueResult {
   readonly jobId: number;
   /** Set when the request waited: done, failed, canceled, dependency, timeout, … */
@@ -45,6 +53,7 @@ export interface Methods {
   /** `status UNIT`: the rendered page (systemctl's layout) and its exit code. */
   'status-page': { params: { unit: string; color: boolean; now?: string; /** Journal lines to show (-n); default 10. */ lines?: number }; result: { text: string; found: boolean; active: string; needDaemonReload?: boolean } };
   'list-dependencies': { params: { unit: string; reverse?: boolean; all?: boolean }; result: { text: string } };
+  'list-sockets': { params: { all?: boolean; states?: string[]; patterns?: string[] }; result: SocketRow[] };
   'list-jobs': { params: Record<string, never>; result: { id: number; unit: string; type: string; state: string }[] };
   enqueue: { params: { unit: string; type: string; mode: string; wait: boolean }; result: EnqueueResult };
   'cancel-job': { params: { id: number }; result: Record<string, never> };

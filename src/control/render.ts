@@ -8,6 +8,8 @@ import { formatTimestamp } from './properties.js';
 import { monotonicNowUs, nextElapseRealtime } from './timers.js';
 import { formatTimestampRelative } from '../shared/timestamp.js';
 import { sigchldCodeToString, statusExitText } from '../shared/exit-status.js';
+import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
+import { kernelHasIPv6 } from '../unit/values/socket-address.js';
 
 export function relative(us: bigint, nowUs: bigint): string {
   let d = nowUs > us ? (nowUs - us) / 1000n : 0n;
@@ -130,6 +132,11 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   }
   if (m.unit.documentation.length > 0) {
     m.unit.documentation.forEach((d, i) => lines.push(`${i === 0 ? '       Docs: ' : '             '}${d}`));
+  }
+  // A socket's Listen…= lines: "ADDRESS (Type)", as systemctl prints them.
+  if (m.type === 'socket') {
+    const ipv6 = kernelHasIPv6();
+    m.socket.listen.forEach((l, i) => lines.push(`${i === 0 ? '     Listen: ' : ' '.repeat(13)}${listenText(l.value, ipv6)} (${SOCKET_LISTEN_TYPE[l.value.kind]})`));
   }
   // Every command that ran and ended, in systemd's order: "Process: PID ExecStartPre=… (code=…, status=…)".
   for (const key of ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost']) {

@@ -42,6 +42,7 @@ export const REQUEST_SCHEMA = {
   'status-page': { unit: string, color: { type: { kind: 'boolean' } }, now: optString, lines: { type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, optional: true } },
   'list-dependencies': { unit: string, reverse: optBoolean, all: optBoolean },
   'list-jobs': {},
+  'list-sockets': { all: optBoolean, states: optStrings, patterns: optStrings },
   enqueue: { unit: string, type: string, mode: string, wait: { type: { kind: 'boolean' } } },
   'cancel-job': { id: { type: { kind: 'integer', min: 0, max: 2 ** 32 - 1 } } },
   // whom: the handler's choice (main, control, anything else all), as before; only its type is checked here.

@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
 import { isRequestedJobType, type ManagerApi, type UnitStatus } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
-import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type Response } from './protocol.js';
+import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type Response, type SocketRow } from './protocol.js';
 import { parseRequest } from './request.js';
 import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
@@ -18,6 +18,8 @@ import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
 import { securityInfo } from '../unit/security-info.js';
+import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
+import { kernelHasIPv6 } from '../unit/values/socket-address.js';
 
 class CallError extends Error {
   constructor(
@@ -33,10 +35,24 @@ function unitMatches(id: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => fnmatch(p, id, { noescape: true }));
 }
 
-/** What list-units and list-timers show without --all: units that are up, have a job, or did not load right. */
+const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What list-units, list-timers and list-sockets show without --all: units that are up, have a job, or did not load right. */
 function listedByDefault(st: UnitStatus): boolean {
   if (st.model.loadState === 'not-found' && st.activeState === 'inactive') return false;
   return st.activeState !== 'inactive' || st.job !== undefined || (st.model.loadState !== 'loaded' && st.model.loadState !== 'not-found');
+}
+
+/** The units list-units shows: without --all or --state, those listedByDefault; then by type, state and pattern. */
+function listedUnits(api: ManagerApi, p: { all?: boolean; types?: string[]; states?: string[]; patterns?: string[] }) {
+  const types = p.types ?? [];
+  const states = p.states ?? [];
+  const patterns = p.patterns ?? [];
+  return api.units()
+    .filter((st) => p.all || states.length > 0 || listedByDefault(st))
+    .filter((st) => types.length === 0 || types.includes(st.model.type) || types.includes(st.id.slice(st.id.lastIndexOf('.') + 1)))
+    .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
+    .filter((st) => patterns.length === 0 || unitMatches(st.id, patterns));
 }
 
 type Handlers = { [M in Method]: (p: Methods[M]['params']) => Methods[M]['result'] | Promise<Methods[M]['result']> };
@@ -57,14 +73,7 @@ function handlers(api: ManagerApi): Handlers {
         return { id: st.id, load: st.model.loadState, active: st.activeState, sub: st.subState };
       }),
     'list-units': (p) => {
-      const types = p.types ?? [];
-      const states = p.states ?? [];
-      const patterns = p.patterns ?? [];
-      return api.units()
-        .filter((st) => p.all || states.length > 0 || listedByDefault(st))
-        .filter((st) => types.length === 0 || types.includes(st.model.type) || types.includes(st.id.slice(st.id.lastIndexOf('.') + 1)))
-        .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
-        .filter((st) => patterns.length === 0 || unitMatches(st.id, patterns))
+      return listedUnits(api, p)
         .map((st) => ({ id: st.id, load: st.model.loadState, active: st.activeState, sub: st.subState, description: st.model.unit.description ?? st.id, job: st.job ? { id: st.job.id, type: st.job.type, state: st.job.state } : undefined }))
         .sort((a, b) => listOrder(a.id, b.id));
     },
@@ -87,6 +96,16 @@ function handlers(api: ManagerApi): Handlers {
       return { text, found, active: st.activeState, needDaemonReload: st.needDaemonReload };
     },
     'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
+    // systemctl list-sockets: every Listen…= line of the units list-units would show.
+    'list-sockets': (p) => {
+      const ipv6 = kernelHasIPv6();
+      return listedUnits(api, { ...p, types: ['socket'] })
+        .flatMap((st) => (st.model.type === 'socket' ? st.model.socket.listen : []).map((l): SocketRow => ({
+          listen: listenText(l.value, ipv6), type: SOCKET_LISTEN_TYPE[l.value.kind], unit: st.id, activates: st.dependencies.Triggers ?? [],
+        })))
+        // systemctl's socket_info_compare: address, then type, bytewise (its ties keep no order; ours are by unit).
+        .sort((a, b) => byteCompare(a.listen, b.listen) || byteCompare(a.type, b.type) || byteCompare(a.unit, b.unit));
+    },
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
       if (!isRequestedJobType(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);

@@ -24,7 +24,7 @@ export const NEVER: Timestamp = Object.freeze({ realtimeUs: 0n, monotonicUs: 0n 
 /** systemd's Result= words (Unit.Result of services and the like). */
 export type UnitResult =
   | 'success' | 'resources' | 'protocol' | 'timeout' | 'exit-code' | 'signal' | 'core-dump' | 'watchdog'
-  | 'start-limit-hit' | 'exec-condition' | 'oom-kill' | 'trigger-limit-hit';
+  | 'start-limit-hit' | 'exec-condition' | 'oom-kill' | 'trigger-limit-hit' | 'service-start-limit-hit';
 
 /** si_code of a process exit, as ExecMainCode= prints it: 1 CLD_EXITED, 2 CLD_KILLED, 3 CLD_DUMPED; 0 not exited. */
 export type ExitCode = 0 | 1 | 2 | 3;

@@ -31,19 +31,20 @@ import { serviceKind } from './kinds/service/index.js';
 import { sliceKind, targetKind } from './kinds/target.js';
 import { timerKind } from './kinds/timer/index.js';
 import { pathKind } from './kinds/path/index.js';
+import { socketKind } from './kinds/socket/index.js';
 import { kindContext, timestamp } from './kind-context.js';
 import { type EngineObserver, newQueues, type Queues } from './queues.js';
 import { type ConditionVerdict, type Job, RunQueue } from './run-queue.js';
 import { restoreUnits, type SerializedUnit, serializeUnits } from './serialize.js';
 import { setState, StateChanges } from './state-changes.js';
-import type { ChildExitEvent, System } from './system.js';
+import type { ActivationFd, ChildExitEvent, System } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
 import { DEFAULT_MANAGER_DEFAULTS, type EngineUnit, type KindContext, type ManagerDefaults, type NotifySender, type UnitKind, type UnitResult, type UnitRuntime } from './unit-kind.js';
 import { UnitTable } from './unit-table.js';
 
 export type { ConditionVerdict, EngineObserver, Job, SerializedUnit, UnitResult };
 
-export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, timerKind, pathKind];
+export const DEFAULT_KINDS: readonly UnitKind[] = [serviceKind, targetKind, sliceKind, timerKind, pathKind, socketKind];
 
 export interface EngineOptions {
   readonly system: System;
@@ -75,6 +76,9 @@ export class Engine {
     this.ctx = kindContext({
       system: this.system, defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS, queues: this.queues, observer: this.observer, guard, log,
       ownerOf: (pid) => this.table.ownerOf(pid)?.id,
+      activationFds: (id) => this.activationFds(id),
+      startConnection: (socket, instance, fd) => this.startConnection(socket, instance, fd),
+      unitLoaded: (name) => this.table.graph.unit(this.table.graph.resolve(name))?.loadState === 'loaded',
       triggered: (u) => this.triggered(u.id),
     });
     this.jobQueue = new RunQueue({
@@ -311,6 +315,47 @@ export class Engine {
 
   private log(line: string): void {
     this.observer.log?.(line);
+  }
+
+  // ---- socket activation ------------------------------------------------------------------------
+
+  /**
+   * The fds a unit's processes get (systemd's service_collect_fds): an Accept=yes instance its
+   * connection alone; otherwise every fd of the sockets that trigger it or that its Sockets= names.
+   */
+  private activationFds(id: string): { fds: readonly ActivationFd[]; connection?: number } {
+    const { graph } = this.table;
+    // An Accept=yes instance: the socket that accepted its connection keeps it (until the instance is down).
+    for (const s of graph.deps(id, 'TriggeredBy')) {
+      const r = this.table.get(s);
+      const conn = r?.kind.connectionFd?.(r, id);
+      if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }], connection: conn };
+    }
+    const sockets = new Set(graph.deps(id, 'TriggeredBy'));
+    for (const name of this.table.model(id)?.service?.sockets ?? []) {
+      const s = graph.unit(name);
+      if (s) sockets.add(s.id);
+    }
+    const fds: ActivationFd[] = [];
+    for (const s of sockets) {
+      const r = this.table.get(s);
+      if (r?.kind.collectFds) fds.push(...r.kind.collectFds(r));
+    }
+    return { fds };
+  }
+
+  /** Accept=yes: loads the instance, orders and ties it to its socket (Before=, Triggers=) and starts it. */
+  private startConnection(socket: string, instance: string, fd: number): void {
+    const { graph } = this.table;
+    const id = graph.resolve(instance);
+    if (graph.unit(id)?.loadState !== 'loaded') {
+      this.log(`${socket}: Failed to load connection service ${instance}, dropping connection.`);
+      this.system.closeFd(fd);
+      return;
+    }
+    graph.add(socket, 'Before', id);
+    graph.add(socket, 'Triggers', id);
+    this.queues.requests.push({ unit: id, type: 'start', mode: 'replace' });
   }
 
   // ---- events from the system: to the unit that owns the pid -----------------------------------

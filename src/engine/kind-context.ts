@@ -10,7 +10,7 @@
 import type { Timestamp } from './api.js';
 import type { EngineObserver, Queues } from './queues.js';
 import { setState } from './state-changes.js';
-import { SpawnFailure, SpawnResourceFailure, type SignalName, type System, type TimerHandle } from './system.js';
+import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type SignalName, type System, type TimerHandle } from './system.js';
 import type { KindContext, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { isDown, type Runtime } from './unit-table.js';
 
@@ -23,6 +23,11 @@ export interface KindContextDeps {
   readonly log: (line: string) => void;
   /** The unit whose main or control process `pid` is (the engine's pid→unit map). */
   readonly ownerOf: (pid: number) => string | undefined;
+  /** The fds a unit's processes get from the sockets that activate it (socket activation). */
+  readonly activationFds: (unit: string) => { readonly fds: readonly ActivationFd[]; readonly connection?: number };
+  /** Accept=yes: the instance is started for the connection `fd` (Engine.startConnection). */
+  readonly startConnection: (socket: string, instance: string, fd: number) => void;
+  readonly unitLoaded: (name: string) => boolean;
   /** The loaded unit `u` triggers, with its run-time record. */
   readonly triggered: (u: UnitRuntime) => UnitRuntime | undefined;
 }
@@ -66,10 +71,13 @@ export function kindContext(d: KindContextDeps): KindContext {
     setState: (u, sub) => changeState(d, u as Runtime, sub),
     stateTimer: (u, ms, fn) => stateTimer(d, u as Runtime, ms, fn),
     spawn: (u, cmd, o) => {
+      // Listening fds go to the main process only (EXEC_PASS_FDS); a connection is every process's stdin where asked.
+      const act = d.activationFds(u.id);
       try {
         return system.spawn({
           unit: u.id, argv: cmd.argv, role: o.role, command: cmd.source, source: u.model.source,
           privileged: o.privileged, extraEnv: o.extraEnv, invocationId: u.invocationId,
+          activationFds: o.role === 'main' && act.fds.length > 0 ? act.fds : undefined, socketFd: act.connection,
         });
       } catch (e) {
         if (e instanceof SpawnFailure) return { failed: true, status: e.status, message: e.message };
@@ -84,11 +92,18 @@ export function kindContext(d: KindContextDeps): KindContext {
     isAlive: (pid) => system.isAlive(pid),
     readPidFile: (path) => system.readPidFile(path),
     releaseRuntime: (u) => system.releaseRuntime(u.id),
-    requestJob: (u, type, mode) => {
-      d.queues.requests.push({ unit: u.id, type, mode });
+    requestJob: (u, type, mode, other) => {
+      d.queues.requests.push({ unit: other ?? u.id, type, mode });
     },
+    openListeners: (u, listen, opts) => system.openListeners(u.id, listen, opts),
+    closeListeners: (fds, listen, opts) => system.closeListeners(fds, listen, opts),
+    watchReadable: (u, fds, fn) => system.watchReadable(fds, (i) => d.guard(() => fn(i))),
+    acceptConnection: (fd) => system.acceptConnection(fd),
+    closeFd: (fd) => system.closeFd(fd),
+    startConnection: (u, instance, fd) => d.startConnection(u.id, instance, fd),
     timestamp: () => timestamp(system),
     userspace: timestamp(system),
+    unitLoaded: (name) => d.unitLoaded(name),
     triggered: (u) => d.triggered(u),
     requestUnitJob: (unit, type, mode) => {
       d.queues.requests.push({ unit, type, mode });

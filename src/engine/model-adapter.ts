@@ -8,9 +8,9 @@ import { parseTimespan, USEC_INFINITY, type Usec } from '../shared/timespan.js';
 import { localZone } from '../shared/tzfile.js';
 import type { TimerSpec, TimerValue } from './kinds/timer/spec.js';
 import type { PathSpec } from './kinds/path/spec.js';
-import type { Unit } from '../unit/model.js';
+import type { SocketSection, Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
-import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, TimeoutFailureMode } from './unit-kind.js';
+import type { EngineUnit, KillMode, RestartPolicy, ServiceCommand, ServiceSpec, ServiceType, SocketSpec, TimeoutFailureMode } from './unit-kind.js';
 
 const SERVICE_TYPES: readonly string[] = ['simple', 'exec', 'oneshot', 'forking', 'notify', 'notify-reload', 'dbus', 'idle'];
 const RESTART: readonly string[] = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
@@ -34,6 +34,34 @@ const command = (c: ExecCommand): ServiceCommand => ({
   privileged: c.flags.fullyPrivileged,
   source: c,
 });
+
+/**
+ * A socket's settings for the socket kind. The service is Service= or the socket's own name
+ * (systemd's socket_load_service); trigger limits default to 2s and 20 (200 with Accept=yes).
+ */
+function socketSpec(id: string, s: SocketSection): SocketSpec {
+  const interval = s.triggerLimitIntervalUSec;
+  return {
+    listen: s.listen.map((l) => l.value),
+    accept: s.accept,
+    service: s.service ?? `${id.slice(0, -'.socket'.length)}.service`,
+    options: {
+      backlog: s.backlog, bindIPv6Only: s.bindIPv6Only, reusePort: s.reusePort, freeBind: s.freeBind, keepAlive: s.keepAlive,
+      noDelay: s.noDelay, passCredentials: s.passCredentials, passSecurity: s.passSecurity, socketMode: s.socketMode,
+      directoryMode: s.directoryMode, socketUser: s.socketUser, socketGroup: s.socketGroup, symlinks: s.symlinks, removeOnStop: s.removeOnStop,
+    },
+    fileDescriptorName: s.fileDescriptorName,
+    execStartPre: s.execStartPre.map(command),
+    execStartPost: s.execStartPost.map(command),
+    execStopPre: s.execStopPre.map(command),
+    execStopPost: s.execStopPost.map(command),
+    maxConnections: s.maxConnections,
+    maxConnectionsPerSource: s.maxConnectionsPerSource,
+    timeoutMs: ms(s.timeoutUSec),
+    triggerLimitIntervalMs: interval === undefined ? 2000 : interval >= USEC_INFINITY ? 0 : Number(interval / 1000n),
+    triggerLimitBurst: s.triggerLimitBurst ?? (s.accept ? 200 : 20),
+  };
+}
 
 /** A timer's settings for the engine: calendar expressions parsed (they were checked when the unit loaded). */
 function timerSpec(u: Unit): TimerSpec | undefined {
@@ -121,6 +149,7 @@ export function toEngineUnit(u: Unit): EngineUnit {
     ...g,
     description: u.unit.description,
     serviceSpec,
+    socketSpec: u.type === 'socket' ? socketSpec(u.id, u.socket) : undefined,
     timerSpec: timerSpec(u),
     pathSpec: pathSpec(u),
     source: u,

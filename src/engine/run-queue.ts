@@ -167,7 +167,7 @@ export class RunQueue {
         // The job is done; its message says the condition skipped it (job-status.ts).
         if (verdict === 'condition-failed') return this.finish(job, 'done');
         if (verdict === 'assert-failed') return this.finish(job, 'assert');
-        // A kind refuses before any state change (a timer whose unit is not loaded): the job fails, the unit stays.
+        // A kind refuses before any state change (a timer or socket whose unit is not loaded): the job fails, the unit stays.
         if (r.kind.start(r, ctx) === 'failed') return this.finish(job, 'failed');
         return;
       }

@@ -5,9 +5,9 @@
  * clock and scripted processes (test/support/fake-system.ts). Every method is required, so the
  * engine never guesses what a missing one would have said.
  */
-import type { Unit } from '../unit/model.js';
 import type { StandardSignalName } from '../shared/signal.js';
 import type { ExecCommand } from '../unit/values/index.js';
+import type { SocketListen, SocketSection, Unit } from '../unit/model.js';
 
 export interface SpawnRequest {
   readonly unit: string;
@@ -24,6 +24,39 @@ export interface SpawnRequest {
   /** Variables the manager adds (MAINPID, SERVICE_RESULT, NOTIFY_SOCKET, …). */
   readonly extraEnv?: Readonly<Record<string, string>>;
   readonly invocationId?: string;
+  /** Socket activation: fds for 3, 4, … with their names (LISTEN_FDS, LISTEN_FDNAMES, LISTEN_PID). */
+  readonly activationFds?: readonly ActivationFd[];
+  /** Accept=yes: the connection, also stdin/stdout where StandardInput=socket. */
+  readonly socketFd?: number;
+}
+
+/** A listening (or connection) fd handed to a service, with its sd_listen_fds_with_names(3) name. */
+export interface ActivationFd {
+  readonly fd: number;
+  readonly name: string;
+}
+
+/** One Listen…= line to open (as the model holds it: the address as written, parsed for sockets). */
+export type ListenRequest = SocketListen;
+
+/** A socket unit's settings as far as opening its fds goes (systemd.socket(5)). */
+export type SocketOptions = Pick<SocketSection,
+  | 'backlog' | 'bindIPv6Only' | 'reusePort' | 'freeBind' | 'keepAlive' | 'noDelay' | 'passCredentials' | 'passSecurity'
+  | 'socketMode' | 'directoryMode' | 'socketUser' | 'socketGroup' | 'symlinks' | 'removeOnStop'>;
+
+/** Why a socket unit's fds could not be opened: systemd's message naming the address, and strerror() alone. */
+export interface ListenFailure {
+  readonly error: string;
+  readonly reason: string;
+}
+
+/** An accepted connection: its fd and the part of the instance name systemd makes from it (instance_from_socket). */
+export interface Connection {
+  readonly fd: number;
+  /** "LOCAL-REMOTE" for IP and vsock, "PID-UID" for unix sockets. */
+  readonly endpoints: string;
+  /** The peer's address without its port (IP, vsock), what MaxConnectionsPerSource= counts by. */
+  readonly source?: string;
 }
 
 /** A process that could not be started: systemd's exit status for the step that failed (203/EXEC …). */
@@ -118,6 +151,18 @@ export interface System {
    * for them (SCM_CREDENTIALS; uid -1 when it sent none), and the raw message.
    */
   onNotify(handler: (pid: number, message: string, uid: number) => void): void;
+  /**
+   * Opens a socket unit's fds in Listen…= order (parent directories, SocketMode=, owner and
+   * Symlinks= included); on the first failure closes what it opened and returns the message.
+   */
+  openListeners(unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure;
+  /** Closes a socket unit's fds; RemoveOnStop= removes the file system nodes and symlinks too. */
+  closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void;
+  /** Calls `fn` (with the fd's index) when one of the fds is readable, until the handle is cancelled. */
+  watchReadable(fds: readonly number[], fn: (index: number) => void): TimerHandle;
+  /** One waiting connection on a listening fd, or undefined. */
+  acceptConnection(fd: number): Connection | undefined;
+  closeFd(fd: number): void;
   /** Persistent= timers: the stamp file's time (realtime µs; undefined: none), and setting it (creating the file). */
   readTimerStamp(unit: string): bigint | undefined;
   writeTimerStamp(unit: string, realtimeUs: bigint): void;

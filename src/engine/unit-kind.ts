@@ -13,7 +13,7 @@ import type { Unit } from '../unit/model.js';
 import type { ExecCommand } from '../unit/values/index.js';
 import type { CommandStatus, ExecStatus, Timestamp, UnitResult } from './api.js';
 import type { ActiveState, JobType } from './job.js';
-import type { ChildExitEvent, InotifyWatcher, PidFileContent, SignalName, TimerHandle } from './system.js';
+import type { ActivationFd, ChildExitEvent, Connection, InotifyWatcher, ListenFailure, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
 import type { TimerSpec } from './kinds/timer/spec.js';
 import type { PathSpec } from './kinds/path/spec.js';
 
@@ -40,6 +40,8 @@ export interface UnitRuntime<S = unknown> {
   statusText: string;
   statusErrno: number;
   invocationId: string;
+  /** The last start was refused by the start limit (systemd's start_limit_hit): a socket that triggers it gives up. */
+  startLimitHit?: boolean;
   /** CLOCK_MONOTONIC µs of the last move out of / into inactive-or-failed (0n: never): what OnUnitActiveSec= and OnUnitInactiveSec= count from. */
   readonly inactiveExitUs: bigint;
   readonly inactiveEnterUs: bigint;
@@ -114,10 +116,32 @@ export interface ServiceSpec {
   readonly timeoutStopFailureMode?: TimeoutFailureMode;
 }
 
+/** A socket's settings, as far as the engine's socket kind acts on them (systemd.socket(5)). */
+export interface SocketSpec {
+  readonly listen: readonly ListenRequest[];
+  readonly accept: boolean;
+  /** The service Accept=no activates (Service= or NAME.service). */
+  readonly service: string;
+  readonly options: SocketOptions;
+  /** FileDescriptorName=; undefined: the socket unit's name. */
+  readonly fileDescriptorName?: string;
+  readonly execStartPre: readonly ServiceCommand[];
+  readonly execStartPost: readonly ServiceCommand[];
+  readonly execStopPre: readonly ServiceCommand[];
+  readonly execStopPost: readonly ServiceCommand[];
+  readonly maxConnections: number;
+  readonly maxConnectionsPerSource: number;
+  /** TimeoutSec=; undefined: the manager's DefaultTimeoutStartSec=. */
+  readonly timeoutMs?: number;
+  readonly triggerLimitIntervalMs: number;
+  readonly triggerLimitBurst: number;
+}
+
 /** What the engine knows about a loaded unit: the graph's view plus what the kinds run. */
 export interface EngineUnit extends GraphUnit {
   readonly description?: string;
   readonly serviceSpec?: ServiceSpec;
+  readonly socketSpec?: SocketSpec;
   /** Timers: their elapse settings (src/engine/kinds/timer). */
   readonly timerSpec?: TimerSpec;
   /** Paths: what they watch (src/engine/kinds/path). */
@@ -199,10 +223,26 @@ export interface KindContext {
   readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
   releaseRuntime(u: UnitRuntime): void;
-  /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */
-  requestJob(u: UnitRuntime, type: JobType, mode: JobMode): void;
+  /**
+   * Queues a job for the unit (an automatic restart), or for `other` (the service a socket
+   * activates); it runs once the current event settles.
+   */
+  requestJob(u: UnitRuntime, type: JobType, mode: JobMode, other?: string): void;
+  /** Socket units' fds (System.openListeners and the rest, see there). */
+  openListeners(u: UnitRuntime, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure;
+  closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void;
+  watchReadable(u: UnitRuntime, fds: readonly number[], fn: (index: number) => void): TimerHandle;
+  acceptConnection(fd: number): Connection | undefined;
+  closeFd(fd: number): void;
+  /**
+   * Accept=yes: `instance` (a service) is started for one connection, which it gets as its only
+   * fd; the socket is told of the instance's state changes (triggerNotify) from now on.
+   */
+  startConnection(u: UnitRuntime, instance: string, fd: number): void;
   timestamp(): Timestamp;
   log(u: UnitRuntime, text: string): void;
+  /** Whether the unit named is loaded (a socket's service must be, for it to start). */
+  unitLoaded(name: string): boolean;
   /** When the manager started (systemd's userspace timestamp): OnStartupSec= counts from it. */
   readonly userspace: Timestamp;
   /** The unit a timer/socket/path activates (Triggers=), as the engine runs it; undefined when not loaded. */
@@ -247,7 +287,12 @@ export interface UnitKind<S = unknown> {
   deserialize?(u: UnitRuntime<S>, saved: unknown): void;
   /**
    * After daemon-reexec restored every unit: take up what the restored state needs besides its
-   * processes (systemd's coldplug) — a waiting timer's OS timer, a path unit's watches.
+   * processes (systemd's coldplug) — a waiting timer's OS timer, a path unit's watches, a
+   * socket's watch on its inherited fds.
    */
   coldplug?(u: UnitRuntime<S>, ctx: KindContext): void;
+  /** The fds this unit hands to a service it activates (socket_collect_fds), in order. */
+  collectFds?(u: UnitRuntime<S>): readonly ActivationFd[];
+  /** Accept=yes: the connection fd this unit accepted for the instance `unit`, while that instance is up. */
+  connectionFd?(u: UnitRuntime<S>, unit: string): number | undefined;
 }

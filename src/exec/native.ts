@@ -219,6 +219,11 @@ interface Addon {
     handle: NativeJournalHandle, ords: Int32Array, prefix: Buffer, fieldOff: number, chunk: Buffer, bounds: Int32Array, from: number, count: number, maxEnd: number,
     realtime?: number, monotonic?: number,
   ): number;
+  listenSocket(spec: ListenSpec): number;
+  makeFifo(path: string, mode: number): number;
+  watchReadable(fd: number, cb: (status: number) => void): ReadableWatch;
+  unwatch(h: ReadableWatch): void;
+  acceptConnection(fd: number): AcceptedConnection | null;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -469,6 +474,69 @@ export function closeDatagram(h: DatagramHandle): void {
 export function sendDatagram(path: string, data: Buffer): number {
   return load().sendDatagram(path, data);
 }
+
+// ---------------------------------------------------------------- socket units
+
+/** What listenSocket() binds: one Listen…= line with the socket unit's options. */
+export interface ListenSpec {
+  readonly type: 'stream' | 'dgram' | 'seqpacket';
+  readonly family: 'inet' | 'inet6' | 'unix' | 'vsock';
+  readonly host?: string;
+  readonly port?: number;
+  /** unix: an absolute path or "@abstract". */
+  readonly path?: string;
+  readonly cid?: number;
+  readonly backlog?: number;
+  readonly bindIPv6Only?: 'default' | 'both' | 'ipv6-only';
+  readonly reusePort?: boolean;
+  readonly freeBind?: boolean;
+  readonly keepAlive?: boolean;
+  readonly noDelay?: boolean;
+  readonly passCredentials?: boolean;
+  readonly passSecurity?: boolean;
+}
+
+declare const watchBrand: unique symbol;
+export type ReadableWatch = { readonly [watchBrand]: true };
+
+/** A connection accept4() took, with its endpoints as systemd names instances after them. */
+export interface AcceptedConnection {
+  readonly fd: number;
+  readonly family: 'inet' | 'unix' | 'vsock';
+  /** inet: "a.b.c.d:port" or "v6text:port"; vsock: "cid:port"; unix: "". */
+  readonly local: string;
+  readonly remote: string;
+  /** unix: the peer's credentials (SO_PEERCRED). */
+  readonly pid?: number;
+  readonly uid?: number;
+}
+
+/** socket() + the options + bind() + listen(); throws an errno error naming the syscall that failed. */
+export function listenSocket(spec: ListenSpec): number {
+  return load().listenSocket(spec);
+}
+
+/** A FIFO at `path` (made with `mode` if absent), opened read-write and non-blocking. */
+export function makeFifo(path: string, mode: number): number {
+  return load().makeFifo(path, mode);
+}
+
+/** Calls `cb` while `fd` is readable (level-triggered) until unwatch(); the fd stays the caller's. */
+export function watchReadable(fd: number, cb: (status: number) => void): ReadableWatch {
+  return load().watchReadable(fd, cb);
+}
+
+export function unwatch(h: ReadableWatch): void {
+  load().unwatch(h);
+}
+
+/** One waiting connection (a blocking fd), or null when none waits. */
+export function acceptConnection(fd: number): AcceptedConnection | null {
+  return load().acceptConnection(fd);
+}
+
+/** The envp entry the spawned child replaces with its own pid (sd_listen_fds(3)'s LISTEN_PID=). */
+export const LISTEN_PID_PLACEHOLDER = 'LISTEN_PID=??????????';
 
 // ---------------------------------------------------------------- inotify
 

@@ -5,8 +5,8 @@
  * kmsg+console go to the journal stream the caller provides (svcd's console when there is no
  * journal); inherit on stdout means stdin's, on stderr stdout's; file:PATH opens for writing
  * without truncation, append: appends, truncate: truncates, all created 0644 as systemd does;
- * tty/TTYPath= opens the terminal (/dev/console by default). socket and fd: need socket units:
- * /dev/null until then (the caller gets a notice).
+ * tty/TTYPath= opens the terminal (/dev/console by default). socket: an Accept=yes service's
+ * connection (stdout and stderr inherit it unless set); fd: /dev/null for now (the caller gets a notice).
  */
 import { openSync, constants } from 'node:fs';
 import type { ExecContext } from '../unit/model.js';
@@ -52,7 +52,8 @@ function openOutput(spec: string, stream: 'stdout' | 'stderr'): number | undefin
   }
 }
 
-export function resolveStdio(ctx: ExecContext, journal: () => number | undefined, console: readonly [number, number]): StdioPlan {
+/** `socketFd`: an Accept=yes service's connection, for StandardInput=socket (svcd keeps its own copy). */
+export function resolveStdio(ctx: ExecContext, journal: () => number | undefined, console: readonly [number, number], socketFd?: number): StdioPlan {
   const opened: number[] = [];
   let notice: string | undefined;
   let journalFd: number | undefined;
@@ -81,13 +82,17 @@ export function resolveStdio(ctx: ExecContext, journal: () => number | undefined
     } catch (e) {
       throw new StdioError(`Failed to set up standard input: ${(e as Error).message}`, STDIO_EXIT.stdin);
     }
+  } else if (input === 'socket' && socketFd !== undefined) {
+    stdin = socketFd;
   } else if (input !== 'null') {
     notice = `StandardInput=${input} is not supported yet; using /dev/null.`;
   }
 
   const output = (spec: string | undefined, stream: 'stdout' | 'stderr', inherited: StdioFd): StdioFd => {
-    const s = spec ?? (stream === 'stdout' ? 'journal' : 'inherit');
+    // A socket as stdin is a two-way stream: output defaults to it too (systemd's service_fix_stdio).
+    const s = spec ?? (stream === 'stdout' && !(input === 'socket' && socketFd !== undefined) ? 'journal' : 'inherit');
     if (s === 'inherit') return inherited;
+    if (s === 'socket' && socketFd !== undefined) return socketFd;
     if (s === 'null') return 'null';
     if (s === 'journal' || s === 'journal+console' || s === 'kmsg' || s === 'kmsg+console' || s === 'syslog' || s === 'syslog+console') {
       return journalStream(stream === 'stdout' ? console[0] : console[1]);

@@ -47,6 +47,8 @@ export interface GraphUnit {
   readonly service?: { readonly type: string; readonly sockets?: readonly string[] };
   /** Sockets, timers, paths: the unit they activate (Service=/Unit=; undefined: the same name as .service). */
   readonly triggers?: { readonly unit?: string };
+  /** Sockets: Accept=yes with stream/seqpacket sockets only (one NAME@INSTANCE.service per connection). */
+  readonly acceptsOnly?: boolean;
   /** Timers: whether an OnCalendar= trigger is set (it orders the timer after the clock targets). */
   readonly onCalendar?: boolean;
   /** One of systemd's perpetual units (src/unit/perpetual.ts): always active, never stopped. */
@@ -284,7 +286,8 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
     if (u.service.type === 'dbus') both('Requires', 'After', 'dbus.socket');
     for (const s of u.service.sockets ?? []) both('Wants', 'After', s);
   }
-  if (u.type === 'socket' || u.type === 'timer' || u.type === 'path') {
+  // A socket whose every socket accepts makes its instances per connection: it triggers no unit.
+  if ((u.type === 'socket' && !u.acceptsOnly) || u.type === 'timer' || u.type === 'path') {
     const unit = u.triggers?.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`;
     both('Triggers', 'Before', unit);
   }

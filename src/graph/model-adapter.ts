@@ -3,7 +3,7 @@
  * in graph/ and engine/ works on GraphUnit, so the model can change shape without touching them.
  */
 import { USEC_INFINITY } from '../shared/timespan.js';
-import type { Unit } from '../unit/model.js';
+import { listenAllAccepting, type SocketSection, type Unit } from '../unit/model.js';
 import { perpetualUnit } from '../unit/perpetual.js';
 import type { GraphUnit, GraphUnitType } from './graph.js';
 import { isForwardKind, type ForwardKind } from './atoms.js';
@@ -18,6 +18,14 @@ function logsToJournal(u: Unit): boolean {
   return [u.exec?.standardOutput, u.exec?.standardError].some((o) => o === undefined || o.startsWith('journal') || o.startsWith('kmsg'));
 }
 
+/**
+ * Accept=yes on stream/seqpacket sockets only: instances are made per connection and are no
+ * dependency of the socket (systemd's socket_add_extras: have_non_accept_socket()).
+ */
+function acceptsOnly(s: SocketSection): boolean {
+  return s.accept && listenAllAccepting(s.listen);
+}
+
 export function toGraphUnit(u: Unit): GraphUnit {
   const deps: Partial<Record<ForwardKind, string[]>> = {};
   const push = (k: ForwardKind, list: readonly string[]) => {
@@ -27,7 +35,7 @@ export function toGraphUnit(u: Unit): GraphUnit {
   push('Wants', u.wantsDir);
   push('Requires', u.requiresDir);
   push('Upholds', u.upholdsDir);
-  // Slice= and Sockets= are not modelled yet; they are kept verbatim among the ignored settings.
+  // Slice= is not modelled yet; it is kept verbatim among the ignored settings.
   const setting = (key: string) => u.ignored.find((i) => i.key === key)?.value || undefined;
   const timeout = u.unit.jobTimeoutUSec;
   return {
@@ -48,9 +56,10 @@ export function toGraphUnit(u: Unit): GraphUnit {
     jobTimeoutMs: timeout === undefined || timeout === 0n || timeout >= USEC_INFINITY ? undefined : Number(timeout / 1000n),
     collectMode: u.unit.collectMode === 'inactive-or-failed' ? 'inactive-or-failed' : 'inactive',
     exec: u.exec ? { slice: setting('Slice'), logsToJournal: logsToJournal(u) } : undefined,
-    service: u.service ? { type: u.service.type, sockets: setting('Sockets')?.split(/\s+/).filter(Boolean) } : undefined,
+    service: u.service ? { type: u.service.type, sockets: u.service.sockets } : undefined,
     triggers: u.type === 'socket' ? { unit: u.socket.service } : u.type === 'timer' ? { unit: u.timer.unit } : u.type === 'path' ? { unit: u.path.unit } : undefined,
     onCalendar: u.type === 'timer' ? u.timer.triggers.some((t) => t.value.kind === 'OnCalendar') : undefined,
     perpetual: perpetualUnit(u.id) !== undefined,
+    acceptsOnly: u.type === 'socket' ? acceptsOnly(u.socket) : undefined,
   };
 }

@@ -18,7 +18,8 @@ import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
 import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, SpawnResourceFailure, type ChildExitEvent, type InotifyWatcher, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type ChildExitEvent, type Connection, type InotifyWatcher, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import * as socketFds from './socket-fds.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
 export interface NativeSystemOptions {
@@ -60,6 +61,16 @@ function logRateLimit(exec: { logRateLimitIntervalUSec?: bigint; logRateLimitBur
   const i = exec.logRateLimitIntervalUSec;
   if (i === undefined && exec.logRateLimitBurst === undefined) return undefined;
   return { intervalUsec: i === undefined ? undefined : i >= 2n ** 53n ? Number.MAX_SAFE_INTEGER : Number(i), burst: exec.logRateLimitBurst };
+}
+
+/**
+ * sd_listen_fds(3): the fds become 3, 4, … in the child, LISTEN_FDS counts them, LISTEN_FDNAMES
+ * names them, and LISTEN_PID is the child's own pid (filled in by the addon after the fork).
+ */
+function withActivationFds(spec: native.SpawnSpec, fds: readonly ActivationFd[]): native.SpawnSpec {
+  const env = spec.envp.filter((e) => !/^LISTEN_(PID|FDS|FDNAMES)=/.test(e));
+  env.push(native.LISTEN_PID_PLACEHOLDER, `LISTEN_FDS=${fds.length}`, `LISTEN_FDNAMES=${fds.map((f) => f.name).join(':')}`);
+  return { ...spec, envp: env, passFds: fds.map((f) => f.fd) };
 }
 
 export class NativeSystem implements System {
@@ -146,7 +157,7 @@ export class NativeSystem implements System {
         const identifier = exec.syslogIdentifier ?? basename(req.command!.path);
         stream = this.opts.journal.openStream({ unit: req.unit, invocationId: req.invocationId ?? '', cgroup, identifier, levelPrefix: exec.syslogLevelPrefix, rateLimit: logRateLimit(exec) });
         return stream.fd;
-      }, out);
+      }, out, req.socketFd);
     } catch (e) {
       if (e instanceof StdioError) throw new SpawnFailure(e.message, e.status);
       // The output stream's pipe could not be made (EMFILE, ENFILE, ENOMEM): svcd's want, not the program's.
@@ -166,6 +177,7 @@ export class NativeSystem implements System {
       });
       if (typeof spec === 'string') throw new SpawnFailure(spec, spec.includes('group') ? 216 : spec.includes('user') ? 217 : 243);
       if (cgroupProcs) spec = { ...spec, cgroupProcs };
+      if (req.activationFds) spec = withActivationFds(spec, req.activationFds);
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
       const sandboxed = !req.privileged && !req.command.flags.fullyPrivileged;
       const privateTmp = exec.privateTmp && sandboxed && this.mountNamespaces !== 'no';
@@ -188,6 +200,31 @@ export class NativeSystem implements System {
           // already closed
         }
       }
+    }
+  }
+
+  openListeners(_unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure {
+    return socketFds.openListeners(listen, opts);
+  }
+
+  closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void {
+    socketFds.closeListeners(fds, listen, opts);
+  }
+
+  watchReadable(fds: readonly number[], fn: (index: number) => void): TimerHandle {
+    const watches = fds.map((fd, i) => native.watchReadable(fd, () => fn(i)));
+    return { cancel: () => watches.forEach((w) => native.unwatch(w)) };
+  }
+
+  acceptConnection(fd: number): Connection | undefined {
+    return socketFds.acceptConnection(fd);
+  }
+
+  closeFd(fd: number): void {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
     }
   }
 

@@ -8,7 +8,7 @@ import type { Diagnostic, Severity } from '../shared/diagnostic.js';
 import { parseUnitName, type UnitType } from './name.js';
 import { loadUnitSource, type UnitSource } from './source.js';
 import type { UnitFileMap } from './unit-file-map.js';
-import type { ExecContext, KillContext, LoadState, ServiceSection, Unit, UnitBase } from './model.js';
+import { listenAllAccepting, type ExecContext, type KillContext, type LoadState, type ServiceSection, type Unit, type UnitBase } from './model.js';
 import { unitNameFromPath } from './escape.js';
 import { resolveSpecifiers, systemContext } from './specifiers.js';
 import type { Result } from '../shared/result.js';
@@ -162,8 +162,7 @@ function verifyType(type: UnitType, id: string, d: Draft): string | undefined {
       return verifyService(d);
     case 'socket':
       if (d.socket.listen.length === 0) return 'Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.';
-      if (d.socket.accept && d.socket.service) return 'Explicit service configuration for accepting socket units not supported. Refusing.';
-      return undefined;
+      return verifySocket(d);
     case 'timer':
       return d.timer.triggers.length === 0 && !d.timer.onClockChange && !d.timer.onTimezoneChange ? 'Timer unit lacks value setting. Refusing.' : undefined;
     case 'path':
@@ -190,6 +189,18 @@ function effectiveType(d: Draft): string {
 
 function serviceSection(d: Draft): ServiceSection {
   return { ...d.service, type: effectiveType(d) };
+}
+
+/** systemd's socket_verify(): settings that make a socket unloadable, with its words. */
+function verifySocket(d: Draft): string | undefined {
+  const s = d.socket;
+  if (s.accept && !listenAllAccepting(s.listen)) return 'Unit configured for accepting sockets, but sockets are non-accepting. Refusing.';
+  if (s.accept && s.maxConnections <= 0) return 'MaxConnection= setting too small. Refusing.';
+  if (s.accept && s.service) return 'Explicit service configuration for accepting socket units not supported. Refusing.';
+  // Symlinks= point at the one file system node the socket has (a unix path or a FIFO…).
+  const nodes = s.listen.filter((l) => (l.value.socket ? l.value.socket.family === 'unix' && !l.value.socket.path.startsWith('@') : l.value.kind !== 'ListenNetlink'));
+  if (s.symlinks.length > 0 && nodes.length !== 1) return 'Unit has symlinks set but none or more than one node in the file system. Refusing.';
+  return undefined;
 }
 
 /** systemd's service_verify(): settings that make a service unloadable, with its words. */

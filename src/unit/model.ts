@@ -8,6 +8,7 @@ import type { Usec } from '../shared/timespan.js';
 import type { JobMode } from '../shared/job-mode.js';
 import type { UnitType } from './name.js';
 import type { ExecCommand, Rlimit, RlimitName } from './values/index.js';
+import { formatSocketAddress, type SocketAddress } from './values/socket-address.js';
 
 /** systemd's LoadState words. */
 export type LoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
@@ -224,17 +225,46 @@ export interface ServiceSection {
   readonly successExitStatus: ExitStatusList;
   readonly restartPreventExitStatus: ExitStatusList;
   readonly restartForceExitStatus: ExitStatusList;
+  /** Sockets=: the socket units whose fds the service gets (besides those that name it). */
+  readonly sockets: readonly string[];
 }
 
-/** systemd.socket(5): the listening addresses, in file order; the engine does not start sockets yet. */
+/** systemd.socket(5): the listening addresses, in file order. */
 export const SOCKET_LISTEN_KEYS = [
   'ListenStream', 'ListenDatagram', 'ListenSequentialPacket', 'ListenFIFO', 'ListenSpecial', 'ListenNetlink',
   'ListenMessageQueue', 'ListenUSBFunction',
 ] as const;
 export type SocketListenKind = (typeof SOCKET_LISTEN_KEYS)[number];
 
+/** One Listen…= line: the address as written (specifiers resolved) and, for the socket kinds, parsed. */
+export interface SocketListen {
+  readonly kind: SocketListenKind;
+  readonly address: string;
+  /** ListenStream=/ListenDatagram=/ListenSequentialPacket=: the parsed address. */
+  readonly socket?: SocketAddress;
+}
+
+/** The type word of a Listen…= line as systemctl prints it (Listen= of show, TYPE of list-sockets): socket_port_type_to_string(). */
+export const SOCKET_LISTEN_TYPE: Readonly<Record<SocketListenKind, string>> = {
+  ListenStream: 'Stream', ListenDatagram: 'Datagram', ListenSequentialPacket: 'SequentialPacket', ListenFIFO: 'FIFO',
+  ListenSpecial: 'Special', ListenNetlink: 'Netlink', ListenMessageQueue: 'MessageQueue', ListenUSBFunction: 'USBFunction',
+};
+
+/** A Listen…= line's address as systemd prints it: sockets as socket_address_print() does, paths as written. */
+export function listenText(l: SocketListen, ipv6: boolean): string {
+  return l.socket ? formatSocketAddress(l.socket, ipv6) : l.address;
+}
+
+/** Whether every socket can accept connections (stream, seqpacket): what Accept=yes needs (socket_address_can_accept). */
+export function listenAllAccepting(listen: readonly Located<SocketListen>[]): boolean {
+  return listen.every((l) => l.value.kind === 'ListenStream' || l.value.kind === 'ListenSequentialPacket');
+}
+
+/** BindIPv6Only= (systemd.socket(5)). */
+export type BindIPv6Only = 'default' | 'both' | 'ipv6-only';
+
 export interface SocketSection {
-  readonly listen: readonly Located<{ readonly kind: SocketListenKind; readonly address: string }>[];
+  readonly listen: readonly Located<SocketListen>[];
   readonly accept: boolean;
   /** Service= (only without Accept=yes); otherwise the service is named after the socket. */
   readonly service?: string;
@@ -242,6 +272,27 @@ export interface SocketSection {
   readonly execStartPost: readonly ExecCommand[];
   readonly execStopPre: readonly ExecCommand[];
   readonly execStopPost: readonly ExecCommand[];
+  readonly socketUser?: string;
+  readonly socketGroup?: string;
+  readonly socketMode: number;
+  readonly directoryMode: number;
+  readonly backlog: number;
+  readonly bindIPv6Only: BindIPv6Only;
+  readonly reusePort: boolean;
+  readonly freeBind: boolean;
+  readonly keepAlive: boolean;
+  readonly noDelay: boolean;
+  readonly passCredentials: boolean;
+  readonly passSecurity: boolean;
+  readonly removeOnStop: boolean;
+  readonly symlinks: readonly string[];
+  readonly fileDescriptorName?: string;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerSource: number;
+  /** TriggerLimitIntervalSec=/TriggerLimitBurst=; undefined: systemd's defaults (2s, 20; 200 with Accept=yes). */
+  readonly triggerLimitIntervalUSec?: bigint;
+  readonly triggerLimitBurst?: number;
+  readonly timeoutUSec?: bigint;
 }
 
 /** systemd.timer(5): the elapse settings, in file order (OnClockChange=/OnTimezoneChange= are flags, not values). */

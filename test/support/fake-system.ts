@@ -6,7 +6,7 @@
  * Everything that happens is appended to `events` with its time, so tests can check the order of
  * spawns and kills against the dependency graph.
  */
-import { SIGNAL_NUMBERS, SpawnFailure, SpawnResourceFailure, type ChildExitEvent, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
+import { SIGNAL_NUMBERS, SpawnFailure, SpawnResourceFailure, type ChildExitEvent, type Connection, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SpawnRequest, type System, type TimerHandle } from '../../src/engine/system.js';
 
 export interface ProgramBehaviour {
   /** Exit on its own after this many ms (undefined: run until killed). */
@@ -220,5 +220,65 @@ export class FakeSystem implements System {
     t.canceled = true;
     this.clock = Math.max(this.clock, t.due);
     t.fn();
+  }
+
+  // ---- socket units: fds are numbers, a connection is a test's call ----
+
+  /** Addresses (as written) whose bind fails, with the message the unit logs. */
+  readonly refusedAddresses = new Map<string, string>();
+  /** Open fds and what each listens on. */
+  readonly openFds = new Map<number, string>();
+  private nextFd = 1000;
+  private readonly watches = new Map<number, () => void>();
+  private readonly waiting = new Map<number, Connection[]>();
+
+  openListeners(_unit: string, listen: readonly ListenRequest[]): readonly number[] | ListenFailure {
+    const opened: number[] = [];
+    for (const l of listen) {
+      const refused = this.refusedAddresses.get(l.address);
+      if (refused !== undefined) {
+        for (const fd of opened) this.openFds.delete(fd);
+        return { error: refused, reason: refused.replace(/^.*: /, '') };
+      }
+      const fd = this.nextFd++;
+      this.openFds.set(fd, l.address);
+      opened.push(fd);
+    }
+    return opened;
+  }
+
+  closeListeners(fds: readonly number[]): void {
+    for (const fd of fds) this.openFds.delete(fd);
+  }
+
+  watchReadable(fds: readonly number[], fn: (index: number) => void): TimerHandle {
+    fds.forEach((fd, i) => this.watches.set(fd, () => fn(i)));
+    return { cancel: () => fds.forEach((fd) => this.watches.delete(fd)) };
+  }
+
+  /** A client connects to (or sends to) the socket listening on `address`; false when nothing watches it. */
+  connect(address: string, endpoints = '127.0.0.1:1-127.0.0.1:2'): boolean {
+    const entry = [...this.openFds].find(([, a]) => a === address);
+    if (!entry) return false;
+    const [fd] = entry;
+    // "LOCAL-REMOTE" with ports: the source is the remote address without its port.
+    const remote = endpoints.slice(endpoints.indexOf('-') + 1);
+    const conn = { fd: this.nextFd++, endpoints, source: remote.slice(0, remote.lastIndexOf(':')) };
+    this.openFds.set(conn.fd, `connection ${endpoints}`);
+    this.waiting.set(fd, [...(this.waiting.get(fd) ?? []), conn]);
+    const w = this.watches.get(fd);
+    if (!w) return false;
+    w();
+    return true;
+  }
+
+  acceptConnection(fd: number): Connection | undefined {
+    const list = this.waiting.get(fd) ?? [];
+    const c = list.shift();
+    return c;
+  }
+
+  closeFd(fd: number): void {
+    this.openFds.delete(fd);
   }
 }

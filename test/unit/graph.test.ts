@@ -131,6 +131,11 @@ describe('implicit and default dependencies', () => {
     expect(sorted(g.deps('a.socket', 'Before'))).toEqual(['a.service', 'shutdown.target', 'sockets.target']);
     expect(sorted(g.deps('a.socket', 'Requires'))).toEqual(['sysinit.target', 'system.slice']);
   });
+  it('an Accept=yes socket triggers no service: its instances are made per connection (socket_add_extras)', () => {
+    const g = graphOf({ 'a.socket': { acceptsOnly: true }, 'a.service': {} });
+    expect(sorted(g.deps('a.socket', 'Triggers'))).toEqual([]);
+    expect(sorted(g.deps('a.socket', 'Before'))).toEqual(['shutdown.target', 'sockets.target']);
+  });
   it('timers and paths: Triggers=/Before= their unit, Before= timers.target/paths.target; OnCalendar= waits for the clock (systemd.timer(5), systemd.path(5))', () => {
     const g = graphOf({ 't.timer': { onCalendar: true, triggers: { unit: 'job.service' } }, 'u.timer': {}, 'p.path': {} });
     expect(sorted(g.deps('t.timer', 'Triggers'))).toEqual(['job.service']);

@@ -17,6 +17,8 @@ export interface SystemctlOptions {
   jobMode?: string;
   noReload?: boolean;
   noLegend?: boolean;
+  /** list-sockets --show-types: the TYPE column. */
+  showTypes?: boolean;
   full?: boolean;
   now?: boolean;
   force?: boolean;

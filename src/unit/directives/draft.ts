@@ -36,6 +36,9 @@ export interface Draft {
   badSetting: boolean;
 }
 
+/** Backlog='s default: SOMAXCONN_DELUXE, INT_MAX (listen() caps it at net.core.somaxconn), as systemctl show prints it. */
+export const SOMAXCONN_DELUXE = 2147483647;
+
 const noExit = (): ExitStatusList => ({ status: [], signal: [] });
 
 export function newDraft(): Draft {
@@ -116,8 +119,14 @@ export function newDraft(): Draft {
       successExitStatus: noExit(),
       restartPreventExitStatus: noExit(),
       restartForceExitStatus: noExit(),
+      sockets: [],
     },
-    socket: { listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [] },
+    socket: {
+      listen: [], accept: false, execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [], socketMode: 0o666,
+      directoryMode: 0o755, backlog: SOMAXCONN_DELUXE, bindIPv6Only: 'default', reusePort: false, freeBind: false, keepAlive: false,
+      noDelay: false, passCredentials: false, passSecurity: false, removeOnStop: false, symlinks: [], maxConnections: 64,
+      maxConnectionsPerSource: 0,
+    },
     timer: {
       triggers: [], persistent: false, accuracyUSec: 60_000_000n, randomizedDelayUSec: 0n, fixedRandomDelay: false,
       remainAfterElapse: true, wakeSystem: false, onClockChange: false, onTimezoneChange: false,

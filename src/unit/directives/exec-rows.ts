@@ -86,9 +86,9 @@ for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['Restar
  * User= and Group= (systemd's relaxed user-name rules): a name that could never be a user makes the
  * unit unloadable; a name outside the strict rules is accepted with a notice; "nobody" is warned about.
  */
-function userOrGroup(which: 'user' | 'group'): Behaviour {
+export function userOrGroup(which: 'user' | 'group', set = (d: Draft, v: string | undefined) => void (d.exec[which] = v)): Behaviour {
   return custom('user/group name or numeric ID', 'set', 'resets', (value, ctx) => {
-    if (value === '') return void (ctx.draft.exec[which] = undefined);
+    if (value === '') return set(ctx.draft, undefined);
     const expanded = resolveSpecifiers(ctx, value, { style: 'fatal-bare' });
     if (expanded === undefined) return;
     value = expanded;
@@ -106,7 +106,7 @@ function userOrGroup(which: 'user' | 'group'): Behaviour {
       ctx.report('notice', `Accepting user/group name '${value}', which does not match strict user/group name rules.`, 'plain');
     }
     if (which === 'user' && value === 'nobody') ctx.report('warning', 'Special user nobody configured, this is not safe!');
-    ctx.draft.exec[which] = value;
+    set(ctx.draft, value);
   });
 }
 supported(EXEC_SECTIONS, 'User', userOrGroup('user'));

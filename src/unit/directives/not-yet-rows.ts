@@ -4,18 +4,16 @@
  * Unit.ignored as "not-yet" since nothing acts on them. Their own part, to be moved into the
  * supported parts as each type comes to run.
  */
-import { rejectValue, scalar, custom, QUOTED, NAME_BARE, resolveSpecifiers, printf, str, absolutePath, serviceUnitName, RowList, type DirectiveRow } from './behaviour.js';
-import { parseBoolean, parseSec, parseSignedNumber, pathIsAbsolute } from '../values/index.js';
-import { execLines } from './exec-rows.js';
-import { SOCKET_LISTEN_KEYS } from '../model.js';
+import { rejectValue, scalar, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, RowList, type DirectiveRow } from './behaviour.js';
+import { parseSec, parseSignedNumber, pathIsAbsolute } from '../values/index.js';
 
 const table = new RowList();
 const { typedNotYet } = table;
 
 // ---- unit types svcd cannot start yet: the settings their load-time checks need ----
-for (const key of SOCKET_LISTEN_KEYS) {
-  // Addresses are kept as written: systemd's address syntax is not parsed yet (see docs/units.md).
-  const needsPath = key !== 'ListenStream' && key !== 'ListenDatagram' && key !== 'ListenSequentialPacket' && key !== 'ListenNetlink';
+// ListenNetlink=, ListenMessageQueue=, ListenUSBFunction=: kept as written; the socket kind binds none of them.
+for (const key of ['ListenNetlink', 'ListenMessageQueue', 'ListenUSBFunction'] as const) {
+  const needsPath = key !== 'ListenNetlink';
   typedNotYet('Socket', key, custom(needsPath ? 'absolute path' : 'address (not checked yet)', 'append', 'clears', (value, ctx) => {
     if (value === '') return void ctx.draft.socket.listen.splice(0);
     const address = resolveSpecifiers(ctx, value, QUOTED);
@@ -24,12 +22,7 @@ for (const key of SOCKET_LISTEN_KEYS) {
     ctx.draft.socket.listen.push({ value: { kind: key, address }, loc: ctx.loc });
   }));
 }
-for (const key of ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'] as const) {
-  const field = `e${key.slice(1)}` as 'execStartPre';
-  typedNotYet('Socket', key, execLines((d) => d.socket[field]));
-}
-typedNotYet('Socket', 'Accept', scalar(parseBoolean, (d, v) => (d.socket.accept = v ?? false)));
-typedNotYet('Socket', 'Service', printf(NAME_BARE, scalar(serviceUnitName, (d, v) => (d.socket.service = v), false)));
+
 typedNotYet('Mount', 'What', printf(QUOTED, scalar(str, (d, v) => (d.mount.what = v))));
 typedNotYet('Mount', 'Where', printf(QUOTED, scalar(absolutePath, (d, v) => (d.mount.where = v))));
 typedNotYet('Mount', 'Type', scalar(str, (d, v) => (d.mount.fsType = v)));

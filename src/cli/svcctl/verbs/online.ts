@@ -14,6 +14,7 @@ import { stringIsGlob } from '../../../shared/glob.js';
 import { formatTimestamp, formatTimestampRelative } from '../../../shared/timestamp.js';
 import { localZone } from '../../../shared/tzfile.js';
 import { Collector, page, wantsPager } from '../pager.js';
+import { socketLegend, socketTable } from './list-sockets.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
 const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -277,6 +278,14 @@ async function listTimers(ctx: VerbContext): Promise<number> {
   return 0;
 }
 
+async function listSockets(ctx: VerbContext): Promise<number> {
+  const rows = await rpc(ctx, 'list-sockets', { all: ctx.options.all, states: ctx.options.state, patterns: ctx.args.length ? [...ctx.args] : undefined });
+  const { header, cells } = socketTable(rows, ctx.options.showTypes ?? false);
+  ctx.stdout.write(`${table(cells, header, ctx)}\n`);
+  if (!ctx.options.noLegend) ctx.stdout.write(socketLegend(rows.length, ctx.options.all ?? false));
+  return 0;
+}
+
 async function listJobs(ctx: VerbContext): Promise<number> {
   const jobs = await rpc(ctx, 'list-jobs', {});
   if (jobs.length === 0) {
@@ -413,7 +422,7 @@ async function daemonReexec(ctx: VerbContext): Promise<number> {
 }
 
 /** The verbs systemctl pages (pager_open): their output goes through less on a terminal. */
-const PAGED = new Set(['show', 'status', 'list-units', 'list-jobs', 'list-dependencies', 'list-timers']);
+const PAGED = new Set(['show', 'status', 'list-units', 'list-jobs', 'list-dependencies', 'list-timers', 'list-sockets']);
 
 export async function run(ctx: VerbContext): Promise<number> {
   if (!PAGED.has(ctx.verb) || !wantsPager(ctx, ctx.options.noPager)) return runVerb(ctx);
@@ -434,6 +443,7 @@ async function runVerb(ctx: VerbContext): Promise<number> {
       case 'is-failed': return await isState(ctx);
       case 'list-units': return await listUnits(ctx);
       case 'list-jobs': return await listJobs(ctx);
+      case 'list-sockets': return await listSockets(ctx);
       case 'list-timers': return await listTimers(ctx);
       case 'list-dependencies': return await listDependencies(ctx);
       case 'is-system-running': return await isSystemRunning(ctx);

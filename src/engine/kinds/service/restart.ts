@@ -57,11 +57,13 @@ export function startLimitHit(u: ServiceUnit, ctx: KindContext): boolean {
   d.startTimes = d.startTimes.filter((t) => now - t < interval);
   if (d.startTimes.length >= burst) {
     ctx.log(u, 'Start request repeated too quickly.');
+    u.startLimitHit = true;
     // The check comes before the run's reset (systemd's unit_start → service_start): a unit that
     // failed keeps its earlier Result= (exit-code …); only a clean one shows start-limit-hit.
     enterDead(u, ctx, 'start-limit-hit', false);
     return true;
   }
   d.startTimes.push(now);
+  u.startLimitHit = false;
   return false;
 }
