@@ -86,7 +86,7 @@ function handlers(api: ManagerApi): Handlers {
       }
       return { text, found, active: st.activeState, needDaemonReload: st.needDaemonReload };
     },
-    'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
+    'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.dependency ?? 'forward', p.all ?? false, false) }),
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
       if (!isRequestedJobType(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);

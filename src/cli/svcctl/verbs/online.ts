@@ -291,7 +291,7 @@ async function listJobs(ctx: VerbContext): Promise<number> {
 
 async function listDependencies(ctx: VerbContext): Promise<number> {
   const unit = ctx.args[0] ? mangleUnitName(ctx.args[0]) : 'default.target';
-  const r = await rpc(ctx, 'list-dependencies', { unit, reverse: ctx.options.reverse, all: ctx.options.all });
+  const r = await rpc(ctx, 'list-dependencies', { unit, dependency: ctx.options.dependency, all: ctx.options.all });
   ctx.stdout.write(r.text);
   return 0;
 }
