@@ -199,7 +199,7 @@ function compareDependencies(a: string, b: string): number {
 /**
  * `list-dependencies UNIT`: the tree of `type`'s edges, recursing into targets (into every unit with
  * `all`). A unit is expanded again wherever it reappears; only a unit already on the path from the
- * root (a cycle) is not, and shows as "...".
+ * root (a cycle) is not.
  */
 export function dependencyTree(api: ManagerApi, root: string, type: ListDependencyType, all: boolean, color: boolean): string {
   const paint = (c: string, s: string) => (color ? `\x1b[${c}m${s}\x1b[0m` : s);
@@ -210,18 +210,21 @@ export function dependencyTree(api: ManagerApi, root: string, type: ListDependen
     path.add(id);
     const deps = new Set<string>();
     for (const k of LIST_DEPENDENCY_PROPERTIES[type]) for (const d of api.unit(id).dependencies[k] ?? []) deps.add(d);
-    // systemctl 252 draws the children that close a cycle after the others, as "..." without a glyph.
+    // A child already on the path closes a cycle: it is left out, and one "..." (without a glyph)
+    // ends the list instead. Once one is seen no later child is drawn as the last, though the
+    // indentation below a child still follows its place in the list, as systemctl 252 draws it.
     const sorted = [...deps].sort(compareDependencies);
-    const children = [...sorted.filter((d) => !path.has(d)), ...sorted.filter((d) => path.has(d))];
-    children.forEach((d, idx) => {
-      const last = idx === children.length - 1;
+    let circular = false;
+    sorted.forEach((d, idx) => {
+      const last = idx === sorted.length - 1;
       if (path.has(d)) {
-        lines.push(`  ${prefix}${last ? '└─' : '├─'}...`);
+        circular = true;
         return;
       }
-      lines.push(`${dependencyGlyph(api.unit(d).activeState, paint)} ${prefix}${last ? '└─' : '├─'}${d}`);
+      lines.push(`${dependencyGlyph(api.unit(d).activeState, paint)} ${prefix}${last && !circular ? '└─' : '├─'}${d}`);
       if (all || d.endsWith('.target')) walk(d, `${prefix}${last ? '  ' : '│ '}`);
     });
+    if (circular) lines.push(`  ${prefix}└─...`);
     path.delete(id);
   };
   walk(rootId, '');

@@ -1,6 +1,7 @@
 // `svcctl list-dependencies` against systemctl 252 on the same units, booted the same way
 // (test/fixtures/analyze-dot/units): requirement, reverse and ordering (--after/--before) trees,
-// with --all, and --reverse/--after/--before given together (the last one wins). Each tree is
+// with --all, and --reverse/--after/--before given together (the last one wins); and, on
+// cycle-units, Wants= cycles, which the tree cuts short with "...". Each tree is
 // compared line by line, glyph, depth and unit, after taking off the subtrees of units only one
 // manager has (systemd's mounts, journald socket, rescue units); where systemd's tree has none of
 // those, byte for byte, drawing included.
@@ -18,22 +19,26 @@ import { bootInNamespace, type SvcctlResult, type SvcdInNamespace } from '../sup
 const repo = join(__dirname, '../..');
 const fixtures = join(repo, 'test/fixtures/list-dependencies');
 const unitDir = join(repo, 'test/fixtures/analyze-dot/units');
-const CASES = readFileSync(join(fixtures, 'cases.txt'), 'utf8').split('\n').slice(0, -1).map((l) => l.split(' ').filter(Boolean));
-const SHARED = new Set([...readdirSync(unitDir).filter((f) => /\.(service|target)$/.test(f)), 'sysinit.target', 'basic.target', 'shutdown.target',
+const cases = (file: string) => readFileSync(join(fixtures, file), 'utf8').split('\n').slice(0, -1).map((l) => l.split(' ').filter(Boolean));
+const CASES = cases('cases.txt');
+const CYCLE_CASES = cases('cycle-cases.txt');
+const SHARED = new Set([...readdirSync(unitDir).filter((f) => /\.(service|target)$/.test(f)), ...readdirSync(join(fixtures, 'cycle-units')), '...', 'sysinit.target', 'basic.target', 'shutdown.target',
   'multi-user.target', 'local-fs.target', 'swap.target', 'paths.target', 'slices.target', 'sockets.target', 'system.slice', '-.slice']);
-const LINE = /^(?:([●○×↻]) )?((?:[│ ] )*)(?:[├└]─)?(.+)$/u;
+/** A child's line: its glyph (blank for "..."), the branches above it, its own branch, its unit. */
+const LINE = /^([●○×↻ ]) ((?:[│ ] )*)[├└]─(.+)$/u;
 
 /** A tree as [glyph, depth, unit] lines, without the subtrees of units outside SHARED; and whether any was taken off. */
 function tree(text: string): { lines: string[]; pruned: boolean } {
   const rows = text.split('\n');
   expect(rows.at(-1)).toBe('');
-  const out: string[] = [];
   let pruned = false;
   let skipBelow = Infinity;
-  rows.slice(0, -1).forEach((l, i) => {
+  expect(rows[0]).toMatch(/^[^ ]+$/);
+  const out: string[] = [`  0 ${rows[0]}`];
+  rows.slice(1, -1).forEach((l) => {
     const m = LINE.exec(l);
     expect(m, l).not.toBeNull();
-    const depth = i === 0 ? 0 : m![2]!.length / 2 + 1;
+    const depth = m![2]!.length / 2 + 1;
     if (depth > skipBelow) return;
     skipBelow = Infinity;
     if (!SHARED.has(m![3]!)) {
@@ -41,41 +46,54 @@ function tree(text: string): { lines: string[]; pruned: boolean } {
       skipBelow = depth;
       return;
     }
-    out.push(`${m![1] ?? ' '} ${depth} ${m![3]}`);
+    out.push(`${m![1]} ${depth} ${m![3]}`);
   });
   return { lines: out, pruned };
 }
 
 describe('svcctl list-dependencies against systemctl 252', () => {
   const dir = mkdtempSync(join(tmpdir(), 'svcd-list-deps-'));
-  let svcd: SvcdInNamespace;
+  const cycleDir = mkdtempSync(join(tmpdir(), 'svcd-list-deps-cycle-'));
   const answers: SvcctlResult[] = [];
+  const cycleAnswers: SvcctlResult[] = [];
+
+  /** Boots svcd on `units` and asks it every case. */
+  async function ask(at: string, units: string, all: readonly string[][], into: SvcctlResult[]): Promise<void> {
+    const svcd: SvcdInNamespace = await bootInNamespace(at, units, 'multi-user.target');
+    try {
+      for (const args of all) into.push(await svcd.svcctl('list-dependencies', '--no-pager', ...args));
+    } finally {
+      await svcd.stop();
+    }
+  }
 
   beforeAll(async () => {
-    svcd = await bootInNamespace(dir, unitDir, 'multi-user.target');
-    for (const args of CASES) answers.push(await svcd.svcctl('list-dependencies', '--no-pager', ...args));
-  }, 60_000);
+    await ask(dir, unitDir, CASES, answers);
+    await ask(cycleDir, join(fixtures, 'cycle-units'), CYCLE_CASES, cycleAnswers);
+  }, 90_000);
 
-  afterAll(async () => {
-    await svcd?.stop();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(cycleDir, { recursive: true, force: true });
   });
 
   function compare(recorded: string): void {
     let whole = 0;
-    CASES.forEach((args, i) => {
-      const name = `list-dependencies ${args.join(' ')}`;
-      const want = readFileSync(join(recorded, `${i + 1}.out`), 'utf8');
-      expect(answers[i]!.rc, name).toBe(Number(readFileSync(join(recorded, `${i + 1}.rc`), 'utf8')));
+    const all = [...CASES.map((args, i) => ({ args, got: answers[i]!, file: `${i + 1}` })),
+      ...CYCLE_CASES.map((args, i) => ({ args, got: cycleAnswers[i]!, file: `cycle-${i + 1}` }))];
+    all.forEach(({ args, got, file }) => {
+      const name = `list-dependencies ${args.join(' ')} (${file})`;
+      const want = readFileSync(join(recorded, `${file}.out`), 'utf8');
+      expect(got.rc, name).toBe(Number(readFileSync(join(recorded, `${file}.rc`), 'utf8')));
       const expected = tree(want);
-      expect(tree(answers[i]!.stdout).lines, name).toEqual(expected.lines);
+      expect(tree(got.stdout).lines, name).toEqual(expected.lines);
       if (!expected.pruned) {
-        expect(answers[i]!.stdout, name).toBe(want);
+        expect(got.stdout, name).toBe(want);
         whole++;
       }
     });
     // The drawing itself is compared on trees that need no pruning: there must be some.
-    expect(whole).toBeGreaterThanOrEqual(4);
+    expect(whole).toBeGreaterThanOrEqual(CASES.length / 2 + CYCLE_CASES.length);
   }
 
   it('the recorded answers: the same trees for every option, drawn the same', () => {
@@ -88,6 +106,13 @@ describe('svcctl list-dependencies against systemctl 252', () => {
     expect(at('--after web.service')).not.toContain('app.target');
     expect(at('--before web.service')).toMatch(/^● ├─app\.target$/m);
     expect(at('--before db.service')).toMatch(/^● ├─web\.service$/m);
+  });
+
+  it('a cycle is cut where a unit would reappear below itself, with one "..." after its siblings', () => {
+    const c = cycleAnswers[CYCLE_CASES.findIndex((a) => a.join(' ') === '--all c.service')]!.stdout;
+    expect(c).toContain('○ ├─a.service\n○ │ ├─b.service\n');
+    expect(c).toMatch(/^ {2}│ │ └─\.\.\.$/m);
+    expect(c).not.toMatch(/─c\.service$/m);
   });
 
   it.runIf(liveOracle)('live: systemctl 252 on the same units now answers the same way', () => {
