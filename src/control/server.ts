@@ -13,6 +13,7 @@ import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, ty
 import { parseRequest } from './request.js';
 import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
+import { statusOverview } from './render-overview.js';
 import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
@@ -87,6 +88,7 @@ function handlers(api: ManagerApi): Handlers {
       return { text, found, active: st.activeState, needDaemonReload: st.needDaemonReload };
     },
     'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.dependency ?? 'forward', p.all ?? false, false) }),
+    'status-overview': (p) => ({ text: statusOverview(api, p.color, BigInt(Date.now()) * 1000n) }),
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
       if (!isRequestedJobType(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);

@@ -8,12 +8,11 @@
 //
 // systemd's answers are recorded (scripts/record-list-dependencies-fixtures.sh → test/fixtures/
 // list-dependencies/recorded); where systemd-ns can boot systemd here, they are recorded again live.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveOracle } from '../support/oracle.js';
+import { liveOracle, withLiveRecording } from '../support/oracle.js';
 import { bootInNamespace, type SvcctlResult, type SvcdInNamespace } from '../support/svcd-ns.js';
 
 const repo = join(__dirname, '../..');
@@ -116,13 +115,6 @@ describe('svcctl list-dependencies against systemctl 252', () => {
   });
 
   it.runIf(liveOracle)('live: systemctl 252 on the same units now answers the same way', () => {
-    const out = mkdtempSync(join(tmpdir(), 'svcd-list-deps-live-'));
-    try {
-      const r = spawnSync('sh', [join(repo, 'scripts/record-list-dependencies-fixtures.sh'), out], { encoding: 'utf8', timeout: 90_000 });
-      expect(r.status, r.stderr).toBe(0);
-      compare(out);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    withLiveRecording('record-list-dependencies-fixtures.sh', compare);
   }, 120_000);
 });

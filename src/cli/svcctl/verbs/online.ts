@@ -193,9 +193,7 @@ async function show(ctx: VerbContext): Promise<number> {
 
 async function status(ctx: VerbContext): Promise<number> {
   if (ctx.args.length === 0) {
-    const m = await rpc(ctx, 'manager-status', {});
-    const dot = m.systemState === 'running' ? '●' : m.systemState === 'degraded' ? '×' : '●';
-    ctx.stdout.write(`${dot} svcd\n    State: ${m.systemState}\n     Jobs: ${m.nJobs} queued\n   Failed: ${m.nFailedUnits} units\n`);
+    ctx.stdout.write((await rpc(ctx, 'status-overview', { color: ctx.isTTY })).text);
     return 0;
   }
   let code = 0;
