@@ -20,8 +20,8 @@ record() {
     while IFS= read -r line; do
         n=$((n + 1))
         rc=0
-        # shellcheck disable=SC2086 # the line's words are the arguments
-        inns systemctl list-dependencies --no-pager $line >"$out/$3$n.out" 2>&1 || rc=$?
+        # shellcheck disable=SC2086 # the line's words are the arguments; globs in them stay quoted by set -f
+        (set -f; inns systemctl list-dependencies --no-pager $line) >"$out/$3$n.out" 2>&1 || rc=$?
         echo "$rc" >"$out/$3$n.rc"
     done <"$2"
     "$ns/systemd-ns.sh" --stop "$pid"

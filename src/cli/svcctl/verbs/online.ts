@@ -288,9 +288,12 @@ async function listJobs(ctx: VerbContext): Promise<number> {
 }
 
 async function listDependencies(ctx: VerbContext): Promise<number> {
-  const unit = ctx.args[0] ? mangleUnitName(ctx.args[0]) : 'default.target';
-  const r = await rpc(ctx, 'list-dependencies', { unit, dependency: ctx.options.dependency, all: ctx.options.all });
-  ctx.stdout.write(r.text);
+  // Each unit named (patterns match loaded units) gets its tree, a blank line between two.
+  const units = ctx.args.length === 0 ? ['default.target'] : await expandUnitNames(ctx);
+  for (const [i, unit] of units.entries()) {
+    const r = await rpc(ctx, 'list-dependencies', { unit, dependency: ctx.options.dependency, all: ctx.options.all, color: ctx.isTTY });
+    ctx.stdout.write(i > 0 ? `\n${r.text}` : r.text);
+  }
   return 0;
 }
 
