@@ -45,7 +45,7 @@ export interface Methods {
   /** `status UNIT`: the rendered page (systemctl's layout) and its exit code. */
   'status-page': { params: { unit: string; color: boolean; now?: string; /** Journal lines to show (-n); default 10. */ lines?: number }; result: { text: string; found: boolean; active: string; needDaemonReload?: boolean } };
   /** `list-dependencies`: which edges the tree follows (systemctl's --reverse/--after/--before; the last one given wins). */
-  'list-dependencies': { params: { unit: string; dependency?: ListDependencyType; all?: boolean; color?: boolean }; result: { text: string } };
+  'list-dependencies': { params: { unit: string; dependency?: ListDependencyType; all?: boolean; color?: boolean; plain?: boolean }; result: { text: string } };
   /** `status` without a unit: the manager's overview page (systemctl's layout). */
   'status-overview': { params: { color: boolean }; result: { text: string } };
   'list-jobs': { params: Record<string, never>; result: { id: number; unit: string; type: string; state: string }[] };

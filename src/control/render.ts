@@ -196,20 +196,30 @@ function compareDependencies(a: string, b: string): number {
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
+/** How `list-dependencies` draws: which edges, into which units, and how. */
+export interface DependencyTreeOptions {
+  readonly type: ListDependencyType;
+  /** Expand every unit, not only targets (--all). */
+  readonly all: boolean;
+  readonly color: boolean;
+  /** A flat list, two spaces before each unit, each unit once (--plain). */
+  readonly plain: boolean;
+}
+
 /**
- * `list-dependencies UNIT`: the tree of `type`'s edges, recursing into targets (into every unit with
- * `all`). A unit is expanded again wherever it reappears; only a unit already on the path from the
- * root (a cycle) is not.
+ * `list-dependencies UNIT`: the tree of the type's edges, recursing into targets (into every unit
+ * with `all`). A unit is expanded again wherever it reappears; only a unit already on the path from
+ * the root (a cycle) is not. With `plain`, a unit once listed stays "on the path", so each shows once.
  */
-export function dependencyTree(api: ManagerApi, root: string, type: ListDependencyType, all: boolean, color: boolean): string {
-  const paint = (c: string, s: string) => (color ? `\x1b[${c}m${s}\x1b[0m` : s);
+export function dependencyTree(api: ManagerApi, root: string, o: DependencyTreeOptions): string {
+  const paint = (c: string, s: string) => (o.color ? `\x1b[${c}m${s}\x1b[0m` : s);
   const rootId = api.unit(root).id;
   const lines: string[] = [rootId];
   const path = new Set<string>();
   const walk = (id: string, prefix: string) => {
     path.add(id);
     const deps = new Set<string>();
-    for (const k of LIST_DEPENDENCY_PROPERTIES[type]) for (const d of api.unit(id).dependencies[k] ?? []) deps.add(d);
+    for (const k of LIST_DEPENDENCY_PROPERTIES[o.type]) for (const d of api.unit(id).dependencies[k] ?? []) deps.add(d);
     // A child already on the path closes a cycle: it is left out, and one "..." (without a glyph)
     // ends the list instead. Once one is seen no later child is drawn as the last, though the
     // indentation below a child still follows its place in the list, as systemctl 252 draws it.
@@ -221,11 +231,12 @@ export function dependencyTree(api: ManagerApi, root: string, type: ListDependen
         circular = true;
         return;
       }
-      lines.push(`${dependencyGlyph(api.unit(d).activeState, paint)} ${prefix}${last && !circular ? '└─' : '├─'}${d}`);
-      if (all || d.endsWith('.target')) walk(d, `${prefix}${last ? '  ' : '│ '}`);
+      if (o.plain) lines.push(`  ${d}`);
+      else lines.push(`${dependencyGlyph(api.unit(d).activeState, paint)} ${prefix}${last && !circular ? '└─' : '├─'}${d}`);
+      if (o.all || d.endsWith('.target')) walk(d, `${prefix}${last ? '  ' : '│ '}`);
     });
-    if (circular) lines.push(`  ${prefix}└─...`);
-    path.delete(id);
+    if (circular && !o.plain) lines.push(`  ${prefix}└─...`);
+    if (!o.plain) path.delete(id);
   };
   walk(rootId, '');
   return `${lines.join('\n')}\n`;

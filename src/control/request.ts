@@ -40,7 +40,7 @@ export const REQUEST_SCHEMA = {
   'unit-states': { units: strings },
   'list-units': { all: optBoolean, types: optStrings, states: optStrings, patterns: optStrings },
   'status-page': { unit: string, color: { type: { kind: 'boolean' } }, now: optString, lines: { type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, optional: true } },
-  'list-dependencies': { unit: string, dependency: { type: { kind: 'enum', values: LIST_DEPENDENCY_TYPES }, optional: true }, all: optBoolean, color: optBoolean },
+  'list-dependencies': { unit: string, dependency: { type: { kind: 'enum', values: LIST_DEPENDENCY_TYPES }, optional: true }, all: optBoolean, color: optBoolean, plain: optBoolean },
   'status-overview': { color: { type: { kind: 'boolean' } } },
   'list-jobs': {},
   enqueue: { unit: string, type: string, mode: string, wait: { type: { kind: 'boolean' } } },

@@ -87,7 +87,7 @@ function handlers(api: ManagerApi): Handlers {
       }
       return { text, found, active: st.activeState, needDaemonReload: st.needDaemonReload };
     },
-    'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.dependency ?? 'forward', p.all ?? false, p.color ?? false) }),
+    'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, { type: p.dependency ?? 'forward', all: p.all ?? false, color: p.color ?? false, plain: p.plain ?? false }) }),
     'status-overview': (p) => ({ text: statusOverview(api, p.color, BigInt(Date.now()) * 1000n) }),
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {

@@ -1,6 +1,6 @@
 // `svcctl list-dependencies` against systemctl 252 on the same units, booted the same way
 // (test/fixtures/analyze-dot/units): requirement, reverse and ordering (--after/--before) trees,
-// with --all, and --reverse/--after/--before given together (the last one wins); and, on
+// with --all and --plain, and --reverse/--after/--before given together (the last one wins); and, on
 // cycle-units, Wants= cycles, which the tree cuts short with "...". Each tree is
 // compared line by line, glyph, depth and unit, after taking off the subtrees of units only one
 // manager has (systemd's mounts, journald socket, rescue units); where systemd's tree has none of
@@ -33,6 +33,13 @@ function oneTree(rows: readonly string[]): { lines: string[]; pruned: boolean } 
   let pruned = false;
   let skipBelow = Infinity;
   rows.slice(1).forEach((l) => {
+    // --plain: a flat list, two spaces before each unit.
+    const flat = /^ {2}([^ ]+)$/.exec(l);
+    if (flat && flat[1] !== '...') {
+      if (SHARED.has(flat[1]!)) out.push(`  - ${flat[1]}`);
+      else pruned = true;
+      return;
+    }
     const m = LINE.exec(l);
     expect(m, l).not.toBeNull();
     const depth = m![2]!.length / 2 + 1;

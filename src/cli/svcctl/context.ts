@@ -12,6 +12,8 @@ export interface SystemctlOptions {
   state?: string[];
   /** list-dependencies' edges (--reverse, --after, --before; the last given). */
   dependency?: ListDependencyType;
+  /** --plain: list-dependencies as a flat list, each unit once. */
+  plain?: boolean;
   quiet?: boolean;
   noPager?: boolean;
   noBlock?: boolean;

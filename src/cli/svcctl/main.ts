@@ -189,6 +189,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     type: splitList(v.type),
     state: v.failed ? [...(splitList(v.state) ?? []), 'failed'] : splitList(v.state),
     dependency: listDependencyType(parsed.tokens),
+    plain: v.plain,
     quiet: v.quiet,
     noPager: v['no-pager'],
     noBlock: v['no-block'],

@@ -291,7 +291,7 @@ async function listDependencies(ctx: VerbContext): Promise<number> {
   // Each unit named (patterns match loaded units) gets its tree, a blank line between two.
   const units = ctx.args.length === 0 ? ['default.target'] : await expandUnitNames(ctx);
   for (const [i, unit] of units.entries()) {
-    const r = await rpc(ctx, 'list-dependencies', { unit, dependency: ctx.options.dependency, all: ctx.options.all, color: ctx.isTTY });
+    const r = await rpc(ctx, 'list-dependencies', { unit, dependency: ctx.options.dependency, all: ctx.options.all, color: ctx.isTTY, plain: ctx.options.plain });
     ctx.stdout.write(i > 0 ? `\n${r.text}` : r.text);
   }
   return 0;
