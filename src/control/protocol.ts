@@ -52,7 +52,10 @@ export interface Methods {
   'list-units': { params: { all?: boolean; types?: string[]; states?: string[]; patterns?: string[] }; result: UnitRow[] };
   /** `status UNIT`: the rendered page (systemctl's layout) and its exit code. */
   'status-page': { params: { unit: string; color: boolean; now?: string; /** Journal lines to show (-n); default 10. */ lines?: number }; result: { text: string; found: boolean; active: string; needDaemonReload?: boolean } };
-  'list-dependencies': { params: { unit: string; reverse?: boolean; all?: boolean }; result: { text: string } };
+  /** `list-dependencies`: which edges the tree follows (systemctl's --reverse/--after/--before; the last one given wins). */
+  'list-dependencies': { params: { unit: string; dependency?: ListDependencyType; all?: boolean; color?: boolean; plain?: boolean }; result: { text: string } };
+  /** `status` without a unit: the manager's overview page (systemctl's layout). */
+  'status-overview': { params: { color: boolean }; result: { text: string } };
   'list-sockets': { params: { all?: boolean; states?: string[]; patterns?: string[] }; result: SocketRow[] };
   'list-jobs': { params: Record<string, never>; result: { id: number; unit: string; type: string; state: string }[] };
   enqueue: { params: { unit: string; type: string; mode: string; wait: boolean }; result: EnqueueResult };
@@ -190,3 +193,7 @@ export function call<M extends Method>(socketPath: string, method: M, params: Me
     });
   });
 }
+
+/** The edges `list-dependencies` follows: requirements (forward), who requires the unit (reverse), or ordering. */
+export const LIST_DEPENDENCY_TYPES = ['forward', 'reverse', 'after', 'before'] as const;
+export type ListDependencyType = (typeof LIST_DEPENDENCY_TYPES)[number];

@@ -4,6 +4,8 @@
  * a terminal.
  */
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
+import type { Kind } from '../graph/atoms.js';
+import type { ListDependencyType } from './protocol.js';
 import { formatTimestamp } from './properties.js';
 import { monotonicNowUs, nextElapseRealtime } from './timers.js';
 import { formatTimestampRelative } from '../shared/timestamp.js';
@@ -165,34 +167,84 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   return `${lines.join('\n')}\n`;
 }
 
-/** `list-dependencies UNIT`: the Requires/Wants/… tree (or the reverse one), recursing into targets. */
-export function dependencyTree(api: ManagerApi, root: string, reverse: boolean, all: boolean, color: boolean): string {
-  const forward = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'ConsistsOf', 'Upholds'] as const;
-  const backward = ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'PartOf', 'UpheldBy'] as const;
-  const kinds = reverse ? backward : forward;
-  const paint = (c: string, s: string) => (color ? `\x1b[${c}m${s}\x1b[0m` : s);
-  const lines: string[] = [api.unit(root).id];
-  const seen = new Set<string>([api.unit(root).id]);
+/** The properties each kind of `list-dependencies` tree follows from a unit to its children. */
+const LIST_DEPENDENCY_PROPERTIES: Readonly<Record<ListDependencyType, readonly Kind[]>> = {
+  forward: ['Requires', 'Requisite', 'Wants', 'BindsTo', 'ConsistsOf', 'Upholds'],
+  reverse: ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'PartOf', 'UpheldBy'],
+  after: ['After'],
+  before: ['Before'],
+};
+
+/** A child's mark in the tree: its state's glyph, green while it is up, red when it is neither up nor down. */
+function dependencyGlyph(active: string, paint: (c: string, s: string) => string): string {
+  switch (active) {
+    case 'active':
+    case 'reloading':
+    case 'activating':
+      return paint('0;1;32', active === 'reloading' ? '↻' : '●');
+    case 'inactive':
+      return '○';
+    case 'deactivating':
+      return '●';
+    case 'failed':
+      return paint('0;1;31', '×');
+    default:
+      return paint('0;1;31', '○');
+  }
+}
+
+/** Targets after other units, then by name ignoring case (systemctl's order of a unit's children). */
+function compareDependencies(a: string, b: string): number {
+  const ta = a.endsWith('.target') ? 1 : 0;
+  const tb = b.endsWith('.target') ? 1 : 0;
+  if (ta !== tb) return ta - tb;
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
+/** How `list-dependencies` draws: which edges, into which units, and how. */
+export interface DependencyTreeOptions {
+  readonly type: ListDependencyType;
+  /** Expand every unit, not only targets (--all). */
+  readonly all: boolean;
+  readonly color: boolean;
+  /** A flat list, two spaces before each unit, each unit once (--plain). */
+  readonly plain: boolean;
+}
+
+/**
+ * `list-dependencies UNIT`: the tree of the type's edges, recursing into targets (into every unit
+ * with `all`). A unit is expanded again wherever it reappears; only a unit already on the path from
+ * the root (a cycle) is not. With `plain`, a unit once listed stays "on the path", so each shows once.
+ */
+export function dependencyTree(api: ManagerApi, root: string, o: DependencyTreeOptions): string {
+  const paint = (c: string, s: string) => (o.color ? `\x1b[${c}m${s}\x1b[0m` : s);
+  const rootId = api.unit(root).id;
+  const lines: string[] = [rootId];
+  const path = new Set<string>();
   const walk = (id: string, prefix: string) => {
-    const st = api.unit(id);
+    path.add(id);
     const deps = new Set<string>();
-    for (const k of kinds) for (const d of st.dependencies[k] ?? []) deps.add(d);
-    const sorted = [...deps].sort((a, b) => {
-      const ta = a.endsWith('.target') ? 0 : 1;
-      const tb = b.endsWith('.target') ? 0 : 1;
-      return ta !== tb ? tb - ta : a.localeCompare(b);
-    });
+    for (const k of LIST_DEPENDENCY_PROPERTIES[o.type]) for (const d of api.unit(id).dependencies[k] ?? []) deps.add(d);
+    // A child already on the path closes a cycle: it is left out, and one "..." (without a glyph)
+    // ends the list instead. Once one is seen no later child is drawn as the last, though the
+    // indentation below a child still follows its place in the list, as systemctl 252 draws it.
+    const sorted = [...deps].sort(compareDependencies);
+    let circular = false;
     sorted.forEach((d, idx) => {
       const last = idx === sorted.length - 1;
-      const ds = api.unit(d);
-      const dot = ds.activeState === 'active' ? paint('0;1;32', '●') : ds.activeState === 'failed' ? paint('0;1;31', '×') : '○';
-      lines.push(`${prefix}${last ? '└─' : '├─'}${dot} ${d}`);
-      if ((all || d.endsWith('.target')) && !seen.has(d)) {
-        seen.add(d);
-        walk(d, `${prefix}${last ? '  ' : '│ '}`);
+      if (path.has(d)) {
+        circular = true;
+        return;
       }
+      if (o.plain) lines.push(`  ${d}`);
+      else lines.push(`${dependencyGlyph(api.unit(d).activeState, paint)} ${prefix}${last && !circular ? '└─' : '├─'}${d}`);
+      if (o.all || d.endsWith('.target')) walk(d, `${prefix}${last ? '  ' : '│ '}`);
     });
+    if (circular && !o.plain) lines.push(`  ${prefix}└─...`);
+    if (!o.plain) path.delete(id);
   };
-  walk(root, '');
+  walk(rootId, '');
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@
  * Unit names are only checked for being strings here: whether a name is valid is the unit layer's
  * question.
  */
-import { PROTOCOL_VERSION, type ControlError, type Method, type Methods, type Request } from './protocol.js';
+import { LIST_DEPENDENCY_TYPES, PROTOCOL_VERSION, type ControlError, type Method, type Methods, type Request } from './protocol.js';
 
 /** The type of one parameter, as JSON carries it. */
 export type ParamType =
@@ -40,7 +40,8 @@ export const REQUEST_SCHEMA = {
   'unit-states': { units: strings },
   'list-units': { all: optBoolean, types: optStrings, states: optStrings, patterns: optStrings },
   'status-page': { unit: string, color: { type: { kind: 'boolean' } }, now: optString, lines: { type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, optional: true } },
-  'list-dependencies': { unit: string, reverse: optBoolean, all: optBoolean },
+  'list-dependencies': { unit: string, dependency: { type: { kind: 'enum', values: LIST_DEPENDENCY_TYPES }, optional: true }, all: optBoolean, color: optBoolean, plain: optBoolean },
+  'status-overview': { color: { type: { kind: 'boolean' } } },
   'list-jobs': {},
   'list-sockets': { all: optBoolean, states: optStrings, patterns: optStrings },
   enqueue: { unit: string, type: string, mode: string, wait: { type: { kind: 'boolean' } } },

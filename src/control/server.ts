@@ -13,6 +13,7 @@ import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, ty
 import { parseRequest } from './request.js';
 import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
+import { statusOverview } from './render-overview.js';
 import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
@@ -95,7 +96,8 @@ function handlers(api: ManagerApi): Handlers {
       }
       return { text, found, active: st.activeState, needDaemonReload: st.needDaemonReload };
     },
-    'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, p.reverse ?? false, p.all ?? false, false) }),
+    'list-dependencies': (p) => ({ text: dependencyTree(api, p.unit, { type: p.dependency ?? 'forward', all: p.all ?? false, color: p.color ?? false, plain: p.plain ?? false }) }),
+    'status-overview': (p) => ({ text: statusOverview(api, p.color, BigInt(Date.now()) * 1000n) }),
     // systemctl list-sockets: every Listen…= line of the units list-units would show.
     'list-sockets': (p) => {
       const ipv6 = kernelHasIPv6();

@@ -1,5 +1,6 @@
 /** What every svcctl verb receives: parsed options, positional args, and the output streams. */
 import type { Writable } from 'node:stream';
+import type { ListDependencyType } from '../../control/protocol.js';
 
 export interface SystemctlOptions {
   root?: string;
@@ -9,7 +10,10 @@ export interface SystemctlOptions {
   all?: boolean;
   type?: string[];
   state?: string[];
-  reverse?: boolean;
+  /** list-dependencies' edges (--reverse, --after, --before; the last given). */
+  dependency?: ListDependencyType;
+  /** --plain: list-dependencies as a flat list, each unit once. */
+  plain?: boolean;
   quiet?: boolean;
   noPager?: boolean;
   noBlock?: boolean;

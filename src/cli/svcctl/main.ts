@@ -9,6 +9,7 @@ import type { SystemctlOptions, VerbContext, VerbHandler } from './context.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
 import { VERSION_TEXT } from '../../shared/version.js';
 import { signalFromString, signalTable } from '../../shared/signal.js';
+import type { ListDependencyType } from '../../control/protocol.js';
 
 type Loader = () => Promise<VerbHandler>;
 
@@ -68,6 +69,8 @@ const SYSTEMCTL_OPTIONS = {
   // systemctl's --failed: --state=failed.
   failed: { type: 'boolean' },
   reverse: { type: 'boolean' },
+  after: { type: 'boolean' },
+  before: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'no-pager': { type: 'boolean' },
   'no-block': { type: 'boolean' },
@@ -154,7 +157,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
 
   let parsed;
   try {
-    parsed = parseArgs({ args, options: SYSTEMCTL_OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: SYSTEMCTL_OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     io.stderr.write(`${invokedAs}: ${getoptMessage(e as Error & { code?: string })}\n`);
     return EXIT_FAILURE;
@@ -186,7 +189,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     all: v.all,
     type: splitList(v.type),
     state: v.failed ? [...(splitList(v.state) ?? []), 'failed'] : splitList(v.state),
-    reverse: v.reverse,
+    dependency: listDependencyType(parsed.tokens),
+    plain: v.plain,
     quiet: v.quiet,
     noPager: v['no-pager'],
     noBlock: v['no-block'],
@@ -244,4 +248,15 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
   };
   const handler = await load();
   return handler(ctx);
+}
+
+/** --reverse, --after and --before each pick the edges list-dependencies follows: as in systemctl, the last one given wins. */
+function listDependencyType(tokens: readonly { kind: string; name?: string }[]): ListDependencyType | undefined {
+  let type: ListDependencyType | undefined;
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'reverse') type = 'reverse';
+    else if (t.name === 'after' || t.name === 'before') type = t.name;
+  }
+  return type;
 }

@@ -194,9 +194,7 @@ async function show(ctx: VerbContext): Promise<number> {
 
 async function status(ctx: VerbContext): Promise<number> {
   if (ctx.args.length === 0) {
-    const m = await rpc(ctx, 'manager-status', {});
-    const dot = m.systemState === 'running' ? '●' : m.systemState === 'degraded' ? '×' : '●';
-    ctx.stdout.write(`${dot} svcd\n    State: ${m.systemState}\n     Jobs: ${m.nJobs} queued\n   Failed: ${m.nFailedUnits} units\n`);
+    ctx.stdout.write((await rpc(ctx, 'status-overview', { color: ctx.isTTY })).text);
     return 0;
   }
   let code = 0;
@@ -299,9 +297,12 @@ async function listJobs(ctx: VerbContext): Promise<number> {
 }
 
 async function listDependencies(ctx: VerbContext): Promise<number> {
-  const unit = ctx.args[0] ? mangleUnitName(ctx.args[0]) : 'default.target';
-  const r = await rpc(ctx, 'list-dependencies', { unit, reverse: ctx.options.reverse, all: ctx.options.all });
-  ctx.stdout.write(r.text);
+  // Each unit named (patterns match loaded units) gets its tree, a blank line between two.
+  const units = ctx.args.length === 0 ? ['default.target'] : await expandUnitNames(ctx);
+  for (const [i, unit] of units.entries()) {
+    const r = await rpc(ctx, 'list-dependencies', { unit, dependency: ctx.options.dependency, all: ctx.options.all, color: ctx.isTTY, plain: ctx.options.plain });
+    ctx.stdout.write(i > 0 ? `\n${r.text}` : r.text);
+  }
   return 0;
 }
 
