@@ -103,6 +103,24 @@ export function scalar<T>(parse: Parser<T>, set: (d: Draft, v: T | undefined) =>
   };
 }
 
+/**
+ * A path systemd refuses the whole unit over when it is not absolute (its path parser with the fatal
+ * flag, as for RootDirectory=): running it relative to wherever the manager stands would be wrong.
+ */
+export function fatalAbsolutePath(set: (d: Draft, v: string | undefined) => void): Behaviour {
+  return {
+    parser: 'absolute path, else unloadable',
+    mode: 'set',
+    empty: 'resets',
+    apply(value, ctx) {
+      if (value === '') return set(ctx.draft, undefined);
+      if (pathIsAbsolute(value)) return set(ctx.draft, value);
+      rejectValue(ctx, value, value, 'error');
+      ctx.draft.badSetting = true;
+    },
+  };
+}
+
 /** A whitespace-separated list (with systemd's quoting); the empty value clears it. */
 export function list(get: (d: Draft) => string[], check?: (word: string) => boolean, label = 'word list', spec?: Spec, split?: ExtractFlags): Behaviour {
   return {

@@ -4,7 +4,7 @@
  * svcd needs to run a process. One part because the exec context is written for all four
  * sections at once, and command lines (execLines) serve [Socket] too.
  */
-import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
+import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
 import { parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
 import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
@@ -94,8 +94,10 @@ export function userOrGroup(which: 'user' | 'group', set = (d: Draft, v: string 
     value = expanded;
     const numeric = /^[0-9]+$/.test(value);
     const uid = numeric ? Number(value) : NaN;
+    // A value that expands to nothing (%i of a unit that is no instance) names no one: systemd
+    // refuses it like any impossible name, unlike a literal empty value, which resets.
     // eslint-disable-next-line no-control-regex
-    const impossible = value === '.' || value === '..' || /[:/\s\x00-\x1f\x7f]/.test(value) ||
+    const impossible = value === '' || value === '.' || value === '..' || /[:/\s\x00-\x1f\x7f]/.test(value) ||
       (numeric && (uid > 0xfffffffe || uid === 0xffff));
     if (impossible) {
       ctx.report('error', `Invalid user/group name or numeric ID: ${value}`);
@@ -127,7 +129,7 @@ supported(EXEC_SECTIONS, 'WorkingDirectory', custom("'-' prefix, absolute path o
   }
   ctx.draft.exec.workingDirectory = value;
 }));
-supported(EXEC_SECTIONS, 'RootDirectory', printf({ style: 'fatal-quoted' }, scalar(absolutePath, (d, v) => (d.exec.rootDirectory = v))));
+supported(EXEC_SECTIONS, 'RootDirectory', printf({ style: 'fatal-quoted' }, fatalAbsolutePath((d, v) => (d.exec.rootDirectory = v))));
 supported(EXEC_SECTIONS, 'Environment', custom('parseEnvironment', 'append', 'clears', (value, ctx) => {
   const r = parseEnvironment(value, (word) => (word.includes('%') ? ctx.expand(word, 'unit') : { ok: true, value: word }));
   if (!r.ok) return rejectValue(ctx, value);
