@@ -57,6 +57,11 @@ export class JournalArena {
     return this.st[S.END];
   }
 
+  /** Bytes of the file fallocated so far (objects end at `end`, the rest is the tail to grow into). */
+  get allocated(): number {
+    return this.st[S.ALLOCATED];
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -99,6 +99,13 @@ export interface JournalDirectoryOptions {
 
 /** How often the directory tries again to write while it cannot (ms). */
 export const RETRY_MS = 1000;
+/**
+ * Room a retry asks of the disk, past what the file already allocated, before the journal counts
+ * as writable again (bytes). The note fitting in the file's allocated tail says nothing about the
+ * disk: a "back" declared there ends at the next batch of lines that needs the file to grow, a new
+ * outage whose drops are reported only if some later entry comes to retry.
+ */
+export const RETRY_ROOM = 64 * 1024;
 /** At most one "still dropping" notice this often (ms); the first and the last are always said. */
 export const NOTICE_MS = 10_000;
 
@@ -284,7 +291,8 @@ export class JournalDirectory {
 
   /**
    * The file to append to now, or undefined while entries are being dropped. After an outage the
-   * retry is the note saying what was lost: if it fits, the journal is back.
+   * retry asks the disk for RETRY_ROOM more, then writes the note saying what was lost: if both
+   * succeed, the journal is back.
    */
   private writable(realtime: number): JournalFileWriter | undefined {
     const o = this.outage;
@@ -299,13 +307,12 @@ export class JournalDirectory {
     if (this.writer === undefined) this.startWriter();
     const w = this.writer;
     if (w === undefined) return undefined;
-    if (o.dropped > 0) {
-      try {
-        w.append(this.droppedNote(o), { realtime: realtimeUsec(), monotonic: monotonicUsec() });
-      } catch (e) {
-        this.failed(e);
-        return undefined;
-      }
+    try {
+      w.growBy(RETRY_ROOM);
+      if (o.dropped > 0) w.append(this.droppedNote(o), { realtime: realtimeUsec(), monotonic: monotonicUsec() });
+    } catch (e) {
+      this.failed(e);
+      return undefined;
     }
     this.outage = undefined;
     const secs = ((realtimeUsec() - o.sinceUsec) / 1e6).toFixed(1);

@@ -335,6 +335,16 @@ export class JournalFileWriter {
     return this.arena.isClosed;
   }
 
+  /**
+   * Asks the disk for `bytes` past what the file already allocated (the file grows by them, in
+   * whole steps): whether the disk has room now, which the allocated tail cannot tell. Throws as
+   * a growing append would (ENOSPC on a full disk).
+   */
+  growBy(bytes: number): void {
+    this.arena.checkOpen();
+    this.arena.grow(this.arena.allocated + bytes);
+  }
+
   /** Bytes the file's objects occupy. */
   get size(): number {
     return this.arena.end;
