@@ -94,9 +94,24 @@ export function readBootId(path = '/proc/sys/kernel/random/boot_id'): Id128 | un
 /**
  * CLOCK_MONOTONIC in microseconds. performance.now() reads the same clock (libuv's hrtime) as a
  * double without a BigInt per call, which matters once per journal entry; the offset between the
- * two is taken once from process.hrtime.
+ * two is taken once from process.hrtime, between two reads of performance.now() so that the time
+ * between the reads is known: the first call of performance.now() alone can take milliseconds,
+ * and an offset taken across it put entries up to 8 ms before the state change they report
+ * (systemctl status, which shows no entry older than the unit's InactiveExitTimestamp, hid them).
+ * The pair read closest together of a few decides.
  */
-const MONOTONIC_BASE_USEC = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
+const MONOTONIC_BASE_USEC = ((): number => {
+  performance.now();
+  let best = { spread: Infinity, base: 0 };
+  for (let i = 0; i < 5; i++) {
+    const before = performance.now();
+    const hr = Number(process.hrtime.bigint()) / 1000;
+    const after = performance.now();
+    const spread = after - before;
+    if (spread < best.spread) best = { spread, base: hr - ((before + after) / 2) * 1000 };
+  }
+  return best.base;
+})();
 export function monotonicUsec(): number {
   return Math.floor(MONOTONIC_BASE_USEC + performance.now() * 1000);
 }

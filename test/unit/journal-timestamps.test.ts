@@ -1,6 +1,7 @@
 // svcd's own journal entries (issue 18, smaller deviations): stamped to the microsecond as journald
 // stamps every entry, not to the millisecond (Date.now()) with "000" at the end of each, and on the
 // wall clock.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,5 +36,22 @@ describe("svcd's own journal entries", () => {
       expect(t).toBeGreaterThanOrEqual((bounds[i]![0] - 1) * 1000);
       expect(t).toBeLessThan((bounds[i]![1] + 2) * 1000);
     });
+  });
+});
+
+describe("the journal's monotonic clock", () => {
+  it('is CLOCK_MONOTONIC from the first entry of a fresh process on, never behind it', () => {
+    // In a process of its own, as svcd starts: the first performance.now() is the slow one. The
+    // smallest gap over many paired reads is the clock's offset (a preempted pair only widens it).
+    const format = join(__dirname, '../../dist/journal/format.js');
+    const script = `import { monotonicUsec } from ${JSON.stringify(format)};
+      let min = Infinity, max = -Infinity;
+      for (let i = 0; i < 20000; i++) { const ours = monotonicUsec(); const d = Number(process.hrtime.bigint() / 1000n) - ours; min = Math.min(min, d); max = Math.max(max, d); }
+      console.log(min);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const offset = Number(r.stdout.trim());
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(offset).toBeLessThanOrEqual(100);
   });
 });
