@@ -344,6 +344,8 @@ static int64_t append_one(struct writer *w, const int32_t *fixed, size_t n_fixed
     commit(w, off, size);
     msg = (int32_t)st[S_N_DATA];
     st[S_N_DATA] += 1;
+    /* Counted as soon as the arena holds it, as data-index.ts does: the narrowest window for a kill. */
+    w64(m, H_N_DATA, (uint64_t)st[S_N_DATA]);
     w->d_off[msg] = (double)off;
     w->d_hash_hi[msg] = hi;
     w->d_hash_lo[msg] = lo;
@@ -356,7 +358,6 @@ static int64_t append_one(struct writer *w, const int32_t *fixed, size_t n_fixed
     else w64(m, bucket + HI_HEAD_HASH_OFFSET, off);
     w64(m, bucket + HI_TAIL_HASH_OFFSET, off);
     w64(m, field_off + F_HEAD_DATA, off);
-    w64(m, H_N_DATA, (uint64_t)st[S_N_DATA]);
   }
 
   /* The fixed ordinals are sorted; the line's goes where it belongs (usually last). */

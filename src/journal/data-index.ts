@@ -181,10 +181,14 @@ export class DataIndex {
     // Field chains grow at the head (as journald does): the new object points at the older one.
     if (fs.off !== 0) a.w64(off + D.nextField, a.r64(fs.off + F.headData));
     a.commitObject(off, size);
+    // Counted in the header as soon as the arena holds it: what lies between (a new field's object,
+    // which may grow the file, a bigger mirror) is long enough for a SIGKILL to land in, and the
+    // file would then fail journalctl --verify ("Data number mismatch").
+    const o = st[S.N_DATA]++;
+    a.w64(H.nData, st[S.N_DATA]);
     // journald appends a new field's object right after the data object that introduced it.
     if (newField) this.appendField(fs, field, off);
 
-    const o = st[S.N_DATA]++;
     if (o >= this.dOff.length) this.growMirror();
     this.dOff[o] = off;
     this.dHashHi[o] = hi;
@@ -198,7 +202,6 @@ export class DataIndex {
     else a.w64(bucket + HI.headHashOffset, off);
     a.w64(bucket + HI.tailHashOffset, off);
     a.w64(fs.off + F.headData, off);
-    a.w64(H.nData, st[S.N_DATA]);
     if (key !== undefined) this.cacheShort(key, o);
     return o;
   }
