@@ -2,7 +2,7 @@
 # record-environment-oracle.sh [OUT] — record what systemd 252's manager environment verbs
 # (systemctl set-environment, unset-environment, import-environment, show-environment) print and
 # exit with, into OUT (default test/fixtures/environment/oracle.json). One systemd is booted as PID 1
-# of a private namespace set (../shared/tools/systemd-ns) and the steps run inside it in order, each
+# of a private namespace set (scripts/systemd-ns-oracle.sh) and the steps run inside it in order, each
 # seeing the block the steps before it left: argv (after `systemctl`), extra environment for
 # import-environment, and the answer (stdout, stderr, exit status). Values with control characters
 # are written as \0ooo in the steps file and expanded by printf before the call.
@@ -10,17 +10,11 @@
 # test/e2e/environment.test.ts runs them on a live svcd.
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
-ns=${SYSTEMD_NS:-$repo/../shared/tools/systemd-ns}
+. "$repo/scripts/systemd-ns-oracle.sh"
 out=${1:-$repo/test/fixtures/environment/oracle.json}
-work=$(mktemp -d -p "${RECORD_TMPDIR:-/var/tmp}" svcd-environment-rec.XXXXXX)
+oracle_work svcd-environment-rec
 mkdir "$work/empty"
-pid=
-cleanup() {
-    [ -z "$pid" ] || "$ns/systemd-ns.sh" --stop "$pid"
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-pid=$("$ns/systemd-ns.sh" --console null "$work/empty" 2>"$work/ns.err")
+oracle_boot "$work/empty"
 
 # One step a line: environment words for import-environment (or -), then systemctl's argv, words
 # separated by a TAB (so values may hold blanks).
@@ -72,7 +66,7 @@ while IFS= read -r line; do
     envargs=
     for w in $envw; do envargs="$envargs $(printf '%b' "$w")"; done
     # shellcheck disable=SC2086
-    "$ns/systemd-ns-exec.sh" "$pid" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $envargs systemctl "$@" >"$work/$n.out" 2>"$work/$n.err" && echo 0 >"$work/$n.rc" || echo $? >"$work/$n.rc"
+    inns env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $envargs systemctl "$@" >"$work/$n.out" 2>"$work/$n.err" && echo 0 >"$work/$n.rc" || echo $? >"$work/$n.rc"
     printf '%s' "$envargs" >"$work/$n.env"
     for w in "$@"; do printf '%s\0' "$w"; done >"$work/$n.argv"
 done <"$work/steps"

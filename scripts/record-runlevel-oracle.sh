@@ -2,22 +2,16 @@
 # record-runlevel-oracle.sh [OUT] — record what systemd 252's SysV compatibility commands, `runlevel`
 # and `telinit`, print and exit with in a container (no utmp record of a runlevel), into OUT (default
 # test/fixtures/upstart/runlevel-oracle.json). One systemd is booted as PID 1 of a private namespace set
-# (../shared/tools/systemd-ns) and each case runs inside it: argv, extra environment, and the answer
+# (scripts/systemd-ns-oracle.sh) and each case runs inside it: argv, extra environment, and the answer
 # (stdout, stderr, exit status). test/unit/runlevel-commands.test.ts runs svcd's links on the same cases.
 # Only the cases that need no runlevel change are recorded (a telinit that isolates is the e2e's).
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
-ns=${SYSTEMD_NS:-$repo/../shared/tools/systemd-ns}
+. "$repo/scripts/systemd-ns-oracle.sh"
 out=${1:-$repo/test/fixtures/upstart/runlevel-oracle.json}
-work=$(mktemp -d -p "${RECORD_TMPDIR:-/var/tmp}" svcd-runlevel-rec.XXXXXX)
+oracle_work svcd-runlevel-rec
 mkdir "$work/empty"
-pid=
-cleanup() {
-    [ -z "$pid" ] || "$ns/systemd-ns.sh" --stop "$pid"
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-pid=$("$ns/systemd-ns.sh" --console null "$work/empty" 2>"$work/ns.err")
+oracle_boot "$work/empty"
 
 # One case a line: the environment words (or -), then argv.
 cat > "$work/cases" <<'CASES'
@@ -40,7 +34,7 @@ while read -r line; do
         shift
     done
     # shellcheck disable=SC2086
-    "$ns/systemd-ns-exec.sh" "$pid" env $envw "$@" >"$work/$n.out" 2>"$work/$n.err" && echo 0 >"$work/$n.rc" || echo $? >"$work/$n.rc"
+    inns env $envw "$@" >"$work/$n.out" 2>"$work/$n.err" && echo 0 >"$work/$n.rc" || echo $? >"$work/$n.rc"
     printf '%s\n' "$envw" >"$work/$n.env"
     printf '%s\n' "$*" >"$work/$n.argv"
 done <"$work/cases"
