@@ -123,15 +123,15 @@ export function monotonicUsec(): number {
  * to 1 ms short); it is taken again whenever the two part by more than that allows (the wall clock
  * was set, or has drifted), so the value follows the wall clock as Date.now() does.
  */
-let realtimeOffsetUsec = 0;
+// Taken at the first stamp, not when the module loads: readers (svcctl logs) import it and stamp nothing.
+let realtimeOffsetUsec = Number.NaN;
 function syncRealtime(): void {
   const start = Date.now();
   let now = start;
-  // At most a millisecond of spinning, once at start-up and after the clock is set.
+  // At most a millisecond of spinning, at the first stamp and after the clock is set.
   while (now === start) now = Date.now();
   realtimeOffsetUsec = now * 1000 - monotonicUsec();
 }
-syncRealtime();
 /** Slack for the two clocks being read a few microseconds apart. */
 const REALTIME_SLACK_USEC = 100;
 export function realtimeUsec(): number {
