@@ -13,7 +13,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readProcStat } from './proc-stat.js';
+import { readProcStat, type ProcStat } from './proc-stat.js';
 import { SERVICE_SLICE as SLICE, unitCgroupPath } from '../shared/slice.js';
 
 
@@ -177,7 +177,12 @@ function ancestry(procRoot: string): Set<number> {
   const out = new Set<number>([process.pid]);
   let pid = process.pid;
   for (let depth = 0; depth < 64 && pid > 1; depth++) {
-    const st = readProcStat(pid, procRoot);
+    let st: ProcStat | undefined;
+    try {
+      st = readProcStat(pid, procRoot);
+    } catch {
+      break; // out of descriptors: what was seen so far
+    }
     if (!st) break;
     pid = st.ppid;
     if (pid > 0) out.add(pid);

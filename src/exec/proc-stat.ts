@@ -15,12 +15,24 @@ export interface ProcStat {
   readonly start: string;
 }
 
-/** The process's stat, or undefined when it is gone (or never was). */
+/** Errors that say svcd could not look, not that the process is gone: out of descriptors or memory. */
+const COULD_NOT_LOOK = new Set(['EMFILE', 'ENFILE', 'ENOMEM']);
+
+/** Whether `e` is svcd's own want of resources rather than an answer about the process. */
+export function isLookFailure(e: unknown): boolean {
+  return COULD_NOT_LOOK.has((e as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
+/**
+ * The process's stat, or undefined when it is gone (or never was). Throws when svcd could not
+ * look (isLookFailure): with no descriptor left, "gone" would be a lie a caller acts on.
+ */
 export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | undefined {
   let stat: string;
   try {
     stat = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
-  } catch {
+  } catch (e) {
+    if (isLookFailure(e)) throw e;
     return undefined;
   }
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

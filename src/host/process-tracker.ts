@@ -12,7 +12,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { CgroupTree } from '../exec/cgroup.js';
-import { readProcStat, type ProcStat } from '../exec/proc-stat.js';
+import { isLookFailure, readProcStat, type ProcStat } from '../exec/proc-stat.js';
 
 /** A unit's LogRateLimitIntervalSec= (µs) / LogRateLimitBurst=; an unset one is the journal's. */
 export interface LogRateLimit {
@@ -29,10 +29,15 @@ export interface ProcessOwner {
   readonly rateLimit?: LogRateLimit;
 }
 
-/** A process that exists and has not exited (a zombie has). */
+/** A process that exists and has not exited (a zombie has); one svcd could not look at counts as live. */
 export const isLive = (pid: number): boolean => {
-  const st = readProcStat(pid);
-  return st !== undefined && st.state !== 'Z';
+  try {
+    const st = readProcStat(pid);
+    return st !== undefined && st.state !== 'Z';
+  } catch (e) {
+    if (isLookFailure(e)) return true;
+    throw e;
+  }
 };
 
 /** How long a scan of /proc is reused (see processTable). */
@@ -211,14 +216,23 @@ export class ProcessTracker {
       if (list) list.push(pid);
       else byLeader.set(key, [pid]);
     };
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      const p = readProcStat(Number(name));
-      if (!p) continue; // gone while we looked
-      entries.push(p);
-      file(p.pid, p.pid);
-      if (p.sid !== p.pid) file(p.sid, p.pid);
-      if (p.pgid !== p.pid && p.pgid !== p.sid) file(p.pgid, p.pid);
+    try {
+      for (const name of readdirSync('/proc')) {
+        if (!/^\d+$/.test(name)) continue;
+        const p = readProcStat(Number(name));
+        if (!p) continue; // gone while we looked
+        entries.push(p);
+        file(p.pid, p.pid);
+        if (p.sid !== p.pid) file(p.sid, p.pid);
+        if (p.pgid !== p.pid && p.pgid !== p.sid) file(p.pgid, p.pid);
+      }
+    } catch (e) {
+      if (!isLookFailure(e)) throw e;
+      // Out of descriptors (a start that then fails for 'resources', as systemd's does): the last
+      // table, stale but never claiming a process gone that svcd merely could not see. The next
+      // call scans again.
+      if (this.procCache) return this.procCache;
+      return { entries: [], byLeader: new Map() };
     }
     this.procCache = { entries, byLeader };
     this.procCacheAt = this.now();
@@ -244,7 +258,12 @@ export class ProcessTracker {
     for (let depth = 0; depth < 8 && cur > 1; depth++) {
       const own = this.leaders.get(cur);
       if (own) return own;
-      const st = readProcStat(cur);
+      let st: ProcStat | undefined;
+      try {
+        st = readProcStat(cur);
+      } catch {
+        return undefined; // out of descriptors: the line is kept, its unit unknown
+      }
       if (!st) return undefined;
       const group = this.leaders.get(st.sid) ?? this.leaders.get(st.pgid);
       if (group) return group;

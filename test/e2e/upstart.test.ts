@@ -101,7 +101,10 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(pidOf(restarted.stdout)).not.toBe(fork);
     const tasks = () => marks().split('\n').filter((l) => l.startsWith('task ')).length;
     const before = tasks();
-    expect(out(inside('start', 'svcd-up-task'))).toEqual({ status: 0, stdout: 'svcd-up-task stop/waiting\n', stderr: '' });
+    const started = out(inside('start', 'svcd-up-task'));
+    // Should it fail, what the task and svcd said (a CI run once saw "Job failed to start" here).
+    const why = () => `${ns!.svcctl('status', 'svcd-up-task', '--no-pager', '-n', '20').stdout}\n${ns!.output().slice(-3000)}`;
+    expect(started, started.status === 0 ? '' : why()).toEqual({ status: 0, stdout: 'svcd-up-task stop/waiting\n', stderr: '' });
     expect(tasks()).toBe(before + 1);
     expect(out(inside('restart', 'svcd-up-task'))).toEqual({ status: 1, stdout: '', stderr: 'restart: Unknown instance: \n' });
     expect(out(inside('initctl', 'version')).stdout).toMatch(/^init \(svcd \d+\.\d+\.\d+\)\n$/);
