@@ -98,8 +98,9 @@ export class StateChanges {
         }
         if (isDown(to)) {
           // A oneshot without RemainAfterExit= ends inactive after a clean run (or at once, with
-          // nothing to run): that is success.
-          const ok = job.type === 'start' && to === 'inactive' && (from === 'activating' || from === 'inactive') && r.result === 'success';
+          // nothing to run): that is success — also by way of deactivating, when processes it
+          // left behind had to be stopped first. As systemd's unit_process_job, only 'failed' fails it.
+          const ok = job.type === 'start' && to === 'inactive';
           this.jobs.finish(job, ok ? 'done' : job.type === 'verify-active' ? 'skipped' : 'failed');
           return true;
         }
