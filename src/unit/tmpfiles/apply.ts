@@ -15,13 +15,12 @@ import type { Result } from '../../shared/result.js';
 import type { Item, Report } from './parse.js';
 import { errnoCode, expandGlob, lstatOrUndefined, strerror } from './paths.js';
 import { setAcls, setXattrs, type XattrCalls } from './apply-attributes.js';
+import { setInodeFlags, type InodeFlagCalls } from './inode-flags.js';
 
 /** The system calls the applier cannot make from Node. */
-export interface SpecialFiles extends XattrCalls {
+export interface SpecialFiles extends XattrCalls, InodeFlagCalls {
   mkfifo(path: string, mode: number): Result<void, string>;
   mknod(path: string, kind: 'c' | 'b', major: number, minor: number, mode: number): Result<void, string>;
-  /** chattr(1)'s "+d", "-i", "=ai"; recursive for H. */
-  chattr(path: string, spec: string, recursive: boolean): Result<void, string>;
 }
 
 export interface ApplyContext {
@@ -239,18 +238,6 @@ function adjust(item: Item, ctx: ApplyContext): Done {
   return done;
 }
 
-function setAttributes(item: Item, ctx: ApplyContext): Done {
-  let done = OK;
-  for (const path of expandGlob(item.path)) {
-    const r = ctx.special.chattr(path, item.argument!, item.type === 'H');
-    if (!r.ok) {
-      ctx.report('err', `Cannot set file attributes for '${path}': ${r.error}`);
-      done = FAILED;
-    }
-  }
-  return done;
-}
-
 /** --create's part of a line (create_item()). */
 export function createItem(item: Item, path: string, ctx: ApplyContext): Done {
   switch (item.type) {
@@ -284,7 +271,7 @@ export function createItem(item: Item, path: string, ctx: ApplyContext): Done {
       return adjust(item, ctx);
     case 'h':
     case 'H':
-      return setAttributes(item, ctx);
+      return setInodeFlags(item, ctx.special, ctx.report, descendants);
     case 't':
     case 'T':
       return setXattrs(item, ctx.special, ctx.report, descendants);
