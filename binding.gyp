@@ -11,7 +11,7 @@
           "action": ["node", "scripts/gen-journal-layout.mjs"]
         }
       ],
-      "sources": ["native/addon.c", "native/spawn.c", "native/reaper.c", "native/process.c", "native/dgram.c", "native/reexec.c", "native/mmap.c", "native/journal.c", "native/inotify.c", "native/socket.c"],
+      "sources": ["native/addon.c", "native/spawn.c", "native/reaper.c", "native/process.c", "native/dgram.c", "native/reexec.c", "native/mmap.c", "native/journal.c", "native/inotify.c", "native/socket.c", "native/xattr.c"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"]
     }
   ]

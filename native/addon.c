@@ -11,6 +11,7 @@
  *  journal.c  the journal writer's hot path: one captured line appended as a compact entry.
  *  inotify.c  inotify instances for path units (close-after-write, which fs.watch cannot ask for).
  *  socket.c   socket units' listening fds: bind with systemd's options, FIFOs, readiness, accept.
+ *  xattr.c    extended attributes (POSIX ACLs among them) and inode flags, for tmpfiles' t/a/h lines.
  *
  * All of it runs on the main JS thread; the daemon never uses child_process (the reaper would
  * steal its children's statuses).
@@ -86,7 +87,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       svcd_register_process(env, exports) < 0 || svcd_register_dgram(env, exports) < 0 ||
       svcd_register_reexec(env, exports) < 0 || svcd_register_mmap(env, exports) < 0 ||
       svcd_register_journal(env, exports) < 0 || svcd_register_inotify(env, exports) < 0 ||
-      svcd_register_socket(env, exports) < 0) {
+      svcd_register_socket(env, exports) < 0 || svcd_register_xattr(env, exports) < 0) {
     svcd_throw_napi_failure(env, "registering functions");
     return NULL;
   }

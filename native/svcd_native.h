@@ -36,6 +36,7 @@ int svcd_register_mmap(napi_env env, napi_value exports);
 int svcd_register_journal(napi_env env, napi_value exports);
 int svcd_register_inotify(napi_env env, napi_value exports);
 int svcd_register_socket(napi_env env, napi_value exports);
+int svcd_register_xattr(napi_env env, napi_value exports);
 /* socket.c: fills the LISTEN_PID= placeholder of envp with the calling process's pid (spawn's child). */
 void svcd_fill_listen_pid(char **envp);
 

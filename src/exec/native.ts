@@ -224,6 +224,11 @@ interface Addon {
   watchReadable(fd: number, cb: (status: number) => void): ReadableWatch;
   unwatch(h: ReadableWatch): void;
   acceptConnection(fd: number): AcceptedConnection | null;
+  lgetxattr(path: string, name: string): Buffer | null;
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  llistxattr(path: string): string[];
+  inodeFlags(path: string): number;
+  setInodeFlags(path: string, flags: number): void;
 }
 
 /** Where `npm install` (node-gyp) puts the addon. */
@@ -552,4 +557,30 @@ export function inotifyAddWatch(h: InotifyHandle, path: string, mask: number): n
 
 export function inotifyClose(h: InotifyHandle): void {
   load().inotifyClose(h);
+}
+
+// ---------------------------------------------------------------- xattrs and inode flags
+
+/** lgetxattr(): the value, or null when the attribute is not set. Throws (with .errno) otherwise. */
+export function lgetxattr(path: string, name: string): Buffer | null {
+  return load().lgetxattr(path, name);
+}
+
+/** lsetxattr(): a link's own attributes, never its target's. */
+export function lsetxattr(path: string, name: string, value: Buffer): void {
+  load().lsetxattr(path, name, value);
+}
+
+export function llistxattr(path: string): string[] {
+  return load().llistxattr(path);
+}
+
+/** FS_IOC_GETFLAGS on the path, not following a final link (chattr's flags). */
+export function inodeFlags(path: string): number {
+  return load().inodeFlags(path);
+}
+
+/** FS_IOC_SETFLAGS on the path, not following a final link. */
+export function setInodeFlags(path: string, flags: number): void {
+  load().setInodeFlags(path, flags);
 }

@@ -4,14 +4,20 @@
  * applies it (tmpfiles/run.ts). Cleaning by age (--clean) is not done: svcd applies tmpfiles.d at
  * boot, where systemd does --create --boot (and --remove where a unit asks). Messages go to stderr
  * up to $SYSTEMD_LOG_LEVEL (info by default). The system calls Node lacks are made by coreutils'
- * mkfifo and mknod and e2fsprogs' chattr: this program is a process of its own, not the manager,
- * so spawning them steals no child from svcd's reaper.
+ * mkfifo and mknod (this program is a process of its own, not the manager, so spawning them steals
+ * no child from svcd's reaper), and the xattr and inode-flag calls by the native addon, which the
+ * caller passes in (a later layer: src/cli/tmpfiles.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import { err, ok, type Result } from '../shared/result.js';
 import { parseLogLevel } from './values/enum.js';
 import type { SpecialFiles } from './tmpfiles/apply.js';
+import type { XattrCalls } from './tmpfiles/apply-attributes.js';
+import type { InodeFlagCalls } from './tmpfiles/inode-flags.js';
+
+/** What the native addon does for this program (file attributes, xattrs, ACLs). */
+export type NativeCalls = XattrCalls & InodeFlagCalls;
 import type { Report } from './tmpfiles/parse.js';
 import { runTmpfiles } from './tmpfiles/run.js';
 
@@ -25,10 +31,10 @@ function tool(argv: string[]): Result<void, string> {
 
 const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
 
-export const SPAWNED_SPECIAL_FILES: SpecialFiles = {
+/** The node-making calls, by coreutils; the xattr and inode-flag calls are the caller's (src/cli/tmpfiles.ts). */
+export const SPAWNED_SPECIAL_FILES: Omit<SpecialFiles, keyof NativeCalls> = {
   mkfifo: (path, mode) => tool(['mkfifo', '-m', octal(mode), path]),
   mknod: (path, kind, major, minor, mode) => tool(['mknod', '-m', octal(mode), path, kind, String(major), String(minor)]),
-  chattr: (path, spec, recursive) => tool(['chattr', ...(recursive ? ['-R'] : []), '-f', spec, path]),
 };
 
 /** A report to stderr, up to the level $SYSTEMD_LOG_LEVEL names. */
@@ -40,7 +46,7 @@ export function stderrReport(env: Readonly<Record<string, string | undefined>>, 
   };
 }
 
-export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): number {
+export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, native: NativeCalls): number {
   let root: string | undefined;
   let create = false;
   let remove = false;
@@ -71,7 +77,7 @@ export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<strin
   return runTmpfiles({
     root, create, remove, boot, env, prefixes, excludePrefixes,
     files: files.length > 0 ? files : undefined,
-    special: SPAWNED_SPECIAL_FILES,
+    special: { ...SPAWNED_SPECIAL_FILES, ...native },
     report: stderrReport(env, (s) => process.stderr.write(s)),
   });
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { unitNameIsValid } from './name.js';
 import { parseUpstartJob, type JobDiagnostic, type UpstartJob } from './upstart-job.js';
 import { eventTargetText, upstartUnit } from './upstart-unit.js';
+import { UPSTART_LOG_DIR, UPSTART_LOG_UNIT, upstartLogUnitText } from './upstart-log.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 import type { Logger } from './sysv-script.js';
@@ -93,6 +94,8 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
   }
   // The tasks: a job that starts when one of them has stopped runs after it (see startOnDeps).
   const tasks = new Set(jobs.filter((j) => j.merged.task).map((j) => j.job));
+  /** The jobs whose output goes to /var/log/upstart too (a template's name with its "@"). */
+  const logged: string[] = [];
   for (const { job, conf, merged } of jobs) {
     const unit = upstartUnit(job, conf, merged, tasks);
     for (const w of unit.warnings) log('warning', `${conf}: ${w}`);
@@ -114,6 +117,7 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
       }
     }
     for (const e of unit.events) events.add(e);
+    if (unit.logged) logged.push(unit.name.endsWith('@.service') ? `${job}@` : job);
     log('info', `${conf}: upstart job wrapped in ${unit.name}`);
   }
   for (const e of events) {
@@ -122,6 +126,15 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
       writeFileSync(join(opts.dest, target.name), target.text, { mode: 0o644 });
     } catch (err) {
       log('err', `cannot write ${join(opts.dest, target.name)}: ${(err as Error).message}`);
+      status = 1;
+    }
+  }
+  if (logged.length) {
+    const path = join(opts.dest, UPSTART_LOG_UNIT);
+    try {
+      writeFileSync(path, upstartLogUnitText(logged, opts.env.UPSTART_LOGDIR || UPSTART_LOG_DIR), { mode: 0o644 });
+    } catch (err) {
+      log('err', `cannot write ${path}: ${(err as Error).message}`);
       status = 1;
     }
   }

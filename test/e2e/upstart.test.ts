@@ -185,6 +185,25 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('stop', 'svcd-up-instance', 'PORT=7'))).toEqual({ status: 0, stdout: 'svcd-up-instance (7) stop/waiting\n', stderr: '' });
   });
 
+  it('console log: the output of every run is appended to /var/log/upstart/JOB.log (JOB-INSTANCE.log), 0640 root:root, created again once rotated away; the journal has it too', async () => {
+    const upstartLog = (name: string) => upper('var', `log/upstart/${name}`);
+    const runs = () => read(upstartLog('svcd-up-flaky.log'));
+    expect(await until(() => runs() === 'flaky says run\n'.repeat(3)), runs()).toBe(true);
+    const st = statSync(upstartLog('svcd-up-flaky.log'));
+    expect({ mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }).toEqual({ mode: 0o640, uid: 0, gid: 0 });
+    expect(ns!.svcctl('logs', '-u', 'svcd-up-flaky', '--no-pager', '-o', 'cat').stdout.split('\n').filter((l) => l === 'flaky says run')).toHaveLength(3);
+    // The seed job's pre-start output, and nothing of a job with console none.
+    expect(await until(() => read(upstartLog('nova-compute.log')).includes('status: Unknown job: libvirt-bin\n'))).toBe(true);
+    expect(existsSync(upstartLog('svcd-up-reload.log'))).toBe(false);
+    // An instance's file is named by its variable's value; logrotate's unlink: the next line makes a new file.
+    const instance = () => read(upstartLog('svcd-up-instance-7.log'));
+    expect(await until(() => instance() === 'instance 7 says hi\n'), instance()).toBe(true);
+    expect(inside('rm', '/var/log/upstart/svcd-up-instance-7.log').status).toBe(0);
+    expect(out(inside('start', 'svcd-up-instance', 'PORT=7')).status).toBe(0);
+    expect(await until(() => instance() === 'instance 7 says hi\n'), instance()).toBe(true);
+    expect(out(inside('stop', 'svcd-up-instance', 'PORT=7')).status).toBe(0);
+  });
+
   it('respawns seed 003\'s nova-api after kill -9 (respawn); the seed\'s nova-compute, which has no respawn, stays down until started', async () => {
     const apiLog = () => read(upper('var', 'lib/nova/nova-api.log'));
     expect(apiLog().trim()).toBe('started user=nova cwd=/var/lib/nova args=--config-file=/etc/nova/nova.conf --log-file=/var/log/nova/nova-api.log');

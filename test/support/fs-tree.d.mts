@@ -8,5 +8,7 @@ export interface FsEntry {
   target?: string;
   rdev?: string;
   attrs?: string;
+  /** Extended attributes by name: POSIX ACLs as getfacl's short text with numeric ids, others as text. */
+  xattrs?: Record<string, string>;
 }
 export function readFsTree(root: string, skip?: (rel: string) => boolean): Record<string, FsEntry>;

@@ -1,7 +1,10 @@
 // A directory tree as tmpfiles leaves it, for comparing two runs: every path under ROOT (relative,
 // sorted) with its type, permission bits, owner, and a file's content, a link's target or a device's
-// numbers; `h` attributes as lsattr shows them where it is installed. Shared by the tmpfiles fixture
-// recorder and its test, so both describe a tree the same way.
+// numbers; `h` attributes as lsattr shows them where it is installed; extended attributes (`t`,
+// and `a` ACLs decoded from the kernel's binary form here, independently of svcd's encoder) read
+// through svcd's native addon. Shared by the tmpfiles fixture recorder and its test, so both
+// describe a tree the same way.
+import { createRequire } from 'node:module';
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +16,31 @@ const TYPES = [['isDirectory', 'd'], ['isFile', 'f'], ['isSymbolicLink', 'l'], [
 function attrs(path) {
   const r = spawnSync('lsattr', ['-d', path], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.split(/\s/)[0].replace(/-/g, '') : undefined;
+}
+
+const addon = createRequire(import.meta.url)('../../build/Release/svcd_native.node');
+const ACL_TAGS = { 1: 'u', 2: 'u', 4: 'g', 8: 'g', 16: 'm', 32: 'o' };
+
+/** system.posix_acl_*: version 2, then (u16 tag, u16 perm, u32 id) entries. */
+function aclText(buf) {
+  const out = [];
+  for (let at = 4; at + 8 <= buf.length; at += 8) {
+    const tag = buf.readUInt16LE(at);
+    const perm = buf.readUInt16LE(at + 2);
+    const id = tag === 2 || tag === 8 ? String(buf.readUInt32LE(at + 4)) : '';
+    out.push(`${ACL_TAGS[tag] ?? tag}:${id}:${perm & 4 ? 'r' : '-'}${perm & 2 ? 'w' : '-'}${perm & 1 ? 'x' : '-'}`);
+  }
+  return out.join(',');
+}
+
+function xattrs(path) {
+  const out = {};
+  for (const name of addon.llistxattr(path).sort()) {
+    if (name.startsWith('security.')) continue;
+    const value = addon.lgetxattr(path, name);
+    if (value) out[name] = name.startsWith('system.posix_acl_') ? aclText(value) : value.toString('utf8');
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** The tree under root; `skip(rel)` leaves a path (and what is below it) out. */
@@ -40,6 +68,10 @@ export function readFsTree(root, skip = () => false) {
       if ((type === 'f' || type === 'd') && process.env.SVCD_TREE_ATTRS !== '0') {
         const a = attrs(join(root, r));
         if (a) e.attrs = a;
+      }
+      if (type !== 'l') {
+        const x = xattrs(join(root, r));
+        if (x) e.xattrs = x;
       }
       out[r] = e;
       if (type === 'd') walk(r);

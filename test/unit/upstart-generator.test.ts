@@ -13,6 +13,8 @@ import { loadUnit } from '../../src/unit/load.js';
 import type { ServiceUnit } from '../../src/unit/model.js';
 import { parseUpstartJob } from '../../src/unit/upstart-job.js';
 import { conditionOperands } from '../../src/unit/upstart-events.js';
+import { upstartLogName } from '../../src/unit/upstart-log.js';
+import { unitNameEscape } from '../../src/unit/escape.js';
 import { expandArgv } from '../../src/exec/exec-context.js';
 import { expandSpecifiers, systemContext } from '../../src/unit/specifiers.js';
 
@@ -56,6 +58,8 @@ const argv = (cmds: readonly { argv: readonly string[] }[]) =>
 const run = (cmd: { argv: readonly string[] }, env: Record<string, string> = {}) =>
   spawnSync(argv([cmd])[0]![0]!, argv([cmd])[0]!.slice(1), { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', ...env } });
 
+/** A job's dependencies from its events: without the log follower every `console log` job wants and follows. */
+const events = (deps: readonly string[]) => deps.filter((d) => d !== 'svcd-upstart-log.service');
 /** The units whose .wants/ has the job. */
 const wantedBy = (g: Generated, name = 'a.service') =>
   ['sysinit.target', 'rescue.target', 'multi-user.target', 'graphical.target', 'b.service'].filter((t) => existsSync(join(g.dest, `${t}.wants`, name)));
@@ -184,6 +188,32 @@ describe('the process environment', () => {
     expect([none.exec.standardInput, none.exec.standardOutput, none.exec.standardError]).toEqual(['null', 'null', 'null']);
   });
 
+  it('console log also means /var/log/upstart/JOB.log: the log follower (svcd-upstart-log.service) copies the jobs it lists there, and stops after them', () => {
+    const g = generate({ 'a.conf': 'exec /x\n', 'tty.conf': 'instance $TTY\nexec /sbin/getty $TTY\n', 'quiet.conf': 'console none\nexec /x\n', 'loud.conf': 'console output\nexec /x\n' });
+    for (const job of ['a.service', 'tty@1.service']) {
+      const u = g.unit(job).unit;
+      expect(u.dependencies.Wants, job).toContain('svcd-upstart-log.service');
+      expect(u.dependencies.After, job).toContain('svcd-upstart-log.service');
+    }
+    for (const job of ['quiet.service', 'loud.service']) expect(g.unit(job).unit.dependencies.Wants, job).not.toContain('svcd-upstart-log.service');
+    const follower = g.unit('svcd-upstart-log.service');
+    expect(argv(follower.service.execStart)[0]!.slice(1)).toEqual(['--log-dir', '/var/log/upstart', '--state', '/var/lib/svcd-upstart-log/cursor', 'a', 'tty@']);
+    expect(follower.unit.defaultDependencies).toBe(false);
+    expect(follower.unit.ignoreOnIsolate).toBe(true);
+    expect(follower.unit.dependencies.Conflicts).toEqual(['shutdown.target']);
+  });
+
+  it('the log file of a job, of an instance (its variable\'s value, "/" made "_" as upstart does), and of a unit that is no job', () => {
+    const jobs = new Set(['a', 'tty@']);
+    expect(upstartLogName('a.service', jobs)).toBe('a.log');
+    expect(upstartLogName('tty@7.service', jobs)).toBe('tty-7.log');
+    expect(upstartLogName(`tty@${unitNameEscape('dev/ttyS0 x')}.service`, jobs)).toBe('tty-dev_ttyS0 x.log');
+    expect(upstartLogName('b.service', jobs)).toBeUndefined();
+    expect(upstartLogName('a@1.service', jobs)).toBeUndefined();
+    expect(upstartLogName('tty.service', jobs)).toBeUndefined();
+    expect(upstartLogName('a.socket', jobs)).toBeUndefined();
+  });
+
   it('instance $VAR makes a template: the instance name is VAR\'s value', () => {
     const g = generate({ 'tty.conf': 'instance $TTY\nstart on runlevel [2345]\nexec /sbin/getty $TTY\n' });
     expect(existsSync(join(g.dest, 'tty@.service'))).toBe(true);
@@ -218,14 +248,14 @@ describe('start on and stop on', () => {
     const g = generate({ 'a.conf': 'start on (local-filesystems and net-device-up IFACE!=lo)\nexec /x\n' });
     expect(wantedBy(g)).toEqual(['multi-user.target']);
     const u = g.unit();
-    expect(u.unit.dependencies.After).toEqual(['local-fs.target', 'network-online.target']);
-    expect(u.unit.dependencies.Wants).toEqual(['network-online.target']);
+    expect(events(u.unit.dependencies.After)).toEqual(['local-fs.target', 'network-online.target']);
+    expect(events(u.unit.dependencies.Wants)).toEqual(['network-online.target']);
   });
 
   it('started JOB / starting JOB: wanted by that job, after or before it; stopping JOB: part of it', () => {
     const g = generate({ 'a.conf': 'start on started b\nstop on stopping b\nexec /x\n', 'c.conf': 'start on starting b\nexec /x\n' });
     expect(wantedBy(g)).toEqual(['b.service']);
-    expect(g.unit().unit.dependencies.After).toEqual(['b.service']);
+    expect(events(g.unit().unit.dependencies.After)).toEqual(['b.service']);
     expect(g.unit().unit.dependencies.PartOf).toEqual(['b.service']);
     expect(g.unit('c.service').unit.dependencies.Before).toEqual(['b.service']);
   });
@@ -234,7 +264,7 @@ describe('start on and stop on', () => {
     const g = generate({ 'a.conf': 'start on stopped b\nexec /x\n', 'b.conf': 'task\nexec /bin/true\n' });
     expect(g.warnings).toEqual([]);
     expect(wantedBy(g)).toEqual(['b.service']);
-    expect(g.unit().unit.dependencies.After).toEqual(['b.service']);
+    expect(events(g.unit().unit.dependencies.After)).toEqual(['b.service']);
   });
 
   it('a condition over several lines in brackets, with and/or', () => {

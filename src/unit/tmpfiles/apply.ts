@@ -3,7 +3,8 @@
  * (files, directories, FIFOs, links, device nodes, copies, writes, and mode/owner/attribute
  * adjustments of what exists) and at --remove (r, R, D's contents). Each returns whether it
  * failed; a conflict systemd only warns about (a file where a directory should be) is a warning.
- * Device nodes, FIFOs and file attributes need system calls Node lacks: the caller provides them.
+ * Device nodes, FIFOs, file attributes and xattrs (ACLs) need system calls Node lacks: the caller
+ * provides them.
  */
 import {
   chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, rmdirSync,
@@ -13,13 +14,13 @@ import { dirname, join } from 'node:path';
 import type { Result } from '../../shared/result.js';
 import type { Item, Report } from './parse.js';
 import { errnoCode, expandGlob, lstatOrUndefined, strerror } from './paths.js';
+import { setAcls, setXattrs, type XattrCalls } from './apply-attributes.js';
+import { setInodeFlags, type InodeFlagCalls } from './inode-flags.js';
 
 /** The system calls the applier cannot make from Node. */
-export interface SpecialFiles {
+export interface SpecialFiles extends XattrCalls, InodeFlagCalls {
   mkfifo(path: string, mode: number): Result<void, string>;
   mknod(path: string, kind: 'c' | 'b', major: number, minor: number, mode: number): Result<void, string>;
-  /** chattr(1)'s "+d", "-i", "=ai"; recursive for H. */
-  chattr(path: string, spec: string, recursive: boolean): Result<void, string>;
 }
 
 export interface ApplyContext {
@@ -206,7 +207,7 @@ function copyFiles(item: Item, path: string, ctx: ApplyContext): Done {
 }
 
 /** Every path below `path` (not following links), deepest last. */
-function descendants(path: string): string[] {
+export function descendants(path: string): string[] {
   const out: string[] = [];
   const walk = (p: string): void => {
     let names: string[];
@@ -233,18 +234,6 @@ function adjust(item: Item, ctx: ApplyContext): Done {
     if (item.type === 'e' && !st?.isDirectory()) continue;
     const all = item.type === 'Z' ? [path, ...descendants(path)] : [path];
     for (const p of all) if (!setPerms(item, p, false, ctx)) done = FAILED;
-  }
-  return done;
-}
-
-function setAttributes(item: Item, ctx: ApplyContext): Done {
-  let done = OK;
-  for (const path of expandGlob(item.path)) {
-    const r = ctx.special.chattr(path, item.argument!, item.type === 'H');
-    if (!r.ok) {
-      ctx.report('err', `Cannot set file attributes for '${path}': ${r.error}`);
-      done = FAILED;
-    }
   }
   return done;
 }
@@ -282,13 +271,13 @@ export function createItem(item: Item, path: string, ctx: ApplyContext): Done {
       return adjust(item, ctx);
     case 'h':
     case 'H':
-      return setAttributes(item, ctx);
+      return setInodeFlags(item, ctx.special, ctx.report, descendants);
     case 't':
     case 'T':
+      return setXattrs(item, ctx.special, ctx.report, descendants);
     case 'a':
     case 'A':
-      ctx.report('warning', `${item.loc.file}:${item.loc.line}: svcd's tmpfiles does not set extended attributes or ACLs, ignoring.`);
-      return OK;
+      return setAcls(item, ctx.special, ctx.report, descendants);
     case 'x':
     case 'X':
     case 'r':

@@ -14,6 +14,9 @@ import { specifierPrintf, type SpecifierTable } from '../specifiers.js';
 import { parseMode, parseSec, pathIsAbsolute, pathSimplify } from '../values/index.js';
 import { cunescape, extractFirstWord } from '../values/words.js';
 import { isLineType, LINE_TYPES, type LineType } from './line-types.js';
+import { parseAcls, type ParsedAcls } from './acl.js';
+import { parseXattrs, type Xattr } from './xattrs.js';
+import { parseInodeFlags, type InodeFlagSpec } from './inode-flags.js';
 
 export type LogLevel = 'err' | 'warning' | 'notice' | 'info' | 'debug';
 /** Where messages go; `invalid` marks the configuration as bad (systemd's invalid_config). */
@@ -37,6 +40,12 @@ export interface Item {
   readonly gid?: Setting<number>;
   readonly age?: { readonly usec: Usec; readonly keepFirstLevel: boolean; readonly by: string };
   readonly device?: { readonly major: number; readonly minor: number };
+  /** t T: the attributes to set. */
+  readonly xattrs?: readonly Xattr[];
+  /** a A: the ACLs to set (none when the text did not parse: warned about, nothing set). */
+  readonly acls?: ParsedAcls;
+  /** h H: the file attributes to set. */
+  readonly inodeFlags?: InodeFlagSpec;
   readonly boot: boolean;
   /** "+": f/p/L/c/b replace what is there, w appends, a/A add to the ACL. */
   readonly force: boolean;
@@ -204,6 +213,28 @@ export function parseLine(text: string, loc: SourceLocation, ctx: ParseContext, 
     if (!s.ok) return bad(`Failed to substitute specifiers in argument: ${s.error.reason}`);
     argument = s.value;
   }
+  let xattrs: Item['xattrs'];
+  if (type === 't' || type === 'T') {
+    const x = parseXattrs(argument!, ctx.specifiers, report);
+    if ('error' in x) return bad(`Failed to substitute specifiers in argument: ${x.error}`);
+    xattrs = x;
+  }
+  let acls: Item['acls'];
+  if (type === 'a' || type === 'A') {
+    // a+ merges into the file's ACL, whose mask is computed after the merge.
+    acls = parseAcls(argument!, ctx, !mods.force);
+    if (!acls) report('warning', `Failed to parse ACL "${argument}": Invalid argument. Ignoring`);
+  }
+  let inodeFlags: Item['inodeFlags'];
+  if (type === 'h' || type === 'H') {
+    const f = parseInodeFlags(argument!, path);
+    // systemd says these without the file and line.
+    if ('error' in f) {
+      report('err', f.error, true);
+      return undefined;
+    }
+    inodeFlags = f;
+  }
   if (type === 'C' && ctx.root) argument = join(ctx.root, argument!);
   if (ctx.root) path = join(ctx.root, path);
 
@@ -240,7 +271,7 @@ export function parseLine(text: string, loc: SourceLocation, ctx: ParseContext, 
     if (!age) return bad(`Invalid age '${ageText}'.`);
   }
   return {
-    type, path, argument, mode, uid, gid, age, device, loc,
+    type, path, argument, mode, uid, gid, age, device, xattrs, acls, inodeFlags, loc,
     defaultMode: info.directory ? 0o755 : 0o644,
     boot: mods.boot, force: mods.force, allowFailure: mods.allowFailure, tryReplace: mods.tryReplace,
   };
