@@ -199,7 +199,7 @@ export class Journal implements LineSink, IngestSink {
     return this.syslog !== undefined && (this.opts.forwardToSyslog === true || s.meta.forwardToSyslog === true);
   }
 
-  /** A stream's line to syslog: its facility (SyslogFacility=) with the line's level, from its writer. */
+  /** A stream's line to syslog: its facility (daemon for a service's pipe, the header's for a stdout-socket stream) with the line's level, from its writer. */
   private forwardLine(s: CaptureStream, message: Buffer, priority: number): void {
     const origin: Origin = { pid: s.pid, uid: s.meta.cred?.uid ?? process.getuid?.() ?? 0, gid: s.meta.cred?.gid ?? process.getgid?.() ?? 0 };
     this.syslog!.forward(((s.meta.priority ?? DEFAULT_STREAM_PRIORITY) & ~7) | priority, s.meta.identifier, origin, message);
