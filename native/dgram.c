@@ -23,6 +23,7 @@
 #include <sys/time.h>
 #include <fcntl.h>
 #include <sys/un.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -259,7 +260,66 @@ static napi_value SendDatagram(napi_env env, napi_callback_info info) {
   return svcd_int(env, e);
 }
 
+/*
+ * openDatagramSender() → fd or -errno: one unbound, non-blocking datagram socket that sends to many
+ * paths (journald's syslog_fd): forwarding a line must not cost a socket of its own, nor wait for
+ * a syslog daemon that reads too slowly.
+ */
+static napi_value OpenDatagramSender(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  return svcd_int(env, fd < 0 ? -errno : fd);
+}
+
+/*
+ * sendDatagramAs(fd, path, buffer, pid, uid, gid) → 0 or errno: one datagram carrying the original
+ * sender's credentials (SCM_CREDENTIALS; pid 0: none), as journald forwards a message to syslog.
+ * A sender that is gone (ESRCH) or a pid svcd may not claim (EPERM) is replaced by svcd's own pid
+ * and the send tried once more, as journald does.
+ */
+static napi_value SendDatagramAs(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value args[6];
+  int32_t fd, pid, uid, gid;
+  void *data;
+  size_t n;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  struct sockaddr_un sa;
+  socklen_t len;
+  if (argc < 6 || napi_get_value_int32(env, args[0], &fd) != napi_ok || !unix_address(env, args[1], &sa, &len)) return NULL;
+  if (napi_get_buffer_info(env, args[2], &data, &n) != napi_ok || napi_get_value_int32(env, args[3], &pid) != napi_ok ||
+      napi_get_value_int32(env, args[4], &uid) != napi_ok || napi_get_value_int32(env, args[5], &gid) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sendDatagramAs: expected (fd, path, Buffer, pid, uid, gid)");
+    return NULL;
+  }
+  struct iovec iov = {.iov_base = data, .iov_len = n};
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(struct ucred))];
+  } control;
+  struct msghdr mh = {.msg_name = &sa, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1};
+  struct ucred *cred = NULL;
+  if (pid > 0) {
+    memset(&control, 0, sizeof control);
+    mh.msg_control = &control;
+    mh.msg_controllen = sizeof control.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_CREDENTIALS;
+    c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+    cred = (struct ucred *)CMSG_DATA(c);
+    *cred = (struct ucred){.pid = pid, .uid = (uid_t)uid, .gid = (gid_t)gid};
+  }
+  if (sendmsg(fd, &mh, MSG_NOSIGNAL) >= 0) return svcd_int(env, 0);
+  if (cred && (errno == ESRCH || errno == EPERM)) {
+    cred->pid = getpid();
+    if (sendmsg(fd, &mh, MSG_NOSIGNAL) >= 0) return svcd_int(env, 0);
+  }
+  return svcd_int(env, errno);
+}
+
 int svcd_register_dgram(napi_env env, napi_value exports) {
   return svcd_define(env, exports, "bindDatagram", BindDatagram) | svcd_define(env, exports, "closeDatagram", CloseDatagram) |
-         svcd_define(env, exports, "sendDatagram", SendDatagram);
+         svcd_define(env, exports, "sendDatagram", SendDatagram) | svcd_define(env, exports, "openDatagramSender", OpenDatagramSender) |
+         svcd_define(env, exports, "sendDatagramAs", SendDatagramAs);
 }

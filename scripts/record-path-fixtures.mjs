@@ -20,7 +20,8 @@ try {
   writePathTree(root, join(root, 'units'), symlinkSync);
   pid = execFileSync(join(ns, 'systemd-ns.sh'), ['--console', 'null', join(root, 'units')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   const looks = await runPathScenario(root, async (units) =>
-    execFileSync(join(ns, 'systemd-ns-exec.sh'), [pid, 'systemctl', 'show', '-p', 'Id,ActiveState,SubState,Result', '--', ...units], { encoding: 'utf8' }));
+    execFileSync(join(ns, 'systemd-ns-exec.sh'), [pid, 'systemctl', 'show', '-p', 'Id,ActiveState,SubState,Result', '--', ...units], { encoding: 'utf8' }),
+  join(root, 'units'), async () => void execFileSync(join(ns, 'systemd-ns-exec.sh'), [pid, 'systemctl', 'daemon-reload']));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(looks, null, 1)}\n`);
   process.stderr.write(`recorded ${looks.length} looks into ${out}\n`);

@@ -11,6 +11,7 @@ import { loadManagerConfig } from '../config/system-conf.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
 import { buildUnitFileMap } from '../unit/unit-file-map.js';
 import { loadUnit } from '../unit/load.js';
+import { parseLogLevel } from '../unit/values/index.js';
 import { unitSearchPath } from '../unit/search-path.js';
 import { planStart } from '../graph/boot-plan.js';
 import type { Unit } from '../unit/model.js';
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
       console: process.stdout,
       level: (text) => process.stderr.write(`svcd: ${text}\n`),
       rateLimit: { intervalUsec: Number(config.journal.rateLimitIntervalUSec >= 2n ** 53n ? 0n : config.journal.rateLimitIntervalUSec), burst: config.journal.rateLimitBurst },
+      forwardToSyslog: config.journal.forwardToSyslog,
+      maxLevelSyslog: parseLogLevel.values.indexOf(config.journal.maxLevelSyslog),
     });
   } catch (e) {
     process.stderr.write(`svcd: journal disabled: ${(e as Error).message}\n`);

@@ -32,6 +32,7 @@ import {
 // Same syntax as unit files, so the same reader (systemd.syntax(7)).
 import { parseUnitText } from '../unit/syntax.js';
 import { configFiles, DEFAULT_CONFIG_PATH, dropinDirsFor } from './conf-files.js';
+import { CONF_DIRS_USR } from '../shared/lookup-paths.js';
 
 export { DEFAULT_CONFIG_PATH };
 
@@ -312,6 +313,17 @@ function deepFreeze<T>(o: T): T {
 }
 
 const SECTIONS: ReadonlySet<string> = new Set(['Manager', 'Journal']);
+/** journald.conf has only [Journal]: a [Manager] there is an unknown section, as journald says. */
+const JOURNALD_SECTIONS: ReadonlySet<string> = new Set(['Journal']);
+
+/**
+ * journald's own configuration, which svcd, being the journal, reads before its own [Journal]: an
+ * image's /etc/systemd/journald.conf and the journald.conf.d/ drop-ins its packages ship (e.g. one
+ * that turns ForwardToSyslog= off). svcd's system.conf then overrides key by key.
+ */
+export function journaldConfFiles(): string[] {
+  return configFiles('/etc/systemd/journald.conf', CONF_DIRS_USR.map((d) => `${d}/systemd/journald.conf.d`));
+}
 
 function applyFile(
   file: string,
@@ -319,15 +331,17 @@ function applyFile(
   manager: Mutable<ManagerSettings>,
   journal: Mutable<JournalSettings>,
   diagnostics: Diagnostic[],
+  sections: ReadonlySet<string> = SECTIONS,
 ): void {
   // The same reader as unit files (systemd parses both with conf-parser): comments, continuation
   // lines, repeated keys in order, and every diagnostic at its own file:line.
-  const parsed = parseUnitText(file, text, { knownSections: SECTIONS });
+  const parsed = parseUnitText(file, text, { knownSections: sections });
   const found: Diagnostic[] = [...parsed.diagnostics];
   for (const { section, key, value, loc } of parsed.assignments) {
     const warn = (message: string): void => {
       found.push({ severity: 'warning', loc, message });
     };
+    if (!sections.has(section)) continue;
     if (section === 'Manager') {
       const limit = key.startsWith('DefaultLimit') ? rlimitFromDirective(key) : undefined;
       if (limit) {
@@ -381,17 +395,23 @@ function readIfPresent(path: string, diagnostics: Diagnostic[]): Buffer | null {
 }
 
 /**
- * Reads PATH, then its drop-ins (configFiles(): by default system.conf.d/ in /etc, /run,
+ * Reads journald's files (`journaldFiles`: by default journaldConfFiles() for the default PATH, none
+ * for another), then PATH and its drop-ins (configFiles(): by default system.conf.d/ in /etc, /run,
  * /usr/local/lib and /usr/lib; for another PATH, PATH.d) in file-name order. Never throws for bad
  * input: problems come back as diagnostics and the affected keys keep their previous values.
  */
 export function loadManagerConfig(
   path: string = DEFAULT_CONFIG_PATH,
   dropinDirs: readonly string[] = dropinDirsFor(path),
+  journaldFiles: readonly string[] = path === DEFAULT_CONFIG_PATH ? journaldConfFiles() : [],
 ): { config: ManagerConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const manager: Mutable<ManagerSettings> = defaultManagerSettings();
   const journal: Mutable<JournalSettings> = defaultJournalSettings();
+  for (const file of journaldFiles) {
+    const text = readIfPresent(file, diagnostics);
+    if (text !== null) applyFile(file, text, manager, journal, diagnostics, JOURNALD_SECTIONS);
+  }
   for (const file of configFiles(path, dropinDirs)) {
     const text = readIfPresent(file, diagnostics);
     if (text !== null) applyFile(file, text, manager, journal, diagnostics);

@@ -33,6 +33,15 @@ export interface SocketRow {
   readonly activates: readonly string[];
 }
 
+/** One PathXxx= line of a path unit, as list-paths prints it. */
+export interface PathRow {
+  readonly path: string;
+  /** The line's type: PathExists, PathChanged, … */
+  readonly condition: string;
+  readonly unit: string;
+  readonly activates: readonly string[];
+}
+
 export interface EnqueueResult {
   readonly jobId: number;
   /** Set when the request waited: done, failed, canceled, dependency, timeout, … */
@@ -76,6 +85,8 @@ export interface Methods {
   'set-environment': { params: { set: string[]; unset: string[] }; result: Record<string, never> };
   /** The loaded unit's sandboxing settings as `analyze security` judges them. */
   'security-info': { params: { unit: string }; result: SecurityInfo };
+  /** list-paths: every PathXxx= line of the path units list-units would show, sorted as systemctl sorts them. */
+  'list-paths': { params: { all?: boolean; states?: string[]; patterns?: string[] }; result: PathRow[] };
 }
 
 /** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */

@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
 import { isRequestedJobType, type ManagerApi, type UnitStatus } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
-import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type Response, type SocketRow } from './protocol.js';
+import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type PathRow, type Response, type SocketRow } from './protocol.js';
 import { parseRequest } from './request.js';
 import { showManager, showUnit } from './properties.js';
 import { dependencyTree, statusPage } from './render.js';
@@ -18,6 +18,7 @@ import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
+import { pathCompare } from '../unit/escape.js';
 import { securityInfo } from '../unit/security-info.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -37,6 +38,8 @@ function unitMatches(id: string, patterns: readonly string[]): boolean {
 }
 
 const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** strcasecmp(): ASCII letters fold to lower case. */
+const caseCompare = (a: string, b: string): number => byteCompare(a.replace(/[A-Z]/g, (c) => c.toLowerCase()), b.replace(/[A-Z]/g, (c) => c.toLowerCase()));
 
 /** What list-units, list-timers and list-sockets show without --all: units that are up, have a job, or did not load right. */
 function listedByDefault(st: UnitStatus): boolean {
@@ -172,6 +175,14 @@ function handlers(api: ManagerApi): Handlers {
       return {};
     },
     'security-info': (p) => securityInfo(api.unit(p.unit).model, true),
+    // systemctl list-paths (systemd 254's verb; 252's systemctl has none): every PathXxx= line of
+    // the path units list-units would show, by path (component-wise), condition, then unit.
+    'list-paths': (p) =>
+      listedUnits(api, { ...p, types: ['path'] })
+        .flatMap((st) => (st.model.type === 'path' ? st.model.path.watches : []).map(({ value }): PathRow => ({
+          path: value.path, condition: value.kind, unit: st.id, activates: st.dependencies.Triggers ?? [],
+        })))
+        .sort((a, b) => pathCompare(a.path, b.path) || byteCompare(a.condition, b.condition) || caseCompare(a.unit, b.unit)),
   };
 }
 

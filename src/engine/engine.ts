@@ -228,6 +228,7 @@ export class Engine {
    */
   reload(lookup: (name: string) => EngineUnit): void {
     this.table.reload(lookup);
+    for (const r of this.table.values()) r.kind.reloaded?.(r, this.ctx);
     this.dispatch();
   }
 

@@ -291,6 +291,12 @@ export interface UnitKind<S = unknown> {
    * socket's watch on its inherited fds.
    */
   coldplug?(u: UnitRuntime<S>, ctx: KindContext): void;
+  /**
+   * After daemon-reload gave the unit its newly read model: act on the new settings (systemd
+   * coldplugs every unit after its reload, so e.g. a waiting path unit watches the paths its file
+   * names now, not those it named before).
+   */
+  reloaded?(u: UnitRuntime<S>, ctx: KindContext): void;
   /** The fds this unit hands to a service it activates (socket_collect_fds), in order. */
   collectFds?(u: UnitRuntime<S>): readonly ActivationFd[];
   /** Accept=yes: the connection fd this unit accepted for the instance `unit`, while that instance is up. */

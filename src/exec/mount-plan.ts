@@ -10,7 +10,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecContext } from '../unit/model.js';
-import { pathStartsWith } from '../unit/escape.js';
+import { pathCompare as comparePaths, pathStartsWith } from '../unit/escape.js';
 
 /** In the order of priority for one path (and applied in it); the numbers are native/spawn.c's. */
 export const MOUNT_MODES = { inaccessible: 0, 'private-tmp': 2, 'read-only': 1, 'read-write': 2, 'no-exec': 4, exec: 5, tmpfs: 3, 'read-write-implicit': 2 } as const;
@@ -34,13 +34,6 @@ const KERNEL_TUNABLES: readonly (readonly [string, MountMode, boolean])[] = [
   // Left as they are: ProtectControlGroups= decides the cgroup tree.
   ['/sys/fs/cgroup', 'read-write-implicit', false], ['/sys/fs/selinux', 'read-write-implicit', true],
 ];
-
-/** Component by component, as systemd's path_compare(): a parent sorts right before its children. */
-function comparePaths(a: string, b: string): number {
-  const x = a.split('/').filter(Boolean), y = b.split('/').filter(Boolean);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
-  return x.length - y.length;
-}
 
 /** The entries for a unit's exec context; `privateTmp`: /tmp and /var/tmp are the run's own. Empty: no mount namespace needed for these. */
 export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {

@@ -204,6 +204,8 @@ interface Addon {
   bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
+  openDatagramSender(): number;
+  sendDatagramAs(fd: number, path: string, data: Buffer, pid: number, uid: number, gid: number): number;
   inotifyOpen(cb: (events: number[]) => void): InotifyHandle;
   inotifyAddWatch(h: InotifyHandle, path: string, mask: number): number;
   inotifyClose(h: InotifyHandle): void;
@@ -478,6 +480,19 @@ export function closeDatagram(h: DatagramHandle): void {
 /** Sends one datagram to a unix socket path, as sd_notify does; 0 or an errno. */
 export function sendDatagram(path: string, data: Buffer): number {
   return load().sendDatagram(path, data);
+}
+
+/** An unbound non-blocking datagram socket for sendDatagramAs(): its fd, or -errno. */
+export function openDatagramSender(): number {
+  return load().openDatagramSender();
+}
+
+/**
+ * One datagram on `fd` to the socket at `path`, with the credentials of the process it comes from
+ * (pid 0: none; one that is gone becomes svcd's own); 0 or an errno (EAGAIN: the reader is behind).
+ */
+export function sendDatagramAs(fd: number, path: string, data: Buffer, from: { pid: number; uid: number; gid: number }): number {
+  return load().sendDatagramAs(fd, path, data, from.pid, from.uid, from.gid);
 }
 
 // ---------------------------------------------------------------- socket units

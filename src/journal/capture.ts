@@ -36,6 +36,8 @@ export interface StreamMeta {
   readonly identifier: string;
   /** SyslogLevelPrefix=: a leading "<N>" sets the line's priority. */
   readonly levelPrefix: boolean;
+  /** The stdout socket's header asked for its lines to reach syslog too (journald's forward_to_syslog). */
+  readonly forwardToSyslog?: boolean;
   /** Facility and level of lines without a prefix; default daemon.info (systemd's SyslogFacility=/SyslogLevel=). */
   readonly priority?: number;
   /** The writer's uid/gid from the kernel (SO_PEERCRED): kept even when /proc no longer has it. */

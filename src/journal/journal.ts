@@ -11,11 +11,12 @@ import { closeSync, statfsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { keepAcrossExec, pipe } from '../exec/native.js';
-import { CaptureStream, LINE_MAX, processFields, type LineSink, type StreamMeta } from './capture.js';
+import { CaptureStream, DEFAULT_STREAM_PRIORITY, LINE_MAX, processFields, type LineSink, type StreamMeta } from './capture.js';
 import { JournalDirectory, type JournalLimits } from './directory.js';
 import { MESSAGE_JOURNAL_DROPPED, monotonicUsec, realtimeUsec, type Id128 } from './format.js';
 import { JournalData, JournalItemSet, internField, type JournalItem } from './file-writer.js';
-import { JournalSockets, type IngestSink, type JournalSocketPaths, type MessageSource, type UnitOf } from './sockets.js';
+import { JournalSockets, type ConsoleCopy, type IngestSink, type JournalSocketPaths, type MessageSource, type UnitOf } from './sockets.js';
+import { SyslogForwarder, type Origin } from './syslog-forward.js';
 import { effectiveLimit, RateLimiter, type RateLimit, type UnitRateLimit } from './rate-limit.js';
 
 export type { StreamMeta } from './capture.js';
@@ -34,6 +35,12 @@ export interface JournalOptions {
   readonly level?: (text: string) => void;
   /** RateLimitIntervalSec=/RateLimitBurst= ([Journal]); svcd's default is off (0). */
   readonly rateLimit?: RateLimit;
+  /**
+   * ForwardToSyslog= and MaxLevelSyslog= ([Journal]): every message also to the syslog socket —
+   * only while the journal serves journald's sockets (listen()), where that socket is journald's.
+   */
+  readonly forwardToSyslog?: boolean;
+  readonly maxLevelSyslog?: number;
 }
 
 /** Minimum time between two syncs of the journal file during a burst (ms). */
@@ -68,6 +75,8 @@ export class Journal implements LineSink, IngestSink {
   private readonly host: JournalData[];
   private managerItems?: JournalData[];
   private sockets?: JournalSockets;
+  /** Set while the journal is journald (listen()): where ForwardToSyslog= sends. */
+  private syslog?: SyslogForwarder;
   private readonly limiter: RateLimiter;
   private readonly rateLimit: RateLimit;
   private available = { at: 0, bytes: 0 };
@@ -170,12 +179,30 @@ export class Journal implements LineSink, IngestSink {
   listen(unitOf: UnitOf, paths?: JournalSocketPaths): void {
     this.sockets = new JournalSockets(this, unitOf, paths);
     this.sockets.open((text) => this.opts.level?.(text));
+    const target = this.sockets.paths.forwardSyslog;
+    if (target) this.syslog = new SyslogForwarder(this.opts.maxLevelSyslog ?? 7, (text) => this.log(text, undefined, 4), target);
   }
 
-  ingest(items: JournalItem[], source: MessageSource, forward: { identifier: string; pid: number; message: Buffer }): void {
+  ingest(items: JournalItem[], source: MessageSource, forward: ConsoleCopy): void {
     if (!this.admit(source.unit, source.priority, source.rateLimit)) return;
     this.append(items);
     this.forward(forward.identifier, forward.pid, forward.message);
+    const s = forward.syslog;
+    if (s && this.syslog && this.opts.forwardToSyslog) {
+      if (s.raw) this.syslog.forwardRaw(s.priority, s.raw, s.origin);
+      else this.syslog.forward(s.priority, s.identifier, s.origin, forward.message);
+    }
+  }
+
+  /** Whether a stream's lines go to syslog too: ForwardToSyslog=, or its own header asked for it. */
+  private forwardsStream(s: CaptureStream): boolean {
+    return this.syslog !== undefined && (this.opts.forwardToSyslog === true || s.meta.forwardToSyslog === true);
+  }
+
+  /** A stream's line to syslog: its facility (daemon for a service's pipe, the header's for a stdout-socket stream) with the line's level, from its writer. */
+  private forwardLine(s: CaptureStream, message: Buffer, priority: number): void {
+    const origin: Origin = { pid: s.pid, uid: s.meta.cred?.uid ?? process.getuid?.() ?? 0, gid: s.meta.cred?.gid ?? process.getgid?.() ?? 0 };
+    this.syslog!.forward(((s.meta.priority ?? DEFAULT_STREAM_PRIORITY) & ~7) | priority, s.meta.identifier, origin, message);
   }
 
   adoptStream(meta: StreamMeta, socket: Socket, pid: number, rest: Buffer): void {
@@ -206,6 +233,7 @@ export class Journal implements LineSink, IngestSink {
       this.scheduleSync();
     }
     this.forward(s.meta.identifier, s.pid, message);
+    if (this.forwardsStream(s)) this.forwardLine(s, message, priority);
   }
 
   /**
@@ -230,6 +258,7 @@ export class Journal implements LineSink, IngestSink {
     if (this.opts.consoleOutput !== 'off') {
       for (let i = 0; i < count; i++) this.forward(s.meta.identifier, s.pid, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]));
     }
+    if (this.forwardsStream(s)) for (let i = 0; i < count; i++) this.forwardLine(s, chunk.subarray(bounds[2 * i], bounds[2 * i + 1]), priority);
   }
 
   /**
@@ -244,6 +273,10 @@ export class Journal implements LineSink, IngestSink {
     if (unit) items.push(['UNIT', unit]);
     items.push(PRIORITIES[prio] ?? ['PRIORITY', String(prio)]);
     this.append(items);
+    // As systemd's own lines reach syslog ("systemd[1]: Started …"): facility daemon.
+    if (this.syslog && this.opts.forwardToSyslog) {
+      this.syslog.forward((3 << 3) | prio, 'svcd', { pid: process.pid, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, Buffer.from(text));
+    }
   }
 
   private append(items: JournalItem[]): void {
@@ -302,6 +335,7 @@ export class Journal implements LineSink, IngestSink {
 
   close(): void {
     this.sockets?.close();
+    this.syslog?.close();
     try {
       this.store?.close();
     } catch {

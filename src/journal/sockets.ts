@@ -16,7 +16,7 @@
  * process for (_SYSTEMD_UNIT, _SYSTEMD_INVOCATION_ID, ...) when svcd can tell (unitOf). They are
  * cached per pid for a second: a flood of messages reads /proc once a second, not once a message.
  */
-import { chmodSync, mkdirSync, symlinkSync, unlinkSync, lstatSync, readlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, lstatSync, readlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { bindDatagram, closeDatagram, peerCredentials, type DatagramHandle, type Sender } from '../exec/native.js';
@@ -25,6 +25,7 @@ import { JournalData, type JournalItem } from './file-writer.js';
 import { parseNative } from './native-protocol.js';
 import type { UnitRateLimit } from './rate-limit.js';
 import { parseSyslog } from './syslog.js';
+import { SYSLOG_FORWARD_SOCKET, type Origin } from './syslog-forward.js';
 
 /** The unit a process belongs to, as the manager knows it, with its LogRateLimit*= if set. */
 export type UnitOf = (pid: number) => { unit: string; invocationId: string; cgroup?: string; rateLimit?: UnitRateLimit } | undefined;
@@ -37,10 +38,21 @@ export interface MessageSource {
   readonly rateLimit?: UnitRateLimit;
 }
 
+/**
+ * The copies of a message besides the journal's: what the console shows, and what ForwardToSyslog=
+ * sends (`priority` with its facility; `raw`: a syslog datagram passed on as it came).
+ */
+export interface ConsoleCopy {
+  readonly identifier: string;
+  readonly pid: number;
+  readonly message: Buffer;
+  readonly syslog?: { readonly priority: number; readonly identifier?: string; readonly raw?: Buffer; readonly origin: Origin };
+}
+
 /** What the sockets hand to the journal. */
 export interface IngestSink {
-  /** One entry; `forward` is what the console copy shows. */
-  ingest(items: JournalItem[], source: MessageSource, forward: { identifier: string; pid: number; message: Buffer }): void;
+  /** One entry, and its copies. */
+  ingest(items: JournalItem[], source: MessageSource, forward: ConsoleCopy): void;
   /** A stdout-socket connection whose header was read: the journal reads its lines from here on. */
   adoptStream(meta: StreamMeta, socket: Socket, pid: number, rest: Buffer): void;
 }
@@ -51,6 +63,8 @@ export interface JournalSocketPaths {
   readonly devLog?: string;
   readonly native: string;
   readonly stdout: string;
+  /** Where ForwardToSyslog= sends (journald's RUNTIME_DIRECTORY/syslog); undefined: nowhere. */
+  readonly forwardSyslog?: string;
 }
 
 export const DEFAULT_SOCKET_PATHS: JournalSocketPaths = {
@@ -58,6 +72,7 @@ export const DEFAULT_SOCKET_PATHS: JournalSocketPaths = {
   devLog: '/dev/log',
   native: '/run/systemd/journal/socket',
   stdout: '/run/systemd/journal/stdout',
+  forwardSyslog: SYSLOG_FORWARD_SOCKET,
 };
 
 const CONTEXT_TTL_MS = 1000;
@@ -157,7 +172,10 @@ export class JournalSockets {
     if (m.timestamp !== undefined) items.push(['SYSLOG_TIMESTAMP', m.timestamp]);
     if (m.raw) items.push(['SYSLOG_RAW', m.raw]);
     items.push(this.transport.syslog, ['_SOURCE_REALTIME_TIMESTAMP', String(sender.realtimeUsec)], ...ctx.items, this.scope);
-    this.sink.ingest(items, { unit: ctx.unit, priority: m.priority, rateLimit: ctx.rateLimit }, { identifier: m.identifier ?? 'syslog', pid: Number(m.pid ?? sender.pid), message: m.message });
+    this.sink.ingest(items, { unit: ctx.unit, priority: m.priority, rateLimit: ctx.rateLimit }, {
+      identifier: m.identifier ?? 'syslog', pid: Number(m.pid ?? sender.pid), message: m.message,
+      syslog: { priority: (m.facility << 3) | m.priority, raw: data, origin: sender },
+    });
   }
 
   private native(data: Buffer, sender: Sender): void {
@@ -167,7 +185,9 @@ export class JournalSockets {
     const items: JournalItem[] = [...m.fields];
     items.push(this.transport.journal, ['_SOURCE_REALTIME_TIMESTAMP', String(sender.realtimeUsec)], ...ctx.items, this.scope);
     // journald counts a message without PRIORITY= as info.
-    this.sink.ingest(items, { unit: ctx.unit, priority: m.priority ?? 6, rateLimit: ctx.rateLimit }, { identifier: m.identifier ?? 'journal', pid: sender.pid, message: m.message ?? Buffer.alloc(0) });
+    // To syslog only with a MESSAGE=, at user's facility whatever SYSLOG_FACILITY= says, as journald forwards it.
+    const syslog = m.message ? { priority: m.priority ?? 6, identifier: m.identifier ?? commOf(sender.pid), origin: sender } : undefined;
+    this.sink.ingest(items, { unit: ctx.unit, priority: m.priority ?? 6, rateLimit: ctx.rateLimit }, { identifier: m.identifier ?? 'journal', pid: sender.pid, message: m.message ?? Buffer.alloc(0), syslog });
   }
 
   /**
@@ -212,6 +232,7 @@ export class JournalSockets {
         cgroup: owner?.cgroup,
         priority,
         levelPrefix: lines[3] !== '0',
+        forwardToSyslog: lines[4] === '1',
         cred,
         rateLimit: owner?.rateLimit,
       };
@@ -219,6 +240,15 @@ export class JournalSockets {
     };
     sock.on('data', onData);
     sock.on('error', () => sock.destroy());
+  }
+}
+
+/** A process's name (/proc/PID/comm), journald's identifier for a message that names none. */
+function commOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd();
+  } catch {
+    return undefined;
   }
 }
 

@@ -143,6 +143,19 @@ export function pathStartsWith(path: string, prefix: string): boolean {
 }
 
 /**
+ * path_compare(): relative paths before absolute ones, then component by component (bytewise),
+ * a parent right before its children — so "/a/b" sorts before "/a.b", which strcmp would not do.
+ */
+export function pathCompare(a: string, b: string): number {
+  const abs = Number(pathIsAbsolute(a)) - Number(pathIsAbsolute(b));
+  if (abs !== 0) return abs;
+  const x = components(a);
+  const y = components(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
  * is_device_path(): something under /dev or /sys names a device; "/dev" itself does not (systemd
  * 252 makes "dev.mount" of it).
  */

@@ -5,7 +5,8 @@
 // PathExists=, PathExistsGlob= (not on a file that does not match), DirectoryNotEmpty= (not on a hidden
 // file) in a directory MakeDirectory= made, PathModified= at a write while PathChanged= waits for the
 // close, PathChanged= under directories that appear later, TriggerLimitBurst= failing a path unit whose
-// condition keeps holding (Result=trigger-limit-hit).
+// condition keeps holding (Result=trigger-limit-hit), and after daemon-reload the paths a rewritten
+// unit names now, not those it named before.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,11 @@ describe('path units under svcd, step by step against systemd 252', () => {
   it('runs the scenario', async () => {
     writePathTree(root, join(root, 'units'), symlinkSync);
     svcd = await bootInNamespace(root, join(root, 'units'), 'multi-user.target');
-    looks = await runPathScenario(root, async (units) => (await svcd!.svcctl('show', '-p', 'Id,ActiveState,SubState,Result', '--', ...units)).stdout);
+    looks = await runPathScenario(root, async (units) => (await svcd!.svcctl('show', '-p', 'Id,ActiveState,SubState,Result', '--', ...units)).stdout,
+      join(root, 'units'), async () => {
+        const r = await svcd!.svcctl('daemon-reload');
+        if (r.rc !== 0) throw new Error(`daemon-reload: ${r.stderr}`);
+      });
     expect(looks.map((l) => l.step)).toEqual(recorded(fixture).map((l) => l.step));
   }, 240_000);
 

@@ -3,15 +3,21 @@
 // files under ROOT/w, each starting a oneshot service that notes its run in ROOT/out/NAME; then steps
 // that change files, each followed by a look — every path unit's ActiveState/SubState/Result and
 // every service's run count — once the runs have settled (no new run for a second). Windows, not times.
+// Last, two path units have their files rewritten to watch paths in another directory, which nothing
+// watched before, and the manager is reloaded: from then on the new paths start their services and the
+// old ones do not.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const PATH_UNITS = ['exists.path', 'glob.path', 'spool.path', 'changed.path', 'modified.path', 'closed.path', 'always.path'];
-const SERVICES = ['exists', 'worker', 'spool', 'changed', 'modified', 'closed', 'always'];
+export const PATH_UNITS = ['exists.path', 'glob.path', 'spool.path', 'changed.path', 'modified.path', 'closed.path', 'always.path', 'moved.path', 'rewatch.path'];
+const SERVICES = ['exists', 'worker', 'spool', 'changed', 'modified', 'closed', 'always', 'moved', 'rewatch'];
 
-/** The unit files (name → text) for a tree rooted at `root`; `wants` links them into multi-user.target. */
-export function pathUnits(root) {
+/**
+ * The unit files (name → text) for a tree rooted at `root`; `wants` links them into multi-user.target.
+ * `reloaded`: the two units the last steps rewrite, as they are after the rewrite.
+ */
+export function pathUnits(root, reloaded = false) {
   const w = join(root, 'w');
   const out = join(root, 'out');
   const noting = (name, then = 'true') => `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo ran >> ${out}/${name}; ${then}'\n`;
@@ -30,6 +36,10 @@ export function pathUnits(root) {
     'closed.service': noting('closed'),
     'always.path': `[Path]\nPathExists=${w}/always\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=1min\n`,
     'always.service': noting('always'),
+    'moved.path': `[Path]\nPathExists=${w}/${reloaded ? 'after' : 'before'}/flag\n`,
+    'moved.service': noting('moved', `rm -f ${w}/before/flag ${w}/after/flag`),
+    'rewatch.path': `[Path]\nPathChanged=${w}/${reloaded ? 'after' : 'before'}/log\n`,
+    'rewatch.service': noting('rewatch'),
   };
 }
 
@@ -40,15 +50,18 @@ export function writePathTree(root, unitDir, link) {
   for (const u of PATH_UNITS) link(`../${u}`, join(unitDir, 'multi-user.target.wants', u));
   mkdirSync(join(root, 'out'), { recursive: true });
   mkdirSync(join(root, 'w/in'), { recursive: true });
+  mkdirSync(join(root, 'w/before'), { recursive: true });
+  mkdirSync(join(root, 'w/after'), { recursive: true });
   writeFileSync(join(root, 'w/data'), 'initial\n');
   writeFileSync(join(root, 'w/always'), '');
 }
 
 /**
  * Runs the steps; `states(units)` answers `systemctl show -p Id,ActiveState,SubState,Result` text for
- * them. Returns one look per step: { step, units: {id: "active/waiting/success"}, runs: {name: n} }.
+ * them, `reload()` runs daemon-reload once the unit files in `unitDir` are rewritten. Returns one look
+ * per step: { step, units: {id: "active/waiting/success"}, runs: {name: n} }.
  */
-export async function runPathScenario(root, states) {
+export async function runPathScenario(root, states, unitDir, reload) {
   const w = join(root, 'w');
   const runs = () => Object.fromEntries(SERVICES.map((s) => {
     const f = join(root, 'out', s);
@@ -95,5 +108,14 @@ export async function runPathScenario(root, states) {
   await look('PathChanged= file written under them');
   writeFileSync(join(w, 'later/sub/file'), 'y');
   await look('PathChanged= file written again');
+  for (const [name, text] of Object.entries(pathUnits(root, true))) if (name === 'moved.path' || name === 'rewatch.path') writeFileSync(join(unitDir, name), text);
+  await reload();
+  await look('units rewritten to watch new paths, daemon-reload');
+  writeFileSync(join(w, 'after/flag'), '');
+  writeFileSync(join(w, 'after/log'), 'x');
+  await look('the paths the units name now written');
+  writeFileSync(join(w, 'before/flag'), '');
+  writeFileSync(join(w, 'before/log'), 'x');
+  await look('the paths they named before written');
   return looks;
 }

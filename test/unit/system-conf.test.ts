@@ -19,6 +19,24 @@ function setup(main: string | null, dropins: Record<string, string> = {}): strin
 }
 
 describe('loadManagerConfig', () => {
+  it('reads journald.conf and its drop-ins first (their [Journal] only), svcd\'s own [Journal] then overriding key by key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svcd-journald-conf-'));
+    const journald = join(dir, 'journald.conf');
+    const dropin = join(dir, 'journald.conf.d-10-syslog.conf');
+    writeFileSync(journald, '[Journal]\nForwardToSyslog=no\nMaxLevelSyslog=warning\n[Manager]\nDefaultRestartSec=5\n');
+    writeFileSync(dropin, '[Journal]\nMaxLevelSyslog=notice\n');
+    const alone = loadManagerConfig(setup(null), [], [journald, dropin]);
+    expect(alone.config.journal.forwardToSyslog).toBe(false);
+    expect(alone.config.journal.maxLevelSyslog).toBe('notice');
+    expect(alone.config.manager.defaultRestartUSec).toBe(100_000n);
+    expect(alone.diagnostics.map((d) => `${d.loc?.file}:${d.loc?.line}: ${d.message}`)).toEqual([`${journald}:4: Unknown section 'Manager'. Ignoring.`]);
+    const overridden = loadManagerConfig(setup('[Journal]\nForwardToSyslog=yes\n'), [], [journald, dropin]);
+    expect(overridden.config.journal.forwardToSyslog).toBe(true);
+    expect(overridden.config.journal.maxLevelSyslog).toBe('notice');
+    // Debian's systemd 252 forwards to syslog unless told not to (its journald.conf says "#ForwardToSyslog=yes").
+    expect(loadManagerConfig(setup(null), [], []).config.journal.forwardToSyslog).toBe(true);
+  });
+
   it('reads the file as bytes: a line that is not UTF-8 is refused with its file:line, as unit files are, not decoded into U+FFFD', () => {
     const path = setup(null);
     writeFileSync(path, Buffer.from('[Manager]\nDefaultEnvironment=A=1\nDefaultEnvironment=B=\xff\n', 'latin1'));

@@ -32,7 +32,7 @@ const VERBS: Record<string, Loader> = {
   ...Object.fromEntries(
     ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'force-reload', 'try-reload-or-restart', 'isolate',
       'show', 'status', 'is-active', 'is-failed', 'list-units', 'list-jobs', 'list-dependencies', 'is-system-running', 'kill', 'reset-failed',
-      'daemon-reload', 'daemon-reexec', 'exit', 'poweroff', 'halt', 'reboot', 'cancel', 'list-timers', 'list-sockets'].map((v) => [v, online]),
+      'daemon-reload', 'daemon-reexec', 'exit', 'poweroff', 'halt', 'reboot', 'cancel', 'list-timers', 'list-sockets', 'list-paths'].map((v) => [v, online]),
   ),
   escape: async () => (await import('./verbs/escape.js')).run,
   ...Object.fromEntries(['show-environment', 'set-environment', 'unset-environment', 'import-environment'].map((v) => [v, async () => (await import('./verbs/environment.js')).run])),

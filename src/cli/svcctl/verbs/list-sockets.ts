@@ -4,6 +4,7 @@
  * server sends them, the header even when no row follows, then the count and, without --all, the hint. The columns are laid out by online.ts's table().
  */
 import type { SocketRow } from '../../../control/protocol.js';
+import { listLegend } from './legend.js';
 
 export function socketTable(rows: readonly SocketRow[], showTypes: boolean): { header: string[]; cells: string[][] } {
   return {
@@ -12,6 +13,4 @@ export function socketTable(rows: readonly SocketRow[], showTypes: boolean): { h
   };
 }
 
-export function socketLegend(n: number, all: boolean): string {
-  return `\n${n} sockets listed.\n${all ? '' : 'Pass --all to see loaded but inactive sockets, too.\n'}`;
-}
+export const socketLegend = (n: number, all: boolean): string => listLegend('socket', n, all);

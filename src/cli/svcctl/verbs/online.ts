@@ -15,6 +15,8 @@ import { formatTimestamp, formatTimestampRelative } from '../../../shared/timest
 import { localZone } from '../../../shared/tzfile.js';
 import { Collector, page, wantsPager } from '../pager.js';
 import { socketLegend, socketTable } from './list-sockets.js';
+import { pathPatterns, pathTable } from './list-paths.js';
+import { listLegend } from './legend.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
 const DEFAULT_RUNTIME_DIR = '/run/svcd';
@@ -272,7 +274,16 @@ async function listTimers(ctx: VerbContext): Promise<number> {
   const rel = (us: string) => formatTimestampRelative(BigInt(us), now) ?? '-';
   const text = table(rows.map((r) => [when(r.next), rel(r.next), when(r.last), rel(r.last), r.id, r.activates.join(' ')]), ['NEXT', 'LEFT', 'LAST', 'PASSED', 'UNIT', 'ACTIVATES'], ctx);
   if (text) ctx.stdout.write(`${text}\n`);
-  if (!ctx.options.noLegend) ctx.stdout.write(`\n${rows.length} timers listed.\n${ctx.options.all ? '' : 'Pass --all to see loaded but inactive timers, too.\n'}`);
+  if (!ctx.options.noLegend) ctx.stdout.write(listLegend('timer', rows.length, ctx.options.all ?? false));
+  return 0;
+}
+
+/** list-paths (systemd 254's verb): PATH CONDITION UNIT ACTIVATES, one row per PathXxx= line. */
+async function listPaths(ctx: VerbContext): Promise<number> {
+  const rows = await rpc(ctx, 'list-paths', { all: ctx.options.all, states: ctx.options.state, patterns: ctx.args.length ? pathPatterns(ctx.args) : undefined });
+  const { header, cells } = pathTable(rows);
+  ctx.stdout.write(`${table(cells, header, ctx)}\n`);
+  if (!ctx.options.noLegend) ctx.stdout.write(listLegend('path', rows.length, ctx.options.all ?? false));
   return 0;
 }
 
@@ -423,7 +434,7 @@ async function daemonReexec(ctx: VerbContext): Promise<number> {
 }
 
 /** The verbs systemctl pages (pager_open): their output goes through less on a terminal. */
-const PAGED = new Set(['show', 'status', 'list-units', 'list-jobs', 'list-dependencies', 'list-timers', 'list-sockets']);
+const PAGED = new Set(['show', 'status', 'list-units', 'list-jobs', 'list-dependencies', 'list-timers', 'list-sockets', 'list-paths']);
 
 export async function run(ctx: VerbContext): Promise<number> {
   if (!PAGED.has(ctx.verb) || !wantsPager(ctx, ctx.options.noPager)) return runVerb(ctx);
@@ -446,6 +457,7 @@ async function runVerb(ctx: VerbContext): Promise<number> {
       case 'list-jobs': return await listJobs(ctx);
       case 'list-sockets': return await listSockets(ctx);
       case 'list-timers': return await listTimers(ctx);
+      case 'list-paths': return await listPaths(ctx);
       case 'list-dependencies': return await listDependencies(ctx);
       case 'is-system-running': return await isSystemRunning(ctx);
       case 'kill': return await kill(ctx);

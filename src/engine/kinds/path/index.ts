@@ -16,7 +16,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { InotifyWatcher } from '../../system.js';
 import type { KindContext, UnitKind, UnitRuntime } from '../../unit-kind.js';
-import type { PathSpec } from './spec.js';
+import type { PathSpec, PathWatchSpec } from './spec.js';
 import { checkGood, watchSpec, WatchError } from './watch.js';
 
 export type PathSubState = 'dead' | 'waiting' | 'running' | 'failed';
@@ -24,14 +24,18 @@ export type PathSubState = 'dead' | 'waiting' | 'running' | 'failed';
 export interface PathState {
   /** One inotify instance per line while waiting (systemd's one fd per PathSpec). */
   watchers: InotifyWatcher[];
-  /** Per line: whether its path existed at the last look (PathChanged=/PathModified=). */
-  previous: { exists: boolean }[];
+  /**
+   * Per line: whether its path existed at the last look (PathChanged=/PathModified=), with the
+   * line's type and path, which carry the answer over a daemon-reload that keeps the line.
+   */
+  previous: Previous[];
   /** The trigger limit's window: its start (monotonic µs; 0: none yet) and triggers in it. */
   limitBegin: bigint;
   limitCount: number;
 }
 
 type Path = UnitRuntime<PathState>;
+type Previous = { readonly type: PathWatchSpec['type']; readonly path: string; exists: boolean };
 
 const spec = (u: Path): PathSpec => u.model.pathSpec!;
 const sub = (u: Path) => u.subState as PathSubState;
@@ -125,6 +129,11 @@ function enterWaiting(u: Path, ctx: KindContext, initial: boolean, fromTriggerNo
   if (sub(u) !== 'waiting') setState(u, ctx, 'waiting');
 }
 
+/** One Previous per line of the unit's spec, taken from `old` where a line of the same type and path was there. */
+function freshPrevious(u: Path, old: readonly Previous[]): Previous[] {
+  return spec(u).watches.map((w) => ({ type: w.type, path: w.path, exists: old.find((p) => p.type === w.type && p.path === w.path)?.exists ?? false }));
+}
+
 /**
  * MakeDirectory=: the watched directories (not PathExists=/PathExistsGlob= paths) and their missing
  * parents made with DirectoryMode= under systemd's umask 0022 — set explicitly, as svcd's own
@@ -163,7 +172,7 @@ export const pathKind: UnitKind<PathState> = {
     }
     u.invocationId = randomBytes(16).toString('hex');
     if (spec(u).makeDirectory) makeDirectories(u, ctx);
-    u.state.previous = spec(u).watches.map(() => ({ exists: false }));
+    u.state.previous = freshPrevious(u, []);
     u.result = 'success';
     enterWaiting(u, ctx, true, false);
   },
@@ -189,7 +198,11 @@ export const pathKind: UnitKind<PathState> = {
 
   deserialize(u, saved) {
     const v = saved as { previous?: unknown; limitBegin?: unknown; limitCount?: unknown };
-    if (Array.isArray(v.previous)) u.state.previous = v.previous.map((e) => ({ exists: e === true }));
+    if (Array.isArray(v.previous)) {
+      const saved: unknown[] = v.previous;
+      const lines = u.model.pathSpec?.watches ?? [];
+      u.state.previous = saved.length === lines.length ? lines.map((w, n) => ({ type: w.type, path: w.path, exists: saved[n] === true })) : freshPrevious(u, []);
+    }
     if (typeof v.limitBegin === 'string' && /^\d+$/.test(v.limitBegin)) u.state.limitBegin = BigInt(v.limitBegin);
     if (typeof v.limitCount === 'number') u.state.limitCount = v.limitCount;
   },
@@ -197,7 +210,18 @@ export const pathKind: UnitKind<PathState> = {
   // The previous svcd's watches went with its process: set them again and look, as at a start.
   coldplug(u, ctx) {
     if (sub(u) !== 'waiting' && sub(u) !== 'running') return;
-    if (u.state.previous.length !== spec(u).watches.length) u.state.previous = spec(u).watches.map(() => ({ exists: false }));
+    if (u.state.previous.length !== spec(u).watches.length) u.state.previous = freshPrevious(u, []);
+    enterWaiting(u, ctx, true, false);
+  },
+
+  // daemon-reload: a waiting (or running) path unit drops the watches of the lines it had and
+  // watches the lines its file has now, looking at them as at a start — systemd's coldplug after
+  // its reload. A line kept as it was keeps whether its path existed.
+  reloaded(u, ctx) {
+    if (sub(u) !== 'waiting' && sub(u) !== 'running') return;
+    unwatch(u);
+    if (!u.model.pathSpec) return;
+    u.state.previous = freshPrevious(u, u.state.previous);
     enterWaiting(u, ctx, true, false);
   },
 };
