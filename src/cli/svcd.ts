@@ -256,7 +256,7 @@ async function main(): Promise<void> {
       if (line !== undefined && r.hint) process.stdout.write(`${r.hint}\n`);
       journal?.log(r.message, r.unit, r.priority, jobStatusFields(r));
     },
-    log: (text: string, unit?: string) => log.info({ unit }, text),
+    log: (text: string, unit?: string) => log.unitInfo(text, unit),
     debug: (text: string, unit?: string) => log.debug({ unit }, text),
     conditions: (u) => evaluateConditions(u),
     sweep,

@@ -34,9 +34,12 @@ export class JournalArena {
   private readonly sigbusAtOpen: number;
 
   /**
-   * Takes over `fd` (an empty file): fallocates its first `initial` bytes (whole growth steps),
+   * Takes over `fd` (an empty file): fallocates its first `initial` bytes (whole growth steps) and
    * maps `mapLength` bytes of address space (the size the file should reach; a file that goes past
-   * it is mapped again, larger) and faults the first step in.
+   * it is mapped again, larger). The first step is not faulted in: most files of an idle system
+   * hold a few kilobytes for a long time, and a resident first step (8 MiB at the default size) was
+   * an eighth of an idle svcd's RSS. Its pages fault in as they are first written; only the steps
+   * a growing file adds (a burst is writing) are faulted in at once, in grow().
    */
   constructor(path: string, fd: number, initial: number, mapLength: number, growStep: number) {
     this.path = path;
@@ -48,7 +51,6 @@ export class JournalArena {
     this.b = Buffer.from(this.map);
     this.u32 = new Uint32Array(this.map);
     this.sigbusAtOpen = sigbusCount();
-    populate(this.map, 0, to);
     this.st[S.END] = WRITE_HEADER_SIZE;
   }
 

@@ -65,6 +65,11 @@ export interface LineSink {
 export const LINE_MAX = 48 * 1024;
 /** What one read of a pipe may bring (a pipe holds 64 KiB by default). */
 const READ_BUFFER = 64 * 1024;
+let sharedReadBuffer: Buffer | undefined;
+/** The one buffer every pipe is read into (see the constructor), made at the first pipe. */
+function pipeReadBuffer(): Buffer {
+  return (sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER));
+}
 
 /** Line bounds of one batch (start, end pairs), shared: a batch is handed on before the next one starts. */
 const BOUNDS_LINES = 8192;
@@ -146,15 +151,19 @@ export class CaptureStream {
   private pending: Buffer[] = [];
   private pendingLength = 0;
   pid = 0;
-  /** The per-stream fields, prepared once; replaced when the pid is known. */
-  fixed: JournalData[];
+  /**
+   * The per-stream fields, prepared at the first line (most services at boot never write: nine
+   * prepared fields each, a couple of KiB, for nothing) and again when the pid is known.
+   */
+  fixed: JournalData[] = [];
   /** The sink's prepared sets built on `fixed`, by priority (emptied when `fixed` changes). */
   itemSets: (JournalItemSet | undefined)[] = [];
   readonly socket: Socket;
   /** The read end's descriptor (-1 if unknown): what daemon-reexec keeps open for the next svcd. */
   readonly fd: number;
   private readonly streamId = randomId128();
-  private stale = false;
+  /** `fixed` is to be prepared (again) before the next line. */
+  private stale = true;
 
   constructor(
     private readonly sink: LineSink,
@@ -163,14 +172,16 @@ export class CaptureStream {
     source: number | Socket,
     private readonly lineMax = LINE_MAX,
   ) {
-    this.fixed = this.prepare();
     if (typeof source === 'number') {
       // A pipe is read into one buffer, reused for every read (Node's `onread`): lines are written
       // out before the callback returns, and only an unfinished last line is copied out of it; a
-      // fresh 64 KiB buffer per read made the garbage collector a fifth of a burst's cost.
+      // fresh 64 KiB buffer per read made the garbage collector a fifth of a burst's cost. The
+      // buffer is every pipe's: reads run one at a time on this thread and each is done with it
+      // when its callback returns, so a buffer per pipe only cost memory (a resident page or two
+      // of each, some 5 MiB with 1,000 services).
       this.socket = new Socket({
         fd: source, readable: true, writable: false,
-        onread: { buffer: Buffer.allocUnsafe(READ_BUFFER), callback: (n: number, buf: Buffer) => this.push(buf.subarray(0, n), true) },
+        onread: { buffer: pipeReadBuffer(), callback: (n: number, buf: Buffer) => this.push(buf.subarray(0, n), true) },
       } as ConstructorParameters<typeof Socket>[0]);
     } else {
       this.socket = source;

@@ -10,7 +10,13 @@
 import pino, { type Logger } from 'pino';
 import type { JournalItem } from './file-writer.js';
 
-export type ManagerLog = Logger;
+export type ManagerLog = Logger & {
+  /**
+   * `log.info({ unit }, text)` without pino's round trip through JSON: the engine's lines about a
+   * unit (three of them lie between a service's exit and its restart). Same entry, same line.
+   */
+  unitInfo(text: string, unit?: string): void;
+};
 
 /** Where records go: the journal (none: svcd runs without one) and stderr. */
 export interface ManagerLogSinks {
@@ -25,6 +31,12 @@ const PRIORITY_OF_LEVEL: Readonly<Record<number, number>> = { 10: 7, 20: 7, 30: 
 const FIELD = /^[A-Z][A-Z0-9_]*$/;
 
 export function createManagerLog(sinks: ManagerLogSinks): ManagerLog {
+  const emit = (priority: number, text: string, name: string | undefined, fields: readonly JournalItem[]): void => {
+    // systemd words a unit's message "unit: text"; callers may have done so already.
+    const worded = name && !text.startsWith(`${name}: `) ? `${name}: ${text}` : text;
+    sinks.journal?.log(worded, name, priority, fields);
+    if (priority <= 6 && (sinks.consoleOpen?.() ?? true)) sinks.stderr(`svcd: ${worded}\n`);
+  };
   const destination = {
     write(line: string): void {
       let record: Record<string, unknown>;
@@ -37,16 +49,14 @@ export function createManagerLog(sinks: ManagerLogSinks): ManagerLog {
       const text = typeof msg === 'string' ? msg : '';
       const name = typeof unit === 'string' && unit !== '' ? unit : undefined;
       const priority = PRIORITY_OF_LEVEL[Number(level)] ?? 6;
-      // systemd words a unit's message "unit: text"; callers may have done so already.
-      const worded = name && !text.startsWith(`${name}: `) ? `${name}: ${text}` : text;
       const fields: JournalItem[] = [];
       for (const [k, v] of Object.entries(rest)) {
         const key = k.toUpperCase();
         if (FIELD.test(key) && v !== undefined && v !== null) fields.push([key, typeof v === 'string' ? v : JSON.stringify(v)]);
       }
-      sinks.journal?.log(worded, name, priority, fields);
-      if (priority <= 6 && (sinks.consoleOpen?.() ?? true)) sinks.stderr(`svcd: ${worded}\n`);
+      emit(priority, text, name, fields);
     },
   };
-  return pino({ level: 'debug', base: undefined, timestamp: false }, destination);
+  const logger = pino({ level: 'debug', base: undefined, timestamp: false }, destination);
+  return Object.assign(logger, { unitInfo: (text: string, unit?: string) => emit(PRIORITY_OF_LEVEL[30]!, text, unit || undefined, []) });
 }

@@ -232,13 +232,18 @@ function unitTable(unit: UnitContext, sys: SystemContext, warn: (c: string) => v
   };
 }
 
+/** What a text without '%' is expanded with: it looks nothing up. */
+const NO_SPECIFIERS: Table = Object.freeze({});
+
 /** Expands every specifier of `flavour` in `text`, with systemd's warnings. */
 export function resolveSpecifiers(text: string, unit: UnitContext, sys: SystemContext, flavour: Flavour = 'unit'): Result<Expanded, SpecifierError> {
   const warnings: string[] = [];
   const warn = (c: string): void => {
     warnings.push(`${unit.name}: Specifier '%${c}' used in unit configuration, which is deprecated. Please update your unit file, as it does not work as intended.`);
   };
-  const table: Table = flavour === 'unit' ? unitTable(unit, sys, warn) : { ...systemTable(sys), ...(flavour === 'install' ? installTable(unit) : nameTable(unit)) };
+  // Most strings hold no specifier (every argument of every command is expanded at each start):
+  // the table, some forty lookups made afresh, is built only for one that may.
+  const table: Table = !text.includes('%') ? NO_SPECIFIERS : flavour === 'unit' ? unitTable(unit, sys, warn) : { ...systemTable(sys), ...(flavour === 'install' ? installTable(unit) : nameTable(unit)) };
   const max = flavour === 'unit' ? LONG_LINE_MAX : NAME_PRINTF_MAX;
   const r = specifierPrintf(text, table, max);
   return r.ok ? ok({ value: r.value, warnings }) : r;

@@ -113,6 +113,40 @@ describe('capture of a process\'s output', () => {
     expect(forwarded).toBe(Array.from({ length: n }, (_, i) => `line ${i}\n`).join('').length);
   }, 60000);
 
+  it('many open streams hold no read buffer each, and pipes read in turn keep their lines apart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svcd-capture-'));
+    dirs.push(dir);
+    const journal = new Journal({ dir, machineId: MACHINE, bootId: BOOT, consoleOutput: 'off', console: new PassThrough() });
+    const meta = (i: number): StreamMeta => ({ unit: `w${i}.service`, invocationId: '0123456789abcdef0123456789abcdef', identifier: `w${i}`, levelPrefix: false });
+    const streams = (journal as unknown as { streams: Set<unknown> }).streams;
+    // 300 streams that never write, as 300 idle services at boot: 64 KiB of read buffer each was
+    // 19 MiB of array buffers (a resident page or two of each).
+    const before = process.memoryUsage().arrayBuffers;
+    const idle = Array.from({ length: 300 }, (_, i) => journal.openStream(meta(i)));
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(grown).toBeLessThan(2 * 1024 * 1024);
+    // Four writers at once, each line written in two parts around the others' (every read leaves
+    // an unfinished line behind in each stream): each stream's lines come out whole and its own.
+    const pids: number[] = [];
+    for (let w = 0; w < 4; w++) {
+      const s = journal.openStream(meta(1000 + w));
+      const script = `$| = 1; for my $i (0..199) { print "w${w} line $i "; select(undef, undef, undef, 0.001); print "end\\n" }`;
+      const pid = spawn({ file: '/usr/bin/perl', argv: ['perl', '-e', script], envp: [], fds: ['null', s.fd, s.fd] });
+      s.started(pid);
+      closeSync(s.fd);
+      pids.push(pid);
+    }
+    for (const s of idle) closeSync(s.fd);
+    for (let t = 0; streams.size > 0 && t < 60000; t += 20) await new Promise((r) => setTimeout(r, 20));
+    journal.close();
+    const entries = [...readDirectory(dir)];
+    for (let w = 0; w < 4; w++) {
+      const mine = entries.filter((e) => text(e, '_SYSTEMD_UNIT') === `w${1000 + w}.service`);
+      expect(mine.map((e) => text(e, 'MESSAGE'))).toEqual(Array.from({ length: 200 }, (_, i) => `w${w} line ${i} end`));
+      expect(mine.every((e) => text(e, '_PID') === String(pids[w]))).toBe(true);
+    }
+  }, 60000);
+
   it('leaves <N> alone without SyslogLevelPrefix=', async () => {
     const r = await capture(['/usr/bin/printf', '<3>kept\\n'], { levelPrefix: false });
     const e = r.entries();

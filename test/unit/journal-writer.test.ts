@@ -2,7 +2,7 @@
 // journalctl's own output (-o json / -o export, with -u, FIELD=value matches, -n, -r) must give
 // back exactly the entries generated below, field by field.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -357,5 +357,40 @@ describe.each([
     expect(out.length).toBe(n / 2);
     expect(out[0]).toBe('m1');
     expect(out[out.length - 1]).toBe(`m${n - 1}`);
+  });
+});
+
+/** KiB of `path`'s mapping resident in this process (its smaps Rss:), or undefined when not mapped. */
+function residentKiB(path: string): number | undefined {
+  const smaps = readFileSync('/proc/self/smaps', 'utf8').split('\n');
+  let total: number | undefined;
+  for (let i = 0; i < smaps.length; i++) {
+    if (!smaps[i]!.endsWith(` ${path}`)) continue;
+    for (let j = i + 1; j < smaps.length && !/^[0-9a-f]+-/.test(smaps[j]!); j++) {
+      const m = /^Rss:\s+(\d+) kB/.exec(smaps[j]!);
+      if (m) total = (total ?? 0) + Number(m[1]);
+    }
+  }
+  return total;
+}
+
+describe('journal writer memory', () => {
+  it('a new file of the default size is mapped, not made resident: its pages come in as they are written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svcd-journal-rss-'));
+    const file = join(dir, 'system.journal');
+    try {
+      const w = JournalFileWriter.create(file, { machineId: MACHINE, bootId: BOOT });
+      for (let i = 0; i < 10; i++) w.append([['MESSAGE', `line ${i}`], ['_SYSTEMD_UNIT', 'idle.service']], { realtime: 1_700_000_000_000_000 + i, monotonic: 1000 + i });
+      // The file's first growth step is 8 MiB; a few pages (header, tables' heads, ten entries) are written.
+      const kib = residentKiB(file);
+      expect(kib).toBeDefined();
+      expect(kib!).toBeLessThan(1024);
+      w.close();
+      const r = spawnSync('journalctl', ['--file', file, '--verify'], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(journalctl(['--file', file, '-o', 'cat']).toString()).toBe(Array.from({ length: 10 }, (_, i) => `line ${i}\n`).join(''));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,18 @@ describe('createManagerLog', () => {
     expect(s.lines).toEqual(['svcd: nginx.service: Main process exited, code=exited, status=1/FAILURE\n', 'svcd: nginx.service: already worded\n']);
   });
 
+  it('unitInfo (the engine\'s lines, past pino) gives what info({ unit }, text) gives', () => {
+    const a = sinks();
+    const b = sinks();
+    for (const [text, unit] of [['Main process exited, code=killed, status=9/KILL', 'r.service'], ['r.service: already worded', 'r.service'], ['no unit', undefined], ['empty unit', '']] as const) {
+      a.log.info({ unit }, text);
+      b.log.unitInfo(text, unit);
+    }
+    expect(b.entries).toEqual(a.entries);
+    expect(b.lines).toEqual(a.lines);
+    expect(b.entries[0]).toEqual({ text: 'r.service: Main process exited, code=killed, status=9/KILL', unit: 'r.service', priority: 6, fields: [] });
+  });
+
   it('maps levels to syslog priorities; debug goes to the journal only', () => {
     const s = sinks();
     s.log.debug('d');
