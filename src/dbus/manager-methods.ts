@@ -21,18 +21,16 @@ export function checkedName(name: string): string {
   return name;
 }
 
-/** A unit systemd would not have in memory: never loaded, nothing running, no job. */
-const absent = (st: UnitStatus): boolean => st.model.loadState === 'not-found' && st.activeState === 'inactive' && st.job === undefined;
-
 /**
  * The unit as GetUnit finds it: one systemd does not hold in memory is "not loaded" — what
  * KillUnit, ResetFailedUnit and GetUnitProcesses answer for it too, as they look it up the same way.
  */
 function loadedUnit(ctx: CallContext, name: string): UnitStatus {
   const wanted = checkedName(name);
-  // Looked for among the units in memory: api.unit() would load it, as LoadUnit does.
+  // Looked for among the units in memory (a unit not found that a kept unit names is one, as in
+  // systemd): api.unit() would load it, as LoadUnit does.
   const st = ctx.api.units().find((u) => u.id === wanted || u.model.names.includes(wanted));
-  if (st === undefined || absent(st)) throw new BusError(NO_SUCH_UNIT, `Unit ${name} not loaded.`);
+  if (st === undefined) throw new BusError(NO_SUCH_UNIT, `Unit ${name} not loaded.`);
   return st;
 }
 
@@ -68,7 +66,6 @@ export function unitProcesses(ctx: CallContext, name: string): unknown[][] {
 /** fnmatch-style patterns as systemctl sends them; states match ActiveState, SubState or LoadState. */
 function listed(ctx: CallContext, states: readonly string[], patterns: readonly string[]): unknown[][] {
   return ctx.api.units()
-    .filter((st) => !absent(st))
     .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
     .filter((st) => patterns.length === 0 || patterns.some((p) => fnmatch(p, st.id, { noescape: true })))
     .map(unitRow);

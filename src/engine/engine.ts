@@ -171,6 +171,11 @@ export class Engine {
     return this.table.values();
   }
 
+  /** A unit's state to read, for a unit the graph loaded and nothing ran yet its initial one, kept nowhere. */
+  peek(id: string): Readonly<UnitRuntime> & { readonly job?: Readonly<Job> } {
+    return this.table.peek(id);
+  }
+
   /**
    * daemon-reexec: every unit's run-time state, for the next svcd to take over (systemd's
    * manager_serialize). Only a settled manager can be carried over: a string says why not now.

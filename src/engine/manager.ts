@@ -30,7 +30,7 @@ import { RestartLoops } from './restart-loop.js';
 import type { System } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
-import { isGarbage } from './unit-gc.js';
+import { isGarbage, keptUnits } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
 import { unitSnapshot } from './snapshot.js';
@@ -381,8 +381,14 @@ export class Manager implements ManagerApi {
     return status;
   }
 
+  /**
+   * Every unit in memory as systemd has it: what runs or ran and is not collected yet, and every
+   * unit the graph loaded that the collector would keep (unit-gc.ts) — systemd loads the whole
+   * closure of what it starts and keeps what a kept unit references, run or not.
+   */
   units(): readonly UnitStatus[] {
-    return [...this.engine.units()].map((r) => this.snapshot(r));
+    const ids = new Set([...[...this.engine.units()].map((r) => r.id), ...keptUnits(this.engine)]);
+    return [...ids].map((id) => this.snapshot(this.engine.peek(id)));
   }
 
   jobs(): readonly JobInfo[] {

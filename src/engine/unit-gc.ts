@@ -5,26 +5,36 @@
  * — or gets one to it by default, as every service's Conflicts=shutdown.target); a reference cycle
  * of collectable units keeps none of them. So c.service wanted by an inactive d.service that an
  * active target wants stays loaded, timestamps and all, and so does an old.service a running
- * unit conflicts with. A pure question on the engine's state: the manager decides when to ask and forgets the
- * unit's bookkeeping when the engine let it go.
+ * unit conflicts with. A unit the graph loaded that nothing has run yet is inactive without a job:
+ * kept only through its referrers, as systemd keeps every unit the boot transaction loaded
+ * (shutdown.target, emergency.target through local-fs.target's OnFailure=, a conflicting service
+ * never started). A pure question on the engine's state: the manager decides when to ask and
+ * forgets the unit's bookkeeping when the engine let it go.
  */
 import type { Engine } from './engine.js';
 
+/**
+ * Every unit that stays in memory: the roots (units whose own state keeps them) and whatever they
+ * reference, transitively — the same answer as asking, per unit, whether a kept unit references
+ * it, in one walk over the graph.
+ */
+export function keptUnits(engine: Engine): Set<string> {
+  const kept = new Set<string>();
+  const stack: string[] = [];
+  const keep = (id: string) => {
+    if (kept.has(id)) return;
+    kept.add(id);
+    stack.push(id);
+  };
+  for (const r of engine.units()) {
+    const collectable = !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
+    if (!collectable) keep(r.id);
+  }
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) for (const o of engine.graph.references(id)) keep(o);
+  return kept;
+}
+
 /** Whether nothing keeps unit `id` (see the header). */
 export function isGarbage(engine: Engine, id: string): boolean {
-  const runtimes = new Map([...engine.units()].map((u) => [u.id, u]));
-  const marks = new Map<string, 'good' | 'bad' | 'in-path'>();
-  const kept = (u: string): boolean => {
-    const mark = marks.get(u);
-    if (mark) return mark === 'good';
-    const r = runtimes.get(u);
-    if (!r) return false;
-    const collectable = !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
-    if (!collectable) return marks.set(u, 'good'), true;
-    // A reference cycle of collectable units keeps none of them.
-    marks.set(u, 'in-path');
-    for (const o of engine.graph.referencedBy(u)) if (kept(o)) return marks.set(u, 'good'), true;
-    return marks.set(u, 'bad'), false;
-  };
-  return !kept(id);
+  return !keptUnits(engine).has(id);
 }

@@ -126,23 +126,36 @@ export class UnitTable {
   runtime(id: string): Runtime {
     let r = this.runtimes.get(id);
     if (r) return r;
+    r = this.fresh(id);
+    this.runtimes.set(id, r);
+    return r;
+  }
+
+  /**
+   * The unit's Runtime, or for a unit the graph loaded that nothing has run yet the state it was
+   * born in, without keeping it: reading every unit in memory (list-units --all) must not turn
+   * them all into run-time records that the collector then has to sweep.
+   */
+  peek(id: string): Runtime {
+    return this.runtimes.get(id) ?? this.fresh(id, false);
+  }
+
+  private fresh(id: string, track = true): Runtime {
     const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
     // A perpetual unit is born active, in the state systemd gives it, and stays there.
     const perpetual = model.perpetual ? perpetualUnit(id) : undefined;
     const kind = this.kindFor(id, model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
     const subState = perpetual && kind.states[perpetual.subState] !== undefined ? perpetual.subState : kind.initialState;
-    r = {
+    const r: Runtime = {
       id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',
       result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '', inactiveExitUs: 0n, inactiveEnterUs: 0n,
     };
-    this.trackPids(r);
-    this.runtimes.set(id, r);
+    if (track) this.trackPids(r);
     return r;
   }
 
-  /** Forgets a unit's Runtime (garbage collection): its timers stop and its pids are released. */
   /** Drops a unit with no runtime and no edges from the graph and the models (Graph.forget). */
   unload(id: string): boolean {
     if (this.runtimes.has(id) || !this.graph.forget(id)) return false;
@@ -150,6 +163,7 @@ export class UnitTable {
     return true;
   }
 
+  /** Forgets a unit's Runtime (garbage collection): its timers stop and its pids are released. */
   forget(r: Runtime): void {
     for (const t of r.timers) t.cancel();
     r.mainPid = 0;

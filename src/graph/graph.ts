@@ -15,6 +15,7 @@
  *    pulls in, which needs both sides loaded and is settled at the end of every load batch.
  */
 import type { JobMode } from '../shared/job-mode.js';
+import { unitNameFromPath } from '../unit/escape.js';
 import { parseUnitName } from '../unit/name.js';
 import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
 
@@ -53,6 +54,10 @@ export interface GraphUnit {
   readonly onCalendar?: boolean;
   /** One of systemd's perpetual units (src/unit/perpetual.ts): always active, never stopped. */
   readonly perpetual?: boolean;
+  /** RequiresMountsFor=: absolute paths whose mount units (those in memory) it is ordered after. */
+  readonly requiresMountsFor?: readonly string[];
+  /** Loaded from a file of its own (a mount unit with one is required, not only ordered after, by RequiresMountsFor=). */
+  readonly hasFragment?: boolean;
 }
 
 /** Builds a stand-in for a name nothing could be loaded for. */
@@ -95,6 +100,8 @@ export class Graph {
   /** References=/ReferencedBy=: who named whom (a unit's own dependencies, its implicit and default ones). */
   private readonly refs = new Map<string, Set<string>>();
   private readonly referrers = new Map<string, Set<string>>();
+  /** Units with RequiresMountsFor= and each of their paths, for mount units loaded after them. */
+  private readonly mountWaiters: [GraphUnit, string][] = [];
 
   constructor(private readonly lookup: Lookup) {}
 
@@ -187,7 +194,37 @@ export class Graph {
     for (const [from, targets] of pending) {
       for (const [kind, t] of targets) this.addReferenced(from, kind, this.alias.get(t)!);
     }
+    this.settleMountOrdering(fresh);
     this.settleTargetOrdering(fresh);
+  }
+
+  /**
+   * RequiresMountsFor=: a unit is ordered after the mount unit of each prefix of each path (the
+   * root's too) that is in memory and loaded, and requires it when that mount has a file of its
+   * own. A mount unit loaded later gets the same edges from the units already waiting for a path
+   * under it, as systemd settles them from either side; one never loaded adds nothing.
+   */
+  private settleMountOrdering(fresh: readonly GraphUnit[]): void {
+    const link = (from: GraphUnit, mount: GraphUnit) => {
+      if (mount.loadState !== 'loaded' || from.id === mount.id) return;
+      this.addReferenced(from.id, 'After', mount.id);
+      if (mount.hasFragment) this.addReferenced(from.id, 'Requires', mount.id);
+    };
+    for (const u of fresh) {
+      if (u.loadState !== 'loaded') continue;
+      for (const path of u.requiresMountsFor ?? []) {
+        this.mountWaiters.push([u, path]);
+        for (const name of mountPrefixNames(path)) {
+          const m = this.unit(name);
+          if (m) link(u, m);
+        }
+      }
+    }
+    const batch = new Set(fresh);
+    for (const m of fresh) {
+      if (m.type !== 'mount' || m.loadState !== 'loaded') continue;
+      for (const [u, path] of this.mountWaiters) if (!batch.has(u) && mountPrefixNames(path).includes(m.id)) link(u, m);
+    }
   }
 
   /** Adds `from -kind-> to` and its reverse. */
@@ -255,6 +292,17 @@ export class Graph {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** The mount unit names of a path and every prefix of it, the root's (-.mount) first. */
+function mountPrefixNames(path: string): string[] {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  const out: string[] = [];
+  for (let i = 0; i <= parts.length; i++) {
+    const name = unitNameFromPath(`/${parts.slice(0, i).join('/')}`, '.mount');
+    if (name.ok) out.push(name.value);
+  }
+  return out;
+}
+
 /**
  * Edges systemd adds on its own, as its man pages state them:
  *  - systemd.exec(5)/systemd.resource-control(5): units that run processes Requires= and After= their
@@ -276,8 +324,11 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
   if (EXEC_TYPES.has(u.type) && u.exec) {
     // Perpetual units (-.mount) stay in the root slice, as systemd keeps its extrinsic units there.
     both('Requires', 'After', u.exec.slice ?? (u.perpetual ? '-.slice' : defaultSliceOf(u.id)));
-    if (u.exec.logsToJournal) out.push(['After', 'systemd-journald.socket']);
+    // systemd 252 orders no perpetual unit (its root mount) after journald's socket: it is there before any.
+    if (u.exec.logsToJournal && !u.perpetual) out.push(['After', 'systemd-journald.socket']);
   }
+  // A scope runs in a slice as well (init.scope in the root slice), with no exec context of its own.
+  if (u.type === 'scope' && u.loadState === 'loaded') both('Requires', 'After', u.perpetual ? '-.slice' : defaultSliceOf(u.id));
   if (u.type === 'slice') {
     const parent = parentSliceOf(u.id);
     if (parent) both('Requires', 'After', parent);

@@ -60,6 +60,8 @@ export function toGraphUnit(u: Unit): GraphUnit {
     triggers: u.type === 'socket' ? { unit: u.socket.service } : u.type === 'timer' ? { unit: u.timer.unit } : u.type === 'path' ? { unit: u.path.unit } : undefined,
     onCalendar: u.type === 'timer' ? u.timer.triggers.some((t) => t.value.kind === 'OnCalendar') : undefined,
     perpetual: perpetualUnit(u.id) !== undefined,
+    requiresMountsFor: u.unit.requiresMountsFor.length > 0 ? u.unit.requiresMountsFor : undefined,
+    hasFragment: u.fragmentPath !== undefined,
     acceptsOnly: u.type === 'socket' ? acceptsOnly(u.socket) : undefined,
   };
 }

@@ -1,10 +1,14 @@
 // `svcctl analyze dot` and `dump` against systemd-analyze 252 on the same units, booted the same way
 // (test/fixtures/analyze-dot/units: every dependency kind dot draws, one through an alias, and two it
-// does not). The order of a unit's edges is a hash table's in systemd, so what is compared is the
-// set of edges among the tree's units and the targets and slice both managers give them, from the
-// units both keep loaded; the legend on stderr byte for byte. dump: each tree unit's section, line
-// by line, without what svcd does not track (dependency origins, references, cgroup masks, the
-// type's own section), times and invocation IDs checked for their form only.
+// does not). Both managers hold the same units in memory — the closure of what the boot loaded and
+// what a kept unit references, run or not (old.service, which web.service conflicts with;
+// shutdown.target; emergency.target through local-fs.target's OnFailure=) — so `list-units --all`
+// lists the same rows and dot draws the same edges, except what systemd learns from
+// /proc/self/mountinfo (svcd knows no mount but the root): those mounts and what only they bring.
+// The order of a unit's edges is a hash table's in systemd, so edges are compared as a set; the
+// legend on stderr byte for byte. dump: each tree unit's section, line by line, without what svcd
+// does not track (dependency origins, references, cgroup masks, the type's own section), times and
+// invocation IDs checked for their form only.
 //
 // systemd's answers are recorded (scripts/record-analyze-dot-fixtures.sh → test/fixtures/analyze-dot/
 // recorded); where systemd-ns can boot systemd here, they are recorded again live and compared too.
@@ -23,8 +27,23 @@ const CASES = readFileSync(join(fixtures, 'cases.txt'), 'utf8').split('\n').slic
 const SHARED = new Set([...readdirSync(unitDir).filter((f) => /\.(service|target)$/.test(f)), 'sysinit.target', 'basic.target', 'shutdown.target', 'multi-user.target', 'system.slice']);
 const EDGE = /^\t"([^"]+)"->"([^"]+)" \[color="(green|black|darkblue|grey66|red)"\];$/;
 
-/** The edges between shared units whose source is in `loaded`, after checking every line's shape. */
-function edges(text: string, loaded: ReadonlySet<string>): string[] {
+/**
+ * What systemd has from /proc/self/mountinfo, read from its dump: every mount unit but the root's
+ * (svcd knows no other), and the units only those reference (umount.target).
+ */
+function fromMountinfo(dump: string): Set<string> {
+  const referrers = new Map<string, string[]>();
+  for (const block of dump.split(/^-> Unit /m).slice(1)) {
+    const id = block.slice(0, block.indexOf(':\n'));
+    referrers.set(id, [...block.matchAll(/^\tReferencedBy: (\S+)/gm)].map((m) => m[1]!));
+  }
+  const mounts = new Set([...referrers.keys()].filter((id) => id.endsWith('.mount') && id !== '-.mount'));
+  for (const [id, by] of referrers) if (by.length > 0 && by.every((o) => mounts.has(o))) mounts.add(id);
+  return mounts;
+}
+
+/** The edges whose ends are neither in `skip`, after checking every line's shape. */
+function edges(text: string, skip: ReadonlySet<string>): string[] {
   const lines = text.split('\n');
   expect(lines[0]).toBe('digraph systemd {');
   expect(lines.slice(-2)).toEqual(['}', '']);
@@ -32,9 +51,14 @@ function edges(text: string, loaded: ReadonlySet<string>): string[] {
   for (const l of lines.slice(1, -2)) {
     const m = EDGE.exec(l);
     expect(m, l).not.toBeNull();
-    if (SHARED.has(m![1]!) && SHARED.has(m![2]!) && loaded.has(m![1]!)) out.push(l);
+    if (!skip.has(m![1]!) && !skip.has(m![2]!)) out.push(l);
   }
   return out.sort();
+}
+
+/** list-units --all --plain --no-legend rows (columns joined by one space), those of `skip` left out. */
+function rows(text: string, skip: ReadonlySet<string>): string[] {
+  return text.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/).join(' ')).filter((l) => !skip.has(l.split(' ')[0]!));
 }
 
 /** The dependency lines of a dump (systemd's UnitDependency names). */
@@ -83,20 +107,18 @@ describe('svcctl analyze dot and dump against systemd-analyze 252', () => {
   const answers: SvcctlResult[] = [];
   let dump: SvcctlResult;
   let dumpPatterns: SvcctlResult;
-  // Both keep an inactive unit in memory while a loaded unit names it (old.service, through web's
-  // Conflicts=): svcd keeps it once it has looked at it, which systemd does at boot. A unit svcd
-  // has never looked at (shutdown.target) has no state of its own there yet, so edges from it are
-  // not svcd's to draw.
+  let listUnits: SvcctlResult;
+  // The units the dump compares: those in memory (list-units --all).
   let loaded: Set<string>;
 
   beforeAll(async () => {
     svcd = await bootInNamespace(dir, unitDir, 'multi-user.target');
-    await svcd.svcctl('show', 'old.service', '-p', 'Id');
+    // Asked first, before any verb has looked at a unit: what the boot alone left in memory.
+    listUnits = await svcd.svcctl('list-units', '--all', '--plain', '--no-legend');
     for (const args of CASES) answers.push(await svcd.svcctl('analyze', 'dot', ...args));
     dump = await svcd.svcctl('analyze', 'dump');
     dumpPatterns = await svcd.svcctl('analyze', 'dump', 'w*', 'memo.service');
-    const units = await svcd.svcctl('list-units', '--all', '--plain', '--no-legend');
-    loaded = new Set(units.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean));
+    loaded = new Set(listUnits.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean));
   }, 60_000);
 
   afterAll(async () => {
@@ -105,12 +127,14 @@ describe('svcctl analyze dot and dump against systemd-analyze 252', () => {
   });
 
   function compare(recorded: string): void {
-    expect(loaded).toContain('web.service');
-    expect(loaded).toContain('old.service');
+    const skip = fromMountinfo(readFileSync(join(recorded, 'dump.txt'), 'utf8'));
+    expect(skip).toContain('umount.target');
+    expect(listUnits.rc).toBe(0);
+    expect(rows(listUnits.stdout, skip)).toEqual(rows(readFileSync(join(recorded, 'list-units.txt'), 'utf8'), skip));
     CASES.forEach((args, i) => {
       const name = `dot ${args.join(' ')}`;
       expect(answers[i]!.rc, name).toBe(0);
-      expect(edges(answers[i]!.stdout, loaded), name).toEqual(edges(readFileSync(join(recorded, `${i + 1}.out`), 'utf8'), loaded));
+      expect(edges(answers[i]!.stdout, skip), name).toEqual(edges(readFileSync(join(recorded, `${i + 1}.out`), 'utf8'), skip));
       expect(answers[i]!.stderr, name).toBe(readFileSync(join(recorded, `${i + 1}.err`), 'utf8'));
     });
     expect(dump.rc).toBe(0);
@@ -123,7 +147,7 @@ describe('svcctl analyze dot and dump against systemd-analyze 252', () => {
     expect(headers(dumpPatterns.stdout)).toEqual(headers(readFileSync(join(recorded, 'dump-patterns.txt'), 'utf8')));
   }
 
-  it('the recorded answers: the same edges for every pattern and option, the same legend; the same dump sections for the tree units', () => {
+  it('the recorded answers: the same units in memory, the same edges for every pattern and option, the same legend; the same dump sections for the tree units', () => {
     compare(join(fixtures, 'recorded'));
   });
 

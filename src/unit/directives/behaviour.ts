@@ -121,6 +121,25 @@ export function fatalAbsolutePath(set: (d: Draft, v: string | undefined) => void
   };
 }
 
+/**
+ * A setting systemd refuses the whole unit over when its value does not parse, the empty one too
+ * (DynamicUser=, whose parser has the fatal flag): guessing which user a service runs as would be
+ * worse than not running it. Nothing after it in the file is read.
+ */
+export function fatalScalar<T>(parse: Parser<T>, set: (d: Draft, v: T) => void): Behaviour {
+  return {
+    parser: `${parserLabel(parse)}, else unloadable`,
+    mode: 'set',
+    empty: 'invalid',
+    apply(value, ctx) {
+      const r = parse(value);
+      if (r.ok) return set(ctx.draft, r.value);
+      rejectValue(ctx, value, value, 'error');
+      ctx.draft.badSetting = true;
+    },
+  };
+}
+
 /** A whitespace-separated list (with systemd's quoting); the empty value clears it. */
 export function list(get: (d: Draft) => string[], check?: (word: string) => boolean, label = 'word list', spec?: Spec, split?: ExtractFlags): Behaviour {
   return {

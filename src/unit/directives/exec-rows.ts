@@ -4,7 +4,7 @@
  * svcd needs to run a process. One part because the exec context is written for all four
  * sections at once, and command lines (execLines) serve [Socket] too.
  */
-import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
+import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, fatalScalar, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
 import { parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
 import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
@@ -114,7 +114,7 @@ export function userOrGroup(which: 'user' | 'group', set = (d: Draft, v: string 
 supported(EXEC_SECTIONS, 'User', userOrGroup('user'));
 supported(EXEC_SECTIONS, 'Group', userOrGroup('group'));
 supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementaryGroups, undefined, 'group names', { style: 'fatal-bare' }));
-supported(EXEC_SECTIONS, 'DynamicUser', scalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v ?? false)));
+supported(EXEC_SECTIONS, 'DynamicUser', fatalScalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v)));
 // A relative WorkingDirectory= is fatal in systemd: the unit would run in the wrong place.
 supported(EXEC_SECTIONS, 'WorkingDirectory', custom("'-' prefix, absolute path or ~", 'set', 'resets', (value, ctx) => {
   if (value === '') return void (ctx.draft.exec.workingDirectory = undefined);

@@ -70,8 +70,11 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
       section, key, hint, status, reason: ignoredBecause,
       parser: hint === 'UNIT [...]' ? 'unit names' : check ? CHECK_LABELS.get(check) ?? parserLabel(check) : 'kept as written',
       mode: 'keep',
-      empty: 'kept',
+      // systemd's boolean parser has no empty case: `PrivateNetwork=` is an invalid value, warned
+      // about with the key's own words, as every BOOLEAN key of systemd 252 does (none resets).
+      empty: hint === 'BOOLEAN' ? 'invalid' : 'kept',
       apply(value, ctx) {
+        if (value === '' && hint === 'BOOLEAN') return rejectValue(ctx, value);
         if (value !== '') {
           if (hint === 'UNIT [...]') {
             const words = parseStringList(value);

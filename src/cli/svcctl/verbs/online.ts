@@ -249,9 +249,11 @@ function table(rows: string[][], header: string[], ctx: VerbContext): string {
 async function listUnits(ctx: VerbContext): Promise<number> {
   const units: UnitRow[] = await rpc(ctx, 'list-units', { all: ctx.options.all, types: ctx.options.type, states: ctx.options.state, patterns: ctx.args.length ? [...ctx.args] : undefined });
   const withJobs = units.some((u) => u.job);
-  const header = ['  UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(withJobs ? ['JOB'] : []), 'DESCRIPTION'];
+  // --plain drops the column of marks (systemctl 252 prints none there, even for a unit not found).
+  const plain = ctx.options.plain ?? false;
+  const header = [plain ? 'UNIT' : '  UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(withJobs ? ['JOB'] : []), 'DESCRIPTION'];
   const rows = units.map((u) => {
-    const mark = u.active === 'failed' || u.load !== 'loaded' ? '● ' : '  ';
+    const mark = plain ? '' : u.active === 'failed' || u.load !== 'loaded' ? '● ' : '  ';
     return [`${mark}${u.id}`, u.load, u.active, u.sub, ...(withJobs ? [u.job ? u.job.type : ''] : []), u.description];
   });
   // Coloured after padding: escape codes take no room on the screen.

@@ -1,0 +1,1 @@
+export function writeEmptyBooleanUnits(dir: string): string[];
