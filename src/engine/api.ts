@@ -120,6 +120,8 @@ export interface UnitStatus {
   readonly timer?: TimerStatus;
   /** Sockets: their connection counters. */
   readonly socket?: SocketStatus;
+  /** Services: how many fds their fd store holds (NFileDescriptorStore=). */
+  readonly nFileDescriptorStore?: number;
 }
 
 /**

@@ -82,6 +82,7 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     defaults: i.defaults,
     timer: timerStatus(r),
     socket: socketStatus(r),
+    nFileDescriptorStore: r.kind.storedFds?.(r).length,
   };
   return Object.freeze(snap);
 }

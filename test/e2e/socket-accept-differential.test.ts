@@ -3,12 +3,11 @@
 // IPv4 onto [::], three to a MaxConnections=1 socket, one closed again) and must show the same
 // NAccepted=/NConnections=/NRefused=, the same "Accepted: N; Connected: M;" status line, and
 // instances named as systemd names them — also after the socket is stopped and started again.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ACCEPT_FIXTURES, ACCEPT_RUN, runAcceptSteps } from '../support/socket-accept.mjs';
-import { bootInNamespace, type SvcdInNamespace } from '../support/svcd-ns.js';
+import { bootInNamespace, shellInside, type SvcdInNamespace } from '../support/svcd-ns.js';
 
 const recorded = JSON.parse(readFileSync(join(ACCEPT_FIXTURES, 'recorded.json'), 'utf8')) as { steps: unknown };
 const dir = mkdtempSync('/tmp/svcd-socket-accept-');
@@ -25,17 +24,7 @@ afterAll(async () => {
   rmSync(ACCEPT_RUN, { recursive: true, force: true });
 });
 
-/** A shell in svcd's pid, mount and net namespaces: the client's pid is the one svcd sees. */
-function inside(script: string): Promise<string> {
-  return new Promise((resolve) => {
-    const p = spawn('nsenter', ['-t', String(svcd.hostPid), '-m', '-p', '-n', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('close', () => resolve(out));
-  });
-}
-
 it('counts, names and refuses connections as systemd does', async () => {
-  const got = await runAcceptSteps(async (...args: string[]) => (await svcd.svcctl(...args)).stdout, inside);
+  const got = await runAcceptSteps(async (...args: string[]) => (await svcd.svcctl(...args)).stdout, (script) => shellInside(svcd, script, ['-m', '-p', '-n']));
   expect(got, svcd.console()).toEqual(recorded.steps);
 }, 120_000);
