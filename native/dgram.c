@@ -6,10 +6,11 @@
  * unix datagrams), the buffer grown to fit, then received whole together with the kernel's
  * SCM_CREDENTIALS (SO_PASSCRED): the sender's pid, what NotifyAccess= is checked against, and the
  * kernel's receive time (SO_TIMESTAMP: journald's _SOURCE_REALTIME_TIMESTAMP=). Passed fds
- * (SCM_RIGHTS, e.g. FDSTORE=1) are not taken; they are closed rather than leaked — except the one
- * case of the journal's native protocol: an empty datagram carrying a single sealed memfd is
- * sd_journal_send()'s way of sending a message too large for a datagram, and the memfd's contents
- * are delivered as the datagram.
+ * (SCM_RIGHTS) go to the callback where the socket was bound to take them (NOTIFY_SOCKET:
+ * FDSTORE=1), close-on-exec, the callback's to keep or close; elsewhere they are closed rather than
+ * leaked — except the one case of the journal's native protocol: an empty datagram carrying a
+ * single sealed memfd is sd_journal_send()'s way of sending a message too large for a datagram,
+ * and the memfd's contents are delivered as the datagram.
  */
 #define _GNU_SOURCE
 #include "svcd_native.h"
@@ -35,7 +36,12 @@ struct dgram {
   char *buf;
   size_t cap;
   bool closing;
+  /* Passed fds are handed to the callback (sender.fds) instead of being closed. */
+  bool keep_fds;
 };
+
+/* The most fds one datagram may carry (the kernel's SCM_MAX_FD). */
+#define MAX_FDS 253
 
 /* Datagrams delivered per wakeup before yielding to the rest of the loop: a flood of log lines
  * must not starve child exits and timers. Level-triggered polling brings us back for the rest. */
@@ -44,7 +50,7 @@ struct dgram {
 /* journald's cap on a memfd-passed entry (ENTRY_SIZE_MAX is 768 MiB there); svcd keeps it smaller. */
 #define MEMFD_MAX (64 * 1024 * 1024)
 
-static void deliver(struct dgram *d, size_t len, const struct ucred *cred, const struct timeval *tv) {
+static void deliver(struct dgram *d, size_t len, const struct ucred *cred, const struct timeval *tv, const int *fds, size_t nfds) {
   napi_env env = d->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
@@ -58,6 +64,10 @@ static void deliver(struct dgram *d, size_t len, const struct ucred *cred, const
   napi_value usec;
   napi_create_double(env, (double)tv->tv_sec * 1e6 + (double)tv->tv_usec, &usec);
   napi_set_named_property(env, args[1], "realtimeUsec", usec);
+  napi_value list;
+  napi_create_array_with_length(env, nfds, &list);
+  for (size_t k = 0; k < nfds; k++) napi_set_element(env, list, (uint32_t)k, svcd_int(env, fds[k]));
+  napi_set_named_property(env, args[1], "fds", list);
   svcd_call_js(env, d->callback, 2, args);
   napi_close_handle_scope(env, scope);
 }
@@ -80,7 +90,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     struct iovec iov = {d->buf, d->cap};
     union {
       struct cmsghdr align;
-      char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(struct timeval)) + CMSG_SPACE(sizeof(int) * 253)];
+      char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(struct timeval)) + CMSG_SPACE(sizeof(int) * MAX_FDS)];
     } control;
     struct msghdr msg;
     memset(&msg, 0, sizeof msg);
@@ -94,6 +104,8 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     struct ucred cred = {0, (uid_t)-1, (gid_t)-1};
     struct timeval tv = {0, 0};
     int memfd = -1;
+    int kept[MAX_FDS];
+    size_t nkept = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level != SOL_SOCKET) continue;
       if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof cred)) {
@@ -105,7 +117,8 @@ static void on_readable(uv_poll_t *h, int status, int events) {
         for (size_t k = 0; k < nfds; k++) {
           int fd;
           memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
-          if (n == 0 && nfds == 1 && memfd < 0) memfd = fd;
+          if (d->keep_fds && nkept < MAX_FDS) kept[nkept++] = fd;
+          else if (n == 0 && nfds == 1 && memfd < 0) memfd = fd;
           else close(fd);
         }
       }
@@ -131,7 +144,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
       if (got != (ssize_t)(ok ? st.st_size : 0) || got <= 0) continue;
       n = got;
     }
-    deliver(d, (size_t)n, &cred, &tv);
+    deliver(d, (size_t)n, &cred, &tv, kept, nkept);
   }
 }
 
@@ -166,10 +179,11 @@ static bool unix_address(napi_env env, napi_value v, struct sockaddr_un *sa, soc
   return true;
 }
 
-/* bindDatagram(path, cb(buffer, {pid, uid, gid})) → handle. A stale socket file is replaced. */
+/* bindDatagram(path, cb(buffer, {pid, uid, gid, realtimeUsec, fds}), keepFds?) → handle. A stale
+ * socket file is replaced. With keepFds, passed fds reach cb in `fds`; otherwise `fds` is empty. */
 static napi_value BindDatagram(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value args[2];
+  size_t argc = 3;
+  napi_value args[3];
   napi_valuetype t;
   NAPI_OK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
   if (argc < 2 || napi_typeof(env, args[1], &t) != napi_ok || t != napi_function) {
@@ -205,6 +219,9 @@ static napi_value BindDatagram(napi_env env, napi_callback_info info) {
   d->fd = fd;
   d->env = env;
   d->poll.data = d;
+  bool keep = false;
+  if (argc >= 3) napi_get_value_bool(env, args[2], &keep);
+  d->keep_fds = keep;
   int r = uv_poll_init(loop, &d->poll, fd);
   if (r == 0) r = uv_poll_start(&d->poll, UV_READABLE, on_readable);
   if (r < 0) {

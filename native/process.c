@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -111,9 +112,31 @@ static napi_value PeerCredentials(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* sameFile(a, b) → whether two fds share one open file description (kcmp KCMP_FILE), or where
+ * the kernel has no kcmp, at least one inode: the fd store keeps an fd once however often a
+ * service hands it over. */
+static napi_value SameFile(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!int_args(env, info, 2, a, "sameFile: expected (fd, fd)")) return NULL;
+  bool same = a[0] == a[1];
+  if (!same) {
+    pid_t self = getpid();
+    long r = syscall(SYS_kcmp, self, self, 0 /* KCMP_FILE */, (unsigned long)a[0], (unsigned long)a[1]);
+    if (r >= 0) {
+      same = r == 0;
+    } else {
+      struct stat sa, sb;
+      same = fstat(a[0], &sa) == 0 && fstat(a[1], &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    }
+  }
+  napi_value out;
+  NAPI_OK(env, napi_get_boolean(env, same, &out));
+  return out;
+}
+
 int svcd_register_process(napi_env env, napi_value exports) {
   return svcd_define(env, exports, "kill", Kill) | svcd_define(env, exports, "killpg", Killpg) |
          svcd_define(env, exports, "pidfdOpen", PidfdOpen) | svcd_define(env, exports, "pidfdSendSignal", PidfdSendSignal) |
          svcd_define(env, exports, "setChildSubreaper", SetChildSubreaper) | svcd_define(env, exports, "pipe", Pipe) |
-         svcd_define(env, exports, "peerCredentials", PeerCredentials);
+         svcd_define(env, exports, "peerCredentials", PeerCredentials) | svcd_define(env, exports, "sameFile", SameFile);
 }

@@ -179,8 +179,8 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'MainPID', 'u', (st) => st.mainPid),
   row(SVC, 'ControlPID', 'u', (st) => st.controlPid),
   row(SVC, 'BusName', 's', (st) => svc(st).busName ?? ''),
-  row(SVC, 'FileDescriptorStoreMax', 'u', () => 0),
-  row(SVC, 'NFileDescriptorStore', 'u', () => 0),
+  row(SVC, 'FileDescriptorStoreMax', 'u', (st) => svc(st).fileDescriptorStoreMax),
+  row(SVC, 'NFileDescriptorStore', 'u', (st) => st.nFileDescriptorStore ?? 0),
   row(SVC, 'StatusText', 's', (st) => st.statusText),
   row(SVC, 'StatusErrno', 'i', (st) => st.statusErrno),
   row(SVC, 'Result', 's', (st) => st.result),
@@ -360,8 +360,7 @@ const sock = (st: UnitStatus): Sock => (st.model as Extract<UnitStatus['model'],
 
 /**
  * org.freedesktop.systemd1.Socket, the settings svcd acts on, in systemd's order (socket units
- * only). The counters (NConnections=, NAccepted=, NRefused=) live in the socket kind and are not
- * in the snapshot yet: no rows.
+ * only).
  */
 export const SOCKET_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SOCK, 'BindIPv6Only', 's', (st) => sock(st).bindIPv6Only),
@@ -385,6 +384,9 @@ export const SOCKET_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SOCK, 'ReusePort', 'b', (st) => sock(st).reusePort),
   row(SOCK, 'ControlPID', 'u', (st) => st.controlPid),
   row(SOCK, 'Result', 's', (st) => st.result),
+  row(SOCK, 'NConnections', 'u', (st) => st.socket?.nConnections ?? 0),
+  row(SOCK, 'NAccepted', 'u', (st) => st.socket?.nAccepted ?? 0),
+  row(SOCK, 'NRefused', 'u', (st) => st.socket?.nRefused ?? 0),
   row(SOCK, 'FileDescriptorName', 's', (st) => sock(st).fileDescriptorName ?? st.id),
   row(SOCK, 'TriggerLimitIntervalUSec', 't', (st) => sock(st).triggerLimitIntervalUSec ?? 2_000_000n),
   row(SOCK, 'TriggerLimitBurst', 'u', (st) => sock(st).triggerLimitBurst ?? (sock(st).accept ? 200 : 20)),

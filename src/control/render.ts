@@ -139,6 +139,9 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   if (m.type === 'socket') {
     const ipv6 = kernelHasIPv6();
     m.socket.listen.forEach((l, i) => lines.push(`${i === 0 ? '     Listen: ' : ' '.repeat(13)}${listenText(l.value, ipv6)} (${SOCKET_LISTEN_TYPE[l.value.kind]})`));
+    // Accept=yes: the counters, and the refused ones only once there are any (systemctl's spacing).
+    const c = st.socket;
+    if (m.socket.accept && c) lines.push(`   Accepted: ${c.nAccepted}; Connected: ${c.nConnections};${c.nRefused > 0 ? `   Refused: ${c.nRefused}` : ''}`);
   }
   // Every command that ran and ended, in systemd's order: "Process: PID ExecStartPre=… (code=…, status=…)".
   for (const key of ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost']) {

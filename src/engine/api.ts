@@ -118,6 +118,23 @@ export interface UnitStatus {
   readonly defaults: ManagerDefaults;
   /** Timers: their elapses and last trigger. */
   readonly timer?: TimerStatus;
+  /** Sockets: their connection counters. */
+  readonly socket?: SocketStatus;
+  /** Services: how many fds their fd store holds (NFileDescriptorStore=). */
+  readonly nFileDescriptorStore?: number;
+}
+
+/**
+ * A socket's counters (NAccepted=, NConnections=, NRefused=; status's "Accepted: N; Connected: M;").
+ * They outlive stop and start, as systemd's do: only a new manager starts them from zero.
+ */
+export interface SocketStatus {
+  /** Connections accepted so far: an Accept=yes instance was started for each. */
+  readonly nAccepted: number;
+  /** Accepted connections whose instance still runs. */
+  readonly nConnections: number;
+  /** Connections closed at once, over MaxConnections= or MaxConnectionsPerSource=. */
+  readonly nRefused: number;
 }
 
 /** One value of a timer as TimersMonotonic=/TimersCalendar= list it. */

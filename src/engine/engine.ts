@@ -86,7 +86,7 @@ export class Engine {
     });
     this.changes = new StateChanges(this.table, this.queues, this.jobQueue, log, this.ctx);
     this.system.onChildExit((e) => this.guard(() => this.childExit(e)));
-    this.system.onNotify((pid, msg, uid) => this.guard(() => this.notify({ pid, uid }, msg)));
+    this.system.onNotify((pid, msg, uid, fds) => this.guard(() => this.notify({ pid, uid, fds }, msg)));
   }
 
   /** The dependency graph of the loaded units (replaced by reload()). */
@@ -327,7 +327,8 @@ export class Engine {
 
   /**
    * The fds a unit's processes get (systemd's service_collect_fds): an Accept=yes instance its
-   * connection alone; otherwise every fd of the sockets that trigger it or that its Sockets= names.
+   * connection; otherwise every fd of the sockets that trigger it or that its Sockets= names; then
+   * the fds the unit left in its own store.
    */
   private activationFds(id: string): { fds: readonly ActivationFd[]; connection?: number } {
     const { graph } = this.table;
@@ -335,7 +336,7 @@ export class Engine {
     for (const s of graph.deps(id, 'TriggeredBy')) {
       const r = this.table.get(s);
       const conn = r?.kind.connectionFd?.(r, id);
-      if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }], connection: conn };
+      if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }, ...this.storedFds(id)], connection: conn };
     }
     const sockets = new Set(graph.deps(id, 'TriggeredBy'));
     for (const name of this.table.model(id)?.service?.sockets ?? []) {
@@ -347,7 +348,13 @@ export class Engine {
       const r = this.table.get(s);
       if (r?.kind.collectFds) fds.push(...r.kind.collectFds(r));
     }
-    return { fds };
+    return { fds: [...fds, ...this.storedFds(id)] };
+  }
+
+  /** The unit's own fd store (FDSTORE=1), which follows its sockets' fds (service_collect_fds). */
+  private storedFds(id: string): readonly ActivationFd[] {
+    const r = this.table.get(id);
+    return r?.kind.storedFds?.(r) ?? [];
   }
 
   /** Accept=yes: loads the instance, orders and ties it to its socket (Before=, Triggers=) and starts it. */
@@ -380,8 +387,14 @@ export class Engine {
     return undefined;
   }
 
+  /** An sd_notify message to the unit `sender` belongs to; the fds it carried and the unit did not keep are closed. */
   private notify(sender: NotifySender, message: string): void {
     const r = this.table.ownerOf(sender.pid);
-    r?.kind.notify?.(r, sender, message, this.ctx);
+    let kept: ReadonlySet<number> | void = undefined;
+    try {
+      kept = r?.kind.notify?.(r, sender, message, this.ctx);
+    } finally {
+      for (const fd of sender.fds) if (!kept?.has(fd)) this.system.closeFd(fd);
+    }
   }
 }

@@ -100,6 +100,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     watchReadable: (u, fds, fn) => system.watchReadable(fds, (i) => d.guard(() => fn(i))),
     acceptConnection: (fd) => system.acceptConnection(fd),
     closeFd: (fd) => system.closeFd(fd),
+    sameFile: (a, b) => system.sameFile(a, b),
     startConnection: (u, instance, fd) => d.startConnection(u.id, instance, fd),
     timestamp: () => timestamp(system),
     userspace: timestamp(system),

@@ -129,6 +129,7 @@ export function toEngineUnit(u: Unit): EngineUnit {
       pidFile: s.pidFile,
       guessMainPid: s.guessMainPID,
       notifyAccess: s.notifyAccess as ServiceSpec['notifyAccess'],
+      fileDescriptorStoreMax: s.fileDescriptorStoreMax,
       permissionsStartOnly: s.permissionsStartOnly,
       killMode: k && KILL_MODES.includes(k.killMode) ? (k.killMode as KillMode) : 'control-group',
       killSignal: k?.killSignal,

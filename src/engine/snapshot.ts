@@ -17,6 +17,7 @@ import type { Unit } from '../unit/model.js';
 import type { JobInfo, ProcessInfo, UnitStatus, UnitTimestamps } from './api.js';
 import type { ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { timerStatus } from './kinds/timer/index.js';
+import { socketStatus } from './kinds/socket/index.js';
 
 /** What the manager knows about a unit besides its model and run-time record. */
 export interface UnitBookView {
@@ -80,6 +81,8 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     controlGroup: i.controlGroup,
     defaults: i.defaults,
     timer: timerStatus(r),
+    socket: socketStatus(r),
+    nFileDescriptorStore: r.kind.storedFds?.(r).length,
   };
   return Object.freeze(snap);
 }

@@ -148,9 +148,10 @@ export interface System {
   onChildExit(handler: (e: ChildExitEvent) => void): void;
   /**
    * Registers the handler for sd_notify datagrams: the sender's pid and uid as the kernel vouches
-   * for them (SCM_CREDENTIALS; uid -1 when it sent none), and the raw message.
+   * for them (SCM_CREDENTIALS; uid -1 when it sent none), the raw message, and the fds it carried
+   * (SCM_RIGHTS), which the handler must keep or close.
    */
-  onNotify(handler: (pid: number, message: string, uid: number) => void): void;
+  onNotify(handler: (pid: number, message: string, uid: number, fds: readonly number[]) => void): void;
   /**
    * Opens a socket unit's fds in Listen…= order (parent directories, SocketMode=, owner and
    * Symlinks= included); on the first failure closes what it opened and returns the message.
@@ -163,6 +164,8 @@ export interface System {
   /** One waiting connection on a listening fd, or undefined. */
   acceptConnection(fd: number): Connection | undefined;
   closeFd(fd: number): void;
+  /** Whether two fds share one open file description. */
+  sameFile(a: number, b: number): boolean;
   /** Persistent= timers: the stamp file's time (realtime µs; undefined: none), and setting it (creating the file). */
   readTimerStamp(unit: string): bigint | undefined;
   writeTimerStamp(unit: string, realtimeUs: bigint): void;

@@ -93,6 +93,8 @@ export interface ServiceSpec {
   readonly restartForceExitSignals?: readonly number[];
   readonly pidFile?: string;
   readonly guessMainPid?: boolean;
+  /** FileDescriptorStoreMax=: how many fds FDSTORE=1 may leave with the manager (0: none). */
+  readonly fileDescriptorStoreMax?: number;
   /** NotifyAccess=; undefined: main for notify types, else none. */
   readonly notifyAccess?: 'none' | 'main' | 'exec' | 'all';
   readonly permissionsStartOnly?: boolean;
@@ -193,6 +195,8 @@ export interface SpawnFailed {
 export interface NotifySender {
   readonly pid: number;
   readonly uid: number;
+  /** The fds the message carried (FDSTORE=1): those notify() does not keep are closed after it. */
+  readonly fds: readonly number[];
 }
 
 /**
@@ -234,6 +238,8 @@ export interface KindContext {
   watchReadable(u: UnitRuntime, fds: readonly number[], fn: (index: number) => void): TimerHandle;
   acceptConnection(fd: number): Connection | undefined;
   closeFd(fd: number): void;
+  /** Whether two fds share one open file description (the fd store keeps each once). */
+  sameFile(a: number, b: number): boolean;
   /**
    * Accept=yes: `instance` (a service) is started for one connection, which it gets as its only
    * fd; the socket is told of the instance's state changes (triggerNotify) from now on.
@@ -274,7 +280,7 @@ export interface UnitKind<S = unknown> {
   reloadSucceeded?(u: UnitRuntime<S>): boolean;
   childExit?(u: UnitRuntime<S>, e: ChildExitEvent, ctx: KindContext): void;
   /** An sd_notify message from `sender`, a process the engine found to be the unit's main or control process. */
-  notify?(u: UnitRuntime<S>, sender: NotifySender, message: string, ctx: KindContext): void;
+  notify?(u: UnitRuntime<S>, sender: NotifySender, message: string, ctx: KindContext): ReadonlySet<number> | void;
   /** A unit this one triggers (Triggers=) changed state (systemd's trigger_notify). */
   triggerNotify?(u: UnitRuntime<S>, other: UnitRuntime, ctx: KindContext): void;
   /** Forget a failed state (reset-failed): failed → the initial state. */
@@ -297,6 +303,8 @@ export interface UnitKind<S = unknown> {
    * names now, not those it named before).
    */
   reloaded?(u: UnitRuntime<S>, ctx: KindContext): void;
+  /** The unit's own fd store (FDSTORE=1), handed back to its main process after its sockets' fds. */
+  storedFds?(u: UnitRuntime<S>): readonly ActivationFd[];
   /** The fds this unit hands to a service it activates (socket_collect_fds), in order. */
   collectFds?(u: UnitRuntime<S>): readonly ActivationFd[];
   /** Accept=yes: the connection fd this unit accepted for the instance `unit`, while that instance is up. */

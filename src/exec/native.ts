@@ -160,6 +160,8 @@ export interface Sender {
   readonly gid: number;
   /** When the kernel received the datagram (SO_TIMESTAMP), µs since the epoch. */
   readonly realtimeUsec: number;
+  /** The fds it carried (SCM_RIGHTS), close-on-exec and now the receiver's; empty unless bound with keepFds. */
+  readonly fds: readonly number[];
 }
 
 declare const datagramBrand: unique symbol;
@@ -201,7 +203,8 @@ interface Addon {
   pidfdSendSignal(pidfd: number, signum: number): number;
   pipe(nonBlockingRead: boolean): [number, number];
   peerCredentials(fd: number): { pid: number; uid: number; gid: number };
-  bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void): DatagramHandle;
+  sameFile(a: number, b: number): boolean;
+  bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void, keepFds?: boolean): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
   openDatagramSender(): number;
@@ -382,6 +385,11 @@ export function peerCredentials(fd: number): { readonly pid: number; readonly ui
   return load().peerCredentials(fd);
 }
 
+/** Whether two fds share one open file description (the fd store takes an fd once). */
+export function sameFile(a: number, b: number): boolean {
+  return load().sameFile(a, b);
+}
+
 /** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */
 export function pipe(options: { readonly nonBlockingRead?: boolean } = {}): readonly [number, number] {
   const [r, w] = load().pipe(options.nonBlockingRead ?? false);
@@ -469,8 +477,9 @@ export function execve(path: string, argv: readonly string[], envp: readonly str
  * file is replaced) and delivers every datagram whole, with its sender's credentials:
  * NOTIFY_SOCKET, /dev/log, the journal socket.
  */
-export function bindDatagram(path: string, onDatagram: (data: Buffer, sender: Sender) => void): DatagramHandle {
-  return load().bindDatagram(path, onDatagram);
+/** `keepFds`: fds passed with a datagram reach `onDatagram` (sender.fds), which must keep or close them. */
+export function bindDatagram(path: string, onDatagram: (data: Buffer, sender: Sender) => void, keepFds = false): DatagramHandle {
+  return load().bindDatagram(path, onDatagram, keepFds);
 }
 
 export function closeDatagram(h: DatagramHandle): void {

@@ -77,7 +77,8 @@ export class NativeSystem implements System {
   private exitHandler?: (e: ChildExitEvent) => void;
   /** Exits reaped before anyone listened (the reaper's first sweep after daemon-reexec). */
   private pendingExits: ChildExitEvent[] = [];
-  private notifyHandler: (pid: number, message: string, uid: number) => void = () => {};
+  // Until the engine listens, fds a message carries are not anyone's: closed.
+  private notifyHandler: (pid: number, message: string, uid: number, fds: readonly number[]) => void = (_p, _m, _u, fds) => fds.forEach((fd) => this.closeFd(fd));
   private readonly tracker: ProcessTracker;
   private readonly prepared = new Set<string>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
@@ -109,7 +110,12 @@ export class NativeSystem implements System {
       }
     });
     if (opts.notifySocket) {
-      native.bindDatagram(opts.notifySocket, (data, sender) => this.notifyHandler(sender.pid, data.toString('utf8'), sender.uid));
+      native.bindDatagram(opts.notifySocket, (data, sender) => {
+        // FDSTORE=1: a stored fd must outlive daemon-reexec as listening sockets do; children
+        // still get only what is handed to them (spawn closes the rest).
+        for (const fd of sender.fds) native.keepAcrossExec(fd);
+        this.notifyHandler(sender.pid, data.toString('utf8'), sender.uid, sender.fds);
+      }, true);
       // Services run as other users must be able to send; who sent what is checked by credentials.
       chmodSync(opts.notifySocket, 0o777);
     }
@@ -218,6 +224,10 @@ export class NativeSystem implements System {
 
   acceptConnection(fd: number): Connection | undefined {
     return socketFds.acceptConnection(fd);
+  }
+
+  sameFile(a: number, b: number): boolean {
+    return native.sameFile(a, b);
   }
 
   closeFd(fd: number): void {
@@ -410,7 +420,7 @@ export class NativeSystem implements System {
     });
   }
 
-  onNotify(handler: (pid: number, message: string, uid: number) => void): void {
+  onNotify(handler: (pid: number, message: string, uid: number, fds: readonly number[]) => void): void {
     this.notifyHandler = handler;
   }
 

@@ -188,7 +188,10 @@ function effectiveType(d: Draft): string {
 }
 
 function serviceSection(d: Draft): ServiceSection {
-  return { ...d.service, type: effectiveType(d) };
+  // An fd store is filled over sd_notify: a service that asks for one is heard from its main
+  // process unless NotifyAccess= says otherwise (systemd's service_add_extras).
+  const notifyAccess = d.service.notifyAccess ?? (d.service.fileDescriptorStoreMax > 0 ? 'main' : undefined);
+  return { ...d.service, type: effectiveType(d), notifyAccess };
 }
 
 /** systemd's socket_verify(): settings that make a socket unloadable, with its words. */

@@ -220,6 +220,8 @@ export interface ServiceSection {
   readonly pidFile?: string;
   readonly busName?: string;
   readonly notifyAccess?: string;
+  /** FileDescriptorStoreMax=: how many fds the service may hand svcd to keep (FDSTORE=1); 0: none. */
+  readonly fileDescriptorStoreMax: number;
   readonly permissionsStartOnly: boolean;
   readonly rootDirectoryStartOnly: boolean;
   readonly successExitStatus: ExitStatusList;

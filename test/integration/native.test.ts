@@ -192,7 +192,7 @@ describe('native unix datagram sockets', () => {
     const got = JSON.parse(out.split('\n')[1]!) as { length: number; head: string; sha256: string; sender: { pid: number; uid: number; gid: number } }[];
     expect(got.map((g) => [g.length, g.head])).toEqual([[17, 'READY=1\nSTATUS=u'], [200 * 1024, 'X_BIG_DATAGRAM=1'], [17, 'READY=1\nSTATUS=u'], [200 * 1024, 'X_BIG_DATAGRAM=1']]);
     expect(got.map((g) => g.sha256)).toEqual([...senders[0]!.sha256, ...senders[1]!.sha256]);
-    expect(got.map((g) => g.sender)).toEqual([0, 0, 1, 1].map((i) => ({ pid: senders[i]!.pid, uid: senders[i]!.uid, gid: senders[i]!.gid, realtimeUsec: expect.any(Number) })));
+    expect(got.map((g) => g.sender)).toEqual([0, 0, 1, 1].map((i) => ({ pid: senders[i]!.pid, uid: senders[i]!.uid, gid: senders[i]!.gid, realtimeUsec: expect.any(Number), fds: [] })));
     // The kernel's receive time (SO_TIMESTAMP), in µs since the epoch: within a minute of now.
     for (const g of got as unknown as { sender: { realtimeUsec: number } }[]) expect(Math.abs(g.sender.realtimeUsec - Date.now() * 1000)).toBeLessThan(60e6);
     expect(senders[1]!.uid).toBe(65534);

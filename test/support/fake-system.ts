@@ -47,7 +47,7 @@ export class FakeSystem implements System {
   private nextPid = 100;
   private timers: Timer[] = [];
   private exitHandler: (e: ChildExitEvent) => void = () => {};
-  private notifyHandler: (pid: number, message: string, uid: number) => void = () => {};
+  private notifyHandler: (pid: number, message: string, uid: number, fds: readonly number[]) => void = () => {};
   readonly processes = new Map<number, { req: SpawnRequest; behaviour: ProgramBehaviour; exiting: boolean }>();
   readonly events: FakeEvent[] = [];
   /** PIDFile= contents, by path, as a forking daemon would leave them (a bare pid: a file root owns). */
@@ -162,13 +162,17 @@ export class FakeSystem implements System {
     this.exitHandler = handler;
   }
 
-  onNotify(handler: (pid: number, message: string, uid: number) => void): void {
+  onNotify(handler: (pid: number, message: string, uid: number, fds: readonly number[]) => void): void {
     this.notifyHandler = handler;
   }
 
-  /** Delivers an sd_notify message as if `pid`, running as `uid`, had sent it. */
-  sendNotify(pid: number, message: string, uid = 0): void {
-    this.notifyHandler(pid, message, uid);
+  /** Delivers an sd_notify message as if `pid`, running as `uid`, had sent it (with `fds`). */
+  sendNotify(pid: number, message: string, uid = 0, fds: readonly number[] = []): void {
+    this.notifyHandler(pid, message, uid, fds);
+  }
+
+  sameFile(a: number, b: number): boolean {
+    return a === b;
   }
 
   /** Makes a running process exit now (a crash, an outside kill). */

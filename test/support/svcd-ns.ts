@@ -79,3 +79,16 @@ export async function bootSearchPathInNamespace(dir: string, unitPath: string, u
     },
   };
 }
+
+/**
+ * Runs a shell script in svcd's namespaces (nsenter `flags`: -m mount, -p pid, -n net, …); resolves
+ * to its stdout. A process entered with -p has the pid svcd sees (SO_PEERCRED, MAINPID=).
+ */
+export function shellInside(svcd: SvcdInNamespace, script: string, flags: readonly string[] = ['-m', '-p']): Promise<string> {
+  return new Promise((resolve) => {
+    const p = spawn('nsenter', ['-t', String(svcd.hostPid), ...flags, 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('close', () => resolve(out));
+  });
+}

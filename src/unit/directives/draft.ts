@@ -114,6 +114,7 @@ export function newDraft(): Draft {
       timeoutStopFailureMode: 'terminate',
       remainAfterExit: false,
       guessMainPID: true,
+      fileDescriptorStoreMax: 0,
       permissionsStartOnly: false,
       rootDirectoryStartOnly: false,
       successExitStatus: noExit(),

@@ -68,6 +68,7 @@ supported('Service', 'RootDirectoryStartOnly', scalar(parseBoolean, (d, v) => (d
 supported('Service', 'PIDFile', printf(QUOTED, scalar(str, (d, v) => (d.service.pidFile = v))));
 supported('Service', 'BusName', scalar(str, (d, v) => (d.service.busName = v)));
 supported('Service', 'NotifyAccess', scalar(parseNotifyAccess, (d, v) => (d.service.notifyAccess = v)));
+supported('Service', 'FileDescriptorStoreMax', scalar(parseUnsignedNumber, (d, v) => (d.service.fileDescriptorStoreMax = v ?? 0)));
 for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['RestartPreventExitStatus', 'restartPreventExitStatus'],
   ['RestartForceExitStatus', 'restartForceExitStatus']] as const) {
   supported('Service', key, custom('parseExitStatusSet', 'append', 'clears', (value, ctx) => {

@@ -23,6 +23,7 @@ import type { UnitKind } from '../../unit-kind.js';
 import { beginPhase, recordExit, runNext } from './exec.js';
 import { controlExited, mainExited } from './exits.js';
 import { enterSignal, SIGKILL } from './kill.js';
+import { storedFds } from './fd-store.js';
 import { notify } from './notify.js';
 import { startLimitHit } from './restart.js';
 import { arm, COMMAND_KEYS, commandsOf, newServiceState, setState, spec, stateOf, STATES, timeoutStart, type ServiceState } from './state.js';
@@ -130,18 +131,22 @@ export const serviceKind: UnitKind<ServiceState> = {
 
   // What outlives a settled run: the start limit's window, a stop's ban on restarting, the
   // session leaders whose groups KillMode= signals. The command queue is empty when settled.
+  // The fd store's fds were made to survive exec when they arrived (native-system.ts).
   serialize(u) {
     const d = u.state;
-    return { startTimes: d.startTimes, forbidRestart: d.forbidRestart, reloadOk: d.reloadOk, leaders: d.leaders };
+    return { startTimes: d.startTimes, forbidRestart: d.forbidRestart, reloadOk: d.reloadOk, leaders: d.leaders, fdStore: d.fdStore };
   },
 
   deserialize(u, saved) {
     const d = u.state;
-    const s = saved as Partial<Pick<ServiceState, 'startTimes' | 'forbidRestart' | 'reloadOk' | 'leaders'>>;
+    const s = saved as Partial<Pick<ServiceState, 'startTimes' | 'forbidRestart' | 'reloadOk' | 'leaders' | 'fdStore'>>;
     if (Array.isArray(s.startTimes)) d.startTimes = s.startTimes.filter((t) => typeof t === 'number');
     if (Array.isArray(s.leaders)) d.leaders = s.leaders.filter((p) => typeof p === 'number');
     d.forbidRestart = s.forbidRestart === true;
     d.reloadOk = s.reloadOk !== false;
+    // Each stored fd is added back at the front, as systemd's deserialization does: the order
+    // after a re-execution is the reverse of before, and the service sees it so with either manager.
+    if (Array.isArray(s.fdStore)) d.fdStore = s.fdStore.filter((f) => typeof f?.fd === 'number' && typeof f.name === 'string').reverse();
   },
 
   childExit(u, e, ctx) {
@@ -160,6 +165,7 @@ export const serviceKind: UnitKind<ServiceState> = {
   },
 
   notify,
+  storedFds,
 
   resetFailed(u, ctx) {
     if (stateOf(u) === 'failed') setState(u, ctx, 'dead');

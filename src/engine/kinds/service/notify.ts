@@ -1,9 +1,11 @@
 /**
  * sd_notify messages from a service (systemd's service_notify_message): READY=, RELOADING=,
- * STOPPING=, STATUS=, ERRNO=, MAINPID=, WATCHDOG=, WATCHDOG_USEC=, EXTEND_TIMEOUT_USEC=, from the
- * processes NotifyAccess= allows.
+ * STOPPING=, STATUS=, ERRNO=, MAINPID=, WATCHDOG=, WATCHDOG_USEC=, EXTEND_TIMEOUT_USEC=, and the
+ * fd store's FDSTORE=1/FDSTOREREMOVE=1 with FDNAME= (fd-store.ts), from the processes
+ * NotifyAccess= allows.
  */
 import type { KindContext, NotifySender } from '../../unit-kind.js';
+import { fdNameIsValid, removeStoredFds, storeFds } from './fd-store.js';
 import { enterSignal } from './kill.js';
 import { mainPidSuitability, refuse, setMainPid } from './main-pid.js';
 import { arm, isNotifyType, notifyAccess, setState, spec, stateOf, UP_STATES, type ServiceUnit } from './state.js';
@@ -43,10 +45,27 @@ function takeMainPid(u: ServiceUnit, sender: NotifySender, value: string, ctx: K
   setMainPid(u, ctx, pid);
 }
 
-export function notify(u: ServiceUnit, sender: NotifySender, message: string, ctx: KindContext): void {
+/** The fd store's part of a message: the fds kept (the engine closes the others). */
+function fdStoreMessage(u: ServiceUnit, sender: NotifySender, tags: readonly string[], ctx: KindContext): ReadonlySet<number> {
+  const named = tags.find((t) => t.startsWith('FDNAME='))?.slice('FDNAME='.length);
+  let name = named;
+  if (name !== undefined && !fdNameIsValid(name)) {
+    ctx.log(u, 'Passed FDNAME= name is invalid, ignoring.');
+    name = undefined;
+  }
+  if (tags.includes('FDSTOREREMOVE=1')) {
+    if (name === undefined) ctx.log(u, 'FDSTOREREMOVE=1 requested, but no valid file descriptor name passed, ignoring.');
+    else removeStoredFds(u, ctx, name);
+  }
+  if (!tags.includes('FDSTORE=1') || sender.fds.length === 0) return new Set();
+  return storeFds(u, ctx, spec(u).fileDescriptorStoreMax ?? 0, sender.fds, name);
+}
+
+export function notify(u: ServiceUnit, sender: NotifySender, message: string, ctx: KindContext): ReadonlySet<number> | void {
   if (!allowedToNotify(u, sender.pid)) return;
   const s = spec(u);
-  for (const line of message.split('\n')) {
+  const tags = message.split('\n');
+  for (const line of tags) {
     const eq = line.indexOf('=');
     if (eq < 0) continue;
     const key = line.slice(0, eq);
@@ -104,7 +123,8 @@ export function notify(u: ServiceUnit, sender: NotifySender, message: string, ct
         break;
       }
       default:
-        break; // other keys (FDSTORE=, BUSERROR=, …) are not acted on
+        break; // other keys (FDSTORE= below, BUSERROR=, …)
     }
   }
+  return fdStoreMessage(u, sender, tags, ctx);
 }

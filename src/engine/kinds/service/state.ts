@@ -6,6 +6,7 @@
 import type { TimerHandle } from '../../system.js';
 import type { ActiveState } from '../../job.js';
 import type { KindContext, ServiceCommand, ServiceSpec, UnitResult, UnitRuntime } from '../../unit-kind.js';
+import { releaseFdStore, type StoredFd } from './fd-store.js';
 import { watchdogFollowsState } from './watchdog.js';
 
 /** A service's sub-states, in systemd's words (SubState=). */
@@ -67,11 +68,13 @@ export interface ServiceState {
   watchdogOverrideMs?: number;
   /** The last pid refused as main process this run (main-pid.ts tells each refusal once). */
   refusedMainPid?: number;
+  /** FDSTORE=1: the fds kept for the service, newest first (fd-store.ts). */
+  fdStore: StoredFd[];
 }
 
 /** The states a service has not yet begun to stop from (where WATCHDOG=trigger acts). */
 export function newServiceState(): ServiceState {
-  return { queue: [], key: 'ExecStart', index: 0, startTimes: [], autoRestart: false, forbidRestart: false, restarting: false, reloadOk: true, leaders: [] };
+  return { queue: [], key: 'ExecStart', index: 0, startTimes: [], autoRestart: false, forbidRestart: false, restarting: false, reloadOk: true, leaders: [], fdStore: [] };
 }
 
 /** A service as its kind sees it: the engine's runtime with the kind's typed state. */
@@ -115,11 +118,14 @@ export function arm(u: ServiceUnit, ctx: KindContext, ms: number, fn: () => void
 
 /**
  * Every state change of a service goes through here: the engine's (which cancels the state's
- * timers), then the watchdog's rule (watchdog.ts).
+ * timers), then the watchdog's rule (watchdog.ts), then the fd store's: emptied once the service
+ * is down for good — not on the way to an automatic restart (auto-restart) nor in the stop half of
+ * a restart job (systemd releases it only when no job is left to bring the unit up).
  */
 export function setState(u: ServiceUnit, ctx: KindContext, state: ServiceSubState): void {
   ctx.setState(u, state);
   watchdogFollowsState(u, ctx, state);
+  if ((state === 'dead' || state === 'failed') && !u.state.restarting) releaseFdStore(u, ctx);
 }
 
 export function setResult(u: ServiceUnit, f: UnitResult): void {

@@ -12,6 +12,7 @@
  * only while listening; controlPid is the one Exec…= command that runs.
  */
 import { randomBytes } from 'node:crypto';
+import type { SocketStatus } from '../../api.js';
 import type { ActiveState } from '../../job.js';
 import type { ActivationFd, TimerHandle } from '../../system.js';
 import type { KindContext, ServiceCommand, SocketSpec, UnitKind, UnitResult, UnitRuntime } from '../../unit-kind.js';
@@ -28,8 +29,9 @@ export interface SocketState {
   fds: number[];
   watch?: TimerHandle;
   run?: CommandRun;
-  /** Connections accepted so far (the N of instance names), and those whose instance still runs. */
+  /** Connections accepted so far (the N of instance names), those refused, and those whose instance still runs. */
   nAccepted: number;
+  nRefused: number;
   connections: Map<string, { readonly fd: number; readonly source?: string }>;
   /** When the socket triggered lately (TriggerLimitIntervalSec=/TriggerLimitBurst=). */
   triggers: number[];
@@ -95,20 +97,25 @@ function readable(u: Runtime, ctx: KindContext, index: number): void {
   if (!conn) return;
   if (u.state.connections.size >= s.maxConnections) {
     ctx.log(u, `Too many incoming connections (${u.state.connections.size}), dropping connection.`);
-    return ctx.closeFd(conn.fd);
+    return refuse(u, ctx, conn.fd);
   }
   // MaxConnectionsPerSource=: IP and vsock peers by address (unix peers have none, as in systemd).
   if (conn.source !== undefined && s.maxConnectionsPerSource > 0) {
     const fromSource = [...u.state.connections.values()].filter((c) => c.source === conn.source).length;
     if (fromSource >= s.maxConnectionsPerSource) {
       ctx.log(u, `Too many incoming connections (${fromSource}) from source ${conn.source}, dropping connection.`);
-      return ctx.closeFd(conn.fd);
+      return refuse(u, ctx, conn.fd);
     }
   }
   const instance = `${prefixOf(u.id)}@${u.state.nAccepted}-${conn.endpoints}.service`;
   u.state.nAccepted++;
   u.state.connections.set(instance, { fd: conn.fd, source: conn.source });
   ctx.startConnection(u, instance, conn.fd);
+}
+
+function refuse(u: Runtime, ctx: KindContext, fd: number): void {
+  u.state.nRefused++;
+  ctx.closeFd(fd);
 }
 
 /** unit_name_to_prefix: "foo@bar.socket" and "foo.socket" → "foo". */
@@ -161,11 +168,18 @@ function enterStopPost(u: Runtime, ctx: KindContext): void {
   });
 }
 
+/** The counters show and status print (undefined for other kinds' units). */
+export function socketStatus(u: Readonly<UnitRuntime>): SocketStatus | undefined {
+  if (u.kind !== socketKind) return undefined;
+  const d = (u as Readonly<Runtime>).state;
+  return { nAccepted: d.nAccepted, nConnections: d.connections.size, nRefused: d.nRefused };
+}
+
 export const socketKind: UnitKind<SocketState> = {
   type: 'socket',
   states: SOCKET_STATES,
   initialState: 'dead',
-  newState: () => ({ fds: [], nAccepted: 0, connections: new Map(), triggers: [] }),
+  newState: () => ({ fds: [], nAccepted: 0, nRefused: 0, connections: new Map(), triggers: [] }),
   canStart: (u) => u.socketSpec !== undefined,
   canReload: () => false,
 
@@ -256,13 +270,14 @@ export const socketKind: UnitKind<SocketState> = {
   // and are watched again (coldplug) where the socket listened. Accept=yes connections are the
   // instances' now: svcd's copies closed with the old process image, so none is counted or closed here.
   serialize(u) {
-    return { fds: u.state.fds, nAccepted: u.state.nAccepted };
+    return { fds: u.state.fds, nAccepted: u.state.nAccepted, nRefused: u.state.nRefused };
   },
 
   deserialize(u, saved) {
-    const s = saved as { fds?: unknown; nAccepted?: unknown };
+    const s = saved as { fds?: unknown; nAccepted?: unknown; nRefused?: unknown };
     u.state.fds = Array.isArray(s.fds) ? s.fds.filter((fd): fd is number => typeof fd === 'number') : [];
     u.state.nAccepted = typeof s.nAccepted === 'number' ? s.nAccepted : 0;
+    u.state.nRefused = typeof s.nRefused === 'number' ? s.nRefused : 0;
   },
 
   coldplug(u, ctx) {

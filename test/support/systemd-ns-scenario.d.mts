@@ -1,0 +1,1 @@
+export declare function recordScenario(fixtures: string, runSteps: (ctl: (...args: string[]) => Promise<string>, sh: (script: string) => Promise<string>) => Promise<Record<string, unknown>>): Promise<number>;
