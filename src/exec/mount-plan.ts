@@ -1,6 +1,6 @@
 /**
- * The file-system view of ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths= and
- * InaccessiblePaths= (systemd.exec(5)), as the list of mount entries systemd 252's namespace setup
+ * The file-system view of ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths=,
+ * InaccessiblePaths=, PrivateDevices= … (systemd.exec(5)), as the list of mount entries systemd 252's namespace setup
  * makes of them: sorted parents first, one entry per path (the stronger mode wins: inaccessible,
  * then a private /tmp, read-only, read-write, tmpfs, then the implicit read-write ones) and one for
  * its exec flag (NoExecPaths= before ExecPaths=), nothing
@@ -12,17 +12,31 @@ import { join } from 'node:path';
 import type { ExecContext } from '../unit/model.js';
 import { pathStartsWith } from '../unit/escape.js';
 
-/** In the order of priority for one path (and applied in it); the numbers are native/spawn.c's. */
-export const MOUNT_MODES = { inaccessible: 0, 'private-tmp': 2, 'read-only': 1, 'read-write': 2, 'no-exec': 4, exec: 5, tmpfs: 3, 'read-write-implicit': 2 } as const;
+/**
+ * In the order of priority for one path (systemd 252's MountMode order: the first wins); the
+ * numbers are native/spawn.c's. "private-tmp" entries were bound before the plan and are kept.
+ */
+export const MOUNT_MODES = {
+  inaccessible: 0, bind: 6, 'private-tmp': 2, 'private-dev': 7, procfs: 8, 'read-only': 1, 'read-write': 2, 'no-exec': 4, exec: 5,
+  tmpfs: 3, mqueue: 9, 'read-write-implicit': 2,
+} as const;
 export type MountMode = keyof typeof MOUNT_MODES;
 const PRIORITY: readonly MountMode[] = Object.keys(MOUNT_MODES) as MountMode[];
-/** Added to a mode's number: the path may be missing. */
-export const MOUNT_IGNORE_MISSING = 8;
+/** Added to a mode's number: the path (a bind mount's source) may be missing. */
+export const MOUNT_IGNORE_MISSING = 16;
+/** Added: a bind mount or tmpfs is read-only. */
+const MOUNT_READ_ONLY = 32;
+/** Added: a bind mount takes the mounts below its source along (rbind). */
+const MOUNT_RECURSIVE = 64;
 
 export interface MountEntry {
   readonly path: string;
   readonly mode: MountMode;
   readonly ignoreMissing: boolean;
+  /** A bind mount's source; a tmpfs's or procfs's mount options. */
+  readonly arg?: string;
+  readonly readOnly?: boolean;
+  readonly recursive?: boolean;
 }
 
 /** ProtectKernelTunables=: what systemd 252 makes read-only (or hides) of /proc and /sys; each may be missing but /sys. */
@@ -82,6 +96,9 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   if (ctx.seccomp.protectKernelModules) for (const p of ['/lib/modules', '/usr/lib/modules']) add(inRoot(p), 'inaccessible', true);
   if (ctx.seccomp.protectKernelLogs) for (const p of ['/proc/kmsg', '/dev/kmsg']) add(inRoot(p), 'inaccessible', true);
   if (m.protectControlGroups) add(inRoot('/sys/fs/cgroup'), 'read-only', false);
+  if (m.privateDevices) add(inRoot('/dev'), 'private-dev', false);
+  // The IPC namespace's own message queues (the namespace itself is native-system.ts's).
+  if (m.privateIPC) add(inRoot('/dev/mqueue'), 'mqueue', false);
   if (entries.length === 0) return [];
   // Already bound by the spawner before the plan: kept as they are.
   if (privateTmp) for (const p of ['/tmp', '/var/tmp']) add(p, 'private-tmp', false);
@@ -108,16 +125,31 @@ export function mountDirectives(ctx: ExecContext): string[] {
     ...(m.protectSystem !== 'no' ? ['ProtectSystem'] : []), ...(m.protectHome !== 'no' ? ['ProtectHome'] : []),
     ...(m.readWritePaths.length > 0 ? ['ReadWritePaths'] : []), ...(m.readOnlyPaths.length > 0 ? ['ReadOnlyPaths'] : []),
     ...(m.inaccessiblePaths.length > 0 ? ['InaccessiblePaths'] : []), ...(m.execPaths.length > 0 ? ['ExecPaths'] : []),
-    ...(m.noExecPaths.length > 0 ? ['NoExecPaths'] : []),
+    ...(m.noExecPaths.length > 0 ? ['NoExecPaths'] : []), ...(m.privateDevices ? ['PrivateDevices'] : []),
+    ...(m.privateMounts ? ['PrivateMounts'] : []), ...(m.privateIPC ? ['PrivateIPC'] : []),
   ];
 }
 
-/** The plan as the spawner takes it: paths, and mode numbers (plus MOUNT_IGNORE_MISSING). */
-export function mountSpec(plan: readonly MountEntry[]): { mountPaths: string[]; mountModes: number[] } {
+/** The plan as the spawner takes it: paths, mode numbers (plus the flags) and each one's argument. */
+export function mountSpec(plan: readonly MountEntry[]): { mountPaths: string[]; mountModes: number[]; mountArgs: string[] } {
   return {
     mountPaths: plan.map((e) => e.path),
-    mountModes: plan.map((e) => MOUNT_MODES[e.mode] + (e.ignoreMissing ? MOUNT_IGNORE_MISSING : 0)),
+    mountModes: plan.map((e) => MOUNT_MODES[e.mode] + (e.ignoreMissing ? MOUNT_IGNORE_MISSING : 0) + (e.readOnly ? MOUNT_READ_ONLY : 0) + (e.recursive ? MOUNT_RECURSIVE : 0)),
+    mountArgs: plan.map((e) => e.arg ?? ''),
   };
+}
+
+let stage: string | undefined;
+/**
+ * The empty directory PrivateDevices= builds a unit's /dev in (each process mounts its tmpfs there
+ * in its own mount namespace, then moves it over /dev, so one directory serves every unit).
+ */
+export function devStage(base = '/run/svcd'): string {
+  if (stage) return stage;
+  const dir = join(base, 'dev-stage');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  stage = dir;
+  return dir;
 }
 
 let nodes: string | undefined;

@@ -146,6 +146,14 @@ export interface MountSettings {
   readonly protectKernelTunables: boolean;
   /** ProtectControlGroups=: /sys/fs/cgroup read-only. */
   readonly protectControlGroups: boolean;
+  /** PrivateDevices=: a /dev of pseudo devices only (and CAP_MKNOD, CAP_SYS_RAWIO, @raw-io gone). */
+  readonly privateDevices: boolean;
+  /** PrivateNetwork=: a network namespace of the unit's own with only lo, up. */
+  readonly privateNetwork: boolean;
+  /** PrivateIPC=: an IPC namespace of the unit's own. */
+  readonly privateIPC: boolean;
+  /** PrivateMounts=: a mount namespace even when nothing else asks for one. */
+  readonly privateMounts: boolean;
 }
 
 /** An errno per call of a SystemCallFilter= list: -1 is the list's own action, 'kill' kills the process. */

@@ -39,16 +39,27 @@ describe('CapabilityBoundingSet= and AmbientCapabilities=', () => {
   });
 });
 
+describe('the bounding set other settings narrow (systemd\'s unit_patch_contexts)', () => {
+  const [SYS_RAWIO, MKNOD] = [17, 27];
+  it('PrivateDevices= drops CAP_MKNOD and CAP_SYS_RAWIO, ProtectKernelModules= CAP_SYS_MODULE, ProtectKernelLogs= CAP_SYSLOG', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nPrivateDevices=yes\nProtectKernelModules=yes\nProtectKernelLogs=yes\nCapabilityBoundingSet=CAP_KILL CAP_MKNOD CAP_SYS_RAWIO CAP_SYS_MODULE CAP_SYSLOG\n');
+    const spec = buildSpawnSpec(u.exec!, u.service!.execStart[0]!, { unitName: 's.service', invocationId: 'x', fds: [-1, -1, -1] });
+    expect(typeof spec !== 'string' && spec.capabilityBoundingSet).toBe(bit(KILL));
+    const all = buildSpawnSpec(load('[Service]\nExecStart=/bin/true\nPrivateDevices=yes\n').exec!, u.service!.execStart[0]!, { unitName: 's.service', invocationId: 'x', fds: [-1, -1, -1] });
+    expect(typeof all !== 'string' && all.capabilityBoundingSet).toBe(ALL & ~(bit(MKNOD) | bit(SYS_RAWIO)));
+  });
+});
+
 describe('sandboxing notices', () => {
   it('one line per directive that asks for something, with why; none for what is enforced or off', () => {
     const u = load([
       '[Service]', 'ExecStart=/bin/true', 'ProtectSystem=full', 'ProtectHome=no', 'PrivateTmp=yes', 'PrivateDevices=true',
       'ReadWritePaths=/var/lib/x', 'ReadWritePaths=/var/log/x', 'SystemCallFilter=@system-service', 'NoNewPrivileges=yes',
-      'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', '',
+      'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', 'PrivateUsers=yes', '',
     ].join('\n'));
-    // ProtectSystem= and ReadWritePaths= are enforced in a mount namespace (test/e2e/seccomp.test.ts's ns-* units).
+    // ProtectSystem=, ReadWritePaths= and PrivateDevices= are enforced in a mount namespace (test/e2e/seccomp.test.ts's ns-* units, sandbox-ns.test.ts).
     expect(sandboxNotices(u).map((n) => n.text)).toEqual([
-      'PrivateDevices= not enforced (svcd does not give services a private mount namespace, which this needs).',
+      'PrivateUsers= not enforced (svcd does not create per-service namespaces).',
     ]);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The exec context's mount-namespace rows (systemd.exec(5) "Sandboxing"): ProtectSystem=,
  * ProtectHome=, the ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=/ExecPaths=/NoExecPaths= lists,
- * ProtectKernelTunables= and ProtectControlGroups=, parsed into
+ * ProtectKernelTunables=, ProtectControlGroups=, PrivateDevices=, PrivateNetwork=, PrivateIPC= and
+ * PrivateMounts=, parsed into
  * ExecContext.mounts with systemd 252's rules and warnings, and arranged by src/exec/mount-plan.ts.
  */
 import { custom, parserLabel, rejectValue, RowList, scalar } from './behaviour.js';
@@ -58,7 +59,8 @@ for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPath
   }));
 }
 
-for (const [key, field] of [['ProtectKernelTunables', 'protectKernelTunables'], ['ProtectControlGroups', 'protectControlGroups']] as const) {
+for (const [key, field] of [['ProtectKernelTunables', 'protectKernelTunables'], ['ProtectControlGroups', 'protectControlGroups'],
+  ['PrivateDevices', 'privateDevices'], ['PrivateNetwork', 'privateNetwork'], ['PrivateIPC', 'privateIPC'], ['PrivateMounts', 'privateMounts']] as const) {
   supported(EXEC_SECTIONS, key, scalar(parseBoolean, (d, v) => (d.exec.mounts[field] = v ?? false)));
 }
 
