@@ -244,7 +244,7 @@ static bool has_effective_sys_admin(void) {
 
 /* The numbers of src/exec/mount-plan.ts's MOUNT_MODES, and its flags above the low four bits. */
 enum { MNT_INACCESSIBLE, MNT_READ_ONLY, MNT_READ_WRITE, MNT_TMPFS, MNT_NO_EXEC, MNT_EXEC, MNT_BIND, MNT_PRIVATE_DEV, MNT_PROCFS, MNT_MQUEUE, MNT_KIND = 15,
-       MNT_IGNORE_MISSING = 16, MNT_RDONLY = 32, MNT_RECURSIVE = 64 };
+       MNT_IGNORE_MISSING = 16, MNT_RDONLY = 32, MNT_RECURSIVE = 64, MNT_NOSUID = 128, MNT_NOEXEC_FLAG = 256, MNT_DEV = 512 };
 
 static int clone_tree(const char *path) {
   return (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -453,7 +453,8 @@ static void child_mounts(const struct spawn_spec *s, int errfd) {
     case MNT_TMPFS:
       /* ProtectHome=tmpfs, TemporaryFileSystem=: empty; writable unless "ro" (systemd 252 leaves ProtectHome='s so,
        * whatever systemd.exec(5) says) */
-      if (mount("tmpfs", path, "tmpfs", MS_NODEV | MS_STRICTATIME | (mode & MNT_RDONLY ? MS_RDONLY : 0), s->mount_args[i][0] ? s->mount_args[i] : "mode=0755") < 0)
+      if (mount("tmpfs", path, "tmpfs", (mode & MNT_DEV ? 0 : MS_NODEV) | MS_STRICTATIME | (mode & MNT_RDONLY ? MS_RDONLY : 0) | (mode & MNT_NOSUID ? MS_NOSUID : 0) |
+                (mode & MNT_NOEXEC_FLAG ? MS_NOEXEC : 0), s->mount_args[i][0] ? s->mount_args[i] : NULL) < 0)
         child_fail(errfd, ST_MOUNTS);
       break;
     case MNT_PRIVATE_DEV:
@@ -735,7 +736,7 @@ static bool read_mounts(napi_env env, napi_value o, napi_value paths, struct spa
   uint32_t n_modes = 0;
   if (!read_string_array(env, paths, "mountPaths", &s->mount_paths)) return false;
   if (!has_field(env, o, "mountModes", &v)) return type_error(env, "mountModes", "an array of numbers, one per mountPaths entry");
-  if (!read_int_array(env, v, "mountModes", 0, 127, &s->mount_modes, &n_modes)) return false;
+  if (!read_int_array(env, v, "mountModes", 0, 1023, &s->mount_modes, &n_modes)) return false;
   while (s->mount_paths[s->n_mounts]) s->n_mounts++;
   if (n_modes != s->n_mounts) return type_error(env, "mountModes", "as long as mountPaths");
   uint32_t n_args = 0;

@@ -28,6 +28,8 @@ export const MOUNT_IGNORE_MISSING = 16;
 const MOUNT_READ_ONLY = 32;
 /** Added: a bind mount takes the mounts below its source along (rbind). */
 const MOUNT_RECURSIVE = 64;
+/** Added: a TemporaryFileSystem='s flags among its options (nodev is its default; "dev" lifts it). */
+const TMPFS_FLAGS: Readonly<Record<string, number>> = { nosuid: 128, noexec: 256, dev: 512, suid: 0, exec: 0, nodev: 0, rw: 0 };
 
 export interface MountEntry {
   readonly path: string;
@@ -37,6 +39,8 @@ export interface MountEntry {
   readonly arg?: string;
   readonly readOnly?: boolean;
   readonly recursive?: boolean;
+  /** TMPFS_FLAGS of a TemporaryFileSystem=. */
+  readonly flags?: number;
 }
 
 /** ProtectKernelTunables=: what systemd 252 makes read-only (or hides) of /proc and /sys; each may be missing but /sys. */
@@ -62,7 +66,7 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   const root = ctx.rootDirectory ?? '';
   const inRoot = (p: string) => (root === '' ? p : join(root, p));
   const entries: MountEntry[] = [];
-  const add = (path: string, mode: MountMode, ignoreMissing: boolean) => entries.push({ path, mode, ignoreMissing });
+  const add = (path: string, mode: MountMode, ignoreMissing: boolean, more: Partial<MountEntry> = {}) => entries.push({ path, mode, ignoreMissing, ...more });
   /** A listed path: "-" may be missing, "+" is inside RootDirectory=. */
   const listed = (text: string, mode: MountMode) => {
     const dash = text.startsWith('-');
@@ -89,7 +93,7 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   }
   if (m.protectHome !== 'no') {
     const mode: MountMode = m.protectHome === 'yes' ? 'inaccessible' : m.protectHome === 'tmpfs' ? 'tmpfs' : 'read-only';
-    for (const p of ['/home', '/run/user', '/root']) add(inRoot(p), mode, true);
+    for (const p of ['/home', '/run/user', '/root']) add(inRoot(p), mode, true, mode === 'tmpfs' ? { arg: 'mode=0755' } : {});
   }
   // The file-system parts of the kernel protections (their system-call parts are seccomp.ts's).
   if (m.protectKernelTunables) for (const [p, mode, ignore] of KERNEL_TUNABLES) add(inRoot(p), mode, ignore);
@@ -99,6 +103,13 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   if (m.privateDevices) add(inRoot('/dev'), 'private-dev', false);
   // The IPC namespace's own message queues (the namespace itself is native-system.ts's).
   if (m.privateIPC) add(inRoot('/dev/mqueue'), 'mqueue', false);
+  // The source is the host's; the destination inside RootDirectory=.
+  for (const b of m.bindPaths) add(inRoot(b.destination), 'bind', b.ignoreMissing, { arg: b.source, readOnly: b.readOnly, recursive: b.recursive });
+  for (const t of m.temporaryFileSystems) add(inRoot(t.path), 'tmpfs', false, tmpfsOptions(t.options));
+  if (m.protectProc !== 'default' || m.procSubset !== 'all') {
+    const options = [...(m.protectProc !== 'default' ? [`hidepid=${m.protectProc}`] : []), ...(m.procSubset === 'pid' ? ['subset=pid'] : [])];
+    add(inRoot('/proc'), 'procfs', false, { arg: options.join(',') });
+  }
   if (entries.length === 0) return [];
   // Already bound by the spawner before the plan: kept as they are.
   if (privateTmp) for (const p of ['/tmp', '/var/tmp']) add(p, 'private-tmp', false);
@@ -117,6 +128,24 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   return out;
 }
 
+/** TemporaryFileSystem='s options: the mount flags among them apart, the rest for tmpfs itself. */
+function tmpfsOptions(options: string): Partial<MountEntry> {
+  const words = options.split(',').filter(Boolean);
+  const data = words.filter((w) => w !== 'ro' && TMPFS_FLAGS[w] === undefined);
+  return { arg: data.join(','), readOnly: words.includes('ro'), flags: words.reduce((f, w) => f | (TMPFS_FLAGS[w] ?? 0), 0) };
+}
+
+/**
+ * Settings that change what the service sees beyond confining it (systemd's insist_on_sandboxing):
+ * where the container refuses a mount namespace, a unit with these fails (226/NAMESPACE) rather
+ * than running without them.
+ */
+export function mountPlanInsists(ctx: ExecContext): string[] {
+  const m = ctx.mounts;
+  return [...(m.temporaryFileSystems.length > 0 ? ['TemporaryFileSystem'] : []),
+    ...(m.bindPaths.some((b) => !b.readOnly) ? ['BindPaths'] : []), ...(m.bindPaths.some((b) => b.readOnly) ? ['BindReadOnlyPaths'] : [])];
+}
+
 /** The directives of these the unit sets (for saying which were not applied). */
 export function mountDirectives(ctx: ExecContext): string[] {
   const m = ctx.mounts;
@@ -127,6 +156,7 @@ export function mountDirectives(ctx: ExecContext): string[] {
     ...(m.inaccessiblePaths.length > 0 ? ['InaccessiblePaths'] : []), ...(m.execPaths.length > 0 ? ['ExecPaths'] : []),
     ...(m.noExecPaths.length > 0 ? ['NoExecPaths'] : []), ...(m.privateDevices ? ['PrivateDevices'] : []),
     ...(m.privateMounts ? ['PrivateMounts'] : []), ...(m.privateIPC ? ['PrivateIPC'] : []),
+    ...(m.protectProc !== 'default' ? ['ProtectProc'] : []), ...(m.procSubset !== 'all' ? ['ProcSubset'] : []),
   ];
 }
 
@@ -134,7 +164,7 @@ export function mountDirectives(ctx: ExecContext): string[] {
 export function mountSpec(plan: readonly MountEntry[]): { mountPaths: string[]; mountModes: number[]; mountArgs: string[] } {
   return {
     mountPaths: plan.map((e) => e.path),
-    mountModes: plan.map((e) => MOUNT_MODES[e.mode] + (e.ignoreMissing ? MOUNT_IGNORE_MISSING : 0) + (e.readOnly ? MOUNT_READ_ONLY : 0) + (e.recursive ? MOUNT_RECURSIVE : 0)),
+    mountModes: plan.map((e) => MOUNT_MODES[e.mode] + (e.ignoreMissing ? MOUNT_IGNORE_MISSING : 0) + (e.readOnly ? MOUNT_READ_ONLY : 0) + (e.recursive ? MOUNT_RECURSIVE : 0) + (e.flags ?? 0)),
     mountArgs: plan.map((e) => e.arg ?? ''),
   };
 }

@@ -7,7 +7,8 @@
  * seccomp directives (seccomp.ts: SystemCallFilter=, RestrictAddressFamilies=, …, and the system
  * call part of ProtectClock=/ProtectKernelModules=/ProtectKernelLogs=/ProtectHostname=), and
  * PrivateTmp=, ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=,
- * ExecPaths=, NoExecPaths=, ProtectKernelTunables=, ProtectControlGroups=, PrivateDevices=, PrivateMounts=
+ * ExecPaths=, NoExecPaths=, ProtectKernelTunables=, ProtectControlGroups=, PrivateDevices=, PrivateMounts=,
+ * TemporaryFileSystem=, BindPaths=, BindReadOnlyPaths=, ProtectProc=, ProcSubset=
  * (mount-plan.ts) where the container allows a mount namespace, PrivateNetwork=, PrivateIPC= where it
  * allows those namespaces (native-system.ts notices it otherwise).
  */

@@ -10,7 +10,7 @@ import { constants as osConstants } from 'node:os';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
-import { devStage, inaccessibleNodes, mountPlan, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
+import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
@@ -188,7 +188,9 @@ export class NativeSystem implements System {
       const mounts = sandboxed && this.mountNamespaces !== 'no' ? mountPlan(exec, privateTmp) : [];
       const ownMounts = sandboxed && exec.mounts.privateMounts && this.mountNamespaces !== 'no';
       if (ownMounts) spec = { ...spec, mountNamespace: true };
-      const pid = privateTmp || mounts.length > 0 || ownMounts ? this.spawnInMountNamespace(spec, req.unit, invocation, privateTmp, mounts) : this.spawnSpec(spec);
+      const insists = sandboxed ? mountPlanInsists(exec) : [];
+      if (insists.length > 0 && this.mountNamespaces === 'no') throw this.refusedNamespace(insists);
+      const pid = privateTmp || mounts.length > 0 || ownMounts ? this.spawnInMountNamespace(spec, req.unit, invocation, privateTmp, mounts, insists) : this.spawnSpec(spec);
       if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
       // systemd goes on without them too ("assuming containerized execution"); svcd says so.
       const unmounted = mountDirectives(exec);
@@ -298,13 +300,13 @@ export class NativeSystem implements System {
    * honour never fails a unit (systemd 252 goes on likewise). A path of the plan that is missing
    * fails the process (226/NAMESPACE), as under systemd.
    */
-  private spawnInMountNamespace(spec: native.SpawnSpec, unit: string, invocation: string, privateTmp: boolean, plan: readonly MountEntry[]): number {
+  private spawnInMountNamespace(spec: native.SpawnSpec, unit: string, invocation: string, privateTmp: boolean, plan: readonly MountEntry[], insists: readonly string[]): number {
     const mounts = plan.length === 0 ? {} : {
       ...mountSpec(plan),
       ...(plan.some((e) => e.mode === 'inaccessible') ? { inaccessibleNodes: inaccessibleNodes() } : {}),
       ...(plan.some((e) => e.mode === 'private-dev') ? { devStage: devStage() } : {}),
     };
-    if (!privateTmp) return this.spawnTrying({ ...spec, ...mounts }, spec, unit);
+    if (!privateTmp) return this.spawnTrying({ ...spec, ...mounts }, spec, unit, insists);
     let p = this.privateTmps.get(unit);
     if (p?.invocation !== invocation) {
       this.releaseRuntime(unit);
@@ -313,11 +315,19 @@ export class NativeSystem implements System {
       this.privateTmps.set(unit, p);
       for (const socket of dirs.unreachable) this.noticeOnce(unit, `PrivateTmp= hides ${socket} (svcd's runtime directory is under /tmp or /var/tmp, on another file system than the unit's private directory): sd_notify() messages cannot reach svcd; give svcd a --runtime-dir outside /tmp.`);
     }
-    return this.spawnTrying({ ...spec, ...mounts, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp }, spec, unit);
+    return this.spawnTrying({ ...spec, ...mounts, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp }, spec, unit, insists);
+  }
+
+  /**
+   * A unit whose mount settings change what it sees (TemporaryFileSystem=, BindPaths=) cannot run
+   * without its namespace: systemd 252 refuses to go on there (226/NAMESPACE), and so does svcd.
+   */
+  private refusedNamespace(insists: readonly string[]): SpawnFailure {
+    return new SpawnFailure(`Failed to set up namespace, and refusing to continue since ${insists.map((d) => `${d}=`).join(', ')} alter the mount environment non-trivially (this container refuses a mount namespace: ${this.mountNamespaceError})`, 226);
   }
 
   /** `spec` in a mount namespace; `without`, once the first try shows the container refuses one. */
-  private spawnTrying(spec: native.SpawnSpec, without: native.SpawnSpec, unit: string): number {
+  private spawnTrying(spec: native.SpawnSpec, without: native.SpawnSpec, unit: string, insists: readonly string[]): number {
     try {
       const pid = native.spawn(spec);
       this.mountNamespaces = 'yes';
@@ -330,6 +340,7 @@ export class NativeSystem implements System {
       this.mountNamespaces = 'no';
       this.mountNamespaceError = e.errnoName;
       this.releaseRuntime(unit);
+      if (insists.length > 0) throw this.refusedNamespace(insists);
       return this.spawnSpec({ ...without, mountNamespace: false });
     }
   }

@@ -217,8 +217,8 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     dynamicUser: dynamic,
     // The system manager gives services a keyring of their own; other units inherit its.
     keyringMode: ignoredScalar(unit, 'KeyringMode') ?? (unit.type === 'service' ? 'private' : 'inherit'),
-    protectProc: ignoredScalar(unit, 'ProtectProc') ?? 'default',
-    procSubset: ignoredScalar(unit, 'ProcSubset') ?? 'all',
+    protectProc: exec.mounts.protectProc,
+    procSubset: exec.mounts.procSubset,
     lockPersonality: sc.lockPersonality,
     memoryDenyWriteExecute: sc.memoryDenyWriteExecute,
     noNewPrivileges: exec.noNewPrivileges || dynamic,

@@ -72,3 +72,27 @@ describe('sandboxing notices', () => {
     expect(sandboxNotices(load('[Service]\nExecStart=/bin/true\nUser=nobody\n'))).toEqual([]);
   });
 });
+
+describe('BindPaths=, BindReadOnlyPaths=, TemporaryFileSystem=, ProtectProc=, ProcSubset= (parsed as systemd 252 parses them)', () => {
+  it('one list of bind mounts in the file\'s order; "-" lets the source be missing; norbind; an empty value clears both kinds', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nBindPaths=/a -/c:/d:norbind\nBindReadOnlyPaths=/e:/f\n');
+    expect(u.exec!.mounts.bindPaths).toEqual([
+      { source: '/a', destination: '/a', readOnly: false, recursive: true, ignoreMissing: false },
+      { source: '/c', destination: '/d', readOnly: false, recursive: false, ignoreMissing: true },
+      { source: '/e', destination: '/f', readOnly: true, recursive: true, ignoreMissing: false },
+    ]);
+    expect(load('[Service]\nExecStart=/bin/true\nBindPaths=/a\nBindReadOnlyPaths=\n').exec!.mounts.bindPaths).toEqual([]);
+  });
+  it('what systemd-analyze verify 252 warns of: "+" is no prefix here, an option other than rbind/norbind drops the rest', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nBindPaths=+/a:/b /f:/g:ro /h\nTemporaryFileSystem=/j:ro,mode=0700 -/l\nProtectProc=bogus\n');
+    expect(u.diagnostics.map((d) => d.message)).toEqual([
+      'BindPaths= path is not absolute, ignoring: +/a',
+      'Invalid option string, ignoring setting: ro',
+      'TemporaryFileSystem= path is not absolute, ignoring: -/l',
+      'Failed to parse /proc/ protection mode, ignoring: bogus',
+    ]);
+    expect(u.exec!.mounts.bindPaths).toEqual([]);
+    expect(u.exec!.mounts.temporaryFileSystems).toEqual([{ path: '/j', options: 'ro,mode=0700' }]);
+    expect(u.exec!.mounts.protectProc).toBe('default');
+  });
+});
