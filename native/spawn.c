@@ -29,6 +29,10 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <net/if.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -101,6 +105,14 @@ struct spawn_spec {
   int *mount_fds;
   uint32_t n_mounts;
   char *inaccessible;
+  /* per entry: a bind mount's source, a tmpfs's or procfs's options ("" for none) */
+  char **mount_args;
+  /* PrivateDevices=: an empty directory where the new /dev is built before it is moved over /dev */
+  char *dev_stage;
+  /* PrivateMounts= alone: a mount namespace with nothing arranged in it */
+  bool new_mount_ns;
+  /* PrivateNetwork=/PrivateIPC=: the unit's namespaces (native newNamespace()), joined first; -1: none */
+  int netns_fd, ipcns_fd;
   int sched_policy, sched_priority;
   int ioprio;
   unsigned long timerslack_ns;
@@ -230,7 +242,9 @@ static bool has_effective_sys_admin(void) {
   return data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32) & 1;
 }
 
-enum { MNT_INACCESSIBLE, MNT_READ_ONLY, MNT_READ_WRITE, MNT_TMPFS, MNT_NO_EXEC, MNT_EXEC, MNT_IGNORE_MISSING = 8 };
+/* The numbers of src/exec/mount-plan.ts's MOUNT_MODES, and its flags above the low four bits. */
+enum { MNT_INACCESSIBLE, MNT_READ_ONLY, MNT_READ_WRITE, MNT_TMPFS, MNT_NO_EXEC, MNT_EXEC, MNT_BIND, MNT_PRIVATE_DEV, MNT_PROCFS, MNT_MQUEUE, MNT_KIND = 15,
+       MNT_IGNORE_MISSING = 16, MNT_RDONLY = 32, MNT_RECURSIVE = 64, MNT_NOSUID = 128, MNT_NOEXEC_FLAG = 256, MNT_DEV = 512 };
 
 static int clone_tree(const char *path) {
   return (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -257,26 +271,167 @@ static int own_mount(const char *path) {
   return r;
 }
 
-/* ProtectSystem=, ProtectHome=, Read{Write,Only}Paths=, InaccessiblePaths=. Read-write paths are
+/* Each missing directory of `path` made (mode 0755), as systemd makes mount points; `leaf_file`: the
+ * last component is an empty file (a bind mount of a file needs one). */
+static int make_path(const char *path, bool leaf_file) {
+  char buf[PATH_MAX];
+  size_t n = strlen(path);
+  if (n >= sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(buf, path, n + 1);
+  for (size_t i = 1; i <= n; i++) {
+    if (buf[i] != '/' && buf[i] != '\0') continue;
+    char c = buf[i];
+    buf[i] = '\0';
+    bool leaf = c == '\0';
+    if (leaf && leaf_file) {
+      int fd = open(buf, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+      if (fd < 0 && errno != EEXIST) return -1;
+      if (fd >= 0) close(fd);
+    } else if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
+      return -1;
+    }
+    buf[i] = c;
+  }
+  return 0;
+}
+
+/* A device node of the host's in the new /dev (a copy by mknod, or a bind mount of the host's where
+ * mknod is refused), with its /dev/char/MAJ:MIN link, as systemd's clone_device_node(). Missing: skipped. */
+static int clone_device(const char *stage, const char *name, bool *can_mknod) {
+  char host[64], node[PATH_MAX], link[PATH_MAX], target[80];
+  struct stat st;
+  snprintf(host, sizeof host, "/dev/%s", name);
+  if (stat(host, &st) < 0) return errno == ENOENT ? 0 : -1;
+  if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) return 0;
+  snprintf(node, sizeof node, "%s/%s", stage, name);
+  if (!*can_mknod || mknod(node, st.st_mode, st.st_rdev) < 0) {
+    if (*can_mknod && errno != EPERM) return -1;
+    *can_mknod = false;
+    int fd = open(node, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+    if (fd < 0) return -1;
+    close(fd);
+    if (mount(host, node, NULL, MS_BIND, NULL) < 0) return -1;
+  }
+  snprintf(link, sizeof link, "%s/%s/%u:%u", stage, S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev), minor(st.st_rdev));
+  snprintf(target, sizeof target, "../%s", name);
+  if (make_path(link, false) < 0 && errno != EEXIST) return -1;
+  rmdir(link);
+  if (symlink(target, link) < 0 && errno != EEXIST) return -1;
+  return 0;
+}
+
+/* PrivateDevices=: a fresh tmpfs /dev holding only the pseudo devices, the host's /dev/pts, /dev/shm,
+ * /dev/mqueue and /dev/hugepages, and the usual links, built in the stage directory; returned as a
+ * detached tree (an fd), so that what the plan makes read-only before its turn does not reach it. */
+static int build_private_dev(const char *stage) {
+  static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+  static const char *const links[][2] = {{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+                                         {"/proc/self/fd/2", "stderr"}, {"/run/systemd/journal/dev-log", "log"}};
+  char p[PATH_MAX];
+  struct stat st;
+  bool can_mknod = true;
+  int fd = -1;
+  /* Nodes get the host's modes exactly. */
+  mode_t old_umask = umask(0);
+  if (mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, "mode=0755,size=4m,nr_inodes=64k") < 0) goto done;
+#define STAGE(name) (snprintf(p, sizeof p, "%s/%s", stage, name), p)
+  if (mkdir(STAGE("pts"), 0755) < 0 || mount("/dev/pts", p, NULL, MS_BIND, NULL) < 0) goto done;
+  /* A symlink /dev/ptmx (a container's) stays one; a node is copied (the one in pts/ may be mode 0000). */
+  if (lstat("/dev/ptmx", &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (symlink("pts/ptmx", STAGE("ptmx")) < 0) goto done;
+  } else if (clone_device(stage, "ptmx", &can_mknod) < 0) {
+    goto done;
+  }
+  if (mkdir(STAGE("shm"), 01777) < 0 || mount("/dev/shm", p, NULL, MS_BIND, NULL) < 0) goto done;
+  /* These two may be missing on the host: an empty directory then, as systemd leaves it. */
+  if (mkdir(STAGE("mqueue"), 0755) < 0) goto done;
+  (void)mount("/dev/mqueue", p, NULL, MS_BIND, NULL);
+  if (mkdir(STAGE("hugepages"), 0755) < 0) goto done;
+  (void)mount("/dev/hugepages", p, NULL, MS_BIND, NULL);
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+    if (symlink(links[i][0], STAGE(links[i][1])) < 0) goto done;
+  if (stat("/proc/kcore", &st) == 0 && symlink("/proc/kcore", STAGE("core")) < 0) goto done;
+#undef STAGE
+  for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
+    if (clone_device(stage, nodes[i], &can_mknod) < 0) goto done;
+  fd = clone_tree(stage);
+  if (fd >= 0) umount2(stage, MNT_DETACH);
+done:
+  umask(old_umask);
+  return fd;
+}
+
+/* A detached tree (the new /dev, a bind mount's copy) put at `path`; `replace`: over whatever was
+ * mounted there, which goes. */
+static int put_tree(int fd, const char *path, bool replace) {
+  if (replace)
+    while (umount2(path, MNT_DETACH) == 0) {
+    }
+  return (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS);
+}
+
+/* BindPaths=, BindReadOnlyPaths=: a copy of the source (with the mounts below it for rbind), taken
+ * before anything is made read-only, as systemd binds before its read-only pass; -1 with ENOENT
+ * when the source is missing. */
+static int clone_bind_source(const char *src, int64_t mode) {
+  return (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (mode & MNT_RECURSIVE ? AT_RECURSIVE : 0));
+}
+
+/* Where a bind mount goes: made when missing (a directory, or an empty file for a file's bind), as
+ * systemd makes it; then the copy put there, read-only when asked. */
+static int bind_path(int fd, const char *dst, int64_t mode) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) return -1;
+  if (access(dst, F_OK) < 0 && (errno != ENOENT || make_path(dst, !S_ISDIR(st.st_mode)) < 0)) return -1;
+  if (put_tree(fd, dst, false) < 0) return -1;
+  return mode & MNT_RDONLY ? set_mount_attr(dst, MOUNT_ATTR_RDONLY, mode & MNT_RECURSIVE) : 0;
+}
+
+/* ProtectProc=/ProcSubset=: a new procfs instance over /proc (what was mounted there goes), with its
+ * options; a kernel that does not know them (EINVAL) gets a plain one, as under systemd 252. */
+static int mount_procfs(const char *options) {
+  while (umount2("/proc", MNT_DETACH) == 0) {
+  }
+  unsigned long flags = MS_NOSUID | MS_NOEXEC | MS_NODEV;
+  if (mount("proc", "/proc", "proc", flags, options[0] ? options : NULL) == 0) return 0;
+  if (errno != EINVAL || !options[0]) return -1;
+  return mount("proc", "/proc", "proc", flags, NULL);
+}
+
+/* The mount plan, in its order. Read-write paths are
  * copied (with every mount below, as they are now) before anything is made read-only, and put back
  * in their turn: so a writable path inside a read-only one keeps its own mounts' flags, as systemd's
  * read-only remount leaves the mounts below read-write paths alone. */
 static void child_mounts(const struct spawn_spec *s, int errfd) {
+  /* What must not see the read-only steps: read-write paths, bind sources, the new /dev. */
   for (uint32_t i = 0; i < s->n_mounts; i++) {
+    int64_t mode = s->mount_modes[i];
     s->mount_fds[i] = -1;
-    if ((s->mount_modes[i] & 7) != MNT_READ_WRITE) continue;
-    s->mount_fds[i] = clone_tree(s->mount_paths[i]);
-    if (s->mount_fds[i] < 0 && !(errno == ENOENT && (s->mount_modes[i] & MNT_IGNORE_MISSING))) child_fail(errfd, ST_MOUNTS);
+    if ((mode & MNT_KIND) == MNT_READ_WRITE) s->mount_fds[i] = clone_tree(s->mount_paths[i]);
+    else if ((mode & MNT_KIND) == MNT_BIND) s->mount_fds[i] = clone_bind_source(s->mount_args[i], mode);
+    else if ((mode & MNT_KIND) == MNT_PRIVATE_DEV) s->mount_fds[i] = build_private_dev(s->dev_stage);
+    else continue;
+    if (s->mount_fds[i] < 0 && !(errno == ENOENT && (mode & MNT_IGNORE_MISSING))) child_fail(errfd, ST_MOUNTS);
   }
   char node[PATH_MAX];
   for (uint32_t i = 0; i < s->n_mounts; i++) {
     const char *path = s->mount_paths[i];
+    int64_t mode = s->mount_modes[i];
     struct stat st;
-    if (stat(path, &st) < 0) {
-      if (errno == ENOENT && (s->mount_modes[i] & MNT_IGNORE_MISSING)) continue;
-      child_fail(errfd, ST_MOUNTS);
+    if ((mode & MNT_KIND) == MNT_BIND) {
+      if (s->mount_fds[i] >= 0 && bind_path(s->mount_fds[i], path, mode) < 0) child_fail(errfd, ST_MOUNTS);
+      continue;
     }
-    switch (s->mount_modes[i] & 7) {
+    if (stat(path, &st) < 0) {
+      if (errno == ENOENT && (mode & MNT_IGNORE_MISSING)) continue;
+      /* TemporaryFileSystem= and PrivateIPC='s /dev/mqueue make their mount points. */
+      if (!(errno == ENOENT && ((mode & MNT_KIND) == MNT_TMPFS || (mode & MNT_KIND) == MNT_MQUEUE) && make_path(path, false) == 0)) child_fail(errfd, ST_MOUNTS);
+      st.st_mode = S_IFDIR;
+    }
+    switch (mode & MNT_KIND) {
     case MNT_INACCESSIBLE:
       snprintf(node, sizeof node, "%s/%s", s->inaccessible, S_ISDIR(st.st_mode) ? "dir" : "reg");
       if (mount(node, path, NULL, MS_BIND, NULL) < 0 || set_mount_attr(path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false) < 0)
@@ -296,8 +451,22 @@ static void child_mounts(const struct spawn_spec *s, int errfd) {
       if (s->mount_fds[i] >= 0 && syscall(SYS_move_mount, s->mount_fds[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS) < 0) child_fail(errfd, ST_MOUNTS);
       break;
     case MNT_TMPFS:
-      /* empty and writable (systemd 252 leaves it so, whatever systemd.exec(5) says) */
-      if (mount("tmpfs", path, "tmpfs", MS_NODEV | MS_STRICTATIME, "mode=0755") < 0) child_fail(errfd, ST_MOUNTS);
+      /* ProtectHome=tmpfs, TemporaryFileSystem=: empty; writable unless "ro" (systemd 252 leaves ProtectHome='s so,
+       * whatever systemd.exec(5) says) */
+      if (mount("tmpfs", path, "tmpfs", (mode & MNT_DEV ? 0 : MS_NODEV) | MS_STRICTATIME | (mode & MNT_RDONLY ? MS_RDONLY : 0) | (mode & MNT_NOSUID ? MS_NOSUID : 0) |
+                (mode & MNT_NOEXEC_FLAG ? MS_NOEXEC : 0), s->mount_args[i][0] ? s->mount_args[i] : NULL) < 0)
+        child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_PRIVATE_DEV:
+      /* /dev read-only, its submounts not (systemd 252) */
+      if (put_tree(s->mount_fds[i], path, true) < 0 || set_mount_attr(path, MOUNT_ATTR_RDONLY, false) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_MQUEUE:
+      /* PrivateIPC=: the message queues of the unit's own IPC namespace (joined above) */
+      if (mount("mqueue", path, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME, NULL) < 0) child_fail(errfd, ST_MOUNTS);
+      break;
+    case MNT_PROCFS:
+      if (mount_procfs(s->mount_args[i]) < 0) child_fail(errfd, ST_MOUNTS);
       break;
     }
   }
@@ -330,6 +499,11 @@ static int child_main(void *arg) {
   if (s->setsid && setsid() < 0) child_fail(errfd, ST_SETSID);
   if (!s->setsid && s->new_pgrp && setpgid(0, 0) < 0) child_fail(errfd, ST_SETPGID);
 
+  /* PrivateNetwork=, PrivateIPC=: the unit's own namespaces, shared by all its processes (before the
+   * fds are moved, which could overwrite theirs; systemd too joins them before the mount namespace). */
+  if (s->netns_fd >= 0 && setns(s->netns_fd, CLONE_NEWNET) < 0) child_fail(errfd, ST_NAMESPACE);
+  if (s->ipcns_fd >= 0 && setns(s->ipcns_fd, CLONE_NEWIPC) < 0) child_fail(errfd, ST_NAMESPACE);
+
   child_fds(s, &errfd);
 
   for (uint32_t i = 0; i < s->n_limits; i++)
@@ -356,7 +530,7 @@ static int child_main(void *arg) {
   /* PrivateTmp=: a mount namespace of its own whose mounts do not propagate back to the host's,
    * with the unit's directories (shared by all its commands, as systemd's) over /tmp and /var/tmp.
    * No CLONE_FS in the clone, so this child may unshare while the parent sleeps. */
-  if (s->private_tmp || s->n_mounts > 0) {
+  if (s->private_tmp || s->n_mounts > 0 || s->new_mount_ns) {
     if (unshare(CLONE_NEWNS) < 0) child_fail(errfd, ST_NAMESPACE);
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) child_fail(errfd, ST_NAMESPACE);
   }
@@ -440,6 +614,10 @@ static void spec_free(struct spawn_spec *s) {
   free(s->mount_modes);
   free(s->mount_fds);
   free(s->inaccessible);
+  if (s->mount_args)
+    for (char **p = s->mount_args; *p; p++) free(*p);
+  free(s->mount_args);
+  free(s->dev_stage);
 }
 
 static bool type_error(napi_env env, const char *field, const char *expected) {
@@ -558,13 +736,21 @@ static bool read_mounts(napi_env env, napi_value o, napi_value paths, struct spa
   uint32_t n_modes = 0;
   if (!read_string_array(env, paths, "mountPaths", &s->mount_paths)) return false;
   if (!has_field(env, o, "mountModes", &v)) return type_error(env, "mountModes", "an array of numbers, one per mountPaths entry");
-  if (!read_int_array(env, v, "mountModes", 0, 15, &s->mount_modes, &n_modes)) return false;
+  if (!read_int_array(env, v, "mountModes", 0, 1023, &s->mount_modes, &n_modes)) return false;
   while (s->mount_paths[s->n_mounts]) s->n_mounts++;
   if (n_modes != s->n_mounts) return type_error(env, "mountModes", "as long as mountPaths");
+  uint32_t n_args = 0;
+  if (!has_field(env, o, "mountArgs", &v) || !read_string_array(env, v, "mountArgs", &s->mount_args)) return type_error(env, "mountArgs", "an array of strings, one per mountPaths entry");
+  while (s->mount_args[n_args]) n_args++;
+  if (n_args != s->n_mounts) return type_error(env, "mountArgs", "as long as mountPaths");
+  for (uint32_t i = 0; i < s->n_mounts; i++)
+    if ((s->mount_modes[i] & MNT_KIND) == MNT_PRIVATE_DEV && !s->dev_stage &&
+        (!has_field(env, o, "devStage", &v) || !read_string(env, v, "devStage", &s->dev_stage)))
+      return type_error(env, "devStage", "an empty directory to build /dev in");
   s->mount_fds = calloc((size_t)s->n_mounts + 1, sizeof(int));
   if (!s->mount_fds) return type_error(env, "mountPaths", "smaller (out of memory)");
   for (uint32_t i = 0; i < s->n_mounts; i++)
-    if ((s->mount_modes[i] & 7) == MNT_INACCESSIBLE && !s->inaccessible &&
+    if ((s->mount_modes[i] & MNT_KIND) == MNT_INACCESSIBLE && !s->inaccessible &&
         (!has_field(env, o, "inaccessibleNodes", &v) || !read_string(env, v, "inaccessibleNodes", &s->inaccessible)))
       return type_error(env, "inaccessibleNodes", "a directory holding dir and reg");
   return true;
@@ -702,8 +888,18 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
   }
   if (has_field(env, o, "seccomp", &v) && !read_filters(env, v, s)) return false;
   if (has_field(env, o, "mountPaths", &v) && !read_mounts(env, o, v, s)) return false;
+  s->netns_fd = s->ipcns_fd = -1;
+  if (has_field(env, o, "netnsFd", &v)) {
+    if (!read_int(env, v, "netnsFd", 0, INT32_MAX, &x)) return false;
+    s->netns_fd = (int)x;
+  }
+  if (has_field(env, o, "ipcnsFd", &v)) {
+    if (!read_int(env, v, "ipcnsFd", 0, INT32_MAX, &x)) return false;
+    s->ipcns_fd = (int)x;
+  }
   return read_bool(env, o, "setsid", &s->setsid) && read_bool(env, o, "newProcessGroup", &s->new_pgrp) &&
-         read_bool(env, o, "noNewPrivileges", &s->no_new_privs) && read_bool(env, o, "newUtsNamespace", &s->new_uts);
+         read_bool(env, o, "noNewPrivileges", &s->no_new_privs) && read_bool(env, o, "newUtsNamespace", &s->new_uts) &&
+         read_bool(env, o, "mountNamespace", &s->new_mount_ns);
 }
 
 /* ---------- spawn() ---------- */
@@ -798,6 +994,63 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   return svcd_int(env, pid);
 }
 
+/* Brings the loopback device up in the calling thread's network namespace (the kernel gives it
+ * 127.0.0.1 and ::1 then), as systemd's loopback_setup() does for PrivateNetwork=. */
+static int loopback_up(void) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "lo");
+  int r = ioctl(fd, SIOCGIFFLAGS, &ifr);
+  if (r == 0 && !(ifr.ifr_flags & IFF_UP)) {
+    ifr.ifr_flags |= IFF_UP;
+    r = ioctl(fd, SIOCSIFFLAGS, &ifr);
+  }
+  int e = errno;
+  close(fd);
+  errno = e;
+  return r;
+}
+
+/* newNamespace("net" | "ipc") → fd: a new namespace of that type for a unit's processes to join
+ * (spawn's netnsFd/ipcnsFd). Namespaces belong to threads: this one enters the new namespace, keeps
+ * an fd to it, and goes back to its own, so no process need hold it. Throws with the errno (EPERM:
+ * the container refuses). */
+static napi_value NewNamespace(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  char type[8] = "";
+  size_t len;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  if (argc < 1 || napi_get_value_string_utf8(env, arg, type, sizeof type, &len) != napi_ok || (strcmp(type, "net") && strcmp(type, "ipc"))) {
+    napi_throw_type_error(env, NULL, "newNamespace: expected \"net\" or \"ipc\"");
+    return NULL;
+  }
+  bool net = strcmp(type, "net") == 0;
+  int flag = net ? CLONE_NEWNET : CLONE_NEWIPC;
+  const char *self = net ? "/proc/thread-self/ns/net" : "/proc/thread-self/ns/ipc";
+  int old = open(self, O_RDONLY | O_CLOEXEC);
+  if (old < 0) return svcd_throw_errno(env, "open", errno);
+  if (unshare(flag) < 0) {
+    int e = errno;
+    close(old);
+    return svcd_throw_errno(env, "unshare", e);
+  }
+  int fd = open(self, O_RDONLY | O_CLOEXEC);
+  int e = fd < 0 ? errno : 0;
+  const char *failed = fd < 0 ? "open" : NULL;
+  if (fd >= 0 && net && loopback_up() < 0) e = errno, failed = "SIOCSIFFLAGS";
+  /* Back home; a thread left in the new namespace would be svcd's own network gone. */
+  if (setns(old, flag) < 0) abort();
+  close(old);
+  if (failed) {
+    if (fd >= 0) close(fd);
+    return svcd_throw_errno(env, failed, e);
+  }
+  return svcd_int(env, fd);
+}
+
 int svcd_register_spawn(napi_env env, napi_value exports) {
-  return svcd_define(env, exports, "spawn", Spawn);
+  return svcd_define(env, exports, "spawn", Spawn) < 0 ? -1 : svcd_define(env, exports, "newNamespace", NewNamespace);
 }

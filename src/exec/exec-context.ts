@@ -12,13 +12,14 @@ import { expandSpecifiers, systemContext } from '../unit/specifiers.js';
 import { findExecutable } from '../shared/executable.js';
 import { EXEC_SEARCH_PATH } from '../shared/lookup-paths.js';
 import { seccompPrograms } from './seccomp.js';
+import { boundingSetNarrowed, effectiveBoundingSet } from '../unit/implied-capabilities.js';
 
 /** A unit's filters, built once per loaded exec context (a restart loop spawns the same ones). */
 const programs = new WeakMap<ExecContext['seccomp'], Buffer[]>();
 function seccompFor(ctx: ExecContext): Buffer[] {
   let p = programs.get(ctx.seccomp);
   if (!p) {
-    p = seccompPrograms(ctx.seccomp).map((x) => x.program);
+    p = seccompPrograms(ctx.seccomp, ctx.mounts).map((x) => x.program);
     programs.set(ctx.seccomp, p);
   }
   return p;
@@ -161,7 +162,7 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     setsid: true,
     noNewPrivileges: ctx.noNewPrivileges,
     // "+" runs with full privileges: no capability restriction (systemd.service(5), "Command lines").
-    ...(privileged ? {} : { capabilityBoundingSet: ctx.capabilityBoundingSet, ambientCapabilities: ctx.ambientCapabilities }),
+    ...(privileged ? {} : { capabilityBoundingSet: boundingSetNarrowed(ctx) ? effectiveBoundingSet(ctx) : undefined, ambientCapabilities: ctx.ambientCapabilities }),
     // "+" is outside the sandbox: no filters, no namespaces (systemd's needs_sandboxing).
     ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname }),
   };

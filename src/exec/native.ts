@@ -99,8 +99,17 @@ export interface SpawnSpec {
    */
   readonly mountPaths?: readonly string[];
   readonly mountModes?: readonly number[];
+  /** Per entry: a bind mount's source, a tmpfs's or procfs's options ("" for none). */
+  readonly mountArgs?: readonly string[];
   /** Where the inaccessible "dir" and "reg" are, when a mode is inaccessible. */
   readonly inaccessibleNodes?: string;
+  /** PrivateDevices=: an empty directory to build the new /dev in (mount-plan.ts devStage()). */
+  readonly devStage?: string;
+  /** PrivateMounts=: a mount namespace of its own even with nothing to arrange in it. */
+  readonly mountNamespace?: boolean;
+  /** PrivateNetwork=, PrivateIPC=: namespaces from newNamespace() the child joins (226 if it cannot). */
+  readonly netnsFd?: number;
+  readonly ipcnsFd?: number;
 }
 
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
@@ -189,6 +198,7 @@ interface NativeSpawnFailure {
 
 interface Addon {
   spawn(spec: NativeSpec): number;
+  newNamespace(type: 'net' | 'ipc'): number;
   startReaper(cb: (exits: ChildExit[]) => void): void;
   reapNow(): void;
   stopReaper(): void;
@@ -282,6 +292,15 @@ export function spawn(spec: SpawnSpec): number {
     if (isFailure(e)) throw new SpawnError(e.stage, e.errno, e.exitCode, e.pid, spec.file, e.reason);
     throw e;
   }
+}
+
+/**
+ * A new network namespace (its loopback device up) or IPC namespace, as an fd for spawn()'s
+ * netnsFd/ipcnsFd; the caller closes it. Throws a system error (code EPERM where the container
+ * refuses to make one).
+ */
+export function newNamespace(type: 'net' | 'ipc'): number {
+  return load().newNamespace(type);
 }
 
 // ---------------------------------------------------------------- reaping

@@ -7,7 +7,10 @@
  * seccomp directives (seccomp.ts: SystemCallFilter=, RestrictAddressFamilies=, …, and the system
  * call part of ProtectClock=/ProtectKernelModules=/ProtectKernelLogs=/ProtectHostname=), and
  * PrivateTmp=, ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=,
- * ExecPaths=, NoExecPaths=, ProtectKernelTunables=, ProtectControlGroups= (mount-plan.ts) where the container allows a mount namespace (native-system.ts notices it otherwise).
+ * ExecPaths=, NoExecPaths=, ProtectKernelTunables=, ProtectControlGroups=, PrivateDevices=, PrivateMounts=,
+ * TemporaryFileSystem=, BindPaths=, BindReadOnlyPaths=, ProtectProc=, ProcSubset=
+ * (mount-plan.ts) where the container allows a mount namespace, PrivateNetwork=, PrivateIPC= where it
+ * allows those namespaces (native-system.ts notices it otherwise).
  */
 import type { Unit } from '../unit/model.js';
 import { findDirective } from '../unit/directives/table.js';
@@ -17,7 +20,7 @@ const WHY: readonly (readonly [RegExp, string])[] = [
   [/^Personality/, 'svcd does not set execution domains yet'],
   [/^(IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|RestrictFileSystems|DeviceAllow|DevicePolicy)/,
     'needs BPF programs on a per-service cgroup, which svcd does not attach'],
-  [/^(PrivateNetwork|PrivateUsers|PrivateIPC|NetworkNamespacePath|IPCNamespacePath)/,
+  [/^(PrivateUsers|NetworkNamespacePath|IPCNamespacePath)/,
     'svcd does not create per-service namespaces'],
   [/^(SELinuxContext|AppArmorProfile|SmackProcessLabel)/, 'svcd has no security-module support'],
   [/^(LoadCredential|SetCredential|ImportCredential)/, 'svcd does not pass credentials yet'],

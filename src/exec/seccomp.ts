@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import type { SeccompSettings, SyscallErrno } from '../unit/model.js';
+import type { MountSettings, SeccompSettings, SyscallErrno } from '../unit/model.js';
 import { syscallGroupExpand, syscallGroupFind } from '../shared/syscall-filter.js';
 import { AF_MAX } from '../shared/address-families.generated.js';
 import { NAMESPACE_FLAGS, NAMESPACE_FLAGS_ALL } from '../unit/directives/seccomp-rows.js';
@@ -153,13 +153,17 @@ function ownPersonality(): number {
   }
 }
 
+/** The mount settings with a system-call part too. */
+export type SeccompMountParts = Pick<MountSettings, 'protectKernelTunables' | 'privateDevices'>;
+const NO_MOUNT_PARTS: SeccompMountParts = { protectKernelTunables: false, privateDevices: false };
+
 /** Whether any seccomp setting is in force (systemd then implies NoNewPrivileges= for a service without CAP_SYS_ADMIN). */
-export function seccompWanted(s: SeccompSettings): boolean {
-  return seccompPrograms(s).length > 0;
+export function seccompWanted(s: SeccompSettings, m: SeccompMountParts = NO_MOUNT_PARTS): boolean {
+  return seccompPrograms(s, m).length > 0;
 }
 
 /** The unit's filters, in the order systemd 252 loads them. */
-export function seccompPrograms(s: SeccompSettings): SeccompProgram[] {
+export function seccompPrograms(s: SeccompSettings, m: SeccompMountParts = NO_MOUNT_PARTS): SeccompProgram[] {
   const out: SeccompProgram[] = [];
   const push = (directive: string, program: Buffer | undefined) => void (program && out.push({ directive, program }));
   if (s.protectHostname) push('ProtectHostname', everyAbi(() => [rule('sethostname', errnoAction(EPERM)), rule('setdomainname', errnoAction(EPERM))]));
@@ -171,9 +175,12 @@ export function seccompPrograms(s: SeccompSettings): SeccompProgram[] {
   if (s.restrictNamespaces !== undefined && (s.restrictNamespaces & NAMESPACE_FLAGS_ALL) !== NAMESPACE_FLAGS_ALL) {
     push('RestrictNamespaces', restrictNamespaces(s.restrictNamespaces));
   }
+  // The legacy sysctl() call; x32 has none.
+  if (m.protectKernelTunables) push('ProtectKernelTunables', everyAbi((abi) => (abi === 'x32' ? undefined : [rule('_sysctl', errnoAction(EPERM))])));
   if (s.protectKernelModules) push('ProtectKernelModules', groupProgram('@module', errnoAction(EPERM)));
   if (s.protectKernelLogs) push('ProtectKernelLogs', everyAbi(() => [rule('syslog', errnoAction(EPERM))]));
   if (s.protectClock) push('ProtectClock', groupProgram('@clock', errnoAction(EPERM)));
+  if (m.privateDevices) push('PrivateDevices', groupProgram('@raw-io', errnoAction(EPERM)));
   if (s.systemCallArchitectures.length > 0) push('SystemCallArchitectures', restrictArchs(s.systemCallArchitectures));
   if (s.lockPersonality) push('LockPersonality', everyAbi(() => [rule('personality', errnoAction(EPERM), a(0, 'ne', ownPersonality()))]));
   const log = s.systemCallLog;

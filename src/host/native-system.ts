@@ -6,10 +6,11 @@
  */
 import { chmodSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
+import { constants as osConstants } from 'node:os';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
-import { inaccessibleNodes, mountPlan, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
+import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
@@ -85,6 +86,8 @@ export class NativeSystem implements System {
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
   /** Whether this container lets a process have a mount namespace (learnt from the first try). */
   private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
+  /** PrivateNetwork=/PrivateIPC= namespaces of each unit's current run, until releaseRuntime(). */
+  private readonly namespaces = new Map<string, { readonly invocation: string; readonly fds: { net?: number; ipc?: number } }>();
   private mountNamespaceError = '';
   private readonly noticed = new Set<string>();
   /** The loaded unit whose sandboxing settings were last noticed, by unit: said again after a daemon-reload. */
@@ -186,9 +189,14 @@ export class NativeSystem implements System {
       if (req.activationFds) spec = withActivationFds(spec, req.activationFds);
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
       const sandboxed = !req.privileged && !req.command.flags.fullyPrivileged;
+      if (sandboxed) spec = { ...spec, ...this.runNamespaces(req.unit, invocation, exec.mounts) };
       const privateTmp = exec.privateTmp && sandboxed && this.mountNamespaces !== 'no';
       const mounts = sandboxed && this.mountNamespaces !== 'no' ? mountPlan(exec, privateTmp) : [];
-      const pid = privateTmp || mounts.length > 0 ? this.spawnInMountNamespace(spec, req.unit, invocation, privateTmp, mounts) : this.spawnSpec(spec);
+      const ownMounts = sandboxed && exec.mounts.privateMounts && this.mountNamespaces !== 'no';
+      if (ownMounts) spec = { ...spec, mountNamespace: true };
+      const insists = sandboxed ? mountPlanInsists(exec) : [];
+      if (insists.length > 0 && this.mountNamespaces === 'no') throw this.refusedNamespace(insists);
+      const pid = privateTmp || mounts.length > 0 || ownMounts ? this.spawnInMountNamespace(spec, req.unit, invocation, privateTmp, mounts, insists) : this.spawnSpec(spec);
       if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
       // systemd goes on without them too ("assuming containerized execution"); svcd says so.
       const unmounted = mountDirectives(exec);
@@ -302,9 +310,13 @@ export class NativeSystem implements System {
    * honour never fails a unit (systemd 252 goes on likewise). A path of the plan that is missing
    * fails the process (226/NAMESPACE), as under systemd.
    */
-  private spawnInMountNamespace(spec: native.SpawnSpec, unit: string, invocation: string, privateTmp: boolean, plan: readonly MountEntry[]): number {
-    const mounts = plan.length === 0 ? {} : { ...mountSpec(plan), ...(plan.some((e) => e.mode === 'inaccessible') ? { inaccessibleNodes: inaccessibleNodes() } : {}) };
-    if (!privateTmp) return this.spawnTrying({ ...spec, ...mounts }, spec, unit);
+  private spawnInMountNamespace(spec: native.SpawnSpec, unit: string, invocation: string, privateTmp: boolean, plan: readonly MountEntry[], insists: readonly string[]): number {
+    const mounts = plan.length === 0 ? {} : {
+      ...mountSpec(plan),
+      ...(plan.some((e) => e.mode === 'inaccessible') ? { inaccessibleNodes: inaccessibleNodes() } : {}),
+      ...(plan.some((e) => e.mode === 'private-dev') ? { devStage: devStage() } : {}),
+    };
+    if (!privateTmp) return this.spawnTrying({ ...spec, ...mounts }, spec, unit, insists);
     let p = this.privateTmps.get(unit);
     if (p?.invocation !== invocation) {
       this.releaseRuntime(unit);
@@ -313,11 +325,19 @@ export class NativeSystem implements System {
       this.privateTmps.set(unit, p);
       for (const socket of dirs.unreachable) this.noticeOnce(unit, `PrivateTmp= hides ${socket} (svcd's runtime directory is under /tmp or /var/tmp, on another file system than the unit's private directory): sd_notify() messages cannot reach svcd; give svcd a --runtime-dir outside /tmp.`);
     }
-    return this.spawnTrying({ ...spec, ...mounts, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp }, spec, unit);
+    return this.spawnTrying({ ...spec, ...mounts, privateTmp: p.dirs.tmp, privateVarTmp: p.dirs.varTmp }, spec, unit, insists);
+  }
+
+  /**
+   * A unit whose mount settings change what it sees (TemporaryFileSystem=, BindPaths=) cannot run
+   * without its namespace: systemd 252 refuses to go on there (226/NAMESPACE), and so does svcd.
+   */
+  private refusedNamespace(insists: readonly string[]): SpawnFailure {
+    return new SpawnFailure(`Failed to set up namespace, and refusing to continue since ${insists.map((d) => `${d}=`).join(', ')} alter the mount environment non-trivially (this container refuses a mount namespace: ${this.mountNamespaceError})`, 226);
   }
 
   /** `spec` in a mount namespace; `without`, once the first try shows the container refuses one. */
-  private spawnTrying(spec: native.SpawnSpec, without: native.SpawnSpec, unit: string): number {
+  private spawnTrying(spec: native.SpawnSpec, without: native.SpawnSpec, unit: string, insists: readonly string[]): number {
     try {
       const pid = native.spawn(spec);
       this.mountNamespaces = 'yes';
@@ -330,13 +350,49 @@ export class NativeSystem implements System {
       this.mountNamespaces = 'no';
       this.mountNamespaceError = e.errnoName;
       this.releaseRuntime(unit);
-      return this.spawnSpec(without);
+      if (insists.length > 0) throw this.refusedNamespace(insists);
+      return this.spawnSpec({ ...without, mountNamespace: false });
     }
   }
 
-  /** The unit's run is over: its PrivateTmp= directories go (systemd's exec_runtime_destroy). */
+  /**
+   * PrivateNetwork=, PrivateIPC=: the namespaces of the unit's current run, made at its first process
+   * and joined by every other (systemd keeps them in the unit's runtime likewise). Where the container
+   * refuses one (EPERM), the unit runs without it and svcd says so once, as systemd 252 goes on with a
+   * warning; any other failure fails the process (225/NETWORK, 226/NAMESPACE, systemd's codes).
+   */
+  private runNamespaces(unit: string, invocation: string, m: { readonly privateNetwork: boolean; readonly privateIPC: boolean }): { netnsFd?: number; ipcnsFd?: number } {
+    if (!m.privateNetwork && !m.privateIPC) return {};
+    let run = this.namespaces.get(unit);
+    if (run?.invocation !== invocation) {
+      this.closeNamespaces(unit);
+      run = { invocation, fds: {} };
+      this.namespaces.set(unit, run);
+      for (const [type, wanted, directive, status] of [['net', m.privateNetwork, 'PrivateNetwork', 225], ['ipc', m.privateIPC, 'PrivateIPC', 226]] as const) {
+        if (!wanted) continue;
+        try {
+          run.fds[type] = native.newNamespace(type);
+        } catch (e) {
+          // The addon's system errors carry the errno number.
+          if ((e as { errno?: number }).errno !== osConstants.errno.EPERM) throw new SpawnFailure(`Failed to set up ${type === 'net' ? 'network' : 'IPC'} namespacing: ${(e as Error).message}`, status);
+          this.noticeOnce(unit, `${directive}= not enforced (this container refuses a${type === 'ipc' ? 'n IPC' : ' network'} namespace: EPERM).`);
+        }
+      }
+    }
+    return { ...(run.fds.net !== undefined ? { netnsFd: run.fds.net } : {}), ...(run.fds.ipc !== undefined ? { ipcnsFd: run.fds.ipc } : {}) };
+  }
+
+  private closeNamespaces(unit: string): void {
+    const run = this.namespaces.get(unit);
+    if (!run) return;
+    this.namespaces.delete(unit);
+    for (const fd of Object.values(run.fds)) this.closeFd(fd);
+  }
+
+  /** The unit's run is over: its PrivateTmp= directories and namespaces go (systemd's exec_runtime_destroy). */
   releaseRuntime(unit: string): void {
     this.opts.cgroups?.remove(unit);
+    this.closeNamespaces(unit);
     const p = this.privateTmps.get(unit);
     if (!p) return;
     this.privateTmps.delete(unit);

@@ -146,6 +146,31 @@ export interface MountSettings {
   readonly protectKernelTunables: boolean;
   /** ProtectControlGroups=: /sys/fs/cgroup read-only. */
   readonly protectControlGroups: boolean;
+  /** PrivateDevices=: a /dev of pseudo devices only (and CAP_MKNOD, CAP_SYS_RAWIO, @raw-io gone). */
+  readonly privateDevices: boolean;
+  /** PrivateNetwork=: a network namespace of the unit's own with only lo, up. */
+  readonly privateNetwork: boolean;
+  /** PrivateIPC=: an IPC namespace of the unit's own. */
+  readonly privateIPC: boolean;
+  /** PrivateMounts=: a mount namespace even when nothing else asks for one. */
+  readonly privateMounts: boolean;
+  /** BindPaths= and BindReadOnlyPaths=, one list in the file's order (an empty value of either clears both). */
+  readonly bindPaths: readonly BindPath[];
+  /** TemporaryFileSystem=: each path with its mount options as written ("" for none). */
+  readonly temporaryFileSystems: readonly { readonly path: string; readonly options: string }[];
+  /** ProtectProc=: procfs's hidepid= for a new /proc; "default" leaves /proc alone. */
+  readonly protectProc: 'default' | 'noaccess' | 'invisible' | 'ptraceable';
+  /** ProcSubset=: "pid" mounts /proc with subset=pid (only the process directories). */
+  readonly procSubset: 'all' | 'pid';
+}
+
+/** One BindPaths=/BindReadOnlyPaths= entry: "-" lets the source be missing; rbind (recursive) unless norbind. */
+export interface BindPath {
+  readonly source: string;
+  readonly destination: string;
+  readonly readOnly: boolean;
+  readonly recursive: boolean;
+  readonly ignoreMissing: boolean;
 }
 
 /** An errno per call of a SystemCallFilter= list: -1 is the list's own action, 'kill' kills the process. */

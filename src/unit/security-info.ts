@@ -10,7 +10,8 @@
  * kept with its value, so that the assessment judges what the unit file asks for, as systemd does.
  */
 import type { Unit } from './model.js';
-import { CAP_ALL, capabilityFromName } from './values/capability.js';
+import { CAP_ALL } from './values/capability.js';
+import { effectiveBoundingSet } from './implied-capabilities.js';
 import { parseBoolean } from './values/index.js';
 
 export interface SecurityInfo {
@@ -78,7 +79,6 @@ const AF_INET6 = 10;
 const AF_NETLINK = 16;
 const AF_PACKET = 17;
 
-const cap = (name: string) => 1n << BigInt(capabilityFromName(name) ?? 0);
 
 /** The value the last assignment of an ignored single-valued key left ('' resets to the default). */
 function ignoredScalar(unit: Unit, key: string): string | undefined {
@@ -193,12 +193,8 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
   }
   const sc = exec.seccomp;
   const dynamic = exec.dynamicUser;
-  const privateDevices = ignoredFlag(unit, 'PrivateDevices');
-  let caps = exec.capabilityBoundingSet ?? CAP_ALL;
-  if (privateDevices) caps &= ~(cap('CAP_MKNOD') | cap('CAP_SYS_RAWIO'));
-  if (sc.protectKernelModules) caps &= ~cap('CAP_SYS_MODULE');
-  if (sc.protectKernelLogs) caps &= ~cap('CAP_SYSLOG');
-  if (sc.protectClock) caps &= ~(cap('CAP_SYS_TIME') | cap('CAP_WAKE_ALARM'));
+  const privateDevices = exec.mounts.privateDevices;
+  const caps = effectiveBoundingSet(exec);
   const af = sc.restrictAddressFamilies;
   const denied = (f: (n: number) => boolean) => (af ? ([...af.families].some(f) ? !af.allowList : af.allowList) : false);
   const others = (n: number) => ![AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET].includes(n);
@@ -221,15 +217,15 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     dynamicUser: dynamic,
     // The system manager gives services a keyring of their own; other units inherit its.
     keyringMode: ignoredScalar(unit, 'KeyringMode') ?? (unit.type === 'service' ? 'private' : 'inherit'),
-    protectProc: ignoredScalar(unit, 'ProtectProc') ?? 'default',
-    procSubset: ignoredScalar(unit, 'ProcSubset') ?? 'all',
+    protectProc: exec.mounts.protectProc,
+    procSubset: exec.mounts.procSubset,
     lockPersonality: sc.lockPersonality,
     memoryDenyWriteExecute: sc.memoryDenyWriteExecute,
     noNewPrivileges: exec.noNewPrivileges || dynamic,
     protectHostname: sc.protectHostname,
     privateDevices,
-    privateMounts: ignoredFlag(unit, 'PrivateMounts') || (online && mountsOwn),
-    privateNetwork: ignoredFlag(unit, 'PrivateNetwork'),
+    privateMounts: exec.mounts.privateMounts || (online && mountsOwn),
+    privateNetwork: exec.mounts.privateNetwork,
     privateTmp,
     privateUsers: ignoredFlag(unit, 'PrivateUsers'),
     protectControlGroups,

@@ -1,8 +1,8 @@
 // Sandboxing with real processes under svcd as PID 1: CapabilityBoundingSet=/AmbientCapabilities=
 // reach a service run as another user (its /proc/self/status shows them), "+" commands keep full
 // privileges, WorkingDirectory=-~ is the user's home (or / when it is missing), PrivateTmp= gives a
-// run its own /tmp and /var/tmp, and the directives svcd cannot enforce (PrivateDevices=,
-// ProtectProc= …; the seccomp and mount ones it enforces: test/e2e/seccomp.test.ts) are named in one console line at a unit's first start after it is loaded —
+// run its own /tmp and /var/tmp, and the directives svcd cannot enforce (PrivateUsers=,
+// Personality= …; the seccomp and mount ones it enforces: test/e2e/seccomp.test.ts) are named in one console line at a unit's first start after it is loaded —
 // not once per directive, start or process — with the why of each in the journal, and never fail
 // the unit.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
       'CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_KILL', 'AmbientCapabilities=CAP_NET_BIND_SERVICE',
       `ExecStartPre=+${status('pre')}`, `ExecStartPre=${status('pre2')}`, `ExecStart=${status('main')}`,
       'ProtectSystem=full', 'ProtectHome=yes', 'PrivateTmp=yes', 'SystemCallFilter=@system-service', 'PrivateDevices=no',
-      'ProtectProc=invisible', '',
+      'PrivateUsers=yes', '',
     ].join('\n'),
     'ptmp.service': [
       '[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'PrivateTmp=yes',
@@ -42,7 +42,9 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
       `ExecStartPre=+/bin/sh -c 'test -e /tmp/svcd-ptmp-marker || echo host > ${join(dir, 'ptmp.plus')}'`,
       `ExecStart=/bin/sh -c 'cat /tmp/svcd-ptmp-marker /var/tmp/svcd-ptmp-marker > ${join(dir, 'ptmp.out')}'`, '',
     ].join('\n'),
-    'x.target': '[Unit]\nWants=caps.service ptmp.service\n',
+    'ns.service': '[Service]\nType=oneshot\nRemainAfterExit=yes\nPrivateDevices=yes\nPrivateNetwork=yes\nPrivateIPC=yes\nPrivateMounts=yes\nExecStart=/bin/true\n',
+    'tfs.service': '[Service]\nType=oneshot\nRemainAfterExit=yes\nTemporaryFileSystem=/var/tmp\nBindReadOnlyPaths=/etc:/srv\nExecStart=/bin/true\n',
+    'x.target': '[Unit]\nWants=caps.service ptmp.service ns.service tfs.service\n',
   } });
   const svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
   try {
@@ -59,7 +61,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
     expect(readFileSync(join(dir, 'main.cwd'), 'utf8').trim()).toBe(existsSync(home) ? home : '/');
     const notices = svcd.console().split('\n').filter((l) => l.startsWith('svcd: caps.service:') && l.includes('not enforced'));
     // SystemCallFilter= (a seccomp filter), ProtectSystem= and ProtectHome= (a mount namespace) are enforced, so not named.
-    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: ProtectProc= (see the journal for why).']);
+    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: PrivateUsers= (see the journal for why).']);
   } finally {
     await svcd.stop();
   }
@@ -115,6 +117,16 @@ it('PrivateTmp= where the container refuses a mount namespace (no CAP_SYS_ADMIN)
     expect(svcd.console().split('\n').filter((l) => l.includes('ProtectSystem=, ProtectHome= not enforced'))).toEqual([
       'svcd: caps.service: ProtectSystem=, ProtectHome= not enforced (this container refuses a mount namespace: EPERM).',
     ]);
+    // PrivateDevices=, PrivateNetwork=, PrivateIPC=, PrivateMounts=: systemd 252 goes on without them there too.
+    expect((await svcd.svcctl('is-active', 'ns.service')).stdout, svcd.console()).toBe('active\n');
+    expect(svcd.console().split('\n').filter((l) => l.startsWith('svcd: ns.service:')).sort()).toEqual([
+      'svcd: ns.service: PrivateDevices=, PrivateMounts=, PrivateIPC= not enforced (this container refuses a mount namespace: EPERM).',
+      'svcd: ns.service: PrivateIPC= not enforced (this container refuses an IPC namespace: EPERM).',
+      'svcd: ns.service: PrivateNetwork= not enforced (this container refuses a network namespace: EPERM).',
+    ]);
+    // What changes the file system beyond confining it is not dropped: the unit fails, as systemd
+    // 252 refuses to go on without the namespace then (its insist_on_sandboxing()).
+    expect((await svcd.svcctl('show', '-p', 'Result,ExecMainStatus', 'tfs.service')).stdout).toBe('Result=exit-code\nExecMainStatus=226\n');
   } finally {
     await svcd.stop();
     rmSync('/tmp/svcd-ptmp-marker', { force: true });
@@ -149,10 +161,11 @@ it('a unit asking for many unenforced settings: one console line at its first st
     'ProtectControlGroups=yes', 'RestrictRealtime=yes', 'RestrictNamespaces=yes', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
     'MemoryDenyWriteExecute=yes', 'LockPersonality=yes', 'SystemCallArchitectures=native', 'ReadWritePaths=-/var/lib/redis', 'ReadWritePaths=-/var/log/redis',
     // Beyond redis's: still not enforced, so the line names more than one.
-    'ProtectProc=invisible', 'ProcSubset=pid'];
+    'ProtectProc=invisible', 'ProcSubset=pid', 'PrivateUsers=yes', 'Personality=x86-64'];
   // The seccomp and mount ones are enforced (and the service still runs under them): not named.
   const enforced = new Set(['ProtectKernelModules', 'RestrictRealtime', 'RestrictNamespaces', 'RestrictAddressFamilies', 'MemoryDenyWriteExecute',
-    'LockPersonality', 'SystemCallArchitectures', 'ProtectSystem', 'ProtectHome', 'ReadWritePaths', 'ProtectKernelTunables', 'ProtectControlGroups']);
+    'LockPersonality', 'SystemCallArchitectures', 'ProtectSystem', 'ProtectHome', 'ReadWritePaths', 'ProtectKernelTunables', 'ProtectControlGroups',
+    'PrivateDevices', 'ProtectProc', 'ProcSubset']);
   const directives = [...new Set(asked.map((a) => a.slice(0, a.indexOf('='))))].filter((d) => !enforced.has(d));
   buildTree(join(own, 'units'), { files: {
     'many.service': ['[Service]', 'ExecStart=/bin/sleep 300', ...asked, ''].join('\n'),
@@ -172,8 +185,8 @@ it('a unit asking for many unenforced settings: one console line at its first st
       .map((l) => JSON.parse(l) as Record<string, string>);
     const detail = entries.filter((e) => e.DIRECTIVE !== undefined);
     expect(detail.map((e) => e.DIRECTIVE)).toEqual(directives);
-    expect(detail.find((e) => e.DIRECTIVE === 'PrivateDevices')?.MESSAGE)
-      .toBe('many.service: PrivateDevices= not enforced (svcd does not give services a private mount namespace, which this needs).');
+    expect(detail.find((e) => e.DIRECTIVE === 'PrivateUsers')?.MESSAGE)
+      .toBe('many.service: PrivateUsers= not enforced (svcd does not create per-service namespaces).');
     expect(entries.filter((e) => e.MESSAGE === line.slice('svcd: '.length))).toHaveLength(1);
     // status shows the unit's last journal lines: the line naming them is among them.
     expect((await svcd.svcctl('status', 'many.service')).stdout).toContain(line.slice('svcd: '.length));

@@ -3,71 +3,17 @@
 // a personality change, an i386 system call, a call of a denied group …) under one sandboxing
 // directive, with svcd as PID 1 of a PID namespace. What the probe saw (errno per action, or its
 // death by SIGSYS part-way) and how the unit ended (Result, ExecMainCode/Status) must be what
-// scripts/record-seccomp-fixtures.sh recorded under systemd. Where systemd-ns runs, the recording
-// is made again live and compared too.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// scripts/record-seccomp-fixtures.sh recorded under systemd (test/support/probe-units.ts).
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootInNamespace, sleep, type SvcdInNamespace } from '../support/svcd-ns.js';
+import { expect, it } from 'vitest';
+import { probeDifferential } from '../support/probe-units.js';
 
-const repo = join(__dirname, '../..');
-const fx = join(repo, 'test/fixtures/seccomp');
-// Where the units (as recorded under systemd) find the probe and write what it saw.
-const probeDir = '/var/tmp/svcd-seccomp';
-const dir = mkdtempSync(join(tmpdir(), 'svcd-seccomp-'));
-const names = readdirSync(join(fx, 'units')).filter((n) => n.endsWith('.service')).map((n) => n.slice(0, -'.service'.length)).sort();
-const nsScript = '/work/shared/tools/systemd-ns/systemd-ns.sh';
-const SHOWN = 'Result,ExecMainCode,ExecMainStatus,ActiveState';
-const got = new Map<string, { out: string; show: string }>();
-let svcd: SvcdInNamespace | undefined;
+const run = probeDifferential(join(__dirname, '../fixtures/seccomp'), 'scripts/record-seccomp-fixtures.sh');
 
-const expected = (n: string) => ({ out: readFileSync(join(fx, 'expected', `${n}.out`), 'utf8'), show: readFileSync(join(fx, 'expected', `${n}.show`), 'utf8') });
-const readOut = (n: string) => (existsSync(join(probeDir, 'out', n)) ? readFileSync(join(probeDir, 'out', n), 'utf8') : '(no output)');
-
-/** Starts the units and waits for their probes to have ended (no unit still active). */
-async function runToEnd(s: SvcdInNamespace, units: readonly string[]): Promise<void> {
-  // One svcctl at a time (two cores are shared by everyone running tests); a start returns once
-  // the probe runs (Type=simple), so a unit seen inactive afterwards has ended.
-  for (const n of units) await s.svcctl('start', `${n}.service`);
-  for (let t = 0; t < 60000; t += 200) {
-    const states = (await s.svcctl('show', '-p', 'ActiveState', '--value', ...units.map((n) => `${n}.service`))).stdout.split('\n').filter(Boolean);
-    if (states.length === units.length && states.every((x) => x === 'inactive' || x === 'failed')) return;
-    await sleep(200);
-  }
-}
-
-beforeAll(async () => {
-  const setup = spawnSync(join(fx, 'setup.sh'), { encoding: 'utf8' });
-  expect(setup.status, setup.stderr).toBe(0);
-  svcd = await bootInNamespace(dir, join(fx, 'units'), 'basic.target');
-  await runToEnd(svcd, names);
-  for (const n of names) got.set(n, { out: readOut(n), show: (await svcd.svcctl('show', '-p', SHOWN, `${n}.service`)).stdout });
-}, 180000);
-afterAll(async () => {
-  await svcd?.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 30000);
-
-describe('the service sees what it sees under systemd 252\'s filters', () => {
-  it.each(names)('%s', (n) => {
-    expect(got.get(n), svcd?.console().split('\n').filter((l) => l.includes(n)).join('\n')).toEqual(expected(n));
-  });
-  it('the probe can fail: without a filter every action is allowed (the control)', () => {
-    expect(got.get('none')!.out).toContain('socket-inet=ok\nmmap-wx=ok');
-    expect(got.get('restrict-af-unix')!.out).toContain('socket-inet=EAFNOSUPPORT');
-  });
-  it('says nothing of the seccomp directives not being enforced', () => {
-    expect(svcd!.console()).not.toMatch(/sandboxing settings? not enforced/);
-  });
+it('the probe can fail: without a filter every action is allowed (the control)', () => {
+  expect(run.got.get('none')!.out).toContain('socket-inet=ok\nmmap-wx=ok');
+  expect(run.got.get('restrict-af-unix')!.out).toContain('socket-inet=EAFNOSUPPORT');
 });
-
-describe.runIf(existsSync(nsScript))('the recordings still hold under systemd 252 (systemd-ns)', () => {
-  it('re-recorded live, every unit answers as recorded', () => {
-    const live = join(dir, 'live');
-    const r = spawnSync(join(repo, 'scripts/record-seccomp-fixtures.sh'), [live], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    for (const n of names) expect({ n, ...expected(n) }).toEqual({ n, out: readFileSync(join(live, `${n}.out`), 'utf8'), show: readFileSync(join(live, `${n}.show`), 'utf8') });
-  }, 120000);
+it('says nothing of the seccomp directives not being enforced', () => {
+  expect(run.svcd()!.console()).not.toMatch(/sandboxing settings? not enforced/);
 });

@@ -97,8 +97,8 @@ describe('immutability and locations', () => {
   });
 
   it('locates values in drop-ins by their own file and line; a later drop-in overrides', () => {
-    const u = load('a.service', '[Service]\nExecStart=/bin/true\nProtectProc=noaccess\n', { '/u/a.service.d/x.conf': '[Service]\n\nProtectProc=invisible\nRestart=bogus\n' });
-    expect(u.ignored.map((i) => `${i.loc.file}:${i.loc.line} ${i.value}`)).toEqual(['/u/a.service:3 noaccess', '/u/a.service.d/x.conf:3 invisible']);
+    const u = load('a.service', '[Service]\nExecStart=/bin/true\nKeyringMode=private\n', { '/u/a.service.d/x.conf': '[Service]\n\nKeyringMode=shared\nRestart=bogus\n' });
+    expect(u.ignored.map((i) => `${i.loc.file}:${i.loc.line} ${i.value}`)).toEqual(['/u/a.service:3 private', '/u/a.service.d/x.conf:3 shared']);
     expect(messages(u)).toEqual(['/u/a.service.d/x.conf:4: Failed to parse service restart specifier, ignoring: bogus']);
   });
 

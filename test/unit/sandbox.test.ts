@@ -39,16 +39,27 @@ describe('CapabilityBoundingSet= and AmbientCapabilities=', () => {
   });
 });
 
+describe('the bounding set other settings narrow (systemd\'s unit_patch_contexts)', () => {
+  const [SYS_RAWIO, MKNOD] = [17, 27];
+  it('PrivateDevices= drops CAP_MKNOD and CAP_SYS_RAWIO, ProtectKernelModules= CAP_SYS_MODULE, ProtectKernelLogs= CAP_SYSLOG', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nPrivateDevices=yes\nProtectKernelModules=yes\nProtectKernelLogs=yes\nCapabilityBoundingSet=CAP_KILL CAP_MKNOD CAP_SYS_RAWIO CAP_SYS_MODULE CAP_SYSLOG\n');
+    const spec = buildSpawnSpec(u.exec!, u.service!.execStart[0]!, { unitName: 's.service', invocationId: 'x', fds: [-1, -1, -1] });
+    expect(typeof spec !== 'string' && spec.capabilityBoundingSet).toBe(bit(KILL));
+    const all = buildSpawnSpec(load('[Service]\nExecStart=/bin/true\nPrivateDevices=yes\n').exec!, u.service!.execStart[0]!, { unitName: 's.service', invocationId: 'x', fds: [-1, -1, -1] });
+    expect(typeof all !== 'string' && all.capabilityBoundingSet).toBe(ALL & ~(bit(MKNOD) | bit(SYS_RAWIO)));
+  });
+});
+
 describe('sandboxing notices', () => {
   it('one line per directive that asks for something, with why; none for what is enforced or off', () => {
     const u = load([
       '[Service]', 'ExecStart=/bin/true', 'ProtectSystem=full', 'ProtectHome=no', 'PrivateTmp=yes', 'PrivateDevices=true',
       'ReadWritePaths=/var/lib/x', 'ReadWritePaths=/var/log/x', 'SystemCallFilter=@system-service', 'NoNewPrivileges=yes',
-      'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', '',
+      'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', 'PrivateUsers=yes', '',
     ].join('\n'));
-    // ProtectSystem= and ReadWritePaths= are enforced in a mount namespace (test/e2e/seccomp.test.ts's ns-* units).
+    // ProtectSystem=, ReadWritePaths= and PrivateDevices= are enforced in a mount namespace (test/e2e/seccomp.test.ts's ns-* units, sandbox-ns.test.ts).
     expect(sandboxNotices(u).map((n) => n.text)).toEqual([
-      'PrivateDevices= not enforced (svcd does not give services a private mount namespace, which this needs).',
+      'PrivateUsers= not enforced (svcd does not create per-service namespaces).',
     ]);
   });
 
@@ -59,5 +70,29 @@ describe('sandboxing notices', () => {
 
   it('a unit without sandboxing gets none', () => {
     expect(sandboxNotices(load('[Service]\nExecStart=/bin/true\nUser=nobody\n'))).toEqual([]);
+  });
+});
+
+describe('BindPaths=, BindReadOnlyPaths=, TemporaryFileSystem=, ProtectProc=, ProcSubset= (parsed as systemd 252 parses them)', () => {
+  it('one list of bind mounts in the file\'s order; "-" lets the source be missing; norbind; an empty value clears both kinds', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nBindPaths=/a -/c:/d:norbind\nBindReadOnlyPaths=/e:/f\n');
+    expect(u.exec!.mounts.bindPaths).toEqual([
+      { source: '/a', destination: '/a', readOnly: false, recursive: true, ignoreMissing: false },
+      { source: '/c', destination: '/d', readOnly: false, recursive: false, ignoreMissing: true },
+      { source: '/e', destination: '/f', readOnly: true, recursive: true, ignoreMissing: false },
+    ]);
+    expect(load('[Service]\nExecStart=/bin/true\nBindPaths=/a\nBindReadOnlyPaths=\n').exec!.mounts.bindPaths).toEqual([]);
+  });
+  it('what systemd-analyze verify 252 warns of: "+" is no prefix here, an option other than rbind/norbind drops the rest', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nBindPaths=+/a:/b /f:/g:ro /h\nTemporaryFileSystem=/j:ro,mode=0700 -/l\nProtectProc=bogus\n');
+    expect(u.diagnostics.map((d) => d.message)).toEqual([
+      'BindPaths= path is not absolute, ignoring: +/a',
+      'Invalid option string, ignoring setting: ro',
+      'TemporaryFileSystem= path is not absolute, ignoring: -/l',
+      'Failed to parse /proc/ protection mode, ignoring: bogus',
+    ]);
+    expect(u.exec!.mounts.bindPaths).toEqual([]);
+    expect(u.exec!.mounts.temporaryFileSystems).toEqual([{ path: '/j', options: 'ro,mode=0700' }]);
+    expect(u.exec!.mounts.protectProc).toBe('default');
   });
 });
