@@ -87,8 +87,9 @@ struct spawn_spec {
   char *root;
   /* PrivateTmp=: host directories bound over /tmp and /var/tmp in a new mount namespace */
   char *private_tmp, *private_var_tmp;
-  /* the unit's cgroup.procs (cgroup v2): the child moves itself there before anything else */
-  char *cgroup_procs;
+  /* the unit's cgroup.procs files (the v2 tree's, each v1 controller's): the child moves itself
+   * into every one before anything else; NULL-terminated */
+  char **cgroup_procs;
   int stdio[3]; /* -1: /dev/null */
   int *pass_fds; /* become fds 3, 4, … in the child (socket activation) */
   uint32_t n_pass_fds;
@@ -490,11 +491,12 @@ static int child_main(void *arg) {
 
   /* First, so that whatever setup does is already accounted to the unit, and nothing the command
    * forks can start outside it (cgroup v2: writing 0 moves the writer). */
-  if (s->cgroup_procs) {
-    int fd = open(s->cgroup_procs, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, "0", 1) < 0) child_fail(errfd, ST_CGROUP);
-    close(fd);
-  }
+  if (s->cgroup_procs)
+    for (char **p = s->cgroup_procs; *p; p++) {
+      int fd = open(*p, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, "0", 1) < 0) child_fail(errfd, ST_CGROUP);
+      close(fd);
+    }
 
   if (s->setsid && setsid() < 0) child_fail(errfd, ST_SETSID);
   if (!s->setsid && s->new_pgrp && setpgid(0, 0) < 0) child_fail(errfd, ST_SETPGID);
@@ -594,6 +596,8 @@ static void spec_free(struct spawn_spec *s) {
   free(s->root);
   free(s->private_tmp);
   free(s->private_var_tmp);
+  if (s->cgroup_procs)
+    for (char **p = s->cgroup_procs; *p; p++) free(*p);
   free(s->cgroup_procs);
   if (s->argv)
     for (char **p = s->argv; *p; p++) free(*p);
@@ -769,7 +773,7 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
   if (has_field(env, o, "privateTmp", &v) && !read_string(env, v, "privateTmp", &s->private_tmp)) return false;
   if (has_field(env, o, "privateVarTmp", &v) && !read_string(env, v, "privateVarTmp", &s->private_var_tmp)) return false;
   if (!s->private_tmp != !s->private_var_tmp) return type_error(env, "privateTmp", "given with privateVarTmp");
-  if (has_field(env, o, "cgroupProcs", &v) && !read_string(env, v, "cgroupProcs", &s->cgroup_procs)) return false;
+  if (has_field(env, o, "cgroupProcs", &v) && !read_string_array(env, v, "cgroupProcs", &s->cgroup_procs)) return false;
 
   s->stdio[0] = s->stdio[1] = s->stdio[2] = -1;
   if (has_field(env, o, "stdio", &v)) {

@@ -19,7 +19,9 @@ import { Manager, decodeState, encodeState, type SerializedManager } from '../en
 import type { Timestamp } from '../engine/api.js';
 import { timestamp } from '../engine/kind-context.js';
 import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
-import { CgroupTree } from '../exec/cgroup.js';
+import { CgroupTree, unifiedMounted } from '../exec/cgroup.js';
+import { V1Controllers } from '../exec/cgroup-v1.js';
+import { systemTasksMax } from '../exec/cgroup-limits.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { isBuiltinGenerator, runBuiltinGenerator } from '../unit/builtin-generators.js';
@@ -176,6 +178,20 @@ async function main(): Promise<void> {
   const cgroups = CgroupTree.setUp();
   if (cgroups.ok) log.debug({ cgroup: cgroups.tree.root }, `Tracking unit processes with cgroup v2 under ${cgroups.tree.root}.`);
   else log.debug(`Tracking unit processes by session and INVOCATION_ID (no cgroup of its own: ${cgroups.reason}).`);
+  // Limits: the v1 controllers of a hybrid host, where svcd has cgroups of its own in them.
+  const v1 = V1Controllers.setUp('/proc', cgroups.ok ? { own: true, path: cgroups.tree.root } : !unifiedMounted() ? { own: true } : { own: false, reason: cgroups.reason });
+  if (v1.tree) log.info(`Resource control through the cgroup v1 controllers ${v1.tree.controllers.join(', ')}.`);
+  for (const s of v1.skipped) log.debug(`cgroup v1 controller ${s.controller} not used: ${s.reason}.`);
+  const noResourceControl = v1.tree ? undefined : `no writable cgroup controller: ${cgroups.ok ? 'the cgroup v2 tree has none enabled' : cgroups.reason}`;
+  const tasksLimit = systemTasksMax((f) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+  // The manager is made below, with the system; the system asks it whether the boot is still under way (Startup*= weights).
+  const managerRef: { current?: Manager } = {};
   const system = new NativeSystem({
     notifySocket, outputFds: [1, 2], managerEnv, journal,
     // The detail first, journal only (debug), so the one line naming them all comes last.
@@ -184,6 +200,9 @@ async function main(): Promise<void> {
       log.info({ unit }, n.text);
     },
     cgroups: cgroups.ok ? cgroups.tree : undefined,
+    v1: v1.tree,
+    noResourceControl,
+    limitContext: () => ({ systemTasksMax: tasksLimit, defaultTasksMax: m.defaultTasksMax, startup: managerRef.current?.status().systemState === 'starting' }),
     timerStampDir: join(opts.stateDir, 'timers'),
   });
   const container = detectContainer();
@@ -292,6 +311,7 @@ async function main(): Promise<void> {
       process.exit(code);
     },
   });
+  managerRef.current = manager;
   const control = startControlServer(join(opts.runtimeDir, 'control.sock'), manager, (text) => log.warn(text));
   const bus = serveManagerBus({ path: ownsSystemdPaths ? '/run/systemd/private' : join(opts.runtimeDir, 'systemd', 'private'), systemBus: ownsSystemdPaths, inheritedFd: inherited?.bus }, manager, (text) => log.warn(text));
 

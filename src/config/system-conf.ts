@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../shared/diagnostic.js';
+import { parseTasksMax, type TasksMax } from '../shared/cgroup-values.js';
 import { type Result, ok, err } from '../shared/result.js';
 import { parseTimespan, USEC_PER_MINUTE, USEC_PER_MONTH, USEC_PER_MSEC, USEC_PER_SEC, type Usec } from '../shared/timespan.js';
 // system.conf takes the same value syntax as unit files (systemd reads both with the same
@@ -84,6 +85,8 @@ export interface ManagerSettings {
   readonly defaultTasksAccounting: boolean;
   readonly defaultIOAccounting: boolean;
   readonly defaultIPAccounting: boolean;
+  /** TasksMax= of units that set none: 15% of the kernel's task limit, systemd's default. */
+  readonly defaultTasksMax: TasksMax;
 }
 
 export interface JournalSettings {
@@ -170,6 +173,7 @@ export function defaultManagerSettings(): ManagerSettings {
     defaultTasksAccounting: true,
     defaultIOAccounting: false,
     defaultIPAccounting: false,
+    defaultTasksMax: { value: 1500n, scale: 10000n },
   };
 }
 
@@ -267,6 +271,7 @@ const MANAGER_KEYS: Record<string, readonly [keyof ManagerSettings, Parser]> = {
   DefaultTasksAccounting: ['defaultTasksAccounting', parseBoolean],
   DefaultIOAccounting: ['defaultIOAccounting', parseBoolean],
   DefaultIPAccounting: ['defaultIPAccounting', parseBoolean],
+  DefaultTasksMax: ['defaultTasksMax', parseTasksMax],
 };
 
 const level = parseLogLevel;

@@ -48,9 +48,8 @@ export class CgroupTree {
     } catch (e) {
       return { ok: false, reason: `cannot read ${fsRoot}/cgroup.procs: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
     }
-    const mine = ancestry(procRoot);
-    const others = procs.filter((p) => !mine.has(p));
-    if (others.length > 0) return { ok: false, reason: `svcd's cgroup ${own} is shared with ${others.length} other process${others.length === 1 ? '' : 'es'}` };
+    const shared = sharedWith(procs, procRoot, own);
+    if (shared) return { ok: false, reason: shared };
     try {
       mkdirSync(join(fsRoot, SLICE), { recursive: true });
     } catch (e) {
@@ -141,7 +140,7 @@ export class CgroupTree {
   }
 }
 
-function readPids(file: string): number[] {
+export function readPids(file: string): number[] {
   // Processes outside svcd's PID namespace read as 0: they count, as someone else's.
   return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map(Number);
 }
@@ -153,6 +152,15 @@ function ownCgroup(procRoot: string): string | undefined {
     return line?.slice(3);
   } catch {
     return undefined;
+  }
+}
+
+/** Whether a cgroup v2 hierarchy is mounted (on a hybrid host, /sys/fs/cgroup/unified). */
+export function unifiedMounted(procRoot = '/proc'): boolean {
+  try {
+    return unifiedMount(procRoot) !== undefined;
+  } catch {
+    return false;
   }
 }
 
@@ -170,10 +178,17 @@ function unifiedMount(procRoot: string): { at: string; root: string } | undefine
   return found;
 }
 
-const unescapeMount = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+export const unescapeMount = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+
+/** Why a cgroup holding `procs` is not svcd's own (it holds others than svcd and its ancestors); undefined if it is. */
+export function sharedWith(procs: readonly number[], procRoot: string, name: string): string | undefined {
+  const mine = ancestry(procRoot);
+  const others = procs.filter((p) => !mine.has(p));
+  return others.length > 0 ? `svcd's cgroup ${name} is shared with ${others.length} other process${others.length === 1 ? '' : 'es'}` : undefined;
+}
 
 /** svcd and every process above it, as far as its PID namespace shows them. */
-function ancestry(procRoot: string): Set<number> {
+export function ancestry(procRoot: string): Set<number> {
   const out = new Set<number>([process.pid]);
   let pid = process.pid;
   for (let depth = 0; depth < 64 && pid > 1; depth++) {

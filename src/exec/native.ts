@@ -84,8 +84,11 @@ export interface SpawnSpec {
   /** PrivateTmp=: directories bound over /tmp and /var/tmp in a new mount namespace (both or neither). */
   readonly privateTmp?: string;
   readonly privateVarTmp?: string;
-  /** The unit's cgroup.procs (cgroup v2): the child moves itself there first (219/CGROUP if it cannot). */
-  readonly cgroupProcs?: string;
+  /**
+   * The unit's cgroup.procs files (the v2 tree's, each v1 controller's): the child moves itself into
+   * every one first (219/CGROUP if it cannot).
+   */
+  readonly cgroupProcs?: readonly string[];
   /** ProtectHostname=: a UTS namespace of its own, where the container allows one. */
   readonly newUtsNamespace?: boolean;
   /**

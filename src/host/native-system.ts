@@ -14,6 +14,9 @@ import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mo
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
+import type { V1Controllers } from '../exec/cgroup-v1.js';
+import { notAppliedNotice, resourceDirectives } from '../exec/resource-notice.js';
+import type { LimitContext } from '../exec/cgroup-limits.js';
 import * as native from '../exec/native.js';
 import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
@@ -39,6 +42,12 @@ export interface NativeSystemOptions {
   readonly notice?: (unit: string, notice: UnitNotice) => void;
   /** A cgroup per unit (src/exec/cgroup.ts), where svcd has a cgroup of its own; none: tracking by session and INVOCATION_ID. */
   readonly cgroups?: CgroupTree;
+  /** The v1 controllers svcd may set limits in (a hybrid host); none: limits only where the v2 tree has controllers. */
+  readonly v1?: V1Controllers;
+  /** Why no cgroup takes limits, when none does: said once for each unit that sets some. */
+  readonly noResourceControl?: string;
+  /** What resolving TasksMax= and the Startup*= weights needs (DefaultTasksMax=, the kernel's task limit). */
+  readonly limitContext?: () => LimitContext;
   /** Where Persistent= timers keep their stamps (svcd's state directory/timers); none: stamps are not kept. */
   readonly timerStampDir?: string;
 }
@@ -74,6 +83,9 @@ function withActivationFds(spec: native.SpawnSpec, fds: readonly ActivationFd[])
   return { ...spec, envp: env, passFds: fds.map((f) => f.fd) };
 }
 
+/** Without a manager to ask: systemd's defaults (DefaultTasksMax=15% of the kernel's limit, past startup). */
+const DEFAULT_LIMIT_CONTEXT: LimitContext = { systemTasksMax: 2n ** 64n - 1n, defaultTasksMax: { value: 15n, scale: 100n }, startup: false };
+
 export class NativeSystem implements System {
   private exitHandler?: (e: ChildExitEvent) => void;
   /** Exits reaped before anyone listened (the reaper's first sweep after daemon-reexec). */
@@ -84,6 +96,9 @@ export class NativeSystem implements System {
   private readonly prepared = new Set<string>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
+  /** Runs (unit/invocation) whose v1 limits are written, and the cgroup.procs files of each unit's. */
+  private readonly limited = new Map<string, string>();
+  private readonly v1Procs = new Map<string, string[]>();
   /** Whether this container lets a process have a mount namespace (learnt from the first try). */
   private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
   /** PrivateNetwork=/PrivateIPC= namespaces of each unit's current run, until releaseRuntime(). */
@@ -157,7 +172,7 @@ export class NativeSystem implements System {
     }
     let stream: { fd: number; started(pid: number): void } | undefined;
     // Made before the output stream, which names it; every command of the unit moves itself there.
-    const cgroupProcs = this.unitCgroup(req.unit);
+    const cgroupProcs = this.unitCgroups(req.unit, req.source!, invocation);
     const cgroup = this.controlGroup(req.unit);
     let plan;
     try {
@@ -246,15 +261,33 @@ export class NativeSystem implements System {
     }
   }
 
-  /** The unit's cgroup.procs, its cgroup made if needed; undefined without cgroups. */
-  private unitCgroup(unit: string): string | undefined {
-    const tree = this.opts.cgroups;
-    if (!tree) return undefined;
+  /**
+   * The unit's cgroup.procs files (the v2 tree's, each v1 controller's), its cgroups made if needed
+   * and their limits written at the run's first process; undefined without cgroups. What could not
+   * be applied is said once per unit, on one line.
+   */
+  private unitCgroups(unit: string, source: Unit, invocation: string): string[] | undefined {
+    const { cgroups: tree, v1 } = this.opts;
+    const procs: string[] = [];
     try {
-      return tree.ensure(unit);
+      if (tree) procs.push(tree.ensure(unit));
+      if (v1 && (!v1.has(unit) || this.limited.get(unit) !== invocation)) {
+        this.limited.set(unit, invocation);
+        const env = this.opts.limitContext?.() ?? DEFAULT_LIMIT_CONTEXT;
+        const r = v1.ensure(unit, source.resources, env);
+        this.v1Procs.set(unit, r.procs);
+        const line = notAppliedNotice(r.notApplied);
+        if (line) this.noticeOnce(unit, line);
+      }
     } catch (e) {
       throw new SpawnFailure(`cannot create the cgroup of ${unit}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 219);
     }
+    if (v1) procs.push(...(this.v1Procs.get(unit) ?? []));
+    else if (this.opts.noResourceControl) {
+      const set = resourceDirectives(source.resources);
+      if (set.length > 0) this.noticeOnce(unit, notAppliedNotice(set.map((directive) => ({ directive, why: this.opts.noResourceControl! })))!);
+    }
+    return procs.length > 0 ? procs : undefined;
   }
 
   /** The unit's cgroup as ControlGroup= shows it, while it has one. */
@@ -393,6 +426,8 @@ export class NativeSystem implements System {
   releaseRuntime(unit: string): void {
     this.opts.cgroups?.remove(unit);
     this.closeNamespaces(unit);
+    this.opts.v1?.remove(unit);
+    if (!this.opts.v1?.has(unit)) this.v1Procs.delete(unit);
     const p = this.privateTmps.get(unit);
     if (!p) return;
     this.privateTmps.delete(unit);
@@ -425,6 +460,7 @@ export class NativeSystem implements System {
   /** After daemon-reexec: a run the previous svcd started, and the cgroup it made for it. */
   adoptInvocation(unit: string, invocationId: string): void {
     this.opts.cgroups?.adopt(unit);
+    this.opts.v1?.adopt(unit);
     this.tracker.noteInvocation(unit, invocationId);
   }
 

@@ -124,6 +124,7 @@ export function buildUnit(src: UnitSource): Unit {
     wantsDir: src.wants,
     requiresDir: src.requires,
     upholdsDir: src.upholds,
+    resources: draft.resources,
     ignored: draft.ignored,
     extensions: draft.extensions,
     diagnostics,

@@ -3,6 +3,7 @@
  * Built by load.ts from a UnitSource through the directive table (directives/); daemon-reload
  * builds new Units and swaps them in, so nothing here is ever mutated after loading.
  */
+import type { TasksMax } from '../shared/cgroup-values.js';
 import type { Diagnostic, SourceLocation } from '../shared/diagnostic.js';
 import type { Usec } from '../shared/timespan.js';
 import type { JobMode } from '../shared/job-mode.js';
@@ -376,6 +377,34 @@ export interface SwapSection {
   readonly options?: string;
 }
 
+export { CGROUP_LIMIT_MAX, type TasksMax } from '../shared/cgroup-values.js';
+
+/**
+ * systemd.resource-control(5): the limits a unit's cgroup gets (services, sockets, mounts, swaps,
+ * slices and scopes). Unset fields keep the kernel's default; memory sizes are bytes, percentages
+ * of physical memory resolved at load as systemd resolves them.
+ */
+export interface CgroupContext {
+  readonly memoryMin?: bigint;
+  readonly memoryLow?: bigint;
+  readonly memoryHigh?: bigint;
+  readonly memoryMax?: bigint;
+  readonly memorySwapMax?: bigint;
+  /** CPUQuota= as µs of CPU time per second (CPUQuota=20% is 200000). */
+  readonly cpuQuotaPerSecUSec?: bigint;
+  /** CPUQuotaPeriodSec=; undefined: the kernel's 100 ms. */
+  readonly cpuQuotaPeriodUSec?: bigint;
+  readonly cpuWeight?: number | 'idle';
+  readonly startupCPUWeight?: number | 'idle';
+  readonly cpuShares?: number;
+  readonly startupCPUShares?: number;
+  /** undefined: the manager's DefaultTasksMax=. */
+  readonly tasksMax?: TasksMax;
+  readonly allowedCPUs?: readonly number[];
+  readonly ioWeight?: number;
+  readonly startupIOWeight?: number;
+}
+
 /** A directive svcd reads but does not act on (yet, or in a container); kept so nothing is lost. */
 export interface IgnoredSetting {
   readonly section: string;
@@ -400,6 +429,8 @@ export interface UnitBase {
   readonly wantsDir: readonly string[];
   readonly requiresDir: readonly string[];
   readonly upholdsDir: readonly string[];
+  /** Resource control (the unit's cgroup limits); only service, socket, mount, swap, slice and scope units set it. */
+  readonly resources: CgroupContext;
   /** Every setting svcd does not act on, with its file:line (see docs/units.md for why). */
   readonly ignored: readonly IgnoredSetting[];
   /** X- keys and keys of X- sections, verbatim. */

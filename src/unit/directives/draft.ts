@@ -4,7 +4,7 @@
  */
 import { USEC_INFINITY } from '../../shared/timespan.js';
 import type {
-  AutomountSection, DependencyKind, ExecContext, MountSettings, SeccompSettings, ExitStatusList, IgnoredSetting, InstallSection, KillContext, MountSection,
+  AutomountSection, CgroupContext, DependencyKind, ExecContext, MountSettings, SeccompSettings, ExitStatusList, IgnoredSetting, InstallSection, KillContext, MountSection,
   PathSection, ServiceSection, SocketSection, SwapSection, TimerSection, UnitSection,
 } from '../model.js';
 import { DEPENDENCY_KINDS } from '../model.js';
@@ -28,6 +28,7 @@ export interface Draft {
   mount: Mutable<MountSection>;
   automount: Mutable<AutomountSection>;
   swap: Mutable<SwapSection>;
+  resources: Mutable<CgroupContext>;
   ignored: IgnoredSetting[];
   extensions: { section: string; key: string; value: string }[];
   /** Where each name's assignment sits in exec.environment: a unit may set 100,000 names, and a scan per line is quadratic. */
@@ -138,6 +139,7 @@ export function newDraft(): Draft {
     mount: {},
     automount: {},
     swap: {},
+    resources: {},
     ignored: [],
     extensions: [],
     environmentIndex: new Map(),

@@ -7,7 +7,7 @@
  */
 import type { Result } from '../../shared/result.js';
 import { isValidUnitName, parserLabel, rejectValue, type DirectiveRow, type DirectiveStatus, type Parser } from './behaviour.js';
-import { parseBoolean, parseBytes, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust, parseSec, parseSignal, parseStringList, parseUnsignedNumber } from '../values/index.js';
+import { parseBoolean, parseBytes, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust, parsePermyriad, parseSec, parseSignal, parseStringList, parseUnsignedNumber } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
@@ -23,32 +23,14 @@ const FALLBACK_PARSERS: Record<string, Parser<unknown>> = {
   UNSIGNED: parseUnsignedNumber,
   ACTION: parseEmergencyAction,
 };
-// Resource-control values are checked although not enforced, so a typo is reported as systemd reports it.
+// The resource-control keys svcd does not apply are still checked, so a typo is reported as systemd reports it.
 const ok = <T>(value: T): Result<T, string> => ({ ok: true, value });
 const bad: Result<never, string> = { ok: false, error: 'invalid' };
-const OUT_OF_RANGE = 'out of range';
-const percent = (t: string) => /^(\d+(\.\d+)?%|\d+(\.\d+)?‰|\d+(\.\d+)?‱)$/.test(t) && parseFloat(t) <= (t.endsWith('%') ? 100 : t.endsWith('‰') ? 1000 : 10000);
-const weight = (t: string): Result<number, string> => {
-  const r = parseUnsignedNumber(t);
-  return r.ok && r.value >= 1 && r.value <= 10000 ? r : bad;
-};
-const cpuWeight = (t: string): Result<number | 'idle', string> => (t === 'idle' ? ok('idle') : weight(t));
+const percent = (t: string) => parsePermyriad(t).ok;
 const memoryLimit = (t: string): Result<string, string> =>
   t === 'infinity' || percent(t) || parseBytes(t).ok ? ok(t) : bad;
-const tasksMax = (t: string): Result<string, string> => {
-  if (t === 'infinity' || percent(t)) return ok(t);
-  const r = parseUnsignedNumber(t);
-  return !r.ok ? bad : r.value >= 1 ? ok(t) : { ok: false, error: OUT_OF_RANGE };
-};
-const KEY_CHECKS: Record<string, Parser<unknown>> = {
-  CPUWeight: cpuWeight, StartupCPUWeight: cpuWeight, IOWeight: weight, StartupIOWeight: weight,
-  MemoryMin: memoryLimit, MemoryLow: memoryLimit, MemoryHigh: memoryLimit, MemoryMax: memoryLimit, MemorySwapMax: memoryLimit,
-  TasksMax: tasksMax,
-};
-const CHECK_LABELS = new Map<unknown, string>([
-  [cpuWeight, 'weight 1…10000 or idle'], [weight, 'weight 1…10000'], [memoryLimit, 'bytes, percentage or infinity'],
-  [tasksMax, 'count, percentage or infinity'],
-]);
+const KEY_CHECKS: Record<string, Parser<unknown>> = { DefaultMemoryLow: memoryLimit, DefaultMemoryMin: memoryLimit };
+const CHECK_LABELS = new Map<unknown, string>([[memoryLimit, 'bytes, percentage or infinity']]);
 
 
 /**
@@ -62,7 +44,7 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
     const ignoredBecause = SANDBOX.test(key)
       ? 'sandboxing: accepted and not enforced in a container'
       : RESOURCE.test(key)
-        ? 'resource control: needs a delegated cgroup v2 hierarchy'
+        ? 'resource control: not applied by svcd (docs/resource-control.md)'
         : undefined;
     const status: DirectiveStatus = ignoredBecause ? 'ignored' : 'not-yet';
     const check = hint === 'UNIT [...]' ? undefined : KEY_CHECKS[key] ?? FALLBACK_PARSERS[hint];
@@ -81,9 +63,6 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
             if (words.ok && words.value) for (const w of words.value) if (!isValidUnitName(w)) return rejectValue(ctx, value, w);
           } else if (check) {
             const r = check(value);
-            if (!r.ok && r.error === OUT_OF_RANGE && key === 'TasksMax') {
-              return ctx.report('warning', `Maximum tasks value '${value}' out of range, ignoring.`);
-            }
             if (!r.ok) return rejectValue(ctx, value);
           }
         }

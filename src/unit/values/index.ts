@@ -16,3 +16,4 @@ export * from './signal.js';
 export * from './path.js';
 export * from './bytes.js';
 export * from './capability.js';
+export * from './resource.js';
