@@ -1,7 +1,8 @@
 // A minimal client of a peer-to-peer D-Bus socket (/run/systemd/private), built on svcd's own wire
 // code (dist/dbus/wire.js; `npm run build` first). It names no destination, as systemctl does:
 // systemd's private socket refuses calls that name one (busctl and dbus-next always do).
-// Used by scripts/record-dbus-signatures.mjs and bench/dbus.mjs.
+// Used by scripts/record-dbus-signatures.mjs, scripts/record-dbus-signals.mjs (onSignal: every
+// signal the manager sends) and bench/dbus.mjs.
 import { Buffer } from 'node:buffer';
 import { createConnection } from 'node:net';
 import process from 'node:process';
@@ -18,6 +19,7 @@ export async function connectPeer(socketPath) {
   sock.write(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid())).toString('hex')}\r\nBEGIN\r\n`);
   const reader = new MessageReader();
   const waiting = new Map();
+  const signalListeners = new Set();
   let auth = Buffer.alloc(0);
   let authed = false;
   sock.on('data', (d) => {
@@ -31,6 +33,10 @@ export async function connectPeer(socketPath) {
       if (d.length === 0) return;
     }
     for (const m of reader.push(d)) {
+      if (m.type === MessageType.signal) {
+        for (const f of signalListeners) f(m);
+        continue;
+      }
       const w = waiting.get(m.replySerial);
       waiting.delete(m.replySerial);
       w?.(m);
@@ -49,6 +55,11 @@ export async function connectPeer(socketPath) {
       const reply = new Promise((resolve, reject) => waiting.set(n, (m) => (m === undefined ? reject(new Error(`${member}: the connection closed`)) : resolve(m))));
       sock.write(encode({ type: MessageType.methodCall, path, interface: iface, member, ...(signature ? { signature, body } : {}) }, n));
       return reply;
+    },
+    /** Calls fn(message) for every signal received; returns the function that stops it. */
+    onSignal(fn) {
+      signalListeners.add(fn);
+      return () => signalListeners.delete(fn);
     },
     close: () => sock.destroy(),
   };

@@ -11,6 +11,7 @@ import { BusError, DBUS_ERROR, fromManagerError } from './errors.js';
 import { method, notSupported, type CallContext, type Method } from './method.js';
 import { MANAGER_IFACE, MANAGER_PATH, jobPath, unitPath } from './paths.js';
 import { UNIT_FILE_METHODS } from './unit-file-methods.js';
+import { dropInsFor, writeDropIns, type RawVariant } from './unit-properties.js';
 
 const NO_SUCH_UNIT = 'org.freedesktop.systemd1.NoSuchUnit';
 const NO_SUCH_JOB = 'org.freedesktop.systemd1.NoSuchJob';
@@ -69,6 +70,19 @@ function listed(ctx: CallContext, states: readonly string[], patterns: readonly 
     .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
     .filter((st) => patterns.length === 0 || patterns.some((p) => fnmatch(p, st.id, { noescape: true })))
     .map(unitRow);
+}
+
+/** systemctl set-property: the drop-ins written (unit-properties.ts), then read as systemd would have applied them. */
+export async function setUnitProperties(ctx: CallContext, name: string, runtime: boolean, assignments: readonly (readonly [string, RawVariant])[]): Promise<[]> {
+  const st = ctx.api.unit(checkedName(name));
+  if (st.model.loadState === 'not-found') throw new BusError(NO_SUCH_UNIT, `Unit ${name} not found.`);
+  if (st.model.loadState === 'masked') throw new BusError('org.freedesktop.systemd1.UnitMasked', `Unit ${name} is masked.`);
+  const dropIns = dropInsFor(st, assignments);
+  if (dropIns.length === 0) return [];
+  writeDropIns(st.id, runtime, dropIns);
+  // The unit's files are read again, drop-ins and all, so show and status say what was set.
+  await ctx.api.reload();
+  return [];
 }
 
 function changeEnvironment(ctx: CallContext, set: readonly string[], unset: readonly string[]): [] {
@@ -170,7 +184,7 @@ export const MANAGER_METHODS: readonly Method[] = [
   method<[string[]]>('SetEnvironment', 'as', '', true, ([set], ctx) => changeEnvironment(ctx, set, [])),
   method<[string[]]>('UnsetEnvironment', 'as', '', true, ([unset], ctx) => changeEnvironment(ctx, [], unset)),
   method<[string[], string[]]>('UnsetAndSetEnvironment', 'asas', '', true, ([unset, set], ctx) => changeEnvironment(ctx, set, unset)),
-  notSupported('SetUnitProperties', 'sba(sv)', ''),
+  method<[string, boolean, [string, RawVariant][]]>('SetUnitProperties', 'sba(sv)', '', true, ([name, runtime, assignments], ctx) => setUnitProperties(ctx, name, runtime, assignments)),
   notSupported('StartTransientUnit', 'ssa(sv)a(sa(sv))', 'o'),
   notSupported('StartUnitReplace', 'sss', 'o'),
   notSupported('EnqueueUnitJob', 'sss', 'uososa(uosos)'),

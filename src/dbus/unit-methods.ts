@@ -4,7 +4,8 @@
  */
 import type { RequestedJobType } from '../engine/api.js';
 import { BusError, fromManagerError } from './errors.js';
-import { enqueue, unitProcesses } from './manager-methods.js';
+import { enqueue, setUnitProperties, unitProcesses } from './manager-methods.js';
+import type { RawVariant } from './unit-properties.js';
 import { method, notSupported, type CallContext, type Method } from './method.js';
 
 const VERBS: readonly [string, RequestedJobType][] = [
@@ -26,7 +27,8 @@ export function unitMethods(name: string): readonly Method[] {
       if (e) throw fromManagerError(e);
       return [];
     }),
-    ...[['SetProperties', 'ba(sv)'], ['Ref', ''], ['Unref', ''], ['Clean', 'as'], ['Freeze', ''], ['Thaw', '']].map(([m, sig]) => notSupported(m!, sig!, '')),
+    method<[boolean, [string, RawVariant][]]>('SetProperties', 'ba(sv)', '', true, ([runtime, assignments], ctx) => setUnitProperties(ctx, name, runtime, assignments)),
+    ...[['Ref', ''], ['Unref', ''], ['Clean', 'as'], ['Freeze', ''], ['Thaw', '']].map(([m, sig]) => notSupported(m!, sig!, '')),
     notSupported('EnqueueJob', 'ss', 'uososa(uosos)'),
   ];
 }

@@ -255,5 +255,10 @@ export interface ManagerListener {
   unitChanged?(id: string): void;
   jobNew?(job: JobInfo): void;
   jobRemoved?(job: JobInfo, result: JobResult): void;
+  /** The job's state moved (waiting → running). */
+  jobChanged?(job: JobInfo): void;
+  /** The unit was loaded into memory / garbage-collected from it (D-Bus UnitNew, UnitRemoved). */
+  unitNew?(id: string): void;
+  unitRemoved?(id: string): void;
   systemStateChanged?(state: SystemState): void;
 }

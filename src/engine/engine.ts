@@ -70,7 +70,7 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.system = opts.system;
     this.observer = opts.observer ?? {};
-    this.table = new UnitTable(opts.lookup, opts.kinds ?? DEFAULT_KINDS);
+    this.table = new UnitTable(opts.lookup, opts.kinds ?? DEFAULT_KINDS, (id) => this.observer.unitNew?.(id));
     const guard = (fn: () => void) => this.guard(fn);
     const log = (line: string) => this.log(line);
     this.ctx = kindContext({
@@ -202,6 +202,7 @@ export class Engine {
     if (r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
     this.table.forget(r);
     this.table.unload(id);
+    this.observer.unitRemoved?.(id);
     return true;
   }
 

@@ -125,6 +125,9 @@ export class Manager implements ManagerApi {
         jobActing: (j, s) => this.jobActing(j, s),
         jobFinished: (j, r) => this.jobFinished(j, r),
         jobInstalled: (j) => this.emit((l) => l.jobNew?.(jobInfo(j))),
+        jobStarted: (j) => this.emit((l) => l.jobChanged?.(jobInfo(j))),
+        unitNew: (id) => this.emit((l) => l.unitNew?.(id)),
+        unitRemoved: (id) => this.emit((l) => l.unitRemoved?.(id)),
         stateChanged: (id, from, to, sub) => this.stateChanged(id, from, to, sub),
         unitLog: (id, text) => opts.log(text, id),
         // An orphan is named with the unit its process tree came from, when svcd saw it alive.

@@ -40,6 +40,9 @@ export function newQueues(): Queues {
 /** What a run looks like from outside: tests record these, svcd prints them. */
 export interface EngineObserver {
   jobInstalled?(job: Readonly<Job>): void;
+  /** A unit got its Runtime (it is in memory, systemd's unit_new) / lost it to garbage collection. */
+  unitNew?(unit: string): void;
+  unitRemoved?(unit: string): void;
   jobStarted?(job: Readonly<Job>): void;
   /** A running job whose unit acted and is now on its way (activating, deactivating, reloading). */
   jobActing?(job: Readonly<Job>, state: ActiveState): void;

@@ -55,7 +55,8 @@ export class UnitTable {
   /** The units whose main or control process each pid is, kept by trackPids(). */
   private readonly pidOwners = new Map<number, Runtime[]>();
 
-  constructor(lookup: (name: string) => EngineUnit, kinds: readonly UnitKind[]) {
+  /** `created`: told of every Runtime made — the unit is in memory now (D-Bus UnitNew). */
+  constructor(lookup: (name: string) => EngineUnit, kinds: readonly UnitKind[], private readonly created: (id: string) => void = () => {}) {
     for (const k of kinds) this.kinds.set(k.type, k);
     this.graph = this.newGraph(lookup);
   }
@@ -128,6 +129,7 @@ export class UnitTable {
     if (r) return r;
     r = this.fresh(id);
     this.runtimes.set(id, r);
+    this.created(id);
     return r;
   }
 

@@ -2,8 +2,9 @@
  * Where the daemon looks units up, in precedence order (first match wins), as systemd.unit(5)
  * "Unit File Load Path" describes for the system manager (the directories themselves:
  * src/shared/lookup-paths.ts), restricted to the directories a container has (docs/loading.md): no
- * control, transient or attached ones, which only D-Bus clients and portable images write. svcd's
- * own units/ come last.
+ * transient or attached ones, which only D-Bus clients and portable images write; the system
+ * manager (with generators) has the control ones, where SetUnitProperties writes. svcd's own
+ * units/ come last.
  */
 import { join } from 'node:path';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
@@ -30,7 +31,7 @@ export interface SearchPathOptions {
 function defaults(opts: SearchPathOptions): string[] {
   const root = opts.root ?? '';
   const base = opts.generators
-    ? [UNIT_DIRS.generatorEarly, UNIT_DIRS.persistentConfig, UNIT_DIRS.runtimeConfig, UNIT_DIRS.generator, ...VENDOR_UNIT_DIRS, UNIT_DIRS.generatorLate]
+    ? [UNIT_DIRS.persistentControl, UNIT_DIRS.runtimeControl, UNIT_DIRS.generatorEarly, UNIT_DIRS.persistentConfig, UNIT_DIRS.runtimeConfig, UNIT_DIRS.generator, ...VENDOR_UNIT_DIRS, UNIT_DIRS.generatorLate]
     : SYSTEM_UNIT_DIRS;
   const dirs = base.map((d) => (root ? join(root, d) : d));
   if (opts.builtin ?? !opts.root) dirs.push(BUILTIN_UNIT_DIR);

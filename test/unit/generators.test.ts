@@ -70,9 +70,9 @@ describe('generatorEnvironment', () => {
 });
 
 describe('the search path with generators', () => {
-  it('puts generator.early first, generator after /run/systemd/system, generator.late after the vendor directories', () => {
+  it('puts generator.early first (after the control directories set-property writes), generator after /run/systemd/system, generator.late after the vendor directories', () => {
     expect(unitSearchPath({ generators: true, builtin: false })).toEqual([
-      '/run/systemd/generator.early', '/etc/systemd/system', '/run/systemd/system', '/run/systemd/generator',
+      '/etc/systemd/system.control', '/run/systemd/system.control', '/run/systemd/generator.early', '/etc/systemd/system', '/run/systemd/system', '/run/systemd/generator',
       '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system', '/run/systemd/generator.late',
     ]);
   });

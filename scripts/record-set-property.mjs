@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Records what the real systemctl gets from real systemd 252 for `systemctl set-property`
+// (test/support/set-property-cases.mjs): exit codes, output and the drop-ins written under
+// /run/systemd/system.control, into test/fixtures/dbus/set-property.json for
+// test/e2e/dbus-set-property.test.ts.
+//
+//   node scripts/record-set-property.mjs           boots systemd-ns, records, stops it
+//   node scripts/record-set-property.mjs --inside  (run inside a namespace: prints the answers as JSON)
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { SET_PROPERTY_UNITS, runSetPropertyCases } from '../test/support/set-property-cases.mjs';
+import { recordInside } from './oracle-inside.mjs';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+if (process.argv[2] === '--inside') process.stdout.write(JSON.stringify(runSetPropertyCases()));
+else recordInside({ units: SET_PROPERTY_UNITS, target: 'x.target', script: fileURLToPath(import.meta.url), out: join(repo, 'test/fixtures/dbus/set-property.json') });

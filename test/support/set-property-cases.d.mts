@@ -1,0 +1,7 @@
+export declare const SET_PROPERTY_UNITS: Record<string, string>;
+export declare const SET_PROPERTY_CASES: readonly (readonly string[])[];
+export interface SetPropertyAnswers {
+  readonly answers: readonly { readonly args: readonly string[]; readonly rc: number | null; readonly stdout: string; readonly stderr: string }[];
+  readonly files: Record<string, string>;
+}
+export declare function runSetPropertyCases(): SetPropertyAnswers;
