@@ -238,4 +238,14 @@ export const timerKind: UnitKind<TimerState> = {
   coldplug(u, ctx) {
     if (sub(u) === 'waiting') enterWaiting(u, ctx);
   },
+
+  // daemon-reload: a waiting timer computes its next elapse from the values its file has now, not
+  // the OS timer armed for the old ones — systemd's coldplug after its reload.
+  reloaded(u, ctx) {
+    if (sub(u) !== 'waiting' || !u.model.timerSpec) return;
+    const values = spec(u).values;
+    if (u.state.disabled.length !== values.length) u.state.disabled = values.map(() => false);
+    if (u.state.valueNext.length !== values.length) u.state.valueNext = values.map(() => 0n);
+    enterWaiting(u, ctx);
+  },
 };
