@@ -13,8 +13,9 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, ren
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, CONTROL_SOCKET } from '../control/protocol.js';
-import { readDirectory } from '../journal/directory-reader.js';
-import { fieldText, type JournalEntry } from '../journal/file-reader.js';
+import { journalFiles } from '../journal/directory-reader.js';
+import { fieldText, JournalFileReader, type JournalEntry } from '../journal/file-reader.js';
+import { FileState } from '../journal/format.js';
 import { upstartLogName } from '../unit/upstart-log.js';
 
 /** Upstart's LOG_DEFAULT_MODE and LOG_DEFAULT_UMASK (init/log.h): files come out 0640. */
@@ -80,12 +81,36 @@ async function journalDir(env: Readonly<Record<string, string | undefined>>): Pr
   }
 }
 
+/**
+ * The jobs' output entries after the cursor, file by file in the order they were written. A closed
+ * file of another seqnum lineage whose last entry is not newer than the cursor is not read at all:
+ * a persistent journal's old files would otherwise be walked again every turn.
+ */
+function* outputAfter(dir: string, cursor: Cursor | undefined): Generator<JournalEntry> {
+  const readers: JournalFileReader[] = [];
+  try {
+    for (const f of journalFiles(dir)) {
+      try {
+        readers.push(JournalFileReader.open(f));
+      } catch {
+        // being rotated or not a journal file: the next turn sees what it became
+      }
+    }
+    const wanted = readers
+      .filter((r) => !cursor || r.header.seqnumId === cursor.seqnumId || r.header.state === FileState.Online || r.header.tailEntryRealtime > cursor.realtime)
+      .sort((a, b) => a.header.headEntryRealtime - b.header.headEntryRealtime);
+    const after = cursor && { seqnumId: cursor.seqnumId, seqnum: cursor.seqnum };
+    for (const r of wanted) yield* r.entries({ matches: [{ name: '_TRANSPORT', value: 'stdout' }], after });
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
 /** Copies what is new; returns the cursor after it. */
 function copyNew(dir: string, jobs: ReadonlySet<string>, files: LogFiles, cursor: Cursor | undefined, log: (s: string) => void): Cursor | undefined {
   const batches = new Map<string, Buffer[]>();
   let last = cursor;
-  const after = cursor && { seqnumId: cursor.seqnumId, seqnum: cursor.seqnum };
-  for (const e of readDirectory(dir, { matches: [{ name: '_TRANSPORT', value: 'stdout' }], after })) {
+  for (const e of outputAfter(dir, cursor)) {
     if (!isNew(e, cursor)) continue;
     last = { seqnumId: e.seqnumId, seqnum: e.seqnum, realtime: e.realtime };
     const unit = e.fields.find((f) => f.name === '_SYSTEMD_UNIT');

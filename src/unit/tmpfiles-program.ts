@@ -1,8 +1,7 @@
 /**
  * svcd-tmpfiles: svcd's own systemd-tmpfiles, for images without systemd — `[--root=DIR]
- * [--create] [--remove] [--boot] [--prefix=P] [--exclude-prefix=P] [CONFIG…]`, tmpfiles.d(5) applied as systemd-tmpfiles 252
- * applies it (tmpfiles/run.ts). Cleaning by age (--clean) is not done: svcd applies tmpfiles.d at
- * boot, where systemd does --create --boot (and --remove where a unit asks). Messages go to stderr
+ * [--create] [--clean] [--remove] [--boot] [--prefix=P] [--exclude-prefix=P] [CONFIG…]`, tmpfiles.d(5) applied as systemd-tmpfiles 252
+ * applies it (tmpfiles/run.ts; --clean's ages in tmpfiles/clean.ts). Messages go to stderr
  * up to $SYSTEMD_LOG_LEVEL (info by default). The system calls Node lacks are made by coreutils'
  * mkfifo and mknod (this program is a process of its own, not the manager, so spawning them steals
  * no child from svcd's reaper), and the xattr and inode-flag calls by the native addon, which the
@@ -21,7 +20,7 @@ export type NativeCalls = XattrCalls & InodeFlagCalls;
 import type { Report } from './tmpfiles/parse.js';
 import { runTmpfiles } from './tmpfiles/run.js';
 
-const USAGE = 'svcd-tmpfiles [--root=DIR] [--create] [--remove] [--boot] [--prefix=PATH] [--exclude-prefix=PATH] [CONFIG_FILE...]\n';
+const USAGE = 'svcd-tmpfiles [--root=DIR] [--create] [--clean] [--remove] [--boot] [--prefix=PATH] [--exclude-prefix=PATH] [CONFIG_FILE...]\n';
 
 function tool(argv: string[]): Result<void, string> {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
@@ -50,6 +49,7 @@ export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<strin
   let root: string | undefined;
   let create = false;
   let remove = false;
+  let clean = false;
   let boot = false;
   const files: string[] = [];
   const prefixes: string[] = [];
@@ -60,6 +60,7 @@ export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<strin
     else if (a.startsWith('--exclude-prefix=')) excludePrefixes.push(a.slice('--exclude-prefix='.length));
     else if (a === '--create') create = true;
     else if (a === '--remove') remove = true;
+    else if (a === '--clean') clean = true;
     else if (a === '--boot') boot = true;
     else if (a === '--help' || a === '-h') {
       process.stdout.write(USAGE);
@@ -69,13 +70,13 @@ export function tmpfilesMain(argv: readonly string[], env: Readonly<Record<strin
       return 1;
     } else files.push(isAbsolute(a) ? a : resolve(a));
   }
-  if (!create && !remove) {
-    process.stderr.write('svcd-tmpfiles: you need to specify at least one of --create or --remove.\n');
+  if (!create && !remove && !clean) {
+    process.stderr.write('You need to specify at least one of --clean, --create or --remove.\n');
     return 1;
   }
   process.umask(0o022);
   return runTmpfiles({
-    root, create, remove, boot, env, prefixes, excludePrefixes,
+    root, create, remove, clean, boot, env, prefixes, excludePrefixes,
     files: files.length > 0 ? files : undefined,
     special: { ...SPAWNED_SPECIAL_FILES, ...native },
     report: stderrReport(env, (s) => process.stderr.write(s)),

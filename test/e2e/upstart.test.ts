@@ -202,6 +202,13 @@ describe.skipIf(!usable)('upstart jobs under svcd as PID 1', () => {
     expect(out(inside('start', 'svcd-up-instance', 'PORT=7')).status).toBe(0);
     expect(await until(() => instance() === 'instance 7 says hi\n'), instance()).toBe(true);
     expect(out(inside('stop', 'svcd-up-instance', 'PORT=7')).status).toBe(0);
+    // The follower restarted goes on from where it stopped: nothing copied twice, the new line copied.
+    expect(ns!.svcctl('restart', 'svcd-upstart-log.service').status).toBe(0);
+    expect(out(inside('start', 'svcd-up-instance', 'PORT=8')).status).toBe(0);
+    expect(await until(() => read(upstartLog('svcd-up-instance-8.log')) === 'instance 8 says hi\n')).toBe(true);
+    expect(out(inside('stop', 'svcd-up-instance', 'PORT=8')).status).toBe(0);
+    expect(runs()).toBe('flaky says run\n'.repeat(3));
+    expect(instance()).toBe('instance 7 says hi\n');
   });
 
   it('respawns seed 003\'s nova-api after kill -9 (respawn); the seed\'s nova-compute, which has no respawn, stays down until started', async () => {

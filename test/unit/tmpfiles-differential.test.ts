@@ -50,7 +50,7 @@ describe('svcd\'s tmpfiles vs systemd-tmpfiles --root (systemd 252)', () => {
     const messages: string[] = [];
     const args = caseArgs(c);
     const status = runTmpfiles({
-      root, create: args.includes('--create'), remove: args.includes('--remove'), boot: args.includes('--boot'),
+      root, create: args.includes('--create'), remove: args.includes('--remove'), clean: args.includes('--clean'), boot: args.includes('--boot'),
       env: { PATH: process.env.PATH }, special: { ...SPAWNED_SPECIAL_FILES, ...NATIVE_CALLS },
       report: (level, text) => { if (level !== 'debug' && level !== 'info') messages.push(text.split(root).join('')); },
     });

@@ -1,5 +1,5 @@
 /**
- * A systemd-tmpfiles run: the configuration read, then --remove's phase and --create's, each over
+ * A systemd-tmpfiles run: the configuration read, then --remove's and --clean's phase and --create's, each over
  * the creating lines first and the pattern lines second, every path after the line for the nearest
  * directory above it (so `d /run/a` is made before `f /run/a/b`, wherever the two lines sit) and
  * removals below a path before the path. Each item applies once per operation. The exit status is
@@ -13,6 +13,9 @@ import { createItem, removeItem, type SpecialFiles } from './apply.js';
 import { readConfig, readIds, tmpfilesConfigFiles, type Config, type ItemArray } from './config.js';
 import type { Item, ParseContext, Report } from './parse.js';
 import { chaseBelowRoot } from './paths.js';
+import { cleanItem, type CleanContext } from './clean.js';
+import { fnmatch } from '../../shared/glob.js';
+import { realtimeNow } from '../../shared/timestamp.js';
 
 export const EX_DATAERR = 65;
 export const EX_CANTCREAT = 73;
@@ -21,6 +24,8 @@ export interface RunOptions {
   readonly root?: string;
   readonly create: boolean;
   readonly remove: boolean;
+  /** --clean: ages out what the Age fields say. */
+  readonly clean?: boolean;
   readonly boot: boolean;
   /** --prefix: only paths below one of these; --exclude-prefix: none below these. */
   readonly prefixes?: readonly string[];
@@ -32,7 +37,7 @@ export interface RunOptions {
   readonly report: Report;
 }
 
-type Operation = 'create' | 'remove';
+type Operation = 'create' | 'remove' | 'clean';
 
 interface Node {
   readonly array: ItemArray;
@@ -94,6 +99,18 @@ export function runTmpfiles(opts: RunOptions): number {
   const nodes = linkParents(config);
   const done = new Map<Item, Set<Operation>>();
   const apply = { report, special: opts.special };
+  const globs = [...config.globs.values()].flatMap((a) => a.items.map((i) => i.path.split('/')));
+  /** find_glob() with FNM_PATHNAME|FNM_PERIOD: component by component. */
+  const globMatches = (path: string): boolean => {
+    const parts = path.split('/');
+    return globs.some((g) => g.length === parts.length && g.every((c, i) => fnmatch(c, parts[i]!, { period: true })));
+  };
+  const cleaning: CleanContext = {
+    report,
+    configured: (path) => config.items.has(path) || globMatches(path),
+    // now(CLOCK_REALTIME) in µs, as systemd takes it: Date.now()'s ms would call a file made in the same ms new.
+    now: () => realtimeNow() * 1000n,
+  };
   let failed = false;
 
   const processItem = (item: Item, op: Operation): void => {
@@ -102,17 +119,20 @@ export function runTmpfiles(opts: RunOptions): number {
     ops.add(op);
     done.set(item, ops);
     const path = root ? chaseBelowRoot(root, item.path) : item.path;
+    if (op === 'clean') {
+      cleanItem(item, path, cleaning);
+      return;
+    }
     const ok = op === 'create' ? createItem(item, path, apply) || item.allowFailure : removeItem(item, path, apply);
     if (!ok) failed = true;
   };
-  const processNode = (n: Node, op: Operation): void => {
-    if (op === 'create' && n.parent) processNode(n.parent, op);
-    if (op === 'remove') for (const c of n.children) processNode(c, op);
-    for (const item of n.array.items) processItem(item, op);
+  const processNode = (n: Node, ops: readonly Operation[]): void => {
+    if (ops.includes('create') && n.parent) processNode(n.parent, ops);
+    if (!ops.includes('create')) for (const c of n.children) processNode(c, ops);
+    for (const item of n.array.items) for (const op of ops) processItem(item, op);
   };
-  for (const op of ['remove', 'create'] as const) {
-    if ((op === 'create' && !opts.create) || (op === 'remove' && !opts.remove)) continue;
-    for (const n of nodes) processNode(n, op);
-  }
+  // As systemd: first removing and cleaning (each line does both before the next line), then creating.
+  const phases: Operation[][] = [[...(opts.remove ? ['remove' as const] : []), ...(opts.clean ? ['clean' as const] : [])], opts.create ? ['create'] : []];
+  for (const ops of phases) if (ops.length) for (const n of nodes) processNode(n, ops);
   return invalid ? EX_DATAERR : failed ? EX_CANTCREAT : 0;
 }
