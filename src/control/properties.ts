@@ -84,7 +84,10 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));
     case '(uo)': return [value.v[0] > 0 ? String(value.v[0]) : ''];
     // A socket's Listen= and a path unit's Paths=: VALUE (TYPE) per line.
-    case 'a(ss)': return value.v.map(([type, text]) => `${text} (${type})`);
+    // TemporaryFileSystem= on one line, as systemctl prints it: PATH[:OPTIONS] …
+    case 'a(ss)': return name === 'TemporaryFileSystem' ? [value.v.map(([path, options]) => (options ? `${path}:${options}` : path)).join(' ')] : value.v.map(([type, text]) => `${text} (${type})`);
+    // BindPaths=, BindReadOnlyPaths=: [-]SOURCE:DESTINATION[:rbind] …
+    case 'a(ssbt)': return [value.v.map(([src, dst, ignore, flags]) => `${ignore ? '-' : ''}${src}:${dst}${flags & 16384n ? ':rbind' : ''}`).join(' ')];
     case '(aiai)': return [[...value.v[0].map(String), ...value.v[1].map(signalToString)].join(' ')];
     case 'a(stt)': return value.v.map(([base, usec, next]) => `{ ${base}=${formatTimespan(usec, 0n)} ; next_elapse=${formatTimespan(next, 0n)} }`);
     // An elapse never computed prints as systemctl prints a NULL string.

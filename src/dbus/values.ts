@@ -19,6 +19,7 @@ export function toWire(value: BusValue): unknown {
     case 'a(sasasttttuii)': return value.v.map((c) => execTuple(c, true));
     case '(aiai)': return [[...value.v[0]], [...value.v[1]]];
     case 'a(sb)': return value.v.map(([p, b]) => [p, b]);
+    case 'a(ssbt)': return value.v.map(([s, d, b, t]) => [s, d, b, t]);
     case '(uo)': return [value.v[0], value.v[1]];
     case 'as': return [...value.v];
     case 'ay': return Buffer.from(value.v);
