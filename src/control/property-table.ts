@@ -14,6 +14,12 @@ import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
 import { perpetualUnit } from '../unit/perpetual.js';
 import { effectiveBoundingSet } from '../unit/implied-capabilities.js';
+import { NAMESPACE_FLAGS_ALL } from '../unit/directives/seccomp-rows.js';
+import { ADDRESS_FAMILIES } from '../shared/address-families.generated.js';
+
+/** A family's name as systemd prints it: AF_UNIX, not its alias AF_LOCAL (nor AF_ROUTE for AF_NETLINK). */
+const AF_ALIASES = new Set(['AF_LOCAL', 'AF_ROUTE', 'AF_FILE']);
+const addressFamilyName = (n: number): string => Object.keys(ADDRESS_FAMILIES).find((k) => ADDRESS_FAMILIES[k] === n && !AF_ALIASES.has(k)) ?? String(n);
 import { USEC_INFINITY } from '../shared/timespan.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -51,6 +57,8 @@ interface Values {
   'a(sst)': readonly (readonly [string, string, bigint])[];
   /** Paths=: type, path; a socket's Listen=: (type word, address) per Listen…= line; TemporaryFileSystem=: path, options. */
   'a(ss)': readonly (readonly [string, string])[];
+  /** RestrictAddressFamilies=: whether the list is an allow list, and the families' names. */
+  '(bas)': readonly [boolean, readonly string[]];
   /** BindPaths=/BindReadOnlyPaths=: source, destination, ignore a missing source, mount flags (MS_REC). */
   'a(ssbt)': readonly (readonly [string, string, boolean, bigint])[];
 }
@@ -249,7 +257,13 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'ProtectHome', 's', (st) => exe(st).mounts.protectHome),
   row(SVC, 'ProtectSystem', 's', (st) => exe(st).mounts.protectSystem),
   row(SVC, 'NoNewPrivileges', 'b', (st) => exe(st).noNewPrivileges),
+  row(SVC, 'SystemCallArchitectures', 'as', (st) => [...new Set(exe(st).seccomp.systemCallArchitecturesWritten)].sort()),
   row(SVC, 'LockPersonality', 'b', (st) => exe(st).seccomp.lockPersonality),
+  // Unset: an empty deny list, as systemd keeps it (systemctl prints "~").
+  row(SVC, 'RestrictAddressFamilies', '(bas)', (st) => {
+    const af = exe(st).seccomp.restrictAddressFamilies;
+    return [af?.allowList ?? false, [...(af?.families ?? [])].map(addressFamilyName).sort()] as const;
+  }),
   row(SVC, 'RuntimeDirectoryPreserve', 's', (st) => exe(st).runtimeDirectoryPreserve),
   ...DIRECTORY_KINDS.flatMap((k) => [
     row(SVC, `${k}DirectoryMode`, 'u', (st: UnitStatus) => exe(st)[`${lowerFirst(k)}DirectoryMode`] ?? 0o755),
@@ -258,6 +272,8 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'MemoryDenyWriteExecute', 'b', (st) => exe(st).seccomp.memoryDenyWriteExecute),
   row(SVC, 'RestrictRealtime', 'b', (st) => exe(st).seccomp.restrictRealtime),
   row(SVC, 'RestrictSUIDSGID', 'b', (st) => exe(st).seccomp.restrictSUIDSGID),
+  // The namespace types kept (clone flags); unset keeps them all.
+  row(SVC, 'RestrictNamespaces', 't', (st) => BigInt(exe(st).seccomp.restrictNamespaces ?? NAMESPACE_FLAGS_ALL)),
   ...([['BindPaths', false], ['BindReadOnlyPaths', true]] as const).map(([k, readOnly]) => row(SVC, k, 'a(ssbt)', (st: UnitStatus) =>
     exe(st).mounts.bindPaths.filter((b) => b.readOnly === readOnly).map((b) => [b.source, b.destination, b.ignoreMissing, b.recursive ? MS_REC : 0n] as const))),
   row(SVC, 'TemporaryFileSystem', 'a(ss)', (st) => exe(st).mounts.temporaryFileSystems.map((t) => [t.path, t.options] as const)),

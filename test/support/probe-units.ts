@@ -16,7 +16,7 @@ const probeDir = '/var/tmp/svcd-seccomp';
 const nsScript = '/work/shared/tools/systemd-ns/systemd-ns.sh';
 const SHOWN = 'Result,ExecMainCode,ExecMainStatus,ActiveState';
 /** The sandboxing settings' properties the namespace units also compare (scripts/record-sandbox-ns-fixtures.sh reads this line). */
-export const SANDBOX_PROPERTIES = 'CapabilityBoundingSet,ReadWritePaths,ReadOnlyPaths,InaccessiblePaths,ExecPaths,NoExecPaths,PrivateTmp,PrivateDevices,ProtectClock,ProtectKernelTunables,ProtectKernelModules,ProtectKernelLogs,ProtectControlGroups,PrivateNetwork,PrivateMounts,PrivateIPC,ProtectHome,ProtectSystem,LockPersonality,MemoryDenyWriteExecute,RestrictRealtime,RestrictSUIDSGID,BindPaths,BindReadOnlyPaths,TemporaryFileSystem,ProtectProc,ProcSubset,ProtectHostname';
+export const SANDBOX_PROPERTIES = 'CapabilityBoundingSet,ReadWritePaths,ReadOnlyPaths,InaccessiblePaths,ExecPaths,NoExecPaths,PrivateTmp,PrivateDevices,ProtectClock,ProtectKernelTunables,ProtectKernelModules,ProtectKernelLogs,ProtectControlGroups,PrivateNetwork,PrivateMounts,PrivateIPC,ProtectHome,ProtectSystem,LockPersonality,MemoryDenyWriteExecute,RestrictRealtime,RestrictSUIDSGID,BindPaths,BindReadOnlyPaths,TemporaryFileSystem,ProtectProc,ProcSubset,ProtectHostname,SystemCallArchitectures,RestrictAddressFamilies,RestrictNamespaces';
 
 /** What the probe printed, how the unit ended, and (where recorded) its sandboxing properties. */
 interface Answer { out: string; show: string; props?: string }
