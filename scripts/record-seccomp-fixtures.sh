@@ -30,6 +30,8 @@ for u in $units; do
   # the probe runs in a blink; a unit still active after 10 s is recorded as it stands
   while [ $tries -lt 100 ] && "$ns/systemd-ns-exec.sh" "$pid" systemctl is-active -q "$u"; do sleep 0.1; tries=$((tries + 1)); done
   "$ns/systemd-ns-exec.sh" "$pid" systemctl show -p Result,ExecMainCode,ExecMainStatus,ActiveState "$u" > "$out/$n.show"
+  # SHOW_PROPS: the unit's settings as systemctl show prints them, too ($n.props)
+  [ -z "${SHOW_PROPS:-}" ] || "$ns/systemd-ns-exec.sh" "$pid" systemctl show -p "$SHOW_PROPS" "$u" > "$out/$n.props"
   cp /var/tmp/svcd-seccomp/out/$n "$out/$n.out"
 done
 echo "recorded $(echo $units | wc -w) units into $out"

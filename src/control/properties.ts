@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { ManagerStatus, UnitStatus } from '../engine/api.js';
 import { CAPABILITY_NAMES } from '../unit/values/capability.js';
+import { NAMESPACE_FLAGS, NAMESPACE_FLAGS_ALL } from '../unit/directives/seccomp-rows.js';
 import { formatTimespan, USEC_INFINITY } from '../shared/timespan.js';
 import { showExitText, sigchldCodeToString } from '../shared/exit-status.js';
 import { signalToString } from '../shared/signal.js';
@@ -47,6 +48,13 @@ function capabilityNames(mask: bigint): string {
   return out.join(' ');
 }
 
+/** RestrictNamespaces= as systemctl prints the types kept: "no" for all of them, "yes" for none, else their names. */
+function namespaceNames(kept: bigint): string {
+  if (kept === BigInt(NAMESPACE_FLAGS_ALL)) return 'no';
+  if (kept === 0n) return 'yes';
+  return NAMESPACE_FLAGS.filter(([, f]) => kept & BigInt(f)).map(([n]) => n).join(' ');
+}
+
 function execLine(c: ExecCommandValue, ex: boolean): string {
   const r = c.run;
   const opts = ex ? `flags=${c.flags.join(' ')}` : `ignore_errors=${c.ignoreErrors ? 'yes' : 'no'}`;
@@ -72,6 +80,7 @@ export function printValue(name: string, value: BusValue): readonly string[] {
       // systemctl's strstr(name, "USec"): NextElapseUSecMonotonic= and LastTriggerUSecMonotonic= are spans too.
       if (name.includes('USec')) return [formatTimespan(value.v, 0n)];
       if (name === 'CapabilityBoundingSet' || name === 'AmbientCapabilities') return [capabilityNames(value.v)];
+      if (name === 'RestrictNamespaces') return [namespaceNames(value.v)];
       return [/^(Default)?Limit/.test(name) && value.v === USEC_INFINITY ? 'infinity' : String(value.v)];
     case 'd': return [String(value.v)];
     // systemctl has no printer for a byte: it says so.
@@ -84,7 +93,11 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));
     case '(uo)': return [value.v[0] > 0 ? String(value.v[0]) : ''];
     // A socket's Listen= and a path unit's Paths=: VALUE (TYPE) per line.
-    case 'a(ss)': return value.v.map(([type, text]) => `${text} (${type})`);
+    // TemporaryFileSystem= on one line, as systemctl prints it: PATH[:OPTIONS] …
+    case 'a(ss)': return name === 'TemporaryFileSystem' ? [value.v.map(([path, options]) => (options ? `${path}:${options}` : path)).join(' ')] : value.v.map(([type, text]) => `${text} (${type})`);
+    // BindPaths=, BindReadOnlyPaths=: [-]SOURCE:DESTINATION[:rbind] …
+    case '(bas)': return [`${value.v[0] ? '' : '~'}${value.v[1].join(' ')}`];
+    case 'a(ssbt)': return [value.v.map(([src, dst, ignore, flags]) => `${ignore ? '-' : ''}${src}:${dst}${flags & 16384n ? ':rbind' : ''}`).join(' ')];
     case '(aiai)': return [[...value.v[0].map(String), ...value.v[1].map(signalToString)].join(' ')];
     case 'a(stt)': return value.v.map(([base, usec, next]) => `{ ${base}=${formatTimespan(usec, 0n)} ; next_elapse=${formatTimespan(next, 0n)} }`);
     // An elapse never computed prints as systemctl prints a NULL string.

@@ -13,7 +13,13 @@ import { resolveCredentials } from '../exec/exec-context.js';
 import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
 import { perpetualUnit } from '../unit/perpetual.js';
-import { CAP_ALL } from '../unit/values/capability.js';
+import { effectiveBoundingSet } from '../unit/implied-capabilities.js';
+import { NAMESPACE_FLAGS_ALL } from '../unit/directives/seccomp-rows.js';
+import { ADDRESS_FAMILIES } from '../shared/address-families.generated.js';
+
+/** A family's name as systemd prints it: AF_UNIX, not its alias AF_LOCAL (nor AF_ROUTE for AF_NETLINK). */
+const AF_ALIASES = new Set(['AF_LOCAL', 'AF_ROUTE', 'AF_FILE']);
+const addressFamilyName = (n: number): string => Object.keys(ADDRESS_FAMILIES).find((k) => ADDRESS_FAMILIES[k] === n && !AF_ALIASES.has(k)) ?? String(n);
 import { USEC_INFINITY } from '../shared/timespan.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -49,8 +55,12 @@ interface Values {
   'a(stt)': readonly (readonly [string, bigint, bigint])[];
   /** TimersCalendar=: base, expression, next elapse (realtime µs). */
   'a(sst)': readonly (readonly [string, string, bigint])[];
-  /** Paths=: type, path; a socket's Listen=: (type word, address) per Listen…= line. */
+  /** Paths=: type, path; a socket's Listen=: (type word, address) per Listen…= line; TemporaryFileSystem=: path, options. */
   'a(ss)': readonly (readonly [string, string])[];
+  /** RestrictAddressFamilies=: whether the list is an allow list, and the families' names. */
+  '(bas)': readonly [boolean, readonly string[]];
+  /** BindPaths=/BindReadOnlyPaths=: source, destination, ignore a missing source, mount flags (MS_REC). */
+  'a(ssbt)': readonly (readonly [string, string, boolean, bigint])[];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
@@ -112,6 +122,8 @@ function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
 }
 
 const SVC: Interface = 'org.freedesktop.systemd1.Service';
+/** mount(2)'s MS_REC, as BindPaths= carries "rbind" over D-Bus. */
+const MS_REC = 16384n;
 const UNIT: Interface = 'org.freedesktop.systemd1.Unit';
 const MGR: Interface = 'org.freedesktop.systemd1.Manager';
 
@@ -223,19 +235,51 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   // Unset: 0, the journal's own [Journal] rate limit applies (as systemd says it).
   row(SVC, 'LogRateLimitIntervalUSec', 't', (st) => exe(st).logRateLimitIntervalUSec ?? 0n),
   row(SVC, 'LogRateLimitBurst', 'u', (st) => exe(st).logRateLimitBurst ?? 0),
-  row(SVC, 'CapabilityBoundingSet', 't', (st) => exe(st).capabilityBoundingSet ?? CAP_ALL),
+  // As the spawner applies it: less what PrivateDevices=, ProtectKernelModules= … take away (systemd shows it so).
+  row(SVC, 'CapabilityBoundingSet', 't', (st) => effectiveBoundingSet(exe(st))),
   row(SVC, 'AmbientCapabilities', 't', (st) => exe(st).ambientCapabilities ?? 0n),
   row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
   row(SVC, 'Group', 's', (st) => exe(st).group ?? ''),
   row(SVC, 'DynamicUser', 'b', (st) => exe(st).dynamicUser),
   row(SVC, 'SupplementaryGroups', 'as', (st) => exe(st).supplementaryGroups),
+  ...(['ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths'] as const).map((k) =>
+    row(SVC, k, 'as', (st: UnitStatus) => exe(st).mounts[lowerFirst(k)])),
   row(SVC, 'PrivateTmp', 'b', (st) => exe(st).privateTmp),
+  row(SVC, 'PrivateDevices', 'b', (st) => exe(st).mounts.privateDevices),
+  row(SVC, 'ProtectClock', 'b', (st) => exe(st).seccomp.protectClock),
+  row(SVC, 'ProtectKernelTunables', 'b', (st) => exe(st).mounts.protectKernelTunables),
+  row(SVC, 'ProtectKernelModules', 'b', (st) => exe(st).seccomp.protectKernelModules),
+  row(SVC, 'ProtectKernelLogs', 'b', (st) => exe(st).seccomp.protectKernelLogs),
+  row(SVC, 'ProtectControlGroups', 'b', (st) => exe(st).mounts.protectControlGroups),
+  row(SVC, 'PrivateNetwork', 'b', (st) => exe(st).mounts.privateNetwork),
+  row(SVC, 'PrivateMounts', 'b', (st) => exe(st).mounts.privateMounts),
+  row(SVC, 'PrivateIPC', 'b', (st) => exe(st).mounts.privateIPC),
+  row(SVC, 'ProtectHome', 's', (st) => exe(st).mounts.protectHome),
+  row(SVC, 'ProtectSystem', 's', (st) => exe(st).mounts.protectSystem),
   row(SVC, 'NoNewPrivileges', 'b', (st) => exe(st).noNewPrivileges),
+  row(SVC, 'SystemCallArchitectures', 'as', (st) => [...new Set(exe(st).seccomp.systemCallArchitecturesWritten)].sort()),
+  row(SVC, 'LockPersonality', 'b', (st) => exe(st).seccomp.lockPersonality),
+  // Unset: an empty deny list, as systemd keeps it (systemctl prints "~").
+  row(SVC, 'RestrictAddressFamilies', '(bas)', (st) => {
+    const af = exe(st).seccomp.restrictAddressFamilies;
+    return [af?.allowList ?? false, [...(af?.families ?? [])].map(addressFamilyName).sort()] as const;
+  }),
   row(SVC, 'RuntimeDirectoryPreserve', 's', (st) => exe(st).runtimeDirectoryPreserve),
   ...DIRECTORY_KINDS.flatMap((k) => [
     row(SVC, `${k}DirectoryMode`, 'u', (st: UnitStatus) => exe(st)[`${lowerFirst(k)}DirectoryMode`] ?? 0o755),
     row(SVC, `${k}Directory`, 'as', (st: UnitStatus) => exe(st)[`${lowerFirst(k)}Directory`]),
   ]),
+  row(SVC, 'MemoryDenyWriteExecute', 'b', (st) => exe(st).seccomp.memoryDenyWriteExecute),
+  row(SVC, 'RestrictRealtime', 'b', (st) => exe(st).seccomp.restrictRealtime),
+  row(SVC, 'RestrictSUIDSGID', 'b', (st) => exe(st).seccomp.restrictSUIDSGID),
+  // The namespace types kept (clone flags); unset keeps them all.
+  row(SVC, 'RestrictNamespaces', 't', (st) => BigInt(exe(st).seccomp.restrictNamespaces ?? NAMESPACE_FLAGS_ALL)),
+  ...([['BindPaths', false], ['BindReadOnlyPaths', true]] as const).map(([k, readOnly]) => row(SVC, k, 'a(ssbt)', (st: UnitStatus) =>
+    exe(st).mounts.bindPaths.filter((b) => b.readOnly === readOnly).map((b) => [b.source, b.destination, b.ignoreMissing, b.recursive ? MS_REC : 0n] as const))),
+  row(SVC, 'TemporaryFileSystem', 'a(ss)', (st) => exe(st).mounts.temporaryFileSystems.map((t) => [t.path, t.options] as const)),
+  row(SVC, 'ProtectProc', 's', (st) => exe(st).mounts.protectProc),
+  row(SVC, 'ProcSubset', 's', (st) => exe(st).mounts.procSubset),
+  row(SVC, 'ProtectHostname', 'b', (st) => exe(st).seccomp.protectHostname),
   row(SVC, 'KillMode', 's', (st) => kill(st).killMode),
   row(SVC, 'KillSignal', 'i', (st) => kill(st).killSignal),
   row(SVC, 'RestartKillSignal', 'i', (st) => kill(st).restartKillSignal ?? kill(st).killSignal),

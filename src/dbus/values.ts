@@ -19,6 +19,8 @@ export function toWire(value: BusValue): unknown {
     case 'a(sasasttttuii)': return value.v.map((c) => execTuple(c, true));
     case '(aiai)': return [[...value.v[0]], [...value.v[1]]];
     case 'a(sb)': return value.v.map(([p, b]) => [p, b]);
+    case 'a(ssbt)': return value.v.map(([s, d, b, t]) => [s, d, b, t]);
+    case '(bas)': return [value.v[0], [...value.v[1]]];
     case '(uo)': return [value.v[0], value.v[1]];
     case 'as': return [...value.v];
     case 'ay': return Buffer.from(value.v);

@@ -15,11 +15,16 @@ const repo = join(__dirname, '../..');
 const probeDir = '/var/tmp/svcd-seccomp';
 const nsScript = '/work/shared/tools/systemd-ns/systemd-ns.sh';
 const SHOWN = 'Result,ExecMainCode,ExecMainStatus,ActiveState';
+/** The sandboxing settings' properties the namespace units also compare (scripts/record-sandbox-ns-fixtures.sh reads this line). */
+export const SANDBOX_PROPERTIES = 'CapabilityBoundingSet,ReadWritePaths,ReadOnlyPaths,InaccessiblePaths,ExecPaths,NoExecPaths,PrivateTmp,PrivateDevices,ProtectClock,ProtectKernelTunables,ProtectKernelModules,ProtectKernelLogs,ProtectControlGroups,PrivateNetwork,PrivateMounts,PrivateIPC,ProtectHome,ProtectSystem,LockPersonality,MemoryDenyWriteExecute,RestrictRealtime,RestrictSUIDSGID,BindPaths,BindReadOnlyPaths,TemporaryFileSystem,ProtectProc,ProcSubset,ProtectHostname,SystemCallArchitectures,RestrictAddressFamilies,RestrictNamespaces';
+
+/** What the probe printed, how the unit ended, and (where recorded) its sandboxing properties. */
+interface Answer { out: string; show: string; props?: string }
 
 export interface ProbeRun {
   readonly names: readonly string[];
   /** What each unit's probe printed and how the unit ended, under svcd. */
-  readonly got: Map<string, { out: string; show: string }>;
+  readonly got: Map<string, Answer>;
   svcd(): SvcdInNamespace | undefined;
 }
 
@@ -39,9 +44,13 @@ async function runToEnd(s: SvcdInNamespace, units: readonly string[]): Promise<v
 export function probeDifferential(fixtures: string, recordScript: string): ProbeRun {
   const dir = mkdtempSync(join(tmpdir(), 'svcd-probe-'));
   const names = readdirSync(join(fixtures, 'units')).filter((n) => n.endsWith('.service')).map((n) => n.slice(0, -'.service'.length)).sort();
-  const got = new Map<string, { out: string; show: string }>();
+  const got = new Map<string, Answer>();
   let svcd: SvcdInNamespace | undefined;
-  const expected = (n: string) => ({ out: readFileSync(join(fixtures, 'expected', `${n}.out`), 'utf8'), show: readFileSync(join(fixtures, 'expected', `${n}.show`), 'utf8') });
+  const recorded = (at: string, n: string): Answer => {
+    const props = join(at, `${n}.props`);
+    return { out: readFileSync(join(at, `${n}.out`), 'utf8'), show: readFileSync(join(at, `${n}.show`), 'utf8'), ...(existsSync(props) ? { props: readFileSync(props, 'utf8') } : {}) };
+  };
+  const expected = (n: string) => recorded(join(fixtures, 'expected'), n);
   const readOut = (n: string) => (existsSync(join(probeDir, 'out', n)) ? readFileSync(join(probeDir, 'out', n), 'utf8') : '(no output)');
 
   beforeAll(async () => {
@@ -49,7 +58,10 @@ export function probeDifferential(fixtures: string, recordScript: string): Probe
     expect(setup.status, setup.stderr).toBe(0);
     svcd = await bootInNamespace(dir, join(fixtures, 'units'), 'basic.target');
     await runToEnd(svcd, names);
-    for (const n of names) got.set(n, { out: readOut(n), show: (await svcd.svcctl('show', '-p', SHOWN, `${n}.service`)).stdout });
+    for (const n of names) {
+      const props = existsSync(join(fixtures, 'expected', `${n}.props`)) ? { props: (await svcd.svcctl('show', '-p', SANDBOX_PROPERTIES, `${n}.service`)).stdout } : {};
+      got.set(n, { out: readOut(n), show: (await svcd.svcctl('show', '-p', SHOWN, `${n}.service`)).stdout, ...props });
+    }
   }, 180000);
   afterAll(async () => {
     await svcd?.stop();
@@ -67,7 +79,7 @@ export function probeDifferential(fixtures: string, recordScript: string): Probe
       const live = join(dir, 'live');
       const r = spawnSync(join(repo, recordScript), [live], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      for (const n of names) expect({ n, ...expected(n) }).toEqual({ n, out: readFileSync(join(live, `${n}.out`), 'utf8'), show: readFileSync(join(live, `${n}.show`), 'utf8') });
+      for (const n of names) expect({ n, ...expected(n) }).toEqual({ n, ...recorded(live, n) });
     }, 120000);
   });
   return { names, got, svcd: () => svcd };

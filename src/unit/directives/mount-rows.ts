@@ -42,8 +42,10 @@ supported(EXEC_SECTIONS, 'ProtectHome', custom(parserLabel(parseProtectHome), 's
 }));
 
 type PathList = 'readWritePaths' | 'readOnlyPaths' | 'inaccessiblePaths' | 'execPaths' | 'noExecPaths';
+// ReadWriteDirectories= and its kin: the old names systemd still reads into the same lists (Debian's redis-server uses one).
 for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPaths', 'readOnlyPaths'], ['InaccessiblePaths', 'inaccessiblePaths'],
-  ['ExecPaths', 'execPaths'], ['NoExecPaths', 'noExecPaths']] as const satisfies readonly (readonly [string, PathList & keyof MountSettings])[]) {
+  ['ExecPaths', 'execPaths'], ['NoExecPaths', 'noExecPaths'], ['ReadWriteDirectories', 'readWritePaths'], ['ReadOnlyDirectories', 'readOnlyPaths'],
+  ['InaccessibleDirectories', 'inaccessiblePaths']] as const satisfies readonly (readonly [string, PathList & keyof MountSettings])[]) {
   supported(EXEC_SECTIONS, key, custom("'-' then '+' prefixed absolute paths; specifiers", 'append', 'clears', (value, ctx) => {
     const list = ctx.draft.exec.mounts[field];
     if (value === '') return void list.splice(0);
