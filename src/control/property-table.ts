@@ -300,7 +300,7 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(UNIT, 'AssertResult', 'b', (st) => st.assertResult),
   ...stamp<UnitStatus>(UNIT, 'ConditionTimestamp', (st) => st.timestamps.condition),
   ...stamp<UnitStatus>(UNIT, 'AssertTimestamp', (st) => st.timestamps.assert),
-  row(UNIT, 'Transient', 'b', () => false),
+  row(UNIT, 'Transient', 'b', (st) => perpetualUnit(st.id)?.transient ?? false),
   row(UNIT, 'Perpetual', 'b', (st) => perpetualUnit(st.id) !== undefined),
   row(UNIT, 'StartLimitIntervalUSec', 't', (st) => st.model.unit.startLimitIntervalUSec ?? usecOf(st.defaults.startLimitIntervalMs)),
   row(UNIT, 'StartLimitBurst', 'u', (st) => st.model.unit.startLimitBurst ?? st.defaults.startLimitBurst),

@@ -57,6 +57,7 @@ export const REQUEST_SCHEMA = {
   environment: {},
   'set-environment': { set: strings, unset: strings },
   'security-info': { unit: string },
+  'dump-dependencies': { unit: string },
 } as const satisfies { readonly [M in Method]: { readonly [K in keyof Required<Methods[M]['params']>]: Param } };
 
 export type Refusal = { readonly id: number; readonly error: ControlError };

@@ -172,6 +172,10 @@ function handlers(api: ManagerApi): Handlers {
       return {};
     },
     'security-info': (p) => securityInfo(api.unit(p.unit).model, true),
+    'dump-dependencies': (p) => {
+      const st = api.unit(p.unit);
+      return { lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [] };
+    },
   };
 }
 
