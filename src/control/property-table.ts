@@ -98,13 +98,17 @@ function flagsOf(c: ModelCommand | undefined): readonly string[] {
 }
 
 /** The unit's Exec*= lines with their last runs: the engine's record, else the model's (never run). */
-function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
+/** A service's Exec*= lines as written, by key (none for a unit that is no service). */
+export function writtenCommands(st: UnitStatus): Readonly<Record<string, readonly ModelCommand[]>> {
   const svc = st.model.service;
-  const lists: Record<string, readonly ModelCommand[]> = svc ? {
+  return svc ? {
     ExecCondition: svc.execCondition, ExecStartPre: svc.execStartPre, ExecStart: svc.execStart, ExecStartPost: svc.execStartPost,
     ExecReload: svc.execReload, ExecStop: svc.execStop, ExecStopPost: svc.execStopPost,
   } : {};
-  const model = lists[key] ?? [];
+}
+
+function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
+  const model = writtenCommands(st)[key] ?? [];
   const ran = st.commands[key];
   // The engine runs the model's lines in order: the i-th record is the i-th line.
   if (ran) return ran.map((c, i) => ({ path: c.path, argv: c.argv, ignoreErrors: c.ignoreErrors, flags: flagsOf(model[i]), run: c.run ?? NO_RUN }));

@@ -76,8 +76,8 @@ export interface Methods {
   'set-environment': { params: { set: string[]; unset: string[] }; result: Record<string, never> };
   /** The loaded unit's sandboxing settings as `analyze security` judges them. */
   'security-info': { params: { unit: string }; result: SecurityInfo };
-  /** `analyze dump`: the unit's dependency lines with their origins, and its RequiresMountsFor= paths. */
-  'dump-dependencies': { params: { unit: string }; result: { lines: { line: string; unit: string; origins: string }[]; requiresMountsFor: string[] } };
+  /** `analyze dump`: the unit's dependency lines with their origins, its RequiresMountsFor= paths, and its type's own lines (a service's). */
+  'dump-dependencies': { params: { unit: string }; result: { lines: { line: string; unit: string; origins: string }[]; requiresMountsFor: string[]; typeSection: string[] } };
 }
 
 /** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */

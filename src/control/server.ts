@@ -18,6 +18,7 @@ import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
+import { serviceDumpLines } from './render-dump.js';
 import { securityInfo } from '../unit/security-info.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -174,7 +175,10 @@ function handlers(api: ManagerApi): Handlers {
     'security-info': (p) => securityInfo(api.unit(p.unit).model, true),
     'dump-dependencies': (p) => {
       const st = api.unit(p.unit);
-      return { lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [] };
+      return {
+        lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [],
+        typeSection: serviceDumpLines(st),
+      };
     },
   };
 }

@@ -8,9 +8,10 @@
 // The order of a unit's edges is a hash table's in systemd, so edges are compared as a set; the
 // legend on stderr byte for byte. dump: every such unit's common section line by line, its
 // dependency lines with their origins ("After: db.service (origin-file)"), References=/ReferencedBy=,
-// InSlice=/SliceOf= and RequiresMountsFor= as a set, a target's "Target State"; not compared: cgroup
-// masks and the other types' own sections (svcd does not print them), Alias lines (the trees' own
-// links differ); times and invocation IDs checked for their form only.
+// InSlice=/SliceOf= and RequiresMountsFor= as a set, a target's "Target State", a service's own
+// state, settings, kill settings and command runs; not compared: cgroup masks, the exec and cgroup
+// contexts and the other types' own sections (svcd does not print them), Alias lines (the trees'
+// own links differ); times, pids and invocation IDs checked for their form only.
 //
 // systemd's answers are recorded (scripts/record-analyze-dot-fixtures.sh → test/fixtures/analyze-dot/
 // recorded); where systemd-ns can boot systemd here, they are recorded again live and compared too.
@@ -102,9 +103,36 @@ function dumpSections(text: string, skip: ReadonlySet<string>, only?: ReadonlySe
         if (!skip.has(value.replace(/ \(.*\)$/, ''))) deps.push(`${key}: ${value}`);
       } else kept.push(`${key}: ${value}`);
     }
-    out.set(id, [...kept, ...deps.sort()]);
+    out.set(id, [...kept, ...deps.sort(), ...serviceSection(lines)]);
   }
   return out;
+}
+
+/**
+ * A service's own lines: its state, settings and kill settings ("Service State" to "SendSIGHUP")
+ * byte for byte, and each Exec*= block with its run, pid and times checked for their form only.
+ * systemd prints its exec and cgroup contexts between and after them, which svcd does not.
+ */
+function serviceSection(lines: readonly string[]): string[] {
+  const start = lines.findIndex((l) => l.startsWith('\tService State: '));
+  if (start < 0) return [];
+  const own = lines.slice(start, lines.findIndex((l) => l.startsWith('\tSendSIGHUP: ')) + 1);
+  const exec: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith('\t-> Exec')) continue;
+    exec.push(lines[i]!);
+    for (let j = i + 1; j < lines.length && lines[j]!.startsWith('\t\t'); j++) {
+      const l = lines[j]!;
+      if (/^\t\t\tPID: /.test(l)) {
+        expect(l).toMatch(/^\t\t\tPID: \d+$/);
+        exec.push('\t\t\tPID: (pid)');
+      } else if (/Timestamp: /.test(l)) {
+        expect(l.slice(l.indexOf(': ') + 2), l).toMatch(STAMP);
+        exec.push(`${l.slice(0, l.indexOf(': '))}: (time)`);
+      } else exec.push(l);
+    }
+  }
+  return [...own, ...exec];
 }
 
 describe('svcctl analyze dot and dump against systemd-analyze 252', () => {

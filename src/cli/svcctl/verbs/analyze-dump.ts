@@ -5,11 +5,10 @@
  * names, states and their times, its slice and cgroup, where it was loaded from, its condition
  * results, each dependency with where it came from ("Before: app.target (destination-file
  * destination-default)", References=/ReferencedBy=, InSlice=/SliceOf=, RequiresMountsFor=), its
- * unit-level settings, and a target's state.
+ * unit-level settings, a target's state and a service's own section (src/control/render-dump.ts).
  *
- * Built from `show` and the graph's dependency lines (control request dump-dependencies), so what
- * svcd does not track is left out: cgroup masks, the other types' own sections (a service's
- * state, exec settings and command runs) and queued jobs. The format is systemd's "subject to
+ * Built from `show` and the control request dump-dependencies, so what svcd does not track is
+ * left out: cgroup masks, the exec and cgroup contexts, the other types' own sections and queued jobs. The format is systemd's "subject to
  * change" one: read it, do not parse it.
  */
 import type { Methods } from '../../../control/protocol.js';
@@ -124,6 +123,7 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
   if (p.get('LoadState') === 'loaded') for (const k of FLAGS) add(k, p.get(k) ?? '');
   // The type's own section, as far as svcd keeps it.
   if (id.endsWith('.target')) add('Target State', p.get('SubState') ?? '');
+  lines.push(...deps.typeSection);
   return `${lines.join('\n')}\n`;
 }
 
