@@ -108,13 +108,17 @@ function flagsOf(c: ModelCommand | undefined): readonly string[] {
 }
 
 /** The unit's Exec*= lines with their last runs: the engine's record, else the model's (never run). */
-function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
+/** A service's Exec*= lines as written, by key (none for a unit that is no service). */
+export function writtenCommands(st: UnitStatus): Readonly<Record<string, readonly ModelCommand[]>> {
   const svc = st.model.service;
-  const lists: Record<string, readonly ModelCommand[]> = svc ? {
+  return svc ? {
     ExecCondition: svc.execCondition, ExecStartPre: svc.execStartPre, ExecStart: svc.execStart, ExecStartPost: svc.execStartPost,
     ExecReload: svc.execReload, ExecStop: svc.execStop, ExecStopPost: svc.execStopPost,
   } : {};
-  const model = lists[key] ?? [];
+}
+
+function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
+  const model = writtenCommands(st)[key] ?? [];
   const ran = st.commands[key];
   // The engine runs the model's lines in order: the i-th record is the i-th line.
   if (ran) return ran.map((c, i) => ({ path: c.path, argv: c.argv, ignoreErrors: c.ignoreErrors, flags: flagsOf(model[i]), run: c.run ?? NO_RUN }));
@@ -344,7 +348,7 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(UNIT, 'AssertResult', 'b', (st) => st.assertResult),
   ...stamp<UnitStatus>(UNIT, 'ConditionTimestamp', (st) => st.timestamps.condition),
   ...stamp<UnitStatus>(UNIT, 'AssertTimestamp', (st) => st.timestamps.assert),
-  row(UNIT, 'Transient', 'b', () => false),
+  row(UNIT, 'Transient', 'b', (st) => perpetualUnit(st.id)?.transient ?? false),
   row(UNIT, 'Perpetual', 'b', (st) => perpetualUnit(st.id) !== undefined),
   row(UNIT, 'StartLimitIntervalUSec', 't', (st) => st.model.unit.startLimitIntervalUSec ?? usecOf(st.defaults.startLimitIntervalMs)),
   row(UNIT, 'StartLimitBurst', 'u', (st) => st.model.unit.startLimitBurst ?? st.defaults.startLimitBurst),

@@ -58,6 +58,7 @@ export const REQUEST_SCHEMA = {
   'set-environment': { set: strings, unset: strings },
   'security-info': { unit: string },
   'list-paths': { all: optBoolean, states: optStrings, patterns: optStrings },
+  'dump-dependencies': { unit: string },
 } as const satisfies { readonly [M in Method]: { readonly [K in keyof Required<Methods[M]['params']>]: Param } };
 
 export type Refusal = { readonly id: number; readonly error: ControlError };

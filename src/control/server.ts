@@ -19,6 +19,7 @@ import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
 import { pathCompare } from '../unit/escape.js';
+import { serviceDumpLines } from './render-dump.js';
 import { securityInfo } from '../unit/security-info.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -183,6 +184,13 @@ function handlers(api: ManagerApi): Handlers {
           path: value.path, condition: value.kind, unit: st.id, activates: st.dependencies.Triggers ?? [],
         })))
         .sort((a, b) => pathCompare(a.path, b.path) || byteCompare(a.condition, b.condition) || caseCompare(a.unit, b.unit)),
+    'dump-dependencies': (p) => {
+      const st = api.unit(p.unit);
+      return {
+        lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [],
+        typeSection: serviceDumpLines(st),
+      };
+    },
   };
 }
 

@@ -79,12 +79,24 @@ export interface ProcessInfo {
  * its run-time state and everything `show`, `status` and D-Bus print, taken in one call so that a
  * request never goes back to the manager half-way through.
  */
+/** One dependency line of a unit: the line's name, the other unit, systemd's words for its origins. */
+export interface DependencyLineInfo {
+  readonly line: string;
+  readonly unit: string;
+  readonly origins: string;
+}
+
 export interface UnitStatus {
   readonly id: string;
   /** The loaded model (names, LoadState, FragmentPath, DropInPaths, every setting). */
   readonly model: Unit;
   /** Every edge the graph holds for the unit, implicit, default and reverse ones included, by kind. */
   readonly dependencies: Readonly<Partial<Record<Kind, readonly string[]>>>;
+  /**
+   * The unit's dependency lines as `analyze dump` prints them, with References=/ReferencedBy= and
+   * InSlice=/SliceOf=: each with the other unit and where it came from ("origin-file destination-default").
+   */
+  readonly dependencyLines: readonly DependencyLineInfo[];
   readonly activeState: ActiveState;
   readonly subState: string;
   readonly result: UnitResult;

@@ -15,6 +15,7 @@
  */
 import type { Kind } from '../graph/atoms.js';
 import { ALL_KINDS } from '../graph/atoms.js';
+import { originMaskText } from '../graph/origins.js';
 import type { JobMode } from '../shared/job-mode.js';
 import { formatDiagnostic } from '../shared/diagnostic.js';
 import type { Unit } from '../unit/model.js';
@@ -411,6 +412,7 @@ export class Manager implements ManagerApi {
       model: r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id),
       book: this.book(r.id),
       dependencies,
+      dependencyLines: () => this.engine.graph.dependencyLines(r.id).map(([line, unit, m]) => ({ line, unit, origins: originMaskText(m) })),
       pids: () => this.pids(r),
       controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
       defaults: this.opts.defaults,

@@ -14,7 +14,7 @@ import { isGeneratedPath } from '../unit/generators.js';
 import { Installer } from '../unit/install.js';
 import { SYSTEM_UNIT_PATH } from '../shared/lookup-paths.js';
 import type { Unit } from '../unit/model.js';
-import type { JobInfo, ProcessInfo, UnitStatus, UnitTimestamps } from './api.js';
+import type { DependencyLineInfo, JobInfo, ProcessInfo, UnitStatus, UnitTimestamps } from './api.js';
 import type { ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { timerStatus } from './kinds/timer/index.js';
 import { socketStatus } from './kinds/socket/index.js';
@@ -35,6 +35,8 @@ export interface SnapshotInput {
   readonly model: Unit;
   readonly book: UnitBookView;
   readonly dependencies: Readonly<Partial<Record<Kind, readonly string[]>>>;
+  /** The dependency lines with their origins: asked only if read (dump). */
+  readonly dependencyLines: () => readonly DependencyLineInfo[];
   /** Pids of the unit's processes (main, control, their descendants): asked only if read. */
   readonly pids: () => readonly number[];
   readonly controlGroup: string;
@@ -46,6 +48,7 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
   let needDaemonReload: boolean | undefined;
   let fileState: string | undefined;
   let processes: readonly ProcessInfo[] | undefined;
+  let dependencyLines: readonly DependencyLineInfo[] | undefined;
   const snap: UnitStatus = {
     id: r.id,
     model: i.model,
@@ -74,6 +77,9 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     },
     get unitFileState() {
       return (fileState ??= unitFileState(i.model));
+    },
+    get dependencyLines() {
+      return (dependencyLines ??= Object.freeze(i.dependencyLines()));
     },
     get processes() {
       return (processes ??= Object.freeze([...i.pids()].sort((a, b) => a - b).map(processInfo)));

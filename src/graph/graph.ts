@@ -18,6 +18,7 @@ import type { JobMode } from '../shared/job-mode.js';
 import { unitNameFromPath } from '../unit/escape.js';
 import { parseUnitName } from '../unit/name.js';
 import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
+import { DEPENDENCY_LINES, type DependencyLine, type DependencyOrigin, type OriginMask } from './origins.js';
 
 export type GraphUnitType = 'service' | 'socket' | 'target' | 'device' | 'mount' | 'automount' | 'swap' | 'timer' | 'path' | 'slice' | 'scope';
 export type GraphLoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
@@ -100,6 +101,11 @@ export class Graph {
   /** References=/ReferencedBy=: who named whom (a unit's own dependencies, its implicit and default ones). */
   private readonly refs = new Map<string, Set<string>>();
   private readonly referrers = new Map<string, Set<string>>();
+  /**
+   * Where each edge came from (systemd's UnitDependencyMask), per unit, per line of its dump —
+   * a dependency kind, References or ReferencedBy — per other unit.
+   */
+  private readonly masks = new Map<string, Map<DependencyLine, Map<string, OriginMask>>>();
   /** Units with RequiresMountsFor= and each of their paths, for mount units loaded after them. */
   private readonly mountWaiters: [GraphUnit, string][] = [];
 
@@ -141,6 +147,7 @@ export class Graph {
     if (!this.byId.has(id) || [...(this.edges.get(id)?.values() ?? [])].some((set) => set.size > 0)) return false;
     this.byId.delete(id);
     this.edges.delete(id);
+    this.masks.delete(id);
     for (const [name, to] of this.alias) if (to === id) this.alias.delete(name);
     return true;
   }
@@ -172,7 +179,7 @@ export class Graph {
     const queue = [...names];
     const fresh: GraphUnit[] = [];
     // Edges wait for the batch: their other ends may be aliases not resolved yet.
-    const pending: [string, [ForwardKind, string][]][] = [];
+    const pending: [string, [ForwardKind, string, DependencyOrigin][]][] = [];
     for (let i = 0; i < queue.length; i++) {
       const name = queue[i]!;
       if (this.alias.has(name)) continue;
@@ -183,16 +190,26 @@ export class Graph {
       this.byId.set(u.id, u);
       fresh.push(u);
       if (u.loadState !== 'loaded') continue;
-      const targets: [ForwardKind, string][] = [];
+      const targets: [ForwardKind, string, DependencyOrigin][] = [];
       for (const [kind, list] of Object.entries(u.dependencies) as [ForwardKind, readonly string[]][]) {
-        for (const t of list) targets.push([kind, t]);
+        for (const t of list) targets.push([kind, t, 'file']);
       }
-      for (const [kind, t] of implicitDependencies(u)) targets.push([kind, t]);
+      for (const [kind, t, origin] of implicitDependencies(u)) targets.push([kind, t, origin]);
       for (const [, t] of targets) if (!this.alias.has(t)) queue.push(t);
       pending.push([u.id, targets]);
     }
     for (const [from, targets] of pending) {
-      for (const [kind, t] of targets) this.addReferenced(from, kind, this.alias.get(t)!);
+      for (const [kind, t, origin] of targets) this.addReferenced(from, kind, this.alias.get(t)!, origin);
+    }
+    // InSlice=/SliceOf=: a slice's parent is implicit; any other unit's slice is its slice property,
+    // which is a reference of that kind too.
+    for (const u of fresh) {
+      const slice = u.loadState === 'loaded' ? sliceOf(u) : undefined;
+      if (slice === undefined || slice === u.id) continue;
+      const to = this.alias.get(slice) ?? slice;
+      const origin = u.type === 'slice' ? 'implicit' : 'slice-property';
+      this.mark(u.id, 'InSlice', to, 'SliceOf', origin);
+      this.mark(u.id, 'References', to, 'ReferencedBy', origin);
     }
     this.settleMountOrdering(fresh);
     this.settleTargetOrdering(fresh);
@@ -207,8 +224,8 @@ export class Graph {
   private settleMountOrdering(fresh: readonly GraphUnit[]): void {
     const link = (from: GraphUnit, mount: GraphUnit) => {
       if (mount.loadState !== 'loaded' || from.id === mount.id) return;
-      this.addReferenced(from.id, 'After', mount.id);
-      if (mount.hasFragment) this.addReferenced(from.id, 'Requires', mount.id);
+      this.addReferenced(from.id, 'After', mount.id, 'file');
+      if (mount.hasFragment) this.addReferenced(from.id, 'Requires', mount.id, 'file');
     };
     for (const u of fresh) {
       if (u.loadState !== 'loaded') continue;
@@ -227,23 +244,53 @@ export class Graph {
     }
   }
 
-  /** Adds `from -kind-> to` and its reverse. */
-  add(from: string, kind: Kind, to: string): void {
+  /** Adds `from -kind-> to` and its reverse; `origin`: why (systemd's mask; an instance a socket accepted is implicit). */
+  add(from: string, kind: Kind, to: string, origin: DependencyOrigin = 'implicit'): void {
     if (from === to) return;
     this.set(from, kind).add(to);
     this.set(to, REVERSE[kind]).add(from);
+    this.mark(from, kind, to, REVERSE[kind], origin);
   }
 
   /**
    * Adds an edge `from` itself asks for (its file, or what systemd adds for it) and records that
    * `from` references `to`: systemd keeps a unit loaded while a unit it keeps references it.
    */
-  private addReferenced(from: string, kind: Kind, to: string): void {
+  private addReferenced(from: string, kind: Kind, to: string, origin: DependencyOrigin): void {
     if (from === to) return;
-    this.add(from, kind, to);
+    this.add(from, kind, to, origin);
     const get = (m: Map<string, Set<string>>, k: string) => m.get(k) ?? m.set(k, new Set()).get(k)!;
     get(this.refs, from).add(to);
     get(this.referrers, to).add(from);
+    this.mark(from, 'References', to, 'ReferencedBy', origin);
+  }
+
+  /** Files `origin` under `from`'s line for `to` and `to`'s reverse line for `from`. */
+  private mark(from: string, line: DependencyLine, to: string, reverse: DependencyLine, origin: DependencyOrigin): void {
+    const get = (id: string, l: DependencyLine, other: string): OriginMask => {
+      let byLine = this.masks.get(id);
+      if (!byLine) this.masks.set(id, (byLine = new Map()));
+      let byOther = byLine.get(l);
+      if (!byOther) byLine.set(l, (byOther = new Map()));
+      let m = byOther.get(other);
+      if (!m) byOther.set(other, (m = { origin: new Set(), destination: new Set() }));
+      return m;
+    };
+    get(from, line, to).origin.add(origin);
+    get(to, reverse, from).destination.add(origin);
+  }
+
+  /** Where `id`'s dependency of this line on `other` came from (undefined: it has none). */
+  origins(id: string, line: DependencyLine, other: string): Readonly<OriginMask> | undefined {
+    return this.masks.get(id)?.get(line)?.get(other);
+  }
+
+  /** Every dependency line of `id` with where it came from, in systemd's order of lines (dump). */
+  dependencyLines(id: string): [DependencyLine, string, Readonly<OriginMask>][] {
+    const mine = this.masks.get(id);
+    const out: [DependencyLine, string, Readonly<OriginMask>][] = [];
+    for (const line of DEPENDENCY_LINES) for (const [other, m] of mine?.get(line) ?? []) out.push([line, other, m]);
+    return out;
   }
 
   /** References=: the units `id` named. */
@@ -283,7 +330,7 @@ export class Graph {
           const o = this.byId.get(oid);
           if (!o || o.loadState !== 'loaded' || !o.defaultDependencies) continue;
           if (this.deps(tid, 'Before').has(oid)) continue;
-          this.addReferenced(tid, 'After', oid);
+          this.addReferenced(tid, 'After', oid, 'default');
         }
       }
     }
@@ -318,48 +365,52 @@ function mountPrefixNames(path: string): string[] {
  *  - systemd.target(5), systemd.slice(5): with DefaultDependencies: Conflicts=/Before= shutdown.target
  *    (the target's After= on what it pulls in needs both ends and is added by the Graph).
  */
-export function implicitDependencies(u: GraphUnit): [ForwardKind, string][] {
-  const out: [ForwardKind, string][] = [];
-  const both = (a: ForwardKind, b: ForwardKind, t: string) => out.push([a, t], [b, t]);
-  if (EXEC_TYPES.has(u.type) && u.exec) {
-    // Perpetual units (-.mount) stay in the root slice, as systemd keeps its extrinsic units there.
-    both('Requires', 'After', u.exec.slice ?? (u.perpetual ? '-.slice' : defaultSliceOf(u.id)));
-    // systemd 252 orders no perpetual unit (its root mount) after journald's socket: it is there before any.
-    if (u.exec.logsToJournal && !u.perpetual) out.push(['After', 'systemd-journald.socket']);
-  }
-  // A scope runs in a slice as well (init.scope in the root slice), with no exec context of its own.
-  if (u.type === 'scope' && u.loadState === 'loaded') both('Requires', 'After', u.perpetual ? '-.slice' : defaultSliceOf(u.id));
-  if (u.type === 'slice') {
-    const parent = parentSliceOf(u.id);
-    if (parent) both('Requires', 'After', parent);
-  }
+/** The slice a unit runs in: its Slice= or default slice (perpetual units: the root slice), a slice's parent. */
+export function sliceOf(u: GraphUnit): string | undefined {
+  if (u.type === 'slice') return parentSliceOf(u.id);
+  if (EXEC_TYPES.has(u.type) && u.exec) return u.exec.slice ?? (u.perpetual ? '-.slice' : defaultSliceOf(u.id));
+  if (u.type === 'scope') return u.perpetual ? '-.slice' : defaultSliceOf(u.id);
+  return undefined;
+}
+
+export function implicitDependencies(u: GraphUnit): [ForwardKind, string, DependencyOrigin][] {
+  const out: [ForwardKind, string, DependencyOrigin][] = [];
+  // Origins as systemd 252 marks them: the slice, journald's socket, Type=dbus and Sockets= count as
+  // the file's; a parent slice and what a trigger activates as implicit; the rest as default.
+  const both = (a: ForwardKind, b: ForwardKind, t: string, origin: DependencyOrigin) => out.push([a, t, origin], [b, t, origin]);
+  // Units that run processes require their slice (perpetual ones, -.mount and init.scope, the root
+  // slice, where systemd keeps its extrinsic units; a scope has no exec context but a slice all the same).
+  const slice = u.loadState === 'loaded' ? sliceOf(u) : undefined;
+  if (slice !== undefined) both('Requires', 'After', slice, u.type === 'slice' ? 'implicit' : 'file');
+  // systemd 252 orders no perpetual unit (its root mount) after journald's socket: it is there before any.
+  if (EXEC_TYPES.has(u.type) && u.exec?.logsToJournal && !u.perpetual) out.push(['After', 'systemd-journald.socket', 'file']);
   if (u.type === 'service' && u.service) {
-    if (u.service.type === 'dbus') both('Requires', 'After', 'dbus.socket');
-    for (const s of u.service.sockets ?? []) both('Wants', 'After', s);
+    if (u.service.type === 'dbus') both('Requires', 'After', 'dbus.socket', 'file');
+    for (const s of u.service.sockets ?? []) both('Wants', 'After', s, 'file');
   }
   // A socket whose every socket accepts makes its instances per connection: it triggers no unit.
   if ((u.type === 'socket' && !u.acceptsOnly) || u.type === 'timer' || u.type === 'path') {
     const unit = u.triggers?.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`;
-    both('Triggers', 'Before', unit);
+    both('Triggers', 'Before', unit, 'implicit');
   }
   if (!u.defaultDependencies) return out;
   switch (u.type) {
     case 'service':
-      both('Requires', 'After', 'sysinit.target');
-      out.push(['After', 'basic.target']);
-      both('Conflicts', 'Before', 'shutdown.target');
+      both('Requires', 'After', 'sysinit.target', 'default');
+      out.push(['After', 'basic.target', 'default']);
+      both('Conflicts', 'Before', 'shutdown.target', 'default');
       break;
     case 'socket':
     case 'timer':
     case 'path':
-      out.push(['Before', `${u.type}s.target`]);
-      both('Requires', 'After', 'sysinit.target');
-      both('Conflicts', 'Before', 'shutdown.target');
-      if (u.type === 'timer' && u.onCalendar) out.push(['After', 'time-set.target'], ['After', 'time-sync.target']);
+      out.push(['Before', `${u.type}s.target`, 'default']);
+      both('Requires', 'After', 'sysinit.target', 'default');
+      both('Conflicts', 'Before', 'shutdown.target', 'default');
+      if (u.type === 'timer' && u.onCalendar) out.push(['After', 'time-set.target', 'default'], ['After', 'time-sync.target', 'default']);
       break;
     case 'target':
     case 'slice':
-      both('Conflicts', 'Before', 'shutdown.target');
+      both('Conflicts', 'Before', 'shutdown.target', 'default');
       break;
     default:
       break;

@@ -20,12 +20,14 @@ export interface PerpetualUnit {
   readonly subState: string;
   /** Documentation= systemd gives it when no file does. */
   readonly documentation: readonly string[];
+  /** Transient=: made at run time, never from a file (the manager's own scope). */
+  readonly transient?: boolean;
 }
 
 export const PERPETUAL_UNITS: Readonly<Record<string, PerpetualUnit>> = {
   '-.slice': { description: 'Root Slice', subState: 'active', documentation: ['man:systemd.special(7)'] },
   'system.slice': { description: 'System Slice', subState: 'active', documentation: ['man:systemd.special(7)'] },
-  'init.scope': { description: 'System and Service Manager', subState: 'running', documentation: ['man:systemd(1)'] },
+  'init.scope': { description: 'System and Service Manager', subState: 'running', documentation: ['man:systemd(1)'], transient: true },
   '-.mount': { description: 'Root Mount', subState: 'mounted', documentation: [] },
 };
 

@@ -174,3 +174,44 @@ describe('forgetting a unit', () => {
     expect(g.unit('a.service')?.loadState).toBe('loaded');
   });
 });
+
+// systemd.unit(5), RequiresMountsFor=: "Automatically adds dependencies of type Requires= and After=
+// for all mount units required to access the specified path" — After= on each mount unit in memory
+// of the path's prefixes, Requires= only on one with a file of its own; and a mount unit loaded
+// later gets the same edges from the units already waiting for a path under it.
+describe('RequiresMountsFor=', () => {
+  const units = {
+    '-.mount': { perpetual: true },
+    'var.mount': { hasFragment: true },
+    'a.target': { requiresMountsFor: ['/var/lib/a'], defaultDependencies: false },
+  };
+  it('orders after the mounts of every prefix that is loaded, requiring only those with a file', () => {
+    const g = graphOf(units, ['-.mount', 'var.mount', 'a.target']);
+    expect(sorted(g.deps('a.target', 'After'))).toEqual(['-.mount', 'var.mount']);
+    expect(sorted(g.deps('a.target', 'Requires'))).toEqual(['var.mount']);
+    expect(g.origins('a.target', 'After', 'var.mount')).toEqual({ origin: new Set(['file']), destination: new Set() });
+    expect(g.origins('var.mount', 'Before', 'a.target')).toEqual({ origin: new Set(), destination: new Set(['file']) });
+  });
+  it('a mount unit loaded after the unit gets the edges as well; a path no mount unit covers adds nothing', () => {
+    const g = graphOf(units, ['-.mount', 'a.target']);
+    expect(sorted(g.deps('a.target', 'After'))).toEqual(['-.mount']);
+    g.resolve('var.mount');
+    expect(sorted(g.deps('a.target', 'After'))).toEqual(['-.mount', 'var.mount']);
+    expect(sorted(g.references('a.target'))).toEqual(['-.mount', 'var.mount']);
+  });
+});
+
+// systemd-analyze dump's "(origin-… destination-…)": a file's edge is the file's on one end and the
+// destination's on the other; a default dependency is default; a slice membership a slice property.
+describe('where each dependency came from', () => {
+  it('keeps the origin of every edge on both ends, References= and InSlice= among them', () => {
+    const g = graphOf({ 'web.service': { deps: { Requires: 'db.service' } }, 'db.service': {}, 'system.slice': {}, '-.slice': {} }, ['web.service']);
+    const line = (id: string) => g.dependencyLines(id).map(([l, o, m]) => `${l} ${o} ${[...m.origin].join(',')}/${[...m.destination].join(',')}`);
+    expect(line('web.service')).toEqual(expect.arrayContaining([
+      'Requires db.service file/', 'Requires system.slice file/', 'Requires sysinit.target default/', 'Conflicts shutdown.target default/',
+      'References system.slice file,slice-property/', 'InSlice system.slice slice-property/',
+    ]));
+    expect(line('db.service')).toEqual(expect.arrayContaining(['RequiredBy web.service /file', 'ReferencedBy web.service /file']));
+    expect(line('system.slice')).toEqual(expect.arrayContaining(['SliceOf web.service /slice-property', 'InSlice -.slice implicit/']));
+  });
+});

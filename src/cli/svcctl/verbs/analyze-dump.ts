@@ -1,16 +1,17 @@
 /**
  * `svcctl analyze dump [PATTERN…]`: the manager's state in the layout of systemd-analyze 252's dump —
- * the manager's version and boot timestamps (not when PATTERNs are given), then for every unit (whose
- * id matches a PATTERN, when given)
- * the section systemd prints for any unit: its names, states and their times, where it was loaded
- * from, its condition results, its dependencies in systemd's order, and its unit-level settings.
+ * the manager's version and boot timestamps (not when PATTERNs are given), then for every unit in
+ * memory (whose id matches a PATTERN, when given) the section systemd prints for any unit: its
+ * names, states and their times, its slice and cgroup, where it was loaded from, its condition
+ * results, each dependency with where it came from ("Before: app.target (destination-file
+ * destination-default)", References=/ReferencedBy=, InSlice=/SliceOf=, RequiresMountsFor=), its
+ * unit-level settings, a target's state and a service's own section (src/control/render-dump.ts).
  *
- * Built from what `show` answers, so what svcd does not track is left out: systemd's marks of where
- * each dependency came from ("(origin-file)"), References=/ReferencedBy=, cgroup masks, the type's
- * own section (a service's state, exec settings and command runs) and queued jobs. The format is
- * systemd's "subject to change" one: read it, do not parse it.
+ * Built from `show` and the control request dump-dependencies, so what svcd does not track is
+ * left out: cgroup masks, the exec and cgroup contexts, the other types' own sections and queued jobs. The format is systemd's "subject to
+ * change" one: read it, do not parse it.
  */
-import { DEPENDENCY_KINDS } from '../../../control/property-table.js';
+import type { Methods } from '../../../control/protocol.js';
 import { fnmatch } from '../../../shared/glob.js';
 import type { VerbContext } from '../context.js';
 import { guarded, rpc, showProperties } from './boot-times.js';
@@ -39,12 +40,14 @@ const PROPERTIES = [
   'Id', 'Names', 'Description', 'LoadState', 'ActiveState', ...TIMESTAMPS.map(([, p]) => p), 'NeedDaemonReload', 'Transient', 'Perpetual',
   'CollectMode', 'Slice', 'ControlGroup', 'InvocationID', 'Documentation', 'FragmentPath', 'SourcePath', 'DropInPaths', 'FailureAction',
   'FailureActionExitStatus', 'SuccessAction', 'SuccessActionExitStatus', 'JobTimeoutUSec', 'JobTimeoutAction', 'JobTimeoutRebootArgument',
-  'ConditionTimestamp', 'ConditionResult', 'AssertTimestamp', 'AssertResult', ...DEPENDENCY_KINDS, ...FLAGS,
+  'ConditionTimestamp', 'ConditionResult', 'AssertTimestamp', 'AssertResult', 'SubState', ...FLAGS,
 ];
 
 const PARALLEL_REQUESTS = 8;
 
 const list = (v: string | undefined) => (v ? v.split(' ') : []);
+/** The strings of a quoted list as `show` prints one (Documentation="a" "b"). */
+const strings = (v: string | undefined) => [...(v ?? '').matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1'));
 const na = (v: string | undefined) => v || 'n/a';
 
 /** systemd's unit_may_gc() before the reference sweep: nothing about the unit itself keeps it. */
@@ -54,7 +57,20 @@ function mayGc(p: ReadonlyMap<string, string>, hasJob: boolean): boolean {
   return collectable && !hasJob && p.get('Perpetual') !== 'yes';
 }
 
-function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, sliceOf: readonly string[]): string {
+/**
+ * A perpetual slice's or scope's cgroup: the root slice is the root (""), a slice nests in its
+ * parents (a-b.slice at /a.slice/a-b.slice), the manager's scope sits in the root slice.
+ */
+function perpetualCgroup(id: string): string {
+  if (id === '-.slice') return '';
+  if (!id.endsWith('.slice')) return `/${id}`;
+  const parts = id.slice(0, -'.slice'.length).split('-');
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('-')}.slice`).join('');
+}
+
+type DumpDependencies = Methods['dump-dependencies']['result'];
+
+function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: DumpDependencies): string {
   const id = p.get('Id')!;
   const lines: string[] = [`-> Unit ${id}:`];
   const add = (k: string, v: string) => lines.push(`\t${k}: ${v}`);
@@ -71,12 +87,15 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, sliceOf: r
   add('Perpetual', p.get('Perpetual') ?? 'no');
   add('Garbage Collection Mode', p.get('CollectMode') ?? 'inactive');
   if (CGROUP_TYPES.has(id.slice(id.lastIndexOf('.') + 1))) {
-    add('Slice', na(p.get('Slice')));
-    add('CGroup', na(p.get('ControlGroup')));
-    add('CGroup realized', p.get('ControlGroup') ? 'yes' : 'no');
+    // The slice it is in, as the graph has it (show's Slice= is a service's only).
+    add('Slice', deps.lines.find((d) => d.line === 'InSlice')?.unit ?? 'n/a');
+    // The manager realizes its perpetual slices and its own scope at start-up, whatever runs in them.
+    const realized = p.get('Perpetual') === 'yes' && /\.(slice|scope)$/.test(id) ? perpetualCgroup(id) : p.get('ControlGroup') || undefined;
+    add('CGroup', realized ?? 'n/a');
+    add('CGroup realized', realized !== undefined ? 'yes' : 'no');
   }
   if (p.get('InvocationID')) add('Invocation ID', p.get('InvocationID')!);
-  for (const d of list(p.get('Documentation'))) add('Documentation', d);
+  for (const d of strings(p.get('Documentation'))) add('Documentation', d);
   if (p.get('FragmentPath')) add('Fragment Path', p.get('FragmentPath')!);
   if (p.get('SourcePath')) add('Source Path', p.get('SourcePath')!);
   for (const d of list(p.get('DropInPaths'))) add('DropIn Path', d);
@@ -98,10 +117,13 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, sliceOf: r
       add(`${what} Result`, p.get(`${prop}Result`) ?? 'no');
     }
   }
-  for (const k of DEPENDENCY_KINDS) for (const other of list(p.get(k))) add(k, other);
-  if (p.get('Slice')) add('InSlice', p.get('Slice')!);
-  for (const member of sliceOf) add('SliceOf', member);
+  // Each dependency with where it came from, References=/ReferencedBy= and InSlice=/SliceOf= among them.
+  for (const d of deps.lines) add(d.line, `${d.unit} (${d.origins})`);
+  for (const path of deps.requiresMountsFor) add('RequiresMountsFor', `${path} (origin-file)`);
   if (p.get('LoadState') === 'loaded') for (const k of FLAGS) add(k, p.get(k) ?? '');
+  // The type's own section, as far as svcd keeps it.
+  if (id.endsWith('.target')) add('Target State', p.get('SubState') ?? '');
+  lines.push(...deps.typeSection);
   return `${lines.join('\n')}\n`;
 }
 
@@ -116,20 +138,15 @@ export async function run(ctx: VerbContext): Promise<number> {
     }
     const rows = await rpc(ctx, 'list-units', { all: true });
     // A few requests at a time: svcd refuses connections past its cap (256), so not one per unit at once.
-    const units: { row: (typeof rows)[number]; props: Map<string, string> }[] = [];
-    for (let i = 0; i < rows.length; i += PARALLEL_REQUESTS) {
-      const batch = rows.slice(i, i + PARALLEL_REQUESTS);
-      units.push(...(await Promise.all(batch.map(async (row) => ({ row, props: await showProperties(ctx, row.id, PROPERTIES) })))));
+    const wanted = rows.filter((row) => ctx.args.length === 0 || ctx.args.some((pattern) => fnmatch(pattern, row.id)));
+    const units: { row: (typeof rows)[number]; props: Map<string, string>; deps: DumpDependencies }[] = [];
+    for (let i = 0; i < wanted.length; i += PARALLEL_REQUESTS) {
+      const batch = wanted.slice(i, i + PARALLEL_REQUESTS);
+      units.push(...(await Promise.all(batch.map(async (row) => ({
+        row, props: await showProperties(ctx, row.id, PROPERTIES), deps: await rpc(ctx, 'dump-dependencies', { unit: row.id }),
+      })))));
     }
-    const sliceOf = new Map<string, string[]>();
-    for (const u of units) {
-      const slice = u.props.get('Slice');
-      if (slice) sliceOf.set(slice, [...(sliceOf.get(slice) ?? []), u.row.id]);
-    }
-    for (const u of units) {
-      if (ctx.args.length > 0 && !ctx.args.some((pattern) => fnmatch(pattern, u.row.id))) continue;
-      out += unitSection(u.props, u.row.job !== undefined, sliceOf.get(u.row.id) ?? []);
-    }
+    for (const u of units) out += unitSection(u.props, u.row.job !== undefined, u.deps);
     ctx.stdout.write(out);
     return 0;
   });
