@@ -260,6 +260,7 @@ async function main(): Promise<void> {
       startLimitIntervalMs: ms(m.defaultStartLimitIntervalUSec),
       startLimitBurst: m.defaultStartLimitBurst,
       notifySocket,
+      oomPolicy: m.defaultOOMPolicy,
     },
     console: (line, unit) => {
       process.stdout.write(`${line}\n`);

@@ -140,6 +140,11 @@ export interface System {
   lastUnitOf(pid: number): string | undefined;
   /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
   releaseRuntime(unit: string): void;
+  /**
+   * Processes of the unit the kernel's OOM killer killed since the last call (its cgroup's memory
+   * controller counts them); 0 without one.
+   */
+  takeOomKills(unit: string): number;
   /** The unit's cgroup (ControlGroup=), while it has one of its own; undefined without cgroups. */
   controlGroup(unit: string): string | undefined;
   /** A PIDFile='s pid and the file's owner; undefined when absent or unusable. */

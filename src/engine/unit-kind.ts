@@ -77,6 +77,8 @@ export interface ServiceSpec {
   readonly execStop?: readonly ServiceCommand[];
   readonly execStopPost?: readonly ServiceCommand[];
   readonly remainAfterExit: boolean;
+  /** OOMPolicy=; undefined: the manager's default (stop). */
+  readonly oomPolicy?: 'continue' | 'stop' | 'kill';
   /** undefined: the manager's default (DefaultTimeoutStartSec=; none for oneshot); Infinity: none. */
   readonly timeoutStartMs?: number;
   readonly timeoutStopMs?: number;
@@ -166,6 +168,8 @@ export interface ManagerDefaults {
   readonly startLimitBurst: number;
   /** Where services send sd_notify messages (NOTIFY_SOCKET), when svcd listens. */
   readonly notifySocket?: string;
+  /** DefaultOOMPolicy=; undefined: stop. */
+  readonly oomPolicy?: 'continue' | 'stop' | 'kill';
 }
 
 export const DEFAULT_MANAGER_DEFAULTS: ManagerDefaults = {
@@ -223,6 +227,8 @@ export interface KindContext {
   readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
   releaseRuntime(u: UnitRuntime): void;
+  /** Processes of the unit the kernel's OOM killer killed since the last call. */
+  takeOomKills(u: UnitRuntime): number;
   /**
    * Queues a job for the unit (an automatic restart), or for `other` (the service a socket
    * activates); it runs once the current event settles.

@@ -97,6 +97,8 @@ export class NativeSystem implements System {
   /** Runs (unit/invocation) whose v1 limits are written, and the cgroup.procs files of each unit's. */
   private readonly limited = new Map<string, string>();
   private readonly v1Procs = new Map<string, string[]>();
+  /** OOM kills already reported, by unit (the count restarts with each cgroup made). */
+  private readonly oomSeen = new Map<string, number>();
   /** Whether this container lets a process have a mount namespace (learnt from the first try). */
   private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
   private mountNamespaceError = '';
@@ -272,6 +274,13 @@ export class NativeSystem implements System {
     return procs.length > 0 ? procs : undefined;
   }
 
+  takeOomKills(unit: string): number {
+    const n = this.opts.v1?.usage(unit).oomKills ?? 0;
+    const seen = this.oomSeen.get(unit) ?? 0;
+    this.oomSeen.set(unit, n);
+    return n > seen ? n - seen : 0;
+  }
+
   /** The unit's cgroup as ControlGroup= shows it, while it has one. */
   controlGroup(unit: string): string | undefined {
     const tree = this.opts.cgroups;
@@ -361,7 +370,10 @@ export class NativeSystem implements System {
   releaseRuntime(unit: string): void {
     this.opts.cgroups?.remove(unit);
     this.opts.v1?.remove(unit);
-    if (!this.opts.v1?.has(unit)) this.v1Procs.delete(unit);
+    if (!this.opts.v1?.has(unit)) {
+      this.v1Procs.delete(unit);
+      this.oomSeen.delete(unit);
+    }
     const p = this.privateTmps.get(unit);
     if (!p) return;
     this.privateTmps.delete(unit);

@@ -83,14 +83,17 @@ except OSError as e:
 time.sleep(600)
 `;
 const go = join(dir, 'go');
+const go2 = join(dir, 'go2');
+const hog = (flag: string) => `/bin/sh -c 'while [ ! -e ${flag} ]; do sleep 0.1; done; exec ${process.execPath} -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'`;
 const units: Record<string, string> = {
   // Allocates (and touches) a MiB at a time, for ever, once the test has looked at its limit.
-  'hog.service': `[Service]\nMemoryMax=64M\nExecStart=/bin/sh -c 'while [ ! -e ${go} ]; do sleep 0.1; done; exec ${process.execPath} -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'\n`,
+  'hog.service': `[Service]\nMemoryMax=64M\nExecStart=${hog(go)}\n`,
+  'hog2.service': `[Service]\nMemoryMax=64M\nOOMPolicy=continue\nExecStart=${hog(go2)}\n`,
   'forker.service': `[Service]\nTasksMax=4\nExecStart=/usr/bin/python3 ${join(dir, 'fork.py')}\n`,
   'quota.service': `[Service]\nCPUQuota=20%\nCPUWeight=50\nMemoryHigh=1G\nMemoryLow=1M\n${twoCpus ? 'AllowedCPUs=1\n' : ''}ExecStart=/bin/sleep 600\n`,
   'period.service': '[Service]\nCPUQuota=5%\nCPUQuotaPeriodSec=10ms\nTasksMax=infinity\nExecStart=/bin/sleep 600\n',
   'plain.service': '[Service]\nExecStart=/bin/sleep 600\n',
-  'x.target': '[Unit]\nWants=hog.service forker.service quota.service period.service plain.service\n',
+  'x.target': '[Unit]\nWants=hog.service hog2.service forker.service quota.service period.service plain.service\n',
 };
 
 let svcd: SvcdInNamespace;
@@ -135,7 +138,19 @@ describe.skipIf(!usable)('resource control in the cgroup v1 controllers (svcd al
     expect(readFileSync(cg('memory', 'system.slice/hog.service/memory.limit_in_bytes'), 'utf8').trim()).toBe(String(64 * 1024 * 1024));
     writeFileSync(go, '');
     await until(async () => (await show(svcd, 'hog.service', 'ActiveState')).includes('=failed'));
-    expect(await show(svcd, 'hog.service', 'ActiveState,ExecMainStatus')).toBe('ExecMainStatus=9\nActiveState=failed\n');
+    expect(await show(svcd, 'hog.service', 'Result,ActiveState,ExecMainStatus')).toBe('Result=oom-kill\nExecMainStatus=9\nActiveState=failed\n');
+    // systemd's words, in its order (on the console, where svcd says the result).
+    await until(() => svcd.console().includes("hog.service: Failed with result 'oom-kill'."));
+    expect(svcd.console()).toContain("svcd: hog.service: A process of this unit has been killed by the OOM killer.\nsvcd: hog.service: Main process exited, code=killed, status=9/KILL\nsvcd: hog.service: Failed with result 'oom-kill'.\n");
+  });
+
+  it('OOMPolicy=continue: the OOM kill is said, and the result is the signal\'s', async () => {
+    expect(readFileSync(cg('memory', 'system.slice/hog2.service/memory.limit_in_bytes'), 'utf8').trim()).toBe(String(64 * 1024 * 1024));
+    writeFileSync(go2, '');
+    await until(async () => (await show(svcd, 'hog2.service', 'ActiveState')).includes('=failed'));
+    expect(await show(svcd, 'hog2.service', 'Result')).toBe('Result=signal\n');
+    const logs = (await svcd.svcctl('logs', '--no-pager', '-D', join(dir, 'a/journal'), '-u', 'hog2.service', '-o', 'cat')).stdout;
+    expect(logs).toContain('hog2.service: A process of this unit has been killed by the OOM killer.\n');
   });
 
   it('a fork past TasksMax= gets EAGAIN', async () => {
