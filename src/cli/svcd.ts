@@ -261,6 +261,8 @@ async function main(): Promise<void> {
       startLimitBurst: m.defaultStartLimitBurst,
       notifySocket,
       oomPolicy: m.defaultOOMPolicy,
+      systemTasksMax: tasksLimit,
+      defaultTasksMax: m.defaultTasksMax,
     },
     console: (line, unit) => {
       process.stdout.write(`${line}\n`);

@@ -404,6 +404,7 @@ export class Manager implements ManagerApi {
       dependencies,
       pids: () => this.pids(r),
       controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
+      usage: this.opts.system.resourceUsage(r.id),
       defaults: this.opts.defaults,
     });
   }

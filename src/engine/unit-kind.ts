@@ -16,6 +16,7 @@ import type { ActiveState, JobType } from './job.js';
 import type { ActivationFd, ChildExitEvent, Connection, InotifyWatcher, ListenFailure, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
 import type { TimerSpec } from './kinds/timer/spec.js';
 import type { PathSpec } from './kinds/path/spec.js';
+import type { TasksMax } from '../shared/cgroup-values.js';
 
 export type { UnitResult };
 
@@ -168,6 +169,9 @@ export interface ManagerDefaults {
   readonly startLimitBurst: number;
   /** Where services send sd_notify messages (NOTIFY_SOCKET), when svcd listens. */
   readonly notifySocket?: string;
+  /** The kernel's task limit (TasksMax=N% is a share of it) and DefaultTasksMax=, for show's TasksMax=; undefined: not known. */
+  readonly systemTasksMax?: bigint;
+  readonly defaultTasksMax?: TasksMax;
   /** DefaultOOMPolicy=; undefined: stop. */
   readonly oomPolicy?: 'continue' | 'stop' | 'kill';
 }

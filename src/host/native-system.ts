@@ -21,7 +21,7 @@ import type { Unit } from '../unit/model.js';
 import { readPidFile } from './pid-file.js';
 import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type ChildExitEvent, type Connection, type InotifyWatcher, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type ChildExitEvent, type Connection, type InotifyWatcher, type ListenFailure, type ListenRequest, type PidFileContent, type ResourceUsage, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import * as socketFds from './socket-fds.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
@@ -279,6 +279,13 @@ export class NativeSystem implements System {
     const seen = this.oomSeen.get(unit) ?? 0;
     this.oomSeen.set(unit, n);
     return n > seen ? n - seen : 0;
+  }
+
+  resourceUsage(unit: string): ResourceUsage | undefined {
+    const v1 = this.opts.v1;
+    if (!v1?.has(unit)) return undefined;
+    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = v1.usage(unit);
+    return { memoryCurrent, tasksCurrent, cpuUsageNSec };
   }
 
   /** The unit's cgroup as ControlGroup= shows it, while it has one. */

@@ -188,6 +188,25 @@ describe.skipIf(!usable)('resource control in the cgroup v1 controllers (svcd al
     expect(logs).toContain('MemoryLow=, MemoryHigh= not applied (no cgroup v1 equivalent (systemd 252 applies it on cgroup v2 only)).');
   });
 
+  it('show: the cgroups\' figures (MemoryCurrent=, TasksCurrent=, CPUUsageNSec=) and the limits in systemd\'s words', async () => {
+    const out = await show(svcd, 'forker.service', 'TasksCurrent,TasksMax,MemoryCurrent,MemoryMax,CPUUsageNSec,CPUWeight');
+    const v = Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(v).toMatchObject({ TasksCurrent: '4', TasksMax: '4', MemoryMax: 'infinity', CPUWeight: '[not set]' });
+    // The kernel's own counters, read back.
+    expect(Number(v.MemoryCurrent)).toBeGreaterThan(0);
+    const cpu = BigInt(v.CPUUsageNSec!);
+    expect(cpu > 0n && cpu <= BigInt(readFileSync(cg('cpuacct', 'system.slice/forker.service/cpuacct.usage'), 'utf8').trim())).toBe(true);
+    expect(await show(svcd, 'quota.service', 'CPUQuotaPerSecUSec,CPUWeight,MemoryLow,MemoryHigh')).toBe('CPUWeight=50\nCPUQuotaPerSecUSec=200ms\nMemoryLow=1048576\nMemoryHigh=1073741824\n');
+    expect(await show(svcd, 'period.service', 'TasksMax,CPUQuotaPeriodUSec')).toBe('CPUQuotaPeriodUSec=10ms\nTasksMax=infinity\n');
+  });
+
+  it('status: Tasks: N (limit: M), Memory: with the limits set, CPU:', async () => {
+    const forker = (await svcd.svcctl('status', '--no-pager', '-n0', 'forker.service')).stdout;
+    expect(forker).toMatch(/\n {6}Tasks: 4 \(limit: 4\)\n {5}Memory: \d+\.\d[KMG]\n {8}CPU: \d+ms\n {5}CGroup: /);
+    const quota = (await svcd.svcctl('status', '--no-pager', '-n0', 'quota.service')).stdout;
+    expect(quota).toMatch(/\n {5}Memory: \d+(\.\d[KMG]|B) \(low: 1\.0M high: 1\.0G\)\n/);
+  });
+
   it('stop removes the unit\'s cgroups in every controller', async () => {
     expect((await svcd.svcctl('stop', 'quota.service', 'plain.service')).rc).toBe(0);
     for (const c of ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset'] as const) {

@@ -146,6 +146,11 @@ export class FakeSystem implements System {
     return n;
   }
 
+  /** No cgroups, no accounting. */
+  resourceUsage(): undefined {
+    return undefined;
+  }
+
   /** No cgroups: the manager shows the path systemd would use. */
   controlGroup(): string | undefined {
     return undefined;
