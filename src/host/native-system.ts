@@ -17,7 +17,8 @@ import type { V1Controllers } from '../exec/cgroup-v1.js';
 import { notAppliedNotice, resourceDirectives } from '../exec/resource-notice.js';
 import type { LimitContext } from '../exec/cgroup-limits.js';
 import * as native from '../exec/native.js';
-import type { Unit } from '../unit/model.js';
+import type { CgroupContext, Unit } from '../unit/model.js';
+import { SERVICE_SLICE } from '../shared/slice.js';
 import { readPidFile } from './pid-file.js';
 import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
@@ -45,6 +46,8 @@ export interface NativeSystemOptions {
   readonly v1?: V1Controllers;
   /** Why no cgroup takes limits, when none does: said once for each unit that sets some. */
   readonly noResourceControl?: string;
+  /** A slice unit's resource control (its file and drop-ins), for the limits of the slice's own cgroup. */
+  readonly sliceResources?: (slice: string) => CgroupContext | undefined;
   /** What resolving TasksMax= and the Startup*= weights needs (DefaultTasksMax=, the kernel's task limit). */
   readonly limitContext?: () => LimitContext;
   /** Where Persistent= timers keep their stamps (svcd's state directory/timers); none: stamps are not kept. */
@@ -262,6 +265,10 @@ export class NativeSystem implements System {
         this.v1Procs.set(unit, r.procs);
         const line = notAppliedNotice(r.notApplied);
         if (line) this.noticeOnce(unit, line);
+        // The slice's own limits, read again at each run (a daemon-reload may have changed them).
+        const slice = this.opts.sliceResources?.(SERVICE_SLICE);
+        const sliceLine = slice ? notAppliedNotice(v1.applySlice(slice, env)) : undefined;
+        if (sliceLine) this.noticeOnce(SERVICE_SLICE, sliceLine);
       }
     } catch (e) {
       throw new SpawnFailure(`cannot create the cgroup of ${unit}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 219);

@@ -93,6 +93,9 @@ const units: Record<string, string> = {
   'quota.service': `[Service]\nCPUQuota=20%\nCPUWeight=50\nMemoryHigh=1G\nMemoryLow=1M\n${twoCpus ? 'AllowedCPUs=1\n' : ''}ExecStart=/bin/sleep 600\n`,
   'period.service': '[Service]\nCPUQuota=5%\nCPUQuotaPeriodSec=10ms\nTasksMax=infinity\nExecStart=/bin/sleep 600\n',
   'plain.service': '[Service]\nExecStart=/bin/sleep 600\n',
+  // The slice's own limits: on system.slice's directory, which holds every service's (a file of
+  // its own, as Debian ships one).
+  'system.slice': '[Unit]\nDescription=System Slice\n[Slice]\nMemoryMax=2G\nTasksMax=500\nCPUQuota=150%\n',
   'x.target': '[Unit]\nWants=hog.service hog2.service forker.service quota.service period.service plain.service\n',
 };
 
@@ -170,6 +173,14 @@ describe.skipIf(!usable)('resource control in the cgroup v1 controllers (svcd al
       const main = (await show(svcd, 'quota.service', 'MainPID')).trim().split('=')[1];
       expect(readFileSync(`/proc/${svcd.hostPid}/root/proc/${main}/status`, 'utf8')).toMatch(/Cpus_allowed_list:\s+1\n/);
     }
+  });
+
+  it('system.slice\'s own limits are on its directory, above every service\'s', async () => {
+    expect(readFileSync(cg('memory', 'system.slice/memory.limit_in_bytes'), 'utf8').trim()).toBe(String(2 * 1024 ** 3));
+    expect(readFileSync(cg('pids', 'system.slice/pids.max'), 'utf8').trim()).toBe('500');
+    expect(readFileSync(cg('cpu', 'system.slice/cpu.cfs_quota_us'), 'utf8').trim()).toBe('150000');
+    // What the slice does not set keeps the kernel's default.
+    expect(readFileSync(cg('cpu', 'system.slice/cpu.shares'), 'utf8').trim()).toBe('1024');
   });
 
   it('a short CPUQuotaPeriodSec= is widened so the quota is at least 1 ms a period, as systemd clamps it', () => {
