@@ -202,6 +202,13 @@ async function main(): Promise<void> {
     cgroups: cgroups.ok ? cgroups.tree : undefined,
     v1: v1.tree,
     noResourceControl,
+    sliceResources: (slice) => {
+      try {
+        return managerRef.current?.unit(slice).model.resources;
+      } catch {
+        return undefined; // the slice cannot be loaded: its cgroup keeps the kernel's defaults
+      }
+    },
     limitContext: () => ({ systemTasksMax: tasksLimit, defaultTasksMax: m.defaultTasksMax, startup: managerRef.current?.status().systemState === 'starting' }),
     timerStampDir: join(opts.stateDir, 'timers'),
   });
@@ -263,6 +270,9 @@ async function main(): Promise<void> {
       startLimitIntervalMs: ms(m.defaultStartLimitIntervalUSec),
       startLimitBurst: m.defaultStartLimitBurst,
       notifySocket,
+      oomPolicy: m.defaultOOMPolicy,
+      systemTasksMax: tasksLimit,
+      defaultTasksMax: m.defaultTasksMax,
     },
     console: (line, unit) => {
       process.stdout.write(`${line}\n`);

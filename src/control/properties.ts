@@ -66,6 +66,11 @@ function execLine(c: ExecCommandValue, ex: boolean): string {
  * A value as systemctl show prints it: one text per line it prints (struct arrays print a line per
  * element, none when empty); '' is an empty value, printed only with --all or -p.
  */
+// systemctl's words for UINT64_MAX by property: "no such figure" for accounting and unset weights,
+// "no limit" for limits.
+const UNSET_WHEN_MAX = /^(MemoryCurrent|TasksCurrent|(Startup)?CPUWeight|(Startup)?IOWeight|(Startup)?CPUShares|.*NSec)$/;
+const INFINITY_WHEN_MAX = /^((Default)?Limit.*|(Default)?Memory(Low|Min)|Memory(High|Max|SwapMax|Limit|Available)|(Default)?TasksMax)$/;
+
 export function printValue(name: string, value: BusValue): readonly string[] {
   switch (value.sig) {
     case 's': return [value.v];
@@ -81,7 +86,9 @@ export function printValue(name: string, value: BusValue): readonly string[] {
       if (name.includes('USec')) return [formatTimespan(value.v, 0n)];
       if (name === 'CapabilityBoundingSet' || name === 'AmbientCapabilities') return [capabilityNames(value.v)];
       if (name === 'RestrictNamespaces') return [namespaceNames(value.v)];
-      return [/^(Default)?Limit/.test(name) && value.v === USEC_INFINITY ? 'infinity' : String(value.v)];
+      if (value.v === USEC_INFINITY && UNSET_WHEN_MAX.test(name)) return ['[not set]'];
+      if (value.v === USEC_INFINITY && INFINITY_WHEN_MAX.test(name)) return ['infinity'];
+      return [String(value.v)];
     case 'd': return [String(value.v)];
     // systemctl has no printer for a byte: it says so.
     case 'y': return ['[unprintable]'];

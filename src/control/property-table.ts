@@ -9,6 +9,7 @@
  * docs/differences.md lists them.
  */
 import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
+import { resolveTasksMax } from '../exec/cgroup-limits.js';
 import { resolveCredentials } from '../exec/exec-context.js';
 import type { Kind } from '../graph/atoms.js';
 import { SERVICE_SLICE } from '../shared/slice.js';
@@ -151,6 +152,17 @@ function heldIds(st: UnitStatus): { uid?: number; gid?: number } {
   return { uid: user === undefined ? undefined : c.uid, gid: c.gid };
 }
 const NOT_SET = 0xffff_ffff;
+/** UINT64_MAX: systemd's "no value" for accounting and "infinity" for limits (printValue words it per property). */
+const UINT64_MAX = 2n ** 64n - 1n;
+const res = (st: UnitStatus) => st.model.resources;
+/** A weight or share the unit does not set is UINT64_MAX ([not set]); CPUWeight=idle is 0. */
+const weightValue = (w: number | 'idle' | undefined): bigint => (w === undefined ? UINT64_MAX : w === 'idle' ? 0n : BigInt(w));
+/** TasksMax= resolved against the kernel's task limit, or the manager's DefaultTasksMax= (systemd's 15%). */
+function tasksMaxOf(st: UnitStatus): bigint {
+  const t = res(st).tasksMax ?? st.defaults.defaultTasksMax ?? { value: 1500n, scale: 10000n };
+  if (t.scale === 0n) return t.value;
+  return st.defaults.systemTasksMax === undefined ? UINT64_MAX : resolveTasksMax(t, st.defaults.systemTasksMax);
+}
 
 /** systemd keeps an exit-status list as two sets: each number once, in ascending order. */
 const ascending = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
@@ -205,7 +217,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'UID', 'u', (st) => heldIds(st).uid ?? NOT_SET),
   row(SVC, 'GID', 'u', (st) => heldIds(st).gid ?? NOT_SET),
   row(SVC, 'NRestarts', 'u', (st) => st.nRestarts),
-  row(SVC, 'OOMPolicy', 's', (st) => (loaded(st) ? 'stop' : '')),
+  row(SVC, 'OOMPolicy', 's', (st) => (loaded(st) ? svc(st).oomPolicy ?? st.defaults.oomPolicy ?? 'stop' : '')),
   ...stamp<UnitStatus>(SVC, 'ExecMainStartTimestamp', (st) => st.execMain.start),
   ...stamp<UnitStatus>(SVC, 'ExecMainExitTimestamp', (st) => st.execMain.exit),
   row(SVC, 'ExecMainPID', 'u', (st) => st.execMain.pid),
@@ -215,6 +227,26 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'Slice', 's', (st) => (loaded(st) ? SERVICE_SLICE : '')),
   // systemd trims a cgroup once it is empty (an exited oneshot's too) and forgets its path.
   row(SVC, 'ControlGroup', 's', (st) => (st.processes.length === 0 || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
+  // Accounting where svcd has it (cgroup v1 controllers): [not set] otherwise, as systemd says
+  // without a controller; CPUUsageNSec= is left out where it is not known (systemd reads it from v2).
+  row(SVC, 'MemoryCurrent', 't', (st) => st.usage?.memoryCurrent ?? UINT64_MAX),
+  row(SVC, 'CPUUsageNSec', 't', (st) => st.usage?.cpuUsageNSec),
+  row(SVC, 'TasksCurrent', 't', (st) => st.usage?.tasksCurrent ?? UINT64_MAX),
+  // The unit's resource control (systemd.resource-control(5)), in systemd's order.
+  row(SVC, 'CPUWeight', 't', (st) => weightValue(res(st).cpuWeight)),
+  row(SVC, 'StartupCPUWeight', 't', (st) => weightValue(res(st).startupCPUWeight)),
+  row(SVC, 'CPUShares', 't', (st) => weightValue(res(st).cpuShares)),
+  row(SVC, 'StartupCPUShares', 't', (st) => weightValue(res(st).startupCPUShares)),
+  row(SVC, 'CPUQuotaPerSecUSec', 't', (st) => res(st).cpuQuotaPerSecUSec ?? USEC_INFINITY),
+  row(SVC, 'CPUQuotaPeriodUSec', 't', (st) => res(st).cpuQuotaPeriodUSec ?? USEC_INFINITY),
+  row(SVC, 'IOWeight', 't', (st) => weightValue(res(st).ioWeight)),
+  row(SVC, 'StartupIOWeight', 't', (st) => weightValue(res(st).startupIOWeight)),
+  row(SVC, 'MemoryMin', 't', (st) => res(st).memoryMin ?? 0n),
+  row(SVC, 'MemoryLow', 't', (st) => res(st).memoryLow ?? 0n),
+  row(SVC, 'MemoryHigh', 't', (st) => res(st).memoryHigh ?? UINT64_MAX),
+  row(SVC, 'MemoryMax', 't', (st) => res(st).memoryMax ?? UINT64_MAX),
+  row(SVC, 'MemorySwapMax', 't', (st) => res(st).memorySwapMax ?? UINT64_MAX),
+  row(SVC, 'TasksMax', 't', (st) => tasksMaxOf(st)),
   row(SVC, 'Environment', 'as', (st) => exe(st).environment),
   row(SVC, 'EnvironmentFiles', 'a(sb)', (st) => exe(st).environmentFiles.map((f) => [f.path, f.optional] as const)),
   row(SVC, 'PassEnvironment', 'as', (st) => exe(st).passEnvironment),

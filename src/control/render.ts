@@ -7,6 +7,7 @@ import type { ManagerApi, UnitStatus } from '../engine/api.js';
 import type { Kind } from '../graph/atoms.js';
 import type { ListDependencyType } from './protocol.js';
 import { formatTimestamp } from './properties.js';
+import { accountingLines } from './render-accounting.js';
 import { monotonicNowUs, nextElapseRealtime } from './timers.js';
 import { formatTimestampRelative } from '../shared/timestamp.js';
 import { sigchldCodeToString, statusExitText } from '../shared/exit-status.js';
@@ -162,7 +163,10 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
   }
   if (st.statusText) lines.push(`     Status: "${st.statusText}"`);
   if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
-    lines.push(`      Tasks: ${st.processes.length}`);
+    const accounting = accountingLines(st);
+    // Without accounting, the processes svcd tracks stand for the tasks.
+    if (st.usage?.tasksCurrent === undefined) lines.push(`      Tasks: ${st.processes.length}`);
+    lines.push(...accounting);
     lines.push(`     CGroup: ${st.controlGroup}`);
     const procs = st.processes;
     procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));

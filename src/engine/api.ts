@@ -12,6 +12,7 @@ import type { JobMode } from '../shared/job-mode.js';
 import type { Unit } from '../unit/model.js';
 import type { ActiveState, JobResult, JobState, JobType, QueuedJobType } from './job.js';
 import type { ManagerDefaults } from './unit-kind.js';
+import type { ResourceUsage } from './system.js';
 
 /** A point in time as systemd keeps it: wall clock and CLOCK_MONOTONIC, in µs; both 0n: never. */
 export interface Timestamp {
@@ -126,6 +127,8 @@ export interface UnitStatus {
   readonly processes: readonly ProcessInfo[];
   /** The unit's cgroup: its own where svcd has cgroups to give (src/exec/cgroup.ts), else where systemd puts it. */
   readonly controlGroup: string;
+  /** What the unit's cgroups count, where svcd keeps accounting (cgroup v1 controllers). */
+  readonly usage?: ResourceUsage;
   /** The manager's Default*= settings, which apply where the unit sets none (TimeoutStartUSec=, …). */
   readonly defaults: ManagerDefaults;
   /** Timers: their elapses and last trigger. */

@@ -92,6 +92,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     isAlive: (pid) => system.isAlive(pid),
     readPidFile: (path) => system.readPidFile(path),
     releaseRuntime: (u) => system.releaseRuntime(u.id),
+    takeOomKills: (u) => system.takeOomKills(u.id),
     requestJob: (u, type, mode, other) => {
       d.queues.requests.push({ unit: other ?? u.id, type, mode });
     },

@@ -415,6 +415,7 @@ export class Manager implements ManagerApi {
       dependencyLines: () => this.engine.graph.dependencyLines(r.id).map(([line, unit, m]) => ({ line, unit, origins: originMaskText(m) })),
       pids: () => this.pids(r),
       controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
+      usage: this.opts.system.resourceUsage(r.id),
       defaults: this.opts.defaults,
     });
   }

@@ -114,6 +114,7 @@ export function toEngineUnit(u: Unit): EngineUnit {
       execStop: s.execStop.map(command),
       execStopPost: s.execStopPost.map(command),
       remainAfterExit: s.remainAfterExit,
+      oomPolicy: s.oomPolicy,
       timeoutStartMs: ms(s.timeoutStartUSec),
       timeoutStopMs: ms(s.timeoutStopUSec),
       timeoutAbortMs: ms(s.timeoutAbortUSec),

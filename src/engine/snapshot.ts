@@ -9,6 +9,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
+import type { ResourceUsage } from './system.js';
 import { dirname } from 'node:path';
 import { isGeneratedPath } from '../unit/generators.js';
 import { Installer } from '../unit/install.js';
@@ -40,6 +41,7 @@ export interface SnapshotInput {
   /** Pids of the unit's processes (main, control, their descendants): asked only if read. */
   readonly pids: () => readonly number[];
   readonly controlGroup: string;
+  readonly usage?: ResourceUsage;
   readonly defaults: ManagerDefaults;
 }
 
@@ -85,6 +87,7 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
       return (processes ??= Object.freeze([...i.pids()].sort((a, b) => a - b).map(processInfo)));
     },
     controlGroup: i.controlGroup,
+    usage: i.usage,
     defaults: i.defaults,
     timer: timerStatus(r),
     socket: socketStatus(r),

@@ -93,6 +93,13 @@ export interface ChildExitEvent {
   readonly coreDumped?: boolean;
 }
 
+/** A unit's use of resources as its cgroups count it; a figure the controllers do not give is absent. */
+export interface ResourceUsage {
+  readonly memoryCurrent?: bigint;
+  readonly tasksCurrent?: bigint;
+  readonly cpuUsageNSec?: bigint;
+}
+
 export interface TimerHandle {
   cancel(): void;
 }
@@ -140,6 +147,13 @@ export interface System {
   lastUnitOf(pid: number): string | undefined;
   /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
   releaseRuntime(unit: string): void;
+  /**
+   * Processes of the unit the kernel's OOM killer killed since the last call (its cgroup's memory
+   * controller counts them); 0 without one.
+   */
+  takeOomKills(unit: string): number;
+  /** What the unit's cgroups count (memory, tasks, CPU time), where svcd has accounting controllers; undefined otherwise. */
+  resourceUsage(unit: string): ResourceUsage | undefined;
   /** The unit's cgroup (ControlGroup=), while it has one of its own; undefined without cgroups. */
   controlGroup(unit: string): string | undefined;
   /** A PIDFile='s pid and the file's owner; undefined when absent or unusable. */

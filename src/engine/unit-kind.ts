@@ -16,6 +16,7 @@ import type { ActiveState, JobType } from './job.js';
 import type { ActivationFd, ChildExitEvent, Connection, InotifyWatcher, ListenFailure, ListenRequest, PidFileContent, SignalName, SocketOptions, TimerHandle } from './system.js';
 import type { TimerSpec } from './kinds/timer/spec.js';
 import type { PathSpec } from './kinds/path/spec.js';
+import type { TasksMax } from '../shared/cgroup-values.js';
 
 export type { UnitResult };
 
@@ -77,6 +78,8 @@ export interface ServiceSpec {
   readonly execStop?: readonly ServiceCommand[];
   readonly execStopPost?: readonly ServiceCommand[];
   readonly remainAfterExit: boolean;
+  /** OOMPolicy=; undefined: the manager's default (stop). */
+  readonly oomPolicy?: 'continue' | 'stop' | 'kill';
   /** undefined: the manager's default (DefaultTimeoutStartSec=; none for oneshot); Infinity: none. */
   readonly timeoutStartMs?: number;
   readonly timeoutStopMs?: number;
@@ -168,6 +171,11 @@ export interface ManagerDefaults {
   readonly startLimitBurst: number;
   /** Where services send sd_notify messages (NOTIFY_SOCKET), when svcd listens. */
   readonly notifySocket?: string;
+  /** The kernel's task limit (TasksMax=N% is a share of it) and DefaultTasksMax=, for show's TasksMax=; undefined: not known. */
+  readonly systemTasksMax?: bigint;
+  readonly defaultTasksMax?: TasksMax;
+  /** DefaultOOMPolicy=; undefined: stop. */
+  readonly oomPolicy?: 'continue' | 'stop' | 'kill';
 }
 
 export const DEFAULT_MANAGER_DEFAULTS: ManagerDefaults = {
@@ -227,6 +235,8 @@ export interface KindContext {
   readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
   releaseRuntime(u: UnitRuntime): void;
+  /** Processes of the unit the kernel's OOM killer killed since the last call. */
+  takeOomKills(u: UnitRuntime): number;
   /**
    * Queues a job for the unit (an automatic restart), or for `other` (the service a socket
    * activates); it runs once the current event settles.

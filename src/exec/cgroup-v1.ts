@@ -143,6 +143,27 @@ export class V1Controllers {
     return this.made.has(unit);
   }
 
+  /**
+   * The slice's own limits (systemd.slice(5)) on its directory, system.slice, which holds every
+   * unit's: only what the slice unit sets — a default written there would cap all units together.
+   */
+  applySlice(ctx: CgroupContext, env: LimitContext): NotApplied[] {
+    const { writes, notApplied } = v1Writes(ctx, env);
+    for (const w of writes.filter((x) => x.explicit)) {
+      const h = this.hierarchies.find((x) => x.controllers.includes(w.controller as V1Controller));
+      if (!h) {
+        notApplied.push({ directive: w.directive, why: `no writable ${w.controller} controller` });
+        continue;
+      }
+      try {
+        writeFileSync(join(h.fsRoot, SLICE, w.file), w.value);
+      } catch (e) {
+        notApplied.push({ directive: w.directive, why: `${w.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+      }
+    }
+    return notApplied;
+  }
+
   /** What the unit's cgroups count: memory.usage_in_bytes, pids.current, cpuacct.usage, the OOM kills. */
   usage(unit: string): CgroupUsage {
     const hs = this.made.get(unit);

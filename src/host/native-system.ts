@@ -18,11 +18,12 @@ import type { V1Controllers } from '../exec/cgroup-v1.js';
 import { notAppliedNotice, resourceDirectives } from '../exec/resource-notice.js';
 import type { LimitContext } from '../exec/cgroup-limits.js';
 import * as native from '../exec/native.js';
-import type { Unit } from '../unit/model.js';
+import type { CgroupContext, Unit } from '../unit/model.js';
+import { SERVICE_SLICE } from '../shared/slice.js';
 import { readPidFile } from './pid-file.js';
 import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
-import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type ChildExitEvent, type Connection, type InotifyWatcher, type ListenFailure, type ListenRequest, type PidFileContent, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
+import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type ChildExitEvent, type Connection, type InotifyWatcher, type ListenFailure, type ListenRequest, type PidFileContent, type ResourceUsage, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
 import * as socketFds from './socket-fds.js';
 import { SIGNAL_NUMBERS } from '../engine/system.js';
 
@@ -46,6 +47,8 @@ export interface NativeSystemOptions {
   readonly v1?: V1Controllers;
   /** Why no cgroup takes limits, when none does: said once for each unit that sets some. */
   readonly noResourceControl?: string;
+  /** A slice unit's resource control (its file and drop-ins), for the limits of the slice's own cgroup. */
+  readonly sliceResources?: (slice: string) => CgroupContext | undefined;
   /** What resolving TasksMax= and the Startup*= weights needs (DefaultTasksMax=, the kernel's task limit). */
   readonly limitContext?: () => LimitContext;
   /** Where Persistent= timers keep their stamps (svcd's state directory/timers); none: stamps are not kept. */
@@ -99,6 +102,8 @@ export class NativeSystem implements System {
   /** Runs (unit/invocation) whose v1 limits are written, and the cgroup.procs files of each unit's. */
   private readonly limited = new Map<string, string>();
   private readonly v1Procs = new Map<string, string[]>();
+  /** OOM kills already reported, by unit (the count restarts with each cgroup made). */
+  private readonly oomSeen = new Map<string, number>();
   /** Whether this container lets a process have a mount namespace (learnt from the first try). */
   private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
   /** PrivateNetwork=/PrivateIPC= namespaces of each unit's current run, until releaseRuntime(). */
@@ -278,6 +283,10 @@ export class NativeSystem implements System {
         this.v1Procs.set(unit, r.procs);
         const line = notAppliedNotice(r.notApplied);
         if (line) this.noticeOnce(unit, line);
+        // The slice's own limits, read again at each run (a daemon-reload may have changed them).
+        const slice = this.opts.sliceResources?.(SERVICE_SLICE);
+        const sliceLine = slice ? notAppliedNotice(v1.applySlice(slice, env)) : undefined;
+        if (sliceLine) this.noticeOnce(SERVICE_SLICE, sliceLine);
       }
     } catch (e) {
       throw new SpawnFailure(`cannot create the cgroup of ${unit}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 219);
@@ -288,6 +297,20 @@ export class NativeSystem implements System {
       if (set.length > 0) this.noticeOnce(unit, notAppliedNotice(set.map((directive) => ({ directive, why: this.opts.noResourceControl! })))!);
     }
     return procs.length > 0 ? procs : undefined;
+  }
+
+  takeOomKills(unit: string): number {
+    const n = this.opts.v1?.usage(unit).oomKills ?? 0;
+    const seen = this.oomSeen.get(unit) ?? 0;
+    this.oomSeen.set(unit, n);
+    return n > seen ? n - seen : 0;
+  }
+
+  resourceUsage(unit: string): ResourceUsage | undefined {
+    const v1 = this.opts.v1;
+    if (!v1?.has(unit)) return undefined;
+    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = v1.usage(unit);
+    return { memoryCurrent, tasksCurrent, cpuUsageNSec };
   }
 
   /** The unit's cgroup as ControlGroup= shows it, while it has one. */
@@ -427,7 +450,10 @@ export class NativeSystem implements System {
     this.opts.cgroups?.remove(unit);
     this.closeNamespaces(unit);
     this.opts.v1?.remove(unit);
-    if (!this.opts.v1?.has(unit)) this.v1Procs.delete(unit);
+    if (!this.opts.v1?.has(unit)) {
+      this.v1Procs.delete(unit);
+      this.oomSeen.delete(unit);
+    }
     const p = this.privateTmps.get(unit);
     if (!p) return;
     this.privateTmps.delete(unit);

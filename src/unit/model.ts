@@ -242,6 +242,8 @@ export interface ServiceSection {
   readonly timeoutStartFailureMode: string;
   readonly timeoutStopFailureMode: string;
   readonly remainAfterExit: boolean;
+  /** OOMPolicy=; undefined: the manager's DefaultOOMPolicy=. */
+  readonly oomPolicy?: 'continue' | 'stop' | 'kill';
   readonly guessMainPID: boolean;
   readonly pidFile?: string;
   readonly busName?: string;

@@ -83,14 +83,20 @@ except OSError as e:
 time.sleep(600)
 `;
 const go = join(dir, 'go');
+const go2 = join(dir, 'go2');
+const hog = (flag: string) => `/bin/sh -c 'while [ ! -e ${flag} ]; do sleep 0.1; done; exec ${process.execPath} -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'`;
 const units: Record<string, string> = {
   // Allocates (and touches) a MiB at a time, for ever, once the test has looked at its limit.
-  'hog.service': `[Service]\nMemoryMax=64M\nExecStart=/bin/sh -c 'while [ ! -e ${go} ]; do sleep 0.1; done; exec ${process.execPath} -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'\n`,
+  'hog.service': `[Service]\nMemoryMax=64M\nExecStart=${hog(go)}\n`,
+  'hog2.service': `[Service]\nMemoryMax=64M\nOOMPolicy=continue\nExecStart=${hog(go2)}\n`,
   'forker.service': `[Service]\nTasksMax=4\nExecStart=/usr/bin/python3 ${join(dir, 'fork.py')}\n`,
   'quota.service': `[Service]\nCPUQuota=20%\nCPUWeight=50\nMemoryHigh=1G\nMemoryLow=1M\n${twoCpus ? 'AllowedCPUs=1\n' : ''}ExecStart=/bin/sleep 600\n`,
   'period.service': '[Service]\nCPUQuota=5%\nCPUQuotaPeriodSec=10ms\nTasksMax=infinity\nExecStart=/bin/sleep 600\n',
   'plain.service': '[Service]\nExecStart=/bin/sleep 600\n',
-  'x.target': '[Unit]\nWants=hog.service forker.service quota.service period.service plain.service\n',
+  // The slice's own limits: on system.slice's directory, which holds every service's (a file of
+  // its own, as Debian ships one).
+  'system.slice': '[Unit]\nDescription=System Slice\n[Slice]\nMemoryMax=2G\nTasksMax=500\nCPUQuota=150%\n',
+  'x.target': '[Unit]\nWants=hog.service hog2.service forker.service quota.service period.service plain.service\n',
 };
 
 let svcd: SvcdInNamespace;
@@ -135,7 +141,19 @@ describe.skipIf(!usable)('resource control in the cgroup v1 controllers (svcd al
     expect(readFileSync(cg('memory', 'system.slice/hog.service/memory.limit_in_bytes'), 'utf8').trim()).toBe(String(64 * 1024 * 1024));
     writeFileSync(go, '');
     await until(async () => (await show(svcd, 'hog.service', 'ActiveState')).includes('=failed'));
-    expect(await show(svcd, 'hog.service', 'ActiveState,ExecMainStatus')).toBe('ExecMainStatus=9\nActiveState=failed\n');
+    expect(await show(svcd, 'hog.service', 'Result,ActiveState,ExecMainStatus')).toBe('Result=oom-kill\nExecMainStatus=9\nActiveState=failed\n');
+    // systemd's words, in its order (on the console, where svcd says the result).
+    await until(() => svcd.console().includes("hog.service: Failed with result 'oom-kill'."));
+    expect(svcd.console()).toContain("svcd: hog.service: A process of this unit has been killed by the OOM killer.\nsvcd: hog.service: Main process exited, code=killed, status=9/KILL\nsvcd: hog.service: Failed with result 'oom-kill'.\n");
+  });
+
+  it('OOMPolicy=continue: the OOM kill is said, and the result is the signal\'s', async () => {
+    expect(readFileSync(cg('memory', 'system.slice/hog2.service/memory.limit_in_bytes'), 'utf8').trim()).toBe(String(64 * 1024 * 1024));
+    writeFileSync(go2, '');
+    await until(async () => (await show(svcd, 'hog2.service', 'ActiveState')).includes('=failed'));
+    expect(await show(svcd, 'hog2.service', 'Result')).toBe('Result=signal\n');
+    const logs = (await svcd.svcctl('logs', '--no-pager', '-D', join(dir, 'a/journal'), '-u', 'hog2.service', '-o', 'cat')).stdout;
+    expect(logs).toContain('hog2.service: A process of this unit has been killed by the OOM killer.\n');
   });
 
   it('a fork past TasksMax= gets EAGAIN', async () => {
@@ -157,6 +175,14 @@ describe.skipIf(!usable)('resource control in the cgroup v1 controllers (svcd al
     }
   });
 
+  it('system.slice\'s own limits are on its directory, above every service\'s', async () => {
+    expect(readFileSync(cg('memory', 'system.slice/memory.limit_in_bytes'), 'utf8').trim()).toBe(String(2 * 1024 ** 3));
+    expect(readFileSync(cg('pids', 'system.slice/pids.max'), 'utf8').trim()).toBe('500');
+    expect(readFileSync(cg('cpu', 'system.slice/cpu.cfs_quota_us'), 'utf8').trim()).toBe('150000');
+    // What the slice does not set keeps the kernel's default.
+    expect(readFileSync(cg('cpu', 'system.slice/cpu.shares'), 'utf8').trim()).toBe('1024');
+  });
+
   it('a short CPUQuotaPeriodSec= is widened so the quota is at least 1 ms a period, as systemd clamps it', () => {
     const f = (file: string) => readFileSync(cg('cpu', 'system.slice/period.service', file), 'utf8').trim();
     expect([f('cpu.cfs_quota_us'), f('cpu.cfs_period_us')]).toEqual(['1000', '20000']);
@@ -171,6 +197,25 @@ describe.skipIf(!usable)('resource control in the cgroup v1 controllers (svcd al
   it('says on one line what cgroup v1 cannot hold (MemoryHigh=, MemoryLow=)', async () => {
     const logs = (await svcd.svcctl('logs', '--no-pager', '-D', join(dir, 'a/journal'), '-u', 'quota.service', '-o', 'cat')).stdout;
     expect(logs).toContain('MemoryLow=, MemoryHigh= not applied (no cgroup v1 equivalent (systemd 252 applies it on cgroup v2 only)).');
+  });
+
+  it('show: the cgroups\' figures (MemoryCurrent=, TasksCurrent=, CPUUsageNSec=) and the limits in systemd\'s words', async () => {
+    const out = await show(svcd, 'forker.service', 'TasksCurrent,TasksMax,MemoryCurrent,MemoryMax,CPUUsageNSec,CPUWeight');
+    const v = Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(v).toMatchObject({ TasksCurrent: '4', TasksMax: '4', MemoryMax: 'infinity', CPUWeight: '[not set]' });
+    // The kernel's own counters, read back.
+    expect(Number(v.MemoryCurrent)).toBeGreaterThan(0);
+    const cpu = BigInt(v.CPUUsageNSec!);
+    expect(cpu > 0n && cpu <= BigInt(readFileSync(cg('cpuacct', 'system.slice/forker.service/cpuacct.usage'), 'utf8').trim())).toBe(true);
+    expect(await show(svcd, 'quota.service', 'CPUQuotaPerSecUSec,CPUWeight,MemoryLow,MemoryHigh')).toBe('CPUWeight=50\nCPUQuotaPerSecUSec=200ms\nMemoryLow=1048576\nMemoryHigh=1073741824\n');
+    expect(await show(svcd, 'period.service', 'TasksMax,CPUQuotaPeriodUSec')).toBe('CPUQuotaPeriodUSec=10ms\nTasksMax=infinity\n');
+  });
+
+  it('status: Tasks: N (limit: M), Memory: with the limits set, CPU:', async () => {
+    const forker = (await svcd.svcctl('status', '--no-pager', '-n0', 'forker.service')).stdout;
+    expect(forker).toMatch(/\n {6}Tasks: 4 \(limit: 4\)\n {5}Memory: \d+\.\d[KMG]\n {8}CPU: \d+ms\n {5}CGroup: /);
+    const quota = (await svcd.svcctl('status', '--no-pager', '-n0', 'quota.service')).stdout;
+    expect(quota).toMatch(/\n {5}Memory: \d+(\.\d[KMG]|B) \(low: 1\.0M high: 1\.0G\)\n/);
   });
 
   it('stop removes the unit\'s cgroups in every controller', async () => {

@@ -138,6 +138,19 @@ export class FakeSystem implements System {
   /** Nothing is made for a run (no PrivateTmp=, no cgroup): nothing to release. */
   releaseRuntime(): void {}
 
+  /** OOM kills to report, by unit (a test sets them before the process's exit). */
+  readonly oomKills = new Map<string, number>();
+  takeOomKills(unit: string): number {
+    const n = this.oomKills.get(unit) ?? 0;
+    this.oomKills.delete(unit);
+    return n;
+  }
+
+  /** No cgroups, no accounting. */
+  resourceUsage(): undefined {
+    return undefined;
+  }
+
   /** No cgroups: the manager shows the path systemd would use. */
   controlGroup(): string | undefined {
     return undefined;

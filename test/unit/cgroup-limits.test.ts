@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { v1Writes, v2Writes, type LimitContext } from '../../src/exec/cgroup-limits.js';
+import { formatBytes } from '../../src/control/render-accounting.js';
 import { loadUnit } from '../../src/unit/load.js';
 import { buildUnitFileMap } from '../../src/unit/unit-file-map.js';
 
@@ -52,5 +53,11 @@ describe('cgroup v2 (a delegated unified tree)', () => {
   it('CPUWeight=idle is cpu.idle; CPUShares= converted to a weight', () => {
     expect(files('CPUWeight=idle\n', v2Writes)['cpu.idle']).toBe('1');
     expect(files('CPUShares=2048\n', v2Writes)['cpu.weight']).toBe('200');
+  });
+});
+
+describe('status byte sizes (systemd\'s format_bytes)', () => {
+  it('the largest 1024-based unit with one decimal, truncated; bytes below 1K', () => {
+    expect([512n, 1024n, 1535n, 1258291n, 64n * 1024n * 1024n, 3n * 1024n ** 3n - 1n].map(formatBytes)).toEqual(['512B', '1.0K', '1.4K', '1.1M', '64.0M', '2.9G']);
   });
 });

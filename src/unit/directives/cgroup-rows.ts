@@ -5,9 +5,9 @@
  * _tasks_max, …). src/exec/cgroup-limits.ts turns them into cgroup files.
  */
 import { totalmem } from 'node:os';
-import { custom, rejectValue, RowList } from './behaviour.js';
+import { custom, rejectValue, RowList, scalar } from './behaviour.js';
 import type { Draft } from './draft.js';
-import { parseBytes, parseCpuSet, parsePermyriad, parseSec, parseTasksMax, parseUnsignedNumber, USEC_INFINITY, USEC_PER_SEC } from '../values/index.js';
+import { makeEnumParser, parseBytes, parseCpuSet, parsePermyriad, parseSec, parseTasksMax, parseUnsignedNumber, USEC_INFINITY, USEC_PER_SEC } from '../values/index.js';
 import { CGROUP_LIMIT_MAX } from '../model.js';
 
 /** The sections with a cgroup context (systemd's load-fragment-gperf CGROUP_CONTEXT_CONFIG_ITEMS). */
@@ -91,5 +91,8 @@ supported(CGROUP_SECTIONS, 'AllowedCPUs', custom('CPU numbers and ranges', 'appe
   const merged = new Set([...(ctx.draft.resources.allowedCPUs ?? []), ...cpus.value]);
   ctx.draft.resources.allowedCPUs = [...merged].sort((a, b) => a - b);
 }));
+
+// What the manager does when the kernel's OOM killer kills a process of the service.
+supported('Service', 'OOMPolicy', scalar(makeEnumParser(['continue', 'stop', 'kill'] as const), (d, v) => (d.service.oomPolicy = v)));
 
 export const CGROUP_ROWS = table.rows;

@@ -4,17 +4,29 @@
  * below; a row that does nothing says why.
  */
 import type { ChildExitEvent } from '../../system.js';
+import { SIGNALS } from '../../../shared/signal.js';
 import type { KindContext, ServiceCommand } from '../../unit-kind.js';
 import { exitCodeOf, exitResult, runNext, statusText } from './exec.js';
 import { enterSignal, hasLiveProcesses } from './kill.js';
 import { isNotifyType, notifyAccess, setResult, spec, stateOf, type CommandKey, type ServiceUnit } from './state.js';
 import { enterDead, enterRunning, enterStart, enterStartPost, enterStartPre, enterStop, enterStopPost, guessMainPid, readMainPid, waitForPidFile } from './transitions.js';
 
+/**
+ * Whether the kernel's OOM killer killed a process of the unit (said as systemd says it), so that
+ * a SIGKILL'd process makes the result oom-kill — unless OOMPolicy=continue.
+ */
+function oomKilled(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent): boolean {
+  if (e.signal !== SIGNALS.SIGKILL || ctx.takeOomKills(u) === 0) return false;
+  ctx.log(u, 'A process of this unit has been killed by the OOM killer.');
+  return (spec(u).oomPolicy ?? ctx.defaults.oomPolicy ?? 'stop') !== 'continue';
+}
+
 export function mainExited(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent, cmd: ServiceCommand | undefined): void {
   const s = spec(u);
   const d = u.state;
   let f = exitResult(s, e, s.type !== 'oneshot');
   if (cmd?.ignoreFailure) f = 'success';
+  if (f !== 'success' && oomKilled(u, ctx, e)) f = 'oom-kill';
   if (f !== 'success') {
     const { code, status } = exitCodeOf(e);
     ctx.log(u, `Main process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${statusText(code, status)}`);
