@@ -2,6 +2,7 @@
 // Boot time of svcd as PID 1 of a fresh PID namespace: from exec to "Reached target x.target", for
 // N independent `sleep` services and for a Requires=+After= chain. `npm run build` first; root.
 //   node bench/boot.mjs [--generators] [N...]   (default: 10 100 1000, then the 100-long chain)
+// SVCD_ENTRY=path/to/svcd.js times another build; SVCD_NODE_FLAGS='…' gives node flags to svcd.
 // --generators boots as a container's PID 1 does, with the generators run and their three output
 // directories in the search path (in a tmpfs over /run/systemd, so the host's stay untouched).
 import { spawn } from 'node:child_process';
@@ -30,7 +31,8 @@ function boot(dir) {
     const entry = process.env.SVCD_ENTRY ?? join(repo, 'dist/cli/svcd.js');
     const unitPath = generators ? `/run/systemd/generator.early:${dir}:/run/systemd/generator:${join(repo, 'units')}:/run/systemd/generator.late` : `${dir}:${join(repo, 'units')}`;
     // With generators: a shell mounts the tmpfs, then execs svcd, which stays the namespace's PID 1.
-    const cmd = generators ? ['sh', '-c', 'mount -t tmpfs svcd-bench /run/systemd && exec "$@"', 'sh', process.execPath, entry] : [process.execPath, entry];
+    const node = [process.execPath, ...nodeFlags, entry];
+    const cmd = generators ? ['sh', '-c', 'mount -t tmpfs svcd-bench /run/systemd && exec "$@"', 'sh', ...node] : node;
     const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...cmd,
       '--unit-path', unitPath, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -49,6 +51,8 @@ function boot(dir) {
 }
 
 const generators = process.argv.includes('--generators');
+// SVCD_NODE_FLAGS='--max-semi-space-size=1 …': node's flags for svcd (bin/svcd's, to time an image's start).
+const nodeFlags = (process.env.SVCD_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const sizes = process.argv.slice(2).filter((a) => a !== '--generators').map(Number);
 const runs = sizes.length ? sizes.map((n) => [n, false]) : [[10, false], [100, false], [1000, false], [100, true]];
 for (const [n, chain] of runs) {

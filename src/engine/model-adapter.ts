@@ -147,8 +147,8 @@ export function toEngineUnit(u: Unit): EngineUnit {
       timeoutStopFailureMode: failureMode(s.timeoutStopFailureMode),
     };
   }
-  return {
-    ...g,
+  // Added to g rather than spread into a copy: see typed() in unit/load.ts (a hidden class per unit).
+  return Object.assign(g, {
     description: u.unit.description,
     serviceSpec,
     socketSpec: u.type === 'socket' ? socketSpec(u.id, u.socket) : undefined,
@@ -160,5 +160,5 @@ export function toEngineUnit(u: Unit): EngineUnit {
     startLimitAction: u.unit.startLimitAction,
     successActionExitStatus: u.unit.successActionExitStatus,
     failureActionExitStatus: u.unit.failureActionExitStatus,
-  };
+  });
 }

@@ -47,12 +47,59 @@ const UNSUPPORTED: UnitKind = {
   stop() {},
 };
 
+/** Where a Runtime's mainPid and controlPid live, and the map their accessors keep right. */
+const PIDS = Symbol('pids');
+interface PidFields {
+  mainPid: number;
+  controlPid: number;
+  readonly owners: Map<number, Runtime[]>;
+}
+type PidTracked = Pick<Runtime, 'mainPid' | 'controlPid'> & { readonly [PIDS]: PidFields };
+
+/**
+ * Whoever sets a unit's mainPid or controlPid (its kind, restore()) keeps pidOwners right: the
+ * fields are accessors that file the unit under its pids, so an exit or a notify message finds its
+ * unit without a look at every unit. The accessors are the same two functions for every unit, put
+ * on an empty object before its other fields: each Runtime then has V8's fast shape, shared by all
+ * (accessors made per unit, or put on a finished object, left each in dictionary mode, about 1 KiB
+ * more per unit and a hash lookup for each of its fields).
+ */
+function pidAccessor(field: 'mainPid' | 'controlPid'): PropertyDescriptor {
+  const other = field === 'mainPid' ? 'controlPid' : 'mainPid';
+  return {
+    enumerable: true,
+    get(this: PidTracked): number {
+      return this[PIDS][field];
+    },
+    set(this: PidTracked, pid: number): void {
+      const pids = this[PIDS];
+      const old = pids[field];
+      if (pid === old) return;
+      pids[field] = pid;
+      const r = this as unknown as Runtime;
+      if (old > 0 && pids[other] !== old) {
+        const rest = (pids.owners.get(old) ?? []).filter((o) => o !== r);
+        if (rest.length > 0) pids.owners.set(old, rest);
+        else pids.owners.delete(old);
+      }
+      if (pid > 0 && pids[other] !== pid) pids.owners.set(pid, [...(pids.owners.get(pid) ?? []), r]);
+    },
+  };
+}
+const PID_ACCESSORS: PropertyDescriptorMap = { mainPid: pidAccessor('mainPid'), controlPid: pidAccessor('controlPid') };
+
+function pidTracked(owners: Map<number, Runtime[]>): PidTracked {
+  const o = {};
+  Object.defineProperty(o, PIDS, { value: { mainPid: 0, controlPid: 0, owners } satisfies PidFields });
+  return Object.defineProperties(o, PID_ACCESSORS) as PidTracked;
+}
+
 export class UnitTable {
   graph: Graph;
   private readonly models = new Map<string, EngineUnit>();
   private readonly runtimes = new Map<string, Runtime>();
   private readonly kinds = new Map<string, UnitKind>();
-  /** The units whose main or control process each pid is, kept by trackPids(). */
+  /** The units whose main or control process each pid is, kept by the Runtimes' pid accessors. */
   private readonly pidOwners = new Map<number, Runtime[]>();
 
   /** `created`: told of every Runtime made — the unit is in memory now (D-Bus UnitNew). */
@@ -139,23 +186,23 @@ export class UnitTable {
    * them all into run-time records that the collector then has to sweep.
    */
   peek(id: string): Runtime {
-    return this.runtimes.get(id) ?? this.fresh(id, false);
+    return this.runtimes.get(id) ?? this.fresh(id);
   }
 
-  private fresh(id: string, track = true): Runtime {
+  private fresh(id: string): Runtime {
     const model = this.models.get(id) ?? (this.graph.resolve(id), this.models.get(id)!);
     // A perpetual unit is born active, in the state systemd gives it, and stays there.
     const perpetual = model.perpetual ? perpetualUnit(id) : undefined;
     const kind = this.kindFor(id, model.type) ?? (perpetual ? perpetualKind(model.type, perpetual.subState) : UNSUPPORTED);
     const subState = perpetual && kind.states[perpetual.subState] !== undefined ? perpetual.subState : kind.initialState;
-    const r: Runtime = {
+    const fields: Omit<Runtime, 'mainPid' | 'controlPid'> = {
       id, model, kind, subState, activeState: kind.states[subState] ?? 'inactive',
-      result: 'success', mainPid: 0, controlPid: 0, state: kind.newState(), timers: new Set(),
+      result: 'success', state: kind.newState(), timers: new Set(),
       execMain: { pid: 0, start: NEVER, exit: NEVER, code: 0, status: 0 }, commands: {}, nRestarts: 0,
       statusText: '', statusErrno: 0, invocationId: '', inactiveExitUs: 0n, inactiveEnterUs: 0n,
     };
-    if (track) this.trackPids(r);
-    return r;
+    // A peeked Runtime is never stored nor given a pid, so it registers no pid owner either.
+    return Object.assign(pidTracked(this.pidOwners), fields);
   }
 
   /** Drops a unit with no runtime and no edges from the graph and the models (Graph.forget). */
@@ -171,33 +218,6 @@ export class UnitTable {
     r.mainPid = 0;
     r.controlPid = 0;
     this.runtimes.delete(r.id);
-  }
-
-  /**
-   * Whoever sets a unit's mainPid or controlPid (its kind, restore()) keeps pidOwners right: the
-   * fields become accessors that file the unit under its pids, so an exit or a notify message
-   * finds its unit without a look at every unit.
-   */
-  private trackPids(r: Runtime): void {
-    const pids = { mainPid: 0, controlPid: 0 };
-    for (const field of ['mainPid', 'controlPid'] as const) {
-      const other = field === 'mainPid' ? 'controlPid' : 'mainPid';
-      Object.defineProperty(r, field, {
-        enumerable: true,
-        get: () => pids[field],
-        set: (pid: number) => {
-          const old = pids[field];
-          if (pid === old) return;
-          pids[field] = pid;
-          if (old > 0 && pids[other] !== old) {
-            const rest = (this.pidOwners.get(old) ?? []).filter((o) => o !== r);
-            if (rest.length > 0) this.pidOwners.set(old, rest);
-            else this.pidOwners.delete(old);
-          }
-          if (pid > 0 && pids[other] !== pid) this.pidOwners.set(pid, [...(this.pidOwners.get(pid) ?? []), r]);
-        },
-      });
-    }
   }
 
   /** The unit whose main or control process `pid` is (the first to claim it, should two). */

@@ -5,7 +5,7 @@
  * ExecMainPID=/ExecStart= and status, and an exit is worded as systemd words it.
  */
 import type { ExecStatus, ExitCode } from '../../api.js';
-import { NEVER } from '../../api.js';
+import { NEVER, withRun } from '../../api.js';
 import type { ChildExitEvent } from '../../system.js';
 import { EXIT_STATUS_FULL, exitStatusToString } from '../../../shared/exit-status.js';
 import { SIGNALS, signalToString } from '../../../shared/signal.js';
@@ -55,7 +55,7 @@ export function recordStart(u: ServiceUnit, ctx: KindContext, key: CommandKey, i
   const run: ExecStatus = { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };
   const list = u.commands[key];
   const entry = list?.[index];
-  if (entry) list[index] = { ...entry, run };
+  if (entry) list[index] = withRun(entry, run);
   return run;
 }
 
@@ -75,7 +75,7 @@ export function recordExit(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent, 
   const at = ranBy(d.key, d.index) ?? (main && e.pid > 0 ? (u.commands.ExecStart ?? []).map((_, i) => ranBy('ExecStart', i)).find((x) => x !== undefined) : undefined);
   if (at) {
     const entry = u.commands[at.key]![at.index]!;
-    u.commands[at.key]![at.index] = { ...entry, run: { ...entry.run!, exit: ctx.timestamp(), code, status } };
+    u.commands[at.key]![at.index] = withRun(entry, { ...entry.run!, exit: ctx.timestamp(), code, status });
   }
   if (main) u.execMain = { ...u.execMain, pid: e.pid, exit: ctx.timestamp(), code, status };
 }

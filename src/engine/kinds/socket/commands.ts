@@ -4,7 +4,7 @@
  * failed, or the phase ran past TimeoutSec= (its process is killed). Runs are recorded as the
  * service kind records them, so show's ExecStartPre= reads the same.
  */
-import { NEVER } from '../../api.js';
+import { NEVER, withRun } from '../../api.js';
 import type { ChildExitEvent } from '../../system.js';
 import type { KindContext, ServiceCommand, UnitRuntime } from '../../unit-kind.js';
 import { exitCodeOf, statusText } from '../service/exec.js';
@@ -51,7 +51,7 @@ function next(u: UnitRuntime<WithRun>, ctx: KindContext): void {
   if (typeof pid === 'number') {
     u.controlPid = pid;
     const entry = u.commands[run.key]?.[run.index];
-    if (entry) u.commands[run.key]![run.index] = { ...entry, run: { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 } };
+    if (entry) u.commands[run.key]![run.index] = withRun(entry, { pid, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 });
     return;
   }
   ctx.log(u, pid.message);
@@ -65,7 +65,7 @@ export function controlExited(u: UnitRuntime<WithRun>, ctx: KindContext, e: Chil
   if (!run) return;
   const { code, status } = exitCodeOf(e);
   const entry = u.commands[run.key]?.[run.index];
-  if (entry) u.commands[run.key]![run.index] = { ...entry, run: { ...(entry.run ?? { pid: 0, start: ctx.timestamp() }), exit: ctx.timestamp(), code, status } };
+  if (entry) u.commands[run.key]![run.index] = withRun(entry, { ...(entry.run ?? { pid: 0, start: ctx.timestamp() }), exit: ctx.timestamp(), code, status });
   const failed = e.signal !== 0 || e.code !== 0;
   if (failed && !run.current?.ignoreFailure) {
     ctx.log(u, `Control process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${statusText(code, status)}`);
