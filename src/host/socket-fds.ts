@@ -78,6 +78,8 @@ function openOne(l: ListenRequest, o: SocketOptions): number {
     return fd;
   }
   if (l.kind === 'ListenSpecial') return openSync(l.address, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  if (l.netlink) return native.listenNetlink(l.netlink.protocol, l.netlink.group, o.passCredentials);
+  if (l.kind === 'ListenMessageQueue') return native.openMessageQueue(l.address, o.socketMode);
   const type = SOCKET_TYPES[l.kind as keyof typeof SOCKET_TYPES];
   if (!type || !l.socket) throw Object.assign(new Error('Address family not supported by protocol'), { errno: 97 });
   const fd = native.listenSocket({ type, ...target(l.socket), ...o });
@@ -129,6 +131,7 @@ export function closeListeners(fds: readonly number[], listen: readonly ListenRe
     }
   }
   if (!o.removeOnStop) return;
+  for (const l of listen) if (l.kind === 'ListenMessageQueue') native.unlinkMessageQueue(l.address);
   for (const path of [...listen.map(nodeOf), ...o.symlinks]) {
     if (path === undefined) continue;
     try {
