@@ -146,6 +146,10 @@ export function closeListeners(fds: readonly number[], listen: readonly ListenRe
 export function acceptConnection(fd: number): Connection | undefined {
   const c = native.acceptConnection(fd);
   if (!c) return undefined;
-  if (c.family === 'unix') return { fd: c.fd, endpoints: `${c.pid ?? 0}-${c.uid ?? 0}` };
-  return { fd: c.fd, endpoints: `${c.local}-${c.remote}`, source: c.remote.slice(0, c.remote.lastIndexOf(':')) };
+  if (c.family === 'unix') return { fd: c.fd, endpoints: `${c.pid ?? 0}-${c.uid ?? 0}`, peer: `PID ${c.pid ?? 0}/UID ${c.uid ?? 0}` };
+  const source = c.remote.slice(0, c.remote.lastIndexOf(':'));
+  // An IPv6 peer in brackets, a vsock one after its family (getpeername_pretty()).
+  const port = c.remote.slice(source.length + 1);
+  const peer = c.family === 'vsock' ? `vsock:${c.remote}` : source.includes(':') ? `[${source}]:${port}` : c.remote;
+  return { fd: c.fd, endpoints: `${c.local}-${c.remote}`, source, peer };
 }

@@ -110,7 +110,7 @@ function readable(u: Runtime, ctx: KindContext, index: number): void {
   const instance = `${prefixOf(u.id)}@${u.state.nAccepted}-${conn.endpoints}.service`;
   u.state.nAccepted++;
   u.state.connections.set(instance, { fd: conn.fd, source: conn.source });
-  ctx.startConnection(u, instance, conn.fd);
+  ctx.startConnection(u, instance, conn);
 }
 
 function refuse(u: Runtime, ctx: KindContext, fd: number): void {
