@@ -34,9 +34,13 @@ export async function runAcceptSteps(ctl, sh) {
     }
     for (const args of step.systemctl ?? []) await ctl(...args);
     if (step.systemctl) await sleep(300);
-    const look = { show: await ctl('show', '-p', 'Id,NAccepted,NConnections,NRefused', ...step.show), status: {} };
-    for (const unit of step.show) {
-      look.status[unit] = (await ctl('status', '--no-pager', unit)).split('\n').filter((l) => /^ +Accepted:/.test(l)).join('\n');
+    const look = {};
+    if (step.show) {
+      look.show = await ctl('show', '-p', 'Id,NAccepted,NConnections,NRefused', ...step.show);
+      look.status = {};
+      for (const unit of step.show) {
+        look.status[unit] = (await ctl('status', '--no-pager', unit)).split('\n').filter((l) => /^ +Accepted:/.test(l)).join('\n');
+      }
     }
     if (step.list) {
       // Name, states and description (the peer), columns joined by one space.
