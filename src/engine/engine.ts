@@ -78,6 +78,7 @@ export class Engine {
       ownerOf: (pid) => this.table.ownerOf(pid)?.id,
       activationFds: (id) => this.activationFds(id),
       startConnection: (socket, instance, conn) => this.startConnection(socket, instance, conn),
+      adoptConnection: (socket, instance) => this.adoptConnection(socket, instance),
       unitLoaded: (name) => this.table.graph.unit(this.table.graph.resolve(name))?.loadState === 'loaded',
       triggered: (u) => this.triggered(u.id),
     });
@@ -330,6 +331,8 @@ export class Engine {
     for (const s of graph.deps(id, 'TriggeredBy')) {
       const r = this.table.get(s);
       const conn = r?.kind.connectionFd?.(r, id);
+      // -1: a connection from before daemon-reexec, which svcd no longer holds (only the instance does).
+      if (conn !== undefined && conn < 0) return { fds: this.storedFds(id) };
       if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }, ...this.storedFds(id)], connection: conn };
     }
     const sockets = new Set(graph.deps(id, 'TriggeredBy'));
@@ -370,6 +373,14 @@ export class Engine {
     graph.add(socket, 'Before', id);
     graph.add(socket, 'Triggers', id);
     this.queues.requests.push({ unit: id, type: 'start', mode: 'replace' });
+  }
+
+  private adoptConnection(socket: string, instance: string): boolean {
+    const r = this.table.get(instance);
+    if (!r || r.activeState === 'inactive' || r.activeState === 'failed') return false;
+    this.table.graph.add(socket, 'Before', instance);
+    this.table.graph.add(socket, 'Triggers', instance);
+    return true;
   }
 
   // ---- events from the system: to the unit that owns the pid -----------------------------------

@@ -27,6 +27,8 @@ export interface KindContextDeps {
   readonly activationFds: (unit: string) => { readonly fds: readonly ActivationFd[]; readonly connection?: number };
   /** Accept=yes: the instance is started for the connection `fd` (Engine.startConnection). */
   readonly startConnection: (socket: string, instance: string, conn: Connection) => void;
+  /** Accept=yes after daemon-reexec: ties a still running instance to its socket again (Engine.adoptConnection). */
+  readonly adoptConnection: (socket: string, instance: string) => boolean;
   readonly unitLoaded: (name: string) => boolean;
   /** The loaded unit `u` triggers, with its run-time record. */
   readonly triggered: (u: UnitRuntime) => UnitRuntime | undefined;
@@ -102,6 +104,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     closeFd: (fd) => system.closeFd(fd),
     sameFile: (a, b) => system.sameFile(a, b),
     startConnection: (u, instance, conn) => d.startConnection(u.id, instance, conn),
+    adoptConnection: (u, instance) => d.adoptConnection(u.id, instance),
     timestamp: () => timestamp(system),
     userspace: timestamp(system),
     unitLoaded: (name) => d.unitLoaded(name),

@@ -247,6 +247,11 @@ export interface KindContext {
    * fd; the socket is told of the instance's state changes (triggerNotify) from now on.
    */
   startConnection(u: UnitRuntime, instance: string, conn: Connection): void;
+  /**
+   * daemon-reexec: an instance started for a connection before it, if it still runs, is tied to
+   * the socket again (Before=, Triggers=: triggerNotify follows its state); false when it is down.
+   */
+  adoptConnection(u: UnitRuntime, instance: string): boolean;
   timestamp(): Timestamp;
   log(u: UnitRuntime, text: string): void;
   /** Whether the unit named is loaded (a socket's service must be, for it to start). */

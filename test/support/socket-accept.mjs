@@ -32,6 +32,10 @@ export async function runAcceptSteps(ctl, sh) {
       subs = [[`-${c.pid}-`, '-PID-'], [`PID ${c.pid}/`, 'PID PID/'], ...c.ports.map((p, i) => [`:${p}`, `:PORT${i}`])];
       await sleep(1000); // the closed connection's instance ends and is collected
     }
+    if (step.stopClient) {
+      await sh(`touch ${ACCEPT_RUN}/stop`);
+      await sleep(1000); // its connections close: the instances end and are collected
+    }
     for (const args of step.systemctl ?? []) await ctl(...args);
     if (step.systemctl) await sleep(300);
     const look = {};
