@@ -5,6 +5,8 @@
  *
  *  listenSocket({type, family, host, port, path, cid, backlog, ...}) → fd   socket()/setsockopt()/bind()/listen()
  *  makeFifo(path, mode) → fd                                               mkfifo() + open(O_RDWR)
+ *  listenNetlink(protocol, group, passCredentials) → fd                    socket(AF_NETLINK, SOCK_RAW)/bind()
+ *  openMessageQueue(path, mode) → fd / unlinkMessageQueue(path) → errno    mq_open(O_CREAT|O_RDONLY) / mq_unlink()
  *  watchReadable(fd, cb) → handle / unwatch(handle)                         uv_poll_t, stopped by unwatch
  *  acceptConnection(fd) → {fd, local, remote, pid, uid} | null              accept4(); null on EAGAIN
  *  svcd_fill_listen_pid(envp)                                               for spawn.c: LISTEN_PID= in the child
@@ -29,6 +31,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <linux/netlink.h>
+#include <mqueue.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -178,6 +182,69 @@ static napi_value MakeFifo(napi_env env, napi_callback_info info) {
     return fail(env, fd, "mkfifo");
   }
   return svcd_int(env, fd);
+}
+
+/* ListenNetlink=: a raw netlink socket of `protocol` bound to the multicast `group` mask. */
+static napi_value ListenNetlink(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  int32_t protocol;
+  uint32_t group;
+  bool passcred = false;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc < 3 || napi_get_value_int32(env, args[0], &protocol) != napi_ok || napi_get_value_uint32(env, args[1], &group) != napi_ok ||
+      napi_get_value_bool(env, args[2], &passcred) != napi_ok) {
+    napi_throw_type_error(env, NULL, "listenNetlink: expected (protocol, group, passCredentials)");
+    return NULL;
+  }
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) return fail(env, -1, "socket");
+  if (passcred && set_int(fd, SOL_SOCKET, SO_PASSCRED, 1) < 0) return fail(env, fd, "setsockopt");
+  struct sockaddr_nl nl;
+  memset(&nl, 0, sizeof nl);
+  nl.nl_family = AF_NETLINK;
+  nl.nl_groups = group;
+  if (bind(fd, (struct sockaddr *)&nl, sizeof nl) < 0) return fail(env, fd, "bind");
+  return svcd_int(env, fd);
+}
+
+static bool path_arg(napi_env env, napi_value v, char *buf, size_t cap) {
+  size_t n;
+  return napi_get_value_string_utf8(env, v, buf, cap, &n) == napi_ok && n > 0 && n < cap - 1;
+}
+
+/* ListenMessageQueue=: the POSIX message queue `path`, made with `mode` (the umask cannot widen
+ * it) and opened for reading, as systemd opens it. */
+static napi_value OpenMessageQueue(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  char path[256];
+  int32_t mode;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc < 2 || !path_arg(env, args[0], path, sizeof path) || napi_get_value_int32(env, args[1], &mode) != napi_ok) {
+    napi_throw_type_error(env, NULL, "openMessageQueue: expected (path, mode)");
+    return NULL;
+  }
+  mode_t old = umask(0);
+  umask(~(mode_t)mode | old);
+  mqd_t q = mq_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_CREAT, (mode_t)mode, NULL);
+  int e = errno;
+  umask(old);
+  if (q < 0) return svcd_throw_errno(env, "mq_open", e);
+  return svcd_int(env, (int)q);
+}
+
+/* RemoveOnStop= of a ListenMessageQueue=: 0 or the errno. */
+static napi_value UnlinkMessageQueue(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  char path[256];
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  if (argc < 1 || !path_arg(env, arg, path, sizeof path)) {
+    napi_throw_type_error(env, NULL, "unlinkMessageQueue: expected (path)");
+    return NULL;
+  }
+  return svcd_int(env, mq_unlink(path) < 0 ? errno : 0);
 }
 
 struct watch {
@@ -347,5 +414,6 @@ void svcd_fill_listen_pid(char **envp) {
 int svcd_register_socket(napi_env env, napi_value exports) {
   return svcd_define(env, exports, "listenSocket", ListenSocket) | svcd_define(env, exports, "makeFifo", MakeFifo) |
          svcd_define(env, exports, "watchReadable", WatchReadable) | svcd_define(env, exports, "unwatch", Unwatch) |
-         svcd_define(env, exports, "acceptConnection", AcceptConnection);
+         svcd_define(env, exports, "acceptConnection", AcceptConnection) | svcd_define(env, exports, "listenNetlink", ListenNetlink) |
+         svcd_define(env, exports, "openMessageQueue", OpenMessageQueue) | svcd_define(env, exports, "unlinkMessageQueue", UnlinkMessageQueue);
 }

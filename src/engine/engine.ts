@@ -37,7 +37,7 @@ import { type EngineObserver, newQueues, type Queues } from './queues.js';
 import { type ConditionVerdict, type Job, RunQueue } from './run-queue.js';
 import { restoreUnits, type SerializedUnit, serializeUnits } from './serialize.js';
 import { setState, StateChanges } from './state-changes.js';
-import type { ActivationFd, ChildExitEvent, System } from './system.js';
+import type { ActivationFd, ChildExitEvent, Connection, System } from './system.js';
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
 import { DEFAULT_MANAGER_DEFAULTS, type EngineUnit, type KindContext, type ManagerDefaults, type NotifySender, type UnitKind, type UnitResult, type UnitRuntime } from './unit-kind.js';
 import { UnitTable } from './unit-table.js';
@@ -77,7 +77,8 @@ export class Engine {
       system: this.system, defaults: opts.defaults ?? DEFAULT_MANAGER_DEFAULTS, queues: this.queues, observer: this.observer, guard, log,
       ownerOf: (pid) => this.table.ownerOf(pid)?.id,
       activationFds: (id) => this.activationFds(id),
-      startConnection: (socket, instance, fd) => this.startConnection(socket, instance, fd),
+      startConnection: (socket, instance, conn) => this.startConnection(socket, instance, conn),
+      adoptConnection: (socket, instance) => this.adoptConnection(socket, instance),
       unitLoaded: (name) => this.table.graph.unit(this.table.graph.resolve(name))?.loadState === 'loaded',
       triggered: (u) => this.triggered(u.id),
     });
@@ -337,6 +338,8 @@ export class Engine {
     for (const s of graph.deps(id, 'TriggeredBy')) {
       const r = this.table.get(s);
       const conn = r?.kind.connectionFd?.(r, id);
+      // -1: a connection from before daemon-reexec, which svcd no longer holds (only the instance does).
+      if (conn !== undefined && conn < 0) return { fds: this.storedFds(id) };
       if (conn !== undefined) return { fds: [{ fd: conn, name: 'connection' }, ...this.storedFds(id)], connection: conn };
     }
     const sockets = new Set(graph.deps(id, 'TriggeredBy'));
@@ -358,18 +361,33 @@ export class Engine {
     return r?.kind.storedFds?.(r) ?? [];
   }
 
-  /** Accept=yes: loads the instance, orders and ties it to its socket (Before=, Triggers=) and starts it. */
-  private startConnection(socket: string, instance: string, fd: number): void {
+  /**
+   * Accept=yes: loads the instance, orders and ties it to its socket (Before=, Triggers=), names it
+   * after its peer (its template's description, if any, then the peer in parentheses, as
+   * service_set_socket_fd() does) and starts it.
+   */
+  private startConnection(socket: string, instance: string, conn: Connection): void {
     const { graph } = this.table;
     const id = graph.resolve(instance);
     if (graph.unit(id)?.loadState !== 'loaded') {
       this.log(`${socket}: Failed to load connection service ${instance}, dropping connection.`);
-      this.system.closeFd(fd);
+      this.system.closeFd(conn.fd);
       return;
     }
+    const r = this.table.runtime(id);
+    const base = r.model.description;
+    r.description = base ? `${base} (${conn.peer})` : conn.peer;
     graph.add(socket, 'Before', id);
     graph.add(socket, 'Triggers', id);
     this.queues.requests.push({ unit: id, type: 'start', mode: 'replace' });
+  }
+
+  private adoptConnection(socket: string, instance: string): boolean {
+    const r = this.table.get(instance);
+    if (!r || r.activeState === 'inactive' || r.activeState === 'failed') return false;
+    this.table.graph.add(socket, 'Before', instance);
+    this.table.graph.add(socket, 'Triggers', instance);
+    return true;
   }
 
   // ---- events from the system: to the unit that owns the pid -----------------------------------

@@ -10,7 +10,7 @@
 import type { Timestamp } from './api.js';
 import type { EngineObserver, Queues } from './queues.js';
 import { setState } from './state-changes.js';
-import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type SignalName, type System, type TimerHandle } from './system.js';
+import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type Connection, type SignalName, type System, type TimerHandle } from './system.js';
 import type { KindContext, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { isDown, type Runtime } from './unit-table.js';
 
@@ -26,7 +26,9 @@ export interface KindContextDeps {
   /** The fds a unit's processes get from the sockets that activate it (socket activation). */
   readonly activationFds: (unit: string) => { readonly fds: readonly ActivationFd[]; readonly connection?: number };
   /** Accept=yes: the instance is started for the connection `fd` (Engine.startConnection). */
-  readonly startConnection: (socket: string, instance: string, fd: number) => void;
+  readonly startConnection: (socket: string, instance: string, conn: Connection) => void;
+  /** Accept=yes after daemon-reexec: ties a still running instance to its socket again (Engine.adoptConnection). */
+  readonly adoptConnection: (socket: string, instance: string) => boolean;
   readonly unitLoaded: (name: string) => boolean;
   /** The loaded unit `u` triggers, with its run-time record. */
   readonly triggered: (u: UnitRuntime) => UnitRuntime | undefined;
@@ -102,7 +104,8 @@ export function kindContext(d: KindContextDeps): KindContext {
     acceptConnection: (fd) => system.acceptConnection(fd),
     closeFd: (fd) => system.closeFd(fd),
     sameFile: (a, b) => system.sameFile(a, b),
-    startConnection: (u, instance, fd) => d.startConnection(u.id, instance, fd),
+    startConnection: (u, instance, conn) => d.startConnection(u.id, instance, conn),
+    adoptConnection: (u, instance) => d.adoptConnection(u.id, instance),
     timestamp: () => timestamp(system),
     userspace: timestamp(system),
     unitLoaded: (name) => d.unitLoaded(name),

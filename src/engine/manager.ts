@@ -244,8 +244,10 @@ export class Manager implements ManagerApi {
   private statusUnit(id: string): JobStatusUnit | undefined {
     const m = this.models.get(id);
     if (!m) return undefined;
-    const invocationId = this.engine.unit(id).invocationId || undefined;
-    return { id, type: m.type, ident: m.description ? `${id} - ${m.description}` : id, serviceType: m.serviceSpec?.type, invocationId };
+    const r = this.engine.unit(id);
+    const invocationId = r.invocationId || undefined;
+    const description = r.description ?? m.description;
+    return { id, type: m.type, ident: description ? `${id} - ${description}` : id, serviceType: m.serviceSpec?.type, invocationId };
   }
 
   private jobActing(j: Readonly<Job>, state: ActiveState): void {

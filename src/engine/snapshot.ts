@@ -53,7 +53,8 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
   let dependencyLines: readonly DependencyLineInfo[] | undefined;
   const snap: UnitStatus = {
     id: r.id,
-    model: i.model,
+    // An Accept=yes instance is described by its peer for as long as it is loaded.
+    model: r.description === undefined ? i.model : { ...i.model, unit: { ...i.model.unit, description: r.description } },
     dependencies: Object.freeze({ ...i.dependencies }),
     activeState: r.activeState,
     subState: r.subState,

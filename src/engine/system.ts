@@ -57,6 +57,8 @@ export interface Connection {
   readonly endpoints: string;
   /** The peer's address without its port (IP, vsock), what MaxConnectionsPerSource= counts by. */
   readonly source?: string;
+  /** The peer as systemd describes it ("PID 13/UID 0", "[::1]:4711", "127.0.0.1:4711"): the instance's description. */
+  readonly peer: string;
 }
 
 /** A process that could not be started: systemd's exit status for the step that failed (203/EXEC …). */

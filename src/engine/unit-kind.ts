@@ -48,6 +48,8 @@ export interface UnitRuntime<S = unknown> {
   readonly inactiveEnterUs: bigint;
   /** The kind's own bookkeeping (which ExecStart= line runs, …), made by its newState(). */
   readonly state: S;
+  /** Description= for this run-time only: an Accept=yes instance's, named after its peer. */
+  description?: string;
 }
 
 /** One command line of a service as the kind runs it. */
@@ -254,7 +256,12 @@ export interface KindContext {
    * Accept=yes: `instance` (a service) is started for one connection, which it gets as its only
    * fd; the socket is told of the instance's state changes (triggerNotify) from now on.
    */
-  startConnection(u: UnitRuntime, instance: string, fd: number): void;
+  startConnection(u: UnitRuntime, instance: string, conn: Connection): void;
+  /**
+   * daemon-reexec: an instance started for a connection before it, if it still runs, is tied to
+   * the socket again (Before=, Triggers=: triggerNotify follows its state); false when it is down.
+   */
+  adoptConnection(u: UnitRuntime, instance: string): boolean;
   timestamp(): Timestamp;
   log(u: UnitRuntime, text: string): void;
   /** Whether the unit named is loaded (a socket's service must be, for it to start). */

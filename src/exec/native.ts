@@ -239,6 +239,9 @@ interface Addon {
   ): number;
   listenSocket(spec: ListenSpec): number;
   makeFifo(path: string, mode: number): number;
+  listenNetlink(protocol: number, group: number, passCredentials: boolean): number;
+  openMessageQueue(path: string, mode: number): number;
+  unlinkMessageQueue(path: string): number;
   watchReadable(fd: number, cb: (status: number) => void): ReadableWatch;
   unwatch(h: ReadableWatch): void;
   acceptConnection(fd: number): AcceptedConnection | null;
@@ -570,6 +573,21 @@ export function listenSocket(spec: ListenSpec): number {
 /** A FIFO at `path` (made with `mode` if absent), opened read-write and non-blocking. */
 export function makeFifo(path: string, mode: number): number {
   return load().makeFifo(path, mode);
+}
+
+/** ListenNetlink=: a raw netlink socket of `protocol` bound to the multicast groups `group`; throws with .syscall/.errno. */
+export function listenNetlink(protocol: number, group: number, passCredentials: boolean): number {
+  return load().listenNetlink(protocol, group, passCredentials);
+}
+
+/** ListenMessageQueue=: mq_open(path, O_RDONLY|O_CREAT) with `mode`; throws with .syscall/.errno. */
+export function openMessageQueue(path: string, mode: number): number {
+  return load().openMessageQueue(path, mode);
+}
+
+/** mq_unlink(): 0 or an errno. */
+export function unlinkMessageQueue(path: string): number {
+  return load().unlinkMessageQueue(path);
 }
 
 /** Calls `cb` while `fd` is readable (level-triggered) until unwatch(); the fd stays the caller's. */

@@ -78,6 +78,8 @@ function openOne(l: ListenRequest, o: SocketOptions): number {
     return fd;
   }
   if (l.kind === 'ListenSpecial') return openSync(l.address, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  if (l.netlink) return native.listenNetlink(l.netlink.protocol, l.netlink.group, o.passCredentials);
+  if (l.kind === 'ListenMessageQueue') return native.openMessageQueue(l.address, o.socketMode);
   const type = SOCKET_TYPES[l.kind as keyof typeof SOCKET_TYPES];
   if (!type || !l.socket) throw Object.assign(new Error('Address family not supported by protocol'), { errno: 97 });
   const fd = native.listenSocket({ type, ...target(l.socket), ...o });
@@ -129,6 +131,7 @@ export function closeListeners(fds: readonly number[], listen: readonly ListenRe
     }
   }
   if (!o.removeOnStop) return;
+  for (const l of listen) if (l.kind === 'ListenMessageQueue') native.unlinkMessageQueue(l.address);
   for (const path of [...listen.map(nodeOf), ...o.symlinks]) {
     if (path === undefined) continue;
     try {
@@ -143,6 +146,10 @@ export function closeListeners(fds: readonly number[], listen: readonly ListenRe
 export function acceptConnection(fd: number): Connection | undefined {
   const c = native.acceptConnection(fd);
   if (!c) return undefined;
-  if (c.family === 'unix') return { fd: c.fd, endpoints: `${c.pid ?? 0}-${c.uid ?? 0}` };
-  return { fd: c.fd, endpoints: `${c.local}-${c.remote}`, source: c.remote.slice(0, c.remote.lastIndexOf(':')) };
+  if (c.family === 'unix') return { fd: c.fd, endpoints: `${c.pid ?? 0}-${c.uid ?? 0}`, peer: `PID ${c.pid ?? 0}/UID ${c.uid ?? 0}` };
+  const source = c.remote.slice(0, c.remote.lastIndexOf(':'));
+  // An IPv6 peer in brackets, a vsock one after its family (getpeername_pretty()).
+  const port = c.remote.slice(source.length + 1);
+  const peer = c.family === 'vsock' ? `vsock:${c.remote}` : source.includes(':') ? `[${source}]:${port}` : c.remote;
+  return { fd: c.fd, endpoints: `${c.local}-${c.remote}`, source, peer };
 }

@@ -10,6 +10,7 @@ import type { JobMode } from '../shared/job-mode.js';
 import type { UnitType } from './name.js';
 import type { ExecCommand, Rlimit, RlimitName } from './values/index.js';
 import { formatSocketAddress, type SocketAddress } from './values/socket-address.js';
+import { formatNetlinkAddress, type NetlinkAddress } from './values/netlink.js';
 
 /** systemd's LoadState words. */
 export type LoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
@@ -272,6 +273,8 @@ export interface SocketListen {
   readonly address: string;
   /** ListenStream=/ListenDatagram=/ListenSequentialPacket=: the parsed address. */
   readonly socket?: SocketAddress;
+  /** ListenNetlink=: the protocol and multicast group. */
+  readonly netlink?: NetlinkAddress;
 }
 
 /** The type word of a Listen…= line as systemctl prints it (Listen= of show, TYPE of list-sockets): socket_port_type_to_string(). */
@@ -282,6 +285,7 @@ export const SOCKET_LISTEN_TYPE: Readonly<Record<SocketListenKind, string>> = {
 
 /** A Listen…= line's address as systemd prints it: sockets as socket_address_print() does, paths as written. */
 export function listenText(l: SocketListen, ipv6: boolean): string {
+  if (l.netlink) return formatNetlinkAddress(l.netlink);
   return l.socket ? formatSocketAddress(l.socket, ipv6) : l.address;
 }
 

@@ -280,7 +280,7 @@ export class FakeSystem implements System {
     const [fd] = entry;
     // "LOCAL-REMOTE" with ports: the source is the remote address without its port.
     const remote = endpoints.slice(endpoints.indexOf('-') + 1);
-    const conn = { fd: this.nextFd++, endpoints, source: remote.slice(0, remote.lastIndexOf(':')) };
+    const conn = { fd: this.nextFd++, endpoints, source: remote.slice(0, remote.lastIndexOf(':')), peer: remote };
     this.openFds.set(conn.fd, `connection ${endpoints}`);
     this.waiting.set(fd, [...(this.waiting.get(fd) ?? []), conn]);
     const w = this.watches.get(fd);

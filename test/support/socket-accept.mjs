@@ -2,7 +2,7 @@
 // systemd 252 (scripts/record-socket-accept-fixtures.mjs records it) and against svcd
 // (test/e2e/socket-accept-differential.test.ts): client.py opens connections inside the namespace;
 // after each step, the sockets' NAccepted=/NConnections=/NRefused=, status's "Accepted:" line and
-// the instances list-units shows. Instance names carry the client's pid and ports, which differ
+// the instances list-units shows, with their descriptions. Instance names and descriptions carry the client's pid and ports, which differ
 // from run to run: they are written as PID and PORTn (from what the client reports) before comparing.
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -29,19 +29,27 @@ export async function runAcceptSteps(ctl, sh) {
         if (!report) await sleep(100);
       }
       const c = JSON.parse(report || '{"pid":0,"ports":[]}');
-      subs = [[`-${c.pid}-`, '-PID-'], ...c.ports.map((p, i) => [`:${p}`, `:PORT${i}`])];
+      subs = [[`-${c.pid}-`, '-PID-'], [`PID ${c.pid}/`, 'PID PID/'], ...c.ports.map((p, i) => [`:${p}`, `:PORT${i}`])];
       await sleep(1000); // the closed connection's instance ends and is collected
+    }
+    if (step.stopClient) {
+      await sh(`touch ${ACCEPT_RUN}/stop`);
+      await sleep(1000); // its connections close: the instances end and are collected
     }
     for (const args of step.systemctl ?? []) await ctl(...args);
     if (step.systemctl) await sleep(300);
-    const look = { show: await ctl('show', '-p', 'Id,NAccepted,NConnections,NRefused', ...step.show), status: {} };
-    for (const unit of step.show) {
-      look.status[unit] = (await ctl('status', '--no-pager', unit)).split('\n').filter((l) => /^ +Accepted:/.test(l)).join('\n');
+    const look = {};
+    if (step.show) {
+      look.show = await ctl('show', '-p', 'Id,NAccepted,NConnections,NRefused', ...step.show);
+      look.status = {};
+      for (const unit of step.show) {
+        look.status[unit] = (await ctl('status', '--no-pager', unit)).split('\n').filter((l) => /^ +Accepted:/.test(l)).join('\n');
+      }
     }
     if (step.list) {
-      // Name and states: an instance's Description= is not compared (docs/differences.md).
+      // Name, states and description (the peer), columns joined by one space.
       const lines = (await ctl('list-units', '--all', '--plain', '--no-legend', '--no-pager', ...step.list)).split('\n').filter((l) => l.trim());
-      look.instances = lines.map((l) => normalize(l.trim().split(/\s+/).slice(0, 4).join(' '), subs));
+      look.instances = lines.map((l) => normalize(l.trim().split(/\s+/).join(' '), subs));
     }
     out[step.name] = look;
   }

@@ -11,17 +11,14 @@ const table = new RowList();
 const { typedNotYet } = table;
 
 // ---- unit types svcd cannot start yet: the settings their load-time checks need ----
-// ListenNetlink=, ListenMessageQueue=, ListenUSBFunction=: kept as written; the socket kind binds none of them.
-for (const key of ['ListenNetlink', 'ListenMessageQueue', 'ListenUSBFunction'] as const) {
-  const needsPath = key !== 'ListenNetlink';
-  typedNotYet('Socket', key, custom(needsPath ? 'absolute path' : 'address (not checked yet)', 'append', 'clears', (value, ctx) => {
-    if (value === '') return void ctx.draft.socket.listen.splice(0);
-    const address = resolveSpecifiers(ctx, value, QUOTED);
-    if (address === undefined) return;
-    if (needsPath && !pathIsAbsolute(address)) return rejectValue(ctx, address);
-    ctx.draft.socket.listen.push({ value: { kind: key, address }, loc: ctx.loc });
-  }));
-}
+// ListenUSBFunction=: kept as written; the socket kind does not open FunctionFS endpoints.
+typedNotYet('Socket', 'ListenUSBFunction', custom('absolute path', 'append', 'clears', (value, ctx) => {
+  if (value === '') return void ctx.draft.socket.listen.splice(0);
+  const address = resolveSpecifiers(ctx, value, QUOTED);
+  if (address === undefined) return;
+  if (!pathIsAbsolute(address)) return rejectValue(ctx, address);
+  ctx.draft.socket.listen.push({ value: { kind: 'ListenUSBFunction', address }, loc: ctx.loc });
+}));
 
 typedNotYet('Mount', 'What', printf(QUOTED, scalar(str, (d, v) => (d.mount.what = v))));
 typedNotYet('Mount', 'Where', printf(QUOTED, scalar(absolutePath, (d, v) => (d.mount.where = v))));

@@ -6,6 +6,7 @@
 import { rejectValue, scalar, custom, QUOTED, NAME_BARE, resolveSpecifiers, printf, serviceUnitName, isValidUnitName, RowList, type DirectiveRow } from './behaviour.js';
 import { parseBoolean, parseMode, parseSec, parseStringList, parseUnsignedNumber, pathIsAbsolute } from '../values/index.js';
 import { parseSocketAddress } from '../values/socket-address.js';
+import { parseNetlinkAddress } from '../values/netlink.js';
 import { execLines, userOrGroup } from './exec-rows.js';
 import { SOCKET_LISTEN_KEYS, type BindIPv6Only } from '../model.js';
 import { SOMAXCONN_DELUXE, type Draft } from './draft.js';
@@ -17,12 +18,18 @@ const { supported } = table;
 export const ADDRESS_KINDS: ReadonlySet<string> = new Set(['ListenStream', 'ListenDatagram', 'ListenSequentialPacket']);
 
 for (const key of SOCKET_LISTEN_KEYS) {
-  if (key === 'ListenNetlink' || key === 'ListenMessageQueue' || key === 'ListenUSBFunction') continue;
+  if (key === 'ListenUSBFunction') continue;
   const isAddress = ADDRESS_KINDS.has(key);
-  supported('Socket', key, custom(isAddress ? 'parseSocketAddress; specifiers' : 'absolute path; specifiers', 'append', 'clears', (value, ctx) => {
+  const form = isAddress ? 'parseSocketAddress; specifiers' : key === 'ListenNetlink' ? 'FAMILY [GROUP]; specifiers' : 'absolute path; specifiers';
+  supported('Socket', key, custom(form, 'append', 'clears', (value, ctx) => {
     if (value === '') return void ctx.draft.socket.listen.splice(0);
     const address = resolveSpecifiers(ctx, value, QUOTED);
     if (address === undefined) return;
+    if (key === 'ListenNetlink') {
+      const r = parseNetlinkAddress(address);
+      if (!r.ok) return ctx.report('warning', `Failed to parse address value in '${address}', ignoring: ${r.error}`);
+      return void ctx.draft.socket.listen.push({ value: { kind: key, address, netlink: r.value }, loc: ctx.loc });
+    }
     if (!isAddress) {
       if (!pathIsAbsolute(address)) return rejectValue(ctx, address);
       return void ctx.draft.socket.listen.push({ value: { kind: key, address }, loc: ctx.loc });

@@ -110,7 +110,7 @@ function readable(u: Runtime, ctx: KindContext, index: number): void {
   const instance = `${prefixOf(u.id)}@${u.state.nAccepted}-${conn.endpoints}.service`;
   u.state.nAccepted++;
   u.state.connections.set(instance, { fd: conn.fd, source: conn.source });
-  ctx.startConnection(u, instance, conn.fd);
+  ctx.startConnection(u, instance, conn);
 }
 
 function refuse(u: Runtime, ctx: KindContext, fd: number): void {
@@ -252,7 +252,7 @@ export const socketKind: UnitKind<SocketState> = {
       // An Accept=yes instance: its connection is closed once it is down.
       if (other.activeState === 'inactive' || other.activeState === 'failed') {
         u.state.connections.delete(other.id);
-        ctx.closeFd(conn.fd);
+        if (conn.fd >= 0) ctx.closeFd(conn.fd);
       }
       return;
     }
@@ -268,19 +268,25 @@ export const socketKind: UnitKind<SocketState> = {
 
   // daemon-reexec: the fds stay open across exec (socket-fds.ts leaves them without close-on-exec)
   // and are watched again (coldplug) where the socket listened. Accept=yes connections are the
-  // instances' now: svcd's copies closed with the old process image, so none is counted or closed here.
+  // instances' now: svcd's copies closed with the old process image (fd -1 below), but the
+  // instances that still run are counted (NConnections=, MaxConnections=) until they are down.
   serialize(u) {
-    return { fds: u.state.fds, nAccepted: u.state.nAccepted, nRefused: u.state.nRefused };
+    const connections = [...u.state.connections].map(([id, c]) => [id, c.source ?? null]);
+    return { fds: u.state.fds, nAccepted: u.state.nAccepted, nRefused: u.state.nRefused, connections };
   },
 
   deserialize(u, saved) {
-    const s = saved as { fds?: unknown; nAccepted?: unknown; nRefused?: unknown };
+    const s = saved as { fds?: unknown; nAccepted?: unknown; nRefused?: unknown; connections?: unknown };
     u.state.fds = Array.isArray(s.fds) ? s.fds.filter((fd): fd is number => typeof fd === 'number') : [];
     u.state.nAccepted = typeof s.nAccepted === 'number' ? s.nAccepted : 0;
     u.state.nRefused = typeof s.nRefused === 'number' ? s.nRefused : 0;
+    for (const c of Array.isArray(s.connections) ? (s.connections as unknown[]) : []) {
+      if (Array.isArray(c) && typeof c[0] === 'string') u.state.connections.set(c[0], { fd: -1, source: typeof c[1] === 'string' ? c[1] : undefined });
+    }
   },
 
   coldplug(u, ctx) {
+    for (const id of [...u.state.connections.keys()]) if (!ctx.adoptConnection(u, id)) u.state.connections.delete(id);
     if (u.subState === 'listening') u.state.watch = ctx.watchReadable(u, u.state.fds, (i) => readable(u, ctx, i));
   },
 
