@@ -113,7 +113,7 @@ function properties(obj: BusObject, member: string, args: readonly unknown[], pa
       const [iface, name] = args as [string, string];
       const p = obj.props.find((x) => x.name === name && (iface === '' || x.iface === iface));
       const v = p?.read();
-      if (!p || !v) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown property or interface ${iface}.${name}.`);
+      if (!p || !v) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown interface ${iface} or property ${name}.`);
       return { signature: 'v', body: [v] };
     }
     case 'GetAll': {
@@ -129,7 +129,7 @@ function properties(obj: BusObject, member: string, args: readonly unknown[], pa
     }
     case 'Set': {
       const [iface, name] = args as [string, string];
-      if (!obj.props.some((x) => x.name === name && (iface === '' || x.iface === iface))) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown property or interface ${iface}.${name}.`);
+      if (!obj.props.some((x) => x.name === name && (iface === '' || x.iface === iface))) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown interface ${iface} or property ${name}.`);
       throw new BusError(DBUS_ERROR.propertyReadOnly, `Property '${name}' is not writable.`);
     }
   }
