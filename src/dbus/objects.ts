@@ -12,7 +12,7 @@ import { BusError, DBUS_ERROR } from './errors.js';
 import { introspectXml, type IntrospectedInterface } from './introspect.js';
 import { MANAGER_METHODS, checkedName } from './manager-methods.js';
 import type { CallContext, Method } from './method.js';
-import { busLabelEscape, JOB_IFACE, MANAGER_IFACE, parseObjectPath, SERVICE_IFACE, UNIT_IFACE, unitPath } from './paths.js';
+import { BUS_NAME, busLabelEscape, JOB_IFACE, MANAGER_IFACE, parseObjectPath, SERVICE_IFACE, UNIT_IFACE, unitPath } from './paths.js';
 import { INTROSPECTABLE_IFACE, PEER_IFACE, PROPERTIES_IFACE, STANDARD_INTERFACES } from './standard-interfaces.js';
 import { jobMethods, serviceMethods, unitMethods } from './unit-methods.js';
 import { variant, type Variant } from './values.js';
@@ -156,7 +156,8 @@ function busDriver(m: BusMessage): Reply | undefined {
   switch (m.member) {
     case 'Hello': return { signature: 's', body: [':1.1'] };
     case 'AddMatch': case 'RemoveMatch': return { signature: '', body: [] };
-    case 'GetNameOwner': return { signature: 's', body: [':1.0'] };
+    // The name svcd's messages carry as their sender (paths.ts), so a client's idea of the owner agrees.
+    case 'GetNameOwner': return { signature: 's', body: [BUS_NAME] };
     default: throw new BusError(DBUS_ERROR.unknownMethod, `Unknown method ${m.member ?? ''} of the bus driver (svcd serves a peer-to-peer connection).`);
   }
 }
