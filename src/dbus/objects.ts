@@ -12,7 +12,7 @@ import { BusError, DBUS_ERROR } from './errors.js';
 import { introspectXml, type IntrospectedInterface } from './introspect.js';
 import { MANAGER_METHODS, checkedName } from './manager-methods.js';
 import type { CallContext, Method } from './method.js';
-import { busLabelEscape, JOB_IFACE, MANAGER_IFACE, parseObjectPath, SERVICE_IFACE, UNIT_IFACE, unitPath } from './paths.js';
+import { BUS_NAME, busLabelEscape, JOB_IFACE, MANAGER_IFACE, parseObjectPath, SERVICE_IFACE, UNIT_IFACE, unitPath } from './paths.js';
 import { INTROSPECTABLE_IFACE, PEER_IFACE, PROPERTIES_IFACE, STANDARD_INTERFACES } from './standard-interfaces.js';
 import { jobMethods, serviceMethods, unitMethods } from './unit-methods.js';
 import { variant, type Variant } from './values.js';
@@ -113,7 +113,7 @@ function properties(obj: BusObject, member: string, args: readonly unknown[], pa
       const [iface, name] = args as [string, string];
       const p = obj.props.find((x) => x.name === name && (iface === '' || x.iface === iface));
       const v = p?.read();
-      if (!p || !v) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown property or interface ${iface}.${name}.`);
+      if (!p || !v) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown interface ${iface} or property ${name}.`);
       return { signature: 'v', body: [v] };
     }
     case 'GetAll': {
@@ -129,7 +129,7 @@ function properties(obj: BusObject, member: string, args: readonly unknown[], pa
     }
     case 'Set': {
       const [iface, name] = args as [string, string];
-      if (!obj.props.some((x) => x.name === name && (iface === '' || x.iface === iface))) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown property or interface ${iface}.${name}.`);
+      if (!obj.props.some((x) => x.name === name && (iface === '' || x.iface === iface))) throw new BusError(DBUS_ERROR.unknownProperty, `Unknown interface ${iface} or property ${name}.`);
       throw new BusError(DBUS_ERROR.propertyReadOnly, `Property '${name}' is not writable.`);
     }
   }
@@ -156,7 +156,8 @@ function busDriver(m: BusMessage): Reply | undefined {
   switch (m.member) {
     case 'Hello': return { signature: 's', body: [':1.1'] };
     case 'AddMatch': case 'RemoveMatch': return { signature: '', body: [] };
-    case 'GetNameOwner': return { signature: 's', body: [':1.0'] };
+    // The name svcd's messages carry as their sender (paths.ts), so a client's idea of the owner agrees.
+    case 'GetNameOwner': return { signature: 's', body: [BUS_NAME] };
     default: throw new BusError(DBUS_ERROR.unknownMethod, `Unknown method ${m.member ?? ''} of the bus driver (svcd serves a peer-to-peer connection).`);
   }
 }

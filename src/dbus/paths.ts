@@ -5,6 +5,14 @@
  */
 export const MANAGER_PATH = '/org/freedesktop/systemd1';
 
+/**
+ * The sender systemd puts on everything it sends its private socket's peers, as if a bus had:
+ * systemctl matches is-system-running --wait's StartupFinished on it and drops a signal without
+ * it (waiting for ever); dbus-next takes a reply's sender as the name's owner and accepts only
+ * signals from that owner. A bus daemon replaces it with svcd's unique name.
+ */
+export const BUS_NAME = 'org.freedesktop.systemd1';
+
 /** The interfaces of those objects. */
 export const MANAGER_IFACE = 'org.freedesktop.systemd1.Manager';
 export const UNIT_IFACE = 'org.freedesktop.systemd1.Unit';

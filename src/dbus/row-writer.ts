@@ -21,8 +21,9 @@ const pad = (n: number, to: number): number => (n + to - 1) & ~(to - 1);
  */
 export function writeRowArray(signature: string, rows: readonly (readonly unknown[])[]): Buffer {
   const fields = ROWS.exec(signature)![1]!;
-  // First pass: the strings' bytes and the total size.
-  const texts: Buffer[] = [];
+  // First pass: the total size. The strings are measured, not copied: a Buffer per string (9,000
+  // for list-units' 1,000 rows) cost more than everything else here.
+  const lengths: number[] = [];
   let size = 8; // the array's length, then its padding to the first struct
   for (const row of rows) {
     if (!Array.isArray(row) || row.length !== fields.length) throw new Error(`a row does not match ${signature}`);
@@ -35,14 +36,14 @@ export function writeRowArray(signature: string, rows: readonly (readonly unknow
         size += 4;
       } else {
         if (typeof v !== 'string') throw new Error(`${String(v)} is not a string`);
-        const b = Buffer.from(v, 'utf8');
-        if (b.includes(0)) throw new Error('a string with a NUL byte');
-        texts.push(b);
-        size += 4 + b.length + 1;
+        if (v.includes('\0')) throw new Error('a string with a NUL byte');
+        const n = Buffer.byteLength(v, 'utf8');
+        lengths.push(n);
+        size += 4 + n + 1;
       }
     }
   }
-  // Second pass: the bytes.
+  // Second pass: the bytes, each string encoded straight into its place.
   const out = Buffer.alloc(size);
   let at = 8;
   let t = 0;
@@ -54,10 +55,10 @@ export function writeRowArray(signature: string, rows: readonly (readonly unknow
         out.writeUInt32LE(row[i] as number, at);
         at += 4;
       } else {
-        const b = texts[t++]!;
-        out.writeUInt32LE(b.length, at);
-        b.copy(out, at + 4);
-        at += 4 + b.length + 1;
+        const n = lengths[t++]!;
+        out.writeUInt32LE(n, at);
+        out.write(row[i] as string, at + 4, n, 'utf8');
+        at += 4 + n + 1;
       }
     }
   }

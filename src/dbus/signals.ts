@@ -15,7 +15,7 @@ import { unitRows, type PropertyRow } from '../control/property-table.js';
 import type { UnitStatus } from '../engine/api.js';
 import type { BusServer } from './server.js';
 import { MessageType, type OutgoingMessage } from './wire.js';
-import { JOB_IFACE, MANAGER_IFACE, MANAGER_PATH, UNIT_IFACE, jobPath, unitPath } from './paths.js';
+import { BUS_NAME, JOB_IFACE, MANAGER_IFACE, MANAGER_PATH, UNIT_IFACE, jobPath, unitPath } from './paths.js';
 import { variant } from './values.js';
 
 const PROPERTIES_IFACE = 'org.freedesktop.DBus.Properties';
@@ -44,8 +44,9 @@ type Pending =
   | { readonly kind: 'unit-changed'; readonly ms: readonly OutgoingMessage[] }
   | { readonly kind: 'job-removed'; readonly job: number; readonly m: OutgoingMessage };
 
+
 const signal = (path: string, iface: string, member: string, signature: string, body: readonly unknown[]): OutgoingMessage =>
-  ({ type: MessageType.signal, path, interface: iface, member, signature, body });
+  ({ type: MessageType.signal, sender: BUS_NAME, path, interface: iface, member, signature, body });
 
 /** PropertiesChanged of the unit's kind interface (if it has one) and of Unit, read now. */
 function unitChanges(st: UnitStatus): OutgoingMessage[] {

@@ -81,7 +81,8 @@ export function dropInsFor(st: UnitStatus, assignments: readonly (readonly [stri
     const s = Object.hasOwn(SETTABLE, name) ? SETTABLE[name] : undefined;
     if (!s || (s.section === 'kind' && !CGROUP_KINDS.has(type))) throw new BusError(DBUS_ERROR.propertyReadOnly, `Cannot set property ${name}, or unknown property.`);
     const sig = signatureOf(raw[0][0]!);
-    if (sig !== s.sig) throw new BusError(DBUS_ERROR.invalidArgs, `Bus message has invalid type for ${name}: '${sig}', expected '${s.sig}'.`);
+    // systemd's reader fails on the mismatch with ENXIO, which sd-bus names System.Error.ENXIO.
+    if (sig !== s.sig) throw new BusError('System.Error.ENXIO', 'Failed to set unit properties: Unexpected message contents');
     return { setting: s.setting, section: s.section === 'unit' ? 'Unit' : kindSection, line: `${s.setting}=${s.value(raw[1][0])}` };
   });
 }

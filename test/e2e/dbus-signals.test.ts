@@ -76,6 +76,11 @@ describe('signals to a subscribed peer, as systemd 252 sends them', () => {
     expect(managerSignals(ours)).toEqual(managerSignals(oracle.signals));
   });
 
+  it('every signal names org.freedesktop.systemd1 as its sender, which systemctl is-system-running --wait matches on', () => {
+    const senders = (rs: readonly SignalRecord[]) => new Set(rs.filter((r) => !r.text.startsWith('--')).map((r) => r.sender));
+    expect(senders(ours)).toEqual(senders(oracle.signals));
+  });
+
   it('each unit passes through the same states, each job the same, in the same order around the Manager\'s signals', () => {
     for (const unit of Object.keys(SIGNAL_UNITS)) {
       expect(states(ours, unit, 'Unit'), unit).toEqual(states(oracle.signals, unit, 'Unit'));

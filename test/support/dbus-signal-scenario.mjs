@@ -56,8 +56,10 @@ export async function runSignalScenario(peer, timeoutMs = 20000, log = () => {})
   const seen = [];
   let waitingFor;
   const off = peer.onSignal((m) => {
-    const rec = normalize(m, objectName, job);
-    if (rec === undefined) return;
+    const normalized = normalize(m, objectName, job);
+    if (normalized === undefined) return;
+    // systemctl's own matches (is-system-running --wait's StartupFinished) ask for this sender.
+    const rec = { ...normalized, sender: m.sender ?? null };
     seen.push(rec);
     log(rec.text);
     if (waitingFor && ends(rec.text, waitingFor.text)) waitingFor.resolve();

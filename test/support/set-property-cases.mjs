@@ -29,8 +29,26 @@ export const SET_PROPERTY_CASES = [
 
 const DROP_INS = '/run/systemd/system.control';
 
-/** Inside the namespace: each case's exit code and output, then every drop-in written. */
-export function runSetPropertyCases() {
+const UNIT = '/org/freedesktop/systemd1/unit/web_2eservice';
+const MANAGER = '/org/freedesktop/systemd1';
+/** Calls whose error names systemctl does not print: Properties.Set where systemd 252 allows none, and the rest. */
+export const SET_PROPERTY_CALLS = [
+  [UNIT, 'org.freedesktop.DBus.Properties', 'Set', 'ssv', ['org.freedesktop.systemd1.Unit', 'Description', ['s', 'x']]],
+  [UNIT, 'org.freedesktop.DBus.Properties', 'Set', 'ssv', ['org.freedesktop.systemd1.Service', 'MainPID', ['u', 1]]],
+  [UNIT, 'org.freedesktop.DBus.Properties', 'Set', 'ssv', ['org.freedesktop.systemd1.Unit', 'NoSuchProperty', ['s', 'x']]],
+  [MANAGER, 'org.freedesktop.DBus.Properties', 'Set', 'ssv', ['org.freedesktop.systemd1.Manager', 'Version', ['s', 'x']]],
+  [UNIT, 'org.freedesktop.DBus.Properties', 'Get', 'ss', ['org.freedesktop.systemd1.Unit', 'NoSuchProperty']],
+  [MANAGER, 'org.freedesktop.systemd1.Manager', 'SetUnitProperties', 'sba(sv)', ['web.service', true, [['ExecStart', ['s', '/bin/true']]]]],
+  [MANAGER, 'org.freedesktop.systemd1.Manager', 'SetUnitProperties', 'sba(sv)', ['web.service', true, [['Description', ['u', 1]]]]],
+  [MANAGER, 'org.freedesktop.systemd1.Manager', 'SetUnitProperties', 'sba(sv)', ['nope.service', true, [['Description', ['s', 'x']]]]],
+  [UNIT, 'org.freedesktop.systemd1.Unit', 'SetProperties', 'ba(sv)', [true, [['Restart', ['s', 'always']]]]],
+];
+
+/**
+ * Inside the namespace: each case's exit code and output, every drop-in written, then each call's
+ * answer over `peer` (scripts/dbus-peer-client.mjs): its error name and text, or "ok".
+ */
+export async function runSetPropertyCases(peer) {
   const answers = SET_PROPERTY_CASES.map((args) => {
     const r = spawnSync('/usr/bin/systemctl', ['--no-pager', ...args], { encoding: 'utf8', env: { ...process.env, SYSTEMD_COLORS: '0', LANG: 'C.UTF-8' } });
     return { args, rc: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -43,5 +61,10 @@ export function runSetPropertyCases() {
     // none written
   }
   for (const d of dirs) for (const f of readdirSync(join(DROP_INS, d)).sort()) files[`${d}/${f}`] = readFileSync(join(DROP_INS, d, f), 'utf8');
-  return { answers, files };
+  const calls = [];
+  for (const [path, iface, member, sig, body] of SET_PROPERTY_CALLS) {
+    const m = await peer.call(path, iface, member, sig, body);
+    calls.push({ call: `${member} ${JSON.stringify(body)}`, answer: m.type === peer.MessageType.error ? `${m.errorName}: ${m.body[0]}` : 'ok' });
+  }
+  return { answers, files, calls };
 }
