@@ -5,7 +5,7 @@
  * sections at once, and command lines (execLines) serve [Socket] too.
  */
 import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, fatalScalar, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
-import { parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
+import { parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, pathIsNormalized, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
 import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
@@ -175,8 +175,24 @@ for (const kind of ['Runtime', 'State', 'Cache', 'Logs', 'Configuration'] as con
 }
 supported(EXEC_SECTIONS, 'RuntimeDirectoryPreserve', scalar(parsePreserve, (d, v) => (d.exec.runtimeDirectoryPreserve = v ?? 'no')));
 supported(EXEC_SECTIONS, 'StandardInput', scalar(parseStdIO, (d, v) => (d.exec.standardInput = v)));
-supported(EXEC_SECTIONS, 'StandardOutput', scalar(parseStdIO, (d, v) => (d.exec.standardOutput = v)));
-supported(EXEC_SECTIONS, 'StandardError', scalar(parseStdIO, (d, v) => (d.exec.standardError = v)));
+/**
+ * StandardOutput=/StandardError=: a file:/append:/truncate: target must be an absolute, normalized
+ * path. systemd checks it as a fatal path (no ", ignoring" in its words) yet only drops the line.
+ */
+function outputSetting(set: (d: Draft, v: string | undefined) => void): Behaviour {
+  const plain = scalar(parseStdIO, set);
+  return {
+    ...plain,
+    apply(value, ctx) {
+      const target = /^(?:file|append|truncate):([^]*)$/.exec(value)?.[1];
+      if (target !== undefined && !pathIsAbsolute(target)) return ctx.report('error', `${ctx.key}= path is not absolute: ${target}`);
+      if (target !== undefined && !pathIsNormalized(target)) return ctx.report('error', `${ctx.key}= path is not normalized: ${target}`);
+      plain.apply(value, ctx);
+    },
+  };
+}
+supported(EXEC_SECTIONS, 'StandardOutput', outputSetting((d, v) => (d.exec.standardOutput = v)));
+supported(EXEC_SECTIONS, 'StandardError', outputSetting((d, v) => (d.exec.standardError = v)));
 supported(EXEC_SECTIONS, 'TTYPath', printf(QUOTED, scalar(absolutePath, (d, v) => (d.exec.ttyPath = v))));
 supported(EXEC_SECTIONS, 'SyslogIdentifier', printf(QUOTED, scalar(str, (d, v) => (d.exec.syslogIdentifier = v))));
 // journald's per-unit rate limit (systemd.exec(5)): empty resets to the journal's own.

@@ -7,7 +7,7 @@
  */
 import type { Result } from '../../shared/result.js';
 import { isValidUnitName, parserLabel, rejectValue, type DirectiveRow, type DirectiveStatus, type Parser } from './behaviour.js';
-import { parseBoolean, parseBytes, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust, parsePermyriad, parseSec, parseSignal, parseStringList, parseUnsignedNumber } from '../values/index.js';
+import { parseBoolean, parseBytes, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust, parsePermyriad, parseSec, parseSignal, parseStringList, parseUnsignedNumber, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
@@ -29,7 +29,27 @@ const bad: Result<never, string> = { ok: false, error: 'invalid' };
 const percent = (t: string) => parsePermyriad(t).ok;
 const memoryLimit = (t: string): Result<string, string> =>
   t === 'infinity' || percent(t) || parseBytes(t).ok ? ok(t) : bad;
-const KEY_CHECKS: Record<string, Parser<unknown>> = { DefaultMemoryLow: memoryLimit, DefaultMemoryMin: memoryLimit };
+// KeyringMode=: systemd's keyring-mode table; nothing else, not even empty.
+const keyringMode = (t: string): Result<string, string> => (/^(inherit|private|shared)$/.test(t) ? ok(t) : bad);
+const KEY_CHECKS: Record<string, Parser<unknown>> = { DefaultMemoryLow: memoryLimit, DefaultMemoryMin: memoryLimit, KeyringMode: keyringMode };
+const EMPTY_INVALID = new Set(['KeyringMode']);
+
+/**
+ * DeviceAllow=: "DEVICE [rwm]", DEVICE a normalized path under /dev/ or a block-/char- group;
+ * each kind of mistake in systemd 252's own words (undefined: the value is good).
+ */
+function deviceAllowProblem(value: string): string | undefined {
+  const words = parseStringList(value);
+  const device = words.ok ? words.value?.[0] ?? '' : value;
+  const rights = value.replace(/^\s*("[^"]*"|'[^']*'|\S+)\s*/, '');
+  if (!/^(block|char)-/.test(device)) {
+    if (!device.startsWith('/dev/')) return `Invalid device node path '${device}', ignoring.`;
+    if (!pathIsNormalized(device)) return `DeviceAllow= path is not normalized, ignoring: ${device}`;
+  }
+  if (rights !== '' && !/^[rwm]+$/.test(rights)) return `Invalid device rights '${rights}', ignoring.`;
+  return undefined;
+}
+const KEY_PROBLEMS: Record<string, (value: string) => string | undefined> = { DeviceAllow: deviceAllowProblem };
 const CHECK_LABELS = new Map<unknown, string>([[memoryLimit, 'bytes, percentage or infinity']]);
 
 
@@ -54,9 +74,11 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
       mode: 'keep',
       // systemd's boolean parser has no empty case: `PrivateNetwork=` is an invalid value, warned
       // about with the key's own words, as every BOOLEAN key of systemd 252 does (none resets).
-      empty: hint === 'BOOLEAN' ? 'invalid' : 'kept',
+      empty: hint === 'BOOLEAN' || EMPTY_INVALID.has(key) ? 'invalid' : 'kept',
       apply(value, ctx) {
-        if (value === '' && hint === 'BOOLEAN') return rejectValue(ctx, value);
+        if (value === '' && (hint === 'BOOLEAN' || EMPTY_INVALID.has(key))) return rejectValue(ctx, value);
+        const problem = value === '' ? undefined : KEY_PROBLEMS[key]?.(value);
+        if (problem !== undefined) return ctx.report('warning', problem);
         if (value !== '') {
           if (hint === 'UNIT [...]') {
             const words = parseStringList(value);
