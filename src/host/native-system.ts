@@ -6,7 +6,6 @@
  */
 import { chmodSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { constants as osConstants } from 'node:os';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
@@ -15,12 +14,12 @@ import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
 import type { CgroupTree } from '../exec/cgroup.js';
 import type { V1Controllers } from '../exec/cgroup-v1.js';
-import { notAppliedNotice, resourceDirectives } from '../exec/resource-notice.js';
 import type { LimitContext } from '../exec/cgroup-limits.js';
 import * as native from '../exec/native.js';
 import type { CgroupContext, Unit } from '../unit/model.js';
-import { SERVICE_SLICE } from '../shared/slice.js';
 import { readPidFile } from './pid-file.js';
+import { UnitCgroups } from './unit-cgroups.js';
+import { RunNamespaces } from './run-namespaces.js';
 import { TimerStamps } from './timer-stamps.js';
 import { isLive, ProcessTracker, type LogRateLimit, type ProcessOwner } from './process-tracker.js';
 import { SpawnFailure, SpawnResourceFailure, type ActivationFd, type ChildExitEvent, type Connection, type InotifyWatcher, type ListenFailure, type ListenRequest, type PidFileContent, type ResourceUsage, type SignalName, type SocketOptions, type SpawnRequest, type System, type TimerHandle } from '../engine/system.js';
@@ -86,9 +85,6 @@ function withActivationFds(spec: native.SpawnSpec, fds: readonly ActivationFd[])
   return { ...spec, envp: env, passFds: fds.map((f) => f.fd) };
 }
 
-/** Without a manager to ask: systemd's defaults (DefaultTasksMax=15% of the kernel's limit, past startup). */
-const DEFAULT_LIMIT_CONTEXT: LimitContext = { systemTasksMax: 2n ** 64n - 1n, defaultTasksMax: { value: 15n, scale: 100n }, startup: false };
-
 export class NativeSystem implements System {
   private exitHandler?: (e: ChildExitEvent) => void;
   /** Exits reaped before anyone listened (the reaper's first sweep after daemon-reexec). */
@@ -99,15 +95,12 @@ export class NativeSystem implements System {
   private readonly prepared = new Set<string>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
-  /** Runs (unit/invocation) whose v1 limits are written, and the cgroup.procs files of each unit's. */
-  private readonly limited = new Map<string, string>();
-  private readonly v1Procs = new Map<string, string[]>();
-  /** OOM kills already reported, by unit (the count restarts with each cgroup made). */
-  private readonly oomSeen = new Map<string, number>();
+  /** Each unit's cgroups (v2 tree, v1 controllers) and their limits and counts. */
+  private readonly cgroupsOfUnits: UnitCgroups;
   /** Whether this container lets a process have a mount namespace (learnt from the first try). */
   private mountNamespaces: 'unknown' | 'yes' | 'no' = 'unknown';
   /** PrivateNetwork=/PrivateIPC= namespaces of each unit's current run, until releaseRuntime(). */
-  private readonly namespaces = new Map<string, { readonly invocation: string; readonly fds: { net?: number; ipc?: number } }>();
+  private readonly namespaces: RunNamespaces;
   private mountNamespaceError = '';
   private readonly noticed = new Set<string>();
   /** The loaded unit whose sandboxing settings were last noticed, by unit: said again after a daemon-reload. */
@@ -116,6 +109,8 @@ export class NativeSystem implements System {
   private readonly helpers = new Map<number, (e: ChildExitEvent) => void>();
 
   constructor(private readonly opts: NativeSystemOptions = {}) {
+    this.cgroupsOfUnits = new UnitCgroups(opts, (unit, text) => this.noticeOnce(unit, text));
+    this.namespaces = new RunNamespaces((unit, text) => this.noticeOnce(unit, text), (fd) => this.closeFd(fd));
     this.tracker = new ProcessTracker(opts.cgroups, () => this.now());
     native.setChildSubreaper();
     native.startReaper((exits) => {
@@ -177,7 +172,7 @@ export class NativeSystem implements System {
     }
     let stream: { fd: number; started(pid: number): void } | undefined;
     // Made before the output stream, which names it; every command of the unit moves itself there.
-    const cgroupProcs = this.unitCgroups(req.unit, req.source!, invocation);
+    const cgroupProcs = this.cgroupsOfUnits.procsFor(req.unit, req.source!, invocation);
     const cgroup = this.controlGroup(req.unit);
     let plan;
     try {
@@ -209,7 +204,7 @@ export class NativeSystem implements System {
       if (req.activationFds) spec = withActivationFds(spec, req.activationFds);
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
       const sandboxed = !req.privileged && !req.command.flags.fullyPrivileged;
-      if (sandboxed) spec = { ...spec, ...this.runNamespaces(req.unit, invocation, exec.mounts) };
+      if (sandboxed) spec = { ...spec, ...this.namespaces.forRun(req.unit, invocation, exec.mounts) };
       const privateTmp = exec.privateTmp && sandboxed && this.mountNamespaces !== 'no';
       const mounts = sandboxed && this.mountNamespaces !== 'no' ? mountPlan(exec, privateTmp) : [];
       const ownMounts = sandboxed && exec.mounts.privateMounts && this.mountNamespaces !== 'no';
@@ -266,57 +261,17 @@ export class NativeSystem implements System {
     }
   }
 
-  /**
-   * The unit's cgroup.procs files (the v2 tree's, each v1 controller's), its cgroups made if needed
-   * and their limits written at the run's first process; undefined without cgroups. What could not
-   * be applied is said once per unit, on one line.
-   */
-  private unitCgroups(unit: string, source: Unit, invocation: string): string[] | undefined {
-    const { cgroups: tree, v1 } = this.opts;
-    const procs: string[] = [];
-    try {
-      if (tree) procs.push(tree.ensure(unit));
-      if (v1 && (!v1.has(unit) || this.limited.get(unit) !== invocation)) {
-        this.limited.set(unit, invocation);
-        const env = this.opts.limitContext?.() ?? DEFAULT_LIMIT_CONTEXT;
-        const r = v1.ensure(unit, source.resources, env);
-        this.v1Procs.set(unit, r.procs);
-        const line = notAppliedNotice(r.notApplied);
-        if (line) this.noticeOnce(unit, line);
-        // The slice's own limits, read again at each run (a daemon-reload may have changed them).
-        const slice = this.opts.sliceResources?.(SERVICE_SLICE);
-        const sliceLine = slice ? notAppliedNotice(v1.applySlice(slice, env)) : undefined;
-        if (sliceLine) this.noticeOnce(SERVICE_SLICE, sliceLine);
-      }
-    } catch (e) {
-      throw new SpawnFailure(`cannot create the cgroup of ${unit}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 219);
-    }
-    if (v1) procs.push(...(this.v1Procs.get(unit) ?? []));
-    else if (this.opts.noResourceControl) {
-      const set = resourceDirectives(source.resources);
-      if (set.length > 0) this.noticeOnce(unit, notAppliedNotice(set.map((directive) => ({ directive, why: this.opts.noResourceControl! })))!);
-    }
-    return procs.length > 0 ? procs : undefined;
-  }
-
   takeOomKills(unit: string): number {
-    const n = this.opts.v1?.usage(unit).oomKills ?? 0;
-    const seen = this.oomSeen.get(unit) ?? 0;
-    this.oomSeen.set(unit, n);
-    return n > seen ? n - seen : 0;
+    return this.cgroupsOfUnits.takeOomKills(unit);
   }
 
   resourceUsage(unit: string): ResourceUsage | undefined {
-    const v1 = this.opts.v1;
-    if (!v1?.has(unit)) return undefined;
-    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = v1.usage(unit);
-    return { memoryCurrent, tasksCurrent, cpuUsageNSec };
+    return this.cgroupsOfUnits.resourceUsage(unit);
   }
 
   /** The unit's cgroup as ControlGroup= shows it, while it has one. */
   controlGroup(unit: string): string | undefined {
-    const tree = this.opts.cgroups;
-    return tree?.has(unit) ? tree.pathOf(unit) : undefined;
+    return this.cgroupsOfUnits.controlGroup(unit);
   }
 
   /**
@@ -411,49 +366,10 @@ export class NativeSystem implements System {
     }
   }
 
-  /**
-   * PrivateNetwork=, PrivateIPC=: the namespaces of the unit's current run, made at its first process
-   * and joined by every other (systemd keeps them in the unit's runtime likewise). Where the container
-   * refuses one (EPERM), the unit runs without it and svcd says so once, as systemd 252 goes on with a
-   * warning; any other failure fails the process (225/NETWORK, 226/NAMESPACE, systemd's codes).
-   */
-  private runNamespaces(unit: string, invocation: string, m: { readonly privateNetwork: boolean; readonly privateIPC: boolean }): { netnsFd?: number; ipcnsFd?: number } {
-    if (!m.privateNetwork && !m.privateIPC) return {};
-    let run = this.namespaces.get(unit);
-    if (run?.invocation !== invocation) {
-      this.closeNamespaces(unit);
-      run = { invocation, fds: {} };
-      this.namespaces.set(unit, run);
-      for (const [type, wanted, directive, status] of [['net', m.privateNetwork, 'PrivateNetwork', 225], ['ipc', m.privateIPC, 'PrivateIPC', 226]] as const) {
-        if (!wanted) continue;
-        try {
-          run.fds[type] = native.newNamespace(type);
-        } catch (e) {
-          // The addon's system errors carry the errno number.
-          if ((e as { errno?: number }).errno !== osConstants.errno.EPERM) throw new SpawnFailure(`Failed to set up ${type === 'net' ? 'network' : 'IPC'} namespacing: ${(e as Error).message}`, status);
-          this.noticeOnce(unit, `${directive}= not enforced (this container refuses a${type === 'ipc' ? 'n IPC' : ' network'} namespace: EPERM).`);
-        }
-      }
-    }
-    return { ...(run.fds.net !== undefined ? { netnsFd: run.fds.net } : {}), ...(run.fds.ipc !== undefined ? { ipcnsFd: run.fds.ipc } : {}) };
-  }
-
-  private closeNamespaces(unit: string): void {
-    const run = this.namespaces.get(unit);
-    if (!run) return;
-    this.namespaces.delete(unit);
-    for (const fd of Object.values(run.fds)) this.closeFd(fd);
-  }
-
   /** The unit's run is over: its PrivateTmp= directories and namespaces go (systemd's exec_runtime_destroy). */
   releaseRuntime(unit: string): void {
-    this.opts.cgroups?.remove(unit);
-    this.closeNamespaces(unit);
-    this.opts.v1?.remove(unit);
-    if (!this.opts.v1?.has(unit)) {
-      this.v1Procs.delete(unit);
-      this.oomSeen.delete(unit);
-    }
+    this.cgroupsOfUnits.release(unit);
+    this.namespaces.release(unit);
     const p = this.privateTmps.get(unit);
     if (!p) return;
     this.privateTmps.delete(unit);

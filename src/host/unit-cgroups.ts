@@ -1,0 +1,101 @@
+/**
+ * The cgroups of each unit's run, as the spawner needs them: the v2 tree's cgroup and each v1
+ * controller's, made at the run's first process with the unit's limits (and system.slice's)
+ * written; what they count (OOM kills, memory, tasks, CPU); and their removal when the run ends.
+ * What could not be applied is said once per unit, on one line (through `notice`).
+ */
+import type { CgroupTree } from '../exec/cgroup.js';
+import type { V1Controllers } from '../exec/cgroup-v1.js';
+import type { LimitContext } from '../exec/cgroup-limits.js';
+import { notAppliedNotice, resourceDirectives } from '../exec/resource-notice.js';
+import type { CgroupContext, Unit } from '../unit/model.js';
+import { SERVICE_SLICE } from '../shared/slice.js';
+import { SpawnFailure, type ResourceUsage } from '../engine/system.js';
+
+export interface UnitCgroupsOptions {
+  readonly cgroups?: CgroupTree;
+  readonly v1?: V1Controllers;
+  readonly noResourceControl?: string;
+  readonly sliceResources?: (slice: string) => CgroupContext | undefined;
+  readonly limitContext?: () => LimitContext;
+}
+
+/** Without a manager to ask: systemd's defaults (DefaultTasksMax=15% of the kernel's limit, past startup). */
+const DEFAULT_LIMIT_CONTEXT: LimitContext = { systemTasksMax: 2n ** 64n - 1n, defaultTasksMax: { value: 15n, scale: 100n }, startup: false };
+
+export class UnitCgroups {
+  /** Runs (unit → invocation) whose v1 limits are written, and the cgroup.procs files of each unit's. */
+  private readonly limited = new Map<string, string>();
+  private readonly v1Procs = new Map<string, string[]>();
+  /** OOM kills already reported, by unit (the count restarts with each cgroup made). */
+  private readonly oomSeen = new Map<string, number>();
+
+  constructor(
+    private readonly opts: UnitCgroupsOptions,
+    private readonly notice: (unit: string, text: string) => void,
+  ) {}
+
+  /**
+   * The unit's cgroup.procs files (the v2 tree's, each v1 controller's), its cgroups made if needed
+   * and their limits written at the run's first process; undefined without cgroups.
+   */
+  procsFor(unit: string, source: Unit, invocation: string): string[] | undefined {
+    const { cgroups: tree, v1 } = this.opts;
+    const procs: string[] = [];
+    try {
+      if (tree) procs.push(tree.ensure(unit));
+      if (v1 && (!v1.has(unit) || this.limited.get(unit) !== invocation)) {
+        this.limited.set(unit, invocation);
+        const env = this.opts.limitContext?.() ?? DEFAULT_LIMIT_CONTEXT;
+        const r = v1.ensure(unit, source.resources, env);
+        this.v1Procs.set(unit, r.procs);
+        const line = notAppliedNotice(r.notApplied);
+        if (line) this.notice(unit, line);
+        // The slice's own limits, read again at each run (a daemon-reload may have changed them).
+        const slice = this.opts.sliceResources?.(SERVICE_SLICE);
+        const sliceLine = slice ? notAppliedNotice(v1.applySlice(slice, env)) : undefined;
+        if (sliceLine) this.notice(SERVICE_SLICE, sliceLine);
+      }
+    } catch (e) {
+      throw new SpawnFailure(`cannot create the cgroup of ${unit}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 219);
+    }
+    if (v1) procs.push(...(this.v1Procs.get(unit) ?? []));
+    else if (this.opts.noResourceControl) {
+      const why = this.opts.noResourceControl;
+      const set = resourceDirectives(source.resources);
+      const line = notAppliedNotice(set.map((directive) => ({ directive, why })));
+      if (line) this.notice(unit, line);
+    }
+    return procs.length > 0 ? procs : undefined;
+  }
+
+  takeOomKills(unit: string): number {
+    const n = this.opts.v1?.usage(unit).oomKills ?? 0;
+    const seen = this.oomSeen.get(unit) ?? 0;
+    this.oomSeen.set(unit, n);
+    return n > seen ? n - seen : 0;
+  }
+
+  resourceUsage(unit: string): ResourceUsage | undefined {
+    const v1 = this.opts.v1;
+    if (!v1?.has(unit)) return undefined;
+    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = v1.usage(unit);
+    return { memoryCurrent, tasksCurrent, cpuUsageNSec };
+  }
+
+  /** The unit's cgroup as ControlGroup= shows it, while it has one. */
+  controlGroup(unit: string): string | undefined {
+    const tree = this.opts.cgroups;
+    return tree?.has(unit) ? tree.pathOf(unit) : undefined;
+  }
+
+  /** The run is over: its cgroups go (a v1 cgroup still holding a process stays, and so does its count). */
+  release(unit: string): void {
+    this.opts.cgroups?.remove(unit);
+    this.opts.v1?.remove(unit);
+    if (!this.opts.v1?.has(unit)) {
+      this.v1Procs.delete(unit);
+      this.oomSeen.delete(unit);
+    }
+  }
+}
