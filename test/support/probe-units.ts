@@ -4,7 +4,7 @@
 // how the unit ended must be what the record script wrote under systemd 252 into FIXTURES/expected;
 // where systemd-ns runs, the recording is made again live and compared too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,29 @@ export interface ProbeRun {
   readonly got: Map<string, Answer>;
   svcd(): SvcdInNamespace | undefined;
 }
+
+/**
+ * The probe directory is one fixed path (the recorded units name it), shared by every file that runs
+ * probe units: a file holds it from its setup to its end, or one file's setup would empty the other's
+ * outputs and rebuild the probe under its running units. A holder that died leaves a stale lock,
+ * taken over once its pid is gone.
+ */
+const lockDir = `${probeDir}.lock`;
+async function lockProbeDir(): Promise<void> {
+  for (let t = 0; ; t += 200) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      return;
+    } catch {
+      const holder = Number(existsSync(join(lockDir, 'pid')) ? readFileSync(join(lockDir, 'pid'), 'utf8') : 0);
+      const alive = holder > 0 && spawnSync('kill', ['-0', String(holder)]).status === 0;
+      if (!alive && t >= 1000) rmSync(lockDir, { recursive: true, force: true });
+      await sleep(200);
+    }
+  }
+}
+const unlockProbeDir = () => rmSync(lockDir, { recursive: true, force: true });
 
 /** Starts the units and waits for their probes to have ended (no unit still active). */
 async function runToEnd(s: SvcdInNamespace, units: readonly string[]): Promise<void> {
@@ -54,6 +77,7 @@ export function probeDifferential(fixtures: string, recordScript: string): Probe
   const readOut = (n: string) => (existsSync(join(probeDir, 'out', n)) ? readFileSync(join(probeDir, 'out', n), 'utf8') : '(no output)');
 
   beforeAll(async () => {
+    await lockProbeDir();
     const setup = spawnSync(join(repo, 'test/fixtures/seccomp/setup.sh'), { encoding: 'utf8' });
     expect(setup.status, setup.stderr).toBe(0);
     svcd = await bootInNamespace(dir, join(fixtures, 'units'), 'basic.target');
@@ -62,10 +86,11 @@ export function probeDifferential(fixtures: string, recordScript: string): Probe
       const props = existsSync(join(fixtures, 'expected', `${n}.props`)) ? { props: (await svcd.svcctl('show', '-p', SANDBOX_PROPERTIES, `${n}.service`)).stdout } : {};
       got.set(n, { out: readOut(n), show: (await svcd.svcctl('show', '-p', SHOWN, `${n}.service`)).stdout, ...props });
     }
-  }, 180000);
+  }, 600000);
   afterAll(async () => {
     await svcd?.stop();
     rmSync(dir, { recursive: true, force: true });
+    unlockProbeDir();
   }, 30000);
 
   describe('the service sees what it sees under systemd 252', () => {
