@@ -32,7 +32,20 @@ const memoryLimit = (t: string): Result<string, string> =>
 // KeyringMode=: systemd's keyring-mode table; nothing else, not even empty.
 const keyringMode = (t: string): Result<string, string> => (/^(inherit|private|shared)$/.test(t) ? ok(t) : bad);
 const KEY_CHECKS: Record<string, Parser<unknown>> = { DefaultMemoryLow: memoryLimit, DefaultMemoryMin: memoryLimit, KeyringMode: keyringMode };
-const EMPTY_INVALID = new Set(['KeyringMode']);
+// Keys of mixed types whose systemd 252 parser has no empty case either (checked one by one with
+// `systemd-analyze verify`): a few time spans, and enums of the OTHER kind.
+const EMPTY_INVALID = new Set([
+  'KeyringMode', 'UtmpMode', 'ManagedOOMPreference', 'ManagedOOMSwap', 'ManagedOOMMemoryPressure', 'ManagedOOMMemoryPressureLimit',
+  'SocketProtocol', 'Timestamping', 'TimeoutSec', 'StartLimitInterval', 'RuntimeRandomizedExtraSec', 'TimeoutCleanSec',
+  'KeepAliveTimeSec', 'KeepAliveIntervalSec', 'DeferAcceptSec',
+]);
+/**
+ * The value types whose systemd 252 parser has no empty case (an empty assignment is warned about
+ * in the key's own words, never a reset), as `systemd-analyze verify` answers for every key of
+ * these types that svcd keeps unapplied. BOOLEAN is among them (see below); SECONDS is not: some
+ * of its keys reset.
+ */
+const EMPTY_INVALID_HINTS = new Set(['BOOLEAN', 'ACTION', 'SERVICEEXITTYPE', 'CPUSCHEDPRIO', 'FACILITY', 'LEVEL', 'NANOSECONDS', 'UNSIGNED', 'INTEGER', 'SIZE', 'LONG', 'MODE']);
 
 /**
  * DeviceAllow=: "DEVICE [rwm]", DEVICE a normalized path under /dev/ or a block-/char- group;
@@ -74,9 +87,9 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
       mode: 'keep',
       // systemd's boolean parser has no empty case: `PrivateNetwork=` is an invalid value, warned
       // about with the key's own words, as every BOOLEAN key of systemd 252 does (none resets).
-      empty: hint === 'BOOLEAN' || EMPTY_INVALID.has(key) ? 'invalid' : 'kept',
+      empty: EMPTY_INVALID_HINTS.has(hint) || EMPTY_INVALID.has(key) ? 'invalid' : 'kept',
       apply(value, ctx) {
-        if (value === '' && (hint === 'BOOLEAN' || EMPTY_INVALID.has(key))) return rejectValue(ctx, value);
+        if (value === '' && (EMPTY_INVALID_HINTS.has(hint) || EMPTY_INVALID.has(key))) return rejectValue(ctx, value);
         const problem = value === '' ? undefined : KEY_PROBLEMS[key]?.(value);
         if (problem !== undefined) return ctx.report('warning', problem);
         if (value !== '') {
