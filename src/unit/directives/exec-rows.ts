@@ -52,7 +52,8 @@ supported('Service', 'RestartSec', scalar(parseSec, (d, v) => (d.service.restart
 const zeroIsInfinity = (v: Usec | undefined) => (v === 0n ? USEC_INFINITY : v);
 supported('Service', 'TimeoutStartSec', scalar(parseSec, (d, v) => (d.service.timeoutStartUSec = zeroIsInfinity(v))));
 supported('Service', 'TimeoutStopSec', scalar(parseSec, (d, v) => (d.service.timeoutStopUSec = zeroIsInfinity(v))));
-supported('Service', 'TimeoutAbortSec', scalar(parseSec, (d, v) => (d.service.timeoutAbortUSec = v)));
+// Empty: back to DefaultTimeoutAbortSec= (systemd's timeout_abort_set cleared), not an error.
+supported('Service', 'TimeoutAbortSec', scalar(parseSec, (d, v) => (d.service.timeoutAbortUSec = v), true));
 supported('Service', 'TimeoutStartFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStartFailureMode = v ?? 'terminate')));
 supported('Service', 'TimeoutStopFailureMode', scalar(parseTimeoutFailureMode, (d, v) => (d.service.timeoutStopFailureMode = v ?? 'terminate')));
 supported('Service', 'TimeoutSec', scalar(parseSec, (d, v) => {
@@ -68,7 +69,8 @@ supported('Service', 'RootDirectoryStartOnly', scalar(parseBoolean, (d, v) => (d
 supported('Service', 'PIDFile', printf(QUOTED, scalar(str, (d, v) => (d.service.pidFile = v))));
 supported('Service', 'BusName', scalar(str, (d, v) => (d.service.busName = v)));
 supported('Service', 'NotifyAccess', scalar(parseNotifyAccess, (d, v) => (d.service.notifyAccess = v)));
-supported('Service', 'FileDescriptorStoreMax', scalar(parseUnsignedNumber, (d, v) => (d.service.fileDescriptorStoreMax = v ?? 0)));
+// systemd's unsigned parser has no empty case here: warned about, as StartLimitBurst=.
+supported('Service', 'FileDescriptorStoreMax', scalar(parseUnsignedNumber, (d, v) => (d.service.fileDescriptorStoreMax = v ?? 0), false));
 for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['RestartPreventExitStatus', 'restartPreventExitStatus'],
   ['RestartForceExitStatus', 'restartForceExitStatus']] as const) {
   supported('Service', key, custom('parseExitStatusSet', 'append', 'clears', (value, ctx) => {

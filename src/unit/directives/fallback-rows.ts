@@ -35,7 +35,7 @@ const KEY_CHECKS: Record<string, Parser<unknown>> = { DefaultMemoryLow: memoryLi
 // Keys of mixed types whose systemd 252 parser has no empty case either (checked one by one with
 // `systemd-analyze verify`): a few time spans, and enums of the OTHER kind.
 const EMPTY_INVALID = new Set([
-  'KeyringMode', 'UtmpMode', 'ManagedOOMPreference', 'ManagedOOMSwap', 'ManagedOOMMemoryPressure', 'ManagedOOMMemoryPressureLimit',
+  'KeyringMode', 'UtmpMode', 'ManagedOOMPreference',
   'SocketProtocol', 'Timestamping', 'TimeoutSec', 'StartLimitInterval', 'RuntimeRandomizedExtraSec', 'TimeoutCleanSec',
   'KeepAliveTimeSec', 'KeepAliveIntervalSec', 'DeferAcceptSec',
 ]);

@@ -58,7 +58,7 @@ supported('Unit', 'JobRunningTimeoutSec', scalar(parseSec, (d, v) => (d.unit.job
 supported('Unit', 'JobTimeoutAction', scalar(parseEmergencyAction, (d, v) => (d.unit.jobTimeoutAction = v ?? 'none')));
 supported('Unit', 'StartLimitIntervalSec', scalar(parseSec, (d, v) => (d.unit.startLimitIntervalUSec = v)));
 supported('Service', 'StartLimitInterval', scalar(parseSec, (d, v) => (d.unit.startLimitIntervalUSec = v)));
-supported(['Unit', 'Service'], 'StartLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.unit.startLimitBurst = v)));
+supported(['Unit', 'Service'], 'StartLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.unit.startLimitBurst = v), false));
 supported(['Unit', 'Service'], 'StartLimitAction', scalar(parseEmergencyAction, (d, v) => (d.unit.startLimitAction = v ?? 'none')));
 supported('Unit', 'SuccessAction', scalar(parseEmergencyAction, (d, v) => (d.unit.successAction = v ?? 'none')));
 supported('Unit', 'FailureAction', scalar(parseEmergencyAction, (d, v) => (d.unit.failureAction = v ?? 'none')));
