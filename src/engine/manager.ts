@@ -31,7 +31,7 @@ import { RestartLoops } from './restart-loop.js';
 import type { System } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
-import { isGarbage, keptUnits } from './unit-gc.js';
+import { keptUnits } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { VERSION } from '../shared/version.js';
 import { unitSnapshot } from './snapshot.js';
@@ -110,6 +110,8 @@ export class Manager implements ManagerApi {
   private unitsLoad: { start: Timestamp; finish: Timestamp } = { start: NEVER, finish: NEVER };
   private exitCode?: number;
   private shuttingDown = false;
+  /** Units to look at in the next GC sweep (collect()). */
+  private readonly gcQueue = new Set<string>();
   /** Units in a restart loop (they make the system degraded). */
   private readonly restartLoops: RestartLoops;
   private readonly env: ManagerEnvironment;
@@ -286,15 +288,29 @@ export class Manager implements ManagerApi {
     if (m && to === 'failed' && this.engine.unit(id).result === 'start-limit-hit' && !this.shuttingDown) this.emergencyAction(m, m.startLimitAction, undefined, 'start limit');
     this.emit((l) => l.unitChanged?.(id));
     this.refreshSystemState();
-    if (to === 'inactive' || to === 'failed') setImmediate(() => this.collect(id));
+    if (to === 'inactive' || to === 'failed') this.collect(id);
   }
 
-  /** Units nobody needs are unloaded once inactive, as systemd's GC sweep does (unit-gc.ts). */
+  /**
+   * Units nobody needs are unloaded once inactive, as systemd's GC sweep does (unit-gc.ts): queued
+   * here and swept once per turn of the event loop, so a shutdown's thousand units that go down
+   * together cost one walk of the graph, not one each.
+   */
   private collect(id: string): void {
+    if (this.gcQueue.size === 0) setImmediate(() => this.sweep());
+    this.gcQueue.add(id);
+  }
+
+  private sweep(): void {
+    const queued = [...this.gcQueue];
+    this.gcQueue.clear();
     if (this.shuttingDown) return;
-    if (!isGarbage(this.engine, id) || !this.engine.collect(id)) return;
-    this.books.delete(id);
-    for (const [name, m] of this.models) if (m.id === id) this.models.delete(name);
+    const kept = keptUnits(this.engine);
+    for (const id of queued) {
+      if (kept.has(id) || !this.engine.collect(id)) continue;
+      this.books.delete(id);
+      for (const [name, m] of this.models) if (m.id === id) this.models.delete(name);
+    }
   }
 
   /** SuccessAction=/FailureAction=/StartLimitAction= (systemd.unit(5)); in a container every "off" action ends svcd. */
@@ -383,7 +399,7 @@ export class Manager implements ManagerApi {
     const status = this.snapshot(this.engine.unit(id));
     // Loaded only to be looked at, a unit nothing needs goes at the next GC pass, as in systemd
     // (which queues every unit it loads for GC): names clients ask about must not pile up.
-    setImmediate(() => this.collect(id));
+    this.collect(id);
     return status;
   }
 
@@ -433,7 +449,7 @@ export class Manager implements ManagerApi {
     const t = this.engine.jobTypeFor(name, type);
     const r = this.engine.request({ unit: name, type: t, mode, manual });
     if (r instanceof TransactionError) {
-      setImmediate(() => this.collect(this.engine.graph.resolve(name)));
+      this.collect(this.engine.graph.resolve(name));
       return { ok: false, error: { code: r.code, message: r.message } };
     }
     let resolve: (x: JobResult) => void = () => {};

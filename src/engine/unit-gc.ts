@@ -33,8 +33,3 @@ export function keptUnits(engine: Engine): Set<string> {
   for (let id = stack.pop(); id !== undefined; id = stack.pop()) for (const o of engine.graph.references(id)) keep(o);
   return kept;
 }
-
-/** Whether nothing keeps unit `id` (see the header). */
-export function isGarbage(engine: Engine, id: string): boolean {
-  return !keptUnits(engine).has(id);
-}
