@@ -84,11 +84,6 @@ export interface ProcessInfo {
   readonly cmdline: string;
 }
 
-/**
- * A unit now, as one immutable snapshot (src/engine/snapshot.ts makes it): its loaded model plus
- * its run-time state and everything `show`, `status` and D-Bus print, taken in one call so that a
- * request never goes back to the manager half-way through.
- */
 /** One dependency line of a unit: the line's name, the other unit, systemd's words for its origins. */
 export interface DependencyLineInfo {
   readonly line: string;
@@ -96,6 +91,11 @@ export interface DependencyLineInfo {
   readonly origins: string;
 }
 
+/**
+ * A unit now, as one immutable snapshot (src/engine/snapshot.ts makes it): its loaded model plus
+ * its run-time state and everything `show`, `status` and D-Bus print, taken in one call so that a
+ * request never goes back to the manager half-way through.
+ */
 export interface UnitStatus {
   readonly id: string;
   /** The loaded model (names, LoadState, FragmentPath, DropInPaths, every setting). */

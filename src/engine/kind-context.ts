@@ -95,8 +95,8 @@ export function kindContext(d: KindContextDeps): KindContext {
     readPidFile: (path) => system.readPidFile(path),
     releaseRuntime: (u) => system.releaseRuntime(u.id),
     takeOomKills: (u) => system.takeOomKills(u.id),
-    requestJob: (u, type, mode, other) => {
-      d.queues.requests.push({ unit: other ?? u.id, type, mode });
+    requestJob: (u, type, mode) => {
+      d.queues.requests.push({ unit: u.id, type, mode });
     },
     openListeners: (u, listen, opts) => system.openListeners(u.id, listen, opts),
     closeListeners: (fds, listen, opts) => system.closeListeners(fds, listen, opts),

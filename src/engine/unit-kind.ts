@@ -239,11 +239,8 @@ export interface KindContext {
   releaseRuntime(u: UnitRuntime): void;
   /** Processes of the unit the kernel's OOM killer killed since the last call. */
   takeOomKills(u: UnitRuntime): number;
-  /**
-   * Queues a job for the unit (an automatic restart), or for `other` (the service a socket
-   * activates); it runs once the current event settles.
-   */
-  requestJob(u: UnitRuntime, type: JobType, mode: JobMode, other?: string): void;
+  /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */
+  requestJob(u: UnitRuntime, type: JobType, mode: JobMode): void;
   /** Socket units' fds (System.openListeners and the rest, see there). */
   openListeners(u: UnitRuntime, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure;
   closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void;

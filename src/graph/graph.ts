@@ -98,9 +98,8 @@ export class Graph {
   private readonly edges = new Map<string, Map<Kind, Set<string>>>();
   private readonly byId = new Map<string, GraphUnit>();
   private readonly alias = new Map<string, string>();
-  /** References=/ReferencedBy=: who named whom (a unit's own dependencies, its implicit and default ones). */
+  /** References=: whom each unit named (its own dependencies, its implicit and default ones); what the GC walks. */
   private readonly refs = new Map<string, Set<string>>();
-  private readonly referrers = new Map<string, Set<string>>();
   /**
    * Where each edge came from (systemd's UnitDependencyMask), per unit, per line of its dump —
    * a dependency kind, References or ReferencedBy — per other unit.
@@ -261,7 +260,6 @@ export class Graph {
     this.add(from, kind, to, origin);
     const get = (m: Map<string, Set<string>>, k: string) => m.get(k) ?? m.set(k, new Set()).get(k)!;
     get(this.refs, from).add(to);
-    get(this.referrers, to).add(from);
     this.mark(from, 'References', to, 'ReferencedBy', origin);
   }
 
@@ -296,11 +294,6 @@ export class Graph {
   /** References=: the units `id` named. */
   references(id: string): ReadonlySet<string> {
     return this.refs.get(id) ?? EMPTY;
-  }
-
-  /** ReferencedBy=: the units that named `id`. */
-  referencedBy(id: string): ReadonlySet<string> {
-    return this.referrers.get(id) ?? EMPTY;
   }
 
   private set(id: string, kind: Kind): Set<string> {

@@ -13,7 +13,7 @@
  * checked, which is how a directory that appears later gets its child watched.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { newInvocationId } from '../invocation.js';
 import type { InotifyWatcher } from '../../system.js';
 import type { KindContext, UnitKind, UnitRuntime } from '../../unit-kind.js';
 import type { PathSpec, PathWatchSpec } from './spec.js';
@@ -170,7 +170,7 @@ export const pathKind: UnitKind<PathState> = {
       ctx.log(u, `Refusing to start, unit ${spec(u).unit} to trigger not loaded.`);
       return 'failed';
     }
-    u.invocationId = randomBytes(16).toString('hex');
+    u.invocationId = newInvocationId();
     if (spec(u).makeDirectory) makeDirectories(u, ctx);
     u.state.previous = freshPrevious(u, []);
     u.result = 'success';

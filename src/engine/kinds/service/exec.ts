@@ -30,6 +30,9 @@ export function exitResult(s: ServiceSpec, e: ChildExitEvent, daemon: boolean): 
 }
 
 /** "status=3/NOTIMPLEMENTED", "status=9/KILL": systemd's exit_status_to_string(…, EXIT_STATUS_FULL) and signal_to_string. */
+/** How a process ended, in systemd's words (code=exited/killed/dumped). */
+export const exitCodeName = (code: number): string => (code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped');
+
 export function statusText(code: number, status: number): string {
   const name = code === 1 ? exitStatusToString(status, EXIT_STATUS_FULL) : signalToString(status);
   return `${status}/${name ?? 'n/a'}`;
@@ -44,7 +47,7 @@ export function extraEnv(u: ServiceUnit, ctx: KindContext, key: CommandKey): Rec
   if (key === 'ExecStop' || key === 'ExecStopPost') {
     env.SERVICE_RESULT = u.result;
     if (u.execMain.code !== 0) {
-      env.EXIT_CODE = u.execMain.code === 1 ? 'exited' : u.execMain.code === 2 ? 'killed' : 'dumped';
+      env.EXIT_CODE = exitCodeName(u.execMain.code);
       env.EXIT_STATUS = u.execMain.code === 1 ? String(u.execMain.status) : signalToString(u.execMain.status);
     }
   }

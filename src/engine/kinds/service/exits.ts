@@ -6,7 +6,7 @@
 import type { ChildExitEvent } from '../../system.js';
 import { SIGNALS } from '../../../shared/signal.js';
 import type { KindContext, ServiceCommand } from '../../unit-kind.js';
-import { exitCodeOf, exitResult, runNext, statusText } from './exec.js';
+import { exitCodeName, exitCodeOf, exitResult, runNext, statusText } from './exec.js';
 import { enterSignal, hasLiveProcesses } from './kill.js';
 import { isNotifyType, notifyAccess, setResult, spec, stateOf, type CommandKey, type ServiceUnit } from './state.js';
 import { enterDead, enterRunning, enterStart, enterStartPost, enterStartPre, enterStop, enterStopPost, guessMainPid, readMainPid, waitForPidFile } from './transitions.js';
@@ -29,7 +29,7 @@ export function mainExited(u: ServiceUnit, ctx: KindContext, e: ChildExitEvent, 
   if (f !== 'success' && oomKilled(u, ctx, e)) f = 'oom-kill';
   if (f !== 'success') {
     const { code, status } = exitCodeOf(e);
-    ctx.log(u, `Main process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${statusText(code, status)}`);
+    ctx.log(u, `Main process exited, code=${exitCodeName(code)}, status=${statusText(code, status)}`);
   }
   u.mainPid = 0;
   // Another ExecStart= line of a oneshot service: run it.
@@ -92,7 +92,7 @@ export function controlExited(u: ServiceUnit, ctx: KindContext, e: ChildExitEven
   const state = stateOf(u);
   if (f !== 'success') {
     const { code, status } = exitCodeOf(e);
-    ctx.log(u, `Control process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${statusText(code, status)}`);
+    ctx.log(u, `Control process exited, code=${exitCodeName(code)}, status=${statusText(code, status)}`);
   }
   // ExecCondition= exiting 1…254 skips the unit; 255 or a signal is a failure (systemd.service(5)).
   if (state === 'condition' && f !== 'success' && e.signal === 0 && e.code > 0 && e.code < 255) f = 'exec-condition';

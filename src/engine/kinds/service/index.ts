@@ -18,7 +18,7 @@
  * TimeoutStartFailureMode=/TimeoutStopFailureMode= ask: terminate (SIGTERM), abort
  * (stop-watchdog/final-watchdog: WatchdogSignal=, then TimeoutAbortSec=) or kill.
  */
-import { randomBytes } from 'node:crypto';
+import { newInvocationId } from '../invocation.js';
 import type { UnitKind } from '../../unit-kind.js';
 import { beginPhase, recordExit, runNext } from './exec.js';
 import { controlExited, mainExited } from './exits.js';
@@ -174,8 +174,3 @@ export const serviceKind: UnitKind<ServiceState> = {
     u.state.startTimes = [];
   },
 };
-
-/** A fresh 128-bit id per run, as systemd gives each invocation ($INVOCATION_ID, InvocationID=). */
-function newInvocationId(): string {
-  return randomBytes(16).toString('hex');
-}

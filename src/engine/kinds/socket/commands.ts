@@ -7,7 +7,7 @@
 import { NEVER, withRun } from '../../api.js';
 import type { ChildExitEvent } from '../../system.js';
 import type { KindContext, ServiceCommand, UnitRuntime } from '../../unit-kind.js';
-import { exitCodeOf, statusText } from '../service/exec.js';
+import { exitCodeName, exitCodeOf, statusText } from '../service/exec.js';
 
 export interface CommandRun {
   readonly key: string;
@@ -68,7 +68,7 @@ export function controlExited(u: UnitRuntime<WithRun>, ctx: KindContext, e: Chil
   if (entry) u.commands[run.key]![run.index] = withRun(entry, { ...(entry.run ?? { pid: 0, start: ctx.timestamp() }), exit: ctx.timestamp(), code, status });
   const failed = e.signal !== 0 || e.code !== 0;
   if (failed && !run.current?.ignoreFailure) {
-    ctx.log(u, `Control process exited, code=${code === 1 ? 'exited' : code === 2 ? 'killed' : 'dumped'}, status=${statusText(code, status)}`);
+    ctx.log(u, `Control process exited, code=${exitCodeName(code)}, status=${statusText(code, status)}`);
     u.state.run = undefined;
     if (u.result === 'success') u.result = e.signal !== 0 ? (e.coreDumped ? 'core-dump' : 'signal') : 'exit-code';
     return run.done(false);

@@ -11,7 +11,7 @@
  * Invariants: fds are open from the end of start-pre until stop-post begins; the fds are watched
  * only while listening; controlPid is the one Exec…= command that runs.
  */
-import { randomBytes } from 'node:crypto';
+import { newInvocationId } from '../invocation.js';
 import type { SocketStatus } from '../../api.js';
 import type { ActiveState } from '../../job.js';
 import type { ActivationFd, TimerHandle } from '../../system.js';
@@ -90,7 +90,7 @@ function readable(u: Runtime, ctx: KindContext, index: number): void {
     return enterStopPre(u, ctx);
   }
   if (!s.accept) {
-    ctx.requestJob(u, 'start', 'replace', s.service);
+    ctx.requestUnitJob(s.service, 'start', 'replace');
     return enterRunning(u, ctx);
   }
   const conn = ctx.acceptConnection(u.state.fds[index]!);
@@ -193,7 +193,7 @@ export const socketKind: UnitKind<SocketState> = {
     }
     u.result = 'success';
     u.controlPid = 0;
-    u.invocationId = randomBytes(16).toString('hex');
+    u.invocationId = newInvocationId();
     u.commands = {};
     u.state.triggers = [];
     phase(u, ctx, 'start-pre', 'ExecStartPre', s.execStartPre, (ok) => {

@@ -11,6 +11,7 @@
  * realtime clock at arming; when the delay ends early (the OS timer's limit is ~24.8 days) or the
  * wall clock moved, the timer looks again and re-arms.
  */
+import { newInvocationId } from '../invocation.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatCalendarSpec } from '../../../shared/calendar.js';
@@ -181,7 +182,7 @@ export const timerKind: UnitKind<TimerState> = {
       wakeSaid.add(u.id);
       ctx.log(u, 'WakeSystem= has no effect: svcd cannot wake the system from suspend, the timer elapses only while it runs.');
     }
-    u.invocationId = randomBytes(16).toString('hex');
+    u.invocationId = newInvocationId();
     u.state.lastTrigger = NEVER;
     u.state.disabled = s.values.map(() => false);
     if (u.state.valueNext.length !== s.values.length) u.state.valueNext = s.values.map(() => 0n);
