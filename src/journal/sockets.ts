@@ -16,7 +16,7 @@
  * process for (_SYSTEMD_UNIT, _SYSTEMD_INVOCATION_ID, ...) when svcd can tell (unitOf). They are
  * cached per pid for a second: a flood of messages reads /proc once a second, not once a message.
  */
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, lstatSync, readlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, unlinkSync, lstatSync, readlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { bindDatagram, closeDatagram, peerCredentials, type DatagramHandle, type Sender } from '../exec/native.js';
@@ -82,6 +82,8 @@ const HEADER_MAX = 48 * 1024;
 interface ClientContext {
   readonly at: number;
   readonly items: JournalData[];
+  /** The process's name (_COMM), journald's identifier for a message that names none. */
+  readonly comm?: string;
   readonly unit: string;
   readonly rateLimit?: UnitRateLimit;
 }
@@ -158,7 +160,8 @@ export class JournalSockets {
     const items = withCredentials(sender.pid > 0 ? processFields(sender.pid) : [], sender);
     const owner = sender.pid > 0 ? this.unitOf(sender.pid) : undefined;
     if (owner) items.push(...unitFields(owner.unit, owner.invocationId, owner.cgroup));
-    const ctx = { at: now, items: items.map(([k, v]) => new JournalData(k, v)), unit: owner?.unit ?? '', rateLimit: owner?.rateLimit };
+    const comm = items.find(([k]) => k === '_COMM')?.[1];
+    const ctx = { at: now, items: items.map(([k, v]) => new JournalData(k, v)), comm: typeof comm === 'string' ? comm : undefined, unit: owner?.unit ?? '', rateLimit: owner?.rateLimit };
     this.contexts.set(sender.pid, ctx);
     return ctx;
   }
@@ -186,7 +189,7 @@ export class JournalSockets {
     items.push(this.transport.journal, ['_SOURCE_REALTIME_TIMESTAMP', String(sender.realtimeUsec)], ...ctx.items, this.scope);
     // journald counts a message without PRIORITY= as info.
     // To syslog only with a MESSAGE=, at user's facility whatever SYSLOG_FACILITY= says, as journald forwards it.
-    const syslog = m.message ? { priority: m.priority ?? 6, identifier: m.identifier ?? commOf(sender.pid), origin: sender } : undefined;
+    const syslog = m.message ? { priority: m.priority ?? 6, identifier: m.identifier ?? ctx.comm, origin: sender } : undefined;
     this.sink.ingest(items, { unit: ctx.unit, priority: m.priority ?? 6, rateLimit: ctx.rateLimit }, { identifier: m.identifier ?? 'journal', pid: sender.pid, message: m.message ?? Buffer.alloc(0), syslog });
   }
 
@@ -240,15 +243,6 @@ export class JournalSockets {
     };
     sock.on('data', onData);
     sock.on('error', () => sock.destroy());
-  }
-}
-
-/** A process's name (/proc/PID/comm), journald's identifier for a message that names none. */
-function commOf(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd();
-  } catch {
-    return undefined;
   }
 }
 

@@ -70,7 +70,8 @@ export class SyslogForwarder {
 
   /** A message the journal stored: `priority` with its facility (0: none given). */
   forward(priority: number, identifier: string | undefined, origin: Origin, message: Buffer): void {
-    if ((priority & 7) > this.maxLevel) return;
+    // Nobody listens (the usual container): not even the datagram is built.
+    if (this.absent || (priority & 7) > this.maxLevel) return;
     this.send(syslogDatagram(fixupFacility(priority), identifier, origin.pid, message, new Date()), origin);
   }
 
