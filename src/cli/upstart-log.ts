@@ -12,7 +12,7 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { call, CONTROL_SOCKET } from '../control/protocol.js';
+import { call, controlSocketPath } from '../control/protocol.js';
 import { journalFiles } from '../journal/directory-reader.js';
 import { fieldText, JournalFileReader, type JournalEntry } from '../journal/file-reader.js';
 import { FileState } from '../journal/format.js';
@@ -74,7 +74,7 @@ class LogFiles {
 
 async function journalDir(env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
   try {
-    const r = await call(join(env.SVCD_RUNTIME_DIR || '/run/svcd', CONTROL_SOCKET), 'manager-status', {});
+    const r = await call(controlSocketPath(undefined, env), 'manager-status', {});
     return r.ok ? r.result.journalDir : undefined;
   } catch {
     return undefined;

@@ -62,15 +62,15 @@ function execLine(c: ExecCommandValue, ex: boolean): string {
   return `{ path=${c.path} ; argv[]=${c.argv.join(' ')} ; ${opts} ; start_time=[${formatTimestamp(r.start.realtimeUs) || 'n/a'}] ; stop_time=[${formatTimestamp(r.exit.realtimeUs) || 'n/a'}] ; pid=${r.pid} ; code=${sigchldCodeToString(r.code) ?? '(null)'} ; ${showExitText(r.code, r.status)} }`;
 }
 
-/**
- * A value as systemctl show prints it: one text per line it prints (struct arrays print a line per
- * element, none when empty); '' is an empty value, printed only with --all or -p.
- */
 // systemctl's words for UINT64_MAX by property: "no such figure" for accounting and unset weights,
 // "no limit" for limits.
 const UNSET_WHEN_MAX = /^(MemoryCurrent|TasksCurrent|(Startup)?CPUWeight|(Startup)?IOWeight|(Startup)?CPUShares|.*NSec)$/;
 const INFINITY_WHEN_MAX = /^((Default)?Limit.*|(Default)?Memory(Low|Min)|Memory(High|Max|SwapMax|Limit|Available)|(Default)?TasksMax)$/;
 
+/**
+ * A value as systemctl show prints it: one text per line it prints (struct arrays print a line per
+ * element, none when empty); '' is an empty value, printed only with --all or -p.
+ */
 export function printValue(name: string, value: BusValue): readonly string[] {
   switch (value.sig) {
     case 's': return [value.v];

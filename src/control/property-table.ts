@@ -5,8 +5,8 @@
  * shaped and typed; turning them into text is properties.ts's job, so `show`, `status` and the
  * D-Bus API read the same rows.
  *
- * A property svcd cannot answer truthfully (cgroup accounting, most sandboxing knobs) has no row:
- * docs/differences.md lists them.
+ * A property svcd cannot answer truthfully (IP accounting, the settings it keeps unapplied such as
+ * PrivateUsers=) has no row: docs/differences.md lists them.
  */
 import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
 import { resolveTasksMax } from '../exec/cgroup-limits.js';
@@ -108,7 +108,6 @@ function flagsOf(c: ModelCommand | undefined): readonly string[] {
     .filter(([on]) => on).map(([, name]) => name as string);
 }
 
-/** The unit's Exec*= lines with their last runs: the engine's record, else the model's (never run). */
 /** A service's Exec*= lines as written, by key (none for a unit that is no service). */
 export function writtenCommands(st: UnitStatus): Readonly<Record<string, readonly ModelCommand[]>> {
   const svc = st.model.service;
@@ -118,6 +117,7 @@ export function writtenCommands(st: UnitStatus): Readonly<Record<string, readonl
   } : {};
 }
 
+/** The unit's Exec*= lines with their last runs: the engine's record, else the model's (never run). */
 function commands(st: UnitStatus, key: string): readonly ExecCommandValue[] {
   const model = writtenCommands(st)[key] ?? [];
   const ran = st.commands[key];
@@ -153,7 +153,7 @@ function heldIds(st: UnitStatus): { uid?: number; gid?: number } {
 }
 const NOT_SET = 0xffff_ffff;
 /** UINT64_MAX: systemd's "no value" for accounting and "infinity" for limits (printValue words it per property). */
-const UINT64_MAX = 2n ** 64n - 1n;
+const UINT64_MAX = USEC_INFINITY;
 const res = (st: UnitStatus) => st.model.resources;
 /** A weight or share the unit does not set is UINT64_MAX ([not set]); CPUWeight=idle is 0. */
 const weightValue = (w: number | 'idle' | undefined): bigint => (w === undefined ? UINT64_MAX : w === 'idle' ? 0n : BigInt(w));

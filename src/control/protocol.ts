@@ -10,11 +10,19 @@
  * This module is the only place both sides share: methods, parameters and results are typed here.
  */
 import { createConnection } from 'node:net';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { SecurityInfo } from '../unit/security-info.js';
 
 export const PROTOCOL_VERSION = 1;
 export const CONTROL_SOCKET = 'control.sock';
+/** svcd's runtime directory unless --runtime-dir (or $SVCD_RUNTIME_DIR for a client) says otherwise. */
+export const DEFAULT_RUNTIME_DIR = '/run/svcd';
+
+/** Where a client finds the control socket: --runtime-dir, else $SVCD_RUNTIME_DIR, else the default. */
+export function controlSocketPath(runtimeDir: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return join(runtimeDir ?? (env.SVCD_RUNTIME_DIR || DEFAULT_RUNTIME_DIR), CONTROL_SOCKET);
+}
 
 export interface UnitRow {
   readonly id: string;

@@ -227,13 +227,16 @@ export interface DependencyTreeOptions {
  */
 export function dependencyTree(api: ManagerApi, root: string, o: DependencyTreeOptions): string {
   const paint = (c: string, s: string) => (o.color ? `\x1b[${c}m${s}\x1b[0m` : s);
-  const rootId = api.unit(root).id;
+  // One snapshot per unit however often the tree shows it (a unit is expanded wherever it reappears).
+  const snaps = new Map<string, UnitStatus>();
+  const unitOf = (id: string): UnitStatus => snaps.get(id) ?? snaps.set(id, api.unit(id)).get(id)!;
+  const rootId = unitOf(root).id;
   const lines: string[] = [rootId];
   const path = new Set<string>();
   const walk = (id: string, prefix: string) => {
     path.add(id);
     const deps = new Set<string>();
-    for (const k of LIST_DEPENDENCY_PROPERTIES[o.type]) for (const d of api.unit(id).dependencies[k] ?? []) deps.add(d);
+    for (const k of LIST_DEPENDENCY_PROPERTIES[o.type]) for (const d of unitOf(id).dependencies[k] ?? []) deps.add(d);
     // A child already on the path closes a cycle: it is left out, and one "..." (without a glyph)
     // ends the list instead. Once one is seen no later child is drawn as the last, though the
     // indentation below a child still follows its place in the list, as systemctl 252 draws it.
@@ -246,7 +249,7 @@ export function dependencyTree(api: ManagerApi, root: string, o: DependencyTreeO
         return;
       }
       if (o.plain) lines.push(`  ${d}`);
-      else lines.push(`${dependencyGlyph(api.unit(d).activeState, paint)} ${prefix}${last && !circular ? '└─' : '├─'}${d}`);
+      else lines.push(`${dependencyGlyph(unitOf(d).activeState, paint)} ${prefix}${last && !circular ? '└─' : '├─'}${d}`);
       if (o.all || d.endsWith('.target')) walk(d, `${prefix}${last ? '  ' : '│ '}`);
     });
     if (circular && !o.plain) lines.push(`  ${prefix}└─...`);

@@ -17,8 +17,8 @@ import type { BusServer } from './server.js';
 import { MessageType, type OutgoingMessage } from './wire.js';
 import { BUS_NAME, JOB_IFACE, MANAGER_IFACE, MANAGER_PATH, UNIT_IFACE, jobPath, unitPath } from './paths.js';
 import { variant } from './values.js';
+import { PROPERTIES_IFACE } from './standard-interfaces.js';
 
-const PROPERTIES_IFACE = 'org.freedesktop.DBus.Properties';
 
 /** The properties a state change moves, sent with their values (systemd's emits-change ones). */
 const CHANGING = new Set([

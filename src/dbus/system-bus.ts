@@ -12,12 +12,12 @@
 import { existsSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import clientHandshake from 'dbus-next/lib/handshake.js';
+import { BUS_NAME } from './paths.js';
 import type { Caller, Dispatch } from './connection.js';
 import { answerTo, encodeAnswer } from './answer.js';
 import { encode, MessageReader, MessageType, NO_REPLY_EXPECTED, WireError, type BusMessage, type OutgoingMessage } from './wire.js';
 
 export const SYSTEM_BUS_SOCKET = '/run/dbus/system_bus_socket';
-export const BUS_NAME = 'org.freedesktop.systemd1';
 
 const DRIVER = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' } as const;
 /** Callers' identities kept at once; unique names are never reused, so a cached one stays right. */

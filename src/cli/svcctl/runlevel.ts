@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { call, ConnectionError, type Method, type Methods } from '../../control/protocol.js';
 import { parseRunlevel, RUNLEVEL_BY_ACTIVE_TARGET, type Runlevel } from '../../unit/runlevel.js';
-import { controlSocketPath } from './verbs/online.js';
+import { controlSocketPath } from '../../control/protocol.js';
 import type { UpstartIo } from './upstart.js';
 
 /** Where telinit notes the runlevel it left (utmp's "previous" for `runlevel`). */

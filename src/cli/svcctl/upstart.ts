@@ -16,7 +16,7 @@ import { unitNameIsValid } from '../../unit/name.js';
 import { UPSTART_JOB_DIR } from '../../unit/upstart-generator.js';
 import { eventTarget } from '../../unit/upstart-events.js';
 import { VERSION } from '../../shared/version.js';
-import { controlSocketPath } from './verbs/online.js';
+import { controlSocketPath } from '../../control/protocol.js';
 import { isInstance, statusLine, STATE_PROPERTIES, type ServiceState } from './upstart-state.js';
 
 export interface UpstartIo {

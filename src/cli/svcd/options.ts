@@ -8,6 +8,7 @@ import { err, ok } from '../../shared/result.js';
 import { DEFAULT_CONFIG_PATH } from '../../config/conf-files.js';
 import { parseBoolean } from '../../unit/values/boolean.js';
 import { DASH_WORDS, initWordsTarget } from './init-arguments.js';
+import { DEFAULT_RUNTIME_DIR } from '../../control/protocol.js';
 
 export interface DaemonOptions {
   /** Explicit --unit-path components (an empty one stands for the default path), or undefined. */
@@ -43,7 +44,7 @@ export interface DaemonOptions {
   readonly managerBus: boolean;
 }
 
-export const DEFAULT_RUNTIME_DIR = '/run/svcd';
+export { DEFAULT_RUNTIME_DIR };
 export const DEFAULT_STATE_DIR = '/var/lib/svcd';
 
 export const USAGE = `Usage: svcd [--unit-path DIR[:DIR...]] [--runtime-dir DIR] [--state-dir DIR] [--journal-dir DIR]

@@ -1,10 +1,9 @@
 /**
  * `svcctl list-sockets` as systemctl 252 prints it: one row per Listen…= line (LISTEN, TYPE with
- * --show-types, UNIT, ACTIVATES: "-" for an Accept=yes socket), sorted by address then unit as the
- * server sends them, the header even when no row follows, then the count and, without --all, the hint. The columns are laid out by online.ts's table().
+ * --show-types, UNIT, ACTIVATES: "-" for an Accept=yes socket), sorted by address, type, then unit as
+ * the server sends them, the header even when no row follows, then the count and, without --all, the hint. The columns are laid out by online.ts's table().
  */
 import type { SocketRow } from '../../../control/protocol.js';
-import { listLegend } from './legend.js';
 
 export function socketTable(rows: readonly SocketRow[], showTypes: boolean): { header: string[]; cells: string[][] } {
   return {
@@ -12,5 +11,3 @@ export function socketTable(rows: readonly SocketRow[], showTypes: boolean): { h
     cells: rows.map((r) => [r.listen, ...(showTypes ? [r.type] : []), r.unit, r.activates.length > 0 ? r.activates.join(', ') : '-']),
   };
 }
-
-export const socketLegend = (n: number, all: boolean): string => listLegend('socket', n, all);

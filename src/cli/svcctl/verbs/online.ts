@@ -5,8 +5,8 @@
  * systemctl 252.
  */
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { call, CONTROL_SOCKET, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
+import { basename } from 'node:path';
+import { call, controlSocketPath, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
 import { mangleUnitName } from '../mangle.js';
 import { unitNameIsValid } from '../../../unit/name.js';
 import { SIGNALS } from '../../../shared/signal.js';
@@ -14,12 +14,11 @@ import { stringIsGlob } from '../../../shared/glob.js';
 import { formatTimestamp, formatTimestampRelative } from '../../../shared/timestamp.js';
 import { localZone } from '../../../shared/tzfile.js';
 import { Collector, page, wantsPager } from '../pager.js';
-import { socketLegend, socketTable } from './list-sockets.js';
+import { socketTable } from './list-sockets.js';
 import { pathPatterns, pathTable } from './list-paths.js';
 import { listLegend } from './legend.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 
-const DEFAULT_RUNTIME_DIR = '/run/svcd';
 /** systemctl's exit code for "unit not found" on job verbs (EXIT_NOTINSTALLED is 5 in LSB terms). */
 const EXIT_UNIT_NOT_FOUND = 5;
 
@@ -49,9 +48,6 @@ export function socketPath(ctx: VerbContext): string {
 }
 
 /** The control socket: in --runtime-dir, else $SVCD_RUNTIME_DIR, else svcd's default. */
-export function controlSocketPath(runtimeDir: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
-  return join(runtimeDir ?? (env.SVCD_RUNTIME_DIR || DEFAULT_RUNTIME_DIR), CONTROL_SOCKET);
-}
 
 async function rpc<M extends Method>(ctx: VerbContext, method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {
   let r;
@@ -293,7 +289,7 @@ async function listSockets(ctx: VerbContext): Promise<number> {
   const rows = await rpc(ctx, 'list-sockets', { all: ctx.options.all, states: ctx.options.state, patterns: ctx.args.length ? [...ctx.args] : undefined });
   const { header, cells } = socketTable(rows, ctx.options.showTypes ?? false);
   ctx.stdout.write(`${table(cells, header, ctx)}\n`);
-  if (!ctx.options.noLegend) ctx.stdout.write(socketLegend(rows.length, ctx.options.all ?? false));
+  if (!ctx.options.noLegend) ctx.stdout.write(listLegend('socket', rows.length, ctx.options.all ?? false));
   return 0;
 }
 
