@@ -5,7 +5,7 @@
  * from the loaded Unit; plain JSON (capability masks as decimal strings) so that svcd can hand it
  * to svcctl over the control socket for a unit it has loaded.
  *
- * Settings svcd keeps only as "ignored" (PrivateNetwork=, DeviceAllow=, IPAddressDeny=, …: svcd
+ * Settings svcd keeps only as "ignored" (PrivateUsers=, DeviceAllow=, IPAddressDeny=, …: svcd
  * cannot enforce them in a container) are read back from Unit.ignored, where every assignment is
  * kept with its value, so that the assessment judges what the unit file asks for, as systemd does.
  */

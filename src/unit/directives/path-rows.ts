@@ -3,8 +3,7 @@
  * its neighbours read them: each watched path must be absolute and is kept simplified (what the
  * watches are set on), Unit= is the first unit named and never the path unit itself.
  */
-import { posix } from 'node:path';
-import { parseBoolean, parseMode, parseSec, parseUnsignedNumber, pathIsAbsolute } from '../values/index.js';
+import { parseBoolean, parseMode, parseSec, parseUnsignedNumber, pathIsAbsolute, pathIsNormalized, pathSimplify } from '../values/index.js';
 import { PATH_WATCH_KEYS } from '../model.js';
 import { unitNameToType } from '../name.js';
 import { custom, NAME_BARE, printf, rejectValue, resolveSpecifiers, RowList, scalar, type DirectiveRow } from './behaviour.js';
@@ -18,8 +17,10 @@ for (const key of PATH_WATCH_KEYS) {
     const path = resolveSpecifiers(ctx, value, { style: 'bare' });
     if (path === undefined) return;
     if (!pathIsAbsolute(path)) return rejectValue(ctx, path);
-    // path_simplify(): "//" and "/./" folded, no trailing slash — the path the watches name.
-    const simple = posix.normalize(path).replace(/(.)\/$/, '$1');
+    // path_simplify(): "//" and "/./" folded, no trailing slash — the path the watches name; a ".."
+    // left after that is refused, as systemd refuses it.
+    const simple = pathSimplify(path);
+    if (!pathIsNormalized(simple)) return ctx.report('warning', `${key}= path is not normalized, ignoring: ${path}`);
     ctx.draft.path.watches.push({ value: { kind: key, path: simple }, loc: ctx.loc });
   }));
 }
