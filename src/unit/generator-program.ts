@@ -4,8 +4,21 @@
  * 022, writes its messages to stderr prefixed by its name up to $SYSTEMD_LOG_LEVEL (a name or 0-7;
  * anything else: warning, as systemd's generators read it), and turns a thrown error into status 1.
  */
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseLogLevel } from './values/enum.js';
 import type { Logger } from './sysv-script.js';
+
+/** `unit` wanted by `target`: the relative link TARGET.wants/UNIT → ../UNIT every generator writes (one already there is fine). */
+export function linkWanted(dest: string, target: string, unit: string, log: Logger): void {
+  const dir = join(dest, `${target}.wants`);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  try {
+    symlinkSync(`../${unit}`, join(dir, unit));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('err', `cannot link ${join(dir, unit)}: ${(e as Error).message}`);
+  }
+}
 
 /** The three output directories, as systemd passes them. */
 export interface GeneratorDirs {

@@ -9,11 +9,11 @@
  * Reading is supervisor/programs.ts's job, writing a unit supervisor/units.ts's; this file resolves
  * commands as supervisord does and lays the files and links down.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { isExecutableFile } from '../shared/executable.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { unitNameIsValid, UNIT_NAME_PLAIN } from './name.js';
-import { generatorProgram } from './generator-program.js';
+import { generatorProgram, linkWanted } from './generator-program.js';
 import type { Logger } from './sysv-script.js';
 import { readSupervisorConfig, type SupervisorProcess } from './supervisor/programs.js';
 import { groupTargetText, processUnitText, serviceName, targetName } from './supervisor/units.js';
@@ -29,16 +29,6 @@ export function resolveProgram(p: SupervisorProcess, path: string | undefined): 
     if (dir !== '' && isExecutableFile(join(dir, cmd))) return join(dir, cmd);
   }
   return undefined;
-}
-
-function link(dest: string, target: string, unit: string, log: Logger): void {
-  const dir = join(dest, `${target}.wants`);
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  try {
-    symlinkSync(`../${unit}`, join(dir, unit));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('err', `cannot link ${join(dir, unit)}: ${(e as Error).message}`);
-  }
 }
 
 /** Writes the units into `dest`. Returns the exit status (0: problems are warnings, the rest loads). */
@@ -71,13 +61,13 @@ export function runSupervisorGenerator(opts: { dest: string; env: Readonly<Recor
     const lower = processes.filter((q) => q.priority < p.priority).map(serviceName);
     writeFileSync(join(opts.dest, unit), processUnitText(p, { program: program ?? p.argv[0]!, lower }), { mode: 0o644 });
     // A group's members start with the group; the others on their own at boot.
-    if (p.autostart && !p.group) link(opts.dest, 'multi-user.target', unit, log);
+    if (p.autostart && !p.group) linkWanted(opts.dest, 'multi-user.target', unit, log);
   }
   for (const g of config.groups) {
     const members = processes.filter((p) => p.group === g.name);
     const target = targetName(g);
     writeFileSync(join(opts.dest, target), groupTargetText(g, members), { mode: 0o644 });
-    link(opts.dest, 'multi-user.target', target, log);
+    linkWanted(opts.dest, 'multi-user.target', target, log);
   }
   log('debug', `${config.main}: ${written.size} process unit(s), ${config.groups.length} group target(s)`);
   return 0;

@@ -19,7 +19,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { generatorProgram } from './generator-program.js';
+import { generatorProgram, linkWanted } from './generator-program.js';
 import { asLatin1, parseSysvScript, sysvUnitName, type Logger, type SysvScriptInfo } from './sysv-script.js';
 import { lstatOrErrno, nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
@@ -212,15 +212,7 @@ export function runSysvGenerator(opts: SysvGeneratorOptions): number {
       log('err', `cannot write ${unit}: ${(e as Error).message}`);
       continue;
     }
-    for (const target of stub.wantedBy) {
-      const dir = join(opts.dest, `${target}.wants`);
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-      try {
-        symlinkSync(`../${stub.name}`, join(dir, stub.name));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('err', `cannot link ${join(dir, stub.name)}: ${(e as Error).message}`);
-      }
-    }
+    for (const target of stub.wantedBy) linkWanted(opts.dest, target, stub.name, log);
   }
   return 0;
 }

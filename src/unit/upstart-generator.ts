@@ -8,7 +8,7 @@
  * This file walks the directory and writes; the job is read in upstart-job.ts and becomes a unit
  * in upstart-unit.ts. Problems in a job are warnings with file:line, and the rest of the job loads.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unitNameIsValid } from './name.js';
 import { parseUpstartJob, type JobDiagnostic, type UpstartJob } from './upstart-job.js';
@@ -17,7 +17,7 @@ import { UPSTART_LOG_DIR, UPSTART_LOG_UNIT, upstartLogUnitText } from './upstart
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 import type { Logger } from './sysv-script.js';
-import { generatorProgram } from './generator-program.js';
+import { generatorProgram, linkWanted } from './generator-program.js';
 
 /** Where upstart 1.x reads system jobs (init(5)). */
 export const UPSTART_JOB_DIR = '/etc/init';
@@ -96,10 +96,10 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
   const tasks = new Set(jobs.filter((j) => j.merged.task).map((j) => j.job));
   /** The jobs whose output goes to /var/log/upstart too (a template's name with its "@"). */
   const logged: string[] = [];
+  if (jobs.length > 0) mkdirSync(opts.dest, { recursive: true, mode: 0o755 });
   for (const { job, conf, merged } of jobs) {
     const unit = upstartUnit(job, conf, merged, tasks);
     for (const w of unit.warnings) log('warning', `${conf}: ${w}`);
-    mkdirSync(opts.dest, { recursive: true, mode: 0o755 });
     try {
       writeFileSync(join(opts.dest, unit.name), unit.text, { mode: 0o644 });
     } catch (e) {
@@ -107,15 +107,7 @@ export function runUpstartGenerator(opts: UpstartGeneratorOptions): number {
       status = 1;
       continue;
     }
-    for (const target of unit.wantedBy) {
-      const wants = join(opts.dest, `${target}.wants`);
-      mkdirSync(wants, { recursive: true, mode: 0o755 });
-      try {
-        symlinkSync(`../${unit.name}`, join(wants, unit.name));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') log('err', `cannot link ${join(wants, unit.name)}: ${(e as Error).message}`);
-      }
-    }
+    for (const target of unit.wantedBy) linkWanted(opts.dest, target, unit.name, log);
     for (const e of unit.events) events.add(e);
     if (unit.logged) logged.push(unit.name.endsWith('@.service') ? `${job}@` : job);
     log('info', `${conf}: upstart job wrapped in ${unit.name}`);
