@@ -167,6 +167,13 @@ export function waitForPidFile(u: ServiceUnit, ctx: KindContext): void {
   const poll = () => {
     if (stateOf(u) !== 'start') return;
     if (readMainPid(u, ctx)) return enterStartPost(u, ctx);
+    // Everything of the unit is gone (a process that only looked live when the wait began, a stray
+    // that turned out another unit's): nobody is left to write the file, as systemd gives up when
+    // the cgroup empties.
+    if (!hasLiveProcesses(u, ctx) && ctx.strayProcesses().length === 0) {
+      ctx.log(u, 'Daemon never wrote its PID file. Failing.');
+      return enterSignal(u, ctx, 'stop-sigterm', 'protocol');
+    }
     ctx.stateTimer(u, 50, poll);
   };
   ctx.stateTimer(u, 50, poll);
