@@ -9,9 +9,10 @@
 // legend on stderr byte for byte. dump: every such unit's common section line by line, its
 // dependency lines with their origins ("After: db.service (origin-file)"), References=/ReferencedBy=,
 // InSlice=/SliceOf= and RequiresMountsFor= as a set, a target's "Target State", a service's own
-// state, settings, kill settings and command runs; not compared: cgroup masks, the exec and cgroup
-// contexts and the other types' own sections (svcd does not print them), Alias lines (the trees'
-// own links differ); times, pids and invocation IDs checked for their form only.
+// state, settings, kill settings and command runs; not compared here: cgroup masks, the exec and
+// cgroup contexts and the other types' own sections (test/e2e/analyze-dump.test.ts compares them on
+// a tree of every type), Alias lines (the trees' own links differ); times, pids and invocation IDs
+// checked for their form only.
 //
 // systemd's answers are recorded (scripts/record-analyze-dot-fixtures.sh → test/fixtures/analyze-dot/
 // recorded); where systemd-ns can boot systemd here, they are recorded again live and compared too.

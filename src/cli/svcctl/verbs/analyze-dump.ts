@@ -5,11 +5,12 @@
  * names, states and their times, its slice and cgroup, where it was loaded from, its condition
  * results, each dependency with where it came from ("Before: app.target (destination-file
  * destination-default)", References=/ReferencedBy=, InSlice=/SliceOf=, RequiresMountsFor=), its
- * unit-level settings, a target's state and a service's own section (src/control/render-dump.ts).
+ * unit-level settings, a target's state and the type's own section with its exec, kill and cgroup
+ * contexts (src/control/render-dump.ts).
  *
  * Built from `show` and the control request dump-dependencies, so what svcd does not track is
- * left out: cgroup masks, the exec and cgroup contexts, the other types' own sections and queued jobs. The format is systemd's "subject to
- * change" one: read it, do not parse it.
+ * left out: cgroup masks, a mount's and a device's own sections and queued jobs (docs/analyze.md).
+ * The format is systemd's "subject to change" one: read it, do not parse it.
  */
 import type { Methods } from '../../../control/protocol.js';
 import { fnmatch } from '../../../shared/glob.js';
