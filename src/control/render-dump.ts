@@ -2,7 +2,7 @@
  * A unit's own section of `analyze dump`, as systemd 252 prints it after the common section: a
  * service's, socket's, timer's, path's, slice's or scope's state and settings with their exec,
  * kill and cgroup contexts (dump-context.ts), each Exec*= line with its last run; then the unit's
- * job. Values come from the property rows `show` reads and the unit model (one source), in
+ * job, which the manager's list of jobs at the end repeats. Values come from the property rows `show` reads and the unit model (one source), in
  * dump's words: signals by name, time spans as systemd formats them.
  *
  * What svcd does not keep is left out rather than made up: a mount's or device's own section
@@ -14,6 +14,7 @@ import { formatTimespan } from '../shared/timespan.js';
 import { cgroupContextLines, dumpValues, execContextLines, killContextLines, type DumpValues } from './dump-context.js';
 import { formatTimestamp, shellMaybeQuote } from './properties.js';
 import { writtenCommands } from './property-table.js';
+import { jobDumpLines } from './render-job.js';
 
 const SEC = 1_000_000n;
 const SERVICE_EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
@@ -165,9 +166,12 @@ function scopeLines(d: DumpValues): string[] {
   ];
 }
 
-/** The type's own lines (tab-indented as dump's), or none for a unit that is not loaded or whose type svcd does not print. */
-export function typeDumpLines(st: UnitStatus): string[] {
-  if (st.model.loadState !== 'loaded') return [];
+/** What dump prints of a unit after its common section: the type's own lines (for a loaded unit of a type svcd prints), then its job. */
+export function ownDumpLines(st: UnitStatus): string[] {
+  return [...(st.model.loadState === 'loaded' ? typeLines(st) : []), ...(st.job ? jobDumpLines(st.job, '\t') : [])];
+}
+
+function typeLines(st: UnitStatus): string[] {
   const d = dumpValues(st);
   switch (st.model.type) {
     case 'service': return serviceLines(d);

@@ -2,10 +2,12 @@
 // fixture's own units (a socket, a timer and a path unit that wait, a slice with limits, a service
 // with many exec, kill and resource settings) and the Debian packages' unit files (nginx,
 // redis-server, ssh, cron, memcached, postgresql: copied from /lib/systemd/system where the test runs,
-// by scripts/analyze-dump-tree.sh), which debian.target only loads (it is ordered after them).
+// by scripts/analyze-dump-tree.sh), which debian.target only loads (it is ordered after them); after
+// the boot, `start --no-block late.service` queues two jobs (slow.service's runs a long sleep).
 // Compared: each unit's own section — everything dump prints after the common section (which
 // test/e2e/analyze-dot.test.ts compares) — line by line, for every service, socket, timer, path,
-// slice and scope both managers hold: state, settings, the exec, kill and cgroup contexts, commands.
+// slice and scope both managers hold: state, settings, the exec, kill and cgroup contexts, commands,
+// the unit's job; and the manager's list of jobs that ends the dump (job ids masked).
 // Pids and times are checked for their form; SystemCallFilter= is compared as a set (systemd prints
 // a hash table's order). What svcd does not print (docs/analyze.md) is taken out of systemd's side
 // here, each by its own rule below.
@@ -43,6 +45,14 @@ function inheritedLimit(unitFile: string | undefined, line: string): boolean {
   return m !== null && !(unitFile ?? '').split('\n').some((l) => l.startsWith(`Limit${m[1]}=`));
 }
 
+/** The units' sections, without the manager's list of jobs that ends the dump. */
+const unitsPart = (text: string) => text.split(/^-> Job /m)[0]!;
+
+/** The manager's list of jobs (ids masked: each manager counts its own), sorted: systemd lists a hash table's order. */
+function jobList(text: string): string[] {
+  return text.split(/^-> Job /m).slice(1).map((j) => `-> Job (id):${j.slice(j.indexOf(':') + 1)}`).sort();
+}
+
 /**
  * Each loaded unit's own section: the lines after its common section (from the one after
  * IgnoreOnIsolate=), pids and times checked for their form and masked, SystemCallFilter= as a
@@ -50,7 +60,7 @@ function inheritedLimit(unitFile: string | undefined, line: string): boolean {
  */
 function ownSections(text: string, files: ReadonlyMap<string, string>, oracle: boolean): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const b of text.split(/^-> Unit /m).slice(1)) {
+  for (const b of unitsPart(text).split(/^-> Unit /m).slice(1)) {
     const [first = '', ...lines] = b.split('\n');
     const id = first.slice(0, -1);
     if (!TYPES.test(id)) continue;
@@ -61,7 +71,8 @@ function ownSections(text: string, files: ReadonlyMap<string, string>, oracle: b
       if (l === '') continue;
       if (oracle && inheritedLimit(files.get(id), l)) continue;
       const [, key = '', value = ''] = /^\t+([^:]+): ?(.*)$/.exec(l) ?? [];
-      if (/^(PID|Control PID|Main PID)$/.test(key)) {
+      if (/^-> Job \d+$/.test(key)) own.push(l.replace(/\d+:$/, '(id):'));
+      else if (/^(PID|Control PID|Main PID)$/.test(key)) {
         expect(value, l).toMatch(/^\d+$/);
         own.push(l.replace(/\d+$/, '(pid)'));
       } else if (key.endsWith('Timestamp')) {
@@ -92,6 +103,9 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
       files.set(u, readFileSync(join(units, u), 'utf8'));
     }
     svcd = await bootInNamespace(dir, units, 'multi-user.target');
+    // Two jobs queued while dump is asked: slow.service's running, late.service's waiting for it.
+    const start = await svcd.svcctl('start', '--no-block', 'late.service');
+    expect(start.rc, start.stderr).toBe(0);
     dump = await svcd.svcctl('analyze', 'dump');
   }, 60_000);
 
@@ -104,7 +118,7 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     expect(dump.rc).toBe(0);
     const want = ownSections(readFileSync(join(recording, 'dump.txt'), 'utf8'), files, true);
     const ours = ownSections(dump.stdout, files, false);
-    const expected = ['sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', ...DEBIAN];
+    const expected = ['sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', 'slow.service', 'late.service', ...DEBIAN];
     expect([...want.keys()]).toEqual(expect.arrayContaining(expected));
     // Every unit both hold (systemd holds a few that only its base tree or mountinfo brings).
     const both = [...want.keys()].filter((id) => ours.has(id));
@@ -115,6 +129,9 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     });
     expect(differences).toEqual([]);
     for (const id of both) expect(ours.get(id), id).toEqual(want.get(id));
+    const jobs = jobList(readFileSync(join(recording, 'dump.txt'), 'utf8'));
+    expect(jobs).toHaveLength(2);
+    expect(jobList(dump.stdout)).toEqual(jobs);
   }
 
   it.runIf(haveDebian)('the recorded dump: every service, socket, timer, path and slice section line by line', () => {

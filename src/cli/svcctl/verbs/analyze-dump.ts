@@ -9,10 +9,11 @@
  * contexts (src/control/render-dump.ts).
  *
  * Built from `show` and the control request dump-dependencies, so what svcd does not track is
- * left out: cgroup masks, a mount's and a device's own sections and queued jobs (docs/analyze.md).
+ * left out: cgroup masks, a mount's and a device's own sections (docs/analyze.md).
  * The format is systemd's "subject to change" one: read it, do not parse it.
  */
 import type { Methods } from '../../../control/protocol.js';
+import { jobDumpLines } from '../../../control/render-job.js';
 import { fnmatch } from '../../../shared/glob.js';
 import type { VerbContext } from '../context.js';
 import { guarded, rpc, showProperties } from './boot-times.js';
@@ -148,6 +149,9 @@ export async function run(ctx: VerbContext): Promise<number> {
       })))));
     }
     for (const u of units) out += unitSection(u.props, u.row.job !== undefined, u.deps);
+    // Then every queued job (of a unit the patterns match), as the manager lists them.
+    const matching = new Set(wanted.map((row) => row.id));
+    for (const job of await rpc(ctx, 'list-jobs', {})) if (matching.has(job.unit)) out += `${jobDumpLines(job, '').join('\n')}\n`;
     ctx.stdout.write(out);
     return 0;
   });
