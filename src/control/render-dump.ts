@@ -166,6 +166,43 @@ function scopeLines(d: DumpValues): string[] {
   ];
 }
 
+type ConditionLine = UnitStatus['model']['unit']['conditions'][number];
+type FailedCondition = NonNullable<UnitStatus['failedCondition']>;
+
+/**
+ * condition_dump_list(): each Condition…=/Assert…= line with its result at the last check, as
+ * condition_test_list() leaves them: a regular condition that failed ends the list (the lines after
+ * it stay untested); when no trigger held, every trigger failed. svcd keeps which line failed, not each
+ * trigger's result: a trigger of a list that held has no line here (docs/analyze.md).
+ */
+function conditionLines(list: readonly ConditionLine[], tested: boolean, failed: FailedCondition | undefined): string[] {
+  const out: string[] = [];
+  let stopped = !tested;
+  // systemd prepends each line it reads: it keeps, tests and prints them newest first.
+  for (const c of [...list].reverse()) {
+    let result: string | undefined;
+    if (stopped) result = 'untested';
+    else if (failed && !failed.trigger && c.kind === failed.kind && c.parameter === failed.parameter && c.negate === failed.negate && !c.trigger) {
+      result = 'failed';
+      stopped = true;
+    } else if (!c.trigger) result = 'succeeded';
+    else if (failed?.trigger) result = 'failed';
+    if (result) out.push(`\t${c.kind}: ${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.parameter} ${result}`);
+  }
+  return out;
+}
+
+/** The unit's conditions, then its asserts, with their results (none for a unit that is not loaded). */
+export function conditionDumpLines(st: UnitStatus): string[] {
+  if (st.model.loadState !== 'loaded') return [];
+  const failed = st.failedCondition;
+  const failedAssert = failed?.kind.startsWith('Assert') ?? false;
+  return [
+    ...conditionLines(st.model.unit.conditions, st.timestamps.condition.realtimeUs > 0n, !st.conditionResult && !failedAssert ? failed : undefined),
+    ...conditionLines(st.model.unit.asserts, st.timestamps.assert.realtimeUs > 0n, !st.assertResult && failedAssert ? failed : undefined),
+  ];
+}
+
 /** What dump prints of a unit after its common section: the type's own lines (for a loaded unit of a type svcd prints), then its job. */
 export function ownDumpLines(st: UnitStatus): string[] {
   return [...(st.model.loadState === 'loaded' ? typeLines(st) : []), ...(st.job ? jobDumpLines(st.job, '\t') : [])];

@@ -19,7 +19,7 @@ import { formatEntry, query } from './journal-query.js';
 import { fnmatch } from '../shared/glob.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
 import { pathCompare } from '../unit/escape.js';
-import { ownDumpLines } from './render-dump.js';
+import { conditionDumpLines, ownDumpLines } from './render-dump.js';
 import { securityInfo } from '../unit/security-info.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -188,7 +188,7 @@ function handlers(api: ManagerApi): Handlers {
       const st = api.unit(p.unit);
       return {
         lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [],
-        typeSection: ownDumpLines(st),
+        typeSection: ownDumpLines(st), conditions: conditionDumpLines(st),
       };
     },
   };

@@ -7,7 +7,9 @@
 // Compared: each unit's own section — everything dump prints after the common section (which
 // test/e2e/analyze-dot.test.ts compares) — line by line, for every service, socket, timer, path,
 // slice and scope both managers hold: state, settings, the exec, kill and cgroup contexts, commands,
-// the unit's job; and the manager's list of jobs that ends the dump (job ids masked).
+// the unit's job; and the manager's list of jobs that ends the dump (job ids masked); and of the
+// common section, each unit's conditions and asserts with their results (held, failed in the
+// middle of the list, no trigger held, never tested).
 // Pids and times are checked for their form; SystemCallFilter= is compared as a set (systemd prints
 // a hash table's order). What svcd does not print (docs/analyze.md) is taken out of systemd's side
 // here, each by its own rule below.
@@ -89,6 +91,16 @@ function ownSections(text: string, files: ReadonlyMap<string, string>, oracle: b
   return out;
 }
 
+/** Every unit's Condition…=/Assert…= lines with their results (those of the common section's list). */
+function conditionLines(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const b of unitsPart(text).split(/^-> Unit /m).slice(1)) {
+    const lines = b.split('\n').filter((l) => /^\t(Condition|Assert)\w+: /.test(l));
+    if (lines.length > 0) out.set(b.slice(0, b.indexOf(':\n')), lines);
+  }
+  return out;
+}
+
 describe('svcctl analyze dump: each unit type\'s own section against systemd-analyze 252', () => {
   const dir = mkdtempSync(join(tmpdir(), 'svcd-analyze-dump-'));
   const units = join(dir, 'units');
@@ -118,7 +130,7 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     expect(dump.rc).toBe(0);
     const want = ownSections(readFileSync(join(recording, 'dump.txt'), 'utf8'), files, true);
     const ours = ownSections(dump.stdout, files, false);
-    const expected = ['sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', 'slow.service', 'late.service', ...DEBIAN];
+    const expected = ['checked.service', 'skipped.service', 'untriggered.service', 'sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', 'slow.service', 'late.service', ...DEBIAN];
     expect([...want.keys()]).toEqual(expect.arrayContaining(expected));
     // Every unit both hold (systemd holds a few that only its base tree or mountinfo brings).
     const both = [...want.keys()].filter((id) => ours.has(id));
@@ -129,6 +141,9 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     });
     expect(differences).toEqual([]);
     for (const id of both) expect(ours.get(id), id).toEqual(want.get(id));
+    const conditions = conditionLines(readFileSync(join(recording, 'dump.txt'), 'utf8'));
+    expect([...conditions.keys()]).toEqual(expect.arrayContaining(['checked.service', 'skipped.service', 'untriggered.service', 'ssh.service']));
+    expect(Object.fromEntries(conditionLines(dump.stdout))).toEqual(Object.fromEntries(conditions));
     const jobs = jobList(readFileSync(join(recording, 'dump.txt'), 'utf8'));
     expect(jobs).toHaveLength(2);
     expect(jobList(dump.stdout)).toEqual(jobs);

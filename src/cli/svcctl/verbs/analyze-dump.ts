@@ -112,6 +112,7 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
   const jobTimeoutAction = p.get('JobTimeoutAction');
   if (jobTimeoutAction && jobTimeoutAction !== 'none') add('Job Timeout Action', jobTimeoutAction);
   if (p.get('JobTimeoutRebootArgument')) add('Job Timeout Reboot Argument', p.get('JobTimeoutRebootArgument')!);
+  lines.push(...deps.conditions);
   for (const [what, prop] of [['Condition', 'Condition'], ['Assert', 'Assert']] as const) {
     const ts = p.get(`${prop}Timestamp`);
     if (ts) {
