@@ -130,7 +130,7 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     expect(dump.rc).toBe(0);
     const want = ownSections(readFileSync(join(recording, 'dump.txt'), 'utf8'), files, true);
     const ours = ownSections(dump.stdout, files, false);
-    const expected = ['checked.service', 'skipped.service', 'untriggered.service', 'sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', 'slow.service', 'late.service', ...DEBIAN];
+    const expected = ['checked.service', 'skipped.service', 'untriggered.service', 'twice.service', 'sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', 'slow.service', 'late.service', ...DEBIAN];
     expect([...want.keys()]).toEqual(expect.arrayContaining(expected));
     // Every unit both hold (systemd holds a few that only its base tree or mountinfo brings).
     const both = [...want.keys()].filter((id) => ours.has(id));
@@ -142,7 +142,7 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     expect(differences).toEqual([]);
     for (const id of both) expect(ours.get(id), id).toEqual(want.get(id));
     const conditions = conditionLines(readFileSync(join(recording, 'dump.txt'), 'utf8'));
-    expect([...conditions.keys()]).toEqual(expect.arrayContaining(['checked.service', 'skipped.service', 'untriggered.service', 'ssh.service']));
+    expect([...conditions.keys()]).toEqual(expect.arrayContaining(['checked.service', 'skipped.service', 'untriggered.service', 'twice.service', 'ssh.service']));
     expect(Object.fromEntries(conditionLines(dump.stdout))).toEqual(Object.fromEntries(conditions));
     const jobs = jobList(readFileSync(join(recording, 'dump.txt'), 'utf8'));
     expect(jobs).toHaveLength(2);
