@@ -163,7 +163,7 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     const ours = ownSections(dump.stdout, files, false);
     expect(ours.get('sandboxed.service')).toEqual(expect.arrayContaining([
       '\tUMask: 0027', '\tEnvironment: B=two words', '\tBindReadOnlyPaths: -/usr/share:/srv:norbind', '\tCapabilityBoundingSet: cap_chown cap_net_bind_service',
-      '\tLimitNOFILE: 4096', '\tCommand Line: /bin/kill -HUP "\\$MAINPID"', '\tMemoryMax: 104857600', '\tDevicePolicy: closed',
+      '\tLimitNOFILE: 4096', '\tCommand Line: /bin/kill -HUP "\\$MAINPID"', '\tMemoryMax: 104857600', '\tPermissionsStartOnly: yes',
     ].map((l) => (l.includes('Command Line') ? `\t${l}` : l))));
     expect(ours.get('listen.socket')).toEqual(expect.arrayContaining(['\tSocket State: listening', '\tListenStream: @svcd-dumpx-listen', '\tKeyringMode: shared']));
     const tick = ours.get('tick.timer') ?? [];
