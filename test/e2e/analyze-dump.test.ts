@@ -147,6 +147,10 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     });
     expect(differences).toEqual([]);
     for (const id of both) expect(ours.get(id), id).toEqual(want.get(id));
+    // A started socket's cgroup path (picked, not made), of the common section.
+    const cgroup = (text: string) => (unitsPart(text).split(/^-> Unit /m).find((b) => b.startsWith('listen.socket:\n')) ?? '').split('\n').filter((l) => /^\tCGroup( realized)?: /.test(l));
+    expect(cgroup(dump.stdout)).toEqual(cgroup(readFileSync(join(recording, 'dump.txt'), 'utf8')));
+    expect(cgroup(dump.stdout)).toEqual(['\tCGroup: /system.slice/listen.socket', '\tCGroup realized: no']);
     const conditions = conditionLines(readFileSync(join(recording, 'dump.txt'), 'utf8'));
     expect([...conditions.keys()]).toEqual(expect.arrayContaining(['checked.service', 'skipped.service', 'untriggered.service', 'twice.service', 'ssh.service']));
     expect(Object.fromEntries(conditionLines(dump.stdout))).toEqual(Object.fromEntries(conditions));

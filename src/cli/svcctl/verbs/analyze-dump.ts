@@ -90,10 +90,14 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
   add('Garbage Collection Mode', p.get('CollectMode') ?? 'inactive');
   if (CGROUP_TYPES.has(id.slice(id.lastIndexOf('.') + 1))) {
     // The slice it is in, as the graph has it (show's Slice= is a service's only).
-    add('Slice', deps.lines.find((d) => d.line === 'InSlice')?.unit ?? 'n/a');
+    const slice = deps.lines.find((d) => d.line === 'InSlice')?.unit;
     // The manager realizes its perpetual slices and its own scope at start-up, whatever runs in them.
     const realized = p.get('Perpetual') === 'yes' && /\.(slice|scope)$/.test(id) ? perpetualCgroup(id) : p.get('ControlGroup') || undefined;
-    add('CGroup', realized ?? 'n/a');
+    // A started socket has its cgroup's path picked (systemd looks for leftover processes in it
+    // before it listens) until it stops, though nothing made the cgroup.
+    const picked = id.endsWith('.socket') && slice && /^(active|activating|deactivating)$/.test(p.get('ActiveState') ?? '') ? `${perpetualCgroup(slice)}/${id}` : undefined;
+    add('Slice', slice ?? 'n/a');
+    add('CGroup', realized ?? picked ?? 'n/a');
     add('CGroup realized', realized !== undefined ? 'yes' : 'no');
   }
   if (p.get('InvocationID')) add('Invocation ID', p.get('InvocationID')!);
