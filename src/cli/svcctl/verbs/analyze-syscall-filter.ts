@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { VerbContext } from '../context.js';
 import { SYSCALL_GROUPS, syscallGroupFind, type SyscallGroup } from '../../../shared/syscall-filter.js';
+import { strerrorName } from '../../../shared/strerror.js';
 
 function dump(group: SyscallGroup): string {
   return `${group.name}\n    # ${group.help}\n${group.entries.map((e) => `    ${e}\n`).join('')}`;
@@ -39,12 +40,9 @@ function kernelSyscalls(): Set<string> | string {
   return out;
 }
 
-const STRERROR: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory', EACCES: 'Permission denied', EPERM: 'Operation not permitted', ENOTDIR: 'Not a directory',
-};
 function strerror(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code ?? '';
-  return STRERROR[code] ?? code;
+  return strerrorName(code) ?? code;
 }
 
 const sorted = (names: Iterable<string>) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
