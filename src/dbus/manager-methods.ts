@@ -6,7 +6,7 @@
 import { isJobMode } from '../shared/job-mode.js';
 import type { JobInfo, RequestedJobType, UnitStatus } from '../engine/api.js';
 import { unitNameRefusal } from '../unit/name.js';
-import { fnmatch } from '../shared/glob.js';
+import { listedUnits } from '../control/list-units.js';
 import { BusError, DBUS_ERROR, fromManagerError } from './errors.js';
 import { method, notSupported, type CallContext, type Method } from './method.js';
 import { MANAGER_IFACE, MANAGER_PATH, jobPath, unitPath } from './paths.js';
@@ -66,10 +66,7 @@ export function unitProcesses(ctx: CallContext, name: string): unknown[][] {
 
 /** fnmatch-style patterns as systemctl sends them; states match ActiveState, SubState or LoadState. */
 function listed(ctx: CallContext, states: readonly string[], patterns: readonly string[]): unknown[][] {
-  return ctx.api.units()
-    .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
-    .filter((st) => patterns.length === 0 || patterns.some((p) => fnmatch(p, st.id, { noescape: true })))
-    .map(unitRow);
+  return listedUnits(ctx.api, { all: true, states, patterns }).map(unitRow);
 }
 
 /** systemctl set-property: the drop-ins written (unit-properties.ts), then read as systemd would have applied them. */
