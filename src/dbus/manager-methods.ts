@@ -54,6 +54,13 @@ export function killUnit(ctx: CallContext, unit: string, whom: string, signal: n
   return [];
 }
 
+/** ResetFailedUnit, and ResetFailed on the unit's object. */
+export function resetFailedUnit(ctx: CallContext, unit: string): [] {
+  const e = ctx.api.resetFailed(loadedUnit(ctx, unit).id);
+  if (e) throw fromManagerError(e);
+  return [];
+}
+
 /** CancelJob, and Cancel on the job's object: a job that is gone is NoSuchJob. */
 export function cancelJob(ctx: CallContext, id: number): [] {
   const e = ctx.api.cancelJob(id);
@@ -115,11 +122,7 @@ export const MANAGER_METHODS: readonly Method[] = [
   }),
   ...JOB_VERBS.map(([name, type]) => method<[string, string]>(name, 'ss', 'o', true, ([unit, mode], ctx) => enqueue(ctx, unit, type, mode))),
   method<[string, string, number]>('KillUnit', 'ssi', '', true, ([unit, whom, signal], ctx) => killUnit(ctx, unit, whom, signal)),
-  method<[string]>('ResetFailedUnit', 's', '', true, ([unit], ctx) => {
-    const e = ctx.api.resetFailed(loadedUnit(ctx, unit).id);
-    if (e) throw fromManagerError(e);
-    return [];
-  }),
+  method<[string]>('ResetFailedUnit', 's', '', true, ([unit], ctx) => resetFailedUnit(ctx, unit)),
   method('ResetFailed', '', '', true, (_a, ctx) => {
     const e = ctx.api.resetFailed();
     if (e) throw fromManagerError(e);

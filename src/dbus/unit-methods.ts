@@ -3,8 +3,7 @@
  * (org.freedesktop.systemd1.Job): the Manager's, with the object naming the unit or the job.
  */
 import type { RequestedJobType } from '../engine/api.js';
-import { fromManagerError } from './errors.js';
-import { cancelJob, enqueue, killUnit, setUnitProperties, unitProcesses } from './manager-methods.js';
+import { cancelJob, enqueue, killUnit, resetFailedUnit, setUnitProperties, unitProcesses } from './manager-methods.js';
 import type { RawVariant } from './unit-properties.js';
 import { method, notSupported, type Method } from './method.js';
 
@@ -18,11 +17,7 @@ export function unitMethods(name: string): readonly Method[] {
   return [
     ...VERBS.map(([verb, type]) => method<[string]>(verb, 's', 'o', true, ([mode], ctx) => enqueue(ctx, name, type, mode))),
     method<[string, number]>('Kill', 'si', '', true, ([whom, signal], ctx) => killUnit(ctx, name, whom, signal)),
-    method('ResetFailed', '', '', true, (_a, ctx) => {
-      const e = ctx.api.resetFailed(name);
-      if (e) throw fromManagerError(e);
-      return [];
-    }),
+    method('ResetFailed', '', '', true, (_a, ctx) => resetFailedUnit(ctx, name)),
     method<[boolean, [string, RawVariant][]]>('SetProperties', 'ba(sv)', '', true, ([runtime, assignments], ctx) => setUnitProperties(ctx, name, runtime, assignments)),
     ...[['Ref', ''], ['Unref', ''], ['Clean', 'as'], ['Freeze', ''], ['Thaw', '']].map(([m, sig]) => notSupported(m!, sig!, '')),
     notSupported('EnqueueJob', 'ss', 'uososa(uosos)'),
