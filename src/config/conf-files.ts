@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { CONF_DIRS_USR } from '../shared/lookup-paths.js';
+import { strcmp } from '../shared/strcmp.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
 
@@ -51,7 +52,7 @@ export function confFilesList(dirs: readonly string[], suffix = '.conf'): string
     for (const n of names) if (isDropin(n, suffix) && !byName.has(n)) byName.set(n, `${dir}/${n}`);
   }
   // strcmp order, as systemd sorts: byte-wise, not locale-aware.
-  const sorted = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const sorted = [...byName.keys()].sort(strcmp);
   return sorted.map((n) => byName.get(n)!);
 }
 

@@ -5,15 +5,13 @@
  */
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
 import { fnmatch } from '../shared/glob.js';
+import { strcasecmp } from '../shared/strcmp.js';
 
 /** list-units PATTERN…: fnmatch() with FNM_NOESCAPE, as systemctl matches them. */
 function unitMatches(id: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => fnmatch(p, id, { noescape: true }));
 }
 
-export const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-/** strcasecmp(): ASCII letters fold to lower case. */
-export const caseCompare = (a: string, b: string): number => byteCompare(a.replace(/[A-Z]/g, (c) => c.toLowerCase()), b.replace(/[A-Z]/g, (c) => c.toLowerCase()));
 
 /** What list-units, list-timers and list-sockets show without --all: units that are up, have a job, or did not load right. */
 function listedByDefault(st: UnitStatus): boolean {
@@ -44,5 +42,5 @@ export function listedUnits(api: ManagerApi, p: ListFilter): UnitStatus[] {
 
 /** systemctl's list-units order: by type suffix, then by name, both compared as strcasecmp() does. */
 export function listOrder(a: string, b: string): number {
-  return caseCompare(a.slice(a.lastIndexOf('.')), b.slice(b.lastIndexOf('.'))) || caseCompare(a, b);
+  return strcasecmp(a.slice(a.lastIndexOf('.')), b.slice(b.lastIndexOf('.'))) || strcasecmp(a, b);
 }

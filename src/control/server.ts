@@ -16,7 +16,8 @@ import { dependencyTree, statusPage } from './render.js';
 import { statusOverview } from './render-overview.js';
 import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
-import { byteCompare, caseCompare, listedUnits, listOrder } from './list-units.js';
+import { listedUnits, listOrder } from './list-units.js';
+import { strcasecmp, strcmp } from '../shared/strcmp.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
 import { pathCompare } from '../unit/escape.js';
 import { serviceDumpLines } from './render-dump.js';
@@ -83,7 +84,7 @@ function handlers(api: ManagerApi): Handlers {
           listen: listenText(l.value, ipv6), type: SOCKET_LISTEN_TYPE[l.value.kind], unit: st.id, activates: st.dependencies.Triggers ?? [],
         })))
         // systemctl's socket_info_compare: address, then type, bytewise (its ties keep no order; ours are by unit).
-        .sort((a, b) => byteCompare(a.listen, b.listen) || byteCompare(a.type, b.type) || byteCompare(a.unit, b.unit));
+        .sort((a, b) => strcmp(a.listen, b.listen) || strcmp(a.type, b.type) || strcmp(a.unit, b.unit));
     },
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
@@ -155,7 +156,7 @@ function handlers(api: ManagerApi): Handlers {
         .flatMap((st) => (st.model.type === 'path' ? st.model.path.watches : []).map(({ value }): PathRow => ({
           path: value.path, condition: value.kind, unit: st.id, activates: st.dependencies.Triggers ?? [],
         })))
-        .sort((a, b) => pathCompare(a.path, b.path) || byteCompare(a.condition, b.condition) || caseCompare(a.unit, b.unit)),
+        .sort((a, b) => pathCompare(a.path, b.path) || strcmp(a.condition, b.condition) || strcasecmp(a.unit, b.unit)),
     'dump-dependencies': (p) => {
       const st = api.unit(p.unit);
       return {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { BUILTIN_GENERATOR_DIR } from '../shared/package-root.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 import { GENERATOR_UNIT_DIRS, UNIT_DIRS } from '../shared/lookup-paths.js';
+import { strcmp } from '../shared/strcmp.js';
 
 /**
  * Where system generators live, earlier overriding later by name (note: /run before /etc), then
@@ -73,7 +74,7 @@ export function findGenerators(dirs: readonly string[]): string[] {
       decided.set(name, isMasked(path) || !isExecutableFile(path) ? null : path);
     }
   }
-  return [...decided.entries()].filter((e): e is [string, string] => e[1] !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+  return [...decided.entries()].filter((e): e is [string, string] => e[1] !== null).sort(([a], [b]) => strcmp(a, b)).map(([, p]) => p);
 }
 
 function isMasked(path: string): boolean {

@@ -24,6 +24,7 @@ import { asLatin1, parseSysvScript, sysvUnitName, type Logger, type SysvScriptIn
 import { lstatOrErrno, nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 import { specifierEscape } from './unit-file-quote.js';
+import { strcmp } from '../shared/strcmp.js';
 
 const SYSTEM_SYSVINIT_PATH = '/etc/init.d';
 const SYSTEM_SYSVRCND_PATH = '/etc';
@@ -63,7 +64,7 @@ function sysvLookupPath(value: string | undefined, cwd = process.cwd()): string[
 function listDir(dir: string, log: Logger): string[] {
   try {
     // Byte order, so that the result does not depend on the filesystem's directory order.
-    return readdirSync(dir).filter((n) => !hiddenOrBackupFile(n)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return readdirSync(dir).filter((n) => !hiddenOrBackupFile(n)).sort(strcmp);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log('warning', `cannot read ${dir}: ${(e as Error).message}`);
     return [];

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { VerbContext } from '../context.js';
 import { SYSCALL_GROUPS, syscallGroupFind, type SyscallGroup } from '../../../shared/syscall-filter.js';
 import { strerrorName } from '../../../shared/strerror.js';
+import { strcmp } from '../../../shared/strcmp.js';
 
 function dump(group: SyscallGroup): string {
   return `${group.name}\n    # ${group.help}\n${group.entries.map((e) => `    ${e}\n`).join('')}`;
@@ -45,7 +46,7 @@ function strerror(e: unknown): string {
   return strerrorName(code) ?? code;
 }
 
-const sorted = (names: Iterable<string>) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const sorted = (names: Iterable<string>) => [...names].sort(strcmp);
 
 export async function run(ctx: VerbContext): Promise<number> {
   if (ctx.args.length > 0) {
