@@ -23,13 +23,16 @@ const STRERROR = {
   ELOOP: 'Too many levels of symbolic links',
   ENOMEDIUM: 'No medium found',
   EBADSLT: 'Invalid slot',
+  ERANGE: 'Numerical result out of range',
+  EBADMSG: 'Bad message',
+  ENOBUFS: 'No buffer space available',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** An errno whose strerror() text the table holds. */
 export type KnownErrno = keyof typeof STRERROR;
 
 /** strerror() of an errno the caller knows the table holds. */
-export function strerrorOf(code: KnownErrno): string {
+export function strerrorOf<K extends KnownErrno>(code: K): (typeof STRERROR)[K] {
   return STRERROR[code];
 }
 
