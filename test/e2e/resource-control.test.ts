@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace, sleep, type SvcdInNamespace } from '../support/svcd-ns.js';
+import { FORK_UNTIL_REFUSED } from '../support/v1-cgroups.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcd-rc-'));
 const name = `svcd-rc-${process.pid}-${Date.now()}`;
@@ -68,20 +69,7 @@ const kernelTasks = (s: SvcdInNamespace) => {
   return Math.min(read('/proc/sys/kernel/pid_max') - 1, read('/proc/sys/kernel/threads-max'));
 };
 
-// Forks until refused, then says how (python's OSError names the errno).
-const forker = `import os, time, errno
-n = 0
-try:
-    while n < 50:
-        if os.fork() == 0:
-            time.sleep(600)
-            os._exit(0)
-        n += 1
-    print('forked', n, flush=True)
-except OSError as e:
-    print('fork', n + 1, 'failed:', errno.errorcode[e.errno], flush=True)
-time.sleep(600)
-`;
+const forker = FORK_UNTIL_REFUSED;
 const go = join(dir, 'go');
 const go2 = join(dir, 'go2');
 const hog = (flag: string) => `/bin/sh -c 'while [ ! -e ${flag} ]; do sleep 0.1; done; exec ${process.execPath} -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'`;
