@@ -17,17 +17,6 @@ export function parentSliceOf(id: string): string | undefined {
   return i <= 0 ? ROOT_SLICE : `${base.slice(0, i)}.slice`;
 }
 
-/**
- * Whether a slice's name can be turned into a path: "-.slice", or dash-separated parts none of
- * them empty (a--b.slice, -a.slice and a-.slice have no parent and fail to load under systemd).
- */
-export function validSliceName(id: string): boolean {
-  if (id === ROOT_SLICE) return true;
-  if (!id.endsWith('.slice')) return false;
-  const base = id.slice(0, -'.slice'.length);
-  return base !== '' && base.split('-').every((p) => p !== '');
-}
-
 /** The slices from the root's child down to `slice` itself (none for the root slice). */
 export function sliceChain(slice: string): string[] {
   const out: string[] = [];
