@@ -57,3 +57,14 @@ export function unitCgroupPath(unit: string, root = '/', slice = SERVICE_SLICE):
   const base = root === '/' ? '' : root;
   return rel === '' ? base || '/' : `${base}/${rel}`;
 }
+
+/**
+ * The slice a unit's cgroup path says it is in (journald's _SYSTEMD_SLICE=): the directory above the
+ * unit's when it is a slice's, its "_" taken off again; else the root slice.
+ */
+export function sliceOfCgroupPath(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  const above = parts.length >= 2 ? parts[parts.length - 2]! : '';
+  if (!above.endsWith('.slice')) return ROOT_SLICE;
+  return above.startsWith('_') ? above.slice(1) : above;
+}

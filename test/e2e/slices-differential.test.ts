@@ -58,6 +58,15 @@ describe('slices: svcctl against the recorded systemctl 252', () => {
   });
 });
 
+describe('slices: the journal', () => {
+  it('a unit\'s lines carry its slice and its cgroup in it (_SYSTEMD_SLICE=, _SYSTEMD_CGROUP=), as journald reads them from the cgroup', async () => {
+    const out = (await svcd.svcctl('logs', '--no-pager', '-D', join(work, 'journal'), '-u', 'talk.service', '-o', 'verbose')).stdout;
+    expect(out).toContain('MESSAGE=said in a-b.slice\n');
+    expect(out).toContain('_SYSTEMD_SLICE=a-b.slice\n');
+    expect(out).toContain('_SYSTEMD_CGROUP=/a.slice/a-b.slice/talk.service\n');
+  });
+});
+
 describe.skipIf(!liveOracle)('slices: svcctl against a live systemd 252 (systemd-ns)', () => {
   it('answers every case as systemctl does now', () => {
     withLiveRecording('record-slice-fixtures.sh', (dir) => {

@@ -3,7 +3,7 @@
 // The expectations with "_" are what systemd in systemd-ns answered for Slice=cpu.slice on
 // cpu.service (ControlGroup=/_cpu.slice/_cpu.service).
 import { describe, expect, it } from 'vitest';
-import { cgroupEscape, sliceChain, sliceRelativePath, unitCgroupPath } from '../../src/shared/slice.js';
+import { cgroupEscape, sliceChain, sliceOfCgroupPath, sliceRelativePath, unitCgroupPath } from '../../src/shared/slice.js';
 import { unitSliceOf } from '../../src/unit/slice-of.js';
 
 describe('slice paths', () => {
@@ -29,6 +29,13 @@ describe('slice paths', () => {
     expect(unitCgroupPath('cpu.service', '/', 'cpu.slice')).toBe('/_cpu.slice/_cpu.service');
     expect(['tasks', 'cgroup.procs', '_x.service', '.hidden.service', 'pids.service', 'memory-x.slice', 'cpux.service'].map(cgroupEscape))
       .toEqual(['_tasks', '_cgroup.procs', '__x.service', '_.hidden.service', '_pids.service', 'memory-x.slice', 'cpux.service']);
+  });
+
+  it('reads a unit\'s slice back from its cgroup path (journald\'s _SYSTEMD_SLICE=)', () => {
+    expect(sliceOfCgroupPath('/a.slice/a-b.slice/x.service')).toBe('a-b.slice');
+    expect(sliceOfCgroupPath('/ctr/system.slice/x.service')).toBe('system.slice');
+    expect(sliceOfCgroupPath('/_cpu.slice/_cpu.service')).toBe('cpu.slice');
+    expect(sliceOfCgroupPath('/init.scope')).toBe('-.slice');
   });
 
   it('a unit\'s slice: its Slice=, else system.slice, its template\'s for an instance, the root for the perpetual units', () => {
