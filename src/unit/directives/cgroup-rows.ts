@@ -5,7 +5,7 @@
  * _tasks_max, …). src/exec/cgroup-limits.ts turns them into cgroup files.
  */
 import { totalmem } from 'node:os';
-import { custom, isValidUnitName, rejectValue, RowList, scalar } from './behaviour.js';
+import { custom, isValidUnitName, NAME_BARE, printf, rejectValue, RowList, scalar } from './behaviour.js';
 import type { Draft } from './draft.js';
 import { makeEnumParser, parseBoolean, parseBytes, parseStringList, parseCpuSet, parsePermyriad, parseSec, parseTasksMax, parseUnsignedNumber, USEC_INFINITY, USEC_PER_SEC } from '../values/index.js';
 import { CGROUP_LIMIT_MAX } from '../model.js';
@@ -94,11 +94,11 @@ supported(CGROUP_SECTIONS, 'AllowedCPUs', custom('CPU numbers and ranges', 'appe
 
 // Slice=: a valid slice name, never on a slice itself (its parent comes from its name); the unit then
 // runs in that slice's cgroup and requires the slice (unit/slice-of.ts, graph.ts).
-supported(CGROUP_SECTIONS, 'Slice', custom('slice unit name', 'set', 'invalid', (value, ctx) => {
+supported(CGROUP_SECTIONS, 'Slice', printf(NAME_BARE, custom('slice unit name', 'set', 'invalid', (value, ctx) => {
   if (!isValidUnitName(value)) return rejectValue(ctx, value);
   if (!value.endsWith('.slice') || ctx.section === 'Slice') return ctx.report('warning', `Failed to assign slice ${value} to unit ${ctx.unitId}, ignoring: Invalid argument`);
   ctx.draft.resources.slice = value;
-}));
+})));
 
 /** The controllers Delegate= may name, in the kernel's (systemd's cgroup_controller) order. */
 const DELEGATE_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'io', 'blkio', 'memory', 'devices', 'pids', 'bpf-firewall', 'bpf-devices', 'bpf-foreign', 'bpf-socket-bind', 'bpf-restrict-network-interfaces'];
