@@ -116,7 +116,8 @@ export class V1Controllers {
   ensure(unit: string, ctx: CgroupContext, env: LimitContext, slice = SLICE): { procs: string[]; notApplied: NotApplied[] } {
     const { writes, notApplied } = v1Writes(ctx, env);
     const used: Hierarchy[] = [];
-    const rel = unitRelativePath(unit, slice);
+    // A unit whose directories still exist (a leftover process) stays in them, as in the v2 tree.
+    const rel = this.made.get(unit)?.rel ?? unitRelativePath(unit, slice);
     for (const h of this.hierarchies) {
       // cpuset and blkio only where the unit asks: a cpuset cgroup has to be filled before it takes a process.
       if (h.controllers.every((c) => (c === 'cpuset' && !ctx.allowedCPUs) || (c === 'blkio' && ctx.ioWeight === undefined && ctx.startupIOWeight === undefined))) continue;

@@ -65,10 +65,14 @@ export class CgroupTree {
     return `${this.root === '/' ? '' : this.root}/${rel}`;
   }
 
-  /** Makes the unit's cgroup in its slice's if needed; the cgroup.procs file its processes move themselves into. */
+  /**
+   * Makes the unit's cgroup in its slice's if needed; the cgroup.procs file its processes move
+   * themselves into. A unit whose cgroup still exists stays where it is, whatever its Slice= says
+   * now (as systemd refuses to move a realized unit): its processes are all there.
+   */
   ensure(unit: string, slice = SLICE): string {
-    const rel = unitRelativePath(unit, slice);
-    if (this.made.get(unit) !== rel) {
+    const rel = this.made.get(unit) ?? unitRelativePath(unit, slice);
+    if (!this.made.has(unit)) {
       mkdirSync(join(this.fsRoot, rel), { recursive: true });
       this.made.set(unit, rel);
     }

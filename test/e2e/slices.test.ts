@@ -4,7 +4,7 @@
 // slice's directory, so they bound every process inside: a fork past the slice's TasksMax= gets
 // EAGAIN, an allocation past its MemoryMax= is OOM-killed. system.slice's limits may come from a
 // drop-in alone (system.slice.d/*.conf, no system.slice file), as systemd reads them.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ const units: Record<string, string> = {
   'mem-small.slice': '[Slice]\nMemoryMax=64M\n',
   'forker.service': `[Service]\nSlice=tasks-few.slice\nExecStart=/usr/bin/python3 ${join(dir, 'fork.py')}\n`,
   'hog.service': `[Service]\nSlice=mem-small.slice\nExecStart=/bin/sh -c 'while [ ! -e ${go} ]; do sleep 0.1; done; exec ${process.execPath} -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'\n`,
-  'plain.service': '[Service]\nExecStart=/bin/sleep 600\n',
+  'plain.service': '[Service]\nExecStart=/bin/sleep 600\nExecReload=/bin/true\n',
   'deleg.service': '[Service]\nExecStart=/bin/sleep 600\nDelegate=yes\nUser=nobody\n',
   // No system.slice file: the drop-in alone sets its limits.
   'system.slice.d/10-limits.conf': '[Slice]\nTasksMax=333\n',
@@ -91,6 +91,19 @@ describe.skipIf(!cgroups.usable)('Slice= and the slices\' own limits in the cgro
   it('a system.slice.d drop-in without a system.slice file sets system.slice\'s limits', async () => {
     expect(await show('system.slice', 'TasksMax,DropInPaths')).toBe(`TasksMax=333\nDropInPaths=${join(dir, 'units/system.slice.d/10-limits.conf')}\n`);
     expect(read('pids', 'system.slice/pids.max')).toBe('333');
+  });
+
+  it('a running unit stays in its cgroup when a daemon-reload gives it another Slice=, as systemd keeps a realized unit where it is', async () => {
+    const before = await show('plain.service', 'ControlGroup');
+    expect(before).toBe(`ControlGroup=/${name}/system.slice/plain.service\n`);
+    mkdirSync(join(dir, 'units/plain.service.d'));
+    writeFileSync(join(dir, 'units/plain.service.d/slice.conf'), '[Service]\nSlice=moved.slice\n');
+    expect((await svcd.svcctl('daemon-reload')).rc).toBe(0);
+    // The reload command is a new process of the unit: it joins the unit's cgroup, not moved.slice's.
+    expect((await svcd.svcctl('reload', 'plain.service')).rc).toBe(0);
+    expect(await show('plain.service', 'ControlGroup')).toBe(before);
+    expect(existsSync(cg('pids', 'moved.slice/plain.service'))).toBe(false);
+    expect(read('pids', 'system.slice/plain.service/cgroup.procs')).toMatch(/^\d+$/);
   });
 
   it('Delegate=yes with User=: the unit\'s cgroup is the user\'s', async () => {
