@@ -2,8 +2,8 @@
 // the implicit Requires=/After= on the slice and each parent slice (which load without a file),
 // ControlGroup= nested as systemd nests slices (a-b.slice in a.slice; cpu.slice escaped to
 // _cpu.slice), a slice's own limits and a system.slice.d drop-in without a system.slice file in
-// `show`, Delegate= as systemd parses and shows it, list-dependencies of a slice both ways, and the
-// CGroup: tree of `status SLICE`. Dependency lists are compared as sets (systemd prints them in its
+// `show` and `cat`, Delegate= as systemd parses and shows it, Slice= with specifiers and a template's
+// default slice, list-dependencies of a slice both ways, and the CGroup: tree of `status SLICE`. Dependency lists are compared as sets (systemd prints them in its
 // hash table's order), PIDs and the unit directory's path are normalized.
 //
 // systemd's answers are recorded (scripts/record-slice-fixtures.sh → test/fixtures/slices/recorded);
