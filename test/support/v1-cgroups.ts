@@ -31,6 +31,8 @@ export interface TestCgroups {
   readonly usable: boolean;
   /** A file or directory of the test's cgroup in a controller. */
   path(c: V1Controller, ...rest: string[]): string;
+  /** Where a controller's hierarchy is mounted (its root), if it is. */
+  mount(c: string): string | undefined;
   /** A file or directory of the test's cgroup in the unified tree. */
   unified(...rest: string[]): string;
   /** A wrapper that moves the namespace's PID 1 into every one of them before it becomes svcd. */
@@ -64,6 +66,7 @@ export function makeTestCgroups(name: string): TestCgroups {
   return {
     usable,
     path: (c, ...rest) => join(m.v1.get(c)!, name, ...rest),
+    mount: (c) => ((V1_CONTROLLERS as readonly string[]).includes(c) ? m.v1.get(c) : undefined),
     unified: (...rest) => join(m.unified ?? '/nonexistent', name, ...rest),
     wrapper: ['sh', '-c', `${made.map((d) => `echo $$ > ${d}/cgroup.procs`).join(' && ')} && exec "$@"`, 'sh'],
     remove: () => {
