@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { CONF_DIRS_USR } from '../shared/lookup-paths.js';
+import { strcmp } from '../shared/strcmp.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/svcd/system.conf';
 
@@ -36,10 +37,12 @@ function isDropin(name: string, suffix: string): boolean {
 }
 
 /**
- * systemd's conf_files_list(): the files with `suffix` in `dirs` (highest priority first), one per
- * name — the first directory's — in strcmp order of their names. Absent directories are normal.
+ * conf_files_list()'s core, for every list of files where the first directory masks the later
+ * ones: per name that `take` accepts, the path in the first of `dirs` (highest priority first) that
+ * has it, in strcmp order of the names (byte-wise, not locale-aware, as systemd sorts). A directory
+ * that cannot be read is skipped: absent directories are normal.
  */
-export function confFilesList(dirs: readonly string[], suffix = '.conf'): string[] {
+export function firstPerName(dirs: readonly string[], take: (name: string) => boolean): string[] {
   const byName = new Map<string, string>();
   for (const dir of dirs) {
     let names: string[];
@@ -48,11 +51,17 @@ export function confFilesList(dirs: readonly string[], suffix = '.conf'): string
     } catch {
       continue;
     }
-    for (const n of names) if (isDropin(n, suffix) && !byName.has(n)) byName.set(n, `${dir}/${n}`);
+    for (const n of names) if (!byName.has(n) && take(n)) byName.set(n, `${dir}/${n}`);
   }
-  // strcmp order, as systemd sorts: byte-wise, not locale-aware.
-  const sorted = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return sorted.map((n) => byName.get(n)!);
+  return [...byName.keys()].sort(strcmp).map((n) => byName.get(n)!);
+}
+
+/**
+ * systemd's conf_files_list(): the files with `suffix` in `dirs` (highest priority first), one per
+ * name — the first directory's — in strcmp order of their names. Absent directories are normal.
+ */
+export function confFilesList(dirs: readonly string[], suffix = '.conf'): string[] {
+  return firstPerName(dirs, (n) => isDropin(n, suffix));
 }
 
 /** The main file (when it exists) followed by the drop-ins in the order they apply. */

@@ -346,7 +346,6 @@ function applyFile(
     const warn = (message: string): void => {
       found.push({ severity: 'warning', loc, message });
     };
-    if (!sections.has(section)) continue;
     if (section === 'Manager') {
       const limit = key.startsWith('DefaultLimit') ? rlimitFromDirective(key) : undefined;
       if (limit) {

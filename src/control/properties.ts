@@ -36,7 +36,7 @@ export function shellMaybeQuote(w: string): string {
  * A capability mask as systemctl prints it: the names, lower case, of the bits set among those the
  * running kernel knows (up to /proc/sys/kernel/cap_last_cap), a number where svcd knows no name.
  */
-function capabilityNames(mask: bigint): string {
+export function capabilityNames(mask: bigint): string {
   let last = CAPABILITY_NAMES.length - 1;
   try {
     last = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));

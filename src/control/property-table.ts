@@ -277,8 +277,9 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'OOMScoreAdjust', 'i', (st) => exe(st).oomScoreAdjust ?? 0),
   row(SVC, 'Nice', 'i', (st) => exe(st).nice ?? 0),
   row(SVC, 'StandardInput', 's', (st) => exe(st).standardInput ?? 'null'),
-  // The journal is the default a loaded unit gets from the manager; before that it is inherit.
-  row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? (loaded(st) ? 'journal' : 'inherit')),
+  // The journal is the default a loaded unit gets from the manager; before that it is inherit. A
+  // socket as stdin is a two-way stream: output stays inherit, on it (systemd's service_fix_stdio()).
+  row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? (loaded(st) && exe(st).standardInput !== 'socket' ? 'journal' : 'inherit')),
   row(SVC, 'StandardError', 's', (st) => exe(st).standardError ?? 'inherit'),
   row(SVC, 'TTYPath', 's', (st) => exe(st).ttyPath ?? ''),
   row(SVC, 'SyslogIdentifier', 's', (st) => exe(st).syslogIdentifier ?? ''),

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { ManagerApi, ProcessInfo } from '../engine/api.js';
 import { formatTimestamp } from './properties.js';
 import { relative } from './render.js';
+import { strcmp } from '../shared/strcmp.js';
 
 /** One control group of the tree: its processes and its child groups by name. */
 interface Group {
@@ -43,7 +44,7 @@ function ownProcess(): ProcessInfo | undefined {
 /** The tree below `g`: its processes first (by pid), then its groups (by name), as systemctl draws it. */
 function drawGroup(g: Group, prefix: string, lines: string[]): void {
   const procs = [...g.processes].sort((a, b) => a.pid - b.pid);
-  const groups = [...g.children.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const groups = [...g.children.entries()].sort(([a], [b]) => strcmp(a, b));
   const total = procs.length + groups.length;
   procs.forEach((p, i) => lines.push(`${prefix}${i === total - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
   groups.forEach(([name, child], i) => {

@@ -7,7 +7,7 @@
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
-import { isRequestedJobType, type ManagerApi, type UnitStatus } from '../engine/api.js';
+import { isRequestedJobType, type ManagerApi } from '../engine/api.js';
 import { peerCredentials } from '../exec/native.js';
 import { encode, LineReader, LineTooLongError, PROTOCOL_VERSION, type Method, type Methods, type PathRow, type Response, type SocketRow } from './protocol.js';
 import { parseRequest } from './request.js';
@@ -16,10 +16,11 @@ import { dependencyTree, statusPage } from './render.js';
 import { statusOverview } from './render-overview.js';
 import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
-import { fnmatch } from '../shared/glob.js';
+import { listedUnits, listOrder } from './list-units.js';
+import { strcasecmp, strcmp } from '../shared/strcmp.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
 import { pathCompare } from '../unit/escape.js';
-import { serviceDumpLines } from './render-dump.js';
+import { conditionDumpLines, ownDumpLines } from './render-dump.js';
 import { securityInfo } from '../unit/security-info.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -31,33 +32,6 @@ class CallError extends Error {
   ) {
     super(message);
   }
-}
-
-/** list-units PATTERN…: fnmatch() with FNM_NOESCAPE, as systemctl matches them. */
-function unitMatches(id: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => fnmatch(p, id, { noescape: true }));
-}
-
-const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-/** strcasecmp(): ASCII letters fold to lower case. */
-const caseCompare = (a: string, b: string): number => byteCompare(a.replace(/[A-Z]/g, (c) => c.toLowerCase()), b.replace(/[A-Z]/g, (c) => c.toLowerCase()));
-
-/** What list-units, list-timers and list-sockets show without --all: units that are up, have a job, or did not load right. */
-function listedByDefault(st: UnitStatus): boolean {
-  if (st.model.loadState === 'not-found' && st.activeState === 'inactive') return false;
-  return st.activeState !== 'inactive' || st.job !== undefined || (st.model.loadState !== 'loaded' && st.model.loadState !== 'not-found');
-}
-
-/** The units list-units shows: without --all or --state, those listedByDefault; then by type, state and pattern. */
-function listedUnits(api: ManagerApi, p: { all?: boolean; types?: string[]; states?: string[]; patterns?: string[] }) {
-  const types = p.types ?? [];
-  const states = p.states ?? [];
-  const patterns = p.patterns ?? [];
-  return api.units()
-    .filter((st) => p.all || states.length > 0 || listedByDefault(st))
-    .filter((st) => types.length === 0 || types.includes(st.model.type) || types.includes(st.id.slice(st.id.lastIndexOf('.') + 1)))
-    .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
-    .filter((st) => patterns.length === 0 || unitMatches(st.id, patterns));
 }
 
 type Handlers = { [M in Method]: (p: Methods[M]['params']) => Methods[M]['result'] | Promise<Methods[M]['result']> };
@@ -110,7 +84,7 @@ function handlers(api: ManagerApi): Handlers {
           listen: listenText(l.value, ipv6), type: SOCKET_LISTEN_TYPE[l.value.kind], unit: st.id, activates: st.dependencies.Triggers ?? [],
         })))
         // systemctl's socket_info_compare: address, then type, bytewise (its ties keep no order; ours are by unit).
-        .sort((a, b) => byteCompare(a.listen, b.listen) || byteCompare(a.type, b.type) || byteCompare(a.unit, b.unit));
+        .sort((a, b) => strcmp(a.listen, b.listen) || strcmp(a.type, b.type) || strcmp(a.unit, b.unit));
     },
     'list-jobs': () => api.jobs().map((j) => ({ id: j.id, unit: j.unit, type: j.type, state: j.state })),
     enqueue: async (p) => {
@@ -148,8 +122,7 @@ function handlers(api: ManagerApi): Handlers {
       return {};
     },
     'list-timers': (p) => {
-      const patterns = p.patterns ?? [];
-      const units = api.units().filter((st) => (p.all || listedByDefault(st)) && (patterns.length === 0 || unitMatches(st.id, patterns)));
+      const units = listedUnits(api, { all: p.all, patterns: p.patterns });
       return timerRows(units, BigInt(Date.now()) * 1000n, monotonicNowUs()).map((r) => ({ id: r.id, next: String(r.next), last: String(r.last), activates: [...r.activates] }));
     },
     shutdown: (p) => {
@@ -183,12 +156,12 @@ function handlers(api: ManagerApi): Handlers {
         .flatMap((st) => (st.model.type === 'path' ? st.model.path.watches : []).map(({ value }): PathRow => ({
           path: value.path, condition: value.kind, unit: st.id, activates: st.dependencies.Triggers ?? [],
         })))
-        .sort((a, b) => pathCompare(a.path, b.path) || byteCompare(a.condition, b.condition) || caseCompare(a.unit, b.unit)),
+        .sort((a, b) => pathCompare(a.path, b.path) || strcmp(a.condition, b.condition) || strcasecmp(a.unit, b.unit)),
     'dump-dependencies': (p) => {
       const st = api.unit(p.unit);
       return {
         lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [],
-        typeSection: serviceDumpLines(st),
+        typeSection: ownDumpLines(st), conditions: conditionDumpLines(st),
       };
     },
   };
@@ -225,12 +198,6 @@ function openFileLimit(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** systemctl's list-units order: by type suffix, then by name, both compared as strcasecmp() does. */
-function listOrder(a: string, b: string): number {
-  const caseCmp = (x: string, y: string) => { const [p, q] = [x.toLowerCase(), y.toLowerCase()]; return p < q ? -1 : p > q ? 1 : 0; };
-  return caseCmp(a.slice(a.lastIndexOf('.')), b.slice(b.lastIndexOf('.'))) || caseCmp(a, b);
 }
 
 /** The limits for svcd's fd limit: clients may take what is left after the supervision reserve. */

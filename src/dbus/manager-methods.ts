@@ -6,7 +6,7 @@
 import { isJobMode } from '../shared/job-mode.js';
 import type { JobInfo, RequestedJobType, UnitStatus } from '../engine/api.js';
 import { unitNameRefusal } from '../unit/name.js';
-import { fnmatch } from '../shared/glob.js';
+import { listedUnits } from '../control/list-units.js';
 import { BusError, DBUS_ERROR, fromManagerError } from './errors.js';
 import { method, notSupported, type CallContext, type Method } from './method.js';
 import { MANAGER_IFACE, MANAGER_PATH, jobPath, unitPath } from './paths.js';
@@ -45,6 +45,29 @@ export function enqueue(ctx: CallContext, name: string, type: RequestedJobType, 
   return [jobPath(r.job.id)];
 }
 
+/** KillUnit, and Kill on the unit's object: the who= and signal checks, then the signal to the unit's processes. */
+export function killUnit(ctx: CallContext, unit: string, whom: string, signal: number): [] {
+  if (!['main', 'control', 'all', ''].includes(whom)) throw new BusError(DBUS_ERROR.invalidArgs, `Invalid who argument ${whom}`);
+  if (!(signal >= 1 && signal <= 64)) throw new BusError(DBUS_ERROR.invalidArgs, `Signal number out of range: ${signal}`);
+  const e = ctx.api.kill(loadedUnit(ctx, unit).id, whom === 'main' || whom === 'control' ? whom : 'all', signal);
+  if (e) throw fromManagerError(e);
+  return [];
+}
+
+/** ResetFailedUnit, and ResetFailed on the unit's object. */
+export function resetFailedUnit(ctx: CallContext, unit: string): [] {
+  const e = ctx.api.resetFailed(loadedUnit(ctx, unit).id);
+  if (e) throw fromManagerError(e);
+  return [];
+}
+
+/** CancelJob, and Cancel on the job's object: a job that is gone is NoSuchJob. */
+export function cancelJob(ctx: CallContext, id: number): [] {
+  const e = ctx.api.cancelJob(id);
+  if (e) throw e.code === 'no-such-unit' || e.code === 'invalid' ? new BusError(NO_SUCH_JOB, e.message) : fromManagerError(e);
+  return [];
+}
+
 const JOB_VERBS: readonly [string, RequestedJobType][] = [
   ['StartUnit', 'start'], ['StopUnit', 'stop'], ['ReloadUnit', 'reload'], ['RestartUnit', 'restart'],
   ['TryRestartUnit', 'try-restart'], ['ReloadOrRestartUnit', 'reload-or-restart'], ['ReloadOrTryRestartUnit', 'try-reload-or-restart'],
@@ -66,10 +89,7 @@ export function unitProcesses(ctx: CallContext, name: string): unknown[][] {
 
 /** fnmatch-style patterns as systemctl sends them; states match ActiveState, SubState or LoadState. */
 function listed(ctx: CallContext, states: readonly string[], patterns: readonly string[]): unknown[][] {
-  return ctx.api.units()
-    .filter((st) => states.length === 0 || states.includes(st.activeState) || states.includes(st.subState) || states.includes(st.model.loadState))
-    .filter((st) => patterns.length === 0 || patterns.some((p) => fnmatch(p, st.id, { noescape: true })))
-    .map(unitRow);
+  return listedUnits(ctx.api, { all: true, states, patterns }).map(unitRow);
 }
 
 /** systemctl set-property: the drop-ins written (unit-properties.ts), then read as systemd would have applied them. */
@@ -101,18 +121,8 @@ export const MANAGER_METHODS: readonly Method[] = [
     return [unitPath(st.id)];
   }),
   ...JOB_VERBS.map(([name, type]) => method<[string, string]>(name, 'ss', 'o', true, ([unit, mode], ctx) => enqueue(ctx, unit, type, mode))),
-  method<[string, string, number]>('KillUnit', 'ssi', '', true, ([unit, whom, signal], ctx) => {
-    if (!['main', 'control', 'all', ''].includes(whom)) throw new BusError(DBUS_ERROR.invalidArgs, `Invalid who argument ${whom}`);
-    if (!(signal >= 1 && signal <= 64)) throw new BusError(DBUS_ERROR.invalidArgs, `Signal number out of range: ${signal}`);
-    const e = ctx.api.kill(loadedUnit(ctx, unit).id, whom === 'main' || whom === 'control' ? whom : 'all', signal);
-    if (e) throw fromManagerError(e);
-    return [];
-  }),
-  method<[string]>('ResetFailedUnit', 's', '', true, ([unit], ctx) => {
-    const e = ctx.api.resetFailed(loadedUnit(ctx, unit).id);
-    if (e) throw fromManagerError(e);
-    return [];
-  }),
+  method<[string, string, number]>('KillUnit', 'ssi', '', true, ([unit, whom, signal], ctx) => killUnit(ctx, unit, whom, signal)),
+  method<[string]>('ResetFailedUnit', 's', '', true, ([unit], ctx) => resetFailedUnit(ctx, unit)),
   method('ResetFailed', '', '', true, (_a, ctx) => {
     const e = ctx.api.resetFailed();
     if (e) throw fromManagerError(e);
@@ -141,11 +151,7 @@ export const MANAGER_METHODS: readonly Method[] = [
     if (!ctx.api.jobs().some((j) => j.id === id)) throw new BusError(NO_SUCH_JOB, `Job ${id} does not exist.`);
     return [jobPath(id)];
   }),
-  method<[number]>('CancelJob', 'u', '', true, ([id], ctx) => {
-    const e = ctx.api.cancelJob(id);
-    if (e) throw e.code === 'no-such-unit' || e.code === 'invalid' ? new BusError(NO_SUCH_JOB, e.message) : fromManagerError(e);
-    return [];
-  }),
+  method<[number]>('CancelJob', 'u', '', true, ([id], ctx) => cancelJob(ctx, id)),
   method('ClearJobs', '', '', true, (_a, ctx) => {
     for (const j of ctx.api.jobs()) ctx.api.cancelJob(j.id);
     return [];

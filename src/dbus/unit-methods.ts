@@ -3,10 +3,9 @@
  * (org.freedesktop.systemd1.Job): the Manager's, with the object naming the unit or the job.
  */
 import type { RequestedJobType } from '../engine/api.js';
-import { BusError, fromManagerError } from './errors.js';
-import { enqueue, setUnitProperties, unitProcesses } from './manager-methods.js';
+import { cancelJob, enqueue, killUnit, resetFailedUnit, setUnitProperties, unitProcesses } from './manager-methods.js';
 import type { RawVariant } from './unit-properties.js';
-import { method, notSupported, type CallContext, type Method } from './method.js';
+import { method, notSupported, type Method } from './method.js';
 
 const VERBS: readonly [string, RequestedJobType][] = [
   ['Start', 'start'], ['Stop', 'stop'], ['Reload', 'reload'], ['Restart', 'restart'], ['TryRestart', 'try-restart'],
@@ -17,16 +16,8 @@ const VERBS: readonly [string, RequestedJobType][] = [
 export function unitMethods(name: string): readonly Method[] {
   return [
     ...VERBS.map(([verb, type]) => method<[string]>(verb, 's', 'o', true, ([mode], ctx) => enqueue(ctx, name, type, mode))),
-    method<[string, number]>('Kill', 'si', '', true, ([whom, signal], ctx: CallContext) => {
-      const e = ctx.api.kill(name, whom === 'main' || whom === 'control' ? whom : 'all', signal);
-      if (e) throw fromManagerError(e);
-      return [];
-    }),
-    method('ResetFailed', '', '', true, (_a, ctx) => {
-      const e = ctx.api.resetFailed(name);
-      if (e) throw fromManagerError(e);
-      return [];
-    }),
+    method<[string, number]>('Kill', 'si', '', true, ([whom, signal], ctx) => killUnit(ctx, name, whom, signal)),
+    method('ResetFailed', '', '', true, (_a, ctx) => resetFailedUnit(ctx, name)),
     method<[boolean, [string, RawVariant][]]>('SetProperties', 'ba(sv)', '', true, ([runtime, assignments], ctx) => setUnitProperties(ctx, name, runtime, assignments)),
     ...[['Ref', ''], ['Unref', ''], ['Clean', 'as'], ['Freeze', ''], ['Thaw', '']].map(([m, sig]) => notSupported(m!, sig!, '')),
     notSupported('EnqueueJob', 'ss', 'uososa(uosos)'),
@@ -45,11 +36,7 @@ export function serviceMethods(name: string): readonly Method[] {
 
 export function jobMethods(id: number): readonly Method[] {
   return [
-    method('Cancel', '', '', true, (_a, ctx) => {
-      const e = ctx.api.cancelJob(id);
-      if (e) throw new BusError('org.freedesktop.systemd1.NoSuchJob', e.message);
-      return [];
-    }),
+    method('Cancel', '', '', true, (_a, ctx) => cancelJob(ctx, id)),
     ...['GetAfter', 'GetBefore'].map((m) => notSupported(m, '', 'a(usssoo)', false)),
   ];
 }

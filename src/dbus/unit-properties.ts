@@ -11,6 +11,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import type { UnitStatus } from '../engine/api.js';
+import { specifierEscape } from '../unit/unit-file-quote.js';
 import { BusError, DBUS_ERROR } from './errors.js';
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -32,8 +33,9 @@ const percentOfSecond = (v: unknown): string => {
   return us === UINT64_MAX ? '' : `${us / 10000n}%`;
 };
 const plain = (v: unknown): string => String(v);
-// Specifiers are expanded when the drop-in is read: a literal % is written doubled.
-const text = (v: unknown): string => String(v).replace(/%/g, '%%').replace(/\n/g, '\\n');
+// Specifiers are expanded when the drop-in is read: a literal % is written doubled (the generators'
+// specifierEscape); a newline would end the line.
+const text = (v: unknown): string => specifierEscape(String(v)).replace(/\n/g, '\\n');
 
 const resource = (setting: string, value: (v: unknown) => string = bytesOrInfinity): Settable => ({ sig: 't', setting, section: 'kind', value });
 

@@ -13,6 +13,7 @@
  * follow in order).
  */
 import { envNameIsValid } from '../unit/values/environment.js';
+import { strcmp } from '../shared/strcmp.js';
 
 /** systemd's PATH for the system manager's services (DEFAULT_PATH, split /usr). */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -51,14 +52,10 @@ export function nameOrAssignmentIsValid(w: string): boolean {
   return envNameIsValid(w) || assignmentIsValid(w);
 }
 
-/** Bytewise, as strcmp() orders them (UTF-16 order differs past the BMP). */
-function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
 
 /** Later assignments of a name replace earlier ones in place; managed names dropped; sorted. */
 function sanitize(list: readonly string[]): string[] {
-  return merge([], list).filter((a) => !MANAGED_PER_SERVICE.has(nameOf(a))).sort(byteOrder);
+  return merge([], list).filter((a) => !MANAGED_PER_SERVICE.has(nameOf(a))).sort(strcmp);
 }
 
 /** `base` with each of `plus` replacing the assignment of its name, or appended (strv_env_merge). */

@@ -234,7 +234,9 @@ export function testConditionList(list: readonly Condition[], m: MachineView = R
 }
 
 function testList(list: readonly Condition[], m: MachineView): ConditionOutcome['failed'] | null {
-  const { failed: c } = testConditionList(list, m);
+  // systemd keeps each list newest line first and tests it so: of two regular lines that fail, the
+  // later one is the one it names (and analyze dump shows the earlier one untested).
+  const { failed: c } = testConditionList([...list].reverse(), m);
   return c ? { kind: c.kind, parameter: c.parameter, negate: c.negate, trigger: c.trigger } : null;
 }
 

@@ -7,28 +7,14 @@
  * addon. Signal and exit-status names are the shared tables' (src/shared/).
  */
 import { createRequire } from 'node:module';
-import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
 import { EXIT_STATUS_LIBC_SYSTEMD, exitStatusToString } from '../shared/exit-status.js';
+import { errnoName } from '../shared/strerror.js';
 import { SIGRTMAX, SIGRTMIN, signalNumber, signalToString, type RealtimeSignalName, type SignalName } from '../shared/signal.js';
 
-// ---------------------------------------------------------------- errno names
-
-const ERRNO_NAMES: ReadonlyMap<number, string> = (() => {
-  const m = new Map<number, string>();
-  // Aliases share a number; keep the names glibc's strerrorname_np gives.
-  const preferred = new Set(['EAGAIN', 'EDEADLK', 'EOPNOTSUPP']);
-  for (const [name, n] of Object.entries(osConstants.errno)) {
-    if (!m.has(n) || preferred.has(name)) m.set(n, name);
-  }
-  return m;
-})();
-
-/** "ENOENT" for 2; "errno N" for numbers Node does not know. */
-export function errnoName(errno: number): string {
-  return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
-}
+// errno names are the shared table's; re-exported for the addon's callers.
+export { errnoName } from '../shared/strerror.js';
 
 // ---------------------------------------------------------------- spawn
 

@@ -9,8 +9,8 @@
 // n_objects and tail_object_offset cover it (commitObject) before the first link to it is stored,
 // so no reader ever follows a link past the arena.
 import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
-import { constants } from 'node:os';
 
+import { errnoName } from '../shared/strerror.js';
 import { allocate, mapShared, populate, sigbusCount, unmap } from '../exec/native.js';
 import { type FileState, H, ObjectType, OBJECT_HEADER_SIZE, WRITE_HEADER_SIZE, align8 } from './format.js';
 import { O, S, STATE_SLOTS } from './layout.js';
@@ -270,8 +270,3 @@ export function roundUp(n: number, step: number): number {
   return Math.ceil(n / step) * step;
 }
 
-/** ENOSPC for 28: the name of a positive errno, as Node's own errors carry it in `code`. */
-function errnoName(errno: number): string {
-  for (const [name, n] of Object.entries(constants.errno)) if (n === errno) return name;
-  return `E${errno}`;
-}

@@ -5,6 +5,7 @@
  * files, signal and exit-status names, svcctl's arguments) uses this one scanner.
  */
 import { type Result, ok, err } from './result.js';
+import { strerrorOf } from './strerror.js';
 
 /** systemd's WHITESPACE: what safe_ato*() and extract_first_word() skip. */
 export const WHITESPACE = ' \t\n\r';
@@ -12,8 +13,8 @@ export const WHITESPACE = ' \t\n\r';
 /** C's isspace(): what strtol() itself skips after the prefix. */
 export const C_SPACE = ' \t\n\v\f\r';
 
-export const EINVAL = 'Invalid argument';
-export const ERANGE = 'Numerical result out of range';
+export const EINVAL = strerrorOf('EINVAL');
+export const ERANGE = strerrorOf('ERANGE');
 
 export interface IntOptions {
   /** 0 = C's auto-detection (0x hex, leading-0 octal), as safe_atou()/safe_atoi() use. */

@@ -22,8 +22,9 @@ import { fractionUsec } from './timestamp.js';
 import { timezoneIsValid, type Zone } from './tzfile.js';
 import { civilFromDays } from './civil.js';
 import type { DstRequest } from './mktime.js';
+import { strerrorOf } from './strerror.js';
 
-export const ENOBUFS_TEXT = 'No buffer space available';
+export const ENOBUFS_TEXT = strerrorOf('ENOBUFS');
 export type CalendarError = typeof EINVAL_TEXT | typeof ERANGE_TEXT | typeof ENOBUFS_TEXT;
 
 /** One element of a field's list: `start`, or `start..stop`, stepping by `repeat` (0: no stepping). */

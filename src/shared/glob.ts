@@ -2,9 +2,11 @@
  * fnmatch(3), the one glob matcher every layer uses: unit patterns of list-units, list-unit-files
  * and `logs -u` (FNM_NOESCAPE, as systemctl and journalctl pass it), preset rules (FNM_NOESCAPE),
  * ConditionHost= (FNM_CASEFOLD), ConditionKernelVersion=/OSRelease= (no flags), and each path
- * component of ConditionPathExistsGlob= and PathExistsGlob= (glob(3) matches components with FNM_PERIOD).
+ * component of ConditionPathExistsGlob= and PathExistsGlob= (glob(3) matches components with FNM_PERIOD),
+ * and glob(3) itself (expandGlob) for tmpfiles' lines and supervisord's [include] files=.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface FnmatchFlags {
   /** FNM_NOESCAPE: a backslash is an ordinary character. */
@@ -202,4 +204,42 @@ export function globExists(pattern: string, at: (p: string) => string = (p) => p
     return list(dir).some((e) => fnmatch(part, e, { period: true }) && walk(`${dir}/${e}`, i + 1));
   };
   return walk('', 0);
+}
+
+const exists = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * glob(3) of an absolute pattern: every existing path it matches (a dangling symlink counts), each
+ * wildcard component matched with FNM_PERIOD against its directory, sorted per directory as glob(3)
+ * sorts. A pattern without wildcards is itself, if it exists.
+ */
+export function expandGlob(pattern: string): string[] {
+  if (!stringIsGlob(pattern)) return exists(pattern) ? [pattern] : [];
+  let found = ['/'];
+  for (const part of pattern.split('/').filter((p) => p !== '')) {
+    const next: string[] = [];
+    for (const dir of found) {
+      if (!stringIsGlob(part)) {
+        const p = join(dir, part);
+        if (exists(p)) next.push(p);
+        continue;
+      }
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        continue;
+      }
+      for (const n of names) if (fnmatch(part, n, { period: true })) next.push(join(dir, n));
+    }
+    found = next;
+  }
+  return found;
 }

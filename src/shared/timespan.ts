@@ -9,6 +9,8 @@
  * prints it ("Invalid argument", "Numerical result out of range") and we must match it.
  */
 import { type Result, ok, err } from './result.js';
+import { strerrorOf } from './strerror.js';
+import { C_SPACE, WHITESPACE } from './c-integer.js';
 
 export type Usec = bigint;
 
@@ -23,13 +25,9 @@ export const USEC_PER_WEEK: Usec = 7n * USEC_PER_DAY;
 export const USEC_PER_MONTH: Usec = 2_629_800n * USEC_PER_SEC;
 export const USEC_PER_YEAR: Usec = 31_557_600n * USEC_PER_SEC;
 
-export const EINVAL_TEXT = 'Invalid argument';
-export const ERANGE_TEXT = 'Numerical result out of range';
+export const EINVAL_TEXT = strerrorOf('EINVAL');
+export const ERANGE_TEXT = strerrorOf('ERANGE');
 export type TimespanError = typeof EINVAL_TEXT | typeof ERANGE_TEXT;
-
-/** systemd's WHITESPACE set; C's isspace() (used by strtoll) also skips \v and \f. */
-const WHITESPACE = ' \t\n\r';
-const C_SPACE = ' \t\n\v\f\r';
 const INT64_MAX = (1n << 63n) - 1n;
 
 /**

@@ -8,13 +8,14 @@
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
 import { stringIsGlob } from '../shared/glob.js';
+import { strerrorOf } from '../shared/strerror.js';
 import {
   GLOB_EXTRA_CHARS, isValidUnitChar, UNIT_NAME_ANY, unitNameIsValid, unitPrefixIsValid, unitSuffixIsValid
 } from './name.js';
 
 /** errno names systemd returns from these functions; strerror() gives the words its tools print. */
 export type NameErrno = 'EINVAL';
-export const strerror = (e: NameErrno): string => ({ EINVAL: 'Invalid argument' })[e];
+export const strerror = (e: NameErrno): string => strerrorOf(e);
 
 // Linux's limits, which path_is_valid() applies: a component up to NAME_MAX bytes, the whole path
 // shorter than PATH_MAX (which counts the NUL).

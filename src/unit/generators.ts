@@ -6,11 +6,11 @@
  * where their output goes is decided here; running them is the caller's (the daemon spawns through
  * its native spawner, never child_process).
  */
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { BUILTIN_GENERATOR_DIR } from '../shared/package-root.js';
 import { hiddenOrBackupFile } from '../shared/hidden-file.js';
 import { GENERATOR_UNIT_DIRS, UNIT_DIRS } from '../shared/lookup-paths.js';
+import { firstPerName } from '../config/conf-files.js';
 
 /**
  * Where system generators live, earlier overriding later by name (note: /run before /etc), then
@@ -58,22 +58,9 @@ export function generatorDirs(env: Readonly<Record<string, string | undefined>>)
  * symlink to /dev/null or an empty file there masks it. Directories that do not exist are skipped.
  */
 export function findGenerators(dirs: readonly string[]): string[] {
-  const decided = new Map<string, string | null>();
-  for (const dir of dirs) {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      // Hidden entries and package managers' leftovers (foo.dpkg-old) are not generators, as for systemd.
-      if (decided.has(name) || hiddenOrBackupFile(name)) continue;
-      const path = join(dir, name);
-      decided.set(name, isMasked(path) || !isExecutableFile(path) ? null : path);
-    }
-  }
-  return [...decided.entries()].filter((e): e is [string, string] => e[1] !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+  // Hidden entries and package managers' leftovers (foo.dpkg-old) are not generators, as for systemd;
+  // a masked or non-executable one still hides the same name further down.
+  return firstPerName(dirs, (name) => !hiddenOrBackupFile(name)).filter((path) => !isMasked(path) && isExecutableFile(path));
 }
 
 function isMasked(path: string): boolean {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { templateOf } from './name.js';
 import { nullOrEmptyPath } from './source.js';
 import { fnmatch } from '../shared/glob.js';
+import { strcmp } from '../shared/strcmp.js';
 
 /** Preset directories in priority order, relative to the root (split-usr Debian adds /lib). */
 export const PRESET_DIRS = [
@@ -55,7 +56,7 @@ export function readPresets(root: string, show: (rel: string) => string = (r) =>
   }
   const rules: PresetRule[] = [];
   const warnings: string[] = [];
-  for (const name of [...chosen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const name of [...chosen.keys()].sort(strcmp)) {
     const rel = chosen.get(name)!;
     // A masked preset file (empty, or a link to /dev/null) and one that cannot be stat'ed are skipped.
     if (nullOrEmptyPath(join(root, rel)) ?? true) continue;

@@ -144,7 +144,5 @@ export class InstallRoot {
   }
 }
 
-/** Byte order of two names (strcmp), as systemctl sorts them. */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Byte order of two names (strcmp), as systemctl sorts them: the shared strcmp, under the install modules' name for it. */
+export { strcmp as cmp } from '../shared/strcmp.js';

@@ -8,6 +8,7 @@ import { SYSCALL_NUMBERS } from '../shared/syscall-numbers.generated.js';
 import { syscallGroupFind, type SyscallGroup } from '../shared/syscall-filter.js';
 import type { SecurityInfo } from './security-info.js';
 import { capabilityFromName } from './values/capability.js';
+import { strcmp } from '../shared/strcmp.js';
 
 /** A check's verdict: badness (undefined: does not apply) and the text that replaces its fixed words. */
 interface Verdict {
@@ -283,7 +284,6 @@ export function assessSecurity(info: SecurityInfo): Assessment {
   return { rows: tableOrder(rows), exposure, level };
 }
 
-const strcmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The rows in the order systemd's table prints them: sorted by description, descending, then by

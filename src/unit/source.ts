@@ -17,6 +17,7 @@ import { instantiate, isInstance, parseUnitName, templateOf, UNIT_TYPES, type Un
 import { loadsWithoutFragment } from './perpetual.js';
 import { parseUnitText, type ParsedFile, type ParseOptions } from './syntax.js';
 import { readablePath, resolveName, type UnitFileMap } from './unit-file-map.js';
+import { strcmp } from '../shared/strcmp.js';
 
 export interface UnitSource {
   /** The name asked for. */
@@ -104,7 +105,7 @@ export function listConfFiles(map: UnitFileMap, dirs: readonly string[], ext: st
       if (!chosen.has(e.name)) chosen.set(e.name, join(d, e.name));
     }
   }
-  return [...chosen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => chosen.get(k)!);
+  return [...chosen.keys()].sort(strcmp).map((k) => chosen.get(k)!);
 }
 
 export function findDropins(map: UnitFileMap, names: readonly string[]): string[] {

@@ -19,18 +19,12 @@ import { hostname as osHostname, machine, release, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
+import { strerrorOf } from '../shared/strerror.js';
 import { UNIT_NAME_MAX, UNIT_NAME_TEMPLATE, unitNameIsValid, unitNameReplaceInstance, unitNameToInstance, unitNameToPrefix, unitNameToPrefixAndInstance } from './name.js';
 import { pathIsAbsolute, pathIsNormalized, pathIsValid, pathSimplify, unitNamePathUnescapeBytes, unitNameToPath, unitNameUnescapeBytes } from './escape.js';
 import { LONG_LINE_MAX } from './syntax.js';
 
 export type SpecifierErrno = 'EBADSLT' | 'EINVAL' | 'ENOENT' | 'ENOMEDIUM' | 'ENAMETOOLONG';
-const STRERROR: Record<SpecifierErrno, string> = {
-  EBADSLT: 'Invalid slot',
-  EINVAL: 'Invalid argument',
-  ENOENT: 'No such file or directory',
-  ENOMEDIUM: 'No medium found',
-  ENAMETOOLONG: 'File name too long',
-};
 
 export interface SpecifierError {
   /** The specifier character that failed ('' when the result grew too long). */
@@ -255,7 +249,7 @@ export type SpecifierTable = Readonly<Record<string, () => Result<string, Specif
 
 /** specifier_printf(): `text` with every specifier of `table` expanded, by the rules above. */
 export function specifierPrintf(text: string, table: SpecifierTable, max: number = LONG_LINE_MAX): Result<string, SpecifierError> {
-  const fail = (specifier: string, errno: SpecifierErrno): Result<string, SpecifierError> => err({ specifier, errno, reason: STRERROR[errno] });
+  const fail = (specifier: string, errno: SpecifierErrno): Result<string, SpecifierError> => err({ specifier, errno, reason: strerrorOf(errno) });
   let out = '';
   let length = 0;
   const append = (s: string): void => {

@@ -17,6 +17,8 @@
  */
 import type { Diagnostic, SourceLocation } from '../shared/diagnostic.js';
 import { stringIsSafe } from './values/strings.js';
+import { strerrorOf } from '../shared/strerror.js';
+import { WHITESPACE } from '../shared/c-integer.js';
 
 export interface Assignment {
   readonly section: string;
@@ -53,12 +55,11 @@ export interface ParseOptions {
 /** conf-parser's LONG_LINE_MAX: a line (or a continued statement) of this many bytes is refused. */
 export const LONG_LINE_MAX = 1024 * 1024;
 
-const WHITESPACE = ' \t\n\r';
 const COMMENTS = '#;';
 /** strerror() of the fatal errors, as the unit's load error is reported. */
-export const EBADMSG_TEXT = 'Bad message';
-const EINVAL = 'Invalid argument';
-const ENOBUFS = 'No buffer space available';
+export const EBADMSG_TEXT = strerrorOf('EBADMSG');
+const EINVAL = strerrorOf('EINVAL');
+const ENOBUFS = strerrorOf('ENOBUFS');
 
 function strip(s: string): string {
   let a = 0;

@@ -11,6 +11,7 @@ import { LONG_LINE_MAX, splitLines } from './syntax.js';
 import { unitNameMangleFull } from './escape.js';
 import { isValidUnitChar, unitNameBuild, unitNameIsValid, unitNameToType } from './name.js';
 import type { LogLevel } from './values/enum.js';
+import { WHITESPACE } from '../shared/c-integer.js';
 
 /** LSB facilities ("$" optional) → the systemd target; null: nothing to wait for in systemd. */
 const FACILITIES: ReadonlyMap<string, string | null> = new Map([
@@ -23,7 +24,6 @@ const FACILITIES: ReadonlyMap<string, string | null> = new Map([
   ['time', 'time-sync.target'],
 ]);
 
-const WS = ' \t\n\r';
 /** read_line()'s limit: a longer line makes the script unreadable. */
 
 /** A message at one of syslog's levels (systemd's log_level names). */
@@ -48,13 +48,13 @@ export interface SysvScriptInfo {
 const strip = (s: string): string => {
   let a = 0;
   let b = s.length;
-  while (a < b && WS.includes(s[a]!)) a++;
-  while (b > a && WS.includes(s[b - 1]!)) b--;
+  while (a < b && WHITESPACE.includes(s[a]!)) a++;
+  while (b > a && WHITESPACE.includes(s[b - 1]!)) b--;
   return s.slice(a, b);
 };
 const rstrip = (s: string): string => {
   let b = s.length;
-  while (b > 0 && WS.includes(s[b - 1]!)) b--;
+  while (b > 0 && WHITESPACE.includes(s[b - 1]!)) b--;
   return s.slice(0, b);
 };
 const startsNoCase = (s: string, prefix: string): boolean => s.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
@@ -102,7 +102,7 @@ function headerWords(text: string): string[] {
   const words: string[] = [];
   let i = 0;
   for (;;) {
-    while (i < text.length && WS.includes(text[i]!)) i++;
+    while (i < text.length && WHITESPACE.includes(text[i]!)) i++;
     if (i >= text.length) return words;
     let w = '';
     let quote: string | null = null;
@@ -118,7 +118,7 @@ function headerWords(text: string): string[] {
         continue;
       }
       if (c === '"' || c === "'") quote = c;
-      else if (WS.includes(c)) break;
+      else if (WHITESPACE.includes(c)) break;
       else w += c;
     }
     words.push(w);

@@ -12,6 +12,7 @@ import { signalFromString, signalToString } from '../shared/signal.js';
 import { emptyDeps, eventTarget, startOnDeps, stopOnDeps } from './upstart-events.js';
 import type { UpstartJob, UpstartLimit, UpstartProcess, UpstartProcessName } from './upstart-job.js';
 import { UPSTART_LOG_UNIT } from './upstart-log.js';
+import { execCommandLine, quoteWord, specifierEscape } from './unit-file-quote.js';
 
 /** Upstart's defaults (init(5)): respawn limit 10 in 5 s, kill timeout 5 s, reload by SIGHUP. */
 const DEFAULT_RESPAWN = { count: 10, interval: 5 } as const;
@@ -41,20 +42,6 @@ const PROCESS_DIRECTIVES: Readonly<Record<UpstartProcessName, string>> = {
   'post-stop': 'ExecStopPost',
 };
 
-/** A value's `%` as unit files need it (specifiers). */
-const escapeSpecifiers = (s: string): string => s.replaceAll('%', '%%');
-
-/**
- * A value quoted for a unit file line: C-escaped (so a script's newlines survive the one-line unit
- * syntax), `%` doubled (no specifiers); in an Exec*= word (`exec`) `$` is doubled too, so that the
- * shell expands variables at run time as under upstart, not systemd at spawn.
- */
-export function quoteValue(value: string, exec = false): string {
-  let body = value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n').replaceAll('\t', '\\t').replaceAll('%', '%%');
-  if (exec) body = body.replaceAll('$', '$$$$');
-  return `"${body}"`;
-}
-const execWord = (word: string): string => quoteValue(word, true);
 
 /** The argv a job process is run with, as upstart runs it. */
 export function processArgv(p: UpstartProcess): string[] {
@@ -91,10 +78,10 @@ export interface UpstartUnit {
 /** The unit for job `name` read from `sourcePath`; `tasks`: the other jobs that are tasks. */
 export function upstartUnit(name: string, sourcePath: string, job: UpstartJob, tasks: ReadonlySet<string> = new Set()): UpstartUnit {
   const warnings: string[] = [];
-  const unit: [string, string][] = [['Documentation', 'man:svcd-upstart-generator(8)'], ['SourcePath', escapeSpecifiers(sourcePath)]];
+  const unit: [string, string][] = [['Documentation', 'man:svcd-upstart-generator(8)'], ['SourcePath', specifierEscape(sourcePath)]];
   const service: [string, string][] = [];
   const comments: string[] = [];
-  if (job.description !== undefined) unit.push(['Description', escapeSpecifiers(job.description)]);
+  if (job.description !== undefined) unit.push(['Description', specifierEscape(job.description)]);
   for (const k of ['author', 'version', 'usage'] as const) if (job[k] !== undefined) comments.push(`# upstart ${k}: ${job[k]!.replaceAll('\n', ' ')}`);
   if (job.emits.length) comments.push(`# upstart emits: ${job.emits.join(' ')}`);
 
@@ -150,10 +137,10 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob, t
   if (!main) service.push(['ExecStart', '/bin/true']);
   for (const [proc, directive] of Object.entries(PROCESS_DIRECTIVES) as [UpstartProcessName, string][]) {
     const p = job.processes[proc];
-    if (p) service.push([directive, processArgv(p).map(execWord).join(' ')]);
+    if (p) service.push([directive, execCommandLine(processArgv(p))]);
     // expect stop: the job is started once its main process has stopped itself (SIGSTOP), and
     // upstart then continues it; before the job's own post-start.
-    if (proc === 'main' && p && job.expect === 'stop') service.push(['ExecStartPost', [...UPSTART_SHELL, '-c', CONTINUE_WHEN_STOPPED].map(execWord).join(' ')]);
+    if (proc === 'main' && p && job.expect === 'stop') service.push(['ExecStartPost', execCommandLine([...UPSTART_SHELL, '-c', CONTINUE_WHEN_STOPPED])]);
   }
   if (main && !job.task) service.push(['ExecReload', `/bin/kill -${job.reloadSignal ?? DEFAULT_RELOAD_SIGNAL} $MAINPID`]);
 
@@ -162,17 +149,17 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob, t
   service.push(['TimeoutStopSec', `${job.killTimeout ?? DEFAULT_KILL_TIMEOUT}s`]);
 
   // Environment: upstart's own variables, then the job's.
-  service.push(['Environment', quoteValue(`UPSTART_JOB=${name}`)]);
-  service.push(['Environment', template ? `"UPSTART_INSTANCE=%I" "${variable}=%I"` : quoteValue('UPSTART_INSTANCE=')]);
+  service.push(['Environment', quoteWord(`UPSTART_JOB=${name}`)]);
+  service.push(['Environment', template ? `"UPSTART_INSTANCE=%I" "${variable}=%I"` : quoteWord('UPSTART_INSTANCE=')]);
   for (const [k, v] of job.env) {
     if (v === null) service.push(['PassEnvironment', k]);
-    else service.push(['Environment', quoteValue(`${k}=${v}`)]);
+    else service.push(['Environment', quoteWord(`${k}=${v}`)]);
   }
   if (job.export.length) comments.push(`# upstart export: ${job.export.join(' ')} (there are no events to export them into)`);
 
   // The process environment.
-  if (job.chdir !== undefined) service.push(['WorkingDirectory', escapeSpecifiers(job.chdir)]);
-  if (job.chroot !== undefined) service.push(['RootDirectory', escapeSpecifiers(job.chroot)]);
+  if (job.chdir !== undefined) service.push(['WorkingDirectory', specifierEscape(job.chdir)]);
+  if (job.chroot !== undefined) service.push(['RootDirectory', specifierEscape(job.chroot)]);
   if (job.umask !== undefined) service.push(['UMask', job.umask.toString(8).padStart(4, '0')]);
   if (job.nice !== undefined) service.push(['Nice', String(job.nice)]);
   if (job.oomScore !== undefined) service.push(['OOMScoreAdjust', job.oomScore === 'never' ? '-1000' : String(job.oomScore)]);
@@ -180,8 +167,8 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob, t
     const v = (x: string) => (x === 'unlimited' ? 'infinity' : x);
     service.push([LIMIT_DIRECTIVES[res], `${v(soft)}:${v(hard)}`]);
   }
-  if (job.setuid !== undefined) service.push(['User', escapeSpecifiers(job.setuid)]);
-  if (job.setgid !== undefined) service.push(['Group', escapeSpecifiers(job.setgid)]);
+  if (job.setuid !== undefined) service.push(['User', specifierEscape(job.setuid)]);
+  if (job.setgid !== undefined) service.push(['Group', specifierEscape(job.setgid)]);
 
   // Output. `console log` (upstart's default since 1.4) is svcd's journal, copied into the job's
   // file by the log follower, which stops after the job (so it sees its last lines); output/owner
@@ -209,5 +196,5 @@ export function upstartUnit(name: string, sourcePath: string, job: UpstartJob, t
 /** The target an emitted event becomes: started by `initctl emit NAME`, it starts and stops the jobs waiting for NAME. */
 export function eventTargetText(event: string): { name: string; text: string } {
   const name = eventTarget(event);
-  return { name, text: `# Automatically generated by svcd-upstart-generator: started by \`initctl emit ${event}\`\n\n[Unit]\nDescription=upstart event ${escapeSpecifiers(event)}\nDocumentation=man:svcd-upstart-generator(8)\n` };
+  return { name, text: `# Automatically generated by svcd-upstart-generator: started by \`initctl emit ${event}\`\n\n[Unit]\nDescription=upstart event ${specifierEscape(event)}\nDocumentation=man:svcd-upstart-generator(8)\n` };
 }

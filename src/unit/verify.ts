@@ -20,17 +20,12 @@ import { unitSearchPath } from './search-path.js';
 import { DEPENDENCY_KINDS, type Unit } from './model.js';
 import type { ExecCommand } from './values/index.js';
 import { EXEC_SEARCH_PATH } from '../shared/lookup-paths.js';
+import { strerrorName } from '../shared/strerror.js';
 
 export interface VerifyOutput {
   readonly lines: readonly string[];
   readonly status: number;
 }
-
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  ENOTDIR: 'Not a directory',
-};
 
 /** Loaded units by name, as the manager keeps them: each loads (and prints) once per run. */
 export class Loader {
@@ -121,7 +116,7 @@ function notExecutable(cmd: string): string | undefined {
       return undefined;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-      first ??= ERRNO_TEXT[code] ?? code;
+      first ??= strerrorName(code) ?? code;
     }
   }
   return first;

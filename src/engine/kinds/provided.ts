@@ -1,7 +1,8 @@
 /**
  * Units the manager is itself (src/unit/journal-units.ts: journald's, since svcd owns the
  * journal): whatever their file says to run, starting is becoming active in their sub-state and
- * stopping is becoming dead, with no process — as a target, but in the states their type shows.
+ * stopping is becoming dead, with no process: the kind of targets and slices too (target.ts), in
+ * the states each type shows.
  */
 import type { GraphUnitType } from '../../graph/graph.js';
 import type { UnitKind } from '../unit-kind.js';

@@ -1,25 +1,9 @@
 /**
  * Targets (systemd.target(5)) and slices (systemd.slice(5), without cgroups for now): no processes,
- * so starting is becoming active and stopping is becoming dead. Both hooks are idempotent.
+ * so starting is becoming active and stopping is becoming dead — the units the manager provides
+ * itself (provided.ts), in the sub-state "active". Both hooks are idempotent.
  */
-import type { UnitKind } from '../unit-kind.js';
+import { providedKind } from './provided.js';
 
-function passive(type: 'target' | 'slice'): UnitKind {
-  return {
-    type,
-    states: { dead: 'inactive', active: 'active' },
-    initialState: 'dead',
-    newState: () => undefined,
-    canStart: () => true,
-    canReload: () => false,
-    start(u, ctx) {
-      ctx.setState(u, 'active');
-    },
-    stop(u, ctx) {
-      ctx.setState(u, 'dead');
-    },
-  };
-}
-
-export const targetKind = passive('target');
-export const sliceKind = passive('slice');
+export const targetKind = providedKind('target', 'active');
+export const sliceKind = providedKind('slice', 'active');

@@ -8,10 +8,10 @@
  *
  * Turning processes into units is units.ts's job; this file knows nothing of systemd.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fnmatch, stringIsGlob } from '../../shared/glob.js';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { expandGlob } from '../../shared/glob.js';
 import { signalFromString } from '../../shared/signal.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { readSupervisorIni, type IniLocation, type IniSection } from './ini-dialect.js';
@@ -188,27 +188,9 @@ export function keyValuePairs(s: string): Result<[string, string][], string> {
   return ok(pairs);
 }
 
-/** glob.glob() of one pattern: each component with a wildcard matched against its directory. */
+/** glob.glob() of one pattern, as supervisord reads [include] files=: the regular files it matches. */
 function globFiles(pattern: string): string[] {
-  let paths = ['/'];
-  for (const part of pattern.split('/').filter((p) => p !== '')) {
-    const next: string[] = [];
-    for (const dir of paths) {
-      if (!stringIsGlob(part)) {
-        next.push(join(dir, part));
-        continue;
-      }
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const n of names.sort()) if (!(n.startsWith('.') && !part.startsWith('.')) && fnmatch(part, n)) next.push(join(dir, n));
-    }
-    paths = next;
-  }
-  return paths.filter((p) => {
+  return expandGlob(pattern).filter((p) => {
     try {
       return statSync(p).isFile();
     } catch {

@@ -9,7 +9,8 @@ import { Buffer } from 'node:buffer';
 import type { Result } from '../../shared/result.js';
 import { aclFromMode, aclFromXattr, aclToText, aclToXattr, ACL_XATTR, mergeAcl, withBaseEntries, withMaskIfNeeded, type Acl } from './acl.js';
 import type { Item, Report } from './parse.js';
-import { expandGlob, lstatOrUndefined } from './paths.js';
+import { expandGlob } from '../../shared/glob.js';
+import { lstatOrUndefined } from './paths.js';
 
 /** lgetxattr/lsetxattr: an error is C's strerror() text. */
 export interface XattrCalls {

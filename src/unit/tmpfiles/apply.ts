@@ -13,7 +13,9 @@ import {
 import { dirname, join } from 'node:path';
 import type { Result } from '../../shared/result.js';
 import type { Item, Report } from './parse.js';
-import { errnoCode, expandGlob, lstatOrUndefined, strerror } from './paths.js';
+import { expandGlob } from '../../shared/glob.js';
+import { strerror } from '../../shared/strerror.js';
+import { errnoCode, lstatOrUndefined } from './paths.js';
 import { setAcls, setXattrs, type XattrCalls } from './apply-attributes.js';
 import { setInodeFlags, type InodeFlagCalls } from './inode-flags.js';
 

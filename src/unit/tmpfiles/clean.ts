@@ -11,7 +11,8 @@
 import { lstatSync, readdirSync, readFileSync, rmdirSync, unlinkSync, utimesSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { Item, Report } from './parse.js';
-import { expandGlob, strerror } from './paths.js';
+import { expandGlob } from '../../shared/glob.js';
+import { strerror } from '../../shared/strerror.js';
 
 /** systemd's MAX_DEPTH for the walk. */
 const MAX_DEPTH = 256;

@@ -7,7 +7,8 @@
  */
 import type { Result } from '../../shared/result.js';
 import type { Item, Report } from './parse.js';
-import { expandGlob, lstatOrUndefined } from './paths.js';
+import { expandGlob } from '../../shared/glob.js';
+import { lstatOrUndefined } from './paths.js';
 
 /** The letters and their FS_*_FL bits (<linux/fs.h>), as systemd-tmpfiles 252 lists them. */
 const FLAGS: Readonly<Record<string, number>> = {

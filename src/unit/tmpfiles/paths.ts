@@ -1,21 +1,12 @@
 /**
- * The file-system helpers tmpfiles' lines share: a path's patterns matched against what exists
- * (glob(3) rules: "*" does not match a leading dot), a path resolved below --root (an absolute
- * link inside the image points into the image, not the host), and C's strerror() words for Node's
- * error codes so messages read as systemd-tmpfiles' do.
+ * The file-system helpers tmpfiles' lines share: a path resolved below --root (an absolute link
+ * inside the image points into the image, not the host), and a failed call's errno name. Patterns
+ * are expanded by the shared expandGlob and errors worded by the shared strerror.
  */
-import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { fnmatch, stringIsGlob } from '../../shared/glob.js';
-
-const STRERROR: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory', ENOTDIR: 'Not a directory', EEXIST: 'File exists', EISDIR: 'Is a directory',
-  ENOTEMPTY: 'Directory not empty', EACCES: 'Permission denied', EPERM: 'Operation not permitted', ELOOP: 'Too many levels of symbolic links',
-  EROFS: 'Read-only file system', ENOSPC: 'No space left on device', EINVAL: 'Invalid argument', EBUSY: 'Device or resource busy',
-};
 
 export const errnoCode = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'EIO';
-export const strerror = (e: unknown): string => STRERROR[errnoCode(e)] ?? (e as Error).message;
 
 export function lstatOrUndefined(path: string): Stats | undefined {
   try {
@@ -23,32 +14,6 @@ export function lstatOrUndefined(path: string): Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Every existing path the pattern matches, sorted per directory as glob(3) sorts. */
-export function expandGlob(pattern: string): string[] {
-  if (!stringIsGlob(pattern)) return lstatOrUndefined(pattern) ? [pattern] : [];
-  const parts = pattern.split('/').filter((p) => p !== '');
-  let found = ['/'];
-  for (const part of parts) {
-    const next: string[] = [];
-    for (const dir of found) {
-      if (!stringIsGlob(part)) {
-        const p = join(dir, part);
-        if (lstatOrUndefined(p)) next.push(p);
-        continue;
-      }
-      let names: string[];
-      try {
-        names = readdirSync(dir).sort();
-      } catch {
-        continue;
-      }
-      for (const n of names) if (fnmatch(part, n, { period: true })) next.push(join(dir, n));
-    }
-    found = next;
-  }
-  return found;
 }
 
 /**

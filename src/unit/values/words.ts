@@ -4,7 +4,7 @@
  * and escaping rules, so the rules are flags rather than one fixed splitter.
  */
 import { type Result, ok, err } from '../../shared/result.js';
-import { WHITESPACE } from '../../shared/c-integer.js';
+import { EINVAL, WHITESPACE } from '../../shared/c-integer.js';
 
 export { WHITESPACE };
 
@@ -232,7 +232,7 @@ export function cunescape(s: string): Result<string, string> {
       continue;
     }
     const u = cunescapeOne(s, i + 1);
-    if (!u) return err('Invalid argument');
+    if (!u) return err(EINVAL);
     if (u.byte) out.pushByte(u.codePoint);
     else out.push(String.fromCodePoint(u.codePoint));
     i += 1 + u.length;

@@ -5,13 +5,15 @@
  * names, states and their times, its slice and cgroup, where it was loaded from, its condition
  * results, each dependency with where it came from ("Before: app.target (destination-file
  * destination-default)", References=/ReferencedBy=, InSlice=/SliceOf=, RequiresMountsFor=), its
- * unit-level settings, a target's state and a service's own section (src/control/render-dump.ts).
+ * unit-level settings, a target's state and the type's own section with its exec, kill and cgroup
+ * contexts (src/control/render-dump.ts).
  *
  * Built from `show` and the control request dump-dependencies, so what svcd does not track is
- * left out: cgroup masks, the exec and cgroup contexts, the other types' own sections and queued jobs. The format is systemd's "subject to
- * change" one: read it, do not parse it.
+ * left out: cgroup masks, a mount's and a device's own sections (docs/analyze.md).
+ * The format is systemd's "subject to change" one: read it, do not parse it.
  */
 import type { Methods } from '../../../control/protocol.js';
+import { jobDumpLines } from '../../../control/render-job.js';
 import { fnmatch } from '../../../shared/glob.js';
 import type { VerbContext } from '../context.js';
 import { guarded, rpc, showProperties } from './boot-times.js';
@@ -88,10 +90,14 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
   add('Garbage Collection Mode', p.get('CollectMode') ?? 'inactive');
   if (CGROUP_TYPES.has(id.slice(id.lastIndexOf('.') + 1))) {
     // The slice it is in, as the graph has it (show's Slice= is a service's only).
-    add('Slice', deps.lines.find((d) => d.line === 'InSlice')?.unit ?? 'n/a');
+    const slice = deps.lines.find((d) => d.line === 'InSlice')?.unit;
     // The manager realizes its perpetual slices and its own scope at start-up, whatever runs in them.
     const realized = p.get('Perpetual') === 'yes' && /\.(slice|scope)$/.test(id) ? perpetualCgroup(id) : p.get('ControlGroup') || undefined;
-    add('CGroup', realized ?? 'n/a');
+    // A started socket has its cgroup's path picked (systemd looks for leftover processes in it
+    // before it listens) until it stops, though nothing made the cgroup.
+    const picked = id.endsWith('.socket') && slice && /^(active|activating|deactivating)$/.test(p.get('ActiveState') ?? '') ? `${perpetualCgroup(slice)}/${id}` : undefined;
+    add('Slice', slice ?? 'n/a');
+    add('CGroup', realized ?? picked ?? 'n/a');
     add('CGroup realized', realized !== undefined ? 'yes' : 'no');
   }
   if (p.get('InvocationID')) add('Invocation ID', p.get('InvocationID')!);
@@ -110,6 +116,7 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
   const jobTimeoutAction = p.get('JobTimeoutAction');
   if (jobTimeoutAction && jobTimeoutAction !== 'none') add('Job Timeout Action', jobTimeoutAction);
   if (p.get('JobTimeoutRebootArgument')) add('Job Timeout Reboot Argument', p.get('JobTimeoutRebootArgument')!);
+  lines.push(...deps.conditions);
   for (const [what, prop] of [['Condition', 'Condition'], ['Assert', 'Assert']] as const) {
     const ts = p.get(`${prop}Timestamp`);
     if (ts) {
@@ -147,6 +154,9 @@ export async function run(ctx: VerbContext): Promise<number> {
       })))));
     }
     for (const u of units) out += unitSection(u.props, u.row.job !== undefined, u.deps);
+    // Then every queued job (of a unit the patterns match), as the manager lists them.
+    const matching = new Set(wanted.map((row) => row.id));
+    for (const job of await rpc(ctx, 'list-jobs', {})) if (matching.has(job.unit)) out += `${jobDumpLines(job, '').join('\n')}\n`;
     ctx.stdout.write(out);
     return 0;
   });

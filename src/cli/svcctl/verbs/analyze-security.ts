@@ -17,6 +17,7 @@ import type { VerbContext } from '../context.js';
 import { localeIsUtf8 } from './analyze-timespan.js';
 import { AnalyzeError, guarded, rpc } from './boot-times.js';
 import { formatTable, type Column } from './text-table.js';
+import { strcmp } from '../../../shared/strcmp.js';
 
 /** systemd's glyphs, and the ASCII it prints instead outside a UTF-8 locale. */
 const GLYPHS = {
@@ -88,7 +89,7 @@ async function online(ctx: VerbContext, g: Glyphs): Promise<number> {
   if (ctx.args.length === 0) {
     // Every long-running service svcd has loaded, by name.
     const units = (await rpc(ctx, 'list-units', { all: true })).map((u) => u.id).filter((id) => id.endsWith('.service'));
-    units.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    units.sort(strcmp);
     for (const id of units) {
       const info = await rpc(ctx, 'security-info', { unit: id });
       if (info.loadState !== 'loaded' || info.serviceType === 'oneshot') continue;

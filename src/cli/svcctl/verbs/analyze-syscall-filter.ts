@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { VerbContext } from '../context.js';
 import { SYSCALL_GROUPS, syscallGroupFind, type SyscallGroup } from '../../../shared/syscall-filter.js';
+import { strerrorName } from '../../../shared/strerror.js';
+import { strcmp } from '../../../shared/strcmp.js';
 
 function dump(group: SyscallGroup): string {
   return `${group.name}\n    # ${group.help}\n${group.entries.map((e) => `    ${e}\n`).join('')}`;
@@ -39,15 +41,12 @@ function kernelSyscalls(): Set<string> | string {
   return out;
 }
 
-const STRERROR: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory', EACCES: 'Permission denied', EPERM: 'Operation not permitted', ENOTDIR: 'Not a directory',
-};
 function strerror(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code ?? '';
-  return STRERROR[code] ?? code;
+  return strerrorName(code) ?? code;
 }
 
-const sorted = (names: Iterable<string>) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const sorted = (names: Iterable<string>) => [...names].sort(strcmp);
 
 export async function run(ctx: VerbContext): Promise<number> {
   if (ctx.args.length > 0) {

@@ -11,8 +11,8 @@ import { formatTimespan, parseTimespan, USEC_PER_SEC } from '../../../shared/tim
 import { parseTimestamp, realtimeNow } from '../../../shared/timestamp.js';
 import { localZone } from '../../../shared/tzfile.js';
 import { parseCalendarSpec } from '../../../shared/calendar.js';
+import { WHITESPACE } from '../../../shared/c-integer.js';
 
-const WHITESPACE = ' \t\n\r';
 const LABEL_WIDTH = 'Original:'.length;
 
 /** systemd's is_locale_utf8(): $SYSTEMD_UTF8 wins; an unset or UTF-8 locale means UTF-8; "C"/"POSIX" set explicitly does not. */

@@ -18,6 +18,7 @@ import { socketTable } from './list-sockets.js';
 import { pathPatterns, pathTable } from './list-paths.js';
 import { listLegend } from './legend.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
+import { listOrder } from '../../../control/list-units.js';
 
 /** systemctl's exit code for "unit not found" on job verbs (EXIT_NOTINSTALLED is 5 in LSB terms). */
 const EXIT_UNIT_NOT_FOUND = 5;
@@ -165,11 +166,8 @@ async function expandUnitNames(ctx: VerbContext): Promise<string[]> {
   const globs = names.filter(stringIsGlob);
   if (globs.length === 0) return names;
   const rows = await rpc(ctx, 'list-units', { all: true, patterns: globs });
-  // unit_info_compare(): the type suffix, then the whole name, both compared as strcasecmp() does.
-  const lower = (x: string) => x.toLowerCase();
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const typeOf = (id: string) => lower(id.slice(id.lastIndexOf('.')));
-  const matched = rows.map((r) => r.id).sort((a, b) => cmp(typeOf(a), typeOf(b)) || cmp(lower(a), lower(b)));
+  // unit_info_compare(), list-units' order.
+  const matched = rows.map((r) => r.id).sort(listOrder);
   return [...names.filter((n) => !stringIsGlob(n)), ...matched];
 }
 
