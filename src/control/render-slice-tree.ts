@@ -5,6 +5,7 @@
  */
 import type { UnitStatus } from '../engine/api.js';
 import { parentSliceOf } from '../shared/slice.js';
+import { strcmp } from '../shared/strcmp.js';
 import { unitSliceOf } from '../unit/slice-of.js';
 
 interface Node {
@@ -28,7 +29,7 @@ function node(slice: string, units: readonly UnitStatus[]): Node[] {
       children.push({ name: dirName(st), lines: st.processes.map((p) => `${p.pid} ${p.cmdline}`), children: [] });
     }
   }
-  return children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return children.sort((a, b) => strcmp(a.name, b.name));
 }
 
 function draw(n: Node, prefix: string, last: boolean, out: string[]): void {
