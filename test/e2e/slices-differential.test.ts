@@ -23,7 +23,8 @@ const LISTS = new Set(['Requires', 'RequiredBy', 'After', 'Before', 'Wants', 'Dr
 
 /** An answer as systemctl's, comparable: lists sorted, PIDs and paths normalized, status cut to its CGroup: tree. */
 function normalize(args: readonly string[], text: string): string {
-  let t = text.replaceAll(unitDir, '<unitdir>').replace(/─\d+ /g, '─<pid> ');
+  // The unit directory as the recording saw it (another checkout's path, perhaps) or as this one does.
+  let t = text.replace(/\/[^\s=]*\/test\/fixtures\/slices\/units/g, '<unitdir>').replace(/─\d+ /g, '─<pid> ');
   if (args[0] === 'status') t = t.slice(t.indexOf('     CGroup:'));
   if (args[0] !== 'show') return t.trimEnd();
   return t.trimEnd().split('\n').map((l) => {
