@@ -12,7 +12,7 @@ import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitSt
 import { resolveTasksMax } from '../exec/cgroup-limits.js';
 import { resolveCredentials } from '../exec/exec-context.js';
 import type { Kind } from '../graph/atoms.js';
-import { SERVICE_SLICE } from '../shared/slice.js';
+import { unitSliceOf } from '../unit/slice-of.js';
 import { perpetualUnit } from '../unit/perpetual.js';
 import { effectiveBoundingSet } from '../unit/implied-capabilities.js';
 import { NAMESPACE_FLAGS_ALL } from '../unit/directives/seccomp-rows.js';
@@ -66,7 +66,7 @@ interface Values {
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
 
-export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Socket' | 'org.freedesktop.systemd1.Timer' | 'org.freedesktop.systemd1.Path';
+export type Interface = 'org.freedesktop.systemd1.Manager' | 'org.freedesktop.systemd1.Unit' | 'org.freedesktop.systemd1.Service' | 'org.freedesktop.systemd1.Socket' | 'org.freedesktop.systemd1.Timer' | 'org.freedesktop.systemd1.Path' | 'org.freedesktop.systemd1.Slice';
 
 export interface PropertyRow<S> {
   readonly name: string;
@@ -181,6 +181,43 @@ const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost'
  */
 const loaded = (st: UnitStatus) => st.model.loadState === 'loaded';
 
+/**
+ * A unit's cgroup context (systemd.resource-control(5)), in systemd's order: where it runs
+ * (Slice=, ControlGroup=), what its cgroup counts, Delegate= and its limits. Services and slices
+ * share it; a slice's cgroup is there while the slice is active, a service's while it has processes.
+ */
+function cgroupRows(iface: Interface): PropertyRow<UnitStatus>[] {
+  const isSlice = (st: UnitStatus) => st.model.type === 'slice';
+  return [
+    row(iface, 'Slice', 's', (st) => (loaded(st) ? unitSliceOf(st.id, res(st).slice) ?? '' : '')),
+    // systemd trims a cgroup once it is empty (an exited oneshot's too) and forgets its path.
+    row(iface, 'ControlGroup', 's', (st) => ((isSlice(st) ? false : st.processes.length === 0) || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
+    // Accounting where svcd has it (cgroup v1 controllers): [not set] otherwise, as systemd says
+    // without a controller; CPUUsageNSec= is left out where it is not known (systemd reads it from v2).
+    row(iface, 'MemoryCurrent', 't', (st) => st.usage?.memoryCurrent ?? UINT64_MAX),
+    row(iface, 'CPUUsageNSec', 't', (st) => st.usage?.cpuUsageNSec),
+    row(iface, 'TasksCurrent', 't', (st) => st.usage?.tasksCurrent ?? UINT64_MAX),
+    row(iface, 'Delegate', 'b', (st) => res(st).delegate ?? false),
+    row(iface, 'DelegateControllers', 'as', (st) => res(st).delegateControllers ?? []),
+    // The unit's resource control, in systemd's order.
+    row(iface, 'CPUWeight', 't', (st) => weightValue(res(st).cpuWeight)),
+    row(iface, 'StartupCPUWeight', 't', (st) => weightValue(res(st).startupCPUWeight)),
+    row(iface, 'CPUShares', 't', (st) => weightValue(res(st).cpuShares)),
+    row(iface, 'StartupCPUShares', 't', (st) => weightValue(res(st).startupCPUShares)),
+    row(iface, 'CPUQuotaPerSecUSec', 't', (st) => res(st).cpuQuotaPerSecUSec ?? USEC_INFINITY),
+    row(iface, 'CPUQuotaPeriodUSec', 't', (st) => res(st).cpuQuotaPeriodUSec ?? USEC_INFINITY),
+    row(iface, 'IOWeight', 't', (st) => weightValue(res(st).ioWeight)),
+    row(iface, 'StartupIOWeight', 't', (st) => weightValue(res(st).startupIOWeight)),
+    row(iface, 'MemoryMin', 't', (st) => res(st).memoryMin ?? 0n),
+    row(iface, 'MemoryLow', 't', (st) => res(st).memoryLow ?? 0n),
+    row(iface, 'MemoryHigh', 't', (st) => res(st).memoryHigh ?? UINT64_MAX),
+    row(iface, 'MemoryMax', 't', (st) => res(st).memoryMax ?? UINT64_MAX),
+    row(iface, 'MemorySwapMax', 't', (st) => res(st).memorySwapMax ?? UINT64_MAX),
+    // A slice without TasksMax= is not capped (the manager's DefaultTasksMax= is for the units in it).
+    row(iface, 'TasksMax', 't', (st) => (isSlice(st) && res(st).tasksMax === undefined ? UINT64_MAX : tasksMaxOf(st))),
+  ];
+}
+
 /** org.freedesktop.systemd1.Service, with its exec, kill and cgroup contexts (service units only). */
 export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'Type', 's', (st) => (loaded(st) ? svc(st).type : '')),
@@ -224,29 +261,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'ExecMainCode', 'i', (st) => st.execMain.code),
   row(SVC, 'ExecMainStatus', 'i', (st) => st.execMain.status),
   ...EXEC_KEYS.flatMap((k) => [row(SVC, k, 'a(sasbttttuii)', (st: UnitStatus) => commands(st, k)), row(SVC, `${k}Ex`, 'a(sasasttttuii)', (st: UnitStatus) => commands(st, k))]),
-  row(SVC, 'Slice', 's', (st) => (loaded(st) ? SERVICE_SLICE : '')),
-  // systemd trims a cgroup once it is empty (an exited oneshot's too) and forgets its path.
-  row(SVC, 'ControlGroup', 's', (st) => (st.processes.length === 0 || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
-  // Accounting where svcd has it (cgroup v1 controllers): [not set] otherwise, as systemd says
-  // without a controller; CPUUsageNSec= is left out where it is not known (systemd reads it from v2).
-  row(SVC, 'MemoryCurrent', 't', (st) => st.usage?.memoryCurrent ?? UINT64_MAX),
-  row(SVC, 'CPUUsageNSec', 't', (st) => st.usage?.cpuUsageNSec),
-  row(SVC, 'TasksCurrent', 't', (st) => st.usage?.tasksCurrent ?? UINT64_MAX),
-  // The unit's resource control (systemd.resource-control(5)), in systemd's order.
-  row(SVC, 'CPUWeight', 't', (st) => weightValue(res(st).cpuWeight)),
-  row(SVC, 'StartupCPUWeight', 't', (st) => weightValue(res(st).startupCPUWeight)),
-  row(SVC, 'CPUShares', 't', (st) => weightValue(res(st).cpuShares)),
-  row(SVC, 'StartupCPUShares', 't', (st) => weightValue(res(st).startupCPUShares)),
-  row(SVC, 'CPUQuotaPerSecUSec', 't', (st) => res(st).cpuQuotaPerSecUSec ?? USEC_INFINITY),
-  row(SVC, 'CPUQuotaPeriodUSec', 't', (st) => res(st).cpuQuotaPeriodUSec ?? USEC_INFINITY),
-  row(SVC, 'IOWeight', 't', (st) => weightValue(res(st).ioWeight)),
-  row(SVC, 'StartupIOWeight', 't', (st) => weightValue(res(st).startupIOWeight)),
-  row(SVC, 'MemoryMin', 't', (st) => res(st).memoryMin ?? 0n),
-  row(SVC, 'MemoryLow', 't', (st) => res(st).memoryLow ?? 0n),
-  row(SVC, 'MemoryHigh', 't', (st) => res(st).memoryHigh ?? UINT64_MAX),
-  row(SVC, 'MemoryMax', 't', (st) => res(st).memoryMax ?? UINT64_MAX),
-  row(SVC, 'MemorySwapMax', 't', (st) => res(st).memorySwapMax ?? UINT64_MAX),
-  row(SVC, 'TasksMax', 't', (st) => tasksMaxOf(st)),
+  ...cgroupRows(SVC),
   row(SVC, 'Environment', 'as', (st) => exe(st).environment),
   row(SVC, 'EnvironmentFiles', 'a(sb)', (st) => exe(st).environmentFiles.map((f) => [f.path, f.optional] as const)),
   row(SVC, 'PassEnvironment', 'as', (st) => exe(st).passEnvironment),
@@ -513,10 +528,14 @@ export const PATH_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(PTH, 'TriggerLimitBurst', 'u', (st) => pth(st).triggerLimitBurst ?? 200),
 ];
 
+/** org.freedesktop.systemd1.Slice: a slice's cgroup context (slice units only). */
+const SLICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = cgroupRows('org.freedesktop.systemd1.Slice');
+
 /** A unit's rows: the type's interface first, then Unit's, as systemctl prints them. */
 export function unitRows(st: UnitStatus): readonly PropertyRow<UnitStatus>[] {
   if (st.model.type === 'socket' && st.model.loadState === 'loaded') return [...SOCKET_PROPERTIES, ...UNIT_PROPERTIES];
   if (st.model.type === 'timer') return [...TIMER_PROPERTIES, ...UNIT_PROPERTIES];
   if (st.model.type === 'path') return [...PATH_PROPERTIES, ...UNIT_PROPERTIES];
+  if (st.model.type === 'slice') return [...SLICE_PROPERTIES, ...UNIT_PROPERTIES];
   return st.model.service && st.model.exec && st.model.kill ? [...SERVICE_PROPERTIES, ...UNIT_PROPERTIES] : UNIT_PROPERTIES;
 }

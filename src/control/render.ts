@@ -3,6 +3,7 @@
  * and `list-dependencies`. The layout follows systemctl 252; colours only when the client is on
  * a terminal.
  */
+import { sliceTreeLines } from './render-slice-tree.js';
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
 import type { Kind } from '../graph/atoms.js';
 import type { ListDependencyType } from './protocol.js';
@@ -73,7 +74,7 @@ function loadedDetail(st: UnitStatus): string {
 }
 
 /** The page of `systemctl status UNIT`. */
-export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): string {
+export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint, units: () => readonly UnitStatus[] = () => []): string {
   const paint = (c: string, s: string) => (color ? `\x1b[${c}m${s}\x1b[0m` : s);
   const m = st.model;
   const lines: string[] = [];
@@ -162,6 +163,9 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint): strin
     lines.push(`   Main PID: ${st.execMain.pid} ${ok ? text : paint('0;1;31', text)}`);
   }
   if (st.statusText) lines.push(`     Status: "${st.statusText}"`);
+  // A slice: the tree of the units in it, while any has a process.
+  const tree = m.type === 'slice' && st.activeState === 'active' ? sliceTreeLines(st.id, units()) : [];
+  if (tree.length > 0) lines.push(`     CGroup: ${st.controlGroup}`, ...tree);
   if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
     const accounting = accountingLines(st);
     // Without accounting, the processes svcd tracks stand for the tasks.

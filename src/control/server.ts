@@ -60,7 +60,7 @@ function handlers(api: ManagerApi): Handlers {
       const st = api.unit(p.unit);
       const now = BigInt(Date.now()) * 1000n;
       const found = st.model.loadState !== 'not-found' || st.activeState !== 'inactive';
-      let text = statusPage(st, p.color, now);
+      let text = statusPage(st, p.color, now, () => api.units());
       // The unit's last lines from the journal, as systemctl status shows them.
       const dir = api.status().journalDir;
       const n = p.lines ?? 10;

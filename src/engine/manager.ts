@@ -33,6 +33,7 @@ import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { keptUnits } from './unit-gc.js';
 import { unitCgroupPath } from '../shared/slice.js';
+import { unitSliceOf } from '../unit/slice-of.js';
 import { VERSION } from '../shared/version.js';
 import { unitSnapshot } from './snapshot.js';
 import { ManagerEnvironment } from './manager-environment.js';
@@ -424,15 +425,16 @@ export class Manager implements ManagerApi {
       const set = this.engine.graph.deps(r.id, k);
       if (set.size > 0) dependencies[k] = [...set];
     }
+    const model = r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id);
     return unitSnapshot({
       runtime: r,
       job: r.job ? jobInfo(r.job) : undefined,
-      model: r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id),
+      model,
       book: this.book(r.id),
       dependencies,
       dependencyLines: () => this.engine.graph.dependencyLines(r.id).map(([line, unit, m]) => ({ line, unit, origins: originMaskText(m) })),
       pids: () => this.pids(r),
-      controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id),
+      controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id, '/', unitSliceOf(r.id, model.resources.slice)),
       usage: this.opts.system.resourceUsage(r.id),
       defaults: this.opts.defaults,
     });

@@ -2,7 +2,8 @@
  * A cgroup per unit in the legacy (v1) controllers a hybrid host mounts one by one
  * (/sys/fs/cgroup/memory, cpu, cpuacct, pids, cpuset, blkio): where the unified tree has no
  * controllers, these are where limits can be set — as systemd 252 sets them on such a host. The
- * unit's directory is system.slice/NAME under svcd's own cgroup in each hierarchy.
+ * unit's directory is SLICE/NAME under svcd's own cgroup in each hierarchy, its slice's nested as
+ * systemd nests them (a.slice/a-b.slice/NAME), and each slice's own limits are on the slice's directory.
  *
  * As for the v2 tree (cgroup.ts), "svcd's own" is checked per hierarchy: it must be writable and
  * hold nothing but svcd and its ancestors, so that svcd never files units (or sets limits) beside
@@ -16,7 +17,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileS
 import { join } from 'node:path';
 import { readPids, sharedWith, unescapeMount } from './cgroup.js';
 import { v1Writes, type Controller, type LimitContext, type NotApplied } from './cgroup-limits.js';
-import { SERVICE_SLICE as SLICE } from '../shared/slice.js';
+import { SERVICE_SLICE as SLICE, sliceRelativePath, unitRelativePath } from '../shared/slice.js';
+import { chownDelegated, findUnitDir } from './cgroup.js';
 import type { CgroupContext } from '../unit/model.js';
 
 /** The v1 controllers svcd makes a unit's cgroup in: limits, and accounting (cpuacct). */
@@ -46,8 +48,8 @@ export interface CgroupUsage {
 }
 
 export class V1Controllers {
-  /** The units whose directories exist, with the hierarchies they were made in. */
-  private readonly made = new Map<string, Hierarchy[]>();
+  /** The units whose directories exist: the hierarchies they were made in, and the path below svcd's cgroup. */
+  private readonly made = new Map<string, { readonly hs: Hierarchy[]; readonly rel: string }>();
 
   private constructor(private readonly hierarchies: readonly Hierarchy[]) {}
 
@@ -111,44 +113,53 @@ export class V1Controllers {
    * Makes the unit's cgroups and writes its limits: the cgroup.procs files its processes move
    * themselves into, and the settings no hierarchy could take (each with why).
    */
-  ensure(unit: string, ctx: CgroupContext, env: LimitContext): { procs: string[]; notApplied: NotApplied[] } {
+  ensure(unit: string, ctx: CgroupContext, env: LimitContext, slice = SLICE): { procs: string[]; notApplied: NotApplied[] } {
     const { writes, notApplied } = v1Writes(ctx, env);
     const used: Hierarchy[] = [];
+    // A unit whose directories still exist (a leftover process) stays in them, as in the v2 tree.
+    const rel = this.made.get(unit)?.rel ?? unitRelativePath(unit, slice);
     for (const h of this.hierarchies) {
       // cpuset and blkio only where the unit asks: a cpuset cgroup has to be filled before it takes a process.
       if (h.controllers.every((c) => (c === 'cpuset' && !ctx.allowedCPUs) || (c === 'blkio' && ctx.ioWeight === undefined && ctx.startupIOWeight === undefined))) continue;
-      const dir = join(h.fsRoot, SLICE, unit);
-      mkdirSync(dir, { recursive: true });
-      if (h.controllers.includes('cpuset')) inheritCpuset(join(h.fsRoot, SLICE), dir);
+      makeDirs(h, rel);
       used.push(h);
     }
-    this.made.set(unit, used);
+    this.made.set(unit, { hs: used, rel });
     for (const w of writes) {
       const h = used.find((x) => x.controllers.includes(w.controller as V1Controller));
       if (!h) {
         if (w.explicit) notApplied.push({ directive: w.directive, why: `no writable ${w.controller} controller` });
         continue;
       }
-      const file = join(h.fsRoot, SLICE, unit, w.file);
+      const file = join(h.fsRoot, rel, w.file);
       try {
         writeFileSync(file, w.value);
       } catch (e) {
         if (w.explicit) notApplied.push({ directive: w.directive, why: `${w.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
       }
     }
-    return { procs: used.map((h) => join(h.fsRoot, SLICE, unit, 'cgroup.procs')), notApplied };
+    return { procs: used.map((h) => join(h.fsRoot, rel, 'cgroup.procs')), notApplied };
   }
 
   has(unit: string): boolean {
     return this.made.has(unit);
   }
 
+  /** Delegate= with User=: the unit's directory in each hierarchy, and its process lists, are the user's. */
+  delegate(unit: string, uid: number, gid: number): void {
+    const m = this.made.get(unit);
+    for (const h of m?.hs ?? []) chownDelegated(join(h.fsRoot, m!.rel), uid, gid, ['cgroup.procs', 'tasks']);
+  }
+
   /**
-   * The slice's own limits (systemd.slice(5)) on its directory, system.slice, which holds every
-   * unit's: only what the slice unit sets — a default written there would cap all units together.
+   * A slice's own limits (systemd.slice(5)) on its directory, which holds its units' and its
+   * sub-slices': only what the slice unit sets — a default written there would cap all its units
+   * together. The root slice's directory is svcd's own cgroup, whose limits are the container's.
    */
-  applySlice(ctx: CgroupContext, env: LimitContext): NotApplied[] {
+  applySlice(slice: string, ctx: CgroupContext, env: LimitContext): NotApplied[] {
     const { writes, notApplied } = v1Writes(ctx, env);
+    const rel = sliceRelativePath(slice);
+    if (rel === '') return [];
     for (const w of writes.filter((x) => x.explicit)) {
       const h = this.hierarchies.find((x) => x.controllers.includes(w.controller as V1Controller));
       if (!h) {
@@ -156,7 +167,8 @@ export class V1Controllers {
         continue;
       }
       try {
-        writeFileSync(join(h.fsRoot, SLICE, w.file), w.value);
+        makeDirs(h, rel);
+        writeFileSync(join(h.fsRoot, rel, w.file), w.value);
       } catch (e) {
         notApplied.push({ directive: w.directive, why: `${w.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
       }
@@ -166,13 +178,13 @@ export class V1Controllers {
 
   /** What the unit's cgroups count: memory.usage_in_bytes, pids.current, cpuacct.usage, the OOM kills. */
   usage(unit: string): CgroupUsage {
-    const hs = this.made.get(unit);
-    if (!hs) return {};
+    const m = this.made.get(unit);
+    if (!m) return {};
     const read = (c: V1Controller, file: string): string | undefined => {
-      const h = hs.find((x) => x.controllers.includes(c));
+      const h = m.hs.find((x) => x.controllers.includes(c));
       if (!h) return undefined;
       try {
-        return readFileSync(join(h.fsRoot, SLICE, unit, file), 'utf8');
+        return readFileSync(join(h.fsRoot, m.rel, file), 'utf8');
       } catch {
         return undefined;
       }
@@ -189,17 +201,30 @@ export class V1Controllers {
 
   /** The run is over: the unit's directories go where they are empty (a leftover process keeps its own). */
   remove(unit: string): void {
-    const hs = this.made.get(unit);
-    if (!hs) return;
+    const m = this.made.get(unit);
+    if (!m) return;
     let all = true;
-    for (const h of hs) if (!removeTree(join(h.fsRoot, SLICE, unit))) all = false;
+    for (const h of m.hs) if (!removeTree(join(h.fsRoot, m.rel))) all = false;
     if (all) this.made.delete(unit);
   }
 
-  /** After daemon-reexec: the directories the previous svcd made are the unit's still. */
+  /** After daemon-reexec: the directories the previous svcd made are the unit's still, in whichever slice. */
   adopt(unit: string): void {
-    const hs = this.hierarchies.filter((h) => existsSync(join(h.fsRoot, SLICE, unit)));
-    if (hs.length > 0) this.made.set(unit, hs);
+    const rel = this.hierarchies.map((h) => findUnitDir(h.fsRoot, unit)).find((r) => r !== undefined);
+    if (rel === undefined) return;
+    const hs = this.hierarchies.filter((h) => existsSync(join(h.fsRoot, rel)));
+    if (hs.length > 0) this.made.set(unit, { hs, rel });
+  }
+}
+
+/** Makes `rel`'s directories one level at a time, each cpuset one given its parent's CPUs and nodes. */
+function makeDirs(h: Hierarchy, rel: string): void {
+  let parent = h.fsRoot;
+  for (const part of rel.split('/')) {
+    const dir = join(parent, part);
+    mkdirSync(dir, { recursive: true });
+    if (h.controllers.includes('cpuset')) inheritCpuset(parent, dir);
+    parent = dir;
   }
 }
 

@@ -9,12 +9,13 @@
  * that exec'd it). A manager started in the host's root cgroup, or next to other processes, would
  * otherwise file its units beside another manager's; there svcd tracks processes by session and
  * INVOCATION_ID instead (docs/differences.md). No controller is enabled: the tree is for
- * accounting who belongs where, which works with processes in svcd's own cgroup.
+ * accounting who belongs where, which works with processes in svcd's own cgroup. A unit's cgroup is
+ * in its slice's, nested as the slices are (/a.slice/a-b.slice/NAME: shared/slice.ts).
  */
-import { mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProcStat, type ProcStat } from './proc-stat.js';
-import { SERVICE_SLICE as SLICE, unitCgroupPath } from '../shared/slice.js';
+import { cgroupEscape, SERVICE_SLICE as SLICE, unitRelativePath } from '../shared/slice.js';
 
 
 export type CgroupSetup =
@@ -22,8 +23,8 @@ export type CgroupSetup =
   | { readonly ok: false; readonly reason: string };
 
 export class CgroupTree {
-  /** The units whose cgroup exists (made by ensure(), gone after remove()). */
-  private readonly made = new Set<string>();
+  /** The units whose cgroup exists (made by ensure(), gone after remove()), with its path below svcd's. */
+  private readonly made = new Map<string, string>();
 
   private constructor(
     /** svcd's cgroup in the file system (e.g. /sys/fs/cgroup/unified/x). */
@@ -60,21 +61,31 @@ export class CgroupTree {
 
   /** The unit's cgroup as systemctl shows it in ControlGroup= and status' CGroup: line. */
   pathOf(unit: string): string {
-    return unitCgroupPath(unit, this.root);
+    const rel = this.made.get(unit) ?? unitRelativePath(unit, SLICE);
+    return `${this.root === '/' ? '' : this.root}/${rel}`;
   }
 
-  /** Makes the unit's cgroup if needed; the cgroup.procs file its processes move themselves into. */
-  ensure(unit: string): string {
-    const dir = this.dirOf(unit);
+  /**
+   * Makes the unit's cgroup in its slice's if needed; the cgroup.procs file its processes move
+   * themselves into. A unit whose cgroup still exists stays where it is, whatever its Slice= says
+   * now (as systemd refuses to move a realized unit): its processes are all there.
+   */
+  ensure(unit: string, slice = SLICE): string {
+    const rel = this.made.get(unit) ?? unitRelativePath(unit, slice);
     if (!this.made.has(unit)) {
-      mkdirSync(dir, { recursive: true });
-      this.made.add(unit);
+      mkdirSync(join(this.fsRoot, rel), { recursive: true });
+      this.made.set(unit, rel);
     }
-    return join(dir, 'cgroup.procs');
+    return join(this.fsRoot, rel, 'cgroup.procs');
   }
 
   has(unit: string): boolean {
     return this.made.has(unit);
+  }
+
+  /** Delegate= with User=: the unit's cgroup and the files that manage its subtree are the user's (systemd's cg_set_access). */
+  delegate(unit: string, uid: number, gid: number): void {
+    chownDelegated(this.dirOf(unit), uid, gid, ['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control']);
   }
 
   /** Every process in the unit's cgroup and below it (a unit may make sub-cgroups). */
@@ -101,10 +112,11 @@ export class CgroupTree {
     } catch {
       return undefined;
     }
-    const prefix = unitCgroupPath('', this.root);
+    const prefix = this.root === '/' ? '/' : `${this.root}/`;
     if (!line?.slice(3).startsWith(prefix)) return undefined;
-    const unit = line.slice(3 + prefix.length).split('/')[0];
-    return unit && this.made.has(unit) ? unit : undefined;
+    const path = line.slice(3 + prefix.length);
+    for (const [unit, rel] of this.made) if (path === rel || path.startsWith(`${rel}/`)) return unit;
+    return undefined;
   }
 
   /**
@@ -125,18 +137,46 @@ export class CgroupTree {
     if (rm(this.dirOf(unit))) this.made.delete(unit);
   }
 
-  /** After daemon-reexec: cgroups the previous svcd made are the units' still. */
+  /** After daemon-reexec: cgroups the previous svcd made are the units' still (found in whichever slice). */
   adopt(unit: string): void {
-    try {
-      readdirSync(this.dirOf(unit));
-      this.made.add(unit);
-    } catch {
-      // never made, or removed
-    }
+    const rel = findUnitDir(this.fsRoot, unit);
+    if (rel !== undefined) this.made.set(unit, rel);
   }
 
   private dirOf(unit: string): string {
-    return join(this.fsRoot, SLICE, unit);
+    return join(this.fsRoot, this.made.get(unit) ?? unitRelativePath(unit, SLICE));
+  }
+}
+
+/** Where a unit's directory is below `fsRoot`, looking through the slices' directories (the unit's own is not searched). */
+export function findUnitDir(fsRoot: string, unit: string, rel = ''): string | undefined {
+  let entries;
+  try {
+    entries = readdirSync(join(fsRoot, rel), { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const child = rel === '' ? e.name : `${rel}/${e.name}`;
+    if (e.name === cgroupEscape(unit)) return child;
+    if (e.name.endsWith('.slice')) {
+      const found = findUnitDir(fsRoot, unit, child);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** chown()s a delegated cgroup directory and those of its files that exist (a v1 hierarchy has no cgroup.threads). */
+export function chownDelegated(dir: string, uid: number, gid: number, files: readonly string[]): void {
+  chownSync(dir, uid, gid);
+  for (const f of files) {
+    try {
+      chownSync(join(dir, f), uid, gid);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
   }
 }
 

@@ -17,6 +17,8 @@
 import type { JobMode } from '../shared/job-mode.js';
 import { unitNameFromPath } from '../unit/escape.js';
 import { parseUnitName } from '../unit/name.js';
+import { defaultSliceOf } from '../unit/slice-of.js';
+import { parentSliceOf } from '../shared/slice.js';
 import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
 import { DEPENDENCY_LINES, type DependencyLine, type DependencyOrigin, type OriginMask } from './origins.js';
 
@@ -77,22 +79,8 @@ const EXEC_TYPES: ReadonlySet<GraphUnitType> = new Set(['service', 'socket', 'mo
 /** Kinds whose reverse orders a target with DefaultDependencies after the other unit (systemd.target(5)). */
 const TARGET_ORDERING_KINDS: readonly Kind[] = (['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy'] as const).map((k) => REVERSE[k]);
 
-/** The slice a process-running unit lands in without Slice=: per-template slices for instances. */
-export function defaultSliceOf(id: string): string {
-  const p = parseUnitName(id);
-  if (!p || !p.instance) return 'system.slice';
-  // A slice name's dashes are hierarchy separators, so the template prefix is escaped (systemd-escape).
-  const escaped = p.prefix.replace(/\\/g, '\\x5c').replace(/-/g, '\\x2d');
-  return `system-${escaped}.slice`;
-}
-
-/** A slice's parent in the hierarchy (systemd.slice(5)): a-b.slice → a.slice → -.slice. */
-export function parentSliceOf(id: string): string | undefined {
-  if (id === '-.slice') return undefined;
-  const base = id.slice(0, -'.slice'.length);
-  const i = base.lastIndexOf('-');
-  return i <= 0 ? '-.slice' : `${base.slice(0, i)}.slice`;
-}
+export { defaultSliceOf } from '../unit/slice-of.js';
+export { parentSliceOf } from '../shared/slice.js';
 
 export class Graph {
   private readonly edges = new Map<string, Map<Kind, Set<string>>>();

@@ -35,8 +35,6 @@ export function toGraphUnit(u: Unit): GraphUnit {
   push('Wants', u.wantsDir);
   push('Requires', u.requiresDir);
   push('Upholds', u.upholdsDir);
-  // Slice= is not modelled yet; it is kept verbatim among the ignored settings.
-  const setting = (key: string) => u.ignored.find((i) => i.key === key)?.value || undefined;
   const timeout = u.unit.jobTimeoutUSec;
   return {
     id: u.id,
@@ -55,7 +53,7 @@ export function toGraphUnit(u: Unit): GraphUnit {
     onSuccessJobMode: u.unit.onSuccessJobMode,
     jobTimeoutMs: timeout === undefined || timeout === 0n || timeout >= USEC_INFINITY ? undefined : Number(timeout / 1000n),
     collectMode: u.unit.collectMode === 'inactive-or-failed' ? 'inactive-or-failed' : 'inactive',
-    exec: u.exec ? { slice: setting('Slice'), logsToJournal: logsToJournal(u) } : undefined,
+    exec: u.exec ? { slice: u.resources.slice, logsToJournal: logsToJournal(u) } : undefined,
     service: u.service ? { type: u.service.type, sockets: u.service.sockets } : undefined,
     triggers: u.type === 'socket' ? { unit: u.socket.service } : u.type === 'timer' ? { unit: u.timer.unit } : u.type === 'path' ? { unit: u.path.unit } : undefined,
     onCalendar: u.type === 'timer' ? u.timer.triggers.some((t) => t.value.kind === 'OnCalendar') : undefined,

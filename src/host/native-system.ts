@@ -12,6 +12,8 @@ import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/pri
 import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
 import { prepareDirectories } from '../exec/directories.js';
+import { unitCgroupPath } from '../shared/slice.js';
+import { unitSliceOf } from '../unit/slice-of.js';
 import type { CgroupTree } from '../exec/cgroup.js';
 import type { V1Controllers } from '../exec/cgroup-v1.js';
 import type { LimitContext } from '../exec/cgroup-limits.js';
@@ -173,7 +175,8 @@ export class NativeSystem implements System {
     let stream: { fd: number; started(pid: number): void } | undefined;
     // Made before the output stream, which names it; every command of the unit moves itself there.
     const cgroupProcs = this.cgroupsOfUnits.procsFor(req.unit, req.source!, invocation);
-    const cgroup = this.controlGroup(req.unit);
+    // Where systemd would put the unit, in its slice, where svcd has no cgroup of its own (for the journal's _SYSTEMD_CGROUP=/_SLICE=).
+    const cgroup = this.controlGroup(req.unit) ?? unitCgroupPath(req.unit, '/', unitSliceOf(req.unit, req.source!.resources.slice));
     let plan;
     try {
       plan = resolveStdio(exec, () => {

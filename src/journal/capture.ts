@@ -23,7 +23,7 @@ import { Socket } from 'node:net';
 import { JournalData, type JournalItemSet } from './file-writer.js';
 import { randomId128 } from './format.js';
 import type { UnitRateLimit } from './rate-limit.js';
-import { SERVICE_SLICE, unitCgroupPath } from '../shared/slice.js';
+import { sliceOfCgroupPath, unitCgroupPath } from '../shared/slice.js';
 
 /** Who writes into a stream: the fields journald takes from the peer and the unit. */
 export interface StreamMeta {
@@ -127,12 +127,14 @@ export function processFields(pid: number, argv?: readonly string[]): [string, s
 }
 
 /**
- * The fields journald derives from a process's cgroup; svcd's units all live in system.slice. The
- * cgroup is the unit's own where it has one (under svcd's cgroup), else where systemd would put it.
+ * The fields journald derives from a process's cgroup: the unit, the slice the path is in, the path.
+ * The cgroup is the unit's own where it has one (under svcd's cgroup), else where systemd would put
+ * it (the caller's, in the unit's slice; system.slice when it knows none).
  */
 export function unitFields(unit: string, invocationId: string, cgroup?: string): [string, string][] {
   if (!unit) return [];
-  const out: [string, string][] = [['_SYSTEMD_UNIT', unit], ['_SYSTEMD_SLICE', SERVICE_SLICE], ['_SYSTEMD_CGROUP', cgroup ?? unitCgroupPath(unit)]];
+  const path = cgroup ?? unitCgroupPath(unit);
+  const out: [string, string][] = [['_SYSTEMD_UNIT', unit], ['_SYSTEMD_SLICE', sliceOfCgroupPath(path)], ['_SYSTEMD_CGROUP', path]];
   if (invocationId) out.push(['_SYSTEMD_INVOCATION_ID', invocationId]);
   return out;
 }

@@ -55,7 +55,7 @@ export function buildUnit(src: UnitSource): Unit {
   for (const file of loadState === 'not-found' ? [] : src.files) {
     // A syntax error fatal in the fragment fails the unit; in a drop-in it only ends that file
     // (load-dropin.c ignores config_parse()'s result). A file that cannot be read (no fatalError) fails it.
-    if (file.fatal && (file === src.files[0] || file.fatalError === undefined)) {
+    if (file.fatal && (file.path === src.fragmentPath || file.fatalError === undefined)) {
       loadState = 'error';
       loadError ??= file.fatalError;
     }

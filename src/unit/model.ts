@@ -409,6 +409,12 @@ export interface CgroupContext {
   readonly allowedCPUs?: readonly number[];
   readonly ioWeight?: number;
   readonly startupIOWeight?: number;
+  /** Slice=: the slice the unit runs in; undefined: its default (unit/slice-of.ts). */
+  readonly slice?: string;
+  /** Delegate=: the unit manages its cgroup's subtree itself (services and scopes only). */
+  readonly delegate?: boolean;
+  /** DelegateControllers=: the controllers delegated, in systemd's controller order. */
+  readonly delegateControllers?: readonly string[];
 }
 
 /** A directive svcd reads but does not act on (yet, or in a container); kept so nothing is lost. */

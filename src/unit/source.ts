@@ -14,6 +14,7 @@
 import { readFileSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { instantiate, isInstance, parseUnitName, templateOf, UNIT_TYPES, type UnitType } from './name.js';
+import { loadsWithoutFragment } from './perpetual.js';
 import { parseUnitText, type ParsedFile, type ParseOptions } from './syntax.js';
 import { readablePath, resolveName, type UnitFileMap } from './unit-file-map.js';
 import { strcmp } from '../shared/strcmp.js';
@@ -168,10 +169,13 @@ export function loadUnitSource(map: UnitFileMap, name: string, parse: ParseOptio
   const usable = !notFound && !masked && entry.kind === 'file';
   // A linked file whose target is gone is no file at all.
   const fragmentPath = usable && (!entry.linked || exists(readablePath(map, entry.path))) ? entry.path : undefined;
-  const names = masked ? [name] : r.names;
-  const dropinPaths = fragmentPath ? findDropins(map, names) : [];
+  const names = masked ? [name] : r.names.length > 0 ? r.names : [name];
+  // A unit that exists without a file (a slice, system.slice among them) still reads its drop-ins
+  // (system.slice.d/*.conf), as systemd loads such units' drop-ins whether a fragment is there or not.
+  const readsDropins = fragmentPath !== undefined || (!masked && p !== undefined && loadsWithoutFragment(name, p.type));
+  const dropinPaths = readsDropins ? findDropins(map, names) : [];
   const files: ParsedFile[] = [];
-  for (const path of fragmentPath ? [fragmentPath, ...dropinPaths] : []) {
+  for (const path of fragmentPath ? [fragmentPath, ...dropinPaths] : dropinPaths) {
     // Bytes, not text: a statement that is not UTF-8 clean must be seen to be refused (syntax.ts).
     let bytes: Buffer;
     try {

@@ -13,6 +13,7 @@
  * Expansion is a pure function over explicit contexts, so tests pass fixed ones; systemContext()
  * reads the real machine, each fact only when first asked for.
  */
+import { sliceRelativePath } from '../shared/slice.js';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { hostname as osHostname, machine, release, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -105,9 +106,9 @@ function lastComponent(prefix: string): string {
 
 /** The cgroup path of a slice: "a-b.slice" lives at "/a.slice/a-b.slice"; "-.slice" is the root. */
 function slicePath(slice: string): string {
-  if (slice === '-.slice' || !slice.endsWith('.slice')) return '';
-  const parts = slice.slice(0, -'.slice'.length).split('-');
-  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('-')}.slice`).join('');
+  if (!slice.endsWith('.slice')) return '';
+  const rel = sliceRelativePath(slice);
+  return rel === '' ? '' : `/${rel}`;
 }
 
 function systemTable(sys: SystemContext): Table {

@@ -6,60 +6,21 @@
 // units under an svcd with no cgroup of its own (the host's, shared) all start, and each says on
 // one line what was not applied.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace, sleep, type SvcdInNamespace } from '../support/svcd-ns.js';
+import { FORK_UNTIL_REFUSED, makeTestCgroups } from '../support/v1-cgroups.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcd-rc-'));
 const name = `svcd-rc-${process.pid}-${Date.now()}`;
-const CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset'] as const;
-
-/** Each v1 controller's mount point, where mounted alone or with others. */
-function v1Mounts(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const [pre, post] = line.split(' - ');
-    if (!post?.startsWith('cgroup ') || pre!.split(' ')[3] !== '/') continue;
-    for (const o of post.split(' ')[2]!.split(',')) if ((CONTROLLERS as readonly string[]).includes(o)) out.set(o, pre!.split(' ')[4]!);
-  }
-  return out;
-}
-/** The cgroup2 mount (/sys/fs/cgroup/unified on a hybrid host). */
-function unifiedMount(): string | undefined {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const [pre, post] = line.split(' - ');
-    if (post?.startsWith('cgroup2 ') && pre!.split(' ')[3] === '/') return pre!.split(' ')[4];
-  }
-  return undefined;
-}
-const mounts = v1Mounts();
-const unified = unifiedMount();
-const made: string[] = [];
-let usable = CONTROLLERS.every((c) => mounts.has(c));
-try {
-  if (usable) {
-    // svcd's v2 cgroup is its own too: the witness that no process outside its namespace shares the v1 ones.
-    if (unified) {
-      mkdirSync(join(unified, name));
-      made.push(join(unified, name));
-    }
-    for (const c of CONTROLLERS) {
-      const d = join(mounts.get(c)!, name);
-      if (made.includes(d)) continue;
-      mkdirSync(d);
-      made.push(d);
-      // A v1 cpuset cgroup takes no process before it has CPUs and memory nodes.
-      if (c === 'cpuset') for (const f of ['cpuset.cpus', 'cpuset.mems']) writeFileSync(join(d, f), readFileSync(join(mounts.get(c)!, f), 'utf8'));
-    }
-  }
-} catch {
-  usable = false; // a read-only cgroup fs (an unprivileged container): the test is skipped
-}
-const cg = (c: (typeof CONTROLLERS)[number], ...rest: string[]) => join(mounts.get(c)!, name, ...rest);
-const cpus = usable ? readFileSync(join(mounts.get('cpuset')!, 'cpuset.effective_cpus'), 'utf8').trim() : '';
+// The test's own cgroups in each v1 controller (and the unified tree): see test/support/v1-cgroups.ts.
+const cgroups = makeTestCgroups(name);
+const usable = cgroups.usable;
+const cg = cgroups.path;
+const cpus = usable ? readFileSync(join(cgroups.mount('cpuset')!, 'cpuset.effective_cpus'), 'utf8').trim() : '';
 const twoCpus = /^0-\d+$/.test(cpus);
 
 /** The kernel's task limit as systemd computes it in svcd's namespace (the smaller of pid_max − 1 and threads-max; pid_max is the namespace's own). */
@@ -68,20 +29,7 @@ const kernelTasks = (s: SvcdInNamespace) => {
   return Math.min(read('/proc/sys/kernel/pid_max') - 1, read('/proc/sys/kernel/threads-max'));
 };
 
-// Forks until refused, then says how (python's OSError names the errno).
-const forker = `import os, time, errno
-n = 0
-try:
-    while n < 50:
-        if os.fork() == 0:
-            time.sleep(600)
-            os._exit(0)
-        n += 1
-    print('forked', n, flush=True)
-except OSError as e:
-    print('fork', n + 1, 'failed:', errno.errorcode[e.errno], flush=True)
-time.sleep(600)
-`;
+const forker = FORK_UNTIL_REFUSED;
 const go = join(dir, 'go');
 const go2 = join(dir, 'go2');
 const hog = (flag: string) => `/bin/sh -c 'while [ ! -e ${flag} ]; do sleep 0.1; done; exec ${process.execPath} -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"'`;
@@ -102,11 +50,6 @@ const units: Record<string, string> = {
 let svcd: SvcdInNamespace;
 let shared: SvcdInNamespace;
 
-function removeTree(d: string): void {
-  if (!existsSync(d)) return;
-  for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) removeTree(join(d, e.name));
-  rmdirSync(d);
-}
 const show = async (s: SvcdInNamespace, unit: string, props: string) => (await s.svcctl('show', '-p', props, unit)).stdout;
 async function until(what: () => Promise<boolean> | boolean, ms = 15000): Promise<void> {
   for (let t = 0; t < ms && !(await what()); t += 100) await sleep(100);
@@ -118,15 +61,14 @@ beforeAll(async () => {
   buildTree(join(dir, 'a/units'), { files: units });
   buildTree(join(dir, 'b/units'), { files: units });
   // PID 1 of the namespace moves itself into the test's cgroup in each controller, then becomes svcd.
-  const join0 = made.map((d) => `echo $$ > ${d}/cgroup.procs`).join(' && ');
-  svcd = await bootInNamespace(join(dir, 'a'), join(dir, 'a/units'), 'x.target', '/nonexistent', ['sh', '-c', `${join0} && exec "$@"`, 'sh']);
+  svcd = await bootInNamespace(join(dir, 'a'), join(dir, 'a/units'), 'x.target', '/nonexistent', cgroups.wrapper);
   shared = await bootInNamespace(join(dir, 'b'), join(dir, 'b/units'), 'x.target');
 }, 60000);
 afterAll(async () => {
   await svcd?.stop();
   await shared?.stop();
   await sleep(200);
-  for (const d of made) removeTree(d);
+  cgroups.remove();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -236,7 +178,7 @@ describe.skipIf(!usable)('the same units where svcd has no cgroup of its own (th
   it('makes nothing in the cgroups it shares (the test runner\'s, the host\'s roots)', () => {
     for (const line of readFileSync(`/proc/${shared.hostPid}/cgroup`, 'utf8').trim().split('\n')) {
       const [, controllers, path] = line.split(':');
-      const at = (CONTROLLERS as readonly string[]).includes(controllers!) ? mounts.get(controllers!) : undefined;
+      const at = cgroups.mount(controllers!);
       if (at) expect(existsSync(join(at, path!, 'system.slice')), `${controllers}:${path}`).toBe(false);
     }
   });

@@ -5,9 +5,9 @@
  * _tasks_max, …). src/exec/cgroup-limits.ts turns them into cgroup files.
  */
 import { totalmem } from 'node:os';
-import { custom, rejectValue, RowList, scalar } from './behaviour.js';
+import { custom, isValidUnitName, NAME_BARE, printf, rejectValue, RowList, scalar } from './behaviour.js';
 import type { Draft } from './draft.js';
-import { makeEnumParser, parseBytes, parseCpuSet, parsePermyriad, parseSec, parseTasksMax, parseUnsignedNumber, USEC_INFINITY, USEC_PER_SEC } from '../values/index.js';
+import { makeEnumParser, parseBoolean, parseBytes, parseStringList, parseCpuSet, parsePermyriad, parseSec, parseTasksMax, parseUnsignedNumber, USEC_INFINITY, USEC_PER_SEC } from '../values/index.js';
 import { CGROUP_LIMIT_MAX } from '../model.js';
 
 /** The sections with a cgroup context (systemd's load-fragment-gperf CGROUP_CONTEXT_CONFIG_ITEMS). */
@@ -90,6 +90,37 @@ supported(CGROUP_SECTIONS, 'AllowedCPUs', custom('CPU numbers and ranges', 'appe
   if (!cpus.ok) return rejectValue(ctx, value);
   const merged = new Set([...(ctx.draft.resources.allowedCPUs ?? []), ...cpus.value]);
   ctx.draft.resources.allowedCPUs = [...merged].sort((a, b) => a - b);
+}));
+
+// Slice=: a valid slice name, never on a slice itself (its parent comes from its name); the unit then
+// runs in that slice's cgroup and requires the slice (unit/slice-of.ts, graph.ts).
+supported(CGROUP_SECTIONS, 'Slice', printf(NAME_BARE, custom('slice unit name', 'set', 'invalid', (value, ctx) => {
+  if (!isValidUnitName(value)) return rejectValue(ctx, value);
+  if (!value.endsWith('.slice') || ctx.section === 'Slice') return ctx.report('warning', `Failed to assign slice ${value} to unit ${ctx.unitId}, ignoring: Invalid argument`);
+  ctx.draft.resources.slice = value;
+})));
+
+/** The controllers Delegate= may name, in the kernel's (systemd's cgroup_controller) order. */
+const DELEGATE_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'io', 'blkio', 'memory', 'devices', 'pids', 'bpf-firewall', 'bpf-devices', 'bpf-foreign', 'bpf-socket-bind', 'bpf-restrict-network-interfaces'];
+/** Delegate=yes hands over every controller; those of the unified hierarchy are what systemd shows for it. */
+const DELEGATE_ALL = ['cpu', 'cpuset', 'io', 'memory', 'pids'];
+// Delegate=: a boolean, or controllers added to the list (empty: delegation with none). Only the unit
+// types that own their processes' cgroup (services, scopes) can delegate.
+supported(CGROUP_SECTIONS, 'Delegate', custom('boolean or controller names', 'append', 'clears', (value, ctx) => {
+  if (ctx.section !== 'Service' && ctx.section !== 'Scope') return ctx.report('warning', 'Delegate= setting not supported for this unit type, ignoring.');
+  const r = ctx.draft.resources;
+  if (value === '') return void Object.assign(r, { delegate: true, delegateControllers: [] });
+  const b = parseBoolean(value);
+  if (b.ok) return void Object.assign(r, { delegate: b.value, delegateControllers: b.value ? DELEGATE_ALL : [] });
+  const words = parseStringList(value);
+  if (!words.ok) return ctx.report('warning', `Invalid syntax, ignoring: ${value}`);
+  const set = new Set(r.delegateControllers ?? []);
+  for (const w of words.value ?? []) {
+    if (DELEGATE_CONTROLLERS.includes(w)) set.add(w);
+    else ctx.report('warning', `Invalid controller name '${w}', ignoring`);
+  }
+  r.delegate = true;
+  r.delegateControllers = DELEGATE_CONTROLLERS.filter((c) => set.has(c));
 }));
 
 // What the manager does when the kernel's OOM killer kills a process of the service.

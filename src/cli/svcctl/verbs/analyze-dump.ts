@@ -12,6 +12,7 @@
  * left out: cgroup masks, a mount's and a device's own sections (docs/analyze.md).
  * The format is systemd's "subject to change" one: read it, do not parse it.
  */
+import { unitCgroupPath } from '../../../shared/slice.js';
 import type { Methods } from '../../../control/protocol.js';
 import { jobDumpLines } from '../../../control/render-job.js';
 import { fnmatch } from '../../../shared/glob.js';
@@ -64,10 +65,7 @@ function mayGc(p: ReadonlyMap<string, string>, hasJob: boolean): boolean {
  * parents (a-b.slice at /a.slice/a-b.slice), the manager's scope sits in the root slice.
  */
 function perpetualCgroup(id: string): string {
-  if (id === '-.slice') return '';
-  if (!id.endsWith('.slice')) return `/${id}`;
-  const parts = id.slice(0, -'.slice'.length).split('-');
-  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('-')}.slice`).join('');
+  return id === '-.slice' ? '' : unitCgroupPath(id, '/', '-.slice');
 }
 
 type DumpDependencies = Methods['dump-dependencies']['result'];

@@ -73,14 +73,15 @@ export async function run(ctx: VerbContext): Promise<number> {
       ctx.stdout.write(`# Unit ${name} is masked.\n`);
       continue;
     }
-    if (!src.fragmentPath) {
+    // A unit that exists without a file (system.slice) may still have drop-ins: those are shown.
+    if (!src.fragmentPath && src.dropinPaths.length === 0) {
       ctx.stderr.write(`No files found for ${name}.\n`);
       rc = EXIT_FAILURE;
       continue;
     }
     if (!first) ctx.stdout.write('\n');
     first = false;
-    const paths = [src.fragmentPath, ...src.dropinPaths];
+    const paths = [...(src.fragmentPath ? [src.fragmentPath] : []), ...src.dropinPaths];
     for (let i = 0; i < paths.length; i++) {
       const p = paths[i]!;
       const r = readForCat(readablePath(map, p));
