@@ -49,6 +49,18 @@ export interface InstallResult {
   readonly status: number;
 }
 
+/** One enable pass: where links go, which units it has been through, and what it found. */
+interface ApplyPlan {
+  readonly dir: string;
+  readonly visited: Set<string>;
+  /** A unit with nothing in [Install] was met (enable then explains, if nothing changed). */
+  noInstall: boolean;
+  /** A unit with something in [Install] was met (D-Bus's carries_install_info for presets). */
+  hasInstall: boolean;
+  changed: boolean;
+}
+const newPlan = (runtime: boolean): ApplyPlan => ({ dir: runtime ? RUNTIME : PERSISTENT, visited: new Set(), noInstall: false, hasInstall: false, changed: false });
+
 export interface InstallerOptions {
   /** --force: replace Alias= links (and set-default's) that point elsewhere. */
   readonly force?: boolean;
@@ -185,101 +197,114 @@ export class Installer {
     return name;
   }
 
-  enable(names: readonly string[], runtime = false, verb = 'enable'): InstallResult {
-    this.verb = verb;
-    const dir = runtime ? RUNTIME : PERSISTENT;
-    const visited = new Set<string>();
-    let noInstall = false;
-    let changed = false;
-    const one = (name: string, auxiliary: boolean): boolean => {
-      if (visited.has(name)) return true;
-      visited.add(name);
-      const f = this.fs.find(name);
-      if (f.kind === 'missing') {
-        if (auxiliary) this.changes.push({ type: 'auxiliary-failed', name });
-        else this.fail(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
-        return auxiliary;
-      }
-      if (f.kind === 'masked') {
-        if (auxiliary) this.changes.push({ type: 'is-masked', path: this.fs.show(f.linkPath) });
-        else this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
-        return auxiliary;
-      }
-      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) {
-        this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
-        return false;
-      }
-      const info = this.readInstall(f.path, f.unitName);
-      const p = parseUnitName(f.unitName)!;
-      let unitName = f.unitName;
-      if (isTemplate(p)) {
-        if (info.defaultInstance) unitName = instantiate(f.unitName, info.defaultInstance);
-        else {
-          const plainTarget = [...info.wantedBy, ...info.requiredBy, ...info.upheldBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
-          if (plainTarget) {
-            this.fail(`Failed to ${this.verb} ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
-            return false;
-          }
+  /**
+   * Makes the links one unit's [Install] asks for, then its Also= units' (systemd's
+   * install_context_apply for one unit). An auxiliary unit (Also=, or every unit a preset enables)
+   * that is missing or masked is reported and skipped; a named one fails the verb.
+   */
+  private applyInstall(name: string, auxiliary: boolean, plan: ApplyPlan): boolean {
+    if (plan.visited.has(name)) return true;
+    plan.visited.add(name);
+    const f = this.fs.find(name);
+    if (f.kind === 'missing') {
+      if (auxiliary) this.changes.push({ type: 'auxiliary-failed', name });
+      else this.fail(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
+      return auxiliary;
+    }
+    if (f.kind === 'masked') {
+      if (auxiliary) this.changes.push({ type: 'is-masked', path: this.fs.show(f.linkPath) });
+      else this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
+      return auxiliary;
+    }
+    if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) {
+      this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
+      return false;
+    }
+    const info = this.readInstall(f.path, f.unitName);
+    const p = parseUnitName(f.unitName)!;
+    let unitName = f.unitName;
+    if (isTemplate(p)) {
+      if (info.defaultInstance) unitName = instantiate(f.unitName, info.defaultInstance);
+      else {
+        const plainTarget = [...info.wantedBy, ...info.requiredBy, ...info.upheldBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
+        if (plainTarget) {
+          this.fail(`Failed to ${this.verb} ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
+          return false;
         }
       }
-      if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length + info.also.length === 0) noInstall = true;
-      for (const a of info.alias) {
-        if (a === f.unitName) continue; // the unit's own name needs no link
-        const q = parseUnitName(a);
-        // An alias has the unit's shape: a template's alias is a template, a plain unit's plain.
-        const sameShape = q && q.type === p.type && isInstance(q) === isInstance(p) && isTemplate(q) === isTemplate(p);
-        if (!sameShape) {
-          this.fail(`Failed to ${this.verb} unit, cannot alias ${unitName} as ${a}.`);
+    }
+    if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length + info.also.length === 0) plan.noInstall = true;
+    else plan.hasInstall = true;
+    for (const a of info.alias) {
+      if (a === f.unitName) continue; // the unit's own name needs no link
+      const q = parseUnitName(a);
+      // An alias has the unit's shape: a template's alias is a template, a plain unit's plain.
+      const sameShape = q && q.type === p.type && isInstance(q) === isInstance(p) && isTemplate(q) === isTemplate(p);
+      if (!sameShape) {
+        this.fail(`Failed to ${this.verb} unit, cannot alias ${unitName} as ${a}.`);
+        continue;
+      }
+      if (this.createLink(join(plan.dir, a), f.path)) plan.changed = true;
+    }
+    for (const [list, suffix] of [[info.wantedBy, 'wants'], [info.requiredBy, 'requires'], [info.upheldBy, 'upholds']] as const) {
+      for (const t of list) {
+        if (!isValidUnitName(t)) {
+          this.fail(`Failed to ${this.verb} unit, "${t}" is not a valid unit name.`);
           continue;
         }
-        if (this.createLink(join(dir, a), f.path)) changed = true;
-      }
-      for (const [list, suffix] of [[info.wantedBy, 'wants'], [info.requiredBy, 'requires'], [info.upheldBy, 'upholds']] as const) {
-        for (const t of list) {
-          if (!isValidUnitName(t)) {
-            this.fail(`Failed to ${this.verb} unit, "${t}" is not a valid unit name.`);
-            continue;
-          }
-          if (this.createLink(join(dir, `${t}.${suffix}`, unitName), f.path, true)) {
-            changed = true;
-            // On the running system svcd's own units/ (multi-user.target, …) come last in the search
-            // path (src/unit/search-path.ts): a target only svcd ships exists too.
-            const shipped = this.fs.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
-            if (this.fs.find(t).kind === 'missing' && !shipped) this.changes.push({ type: 'destination-not-present', path: this.fs.show(f.path), target: t });
-          }
+        if (this.createLink(join(plan.dir, `${t}.${suffix}`, unitName), f.path, true)) {
+          plan.changed = true;
+          // On the running system svcd's own units/ (multi-user.target, …) come last in the search
+          // path (src/unit/search-path.ts): a target only svcd ships exists too.
+          const shipped = this.fs.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
+          if (this.fs.find(t).kind === 'missing' && !shipped) this.changes.push({ type: 'destination-not-present', path: this.fs.show(f.path), target: t });
         }
       }
-      for (const a of info.also) one(a, true);
-      return true;
-    };
+    }
+    for (const a of info.also) this.applyInstall(a, true, plan);
+    return true;
+  }
+
+  enable(names: readonly string[], runtime = false, verb = 'enable'): InstallResult {
+    this.verb = verb;
+    const plan = newPlan(runtime);
     // systemctl looks every named unit up before it writes anything: one it cannot enable leaves all untouched.
     for (const n of names) {
       if (n.includes('/')) {
         if (!this.fs.lstat(n) || !isValidUnitName(basename(n))) return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
         continue;
       }
-      const f = this.fs.find(n);
-      if (f.kind === 'missing') return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
-      if (f.kind === 'masked') return this.failResult(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
-      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return this.failResult(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
+      const refusal = this.refusal(n);
+      if (refusal !== undefined) return this.failResult(refusal);
     }
     for (const n of names) {
       let name = n;
       if (n.includes('/')) {
-        const linked = this.linkPath(n, dir);
+        const linked = this.linkPath(n, plan.dir);
         if (linked === undefined) break;
-        changed = true;
+        plan.changed = true;
         name = linked;
       }
-      if (!one(name, false)) break;
+      if (!this.applyInstall(name, false, plan)) break;
     }
-    if (noInstall && this.status === 0 && !changed) this.changes.push({ type: 'no-install-config' });
+    if (plan.noInstall && this.status === 0 && !plan.changed) this.changes.push({ type: 'no-install-config' });
     return this.result();
   }
 
-  disable(names: readonly string[], runtime = false, verb = 'disable'): InstallResult {
-    this.verb = verb;
-    const dir = runtime ? RUNTIME : PERSISTENT;
+  /** Why a named unit cannot be enabled (missing, masked, generated or transient), in systemctl's words. */
+  private refusal(name: string): string | undefined {
+    const f = this.fs.find(name);
+    if (f.kind === 'missing') return `Failed to ${this.verb} unit, unit ${name} does not exist.`;
+    if (f.kind === 'masked') return `Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`;
+    if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return `Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`;
+    return undefined;
+  }
+
+  /**
+   * Removes, from the config dir, every link to the units named and their Also= units (systemd's
+   * install_context_mark_for_removal, then remove_marked_symlinks).
+   */
+  private removeInstall(names: readonly string[], dir: string): void {
     const markedNames = new Set<string>();
     const markedPaths = new Set<string>();
     const visited = new Set<string>();
@@ -312,6 +337,11 @@ export class Installer {
     };
     for (const n of names) mark(n, true);
     this.removeMatching(dir, (link) => markedNames.has(basename(link.path)) || markedPaths.has(link.target));
+  }
+
+  disable(names: readonly string[], runtime = false, verb = 'disable'): InstallResult {
+    this.verb = verb;
+    this.removeInstall(names, runtime ? RUNTIME : PERSISTENT);
     return this.result();
   }
 
