@@ -13,8 +13,8 @@
  * (src/cli/svcctl/verbs/install-changes.ts). The tests compare the words with systemctl's, byte
  * for byte.
  */
-import { existsSync, mkdirSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName } from './name.js';
 import { INSTALL_SEARCH_PATH, InstallRoot, PERSISTENT, RUNTIME, TRANSIENT, type ConfigLink } from './install-root.js';
 import { readInstallSection, type InstallSection } from './install-section.js';
@@ -22,6 +22,12 @@ import { ENABLED_ISH, unitFileRows, unitFileState, type UnitFileState } from './
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { isGeneratorDir } from './generators.js';
+import type { PresetMode } from './preset-mode.js';
+import { pathSimplify } from './values/path.js';
+import { queryPreset, readPresets, type PresetPolicy } from './install-presets.js';
+
+/** Where revert finds a unit's vendor version: below /usr (and /lib, split-usr Debian's), or a generator's output. */
+const isVendorDir = (dir: string): boolean => dir.startsWith('/usr/') || dir.startsWith('/lib/') || isGeneratorDir(dir);
 
 /**
  * One change an install verb made, or one thing it found on the way, in the order they happened:
@@ -40,8 +46,12 @@ export type InstallChange =
   | { readonly type: 'destination-not-present'; readonly path: string; readonly target: string }
   /** enable found no [Install] settings in any named unit. */
   | { readonly type: 'no-install-config' }
-  /** An error or note, already in systemctl's words (the verb's exit status says which). */
-  | { readonly type: 'message'; readonly text: string };
+  /**
+   * An error or note, already in systemctl's words (the verb's exit status says which). `failure`
+   * marks an error preset-all carried on past: systemd lists it among the changes, not as the result.
+   */
+  | { readonly type: 'message'; readonly text: string; readonly failure?: boolean };
+
 
 export interface InstallResult {
   readonly stdout: string;
@@ -58,8 +68,10 @@ interface ApplyPlan {
   /** A unit with something in [Install] was met (D-Bus's carries_install_info for presets). */
   hasInstall: boolean;
   changed: boolean;
+  /** preset's: a unit that cannot be enabled as it stands is passed over, not an error. */
+  readonly ignoreFailures: boolean;
 }
-const newPlan = (runtime: boolean): ApplyPlan => ({ dir: runtime ? RUNTIME : PERSISTENT, visited: new Set(), noInstall: false, hasInstall: false, changed: false });
+const newPlan = (runtime: boolean, ignoreFailures = false): ApplyPlan => ({ dir: runtime ? RUNTIME : PERSISTENT, visited: new Set(), noInstall: false, hasInstall: false, changed: false, ignoreFailures });
 
 export interface InstallerOptions {
   /** --force: replace Alias= links (and set-default's) that point elsewhere. */
@@ -158,7 +170,7 @@ export class Installer {
    * One symlink, as systemctl makes it: an identical link is left alone; one pointing elsewhere is
    * replaced only when forced (wants/requires links always are), and a real file is never replaced.
    */
-  private createLink(rel: string, target: string, force = this.force): boolean {
+  private createLink(rel: string, target: string, force = this.force, shownTarget = target): boolean {
     const st = this.fs.lstat(rel);
     if (st?.isSymbolicLink()) {
       const dest = this.fs.rawLinkTarget(rel)!;
@@ -169,7 +181,7 @@ export class Installer {
       }
       unlinkSync(this.fs.abs(rel));
       symlinkSync(target, this.fs.abs(rel));
-      this.changes.push({ type: 'unlink', path: this.fs.show(rel) }, { type: 'symlink', path: this.fs.show(rel), source: target });
+      this.changes.push({ type: 'unlink', path: this.fs.show(rel) }, { type: 'symlink', path: this.fs.show(rel), source: shownTarget });
       return true;
     }
     if (st) {
@@ -178,7 +190,7 @@ export class Installer {
     }
     mkdirSync(this.fs.abs(dirname(rel)), { recursive: true });
     symlinkSync(target, this.fs.abs(rel));
-    this.changes.push({ type: 'symlink', path: this.fs.show(rel), source: target });
+    this.changes.push({ type: 'symlink', path: this.fs.show(rel), source: shownTarget });
     return true;
   }
 
@@ -216,7 +228,8 @@ export class Installer {
       else this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
       return auxiliary;
     }
-    if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) {
+    // (Auxiliary units are not asked: systemd links a generated Also= or preset unit like any other.)
+    if (!auxiliary && (isGeneratorDir(f.dir) || f.dir === TRANSIENT)) {
       this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
       return false;
     }
@@ -227,6 +240,8 @@ export class Installer {
       if (info.defaultInstance) unitName = instantiate(f.unitName, info.defaultInstance);
       else {
         const plainTarget = [...info.wantedBy, ...info.requiredBy, ...info.upheldBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
+        // A preset passes over such a template quietly (systemd's UNIT_FILE_IGNORE_AUXILIARY_FAILURE).
+        if (plainTarget && plan.ignoreFailures) return true;
         if (plainTarget) {
           this.fail(`Failed to ${this.verb} ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
           return false;
@@ -359,6 +374,151 @@ export class Installer {
         }
       }
     }
+  }
+
+  // ---------- preset / preset-all ----------
+
+  /**
+   * systemd's preset_prepare_one: sorts one unit into the units to enable (`plus`, the instances a
+   * template rule names in its place) or to disable (`minus`). Returns the error that stops a
+   * preset, in systemctl's words; the unit stays in `plus` even then, as in systemd.
+   */
+  private presetPrepare(name: string, policy: PresetPolicy, plus: Set<string>, minus: Set<string>): string | undefined {
+    if (plus.has(name) || minus.has(name)) return undefined;
+    const f = this.fs.find(name);
+    if (f.kind === 'missing') return `Failed to ${this.verb} unit, unit ${name} does not exist.`;
+    // An alias is preset as the unit it names, when that comes up.
+    if (f.kind === 'file' && f.unitName !== name) return undefined;
+    const q = queryPreset(policy, name, true);
+    if (q.action === 'disable') {
+      minus.add(name);
+      return undefined;
+    }
+    for (const n of q.instances ?? [name]) {
+      plus.add(n);
+      // Kept in plus even when refused: preset-all carries on past the refusal and, like systemd,
+      // then links a generated unit anyway.
+      const refusal = this.refusal(n);
+      if (refusal !== undefined) return refusal;
+    }
+    return undefined;
+  }
+
+  /** The preset files, their unparsable lines reported first, as systemctl logs them while reading. */
+  private readPolicy(): PresetPolicy {
+    const policy = readPresets(this.fs.root, (r) => this.fs.show(r));
+    for (const w of policy.warnings) this.say(w);
+    return policy;
+  }
+
+  /** systemd's execute_preset: the disabling first, then the enabling, as --preset-mode allows. */
+  private presetExecute(plus: ReadonlySet<string>, minus: ReadonlySet<string>, runtime: boolean, mode: PresetMode): boolean {
+    const plan = newPlan(runtime, true);
+    if (mode !== 'enable-only') this.removeInstall([...minus], plan.dir);
+    // Every unit a preset enables is taken as an auxiliary one: masked or missing is skipped.
+    if (mode !== 'disable-only') for (const n of plus) this.applyInstall(n, true, plan);
+    return plan.hasInstall;
+  }
+
+  /** `preset UNIT…`: each unit enabled or disabled as the preset files say. */
+  preset(names: readonly string[], runtime = false, mode: PresetMode = 'full'): InstallResult & { readonly carriesInstallInfo: boolean } {
+    this.verb = 'preset';
+    const policy = this.readPolicy();
+    const plus = new Set<string>();
+    const minus = new Set<string>();
+    for (const n of names) {
+      const refusal = this.presetPrepare(n, policy, plus, minus);
+      if (refusal !== undefined) return { ...this.failResult(refusal), carriesInstallInfo: false };
+    }
+    const carries = this.presetExecute(plus, minus, runtime, mode);
+    return { ...this.result(), carriesInstallInfo: carries };
+  }
+
+  /**
+   * `preset-all`: every unit file on the search path, in directory order, as systemd walks them; a
+   * unit it cannot preset (masked, generated, missing) is reported and passed over.
+   */
+  presetAll(runtime = false, mode: PresetMode = 'full'): InstallResult {
+    this.verb = 'preset';
+    const policy = this.readPolicy();
+    const plus = new Set<string>();
+    const minus = new Set<string>();
+    for (const dir of INSTALL_SEARCH_PATH) {
+      for (const n of this.fs.readdirOrdered(dir)) {
+        const st = this.fs.lstat(join(dir, n));
+        if (!isValidUnitName(n) || !st || !(st.isFile() || st.isSymbolicLink())) continue;
+        const refusal = this.presetPrepare(n, policy, plus, minus);
+        if (refusal !== undefined) this.changes.push({ type: 'message', text: refusal, failure: true });
+      }
+    }
+    this.presetExecute(plus, minus, runtime, mode);
+    return this.result();
+  }
+
+  // ---------- link / revert ----------
+
+  /**
+   * `link PATH…`: each unit file outside the search path linked into the config dir under its own
+   * name. Every path is checked before anything is linked.
+   */
+  link(paths: readonly string[], runtime = false): InstallResult {
+    this.verb = 'link';
+    const dir = runtime ? RUNTIME : PERSISTENT;
+    const todo: string[] = [];
+    for (const p of paths) {
+      // The link points at the path as given; messages show it simplified, as systemd's do.
+      const shown = pathSimplify(p);
+      if (!isAbsolute(p)) return this.failResult(`Failed to link unit, file "${shown}": Invalid argument`);
+      if (!isValidUnitName(basename(p))) return this.failResult(`Failed to link unit, "${shown}" is not a valid unit name.`);
+      const st = this.fs.lstat(p);
+      if (!st) return this.failResult(`Failed to link unit, unit ${shown} does not exist.`);
+      if (st.isSymbolicLink()) return this.failResult(`Failed to link unit, refusing to operate on linked unit file ${shown}.`);
+      if (st.isDirectory()) return this.failResult(`Failed to link unit, file "${shown}": Is a directory`);
+      if (!st.isFile()) return this.failResult(`Failed to link unit, file "${shown}": Invalid argument`);
+      // A file already on the search path needs no link; under --root systemd 252 compares the
+      // path given with the root-prefixed search path, never equal, and so links it anyway.
+      if (this.fs.root === '' && INSTALL_SEARCH_PATH.includes(dirname(shown))) continue;
+      if (!todo.includes(p)) todo.push(p);
+    }
+    for (const p of todo) this.createLink(join(dir, basename(p)), p, this.force, pathSimplify(p));
+    return this.result();
+  }
+
+  /**
+   * `revert UNIT…` (systemd's unit_file_revert): the units' drop-in directories in /etc and /run
+   * go, and, where a vendor file (/usr) exists, the /etc and /run files that override it; then the
+   * links in the config dirs that pointed at what went.
+   */
+  revert(names: readonly string[]): InstallResult {
+    this.verb = 'revert';
+    const todo: string[] = [];
+    const isConfig = (dir: string) => dir === PERSISTENT || dir === RUNTIME;
+    for (const n of names) {
+      if (!isValidUnitName(n)) return this.failResult('Failed to revert: Invalid argument.');
+      let vendor = false;
+      for (const dir of INSTALL_SEARCH_PATH) {
+        const rel = join(dir, n);
+        if (this.fs.lstat(rel)?.isFile() && isVendorDir(dir)) vendor = true;
+        if (this.fs.lstat(`${rel}.d`)?.isDirectory() && isConfig(dir)) todo.push(`${rel}.d`);
+      }
+      if (!vendor) continue;
+      for (const dir of INSTALL_SEARCH_PATH) {
+        const st = this.fs.lstat(join(dir, n));
+        if (st && (st.isFile() || st.isSymbolicLink()) && isConfig(dir)) todo.push(join(dir, n));
+      }
+    }
+    const removed = new Set<string>();
+    for (const rel of new Set(todo)) {
+      const files = this.fs.lstat(rel)?.isDirectory() ? this.fs.readdirOrdered(rel).filter((e) => !e.startsWith('.')) : [];
+      rmSync(this.fs.abs(rel), { recursive: true, force: true });
+      for (const f of files) this.changes.push({ type: 'unlink', path: this.fs.show(join(rel, f)) });
+      this.changes.push({ type: 'unlink', path: this.fs.show(rel) });
+      removed.add(rel);
+    }
+    // Links to what went go too; under --root systemd 252 compares their root-prefixed targets with
+    // the root-relative paths removed, never equal, and leaves them.
+    if (this.fs.root === '') for (const dir of [RUNTIME, PERSISTENT]) this.removeMatching(dir, (link) => removed.has(link.target));
+    return this.result();
   }
 
   reenable(names: readonly string[], runtime = false): InstallResult {
