@@ -1,63 +1,34 @@
 /**
  * The [Install] verbs as `systemctl --root=DIR` performs them offline: enable, disable, reenable,
- * mask, unmask, is-enabled, list-unit-files, get-default, set-default. Like systemd's install.c,
+ * mask, unmask, preset, preset-all, link, revert, is-enabled, list-unit-files, get-default, set-default. Like systemd's install.c,
  * this does its own lookup over the installer's search path (it does not use the manager's loader)
  * and acts only on symlinks in the config directories (/etc/systemd/system, or /run with --runtime).
  *
  * The parts it reads through are modules of their own: install-root.ts (the lookup), install-section.ts
  * ([Install] and its specifiers), install-state.ts (is-enabled's state), install-presets.ts (presets);
- * this file is the verbs, and the link making and removing they plan.
+ * install-run.ts (the record of changes, and making and removing one link), install-link.ts (link,
+ * revert); this file is the other verbs, and the links they plan.
  *
  * Every verb returns its output (stdout) and, in order, the changes it made and what it has to say
  * about them (InstallChange, as systemd's install.c reports to systemctl); the CLI words those
  * (src/cli/svcctl/verbs/install-changes.ts). The tests compare the words with systemctl's, byte
  * for byte.
  */
-import { existsSync, mkdirSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { existsSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName } from './name.js';
-import { INSTALL_SEARCH_PATH, InstallRoot, PERSISTENT, RUNTIME, TRANSIENT, type ConfigLink } from './install-root.js';
+import { INSTALL_SEARCH_PATH, PERSISTENT, RUNTIME, TRANSIENT } from './install-root.js';
 import { readInstallSection, type InstallSection } from './install-section.js';
 import { ENABLED_ISH, unitFileRows, unitFileState, type UnitFileState } from './install-state.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { isGeneratorDir } from './generators.js';
 import type { PresetMode } from './preset-mode.js';
-import { pathSimplify } from './values/path.js';
+import { InstallRun, type InstallResult } from './install-run.js';
+import { linkFiles, revertUnits } from './install-link.js';
+
+export type { InstallChange, InstallerOptions, InstallResult } from './install-run.js';
 import { queryPreset, readPresets, type PresetPolicy } from './install-presets.js';
-
-/** Where revert finds a unit's vendor version: below /usr (and /lib, split-usr Debian's), or a generator's output. */
-const isVendorDir = (dir: string): boolean => dir.startsWith('/usr/') || dir.startsWith('/lib/') || isGeneratorDir(dir);
-
-/**
- * One change an install verb made, or one thing it found on the way, in the order they happened:
- * systemd's InstallChange. Paths are as the user sees them (under --root when there is one).
- */
-export type InstallChange =
-  /** A link was made at `path`, pointing to `source`. */
-  | { readonly type: 'symlink'; readonly path: string; readonly source: string }
-  /** The link at `path` was removed. */
-  | { readonly type: 'unlink'; readonly path: string }
-  /** A unit pulled in by Also= is masked (its link at `path`): skipped. */
-  | { readonly type: 'is-masked'; readonly path: string }
-  /** A unit pulled in by Also= does not exist: skipped. */
-  | { readonly type: 'auxiliary-failed'; readonly name: string }
-  /** The unit file at `path` was linked into the .wants/ or .requires/ of `target`, which has no unit file. */
-  | { readonly type: 'destination-not-present'; readonly path: string; readonly target: string }
-  /** enable found no [Install] settings in any named unit. */
-  | { readonly type: 'no-install-config' }
-  /**
-   * An error or note, already in systemctl's words (the verb's exit status says which). `failure`
-   * marks an error preset-all carried on past: systemd lists it among the changes, not as the result.
-   */
-  | { readonly type: 'message'; readonly text: string; readonly failure?: boolean };
-
-
-export interface InstallResult {
-  readonly stdout: string;
-  readonly changes: readonly InstallChange[];
-  readonly status: number;
-}
 
 /** One enable pass: where links go, which units it has been through, and what it found. */
 interface ApplyPlan {
@@ -73,34 +44,7 @@ interface ApplyPlan {
 }
 const newPlan = (runtime: boolean, ignoreFailures = false): ApplyPlan => ({ dir: runtime ? RUNTIME : PERSISTENT, visited: new Set(), noInstall: false, hasInstall: false, changed: false, ignoreFailures });
 
-export interface InstallerOptions {
-  /** --force: replace Alias= links (and set-default's) that point elsewhere. */
-  readonly force?: boolean;
-}
-
-export class Installer {
-  private readonly out: string[] = [];
-  private readonly changes: InstallChange[] = [];
-  private status = 0;
-  /** The verb systemctl names in its "Failed to VERB unit, ..." messages. */
-  private verb = 'enable';
-  private readonly force: boolean;
-
-  private readonly fs: InstallRoot;
-
-  constructor(root: string, opts: InstallerOptions = {}) {
-    this.fs = new InstallRoot(root);
-    this.force = Boolean(opts.force);
-  }
-
-  private say(text: string): void {
-    this.changes.push({ type: 'message', text });
-  }
-  private fail(msg: string): void {
-    this.say(msg);
-    this.status = 1;
-  }
-
+export class Installer extends InstallRun {
   /**
    * Whether `name` has a unit file of its own, generators' output left out: the question systemctl's
    * SysV redirect asks, answered as the SysV generator answers it (both are unit_file_exists).
@@ -165,34 +109,6 @@ export class Installer {
   }
 
   // ---------- enable / disable ----------
-
-  /**
-   * One symlink, as systemctl makes it: an identical link is left alone; one pointing elsewhere is
-   * replaced only when forced (wants/requires links always are), and a real file is never replaced.
-   */
-  private createLink(rel: string, target: string, force = this.force, shownTarget = target): boolean {
-    const st = this.fs.lstat(rel);
-    if (st?.isSymbolicLink()) {
-      const dest = this.fs.rawLinkTarget(rel)!;
-      if (dest === target || this.fs.linkTarget(rel) === target) return true;
-      if (!force) {
-        this.fail(`Failed to ${this.verb} unit, file "${this.fs.show(rel)}" already exists and is a symlink to "${dest}".`);
-        return false;
-      }
-      unlinkSync(this.fs.abs(rel));
-      symlinkSync(target, this.fs.abs(rel));
-      this.changes.push({ type: 'unlink', path: this.fs.show(rel) }, { type: 'symlink', path: this.fs.show(rel), source: shownTarget });
-      return true;
-    }
-    if (st) {
-      this.fail(`Failed to ${this.verb} unit, file "${this.fs.show(rel)}" already exists.`);
-      return false;
-    }
-    mkdirSync(this.fs.abs(dirname(rel)), { recursive: true });
-    symlinkSync(target, this.fs.abs(rel));
-    this.changes.push({ type: 'symlink', path: this.fs.show(rel), source: shownTarget });
-    return true;
-  }
 
   /**
    * `enable /path/to/foo.service`: the file (inside the root) is linked into the config dir under its
@@ -360,22 +276,6 @@ export class Installer {
     return this.result();
   }
 
-  private removeMatching(dir: string, match: (l: ConfigLink) => boolean): void {
-    for (const link of this.fs.configLinks(dir)) {
-      if (link.target === '/dev/null' || !match(link)) continue;
-      unlinkSync(this.fs.abs(link.path));
-      this.changes.push({ type: 'unlink', path: this.fs.show(link.path) });
-      const parent = dirname(link.path);
-      if (parent !== dir) {
-        try {
-          rmdirSync(this.fs.abs(parent));
-        } catch {
-          // not empty: other units are still linked there
-        }
-      }
-    }
-  }
-
   // ---------- preset / preset-all ----------
 
   /**
@@ -455,70 +355,16 @@ export class Installer {
     return this.result();
   }
 
-  // ---------- link / revert ----------
+  // ---------- link / revert (install-link.ts) ----------
 
-  /**
-   * `link PATH…`: each unit file outside the search path linked into the config dir under its own
-   * name. Every path is checked before anything is linked.
-   */
   link(paths: readonly string[], runtime = false): InstallResult {
     this.verb = 'link';
-    const dir = runtime ? RUNTIME : PERSISTENT;
-    const todo: string[] = [];
-    for (const p of paths) {
-      // The link points at the path as given; messages show it simplified, as systemd's do.
-      const shown = pathSimplify(p);
-      if (!isAbsolute(p)) return this.failResult(`Failed to link unit, file "${shown}": Invalid argument`);
-      if (!isValidUnitName(basename(p))) return this.failResult(`Failed to link unit, "${shown}" is not a valid unit name.`);
-      const st = this.fs.lstat(p);
-      if (!st) return this.failResult(`Failed to link unit, unit ${shown} does not exist.`);
-      if (st.isSymbolicLink()) return this.failResult(`Failed to link unit, refusing to operate on linked unit file ${shown}.`);
-      if (st.isDirectory()) return this.failResult(`Failed to link unit, file "${shown}": Is a directory`);
-      if (!st.isFile()) return this.failResult(`Failed to link unit, file "${shown}": Invalid argument`);
-      // A file already on the search path needs no link; under --root systemd 252 compares the
-      // path given with the root-prefixed search path, never equal, and so links it anyway.
-      if (this.fs.root === '' && INSTALL_SEARCH_PATH.includes(dirname(shown))) continue;
-      if (!todo.includes(p)) todo.push(p);
-    }
-    for (const p of todo) this.createLink(join(dir, basename(p)), p, this.force, pathSimplify(p));
-    return this.result();
+    return linkFiles(this, paths, runtime);
   }
 
-  /**
-   * `revert UNIT…` (systemd's unit_file_revert): the units' drop-in directories in /etc and /run
-   * go, and, where a vendor file (/usr) exists, the /etc and /run files that override it; then the
-   * links in the config dirs that pointed at what went.
-   */
   revert(names: readonly string[]): InstallResult {
     this.verb = 'revert';
-    const todo: string[] = [];
-    const isConfig = (dir: string) => dir === PERSISTENT || dir === RUNTIME;
-    for (const n of names) {
-      if (!isValidUnitName(n)) return this.failResult('Failed to revert: Invalid argument.');
-      let vendor = false;
-      for (const dir of INSTALL_SEARCH_PATH) {
-        const rel = join(dir, n);
-        if (this.fs.lstat(rel)?.isFile() && isVendorDir(dir)) vendor = true;
-        if (this.fs.lstat(`${rel}.d`)?.isDirectory() && isConfig(dir)) todo.push(`${rel}.d`);
-      }
-      if (!vendor) continue;
-      for (const dir of INSTALL_SEARCH_PATH) {
-        const st = this.fs.lstat(join(dir, n));
-        if (st && (st.isFile() || st.isSymbolicLink()) && isConfig(dir)) todo.push(join(dir, n));
-      }
-    }
-    const removed = new Set<string>();
-    for (const rel of new Set(todo)) {
-      const files = this.fs.lstat(rel)?.isDirectory() ? this.fs.readdirOrdered(rel).filter((e) => !e.startsWith('.')) : [];
-      rmSync(this.fs.abs(rel), { recursive: true, force: true });
-      for (const f of files) this.changes.push({ type: 'unlink', path: this.fs.show(join(rel, f)) });
-      this.changes.push({ type: 'unlink', path: this.fs.show(rel) });
-      removed.add(rel);
-    }
-    // Links to what went go too; under --root systemd 252 compares their root-prefixed targets with
-    // the root-relative paths removed, never equal, and leaves them.
-    if (this.fs.root === '') for (const dir of [RUNTIME, PERSISTENT]) this.removeMatching(dir, (link) => removed.has(link.target));
-    return this.result();
+    return revertUnits(this, names);
   }
 
   reenable(names: readonly string[], runtime = false): InstallResult {
@@ -586,14 +432,5 @@ export class Installer {
       if (shown !== undefined && shown !== name) this.say(`Note: "${shown}" is the default unit (possibly a runtime override).`);
     }
     return this.result();
-  }
-
-  private failResult(msg: string): InstallResult {
-    this.fail(msg);
-    return this.result();
-  }
-
-  private result(): InstallResult {
-    return { stdout: this.out.length ? `${this.out.join('\n')}\n` : '', changes: [...this.changes], status: this.status };
   }
 }
