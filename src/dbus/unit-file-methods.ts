@@ -37,6 +37,7 @@ const REFUSALS: readonly [RegExp, string, (m: RegExpExecArray) => string][] = [
   [/file "(.+)" already exists\.$/, 'org.freedesktop.systemd1.UnitExists', (m) => `File ${m[1]} already exists.`],
   [/file "(.+)": Is a directory$/, 'System.Error.EISDIR', (m) => `File ${m[1]}: Is a directory`],
   [/file "(.+)": Invalid argument$/, 'System.Error.EINVAL', (m) => `File ${m[1]}: Invalid argument`],
+  [/file "(.+)": Link has been severed$/, 'System.Error.ENOLINK', (m) => `File ${m[1]}: Link has been severed`],
 ];
 
 /**

@@ -30,6 +30,12 @@ import { linkFiles, revertUnits } from './install-link.js';
 export type { InstallChange, InstallerOptions, InstallResult } from './install-run.js';
 import { queryPreset, readPresets, type PresetPolicy } from './install-presets.js';
 
+/** Why a unit cannot be preset; `fatal` when it stops preset-all too (systemd's errors outside its ignore list). */
+interface PresetRefusal {
+  readonly text: string;
+  readonly fatal: boolean;
+}
+
 /** One enable pass: where links go, which units it has been through, and what it found. */
 interface ApplyPlan {
   readonly dir: string;
@@ -281,12 +287,17 @@ export class Installer extends InstallRun {
   /**
    * systemd's preset_prepare_one: sorts one unit into the units to enable (`plus`, the instances a
    * template rule names in its place) or to disable (`minus`). Returns the error that stops a
-   * preset, in systemctl's words; the unit stays in `plus` even then, as in systemd.
+   * preset, in systemctl's words (`fatal`: preset-all too); the unit stays in `plus` even then, as in systemd.
    */
-  private presetPrepare(name: string, policy: PresetPolicy, plus: Set<string>, minus: Set<string>): string | undefined {
+  private presetPrepare(name: string, policy: PresetPolicy, plus: Set<string>, minus: Set<string>): PresetRefusal | undefined {
     if (plus.has(name) || minus.has(name)) return undefined;
     const f = this.fs.find(name);
-    if (f.kind === 'missing') return `Failed to ${this.verb} unit, unit ${name} does not exist.`;
+    if (f.kind === 'missing') {
+      // A link to another name whose file is gone is ENOLINK to systemd, which stops even preset-all.
+      const severed = INSTALL_SEARCH_PATH.map((d) => join(d, name)).some((rel) => this.fs.lstat(rel)?.isSymbolicLink() && basename(this.fs.linkTarget(rel)!) !== name);
+      if (severed) return { text: `Failed to ${this.verb} unit, file "${name}": Link has been severed`, fatal: true };
+      return { text: `Failed to ${this.verb} unit, unit ${name} does not exist.`, fatal: false };
+    }
     // An alias is preset as the unit it names, when that comes up.
     if (f.kind === 'file' && f.unitName !== name) return undefined;
     const q = queryPreset(policy, name, true);
@@ -299,7 +310,7 @@ export class Installer extends InstallRun {
       // Kept in plus even when refused: preset-all carries on past the refusal and, like systemd,
       // then links a generated unit anyway.
       const refusal = this.refusal(n);
-      if (refusal !== undefined) return refusal;
+      if (refusal !== undefined) return { text: refusal, fatal: false };
     }
     return undefined;
   }
@@ -328,7 +339,7 @@ export class Installer extends InstallRun {
     const minus = new Set<string>();
     for (const n of names) {
       const refusal = this.presetPrepare(n, policy, plus, minus);
-      if (refusal !== undefined) return { ...this.failResult(refusal), carriesInstallInfo: false };
+      if (refusal !== undefined) return { ...this.failResult(refusal.text), carriesInstallInfo: false };
     }
     const carries = this.presetExecute(plus, minus, runtime, mode);
     return { ...this.result(), carriesInstallInfo: carries };
@@ -348,7 +359,8 @@ export class Installer extends InstallRun {
         const st = this.fs.lstat(join(dir, n));
         if (!isValidUnitName(n) || !st || !(st.isFile() || st.isSymbolicLink())) continue;
         const refusal = this.presetPrepare(n, policy, plus, minus);
-        if (refusal !== undefined) this.changes.push({ type: 'message', text: refusal, failure: true });
+        if (refusal?.fatal) return this.failResult(refusal.text);
+        if (refusal !== undefined) this.changes.push({ type: 'message', text: refusal.text, failure: true });
       }
     }
     this.presetExecute(plus, minus, runtime, mode);
