@@ -11,8 +11,12 @@ import { isGeneratorDir } from './generators.js';
 import { pathSimplify } from './values/path.js';
 import type { InstallResult, InstallRun } from './install-run.js';
 
-/** Where revert finds a unit's vendor version: below /usr (and /lib, split-usr Debian's), or a generator's output. */
-const isVendorDir = (dir: string): boolean => dir.startsWith('/usr/') || dir.startsWith('/lib/') || isGeneratorDir(dir);
+/**
+ * Where revert finds a unit's vendor version: below /usr (and /lib, split-usr Debian's), or a
+ * generator's output, which under --root systemd 252 compares with its root-prefixed generator
+ * paths, never equal, and so does not count.
+ */
+const isVendorDir = (dir: string, root: string): boolean => dir.startsWith('/usr/') || dir.startsWith('/lib/') || (root === '' && isGeneratorDir(dir));
 
 /**
  * `link PATH…`: each unit file outside the search path linked into the config dir under its own
@@ -53,7 +57,7 @@ export function revertUnits(run: InstallRun, names: readonly string[]): InstallR
     let vendor = false;
     for (const dir of INSTALL_SEARCH_PATH) {
       const rel = join(dir, n);
-      if (run.fs.lstat(rel)?.isFile() && isVendorDir(dir)) vendor = true;
+      if (run.fs.lstat(rel)?.isFile() && isVendorDir(dir, run.fs.root)) vendor = true;
       if (run.fs.lstat(`${rel}.d`)?.isDirectory() && isConfig(dir)) todo.push(`${rel}.d`);
     }
     if (!vendor) continue;
