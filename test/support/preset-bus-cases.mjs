@@ -58,6 +58,10 @@ export const CASES = [
   ['link', '/run/linktest/l.service'],
   ['link', '/run/linktest/nope.service'],
   ['link', '/run/linktest'],
+  // A file already on the search path needs no link (under --root it would get one).
+  ['link', '/etc/systemd/system/s.service'],
+  ['preset', 'vv.service'],
+  ['preset', '--runtime', 't@.service'],
   ['enable', 'l.service'],
   ['revert', 'a.service'],
   ['revert', 'v.service'],
