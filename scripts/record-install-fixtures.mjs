@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import process from 'node:process';
 import { buildTree } from '../test/support/tree.mjs';
 import { listSymlinks } from '../test/support/symlinks.mjs';
 import { PRESET_TREES, TREES, treeEnv } from '../test/fixtures/install/trees.mjs';
@@ -26,5 +27,5 @@ for (const [trees, file] of [[TREES, 'recorded.json'], [PRESET_TREES, 'recorded-
     rmSync(root, { recursive: true, force: true });
   }
   writeFileSync(join(repo, 'test/fixtures/install', file), JSON.stringify(out, null, 1) + '\n');
-  console.log(`${file}: recorded ${trees.length} trees, ${Object.values(out.trees).flat().length} commands`);
+  process.stdout.write(`${file}: recorded ${trees.length} trees, ${Object.values(out.trees).flat().length} commands\n`);
 }
