@@ -1,26 +1,31 @@
 #!/usr/bin/env node
-// Run through scripts/record-install-fixtures.sh. Records real `systemctl --root=DIR` (systemd 252) on the trees of test/fixtures/install/trees.mjs:
+// Run through scripts/record-install-fixtures.sh. Records real `systemctl --root=DIR` (systemd 252) on the trees (TREES, PRESET_TREES) of test/fixtures/install/trees.mjs:
 // after each command its stdout, stderr, exit status and the symlinks under DIR (temp dir → @R@).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import process from 'node:process';
 import { buildTree } from '../test/support/tree.mjs';
 import { listSymlinks } from '../test/support/symlinks.mjs';
-import { TREES, treeEnv } from '../test/fixtures/install/trees.mjs';
+import { PRESET_TREES, TREES, treeEnv } from '../test/fixtures/install/trees.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = { systemd: execFileSync('systemctl', ['--version']).toString().split('\n')[0], trees: {} };
-for (const tree of TREES) {
-  const root = mkdtempSync(join(tmpdir(), 'install-oracle-'));
-  buildTree(root, tree);
-  out.trees[tree.name] = tree.commands.map((args) => {
-    const r = spawnSync('systemctl', [`--root=${root}`, ...args], { encoding: 'utf8', env: treeEnv(tree, process.env) });
-    const norm = (s) => s.replaceAll(root, '@R@');
-    return { args, stdout: norm(r.stdout), stderr: norm(r.stderr), status: r.status, links: listSymlinks(root) };
-  });
-  rmSync(root, { recursive: true, force: true });
+const version = execFileSync('systemctl', ['--version']).toString().split('\n')[0];
+// Each set of trees into its own file: TREES (enable, disable, …) and PRESET_TREES (preset, link, revert).
+for (const [trees, file] of [[TREES, 'recorded.json'], [PRESET_TREES, 'recorded-presets.json']]) {
+  const out = { systemd: version, trees: {} };
+  for (const tree of trees) {
+    const root = mkdtempSync(join(tmpdir(), 'install-oracle-'));
+    buildTree(root, tree);
+    out.trees[tree.name] = tree.commands.map((args) => {
+      const r = spawnSync('systemctl', [`--root=${root}`, ...args], { encoding: 'utf8', env: treeEnv(tree, process.env) });
+      const norm = (s) => s.replaceAll(root, '@R@');
+      return { args, stdout: norm(r.stdout), stderr: norm(r.stderr), status: r.status, links: listSymlinks(root) };
+    });
+    rmSync(root, { recursive: true, force: true });
+  }
+  writeFileSync(join(repo, 'test/fixtures/install', file), JSON.stringify(out, null, 1) + '\n');
+  process.stdout.write(`${file}: recorded ${trees.length} trees, ${Object.values(out.trees).flat().length} commands\n`);
 }
-writeFileSync(join(repo, 'test/fixtures/install/recorded.json'), JSON.stringify(out, null, 1) + '\n');
-console.log(`recorded ${TREES.length} trees, ${Object.values(out.trees).flat().length} commands`);

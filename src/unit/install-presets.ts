@@ -6,7 +6,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { templateOf } from './name.js';
+import { instantiate, isTemplate, parseUnitName, unitNameTemplate } from './name.js';
 import { nullOrEmptyPath } from './source.js';
 import { fnmatch } from '../shared/glob.js';
 import { strcmp } from '../shared/strcmp.js';
@@ -69,10 +69,18 @@ export function readPresets(root: string, show: (rel: string) => string = (r) =>
     text.split('\n').forEach((raw, i) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-      const words = line.split(/\s+/);
-      const [verb, pattern, ...rest] = words;
-      if ((verb === 'enable' || verb === 'disable') && pattern !== undefined) {
-        rules.push({ action: verb, pattern, instances: verb === 'enable' ? rest : [] });
+      // "enable PATTERN [INSTANCE…]" (instances only for a template); "disable" takes the rest of the line.
+      const verb = /^(enable|disable)(?:\s+|$)/.exec(line);
+      const rest = verb ? line.slice(verb[0].length) : '';
+      if (verb?.[1] === 'enable' && rest !== '') {
+        const [pattern = '', ...instances] = rest.split(/\s+/);
+        const p = parseUnitName(pattern);
+        if (instances.length === 0 || (p && isTemplate(p))) {
+          rules.push({ action: 'enable', pattern, instances });
+          return;
+        }
+      } else if (verb?.[1] === 'disable' && rest !== '') {
+        rules.push({ action: 'disable', pattern: rest, instances: [] });
         return;
       }
       warnings.push(`${show(rel)}:${i + 1}: Couldn't parse line '${line}'. Ignoring.`);
@@ -81,20 +89,31 @@ export function readPresets(root: string, show: (rel: string) => string = (r) =>
   return { rules, warnings };
 }
 
-/** The preset a unit file name gets: a template matches a rule naming it with instances too. */
-export function presetFor(policy: PresetPolicy, name: string): 'enabled' | 'disabled' {
+/** What the policy says of one unit: the first matching rule's action, and for an enable rule naming instances, those units. */
+export interface PresetAnswer {
+  readonly action: PresetRule['action'];
+  /** `enable foo@.service a b` asked of the template: foo@a.service, foo@b.service. */
+  readonly instances?: readonly string[];
+}
+
+/**
+ * systemd's query_presets: the first rule that matches decides; no rule means enable. A rule with
+ * instances matches its template (and, with `expand`, names the instances to enable) and those
+ * instances; without `expand` (list-unit-files' PRESET column) it matches by pattern only.
+ */
+export function queryPreset(policy: PresetPolicy, name: string, expand: boolean): PresetAnswer {
   for (const r of policy.rules) {
-    if (r.instances.length === 0) {
-      if (fnmatch(r.pattern, name, { noescape: true })) return r.action === 'enable' ? 'enabled' : 'disabled';
-      continue;
+    if (expand && r.instances.length > 0 && unitNameTemplate(name) === r.pattern) {
+      const p = parseUnitName(name)!;
+      if (isTemplate(p)) return { action: r.action, instances: r.instances.map((i) => instantiate(name, i)) };
+      if (r.instances.includes(p.instance!)) return { action: r.action };
     }
-    // "enable foo@.service a b" speaks for the template and for the instances it lists.
-    const tpl = templateOf(name);
-    if (r.pattern === name) return r.action === 'enable' ? 'enabled' : 'disabled';
-    if (tpl && r.pattern === tpl) {
-      const inst = name.slice(name.indexOf('@') + 1, name.lastIndexOf('.'));
-      if (r.instances.includes(inst)) return 'enabled';
-    }
+    if (fnmatch(r.pattern, name, { noescape: true })) return { action: r.action };
   }
-  return 'enabled';
+  return { action: 'enable' };
+}
+
+/** The preset list-unit-files shows for a unit file name. */
+export function presetFor(policy: PresetPolicy, name: string): 'enabled' | 'disabled' {
+  return queryPreset(policy, name, false).action === 'enable' ? 'enabled' : 'disabled';
 }

@@ -1,82 +1,56 @@
 /**
  * The [Install] verbs as `systemctl --root=DIR` performs them offline: enable, disable, reenable,
- * mask, unmask, is-enabled, list-unit-files, get-default, set-default. Like systemd's install.c,
+ * mask, unmask, preset, preset-all, link, revert, is-enabled, list-unit-files, get-default, set-default. Like systemd's install.c,
  * this does its own lookup over the installer's search path (it does not use the manager's loader)
  * and acts only on symlinks in the config directories (/etc/systemd/system, or /run with --runtime).
  *
  * The parts it reads through are modules of their own: install-root.ts (the lookup), install-section.ts
  * ([Install] and its specifiers), install-state.ts (is-enabled's state), install-presets.ts (presets);
- * this file is the verbs, and the link making and removing they plan.
+ * install-run.ts (the record of changes, and making and removing one link), install-link.ts (link,
+ * revert); this file is the other verbs, and the links they plan.
  *
  * Every verb returns its output (stdout) and, in order, the changes it made and what it has to say
  * about them (InstallChange, as systemd's install.c reports to systemctl); the CLI words those
  * (src/cli/svcctl/verbs/install-changes.ts). The tests compare the words with systemctl's, byte
  * for byte.
  */
-import { existsSync, mkdirSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName } from './name.js';
-import { INSTALL_SEARCH_PATH, InstallRoot, PERSISTENT, RUNTIME, TRANSIENT, type ConfigLink } from './install-root.js';
+import { INSTALL_SEARCH_PATH, PERSISTENT, RUNTIME, TRANSIENT } from './install-root.js';
 import { readInstallSection, type InstallSection } from './install-section.js';
 import { ENABLED_ISH, unitFileRows, unitFileState, type UnitFileState } from './install-state.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { isGeneratorDir } from './generators.js';
+import type { PresetMode } from './preset-mode.js';
+import { InstallRun, type InstallResult } from './install-run.js';
+import { linkFiles, revertUnits } from './install-link.js';
 
-/**
- * One change an install verb made, or one thing it found on the way, in the order they happened:
- * systemd's InstallChange. Paths are as the user sees them (under --root when there is one).
- */
-export type InstallChange =
-  /** A link was made at `path`, pointing to `source`. */
-  | { readonly type: 'symlink'; readonly path: string; readonly source: string }
-  /** The link at `path` was removed. */
-  | { readonly type: 'unlink'; readonly path: string }
-  /** A unit pulled in by Also= is masked (its link at `path`): skipped. */
-  | { readonly type: 'is-masked'; readonly path: string }
-  /** A unit pulled in by Also= does not exist: skipped. */
-  | { readonly type: 'auxiliary-failed'; readonly name: string }
-  /** The unit file at `path` was linked into the .wants/ or .requires/ of `target`, which has no unit file. */
-  | { readonly type: 'destination-not-present'; readonly path: string; readonly target: string }
-  /** enable found no [Install] settings in any named unit. */
-  | { readonly type: 'no-install-config' }
-  /** An error or note, already in systemctl's words (the verb's exit status says which). */
-  | { readonly type: 'message'; readonly text: string };
+export type { InstallChange, InstallerOptions, InstallResult } from './install-run.js';
+import { queryPreset, readPresets, type PresetPolicy } from './install-presets.js';
 
-export interface InstallResult {
-  readonly stdout: string;
-  readonly changes: readonly InstallChange[];
-  readonly status: number;
+/** Why a unit cannot be preset; `fatal` when it stops preset-all too (systemd's errors outside its ignore list). */
+interface PresetRefusal {
+  readonly text: string;
+  readonly fatal: boolean;
 }
 
-export interface InstallerOptions {
-  /** --force: replace Alias= links (and set-default's) that point elsewhere. */
-  readonly force?: boolean;
+/** One enable pass: where links go, which units it has been through, and what it found. */
+interface ApplyPlan {
+  readonly dir: string;
+  readonly visited: Set<string>;
+  /** A unit with nothing in [Install] was met (enable then explains, if nothing changed). */
+  noInstall: boolean;
+  /** A unit with something in [Install] was met (D-Bus's carries_install_info for presets). */
+  hasInstall: boolean;
+  changed: boolean;
+  /** preset's: a unit that cannot be enabled as it stands is passed over, not an error. */
+  readonly ignoreFailures: boolean;
 }
+const newPlan = (runtime: boolean, ignoreFailures = false): ApplyPlan => ({ dir: runtime ? RUNTIME : PERSISTENT, visited: new Set(), noInstall: false, hasInstall: false, changed: false, ignoreFailures });
 
-export class Installer {
-  private readonly out: string[] = [];
-  private readonly changes: InstallChange[] = [];
-  private status = 0;
-  /** The verb systemctl names in its "Failed to VERB unit, ..." messages. */
-  private verb = 'enable';
-  private readonly force: boolean;
-
-  private readonly fs: InstallRoot;
-
-  constructor(root: string, opts: InstallerOptions = {}) {
-    this.fs = new InstallRoot(root);
-    this.force = Boolean(opts.force);
-  }
-
-  private say(text: string): void {
-    this.changes.push({ type: 'message', text });
-  }
-  private fail(msg: string): void {
-    this.say(msg);
-    this.status = 1;
-  }
-
+export class Installer extends InstallRun {
   /**
    * Whether `name` has a unit file of its own, generators' output left out: the question systemctl's
    * SysV redirect asks, answered as the SysV generator answers it (both are unit_file_exists).
@@ -143,34 +117,6 @@ export class Installer {
   // ---------- enable / disable ----------
 
   /**
-   * One symlink, as systemctl makes it: an identical link is left alone; one pointing elsewhere is
-   * replaced only when forced (wants/requires links always are), and a real file is never replaced.
-   */
-  private createLink(rel: string, target: string, force = this.force): boolean {
-    const st = this.fs.lstat(rel);
-    if (st?.isSymbolicLink()) {
-      const dest = this.fs.rawLinkTarget(rel)!;
-      if (dest === target || this.fs.linkTarget(rel) === target) return true;
-      if (!force) {
-        this.fail(`Failed to ${this.verb} unit, file "${this.fs.show(rel)}" already exists and is a symlink to "${dest}".`);
-        return false;
-      }
-      unlinkSync(this.fs.abs(rel));
-      symlinkSync(target, this.fs.abs(rel));
-      this.changes.push({ type: 'unlink', path: this.fs.show(rel) }, { type: 'symlink', path: this.fs.show(rel), source: target });
-      return true;
-    }
-    if (st) {
-      this.fail(`Failed to ${this.verb} unit, file "${this.fs.show(rel)}" already exists.`);
-      return false;
-    }
-    mkdirSync(this.fs.abs(dirname(rel)), { recursive: true });
-    symlinkSync(target, this.fs.abs(rel));
-    this.changes.push({ type: 'symlink', path: this.fs.show(rel), source: target });
-    return true;
-  }
-
-  /**
    * `enable /path/to/foo.service`: the file (inside the root) is linked into the config dir under its
    * own name first, then enabled like any unit; a file already on the search path needs no link.
    */
@@ -185,101 +131,117 @@ export class Installer {
     return name;
   }
 
-  enable(names: readonly string[], runtime = false, verb = 'enable'): InstallResult {
-    this.verb = verb;
-    const dir = runtime ? RUNTIME : PERSISTENT;
-    const visited = new Set<string>();
-    let noInstall = false;
-    let changed = false;
-    const one = (name: string, auxiliary: boolean): boolean => {
-      if (visited.has(name)) return true;
-      visited.add(name);
-      const f = this.fs.find(name);
-      if (f.kind === 'missing') {
-        if (auxiliary) this.changes.push({ type: 'auxiliary-failed', name });
-        else this.fail(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
-        return auxiliary;
-      }
-      if (f.kind === 'masked') {
-        if (auxiliary) this.changes.push({ type: 'is-masked', path: this.fs.show(f.linkPath) });
-        else this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
-        return auxiliary;
-      }
-      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) {
-        this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
-        return false;
-      }
-      const info = this.readInstall(f.path, f.unitName);
-      const p = parseUnitName(f.unitName)!;
-      let unitName = f.unitName;
-      if (isTemplate(p)) {
-        if (info.defaultInstance) unitName = instantiate(f.unitName, info.defaultInstance);
-        else {
-          const plainTarget = [...info.wantedBy, ...info.requiredBy, ...info.upheldBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
-          if (plainTarget) {
-            this.fail(`Failed to ${this.verb} ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
-            return false;
-          }
+  /**
+   * Makes the links one unit's [Install] asks for, then its Also= units' (systemd's
+   * install_context_apply for one unit). An auxiliary unit (Also=, or every unit a preset enables)
+   * that is missing or masked is reported and skipped; a named one fails the verb.
+   */
+  private applyInstall(name: string, auxiliary: boolean, plan: ApplyPlan): boolean {
+    if (plan.visited.has(name)) return true;
+    plan.visited.add(name);
+    const f = this.fs.find(name);
+    if (f.kind === 'missing') {
+      if (auxiliary) this.changes.push({ type: 'auxiliary-failed', name });
+      else this.fail(`Failed to ${this.verb} unit, unit ${name} does not exist.`);
+      return auxiliary;
+    }
+    if (f.kind === 'masked') {
+      if (auxiliary) this.changes.push({ type: 'is-masked', path: this.fs.show(f.linkPath) });
+      else this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
+      return auxiliary;
+    }
+    // (Auxiliary units are not asked: systemd links a generated Also= or preset unit like any other.)
+    if (!auxiliary && (isGeneratorDir(f.dir) || f.dir === TRANSIENT)) {
+      this.fail(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
+      return false;
+    }
+    const info = this.readInstall(f.path, f.unitName);
+    const p = parseUnitName(f.unitName)!;
+    let unitName = f.unitName;
+    if (isTemplate(p)) {
+      if (info.defaultInstance) unitName = instantiate(f.unitName, info.defaultInstance);
+      else {
+        const plainTarget = [...info.wantedBy, ...info.requiredBy, ...info.upheldBy].find((t) => { const q = parseUnitName(t); return q && !isTemplate(q); });
+        // A preset passes over such a template quietly (systemd's UNIT_FILE_IGNORE_AUXILIARY_FAILURE).
+        if (plainTarget && plan.ignoreFailures) return true;
+        if (plainTarget) {
+          this.fail(`Failed to ${this.verb} ${f.unitName}, destination unit ${plainTarget} is a non-template unit.`);
+          return false;
         }
       }
-      if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length + info.also.length === 0) noInstall = true;
-      for (const a of info.alias) {
-        if (a === f.unitName) continue; // the unit's own name needs no link
-        const q = parseUnitName(a);
-        // An alias has the unit's shape: a template's alias is a template, a plain unit's plain.
-        const sameShape = q && q.type === p.type && isInstance(q) === isInstance(p) && isTemplate(q) === isTemplate(p);
-        if (!sameShape) {
-          this.fail(`Failed to ${this.verb} unit, cannot alias ${unitName} as ${a}.`);
+    }
+    if (info.wantedBy.length + info.requiredBy.length + info.upheldBy.length + info.alias.length + info.also.length === 0) plan.noInstall = true;
+    else plan.hasInstall = true;
+    for (const a of info.alias) {
+      if (a === f.unitName) continue; // the unit's own name needs no link
+      const q = parseUnitName(a);
+      // An alias has the unit's shape: a template's alias is a template, a plain unit's plain.
+      const sameShape = q && q.type === p.type && isInstance(q) === isInstance(p) && isTemplate(q) === isTemplate(p);
+      if (!sameShape) {
+        this.fail(`Failed to ${this.verb} unit, cannot alias ${unitName} as ${a}.`);
+        continue;
+      }
+      if (this.createLink(join(plan.dir, a), f.path)) plan.changed = true;
+    }
+    for (const [list, suffix] of [[info.wantedBy, 'wants'], [info.requiredBy, 'requires'], [info.upheldBy, 'upholds']] as const) {
+      for (const t of list) {
+        if (!isValidUnitName(t)) {
+          this.fail(`Failed to ${this.verb} unit, "${t}" is not a valid unit name.`);
           continue;
         }
-        if (this.createLink(join(dir, a), f.path)) changed = true;
-      }
-      for (const [list, suffix] of [[info.wantedBy, 'wants'], [info.requiredBy, 'requires'], [info.upheldBy, 'upholds']] as const) {
-        for (const t of list) {
-          if (!isValidUnitName(t)) {
-            this.fail(`Failed to ${this.verb} unit, "${t}" is not a valid unit name.`);
-            continue;
-          }
-          if (this.createLink(join(dir, `${t}.${suffix}`, unitName), f.path, true)) {
-            changed = true;
-            // On the running system svcd's own units/ (multi-user.target, …) come last in the search
-            // path (src/unit/search-path.ts): a target only svcd ships exists too.
-            const shipped = this.fs.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
-            if (this.fs.find(t).kind === 'missing' && !shipped) this.changes.push({ type: 'destination-not-present', path: this.fs.show(f.path), target: t });
-          }
+        if (this.createLink(join(plan.dir, `${t}.${suffix}`, unitName), f.path, true)) {
+          plan.changed = true;
+          // On the running system svcd's own units/ (multi-user.target, …) come last in the search
+          // path (src/unit/search-path.ts): a target only svcd ships exists too.
+          const shipped = this.fs.root === '' && existsSync(join(BUILTIN_UNIT_DIR, t));
+          if (this.fs.find(t).kind === 'missing' && !shipped) this.changes.push({ type: 'destination-not-present', path: this.fs.show(f.path), target: t });
         }
       }
-      for (const a of info.also) one(a, true);
-      return true;
-    };
+    }
+    for (const a of info.also) this.applyInstall(a, true, plan);
+    return true;
+  }
+
+  enable(names: readonly string[], runtime = false, verb = 'enable'): InstallResult {
+    this.verb = verb;
+    const plan = newPlan(runtime);
     // systemctl looks every named unit up before it writes anything: one it cannot enable leaves all untouched.
     for (const n of names) {
       if (n.includes('/')) {
         if (!this.fs.lstat(n) || !isValidUnitName(basename(n))) return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
         continue;
       }
-      const f = this.fs.find(n);
-      if (f.kind === 'missing') return this.failResult(`Failed to ${this.verb} unit, unit ${n} does not exist.`);
-      if (f.kind === 'masked') return this.failResult(`Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`);
-      if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return this.failResult(`Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`);
+      const refusal = this.refusal(n);
+      if (refusal !== undefined) return this.failResult(refusal);
     }
     for (const n of names) {
       let name = n;
       if (n.includes('/')) {
-        const linked = this.linkPath(n, dir);
+        const linked = this.linkPath(n, plan.dir);
         if (linked === undefined) break;
-        changed = true;
+        plan.changed = true;
         name = linked;
       }
-      if (!one(name, false)) break;
+      if (!this.applyInstall(name, false, plan)) break;
     }
-    if (noInstall && this.status === 0 && !changed) this.changes.push({ type: 'no-install-config' });
+    if (plan.noInstall && this.status === 0 && !plan.changed) this.changes.push({ type: 'no-install-config' });
     return this.result();
   }
 
-  disable(names: readonly string[], runtime = false, verb = 'disable'): InstallResult {
-    this.verb = verb;
-    const dir = runtime ? RUNTIME : PERSISTENT;
+  /** Why a named unit cannot be enabled (missing, masked, generated or transient), in systemctl's words. */
+  private refusal(name: string): string | undefined {
+    const f = this.fs.find(name);
+    if (f.kind === 'missing') return `Failed to ${this.verb} unit, unit ${name} does not exist.`;
+    if (f.kind === 'masked') return `Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`;
+    if (isGeneratorDir(f.dir) || f.dir === TRANSIENT) return `Failed to ${this.verb} unit, unit ${this.fs.show(f.path)} is transient or generated.`;
+    return undefined;
+  }
+
+  /**
+   * Removes, from the config dir, every link to the units named and their Also= units (systemd's
+   * install_context_mark_for_removal, then remove_marked_symlinks).
+   */
+  private removeInstall(names: readonly string[], dir: string): void {
     const markedNames = new Set<string>();
     const markedPaths = new Set<string>();
     const visited = new Set<string>();
@@ -312,23 +274,109 @@ export class Installer {
     };
     for (const n of names) mark(n, true);
     this.removeMatching(dir, (link) => markedNames.has(basename(link.path)) || markedPaths.has(link.target));
+  }
+
+  disable(names: readonly string[], runtime = false, verb = 'disable'): InstallResult {
+    this.verb = verb;
+    this.removeInstall(names, runtime ? RUNTIME : PERSISTENT);
     return this.result();
   }
 
-  private removeMatching(dir: string, match: (l: ConfigLink) => boolean): void {
-    for (const link of this.fs.configLinks(dir)) {
-      if (link.target === '/dev/null' || !match(link)) continue;
-      unlinkSync(this.fs.abs(link.path));
-      this.changes.push({ type: 'unlink', path: this.fs.show(link.path) });
-      const parent = dirname(link.path);
-      if (parent !== dir) {
-        try {
-          rmdirSync(this.fs.abs(parent));
-        } catch {
-          // not empty: other units are still linked there
-        }
+  // ---------- preset / preset-all ----------
+
+  /**
+   * systemd's preset_prepare_one: sorts one unit into the units to enable (`plus`, the instances a
+   * template rule names in its place) or to disable (`minus`). Returns the error that stops a
+   * preset, in systemctl's words (`fatal`: preset-all too); the unit stays in `plus` even then, as in systemd.
+   */
+  private presetPrepare(name: string, policy: PresetPolicy, plus: Set<string>, minus: Set<string>): PresetRefusal | undefined {
+    if (plus.has(name) || minus.has(name)) return undefined;
+    const f = this.fs.find(name);
+    if (f.kind === 'missing') {
+      // A link to another name whose file is gone is ENOLINK to systemd, which stops even preset-all.
+      const severed = INSTALL_SEARCH_PATH.map((d) => join(d, name)).some((rel) => this.fs.lstat(rel)?.isSymbolicLink() && basename(this.fs.linkTarget(rel)!) !== name);
+      if (severed) return { text: `Failed to ${this.verb} unit, file "${name}": Link has been severed`, fatal: true };
+      return { text: `Failed to ${this.verb} unit, unit ${name} does not exist.`, fatal: false };
+    }
+    // An alias is preset as the unit it names, when that comes up.
+    if (f.kind === 'file' && f.unitName !== name) return undefined;
+    const q = queryPreset(policy, name, true);
+    if (q.action === 'disable') {
+      minus.add(name);
+      return undefined;
+    }
+    for (const n of q.instances ?? [name]) {
+      plus.add(n);
+      // Kept in plus even when refused: preset-all carries on past the refusal and, like systemd,
+      // then links a generated unit anyway.
+      const refusal = this.refusal(n);
+      if (refusal !== undefined) return { text: refusal, fatal: false };
+    }
+    return undefined;
+  }
+
+  /** The preset files, their unparsable lines reported first, as systemctl logs them while reading. */
+  private readPolicy(): PresetPolicy {
+    const policy = readPresets(this.fs.root, (r) => this.fs.show(r));
+    for (const w of policy.warnings) this.say(w);
+    return policy;
+  }
+
+  /** systemd's execute_preset: the disabling first, then the enabling, as --preset-mode allows. */
+  private presetExecute(plus: ReadonlySet<string>, minus: ReadonlySet<string>, runtime: boolean, mode: PresetMode): boolean {
+    const plan = newPlan(runtime, true);
+    if (mode !== 'enable-only') this.removeInstall([...minus], plan.dir);
+    // Every unit a preset enables is taken as an auxiliary one: masked or missing is skipped.
+    if (mode !== 'disable-only') for (const n of plus) this.applyInstall(n, true, plan);
+    return plan.hasInstall;
+  }
+
+  /** `preset UNIT…`: each unit enabled or disabled as the preset files say. */
+  preset(names: readonly string[], runtime = false, mode: PresetMode = 'full'): InstallResult & { readonly carriesInstallInfo: boolean } {
+    this.verb = 'preset';
+    const policy = this.readPolicy();
+    const plus = new Set<string>();
+    const minus = new Set<string>();
+    for (const n of names) {
+      const refusal = this.presetPrepare(n, policy, plus, minus);
+      if (refusal !== undefined) return { ...this.failResult(refusal.text), carriesInstallInfo: false };
+    }
+    const carries = this.presetExecute(plus, minus, runtime, mode);
+    return { ...this.result(), carriesInstallInfo: carries };
+  }
+
+  /**
+   * `preset-all`: every unit file on the search path, in directory order, as systemd walks them; a
+   * unit it cannot preset (masked, generated, missing) is reported and passed over.
+   */
+  presetAll(runtime = false, mode: PresetMode = 'full'): InstallResult {
+    this.verb = 'preset';
+    const policy = this.readPolicy();
+    const plus = new Set<string>();
+    const minus = new Set<string>();
+    for (const dir of INSTALL_SEARCH_PATH) {
+      for (const n of this.fs.readdirOrdered(dir)) {
+        const st = this.fs.lstat(join(dir, n));
+        if (!isValidUnitName(n) || !st || !(st.isFile() || st.isSymbolicLink())) continue;
+        const refusal = this.presetPrepare(n, policy, plus, minus);
+        if (refusal?.fatal) return this.failResult(refusal.text);
+        if (refusal !== undefined) this.changes.push({ type: 'message', text: refusal.text, failure: true });
       }
     }
+    this.presetExecute(plus, minus, runtime, mode);
+    return this.result();
+  }
+
+  // ---------- link / revert (install-link.ts) ----------
+
+  link(paths: readonly string[], runtime = false): InstallResult {
+    this.verb = 'link';
+    return linkFiles(this, paths, runtime);
+  }
+
+  revert(names: readonly string[]): InstallResult {
+    this.verb = 'revert';
+    return revertUnits(this, names);
   }
 
   reenable(names: readonly string[], runtime = false): InstallResult {
@@ -396,14 +444,5 @@ export class Installer {
       if (shown !== undefined && shown !== name) this.say(`Note: "${shown}" is the default unit (possibly a runtime override).`);
     }
     return this.result();
-  }
-
-  private failResult(msg: string): InstallResult {
-    this.fail(msg);
-    return this.result();
-  }
-
-  private result(): InstallResult {
-    return { stdout: this.out.length ? `${this.out.join('\n')}\n` : '', changes: [...this.changes], status: this.status };
   }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../support/tree.mjs';
-import { answer, answersOfSystemd, CASES, SYSTEMCTL_ENV, TARGET, UNITS, type Answer } from '../support/systemctl-cases.mjs';
+import { answer, answersOfSystemd, CASES, systemctlInNamespace, TARGET, UNITS, type Answer } from '../support/systemctl-cases.mjs';
 import { systemdNsUsable, NS } from '../support/show-oracle.mjs';
 import { bootInNamespace, type SvcdInNamespace } from '../support/svcd-ns.js';
 import { PACKAGE_ROOT } from '../../src/shared/package-root.js';
@@ -40,10 +40,7 @@ describe.skipIf(!systemctlPresent)('the real systemctl: svcd answers as systemd 
   let svcdAnswers: Answer[] = [];
 
   it('every case, in order: exit code, stdout and stderr', () => {
-    const run = (args: readonly string[]) => spawnSync('nsenter', ['-t', String(svcd.hostPid), '-m', '-p', '/usr/bin/systemctl', '--no-pager', ...args], {
-      encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...SYSTEMCTL_ENV, SYSTEMD_IGNORE_CHROOT: '1' },
-    });
-    svcdAnswers = answer(run, join(dir, 'units'));
+    svcdAnswers = answer(systemctlInNamespace(svcd.hostPid), join(dir, 'units'));
     expect(svcdAnswers).toEqual(recorded);
   }, 120_000);
 

@@ -5,3 +5,4 @@ export interface Answer { readonly args: readonly string[]; readonly rc: number;
 export declare const SYSTEMCTL_ENV: Record<string, string>;
 export declare function answer(run: (args: readonly string[]) => { status: number | null; stdout: string; stderr: string }, unitDir: string): Answer[];
 export declare function answersOfSystemd(tools: string, makeDir: () => string): { answers: Answer[]; version: string };
+export declare function systemctlInNamespace(hostPid: number): (args: readonly string[]) => { status: number | null; stdout: string; stderr: string };

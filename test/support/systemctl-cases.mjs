@@ -78,3 +78,10 @@ export function answersOfSystemd(tools, makeDir) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The real systemctl run inside the namespaces of svcd (PID `hostPid` on the host), as root: it finds /run/systemd/private there. */
+export function systemctlInNamespace(hostPid) {
+  return (args) => spawnSync('nsenter', ['-t', String(hostPid), '-m', '-p', '/usr/bin/systemctl', '--no-pager', ...args], {
+    encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...SYSTEMCTL_ENV, SYSTEMD_IGNORE_CHROOT: '1' },
+  });
+}

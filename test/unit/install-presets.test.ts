@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { presetFor, readPresets } from '../../src/unit/install-presets.js';
+import { presetFor, queryPreset, readPresets } from '../../src/unit/install-presets.js';
 import { fnmatch } from '../../src/shared/glob.js';
 import { localeIsUtf8 } from '../../src/cli/svcctl/verbs/install-changes.js';
 
@@ -59,11 +59,22 @@ describe('preset files', () => {
       `${root}/usr/lib/systemd/system-preset/10-x.preset:5: Couldn't parse line 'enable'. Ignoring.`,
     ]);
   });
-  it('a template rule with instances speaks for the template and the listed instances only', () => {
+  it('a template rule with instances: list-unit-files matches it by pattern only, preset expands it (systemctl --root agrees)', () => {
     const p = readPresets(tree({ 'usr/lib/systemd/system-preset/10-x.preset': 'enable t@.service a b\ndisable *\n' }));
     expect(presetFor(p, 't@.service')).toBe('enabled');
-    expect(presetFor(p, 't@a.service')).toBe('enabled');
+    // systemd 252's list-unit-files shows t@a.service "disabled" here: query_presets without an instance list.
+    expect(presetFor(p, 't@a.service')).toBe('disabled');
     expect(presetFor(p, 't@c.service')).toBe('disabled');
+    expect(queryPreset(p, 't@.service', true)).toEqual({ action: 'enable', instances: ['t@a.service', 't@b.service'] });
+    expect(queryPreset(p, 't@a.service', true)).toEqual({ action: 'enable' });
+    expect(queryPreset(p, 't@c.service', true)).toEqual({ action: 'disable' });
+  });
+  it('"disable" takes the rest of its line as one pattern; instances after a non-template are a parse error', () => {
+    const root = tree({ 'usr/lib/systemd/system-preset/10-x.preset': 'disable a.service b.service\nenable c.service x\n' });
+    const p = readPresets(root);
+    expect(p.rules).toEqual([{ action: 'disable', pattern: 'a.service b.service', instances: [] }]);
+    expect(p.warnings).toEqual([`${root}/usr/lib/systemd/system-preset/10-x.preset:2: Couldn't parse line 'enable c.service x'. Ignoring.`]);
+    expect(presetFor(p, 'a.service')).toBe('enabled');
   });
 });
 

@@ -1,6 +1,7 @@
 /** What every svcctl verb receives: parsed options, positional args, and the output streams. */
 import type { Writable } from 'node:stream';
 import type { ListDependencyType } from '../../control/protocol.js';
+import type { PresetMode } from '../../unit/preset-mode.js';
 
 export interface SystemctlOptions {
   root?: string;
@@ -27,6 +28,8 @@ export interface SystemctlOptions {
   now?: boolean;
   force?: boolean;
   runtime?: boolean;
+  /** --preset-mode, already checked. */
+  presetMode?: PresetMode;
   /** -s, already read by signal_from_string()'s rules. */
   signal?: number;
   kill_whom?: string;

@@ -10,6 +10,7 @@ import { EXIT_FAILURE, EXIT_INVALIDARGUMENT } from './context.js';
 import { VERSION_TEXT } from '../../shared/version.js';
 import { signalFromString, signalTable } from '../../shared/signal.js';
 import type { ListDependencyType } from '../../control/protocol.js';
+import { isPresetMode } from '../../unit/preset-mode.js';
 
 type Loader = () => Promise<VerbHandler>;
 
@@ -28,6 +29,10 @@ const VERBS: Record<string, Loader> = {
   'list-unit-files': offlineInstall,
   'get-default': offlineInstall,
   'set-default': offlineInstall,
+  preset: offlineInstall,
+  'preset-all': offlineInstall,
+  link: offlineInstall,
+  revert: offlineInstall,
   cat: async () => (await import('./verbs/cat.js')).run,
   ...Object.fromEntries(
     ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'force-reload', 'try-reload-or-restart', 'isolate',
@@ -88,6 +93,7 @@ const SYSTEMCTL_OPTIONS = {
   now: { type: 'boolean' },
   force: { type: 'boolean', short: 'f' },
   runtime: { type: 'boolean' },
+  'preset-mode': { type: 'string' },
   signal: { type: 'string', short: 's' },
   'kill-whom': { type: 'string' },
   lines: { type: 'string', short: 'n' },
@@ -180,6 +186,12 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     }
     signal = r.value;
   }
+  // --preset-mode is checked while options are parsed, as systemctl does, whatever the verb.
+  const presetMode = v['preset-mode'];
+  if (presetMode !== undefined && !isPresetMode(presetMode)) {
+    io.stderr.write(`Failed to parse preset mode: ${presetMode}.\n`);
+    return EXIT_FAILURE;
+  }
   const [verb = 'list-units', ...rest] = parsed.positionals;
   const options: SystemctlOptions = {
     root: v.root,
@@ -203,6 +215,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     now: v.now,
     force: v.force,
     runtime: v.runtime,
+    presetMode,
     signal,
     kill_whom: v['kill-whom'],
     lines: v.lines === undefined ? undefined : Number(v.lines),

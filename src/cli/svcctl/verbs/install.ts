@@ -1,6 +1,6 @@
 /**
  * The [Install] verbs (enable disable reenable is-enabled mask unmask list-unit-files get-default
- * set-default), acting on the unit files under --root, or on the running system's own files without
+ * set-default preset preset-all link revert), acting on the unit files under --root, or on the running system's own files without
  * it. Messages and exit codes are systemctl's (see docs/install.md).
  */
 import type { VerbContext } from '../context.js';
@@ -11,7 +11,7 @@ import { mangleUnitName } from '../mangle.js';
 import { syncSysv } from './sysv-install.js';
 
 /** Verbs that change links: after them, a running manager has to re-read its unit files. */
-const CHANGING = new Set(['enable', 'disable', 'reenable', 'mask', 'unmask', 'set-default']);
+const CHANGING = new Set(['enable', 'disable', 'reenable', 'mask', 'unmask', 'set-default', 'preset', 'preset-all', 'link', 'revert']);
 
 /**
  * Without --root the links changed under a possibly running svcd: it is told (verbs/online.ts:
@@ -24,12 +24,12 @@ async function tellManager(ctx: VerbContext): Promise<number> {
 
 export async function run(ctx: VerbContext): Promise<number> {
   const inst = new Installer(ctx.options.root ?? '', { force: ctx.options.force });
-  const needsArgs = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'set-default'];
+  const needsArgs = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'set-default', 'preset', 'link', 'revert'];
   if (needsArgs.includes(ctx.verb) && ctx.args.length === 0) {
     ctx.stderr.write('Too few arguments.\n');
     return EXIT_FAILURE;
   }
-  const maxArgs: Record<string, number> = { 'get-default': 0, 'set-default': 1 };
+  const maxArgs: Record<string, number> = { 'get-default': 0, 'set-default': 1, 'preset-all': 0 };
   if (ctx.verb in maxArgs && ctx.args.length > maxArgs[ctx.verb]!) {
     ctx.stderr.write('Too many arguments.\n');
     return EXIT_FAILURE;
@@ -37,6 +37,11 @@ export async function run(ctx: VerbContext): Promise<number> {
   // enable and reenable take unit file paths as they are; every other argument is a unit name.
   const keepPaths = ctx.verb === 'enable' || ctx.verb === 'reenable';
   const named = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : mangleUnitName(a)));
+  if (ctx.verb === 'link') {
+    const paths = linkPaths(ctx);
+    if (paths === undefined) return EXIT_FAILURE;
+    return finish(ctx, inst.link(paths, Boolean(ctx.options.runtime)));
+  }
   // Init scripts first, as systemctl: a name with only a script is done there and then.
   const sysv = syncSysv(ctx, inst, named);
   if (sysv.status !== undefined) return sysv.status;
@@ -58,11 +63,19 @@ export async function run(ctx: VerbContext): Promise<number> {
     case 'list-unit-files': r = inst.listUnitFiles(ctx.args, ctx.options.type, ctx.options.state, !ctx.options.noLegend); break;
     case 'get-default': r = inst.getDefault(); break;
     case 'set-default': r = inst.setDefault(mangleTarget(ctx.args[0]!)); break;
+    case 'preset': r = inst.preset(units, runtime, ctx.options.presetMode); break;
+    case 'preset-all': r = inst.presetAll(runtime, ctx.options.presetMode); break;
+    case 'revert': r = inst.revert(units); break;
     default: return EXIT_FAILURE;
   }
+  return finish(ctx, r, sysv.enabled);
+}
+
+/** Prints what the verb did; after a change, tells the running manager (or, offline, refuses --now). */
+async function finish(ctx: VerbContext, r: InstallResult, sysvEnabled = false): Promise<number> {
   ctx.stdout.write(r.stdout);
   ctx.stderr.write(wordInstallChanges(r.changes, ctx.env));
-  if (ctx.verb === 'is-enabled' && sysv.enabled) return 0;
+  if (ctx.verb === 'is-enabled' && sysvEnabled) return 0;
   if (r.status !== 0 || !CHANGING.has(ctx.verb)) return r.status;
   if (ctx.options.root === undefined) return tellManager(ctx);
   if (ctx.options.now) {
@@ -76,4 +89,22 @@ export async function run(ctx: VerbContext): Promise<number> {
 /** set-default takes a target; a bare name is not turned into a .service. */
 function mangleTarget(name: string): string {
   return /\.[a-z]+$/.test(name) ? name : `${name}.target`;
+}
+
+/**
+ * link's arguments as systemctl takes them: a path is made absolute against the working directory; a bare name is a unit name, refused, since link wants a file.
+ */
+function linkPaths(ctx: VerbContext): string[] | undefined {
+  const out: string[] = [];
+  for (const a of ctx.args) {
+    if (a.includes('/')) {
+      out.push(a.startsWith('/') ? a : `${process.cwd()}/${a}`);
+      continue;
+    }
+    const name = mangleUnitName(a);
+    if (ctx.options.root !== undefined) ctx.stderr.write(`Non-absolute paths are not allowed when --root is used: ${name}\n`);
+    else ctx.stderr.write(`Link argument must contain at least one directory separator.\nIf you intended to link a file in the current directory, try ./${name} instead.\n`);
+    return undefined;
+  }
+  return out;
 }
