@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -134,9 +135,20 @@ static napi_value SameFile(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* mallocTrim() → whether glibc gave pages back. A boot mallocs and frees megabytes (the units'
+ * text, the transaction, the spawns' arguments) and glibc keeps the freed pages of its heap mapped
+ * for reuse: with 1,000 services about 8 MiB of svcd's RSS that nothing used any more. */
+static napi_value MallocTrim(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  NAPI_OK(env, napi_get_boolean(env, malloc_trim(0) == 1, &out));
+  return out;
+}
+
 int svcd_register_process(napi_env env, napi_value exports) {
   return svcd_define(env, exports, "kill", Kill) | svcd_define(env, exports, "killpg", Killpg) |
          svcd_define(env, exports, "pidfdOpen", PidfdOpen) | svcd_define(env, exports, "pidfdSendSignal", PidfdSendSignal) |
          svcd_define(env, exports, "setChildSubreaper", SetChildSubreaper) | svcd_define(env, exports, "pipe", Pipe) |
-         svcd_define(env, exports, "peerCredentials", PeerCredentials) | svcd_define(env, exports, "sameFile", SameFile);
+         svcd_define(env, exports, "peerCredentials", PeerCredentials) | svcd_define(env, exports, "sameFile", SameFile) |
+         svcd_define(env, exports, "mallocTrim", MallocTrim);
 }
