@@ -218,6 +218,7 @@ interface Addon {
   peerCredentials(fd: number): { pid: number; uid: number; gid: number };
   sameFile(a: number, b: number): boolean;
   mallocTrim(): boolean;
+  procScan(): Float64Array | number;
   bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void, keepFds?: boolean): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
@@ -419,6 +420,14 @@ export function sameFile(a: number, b: number): boolean {
 /** Gives the pages malloc keeps free back to the kernel (malloc_trim); true if any were. */
 export function mallocTrim(): boolean {
   return load().mallocTrim();
+}
+
+/**
+ * Every process's /proc/PID/stat in one call: (pid, state's char code, ppid, pgid, sid, start time)
+ * per process, six numbers each; or the errno when svcd could not look (proc-stat.ts reads it).
+ */
+export function procScan(): Float64Array | number {
+  return load().procScan();
 }
 
 /** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */
