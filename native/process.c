@@ -145,7 +145,12 @@ static napi_value SameFile(napi_env env, napi_callback_info info) {
 static napi_value MallocTrim(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
-  NAPI_OK(env, napi_get_boolean(env, malloc_trim(0) == 1, &out));
+#ifdef __GLIBC__
+  bool trimmed = malloc_trim(0) == 1;
+#else
+  bool trimmed = false; /* malloc_trim is glibc's; other C libraries have no such pool to give back */
+#endif
+  NAPI_OK(env, napi_get_boolean(env, trimmed, &out));
   return out;
 }
 
