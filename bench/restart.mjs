@@ -6,16 +6,22 @@
 // svcd's main thread per restart (/proc/PID/schedstat, ns), which a loaded machine disturbs far
 // less than the latency. `npm run build` first; root.
 //   node bench/restart.mjs [ROUNDS] [-- NODE_FLAGS...]   e.g. -- --cpu-prof --cpu-prof-dir=/tmp/prof
-// SVCD_ENTRY=path/to/svcd.js times another build.
+// --others N runs N more services beside it. SVCD_ENTRY=path/to/svcd.js times another build. --trace also takes the kernel's own times with
+// `perf record` of the sched_process_exit and sched_process_exec tracepoints: from the killed
+// process's death to the exec of its successor (svcd's whole path, the clone and the exec, but not
+// sh and date starting), which is the figure the latency aims at.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './common.mjs';
+import { median, takeOption } from './common.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
+const trace = argv.includes('--trace') && Boolean(argv.splice(argv.indexOf('--trace'), 1));
+// --others N: N more `sleep` services running beside it, as in a container holding many.
+const others = Number(takeOption(argv, '--others', '0'));
 const dash = argv.indexOf('--');
 const nodeFlags = dash >= 0 ? argv.slice(dash + 1) : [];
 const rounds = Number((dash >= 0 ? argv.slice(0, dash) : argv)[0] ?? 50);
@@ -28,8 +34,10 @@ mkdirSync(join(dir, 'x.target.wants'));
 const mark = join(dir, 'started');
 writeFileSync(join(dir, 'run.sh'), `date +%s%N >> ${mark}; exec sleep 1001\n`);
 writeFileSync(join(dir, 'r.service'), `[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sh ${join(dir, 'run.sh')}\nRestart=always\nRestartSec=0\n`);
-writeFileSync(join(dir, 'ready.service'), `[Unit]\nAfter=r.service\n[Service]\nType=oneshot\nExecStart=/bin/touch ${join(dir, 'ready')}\n`);
-writeFileSync(join(dir, 'x.target'), '[Unit]\nWants=r.service ready.service\n');
+const otherNames = Array.from({ length: others }, (_, i) => `o${i}.service`);
+for (const o of otherNames) writeFileSync(join(dir, o), '[Service]\nExecStart=/bin/sleep 1003\n');
+writeFileSync(join(dir, 'ready.service'), `[Unit]\nAfter=r.service ${otherNames.join(' ')}\n[Service]\nType=oneshot\nExecStart=/bin/touch ${join(dir, 'ready')}\n`);
+writeFileSync(join(dir, 'x.target'), `[Unit]\nWants=r.service ready.service ${otherNames.join(' ')}\n`);
 
 // The same node flags as bin/svcd, then the caller's.
 const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, '--max-semi-space-size=1', ...nodeFlags, entry,
@@ -53,6 +61,11 @@ const cpuNs = () => Number(readFileSync(`/proc/${pid1}/schedstat`, 'utf8').split
 
 await sleep(500);
 const lat = [];
+/** [killed pid, its successor's pid] of each round, for --trace. */
+const pairs = [];
+const traceFile = join(dir, 'perf.data');
+const perf = trace ? spawn('perf', ['record', '-q', '-a', '-e', 'sched:sched_process_exit,sched:sched_process_exec', '-o', traceFile], { stdio: 'ignore' }) : undefined;
+if (perf) await sleep(1000);
 const cpu0 = cpuNs();
 for (let i = 0; i < rounds; i++) {
   await sleep(100);
@@ -65,8 +78,31 @@ for (let i = 0; i < rounds; i++) {
   for (let t = 0; t < 2000 && stamps().length === before; t++) await sleep(1);
   const s = stamps();
   if (s.length > before) lat.push(Number(BigInt(s[s.length - 1]) - t0) / 1e6);
+  // The successor runs sh and then execs sleep in the same process: its pid is the next main pid.
+  let next = 0;
+  for (let t = 0; t < 200 && !(next = mainPid()); t++) await sleep(5);
+  pairs.push([pid, next]);
 }
 const cpuPerRestart = (cpuNs() - cpu0) / 1e6 / lat.length;
+let deathToExec;
+if (perf) {
+  perf.kill('SIGINT');
+  await new Promise((r) => perf.on('exit', r));
+  const exits = new Map();
+  const execs = new Map();
+  for (const line of spawnSync('perf', ['script', '-i', traceFile], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout.split('\n')) {
+    const m = /\s(\d+\.\d+): sched:sched_process_(exit|exec): (.*)$/.exec(line);
+    const pid = m && Number(/\bpid=(\d+)/.exec(m[3])?.[1]);
+    if (!m || !pid) continue;
+    const t = Number(m[1]) * 1000;
+    if (m[2] === 'exit' && !exits.has(pid)) exits.set(pid, t);
+    // The successor's first exec: sh.
+    if (m[2] === 'exec' && !execs.has(pid)) execs.set(pid, t);
+  }
+  const d = pairs.filter(([k, n]) => exits.has(k) && execs.has(n)).map(([k, n]) => execs.get(n) - exits.get(k));
+  const ds = [...d].sort((a, b) => a - b);
+  if (d.length) deathToExec = { n: d.length, median: Number(median(d).toFixed(3)), p10: Number(ds[Math.floor(ds.length * 0.1)].toFixed(3)), p90: Number(ds[Math.floor(ds.length * 0.9)].toFixed(3)) };
+}
 process.kill(pid1, 'SIGTERM');
 await Promise.race([exited, sleep(10000)]);
 rmSync(dir, { recursive: true, force: true });
@@ -75,4 +111,6 @@ console.log(JSON.stringify({
   date: new Date().toISOString(), rounds: lat.length,
   latencyMs: { median: Number(median(lat).toFixed(2)), p10: Number(sorted[Math.floor(sorted.length * 0.1)].toFixed(2)), p90: Number(sorted[Math.floor(sorted.length * 0.9)].toFixed(2)) },
   mainThreadCpuMsPerRestart: Number(cpuPerRestart.toFixed(3)),
+  ...(deathToExec ? { deathToExecMs: deathToExec } : {}),
+  load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
 }));

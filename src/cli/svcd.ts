@@ -27,7 +27,7 @@ import { detectContainer } from '../exec/conditions.js';
 import { isBuiltinGenerator, runBuiltinGenerator } from '../unit/builtin-generators.js';
 import { findGenerators, generatorDirs, generatorEnvironment, GENERATOR_OUTPUT, outcomeProblem, runGenerators } from '../unit/generators.js';
 import { NativeSystem } from '../host/native-system.js';
-import { execve, keepAcrossExec, kill, stopWatching, watchSignals } from '../exec/native.js';
+import { execve, keepAcrossExec, kill, mallocTrim, stopWatching, watchSignals } from '../exec/native.js';
 import { SIGNALS, SIGRTMIN } from '../shared/signal.js';
 import { UNIT_DIRS } from '../shared/lookup-paths.js';
 import { evaluateConditions } from '../exec/conditions.js';
@@ -351,6 +351,15 @@ async function main(): Promise<void> {
     return;
   }
   process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): starting ${opts.defaultUnit}\n`);
+  // A boot frees most of what it malloc'd, and glibc keeps those pages mapped: once the system is
+  // up they go back (with 1,000 services about 8 MiB of svcd's RSS; docs/performance.md).
+  const trimAfterBoot = manager.subscribe({
+    systemStateChanged: (state) => {
+      if (state !== 'running' && state !== 'degraded') return;
+      trimAfterBoot();
+      setImmediate(mallocTrim);
+    },
+  });
   manager.boot();
 }
 

@@ -203,6 +203,8 @@ interface Addon {
   pipe(nonBlockingRead: boolean): [number, number];
   peerCredentials(fd: number): { pid: number; uid: number; gid: number };
   sameFile(a: number, b: number): boolean;
+  mallocTrim(): boolean;
+  procScan(): Float64Array | number;
   bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void, keepFds?: boolean): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
@@ -399,6 +401,19 @@ export function peerCredentials(fd: number): { readonly pid: number; readonly ui
 /** Whether two fds share one open file description (the fd store takes an fd once). */
 export function sameFile(a: number, b: number): boolean {
   return load().sameFile(a, b);
+}
+
+/** Gives the pages malloc keeps free back to the kernel (malloc_trim); true if any were. */
+export function mallocTrim(): boolean {
+  return load().mallocTrim();
+}
+
+/**
+ * Every process's /proc/PID/stat in one call: (pid, state's char code, ppid, pgid, sid, start time)
+ * per process, six numbers each; or the errno when svcd could not look (proc-stat.ts reads it).
+ */
+export function procScan(): Float64Array | number {
+  return load().procScan();
 }
 
 /** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */

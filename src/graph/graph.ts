@@ -20,7 +20,7 @@ import { parseUnitName } from '../unit/name.js';
 import { defaultSliceOf } from '../unit/slice-of.js';
 import { parentSliceOf } from '../shared/slice.js';
 import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
-import { DEPENDENCY_LINES, type DependencyLine, type DependencyOrigin, type OriginMask } from './origins.js';
+import { DEPENDENCY_LINES, DEPENDENCY_ORIGINS, type DependencyLine, type DependencyOrigin, type OriginMask } from './origins.js';
 
 export type GraphUnitType = 'service' | 'socket' | 'target' | 'device' | 'mount' | 'automount' | 'swap' | 'timer' | 'path' | 'slice' | 'scope';
 export type GraphLoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked';
@@ -82,6 +82,15 @@ const TARGET_ORDERING_KINDS: readonly Kind[] = (['RequiredBy', 'RequisiteOf', 'W
 export { defaultSliceOf } from '../unit/slice-of.js';
 export { parentSliceOf } from '../shared/slice.js';
 
+/** Where an origin mask keeps its destination half: bit i below it is origin i, at it and above destination i. */
+const DESTINATION_SHIFT = 16;
+
+/** The two halves of an edge's stored bits, as the table's Sets that dump and the API read. */
+function originMaskOfBits(bits: number): OriginMask {
+  const half = (b: number) => new Set(DEPENDENCY_ORIGINS.filter((_, i) => b & (1 << i)));
+  return { origin: half(bits & ((1 << DESTINATION_SHIFT) - 1)), destination: half(bits >>> DESTINATION_SHIFT) };
+}
+
 export class Graph {
   private readonly edges = new Map<string, Map<Kind, Set<string>>>();
   private readonly byId = new Map<string, GraphUnit>();
@@ -90,9 +99,10 @@ export class Graph {
   private readonly refs = new Map<string, Set<string>>();
   /**
    * Where each edge came from (systemd's UnitDependencyMask), per unit, per line of its dump —
-   * a dependency kind, References or ReferencedBy — per other unit.
+   * a dependency kind, References or ReferencedBy — per other unit. Each mask is one number
+   * (originBits): a unit has some forty such edges, and two Sets each were most of its memory.
    */
-  private readonly masks = new Map<string, Map<DependencyLine, Map<string, OriginMask>>>();
+  private readonly masks = new Map<string, Map<DependencyLine, Map<string, number>>>();
   /** Units with RequiresMountsFor= and each of their paths, for mount units loaded after them. */
   private readonly mountWaiters: [GraphUnit, string][] = [];
 
@@ -253,29 +263,29 @@ export class Graph {
 
   /** Files `origin` under `from`'s line for `to` and `to`'s reverse line for `from`. */
   private mark(from: string, line: DependencyLine, to: string, reverse: DependencyLine, origin: DependencyOrigin): void {
-    const get = (id: string, l: DependencyLine, other: string): OriginMask => {
+    const add = (id: string, l: DependencyLine, other: string, bit: number): void => {
       let byLine = this.masks.get(id);
       if (!byLine) this.masks.set(id, (byLine = new Map()));
       let byOther = byLine.get(l);
       if (!byOther) byLine.set(l, (byOther = new Map()));
-      let m = byOther.get(other);
-      if (!m) byOther.set(other, (m = { origin: new Set(), destination: new Set() }));
-      return m;
+      byOther.set(other, (byOther.get(other) ?? 0) | bit);
     };
-    get(from, line, to).origin.add(origin);
-    get(to, reverse, from).destination.add(origin);
+    const bit = 1 << DEPENDENCY_ORIGINS.indexOf(origin);
+    add(from, line, to, bit);
+    add(to, reverse, from, bit << DESTINATION_SHIFT);
   }
 
   /** Where `id`'s dependency of this line on `other` came from (undefined: it has none). */
   origins(id: string, line: DependencyLine, other: string): Readonly<OriginMask> | undefined {
-    return this.masks.get(id)?.get(line)?.get(other);
+    const bits = this.masks.get(id)?.get(line)?.get(other);
+    return bits === undefined ? undefined : originMaskOfBits(bits);
   }
 
   /** Every dependency line of `id` with where it came from, in systemd's order of lines (dump). */
   dependencyLines(id: string): [DependencyLine, string, Readonly<OriginMask>][] {
     const mine = this.masks.get(id);
     const out: [DependencyLine, string, Readonly<OriginMask>][] = [];
-    for (const line of DEPENDENCY_LINES) for (const [other, m] of mine?.get(line) ?? []) out.push([line, other, m]);
+    for (const line of DEPENDENCY_LINES) for (const [other, bits] of mine?.get(line) ?? []) out.push([line, other, originMaskOfBits(bits)]);
     return out;
   }
 

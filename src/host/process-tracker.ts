@@ -10,9 +10,9 @@
  * the engine's questions (unitProcesses, strayProcesses, lastUnitOf) and the journal's
  * (unitOfProcess) are answered here.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { CgroupTree } from '../exec/cgroup.js';
-import { isLookFailure, readProcStat, type ProcStat } from '../exec/proc-stat.js';
+import { isLookFailure, readProcStat, scanProcStats, type ProcStat } from '../exec/proc-stat.js';
 
 /** A unit's LogRateLimitIntervalSec= (µs) / LogRateLimitBurst=; an unset one is the journal's. */
 export interface LogRateLimit {
@@ -217,10 +217,7 @@ export class ProcessTracker {
       else byLeader.set(key, [pid]);
     };
     try {
-      for (const name of readdirSync('/proc')) {
-        if (!/^\d+$/.test(name)) continue;
-        const p = readProcStat(Number(name));
-        if (!p) continue; // gone while we looked
+      for (const p of scanProcStats()) {
         entries.push(p);
         file(p.pid, p.pid);
         if (p.sid !== p.pid) file(p.sid, p.pid);

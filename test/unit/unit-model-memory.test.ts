@@ -3,15 +3,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toEngineUnit } from '../../src/engine/model-adapter.js';
 import { loadUnit } from '../../src/unit/load.js';
 import { buildUnitFileMap } from '../../src/unit/unit-file-map.js';
+import { liveHeapBytes } from '../support/heap.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 const dir = mkdtempSync(join(tmpdir(), 'svcd-model-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,11 +27,9 @@ describe('unit models', () => {
     const map = buildUnitFileMap([dir]);
     const kept: unknown[] = [];
     for (let round = 0; round < 3; round++) for (const name of others) kept.push(toEngineUnit(loadUnit(map, name)));
-    gc();
-    const before = process.memoryUsage().heapUsed;
+    const before = liveHeapBytes();
     for (let i = 0; i < n; i++) kept.push(toEngineUnit(loadUnit(map, `s${i}.service`)));
-    gc();
-    const perUnit = (process.memoryUsage().heapUsed - before) / n;
+    const perUnit = (liveHeapBytes() - before) / n;
     // Copies spread at sites that had seen every type got a hidden class each (a map and its
     // descriptors): 5.4 KiB per service then, 3.5 KiB with shared shapes.
     expect(perUnit).toBeLessThan(4.5 * 1024);

@@ -1,14 +1,10 @@
 // What a unit's run-time record costs the heap: every loaded unit has one, so 1,000 services pay
 // it 1,000 times. Measured in this process with V8's own gc() (exposed for the test) around the
 // records made, never timed.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { liveHeapBytes } from '../support/heap.js';
 import { UnitTable, type Runtime } from '../../src/engine/unit-table.js';
 import { fakeLookup, fakeUnit } from '../support/fake-units.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 describe('unit run-time records', () => {
   it('cost well under a kibibyte each beyond their state, and keep the pid map right', () => {
@@ -18,11 +14,9 @@ describe('unit run-time records', () => {
     // The models and the graph first: only the records are counted.
     for (const u of units) table.graph.resolve(u.id);
     const kept: Runtime[] = [];
-    gc();
-    const before = process.memoryUsage().heapUsed;
+    const before = liveHeapBytes();
     for (const u of units) kept.push(table.runtime(u.id));
-    gc();
-    const perRecord = (process.memoryUsage().heapUsed - before) / n;
+    const perRecord = (liveHeapBytes() - before) / n;
     // A record is some twenty fields with an empty Set and two small objects. Accessors made per
     // record for mainPid/controlPid left each in dictionary mode: about 1.7 KiB instead of 0.5.
     expect(perRecord).toBeLessThan(1024);
