@@ -64,6 +64,17 @@ export interface KeptExecSettings {
   readonly ipcNamespacePath?: string;
 }
 
+/**
+ * Personality=: the names this machine's kernel can run (personality_from_string) — the native
+ * architecture, and the 32-bit one beside it — each with its personality(2) execution domain.
+ */
+const PERSONALITIES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  x64: { 'x86-64': 0, x86: 8 },
+  arm64: { arm64: 0, arm: 8 },
+};
+/** PER_LINUX (0) or PER_LINUX32 (8) for a name this machine runs; undefined for any other. */
+export const personalityDomain = (name: string): number | undefined => PERSONALITIES[process.arch]?.[name];
+
 /** exec_context_init()'s values, and the system manager's KeyringMode=private for its services. */
 export function initialKeptExecSettings(): KeptExecSettings {
   return {

@@ -6,10 +6,10 @@
  * value is one systemd would refuse. An empty value resets to exec_context_init()'s.
  */
 import { readFileSync } from 'node:fs';
-import { type ApplyContext, resolveSpecifiers, QUOTED } from './behaviour.js';
+import { custom, rejectValue, resolveSpecifiers, QUOTED, RowList, type ApplyContext, type DirectiveRow } from './behaviour.js';
 import { cunescape, parseBoolean, parseCpuSet, parseStringList, parseUnsignedNumber, pathIsAbsolute } from '../values/index.js';
 import { parseTimespan } from '../../shared/timespan.js';
-import { type IgnorableString, type KeptExecSettings } from '../exec-kept.js';
+import { personalityDomain, type IgnorableString, type KeptExecSettings } from '../exec-kept.js';
 
 /** false: systemd refuses the value (the row reports it in the key's own words). */
 type Setter = (value: string, ctx: ApplyContext, kept: KeptMutable) => boolean;
@@ -39,12 +39,6 @@ export const MOUNT_PROPAGATION: Readonly<Record<string, bigint>> = { shared: 1n 
 export const COREDUMP_FILTER_BITS = ['private-anonymous', 'shared-anonymous', 'private-file-backed', 'shared-file-backed', 'elf-headers', 'private-huge', 'shared-huge', 'private-dax', 'shared-dax'];
 const COREDUMP_DEFAULT = 0x33n;
 
-/**
- * Personality=: the names this machine's kernel can run (personality_from_string): the native
- * architecture, and the 32-bit one beside it.
- */
-export const PERSONALITIES: Readonly<Record<string, readonly string[]>> = { x64: ['x86-64', 'x86'], arm64: ['arm64', 'arm'] };
-const personalities = (): readonly string[] => PERSONALITIES[process.arch] ?? [];
 
 /** NUMAMask=all: the nodes the kernel has online (node 0 where it says nothing, as on a machine without NUMA). */
 function onlineNumaNodes(): string {
@@ -212,7 +206,7 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
   },
   Personality(value, _ctx, k) {
     if (value === '') return (k.personality = undefined), true;
-    if (!personalities().includes(value)) return false;
+    if (personalityDomain(value) === undefined) return false;
     k.personality = value;
     return true;
   },
@@ -296,3 +290,14 @@ export function applyKept(key: string, value: string, ctx: ApplyContext): boolea
   return set === undefined || set(value, ctx, ctx.draft.exec.kept);
 }
 
+
+const EXEC_SECTIONS = ['Service', 'Socket', 'Mount', 'Swap'] as const;
+const table = new RowList();
+/** The kept settings the spawner applies (exec-context.ts): their rows are supported, not "ignored". */
+// SecureBits= lines add up (an empty one clears); Personality= is one name.
+for (const [key, parser, mode, empty] of [['SecureBits', 'secure bit names (keep-caps, noroot, …)', 'append', 'clears'], ['Personality', 'architecture name (x86-64, x86, …)', 'set', 'resets']] as const) {
+  table.supported(EXEC_SECTIONS, key, custom(parser, mode, empty, (value, ctx) => {
+    if (!applyKept(key, value, ctx)) rejectValue(ctx, value);
+  }));
+}
+export const EXEC_KEPT_ROWS: readonly DirectiveRow[] = table.rows;
