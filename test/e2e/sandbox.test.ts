@@ -5,7 +5,7 @@
 // SmackProcessLabel= …; the seccomp and mount ones it enforces: test/e2e/seccomp.test.ts) are named in one console line at a unit's first start after it is loaded —
 // not once per directive, start or process — with the why of each in the journal, and never fail
 // the unit.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -89,6 +89,33 @@ it('SecureBits= and Personality= reach the process (what show prints is what run
       expect(readFileSync(join(own, `${run}.pers`), 'utf8')).toBe('00000008\n');
     }
     expect(svcd.console()).not.toMatch(/bits\.service: .*not enforced/);
+  } finally {
+    await svcd.stop();
+  }
+}, 60000);
+
+it('CPUSchedulingPolicy=, CPUSchedulingResetOnFork=, CPUAffinity=, IOSchedulingClass= and TimerSlackNSec= reach the process, as show prints them', async () => {
+  const own = join(dir, 'sched');
+  const out = join(own, 'sched.out');
+  // The shell's own ($$), as chrt, ionice and /proc report them.
+  mkdirSync(own, { recursive: true });
+  writeFileSync(join(own, 'probe.sh'), [
+    `cut -d' ' -f41 /proc/$$/stat > ${out}`, `chrt -p $$ | head -1 >> ${out}`,
+    `grep Cpus_allowed_list /proc/$$/status >> ${out}`, `ionice -p $$ >> ${out}`, `cat /proc/$$/timerslack_ns >> ${out}`, '',
+  ].join('\n'));
+  const probe = `/bin/sh ${join(own, 'probe.sh')}`;
+  buildTree(join(own, 'units'), { files: {
+    'sched.service': ['[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'CPUSchedulingPolicy=batch', 'CPUSchedulingResetOnFork=yes', 'CPUAffinity=0',
+      'IOSchedulingClass=idle', 'TimerSlackNSec=1ms', `ExecStart=${probe}`, ''].join('\n'),
+    'x.target': '[Unit]\nWants=sched.service\n',
+  } });
+  const svcd = await bootInNamespace(own, join(own, 'units'), 'x.target');
+  try {
+    expect((await svcd.svcctl('is-active', 'sched.service')).stdout, svcd.console()).toBe('active\n');
+    expect((await svcd.svcctl('show', '-p', 'CPUSchedulingPolicy,CPUAffinity,IOSchedulingClass,TimerSlackNSec,CPUSchedulingResetOnFork', 'sched.service')).stdout)
+      .toBe('IOSchedulingClass=3\nCPUSchedulingPolicy=3\nCPUAffinity=0\nTimerSlackNSec=1000000\nCPUSchedulingResetOnFork=yes\n');
+    // SCHED_BATCH (3) with the reset-on-fork flag; CPU 0 only; the idle IO class; 1 ms of slack.
+    expect(readFileSync(out, 'utf8')).toMatch(/^3\n.*: SCHED_BATCH\|SCHED_RESET_ON_FORK\nCpus_allowed_list:\t0\nidle\n1000000\n$/);
   } finally {
     await svcd.stop();
   }

@@ -159,7 +159,7 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     return true;
   },
   TimerSlackNSec(value, _ctx, k) {
-    const v = parseNsec(value);
+    const v = value === '' ? undefined : parseNsec(value);
     if (v === undefined) return false;
     k.timerSlackNSec = v;
     return true;
@@ -293,9 +293,23 @@ export function applyKept(key: string, value: string, ctx: ApplyContext): boolea
 
 const EXEC_SECTIONS = ['Service', 'Socket', 'Mount', 'Swap'] as const;
 const table = new RowList();
-/** The kept settings the spawner applies (exec-context.ts): their rows are supported, not "ignored". */
-// SecureBits= lines add up (an empty one clears); Personality= is one name.
-for (const [key, parser, mode, empty] of [['SecureBits', 'secure bit names (keep-caps, noroot, …)', 'append', 'clears'], ['Personality', 'architecture name (x86-64, x86, …)', 'set', 'resets']] as const) {
+/**
+ * The kept settings the spawner applies (exec-context.ts): their rows are supported, not "ignored"
+ * or "not-yet". Each with systemd 252's empty-value rule: SecureBits= and CPUAffinity= lines add up
+ * (an empty one clears), the scheduling priority, reset-on-fork and timer slack refuse an empty value.
+ */
+const APPLIED: readonly (readonly [string, string, 'set' | 'append', 'resets' | 'clears' | 'invalid'])[] = [
+  ['SecureBits', 'secure bit names (keep-caps, noroot, …)', 'append', 'clears'],
+  ['Personality', 'architecture name (x86-64, x86, …)', 'set', 'resets'],
+  ['IOSchedulingClass', 'realtime, best-effort, idle or 0…3', 'set', 'resets'],
+  ['IOSchedulingPriority', '0…7', 'set', 'resets'],
+  ['CPUSchedulingPolicy', 'other, batch, idle, fifo, rr', 'set', 'resets'],
+  ['CPUSchedulingPriority', '0…99, clamped to the policy', 'set', 'invalid'],
+  ['CPUSchedulingResetOnFork', 'parseBoolean', 'set', 'invalid'],
+  ['CPUAffinity', 'CPU numbers and ranges', 'append', 'clears'],
+  ['TimerSlackNSec', 'time span, nanoseconds by default', 'set', 'invalid'],
+];
+for (const [key, parser, mode, empty] of APPLIED) {
   table.supported(EXEC_SECTIONS, key, custom(parser, mode, empty, (value, ctx) => {
     if (!applyKept(key, value, ctx)) rejectValue(ctx, value);
   }));
