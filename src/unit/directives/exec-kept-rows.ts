@@ -201,7 +201,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
       if (b === undefined) return false;
       bits |= b;
     }
-    k.secureBits |= bits;
+    // Each line sets the bits anew: systemd 252 does not add them up.
+    k.secureBits = bits;
     return true;
   },
   Personality(value, _ctx, k) {
@@ -295,11 +296,11 @@ const EXEC_SECTIONS = ['Service', 'Socket', 'Mount', 'Swap'] as const;
 const table = new RowList();
 /**
  * The kept settings the spawner applies (exec-context.ts): their rows are supported, not "ignored"
- * or "not-yet". Each with systemd 252's empty-value rule: SecureBits= and CPUAffinity= lines add up
+ * or "not-yet". Each with systemd 252's empty-value rule: CPUAffinity= lines add up
  * (an empty one clears), the scheduling priority, reset-on-fork and timer slack refuse an empty value.
  */
 const APPLIED: readonly (readonly [string, string, 'set' | 'append', 'resets' | 'clears' | 'invalid'])[] = [
-  ['SecureBits', 'secure bit names (keep-caps, noroot, …)', 'append', 'clears'],
+  ['SecureBits', 'secure bit names (keep-caps, noroot, …)', 'set', 'resets'],
   ['Personality', 'architecture name (x86-64, x86, …)', 'set', 'resets'],
   ['IOSchedulingClass', 'realtime, best-effort, idle or 0…3', 'set', 'resets'],
   ['IOSchedulingPriority', '0…7', 'set', 'resets'],
