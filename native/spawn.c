@@ -50,7 +50,7 @@ enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
   ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
-  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_MOUNTS, ST_COUNT
+  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_MOUNTS, ST_PERSONALITY, ST_SECUREBITS, ST_COUNT
 };
 
 static const struct {
@@ -74,6 +74,7 @@ static const struct {
     [ST_SECCOMP] = {"seccomp", 228},
     /* The mount plan inside a namespace the container did allow (a path missing): still 226. */
     [ST_MOUNTS] = {"mounts", 226},
+    [ST_PERSONALITY] = {"personality", 230}, [ST_SECUREBITS] = {"securebits", 213},
 };
 
 #define MAX_RLIMITS 16
@@ -97,6 +98,9 @@ struct spawn_spec {
   bool has_uid, has_gid, has_groups, has_umask, has_nice, has_oom;
   bool setsid, new_pgrp, no_new_privs;
   bool has_sched, has_ioprio, has_timerslack, has_bounding, has_ambient, new_uts;
+  bool has_personality, has_securebits;
+  unsigned long personality; /* Personality=: the execution domain (PER_LINUX, PER_LINUX32) */
+  int securebits;            /* SecureBits=: the SECBIT_* mask */
   /* seccomp filters (BPF built in JS), installed in this order after no_new_privs */
   struct sock_fprog *filters;
   uint32_t n_filters;
@@ -528,6 +532,7 @@ static int child_main(void *arg) {
   /* ioprio_set(IOPRIO_WHO_PROCESS, self, class << 13 | level) */
   if (s->has_ioprio && syscall(SYS_ioprio_set, 1, 0, s->ioprio) < 0) child_fail(errfd, ST_IOPRIO);
   if (s->has_timerslack && prctl(PR_SET_TIMERSLACK, s->timerslack_ns, 0, 0, 0) < 0) child_fail(errfd, ST_TIMERSLACK);
+  if (s->has_personality && syscall(SYS_personality, s->personality) < 0) child_fail(errfd, ST_PERSONALITY);
 
   /* PrivateTmp=: a mount namespace of its own whose mounts do not propagate back to the host's,
    * with the unit's directories (shared by all its commands, as systemd's) over /tmp and /var/tmp.
@@ -559,6 +564,12 @@ static int child_main(void *arg) {
     for (int cap = 0; cap <= 63; cap++)
       if (!(s->bounding >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) child_fail(errfd, ST_CAPABILITIES);
   if (s->has_ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_CAPABILITIES);
+  /* SecureBits=, while CAP_SETPCAP is still ours (a User= service loses it with the ids); keep-caps
+   * stays as the ambient set needs it. The unlocked keep-caps bit is cleared by execve() anyway. */
+  if (s->has_securebits) {
+    int bits = s->securebits | (s->has_ambient ? 1 << 4 : 0);
+    if (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != bits && prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0) child_fail(errfd, ST_SECUREBITS);
+  }
 
   /* Raw syscalls: in a CLONE_VM child glibc's wrappers would broadcast to the parent's threads.
    * Dropping to a user without naming groups must not keep root's supplementary groups. */
@@ -879,6 +890,14 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
   if (has_field(env, o, "timerSlackNs", &v)) {
     if (!read_int(env, v, "timerSlackNs", 1, INT64_MAX, &x)) return false;
     s->has_timerslack = true, s->timerslack_ns = (unsigned long)x;
+  }
+  if (has_field(env, o, "personality", &v)) {
+    if (!read_int(env, v, "personality", 0, 0xffffffffL, &x)) return false;
+    s->has_personality = true, s->personality = (unsigned long)x;
+  }
+  if (has_field(env, o, "secureBits", &v)) {
+    if (!read_int(env, v, "secureBits", 0, 0x3f, &x)) return false;
+    s->has_securebits = true, s->securebits = (int)x;
   }
   if (has_field(env, o, "capabilityBoundingSet", &v)) {
     bool lossless;

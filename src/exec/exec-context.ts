@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ExecContext } from '../unit/model.js';
+import { personalityDomain } from '../unit/exec-kept.js';
 import type { ExecCommand, RlimitName } from '../unit/values/index.js';
 import type { SpawnSpec } from './native.js';
 import { expandSpecifiers, systemContext } from '../unit/specifiers.js';
@@ -163,7 +164,15 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     noNewPrivileges: ctx.noNewPrivileges,
     // "+" runs with full privileges: no capability restriction (systemd.service(5), "Command lines").
     ...(privileged ? {} : { capabilityBoundingSet: boundingSetNarrowed(ctx) ? effectiveBoundingSet(ctx) : undefined, ambientCapabilities: ctx.ambientCapabilities }),
-    // "+" is outside the sandbox: no filters, no namespaces (systemd's needs_sandboxing).
+    ...(ctx.kept.personality !== undefined ? { personality: personalityDomain(ctx.kept.personality) } : {}),
+    // Scheduling, affinity, IO priority and timer slack apply to "+" commands too, as systemd's.
+    ...(ctx.kept.cpuSched ? { cpuScheduling: { ...ctx.kept.cpuSched, resetOnFork: ctx.kept.cpuSchedResetOnFork } } : {}),
+    ...(ctx.kept.cpuAffinity.length > 0 ? { cpuAffinity: ctx.kept.cpuAffinity } : {}),
+    ...(ctx.kept.ioprio !== undefined ? { ioprio: ctx.kept.ioprio } : {}),
+    // 0 asks for the default slack, which a process svcd starts has anyway.
+    ...(ctx.kept.timerSlackNSec ? { timerSlackNs: Number(ctx.kept.timerSlackNSec) } : {}),
+    // "+" is outside the sandbox: no filters, no namespaces, no secure bits (systemd's needs_sandboxing).
     ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname }),
+    ...(privileged || ctx.kept.secureBits === 0 ? {} : { secureBits: ctx.kept.secureBits }),
   };
 }

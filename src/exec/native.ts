@@ -63,6 +63,10 @@ export interface SpawnSpec {
   /** IOSchedulingClass=/IOSchedulingPriority= as ioprio_set(2)'s value: class << 13 | level. */
   readonly ioprio?: number;
   readonly timerSlackNs?: number;
+  /** Personality=: personality(2)'s execution domain (PER_LINUX 0, PER_LINUX32 8); 230/PERSONALITY if refused. */
+  readonly personality?: number;
+  /** SecureBits=: the SECBIT_* mask, set before the ids change (it needs CAP_SETPCAP); 213/SECUREBITS if refused. */
+  readonly secureBits?: number;
   /** CapabilityBoundingSet= as a mask (bit n = capability n); capabilities outside it are dropped. */
   readonly capabilityBoundingSet?: bigint;
   /** AmbientCapabilities= as a mask: kept across the uid change and raised, so a non-root service has them. */
@@ -104,7 +108,7 @@ export interface SpawnSpec {
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
 export type SpawnStage =
   | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
-  | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
+  | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'personality' | 'securebits' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
   | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone' | 'seccomp' | 'mounts';
 
 /**

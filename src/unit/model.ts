@@ -9,6 +9,7 @@ import type { Usec } from '../shared/timespan.js';
 import type { JobMode } from '../shared/job-mode.js';
 import type { UnitType } from './name.js';
 import type { ExecCommand, Rlimit, RlimitName } from './values/index.js';
+import type { KeptExecSettings } from './exec-kept.js';
 import { formatSocketAddress, type SocketAddress } from './values/socket-address.js';
 import { formatNetlinkAddress, type NetlinkAddress } from './values/netlink.js';
 
@@ -127,6 +128,8 @@ export interface ExecContext {
   readonly seccomp: SeccompSettings;
   /** The file-system view svcd arranges in a mount namespace (systemd.exec(5) "Sandboxing"). */
   readonly mounts: MountSettings;
+  /** The rest of systemd's exec context, kept as asked for show and D-Bus (exec-kept.ts). */
+  readonly kept: KeptExecSettings;
 }
 
 export type ProtectSystem = 'no' | 'yes' | 'full' | 'strict';

@@ -63,9 +63,9 @@ describe('sandboxing notices', () => {
     ]);
   });
 
-  it('no notice for the seccomp directives, which are enforced; Personality= still has one', () => {
-    const u = load('[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nRestrictNamespaces=yes\nLockPersonality=yes\nPersonality=x86\n');
-    expect(sandboxNotices(u).map((n) => n.directive)).toEqual(['Personality']);
+  it('no notice for the seccomp directives, SecureBits= or Personality=, which are enforced; SmackProcessLabel= still has one', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nRestrictNamespaces=yes\nLockPersonality=yes\nPersonality=x86\nSecureBits=noroot\nSmackProcessLabel=x\n');
+    expect(sandboxNotices(u).map((n) => n.directive)).toEqual(['SmackProcessLabel']);
   });
 
   it('a unit without sandboxing gets none', () => {

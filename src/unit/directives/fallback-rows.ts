@@ -9,6 +9,7 @@ import type { Result } from '../../shared/result.js';
 import { isValidUnitName, parserLabel, rejectValue, type DirectiveRow, type DirectiveStatus, type Parser } from './behaviour.js';
 import { parseBoolean, parseBytes, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust, parsePermyriad, parseSec, parseSignal, parseStringList, parseUnsignedNumber, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
+import { applyKept } from './exec-kept-rows.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
 const RESOURCE = /^(CPU|Memory|IO|BlockIO|Tasks|Startup|Delegate|Slice|Managed|ManagedOOM|DefaultMemory|AllowedCPUs|AllowedMemoryNodes|StartupAllowed|DisableControllers|NUMA|Device)/;
@@ -101,6 +102,8 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
             if (!r.ok) return rejectValue(ctx, value);
           }
         }
+        // The exec settings show prints (exec-kept-rows.ts) are typed as well as kept here.
+        if (!applyKept(key, value, ctx)) return rejectValue(ctx, value);
         ctx.draft.ignored.push({ section, key, value, loc: ctx.loc, status });
       },
     });
