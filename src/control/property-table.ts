@@ -423,7 +423,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'TemporaryFileSystem', 'a(ss)', (st) => exe(st).mounts.temporaryFileSystems.map((t) => [t.path, t.options] as const)),
   // Unset: on exactly where the unit has a root of its own.
   row(SVC, 'MountAPIVFS', 'b', (st) => kept(st).mountAPIVFS ?? exe(st).rootDirectory !== undefined),
-  row(SVC, 'KeyringMode', 's', (st) => kept(st).keyringMode),
+  row(SVC, 'KeyringMode', 's', (st) => kept(st).keyringMode ?? (st.model.type === 'service' ? 'private' : 'shared')),
   row(SVC, 'ProtectProc', 's', (st) => exe(st).mounts.protectProc),
   row(SVC, 'ProcSubset', 's', (st) => exe(st).mounts.procSubset),
   row(SVC, 'ProtectHostname', 'b', (st) => exe(st).seccomp.protectHostname),

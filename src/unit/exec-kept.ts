@@ -38,7 +38,8 @@ export interface KeptExecSettings {
   readonly secureBits: number;
   /** Personality=: the architecture name as written ("x86", "x86-64"); undefined: the manager's. */
   readonly personality?: string;
-  readonly keyringMode: 'inherit' | 'private' | 'shared';
+  /** Unset: private for the system manager's services, shared for its other units (unit_init()). */
+  readonly keyringMode?: 'inherit' | 'private' | 'shared';
   /** MountFlags=: MS_SHARED, MS_SLAVE or MS_PRIVATE; 0 when unset. */
   readonly mountFlags: bigint;
   readonly ignoreSIGPIPE: boolean;
@@ -75,11 +76,11 @@ const PERSONALITIES: Readonly<Record<string, Readonly<Record<string, number>>>> 
 /** PER_LINUX (0) or PER_LINUX32 (8) for a name this machine runs; undefined for any other. */
 export const personalityDomain = (name: string): number | undefined => PERSONALITIES[process.arch]?.[name];
 
-/** exec_context_init()'s values, and the system manager's KeyringMode=private for its services. */
+/** exec_context_init()'s values; KeyringMode= depends on the unit's type, so it is left unset. */
 export function initialKeptExecSettings(): KeptExecSettings {
   return {
     cpuSchedResetOnFork: false, cpuAffinity: [], cpuAffinityFromNUMA: false, numaMask: [], nonBlocking: false,
-    syslogLevel: 6, syslogFacility: 3, logExtraFields: [], secureBits: 0, keyringMode: 'private', mountFlags: 0n,
+    syslogLevel: 6, syslogFacility: 3, logExtraFields: [], secureBits: 0, mountFlags: 0n,
     ignoreSIGPIPE: true, utmpMode: 'init', removeIPC: false, ttyReset: false, ttyVHangup: false, ttyVTDisallocate: false,
     stdinData: '', execSearchPath: [],
   };

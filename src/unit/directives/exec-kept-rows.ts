@@ -10,6 +10,7 @@ import { custom, rejectValue, resolveSpecifiers, QUOTED, RowList, type ApplyCont
 import { cunescape, parseBoolean, parseCpuSet, parseStringList, parseUnsignedNumber, pathIsAbsolute } from '../values/index.js';
 import { parseTimespan } from '../../shared/timespan.js';
 import { personalityDomain, type IgnorableString, type KeptExecSettings } from '../exec-kept.js';
+import { logFacilityFromString, logLevelFromString } from '../../shared/syslog.js';
 
 /** false: systemd refuses the value (the row reports it in the key's own words). */
 type Setter = (value: string, ctx: ApplyContext, kept: KeptMutable) => boolean;
@@ -25,11 +26,6 @@ const SCHED_POLICIES: Record<string, number> = { other: 0, fifo: 1, rr: 2, batch
 const schedRange = (policy: number): [number, number] => (policy === 1 || policy === 2 ? [1, 99] : [0, 0]);
 
 const MPOL: Record<string, number> = { default: 0, preferred: 1, bind: 2, interleave: 3, local: 4 };
-const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
-const LOG_FACILITIES: Record<string, number> = {
-  kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9, authpriv: 10, ftp: 11,
-  ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`local${i}`, 16 + i])),
-};
 const SECURE_BITS: Record<string, number> = {
   noroot: 1 << 0, 'noroot-locked': 1 << 1, 'no-setuid-fixup': 1 << 2, 'no-setuid-fixup-locked': 1 << 3, 'keep-caps': 1 << 4, 'keep-caps-locked': 1 << 5,
 };
@@ -49,11 +45,7 @@ function onlineNumaNodes(): string {
   }
 }
 
-const level = (t: string): number | undefined => {
-  const i = LOG_LEVELS.indexOf(t);
-  if (i >= 0) return i;
-  return /^[0-7]$/.test(t) ? Number(t) : undefined;
-};
+const level = logLevelFromString;
 
 const bool = (set: (k: KeptMutable, v: boolean) => void): Setter => (value, _ctx, k) => {
   const r = parseBoolean(value);
@@ -172,7 +164,7 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     return true;
   },
   SyslogFacility(value, _ctx, k) {
-    const f = LOG_FACILITIES[value] ?? (/^[0-9]+$/.test(value) && Number(value) < 24 ? Number(value) : undefined);
+    const f = logFacilityFromString(value);
     if (f === undefined) return false;
     k.syslogFacility = f;
     return true;
