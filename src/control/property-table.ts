@@ -6,7 +6,7 @@
  * D-Bus API read the same rows.
  *
  * A property svcd cannot answer truthfully (IP accounting, the settings it keeps unapplied such as
- * PrivateUsers=) has no row: docs/differences.md lists them.
+ * IPAddressDeny=) has no row: docs/differences.md lists them.
  */
 import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
 import { resolveTasksMax } from '../exec/cgroup-limits.js';
@@ -288,6 +288,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'ProtectKernelLogs', 'b', (st) => exe(st).seccomp.protectKernelLogs),
   row(SVC, 'ProtectControlGroups', 'b', (st) => exe(st).mounts.protectControlGroups),
   row(SVC, 'PrivateNetwork', 'b', (st) => exe(st).mounts.privateNetwork),
+  row(SVC, 'PrivateUsers', 'b', (st) => exe(st).mounts.privateUsers),
   row(SVC, 'PrivateMounts', 'b', (st) => exe(st).mounts.privateMounts),
   row(SVC, 'PrivateIPC', 'b', (st) => exe(st).mounts.privateIPC),
   row(SVC, 'ProtectHome', 's', (st) => exe(st).mounts.protectHome),

@@ -164,6 +164,6 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     // "+" runs with full privileges: no capability restriction (systemd.service(5), "Command lines").
     ...(privileged ? {} : { capabilityBoundingSet: boundingSetNarrowed(ctx) ? effectiveBoundingSet(ctx) : undefined, ambientCapabilities: ctx.ambientCapabilities }),
     // "+" is outside the sandbox: no filters, no namespaces (systemd's needs_sandboxing).
-    ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname }),
+    ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname, privateUsers: ctx.mounts.privateUsers }),
   };
 }

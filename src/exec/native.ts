@@ -113,13 +113,15 @@ export interface SpawnSpec {
   /** PrivateNetwork=, PrivateIPC=: namespaces from newNamespace() the child joins (226 if it cannot). */
   readonly netnsFd?: number;
   readonly ipcnsFd?: number;
+  /** PrivateUsers=: a user namespace mapping root and the unit's user to themselves (217/USER if refused). */
+  readonly privateUsers?: boolean;
 }
 
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
 export type SpawnStage =
   | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
   | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
-  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone' | 'seccomp' | 'mounts';
+  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone' | 'seccomp' | 'mounts' | 'userns';
 
 /**
  * A process that could not be started: the stage that failed, with systemd's exit code and name for

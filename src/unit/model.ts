@@ -156,6 +156,8 @@ export interface MountSettings {
   readonly privateIPC: boolean;
   /** PrivateMounts=: a mount namespace even when nothing else asks for one. */
   readonly privateMounts: boolean;
+  /** PrivateUsers=: a user namespace of the unit's own (root and its user mapped, all else nobody). */
+  readonly privateUsers: boolean;
   /** BindPaths= and BindReadOnlyPaths=, one list in the file's order (an empty value of either clears both). */
   readonly bindPaths: readonly BindPath[];
   /** TemporaryFileSystem=: each path with its mount options as written ("" for none). */

@@ -5,7 +5,7 @@
  * from the loaded Unit; plain JSON (capability masks as decimal strings) so that svcd can hand it
  * to svcctl over the control socket for a unit it has loaded.
  *
- * Settings svcd keeps only as "ignored" (PrivateUsers=, DeviceAllow=, IPAddressDeny=, …: svcd
+ * Settings svcd keeps only as "ignored" (RemoveIPC=, DeviceAllow=, IPAddressDeny=, …: svcd
  * cannot enforce them in a container) are read back from Unit.ignored, where every assignment is
  * kept with its value, so that the assessment judges what the unit file asks for, as systemd does.
  */
@@ -227,7 +227,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     privateMounts: exec.mounts.privateMounts || (online && mountsOwn),
     privateNetwork: exec.mounts.privateNetwork,
     privateTmp,
-    privateUsers: ignoredFlag(unit, 'PrivateUsers'),
+    privateUsers: exec.mounts.privateUsers,
     protectControlGroups,
     protectKernelModules: sc.protectKernelModules,
     protectKernelTunables,

@@ -98,7 +98,7 @@ export function newDraft(): Draft {
         protectHostname: false,
       },
       mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [], execPaths: [], noExecPaths: [], protectKernelTunables: false, protectControlGroups: false,
-        privateDevices: false, privateNetwork: false, privateIPC: false, privateMounts: false,
+        privateDevices: false, privateNetwork: false, privateIPC: false, privateMounts: false, privateUsers: false,
         bindPaths: [], temporaryFileSystems: [], protectProc: 'default', procSubset: 'all' },
     },
     kill: { killMode: 'control-group', killSignal: 15, finalKillSignal: 9, watchdogSignal: 6, sendSIGHUP: false, sendSIGKILL: true },
