@@ -5,13 +5,14 @@
  * unit's is process-tracker.ts's question.
  */
 import { chmodSync, closeSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { buildSpawnSpec } from '../exec/exec-context.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
-import { prepareDirectories } from '../exec/directories.js';
+import { prepareDirectories, privateDirectories } from '../exec/directories.js';
+import { acquireDynamicUser, releaseDynamicUsers } from '../exec/dynamic-users.js';
 import type { CgroupTree } from '../exec/cgroup.js';
 import type { V1Controllers } from '../exec/cgroup-v1.js';
 import type { LimitContext } from '../exec/cgroup-limits.js';
@@ -166,6 +167,11 @@ export class NativeSystem implements System {
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
     if (req.invocationId) this.tracker.noteInvocation(req.unit, req.invocationId);
     if (!this.prepared.has(invocation)) {
+      // DynamicUser=: the run's uid, before its directories are made (they are owned by it).
+      if (exec.dynamicUser && exec.user !== undefined) {
+        const uid = acquireDynamicUser(req.unit, exec.user, privateDirectories(exec).map((p) => join(p.root, 'private', p.rel)));
+        if (typeof uid === 'string') throw new SpawnFailure(uid, 217);
+      }
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
       this.prepared.add(invocation);
@@ -330,7 +336,7 @@ export class NativeSystem implements System {
     if (!privateTmp) return this.spawnTrying({ ...spec, ...mounts }, spec, unit, insists);
     let p = this.privateTmps.get(unit);
     if (p?.invocation !== invocation) {
-      this.releaseRuntime(unit);
+      this.releaseRun(unit);
       const dirs = createPrivateTmp(unit, this.opts.notifySocket ? [this.opts.notifySocket] : []);
       p = { invocation, dirs };
       this.privateTmps.set(unit, p);
@@ -360,14 +366,20 @@ export class NativeSystem implements System {
       if (e.stage !== 'namespace' || this.mountNamespaces === 'yes') throw new SpawnFailure(e.message, e.exitCode);
       this.mountNamespaces = 'no';
       this.mountNamespaceError = e.errnoName;
-      this.releaseRuntime(unit);
+      this.releaseRun(unit);
       if (insists.length > 0) throw this.refusedNamespace(insists);
       return this.spawnSpec({ ...without, mountNamespace: false });
     }
   }
 
-  /** The unit's run is over: its PrivateTmp= directories and namespaces go (systemd's exec_runtime_destroy). */
+  /** The unit's run is over: its PrivateTmp= directories, namespaces and dynamic user go (systemd's exec_runtime_destroy, dynamic_creds_destroy). */
   releaseRuntime(unit: string): void {
+    releaseDynamicUsers(unit);
+    this.releaseRun(unit);
+  }
+
+  /** The run's PrivateTmp= directories, namespaces and cgroup (also when a new run replaces them). */
+  private releaseRun(unit: string): void {
     this.cgroupsOfUnits.release(unit);
     this.namespaces.release(unit);
     const p = this.privateTmps.get(unit);

@@ -1,6 +1,6 @@
 /**
  * What `analyze security` judges of a unit: its sandboxing settings as systemd 252 has them after
- * loading (the implications systemd adds at load — DynamicUser='s sandbox, the capabilities that
+ * loading (the implications systemd adds at load — DynamicUser='s sandbox (dynamic-user.ts), the capabilities that
  * PrivateDevices=/Protect…= take away, the device ACL entries they add — applied here). Built
  * from the loaded Unit; plain JSON (capability masks as decimal strings) so that svcd can hand it
  * to svcctl over the control socket for a unit it has loaded.
@@ -198,10 +198,10 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
   const af = sc.restrictAddressFamilies;
   const denied = (f: (n: number) => boolean) => (af ? ([...af.families].some(f) ? !af.allowList : af.allowList) : false);
   const others = (n: number) => ![AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET].includes(n);
-  // DynamicUser= brings its own sandbox, as systemd adds it when it loads the unit.
-  const protectSystem = dynamic ? 'strict' : exec.mounts.protectSystem;
-  const protectHome = dynamic && exec.mounts.protectHome === 'no' ? 'read-only' : exec.mounts.protectHome;
-  const privateTmp = exec.privateTmp || dynamic;
+  // DynamicUser='s sandbox is already in the exec context: the loader adds it (dynamic-user.ts).
+  const protectSystem = exec.mounts.protectSystem;
+  const protectHome = exec.mounts.protectHome;
+  const privateTmp = exec.privateTmp;
   const protectKernelTunables = exec.mounts.protectKernelTunables;
   const protectControlGroups = exec.mounts.protectControlGroups;
   const rootImage = ignoredScalar(unit, 'RootImage');
@@ -212,7 +212,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     ...base,
     ambientCapabilities: (exec.ambientCapabilities ?? 0n).toString(),
     capabilityBoundingSet: caps.toString(),
-    user: exec.user ?? (dynamic ? unit.id.slice(0, unit.id.lastIndexOf('.')) : undefined),
+    user: exec.user,
     supplementaryGroups: exec.supplementaryGroups,
     dynamicUser: dynamic,
     // The system manager gives services a keyring of their own; other units inherit its.
@@ -221,7 +221,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     procSubset: exec.mounts.procSubset,
     lockPersonality: sc.lockPersonality,
     memoryDenyWriteExecute: sc.memoryDenyWriteExecute,
-    noNewPrivileges: exec.noNewPrivileges || dynamic,
+    noNewPrivileges: exec.noNewPrivileges,
     protectHostname: sc.protectHostname,
     privateDevices,
     privateMounts: exec.mounts.privateMounts || (online && mountsOwn),
@@ -245,7 +245,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     },
     restrictNamespaces: sc.restrictNamespaces ?? ALL_NAMESPACES,
     restrictRealtime: sc.restrictRealtime,
-    restrictSUIDSGID: sc.restrictSUIDSGID || dynamic,
+    restrictSUIDSGID: sc.restrictSUIDSGID,
     rootDirectory: exec.rootDirectory,
     rootImage,
     devicePolicy,
