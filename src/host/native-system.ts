@@ -211,17 +211,21 @@ export class NativeSystem implements System {
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
       const sandboxed = !req.privileged && !req.command.flags.fullyPrivileged;
       if (sandboxed) spec = { ...spec, ...this.namespaces.forRun(req.unit, invocation, exec.mounts) };
-      const privateTmp = exec.privateTmp && sandboxed && this.mountNamespaces !== 'no';
-      const mounts = sandboxed && this.mountNamespaces !== 'no' ? mountPlan(exec, privateTmp) : [];
-      const ownMounts = sandboxed && exec.mounts.privateMounts && this.mountNamespaces !== 'no';
+      // PrivateUsers= where svcd lacks CAP_SYS_ADMIN: the user namespace comes first and the mount
+      // namespace is made inside it, out of the container's refusal (systemd 252's order).
+      const ownUserns = sandboxed && exec.mounts.privateUsers;
+      const refused = this.mountNamespaces === 'no' && !ownUserns;
+      const privateTmp = exec.privateTmp && sandboxed && !refused;
+      const mounts = sandboxed && !refused ? mountPlan(exec, privateTmp) : [];
+      const ownMounts = sandboxed && exec.mounts.privateMounts && !refused;
       if (ownMounts) spec = { ...spec, mountNamespace: true };
       const insists = sandboxed ? mountPlanInsists(exec) : [];
-      if (insists.length > 0 && this.mountNamespaces === 'no') throw this.refusedNamespace(insists);
+      if (insists.length > 0 && refused) throw this.refusedNamespace(insists);
       const pid = privateTmp || mounts.length > 0 || ownMounts ? this.spawnInMountNamespace(spec, req.unit, invocation, privateTmp, mounts, insists) : this.spawnSpec(spec);
-      if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
+      if (exec.privateTmp && this.mountNamespaces === 'no' && !ownUserns) this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
       // systemd goes on without them too ("assuming containerized execution"); svcd says so.
       const unmounted = mountDirectives(exec);
-      if (unmounted.length > 0 && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `${unmounted.map((d) => `${d}=`).join(', ')} not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}).`);
+      if (unmounted.length > 0 && this.mountNamespaces === 'no' && !ownUserns) this.noticeOnce(req.unit, `${unmounted.map((d) => `${d}=`).join(', ')} not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}).`);
       const owner = { unit: req.unit, invocationId: req.invocationId ?? '', cgroup, rateLimit: logRateLimit(exec) };
       this.tracker.owned(pid, owner);
       stream?.started(pid);
@@ -357,7 +361,9 @@ export class NativeSystem implements System {
   private spawnTrying(spec: native.SpawnSpec, without: native.SpawnSpec, unit: string, insists: readonly string[]): number {
     try {
       const pid = native.spawn(spec);
-      this.mountNamespaces = 'yes';
+      // Inside a user namespace of its own (PrivateUsers= without CAP_SYS_ADMIN) a process may have
+      // a mount namespace that the container would refuse anyone else: that says nothing for the rest.
+      if (!spec.privateUsers) this.mountNamespaces = 'yes';
       this.tracker.started(pid);
       return pid;
     } catch (e) {
