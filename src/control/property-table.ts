@@ -277,6 +277,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
   row(SVC, 'Group', 's', (st) => exe(st).group ?? ''),
   row(SVC, 'DynamicUser', 'b', (st) => exe(st).dynamicUser),
+  row(SVC, 'RemoveIPC', 'b', (st) => exe(st).removeIPC),
   row(SVC, 'SupplementaryGroups', 'as', (st) => exe(st).supplementaryGroups),
   ...(['ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths'] as const).map((k) =>
     row(SVC, k, 'as', (st: UnitStatus) => exe(st).mounts[lowerFirst(k)])),

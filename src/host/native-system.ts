@@ -6,7 +6,8 @@
  */
 import { chmodSync, closeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { buildSpawnSpec } from '../exec/exec-context.js';
+import { buildSpawnSpec, resolveCredentials } from '../exec/exec-context.js';
+import { removeIpcObjects } from '../exec/remove-ipc.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
@@ -94,6 +95,8 @@ export class NativeSystem implements System {
   private notifyHandler: (pid: number, message: string, uid: number, fds: readonly number[]) => void = (_p, _m, _u, fds) => fds.forEach((fd) => this.closeFd(fd));
   private readonly tracker: ProcessTracker;
   private readonly prepared = new Set<string>();
+  /** RemoveIPC=: the ids whose IPC objects go when each unit's run ends. */
+  private readonly ipcOwners = new Map<string, { readonly uid: number; readonly gid: number }>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
   /** Each unit's cgroups (v2 tree, v1 controllers) and their limits and counts. */
@@ -172,6 +175,9 @@ export class NativeSystem implements System {
         const uid = acquireDynamicUser(req.unit, exec.user, privateDirectories(exec).map((p) => join(p.root, 'private', p.rel)));
         if (typeof uid === 'string') throw new SpawnFailure(uid, 217);
       }
+      // RemoveIPC=: whose objects go when the run ends (the ids looked up now, while a dynamic user is held).
+      const ids = exec.removeIPC && exec.user !== undefined ? resolveCredentials(exec.user, exec.group, []) : undefined;
+      if (ids !== undefined && typeof ids !== 'string') this.ipcOwners.set(req.unit, { uid: ids.uid, gid: ids.gid });
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
       this.prepared.add(invocation);
@@ -380,6 +386,9 @@ export class NativeSystem implements System {
 
   /** The unit's run is over: its PrivateTmp= directories, namespaces and dynamic user go (systemd's exec_runtime_destroy, dynamic_creds_destroy). */
   releaseRuntime(unit: string): void {
+    const owner = this.ipcOwners.get(unit);
+    this.ipcOwners.delete(unit);
+    if (owner) removeIpcObjects(owner.uid, owner.gid);
     releaseDynamicUsers(unit);
     this.releaseRun(unit);
   }

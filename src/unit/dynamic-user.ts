@@ -35,6 +35,7 @@ export function patchDynamicUser(d: Draft, unitId: string): void {
   exec.user ??= dynamicUserName(unitId);
   exec.group ??= exec.user;
   exec.privateTmp = true;
+  exec.removeIPC = true;
   exec.mounts.protectSystem = 'strict';
   if (exec.mounts.protectHome === 'no') exec.mounts.protectHome = 'read-only';
   exec.noNewPrivileges = true;

@@ -120,6 +120,8 @@ export interface ExecContext {
   readonly logRateLimitBurst?: number;
   readonly noNewPrivileges: boolean;
   readonly privateTmp: boolean;
+  /** RemoveIPC=: the user's POSIX IPC objects go when the run ends (DynamicUser= implies it). */
+  readonly removeIPC: boolean;
   /** CapabilityBoundingSet=/AmbientCapabilities= as masks (bit n = capability n); undefined: not set. */
   readonly capabilityBoundingSet?: bigint;
   readonly ambientCapabilities?: bigint;

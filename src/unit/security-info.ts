@@ -5,7 +5,7 @@
  * from the loaded Unit; plain JSON (capability masks as decimal strings) so that svcd can hand it
  * to svcctl over the control socket for a unit it has loaded.
  *
- * Settings svcd keeps only as "ignored" (RemoveIPC=, DeviceAllow=, IPAddressDeny=, …: svcd
+ * Settings svcd keeps only as "ignored" (DeviceAllow=, IPAddressDeny=, …: svcd
  * cannot enforce them in a container) are read back from Unit.ignored, where every assignment is
  * kept with its value, so that the assessment judges what the unit file asks for, as systemd does.
  */
@@ -85,17 +85,6 @@ function ignoredScalar(unit: Unit, key: string): string | undefined {
   let v: string | undefined;
   for (const s of unit.ignored) if (s.key === key) v = s.value === '' ? undefined : s.value;
   return v;
-}
-
-/** A yes/no key: an assignment that is no boolean (the empty one too) is ignored, as systemd ignores it. */
-function ignoredFlag(unit: Unit, key: string): boolean {
-  let flag = false;
-  for (const s of unit.ignored) {
-    if (s.key !== key) continue;
-    const r = parseBoolean(s.value);
-    if (r.ok) flag = r.value;
-  }
-  return flag;
 }
 
 /** The words of every assignment of an ignored list key since the last empty one. */
@@ -235,7 +224,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     protectClock: sc.protectClock,
     protectHome,
     protectSystem,
-    removeIPC: ignoredFlag(unit, 'RemoveIPC') || dynamic,
+    removeIPC: exec.removeIPC,
     restrictAddressFamily: {
       inet: denied((n) => n === AF_INET || n === AF_INET6),
       unix: denied((n) => n === AF_UNIX),

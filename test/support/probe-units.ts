@@ -18,7 +18,7 @@ const SHOWN = 'Result,ExecMainCode,ExecMainStatus,ActiveState';
 /** The sandboxing settings' properties the namespace units also compare (scripts/record-sandbox-ns-fixtures.sh reads this line). */
 export const SANDBOX_PROPERTIES = 'CapabilityBoundingSet,ReadWritePaths,ReadOnlyPaths,InaccessiblePaths,ExecPaths,NoExecPaths,PrivateTmp,PrivateDevices,ProtectClock,ProtectKernelTunables,ProtectKernelModules,ProtectKernelLogs,ProtectControlGroups,PrivateNetwork,PrivateMounts,PrivateIPC,ProtectHome,ProtectSystem,LockPersonality,MemoryDenyWriteExecute,RestrictRealtime,RestrictSUIDSGID,BindPaths,BindReadOnlyPaths,TemporaryFileSystem,ProtectProc,ProcSubset,ProtectHostname,SystemCallArchitectures,RestrictAddressFamilies,RestrictNamespaces';
 /** PrivateUsers=/DynamicUser= and what DynamicUser= implies (scripts/record-userns-fixtures.sh reads this line). */
-export const USERNS_PROPERTIES = 'User,Group,DynamicUser,PrivateUsers,PrivateTmp,NoNewPrivileges,RestrictSUIDSGID,ProtectSystem,ProtectHome,StateDirectory,CacheDirectory,LogsDirectory';
+export const USERNS_PROPERTIES = 'User,Group,DynamicUser,RemoveIPC,PrivateUsers,PrivateTmp,NoNewPrivileges,RestrictSUIDSGID,ProtectSystem,ProtectHome,StateDirectory,CacheDirectory,LogsDirectory';
 
 /** What the probe printed, how the unit ended, and (where recorded) its sandboxing properties. */
 interface Answer { out: string; show: string; props?: string }

@@ -85,6 +85,7 @@ export function newDraft(): Draft {
       syslogLevelPrefix: true,
       noNewPrivileges: false,
       privateTmp: false,
+      removeIPC: false,
       seccomp: {
         systemCallArchitectures: [],
         systemCallArchitecturesWritten: [],
