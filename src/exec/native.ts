@@ -204,6 +204,7 @@ interface NativeSpawnFailure {
 interface Addon {
   spawn(spec: NativeSpec): number;
   newNamespace(type: 'net' | 'ipc'): number;
+  removeSysvIpc(kind: number, id: number): void;
   startReaper(cb: (exits: ChildExit[]) => void): void;
   reapNow(): void;
   stopReaper(): void;
@@ -309,6 +310,14 @@ export function spawn(spec: SpawnSpec): number {
  */
 export function newNamespace(type: 'net' | 'ipc'): number {
   return load().newNamespace(type);
+}
+
+/** The SysV IPC object kinds, by /proc/sysvipc's file name, as removeSysvIpc() numbers them. */
+export const SYSV_IPC_KINDS = { shm: 0, sem: 1, msg: 2 } as const;
+
+/** Removes a SysV IPC object (IPC_RMID); throws a system error with its errno. */
+export function removeSysvIpc(kind: keyof typeof SYSV_IPC_KINDS, id: number): void {
+  load().removeSysvIpc(SYSV_IPC_KINDS[kind], id);
 }
 
 // ---------------------------------------------------------------- reaping
