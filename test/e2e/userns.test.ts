@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { probeDifferential, USERNS_PROPERTIES } from '../support/probe-units.js';
 import { bootInNamespace } from '../support/svcd-ns.js';
 import { buildTree } from '../support/tree.mjs';
@@ -16,6 +16,9 @@ import { buildTree } from '../support/tree.mjs';
 // As the record script: no directory of an earlier run, whose owner would be the uid tried first.
 const DU_DIRS = ['/var/lib', '/var/cache', '/var/log'].flatMap((r) => [join(r, 'private/svcd-du-state'), join(r, 'svcd-du-state')]);
 beforeAll(() => {
+  spawnSync('rm', ['-rf', ...DU_DIRS]);
+});
+afterAll(() => {
   spawnSync('rm', ['-rf', ...DU_DIRS]);
 });
 
