@@ -6,7 +6,7 @@
  * D-Bus API read the same rows.
  *
  * A property svcd cannot answer truthfully (IP accounting, the settings it keeps unapplied such as
- * PrivateUsers=) has no row: docs/differences.md lists them.
+ * IPAddressDeny=) has no row: docs/differences.md lists them.
  */
 import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
 import { resolveTasksMax } from '../exec/cgroup-limits.js';
@@ -364,8 +364,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
   row(SVC, 'Group', 's', (st) => exe(st).group ?? ''),
   row(SVC, 'DynamicUser', 'b', (st) => exe(st).dynamicUser),
-  // DynamicUser= implies RemoveIPC=, as systemd sets it when loading the unit.
-  row(SVC, 'RemoveIPC', 'b', (st) => kept(st).removeIPC || exe(st).dynamicUser),
+  row(SVC, 'RemoveIPC', 'b', (st) => exe(st).removeIPC),
   row(SVC, 'SupplementaryGroups', 'as', (st) => exe(st).supplementaryGroups),
   row(SVC, 'PAMName', 's', (st) => kept(st).pamName ?? ''),
   ...(['ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths'] as const).map((k) =>
@@ -380,6 +379,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'ProtectKernelLogs', 'b', (st) => exe(st).seccomp.protectKernelLogs),
   row(SVC, 'ProtectControlGroups', 'b', (st) => exe(st).mounts.protectControlGroups),
   row(SVC, 'PrivateNetwork', 'b', (st) => exe(st).mounts.privateNetwork),
+  row(SVC, 'PrivateUsers', 'b', (st) => exe(st).mounts.privateUsers),
   row(SVC, 'PrivateMounts', 'b', (st) => exe(st).mounts.privateMounts),
   row(SVC, 'PrivateIPC', 'b', (st) => exe(st).mounts.privateIPC),
   row(SVC, 'ProtectHome', 's', (st) => exe(st).mounts.protectHome),

@@ -10,7 +10,8 @@
  * ExecPaths=, NoExecPaths=, ProtectKernelTunables=, ProtectControlGroups=, PrivateDevices=, PrivateMounts=,
  * TemporaryFileSystem=, BindPaths=, BindReadOnlyPaths=, ProtectProc=, ProcSubset=
  * (mount-plan.ts) where the container allows a mount namespace, PrivateNetwork=, PrivateIPC= where it
- * allows those namespaces (native-system.ts notices it otherwise).
+ * allows those namespaces (native-system.ts notices it otherwise), PrivateUsers= (the spawner's user
+ * namespace).
  */
 import type { Unit } from '../unit/model.js';
 import { findDirective } from '../unit/directives/table.js';
@@ -19,7 +20,7 @@ import { findDirective } from '../unit/directives/table.js';
 const WHY: readonly (readonly [RegExp, string])[] = [
   [/^(IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|RestrictFileSystems|DeviceAllow|DevicePolicy)/,
     'needs BPF programs on a per-service cgroup, which svcd does not attach'],
-  [/^(PrivateUsers|NetworkNamespacePath|IPCNamespacePath)/,
+  [/^(NetworkNamespacePath|IPCNamespacePath)/,
     'svcd does not create per-service namespaces'],
   [/^(SELinuxContext|AppArmorProfile|SmackProcessLabel)/, 'svcd has no security-module support'],
   [/^(LoadCredential|SetCredential|ImportCredential)/, 'svcd does not pass credentials yet'],

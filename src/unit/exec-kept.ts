@@ -47,7 +47,6 @@ export interface KeptExecSettings {
   readonly utmpMode: 'init' | 'login' | 'user';
   /** MountAPIVFS=: undefined when unset (then on exactly where RootDirectory= is set). */
   readonly mountAPIVFS?: boolean;
-  readonly removeIPC: boolean;
   readonly pamName?: string;
   readonly ttyReset: boolean;
   readonly ttyVHangup: boolean;
@@ -81,7 +80,7 @@ export function initialKeptExecSettings(): KeptExecSettings {
   return {
     cpuSchedResetOnFork: false, cpuAffinity: [], cpuAffinityFromNUMA: false, numaMask: [], nonBlocking: false,
     syslogLevel: 6, syslogFacility: 3, logExtraFields: [], secureBits: 0, mountFlags: 0n,
-    ignoreSIGPIPE: true, utmpMode: 'init', removeIPC: false, ttyReset: false, ttyVHangup: false, ttyVTDisallocate: false,
+    ignoreSIGPIPE: true, utmpMode: 'init', ttyReset: false, ttyVHangup: false, ttyVTDisallocate: false,
     stdinData: '', execSearchPath: [],
   };
 }

@@ -15,6 +15,7 @@ import type { Result } from '../shared/result.js';
 import { newDraft, type Draft } from './directives/draft.js';
 import { builtinDescription, loadsWithoutFragment, perpetualUnit } from './perpetual.js';
 import { findDirective, TYPE_SECTIONS } from './directives/table.js';
+import { patchDynamicUser } from './dynamic-user.js';
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
 export function knownSections(type: UnitType): ReadonlySet<string> {
@@ -102,6 +103,7 @@ export function buildUnit(src: UnitSource): Unit {
   if (loadState === 'loaded') draft.unit.description ??= builtinDescription(src.id, type);
   const builtin = perpetualUnit(src.id);
   if (loadState === 'loaded' && builtin && draft.unit.documentation.length === 0) draft.unit.documentation.push(...builtin.documentation);
+  if (loadState === 'loaded') patchDynamicUser(draft, src.id);
 
   // A unit loaded without a file (perpetual.ts) is what systemd makes it: nothing to check.
   if (loadState === 'loaded' && src.fragmentPath !== undefined) {

@@ -121,6 +121,8 @@ export interface ExecContext {
   readonly logRateLimitBurst?: number;
   readonly noNewPrivileges: boolean;
   readonly privateTmp: boolean;
+  /** RemoveIPC=: the user's POSIX IPC objects go when the run ends (DynamicUser= implies it). */
+  readonly removeIPC: boolean;
   /** CapabilityBoundingSet=/AmbientCapabilities= as masks (bit n = capability n); undefined: not set. */
   readonly capabilityBoundingSet?: bigint;
   readonly ambientCapabilities?: bigint;
@@ -159,6 +161,8 @@ export interface MountSettings {
   readonly privateIPC: boolean;
   /** PrivateMounts=: a mount namespace even when nothing else asks for one. */
   readonly privateMounts: boolean;
+  /** PrivateUsers=: a user namespace of the unit's own (root and its user mapped, all else nobody). */
+  readonly privateUsers: boolean;
   /** BindPaths= and BindReadOnlyPaths=, one list in the file's order (an empty value of either clears both). */
   readonly bindPaths: readonly BindPath[];
   /** TemporaryFileSystem=: each path with its mount options as written ("" for none). */

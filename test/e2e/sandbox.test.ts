@@ -1,8 +1,8 @@
 // Sandboxing with real processes under svcd as PID 1: CapabilityBoundingSet=/AmbientCapabilities=
 // reach a service run as another user (its /proc/self/status shows them), "+" commands keep full
 // privileges, WorkingDirectory=-~ is the user's home (or / when it is missing), PrivateTmp= gives a
-// run its own /tmp and /var/tmp, and the directives svcd cannot enforce (PrivateUsers=,
-// SmackProcessLabel= …; the seccomp and mount ones it enforces: test/e2e/seccomp.test.ts) are named in one console line at a unit's first start after it is loaded —
+// run its own /tmp and /var/tmp, and the directives svcd cannot enforce (SmackProcessLabel=,
+// IPAddressDeny= …; the seccomp and mount ones it enforces: test/e2e/seccomp.test.ts) are named in one console line at a unit's first start after it is loaded —
 // not once per directive, start or process — with the why of each in the journal, and never fail
 // the unit.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
       'CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_KILL', 'AmbientCapabilities=CAP_NET_BIND_SERVICE',
       `ExecStartPre=+${status('pre')}`, `ExecStartPre=${status('pre2')}`, `ExecStart=${status('main')}`,
       'ProtectSystem=full', 'ProtectHome=yes', 'PrivateTmp=yes', 'SystemCallFilter=@system-service', 'PrivateDevices=no',
-      'PrivateUsers=yes', '',
+      'Personality=x86-64', '',
     ].join('\n'),
     'ptmp.service': [
       '[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'PrivateTmp=yes',
@@ -61,7 +61,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
     expect(readFileSync(join(dir, 'main.cwd'), 'utf8').trim()).toBe(existsSync(home) ? home : '/');
     const notices = svcd.console().split('\n').filter((l) => l.startsWith('svcd: caps.service:') && l.includes('not enforced'));
     // SystemCallFilter= (a seccomp filter), ProtectSystem= and ProtectHome= (a mount namespace) are enforced, so not named.
-    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: PrivateUsers= (see the journal for why).']);
+    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: Personality= (see the journal for why).']);
   } finally {
     await svcd.stop();
   }
@@ -215,7 +215,7 @@ it('a unit asking for many unenforced settings: one console line at its first st
     'ProtectControlGroups=yes', 'RestrictRealtime=yes', 'RestrictNamespaces=yes', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
     'MemoryDenyWriteExecute=yes', 'LockPersonality=yes', 'SystemCallArchitectures=native', 'ReadWritePaths=-/var/lib/redis', 'ReadWritePaths=-/var/log/redis',
     // Beyond redis's: still not enforced, so the line names more than one.
-    'ProtectProc=invisible', 'ProcSubset=pid', 'PrivateUsers=yes', 'SmackProcessLabel=svcd'];
+    'ProtectProc=invisible', 'ProcSubset=pid', 'IPAddressDeny=any', 'SmackProcessLabel=svcd'];
   // The seccomp and mount ones are enforced (and the service still runs under them): not named.
   const enforced = new Set(['ProtectKernelModules', 'RestrictRealtime', 'RestrictNamespaces', 'RestrictAddressFamilies', 'MemoryDenyWriteExecute',
     'LockPersonality', 'SystemCallArchitectures', 'ProtectSystem', 'ProtectHome', 'ReadWritePaths', 'ProtectKernelTunables', 'ProtectControlGroups',
@@ -239,8 +239,8 @@ it('a unit asking for many unenforced settings: one console line at its first st
       .map((l) => JSON.parse(l) as Record<string, string>);
     const detail = entries.filter((e) => e.DIRECTIVE !== undefined);
     expect(detail.map((e) => e.DIRECTIVE)).toEqual(directives);
-    expect(detail.find((e) => e.DIRECTIVE === 'PrivateUsers')?.MESSAGE)
-      .toBe('many.service: PrivateUsers= not enforced (svcd does not create per-service namespaces).');
+    expect(detail.find((e) => e.DIRECTIVE === 'Personality')?.MESSAGE)
+      .toBe('many.service: Personality= not enforced (svcd does not set execution domains yet).');
     expect(entries.filter((e) => e.MESSAGE === line.slice('svcd: '.length))).toHaveLength(1);
     // status shows the unit's last journal lines: the line naming them is among them.
     expect((await svcd.svcctl('status', 'many.service')).stdout).toContain(line.slice('svcd: '.length));

@@ -86,6 +86,7 @@ export function newDraft(): Draft {
       syslogLevelPrefix: true,
       noNewPrivileges: false,
       privateTmp: false,
+      removeIPC: false,
       seccomp: {
         systemCallArchitectures: [],
         systemCallArchitecturesWritten: [],
@@ -99,7 +100,7 @@ export function newDraft(): Draft {
         protectHostname: false,
       },
       mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [], execPaths: [], noExecPaths: [], protectKernelTunables: false, protectControlGroups: false,
-        privateDevices: false, privateNetwork: false, privateIPC: false, privateMounts: false,
+        privateDevices: false, privateNetwork: false, privateIPC: false, privateMounts: false, privateUsers: false,
         bindPaths: [], temporaryFileSystems: [], protectProc: 'default', procSubset: 'all' },
       kept: { ...initialKeptExecSettings(), cpuAffinity: [], numaMask: [], logExtraFields: [], execSearchPath: [] },
     },

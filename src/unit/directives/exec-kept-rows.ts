@@ -223,7 +223,6 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     return true;
   },
   MountAPIVFS: bool((k, v) => (k.mountAPIVFS = v)),
-  RemoveIPC: bool((k, v) => (k.removeIPC = v)),
   PAMName: text((k, v) => (k.pamName = v)),
   TTYReset: bool((k, v) => (k.ttyReset = v)),
   TTYVHangup: bool((k, v) => (k.ttyVHangup = v)),

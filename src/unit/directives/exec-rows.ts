@@ -209,6 +209,7 @@ for (const [key, field, initial] of [['CapabilityBoundingSet', 'capabilityBoundi
   }));
 }
 supported(EXEC_SECTIONS, 'PrivateTmp', scalar(parseBoolean, (d, v) => (d.exec.privateTmp = v ?? false)));
+supported(EXEC_SECTIONS, 'RemoveIPC', scalar(parseBoolean, (d, v) => (d.exec.removeIPC = v ?? false)));
 
 // ---- kill context (systemd.kill(5)) ----
 supported(EXEC_SECTIONS, 'KillMode', scalar(parseKillMode, (d, v) => (d.kill.killMode = v ?? 'control-group')));
