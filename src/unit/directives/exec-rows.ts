@@ -5,7 +5,7 @@
  * sections at once, and command lines (execLines) serve [Socket] too.
  */
 import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, fatalScalar, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
-import { parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, pathIsNormalized, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
+import { parseBusName, parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, pathIsNormalized, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
 import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
@@ -67,7 +67,7 @@ supported('Service', 'GuessMainPID', scalar(parseBoolean, (d, v) => (d.service.g
 supported('Service', 'PermissionsStartOnly', scalar(parseBoolean, (d, v) => (d.service.permissionsStartOnly = v ?? false)));
 supported('Service', 'RootDirectoryStartOnly', scalar(parseBoolean, (d, v) => (d.service.rootDirectoryStartOnly = v ?? false)));
 supported('Service', 'PIDFile', printf(QUOTED, scalar(str, (d, v) => (d.service.pidFile = v))));
-supported('Service', 'BusName', scalar(str, (d, v) => (d.service.busName = v)));
+supported('Service', 'BusName', scalar(parseBusName, (d, v) => (d.service.busName = v)));
 supported('Service', 'NotifyAccess', scalar(parseNotifyAccess, (d, v) => (d.service.notifyAccess = v)));
 // systemd's unsigned parser has no empty case here: warned about, as StartLimitBurst=.
 supported('Service', 'FileDescriptorStoreMax', scalar(parseUnsignedNumber, (d, v) => (d.service.fileDescriptorStoreMax = v ?? 0), false));
@@ -161,8 +161,8 @@ supported(EXEC_SECTIONS, 'OOMScoreAdjust', scalar(parseOomScoreAdjust, (d, v) =>
 for (const resource of RLIMIT_NAMES) {
   const key = Object.keys(RLIMIT_KEYS).find((k) => RLIMIT_KEYS[k] === resource);
   if (!key) continue;
-  supported(EXEC_SECTIONS, key, custom('parseRlimit (soft[:hard])', 'set', 'resets', (value, ctx) => {
-    if (value === '') return void delete ctx.draft.exec.limits[resource];
+  // An empty value is no limit systemd's rlimit parser knows: warned about, the limit stays.
+  supported(EXEC_SECTIONS, key, custom('parseRlimit (soft[:hard])', 'set', 'invalid', (value, ctx) => {
     const r = parseRlimit(resource, value);
     if (r.ok) ctx.draft.exec.limits[resource] = r.value;
     else if (r.error === SOFT_ABOVE_HARD) ctx.report('warning', `${SOFT_ABOVE_HARD}, ignoring: ${value}`);
@@ -199,7 +199,7 @@ supported(EXEC_SECTIONS, 'TTYPath', printf(QUOTED, scalar(absolutePath, (d, v) =
 supported(EXEC_SECTIONS, 'SyslogIdentifier', printf(QUOTED, scalar(str, (d, v) => (d.exec.syslogIdentifier = v))));
 // journald's per-unit rate limit (systemd.exec(5)): empty resets to the journal's own.
 supported(EXEC_SECTIONS, 'LogRateLimitIntervalSec', scalar(parseSec, (d, v) => (d.exec.logRateLimitIntervalUSec = v)));
-supported(EXEC_SECTIONS, 'LogRateLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.exec.logRateLimitBurst = v)));
+supported(EXEC_SECTIONS, 'LogRateLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.exec.logRateLimitBurst = v), false));
 supported(EXEC_SECTIONS, 'SyslogLevelPrefix', scalar(parseBoolean, (d, v) => (d.exec.syslogLevelPrefix = v ?? true)));
 supported(EXEC_SECTIONS, 'NoNewPrivileges', scalar(parseBoolean, (d, v) => (d.exec.noNewPrivileges = v ?? false)));
 // Capability sets merge across lines as systemd's config_parse_capability_set; an empty value is the empty set.
@@ -211,7 +211,8 @@ for (const [key, field, initial] of [['CapabilityBoundingSet', 'capabilityBoundi
 supported(EXEC_SECTIONS, 'PrivateTmp', scalar(parseBoolean, (d, v) => (d.exec.privateTmp = v ?? false)));
 
 // ---- kill context (systemd.kill(5)) ----
-supported(EXEC_SECTIONS, 'KillMode', scalar(parseKillMode, (d, v) => (d.kill.killMode = v ?? 'control-group')));
+// The one enum of the kill context whose empty value resets (to control-group), silently.
+supported(EXEC_SECTIONS, 'KillMode', scalar(parseKillMode, (d, v) => (d.kill.killMode = v ?? 'control-group'), true));
 supported(EXEC_SECTIONS, 'KillSignal', scalar(parseSignal, (d, v) => (d.kill.killSignal = v ?? 15)));
 supported(EXEC_SECTIONS, 'RestartKillSignal', scalar(parseSignal, (d, v) => (d.kill.restartKillSignal = v)));
 supported(EXEC_SECTIONS, 'FinalKillSignal', scalar(parseSignal, (d, v) => (d.kill.finalKillSignal = v ?? 9)));
