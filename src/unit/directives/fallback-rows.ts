@@ -5,45 +5,13 @@
  * (sandboxing and resource control, which svcd cannot honour inside a container) or "not-yet".
  * This is what makes "nothing a unit file says is dropped silently" true, so it is its own part.
  */
-import type { Result } from '../../shared/result.js';
-import { isValidUnitName, NAME_BARE, parserLabel, rejectValue, resolveSpecifiers, type DirectiveRow, type DirectiveStatus, type Parser, type Spec } from './behaviour.js';
-import { makeEnumParser, parseBoolean, parseBytes, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust, parsePermyriad, parseSec, parseSignal, parseStringList, parseUnsignedNumber, pathIsNormalized } from '../values/index.js';
+import { isValidUnitName, NAME_BARE, rejectValue, resolveSpecifiers, type DirectiveRow, type DirectiveStatus, type Spec } from './behaviour.js';
+import { parseSignedNumber, parseStringList, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
+import { fallbackCheck, fallbackCheckLabel } from './fallback-checks.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
 const RESOURCE = /^(CPU|Memory|IO|BlockIO|Tasks|Startup|Delegate|Slice|Managed|ManagedOOM|DefaultMemory|AllowedCPUs|AllowedMemoryNodes|StartupAllowed|DisableControllers|NUMA|Device)/;
-const FALLBACK_PARSERS: Record<string, Parser<unknown>> = {
-  BOOLEAN: parseBoolean,
-  SECONDS: parseSec,
-  SIGNAL: parseSignal,
-  MODE: parseMode,
-  NICE: parseNice,
-  OOMSCOREADJUST: parseOomScoreAdjust,
-  KILLMODE: parseKillMode,
-  UNSIGNED: parseUnsignedNumber,
-  ACTION: parseEmergencyAction,
-};
-// The resource-control keys svcd does not apply are still checked, so a typo is reported as systemd reports it.
-const ok = <T>(value: T): Result<T, string> => ({ ok: true, value });
-const bad: Result<never, string> = { ok: false, error: 'invalid' };
-const percent = (t: string) => parsePermyriad(t).ok;
-const memoryLimit = (t: string): Result<string, string> =>
-  t === 'infinity' || percent(t) || parseBytes(t).ok ? ok(t) : bad;
-// KeyringMode=: systemd's keyring-mode table; nothing else, not even empty.
-const keyringMode = (t: string): Result<string, string> => (/^(inherit|private|shared)$/.test(t) ? ok(t) : bad);
-// cgroup v1's block I/O weight: 10…1000.
-const blockIOWeight = (t: string): Result<number, string> => {
-  const r = parseUnsignedNumber(t);
-  return r.ok && r.value >= 10 && r.value <= 1000 ? r : bad;
-};
-const sliceName = (t: string): Result<string, string> => (isValidUnitName(t) ? ok(t) : bad);
-const KEY_CHECKS: Record<string, Parser<unknown>> = {
-  DefaultMemoryLow: memoryLimit, DefaultMemoryMin: memoryLimit, MemoryLimit: memoryLimit, KeyringMode: keyringMode, Slice: sliceName,
-  DevicePolicy: makeEnumParser(['auto', 'closed', 'strict']),
-  ManagedOOMSwap: makeEnumParser(['auto', 'kill']), ManagedOOMMemoryPressure: makeEnumParser(['auto', 'kill']),
-  ManagedOOMPreference: makeEnumParser(['none', 'avoid', 'omit']), ManagedOOMMemoryPressureLimit: (t) => (percent(t) ? ok(t) : bad),
-  BlockIOWeight: blockIOWeight, StartupBlockIOWeight: blockIOWeight,
-};
 /**
  * MemoryLimit= (cgroup v1's) is named deprecated only once its value is taken, the empty one too:
  * an invalid value draws the invalid-value message alone (keys deprecated whatever the value: notices.ts).
@@ -83,8 +51,12 @@ function deviceAllowProblem(value: string): string | undefined {
 }
 // Keys whose value systemd resolves specifiers in before checking it (Slice=user-%i.slice).
 const KEY_SPECS: Record<string, Spec> = { Slice: NAME_BARE };
-const KEY_PROBLEMS: Record<string, (value: string) => string | undefined> = { DeviceAllow: deviceAllowProblem };
-const CHECK_LABELS = new Map<unknown, string>([[memoryLimit, 'bytes, percentage or infinity'], [blockIOWeight, 'weight 10…1000'], [sliceName, 'unit name']]);
+/** CPUSchedulingPriority=: a number, but a real-time priority only (0…99); out of range in its own words. */
+function cpuSchedPrioProblem(value: string): string | undefined {
+  const n = parseSignedNumber(value);
+  return n.ok && (n.value < 0 || n.value > 99) ? `CPU scheduling priority is out of range, ignoring: ${value}` : undefined;
+}
+const KEY_PROBLEMS: Record<string, (value: string) => string | undefined> = { DeviceAllow: deviceAllowProblem, CPUSchedulingPriority: cpuSchedPrioProblem };
 
 
 /**
@@ -101,10 +73,10 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
         ? 'resource control: not applied by svcd (docs/resource-control.md)'
         : undefined;
     const status: DirectiveStatus = ignoredBecause ? 'ignored' : 'not-yet';
-    const check = hint === 'UNIT [...]' ? undefined : KEY_CHECKS[key] ?? FALLBACK_PARSERS[hint];
+    const check = hint === 'UNIT [...]' ? undefined : fallbackCheck(key, hint);
     rows.push({
       section, key, hint, status, reason: ignoredBecause,
-      parser: hint === 'UNIT [...]' ? 'unit names' : check ? CHECK_LABELS.get(check) ?? parserLabel(check) : 'kept as written',
+      parser: hint === 'UNIT [...]' ? 'unit names' : check ? fallbackCheckLabel(check) : 'kept as written',
       mode: 'keep',
       // systemd's boolean parser has no empty case: `PrivateNetwork=` is an invalid value, warned
       // about with the key's own words, as every BOOLEAN key of systemd 252 does (none resets).
