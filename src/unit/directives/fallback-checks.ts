@@ -6,6 +6,7 @@
  * The ranges and tables were read off `systemd-analyze verify` (scripts/verify-directive-mutations.mjs
  * compares every key).
  */
+import { isIP } from 'node:net';
 import type { Result } from '../../shared/result.js';
 import { isValidUnitName, parserLabel, type Parser } from './behaviour.js';
 import {
@@ -82,6 +83,38 @@ const BY_KEY: Record<string, Parser<unknown>> = {
   TimeoutSec: parseSec,
 };
 const LABELS = new Map<unknown, string>([[memoryLimit, 'bytes, percentage or infinity'], [blockIOWeight, 'weight 10…1000'], [sliceName, 'unit name'], [cpuSet, 'CPU numbers and ranges']]);
+
+/** Absolute, or made so by a specifier (%t/x): systemd resolves those first. */
+const absoluteOrSpecifier = (w: string): boolean => w.startsWith('/') || w.startsWith('%');
+const IP_WORDS = new Set(['any', 'localhost', 'link-local', 'multicast']);
+/** IPAddressAllow=/IPAddressDeny=: a named set, or an address with an optional prefix length that fits it. */
+function addressPrefix(w: string): boolean {
+  if (IP_WORDS.has(w)) return true;
+  const [addr = '', len, ...more] = w.split('/');
+  const family = isIP(addr);
+  if (family === 0 || more.length > 0) return false;
+  return len === undefined || (/^\d+$/.test(len) && Number(len) <= (family === 4 ? 32 : 128));
+}
+/**
+ * Keys whose value is a list checked word by word (each refusal names the word): how it is split
+ * and what a good word is. Path lists may mark a word optional with '-' (ExtensionImages=).
+ */
+export interface WordCheck { readonly separator: 'space' | 'colon'; readonly good: (word: string) => boolean }
+const paths: WordCheck = { separator: 'space', good: (w) => absoluteOrSpecifier(w.replace(/^-/, '')) };
+const WORD_CHECKS: Record<string, WordCheck> = {
+  ExecSearchPath: { separator: 'colon', good: absoluteOrSpecifier },
+  NetworkNamespacePath: paths, IPCNamespacePath: paths, IPIngressFilterPath: paths, IPEgressFilterPath: paths,
+  USBFunctionDescriptors: paths, USBFunctionStrings: paths, ExtensionDirectories: paths, ExtensionImages: paths, MountImages: paths,
+  IPAddressAllow: { separator: 'space', good: addressPrefix }, IPAddressDeny: { separator: 'space', good: addressPrefix },
+};
+export function fallbackWordCheck(key: string): WordCheck | undefined {
+  return WORD_CHECKS[key];
+}
+/** RootImage=, RootVerity=: a relative path makes the unit unloadable (the parser's fatal flag), as RootDirectory= does. */
+const FATAL_PATHS = new Set(['RootImage', 'RootVerity']);
+export function fatalIfRelative(key: string, value: string): boolean {
+  return FATAL_PATHS.has(key) && value !== '' && !absoluteOrSpecifier(value);
+}
 
 /** The check for a kept key's value (undefined: any value is kept as written). */
 export function fallbackCheck(key: string, hint: string): Parser<unknown> | undefined {

@@ -8,7 +8,7 @@
 import { isValidUnitName, NAME_BARE, rejectValue, resolveSpecifiers, type DirectiveRow, type DirectiveStatus, type Spec } from './behaviour.js';
 import { parseSignedNumber, parseStringList, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
-import { fallbackCheck, fallbackCheckLabel } from './fallback-checks.js';
+import { fallbackCheck, fallbackCheckLabel, fallbackWordCheck, fatalIfRelative } from './fallback-checks.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
 const RESOURCE = /^(CPU|Memory|IO|BlockIO|Tasks|Startup|Delegate|Slice|Managed|ManagedOOM|DefaultMemory|AllowedCPUs|AllowedMemoryNodes|StartupAllowed|DisableControllers|NUMA|Device)/;
@@ -83,10 +83,21 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
       empty: EMPTY_INVALID_HINTS.has(hint) || EMPTY_INVALID.has(key) ? 'invalid' : 'kept',
       apply(value, ctx) {
         if (value === '' && (EMPTY_INVALID_HINTS.has(hint) || EMPTY_INVALID.has(key))) return rejectValue(ctx, value);
+        if (fatalIfRelative(key, value)) {
+          rejectValue(ctx, value, value, 'error');
+          ctx.draft.badSetting = true;
+          return;
+        }
         const problem = value === '' ? undefined : KEY_PROBLEMS[key]?.(value);
         if (problem !== undefined) return ctx.report('warning', problem);
         if (value !== '') {
-          if (hint === 'UNIT [...]') {
+          const byWord = fallbackWordCheck(key);
+          if (byWord) {
+            const words = byWord.separator === 'colon' ? { ok: true, value: value.split(':') } : parseStringList(value);
+            const bad = words.ok && words.value ? words.value.filter((w) => !byWord.good(w)) : [];
+            for (const w of bad) rejectValue(ctx, value, w);
+            if (bad.length > 0) return;
+          } else if (hint === 'UNIT [...]') {
             const words = parseStringList(value);
             if (words.ok && words.value) for (const w of words.value) if (!isValidUnitName(w)) return rejectValue(ctx, value, w);
           } else if (check) {
