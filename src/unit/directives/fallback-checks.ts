@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import type { Result } from '../../shared/result.js';
 import { isValidUnitName, parserLabel, type Parser } from './behaviour.js';
 import {
-  makeEnumParser, parseBoolean, parseBytes, parseCInteger, parseCpuSet, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust,
+  EINVAL, ERANGE, makeEnumParser, parseBoolean, parseBytes, parseCInteger, parseCpuSet, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust,
   parsePermyriad, parseSec, parseSignal, parseSize, parseUnsignedNumber,
 } from '../values/index.js';
 
@@ -114,6 +114,34 @@ export function fallbackWordCheck(key: string): WordCheck | undefined {
 const FATAL_PATHS = new Set(['RootImage', 'RootVerity']);
 export function fatalIfRelative(key: string, value: string): boolean {
   return FATAL_PATHS.has(key) && value !== '' && !absoluteOrSpecifier(value);
+}
+
+/** What is wrong with the value after the device of a per-device setting, in systemd's words (undefined: nothing). */
+type DeviceValueProblem = (rest: string) => string | undefined;
+const ioLimit: DeviceValueProblem = (r) => (r === 'infinity' || parseSize(r).ok ? undefined : `Invalid IO limit '${r}', ignoring.`);
+const weightIn = (lo: number, hi: number, say: (r: string, why: string) => string): DeviceValueProblem => (r) => {
+  const n = parseCInteger(r, { signed: false, bits: 64 });
+  if (!n.ok) return say(r, EINVAL);
+  return n.value < BigInt(lo) || n.value > BigInt(hi) ? say(r, ERANGE) : undefined;
+};
+const blockIOBandwidth: DeviceValueProblem = (r) => (parseSize(r).ok ? undefined : `Invalid Block IO Bandwidth '${r}', ignoring.`);
+const DEVICE_VALUES: Record<string, DeviceValueProblem> = {
+  IOReadBandwidthMax: ioLimit, IOWriteBandwidthMax: ioLimit, IOReadIOPSMax: ioLimit, IOWriteIOPSMax: ioLimit,
+  IODeviceWeight: weightIn(1, 10000, (r, why) => `IO weight '${r}' invalid, ignoring: ${why}`),
+  BlockIODeviceWeight: weightIn(10, 1000, (r, why) => `Invalid block IO weight '${r}', ignoring: ${why}`),
+  IODeviceLatencyTargetSec: (r) => (parseSec(r).ok ? undefined : `Failed to parse timer value, ignoring: ${r}`),
+  BlockIOReadBandwidth: blockIOBandwidth, BlockIOWriteBandwidth: blockIOBandwidth,
+};
+/**
+ * "DEVICE VALUE" settings (IOReadBandwidthMax=, IODeviceWeight=, …): 'missing' when there is no
+ * value after the device (the catalog's words), else what is wrong with the value, else undefined.
+ * systemd does not check the device path itself here.
+ */
+export function deviceValueProblem(key: string, value: string): string | 'missing' | undefined {
+  const problem = DEVICE_VALUES[key];
+  if (!problem) return undefined;
+  const m = /^\s*\S+\s+(\S.*)$/.exec(value);
+  return m ? problem(m[1]!) : 'missing';
 }
 
 /** The check for a kept key's value (undefined: any value is kept as written). */

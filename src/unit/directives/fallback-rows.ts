@@ -8,7 +8,7 @@
 import { isValidUnitName, NAME_BARE, rejectValue, resolveSpecifiers, type DirectiveRow, type DirectiveStatus, type Spec } from './behaviour.js';
 import { parseSignedNumber, parseStringList, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
-import { fallbackCheck, fallbackCheckLabel, fallbackWordCheck, fatalIfRelative } from './fallback-checks.js';
+import { deviceValueProblem, fallbackCheck, fallbackCheckLabel, fallbackWordCheck, fatalIfRelative } from './fallback-checks.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
 const RESOURCE = /^(CPU|Memory|IO|BlockIO|Tasks|Startup|Delegate|Slice|Managed|ManagedOOM|DefaultMemory|AllowedCPUs|AllowedMemoryNodes|StartupAllowed|DisableControllers|NUMA|Device)/;
@@ -88,7 +88,9 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
           ctx.draft.badSetting = true;
           return;
         }
-        const problem = value === '' ? undefined : KEY_PROBLEMS[key]?.(value);
+        const deviceProblem = value === '' ? undefined : deviceValueProblem(key, value);
+        if (deviceProblem === 'missing') return rejectValue(ctx, value);
+        const problem = value === '' ? undefined : deviceProblem ?? KEY_PROBLEMS[key]?.(value);
         if (problem !== undefined) return ctx.report('warning', problem);
         if (value !== '') {
           const byWord = fallbackWordCheck(key);
