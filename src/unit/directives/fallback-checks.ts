@@ -38,6 +38,7 @@ const blockIOWeight = (t: string): Result<number, string> => {
   return r.ok && r.value >= 10 && r.value <= 1000 ? r : bad;
 };
 const sliceName = (t: string): Result<string, string> => (isValidUnitName(t) ? ok(t) : bad);
+const credential = (t: string): Result<string, string> => (/^[^:]*:./s.test(t) ? ok(t) : bad);
 const cpuSet = (t: string): Result<string, string> => (parseCpuSet(t).ok ? ok(t) : bad);
 
 const BY_HINT: Record<string, Parser<unknown>> = {
@@ -63,6 +64,7 @@ const BY_HINT: Record<string, Parser<unknown>> = {
   LONG: intIn(-(1n << 63n), (1n << 63n) - 1n, 64),
   SIZE: (t) => parseSize(t),
   CPUAFFINITY: (t) => (t === 'numa' ? ok(t) : cpuSet(t)),
+  TOS: nameOrNumber(['low-delay', 'throughput', 'reliability', 'low-cost'], 255n),
 };
 const BY_KEY: Record<string, Parser<unknown>> = {
   DefaultMemoryLow: memoryLimit, DefaultMemoryMin: memoryLimit, MemoryLimit: memoryLimit, Slice: sliceName,
@@ -81,6 +83,8 @@ const BY_KEY: Record<string, Parser<unknown>> = {
   SocketProtocol: makeEnumParser(['udplite', 'sctp']),
   Timestamping: makeEnumParser(['off', 'us', 'usec', 'ns', 'nsec']),
   TimeoutSec: parseSec,
+  // SetCredential=ID:DATA: without the colon or the data there is nothing to set.
+  SetCredential: credential, SetCredentialEncrypted: credential,
 };
 const LABELS = new Map<unknown, string>([[memoryLimit, 'bytes, percentage or infinity'], [blockIOWeight, 'weight 10…1000'], [sliceName, 'unit name'], [cpuSet, 'CPU numbers and ranges']]);
 
@@ -105,6 +109,7 @@ const WORD_CHECKS: Record<string, WordCheck> = {
   ExecSearchPath: { separator: 'colon', good: absoluteOrSpecifier },
   NetworkNamespacePath: paths, IPCNamespacePath: paths, IPIngressFilterPath: paths, IPEgressFilterPath: paths,
   USBFunctionDescriptors: paths, USBFunctionStrings: paths, ExtensionDirectories: paths, ExtensionImages: paths, MountImages: paths,
+  LogExtraFields: { separator: 'space', good: (w) => w.includes('=') },
   IPAddressAllow: { separator: 'space', good: addressPrefix }, IPAddressDeny: { separator: 'space', good: addressPrefix },
 };
 export function fallbackWordCheck(key: string): WordCheck | undefined {
