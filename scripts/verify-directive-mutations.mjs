@@ -10,7 +10,7 @@
 // `svcctl analyze verify` prints); the messages (temp directory as @DIR@) and exit codes are compared
 // and every disagreement is listed, with a count per value kind. Nothing is recorded: a disagreement
 // worth a regression test goes into test/fixtures/verify/cases.json (scripts/record-verify-fixtures.mjs).
-// Needs `npm run build` and systemd 252's systemd-analyze; about 7,000 cases, a few minutes.
+// Needs `npm run build` and systemd 252's systemd-analyze; about 5,800 cases, 5–10 minutes on a shared machine.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@
  * svcd needs to run a process. One part because the exec context is written for all four
  * sections at once, and command lines (execLines) serve [Socket] too.
  */
-import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, fatalScalar, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
+import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, fatalScalar, parsePreserve, parseStdIO, RowList, type ApplyContext, type Behaviour, type DirectiveRow } from './behaviour.js';
 import { parseBusName, parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, pathIsNormalized, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
 import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
@@ -85,6 +85,13 @@ for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['Restar
 }
 
 // ---- exec context (systemd.exec(5)), shared by service, socket, mount, swap ----
+/** systemd takes a user/group name outside its strict rules (letters, digits, '_', '-'; a trailing '$'), saying so. */
+function noticeLaxName(ctx: ApplyContext, name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*\$?$/.test(name)) {
+    ctx.report('notice', `Accepting user/group name '${name}', which does not match strict user/group name rules.`, 'plain');
+  }
+}
+
 /**
  * User= and Group= (systemd's relaxed user-name rules): a name that could never be a user makes the
  * unit unloadable; a name outside the strict rules is accepted with a notice; "nobody" is warned about.
@@ -107,16 +114,21 @@ export function userOrGroup(which: 'user' | 'group', set = (d: Draft, v: string 
       ctx.draft.badSetting = true;
       return;
     }
-    if (!numeric && !/^[A-Za-z_][A-Za-z0-9_-]*\$?$/.test(value)) {
-      ctx.report('notice', `Accepting user/group name '${value}', which does not match strict user/group name rules.`, 'plain');
-    }
+    if (!numeric) noticeLaxName(ctx, value);
     if (which === 'user' && value === 'nobody') ctx.report('warning', 'Special user nobody configured, this is not safe!');
     set(ctx.draft, value);
   });
 }
 supported(EXEC_SECTIONS, 'User', userOrGroup('user'));
 supported(EXEC_SECTIONS, 'Group', userOrGroup('group'));
-supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementaryGroups, undefined, 'group names', { style: 'fatal-bare' }));
+// Each group name is taken as User=/Group= take theirs: a name outside the strict rules with a notice.
+const supplementaryGroups = list((d) => d.exec.supplementaryGroups, undefined, 'group names', { style: 'fatal-bare' });
+supported(EXEC_SECTIONS, 'SupplementaryGroups', custom(supplementaryGroups.parser, supplementaryGroups.mode, supplementaryGroups.empty, (value, ctx) => {
+  const groups = ctx.draft.exec.supplementaryGroups;
+  const before = groups.length;
+  supplementaryGroups.apply(value, ctx);
+  for (const g of groups.slice(before)) if (!/^[0-9]+$/.test(g)) noticeLaxName(ctx, g);
+}));
 supported(EXEC_SECTIONS, 'DynamicUser', fatalScalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v)));
 // A relative WorkingDirectory= is fatal in systemd: the unit would run in the wrong place.
 supported(EXEC_SECTIONS, 'WorkingDirectory', custom("'-' prefix, absolute path or ~", 'set', 'resets', (value, ctx) => {
