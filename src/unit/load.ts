@@ -16,6 +16,7 @@ import { newDraft, type Draft } from './directives/draft.js';
 import { builtinDescription, loadsWithoutFragment, perpetualUnit } from './perpetual.js';
 import { findDirective, TYPE_SECTIONS } from './directives/table.js';
 import { patchDynamicUser } from './dynamic-user.js';
+import { keyNotices } from './directives/notices.js';
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
 export function knownSections(type: UnitType): ReadonlySet<string> {
@@ -79,6 +80,10 @@ export function buildUnit(src: UnitSource): Unit {
         say(line, { severity: 'warning', loc: a.loc, message: `Unknown key '${a.key}' in section [${a.section}], ignoring.` });
         continue;
       }
+      // Said whatever the value (a deprecation, a key this unit type does not take), as systemd does first.
+      const notices = keyNotices(a.section, a.key);
+      for (const n of notices) say(line, { severity: 'warning', loc: a.loc, message: n.message });
+      if (notices.some((n) => n.ignoresValue)) continue;
       row.apply(a.value, {
         draft,
         loc: a.loc,
