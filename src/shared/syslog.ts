@@ -3,6 +3,8 @@
  * string tables spell them: one table for the unit directives that take them (SyslogLevel=,
  * SyslogFacility=, LogLevelMax=), the manager's LogLevel=, journal priorities and dump's rendering.
  */
+import { parseCInteger } from './c-integer.js';
+
 export const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -13,19 +15,19 @@ const FACILITY_NAMES: readonly (string | undefined)[] = [
   ...Array.from({ length: 8 }, (_, i) => `local${i}`),
 ];
 
-/** A level's number from its name or its digit (0…7); undefined for anything else. */
-export function logLevelFromString(text: string): number | undefined {
-  const i = (LOG_LEVELS as readonly string[]).indexOf(text);
+/** A name of the table, else a number up to max as safe_atoi() reads it (0x7 too): string_table_lookup_with_fallback(). */
+function nameOrNumber(names: readonly (string | undefined)[], text: string, max: number): number | undefined {
+  const i = names.indexOf(text);
   if (i >= 0) return i;
-  return /^[0-7]$/.test(text) ? Number(text) : undefined;
+  const n = parseCInteger(text, { signed: true, bits: 32 });
+  return n.ok && n.value >= 0n && n.value <= BigInt(max) ? Number(n.value) : undefined;
 }
 
-/** A facility's unshifted number from its name or its number (0…23); undefined for anything else. */
-export function logFacilityFromString(text: string): number | undefined {
-  const i = FACILITY_NAMES.indexOf(text);
-  if (i >= 0) return i;
-  return /^[0-9]+$/.test(text) && Number(text) < 24 ? Number(text) : undefined;
-}
+/** A level's number from its name or a number 0…7; undefined for anything else. */
+export const logLevelFromString = (text: string): number | undefined => nameOrNumber(LOG_LEVELS, text, 7);
+
+/** A facility's unshifted number from its name or a number up to LOG_FACMASK >> 3 (127); undefined for anything else. */
+export const logFacilityFromString = (text: string): number | undefined => nameOrNumber(FACILITY_NAMES, text, 127);
 
 /** The name systemd prints for a level, or its number where it has none. */
 export const logLevelName = (n: number): string => LOG_LEVELS[n] ?? String(n);

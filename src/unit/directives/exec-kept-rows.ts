@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { custom, rejectValue, resolveSpecifiers, QUOTED, RowList, type ApplyContext, type DirectiveRow } from './behaviour.js';
 import { cunescape, parseBoolean, parseCpuSet, parseStringList, parseUnsignedNumber, pathIsAbsolute } from '../values/index.js';
+import { parseCInteger } from '../../shared/c-integer.js';
 import { parseTimespan } from '../../shared/timespan.js';
 import { personalityDomain, type IgnorableString, type KeptExecSettings } from '../exec-kept.js';
 import { logFacilityFromString, logLevelFromString } from '../../shared/syslog.js';
@@ -122,9 +123,12 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     k.cpuSched = { policy, priority: Math.min(hi, Math.max(lo, k.cpuSched?.priority ?? 0)) };
     return true;
   },
-  CPUSchedulingPriority(value, _ctx, k) {
-    if (!/^[0-9]+$/.test(value) || Number(value) > 99) return false;
-    k.cpuSched = { policy: k.cpuSched?.policy ?? 0, priority: Number(value) };
+  CPUSchedulingPriority(value, ctx, k) {
+    const n = parseCInteger(value, { signed: true, bits: 32 });
+    if (!n.ok) return false;
+    // systemd's own words for a number outside the real-time range; the caller's for the rest.
+    if (n.value < 0n || n.value > 99n) return ctx.report('warning', `CPU scheduling priority is out of range, ignoring: ${value}`), true;
+    k.cpuSched = { policy: k.cpuSched?.policy ?? 0, priority: Number(n.value) };
     return true;
   },
   CPUSchedulingResetOnFork: bool((k, v) => (k.cpuSchedResetOnFork = v)),
@@ -264,14 +268,20 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
   SELinuxContext: label((k, v) => (k.selinuxContext = v)),
   AppArmorProfile: label((k, v) => (k.appArmorProfile = v)),
   SmackProcessLabel: label((k, v) => (k.smackProcessLabel = v)),
-  NetworkNamespacePath(value, _ctx, k) {
-    if (value !== '' && !pathIsAbsolute(value)) return false;
-    k.networkNamespacePath = value === '' ? undefined : value;
+  NetworkNamespacePath(value, ctx, k) {
+    // Specifiers first (%t/ns is absolute once resolved), as systemd's config_parse_unit_path_printf().
+    const path = resolveSpecifiers(ctx, value, QUOTED);
+    if (path === undefined) return true;
+    if (path !== '' && !pathIsAbsolute(path)) return false;
+    k.networkNamespacePath = path === '' ? undefined : path;
     return true;
   },
-  IPCNamespacePath(value, _ctx, k) {
-    if (value !== '' && !pathIsAbsolute(value)) return false;
-    k.ipcNamespacePath = value === '' ? undefined : value;
+  IPCNamespacePath(value, ctx, k) {
+    // Specifiers first (%t/ns is absolute once resolved), as systemd's config_parse_unit_path_printf().
+    const path = resolveSpecifiers(ctx, value, QUOTED);
+    if (path === undefined) return true;
+    if (path !== '' && !pathIsAbsolute(path)) return false;
+    k.ipcNamespacePath = path === '' ? undefined : path;
     return true;
   },
 };

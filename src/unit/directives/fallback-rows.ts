@@ -5,8 +5,8 @@
  * (sandboxing and resource control, which svcd cannot honour inside a container) or "not-yet".
  * This is what makes "nothing a unit file says is dropped silently" true, so it is its own part.
  */
-import { isValidUnitName, NAME_BARE, rejectValue, resolveSpecifiers, type DirectiveRow, type DirectiveStatus, type Spec } from './behaviour.js';
-import { parseSignedNumber, parseStringList, pathIsNormalized } from '../values/index.js';
+import { isValidUnitName, NAME_BARE, QUOTED, rejectValue, resolveSpecifiers, type DirectiveRow, type DirectiveStatus, type Spec } from './behaviour.js';
+import { parseStringList, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import { applyKept } from './exec-kept-rows.js';
 import { deviceValueProblem, fallbackCheck, fallbackCheckLabel, fallbackWordCheck, fatalIfRelative } from './fallback-checks.js';
@@ -50,14 +50,10 @@ function deviceAllowProblem(value: string): string | undefined {
   if (rights !== '' && !/^[rwm]+$/.test(rights)) return `Invalid device rights '${rights}', ignoring.`;
   return undefined;
 }
-// Keys whose value systemd resolves specifiers in before checking it (Slice=user-%i.slice).
-const KEY_SPECS: Record<string, Spec> = { Slice: NAME_BARE };
-/** CPUSchedulingPriority=: a number, but a real-time priority only (0…99); out of range in its own words. */
-function cpuSchedPrioProblem(value: string): string | undefined {
-  const n = parseSignedNumber(value);
-  return n.ok && (n.value < 0 || n.value > 99) ? `CPU scheduling priority is out of range, ignoring: ${value}` : undefined;
-}
-const KEY_PROBLEMS: Record<string, (value: string) => string | undefined> = { DeviceAllow: deviceAllowProblem, CPUSchedulingPriority: cpuSchedPrioProblem };
+// Keys whose value systemd resolves specifiers in before checking it (Slice=user-%i.slice,
+// NetworkNamespacePath=%t/ns).
+const KEY_SPECS: Record<string, Spec> = { Slice: NAME_BARE, NetworkNamespacePath: QUOTED, IPCNamespacePath: QUOTED };
+const KEY_PROBLEMS: Record<string, (value: string) => string | undefined> = { DeviceAllow: deviceAllowProblem };
 
 
 /**
@@ -95,8 +91,11 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
         if (problem !== undefined) return ctx.report('warning', problem);
         if (value !== '') {
           const byWord = fallbackWordCheck(key);
+          const spec = KEY_SPECS[key];
+          const resolved = spec ? resolveSpecifiers(ctx, value, spec) : value;
+          if (resolved === undefined) return;
           if (byWord) {
-            const words = byWord.separator === 'colon' ? { ok: true, value: value.split(':') } : parseStringList(value);
+            const words = byWord.separator === 'colon' ? { ok: true, value: resolved.split(':') } : parseStringList(resolved);
             const bad = words.ok && words.value ? words.value.filter((w) => !byWord.good(w)) : [];
             for (const w of bad) rejectValue(ctx, value, w);
             if (bad.length > 0) return;
@@ -104,9 +103,6 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
             const words = parseStringList(value);
             if (words.ok && words.value) for (const w of words.value) if (!isValidUnitName(w)) return rejectValue(ctx, value, w);
           } else if (check) {
-            const spec = KEY_SPECS[key];
-            const resolved = spec ? resolveSpecifiers(ctx, value, spec) : value;
-            if (resolved === undefined) return;
             const r = check(resolved);
             if (!r.ok) return rejectValue(ctx, value, resolved);
           }
