@@ -12,7 +12,6 @@
 import type { Unit } from './model.js';
 import { CAP_ALL } from './values/capability.js';
 import { effectiveBoundingSet } from './implied-capabilities.js';
-import { parseBoolean } from './values/index.js';
 
 export interface SecurityInfo {
   readonly id: string;
@@ -98,13 +97,6 @@ function ignoredList(unit: Unit, key: string): string[][] {
   return out;
 }
 
-/** Delegate= is a boolean or a list of controllers, which delegates too. */
-function delegates(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const r = parseBoolean(value);
-  return r.ok ? r.value : true;
-}
-
 /** IPAddressAllow=/IPAddressDeny= words as address prefixes (systemd's special names expanded). */
 function ipPrefixes(unit: Unit, key: string): { readonly v6: boolean; readonly address: string; readonly prefix: number }[] {
   const out: { v6: boolean; address: string; prefix: number }[] = [];
@@ -162,7 +154,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     ipAddressAllowLocalhost: ip.allow.some(isLocalhost),
     ipAddressAllowOther: ip.allow.some((p) => !isLocalhost(p)),
     ipFiltersCustom: ignoredList(unit, 'IPIngressFilterPath').length > 0 || ignoredList(unit, 'IPEgressFilterPath').length > 0,
-    delegate: delegates(ignoredScalar(unit, 'Delegate')),
+    delegate: unit.resources.delegate ?? false,
     devicePolicy: ignoredScalar(unit, 'DevicePolicy') ?? 'auto',
     deviceAllow: deviceAllow(unit),
     notifyAccess: unit.service ? unit.service.notifyAccess ?? (unit.service.type === 'notify' ? 'main' : 'none') : undefined,
