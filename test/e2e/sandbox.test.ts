@@ -34,7 +34,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
       'CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_KILL', 'AmbientCapabilities=CAP_NET_BIND_SERVICE',
       `ExecStartPre=+${status('pre')}`, `ExecStartPre=${status('pre2')}`, `ExecStart=${status('main')}`,
       'ProtectSystem=full', 'ProtectHome=yes', 'PrivateTmp=yes', 'SystemCallFilter=@system-service', 'PrivateDevices=no',
-      'Personality=x86-64', '',
+      'SmackProcessLabel=svcd', '',
     ].join('\n'),
     'ptmp.service': [
       '[Service]', 'Type=oneshot', 'RemainAfterExit=yes', 'PrivateTmp=yes',
@@ -61,7 +61,7 @@ it('enforces capability sets, notices the rest in one line, and starts the unit'
     expect(readFileSync(join(dir, 'main.cwd'), 'utf8').trim()).toBe(existsSync(home) ? home : '/');
     const notices = svcd.console().split('\n').filter((l) => l.startsWith('svcd: caps.service:') && l.includes('not enforced'));
     // SystemCallFilter= (a seccomp filter), ProtectSystem= and ProtectHome= (a mount namespace) are enforced, so not named.
-    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: Personality= (see the journal for why).']);
+    expect(notices).toEqual(['svcd: caps.service: 1 sandboxing setting not enforced: SmackProcessLabel= (see the journal for why).']);
   } finally {
     await svcd.stop();
   }
@@ -239,8 +239,8 @@ it('a unit asking for many unenforced settings: one console line at its first st
       .map((l) => JSON.parse(l) as Record<string, string>);
     const detail = entries.filter((e) => e.DIRECTIVE !== undefined);
     expect(detail.map((e) => e.DIRECTIVE)).toEqual(directives);
-    expect(detail.find((e) => e.DIRECTIVE === 'Personality')?.MESSAGE)
-      .toBe('many.service: Personality= not enforced (svcd does not set execution domains yet).');
+    expect(detail.find((e) => e.DIRECTIVE === 'SmackProcessLabel')?.MESSAGE)
+      .toBe('many.service: SmackProcessLabel= not enforced (svcd has no security-module support).');
     expect(entries.filter((e) => e.MESSAGE === line.slice('svcd: '.length))).toHaveLength(1);
     // status shows the unit's last journal lines: the line naming them is among them.
     expect((await svcd.svcctl('status', 'many.service')).stdout).toContain(line.slice('svcd: '.length));
