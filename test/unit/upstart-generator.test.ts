@@ -112,7 +112,8 @@ describe('processes', () => {
     const daemon = spawn('/bin/sh', ['-c', 'kill -STOP $$; echo continued'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let output = '';
     daemon.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    const ended = new Promise((resolve) => daemon.on('exit', resolve));
+    // 'close', not 'exit': the output may still be in the pipe when the exit is reported.
+    const ended = new Promise((resolve) => daemon.on('close', resolve));
     const step = u.service.execStartPost[0]!;
     const words = argv([step])[0]!;
     const r = spawnSync(words[0]!, words.slice(1), { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', MAINPID: String(daemon.pid) } });
