@@ -1,0 +1,64 @@
+/**
+ * A loaded unit's model is frozen, and the parts of it that still hold their defaults are one
+ * shared frozen object for every unit: with 1,000 services most of each unit's exec context, kill
+ * settings, install section and exit-status lists are the same values, and a copy per unit cost
+ * the heap some 1.5 KiB each. Freezing is what makes sharing safe: code that wrongly writes to a
+ * model throws instead of changing every unit at once.
+ */
+import { newDraft } from './directives/draft.js';
+
+type Fields = Record<string, unknown>;
+
+/** One frozen empty list for every empty list of every unit: most lists are empty, and freezing is the cost. */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Freezes an object tree bottom-up; `share` may hand back an equal, already frozen object instead. */
+function freezeTree<T>(o: T, share: (key: string, v: Fields) => Fields): T {
+  if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return o;
+  if (Array.isArray(o)) {
+    for (const v of o) freezeTree(v, share);
+    return Object.freeze(o);
+  }
+  const rec = o as Fields;
+  for (const k in rec) {
+    const v = rec[k];
+    if (Array.isArray(v) && v.length === 0) rec[k] = EMPTY;
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set)) rec[k] = share(k, freezeTree(v as Fields, share));
+    else freezeTree(v, share);
+  }
+  return Object.freeze(o);
+}
+
+/**
+ * The same own fields in the same order with the same values (children are compared by identity:
+ * they were shared first). The order counts: whatever lists a section's fields must not see it change.
+ */
+function sameFields(a: Fields, b: Fields): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i] || !Object.is(a[ka[i]], b[kb[i]])) return false;
+  return true;
+}
+
+/** The defaults by the field that holds them, from the draft every unit starts as. */
+const DEFAULTS: ReadonlyMap<string, Fields> = (() => {
+  const d = freezeTree(newDraft(), (_k, v) => v);
+  const noExit = d.service.successExitStatus;
+  return new Map<string, object>([
+    ['unit', d.unit], ['dependencies', d.unit.dependencies], ['install', d.install],
+    ['exec', d.exec], ['seccomp', d.exec.seccomp], ['mounts', d.exec.mounts], ['limits', d.exec.limits],
+    ['kill', d.kill], ['resources', d.resources],
+    ['successExitStatus', noExit], ['restartPreventExitStatus', noExit], ['restartForceExitStatus', noExit],
+  ]) as ReadonlyMap<string, Fields>;
+})();
+
+function shareDefault(key: string, v: Fields): Fields {
+  const d = DEFAULTS.get(key);
+  return d !== undefined && sameFields(v, d) ? d : v;
+}
+
+/** The model as units see it: frozen, with its default parts shared. */
+export function freezeModel<T>(o: T): T {
+  return freezeTree(o, shareDefault);
+}
