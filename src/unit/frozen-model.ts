@@ -6,6 +6,7 @@
  * model throws instead of changing every unit at once.
  */
 import { newDraft } from './directives/draft.js';
+import type { ExecFlags } from './values/index.js';
 
 type Fields = Record<string, unknown>;
 
@@ -45,8 +46,11 @@ function sameFields(a: Fields, b: Fields): boolean {
 const DEFAULTS: ReadonlyMap<string, Fields> = (() => {
   const d = freezeTree(newDraft(), (_k, v) => v);
   const noExit = d.service.successExitStatus;
+  // Description= is set (to undefined when absent) after the files are read; the draft has no field for it.
+  const unit = Object.freeze({ ...d.unit, description: undefined });
+  const flags: ExecFlags = Object.freeze({ ignoreFailure: false, separateArgv0: false, noEnvExpand: false, fullyPrivileged: false, noSetuid: false, ambientMagic: false });
   return new Map<string, object>([
-    ['unit', d.unit], ['dependencies', d.unit.dependencies], ['install', d.install],
+    ['unit', unit], ['flags', flags], ['dependencies', d.unit.dependencies], ['install', d.install],
     ['exec', d.exec], ['seccomp', d.exec.seccomp], ['mounts', d.exec.mounts], ['limits', d.exec.limits],
     ['kill', d.kill], ['resources', d.resources],
     ['successExitStatus', noExit], ['restartPreventExitStatus', noExit], ['restartForceExitStatus', noExit],
