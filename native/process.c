@@ -21,6 +21,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -235,11 +239,22 @@ static napi_value ProcScan(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* removeSysvIpc(kind, id): a SysV shared memory segment (0), semaphore set (1) or message queue (2)
+ * removed (IPC_RMID), for RemoveIPC= (src/exec/remove-ipc.ts). Throws with the errno. */
+static napi_value RemoveSysvIpc(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!int_args(env, info, 2, a, "removeSysvIpc: expected (kind, id)")) return NULL;
+  int r = a[0] == 0 ? shmctl(a[1], IPC_RMID, NULL) : a[0] == 1 ? semctl(a[1], 0, IPC_RMID) : msgctl(a[1], IPC_RMID, NULL);
+  if (r < 0) return svcd_throw_errno(env, "IPC_RMID", errno);
+  return NULL;
+}
+
 int svcd_register_process(napi_env env, napi_value exports) {
   return svcd_define(env, exports, "kill", Kill) | svcd_define(env, exports, "killpg", Killpg) |
          svcd_define(env, exports, "pidfdOpen", PidfdOpen) | svcd_define(env, exports, "pidfdSendSignal", PidfdSendSignal) |
          svcd_define(env, exports, "setChildSubreaper", SetChildSubreaper) | svcd_define(env, exports, "pipe", Pipe) |
          svcd_define(env, exports, "peerCredentials", PeerCredentials) | svcd_define(env, exports, "sameFile", SameFile) |
          svcd_define(env, exports, "mallocTrim", MallocTrim) |
-         svcd_define(env, exports, "procScan", ProcScan);
+         svcd_define(env, exports, "procScan", ProcScan) |
+         svcd_define(env, exports, "removeSysvIpc", RemoveSysvIpc);
 }

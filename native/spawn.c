@@ -7,7 +7,9 @@
  *
  * Order in the child: default signal dispositions → session/process group → stdin/stdout/stderr
  * and passed fds → rlimits → oom_score_adj, nice, umask, CPU scheduling and affinity, IO priority,
- * timer slack → private /tmp and /var/tmp (a mount namespace) → a UTS namespace (ProtectHostname=) → chroot → capability bounding set → groups, gid, uid → ambient capabilities → chdir
+ * timer slack → private /tmp and /var/tmp (a mount namespace) → a UTS namespace (ProtectHostname=) → groups, gid
+ * → a user namespace (PrivateUsers=; first of all, before the network namespace, when the child lacks
+ * CAP_SYS_ADMIN, as systemd 252) → chroot → capability bounding set → uid → ambient capabilities → chdir
  * → no_new_privs → empty signal mask → seccomp filters → execve. Privileged steps come before the ids are dropped;
  * chdir after, so a directory only the service user may enter works (systemd's reason too).
  * A failure is written as (stage, errno) to a close-on-exec pipe; the child then exits with
@@ -50,7 +52,7 @@ enum stage {
   ST_SIGNALS, ST_SETSID, ST_SETPGID, ST_STDIN, ST_STDOUT, ST_STDERR, ST_FDS, ST_RLIMIT,
   ST_OOM_SCORE_ADJ, ST_NICE, ST_CHROOT, ST_SETGROUPS, ST_SETGID, ST_SETUID, ST_CHDIR,
   ST_NO_NEW_PRIVS, ST_EXEC, ST_SETSCHEDULER, ST_CPUAFFINITY, ST_IOPRIO, ST_TIMERSLACK, ST_CAPABILITIES,
-  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_MOUNTS, ST_COUNT
+  ST_NAMESPACE, ST_CGROUP, ST_CLONE, ST_SECCOMP, ST_MOUNTS, ST_PERSONALITY, ST_SECUREBITS, ST_USERNS, ST_COUNT
 };
 
 static const struct {
@@ -74,6 +76,9 @@ static const struct {
     [ST_SECCOMP] = {"seccomp", 228},
     /* The mount plan inside a namespace the container did allow (a path missing): still 226. */
     [ST_MOUNTS] = {"mounts", 226},
+    [ST_PERSONALITY] = {"personality", 230}, [ST_SECUREBITS] = {"securebits", 213},
+    /* PrivateUsers=: systemd 252 fails the process with 217/USER when it cannot make the user namespace. */
+    [ST_USERNS] = {"userns", 217},
 };
 
 #define MAX_RLIMITS 16
@@ -97,6 +102,9 @@ struct spawn_spec {
   bool has_uid, has_gid, has_groups, has_umask, has_nice, has_oom;
   bool setsid, new_pgrp, no_new_privs;
   bool has_sched, has_ioprio, has_timerslack, has_bounding, has_ambient, new_uts;
+  bool has_personality, has_securebits;
+  unsigned long personality; /* Personality=: the execution domain (PER_LINUX, PER_LINUX32) */
+  int securebits;            /* SecureBits=: the SECBIT_* mask */
   /* seccomp filters (BPF built in JS), installed in this order after no_new_privs */
   struct sock_fprog *filters;
   uint32_t n_filters;
@@ -112,6 +120,8 @@ struct spawn_spec {
   char *dev_stage;
   /* PrivateMounts= alone: a mount namespace with nothing arranged in it */
   bool new_mount_ns;
+  /* PrivateUsers=: a user namespace of its own, mapping root and the unit's user to themselves */
+  bool private_users;
   /* PrivateNetwork=/PrivateIPC=: the unit's namespaces (native newNamespace()), joined first; -1: none */
   int netns_fd, ipcns_fd;
   int sched_policy, sched_priority;
@@ -236,11 +246,104 @@ static void child_ambient(const struct spawn_spec *s, int errfd) {
     if ((s->ambient >> cap & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) child_fail(errfd, ST_CAPABILITIES);
 }
 
-static bool has_effective_sys_admin(void) {
+static bool has_effective_cap(int cap) {
   struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct data[2];
   if (syscall(SYS_capget, &hdr, data) < 0) return false;
-  return data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32) & 1;
+  return data[cap / 32].effective >> (cap % 32) & 1;
+}
+
+static bool has_effective_sys_admin(void) { return has_effective_cap(CAP_SYS_ADMIN); }
+
+/* ---------- PrivateUsers= ---------- */
+
+/* The decimal digits of v at *at, returning the end (no snprintf: nothing here may allocate). */
+static char *put_uint(char *at, unsigned v) {
+  char digits[16];
+  int n = 0;
+  do digits[n++] = (char)('0' + v % 10), v /= 10; while (v);
+  while (n > 0) *at++ = digits[--n];
+  return at;
+}
+
+/* "N N 1\n" at *at. */
+static char *put_identity_line(char *at, unsigned id) {
+  at = put_uint(at, id);
+  *at++ = ' ';
+  at = put_uint(at, id);
+  *at++ = ' ', *at++ = '1', *at++ = '\n';
+  return at;
+}
+
+/* The map of a PrivateUsers= namespace, as systemd 252 writes it: the manager's own id to itself and,
+ * where the manager may map ids (CAP_SETUID/CAP_SETGID), the unit's to itself; every other id shows
+ * as the overflow id (nobody, 65534) inside. */
+static size_t identity_map(char *buf, unsigned own, bool has_target, unsigned target, int cap) {
+  char *at = put_identity_line(buf, own);
+  if (has_target && target != own && has_effective_cap(cap)) at = put_identity_line(at, target);
+  return (size_t)(at - buf);
+}
+
+struct userns_helper {
+  char pid[16];
+  char uid_map[64], gid_map[64];
+  size_t uid_len, gid_len;
+  int ready[2];
+  int err; /* written by the helper, read after it is reaped (same memory: CLONE_VM) */
+};
+
+static int write_proc_file(const char *pid, const char *name, const char *data, size_t len) {
+  char path[64] = "/proc/";
+  size_t n = 6;
+  for (const char *p = pid; *p; p++) path[n++] = *p;
+  path[n++] = '/';
+  for (const char *p = name; *p; p++) path[n++] = *p;
+  path[n] = 0;
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT && name[0] == 's' ? 0 : -errno; /* no setgroups file: an old kernel */
+  int r = syscall(SYS_write, fd, data, len) < 0 ? -errno : 0;
+  syscall(SYS_close, fd);
+  return r;
+}
+
+/* Runs in the user namespace the child left (so with its privileges there): waits for the child to
+ * have made its own, then writes the child's maps, which the child itself may no longer do. */
+static int userns_helper_main(void *arg) {
+  struct userns_helper *h = arg;
+  char c;
+  syscall(SYS_close, h->ready[1]);
+  if (syscall(SYS_read, h->ready[0], &c, 1) != 1) h->err = EPIPE;
+  int r = h->err ? -h->err : write_proc_file(h->pid, "setgroups", "deny\n", 5);
+  if (!r) r = write_proc_file(h->pid, "gid_map", h->gid_map, h->gid_len);
+  if (!r) r = write_proc_file(h->pid, "uid_map", h->uid_map, h->uid_len);
+  h->err = -r;
+  syscall(SYS_exit, 0);
+  return 0;
+}
+
+/* PrivateUsers=: as systemd's setup_private_users(), a helper left behind in the current user
+ * namespace writes the new one's maps (setgroups() denied, so no group can be shed inside). */
+static void child_private_users(const struct spawn_spec *s, uid_t own_uid, gid_t own_gid, int errfd) {
+  struct userns_helper h = {.err = 0};
+  _Alignas(16) char stack[16 * 1024];
+  *put_uint(h.pid, (unsigned)syscall(SYS_getpid)) = 0;
+  h.uid_len = identity_map(h.uid_map, own_uid, s->has_uid, s->uid, CAP_SETUID);
+  h.gid_len = identity_map(h.gid_map, own_gid, s->has_gid, s->gid, CAP_SETGID);
+  if (syscall(SYS_pipe2, h.ready, O_CLOEXEC) < 0) child_fail(errfd, ST_USERNS);
+  /* Shares this memory (h, the report); its own stack is this frame's array, live until it is reaped. */
+  pid_t helper = clone(userns_helper_main, stack + sizeof stack, CLONE_VM | SIGCHLD, &h);
+  if (helper < 0) child_fail(errfd, ST_USERNS);
+  syscall(SYS_close, h.ready[0]);
+  int e = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+  if (!e) syscall(SYS_write, h.ready[1], "1", 1);
+  syscall(SYS_close, h.ready[1]);
+  int status;
+  while (syscall(SYS_wait4, helper, &status, 0, NULL) < 0 && errno == EINTR) {}
+  if (!e) e = h.err;
+  if (e) {
+    errno = e;
+    child_fail(errfd, ST_USERNS);
+  }
 }
 
 /* The numbers of src/exec/mount-plan.ts's MOUNT_MODES, and its flags above the low four bits. */
@@ -501,6 +604,14 @@ static int child_main(void *arg) {
   if (s->setsid && setsid() < 0) child_fail(errfd, ST_SETSID);
   if (!s->setsid && s->new_pgrp && setpgid(0, 0) < 0) child_fail(errfd, ST_SETPGID);
 
+  /* PrivateUsers= without CAP_SYS_ADMIN: the user namespace first, as systemd 252 makes it, so that it
+   * owns the namespaces made after it and the manager may make those inside it. */
+  bool userns_early = s->private_users && !has_effective_sys_admin();
+  /* The manager's own ids, mapped to themselves, as they are before the child changes its gid. */
+  uid_t own_uid = (uid_t)syscall(SYS_getuid);
+  gid_t own_gid = (gid_t)syscall(SYS_getgid);
+  if (userns_early) child_private_users(s, own_uid, own_gid, errfd);
+
   /* PrivateNetwork=, PrivateIPC=: the unit's own namespaces, shared by all its processes (before the
    * fds are moved, which could overwrite theirs; systemd too joins them before the mount namespace). */
   if (s->netns_fd >= 0 && setns(s->netns_fd, CLONE_NEWNET) < 0) child_fail(errfd, ST_NAMESPACE);
@@ -528,6 +639,7 @@ static int child_main(void *arg) {
   /* ioprio_set(IOPRIO_WHO_PROCESS, self, class << 13 | level) */
   if (s->has_ioprio && syscall(SYS_ioprio_set, 1, 0, s->ioprio) < 0) child_fail(errfd, ST_IOPRIO);
   if (s->has_timerslack && prctl(PR_SET_TIMERSLACK, s->timerslack_ns, 0, 0, 0) < 0) child_fail(errfd, ST_TIMERSLACK);
+  if (s->has_personality && syscall(SYS_personality, s->personality) < 0) child_fail(errfd, ST_PERSONALITY);
 
   /* PrivateTmp=: a mount namespace of its own whose mounts do not propagate back to the host's,
    * with the unit's directories (shared by all its commands, as systemd's) over /tmp and /var/tmp.
@@ -547,6 +659,22 @@ static int child_main(void *arg) {
   if (s->new_uts && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EACCES && errno != EINVAL && errno != ENOSYS)
     child_fail(errfd, ST_NAMESPACE);
 
+  /* Raw syscalls: in a CLONE_VM child glibc's wrappers would broadcast to the parent's threads.
+   * Dropping to a user without naming groups must not keep root's supplementary groups. Groups
+   * before the user namespace (setgroups() is denied in it), as systemd's enforce_groups(). */
+  size_t n_groups = s->has_groups ? s->n_groups : 0;
+  /* Inside the user namespace made first (setgroups denied), none to drop is skipped, as systemd's
+   * maybe_setgroups(); any to set fails with 216/GROUP, as under systemd 252. */
+  if ((s->has_groups || s->has_uid || s->has_gid) && !(n_groups == 0 && userns_early)) {
+    if (syscall(SYS_setgroups, n_groups, s->groups) < 0) child_fail(errfd, ST_SETGROUPS);
+  }
+  if (s->has_gid && syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0) child_fail(errfd, ST_SETGID);
+
+  /* PrivateUsers= with CAP_SYS_ADMIN: last of the namespaces, so the others belong to the host's user
+   * namespace as under systemd 252 (root inside cannot remount them); before chroot(), which the
+   * kernel refuses a user namespace after, and before the bounding set, which a new one resets. */
+  if (s->private_users && !userns_early) child_private_users(s, own_uid, own_gid, errfd);
+
   if (s->root) {
     if (chroot(s->root) < 0) child_fail(errfd, ST_CHROOT);
     /* Without this the old root stays reachable through the working directory. */
@@ -559,13 +687,13 @@ static int child_main(void *arg) {
     for (int cap = 0; cap <= 63; cap++)
       if (!(s->bounding >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) child_fail(errfd, ST_CAPABILITIES);
   if (s->has_ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) child_fail(errfd, ST_CAPABILITIES);
-
-  /* Raw syscalls: in a CLONE_VM child glibc's wrappers would broadcast to the parent's threads.
-   * Dropping to a user without naming groups must not keep root's supplementary groups. */
-  if (s->has_groups || s->has_uid || s->has_gid) {
-    if (syscall(SYS_setgroups, (size_t)(s->has_groups ? s->n_groups : 0), s->groups) < 0) child_fail(errfd, ST_SETGROUPS);
+  /* SecureBits=, while CAP_SETPCAP is still ours (a User= service loses it with the ids); keep-caps
+   * stays as the ambient set needs it. The unlocked keep-caps bit is cleared by execve() anyway. */
+  if (s->has_securebits) {
+    int bits = s->securebits | (s->has_ambient ? 1 << 4 : 0);
+    if (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != bits && prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0) child_fail(errfd, ST_SECUREBITS);
   }
-  if (s->has_gid && syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0) child_fail(errfd, ST_SETGID);
+
   if (s->has_uid && syscall(SYS_setresuid, s->uid, s->uid, s->uid) < 0) child_fail(errfd, ST_SETUID);
   if (s->has_ambient) child_ambient(s, errfd);
 
@@ -880,6 +1008,14 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
     if (!read_int(env, v, "timerSlackNs", 1, INT64_MAX, &x)) return false;
     s->has_timerslack = true, s->timerslack_ns = (unsigned long)x;
   }
+  if (has_field(env, o, "personality", &v)) {
+    if (!read_int(env, v, "personality", 0, 0xffffffffL, &x)) return false;
+    s->has_personality = true, s->personality = (unsigned long)x;
+  }
+  if (has_field(env, o, "secureBits", &v)) {
+    if (!read_int(env, v, "secureBits", 0, 0x3f, &x)) return false;
+    s->has_securebits = true, s->securebits = (int)x;
+  }
   if (has_field(env, o, "capabilityBoundingSet", &v)) {
     bool lossless;
     if (napi_get_value_bigint_uint64(env, v, &s->bounding, &lossless) != napi_ok || !lossless) return type_error(env, "capabilityBoundingSet", "a 64-bit bigint mask");
@@ -903,7 +1039,7 @@ static bool read_spec(napi_env env, napi_value o, struct spawn_spec *s) {
   }
   return read_bool(env, o, "setsid", &s->setsid) && read_bool(env, o, "newProcessGroup", &s->new_pgrp) &&
          read_bool(env, o, "noNewPrivileges", &s->no_new_privs) && read_bool(env, o, "newUtsNamespace", &s->new_uts) &&
-         read_bool(env, o, "mountNamespace", &s->new_mount_ns);
+         read_bool(env, o, "mountNamespace", &s->new_mount_ns) && read_bool(env, o, "privateUsers", &s->private_users);
 }
 
 /* ---------- spawn() ---------- */

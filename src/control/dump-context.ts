@@ -21,6 +21,7 @@ import { RLIMIT_NAMES } from '../unit/values/rlimit.js';
 import { formatCpuSet } from '../unit/values/resource.js';
 import { capabilityNames } from './properties.js';
 import { PATH_PROPERTIES, SERVICE_PROPERTIES, SOCKET_PROPERTIES, TIMER_PROPERTIES, type BusValue, type PropertyRow } from './property-table.js';
+import { logFacilityName, logLevelName } from '../shared/syslog.js';
 
 const UINT64_MAX = USEC_INFINITY;
 const SEC = 1_000_000n;
@@ -118,7 +119,7 @@ export function execContextLines(d: DumpValues): string[] {
   add('MountAPIVFS', d.flag('MountAPIVFS', d.text('RootDirectory') !== ''));
   add('IgnoreSIGPIPE', d.flag('IgnoreSIGPIPE', true));
   for (const k of ['MemoryDenyWriteExecute', 'RestrictRealtime', 'RestrictSUIDSGID']) add(k, d.text(k));
-  add('KeyringMode', d.setting('KeyringMode', st.model.type === 'service' ? 'private' : 'shared'));
+  add('KeyringMode', d.text('KeyringMode'));
   for (const k of ['ProtectHostname', 'ProtectProc', 'ProcSubset']) add(k, d.text(k));
   for (const e of strings(d.bus('Environment'))) add('Environment', e);
   const files = d.bus('EnvironmentFiles');
@@ -156,8 +157,8 @@ export function execContextLines(d: DumpValues): string[] {
     add('TTYColumns', d.setting('TTYColumns', '4294967295'));
   }
   if (STDIO_SYSLOG.has(stdout) || STDIO_SYSLOG.has(stderr)) {
-    add('SyslogFacility', d.setting('SyslogFacility', 'daemon'));
-    add('SyslogLevel', d.setting('SyslogLevel', 'info'));
+    add('SyslogFacility', logFacilityName(Number(d.num('SyslogFacility'))));
+    add('SyslogLevel', logLevelName(Number(d.num('SyslogLevel'))));
   }
   if (d.num('LogRateLimitIntervalUSec') > 0n) add('LogRateLimitIntervalSec', formatTimespan(d.num('LogRateLimitIntervalUSec'), SEC));
   if (d.num('LogRateLimitBurst') > 0n) add('LogRateLimitBurst', d.text('LogRateLimitBurst'));

@@ -11,6 +11,7 @@ import { compareEntries, readDirectory, type DirectoryReadOptions } from '../jou
 import { formatCursor, fieldText, type JournalEntry } from '../journal/file-reader.js';
 import { readBootId, readMachineId } from '../journal/format.js';
 import { globMatcher, stringIsGlob } from '../shared/glob.js';
+import { LOG_LEVELS } from '../shared/syslog.js';
 
 export type { JournalEntry };
 
@@ -32,7 +33,7 @@ export interface LogQuery {
   readonly lines?: number;
 }
 
-const PRIORITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+const PRIORITY_NAMES: readonly string[] = LOG_LEVELS;
 
 /** -p: "err", "3", "warning..info", "0..4": the priorities to show. */
 export function parsePriority(text: string): number[] | undefined {

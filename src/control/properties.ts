@@ -10,6 +10,8 @@ import { NAMESPACE_FLAGS, NAMESPACE_FLAGS_ALL } from '../unit/directives/seccomp
 import { formatTimespan, USEC_INFINITY } from '../shared/timespan.js';
 import { showExitText, sigchldCodeToString } from '../shared/exit-status.js';
 import { signalToString } from '../shared/signal.js';
+import { formatCpuSet } from '../unit/values/resource.js';
+import { MOUNT_PROPAGATION } from '../unit/directives/exec-kept-rows.js';
 import { MANAGER_PROPERTIES, unitRows, type BusValue, type ExecCommandValue, type PropertyRow } from './property-table.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -55,6 +57,18 @@ function namespaceNames(kept: bigint): string {
   return NAMESPACE_FLAGS.filter(([, f]) => kept & BigInt(f)).map(([n]) => n).join(' ');
 }
 
+/** NUMAPolicy= by the kernel's MPOL_* number (systemd's mpol table). */
+const NUMA_POLICIES = ['default', 'preferred', 'bind', 'interleave', 'local'];
+
+/** The bits set in a little-endian mask (CPUAffinity=, NUMAMask=), ascending. */
+function maskBits(mask: Uint8Array): number[] {
+  const out: number[] = [];
+  mask.forEach((byte, i) => {
+    for (let b = 0; b < 8; b++) if (byte & (1 << b)) out.push(i * 8 + b);
+  });
+  return out;
+}
+
 function execLine(c: ExecCommandValue, ex: boolean): string {
   const r = c.run;
   const opts = ex ? `flags=${c.flags.join(' ')}` : `ignore_errors=${c.ignoreErrors ? 'yes' : 'no'}`;
@@ -78,7 +92,9 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'u':
       if (name === 'UMask' || name.endsWith('Mode')) return [value.v.toString(8).padStart(4, '0')];
       return [(name === 'UID' || name === 'GID') && value.v === 0xffff_ffff ? '[not set]' : String(value.v)];
-    case 'i': return [name.endsWith('ActionExitStatus') && value.v < 0 ? '[not set]' : String(value.v)];
+    case 'i':
+      if (name === 'NUMAPolicy') return [NUMA_POLICIES[value.v] ?? 'n/a'];
+      return [name.endsWith('ActionExitStatus') && value.v < 0 ? '[not set]' : String(value.v)];
     case 't':
       // systemctl's list of the few …USec properties that are points in time, not spans.
       if (name.endsWith('Timestamp') || name === 'NextElapseUSecRealtime' || name === 'LastTriggerUSec') return [formatTimestamp(value.v)];
@@ -86,6 +102,8 @@ export function printValue(name: string, value: BusValue): readonly string[] {
       if (name.includes('USec')) return [formatTimespan(value.v, 0n)];
       if (name === 'CapabilityBoundingSet' || name === 'AmbientCapabilities') return [capabilityNames(value.v)];
       if (name === 'RestrictNamespaces') return [namespaceNames(value.v)];
+      if (name === 'CoredumpFilter') return [`0x${value.v.toString(16)}`];
+      if (name === 'MountFlags') return [Object.keys(MOUNT_PROPAGATION).find((k) => MOUNT_PROPAGATION[k] === value.v) ?? ''];
       if (value.v === USEC_INFINITY && UNSET_WHEN_MAX.test(name)) return ['[not set]'];
       if (value.v === USEC_INFINITY && INFINITY_WHEN_MAX.test(name)) return ['infinity'];
       return [String(value.v)];
@@ -94,7 +112,16 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'y': return ['[unprintable]'];
     case 'as': return [value.v.map(shellMaybeQuote).join(' ')];
     // systemctl prints bytes as hex (an id128 as its 32 digits).
-    case 'ay': return [Buffer.from(value.v).toString('hex')];
+    case 'ay':
+      if (name === 'CPUAffinity' || name === 'NUMAMask') return [formatCpuSet(maskBits(value.v)).replaceAll(',', ' ')];
+      if (name === 'StandardInputData') return [Buffer.from(value.v).toString('base64')];
+      return [Buffer.from(value.v).toString('hex')];
+    // LogExtraFields=: the fields, space-separated.
+    case 'aay': return [value.v.map((b) => Buffer.from(b).toString()).join(' ')];
+    // SELinuxContext= and kin as written, "-" first where a failure is ignored.
+    case '(bs)': return [`${value.v[0] ? '-' : ''}${value.v[1]}`];
+    // As for 'y': systemctl 252 has no printer for a uint16.
+    case 'q': return ['[unprintable]'];
     case 'a(sb)': return value.v.map(([path, ignore]) => `${path} (ignore_errors=${ignore ? 'yes' : 'no'})`);
     case 'a(sasbttttuii)': return value.v.map((c) => execLine(c, false));
     case 'a(sasasttttuii)': return value.v.map((c) => execLine(c, true));

@@ -6,7 +6,7 @@
  * D-Bus API read the same rows.
  *
  * A property svcd cannot answer truthfully (IP accounting, the settings it keeps unapplied such as
- * PrivateUsers=) has no row: docs/differences.md lists them.
+ * IPAddressDeny=) has no row: docs/differences.md lists them.
  */
 import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
 import { resolveTasksMax } from '../exec/cgroup-limits.js';
@@ -22,6 +22,9 @@ import { ADDRESS_FAMILIES } from '../shared/address-families.generated.js';
 const AF_ALIASES = new Set(['AF_LOCAL', 'AF_ROUTE', 'AF_FILE']);
 const addressFamilyName = (n: number): string => Object.keys(ADDRESS_FAMILIES).find((k) => ADDRESS_FAMILIES[k] === n && !AF_ALIASES.has(k)) ?? String(n);
 import { USEC_INFINITY } from '../shared/timespan.js';
+import { errnoName } from '../exec/native.js';
+import { inheritedSettings } from '../exec/inherited.js';
+import type { SyscallErrno } from '../unit/model.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
 
@@ -62,6 +65,12 @@ interface Values {
   '(bas)': readonly [boolean, readonly string[]];
   /** BindPaths=/BindReadOnlyPaths=: source, destination, ignore a missing source, mount flags (MS_REC). */
   'a(ssbt)': readonly (readonly [string, string, boolean, bigint])[];
+  /** TTYRows=/TTYColumns= (UINT16_MAX: unset). */
+  q: number;
+  /** LogExtraFields=: each "FIELD=value" as bytes. */
+  aay: readonly Uint8Array[];
+  /** SELinuxContext= and kin: whether a failure is ignored ("-"), the label. */
+  '(bs)': readonly [boolean, string];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
@@ -137,6 +146,38 @@ type Exe = NonNullable<UnitStatus['model']['exec']>;
 type Kill = NonNullable<UnitStatus['model']['kill']>;
 const svc = (st: UnitStatus): Svc => st.model.service!;
 const exe = (st: UnitStatus): Exe => st.model.exec!;
+const kept = (st: UnitStatus): Exe['kept'] => exe(st).kept;
+
+/** Best-effort at level 4: what systemd shows for a unit that sets no IO scheduling (ioprio_normalize of none). */
+const IOPRIO_DEFAULT = (2 << 13) | 4;
+const UINT16_MAX = 0xffff;
+/** SystemCallErrorNumber='s "kill the process", the default: INT_MAX - 1, as systemd keeps it. */
+const SECCOMP_ERROR_NUMBER_KILL = 2147483646;
+const errnoValue = (e: SyscallErrno | undefined): number => (e === undefined || e === 'kill' ? SECCOMP_ERROR_NUMBER_KILL : e);
+
+/** A CPU or NUMA node set as the bitmask systemd sends: a byte per 8, in whole 64-bit words. */
+function cpuMask(cpus: readonly number[]): Uint8Array {
+  if (cpus.length === 0) return new Uint8Array(0);
+  const out = new Uint8Array(Math.ceil((Math.max(...cpus) + 1) / 64) * 8);
+  for (const c of cpus) out[c >> 3]! |= 1 << (c & 7);
+  return out;
+}
+
+/** StandardInput= and kin as D-Bus names them: "fd:NAME" is the kind "fd", the name apart. */
+const stdioKind = (v: string): string => (v.startsWith('fd:') ? 'fd' : v);
+const fdName = (v: string | undefined): string => (v?.startsWith('fd:') ? v.slice(3) : '');
+
+const label = (l: { readonly ignore: boolean; readonly value: string } | undefined) => [l?.ignore ?? false, l?.value ?? ''] as const;
+
+/**
+ * SystemCallFilter= as systemd sends it: whether it is an allow list, and the calls sorted, each
+ * with ":ERRNO" where its line gave one of its own.
+ */
+function syscallList(f: Exe['seccomp']['systemCallFilter']): readonly [boolean, readonly string[]] {
+  if (!f) return [false, []];
+  const names = [...f.calls].map(([name, e]) => (e === -1 ? name : `${name}:${e === 'kill' ? 'kill' : errnoName(e)}`));
+  return [f.allowList, names.sort()];
+}
 const kill = (st: UnitStatus): Kill => st.model.kill!;
 
 /**
@@ -275,27 +316,61 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'WorkingDirectory', 's', (st) => exe(st).workingDirectory ?? ''),
   row(SVC, 'RootDirectory', 's', (st) => exe(st).rootDirectory ?? ''),
   row(SVC, 'OOMScoreAdjust', 'i', (st) => exe(st).oomScoreAdjust ?? 0),
+  // Where the unit sets none of these, what its processes inherit from svcd, as systemd prints its own.
+  row(SVC, 'CoredumpFilter', 't', (st) => kept(st).coredumpFilter ?? inheritedSettings().coredumpFilter),
   row(SVC, 'Nice', 'i', (st) => exe(st).nice ?? 0),
-  row(SVC, 'StandardInput', 's', (st) => exe(st).standardInput ?? 'null'),
+  row(SVC, 'IOSchedulingClass', 'i', (st) => (kept(st).ioprio ?? IOPRIO_DEFAULT) >> 13),
+  row(SVC, 'IOSchedulingPriority', 'i', (st) => (kept(st).ioprio ?? IOPRIO_DEFAULT) & 0x1fff),
+  row(SVC, 'CPUSchedulingPolicy', 'i', (st) => kept(st).cpuSched?.policy ?? inheritedSettings().cpuSchedPolicy),
+  row(SVC, 'CPUSchedulingPriority', 'i', (st) => kept(st).cpuSched?.priority ?? inheritedSettings().cpuSchedPriority),
+  row(SVC, 'CPUAffinity', 'ay', (st) => cpuMask(kept(st).cpuAffinity)),
+  row(SVC, 'CPUAffinityFromNUMA', 'b', (st) => kept(st).cpuAffinityFromNUMA),
+  row(SVC, 'NUMAPolicy', 'i', (st) => kept(st).numaPolicy ?? -1),
+  row(SVC, 'NUMAMask', 'ay', (st) => cpuMask(kept(st).numaMask)),
+  row(SVC, 'TimerSlackNSec', 't', (st) => kept(st).timerSlackNSec ?? inheritedSettings().timerSlackNSec),
+  row(SVC, 'CPUSchedulingResetOnFork', 'b', (st) => kept(st).cpuSchedResetOnFork),
+  row(SVC, 'NonBlocking', 'b', (st) => kept(st).nonBlocking),
+  // fd:NAME is the fd kind, its name a property of its own.
+  row(SVC, 'StandardInput', 's', (st) => stdioKind(exe(st).standardInput ?? 'null')),
+  row(SVC, 'StandardInputFileDescriptorName', 's', (st) => fdName(exe(st).standardInput)),
+  row(SVC, 'StandardInputData', 'ay', (st) => Buffer.from(kept(st).stdinData, 'base64')),
   // The journal is the default a loaded unit gets from the manager; before that it is inherit. A
   // socket as stdin is a two-way stream: output stays inherit, on it (systemd's service_fix_stdio()).
-  row(SVC, 'StandardOutput', 's', (st) => exe(st).standardOutput ?? (loaded(st) && exe(st).standardInput !== 'socket' ? 'journal' : 'inherit')),
-  row(SVC, 'StandardError', 's', (st) => exe(st).standardError ?? 'inherit'),
+  row(SVC, 'StandardOutput', 's', (st) => stdioKind(exe(st).standardOutput ?? (loaded(st) && exe(st).standardInput !== 'socket' ? 'journal' : 'inherit'))),
+  row(SVC, 'StandardOutputFileDescriptorName', 's', (st) => fdName(exe(st).standardOutput)),
+  row(SVC, 'StandardError', 's', (st) => stdioKind(exe(st).standardError ?? 'inherit')),
+  row(SVC, 'StandardErrorFileDescriptorName', 's', (st) => fdName(exe(st).standardError)),
   row(SVC, 'TTYPath', 's', (st) => exe(st).ttyPath ?? ''),
+  row(SVC, 'TTYReset', 'b', (st) => kept(st).ttyReset),
+  row(SVC, 'TTYVHangup', 'b', (st) => kept(st).ttyVHangup),
+  row(SVC, 'TTYVTDisallocate', 'b', (st) => kept(st).ttyVTDisallocate),
+  row(SVC, 'TTYRows', 'q', (st) => kept(st).ttyRows ?? UINT16_MAX),
+  row(SVC, 'TTYColumns', 'q', (st) => kept(st).ttyColumns ?? UINT16_MAX),
+  row(SVC, 'SyslogPriority', 'i', (st) => (kept(st).syslogFacility << 3) | kept(st).syslogLevel),
   row(SVC, 'SyslogIdentifier', 's', (st) => exe(st).syslogIdentifier ?? ''),
   row(SVC, 'SyslogLevelPrefix', 'b', (st) => exe(st).syslogLevelPrefix),
+  row(SVC, 'SyslogLevel', 'i', (st) => kept(st).syslogLevel),
+  row(SVC, 'SyslogFacility', 'i', (st) => kept(st).syslogFacility),
+  row(SVC, 'LogLevelMax', 'i', (st) => kept(st).logLevelMax ?? -1),
   // Unset: 0, the journal's own [Journal] rate limit applies (as systemd says it).
   row(SVC, 'LogRateLimitIntervalUSec', 't', (st) => exe(st).logRateLimitIntervalUSec ?? 0n),
   row(SVC, 'LogRateLimitBurst', 'u', (st) => exe(st).logRateLimitBurst ?? 0),
+  row(SVC, 'LogExtraFields', 'aay', (st) => kept(st).logExtraFields.map((f) => Buffer.from(f))),
+  row(SVC, 'LogNamespace', 's', (st) => kept(st).logNamespace ?? ''),
+  row(SVC, 'SecureBits', 'i', (st) => kept(st).secureBits),
   // As the spawner applies it: less what PrivateDevices=, ProtectKernelModules= … take away (systemd shows it so).
   row(SVC, 'CapabilityBoundingSet', 't', (st) => effectiveBoundingSet(exe(st))),
   row(SVC, 'AmbientCapabilities', 't', (st) => exe(st).ambientCapabilities ?? 0n),
   row(SVC, 'User', 's', (st) => exe(st).user ?? ''),
   row(SVC, 'Group', 's', (st) => exe(st).group ?? ''),
   row(SVC, 'DynamicUser', 'b', (st) => exe(st).dynamicUser),
+  row(SVC, 'RemoveIPC', 'b', (st) => exe(st).removeIPC),
   row(SVC, 'SupplementaryGroups', 'as', (st) => exe(st).supplementaryGroups),
+  row(SVC, 'PAMName', 's', (st) => kept(st).pamName ?? ''),
   ...(['ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths'] as const).map((k) =>
     row(SVC, k, 'as', (st: UnitStatus) => exe(st).mounts[lowerFirst(k)])),
+  row(SVC, 'ExecSearchPath', 'as', (st) => kept(st).execSearchPath),
+  row(SVC, 'MountFlags', 't', (st) => kept(st).mountFlags),
   row(SVC, 'PrivateTmp', 'b', (st) => exe(st).privateTmp),
   row(SVC, 'PrivateDevices', 'b', (st) => exe(st).mounts.privateDevices),
   row(SVC, 'ProtectClock', 'b', (st) => exe(st).seccomp.protectClock),
@@ -304,12 +379,29 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'ProtectKernelLogs', 'b', (st) => exe(st).seccomp.protectKernelLogs),
   row(SVC, 'ProtectControlGroups', 'b', (st) => exe(st).mounts.protectControlGroups),
   row(SVC, 'PrivateNetwork', 'b', (st) => exe(st).mounts.privateNetwork),
+  row(SVC, 'PrivateUsers', 'b', (st) => exe(st).mounts.privateUsers),
   row(SVC, 'PrivateMounts', 'b', (st) => exe(st).mounts.privateMounts),
   row(SVC, 'PrivateIPC', 'b', (st) => exe(st).mounts.privateIPC),
   row(SVC, 'ProtectHome', 's', (st) => exe(st).mounts.protectHome),
   row(SVC, 'ProtectSystem', 's', (st) => exe(st).mounts.protectSystem),
+  // Only settable over D-Bus (transient units), never from a unit file.
+  row(SVC, 'SameProcessGroup', 'b', () => false),
+  row(SVC, 'UtmpIdentifier', 's', (st) => kept(st).utmpIdentifier ?? ''),
+  row(SVC, 'UtmpMode', 's', (st) => kept(st).utmpMode),
+  row(SVC, 'SELinuxContext', '(bs)', (st) => label(kept(st).selinuxContext)),
+  row(SVC, 'AppArmorProfile', '(bs)', (st) => label(kept(st).appArmorProfile)),
+  row(SVC, 'SmackProcessLabel', '(bs)', (st) => label(kept(st).smackProcessLabel)),
+  row(SVC, 'IgnoreSIGPIPE', 'b', (st) => kept(st).ignoreSIGPIPE),
   row(SVC, 'NoNewPrivileges', 'b', (st) => exe(st).noNewPrivileges),
+  // Unset: an empty deny list (systemctl prints "~").
+  row(SVC, 'SystemCallFilter', '(bas)', (st) => syscallList(exe(st).seccomp.systemCallFilter)),
   row(SVC, 'SystemCallArchitectures', 'as', (st) => [...new Set(exe(st).seccomp.systemCallArchitecturesWritten)].sort()),
+  row(SVC, 'SystemCallErrorNumber', 'i', (st) => errnoValue(exe(st).seccomp.systemCallErrorNumber)),
+  row(SVC, 'SystemCallLog', '(bas)', (st) => {
+    const l = exe(st).seccomp.systemCallLog;
+    return [l?.allowList ?? false, [...(l?.calls ?? [])].sort()] as const;
+  }),
+  row(SVC, 'Personality', 's', (st) => kept(st).personality ?? ''),
   row(SVC, 'LockPersonality', 'b', (st) => exe(st).seccomp.lockPersonality),
   // Unset: an empty deny list, as systemd keeps it (systemctl prints "~").
   row(SVC, 'RestrictAddressFamilies', '(bas)', (st) => {
@@ -329,9 +421,14 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   ...([['BindPaths', false], ['BindReadOnlyPaths', true]] as const).map(([k, readOnly]) => row(SVC, k, 'a(ssbt)', (st: UnitStatus) =>
     exe(st).mounts.bindPaths.filter((b) => b.readOnly === readOnly).map((b) => [b.source, b.destination, b.ignoreMissing, b.recursive ? MS_REC : 0n] as const))),
   row(SVC, 'TemporaryFileSystem', 'a(ss)', (st) => exe(st).mounts.temporaryFileSystems.map((t) => [t.path, t.options] as const)),
+  // Unset: on exactly where the unit has a root of its own.
+  row(SVC, 'MountAPIVFS', 'b', (st) => kept(st).mountAPIVFS ?? exe(st).rootDirectory !== undefined),
+  row(SVC, 'KeyringMode', 's', (st) => kept(st).keyringMode ?? (st.model.type === 'service' ? 'private' : 'shared')),
   row(SVC, 'ProtectProc', 's', (st) => exe(st).mounts.protectProc),
   row(SVC, 'ProcSubset', 's', (st) => exe(st).mounts.procSubset),
   row(SVC, 'ProtectHostname', 'b', (st) => exe(st).seccomp.protectHostname),
+  row(SVC, 'NetworkNamespacePath', 's', (st) => kept(st).networkNamespacePath ?? ''),
+  row(SVC, 'IPCNamespacePath', 's', (st) => kept(st).ipcNamespacePath ?? ''),
   row(SVC, 'KillMode', 's', (st) => kill(st).killMode),
   row(SVC, 'KillSignal', 'i', (st) => kill(st).killSignal),
   row(SVC, 'RestartKillSignal', 'i', (st) => kill(st).restartKillSignal ?? kill(st).killSignal),

@@ -24,6 +24,8 @@ export function toWire(value: BusValue): unknown {
     case '(uo)': return [value.v[0], value.v[1]];
     case 'as': return [...value.v];
     case 'ay': return Buffer.from(value.v);
+    case 'aay': return value.v.map((b) => Buffer.from(b));
+    case '(bs)': return [value.v[0], value.v[1]];
     default: return value.v;
   }
 }

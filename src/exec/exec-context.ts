@@ -4,8 +4,11 @@
  * "Command lines": a word that is exactly `$VAR` splits into the variable's words; `${VAR}` inside
  * a word is replaced verbatim; a ":" prefix turns expansion off.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readTable } from './user-table.js';
+import { dynamicUser } from './dynamic-users.js';
 import type { ExecContext } from '../unit/model.js';
+import { personalityDomain } from '../unit/exec-kept.js';
 import type { ExecCommand, RlimitName } from '../unit/values/index.js';
 import type { SpawnSpec } from './native.js';
 import { expandSpecifiers, systemContext } from '../unit/specifiers.js';
@@ -35,36 +38,17 @@ export interface Credentials {
   readonly home: string;
   readonly shell: string;
   readonly groups: readonly number[];
-}
-
-const tables = new Map<string, { mtimeMs: number; rows: string[][] }>();
-
-/** /etc/passwd or /etc/group as rows, re-read only when the file changed (a boot spawns hundreds). */
-function readTable(path: string): string[][] {
-  let mtimeMs: number;
-  try {
-    mtimeMs = statSync(path).mtimeMs;
-  } catch {
-    return [];
-  }
-  const cached = tables.get(path);
-  if (cached && cached.mtimeMs === mtimeMs) return cached.rows;
-  try {
-    const rows = readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
-    tables.set(path, { mtimeMs, rows });
-    return rows;
-  } catch {
-    return [];
-  }
+  /** A DynamicUser= user: no home or shell of its own (HOME=, SHELL= stay unset, as systemd leaves them). */
+  readonly dynamic: boolean;
 }
 
 /** User=/Group= by name or number, from /etc/passwd and /etc/group; undefined when unknown. */
 export function resolveCredentials(user: string | undefined, group: string | undefined, supplementary: readonly string[]): Credentials | string {
-  const passwd = readTable('/etc/passwd');
   const groups = readTable('/etc/group');
-  const pw = user === undefined ? passwd.find((p) => p[2] === '0') : passwd.find((p) => p[0] === user || p[2] === user);
+  const pw = user === undefined ? readTable('/etc/passwd').find((p) => p[2] === '0') : findUser(user);
   if (!pw) return `Failed to determine user credentials: No such process`;
-  const findGroup = (g: string) => groups.find((e) => e[0] === g || e[2] === g);
+  const dynamic = pw[4] === DYNAMIC_GECOS;
+  const findGroup = (g: string) => groups.find((e) => e[0] === g || e[2] === g) ?? dynamicRow(g, (d) => [d.name, 'x', String(d.uid), '']);
   let gid = Number(pw[3]);
   if (group !== undefined) {
     const g = findGroup(group);
@@ -74,7 +58,21 @@ export function resolveCredentials(user: string | undefined, group: string | und
   const extra = supplementary.map(findGroup).filter((g): g is string[] => g !== undefined).map((g) => Number(g[2]));
   // A user's own supplementary groups come with it, as initgroups() gives them.
   const member = user === undefined ? [] : groups.filter((g) => (g[3] ?? '').split(',').includes(pw[0]!)).map((g) => Number(g[2]));
-  return { uid: Number(pw[2]), gid, home: pw[5] ?? '/', shell: pw[6] ?? '/bin/sh', groups: [...new Set([gid, ...member, ...extra])] };
+  return { uid: Number(pw[2]), gid, home: pw[5] ?? '/', shell: pw[6] ?? '/bin/sh', groups: [...new Set([gid, ...member, ...extra])], dynamic };
+}
+
+/** What a held dynamic user's passwd row reads (nss-systemd's record: home /, nologin). */
+const DYNAMIC_GECOS = 'Dynamic User';
+
+function findUser(user: string): string[] | undefined {
+  return readTable('/etc/passwd').find((p) => p[0] === user || p[2] === user)
+    ?? dynamicRow(user, (d) => [d.name, 'x', String(d.uid), String(d.uid), DYNAMIC_GECOS, '/', '/usr/sbin/nologin']);
+}
+
+/** A held dynamic user (or its group, of the same name and number) as a row of the tables. */
+function dynamicRow(key: string, row: (d: { name: string; uid: number }) => string[]): string[] | undefined {
+  const d = dynamicUser(key);
+  return d ? row(d) : undefined;
 }
 
 /** Replaces $VAR and ${VAR} in argv as systemd does. */
@@ -133,8 +131,10 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
   if (ctx.user !== undefined && dropIds) {
     env.set('USER', ctx.user);
     env.set('LOGNAME', ctx.user);
-    env.set('HOME', cred.home);
-    env.set('SHELL', cred.shell);
+    if (!cred.dynamic) {
+      env.set('HOME', cred.home);
+      env.set('SHELL', cred.shell);
+    }
   }
   env.set('INVOCATION_ID', opts.invocationId);
   // Specifiers are resolved when the command starts, then environment variables (unless ":").
@@ -167,7 +167,15 @@ export function buildSpawnSpec(ctx: ExecContext, cmd: ExecCommand, opts: Process
     noNewPrivileges: ctx.noNewPrivileges,
     // "+" runs with full privileges: no capability restriction (systemd.service(5), "Command lines").
     ...(privileged ? {} : { capabilityBoundingSet: boundingSetNarrowed(ctx) ? effectiveBoundingSet(ctx) : undefined, ambientCapabilities: ctx.ambientCapabilities }),
-    // "+" is outside the sandbox: no filters, no namespaces (systemd's needs_sandboxing).
-    ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname }),
+    ...(ctx.kept.personality !== undefined ? { personality: personalityDomain(ctx.kept.personality) } : {}),
+    // Scheduling, affinity, IO priority and timer slack apply to "+" commands too, as systemd's.
+    ...(ctx.kept.cpuSched ? { cpuScheduling: { ...ctx.kept.cpuSched, resetOnFork: ctx.kept.cpuSchedResetOnFork } } : {}),
+    ...(ctx.kept.cpuAffinity.length > 0 ? { cpuAffinity: ctx.kept.cpuAffinity } : {}),
+    ...(ctx.kept.ioprio !== undefined ? { ioprio: ctx.kept.ioprio } : {}),
+    // 0 asks for the default slack, which a process svcd starts has anyway.
+    ...(ctx.kept.timerSlackNSec ? { timerSlackNs: Number(ctx.kept.timerSlackNSec) } : {}),
+    // "+" is outside the sandbox: no filters, no namespaces, no secure bits (systemd's needs_sandboxing).
+    ...(privileged ? {} : { seccomp: seccompFor(ctx), newUtsNamespace: ctx.seccomp.protectHostname, privateUsers: ctx.mounts.privateUsers }),
+    ...(privileged || ctx.kept.secureBits === 0 ? {} : { secureBits: ctx.kept.secureBits }),
   };
 }

@@ -11,6 +11,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecContext } from '../unit/model.js';
 import { pathCompare as comparePaths, pathStartsWith } from '../unit/escape.js';
+import { privateDirectories } from './directories.js';
 
 /**
  * In the order of priority for one path (systemd 252's MountMode order: the first wins); the
@@ -76,7 +77,7 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
     // The API file systems stay writable; so do the unit's own directories (not its configuration).
     for (const p of ['/proc', '/sys', '/dev']) add(inRoot(p), 'read-write-implicit', true);
     for (const [list, base] of [['runtimeDirectory', '/run'], ['stateDirectory', '/var/lib'], ['cacheDirectory', '/var/cache'], ['logsDirectory', '/var/log']] as const) {
-      for (const rel of ctx[list]) add(inRoot(join(base, rel)), 'read-write-implicit', true);
+      for (const rel of ctx[list]) if (!privateDirectories(ctx).some((p) => p.root === base && p.rel === rel)) add(inRoot(join(base, rel)), 'read-write-implicit', true);
     }
   } else if (m.protectSystem !== 'no') {
     add(inRoot('/usr'), 'read-only', false);
@@ -99,6 +100,11 @@ export function mountPlan(ctx: ExecContext, privateTmp: boolean): MountEntry[] {
   // The source is the host's; the destination inside RootDirectory=.
   for (const b of m.bindPaths) add(inRoot(b.destination), 'bind', b.ignoreMissing, { arg: b.source, readOnly: b.readOnly, recursive: b.recursive });
   for (const t of m.temporaryFileSystems) add(inRoot(t.path), 'tmpfs', false, tmpfsOptions(t.options));
+  // DynamicUser=: ROOT/private is the host's root-only boundary; inside, a tmpfs anyone may cross,
+  // holding only the unit's own directories (bound from the host's), as systemd 252 makes it.
+  const privates = privateDirectories(ctx);
+  for (const root of new Set(privates.map((p) => p.root))) add(inRoot(join(root, 'private')), 'tmpfs', false, { arg: 'mode=0755' });
+  for (const p of privates) add(inRoot(join(p.root, 'private', p.rel)), 'bind', false, { arg: join(p.root, 'private', p.rel), readOnly: false, recursive: true });
   if (m.protectProc !== 'default' || m.procSubset !== 'all') {
     const options = [...(m.protectProc !== 'default' ? [`hidepid=${m.protectProc}`] : []), ...(m.procSubset === 'pid' ? ['subset=pid'] : [])];
     add(inRoot('/proc'), 'procfs', false, { arg: options.join(',') });

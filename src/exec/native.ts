@@ -63,6 +63,10 @@ export interface SpawnSpec {
   /** IOSchedulingClass=/IOSchedulingPriority= as ioprio_set(2)'s value: class << 13 | level. */
   readonly ioprio?: number;
   readonly timerSlackNs?: number;
+  /** Personality=: personality(2)'s execution domain (PER_LINUX 0, PER_LINUX32 8); 230/PERSONALITY if refused. */
+  readonly personality?: number;
+  /** SecureBits=: the SECBIT_* mask, set before the ids change (it needs CAP_SETPCAP); 213/SECUREBITS if refused. */
+  readonly secureBits?: number;
   /** CapabilityBoundingSet= as a mask (bit n = capability n); capabilities outside it are dropped. */
   readonly capabilityBoundingSet?: bigint;
   /** AmbientCapabilities= as a mask: kept across the uid change and raised, so a non-root service has them. */
@@ -99,13 +103,15 @@ export interface SpawnSpec {
   /** PrivateNetwork=, PrivateIPC=: namespaces from newNamespace() the child joins (226 if it cannot). */
   readonly netnsFd?: number;
   readonly ipcnsFd?: number;
+  /** PrivateUsers=: a user namespace mapping root and the unit's user to themselves (217/USER if refused). */
+  readonly privateUsers?: boolean;
 }
 
 /** The step of process setup that failed (the child's order; "clone" is the parent failing to make it). */
 export type SpawnStage =
   | 'signals' | 'setsid' | 'setpgid' | 'stdin' | 'stdout' | 'stderr' | 'fds' | 'rlimit' | 'oom_score_adj'
-  | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
-  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone' | 'seccomp' | 'mounts';
+  | 'nice' | 'setscheduler' | 'cpuaffinity' | 'ioprio' | 'timerslack' | 'personality' | 'securebits' | 'chroot' | 'namespace' | 'capabilities' | 'setgroups'
+  | 'setgid' | 'setuid' | 'chdir' | 'no_new_privs' | 'exec' | 'cgroup' | 'clone' | 'seccomp' | 'mounts' | 'userns';
 
 /**
  * A process that could not be started: the stage that failed, with systemd's exit code and name for
@@ -188,6 +194,7 @@ interface NativeSpawnFailure {
 interface Addon {
   spawn(spec: NativeSpec): number;
   newNamespace(type: 'net' | 'ipc'): number;
+  removeSysvIpc(kind: number, id: number): void;
   startReaper(cb: (exits: ChildExit[]) => void): void;
   reapNow(): void;
   stopReaper(): void;
@@ -295,6 +302,14 @@ export function spawn(spec: SpawnSpec): number {
  */
 export function newNamespace(type: 'net' | 'ipc'): number {
   return load().newNamespace(type);
+}
+
+/** The SysV IPC object kinds, by /proc/sysvipc's file name, as removeSysvIpc() numbers them. */
+export const SYSV_IPC_KINDS = { shm: 0, sem: 1, msg: 2 } as const;
+
+/** Removes a SysV IPC object (IPC_RMID); throws a system error with its errno. */
+export function removeSysvIpc(kind: keyof typeof SYSV_IPC_KINDS, id: number): void {
+  load().removeSysvIpc(SYSV_IPC_KINDS[kind], id);
 }
 
 // ---------------------------------------------------------------- reaping

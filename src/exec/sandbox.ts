@@ -3,24 +3,24 @@
  * "Security", "System Call Filtering" …), so a unit written for systemd still starts and its owner
  * knows what it runs without: one console line per unit naming them all (a Debian unit asks for
  * twenty and more), and one journal entry per directive saying why. Enforced
- * instead: NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities= (exec-context.ts), the
+ * instead: NoNewPrivileges=, CapabilityBoundingSet=, AmbientCapabilities=, SecureBits=, Personality= (exec-context.ts), the
  * seccomp directives (seccomp.ts: SystemCallFilter=, RestrictAddressFamilies=, …, and the system
  * call part of ProtectClock=/ProtectKernelModules=/ProtectKernelLogs=/ProtectHostname=), and
  * PrivateTmp=, ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=,
  * ExecPaths=, NoExecPaths=, ProtectKernelTunables=, ProtectControlGroups=, PrivateDevices=, PrivateMounts=,
  * TemporaryFileSystem=, BindPaths=, BindReadOnlyPaths=, ProtectProc=, ProcSubset=
  * (mount-plan.ts) where the container allows a mount namespace, PrivateNetwork=, PrivateIPC= where it
- * allows those namespaces (native-system.ts notices it otherwise).
+ * allows those namespaces (native-system.ts notices it otherwise), PrivateUsers= (the spawner's user
+ * namespace).
  */
 import type { Unit } from '../unit/model.js';
 import { findDirective } from '../unit/directives/table.js';
 
 /** Why each family is not enforced, by the directive's name. First match wins. */
 const WHY: readonly (readonly [RegExp, string])[] = [
-  [/^Personality/, 'svcd does not set execution domains yet'],
   [/^(IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|RestrictFileSystems|DeviceAllow|DevicePolicy)/,
     'needs BPF programs on a per-service cgroup, which svcd does not attach'],
-  [/^(PrivateUsers|NetworkNamespacePath|IPCNamespacePath)/,
+  [/^(NetworkNamespacePath|IPCNamespacePath)/,
     'svcd does not create per-service namespaces'],
   [/^(SELinuxContext|AppArmorProfile|SmackProcessLabel)/, 'svcd has no security-module support'],
   [/^(LoadCredential|SetCredential|ImportCredential)/, 'svcd does not pass credentials yet'],

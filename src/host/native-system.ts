@@ -5,13 +5,15 @@
  * unit's is process-tracker.ts's question.
  */
 import { chmodSync, closeSync } from 'node:fs';
-import { basename } from 'node:path';
-import { buildSpawnSpec } from '../exec/exec-context.js';
+import { basename, join } from 'node:path';
+import { buildSpawnSpec, resolveCredentials } from '../exec/exec-context.js';
+import { removeIpcObjects } from '../exec/remove-ipc.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
 import { resolveStdio, StdioError } from '../exec/stdio.js';
-import { prepareDirectories } from '../exec/directories.js';
+import { prepareDirectories, privateDirectories } from '../exec/directories.js';
+import { acquireDynamicUser, releaseDynamicUsers } from '../exec/dynamic-users.js';
 import { unitCgroupPath } from '../shared/slice.js';
 import { unitSliceOf } from '../unit/slice-of.js';
 import type { CgroupTree } from '../exec/cgroup.js';
@@ -95,6 +97,8 @@ export class NativeSystem implements System {
   private notifyHandler: (pid: number, message: string, uid: number, fds: readonly number[]) => void = (_p, _m, _u, fds) => fds.forEach((fd) => this.closeFd(fd));
   private readonly tracker: ProcessTracker;
   private readonly prepared = new Set<string>();
+  /** RemoveIPC=: the ids whose IPC objects go when each unit's run ends. */
+  private readonly ipcOwners = new Map<string, { readonly uid: number; readonly gid: number }>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
   /** Each unit's cgroups (v2 tree, v1 controllers) and their limits and counts. */
@@ -168,6 +172,14 @@ export class NativeSystem implements System {
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
     if (req.invocationId) this.tracker.noteInvocation(req.unit, req.invocationId);
     if (!this.prepared.has(invocation)) {
+      // DynamicUser=: the run's uid, before its directories are made (they are owned by it).
+      if (exec.dynamicUser && exec.user !== undefined) {
+        const uid = acquireDynamicUser(req.unit, exec.user, privateDirectories(exec).map((p) => join(p.root, 'private', p.rel)));
+        if (typeof uid === 'string') throw new SpawnFailure(uid, 217);
+      }
+      // RemoveIPC=: whose objects go when the run ends (the ids looked up now, while a dynamic user is held).
+      const ids = exec.removeIPC && exec.user !== undefined ? resolveCredentials(exec.user, exec.group, []) : undefined;
+      if (ids !== undefined && typeof ids !== 'string') this.ipcOwners.set(req.unit, { uid: ids.uid, gid: ids.gid });
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
       this.prepared.add(invocation);
@@ -208,17 +220,21 @@ export class NativeSystem implements System {
       // "+" commands run without the file system namespacing (systemd.service(5), "Command lines").
       const sandboxed = !req.privileged && !req.command.flags.fullyPrivileged;
       if (sandboxed) spec = { ...spec, ...this.namespaces.forRun(req.unit, invocation, exec.mounts) };
-      const privateTmp = exec.privateTmp && sandboxed && this.mountNamespaces !== 'no';
-      const mounts = sandboxed && this.mountNamespaces !== 'no' ? mountPlan(exec, privateTmp) : [];
-      const ownMounts = sandboxed && exec.mounts.privateMounts && this.mountNamespaces !== 'no';
+      // PrivateUsers= where svcd lacks CAP_SYS_ADMIN: the user namespace comes first and the mount
+      // namespace is made inside it, out of the container's refusal (systemd 252's order).
+      const ownUserns = sandboxed && exec.mounts.privateUsers;
+      const refused = this.mountNamespaces === 'no' && !ownUserns;
+      const privateTmp = exec.privateTmp && sandboxed && !refused;
+      const mounts = sandboxed && !refused ? mountPlan(exec, privateTmp) : [];
+      const ownMounts = sandboxed && exec.mounts.privateMounts && !refused;
       if (ownMounts) spec = { ...spec, mountNamespace: true };
       const insists = sandboxed ? mountPlanInsists(exec) : [];
-      if (insists.length > 0 && this.mountNamespaces === 'no') throw this.refusedNamespace(insists);
+      if (insists.length > 0 && refused) throw this.refusedNamespace(insists);
       const pid = privateTmp || mounts.length > 0 || ownMounts ? this.spawnInMountNamespace(spec, req.unit, invocation, privateTmp, mounts, insists) : this.spawnSpec(spec);
-      if (exec.privateTmp && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
+      if (exec.privateTmp && this.mountNamespaces === 'no' && !ownUserns) this.noticeOnce(req.unit, `PrivateTmp= not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}); /tmp and /var/tmp are shared.`);
       // systemd goes on without them too ("assuming containerized execution"); svcd says so.
       const unmounted = mountDirectives(exec);
-      if (unmounted.length > 0 && this.mountNamespaces === 'no') this.noticeOnce(req.unit, `${unmounted.map((d) => `${d}=`).join(', ')} not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}).`);
+      if (unmounted.length > 0 && this.mountNamespaces === 'no' && !ownUserns) this.noticeOnce(req.unit, `${unmounted.map((d) => `${d}=`).join(', ')} not enforced (this container refuses a mount namespace: ${this.mountNamespaceError}).`);
       const owner = { unit: req.unit, invocationId: req.invocationId ?? '', cgroup, rateLimit: logRateLimit(exec) };
       this.tracker.owned(pid, owner);
       stream?.started(pid);
@@ -333,7 +349,7 @@ export class NativeSystem implements System {
     if (!privateTmp) return this.spawnTrying({ ...spec, ...mounts }, spec, unit, insists);
     let p = this.privateTmps.get(unit);
     if (p?.invocation !== invocation) {
-      this.releaseRuntime(unit);
+      this.releaseRun(unit);
       const dirs = createPrivateTmp(unit, this.opts.notifySocket ? [this.opts.notifySocket] : []);
       p = { invocation, dirs };
       this.privateTmps.set(unit, p);
@@ -354,7 +370,9 @@ export class NativeSystem implements System {
   private spawnTrying(spec: native.SpawnSpec, without: native.SpawnSpec, unit: string, insists: readonly string[]): number {
     try {
       const pid = native.spawn(spec);
-      this.mountNamespaces = 'yes';
+      // Inside a user namespace of its own (PrivateUsers= without CAP_SYS_ADMIN) a process may have
+      // a mount namespace that the container would refuse anyone else: that says nothing for the rest.
+      if (!spec.privateUsers) this.mountNamespaces = 'yes';
       this.tracker.started(pid);
       return pid;
     } catch (e) {
@@ -363,14 +381,23 @@ export class NativeSystem implements System {
       if (e.stage !== 'namespace' || this.mountNamespaces === 'yes') throw new SpawnFailure(e.message, e.exitCode);
       this.mountNamespaces = 'no';
       this.mountNamespaceError = e.errnoName;
-      this.releaseRuntime(unit);
+      this.releaseRun(unit);
       if (insists.length > 0) throw this.refusedNamespace(insists);
       return this.spawnSpec({ ...without, mountNamespace: false });
     }
   }
 
-  /** The unit's run is over: its PrivateTmp= directories and namespaces go (systemd's exec_runtime_destroy). */
+  /** The unit's run is over: its PrivateTmp= directories, namespaces and dynamic user go (systemd's exec_runtime_destroy, dynamic_creds_destroy). */
   releaseRuntime(unit: string): void {
+    const owner = this.ipcOwners.get(unit);
+    this.ipcOwners.delete(unit);
+    if (owner) removeIpcObjects(owner.uid, owner.gid);
+    releaseDynamicUsers(unit);
+    this.releaseRun(unit);
+  }
+
+  /** The run's PrivateTmp= directories, namespaces and cgroup (also when a new run replaces them). */
+  private releaseRun(unit: string): void {
     this.cgroupsOfUnits.release(unit);
     this.namespaces.release(unit);
     const p = this.privateTmps.get(unit);

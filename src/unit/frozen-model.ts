@@ -24,7 +24,7 @@ function freezeTree<T>(o: T, share: (key: string, v: Fields) => Fields): T {
   for (const k in rec) {
     const v = rec[k];
     if (Array.isArray(v) && v.length === 0) rec[k] = EMPTY;
-    else if (typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set)) rec[k] = share(k, freezeTree(v as Fields, share));
+    else if (isRecord(v)) rec[k] = share(k, freezeTree(v, share));
     else freezeTree(v, share);
   }
   return Object.freeze(o);
@@ -42,19 +42,28 @@ function sameFields(a: Fields, b: Fields): boolean {
   return true;
 }
 
-/** The defaults by the field that holds them, from the draft every unit starts as. */
+const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * The defaults by the field that holds them: every record of the draft every unit starts as, so a
+ * section added to the draft is shared without a line here.
+ */
 const DEFAULTS: ReadonlyMap<string, Fields> = (() => {
   const d = freezeTree(newDraft(), (_k, v) => v);
-  const noExit = d.service.successExitStatus;
+  const m = new Map<string, Fields>();
+  const walk = (o: Fields): void => {
+    for (const [k, v] of Object.entries(o)) {
+      if (!isRecord(v)) continue;
+      if (!m.has(k)) m.set(k, v);
+      walk(v);
+    }
+  };
+  walk(d as unknown as Fields);
   // Description= is set (to undefined when absent) after the files are read; the draft has no field for it.
-  const unit = Object.freeze({ ...d.unit, description: undefined });
+  m.set('unit', Object.freeze({ ...d.unit, description: undefined }));
   const flags: ExecFlags = Object.freeze({ ignoreFailure: false, separateArgv0: false, noEnvExpand: false, fullyPrivileged: false, noSetuid: false, ambientMagic: false });
-  return new Map<string, object>([
-    ['unit', unit], ['flags', flags], ['dependencies', d.unit.dependencies], ['install', d.install],
-    ['exec', d.exec], ['seccomp', d.exec.seccomp], ['mounts', d.exec.mounts], ['limits', d.exec.limits],
-    ['kill', d.kill], ['resources', d.resources],
-    ['successExitStatus', noExit], ['restartPreventExitStatus', noExit], ['restartForceExitStatus', noExit],
-  ]) as ReadonlyMap<string, Fields>;
+  m.set('flags', flags as unknown as Fields);
+  return m;
 })();
 
 function shareDefault(key: string, v: Fields): Fields {

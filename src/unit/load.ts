@@ -15,6 +15,8 @@ import type { Result } from '../shared/result.js';
 import { newDraft, type Draft } from './directives/draft.js';
 import { builtinDescription, loadsWithoutFragment, perpetualUnit } from './perpetual.js';
 import { findDirective, TYPE_SECTIONS } from './directives/table.js';
+import { patchDynamicUser } from './dynamic-user.js';
+import { keyNotices } from './directives/notices.js';
 import { freezeModel } from './frozen-model.js';
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
@@ -79,6 +81,10 @@ export function buildUnit(src: UnitSource): Unit {
         say(line, { severity: 'warning', loc: a.loc, message: `Unknown key '${a.key}' in section [${a.section}], ignoring.` });
         continue;
       }
+      // Said whatever the value (a deprecation, a key this unit type does not take), as systemd does first.
+      const notices = keyNotices(a.section, a.key);
+      for (const n of notices) say(line, { severity: 'warning', loc: a.loc, message: n.message });
+      if (notices.some((n) => n.ignoresValue)) continue;
       row.apply(a.value, {
         draft,
         loc: a.loc,
@@ -103,6 +109,7 @@ export function buildUnit(src: UnitSource): Unit {
   if (loadState === 'loaded') draft.unit.description ??= builtinDescription(src.id, type);
   const builtin = perpetualUnit(src.id);
   if (loadState === 'loaded' && builtin && draft.unit.documentation.length === 0) draft.unit.documentation.push(...builtin.documentation);
+  if (loadState === 'loaded') patchDynamicUser(draft, src.id);
 
   // A unit loaded without a file (perpetual.ts) is what systemd makes it: nothing to check.
   if (loadState === 'loaded' && src.fragmentPath !== undefined) {

@@ -9,6 +9,7 @@ import type { Usec } from '../shared/timespan.js';
 import type { JobMode } from '../shared/job-mode.js';
 import type { UnitType } from './name.js';
 import type { ExecCommand, Rlimit, RlimitName } from './values/index.js';
+import type { KeptExecSettings } from './exec-kept.js';
 import { formatSocketAddress, type SocketAddress } from './values/socket-address.js';
 import { formatNetlinkAddress, type NetlinkAddress } from './values/netlink.js';
 
@@ -120,6 +121,8 @@ export interface ExecContext {
   readonly logRateLimitBurst?: number;
   readonly noNewPrivileges: boolean;
   readonly privateTmp: boolean;
+  /** RemoveIPC=: the user's POSIX IPC objects go when the run ends (DynamicUser= implies it). */
+  readonly removeIPC: boolean;
   /** CapabilityBoundingSet=/AmbientCapabilities= as masks (bit n = capability n); undefined: not set. */
   readonly capabilityBoundingSet?: bigint;
   readonly ambientCapabilities?: bigint;
@@ -127,6 +130,8 @@ export interface ExecContext {
   readonly seccomp: SeccompSettings;
   /** The file-system view svcd arranges in a mount namespace (systemd.exec(5) "Sandboxing"). */
   readonly mounts: MountSettings;
+  /** The rest of systemd's exec context, kept as asked for show and D-Bus (exec-kept.ts). */
+  readonly kept: KeptExecSettings;
 }
 
 export type ProtectSystem = 'no' | 'yes' | 'full' | 'strict';
@@ -156,6 +161,8 @@ export interface MountSettings {
   readonly privateIPC: boolean;
   /** PrivateMounts=: a mount namespace even when nothing else asks for one. */
   readonly privateMounts: boolean;
+  /** PrivateUsers=: a user namespace of the unit's own (root and its user mapped, all else nobody). */
+  readonly privateUsers: boolean;
   /** BindPaths= and BindReadOnlyPaths=, one list in the file's order (an empty value of either clears both). */
   readonly bindPaths: readonly BindPath[];
   /** TemporaryFileSystem=: each path with its mount options as written ("" for none). */

@@ -1,11 +1,11 @@
 /**
  * What `analyze security` judges of a unit: its sandboxing settings as systemd 252 has them after
- * loading (the implications systemd adds at load — DynamicUser='s sandbox, the capabilities that
+ * loading (the implications systemd adds at load — DynamicUser='s sandbox (dynamic-user.ts), the capabilities that
  * PrivateDevices=/Protect…= take away, the device ACL entries they add — applied here). Built
  * from the loaded Unit; plain JSON (capability masks as decimal strings) so that svcd can hand it
  * to svcctl over the control socket for a unit it has loaded.
  *
- * Settings svcd keeps only as "ignored" (PrivateUsers=, DeviceAllow=, IPAddressDeny=, …: svcd
+ * Settings svcd keeps only as "ignored" (DeviceAllow=, IPAddressDeny=, …: svcd
  * cannot enforce them in a container) are read back from Unit.ignored, where every assignment is
  * kept with its value, so that the assessment judges what the unit file asks for, as systemd does.
  */
@@ -85,17 +85,6 @@ function ignoredScalar(unit: Unit, key: string): string | undefined {
   let v: string | undefined;
   for (const s of unit.ignored) if (s.key === key) v = s.value === '' ? undefined : s.value;
   return v;
-}
-
-/** A yes/no key: an assignment that is no boolean (the empty one too) is ignored, as systemd ignores it. */
-function ignoredFlag(unit: Unit, key: string): boolean {
-  let flag = false;
-  for (const s of unit.ignored) {
-    if (s.key !== key) continue;
-    const r = parseBoolean(s.value);
-    if (r.ok) flag = r.value;
-  }
-  return flag;
 }
 
 /** The words of every assignment of an ignored list key since the last empty one. */
@@ -198,10 +187,10 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
   const af = sc.restrictAddressFamilies;
   const denied = (f: (n: number) => boolean) => (af ? ([...af.families].some(f) ? !af.allowList : af.allowList) : false);
   const others = (n: number) => ![AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET].includes(n);
-  // DynamicUser= brings its own sandbox, as systemd adds it when it loads the unit.
-  const protectSystem = dynamic ? 'strict' : exec.mounts.protectSystem;
-  const protectHome = dynamic && exec.mounts.protectHome === 'no' ? 'read-only' : exec.mounts.protectHome;
-  const privateTmp = exec.privateTmp || dynamic;
+  // DynamicUser='s sandbox is already in the exec context: the loader adds it (dynamic-user.ts).
+  const protectSystem = exec.mounts.protectSystem;
+  const protectHome = exec.mounts.protectHome;
+  const privateTmp = exec.privateTmp;
   const protectKernelTunables = exec.mounts.protectKernelTunables;
   const protectControlGroups = exec.mounts.protectControlGroups;
   const rootImage = ignoredScalar(unit, 'RootImage');
@@ -212,7 +201,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     ...base,
     ambientCapabilities: (exec.ambientCapabilities ?? 0n).toString(),
     capabilityBoundingSet: caps.toString(),
-    user: exec.user ?? (dynamic ? unit.id.slice(0, unit.id.lastIndexOf('.')) : undefined),
+    user: exec.user,
     supplementaryGroups: exec.supplementaryGroups,
     dynamicUser: dynamic,
     // The system manager gives services a keyring of their own; other units inherit its.
@@ -221,13 +210,13 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     procSubset: exec.mounts.procSubset,
     lockPersonality: sc.lockPersonality,
     memoryDenyWriteExecute: sc.memoryDenyWriteExecute,
-    noNewPrivileges: exec.noNewPrivileges || dynamic,
+    noNewPrivileges: exec.noNewPrivileges,
     protectHostname: sc.protectHostname,
     privateDevices,
     privateMounts: exec.mounts.privateMounts || (online && mountsOwn),
     privateNetwork: exec.mounts.privateNetwork,
     privateTmp,
-    privateUsers: ignoredFlag(unit, 'PrivateUsers'),
+    privateUsers: exec.mounts.privateUsers,
     protectControlGroups,
     protectKernelModules: sc.protectKernelModules,
     protectKernelTunables,
@@ -235,7 +224,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     protectClock: sc.protectClock,
     protectHome,
     protectSystem,
-    removeIPC: ignoredFlag(unit, 'RemoveIPC') || dynamic,
+    removeIPC: exec.removeIPC,
     restrictAddressFamily: {
       inet: denied((n) => n === AF_INET || n === AF_INET6),
       unix: denied((n) => n === AF_UNIX),
@@ -245,7 +234,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     },
     restrictNamespaces: sc.restrictNamespaces ?? ALL_NAMESPACES,
     restrictRealtime: sc.restrictRealtime,
-    restrictSUIDSGID: sc.restrictSUIDSGID || dynamic,
+    restrictSUIDSGID: sc.restrictSUIDSGID,
     rootDirectory: exec.rootDirectory,
     rootImage,
     devicePolicy,

@@ -13,6 +13,16 @@ import dbus from 'dbus-next';
 import { buildTree } from '../support/tree.mjs';
 import { bootInNamespace, sleep, type SvcctlResult, type SvcdInNamespace } from '../support/svcd-ns.js';
 
+const repo = join(__dirname, '../..');
+/** What systemctl 252 printed for show-exec.service under real systemd (scripts/record-show-fixtures.mjs). */
+const recordedShowExec = (JSON.parse(readFileSync(join(repo, 'test/fixtures/show/recorded.json'), 'utf8')) as { units: Record<string, { show: string }> }).units['show-exec.service']!.show;
+/** The exec settings of show-exec.service: its values only, none that depend on a run. */
+const EXEC_SETTINGS = ['CoredumpFilter', 'IOSchedulingClass', 'IOSchedulingPriority', 'CPUSchedulingPolicy', 'CPUSchedulingPriority', 'CPUAffinity',
+  'CPUAffinityFromNUMA', 'NUMAPolicy', 'NUMAMask', 'TimerSlackNSec', 'CPUSchedulingResetOnFork', 'NonBlocking', 'StandardInput', 'StandardInputFileDescriptorName',
+  'StandardInputData', 'StandardOutputFileDescriptorName', 'StandardErrorFileDescriptorName', 'TTYReset', 'TTYVHangup', 'TTYVTDisallocate', 'TTYRows', 'TTYColumns',
+  'SyslogPriority', 'SyslogLevel', 'SyslogFacility', 'LogLevelMax', 'LogExtraFields', 'LogNamespace', 'SecureBits', 'RemoveIPC', 'PAMName', 'ExecSearchPath',
+  'MountFlags', 'SameProcessGroup', 'UtmpIdentifier', 'UtmpMode', 'SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel', 'IgnoreSIGPIPE', 'SystemCallFilter',
+  'SystemCallErrorNumber', 'SystemCallLog', 'Personality', 'MountAPIVFS', 'KeyringMode', 'NetworkNamespacePath', 'IPCNamespacePath'];
 const systemctlPresent = spawnSync('test', ['-x', '/usr/bin/systemctl']).status === 0;
 const UNITS = '/etc/systemd/system';
 
@@ -45,6 +55,7 @@ beforeAll(async () => {
     'slow.service': '[Service]\nType=oneshot\nExecStart=/bin/sleep 3\n',
     'deb.service': '[Unit]\nDescription=A packaged daemon\n[Service]\nExecStart=/bin/sleep 400\n[Install]\nWantedBy=x.target\n',
     'x.target': '[Unit]\nDescription=The test target\nWants=web.service\n',
+    'show-exec.service': readFileSync(join(repo, 'test/fixtures/show/units/show-exec.service'), 'utf8'),
   } });
   const machineId = readFileSync('/etc/machine-id', 'utf8').trim();
   const setup = [
@@ -92,6 +103,18 @@ describe.skipIf(!systemctlPresent)('the real systemctl against svcd as PID 1', (
       expect(real.stdout).toBe(own.stdout);
     }
     expect(systemctl('show', 'web.service', '-p', 'ActiveState,SubState,Description').stdout).toBe('Description=A web server\nActiveState=active\nSubState=running\n');
+  });
+
+  it('show and status of a service that sets the rest of the exec context: every property carried with systemd\'s signature, the values systemd 252 printed', async () => {
+    // One property of another type than systemctl expects makes it fail the whole object.
+    const [real, own] = [systemctl('show', '--all', 'show-exec.service'), await svcctl('show', '--all', 'show-exec.service')];
+    expect(real.stderr).toBe('');
+    expect(real.stdout).toBe(own.stdout);
+    const pick = (text: string) => text.split('\n').filter((l) => EXEC_SETTINGS.includes(l.slice(0, l.indexOf('=')))).join('\n');
+    expect(pick(real.stdout)).toBe(pick(recordedShowExec));
+    const [status, ownStatus] = [systemctl('status', 'show-exec.service'), await svcctl('status', 'show-exec.service')];
+    expect(status.stderr).toBe('');
+    expect([status.rc, comparableStatus(status.stdout)]).toEqual([ownStatus.rc, comparableStatus(ownStatus.stdout)]);
   });
 
   it('set-environment, unset-environment and show-environment over D-Bus: the block svcctl shows, the same refusal', async () => {

@@ -17,6 +17,8 @@ const nsScript = '/work/shared/tools/systemd-ns/systemd-ns.sh';
 const SHOWN = 'Result,ExecMainCode,ExecMainStatus,ActiveState';
 /** The sandboxing settings' properties the namespace units also compare (scripts/record-sandbox-ns-fixtures.sh reads this line). */
 export const SANDBOX_PROPERTIES = 'CapabilityBoundingSet,ReadWritePaths,ReadOnlyPaths,InaccessiblePaths,ExecPaths,NoExecPaths,PrivateTmp,PrivateDevices,ProtectClock,ProtectKernelTunables,ProtectKernelModules,ProtectKernelLogs,ProtectControlGroups,PrivateNetwork,PrivateMounts,PrivateIPC,ProtectHome,ProtectSystem,LockPersonality,MemoryDenyWriteExecute,RestrictRealtime,RestrictSUIDSGID,BindPaths,BindReadOnlyPaths,TemporaryFileSystem,ProtectProc,ProcSubset,ProtectHostname,SystemCallArchitectures,RestrictAddressFamilies,RestrictNamespaces';
+/** PrivateUsers=/DynamicUser= and what DynamicUser= implies (scripts/record-userns-fixtures.sh reads this line). */
+export const USERNS_PROPERTIES = 'User,Group,DynamicUser,RemoveIPC,PrivateUsers,PrivateTmp,NoNewPrivileges,RestrictSUIDSGID,ProtectSystem,ProtectHome,StateDirectory,CacheDirectory,LogsDirectory';
 
 /** What the probe printed, how the unit ended, and (where recorded) its sandboxing properties. */
 interface Answer { out: string; show: string; props?: string }
@@ -64,7 +66,7 @@ async function runToEnd(s: SvcdInNamespace, units: readonly string[]): Promise<v
 }
 
 /** Boots svcd with FIXTURES/units, runs them all, and declares the per-unit comparisons. */
-export function probeDifferential(fixtures: string, recordScript: string): ProbeRun {
+export function probeDifferential(fixtures: string, recordScript: string, properties = SANDBOX_PROPERTIES): ProbeRun {
   const dir = mkdtempSync(join(tmpdir(), 'svcd-probe-'));
   const names = readdirSync(join(fixtures, 'units')).filter((n) => n.endsWith('.service')).map((n) => n.slice(0, -'.service'.length)).sort();
   const got = new Map<string, Answer>();
@@ -83,7 +85,7 @@ export function probeDifferential(fixtures: string, recordScript: string): Probe
     svcd = await bootInNamespace(dir, join(fixtures, 'units'), 'basic.target');
     await runToEnd(svcd, names);
     for (const n of names) {
-      const props = existsSync(join(fixtures, 'expected', `${n}.props`)) ? { props: (await svcd.svcctl('show', '-p', SANDBOX_PROPERTIES, `${n}.service`)).stdout } : {};
+      const props = existsSync(join(fixtures, 'expected', `${n}.props`)) ? { props: (await svcd.svcctl('show', '-p', properties, `${n}.service`)).stdout } : {};
       got.set(n, { out: readOut(n), show: (await svcd.svcctl('show', '-p', SHOWN, `${n}.service`)).stdout, ...props });
     }
   }, 600000);

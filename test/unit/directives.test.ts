@@ -94,11 +94,11 @@ describe('apply behaviour matches the row', () => {
   });
 
   it('keep rows record the assignment verbatim with its line, after checking the value by type', () => {
-    const row = findDirective('Service', 'PrivateUsers')!;
+    const row = findDirective('Service', 'RestrictFileSystems')!;
     expect([row.mode, row.status]).toEqual(['keep', 'ignored']);
-    const u = load('a.service', '[Service]\nExecStart=/bin/true\nPrivateUsers=yes\nMemoryAccounting=perhaps\nMemoryAccounting=yes\n');
+    const u = load('a.service', '[Service]\nExecStart=/bin/true\nRestrictFileSystems=ext4\nMemoryAccounting=perhaps\nMemoryAccounting=yes\n');
     expect(u.ignored.map((i) => [i.key, i.value, i.loc.line, i.status])).toEqual([
-      ['PrivateUsers', 'yes', 3, 'ignored'],
+      ['RestrictFileSystems', 'ext4', 3, 'ignored'],
       ['MemoryAccounting', 'yes', 5, 'ignored'],
     ]);
     expect(messages(u)).toEqual(['/u/a.service:4: Failed to parse boolean value, ignoring: perhaps']);

@@ -55,17 +55,19 @@ describe('sandboxing notices', () => {
     const u = load([
       '[Service]', 'ExecStart=/bin/true', 'ProtectSystem=full', 'ProtectHome=no', 'PrivateTmp=yes', 'PrivateDevices=true',
       'ReadWritePaths=/var/lib/x', 'ReadWritePaths=/var/log/x', 'SystemCallFilter=@system-service', 'NoNewPrivileges=yes',
-      'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', 'PrivateUsers=yes', '',
+      'CapabilityBoundingSet=CAP_KILL', 'RestrictAddressFamilies=AF_UNIX', 'PrivateNetwork=no', 'PrivateUsers=yes', 'IPAddressDeny=any', '',
     ].join('\n'));
-    // ProtectSystem=, ReadWritePaths= and PrivateDevices= are enforced in a mount namespace (test/e2e/seccomp.test.ts's ns-* units, sandbox-ns.test.ts).
+    // ProtectSystem=, ReadWritePaths= and PrivateDevices= are enforced in a mount namespace (test/e2e/seccomp.test.ts's ns-* units, sandbox-ns.test.ts),
+    // PrivateUsers= in a user namespace (test/e2e/userns.test.ts).
     expect(sandboxNotices(u).map((n) => n.text)).toEqual([
-      'PrivateUsers= not enforced (svcd does not create per-service namespaces).',
+      'IPAddressDeny= not enforced (needs BPF programs on a per-service cgroup, which svcd does not attach).',
     ]);
+    expect(u.exec!.mounts.privateUsers).toBe(true);
   });
 
-  it('no notice for the seccomp directives, which are enforced; Personality= still has one', () => {
-    const u = load('[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nRestrictNamespaces=yes\nLockPersonality=yes\nPersonality=x86\n');
-    expect(sandboxNotices(u).map((n) => n.directive)).toEqual(['Personality']);
+  it('no notice for the seccomp directives, SecureBits= or Personality=, which are enforced; SmackProcessLabel= still has one', () => {
+    const u = load('[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nRestrictNamespaces=yes\nLockPersonality=yes\nPersonality=x86\nSecureBits=noroot\nSmackProcessLabel=x\n');
+    expect(sandboxNotices(u).map((n) => n.directive)).toEqual(['SmackProcessLabel']);
   });
 
   it('a unit without sandboxing gets none', () => {

@@ -14,6 +14,7 @@ import { isValidUnitName as checkUnitName } from '../name.js';
 import { makeEnumParser, parseBoolean, parseEmergencyAction, parseKillMode, parseMode, parseTimeoutFailureMode, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseSignedNumber, parseStringList, parseCollectMode, parseUnsignedNumber, pathIsAbsolute } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
+import { isKeyNotice } from './notices.js';
 import type { ExtractFlags } from '../values/words.js';
 
 // The same few hundred names (sysinit.target, network.target…) recur across every unit of a tree.
@@ -72,9 +73,10 @@ export interface Behaviour {
 }
 
 
-// systemd's own words for an invalid value of each key, '%v' standing for the value.
+// systemd's own words for an invalid value of each key, '%v' standing for the value (the notices
+// it says for any value, notices.ts, are said before the value is parsed, not here).
 const invalidMessages = new Map<string, readonly string[]>();
-for (const [section, key, , msgs] of CATALOG) invalidMessages.set(`${section}.${key}`, msgs);
+for (const [section, key, , msgs] of CATALOG) invalidMessages.set(`${section}.${key}`, msgs.filter((m) => !isKeyNotice(m)));
 
 export function rejectValue(ctx: ApplyContext, value: string, shown = value, severity: Severity = 'warning'): void {
   const msgs = invalidMessages.get(`${ctx.section}.${ctx.key}`) ?? [];
@@ -227,7 +229,8 @@ export const serviceUnitName = (t: string): Result<string, string> =>
   isValidUnitName(t) && t.endsWith('.service') ? str(t) : { ok: false, error: 'not a service' };
 export const triggeredUnit = (t: string): Result<string, string> => (isValidUnitName(t) ? str(t) : { ok: false, error: 'invalid unit name' });
 
-const RESETTING = new Set<Parser<unknown>>([str, absolutePath, parseSignal, parseNice, parseOomScoreAdjust, exitCode, parseUnsignedNumber]);
+// Signals are not among them: KillSignal= and its kin warn about an empty value.
+const RESETTING = new Set<Parser<unknown>>([str, absolutePath, parseNice, parseOomScoreAdjust, exitCode, parseUnsignedNumber]);
 
 const PARSER_LABELS = new Map<unknown, string>([
   [str, 'string'], [absolutePath, 'absolute path'], [parseBoolean, 'parseBoolean'], [parseSec, 'parseSec (time span)'],

@@ -9,6 +9,7 @@ import type {
 } from '../model.js';
 import { DEPENDENCY_KINDS } from '../model.js';
 import type { Rlimit, RlimitName } from '../values/index.js';
+import { initialKeptExecSettings, type KeptExecSettings } from '../exec-kept.js';
 
 /** The model's shape with every field writable and every list a plain array. */
 type Mutable<T> = {
@@ -18,7 +19,7 @@ type Mutable<T> = {
 export interface Draft {
   unit: Mutable<UnitSection> & { dependencies: Record<DependencyKind, string[]> };
   install: Mutable<InstallSection>;
-  exec: Omit<Mutable<ExecContext>, 'seccomp' | 'mounts'> & { limits: Partial<Record<RlimitName, Rlimit>>; seccomp: Mutable<SeccompSettings>; mounts: Mutable<MountSettings> };
+  exec: Omit<Mutable<ExecContext>, 'seccomp' | 'mounts' | 'kept'> & { limits: Partial<Record<RlimitName, Rlimit>>; seccomp: Mutable<SeccompSettings>; mounts: Mutable<MountSettings>; kept: Mutable<KeptExecSettings> };
   kill: Mutable<KillContext>;
   /** Type= stays unset until the end: its default depends on whether ExecStart= was given. */
   service: Omit<Mutable<ServiceSection>, 'type'> & { type?: string };
@@ -85,6 +86,7 @@ export function newDraft(): Draft {
       syslogLevelPrefix: true,
       noNewPrivileges: false,
       privateTmp: false,
+      removeIPC: false,
       seccomp: {
         systemCallArchitectures: [],
         systemCallArchitecturesWritten: [],
@@ -98,8 +100,9 @@ export function newDraft(): Draft {
         protectHostname: false,
       },
       mounts: { protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [], execPaths: [], noExecPaths: [], protectKernelTunables: false, protectControlGroups: false,
-        privateDevices: false, privateNetwork: false, privateIPC: false, privateMounts: false,
+        privateDevices: false, privateNetwork: false, privateIPC: false, privateMounts: false, privateUsers: false,
         bindPaths: [], temporaryFileSystems: [], protectProc: 'default', procSubset: 'all' },
+      kept: { ...initialKeptExecSettings(), cpuAffinity: [], numaMask: [], logExtraFields: [], execSearchPath: [] },
     },
     kill: { killMode: 'control-group', killSignal: 15, finalKillSignal: 9, watchdogSignal: 6, sendSIGHUP: false, sendSIGKILL: true },
     service: {

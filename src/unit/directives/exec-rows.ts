@@ -4,8 +4,8 @@
  * svcd needs to run a process. One part because the exec context is written for all four
  * sections at once, and command lines (execLines) serve [Socket] too.
  */
-import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, fatalScalar, parsePreserve, parseStdIO, RowList, type Behaviour, type DirectiveRow } from './behaviour.js';
-import { parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, pathIsNormalized, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
+import { rejectValue, scalar, list, custom, QUOTED, resolveSpecifiers, printf, str, absolutePath, fatalAbsolutePath, fatalScalar, parsePreserve, parseStdIO, RowList, type ApplyContext, type Behaviour, type DirectiveRow } from './behaviour.js';
+import { parseBusName, parseBoolean, parseEnvironment, envReplace, parseExecDetailed, parseExitStatusSet, parseKillMode, parseMode, parseTimeoutFailureMode, parseCapabilitySet, mergeCapabilitySet, CAP_ALL, parseNice, parseNotifyAccess, parseOomScoreAdjust, parseRlimit, parseSec, parseServiceRestart, parseServiceType, parseSignal, parseUnsignedNumber, pathIsAbsolute, pathIsNormalized, rlimitFromDirective, envNameIsValid, envAssignmentIsValid, SOFT_ABOVE_HARD, RLIMIT_NAMES, type ExecCommand, type RlimitName } from '../values/index.js';
 import { USEC_INFINITY, type Usec } from '../../shared/timespan.js';
 import { CATALOG } from './catalog.generated.js';
 import type { Draft } from './draft.js';
@@ -67,7 +67,7 @@ supported('Service', 'GuessMainPID', scalar(parseBoolean, (d, v) => (d.service.g
 supported('Service', 'PermissionsStartOnly', scalar(parseBoolean, (d, v) => (d.service.permissionsStartOnly = v ?? false)));
 supported('Service', 'RootDirectoryStartOnly', scalar(parseBoolean, (d, v) => (d.service.rootDirectoryStartOnly = v ?? false)));
 supported('Service', 'PIDFile', printf(QUOTED, scalar(str, (d, v) => (d.service.pidFile = v))));
-supported('Service', 'BusName', scalar(str, (d, v) => (d.service.busName = v)));
+supported('Service', 'BusName', scalar(parseBusName, (d, v) => (d.service.busName = v)));
 supported('Service', 'NotifyAccess', scalar(parseNotifyAccess, (d, v) => (d.service.notifyAccess = v)));
 // systemd's unsigned parser has no empty case here: warned about, as StartLimitBurst=.
 supported('Service', 'FileDescriptorStoreMax', scalar(parseUnsignedNumber, (d, v) => (d.service.fileDescriptorStoreMax = v ?? 0), false));
@@ -85,6 +85,13 @@ for (const [key, field] of [['SuccessExitStatus', 'successExitStatus'], ['Restar
 }
 
 // ---- exec context (systemd.exec(5)), shared by service, socket, mount, swap ----
+/** systemd takes a user/group name outside its strict rules (letters, digits, '_', '-'; a trailing '$'), saying so. */
+function noticeLaxName(ctx: ApplyContext, name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*\$?$/.test(name)) {
+    ctx.report('notice', `Accepting user/group name '${name}', which does not match strict user/group name rules.`, 'plain');
+  }
+}
+
 /**
  * User= and Group= (systemd's relaxed user-name rules): a name that could never be a user makes the
  * unit unloadable; a name outside the strict rules is accepted with a notice; "nobody" is warned about.
@@ -107,16 +114,21 @@ export function userOrGroup(which: 'user' | 'group', set = (d: Draft, v: string 
       ctx.draft.badSetting = true;
       return;
     }
-    if (!numeric && !/^[A-Za-z_][A-Za-z0-9_-]*\$?$/.test(value)) {
-      ctx.report('notice', `Accepting user/group name '${value}', which does not match strict user/group name rules.`, 'plain');
-    }
+    if (!numeric) noticeLaxName(ctx, value);
     if (which === 'user' && value === 'nobody') ctx.report('warning', 'Special user nobody configured, this is not safe!');
     set(ctx.draft, value);
   });
 }
 supported(EXEC_SECTIONS, 'User', userOrGroup('user'));
 supported(EXEC_SECTIONS, 'Group', userOrGroup('group'));
-supported(EXEC_SECTIONS, 'SupplementaryGroups', list((d) => d.exec.supplementaryGroups, undefined, 'group names', { style: 'fatal-bare' }));
+// Each group name is taken as User=/Group= take theirs: a name outside the strict rules with a notice.
+const supplementaryGroups = list((d) => d.exec.supplementaryGroups, undefined, 'group names', { style: 'fatal-bare' });
+supported(EXEC_SECTIONS, 'SupplementaryGroups', custom(supplementaryGroups.parser, supplementaryGroups.mode, supplementaryGroups.empty, (value, ctx) => {
+  const groups = ctx.draft.exec.supplementaryGroups;
+  const before = groups.length;
+  supplementaryGroups.apply(value, ctx);
+  for (const g of groups.slice(before)) if (!/^[0-9]+$/.test(g)) noticeLaxName(ctx, g);
+}));
 supported(EXEC_SECTIONS, 'DynamicUser', fatalScalar(parseBoolean, (d, v) => (d.exec.dynamicUser = v)));
 // A relative WorkingDirectory= is fatal in systemd: the unit would run in the wrong place.
 supported(EXEC_SECTIONS, 'WorkingDirectory', custom("'-' prefix, absolute path or ~", 'set', 'resets', (value, ctx) => {
@@ -161,8 +173,8 @@ supported(EXEC_SECTIONS, 'OOMScoreAdjust', scalar(parseOomScoreAdjust, (d, v) =>
 for (const resource of RLIMIT_NAMES) {
   const key = Object.keys(RLIMIT_KEYS).find((k) => RLIMIT_KEYS[k] === resource);
   if (!key) continue;
-  supported(EXEC_SECTIONS, key, custom('parseRlimit (soft[:hard])', 'set', 'resets', (value, ctx) => {
-    if (value === '') return void delete ctx.draft.exec.limits[resource];
+  // An empty value is no limit systemd's rlimit parser knows: warned about, the limit stays.
+  supported(EXEC_SECTIONS, key, custom('parseRlimit (soft[:hard])', 'set', 'invalid', (value, ctx) => {
     const r = parseRlimit(resource, value);
     if (r.ok) ctx.draft.exec.limits[resource] = r.value;
     else if (r.error === SOFT_ABOVE_HARD) ctx.report('warning', `${SOFT_ABOVE_HARD}, ignoring: ${value}`);
@@ -199,7 +211,7 @@ supported(EXEC_SECTIONS, 'TTYPath', printf(QUOTED, scalar(absolutePath, (d, v) =
 supported(EXEC_SECTIONS, 'SyslogIdentifier', printf(QUOTED, scalar(str, (d, v) => (d.exec.syslogIdentifier = v))));
 // journald's per-unit rate limit (systemd.exec(5)): empty resets to the journal's own.
 supported(EXEC_SECTIONS, 'LogRateLimitIntervalSec', scalar(parseSec, (d, v) => (d.exec.logRateLimitIntervalUSec = v)));
-supported(EXEC_SECTIONS, 'LogRateLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.exec.logRateLimitBurst = v)));
+supported(EXEC_SECTIONS, 'LogRateLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.exec.logRateLimitBurst = v), false));
 supported(EXEC_SECTIONS, 'SyslogLevelPrefix', scalar(parseBoolean, (d, v) => (d.exec.syslogLevelPrefix = v ?? true)));
 supported(EXEC_SECTIONS, 'NoNewPrivileges', scalar(parseBoolean, (d, v) => (d.exec.noNewPrivileges = v ?? false)));
 // Capability sets merge across lines as systemd's config_parse_capability_set; an empty value is the empty set.
@@ -209,9 +221,11 @@ for (const [key, field, initial] of [['CapabilityBoundingSet', 'capabilityBoundi
   }));
 }
 supported(EXEC_SECTIONS, 'PrivateTmp', scalar(parseBoolean, (d, v) => (d.exec.privateTmp = v ?? false)));
+supported(EXEC_SECTIONS, 'RemoveIPC', scalar(parseBoolean, (d, v) => (d.exec.removeIPC = v ?? false)));
 
 // ---- kill context (systemd.kill(5)) ----
-supported(EXEC_SECTIONS, 'KillMode', scalar(parseKillMode, (d, v) => (d.kill.killMode = v ?? 'control-group')));
+// The one enum of the kill context whose empty value resets (to control-group), silently.
+supported(EXEC_SECTIONS, 'KillMode', scalar(parseKillMode, (d, v) => (d.kill.killMode = v ?? 'control-group'), true));
 supported(EXEC_SECTIONS, 'KillSignal', scalar(parseSignal, (d, v) => (d.kill.killSignal = v ?? 15)));
 supported(EXEC_SECTIONS, 'RestartKillSignal', scalar(parseSignal, (d, v) => (d.kill.restartKillSignal = v)));
 supported(EXEC_SECTIONS, 'FinalKillSignal', scalar(parseSignal, (d, v) => (d.kill.finalKillSignal = v ?? 9)));

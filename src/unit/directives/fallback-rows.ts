@@ -5,37 +5,25 @@
  * (sandboxing and resource control, which svcd cannot honour inside a container) or "not-yet".
  * This is what makes "nothing a unit file says is dropped silently" true, so it is its own part.
  */
-import type { Result } from '../../shared/result.js';
-import { isValidUnitName, parserLabel, rejectValue, type DirectiveRow, type DirectiveStatus, type Parser } from './behaviour.js';
-import { parseBoolean, parseBytes, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust, parsePermyriad, parseSec, parseSignal, parseStringList, parseUnsignedNumber, pathIsNormalized } from '../values/index.js';
+import { isValidUnitName, NAME_BARE, QUOTED, rejectValue, resolveSpecifiers, type DirectiveRow, type DirectiveStatus, type Spec } from './behaviour.js';
+import { parseStringList, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
+import { applyKept } from './exec-kept-rows.js';
+import { deviceValueProblem, fallbackCheck, fallbackCheckLabel, fallbackWordCheck, fatalIfRelative } from './fallback-checks.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
 const RESOURCE = /^(CPU|Memory|IO|BlockIO|Tasks|Startup|Delegate|Slice|Managed|ManagedOOM|DefaultMemory|AllowedCPUs|AllowedMemoryNodes|StartupAllowed|DisableControllers|NUMA|Device)/;
-const FALLBACK_PARSERS: Record<string, Parser<unknown>> = {
-  BOOLEAN: parseBoolean,
-  SECONDS: parseSec,
-  SIGNAL: parseSignal,
-  MODE: parseMode,
-  NICE: parseNice,
-  OOMSCOREADJUST: parseOomScoreAdjust,
-  KILLMODE: parseKillMode,
-  UNSIGNED: parseUnsignedNumber,
-  ACTION: parseEmergencyAction,
+/**
+ * MemoryLimit= (cgroup v1's) is named deprecated only once its value is taken, the empty one too:
+ * an invalid value draws the invalid-value message alone (keys deprecated whatever the value: notices.ts).
+ */
+const ACCEPTED_NOTICES: Record<string, string> = {
+  MemoryLimit: 'Unit uses MemoryLimit=; please use MemoryMax= instead. Support for MemoryLimit= will be removed soon.',
 };
-// The resource-control keys svcd does not apply are still checked, so a typo is reported as systemd reports it.
-const ok = <T>(value: T): Result<T, string> => ({ ok: true, value });
-const bad: Result<never, string> = { ok: false, error: 'invalid' };
-const percent = (t: string) => parsePermyriad(t).ok;
-const memoryLimit = (t: string): Result<string, string> =>
-  t === 'infinity' || percent(t) || parseBytes(t).ok ? ok(t) : bad;
-// KeyringMode=: systemd's keyring-mode table; nothing else, not even empty.
-const keyringMode = (t: string): Result<string, string> => (/^(inherit|private|shared)$/.test(t) ? ok(t) : bad);
-const KEY_CHECKS: Record<string, Parser<unknown>> = { DefaultMemoryLow: memoryLimit, DefaultMemoryMin: memoryLimit, KeyringMode: keyringMode };
 // Keys of mixed types whose systemd 252 parser has no empty case either (checked one by one with
 // `systemd-analyze verify`): a few time spans, and enums of the OTHER kind.
 const EMPTY_INVALID = new Set([
-  'KeyringMode', 'UtmpMode', 'ManagedOOMPreference',
+  'KeyringMode', 'UtmpMode', 'ManagedOOMPreference', 'Slice',
   'SocketProtocol', 'Timestamping', 'TimeoutSec', 'StartLimitInterval', 'RuntimeRandomizedExtraSec', 'TimeoutCleanSec',
   'KeepAliveTimeSec', 'KeepAliveIntervalSec', 'DeferAcceptSec',
 ]);
@@ -45,7 +33,7 @@ const EMPTY_INVALID = new Set([
  * these types that svcd keeps unapplied. BOOLEAN is among them (see below); SECONDS is not: some
  * of its keys reset.
  */
-const EMPTY_INVALID_HINTS = new Set(['BOOLEAN', 'ACTION', 'SERVICEEXITTYPE', 'CPUSCHEDPRIO', 'FACILITY', 'LEVEL', 'NANOSECONDS', 'UNSIGNED', 'INTEGER', 'SIZE', 'LONG', 'MODE']);
+const EMPTY_INVALID_HINTS = new Set(['BOOLEAN', 'ACTION', 'SERVICEEXITTYPE', 'CPUSCHEDPRIO', 'FACILITY', 'LEVEL', 'NANOSECONDS', 'UNSIGNED', 'INTEGER', 'SIZE', 'LONG', 'MODE', 'POLICY', 'SIGNAL']);
 
 /**
  * DeviceAllow=: "DEVICE [rwm]", DEVICE a normalized path under /dev/ or a block-/char- group;
@@ -62,8 +50,10 @@ function deviceAllowProblem(value: string): string | undefined {
   if (rights !== '' && !/^[rwm]+$/.test(rights)) return `Invalid device rights '${rights}', ignoring.`;
   return undefined;
 }
+// Keys whose value systemd resolves specifiers in before checking it (Slice=user-%i.slice,
+// NetworkNamespacePath=%t/ns).
+const KEY_SPECS: Record<string, Spec> = { Slice: NAME_BARE, NetworkNamespacePath: QUOTED, IPCNamespacePath: QUOTED };
 const KEY_PROBLEMS: Record<string, (value: string) => string | undefined> = { DeviceAllow: deviceAllowProblem };
-const CHECK_LABELS = new Map<unknown, string>([[memoryLimit, 'bytes, percentage or infinity']]);
 
 
 /**
@@ -80,27 +70,47 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
         ? 'resource control: not applied by svcd (docs/resource-control.md)'
         : undefined;
     const status: DirectiveStatus = ignoredBecause ? 'ignored' : 'not-yet';
-    const check = hint === 'UNIT [...]' ? undefined : KEY_CHECKS[key] ?? FALLBACK_PARSERS[hint];
+    const check = hint === 'UNIT [...]' ? undefined : fallbackCheck(key, hint);
     rows.push({
       section, key, hint, status, reason: ignoredBecause,
-      parser: hint === 'UNIT [...]' ? 'unit names' : check ? CHECK_LABELS.get(check) ?? parserLabel(check) : 'kept as written',
+      parser: hint === 'UNIT [...]' ? 'unit names' : check ? fallbackCheckLabel(check) : 'kept as written',
       mode: 'keep',
       // systemd's boolean parser has no empty case: `PrivateNetwork=` is an invalid value, warned
       // about with the key's own words, as every BOOLEAN key of systemd 252 does (none resets).
       empty: EMPTY_INVALID_HINTS.has(hint) || EMPTY_INVALID.has(key) ? 'invalid' : 'kept',
       apply(value, ctx) {
         if (value === '' && (EMPTY_INVALID_HINTS.has(hint) || EMPTY_INVALID.has(key))) return rejectValue(ctx, value);
-        const problem = value === '' ? undefined : KEY_PROBLEMS[key]?.(value);
+        if (fatalIfRelative(key, value)) {
+          rejectValue(ctx, value, value, 'error');
+          ctx.draft.badSetting = true;
+          return;
+        }
+        const deviceProblem = value === '' ? undefined : deviceValueProblem(key, value);
+        if (deviceProblem === 'missing') return rejectValue(ctx, value);
+        const problem = value === '' ? undefined : deviceProblem ?? KEY_PROBLEMS[key]?.(value);
         if (problem !== undefined) return ctx.report('warning', problem);
         if (value !== '') {
-          if (hint === 'UNIT [...]') {
+          const byWord = fallbackWordCheck(key);
+          const spec = KEY_SPECS[key];
+          const resolved = spec ? resolveSpecifiers(ctx, value, spec) : value;
+          if (resolved === undefined) return;
+          if (byWord) {
+            const words = byWord.separator === 'colon' ? { ok: true, value: resolved.split(':') } : parseStringList(resolved);
+            const bad = words.ok && words.value ? words.value.filter((w) => !byWord.good(w)) : [];
+            for (const w of bad) rejectValue(ctx, value, w);
+            if (bad.length > 0) return;
+          } else if (hint === 'UNIT [...]') {
             const words = parseStringList(value);
             if (words.ok && words.value) for (const w of words.value) if (!isValidUnitName(w)) return rejectValue(ctx, value, w);
           } else if (check) {
-            const r = check(value);
-            if (!r.ok) return rejectValue(ctx, value);
+            const r = check(resolved);
+            if (!r.ok) return rejectValue(ctx, value, resolved);
           }
         }
+        // The exec settings show prints (exec-kept-rows.ts) are typed as well as kept here.
+        if (!applyKept(key, value, ctx)) return rejectValue(ctx, value);
+        const notice = ACCEPTED_NOTICES[key];
+        if (notice !== undefined) ctx.report('warning', notice);
         ctx.draft.ignored.push({ section, key, value, loc: ctx.loc, status });
       },
     });

@@ -64,7 +64,8 @@ for (const [key, field] of [['ReadWritePaths', 'readWritePaths'], ['ReadOnlyPath
 }
 
 for (const [key, field] of [['ProtectKernelTunables', 'protectKernelTunables'], ['ProtectControlGroups', 'protectControlGroups'],
-  ['PrivateDevices', 'privateDevices'], ['PrivateNetwork', 'privateNetwork'], ['PrivateIPC', 'privateIPC'], ['PrivateMounts', 'privateMounts']] as const) {
+  ['PrivateDevices', 'privateDevices'], ['PrivateNetwork', 'privateNetwork'], ['PrivateIPC', 'privateIPC'], ['PrivateMounts', 'privateMounts'],
+  ['PrivateUsers', 'privateUsers']] as const) {
   supported(EXEC_SECTIONS, key, scalar(parseBoolean, (d, v) => (d.exec.mounts[field] = v ?? false)));
 }
 

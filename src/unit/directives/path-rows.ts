@@ -34,6 +34,7 @@ supported('Path', 'Unit', printf(NAME_BARE, custom('unit name', 'set', 'invalid'
 supported('Path', 'MakeDirectory', scalar(parseBoolean, (d, v) => (d.path.makeDirectory = v ?? false)));
 supported('Path', 'DirectoryMode', scalar(parseMode, (d, v) => (d.path.directoryMode = v ?? 0o755)));
 supported('Path', 'TriggerLimitIntervalSec', scalar(parseSec, (d, v) => (d.path.triggerLimitIntervalUSec = v)));
-supported('Path', 'TriggerLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.path.triggerLimitBurst = v)));
+// As in [Socket]: systemd's unsigned parser has no empty case for it, an empty value is warned about.
+supported('Path', 'TriggerLimitBurst', scalar(parseUnsignedNumber, (d, v) => (d.path.triggerLimitBurst = v), false));
 
 export const PATH_ROWS: readonly DirectiveRow[] = table.rows;

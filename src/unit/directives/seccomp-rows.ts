@@ -8,7 +8,7 @@ import { constants as osConstants } from 'node:os';
 import { custom, rejectValue, scalar, RowList, type ApplyContext, type DirectiveRow } from './behaviour.js';
 import { parseBoolean } from '../values/index.js';
 import { syscallGroupFind } from '../../shared/syscall-filter.js';
-import { SYSCALL_NUMBERS } from '../../shared/syscall-numbers.generated.js';
+import { LIBSECCOMP_NAMES } from '../../shared/libseccomp-names.generated.js';
 import { ADDRESS_FAMILIES } from '../../shared/address-families.generated.js';
 import { SECCOMP_ARCHITECTURES, NATIVE_ARCHITECTURE } from '../../shared/seccomp-arch.js';
 import type { SyscallErrno } from '../model.js';
@@ -17,8 +17,11 @@ const EXEC_SECTIONS = ['Service', 'Socket', 'Mount', 'Swap'] as const;
 const table = new RowList();
 const { supported } = table;
 
-/** A name some ABI has, or that systemd's @known lists (libseccomp knows every architecture's). */
-const KNOWN = new Set([...Object.values(SYSCALL_NUMBERS).flatMap((t) => Object.keys(t)), ...(syscallGroupFind('@known')?.entries ?? [])]);
+/**
+ * A name libseccomp resolves (on any architecture): systemd keeps only those, so a group's entries
+ * libseccomp does not know (riscv_hwprobe in 252's @default) are dropped and show never lists them.
+ */
+const KNOWN = new Set(LIBSECCOMP_NAMES);
 const ERRNO_MAX = 4095;
 
 /** parse_errno() / seccomp_parse_errno_or_action(): a name, 0…4095, or "kill". */

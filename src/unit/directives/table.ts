@@ -24,8 +24,9 @@ import { TIMER_ROWS } from './timer-rows.js';
 import { PATH_ROWS } from './path-rows.js';
 import { SOCKET_ROWS } from './socket-rows.js';
 import { CGROUP_ROWS } from './cgroup-rows.js';
+import { EXEC_KEPT_ROWS } from './exec-kept-rows.js';
 
-const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...SECCOMP_ROWS, ...MOUNT_ROWS, ...TIMER_ROWS, ...PATH_ROWS, ...SOCKET_ROWS, ...CGROUP_ROWS];
+const written: readonly DirectiveRow[] = [...UNIT_ROWS, ...EXEC_ROWS, ...NOT_YET_ROWS, ...SECCOMP_ROWS, ...MOUNT_ROWS, ...TIMER_ROWS, ...PATH_ROWS, ...SOCKET_ROWS, ...CGROUP_ROWS, ...EXEC_KEPT_ROWS];
 const rows = [...written, ...fallbackRows(new Set(written.map((r) => `${r.section}.${r.key}`)))];
 
 export const DIRECTIVES: readonly DirectiveRow[] = rows;

@@ -24,6 +24,8 @@ const DEP_KEYS: Record<string, DependencyKind> = {
   PropagatesReloadTo: 'PropagatesReloadTo', PropagateReloadTo: 'PropagatesReloadTo', ReloadPropagatedFrom: 'ReloadPropagatedFrom',
   PropagateReloadFrom: 'ReloadPropagatedFrom', PropagatesStopTo: 'PropagatesStopTo', StopPropagatedFrom: 'StopPropagatedFrom',
   JoinsNamespaceOf: 'JoinsNamespaceOf',
+  // Obsolete spellings systemd still honours, after saying so (notices.ts).
+  RequiresOverridable: 'Requires', RequisiteOverridable: 'Requisite',
 };
 // systemd drops a dependency of a unit on itself; for these kinds it says so (the others are silent).
 const WARN_ON_SELF = new Set<DependencyKind>(['After', 'Before', 'Conflicts', 'OnFailure', 'OnSuccess']);

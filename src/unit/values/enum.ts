@@ -4,6 +4,8 @@
  */
 import { type Result, ok, err } from '../../shared/result.js';
 import { parseBoolean } from './boolean.js';
+import { LOG_LEVELS, type LogLevel } from '../../shared/syslog.js';
+export type { LogLevel };
 
 export type EnumParser<T extends string> = ((text: string) => Result<T, string>) & { readonly values: readonly T[] };
 
@@ -64,8 +66,6 @@ export const parseEmergencyAction = makeEnumParser([
 ] as const);
 export const parseProtectSystem = makeBooleanEnumParser(['no', 'yes', 'full', 'strict'] as const, 'yes', 'no');
 export const parseProtectHome = makeBooleanEnumParser(['no', 'yes', 'read-only', 'tmpfs'] as const, 'yes', 'no');
-const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 const logLevelWords = makeEnumParser(LOG_LEVELS);
 /** log_level_from_string() also takes the syslog number 0..7. */
 export const parseLogLevel: EnumParser<LogLevel> = Object.assign(

@@ -17,3 +17,4 @@ export * from './path.js';
 export * from './bytes.js';
 export * from './capability.js';
 export * from './resource.js';
+export * from './bus-name.js';
