@@ -35,6 +35,10 @@ const command = (c: ExecCommand): ServiceCommand => ({
   source: c,
 });
 
+/** Most command lists are empty: one frozen empty list for all of them rather than a fresh one per unit and list. */
+const NO_COMMANDS: readonly ServiceCommand[] = Object.freeze([]);
+const commands = (l: readonly ExecCommand[]): readonly ServiceCommand[] => (l.length === 0 ? NO_COMMANDS : l.map(command));
+
 /**
  * A socket's settings for the socket kind. The service is Service= or the socket's own name
  * (systemd's socket_load_service); trigger limits default to 2s and 20 (200 with Accept=yes).
@@ -51,10 +55,10 @@ function socketSpec(id: string, s: SocketSection): SocketSpec {
       directoryMode: s.directoryMode, socketUser: s.socketUser, socketGroup: s.socketGroup, symlinks: s.symlinks, removeOnStop: s.removeOnStop,
     },
     fileDescriptorName: s.fileDescriptorName,
-    execStartPre: s.execStartPre.map(command),
-    execStartPost: s.execStartPost.map(command),
-    execStopPre: s.execStopPre.map(command),
-    execStopPost: s.execStopPost.map(command),
+    execStartPre: commands(s.execStartPre),
+    execStartPost: commands(s.execStartPost),
+    execStopPre: commands(s.execStopPre),
+    execStopPost: commands(s.execStopPost),
     maxConnections: s.maxConnections,
     maxConnectionsPerSource: s.maxConnectionsPerSource,
     timeoutMs: ms(s.timeoutUSec),
@@ -106,13 +110,13 @@ export function toEngineUnit(u: Unit): EngineUnit {
     const restartMs = ms(s.restartUSec);
     serviceSpec = {
       type: (SERVICE_TYPES.includes(s.type) ? s.type : 'simple') as ServiceType,
-      execCondition: s.execCondition.map(command),
-      execStartPre: s.execStartPre.map(command),
-      execStart: s.execStart.map(command),
-      execStartPost: s.execStartPost.map(command),
-      execReload: s.execReload.map(command),
-      execStop: s.execStop.map(command),
-      execStopPost: s.execStopPost.map(command),
+      execCondition: commands(s.execCondition),
+      execStartPre: commands(s.execStartPre),
+      execStart: commands(s.execStart),
+      execStartPost: commands(s.execStartPost),
+      execReload: commands(s.execReload),
+      execStop: commands(s.execStop),
+      execStopPost: commands(s.execStopPost),
       remainAfterExit: s.remainAfterExit,
       oomPolicy: s.oomPolicy,
       timeoutStartMs: ms(s.timeoutStartUSec),

@@ -17,13 +17,17 @@ import { EXEC_SEARCH_PATH } from '../shared/lookup-paths.js';
 import { seccompPrograms } from './seccomp.js';
 import { boundingSetNarrowed, effectiveBoundingSet } from '../unit/implied-capabilities.js';
 
-/** A unit's filters, built once per loaded exec context (a restart loop spawns the same ones). */
-const programs = new WeakMap<ExecContext['seccomp'], Buffer[]>();
+/**
+ * A unit's filters, built once per loaded exec context (a restart loop spawns the same ones). Keyed
+ * by the whole context: its seccomp part alone may be the default shared by every unit, and the
+ * filters depend on the mount settings too.
+ */
+const programs = new WeakMap<ExecContext, Buffer[]>();
 function seccompFor(ctx: ExecContext): Buffer[] {
-  let p = programs.get(ctx.seccomp);
+  let p = programs.get(ctx);
   if (!p) {
     p = seccompPrograms(ctx.seccomp, ctx.mounts).map((x) => x.program);
-    programs.set(ctx.seccomp, p);
+    programs.set(ctx, p);
   }
   return p;
 }

@@ -17,6 +17,7 @@ import { builtinDescription, loadsWithoutFragment, perpetualUnit } from './perpe
 import { findDirective, TYPE_SECTIONS } from './directives/table.js';
 import { patchDynamicUser } from './dynamic-user.js';
 import { keyNotices } from './directives/notices.js';
+import { freezeModel } from './frozen-model.js';
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
 export function knownSections(type: UnitType): ReadonlySet<string> {
@@ -136,7 +137,7 @@ export function buildUnit(src: UnitSource): Unit {
     extensions: draft.extensions,
     diagnostics,
   };
-  return deepFreeze(typed(type, base, draft));
+  return freezeModel(typed(type, base, draft));
 }
 
 /**
@@ -246,22 +247,4 @@ function verifyService(d: Draft): string | undefined {
     return 'Service is of type D-Bus but no D-Bus service name has been specified. Refusing.';
   }
   return undefined;
-}
-
-/** One frozen empty list for every empty list of every unit: most lists are empty, and freezing is the cost. */
-const EMPTY: readonly never[] = Object.freeze([]);
-
-function deepFreeze<T>(o: T): T {
-  if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return o;
-  if (Array.isArray(o)) {
-    for (const v of o) deepFreeze(v);
-    return Object.freeze(o);
-  }
-  const rec = o as Record<string, unknown>;
-  for (const k in rec) {
-    const v = rec[k];
-    if (Array.isArray(v) && v.length === 0) rec[k] = EMPTY;
-    else deepFreeze(v);
-  }
-  return Object.freeze(o);
 }
