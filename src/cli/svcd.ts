@@ -22,6 +22,7 @@ import { jobStatusConsoleLine, jobStatusFields } from '../engine/job-status.js';
 import { CgroupTree, unifiedMounted } from '../exec/cgroup.js';
 import { V1Controllers } from '../exec/cgroup-v1.js';
 import { systemTasksMax } from '../exec/cgroup-limits.js';
+import { adoptDynamicUsers, heldDynamicUsers, type HeldDynamicUser } from '../exec/dynamic-users.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { isBuiltinGenerator, runBuiltinGenerator } from '../unit/builtin-generators.js';
@@ -89,6 +90,8 @@ interface ReexecState {
   readonly streams: readonly StreamHandOver[];
   /** The D-Bus private socket, listening all along (absent from a state written before it existed). */
   readonly bus?: number;
+  /** DynamicUser=: the uids running units hold (absent from a state written before they were kept). */
+  readonly dynamicUsers?: readonly HeldDynamicUser[];
 }
 
 function readReexecState(path: string): ReexecState | undefined {
@@ -301,7 +304,7 @@ async function main(): Promise<void> {
         // The console too: something on the way (libuv, the spawner) marks stdio close-on-exec.
         for (const fd of [0, 1, 2]) keepAcrossExec(fd);
         const streams = journal?.handOver() ?? [];
-        writeFileSync(file, encodeState({ manager: state, streams, bus: bus.handOver() } satisfies ReexecState), { mode: 0o600 });
+        writeFileSync(file, encodeState({ manager: state, streams, bus: bus.handOver(), dynamicUsers: heldDynamicUsers() } satisfies ReexecState), { mode: 0o600 });
         control.close();
         stopWatching();
         journal?.close();
@@ -346,6 +349,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (e) => contained(e.stack ?? String(e)));
   process.on('unhandledRejection', (e) => contained(String(e)));
   if (inherited) {
+    adoptDynamicUsers(inherited.dynamicUsers ?? []);
     manager.restore(inherited.manager);
     process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): re-executed, took over ${inherited.manager.units.length} units from svcd ${inherited.manager.version}\n`);
     return;

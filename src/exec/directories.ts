@@ -11,9 +11,10 @@
  * later be someone else's; the service itself reaches them through its mount namespace
  * (mount-plan.ts).
  */
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecContext } from '../unit/model.js';
+import { chownTree } from './chown-tree.js';
 import { resolveCredentials } from './exec-context.js';
 
 const ROOTS = [
@@ -45,7 +46,8 @@ export function prepareDirectories(ctx: ExecContext): string | undefined {
         const dir = isPrivate ? privatePath(root, rel) : path;
         mkdirSync(dir, { recursive: true });
         chmodSync(dir, ctx[modeKey] ?? 0o755);
-        if (cred && list !== 'configurationDirectory') chownSync(dir, cred.uid, cred.gid);
+        // The whole tree when its top is not the unit's (systemd's path_chown_recursive); DynamicUser= drops set-uid/set-gid bits.
+        if (cred && list !== 'configurationDirectory') chownTree(dir, cred.uid, cred.gid, ctx.dynamicUser ? 0o1777 : 0o7777);
       } catch (e) {
         return `Failed to set up ${list.replace('Directory', '')} directory ${path}: ${(e as Error).message}`;
       }

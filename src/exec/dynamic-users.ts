@@ -80,6 +80,27 @@ export function acquireDynamicUser(unit: string, name: string, suggested: readon
   return 'Failed to update dynamic user credentials: Device or resource busy';
 }
 
+/** A held dynamic user as daemon-reexec carries it to the next svcd (plain JSON). */
+export interface HeldDynamicUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly units: readonly string[];
+}
+
+/**
+ * Every held dynamic user, for daemon-reexec. systemd keeps them in lock files under
+ * /run/systemd/dynamic-uid/, which outlive its exec by themselves; svcd holds them in memory, so
+ * they travel in the re-exec state with the units whose runs hold them.
+ */
+export function heldDynamicUsers(): HeldDynamicUser[] {
+  return [...held].map(([name, h]) => ({ name, uid: h.uid, units: [...h.units] }));
+}
+
+/** The other half, before any unit is restored or spawned: the runs' users are held again. */
+export function adoptDynamicUsers(saved: readonly HeldDynamicUser[]): void {
+  for (const s of saved) held.set(s.name, { uid: s.uid, units: new Set(s.units) });
+}
+
 /** `unit`'s run is over: its dynamic users go once no other unit's run holds them. */
 export function releaseDynamicUsers(unit: string): void {
   for (const [name, h] of held) {

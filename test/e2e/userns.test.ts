@@ -2,7 +2,8 @@
 // test/fixtures/userns/units prints what it is and sees (pu-*: its /proc/self/uid_map, gid_map and
 // setgroups, `id`, its capabilities, who owns a root file and one of an unmapped user, and whether it
 // is in a user namespace of its own; du-*: its uid, gid and groups, its environment, its state,
-// cache and logs directories' owners and links, and what it may write), and what it printed must be
+// cache and logs directories' owners and links, and what it may write; du-tree: the owners and modes
+// throughout a state directory an earlier user left, which du-tree-prep makes), and what it printed must be
 // what scripts/record-userns-fixtures.sh recorded under systemd (test/support/probe-units.ts).
 import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { bootInNamespace } from '../support/svcd-ns.js';
 import { buildTree } from '../support/tree.mjs';
 
 // As the record script: no directory of an earlier run, whose owner would be the uid tried first.
-const DU_DIRS = ['/var/lib', '/var/cache', '/var/log'].flatMap((r) => [join(r, 'private/svcd-du-state'), join(r, 'svcd-du-state')]);
+const DU_DIRS = ['/var/lib', '/var/cache', '/var/log'].flatMap((r) => ['svcd-du-state', 'svcd-du-tree'].flatMap((n) => [join(r, 'private', n), join(r, n)]));
 beforeAll(() => {
   spawnSync('rm', ['-rf', ...DU_DIRS]);
 });
