@@ -13,12 +13,12 @@
  * cgroup is its own too and its v1 cgroup has the same path — a container runtime moves a container
  * to the same place in every hierarchy, while a v1 cgroup elsewhere is someone else's.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPids, sharedWith, unescapeMount } from './cgroup.js';
 import { v1Writes, type Controller, type LimitContext, type NotApplied } from './cgroup-limits.js';
 import { SERVICE_SLICE as SLICE, sliceRelativePath, unitRelativePath } from '../shared/slice.js';
-import { chownDelegated, findUnitDir } from './cgroup.js';
+import { chownDelegated, findUnitDir, removeEmptyTree } from './cgroup.js';
 import type { CgroupContext } from '../unit/model.js';
 
 /** The v1 controllers svcd makes a unit's cgroup in: limits, and accounting (cpuacct). */
@@ -204,8 +204,25 @@ export class V1Controllers {
     const m = this.made.get(unit);
     if (!m) return;
     let all = true;
-    for (const h of m.hs) if (!removeTree(join(h.fsRoot, m.rel))) all = false;
+    for (const h of m.hs) if (!removeEmptyTree(join(h.fsRoot, m.rel))) all = false;
     if (all) this.made.delete(unit);
+  }
+
+  /**
+   * A slice started: its directory in each hierarchy a unit of it is filed in by default (cpuset
+   * and blkio take a unit only when it asks for them, and make their directories then).
+   */
+  realizeSlice(slice: string): void {
+    const rel = sliceRelativePath(slice);
+    if (rel === '') return;
+    for (const h of this.hierarchies) if (!h.controllers.every((c) => c === 'cpuset' || c === 'blkio')) makeDirs(h, rel);
+  }
+
+  /** A slice stopped: its directory goes from every hierarchy, with the empty ones below it. */
+  removeSlice(slice: string): void {
+    const rel = sliceRelativePath(slice);
+    if (rel === '') return;
+    for (const h of this.hierarchies) removeEmptyTree(join(h.fsRoot, rel));
   }
 
   /** After daemon-reexec: the directories the previous svcd made are the unit's still, in whichever slice. */
@@ -232,16 +249,6 @@ function makeDirs(h: Hierarchy, rel: string): void {
 function inheritCpuset(parent: string, dir: string): void {
   for (const f of ['cpuset.mems', 'cpuset.cpus']) {
     if (readFileSync(join(dir, f), 'utf8').trim() === '') writeFileSync(join(dir, f), readFileSync(join(parent, f), 'utf8').trim());
-  }
-}
-
-function removeTree(dir: string): boolean {
-  try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !removeTree(join(dir, e.name))) return false;
-    rmdirSync(dir);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 
