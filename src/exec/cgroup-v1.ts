@@ -179,24 +179,19 @@ export class V1Controllers {
   /** What the unit's cgroups count: memory.usage_in_bytes, pids.current, cpuacct.usage, the OOM kills. */
   usage(unit: string): CgroupUsage {
     const m = this.made.get(unit);
-    if (!m) return {};
-    const read = (c: V1Controller, file: string): string | undefined => {
-      const h = m.hs.find((x) => x.controllers.includes(c));
-      if (!h) return undefined;
-      try {
-        return readFileSync(join(h.fsRoot, m.rel, file), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    const num = (t: string | undefined) => (t !== undefined && /^\d+$/.test(t.trim()) ? BigInt(t.trim()) : undefined);
-    const oom = /^oom_kill (\d+)$/m.exec(read('memory', 'memory.oom_control') ?? '');
-    return {
-      memoryCurrent: num(read('memory', 'memory.usage_in_bytes')),
-      tasksCurrent: num(read('pids', 'pids.current')),
-      cpuUsageNSec: num(read('cpuacct', 'cpuacct.usage')),
-      oomKills: oom ? Number(oom[1]) : undefined,
-    };
+    return m ? usageAt(m.hs, m.rel) : {};
+  }
+
+  /**
+   * What a slice's cgroups count — every unit and sub-slice in it, as the v1 counters are
+   * hierarchical — read as a unit's are, from the directories its start made (none while it is
+   * stopped). The root slice is svcd's own cgroup, whose counts are the container's: none.
+   */
+  sliceUsage(slice: string): CgroupUsage | undefined {
+    const rel = sliceRelativePath(slice);
+    if (rel === '') return undefined;
+    const hs = this.hierarchies.filter((h) => existsSync(join(h.fsRoot, rel)));
+    return hs.length > 0 ? usageAt(hs, rel) : undefined;
   }
 
   /** The run is over: the unit's directories go where they are empty (a leftover process keeps its own). */
@@ -232,6 +227,27 @@ export class V1Controllers {
     const hs = this.hierarchies.filter((h) => existsSync(join(h.fsRoot, rel)));
     if (hs.length > 0) this.made.set(unit, { hs, rel });
   }
+}
+
+/** What the cgroup `rel` counts in the hierarchies `hs` (a unit's or a slice's): the one reader for both. */
+function usageAt(hs: readonly Hierarchy[], rel: string): CgroupUsage {
+  const read = (c: V1Controller, file: string): string | undefined => {
+    const h = hs.find((x) => x.controllers.includes(c));
+    if (!h) return undefined;
+    try {
+      return readFileSync(join(h.fsRoot, rel, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const num = (t: string | undefined) => (t !== undefined && /^\d+$/.test(t.trim()) ? BigInt(t.trim()) : undefined);
+  const oom = /^oom_kill (\d+)$/m.exec(read('memory', 'memory.oom_control') ?? '');
+  return {
+    memoryCurrent: num(read('memory', 'memory.usage_in_bytes')),
+    tasksCurrent: num(read('pids', 'pids.current')),
+    cpuUsageNSec: num(read('cpuacct', 'cpuacct.usage')),
+    oomKills: oom ? Number(oom[1]) : undefined,
+  };
 }
 
 /** Makes `rel`'s directories one level at a time, each cpuset one given its parent's CPUs and nodes. */

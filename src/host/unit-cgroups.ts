@@ -101,8 +101,9 @@ export class UnitCgroups {
 
   resourceUsage(unit: string): ResourceUsage | undefined {
     const v1 = this.opts.v1;
-    if (!v1?.has(unit)) return undefined;
-    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = v1.usage(unit);
+    const counted = unit.endsWith('.slice') ? v1?.sliceUsage(unit) : v1?.has(unit) ? v1.usage(unit) : undefined;
+    if (!counted) return undefined;
+    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = counted;
     return { memoryCurrent, tasksCurrent, cpuUsageNSec };
   }
 
