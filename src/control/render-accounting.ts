@@ -25,7 +25,8 @@ export function accountingLines(st: UnitStatus): string[] {
   const r = st.model.resources;
   const lines: string[] = [];
   if (u.tasksCurrent !== undefined) {
-    const t = r.tasksMax ?? st.defaults.defaultTasksMax;
+    // A slice without TasksMax= is not capped (DefaultTasksMax= is for the units in it).
+    const t = r.tasksMax ?? (st.model.type === 'slice' ? undefined : st.defaults.defaultTasksMax);
     const max = t === undefined ? undefined : t.scale === 0n ? t.value : st.defaults.systemTasksMax === undefined ? undefined : resolveTasksMax(t, st.defaults.systemTasksMax);
     lines.push(`      Tasks: ${u.tasksCurrent}${max !== undefined && max < CGROUP_LIMIT_MAX ? ` (limit: ${max})` : ''}`);
   }

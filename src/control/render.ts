@@ -165,6 +165,8 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint, units:
   if (st.statusText) lines.push(`     Status: "${st.statusText}"`);
   // A slice: the tree of the units in it, while any has a process.
   const tree = m.type === 'slice' && st.activeState === 'active' ? sliceTreeLines(st.id, units()) : [];
+  // What the active slice's cgroup counts (its units' and sub-slices' together), above its tree.
+  if (m.type === 'slice' && st.activeState === 'active') lines.push(...accountingLines(st));
   if (tree.length > 0) lines.push(`     CGroup: ${st.controlGroup}`, ...tree);
   if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
     const accounting = accountingLines(st);

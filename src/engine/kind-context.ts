@@ -94,6 +94,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     isAlive: (pid) => system.isAlive(pid),
     readPidFile: (path) => system.readPidFile(path),
     releaseRuntime: (u) => system.releaseRuntime(u.id),
+    realizeSlice: (u) => system.realizeSlice(u.id),
     takeOomKills: (u) => system.takeOomKills(u.id),
     requestJob: (u, type, mode) => {
       d.queues.requests.push({ unit: u.id, type, mode });

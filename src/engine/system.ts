@@ -150,6 +150,11 @@ export interface System {
   /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
   releaseRuntime(unit: string): void;
   /**
+   * A slice started: its cgroup directories are made now, not at its first unit's start, as
+   * systemd realizes a slice's cgroup when the slice starts (releaseRuntime() removes them when it stops).
+   */
+  realizeSlice(slice: string): void;
+  /**
    * Processes of the unit the kernel's OOM killer killed since the last call (its cgroup's memory
    * controller counts them); 0 without one.
    */

@@ -237,6 +237,8 @@ export interface KindContext {
   readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */
   releaseRuntime(u: UnitRuntime): void;
+  /** A slice started: its cgroup is made (System.realizeSlice). */
+  realizeSlice(u: UnitRuntime): void;
   /** Processes of the unit the kernel's OOM killer killed since the last call. */
   takeOomKills(u: UnitRuntime): number;
   /** Queues a job for the unit (an automatic restart); it runs once the current event settles. */

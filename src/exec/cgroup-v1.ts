@@ -13,12 +13,12 @@
  * cgroup is its own too and its v1 cgroup has the same path — a container runtime moves a container
  * to the same place in every hierarchy, while a v1 cgroup elsewhere is someone else's.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPids, sharedWith, unescapeMount } from './cgroup.js';
 import { v1Writes, type Controller, type LimitContext, type NotApplied } from './cgroup-limits.js';
 import { SERVICE_SLICE as SLICE, sliceRelativePath, unitRelativePath } from '../shared/slice.js';
-import { chownDelegated, findUnitDir } from './cgroup.js';
+import { chownDelegated, findUnitDir, removeEmptyTree } from './cgroup.js';
 import type { CgroupContext } from '../unit/model.js';
 
 /** The v1 controllers svcd makes a unit's cgroup in: limits, and accounting (cpuacct). */
@@ -179,24 +179,19 @@ export class V1Controllers {
   /** What the unit's cgroups count: memory.usage_in_bytes, pids.current, cpuacct.usage, the OOM kills. */
   usage(unit: string): CgroupUsage {
     const m = this.made.get(unit);
-    if (!m) return {};
-    const read = (c: V1Controller, file: string): string | undefined => {
-      const h = m.hs.find((x) => x.controllers.includes(c));
-      if (!h) return undefined;
-      try {
-        return readFileSync(join(h.fsRoot, m.rel, file), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    const num = (t: string | undefined) => (t !== undefined && /^\d+$/.test(t.trim()) ? BigInt(t.trim()) : undefined);
-    const oom = /^oom_kill (\d+)$/m.exec(read('memory', 'memory.oom_control') ?? '');
-    return {
-      memoryCurrent: num(read('memory', 'memory.usage_in_bytes')),
-      tasksCurrent: num(read('pids', 'pids.current')),
-      cpuUsageNSec: num(read('cpuacct', 'cpuacct.usage')),
-      oomKills: oom ? Number(oom[1]) : undefined,
-    };
+    return m ? usageAt(m.hs, m.rel) : {};
+  }
+
+  /**
+   * What a slice's cgroups count — every unit and sub-slice in it, as the v1 counters are
+   * hierarchical — read as a unit's are, from the directories its start made (none while it is
+   * stopped). The root slice is svcd's own cgroup, whose counts are the container's: none.
+   */
+  sliceUsage(slice: string): CgroupUsage | undefined {
+    const rel = sliceRelativePath(slice);
+    if (rel === '') return undefined;
+    const hs = this.hierarchies.filter((h) => existsSync(join(h.fsRoot, rel)));
+    return hs.length > 0 ? usageAt(hs, rel) : undefined;
   }
 
   /** The run is over: the unit's directories go where they are empty (a leftover process keeps its own). */
@@ -204,8 +199,25 @@ export class V1Controllers {
     const m = this.made.get(unit);
     if (!m) return;
     let all = true;
-    for (const h of m.hs) if (!removeTree(join(h.fsRoot, m.rel))) all = false;
+    for (const h of m.hs) if (!removeEmptyTree(join(h.fsRoot, m.rel))) all = false;
     if (all) this.made.delete(unit);
+  }
+
+  /**
+   * A slice started: its directory in each hierarchy a unit of it is filed in by default (cpuset
+   * and blkio take a unit only when it asks for them, and make their directories then).
+   */
+  realizeSlice(slice: string): void {
+    const rel = sliceRelativePath(slice);
+    if (rel === '') return;
+    for (const h of this.hierarchies) if (!h.controllers.every((c) => c === 'cpuset' || c === 'blkio')) makeDirs(h, rel);
+  }
+
+  /** A slice stopped: its directory goes from every hierarchy, with the empty ones below it. */
+  removeSlice(slice: string): void {
+    const rel = sliceRelativePath(slice);
+    if (rel === '') return;
+    for (const h of this.hierarchies) removeEmptyTree(join(h.fsRoot, rel));
   }
 
   /** After daemon-reexec: the directories the previous svcd made are the unit's still, in whichever slice. */
@@ -215,6 +227,27 @@ export class V1Controllers {
     const hs = this.hierarchies.filter((h) => existsSync(join(h.fsRoot, rel)));
     if (hs.length > 0) this.made.set(unit, { hs, rel });
   }
+}
+
+/** What the cgroup `rel` counts in the hierarchies `hs` (a unit's or a slice's): the one reader for both. */
+function usageAt(hs: readonly Hierarchy[], rel: string): CgroupUsage {
+  const read = (c: V1Controller, file: string): string | undefined => {
+    const h = hs.find((x) => x.controllers.includes(c));
+    if (!h) return undefined;
+    try {
+      return readFileSync(join(h.fsRoot, rel, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const num = (t: string | undefined) => (t !== undefined && /^\d+$/.test(t.trim()) ? BigInt(t.trim()) : undefined);
+  const oom = /^oom_kill (\d+)$/m.exec(read('memory', 'memory.oom_control') ?? '');
+  return {
+    memoryCurrent: num(read('memory', 'memory.usage_in_bytes')),
+    tasksCurrent: num(read('pids', 'pids.current')),
+    cpuUsageNSec: num(read('cpuacct', 'cpuacct.usage')),
+    oomKills: oom ? Number(oom[1]) : undefined,
+  };
 }
 
 /** Makes `rel`'s directories one level at a time, each cpuset one given its parent's CPUs and nodes. */
@@ -232,16 +265,6 @@ function makeDirs(h: Hierarchy, rel: string): void {
 function inheritCpuset(parent: string, dir: string): void {
   for (const f of ['cpuset.mems', 'cpuset.cpus']) {
     if (readFileSync(join(dir, f), 'utf8').trim() === '') writeFileSync(join(dir, f), readFileSync(join(parent, f), 'utf8').trim());
-  }
-}
-
-function removeTree(dir: string): boolean {
-  try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !removeTree(join(dir, e.name))) return false;
-    rmdirSync(dir);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 

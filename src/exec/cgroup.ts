@@ -15,7 +15,7 @@
 import { chownSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProcStat, type ProcStat } from './proc-stat.js';
-import { cgroupEscape, SERVICE_SLICE as SLICE, unitRelativePath } from '../shared/slice.js';
+import { cgroupEscape, SERVICE_SLICE as SLICE, sliceRelativePath, unitRelativePath } from '../shared/slice.js';
 
 
 export type CgroupSetup =
@@ -125,16 +125,19 @@ export class CgroupTree {
    */
   remove(unit: string): void {
     if (!this.made.has(unit)) return;
-    const rm = (dir: string): boolean => {
-      try {
-        for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !rm(join(dir, e.name))) return false;
-        rmdirSync(dir);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    if (rm(this.dirOf(unit))) this.made.delete(unit);
+    if (removeEmptyTree(this.dirOf(unit))) this.made.delete(unit);
+  }
+
+  /** A slice started: its cgroup exists from now on, units in it or not (the root slice's is svcd's own). */
+  realizeSlice(slice: string): void {
+    const rel = sliceRelativePath(slice);
+    if (rel !== '') mkdirSync(join(this.fsRoot, rel), { recursive: true });
+  }
+
+  /** A slice stopped: its cgroup goes, with whatever empty cgroups are left below it. */
+  removeSlice(slice: string): void {
+    const rel = sliceRelativePath(slice);
+    if (rel !== '') removeEmptyTree(join(this.fsRoot, rel));
   }
 
   /** After daemon-reexec: cgroups the previous svcd made are the units' still (found in whichever slice). */
@@ -145,6 +148,20 @@ export class CgroupTree {
 
   private dirOf(unit: string): string {
     return join(this.fsRoot, this.made.get(unit) ?? unitRelativePath(unit, SLICE));
+  }
+}
+
+/**
+ * Removes a cgroup directory and every directory below it, deepest first; false when one stays
+ * (a cgroup still holding a process cannot be removed, and keeps its ancestors). Gone already counts as removed.
+ */
+export function removeEmptyTree(dir: string): boolean {
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !removeEmptyTree(join(dir, e.name))) return false;
+    rmdirSync(dir);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 

@@ -288,6 +288,10 @@ export class NativeSystem implements System {
     return this.cgroupsOfUnits.resourceUsage(unit);
   }
 
+  realizeSlice(slice: string): void {
+    this.cgroupsOfUnits.realizeSlice(slice);
+  }
+
   /** The unit's cgroup as ControlGroup= shows it, while it has one. */
   controlGroup(unit: string): string | undefined {
     return this.cgroupsOfUnits.controlGroup(unit);

@@ -101,8 +101,9 @@ export class UnitCgroups {
 
   resourceUsage(unit: string): ResourceUsage | undefined {
     const v1 = this.opts.v1;
-    if (!v1?.has(unit)) return undefined;
-    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = v1.usage(unit);
+    const counted = unit.endsWith('.slice') ? v1?.sliceUsage(unit) : v1?.has(unit) ? v1.usage(unit) : undefined;
+    if (!counted) return undefined;
+    const { memoryCurrent, tasksCurrent, cpuUsageNSec } = counted;
     return { memoryCurrent, tasksCurrent, cpuUsageNSec };
   }
 
@@ -113,8 +114,23 @@ export class UnitCgroups {
     return tree?.has(unit) ? tree.pathOf(unit) : undefined;
   }
 
-  /** The run is over: its cgroups go (a v1 cgroup still holding a process stays, and so does its count). */
+  /** A slice started: its cgroups are made (a failure shows when a unit of it cannot be filed there: 219/CGROUP). */
+  realizeSlice(slice: string): void {
+    try {
+      this.opts.cgroups?.realizeSlice(slice);
+      this.opts.v1?.realizeSlice(slice);
+    } catch {
+      // see above
+    }
+  }
+
+  /** The run is over: its cgroups go (a v1 cgroup still holding a process stays, and so does its count); a slice's when it stops. */
   release(unit: string): void {
+    if (unit.endsWith('.slice')) {
+      this.opts.cgroups?.removeSlice(unit);
+      this.opts.v1?.removeSlice(unit);
+      return;
+    }
     this.opts.cgroups?.remove(unit);
     this.opts.v1?.remove(unit);
     if (!this.opts.v1?.has(unit)) {

@@ -83,6 +83,24 @@ describe.skipIf(!cgroups.usable)('Slice= and the slices\' own limits in the cgro
       `Slice=tasks.slice\nControlGroup=/${name}/tasks.slice/tasks-few.slice\nDelegate=no\nCPUWeight=50\nMemoryMax=infinity\nTasksMax=4\n`);
   });
 
+  it('show and status of a slice count what its cgroups count: every unit and sub-slice in it together', async () => {
+    // The forker and its children, stopped at the slice's TasksMax=4, fill tasks-few.slice and so tasks.slice.
+    await until(async () => (await show('tasks-few.slice', 'TasksCurrent')) === 'TasksCurrent=4\n');
+    const counts = (text: string) => Object.fromEntries(text.trim().split('\n').map((l) => l.split('=') as [string, string]));
+    for (const slice of ['tasks-few.slice', 'tasks.slice']) {
+      const c = counts(await show(slice, 'CPUUsageNSec,MemoryCurrent,TasksCurrent'));
+      expect(c.TasksCurrent, slice).toBe(read('pids', 'tasks.slice/pids.current'));
+      expect(c.MemoryCurrent, slice).toMatch(/^[1-9]\d*$/);
+      // Hierarchical: at least what its unit has used (read after, so no less).
+      expect(BigInt(c.CPUUsageNSec!), slice).toBeGreaterThan(0n);
+      expect(BigInt(c.CPUUsageNSec!)).toBeLessThanOrEqual(BigInt(read('cpuacct', 'tasks.slice/tasks-few.slice/cpuacct.usage')));
+    }
+    const page = (slice: string) => svcd.svcctl('status', '--no-pager', '-n0', slice).then((r) => r.stdout);
+    // The limit shown is the slice's own TasksMax=; a slice without one is not capped (DefaultTasksMax= is for units).
+    expect(await page('tasks-few.slice')).toMatch(/\n {6}Tasks: 4 \(limit: 4\)\n {5}Memory: \d+(\.\d)?[BKMG]\n {8}CPU: \d+(\.\d+)?m?s\n {5}CGroup: /);
+    expect(await page('tasks.slice')).toMatch(/\n {6}Tasks: 4\n {5}Memory: \d+(\.\d)?[BKMG]\n {8}CPU: /);
+  });
+
   it('status of a slice: the tree of its sub-slices and units, their processes beneath', async () => {
     const page = (await svcd.svcctl('status', '--no-pager', '-n0', 'tasks.slice')).stdout;
     expect(page).toMatch(new RegExp(`\n {5}CGroup: /${name}/tasks\\.slice\n {13}└─tasks-few\\.slice\n {15}└─forker\\.service\n( {17}├─\\d+ [^\n]+\n){3} {17}└─\\d+ [^\n]+\n$`));

@@ -137,6 +137,7 @@ export class FakeSystem implements System {
 
   /** Nothing is made for a run (no PrivateTmp=, no cgroup): nothing to release. */
   releaseRuntime(): void {}
+  realizeSlice(): void {}
 
   /** OOM kills to report, by unit (a test sets them before the process's exit). */
   readonly oomKills = new Map<string, number>();
