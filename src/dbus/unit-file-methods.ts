@@ -7,6 +7,7 @@
 import { Installer, type InstallChange, type InstallResult } from '../unit/install.js';
 import { isPresetMode, type PresetMode } from '../unit/preset-mode.js';
 import { BusError, DBUS_ERROR } from './errors.js';
+import { strerrorOf } from '../shared/strerror.js';
 import { method, notSupported, type Method } from './method.js';
 import { checkedName } from './manager-methods.js';
 import { MANAGER_IFACE, MANAGER_PATH } from './paths.js';
@@ -125,7 +126,11 @@ export const UNIT_FILE_METHODS: readonly Method[] = [
     return [r.stdout.trim()];
   }),
   method<[string]>('GetUnitFileState', 's', 's', false, ([name]) => {
-    const s = new Installer('').state(checkedName(name));
+    const installer = new Installer('');
+    const error = installer.lookupError(checkedName(name));
+    // systemd answers a bad file's errno, which sd-bus names System.Error.* (ENOENT: FileNotFound).
+    if (error) throw new BusError(error === 'ENOENT' ? 'org.freedesktop.DBus.Error.FileNotFound' : `System.Error.${error}`, strerrorOf(error));
+    const s = installer.state(checkedName(name));
     if (s === undefined) throw new BusError('org.freedesktop.DBus.Error.FileNotFound', 'No such file or directory');
     return [s];
   }),

@@ -17,10 +17,11 @@
 import { existsSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName } from './name.js';
-import { INSTALL_SEARCH_PATH, PERSISTENT, RUNTIME, TRANSIENT } from './install-root.js';
+import { INSTALL_SEARCH_PATH, PERSISTENT, RUNTIME, TRANSIENT, type LookupErrno } from './install-root.js';
 import { readInstallSection, type InstallSection } from './install-section.js';
 import { ENABLED_ISH, unitFileRows, unitFileState, type UnitFileState } from './install-state.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
+import { strerrorOf } from '../shared/strerror.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { isGeneratorDir } from './generators.js';
 import type { PresetMode } from './preset-mode.js';
@@ -66,6 +67,11 @@ export class Installer extends InstallRun {
     return unitFileState(this.fs, name, (t) => this.say(t));
   }
 
+  /** Why `name`'s unit file cannot be looked up (its state is then `bad`), if it cannot. */
+  lookupError(name: string): LookupErrno | undefined {
+    return this.fs.lookupError(name);
+  }
+
   private readInstall(relPath: string, unitName: string): InstallSection {
     return readInstallSection(this.fs, relPath, unitName, (t) => this.say(t));
   }
@@ -73,7 +79,21 @@ export class Installer extends InstallRun {
   isEnabled(names: readonly string[], quiet = false): InstallResult {
     this.verb = 'is-enabled';
     let any = false;
+    // systemctl prints the errno for a bad file, not the `bad` list-unit-files shows, and stops
+    // there. A dangling alias fails earlier, while every name is looked up before any state is
+    // asked: its message names no unit, and no state is printed at all.
+    if (names.some((n) => this.fs.lookupError(n) === 'ENOLINK')) {
+      this.say(`Failed to look up unit file state: ${strerrorOf('ENOLINK')}`);
+      this.status = 1;
+      return this.result();
+    }
     for (const n of names) {
+      const error = this.fs.lookupError(n);
+      if (error) {
+        this.say(`Failed to get unit file state for ${n}: ${strerrorOf(error)}`);
+        this.status = 1;
+        return this.result();
+      }
       const s = this.state(n);
       if (!s) {
         this.say(`Failed to get unit file state for ${n}: No such file or directory`);
