@@ -8,7 +8,7 @@ import { Installer, type InstallChange, type InstallResult } from '../unit/insta
 import { isPresetMode, type PresetMode } from '../unit/preset-mode.js';
 import { BusError, DBUS_ERROR } from './errors.js';
 import { strerrorOf } from '../shared/strerror.js';
-import { method, notSupported, type Method } from './method.js';
+import { method, type Method } from './method.js';
 import { checkedName } from './manager-methods.js';
 import { MANAGER_IFACE, MANAGER_PATH } from './paths.js';
 
@@ -115,6 +115,11 @@ const CHANGING_METHODS: readonly Method[] = [
   }),
   method<[string[]]>('RevertUnitFiles', 'as', 'a(sss)', true, ([files]) => [changes(new Installer('').revert(names(files)))]),
   method<[string, boolean, boolean]>('PresetAllUnitFiles', 'sbb', 'a(sss)', true, ([mode, runtime, force]) => [changes(new Installer('', { force }).presetAll(runtime, presetMode(mode)))]),
+  method<[string[], string, string, boolean, boolean]>('AddDependencyUnitFiles', 'asssbb', 'a(sss)', true, ([files, target, dep, runtime, force]) => {
+    // systemd takes the dependency by its unit-file words and only the two links can express.
+    if (dep !== 'Wants' && dep !== 'Requires') throw new BusError('System.Error.EINVAL', 'Invalid argument');
+    return [changes(new Installer('', { force }).addDependency(checkedName(target), names(files), dep, runtime))];
+  }),
   method<[string, boolean]>('SetDefaultTarget', 'sb', 'a(sss)', true, ([name, force]) => [changes(new Installer('', { force }).setDefault(checkedName(name)))]),
 ];
 
@@ -136,7 +141,6 @@ export const UNIT_FILE_METHODS: readonly Method[] = [
   }),
   method('ListUnitFiles', '', 'a(ss)', false, () => [unitFiles([], [])]),
   method<[string[], string[]]>('ListUnitFilesByPatterns', 'asas', 'a(ss)', false, ([states, patterns]) => [unitFiles(states, patterns)]),
-  notSupported('AddDependencyUnitFiles', 'asssbb', 'a(sss)'),
 ];
 
 function unitFiles(states: readonly string[], patterns: readonly string[]): [string, string][] {

@@ -27,6 +27,7 @@ import { isGeneratorDir } from './generators.js';
 import type { PresetMode } from './preset-mode.js';
 import { InstallRun, type InstallResult } from './install-run.js';
 import { linkFiles, revertUnits } from './install-link.js';
+import { addDependency, type LinkDependency } from './install-dependency.js';
 
 export type { InstallChange, InstallerOptions, InstallResult } from './install-run.js';
 import { queryPreset, readPresets, type PresetPolicy } from './install-presets.js';
@@ -140,7 +141,7 @@ export class Installer extends InstallRun {
    * `enable /path/to/foo.service`: the file (inside the root) is linked into the config dir under its
    * own name first, then enabled like any unit; a file already on the search path needs no link.
    */
-  private linkPath(arg: string, dir: string): string | undefined {
+  linkPath(arg: string, dir: string): string | undefined {
     const st = this.fs.lstat(arg);
     const name = basename(arg);
     if (!st || !isValidUnitName(name)) {
@@ -249,7 +250,7 @@ export class Installer extends InstallRun {
   }
 
   /** Why a named unit cannot be enabled (missing, masked, generated or transient), in systemctl's words. */
-  private refusal(name: string): string | undefined {
+  refusal(name: string): string | undefined {
     const f = this.fs.find(name);
     if (f.kind === 'missing') return `Failed to ${this.verb} unit, unit ${name} does not exist.`;
     if (f.kind === 'masked') return `Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`;
@@ -397,6 +398,12 @@ export class Installer extends InstallRun {
   revert(names: readonly string[]): InstallResult {
     this.verb = 'revert';
     return revertUnits(this, names);
+  }
+
+  /** add-wants / add-requires (install-dependency.ts). */
+  addDependency(target: string, units: readonly string[], dep: LinkDependency, runtime = false): InstallResult {
+    this.verb = 'add dependency on';
+    return addDependency(this, target, units, dep, runtime);
   }
 
   reenable(names: readonly string[], runtime = false): InstallResult {
