@@ -39,6 +39,7 @@ const REFUSALS: readonly [RegExp, string, (m: RegExpExecArray) => string][] = [
   [/file "(.+)": Is a directory$/, 'System.Error.EISDIR', (m) => `File ${m[1]}: Is a directory`],
   [/file "(.+)": Invalid argument$/, 'System.Error.EINVAL', (m) => `File ${m[1]}: Invalid argument`],
   [/file "(.+)": Link has been severed$/, 'System.Error.ENOLINK', (m) => `File ${m[1]}: Link has been severed`],
+  [/destination unit (\S+) is a non-template unit\.$/, 'org.freedesktop.systemd1.BadUnitSetting', (m) => `Destination unit ${m[1]} is a non-template unit.`],
 ];
 
 /**
