@@ -315,8 +315,8 @@ export class Installer extends InstallRun {
     const f = this.fs.find(name);
     if (f.kind === 'missing') {
       // A link to another name whose file is gone is ENOLINK to systemd, which stops even preset-all.
-      const severed = INSTALL_SEARCH_PATH.map((d) => join(d, name)).some((rel) => this.fs.lstat(rel)?.isSymbolicLink() && basename(this.fs.linkTarget(rel)!) !== name);
-      if (severed) return { text: `Failed to ${this.verb} unit, file "${name}": Link has been severed`, fatal: true };
+      // (A dangling link out of the search path is ENOENT, as a missing unit: see lookupError.)
+      if (this.fs.lookupError(name) === 'ENOLINK') return { text: `Failed to ${this.verb} unit, file "${name}": Link has been severed`, fatal: true };
       return { text: `Failed to ${this.verb} unit, unit ${name} does not exist.`, fatal: false };
     }
     // An alias is preset as the unit it names, when that comes up.

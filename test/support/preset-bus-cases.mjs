@@ -23,8 +23,12 @@ export const UNITS = {
   's.service': svc(''),
   'v.service': svc('WantedBy=x.target\nAlias=vv.service\n'),
 };
-/** Symlinks in UNITS: b is enabled, m is masked. */
-export const UNIT_LINKS = { 'x.target.wants/b.service': '/etc/systemd/system/b.service', 'm.service': '/dev/null' };
+/** Symlinks in UNITS: b is enabled, m is masked, d is bad. */
+export const UNIT_LINKS = {
+  'x.target.wants/b.service': '/etc/systemd/system/b.service', 'm.service': '/dev/null',
+  // A unit file systemd cannot look up (state `bad`): a dangling link.
+  'd.service': '/run/linktest/gone.service',
+};
 /** /usr/lib/systemd/system: v.service's vendor version, which /etc overrides (for revert). */
 export const VENDOR = { 'v.service': svc('WantedBy=x.target\n') };
 
@@ -78,6 +82,9 @@ export const CASES = [
   ['add-wants', 'x.target', 't@three.service'],
   ['add-wants', 'x.target'],
   ['is-enabled', 's.service', 't@three.service'],
+  // The bad state: GetUnitFileState's errno, ListUnitFilesByPatterns' rows.
+  ['is-enabled', 'd.service'],
+  ['list-unit-files', 'd.service', 's.service'],
 ];
 
 /** The answers, in order, with the lines of preset-all (a directory walk's order) sorted. */
