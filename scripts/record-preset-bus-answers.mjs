@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Records what the real systemctl answers against real systemd 252 (booted with systemd-ns
-// --layout etc) for preset, preset-all, link and revert (test/support/preset-bus-cases.mjs), into
+// --layout etc) for preset, preset-all, link, revert, add-wants and add-requires (test/support/preset-bus-cases.mjs), into
 // test/fixtures/dbus/preset-answers.json, for test/e2e/dbus-presets.test.ts to replay against
 // svcd. Root; systemd-ns must boot.
 //   node scripts/record-preset-bus-answers.mjs

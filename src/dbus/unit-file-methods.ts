@@ -7,7 +7,8 @@
 import { Installer, type InstallChange, type InstallResult } from '../unit/install.js';
 import { isPresetMode, type PresetMode } from '../unit/preset-mode.js';
 import { BusError, DBUS_ERROR } from './errors.js';
-import { method, notSupported, type Method } from './method.js';
+import { strerrorOf } from '../shared/strerror.js';
+import { method, type Method } from './method.js';
 import { checkedName } from './manager-methods.js';
 import { MANAGER_IFACE, MANAGER_PATH } from './paths.js';
 
@@ -38,6 +39,7 @@ const REFUSALS: readonly [RegExp, string, (m: RegExpExecArray) => string][] = [
   [/file "(.+)": Is a directory$/, 'System.Error.EISDIR', (m) => `File ${m[1]}: Is a directory`],
   [/file "(.+)": Invalid argument$/, 'System.Error.EINVAL', (m) => `File ${m[1]}: Invalid argument`],
   [/file "(.+)": Link has been severed$/, 'System.Error.ENOLINK', (m) => `File ${m[1]}: Link has been severed`],
+  [/destination unit (\S+) is a non-template unit\.$/, 'org.freedesktop.systemd1.BadUnitSetting', (m) => `Destination unit ${m[1]} is a non-template unit.`],
 ];
 
 /**
@@ -114,6 +116,11 @@ const CHANGING_METHODS: readonly Method[] = [
   }),
   method<[string[]]>('RevertUnitFiles', 'as', 'a(sss)', true, ([files]) => [changes(new Installer('').revert(names(files)))]),
   method<[string, boolean, boolean]>('PresetAllUnitFiles', 'sbb', 'a(sss)', true, ([mode, runtime, force]) => [changes(new Installer('', { force }).presetAll(runtime, presetMode(mode)))]),
+  method<[string[], string, string, boolean, boolean]>('AddDependencyUnitFiles', 'asssbb', 'a(sss)', true, ([files, target, dep, runtime, force]) => {
+    // systemd takes the dependency by its unit-file words and only the two links can express.
+    if (dep !== 'Wants' && dep !== 'Requires') throw new BusError('System.Error.EINVAL', 'Invalid argument');
+    return [changes(new Installer('', { force }).addDependency(checkedName(target), names(files), dep, runtime))];
+  }),
   method<[string, boolean]>('SetDefaultTarget', 'sb', 'a(sss)', true, ([name, force]) => [changes(new Installer('', { force }).setDefault(checkedName(name)))]),
 ];
 
@@ -125,13 +132,16 @@ export const UNIT_FILE_METHODS: readonly Method[] = [
     return [r.stdout.trim()];
   }),
   method<[string]>('GetUnitFileState', 's', 's', false, ([name]) => {
-    const s = new Installer('').state(checkedName(name));
+    const installer = new Installer('');
+    const error = installer.lookupError(checkedName(name));
+    // systemd answers a bad file's errno, which sd-bus names System.Error.* (ENOENT: FileNotFound).
+    if (error) throw new BusError(error === 'ENOENT' ? 'org.freedesktop.DBus.Error.FileNotFound' : `System.Error.${error}`, strerrorOf(error));
+    const s = installer.state(checkedName(name));
     if (s === undefined) throw new BusError('org.freedesktop.DBus.Error.FileNotFound', 'No such file or directory');
     return [s];
   }),
   method('ListUnitFiles', '', 'a(ss)', false, () => [unitFiles([], [])]),
   method<[string[], string[]]>('ListUnitFilesByPatterns', 'asas', 'a(ss)', false, ([states, patterns]) => [unitFiles(states, patterns)]),
-  notSupported('AddDependencyUnitFiles', 'asssbb', 'a(sss)'),
 ];
 
 function unitFiles(states: readonly string[], patterns: readonly string[]): [string, string][] {

@@ -26,6 +26,7 @@ const STRERROR = {
   ERANGE: 'Numerical result out of range',
   EBADMSG: 'Bad message',
   ENOBUFS: 'No buffer space available',
+  ENOLINK: 'Link has been severed',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** An errno whose strerror() text the table holds. */

@@ -23,6 +23,17 @@ export type Found =
   | { kind: 'masked'; linkPath: string; dir: string }
   | { kind: 'file'; unitName: string; path: string; dir: string; viaAlias: boolean; linked: boolean; linkDir?: string };
 
+/**
+ * Why a name's unit file cannot be looked up although an entry of that name is on the search path
+ * (systemd's install_info_discover failing): list-unit-files shows such a file as `bad`, and
+ * is-enabled and GetUnitFileState answer the errno instead of a state.
+ */
+export type LookupErrno = 'ENOENT' | 'EISDIR' | 'ELOOP' | 'ENOLINK';
+
+/** How many alias links a lookup follows before it gives up, as systemd's UNIT_FILE_FOLLOW_SYMLINK_MAX. */
+const FOLLOW_MAX = 64;
+const CONFIG_DIRS: readonly string[] = [PERSISTENT, RUNTIME];
+
 /** A symlink in a config directory, and where it points (root-relative). */
 export interface ConfigLink {
   readonly path: string;
@@ -105,6 +116,46 @@ export class InstallRoot {
       return r;
     }
     return { kind: 'missing' };
+  }
+
+  /**
+   * Why looking `name` up fails, or undefined when it does not (or when nothing has that name: then
+   * it is missing, not bad). systemd 252 judges, at the first entry of that name on the search path:
+   * a link to a name of its own in a config dir (/etc, /run) that points back into the search path
+   * is a loop (ELOOP: the link is not a `linked` unit, systemd takes it for one to itself); a link
+   * out of the search path whose file is gone is ENOENT, one to a directory EISDIR, whatever its
+   * name; an alias within the search path is judged by the name it points to, ENOLINK when nothing
+   * has that name, ELOOP when aliases go round.
+   */
+  lookupError(name: string, depth = 0): LookupErrno | undefined {
+    for (const dir of INSTALL_SEARCH_PATH) {
+      const rel = join(dir, name);
+      const st = this.lstat(rel);
+      if (!st?.isSymbolicLink()) {
+        if (st) return undefined;
+        continue;
+      }
+      const target = this.linkTarget(rel)!;
+      if (target === '/dev/null') return undefined;
+      const targetName = basename(target);
+      const intoSearchPath = INSTALL_SEARCH_PATH.includes(dirname(target));
+      if (targetName !== name && intoSearchPath) {
+        if (depth >= FOLLOW_MAX) return 'ELOOP';
+        if (this.find(targetName).kind === 'missing' && this.lookupError(targetName, depth + 1) === undefined) return 'ENOLINK';
+        return this.lookupError(targetName, depth + 1);
+      }
+      if (targetName === name && intoSearchPath && CONFIG_DIRS.includes(dir)) return 'ELOOP';
+      // The file the link leads to, its own links followed inside the root.
+      let file = target;
+      for (let hops = 0; this.lstat(file)?.isSymbolicLink(); hops++) {
+        if (hops >= FOLLOW_MAX) return 'ELOOP';
+        file = this.linkTarget(file)!;
+      }
+      const resolved = this.lstat(file);
+      if (!resolved) return 'ENOENT';
+      return resolved.isDirectory() ? 'EISDIR' : undefined;
+    }
+    return undefined;
   }
 
   /** Symlinks directly in a config dir and in its *.wants/, *.requires/, *.upholds/ subdirs, in readdir order. */

@@ -23,6 +23,8 @@ const NO_PRESET: ReadonlySet<UnitFileState> = new Set<UnitFileState>(['static', 
 
 /** The state of `name`, undefined when there is no such unit file; `say` takes [Install]'s warnings. */
 export function unitFileState(fs: InstallRoot, name: string, say: (text: string) => void): UnitFileState | undefined {
+  // A file that cannot be looked up is `bad` (systemctl lists it so; is-enabled asks lookupError).
+  if (fs.lookupError(name)) return 'bad';
   const f = fs.find(name);
   if (f.kind === 'missing') return undefined;
   if (f.kind === 'masked') return f.dir === RUNTIME ? 'masked-runtime' : 'masked';

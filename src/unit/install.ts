@@ -17,15 +17,17 @@
 import { existsSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { instantiate, isInstance, isTemplate, isValidUnitName, parseUnitName } from './name.js';
-import { INSTALL_SEARCH_PATH, PERSISTENT, RUNTIME, TRANSIENT } from './install-root.js';
+import { INSTALL_SEARCH_PATH, PERSISTENT, RUNTIME, TRANSIENT, type LookupErrno } from './install-root.js';
 import { readInstallSection, type InstallSection } from './install-section.js';
 import { ENABLED_ISH, unitFileRows, unitFileState, type UnitFileState } from './install-state.js';
 import { BUILTIN_UNIT_DIR } from '../shared/package-root.js';
+import { strerrorOf } from '../shared/strerror.js';
 import { nativeUnitExists, SYSV_LOOKUP_PATH } from './sysv-native-unit.js';
 import { isGeneratorDir } from './generators.js';
 import type { PresetMode } from './preset-mode.js';
 import { InstallRun, type InstallResult } from './install-run.js';
 import { linkFiles, revertUnits } from './install-link.js';
+import { addDependency, type LinkDependency } from './install-dependency.js';
 
 export type { InstallChange, InstallerOptions, InstallResult } from './install-run.js';
 import { queryPreset, readPresets, type PresetPolicy } from './install-presets.js';
@@ -66,6 +68,11 @@ export class Installer extends InstallRun {
     return unitFileState(this.fs, name, (t) => this.say(t));
   }
 
+  /** Why `name`'s unit file cannot be looked up (its state is then `bad`), if it cannot. */
+  lookupError(name: string): LookupErrno | undefined {
+    return this.fs.lookupError(name);
+  }
+
   private readInstall(relPath: string, unitName: string): InstallSection {
     return readInstallSection(this.fs, relPath, unitName, (t) => this.say(t));
   }
@@ -73,7 +80,21 @@ export class Installer extends InstallRun {
   isEnabled(names: readonly string[], quiet = false): InstallResult {
     this.verb = 'is-enabled';
     let any = false;
+    // systemctl prints the errno for a bad file, not the `bad` list-unit-files shows, and stops
+    // there. A dangling alias fails earlier, while every name is looked up before any state is
+    // asked: its message names no unit, and no state is printed at all.
+    if (names.some((n) => this.fs.lookupError(n) === 'ENOLINK')) {
+      this.say(`Failed to look up unit file state: ${strerrorOf('ENOLINK')}`);
+      this.status = 1;
+      return this.result();
+    }
     for (const n of names) {
+      const error = this.fs.lookupError(n);
+      if (error) {
+        this.say(`Failed to get unit file state for ${n}: ${strerrorOf(error)}`);
+        this.status = 1;
+        return this.result();
+      }
       const s = this.state(n);
       if (!s) {
         this.say(`Failed to get unit file state for ${n}: No such file or directory`);
@@ -120,7 +141,7 @@ export class Installer extends InstallRun {
    * `enable /path/to/foo.service`: the file (inside the root) is linked into the config dir under its
    * own name first, then enabled like any unit; a file already on the search path needs no link.
    */
-  private linkPath(arg: string, dir: string): string | undefined {
+  linkPath(arg: string, dir: string): string | undefined {
     const st = this.fs.lstat(arg);
     const name = basename(arg);
     if (!st || !isValidUnitName(name)) {
@@ -229,7 +250,7 @@ export class Installer extends InstallRun {
   }
 
   /** Why a named unit cannot be enabled (missing, masked, generated or transient), in systemctl's words. */
-  private refusal(name: string): string | undefined {
+  refusal(name: string): string | undefined {
     const f = this.fs.find(name);
     if (f.kind === 'missing') return `Failed to ${this.verb} unit, unit ${name} does not exist.`;
     if (f.kind === 'masked') return `Failed to ${this.verb} unit, unit ${this.fs.show(f.linkPath)} is masked.`;
@@ -294,8 +315,8 @@ export class Installer extends InstallRun {
     const f = this.fs.find(name);
     if (f.kind === 'missing') {
       // A link to another name whose file is gone is ENOLINK to systemd, which stops even preset-all.
-      const severed = INSTALL_SEARCH_PATH.map((d) => join(d, name)).some((rel) => this.fs.lstat(rel)?.isSymbolicLink() && basename(this.fs.linkTarget(rel)!) !== name);
-      if (severed) return { text: `Failed to ${this.verb} unit, file "${name}": Link has been severed`, fatal: true };
+      // (A dangling link out of the search path is ENOENT, as a missing unit: see lookupError.)
+      if (this.fs.lookupError(name) === 'ENOLINK') return { text: `Failed to ${this.verb} unit, file "${name}": Link has been severed`, fatal: true };
       return { text: `Failed to ${this.verb} unit, unit ${name} does not exist.`, fatal: false };
     }
     // An alias is preset as the unit it names, when that comes up.
@@ -377,6 +398,12 @@ export class Installer extends InstallRun {
   revert(names: readonly string[]): InstallResult {
     this.verb = 'revert';
     return revertUnits(this, names);
+  }
+
+  /** add-wants / add-requires (install-dependency.ts). */
+  addDependency(target: string, units: readonly string[], dep: LinkDependency, runtime = false): InstallResult {
+    this.verb = 'add dependency on';
+    return addDependency(this, target, units, dep, runtime);
   }
 
   reenable(names: readonly string[], runtime = false): InstallResult {

@@ -1,4 +1,4 @@
-// preset, preset-all, link and revert by the real systemctl over D-Bus against svcd as PID 1, answer
+// preset, preset-all, link, revert, add-wants and add-requires by the real systemctl over D-Bus against svcd as PID 1, answer
 // for answer against the real systemctl against systemd 252 booted on the same files (recorded by
 // scripts/record-preset-bus-answers.mjs, re-checked live where systemd-ns runs): same exit codes,
 // stdout and stderr, case by case in order. Both managers see UNITS on /etc/systemd/system, VENDOR

@@ -1,4 +1,4 @@
-// preset, preset-all, link and revert through the real systemctl over D-Bus: the cases, run in this
+// preset, preset-all, link, revert, add-wants and add-requires through the real systemctl over D-Bus: the cases, run in this
 // order against a manager whose /etc/systemd/system is UNITS and /usr/lib/systemd/system holds
 // VENDOR; recorded from systemd 252 (scripts/record-preset-bus-answers.mjs →
 // test/fixtures/dbus/preset-answers.json) and replayed against svcd by
@@ -23,8 +23,12 @@ export const UNITS = {
   's.service': svc(''),
   'v.service': svc('WantedBy=x.target\nAlias=vv.service\n'),
 };
-/** Symlinks in UNITS: b is enabled, m is masked. */
-export const UNIT_LINKS = { 'x.target.wants/b.service': '/etc/systemd/system/b.service', 'm.service': '/dev/null' };
+/** Symlinks in UNITS: b is enabled, m is masked, d is bad. */
+export const UNIT_LINKS = {
+  'x.target.wants/b.service': '/etc/systemd/system/b.service', 'm.service': '/dev/null',
+  // A unit file systemd cannot look up (state `bad`): a dangling link.
+  'd.service': '/run/linktest/gone.service',
+};
 /** /usr/lib/systemd/system: v.service's vendor version, which /etc overrides (for revert). */
 export const VENDOR = { 'v.service': svc('WantedBy=x.target\n') };
 
@@ -67,6 +71,20 @@ export const CASES = [
   ['revert', 'v.service'],
   ['is-enabled', 'v.service', 'vv.service'],
   ['revert', 'nope.service'],
+  // add-wants / add-requires: D-Bus AddDependencyUnitFiles.
+  ['add-wants', 'x.target', 's.service'],
+  ['add-wants', 'x.target', 's.service'],
+  ['add-requires', 'x', 's', 'b.service'],
+  ['add-wants', 'x.target', 'nope.service'],
+  ['add-wants', 'x.target', 'm.service'],
+  ['add-wants', 'nope.target', 's.service'],
+  ['add-wants', 'x.target', 't@.service'],
+  ['add-wants', 'x.target', 't@three.service'],
+  ['add-wants', 'x.target'],
+  ['is-enabled', 's.service', 't@three.service'],
+  // The bad state: GetUnitFileState's errno, ListUnitFilesByPatterns' rows.
+  ['is-enabled', 'd.service'],
+  ['list-unit-files', 'd.service', 's.service'],
 ];
 
 /** The answers, in order, with the lines of preset-all (a directory walk's order) sorted. */

@@ -6,34 +6,15 @@
 // Normalisation: "Removed …" lines are compared as a sorted list (systemctl removes links in the
 // filesystem's directory order), and so is all of preset-all's output, since preset-all walks the
 // unit directories in that order too.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTree } from '../support/tree.mjs';
-import { listSymlinks } from '../support/symlinks.mjs';
-import { PRESET_TREES, treeEnv, type InstallTree } from '../fixtures/install/trees.mjs';
+import { replayTree as replay, type Step } from '../support/install-replay.js';
+import { PRESET_TREES } from '../fixtures/install/trees.mjs';
 
-interface Step { args: string[]; stdout: string; stderr: string; status: number; links: Record<string, string> }
 const recorded = JSON.parse(readFileSync(join(__dirname, '../fixtures/install/recorded-presets.json'), 'utf8')) as { trees: Record<string, Step[]> };
 const svcctl = join(__dirname, '../../bin/svcctl');
 const live = existsSync('/usr/bin/systemctl');
-
-function replay(tree: InstallTree, cmd: (root: string, args: readonly string[]) => string[]): Step[] {
-  const root = mkdtempSync(join(tmpdir(), 'svcd-preset-'));
-  try {
-    buildTree(root, tree);
-    return tree.commands.map((args) => {
-      const argv = cmd(root, args);
-      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: treeEnv(tree, process.env) });
-      const norm = (s: string) => s.replaceAll(root, '@R@');
-      return { args: [...args], stdout: norm(r.stdout), stderr: norm(r.stderr), status: r.status ?? -1, links: listSymlinks(root) };
-    });
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
 
 function comparable(steps: Step[]) {
   return steps.map((s) => {

@@ -33,6 +33,8 @@ const VERBS: Record<string, Loader> = {
   'preset-all': offlineInstall,
   link: offlineInstall,
   revert: offlineInstall,
+  'add-wants': offlineInstall,
+  'add-requires': offlineInstall,
   cat: async () => (await import('./verbs/cat.js')).run,
   ...Object.fromEntries(
     ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'force-reload', 'try-reload-or-restart', 'isolate',

@@ -1,6 +1,6 @@
 /**
  * The [Install] verbs (enable disable reenable is-enabled mask unmask list-unit-files get-default
- * set-default preset preset-all link revert), acting on the unit files under --root, or on the running system's own files without
+ * set-default preset preset-all link revert add-wants add-requires), acting on the unit files under --root, or on the running system's own files without
  * it. Messages and exit codes are systemctl's (see docs/install.md).
  */
 import type { VerbContext } from '../context.js';
@@ -8,10 +8,11 @@ import { EXIT_FAILURE } from '../context.js';
 import { Installer, type InstallResult } from '../../../unit/install.js';
 import { wordInstallChanges } from './install-changes.js';
 import { mangleUnitName } from '../mangle.js';
+import { unitNameMangleFull } from '../../../unit/escape.js';
 import { syncSysv } from './sysv-install.js';
 
 /** Verbs that change links: after them, a running manager has to re-read its unit files. */
-const CHANGING = new Set(['enable', 'disable', 'reenable', 'mask', 'unmask', 'set-default', 'preset', 'preset-all', 'link', 'revert']);
+const CHANGING = new Set(['enable', 'disable', 'reenable', 'mask', 'unmask', 'set-default', 'preset', 'preset-all', 'link', 'revert', 'add-wants', 'add-requires']);
 
 /**
  * Without --root the links changed under a possibly running svcd: it is told (verbs/online.ts:
@@ -25,7 +26,8 @@ async function tellManager(ctx: VerbContext): Promise<number> {
 export async function run(ctx: VerbContext): Promise<number> {
   const inst = new Installer(ctx.options.root ?? '', { force: ctx.options.force });
   const needsArgs = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'set-default', 'preset', 'link', 'revert'];
-  if (needsArgs.includes(ctx.verb) && ctx.args.length === 0) {
+  const needsTwo = ctx.verb === 'add-wants' || ctx.verb === 'add-requires';
+  if ((needsArgs.includes(ctx.verb) && ctx.args.length === 0) || (needsTwo && ctx.args.length < 2)) {
     ctx.stderr.write('Too few arguments.\n');
     return EXIT_FAILURE;
   }
@@ -33,6 +35,11 @@ export async function run(ctx: VerbContext): Promise<number> {
   if (ctx.verb in maxArgs && ctx.args.length > maxArgs[ctx.verb]!) {
     ctx.stderr.write('Too many arguments.\n');
     return EXIT_FAILURE;
+  }
+  if (needsTwo) {
+    // The target is a target unless it says otherwise; the units may be files given by path.
+    const units = ctx.args.slice(1).map((a) => (a.includes('/') ? a : mangleNoisily(ctx, a)));
+    return finish(ctx, inst.addDependency(mangleTarget(ctx.args[0]!), units, ctx.verb === 'add-wants' ? 'Wants' : 'Requires', Boolean(ctx.options.runtime)));
   }
   // enable and reenable take unit file paths as they are; every other argument is a unit name.
   const keepPaths = ctx.verb === 'enable' || ctx.verb === 'reenable';
@@ -84,6 +91,14 @@ async function finish(ctx: VerbContext, r: InstallResult, sysvEnabled = false): 
     return EXIT_FAILURE;
   }
   return r.status;
+}
+
+/** A unit name mangled as systemctl's add-wants does it, saying when it had to escape it. */
+function mangleNoisily(ctx: VerbContext, name: string): string {
+  const r = unitNameMangleFull(name, { allowGlobs: true });
+  if (!r.ok) return name;
+  for (const n of r.value.notices) ctx.stderr.write(`${n}\n`);
+  return r.value.name;
 }
 
 /** set-default takes a target; a bare name is not turned into a .service. */
