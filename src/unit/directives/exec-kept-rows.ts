@@ -11,6 +11,7 @@ import { cunescape, parseBoolean, parseCpuSet, parseStringList, parseUnsignedNum
 import { parseCInteger } from '../../shared/c-integer.js';
 import { parseTimespan } from '../../shared/timespan.js';
 import { personalityDomain, type IgnorableString, type KeptExecSettings } from '../exec-kept.js';
+import { isPaddedBase64 } from './own-word-checks.js';
 import { logFacilityFromString, logLevelFromString } from '../../shared/syslog.js';
 
 /** false: systemd refuses the value (the row reports it in the key's own words). */
@@ -235,8 +236,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
   TTYColumns: ttySize((k, v) => (k.ttyColumns = v)),
   StandardInputData(value, _ctx, k) {
     if (value === '') return (k.stdinData = ''), true;
+    if (!isPaddedBase64(value)) return false;
     const compact = value.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return false;
     k.stdinData = Buffer.concat([Buffer.from(k.stdinData, 'base64'), Buffer.from(compact, 'base64')]).toString('base64');
     return true;
   },
