@@ -12,6 +12,7 @@ import { parseCInteger } from '../../shared/c-integer.js';
 import { parseTimespan } from '../../shared/timespan.js';
 import { personalityDomain, type IgnorableString, type KeptExecSettings } from '../exec-kept.js';
 import { isPaddedBase64 } from './own-word-checks.js';
+import { journalFieldValid } from '../../shared/journal-field.js';
 import { logFacilityFromString, logLevelFromString } from '../../shared/syslog.js';
 
 /** false: systemd refuses the value (the row reports it in the key's own words). */
@@ -181,12 +182,19 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     k.logLevelMax = l;
     return true;
   },
-  LogExtraFields(value, _ctx, k) {
+  // Word by word: a bad field is named and skipped, the good ones of the line are still kept.
+  LogExtraFields(value, ctx, k) {
     if (value === '') return (k.logExtraFields = []), true;
     const words = parseStringList(value);
-    if (!words.ok || !words.value) return false;
-    for (const w of words.value) if (!/^[A-Z0-9][A-Z0-9_]*=/.test(w)) return false;
-    k.logExtraFields = [...k.logExtraFields, ...words.value];
+    if (!words.ok || !words.value) return ctx.report('warning', `Invalid syntax, ignoring: ${value}`), true;
+    const good = words.value.filter((w) => {
+      const eq = w.indexOf('=');
+      if (eq < 0) ctx.report('warning', `Log field lacks '=' character, ignoring: ${w}`);
+      else if (!journalFieldValid(w.slice(0, eq))) ctx.report('warning', `Log field name is invalid, ignoring: ${w}`);
+      else return true;
+      return false;
+    });
+    k.logExtraFields = [...k.logExtraFields, ...good];
     return true;
   },
   LogNamespace: text((k, v) => (k.logNamespace = v)),

@@ -109,7 +109,6 @@ const WORD_CHECKS: Record<string, WordCheck> = {
   ExecSearchPath: { separator: 'colon', good: absoluteOrSpecifier },
   NetworkNamespacePath: paths, IPCNamespacePath: paths, IPIngressFilterPath: paths, IPEgressFilterPath: paths,
   USBFunctionDescriptors: paths, USBFunctionStrings: paths, ExtensionDirectories: paths, ExtensionImages: paths, MountImages: paths,
-  LogExtraFields: { separator: 'space', good: (w) => w.includes('=') },
   IPAddressAllow: { separator: 'space', good: addressPrefix }, IPAddressDeny: { separator: 'space', good: addressPrefix },
 };
 export function fallbackWordCheck(key: string): WordCheck | undefined {

@@ -85,6 +85,17 @@ function rootHashSignatureProblem(value: string): string | undefined {
   return isPaddedBase64(value.slice('base64:'.length)) ? undefined : `Failed to decode RootHashSignature=, ignoring: ${value}`;
 }
 
+/** credential_name_valid(): a file name (not "." or "..", no "/") of printable ASCII, at most 255 bytes. */
+const credentialNameValid = (name: string): boolean => /^[\x20-\x7e]{1,255}$/.test(name) && name !== '.' && name !== '..' && !name.includes('/');
+/** The ID before the first colon (LoadCredential=ID alone names the credential too). */
+function credentialNameProblem(value: string): string | undefined {
+  const colon = value.indexOf(':');
+  const name = colon < 0 ? value : value.slice(0, colon);
+  return credentialNameValid(name) ? undefined : `Credential name "${name}" not valid, ignoring.`;
+}
+// SetCredential=ID:DATA without the data is refused first, in the generic words (fallback-checks.ts).
+const setCredentialProblem = (value: string): string | undefined => (/^[^:]*:./s.test(value) ? credentialNameProblem(value) : undefined);
+
 const PROBLEMS: Record<string, (value: string) => string | readonly string[] | undefined> = {
   SocketBindAllow: (v) => (socketBindItem(v) ? undefined : `Unable to parse SocketBindAllow= assignment, ignoring: ${v}`),
   SocketBindDeny: (v) => (socketBindItem(v) ? undefined : `Unable to parse SocketBindDeny= assignment, ignoring: ${v}`),
@@ -96,6 +107,8 @@ const PROBLEMS: Record<string, (value: string) => string | readonly string[] | u
     .map((group) => `bpf-lsm: Unknown filesystem group, ignoring: ${group}`),
   RootHash: rootHashProblem,
   RootHashSignature: rootHashSignatureProblem,
+  LoadCredential: credentialNameProblem, LoadCredentialEncrypted: credentialNameProblem,
+  SetCredential: setCredentialProblem, SetCredentialEncrypted: setCredentialProblem,
 };
 
 /** What systemd says about KEY=VALUE in the key's own words, one message a line; none when it takes the value (or has no such words). */
