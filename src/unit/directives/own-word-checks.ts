@@ -6,7 +6,7 @@
  * (scripts/verify-directive-mutations.mjs). Empty values reset and never come here.
  */
 import { parseCInteger } from '../../shared/c-integer.js';
-import { pathIsAbsolute, pathIsNormalized, pathSimplify } from '../values/index.js';
+import { parseStringList, pathIsAbsolute, pathIsNormalized, pathSimplify } from '../values/index.js';
 
 /** Absolute, or made so by a specifier (%t/x): systemd resolves those first. */
 const absoluteOrSpecifier = (w: string): boolean => w.startsWith('/') || w.startsWith('%');
@@ -55,9 +55,7 @@ function bpfProgramProblem(value: string): string | undefined {
   const path = colon < 0 ? '' : value.slice(colon + 1);
   if (type === '' || path === '') return `Invalid syntax in BPFProgram=, ignoring: ${value}`;
   if (!BPF_ATTACH_TYPES.has(type)) return `Unknown BPF attach type=${type}, ignoring: ${value}`;
-  if (!absoluteOrSpecifier(path)) return `BPFProgram= path is not absolute, ignoring: ${path}`;
-  if (!pathIsNormalized(pathSimplify(path))) return `BPFProgram= path is not normalized, ignoring: ${path}`;
-  return undefined;
+  return pathProblem('BPFProgram', path);
 }
 
 /** The cgroup controllers (cgroup_controller_table), the BPF-based pseudo-controllers too. */
@@ -96,6 +94,33 @@ function credentialNameProblem(value: string): string | undefined {
 // SetCredential=ID:DATA without the data is refused first, in the generic words (fallback-checks.ts).
 const setCredentialProblem = (value: string): string | undefined => (/^[^:]*:./s.test(value) ? credentialNameProblem(value) : undefined);
 
+/** path_simplify_and_warn(): what is wrong with one path of KEY (specifiers count as absolute: systemd resolves them first). */
+function pathProblem(key: string, path: string): string | undefined {
+  if (!absoluteOrSpecifier(path)) return `${key}= path is not absolute, ignoring: ${path}`;
+  return pathIsNormalized(pathSimplify(path)) ? undefined : `${key}= path is not normalized, ignoring: ${path}`;
+}
+/**
+ * MountImages=[-]SOURCE:DEST[:OPTIONS] …: a word without its source or destination ends the line
+ * (named whole); a bad path only drops its own image. Partition options are not checked here.
+ */
+function mountImagesProblems(value: string): string[] {
+  const words = parseStringList(value);
+  if (!words.ok || !words.value) return [];
+  const problems: string[] = [];
+  for (const word of words.value) {
+    const [source = '', dest = ''] = word.split(':');
+    const missing = `Missing destination in MountImages, ignoring: ${value}`;
+    // A bare ':' reads as no more words at all (systemd says nothing); an empty source, as a missing destination.
+    if (source === '' && dest === '') return problems;
+    if (source === '') return [...problems, missing];
+    // The source is checked before the destination is looked for.
+    const problem = pathProblem('MountImages', source.replace(/^-/, '')) ?? (dest === '' ? missing : pathProblem('MountImages', dest));
+    if (problem === missing) return [...problems, missing];
+    if (problem !== undefined) problems.push(problem);
+  }
+  return problems;
+}
+
 const PROBLEMS: Record<string, (value: string) => string | readonly string[] | undefined> = {
   SocketBindAllow: (v) => (socketBindItem(v) ? undefined : `Unable to parse SocketBindAllow= assignment, ignoring: ${v}`),
   SocketBindDeny: (v) => (socketBindItem(v) ? undefined : `Unable to parse SocketBindDeny= assignment, ignoring: ${v}`),
@@ -109,6 +134,7 @@ const PROBLEMS: Record<string, (value: string) => string | readonly string[] | u
   RootHashSignature: rootHashSignatureProblem,
   LoadCredential: credentialNameProblem, LoadCredentialEncrypted: credentialNameProblem,
   SetCredential: setCredentialProblem, SetCredentialEncrypted: setCredentialProblem,
+  MountImages: mountImagesProblems,
 };
 
 /** What systemd says about KEY=VALUE in the key's own words, one message a line; none when it takes the value (or has no such words). */
