@@ -144,6 +144,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     return true;
   },
   NUMAPolicy(value, _ctx, k) {
+    // Empty resets to the kernel's policy (unset), as systemd 252 takes it.
+    if (value === '') return (k.numaPolicy = undefined), true;
     const p = MPOL[value];
     if (p === undefined) return false;
     k.numaPolicy = p;
@@ -201,11 +203,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
   SecureBits(value, _ctx, k) {
     if (value === '') return (k.secureBits = 0), true;
     let bits = 0;
-    for (const w of value.split(/\s+/).filter(Boolean)) {
-      const b = SECURE_BITS[w];
-      if (b === undefined) return false;
-      bits |= b;
-    }
+    // secure_bits_from_string() passes over names it does not know: nothing is refused.
+    for (const w of value.split(/\s+/).filter(Boolean)) bits |= SECURE_BITS[w] ?? 0;
     // Each line sets the bits anew: systemd 252 does not add them up.
     k.secureBits = bits;
     return true;
@@ -235,7 +234,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     k.utmpMode = value;
     return true;
   },
-  MountAPIVFS: bool((k, v) => (k.mountAPIVFS = v)),
+  // Empty resets: the default then depends on RootDirectory=/RootImage= again.
+  MountAPIVFS: (value, ctx, k) => (value === '' ? ((k.mountAPIVFS = undefined), true) : bool((kk, v) => (kk.mountAPIVFS = v))(value, ctx, k)),
   PAMName: text((k, v) => (k.pamName = v)),
   TTYReset: bool((k, v) => (k.ttyReset = v)),
   TTYVHangup: bool((k, v) => (k.ttyVHangup = v)),
