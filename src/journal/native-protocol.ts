@@ -10,6 +10,8 @@
  * ends the parse (the fields before it are kept). PRIORITY= and SYSLOG_IDENTIFIER= are read out
  * for forwarding and rate limiting.
  */
+import { journalFieldValid } from '../shared/journal-field.js';
+
 export interface NativeMessage {
   readonly fields: [string, Buffer][];
   readonly priority?: number;
@@ -17,12 +19,8 @@ export interface NativeMessage {
   readonly message?: Buffer;
 }
 
-const FIELD_NAME_RE = /^[A-Z_][A-Z0-9_]{0,63}$/;
-
 /** journald 252's journal_field_valid() for fields sent by clients (never the trusted "_" ones). */
-function clientField(name: string): boolean {
-  return FIELD_NAME_RE.test(name) && !/^[0-9]/.test(name) && !name.startsWith('_');
-}
+const clientField = (name: string): boolean => journalFieldValid(name);
 
 export function parseNative(buf: Buffer): NativeMessage {
   const fields: [string, Buffer][] = [];

@@ -117,6 +117,8 @@ export function buildUnit(src: UnitSource): Unit {
     if (problem) {
       diagnostics.push({ severity: 'error', unit: src.id, message: problem });
       loadState = 'bad-setting';
+    } else if (type === 'service') {
+      for (const message of serviceWarnings(draft)) diagnostics.push({ severity: 'warning', unit: src.id, message });
     }
   }
 
@@ -247,4 +249,20 @@ function verifyService(d: Draft): string | undefined {
     return 'Service is of type D-Bus but no D-Bus service name has been specified. Refusing.';
   }
   return undefined;
+}
+
+/** The last value a kept key was given ('' when reset or never set): what systemd's parser left in place. */
+function keptValue(d: Draft, key: string): string {
+  return [...d.ignored].reverse().find((a) => a.key === key)?.value ?? '';
+}
+/**
+ * service_verify()'s warnings for a service it loads: USB function descriptors and strings (for
+ * FunctionFS) make sense only together, so one without the other is ignored.
+ */
+function serviceWarnings(d: Draft): string[] {
+  const descriptors = keptValue(d, 'USBFunctionDescriptors') !== '';
+  const strings = keptValue(d, 'USBFunctionStrings') !== '';
+  if (descriptors && !strings) return ['Service has USBFunctionDescriptors= setting, but no USBFunctionStrings=. Ignoring.'];
+  if (!descriptors && strings) return ['Service has USBFunctionStrings= setting, but no USBFunctionDescriptors=. Ignoring.'];
+  return [];
 }

@@ -11,6 +11,8 @@ import { cunescape, parseBoolean, parseCpuSet, parseStringList, parseUnsignedNum
 import { parseCInteger } from '../../shared/c-integer.js';
 import { parseTimespan } from '../../shared/timespan.js';
 import { personalityDomain, type IgnorableString, type KeptExecSettings } from '../exec-kept.js';
+import { isPaddedBase64 } from './own-word-checks.js';
+import { journalFieldValid } from '../../shared/journal-field.js';
 import { logFacilityFromString, logLevelFromString } from '../../shared/syslog.js';
 
 /** false: systemd refuses the value (the row reports it in the key's own words). */
@@ -142,6 +144,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     return true;
   },
   NUMAPolicy(value, _ctx, k) {
+    // Empty resets to the kernel's policy (unset), as systemd 252 takes it.
+    if (value === '') return (k.numaPolicy = undefined), true;
     const p = MPOL[value];
     if (p === undefined) return false;
     k.numaPolicy = p;
@@ -180,23 +184,27 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     k.logLevelMax = l;
     return true;
   },
-  LogExtraFields(value, _ctx, k) {
+  // Word by word: a bad field is named and skipped, the good ones of the line are still kept.
+  LogExtraFields(value, ctx, k) {
     if (value === '') return (k.logExtraFields = []), true;
     const words = parseStringList(value);
-    if (!words.ok || !words.value) return false;
-    for (const w of words.value) if (!/^[A-Z0-9][A-Z0-9_]*=/.test(w)) return false;
-    k.logExtraFields = [...k.logExtraFields, ...words.value];
+    if (!words.ok || !words.value) return ctx.report('warning', `Invalid syntax, ignoring: ${value}`), true;
+    const good = words.value.filter((w) => {
+      const eq = w.indexOf('=');
+      if (eq < 0) ctx.report('warning', `Log field lacks '=' character, ignoring: ${w}`);
+      else if (!journalFieldValid(w.slice(0, eq))) ctx.report('warning', `Log field name is invalid, ignoring: ${w}`);
+      else return true;
+      return false;
+    });
+    k.logExtraFields = [...k.logExtraFields, ...good];
     return true;
   },
   LogNamespace: text((k, v) => (k.logNamespace = v)),
   SecureBits(value, _ctx, k) {
     if (value === '') return (k.secureBits = 0), true;
     let bits = 0;
-    for (const w of value.split(/\s+/).filter(Boolean)) {
-      const b = SECURE_BITS[w];
-      if (b === undefined) return false;
-      bits |= b;
-    }
+    // secure_bits_from_string() passes over names it does not know: nothing is refused.
+    for (const w of value.split(/\s+/).filter(Boolean)) bits |= SECURE_BITS[w] ?? 0;
     // Each line sets the bits anew: systemd 252 does not add them up.
     k.secureBits = bits;
     return true;
@@ -226,7 +234,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
     k.utmpMode = value;
     return true;
   },
-  MountAPIVFS: bool((k, v) => (k.mountAPIVFS = v)),
+  // Empty resets: the default then depends on RootDirectory=/RootImage= again.
+  MountAPIVFS: (value, ctx, k) => (value === '' ? ((k.mountAPIVFS = undefined), true) : bool((kk, v) => (kk.mountAPIVFS = v))(value, ctx, k)),
   PAMName: text((k, v) => (k.pamName = v)),
   TTYReset: bool((k, v) => (k.ttyReset = v)),
   TTYVHangup: bool((k, v) => (k.ttyVHangup = v)),
@@ -235,8 +244,8 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
   TTYColumns: ttySize((k, v) => (k.ttyColumns = v)),
   StandardInputData(value, _ctx, k) {
     if (value === '') return (k.stdinData = ''), true;
+    if (!isPaddedBase64(value)) return false;
     const compact = value.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return false;
     k.stdinData = Buffer.concat([Buffer.from(k.stdinData, 'base64'), Buffer.from(compact, 'base64')]).toString('base64');
     return true;
   },

@@ -108,8 +108,7 @@ const paths: WordCheck = { separator: 'space', good: (w) => absoluteOrSpecifier(
 const WORD_CHECKS: Record<string, WordCheck> = {
   ExecSearchPath: { separator: 'colon', good: absoluteOrSpecifier },
   NetworkNamespacePath: paths, IPCNamespacePath: paths, IPIngressFilterPath: paths, IPEgressFilterPath: paths,
-  USBFunctionDescriptors: paths, USBFunctionStrings: paths, ExtensionDirectories: paths, ExtensionImages: paths, MountImages: paths,
-  LogExtraFields: { separator: 'space', good: (w) => w.includes('=') },
+  USBFunctionDescriptors: paths, USBFunctionStrings: paths, ExtensionDirectories: paths, ExtensionImages: paths,
   IPAddressAllow: { separator: 'space', good: addressPrefix }, IPAddressDeny: { separator: 'space', good: addressPrefix },
 };
 export function fallbackWordCheck(key: string): WordCheck | undefined {

@@ -10,6 +10,7 @@ import { parseStringList, pathIsNormalized } from '../values/index.js';
 import { CATALOG } from './catalog.generated.js';
 import { applyKept } from './exec-kept-rows.js';
 import { deviceValueProblem, fallbackCheck, fallbackCheckLabel, fallbackWordCheck, fatalIfRelative } from './fallback-checks.js';
+import { ownWordsProblems } from './own-word-checks.js';
 
 const SANDBOX = /^(Protect|Private|ReadWrite|ReadOnly|Inaccessible|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|Capability|AmbientCapabilities|SecureBits|SystemCall|RestrictAddressFamilies|RestrictNamespaces|RestrictFileSystems|RestrictRealtime|RestrictSUIDSGID|LockPersonality|MemoryDenyWriteExecute|RemoveIPC|KeyringMode|MountFlags|IPAddress|IPAccounting|IPIngress|IPEgress|SocketBind|NetworkNamespacePath|IPCNamespacePath|PrivateNetwork|PrivateUsers|PrivateIPC|PrivateMounts|PrivateDevices|DevicePolicy|DeviceAllow|SELinuxContext|AppArmorProfile|SmackProcessLabel|Personality|RootImage|RootHash|RootVerity|MountImages|ExtensionImages|ExtensionDirectories|LoadCredential|SetCredential|ImportCredential|LogNamespace|ProcSubset)/;
 const RESOURCE = /^(CPU|Memory|IO|BlockIO|Tasks|Startup|Delegate|Slice|Managed|ManagedOOM|DefaultMemory|AllowedCPUs|AllowedMemoryNodes|StartupAllowed|DisableControllers|NUMA|Device)/;
@@ -89,6 +90,9 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
         if (deviceProblem === 'missing') return rejectValue(ctx, value);
         const problem = value === '' ? undefined : deviceProblem ?? KEY_PROBLEMS[key]?.(value);
         if (problem !== undefined) return ctx.report('warning', problem);
+        const own = value === '' ? [] : ownWordsProblems(key, value);
+        for (const p of own) ctx.report('warning', p);
+        if (own.length > 0) return;
         if (value !== '') {
           const byWord = fallbackWordCheck(key);
           const spec = KEY_SPECS[key];
