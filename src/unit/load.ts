@@ -18,6 +18,8 @@ import { findDirective, TYPE_SECTIONS } from './directives/table.js';
 import { patchDynamicUser } from './dynamic-user.js';
 import { keyNotices } from './directives/notices.js';
 import { freezeModel } from './frozen-model.js';
+import { USEC_INFINITY } from '../shared/timespan.js';
+import { parseSec } from './values/index.js';
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
 export function knownSections(type: UnitType): ReadonlySet<string> {
@@ -256,13 +258,21 @@ function keptValue(d: Draft, key: string): string {
   return [...d.ignored].reverse().find((a) => a.key === key)?.value ?? '';
 }
 /**
- * service_verify()'s warnings for a service it loads: USB function descriptors and strings (for
- * FunctionFS) make sense only together, so one without the other is ignored.
+ * service_verify()'s warnings for a service it loads, in its order: USB function descriptors and
+ * strings (for FunctionFS) make sense only together; a runtime limit means nothing to a oneshot
+ * (its start never ends in "active"), and its random extra nothing without the limit.
  */
 function serviceWarnings(d: Draft): string[] {
+  const out: string[] = [];
   const descriptors = keptValue(d, 'USBFunctionDescriptors') !== '';
   const strings = keptValue(d, 'USBFunctionStrings') !== '';
-  if (descriptors && !strings) return ['Service has USBFunctionDescriptors= setting, but no USBFunctionStrings=. Ignoring.'];
-  if (!descriptors && strings) return ['Service has USBFunctionStrings= setting, but no USBFunctionDescriptors=. Ignoring.'];
-  return [];
+  if (descriptors && !strings) out.push('Service has USBFunctionDescriptors= setting, but no USBFunctionStrings=. Ignoring.');
+  if (!descriptors && strings) out.push('Service has USBFunctionStrings= setting, but no USBFunctionDescriptors=. Ignoring.');
+  const limited = d.service.runtimeMaxUSec !== USEC_INFINITY;
+  const extra = parseSec(keptValue(d, 'RuntimeRandomizedExtraSec'));
+  if (limited && effectiveType(d) === 'oneshot') out.push('RuntimeMaxSec= has no effect in combination with Type=oneshot. Ignoring.');
+  if (!limited && extra.ok && extra.value !== 0n) {
+    out.push('Service has RuntimeRandomizedExtraSec= setting, but no RuntimeMaxSec=. Ignoring.');
+  }
+  return out;
 }
