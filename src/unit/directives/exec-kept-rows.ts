@@ -277,22 +277,9 @@ export const KEPT_SETTERS: Readonly<Record<string, Setter>> = {
   SELinuxContext: label((k, v) => (k.selinuxContext = v)),
   AppArmorProfile: label((k, v) => (k.appArmorProfile = v)),
   SmackProcessLabel: label((k, v) => (k.smackProcessLabel = v)),
-  NetworkNamespacePath(value, ctx, k) {
-    // Specifiers first (%t/ns is absolute once resolved), as systemd's config_parse_unit_path_printf().
-    const path = resolveSpecifiers(ctx, value, QUOTED);
-    if (path === undefined) return true;
-    if (path !== '' && !pathIsAbsolute(path)) return false;
-    k.networkNamespacePath = path === '' ? undefined : path;
-    return true;
-  },
-  IPCNamespacePath(value, ctx, k) {
-    // Specifiers first (%t/ns is absolute once resolved), as systemd's config_parse_unit_path_printf().
-    const path = resolveSpecifiers(ctx, value, QUOTED);
-    if (path === undefined) return true;
-    if (path !== '' && !pathIsAbsolute(path)) return false;
-    k.ipcNamespacePath = path === '' ? undefined : path;
-    return true;
-  },
+  // Both checked (absolute once specifiers are resolved) by the fallback row that calls this.
+  NetworkNamespacePath: (value, _ctx, k) => ((k.networkNamespacePath = value === '' ? undefined : value), true),
+  IPCNamespacePath: (value, _ctx, k) => ((k.ipcNamespacePath = value === '' ? undefined : value), true),
 };
 
 /** Applies KEY's setter to the draft's exec context; false when systemd refuses the value. */

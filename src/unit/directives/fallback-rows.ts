@@ -93,11 +93,11 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
         const own = value === '' ? [] : ownWordsProblems(key, value);
         for (const p of own) ctx.report('warning', p);
         if (own.length > 0) return;
+        const spec = value === '' ? undefined : KEY_SPECS[key];
+        const resolved = spec ? resolveSpecifiers(ctx, value, spec) : value;
+        if (resolved === undefined) return;
         if (value !== '') {
           const byWord = fallbackWordCheck(key);
-          const spec = KEY_SPECS[key];
-          const resolved = spec ? resolveSpecifiers(ctx, value, spec) : value;
-          if (resolved === undefined) return;
           if (byWord) {
             const words = byWord.separator === 'colon' ? { ok: true, value: resolved.split(':') } : parseStringList(resolved);
             const bad = words.ok && words.value ? words.value.filter((w) => !byWord.good(w)) : [];
@@ -111,8 +111,9 @@ export function fallbackRows(have: ReadonlySet<string>): DirectiveRow[] {
             if (!r.ok) return rejectValue(ctx, value, resolved);
           }
         }
-        // The exec settings show prints (exec-kept-rows.ts) are typed as well as kept here.
-        if (!applyKept(key, value, ctx)) return rejectValue(ctx, value);
+        // The exec settings show prints (exec-kept-rows.ts) are typed as well as kept here, from
+        // the value as checked (specifiers resolved once, above).
+        if (!applyKept(key, resolved, ctx)) return rejectValue(ctx, value);
         const notice = ACCEPTED_NOTICES[key];
         if (notice !== undefined) ctx.report('warning', notice);
         ctx.draft.ignored.push({ section, key, value, loc: ctx.loc, status });
