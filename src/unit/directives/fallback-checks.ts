@@ -13,6 +13,7 @@ import {
   EINVAL, ERANGE, makeEnumParser, parseBoolean, parseBytes, parseCInteger, parseCpuSet, parseEmergencyAction, parseKillMode, parseMode, parseNice, parseOomScoreAdjust,
   parsePermyriad, parseSec, parseSignal, parseSize, parseUnsignedNumber,
 } from '../values/index.js';
+import { logFacilityFromString, logLevelFromString } from '../../shared/syslog.js';
 
 const ok = <T>(value: T): Result<T, string> => ({ ok: true, value });
 const bad: Result<never, string> = { ok: false, error: 'invalid' };
@@ -51,9 +52,8 @@ const BY_HINT: Record<string, Parser<unknown>> = {
   KILLMODE: parseKillMode,
   UNSIGNED: parseUnsignedNumber,
   ACTION: parseEmergencyAction,
-  LEVEL: nameOrNumber(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'], 7n),
-  FACILITY: nameOrNumber(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
-    'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'], 127n),
+  LEVEL: (t) => (logLevelFromString(t) !== undefined ? ok(t) : bad),
+  FACILITY: (t) => (logFacilityFromString(t) !== undefined ? ok(t) : bad),
   CPUSCHEDPOLICY: nameOrNumber(['other', 'batch', 'idle', 'fifo', 'rr'], INT_MAX),
   CPUSCHEDPRIO: intIn(-INT_MAX - 1n, INT_MAX),
   IOCLASS: nameOrNumber(['none', 'realtime', 'best-effort', 'idle'], 8n),
