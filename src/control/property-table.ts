@@ -27,6 +27,7 @@ import { inheritedSettings } from '../exec/inherited.js';
 import type { SyscallErrno } from '../unit/model.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
+import { effectiveKeyringMode } from '../unit/exec-kept.js';
 
 /** One Exec*= line as D-Bus carries it: a(sasbttttuii), or a(sasasttttuii) for the …Ex= form. */
 export interface ExecCommandValue {
@@ -423,7 +424,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'TemporaryFileSystem', 'a(ss)', (st) => exe(st).mounts.temporaryFileSystems.map((t) => [t.path, t.options] as const)),
   // Unset: on exactly where the unit has a root of its own.
   row(SVC, 'MountAPIVFS', 'b', (st) => kept(st).mountAPIVFS ?? exe(st).rootDirectory !== undefined),
-  row(SVC, 'KeyringMode', 's', (st) => kept(st).keyringMode ?? (st.model.type === 'service' ? 'private' : 'shared')),
+  row(SVC, 'KeyringMode', 's', (st) => effectiveKeyringMode(kept(st), st.model.type)),
   row(SVC, 'ProtectProc', 's', (st) => exe(st).mounts.protectProc),
   row(SVC, 'ProcSubset', 's', (st) => exe(st).mounts.procSubset),
   row(SVC, 'ProtectHostname', 'b', (st) => exe(st).seccomp.protectHostname),

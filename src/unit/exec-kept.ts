@@ -75,6 +75,13 @@ const PERSONALITIES: Readonly<Record<string, Readonly<Record<string, number>>>> 
 /** PER_LINUX (0) or PER_LINUX32 (8) for a name this machine runs; undefined for any other. */
 export const personalityDomain = (name: string): number | undefined => PERSONALITIES[process.arch]?.[name];
 
+/**
+ * KeyringMode= in effect: as written, else what the system manager gives the unit's type —
+ * private for services (service_init()), shared for the other kinds with an exec context (unit_init()).
+ */
+export const effectiveKeyringMode = (kept: KeptExecSettings, type: string): 'inherit' | 'private' | 'shared' =>
+  kept.keyringMode ?? (type === 'service' ? 'private' : 'shared');
+
 /** exec_context_init()'s values; KeyringMode= depends on the unit's type, so it is left unset. */
 export function initialKeptExecSettings(): KeptExecSettings {
   return {

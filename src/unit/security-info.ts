@@ -12,6 +12,7 @@
 import type { Unit } from './model.js';
 import { CAP_ALL } from './values/capability.js';
 import { effectiveBoundingSet } from './implied-capabilities.js';
+import { effectiveKeyringMode } from './exec-kept.js';
 
 export interface SecurityInfo {
   readonly id: string;
@@ -197,7 +198,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     supplementaryGroups: exec.supplementaryGroups,
     dynamicUser: dynamic,
     // The system manager gives services a keyring of their own; other units inherit its.
-    keyringMode: ignoredScalar(unit, 'KeyringMode') ?? (unit.type === 'service' ? 'private' : 'inherit'),
+    keyringMode: effectiveKeyringMode(exec.kept, unit.type),
     protectProc: exec.mounts.protectProc,
     procSubset: exec.mounts.procSubset,
     lockPersonality: sc.lockPersonality,
