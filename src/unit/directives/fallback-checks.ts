@@ -42,6 +42,10 @@ const sliceName = (t: string): Result<string, string> => (isValidUnitName(t) ? o
 const credential = (t: string): Result<string, string> => (/^[^:]*:./s.test(t) ? ok(t) : bad);
 const cpuSet = (t: string): Result<string, string> => (parseCpuSet(t).ok ? ok(t) : bad);
 
+// Named, as docs/units.md shows a check by its function's name.
+const logLevel = (t: string): Result<string, string> => (logLevelFromString(t) !== undefined ? ok(t) : bad);
+const logFacility = (t: string): Result<string, string> => (logFacilityFromString(t) !== undefined ? ok(t) : bad);
+
 const BY_HINT: Record<string, Parser<unknown>> = {
   BOOLEAN: parseBoolean,
   SECONDS: parseSec,
@@ -52,8 +56,8 @@ const BY_HINT: Record<string, Parser<unknown>> = {
   KILLMODE: parseKillMode,
   UNSIGNED: parseUnsignedNumber,
   ACTION: parseEmergencyAction,
-  LEVEL: (t) => (logLevelFromString(t) !== undefined ? ok(t) : bad),
-  FACILITY: (t) => (logFacilityFromString(t) !== undefined ? ok(t) : bad),
+  LEVEL: logLevel,
+  FACILITY: logFacility,
   CPUSCHEDPOLICY: nameOrNumber(['other', 'batch', 'idle', 'fifo', 'rr'], INT_MAX),
   CPUSCHEDPRIO: intIn(-INT_MAX - 1n, INT_MAX),
   IOCLASS: nameOrNumber(['none', 'realtime', 'best-effort', 'idle'], 8n),
