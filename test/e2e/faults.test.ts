@@ -19,8 +19,10 @@ const counter = join(dir, 'runs');
 const RUN_LINES = 10;
 buildTree(dir, {
   files: {
-    // Each run takes the next number and prints its lines: a run that started is counted.
-    'units/flood.service': `[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=always\nRestartSec=100ms\nExecStart=/bin/sh -c 'r=$$(cat ${counter} 2>/dev/null || echo 0); echo $$((r+1)) > ${counter}; j=0; while [ $$j -lt ${RUN_LINES} ]; do echo "run $$r line $$j"; j=$$((j+1)); done'\n`,
+    // Each run takes the next number and prints its lines: a run that started is counted. The number
+    // is renamed into place: a run stopped between the shell's truncation and its write would
+    // otherwise leave the file empty, and the test would count no run at all.
+    'units/flood.service': `[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=always\nRestartSec=100ms\nExecStart=/bin/sh -c 'r=$$(cat ${counter} 2>/dev/null || echo 0); echo $$((r+1)) > ${counter}.new; mv ${counter}.new ${counter}; j=0; while [ $$j -lt ${RUN_LINES} ]; do echo "run $$r line $$j"; j=$$((j+1)); done'\n`,
     'units/x.target': '[Unit]\nWants=flood.service\n',
   },
 });
