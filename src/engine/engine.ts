@@ -186,10 +186,19 @@ export class Engine {
     return serializeUnits(this.table);
   }
 
-  /** The other half: units come back in their sub-states, with their processes, before any event. */
+  /**
+   * The other half: units come back in their sub-states, with their processes, before any event.
+   * What coldplug asks for (a timer whose elapse passed while svcd re-executed starts its unit) is
+   * queued, and runs at resume(), once the manager has its own state (environment) back.
+   */
   restore(saved: readonly SerializedUnit[]): void {
     restoreUnits(this.table, saved, this.system, (line) => this.log(line));
     for (const r of this.table.values()) r.kind.coldplug?.(r, this.ctx);
+  }
+
+  /** Runs what restore() queued: nothing else would until the next event, which may never come. */
+  resume(): void {
+    this.dispatch();
   }
 
   /**

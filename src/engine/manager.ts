@@ -534,6 +534,7 @@ export class Manager implements ManagerApi {
     this.state = saved.systemState === 'initializing' || saved.systemState === 'starting' ? 'starting' : saved.systemState;
     this.refreshSystemState();
     this.checkFinished();
+    this.engine.resume();
   }
 
   shutdown(how: 'exit' | 'poweroff' | 'halt' | 'reboot', exitCode?: number): void {

@@ -1,6 +1,7 @@
 // Timers and path units across daemon-reexec, with svcd as PID 1 of a PID namespace: the new svcd
 // takes them over waiting and they go on working — a timer armed before the exec fires after it, a
 // timer that fired before keeps its LastTriggerUSec=, a path unit watches again (systemd's coldplug).
+// The late timer waits 12 s: a loaded machine may take several seconds to boot and re-execute.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ buildTree(dir, {
   files: {
     'units/early.timer': '[Timer]\nOnActiveSec=1s\nOnUnitActiveSec=1h\nAccuracySec=100ms\n',
     'units/early.service': noting('early'),
-    'units/late.timer': '[Timer]\nOnActiveSec=6s\nAccuracySec=100ms\n',
+    'units/late.timer': '[Timer]\nOnActiveSec=12s\nAccuracySec=100ms\n',
     'units/late.service': noting('late'),
     'units/watch.path': `[Path]\nPathExists=${dir}/flag\n`,
     'units/watch.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo ran >> ${out}/watch; rm -f ${dir}/flag'\n`,
