@@ -420,11 +420,14 @@ export class Manager implements ManagerApi {
 
   /** One unit's snapshot for show/status/D-Bus (snapshot.ts): the model it runs, never re-read from disk. */
   private snapshot(r: Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }): UnitStatus {
-    const dependencies: Partial<Record<Kind, readonly string[]>> = {};
-    for (const k of ALL_KINDS) {
-      const set = this.engine.graph.deps(r.id, k);
-      if (set.size > 0) dependencies[k] = [...set];
-    }
+    const dependencies = () => {
+      const out: Partial<Record<Kind, readonly string[]>> = {};
+      for (const k of ALL_KINDS) {
+        const set = this.engine.graph.deps(r.id, k);
+        if (set.size > 0) out[k] = [...set];
+      }
+      return out;
+    };
     const model = r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id);
     return unitSnapshot({
       runtime: r,
@@ -434,7 +437,7 @@ export class Manager implements ManagerApi {
       dependencies,
       dependencyLines: () => this.engine.graph.dependencyLines(r.id).map(([line, unit, m]) => ({ line, unit, origins: originMaskText(m) })),
       pids: () => this.pids(r),
-      controlGroup: this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id, '/', unitSliceOf(r.id, model.resources.slice)),
+      controlGroup: () => this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id, '/', unitSliceOf(r.id, model.resources.slice)),
       usage: this.opts.system.resourceUsage(r.id),
       defaults: this.opts.defaults,
     });

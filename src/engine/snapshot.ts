@@ -35,12 +35,14 @@ export interface SnapshotInput {
   readonly job?: JobInfo;
   readonly model: Unit;
   readonly book: UnitBookView;
-  readonly dependencies: Readonly<Partial<Record<Kind, readonly string[]>>>;
+  /** Each kind's dependencies: asked only if read (a listing of every unit reads none of them). */
+  readonly dependencies: () => Readonly<Partial<Record<Kind, readonly string[]>>>;
   /** The dependency lines with their origins: asked only if read (dump). */
   readonly dependencyLines: () => readonly DependencyLineInfo[];
   /** Pids of the unit's processes (main, control, their descendants): asked only if read. */
   readonly pids: () => readonly number[];
-  readonly controlGroup: string;
+  /** ControlGroup=: asked only if read. */
+  readonly controlGroup: () => string;
   readonly usage?: ResourceUsage;
   readonly defaults: ManagerDefaults;
 }
@@ -51,11 +53,17 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
   let fileState: string | undefined;
   let processes: readonly ProcessInfo[] | undefined;
   let dependencyLines: readonly DependencyLineInfo[] | undefined;
+  let dependencies: UnitStatus['dependencies'] | undefined;
+  let controlGroup: string | undefined;
   const snap: UnitStatus = {
     id: r.id,
     // An Accept=yes instance is described by its peer for as long as it is loaded.
     model: r.description === undefined ? i.model : { ...i.model, unit: { ...i.model.unit, description: r.description } },
-    dependencies: Object.freeze({ ...i.dependencies }),
+    // The graph's answers and the cgroup path are taken when first read, once: list-units of 1,000
+    // units spent half its time making them for nothing.
+    get dependencies() {
+      return (dependencies ??= Object.freeze({ ...i.dependencies() }));
+    },
     activeState: r.activeState,
     subState: r.subState,
     result: r.result,
@@ -87,7 +95,9 @@ export function unitSnapshot(i: SnapshotInput): UnitStatus {
     get processes() {
       return (processes ??= Object.freeze([...i.pids()].sort((a, b) => a - b).map(processInfo)));
     },
-    controlGroup: i.controlGroup,
+    get controlGroup() {
+      return (controlGroup ??= i.controlGroup());
+    },
     usage: i.usage,
     defaults: i.defaults,
     timer: timerStatus(r),
