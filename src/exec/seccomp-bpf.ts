@@ -47,6 +47,12 @@ export interface AbiFilter {
   readonly rules: readonly SeccompRule[];
 }
 
+/** One filter before compiling: its ABI sections, and what a call of any other ABI gets. */
+export interface SeccompFilter {
+  readonly sections: readonly AbiFilter[];
+  readonly otherAbis: SeccompAction;
+}
+
 export const AUDIT_ARCH_X86_64 = 0xc000003e;
 export const AUDIT_ARCH_I386 = 0x40000003;
 export const X32_SYSCALL_BIT = 0x40000000;
@@ -57,7 +63,7 @@ export function syscallNumber(abi: SyscallAbi, name: string): number | undefined
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-function actionValue(a: SeccompAction): number {
+export function actionValue(a: SeccompAction): number {
   switch (a.kind) {
     case 'allow': return 0x7fff0000;
     case 'log': return 0x7ffc0000;
@@ -182,7 +188,7 @@ function sectionCode(f: AbiFilter): Raw[] {
  * AUDIT_ARCH_X86_64 and differ by __X32_SYSCALL_BIT in the number), then one section per ABI given;
  * a call of an ABI without a section gets `otherAbis`.
  */
-export function compileProgram(filters: readonly AbiFilter[], otherAbis: SeccompAction): Buffer {
+export function compileProgram({ sections: filters, otherAbis }: SeccompFilter): Buffer {
   const sections = filters.map(sectionCode);
   const index = (abi: SyscallAbi) => filters.findIndex((f) => f.abi === abi);
   // Head: ld arch; jeq x86_64 → [ld nr; jge X32 → ja x32 | ja x86_64]; jeq i386 → ja x86; ret other.
