@@ -1,3 +1,5 @@
+import { actionValue, syscallNumber, type ArgCompare, type SeccompFilter, type SyscallAbi } from '../../src/exec/seccomp-bpf.js';
+
 /** A small interpreter of the classic-BPF seccomp programs compileProgram emits: the answer (SECCOMP_RET_*) for one call. */
 export function runBpf(program: Buffer, arch: number, nr: number, args: readonly bigint[] = []): number {
   const data = Buffer.alloc(64);
@@ -33,4 +35,28 @@ export function runFilters(programs: readonly Buffer[], arch: number, nr: number
     if ((cur & 0xffff0000 | 0) < (ret & 0xffff0000 | 0)) ret = cur;
   }
   return ret;
+}
+
+/**
+ * What a filter's rules say of one call, read from the rules themselves rather than a program: the
+ * ABI's section (else the filter's answer for other ABIs), the first rule of the call whose
+ * comparisons all hold, else the section's default. Comparisons are unsigned, of all 64 bits on
+ * x86-64 and of the low 32 on x86 and x32, as libseccomp makes them.
+ */
+export function ruleAnswer(filter: SeccompFilter, abi: SyscallAbi | undefined, nr: number, args: readonly bigint[]): number {
+  const section = filter.sections.find((s) => s.abi === abi);
+  if (!section) return actionValue(filter.otherAbis);
+  const bits = abi === 'x86_64' ? 64 : 32;
+  const holds = (c: ArgCompare) => {
+    const a = BigInt.asUintN(bits, args[c.arg] ?? 0n), v = BigInt.asUintN(bits, c.value), m = BigInt.asUintN(bits, c.mask ?? 0n);
+    switch (c.op) {
+      case 'eq': return a === v;
+      case 'ne': return a !== v;
+      case 'gt': return a > v;
+      case 'lt': return a < v;
+      case 'masked-eq': return (a & m) === v;
+    }
+  };
+  const rule = section.rules.find((r) => syscallNumber(section.abi, r.syscall) === nr && (r.compares ?? []).every(holds));
+  return actionValue(rule ? rule.action : section.defaultAction);
 }

@@ -1,14 +1,15 @@
 // The merged programs svcd installs answer every call as the unit's filters loaded one by one would:
 // each call number of each ABI (and another ABI's), with argument values on both sides of every
 // comparison the filters make, through the kernel's rule for several filters (strongest action,
-// the newest of equals) on one side and the merged program alone on the other.
+// the newest of equals) on one side and the merged program alone on the other. Each separate
+// program is checked first against what its rules say (ruleAnswer), so the compiler is checked too.
 import { describe, expect, it } from 'vitest';
 import { buildUnit, knownSections } from '../../src/unit/load.js';
 import { parseUnitText } from '../../src/unit/syntax.js';
 import { seccompFilters } from '../../src/exec/seccomp.js';
 import { mergedPrograms } from '../../src/exec/seccomp-merge.js';
 import { ALLOW, compileProgram, errnoAction, syscallNumber, type SeccompFilter, type SyscallAbi } from '../../src/exec/seccomp-bpf.js';
-import { runFilters } from '../support/seccomp-bpf-run.js';
+import { ruleAnswer, runBpf, runFilters } from '../support/seccomp-bpf-run.js';
 
 function filtersOf(lines: string[]): SeccompFilter[] {
   const text = ['[Service]', 'ExecStart=/bin/true', ...lines, ''].join('\n');
@@ -45,6 +46,10 @@ function expectSameAnswers(filters: readonly SeccompFilter[], merged: readonly B
     const base = abi === 'x32' ? 0x40000000 : 0;
     for (let nr = base; nr < base + 600; nr++) {
       for (const args of argVectors(filters, abi, nr)) {
+        separate.forEach((p, i) => {
+          const [bpf, rules] = [runBpf(p, ARCH[abi], nr, args), ruleAnswer(filters[i]!, abi, nr, args)];
+          if (bpf !== rules) expect({ filter: i, abi, nr, args, bpf }).toEqual({ filter: i, abi, nr, args, bpf: rules });
+        });
         const want = runFilters(separate, ARCH[abi], nr, args);
         const got = runFilters(merged, ARCH[abi], nr, args);
         if (got !== want) expect({ abi, nr, args, got }).toEqual({ abi, nr, args, got: want });
