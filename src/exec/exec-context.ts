@@ -14,19 +14,21 @@ import type { SpawnSpec } from './native.js';
 import { expandSpecifiers, systemContext } from '../unit/specifiers.js';
 import { findExecutable } from '../shared/executable.js';
 import { EXEC_SEARCH_PATH } from '../shared/lookup-paths.js';
-import { seccompPrograms } from './seccomp.js';
+import { seccompFilters } from './seccomp.js';
+import { mergedPrograms } from './seccomp-merge.js';
 import { boundingSetNarrowed, effectiveBoundingSet } from '../unit/implied-capabilities.js';
 
 /**
- * A unit's filters, built once per loaded exec context (a restart loop spawns the same ones). Keyed
- * by the whole context: its seccomp part alone may be the default shared by every unit, and the
- * filters depend on the mount settings too.
+ * A unit's filters, built once per loaded exec context (a restart loop spawns the same ones) and
+ * merged into as few programs as answer alike (seccomp-merge.ts: the kernel's cost is per program
+ * installed). Keyed by the whole context: its seccomp part alone may be the default shared by every
+ * unit, and the filters depend on the mount settings too.
  */
 const programs = new WeakMap<ExecContext, Buffer[]>();
 function seccompFor(ctx: ExecContext): Buffer[] {
   let p = programs.get(ctx);
   if (!p) {
-    p = seccompPrograms(ctx.seccomp, ctx.mounts).map((x) => x.program);
+    p = mergedPrograms(seccompFilters(ctx.seccomp, ctx.mounts).map((x) => x.filter));
     programs.set(ctx, p);
   }
   return p;

@@ -47,6 +47,12 @@ export interface AbiFilter {
   readonly rules: readonly SeccompRule[];
 }
 
+/** One filter before compiling: its ABI sections, and what a call of any other ABI gets. */
+export interface SeccompFilter {
+  readonly sections: readonly AbiFilter[];
+  readonly otherAbis: SeccompAction;
+}
+
 export const AUDIT_ARCH_X86_64 = 0xc000003e;
 export const AUDIT_ARCH_I386 = 0x40000003;
 export const X32_SYSCALL_BIT = 0x40000000;
@@ -57,7 +63,7 @@ export function syscallNumber(abi: SyscallAbi, name: string): number | undefined
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-function actionValue(a: SeccompAction): number {
+export function actionValue(a: SeccompAction): number {
   switch (a.kind) {
     case 'allow': return 0x7fff0000;
     case 'log': return 0x7ffc0000;
@@ -89,7 +95,8 @@ function compareCode(c: ArgCompare, wide: boolean): Insn[] {
       ld(lo), { code: JGT, k: vlo, jt: 0, jf: 'fail' }];
     case 'lt': return [...(wide ? [ld(hi), { code: JGE, k: vhi, jt: 0, jf: 'pass' } as Insn, { code: JEQ, k: vhi, jt: 0, jf: 'fail' } as Insn] : []),
       ld(lo), { code: JGE, k: vlo, jt: 'fail', jf: 0 }];
-    case 'masked-eq': return [...(wide ? [ld(hi), { code: ALU_AND, k: mhi }, { code: JEQ, k: vhi, jt: 0, jf: 'fail' } as Insn] : []),
+    // (arg & 0) == 0 holds for any high half: no code for it (a flag mask below 2^32, the usual case).
+    case 'masked-eq': return [...(wide && (mhi !== 0 || vhi !== 0) ? [ld(hi), { code: ALU_AND, k: mhi }, { code: JEQ, k: vhi, jt: 0, jf: 'fail' } as Insn] : []),
       ld(lo), { code: ALU_AND, k: mlo }, { code: JEQ, k: vlo, jt: 0, jf: 'fail' }];
   }
 }
@@ -116,7 +123,61 @@ function ruleCode(rule: SeccompRule, wide: boolean): Raw[] {
 }
 
 /** Spans of one section up to this many are tested one after the other; more are split in two. */
-const LEAF = 4;
+const LEAF = 8;
+
+/** A leaf with each span's code after its tests (every span at least two instructions). */
+function inlineLeafCode(sp: readonly Span[], fallback: Raw): Raw[] {
+  const out: Raw[] = [];
+  for (const { lo, hi, block } of sp) {
+    if (lo === hi) out.push({ code: JEQ, k: lo, jt: 0, jf: block.length }, ...block);
+    else out.push({ code: JGE, k: lo, jt: 0, jf: block.length + 1 }, { code: JGT, k: hi, jt: block.length, jf: 0 }, ...block);
+  }
+  out.push(fallback);
+  return out;
+}
+
+/**
+ * A leaf whose plain spans (a single return) jump to one shared return per action after the
+ * fallback, which saves an instruction per span: the kernel translates and JIT-compiles every
+ * instruction at each install. Undefined when a jump would be longer than the 255 a test can make.
+ */
+function leafCode(sp: readonly Span[], fallback: Raw): Raw[] | undefined {
+  const plain = (block: readonly Raw[]) => block.length === 1;
+  const shared: Raw[] = [];
+  const sharedAt = (ret: Raw) => {
+    if (ret.k === fallback.k) return -1;
+    let i = shared.findIndex((r) => r.k === ret.k);
+    if (i < 0) i = shared.push(ret) - 1;
+    return i;
+  };
+  // Each span's code with its shared return's index; resolved once the leaf's length is known.
+  const parts: { code: Raw[]; jumpTo?: { at: number; field: 'jt' | 'jf'; ret: number } }[] = [];
+  for (const { lo, hi, block } of sp) {
+    if (!plain(block)) {
+      parts.push(lo === hi
+        ? { code: [{ code: JEQ, k: lo, jt: 0, jf: block.length }, ...block] }
+        : { code: [{ code: JGE, k: lo, jt: 0, jf: block.length + 1 }, { code: JGT, k: hi, jt: block.length, jf: 0 }, ...block] });
+    } else if (lo === hi) {
+      parts.push({ code: [{ code: JEQ, k: lo, jt: 0, jf: 0 }], jumpTo: { at: 0, field: 'jt', ret: sharedAt(block[0]!) } });
+    } else {
+      parts.push({ code: [{ code: JGE, k: lo, jt: 0, jf: 1 }, { code: JGT, k: hi, jt: 0, jf: 0 }], jumpTo: { at: 1, field: 'jf', ret: sharedAt(block[0]!) } });
+    }
+  }
+  const out: Raw[] = [];
+  const bodyLength = parts.reduce((n, p) => n + p.code.length, 0);
+  for (const { code, jumpTo } of parts) {
+    const start = out.length;
+    out.push(...code.map((i) => ({ ...i })));
+    if (!jumpTo) continue;
+    // The fallback is the instruction after the body; the shared returns follow it.
+    const to = bodyLength + 1 + jumpTo.ret;
+    const from = start + jumpTo.at;
+    if (to - from - 1 > 255) return undefined;
+    out[from]![jumpTo.field] = to - from - 1;
+  }
+  out.push(fallback, ...shared);
+  return out;
+}
 
 /** Consecutive call numbers whose code is the same single return (a list's plain entries). */
 interface Span { readonly lo: number; readonly hi: number; readonly block: Raw[] }
@@ -139,22 +200,15 @@ function spans(blocks: readonly (readonly [number, Raw[]])[]): Span[] {
  * of allowed calls at install, and for every call it cannot cache after.
  */
 function searchCode(sp: readonly Span[], fallback: Raw): Raw[] {
-  if (sp.length <= LEAF) {
-    const out: Raw[] = [];
-    for (const { lo, hi, block } of sp) {
-      if (lo === hi) out.push({ code: JEQ, k: lo, jt: 0, jf: block.length }, ...block);
-      else out.push({ code: JGE, k: lo, jt: 0, jf: block.length + 1 }, { code: JGT, k: hi, jt: block.length, jf: 0 }, ...block);
-    }
-    out.push(fallback);
-    return out;
-  }
+  if (sp.length <= LEAF) return leafCode(sp, fallback) ?? inlineLeafCode(sp, fallback);
   const mid = Math.floor(sp.length / 2);
   const below = searchCode(sp.slice(0, mid), fallback), above = searchCode(sp.slice(mid), fallback);
-  // nr >= the middle one: over the lower half (a long jump: it may be longer than 255).
+  // nr >= the middle one: over the lower half, by a long jump where a test's 255 is too short.
+  if (below.length <= 255) return [{ code: JGE, k: sp[mid]!.lo, jt: below.length, jf: 0 }, ...below, ...above];
   return [{ code: JGE, k: sp[mid]!.lo, jt: 0, jf: 1 }, { code: JA, k: below.length, jt: 0, jf: 0 }, ...below, ...above];
 }
 
-/** An ABI's section: each call number's rules in order (found by searchCode), else the default. */
+/** An ABI's section, entered with the call's number loaded: each call number's rules in order (found by searchCode), else the default. */
 function sectionCode(f: AbiFilter): Raw[] {
   const wide = f.abi === 'x86_64';
   const byNumber = new Map<number, SeccompRule[]>();
@@ -174,7 +228,7 @@ function sectionCode(f: AbiFilter): Raw[] {
     if (block.length > 255) throw new Error(`seccomp: rules for system call ${nr} too long for a BPF jump`);
     return [nr, block];
   });
-  return [{ code: LD_ABS, k: NR, jt: 0, jf: 0 }, ...searchCode(spans(blocks), fallback)];
+  return searchCode(spans(blocks), fallback);
 }
 
 /**
@@ -182,10 +236,10 @@ function sectionCode(f: AbiFilter): Raw[] {
  * AUDIT_ARCH_X86_64 and differ by __X32_SYSCALL_BIT in the number), then one section per ABI given;
  * a call of an ABI without a section gets `otherAbis`.
  */
-export function compileProgram(filters: readonly AbiFilter[], otherAbis: SeccompAction): Buffer {
+export function compileProgram({ sections: filters, otherAbis }: SeccompFilter): Buffer {
   const sections = filters.map(sectionCode);
   const index = (abi: SyscallAbi) => filters.findIndex((f) => f.abi === abi);
-  // Head: ld arch; jeq x86_64 → [ld nr; jge X32 → ja x32 | ja x86_64]; jeq i386 → ja x86; ret other.
+  // Head: ld arch; jeq x86_64 → [ld nr; jge X32 → ja x32 | ja x86_64]; jeq i386 → [ld nr; ja x86]; ret other.
   const head: Raw[] = [
     { code: LD_ABS, k: ARCH, jt: 0, jf: 0 },
     { code: JEQ, k: AUDIT_ARCH_X86_64, jt: 0, jf: 4 },
@@ -193,11 +247,12 @@ export function compileProgram(filters: readonly AbiFilter[], otherAbis: Seccomp
     { code: JGE, k: X32_SYSCALL_BIT, jt: 0, jf: 1 },
     { code: JA, k: 0, jt: 0, jf: 0 }, // → x32
     { code: JA, k: 0, jt: 0, jf: 0 }, // → x86_64
-    { code: JEQ, k: AUDIT_ARCH_I386, jt: 0, jf: 1 },
+    { code: JEQ, k: AUDIT_ARCH_I386, jt: 0, jf: 2 },
+    { code: LD_ABS, k: NR, jt: 0, jf: 0 },
     { code: JA, k: 0, jt: 0, jf: 0 }, // → x86
     { code: RET, k: actionValue(otherAbis), jt: 0, jf: 0 },
   ];
-  const other = 8;
+  const other = 9;
   const starts: number[] = [];
   let at = head.length;
   for (const s of sections) {
@@ -205,7 +260,7 @@ export function compileProgram(filters: readonly AbiFilter[], otherAbis: Seccomp
     at += s.length;
   }
   const target = (abi: SyscallAbi) => (index(abi) < 0 ? other : starts[index(abi)]!);
-  for (const [slot, abi] of [[4, 'x32'], [5, 'x86_64'], [7, 'x86']] as const) head[slot]!.k = target(abi) - slot - 1;
+  for (const [slot, abi] of [[4, 'x32'], [5, 'x86_64'], [8, 'x86']] as const) head[slot]!.k = target(abi) - slot - 1;
   const all = [...head, ...sections.flat()];
   if (all.length > 4096) throw new Error(`seccomp: program of ${all.length} instructions exceeds the kernel's 4096`);
   const buf = Buffer.alloc(all.length * 8);

@@ -13,7 +13,7 @@ import { AF_MAX } from '../shared/address-families.generated.js';
 import { NAMESPACE_FLAGS, NAMESPACE_FLAGS_ALL } from '../unit/directives/seccomp-rows.js';
 import {
   ALLOW, KILL_PROCESS, KILL_THREAD, LOG, compileProgram, errnoAction,
-  type AbiFilter, type ArgCompare, type SeccompAction, type SeccompRule, type SyscallAbi,
+  type AbiFilter, type ArgCompare, type SeccompAction, type SeccompFilter, type SeccompRule, type SyscallAbi,
 } from './seccomp-bpf.js';
 
 const { EPERM, EAFNOSUPPORT, ENOSYS } = osConstants.errno;
@@ -21,7 +21,13 @@ const { EPERM, EAFNOSUPPORT, ENOSYS } = osConstants.errno;
 const LOCAL_ABIS: readonly SyscallAbi[] = ['x86', 'x32', 'x86_64'];
 const ABI_OF_ARCH: Readonly<Record<string, SyscallAbi>> = { x86: 'x86', x32: 'x32', 'x86-64': 'x86_64' };
 
-/** A named filter of the unit's (the directive it enforces) and its program. */
+/** A filter of the unit's, named by the directive it enforces. */
+export interface UnitFilter {
+  readonly directive: string;
+  readonly filter: SeccompFilter;
+}
+
+/** A filter of the unit's and its program. */
 export interface SeccompProgram {
   readonly directive: string;
   readonly program: Buffer;
@@ -32,29 +38,29 @@ const a = (arg: ArgCompare['arg'], op: ArgCompare['op'], value: number | bigint,
   ({ arg, op, value: BigInt(value), ...(mask !== undefined ? { mask: BigInt(mask) } : {}) });
 
 /** seccomp_init_for_arch() per ABI with the same rules: calls of other ABIs are allowed through. */
-function everyAbi(rules: (abi: SyscallAbi) => readonly SeccompRule[] | undefined, defaultAction: SeccompAction = ALLOW): Buffer {
-  const filters: AbiFilter[] = [];
+function everyAbi(rules: (abi: SyscallAbi) => readonly SeccompRule[] | undefined, defaultAction: SeccompAction = ALLOW): SeccompFilter {
+  const sections: AbiFilter[] = [];
   for (const abi of LOCAL_ABIS) {
     const r = rules(abi);
-    if (r) filters.push({ abi, defaultAction, rules: r });
+    if (r) sections.push({ abi, defaultAction, rules: r });
   }
-  return compileProgram(filters, ALLOW);
+  return { sections, otherAbis: ALLOW };
 }
 
 /** seccomp_load_syscall_filter_set(): every call of a group gets the action. */
-function groupProgram(group: string, action: SeccompAction): Buffer {
+function groupProgram(group: string, action: SeccompAction): SeccompFilter {
   const calls = [...syscallGroupExpand(syscallGroupFind(group)!)];
   return everyAbi(() => calls.map((c) => rule(c, action)));
 }
 
 /** seccomp_load_syscall_filter_set_raw(): a per-call action (errno, kill) or the list's own. */
-function rawProgram(defaultAction: SeccompAction, calls: ReadonlyMap<string, SyscallErrno>, action: SeccompAction): Buffer {
+function rawProgram(defaultAction: SeccompAction, calls: ReadonlyMap<string, SyscallErrno>, action: SeccompAction): SeccompFilter {
   const rules = [...calls].map(([name, errno]) =>
     rule(name, errno === 'kill' ? KILL_PROCESS : action.kind === 'log' ? LOG : errno >= 0 ? errnoAction(errno) : action));
   return everyAbi(() => rules, defaultAction);
 }
 
-function addressFamilies(allowList: boolean, families: ReadonlySet<number>): Buffer {
+function addressFamilies(allowList: boolean, families: ReadonlySet<number>): SeccompFilter {
   const deny = errnoAction(EAFNOSUPPORT);
   let rules: SeccompRule[];
   if (!allowList) {
@@ -74,7 +80,7 @@ function addressFamilies(allowList: boolean, families: ReadonlySet<number>): Buf
 }
 
 const PROT_WRITE = 0x2, PROT_EXEC = 0x4, SHM_EXEC = 0o100000;
-function memoryDenyWriteExecute(): Buffer {
+function memoryDenyWriteExecute(): SeccompFilter {
   const deny = errnoAction(EPERM);
   return everyAbi((abi) => {
     const rules = [
@@ -90,7 +96,7 @@ function memoryDenyWriteExecute(): Buffer {
 }
 
 const SCHED_OTHER = 0, SCHED_BATCH = 3, SCHED_IDLE = 5;
-function restrictRealtime(): Buffer {
+function restrictRealtime(): SeccompFilter {
   const permitted = [SCHED_OTHER, SCHED_BATCH, SCHED_IDLE];
   const max = Math.max(...permitted);
   const rules: SeccompRule[] = [];
@@ -101,7 +107,7 @@ function restrictRealtime(): Buffer {
 }
 
 const S_ISUID = 0o4000, S_ISGID = 0o2000, O_CREAT = 0o100;
-function restrictSuidSgid(): Buffer {
+function restrictSuidSgid(): SeccompFilter {
   const deny = errnoAction(EPERM);
   const rules: SeccompRule[] = [];
   for (const bit of [S_ISUID, S_ISGID]) {
@@ -121,7 +127,7 @@ function restrictSuidSgid(): Buffer {
   ]);
 }
 
-function restrictNamespaces(retain: number): Buffer {
+function restrictNamespaces(retain: number): SeccompFilter {
   const deny = errnoAction(EPERM);
   const rules: SeccompRule[] = [(retain & NAMESPACE_FLAGS_ALL) === 0 ? rule('setns', deny) : rule('setns', deny, a(1, 'eq', 0))];
   for (const [, f] of NAMESPACE_FLAGS) {
@@ -135,12 +141,12 @@ function restrictNamespaces(retain: number): Buffer {
 }
 
 /** seccomp_restrict_archs(): only the listed ABIs (the native one always) may make system calls. */
-function restrictArchs(archs: readonly string[]): Buffer | undefined {
+function restrictArchs(archs: readonly string[]): SeccompFilter | undefined {
   const allowed = new Set(archs.map((n) => ABI_OF_ARCH[n]).filter((x): x is SyscallAbi => x !== undefined));
   allowed.add('x86_64');
   if (LOCAL_ABIS.every((abi) => allowed.has(abi))) return undefined;
   // libseccomp's "bad arch" action by default: the calling thread dies of SIGSYS.
-  return compileProgram([...allowed].map((abi) => ({ abi, defaultAction: ALLOW, rules: [] })), KILL_THREAD);
+  return { sections: [...allowed].map((abi) => ({ abi, defaultAction: ALLOW, rules: [] })), otherAbis: KILL_THREAD };
 }
 
 const PER_LINUX = 0, PER_LINUX32 = 0x0008;
@@ -159,13 +165,18 @@ const NO_MOUNT_PARTS: SeccompMountParts = { protectKernelTunables: false, privat
 
 /** Whether any seccomp setting is in force (systemd then implies NoNewPrivileges= for a service without CAP_SYS_ADMIN). */
 export function seccompWanted(s: SeccompSettings, m: SeccompMountParts = NO_MOUNT_PARTS): boolean {
-  return seccompPrograms(s, m).length > 0;
+  return seccompFilters(s, m).length > 0;
+}
+
+/** The unit's filters compiled one by one, in the order systemd 252 loads them. */
+export function seccompPrograms(s: SeccompSettings, m: SeccompMountParts = NO_MOUNT_PARTS): SeccompProgram[] {
+  return seccompFilters(s, m).map(({ directive, filter }) => ({ directive, program: compileProgram(filter) }));
 }
 
 /** The unit's filters, in the order systemd 252 loads them. */
-export function seccompPrograms(s: SeccompSettings, m: SeccompMountParts = NO_MOUNT_PARTS): SeccompProgram[] {
-  const out: SeccompProgram[] = [];
-  const push = (directive: string, program: Buffer | undefined) => void (program && out.push({ directive, program }));
+export function seccompFilters(s: SeccompSettings, m: SeccompMountParts = NO_MOUNT_PARTS): UnitFilter[] {
+  const out: UnitFilter[] = [];
+  const push = (directive: string, filter: SeccompFilter | undefined) => void (filter && out.push({ directive, filter }));
   if (s.protectHostname) push('ProtectHostname', everyAbi(() => [rule('sethostname', errnoAction(EPERM)), rule('setdomainname', errnoAction(EPERM))]));
   const af = s.restrictAddressFamilies;
   if (af && (af.allowList || af.families.size > 0)) push('RestrictAddressFamilies', addressFamilies(af.allowList, af.families));
