@@ -69,7 +69,7 @@ export class ProcessTracker {
   /** Of those, the ones started in a session of their own. */
   private readonly sessionLeaders = new Set<number>();
   /**
-   * Of those, the ones a unit's command runs in, by INVOCATION_ID: what a scan would read of them
+   * Of those, the units' commands, with the INVOCATION_ID each was started with: what a scan would read of them
    * is known without reading it (see skipList()).
    */
   private readonly settled = new Map<number, string>();
