@@ -9,9 +9,11 @@
 // --others N runs N more services beside it. SVCD_ENTRY=path/to/svcd.js times another build. --trace also takes the kernel's own times with
 // `perf record` of the sched_process_exit and sched_process_exec tracepoints: from the killed
 // process's death to the exec of its successor (svcd's whole path, the clone and the exec, but not
-// sh and date starting), which is the figure the latency aims at.
+// sh and date starting), which is the figure the latency aims at. --cgroup starts svcd in a cgroup
+// (v2) of its own, as a container with its own cgroup namespace has one: its units then get
+// cgroups and no restart scans /proc (docs/container.md); without it svcd shares the host's.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,7 @@ import { median, takeOption } from './common.mjs';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const trace = argv.includes('--trace') && Boolean(argv.splice(argv.indexOf('--trace'), 1));
+const ownCgroup = argv.includes('--cgroup') && Boolean(argv.splice(argv.indexOf('--cgroup'), 1));
 // --others N: N more `sleep` services running beside it, as in a container holding many.
 const others = Number(takeOption(argv, '--others', '0'));
 const dash = argv.indexOf('--');
@@ -39,10 +42,16 @@ for (const o of otherNames) writeFileSync(join(dir, o), '[Service]\nExecStart=/b
 writeFileSync(join(dir, 'ready.service'), `[Unit]\nAfter=r.service ${otherNames.join(' ')}\n[Service]\nType=oneshot\nExecStart=/bin/touch ${join(dir, 'ready')}\n`);
 writeFileSync(join(dir, 'x.target'), `[Unit]\nWants=r.service ready.service ${otherNames.join(' ')}\n`);
 
-// The same node flags as bin/svcd, then the caller's.
-const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, '--max-semi-space-size=1', ...nodeFlags, entry,
-  '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')],
-{ stdio: 'ignore', cwd: dir });
+/** Where cgroup2 is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host. */
+const unified = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup'].find((d) => existsSync(join(d, 'cgroup.procs')));
+const cgroup = ownCgroup ? join(unified ?? '/sys/fs/cgroup', `svcd-bench-${process.pid}`) : undefined;
+if (cgroup) mkdirSync(cgroup);
+// The same node flags as bin/svcd, then the caller's; with --cgroup, svcd's PID 1 moves itself
+// into the new cgroup before it execs node (echo 0: the writer itself).
+const svcd = [process.execPath, '--max-semi-space-size=1', ...nodeFlags, entry,
+  '--unit-path', `${dir}:${join(repo, 'units')}`, '--unit', 'x.target', '--config', '/nonexistent', '--runtime-dir', join(dir, 'run'), '--journal-dir', join(dir, 'journal')];
+const inCgroup = cgroup ? ['/bin/sh', '-c', `echo 0 > ${cgroup}/cgroup.procs && exec "$@"`, 'sh'] : [];
+const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...inCgroup, ...svcd], { stdio: 'ignore', cwd: dir });
 const exited = new Promise((r) => p.on('exit', r));
 for (let i = 0; i < 3000 && !existsSync(join(dir, 'ready')); i++) await sleep(10);
 const pid1 = Number(spawnSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).stdout.trim());
@@ -57,6 +66,8 @@ const mainPid = () => {
   }
   return 0;
 };
+// Whether the restarting unit got a cgroup of its own (then no restart scans /proc).
+const tracking = cgroup && existsSync(join(cgroup, 'system.slice', 'r.service')) ? 'cgroup' : 'session';
 const cpuNs = () => Number(readFileSync(`/proc/${pid1}/schedstat`, 'utf8').split(' ')[0]);
 
 await sleep(500);
@@ -106,11 +117,17 @@ if (perf) {
 process.kill(pid1, 'SIGTERM');
 await Promise.race([exited, sleep(10000)]);
 rmSync(dir, { recursive: true, force: true });
+/** Empty cgroups go with rmdir, the deepest first. */
+const removeCgroup = (d) => {
+  for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) removeCgroup(join(d, e.name));
+  rmdirSync(d);
+};
+if (cgroup) removeCgroup(cgroup);
 const sorted = [...lat].sort((a, b) => a - b);
 console.log(JSON.stringify({
   date: new Date().toISOString(), rounds: lat.length,
   latencyMs: { median: Number(median(lat).toFixed(2)), p10: Number(sorted[Math.floor(sorted.length * 0.1)].toFixed(2)), p90: Number(sorted[Math.floor(sorted.length * 0.9)].toFixed(2)) },
-  mainThreadCpuMsPerRestart: Number(cpuPerRestart.toFixed(3)),
+  mainThreadCpuMsPerRestart: Number(cpuPerRestart.toFixed(3)), tracking,
   ...(deathToExec ? { deathToExecMs: deathToExec } : {}),
   load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
 }));

@@ -196,12 +196,34 @@ static bool scan_stat(const char *pid, double *row, int *err) {
   return true;
 }
 
-/* procScan() → Float64Array of (pid, state's char code, ppid, pgid, sid, start time) for every
- * process in /proc, or an errno when svcd could not look (out of descriptors or memory). The
- * tracker asks this after every main process's exit when units have no cgroups: read through
- * readFileSync, 1,000 processes cost some 40 ms of the main thread per restart. */
+static int pid_order(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* procScan([skip]) → Float64Array of (pid, state's char code, ppid, pgid, sid, start time) for
+ * every process in /proc but those in skip (an Int32Array in ascending order), or an errno when
+ * svcd could not look (out of descriptors or memory). The tracker asks this after every main
+ * process's exit when units have no cgroups: read through readFileSync, 1,000 processes cost some
+ * 40 ms of the main thread per restart. skip: the children whose fields svcd knows without the
+ * kernel making their stat file (src/host/process-tracker.ts). */
 static napi_value ProcScan(napi_env env, napi_callback_info info) {
-  (void)info;
+  size_t argc = 1;
+  napi_value arg;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, &arg, NULL, NULL));
+  const int32_t *skip = NULL;
+  size_t nskip = 0;
+  bool typed = false;
+  if (argc >= 1 && napi_is_typedarray(env, arg, &typed) == napi_ok && typed) {
+    napi_typedarray_type type;
+    void *data;
+    NAPI_OK(env, napi_get_typedarray_info(env, arg, &type, &nskip, &data, NULL, NULL));
+    if (type != napi_int32_array) {
+      napi_throw_type_error(env, NULL, "procScan: expected an Int32Array of pids to skip");
+      return NULL;
+    }
+    skip = data;
+  }
   DIR *dir = opendir("/proc");
   if (!dir) return svcd_int(env, errno);
   size_t cap = 256, n = 0;
@@ -210,6 +232,8 @@ static napi_value ProcScan(napi_env env, napi_callback_info info) {
   for (struct dirent *e; !err && (e = readdir(dir));) {
     const char *name = e->d_name;
     if (name[0] < '1' || name[0] > '9' || name[strspn(name, "0123456789")] != '\0') continue;
+    int32_t pid = (int32_t)strtol(name, NULL, 10);
+    if (nskip && bsearch(&pid, skip, nskip, sizeof *skip, pid_order)) continue;
     if (n == cap) {
       double *more = realloc(rows, cap * 2 * SCAN_FIELDS * sizeof *rows);
       if (!more) {

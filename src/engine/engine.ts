@@ -42,6 +42,7 @@ import type { ActivationFd, ChildExitEvent, Connection, System } from './system.
 import { type Plan, type Request, TransactionError, buildTransaction } from './transaction.js';
 import { DEFAULT_MANAGER_DEFAULTS, type EngineUnit, type KindContext, type ManagerDefaults, type NotifySender, type UnitKind, type UnitResult, type UnitRuntime } from './unit-kind.js';
 import { UnitTable } from './unit-table.js';
+import { collectable } from './unit-gc.js';
 
 export type { ConditionVerdict, EngineObserver, Job, SerializedUnit, UnitResult };
 
@@ -210,11 +211,17 @@ export class Engine {
     const r = this.table.get(id);
     // A name that never loaded and that nothing refers to leaves the graph too, so looked-up names do not pile up.
     if (!r) return this.table.unload(id), true;
-    if (r.job || (r.activeState !== 'inactive' && !(r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'))) return false;
+    if (!collectable(r)) return false;
     this.table.forget(r);
     this.table.unload(id);
     this.observer.unitRemoved?.(id);
     return true;
+  }
+
+  /** Whether the unit's own state would let collect() forget it (unit-gc.ts); a unit with no run-time state would. */
+  collectable(id: string): boolean {
+    const r = this.table.get(id);
+    return !r || collectable(r);
   }
 
   /** Cancels an installed job (systemctl cancel); false when there is none with that id. */

@@ -303,9 +303,11 @@ export class Manager implements ManagerApi {
   }
 
   private sweep(): void {
-    const queued = [...this.gcQueue];
+    // A unit that went down and is already coming back (a restart's job) keeps itself: the walk
+    // of the whole graph is for the others, and a restart among a thousand units needs none.
+    const queued = [...this.gcQueue].filter((id) => this.engine.collectable(id));
     this.gcQueue.clear();
-    if (this.shuttingDown) return;
+    if (this.shuttingDown || queued.length === 0) return;
     const kept = keptUnits(this.engine);
     for (const id of queued) {
       if (kept.has(id) || !this.engine.collect(id)) continue;

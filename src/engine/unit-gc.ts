@@ -12,6 +12,13 @@
  * forgets the unit's bookkeeping when the engine let it go.
  */
 import type { Engine } from './engine.js';
+import type { Job } from './run-queue.js';
+import type { UnitRuntime } from './unit-kind.js';
+
+/** Whether the unit's own state lets it go: no job, and inactive (or failed, with CollectMode=inactive-or-failed). */
+export function collectable(r: Readonly<UnitRuntime> & { readonly job?: Readonly<Job> }): boolean {
+  return !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
+}
 
 /**
  * Every unit that stays in memory: the roots (units whose own state keeps them) and whatever they
@@ -26,10 +33,7 @@ export function keptUnits(engine: Engine): Set<string> {
     kept.add(id);
     stack.push(id);
   };
-  for (const r of engine.units()) {
-    const collectable = !r.job && (r.activeState === 'inactive' || (r.activeState === 'failed' && r.model.collectMode === 'inactive-or-failed'));
-    if (!collectable) keep(r.id);
-  }
+  for (const r of engine.units()) if (!collectable(r)) keep(r.id);
   for (let id = stack.pop(); id !== undefined; id = stack.pop()) for (const o of engine.graph.references(id)) keep(o);
   return kept;
 }

@@ -211,7 +211,7 @@ interface Addon {
   peerCredentials(fd: number): { pid: number; uid: number; gid: number };
   sameFile(a: number, b: number): boolean;
   mallocTrim(): boolean;
-  procScan(): Float64Array | number;
+  procScan(skip?: Int32Array): Float64Array | number;
   bindDatagram(path: string, cb: (data: Buffer, sender: Sender) => void, keepFds?: boolean): DatagramHandle;
   closeDatagram(h: DatagramHandle): void;
   sendDatagram(path: string, data: Buffer): number;
@@ -425,10 +425,11 @@ export function mallocTrim(): boolean {
 
 /**
  * Every process's /proc/PID/stat in one call: (pid, state's char code, ppid, pgid, sid, start time)
- * per process, six numbers each; or the errno when svcd could not look (proc-stat.ts reads it).
+ * per process, six numbers each, leaving out the pids of `skip` (ascending); or the errno when svcd
+ * could not look (proc-stat.ts reads it).
  */
-export function procScan(): Float64Array | number {
-  return load().procScan();
+export function procScan(skip?: Int32Array): Float64Array | number {
+  return load().procScan(skip);
 }
 
 /** An anonymous pipe, both ends close-on-exec: [read, write]. Node cannot make one a child can inherit. */

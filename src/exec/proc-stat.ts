@@ -7,12 +7,12 @@ import { errnoName, procScan } from './native.js';
 
 export interface ProcStat {
   readonly pid: number;
-  /** R, S, D, Z (zombie), T … */
+  /** R, S, D, Z (zombie), T …; empty where none was read (the tracker's rows for the commands it started). */
   readonly state: string;
   readonly ppid: number;
   readonly pgid: number;
   readonly sid: number;
-  /** Start time in clock ticks since boot: with the pid, names one process for good. */
+  /** Start time in clock ticks since boot: with the pid, names one process for good (empty as state). */
   readonly start: string;
 }
 
@@ -41,13 +41,13 @@ export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | undefi
 }
 
 /**
- * Every process of /proc, as readProcStat reads each (those gone while looking left out). One
- * native pass: a restart after which the tracker must look for what is left of a unit reads a
- * thousand stat files when a thousand services run. Throws as readProcStat does when svcd could
- * not look.
+ * Every process of /proc, as readProcStat reads each (those gone while looking left out), but
+ * those in `skip` (pids in ascending order), which are not read at all. One native pass: a restart
+ * after which the tracker must look for what is left of a unit reads a thousand stat files when a
+ * thousand services run. Throws as readProcStat does when svcd could not look.
  */
-export function scanProcStats(): ProcStat[] {
-  const rows = procScan();
+export function scanProcStats(skip?: Int32Array): ProcStat[] {
+  const rows = procScan(skip);
   if (typeof rows === 'number') throw Object.assign(new Error(`scanning /proc: ${errnoName(rows)}`), { code: errnoName(rows) });
   const out: ProcStat[] = [];
   for (let i = 0; i < rows.length; i += 6) {

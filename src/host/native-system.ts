@@ -377,7 +377,7 @@ export class NativeSystem implements System {
       // Inside a user namespace of its own (PrivateUsers= without CAP_SYS_ADMIN) a process may have
       // a mount namespace that the container would refuse anyone else: that says nothing for the rest.
       if (!spec.privateUsers) this.mountNamespaces = 'yes';
-      this.tracker.started(pid);
+      this.tracker.started(pid, spec.setsid === true);
       return pid;
     } catch (e) {
       if (!(e instanceof native.SpawnError)) throw e;
@@ -417,7 +417,7 @@ export class NativeSystem implements System {
   private spawnSpec(spec: native.SpawnSpec): number {
     try {
       const pid = native.spawn(spec);
-      this.tracker.started(pid);
+      this.tracker.started(pid, spec.setsid === true);
       return pid;
     } catch (e) {
       if (e instanceof native.SpawnError) throw e.inChild ? new SpawnFailure(e.message, e.exitCode) : new SpawnResourceFailure(e.reason);

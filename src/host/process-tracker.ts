@@ -66,6 +66,16 @@ export class ProcessTracker {
   private readonly environ = new Map<number, { readonly start: string; readonly invocation?: string }>();
   /** Processes svcd itself started and has not reaped yet. */
   private readonly spawned = new Set<number>();
+  /** Of those, the ones started in a session of their own. */
+  private readonly sessionLeaders = new Set<number>();
+  /**
+   * Of those, the units' commands, with the INVOCATION_ID each was started with: what a scan would read of them
+   * is known without reading it (see skipList()).
+   */
+  private readonly settled = new Map<number, string>();
+  private readonly settledByInvocation = new Map<string, Set<number>>();
+  /** settled's pids in ascending order, as the scan skips them; made again after a change. */
+  private skipping?: Int32Array;
   /** The unit each process was last counted in: orphans are reaped after /proc forgets them. */
   private readonly lastUnit = new Map<number, string>();
   /** Processes svcd started, by pid: whose unit they run for (unitOfProcess). Dropped when reaped. */
@@ -79,9 +89,14 @@ export class ProcessTracker {
     private readonly now: () => number,
   ) {}
 
-  /** svcd started `pid` (a unit's command or a helper of its own): the next question needs a new scan. */
-  started(pid: number): void {
+  /**
+   * svcd started `pid` (a unit's command or a helper of its own), in a session of its own when
+   * `leadsSession` (setsid() before exec, which the spawn waits for): the next question needs a
+   * new scan.
+   */
+  started(pid: number, leadsSession = false): void {
     this.spawned.add(pid);
+    if (leadsSession) this.sessionLeaders.add(pid);
     this.procCache = undefined;
   }
 
@@ -89,6 +104,13 @@ export class ProcessTracker {
   owned(pid: number, owner: ProcessOwner): void {
     this.leaders.set(pid, owner);
     this.owners.set(owner.unit, owner);
+    if (this.sessionLeaders.has(pid) && !this.settled.has(pid)) {
+      this.settled.set(pid, owner.invocationId);
+      let pids = this.settledByInvocation.get(owner.invocationId);
+      if (!pids) this.settledByInvocation.set(owner.invocationId, (pids = new Set()));
+      pids.add(pid);
+      this.skipping = undefined;
+    }
   }
 
   /**
@@ -101,6 +123,15 @@ export class ProcessTracker {
     if (owner) setTimeout(() => this.leaders.get(pid) === owner && this.leaders.delete(pid), 2000).unref();
     this.environ.delete(pid);
     this.spawned.delete(pid);
+    this.sessionLeaders.delete(pid);
+    const invocation = this.settled.get(pid);
+    if (invocation !== undefined) {
+      this.settled.delete(pid);
+      const pids = this.settledByInvocation.get(invocation);
+      pids?.delete(pid);
+      if (pids?.size === 0) this.settledByInvocation.delete(invocation);
+      this.skipping = undefined;
+    }
     if (this.procCache) this.reapedSinceScan.add(pid);
     setImmediate(() => this.lastUnit.delete(pid));
   }
@@ -134,10 +165,16 @@ export class ProcessTracker {
     if (known.length === 0 && !ids) return [];
     const scan = this.scan(fresh);
     const out = new Set<number>();
-    for (const k of known) for (const p of scan.byLeader.get(k) ?? []) out.add(p);
+    for (const k of known) {
+      if (this.settled.has(k)) out.add(k);
+      for (const p of scan.byLeader.get(k) ?? []) out.add(p);
+    }
     if (ids) {
       const byInvocation = this.invocationIndex(scan);
-      for (const id of ids) for (const p of byInvocation.get(id) ?? []) out.add(p);
+      for (const id of ids) {
+        for (const p of byInvocation.get(id) ?? []) out.add(p);
+        for (const p of this.settledByInvocation.get(id) ?? []) out.add(p);
+      }
     }
     out.delete(process.pid);
     for (const p of this.reapedSinceScan) out.delete(p);
@@ -204,7 +241,11 @@ export class ProcessTracker {
    */
   processTable(fresh = false): readonly ProcStat[] {
     const scan = this.scan(fresh);
-    return this.reapedSinceScan.size === 0 ? scan.entries : scan.entries.filter((p) => !this.reapedSinceScan.has(p.pid));
+    const read = this.reapedSinceScan.size === 0 ? scan.entries : scan.entries.filter((p) => !this.reapedSinceScan.has(p.pid));
+    if (this.settled.size === 0) return read;
+    // The rows not read (skipList()); their state and start time are left empty.
+    const known = [...this.settled.keys()].map((pid) => ({ pid, state: '', ppid: process.pid, pgid: pid, sid: pid, start: '' }));
+    return [...read, ...known];
   }
 
   private scan(fresh: boolean): ProcScan {
@@ -217,7 +258,7 @@ export class ProcessTracker {
       else byLeader.set(key, [pid]);
     };
     try {
-      for (const p of scanProcStats()) {
+      for (const p of scanProcStats(this.skipList())) {
         entries.push(p);
         file(p.pid, p.pid);
         if (p.sid !== p.pid) file(p.sid, p.pid);
@@ -239,6 +280,18 @@ export class ProcessTracker {
       setImmediate(() => (this.procCacheThisTurn = false));
     }
     return this.procCache;
+  }
+
+  /**
+   * The processes a scan need not read: each unit's command svcd started in a session of its own
+   * and has not reaped. Until it is reaped its pid is its own; it is svcd's child; a session leader
+   * can change neither its session nor its process group (setsid(2), setpgid(2)); and its
+   * INVOCATION_ID is the one it was started with (settled). So a restart's scan reads the stat
+   * files of the other processes only, not those of a thousand services' main processes, and the
+   * questions add these from what svcd knows.
+   */
+  private skipList(): Int32Array {
+    return (this.skipping ??= Int32Array.from(this.settled.keys()).sort());
   }
 
   /**

@@ -28,3 +28,24 @@ describe('scanProcStats', () => {
     expect(scanProcStats().some((p) => p.pid === leader)).toBe(false);
   });
 });
+
+describe('scanProcStats with pids to skip', () => {
+  it('leaves out exactly those pids and reads every other', async () => {
+    const a = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const b = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const [lo, hi] = [a.pid!, b.pid!].sort((x, y) => x - y);
+    const pids = (skip?: Int32Array) => new Set(scanProcStats(skip).map((p) => p.pid));
+    try {
+      const none = pids(new Int32Array(0));
+      expect([lo, hi, process.pid].every((p) => none.has(p))).toBe(true);
+      const withoutLo = pids(Int32Array.of(lo!));
+      expect(withoutLo.has(lo!)).toBe(false);
+      expect(withoutLo.has(hi!)).toBe(true);
+      const withoutBoth = pids(Int32Array.of(lo!, hi!));
+      expect([withoutBoth.has(lo!), withoutBoth.has(hi!), withoutBoth.has(process.pid)]).toEqual([false, false, true]);
+    } finally {
+      a.kill('SIGKILL');
+      b.kill('SIGKILL');
+    }
+  });
+});

@@ -74,11 +74,12 @@ export interface Behaviour {
 
 
 // systemd's own words for an invalid value of each key, '%v' standing for the value (the notices
-// it says for any value, notices.ts, are said before the value is parsed, not here).
-const invalidMessages = new Map<string, readonly string[]>();
-for (const [section, key, , msgs] of CATALOG) invalidMessages.set(`${section}.${key}`, msgs.filter((m) => !isKeyNotice(m)));
+// it says for any value, notices.ts, are said before the value is parsed, not here). Made at the
+// first invalid value: every start of svcd paid for the table, and most boots reject nothing.
+let invalidMessages: Map<string, readonly string[]> | undefined;
 
 export function rejectValue(ctx: ApplyContext, value: string, shown = value, severity: Severity = 'warning'): void {
+  invalidMessages ??= new Map(CATALOG.map(([section, key, , msgs]) => [`${section}.${key}`, msgs.filter((m) => !isKeyNotice(m))]));
   const msgs = invalidMessages.get(`${ctx.section}.${ctx.key}`) ?? [];
   const list = msgs.length > 0 ? msgs : [`Failed to parse ${ctx.key}= value, ignoring: %v`];
   for (const m of list) ctx.report(severity, m.replaceAll('%v', shown));
