@@ -5,6 +5,7 @@
  */
 import type { LoadState } from './model.js';
 import { EBADMSG_TEXT } from './syntax.js';
+import { strerrorOf } from '../shared/strerror.js';
 
 export interface LoadedAs {
   readonly type: string;
@@ -23,4 +24,26 @@ export function loadProblem(unit: LoadedAs, name: string): string | undefined {
     case 'masked': return `Unit ${name} is masked.`;
     case 'loaded': return undefined;
   }
+}
+
+/** systemd's bus error names for the load states that refuse a start with a name of their own (BUS_ERROR_*). */
+export const LOAD_STATE_BUS_ERRORS = {
+  'not-found': 'org.freedesktop.systemd1.NoSuchUnit',
+  masked: 'org.freedesktop.systemd1.UnitMasked',
+  'bad-setting': 'org.freedesktop.systemd1.BadUnitSetting',
+} as const;
+
+/**
+ * The D-Bus error systemd's LoadError= (and its refusal) names a LoadState=error after: sd-bus's
+ * name for the errno (EINVAL: a slice with no place in the hierarchy; EBADMSG: a fragment with a
+ * fatal syntax error), the generic one for any other.
+ */
+const LOAD_ERRNO_BUS_NAMES: ReadonlyMap<string, string> = new Map([
+  [strerrorOf('EINVAL'), 'org.freedesktop.DBus.Error.InvalidArgs'],
+  [strerrorOf('EBADMSG'), 'org.freedesktop.DBus.Error.InconsistentMessage'],
+]);
+
+/** The bus error name of a LoadState=error unit's refusal, by its strerror() text. */
+export function loadErrnoBusName(loadError: string | undefined): string {
+  return LOAD_ERRNO_BUS_NAMES.get(loadError ?? EBADMSG_TEXT) ?? 'org.freedesktop.DBus.Error.Failed';
 }
