@@ -45,4 +45,4 @@ const MANAGER_ERRORS: Readonly<Record<ManagerError['code'], string>> = {
   busy: 'org.freedesktop.systemd1.JobsPending' ,
 };
 
-export const fromManagerError = (e: ManagerError): BusError => new BusError(MANAGER_ERRORS[e.code], e.message);
+export const fromManagerError = (e: ManagerError): BusError => new BusError(e.busName ?? MANAGER_ERRORS[e.code], e.message);

@@ -468,7 +468,7 @@ export class Manager implements ManagerApi {
     const r = this.engine.request({ unit: name, type: t, mode, manual });
     if (r instanceof TransactionError) {
       this.collect(this.engine.graph.resolve(name));
-      return { ok: false, error: { code: r.code, message: r.message } };
+      return { ok: false, error: { code: r.code, message: r.message, ...(r.busName !== undefined ? { busName: r.busName } : {}) } };
     }
     let resolve: (x: JobResult) => void = () => {};
     const done = new Promise<JobResult>((res) => (resolve = res));
