@@ -28,13 +28,19 @@ static bool string_arg(napi_env env, napi_value v, char *buf, size_t size) {
   return true;
 }
 
+/* The (path, name) arguments of the calls on one attribute; false (with a JS exception) when they are not strings. */
+static bool path_and_name(napi_env env, napi_callback_info info, char *path, char *name) {
+  size_t argc = 2;
+  napi_value args[2];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok) return false;
+  return argc >= 2 && string_arg(env, args[0], path, PATH_MAX) && string_arg(env, args[1], name, XATTR_NAME_MAX + 1);
+}
+
 /* lgetxattr(path, name): a Buffer, or null when the attribute is not set (ENODATA). */
 static napi_value LGetXattr(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value args[2], out;
+  napi_value out;
   char path[PATH_MAX], name[XATTR_NAME_MAX + 1];
-  NAPI_OK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
-  if (argc < 2 || !string_arg(env, args[0], path, sizeof path) || !string_arg(env, args[1], name, sizeof name)) return NULL;
+  if (!path_and_name(env, info, path, name)) return NULL;
   for (;;) {
     ssize_t size = lgetxattr(path, name, NULL, 0);
     if (size < 0) {
@@ -65,6 +71,21 @@ static napi_value LSetXattr(napi_env env, napi_callback_info info) {
   NAPI_OK(env, napi_get_buffer_info(env, args[2], &data, &len));
   if (lsetxattr(path, name, data, len, 0) < 0) return svcd_throw_errno(env, "lsetxattr", errno);
   return NULL;
+}
+
+/* lremovexattr(path, name): false when the attribute was not set (ENODATA) or the file system has
+ * none (EOPNOTSUPP, ENOSYS, ENOTTY), as systemd tolerates both; throws on any other failure. */
+static napi_value LRemoveXattr(napi_env env, napi_callback_info info) {
+  napi_value out;
+  char path[PATH_MAX], name[XATTR_NAME_MAX + 1];
+  if (!path_and_name(env, info, path, name)) return NULL;
+  bool removed = true;
+  if (lremovexattr(path, name) < 0) {
+    if (errno != ENODATA && errno != EOPNOTSUPP && errno != ENOSYS && errno != ENOTTY) return svcd_throw_errno(env, "lremovexattr", errno);
+    removed = false;
+  }
+  NAPI_OK(env, napi_get_boolean(env, removed, &out));
+  return out;
 }
 
 /* llistxattr(path): the attribute names. */
@@ -149,6 +170,7 @@ static napi_value SetInodeFlags(napi_env env, napi_callback_info info) {
 
 int svcd_register_xattr(napi_env env, napi_value exports) {
   return svcd_define(env, exports, "lgetxattr", LGetXattr) < 0 || svcd_define(env, exports, "lsetxattr", LSetXattr) < 0 ||
+                 svcd_define(env, exports, "lremovexattr", LRemoveXattr) < 0 ||
                  svcd_define(env, exports, "llistxattr", LListXattr) < 0 || svcd_define(env, exports, "inodeFlags", InodeFlags) < 0 ||
                  svcd_define(env, exports, "setInodeFlags", SetInodeFlags) < 0
              ? -1

@@ -23,6 +23,7 @@ import { CgroupTree, unifiedMounted } from '../exec/cgroup.js';
 import { V1Controllers } from '../exec/cgroup-v1.js';
 import { systemTasksMax } from '../exec/cgroup-limits.js';
 import { adoptDynamicUsers, heldDynamicUsers, type HeldDynamicUser } from '../exec/dynamic-users.js';
+import { adoptIpcOwners, heldIpcOwners, type IpcOwner } from '../exec/ipc-owners.js';
 import { createManagerLog } from '../journal/manager-log.js';
 import { detectContainer } from '../exec/conditions.js';
 import { isBuiltinGenerator, runBuiltinGenerator } from '../unit/builtin-generators.js';
@@ -92,6 +93,8 @@ interface ReexecState {
   readonly bus?: number;
   /** DynamicUser=: the uids running units hold (absent from a state written before they were kept). */
   readonly dynamicUsers?: readonly HeldDynamicUser[];
+  /** The users' ids each run holds, and which RemoveIPC= will clean (exec/ipc-owners.ts). */
+  readonly ipcOwners?: readonly IpcOwner[];
 }
 
 function readReexecState(path: string): ReexecState | undefined {
@@ -304,7 +307,7 @@ async function main(): Promise<void> {
         // The console too: something on the way (libuv, the spawner) marks stdio close-on-exec.
         for (const fd of [0, 1, 2]) keepAcrossExec(fd);
         const streams = journal?.handOver() ?? [];
-        writeFileSync(file, encodeState({ manager: state, streams, bus: bus.handOver(), dynamicUsers: heldDynamicUsers() } satisfies ReexecState), { mode: 0o600 });
+        writeFileSync(file, encodeState({ manager: state, streams, bus: bus.handOver(), dynamicUsers: heldDynamicUsers(), ipcOwners: heldIpcOwners() } satisfies ReexecState), { mode: 0o600 });
         control.close();
         stopWatching();
         journal?.close();
@@ -350,6 +353,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (e) => contained(String(e)));
   if (inherited) {
     adoptDynamicUsers(inherited.dynamicUsers ?? []);
+    adoptIpcOwners(inherited.ipcOwners ?? []);
     manager.restore(inherited.manager);
     process.stdout.write(`svcd ${VERSION} (pid ${process.pid}): re-executed, took over ${inherited.manager.units.length} units from svcd ${inherited.manager.version}\n`);
     return;

@@ -120,6 +120,8 @@ export function printValue(name: string, value: BusValue): readonly string[] {
     case 'aay': return [value.v.map((b) => Buffer.from(b).toString()).join(' ')];
     // SELinuxContext= and kin as written, "-" first where a failure is ignored.
     case '(bs)': return [`${value.v[0] ? '-' : ''}${value.v[1]}`];
+    // LoadError=: NAME "MESSAGE", nothing for a unit that loaded.
+    case '(ss)': return [value.v[0] === '' ? '' : `${value.v[0]} "${value.v[1]}"`];
     // As for 'y': systemctl 252 has no printer for a uint16.
     case 'q': return ['[unprintable]'];
     case 'a(sb)': return value.v.map(([path, ignore]) => `${path} (ignore_errors=${ignore ? 'yes' : 'no'})`);

@@ -28,6 +28,19 @@ import type { SyscallErrno } from '../unit/model.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
 import { effectiveKeyringMode } from '../unit/exec-kept.js';
+import { LOAD_STATE_BUS_ERRORS, loadErrnoBusName, loadProblem } from '../unit/load-problem.js';
+
+/** Why the unit cannot be started for how it loaded, as LoadError= carries it (systemd's bus_unit_validate_load_state()). */
+function loadErrorValue(st: UnitStatus): readonly [string, string] {
+  const m = st.model;
+  switch (m.loadState) {
+    case 'loaded': return ['', ''];
+    case 'error': return [loadErrnoBusName(m.loadError), loadProblem(m, st.id)!];
+    // Not found: a slice or device too, though either starts without a file (loadProblem() lets them).
+    case 'not-found': return [LOAD_STATE_BUS_ERRORS['not-found'], `Unit ${st.id} not found.`];
+    default: return [LOAD_STATE_BUS_ERRORS[m.loadState], loadProblem(m, st.id)!];
+  }
+}
 
 /** One Exec*= line as D-Bus carries it: a(sasbttttuii), or a(sasasttttuii) for the …Ex= form. */
 export interface ExecCommandValue {
@@ -72,6 +85,8 @@ interface Values {
   aay: readonly Uint8Array[];
   /** SELinuxContext= and kin: whether a failure is ignored ("-"), the label. */
   '(bs)': readonly [boolean, string];
+  /** LoadError=: the D-Bus error name and message ("", "" for a unit that loaded). */
+  '(ss)': readonly [string, string];
 }
 export type Signature = keyof Values;
 export type BusValue = { [K in Signature]: { readonly sig: K; readonly v: Values[K] } }[Signature];
@@ -494,6 +509,7 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(UNIT, 'AssertResult', 'b', (st) => st.assertResult),
   ...stamp<UnitStatus>(UNIT, 'ConditionTimestamp', (st) => st.timestamps.condition),
   ...stamp<UnitStatus>(UNIT, 'AssertTimestamp', (st) => st.timestamps.assert),
+  row(UNIT, 'LoadError', '(ss)', loadErrorValue),
   row(UNIT, 'Transient', 'b', (st) => perpetualUnit(st.id)?.transient ?? false),
   row(UNIT, 'Perpetual', 'b', (st) => perpetualUnit(st.id) !== undefined),
   row(UNIT, 'StartLimitIntervalUSec', 't', (st) => st.model.unit.startLimitIntervalUSec ?? usecOf(st.defaults.startLimitIntervalMs)),

@@ -14,6 +14,7 @@ import { formatTimestampRelative } from '../shared/timestamp.js';
 import { sigchldCodeToString, statusExitText } from '../shared/exit-status.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
+import { loadProblem } from '../unit/load-problem.js';
 
 export function relative(us: bigint, nowUs: bigint): string {
   let d = nowUs > us ? (nowUs - us) / 1000n : 0n;
@@ -82,7 +83,7 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint, units:
   lines.push(`${glyph(st.activeState, paint)} ${st.id}${desc}`);
   if (m.loadState === 'not-found') lines.push(`     Loaded: ${paint('0;1;31', 'not-found')} (Reason: Unit ${st.id} not found.)`);
   else if (m.loadState === 'masked') lines.push(`     Loaded: ${paint('0;1;31', 'masked')} (Reason: Unit ${st.id} is masked.)`);
-  else if (m.loadState !== 'loaded') lines.push(`     Loaded: ${paint('0;1;31', m.loadState)} (Reason: Unit ${st.id} has a bad unit file setting.)`);
+  else if (m.loadState !== 'loaded') lines.push(`     Loaded: ${paint('0;1;31', m.loadState)} (Reason: ${loadProblem(m, st.id)})`);
   else {
     // A unit systemd builds in (system.slice without a file) has nothing to say in parentheses.
     const detail = loadedDetail(st);
@@ -163,11 +164,12 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint, units:
     lines.push(`   Main PID: ${st.execMain.pid} ${ok ? text : paint('0;1;31', text)}`);
   }
   if (st.statusText) lines.push(`     Status: "${st.statusText}"`);
-  // A slice: the tree of the units in it, while any has a process.
-  const tree = m.type === 'slice' && st.activeState === 'active' ? sliceTreeLines(st.id, units()) : [];
-  // What the active slice's cgroup counts (its units' and sub-slices' together), above its tree.
-  if (m.type === 'slice' && st.activeState === 'active') lines.push(...accountingLines(st));
-  if (tree.length > 0) lines.push(`     CGroup: ${st.controlGroup}`, ...tree);
+  // An active slice: what its cgroup counts (its units' and sub-slices' together), then the cgroup
+  // — shown empty too, as systemctl shows any cgroup the slice has — with the tree of the units in it.
+  if (m.type === 'slice' && st.activeState === 'active') {
+    lines.push(...accountingLines(st));
+    if (st.controlGroup !== '') lines.push(`     CGroup: ${st.controlGroup}`, ...sliceTreeLines(st.id, units()));
+  }
   if (st.processes.length > 0 && st.activeState !== 'inactive' && st.activeState !== 'failed') {
     const accounting = accountingLines(st);
     // Without accounting, the processes svcd tracks stand for the tasks.

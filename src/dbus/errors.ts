@@ -4,6 +4,7 @@
  * once, for every method.
  */
 import type { ManagerError } from '../engine/api.js';
+import { LOAD_STATE_BUS_ERRORS } from '../unit/load-problem.js';
 
 export class BusError extends Error {
   constructor(
@@ -29,19 +30,19 @@ export const DBUS_ERROR = {
 
 /** systemd's own error names (BUS_ERROR_* in its sources), by the engine's refusal codes. */
 const MANAGER_ERRORS: Readonly<Record<ManagerError['code'], string>> = {
-  'no-such-unit': 'org.freedesktop.systemd1.NoSuchUnit',
+  'no-such-unit': LOAD_STATE_BUS_ERRORS['not-found'],
   'load-failed': 'org.freedesktop.systemd1.LoadFailed',
-  'bad-setting': 'org.freedesktop.systemd1.BadUnitSetting',
+  'bad-setting': LOAD_STATE_BUS_ERRORS['bad-setting'],
   refused: 'org.freedesktop.systemd1.OnlyByDependency',
   'not-applicable': 'org.freedesktop.systemd1.JobTypeNotApplicable',
   'conflicting-jobs': 'org.freedesktop.systemd1.TransactionJobsConflicting',
   cyclic: 'org.freedesktop.systemd1.TransactionOrderIsCyclic',
   destructive: 'org.freedesktop.systemd1.TransactionIsDestructive',
   'bad-mode': DBUS_ERROR.invalidArgs,
-  masked: 'org.freedesktop.systemd1.UnitMasked',
+  masked: LOAD_STATE_BUS_ERRORS.masked,
   'no-such-process': 'org.freedesktop.systemd1.NoSuchProcess',
   invalid: DBUS_ERROR.invalidArgs,
   busy: 'org.freedesktop.systemd1.JobsPending' ,
 };
 
-export const fromManagerError = (e: ManagerError): BusError => new BusError(MANAGER_ERRORS[e.code], e.message);
+export const fromManagerError = (e: ManagerError): BusError => new BusError(e.busName ?? MANAGER_ERRORS[e.code], e.message);

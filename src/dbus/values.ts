@@ -26,6 +26,7 @@ export function toWire(value: BusValue): unknown {
     case 'ay': return Buffer.from(value.v);
     case 'aay': return value.v.map((b) => Buffer.from(b));
     case '(bs)': return [value.v[0], value.v[1]];
+    case '(ss)': return [value.v[0], value.v[1]];
     default: return value.v;
   }
 }

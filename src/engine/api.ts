@@ -217,6 +217,8 @@ export interface ManagerStatus {
 export interface ManagerError {
   readonly code: 'no-such-unit' | 'load-failed' | 'bad-setting' | 'refused' | 'not-applicable' | 'conflicting-jobs' | 'cyclic' | 'destructive' | 'bad-mode' | 'masked' | 'no-such-process' | 'invalid' | 'busy';
   readonly message: string;
+  /** The D-Bus error name where it is not the code's own (a unit that failed to load: named after its errno). */
+  readonly busName?: string;
 }
 
 export type Enqueued =

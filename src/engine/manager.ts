@@ -32,7 +32,8 @@ import type { System } from './system.js';
 import { TransactionError } from './transaction.js';
 import type { EngineUnit, ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { keptUnits } from './unit-gc.js';
-import { unitCgroupPath } from '../shared/slice.js';
+import { ROOT_SLICE, sliceChain, unitCgroupPath } from '../shared/slice.js';
+import { sliceOf } from '../graph/graph.js';
 import { unitSliceOf } from '../unit/slice-of.js';
 import { VERSION } from '../shared/version.js';
 import { unitSnapshot } from './snapshot.js';
@@ -439,10 +440,25 @@ export class Manager implements ManagerApi {
       dependencies,
       dependencyLines: () => this.engine.graph.dependencyLines(r.id).map(([line, unit, m]) => ({ line, unit, origins: originMaskText(m) })),
       pids: () => this.pids(r),
-      controlGroup: () => this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id, '/', unitSliceOf(r.id, model.resources.slice)),
+      controlGroup: () => (this.sliceRealized(r) ? this.opts.system.controlGroup(r.id) ?? unitCgroupPath(r.id, '/', unitSliceOf(r.id, model.resources.slice)) : ''),
       usage: this.opts.system.resourceUsage(r.id),
       defaults: this.opts.defaults,
     });
+  }
+
+  /**
+   * Whether a slice has a cgroup to show (ControlGroup=, status' CGroup:): a slice makes it when it
+   * starts, but system.slice is up from the start without starting, and systemd 252 makes its
+   * cgroup only with the first unit that runs in it; the root slice's is the manager's own.
+   * Every other unit: true.
+   */
+  private sliceRealized(r: Readonly<UnitRuntime>): boolean {
+    if (r.model.type !== 'slice' || !r.model.perpetual || r.id === ROOT_SLICE) return true;
+    for (const u of this.engine.units()) {
+      const slice = u.invocationId !== '' && u.model.type !== 'slice' ? sliceOf(u.model) : undefined;
+      if (slice !== undefined && sliceChain(slice).includes(r.id)) return true;
+    }
+    return false;
   }
 
   /** Every live process of the unit: its cgroup's, or what process tracking finds from its known pids. */
@@ -457,7 +473,7 @@ export class Manager implements ManagerApi {
     const r = this.engine.request({ unit: name, type: t, mode, manual });
     if (r instanceof TransactionError) {
       this.collect(this.engine.graph.resolve(name));
-      return { ok: false, error: { code: r.code, message: r.message } };
+      return { ok: false, error: { code: r.code, message: r.message, ...(r.busName !== undefined ? { busName: r.busName } : {}) } };
     }
     let resolve: (x: JobResult) => void = () => {};
     const done = new Promise<JobResult>((res) => (resolve = res));

@@ -6,10 +6,15 @@
  * top is right, the tree is assumed right and not walked, which keeps a large state directory cheap.
  * Symbolic links are changed themselves and never followed, so a link in the tree cannot hand the
  * service a file elsewhere. `mask` 0o1777 (DynamicUser=) drops set-uid and set-gid bits: such a
- * file must not carry a uid that may later be someone else's.
+ * file must not carry a uid that may later be someone else's. Every file walked loses its POSIX ACLs
+ * (access and default), as systemd's chown_one() drops them: an entry naming a uid or gid would
+ * still grant access the new owner does not know about (where the file system has no ACLs, nothing
+ * is there to drop).
  */
 import { chmodSync, lchownSync, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { lremovexattr } from './native.js';
+import { ACL_XATTR } from '../unit/tmpfiles/acl.js';
 
 export function chownTree(path: string, uid: number, gid: number, mask: number): void {
   const st = lstatSync(path);
@@ -26,6 +31,8 @@ function chownBelow(path: string, st: Stats, uid: number, gid: number, mask: num
     }
   }
   const owned = st.uid === uid && st.gid === gid;
+  // A symbolic link has no ACLs of its own (its xattrs in the system namespace are refused).
+  if (!st.isSymbolicLink()) for (const name of Object.values(ACL_XATTR)) lremovexattr(path, name);
   if (!owned) lchownSync(path, uid, gid);
   if (st.isSymbolicLink()) return;
   // chown() clears a file's set-uid/set-gid bits: the mode is set again after it, less what `mask` drops.

@@ -242,6 +242,7 @@ interface Addon {
   acceptConnection(fd: number): AcceptedConnection | null;
   lgetxattr(path: string, name: string): Buffer | null;
   lsetxattr(path: string, name: string, value: Buffer): void;
+  lremovexattr(path: string, name: string): boolean;
   llistxattr(path: string): string[];
   inodeFlags(path: string): number;
   setInodeFlags(path: string, flags: number): void;
@@ -650,6 +651,11 @@ export function lgetxattr(path: string, name: string): Buffer | null {
 /** lsetxattr(): a link's own attributes, never its target's. */
 export function lsetxattr(path: string, name: string, value: Buffer): void {
   load().lsetxattr(path, name, value);
+}
+
+/** lremovexattr(): false when it was not set or the file system keeps none; throws on any other failure. */
+export function lremovexattr(path: string, name: string): boolean {
+  return load().lremovexattr(path, name);
 }
 
 export function llistxattr(path: string): string[] {

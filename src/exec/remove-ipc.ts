@@ -8,11 +8,17 @@ import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeSysvIpc, SYSV_IPC_KINDS } from './native.js';
 
-/** Removes what uid or gid owns below /dev/shm and /dev/mqueue (never root's: systemd skips it). */
-export function removeIpcObjects(uid: number, gid: number): void {
-  if (uid === 0 || gid === 0) return;
-  for (const kind of Object.keys(SYSV_IPC_KINDS) as (keyof typeof SYSV_IPC_KINDS)[]) removeSysv(kind, uid, gid);
-  for (const root of ['/dev/shm', '/dev/mqueue']) removeOwned(root, uid, gid);
+/**
+ * Removes what uid (if given) or gid (if given) owns: SysV objects, and below /dev/shm and
+ * /dev/mqueue. Never root's: systemd skips uid 0 and gid 0 (each on its own).
+ */
+export function removeIpcObjects(uid: number | undefined, gid: number | undefined): void {
+  // -1 matches no owner: an id not to clean, or root's.
+  const u = uid === undefined || uid === 0 ? -1 : uid;
+  const g = gid === undefined || gid === 0 ? -1 : gid;
+  if (u === -1 && g === -1) return;
+  for (const kind of Object.keys(SYSV_IPC_KINDS) as (keyof typeof SYSV_IPC_KINDS)[]) removeSysv(kind, u, g);
+  for (const root of ['/dev/shm', '/dev/mqueue']) removeOwned(root, u, g);
 }
 
 const ID_COLUMN = { shm: 'shmid', sem: 'semid', msg: 'msqid' } as const;

@@ -32,6 +32,8 @@ export interface GraphUnit {
   /** Every name of the unit, id included (aliases from symlinks). */
   readonly names: readonly string[];
   readonly loadState: GraphLoadState;
+  /** With LoadState=error: strerror() of why (unit/load-problem.ts words it). */
+  readonly loadError?: string;
   /** Dependencies from [Unit] and from the .wants/, .requires/, .upholds/ directories, by kind. */
   readonly dependencies: Readonly<Partial<Record<ForwardKind, readonly string[]>>>;
   readonly defaultDependencies: boolean;

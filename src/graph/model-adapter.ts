@@ -41,6 +41,7 @@ export function toGraphUnit(u: Unit): GraphUnit {
     type: u.type as GraphUnitType,
     names: u.names,
     loadState: u.loadState,
+    loadError: u.loadError,
     dependencies: deps,
     defaultDependencies: u.unit.defaultDependencies,
     refuseManualStart: u.unit.refuseManualStart,

@@ -7,7 +7,7 @@
 import { chmodSync, closeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildSpawnSpec, resolveCredentials } from '../exec/exec-context.js';
-import { removeIpcObjects } from '../exec/remove-ipc.js';
+import { holdIpcOwner, releaseIpcOwner } from '../exec/ipc-owners.js';
 import { sandboxNotices, sandboxSummary } from '../exec/sandbox.js';
 import { createPrivateTmp, removePrivateTmp, type PrivateTmp } from '../exec/private-tmp.js';
 import { devStage, inaccessibleNodes, mountPlan, mountPlanInsists, mountSpec, mountDirectives, type MountEntry } from '../exec/mount-plan.js';
@@ -98,7 +98,6 @@ export class NativeSystem implements System {
   private readonly tracker: ProcessTracker;
   private readonly prepared = new Set<string>();
   /** RemoveIPC=: the ids whose IPC objects go when each unit's run ends. */
-  private readonly ipcOwners = new Map<string, { readonly uid: number; readonly gid: number }>();
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
   /** Each unit's cgroups (v2 tree, v1 controllers) and their limits and counts. */
@@ -177,9 +176,10 @@ export class NativeSystem implements System {
         const uid = acquireDynamicUser(req.unit, exec.user, privateDirectories(exec).map((p) => join(p.root, 'private', p.rel)));
         if (typeof uid === 'string') throw new SpawnFailure(uid, 217);
       }
-      // RemoveIPC=: whose objects go when the run ends (the ids looked up now, while a dynamic user is held).
-      const ids = exec.removeIPC && exec.user !== undefined ? resolveCredentials(exec.user, exec.group, []) : undefined;
-      if (ids !== undefined && typeof ids !== 'string') this.ipcOwners.set(req.unit, { uid: ids.uid, gid: ids.gid });
+      // RemoveIPC=: the run holds its user's ids (looked up now, while a dynamic user is held); the
+      // objects go when the last run holding them ends, if one of them asked (ipc-owners.ts).
+      const ids = exec.user !== undefined ? resolveCredentials(exec.user, exec.group, []) : undefined;
+      if (ids !== undefined && typeof ids !== 'string') holdIpcOwner(req.unit, ids.uid, ids.gid, exec.removeIPC);
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
       this.prepared.add(invocation);
@@ -393,9 +393,7 @@ export class NativeSystem implements System {
 
   /** The unit's run is over: its PrivateTmp= directories, namespaces and dynamic user go (systemd's exec_runtime_destroy, dynamic_creds_destroy). */
   releaseRuntime(unit: string): void {
-    const owner = this.ipcOwners.get(unit);
-    this.ipcOwners.delete(unit);
-    if (owner) removeIpcObjects(owner.uid, owner.gid);
+    releaseIpcOwner(unit);
     releaseDynamicUsers(unit);
     this.releaseRun(unit);
   }

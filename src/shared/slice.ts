@@ -9,6 +9,17 @@
 export const ROOT_SLICE = '-.slice';
 export const SERVICE_SLICE = 'system.slice';
 
+/**
+ * Whether a slice's name has a place in the hierarchy: the root slice, or a name whose dashes each
+ * separate two non-empty parts (no leading, trailing or doubled dash). systemd 252 fails to load
+ * any other slice (a--b.slice, -a.slice, a-.slice) with EINVAL, and so every unit in it.
+ */
+export function sliceNameIsValid(id: string): boolean {
+  if (id === ROOT_SLICE) return true;
+  const base = id.slice(0, -'.slice'.length);
+  return base !== '' && !base.startsWith('-') && !base.endsWith('-') && !base.includes('--');
+}
+
 /** A slice's parent in the hierarchy: a-b.slice → a.slice → -.slice (none for the root). */
 export function parentSliceOf(id: string): string | undefined {
   if (id === ROOT_SLICE) return undefined;

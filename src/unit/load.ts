@@ -20,6 +20,11 @@ import { keyNotices } from './directives/notices.js';
 import { freezeModel } from './frozen-model.js';
 import { USEC_INFINITY } from '../shared/timespan.js';
 import { parseSec } from './values/index.js';
+import { sliceNameIsValid } from '../shared/slice.js';
+import { strerrorOf } from '../shared/strerror.js';
+
+/** strerror(EINVAL), systemd's reason for a slice with no place in the hierarchy. */
+const EINVAL_TEXT = strerrorOf('EINVAL');
 
 /** The sections a unit of this type may have; others draw "Unknown section". */
 export function knownSections(type: UnitType): ReadonlySet<string> {
@@ -108,6 +113,13 @@ export function buildUnit(src: UnitSource): Unit {
   }
 
   for (const message of deprecated) diagnostics.push({ severity: 'warning', message });
+  // A slice with no place in the hierarchy has no parent to be filed in: systemd's slice_load()
+  // fails it (EINVAL) after reading its files, and nothing can start in it. It says so only at
+  // debug level: what users see is the refusal to start (unit/load-problem.ts).
+  if (type === 'slice' && loadState === 'loaded' && !sliceNameIsValid(src.id)) {
+    loadState = 'error';
+    loadError = EINVAL_TEXT;
+  }
   if (loadState === 'loaded') draft.unit.description ??= builtinDescription(src.id, type);
   const builtin = perpetualUnit(src.id);
   if (loadState === 'loaded' && builtin && draft.unit.documentation.length === 0) draft.unit.documentation.push(...builtin.documentation);

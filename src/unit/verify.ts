@@ -15,7 +15,7 @@ import { instantiate, isValidUnitName, parseUnitName } from './name.js';
 import { resolveSpecifiers, systemContext } from './specifiers.js';
 import { buildUnitFileMap, type UnitFileMap } from './unit-file-map.js';
 import { loadUnit } from './load.js';
-import { EBADMSG_TEXT } from './syntax.js';
+import { loadProblem } from './load-problem.js';
 import { unitSearchPath } from './search-path.js';
 import { DEPENDENCY_KINDS, type Unit } from './model.js';
 import type { ExecCommand } from './values/index.js';
@@ -122,18 +122,6 @@ function notExecutable(cmd: string): string | undefined {
   return first;
 }
 
-/** systemd's words for a unit that cannot be started because of how it loaded, or undefined. */
-export function loadProblem(unit: Unit, name: string): string | undefined {
-  // Devices and slices need no file: systemd loads them from udev or makes them up (fragment optional).
-  if (unit.loadState === 'not-found' && (unit.type === 'device' || unit.type === 'slice')) return undefined;
-  switch (unit.loadState) {
-    case 'bad-setting': return `Unit ${name} has a bad unit file setting.`;
-    case 'error': return `Unit ${name} failed to load properly, please adjust/correct and reload service manager: ${unit.loadError ?? EBADMSG_TEXT}`;
-    case 'not-found': return `Unit ${name} not found.`;
-    case 'masked': return `Unit ${name} is masked.`;
-    case 'loaded': return undefined;
-  }
-}
 
 /**
  * Why a start job for the unit cannot be built: a unit it requires (depth-first through
@@ -144,7 +132,8 @@ function startJobProblem(root: Unit, loader: Loader): string | undefined {
   const seen = new Set<string>([root.id]);
   const walk = (u: Unit): string | undefined => {
     const d = u.unit.dependencies;
-    const pulled = [...d.Requires, ...d.BindsTo, ...u.requiresDir];
+    // Slice= is an implicit Requires=: a slice that fails to load (a--b.slice) fails the start job too.
+    const pulled = [...d.Requires, ...d.BindsTo, ...u.requiresDir, ...(u.resources.slice !== undefined ? [u.resources.slice] : [])];
     for (const dep of [...pulled, ...d.Requisite]) {
       if (seen.has(dep)) continue;
       seen.add(dep);
@@ -169,6 +158,7 @@ function namedUnits(u: Unit): string[] {
   const names: string[] = [];
   for (const kind of DEPENDENCY_KINDS) names.push(...u.unit.dependencies[kind]);
   names.push(...u.wantsDir, ...u.requiresDir, ...u.upholdsDir);
+  if (u.resources.slice !== undefined) names.push(u.resources.slice);
   if (u.type === 'socket') names.push(socketService(u));
   if (u.type === 'timer' && u.timer.unit) names.push(u.timer.unit);
   if (u.type === 'path' && u.path.unit) names.push(u.path.unit);

@@ -5,7 +5,10 @@
 // test/fixtures/slice-lifecycle/steps.txt are run on svcd — PID 1 of a PID namespace, alone in
 // cgroups the test makes in each v1 controller and in the unified tree — and its answers compared
 // with systemd's, recorded by scripts/record-slice-lifecycle.sh (and recorded again live where
-// systemd-ns can boot systemd here). A `dir` step asks the unified tree and every v1 controller a
+// systemd-ns can boot systemd here). `status` compares the Loaded:, Active: and CGroup: lines: an
+// active slice shows its cgroup though it is empty, system.slice not before a unit in it made one,
+// the root slice always. A slice whose name has no place in the hierarchy (a--b.slice, -a.slice,
+// a-.slice) fails to load, and a unit in it cannot start. A `dir` step asks the unified tree and every v1 controller a
 // unit is filed in by default: all of them must agree.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -35,9 +38,13 @@ async function answer(step: string): Promise<string> {
     return new Set(seen).size === 1 ? seen[0]! : `disagree: unified, ${filed.join(', ')}: ${seen.join(' ')}`;
   }
   if (verb === 'status') {
-    const r = await svcd.svcctl('status', '--no-pager', '-n0', args[0]!);
+    const r = await svcd.svcctl('status', '--no-pager', '-n0', '--', args[0]!);
+    const loaded = /^ *(Loaded: .*)$/m.exec(r.stdout);
     const active = /^ *Active: (.*?)(?:( since) .*|;.*)?$/m.exec(r.stdout);
-    return `${active ? `Active: ${active[1]}${active[2] ?? ''}\n` : ''}rc=${r.rc}`;
+    // svcd's cgroup is the test's, below the host's root: the path is shown below it, as systemd's (in its own cgroup namespace) is below "/".
+    const cgroup = /^ *CGroup: (.*)$/m.exec(r.stdout);
+    const below = cgroup ? cgroup[1]!.replace(`/${name}`, '') || '/' : '';
+    return `${loaded ? `${loaded[1]}\n` : ''}${active ? `Active: ${active[1]}${active[2] ?? ''}\n` : ''}${cgroup ? `CGroup: ${below}\n` : ''}rc=${r.rc}`;
   }
   const r = await svcd.svcctl(...args);
   return `${r.stdout}${r.stderr}rc=${r.rc}`;

@@ -10,6 +10,7 @@
 import type { GraphUnit } from '../../graph/graph.js';
 import type { QueuedJobType } from '../job.js';
 import { type Request, type TransactionEnv, TransactionError, type TransactionErrorCode } from './types.js';
+import { loadErrnoBusName, loadProblem } from '../../unit/load-problem.js';
 
 export interface Link {
   readonly subject: Draft;
@@ -42,7 +43,7 @@ export function loadError(u: GraphUnit, name: string): TransactionError | undefi
     case 'bad-setting':
       return new TransactionError('bad-setting', `Unit ${name} has a bad unit file setting.`);
     default:
-      return new TransactionError('load-failed', `Unit ${name} failed to load properly.`);
+      return new TransactionError('load-failed', loadProblem(u, name)!, loadErrnoBusName(u.loadError));
   }
 }
 

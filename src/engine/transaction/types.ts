@@ -56,6 +56,8 @@ export class TransactionError extends Error {
   constructor(
     readonly code: TransactionErrorCode,
     message: string,
+    /** The D-Bus error name where it is not the code's own (a unit that failed to load: named after its errno). */
+    readonly busName?: string,
   ) {
     super(message);
     this.name = 'TransactionError';

@@ -7,7 +7,8 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { instantiate, parseUnitName, unitNameIsValid } from '../../../unit/name.js';
-import { Loader, loadProblem, verifiedName } from '../../../unit/verify.js';
+import { Loader, verifiedName } from '../../../unit/verify.js';
+import { loadProblem } from '../../../unit/load-problem.js';
 import { unitSearchPath } from '../../../unit/search-path.js';
 import { buildUnitFileMap } from '../../../unit/unit-file-map.js';
 import { assessSecurity, type Assessment, type ExposureLevel, type Mark } from '../../../unit/security-assess.js';

@@ -36,10 +36,11 @@ class Failed extends Error {
 
 /**
  * systemctl's exit status for a refused call (translate_bus_error_to_exit_status): refusals by
- * policy are 4, an unknown unit 5, an inapplicable job 3, a unit that failed to load 6.
+ * policy are 4, an unknown unit 5, an inapplicable job 3; anything else 1 — a unit that failed to
+ * load (LoadState=error) among them, whose refusal systemd names after the errno, not LoadFailed.
  */
 const REFUSAL_EXIT: Readonly<Record<string, number>> = {
-  refused: 4, destructive: 4, 'no-such-unit': EXIT_UNIT_NOT_FOUND, 'not-applicable': 3, 'load-failed': 6,
+  refused: 4, destructive: 4, 'no-such-unit': EXIT_UNIT_NOT_FOUND, 'not-applicable': 3,
 };
 /** Refusals after which systemctl does not point at the logs: nothing ran that could have logged. */
 const NO_LOG_HINT = new Set(['no-such-unit', 'masked', 'not-applicable']);
@@ -138,7 +139,8 @@ async function jobVerb(ctx: VerbContext): Promise<number> {
         return e.exitCode;
       }
       ctx.stderr.write(`Failed to ${verbWord} ${unit}: ${e.message}\n`);
-      if (!NO_LOG_HINT.has(e.code)) ctx.stderr.write(`See system logs and 'systemctl status ${unit}' for details.\n`);
+      // A name that starts with a dash would read as an option: systemctl's hint puts "--" before it.
+      if (!NO_LOG_HINT.has(e.code)) ctx.stderr.write(`See system logs and 'systemctl status ${unit.startsWith('-') ? '-- ' : ''}${unit}' for details.\n`);
       return e.exitCode;
     }
   });
