@@ -8,6 +8,7 @@
  * A property svcd cannot answer truthfully (IP accounting, the settings it keeps unapplied such as
  * IPAddressDeny=) has no row: docs/differences.md lists them.
  */
+import { requiresMountsFor } from '../unit/mounts-for.js';
 import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
 import { resolveTasksMax } from '../exec/cgroup-limits.js';
 import { resolveCredentials } from '../exec/exec-context.js';
@@ -455,6 +456,8 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(UNIT, 'Names', 'as', (st) => (st.model.names.length > 0 ? st.model.names : [st.id])),
   // Present on every unit, empty or not: `show -p Requires` prints "Requires=" as systemctl does.
   ...DEPENDENCY_KINDS.map((k) => row(UNIT, k, 'as', (st: UnitStatus) => [...(st.dependencies[k] ?? [])].sort())),
+  // The file's paths and those systemd adds (exec context, sockets, path units, persistent timers).
+  row(UNIT, 'RequiresMountsFor', 'as', (st) => requiresMountsFor(st.model).map((m) => m.path)),
   row(UNIT, 'Documentation', 'as', (st) => st.model.unit.documentation),
   row(UNIT, 'Description', 's', (st) => st.model.unit.description ?? st.id),
   row(UNIT, 'LoadState', 's', (st) => st.model.loadState),

@@ -4,6 +4,7 @@
  * svcd's own uid) is served. Each request line is answered in order; a bad line gets an error
  * answer, never an exception in the daemon.
  */
+import { requiresMountsFor } from '../unit/mounts-for.js';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
@@ -160,7 +161,7 @@ function handlers(api: ManagerApi): Handlers {
     'dump-dependencies': (p) => {
       const st = api.unit(p.unit);
       return {
-        lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [],
+        lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: requiresMountsFor(st.model).map((m) => ({ ...m })),
         typeSection: ownDumpLines(st), conditions: conditionDumpLines(st),
       };
     },

@@ -124,7 +124,7 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
   }
   // Each dependency with where it came from, References=/ReferencedBy= and InSlice=/SliceOf= among them.
   for (const d of deps.lines) add(d.line, `${d.unit} (${d.origins})`);
-  for (const path of deps.requiresMountsFor) add('RequiresMountsFor', `${path} (origin-file)`);
+  for (const m of deps.requiresMountsFor) add('RequiresMountsFor', `${m.path} (origin-${m.origin})`);
   if (p.get('LoadState') === 'loaded') for (const k of FLAGS) add(k, p.get(k) ?? '');
   // The type's own section, as far as svcd keeps it.
   if (id.endsWith('.target')) add('Target State', p.get('SubState') ?? '');
