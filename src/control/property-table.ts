@@ -311,7 +311,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'UnsetEnvironment', 'as', (st) => exe(st).unsetEnvironment),
   row(SVC, 'UMask', 'u', (st) => exe(st).umask ?? 0o022),
   ...(['CORE', 'NOFILE', 'NPROC', 'MEMLOCK'] as const).flatMap((k) => [
-    // Only limits the unit sets: svcd does not report the inherited ones systemd prints (docs/differences.md).
+    // The unit's limits and the manager's DefaultLimit*= (filled in at load); not those inherited from the host (docs/differences.md).
     row(SVC, `Limit${k}`, 't', (st: UnitStatus) => exe(st).limits[k]?.hard),
     row(SVC, `Limit${k}Soft`, 't', (st: UnitStatus) => exe(st).limits[k]?.soft),
   ]),

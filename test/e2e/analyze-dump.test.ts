@@ -38,15 +38,6 @@ const TYPES = /\.(service|socket|timer|path|slice|scope)$/;
  */
 const KNOWN_CALLS = new Set(Object.values(SYSCALL_NUMBERS).flatMap((t) => Object.keys(t)));
 
-/**
- * The limits systemd gives every unit from its own (DefaultLimitNOFILE=, and the MEMLOCK limit the
- * manager itself runs with): svcd does not report a limit the unit file does not set.
- */
-function inheritedLimit(unitFile: string | undefined, line: string): boolean {
-  const m = /^\tLimit(NOFILE|MEMLOCK)(Soft)?: /.exec(line);
-  return m !== null && !(unitFile ?? '').split('\n').some((l) => l.startsWith(`Limit${m[1]}=`));
-}
-
 /** The units' sections, without the manager's list of jobs that ends the dump. */
 const unitsPart = (text: string) => text.split(/^-> Job /m)[0]!;
 
@@ -60,7 +51,7 @@ function jobList(text: string): string[] {
  * IgnoreOnIsolate=), pids and times checked for their form and masked, SystemCallFilter= as a
  * sorted set; `files`: the unit files, for the rules that depend on what a unit sets.
  */
-function ownSections(text: string, files: ReadonlyMap<string, string>, oracle: boolean, hostDefaults = false): Map<string, string[]> {
+function ownSections(text: string, files: ReadonlyMap<string, string>, hostDefaults = false): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const b of unitsPart(text).split(/^-> Unit /m).slice(1)) {
     const [first = '', ...lines] = b.split('\n');
@@ -71,7 +62,6 @@ function ownSections(text: string, files: ReadonlyMap<string, string>, oracle: b
     const own: string[] = [];
     for (const l of lines.slice(start + 1)) {
       if (l === '') continue;
-      if (oracle && inheritedLimit(files.get(id), l)) continue;
       const [, key = '', value = ''] = /^\t+([^:]+): ?(.*)$/.exec(l) ?? [];
       if (/^-> Job \d+$/.test(key)) own.push(l.replace(/\d+:$/, '(id):'));
       else if (hostDefaults && key === 'TasksMax' && !/^TasksMax=/m.test(files.get(id) ?? '')) {
@@ -134,8 +124,8 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
   /** `elsewhere`: recorded on another host, whose kernel task limit may differ. */
   function compare(recording: string, elsewhere: boolean): void {
     expect(dump.rc).toBe(0);
-    const want = ownSections(readFileSync(join(recording, 'dump.txt'), 'utf8'), files, true, elsewhere);
-    const ours = ownSections(dump.stdout, files, false, elsewhere);
+    const want = ownSections(readFileSync(join(recording, 'dump.txt'), 'utf8'), files, elsewhere);
+    const ours = ownSections(dump.stdout, files, elsewhere);
     const expected = ['checked.service', 'skipped.service', 'untriggered.service', 'twice.service', 'sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', 'slow.service', 'late.service', ...DEBIAN];
     expect([...want.keys()]).toEqual(expect.arrayContaining(expected));
     // Every unit both hold (systemd holds a few that only its base tree or mountinfo brings).
@@ -164,7 +154,7 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
   });
 
   it('a service\'s exec context shows what its file sets, a socket\'s its addresses, a timer its values newest first', () => {
-    const ours = ownSections(dump.stdout, files, false);
+    const ours = ownSections(dump.stdout, files);
     expect(ours.get('sandboxed.service')).toEqual(expect.arrayContaining([
       '\tUMask: 0027', '\tEnvironment: B=two words', '\tBindReadOnlyPaths: -/usr/share:/srv:norbind', '\tCapabilityBoundingSet: cap_chown cap_net_bind_service',
       '\tLimitNOFILE: 4096', '\tCommand Line: /bin/kill -HUP "\\$MAINPID"', '\tMemoryMax: 104857600', '\tPermissionsStartOnly: yes',
