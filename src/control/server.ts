@@ -21,7 +21,7 @@ import { listedUnits, listOrder } from './list-units.js';
 import { strcasecmp, strcmp } from '../shared/strcmp.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
 import { pathCompare } from '../unit/escape.js';
-import { conditionDumpLines, ownDumpLines } from './render-dump.js';
+import { cgroupMaskDumpLines, conditionDumpLines, ownDumpLines } from './render-dump.js';
 import { securityInfo } from '../unit/security-info.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -162,7 +162,7 @@ function handlers(api: ManagerApi): Handlers {
       const st = api.unit(p.unit);
       return {
         lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: requiresMountsFor(st.model).map((m) => ({ ...m })),
-        typeSection: ownDumpLines(st), conditions: conditionDumpLines(st),
+        typeSection: ownDumpLines(st), conditions: conditionDumpLines(st), cgroupMasks: cgroupMaskDumpLines(st, (id) => api.unit(id)),
       };
     },
   };

@@ -141,6 +141,13 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     const cgroup = (text: string) => (unitsPart(text).split(/^-> Unit /m).find((b) => b.startsWith('listen.socket:\n')) ?? '').split('\n').filter((l) => /^\tCGroup( realized)?: /.test(l));
     expect(cgroup(dump.stdout)).toEqual(cgroup(readFileSync(join(recording, 'dump.txt'), 'utf8')));
     expect(cgroup(dump.stdout)).toEqual(['\tCGroup: /system.slice/listen.socket', '\tCGroup realized: no']);
+    // Of the common section, the controllers each unit needs and a slice's members need (the
+    // realized ones are the host's): every unit both hold.
+    const masks = (text: string) => new Map(unitsPart(text).split(/^-> Unit /m).slice(1).map((b) => [b.slice(0, b.indexOf(':\n')), b.split('\n').filter((l) => /^\tCGroup (own|members) mask: /.test(l))]));
+    const [wantMasks, ourMasks] = [masks(readFileSync(join(recording, 'dump.txt'), 'utf8')), masks(dump.stdout)];
+    expect(wantMasks.get('sandboxed.service')).toEqual(['\tCGroup own mask: cpu cpuacct io blkio memory devices pids bpf-devices']);
+    expect(Object.fromEntries(both.map((id) => [id, ourMasks.get(id)]))).toEqual(Object.fromEntries(both.map((id) => [id, wantMasks.get(id)])));
+    for (const slice of ['-.slice', 'system.slice']) expect(ourMasks.get(slice), slice).toEqual(wantMasks.get(slice));
     const conditions = conditionLines(readFileSync(join(recording, 'dump.txt'), 'utf8'));
     expect([...conditions.keys()]).toEqual(expect.arrayContaining(['checked.service', 'skipped.service', 'untriggered.service', 'twice.service', 'ssh.service']));
     expect(Object.fromEntries(conditionLines(dump.stdout))).toEqual(Object.fromEntries(conditions));
