@@ -9,7 +9,7 @@
  * contexts (src/control/render-dump.ts).
  *
  * Built from `show` and the control request dump-dependencies, so what svcd does not track is
- * left out: cgroup masks, a mount's and a device's own sections (docs/analyze.md).
+ * left out: the masks of a realized cgroup, a mount's and a device's own sections (docs/analyze.md).
  * The format is systemd's "subject to change" one: read it, do not parse it.
  */
 import { unitCgroupPath } from '../../../shared/slice.js';
