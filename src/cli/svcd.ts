@@ -279,6 +279,7 @@ async function main(): Promise<void> {
       oomPolicy: m.defaultOOMPolicy,
       systemTasksMax: tasksLimit,
       defaultTasksMax: m.defaultTasksMax,
+      limits: m.defaultLimits,
     },
     console: (line, unit) => {
       process.stdout.write(`${line}\n`);

@@ -25,6 +25,8 @@ import { logFacilityName, logLevelName } from '../shared/syslog.js';
 
 const UINT64_MAX = USEC_INFINITY;
 const SEC = 1_000_000n;
+/** C's UINT_MAX: what an unset unsigned setting holds. */
+const UINT_MAX = 4294967295;
 
 /** The rows of a unit's type first, then the exec/kill/cgroup rows (which read any unit's contexts). */
 function rowsFor(st: UnitStatus): ReadonlyMap<string, PropertyRow<UnitStatus>> {
@@ -153,8 +155,9 @@ export function execContextLines(d: DumpValues): string[] {
     add('TTYReset', d.flag('TTYReset', false));
     add('TTYVHangup', d.flag('TTYVHangup', false));
     add('TTYVTDisallocate', d.flag('TTYVTDisallocate', false));
-    add('TTYRows', d.setting('TTYRows', '4294967295'));
-    add('TTYColumns', d.setting('TTYColumns', '4294967295'));
+    // The exec context's unsigned value, UINT_MAX when unset (show's D-Bus row is 16-bit: 65535 there).
+    add('TTYRows', String(exec.kept.ttyRows ?? UINT_MAX));
+    add('TTYColumns', String(exec.kept.ttyColumns ?? UINT_MAX));
   }
   if (STDIO_SYSLOG.has(stdout) || STDIO_SYSLOG.has(stderr)) {
     add('SyslogFacility', logFacilityName(Number(d.num('SyslogFacility'))));

@@ -8,6 +8,7 @@
  * A property svcd cannot answer truthfully (IP accounting, the settings it keeps unapplied such as
  * IPAddressDeny=) has no row: docs/differences.md lists them.
  */
+import { requiresMountsFor } from '../unit/mounts-for.js';
 import { NEVER, type ExecStatus, type ManagerStatus, type Timestamp, type UnitStatus } from '../engine/api.js';
 import { resolveTasksMax } from '../exec/cgroup-limits.js';
 import { resolveCredentials } from '../exec/exec-context.js';
@@ -325,7 +326,7 @@ export const SERVICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SVC, 'UnsetEnvironment', 'as', (st) => exe(st).unsetEnvironment),
   row(SVC, 'UMask', 'u', (st) => exe(st).umask ?? 0o022),
   ...(['CORE', 'NOFILE', 'NPROC', 'MEMLOCK'] as const).flatMap((k) => [
-    // Only limits the unit sets: svcd does not report the inherited ones systemd prints (docs/differences.md).
+    // The unit's limits and the manager's DefaultLimit*= (filled in at load); not those inherited from the host (docs/differences.md).
     row(SVC, `Limit${k}`, 't', (st: UnitStatus) => exe(st).limits[k]?.hard),
     row(SVC, `Limit${k}Soft`, 't', (st: UnitStatus) => exe(st).limits[k]?.soft),
   ]),
@@ -470,6 +471,8 @@ export const UNIT_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(UNIT, 'Names', 'as', (st) => (st.model.names.length > 0 ? st.model.names : [st.id])),
   // Present on every unit, empty or not: `show -p Requires` prints "Requires=" as systemctl does.
   ...DEPENDENCY_KINDS.map((k) => row(UNIT, k, 'as', (st: UnitStatus) => [...(st.dependencies[k] ?? [])].sort())),
+  // The file's paths and those systemd adds (exec context, sockets, path units, persistent timers).
+  row(UNIT, 'RequiresMountsFor', 'as', (st) => requiresMountsFor(st.model).map((m) => m.path)),
   row(UNIT, 'Documentation', 'as', (st) => st.model.unit.documentation),
   row(UNIT, 'Description', 's', (st) => st.model.unit.description ?? st.id),
   row(UNIT, 'LoadState', 's', (st) => st.model.loadState),

@@ -96,7 +96,7 @@ export interface Methods {
   /** list-paths: every PathXxx= line of the path units list-units would show, sorted as systemctl sorts them. */
   'list-paths': { params: { all?: boolean; states?: string[]; patterns?: string[] }; result: PathRow[] };
   /** `analyze dump`: the unit's dependency lines with their origins, its RequiresMountsFor= paths, and its type's own lines (a service's). */
-  'dump-dependencies': { params: { unit: string }; result: { lines: { line: string; unit: string; origins: string }[]; requiresMountsFor: string[]; typeSection: string[]; conditions: string[] } };
+  'dump-dependencies': { params: { unit: string }; result: { lines: { line: string; unit: string; origins: string }[]; requiresMountsFor: { path: string; origin: string }[]; typeSection: string[]; conditions: string[]; cgroupMasks: string[] } };
 }
 
 /** A unit's state-change times (CLOCK_MONOTONIC µs as decimal strings, '0': never) and its After= list. */

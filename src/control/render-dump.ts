@@ -8,6 +8,7 @@
  * What svcd does not keep is left out rather than made up: a mount's or device's own section
  * (svcd learns no mount from /proc/self/mountinfo), and the lines docs/analyze.md lists.
  */
+import { cgroupMaskText, ownCgroupMask, type CgroupController } from '../unit/cgroup-mask.js';
 import type { ExecStatus, UnitStatus } from '../engine/api.js';
 import { sigchldCodeToString } from '../shared/exit-status.js';
 import { formatTimespan } from '../shared/timespan.js';
@@ -201,6 +202,31 @@ export function conditionDumpLines(st: UnitStatus): string[] {
     ...conditionLines(st.model.unit.conditions, st.timestamps.condition.realtimeUs > 0n, !st.conditionResult && !failedAssert ? failed : undefined),
     ...conditionLines(st.model.unit.asserts, st.timestamps.assert.realtimeUs > 0n, !st.assertResult && failedAssert ? failed : undefined),
   ];
+}
+
+/**
+ * The mask lines after "CGroup realized:" (unit_dump()): the controllers the unit needs itself,
+ * and a slice's members' (each member's own and its members', through `lookup`). Masks of what a
+ * realized cgroup has enabled depend on the host's delegated controllers and are not printed.
+ */
+export function cgroupMaskDumpLines(st: UnitStatus, lookup: (id: string) => UnitStatus): string[] {
+  const members = (u: UnitStatus, seen: Set<string>): Set<CgroupController> => {
+    const out = new Set<CgroupController>();
+    if (u.model.type !== 'slice') return out;
+    for (const l of u.dependencyLines) {
+      if (l.line !== 'SliceOf' || seen.has(l.unit)) continue;
+      seen.add(l.unit);
+      const m = lookup(l.unit);
+      for (const c of [...ownCgroupMask(m.model), ...members(m, seen)]) out.add(c);
+    }
+    return out;
+  };
+  const lines: string[] = [];
+  const own = cgroupMaskText(ownCgroupMask(st.model));
+  if (own) lines.push(`\tCGroup own mask: ${own}`);
+  const of = cgroupMaskText(members(st, new Set([st.id])));
+  if (of) lines.push(`\tCGroup members mask: ${of}`);
+  return lines;
 }
 
 /** What dump prints of a unit after its common section: the type's own lines (for a loaded unit of a type svcd prints), then its job. */

@@ -4,6 +4,7 @@
  * svcd's own uid) is served. Each request line is answered in order; a bad line gets an error
  * answer, never an exception in the daemon.
  */
+import { requiresMountsFor } from '../unit/mounts-for.js';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isJobMode } from '../shared/job-mode.js';
@@ -20,7 +21,7 @@ import { listedUnits, listOrder } from './list-units.js';
 import { strcasecmp, strcmp } from '../shared/strcmp.js';
 import { requestUnitNamesRefusal } from '../unit/name.js';
 import { pathCompare } from '../unit/escape.js';
-import { conditionDumpLines, ownDumpLines } from './render-dump.js';
+import { cgroupMaskDumpLines, conditionDumpLines, ownDumpLines } from './render-dump.js';
 import { securityInfo } from '../unit/security-info.js';
 import { listenText, SOCKET_LISTEN_TYPE } from '../unit/model.js';
 import { kernelHasIPv6 } from '../unit/values/socket-address.js';
@@ -160,8 +161,8 @@ function handlers(api: ManagerApi): Handlers {
     'dump-dependencies': (p) => {
       const st = api.unit(p.unit);
       return {
-        lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: st.model.loadState === 'loaded' ? [...st.model.unit.requiresMountsFor] : [],
-        typeSection: ownDumpLines(st), conditions: conditionDumpLines(st),
+        lines: st.dependencyLines.map((l) => ({ ...l })), requiresMountsFor: requiresMountsFor(st.model).map((m) => ({ ...m })),
+        typeSection: ownDumpLines(st), conditions: conditionDumpLines(st), cgroupMasks: cgroupMaskDumpLines(st, (id) => api.unit(id)),
       };
     },
   };

@@ -7,6 +7,7 @@
  * The drop-ins take effect by a reload of the unit files, where systemd changes the loaded unit
  * in place (docs/dbus.md).
  */
+import { CGROUP_TYPES } from '../unit/cgroup-mask.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UNIT_DIRS } from '../shared/lookup-paths.js';
@@ -54,9 +55,6 @@ const SETTABLE: Readonly<Record<string, Settable>> = {
   TasksMax: resource('TasksMax'),
 };
 
-/** The kinds with a cgroup, whose section takes resource-control settings. */
-const CGROUP_KINDS = new Set(['service', 'socket', 'mount', 'swap', 'slice', 'scope']);
-
 const HEADER = '# This is a drop-in unit file extension, created via "systemctl set-property"\n# or an equivalent operation. Do not edit.\n';
 
 /** A D-Bus variant as the reader hands it over: [[type tree], [value]]. */
@@ -81,7 +79,7 @@ export function dropInsFor(st: UnitStatus, assignments: readonly (readonly [stri
   const kindSection = `${type.charAt(0).toUpperCase()}${type.slice(1)}`;
   return assignments.map(([name, raw]) => {
     const s = Object.hasOwn(SETTABLE, name) ? SETTABLE[name] : undefined;
-    if (!s || (s.section === 'kind' && !CGROUP_KINDS.has(type))) throw new BusError(DBUS_ERROR.propertyReadOnly, `Cannot set property ${name}, or unknown property.`);
+    if (!s || (s.section === 'kind' && !CGROUP_TYPES.has(type))) throw new BusError(DBUS_ERROR.propertyReadOnly, `Cannot set property ${name}, or unknown property.`);
     const sig = signatureOf(raw[0][0]!);
     // systemd's reader fails on the mismatch with ENXIO, which sd-bus names System.Error.ENXIO.
     if (sig !== s.sig) throw new BusError('System.Error.ENXIO', 'Failed to set unit properties: Unexpected message contents');

@@ -13,6 +13,7 @@
  * the observer's stateChanged, in systemd's order (unit_notify); every entry from the event loop
  * goes through the Engine's guard, so no exception reaches the loop.
  */
+import { withManagerLimits } from '../unit/manager-limits.js';
 import type { Kind } from '../graph/atoms.js';
 import { ALL_KINDS } from '../graph/atoms.js';
 import { originMaskText } from '../graph/origins.js';
@@ -155,7 +156,7 @@ export class Manager implements ManagerApi {
   private load(name: string): EngineUnit {
     const cached = this.models.get(name);
     if (cached) return cached;
-    const u = loadUnit(this.map, name);
+    const u = withManagerLimits(loadUnit(this.map, name), this.opts.defaults.limits);
     for (const d of u.diagnostics) this.opts.log(formatDiagnostic(d), u.id);
     const e = toEngineUnit(u);
     this.models.set(name, e);
@@ -431,7 +432,7 @@ export class Manager implements ManagerApi {
       }
       return out;
     };
-    const model = r.model.source ?? this.load(r.id).source ?? loadUnit(this.map, r.id);
+    const model = r.model.source ?? this.load(r.id).source ?? withManagerLimits(loadUnit(this.map, r.id), this.opts.defaults.limits);
     return unitSnapshot({
       runtime: r,
       job: r.job ? jobInfo(r.job) : undefined,

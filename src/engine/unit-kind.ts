@@ -7,6 +7,7 @@
  * and settles jobs from that. A hook never calls back into the engine synchronously otherwise
  * (requests for jobs are queued).
  */
+import type { ManagerLimits } from '../unit/manager-limits.js';
 import type { GraphUnit } from '../graph/graph.js';
 import type { JobMode } from '../shared/job-mode.js';
 import type { Unit } from '../unit/model.js';
@@ -178,6 +179,8 @@ export interface ManagerDefaults {
   readonly defaultTasksMax?: TasksMax;
   /** DefaultOOMPolicy=; undefined: stop. */
   readonly oomPolicy?: 'continue' | 'stop' | 'kill';
+  /** DefaultLimit*=: what a unit's processes get for the limits it does not set (src/unit/manager-limits.ts). */
+  readonly limits?: ManagerLimits;
 }
 
 export const DEFAULT_MANAGER_DEFAULTS: ManagerDefaults = {

@@ -18,6 +18,7 @@ import type { JobMode } from '../shared/job-mode.js';
 import { unitNameFromPath } from '../unit/escape.js';
 import { parseUnitName } from '../unit/name.js';
 import { defaultSliceOf } from '../unit/slice-of.js';
+import { IMAGE_MODULES } from '../unit/image-devices.js';
 import { parentSliceOf } from '../shared/slice.js';
 import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
 import { DEPENDENCY_LINES, DEPENDENCY_ORIGINS, type DependencyLine, type DependencyOrigin, type OriginMask } from './origins.js';
@@ -47,8 +48,21 @@ export interface GraphUnit {
   /** JobTimeoutSec= in ms; undefined: infinity. */
   readonly jobTimeoutMs?: number;
   readonly collectMode: 'inactive' | 'inactive-or-failed';
-  /** Units with an exec context: Slice= (undefined: the default slice) and whether output goes to the journal. */
-  readonly exec?: { readonly slice?: string; readonly logsToJournal: boolean };
+  /**
+   * Units with an exec context: Slice= (undefined: the default slice), and what its settings add
+   * when the unit runs commands (systemd's unit_add_exec_dependencies, unit_patch_contexts):
+   * whether output goes to the journal, LogNamespace=, PrivateTmp=, whether a State/Cache/
+   * LogsDirectory= needs /var writable, RootImage=, and whether images add their module services.
+   */
+  readonly exec?: {
+    readonly slice?: string;
+    readonly logsToJournal: boolean;
+    readonly logNamespace?: string;
+    readonly privateTmp?: boolean;
+    readonly writesVar?: boolean;
+    readonly rootImage?: boolean;
+    readonly imageDevices?: boolean;
+  };
   /** Services: Type= (dbus adds dbus.socket) and Sockets=. */
   readonly service?: { readonly type: string; readonly sockets?: readonly string[] };
   /** Sockets, timers, paths: the unit they activate (Service=/Unit=; undefined: the same name as .service). */
@@ -59,8 +73,11 @@ export interface GraphUnit {
   readonly onCalendar?: boolean;
   /** One of systemd's perpetual units (src/unit/perpetual.ts): always active, never stopped. */
   readonly perpetual?: boolean;
-  /** RequiresMountsFor=: absolute paths whose mount units (those in memory) it is ordered after. */
-  readonly requiresMountsFor?: readonly string[];
+  /**
+   * RequiresMountsFor=, the file's and what systemd adds (src/unit/mounts-for.ts): absolute paths
+   * whose mount units (those in memory) it is ordered after, each with where it came from.
+   */
+  readonly requiresMountsFor?: readonly { readonly path: string; readonly origin: DependencyOrigin }[];
   /** Loaded from a file of its own (a mount unit with one is required, not only ordered after, by RequiresMountsFor=). */
   readonly hasFragment?: boolean;
 }
@@ -106,7 +123,7 @@ export class Graph {
    */
   private readonly masks = new Map<string, Map<DependencyLine, Map<string, number>>>();
   /** Units with RequiresMountsFor= and each of their paths, for mount units loaded after them. */
-  private readonly mountWaiters: [GraphUnit, string][] = [];
+  private readonly mountWaiters: [GraphUnit, string, DependencyOrigin][] = [];
 
   constructor(private readonly lookup: Lookup) {}
 
@@ -221,25 +238,25 @@ export class Graph {
    * under it, as systemd settles them from either side; one never loaded adds nothing.
    */
   private settleMountOrdering(fresh: readonly GraphUnit[]): void {
-    const link = (from: GraphUnit, mount: GraphUnit) => {
+    const link = (from: GraphUnit, mount: GraphUnit, origin: DependencyOrigin) => {
       if (mount.loadState !== 'loaded' || from.id === mount.id) return;
-      this.addReferenced(from.id, 'After', mount.id, 'file');
-      if (mount.hasFragment) this.addReferenced(from.id, 'Requires', mount.id, 'file');
+      this.addReferenced(from.id, 'After', mount.id, origin);
+      if (mount.hasFragment) this.addReferenced(from.id, 'Requires', mount.id, origin);
     };
     for (const u of fresh) {
       if (u.loadState !== 'loaded') continue;
-      for (const path of u.requiresMountsFor ?? []) {
-        this.mountWaiters.push([u, path]);
+      for (const { path, origin } of u.requiresMountsFor ?? []) {
+        this.mountWaiters.push([u, path, origin]);
         for (const name of mountPrefixNames(path)) {
           const m = this.unit(name);
-          if (m) link(u, m);
+          if (m) link(u, m, origin);
         }
       }
     }
     const batch = new Set(fresh);
     for (const m of fresh) {
       if (m.type !== 'mount' || m.loadState !== 'loaded') continue;
-      for (const [u, path] of this.mountWaiters) if (!batch.has(u) && mountPrefixNames(path).includes(m.id)) link(u, m);
+      for (const [u, path, origin] of this.mountWaiters) if (!batch.has(u) && mountPrefixNames(path).includes(m.id)) link(u, m, origin);
     }
   }
 
@@ -366,6 +383,29 @@ export function sliceOf(u: GraphUnit): string | undefined {
   return undefined;
 }
 
+/**
+ * systemd.exec(5) "Implicit Dependencies", as systemd 252 adds them for a unit that runs commands
+ * (unit_add_exec_dependencies, unit_patch_contexts), all counted as the file's: PrivateTmp= wants
+ * and orders after tmp.mount and after systemd-tmpfiles-setup.service; a State/Cache/LogsDirectory=
+ * orders after systemd-remount-fs.service (/var must be writable); RootImage= after
+ * systemd-udevd.service (its loop device), and an image under a device ACL wants and orders after
+ * the modprobe@ services of its devices; output to the journal orders after systemd-journald.socket,
+ * and LogNamespace= instead requires and orders after that namespace's two sockets. The paths
+ * these settings use are RequiresMountsFor= (src/unit/mounts-for.ts), settled by the Graph.
+ */
+function execDependencies(u: GraphUnit, e: NonNullable<GraphUnit['exec']>, out: [ForwardKind, string, DependencyOrigin][]): void {
+  if (e.writesVar) out.push(['After', 'systemd-remount-fs.service', 'file']);
+  if (e.privateTmp) out.push(['After', 'tmp.mount', 'file'], ['Wants', 'tmp.mount', 'file'], ['After', 'systemd-tmpfiles-setup.service', 'file']);
+  if (e.rootImage) out.push(['After', 'systemd-udevd.service', 'file']);
+  if (e.imageDevices) for (const m of IMAGE_MODULES) out.push(['After', `modprobe@${m}.service`, 'file'], ['Wants', `modprobe@${m}.service`, 'file']);
+  if (e.logNamespace !== undefined) {
+    for (const s of [`systemd-journald@${e.logNamespace}.socket`, `systemd-journald-varlink@${e.logNamespace}.socket`]) out.push(['After', s, 'file'], ['Requires', s, 'file']);
+  } else if (e.logsToJournal && !u.perpetual) {
+    // systemd 252 orders no perpetual unit (its root mount) after journald's socket: it is there before any.
+    out.push(['After', 'systemd-journald.socket', 'file']);
+  }
+}
+
 export function implicitDependencies(u: GraphUnit): [ForwardKind, string, DependencyOrigin][] {
   const out: [ForwardKind, string, DependencyOrigin][] = [];
   // Origins as systemd 252 marks them: the slice, journald's socket, Type=dbus and Sockets= count as
@@ -375,8 +415,7 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string, Depend
   // slice, where systemd keeps its extrinsic units; a scope has no exec context but a slice all the same).
   const slice = u.loadState === 'loaded' ? sliceOf(u) : undefined;
   if (slice !== undefined) both('Requires', 'After', slice, u.type === 'slice' ? 'implicit' : 'file');
-  // systemd 252 orders no perpetual unit (its root mount) after journald's socket: it is there before any.
-  if (EXEC_TYPES.has(u.type) && u.exec?.logsToJournal && !u.perpetual) out.push(['After', 'systemd-journald.socket', 'file']);
+  if (EXEC_TYPES.has(u.type) && u.exec) execDependencies(u, u.exec, out);
   if (u.type === 'service' && u.service) {
     if (u.service.type === 'dbus') both('Requires', 'After', 'dbus.socket', 'file');
     for (const s of u.service.sockets ?? []) both('Wants', 'After', s, 'file');
@@ -384,7 +423,9 @@ export function implicitDependencies(u: GraphUnit): [ForwardKind, string, Depend
   // A socket whose every socket accepts makes its instances per connection: it triggers no unit.
   if ((u.type === 'socket' && !u.acceptsOnly) || u.type === 'timer' || u.type === 'path') {
     const unit = u.triggers?.unit ?? `${u.id.slice(0, u.id.lastIndexOf('.'))}.service`;
-    both('Triggers', 'Before', unit, 'implicit');
+    // A timer's or path unit's Unit= is the file's edge (systemd adds it as it parses the line); a
+    // socket's Service= only names the unit its extras then trigger.
+    both('Triggers', 'Before', unit, u.type !== 'socket' && u.triggers?.unit !== undefined ? 'file' : 'implicit');
   }
   if (!u.defaultDependencies) return out;
   switch (u.type) {

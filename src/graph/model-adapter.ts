@@ -5,17 +5,33 @@
 import { USEC_INFINITY } from '../shared/timespan.js';
 import { listenAllAccepting, type SocketSection, type Unit } from '../unit/model.js';
 import { perpetualUnit } from '../unit/perpetual.js';
+import { execDependenciesApply, requiresMountsFor } from '../unit/mounts-for.js';
+import { ignoredScalar } from '../unit/ignored.js';
+import { imageDevicesAdded } from '../unit/image-devices.js';
 import type { GraphUnit, GraphUnitType } from './graph.js';
 import { isForwardKind, type ForwardKind } from './atoms.js';
 
 
-/**
- * Output that ends up in the journal orders the unit after systemd-journald.socket — for a socket only
- * when it runs commands of its own (real systemd 252 shows no such edge for a socket without Exec*=).
- */
+/** Output that ends up in the journal orders the unit after systemd-journald.socket (the manager's default output is the journal). */
 function logsToJournal(u: Unit): boolean {
-  if (u.type === 'socket' && [u.socket.execStartPre, u.socket.execStartPost, u.socket.execStopPre, u.socket.execStopPost].every((l) => l.length === 0)) return false;
   return [u.exec?.standardOutput, u.exec?.standardError].some((o) => o === undefined || o.startsWith('journal') || o.startsWith('kmsg'));
+}
+
+/** What the exec context of a unit that runs commands adds to the graph (graph.ts's implicitDependencies). */
+function execContext(u: Unit): GraphUnit['exec'] {
+  if (!u.exec) return undefined;
+  const slice = u.resources.slice;
+  if (!execDependenciesApply(u)) return { slice, logsToJournal: false };
+  const e = u.exec;
+  return {
+    slice,
+    logsToJournal: logsToJournal(u),
+    logNamespace: e.kept.logNamespace || undefined,
+    privateTmp: e.privateTmp,
+    writesVar: e.stateDirectory.length + e.cacheDirectory.length + e.logsDirectory.length > 0,
+    rootImage: ignoredScalar(u, 'RootImage') !== undefined,
+    imageDevices: imageDevicesAdded(u),
+  };
 }
 
 /**
@@ -36,6 +52,7 @@ export function toGraphUnit(u: Unit): GraphUnit {
   push('Requires', u.requiresDir);
   push('Upholds', u.upholdsDir);
   const timeout = u.unit.jobTimeoutUSec;
+  const mounts = requiresMountsFor(u);
   return {
     id: u.id,
     type: u.type as GraphUnitType,
@@ -54,12 +71,12 @@ export function toGraphUnit(u: Unit): GraphUnit {
     onSuccessJobMode: u.unit.onSuccessJobMode,
     jobTimeoutMs: timeout === undefined || timeout === 0n || timeout >= USEC_INFINITY ? undefined : Number(timeout / 1000n),
     collectMode: u.unit.collectMode === 'inactive-or-failed' ? 'inactive-or-failed' : 'inactive',
-    exec: u.exec ? { slice: u.resources.slice, logsToJournal: logsToJournal(u) } : undefined,
+    exec: execContext(u),
     service: u.service ? { type: u.service.type, sockets: u.service.sockets } : undefined,
     triggers: u.type === 'socket' ? { unit: u.socket.service } : u.type === 'timer' ? { unit: u.timer.unit } : u.type === 'path' ? { unit: u.path.unit } : undefined,
     onCalendar: u.type === 'timer' ? u.timer.triggers.some((t) => t.value.kind === 'OnCalendar') : undefined,
     perpetual: perpetualUnit(u.id) !== undefined,
-    requiresMountsFor: u.unit.requiresMountsFor.length > 0 ? u.unit.requiresMountsFor : undefined,
+    requiresMountsFor: mounts.length > 0 ? mounts : undefined,
     hasFragment: u.fragmentPath !== undefined,
     acceptsOnly: u.type === 'socket' ? acceptsOnly(u.socket) : undefined,
   };

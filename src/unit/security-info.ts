@@ -13,6 +13,8 @@ import type { Unit } from './model.js';
 import { CAP_ALL } from './values/capability.js';
 import { effectiveBoundingSet } from './implied-capabilities.js';
 import { effectiveKeyringMode } from './exec-kept.js';
+import { ignoredList, ignoredScalar } from './ignored.js';
+import { imageDevicesAdded } from './image-devices.js';
 
 export interface SecurityInfo {
   readonly id: string;
@@ -79,24 +81,6 @@ const AF_INET6 = 10;
 const AF_NETLINK = 16;
 const AF_PACKET = 17;
 
-
-/** The value the last assignment of an ignored single-valued key left ('' resets to the default). */
-function ignoredScalar(unit: Unit, key: string): string | undefined {
-  let v: string | undefined;
-  for (const s of unit.ignored) if (s.key === key) v = s.value === '' ? undefined : s.value;
-  return v;
-}
-
-/** The words of every assignment of an ignored list key since the last empty one. */
-function ignoredList(unit: Unit, key: string): string[][] {
-  let out: string[][] = [];
-  for (const s of unit.ignored) {
-    if (s.key !== key) continue;
-    if (s.value.trim() === '') out = [];
-    else out.push(s.value.trim().split(/\s+/));
-  }
-  return out;
-}
 
 /** IPAddressAllow=/IPAddressDeny= words as address prefixes (systemd's special names expanded). */
 function ipPrefixes(unit: Unit, key: string): { readonly v6: boolean; readonly address: string; readonly prefix: number }[] {
@@ -231,7 +215,7 @@ export function securityInfo(unit: Unit, online: boolean): SecurityInfo {
     rootDirectory: exec.rootDirectory,
     rootImage,
     devicePolicy,
-    deviceAllow: implicitDevices(base.deviceAllow, rootImage !== undefined && (base.devicePolicy !== 'auto' || base.deviceAllow.length > 0), sc.protectClock),
+    deviceAllow: implicitDevices(base.deviceAllow, imageDevicesAdded(unit), sc.protectClock),
     systemCallArchitectures: sc.systemCallArchitecturesWritten,
     systemCallFilterAllowList: sc.systemCallFilter?.allowList ?? false,
     systemCallFilter: [...(sc.systemCallFilter?.calls.keys() ?? [])],

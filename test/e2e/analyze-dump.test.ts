@@ -38,15 +38,6 @@ const TYPES = /\.(service|socket|timer|path|slice|scope)$/;
  */
 const KNOWN_CALLS = new Set(Object.values(SYSCALL_NUMBERS).flatMap((t) => Object.keys(t)));
 
-/**
- * The limits systemd gives every unit from its own (DefaultLimitNOFILE=, and the MEMLOCK limit the
- * manager itself runs with): svcd does not report a limit the unit file does not set.
- */
-function inheritedLimit(unitFile: string | undefined, line: string): boolean {
-  const m = /^\tLimit(NOFILE|MEMLOCK)(Soft)?: /.exec(line);
-  return m !== null && !(unitFile ?? '').split('\n').some((l) => l.startsWith(`Limit${m[1]}=`));
-}
-
 /** The units' sections, without the manager's list of jobs that ends the dump. */
 const unitsPart = (text: string) => text.split(/^-> Job /m)[0]!;
 
@@ -60,7 +51,7 @@ function jobList(text: string): string[] {
  * IgnoreOnIsolate=), pids and times checked for their form and masked, SystemCallFilter= as a
  * sorted set; `files`: the unit files, for the rules that depend on what a unit sets.
  */
-function ownSections(text: string, files: ReadonlyMap<string, string>, oracle: boolean, hostDefaults = false): Map<string, string[]> {
+function ownSections(text: string, files: ReadonlyMap<string, string>, hostDefaults = false): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const b of unitsPart(text).split(/^-> Unit /m).slice(1)) {
     const [first = '', ...lines] = b.split('\n');
@@ -71,7 +62,6 @@ function ownSections(text: string, files: ReadonlyMap<string, string>, oracle: b
     const own: string[] = [];
     for (const l of lines.slice(start + 1)) {
       if (l === '') continue;
-      if (oracle && inheritedLimit(files.get(id), l)) continue;
       const [, key = '', value = ''] = /^\t+([^:]+): ?(.*)$/.exec(l) ?? [];
       if (/^-> Job \d+$/.test(key)) own.push(l.replace(/\d+:$/, '(id):'));
       else if (hostDefaults && key === 'TasksMax' && !/^TasksMax=/m.test(files.get(id) ?? '')) {
@@ -134,8 +124,8 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
   /** `elsewhere`: recorded on another host, whose kernel task limit may differ. */
   function compare(recording: string, elsewhere: boolean): void {
     expect(dump.rc).toBe(0);
-    const want = ownSections(readFileSync(join(recording, 'dump.txt'), 'utf8'), files, true, elsewhere);
-    const ours = ownSections(dump.stdout, files, false, elsewhere);
+    const want = ownSections(readFileSync(join(recording, 'dump.txt'), 'utf8'), files, elsewhere);
+    const ours = ownSections(dump.stdout, files, elsewhere);
     const expected = ['checked.service', 'skipped.service', 'untriggered.service', 'twice.service', 'sandboxed.service', 'listen.socket', 'listen.service', 'tick.timer', 'tick.service', 'watch.path', 'watch.service', 'box.slice', 'slow.service', 'late.service', ...DEBIAN];
     expect([...want.keys()]).toEqual(expect.arrayContaining(expected));
     // Every unit both hold (systemd holds a few that only its base tree or mountinfo brings).
@@ -151,6 +141,13 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
     const cgroup = (text: string) => (unitsPart(text).split(/^-> Unit /m).find((b) => b.startsWith('listen.socket:\n')) ?? '').split('\n').filter((l) => /^\tCGroup( realized)?: /.test(l));
     expect(cgroup(dump.stdout)).toEqual(cgroup(readFileSync(join(recording, 'dump.txt'), 'utf8')));
     expect(cgroup(dump.stdout)).toEqual(['\tCGroup: /system.slice/listen.socket', '\tCGroup realized: no']);
+    // Of the common section, the controllers each unit needs and a slice's members need (the
+    // realized ones are the host's): every unit both hold.
+    const masks = (text: string) => new Map(unitsPart(text).split(/^-> Unit /m).slice(1).map((b) => [b.slice(0, b.indexOf(':\n')), b.split('\n').filter((l) => /^\tCGroup (own|members) mask: /.test(l))]));
+    const [wantMasks, ourMasks] = [masks(readFileSync(join(recording, 'dump.txt'), 'utf8')), masks(dump.stdout)];
+    expect(wantMasks.get('sandboxed.service')).toEqual(['\tCGroup own mask: cpu cpuacct io blkio memory devices pids bpf-devices']);
+    expect(Object.fromEntries(both.map((id) => [id, ourMasks.get(id)]))).toEqual(Object.fromEntries(both.map((id) => [id, wantMasks.get(id)])));
+    for (const slice of ['-.slice', 'system.slice']) expect(ourMasks.get(slice), slice).toEqual(wantMasks.get(slice));
     const conditions = conditionLines(readFileSync(join(recording, 'dump.txt'), 'utf8'));
     expect([...conditions.keys()]).toEqual(expect.arrayContaining(['checked.service', 'skipped.service', 'untriggered.service', 'twice.service', 'ssh.service']));
     expect(Object.fromEntries(conditionLines(dump.stdout))).toEqual(Object.fromEntries(conditions));
@@ -164,7 +161,7 @@ describe('svcctl analyze dump: each unit type\'s own section against systemd-ana
   });
 
   it('a service\'s exec context shows what its file sets, a socket\'s its addresses, a timer its values newest first', () => {
-    const ours = ownSections(dump.stdout, files, false);
+    const ours = ownSections(dump.stdout, files);
     expect(ours.get('sandboxed.service')).toEqual(expect.arrayContaining([
       '\tUMask: 0027', '\tEnvironment: B=two words', '\tBindReadOnlyPaths: -/usr/share:/srv:norbind', '\tCapabilityBoundingSet: cap_chown cap_net_bind_service',
       '\tLimitNOFILE: 4096', '\tCommand Line: /bin/kill -HUP "\\$MAINPID"', '\tMemoryMax: 104857600', '\tPermissionsStartOnly: yes',

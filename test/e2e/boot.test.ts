@@ -14,7 +14,7 @@ const out = join(dir, 'out');
 const svc = (unit: string, service: string) => `[Unit]\n${unit}[Service]\n${service}`;
 buildTree(dir, {
   files: {
-    'units/prepare.service': svc('Description=Prepare\n', `Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'date +%%s%%N > ${out}/prepare; sleep 0.3'\n`),
+    'units/prepare.service': svc('Description=Prepare\n', `Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'date +%%s%%N > ${out}/prepare; echo "$$(ulimit -Sn) $$(ulimit -Hn) $$(ulimit -Sl) $$(ulimit -Hl)" > ${out}/prepare-limits; sleep 0.3'\n`),
     'units/app.service': svc('Description=App\nRequires=prepare.service\nAfter=prepare.service\n', `ExecStartPre=/bin/sh -c 'date +%%s%%N > ${out}/app-pre'\nExecStart=/bin/sh -c 'echo "uid=$$(id -u) nofile=$$(ulimit -n) greeting=$GREETING" > ${out}/app; exec sleep 600'\nUser=nobody\nLimitNOFILE=65535\nEnvironment=GREETING=hi\nPermissionsStartOnly=yes\n`),
     'units/needs-missing.service': svc('Requires=missing.service\nAfter=missing.service\n', 'ExecStart=/bin/sleep 600\n'),
     'units/broken.service': svc('', 'ExecStart=/nonexistent/binary\n'),
@@ -69,6 +69,12 @@ describe('svcd booting a unit tree as PID 1', () => {
   it('runs the main process as User= with LimitNOFILE= (closest allowed) and Environment=', () => {
     const hard = Number(/^Max open files\s+\d+\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1]);
     expect(readFileSync(join(out, 'app'), 'utf8').trim()).toBe(`uid=65534 nofile=${Math.min(65535, hard)} greeting=hi`);
+  });
+  it('gives a unit that sets no limit the manager\'s DefaultLimitNOFILE= (1024:524288) and DefaultLimitMEMLOCK= (8M), as systemd 252 does', () => {
+    // NOFILE soft and hard (the closest the host allows), then MEMLOCK soft and hard in KiB; svcd's
+    // own (Node's) soft NOFILE is raised to its hard limit, which a unit would inherit otherwise.
+    const hard = Number(/^Max open files\s+\d+\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1]);
+    expect(readFileSync(join(out, 'prepare-limits'), 'utf8').trim()).toBe(`1024 ${Math.min(524288, hard)} 8192 8192`);
   });
   it('restarts on failure until StartLimitBurst= is hit, then fails the unit', () => {
     expect(readFileSync(join(out, 'flaky'), 'utf8')).toBe('run\nrun\n');

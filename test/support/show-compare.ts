@@ -10,7 +10,7 @@
 //  - the unit directory's path (FragmentPath=, status' Loaded:): a fresh temporary directory per run;
 //    and the directory of each manager's own base units (targets, slices: systemd-ns's generated
 //    tree, svcd's units/), which UnitPath= and the base units' FragmentPath= name.
-//  - dependency lists (Requires=, After=, …): systemd prints them in hash-table order; compared as sets.
+//  - dependency lists (Requires=, After=, …, RequiresMountsFor=): systemd prints them in hash-table order; compared as sets.
 //  - status' relative times ("; 2s ago"), "Duration:", "CPU:", "Memory:", "Tasks:" figures and
 //    the journal lines: elapsed time, accounting and log text, not the page's structure.
 // Everything inherently host-specific that svcd does not print at all (accounting figures, inherited
@@ -24,6 +24,7 @@ const DEPENDENCY_PROPERTIES = new Set([
   'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy',
   'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf', 'Triggers',
   'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf',
+  'RequiresMountsFor',
 ]);
 const PID_PROPERTIES = new Set(['MainPID', 'ControlPID', 'ExecMainPID']);
 const TIMESTAMP = /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]+\b/g;

@@ -183,7 +183,7 @@ describe('RequiresMountsFor=', () => {
   const units = {
     '-.mount': { perpetual: true },
     'var.mount': { hasFragment: true },
-    'a.target': { requiresMountsFor: ['/var/lib/a'], defaultDependencies: false },
+    'a.target': { requiresMountsFor: [{ path: '/var/lib/a', origin: 'file' as const }], defaultDependencies: false },
   };
   it('orders after the mounts of every prefix that is loaded, requiring only those with a file', () => {
     const g = graphOf(units, ['-.mount', 'var.mount', 'a.target']);

@@ -9,10 +9,11 @@
  * contexts (src/control/render-dump.ts).
  *
  * Built from `show` and the control request dump-dependencies, so what svcd does not track is
- * left out: cgroup masks, a mount's and a device's own sections (docs/analyze.md).
+ * left out: the masks of a realized cgroup, a mount's and a device's own sections (docs/analyze.md).
  * The format is systemd's "subject to change" one: read it, do not parse it.
  */
 import { unitCgroupPath } from '../../../shared/slice.js';
+import { CGROUP_TYPES } from '../../../unit/cgroup-mask.js';
 import type { Methods } from '../../../control/protocol.js';
 import { jobDumpLines } from '../../../control/render-job.js';
 import { fnmatch } from '../../../shared/glob.js';
@@ -28,8 +29,6 @@ const MANAGER_TIMESTAMPS = [
   ['units-load-finish', 'UnitsLoadFinishTimestamp'],
 ] as const;
 
-/** Unit types that run processes in a cgroup of their own (systemd's UNIT_HAS_CGROUP_CONTEXT). */
-const CGROUP_TYPES = new Set(['service', 'socket', 'mount', 'swap', 'slice', 'scope']);
 
 const TIMESTAMPS = [
   ['State Change Timestamp', 'StateChangeTimestamp'], ['Inactive Exit Timestamp', 'InactiveExitTimestamp'],
@@ -97,6 +96,7 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
     add('Slice', slice ?? 'n/a');
     add('CGroup', realized ?? picked ?? 'n/a');
     add('CGroup realized', realized !== undefined ? 'yes' : 'no');
+    lines.push(...deps.cgroupMasks);
   }
   if (p.get('InvocationID')) add('Invocation ID', p.get('InvocationID')!);
   for (const d of strings(p.get('Documentation'))) add('Documentation', d);
@@ -124,7 +124,7 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
   }
   // Each dependency with where it came from, References=/ReferencedBy= and InSlice=/SliceOf= among them.
   for (const d of deps.lines) add(d.line, `${d.unit} (${d.origins})`);
-  for (const path of deps.requiresMountsFor) add('RequiresMountsFor', `${path} (origin-file)`);
+  for (const m of deps.requiresMountsFor) add('RequiresMountsFor', `${m.path} (origin-${m.origin})`);
   if (p.get('LoadState') === 'loaded') for (const k of FLAGS) add(k, p.get(k) ?? '');
   // The type's own section, as far as svcd keeps it.
   if (id.endsWith('.target')) add('Target State', p.get('SubState') ?? '');
