@@ -147,6 +147,11 @@ export interface System {
   adoptInvocation(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
   lastUnitOf(pid: number): string | undefined;
+  /**
+   * The unit a live process runs for: its cgroup's, else that of the process svcd started that it
+   * descends from (what journald would name). Undefined when svcd cannot tell.
+   */
+  unitOfProcess(pid: number): { readonly unit: string } | undefined;
   /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
   releaseRuntime(unit: string): void;
   /**

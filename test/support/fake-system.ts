@@ -135,6 +135,11 @@ export class FakeSystem implements System {
     return this.unitOfPid.get(pid);
   }
 
+  unitOfProcess(pid: number): { readonly unit: string } | undefined {
+    const p = this.processes.get(pid);
+    return p ? { unit: p.req.unit } : undefined;
+  }
+
   /** Nothing is made for a run (no PrivateTmp=, no cgroup): nothing to release. */
   releaseRuntime(): void {}
   realizeSlice(): void {}
