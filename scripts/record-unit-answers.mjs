@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import { CLIENT_ENV, NS, repo, settle } from '../test/support/show-oracle.mjs';
 
 const fixtures = join(repo, 'test/fixtures/unit-answers');
