@@ -143,6 +143,8 @@ export interface System {
   strayProcesses(): readonly number[];
   /** Whether `pid` names a process that exists and has not exited (a zombie has). */
   isAlive(pid: number): boolean;
+  /** Whether `pid`'s parent is svcd: started by it, or a daemon whose parent exited (reparented to svcd). */
+  isManagerChild(pid: number): boolean;
   /** daemon-reexec: processes started by the previous svcd with this INVOCATION_ID are the unit's. */
   adoptInvocation(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
