@@ -180,8 +180,11 @@ function cpuMask(cpus: readonly number[]): Uint8Array {
   return out;
 }
 
-/** StandardInput= and kin as D-Bus names them: "fd:NAME" is the kind "fd", the name apart. */
-const stdioKind = (v: string): string => (v.startsWith('fd:') ? 'fd' : v);
+/**
+ * StandardInput= and kin as D-Bus names them: the kind alone, "fd" for fd:NAME (the name apart, in
+ * …FileDescriptorName=), "file"/"append"/"truncate" for those with a path (which D-Bus does not carry).
+ */
+const stdioKind = (v: string): string => (v.includes(':') ? v.slice(0, v.indexOf(':')) : v);
 const fdName = (v: string | undefined): string => (v?.startsWith('fd:') ? v.slice(3) : '');
 
 const label = (l: { readonly ignore: boolean; readonly value: string } | undefined) => [l?.ignore ?? false, l?.value ?? ''] as const;

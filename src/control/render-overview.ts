@@ -9,6 +9,7 @@ import type { ManagerApi, ProcessInfo } from '../engine/api.js';
 import { formatTimestamp } from './properties.js';
 import { relative } from './render.js';
 import { strcmp } from '../shared/strcmp.js';
+import { processLabels } from './process-lines.js';
 
 /** One control group of the tree: its processes and its child groups by name. */
 interface Group {
@@ -46,7 +47,7 @@ function drawGroup(g: Group, prefix: string, lines: string[]): void {
   const procs = [...g.processes].sort((a, b) => a.pid - b.pid);
   const groups = [...g.children.entries()].sort(([a], [b]) => strcmp(a, b));
   const total = procs.length + groups.length;
-  procs.forEach((p, i) => lines.push(`${prefix}${i === total - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
+  processLabels(procs).forEach((l, i) => lines.push(`${prefix}${i === total - 1 ? '└─' : '├─'}${l}`));
   groups.forEach(([name, child], i) => {
     const last = procs.length + i === total - 1;
     lines.push(`${prefix}${last ? '└─' : '├─'}${name}`);

@@ -5,6 +5,7 @@
  */
 import type { UnitStatus } from '../engine/api.js';
 import { parentSliceOf } from '../shared/slice.js';
+import { processLabels } from './process-lines.js';
 import { strcmp } from '../shared/strcmp.js';
 import { unitSliceOf } from '../unit/slice-of.js';
 
@@ -26,7 +27,7 @@ function node(slice: string, units: readonly UnitStatus[]): Node[] {
       const sub = node(st.id, units);
       if (sub.length > 0) children.push({ name: dirName(st), lines: [], children: sub });
     } else if (running(st) && st.model.loadState === 'loaded' && unitSliceOf(st.id, st.model.resources.slice) === slice) {
-      children.push({ name: dirName(st), lines: st.processes.map((p) => `${p.pid} ${p.cmdline}`), children: [] });
+      children.push({ name: dirName(st), lines: processLabels(st.processes), children: [] });
     }
   }
   return children.sort((a, b) => strcmp(a.name, b.name));

@@ -3,6 +3,7 @@
  * and `list-dependencies`. The layout follows systemctl 252; colours only when the client is on
  * a terminal.
  */
+import { processLabels } from './process-lines.js';
 import { sliceTreeLines } from './render-slice-tree.js';
 import type { ManagerApi, UnitStatus } from '../engine/api.js';
 import type { Kind } from '../graph/atoms.js';
@@ -176,8 +177,8 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint, units:
     if (st.usage?.tasksCurrent === undefined) lines.push(`      Tasks: ${st.processes.length}`);
     lines.push(...accounting);
     lines.push(`     CGroup: ${st.controlGroup}`);
-    const procs = st.processes;
-    procs.forEach((p, i) => lines.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
+    const labels = processLabels(st.processes);
+    labels.forEach((l, i) => lines.push(`             ${i === labels.length - 1 ? '└─' : '├─'}${l}`));
   }
   return `${lines.join('\n')}\n`;
 }

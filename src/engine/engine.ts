@@ -423,9 +423,17 @@ export class Engine {
     return undefined;
   }
 
+  /** The unit a process that is neither a main nor a control process runs for, if it has a runtime. */
+  private runtimeOfProcess(pid: number): UnitRuntime | undefined {
+    const unit = pid > 0 ? this.system.unitOfProcess(pid)?.unit : undefined;
+    return unit === undefined ? undefined : this.table.get(unit);
+  }
+
   /** An sd_notify message to the unit `sender` belongs to; the fds it carried and the unit did not keep are closed. */
   private notify(sender: NotifySender, message: string): void {
-    const r = this.table.ownerOf(sender.pid);
+    // Any process of the unit may speak under NotifyAccess=all (a daemon's worker, as squid's kid
+    // says READY=1): systemd finds the unit by the sender's cgroup, not only by its main pid.
+    const r = this.table.ownerOf(sender.pid) ?? this.runtimeOfProcess(sender.pid);
     let kept: ReadonlySet<number> | void = undefined;
     try {
       kept = r?.kind.notify?.(r, sender, message, this.ctx);

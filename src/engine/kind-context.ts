@@ -92,6 +92,7 @@ export function kindContext(d: KindContextDeps): KindContext {
     strayProcesses: () => system.strayProcesses(),
     ownerOf: (pid) => d.ownerOf(pid),
     isAlive: (pid) => system.isAlive(pid),
+    isManagerChild: (pid) => system.isManagerChild(pid),
     readPidFile: (path) => system.readPidFile(path),
     releaseRuntime: (u) => system.releaseRuntime(u.id),
     realizeSlice: (u) => system.realizeSlice(u.id),

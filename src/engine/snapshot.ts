@@ -19,6 +19,7 @@ import type { DependencyLineInfo, JobInfo, ProcessInfo, UnitStatus, UnitTimestam
 import type { ManagerDefaults, UnitRuntime } from './unit-kind.js';
 import { timerStatus } from './kinds/timer/index.js';
 import { socketStatus } from './kinds/socket/index.js';
+import { quoteCommandLine } from '../shared/shell-quote.js';
 
 /** What the manager knows about a unit besides its model and run-time record. */
 export interface UnitBookView {
@@ -136,19 +137,19 @@ function needsReload(u: Unit, loadedAt: number): boolean {
   return false;
 }
 
-function readProc(pid: number, file: string): string {
+function readProc(pid: number, file: string, encoding: BufferEncoding = 'latin1'): string {
   try {
-    return readFileSync(`/proc/${pid}/${file}`, 'latin1');
+    return readFileSync(`/proc/${pid}/${file}`, encoding);
   } catch {
     return ''; // gone since its pid was listed
   }
 }
 
 function processInfo(pid: number): ProcessInfo {
-  const words = readProc(pid, 'cmdline').split('\0').filter(Boolean);
   return Object.freeze({
     pid,
     comm: readProc(pid, 'comm').trim(),
-    cmdline: words.map((w) => (/\s/.test(w) ? `"${w}"` : w)).join(' '),
+    // Quoted word by word as systemctl status quotes them (an empty argument shows as "").
+    cmdline: quoteCommandLine(readProc(pid, 'cmdline', 'utf8')),
   });
 }

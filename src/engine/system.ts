@@ -143,10 +143,17 @@ export interface System {
   strayProcesses(): readonly number[];
   /** Whether `pid` names a process that exists and has not exited (a zombie has). */
   isAlive(pid: number): boolean;
+  /** Whether `pid`'s parent is svcd: started by it, or a daemon whose parent exited (reparented to svcd). */
+  isManagerChild(pid: number): boolean;
   /** daemon-reexec: processes started by the previous svcd with this INVOCATION_ID are the unit's. */
   adoptInvocation(unit: string, invocationId: string): void;
   /** The unit a process was last seen to belong to (for orphans reaped after it died). */
   lastUnitOf(pid: number): string | undefined;
+  /**
+   * The unit a live process runs for: its cgroup's, else that of the process svcd started that it
+   * descends from (what journald would name). Undefined when svcd cannot tell.
+   */
+  unitOfProcess(pid: number): { readonly unit: string } | undefined;
   /** A unit's run ended (dead, failed or before an automatic restart): drop what was made for it (PrivateTmp= directories). */
   releaseRuntime(unit: string): void;
   /**

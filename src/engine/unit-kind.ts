@@ -236,6 +236,8 @@ export interface KindContext {
   ownerOf(pid: number): string | undefined;
   /** Whether `pid` is a live process (not gone, not a zombie). */
   isAlive(pid: number): boolean;
+  /** Whether `pid`'s parent is the manager (systemd's pid_is_my_child). */
+  isManagerChild(pid: number): boolean;
   /** A PIDFile='s pid and owner (undefined when absent or unusable). */
   readPidFile(path: string): PidFileContent | undefined;
   /** The unit's run is over: what was made for it (PrivateTmp=, its cgroup) goes. */

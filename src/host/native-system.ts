@@ -17,6 +17,7 @@ import { acquireDynamicUser, releaseDynamicUsers } from '../exec/dynamic-users.j
 import { unitCgroupPath } from '../shared/slice.js';
 import { unitSliceOf } from '../unit/slice-of.js';
 import type { CgroupTree } from '../exec/cgroup.js';
+import { readProcStat } from '../exec/proc-stat.js';
 import type { V1Controllers } from '../exec/cgroup-v1.js';
 import type { LimitContext } from '../exec/cgroup-limits.js';
 import * as native from '../exec/native.js';
@@ -444,6 +445,14 @@ export class NativeSystem implements System {
 
   isAlive(pid: number): boolean {
     return isLive(pid);
+  }
+
+  isManagerChild(pid: number): boolean {
+    try {
+      return readProcStat(pid)?.ppid === process.pid;
+    } catch {
+      return false; // out of descriptors: not known to be ours
+    }
   }
 
   lastUnitOf(pid: number): string | undefined {

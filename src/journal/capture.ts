@@ -23,6 +23,7 @@ import { Socket } from 'node:net';
 import { JournalData, type JournalItemSet } from './file-writer.js';
 import { randomId128 } from './format.js';
 import type { UnitRateLimit } from './rate-limit.js';
+import { quoteCommandLine, shellMaybeQuote } from '../shared/shell-quote.js';
 import { sliceOfCgroupPath, unitCgroupPath } from '../shared/slice.js';
 
 /** Who writes into a stream: the fields journald takes from the peer and the unit. */
@@ -83,18 +84,6 @@ const LINE_BREAK = {
   eof: new JournalData('_LINE_BREAK', 'eof'),
 } as const;
 
-/** systemd's shell_maybe_quote() with SHELL_ESCAPE_EMPTY: how journald prints each argument of _CMDLINE=. */
-export function quoteArg(arg: string): string {
-  if (arg === '') return '""';
-  let i = 0;
-  for (; i < arg.length; i++) {
-    const c = arg.charCodeAt(i);
-    if (c <= 0x20 || c >= 0x7f || `"\\\`$*?['()<>|&;!`.includes(arg[i]!)) break;
-  }
-  if (i === arg.length) return arg;
-  return `"${arg.slice(0, i)}${arg.slice(i).replace(/["\\`$]/g, '\\$&')}"`;
-}
-
 /** The peer's identity as journald reads it from /proc once the process runs (each part on its own: a zombie has no exe or cmdline). */
 export function processFields(pid: number, argv?: readonly string[]): [string, string][] {
   const out: [string, string][] = [['_PID', String(pid)]];
@@ -115,9 +104,8 @@ export function processFields(pid: number, argv?: readonly string[]): [string, s
   read('_COMM', () => readFileSync(`/proc/${pid}/comm`, 'latin1').trim());
   read('_EXE', () => readlinkSync(`/proc/${pid}/exe`));
   read('_CMDLINE', () => {
-    const args = argv ? [...argv] : readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    if (!argv && args.at(-1) === '') args.pop();
-    return args.length > 0 ? args.map(quoteArg).join(' ') : undefined;
+    const line = argv ? argv.map(shellMaybeQuote).join(' ') : quoteCommandLine(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    return line || undefined;
   });
   read('_CAP_EFFECTIVE', () => {
     const cap = /^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1];

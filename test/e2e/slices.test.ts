@@ -103,7 +103,7 @@ describe.skipIf(!cgroups.usable)('Slice= and the slices\' own limits in the cgro
 
   it('status of a slice: the tree of its sub-slices and units, their processes beneath', async () => {
     const page = (await svcd.svcctl('status', '--no-pager', '-n0', 'tasks.slice')).stdout;
-    expect(page).toMatch(new RegExp(`\n {5}CGroup: /${name}/tasks\\.slice\n {13}└─tasks-few\\.slice\n {15}└─forker\\.service\n( {17}├─\\d+ [^\n]+\n){3} {17}└─\\d+ [^\n]+\n$`));
+    expect(page).toMatch(new RegExp(`\n {5}CGroup: /${name}/tasks\\.slice\n {13}└─tasks-few\\.slice\n {15}└─forker\\.service\n( {17}├─ *\\d+ [^\n]+\n){3} {17}└─ *\\d+ [^\n]+\n$`));
   });
 
   it('a system.slice.d drop-in without a system.slice file sets system.slice\'s limits', async () => {

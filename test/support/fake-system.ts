@@ -126,6 +126,11 @@ export class FakeSystem implements System {
   /** No processes survive from a previous manager here: nothing to adopt. */
   adoptInvocation(): void {}
 
+  /** Every fake process is the manager's own child. */
+  isManagerChild(pid: number): boolean {
+    return this.processes.has(pid);
+  }
+
   /** A fake process lives until it exits (there are no zombies here). */
   isAlive(pid: number): boolean {
     return this.processes.has(pid);
@@ -133,6 +138,11 @@ export class FakeSystem implements System {
 
   lastUnitOf(pid: number): string | undefined {
     return this.unitOfPid.get(pid);
+  }
+
+  unitOfProcess(pid: number): { readonly unit: string } | undefined {
+    const p = this.processes.get(pid);
+    return p ? { unit: p.req.unit } : undefined;
   }
 
   /** Nothing is made for a run (no PrivateTmp=, no cgroup): nothing to release. */

@@ -5,7 +5,7 @@
 //  - wall-clock timestamps ("Mon 2026-12-07 04:16:50 UTC") and "…Monotonic=" values: when the run
 //    happened. 0 (never) is kept: whether a thing happened is compared.
 //  - pids (MainPID=, ControlPID=, ExecMainPID=, pid= of Exec lines, status' "Process: N", "Main PID: N",
-//    "└─N"): the kernel hands them out. 0 (none) is kept.
+//    "└─N", right-aligned to the group's widest): the kernel hands them out. 0 (none) is kept.
 //  - InvocationID=: random per start. Empty (never started) is kept.
 //  - the unit directory's path (FragmentPath=, status' Loaded:): a fresh temporary directory per run;
 //    and the directory of each manager's own base units (targets, slices: systemd-ns's generated
@@ -80,7 +80,7 @@ export function parseStatus(text: string, paths: Paths): Map<string, string[]> {
     const m = /^\s*([A-Z][A-Za-z ]*?): (.*)$/.exec(raw);
     if (m && !raw.startsWith('             ')) field = m[1]!;
     let line = replacePaths(raw, paths).replace(TIMESTAMP, '<time>').replace(/; [^;]* ago$/, '; <ago>');
-    line = line.replace(/^(\s*(?:Process|Main PID): )\d+/, '$1<pid>').replace(/([└├]─)\d+ /, '$1<pid> ');
+    line = line.replace(/^(\s*(?:Process|Main PID): )\d+/, '$1<pid>').replace(/([└├]─) *\d+ /, '$1<pid> ');
     if (field === 'Duration' || field === 'CPU' || field === 'Memory' || field === 'Tasks') line = `${field}: <figure>`;
     out.set(field, [...(out.get(field) ?? []), line.trim()]);
   }

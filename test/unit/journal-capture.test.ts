@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from '../../src/exec/native.js';
 import { Journal, type StreamMeta } from '../../src/journal/journal.js';
 import { readDirectory } from '../../src/journal/directory.js';
-import { quoteArg } from '../../src/journal/capture.js';
+import { quoteCommandLine, shellMaybeQuote } from '../../src/shared/shell-quote.js';
 import type { JournalEntry } from '../../src/journal/file-reader.js';
 
 const MACHINE = '3d1219c7c4c5404aaa1f6d2a48adfda4';
@@ -155,7 +155,13 @@ describe('capture of a process\'s output', () => {
   });
 
   it('quotes _CMDLINE= arguments as journald does', () => {
-    expect(['/bin/sh', '-c', 'echo "a" $x', '', 'plain'].map(quoteArg).join(' ')).toBe('/bin/sh -c "echo \\"a\\" \\$x" "" plain');
+    expect(['/bin/sh', '-c', 'echo "a" $x', '', 'plain'].map(shellMaybeQuote).join(' ')).toBe('/bin/sh -c "echo \\"a\\" \\$x" "" plain');
+  });
+
+  it('reads a command line as systemd does: inner empty words kept, the NULs padding a rewritten one dropped', () => {
+    expect(quoteCommandLine('/bin/sh\0-c\0true\0\0[x]\0')).toBe('/bin/sh -c true "" "[x]"');
+    expect(quoteCommandLine('nginx: worker process\0\0\0\0')).toBe('"nginx: worker process"');
+    expect(quoteCommandLine('')).toBe('');
   });
 
   // 200,000 lines here (a million with SVCD_BURST_LINES=1000000; test/e2e/journal-million.test.ts checks a million through svcd as PID 1).

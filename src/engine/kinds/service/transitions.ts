@@ -201,11 +201,13 @@ export function readMainPid(u: ServiceUnit, ctx: KindContext): number {
   return file.pid;
 }
 
-/** GuessMainPID=: the one process of the unit left after the forking parent exited. */
+/**
+ * GuessMainPID=: as systemd's unit_search_main_pid, the one process of the unit whose parent is the
+ * manager, i.e. the daemon the forking parent left behind (apache2's master; its workers are the
+ * master's children and do not count). Two such, and there is no telling which: no main PID.
+ */
 export function guessMainPid(u: ServiceUnit, ctx: KindContext): void {
   if (spec(u).guessMainPid === false) return;
-  const procs = processesOf(u, ctx, true);
-  if (procs.length === 1) {
-    setMainPid(u, ctx, procs[0]!);
-  }
+  const daemons = processesOf(u, ctx, true).filter((p) => p !== u.controlPid && ctx.isManagerChild(p));
+  if (daemons.length === 1) setMainPid(u, ctx, daemons[0]!);
 }
