@@ -22,4 +22,4 @@ export declare function caseName(c: EditCase): string;
 export declare function caseEnv(c: EditCase, base: NodeJS.ProcessEnv, log: string): NodeJS.ProcessEnv;
 export declare function configFiles(root: string): Record<string, string>;
 export declare function buildEditTree(root: string): void;
-export declare function runEditCase(c: EditCase, how: { argv0: readonly string[]; wrap?: readonly string[]; root: string; prefix?: string; logPath: string }): EditOutcome;
+export declare function runEditCase(c: EditCase, how: { argv0: readonly string[]; wrap?: readonly string[]; root: string; prefix?: string; logPath: string; env?: Record<string, string> }): EditOutcome;

@@ -111,21 +111,27 @@ export function configFiles(root) {
   return out;
 }
 
-/** A tree for a case: TREE built under root, with the config dirs present. */
+/**
+ * A tree for a case: TREE built under root, with the config dirs present. The unit directories are
+ * emptied in place, not replaced, so that a manager with them mounted over its own sees the new tree.
+ */
 export function buildEditTree(root) {
-  rmSync(root, { recursive: true, force: true });
+  for (const d of [ETC, RUN, LIB]) {
+    mkdirSync(join(root, d), { recursive: true });
+    for (const n of readdirSync(join(root, d))) rmSync(join(root, d, n), { recursive: true, force: true });
+  }
+  rmSync(join(root, 'lib'), { force: true });
   buildTree(root, TREE);
-  for (const d of [ETC, RUN, LIB]) mkdirSync(join(root, d), { recursive: true });
 }
 
 /**
  * Runs one case with `argv0` (e.g. ['systemctl'] or [svcctl, '--root', root]) via `wrap` (what enters
  * the manager's namespaces, or nothing), on the tree at `root` (already built), and returns its outcome.
  */
-export function runEditCase(c, { argv0, wrap = [], root, prefix = '', logPath }) {
+export function runEditCase(c, { argv0, wrap = [], root, prefix = '', logPath, env = {} }) {
   writeFileSync(logPath, '');
   const cmd = [...wrap, ...(c.tty === false ? [] : [PTY_RUN]), ...argv0, ...c.args];
-  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', env: caseEnv(c, process.env, logPath), timeout: 60_000 });
+  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', env: caseEnv(c, { ...process.env, ...env }, logPath), timeout: 60_000 });
   if (c.tty !== false && r.status !== 0) throw new Error(`${cmd.join(' ')}: ${r.stderr}${r.error ?? ''}`);
   const res = c.tty === false ? { stdout: r.stdout, stderr: r.stderr, status: r.status } : JSON.parse(r.stdout);
   const norm = (t) => (prefix ? t.replaceAll(prefix, '') : t).replace(TEMP_TAIL, '$1XXXXXXXXXXXXXXXX');
