@@ -10,7 +10,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Kind } from '../graph/atoms.js';
 import type { ResourceUsage } from './system.js';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { isGeneratedPath } from '../unit/generators.js';
 import { Installer } from '../unit/install.js';
 import { SYSTEM_UNIT_PATH } from '../shared/lookup-paths.js';
@@ -118,10 +118,15 @@ export function unitFileState(m: Unit): string {
   if (m.loadState === 'masked') return 'masked';
   if (!m.fragmentPath) return '';
   if (isGeneratedPath(m.fragmentPath)) return 'generated';
+  // systemd asks its install evaluator about the fragment's file name, and a name that evaluator
+  // cannot look up (an /etc link back to its own name in the search path, say) is `bad`, although
+  // the manager loaded the unit through it: the same judgement as is-enabled's and list-unit-files'.
+  const installer = new Installer('');
+  if (SYSTEM_UNIT_PATH.includes(dirname(m.fragmentPath)) && installer.lookupError(basename(m.fragmentPath)) !== undefined) return 'bad';
   const i = m.install;
   if (i.wantedBy.length + i.requiredBy.length + i.alias.length === 0) return i.also.length > 0 ? 'indirect' : 'static';
   if (!SYSTEM_UNIT_PATH.includes(dirname(m.fragmentPath))) return 'disabled';
-  return new Installer('').state(m.id) ?? 'disabled';
+  return installer.state(m.id) ?? 'disabled';
 }
 
 /** NeedDaemonReload=: the fragment or a drop-in changed on disk after the unit was loaded. */

@@ -50,6 +50,16 @@ interface ApplyPlan {
   /** preset's: a unit that cannot be enabled as it stands is passed over, not an error. */
   readonly ignoreFailures: boolean;
 }
+/**
+ * A lookup error as preset words it. preset-all carries on past a self-link (ELOOP: systemd takes
+ * an /etc link to the same name in the search path for a linked unit file); a dangling alias
+ * (ENOLINK) or a link to a directory (EISDIR) stops it, as errors outside systemd's ignore list.
+ */
+function presetLookupRefusal(verb: string, name: string, error: Exclude<LookupErrno, 'ENOENT'>): PresetRefusal {
+  if (error === 'ELOOP') return { text: `Failed to ${verb} unit, refusing to operate on linked unit file ${name}.`, fatal: false };
+  return { text: `Failed to ${verb} unit, file "${name}": ${strerrorOf(error)}`, fatal: true };
+}
+
 const newPlan = (runtime: boolean, ignoreFailures = false): ApplyPlan => ({ dir: runtime ? RUNTIME : PERSISTENT, visited: new Set(), noInstall: false, hasInstall: false, changed: false, ignoreFailures });
 
 export class Installer extends InstallRun {
@@ -312,13 +322,13 @@ export class Installer extends InstallRun {
    */
   private presetPrepare(name: string, policy: PresetPolicy, plus: Set<string>, minus: Set<string>): PresetRefusal | undefined {
     if (plus.has(name) || minus.has(name)) return undefined;
+    // A name that cannot be looked up is refused before any preset is asked, whatever it says
+    // and whatever --preset-mode allows (systemd's install_info_discover failing first).
+    const error = this.fs.lookupError(name);
+    if (error !== undefined && error !== 'ENOENT') return presetLookupRefusal(this.verb, name, error);
     const f = this.fs.find(name);
-    if (f.kind === 'missing') {
-      // A link to another name whose file is gone is ENOLINK to systemd, which stops even preset-all.
-      // (A dangling link out of the search path is ENOENT, as a missing unit: see lookupError.)
-      if (this.fs.lookupError(name) === 'ENOLINK') return { text: `Failed to ${this.verb} unit, file "${name}": Link has been severed`, fatal: true };
-      return { text: `Failed to ${this.verb} unit, unit ${name} does not exist.`, fatal: false };
-    }
+    // (A dangling link out of the search path is ENOENT, as a missing unit: see lookupError.)
+    if (f.kind === 'missing') return { text: `Failed to ${this.verb} unit, unit ${name} does not exist.`, fatal: false };
     // An alias is preset as the unit it names, when that comes up.
     if (f.kind === 'file' && f.unitName !== name) return undefined;
     const q = queryPreset(policy, name, true);

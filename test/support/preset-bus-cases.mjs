@@ -28,9 +28,12 @@ export const UNIT_LINKS = {
   'x.target.wants/b.service': '/etc/systemd/system/b.service', 'm.service': '/dev/null',
   // A unit file systemd cannot look up (state `bad`): a dangling link.
   'd.service': '/run/linktest/gone.service',
+  // An /etc link to its own name in /usr/lib: the manager loads the unit through it, the install
+  // evaluator calls it bad (ELOOP) and preset refuses it.
+  'sl.service': '/usr/lib/systemd/system/sl.service',
 };
 /** /usr/lib/systemd/system: v.service's vendor version, which /etc overrides (for revert). */
-export const VENDOR = { 'v.service': svc('WantedBy=x.target\n') };
+export const VENDOR = { 'v.service': svc('WantedBy=x.target\n'), 'sl.service': svc('WantedBy=x.target\n') };
 
 export const PREPARE = [
   'mkdir -p /run/systemd/system-preset /run/linktest /run/systemd/system/a.service.d',
@@ -54,6 +57,8 @@ export const CASES = [
   ['preset', '--preset-mode=enable-only', 'b.service'],
   ['preset', '--preset-mode=disable-only', 'a.service', 'b.service'],
   ['preset', 'c.service'],
+  ['preset-all', '--preset-mode=disable-only'],
+  // Nothing left to disable: only the self-link's refusals, which the manager answers as an error.
   ['preset-all', '--preset-mode=disable-only'],
   ['preset-all'],
   ['preset-all', '--preset-mode=enable-only'],
@@ -85,6 +90,10 @@ export const CASES = [
   // The bad state: GetUnitFileState's errno, ListUnitFilesByPatterns' rows.
   ['is-enabled', 'd.service'],
   ['list-unit-files', 'd.service', 's.service'],
+  ['is-enabled', 'sl.service'],
+  ['list-unit-files', 'sl.service'],
+  ['show', '-p', 'UnitFileState,LoadState', 'sl.service'],
+  ['preset', 'sl.service'],
 ];
 
 /** The answers, in order, with the lines of preset-all (a directory walk's order) sorted. */

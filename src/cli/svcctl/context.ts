@@ -30,6 +30,8 @@ export interface SystemctlOptions {
   runtime?: boolean;
   /** --preset-mode, already checked. */
   presetMode?: PresetMode;
+  /** edit --drop-in=NAME: the drop-in's file name instead of override.conf. */
+  dropIn?: string;
   /** -s, already read by signal_from_string()'s rules. */
   signal?: number;
   kill_whom?: string;

@@ -36,6 +36,7 @@ const VERBS: Record<string, Loader> = {
   'add-wants': offlineInstall,
   'add-requires': offlineInstall,
   cat: async () => (await import('./verbs/cat.js')).run,
+  edit: async () => (await import('./verbs/edit.js')).run,
   ...Object.fromEntries(
     ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'force-reload', 'try-reload-or-restart', 'isolate',
       'show', 'status', 'is-active', 'is-failed', 'list-units', 'list-jobs', 'list-dependencies', 'is-system-running', 'kill', 'reset-failed',
@@ -96,6 +97,8 @@ const SYSTEMCTL_OPTIONS = {
   force: { type: 'boolean', short: 'f' },
   runtime: { type: 'boolean' },
   'preset-mode': { type: 'string' },
+  // edit's drop-in file name (systemd 253's option; svcctl has it with systemd 252's edit)
+  'drop-in': { type: 'string' },
   signal: { type: 'string', short: 's' },
   'kill-whom': { type: 'string' },
   lines: { type: 'string', short: 'n' },
@@ -218,6 +221,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.WriteSt
     force: v.force,
     runtime: v.runtime,
     presetMode,
+    dropIn: v['drop-in'],
     signal,
     kill_whom: v['kill-whom'],
     lines: v.lines === undefined ? undefined : Number(v.lines),

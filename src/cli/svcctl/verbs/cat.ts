@@ -23,7 +23,7 @@ interface UnitFiles {
 }
 
 /** The unit's files as the running svcd loaded them; undefined when no svcd answers (or it cannot say). */
-async function filesFromDaemon(ctx: VerbContext, name: string): Promise<UnitFiles | undefined> {
+export async function filesFromDaemon(ctx: VerbContext, name: string): Promise<UnitFiles | undefined> {
   let r;
   try {
     r = await call(socketPath(ctx), 'show', { unit: name, properties: ['LoadState', 'FragmentPath', 'DropInPaths'] });

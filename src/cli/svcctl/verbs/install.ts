@@ -38,14 +38,16 @@ export async function run(ctx: VerbContext): Promise<number> {
   }
   if (needsTwo) {
     // The target is a target unless it says otherwise; the units may be files given by path.
-    const units = ctx.args.slice(1).map((a) => (a.includes('/') ? a : mangleNoisily(ctx, a)));
-    return finish(ctx, inst.addDependency(mangleTarget(ctx.args[0]!), units, ctx.verb === 'add-wants' ? 'Wants' : 'Requires', Boolean(ctx.options.runtime)));
+    const target = mangleNoisily(ctx, ctx.args[0]!, 'as target', '.target');
+    const units = ctx.args.slice(1).map((a) => (a.includes('/') ? a : mangleNoisily(ctx, a, 'as dependency')));
+    return finish(ctx, inst.addDependency(target, units, ctx.verb === 'add-wants' ? 'Wants' : 'Requires', Boolean(ctx.options.runtime)));
   }
-  // enable and reenable take unit file paths as they are; every other argument is a unit name.
-  const keepPaths = ctx.verb === 'enable' || ctx.verb === 'reenable';
-  const named = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : mangleUnitName(a)));
+  // enable, reenable and link take unit file paths as they are; every other argument is a unit name.
+  const keepPaths = ctx.verb === 'enable' || ctx.verb === 'reenable' || ctx.verb === 'link';
+  const operation = INSTALL_OPERATION[ctx.verb];
+  const named = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : operation ? mangleNoisily(ctx, a, operation) : mangleUnitName(a)));
   if (ctx.verb === 'link') {
-    const paths = linkPaths(ctx);
+    const paths = linkPaths(ctx, named);
     if (paths === undefined) return EXIT_FAILURE;
     return finish(ctx, inst.link(paths, Boolean(ctx.options.runtime)));
   }
@@ -69,7 +71,7 @@ export async function run(ctx: VerbContext): Promise<number> {
     case 'unmask': r = inst.unmask(units, runtime); break;
     case 'list-unit-files': r = inst.listUnitFiles(ctx.args, ctx.options.type, ctx.options.state, !ctx.options.noLegend); break;
     case 'get-default': r = inst.getDefault(); break;
-    case 'set-default': r = inst.setDefault(mangleTarget(ctx.args[0]!)); break;
+    case 'set-default': r = inst.setDefault(mangleTarget(ctx, ctx.args[0]!)); break;
     case 'preset': r = inst.preset(units, runtime, ctx.options.presetMode); break;
     case 'preset-all': r = inst.presetAll(runtime, ctx.options.presetMode); break;
     case 'revert': r = inst.revert(units); break;
@@ -81,7 +83,8 @@ export async function run(ctx: VerbContext): Promise<number> {
 /** Prints what the verb did; after a change, tells the running manager (or, offline, refuses --now). */
 async function finish(ctx: VerbContext, r: InstallResult, sysvEnabled = false): Promise<number> {
   ctx.stdout.write(r.stdout);
-  ctx.stderr.write(wordInstallChanges(r.changes, ctx.env));
+  // --quiet keeps only the errors and warnings: what was linked or removed, and the notes, go unsaid.
+  ctx.stderr.write(wordInstallChanges(ctx.options.quiet ? r.changes.filter((c) => c.type === 'message') : r.changes, ctx.env));
   if (ctx.verb === 'is-enabled' && sysvEnabled) return 0;
   if (r.status !== 0 || !CHANGING.has(ctx.verb)) return r.status;
   if (ctx.options.root === undefined) return tellManager(ctx);
@@ -93,30 +96,42 @@ async function finish(ctx: VerbContext, r: InstallResult, sysvEnabled = false): 
   return r.status;
 }
 
-/** A unit name mangled as systemctl's add-wants does it, saying when it had to escape it. */
-function mangleNoisily(ctx: VerbContext, name: string): string {
-  const r = unitNameMangleFull(name, { allowGlobs: true });
+/**
+ * The words systemctl's install verbs put in "Glob pattern passed OPERATION, but globs are not
+ * supported for this." (mangle_names' operation): the verbs that take unit names and no patterns.
+ */
+const INSTALL_OPERATION: Readonly<Record<string, string>> = {
+  enable: 'to enable', disable: 'to disable', reenable: 'to reenable', 'is-enabled': 'to check', mask: 'to mask',
+  unmask: 'to unmask', preset: 'to preset', revert: 'to revert', link: 'to link',
+};
+
+/**
+ * A unit name mangled as systemctl's install verbs mangle theirs: globs are no patterns here but
+ * escaped like any other foreign byte, and each escape is noted on stderr ("Invalid unit name … escaped
+ * as …"; --quiet silences it, as in systemctl).
+ */
+function mangleNoisily(ctx: VerbContext, name: string, operation: string, suffix = '.service'): string {
+  const r = unitNameMangleFull(name, { operation, suffix });
   if (!r.ok) return name;
-  for (const n of r.value.notices) ctx.stderr.write(`${n}\n`);
+  if (!ctx.options.quiet) for (const n of r.value.notices) ctx.stderr.write(`${n}\n`);
   return r.value.name;
 }
 
-/** set-default takes a target; a bare name is not turned into a .service. */
-function mangleTarget(name: string): string {
-  return /\.[a-z]+$/.test(name) ? name : `${name}.target`;
+/** set-default takes a target: a bare name gets .target, not .service (systemctl names the operation without "to"). */
+function mangleTarget(ctx: VerbContext, name: string): string {
+  return mangleNoisily(ctx, name, 'set-default', '.target');
 }
 
 /**
  * link's arguments as systemctl takes them: a path is made absolute against the working directory; a bare name is a unit name, refused, since link wants a file.
  */
-function linkPaths(ctx: VerbContext): string[] | undefined {
+function linkPaths(ctx: VerbContext, named: readonly string[]): string[] | undefined {
   const out: string[] = [];
-  for (const a of ctx.args) {
-    if (a.includes('/')) {
-      out.push(a.startsWith('/') ? a : `${process.cwd()}/${a}`);
+  for (const name of named) {
+    if (name.includes('/')) {
+      out.push(name.startsWith('/') ? name : `${process.cwd()}/${name}`);
       continue;
     }
-    const name = mangleUnitName(a);
     if (ctx.options.root !== undefined) ctx.stderr.write(`Non-absolute paths are not allowed when --root is used: ${name}\n`);
     else ctx.stderr.write(`Link argument must contain at least one directory separator.\nIf you intended to link a file in the current directory, try ./${name} instead.\n`);
     return undefined;

@@ -413,6 +413,22 @@ export async function afterInstallChange(ctx: VerbContext): Promise<number> {
 }
 
 /**
+ * After `edit` wrote files on the running system: a running svcd re-reads its units, as systemctl
+ * reloads systemd. With no svcd running the files wait for the next boot, as with systemctl in a chroot.
+ */
+export async function reloadAfterEdit(ctx: VerbContext): Promise<number> {
+  if (!existsSync(socketPath(ctx))) return 0;
+  try {
+    await rpc(ctx, 'daemon-reload', {});
+    return 0;
+  } catch (e) {
+    if (!(e instanceof Failed)) throw e;
+    ctx.stderr.write(`Failed to reload daemon: ${e.message}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+/**
  * daemon-reexec: svcd answers, then replaces itself; like systemctl, wait until the new one
  * answers on the control socket before returning, so the next command finds it.
  */
