@@ -6,7 +6,7 @@
 // (code, the journal file), plus the peak (VmHWM). `npm run build` first; root.
 //   node bench/memory.mjs [N] [--settle S] [--snapshot DIR] [--restarts R] [-- NODE_FLAGS...]
 // N defaults to 1000, S to 1 (the peers bench's moment). --snapshot writes a V8 heap snapshot of
-// svcd into DIR (node's --heapsnapshot-signal=SIGUSR2) after the figures are taken.
+// svcd into DIR (node's --heapsnapshot-signal=SIGUSR2) after the figures (and any restarts) are taken.
 // --restarts R adds a service that exits at once and is restarted (Restart=always, RestartSec=0)
 // beside the N, and after the figures prints svcd's RSS every R/10 of its cycles up to R: whether
 // memory stays level over many restarts.
@@ -78,6 +78,13 @@ function figures() {
 }
 console.log(JSON.stringify({ date: new Date().toISOString(), services: n, flags: [...binFlags, ...nodeFlags].join(' '), bootMs, ...figures() }));
 
+if (restarts) {
+  const done = () => (existsSync(cycles) ? statSync(cycles).size : 0);
+  for (let next = restarts / 10; next <= restarts; next += restarts / 10) {
+    while (done() < next) await sleep(50);
+    console.log(JSON.stringify({ cycles: done(), ...figures() }));
+  }
+}
 if (snapshotDir) {
   const before = new Set(readdirSync(snapshotDir));
   process.kill(pid1, 'SIGUSR2');
@@ -86,13 +93,6 @@ if (snapshotDir) {
     const fresh = readdirSync(snapshotDir).filter((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
     // Written when svcd's size for it stops growing.
     if (fresh.length && i > 20) { console.log(JSON.stringify({ snapshot: join(snapshotDir, fresh[0]) })); break; }
-  }
-}
-if (restarts) {
-  const done = () => (existsSync(cycles) ? statSync(cycles).size : 0);
-  for (let next = restarts / 10; next <= restarts; next += restarts / 10) {
-    while (done() < next) await sleep(50);
-    console.log(JSON.stringify({ cycles: done(), ...figures() }));
   }
 }
 process.kill(pid1, 'SIGTERM');
