@@ -4,12 +4,15 @@
 // SETTLE seconds have passed the script prints one JSON line with PID 1's RSS and its breakdown from
 // /proc/PID/smaps: the malloc heap, anonymous mappings (V8's heap, thread arenas), file pages
 // (code, the journal file), plus the peak (VmHWM). `npm run build` first; root.
-//   node bench/memory.mjs [N] [--settle S] [--snapshot DIR] [-- NODE_FLAGS...]
+//   node bench/memory.mjs [N] [--settle S] [--snapshot DIR] [--restarts R] [-- NODE_FLAGS...]
 // N defaults to 1000, S to 1 (the peers bench's moment). --snapshot writes a V8 heap snapshot of
-// svcd into DIR (node's --heapsnapshot-signal=SIGUSR2) after the figures are taken.
+// svcd into DIR (node's --heapsnapshot-signal=SIGUSR2) after the figures (and any restarts) are taken.
+// --restarts R adds a service that exits at once and is restarted (Restart=always, RestartSec=0)
+// beside the N, and after the figures prints svcd's RSS every R/10 of its cycles up to R: whether
+// memory stays level over many restarts.
 // SVCD_ENTRY=path/to/svcd.js measures another build. Interleave builds or flags for A/B.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +24,7 @@ const dash = argv.indexOf('--');
 const nodeFlags = dash >= 0 ? argv.splice(dash).slice(1) : [];
 const settle = Number(takeOption(argv, '--settle', '1'));
 const snapshotDir = takeOption(argv, '--snapshot', '');
+const restarts = Number(takeOption(argv, '--restarts', '0'));
 const n = Number(argv[0] ?? 1000);
 const entry = process.env.SVCD_ENTRY ?? join(repo, 'dist/cli/svcd.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -30,6 +34,12 @@ mkdirSync(join(dir, 'x.target.wants'));
 for (let i = 0; i < n; i++) writeFileSync(join(dir, `s${i}.service`), '[Service]\nExecStart=/bin/sleep 1000\n');
 const wants = Array.from({ length: n }, (_, i) => `s${i}.service`);
 writeFileSync(join(dir, 'ready.service'), `[Unit]\nAfter=${wants.join(' ')}\n[Service]\nType=oneshot\nExecStart=/bin/touch ${join(dir, 'ready')}\n`);
+// Each cycle appends one byte to `cycles`: its size is the count.
+const cycles = join(dir, 'cycles');
+if (restarts) {
+  writeFileSync(join(dir, 'r.service'), `[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sh -c 'printf x >> ${cycles}'\nRestart=always\nRestartSec=0\n`);
+  wants.push('r.service');
+}
 writeFileSync(join(dir, 'x.target'), `[Unit]\nWants=${[...wants, 'ready.service'].join(' ')}\n`);
 
 // bin/svcd's flags (its shebang line), then the caller's.
@@ -47,26 +57,34 @@ if (!pid1 || !existsSync(join(dir, 'ready'))) throw new Error('svcd did not boot
 await sleep(settle * 1000);
 
 const kib = (re, text) => Number(re.exec(text)?.[1] ?? 0);
-const status = readFileSync(`/proc/${pid1}/status`, 'utf8');
-// smaps: each mapping's Rss, by kind.
-const parts = { mallocHeap: 0, anonymous: 0, journalFile: 0, otherFiles: 0 };
-let kind = 'otherFiles';
-for (const line of readFileSync(`/proc/${pid1}/smaps`, 'utf8').split('\n')) {
-  const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-  if (head) {
-    const name = head[1];
-    kind = name === '[heap]' ? 'mallocHeap' : name === '' || name.startsWith('[') ? 'anonymous' : name.includes('/journal/') ? 'journalFile' : 'otherFiles';
-  } else if (line.startsWith('Rss:')) parts[kind] += kib(/(\d+)/, line);
-}
 const mib = (k) => Number((k / 1024).toFixed(1));
-const row = {
-  date: new Date().toISOString(), services: n, flags: [...binFlags, ...nodeFlags].join(' '), bootMs,
-  rssMiB: mib(kib(/VmRSS:\s+(\d+)/, status)), peakMiB: mib(kib(/VmHWM:\s+(\d+)/, status)),
-  ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`${k}MiB`, mib(v)])),
-  load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
-};
-console.log(JSON.stringify(row));
+/** PID 1's RSS, its peak and its RSS by kind of mapping (smaps), in MiB, with the load average. */
+function figures() {
+  const status = readFileSync(`/proc/${pid1}/status`, 'utf8');
+  const parts = { mallocHeap: 0, anonymous: 0, journalFile: 0, otherFiles: 0 };
+  let kind = 'otherFiles';
+  for (const line of readFileSync(`/proc/${pid1}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[1];
+      kind = name === '[heap]' ? 'mallocHeap' : name === '' || name.startsWith('[') ? 'anonymous' : name.includes('/journal/') ? 'journalFile' : 'otherFiles';
+    } else if (line.startsWith('Rss:')) parts[kind] += kib(/(\d+)/, line);
+  }
+  return {
+    rssMiB: mib(kib(/VmRSS:\s+(\d+)/, status)), peakMiB: mib(kib(/VmHWM:\s+(\d+)/, status)),
+    ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`${k}MiB`, mib(v)])),
+    load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
+}
+console.log(JSON.stringify({ date: new Date().toISOString(), services: n, flags: [...binFlags, ...nodeFlags].join(' '), bootMs, ...figures() }));
 
+if (restarts) {
+  const done = () => (existsSync(cycles) ? statSync(cycles).size : 0);
+  for (let next = restarts / 10; next <= restarts; next += restarts / 10) {
+    while (done() < next) await sleep(50);
+    console.log(JSON.stringify({ cycles: done(), ...figures() }));
+  }
+}
 if (snapshotDir) {
   const before = new Set(readdirSync(snapshotDir));
   process.kill(pid1, 'SIGUSR2');

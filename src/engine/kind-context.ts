@@ -43,10 +43,11 @@ export function timestamp(system: System): Timestamp {
 /** A timer that belongs to the unit's current state: setState() cancels it. */
 function stateTimer(d: KindContextDeps, r: Runtime, ms: number, fn: () => void): TimerHandle {
   const h = d.system.setTimer(ms, () => {
-    r.timers.delete(h);
+    r.timers?.delete(h);
+    if (r.timers?.size === 0) r.timers = undefined;
     d.guard(fn);
   });
-  r.timers.add(h);
+  (r.timers ??= new Set()).add(h);
   return h;
 }
 

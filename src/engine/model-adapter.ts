@@ -27,9 +27,15 @@ const FAILURE_MODES: readonly string[] = ['terminate', 'abort', 'kill'];
 const failureMode = (m: string | undefined): TimeoutFailureMode | undefined =>
   m !== undefined && FAILURE_MODES.includes(m) ? (m as TimeoutFailureMode) : undefined;
 
+/** "@": the second word is argv[0]; the program is still `path`. (A copy of the exact length: a spread into [] keeps spare room.) */
+function commandArgv(c: ExecCommand): string[] {
+  const argv = c.argv.slice();
+  argv[0] = c.path;
+  return argv;
+}
+
 const command = (c: ExecCommand): ServiceCommand => ({
-  // "@": the second word is argv[0]; the program is still `path`.
-  argv: [c.path, ...c.argv.slice(1)],
+  argv: commandArgv(c),
   ignoreFailure: c.flags.ignoreFailure,
   privileged: c.flags.fullyPrivileged,
   source: c,

@@ -25,8 +25,8 @@ import type { KindContext } from './unit-kind.js';
 export function setState(r: Runtime, sub: string, queues: Queues, observer: EngineObserver): void {
   const to = r.kind.states[sub];
   if (to === undefined) throw new Error(`${r.id}: unknown sub-state ${sub} for ${r.kind.type}`);
-  for (const t of r.timers) t.cancel();
-  r.timers.clear();
+  for (const t of r.timers ?? []) t.cancel();
+  r.timers = undefined;
   const from = r.activeState;
   r.subState = sub;
   r.activeState = to;

@@ -21,6 +21,7 @@ import { defaultSliceOf } from '../unit/slice-of.js';
 import { IMAGE_MODULES } from '../unit/image-devices.js';
 import { parentSliceOf } from '../shared/slice.js';
 import { type Atom, type ForwardKind, type Kind, KINDS_WITH_ATOM, REVERSE } from './atoms.js';
+import { EdgeStore } from './edge-store.js';
 import { DEPENDENCY_LINES, DEPENDENCY_ORIGINS, type DependencyLine, type DependencyOrigin, type OriginMask } from './origins.js';
 
 export type GraphUnitType = 'service' | 'socket' | 'target' | 'device' | 'mount' | 'automount' | 'swap' | 'timer' | 'path' | 'slice' | 'scope';
@@ -103,6 +104,8 @@ export { parentSliceOf } from '../shared/slice.js';
 
 /** Where an origin mask keeps its destination half: bit i below it is origin i, at it and above destination i. */
 const DESTINATION_SHIFT = 16;
+/** On a References line, below the destination half and above every origin: `from` itself named `to` (References=). */
+const NAMED_BIT = 1 << (DESTINATION_SHIFT - 1);
 
 /** The two halves of an edge's stored bits, as the table's Sets that dump and the API read. */
 function originMaskOfBits(bits: number): OriginMask {
@@ -111,17 +114,15 @@ function originMaskOfBits(bits: number): OriginMask {
 }
 
 export class Graph {
-  private readonly edges = new Map<string, Map<Kind, Set<string>>>();
   private readonly byId = new Map<string, GraphUnit>();
   private readonly alias = new Map<string, string>();
-  /** References=: whom each unit named (its own dependencies, its implicit and default ones); what the GC walks. */
-  private readonly refs = new Map<string, Set<string>>();
   /**
-   * Where each edge came from (systemd's UnitDependencyMask), per unit, per line of its dump —
-   * a dependency kind, References or ReferencedBy — per other unit. Each mask is one number
-   * (originBits): a unit has some forty such edges, and two Sets each were most of its memory.
+   * Every edge, per unit, per line of its dump (a dependency kind, References, ReferencedBy,
+   * InSlice, SliceOf), per other unit, with where it came from (systemd's UnitDependencyMask) as
+   * one number: the origin bits, the destination bits above DESTINATION_SHIFT, and on References
+   * NAMED_BIT for what the unit itself named (References=, what the GC walks).
    */
-  private readonly masks = new Map<string, Map<DependencyLine, Map<string, number>>>();
+  private readonly store = new EdgeStore();
   /** Units with RequiresMountsFor= and each of their paths, for mount units loaded after them. */
   private readonly mountWaiters: [GraphUnit, string, DependencyOrigin][] = [];
 
@@ -160,34 +161,29 @@ export class Graph {
    * unit with edges: those are part of other units' state. Looked up again, it is loaded afresh.
    */
   forget(id: string): boolean {
-    if (!this.byId.has(id) || [...(this.edges.get(id)?.values() ?? [])].some((set) => set.size > 0)) return false;
+    if (!this.byId.has(id) || this.store.hasEdges(id)) return false;
     this.byId.delete(id);
-    this.edges.delete(id);
-    this.masks.delete(id);
+    this.store.delete(id);
     for (const [name, to] of this.alias) if (to === id) this.alias.delete(name);
     return true;
   }
 
   /** Units `id` has an edge of `kind` to. */
   deps(id: string, kind: Kind): ReadonlySet<string> {
-    return this.edges.get(id)?.get(kind) ?? EMPTY;
+    return this.store.others(id, kind);
   }
 
   /** Units `id` has an edge to whose kind carries `atom`. */
   withAtom(id: string, atom: Atom): ReadonlySet<string> {
     const kinds = KINDS_WITH_ATOM[atom];
-    const mine = this.edges.get(id);
-    if (!mine) return EMPTY;
-    if (kinds.length === 1) return mine.get(kinds[0]!) ?? EMPTY;
+    if (kinds.length === 1) return this.store.others(id, kinds[0]!);
     const out = new Set<string>();
-    for (const k of kinds) for (const o of mine.get(k) ?? EMPTY) out.add(o);
+    for (const k of kinds) for (const o of this.store.others(id, k)) out.add(o);
     return out;
   }
 
   hasAtom(id: string, atom: Atom, other: string): boolean {
-    const mine = this.edges.get(id);
-    if (!mine) return false;
-    return KINDS_WITH_ATOM[atom].some((k) => mine.get(k)?.has(other) ?? false);
+    return KINDS_WITH_ATOM[atom].some((k) => this.store.bits(id, k, other) !== undefined);
   }
 
   /** Loads names and everything they reach, breadth first. */
@@ -263,8 +259,6 @@ export class Graph {
   /** Adds `from -kind-> to` and its reverse; `origin`: why (systemd's mask; an instance a socket accepted is implicit). */
   add(from: string, kind: Kind, to: string, origin: DependencyOrigin = 'implicit'): void {
     if (from === to) return;
-    this.set(from, kind).add(to);
-    this.set(to, REVERSE[kind]).add(from);
     this.mark(from, kind, to, REVERSE[kind], origin);
   }
 
@@ -275,50 +269,34 @@ export class Graph {
   private addReferenced(from: string, kind: Kind, to: string, origin: DependencyOrigin): void {
     if (from === to) return;
     this.add(from, kind, to, origin);
-    const get = (m: Map<string, Set<string>>, k: string) => m.get(k) ?? m.set(k, new Set()).get(k)!;
-    get(this.refs, from).add(to);
-    this.mark(from, 'References', to, 'ReferencedBy', origin);
+    this.mark(from, 'References', to, 'ReferencedBy', origin, NAMED_BIT);
   }
 
   /** Files `origin` under `from`'s line for `to` and `to`'s reverse line for `from`. */
-  private mark(from: string, line: DependencyLine, to: string, reverse: DependencyLine, origin: DependencyOrigin): void {
-    const add = (id: string, l: DependencyLine, other: string, bit: number): void => {
-      let byLine = this.masks.get(id);
-      if (!byLine) this.masks.set(id, (byLine = new Map()));
-      let byOther = byLine.get(l);
-      if (!byOther) byLine.set(l, (byOther = new Map()));
-      byOther.set(other, (byOther.get(other) ?? 0) | bit);
-    };
+  private mark(from: string, line: DependencyLine, to: string, reverse: DependencyLine, origin: DependencyOrigin, extra = 0): void {
     const bit = 1 << DEPENDENCY_ORIGINS.indexOf(origin);
-    add(from, line, to, bit);
-    add(to, reverse, from, bit << DESTINATION_SHIFT);
+    this.store.mark(from, line, to, bit | extra);
+    this.store.mark(to, reverse, from, bit << DESTINATION_SHIFT);
   }
 
   /** Where `id`'s dependency of this line on `other` came from (undefined: it has none). */
   origins(id: string, line: DependencyLine, other: string): Readonly<OriginMask> | undefined {
-    const bits = this.masks.get(id)?.get(line)?.get(other);
+    const bits = this.store.bits(id, line, other);
     return bits === undefined ? undefined : originMaskOfBits(bits);
   }
 
   /** Every dependency line of `id` with where it came from, in systemd's order of lines (dump). */
   dependencyLines(id: string): [DependencyLine, string, Readonly<OriginMask>][] {
-    const mine = this.masks.get(id);
     const out: [DependencyLine, string, Readonly<OriginMask>][] = [];
-    for (const line of DEPENDENCY_LINES) for (const [other, bits] of mine?.get(line) ?? []) out.push([line, other, originMaskOfBits(bits)]);
+    for (const line of DEPENDENCY_LINES) for (const [other, bits] of this.store.entries(id, line)) out.push([line, other, originMaskOfBits(bits)]);
     return out;
   }
 
   /** References=: the units `id` named. */
   references(id: string): ReadonlySet<string> {
-    return this.refs.get(id) ?? EMPTY;
-  }
-
-  private set(id: string, kind: Kind): Set<string> {
-    let m = this.edges.get(id);
-    if (!m) this.edges.set(id, (m = new Map()));
-    let s = m.get(kind);
-    if (!s) m.set(kind, (s = new Set()));
-    return s;
+    const out = new Set<string>();
+    for (const [other, bits] of this.store.entries(id, 'References')) if (bits & NAMED_BIT) out.add(other);
+    return out;
   }
 
   /**
@@ -346,8 +324,6 @@ export class Graph {
     }
   }
 }
-
-const EMPTY: ReadonlySet<string> = new Set();
 
 /** The mount unit names of a path and every prefix of it, the root's (-.mount) first. */
 function mountPrefixNames(path: string): string[] {

@@ -24,6 +24,8 @@ function freezeTree<T>(o: T, share: (key: string, v: Fields) => Fields): T {
   for (const k in rec) {
     const v = rec[k];
     if (Array.isArray(v) && v.length === 0) rec[k] = EMPTY;
+    // A list built by push() keeps room for some sixteen more entries; a copy is its exact length.
+    else if (Array.isArray(v) && !Object.isFrozen(v)) rec[k] = freezeTree(v.slice(), share);
     else if (isRecord(v)) rec[k] = share(k, freezeTree(v, share));
     else freezeTree(v, share);
   }

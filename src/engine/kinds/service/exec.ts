@@ -105,7 +105,8 @@ export function runNext(u: ServiceUnit, ctx: KindContext, role: 'main' | 'contro
   const privileged = cmd.privileged || (s.permissionsStartOnly === true && d.key !== 'ExecStart');
   const r = ctx.spawn(u, cmd, { role, privileged, extraEnv: extraEnv(u, ctx, d.key) });
   if (typeof r === 'number') {
-    d.leaders.push(r);
+    // concat: a list of the exact length (push would keep room for sixteen more, per unit).
+    d.leaders = d.leaders.concat(r);
     if (role === 'main') {
       u.mainPid = r;
       u.execMain = { pid: r, start: ctx.timestamp(), exit: NEVER, code: 0, status: 0 };

@@ -20,6 +20,7 @@
  */
 import { newInvocationId } from '../invocation.js';
 import type { UnitKind } from '../../unit-kind.js';
+import type { CommandStatus } from '../../api.js';
 import { beginPhase, recordExit, runNext } from './exec.js';
 import { controlExited, mainExited } from './exits.js';
 import { enterSignal, SIGKILL } from './kill.js';
@@ -30,6 +31,12 @@ import { arm, COMMAND_KEYS, commandsOf, newServiceState, setState, spec, stateOf
 import { enterCondition, enterRunning, enterStop } from './transitions.js';
 
 export type { ServiceState, ServiceSubState } from './state.js';
+
+/**
+ * Every empty list of every start's `commands`: six of a plain service's seven. Shared safely because
+ * only a command's run writes to its list, by its index, and an empty list has no command.
+ */
+const NO_STATUS = Object.freeze([]) as unknown as CommandStatus[];
 
 export const serviceKind: UnitKind<ServiceState> = {
   type: 'service',
@@ -71,7 +78,10 @@ export const serviceKind: UnitKind<ServiceState> = {
     d.watchdogOverrideMs = undefined;
     d.refusedMainPid = undefined;
     d.runtimeDeadline = undefined;
-    u.commands = Object.fromEntries(COMMAND_KEYS.map((k) => [k, commandsOf(s, k).map((c) => ({ path: c.argv[0] ?? '', argv: c.source?.argv ?? c.argv, ignoreErrors: c.ignoreFailure }))]));
+    u.commands = Object.fromEntries(COMMAND_KEYS.map((k) => {
+      const list = commandsOf(s, k);
+      return [k, list.length === 0 ? NO_STATUS : list.map((c) => ({ path: c.argv[0] ?? '', argv: c.source?.argv ?? c.argv, ignoreErrors: c.ignoreFailure }))];
+    }));
     enterCondition(u, ctx);
   },
 

@@ -63,7 +63,7 @@ export function startLimitHit(u: ServiceUnit, ctx: KindContext): boolean {
     enterDead(u, ctx, 'start-limit-hit', false);
     return true;
   }
-  d.startTimes.push(now);
+  d.startTimes = d.startTimes.concat(now); // the exact length, as d.leaders
   u.startLimitHit = false;
   return false;
 }
