@@ -19,6 +19,7 @@ import { pathPatterns, pathTable } from './list-paths.js';
 import { listLegend } from './legend.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 import { listOrder } from '../../../control/list-units.js';
+import { warnTriggeringUnits } from './triggering.js';
 
 /** systemctl's exit code for "unit not found" on job verbs (EXIT_NOTINSTALLED is 5 in LSB terms). */
 const EXIT_UNIT_NOT_FOUND = 5;
@@ -145,6 +146,7 @@ async function jobVerb(ctx: VerbContext): Promise<number> {
     }
   });
   const codes = await Promise.all(jobs);
+  if (v.type === 'stop') await warnTriggeringUnits(ctx, rpc, units);
   return codes.find((c) => c !== 0) ?? 0;
 }
 
