@@ -82,6 +82,10 @@ export const VERBS = {
     ['show', '-p', 'Id', 'foo@'],
     ['start', 'foo@'],
     ['stop', 'a@'],
+    // Looked up name by name: the state of the first, then the refusal.
+    ['is-active', 't.socket', 'a@'],
+    ['kill', 'a@'],
+    ['reset-failed', 'a@'],
     ['start', 'zz*'],
     ['stop', 'zz*'],
     ['start', 'a@x'],
