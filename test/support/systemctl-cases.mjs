@@ -71,6 +71,8 @@ export const VERBS = {
     ['stop', 't.service'],
     ['stop', '-q', 't.service'],
     ['start', 't.service'],
+    // Not when the stop is not waited for.
+    ['stop', '--no-block', 't.service'],
     ['stop', 't.service', 't.socket'],
     ['stop', 't.service'],
     ['start', 't.socket'],

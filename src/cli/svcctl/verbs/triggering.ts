@@ -1,8 +1,9 @@
 /**
  * systemctl's warning after `stop`: the stopped unit can come back, because a socket, path or timer
  * unit that triggers it (its TriggeredBy=) is still active. Printed after the stop, on stderr, once
- * per stopped unit that has such triggers; not for a masked unit (nothing can start it) nor with
- * --quiet. systemctl 252 prints it whether the unit was running or not.
+ * per stopped unit that has such triggers; not for a masked unit (nothing can start it), nor with
+ * --quiet, nor with --no-block (systemctl 252 checks once it has waited for the stop). It is printed
+ * whether the unit was running or not.
  */
 import type { Method, Methods } from '../../../control/protocol.js';
 import type { VerbContext } from '../context.js';
@@ -20,7 +21,7 @@ export async function activeTriggers(ctx: VerbContext, rpc: Rpc, unit: string): 
 
 /** Writes the warning for each of `units` that can still be activated. */
 export async function warnTriggeringUnits(ctx: VerbContext, rpc: Rpc, units: readonly string[]): Promise<void> {
-  if (ctx.options.quiet) return;
+  if (ctx.options.quiet || ctx.options.noBlock) return;
   for (const unit of units) {
     let active: string[];
     try {
