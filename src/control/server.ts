@@ -19,7 +19,7 @@ import { monotonicNowUs, timerRows } from './timers.js';
 import { formatEntry, query } from './journal-query.js';
 import { listedUnits, listOrder } from './list-units.js';
 import { strcasecmp, strcmp } from '../shared/strcmp.js';
-import { requestUnitNamesRefusal } from '../unit/name.js';
+import { requestUnitNamesRefusal, unitLoadRefusal } from '../unit/name.js';
 import { pathCompare } from '../unit/escape.js';
 import { cgroupMaskDumpLines, conditionDumpLines, ownDumpLines } from './render-dump.js';
 import { securityInfo } from '../unit/security-info.js';
@@ -91,6 +91,8 @@ function handlers(api: ManagerApi): Handlers {
     enqueue: async (p) => {
       if (!isRequestedJobType(p.type)) throw new CallError('invalid', `Unknown job type ${p.type}.`);
       if (!isJobMode(p.mode)) throw new CallError('invalid', `Unknown job mode ${p.mode}.`);
+      const refusal = unitLoadRefusal(p.unit);
+      if (refusal !== undefined) throw new CallError('invalid', refusal);
       const r = api.enqueue(p.unit, p.type, p.mode, true);
       if (!r.ok) throw new CallError(r.error.code, r.error.message);
       if (!p.wait) return { jobId: r.job.id };

@@ -5,7 +5,7 @@
  */
 import { isJobMode } from '../shared/job-mode.js';
 import type { JobInfo, RequestedJobType, UnitStatus } from '../engine/api.js';
-import { unitNameRefusal } from '../unit/name.js';
+import { unitLoadRefusal, unitNameRefusal } from '../unit/name.js';
 import { listedUnits } from '../control/list-units.js';
 import { BusError, DBUS_ERROR, fromManagerError } from './errors.js';
 import { method, notSupported, type CallContext, type Method } from './method.js';
@@ -16,8 +16,9 @@ import { dropInsFor, writeDropIns, type RawVariant } from './unit-properties.js'
 const NO_SUCH_UNIT = 'org.freedesktop.systemd1.NoSuchUnit';
 const NO_SUCH_JOB = 'org.freedesktop.systemd1.NoSuchJob';
 
-export function checkedName(name: string): string {
-  const refusal = unitNameRefusal(name);
+/** A name the manager may load a unit for: not a template (unitLoadRefusal). */
+export function checkedName(name: string, refusalOf: (name: string) => string | undefined = unitLoadRefusal): string {
+  const refusal = refusalOf(name);
   if (refusal !== undefined) throw new BusError(DBUS_ERROR.invalidArgs, refusal);
   return name;
 }
@@ -27,7 +28,8 @@ export function checkedName(name: string): string {
  * KillUnit, ResetFailedUnit and GetUnitProcesses answer for it too, as they look it up the same way.
  */
 function loadedUnit(ctx: CallContext, name: string): UnitStatus {
-  const wanted = checkedName(name);
+  // A template is looked up, not loaded: merely "not loaded", as in systemd.
+  const wanted = checkedName(name, unitNameRefusal);
   // Looked for among the units in memory (a unit not found that a kept unit names is one, as in
   // systemd): api.unit() would load it, as LoadUnit does.
   const st = ctx.api.units().find((u) => u.id === wanted || u.model.names.includes(wanted));

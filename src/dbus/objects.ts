@@ -11,6 +11,7 @@ import type { Caller, Dispatch, Reply } from './connection.js';
 import { BusError, DBUS_ERROR } from './errors.js';
 import { introspectXml, type IntrospectedInterface } from './introspect.js';
 import { MANAGER_METHODS, checkedName } from './manager-methods.js';
+import { unitObjectRefusal } from '../unit/name.js';
 import type { CallContext, Method } from './method.js';
 import { BUS_NAME, busLabelEscape, JOB_IFACE, MANAGER_IFACE, parseObjectPath, SERVICE_IFACE, UNIT_IFACE, unitPath } from './paths.js';
 import { INTROSPECTABLE_IFACE, PEER_IFACE, PROPERTIES_IFACE, STANDARD_INTERFACES } from './standard-interfaces.js';
@@ -65,7 +66,7 @@ function managerObject(api: ManagerApi): BusObject {
 }
 
 function unitObject(api: ManagerApi, name: string): BusObject {
-  const st: UnitStatus = api.unit(checkedName(name));
+  const st: UnitStatus = api.unit(checkedName(name, unitObjectRefusal));
   const props = propsOf<UnitStatus>(unitRows(st), () => st);
   const type = typeInterface(st.id);
   const typeMethods = type === SERVICE_IFACE ? serviceMethods(st.id) : [];

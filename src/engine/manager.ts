@@ -489,6 +489,9 @@ export class Manager implements ManagerApi {
   }
 
   kill(name: string, whom: KillWhom, signal: number): ManagerError | undefined {
+    // Looked up among the units in memory, never loaded (systemd's KillUnit): a unit not there, a
+    // template among them, is "not loaded".
+    if (!this.units().some((u) => u.id === name || u.model.names.includes(name))) return { code: 'no-such-unit', message: `Unit ${name} not loaded.` };
     const r = this.engine.unit(name);
     const pids = whom === 'main' ? [r.mainPid] : whom === 'control' ? [r.controlPid] : this.pids(r);
     const targets = pids.filter((p) => p > 0);

@@ -187,6 +187,22 @@ export function unitNameRefusal(name: string): string | undefined {
   return unitNameIsValid(name) ? undefined : `Unit name ${name} is not valid.`;
 }
 
+/**
+ * What the manager answers when asked to load (start, stop, LoadUnit…) a name that is a template:
+ * it names no unit until it has an instance. Otherwise unitNameRefusal().
+ */
+export function unitLoadRefusal(name: string): string | undefined {
+  return unitNameIsValid(name, UNIT_NAME_TEMPLATE) ? `Unit name ${name} is missing the instance name.` : unitNameRefusal(name);
+}
+
+/**
+ * What the manager answers for a unit object path whose name is no unit's (a template's among
+ * them): systemctl show, status and is-active read properties there, and say this.
+ */
+export function unitObjectRefusal(name: string): string | undefined {
+  return unitNameIsValid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) ? undefined : `Unit name ${name} is neither a valid invocation ID nor unit name.`;
+}
+
 /** The refusal for the first invalid name among a request's `unit` and `units` parameters. */
 export function requestUnitNamesRefusal(params: { readonly unit?: unknown; readonly units?: unknown } | undefined): string | undefined {
   const names = [params?.unit, ...(Array.isArray(params?.units) ? (params.units as unknown[]) : [])];

@@ -51,12 +51,57 @@ export const CASES = [
 ];
 
 /**
+ * The verbs' smaller answers (scripts/record-systemctl-answers.mjs verbs →
+ * test/fixtures/dbus/systemctl-verb-answers.json), replayed with both the real systemctl and svcctl by
+ * test/e2e/svcctl-verbs-differential.test.ts: the warning after stopping a unit that a socket can
+ * still activate, and names that systemctl mangles (escaped, given a suffix, templates, globs).
+ */
+export const VERBS = {
+  units: {
+    't.socket': '[Socket]\nListenStream=/run/t.sock\n',
+    't.service': '[Service]\nExecStart=/bin/sleep 600\n',
+    'a@.service': '[Service]\nExecStart=/bin/sleep 600\n',
+    'x.target': '[Unit]\nWants=t.socket\n',
+  },
+  target: 'x.target',
+  cases: [
+    ['start', 't.service'],
+    ['stop', 't.service'],
+    // Printed again: the socket is still active, whether the service ran or not.
+    ['stop', 't.service'],
+    ['stop', '-q', 't.service'],
+    ['start', 't.service'],
+    // Not when the stop is not waited for.
+    ['stop', '--no-block', 't.service'],
+    ['stop', 't.service', 't.socket'],
+    ['stop', 't.service'],
+    ['start', 't.socket'],
+    ['is-active', 't'],
+    ['start', 'foo bar'],
+    ['show', '-p', 'Id', 'foo bar'],
+    ['is-active', 'a@/x/y'],
+    ['status', 'foo@'],
+    ['show', '-p', 'Id', 'foo@'],
+    ['start', 'foo@'],
+    ['stop', 'a@'],
+    // Looked up name by name: the state of the first, then the refusal.
+    ['is-active', 't.socket', 'a@'],
+    ['kill', 'a@'],
+    ['reset-failed', 'a@'],
+    ['start', 'zz*'],
+    ['stop', 'zz*'],
+    ['start', 'a@x'],
+    ['stop', 'a@x'],
+  ],
+};
+
+/**
  * The answers of the real systemctl, run with `run(args)` for each case in order, with `unitDir`'s
  * path written <unitdir>: {args, rc, stdout, stderr}[].
  */
-export function answer(run, unitDir) {
+export function answer(run, unitDir, cases = CASES) {
   const norm = (t) => t.replaceAll(unitDir, '<unitdir>');
-  return CASES.map((args) => {
+  return cases.map((args) => {
     const r = run(args);
     return { args, rc: r.status ?? -1, stdout: norm(r.stdout), stderr: norm(r.stderr) };
   });
@@ -64,15 +109,18 @@ export function answer(run, unitDir) {
 
 export const SYSTEMCTL_ENV = { SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', LANG: 'C.UTF-8' };
 
-/** Boots systemd 252 with systemd-ns (TOOLS) on a fresh copy of UNITS, answers every case, stops it. */
-export function answersOfSystemd(tools, makeDir) {
+/**
+ * Boots systemd 252 with systemd-ns (TOOLS) on a fresh copy of the scenario's units (default: UNITS),
+ * answers every case, stops it.
+ */
+export function answersOfSystemd(tools, makeDir, scenario = { units: UNITS, target: TARGET, cases: CASES }) {
   const dir = makeDir();
-  buildTree(dir, { files: UNITS });
-  const pid = execFileSync(join(tools, 'systemd-ns.sh'), [dir, TARGET], { encoding: 'utf8' }).trim();
+  buildTree(dir, { files: scenario.units });
+  const pid = execFileSync(join(tools, 'systemd-ns.sh'), [dir, scenario.target], { encoding: 'utf8' }).trim();
   try {
     const env = { ...process.env, ...SYSTEMCTL_ENV };
     const run = (args) => spawnSync(join(tools, 'systemd-ns-exec.sh'), [pid, 'systemctl', '--no-pager', ...args], { encoding: 'utf8', env });
-    return { answers: answer(run, dir), version: run(['show', '-p', 'Version', '--value']).stdout.trim() };
+    return { answers: answer(run, dir, scenario.cases), version: run(['show', '-p', 'Version', '--value']).stdout.trim() };
   } finally {
     spawnSync(join(tools, 'systemd-ns.sh'), ['--stop', pid]);
     rmSync(dir, { recursive: true, force: true });

@@ -7,8 +7,7 @@ import type { VerbContext } from '../context.js';
 import { EXIT_FAILURE } from '../context.js';
 import { Installer, type InstallResult } from '../../../unit/install.js';
 import { wordInstallChanges } from './install-changes.js';
-import { mangleUnitName } from '../mangle.js';
-import { unitNameMangleFull } from '../../../unit/escape.js';
+import { mangleNoisily, mangleUnitName } from '../mangle.js';
 import { syncSysv } from './sysv-install.js';
 
 /** Verbs that change links: after them, a running manager has to re-read its unit files. */
@@ -38,14 +37,14 @@ export async function run(ctx: VerbContext): Promise<number> {
   }
   if (needsTwo) {
     // The target is a target unless it says otherwise; the units may be files given by path.
-    const target = mangleNoisily(ctx, ctx.args[0]!, 'as target', '.target');
-    const units = ctx.args.slice(1).map((a) => (a.includes('/') ? a : mangleNoisily(ctx, a, 'as dependency')));
+    const target = mangleInstallName(ctx, ctx.args[0]!, 'as target', '.target');
+    const units = ctx.args.slice(1).map((a) => (a.includes('/') ? a : mangleInstallName(ctx, a, 'as dependency')));
     return finish(ctx, inst.addDependency(target, units, ctx.verb === 'add-wants' ? 'Wants' : 'Requires', Boolean(ctx.options.runtime)));
   }
   // enable, reenable and link take unit file paths as they are; every other argument is a unit name.
   const keepPaths = ctx.verb === 'enable' || ctx.verb === 'reenable' || ctx.verb === 'link';
   const operation = INSTALL_OPERATION[ctx.verb];
-  const named = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : operation ? mangleNoisily(ctx, a, operation) : mangleUnitName(a)));
+  const named = ctx.args.map((a) => (keepPaths && a.includes('/') ? a : operation ? mangleInstallName(ctx, a, operation) : mangleUnitName(a)));
   if (ctx.verb === 'link') {
     const paths = linkPaths(ctx, named);
     if (paths === undefined) return EXIT_FAILURE;
@@ -110,16 +109,13 @@ const INSTALL_OPERATION: Readonly<Record<string, string>> = {
  * escaped like any other foreign byte, and each escape is noted on stderr ("Invalid unit name … escaped
  * as …"; --quiet silences it, as in systemctl).
  */
-function mangleNoisily(ctx: VerbContext, name: string, operation: string, suffix = '.service'): string {
-  const r = unitNameMangleFull(name, { operation, suffix });
-  if (!r.ok) return name;
-  if (!ctx.options.quiet) for (const n of r.value.notices) ctx.stderr.write(`${n}\n`);
-  return r.value.name;
+function mangleInstallName(ctx: VerbContext, name: string, operation: string, suffix = '.service'): string {
+  return mangleNoisily(ctx, name, { operation, suffix });
 }
 
 /** set-default takes a target: a bare name gets .target, not .service (systemctl names the operation without "to"). */
 function mangleTarget(ctx: VerbContext, name: string): string {
-  return mangleNoisily(ctx, name, 'set-default', '.target');
+  return mangleInstallName(ctx, name, 'set-default', '.target');
 }
 
 /**

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { call, controlSocketPath, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
-import { mangleUnitName } from '../mangle.js';
-import { unitNameIsValid } from '../../../unit/name.js';
+import { mangleUnitName, mangleUnitNamesNoisily } from '../mangle.js';
+import { unitObjectRefusal } from '../../../unit/name.js';
 import { SIGNALS } from '../../../shared/signal.js';
 import { stringIsGlob } from '../../../shared/glob.js';
 import { formatTimestamp, formatTimestampRelative } from '../../../shared/timestamp.js';
@@ -19,6 +19,7 @@ import { pathPatterns, pathTable } from './list-paths.js';
 import { listLegend } from './legend.js';
 import { EXIT_FAILURE, EXIT_INVALIDARGUMENT, EXIT_NOTINSTALLED, EXIT_PROGRAM_NOT_RUNNING, type VerbContext } from '../context.js';
 import { listOrder } from '../../../control/list-units.js';
+import { warnTriggeringUnits } from './triggering.js';
 
 /** systemctl's exit code for "unit not found" on job verbs (EXIT_NOTINSTALLED is 5 in LSB terms). */
 const EXIT_UNIT_NOT_FOUND = 5;
@@ -65,7 +66,7 @@ async function rpc<M extends Method>(ctx: VerbContext, method: M, params: Method
   return r.result;
 }
 
-const mangle = (names: readonly string[]) => names.map(mangleUnitName);
+const mangle = (ctx: VerbContext) => mangleUnitNamesNoisily(ctx, ctx.args);
 
 const JOB_VERBS: Record<string, { type: string; word: string }> = {
   start: { type: 'start', word: 'start' },
@@ -119,7 +120,10 @@ async function jobVerb(ctx: VerbContext): Promise<number> {
     ctx.stderr.write(`Too few arguments.\n`);
     return EXIT_FAILURE;
   }
-  const units = ctx.verb === 'isolate' ? [mangleUnitName(ctx.args[0]!).replace(/\.service$/, ctx.args[0]!.includes('.') ? '.service' : '.target')] : mangle(ctx.args);
+  const expanded = ctx.verb === 'isolate' ? undefined : await expandUnitNames(ctx);
+  const units = expanded?.names ?? [mangleUnitName(ctx.args[0]!).replace(/\.service$/, ctx.args[0]!.includes('.') ? '.service' : '.target')];
+  // Only for start: a glob matches the units already loaded, which are mostly started already.
+  if (ctx.verb === 'start' && expanded?.globbed && !ctx.options.all && !ctx.options.quiet) ctx.stderr.write(GLOB_START_WARNING);
   const mode = ctx.verb === 'isolate' ? 'isolate' : ctx.options.jobMode ?? 'replace';
   const jobs = units.map(async (unit) => {
     try {
@@ -145,36 +149,43 @@ async function jobVerb(ctx: VerbContext): Promise<number> {
     }
   });
   const codes = await Promise.all(jobs);
+  if (v.type === 'stop') await warnTriggeringUnits(ctx, rpc, units);
   return codes.find((c) => c !== 0) ?? 0;
 }
 
 /**
- * systemctl show/status refuse, before asking the manager, a name that mangling could not make a
- * unit name (one too long, say): true when refused, with systemctl's words.
+ * systemctl show/status are refused, before anything is loaded, for a name that mangling could not
+ * make a unit name (one too long, say) or that is a template: true when refused, with systemctl's words.
  */
 function refusedName(ctx: VerbContext, unit: string): boolean {
-  if (unitNameIsValid(unit)) return false;
-  ctx.stderr.write(`Failed to get properties: Unit name ${unit} is neither a valid invocation ID nor unit name.\n`);
+  const refusal = unitObjectRefusal(unit);
+  if (refusal === undefined) return false;
+  ctx.stderr.write(`Failed to get properties: ${refusal}\n`);
   return true;
 }
+
+const GLOB_START_WARNING = 'Warning: systemctl start called with a glob pattern.\n'
+  + 'Hint: unit globs expand to loaded units, so start will usually have no effect.\n'
+  + '      Passing --all will also load units which are pulled in by other units.\n'
+  + '      See systemctl(1) for more details.\n';
 
 /**
  * systemctl's expand_unit_names() for show and status: a name with glob characters stands for the
  * loaded units it matches (the manager's list, sorted as systemctl sorts it: by type, then name),
  * every other name for itself, mangled.
  */
-async function expandUnitNames(ctx: VerbContext): Promise<string[]> {
-  const names = mangle(ctx.args);
+async function expandUnitNames(ctx: VerbContext): Promise<{ names: string[]; globbed: boolean }> {
+  const names = mangle(ctx);
   const globs = names.filter(stringIsGlob);
-  if (globs.length === 0) return names;
+  if (globs.length === 0) return { names, globbed: false };
   const rows = await rpc(ctx, 'list-units', { all: true, patterns: globs });
   // unit_info_compare(), list-units' order.
   const matched = rows.map((r) => r.id).sort(listOrder);
-  return [...names.filter((n) => !stringIsGlob(n)), ...matched];
+  return { names: [...names.filter((n) => !stringIsGlob(n)), ...matched], globbed: true };
 }
 
 async function show(ctx: VerbContext): Promise<number> {
-  const names = ctx.args.length === 0 ? [undefined] : await expandUnitNames(ctx);
+  const names = ctx.args.length === 0 ? [undefined] : (await expandUnitNames(ctx)).names;
   let first = true;
   let code = 0;
   for (const unit of names) {
@@ -197,7 +208,7 @@ async function status(ctx: VerbContext): Promise<number> {
   }
   let code = 0;
   let first = true;
-  for (const unit of await expandUnitNames(ctx)) {
+  for (const unit of (await expandUnitNames(ctx)).names) {
     if (refusedName(ctx, unit)) {
       code = code || EXIT_FAILURE;
       continue;
@@ -223,11 +234,18 @@ async function isState(ctx: VerbContext): Promise<number> {
     ctx.stderr.write('Too few arguments.\n');
     return EXIT_FAILURE;
   }
-  const rows = await rpc(ctx, 'unit-states', { units: mangle(ctx.args) });
+  const units = mangle(ctx);
+  // systemctl answers name by name and stops at the first it cannot look up (a template, say).
+  const refused = units.findIndex((u) => unitObjectRefusal(u) !== undefined);
+  const rows = await rpc(ctx, 'unit-states', { units: refused < 0 ? units : units.slice(0, refused) });
   let hit = false;
   for (const r of rows) {
     if (!ctx.options.quiet) ctx.stdout.write(`${r.active}\n`);
     if (ctx.verb === 'is-active' ? r.active === 'active' || r.active === 'reloading' : r.active === 'failed') hit = true;
+  }
+  if (refused >= 0) {
+    ctx.stderr.write(`Failed to retrieve unit state: ${unitObjectRefusal(units[refused]!)}\n`);
+    return EXIT_FAILURE;
   }
   if (hit) return 0;
   return ctx.verb === 'is-active' ? EXIT_PROGRAM_NOT_RUNNING : EXIT_FAILURE;
@@ -307,7 +325,7 @@ async function listJobs(ctx: VerbContext): Promise<number> {
 
 async function listDependencies(ctx: VerbContext): Promise<number> {
   // Each unit named (patterns match loaded units) gets its tree, a blank line between two.
-  const units = ctx.args.length === 0 ? ['default.target'] : await expandUnitNames(ctx);
+  const units = ctx.args.length === 0 ? ['default.target'] : (await expandUnitNames(ctx)).names;
   for (const [i, unit] of units.entries()) {
     const r = await rpc(ctx, 'list-dependencies', { unit, dependency: ctx.options.dependency, all: ctx.options.all, color: ctx.isTTY, plain: ctx.options.plain });
     ctx.stdout.write(i > 0 ? `\n${r.text}` : r.text);
@@ -330,7 +348,7 @@ async function isSystemRunning(ctx: VerbContext): Promise<number> {
 async function kill(ctx: VerbContext): Promise<number> {
   const signal = ctx.options.signal ?? SIGNALS.SIGTERM;
   let code = 0;
-  for (const unit of mangle(ctx.args)) {
+  for (const unit of mangle(ctx)) {
     try {
       await rpc(ctx, 'kill', { unit, whom: ctx.options.kill_whom ?? 'all', signal });
     } catch (e) {
@@ -348,7 +366,7 @@ async function resetFailed(ctx: VerbContext): Promise<number> {
     return 0;
   }
   let code = 0;
-  for (const unit of mangle(ctx.args)) {
+  for (const unit of mangle(ctx)) {
     try {
       await rpc(ctx, 'reset-failed', { unit });
     } catch (e) {
