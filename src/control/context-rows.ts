@@ -102,10 +102,13 @@ const lowerFirst = <K extends string>(k: K) => (k[0]!.toLowerCase() + k.slice(1)
  */
 export function cgroupRows(iface: Interface): PropertyRow<UnitStatus>[] {
   const isSlice = (st: UnitStatus) => st.model.type === 'slice';
+  // A slice's and a socket's cgroup is there from their start to their stop, empty or not (systemd
+  // realizes a socket's when it starts listening, whether or not a process ever runs in it).
+  const keepsEmpty = (st: UnitStatus) => st.model.type === 'slice' || st.model.type === 'socket';
   return [
     row(iface, 'Slice', 's', (st) => (loaded(st) ? unitSliceOf(st.id, res(st).slice) ?? '' : '')),
     // systemd trims a cgroup once it is empty (an exited oneshot's too) and forgets its path.
-    row(iface, 'ControlGroup', 's', (st) => ((isSlice(st) ? false : st.processes.length === 0) || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
+    row(iface, 'ControlGroup', 's', (st) => ((keepsEmpty(st) ? false : st.processes.length === 0) || st.activeState === 'inactive' || st.activeState === 'failed' ? '' : st.controlGroup)),
     // Accounting where svcd has it (cgroup v1 controllers): [not set] otherwise, as systemd says
     // without a controller; CPUUsageNSec= is left out where it is not known (systemd reads it from v2).
     row(iface, 'MemoryCurrent', 't', (st) => st.usage?.memoryCurrent ?? UINT64_MAX),
