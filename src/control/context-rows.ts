@@ -177,9 +177,10 @@ export function execContextRows(iface: Interface): PropertyRow<UnitStatus>[] {
   row(iface, 'StandardInput', 's', (st) => stdioKind(exe(st).standardInput ?? 'null')),
   row(iface, 'StandardInputFileDescriptorName', 's', (st) => fdName(exe(st).standardInput)),
   row(iface, 'StandardInputData', 'ay', (st) => Buffer.from(kept(st).stdinData, 'base64')),
-  // The journal is the default a loaded unit gets from the manager; before that it is inherit. A
+  // The journal is the default a loaded service gets from the manager; before that it is inherit (a
+  // socket has it from the start: systemd's socket_init() sets it). A
   // socket as stdin is a two-way stream: output stays inherit, on it (systemd's service_fix_stdio()).
-  row(iface, 'StandardOutput', 's', (st) => stdioKind(exe(st).standardOutput ?? (loaded(st) && exe(st).standardInput !== 'socket' ? 'journal' : 'inherit'))),
+  row(iface, 'StandardOutput', 's', (st) => stdioKind(exe(st).standardOutput ?? ((loaded(st) || st.model.type === 'socket') && exe(st).standardInput !== 'socket' ? 'journal' : 'inherit'))),
   row(iface, 'StandardOutputFileDescriptorName', 's', (st) => fdName(exe(st).standardOutput)),
   row(iface, 'StandardError', 's', (st) => stdioKind(exe(st).standardError ?? 'inherit')),
   row(iface, 'StandardErrorFileDescriptorName', 's', (st) => fdName(exe(st).standardError)),

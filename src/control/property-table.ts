@@ -252,7 +252,8 @@ const SLICE_PROPERTIES: readonly PropertyRow<UnitStatus>[] = cgroupRows('org.fre
 
 /** A unit's rows: the type's interface first, then Unit's, as systemctl prints them. */
 export function unitRows(st: UnitStatus): readonly PropertyRow<UnitStatus>[] {
-  if (st.model.type === 'socket' && st.model.loadState === 'loaded') return [...SOCKET_PROPERTIES, ...UNIT_PROPERTIES];
+  // A socket that did not load has the Socket interface too, with the defaults (and a bad setting's file values), as systemd's.
+  if (st.model.type === 'socket') return [...SOCKET_PROPERTIES, ...UNIT_PROPERTIES];
   if (st.model.type === 'timer') return [...TIMER_PROPERTIES, ...UNIT_PROPERTIES];
   if (st.model.type === 'path') return [...PATH_PROPERTIES, ...UNIT_PROPERTIES];
   if (st.model.type === 'slice') return [...SLICE_PROPERTIES, ...UNIT_PROPERTIES];

@@ -12,10 +12,12 @@ import { kernelHasIPv6 } from '../unit/values/socket-address.js';
 import { parseSec } from '../unit/values/timespan.js';
 import { cgroupRows, execContextRows, heldIdRows, killContextRows } from './context-rows.js';
 import { commands } from './exec-commands.js';
-import { row, usecOf, type Interface, type PropertyRow } from './property-row.js';
+import { loaded, row, usecOf, type Interface, type PropertyRow } from './property-row.js';
+import { USEC_INFINITY } from '../shared/timespan.js';
 import type { Result } from '../shared/result.js';
 
 const SOCK: Interface = 'org.freedesktop.systemd1.Socket';
+const UINT_MAX = 0xffff_ffff;
 type Sock = Extract<UnitStatus['model'], { type: 'socket' }>['socket'];
 const sock = (st: UnitStatus): Sock => (st.model as Extract<UnitStatus['model'], { type: 'socket' }>).socket;
 
@@ -115,8 +117,9 @@ export const SOCKET_PROPERTIES: readonly PropertyRow<UnitStatus>[] = [
   row(SOCK, 'NRefused', 'u', (st) => st.socket?.nRefused ?? 0),
   row(SOCK, 'FileDescriptorName', 's', (st) => sock(st).fileDescriptorName ?? st.id),
   row(SOCK, 'SocketProtocol', 'i', (st) => keptSetting(st, 'SocketProtocol', protocol, 0)),
-  row(SOCK, 'TriggerLimitIntervalUSec', 't', (st) => sock(st).triggerLimitIntervalUSec ?? 2_000_000n),
-  row(SOCK, 'TriggerLimitBurst', 'u', (st) => sock(st).triggerLimitBurst ?? (sock(st).accept ? 200 : 20)),
+  // Unset until the unit loads (infinity, UINT_MAX): the defaults are filled in at load, as systemd's.
+  row(SOCK, 'TriggerLimitIntervalUSec', 't', (st) => sock(st).triggerLimitIntervalUSec ?? (loaded(st) ? 2_000_000n : USEC_INFINITY)),
+  row(SOCK, 'TriggerLimitBurst', 'u', (st) => sock(st).triggerLimitBurst ?? (!loaded(st) ? UINT_MAX : sock(st).accept ? 200 : 20)),
   ...heldIdRows(SOCK),
   // No …Ex= forms: systemd 252 has them for services only.
   ...SOCKET_EXEC_KEYS.map((k) => row(SOCK, k, 'a(sasbttttuii)', (st: UnitStatus) => commands(st, k))),

@@ -91,7 +91,7 @@ export const systemdNsUsable = () => existsSync(join(NS, 'systemd-ns.sh')) && ex
  * Units compared besides the unit files: a target and a slice of each manager's own base units, and
  * a name no file defines (LoadState=not-found).
  */
-export const BASE_UNITS = ['multi-user.target', 'system.slice', 'no-such-unit.service'];
+export const BASE_UNITS = ['multi-user.target', 'system.slice', 'no-such-unit.service', 'no-such-unit.socket'];
 
 /**
  * Boots systemd 252 on DIR (multi-user.target), collects, stops it. `baseDir`: where systemd-ns
