@@ -66,6 +66,21 @@ static int64_t get_int(napi_env env, napi_value o, const char *name, int64_t dfl
 
 static int set_int(int fd, int level, int opt, int v) { return setsockopt(fd, level, opt, &v, sizeof v); }
 
+/*
+ * An option systemd only warns about when the kernel refuses it (SO_PASSSEC on an IP socket is
+ * EOPNOTSUPP): "NAME failed: strerror" is handed to o.warn(text) and the socket is opened without it.
+ */
+static void set_or_warn(napi_env env, napi_value o, int fd, int level, int opt, const char *name) {
+  if (set_int(fd, level, opt, 1) == 0) return;
+  char text[128];
+  snprintf(text, sizeof text, "%s failed: %s", name, strerror(errno));
+  napi_value fn, arg;
+  napi_valuetype t;
+  if (napi_get_named_property(env, o, "warn", &fn) != napi_ok || napi_typeof(env, fn, &t) != napi_ok || t != napi_function) return;
+  if (napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &arg) != napi_ok) return;
+  napi_call_function(env, o, fn, 1, &arg, NULL);
+}
+
 /* Throws with the syscall that failed; the caller words the unit's message from .syscall/.errno. */
 static napi_value fail(napi_env env, int fd, const char *syscall) {
   int e = errno;
@@ -135,18 +150,16 @@ static napi_value ListenSocket(napi_env env, napi_callback_info info) {
   if (af == AF_INET || af == AF_INET6) {
     /* systemd sets SO_REUSEADDR on every IP socket, so a restart does not wait out TIME_WAIT. */
     if (set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0) return fail(env, fd, "setsockopt");
-    if (get_int(env, o, "freeBind", 0) && set_int(fd, af == AF_INET ? SOL_IP : SOL_IPV6, af == AF_INET ? IP_FREEBIND : IPV6_FREEBIND, 1) < 0)
-      return fail(env, fd, "setsockopt");
+    if (get_int(env, o, "freeBind", 0)) set_or_warn(env, o, fd, af == AF_INET ? SOL_IP : SOL_IPV6, af == AF_INET ? IP_FREEBIND : IPV6_FREEBIND, "IP_FREEBIND/IPV6_FREEBIND");
     if (af == AF_INET6 && strcmp(v6only, "default") != 0 && v6only[0] &&
         set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, strcmp(v6only, "ipv6-only") == 0) < 0)
       return fail(env, fd, "setsockopt");
   }
-  if (get_int(env, o, "reusePort", 0) && set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) return fail(env, fd, "setsockopt");
-  if (get_int(env, o, "keepAlive", 0) && set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1) < 0) return fail(env, fd, "setsockopt");
-  if (get_int(env, o, "noDelay", 0) && stype == SOCK_STREAM && (af == AF_INET || af == AF_INET6) && set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1) < 0)
-    return fail(env, fd, "setsockopt");
-  if (get_int(env, o, "passCredentials", 0) && set_int(fd, SOL_SOCKET, SO_PASSCRED, 1) < 0) return fail(env, fd, "setsockopt");
-  if (get_int(env, o, "passSecurity", 0) && set_int(fd, SOL_SOCKET, SO_PASSSEC, 1) < 0) return fail(env, fd, "setsockopt");
+  if (get_int(env, o, "reusePort", 0)) set_or_warn(env, o, fd, SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT");
+  if (get_int(env, o, "keepAlive", 0)) set_or_warn(env, o, fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE");
+  if (get_int(env, o, "noDelay", 0) && stype == SOCK_STREAM && (af == AF_INET || af == AF_INET6)) set_or_warn(env, o, fd, IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY");
+  if (get_int(env, o, "passCredentials", 0)) set_or_warn(env, o, fd, SOL_SOCKET, SO_PASSCRED, "SO_PASSCRED");
+  if (get_int(env, o, "passSecurity", 0)) set_or_warn(env, o, fd, SOL_SOCKET, SO_PASSSEC, "SO_PASSSEC");
 
   if (bind(fd, &addr.sa, len) < 0) {
     /* A socket file left by an earlier run is in the way: systemd unlinks it and binds again. */

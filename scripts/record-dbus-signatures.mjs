@@ -24,7 +24,7 @@ const tools = process.env.SYSTEMD_NS_DIR ?? '/work/shared/tools/systemd-ns';
 const out = join(repo, 'test/fixtures/dbus/systemd-signatures.json');
 
 /** The objects recorded: the manager and one unit of each kind systemd-ns boots. */
-const OBJECTS = ['/org/freedesktop/systemd1', ...['web.service', 'multi-user.target', 'system.slice', 'init.scope', '-.mount'].map((u) => `/org/freedesktop/systemd1/unit/${[...Buffer.from(u)].map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `_${b.toString(16)}`)).join('')}`)];
+const OBJECTS = ['/org/freedesktop/systemd1', ...['web.service', 'web.socket', 'multi-user.target', 'system.slice', 'init.scope', '-.mount'].map((u) => `/org/freedesktop/systemd1/unit/${[...Buffer.from(u)].map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `_${b.toString(16)}`)).join('')}`)];
 
 /** Inside the namespace: Introspect each path over /run/systemd/private; prints {path: xml}. */
 async function inside(paths) {
@@ -58,6 +58,7 @@ function parse(xml) {
 async function record() {
   const units = mkdtempSync(join(tmpdir(), 'dbus-sig-units-'));
   writeFileSync(join(units, 'web.service'), '[Unit]\nDescription=A web server\n[Service]\nExecStart=/bin/sleep 600\n');
+  writeFileSync(join(units, 'web.socket'), '[Unit]\nDescription=A web socket\n[Socket]\nListenStream=/run/web.sock\n');
   mkdirSync(join(units, 'multi-user.target.wants'));
   execFileSync('ln', ['-s', '../web.service', join(units, 'multi-user.target.wants/web.service')]);
   const pid = execFileSync(join(tools, 'systemd-ns.sh'), [units, 'multi-user.target'], { encoding: 'utf8' }).trim();

@@ -108,6 +108,7 @@ export function printValue(name: string, value: BusValue): readonly string[] {
       if (value.v === USEC_INFINITY && INFINITY_WHEN_MAX.test(name)) return ['infinity'];
       return [String(value.v)];
     case 'd': return [String(value.v)];
+    case 'x': return [String(value.v)];
     // systemctl has no printer for a byte: it says so.
     case 'y': return ['[unprintable]'];
     case 'as': return [value.v.map(shellMaybeQuote).join(' ')];

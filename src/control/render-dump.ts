@@ -15,6 +15,7 @@ import { formatTimespan } from '../shared/timespan.js';
 import { cgroupContextLines, dumpValues, execContextLines, killContextLines, type DumpValues } from './dump-context.js';
 import { formatTimestamp, shellMaybeQuote } from './properties.js';
 import { writtenCommands } from './property-table.js';
+import { SOCKET_PROTOCOLS } from './socket-properties.js';
 import { jobDumpLines } from './render-job.js';
 
 const SEC = 1_000_000n;
@@ -81,6 +82,9 @@ function serviceLines(d: DumpValues): string[] {
   return out;
 }
 
+/** SocketProtocol= by name, as ip_protocol_to_name() gives it (0, the default, is "ip"). */
+const protocolName = (n: number): string => (n === 0 ? 'ip' : Object.keys(SOCKET_PROTOCOLS).find((k) => SOCKET_PROTOCOLS[k] === n) ?? String(n));
+
 /** A socket: its state, settings, addresses, exec and kill contexts, commands, cgroup context. */
 function socketLines(d: DumpValues): string[] {
   const { st } = d;
@@ -100,7 +104,7 @@ function socketLines(d: DumpValues): string[] {
   add('Broadcast', d.flag('Broadcast', false));
   for (const k of ['PassCredentials', 'PassSecurity']) add(k, d.text(k));
   add('PassPacketInfo', d.flag('PassPacketInfo', false));
-  add('TCPCongestion', d.setting('TCPCongestion', 'n/a'));
+  add('TCPCongestion', d.text('TCPCongestion') || 'n/a');
   add('RemoveOnStop', d.text('RemoveOnStop'));
   add('Writable', d.flag('Writable', false));
   add('FileDescriptorName', d.text('FileDescriptorName'));
@@ -118,7 +122,7 @@ function socketLines(d: DumpValues): string[] {
   if (listen?.sig === 'a(ss)') listen.v.forEach(([, text], i) => add(sock.listen[i]?.value.kind ?? 'ListenFIFO', text));
   add('TriggerLimitIntervalSec', formatTimespan(d.num('TriggerLimitIntervalUSec'), SEC));
   add('TriggerLimitBurst', d.text('TriggerLimitBurst'));
-  add('SocketProtocol', d.setting('SocketProtocol', 'ip'));
+  add('SocketProtocol', protocolName(Number(d.num('SocketProtocol'))));
   if (sock.symlinks.length > 0) out.push(`\tSymlinks:${sock.symlinks.map((s) => ` ${s}`).join('')}`);
   add('TimeoutSec', formatTimespan(d.num('TimeoutUSec'), SEC));
   out.push(...execContextLines(d), ...killContextLines(d));

@@ -180,6 +180,10 @@ export function statusPage(st: UnitStatus, color: boolean, nowUs: bigint, units:
     const labels = processLabels(st.processes);
     labels.forEach((l, i) => lines.push(`             ${i === labels.length - 1 ? '└─' : '├─'}${l}`));
   }
+  // A listening socket keeps its cgroup with no process in it, and systemctl shows it (ControlGroup=).
+  else if (m.type === 'socket' && st.activeState !== 'inactive' && st.activeState !== 'failed' && st.controlGroup !== '') {
+    lines.push(...accountingLines(st), `     CGroup: ${st.controlGroup}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -566,6 +566,8 @@ export interface ListenSpec {
   readonly noDelay?: boolean;
   readonly passCredentials?: boolean;
   readonly passSecurity?: boolean;
+  /** Told "SO_PASSSEC failed: …" for an option the kernel refused, which systemd only warns about. */
+  readonly warn?: (text: string) => void;
 }
 
 declare const watchBrand: unique symbol;

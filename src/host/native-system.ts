@@ -252,8 +252,8 @@ export class NativeSystem implements System {
     }
   }
 
-  openListeners(_unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure {
-    return socketFds.openListeners(listen, opts);
+  openListeners(unit: string, listen: readonly ListenRequest[], opts: SocketOptions): readonly number[] | ListenFailure {
+    return socketFds.openListeners(listen, opts, (text) => this.opts.notice?.(unit, { text }));
   }
 
   closeListeners(fds: readonly number[], listen: readonly ListenRequest[], opts: SocketOptions): void {

@@ -69,7 +69,7 @@ function ownNode(path: string, o: SocketOptions): void {
   chownSync(path, o.socketUser === undefined ? -1 : c.uid, c.gid);
 }
 
-function openOne(l: ListenRequest, o: SocketOptions): number {
+function openOne(l: ListenRequest, o: SocketOptions, warn?: (text: string) => void): number {
   const node = nodeOf(l);
   if (node) mkdirParents(dirname(node), o.directoryMode);
   if (l.kind === 'ListenFIFO') {
@@ -82,7 +82,7 @@ function openOne(l: ListenRequest, o: SocketOptions): number {
   if (l.kind === 'ListenMessageQueue') return native.openMessageQueue(l.address, o.socketMode);
   const type = SOCKET_TYPES[l.kind as keyof typeof SOCKET_TYPES];
   if (!type || !l.socket) throw Object.assign(new Error('Address family not supported by protocol'), { errno: 97 });
-  const fd = native.listenSocket({ type, ...target(l.socket), ...o });
+  const fd = native.listenSocket({ type, ...target(l.socket), ...o, warn });
   if (node) {
     try {
       ownNode(node, o);
@@ -94,11 +94,12 @@ function openOne(l: ListenRequest, o: SocketOptions): number {
   return fd;
 }
 
-export function openListeners(listen: readonly ListenRequest[], o: SocketOptions): readonly number[] | ListenFailure {
+/** `warn`: told of each socket option the kernel refused (the socket is opened without it, as systemd's). */
+export function openListeners(listen: readonly ListenRequest[], o: SocketOptions, warn?: (text: string) => void): readonly number[] | ListenFailure {
   const fds: number[] = [];
   for (const l of listen) {
     try {
-      fds.push(openOne(l, o));
+      fds.push(openOne(l, o, warn));
     } catch (e) {
       closeListeners(fds, [], o);
       const why = reason(e);

@@ -23,6 +23,9 @@ const EXEC_SETTINGS = ['CoredumpFilter', 'IOSchedulingClass', 'IOSchedulingPrior
   'SyslogPriority', 'SyslogLevel', 'SyslogFacility', 'LogLevelMax', 'LogExtraFields', 'LogNamespace', 'SecureBits', 'RemoveIPC', 'PAMName', 'ExecSearchPath',
   'MountFlags', 'SameProcessGroup', 'UtmpIdentifier', 'UtmpMode', 'SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel', 'IgnoreSIGPIPE', 'SystemCallFilter',
   'SystemCallErrorNumber', 'SystemCallLog', 'Personality', 'MountAPIVFS', 'KeyringMode', 'NetworkNamespacePath', 'IPCNamespacePath'];
+/** What systemctl 252 printed for show-socket.socket: its socket options, none that depend on a run. */
+const recordedShowSocket = (JSON.parse(readFileSync(join(repo, 'test/fixtures/show/recorded.json'), 'utf8')) as { units: Record<string, { show: string }> }).units['show-socket.socket']!.show;
+const SOCKET_SETTINGS = /^(BindIPv6Only|Backlog|BindToDevice|SocketUser|SocketGroup|SocketMode|DirectoryMode|FlushPending|Writable|KeepAlive\w*|DeferAcceptUSec|Priority|ReceiveBuffer|SendBuffer|IPTOS|IPTTL|PipeSize|Transparent|Broadcast|Pass\w+|Timestamping|Listen|Symlinks|Mark|MessageQueue\w+|TCPCongestion|SmackLabel\w*|FileDescriptorName|SocketProtocol|TriggerLimit\w+|Environment|Nice|KillMode)=/;
 const systemctlPresent = spawnSync('test', ['-x', '/usr/bin/systemctl']).status === 0;
 const UNITS = '/etc/systemd/system';
 
@@ -56,6 +59,8 @@ beforeAll(async () => {
     'deb.service': '[Unit]\nDescription=A packaged daemon\n[Service]\nExecStart=/bin/sleep 400\n[Install]\nWantedBy=x.target\n',
     'x.target': '[Unit]\nDescription=The test target\nWants=web.service\n',
     'show-exec.service': readFileSync(join(repo, 'test/fixtures/show/units/show-exec.service'), 'utf8'),
+    'show-socket.socket': readFileSync(join(repo, 'test/fixtures/show/units/show-socket.socket'), 'utf8'),
+    'show-running.service': readFileSync(join(repo, 'test/fixtures/show/units/show-running.service'), 'utf8'),
   } });
   const machineId = readFileSync('/etc/machine-id', 'utf8').trim();
   const setup = [
@@ -115,6 +120,20 @@ describe.skipIf(!systemctlPresent)('the real systemctl against svcd as PID 1', (
     const [status, ownStatus] = [systemctl('status', 'show-exec.service'), await svcctl('status', 'show-exec.service')];
     expect(status.stderr).toBe('');
     expect([status.rc, comparableStatus(status.stdout)]).toEqual([ownStatus.rc, comparableStatus(ownStatus.stdout)]);
+  });
+
+  it('show and status of a listening socket: the Socket interface whole, with systemd\'s signatures; its options as systemd 252 printed them', async () => {
+    expect(systemctl('start', 'show-socket.socket').rc).toBe(0);
+    const [real, own] = [systemctl('show', '--all', 'show-socket.socket'), await svcctl('show', '--all', 'show-socket.socket')];
+    expect(real.stderr).toBe('');
+    expect(real.stdout).toBe(own.stdout);
+    const pick = (text: string) => text.split('\n').filter((l) => SOCKET_SETTINGS.test(l)).join('\n');
+    expect(pick(real.stdout)).toBe(pick(recordedShowSocket));
+    expect(real.stdout).toMatch(/^ExecStartPre=\{ path=\/bin\/true ; .* pid=[1-9]\d* ; code=exited ; status=0 \}$/m);
+    const [status, ownStatus] = [systemctl('status', 'show-socket.socket'), await svcctl('status', 'show-socket.socket')];
+    expect(status.stderr).toBe('');
+    expect([status.rc, comparableStatus(status.stdout)]).toEqual([ownStatus.rc, comparableStatus(ownStatus.stdout)]);
+    expect(status.stdout).toMatch(/^\s+Listen: \/run\/show-socket\.sock \(Stream\)$/m);
   });
 
   it('set-environment, unset-environment and show-environment over D-Bus: the block svcctl shows, the same refusal', async () => {

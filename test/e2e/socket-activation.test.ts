@@ -14,7 +14,7 @@ const dir = mkdtempSync('/dev/shm/svcd-sockets-');
 const sdir = join(dir, 's');
 // Ports of the host's network (svcd shares it): picked at random, away from the ephemeral range.
 const base = 20000 + Math.floor(Math.random() * 400) * 50;
-const [ACT_PORT, ACC_PORT] = [base, base + 1];
+const [ACT_PORT, ACC_PORT, PASSSEC_PORT] = [base, base + 1, base + 2];
 const abstract = `@svcd-e2e-${process.pid}`;
 
 // The activated service: answers each connection on fd 3 with what sd_listen_fds(3) would see.
@@ -74,7 +74,10 @@ beforeAll(async () => {
     'link.socket': `[Socket]\nListenStream=${sdir}/link.sock\nSymlinks=${sdir}/alias.sock\nRemoveOnStop=yes\n`,
     'link.service': '[Service]\nExecStart=/bin/true\n',
     'orphan.socket': '[Socket]\nListenStream=/run/svcd-e2e-orphan.sock\nService=nothere.service\n',
-    'x.target': '[Unit]\nWants=act.socket busy.socket nodir.socket acc.socket link.socket orphan.socket\n',
+    // SO_PASSSEC on an IP socket: the kernel refuses it (EOPNOTSUPP), systemd warns and listens.
+    'passsec.socket': `[Socket]\nListenStream=127.0.0.1:${PASSSEC_PORT}\nPassSecurity=yes\nKeepAlive=yes\n`,
+    'passsec.service': '[Service]\nExecStart=/bin/true\n',
+    'x.target': '[Unit]\nWants=act.socket busy.socket nodir.socket acc.socket link.socket orphan.socket passsec.socket\n',
   } });
   svcd = await bootInNamespace(dir, join(dir, 'units'), 'x.target');
 }, 60_000);
@@ -138,6 +141,11 @@ it('fails a socket whose port is taken or whose directory cannot be made, with s
   expect(await show('x.target', 'ActiveState')).toBe('active');
   expect((await svcd.svcctl('is-system-running')).stdout.trim()).toBe('degraded');
 }, 60_000);
+
+it('listens where the kernel refuses a socket option systemd only warns about (SO_PASSSEC on an IP socket), with its warning', async () => {
+  expect(await show('passsec.socket', 'SubState'), svcd.console()).toBe('listening');
+  expect(svcd.console()).toContain('passsec.socket: SO_PASSSEC failed: Operation not supported');
+});
 
 it('points Symlinks= at the socket file and removes both on stop with RemoveOnStop=yes', async () => {
   expect(lstatSync(join(sdir, 'alias.sock')).isSymbolicLink()).toBe(true);

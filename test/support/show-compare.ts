@@ -128,7 +128,8 @@ export function documentedDifferences(repo: string): DocumentedDifference[] {
 export function expectedFor(rows: readonly DocumentedDifference[], object: string): Set<string> {
   const out = new Set<string>();
   for (const r of rows) {
-    const applies = r.objects.includes(object) || (object.endsWith('.service') && r.objects.includes('services'));
+    // "services" and "sockets" stand for every unit of the type: they share the exec, kill and cgroup contexts' rows.
+    const applies = r.objects.includes(object) || (object.endsWith('.service') && r.objects.includes('services')) || (object.endsWith('.socket') && r.objects.includes('sockets'));
     if (applies) for (const p of r.properties) out.add(`${p} ${r.kind}`);
   }
   return out;

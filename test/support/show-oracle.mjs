@@ -21,7 +21,7 @@ export const DEBIAN_UNIT_CACHE = '/var/cache/svcd-show-units';
  * Debian package → its unit, as the issue names them. postgresql's is its meta unit: the clusters'
  * postgresql@VERSION-CLUSTER.service instances are a generator's job and run the host's databases.
  */
-export const DEBIAN = { 'nginx-common': 'nginx.service', 'redis-server': 'redis-server.service', 'openssh-server': 'ssh.service', cron: 'cron.service', memcached: 'memcached.service', 'postgresql-common': 'postgresql.service' };
+export const DEBIAN = { 'nginx-common': 'nginx.service', 'redis-server': 'redis-server.service', 'openssh-server': 'ssh.service', cron: 'cron.service', memcached: 'memcached.service', 'postgresql-common': 'postgresql.service', 'dbus-system-bus-common': 'dbus.socket' };
 
 export const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -91,7 +91,7 @@ export const systemdNsUsable = () => existsSync(join(NS, 'systemd-ns.sh')) && ex
  * Units compared besides the unit files: a target and a slice of each manager's own base units, and
  * a name no file defines (LoadState=not-found).
  */
-export const BASE_UNITS = ['multi-user.target', 'system.slice', 'no-such-unit.service'];
+export const BASE_UNITS = ['multi-user.target', 'system.slice', 'no-such-unit.service', 'no-such-unit.socket'];
 
 /**
  * Boots systemd 252 on DIR (multi-user.target), collects, stops it. `baseDir`: where systemd-ns

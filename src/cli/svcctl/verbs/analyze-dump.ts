@@ -89,10 +89,13 @@ function unitSection(p: ReadonlyMap<string, string>, hasJob: boolean, deps: Dump
     // The slice it is in, as the graph has it (show's Slice= is a service's only).
     const slice = deps.lines.find((d) => d.line === 'InSlice')?.unit;
     // The manager realizes its perpetual slices and its own scope at start-up, whatever runs in them.
-    const realized = p.get('Perpetual') === 'yes' && /\.(slice|scope)$/.test(id) ? perpetualCgroup(id) : p.get('ControlGroup') || undefined;
     // A started socket has its cgroup's path picked (systemd looks for leftover processes in it
-    // before it listens) until it stops, though nothing made the cgroup.
-    const picked = id.endsWith('.socket') && slice && /^(active|activating|deactivating)$/.test(p.get('ActiveState') ?? '') ? `${perpetualCgroup(slice)}/${id}` : undefined;
+    // before it listens, and ControlGroup= names it) until it stops; the cgroup is made only when
+    // a process of the socket's (ExecStartPre=, …) runs in it.
+    const socket = id.endsWith('.socket');
+    const ran = socket && ['ExecStartPre', 'ExecStartPost', 'ExecStopPre', 'ExecStopPost'].some((k) => /\bpid=[1-9]/.test(p.get(k) ?? ''));
+    const realized = p.get('Perpetual') === 'yes' && /\.(slice|scope)$/.test(id) ? perpetualCgroup(id) : (!socket || ran ? p.get('ControlGroup') || undefined : undefined);
+    const picked = socket && slice && /^(active|activating|deactivating)$/.test(p.get('ActiveState') ?? '') ? `${perpetualCgroup(slice)}/${id}` : undefined;
     add('Slice', slice ?? 'n/a');
     add('CGroup', realized ?? picked ?? 'n/a');
     add('CGroup realized', realized !== undefined ? 'yes' : 'no');
