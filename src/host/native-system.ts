@@ -97,7 +97,12 @@ export class NativeSystem implements System {
   // Until the engine listens, fds a message carries are not anyone's: closed.
   private notifyHandler: (pid: number, message: string, uid: number, fds: readonly number[]) => void = (_p, _m, _u, fds) => fds.forEach((fd) => this.closeFd(fd));
   private readonly tracker: ProcessTracker;
-  private readonly prepared = new Set<string>();
+  /**
+   * The run (`unit/INVOCATION_ID`) whose dynamic user, IPC owner and directories were prepared, by
+   * unit: a newer run replaces it and releaseRuntime() forgets it, so a unit restarted ten thousand
+   * times holds one.
+   */
+  private readonly prepared = new Map<string, string>();
   /** RemoveIPC=: the ids whose IPC objects go when each unit's run ends. */
   /** PrivateTmp= directories of each unit's current run, until releaseRuntime(). */
   private readonly privateTmps = new Map<string, { readonly invocation: string; readonly dirs: PrivateTmp }>();
@@ -171,7 +176,7 @@ export class NativeSystem implements System {
     }
     const invocation = `${req.unit}/${req.invocationId ?? ''}`;
     if (req.invocationId) this.tracker.noteInvocation(req.unit, req.invocationId);
-    if (!this.prepared.has(invocation)) {
+    if (this.prepared.get(req.unit) !== invocation) {
       // DynamicUser=: the run's uid, before its directories are made (they are owned by it).
       if (exec.dynamicUser && exec.user !== undefined) {
         const uid = acquireDynamicUser(req.unit, exec.user, privateDirectories(exec).map((p) => join(p.root, 'private', p.rel)));
@@ -183,7 +188,7 @@ export class NativeSystem implements System {
       if (ids !== undefined && typeof ids !== 'string') holdIpcOwner(req.unit, ids.uid, ids.gid, exec.removeIPC);
       const err = prepareDirectories(exec);
       if (err) throw new SpawnFailure(err, /user credentials/.test(err) ? 217 : /group credentials/.test(err) ? 216 : 233);
-      this.prepared.add(invocation);
+      this.prepared.set(req.unit, invocation);
     }
     let stream: { fd: number; started(pid: number): void } | undefined;
     // Made before the output stream, which names it; every command of the unit moves itself there.
@@ -394,6 +399,7 @@ export class NativeSystem implements System {
 
   /** The unit's run is over: its PrivateTmp= directories, namespaces and dynamic user go (systemd's exec_runtime_destroy, dynamic_creds_destroy). */
   releaseRuntime(unit: string): void {
+    this.prepared.delete(unit);
     releaseIpcOwner(unit);
     releaseDynamicUsers(unit);
     this.releaseRun(unit);

@@ -50,6 +50,8 @@ interface ProcScan {
   readonly byLeader: ReadonlyMap<number, readonly number[]>;
   /** Each pid under its INVOCATION_ID, made on first need. */
   byInvocation?: Map<string, number[]>;
+  /** Which read of /proc this is (counted from 1): what forgetting an INVOCATION_ID waits for. */
+  readonly serial: number;
 }
 
 export class ProcessTracker {
@@ -59,10 +61,17 @@ export class ProcessTracker {
   private procCacheThisTurn = false;
   /** Pids reaped since procCache was read: left out of its answers. */
   private readonly reapedSinceScan = new Set<number>();
-  /** Every INVOCATION_ID a unit's processes were started with, and back. */
+  /**
+   * Every INVOCATION_ID a unit's processes were started with that a process may still carry, and
+   * back: a run's id is forgotten once no process carries it (see forgetEmptyRuns), or a unit
+   * restarted every second would file one more each time.
+   */
   private readonly invocations = new Map<string, Set<string>>();
   private readonly unitOfInvocation = new Map<string, string>();
-  /** INVOCATION_ID from /proc/PID/environ, read once per process (pid and start time). */
+  /** INVOCATION_IDs no process carried, with the scan that first found so (forgetEmptyRuns). */
+  private readonly uncarried = new Map<string, number>();
+  private scans = 0;
+  /** INVOCATION_ID from /proc/PID/environ, read once per process (pid and start time) while a scan still finds it. */
   private readonly environ = new Map<number, { readonly start: string; readonly invocation?: string }>();
   /** Processes svcd itself started and has not reaped yet. */
   private readonly spawned = new Set<number>();
@@ -142,6 +151,7 @@ export class ProcessTracker {
     if (!ids) this.invocations.set(unit, (ids = new Set()));
     ids.add(invocationId);
     this.unitOfInvocation.set(invocationId, unit);
+    this.uncarried.delete(invocationId);
   }
 
   /**
@@ -159,6 +169,8 @@ export class ProcessTracker {
       // A known pid outside the cgroup is one started before it existed; the rest may be long gone.
       for (const p of known) if (!out.has(p) && isLive(p)) out.add(p);
       for (const p of out) this.lastUnit.set(p, unit);
+      // The kernel's word that nothing of the unit is left: no process carries any of its ids.
+      if (out.size === 0) this.forgetInvocations(unit, () => true);
       return [...out];
     }
     const ids = this.invocations.get(unit);
@@ -175,11 +187,45 @@ export class ProcessTracker {
         for (const p of byInvocation.get(id) ?? []) out.add(p);
         for (const p of this.settledByInvocation.get(id) ?? []) out.add(p);
       }
+      this.forgetEmptyRuns(unit, scan, byInvocation);
     }
     out.delete(process.pid);
     for (const p of this.reapedSinceScan) out.delete(p);
     for (const p of out) this.lastUnit.set(p, unit);
     return [...out];
+  }
+
+  /**
+   * Forgets the unit's INVOCATION_IDs that two reads of /proc in a row found no process carrying.
+   * Only a read that missed nothing counts: one after which svcd reaped nothing (what a process
+   * forked since descends from one the read saw, or from a command svcd has not reaped), and a
+   * second because a carrier may fork and exit between a read's stat and environ files. A run's
+   * leftovers (KillMode=process, a daemon that escaped its session) keep its id, so they stay the
+   * unit's; a command started for a forgotten run notes its id again (noteInvocation).
+   */
+  private forgetEmptyRuns(unit: string, scan: ProcScan, byInvocation: ReadonlyMap<string, readonly number[]>): void {
+    if (scan !== this.procCache || this.reapedSinceScan.size > 0) return;
+    this.forgetInvocations(unit, (id) => {
+      if (byInvocation.has(id) || this.settledByInvocation.has(id)) {
+        this.uncarried.delete(id);
+        return false;
+      }
+      const since = this.uncarried.get(id);
+      if (since === undefined) this.uncarried.set(id, scan.serial);
+      return since !== undefined && since !== scan.serial;
+    });
+  }
+
+  private forgetInvocations(unit: string, gone: (id: string) => boolean): void {
+    const ids = this.invocations.get(unit);
+    if (!ids) return;
+    for (const id of ids) {
+      if (!gone(id)) continue;
+      ids.delete(id);
+      this.uncarried.delete(id);
+      if (this.unitOfInvocation.get(id) === unit) this.unitOfInvocation.delete(id);
+    }
+    if (ids.size === 0) this.invocations.delete(unit);
   }
 
   private invocationIndex(scan: ProcScan): Map<string, number[]> {
@@ -270,9 +316,12 @@ export class ProcessTracker {
       // table, stale but never claiming a process gone that svcd merely could not see. The next
       // call scans again.
       if (this.procCache) return this.procCache;
-      return { entries: [], byLeader: new Map() };
+      return { entries: [], byLeader: new Map(), serial: 0 };
     }
-    this.procCache = { entries, byLeader };
+    this.procCache = { entries, byLeader, serial: ++this.scans };
+    // What was read of processes gone since (not svcd's children: a service's own children, reaped
+    // by it) goes with them; byLeader files every pid read under itself.
+    for (const pid of this.environ.keys()) if (!byLeader.has(pid)) this.environ.delete(pid);
     this.procCacheAt = this.now();
     this.reapedSinceScan.clear();
     if (!this.procCacheThisTurn) {

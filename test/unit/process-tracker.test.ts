@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcessTracker } from '../../src/host/process-tracker.js';
 import { scanProcStats } from '../../src/exec/proc-stat.js';
+import { liveHeapBytes } from '../support/heap.js';
 
 const children: ChildProcess[] = [];
 /** Processes in sessions of their own besides the commands' (killed by pid). */
@@ -68,5 +69,36 @@ describe('ProcessTracker without cgroups', () => {
     // The shutdown's sweep and the stray check see the known commands as svcd's children.
     expect(tracker.descendants(process.pid)).toEqual(expect.arrayContaining([a, b, inSession, escaped, ofB]));
     expect(tracker.strayProcesses()).not.toContain(a);
+  });
+
+  it("forgets the INVOCATION_IDs of runs no process carries, and keeps those of a run's leftovers", async () => {
+    let now = 0;
+    const tracker = new ProcessTracker(undefined, () => now);
+    // A run's leftover (KillMode=process): it carries the run's id, its command is gone.
+    const old = randomUUID();
+    tracker.noteInvocation('r.service', old);
+    const leftover = command('exec sleep 35', old);
+    await until(() => tracker.unitProcesses('r.service', [], true).includes(leftover));
+    // Thousands of runs whose commands have all exited (Restart=always): each read of /proc after
+    // a batch is a later one (another turn of the event loop, past the scan's time to live), as
+    // the restarts' are.
+    const batches = 20;
+    const perBatch = 500;
+    const before = liveHeapBytes();
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < perBatch; i++) tracker.noteInvocation('r.service', randomUUID());
+      await new Promise(setImmediate);
+      now += 1000;
+      expect(tracker.unitProcesses('r.service', [])).toEqual([leftover]);
+    }
+    await new Promise(setImmediate);
+    now += 1000;
+    expect(tracker.unitProcesses('r.service', [])).toEqual([leftover]);
+    const perRun = (liveHeapBytes() - before) / (batches * perBatch);
+    // Filed for good, an id with its two table entries costs some 200 bytes.
+    expect(perRun).toBeLessThan(60);
+    // The leftover is still the unit's, and so not a stray child of svcd's.
+    expect(tracker.strayProcesses()).not.toContain(leftover);
+    expect(tracker.unitProcesses('r.service', [], true)).toEqual([leftover]);
   });
 });
