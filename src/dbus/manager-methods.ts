@@ -16,8 +16,11 @@ import { dropInsFor, writeDropIns, type RawVariant } from './unit-properties.js'
 const NO_SUCH_UNIT = 'org.freedesktop.systemd1.NoSuchUnit';
 const NO_SUCH_JOB = 'org.freedesktop.systemd1.NoSuchJob';
 
-/** A name the manager may load a unit for: not a template (unitLoadRefusal). */
-export function checkedName(name: string, refusalOf: (name: string) => string | undefined = unitLoadRefusal): string {
+/**
+ * A name a client may pass: a valid unit name (unitNameRefusal; the unit-file methods take
+ * templates), or with unitLoadRefusal one the manager may load a unit for, which no template is.
+ */
+export function checkedName(name: string, refusalOf: (name: string) => string | undefined = unitNameRefusal): string {
   const refusal = refusalOf(name);
   if (refusal !== undefined) throw new BusError(DBUS_ERROR.invalidArgs, refusal);
   return name;
@@ -29,7 +32,7 @@ export function checkedName(name: string, refusalOf: (name: string) => string | 
  */
 function loadedUnit(ctx: CallContext, name: string): UnitStatus {
   // A template is looked up, not loaded: merely "not loaded", as in systemd.
-  const wanted = checkedName(name, unitNameRefusal);
+  const wanted = checkedName(name);
   // Looked for among the units in memory (a unit not found that a kept unit names is one, as in
   // systemd): api.unit() would load it, as LoadUnit does.
   const st = ctx.api.units().find((u) => u.id === wanted || u.model.names.includes(wanted));
@@ -40,7 +43,7 @@ function loadedUnit(ctx: CallContext, name: string): UnitStatus {
 /** Enqueues a job as systemctl's verbs ask; the reply is the job's path, JobRemoved follows. */
 export function enqueue(ctx: CallContext, name: string, type: RequestedJobType, mode: string): readonly unknown[] {
   if (!isJobMode(mode)) throw new BusError(DBUS_ERROR.invalidArgs, `Job mode ${mode} invalid.`);
-  const r = ctx.api.enqueue(checkedName(name), type, mode, true);
+  const r = ctx.api.enqueue(checkedName(name, unitLoadRefusal), type, mode, true);
   if (!r.ok) throw fromManagerError(r.error);
   // The job's end is reported by JobRemoved; nobody awaits this promise here.
   void r.done.catch(() => undefined);
@@ -96,7 +99,7 @@ function listed(ctx: CallContext, states: readonly string[], patterns: readonly 
 
 /** systemctl set-property: the drop-ins written (unit-properties.ts), then read as systemd would have applied them. */
 export async function setUnitProperties(ctx: CallContext, name: string, runtime: boolean, assignments: readonly (readonly [string, RawVariant])[]): Promise<[]> {
-  const st = ctx.api.unit(checkedName(name));
+  const st = ctx.api.unit(checkedName(name, unitLoadRefusal));
   if (st.model.loadState === 'not-found') throw new BusError(NO_SUCH_UNIT, `Unit ${name} not found.`);
   if (st.model.loadState === 'masked') throw new BusError('org.freedesktop.systemd1.UnitMasked', `Unit ${name} is masked.`);
   const dropIns = dropInsFor(st, assignments);
@@ -115,7 +118,7 @@ function changeEnvironment(ctx: CallContext, set: readonly string[], unset: read
 
 export const MANAGER_METHODS: readonly Method[] = [
   method<[string]>('GetUnit', 's', 'o', false, ([name], ctx) => [unitPath(loadedUnit(ctx, name).id)]),
-  method<[string]>('LoadUnit', 's', 'o', false, ([name], ctx) => [unitPath(ctx.api.unit(checkedName(name)).id)]),
+  method<[string]>('LoadUnit', 's', 'o', false, ([name], ctx) => [unitPath(ctx.api.unit(checkedName(name, unitLoadRefusal)).id)]),
   method<[number]>('GetUnitByPID', 'u', 'o', false, ([pid], ctx) => {
     const want = pid === 0 ? ctx.caller.pid : pid;
     const st = ctx.api.units().find((u) => u.mainPid === want || u.controlPid === want || u.processes.some((p) => p.pid === want));
@@ -130,7 +133,7 @@ export const MANAGER_METHODS: readonly Method[] = [
     if (e) throw fromManagerError(e);
     return [];
   }),
-  method<[string]>('GetUnitProcesses', 's', 'a(sus)', false, ([name], ctx) => [unitProcesses(ctx, checkedName(name))]),
+  method<[string]>('GetUnitProcesses', 's', 'a(sus)', false, ([name], ctx) => [unitProcesses(ctx, checkedName(name, unitLoadRefusal))]),
   method<[Buffer]>('GetUnitByInvocationID', 'ay', 'o', false, ([id], ctx) => {
     const hex = Buffer.from(id).toString('hex');
     const st = hex.length === 32 ? ctx.api.units().find((u) => u.invocationId === hex) : undefined;
@@ -147,7 +150,7 @@ export const MANAGER_METHODS: readonly Method[] = [
   method('ListUnits', '', 'a(ssssssouso)', false, (_a, ctx) => [listed(ctx, [], [])]),
   method<[string[]]>('ListUnitsFiltered', 'as', 'a(ssssssouso)', false, ([states], ctx) => [listed(ctx, states, [])]),
   method<[string[], string[]]>('ListUnitsByPatterns', 'asas', 'a(ssssssouso)', false, ([states, patterns], ctx) => [listed(ctx, states, patterns)]),
-  method<[string[]]>('ListUnitsByNames', 'as', 'a(ssssssouso)', false, ([names], ctx) => [names.map((n) => unitRow(ctx.api.unit(checkedName(n))))]),
+  method<[string[]]>('ListUnitsByNames', 'as', 'a(ssssssouso)', false, ([names], ctx) => [names.map((n) => unitRow(ctx.api.unit(checkedName(n, unitLoadRefusal))))]),
   method('ListJobs', '', 'a(usssoo)', false, (_a, ctx) => [ctx.api.jobs().map(jobRow)]),
   method<[number]>('GetJob', 'u', 'o', false, ([id], ctx) => {
     if (!ctx.api.jobs().some((j) => j.id === id)) throw new BusError(NO_SUCH_JOB, `Job ${id} does not exist.`);
