@@ -92,6 +92,10 @@ export const VERBS = {
     ['stop', 'zz*'],
     ['start', 'a@x'],
     ['stop', 'a@x'],
+    // isolate: start's notices and glob warning, .target for a name without a type.
+    ['isolate', 'foo bar'],
+    ['isolate', '-q', 'foo bar'],
+    ['isolate', 'zz*'],
   ],
 };
 

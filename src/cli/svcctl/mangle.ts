@@ -18,7 +18,7 @@ export function mangleNoisily(ctx: Pick<VerbContext, 'stderr' | 'options'>, inpu
   return r.value.name;
 }
 
-/** The online verbs' names: mangleNoisily() with globs kept, for patterns. */
-export function mangleUnitNamesNoisily(ctx: Pick<VerbContext, 'stderr' | 'options'>, names: readonly string[]): string[] {
-  return names.map((input) => mangleNoisily(ctx, input, { allowGlobs: true }));
+/** The online verbs' names: mangleNoisily() with globs kept, for patterns (isolate's suffix is .target). */
+export function mangleUnitNamesNoisily(ctx: Pick<VerbContext, 'stderr' | 'options'>, names: readonly string[], suffix?: string): string[] {
+  return names.map((input) => mangleNoisily(ctx, input, { allowGlobs: true, suffix }));
 }

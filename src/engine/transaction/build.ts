@@ -18,10 +18,6 @@ export function build(d: Draftboard): void {
   const id = g.resolve(req.unit);
   const u = g.unit(id)!;
   const manualStart = req.type !== 'stop';
-  if (req.type !== 'stop') {
-    const e = loadError(u, req.unit);
-    if (e) throw e;
-  }
   // systemd checks these for requests from outside (D-Bus, systemctl) only: its own boot isolates
   // the default target whatever AllowIsolate= says.
   if (req.manual && ((manualStart && u.refuseManualStart) || (!manualStart && u.refuseManualStop))) {
@@ -32,6 +28,12 @@ export function build(d: Draftboard): void {
     if (req.manual && !u.allowIsolate) throw new TransactionError('refused', 'Operation refused, unit may not be isolated.');
   }
   if (req.mode === 'triggering' && req.type !== 'stop') throw new TransactionError('bad-mode', 'Job mode triggering is only valid for stop.');
+  // After the request's own checks, as systemd's manager_add_job checks the mode before the
+  // transaction loads anything: isolating a unit that is not found is refused as not isolatable.
+  if (req.type !== 'stop') {
+    const e = loadError(u, req.unit);
+    if (e) throw e;
+  }
   const type = collapse(req.type, env.activeState(id));
   if (!applicable(env, u, type)) throw new TransactionError('not-applicable', `Job type ${type} is not applicable for unit ${id}.`);
 

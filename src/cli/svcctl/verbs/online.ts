@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { call, controlSocketPath, ConnectionError, type Method, type Methods, type UnitRow } from '../../../control/protocol.js';
-import { mangleUnitName, mangleUnitNamesNoisily } from '../mangle.js';
+import { mangleUnitNamesNoisily } from '../mangle.js';
 import { unitObjectRefusal } from '../../../unit/name.js';
 import { SIGNALS } from '../../../shared/signal.js';
 import { stringIsGlob } from '../../../shared/glob.js';
@@ -66,7 +66,7 @@ async function rpc<M extends Method>(ctx: VerbContext, method: M, params: Method
   return r.result;
 }
 
-const mangle = (ctx: VerbContext) => mangleUnitNamesNoisily(ctx, ctx.args);
+const mangle = (ctx: VerbContext, suffix?: string) => mangleUnitNamesNoisily(ctx, ctx.args, suffix);
 
 const JOB_VERBS: Record<string, { type: string; word: string }> = {
   start: { type: 'start', word: 'start' },
@@ -120,10 +120,13 @@ async function jobVerb(ctx: VerbContext): Promise<number> {
     ctx.stderr.write(`Too few arguments.\n`);
     return EXIT_FAILURE;
   }
-  const expanded = ctx.verb === 'isolate' ? undefined : await expandUnitNames(ctx);
-  const units = expanded?.names ?? [mangleUnitName(ctx.args[0]!).replace(/\.service$/, ctx.args[0]!.includes('.') ? '.service' : '.target')];
+  // isolate is systemctl's start with .target for a name without a type: the same notices, the
+  // same glob expansion and warning (systemctl 252 words it "start" for both).
+  const isolate = ctx.verb === 'isolate';
+  const expanded = await expandUnitNames(ctx, isolate ? '.target' : undefined);
+  const units = expanded.names;
   // Only for start: a glob matches the units already loaded, which are mostly started already.
-  if (ctx.verb === 'start' && expanded?.globbed && !ctx.options.all && !ctx.options.quiet) ctx.stderr.write(GLOB_START_WARNING);
+  if ((ctx.verb === 'start' || isolate) && expanded.globbed && !ctx.options.all && !ctx.options.quiet) ctx.stderr.write(GLOB_START_WARNING);
   const mode = ctx.verb === 'isolate' ? 'isolate' : ctx.options.jobMode ?? 'replace';
   const jobs = units.map(async (unit) => {
     try {
@@ -174,8 +177,8 @@ const GLOB_START_WARNING = 'Warning: systemctl start called with a glob pattern.
  * loaded units it matches (the manager's list, sorted as systemctl sorts it: by type, then name),
  * every other name for itself, mangled.
  */
-async function expandUnitNames(ctx: VerbContext): Promise<{ names: string[]; globbed: boolean }> {
-  const names = mangle(ctx);
+async function expandUnitNames(ctx: VerbContext, suffix?: string): Promise<{ names: string[]; globbed: boolean }> {
+  const names = mangle(ctx, suffix);
   const globs = names.filter(stringIsGlob);
   if (globs.length === 0) return { names, globbed: false };
   const rows = await rpc(ctx, 'list-units', { all: true, patterns: globs });
