@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toEngineUnit } from '../../src/engine/model-adapter.js';
 import { loadUnit } from '../../src/unit/load.js';
 import { buildUnitFileMap } from '../../src/unit/unit-file-map.js';
+import { withManagerLimits } from '../../src/unit/manager-limits.js';
+import { defaultManagerSettings } from '../../src/config/system-conf.js';
 import { liveHeapBytes } from '../support/heap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcd-model-defaults-'));
@@ -20,9 +22,11 @@ describe('a service left at its defaults', () => {
   const map = buildUnitFileMap([dir]);
 
   it('costs its loaded and engine models under 2 KiB: the defaults are shared, not copied per unit, and lists are their exact length', () => {
-    const kept: unknown[] = [toEngineUnit(loadUnit(map, 'k.service'))];
+    // As the manager keeps it: with its DefaultLimitNOFILE=/MEMLOCK= filled in.
+    const limits = defaultManagerSettings().defaultLimits;
+    const kept: unknown[] = [toEngineUnit(withManagerLimits(loadUnit(map, 'k.service'), limits))];
     const before = liveHeapBytes();
-    for (let i = 0; i < n; i++) kept.push(toEngineUnit(loadUnit(map, `s${i}.service`)));
+    for (let i = 0; i < n; i++) kept.push(toEngineUnit(withManagerLimits(loadUnit(map, `s${i}.service`), limits)));
     const perUnit = (liveHeapBytes() - before) / n;
     // Each unit with its own copy of every default section: 4.3 KiB per service; shared, 2.1 (2.2
     // measured again); with the command lists and argv at their exact length instead of the spare
@@ -42,5 +46,15 @@ describe('a service left at its defaults', () => {
     expect(a.install.wantedBy).toEqual([]);
     expect(() => { (a.kill as { killSignal: number }).killSignal = 9; }).toThrow(TypeError);
     expect(() => { (a.service.successExitStatus.status as number[]).push(1); }).toThrow(TypeError);
+  });
+
+  it("shares one exec context with the manager's default limits filled in, frozen as the loader's", () => {
+    const limits = defaultManagerSettings().defaultLimits;
+    const a = withManagerLimits(loadUnit(map, 's1.service'), limits);
+    const b = withManagerLimits(loadUnit(map, 's2.service'), limits);
+    if (a.type !== 'service' || b.type !== 'service') throw new Error('not services');
+    expect(a.exec.limits.NOFILE).toEqual({ soft: 1024n, hard: 524288n });
+    expect(b.exec).toBe(a.exec);
+    expect(() => { (a.exec.limits as Record<string, unknown>).NOFILE = undefined; }).toThrow(TypeError);
   });
 });
